@@ -1,0 +1,26 @@
+import type { Alert } from '../model/alert.js';
+import type { Clock } from '../model/clock.js';
+import type { NormalizedEvent } from '../model/normalized-event.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+
+export interface CorrelatorDeps {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+/**
+ * "Bulk or sensitive reads, then a push", per container, on event time. Synchronous and single-threaded
+ * by design: it is the hot path, and alerts it returns are handed to the blocking alert queue.
+ */
+export interface Correlator {
+  /** Feeds a batch in arrival order; returns the alerts that became final. */
+  ingest(batch: readonly NormalizedEvent[]): Alert[];
+  /** Time passes without events (wall clock in live mode): lateness windows close, state expires. */
+  advance(nowMs: number): Alert[];
+  /** End of input (scan, shutdown): judge everything still pending. */
+  flush(): Alert[];
+  /** Containers with state held (exfilwatch_tracked_containers). */
+  trackedContainers(): number;
+}

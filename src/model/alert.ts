@@ -1,0 +1,37 @@
+/** The alert exactly as INTERFACES.md promises it: one JSON object per line on stdout, the NATS payload. */
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export interface AlertEvidence {
+  time: string;
+  /** e.g. `exec`, `read`, `sensitive-read`, `archive`, `connect`, `send`, `push`, `bridge-egress`. */
+  kind: string;
+  binary: string | null;
+  /** Redacted, human-readable. */
+  detail: string;
+}
+
+export interface Alert {
+  id: string;
+  time: string;
+  rule: string;
+  severity: Severity;
+  summary: string;
+  node: string;
+  container: { id: string; name: string | null; image: string | null };
+  pod: { namespace: string; name: string; labels: Record<string, string> } | null;
+  process: { binary: string | null; args: string | null; pid: number | null; execId: string | null };
+  push: { tool: string; destination: string | null; remote: string | null };
+  reads: { bytes: number; files: number; top: Array<{ path: string; bytes: number }>; sensitive: string[] };
+  egressBytes: number | null;
+  window: { start: string; end: string };
+  evidence: AlertEvidence[];
+  mitre: { technique: 'T1567.001'; tactic: 'exfiltration' };
+  source: 'tetragon' | 'falco';
+  degraded: boolean;
+  suppressed: number;
+  response: string[];
+}
+
+export const MITRE = { technique: 'T1567.001', tactic: 'exfiltration' } as const;

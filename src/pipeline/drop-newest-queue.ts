@@ -1,0 +1,86 @@
+/**
+ * Sensor → correlator hand-off. When full it DROPS THE NEWEST item and counts it: a sensor stream must
+ * never be stalled (Tetragon silently drops past its own 10,000-event per-client queue if we stop reading),
+ * and losing the newest keeps what we already hold in order. The loss is not silent: the next batch the
+ * consumer takes starts with a marker built by `makeGap`, so alerts whose window spans it say `degraded`.
+ *
+ * The consumer takes whole batches (everything queued so far) to amortise the async hand-off.
+ */
+export interface DropNewestQueueOptions<T> {
+  capacity: number;
+  /** Called once per dropped item (metrics). */
+  onDrop?: (item: T) => void;
+  /** Builds the marker placed before the next batch after drops; given the count and the last dropped item. */
+  makeGap?: (dropped: number, lastDropped: T) => T;
+}
+
+export class DropNewestQueue<T> implements AsyncIterable<T[]> {
+  private items: T[] = [];
+  private droppedSinceTake = 0;
+  private lastDropped: T | undefined;
+  private waiter: (() => void) | null = null;
+  private closed = false;
+  readonly capacity: number;
+
+  constructor(private readonly options: DropNewestQueueOptions<T>) {
+    if (!(options.capacity > 0)) throw new RangeError('capacity must be positive');
+    this.capacity = options.capacity;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Offers one item; false when it was dropped (queue full or closed). Never blocks. */
+  offer(item: T): boolean {
+    if (this.closed || this.items.length >= this.capacity) {
+      this.droppedSinceTake++;
+      this.lastDropped = item;
+      this.options.onDrop?.(item);
+      return false;
+    }
+    this.items.push(item);
+    this.wake();
+    return true;
+  }
+
+  /** No more items will be offered; the consumer drains what is queued and then ends. */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    if (w) {
+      this.waiter = null;
+      w();
+    }
+  }
+
+  /** Everything queued now (plus a leading gap marker after drops), or null when closed and drained. */
+  async take(): Promise<T[] | null> {
+    while (this.items.length === 0 && this.droppedSinceTake === 0) {
+      if (this.closed) return null;
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+    const batch = this.items;
+    this.items = [];
+    if (this.droppedSinceTake > 0 && this.options.makeGap && this.lastDropped !== undefined) {
+      batch.unshift(this.options.makeGap(this.droppedSinceTake, this.lastDropped));
+    }
+    this.droppedSinceTake = 0;
+    this.lastDropped = undefined;
+    return batch;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T[]> {
+    for (;;) {
+      const batch = await this.take();
+      if (batch === null) return;
+      if (batch.length > 0) yield batch;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The bookkeeping every source gets for free: counts events by sensor and kind, drops, decode errors,
+ * connection state and reconnect gaps. Sources only call `offer`, `decodeError`, `ignored`, `connection`.
+ */
+import type { DecodeError } from '../errors.js';
+import type { Clock } from '../model/clock.js';
+import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
+import { msToRfc3339 } from '../model/time.js';
+import type { SourceOutput } from '../sources/types.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics, SourceTypeLabel } from '../telemetry/metrics.js';
+import type { DropNewestQueue } from './drop-newest-queue.js';
+
+export interface SourceOutputOptions {
+  /** Component id for logs (`tetragon-grpc unix:///…`). */
+  id: string;
+  type: SourceTypeLabel;
+  sensor: SensorSource;
+  node: string;
+  queue: Pick<DropNewestQueue<NormalizedEvent>, 'offer'>;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  /** At most one decode-error log line per this many ms (the counter still counts every one). */
+  logEveryMs?: number;
+}
+
+export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isUp(): boolean } {
+  const logEveryMs = o.logEveryMs ?? 10_000;
+  let lastDecodeLog = Number.NEGATIVE_INFINITY;
+  let suppressedDecodeLogs = 0;
+  let up = false;
+  let everUp = false;
+  let downSinceMs: number | null = null;
+  const component = o.id;
+  const eventCounters = new Map<string, { inc(): void }>();
+  const dropped = o.metrics.eventsDropped.labels('queue_full');
+  const received = o.metrics.componentReceived.labels(component);
+  const ignored = o.metrics.eventsDropped.labels('ignored');
+  o.metrics.sourceUp.labels(o.type).set(0);
+
+  return {
+    offer(event) {
+      received.inc();
+      let counter = eventCounters.get(event.kind);
+      if (!counter) {
+        counter = o.metrics.eventsTotal.labels(event.source, event.kind);
+        eventCounters.set(event.kind, counter);
+      }
+      counter.inc();
+      if (event.kind === 'gap' && event.gap.reason !== 'queue_full') {
+        o.metrics.sensorDroppedEvents.labels(event.source, event.gap.reason).inc(event.gap.dropped);
+      }
+      const accepted = o.queue.offer(event);
+      if (!accepted) dropped.inc();
+      return accepted;
+    },
+    decodeError(error: DecodeError) {
+      o.metrics.decodeErrors.labels(o.sensor).inc();
+      o.metrics.eventsDropped.labels('malformed').inc();
+      const now = o.clock.now();
+      if (now - lastDecodeLog >= logEveryMs) {
+        o.logger.warn(
+          { source: component, err: error.message, similarSinceLastLog: suppressedDecodeLogs },
+          'skipped an event that could not be decoded',
+        );
+        lastDecodeLog = now;
+        suppressedDecodeLogs = 0;
+      } else {
+        suppressedDecodeLogs++;
+      }
+    },
+    ignored() {
+      ignored.inc();
+    },
+    connection(nowUp, detail) {
+      if (nowUp === up) return;
+      up = nowUp;
+      o.metrics.sourceUp.labels(o.type).set(nowUp ? 1 : 0);
+      const now = o.clock.now();
+      if (!nowUp) {
+        downSinceMs = now;
+        o.logger.warn({ source: component, detail }, 'source disconnected; reconnecting');
+        return;
+      }
+      if (everUp && downSinceMs !== null) {
+        o.metrics.sourceReconnects.labels(o.type).inc();
+        o.logger.info({ source: component, downMs: Math.round(now - downSinceMs) }, 'source reconnected');
+        // Whatever the sensor emitted while we were away is gone (Tetragon keeps no cursor): mark it.
+        o.queue.offer({
+          kind: 'gap',
+          time: msToRfc3339(now),
+          timeMs: now,
+          source: o.sensor,
+          node: o.node,
+          gap: { dropped: 0, reason: 'disconnected', fromMs: downSinceMs },
+        });
+      } else {
+        o.logger.info({ source: component, detail }, 'source connected');
+      }
+      everUp = true;
+      downSinceMs = null;
+    },
+    isUp: () => up,
+  };
+}

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Alert } from '../model/alert.js';
+import type { Clock } from '../model/clock.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+
+/** Three-way delivery verdict (OpenTelemetry exporter style); retry and backoff are wrappers written once. */
+export type SinkResult =
+  | { status: 'ok' }
+  | { status: 'retryable'; error: Error; delayMs?: number }
+  | { status: 'failed'; error: Error };
+
+export interface SinkDeps {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+export interface AlertSink {
+  /** Metric label (`sink`): fixed per type, e.g. `nats`, `stdout`. */
+  readonly name: string;
+  /** Connects / prepares; rejects for setup errors (bad credentials file, bad URL). */
+  start(): Promise<void>;
+  send(alert: Alert): Promise<SinkResult>;
+  /** Waits until everything accepted so far is delivered or durably spooled, bounded by `timeoutMs`. */
+  flush(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkDefinition<Config = unknown> {
+  type: string;
+  /** Key under `sinks:` in the config file. */
+  configKey: string;
+  schema: z.ZodType<Config>;
+  /** Whether the sink is on when its key is absent from the config file. */
+  enabledByDefault: boolean;
+  create(config: Config, deps: SinkDeps): AlertSink;
+}

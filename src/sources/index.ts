@@ -1,0 +1,5 @@
+/** Every source type exfilwatch knows. Adding one = its folder + one line here. */
+import type { SourceDefinition } from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: each entry carries its own config type.
+export const sourceDefinitions: ReadonlyArray<SourceDefinition<any>> = [];

@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { DecodeError } from '../errors.js';
+import type { Clock } from '../model/clock.js';
+import type { NormalizedEvent } from '../model/normalized-event.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics, SourceTypeLabel } from '../telemetry/metrics.js';
+
+/**
+ * Where a source delivers. Built by the pipeline (src/pipeline/source-output.ts), which does all the
+ * bookkeeping — events_total, drops, decode errors, source_up, reconnect gaps — so no source hand-writes it.
+ */
+export interface SourceOutput {
+  /** Hands one normalized event on. False when it was dropped (queue full); never blocks. */
+  offer(event: NormalizedEvent): boolean;
+  /** A raw event could not be decoded: counted and logged (rate-limited), never fatal. */
+  decodeError(error: DecodeError): void;
+  /** A raw event decoded fine but is not one exfilwatch uses (normalizer returned null). */
+  ignored(): void;
+  /**
+   * Connection state changed. `up=false` after having been up opens a gap; the next `up=true` closes it
+   * (a gap marker is offered so alerts spanning it say `degraded`).
+   */
+  connection(up: boolean, detail?: string): void;
+}
+
+export interface SourceDeps {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  /** This node's name (NODE_NAME or hostname): the default when a sensor event carries none. */
+  node: string;
+}
+
+/** A running source. Sources reconnect by themselves, forever, until the signal aborts. */
+export interface EventSource {
+  /** For logs: type plus address, e.g. `tetragon-grpc unix:///var/run/tetragon/tetragon.sock`. */
+  readonly id: string;
+  readonly type: SourceTypeLabel;
+  /**
+   * Runs until `signal` aborts, then resolves after releasing every resource. Rejects only for setup
+   * errors that retrying cannot fix (ConfigError: a bad address, a path that isn't a socket…).
+   * Finite sources (a file without follow, stdin) resolve when their input ends.
+   */
+  run(out: SourceOutput, signal: AbortSignal): Promise<void>;
+}
+
+/** A registry entry (src/sources/index.ts): a folder exports one of these. */
+export interface SourceDefinition<Config = unknown> {
+  type: SourceTypeLabel;
+  /** Key under `sources:` in the config file; its value is an array of instance configs. */
+  configKey: string;
+  /** One instance's config. Fields carry descriptions and defaults (CONFIGURATION.md is generated). */
+  schema: z.ZodType<Config>;
+  create(config: Config, deps: SourceDeps): EventSource;
+}

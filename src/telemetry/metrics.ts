@@ -1,0 +1,176 @@
+/**
+ * Every metric exfilwatch exports, declared once (INTERFACES.md "Prometheus"). Labels come from small fixed
+ * sets: never a container id, pod name, command line or path. Components receive this object in their
+ * deps; none creates metrics of its own.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** `source` label on ingest metrics: the sensor family. */
+export type SensorLabel = 'tetragon' | 'falco';
+/** `source` label on exfilwatch_source_up and connection metrics: the source component type. */
+export type SourceTypeLabel = 'tetragon-grpc' | 'tetragon-file' | 'falco-http' | 'falco-grpc' | 'file' | 'replay';
+/** `reason` on exfilwatch_events_dropped_total. */
+export type DropReason =
+  | 'queue_full'
+  | 'ignored'
+  | 'malformed'
+  | 'allowlisted'
+  | 'out_of_window'
+  | 'state_evicted'
+  | 'rejected';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly eventsTotal: Counter<'source' | 'kind'>;
+  readonly eventsDropped: Counter<'reason'>;
+  readonly decodeErrors: Counter<'source'>;
+  readonly alertsTotal: Counter<'rule' | 'severity'>;
+  readonly alertsSuppressed: Counter<'rule'>;
+  readonly alertsAllowlisted: Counter<'rule'>;
+  readonly sourceUp: Gauge<'source'>;
+  readonly sourceReconnects: Counter<'source'>;
+  readonly sensorDroppedEvents: Counter<'source' | 'reason'>;
+  readonly trackedContainers: Gauge;
+  readonly stateEvictions: Counter<'kind'>;
+  readonly detectionLatency: Histogram;
+  readonly alertsPublished: Counter<'sink'>;
+  readonly alertPublishFailures: Counter<'sink'>;
+  readonly alertSpoolMessages: Gauge;
+  readonly alertSpoolDropped: Counter<'severity'>;
+  readonly queueDepth: Gauge<'queue'>;
+  readonly componentReceived: Counter<'component'>;
+  readonly componentSent: Counter<'component'>;
+  readonly componentErrors: Counter<'component'>;
+}
+
+export interface MetricsOptions {
+  /** Node.js process metrics (CPU, memory, event loop). Off in unit tests. */
+  defaultMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    eventsTotal: new Counter({
+      name: 'exfilwatch_events_total',
+      help: 'Normalized events received from sensors.',
+      labelNames: ['source', 'kind'],
+      registers: r,
+    }),
+    eventsDropped: new Counter({
+      name: 'exfilwatch_events_dropped_total',
+      help: 'Events not processed, by reason (queue_full, ignored, malformed, allowlisted, state_evicted, …).',
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    decodeErrors: new Counter({
+      name: 'exfilwatch_decode_errors_total',
+      help: 'Raw sensor events that could not be decoded.',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    alertsTotal: new Counter({
+      name: 'exfilwatch_alerts_total',
+      help: 'Alerts raised.',
+      labelNames: ['rule', 'severity'],
+      registers: r,
+    }),
+    alertsSuppressed: new Counter({
+      name: 'exfilwatch_alerts_suppressed_total',
+      help: 'Matches suppressed because an alert for the same rule, container and destination was sent recently.',
+      labelNames: ['rule'],
+      registers: r,
+    }),
+    alertsAllowlisted: new Counter({
+      name: 'exfilwatch_alerts_allowlisted_total',
+      help: 'Matches not alerted because an allowlist entry exempted the container.',
+      labelNames: ['rule'],
+      registers: r,
+    }),
+    sourceUp: new Gauge({
+      name: 'exfilwatch_source_up',
+      help: '1 when the source is connected to its sensor (or listening, for receivers), else 0.',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    sourceReconnects: new Counter({
+      name: 'exfilwatch_source_reconnects_total',
+      help: 'Times a source re-established its sensor connection after losing it.',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    sensorDroppedEvents: new Counter({
+      name: 'exfilwatch_sensor_dropped_events_total',
+      help: 'Events the sensor itself reported as lost (Tetragon rate_limit_info, throttling; Falco drops).',
+      labelNames: ['source', 'reason'],
+      registers: r,
+    }),
+    trackedContainers: new Gauge({
+      name: 'exfilwatch_tracked_containers',
+      help: 'Containers with correlation state held in memory.',
+      registers: r,
+    }),
+    stateEvictions: new Counter({
+      name: 'exfilwatch_state_evictions_total',
+      help: 'Correlation state evicted before its window ended, because a cap was reached.',
+      labelNames: ['kind'],
+      registers: r,
+    }),
+    detectionLatency: new Histogram({
+      name: 'exfilwatch_detection_latency_seconds',
+      help: 'Wall-clock time from receiving the event that completed a detection to emitting its alert.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60],
+      registers: r,
+    }),
+    alertsPublished: new Counter({
+      name: 'exfilwatch_alerts_published_total',
+      help: 'Alerts delivered by a sink.',
+      labelNames: ['sink'],
+      registers: r,
+    }),
+    alertPublishFailures: new Counter({
+      name: 'exfilwatch_alert_publish_failures_total',
+      help: 'Failed alert delivery attempts (retried or spooled).',
+      labelNames: ['sink'],
+      registers: r,
+    }),
+    alertSpoolMessages: new Gauge({
+      name: 'exfilwatch_alert_spool_messages',
+      help: 'Alerts waiting in the on-disk spool for the broker to return.',
+      registers: r,
+    }),
+    alertSpoolDropped: new Counter({
+      name: 'exfilwatch_alert_spool_dropped_total',
+      help: 'Alerts dropped from a full spool (oldest info/low first).',
+      labelNames: ['severity'],
+      registers: r,
+    }),
+    queueDepth: new Gauge({
+      name: 'exfilwatch_queue_depth',
+      help: 'Items waiting in an internal queue.',
+      labelNames: ['queue'],
+      registers: r,
+    }),
+    componentReceived: new Counter({
+      name: 'exfilwatch_component_received_total',
+      help: 'Items a pipeline component received.',
+      labelNames: ['component'],
+      registers: r,
+    }),
+    componentSent: new Counter({
+      name: 'exfilwatch_component_sent_total',
+      help: 'Items a pipeline component passed on.',
+      labelNames: ['component'],
+      registers: r,
+    }),
+    componentErrors: new Counter({
+      name: 'exfilwatch_component_errors_total',
+      help: 'Errors inside a pipeline component (counted, never fatal).',
+      labelNames: ['component'],
+      registers: r,
+    }),
+  };
+}

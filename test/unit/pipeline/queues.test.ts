@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { BlockingQueue } from '../../../src/pipeline/blocking-queue.js';
+import { DropNewestQueue } from '../../../src/pipeline/drop-newest-queue.js';
+
+describe('DropNewestQueue', () => {
+  it('drops the newest when full, counts each drop and puts a gap marker before the next batch', async () => {
+    const dropped: number[] = [];
+    const q = new DropNewestQueue<number>({
+      capacity: 3,
+      onDrop: (n) => dropped.push(n),
+      makeGap: (count, last) => -1000 * count - last,
+    });
+    expect([1, 2, 3, 4, 5].map((n) => q.offer(n))).toEqual([true, true, true, false, false]);
+    expect(dropped).toEqual([4, 5]);
+    expect(await q.take()).toEqual([-2005, 1, 2, 3]);
+    q.offer(6);
+    expect(await q.take()).toEqual([6]);
+  });
+
+  it('wakes a waiting consumer and ends after close once drained', async () => {
+    const q = new DropNewestQueue<string>({ capacity: 10 });
+    const seen: string[][] = [];
+    const done = (async () => {
+      for await (const batch of q) seen.push(batch);
+    })();
+    q.offer('a');
+    await new Promise((r) => setTimeout(r, 5));
+    q.offer('b');
+    q.close();
+    await done;
+    expect(seen.flat()).toEqual(['a', 'b']);
+  });
+});
+
+describe('BlockingQueue', () => {
+  it('blocks the producer while full and loses nothing', async () => {
+    const q = new BlockingQueue<number>(2);
+    const order: string[] = [];
+    const producer = (async () => {
+      for (let i = 0; i < 5; i++) {
+        await q.push(i);
+        order.push(`pushed ${i}`);
+      }
+      q.close();
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(order).toEqual(['pushed 0', 'pushed 1']);
+    const got: number[] = [];
+    for await (const n of q) got.push(n);
+    await producer;
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+});
