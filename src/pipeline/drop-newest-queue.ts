@@ -20,6 +20,10 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
   private lastDropped: T | undefined;
   private waiter: (() => void) | null = null;
   private closed = false;
+  /** performance.now() when the oldest item of the batch being filled arrived (latency accounting). */
+  private fillStartedAt = 0;
+  /** performance.now() when the oldest item of the last batch returned by take() arrived. */
+  lastBatchStartedAt = 0;
   readonly capacity: number;
 
   constructor(private readonly options: DropNewestQueueOptions<T>) {
@@ -39,6 +43,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
       this.options.onDrop?.(item);
       return false;
     }
+    if (this.items.length === 0) this.fillStartedAt = performance.now();
     this.items.push(item);
     this.wake();
     return true;
@@ -68,6 +73,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     }
     const batch = this.items;
     this.items = [];
+    this.lastBatchStartedAt = this.fillStartedAt;
     if (this.droppedSinceTake > 0 && this.options.makeGap && this.lastDropped !== undefined) {
       batch.unshift(this.options.makeGap(this.droppedSinceTake, this.lastDropped));
     }

@@ -1,0 +1,247 @@
+/**
+ * The only file that knows the whole graph: sources → (normalize, inside each source) → event queue →
+ * correlator → alert queue → sinks. It builds the graph from config and owns start and stop.
+ *
+ *   sensor ─▶ source ─offer▶ DropNewestQueue ─batch▶ correlator ─push▶ BlockingQueue ─▶ deliver ─▶ sinks
+ *            (never blocks: full = drop newest,        (event time)     (full = correlator waits:
+ *             count, mark a gap)                                         alerts are never dropped)
+ */
+import { createCorrelator } from './correlate/index.js';
+import type { Correlator } from './correlate/types.js';
+import type { ExfilwatchConfig } from './config/schema.js';
+import { errorMessage } from './errors.js';
+import type { Alert } from './model/alert.js';
+import type { Clock } from './model/clock.js';
+import type { NormalizedEvent } from './model/normalized-event.js';
+import { msToRfc3339 } from './model/time.js';
+import { BlockingQueue } from './pipeline/blocking-queue.js';
+import { deliver } from './pipeline/deliver.js';
+import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
+import { createSourceOutput } from './pipeline/source-output.js';
+import { sinkDefinitions } from './sinks/index.js';
+import type { AlertSink } from './sinks/types.js';
+import { sourceDefinitions } from './sources/index.js';
+import type { EventSource } from './sources/types.js';
+import type { Logger } from './telemetry/logger.js';
+import type { Metrics } from './telemetry/metrics.js';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  /** Node name (resolveNodeName). */
+  node: string;
+}
+
+export interface AppOptions {
+  /**
+   * `detect`: correlate and deliver alerts (run, scan, demo). `events`: no correlator; every normalized
+   * event is handed to `onEvents` (the `events` command).
+   */
+  mode?: 'detect' | 'events';
+  onEvents?: (batch: readonly NormalizedEvent[]) => void;
+  /** Sinks built by the caller in addition to the configured ones (demo's human printer, tests). */
+  extraSinks?: AlertSink[];
+  /** Sources built by the caller instead of the configured ones (scan's files, demo's replay). */
+  sources?: EventSource[];
+  /**
+   * Live mode advances the correlator on the wall clock once a second, so windows close even when events
+   * stop. Offline input (scan) judges by event time only and flushes at the end.
+   */
+  live?: boolean;
+  /** Replaces the correlator (tests). */
+  correlator?: Correlator;
+}
+
+export interface SourceStatus {
+  id: string;
+  type: string;
+  up: boolean;
+}
+
+export interface AppStats {
+  events: number;
+  alerts: number;
+  alertsBySeverity: Record<string, number>;
+  trackedContainers: number;
+}
+
+export interface App {
+  /** Starts sinks (setup errors reject), then sources and the pipeline loops. */
+  start(): Promise<void>;
+  /** Graceful stop: intake ends, the correlator flushes pending alerts, sinks flush within the timeout. */
+  stop(): Promise<void>;
+  /** Resolves when every source has ended (finite input) and everything downstream is delivered. */
+  readonly finished: Promise<void>;
+  sources(): SourceStatus[];
+  /** True when every source is connected (or listening): /readyz. */
+  ready(): boolean;
+  stats(): AppStats;
+}
+
+export function buildSources(config: ExfilwatchConfig, deps: AppDeps): EventSource[] {
+  const built: EventSource[] = [];
+  const configured = config.sources as Record<string, unknown[] | undefined>;
+  for (const def of sourceDefinitions) {
+    for (const instance of configured[def.configKey] ?? []) {
+      built.push(def.create(instance, deps));
+    }
+  }
+  return built;
+}
+
+export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[] {
+  const built: AlertSink[] = [];
+  const configured = config.sinks as Record<string, unknown>;
+  for (const def of sinkDefinitions) {
+    const sinkConfig = configured[def.configKey];
+    if (sinkConfig === undefined && !def.enabledByDefault) continue;
+    built.push(def.create(def.schema.parse(sinkConfig ?? {}), deps));
+  }
+  return built;
+}
+
+const sensorOf = (type: string): 'tetragon' | 'falco' => (type.startsWith('falco') ? 'falco' : 'tetragon');
+
+export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppOptions = {}): App {
+  const { logger, metrics, clock } = deps;
+  const mode = options.mode ?? 'detect';
+  const sources = options.sources ?? buildSources(config, deps);
+  const sinks = [...(mode === 'detect' ? buildSinks(config, deps) : []), ...(options.extraSinks ?? [])];
+  const correlator =
+    mode === 'detect' ? (options.correlator ?? createCorrelator(config.correlator, config.allowlist, deps)) : null;
+
+  const eventQueue = new DropNewestQueue<NormalizedEvent>({
+    capacity: config.pipeline.eventQueueCapacity,
+    makeGap: (dropped, last) => ({
+      kind: 'gap',
+      time: last.time,
+      timeMs: last.timeMs,
+      source: last.source,
+      node: last.node,
+      gap: { dropped, reason: 'queue_full' },
+    }),
+  });
+  const alertQueue = new BlockingQueue<Alert>(config.pipeline.alertQueueCapacity);
+  const abort = new AbortController();
+  const outputs = sources.map((source) =>
+    createSourceOutput({
+      id: source.id,
+      type: source.type,
+      sensor: sensorOf(source.type),
+      node: deps.node,
+      queue: eventQueue,
+      metrics,
+      logger,
+      clock,
+    }),
+  );
+
+  let eventCount = 0;
+  let alertCount = 0;
+  const alertsBySeverity: Record<string, number> = {};
+  let started = false;
+  let stopping: Promise<void> | null = null;
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    resolveFinished = resolve;
+  });
+
+  async function emit(alerts: Alert[], batchStartedAt: number): Promise<void> {
+    for (const alert of alerts) {
+      alertCount++;
+      alertsBySeverity[alert.severity] = (alertsBySeverity[alert.severity] ?? 0) + 1;
+      metrics.alertsTotal.labels(alert.rule, alert.severity).inc();
+      if (batchStartedAt > 0) metrics.detectionLatency.observe((performance.now() - batchStartedAt) / 1000);
+      await alertQueue.push(alert);
+    }
+  }
+
+  async function correlateLoop(): Promise<void> {
+    for (;;) {
+      const batch = await eventQueue.take();
+      if (batch === null) break;
+      eventCount += batch.length;
+      metrics.queueDepth.labels('events').set(eventQueue.size);
+      if (!correlator) {
+        options.onEvents?.(batch);
+        continue;
+      }
+      try {
+        await emit(correlator.ingest(batch), eventQueue.lastBatchStartedAt);
+      } catch (err) {
+        metrics.componentErrors.labels('correlator').inc();
+        logger.error({ err: errorMessage(err) }, 'correlator failed on a batch; continuing');
+      }
+      metrics.trackedContainers.set(correlator.trackedContainers());
+    }
+    if (correlator) await emit(correlator.flush(), 0);
+    alertQueue.close();
+  }
+
+  async function sinkLoop(): Promise<void> {
+    for await (const alert of alertQueue) {
+      metrics.queueDepth.labels('alerts').set(alertQueue.size);
+      await Promise.all(sinks.map((sink) => deliver(sink, alert, deps)));
+    }
+  }
+
+  let ticker: NodeJS.Timeout | null = null;
+  let pipelineDone: Promise<void> = Promise.resolve();
+
+  return {
+    finished,
+    async start() {
+      if (started) throw new Error('app already started');
+      started = true;
+      for (const sink of sinks) await sink.start();
+      const correlating = correlateLoop();
+      const delivering = sinkLoop();
+      pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
+      if (options.live && correlator) {
+        ticker = setInterval(() => {
+          const alerts = correlator.advance(clock.now());
+          if (alerts.length > 0) void emit(alerts, 0);
+          metrics.trackedContainers.set(correlator.trackedContainers());
+        }, 1000);
+        ticker.unref();
+      }
+      const runs = sources.map((source, i) =>
+        source.run(outputs[i]!, abort.signal).catch((err) => {
+          metrics.componentErrors.labels(`source:${source.type}`).inc();
+          logger.error({ source: source.id, err: errorMessage(err) }, 'source stopped');
+        }),
+      );
+      void Promise.all(runs).then(async () => {
+        eventQueue.close();
+        await pipelineDone;
+        if (ticker) clearInterval(ticker);
+        for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
+        resolveFinished();
+      });
+    },
+    stop() {
+      if (stopping) return stopping;
+      stopping = (async () => {
+        logger.info({ at: msToRfc3339(clock.now()) }, 'stopping: intake ends, pending alerts are flushed');
+        abort.abort();
+        eventQueue.close();
+        if (ticker) clearInterval(ticker);
+        await pipelineDone;
+        const timeoutMs = config.pipeline.shutdownTimeoutMs;
+        await Promise.all(sinks.map((s) => s.flush(timeoutMs).catch((err) => logger.error({ sink: s.name, err: errorMessage(err) }, 'flush failed'))));
+        await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
+        resolveFinished();
+      })();
+      return stopping;
+    },
+    sources: () => sources.map((s, i) => ({ id: s.id, type: s.type, up: outputs[i]!.isUp() })),
+    ready: () => outputs.every((o) => o.isUp()),
+    stats: () => ({
+      events: eventCount,
+      alerts: alertCount,
+      alertsBySeverity: { ...alertsBySeverity },
+      trackedContainers: correlator?.trackedContainers() ?? 0,
+    }),
+  };
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, errorMessage } from '../errors.js';
+import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
+
+export interface ConfigProblem {
+  /** Dotted key path, e.g. `sources.tetragonGrpc.0.address`. */
+  keyPath: string;
+  message: string;
+}
+
+function keyPathOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Every problem in a parsed (not yet validated) config object, each with its key path. */
+export function configProblems(raw: unknown): ConfigProblem[] {
+  const result = buildConfigSchema().safeParse(raw ?? {});
+  if (result.success) return [];
+  return result.error.issues.map((issue: z.core.$ZodIssue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const value = valueAt(raw, issue.path);
+    if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
+    return { keyPath: keyPathOf(issue.path), message };
+  });
+}
+
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = raw;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Validates a parsed config object; throws ConfigError naming the first problem's key path. */
+export function parseConfig(raw: unknown): ExfilwatchConfig {
+  const problems = configProblems(raw);
+  const first = problems[0];
+  if (first) throw new ConfigError(first.keyPath, first.message);
+  return buildConfigSchema().parse(raw ?? {});
+}
+
+export function readConfigText(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('--config', `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError('--config', `${path} is not valid YAML: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/** Loads and validates a config file (or the defaults when no file is given). */
+export function loadConfig(path?: string): ExfilwatchConfig {
+  return parseConfig(path ? readConfigText(path) : {});
+}
+
+export function resolveNodeName(config: Pick<ExfilwatchConfig, 'node'>, env: NodeJS.ProcessEnv = process.env): string {
+  return config.node ?? env.NODE_NAME ?? hostname();
+}

@@ -1,0 +1,83 @@
+/**
+ * The config file's schema, composed from the schemas that live next to each component (source and sink
+ * registries, correlator, allowlist). One declaration yields the type, the validation and CONFIGURATION.md.
+ */
+import { z } from 'zod';
+import { allowlistEntrySchema } from '../correlate/allowlist-schema.js';
+import { correlatorConfigSchema } from '../correlate/config.js';
+import { sinkDefinitions } from '../sinks/index.js';
+import { sourceDefinitions } from '../sources/index.js';
+import { LOG_LEVELS } from '../telemetry/logger.js';
+
+function sourcesSchema() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const def of sourceDefinitions) {
+    shape[def.configKey] = z
+      .array(def.schema)
+      .default([])
+      .describe(`\`${def.type}\` sources (one entry per sensor endpoint).`);
+  }
+  return z.object(shape).strict();
+}
+
+function sinksSchema() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const def of sinkDefinitions) {
+    shape[def.configKey] = def.schema.optional().describe(`\`${def.type}\` alert sink.`);
+  }
+  return z.object(shape).strict();
+}
+
+export const pipelineConfigSchema = z
+  .object({
+    eventQueueCapacity: z
+      .number()
+      .int()
+      .min(1)
+      .default(65_536)
+      .describe('Sensor → correlator queue size. When full the newest events are dropped, counted and marked.'),
+    alertQueueCapacity: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024)
+      .describe('Correlator → sinks queue size. When full the correlator waits: alerts are never dropped here.'),
+    shutdownTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe('On SIGTERM, how long to wait for pending alerts to be delivered or spooled.'),
+  })
+  .strict();
+
+export const metricsConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Serve /metrics, /healthz and /readyz.'),
+    listen: z.string().default('0.0.0.0:9464').describe('HOST:PORT for /metrics, /healthz and /readyz.'),
+  })
+  .strict();
+
+export function buildConfigSchema() {
+  return z
+    .object({
+      node: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Node name for events that carry none. Default: $NODE_NAME (downward API), else the hostname.'),
+      logLevel: z.enum(LOG_LEVELS).default('info').describe('Log level (logs are JSON on stderr).'),
+      sources: sourcesSchema().prefault({}).describe('Where events come from.'),
+      correlator: correlatorConfigSchema.prefault({}).describe('Detection windows, thresholds and caps.'),
+      allowlist: z
+        .array(allowlistEntrySchema)
+        .default([])
+        .describe('Exemptions: a container is exempt when all fields given in one entry match.'),
+      sinks: sinksSchema().prefault({}).describe('Where alerts go.'),
+      metrics: metricsConfigSchema.prefault({}),
+      pipeline: pipelineConfigSchema.prefault({}),
+    })
+    .strict();
+}
+
+export type ExfilwatchConfig = z.infer<ReturnType<typeof buildConfigSchema>>;
