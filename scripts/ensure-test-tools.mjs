@@ -2,21 +2,25 @@
 // The suite runs against real parts: Debian's nats-server, promtool, protoc and shellcheck. Find them, or
 // install them (we run as root in CI and dev sandboxes), or fail with the exact install hint. Never skip.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const tools = [
   { bin: 'nats-server', pkg: 'nats-server' },
   { bin: 'promtool', pkg: 'prometheus' },
   { bin: 'protoc', pkg: 'protobuf-compiler' },
+  // protoc resolves google/protobuf/*.proto (Timestamp, wrappers) from libprotobuf-dev's /usr/include
+  { bin: 'protoc', pkg: 'libprotobuf-dev', file: '/usr/include/google/protobuf/timestamp.proto' },
   { bin: 'shellcheck', pkg: 'shellcheck' },
 ];
 
-const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-const missing = tools.filter((t) => !has(t.bin));
+const hasBin = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+const has = (t) => hasBin(t.bin) && (!t.file || existsSync(t.file));
+const missing = tools.filter((t) => !has(t));
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map((t) => t.pkg))];
   const hint = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && has('apt-get')) {
+  if (isRoot && hasBin('apt-get')) {
     console.error(`[ensure-test-tools] installing ${pkgs.join(', ')} …`);
     try {
       execFileSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs.join(' ')}`], {
@@ -26,10 +30,10 @@ if (missing.length > 0) {
       // fall through to the check below, which names what is still missing
     }
   }
-  const still = tools.filter((t) => !has(t.bin));
+  const still = tools.filter((t) => !has(t));
   if (still.length > 0) {
     console.error(
-      `[ensure-test-tools] missing: ${still.map((t) => t.bin).join(', ')}. The suite tests against these real tools.\n` +
+      `[ensure-test-tools] missing: ${still.map((t) => t.file ?? t.bin).join(', ')}. The suite tests against these real tools.\n` +
         `Install them with:  ${hint}`,
     );
     process.exit(1);
