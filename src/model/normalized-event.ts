@@ -76,12 +76,15 @@ export interface ExitInfo {
 export interface GapInfo {
   /** How many events were lost: by us (queue full) or by the sensor (rate limit, throttling). */
   dropped: number;
-  /** Fixed set: `queue_full` | `disconnected` | `sensor_rate_limit` | `sensor_throttle`. */
+  /**
+   * Fixed set: `queue_full` | `disconnected` | `sensor_rate_limit` | `sensor_throttle` | `sensor_drop` (the
+   * sensor's kernel buffers overflowed, e.g. Falco's "syscall event drop" alert).
+   */
   reason: GapReason;
   /** Start of the period in which events may be missing (epoch ms), when known; else the marker's own time. */
   fromMs?: number;
 }
-export type GapReason = 'queue_full' | 'disconnected' | 'sensor_rate_limit' | 'sensor_throttle';
+export type GapReason = 'queue_full' | 'disconnected' | 'sensor_rate_limit' | 'sensor_throttle' | 'sensor_drop';
 
 interface EventBase {
   /** RFC 3339 UTC with the sensor's precision kept (nanoseconds where given). */
