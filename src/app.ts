@@ -6,9 +6,10 @@
  *            (never blocks: full = drop newest,        (event time)     (full = correlator waits:
  *             count, mark a gap)                                         alerts are never dropped)
  */
+
+import type { ExfilwatchConfig } from './config/schema.js';
 import { createCorrelator } from './correlate/index.js';
 import type { Correlator } from './correlate/types.js';
-import type { ExfilwatchConfig } from './config/schema.js';
 import { errorMessage } from './errors.js';
 import type { Alert } from './model/alert.js';
 import type { Clock } from './model/clock.js';
@@ -96,7 +97,10 @@ export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[]
   for (const def of sinkDefinitions) {
     const sinkConfig = configured[def.configKey];
     if (sinkConfig === undefined && !def.enabledByDefault) continue;
-    built.push(def.create(def.schema.parse(sinkConfig ?? {}), deps));
+    const parsed = def.schema.parse(sinkConfig ?? {});
+    // A sink section may carry `enabled: false` to keep its settings but switch it off.
+    if ((parsed as { enabled?: unknown } | null)?.enabled === false) continue;
+    built.push(def.create(parsed, deps));
   }
   return built;
 }
@@ -229,7 +233,11 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         if (ticker) clearInterval(ticker);
         await pipelineDone;
         const timeoutMs = config.pipeline.shutdownTimeoutMs;
-        await Promise.all(sinks.map((s) => s.flush(timeoutMs).catch((err) => logger.error({ sink: s.name, err: errorMessage(err) }, 'flush failed'))));
+        await Promise.all(
+          sinks.map((s) =>
+            s.flush(timeoutMs).catch((err) => logger.error({ sink: s.name, err: errorMessage(err) }, 'flush failed')),
+          ),
+        );
         await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
         resolveFinished();
       })();

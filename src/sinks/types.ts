@@ -14,6 +14,8 @@ export interface SinkDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
+  /** This node's name (connection names, logs). */
+  node?: string;
 }
 
 export interface AlertSink {
@@ -35,4 +37,9 @@ export interface SinkDefinition<Config = unknown> {
   /** Whether the sink is on when its key is absent from the config file. */
   enabledByDefault: boolean;
   create(config: Config, deps: SinkDeps): AlertSink;
+  /**
+   * Cheap checks of files the config names (credentials, certificates), for check-config and start-up.
+   * Key paths are relative to the sink's config object.
+   */
+  fileProblems?(config: Config): Array<{ keyPath: string; message: string }>;
 }

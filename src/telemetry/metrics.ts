@@ -3,7 +3,7 @@
  * sets: never a container id, pod name, command line or path. Components receive this object in their
  * deps; none creates metrics of its own.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** `source` label on ingest metrics: the sensor family. */
 export type SensorLabel = 'tetragon' | 'falco';
@@ -34,6 +34,8 @@ export interface Metrics {
   readonly stateEvictions: Counter<'kind'>;
   readonly detectionLatency: Histogram;
   readonly alertsPublished: Counter<'sink'>;
+  readonly alertsAcked: Counter<'sink'>;
+  readonly sinkUp: Gauge<'sink'>;
   readonly alertPublishFailures: Counter<'sink'>;
   readonly alertSpoolMessages: Gauge;
   readonly alertSpoolDropped: Counter<'severity'>;
@@ -41,6 +43,7 @@ export interface Metrics {
   readonly componentReceived: Counter<'component'>;
   readonly componentSent: Counter<'component'>;
   readonly componentErrors: Counter<'component'>;
+  readonly receiverRequests: Counter<'source' | 'code'>;
 }
 
 export interface MetricsOptions {
@@ -127,7 +130,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertsPublished: new Counter({
       name: 'exfilwatch_alerts_published_total',
-      help: 'Alerts delivered by a sink.',
+      help: 'Alerts a sink accepted (for NATS: durably spooled; see exfilwatch_alerts_acked_total for broker acks).',
+      labelNames: ['sink'],
+      registers: r,
+    }),
+    alertsAcked: new Counter({
+      name: 'exfilwatch_alerts_acked_total',
+      help: 'Alerts the broker confirmed it stored (JetStream ack; a flush round trip for core NATS).',
+      labelNames: ['sink'],
+      registers: r,
+    }),
+    sinkUp: new Gauge({
+      name: 'exfilwatch_sink_up',
+      help: '1 when the sink can publish (broker connected and stream ready), else 0.',
       labelNames: ['sink'],
       registers: r,
     }),
@@ -170,6 +185,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_component_errors_total',
       help: 'Errors inside a pipeline component (counted, never fatal).',
       labelNames: ['component'],
+      registers: r,
+    }),
+    receiverRequests: new Counter({
+      name: 'exfilwatch_receiver_requests_total',
+      help: 'HTTP requests answered by an event receiver (falco-http), by status code (200, 400, 401, 413, 415, 429, 503, …).',
+      labelNames: ['source', 'code'],
       registers: r,
     }),
   };

@@ -1,0 +1,105 @@
+/**
+ * NATS client options from our config: servers, reconnect policy, and auth/TLS material read from files.
+ * Every referenced file is read (and lightly checked) here, at start, so a bad path fails start-up with
+ * its key path instead of surfacing later as an endless reconnect loop. Secrets never reach a log line.
+ */
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { type ConnectionOptions, credsAuthenticator, nkeyAuthenticator } from 'nats';
+import { ConfigError, errorMessage } from '../../errors.js';
+import type { NatsSinkConfig } from './config.js';
+
+export const NATS_KEY = 'sinks.nats';
+
+export interface FileProblem {
+  /** Relative to the sink's config object, e.g. `credsFile`, `tls.caFile`. */
+  keyPath: string;
+  message: string;
+}
+
+function readSecret(path: string, key: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`${NATS_KEY}.${key}`, `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+const fileKeys = (c: NatsSinkConfig): Array<[string, string | undefined]> => [
+  ['passwordFile', c.passwordFile],
+  ['tokenFile', c.tokenFile],
+  ['nkeySeedFile', c.nkeySeedFile],
+  ['credsFile', c.credsFile],
+  ['tls.caFile', c.tls?.caFile],
+  ['tls.certFile', c.tls?.certFile],
+  ['tls.keyFile', c.tls?.keyFile],
+];
+
+/** Cheap checks of every file the config names (readable; seed and creds look right). */
+export function natsFileProblems(c: NatsSinkConfig): FileProblem[] {
+  const problems: FileProblem[] = [];
+  for (const [key, path] of fileKeys(c)) {
+    if (path === undefined) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (err) {
+      problems.push({ keyPath: key, message: `cannot read ${path}: ${errorMessage(err)}` });
+      continue;
+    }
+    const problem = contentProblem(key, path);
+    if (problem) problems.push({ keyPath: key, message: problem });
+  }
+  return problems;
+}
+
+function contentProblem(key: string, path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return `cannot read ${path}: ${errorMessage(err)}`;
+  }
+  if (key === 'nkeySeedFile' && !/^SU[A-Z2-7]{50,}$/.test(text.trim()))
+    return `${path} does not hold an NKey user seed (SU…)`;
+  if (key === 'credsFile' && !/-----BEGIN NATS USER JWT-----/.test(text)) return `${path} is not a NATS .creds file`;
+  if (key.startsWith('tls.') && !/-----BEGIN [A-Z0-9 ]+-----/.test(text)) return `${path} is not PEM`;
+  return null;
+}
+
+/** Throws ConfigError (key path `sinks.nats.<key>`) for the first bad file. */
+export function assertNatsFiles(c: NatsSinkConfig): void {
+  const first = natsFileProblems(c)[0];
+  if (first) throw new ConfigError(`${NATS_KEY}.${first.keyPath}`, first.message);
+}
+
+export function natsConnectionOptions(c: NatsSinkConfig, node: string): ConnectionOptions {
+  assertNatsFiles(c);
+  const options: ConnectionOptions = {
+    servers: c.servers,
+    name: `${c.connectionName}@${node}`,
+    // Reconnect forever: the spool holds alerts meanwhile. The jitter spreads a fleet's reconnects.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: c.reconnectTimeWaitMs,
+    reconnectJitter: c.reconnectJitterMs,
+    reconnectJitterTLS: c.reconnectJitterMs,
+    // An auth error may be a credential being rotated: keep trying rather than giving up for good.
+    ignoreAuthErrorAbort: true,
+    waitOnFirstConnect: false,
+    timeout: 5000,
+    pingInterval: 20_000,
+    maxPingOut: 3,
+  };
+  if (c.user !== undefined) {
+    options.user = c.user;
+    const pass = c.password ?? (c.passwordFile ? readSecret(c.passwordFile, 'passwordFile') : undefined);
+    if (pass !== undefined) options.pass = pass;
+  }
+  const token = c.token ?? (c.tokenFile ? readSecret(c.tokenFile, 'tokenFile') : undefined);
+  if (token !== undefined) options.token = token;
+  if (c.nkeySeedFile)
+    options.authenticator = nkeyAuthenticator(new TextEncoder().encode(readSecret(c.nkeySeedFile, 'nkeySeedFile')));
+  if (c.credsFile)
+    options.authenticator = credsAuthenticator(new TextEncoder().encode(readSecret(c.credsFile, 'credsFile')));
+  // File paths, not contents: the client re-reads them on reconnect, so rotated certificates are picked up.
+  if (c.tls) options.tls = { caFile: c.tls.caFile, certFile: c.tls.certFile, keyFile: c.tls.keyFile };
+  return options;
+}

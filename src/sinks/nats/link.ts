@@ -1,0 +1,205 @@
+/**
+ * The ONE long-lived NATS connection of the sink, and what has to be true before publishing: JetStream
+ * available (else core NATS, with a warning) and the stream present (created or checked). Start-up never
+ * waits for the broker: the first connect is retried in the background with jittered backoff, and after
+ * that the client reconnects by itself, forever. Every reconnect re-runs the setup (the broker may have
+ * come back without its stream).
+ */
+import {
+  type ConnectionOptions,
+  connect,
+  ErrorCode,
+  type JetStreamClient,
+  type NatsConnection,
+  type NatsError,
+  nanos,
+  StorageType,
+} from 'nats';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { NatsSinkConfig } from './config.js';
+
+export type PublishMode = 'jetstream' | 'core';
+
+export interface LinkState {
+  nc: NatsConnection;
+  mode: PublishMode;
+  js: JetStreamClient | null;
+}
+
+export interface NatsLinkEvents {
+  /** Ready to publish (after connect or reconnect and setup). */
+  ready(state: LinkState): void;
+  /** Not ready any more (disconnected, closed). */
+  down(reason: string): void;
+}
+
+export interface NatsLink {
+  start(): void;
+  /** Re-runs the setup (stream check) after publishes failed in a way that suggests the stream is gone. */
+  recheck(): void;
+  close(): Promise<void>;
+}
+
+const isStreamNotFound = (err: unknown): boolean => {
+  const e = err as NatsError & { api_error?: { err_code?: number; code?: number } };
+  return e?.api_error?.err_code === 10059 || e?.api_error?.code === 404 || e?.code === '404';
+};
+
+export function createNatsLink(
+  config: NatsSinkConfig,
+  options: ConnectionOptions,
+  logger: Logger,
+  events: NatsLinkEvents,
+): NatsLink {
+  let closed = false;
+  let nc: NatsConnection | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let attempt = 0;
+  let setupRunning = false;
+  const where = { servers: config.servers };
+
+  const later = (fn: () => void, ms: number) => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+  // Same policy as the client's own reconnects: a fixed wait plus jitter.
+  const retryDelay = () => {
+    attempt++;
+    return config.reconnectTimeWaitMs + Math.floor(Math.random() * config.reconnectJitterMs);
+  };
+
+  async function firstConnect(): Promise<void> {
+    if (closed) return;
+    try {
+      const conn = await connect(options);
+      if (closed) {
+        await conn.close();
+        return;
+      }
+      nc = conn;
+      attempt = 0;
+      logger.info({ ...where, server: conn.getServer() }, 'connected to NATS');
+      watch(conn);
+      void setup(conn);
+    } catch (err) {
+      // Logged on the first failure and then every tenth, so a long outage does not flood the logs.
+      if (attempt % 10 === 0)
+        logger.warn(
+          { ...where, attempt, err: errorMessage(err) },
+          'NATS unreachable; alerts are spooled until it is back',
+        );
+      later(() => void firstConnect(), retryDelay());
+    }
+  }
+
+  function watch(conn: NatsConnection): void {
+    void (async () => {
+      for await (const s of conn.status()) {
+        if (s.type === 'disconnect') {
+          events.down('disconnected');
+          logger.warn({ ...where }, 'NATS connection lost; reconnecting, alerts are spooled meanwhile');
+        } else if (s.type === 'reconnect') {
+          logger.info({ ...where, server: conn.getServer() }, 'reconnected to NATS');
+          void setup(conn);
+        } else if (s.type === 'error') {
+          logger.warn({ ...where, err: String(s.data) }, 'NATS reported an error');
+        }
+      }
+    })().catch(() => undefined);
+    void conn.closed().then((err) => {
+      if (closed) return;
+      events.down('closed');
+      logger.warn({ ...where, err: err ? errorMessage(err) : undefined }, 'NATS connection closed; connecting again');
+      nc = null;
+      later(() => void firstConnect(), retryDelay());
+    });
+  }
+
+  async function setup(conn: NatsConnection): Promise<void> {
+    if (setupRunning || closed || conn.isClosed()) return;
+    setupRunning = true;
+    try {
+      const state = await prepare(conn);
+      if (state && !closed && !conn.isClosed()) events.ready(state);
+    } catch (err) {
+      logger.warn({ ...where, err: errorMessage(err) }, 'NATS setup failed; retrying');
+      later(() => void setup(conn), retryDelay());
+    } finally {
+      setupRunning = false;
+    }
+  }
+
+  /** JetStream or core; the stream created/checked. Null when publishing must wait (check mode, stream absent). */
+  async function prepare(conn: NatsConnection): Promise<LinkState | null> {
+    let jsm: Awaited<ReturnType<NatsConnection['jetstreamManager']>>;
+    try {
+      jsm = await conn.jetstreamManager({ timeout: config.ackTimeoutMs });
+    } catch (err) {
+      if ((err as NatsError).code === ErrorCode.JetStreamNotEnabled) {
+        logger.warn(
+          { ...where },
+          'JetStream is not enabled on the broker: publishing with core NATS (no persistence, no de-duplication)',
+        );
+        return { nc: conn, mode: 'core', js: null };
+      }
+      throw err;
+    }
+    const { stream } = config;
+    const subjects = `${config.subjectPrefix}.>`;
+    if (stream.mode !== 'none') {
+      try {
+        const info = await jsm.streams.info(stream.name);
+        const covered = info.config.subjects?.some(
+          (s) => s === subjects || s === '>' || s === `${config.subjectPrefix.split('.')[0]}.>`,
+        );
+        if (!covered) {
+          logger.warn(
+            { stream: stream.name, subjects: info.config.subjects, want: subjects },
+            'the alert stream may not cover the alert subjects',
+          );
+        }
+      } catch (err) {
+        if (!isStreamNotFound(err)) throw err;
+        if (stream.mode === 'check') {
+          logger.error(
+            { stream: stream.name, subjects },
+            'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again',
+          );
+          later(() => void setup(conn), stream.checkIntervalMs);
+          return null;
+        }
+        await jsm.streams.add({
+          name: stream.name,
+          subjects: [subjects],
+          storage: StorageType.File,
+          max_age: nanos(stream.maxAgeMs),
+          duplicate_window: nanos(stream.duplicateWindowMs),
+          num_replicas: stream.replicas,
+        });
+        logger.info({ stream: stream.name, subjects }, 'created the alert stream');
+      }
+    }
+    return { nc: conn, mode: 'jetstream', js: conn.jetstream({ timeout: config.ackTimeoutMs }) };
+  }
+
+  return {
+    start() {
+      void firstConnect();
+    },
+    recheck() {
+      if (nc && !nc.isClosed()) void setup(nc);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const conn = nc;
+      nc = null;
+      if (conn && !conn.isClosed()) await conn.close().catch(() => undefined);
+    },
+  };
+}

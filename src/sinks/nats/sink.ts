@@ -1,0 +1,206 @@
+/**
+ * NATS sink: alerts to `<prefix>.<severity>.<rule>` with JetStream acks and `Nats-Msg-Id` = alert id.
+ *
+ * Write-ahead design: `send` appends the alert to the on-disk spool (fsync'd) and returns ok, so the
+ * pipeline never waits on the broker. A pump publishes from the spool head, oldest first, with up to
+ * `maxInFlight` publishes awaiting their ack at once, and removes each entry when acked. When a publish
+ * fails (broker gone, ack timeout) the pump stops issuing, lets the window settle, backs off with jitter,
+ * and resumes from the oldest unacked entry: so delivery is in order, and a re-send after a lost ack is
+ * de-duplicated by JetStream on the message id. The spool survives restarts, so nothing accepted is lost.
+ */
+
+import { headers } from 'nats';
+import { ConfigError, errorMessage, SinkError } from '../../errors.js';
+import type { Alert } from '../../model/alert.js';
+import { backoffDelayMs } from '../../pipeline/deliver.js';
+import type { AlertSink, SinkDeps, SinkResult } from '../types.js';
+import type { NatsSinkConfig } from './config.js';
+import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
+import { createNatsLink, type LinkState, type NatsLink } from './link.js';
+import { Spool, type SpoolEntry } from './spool.js';
+
+const SINK = 'nats';
+const encoder = new TextEncoder();
+const subjectToken = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
+
+export interface NatsSink extends AlertSink {
+  /** For tests and /readyz-style introspection. */
+  status(): { connected: boolean; mode: LinkState['mode'] | null; spooled: number; inFlight: number };
+}
+
+export function natsSubject(prefix: string, severity: string, rule: string): string {
+  return `${prefix}.${subjectToken(severity)}.${subjectToken(rule)}`;
+}
+
+export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink {
+  const { logger, metrics } = deps;
+  const log = logger.child({ sink: SINK });
+  let spool: Spool | null = null;
+  let link: NatsLink | null = null;
+  let state: LinkState | null = null;
+  let closed = false;
+  /** Publishing stopped after a failure until the window settles and the backoff passes. */
+  let failing = false;
+  let failures = 0;
+  let resumeTimer: NodeJS.Timeout | null = null;
+  const inFlight = new Set<number>();
+  const up = metrics.sinkUp.labels(SINK);
+  const acked = metrics.alertsAcked.labels(SINK);
+  const publishFailures = metrics.alertPublishFailures.labels(SINK);
+  up.set(0);
+
+  function pump(): void {
+    if (closed || failing || !state || !spool) return;
+    if (inFlight.size >= config.maxInFlight) return;
+    for (const entry of spool.values()) {
+      if (inFlight.size >= config.maxInFlight) break;
+      if (inFlight.has(entry.seq)) continue;
+      publish(entry, state);
+    }
+  }
+
+  function publish(entry: SpoolEntry, link: LinkState): void {
+    inFlight.add(entry.seq);
+    spool?.setBusy(entry.seq, true);
+    publishOne(entry, link).then(
+      (duplicate) => {
+        inFlight.delete(entry.seq);
+        spool?.remove(entry.seq);
+        acked.inc();
+        failures = 0;
+        if (duplicate) log.debug({ alertId: entry.id }, 'broker already had this alert (de-duplicated re-send)');
+        pump();
+      },
+      (err: unknown) => {
+        inFlight.delete(entry.seq);
+        spool?.setBusy(entry.seq, false);
+        publishFailures.inc();
+        onFailure(err);
+      },
+    );
+  }
+
+  async function publishOne(entry: SpoolEntry, link: LinkState): Promise<boolean> {
+    const subject = natsSubject(config.subjectPrefix, entry.severity, entry.rule);
+    const data = encoder.encode(entry.payload);
+    if (link.mode === 'jetstream' && link.js) {
+      const ack = await link.js.publish(subject, data, { msgID: entry.id, timeout: config.ackTimeoutMs });
+      return ack.duplicate;
+    }
+    const h = headers();
+    h.set('Nats-Msg-Id', entry.id);
+    link.nc.publish(subject, data, { headers: h });
+    // Core NATS has no ack: a flush round trip at least proves the server received it.
+    await withTimeout(link.nc.flush(), config.ackTimeoutMs);
+    return false;
+  }
+
+  function onFailure(err: unknown): void {
+    if (closed) return;
+    if (!failing) {
+      failing = true;
+      log.warn(
+        { err: errorMessage(err), spooled: spool?.size ?? 0 },
+        'NATS publish failed; alerts stay spooled and are re-sent in order',
+      );
+    }
+    if (inFlight.size > 0) return;
+    // The window has settled: back off, then resume from the oldest unacked entry.
+    const delay = Math.max(100, backoffDelayMs(failures++, { baseDelayMs: 250, maxDelayMs: 15_000 }));
+    if (/no responders|503|stream/i.test(errorMessage(err))) link?.recheck();
+    if (resumeTimer) clearTimeout(resumeTimer);
+    resumeTimer = setTimeout(() => {
+      resumeTimer = null;
+      failing = false;
+      pump();
+    }, delay);
+  }
+
+  return {
+    name: SINK,
+    async start() {
+      if (spool) return;
+      const options = natsConnectionOptions(config, deps.node ?? 'node');
+      try {
+        spool = await Spool.open(config.spool, { logger: log, metrics });
+      } catch (err) {
+        throw new ConfigError(
+          `${NATS_KEY}.spool.dir`,
+          `cannot open the spool in ${config.spool.dir}: ${errorMessage(err)}`,
+          { cause: err },
+        );
+      }
+      link = createNatsLink(config, options, log, {
+        ready(s) {
+          state = s;
+          up.set(1);
+          failing = false;
+          if (spool && spool.size > 0) log.info({ spooled: spool.size }, 'delivering spooled alerts');
+          pump();
+        },
+        down() {
+          state = null;
+          up.set(0);
+        },
+      });
+      link.start();
+    },
+    async send(alert: Alert): Promise<SinkResult> {
+      if (!spool || closed) return { status: 'failed', error: new SinkError(SINK, 'sink is not running') };
+      try {
+        const kept = await spool.append({
+          id: alert.id,
+          severity: alert.severity,
+          rule: alert.rule,
+          payload: JSON.stringify(alert),
+        });
+        if (!kept) return { status: 'failed', error: new SinkError(SINK, 'spool full: alert dropped') };
+      } catch (err) {
+        return { status: 'retryable', error: new SinkError(SINK, errorMessage(err), { cause: err }) };
+      }
+      pump();
+      return { status: 'ok' };
+    },
+    async flush(timeoutMs: number) {
+      // Everything accepted is already on disk; flushing means giving the broker a bounded chance to take it.
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const drained = (spool?.size ?? 0) === 0;
+        if ((drained || !state) && inFlight.size === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (spool && spool.size > 0)
+        log.warn({ spooled: spool.size }, 'alerts left in the spool; they are delivered after the next start');
+    },
+    async close() {
+      closed = true;
+      if (resumeTimer) clearTimeout(resumeTimer);
+      await link?.close();
+      await spool?.close();
+      state = null;
+      up.set(0);
+    },
+    status: () => ({
+      connected: state !== null,
+      mode: state?.mode ?? null,
+      spooled: spool?.size ?? 0,
+      inFlight: inFlight.size,
+    }),
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

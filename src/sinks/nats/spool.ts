@@ -1,0 +1,367 @@
+/**
+ * The bounded on-disk spool behind the NATS sink: every alert is written here (and fsync'd) before the
+ * sink reports it accepted, and removed once the broker acknowledged it. So an alert is never only in
+ * memory, a broker outage costs nothing, and a restart of exfilwatch (even SIGKILL) replays what was
+ * pending, in order.
+ *
+ * Format: one file `<dir>/alerts.spool`, mode 0600, JSON lines, append-only:
+ *   {"op":"add","seq":N,"id":"…","severity":"high","rule":"…","alert":{…}}   waiting for delivery
+ *   {"op":"del","seq":N}                                                      delivered (or dropped)
+ * Appends are group-committed: one write + fdatasync for everything queued meanwhile. At open, and when
+ * deleted records outnumber live ones, the file is rewritten with the live records only (temp file,
+ * fsync, rename, directory fsync). A torn last line (crash mid-write) is skipped and counted.
+ *
+ * Bounds: `maxMessages` and `maxBytes` (sum of alert JSON sizes). When an append would exceed one, the
+ * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
+ */
+import { constants, mkdirSync } from 'node:fs';
+import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../../errors.js';
+import type { Severity } from '../../model/alert.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { Metrics } from '../../telemetry/metrics.js';
+
+export interface SpoolOptions {
+  dir: string;
+  maxMessages: number;
+  maxBytes: number;
+  /** Rewrite the file when at least this many deleted records are in it and they outnumber live ones. */
+  compactAfterDeletes?: number;
+}
+
+export interface SpoolDeps {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface SpoolEntry {
+  readonly seq: number;
+  readonly id: string;
+  readonly severity: Severity;
+  /** Alert rule (part of the subject). */
+  readonly rule: string;
+  /** The alert JSON, exactly as it will be published. */
+  readonly payload: string;
+}
+
+export const SPOOL_FILE = 'alerts.spool';
+const LOW: ReadonlySet<Severity> = new Set(['info', 'low']);
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class Spool {
+  private readonly entries = new Map<number, SpoolEntry>();
+  private liveBytes = 0;
+  private deadRecords = 0;
+  private nextSeq = 1;
+  private pending: string[] = [];
+  private waiters: Waiter[] = [];
+  private writing: Promise<void> | null = null;
+  private closed = false;
+  /** Appends admitted by the bounds but not yet durable (so concurrent appends cannot overshoot). */
+  private reservedCount = 0;
+  private reservedBytes = 0;
+  /** Entries the caller is publishing right now: never chosen as drop victims. */
+  private readonly busy = new Set<number>();
+
+  private constructor(
+    private readonly path: string,
+    private fh: FileHandle,
+    private readonly options: SpoolOptions,
+    private readonly deps: SpoolDeps,
+  ) {}
+
+  /** Opens (creating with mode 0700/0600) and recovers the spool in `options.dir`. */
+  static async open(options: SpoolOptions, deps: SpoolDeps): Promise<Spool> {
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    const path = join(options.dir, SPOOL_FILE);
+    const recovered = await recover(path, deps.logger);
+    const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    const spool = new Spool(path, fh, options, deps);
+    for (const entry of recovered.entries) spool.addLive(entry);
+    spool.nextSeq = recovered.maxSeq + 1;
+    await spool.compact();
+    // Recovered more than today's bounds allow (bounds lowered across a restart): apply the policy now.
+    spool.enforceBounds(0);
+    deps.metrics.alertSpoolMessages.set(spool.entries.size);
+    if (spool.entries.size > 0) {
+      deps.logger.info(
+        { spooled: spool.entries.size, bytes: spool.liveBytes },
+        'recovered spooled alerts; they are delivered first',
+      );
+    }
+    return spool;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.liveBytes;
+  }
+
+  /** Live entries, oldest first. */
+  values(): IterableIterator<SpoolEntry> {
+    return this.entries.values();
+  }
+
+  head(): SpoolEntry | undefined {
+    return this.entries.values().next().value;
+  }
+
+  has(seq: number): boolean {
+    return this.entries.has(seq);
+  }
+
+  /** Marks entries being published (protected from the full-spool policy) or releases them. */
+  setBusy(seq: number, busy: boolean): void {
+    if (busy) this.busy.add(seq);
+    else this.busy.delete(seq);
+  }
+
+  /**
+   * Appends an alert; resolves once it is on disk (fdatasync'd). Returns false when the spool was full
+   * and this alert itself was the one dropped (counted and logged).
+   */
+  async append(item: Omit<SpoolEntry, 'seq'>): Promise<boolean> {
+    if (this.closed) throw new Error('spool closed');
+    const bytes = Buffer.byteLength(item.payload);
+    if (!this.makeRoom({ seq: 0, ...item }, bytes)) return false;
+    const entry: SpoolEntry = { seq: this.nextSeq++, ...item };
+    this.reservedCount++;
+    this.reservedBytes += bytes;
+    try {
+      await this.write(addRecord(entry), true);
+    } finally {
+      this.reservedCount--;
+      this.reservedBytes -= bytes;
+    }
+    // Only once durable does the entry become visible to the publisher.
+    this.addLive(entry);
+    this.deps.metrics.alertSpoolMessages.set(this.entries.size);
+    return true;
+  }
+
+  /** Delivered: forget it. The delete record rides on the next group commit (a lost delete = a re-send the broker de-duplicates). */
+  remove(seq: number): void {
+    if (!this.removeLive(seq)) return;
+    this.deps.metrics.alertSpoolMessages.set(this.entries.size);
+    void this.write(`{"op":"del","seq":${seq}}\n`, false).catch(() => undefined);
+  }
+
+  /** Waits for queued writes, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.writing) await this.writing;
+    await this.fh.close();
+  }
+
+  private addLive(entry: SpoolEntry): void {
+    this.entries.set(entry.seq, entry);
+    this.liveBytes += Buffer.byteLength(entry.payload);
+  }
+
+  private removeLive(seq: number): boolean {
+    const entry = this.entries.get(seq);
+    if (!entry) return false;
+    this.entries.delete(seq);
+    this.busy.delete(seq);
+    this.liveBytes -= Buffer.byteLength(entry.payload);
+    this.deadRecords++;
+    return true;
+  }
+
+  /** Frees room for an incoming entry of `bytes`; false when the incoming one is itself the victim. */
+  private makeRoom(incoming: SpoolEntry, bytes: number): boolean {
+    if (bytes > this.options.maxBytes) {
+      this.countDrop(incoming, 'larger than spool.maxBytes');
+      return false;
+    }
+    const full = () =>
+      this.entries.size + this.reservedCount + 1 > this.options.maxMessages ||
+      this.liveBytes + this.reservedBytes + bytes > this.options.maxBytes;
+    while (full()) {
+      const victim = this.pickVictim(LOW.has(incoming.severity));
+      if (!victim) {
+        this.countDrop(incoming, 'spool full');
+        return false;
+      }
+      this.drop(victim);
+    }
+    return true;
+  }
+
+  private enforceBounds(bytes: number): void {
+    while (this.entries.size > this.options.maxMessages || this.liveBytes + bytes > this.options.maxBytes) {
+      const victim = this.pickVictim(false);
+      if (!victim) return;
+      this.drop(victim);
+    }
+  }
+
+  /**
+   * Oldest info/low first, then oldest overall. When the incoming alert is info/low and no older info/low
+   * is spooled, the incoming one is the oldest info/low: it goes (null) rather than an older serious one.
+   */
+  private pickVictim(incomingIsLow: boolean): SpoolEntry | null {
+    let oldest: SpoolEntry | null = null;
+    for (const entry of this.entries.values()) {
+      if (this.busy.has(entry.seq)) continue;
+      if (LOW.has(entry.severity)) return entry;
+      oldest ??= entry;
+    }
+    return incomingIsLow ? null : oldest;
+  }
+
+  private drop(entry: SpoolEntry): void {
+    this.removeLive(entry.seq);
+    void this.write(`{"op":"del","seq":${entry.seq}}\n`, false).catch(() => undefined);
+    this.countDrop(entry, 'spool full');
+    this.deps.metrics.alertSpoolMessages.set(this.entries.size);
+  }
+
+  private countDrop(entry: SpoolEntry, why: string): void {
+    this.deps.metrics.alertSpoolDropped.labels(entry.severity).inc();
+    this.deps.logger.error(
+      {
+        alertId: entry.id,
+        severity: entry.severity,
+        spooled: this.entries.size,
+        maxMessages: this.options.maxMessages,
+        maxBytes: this.options.maxBytes,
+      },
+      `alert dropped from the NATS spool (${why}); raise sinks.nats.spool bounds or restore the broker`,
+    );
+  }
+
+  /** Queues a line; the writer loop group-commits. `durable` callers wait for the fdatasync. */
+  private write(line: string, durable: boolean): Promise<void> {
+    this.pending.push(line);
+    const done = durable
+      ? new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }))
+      : Promise.resolve();
+    this.writing ??= this.writerLoop().finally(() => {
+      this.writing = null;
+    });
+    return done;
+  }
+
+  private async writerLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const lines = this.pending;
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        await this.fh.write(lines.join(''));
+        await this.fh.datasync();
+        for (const w of waiters) w.resolve();
+      } catch (err) {
+        const error = new Error(`spool write failed: ${errorMessage(err)}`, { cause: err });
+        this.deps.logger.error({ path: this.path, err: error.message }, 'NATS spool write failed');
+        for (const w of waiters) w.reject(error);
+      }
+      if (this.deadRecords >= (this.options.compactAfterDeletes ?? 1000) && this.deadRecords > this.entries.size) {
+        await this.compact().catch((err) =>
+          this.deps.logger.warn(
+            { path: this.path, err: errorMessage(err) },
+            'NATS spool compaction failed; will retry',
+          ),
+        );
+      }
+    }
+  }
+
+  /** Rewrites the file with live entries only. Runs inside the writer loop (or before it starts). */
+  private async compact(): Promise<void> {
+    const tmp = `${this.path}.tmp`;
+    const out = await open(tmp, 'w', 0o600);
+    try {
+      let text = '';
+      for (const e of this.entries.values()) {
+        text += addRecord(e);
+      }
+      await out.write(text);
+      await out.chmod(0o600);
+      await out.datasync();
+    } finally {
+      await out.close();
+    }
+    await rename(tmp, this.path);
+    await fsyncDir(this.options.dir);
+    const old = this.fh;
+    this.fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND, 0o600);
+    await old.close();
+    this.deadRecords = 0;
+    // Deletes still queued are already reflected in the rewritten file.
+    this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
+  }
+}
+
+/** The alert JSON is embedded as is (not re-encoded), so a record is one line and costs one stringify. */
+function addRecord(e: SpoolEntry): string {
+  return `{"op":"add","seq":${e.seq},"id":${JSON.stringify(e.id)},"severity":${JSON.stringify(e.severity)},"rule":${JSON.stringify(e.rule)},"alert":${e.payload}}\n`;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+interface Recovered {
+  entries: SpoolEntry[];
+  maxSeq: number;
+}
+
+async function recover(path: string, logger: Logger): Promise<Recovered> {
+  await unlink(`${path}.tmp`).catch(() => undefined);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], maxSeq: 0 };
+    throw err;
+  }
+  const live = new Map<number, SpoolEntry>();
+  let maxSeq = 0;
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let record: { op?: unknown; seq?: unknown; id?: unknown; severity?: unknown; rule?: unknown; alert?: unknown };
+    try {
+      record = JSON.parse(line);
+    } catch {
+      skipped++;
+      continue;
+    }
+    const seq = typeof record.seq === 'number' ? record.seq : Number.NaN;
+    if (!Number.isSafeInteger(seq)) {
+      skipped++;
+      continue;
+    }
+    maxSeq = Math.max(maxSeq, seq);
+    if (record.op === 'del') live.delete(seq);
+    else if (
+      record.op === 'add' &&
+      typeof record.id === 'string' &&
+      typeof record.severity === 'string' &&
+      typeof record.rule === 'string' &&
+      record.alert
+    ) {
+      const { id, severity, rule } = record;
+      live.set(seq, { seq, id, severity: severity as Severity, rule, payload: JSON.stringify(record.alert) });
+    } else skipped++;
+  }
+  if (skipped > 0) logger.warn({ path, skipped }, 'skipped unreadable spool records (a write torn by a crash)');
+  return { entries: [...live.values()].sort((a, b) => a.seq - b.seq), maxSeq };
+}

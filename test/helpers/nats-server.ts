@@ -1,0 +1,121 @@
+/**
+ * Debian's `nats-server` for integration tests: a real broker on a loopback port the test chooses, with a
+ * temp JetStream store, that can be stopped and started again on the SAME port and store (to simulate a
+ * broker outage). A missing binary fails loudly with the install hint — the suite never skips.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const NATS_INSTALL_HINT = 'apt-get install -y nats-server';
+
+export interface NatsServerOptions {
+  /** Start with JetStream (`-js`); default true. */
+  jetstream?: boolean;
+  /** Extra lines for the server config file (authorization blocks, tls …). */
+  config?: string;
+}
+
+export interface NatsServer {
+  readonly port: number;
+  readonly url: string;
+  readonly storeDir: string;
+  /** Stops the process (SIGTERM, or SIGKILL with `kill: true`) and waits for it to exit. */
+  stop(options?: { kill?: boolean }): Promise<void>;
+  /** Starts it again on the same port and store. */
+  start(): Promise<void>;
+  /** Stops it and removes the store. */
+  dispose(): Promise<void>;
+}
+
+export function requireNatsServer(): void {
+  const found = spawnSync('sh', ['-c', 'command -v nats-server'], { stdio: 'ignore' }).status === 0;
+  if (!found) {
+    throw new Error(
+      `nats-server is not installed; the NATS tests run against the real broker. Install it: ${NATS_INSTALL_HINT}`,
+    );
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}: ${stderr()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = createConnection({ host: '127.0.0.1', port }, () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok && /Server is ready/.test(stderr())) return;
+    if (Date.now() > deadline) throw new Error(`nats-server did not come up on port ${port}: ${stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  requireNatsServer();
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'exfilwatch-nats-'));
+  const configPath = join(storeDir, 'server.conf');
+  writeFileSync(configPath, `listen: "127.0.0.1:${port}"\n${options.config ?? ''}\n`);
+  const args = ['-c', configPath];
+  if (options.jetstream !== false) args.push('-js', '-sd', join(storeDir, 'js'));
+  let child: ChildProcess | null = null;
+  let log = '';
+
+  const start = async (): Promise<void> => {
+    if (child) throw new Error('nats-server already running');
+    log = '';
+    const proc = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    proc.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    try {
+      await waitForPort(port, proc, 10_000, () => log);
+    } catch (err) {
+      proc.kill('SIGKILL');
+      child = null;
+      throw err;
+    }
+  };
+
+  const stop = async (o: { kill?: boolean } = {}): Promise<void> => {
+    const proc = child;
+    if (!proc) return;
+    child = null;
+    if (proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill(o.kill ? 'SIGKILL' : 'SIGTERM');
+    await exited;
+  };
+
+  await start();
+  return {
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    storeDir,
+    stop,
+    start,
+    async dispose() {
+      await stop({ kill: true });
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Severity } from '../../../src/model/alert.js';
+import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+
+let dir: string;
+let metrics: Metrics;
+const deps = () => ({ logger: silentLogger(), metrics });
+const item = (n: number, severity: Severity = 'high') => ({
+  id: `a-${n}`,
+  severity,
+  rule: 'bulk-read-then-push',
+  payload: JSON.stringify({ id: `a-${n}`, severity, n }),
+});
+const ids = (s: Spool) => [...s.values()].map((e) => e.id);
+const gauge = async (m: Metrics) => (await m.alertSpoolMessages.get()).values[0]?.value;
+const dropped = async (m: Metrics, severity: string) =>
+  (await m.alertSpoolDropped.get()).values.find((v) => v.labels.severity === severity)?.value ?? 0;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+  metrics = createMetrics();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Spool', () => {
+  it('keeps entries in append order and removes delivered ones', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    await Promise.all([1, 2, 3, 4, 5].map((n) => spool.append(item(n))));
+    expect(ids(spool)).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'a-5']);
+    spool.remove(spool.head()!.seq);
+    expect(ids(spool)).toEqual(['a-2', 'a-3', 'a-4', 'a-5']);
+    expect(await gauge(metrics)).toBe(4);
+    await spool.close();
+  });
+
+  it('fdatasyncs before an append resolves, and creates the file 0600 in a 0700 dir', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const order: string[] = [];
+    const original = proto.datasync;
+    vi.spyOn(proto, 'datasync').mockImplementation(function (this: unknown) {
+      order.push('datasync');
+      return original.call(this);
+    });
+    const sub = join(dir, 'spool');
+    const spool = await Spool.open({ dir: sub, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    order.length = 0;
+    await spool.append(item(1)).then(() => order.push('resolved'));
+    expect(order).toEqual(['datasync', 'resolved']);
+    // Durable means another reader sees it now, without close().
+    expect(readFileSync(join(sub, SPOOL_FILE), 'utf8')).toContain('"id":"a-1"');
+    expect(statSync(join(sub, SPOOL_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(sub).mode & 0o777).toBe(0o700);
+    await spool.close();
+  });
+
+  it('recovers pending entries after a restart (without close), in order, skipping a torn last line', async () => {
+    const first = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    for (const n of [1, 2, 3, 4]) await first.append(item(n));
+    first.remove(first.head()!.seq);
+    await first.append(item(5)); // the delete record rides on this commit
+    // Simulate a crash mid-write: a torn record at the end.
+    appendFileSync(join(dir, SPOOL_FILE), '{"op":"add","seq":99,"id":"torn","sev');
+    const second = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    expect(ids(second)).toEqual(['a-2', 'a-3', 'a-4', 'a-5']);
+    expect(JSON.parse(second.head()!.payload)).toEqual({ id: 'a-2', severity: 'high', n: 2 });
+    // New appends continue after the recovered ones.
+    await second.append(item(6));
+    expect(ids(second).at(-1)).toBe('a-6');
+    const seqs = [...second.values()].map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(await gauge(metrics)).toBe(5);
+    await second.close();
+    expect(statSync(join(dir, SPOOL_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('when full drops the oldest info/low alerts first, then the oldest overall, counting each', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 4, maxBytes: 1 << 20 }, deps());
+    await spool.append(item(1, 'critical'));
+    await spool.append(item(2, 'low'));
+    await spool.append(item(3, 'high'));
+    await spool.append(item(4, 'info'));
+    await spool.append(item(5, 'high')); // evicts a-2 (oldest info/low)
+    expect(ids(spool)).toEqual(['a-1', 'a-3', 'a-4', 'a-5']);
+    await spool.append(item(6, 'medium')); // evicts a-4 (info)
+    expect(ids(spool)).toEqual(['a-1', 'a-3', 'a-5', 'a-6']);
+    await spool.append(item(7, 'critical')); // no info/low left: oldest overall (a-1)
+    expect(ids(spool)).toEqual(['a-3', 'a-5', 'a-6', 'a-7']);
+    // An incoming low alert when no info/low is spooled is itself the oldest low one: it goes.
+    expect(await spool.append(item(8, 'low'))).toBe(false);
+    expect(ids(spool)).toEqual(['a-3', 'a-5', 'a-6', 'a-7']);
+    expect(await dropped(metrics, 'low')).toBe(2);
+    expect(await dropped(metrics, 'info')).toBe(1);
+    expect(await dropped(metrics, 'critical')).toBe(1);
+    await spool.close();
+    // The drops are durable too.
+    const again = await Spool.open({ dir, maxMessages: 4, maxBytes: 1 << 20 }, deps());
+    expect(ids(again)).toEqual(['a-3', 'a-5', 'a-6', 'a-7']);
+    await again.close();
+  });
+
+  it('bounds bytes as well as messages and never evicts entries being published', async () => {
+    const size = Buffer.byteLength(item(1).payload);
+    const spool = await Spool.open({ dir, maxMessages: 100, maxBytes: size * 3 }, deps());
+    for (const n of [1, 2, 3]) await spool.append(item(n, 'info'));
+    spool.setBusy(spool.head()!.seq, true);
+    await spool.append(item(4, 'high'));
+    expect(ids(spool)).toEqual(['a-1', 'a-3', 'a-4']);
+    expect(spool.bytes).toBeLessThanOrEqual(size * 3);
+    await spool.close();
+  });
+
+  it('compacts the file once deletes dominate, keeping live entries', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 1000, maxBytes: 1 << 22, compactAfterDeletes: 10 }, deps());
+    for (let n = 1; n <= 50; n++) await spool.append(item(n));
+    const before = statSync(join(dir, SPOOL_FILE)).size;
+    for (let n = 1; n <= 45; n++) spool.remove(spool.head()!.seq);
+    await spool.append(item(51));
+    await spool.close();
+    const text = readFileSync(join(dir, SPOOL_FILE), 'utf8');
+    expect(statSync(join(dir, SPOOL_FILE)).size).toBeLessThan(before);
+    expect(text).not.toContain('"op":"del"');
+    const again = await Spool.open({ dir, maxMessages: 1000, maxBytes: 1 << 22 }, deps());
+    expect(ids(again)).toEqual(['a-46', 'a-47', 'a-48', 'a-49', 'a-50', 'a-51']);
+    await again.close();
+  });
+
+  it('applies lowered bounds to what it recovers', async () => {
+    writeFileSync(
+      join(dir, SPOOL_FILE),
+      [1, 2, 3]
+        .map(
+          (n) =>
+            `{"op":"add","seq":${n},"id":"a-${n}","severity":"${n === 2 ? 'low' : 'high'}","rule":"r","alert":{"n":${n}}}\n`,
+        )
+        .join(''),
+    );
+    const spool = await Spool.open({ dir, maxMessages: 2, maxBytes: 1 << 20 }, deps());
+    expect(ids(spool)).toEqual(['a-1', 'a-3']);
+    expect(await dropped(metrics, 'low')).toBe(1);
+    await spool.close();
+  });
+});
