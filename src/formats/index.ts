@@ -1,10 +1,11 @@
 /** JSON event formats exfilwatch reads (export files, scan, Falco http_output). One line per format. */
 import { falcoFormat } from './falco/index.js';
+import { tetragonFormat } from './tetragon/index.js';
 import type { EventFormat } from './types.js';
 
 export type { EventFormat, NormalizeDefaults } from './types.js';
 
-export const eventFormats: readonly EventFormat[] = [falcoFormat];
+export const eventFormats: readonly EventFormat[] = [tetragonFormat, falcoFormat];
 
 export function formatByName(name: EventFormat['name']): EventFormat | undefined {
   return eventFormats.find((f) => f.name === name);
