@@ -1,5 +1,6 @@
 /** Every source type exfilwatch knows. Adding one = its folder + one line here. */
+import { falcoHttpSource } from './falco-http/index.js';
 import type { SourceDefinition } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry carries its own config type.
-export const sourceDefinitions: ReadonlyArray<SourceDefinition<any>> = [];
+export const sourceDefinitions: ReadonlyArray<SourceDefinition<any>> = [falcoHttpSource];

@@ -1,0 +1,101 @@
+/** Config of one `falco-http` receiver (`sources.falcoHttp[]`; `--falco-http HOST:PORT` sets `listen`). */
+import { z } from 'zod';
+import { parseHostPort } from './listen.js';
+
+const tlsSchema = z
+  .object({
+    certFile: z.string().min(1).describe('PEM server certificate (chain) file.'),
+    keyFile: z.string().min(1).describe('PEM private key file of the server certificate.'),
+    clientCaFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'PEM CA bundle that signs client certificates. Set it to enable client-certificate auth (Falco http_output.mtls).',
+      ),
+    requireClientCert: z
+      .boolean()
+      .default(true)
+      .describe(
+        'With clientCaFile: refuse clients without a valid certificate. False = optional, but invalid ones are refused.',
+      ),
+  })
+  .strict();
+
+const sharedSecretSchema = z
+  .object({
+    header: z
+      .string()
+      .min(1)
+      .default('authorization')
+      .describe(
+        'Request header carrying the secret. For `authorization`, `Basic base64(<any user>:<secret>)` (what curl sends for ' +
+          'an http_output url like https://exfilwatch:SECRET@host:2801/) and `Bearer <secret>` are accepted too.',
+      ),
+    valueFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File holding the secret (trailing newline ignored), e.g. a mounted Secret.'),
+    valueEnv: z.string().min(1).optional().describe('Environment variable holding the secret.'),
+  })
+  .strict()
+  .refine((s) => (s.valueFile === undefined) !== (s.valueEnv === undefined), {
+    message: 'set exactly one of valueFile or valueEnv',
+  });
+
+export const falcoHttpConfigSchema = z
+  .object({
+    listen: z
+      .string()
+      .default('127.0.0.1:2801')
+      .refine((v) => parseHostPort(v) !== null, { message: 'expected HOST:PORT (IPv6 as [addr]:port)' })
+      .describe(
+        "HOST:PORT to listen on. Default is node-local (loopback, falcosidekick's port 2801, so existing http_output URLs " +
+          'keep working). Bind a pod IP or 0.0.0.0 only together with tls and/or sharedSecret.',
+      ),
+    tls: tlsSchema
+      .optional()
+      .describe('Serve HTTPS (Falco http_output with an https:// url, ca_cert, and optionally mtls).'),
+    sharedSecret: sharedSecretSchema
+      .optional()
+      .describe('Require a shared secret in a request header (compared in constant time).'),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe('Largest accepted request body (after gzip decoding); larger bodies get 413.'),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(16_384)
+      .describe('Largest accepted request header block; larger get 431.'),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .default(256)
+      .describe('Concurrent connections; more are closed at once. Falco keeps one keep-alive connection per output.'),
+    maxRequestsPerSecond: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Request-rate limit (token bucket, burst = one second of requests); over it → 429. 0 = unlimited.'),
+    keepAliveTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(65_000)
+      .describe('Idle keep-alive connections are closed after this long (Falco reuses one connection).'),
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(30_000)
+      .describe('A request must arrive in full within this long.'),
+  })
+  .strict();
+
+export type FalcoHttpConfig = z.infer<typeof falcoHttpConfigSchema>;

@@ -1,0 +1,83 @@
+/** Request admission for the Falco receiver: shared secret, rate limit, media type. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ConfigError, errorMessage } from '../../errors.js';
+import type { Clock } from '../../model/clock.js';
+import type { FalcoHttpConfig } from './config.js';
+
+export type SecretCheck = (headers: IncomingHttpHeaders) => boolean;
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Loads the secret once at start (a bad file or unset variable is a setup error). Comparison hashes both
+ * sides first, so timingSafeEqual always compares equal lengths and the time says nothing about the secret.
+ */
+export function createSecretCheck(cfg: NonNullable<FalcoHttpConfig['sharedSecret']>, keyPath: string): SecretCheck {
+  let secret: string;
+  if (cfg.valueFile !== undefined) {
+    try {
+      secret = readFileSync(cfg.valueFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError(`${keyPath}.sharedSecret.valueFile`, `cannot read ${cfg.valueFile}: ${errorMessage(err)}`);
+    }
+  } else {
+    secret = process.env[cfg.valueEnv ?? ''] ?? '';
+    if (secret.length === 0)
+      throw new ConfigError(
+        `${keyPath}.sharedSecret.valueEnv`,
+        `environment variable ${cfg.valueEnv} is unset or empty`,
+      );
+  }
+  if (secret.length === 0) throw new ConfigError(`${keyPath}.sharedSecret.valueFile`, `${cfg.valueFile} is empty`);
+  const want = digest(secret);
+  const header = cfg.header.toLowerCase();
+  const matches = (candidate: string) => timingSafeEqual(digest(candidate), want);
+  return (headers) => {
+    const raw = headers[header];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value !== 'string') return false;
+    if (header !== 'authorization') return matches(value);
+    // Falco's http_output cannot set headers, but curl turns url credentials into Basic auth.
+    let ok = matches(value);
+    if (value.startsWith('Bearer ')) ok = matches(value.slice(7)) || ok;
+    if (value.startsWith('Basic ')) {
+      const decoded = Buffer.from(value.slice(6), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      ok = matches(colon >= 0 ? decoded.slice(colon + 1) : decoded) || ok;
+    }
+    return ok;
+  };
+}
+
+/** Token bucket over all requests; `take()` false = over the limit (429). */
+export function createRateLimiter(perSecond: number, clock: Clock): { take(): boolean } {
+  if (perSecond <= 0) return { take: () => true };
+  const burst = Math.max(1, perSecond);
+  let tokens = burst;
+  let last = clock.now();
+  return {
+    take() {
+      const now = clock.now();
+      tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+      last = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
+
+export type BodyKind = 'json' | 'ndjson';
+
+/** Falco sends `application/json`; newline-delimited batches may say so or use an ndjson/jsonl type. */
+export function bodyKindOf(contentType: string | undefined): BodyKind | null {
+  if (contentType === undefined) return null;
+  const semi = contentType.indexOf(';');
+  const media = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (media === 'application/json') return 'json';
+  if (media === 'application/x-ndjson' || media === 'application/jsonl' || media === 'application/x-jsonlines')
+    return 'ndjson';
+  return null;
+}

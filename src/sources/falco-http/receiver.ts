@@ -1,0 +1,248 @@
+/**
+ * HTTP(S) receiver for Falco's `http_output` (one POST per alert, `application/json`, keep-alive), for
+ * falcosidekick-style forwarders, and for newline-delimited batches. node:http/https directly: the hot path
+ * is one small body per request, and every limit below is enforced before the body is parsed.
+ */
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { gunzipSync } from 'node:zlib';
+import { ConfigError, errorMessage } from '../../errors.js';
+import type { SourceDeps, SourceOutput } from '../types.js';
+import type { FalcoHttpConfig } from './config.js';
+import { bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } from './guards.js';
+import { ingestBody } from './ingest.js';
+import { parseHostPort } from './listen.js';
+
+export interface ReceiverHandle {
+  address: AddressInfo;
+  close(): Promise<void>;
+}
+
+function readPem(path: string, keyPath: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
+  }
+}
+
+/** Starts listening; resolves once bound. Setup problems (files, address in use) reject with ConfigError. */
+export async function startReceiver(
+  config: FalcoHttpConfig,
+  deps: SourceDeps,
+  out: SourceOutput,
+  keyPath = 'sources.falcoHttp',
+): Promise<ReceiverHandle> {
+  const listen = parseHostPort(config.listen);
+  if (!listen) throw new ConfigError(`${keyPath}.listen`, `expected HOST:PORT (got "${config.listen}")`);
+  const secretOk: SecretCheck | null = config.sharedSecret ? createSecretCheck(config.sharedSecret, keyPath) : null;
+  const limiter = createRateLimiter(config.maxRequestsPerSecond, deps.clock);
+  const defaults = { node: deps.node };
+  const counted = new Map<number | 'tls', { inc(): void }>();
+  const count = (code: number | 'tls') => {
+    let c = counted.get(code);
+    if (!c) {
+      c = deps.metrics.receiverRequests.labels('falco-http', String(code));
+      counted.set(code, c);
+    }
+    c.inc();
+  };
+  const rejected = deps.metrics.eventsDropped.labels('rejected');
+  let lastRejectLog = Number.NEGATIVE_INFINITY;
+
+  function reply(
+    res: ServerResponse,
+    code: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): void {
+    count(code);
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  /** Refuses a request before ingesting it: it may carry events we never saw, so count them as dropped. */
+  function fail(res: ServerResponse, code: number, error: string, headers: Record<string, string> = {}): void {
+    rejected.inc();
+    const now = deps.clock.now();
+    if (now - lastRejectLog >= 10_000) {
+      lastRejectLog = now;
+      deps.logger.warn({ source: 'falco-http', code, reason: error }, 'refused a request');
+    }
+    reply(res, code, { error }, headers);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = req.url === undefined ? '/' : req.url.split('?', 1)[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      count(200);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+      return;
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      fail(res, 405, 'only POST is accepted (GET /healthz for liveness)', { allow: 'POST' });
+      return;
+    }
+    // mTLS with optional client certs: a presented but unverifiable certificate is still refused.
+    const tls = req.socket as Partial<TLSSocket>;
+    if (
+      config.tls?.clientCaFile &&
+      !config.tls.requireClientCert &&
+      tls.authorized === false &&
+      tls.getPeerCertificate?.()?.raw
+    ) {
+      req.resume();
+      fail(res, 401, `client certificate not trusted: ${String(tls.authorizationError)}`);
+      return;
+    }
+    if (secretOk && !secretOk(req.headers)) {
+      req.resume();
+      fail(res, 401, `missing or wrong ${config.sharedSecret?.header} header`);
+      return;
+    }
+    if (!limiter.take()) {
+      req.resume();
+      fail(res, 429, 'request rate limit exceeded', { 'retry-after': '1' });
+      return;
+    }
+    const kind = bodyKindOf(req.headers['content-type']);
+    if (kind === null) {
+      req.resume();
+      const got = req.headers['content-type'] ?? 'none';
+      const hint = got.startsWith('text/plain') ? ' (set json_output: true in falco.yaml)' : '';
+      fail(res, 415, `content-type must be application/json or application/x-ndjson, got ${got}${hint}`);
+      return;
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') {
+      req.resume();
+      fail(res, 415, `unsupported content-encoding ${encoding} (identity or gzip)`);
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > config.maxBodyBytes) {
+      // Do not read a body we will refuse; close the connection so its unread bytes cannot be taken as a request.
+      fail(res, 413, `body of ${declared} bytes exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
+      req.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > config.maxBodyBytes) {
+        over = true;
+        chunks.length = 0;
+        fail(res, 413, `body exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => undefined); // client went away mid-body: nothing was ingested
+    req.on('end', () => {
+      if (over) return;
+      let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      if (encoding === 'gzip') {
+        try {
+          body = gunzipSync(body, { maxOutputLength: config.maxBodyBytes });
+        } catch (err) {
+          const tooBig = err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+          if (tooBig) fail(res, 413, `decompressed body exceeds maxBodyBytes ${config.maxBodyBytes}`);
+          else fail(res, 400, `invalid gzip body: ${errorMessage(err)}`);
+          return;
+        }
+      }
+      const r = ingestBody(body.toString('utf8'), kind, out, defaults);
+      const summary = { accepted: r.accepted, ignored: r.ignored, dropped: r.dropped, rejected: r.rejected };
+      if (r.rejected > 0) {
+        // Lines before/after a bad one were queued (the summary says how many): do not resend those.
+        reply(res, 400, { error: r.error, ...summary });
+      } else if (r.dropped > 0) {
+        // 503, not 200: Falco does not retry, but it logs a failed POST, and forwarders count/retry it, so the
+        // loss is visible on the sending side too. Ours counts it (events_dropped_total{reason="queue_full"})
+        // and marks a gap, so alerts spanning it say degraded. A 200 would claim an event we threw away.
+        reply(res, 503, { error: 'event queue full: event(s) dropped', ...summary }, { 'retry-after': '1' });
+      } else {
+        reply(res, 200, summary);
+      }
+    });
+  }
+
+  const common = {
+    maxHeaderSize: config.maxHeaderBytes,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+  };
+  let server: http.Server;
+  if (config.tls) {
+    const t = config.tls;
+    server = https.createServer({
+      ...common,
+      cert: readPem(t.certFile, `${keyPath}.tls.certFile`),
+      key: readPem(t.keyFile, `${keyPath}.tls.keyFile`),
+      ...(t.clientCaFile
+        ? {
+            ca: readPem(t.clientCaFile, `${keyPath}.tls.clientCaFile`),
+            requestCert: true,
+            rejectUnauthorized: t.requireClientCert,
+          }
+        : {}),
+    });
+  } else {
+    server = http.createServer(common);
+  }
+  server.maxConnections = config.maxConnections;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      deps.metrics.componentErrors.labels('source:falco-http').inc();
+      deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'request handler failed');
+      if (!res.headersSent) fail(res, 500, 'internal error');
+    }
+  });
+  // Malformed HTTP, oversized headers, slow clients: answer like Node would, but count it.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    if (err.code !== 'ECONNRESET' && socket.writable) {
+      count(code);
+      socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+  server.on('tlsClientError', () => {
+    count('tls'); // handshake failed (e.g. no or untrusted client certificate): the request never reached HTTP
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(new ConfigError(`${keyPath}.listen`, `cannot listen on ${config.listen}: ${err.code ?? err.message}`));
+    };
+    server.once('error', onError);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (err) => deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'receiver error'));
+
+  return {
+    address: server.address() as AddressInfo,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
