@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { helm } from '../helpers/helm.js';
+import { hasK8sModel, k8sProblems } from './k8s-validate.js';
+import { chartDir, type K8sObject, one, render, valuesAll } from './render.js';
+import { prometheusRuleShape, serviceMonitorShape, shapeProblems, tracingPolicyShape } from './shape.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: rendered objects are checked field by field below.
+type Any = any;
+
+const crdShapes = {
+  ServiceMonitor: serviceMonitorShape,
+  PrometheusRule: prometheusRuleShape,
+  TracingPolicy: tracingPolicyShape,
+} as const;
+
+function problems(objects: K8sObject[]): string[] {
+  return objects.flatMap((o) => {
+    const where = `${o.kind}/${o.metadata?.name}`;
+    if (hasK8sModel(o)) return k8sProblems(o).map((p) => `${where}: ${p}`);
+    const shape = crdShapes[o.kind as keyof typeof crdShapes];
+    if (!shape) return [`${where}: unexpected kind ${o.apiVersion} ${o.kind}`];
+    return shapeProblems(o, shape).map((p) => `${where}: ${p}`);
+  });
+}
+
+function podSpec(objects: K8sObject[]): Any {
+  return (one(objects, 'DaemonSet') as Any).spec.template.spec;
+}
+
+function agent(objects: K8sObject[]): Any {
+  return podSpec(objects).containers.find((c: Any) => c.name === 'exfilwatch');
+}
+
+function config(objects: K8sObject[]): Any {
+  return parse((one(objects, 'ConfigMap') as Any).data['config.yaml']);
+}
+
+describe('helm chart', () => {
+  it('passes helm lint --strict with default values and with every option enabled', () => {
+    for (const args of [[], ['-f', valuesAll]]) {
+      const res = helm(['lint', chartDir, '--strict', ...args]);
+      expect(res.stderr + res.stdout).toContain('0 chart(s) failed');
+      expect(res.status).toBe(0);
+    }
+  });
+
+  it('rejects misspelled and invalid values through values.schema.json', () => {
+    for (const bad of [
+      ['--set', 'tetragon.socketDirectory=/x'],
+      ['--set', 'securityContext.runAsUser=0'],
+      ['--set', 'tetragon.mode=grpcc'],
+      ['--set', 'nats.url=http://nats:4222'],
+      ['--set', 'bogus=1'],
+    ]) {
+      const res = helm(['template', 'exfilwatch', chartDir, ...bad]);
+      expect(res.status, bad.join(' ')).not.toBe(0);
+      expect(res.stderr).toContain('values don');
+    }
+  });
+
+  it('refuses a release with no sensor enabled', () => {
+    const res = helm(['template', 'exfilwatch', chartDir, '--set', 'tetragon.enabled=false']);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('enable at least one sensor');
+  });
+
+  it.each([
+    ['default values', []],
+    ['every option', ['-f', valuesAll]],
+    ['grpc + hostNetwork + falco', ['--set', 'hostNetwork=true', '--set', 'falco.enabled=true']],
+    ['falco only', ['--set', 'tetragon.enabled=false', '--set', 'falco.enabled=true', '--set', 'nats.enabled=false']],
+  ])('renders objects valid against the Kubernetes schemas, with no unknown field (%s)', (_name, args) => {
+    const objects = render(args);
+    expect(objects.length).toBeGreaterThanOrEqual(4);
+    expect(problems(objects)).toEqual([]);
+  });
+
+  it('the strict validator does catch unknown and misplaced fields', () => {
+    const ds = structuredClone(one(render(), 'DaemonSet')) as Any;
+    ds.spec.template.spec.containers[0].securityContext.runAsNonroot = true;
+    ds.spec.template.spec.hostpid = false;
+    ds.spec.templates = {};
+    expect(k8sProblems(ds).sort()).toEqual([
+      'unknown field spec.template.spec.containers[0].securityContext.runAsNonroot',
+      'unknown field spec.template.spec.hostpid',
+      'unknown field spec.templates',
+    ]);
+    const sm = structuredClone(one(render(['-f', valuesAll]), 'ServiceMonitor')) as Any;
+    sm.spec.endpoints[0].relabelling = [];
+    expect(shapeProblems(sm, serviceMonitorShape)).toEqual(['unknown field spec.endpoints[0].relabelling']);
+  });
+
+  it('default install: DaemonSet, ConfigMap, headless metrics Service, ServiceAccount and NetworkPolicy — no RBAC', () => {
+    const kinds = render()
+      .map((o) => o.kind)
+      .sort();
+    expect(kinds).toEqual(['ConfigMap', 'DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    const all = render(['-f', valuesAll]).map((o) => o.kind);
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'TracingPolicy']) expect(all).toContain(kind);
+    expect(all.filter((k) => /Role/.test(k))).toEqual([]);
+  });
+
+  describe('the DaemonSet', () => {
+    it('runs with least privilege', () => {
+      for (const objects of [render(), render(['-f', valuesAll])]) {
+        const spec = podSpec(objects);
+        expect(spec.hostPID).toBe(false);
+        expect(spec.hostIPC).toBe(false);
+        expect(spec.automountServiceAccountToken).toBe(false);
+        expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+        const sc = agent(objects).securityContext;
+        expect(sc).toMatchObject({
+          runAsNonRoot: true,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(sc.capabilities.add).toBeUndefined();
+        expect(sc.runAsUser).toBeGreaterThan(0);
+        for (const c of spec.containers) expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+        const sa = one(objects, 'ServiceAccount') as Any;
+        expect(sa.automountServiceAccountToken).toBe(false);
+        expect(spec.serviceAccountName).toBe(sa.metadata.name);
+      }
+    });
+
+    it('the only root container is the optional spool chown init, with CAP_CHOWN alone', () => {
+      const spec = podSpec(render(['-f', valuesAll]));
+      expect(spec.initContainers).toHaveLength(1);
+      const init = spec.initContainers[0];
+      expect(init.securityContext).toMatchObject({
+        runAsUser: 0,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'], add: ['CHOWN'] },
+      });
+      expect(init.command).toContain('/var/lib/exfilwatch/spool');
+      expect(podSpec(render()).initContainers).toBeUndefined();
+    });
+
+    it('runs `exfilwatch run --config` on the mounted ConfigMap, with probes on the metrics port', () => {
+      const objects = render();
+      const c = agent(objects);
+      expect(c.args).toEqual(['run', '--config', '/etc/exfilwatch/config.yaml']);
+      expect(c.command).toBeUndefined(); // the image's ENTRYPOINT (tini → node dist/cli/main.js)
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+      expect(c.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
+      const mount = c.volumeMounts.find((m: Any) => m.mountPath === '/etc/exfilwatch');
+      const vol = podSpec(objects).volumes.find((v: Any) => v.name === mount.name);
+      expect(vol.configMap.name).toBe(one(objects, 'ConfigMap').metadata.name);
+      expect(config(objects).metrics).toEqual({ enabled: true, listen: '0.0.0.0:9464' });
+    });
+
+    it('gets NODE_NAME from the downward API and sizes resources for the benchmark', () => {
+      const c = agent(render());
+      expect(c.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    });
+
+    it('schedules on control-plane nodes and rolls out node by node', () => {
+      const ds = one(render(), 'DaemonSet') as Any;
+      expect(ds.spec.template.spec.tolerations).toContainEqual({
+        key: 'node-role.kubernetes.io/control-plane',
+        operator: 'Exists',
+        effect: 'NoSchedule',
+      });
+      expect(ds.spec.updateStrategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 },
+      });
+      expect(ds.spec.selector.matchLabels).toEqual(ds.spec.template.metadata.labels);
+    });
+
+    it('mounts the Tetragon socket directory read-only from the host and joins the socket group', () => {
+      const objects = render();
+      const spec = podSpec(objects);
+      const vol = spec.volumes.find((v: Any) => v.hostPath?.path === '/var/run/tetragon');
+      expect(vol.hostPath.type).toBe('DirectoryOrCreate');
+      const mount = agent(objects).volumeMounts.find((m: Any) => m.name === vol.name);
+      expect(mount).toEqual({ name: vol.name, mountPath: '/var/run/tetragon', readOnly: true });
+      expect(spec.securityContext.supplementalGroups).toEqual([0]);
+      expect(config(objects).sources).toEqual({
+        tetragonGrpc: [{ address: 'unix:///var/run/tetragon/tetragon.sock' }],
+      });
+      // Every hostPath except the spool is read-only.
+      const hostVols = spec.volumes.filter((v: Any) => v.hostPath).map((v: Any) => v.name);
+      for (const m of agent(objects).volumeMounts.filter((m: Any) => hostVols.includes(m.name))) {
+        expect(m.readOnly, m.name).toBe(true);
+      }
+      const noGroup = podSpec(render(['--set', 'tetragon.socketGroup=null']));
+      expect(noGroup.securityContext.supplementalGroups).toBeUndefined();
+    });
+
+    it('tails the Tetragon export file read-only in file mode', () => {
+      const objects = render(['-f', valuesAll]);
+      const spec = podSpec(objects);
+      const vol = spec.volumes.find((v: Any) => v.hostPath?.path === '/var/log/tetragon');
+      const mount = agent(objects).volumeMounts.find((m: Any) => m.name === vol.name);
+      expect(mount.readOnly).toBe(true);
+      expect(config(objects).sources.tetragonFile).toEqual([{ path: '/var/log/tetragon/tetragon.log' }]);
+      expect(spec.volumes.some((v: Any) => v.hostPath?.path === '/var/run/tetragon')).toBe(false);
+      // No socket, so no reason to join its group.
+      expect(spec.securityContext.supplementalGroups).toBeUndefined();
+    });
+
+    it('receives Falco http_output on a hostPort by default, and on the host network when asked', () => {
+      const objects = render(['-f', valuesAll]);
+      const c = agent(objects);
+      expect(c.ports).toContainEqual({ name: 'falco-http', containerPort: 9470, hostPort: 29470, protocol: 'TCP' });
+      expect(config(objects).sources.falcoHttp).toEqual([{ listen: '0.0.0.0:9470' }]);
+      expect(podSpec(objects).hostNetwork).toBe(false);
+
+      const hostNet = render(['--set', 'hostNetwork=true', '--set', 'falco.enabled=true']);
+      const spec = podSpec(hostNet);
+      expect(spec.hostNetwork).toBe(true);
+      expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+      const port = agent(hostNet).ports.find((p: Any) => p.name === 'falco-http');
+      expect(port).toEqual({ name: 'falco-http', containerPort: 9465, protocol: 'TCP' });
+    });
+
+    it('wires NATS creds and TLS from existing Secrets, and the spool to a writable volume', () => {
+      const objects = render(['-f', valuesAll]);
+      const spec = podSpec(objects);
+      const nats = config(objects).sinks.nats;
+      expect(nats).toEqual({
+        url: 'tls://nats.example.com:4443',
+        prefix: 'sec.exfil',
+        credsFile: '/etc/exfilwatch/nats-creds/exfilwatch.creds',
+        tls: {
+          caFile: '/etc/exfilwatch/nats-tls/ca.crt',
+          certFile: '/etc/exfilwatch/nats-tls/tls.crt',
+          keyFile: '/etc/exfilwatch/nats-tls/tls.key',
+        },
+        spool: { dir: '/var/lib/exfilwatch/spool' },
+      });
+      const secretVols = spec.volumes.filter((v: Any) => v.secret).map((v: Any) => v.secret.secretName);
+      expect(secretVols.sort()).toEqual(['exfilwatch-nats-creds', 'exfilwatch-nats-tls']);
+      const mounts = agent(objects).volumeMounts;
+      expect(mounts.find((m: Any) => m.mountPath === '/etc/exfilwatch/nats-creds').readOnly).toBe(true);
+      expect(mounts.find((m: Any) => m.mountPath === '/etc/exfilwatch/nats-tls').readOnly).toBe(true);
+      const spool = mounts.find((m: Any) => m.mountPath === '/var/lib/exfilwatch');
+      expect(spool.readOnly).toBeUndefined();
+      expect(spec.volumes.find((v: Any) => v.name === spool.name).hostPath.path).toBe('/var/lib/exfilwatch');
+      const defaults = podSpec(render());
+      expect(defaults.volumes.find((v: Any) => v.name === 'spool').emptyDir).toEqual({ sizeLimit: '256Mi' });
+    });
+
+    it('renders allowlist, correlator, stdout and extraConfig into the config file', () => {
+      const cfg = config(render(['-f', valuesAll]));
+      expect(cfg.logLevel).toBe('debug');
+      expect(cfg.correlator).toEqual({ windowMs: 1800000 });
+      expect(cfg.allowlist).toHaveLength(2);
+      expect(cfg.allowlist[0]).toEqual({
+        namespace: 'ci',
+        image: 'gcr.io/kaniko-project/*',
+        reason: 'CI image builds',
+      });
+      expect(cfg.sinks.stdout).toEqual({});
+      expect(cfg.pipeline).toEqual({ eventQueueCapacity: 131072 });
+      expect(cfg.metrics.listen).toBe('0.0.0.0:9500');
+    });
+
+    it('rolls the pods when the config changes', () => {
+      const checksum = (args: string[]) =>
+        (one(render(args), 'DaemonSet') as Any).spec.template.metadata.annotations['checksum/config'];
+      expect(checksum([])).toMatch(/^[a-f0-9]{64}$/);
+      expect(checksum(['--set', 'logLevel=debug'])).not.toBe(checksum([]));
+    });
+  });
+
+  it('the NetworkPolicy allows only NATS + DNS out and metrics (+ Falco) in', () => {
+    const np = one(render(), 'NetworkPolicy') as Any;
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.ingress).toEqual([{ ports: [{ port: 9464, protocol: 'TCP' }] }]);
+    expect(np.spec.egress).toEqual([
+      { ports: [{ port: 4222, protocol: 'TCP' }] },
+      {
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      },
+    ]);
+    const all = one(render(['-f', valuesAll]), 'NetworkPolicy') as Any;
+    expect(all.spec.ingress[1].ports).toEqual([{ port: 9470, protocol: 'TCP' }]);
+    expect(all.spec.ingress[1].from).toHaveLength(2);
+    expect(all.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '203.0.113.0/24' } }]);
+  });
+
+  it('the ServiceMonitor scrapes /metrics through the Service and labels series with the node', () => {
+    const objects = render(['-f', valuesAll]);
+    const svc = one(objects, 'Service') as Any;
+    const sm = one(objects, 'ServiceMonitor') as Any;
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(sm.spec.selector.matchLabels).toEqual(
+      Object.fromEntries(Object.entries(svc.metadata.labels).filter(([k]) => k in svc.spec.selector)),
+    );
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: svc.spec.ports[0].name, path: '/metrics', interval: '15s' });
+    expect(sm.spec.endpoints[0].relabelings).toContainEqual({
+      sourceLabels: ['__meta_kubernetes_pod_node_name'],
+      targetLabel: 'node',
+      action: 'replace',
+    });
+  });
+});
