@@ -74,8 +74,8 @@ export function buildConfigSchema() {
         .default([])
         .describe('Exemptions: a container is exempt when all fields given in one entry match.'),
       sinks: sinksSchema().prefault({}).describe('Where alerts go.'),
-      metrics: metricsConfigSchema.prefault({}),
-      pipeline: pipelineConfigSchema.prefault({}),
+      metrics: metricsConfigSchema.prefault({}).describe('The operations HTTP endpoint of `run`.'),
+      pipeline: pipelineConfigSchema.prefault({}).describe('Internal queues and shutdown.'),
     })
     .strict();
 }

@@ -1,0 +1,37 @@
+/**
+ * Everything wrong with a config file, each problem with its key path: schema problems first
+ * (configProblems), then the cheap checks of files the config names (credentials, certificates) and of
+ * addresses, for every section whose own schema is fine. Used by `check-config` (all problems) and by
+ * `run` (the first one, before anything starts).
+ */
+
+import { ConfigError } from '../errors.js';
+import { parseListenAddress } from '../http/index.js';
+import { sinkDefinitions } from '../sinks/index.js';
+import { type ConfigProblem, configProblems } from './load.js';
+
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+export function allConfigProblems(raw: unknown): ConfigProblem[] {
+  const problems = configProblems(raw);
+  const root = asRecord(raw);
+  const sinks = asRecord(root.sinks);
+  for (const def of sinkDefinitions) {
+    if (!def.fileProblems || sinks[def.configKey] === undefined) continue;
+    const parsed = def.schema.safeParse(sinks[def.configKey]);
+    if (!parsed.success) continue;
+    for (const p of def.fileProblems(parsed.data))
+      problems.push({ keyPath: `sinks.${def.configKey}.${p.keyPath}`, message: p.message });
+  }
+  const listen = asRecord(root.metrics).listen;
+  if (typeof listen === 'string') {
+    try {
+      parseListenAddress(listen, 'metrics.listen');
+    } catch (err) {
+      if (err instanceof ConfigError)
+        problems.push({ keyPath: 'metrics.listen', message: err.message.replace(/^metrics\.listen: /, '') });
+    }
+  }
+  return problems;
+}

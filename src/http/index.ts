@@ -1,0 +1,131 @@
+/**
+ * The operations endpoints of `run`: /metrics (Prometheus text), /healthz (liveness: the process answers
+ * and its event loop is not stalling), /readyz (every configured source is connected, and not stopping).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ConfigError, errorMessage } from '../errors.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** `HOST:PORT` or `[IPv6]:PORT`; port 0 picks a free one. ConfigError names `key` when malformed. */
+export function parseListenAddress(text: string, key: string): ListenAddress {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65_535) throw new ConfigError(key, `expected HOST:PORT like 0.0.0.0:9464 (got "${text}")`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+export interface OpsServerOptions {
+  listen: ListenAddress;
+  metrics: Metrics;
+  logger: Logger;
+  /** True when every configured source is connected (App.ready()). */
+  ready(): boolean;
+  /** Per-source detail for the /readyz body. */
+  sources(): Array<{ id: string; type: string; up: boolean }>;
+  /** /healthz fails when the event loop stalled longer than this recently (default 5 s). */
+  maxEventLoopStallMs?: number;
+}
+
+export interface OpsServer {
+  readonly address: ListenAddress;
+  /** From now on /readyz says 503 (shutting down: take us out of rotation). */
+  markStopping(): void;
+  close(): Promise<void>;
+}
+
+export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
+  let stopping = false;
+  const maxStallMs = o.maxEventLoopStallMs ?? 5000;
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  let previousMaxMs = 0;
+  // Two windows of 10 s: a stall shows for 10–20 s, long enough for a kubelet probe to see it.
+  const rotate = setInterval(() => {
+    previousMaxMs = loop.max / 1e6;
+    loop.reset();
+  }, 10_000);
+  rotate.unref();
+
+  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
+    const path = (req.url ?? '/').split('?')[0];
+    switch (path) {
+      case '/metrics':
+        return send(res, 200, o.metrics.registry.contentType, await o.metrics.registry.metrics());
+      case '/healthz': {
+        const stallMs = Math.max(previousMaxMs, loop.max / 1e6);
+        const ok = stallMs < maxStallMs;
+        return send(
+          res,
+          ok ? 200 : 503,
+          'application/json',
+          `${JSON.stringify({ ok, eventLoopMaxDelayMs: Math.round(stallMs) })}\n`,
+        );
+      }
+      case '/readyz': {
+        const ready = !stopping && o.ready();
+        const body = { ready, stopping, sources: o.sources() };
+        return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+      }
+      case '/':
+        return send(res, 200, 'text/plain', 'exfilwatch: /metrics /healthz /readyz\n');
+      default:
+        return send(res, 404, 'text/plain', 'not found\n');
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      o.logger.error({ err: errorMessage(err), url: req.url }, 'ops endpoint failed');
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      clearInterval(rotate);
+      loop.disable();
+      reject(
+        new Error(`cannot listen on ${o.listen.host}:${o.listen.port} for /metrics: ${err.message}`, { cause: err }),
+      );
+    });
+    server.listen(o.listen.port, o.listen.host, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  const address = { host: o.listen.host, port: bound.port };
+  o.logger.info(
+    {
+      metrics: `http://${o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host}:${bound.port}/metrics`,
+      port: bound.port,
+    },
+    'serving /metrics, /healthz, /readyz',
+  );
+  return {
+    address,
+    markStopping() {
+      stopping = true;
+    },
+    close() {
+      clearInterval(rotate);
+      loop.disable();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyRunOverrides, loadRunConfig } from '../../../src/cli/run.js';
+import { allConfigProblems } from '../../../src/config/validate.js';
+import { ConfigError } from '../../../src/errors.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exfilwatch-cfg-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const keyPathOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.keyPath;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('run overrides (flags > env > file)', () => {
+  it('--nats and NATS_URL set sinks.nats.servers; the flag wins', () => {
+    const raw = { sinks: { nats: { subjectPrefix: 'x.y', servers: ['nats://file:4222'] } } };
+    expect(applyRunOverrides(raw, {}, { NATS_URL: 'nats://a:1, nats://b:2' })).toMatchObject({
+      sinks: { nats: { subjectPrefix: 'x.y', servers: ['nats://a:1', 'nats://b:2'] } },
+    });
+    expect(applyRunOverrides(raw, { nats: 'tls://flag:4222' }, { NATS_URL: 'nats://env:1' })).toMatchObject({
+      sinks: { nats: { servers: ['tls://flag:4222'] } },
+    });
+    // the input is not mutated
+    expect(raw.sinks.nats.servers).toEqual(['nats://file:4222']);
+  });
+
+  it('names the flag or variable of a bad URL or address', () => {
+    expect(keyPathOf(() => applyRunOverrides({}, { nats: 'http://x:1' }, {}))).toBe('--nats');
+    expect(keyPathOf(() => applyRunOverrides({}, {}, { NATS_URL: 'nats://' }))).toBe('NATS_URL');
+    expect(keyPathOf(() => applyRunOverrides({}, { metricsAddr: '9464' }, {}))).toBe('--metrics-addr');
+    expect(keyPathOf(() => applyRunOverrides({}, { logLevel: 'loud' }, {}))).toBe('--log-level');
+  });
+
+  it('--alerts-stdout, --metrics-addr and --log-level land on their keys', () => {
+    const config = loadRunConfig({ alertsStdout: true, metricsAddr: '[::1]:0', logLevel: 'debug' }, {});
+    expect(config.sinks.stdout).toEqual({ enabled: true });
+    expect(config.metrics.listen).toBe('[::1]:0');
+    expect(config.logLevel).toBe('debug');
+    expect(config.sinks.nats).toBeUndefined();
+  });
+
+  it('fails with the key path for an unknown key, a wrong type, a bad URL and an unreadable creds file', () => {
+    expect(
+      keyPathOf(() => loadRunConfig({ config: write('a.yaml', 'sinks:\n  nats:\n    subjectPrefx: x\n') }, {})),
+    ).toBe('sinks.nats');
+    expect(
+      keyPathOf(() => loadRunConfig({ config: write('b.yaml', 'sinks:\n  nats:\n    maxInFlight: many\n') }, {})),
+    ).toBe('sinks.nats.maxInFlight');
+    expect(
+      keyPathOf(() => loadRunConfig({ config: write('c.yaml', 'sinks:\n  nats:\n    servers: ["http://x"]\n') }, {})),
+    ).toBe('sinks.nats.servers.0');
+    expect(
+      keyPathOf(() =>
+        loadRunConfig(
+          { config: write('d.yaml', `sinks:\n  nats:\n    credsFile: ${join(dir, 'missing.creds')}\n`) },
+          {},
+        ),
+      ),
+    ).toBe('sinks.nats.credsFile');
+    expect(keyPathOf(() => loadRunConfig({ config: join(dir, 'nope.yaml') }, {}))).toBe('--config');
+  });
+});
+
+describe('allConfigProblems (check-config)', () => {
+  it('lists every problem with its key path, including file references', () => {
+    const unreadable = write('locked.creds', '-----BEGIN NATS USER JWT-----\n');
+    chmodSync(unreadable, 0o000);
+    const notPem = write('ca.txt', 'hello');
+    const problems = allConfigProblems({
+      logLevel: 'loud',
+      bogus: 1,
+      metrics: { listen: 'nowhere' },
+      sinks: { nats: { user: 'u', password: 'p', tls: { caFile: notPem }, nkeySeedFile: write('seed', 'not-a-seed') } },
+    });
+    const keys = problems.map((p) => p.keyPath);
+    expect(keys).toEqual(expect.arrayContaining(['(root)', 'logLevel', 'metrics.listen', 'sinks.nats.nkeySeedFile']));
+    // Auth methods are exclusive: the schema problem is reported, file checks wait for a valid section.
+    expect(problems.find((p) => p.keyPath === 'sinks.nats.nkeySeedFile')?.message).toMatch(/one auth method/);
+
+    const files = allConfigProblems({
+      sinks: { nats: { tls: { caFile: notPem, certFile: join(dir, 'none.pem'), keyFile: notPem } } },
+    });
+    expect(files.map((p) => p.keyPath)).toEqual([
+      'sinks.nats.tls.caFile',
+      'sinks.nats.tls.certFile',
+      'sinks.nats.tls.keyFile',
+    ]);
+    expect(files[1]?.message).toMatch(/cannot read/);
+    expect(files[0]?.message).toMatch(/not PEM/);
+    if (process.getuid?.() !== 0) {
+      expect(allConfigProblems({ sinks: { nats: { credsFile: unreadable } } }).map((p) => p.keyPath)).toEqual([
+        'sinks.nats.credsFile',
+      ]);
+    }
+  });
+
+  it('accepts a valid config with readable files', () => {
+    const creds = write('u.creds', '-----BEGIN NATS USER JWT-----\neyJ\n------END NATS USER JWT------\n');
+    expect(
+      allConfigProblems({ sinks: { nats: { servers: ['nats://n:4222'], credsFile: creds }, stdout: {} } }),
+    ).toEqual([]);
+  });
+});
