@@ -57,8 +57,12 @@ function fdClass(f: FalcoFields, name: string | null): FdClass {
   return name.charCodeAt(0) === 47 /* / */ ? 'file' : 'unknown';
 }
 
-export function isDropAlert(f: FalcoFields, source: unknown): boolean {
-  return 'n_drops' in f && (source === undefined || source === 'internal');
+/**
+ * Falco's drop alert carries `n_drops*` counters, names no syscall field has (those are dotted). Its source
+ * is `internal` since 0.30, absent before, and may arrive as `syscall` through the gRPC enum default.
+ */
+export function isDropAlert(f: FalcoFields): boolean {
+  return 'n_drops' in f;
 }
 
 export function normalizeFalco(obj: Record<string, unknown>, defaults: NormalizeDefaults): NormalizedEvent | null {
@@ -80,7 +84,7 @@ export function normalizeFalco(obj: Record<string, unknown>, defaults: Normalize
   const hostname = obj.hostname;
   const node = typeof hostname === 'string' && hostname.length > 0 ? hostname : defaults.node;
 
-  if (isDropAlert(f, source)) return dropGap(obj, f, node);
+  if (isDropAlert(f)) return dropGap(obj, f, node);
   if (source === 'internal') return null; // metrics snapshots and other internal alerts
 
   const evtType = str(f, 'evt.type');
