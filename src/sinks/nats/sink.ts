@@ -165,8 +165,9 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       // Everything accepted is already on disk; flushing means giving the broker a bounded chance to take it.
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const drained = (spool?.size ?? 0) === 0;
-        if ((drained || !state) && inFlight.size === 0) return;
+        // Disconnected: nothing will be acked before the deadline, and everything is on disk already.
+        if (!state) break;
+        if ((spool?.size ?? 0) === 0 && inFlight.size === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }
       if (spool && spool.size > 0)

@@ -149,7 +149,8 @@ export class Spool {
 
   /** Delivered: forget it. The delete record rides on the next group commit (a lost delete = a re-send the broker de-duplicates). */
   remove(seq: number): void {
-    if (!this.removeLive(seq)) return;
+    // After close, an ack that still arrives is forgotten: the entry is re-sent next start and de-duplicated.
+    if (this.closed || !this.removeLive(seq)) return;
     this.deps.metrics.alertSpoolMessages.set(this.entries.size);
     void this.write(`{"op":"del","seq":${seq}}\n`, false).catch(() => undefined);
   }

@@ -1,0 +1,117 @@
+/** `run` and `check-config` as real processes: config errors exit 2 with the key path, before any work. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exfilwatch-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('exfilwatch run: bad config exits 2 with the key path, in one line', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      'unknown key',
+      'sinks:\n  nats:\n    servers: ["nats://127.0.0.1:4222"]\n    subjectPrefx: a.b\n',
+      /^exfilwatch: sinks\.nats: unknown key\(s\) "subjectPrefx"$/,
+    ],
+    [
+      'wrong type',
+      'pipeline:\n  shutdownTimeoutMs: soon\n',
+      /^exfilwatch: pipeline\.shutdownTimeoutMs: .*number.*"soon"/,
+    ],
+    [
+      'unreadable creds file',
+      'sinks:\n  nats:\n    credsFile: /nonexistent/exfilwatch.creds\n',
+      /^exfilwatch: sinks\.nats\.credsFile: cannot read \/nonexistent\/exfilwatch\.creds/,
+    ],
+    [
+      'bad URL',
+      'sinks:\n  nats:\n    servers: ["http://broker:4222"]\n',
+      /^exfilwatch: sinks\.nats\.servers\.0: expected a NATS URL/,
+    ],
+  ];
+  for (const [name, yaml, line] of cases) {
+    it(name, async () => {
+      const r = await runCli([
+        'run',
+        '--config',
+        file(`${name.replace(/\W/g, '-')}.yaml`, yaml),
+        '--metrics-addr',
+        '127.0.0.1:0',
+      ]);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('a bad --nats flag names the flag', async () => {
+    const r = await runCli(['run', '--nats', 'broker:port', '--metrics-addr', '127.0.0.1:0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^exfilwatch: --nats: expected a NATS URL/);
+  });
+});
+
+describe('exfilwatch check-config', () => {
+  it('prints every problem with its key path and exits 2', async () => {
+    const path = file(
+      'many.yaml',
+      [
+        'logLevel: loud',
+        'extra: 1',
+        'metrics:',
+        '  listen: nowhere',
+        'sinks:',
+        '  nats:',
+        '    servers: ["nats://ok:4222", "ftp://bad"]',
+        '    maxInFlight: -1',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['check-config', path]);
+    expect(r.code).toBe(2);
+    const keys = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        '(root)',
+        'logLevel',
+        'metrics.listen',
+        'sinks.nats.servers.1',
+        'sinks.nats.maxInFlight',
+      ]),
+    );
+    expect(r.stderr).toMatch(/5 problems/);
+  });
+
+  it('prints ok and exits 0 for a valid file', async () => {
+    const r = await runCli([
+      'check-config',
+      file('ok.yaml', 'sinks:\n  nats:\n    servers: ["nats://broker:4222"]\n  stdout: {}\n'),
+    ]);
+    expect(r).toMatchObject({ code: 0, stdout: 'ok\n' });
+  });
+
+  it('names the file problem when a referenced file is missing', async () => {
+    const r = await runCli([
+      'check-config',
+      file('tls.yaml', 'sinks:\n  nats:\n    tls:\n      caFile: /nonexistent/ca.pem\n'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^sinks\.nats\.tls\.caFile: cannot read \/nonexistent\/ca\.pem/);
+  });
+});

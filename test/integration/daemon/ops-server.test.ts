@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors.js';
+import { type OpsServer, parseListenAddress, startOpsServer } from '../../../src/http/index.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
+
+let server: OpsServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe('ops server', () => {
+  it('/readyz follows the sources and says 503 once stopping; /healthz stays 200; unknown paths 404', async () => {
+    let ready = false;
+    const metrics = createMetrics();
+    metrics.sourceUp.labels('tetragon-grpc').set(0);
+    server = await startOpsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      metrics,
+      logger: silentLogger(),
+      ready: () => ready,
+      sources: () => [{ id: 'tetragon-grpc unix:///run/t.sock', type: 'tetragon-grpc', up: ready }],
+    });
+    const base = `http://127.0.0.1:${server.address.port}`;
+    const notReady = await fetch(`${base}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ready: false, sources: [{ type: 'tetragon-grpc', up: false }] });
+    ready = true;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const m = await fetch(`${base}/metrics`);
+    expect(m.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await m.text()).toContain('exfilwatch_source_up{source="tetragon-grpc"} 0');
+    server.markStopping();
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('/healthz fails after the event loop stalled', async () => {
+    server = await startOpsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      metrics: createMetrics(),
+      logger: silentLogger(),
+      ready: () => true,
+      sources: () => [],
+      maxEventLoopStallMs: 100,
+    });
+    const base = `http://127.0.0.1:${server.address.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // busy: the event loop is blocked
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(503);
+    expect((await res.json()).eventLoopMaxDelayMs).toBeGreaterThanOrEqual(100);
+  });
+
+  it('parses HOST:PORT and [IPv6]:PORT, and names the key otherwise', () => {
+    expect(parseListenAddress('0.0.0.0:9464', 'k')).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(parseListenAddress('[::]:0', 'k')).toEqual({ host: '::', port: 0 });
+    expect(() => parseListenAddress('9464', 'metrics.listen')).toThrow(ConfigError);
+    expect(() => parseListenAddress('host:99999', '--metrics-addr')).toThrow(/^--metrics-addr: /);
+  });
+
+  it('a port in use is a clear error', async () => {
+    server = await startOpsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      metrics: createMetrics(),
+      logger: silentLogger(),
+      ready: () => true,
+      sources: () => [],
+    });
+    await expect(
+      startOpsServer({
+        listen: { host: '127.0.0.1', port: server.address.port },
+        metrics: createMetrics(),
+        logger: silentLogger(),
+        ready: () => true,
+        sources: () => [],
+      }),
+    ).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+ for \/metrics/);
+  });
+});
