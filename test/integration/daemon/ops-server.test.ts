@@ -56,7 +56,7 @@ describe('ops server', () => {
     await new Promise((r) => setTimeout(r, 50));
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
-    expect((await res.json()).eventLoopMaxDelayMs).toBeGreaterThanOrEqual(100);
+    expect(((await res.json()) as { eventLoopMaxDelayMs: number }).eventLoopMaxDelayMs).toBeGreaterThanOrEqual(100);
   });
 
   it('parses HOST:PORT and [IPv6]:PORT, and names the key otherwise', () => {
