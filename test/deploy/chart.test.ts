@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { configProblems } from '../../src/config/load.js';
 import { helm } from '../helpers/helm.js';
 import { hasK8sModel, k8sProblems } from './k8s-validate.js';
 import { chartDir, type K8sObject, one, render, valuesAll } from './render.js';
@@ -212,7 +213,16 @@ describe('helm chart', () => {
       const objects = render(['-f', valuesAll]);
       const c = agent(objects);
       expect(c.ports).toContainEqual({ name: 'falco-http', containerPort: 9470, hostPort: 29470, protocol: 'TCP' });
-      expect(config(objects).sources.falcoHttp).toEqual([{ listen: '0.0.0.0:9470' }]);
+      expect(config(objects).sources.falcoHttp).toEqual([
+        { listen: '0.0.0.0:9470', sharedSecret: { valueFile: '/etc/exfilwatch/falco-secret/token' } },
+      ]);
+      const secretMount = c.volumeMounts.find((m: Any) => m.mountPath === '/etc/exfilwatch/falco-secret');
+      expect(secretMount.readOnly).toBe(true);
+      const secretVol = podSpec(objects).volumes.find((v: Any) => v.name === secretMount.name);
+      expect(secretVol.secret).toMatchObject({
+        secretName: 'exfilwatch-falco-secret',
+        items: [{ key: 'token', path: 'token' }],
+      });
       expect(podSpec(objects).hostNetwork).toBe(false);
 
       const hostNet = render(['--set', 'hostNetwork=true', '--set', 'falco.enabled=true']);
@@ -220,7 +230,7 @@ describe('helm chart', () => {
       expect(spec.hostNetwork).toBe(true);
       expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
       const port = agent(hostNet).ports.find((p: Any) => p.name === 'falco-http');
-      expect(port).toEqual({ name: 'falco-http', containerPort: 9465, protocol: 'TCP' });
+      expect(port).toEqual({ name: 'falco-http', containerPort: 2801, protocol: 'TCP' });
     });
 
     it('wires NATS creds and TLS from existing Secrets, and the spool to a writable volume', () => {
@@ -228,8 +238,8 @@ describe('helm chart', () => {
       const spec = podSpec(objects);
       const nats = config(objects).sinks.nats;
       expect(nats).toEqual({
-        url: 'tls://nats.example.com:4443',
-        prefix: 'sec.exfil',
+        servers: ['tls://nats.example.com:4443'],
+        subjectPrefix: 'sec.exfil',
         credsFile: '/etc/exfilwatch/nats-creds/exfilwatch.creds',
         tls: {
           caFile: '/etc/exfilwatch/nats-tls/ca.crt',
@@ -239,7 +249,7 @@ describe('helm chart', () => {
         spool: { dir: '/var/lib/exfilwatch/spool' },
       });
       const secretVols = spec.volumes.filter((v: Any) => v.secret).map((v: Any) => v.secret.secretName);
-      expect(secretVols.sort()).toEqual(['exfilwatch-nats-creds', 'exfilwatch-nats-tls']);
+      expect(secretVols.sort()).toEqual(['exfilwatch-falco-secret', 'exfilwatch-nats-creds', 'exfilwatch-nats-tls']);
       const mounts = agent(objects).volumeMounts;
       expect(mounts.find((m: Any) => m.mountPath === '/etc/exfilwatch/nats-creds').readOnly).toBe(true);
       expect(mounts.find((m: Any) => m.mountPath === '/etc/exfilwatch/nats-tls').readOnly).toBe(true);
@@ -263,6 +273,14 @@ describe('helm chart', () => {
       expect(cfg.sinks.stdout).toEqual({});
       expect(cfg.pipeline).toEqual({ eventQueueCapacity: 131072 });
       expect(cfg.metrics.listen).toBe('0.0.0.0:9500');
+    });
+
+    it.each([
+      ['default values', []],
+      ['every option', ['-f', valuesAll]],
+      ['falco only', ['--set', 'tetragon.enabled=false', '--set', 'falco.enabled=true']],
+    ])('renders a config file that exfilwatch itself accepts (%s)', (_name, args) => {
+      expect(configProblems(config(render(args)))).toEqual([]);
     });
 
     it('rolls the pods when the config changes', () => {

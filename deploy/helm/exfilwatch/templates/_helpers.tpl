@@ -67,11 +67,15 @@ YAML whatever they contain. Keys follow CONFIGURATION.md; extraConfig is merged 
 {{- end -}}
 {{- end -}}
 {{- if .Values.falco.enabled -}}
-{{- $_ := set $sources "falcoHttp" (list (dict "listen" (printf "0.0.0.0:%d" (int .Values.falco.port)))) -}}
+{{- $falco := dict "listen" (printf "0.0.0.0:%d" (int .Values.falco.port)) -}}
+{{- if .Values.falco.sharedSecret.name -}}
+{{- $_ := set $falco "sharedSecret" (dict "valueFile" (printf "/etc/exfilwatch/falco-secret/%s" .Values.falco.sharedSecret.key)) -}}
+{{- end -}}
+{{- $_ := set $sources "falcoHttp" (list $falco) -}}
 {{- end -}}
 {{- $sinks := dict -}}
 {{- if .Values.nats.enabled -}}
-{{- $nats := dict "url" .Values.nats.url "prefix" .Values.nats.prefix "spool" (dict "dir" (include "exfilwatch.spoolDir" .)) -}}
+{{- $nats := dict "servers" (list .Values.nats.url) "subjectPrefix" .Values.nats.prefix "spool" (dict "dir" (include "exfilwatch.spoolDir" .)) -}}
 {{- if .Values.nats.credsSecret.name -}}
 {{- $_ := set $nats "credsFile" (printf "/etc/exfilwatch/nats-creds/%s" .Values.nats.credsSecret.key) -}}
 {{- end -}}

@@ -1,0 +1,325 @@
+/**
+ * The TracingPolicies in sensor-config/tetragon: structure and Tetragon's selector limits (facts:
+ * shared/reference/tetragon-api.md §7), and — the part that breaks silently in production — that the event
+ * each hook emits is understood by our normalizer. Events are generated FROM the policy (args in declaration
+ * order, JSON keys from Tetragon's arg type → KprobeArgument oneof table), so changing a policy's argument
+ * types changes the events this test feeds the normalizer.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { formatByName } from '../../src/formats/index.js';
+import type { NormalizedEvent } from '../../src/model/normalized-event.js';
+import { repoRoot } from '../helpers/helm.js';
+import { shapeProblems, tracingPolicyShape } from './shape.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: policies are parsed YAML, checked field by field.
+type Any = any;
+
+/** Tetragon policy arg type → the KprobeArgument oneof key it produces in JSON (facts §4). */
+const ARG_JSON_KEY: Record<string, string> = {
+  string: 'string_arg',
+  filename: 'string_arg',
+  int: 'int_arg',
+  int32: 'int_arg',
+  sint32: 'int_arg',
+  int16: 'int_arg',
+  int8: 'int_arg',
+  skb: 'skb_arg',
+  size_t: 'size_arg',
+  uint64: 'size_arg',
+  ulong: 'size_arg',
+  char_buf: 'bytes_arg',
+  char_iovec: 'bytes_arg',
+  path: 'path_arg',
+  dentry: 'path_arg',
+  file: 'file_arg',
+  fd: 'file_arg',
+  kiocb: 'file_arg',
+  sock: 'sock_arg',
+  socket: 'sock_arg',
+  long: 'long_arg',
+  int64: 'long_arg',
+  sint64: 'long_arg',
+  uint32: 'uint_arg',
+  uint16: 'uint_arg',
+  uint8: 'uint_arg',
+  sockaddr: 'sockaddr_arg',
+};
+
+/** Kernel prototypes of the hooked functions: which Tetragon types fit each parameter. */
+const SIGNATURES: Record<string, { params: Record<number, string[]>; ret?: string[] }> = {
+  // ssize_t vfs_read(struct file *file, char __user *buf, size_t count, loff_t *pos)
+  vfs_read: { params: { 0: ['file'], 2: ['size_t', 'uint64', 'ulong'] }, ret: ['long', 'int64', 'sint64'] },
+  // int tcp_connect(struct sock *sk)
+  tcp_connect: { params: { 0: ['sock'] } },
+  // int tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+  tcp_sendmsg: { params: { 0: ['sock'], 2: ['int', 'size_t', 'uint64'] } },
+  // void tcp_close(struct sock *sk, long timeout)
+  tcp_close: { params: { 0: ['sock'] } },
+};
+
+const STRING_OPS = ['Equal', 'NotEqual', 'Prefix', 'NotPrefix', 'Postfix', 'NotPostfix'];
+const SOCK_OPS = [
+  'SAddr',
+  'DAddr',
+  'NotSAddr',
+  'NotDAddr',
+  'SPort',
+  'DPort',
+  'NotSPort',
+  'NotDPort',
+  'Protocol',
+  'Family',
+  'State',
+];
+const NUMBER_OPS = ['Equal', 'NotEqual', 'GT', 'LT', 'Mask', 'InMap', 'NotInMap', 'InRange', 'NotInRange'];
+function operatorsFor(type: string): string[] {
+  const key = ARG_JSON_KEY[type];
+  if (key === 'file_arg' || key === 'path_arg' || key === 'string_arg') return STRING_OPS;
+  if (key === 'sock_arg' || key === 'skb_arg') return SOCK_OPS;
+  return NUMBER_OPS;
+}
+const NAMESPACES = ['Uts', 'Ipc', 'Mnt', 'Pid', 'PidForChildren', 'Net', 'Time', 'TimeForChildren', 'Cgroup', 'User'];
+
+const policyDir = join(repoRoot, 'sensor-config', 'tetragon');
+const policies = readdirSync(policyDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((file) => ({ file, doc: parse(readFileSync(join(policyDir, file), 'utf8')) as Any }));
+const kprobes = policies.flatMap(({ file, doc }) =>
+  (doc.spec.kprobes as Any[]).map((k) => ({ file, policy: doc.metadata.name as string, k })),
+);
+
+describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
+  it('are cluster-scoped cilium.io/v1alpha1 TracingPolicies with only known fields', () => {
+    expect(policies.length).toBeGreaterThanOrEqual(2);
+    for (const { file, doc } of policies) {
+      expect(doc.apiVersion, file).toBe('cilium.io/v1alpha1');
+      expect(doc.kind, file).toBe('TracingPolicy');
+      expect(doc.metadata.name, file).toMatch(/^exfilwatch-[a-z-]+$/);
+      expect(shapeProblems(doc, tracingPolicyShape), file).toEqual([]);
+    }
+  });
+
+  it('hook exactly the calls exfilwatch needs: reads with a byte count, and TCP connect/send/close', () => {
+    expect(kprobes.map(({ k }) => k.call).sort()).toEqual(['tcp_close', 'tcp_connect', 'tcp_sendmsg', 'vfs_read']);
+    for (const { k } of kprobes) expect(k.syscall, k.call).toBe(false);
+  });
+
+  it('declare argument types that Tetragon knows and that fit the kernel prototypes', () => {
+    for (const { k } of kprobes) {
+      const sig = SIGNATURES[k.call as string];
+      expect(sig, k.call).toBeDefined();
+      const indexes = (k.args as Any[]).map((a) => a.index);
+      expect(indexes, `${k.call}: args sorted by index, no duplicates`).toEqual([...new Set(indexes)].sort());
+      for (const a of k.args as Any[]) {
+        expect(ARG_JSON_KEY[a.type], `${k.call} arg ${a.index} type ${a.type}`).toBeDefined();
+        expect(sig?.params[a.index], `${k.call} arg ${a.index}`).toContain(a.type);
+      }
+      if (k.returnArg) {
+        expect(k.return, `${k.call}: returnArg needs return: true`).toBe(true);
+        expect(sig?.ret, `${k.call} return`).toContain(k.returnArg.type);
+      }
+    }
+  });
+
+  it('read hook: path from a file argument and the bytes actually read from a signed return value', () => {
+    const read = kprobes.find(({ k }) => k.call === 'vfs_read')?.k;
+    expect(read.return).toBe(true);
+    expect(read.returnArg.type).toBe('long'); // errors negative, not huge size_t values
+    expect(read.args[0]).toEqual({ index: 0, type: 'file' }); // no FollowFD (deprecated)
+    const sel = read.selectors[0];
+    const excluded = (op: string) => sel.matchArgs.filter((m: Any) => m.operator === op).flatMap((m: Any) => m.values);
+    for (const p of ['/proc/', '/sys/', '/dev/']) expect(excluded('NotPrefix')).toContain(p);
+    expect(excluded('NotPostfix')).toContain('.so');
+    expect(sel.matchReturnArgs).toEqual([{ index: 0, operator: 'GT', values: ['0'] }]);
+  });
+
+  it('network hooks: loopback destinations are filtered out in the kernel', () => {
+    for (const { k } of kprobes.filter(({ k }) => k.call.startsWith('tcp_'))) {
+      for (const sel of k.selectors as Any[]) {
+        const notDaddr = sel.matchArgs.find((m: Any) => m.operator === 'NotDAddr');
+        expect(notDaddr?.index, k.call).toBe(0);
+        expect(notDaddr.values).toEqual(expect.arrayContaining(['127.0.0.0/8', '::1']));
+      }
+    }
+  });
+
+  it('filter in the kernel within Tetragon limits: ≤ 5 selectors, ≤ 5 matchArgs, ≤ 4 values, known operators', () => {
+    for (const { k } of kprobes) {
+      const where = k.call as string;
+      expect(k.selectors.length, where).toBeGreaterThanOrEqual(1);
+      expect(k.selectors.length, where).toBeLessThanOrEqual(5);
+      for (const sel of k.selectors as Any[]) {
+        const matchArgs = (sel.matchArgs ?? []) as Any[];
+        expect(matchArgs.length, where).toBeLessThanOrEqual(5);
+        for (const m of matchArgs) {
+          const arg = (k.args as Any[]).find((a) => a.index === m.index);
+          expect(arg, `${where}: matchArgs index ${m.index} is a declared arg`).toBeDefined();
+          expect(operatorsFor(arg.type), `${where}: ${m.operator} on ${arg.type}`).toContain(m.operator);
+          expect(m.values.length, where).toBeGreaterThanOrEqual(1);
+          expect(m.values.length, where).toBeLessThanOrEqual(4);
+          for (const v of m.values as string[]) {
+            if (m.operator.endsWith('Prefix')) expect(v.length).toBeLessThanOrEqual(256);
+            if (m.operator.endsWith('Postfix')) expect(v.length).toBeLessThanOrEqual(128);
+          }
+        }
+        for (const m of (sel.matchReturnArgs ?? []) as Any[]) {
+          expect(k.returnArg, `${where}: matchReturnArgs needs a returnArg`).toBeDefined();
+          expect(NUMBER_OPS).toContain(m.operator);
+          expect(m.values.length).toBeLessThanOrEqual(4);
+        }
+        // Host processes are skipped in the kernel: exfilwatch correlates per container.
+        expect(sel.matchNamespaces, where).toContainEqual({ namespace: 'Mnt', operator: 'NotIn', values: ['host_ns'] });
+        for (const ns of sel.matchNamespaces as Any[]) {
+          expect(NAMESPACES).toContain(ns.namespace);
+          expect(['In', 'NotIn']).toContain(ns.operator);
+          expect(ns.values.length).toBeLessThanOrEqual(4);
+        }
+        // rateLimit de-dups by the first 40 bytes of each arg: it would drop byte counts (see policy comments).
+        for (const a of (sel.matchActions ?? []) as Any[]) expect(a.rateLimit, where).toBeUndefined();
+      }
+    }
+  });
+});
+
+// ---- the events each hook emits, generated from the policy, through our normalizer ----------------------
+
+const CONTAINER_ID = 'b3c1a0f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2';
+const SAMPLE = {
+  path: '/srv/data/customers.db',
+  requested: 262_144,
+  bytesRead: 131_072,
+  sent: 8680,
+  daddr: '140.82.112.3',
+  dport: 443,
+  cookie: '18446613058135484544',
+};
+
+function argJson(type: string): Record<string, unknown> {
+  const key = ARG_JSON_KEY[type];
+  switch (key) {
+    case 'file_arg':
+      return { file_arg: { mount: 'overlay', path: SAMPLE.path, permission: '-rw-r--r--' } };
+    case 'size_arg':
+      return { size_arg: String(SAMPLE.requested) }; // uint64 → JSON string
+    case 'int_arg':
+      return { int_arg: SAMPLE.sent };
+    case 'long_arg':
+      return { long_arg: String(SAMPLE.bytesRead) }; // int64 → JSON string
+    case 'sock_arg':
+      return {
+        sock_arg: {
+          family: 'AF_INET',
+          type: 'SOCK_STREAM',
+          protocol: 'IPPROTO_TCP',
+          saddr: '10.244.1.17',
+          daddr: SAMPLE.daddr,
+          sport: 41822,
+          dport: SAMPLE.dport,
+          cookie: SAMPLE.cookie,
+          state: 'TCP_ESTABLISHED',
+        },
+      };
+    default:
+      throw new Error(`no sample for arg type ${type}`);
+  }
+}
+
+/** The JSON export line Tetragon writes for one hit of this kprobe (protojson, snake_case, zero values omitted). */
+function eventFor(policy: string, k: Any): Record<string, unknown> {
+  const proc = (pid: number, binary: string, args: string) => ({
+    exec_id: Buffer.from(`worker-3:${pid}000:${pid}`).toString('base64'),
+    pid,
+    uid: 1000,
+    cwd: '/srv',
+    binary,
+    arguments: args,
+    flags: 'execve clone',
+    start_time: '2026-05-04T10:00:00.000000000Z',
+    auid: 4294967295,
+    pod: {
+      namespace: 'payments',
+      name: 'ledger-7d9f8b6c5-x2k4q',
+      container: {
+        id: `containerd://${CONTAINER_ID}`,
+        name: 'ledger',
+        image: {
+          id: 'registry.example.com/payments/ledger@sha256:aa',
+          name: 'registry.example.com/payments/ledger:1.4.2',
+        },
+        start_time: '2026-05-04T09:00:00Z',
+        pid: 42,
+      },
+      workload: 'ledger',
+      workload_kind: 'Deployment',
+    },
+    docker: CONTAINER_ID.slice(0, 31),
+    parent_exec_id: Buffer.from('worker-3:1000:100').toString('base64'),
+    tid: pid,
+  });
+  const kprobe: Record<string, unknown> = {
+    process: proc(4242, '/usr/bin/git', 'push origin main'),
+    parent: proc(100, '/bin/sh', '-c deploy.sh'),
+    function_name: k.call,
+    args: (k.args as Any[]).map((a) => argJson(a.type)),
+    action: 'KPROBE_ACTION_POST',
+    policy_name: policy,
+  };
+  if (k.returnArg) {
+    kprobe.return = argJson(k.returnArg.type);
+    kprobe.return_action = 'KPROBE_ACTION_POST';
+  }
+  return { process_kprobe: kprobe, node_name: 'worker-3', time: '2026-05-04T10:15:30.123456789Z' };
+}
+
+const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
+  vfs_read: (e) => {
+    expect(e.kind).toBe('file');
+    if (e.kind !== 'file') return;
+    // The bytes actually read (the return value), not the requested count.
+    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
+  },
+  tcp_connect: (e) => {
+    expect(e.kind).toBe('net');
+    if (e.kind !== 'net') return;
+    expect(e.net).toMatchObject({ op: 'connect', daddr: SAMPLE.daddr, dport: SAMPLE.dport, bytes: null });
+    expect(e.net.cookie).toBe(SAMPLE.cookie);
+  },
+  tcp_sendmsg: (e) => {
+    expect(e.kind).toBe('net');
+    if (e.kind !== 'net') return;
+    expect(e.net).toMatchObject({ op: 'send', daddr: SAMPLE.daddr, dport: SAMPLE.dport, bytes: SAMPLE.sent });
+    expect(e.net.cookie).toBe(SAMPLE.cookie);
+  },
+  tcp_close: (e) => {
+    expect(e.kind).toBe('net');
+    if (e.kind !== 'net') return;
+    expect(e.net).toMatchObject({ op: 'close', daddr: SAMPLE.daddr, dport: SAMPLE.dport, bytes: null });
+    expect(e.net.cookie).toBe(SAMPLE.cookie);
+  },
+};
+
+describe('the normalizer understands the exact events each policy emits', () => {
+  const tetragon = formatByName('tetragon');
+
+  it.each(kprobes.map(({ policy, k }) => [`${policy}/${k.call}`, policy, k] as const))('%s', (_name, policy, k) => {
+    expect(tetragon, 'the tetragon event format is registered in src/formats/index.ts').toBeDefined();
+    const raw = eventFor(policy, k);
+    expect(tetragon?.detect(raw)).toBe(true);
+    const event = tetragon?.normalize(raw, { node: 'fallback-node' });
+    expect(event).not.toBeNull();
+    if (!event || event.kind === 'gap') throw new Error(`expected an activity event, got ${JSON.stringify(event)}`);
+    expect(event.source).toBe('tetragon');
+    expect(event.node).toBe('worker-3');
+    expect(event.time).toBe('2026-05-04T10:15:30.123456789Z');
+    expect(event.container?.id).toBe(CONTAINER_ID);
+    expect(event.pod).toMatchObject({ namespace: 'payments', name: 'ledger-7d9f8b6c5-x2k4q' });
+    expect(event.process).toMatchObject({ pid: 4242, binary: '/usr/bin/git' });
+    const check = EXPECTED[k.call as string];
+    expect(check, `expectation for ${k.call}`).toBeDefined();
+    check?.(event);
+  });
+});
