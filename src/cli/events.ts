@@ -1,16 +1,89 @@
+/**
+ * `exfilwatch events [source flags] [--config FILE] [--format auto|tetragon|falco] [FILE…]`: prints the
+ * normalized events exfilwatch sees, one JSON object per line (like `tetra getevents -o json`), so a user
+ * can check what their sensor configuration produces. FILE arguments are read to their end; live sources
+ * run until SIGINT/SIGTERM. Logs go to stderr; stdout carries only events.
+ */
 import type { Command } from 'commander';
-import { action, EXIT_RUNTIME } from './common.js';
+import { buildSources, createApp } from '../app.js';
+import { parseConfig, readConfigText, resolveNodeName } from '../config/load.js';
+import { ConfigError } from '../errors.js';
+import { createLineWriter } from '../io/line-writer.js';
+import type { NormalizedEvent } from '../model/normalized-event.js';
+import { createJsonLinesSource, type JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
+import { action, addLogLevelOption, cliDeps, EXIT_OK, parseLogLevel } from './common.js';
+import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
-/** PLACEHOLDER: `exfilwatch events` lands with its issue. */
+interface EventsOptions extends SourceFlags {
+  config?: string;
+  format: string;
+  logLevel: string;
+}
+
+const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
+
 export function registerEventsCommand(program: Command): void {
-  program
+  const cmd = program
     .command('events')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(async () => {
-        process.stderr.write('exfilwatch: events is not implemented yet\n');
-        return EXIT_RUNTIME;
-      }),
+    .description('Print the normalized events exfilwatch sees, one JSON object per line (for debugging sensor config).')
+    .argument('[files...]', 'exported JSON-lines files to read (- = stdin; .gz accepted)')
+    .option('--config <file>', 'config file (its sources are used too)')
+    .option('--format <format>', `format of FILE lines: ${FORMATS.join('|')}`, 'auto');
+  addSourceFlags(cmd);
+  addLogLevelOption(cmd, 'warn');
+  cmd.action(action((files: string[], opts: EventsOptions) => runEvents(files, opts)));
+}
+
+async function runEvents(files: string[], opts: EventsOptions): Promise<number> {
+  const level = parseLogLevel(opts.logLevel);
+  if (!(FORMATS as readonly string[]).includes(opts.format)) {
+    throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${opts.format}")`);
+  }
+  const raw = opts.config ? readConfigText(opts.config) : {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('--config', `${opts.config} must hold a YAML mapping`);
+  }
+  const config = parseConfig(sourceFlagsToConfig(opts, raw as Record<string, unknown>));
+  const deps = cliDeps(level, resolveNodeName(config));
+  const out = createLineWriter(process.stdout);
+
+  const sources = buildSources(config, deps);
+  if (files.length > 0) {
+    sources.push(
+      createJsonLinesSource(
+        { paths: files, format: opts.format as JsonLinesFormat, follow: false, waitForRoom: out.waitForRoom },
+        deps,
+      ),
     );
+  }
+  if (sources.length === 0) {
+    throw new ConfigError(
+      'events',
+      'nothing to read: give FILE… or --tetragon / --tetragon-file / --falco-http / --falco-grpc',
+    );
+  }
+
+  const app = createApp(config, deps, {
+    mode: 'events',
+    sources,
+    onEvents: (batch: readonly NormalizedEvent[]) => {
+      for (const event of batch) out.writeLine(JSON.stringify(event));
+    },
+  });
+  const stop = () => void app.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await app.start();
+    await app.finished;
+    await out.flush();
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+  if (out.dropped > 0) {
+    deps.logger.warn({ dropped: out.dropped }, 'stdout could not keep up; events were dropped');
+  }
+  deps.logger.flush();
+  return EXIT_OK;
 }

@@ -1,0 +1,88 @@
+/**
+ * Source flags shared by `run` and `events`. They append source entries to the raw config object before
+ * validation, so a flag and a config-file entry are the same thing (one schema, one error format).
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../errors.js';
+import { parseTetragonAddress } from '../sources/tetragon-grpc/address.js';
+import { collect } from './common.js';
+
+export interface SourceFlags {
+  tetragon?: string[];
+  tetragonFile?: string[];
+  falcoHttp?: string[];
+  falcoGrpc?: string[];
+}
+
+export function addSourceFlags(cmd: Command): Command {
+  return cmd
+    .option('--tetragon <addr>', 'Tetragon gRPC: unix:///absolute/path or host:port (repeatable)', collect, [])
+    .option('--tetragon-file <path>', 'follow a Tetragon JSON export file, rotation-safe (repeatable)', collect, [])
+    .option('--falco-http <host:port>', 'listen for Falco http_output JSON (repeatable)', collect, [])
+    .option(
+      '--falco-grpc <addr>',
+      'legacy Falco (<= 0.43) gRPC outputs: unix:///path or host:port (repeatable)',
+      collect,
+      [],
+    );
+}
+
+function checkAddress(flag: string, value: string): void {
+  const parsed = parseTetragonAddress(value);
+  if ('error' in parsed) throw new ConfigError(flag, parsed.error);
+}
+
+function checkListen(flag: string, value: string): void {
+  const parsed = parseTetragonAddress(value);
+  if ('error' in parsed || parsed.kind !== 'tcp') throw new ConfigError(flag, `expected HOST:PORT (got "${value}")`);
+}
+
+function appendTo(sources: Record<string, unknown>, key: string, entries: Array<Record<string, string>>): void {
+  if (entries.length === 0) return;
+  const existing = sources[key];
+  if (existing !== undefined && !Array.isArray(existing)) {
+    throw new ConfigError(`sources.${key}`, `expected a list (got ${JSON.stringify(existing)})`);
+  }
+  sources[key] = [...((existing as unknown[] | undefined) ?? []), ...entries];
+}
+
+/** Appends the flags' sources to a parsed-but-unvalidated config object (returned for chaining). */
+export function sourceFlagsToConfig(opts: SourceFlags, rawConfig: Record<string, unknown>): Record<string, unknown> {
+  const tetragon = opts.tetragon ?? [];
+  const tetragonFile = opts.tetragonFile ?? [];
+  const falcoHttp = opts.falcoHttp ?? [];
+  const falcoGrpc = opts.falcoGrpc ?? [];
+  for (const a of tetragon) checkAddress('--tetragon', a);
+  for (const a of falcoGrpc) checkAddress('--falco-grpc', a);
+  for (const l of falcoHttp) checkListen('--falco-http', l);
+  for (const p of tetragonFile) if (p === '') throw new ConfigError('--tetragon-file', 'expected a file path');
+  if (tetragon.length + tetragonFile.length + falcoHttp.length + falcoGrpc.length === 0) return rawConfig;
+
+  const current = rawConfig.sources;
+  if (current !== undefined && (typeof current !== 'object' || current === null || Array.isArray(current))) {
+    throw new ConfigError('sources', `expected a mapping (got ${JSON.stringify(current)})`);
+  }
+  const sources = { ...((current as Record<string, unknown> | undefined) ?? {}) };
+  appendTo(
+    sources,
+    'tetragonGrpc',
+    tetragon.map((address) => ({ address })),
+  );
+  appendTo(
+    sources,
+    'tetragonFile',
+    tetragonFile.map((path) => ({ path })),
+  );
+  appendTo(
+    sources,
+    'falcoHttp',
+    falcoHttp.map((listen) => ({ listen })),
+  );
+  appendTo(
+    sources,
+    'falcoGrpc',
+    falcoGrpc.map((address) => ({ address })),
+  );
+  rawConfig.sources = sources;
+  return rawConfig;
+}

@@ -1,0 +1,131 @@
+/**
+ * JSON-lines files as an event source: each line is JSON.parse'd, its format fixed (`--format`) or
+ * detected per line through the src/formats registry, and normalized. Used by `scan` and `events` for
+ * FILE arguments (finite: plain, gzip, stdin) and by the `tetragon-file` source (follows, rotation-safe).
+ *
+ * Every bad line is a counted skip (out.decodeError) naming the file and line: malformed JSON, an
+ * unrecognised shape, an over-long line. Nothing ends the stream but the end of input or the signal.
+ */
+import { DecodeError, errorMessage } from '../../errors.js';
+import { detectFormat, type EventFormat, formatByName } from '../../formats/index.js';
+import { readLines } from '../../io/read-lines.js';
+import { tailFile } from '../../io/tail.js';
+import type { SourceTypeLabel } from '../../telemetry/metrics.js';
+import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
+
+export type JsonLinesFormat = 'auto' | EventFormat['name'];
+
+export interface JsonLinesSourceOptions {
+  /** Files to read; `-` is stdin. Finite inputs are read in order; followed files concurrently. */
+  paths: string[];
+  format: JsonLinesFormat;
+  /** Follow like `tail -F` (never ends) instead of reading to the end. */
+  follow: boolean;
+  /** When following: start at the end of an existing file (default) or at its start. */
+  startAt?: 'end' | 'start';
+  pollIntervalMs?: number;
+  /** Longer lines are skipped and counted, never buffered whole. */
+  maxLineBytes?: number;
+  /** Source type label for metrics (`file` for scan/events, `tetragon-file` for the configured tailer). */
+  type?: SourceTypeLabel;
+  /** Resolves when downstream has room (the `events` command's stdout); finite reads pause meanwhile. */
+  waitForRoom?: () => Promise<void>;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+export function createJsonLinesSource(
+  options: JsonLinesSourceOptions,
+  deps: Pick<SourceDeps, 'logger' | 'node'>,
+): EventSource {
+  const type = options.type ?? 'file';
+  const fixed = options.format === 'auto' ? undefined : formatByName(options.format);
+  if (options.format !== 'auto' && !fixed) throw new Error(`unknown event format "${options.format}"`);
+  const defaults = { node: deps.node };
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+
+  function lineHandler(path: string, out: SourceOutput) {
+    let lineNo = 0;
+    const where = () => `${path === '-' ? 'stdin' : path} line ${lineNo}`;
+    return {
+      maxLineBytes,
+      onLine(line: string) {
+        lineNo++;
+        let obj: unknown;
+        try {
+          obj = JSON.parse(line);
+        } catch (err) {
+          out.decodeError(new DecodeError(`${where()}: invalid JSON (${errorMessage(err)})`));
+          return;
+        }
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+          out.decodeError(new DecodeError(`${where()}: not a JSON object`));
+          return;
+        }
+        const record = obj as Record<string, unknown>;
+        const format = fixed ?? detectFormat(record);
+        if (!format) {
+          out.decodeError(new DecodeError(`${where()}: not a Tetragon or Falco event`));
+          return;
+        }
+        let event: ReturnType<EventFormat['normalize']>;
+        try {
+          event = format.normalize(record, defaults);
+        } catch (err) {
+          out.decodeError(new DecodeError(`${where()}: ${errorMessage(err)}`, { cause: err }));
+          return;
+        }
+        if (event) out.offer(event);
+        else out.ignored();
+      },
+      onOversize(bytes: number) {
+        lineNo++;
+        out.decodeError(new DecodeError(`${where()}: line of ${bytes} bytes exceeds ${maxLineBytes}; skipped`));
+      },
+    };
+  }
+
+  async function readFinite(out: SourceOutput, signal: AbortSignal): Promise<void> {
+    out.connection(true, options.paths.join(', '));
+    for (const path of options.paths) {
+      if (signal.aborted) return;
+      try {
+        await readLines(path, { ...lineHandler(path, out), waitForRoom: options.waitForRoom, signal });
+      } catch (err) {
+        // One unreadable file does not stop the others: say which and why, and carry on.
+        deps.logger.error({ source: type, path, err: errorMessage(err) }, 'cannot read input file; skipped');
+        out.decodeError(new DecodeError(`${path}: ${errorMessage(err)}`));
+      }
+    }
+  }
+
+  async function follow(out: SourceOutput, signal: AbortSignal): Promise<void> {
+    await Promise.all(
+      options.paths.map((path) =>
+        tailFile(
+          path,
+          {
+            ...lineHandler(path, out),
+            startAt: options.startAt ?? 'end',
+            pollMs: options.pollIntervalMs ?? 250,
+            waitForRoom: options.waitForRoom,
+            onState(state, detail) {
+              if (state === 'open') out.connection(true, detail);
+              else if (state === 'waiting' || state === 'error') {
+                out.connection(false, detail);
+                deps.logger.warn({ source: type, path, detail }, 'waiting for the export file');
+              } else deps.logger.info({ source: type, path, detail }, `export file ${state}`);
+            },
+          },
+          signal,
+        ),
+      ),
+    );
+  }
+
+  return {
+    id: `${type} ${options.paths.join(',')}`,
+    type,
+    run: (out, signal) => (options.follow ? follow(out, signal) : readFinite(out, signal)),
+  };
+}

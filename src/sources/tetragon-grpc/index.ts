@@ -1,0 +1,16 @@
+/** `tetragon-grpc`: the Tetragon agent's GetEvents stream (unix socket or host:port). */
+import type { SourceDefinition } from '../types.js';
+import { type TetragonGrpcConfig, tetragonGrpcConfigSchema } from './schema.js';
+import { createTetragonGrpcSource } from './source.js';
+
+export { parseTetragonAddress, type TetragonAddress } from './address.js';
+export { buildGetEventsRequest } from './request.js';
+export { DEFAULT_TETRAGON_ADDRESS, type TetragonGrpcConfig, tetragonGrpcConfigSchema } from './schema.js';
+export { backoffDelay, createTetragonGrpcSource, GET_EVENTS_PATH } from './source.js';
+
+export const tetragonGrpcSource: SourceDefinition<TetragonGrpcConfig> = {
+  type: 'tetragon-grpc',
+  configKey: 'tetragonGrpc',
+  schema: tetragonGrpcConfigSchema,
+  create: createTetragonGrpcSource,
+};

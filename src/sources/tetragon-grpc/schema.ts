@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { isTetragonAddress } from './address.js';
+
+export const DEFAULT_TETRAGON_ADDRESS = 'unix:///var/run/tetragon/tetragon.sock';
+
+export const tetragonGrpcConfigSchema = z
+  .object({
+    address: z
+      .string()
+      .default(DEFAULT_TETRAGON_ADDRESS)
+      .refine(isTetragonAddress, { message: 'expected unix:///absolute/path or host:port' })
+      .describe(
+        'Tetragon agent gRPC address: `unix:///absolute/path` (packaged default since v1.3/Helm v1.7) or `host:port` (agent default `localhost:54321`).',
+      ),
+    policyNames: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Only kprobe/tracepoint/LSM events from these TracingPolicy names (sent as `policy_names` in the allow_list); empty = all policies. Exec/exit events are always requested.',
+      ),
+    reconnectMinMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(500)
+      .describe('First reconnect delay; doubles per failed attempt (full jitter) up to reconnectMaxMs.'),
+    reconnectMaxMs: z.number().int().min(1).default(30_000).describe('Longest delay between reconnect attempts.'),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(5_000)
+      .describe('How long one connection attempt may take before it counts as failed.'),
+    maxReceiveMessageBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(10 * 1024 * 1024)
+      .describe('Largest gRPC message accepted (like `tetra --max-recv-size`, 10 MiB).'),
+  })
+  .strict();
+
+export type TetragonGrpcConfig = z.infer<typeof tetragonGrpcConfigSchema>;

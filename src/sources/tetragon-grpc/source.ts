@@ -1,0 +1,168 @@
+/**
+ * `tetragon-grpc`: GetEvents from a Tetragon agent, like `tetra getevents`, forever.
+ *
+ * The stream is drained in its 'data' handler: decode, normalize, `out.offer()` — never awaiting, because
+ * Tetragon silently drops past its own 10,000-event per-client queue when a client stalls; our own queue
+ * drops newest and counts instead. Messages are decoded here rather than by grpc-js, so one undecodable
+ * message is a counted skip and the stream goes on. Connection problems are one clear log line naming the
+ * address; we retry with exponential backoff and full jitter until the signal aborts, and the pipeline
+ * records the gap (`out.connection`).
+ */
+import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { DecodeError, errorMessage } from '../../errors.js';
+import { normalizeTetragonResponse } from '../../formats/tetragon/from-proto.js';
+import {
+  type GetEventsRequest,
+  GetEventsRequest as GetEventsRequestCodec,
+  GetEventsResponse,
+} from '../../generated/tetragon/events.js';
+import { sleep } from '../../io/sleep.js';
+import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
+import { parseTetragonAddress, type TetragonAddress } from './address.js';
+import { probeAddress } from './probe.js';
+import { buildGetEventsRequest } from './request.js';
+import type { TetragonGrpcConfig } from './schema.js';
+
+export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
+
+/** A stream that stayed up this long (or delivered events) resets the backoff. */
+const HEALTHY_AFTER_MS = 5_000;
+/** The same failure is logged at warn again at most this often (at debug in between). */
+const REPEAT_LOG_MS = 60_000;
+
+export function backoffDelay(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
+  return Math.max(minMs / 4, random() * ceiling);
+}
+
+interface StreamResult {
+  healthy: boolean;
+  reason: string;
+}
+
+export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: SourceDeps): EventSource {
+  const parsed = parseTetragonAddress(config.address);
+  if ('error' in parsed) throw new Error(`tetragon-grpc: ${parsed.error}`);
+  const address: TetragonAddress = parsed;
+  const id = `tetragon-grpc ${config.address}`;
+  const request = buildGetEventsRequest(config.policyNames);
+  const defaults = { node: deps.node };
+  const { logger } = deps;
+
+  let lastProblem = '';
+  let lastProblemAt = Number.NEGATIVE_INFINITY;
+  function logProblem(problem: string, retryMs: number): void {
+    const now = deps.clock.now();
+    const fields = { source: id, retryInMs: Math.round(retryMs) };
+    if (problem !== lastProblem || now - lastProblemAt >= REPEAT_LOG_MS) {
+      logger.warn(fields, `${id}: ${problem}; retrying`);
+      lastProblem = problem;
+      lastProblemAt = now;
+    } else {
+      logger.debug(fields, `${id}: ${problem}; retrying`);
+    }
+  }
+
+  function waitForReady(client: Client, signal: AbortSignal): Promise<string | null> {
+    return new Promise((resolve) => {
+      const onAbort = () => resolve('stopped');
+      signal.addEventListener('abort', onAbort, { once: true });
+      client.waitForReady(Date.now() + config.connectTimeoutMs, (err) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(err ? `gRPC channel not ready: ${err.message}` : null);
+      });
+    });
+  }
+
+  async function streamOnce(out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
+    const client = new Client(address.target, credentials.createInsecure(), {
+      'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
+      // Reconnecting is ours to do (with backoff and gap accounting), not the channel's.
+      'grpc.enable_retries': 0,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    });
+    try {
+      const notReady = await waitForReady(client, signal);
+      if (notReady !== null) return { healthy: false, reason: notReady };
+      const call = client.makeServerStreamRequest<GetEventsRequest, Buffer>(
+        GET_EVENTS_PATH,
+        (req) => Buffer.from(GetEventsRequestCodec.encode(req).finish()),
+        (bytes) => bytes,
+        request,
+      );
+      const startedAt = deps.clock.now();
+      let received = 0;
+      out.connection(true, address.target);
+      call.on('data', (bytes: Buffer) => {
+        received++;
+        let response: GetEventsResponse;
+        try {
+          response = GetEventsResponse.decode(bytes);
+        } catch (err) {
+          out.decodeError(
+            new DecodeError(`${id}: undecodable GetEventsResponse (${bytes.length} bytes): ${errorMessage(err)}`),
+          );
+          return;
+        }
+        let event: ReturnType<typeof normalizeTetragonResponse>;
+        try {
+          event = normalizeTetragonResponse(response, defaults);
+        } catch (err) {
+          out.decodeError(
+            err instanceof DecodeError ? err : new DecodeError(`${id}: ${errorMessage(err)}`, { cause: err }),
+          );
+          return;
+        }
+        if (event) out.offer(event);
+        else out.ignored();
+      });
+      return await new Promise<StreamResult>((resolve) => {
+        const finish = (reason: string) => {
+          signal.removeEventListener('abort', onAbort);
+          const upMs = deps.clock.now() - startedAt;
+          resolve({ healthy: received > 0 || upMs >= HEALTHY_AFTER_MS, reason });
+        };
+        const onAbort = () => call.cancel();
+        signal.addEventListener('abort', onAbort, { once: true });
+        call.on('error', (err: ServiceError) => {
+          const code = status[err.code] ?? String(err.code);
+          finish(`stream failed: ${code}: ${err.details || err.message}`);
+        });
+        call.on('end', () => finish('stream ended by the agent'));
+      });
+    } finally {
+      client.close();
+    }
+  }
+
+  return {
+    id,
+    type: 'tetragon-grpc',
+    async run(out, signal) {
+      let attempt = 0;
+      while (!signal.aborted) {
+        const problem = await probeAddress(address, config.connectTimeoutMs);
+        if (signal.aborted) break;
+        let reason: string;
+        if (problem !== null) {
+          reason = `cannot connect: ${problem}`;
+        } else {
+          const result = await streamOnce(out, signal);
+          if (signal.aborted) break;
+          if (result.healthy) attempt = 0;
+          reason = result.reason;
+        }
+        out.connection(false, reason);
+        const delay = backoffDelay(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
+        logProblem(reason, delay);
+        await sleep(delay, signal);
+      }
+    },
+  };
+}
