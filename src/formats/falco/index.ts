@@ -12,3 +12,10 @@ export const falcoFormat: EventFormat = {
   detect: isFalcoEvent,
   normalize: normalizeFalco,
 };
+export {
+  FALCO_EXEC_FIELDS,
+  FALCO_EXIT_FIELDS,
+  FALCO_FILE_FIELDS,
+  FALCO_NET_FIELDS,
+  FALCO_PROCESS_FIELDS,
+} from './needed-fields.js';
