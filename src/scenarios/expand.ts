@@ -9,7 +9,7 @@ import { cmpBig } from './timeline.js';
 
 const MS = 1_000_000n;
 const DEFAULT_GAP_NS = 10n * MS;
-const DEFAULT_CHUNK = 1024 * 1024;
+const DEFAULT_CHUNK = 2 * 1024 * 1024;
 
 export interface ExpandOptions {
   /** Overrides the scenario's `start` (epoch ms): the demo shifts scenarios onto its own clock. */
@@ -120,6 +120,7 @@ class Simulation {
       uid: spec.uid ?? 0,
       startNs,
       comm: commOf(spec.binary),
+      inInitTree: parent?.container === container ? parent.inInitTree : true,
       preexisting: startNs < this.startNs,
       exited: false,
     };
@@ -210,9 +211,19 @@ class Simulation {
       const e = step.exec;
       if (this.processes.has(e.id) || this.containers.has(e.id))
         throw new ScenarioError(`process id "${e.id}" is already used`);
-      const parent = this.proc(e.parent);
+      let parent = this.proc(e.parent);
       const container = parent.container ?? this.containers.get(e.parent) ?? null;
+      if (e.injected) {
+        if (!container || container.host) throw new ScenarioError('exec.injected needs parent: a container name');
+        // runc execs the process into the container's namespaces: its parent is the runtime, on the host.
+        const runcSpec = {
+          binary: '/usr/bin/runc',
+          args: `--root /run/containerd/runc/k8s.io exec --process /tmp/runc-process${this.rng.hex(8)} ${container.id}`,
+        };
+        parent = this.makeProcess(`${e.id}#runc`, null, parent.node, null, runcSpec, t - 4n * MS);
+      }
       const proc = this.makeProcess(e.id, container, parent.node, parent, e, t);
+      if (e.injected) proc.inInitTree = false;
       this.processes.set(e.id, proc);
       emit({ ...base, type: 'exec', ns: t, proc });
       return t;

@@ -33,6 +33,13 @@ function splitImage(image: string | null): [string | null, string | null] {
   return [m[1]!, m[2] ?? null];
 }
 
+/** The container plugin prints pod labels as `key:value` pairs joined by commas. */
+function labelList(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(',');
+}
+
 function processFields(p: SimProcess): Fields {
   const c = p.container;
   const host = !c || c.host;
@@ -44,10 +51,12 @@ function processFields(p: SimProcess): Fields {
     'container.image.tag': tag,
     'container.name': host ? 'host' : c.name,
     'k8s.ns.name': host ? null : c.namespace,
+    'k8s.pod.labels': host || Object.keys(c.labels).length === 0 ? null : labelList(c.labels),
     'k8s.pod.name': host ? null : c.pod,
     'proc.cmdline': p.args ? `${p.comm} ${p.args}` : p.comm,
     'proc.exepath': p.binary,
     'proc.name': p.comm,
+    'proc.pexepath': parent ? parent.binary : null,
     'proc.pcmdline': parent ? (parent.args ? `${parent.comm} ${parent.args}` : parent.comm) : null,
     'proc.pid': p.pid,
     'proc.pname': parent ? parent.comm : null,
@@ -95,8 +104,8 @@ export function falcoLine(a: Activity): string {
       fields['evt.rawres'] = 0;
       break;
     case 'exit':
-      fields['evt.arg.status'] = a.status;
-      if (a.signal) fields['evt.arg.sig'] = a.signal;
+      fields['evt.arg.ret'] = a.status;
+      fields['evt.arg.sig'] = a.signal ?? 0;
       break;
     case 'read':
       Object.assign(fields, {

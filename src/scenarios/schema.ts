@@ -75,6 +75,10 @@ const execActionSchema = processSpecSchema
   .extend({
     id: refName.describe('Process reference for later steps.'),
     parent: refName.describe('A process id, or a container name (= its init process).'),
+    injected: z
+      .boolean()
+      .default(false)
+      .describe('Started from outside by the runtime (`kubectl exec`, `kubectl cp`): parent is runc, not init.'),
   })
   .strict();
 
@@ -88,7 +92,7 @@ const readActionSchema = z
     files: z.number().int().min(1).default(1),
     bytes: bytesSchema.describe('Total bytes read across all files.'),
     over: durationSchema.optional().describe('Spread the reads over this long (default: a few ms per file).'),
-    chunk: bytesSchema.optional().describe('Largest byte count of one read call (default 1 MiB).'),
+    chunk: bytesSchema.optional().describe('Largest byte count of one read call (default 2 MiB).'),
   })
   .strict();
 
@@ -110,7 +114,7 @@ const sendActionSchema = z
     sock: refName.optional(),
     bytes: bytesSchema,
     over: durationSchema.optional(),
-    chunk: bytesSchema.optional().describe('Largest byte count of one send call (default 1 MiB).'),
+    chunk: bytesSchema.optional().describe('Largest byte count of one send call (default 2 MiB).'),
   })
   .strict();
 

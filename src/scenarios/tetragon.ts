@@ -9,10 +9,10 @@ import type { Activity, SimProcess, SimSocket, Timeline } from './timeline.js';
 
 /** The hooks and policy names the generated kprobe events carry (kept in step with sensor-config/tetragon/). */
 export const TETRAGON_SHAPES = {
-  read: { functionName: 'vfs_read', policyName: 'exfilwatch-file-read' },
-  connect: { functionName: 'tcp_connect', policyName: 'exfilwatch-net' },
-  send: { functionName: 'tcp_sendmsg', policyName: 'exfilwatch-net' },
-  close: { functionName: 'tcp_close', policyName: 'exfilwatch-net' },
+  read: { functionName: 'vfs_read', policyName: 'exfilwatch-file-reads' },
+  connect: { functionName: 'tcp_connect', policyName: 'exfilwatch-tcp' },
+  send: { functionName: 'tcp_sendmsg', policyName: 'exfilwatch-tcp' },
+  close: { functionName: 'tcp_close', policyName: 'exfilwatch-tcp' },
 } as const;
 
 type Json = Record<string, unknown>;
@@ -51,7 +51,7 @@ function processJson(p: SimProcess, kprobe: boolean): Json {
   if (p.parent) out.parent_exec_id = p.parent.execId;
   if (kprobe) out.refcnt = 1;
   out.tid = p.pid;
-  if (c && !c.host) out.in_init_tree = true;
+  if (c && !c.host) out.in_init_tree = p.inInitTree;
   return out;
 }
 

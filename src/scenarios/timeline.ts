@@ -53,6 +53,8 @@ export interface SimProcess {
   startNs: bigint;
   /** Kernel comm: basename of the binary, cut at 15 characters (what Falco prints as proc.name). */
   comm: string;
+  /** Descends from the container's pid 1 (false for `kubectl exec`-injected processes: Tetragon in_init_tree). */
+  inInitTree: boolean;
   /** Started before the capture (Tetragon learned it from /proc): never emitted as an exec. */
   preexisting: boolean;
   exited: boolean;

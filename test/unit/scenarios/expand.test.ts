@@ -61,7 +61,7 @@ describe('expandScenario', () => {
       scenario({
         steps: [
           { at: '1s', exec: { id: 'curl', parent: 'app', binary: '/usr/bin/curl', args: '-T x https://github.com/' } },
-          { after: '1ms', upload: { proc: 'curl', to: 'github.com:443', bytes: '3MiB', over: '2s' } },
+          { after: '1ms', upload: { proc: 'curl', to: 'github.com:443', bytes: '3MiB', over: '2s', chunk: '1MiB' } },
         ],
       }),
     );
@@ -119,6 +119,22 @@ describe('expandScenario', () => {
     expect(() => expandScenario(scenario({ steps: [{ at: '1s', close: { proc: 'app', sock: 'nope' } }] }))).toThrow(
       /unknown or closed socket "nope"/,
     );
+  });
+
+  it('starts an injected process (kubectl exec/cp) from runc on the host, outside the init tree', () => {
+    const t = expandScenario(
+      scenario({
+        steps: [
+          { at: '1s', exec: { id: 'tar', parent: 'app', injected: true, binary: '/bin/tar', args: 'cf - /data' } },
+        ],
+      }),
+    );
+    const tar = of(t.activities, 'exec').find((e) => e.proc.ref === 'tar')!.proc;
+    expect(tar.container!.ref).toBe('app');
+    expect(tar.parent!.binary).toBe('/usr/bin/runc');
+    expect(tar.parent!.container).toBeNull();
+    expect(tar.inInitTree).toBe(false);
+    expect(tar.containerPid).toBe(2);
   });
 
   it('treats host groups as processes without container or pod', () => {

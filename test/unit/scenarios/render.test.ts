@@ -9,8 +9,11 @@ const timeline = () =>
     scenario({
       steps: [
         { at: '1s', exec: { id: 'git', parent: 'app', binary: '/usr/bin/git', args: 'push origin main', cwd: '/src' } },
-        { after: '5ms', read: { proc: 'git', path: '/src/.git/objects/pack/pack-1.pack', bytes: '3MiB' } },
-        { after: '5ms', upload: { proc: 'git', to: 'github.com:443', bytes: '2MiB' } },
+        {
+          after: '5ms',
+          read: { proc: 'git', path: '/src/.git/objects/pack/pack-1.pack', bytes: '3MiB', chunk: '1MiB' },
+        },
+        { after: '5ms', upload: { proc: 'git', to: 'github.com:443', bytes: '2MiB', chunk: '1MiB' } },
         { after: '5ms', exit: { proc: 'git', status: 1 } },
       ],
     }),
