@@ -158,6 +158,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       metrics.alertsTotal.labels(alert.rule, alert.severity).inc();
       if (batchStartedAt > 0) metrics.detectionLatency.observe((performance.now() - batchStartedAt) / 1000);
       await alertQueue.push(alert);
+      metrics.componentSent.labels('correlator').inc();
+      metrics.queueDepth.labels('alerts').set(alertQueue.size);
     }
   }
 
@@ -171,6 +173,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         options.onEvents?.(batch);
         continue;
       }
+      metrics.componentReceived.labels('correlator').inc(batch.length);
       try {
         await emit(correlator.ingest(batch), eventQueue.lastBatchStartedAt);
       } catch (err) {
@@ -205,7 +208,9 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (options.live && correlator) {
         ticker = setInterval(() => {
           const alerts = correlator.advance(clock.now());
-          if (alerts.length > 0) void emit(alerts, 0);
+          // After stop the alert queue is closed; the correlator's flush has judged everything by then.
+          if (alerts.length > 0)
+            emit(alerts, 0).catch((err) => logger.warn({ err: errorMessage(err) }, 'late alerts after stop'));
           metrics.trackedContainers.set(correlator.trackedContainers());
         }, 1000);
         ticker.unref();

@@ -17,7 +17,7 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-describe('exfilwatch run: bad config exits 2 with the key path, in one line', () => {
+describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in one line', () => {
   const cases: Array<[string, string, RegExp]> = [
     [
       'unknown key',
@@ -64,7 +64,7 @@ describe('exfilwatch run: bad config exits 2 with the key path, in one line', ()
   });
 });
 
-describe('exfilwatch check-config', () => {
+describe.concurrent('exfilwatch check-config', () => {
   it('prints every problem with its key path and exits 2', async () => {
     const path = file(
       'many.yaml',

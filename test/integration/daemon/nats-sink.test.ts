@@ -3,14 +3,15 @@
  * a broker outage mid-stream (stop and start on the same port) and a restart of the sink with a
  * non-empty spool — every alert exactly once, in order.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection, nanos, StorageType } from 'nats';
+import { connect, type NatsConnection, nanos, nkeys, StorageType } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/model/alert.js';
 import { createNatsSink, type NatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger, silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 import { type NatsServer, startNatsServer } from '../../helpers/nats-server.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
@@ -209,6 +210,111 @@ describe('NATS sink (real nats-server -js)', () => {
     const s2 = await sink(withToken.url, tempDir(), { token: 't0ken' });
     await s2.send(makeAlert(2));
     await until(() => s2.status().connected && s2.status().spooled === 0);
+  });
+
+  it('keeps alerts spooled on an auth failure, keeps retrying, and never logs the credentials', async () => {
+    const srv = await server({ config: 'authorization { user: alice, password: right-pass }' });
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+    const config = natsSinkConfigSchema.parse({
+      servers: [srv.url],
+      user: 'alice',
+      password: 'wrong-pass-xyz',
+      reconnectTimeWaitMs: 50,
+      reconnectJitterMs: 10,
+      spool: { dir: tempDir() },
+    });
+    const s = createNatsSink(config, { logger, metrics: createMetrics(), clock: { now: () => Date.now() }, node: 'n' });
+    await s.start();
+    cleanups.push(() => s.close());
+    await s.send(makeAlert(1));
+    await until(() => lines.some((l) => /NATS unreachable/.test(l)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.status()).toMatchObject({ connected: false, spooled: 1 });
+    expect(lines.join('')).not.toContain('wrong-pass-xyz');
+  });
+
+  it('authenticates with an NKey seed file', async () => {
+    const kp = nkeys.createUser();
+    const srv = await server({ config: `authorization { users: [ { nkey: ${kp.getPublicKey()} } ] }` });
+    const dir = tempDir();
+    const seedFile = join(dir, 'user.nk');
+    writeFileSync(seedFile, `${new TextDecoder().decode(kp.getSeed())}\n`, { mode: 0o600 });
+    const s = await sink(srv.url, join(dir, 'spool'), { nkeySeedFile: seedFile });
+    await s.send(makeAlert(3));
+    await until(() => s.status().connected && s.status().spooled === 0);
+  });
+
+  it('connects over TLS with a custom CA and a client certificate (mutual TLS)', async () => {
+    const dir = tempDir();
+    const f = (name: string) => join(dir, name);
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=test-ca',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+    );
+    writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    for (const who of ['server', 'client']) {
+      ssl(
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        `/CN=${who}`,
+        '-keyout',
+        f(`${who}.key`),
+        '-out',
+        f(`${who}.csr`),
+      );
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        f(`${who}.csr`),
+        '-CA',
+        f('ca.pem'),
+        '-CAkey',
+        f('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-extfile',
+        f('san.ext'),
+        '-out',
+        f(`${who}.pem`),
+      );
+    }
+    const srv = await server({
+      config: `tls { cert_file: "${f('server.pem')}", key_file: "${f('server.key')}", ca_file: "${f('ca.pem')}", verify: true }`,
+    });
+    const s = await sink(srv.url.replace('nats://', 'tls://'), join(dir, 'spool'), {
+      tls: { caFile: f('ca.pem'), certFile: f('client.pem'), keyFile: f('client.key') },
+    });
+    await s.send(makeAlert(4));
+    await until(() => s.status().connected && s.status().spooled === 0);
+    // Without the client certificate the server refuses: the alert stays spooled.
+    const refused = await sink(srv.url.replace('nats://', 'tls://'), join(dir, 'spool2'), {
+      tls: { caFile: f('ca.pem') },
+    });
+    await refused.send(makeAlert(5));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(refused.status()).toMatchObject({ connected: false, spooled: 1 });
   });
 
   it('in stream mode "check" keeps alerts spooled while the stream is missing, and sends once it exists', async () => {
