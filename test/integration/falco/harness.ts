@@ -1,4 +1,5 @@
 /** Runs a real Falco source against the real pipeline bookkeeping (source output + drop-newest queue). */
+import net from 'node:net';
 import { systemClock } from '../../../src/model/clock.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { DropNewestQueue } from '../../../src/pipeline/drop-newest-queue.js';
@@ -82,4 +83,16 @@ export function runSource(
       return v?.value ?? 0;
     },
   };
+}
+
+/** A port that was free a moment ago (for processes that must be told their port up front). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
