@@ -57,6 +57,23 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
     });
   }
 
+  it('an unusable spool directory names sinks.nats.spool.dir', async () => {
+    const notADir = file('plain-file', 'x');
+    const r = await runCli([
+      'run',
+      '--config',
+      file('spool.yaml', `sinks:\n  nats:\n    spool:\n      dir: ${notADir}/spool\n`),
+      '--metrics-addr',
+      '127.0.0.1:0',
+      '--log-level',
+      'silent',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^exfilwatch: sinks\.nats\.spool\.dir: cannot open the spool in .*plain-file\/spool: .*ENOTDIR/,
+    );
+  });
+
   it('a bad --nats flag names the flag', async () => {
     const r = await runCli(['run', '--nats', 'broker:port', '--metrics-addr', '127.0.0.1:0']);
     expect(r.code).toBe(2);
