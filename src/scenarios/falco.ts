@@ -2,29 +2,85 @@
  * Timeline → Falco JSON alert lines (`json_output: true`): top-level keys and `output_fields` in
  * alphabetical order like nlohmann::json prints them, `evt.time` an integer of nanoseconds (beyond 2^53,
  * so written as raw digits), `priority` capitalised, `container.id` 12 characters (`host` for host
- * processes), fields that cannot be extracted `null`. One rule per activity kind, as in
- * sensor-config/falco/exfilwatch_rules.yaml.
+ * processes), fields that cannot be extracted `null`. One rule per activity kind, printing the fields
+ * its output template names, as in sensor-config/falco/exfilwatch_rules.yaml. Host processes (dockerd)
+ * are rendered too, although the shipped rules only watch containers: a host rule is needed to see them.
  */
 
 import { nsToClock, nsToRfc3339 } from './time-format.js';
-import type { Activity, SimProcess, SimSocket, Timeline } from './timeline.js';
+import type { Activity, SimSocket, Timeline } from './timeline.js';
 
-/** Rule name, priority and tags per activity (kept in step with sensor-config/falco/). */
+const PROC = [
+  'proc.pid',
+  'proc.ppid',
+  'proc.vpid',
+  'proc.exepath',
+  'proc.cmdline',
+  'proc.pexepath',
+  'proc.pcmdline',
+  'user.uid',
+  'container.id',
+  'container.name',
+  'container.image.repository',
+  'container.image.tag',
+  'k8s.ns.name',
+  'k8s.pod.name',
+];
+const FD = ['fd.name', 'fd.type'];
+const SOCK = [...FD, 'fd.l4proto', 'fd.rip', 'fd.rport', 'fd.lip', 'fd.lport'];
+const CONTAINER_NETWORK = ['container', 'network'];
+
+/**
+ * Rule name, priority, tags and the fields its output prints (in its order), as in
+ * sensor-config/falco/exfilwatch_rules.yaml. Falco adds `evt.time` to output_fields itself.
+ */
 export const FALCO_SHAPES = {
-  exec: { rule: 'exfilwatch exec', priority: 'Informational', tags: ['exfilwatch', 'process'], evtType: 'execve' },
-  exit: { rule: 'exfilwatch process exit', priority: 'Debug', tags: ['exfilwatch', 'process'], evtType: 'procexit' },
-  read: { rule: 'exfilwatch file read', priority: 'Debug', tags: ['exfilwatch', 'filesystem'], evtType: 'read' },
-  connect: {
-    rule: 'exfilwatch outbound connect',
-    priority: 'Notice',
-    tags: ['exfilwatch', 'network'],
-    evtType: 'connect',
+  exec: {
+    rule: 'exfilwatch exec in container',
+    priority: 'Informational',
+    tags: ['exfilwatch', 'container', 'process', 'mitre_exfiltration', 'T1567.001'],
+    evtType: 'execve',
+    fields: ['evt.type', 'evt.rawres', ...PROC],
   },
-  send: { rule: 'exfilwatch socket send', priority: 'Debug', tags: ['exfilwatch', 'network'], evtType: 'sendto' },
-  close: { rule: 'exfilwatch socket close', priority: 'Debug', tags: ['exfilwatch', 'network'], evtType: 'close' },
+  exit: {
+    rule: 'exfilwatch process exit in container',
+    priority: 'Debug',
+    tags: ['exfilwatch', 'container', 'process'],
+    evtType: 'procexit',
+    fields: ['evt.type', ...PROC, 'evt.arg.ret', 'evt.arg.sig'],
+  },
+  read: {
+    rule: 'exfilwatch file bytes read in container',
+    priority: 'Debug',
+    tags: ['exfilwatch', 'container', 'filesystem'],
+    evtType: 'read',
+    fields: ['evt.type', 'evt.rawres', ...FD, ...PROC],
+  },
+  connect: {
+    rule: 'exfilwatch outbound connect from container',
+    priority: 'Notice',
+    tags: ['exfilwatch', ...CONTAINER_NETWORK, 'mitre_exfiltration', 'T1567.001'],
+    evtType: 'connect',
+    fields: ['evt.type', 'evt.rawres', ...SOCK, ...PROC],
+  },
+  send: {
+    rule: 'exfilwatch socket send from container',
+    priority: 'Debug',
+    tags: ['exfilwatch', ...CONTAINER_NETWORK],
+    evtType: 'sendto',
+    fields: ['evt.type', 'evt.rawres', ...SOCK, ...PROC],
+  },
+  close: {
+    rule: 'exfilwatch socket close in container',
+    priority: 'Debug',
+    tags: ['exfilwatch', ...CONTAINER_NETWORK],
+    evtType: 'close',
+    fields: ['evt.type', 'evt.rawres', ...SOCK, ...PROC],
+  },
 } as const;
 
-type Fields = Record<string, string | number | boolean | null>;
+type Value = string | number | boolean | null;
+type Fields = Record<string, Value>;
 const NS_MARK = '\u0000ns:';
 
 function splitImage(image: string | null): [string | null, string | null] {
@@ -33,104 +89,71 @@ function splitImage(image: string | null): [string | null, string | null] {
   return [m[1]!, m[2] ?? null];
 }
 
-/** The container plugin prints pod labels as `key:value` pairs joined by commas. */
-function labelList(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}:${v}`)
-    .join(',');
-}
-
-function processFields(p: SimProcess): Fields {
+/** Every field we can give for an activity; the rule's output picks its own. */
+function allFields(a: Activity): Fields {
+  const p = a.proc;
   const c = p.container;
   const host = !c || c.host;
   const [repository, tag] = splitImage(host ? null : c.image);
   const parent = p.parent;
-  return {
-    'container.id': host ? 'host' : c.id!.slice(0, 12),
-    'container.image.repository': repository,
-    'container.image.tag': tag,
-    'container.name': host ? 'host' : c.name,
-    'k8s.ns.name': host ? null : c.namespace,
-    'k8s.pod.labels': host || Object.keys(c.labels).length === 0 ? null : labelList(c.labels),
-    'k8s.pod.name': host ? null : c.pod,
-    'proc.cmdline': p.args ? `${p.comm} ${p.args}` : p.comm,
-    'proc.exepath': p.binary,
-    'proc.name': p.comm,
-    'proc.pexepath': parent ? parent.binary : null,
-    'proc.pcmdline': parent ? (parent.args ? `${parent.comm} ${parent.args}` : parent.comm) : null,
+  const f: Fields = {
+    'evt.type': FALCO_SHAPES[a.type].evtType,
     'proc.pid': p.pid,
-    'proc.pname': parent ? parent.comm : null,
     'proc.ppid': parent ? parent.pid : 0,
     'proc.vpid': p.containerPid ?? p.pid,
+    'proc.exepath': p.binary,
+    'proc.cmdline': p.args ? `${p.comm} ${p.args}` : p.comm,
+    'proc.pexepath': parent ? parent.binary : null,
+    'proc.pcmdline': parent ? (parent.args ? `${parent.comm} ${parent.args}` : parent.comm) : null,
     'user.uid': p.uid,
+    'container.id': host ? 'host' : c.id!.slice(0, 12),
+    'container.name': host ? 'host' : c.name,
+    'container.image.repository': repository,
+    'container.image.tag': tag,
+    'k8s.ns.name': host ? null : c.namespace,
+    'k8s.pod.name': host ? null : c.pod,
   };
-}
-
-function socketFields(s: SimSocket): Fields {
-  return {
-    'fd.cip': s.saddr,
-    'fd.cport': s.sport,
-    'fd.l4proto': 'tcp',
-    'fd.name': `${s.saddr}:${s.sport}->${s.daddr}:${s.dport}`,
-    'fd.rip': s.daddr,
-    'fd.rport': s.dport,
-    'fd.sip': s.daddr,
-    'fd.sport': s.dport,
-    'fd.type': 'ipv4',
-    'fd.typechar': '4',
-  };
-}
-
-function text(a: Activity, f: Fields): string {
-  const ids = `pid=${f['proc.pid']} cid=${f['container.id']} ns=${f['k8s.ns.name'] ?? '<NA>'} pod=${f['k8s.pod.name'] ?? '<NA>'}`;
   switch (a.type) {
     case 'exec':
-      return `exec cmd=${f['proc.cmdline']} exe=${f['proc.exepath']} ppid=${f['proc.ppid']} parent=${f['proc.pname']} ${ids}`;
+      f['evt.rawres'] = 0;
+      break;
     case 'exit':
-      return `exit proc=${f['proc.name']} status=${a.status} ${ids}`;
+      f['evt.arg.ret'] = a.status;
+      f['evt.arg.sig'] = a.signal ?? 0;
+      break;
     case 'read':
-      return `read bytes=${a.bytes} file=${a.path} proc=${f['proc.name']} ${ids}`;
-    default:
-      return `${a.type} conn=${f['fd.name']} bytes=${f['evt.rawres']} proc=${f['proc.name']} ${ids}`;
+      Object.assign(f, { 'evt.rawres': a.bytes, 'fd.name': a.path, 'fd.type': 'file' });
+      break;
+    default: {
+      const s: SimSocket = a.sock;
+      Object.assign(f, {
+        'evt.rawres': a.type === 'send' ? a.bytes : 0,
+        'fd.name': `${s.saddr}:${s.sport}->${s.daddr}:${s.dport}`,
+        'fd.type': 'ipv4',
+        'fd.l4proto': 'tcp',
+        'fd.rip': s.daddr,
+        'fd.rport': s.dport,
+        'fd.lip': s.saddr,
+        'fd.lport': s.sport,
+      });
+    }
   }
+  return f;
 }
 
 /** One activity as a Falco JSON alert line. */
 export function falcoLine(a: Activity): string {
   const shape = FALCO_SHAPES[a.type];
-  const fields: Fields = { ...processFields(a.proc), 'evt.type': shape.evtType, 'evt.time': `${NS_MARK}${a.ns}` };
-  switch (a.type) {
-    case 'exec':
-      fields['evt.rawres'] = 0;
-      break;
-    case 'exit':
-      fields['evt.arg.ret'] = a.status;
-      fields['evt.arg.sig'] = a.signal ?? 0;
-      break;
-    case 'read':
-      Object.assign(fields, {
-        'evt.rawres': a.bytes,
-        'evt.arg.size': a.requested,
-        'fd.name': a.path,
-        'fd.type': 'file',
-        'fd.typechar': 'f',
-      });
-      break;
-    case 'connect':
-      Object.assign(fields, socketFields(a.sock), { 'evt.rawres': 0 });
-      break;
-    case 'send':
-      Object.assign(fields, socketFields(a.sock), { 'evt.rawres': a.bytes, 'evt.arg.size': a.bytes });
-      break;
-    case 'close':
-      Object.assign(fields, socketFields(a.sock), { 'evt.rawres': 0 });
-      break;
-  }
+  const all = allFields(a);
+  const picked: Fields = { 'evt.time': `${NS_MARK}${a.ns}` };
+  for (const key of shape.fields) picked[key] = all[key] ?? null;
+  // The output text is the rule's template rendered: `exfilwatch exec evt.type=execve …`, <NA> for nulls.
+  const text = shape.fields.map((k) => `${k}=${picked[k] ?? '<NA>'}`).join(' ');
   const sorted: Fields = {};
-  for (const key of Object.keys(fields).sort()) sorted[key] = fields[key]!;
+  for (const key of Object.keys(picked).sort()) sorted[key] = picked[key]!;
   const alert = {
     hostname: a.proc.node.name,
-    output: `${nsToClock(a.ns)}: ${shape.priority} ${text(a, sorted)}`,
+    output: `${nsToClock(a.ns)}: ${shape.priority} exfilwatch ${a.type} ${text}`,
     output_fields: sorted,
     priority: shape.priority,
     rule: shape.rule,
