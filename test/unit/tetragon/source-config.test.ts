@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { sourceFlagsToConfig } from '../../../src/cli/source-flags.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+import { EventType } from '../../../src/generated/tetragon/events.js';
+import { tetragonFileConfigSchema } from '../../../src/sources/tetragon-file/index.js';
+import {
+  backoffDelay,
+  buildGetEventsRequest,
+  parseTetragonAddress,
+  tetragonGrpcConfigSchema,
+} from '../../../src/sources/tetragon-grpc/index.js';
+
+describe('Tetragon addresses', () => {
+  it('accepts unix:///abs/path and host:port like the agent', () => {
+    expect(parseTetragonAddress('unix:///var/run/tetragon/tetragon.sock')).toEqual({
+      kind: 'unix',
+      path: '/var/run/tetragon/tetragon.sock',
+      target: 'unix:///var/run/tetragon/tetragon.sock',
+    });
+    expect(parseTetragonAddress('localhost:54321')).toMatchObject({ kind: 'tcp', host: 'localhost', port: 54321 });
+    expect(parseTetragonAddress('[::1]:54321')).toMatchObject({ kind: 'tcp', host: '::1', port: 54321 });
+  });
+
+  it.each([
+    'unix://relative.sock',
+    '/var/run/tetragon/tetragon.sock',
+    'localhost',
+    'localhost:0',
+    'h:99999',
+    'http://x:1',
+    '',
+  ])('rejects %j', (bad) => {
+    expect(parseTetragonAddress(bad)).toHaveProperty('error');
+  });
+});
+
+describe('source flags → config', () => {
+  it('appends entries to the raw config before validation', () => {
+    const raw = sourceFlagsToConfig(
+      {
+        tetragon: ['unix:///run/t.sock', '127.0.0.1:54321'],
+        tetragonFile: ['/var/log/tetragon/tetragon.log'],
+        falcoHttp: ['0.0.0.0:2801'],
+        falcoGrpc: ['unix:///run/falco/falco.sock'],
+      },
+      { sources: { tetragonGrpc: [{ address: 'unix:///other.sock' }] } },
+    );
+    expect(raw.sources).toEqual({
+      tetragonGrpc: [
+        { address: 'unix:///other.sock' },
+        { address: 'unix:///run/t.sock' },
+        { address: '127.0.0.1:54321' },
+      ],
+      tetragonFile: [{ path: '/var/log/tetragon/tetragon.log' }],
+      falcoHttp: [{ listen: '0.0.0.0:2801' }],
+      falcoGrpc: [{ address: 'unix:///run/falco/falco.sock' }],
+    });
+    const config = parseConfig(sourceFlagsToConfig({ tetragon: ['unix:///run/t.sock'] }, {}));
+    expect(config.sources.tetragonGrpc).toEqual([
+      {
+        address: 'unix:///run/t.sock',
+        policyNames: [],
+        reconnectMinMs: 500,
+        reconnectMaxMs: 30_000,
+        connectTimeoutMs: 5_000,
+        maxReceiveMessageBytes: 10 * 1024 * 1024,
+      },
+    ]);
+  });
+
+  it('a bad address names the flag', () => {
+    expect(() => sourceFlagsToConfig({ tetragon: ['tetragon.sock'] }, {})).toThrow(ConfigError);
+    expect(() => sourceFlagsToConfig({ tetragon: ['tetragon.sock'] }, {})).toThrow(/^--tetragon: expected unix/);
+    expect(() => sourceFlagsToConfig({ falcoHttp: ['unix:///x'] }, {})).toThrow(/^--falco-http: expected HOST:PORT/);
+    expect(() => sourceFlagsToConfig({ tetragon: ['h:1'] }, { sources: [] })).toThrow(/^sources: expected a mapping/);
+  });
+
+  it('config-file addresses are validated with their key path', () => {
+    expect(() => parseConfig({ sources: { tetragonGrpc: [{ address: 'nope' }] } })).toThrow(
+      /sources\.tetragonGrpc\.0\.address/,
+    );
+    expect(tetragonFileConfigSchema.parse({})).toEqual({
+      path: '/var/run/cilium/tetragon/tetragon.log',
+      startAt: 'end',
+      pollIntervalMs: 250,
+      maxLineBytes: 4 * 1024 * 1024,
+    });
+    expect(tetragonGrpcConfigSchema.parse({}).address).toBe('unix:///var/run/tetragon/tetragon.sock');
+  });
+});
+
+describe('GetEvents request and reconnect backoff', () => {
+  it('sends two ORed filters: lifecycle without policy names, policy events with them', () => {
+    const req = buildGetEventsRequest(['sensitive-reads']);
+    expect(req.allowList).toHaveLength(2);
+    expect(req.allowList[0]).toMatchObject({
+      eventSet: [EventType.PROCESS_EXEC, EventType.PROCESS_EXIT],
+      policyNames: [],
+    });
+    expect(req.allowList[1]).toMatchObject({
+      eventSet: [
+        EventType.PROCESS_KPROBE,
+        EventType.PROCESS_TRACEPOINT,
+        EventType.PROCESS_LSM,
+        EventType.PROCESS_THROTTLE,
+      ],
+      policyNames: ['sensitive-reads'],
+    });
+    expect(req.denyList).toEqual([]);
+  });
+
+  it('exponential with full jitter, capped', () => {
+    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500);
+    expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(4000);
+    expect(backoffDelay(20, 500, 30_000, () => 1)).toBe(30_000);
+    expect(backoffDelay(20, 500, 30_000, () => 0.5)).toBe(15_000);
+    expect(backoffDelay(5, 500, 30_000, () => 0)).toBe(125); // floor: never a hot loop
+  });
+});
