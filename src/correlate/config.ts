@@ -1,5 +1,148 @@
 import { z } from 'zod';
 
-/** Correlator settings (windows, thresholds, caps). Extended by the correlator as rules need them. */
-export const correlatorConfigSchema = z.object({}).strict();
+const MiB = 1024 * 1024;
+
+const ms = (def: number, text: string) => z.number().int().min(0).default(def).describe(text);
+const count = (def: number, text: string) => z.number().int().min(1).default(def).describe(text);
+
+export const DEFAULT_FORGES = [
+  'github.com',
+  'api.github.com',
+  'uploads.github.com',
+  'gist.github.com',
+  'codeload.github.com',
+  '*.githubusercontent.com',
+  'ssh.github.com',
+  'gitlab.com',
+  'altssh.gitlab.com',
+  'bitbucket.org',
+  'api.bitbucket.org',
+  'altssh.bitbucket.org',
+  'codeberg.org',
+  'dev.azure.com',
+  'ssh.dev.azure.com',
+];
+
+export const DEFAULT_REGISTRIES = [
+  'registry-1.docker.io',
+  'auth.docker.io',
+  'index.docker.io',
+  'docker.io',
+  'ghcr.io',
+  'quay.io',
+  'gcr.io',
+  '*.gcr.io',
+  '*.pkg.dev',
+  '*.azurecr.io',
+  '*.dkr.ecr.*.amazonaws.com',
+  'public.ecr.aws',
+  'registry.gitlab.com',
+  'registry.npmjs.org',
+  'npm.pkg.github.com',
+  'maven.pkg.github.com',
+  'upload.pypi.org',
+  'test.pypi.org',
+  'rubygems.org',
+  'crates.io',
+  'api.nuget.org',
+];
+
+export const destinationsConfigSchema = z
+  .object({
+    forges: z
+      .array(z.string().min(1))
+      .default(DEFAULT_FORGES)
+      .describe('Host globs classed as code forges (git hosting and its APIs). Replaces the default list.'),
+    registries: z
+      .array(z.string().min(1))
+      .default(DEFAULT_REGISTRIES)
+      .describe('Host globs classed as container or package registries. Replaces the default list.'),
+    internal: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Your own forges and registries: host globs or IP CIDRs (`git.corp.example`, `10.20.0.0/16`).'),
+    webHostsApiPathPrefixes: z
+      .array(z.string().min(1))
+      .default(['/api/', '/git-receive-pack', '/uploads'])
+      .describe(
+        'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
+      ),
+    dnsRefreshMs: ms(300_000, 'How often the exact hostnames above are re-resolved to IPs (0 = never resolve).'),
+    dnsTimeoutMs: ms(5_000, 'Timeout of one DNS resolution.'),
+    ipHintTtlMs: ms(3_600_000, 'How long an IP learned from a push lineage (argv URL, then a connect) stays classed.'),
+  })
+  .strict();
+
+export const readsConfigSchema = z
+  .object({
+    extraSensitivePaths: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'More sensitive paths: a prefix ending in `/`, or a path/basename glob (`*.kdbx`, `/srv/app/secrets.yaml`).',
+      ),
+    extraNoisePrefixes: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('More path prefixes that never count as reads (caches, runtime data of your own).'),
+    archiveMinFiles: count(20, 'An archiver (tar, zip, gzip, 7z…) reading this many files counts as archive staging.'),
+    topFiles: count(5, 'How many of the biggest reads the alert lists.'),
+  })
+  .strict();
+
+export const capsConfigSchema = z
+  .object({
+    maxContainers: count(20_000, 'Containers with correlation state; beyond, the least recently active is evicted.'),
+    maxProcesses: count(100_000, 'Processes tracked for lineage and egress.'),
+    maxSockets: count(65_536, 'Sockets (cookie → destination) tracked.'),
+    maxFilesPerContainer: count(128, 'Distinct files remembered per container (for top reads and distinct counting).'),
+    maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container.'),
+    maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
+    maxSuppressionKeys: count(50_000, 'Suppression keys (rule, container, destination) remembered.'),
+    maxIpHints: count(8_192, 'IPs classed from push lineages.'),
+    maxEvidence: z.number().int().min(1).max(20).default(20).describe('Evidence items per alert (at most 20).'),
+  })
+  .strict();
+
+/** Correlator settings: windows, thresholds, destination classes and caps. Every number has its unit in its name. */
+export const correlatorConfigSchema = z
+  .object({
+    windowMs: ms(
+      1_800_000,
+      'Reads count towards a push when they happened at most this long before it (sliding window).',
+    ),
+    latenessMs: ms(
+      30_000,
+      'Events may arrive this late (event time); a push is judged once the stream has passed it by this much.',
+    ),
+    pushSettleMs: ms(10_000, 'Activity of the push (helpers, connects, bytes sent) this long after it belongs to it.'),
+    bridgeSpanMs: ms(
+      15_000,
+      'docker.sock bridging: a host dockerd/containerd egress on the node this soon after a `docker push` is linked to it.',
+    ),
+    suppressionMs: ms(
+      3_600_000,
+      'One alert per (rule, container, destination) in this period; later matches are counted in `suppressed`.',
+    ),
+    bulkReadBytes: count(64 * MiB, 'Bulk reads: bytes read in the window for bulk-read-then-push (high).'),
+    criticalBulkFactor: z
+      .number()
+      .min(1)
+      .default(4)
+      .describe('bulk-read-then-push is critical at this many times bulkReadBytes.'),
+    moderateReadBytes: count(8 * MiB, 'Moderate reads (push-after-moderate-reads, medium): bytes.'),
+    moderateReadFiles: count(200, 'Moderate reads (push-after-moderate-reads, medium): distinct files.'),
+    egressPushMinBytes: count(
+      1 * MiB,
+      'Bytes sent by one process to one forge/registry destination that make a push by themselves.',
+    ),
+    destinations: destinationsConfigSchema.prefault({}).describe('Which destinations are forges and registries.'),
+    reads: readsConfigSchema.prefault({}).describe('What counts as a read and a sensitive read.'),
+    caps: capsConfigSchema
+      .prefault({})
+      .describe('Memory bounds; evictions are counted in exfilwatch_state_evictions_total.'),
+  })
+  .strict();
+
 export type CorrelatorConfig = z.infer<typeof correlatorConfigSchema>;
+export type DestinationsConfig = z.infer<typeof destinationsConfigSchema>;

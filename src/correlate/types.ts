@@ -3,11 +3,17 @@ import type { Clock } from '../model/clock.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import type { HostResolver } from './destinations.js';
 
 export interface CorrelatorDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
+  /**
+   * Resolves forge/registry hostnames to IPs. Omitted: the system resolver, started by the first
+   * advance() (live mode). null: never resolve (tests, offline replays).
+   */
+  resolveHost?: HostResolver | null;
 }
 
 /**

@@ -1,0 +1,188 @@
+/**
+ * Builds the alert a responder reads (INTERFACES.md "Alert"): every string copied from argv, URLs or
+ * paths is redacted here. Runs once per judged push, so clarity beats speed.
+ */
+import { createHash } from 'node:crypto';
+import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
+import { msToRfc3339 } from '../model/time.js';
+import { redact } from './redact.js';
+import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
+
+export interface JudgedPush {
+  episode: PushEpisode;
+  rule: string;
+  severity: Severity;
+  readBytes: number;
+  readFiles: number;
+  top: FileEntry[];
+  sensitive: FileEntry[];
+  archives: ArchiveMark[];
+  windowStartMs: number;
+  windowEndMs: number;
+  windowMs: number;
+  degraded: boolean;
+  suppressed: number;
+  maxEvidence: number;
+}
+
+/** What the alert names as the destination: the host argv gave, else the first address it connected to. */
+export function destinationOf(ep: PushEpisode): string | null {
+  return ep.destHost ?? ep.destAddr;
+}
+
+export function alertId(rule: string, ep: PushEpisode): string {
+  const proc = ep.proc.execId ?? `pid:${ep.proc.pid ?? '?'}`;
+  const material = [rule, ep.container.ref.id, proc, ep.time, destinationOf(ep) ?? ''].join('\u0000');
+  return createHash('sha256').update(material).digest('hex').slice(0, 32);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+function where(ep: PushEpisode): string {
+  const c = ep.container;
+  const name = c.ref.name ?? c.ref.id;
+  return c.pod ? `pod ${c.pod.namespace}/${c.pod.name} (container ${name})` : `container ${name}`;
+}
+
+function summary(j: JudgedPush): string {
+  const ep = j.episode;
+  const dest = destinationOf(ep) ?? 'an unknown destination';
+  const remote = ep.remote ? ` (${redact(ep.remote)})` : '';
+  const how = ep.byEgress ? `${formatBytes(ep.egressBytes)} sent by ${ep.tool}` : `${ep.tool} push`;
+  const by =
+    ep.renamed || ep.unexpected
+      ? ` by ${ep.renamed ? 'renamed' : 'unexpected'} binary ${redact(ep.proc.binary ?? '?')}`
+      : '';
+  const minutes = Math.round(j.windowMs / 60_000);
+  let reads: string;
+  if (j.readBytes === 0 && j.readFiles === 0 && j.sensitive.length === 0) {
+    reads = 'no notable reads before it';
+  } else {
+    reads = `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
+    if (j.sensitive.length > 0) {
+      const names = j.sensitive.slice(0, 3).map((s) => redact(s.path));
+      reads += ` incl. ${j.sensitive.length} secret${j.sensitive.length > 1 ? 's' : ''} (${names.join(', ')}${j.sensitive.length > 3 ? ', …' : ''})`;
+    }
+    reads += ` within ${minutes} min`;
+  }
+  return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}`;
+}
+
+function response(j: JudgedPush): string[] {
+  const ep = j.episode;
+  const c = ep.container;
+  const dest = destinationOf(ep) ?? 'the destination';
+  const remote = ep.remote ? redact(ep.remote) : dest;
+  const cmd = redact(`${ep.proc.binary ?? ep.tool}${ep.proc.args ? ` ${ep.proc.args}` : ''}`);
+  const podText = c.pod ? `pod ${c.pod.namespace}/${c.pod.name}` : `container ${c.ref.id}`;
+  const steps = [
+    `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
+    `Analyse traffic from node ${ep.node.name} to ${dest} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
+    `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
+  ];
+  if (j.sensitive.length > 0) {
+    const paths = j.sensitive.map((s) => redact(s.path));
+    steps.push(
+      `Rotate the secrets that were read before the push: ${paths.join(', ')} (service-account tokens: recreate the token/secret; keys: revoke and reissue; cloud/registry credentials: revoke at the provider).`,
+    );
+  }
+  steps.push(
+    `Isolate ${podText} (container ${c.ref.id}${c.ref.image ? `, image ${c.ref.image}` : ''}): deny its egress with a NetworkPolicy and keep it for forensics before deleting it; check the image and its volumes for the data that was read${
+      j.top.length > 0
+        ? ` (${j.top
+            .slice(0, 3)
+            .map((t) => redact(t.path))
+            .join(', ')})`
+        : ''
+    }.`,
+  );
+  if (ep.renamed || ep.unexpected) {
+    steps.push(
+      `Inspect ${redact(ep.proc.binary ?? 'the binary')}: hash it and find how it got into the container (${ep.renamed ? `it is ${ep.tool} under another name` : 'it runs from a temporary or hidden location, or is not a known push tool'}).`,
+    );
+  }
+  if (j.degraded) {
+    steps.push(
+      `Events were lost on node ${ep.node.name} during this window: read and byte counts are lower bounds; check the sensor's health.`,
+    );
+  }
+  return steps;
+}
+
+const PRIORITY: Record<string, number> = {
+  push: 0,
+  'sensitive-read': 1,
+  send: 2,
+  'bridge-egress': 2,
+  archive: 3,
+  connect: 4,
+  read: 5,
+  exec: 6,
+};
+
+function evidence(j: JudgedPush): AlertEvidence[] {
+  const items: EvidenceItem[] = [...j.episode.evidence];
+  for (const s of j.sensitive) {
+    items.push({ timeMs: s.firstMs, time: s.time, kind: 'sensitive-read', binary: s.binary, detail: s.path });
+  }
+  for (const a of j.archives) {
+    items.push({
+      timeMs: a.timeMs,
+      time: a.time,
+      kind: 'archive',
+      binary: a.proc.binary,
+      detail:
+        `${a.proc.binary ?? 'archiver'} read ${a.proc.archiveFiles} files (${formatBytes(a.proc.archiveBytes)}): ${a.proc.args ?? ''}`.trim(),
+    });
+  }
+  for (const t of j.top) {
+    items.push({
+      timeMs: t.firstMs,
+      time: t.time,
+      kind: 'read',
+      binary: t.binary,
+      detail: `${t.path} (${formatBytes(t.bytes)})`,
+    });
+  }
+  items.sort((a, b) => (PRIORITY[a.kind] ?? 9) - (PRIORITY[b.kind] ?? 9) || a.timeMs - b.timeMs);
+  return items
+    .slice(0, j.maxEvidence)
+    .sort((a, b) => a.timeMs - b.timeMs)
+    .map((e) => ({ time: e.time, kind: e.kind, binary: redact(e.binary), detail: redact(e.detail) }));
+}
+
+export function buildAlert(j: JudgedPush): Alert {
+  const ep = j.episode;
+  const c = ep.container;
+  return {
+    id: alertId(j.rule, ep),
+    time: ep.time,
+    rule: j.rule,
+    severity: j.severity,
+    summary: summary(j),
+    node: ep.node.name,
+    container: { id: c.ref.id, name: c.ref.name, image: c.ref.image },
+    pod: c.pod ? { namespace: c.pod.namespace, name: c.pod.name, labels: { ...(c.pod.labels ?? {}) } } : null,
+    process: { binary: redact(ep.proc.binary), args: redact(ep.proc.args), pid: ep.proc.pid, execId: ep.proc.execId },
+    push: { tool: ep.tool, destination: redact(destinationOf(ep)), remote: redact(ep.remote) },
+    reads: {
+      bytes: j.readBytes,
+      files: j.readFiles,
+      top: j.top.map((t) => ({ path: redact(t.path), bytes: t.bytes })),
+      sensitive: j.sensitive.map((s) => redact(s.path)),
+    },
+    egressBytes: ep.egressSeen ? ep.egressBytes : null,
+    window: { start: msToRfc3339(j.windowStartMs), end: msToRfc3339(j.windowEndMs) },
+    evidence: evidence(j),
+    mitre: { ...MITRE },
+    source: ep.source,
+    degraded: j.degraded,
+    suppressed: j.suppressed,
+    response: response(j),
+  };
+}

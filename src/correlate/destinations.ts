@@ -1,0 +1,231 @@
+/**
+ * Destination classes: is a host or an IP a code forge, a registry, one of the user's own (internal), or
+ * none of these? Sensors see IP:port, not hostnames (TLS), so IPs are classed from
+ *   - periodic DNS resolution of the configured exact hostnames (an injected resolver; failures are
+ *     logged and never fatal, the previous answers stay), and
+ *   - hints: a push lineage that named a host in argv (`git push https://github.com/…`) and then connected
+ *     to an IP teaches us that IP (bounded, with a TTL in event time), and
+ *   - the user's internal CIDRs.
+ */
+import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Logger } from '../telemetry/logger.js';
+import type { DestinationsConfig } from './config.js';
+
+export type DestinationClass = 'forge' | 'registry' | 'internal';
+
+/** Resolves one hostname to its IPv4/IPv6 addresses; rejects or returns [] on failure. */
+export type HostResolver = (host: string) => Promise<string[]>;
+
+export function createDnsResolver(timeoutMs: number): HostResolver {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  return async (host) => {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    return [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  };
+}
+
+interface HostMatcher {
+  exact: Map<string, DestinationClass>;
+  suffixes: Array<{ suffix: string; cls: DestinationClass }>;
+  patterns: Array<{ re: RegExp; cls: DestinationClass }>;
+}
+
+interface Cidr {
+  v6: boolean;
+  bits: bigint;
+  mask: bigint;
+}
+
+interface IpClass {
+  host: string;
+  cls: DestinationClass;
+  /** Event-time expiry for hints; Infinity for DNS answers (replaced on refresh). */
+  expiresMs: number;
+}
+
+/** Web front ends of the SaaS forges: an HTTP upload there counts only on API paths. */
+const FORGE_WEB_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'codeberg.org']);
+
+export class DestinationClassifier {
+  private readonly hosts: HostMatcher = { exact: new Map(), suffixes: [], patterns: [] };
+  private readonly cidrs: Array<Cidr & { text: string }> = [];
+  private readonly hostCache = new Map<string, DestinationClass | null>();
+  private dnsIps = new Map<string, IpClass>();
+  private readonly hints = new Map<string, IpClass>();
+  private readonly resolvable: Array<{ host: string; cls: DestinationClass }> = [];
+
+  constructor(
+    private readonly config: DestinationsConfig,
+    private readonly maxHints: number,
+    private readonly onHintEvicted: () => void = () => {},
+  ) {
+    const add = (glob: string, cls: DestinationClass) => {
+      const g = glob.toLowerCase();
+      const cidr = parseCidr(g);
+      if (cidr) {
+        this.cidrs.push({ ...cidr, text: g });
+        return;
+      }
+      if (!g.includes('*')) {
+        if (!this.hosts.exact.has(g)) this.hosts.exact.set(g, cls);
+        if (!isIP(g)) this.resolvable.push({ host: g, cls });
+      } else if (g.startsWith('*.') && !g.slice(2).includes('*')) {
+        this.hosts.suffixes.push({ suffix: g.slice(1), cls });
+      } else {
+        this.hosts.patterns.push({ re: globToRegExp(g), cls });
+      }
+    };
+    // Internal first: the user's own classification wins over the SaaS defaults.
+    for (const g of config.internal) add(g, 'internal');
+    for (const g of config.forges) add(g, 'forge');
+    for (const g of config.registries) add(g, 'registry');
+  }
+
+  /** Class of a hostname (or an IP literal, via the IP tables). */
+  classifyHost(host: string, nowMs = 0): DestinationClass | null {
+    const h = host.toLowerCase();
+    if (isIP(h)) return this.classifyIp(h, nowMs)?.cls ?? null;
+    const cached = this.hostCache.get(h);
+    if (cached !== undefined) return cached;
+    let cls: DestinationClass | null = this.hosts.exact.get(h) ?? null;
+    if (!cls) for (const s of this.hosts.suffixes) if (h.endsWith(s.suffix)) cls = s.cls;
+    if (!cls) for (const p of this.hosts.patterns) if (p.re.test(h)) cls = p.cls;
+    if (this.hostCache.size >= 4096) this.hostCache.clear();
+    this.hostCache.set(h, cls);
+    return cls;
+  }
+
+  /** Class of an IP from DNS answers, lineage hints or internal CIDRs; null when unknown. Hot path. */
+  classifyIp(ip: string, nowMs: number): { host: string; cls: DestinationClass } | null {
+    const hint = this.hints.get(ip);
+    if (hint !== undefined) {
+      if (hint.expiresMs >= nowMs) return hint;
+      this.hints.delete(ip);
+    }
+    const dns = this.dnsIps.get(ip);
+    if (dns !== undefined) return dns;
+    if (this.cidrs.length === 0) return null;
+    const parsed = parseIp(ip);
+    if (!parsed) return null;
+    for (const c of this.cidrs) {
+      if (c.v6 === parsed.v6 && (parsed.bits & c.mask) === c.bits) return { host: ip, cls: 'internal' };
+    }
+    return null;
+  }
+
+  /** A push lineage that named `host` connected to `ip`: remember the pairing for a while. */
+  learn(ip: string, host: string, nowMs: number): void {
+    const cls = this.classifyHost(host, nowMs);
+    if (!cls || isIP(host)) return;
+    if (!this.hints.has(ip) && this.hints.size >= this.maxHints) {
+      const oldest = this.hints.keys().next().value;
+      if (oldest !== undefined) this.hints.delete(oldest);
+      this.onHintEvicted();
+    }
+    this.hints.delete(ip);
+    this.hints.set(ip, { host, cls, expiresMs: nowMs + this.config.ipHintTtlMs });
+  }
+
+  /** Is this URL (host + path) an upload endpoint of a forge or registry, for generic HTTP clients? */
+  isUploadTarget(host: string, path: string): boolean {
+    if (!this.classifyHost(host)) return false;
+    if (!FORGE_WEB_HOSTS.has(host.toLowerCase())) return true;
+    return this.config.webHostsApiPathPrefixes.some((p) => path.startsWith(p) || path.includes(p));
+  }
+
+  /** Re-resolves the configured exact hostnames. Never rejects; keeps old answers for hosts that failed. */
+  async refresh(resolve: HostResolver, logger: Logger): Promise<void> {
+    const next = new Map<string, IpClass>();
+    let failures = 0;
+    await Promise.all(
+      this.resolvable.map(async ({ host, cls }) => {
+        let ips: string[] = [];
+        try {
+          ips = await resolve(host);
+        } catch {
+          ips = [];
+        }
+        if (ips.length === 0) {
+          failures++;
+          for (const [ip, c] of this.dnsIps) if (c.host === host) next.set(ip, c);
+          return;
+        }
+        for (const ip of ips) if (!next.has(ip)) next.set(ip, { host, cls, expiresMs: Number.POSITIVE_INFINITY });
+      }),
+    );
+    this.dnsIps = next;
+    if (failures > 0) {
+      logger.warn(
+        { failed: failures, hosts: this.resolvable.length },
+        'could not resolve some destination hostnames; keeping previous answers',
+      );
+    }
+  }
+
+  /** Expires stale hints (called from the correlator's periodic sweep). */
+  sweep(nowMs: number): void {
+    for (const [ip, h] of this.hints) if (h.expiresMs < nowMs) this.hints.delete(ip);
+  }
+
+  resolvableHosts(): string[] {
+    return this.resolvable.map((r) => r.host);
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+}
+
+/** IPv4 or IPv6 address as a bigint (IPv4-mapped IPv6 is treated as IPv4). */
+export function parseIp(text: string): { v6: boolean; bits: bigint } | null {
+  let ip = text;
+  if (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7);
+  const kind = isIP(ip);
+  if (kind === 4) {
+    let bits = 0n;
+    for (const part of ip.split('.')) bits = (bits << 8n) | BigInt(Number(part));
+    return { v6: false, bits };
+  }
+  if (kind === 6) {
+    const [head = '', tail = ''] = ip.split('::');
+    const h = head ? head.split(':') : [];
+    const t = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+    const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+    let bits = 0n;
+    for (const g of groups) bits = (bits << 16n) | BigInt(Number.parseInt(g || '0', 16));
+    return { v6: true, bits };
+  }
+  return null;
+}
+
+/** `10.0.0.0/8`, `fd00::/8`, or a bare IP (as /32 or /128); null when not a CIDR. */
+export function parseCidr(text: string): Cidr | null {
+  const [addr = '', lenText] = text.split('/');
+  const ip = parseIp(addr);
+  if (!ip) return null;
+  const width = ip.v6 ? 128 : 32;
+  const len = lenText === undefined ? width : Number(lenText);
+  if (!Number.isInteger(len) || len < 0 || len > width) return null;
+  const mask = len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(width - len);
+  return { v6: ip.v6, bits: ip.bits & mask, mask };
+}
+
+/** Loopback, link-local and unspecified addresses never are a push destination. */
+export function isLocalAddress(ip: string): boolean {
+  return (
+    ip.startsWith('127.') ||
+    ip === '::1' ||
+    ip === '0.0.0.0' ||
+    ip === '::' ||
+    ip.startsWith('169.254.') ||
+    ip.startsWith('fe80:') ||
+    ip.startsWith('::ffff:127.')
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Judging one push once its lateness has passed: gather the container's reads in the window, let the rules
+ * name it, then allowlist, suppression, and the alert.
+ */
+import type { Counter } from 'prom-client';
+import type { Alert, Severity } from '../model/alert.js';
+import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
+import type { Logger } from '../telemetry/logger.js';
+import { buildAlert, destinationOf } from './alert-builder.js';
+import type { CompiledAllowlist } from './allowlist.js';
+import type { CorrelatorConfig } from './config.js';
+import { redact } from './redact.js';
+import type { FileEntry, PushEpisode } from './state.js';
+import type { Suppressor } from './suppression.js';
+
+export interface JudgeContext {
+  config: CorrelatorConfig;
+  thresholds: RuleThresholds;
+  bucketMs: number;
+  allowlist: CompiledAllowlist;
+  suppressor: Suppressor;
+  logger: Logger;
+  alertsSuppressed: Counter<'rule'>;
+  alertsAllowlisted: Counter<'rule'>;
+  rules?: readonly RuleDefinition[];
+}
+
+export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
+  const { config } = ctx;
+  const c = ep.container;
+  const fromMs = ep.timeMs - config.windowMs;
+  const toMs = ep.timeMs + config.pushSettleMs;
+  const sums = c.sumReads(fromMs, toMs, ctx.bucketMs);
+  const inWindow = (e: { firstMs: number; lastMs: number }) => e.lastMs >= fromMs && e.firstMs <= toMs;
+  const sensitive = (c.sensitive ?? []).filter(inWindow).sort((a, b) => a.firstMs - b.firstMs);
+  const top: FileEntry[] = [];
+  if (c.files) {
+    for (const f of c.files.values()) if (inWindow(f) && f.bytes > 0) top.push(f);
+    top.sort((a, b) => b.bytes - a.bytes);
+    top.length = Math.min(top.length, config.reads.topFiles);
+  }
+  const archives = (c.archives ?? []).filter((a) => a.timeMs >= fromMs && a.timeMs <= toMs);
+  const facts: PushFacts = {
+    readBytes: sums.bytes,
+    readFiles: sums.files,
+    sensitiveFiles: sensitive.length,
+    archiveStaging: archives.length > 0,
+    renamedOrUnexpected: ep.renamed || ep.unexpected,
+  };
+  const rule = (ctx.rules ?? defaultRules).find((r) => r.matches(facts, ctx.thresholds));
+  if (!rule) return null;
+  const severity: Severity = rule.severity(facts, ctx.thresholds);
+  const destination = destinationOf(ep);
+
+  const allowed = ctx.allowlist.match({
+    namespace: c.pod?.namespace ?? null,
+    pod: c.pod?.name ?? null,
+    podLabels: c.pod?.labels ?? {},
+    image: c.ref.image,
+    binary: ep.proc.binary,
+    destinationHost: ep.destHost ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+    destinationIps: ep.dests.map((d) => d.ip),
+  });
+  if (allowed) {
+    ctx.alertsAllowlisted.labels(rule.id).inc();
+    ctx.logger.info(
+      {
+        rule: rule.id,
+        severity,
+        reason: allowed.reason,
+        node: ep.node.name,
+        namespace: c.pod?.namespace ?? null,
+        pod: c.pod?.name ?? null,
+        container: c.ref.id,
+        tool: ep.tool,
+        destination: redact(destination),
+        remote: redact(ep.remote),
+      },
+      'push allowlisted',
+    );
+    return null;
+  }
+
+  const suppressed = ctx.suppressor.admit(`${rule.id}\u0000${c.key}\u0000${destination ?? ''}`, ep.timeMs);
+  if (suppressed === null) {
+    ctx.alertsSuppressed.labels(rule.id).inc();
+    return null;
+  }
+
+  let startMs = Math.min(ep.timeMs, sums.firstMs, sensitive[0]?.firstMs ?? Number.POSITIVE_INFINITY);
+  if (startMs < fromMs) startMs = fromMs;
+  const endMs = Math.min(toMs, Math.max(ep.timeMs, sums.lastMs));
+  return buildAlert({
+    episode: ep,
+    rule: rule.id,
+    severity,
+    readBytes: sums.bytes,
+    readFiles: sums.files,
+    top,
+    sensitive,
+    archives,
+    windowStartMs: startMs,
+    windowEndMs: endMs,
+    windowMs: config.windowMs,
+    degraded: spansGap(ep.node.gaps, startMs, toMs),
+    suppressed,
+    maxEvidence: config.caps.maxEvidence,
+  });
+}
+
+function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {
+  for (let i = 0; i + 1 < gaps.length; i += 2) if (gaps[i]! <= toMs && gaps[i + 1]! >= fromMs) return true;
+  return false;
+}

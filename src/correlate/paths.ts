@@ -1,0 +1,177 @@
+/**
+ * What a file path is, for the read counters: noise (never counted), sensitive (counted whatever its size),
+ * or an ordinary read. Runs on every file event, so it is a handful of string checks, no regex unless the
+ * user configured extra sensitive globs.
+ */
+
+export const PATH_READ = 0;
+export const PATH_NOISE = 1;
+export const PATH_SENSITIVE = 2;
+export type PathClass = typeof PATH_READ | typeof PATH_NOISE | typeof PATH_SENSITIVE;
+
+/** Shared libraries, kernel interfaces, locale and TLS trust stores: every process reads them, they are not data. */
+export const DEFAULT_NOISE_PREFIXES: readonly string[] = [
+  '/proc/',
+  '/sys/',
+  '/dev/',
+  '/lib/',
+  '/lib32/',
+  '/lib64/',
+  '/libx32/',
+  '/usr/lib/',
+  '/usr/lib32/',
+  '/usr/lib64/',
+  '/usr/libexec/',
+  '/usr/local/lib/',
+  '/usr/share/',
+  '/usr/bin/',
+  '/usr/sbin/',
+  '/usr/local/bin/',
+  '/bin/',
+  '/sbin/',
+  '/etc/ld.so',
+  '/etc/ssl/',
+  '/etc/pki/',
+  '/etc/ca-certificates',
+  '/etc/localtime',
+  '/etc/nsswitch.conf',
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/host.conf',
+  '/etc/gai.conf',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/locale',
+  '/nix/store/',
+];
+
+const SECRET_MOUNT_PREFIXES = ['/var/run/secrets/', '/run/secrets/'];
+/** Files in secret mounts that are public by design. */
+const PUBLIC_IN_SECRET_MOUNTS = new Set(['ca.crt', 'namespace', 'service-ca.crt']);
+const SENSITIVE_BASENAMES = new Set([
+  '.git-credentials',
+  '.npmrc',
+  '.pypirc',
+  '.netrc',
+  '_netrc',
+  '.env',
+  '.vault-token',
+  '.dockercfg',
+  '.pgpass',
+  '.my.cnf',
+  'kubeconfig',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
+  'id_ecdsa_sk',
+  'id_ed25519_sk',
+]);
+/** Substrings that make a path sensitive wherever it sits (home directories vary). */
+const SENSITIVE_DOT_PARTS = [
+  '/.aws/credentials',
+  '/.aws/sso/cache/',
+  '/.aws/cli/cache/',
+  '/.config/gcloud/',
+  '/.azure/',
+  '/.kube/config',
+  '/.docker/config.json',
+  '/.config/gh/hosts.yml',
+  '/.config/glab-cli/',
+  '/.gnupg/private-keys',
+  '/.password-store/',
+];
+const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '.');
+  return new RegExp(glob.includes('/') ? `^${body}$` : `(^|/)${body}$`);
+}
+
+export interface PathClassifierOptions {
+  extraSensitivePaths?: readonly string[];
+  extraNoisePrefixes?: readonly string[];
+}
+
+export type PathClassifier = (path: string) => PathClass;
+
+export function createPathClassifier(options: PathClassifierOptions = {}): PathClassifier {
+  const noise = [...DEFAULT_NOISE_PREFIXES, ...(options.extraNoisePrefixes ?? [])];
+  const extraPrefixes = (options.extraSensitivePaths ?? []).filter((p) => p.endsWith('/') && !p.includes('*'));
+  const extraGlobs = (options.extraSensitivePaths ?? []).filter((p) => !extraPrefixes.includes(p)).map(globToRegExp);
+
+  return function classifyPath(path: string): PathClass {
+    if (isSensitive(path)) return PATH_SENSITIVE;
+    for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
+    for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
+    for (let i = 0; i < noise.length; i++) if (path.startsWith(noise[i]!)) return PATH_NOISE;
+    // Shared objects anywhere (python wheels, node addons): `x.so` or `x.so.1.2`.
+    if (path.endsWith('.so') || path.includes('.so.')) return PATH_NOISE;
+    return PATH_READ;
+  };
+}
+
+const SENSITIVE_SUFFIXES = [...SENSITIVE_BASENAMES].map((b) => `/${b}`);
+const PUBLIC_SUFFIXES = [...PUBLIC_IN_SECRET_MOUNTS].map((b) => `/${b}`);
+
+function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** No allocation on the common (not sensitive) path: suffix checks instead of slicing the basename. */
+function isSensitive(path: string): boolean {
+  if (path.includes('/.')) {
+    if (path.includes('/.ssh/')) {
+      const base = baseOf(path);
+      return !(
+        base.endsWith('.pub') ||
+        base.startsWith('known_hosts') ||
+        base === 'config' ||
+        base === 'authorized_keys'
+      );
+    }
+    for (let i = 0; i < SENSITIVE_DOT_PARTS.length; i++) if (path.includes(SENSITIVE_DOT_PARTS[i]!)) return true;
+    if (path.includes('/.env.')) return true;
+  }
+  for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
+  for (let i = 0; i < SECRET_MOUNT_PREFIXES.length; i++) {
+    if (path.startsWith(SECRET_MOUNT_PREFIXES[i]!)) {
+      for (let j = 0; j < PUBLIC_SUFFIXES.length; j++) if (path.endsWith(PUBLIC_SUFFIXES[j]!)) return false;
+      // `..data` / `..2024_…` are the projected-volume symlink directories themselves.
+      return !baseOf(path).startsWith('..');
+    }
+  }
+  if (path === '/etc/shadow' || path === '/etc/gshadow' || path === '/etc/shadow-') return true;
+  if (path.startsWith('/proc/')) return path.endsWith('/environ');
+  for (let i = 0; i < KEY_EXTENSIONS.length; i++) if (path.endsWith(KEY_EXTENSIONS[i]!)) return true;
+  if (path.endsWith('.pem')) {
+    const base = baseOf(path);
+    return base.includes('key') || base.includes('priv') || base.includes('secret');
+  }
+  return false;
+}
+
+/** Archivers and compressors: one reading many files is staging data (ATT&CK T1560). */
+export const ARCHIVERS: ReadonlySet<string> = new Set([
+  'tar',
+  'gtar',
+  'bsdtar',
+  'zip',
+  '7z',
+  '7za',
+  '7zr',
+  'gzip',
+  'pigz',
+  'bzip2',
+  'pbzip2',
+  'xz',
+  'zstd',
+  'lz4',
+  'rar',
+  'cpio',
+  'pax',
+  'jar',
+]);

@@ -1,0 +1,230 @@
+/**
+ * Push episodes: a push recognised from argv (the push-tool table) or from egress volume, the steps that
+ * join it (helpers, connects, bytes sent, the host daemon's egress for docker.sock), waiting in their
+ * node's pending list until judged. Runs only on push-related events, not on every read.
+ */
+import type { ActivityEvent, NetEvent } from '../model/normalized-event.js';
+import { basename } from '../rules/argv.js';
+import { pushTools } from '../rules/index.js';
+import type { PushRecognition } from '../rules/recognize.js';
+import type { CorrelatorConfig } from './config.js';
+import type { DestinationClassifier } from './destinations.js';
+import { isLocalAddress } from './destinations.js';
+import type { ContainerState, DestEntry, NodeState, ProcState, PushEpisode } from './state.js';
+
+const MAX_EPISODE_EVIDENCE = 12;
+const BRIDGE_DAEMONS = new Set(['dockerd', 'containerd', 'buildkitd', 'docker-containerd']);
+
+/** Table binaries → their tool (egress pushes by these are expected; by any other binary, unexpected). */
+const KNOWN_TOOL = new Map<string, string>();
+for (const spec of pushTools) {
+  for (const b of [...spec.binaries, ...(spec.usualBinaries ?? [])]) {
+    if (b.includes('*') || KNOWN_TOOL.has(b)) continue;
+    KNOWN_TOOL.set(b, spec.tool === 'script' ? b : spec.tool);
+  }
+}
+function toolOf(binary: string | null): { tool: string; known: boolean } {
+  const name = basename(binary);
+  const known = KNOWN_TOOL.get(name);
+  if (known) return { tool: known, known: true };
+  if (/^python[0-9.]*$/.test(name)) return { tool: 'python', known: true };
+  return { tool: name || 'unknown', known: false };
+}
+
+export class PushTracker {
+  constructor(
+    private readonly cfg: CorrelatorConfig,
+    private readonly classifier: DestinationClassifier,
+    /** Judges a push now (a container's pending list is full). */
+    private readonly judge: (ep: PushEpisode) => void,
+  ) {}
+
+  /** A process recognised as a push by the table: a new push, or a step of one already pending. */
+  recognized(proc: ProcState, r: PushRecognition, e: ActivityEvent, c: ContainerState): void {
+    const item = { timeMs: e.timeMs, time: e.time, binary: proc.binary, detail: cmdline(proc) };
+    let ep = proc.episode;
+    // Falco has no exec ids: without lineage, a second push-shaped process of the same tool right after
+    // the first (git → git-remote-https → send-pack) is the same push.
+    if (ep === null) {
+      ep =
+        c.pending.find(
+          (x) => !x.judged && x.tool === r.tool && Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs,
+        ) ?? null;
+    }
+    if (ep !== null) {
+      proc.episode = ep;
+      if (ep.judged) return;
+      this.addEvidence(ep, { ...item, kind: 'exec' });
+      if (ep.destHost === null && r.destinationHost !== null) ep.destHost = r.destinationHost;
+      if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
+        ep.remote = r.remote;
+      if (r.renamed && !ep.renamed) ep.renamed = true;
+      return;
+    }
+    // A transport helper of a push by an unknown binary: the pushing process is that parent.
+    let pusher = proc;
+    if (r.spec.match.kind === 'helper-of-push') pusher = proc.parent ?? this.parentStub(proc, e);
+    ep = this.newEpisode(pusher, c, e, {
+      tool: r.tool,
+      remote: r.remote,
+      destHost: r.destinationHost,
+      renamed: r.renamed,
+      unexpected: r.unexpectedLocation,
+      byEgress: false,
+      bridged: r.spec.bridged === true,
+    });
+    proc.episode = ep;
+    pusher.episode = ep;
+    this.addEvidence(ep, { ...item, kind: 'push' });
+  }
+
+  private parentStub(proc: ProcState, e: ActivityEvent): ProcState {
+    const p = e.process;
+    return {
+      ...proc,
+      execId: p.parentExecId,
+      pid: p.ppid ?? null,
+      binary: p.parentBinary ?? null,
+      args: p.parentArgs ?? null,
+      parent: null,
+      push: null,
+      dests: null,
+    };
+  }
+
+  private newEpisode(
+    proc: ProcState,
+    c: ContainerState,
+    e: ActivityEvent,
+    what: Pick<PushEpisode, 'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'byEgress' | 'bridged'>,
+  ): PushEpisode {
+    const node = c.node;
+    const span = what.bridged ? Math.max(this.cfg.pushSettleMs, this.cfg.bridgeSpanMs) : this.cfg.pushSettleMs;
+    const ep: PushEpisode = {
+      ...what,
+      node,
+      container: c,
+      proc,
+      destAddr: null,
+      dests: [],
+      timeMs: e.timeMs,
+      time: e.time,
+      source: e.source,
+      egressBytes: 0,
+      egressSeen: false,
+      evidence: [],
+      dueMs: e.timeMs + span + this.cfg.latenessMs,
+      judged: false,
+    };
+    if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.judge(c.pending[0]!);
+    c.pending.push(ep);
+    node.pending.push(ep);
+    if (ep.dueMs < node.nextDueMs) node.nextDueMs = ep.dueMs;
+    if (ep.bridged) node.bridgeWaiting.push(ep);
+    return ep;
+  }
+
+  private addEvidence(ep: PushEpisode, item: PushEpisode['evidence'][number]): void {
+    if (ep.evidence.length < MAX_EPISODE_EVIDENCE) ep.evidence.push(item);
+  }
+
+  /** Many bytes from one process to one forge/registry destination: a push whatever the program. */
+  egressPush(proc: ProcState, dest: DestEntry, e: NetEvent, c: ContainerState): void {
+    dest.flagged = true;
+    const { tool, known } = toolOf(proc.binary);
+    const ep = this.newEpisode(proc, c, e, {
+      tool,
+      remote: null,
+      destHost: dest.host,
+      renamed: false,
+      unexpected: !known || isTempLocation(proc.binary),
+      byEgress: true,
+      bridged: false,
+    });
+    ep.egressBytes = dest.bytes;
+    ep.egressSeen = true;
+    dest.noted = true;
+    ep.destAddr = formatAddr(dest.ip, dest.port);
+    ep.dests.push(dest);
+    this.addEvidence(ep, {
+      timeMs: e.timeMs,
+      time: e.time,
+      kind: 'push',
+      binary: proc.binary,
+      detail: `${dest.bytes} bytes sent to ${ep.destAddr}${dest.host ? ` (${dest.host}, ${dest.cls})` : ''} by ${cmdline(proc)}`,
+    });
+  }
+
+  /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
+  noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
+    if (dest.noted) return;
+    dest.noted = true;
+    const addr = formatAddr(dest.ip, dest.port);
+    if (ep.destAddr === null) ep.destAddr = addr;
+    if (ep.dests.length < 4) ep.dests.push(dest);
+    if (ep.destHost !== null && dest.cls === null) this.classifier.learn(dest.ip, ep.destHost, dest.timeMs);
+    this.addEvidence(ep, {
+      timeMs: dest.timeMs,
+      time: dest.time,
+      kind: 'connect',
+      binary: proc.binary,
+      detail: `${addr}${dest.host ? ` (${dest.host}, ${dest.cls})` : ''}`,
+    });
+  }
+
+  /** docker.sock bridging: the host daemon's egress shortly after a `docker push` in a container on the node. */
+  hostNet(e: NetEvent, node: NodeState): void {
+    const n = e.net;
+    if (n.op === 'close' || n.daddr === null || isLocalAddress(n.daddr)) return;
+    if (!BRIDGE_DAEMONS.has(basename(e.process.binary))) return;
+    const t = e.timeMs;
+    for (const ep of node.bridgeWaiting) {
+      if (ep.judged || t < ep.timeMs - 1000 || t > ep.timeMs + this.cfg.bridgeSpanMs) continue;
+      const known = this.classifier.classifyIp(n.daddr, t);
+      if (known !== null && known.cls === 'forge') continue;
+      let dest = ep.dests.find((d) => d.ip === n.daddr && d.port === n.dport);
+      if (dest === undefined) {
+        dest = {
+          ip: n.daddr,
+          port: n.dport,
+          bytes: 0,
+          host: known?.host ?? null,
+          cls: known?.cls ?? null,
+          time: e.time,
+          timeMs: t,
+          flagged: true,
+          noted: true,
+        };
+        if (ep.dests.length < 4) ep.dests.push(dest);
+        if (known === null && ep.destHost !== null) this.classifier.learn(n.daddr, ep.destHost, t);
+        this.addEvidence(ep, {
+          timeMs: t,
+          time: e.time,
+          kind: 'bridge-egress',
+          binary: e.process.binary,
+          detail: `${basename(e.process.binary)} on the host ${n.op === 'connect' ? 'connected' : 'sent'} to ${formatAddr(n.daddr, n.dport)}${known ? ` (${known.host})` : ''} for the docker push`,
+        });
+      }
+      if (n.op === 'send') {
+        const bytes = n.bytes !== null && n.bytes > 0 ? n.bytes : 0;
+        dest.bytes += bytes;
+        ep.egressBytes += bytes;
+        ep.egressSeen = true;
+      }
+      return;
+    }
+  }
+}
+
+export function formatAddr(ip: string, port: number | null): string {
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return port === null ? host : `${host}:${port}`;
+}
+
+export function cmdline(proc: ProcState): string {
+  return `${proc.binary ?? '?'}${proc.args ? ` ${proc.args}` : ''}`;
+}
+
+function isTempLocation(binary: string | null): boolean {
+  return binary !== null && (/^\/(tmp|var\/tmp|dev\/shm|run\/shm)\//.test(binary) || binary.includes('/.'));
+}

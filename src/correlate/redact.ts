@@ -1,0 +1,68 @@
+/**
+ * Credentials never reach an alert, a log line or a metric (INTERFACES.md). Everything the correlator
+ * copies from argv, URLs or paths into an alert or a log goes through `redact`. Sinks and loggers may
+ * reuse it. Runs when an alert or a log line is built, never per event, so regexes are fine here.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => string)];
+
+const RULES: Rule[] = [
+  // PEM private key blocks pasted into argv.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
+  // Authorization-like headers (with or without a scheme word): `Authorization: token X`, `Private-Token: X`.
+  [
+    /\b(authorization|proxy-authorization|private-token|job-token|deploy-token|x-api-key|x-auth-token|x-registry-auth|cookie)(\s*[:=]\s*)(?:(?:bearer|token|basic|bot|digest|negotiate)\s+)?[^\s'",;]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+  [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
+  // Provider token formats.
+  [/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
+  [/\bglpat-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\b(gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-[A-Za-z0-9_-]{16,})/g, REDACTED],
+  [/\bnpm_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bpypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/\b(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bsk_(live|test)_[A-Za-z0-9]{16,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  // JWTs (service-account tokens, OIDC tokens).
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
+  // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`. The ssh user `git` is not a secret.
+  [
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@'"]+)@/gi,
+    (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
+  ],
+  // Credential flags: `--password X`, `--token=X`, `--dest-creds u:p`; `-u`/`-a` only as `user:pass`.
+  [
+    /(^|\s)(--password|--passwd|--pass|--token|--api-key|--apikey|--secret|--auth-token|--access-token|--client-secret|--otp|--creds|--src-creds|--dest-creds|--registry-password|--oauth2-bearer)(\s+|=)(?!-)(\S+)/g,
+    `$1$2$3${REDACTED}`,
+  ],
+  [/(^|\s)(-u|--user|--proxy-user|-a|--auth)(\s+|=)([^\s:]*:\S+)/g, `$1$2$3${REDACTED}`],
+  // `docker login -p X` / `podman login -p X`: -p is a password only for login.
+  [/(\blogin\b.*?\s-p)(\s+|=)(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`.
+  [
+    /\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)(=)([^\s&'"]+)/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // AWS secret access keys and similar 40-char base64 secrets: mixed case and digits (git SHAs are lowercase hex).
+  [
+    /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    (m: string) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? REDACTED : m),
+  ],
+];
+
+/** Replaces every credential-looking part of `text` with `[REDACTED]`. Idempotent. */
+export function redact(text: string): string;
+export function redact(text: string | null): string | null;
+export function redact(text: string | null): string | null {
+  if (text === null || text === '') return text;
+  let out = text;
+  for (const [re, replacement] of RULES) {
+    re.lastIndex = 0;
+    out = out.replace(re, replacement as never);
+  }
+  return out;
+}

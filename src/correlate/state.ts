@@ -1,0 +1,224 @@
+/**
+ * Correlation state: per node, per container, per process. State is aggregated (counters and a few
+ * bounded lists), never a list of events, so memory stays flat on a stream of millions of events.
+ */
+import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
+import type { PushRecognition } from '../rules/recognize.js';
+
+/** One notable step of a push, kept for the alert's evidence. */
+export interface EvidenceItem {
+  timeMs: number;
+  time: string;
+  kind: string;
+  binary: string | null;
+  /** Raw (not yet redacted): redacted when the alert is built. */
+  detail: string;
+}
+
+export interface DestEntry {
+  ip: string;
+  port: number | null;
+  bytes: number;
+  host: string | null;
+  cls: string | null;
+  time: string;
+  timeMs: number;
+  /** This destination already made an egress push (so it is not made twice). */
+  flagged: boolean;
+  /** Already listed in a push's evidence. */
+  noted: boolean;
+}
+
+export interface ProcState {
+  execId: string | null;
+  pid: number | null;
+  binary: string | null;
+  args: string | null;
+  parent: ProcState | null;
+  container: ContainerState | null;
+  node: NodeState;
+  time: string;
+  timeMs: number;
+  lastMs: number;
+  exitedMs: number;
+  push: PushRecognition | null;
+  /** In a download lineage (clone, fetch, pull): its egress is never a push. */
+  download: boolean;
+  episode: PushEpisode | null;
+  archiver: boolean;
+  archiveFiles: number;
+  archiveBytes: number;
+  archiveFlagged: boolean;
+  dests: DestEntry[] | null;
+  /** CLOCK bit for the bounded process table. */
+  hot: boolean;
+}
+
+export interface PushEpisode {
+  node: NodeState;
+  container: ContainerState;
+  /** The pushing process shown in the alert (for a renamed git: the renamed parent of the helper). */
+  proc: ProcState;
+  tool: string;
+  remote: string | null;
+  destHost: string | null;
+  /** First non-local `ip:port` it connected to (destination when argv named no host). */
+  destAddr: string | null;
+  /** Destinations its processes (or the bridged daemon) sent to, bounded. */
+  dests: DestEntry[];
+  renamed: boolean;
+  unexpected: boolean;
+  /** Recognised from bytes sent to a forge/registry, not from argv. */
+  byEgress: boolean;
+  bridged: boolean;
+  timeMs: number;
+  time: string;
+  source: SensorSource;
+  egressBytes: number;
+  egressSeen: boolean;
+  evidence: EvidenceItem[];
+  dueMs: number;
+  judged: boolean;
+}
+
+export interface FileEntry {
+  path: string;
+  bytes: number;
+  firstMs: number;
+  lastMs: number;
+  /** When this path was last counted as a distinct file in the read buckets. */
+  countedMs: number;
+  time: string;
+  binary: string | null;
+}
+
+export interface ArchiveMark {
+  proc: ProcState;
+  timeMs: number;
+  time: string;
+}
+
+export interface NodeState {
+  name: string;
+  /** Highest event time seen from this node (its watermark before lateness). */
+  maxMs: number;
+  /** Falco has no exec ids: its processes are keyed by host pid, per node. */
+  pids: Map<number, ProcState>;
+  /** Periods in which events were lost, [fromMs, toMs] pairs (bounded). */
+  gaps: number[];
+  pending: PushEpisode[];
+  nextDueMs: number;
+  /** `docker push` episodes waiting for the host daemon's egress. */
+  bridgeWaiting: PushEpisode[];
+}
+
+const STRIDE = 5; // [bucket id, bytes, new files, min time, max time]
+
+/**
+ * Reads of one container in a ring of time buckets covering the window plus settle and lateness. Sums over
+ * a window are exact to one bucket (window / 30) at its start.
+ */
+export class ContainerState {
+  buckets: Float64Array | null = null;
+  files: Map<string, FileEntry> | null = null;
+  sensitive: FileEntry[] | null = null;
+  archives: ArchiveMark[] | null = null;
+  pending: PushEpisode[] = [];
+  lastMs: number;
+  exitedMs = Number.NaN;
+  hot = true;
+
+  constructor(
+    readonly key: string,
+    public ref: ContainerRef,
+    public pod: PodRef | null,
+    readonly node: NodeState,
+    nowMs: number,
+  ) {
+    this.lastMs = nowMs;
+  }
+
+  /** Adds bytes and maybe a new distinct file to the bucket of `t`; false when `t` is older than the ring. */
+  addToBucket(t: number, bytes: number, newFile: boolean, bucketMs: number, slots: number): boolean {
+    let b = this.buckets;
+    if (b === null) {
+      b = new Float64Array(slots * STRIDE).fill(-1);
+      this.buckets = b;
+    }
+    const id = Math.floor(t / bucketMs);
+    const base = (id % slots) * STRIDE;
+    const held = b[base]!;
+    if (held !== id) {
+      if (held > id) return false;
+      b[base] = id;
+      b[base + 1] = 0;
+      b[base + 2] = 0;
+      b[base + 3] = t;
+      b[base + 4] = t;
+    }
+    b[base + 1] = b[base + 1]! + bytes;
+    if (newFile) b[base + 2] = b[base + 2]! + 1;
+    if (t < b[base + 3]!) b[base + 3] = t;
+    if (t > b[base + 4]!) b[base + 4] = t;
+    return true;
+  }
+
+  /** Bytes, new files and the first/last read time in buckets overlapping [fromMs, toMs]. */
+  sumReads(
+    fromMs: number,
+    toMs: number,
+    bucketMs: number,
+  ): { bytes: number; files: number; firstMs: number; lastMs: number } {
+    const out = { bytes: 0, files: 0, firstMs: Number.POSITIVE_INFINITY, lastMs: Number.NEGATIVE_INFINITY };
+    const b = this.buckets;
+    if (b === null) return out;
+    for (let base = 0; base < b.length; base += STRIDE) {
+      const id = b[base]!;
+      if (id < 0) continue;
+      const start = id * bucketMs;
+      if (start + bucketMs <= fromMs || start > toMs) continue;
+      if (b[base + 1] === 0 && b[base + 2] === 0) continue;
+      out.bytes += b[base + 1]!;
+      out.files += b[base + 2]!;
+      if (b[base + 3]! < out.firstMs) out.firstMs = b[base + 3]!;
+      if (b[base + 4]! > out.lastMs) out.lastMs = b[base + 4]!;
+    }
+    return out;
+  }
+}
+
+export function newNodeState(name: string): NodeState {
+  return {
+    name,
+    maxMs: Number.NEGATIVE_INFINITY,
+    pids: new Map(),
+    gaps: [],
+    pending: [],
+    nextDueMs: Number.POSITIVE_INFINITY,
+    bridgeWaiting: [],
+  };
+}
+
+/**
+ * Evicts one entry from a CLOCK-managed map when it is at its cap: entries touched since the last pass
+ * (`hot`) get a second chance at the back; the first cold one goes. Returns the evicted value.
+ */
+export function clockEvict<K, V extends { hot: boolean }>(map: Map<K, V>, keep?: (v: V) => boolean): V | undefined {
+  let budget = map.size * 2 + 1;
+  for (const [k, v] of map) {
+    if (budget-- <= 0) break;
+    if (v.hot || keep?.(v)) {
+      v.hot = false;
+      map.delete(k);
+      map.set(k, v);
+      continue;
+    }
+    map.delete(k);
+    return v;
+  }
+  // Everything is hot or kept: evict the oldest regardless, the cap is a promise.
+  const first = map.entries().next();
+  if (first.done) return undefined;
+  map.delete(first.value[0]);
+  return first.value[1];
+}

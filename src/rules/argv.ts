@@ -1,0 +1,147 @@
+/**
+ * Argument parsing for push recognition. Runs once per process (exec or first sight), never per file or
+ * network event, so clarity beats speed here.
+ *
+ * Sensors report argv as one space-joined string (Tetragon quotes arguments that hold spaces; Falco does
+ * not), and an empty last argument can be lost (tetragon#5611), so parsing is defensive.
+ */
+
+/** Splits a sensor's argument string into words, honouring simple single and double quotes. */
+export function tokenize(args: string | null): string[] {
+  if (!args) return [];
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let inWord = false;
+  for (let i = 0; i < args.length; i++) {
+    const ch = args[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\n') {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+      continue;
+    }
+    cur += ch;
+    inWord = true;
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** How a tool's flags take values, so positional words (sub-commands, remotes) are found correctly. */
+export interface FlagSyntax {
+  /** Long or short flags that consume the next word (or `=value`). */
+  valueFlags?: readonly string[];
+  /** Single-letter flags that take a value when combined (`-XPUT`, `-sT file`), curl style. */
+  valueShortLetters?: string;
+}
+
+export interface ParsedArgv {
+  positionals: string[];
+  /** Flags in order, with their value where the flag takes one (`--push` → value null). */
+  flags: Array<{ flag: string; value: string | null }>;
+}
+
+export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedArgv {
+  const valueFlags = new Set(syntax.valueFlags ?? []);
+  const shortLetters = syntax.valueShortLetters ?? '';
+  const positionals: string[] = [];
+  const flags: ParsedArgv['flags'] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      positionals.push(...words.slice(i + 1));
+      break;
+    }
+    if (w.length < 2 || w[0] !== '-') {
+      positionals.push(w);
+      continue;
+    }
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      if (eq > 0) {
+        flags.push({ flag: w.slice(0, eq), value: w.slice(eq + 1) });
+      } else if (valueFlags.has(w)) {
+        flags.push({ flag: w, value: words[i + 1] ?? null });
+        i++;
+      } else {
+        flags.push({ flag: w, value: null });
+      }
+      continue;
+    }
+    // Short flags: `-c x`, `-XPUT`, `-sSfT file` (curl), `-d@file`.
+    if (valueFlags.has(w)) {
+      flags.push({ flag: w, value: words[i + 1] ?? null });
+      i++;
+      continue;
+    }
+    if (shortLetters === '') {
+      const eq = w.indexOf('=');
+      flags.push(eq > 0 ? { flag: w.slice(0, eq), value: w.slice(eq + 1) } : { flag: w, value: null });
+      continue;
+    }
+    for (let j = 1; j < w.length; j++) {
+      const letter = w[j]!;
+      if (shortLetters.includes(letter)) {
+        const rest = w.slice(j + 1);
+        if (rest.length > 0) flags.push({ flag: `-${letter}`, value: rest });
+        else {
+          flags.push({ flag: `-${letter}`, value: words[i + 1] ?? null });
+          i++;
+        }
+        break;
+      }
+      flags.push({ flag: `-${letter}`, value: null });
+    }
+  }
+  return { positionals, flags };
+}
+
+export function basename(path: string | null): string {
+  if (!path) return '';
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+/** Host of an URL-ish word (`https://u@h:443/p`, `h/p` for curl), lower-cased; null when none. */
+export function urlHost(word: string): { host: string; path: string } | null {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^/@\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)(?::\d+)?([^\s]*)$/i.exec(word);
+  if (!m) return null;
+  return { host: m[2]!.toLowerCase().replace(/^\[|\]$/g, ''), path: m[3] || '/' };
+}
+
+/** `git@github.com:org/repo.git` (scp-like ssh remote) → github.com. */
+export function scpLikeHost(word: string): string | null {
+  const m = /^(?:[^@/\s]+@)?([a-z0-9.-]+\.[a-z]{2,}):(?!\/\/)[^\s]*$/i.exec(word);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** containers/image transports that stay on the machine (`skopeo copy … dir:/tmp/x`). */
+const LOCAL_TRANSPORT = /^(dir|oci|oci-archive|docker-archive|docker-daemon|containers-storage|sif|tarball):/i;
+
+/**
+ * Registry host of an image reference (`ghcr.io/o/i:t`, `docker://quay.io/x`, `oci://reg/ns`, `alpine`).
+ * Docker Hub references without a registry part go to registry-1.docker.io.
+ */
+export function imageRegistryHost(ref: string): string | null {
+  let r = ref;
+  const transport = /^(docker|oci|https?):\/\//i.exec(r);
+  if (transport) r = r.slice(transport[0].length);
+  else if (LOCAL_TRANSPORT.test(r)) return null;
+  const first = r.split('/')[0] ?? '';
+  if (!first) return null;
+  if (r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    return first.replace(/:\d+$/, '').toLowerCase();
+  }
+  return 'registry-1.docker.io';
+}

@@ -1,0 +1,260 @@
+/**
+ * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
+ * per process (the correlator caches the answer on its process state), never per file or network event.
+ */
+import { basename, imageRegistryHost, type ParsedArgv, parseArgv, scpLikeHost, tokenize, urlHost } from './argv.js';
+import { pushTools } from './push-tools.js';
+import type { CommandSpec, FlagRequirement, PushToolSpec, RemoteLocator } from './types.js';
+
+export interface PushRecognition {
+  kind: 'push';
+  spec: PushToolSpec;
+  /** `push.tool`. */
+  tool: string;
+  /** URL, image reference or repository as argv gave it: NOT redacted yet. */
+  remote: string | null;
+  /** Host (or IP) the upload goes to, when argv names it. */
+  destinationHost: string | null;
+  /** The tool was recognised by its behaviour but runs under another name. */
+  renamed: boolean;
+  /** A known tool started from a temporary or hidden location (/tmp, /dev/shm, a dot-directory). */
+  unexpectedLocation: boolean;
+}
+export type Recognition = PushRecognition | { kind: 'download' } | null;
+
+/** Decides whether a generic uploader's URL points at a forge or registry API (from the destination config). */
+export type UploadTargetTest = (host: string, path: string) => boolean;
+
+export interface ProcessView {
+  binary: string | null;
+  args: string | null;
+  parentBinary: string | null;
+  parentArgs: string | null;
+}
+
+const UNEXPECTED_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/'];
+
+interface Index {
+  byName: Map<string, PushToolSpec[]>;
+  byPrefix: Array<{ prefix: string; spec: PushToolSpec }>;
+  any: PushToolSpec[];
+}
+
+function buildIndex(specs: readonly PushToolSpec[]): Index {
+  const byName = new Map<string, PushToolSpec[]>();
+  const byPrefix: Index['byPrefix'] = [];
+  const any: PushToolSpec[] = [];
+  for (const spec of specs) {
+    for (const b of spec.binaries) {
+      if (b === '*') any.push(spec);
+      else if (b.endsWith('*')) byPrefix.push({ prefix: b.slice(0, -1), spec });
+      else byName.set(b, [...(byName.get(b) ?? []), spec]);
+    }
+  }
+  return { byName, byPrefix, any };
+}
+
+const defaultIndex = buildIndex(pushTools);
+
+/** Classifies one process by its binary and argv (and its parent's, for transport helpers). */
+export function recognizeProcess(
+  view: ProcessView,
+  isUploadTarget: UploadTargetTest,
+  specs?: readonly PushToolSpec[],
+): Recognition {
+  const index = specs ? buildIndex(specs) : defaultIndex;
+  const name = basename(view.binary);
+  const candidates = [...(index.byName.get(name) ?? [])];
+  for (const p of index.byPrefix) if (name.startsWith(p.prefix)) candidates.push(p.spec);
+  let words: string[] | null = null;
+  let sawDownload = false;
+  for (const spec of candidates) {
+    words ??= tokenize(view.args);
+    const r = matchSpec(spec, name, words, view, isUploadTarget);
+    if (r === 'download') sawDownload = true;
+    else if (r) return r;
+  }
+  // Shapes recognised whatever the binary is called: cheap substring checks first.
+  const args = view.args;
+  if (args && (args.includes('receive-pack') || args.includes('send-pack'))) {
+    for (const spec of index.any) {
+      words ??= tokenize(args);
+      const r = matchSpec(spec, name, words, view, isUploadTarget);
+      if (r && r !== 'download') return r;
+    }
+  }
+  return sawDownload ? { kind: 'download' } : null;
+}
+
+function matchSpec(
+  spec: PushToolSpec,
+  name: string,
+  words: string[],
+  view: ProcessView,
+  isUploadTarget: UploadTargetTest,
+): PushRecognition | 'download' | null {
+  const m = spec.match;
+  const parsed = parseArgv(words, spec.syntax);
+  const push = (remote: string | null, host: string | null, tool = spec.tool, renamed = false): PushRecognition => ({
+    kind: 'push',
+    spec,
+    tool,
+    remote,
+    destinationHost:
+      flagDestination(spec, parsed) ?? host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null),
+    renamed: renamed || (spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name)),
+    unexpectedLocation: isUnexpectedLocation(view.binary),
+  });
+  switch (m.kind) {
+    case 'subcommand': {
+      for (const d of spec.downloads ?? []) if (startsWithWords(parsed.positionals, d)) return 'download';
+      for (const cmd of m.commands) {
+        const remote = matchCommand(cmd, parsed);
+        if (remote === undefined) continue;
+        return push(remote, destinationOf(spec, remote));
+      }
+      return null;
+    }
+    case 'upload': {
+      const method = parsed.positionals.find((p) => m.methodWords?.includes(p.toUpperCase()));
+      const dataItems =
+        m.methodWords !== undefined && parsed.positionals.some((p) => /^[^:=@/][^=@]*(?::?=|@)/.test(p));
+      if (!method && !dataItems && !m.uploadFlags.some((req) => hasFlag(parsed, req))) return null;
+      const url = firstUrl(parsed, isUploadTarget);
+      return url ? push(url.word, url.host) : null;
+    }
+    case 'script-upload': {
+      const args = view.args ?? '';
+      if (!m.verbs.test(args)) return null;
+      for (const match of args.matchAll(/https?:\/\/[^\s'"()<>,;]+/g)) {
+        const u = urlHost(match[0]);
+        if (u && isUploadTarget(u.host, u.path)) return push(match[0], u.host, name.replace(/[0-9.]+$/, '') || name);
+      }
+      return null;
+    }
+    case 'ssh-receive-pack': {
+      const at = words.findIndex((w) => w.startsWith('git-receive-pack') || w.startsWith('receive-pack'));
+      if (at < 0) return null;
+      const target = parseArgv(words.slice(0, at), spec.syntax).positionals[0];
+      if (!target) return null;
+      const host = target.includes('@') ? target.slice(target.indexOf('@') + 1) : target;
+      if (!/^[a-z0-9.-]+$/i.test(host) || !host.includes('.')) return null;
+      const inline = words[at]!.split(/\s+/)[1];
+      const repo = (inline ?? words[at + 1] ?? '').replace(/^['"]|['"]$/g, '');
+      return push(repo ? `${target}:${repo}` : target, host.toLowerCase());
+    }
+    case 'send-pack': {
+      const at = parsed.positionals.indexOf('send-pack');
+      if (at < 0) return null;
+      const url = parsed.positionals.slice(at + 1).find((p) => urlHost(p) !== null || scpLikeHost(p) !== null) ?? null;
+      return push(url, url ? destinationOf(spec, url) : null);
+    }
+    case 'helper-of-push': {
+      const parentWords = tokenize(view.parentArgs);
+      if (!parentWords.some((w) => m.parentWords.includes(w))) return null;
+      const remote = parsed.positionals[1] ?? parsed.positionals[0] ?? null;
+      // The helper is git's own; a parent that is not git is a renamed or copied git doing the push.
+      const parentName = basename(view.parentBinary);
+      return push(
+        remote,
+        remote ? destinationOf(spec, remote) : null,
+        spec.tool,
+        parentName !== '' && parentName !== 'git',
+      );
+    }
+    case 'archive-to-stdout': {
+      const parentName = basename(view.parentBinary);
+      if (!m.parentBinaries.some((p) => parentName === p || parentName.startsWith(`${p}-`))) return null;
+      if (!isTarCreateToStdout(words)) return null;
+      return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
+    }
+  }
+}
+
+/** undefined: the command does not match; otherwise the remote (maybe null). */
+function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | undefined {
+  if (!startsWithWords(parsed.positionals, cmd.words)) return undefined;
+  const rest = parsed.positionals.slice(cmd.words.length);
+  if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
+  if (cmd.excludeFlags?.some((f) => parsed.flags.some((x) => x.flag === f))) return undefined;
+  if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
+  if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
+  const remote = locate(cmd.remote, rest, parsed);
+  if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.startsWith(p)))) return undefined;
+  return remote;
+}
+
+function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string | null {
+  if ('none' in loc) return null;
+  if ('firstUrl' in loc) return rest.find((p) => urlHost(p) !== null) ?? null;
+  if ('flag' in loc) {
+    const f = parsed.flags.find((x) => loc.flag.includes(x.flag) && x.value);
+    if (f) return f.value;
+    return loc.fallbackPositional === undefined ? null : locate({ positional: loc.fallbackPositional }, rest, parsed);
+  }
+  if (loc.positional === 'last') return rest[rest.length - 1] ?? null;
+  return rest[loc.positional] ?? null;
+}
+
+function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
+  return parsed.flags.some((f) => {
+    if (!req.flags.includes(f.flag)) return false;
+    if (req.values && !(f.value && req.values.includes(f.value.toUpperCase()))) return false;
+    if (req.valueContains && !(f.value && req.valueContains.some((v) => f.value!.toLowerCase().includes(v))))
+      return false;
+    return true;
+  });
+}
+
+function startsWithWords(positionals: readonly string[], words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) if (positionals[i] !== words[i]) return false;
+  return true;
+}
+
+function firstUrl(parsed: ParsedArgv, isUploadTarget: UploadTargetTest): { word: string; host: string } | null {
+  const candidates = [
+    ...parsed.flags.filter((f) => f.flag === '--url' && f.value).map((f) => f.value!),
+    ...parsed.positionals,
+  ];
+  for (const word of candidates) {
+    const u = urlHost(word) ?? (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(word) ? urlHost(`https://${word}`) : null);
+    if (u && isUploadTarget(u.host, u.path)) return { word, host: u.host };
+  }
+  return null;
+}
+
+function destinationOf(spec: PushToolSpec, remote: string | null): string | null {
+  if (!remote) return null;
+  switch (spec.destination) {
+    case 'url':
+    case 'git-remote':
+      return urlHost(remote)?.host ?? scpLikeHost(remote);
+    case 'image-ref':
+      return imageRegistryHost(remote);
+    case 'ssh-target':
+      return scpLikeHost(remote);
+    default:
+      return null;
+  }
+}
+
+function flagDestination(spec: PushToolSpec, parsed: ParsedArgv): string | null {
+  if (!spec.destinationFlags) return null;
+  const f = parsed.flags.find((x) => spec.destinationFlags!.includes(x.flag) && x.value);
+  if (!f) return null;
+  return urlHost(f.value!)?.host ?? f.value!.toLowerCase();
+}
+
+function isUnexpectedLocation(binary: string | null): boolean {
+  if (!binary) return false;
+  return UNEXPECTED_PREFIXES.some((p) => binary.startsWith(p)) || binary.includes('/.');
+}
+
+/** `tar cf - …`, `tar -czf - …`, `tar --create --file=- …`: an archive written to stdout. */
+function isTarCreateToStdout(words: string[]): boolean {
+  const first = words[0] ?? '';
+  if (/^-?[A-Za-z]*c[A-Za-z]*f$/.test(first) && words[1] === '-') return true;
+  const create = words.includes('--create') || words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
+  if (!create) return false;
+  return words.includes('--file=-') || words.some((w, i) => (w === '-f' || w === '--file') && words[i + 1] === '-');
+}

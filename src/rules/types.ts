@@ -1,0 +1,109 @@
+import type { Severity } from '../model/alert.js';
+import type { FlagSyntax } from './argv.js';
+
+/** A flag that must be present (any value), or present with one of `values` (compared upper-cased). */
+export interface FlagRequirement {
+  flags: readonly string[];
+  values?: readonly string[];
+  /** The value must contain one of these (case-insensitive), e.g. `type=registry` in `--output`. */
+  valueContains?: readonly string[];
+}
+
+/** Where the remote (URL, image reference, repository) is in argv. Positions count after the command words. */
+export type RemoteLocator =
+  | { positional: number | 'last' }
+  | { flag: readonly string[]; fallbackPositional?: number | 'last' }
+  | { firstUrl: true }
+  | { none: true };
+
+export interface CommandSpec {
+  /** Leading positional words: `['push']`, `['release', 'upload']`. Empty: any command line. */
+  words: readonly string[];
+  remote: RemoteLocator;
+  /** At least one must be present (`gh api` only writes with a method or fields). */
+  requireAnyFlag?: readonly FlagRequirement[];
+  /** None may be present (`git push --dry-run`, kaniko `--no-push`). */
+  excludeFlags?: readonly string[];
+  /** The remote must start with one of these (`skopeo copy … docker://…`: other transports are local). */
+  remotePrefix?: readonly string[];
+  /** Positionals after the command words needed (`gh release create TAG FILE…` uploads only with files). */
+  minPositionals?: number;
+  /** The positional at this index (after the command words) must contain `:` (kubectl cp POD:PATH local). */
+  podSourceAt?: number;
+}
+
+/** How argv says "this is a push". Interpreted by ./recognize.ts; kept declarative so tools are data. */
+export type PushMatcher =
+  /** Sub-command tools: git, docker, crane, skopeo, oras, helm, gh, glab, kubectl, npm, twine, kaniko… */
+  | { kind: 'subcommand'; commands: readonly CommandSpec[] }
+  /** Generic HTTP clients: an upload flag (or a writing method) and a URL. */
+  | { kind: 'upload'; uploadFlags: readonly FlagRequirement[]; methodWords?: readonly string[] }
+  /** A word in argv that only a push carries (`git-receive-pack` after an ssh target). */
+  | { kind: 'ssh-receive-pack' }
+  /** Any binary running git's push plumbing (`send-pack`): renamed or copied git. */
+  | { kind: 'send-pack' }
+  /** Transport helper (`git-remote-https origin URL`) whose parent is pushing. */
+  | { kind: 'helper-of-push'; parentWords: readonly string[] }
+  /** Interpreters with an inline script naming a forge URL and a writing verb. */
+  | { kind: 'script-upload'; verbs: RegExp }
+  /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
+  | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] };
+
+/** How the destination host is derived from the remote. */
+export type DestinationFrom = 'url' | 'image-ref' | 'ssh-target' | 'git-remote' | 'fixed' | 'none';
+
+/** One push tool. Adding a tool = one entry in ./push-tools.ts plus a scenario in test/unit/correlate. */
+export interface PushToolSpec {
+  /** `push.tool` in alerts. */
+  tool: string;
+  description: string;
+  /** Executable basenames; an entry ending in `*` is a prefix (`python3*`). `*` alone: any binary. */
+  binaries: readonly string[];
+  /** With `binaries: ['*']`: the names this shape normally runs under; any other name is a renamed binary. */
+  usualBinaries?: readonly string[];
+  syntax: FlagSyntax;
+  match: PushMatcher;
+  destination: DestinationFrom;
+  /** For `fixed` (and as a fallback when argv gives no host). */
+  fixedDestination?: string;
+  /** Flags whose value overrides the destination host (`gh --hostname`, `npm --registry`). */
+  destinationFlags?: readonly string[];
+  /**
+   * Generic upload tools (curl, wget, httpie, interpreters) are a push only towards a destination classed
+   * as a forge or registry; a tool whose protocol is a push (git, docker…) is one whatever the host.
+   */
+  requiresClassedDestination: boolean;
+  /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */
+  bridged?: boolean;
+  /** Sub-commands that download (clone, fetch, pull): their lineage's egress never counts as a push. */
+  downloads?: readonly (readonly string[])[];
+  /** Command lines (argv without argv[0]) the table test checks: each must be a push / must not. */
+  examples: { push: readonly string[]; notPush: readonly string[] };
+}
+
+/** What a rule sees about one judged push. */
+export interface PushFacts {
+  readBytes: number;
+  readFiles: number;
+  sensitiveFiles: number;
+  archiveStaging: boolean;
+  /** The tool was recognised by its behaviour but runs under another name, or from a temp location. */
+  renamedOrUnexpected: boolean;
+}
+
+export interface RuleThresholds {
+  bulkReadBytes: number;
+  criticalBulkFactor: number;
+  moderateReadBytes: number;
+  moderateReadFiles: number;
+}
+
+/** A detection rule: evaluated in registry order, the first that matches names the alert. */
+export interface RuleDefinition {
+  id: string;
+  description: string;
+  /** Severity in words, for docs and `check-config`-style listings. */
+  severityText: string;
+  matches(facts: PushFacts, t: RuleThresholds): boolean;
+  severity(facts: PushFacts, t: RuleThresholds): Severity;
+}

