@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeTetragonJson, tetragonJsonToProto } from '../../../src/formats/tetragon/index.js';
 import { EventType } from '../../../src/generated/tetragon/events.js';
 import {
+  type ReplayItem,
   startTetragonReplayServer,
   type TetragonReplayServer,
 } from '../../../src/sensors-sim/tetragon-replay-server.js';
@@ -30,7 +31,7 @@ function tmp(): string {
   return dir;
 }
 
-async function server(address: string, events = protoEvents, extra = {}): Promise<TetragonReplayServer> {
+async function server(address: string, events: ReplayItem[] = protoEvents, extra = {}): Promise<TetragonReplayServer> {
   const s = await startTetragonReplayServer({ address, events, ...extra });
   cleanups.push(() => s.close());
   return s;
