@@ -200,17 +200,20 @@ function net(
   bytes: number | null,
 ): NormalizedEvent {
   // fd.rip/fd.rport are "remote relative to this process"; fd.sip is the server side (the remote for
-  // connect); the fd.name tuple `cip:cport->sip:sport` is the last resort (outbound assumed).
-  const tuple = parseTuple(fdName);
-  const info: NetInfo = {
-    op,
-    daddr: str(f, 'fd.rip') ?? str(f, 'fd.sip') ?? tuple?.server?.addr ?? null,
-    dport: port(f, 'fd.rport') ?? port(f, 'fd.sport') ?? tuple?.server?.port ?? null,
-    bytes,
-    saddr: str(f, 'fd.lip') ?? str(f, 'fd.cip') ?? tuple?.client?.addr ?? null,
-    sport: port(f, 'fd.lport') ?? port(f, 'fd.cport') ?? tuple?.client?.port ?? null,
-    protocol: str(f, 'fd.l4proto'),
-  };
+  // connect); the fd.name tuple `cip:cport->sip:sport` is the last resort (outbound assumed), parsed only
+  // when a field is missing.
+  let daddr = str(f, 'fd.rip') ?? str(f, 'fd.sip');
+  let dport = port(f, 'fd.rport') ?? port(f, 'fd.sport');
+  let saddr = str(f, 'fd.lip') ?? str(f, 'fd.cip');
+  let sport = port(f, 'fd.lport') ?? port(f, 'fd.cport');
+  if (daddr === null || dport === null || saddr === null || sport === null) {
+    const tuple = parseTuple(fdName);
+    daddr ??= tuple?.server?.addr ?? null;
+    dport ??= tuple?.server?.port ?? null;
+    saddr ??= tuple?.client?.addr ?? null;
+    sport ??= tuple?.client?.port ?? null;
+  }
+  const info: NetInfo = { op, daddr, dport, bytes, saddr, sport, protocol: str(f, 'fd.l4proto') };
   return { kind: 'net', ...base(obj, f, node), net: info };
 }
 
