@@ -16,24 +16,18 @@ import { parseNatsUrl } from '../sinks/nats/config.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { action, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
+import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
-export interface RunFlags {
+export interface RunFlags extends SourceFlags {
   config?: string;
   nats?: string;
   metricsAddr?: string;
   alertsStdout?: boolean;
   logLevel?: string;
-  [sourceFlag: string]: unknown;
 }
 
-/**
- * Source flags (--tetragon, --tetragon-file, --falco-http, --falco-grpc) live with the sources
- * (src/cli/source-flags.ts: addSourceFlags / sourceFlagsToConfig). Plugging them in is this one binding.
- */
-const sourceFlags = {
-  add: (cmd: Command): Command => cmd,
-  toConfig: (_opts: RunFlags, raw: Record<string, unknown>): Record<string, unknown> => raw,
-};
+/** Source flags (--tetragon, --tetragon-file, --falco-http, --falco-grpc), shared with `events`. */
+const sourceFlags = { add: addSourceFlags, toConfig: sourceFlagsToConfig };
 
 const asRecord = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
