@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFalcoGrpcServer } from '../../../src/sensors-sim/falco-grpc-server.js';
 import { createFalcoHttpPoster } from '../../../src/sensors-sim/falco-http-poster.js';
 import { connectAlert, execAlert, fixtureObjects, readAlert, sendAlert } from '../../fixtures/falco/events.js';
 import { freePort } from './harness.js';
@@ -134,5 +135,27 @@ describe('exfilwatch events with Falco input (child process)', () => {
     const strict = cli(['--format', 'falco', mixed]);
     expect(await strict.exited).toBe(0);
     expect(strict.lines().map((e) => e.source)).toEqual(['falco', 'falco']);
+  });
+
+  it('--falco-grpc unix:///… subscribes to a Falco outputs server and prints its alerts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-falco-cli-grpc-'));
+    dirs.push(dir);
+    const address = `unix://${join(dir, 'falco.sock')}`;
+    const server = await startFalcoGrpcServer({ address });
+    try {
+      const run = cli(['--falco-grpc', address]);
+      await until(() => server.subscribers() === 1, `subscribed (stderr: ${run.stderr()})`);
+      server.push(execAlert(), connectAlert());
+      await until(() => run.lines().length >= 2, 'two events printed');
+      expect(run.lines().map((e) => e.kind)).toEqual(['exec', 'net']);
+      expect(run.lines()[0]).toMatchObject({
+        time: '2026-01-01T00:00:00.123456789Z',
+        process: { binary: '/usr/bin/git' },
+      });
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 });
