@@ -1,16 +1,241 @@
+/**
+ * `exfilwatch scan [--config FILE] [--format auto|tetragon|falco] FILE…`: offline hunting. Runs the same
+ * pipeline as the node daemon (JSON-lines source → correlator → alerts) over exported Tetragon and Falco
+ * JSON lines — mixed in one file too, `-` for stdin, `.gz` accepted — and prints alerts as JSON lines on
+ * stdout. Progress and a summary go to stderr. Metrics are not served and no configured sink (NATS) is
+ * used: scan's output is stdout.
+ *
+ * Exit codes: 0 whether or not alerts were found; 2 for usage and config errors; 1 when an input file
+ * could not be read (it is reported at once, the other files are still scanned, and the summary says so).
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { action, EXIT_RUNTIME } from './common.js';
+import { type AppDeps, createApp } from '../app.js';
+import { loadConfig, resolveNodeName } from '../config/load.js';
+import type { ExfilwatchConfig } from '../config/schema.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { SEVERITIES } from '../model/alert.js';
+import type { NormalizedEvent } from '../model/normalized-event.js';
+import { createStdoutSink } from '../sinks/stdout/index.js';
+import { createJsonLinesSource, type JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
+import type { EventSource, SourceOutput } from '../sources/types.js';
+import { action, addLogLevelOption, cliDeps, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
 
-/** PLACEHOLDER: `exfilwatch scan` lands with its issue. */
+const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
+/** Distinct containers counted for the summary; past this the count says "at least". */
+const MAX_COUNTED_CONTAINERS = 1_000_000;
+
+export interface ScanOptions {
+  paths: string[];
+  format: JsonLinesFormat;
+  /** Alerts, one JSON object per line. */
+  stdout: Writable;
+  /** Progress and summary (human text). */
+  stderr: Writable & { isTTY?: boolean };
+  /** Progress line period: default 2 s on a TTY, 30 s otherwise (0 = never). */
+  progressIntervalMs?: number;
+}
+
+export interface ScanSummary {
+  files: number;
+  unreadable: string[];
+  events: number;
+  ignored: number;
+  decodeErrors: number;
+  alerts: number;
+  alertsBySeverity: Record<string, number>;
+  containers: number;
+  elapsedMs: number;
+  eventsPerSecond: number;
+}
+
 export function registerScanCommand(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(async () => {
-        process.stderr.write('exfilwatch: scan is not implemented yet\n');
-        return EXIT_RUNTIME;
-      }),
-    );
+    .description(
+      'Offline hunting: run the detection over exported Tetragon/Falco JSON lines; alerts as JSON lines on stdout.',
+    )
+    .argument('<files...>', 'JSON-lines files (- = stdin; .gz accepted; Tetragon and Falco lines may be mixed)')
+    .option('--config <file>', 'config file (correlator thresholds, allowlist)')
+    .option('--format <format>', `format of the lines: ${FORMATS.join('|')}`, 'auto');
+  addLogLevelOption(cmd, 'warn');
+  cmd.action(
+    action(async (files: string[], opts: { config?: string; format: string; logLevel: string }) => {
+      const level = parseLogLevel(opts.logLevel);
+      const format = parseFormat(opts.format);
+      const config = loadConfig(opts.config);
+      const deps = cliDeps(level, resolveNodeName(config));
+      const summary = await scan(config, deps, {
+        paths: files,
+        format,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+      deps.logger.flush();
+      return summary.unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
+    }),
+  );
+}
+
+export function parseFormat(value: string): JsonLinesFormat {
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${value}")`);
+  }
+  return value as JsonLinesFormat;
+}
+
+/** Why a path cannot be scanned, or null when it can (stdin always can). */
+function unreadableReason(path: string): string | null {
+  if (path === '-') return null;
+  try {
+    if (statSync(path).isDirectory()) return 'is a directory';
+    accessSync(path, constants.R_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? errorMessage(err);
+  }
+}
+
+/** Counts what the source hands on (events, distinct containers, skips) without touching the events. */
+function countingSource(inner: EventSource, counts: Counts): EventSource {
+  return {
+    id: inner.id,
+    type: inner.type,
+    run(out: SourceOutput, signal: AbortSignal) {
+      return inner.run(
+        {
+          offer(event: NormalizedEvent) {
+            const accepted = out.offer(event);
+            if (accepted) counts.accepted++;
+            if (event.kind !== 'gap') {
+              counts.events++;
+              const id = event.container?.id;
+              if (id && counts.containers.size < MAX_COUNTED_CONTAINERS) counts.containers.add(id);
+            }
+            return accepted;
+          },
+          decodeError(error) {
+            counts.decodeErrors++;
+            out.decodeError(error);
+          },
+          ignored() {
+            counts.ignored++;
+            out.ignored();
+          },
+          connection: (up, detail) => out.connection(up, detail),
+        },
+        signal,
+      );
+    },
+  };
+}
+
+interface Counts {
+  events: number;
+  accepted: number;
+  ignored: number;
+  decodeErrors: number;
+  containers: Set<string>;
+}
+
+/** Runs the detection over the files; resolves once every alert is written. */
+export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptions): Promise<ScanSummary> {
+  const started = performance.now();
+  const unreadable: string[] = [];
+  const readable: string[] = [];
+  for (const path of o.paths) {
+    const reason = unreadableReason(path);
+    if (reason === null) readable.push(path);
+    else {
+      unreadable.push(path);
+      o.stderr.write(`exfilwatch: cannot read ${path}: ${reason}; skipped\n`);
+    }
+  }
+  const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
+  // A file is read far faster than the correlator judges: pause reading while the event queue is half
+  // full, so offline input is never dropped (the live daemon drops newest instead; scan has time).
+  const highWater = Math.max(1, Math.floor(config.pipeline.eventQueueCapacity / 2));
+  let app: ReturnType<typeof createApp> | null = null;
+  const waitForRoom = async (): Promise<void> => {
+    while (app && counts.accepted - app.stats().events > highWater) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const sources =
+    readable.length > 0
+      ? [
+          countingSource(
+            createJsonLinesSource({ paths: readable, format: o.format, follow: false, waitForRoom }, deps),
+            counts,
+          ),
+        ]
+      : [];
+  // Configured sinks (NATS) are for the daemon; scan writes alerts to stdout only.
+  const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };
+  app = createApp(scanConfig, deps, { sources, extraSinks: [createStdoutSink(o.stdout)], live: false });
+  const running = app;
+
+  const tty = o.stderr.isTTY === true;
+  const intervalMs = o.progressIntervalMs ?? (tty ? 2_000 : 30_000);
+  const progress =
+    intervalMs > 0
+      ? setInterval(() => {
+          const s = running.stats();
+          const secs = (performance.now() - started) / 1000;
+          const line = `scanned ${fmt(counts.events)} events (${fmt(Math.round(counts.events / secs))}/s), ${fmt(s.alerts)} alerts, ${fmt(counts.containers.size)} containers`;
+          o.stderr.write(tty ? `\r\x1b[2K${line}` : `exfilwatch: ${line}\n`);
+        }, intervalMs)
+      : null;
+  progress?.unref();
+
+  const stop = () => void running.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await running.start();
+    await running.finished;
+    await running.stop();
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    if (progress) clearInterval(progress);
+  }
+  if (tty && progress) o.stderr.write('\r\x1b[2K');
+
+  const stats = running.stats();
+  const elapsedMs = performance.now() - started;
+  const summary: ScanSummary = {
+    files: o.paths.length,
+    unreadable,
+    events: counts.events,
+    ignored: counts.ignored,
+    decodeErrors: counts.decodeErrors,
+    alerts: stats.alerts,
+    alertsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, stats.alertsBySeverity[s] ?? 0])),
+    containers: counts.containers.size,
+    elapsedMs,
+    eventsPerSecond: elapsedMs > 0 ? counts.events / (elapsedMs / 1000) : 0,
+  };
+  o.stderr.write(formatSummary(summary));
+  return summary;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** The summary table written to stderr at the end. */
+export function formatSummary(s: ScanSummary): string {
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .map((sev) => `${sev} ${s.alertsBySeverity[sev] ?? 0}`)
+    .join(', ');
+  const rows: Array<[string, string]> = [
+    ['files', `${s.files}${s.unreadable.length > 0 ? ` (${s.unreadable.length} unreadable)` : ''}`],
+    ['events', `${fmt(s.events)} (ignored ${fmt(s.ignored)}, undecodable ${fmt(s.decodeErrors)})`],
+    ['alerts', `${fmt(s.alerts)} (${bySeverity})`],
+    ['containers', `${s.containers >= MAX_COUNTED_CONTAINERS ? '≥ ' : ''}${fmt(s.containers)}`],
+    ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
+    ['events/s', fmt(Math.round(s.eventsPerSecond))],
+  ];
+  return `exfilwatch scan summary\n${rows.map(([k, v]) => `  ${k.padEnd(11)} ${v}`).join('\n')}\n`;
 }

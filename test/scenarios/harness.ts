@@ -1,0 +1,70 @@
+/**
+ * Runs one generated scenario file through the real scan path (JSON-lines source → pipeline → correlator
+ * → stdout sink) in-process, capturing alerts, stderr and log lines, so tests can assert exact alerts and
+ * that no secret leaks anywhere.
+ */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { scan } from '../../src/cli/scan.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Alert } from '../../src/model/alert.js';
+import { systemClock } from '../../src/model/clock.js';
+import { defaultScenarioDir, generatedPaths, type Scenario, type SensorForm } from '../../src/scenarios/index.js';
+import { createMetrics } from '../../src/telemetry/metrics.js';
+
+export class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export interface ScenarioRun {
+  alerts: Alert[];
+  stdout: string;
+  stderr: string;
+  logs: string;
+  metrics: string;
+}
+
+/** The scenario's own config (allowlist…) with DNS resolution off: tests never touch the network. */
+export function scenarioConfig(s: Scenario) {
+  type Obj = Record<string, unknown>;
+  const raw = structuredClone(s.config ?? {}) as Obj;
+  const correlator = (raw.correlator ??= {}) as Obj;
+  const destinations = (correlator.destinations ??= {}) as Obj;
+  destinations.dnsRefreshMs = 0;
+  return parseConfig(raw);
+}
+
+export async function runScenario(s: Scenario, form: SensorForm): Promise<ScenarioRun> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const logs = new Capture();
+  const metrics = createMetrics();
+  const logger = pino({ level: 'debug', base: { svc: 'exfilwatch' } }, logs);
+  const path = generatedPaths(defaultScenarioDir(), s.name)[form];
+  await scan(
+    scenarioConfig(s),
+    { logger, metrics, clock: systemClock, node: 'scan-node' },
+    {
+      paths: [path],
+      format: 'auto',
+      stdout,
+      stderr,
+      progressIntervalMs: 0,
+    },
+  );
+  const alerts = stdout.text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Alert);
+  return {
+    alerts,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    logs: logs.text,
+    metrics: await metrics.registry.metrics(),
+  };
+}
