@@ -3,6 +3,7 @@
  * join it (helpers, connects, bytes sent, the host daemon's egress for docker.sock), waiting in their
  * node's pending list until judged. Runs only on push-related events, not on every read.
  */
+import { isIP } from 'node:net';
 import type { ActivityEvent, NetEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
@@ -135,12 +136,14 @@ export class PushTracker {
     const ep = this.newEpisode(proc, c, e, {
       tool,
       remote: null,
-      destHost: dest.host,
+      // CIDR-classed destinations have no name: the alert then names ip:port.
+      destHost: dest.host !== null && isIP(dest.host) === 0 ? dest.host : null,
       renamed: false,
       unexpected: !known || isTempLocation(proc.binary),
       byEgress: true,
       bridged: false,
     });
+    proc.episode = ep;
     ep.egressBytes = dest.bytes;
     ep.egressSeen = true;
     dest.noted = true;

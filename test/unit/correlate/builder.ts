@@ -191,11 +191,12 @@ export class Scenario {
     return this;
   }
 
-  gap(o: { node?: string; fromMs?: number; dropped?: number } = {}): this {
+  gap(o: { node?: string; fromMs?: number; dropped?: number; at?: number } = {}): this {
+    const t = o.at ?? this.now;
     this.events.push({
       kind: 'gap',
-      time: iso(this.now),
-      timeMs: this.now,
+      time: iso(t),
+      timeMs: t,
       source: this.source,
       node: o.node ?? this.opts.node ?? 'node-a',
       gap: { dropped: o.dropped ?? 100, reason: 'queue_full', ...(o.fromMs !== undefined ? { fromMs: o.fromMs } : {}) },
@@ -264,6 +265,23 @@ export function run(events: readonly NormalizedEvent[], o: RunOptions = {}): { a
   for (let i = 0; i < events.length; i += Math.max(1, size))
     alerts.push(...correlator.ingest(events.slice(i, i + Math.max(1, size))));
   alerts.push(...correlator.flush());
+  return { alerts, metrics };
+}
+
+/** A fake resolver for a few SaaS hosts (tests never touch the network). */
+export const TEST_DNS: Record<string, string[]> = {
+  'github.com': ['140.82.112.3'],
+  'api.github.com': ['140.82.112.5'],
+  'ghcr.io': ['140.82.121.33'],
+  'gcr.io': ['142.250.1.82'],
+};
+export const testResolver: HostResolver = async (host) => TEST_DNS[host] ?? [];
+
+/** Like run(), after resolving the configured hostnames with `testResolver` (or o.resolveHost). */
+export async function runResolved(events: readonly NormalizedEvent[], o: RunOptions = {}) {
+  const { correlator, metrics } = makeCorrelator({ ...o, resolveHost: o.resolveHost ?? testResolver });
+  await correlator.refreshDestinations();
+  const alerts = [...correlator.ingest(events), ...correlator.flush()];
   return { alerts, metrics };
 }
 

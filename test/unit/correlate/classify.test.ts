@@ -1,0 +1,139 @@
+/** Pure helpers: redaction, path classes, destination classes and the DNS refresh. */
+import { describe, expect, it } from 'vitest';
+import { correlatorConfigSchema } from '../../../src/correlate/config.js';
+import { DestinationClassifier, parseCidr } from '../../../src/correlate/destinations.js';
+import { createPathClassifier, PATH_NOISE, PATH_READ, PATH_SENSITIVE } from '../../../src/correlate/paths.js';
+import { redact } from '../../../src/correlate/redact.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+
+describe('redact', () => {
+  const cases: Array<[string, string]> = [
+    ['push https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/a/b', 'push https://[REDACTED]@github.com/a/b'],
+    ['https://user:p4ss@gitlab.com/a.git', 'https://[REDACTED]@gitlab.com/a.git'],
+    ['ssh://git@github.com/a/b.git', 'ssh://git@github.com/a/b.git'],
+    [
+      '-H "Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789" https://x',
+      '-H "Authorization: [REDACTED]" https://x',
+    ],
+    ['-H Private-Token: glpat-abcdefghijklmnopqrst https://x', '-H Private-Token: [REDACTED] https://x'],
+    ['-u alice:s3cret https://x', '-u [REDACTED] https://x'],
+    ['push -u origin main', 'push -u origin main'],
+    ['login --password hunter2 --username bob', 'login --password [REDACTED] --username bob'],
+    ['login --password-stdin', 'login --password-stdin'],
+    ['docker login -u bob -p hunter2 ghcr.io', 'docker login -u bob -p [REDACTED] ghcr.io'],
+    ['GITHUB_TOKEN=abc123 DB_PASSWORD=x run', 'GITHUB_TOKEN=[REDACTED] DB_PASSWORD=[REDACTED] run'],
+    ['https://h/p?private_token=abc&x=1', 'https://h/p?private_token=[REDACTED]&x=1'],
+    ['key AKIAIOSFODNN7EXAMPLE', 'key [REDACTED]'],
+    ['xoxb-1234567890-abcdefghij', '[REDACTED]'],
+    ['npm_abcdefghijklmnopqrstuvwxyz0123456789', '[REDACTED]'],
+    ['curl -H "Authorization: Bearer abc.def.ghi"', 'curl -H "Authorization: [REDACTED]"'],
+    ['git show 1f0e3dad99908345f7439f8ffabdffc4f6a5a1b0', 'git show 1f0e3dad99908345f7439f8ffabdffc4f6a5a1b0'],
+  ];
+  for (const [input, output] of cases) it(input, () => expect(redact(input)).toBe(output));
+  it('is idempotent and keeps null', () => {
+    for (const [, out] of cases) expect(redact(out)).toBe(out);
+    expect(redact(null)).toBeNull();
+  });
+});
+
+describe('path classes', () => {
+  const classify = createPathClassifier({
+    extraSensitivePaths: ['*.kdbx', '/srv/vault/'],
+    extraNoisePrefixes: ['/cache/'],
+  });
+  const cases: Array<[string, number]> = [
+    ['/var/run/secrets/kubernetes.io/serviceaccount/token', PATH_SENSITIVE],
+    ['/var/run/secrets/kubernetes.io/serviceaccount/..2025_01_01/token', PATH_SENSITIVE],
+    ['/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', PATH_READ],
+    ['/run/secrets/db_password', PATH_SENSITIVE],
+    ['/root/.ssh/id_rsa', PATH_SENSITIVE],
+    ['/home/u/.ssh/known_hosts', PATH_READ],
+    ['/home/u/.ssh/id_ed25519.pub', PATH_READ],
+    ['/home/u/.aws/credentials', PATH_SENSITIVE],
+    ['/root/.config/gcloud/application_default_credentials.json', PATH_SENSITIVE],
+    ['/root/.azure/msal_token_cache.json', PATH_SENSITIVE],
+    ['/root/.kube/config', PATH_SENSITIVE],
+    ['/root/.git-credentials', PATH_SENSITIVE],
+    ['/root/.docker/config.json', PATH_SENSITIVE],
+    ['/app/.npmrc', PATH_SENSITIVE],
+    ['/app/.pypirc', PATH_SENSITIVE],
+    ['/root/.netrc', PATH_SENSITIVE],
+    ['/app/.env', PATH_SENSITIVE],
+    ['/app/.env.production', PATH_SENSITIVE],
+    ['/etc/shadow', PATH_SENSITIVE],
+    ['/etc/nginx/tls/server.key', PATH_SENSITIVE],
+    ['/etc/ssl/private/privkey.pem', PATH_SENSITIVE],
+    ['/app/certs/ca.pem', PATH_READ],
+    ['/proc/1/environ', PATH_SENSITIVE],
+    ['/proc/1/status', PATH_NOISE],
+    ['/usr/lib/x86_64-linux-gnu/libssl.so.3', PATH_NOISE],
+    ['/lib/ld-musl-x86_64.so.1', PATH_NOISE],
+    ['/app/venv/site-packages/_cffi.cpython-311-x86_64-linux-gnu.so', PATH_NOISE],
+    ['/etc/ld.so.cache', PATH_NOISE],
+    ['/usr/share/locale/de/LC_MESSAGES/x.mo', PATH_NOISE],
+    ['/dev/null', PATH_NOISE],
+    ['/sys/fs/cgroup/cpu.max', PATH_NOISE],
+    ['/data/db/base/16384/1259', PATH_READ],
+    ['/home/u/passwords.kdbx', PATH_SENSITIVE],
+    ['/srv/vault/unseal.txt', PATH_SENSITIVE],
+    ['/cache/pip/wheel.whl', PATH_NOISE],
+  ];
+  for (const [path, cls] of cases) it(path, () => expect(classify(path)).toBe(cls));
+});
+
+describe('destination classes', () => {
+  const config = correlatorConfigSchema.parse({
+    destinations: { internal: ['git.corp.example', '10.20.0.0/16', 'fd00::/8'] },
+  }).destinations;
+  it('classes hosts by exact name, suffix and pattern; internal wins', () => {
+    const d = new DestinationClassifier(config, 10);
+    expect(d.classifyHost('github.com')).toBe('forge');
+    expect(d.classifyHost('objects.githubusercontent.com')).toBe('forge');
+    expect(d.classifyHost('ghcr.io')).toBe('registry');
+    expect(d.classifyHost('123456789012.dkr.ecr.us-east-1.amazonaws.com')).toBe('registry');
+    expect(d.classifyHost('s3.amazonaws.com')).toBeNull();
+    expect(d.classifyHost('europe-west1-docker.pkg.dev')).toBe('registry');
+    expect(d.classifyHost('git.corp.example')).toBe('internal');
+    expect(d.classifyIp('10.20.9.9', 0)).toEqual({ host: '10.20.9.9', cls: 'internal' });
+    expect(d.classifyIp('fd00::1', 0)?.cls).toBe('internal');
+    expect(d.classifyIp('10.21.0.1', 0)).toBeNull();
+  });
+  it('only API paths of forge web hosts are upload targets', () => {
+    const d = new DestinationClassifier(config, 10);
+    expect(d.isUploadTarget('github.com', '/login/oauth/access_token')).toBe(false);
+    expect(d.isUploadTarget('gitlab.com', '/api/v4/projects/1/uploads')).toBe(true);
+    expect(d.isUploadTarget('api.github.com', '/gists')).toBe(true);
+    expect(d.isUploadTarget('example.com', '/api/x')).toBe(false);
+  });
+  it('learns IPs from push lineages with a TTL and a cap (evictions reported)', () => {
+    let evicted = 0;
+    const d = new DestinationClassifier(config, 2, () => evicted++);
+    d.learn('1.1.1.1', 'github.com', 0);
+    d.learn('1.1.1.2', 'example.org', 0); // not a forge: not learned
+    d.learn('1.1.1.3', 'ghcr.io', 0);
+    d.learn('1.1.1.4', 'quay.io', 0);
+    expect(evicted).toBe(1);
+    expect(d.classifyIp('1.1.1.2', 0)).toBeNull();
+    expect(d.classifyIp('1.1.1.4', 10)).toEqual(expect.objectContaining({ host: 'quay.io', cls: 'registry' }));
+    expect(d.classifyIp('1.1.1.4', config.ipHintTtlMs + 1)).toBeNull();
+  });
+  it('DNS refresh classes resolved IPs, survives failures and keeps previous answers', async () => {
+    const d = new DestinationClassifier(config, 10);
+    let fail = false;
+    const resolver = async (host: string) => {
+      if (fail) throw new Error('SERVFAIL');
+      return host === 'github.com' ? ['140.82.112.3'] : [];
+    };
+    await d.refresh(resolver, silentLogger());
+    expect(d.classifyIp('140.82.112.3', 0)).toEqual(expect.objectContaining({ host: 'github.com', cls: 'forge' }));
+    fail = true;
+    await expect(d.refresh(resolver, silentLogger())).resolves.toBeUndefined();
+    expect(d.classifyIp('140.82.112.3', 0)?.host).toBe('github.com');
+    expect(d.resolvableHosts()).not.toContain('*.pkg.dev');
+  });
+  it('parses CIDRs', () => {
+    expect(parseCidr('10.0.0.0/8')).not.toBeNull();
+    expect(parseCidr('10.0.0.0/33')).toBeNull();
+    expect(parseCidr('not-an-ip')).toBeNull();
+  });
+});

