@@ -45,7 +45,9 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
   }
   const config = parseConfig(sourceFlagsToConfig(opts, raw as Record<string, unknown>));
   const deps = cliDeps(level, resolveNodeName(config));
-  const out = createLineWriter(process.stdout);
+  let stopApp = () => {};
+  // `events … | head` closes our stdout: stop reading instead of printing into the void.
+  const out = createLineWriter(process.stdout, { onError: () => stopApp() });
 
   const sources = buildSources(config, deps);
   if (files.length > 0) {
@@ -71,6 +73,7 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
     },
   });
   const stop = () => void app.stop();
+  stopApp = stop;
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {

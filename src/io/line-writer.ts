@@ -12,6 +12,8 @@ export interface LineWriterOptions {
   highWaterBytes?: number;
   /** Drop lines beyond this many buffered bytes. */
   maxPendingBytes?: number;
+  /** The stream failed (the reader went away): the producer should stop. */
+  onError?: (err: Error) => void;
 }
 
 export interface LineWriter {
@@ -38,10 +40,12 @@ export function createLineWriter(stream: Writable, o: LineWriterOptions = {}): L
   let waiters: Array<() => void> = [];
 
   stream.on('error', (err: Error) => {
+    if (failed) return;
     failed = err;
     lines = [];
     pendingBytes = 0;
     wakeAll();
+    o.onError?.(err);
   });
 
   function wakeAll(): void {

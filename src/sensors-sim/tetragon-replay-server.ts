@@ -7,7 +7,6 @@
  * records each client's request so tests can check the allow_list. Items may be raw `Buffer`s: sent as
  * the message bytes unchanged (pre-encoded for benchmarks, or garbage to test decoding errors).
  */
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import {
   Server,
@@ -69,8 +68,25 @@ const replayService: ServiceDefinition = {
   },
 } as unknown as ServiceDefinition;
 
+/** Waits for room on the stream, or for the client to go away (whichever first; no listener left behind). */
+function drainOrGone(call: ServerWritableStream<GetEventsRequest, ReplayItem>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('cancelled', done);
+      call.off('error', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('cancelled', done);
+    call.on('error', done);
+  });
+}
+
 export async function startTetragonReplayServer(options: TetragonReplayServerOptions): Promise<TetragonReplayServer> {
   const requests: GetEventsRequest[] = [];
+  // Encoded once: every stream (and every loop) sends the same bytes without re-serializing.
+  const encoded = encodeItems(options.events);
   const streams = new Set<{
     call: ServerWritableStream<GetEventsRequest, ReplayItem>;
     extra: ReplayItem[];
@@ -94,16 +110,16 @@ export async function startTetragonReplayServer(options: TetragonReplayServerOpt
     });
     const write = async (item: ReplayItem) => {
       sent++;
-      if (!call.write(item)) await Promise.race([once(call, 'drain'), once(call, 'cancelled')]);
+      if (!call.write(item) && !gone) await drainOrGone(call);
       if (options.intervalMs) await new Promise((r) => setTimeout(r, options.intervalMs));
     };
     try {
       do {
-        for (const item of options.events) {
+        for (const item of encoded) {
           if (gone || closed) return;
           await write(item);
         }
-      } while (options.loop && options.events.length > 0 && !gone && !closed);
+      } while (options.loop && encoded.length > 0 && !gone && !closed);
       if (options.endStream) {
         call.end();
         return;
@@ -161,8 +177,9 @@ export async function startTetragonReplayServer(options: TetragonReplayServerOpt
       return streams.size;
     },
     push(items) {
+      const bytes = encodeItems(items);
       for (const s of streams) {
-        s.extra.push(...items);
+        s.extra.push(...bytes);
         const wake = s.wake;
         s.wake = undefined;
         wake?.();
@@ -179,4 +196,8 @@ export async function startTetragonReplayServer(options: TetragonReplayServerOpt
 /** Pre-encodes messages (benchmarks: keep encoding cost out of the measured stream). */
 export function encodeTetragonEvents(events: readonly GetEventsResponse[]): Buffer[] {
   return events.map((e) => Buffer.from(GetEventsResponse.encode(e).finish()));
+}
+
+function encodeItems(items: readonly ReplayItem[]): Buffer[] {
+  return items.map((e) => (Buffer.isBuffer(e) ? e : Buffer.from(GetEventsResponse.encode(e).finish())));
 }
