@@ -32,10 +32,9 @@ export interface ScenarioRun {
 export function scenarioConfig(s: Scenario) {
   type Obj = Record<string, unknown>;
   const raw = structuredClone(s.config ?? {}) as Obj;
-  const correlator = (raw.correlator ??= {}) as Obj;
-  const destinations = (correlator.destinations ??= {}) as Obj;
-  destinations.dnsRefreshMs = 0;
-  return parseConfig(raw);
+  const correlator = (raw.correlator ?? {}) as Obj;
+  const destinations = (correlator.destinations ?? {}) as Obj;
+  return parseConfig({ ...raw, correlator: { ...correlator, destinations: { ...destinations, dnsRefreshMs: 0 } } });
 }
 
 export async function runScenario(s: Scenario, form: SensorForm): Promise<ScenarioRun> {
