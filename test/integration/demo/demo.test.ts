@@ -1,0 +1,133 @@
+/**
+ * `exfilwatch demo` as a user runs it: a child process with no cluster, sensor or broker. It must print an
+ * alert block for exactly the alerts the scenario descriptions expect (every attack, nothing else), the
+ * summary, serve /metrics while it runs, and exit 0 — in the Tetragon (default) and Falco forms.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadScenarios } from '../../../src/scenarios/index.js';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  metricsBody: string;
+  metricsStatus: number;
+}
+
+/** Runs the demo; fetches /metrics as soon as the banner prints its URL (i.e. while the replay runs). */
+async function runDemo(args: string[]): Promise<DemoRun> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--speed', '4', '--metrics-addr', `127.0.0.1:${port}`, ...args],
+    { cwd: repo, env: { ...process.env, NO_COLOR: '1', NATS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  let metrics: Promise<{ status: number; body: string }> | null = null;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const url = /metrics: (http:\/\/\S+\/metrics)/.exec(stdout)?.[1];
+    if (url && !metrics) {
+      metrics = fetch(url).then(async (res) => ({ status: res.status, body: await res.text() }));
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+  const fetched = metrics ? await (metrics as Promise<{ status: number; body: string }>) : { status: 0, body: '' };
+  return { code, stdout, stderr, metricsBody: fetched.body, metricsStatus: fetched.status };
+}
+
+/** `namespace/pod container rule severity` for every alert block printed. */
+function printedAlerts(stdout: string): string[] {
+  const blocks = stdout.split(/\n(?= (?:INFO|LOW|MEDIUM|HIGH|CRITICAL) )/).slice(1);
+  return blocks
+    .map((block) => {
+      const head = /^ (\w+) {2}(\S+)/.exec(block);
+      const pod = /\n {2}pod {8}(\S+)/.exec(block)?.[1];
+      const container = /\n {2}container {2}(\S+)/.exec(block)?.[1];
+      return `${pod} ${container} ${head?.[2]} ${head?.[1]?.toLowerCase()}`;
+    })
+    .sort();
+}
+
+/** The same, derived from the scenario descriptions the demo replays. */
+function expectedAlerts(): { lines: string[]; attacks: number; benign: number } {
+  const scenarios = loadScenarios().filter((s) => s.demo);
+  const lines = scenarios
+    .flatMap((s) =>
+      s.expect === 'none'
+        ? []
+        : s.expect.map((e) => {
+            const c = s.containers.find((x) => x.name === e.container)!;
+            return `${c.namespace}/${c.pod} ${c.container ?? c.name} ${e.rule} ${e.severity}`;
+          }),
+    )
+    .sort();
+  return {
+    lines,
+    attacks: scenarios.filter((s) => s.kind === 'attack').length,
+    benign: scenarios.filter((s) => s.kind === 'benign').length,
+  };
+}
+
+describe('exfilwatch demo (child process)', () => {
+  const expected = expectedAlerts();
+
+  it.each([
+    ['tetragon gRPC', [] as string[]],
+    ['falco http_output', ['--falco']],
+  ])('%s: alerts for exactly the expected scenarios, summary, /metrics while running, exit 0', async (_name, args) => {
+    const run = await runDemo(args);
+    expect(run.stderr).not.toMatch(/"level":(50|60)/); // no error/fatal log lines
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(expected.attacks).toBeGreaterThan(0);
+    expect(printedAlerts(run.stdout)).toEqual(expected.lines);
+    expect(run.stdout).toContain(
+      `attack scenarios caught: ${expected.attacks}/${expected.attacks}   benign scenarios quiet: ${expected.benign}/${expected.benign}`,
+    );
+    expect(run.stdout).toContain('result: PASS');
+    expect(run.metricsStatus).toBe(200);
+    expect(run.metricsBody).toContain('exfilwatch_events_total');
+    expect(run.metricsBody).toMatch(/exfilwatch_source_up\{source="(tetragon-grpc|falco-http)"\} 1/);
+  });
+
+  it('exits 2 with one line for a bad --speed', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--speed', 'fast'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('exfilwatch: --speed: expected a number greater than 0 and at most 1000 (got "fast")');
+  });
+});
