@@ -19,6 +19,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
   private droppedSinceTake = 0;
   private lastDropped: T | undefined;
   private waiter: (() => void) | null = null;
+  private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
   private closed = false;
   /** performance.now() when the oldest item of the batch being filled arrived (latency accounting). */
   private fillStartedAt = 0;
@@ -49,10 +50,20 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     return true;
   }
 
+  /**
+   * For producers that CAN pause without losing anything (files: the bytes stay on disk): resolves once
+   * fewer than `below` items are queued, so offline input is never dropped. Live sensor streams never wait.
+   */
+  waitForRoom(below = Math.ceil(this.capacity / 2)): Promise<void> {
+    if (this.items.length < below || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => this.roomWaiters.push({ below, resolve }));
+  }
+
   /** No more items will be offered; the consumer drains what is queued and then ends. */
   close(): void {
     this.closed = true;
     this.wake();
+    for (const w of this.roomWaiters.splice(0)) w.resolve();
   }
 
   private wake(): void {
@@ -79,6 +90,11 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     }
     this.droppedSinceTake = 0;
     this.lastDropped = undefined;
+    if (this.roomWaiters.length > 0) {
+      const waiting = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const w of waiting) w.resolve();
+    }
     return batch;
   }
 

@@ -17,7 +17,8 @@ export interface SourceOutputOptions {
   type: SourceTypeLabel;
   sensor: SensorSource;
   node: string;
-  queue: Pick<DropNewestQueue<NormalizedEvent>, 'offer'>;
+  queue: Pick<DropNewestQueue<NormalizedEvent>, 'offer'> &
+    Partial<Pick<DropNewestQueue<NormalizedEvent>, 'waitForRoom'>>;
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
@@ -25,7 +26,9 @@ export interface SourceOutputOptions {
   logEveryMs?: number;
 }
 
-export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isUp(): boolean } {
+export function createSourceOutput(
+  o: SourceOutputOptions,
+): SourceOutput & { isUp(): boolean; waitForRoom(): Promise<void> } {
   const logEveryMs = o.logEveryMs ?? 10_000;
   let lastDecodeLog = Number.NEGATIVE_INFINITY;
   let suppressedDecodeLogs = 0;
@@ -101,6 +104,7 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
       everUp = true;
       downSinceMs = null;
     },
+    waitForRoom: () => o.queue.waitForRoom?.() ?? Promise.resolve(),
     isUp: () => up,
   };
 }

@@ -21,6 +21,11 @@ export interface SourceOutput {
    * (a gap marker is offered so alerts spanning it say `degraded`).
    */
   connection(up: boolean, detail?: string): void;
+  /**
+   * For sources that can pause without losing anything (files): resolves when the event queue has room,
+   * so offline input is never dropped. Live sensor streams must not wait on it (they drop and mark).
+   */
+  waitForRoom?(): Promise<void>;
 }
 
 export interface SourceDeps {

@@ -28,7 +28,10 @@ export interface JsonLinesSourceOptions {
   maxLineBytes?: number;
   /** Source type label for metrics (`file` for scan/events, `tetragon-file` for the configured tailer). */
   type?: SourceTypeLabel;
-  /** Resolves when downstream has room (the `events` command's stdout); finite reads pause meanwhile. */
+  /**
+   * Resolves when something further downstream has room (the `events` command's stdout). Reading also
+   * always waits for room in the event queue (out.waitForRoom): a file can pause, so it never drops.
+   */
   waitForRoom?: () => Promise<void>;
 }
 
@@ -43,6 +46,16 @@ export function createJsonLinesSource(
   if (options.format !== 'auto' && !fixed) throw new Error(`unknown event format "${options.format}"`);
   const defaults = { node: deps.node };
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+
+  function roomFor(out: SourceOutput): () => Promise<void> {
+    const downstream = options.waitForRoom;
+    const queue = () => out.waitForRoom?.() ?? Promise.resolve();
+    if (!downstream) return queue;
+    return async () => {
+      await queue();
+      await downstream();
+    };
+  }
 
   function lineHandler(path: string, out: SourceOutput) {
     let lineNo = 0;
@@ -90,7 +103,7 @@ export function createJsonLinesSource(
     for (const path of options.paths) {
       if (signal.aborted) return;
       try {
-        await readLines(path, { ...lineHandler(path, out), waitForRoom: options.waitForRoom, signal });
+        await readLines(path, { ...lineHandler(path, out), waitForRoom: roomFor(out), signal });
       } catch (err) {
         // One unreadable file does not stop the others: say which and why, and carry on.
         deps.logger.error({ source: type, path, err: errorMessage(err) }, 'cannot read input file; skipped');
@@ -108,7 +121,7 @@ export function createJsonLinesSource(
             ...lineHandler(path, out),
             startAt: options.startAt ?? 'end',
             pollMs: options.pollIntervalMs ?? 250,
-            waitForRoom: options.waitForRoom,
+            waitForRoom: roomFor(out),
             onState(state, detail) {
               if (state === 'open') out.connection(true, detail);
               else if (state === 'waiting' || state === 'error') {

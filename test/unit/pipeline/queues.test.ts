@@ -51,3 +51,24 @@ describe('BlockingQueue', () => {
     expect(got).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('DropNewestQueue.waitForRoom', () => {
+  it('holds a pausable producer until the consumer takes, so nothing is dropped', async () => {
+    const q = new DropNewestQueue<number>({ capacity: 4 });
+    let produced = 0;
+    const producer = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await q.waitForRoom();
+        expect(q.offer(i)).toBe(true);
+        produced++;
+      }
+      q.close();
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(produced).toBe(2); // paused at half capacity until someone takes
+    const got: number[] = [];
+    for await (const batch of q) got.push(...batch);
+    await producer;
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
