@@ -115,16 +115,30 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
   const correlator =
     mode === 'detect' ? (options.correlator ?? createCorrelator(config.correlator, config.allowlist, deps)) : null;
 
+  // A burst of drops spans event time: the marker must cover the earliest to the latest dropped event, not
+  // only the last one's instant, or an alert whose window holds some of them would not say `degraded`.
+  let droppedFirst: NormalizedEvent | null = null;
+  let droppedLatest: NormalizedEvent | null = null;
   const eventQueue = new DropNewestQueue<NormalizedEvent>({
     capacity: config.pipeline.eventQueueCapacity,
-    makeGap: (dropped, last) => ({
-      kind: 'gap',
-      time: last.time,
-      timeMs: last.timeMs,
-      source: last.source,
-      node: last.node,
-      gap: { dropped, reason: 'queue_full' },
-    }),
+    onDrop: (e) => {
+      if (droppedFirst === null || e.timeMs < droppedFirst.timeMs) droppedFirst = e;
+      if (droppedLatest === null || e.timeMs > droppedLatest.timeMs) droppedLatest = e;
+    },
+    makeGap: (dropped, last) => {
+      const latest = droppedLatest ?? last;
+      const fromMs = Math.min(droppedFirst?.timeMs ?? last.timeMs, latest.timeMs);
+      droppedFirst = null;
+      droppedLatest = null;
+      return {
+        kind: 'gap',
+        time: latest.time,
+        timeMs: latest.timeMs,
+        source: last.source,
+        node: last.node,
+        gap: { dropped, reason: 'queue_full', fromMs },
+      };
+    },
   });
   const alertQueue = new BlockingQueue<Alert>(config.pipeline.alertQueueCapacity);
   const abort = new AbortController();
