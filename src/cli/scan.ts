@@ -124,6 +124,8 @@ function countingSource(inner: EventSource, counts: Counts): EventSource {
             out.ignored();
           },
           connection: (up, detail) => out.connection(up, detail),
+          // Finite files pause here while the event queue is full: offline input is never dropped.
+          waitForRoom: () => out.waitForRoom?.() ?? Promise.resolve(),
         },
         signal,
       );
@@ -153,28 +155,13 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     }
   }
   const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
-  // A file is read far faster than the correlator judges: pause reading while the event queue is half
-  // full, so offline input is never dropped (the live daemon drops newest instead; scan has time).
-  const highWater = Math.max(1, Math.floor(config.pipeline.eventQueueCapacity / 2));
-  let app: ReturnType<typeof createApp> | null = null;
-  const waitForRoom = async (): Promise<void> => {
-    while (app && counts.accepted - app.stats().events > highWater) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
   const sources =
     readable.length > 0
-      ? [
-          countingSource(
-            createJsonLinesSource({ paths: readable, format: o.format, follow: false, waitForRoom }, deps),
-            counts,
-          ),
-        ]
+      ? [countingSource(createJsonLinesSource({ paths: readable, format: o.format, follow: false }, deps), counts)]
       : [];
   // Configured sinks (NATS) are for the daemon; scan writes alerts to stdout only.
   const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };
-  app = createApp(scanConfig, deps, { sources, extraSinks: [createStdoutSink(o.stdout)], live: false });
-  const running = app;
+  const running = createApp(scanConfig, deps, { sources, extraSinks: [createStdoutSink(o.stdout)], live: false });
 
   const tty = o.stderr.isTTY === true;
   const intervalMs = o.progressIntervalMs ?? (tty ? 2_000 : 30_000);
