@@ -10,6 +10,7 @@
 # Image: alpine/git:2.47.2
 # Expected alert: push-after-moderate-reads, severity medium
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need git ssh tar head

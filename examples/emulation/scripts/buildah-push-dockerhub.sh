@@ -8,6 +8,7 @@
 # Image: quay.io/buildah/stable:v1.38.1
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need buildah head

@@ -7,6 +7,7 @@
 # Image: gcr.io/go-containerregistry/crane:debug
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need crane tar head

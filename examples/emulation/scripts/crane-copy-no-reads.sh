@@ -8,6 +8,7 @@
 # Image: gcr.io/go-containerregistry/crane:debug
 # Expected alert: push-without-reads, severity low
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need crane head

@@ -11,6 +11,7 @@
 # Job: no — opt-in: needs a Docker-runtime node and a docker.sock hostPath (README.md).
 # Expected alert: bulk-read-then-push, severity critical
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need docker tar head

@@ -8,6 +8,7 @@
 # Image: curlimages/curl:8.11.1
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need curl head getent

@@ -11,6 +11,7 @@
 # Job: no — no official gh image: run it in an image of your own that has gh (README.md).
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need gh tar head

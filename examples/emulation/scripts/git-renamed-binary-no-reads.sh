@@ -7,6 +7,7 @@
 # Image: alpine/git:2.47.2
 # Expected alert: renamed-binary-push, severity medium
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need git head

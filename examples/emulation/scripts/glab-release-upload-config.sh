@@ -9,6 +9,7 @@
 # Image: registry.gitlab.com/gitlab-org/cli:v1.51.0
 # Expected alert: sensitive-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need glab tar head

@@ -7,6 +7,7 @@
 # Image: alpine/helm:3.16.4
 # Expected alert: push-after-moderate-reads, severity medium
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need helm head

@@ -10,6 +10,7 @@
 # Image: bitnami/kubectl:1.31.4
 # Expected alert: sensitive-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need kubectl

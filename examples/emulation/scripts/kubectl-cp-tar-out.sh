@@ -12,6 +12,7 @@
 # Job: no — run it from your workstation (kubectl cp starts tar inside the target pod).
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need kubectl

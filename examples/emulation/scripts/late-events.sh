@@ -9,6 +9,7 @@
 # Image: alpine/git:2.47.2
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need git head

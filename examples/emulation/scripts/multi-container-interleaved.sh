@@ -11,6 +11,7 @@
 # Expected alert: bulk-read-then-push, severity high
 # Expected alert: push-without-reads, severity low
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 : "${EMU_ROLE:?set EMU_ROLE to miner, docs or reader}"

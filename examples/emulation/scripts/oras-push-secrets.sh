@@ -8,6 +8,7 @@
 # Image: ghcr.io/oras-project/oras:v1.2.2
 # Expected alert: sensitive-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need oras tar

@@ -10,6 +10,7 @@
 # Image: quay.io/podman/stable:v5.3.1
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need podman head

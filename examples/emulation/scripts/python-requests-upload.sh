@@ -8,6 +8,7 @@
 # Image: python:3.12-alpine
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need python3 head

@@ -8,6 +8,7 @@
 # Image: quay.io/skopeo/stable:v1.17.0
 # Expected alert: bulk-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need skopeo tar sha256sum head

@@ -8,6 +8,7 @@
 # Image: alpine/git:2.47.2
 # Expected alert: sensitive-read-then-push, severity high
 set -eu
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 emu_need git
