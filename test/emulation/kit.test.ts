@@ -128,7 +128,7 @@ describe('emulation manifests', () => {
   });
 
   it('the strict check rejects a misspelled field', () => {
-    const job = structuredClone(objects.find((o) => o.kind === 'Job')!) as {
+    const job = structuredClone(objects.find((o) => o.kind === 'Job')!) as unknown as {
       spec: { template: { spec: Record<string, unknown> } };
     };
     job.spec.template.spec.restartPolicyy = 'Never';
