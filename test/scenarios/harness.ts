@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { scan } from '../../src/cli/scan.js';
+import { type ScanSummary, scan } from '../../src/cli/scan.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Alert } from '../../src/model/alert.js';
 import { systemClock } from '../../src/model/clock.js';
@@ -26,6 +26,7 @@ export interface ScenarioRun {
   stderr: string;
   logs: string;
   metrics: string;
+  summary: ScanSummary;
 }
 
 /** The scenario's own config (allowlist…) with DNS resolution off: tests never touch the network. */
@@ -44,7 +45,7 @@ export async function runScenario(s: Scenario, form: SensorForm): Promise<Scenar
   const metrics = createMetrics();
   const logger = pino({ level: 'debug', base: { svc: 'exfilwatch' } }, logs);
   const path = generatedPaths(defaultScenarioDir(), s.name)[form];
-  await scan(
+  const summary = await scan(
     scenarioConfig(s),
     { logger, metrics, clock: systemClock, node: 'scan-node' },
     {
@@ -65,5 +66,6 @@ export async function runScenario(s: Scenario, form: SensorForm): Promise<Scenar
     stderr: stderr.text,
     logs: logs.text,
     metrics: await metrics.registry.metrics(),
+    summary,
   };
 }

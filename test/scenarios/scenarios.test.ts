@@ -71,6 +71,10 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('scenario %s', (_name,
   describe.each(FORMS)('%s form', (form) => {
     it(`raises exactly the expected alerts (${s.expect === 'none' ? 'none' : s.expect.map((e) => `${e.severity} ${e.rule}`).join(', ')})`, async () => {
       const result = await run(s, form);
+      // Every generated line is a well-formed event the normalizer uses.
+      expect(result.summary.events).toBeGreaterThan(0);
+      expect(result.summary.decodeErrors).toBe(0);
+      expect(result.summary.ignored).toBe(0);
       expect(observed(s, result)).toEqual(wanted(s));
       for (const alert of result.alerts) {
         expect(alert.source).toBe(form);
