@@ -1,4 +1,5 @@
 /** Reads what the alert stream holds: every message's Nats-Msg-Id and decoded alert, in stream order. */
+import { readFileSync } from 'node:fs';
 import { connect } from 'nats';
 import type { Alert } from '../../../src/model/alert.js';
 
@@ -24,4 +25,27 @@ export async function storedAlerts(url: string, stream = 'EXFILWATCH_ALERTS'): P
   } finally {
     await nc.close();
   }
+}
+
+/** Alert ids still live in a spool file (added and not deleted), oldest first. */
+export function spoolLiveIds(spoolFile: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(spoolFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const live = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let r: { op?: string; seq?: number; id?: string };
+    try {
+      r = JSON.parse(line);
+    } catch {
+      continue; // a torn last line (SIGKILL mid-write) is skipped, as the spool's recovery does
+    }
+    if (r.op === 'add' && typeof r.seq === 'number' && typeof r.id === 'string') live.set(r.seq, r.id);
+    else if (r.op === 'del' && typeof r.seq === 'number') live.delete(r.seq);
+  }
+  return [...live.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
 }
