@@ -49,8 +49,8 @@ describe('ops server', () => {
     });
     const base = `http://127.0.0.1:${server.address.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const until = Date.now() + 300;
-    while (Date.now() < until) {
+    const until = performance.now() + 300; // monotonic: a wall-clock step must not cut the stall short
+    while (performance.now() < until) {
       // busy: the event loop is blocked
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -25,10 +25,30 @@ afterEach(async () => {
 });
 
 const SCENARIOS = ['curl-gist-aws-credentials', 'crane-copy-docker-config', 'buildah-push-dockerhub'];
-const scenarioEvents = (name: string): ReplayItem[] =>
-  tetragonJsonLinesToProto(
-    readFileSync(join(REPO_ROOT, 'examples/scenarios/generated', `${name}.tetragon.jsonl`), 'utf8'),
+const RFC3339 = /"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z"/g;
+
+/**
+ * The scenarios as a live sensor would stream them: merged in event-time order and moved to the present
+ * (the newest event is "now"), so the daemon's wall-clock lateness handling sees a realistic stream.
+ * Whole seconds are added, so the fractional digits (nanoseconds) stay as the sensor wrote them.
+ */
+function liveStream(names: string[]): ReplayItem[] {
+  const lines = names.flatMap((name) =>
+    readFileSync(join(REPO_ROOT, 'examples/scenarios/generated', `${name}.tetragon.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== ''),
   );
+  const timeOf = (line: string) => Date.parse((JSON.parse(line) as { time: string }).time);
+  const sorted = lines.map((line, i) => ({ line, i, t: timeOf(line) })).sort((a, b) => a.t - b.t || a.i - b.i);
+  const shiftS = Math.ceil((Date.now() - sorted.at(-1)!.t) / 1000);
+  const moved = sorted.map(({ line }) =>
+    line.replace(RFC3339, (_m, whole: string, frac: string | undefined) => {
+      const iso = new Date(Date.parse(`${whole}Z`) + shiftS * 1000).toISOString().slice(0, 19);
+      return `"${iso}${frac ?? ''}Z"`;
+    }),
+  );
+  return tetragonJsonLinesToProto(moved.join('\n'));
+}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-e2e-'));
@@ -52,7 +72,19 @@ async function daemon(dir: string, args: string[]): Promise<{ run: CliRun; base:
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    `sinks:\n  nats:\n    reconnectTimeWaitMs: 100\n    reconnectJitterMs: 50\n    spool:\n      dir: ${join(dir, 'spool')}\n`,
+    [
+      // Short lateness, so the test does not wait the production 30 s for late events.
+      'correlator:',
+      '  latenessMs: 1500',
+      '  pushSettleMs: 1000',
+      'sinks:',
+      '  nats:',
+      '    reconnectTimeWaitMs: 100',
+      '    reconnectJitterMs: 50',
+      '    spool:',
+      `      dir: ${join(dir, 'spool')}`,
+      '',
+    ].join('\n'),
   );
   const run = startCli(['run', '--config', config, '--metrics-addr', '127.0.0.1:0', ...args], {
     NODE_NAME: 'worker-e2e',
@@ -107,7 +139,7 @@ describe('exfilwatch run --tetragon … --nats … (end to end)', () => {
   it('publishes the expected alerts to JetStream, counts them in /metrics, follows the sensor in source_up and /readyz', async () => {
     const dir = tempDir();
     const nats = await broker();
-    const tetragon = await sensor(dir, SCENARIOS.flatMap(scenarioEvents));
+    const tetragon = await sensor(dir, liveStream(SCENARIOS));
     const { run, base } = await daemon(dir, ['--tetragon', tetragon.address, '--nats', nats.url, '--alerts-stdout']);
     const nc = await connect({ servers: nats.url });
     cleanups.push(() => nc.close());
@@ -167,7 +199,7 @@ describe('exfilwatch run --tetragon … --nats … (end to end)', () => {
     const dir = tempDir();
     const nats = await broker();
     await nats.stop();
-    const tetragon = await sensor(dir, SCENARIOS.flatMap(scenarioEvents));
+    const tetragon = await sensor(dir, liveStream(SCENARIOS));
     const first = await daemon(dir, ['--tetragon', tetragon.address, '--nats', nats.url, '--alerts-stdout']);
     // Alerts are raised while the broker is down: they wait in the spool.
     await until(
@@ -203,7 +235,7 @@ describe('exfilwatch run --tetragon … --nats … (end to end)', () => {
   it('SIGTERM right as alerts are being raised: every alert raised is in JetStream, once', async () => {
     const dir = tempDir();
     const nats = await broker();
-    const tetragon = await sensor(dir, SCENARIOS.flatMap(scenarioEvents));
+    const tetragon = await sensor(dir, liveStream(SCENARIOS));
     const { run } = await daemon(dir, ['--tetragon', tetragon.address, '--nats', nats.url, '--alerts-stdout']);
     await until(
       async () => stdoutAlerts(run).length,
