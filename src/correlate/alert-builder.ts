@@ -117,7 +117,6 @@ function response(j: JudgedPush): string[] {
 const PRIORITY: Record<string, number> = {
   push: 0,
   'sensitive-read': 1,
-  send: 2,
   'bridge-egress': 2,
   archive: 3,
   connect: 4,

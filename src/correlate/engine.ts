@@ -66,6 +66,7 @@ export class CorrelationEngine {
   private lastContainer: ContainerState | null = null;
   private maxMs = Number.NEGATIVE_INFINITY;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
+  private lastWallSweepMs = Number.NEGATIVE_INFINITY;
   private out: Alert[] = [];
 
   constructor(
@@ -115,7 +116,10 @@ export class CorrelationEngine {
 
   advance(nowMs: number): Alert[] {
     for (const node of this.nodes.values()) if (nowMs >= node.nextDueMs) this.judgeDue(node, nowMs);
-    this.sweep(nowMs);
+    if (nowMs - this.lastWallSweepMs >= SWEEP_EVERY_MS) {
+      this.lastWallSweepMs = nowMs;
+      this.sweep(nowMs);
+    }
     return this.take();
   }
 

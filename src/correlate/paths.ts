@@ -99,7 +99,12 @@ export interface PathClassifierOptions {
 export type PathClassifier = (path: string) => PathClass;
 
 export function createPathClassifier(options: PathClassifierOptions = {}): PathClassifier {
-  const noise = [...DEFAULT_NOISE_PREFIXES, ...(options.extraNoisePrefixes ?? [])];
+  // Noise prefixes grouped by their second character: one Map lookup, then a few startsWith.
+  const noise = new Map<number, string[]>();
+  for (const prefix of [...DEFAULT_NOISE_PREFIXES, ...(options.extraNoisePrefixes ?? [])]) {
+    const key = prefix.charCodeAt(1);
+    noise.set(key, [...(noise.get(key) ?? []), prefix]);
+  }
   const extraPrefixes = (options.extraSensitivePaths ?? []).filter((p) => p.endsWith('/') && !p.includes('*'));
   const extraGlobs = (options.extraSensitivePaths ?? []).filter((p) => !extraPrefixes.includes(p)).map(globToRegExp);
 
@@ -107,7 +112,9 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
     if (isSensitive(path)) return PATH_SENSITIVE;
     for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
     for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
-    for (let i = 0; i < noise.length; i++) if (path.startsWith(noise[i]!)) return PATH_NOISE;
+    const candidates = noise.get(path.charCodeAt(1));
+    if (candidates !== undefined)
+      for (let i = 0; i < candidates.length; i++) if (path.startsWith(candidates[i]!)) return PATH_NOISE;
     // Shared objects anywhere (python wheels, node addons): `x.so` or `x.so.1.2`.
     if (path.endsWith('.so') || path.includes('.so.')) return PATH_NOISE;
     return PATH_READ;
@@ -117,15 +124,15 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
 const SENSITIVE_SUFFIXES = [...SENSITIVE_BASENAMES].map((b) => `/${b}`);
 const PUBLIC_SUFFIXES = [...PUBLIC_IN_SECRET_MOUNTS].map((b) => `/${b}`);
 
-function baseOf(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
+/** First characters of SENSITIVE_BASENAMES: a cheap gate before the suffix loop. */
+const SENSITIVE_FIRST = new Set([...SENSITIVE_BASENAMES].map((b) => b.charCodeAt(0)));
 
-/** No allocation on the common (not sensitive) path: suffix checks instead of slicing the basename. */
+/** No allocation and few comparisons on the common (not sensitive) path. */
 function isSensitive(path: string): boolean {
+  const slash = path.lastIndexOf('/');
   if (path.includes('/.')) {
     if (path.includes('/.ssh/')) {
-      const base = baseOf(path);
+      const base = path.slice(slash + 1);
       return !(
         base.endsWith('.pub') ||
         base.startsWith('known_hosts') ||
@@ -136,22 +143,39 @@ function isSensitive(path: string): boolean {
     for (let i = 0; i < SENSITIVE_DOT_PARTS.length; i++) if (path.includes(SENSITIVE_DOT_PARTS[i]!)) return true;
     if (path.includes('/.env.')) return true;
   }
-  for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
-  for (let i = 0; i < SECRET_MOUNT_PREFIXES.length; i++) {
-    if (path.startsWith(SECRET_MOUNT_PREFIXES[i]!)) {
-      for (let j = 0; j < PUBLIC_SUFFIXES.length; j++) if (path.endsWith(PUBLIC_SUFFIXES[j]!)) return false;
-      // `..data` / `..2024_…` are the projected-volume symlink directories themselves.
-      return !baseOf(path).startsWith('..');
+  if (SENSITIVE_FIRST.has(path.charCodeAt(slash + 1))) {
+    for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
+  }
+  const c1 = path.charCodeAt(1);
+  if (c1 === 118 /* v */ || c1 === 114 /* r */) {
+    for (let i = 0; i < SECRET_MOUNT_PREFIXES.length; i++) {
+      if (path.startsWith(SECRET_MOUNT_PREFIXES[i]!)) {
+        for (let j = 0; j < PUBLIC_SUFFIXES.length; j++) if (path.endsWith(PUBLIC_SUFFIXES[j]!)) return false;
+        // `..data` / `..2024_…` are the projected-volume symlink directories themselves.
+        return path.charCodeAt(slash + 1) !== 46 || path.charCodeAt(slash + 2) !== 46;
+      }
     }
+  } else if (c1 === 101 /* e */) {
+    if (path === '/etc/shadow' || path === '/etc/gshadow' || path === '/etc/shadow-') return true;
+  } else if (c1 === 112 /* p */ && path.startsWith('/proc/')) {
+    return path.endsWith('/environ');
   }
-  if (path === '/etc/shadow' || path === '/etc/gshadow' || path === '/etc/shadow-') return true;
-  if (path.startsWith('/proc/')) return path.endsWith('/environ');
-  for (let i = 0; i < KEY_EXTENSIONS.length; i++) if (path.endsWith(KEY_EXTENSIONS[i]!)) return true;
-  if (path.endsWith('.pem')) {
-    const base = baseOf(path);
-    return base.includes('key') || base.includes('priv') || base.includes('secret');
+  switch (path.charCodeAt(path.length - 1)) {
+    case 121: // y: .key, .keystore
+    case 50: // 2: .p12
+    case 120: // x: .pfx
+    case 115: // s: .jks
+      for (let i = 0; i < KEY_EXTENSIONS.length; i++) if (path.endsWith(KEY_EXTENSIONS[i]!)) return true;
+      return false;
+    case 109: {
+      // m: .pem with a key-ish name (certificates are public)
+      if (!path.endsWith('.pem')) return false;
+      const base = path.slice(slash + 1);
+      return base.includes('key') || base.includes('priv') || base.includes('secret');
+    }
+    default:
+      return false;
   }
-  return false;
 }
 
 /** Archivers and compressors: one reading many files is staging data (ATT&CK T1560). */
