@@ -1,0 +1,81 @@
+/**
+ * The benchmark's Tetragon agent: `tetragon.FineGuidanceSensors/GetEvents` over HTTP/2 on a unix socket,
+ * streaming the workload's pre-framed GetEventsResponse messages. It is a bare node:http2 server writing
+ * the frames file in large slices, so the server costs little and the client side (what we measure) is
+ * the bottleneck, as with a Go agent on its own core. Like Tetragon it holds the stream open after the
+ * last event; clients cancel when they have what they came for.
+ *
+ *   --file F --socket PATH --mode full|paced [--rate EVENTS_PER_S]
+ *
+ * Paced mode writes message i at t0 + i/rate and tells the orchestrator t0 (epoch ms, sub-ms), so the
+ * client can tell each event's latency from its scheduled send time.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
+import { childArgs, childMain, tell } from '../lib/child.js';
+
+const GET_EVENTS = '/tetragon.FineGuidanceSensors/GetEvents';
+const SLICE = 1024 * 1024;
+
+childMain(async () => {
+  const args = childArgs();
+  const data = readFileSync(args.file!);
+  const mode = args.mode ?? 'full';
+  const rate = Number(args.rate ?? 0);
+  // Frame boundaries: offsets[i] is where message i starts.
+  const offsets: number[] = [];
+  for (let pos = 0; pos < data.length; pos += 5 + data.readUInt32BE(pos + 1)) offsets.push(pos);
+  offsets.push(data.length);
+  const count = offsets.length - 1;
+
+  const server = http2.createServer({ settings: { initialWindowSize: 4 * 1024 * 1024 } });
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    if (headers[':path'] !== GET_EVENTS) {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12' }, { endStream: true });
+      return;
+    }
+    stream.resume(); // the request message (allow_list): not needed here
+    const t0 = performance.timeOrigin + performance.now();
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' });
+    tell({ type: 'stream', t0 });
+    let sent = 0; // messages written
+    let gone = false;
+    stream.on('close', () => {
+      gone = true;
+    });
+    const writeUpTo = (end: number): Promise<void> | null => {
+      // Writes messages [sent, end) in slices; returns a promise when the stream wants draining.
+      while (sent < end && !gone) {
+        let last = sent + 1;
+        while (last < end && offsets[last + 1]! - offsets[sent]! <= SLICE) last++;
+        const ok = stream.write(data.subarray(offsets[sent]!, offsets[last]!));
+        sent = last;
+        if (!ok) return new Promise((resolve) => stream.once('drain', resolve));
+      }
+      return null;
+    };
+    if (mode === 'full') {
+      void (async () => {
+        while (sent < count && !gone) await writeUpTo(count);
+      })();
+      return;
+    }
+    const tick = async () => {
+      if (gone || sent >= count) return;
+      const due = Math.min(count, Math.floor(((performance.timeOrigin + performance.now() - t0) * rate) / 1000));
+      if (due > sent) await writeUpTo(due);
+      setTimeout(tick, 1);
+    };
+    void tick();
+  });
+  const socketPath = args.socket!;
+  rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  tell({ type: 'ready', address: `unix://${socketPath}`, count });
+  process.on('SIGTERM', () => {
+    server.close();
+    process.exit(0);
+  });
+  await new Promise(() => undefined); // serves until stopped
+});

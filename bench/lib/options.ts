@@ -1,0 +1,81 @@
+/** Bench sizes per mode: `--quick` (< 30 s), default (< 3 min), `--full` (the issue's 10M-event memory run). */
+
+export type BenchMode = 'quick' | 'default' | 'full';
+
+export interface BenchOptions {
+  mode: BenchMode;
+  /** Background events in the gRPC / JSON-lines workload. */
+  events: number;
+  /** Containers in that workload. */
+  containers: number;
+  /** Runs of each throughput pair (baseline, path); the report takes medians. */
+  reps: number;
+  falcoSeconds: number;
+  falcoConnections: number;
+  falcoEvents: number;
+  memoryContainers: number;
+  /** Events fed to the correlator at each memory checkpoint (the first is the reference). */
+  memoryCheckpoints: number[];
+  seed: number;
+  /** Also measure the tetragon-grpc source with its ingest worker thread on and off. */
+  workerModes: boolean;
+  /** Write CPU profiles of the measured children into bench/out/profiles/. */
+  profile: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--profile]
+  (default)  ~2-3 min: 200k-event streams, memory 1M vs 3M events with 10,000 containers
+  --quick    < 30 s:   smaller streams, memory 200k vs 600k events (a smoke run, not the reference)
+  --full     the issue's memory check: 1M vs 10M events (several minutes)
+  --reps N   runs per throughput pair (median reported)
+  --profile  write --cpu-prof profiles of the measured children to bench/out/profiles/`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
+  const base: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile'>> = {
+    quick: {
+      events: 40_000,
+      containers: 2_000,
+      reps: 1,
+      falcoSeconds: 2,
+      falcoConnections: 4,
+      falcoEvents: 20_000,
+      memoryContainers: 10_000,
+      memoryCheckpoints: [200_000, 600_000],
+    },
+    default: {
+      events: 200_000,
+      containers: 5_000,
+      reps: 3,
+      falcoSeconds: 5,
+      falcoConnections: 4,
+      falcoEvents: 50_000,
+      memoryContainers: 10_000,
+      memoryCheckpoints: [1_000_000, 3_000_000],
+    },
+    full: {
+      events: 1_000_000,
+      containers: 10_000,
+      reps: 3,
+      falcoSeconds: 10,
+      falcoConnections: 4,
+      falcoEvents: 50_000,
+      memoryContainers: 10_000,
+      memoryCheckpoints: [1_000_000, 10_000_000],
+    },
+  };
+  const options: BenchOptions = { mode, ...base[mode], seed: 1, workerModes: true, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick' || arg === '--full') continue;
+    if (arg === '--profile') options.profile = true;
+    else if (arg === '--reps' || arg === '--seed') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
+      if (arg === '--reps') options.reps = value;
+      else options.seed = value;
+    } else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return options;
+}

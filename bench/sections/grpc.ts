@@ -1,0 +1,166 @@
+/**
+ * Tetragon gRPC over a unix socket: the raw grpc-js drain of the stream (with deserialize) against
+ * exfilwatch's pipeline on the same stream, alternated in the same run; then the pipeline at half its
+ * measured rate on a paced stream, for latency.
+ */
+import { join } from 'node:path';
+import { type AlertCheck, checkAlerts } from '../lib/check.js';
+import { type ChildMessage, runToResult, type SpawnOptions, spawnChild } from '../lib/child.js';
+import type { BenchOptions } from '../lib/options.js';
+import type { BenchAlert } from '../lib/pipeline-probe.js';
+import { fmtMb, fmtMs, fmtRate, type Row } from '../lib/report.js';
+import { median, type Percentiles } from '../lib/stats.js';
+import type { Workload } from '../workload/build.js';
+
+interface RawResult extends ChildMessage {
+  eventsPerSec: number;
+  cpuPerEventUs: number;
+  peakRssMb: number;
+}
+
+interface PipelineResult extends RawResult {
+  accepted: number;
+  dropped: number;
+  ignored: number;
+  decodeErrors: number;
+  trackedContainers: number;
+  alerts: BenchAlert[];
+  latency: Percentiles | null;
+  alertLatency: Percentiles | null;
+}
+
+export interface GrpcOutcome {
+  rows: Row[];
+  checks: Array<{ what: string; check: AlertCheck; dropped: number }>;
+  details: Record<string, unknown>;
+}
+
+async function withServer<T>(
+  w: Workload,
+  outDir: string,
+  mode: 'full' | 'paced',
+  rate: number,
+  fn: (address: string, server: ReturnType<typeof spawnChild>) => Promise<T>,
+): Promise<T> {
+  const server = spawnChild('grpc-server', [
+    '--file',
+    w.grpc,
+    '--socket',
+    join(outDir, `tetragon-${process.pid}.sock`),
+    '--mode',
+    mode,
+    '--rate',
+    String(rate),
+  ]);
+  try {
+    const ready = await server.next<ChildMessage & { address: string }>('ready');
+    return await fn(ready.address, server);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function grpcSection(
+  w: Workload,
+  o: BenchOptions,
+  outDir: string,
+  workerModes: boolean[],
+  prof: SpawnOptions,
+  log: (s: string) => void,
+): Promise<GrpcOutcome> {
+  const count = String(w.meta.total);
+  const raw: RawResult[] = [];
+  const piped = new Map<boolean, PipelineResult[]>(workerModes.map((m) => [m, []]));
+  const checks: GrpcOutcome['checks'] = [];
+  const timeoutMs = 120_000;
+  await withServer(w, outDir, 'full', 0, async (address) => {
+    for (let rep = 0; rep < o.reps; rep++) {
+      const r = await runToResult<RawResult>('grpc-raw', ['--address', address, '--count', count], { timeoutMs });
+      raw.push(r);
+      log(`  grpc raw drain        ${fmtRate(r.eventsPerSec)} events/s (${r.cpuPerEventUs.toFixed(1)} µs CPU/event)`);
+      for (const worker of workerModes) {
+        const args = [
+          '--address',
+          address,
+          '--count',
+          count,
+          ...(workerModes.length > 1 ? ['--worker', String(worker)] : []),
+        ];
+        const p = await runToResult<PipelineResult>('grpc-pipeline', args, { timeoutMs, ...prof });
+        piped.get(worker)!.push(p);
+        checks.push({
+          what: `gRPC pipeline${worker ? ' (worker)' : ''} run ${rep + 1}`,
+          check: checkAlerts(p.alerts, w.meta.expected),
+          dropped: p.dropped,
+        });
+        log(
+          `  grpc pipeline${worker ? ' worker' : '       '}  ${fmtRate(p.eventsPerSec)} events/s (${p.cpuPerEventUs.toFixed(1)} µs CPU/event, ${p.alerts.length} alerts, ${p.dropped} dropped)`,
+        );
+      }
+    }
+  });
+  const rawRate = median(raw.map((r) => r.eventsPerSec));
+  const rows: Row[] = [];
+  let best = { rate: 0, worker: false };
+  for (const worker of workerModes) {
+    const runs = piped.get(worker)!;
+    const rate = median(runs.map((r) => r.eventsPerSec));
+    if (rate > best.rate) best = { rate, worker };
+    const ratio = rate / rawRate;
+    const last = runs.at(-1)!;
+    rows.push({
+      path: `Tetragon gRPC → normalize → correlate (unix${workerModes.length > 1 ? (worker ? ', ingest worker' : ', main thread') : ''})`,
+      rate: fmtRate(rate),
+      baseline: `${fmtRate(rawRate)} raw grpc-js`,
+      ratio: `${ratio.toFixed(2)}×`,
+      target: '≥ 0.90×',
+      pass: ratio >= 0.9,
+      latency: '',
+      peakRss: fmtMb(Math.max(...runs.map((r) => r.peakRssMb))),
+      alerts: `${last.alerts.length}/${w.meta.expected.length}`,
+    });
+  }
+
+  // Latency at half the best measured ingest rate, on a paced stream.
+  const paced = Math.round(best.rate / 2);
+  const lat = await withServer(w, outDir, 'paced', paced, async (address, server) => {
+    const args = ['--address', address, '--count', count, '--rate', String(paced)];
+    if (workerModes.length > 1) args.push('--worker', String(best.worker));
+    const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2 });
+    const stream = await server.next<ChildMessage & { t0: number }>('stream');
+    client.send({ type: 't0', t0: stream.t0 });
+    try {
+      return await client.next<PipelineResult>('result');
+    } finally {
+      await client.exited;
+    }
+  });
+  checks.push({ what: 'gRPC pipeline (paced)', check: checkAlerts(lat.alerts, w.meta.expected), dropped: lat.dropped });
+  const l = lat.latency!;
+  const al = lat.alertLatency;
+  log(
+    `  latency at ${fmtRate(paced)} events/s: p50 ${fmtMs(l.p50)} ms, p99 ${fmtMs(l.p99)} ms, max ${fmtMs(l.max)} ms; alerts p99 ${al ? fmtMs(al.p99) : '—'} ms`,
+  );
+  const latencyPass = l.p99 < 5 && (al === null || al.max < 5);
+  rows.push({
+    path: `event → correlated / → alert at 50% of max (${fmtRate(paced)}/s)`,
+    rate: fmtRate(paced),
+    baseline: '',
+    ratio: '',
+    target: 'p99 < 5 ms',
+    pass: latencyPass,
+    latency: `${fmtMs(l.p50)}/${fmtMs(l.p99)} ms; alerts ${al ? `${fmtMs(al.p50)}/${fmtMs(al.max)}` : '—'} ms`,
+    peakRss: fmtMb(lat.peakRssMb),
+    alerts: `${lat.alerts.length}/${w.meta.expected.length}`,
+  });
+  return {
+    rows,
+    checks,
+    details: {
+      raw,
+      pipeline: Object.fromEntries([...piped].map(([k, v]) => [k ? 'worker' : 'main', v])),
+      latency: lat,
+      pacedRate: paced,
+    },
+  };
+}
