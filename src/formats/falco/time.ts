@@ -40,7 +40,9 @@ function topLevelTime(v: unknown): EventTime | null {
   if (typeof v === 'string') {
     const time = normalizeRfc3339(v);
     if (time === null) return null;
-    return { time, timeMs: rfc3339ToMs(time) };
+    // RFC 3339 in shape but not a real instant (month 17, day 32): no usable time, not a NaN downstream.
+    const timeMs = rfc3339ToMs(time);
+    return Number.isFinite(timeMs) ? { time, timeMs } : null;
   }
   // protobuf-JSON rendering of a gRPC response: {"seconds":"1637339716","nanos":457772674}.
   if (typeof v === 'object' && v !== null) {
