@@ -144,6 +144,8 @@ export class CorrelationEngine {
     const node = this.nodeOf(e.node);
     if (t > node.maxMs) node.maxMs = t;
     if (t > this.maxMs) this.maxMs = t;
+    // Judge before handling: an event past a push's settle + lateness is not part of it.
+    if (node.maxMs >= node.nextDueMs) this.judgeDue(node, node.maxMs);
     switch (e.kind) {
       case 'file':
         this.onFile(e, node);
@@ -164,6 +166,7 @@ export class CorrelationEngine {
         break;
       }
     }
+    // A push that arrived later than its own lateness is due at once.
     if (node.maxMs >= node.nextDueMs) this.judgeDue(node, node.maxMs);
     if (this.maxMs - this.lastSweepMs >= SWEEP_EVERY_MS) this.sweep(null);
   }
@@ -250,7 +253,8 @@ export class CorrelationEngine {
       exitedMs: Number.NaN,
       push: null,
       download: parent?.download ?? false,
-      episode: parent?.episode ?? null,
+      // A child started after its parent's push was judged is not part of it (long-lived pushers).
+      episode: parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver: ARCHIVERS.has(basename(p.binary)),
       archiveFiles: 0,
       archiveBytes: 0,
@@ -356,9 +360,18 @@ export class CorrelationEngine {
       if (ep !== null && !ep.judged) this.pushes.noteDest(ep, dest, proc);
       return;
     }
+    let ep = proc.episode;
+    if (ep?.judged && e.timeMs > ep.dueMs) {
+      // That push is over: a long-lived process starts counting afresh towards a new one.
+      proc.episode = null;
+      ep = null;
+      for (const d of proc.dests ?? []) {
+        d.flagged = false;
+        d.bytes = 0;
+      }
+    }
     const bytes = n.bytes !== null && n.bytes > 0 ? n.bytes : 0;
     dest.bytes += bytes;
-    const ep = proc.episode;
     if (ep !== null) {
       if (!ep.judged) {
         ep.egressBytes += bytes;
