@@ -1,28 +1,24 @@
 /**
- * The demo's clock follows the replay, not the wall: the replay compresses minutes of event time into
- * seconds, so anything in the pipeline that asks "what time is it" must get the replay's answer or it
- * would judge compressed events as hours late. It reads the newest event time delivered so far; before
- * the first event, and after the last one, it runs on at wall speed from there.
+ * The demo's clock follows the replay, not the wall. The replay compresses hours of event time into
+ * seconds, and the pipeline runs in live mode exactly as `run` does: once a second it advances the
+ * correlator to "now", closing windows and judging pushes whose lateness has passed. "Now" must therefore
+ * be a time the pipeline has already caught up with — the event time of the newest event the correlator
+ * has taken in — or events still in flight would count as late. Before the first event it reads 0, which
+ * advances nothing.
  */
 import type { Clock } from '../model/clock.js';
 
 export interface ReplayClock extends Clock {
-  /** The replay delivered an event with this event time (epoch ms). Never moves the clock backwards. */
+  /** The pipeline has taken in events up to this event time (epoch ms). Never moves the clock backwards. */
   observe(eventMs: number): void;
 }
 
-export function createReplayClock(wall: Clock): ReplayClock {
-  let eventMs: number | null = null;
-  let observedAtWall = wall.now();
+export function createReplayClock(): ReplayClock {
+  let eventMs = 0;
   return {
-    now() {
-      return eventMs === null ? wall.now() : eventMs + (wall.now() - observedAtWall);
-    },
+    now: () => eventMs,
     observe(ms) {
-      if (eventMs === null || ms > eventMs) {
-        eventMs = ms;
-        observedAtWall = wall.now();
-      }
+      if (ms > eventMs) eventMs = ms;
     },
   };
 }

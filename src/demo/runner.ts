@@ -75,6 +75,10 @@ async function startMetrics(
   }
 }
 
+async function receivedCount(metrics: Metrics, component: string): Promise<number> {
+  return (await metrics.componentReceived.get()).values.find((v) => v.labels.component === component)?.value ?? 0;
+}
+
 /** Events the source has taken in (offered, ignored as unused, or rejected as malformed). */
 async function intakeCount(metrics: Metrics, component: string): Promise<number> {
   const received = (await metrics.componentReceived.get()).values.find((v) => v.labels.component === component);
@@ -99,21 +103,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const scenarios = loadScenarios(options.scenarioDir).filter((s) => s.demo);
   if (scenarios.length === 0) throw new Error(`no demo scenarios in ${options.scenarioDir ?? 'examples/scenarios'}`);
 
-  const raw = applyRunOverrides(
-    mergeScenarioConfigs(scenarios),
-    { nats: options.nats, logLevel: options.logLevel },
-    options.env ?? process.env,
-  );
+  const merged = mergeScenarioConfigs(scenarios);
+  // A laptop demo resolves no forge hostnames: the scenarios' own argv teaches the correlator their IPs.
+  const correlator = (merged.correlator ?? {}) as Record<string, unknown>;
+  const destinations = (correlator.destinations ?? {}) as Record<string, unknown>;
+  merged.correlator = { ...correlator, destinations: { dnsRefreshMs: 0, ...destinations } };
+  const raw = applyRunOverrides(merged, { nats: options.nats, logLevel: options.logLevel }, options.env ?? process.env);
   const config = parseConfig(raw);
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
-  const clock = createReplayClock(wall);
+  const clock = createReplayClock();
   const deps: SourceDeps = { logger, metrics, clock, node: 'exfilwatch-demo' };
 
   const transport: ReplayTransport =
     options.form === 'falco' ? createFalcoTransport(deps) : await createTetragonTransport(deps);
   const printer = createPrinterSink(options.write, options.color);
-  const app = createApp(config, deps, { sources: [transport.source], extraSinks: [printer], live: false });
+  // Live, as `run` is: the once-a-second advance judges pushes as the replay passes them, on the replay clock.
+  const app = createApp(config, deps, { sources: [transport.source], extraSinks: [printer], live: true });
+
+  /** Waits until the source has taken in `expected` events and the correlator has taken what it offered. */
+  async function waitForIntake(expected: number, takenBefore: number, receivedBefore: number): Promise<void> {
+    const deadline = wall.now() + 15_000;
+    while ((await intakeCount(metrics, transport.source.id)) < expected && wall.now() < deadline) await sleep(20);
+    const taken = await intakeCount(metrics, transport.source.id);
+    if (taken < expected) logger.warn({ expected, taken }, 'not every replayed event reached the pipeline in time');
+    const offered = (await receivedCount(metrics, transport.source.id)) - receivedBefore;
+    while (app.stats().events - takenBefore < offered && wall.now() < deadline) await sleep(20);
+  }
 
   let ops: OpsServer | null = null;
   let eventsReplayed = 0;
@@ -134,42 +150,52 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
 
     const targetMs = (options.targetMs ?? 8000) / Math.max(0.01, options.speed);
-    for (let n = 0; ; n++) {
-      const paced = pace(round.events, targetMs);
-      const startedAt = wall.now();
-      for (let i = 0; i < paced.length; ) {
-        if (options.signal?.aborted && !options.loop) break;
-        const due = wall.now() - startedAt;
-        const batch: string[] = [];
-        while (i < paced.length && paced[i]!.wallMs <= due) {
-          clock.observe(paced[i]!.emitMs);
-          batch.push(paced[i]!.line);
-          i++;
+    // The replay clock follows what the correlator has taken in: the n-th event it took is the n-th sent
+    // (one ordered stream; events the source ignores only make the clock lag, the safe direction).
+    let sentEmitMs: number[] = [];
+    let takenBeforeRound = 0;
+    const follow = setInterval(() => {
+      const k = Math.min(app.stats().events - takenBeforeRound, sentEmitMs.length) - 1;
+      if (k >= 0) clock.observe(sentEmitMs[k]!);
+    }, 20);
+    try {
+      for (let n = 0; ; n++) {
+        const paced = pace(round.events, targetMs);
+        sentEmitMs = [];
+        takenBeforeRound = app.stats().events;
+        const receivedBeforeRound = await receivedCount(metrics, transport.source.id);
+        const startedAt = wall.now();
+        for (let i = 0; i < paced.length; ) {
+          if (options.signal?.aborted && !options.loop) break;
+          const due = wall.now() - startedAt;
+          const batch: string[] = [];
+          while (i < paced.length && paced[i]!.wallMs <= due) {
+            sentEmitMs.push(paced[i]!.emitMs);
+            batch.push(paced[i]!.line);
+            i++;
+          }
+          if (batch.length > 0) {
+            await transport.send(batch);
+            eventsReplayed += batch.length;
+          }
+          if (i < paced.length) await sleep(Math.max(1, Math.min(50, paced[i]!.wallMs - (wall.now() - startedAt))));
         }
-        if (batch.length > 0) {
-          await transport.send(batch);
-          eventsReplayed += batch.length;
-        }
-        if (i < paced.length) await sleep(Math.max(1, Math.min(50, paced[i]!.wallMs - (wall.now() - startedAt))));
+        judged.push(...round.scenarios);
+        // Everything sent must be inside the pipeline before the round is over: stop() then drains the queue
+        // and the correlator judges what is still pending.
+        await waitForIntake(eventsReplayed - transport.refused(), takenBeforeRound, receivedBeforeRound);
+        if (!options.loop || options.signal?.aborted) break;
+        // Between rounds, let event time pass so every push of this round is judged (and printed) before the
+        // next round starts; the next round begins after that gap, so nothing it sends is late.
+        const nextStart = Math.ceil((round.events.at(-1)!.emitMs + ROUND_GAP_MS) / 60_000) * 60_000;
+        clock.observe(nextStart);
+        await sleep(1100);
+        round = buildRound(scenarios, { form: options.form, startMs: nextStart, round: n + 1 });
+        options.write(`\n── round ${n + 2} ──\n`);
       }
-      judged.push(...round.scenarios);
-      if (!options.loop || options.signal?.aborted) break;
-      const nextStart = round.events.at(-1)!.emitMs + ROUND_GAP_MS;
-      round = buildRound(scenarios, {
-        form: options.form,
-        startMs: Math.ceil(nextStart / 60_000) * 60_000,
-        round: n + 1,
-      });
-      options.write(`\n── round ${n + 2} ──\n`);
+    } finally {
+      clearInterval(follow);
     }
-
-    // Everything sent must be inside the pipeline before stopping it: stop() then drains the queue and
-    // lets the correlator judge what is still pending.
-    const deadline = wall.now() + 15_000;
-    const expected = eventsReplayed - transport.refused();
-    while ((await intakeCount(metrics, transport.source.id)) < expected && wall.now() < deadline) await sleep(20);
-    const taken = await intakeCount(metrics, transport.source.id);
-    if (taken < expected) logger.warn({ expected, taken }, 'not every replayed event reached the pipeline in time');
     await app.stop();
 
     const stats = app.stats();
