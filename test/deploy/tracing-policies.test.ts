@@ -171,7 +171,17 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
           expect(NUMBER_OPS).toContain(m.operator);
           expect(m.values.length).toBeLessThanOrEqual(4);
         }
-        // Host processes are skipped in the kernel: exfilwatch correlates per container.
+        // Host processes are skipped in the kernel (exfilwatch correlates per container), except the
+        // container engines whose egress is docker.sock-bridging evidence: such a selector names them.
+        if (sel.matchBinaries) {
+          expect(sel.matchNamespaces, where).toBeUndefined();
+          for (const b of sel.matchBinaries as Any[]) {
+            expect(b.operator, where).toBe('In');
+            expect(b.values.length, where).toBeLessThanOrEqual(4);
+            for (const v of b.values as string[]) expect(v, where).toMatch(/\/(dockerd|buildkitd)$/);
+          }
+          continue;
+        }
         expect(sel.matchNamespaces, where).toContainEqual({ namespace: 'Mnt', operator: 'NotIn', values: ['host_ns'] });
         for (const ns of sel.matchNamespaces as Any[]) {
           expect(NAMESPACES).toContain(ns.namespace);

@@ -45,6 +45,7 @@ const KNOWN_FIELDS = new Set([
   'fd.sip',
   'fd.rip',
   'container.id',
+  'proc.name',
 ]);
 const KEYWORDS = new Set(['and', 'or', 'not']);
 const BINARY_OPS = new Set([
