@@ -6,8 +6,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../../src/scenarios/index.js';
+import { startNatsServer } from '../../helpers/nats-server.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const children: ChildProcess[] = [];
@@ -129,5 +131,24 @@ describe('exfilwatch demo (child process)', () => {
     const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
     expect(code).toBe(2);
     expect(stderr.trim()).toBe('exfilwatch: --speed: expected a number greater than 0 and at most 1000 (got "fast")');
+  });
+
+  it('--nats publishes every alert to JetStream, as run does', async () => {
+    const nats = await startNatsServer();
+    try {
+      const run = await runDemo(['--falco', '--nats', nats.url]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('correlator → alerts below and NATS');
+      const nc = await connect({ servers: nats.url });
+      try {
+        const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
+        expect(info.state.messages).toBe(expected.lines.length);
+        expect(info.config.subjects).toEqual(['exfilwatch.alerts.>']);
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await nats.dispose();
+    }
   });
 });
