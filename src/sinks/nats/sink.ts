@@ -41,6 +41,11 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   let closed = false;
   /** Publishing stopped after a failure until the window settles and the backoff passes. */
   let failing = false;
+  /**
+   * Set when the connection drops: publishes issued before it may still be acked or time out. New ones wait
+   * until those settle, so a timed-out old one cannot be re-sent after newer ones (order).
+   */
+  let settling = false;
   let failures = 0;
   let resumeTimer: NodeJS.Timeout | null = null;
   const inFlight = new Set<number>();
@@ -51,6 +56,10 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
 
   function pump(): void {
     if (closed || failing || !state || !spool) return;
+    if (settling) {
+      if (inFlight.size > 0) return;
+      settling = false;
+    }
     if (inFlight.size >= config.maxInFlight) return;
     for (const entry of spool.values()) {
       if (inFlight.size >= config.maxInFlight) break;
@@ -140,6 +149,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         },
         down() {
           state = null;
+          settling = inFlight.size > 0;
           up.set(0);
         },
       });

@@ -36,7 +36,7 @@ const exec = (n: number): NormalizedEvent => ({
   process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/usr/bin/git', args: 'push' },
 });
 
-/** Emits events in small chunks until aborted, like a busy sensor. */
+/** Emits events in small chunks, like a busy sensor. */
 function burstSource(): EventSource & { offered: () => number } {
   let offered = 0;
   return {
@@ -45,15 +45,16 @@ function burstSource(): EventSource & { offered: () => number } {
     offered: () => offered,
     async run(out, signal) {
       out.connection(true);
+      // 6000 events (600 alerts), then idle until stopped: the stop comes while they are still flowing.
       while (!signal.aborted) {
-        for (let i = 0; i < 20; i++) out.offer(exec(offered++));
-        await new Promise((r) => setImmediate(r));
+        if (offered < 6000) for (let i = 0; i < 20; i++) out.offer(exec(offered++));
+        await new Promise((r) => setTimeout(r, offered < 6000 ? 0 : 50));
       }
     },
   };
 }
 
-/** One alert per exec event; at flush, one more "pending" alert (a window closed by the stop). */
+/** One alert per tenth exec event; at flush, one more "pending" alert (a window closed by the stop). */
 function echoCorrelator(emitted: Alert[]): Correlator {
   let n = 0;
   const next = (severity: Alert['severity']) => {
@@ -62,7 +63,11 @@ function echoCorrelator(emitted: Alert[]): Correlator {
     return a;
   };
   return {
-    ingest: (batch) => batch.filter((e) => e.kind === 'exec').map(() => next(n % 5 === 0 ? 'low' : 'high')),
+    // One alert per 10 execs: alerts are much rarer than events, as in production.
+    ingest: (batch) =>
+      batch
+        .filter((e) => e.kind === 'exec' && (e.process.pid ?? 0) % 10 === 0)
+        .map(() => next(n % 5 === 0 ? 'low' : 'high')),
     advance: () => [],
     flush: () => [next('critical')],
     trackedContainers: () => 1,
