@@ -37,6 +37,12 @@ export const tetragonGrpcConfigSchema = z
       .min(64 * 1024)
       .default(10 * 1024 * 1024)
       .describe('Largest gRPC message accepted (like `tetra --max-recv-size`, 10 MiB).'),
+    worker: z
+      .boolean()
+      .optional()
+      .describe(
+        'Run the gRPC client in a worker thread that hands raw messages over in batches, so the transport and exfilwatch’s own decoding and correlation use separate cores. Default (unset): true. false: everything on the main thread.',
+      ),
   })
   .strict();
 

@@ -8,20 +8,16 @@
  * address; we retry with exponential backoff and full jitter until the signal aborts, and the pipeline
  * records the gap (`out.connection`).
  */
-import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
-import { DecodeError, errorMessage } from '../../errors.js';
-import { normalizeTetragonResponse } from '../../formats/tetragon/from-proto.js';
-import {
-  type GetEventsRequest,
-  GetEventsRequest as GetEventsRequestCodec,
-  GetEventsResponse,
-} from '../../generated/tetragon/events.js';
+import { type ChannelOptions, Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
 import { parseTetragonAddress, type TetragonAddress } from './address.js';
+import { createMessageHandler } from './message.js';
 import { probeAddress } from './probe.js';
 import { buildGetEventsRequest } from './request.js';
 import type { TetragonGrpcConfig } from './schema.js';
+import { type StreamResult, streamInWorker } from './worker-stream.js';
 
 export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 
@@ -38,11 +34,6 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
   return Math.max(minMs / 4, random() * ceiling);
-}
-
-interface StreamResult {
-  healthy: boolean;
-  reason: string;
 }
 
 export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: SourceDeps): EventSource {
@@ -79,14 +70,33 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
     });
   }
 
+  const channelOptions: ChannelOptions = {
+    'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
+    // Reconnecting is ours to do (with backoff and gap accounting), not the channel's.
+    'grpc.enable_retries': 0,
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+  };
+
   async function streamOnce(out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
-    const client = new Client(address.target, credentials.createInsecure(), {
-      'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
-      // Reconnecting is ours to do (with backoff and gap accounting), not the channel's.
-      'grpc.enable_retries': 0,
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-    });
+    if (config.worker !== false) {
+      return streamInWorker(
+        {
+          id,
+          target: address.target,
+          path: GET_EVENTS_PATH,
+          request: GetEventsRequestCodec.encode(request).finish(),
+          channelOptions,
+          connectTimeoutMs: config.connectTimeoutMs,
+          healthyAfterMs: HEALTHY_AFTER_MS,
+          defaults,
+          clock: deps.clock,
+        },
+        out,
+        signal,
+      );
+    }
+    const client = new Client(address.target, credentials.createInsecure(), channelOptions);
     try {
       const notReady = await waitForReady(client, signal);
       if (notReady !== null) return { healthy: false, reason: notReady };
@@ -99,28 +109,10 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       const startedAt = deps.clock.now();
       let received = 0;
       out.connection(true, address.target);
+      const handle = createMessageHandler(id, defaults, out);
       call.on('data', (bytes: Buffer) => {
         received++;
-        let response: GetEventsResponse;
-        try {
-          response = GetEventsResponse.decode(bytes);
-        } catch (err) {
-          out.decodeError(
-            new DecodeError(`${id}: undecodable GetEventsResponse (${bytes.length} bytes): ${errorMessage(err)}`),
-          );
-          return;
-        }
-        let event: ReturnType<typeof normalizeTetragonResponse>;
-        try {
-          event = normalizeTetragonResponse(response, defaults);
-        } catch (err) {
-          out.decodeError(
-            err instanceof DecodeError ? err : new DecodeError(`${id}: ${errorMessage(err)}`, { cause: err }),
-          );
-          return;
-        }
-        if (event) out.offer(event);
-        else out.ignored();
+        handle(bytes);
       });
       return await new Promise<StreamResult>((resolve) => {
         const finish = (reason: string) => {

@@ -1,0 +1,114 @@
+/**
+ * One GetEvents stream taken in a worker thread (worker-thread.ts): the worker runs the grpc-js client and
+ * hands over raw messages in transferable batches; this side decodes, normalizes and offers them exactly
+ * as the in-thread stream does (message.ts). On 2 cores the transport's per-message cost and exfilwatch's
+ * own work run in parallel, so ingest goes past the single-thread drain rate instead of stopping at it.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ChannelOptions } from '@grpc/grpc-js';
+import type { NormalizeDefaults } from '../../formats/types.js';
+import type { Clock } from '../../model/clock.js';
+import type { SourceOutput } from '../types.js';
+import { createMessageHandler } from './message.js';
+import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
+
+export interface StreamResult {
+  healthy: boolean;
+  reason: string;
+}
+
+export interface WorkerStreamOptions {
+  id: string;
+  target: string;
+  path: string;
+  request: Uint8Array;
+  channelOptions: ChannelOptions;
+  connectTimeoutMs: number;
+  healthyAfterMs: number;
+  defaults: NormalizeDefaults;
+  clock: Clock;
+}
+
+const BATCH_BYTES = 256 * 1024;
+const BATCH_MESSAGES = 512;
+
+/** The worker's file next to this one: `.js` in dist/; from TypeScript sources (tsx, vitest) via tsx. */
+function startWorker(workerData: WorkerInit): Worker {
+  const js = new URL('./worker-thread.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  // `--import tsx` does not reach a worker's entry point on Node 20: register tsx's loader in the worker
+  // first, then import the entry (tsx is a dev dependency, present wherever the sources run untranspiled).
+  const ts = new URL('./worker-thread.ts', import.meta.url).href;
+  const api = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
+  const init: WorkerInit = {
+    target: o.target,
+    path: o.path,
+    request: o.request,
+    channelOptions: o.channelOptions,
+    connectTimeoutMs: o.connectTimeoutMs,
+    batchBytes: BATCH_BYTES,
+    batchMessages: BATCH_MESSAGES,
+  };
+  const worker = startWorker(init);
+  const handle = createMessageHandler(o.id, o.defaults, out);
+  const tell = (m: MainToWorker) => worker.postMessage(m);
+  let startedAt = Number.NaN;
+  let received = 0;
+
+  return new Promise<StreamResult>((resolve) => {
+    let settled = false;
+    const finish = (reason: string, connected: boolean) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      const upMs = connected ? o.clock.now() - startedAt : 0;
+      resolve({ healthy: connected && (received > 0 || upMs >= o.healthyAfterMs), reason });
+      void worker.terminate();
+    };
+    const onAbort = () => {
+      tell({ type: 'cancel' });
+      // The worker answers with 'end'; if it is wedged, do not wait for it.
+      setTimeout(() => finish('stopped', !Number.isNaN(startedAt)), 1_000).unref();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: WorkerToMain) => {
+      switch (m.type) {
+        case 'ready':
+          startedAt = o.clock.now();
+          out.connection(true, o.target);
+          break;
+        case 'not-ready':
+          finish(m.reason, false);
+          break;
+        case 'batch': {
+          const view = new DataView(m.buffer, 0, m.bytes);
+          const bytes = new Uint8Array(m.buffer, 0, m.bytes);
+          let pos = 0;
+          for (let i = 0; i < m.count; i++) {
+            const len = view.getUint32(pos);
+            handle(bytes.subarray(pos + 4, pos + 4 + len));
+            pos += 4 + len;
+          }
+          received += m.count;
+          tell({ type: 'ack' });
+          break;
+        }
+        case 'end':
+          finish(m.reason, !Number.isNaN(startedAt));
+          break;
+      }
+    });
+    worker.on('error', (err) => finish(`ingest worker failed: ${err.message}`, !Number.isNaN(startedAt)));
+    worker.on('exit', (code) => finish(`ingest worker exited (code ${code})`, !Number.isNaN(startedAt)));
+  });
+}
