@@ -183,6 +183,9 @@ export async function startReceiver(
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+    // Node checks those two timeouts only this often (default 30 s): a slowloris client would hold its
+    // connection for up to requestTimeoutMs + 30 s. Check often enough that the configured limit holds.
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 4)),
   };
   let server: http.Server;
   if (config.tls) {
