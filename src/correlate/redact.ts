@@ -24,7 +24,8 @@ const RULES: Rule[] = [
   [/\bnpm_[A-Za-z0-9]{20,}/g, REDACTED],
   [/\bpypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/\b(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  // Slack: every xox?- kind (bot, user, app, refresh `xoxe-`, …).
+  [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, REDACTED],
   [/\bsk_(live|test)_[A-Za-z0-9]{16,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
