@@ -71,10 +71,38 @@ export function assertNatsFiles(c: NatsSinkConfig): void {
   if (first) throw new ConfigError(`${NATS_KEY}.${first.keyPath}`, first.message);
 }
 
+/**
+ * A server URL without its userinfo (`nats://user:pass@host:4222` → `nats://host:4222`): what we log, and
+ * what we hand the client, which does not take credentials from the URL.
+ */
+export function natsServerWithoutCredentials(server: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `nats://${server}`;
+  const at = withScheme.lastIndexOf('@');
+  if (at < 0) return server;
+  const scheme = withScheme.indexOf('://') + 3;
+  return `${withScheme.slice(0, scheme)}${withScheme.slice(at + 1)}`;
+}
+
+/** Credentials given in a server URL the way the nats CLI takes them: `user:pass@` or `token@`. */
+function urlCredentials(servers: readonly string[]): { user: string; pass: string } | { token: string } | null {
+  for (const s of servers) {
+    let url: URL;
+    try {
+      url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `nats://${s}`);
+    } catch {
+      continue;
+    }
+    if (url.username === '') continue;
+    const user = decodeURIComponent(url.username);
+    return url.password === '' ? { token: user } : { user, pass: decodeURIComponent(url.password) };
+  }
+  return null;
+}
+
 export function natsConnectionOptions(c: NatsSinkConfig, node: string): ConnectionOptions {
   assertNatsFiles(c);
   const options: ConnectionOptions = {
-    servers: c.servers,
+    servers: c.servers.map(natsServerWithoutCredentials),
     name: `${c.connectionName}@${node}`,
     // Reconnect forever: the spool holds alerts meanwhile. The jitter spreads a fleet's reconnects.
     maxReconnectAttempts: -1,
@@ -95,6 +123,16 @@ export function natsConnectionOptions(c: NatsSinkConfig, node: string): Connecti
   }
   const token = c.token ?? (c.tokenFile ? readSecret(c.tokenFile, 'tokenFile') : undefined);
   if (token !== undefined) options.token = token;
+  // NATS_URL=nats://user:pass@host (or token@host) works as with the nats CLI, unless the config names auth.
+  const fromUrl = urlCredentials(c.servers);
+  const configuredAuth = c.user ?? token ?? c.nkeySeedFile ?? c.credsFile;
+  if (fromUrl && configuredAuth === undefined) {
+    if ('token' in fromUrl) options.token = fromUrl.token;
+    else {
+      options.user = fromUrl.user;
+      options.pass = fromUrl.pass;
+    }
+  }
   if (c.nkeySeedFile)
     options.authenticator = nkeyAuthenticator(new TextEncoder().encode(readSecret(c.nkeySeedFile, 'nkeySeedFile')));
   if (c.credsFile)

@@ -18,6 +18,7 @@ import {
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { NatsSinkConfig } from './config.js';
+import { natsServerWithoutCredentials } from './connect-options.js';
 
 export type PublishMode = 'jetstream' | 'core';
 
@@ -57,7 +58,8 @@ export function createNatsLink(
   let timer: NodeJS.Timeout | null = null;
   let attempt = 0;
   let setupRunning = false;
-  const where = { servers: config.servers };
+  // Never the URLs as given: they may carry `user:pass@`.
+  const where = { servers: config.servers.map(natsServerWithoutCredentials) };
 
   const later = (fn: () => void, ms: number) => {
     if (closed) return;
