@@ -31,7 +31,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   const fromMs = ep.timeMs - config.windowMs;
   const toMs = ep.timeMs + config.pushSettleMs;
   const sums = c.sumReads(fromMs, toMs, ctx.bucketMs);
-  const inWindow = (e: { firstMs: number; lastMs: number }) => e.lastMs >= fromMs && e.firstMs <= toMs;
+  // Buckets are coarse at the push's end of the window: take out other processes' reads after the settle
+  // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
+  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes;
+  const readFiles = sums.files - ep.lateSubFiles + ep.lateAddFiles;
+  const inWindow = (f: FileEntry) => (f.lastMs >= fromMs && f.firstMs <= toMs) || f.pushEp === ep;
   const sensitive = (c.sensitive ?? []).filter(inWindow).sort((a, b) => a.firstMs - b.firstMs);
   const top: FileEntry[] = [];
   if (c.files) {
@@ -41,8 +45,8 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   }
   const archives = (c.archives ?? []).filter((a) => a.timeMs >= fromMs && a.timeMs <= toMs);
   const facts: PushFacts = {
-    readBytes: sums.bytes,
-    readFiles: sums.files,
+    readBytes,
+    readFiles,
     sensitiveFiles: sensitive.length,
     archiveStaging: archives.length > 0,
     renamedOrUnexpected: ep.renamed || ep.unexpected,
@@ -89,13 +93,15 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
 
   let startMs = Math.min(ep.timeMs, sums.firstMs, sensitive[0]?.firstMs ?? Number.POSITIVE_INFINITY);
   if (startMs < fromMs) startMs = fromMs;
-  const endMs = Math.min(toMs, Math.max(ep.timeMs, sums.lastMs));
+  // The last bucket's latest read may be after the settle time: the exact times come from notePending
+  // (the bucket's only when it is inside the window, e.g. reads that arrived before their push).
+  const endMs = Math.max(ep.timeMs, ep.settleLastMs, ep.lateLastMs, sums.lastMs <= toMs ? sums.lastMs : ep.timeMs);
   return buildAlert({
     episode: ep,
     rule: rule.id,
     severity,
-    readBytes: sums.bytes,
-    readFiles: sums.files,
+    readBytes,
+    readFiles,
     top,
     sensitive,
     archives,

@@ -116,6 +116,12 @@ export class PushTracker {
       evidence: [],
       dueMs: e.timeMs + span + this.cfg.latenessMs,
       judged: false,
+      lateSubBytes: 0,
+      lateSubFiles: 0,
+      lateAddBytes: 0,
+      lateAddFiles: 0,
+      settleLastMs: Number.NEGATIVE_INFINITY,
+      lateLastMs: Number.NEGATIVE_INFINITY,
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.judge(c.pending[0]!);
     c.pending.push(ep);

@@ -4,7 +4,7 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
-import type { ContainerState, ProcState } from './state.js';
+import type { ContainerState, FileEntry, ProcState } from './state.js';
 
 export class ReadTracker {
   constructor(
@@ -20,7 +20,7 @@ export class ReadTracker {
     const f = e.file;
     const t = e.timeMs;
     const bytes = f.bytes !== null && f.bytes > 0 ? f.bytes : 0;
-    if (sensitive) this.noteSensitive(c, f.path, e, proc);
+    const secret = sensitive ? this.noteSensitive(c, f.path, e, proc) : null;
     let files = c.files;
     if (files === null) {
       files = new Map();
@@ -30,7 +30,16 @@ export class ReadTracker {
     let isNew = false;
     if (entry === undefined) {
       if (files.size >= this.cfg.caps.maxFilesPerContainer) this.pruneFiles(c, t);
-      entry = { path: f.path, bytes: 0, firstMs: t, lastMs: t, countedMs: t, time: e.time, binary: proc.binary };
+      entry = {
+        path: f.path,
+        bytes: 0,
+        firstMs: t,
+        lastMs: t,
+        countedMs: t,
+        time: e.time,
+        binary: proc.binary,
+        pushEp: null,
+      };
       files.set(f.path, entry);
       isNew = true;
     } else if (t - entry.countedMs >= this.cfg.windowMs) {
@@ -39,6 +48,7 @@ export class ReadTracker {
       entry.firstMs = t;
       entry.time = e.time;
       entry.bytes = 0;
+      entry.pushEp = null;
       isNew = true;
     }
     entry.bytes += bytes;
@@ -47,6 +57,7 @@ export class ReadTracker {
       this.outOfWindow.inc();
       return;
     }
+    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, isNew, entry, secret);
     if (proc.archiver) {
       if (isNew) proc.archiveFiles++;
       proc.archiveBytes += bytes;
@@ -60,7 +71,49 @@ export class ReadTracker {
     }
   }
 
-  private noteSensitive(c: ContainerState, path: string, e: FileEvent, proc: ProcState): void {
+  /**
+   * A read while pushes of this container are pending. The read buckets are coarse (window / 30), so a
+   * push's read total would otherwise depend on where push + pushSettleMs falls within its bucket: the
+   * bucket holds reads up to a minute later. Here, per pending push, reads after its settle time are
+   * either taken back out of that bucket (another process's) or, when its own lineage read them, counted
+   * whatever the bucket (a streaming uploader reads while it sends). Pending pushes are rare: not the
+   * common path.
+   */
+  private notePending(
+    c: ContainerState,
+    proc: ProcState,
+    t: number,
+    bytes: number,
+    isNew: boolean,
+    entry: FileEntry,
+    secret: FileEntry | null,
+  ): void {
+    const { pushSettleMs } = this.cfg;
+    const bucket = Math.floor(t / this.bucketMs);
+    for (const ep of c.pending) {
+      if (ep.judged || t <= ep.timeMs || t > ep.dueMs) continue;
+      const toMs = ep.timeMs + pushSettleMs;
+      if (t <= toMs) {
+        if (t > ep.settleLastMs) ep.settleLastMs = t;
+        continue;
+      }
+      const sameBucket = bucket === Math.floor(toMs / this.bucketMs);
+      if (proc.episode === ep) {
+        if (!sameBucket) {
+          ep.lateAddBytes += bytes;
+          if (isNew) ep.lateAddFiles++;
+        }
+        if (t > ep.lateLastMs) ep.lateLastMs = t;
+        entry.pushEp = ep;
+        if (secret !== null) secret.pushEp = ep;
+      } else if (sameBucket) {
+        ep.lateSubBytes += bytes;
+        if (isNew) ep.lateSubFiles++;
+      }
+    }
+  }
+
+  private noteSensitive(c: ContainerState, path: string, e: FileEvent, proc: ProcState): FileEntry {
     const list = c.sensitive ?? [];
     c.sensitive = list;
     const t = e.timeMs;
@@ -72,9 +125,10 @@ export class ReadTracker {
           s.firstMs = t;
           s.time = e.time;
           s.binary = proc.binary;
+          s.pushEp = null;
         }
         if (t > s.lastMs) s.lastMs = t;
-        return;
+        return s;
       }
     }
     if (list.length >= this.cfg.caps.maxSensitivePerContainer) {
@@ -83,7 +137,18 @@ export class ReadTracker {
       list.splice(oldest, 1);
       this.fileEvicted.inc();
     }
-    list.push({ path, bytes: 0, firstMs: t, lastMs: t, countedMs: t, time: e.time, binary: proc.binary });
+    const s: FileEntry = {
+      path,
+      bytes: 0,
+      firstMs: t,
+      lastMs: t,
+      countedMs: t,
+      time: e.time,
+      binary: proc.binary,
+      pushEp: null,
+    };
+    list.push(s);
+    return s;
   }
 
   /** Drops stale entries, then the smallest, down to 3/4 of the cap (amortised: sorts once per cap/4 inserts). */

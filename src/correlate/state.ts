@@ -79,6 +79,20 @@ export interface PushEpisode {
   evidence: EvidenceItem[];
   dueMs: number;
   judged: boolean;
+  /**
+   * Reads recorded while the push is pending, so its read total does not depend on where push +
+   * pushSettleMs falls within a read bucket (see ReadTracker.notePending): reads by other processes after
+   * the settle time that share its bucket (subtracted), reads by the push's own processes after the settle
+   * time in later buckets (added), and the last counted read times.
+   */
+  lateSubBytes: number;
+  lateSubFiles: number;
+  lateAddBytes: number;
+  lateAddFiles: number;
+  /** Last read by any process in (push, push + pushSettleMs]. */
+  settleLastMs: number;
+  /** Last read by the push's own processes after push + pushSettleMs. */
+  lateLastMs: number;
 }
 
 export interface FileEntry {
@@ -90,6 +104,8 @@ export interface FileEntry {
   countedMs: number;
   time: string;
   binary: string | null;
+  /** A push whose own processes read this file after its settle time (it is part of that push). */
+  pushEp: PushEpisode | null;
 }
 
 export interface ArchiveMark {
