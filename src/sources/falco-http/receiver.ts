@@ -16,6 +16,8 @@ import { bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } fr
 import { ingestBody } from './ingest.js';
 import { parseHostPort } from './listen.js';
 
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 export interface ReceiverHandle {
   address: AddressInfo;
   close(): Promise<void>;
@@ -239,6 +241,13 @@ export async function startReceiver(
     });
   });
   server.on('error', (err) => deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'receiver error'));
+  if (!isLoopback(listen.host) && !config.tls && !config.sharedSecret) {
+    // Not refused (a NetworkPolicy may guard it), but never silent: whoever reaches it can inject events.
+    deps.logger.warn(
+      { source: 'falco-http', listen: config.listen },
+      'falco-http listens beyond this node without tls or sharedSecret: anyone who can reach it can inject or flood events',
+    );
+  }
 
   return {
     address: server.address() as AddressInfo,
