@@ -8,6 +8,7 @@ import { isTetragonJson, normalizeTetragonJson } from './from-json.js';
 export { bareContainerId, capString, MAX_STRING_CHARS } from './build.js';
 export { isTetragonJson, normalizeTetragonJson, TETRAGON_EVENT_KEYS } from './from-json.js';
 export { normalizeTetragonResponse } from './from-proto.js';
+export { normalizeTetragonBytes } from './from-wire.js';
 export { tetragonJsonToProto } from './to-proto.js';
 
 export const tetragonFormat: EventFormat = {

@@ -122,8 +122,8 @@ export function jsonTime(text: string): string {
   return jsonTime(normalized);
 }
 
-/** protobuf Timestamp parts → normalized string; sets lastTimeMs. */
-export function protoTime(secondsBig: bigint, nanos: number): string {
+/** protobuf Timestamp parts → normalized string; sets lastTimeMs. Seconds as decoded (bigint) or read as a number. */
+export function protoTime(secondsBig: bigint | number, nanos: number): string {
   const seconds = Number(secondsBig);
   if (seconds !== cachedIsoSeconds) {
     if (!Number.isSafeInteger(seconds)) throw new DecodeError(`invalid timestamp seconds ${secondsBig}`);

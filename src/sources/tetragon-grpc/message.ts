@@ -1,12 +1,13 @@
 /**
  * One GetEventsResponse message's bytes → a normalized event offered to the pipeline, or a counted skip.
  * Shared by the in-thread stream and the ingest worker's batches, so both paths treat every message the
- * same way (decoded here rather than by grpc-js, so one undecodable message is a skip, not a dead stream).
+ * same way. The bytes are normalized straight from the wire (formats/tetragon/from-wire.ts: the same
+ * result as decoding with the generated code and normalizing, without building the decoded message);
+ * one undecodable message is a skip, never a dead stream.
  */
 import { DecodeError, errorMessage } from '../../errors.js';
-import { normalizeTetragonResponse } from '../../formats/tetragon/from-proto.js';
+import { normalizeTetragonBytes } from '../../formats/tetragon/from-wire.js';
 import type { NormalizeDefaults } from '../../formats/types.js';
-import { GetEventsResponse } from '../../generated/tetragon/events.js';
 import type { SourceOutput } from '../types.js';
 
 export function createMessageHandler(
@@ -15,21 +16,15 @@ export function createMessageHandler(
   out: SourceOutput,
 ): (bytes: Uint8Array) => void {
   return (bytes) => {
-    let response: GetEventsResponse;
+    let event: ReturnType<typeof normalizeTetragonBytes>;
     try {
-      response = GetEventsResponse.decode(bytes);
+      event = normalizeTetragonBytes(bytes, defaults);
     } catch (err) {
+      // DecodeError: decoded fine but not a usable event (no time…); anything else: the framing is broken.
       out.decodeError(
-        new DecodeError(`${id}: undecodable GetEventsResponse (${bytes.length} bytes): ${errorMessage(err)}`),
-      );
-      return;
-    }
-    let event: ReturnType<typeof normalizeTetragonResponse>;
-    try {
-      event = normalizeTetragonResponse(response, defaults);
-    } catch (err) {
-      out.decodeError(
-        err instanceof DecodeError ? err : new DecodeError(`${id}: ${errorMessage(err)}`, { cause: err }),
+        err instanceof DecodeError
+          ? err
+          : new DecodeError(`${id}: undecodable GetEventsResponse (${bytes.length} bytes): ${errorMessage(err)}`),
       );
       return;
     }
