@@ -56,7 +56,7 @@ function summary(j: JudgedPush): string {
   const how = ep.byEgress ? `${formatBytes(ep.egressBytes)} sent by ${ep.tool}` : `${ep.tool} push`;
   const by =
     ep.renamed || ep.unexpected
-      ? ` by ${ep.renamed ? 'renamed' : 'unexpected'} binary ${redact(ep.proc.binary ?? '?')}`
+      ? ` by ${ep.renamed ? 'renamed' : 'unexpected'} binary ${redact((ep.odd?.proc ?? ep.proc).binary ?? '?')}`
       : '';
   const minutes = Math.round(j.windowMs / 60_000);
   let reads: string;
@@ -102,8 +102,9 @@ function response(j: JudgedPush): string[] {
     }.`,
   );
   if (ep.renamed || ep.unexpected) {
+    const odd = ep.odd?.proc ?? ep.proc;
     steps.push(
-      `Inspect ${redact(ep.proc.binary ?? 'the binary')}: hash it and find how it got into the container (${ep.renamed ? `it is ${ep.tool} under another name` : 'it runs from a temporary or hidden location, or is not a known push tool'}).`,
+      `Inspect ${redact(odd.binary ?? 'the binary')}: hash it and find how it got into the container (${ep.renamed ? `it is ${ep.odd?.as ?? ep.tool} under another name` : 'it runs from a temporary or hidden location, or is not a known push tool'}).`,
     );
   }
   if (j.degraded) {

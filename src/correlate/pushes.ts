@@ -59,13 +59,17 @@ export class PushTracker {
       if (ep.destHost === null && r.destinationHost !== null) ep.destHost = r.destinationHost;
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
-      if (r.renamed && !ep.renamed) ep.renamed = true;
+      if (r.renamed && !ep.renamed) {
+        ep.renamed = true;
+        ep.odd = oddOf(r, proc, proc.parent ?? proc);
+      }
       return;
     }
     // A transport helper of a push by an unknown binary: the pushing process is that parent.
     let pusher = proc;
     if (r.spec.match.kind === 'helper-of-push') pusher = proc.parent ?? this.parentStub(proc, e);
     ep = this.newEpisode(pusher, c, e, {
+      odd: r.renamed || r.unexpectedLocation ? oddOf(r, proc, pusher) : null,
       tool: r.tool,
       remote: r.remote,
       destHost: r.destinationHost,
@@ -97,7 +101,7 @@ export class PushTracker {
     proc: ProcState,
     c: ContainerState,
     e: ActivityEvent,
-    what: Pick<PushEpisode, 'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'byEgress' | 'bridged'>,
+    what: Pick<PushEpisode, 'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'odd' | 'byEgress' | 'bridged'>,
   ): PushEpisode {
     const node = c.node;
     const span = what.bridged ? Math.max(this.cfg.pushSettleMs, this.cfg.bridgeSpanMs) : this.cfg.pushSettleMs;
@@ -139,13 +143,15 @@ export class PushTracker {
   egressPush(proc: ProcState, dest: DestEntry, e: NetEvent, c: ContainerState): void {
     dest.flagged = true;
     const { tool, known } = toolOf(proc.binary);
+    const unexpected = !known || isTempLocation(proc.binary);
     const ep = this.newEpisode(proc, c, e, {
       tool,
       remote: null,
       // CIDR-classed destinations have no name: the alert then names ip:port.
       destHost: dest.host !== null && isIP(dest.host) === 0 ? dest.host : null,
       renamed: false,
-      unexpected: !known || isTempLocation(proc.binary),
+      unexpected,
+      odd: unexpected ? { proc, as: tool } : null,
       byEgress: true,
       bridged: false,
     });
@@ -232,6 +238,15 @@ export function formatAddr(ip: string, port: number | null): string {
 
 export function cmdline(proc: ProcState): string {
   return `${proc.binary ?? '?'}${proc.args ? ` ${proc.args}` : ''}`;
+}
+
+/**
+ * Which process is odd about a recognised push: for a transport helper under a renamed git, the git
+ * (`pusher`); otherwise the recognised process itself (a renamed ssh client, a tool run from /tmp).
+ */
+function oddOf(r: PushRecognition, proc: ProcState, pusher: ProcState): { proc: ProcState; as: string } {
+  if (r.spec.match.kind === 'helper-of-push') return r.renamed ? { proc: pusher, as: r.tool } : { proc, as: r.tool };
+  return { proc, as: r.renamed ? (r.spec.usualBinaries?.[0] ?? r.tool) : r.tool };
 }
 
 function isTempLocation(binary: string | null): boolean {

