@@ -12,6 +12,11 @@ export interface WorkerInit {
   /** A batch is handed over when it holds this many bytes or messages, or when the worker's turn ends. */
   batchBytes: number;
   batchMessages: number;
+  /**
+   * One Int32: batches the main thread has handled. Acks are counted here rather than posted back, as a
+   * message per batch costs the main thread more than the batch's hand-over itself.
+   */
+  acked: SharedArrayBuffer;
 }
 
 export type WorkerToMain =
@@ -21,4 +26,4 @@ export type WorkerToMain =
   | { type: 'batch'; buffer: ArrayBuffer; bytes: number; count: number }
   | { type: 'end'; reason: string };
 
-export type MainToWorker = { type: 'ack' } | { type: 'cancel' };
+export type MainToWorker = { type: 'cancel' };

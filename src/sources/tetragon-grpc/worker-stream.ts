@@ -58,7 +58,9 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
     connectTimeoutMs: o.connectTimeoutMs,
     batchBytes: BATCH_BYTES,
     batchMessages: BATCH_MESSAGES,
+    acked: new SharedArrayBuffer(4),
   };
+  const acked = new Int32Array(init.acked);
   const worker = startWorker(init);
   const handle = createMessageHandler(o.id, o.defaults, out);
   const tell = (m: MainToWorker) => worker.postMessage(m);
@@ -100,7 +102,7 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
             pos += 4 + len;
           }
           received += m.count;
-          tell({ type: 'ack' });
+          Atomics.add(acked, 0, 1);
           break;
         }
         case 'end':

@@ -4,12 +4,13 @@
  * here while the main thread decodes, normalizes and correlates. Messages cross as raw bytes packed into
  * transferable batches (`[u32 length][message]…`): the most compact form there is, moved without a copy.
  *
- * Flow control: at most MAX_IN_FLIGHT batches may wait for the main thread's ack; past that the call is
- * paused, so HTTP/2 flow control pushes back to the agent exactly as a busy single-threaded reader would.
+ * Flow control: at most MAX_IN_FLIGHT batches may wait for the main thread (it counts the batches it has
+ * handled in shared memory); past that the call is paused until the main thread catches up, so HTTP/2
+ * flow control pushes back to the agent exactly as a busy single-threaded reader would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
-import type { WorkerInit, WorkerToMain } from './worker-protocol.js';
+import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -24,7 +25,9 @@ let buf = new Uint8Array(init.batchBytes);
 let view = new DataView(buf.buffer);
 let used = 0;
 let count = 0;
-let inFlight = 0;
+const acked = new Int32Array(init.acked);
+let posted = 0;
+let paused = false;
 let flushScheduled = false;
 let ended = false;
 let call: ReturnType<typeof client.makeServerStreamRequest<Buffer, Buffer>> | null = null;
@@ -34,12 +37,26 @@ function flush(): void {
   if (count === 0) return;
   const out = buf.buffer as ArrayBuffer;
   post({ type: 'batch', buffer: out, bytes: used, count }, [out]);
-  inFlight++;
+  posted++;
   buf = new Uint8Array(init.batchBytes);
   view = new DataView(buf.buffer);
   used = 0;
   count = 0;
-  if (inFlight >= MAX_IN_FLIGHT) call?.pause();
+  if (!paused && posted - Atomics.load(acked, 0) >= MAX_IN_FLIGHT) {
+    paused = true;
+    call?.pause();
+    setTimeout(resumeWhenDrained, 1);
+  }
+}
+
+function resumeWhenDrained(): void {
+  if (ended) return;
+  if (posted - Atomics.load(acked, 0) > MAX_IN_FLIGHT / 2) {
+    setTimeout(resumeWhenDrained, 1);
+    return;
+  }
+  paused = false;
+  call?.resume();
 }
 
 function add(message: Buffer): void {
@@ -71,11 +88,8 @@ function end(reason: string): void {
   client.close();
 }
 
-port.on('message', (m: { type: 'ack' | 'cancel' }) => {
-  if (m.type === 'ack') {
-    inFlight--;
-    if (inFlight < MAX_IN_FLIGHT / 2) call?.resume();
-  } else if (m.type === 'cancel') {
+port.on('message', (m: MainToWorker) => {
+  if (m.type === 'cancel') {
     call?.cancel();
     end('stopped');
   }
