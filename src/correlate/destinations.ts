@@ -44,6 +44,12 @@ interface IpClass {
   expiresMs: number;
 }
 
+const ARGV_SCAN_CHARS = 4096;
+const ARGV_MAX_HOSTS = 8;
+/** `scheme://[user@]host`, `user@host:path`, or a word starting `host.tld/` (image refs, go-style repos). */
+const ARGV_HOST =
+  /[a-z][a-z0-9+.-]*:\/\/(?:[^\s'"/@]*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)|(?:^|[\s'"=])[a-z0-9._-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+):|(?:^|[\s'"=])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?\//gi;
+
 /** Web front ends of the SaaS forges: an HTTP upload there counts only on API paths. */
 const FORGE_WEB_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'codeberg.org']);
 
@@ -125,6 +131,24 @@ export class DestinationClassifier {
     }
     this.hints.delete(ip);
     this.hints.set(ip, { host, cls, expiresMs: nowMs + this.config.ipHintTtlMs });
+  }
+
+  /**
+   * The first forge, registry or internal host a command line names: in a URL (`https://host/…`), an
+   * scp-like remote (`git@host:repo`) or a host-prefixed reference (`ghcr.io/org/img`). Called once per
+   * process, never per event; bounded (the first ARGV_SCAN_CHARS characters, ARGV_MAX_HOSTS candidates).
+   */
+  hostNamedIn(args: string | null): string | null {
+    if (!args || !(args.includes('://') || args.includes('@') || args.includes('/'))) return null;
+    const text = args.length > ARGV_SCAN_CHARS ? args.slice(0, ARGV_SCAN_CHARS) : args;
+    let tried = 0;
+    for (const m of text.matchAll(ARGV_HOST)) {
+      const host = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
+      if (host === '' || isIP(host) !== 0) continue;
+      if (this.classifyHost(host) !== null) return host;
+      if (++tried >= ARGV_MAX_HOSTS) break;
+    }
+    return null;
   }
 
   /** Is this URL (host + path) an upload endpoint of a forge or registry, for generic HTTP clients? */

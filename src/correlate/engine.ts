@@ -239,6 +239,7 @@ export class CorrelationEngine {
       (p.parentExecId !== null ? this.execs.get(p.parentExecId) : undefined) ??
       (p.ppid != null && p.execId === null ? node.pids.get(p.ppid) : undefined) ??
       null;
+    const argvHost = this.classifier.hostNamedIn(p.args);
     const proc: ProcState = {
       execId: p.execId,
       pid: p.pid,
@@ -260,6 +261,8 @@ export class CorrelationEngine {
       archiveBytes: 0,
       archiveFlagged: false,
       dests: null,
+      argvHost,
+      lineageHost: argvHost ?? (parent !== null ? parent.argvHost : this.classifier.hostNamedIn(p.parentArgs ?? null)),
       hot: true,
     };
     if (p.execId !== null) {
@@ -415,6 +418,16 @@ export class CorrelationEngine {
       if (learned) {
         d.host = learned.host;
         d.cls = learned.cls;
+      }
+    }
+    // Any process naming a forge/registry in its (or its parent's) argv and connecting out: that address is
+    // the named host for this process (not taught to the node-wide table: a process may name a forge and
+    // talk to other hosts too; only its outbound connects count, never sends to clients of a server).
+    if (d.cls === null && e.net.op === 'connect' && proc.lineageHost !== null) {
+      const cls = this.classifier.classifyHost(proc.lineageHost, e.timeMs);
+      if (cls !== null) {
+        d.host = proc.lineageHost;
+        d.cls = cls;
       }
     }
     if (dests.length >= MAX_DESTS_PER_PROC) dests.shift();

@@ -50,6 +50,10 @@ export interface ProcState {
   archiveBytes: number;
   archiveFlagged: boolean;
   dests: DestEntry[] | null;
+  /** Forge/registry/internal host named in its own argv (a URL, `git@host:`, `host/ref`). */
+  argvHost: string | null;
+  /** Its own argv host, else its parent's: classes the IPs it connects to (issue 4, "same lineage"). */
+  lineageHost: string | null;
   /** CLOCK bit for the bounded process table. */
   hot: boolean;
 }
