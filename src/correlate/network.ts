@@ -1,0 +1,134 @@
+/**
+ * Network activity of container processes: sockets (cookie → destination, for sends that carry no
+ * address), destinations per process (classed once, when first seen), and bytes sent, which join a
+ * pending push or, past `egressPushMinBytes` to a forge/registry/internal destination, make one.
+ */
+import type { NetEvent } from '../model/normalized-event.js';
+import type { CorrelatorConfig } from './config.js';
+import { type DestinationClassifier, isLocalAddress } from './destinations.js';
+import type { PushTracker } from './pushes.js';
+import { type ContainerState, clockEvict, type DestEntry, type NodeState, type ProcState } from './state.js';
+
+const MAX_DESTS_PER_PROC = 8;
+
+interface SocketEntry {
+  dest: DestEntry;
+  proc: ProcState;
+  hot: boolean;
+}
+
+export class NetTracker {
+  private readonly sockets = new Map<string, SocketEntry>();
+
+  constructor(
+    private readonly cfg: CorrelatorConfig,
+    private readonly classifier: DestinationClassifier,
+    private readonly pushes: PushTracker,
+    private readonly socketEvicted: { inc(): void },
+  ) {}
+
+  /** A connect, send or close by `proc` of container `c`. */
+  record(e: NetEvent, proc: ProcState, c: ContainerState): void {
+    const n = e.net;
+    if (n.op === 'close') {
+      if (n.cookie) this.sockets.delete(n.cookie);
+      return;
+    }
+    let dest: DestEntry | null = null;
+    if (n.daddr === null) {
+      const sock = n.cookie ? this.sockets.get(n.cookie) : undefined;
+      if (sock === undefined) return;
+      sock.hot = true;
+      dest = sock.dest;
+    } else {
+      if (isLocalAddress(n.daddr)) return;
+      dest = this.destOf(proc, n.daddr, n.dport, e);
+    }
+    if (n.op === 'connect') {
+      if (n.cookie) {
+        if (!this.sockets.has(n.cookie) && this.sockets.size >= this.cfg.caps.maxSockets && clockEvict(this.sockets)) {
+          this.socketEvicted.inc();
+        }
+        this.sockets.set(n.cookie, { dest, proc, hot: true });
+      }
+      const ep = proc.episode;
+      if (ep !== null && !ep.judged) this.pushes.noteDest(ep, dest, proc);
+      return;
+    }
+    let ep = proc.episode;
+    if (ep?.judged && e.timeMs > ep.dueMs) {
+      // That push is over: a long-lived process starts counting afresh towards a new one.
+      proc.episode = null;
+      ep = null;
+      for (const d of proc.dests ?? []) {
+        d.flagged = false;
+        d.bytes = 0;
+      }
+    }
+    const bytes = n.bytes !== null && n.bytes > 0 ? n.bytes : 0;
+    dest.bytes += bytes;
+    if (ep !== null) {
+      if (!ep.judged) {
+        ep.egressBytes += bytes;
+        ep.egressSeen = true;
+        this.pushes.noteDest(ep, dest, proc);
+      }
+      return;
+    }
+    if (!proc.download && dest.cls !== null && !dest.flagged && dest.bytes >= this.cfg.egressPushMinBytes) {
+      this.pushes.egressPush(proc, dest, e, c);
+    }
+  }
+
+  private destOf(proc: ProcState, ip: string, port: number | null, e: NetEvent): DestEntry {
+    let dests = proc.dests;
+    if (dests === null) {
+      dests = [];
+      proc.dests = dests;
+    }
+    for (let i = 0; i < dests.length; i++) {
+      const d = dests[i]!;
+      if (d.port === port && d.ip === ip) return d;
+    }
+    const known = this.classifier.classifyIp(ip, e.timeMs);
+    const d: DestEntry = {
+      ip,
+      port,
+      bytes: 0,
+      host: known?.host ?? null,
+      cls: known?.cls ?? null,
+      time: e.time,
+      timeMs: e.timeMs,
+      flagged: false,
+      noted: false,
+    };
+    // An argv-named host in this lineage teaches us the IP it connected to.
+    const host = proc.episode?.destHost ?? proc.push?.destinationHost ?? null;
+    if (host !== null && d.cls === null) {
+      this.classifier.learn(ip, host, e.timeMs);
+      const learned = this.classifier.classifyIp(ip, e.timeMs);
+      if (learned) {
+        d.host = learned.host;
+        d.cls = learned.cls;
+      }
+    }
+    // Any process naming a forge/registry in its (or its parent's) argv and connecting out: that address is
+    // the named host for this process (not taught to the node-wide table: a process may name a forge and
+    // talk to other hosts too; only its outbound connects count, never sends to clients of a server).
+    if (d.cls === null && e.net.op === 'connect' && proc.lineageHost !== null) {
+      const cls = this.classifier.classifyHost(proc.lineageHost, e.timeMs);
+      if (cls !== null) {
+        d.host = proc.lineageHost;
+        d.cls = cls;
+      }
+    }
+    if (dests.length >= MAX_DESTS_PER_PROC) dests.shift();
+    dests.push(d);
+    return d;
+  }
+
+  /** Forgets sockets whose process has been idle past the horizon, on its node's clock. */
+  sweep(nowOf: (node: NodeState) => number, horizonMs: number): void {
+    for (const [k, s] of this.sockets) if (s.proc.lastMs < nowOf(s.proc.node) - horizonMs) this.sockets.delete(k);
+  }
+}

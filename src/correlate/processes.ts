@@ -1,0 +1,196 @@
+/**
+ * The correlator's tables of nodes, containers and processes: lookups on every event (with a one-entry
+ * cache for the common run of events from one node and container), first sight of a process (lineage,
+ * argv host, push recognition once per process), bounded by CLOCK eviction, and TTL expiry of idle state.
+ */
+import type { ActivityEvent } from '../model/normalized-event.js';
+import { basename } from '../rules/argv.js';
+import { recognizeProcess } from '../rules/index.js';
+import type { CorrelatorConfig } from './config.js';
+import type { DestinationClassifier } from './destinations.js';
+import { ARCHIVERS } from './paths.js';
+import type { PushTracker } from './pushes.js';
+import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
+
+export interface ProcessTableDeps {
+  classifier: DestinationClassifier;
+  pushes: PushTracker;
+  /** Judges a push now (its container is evicted). */
+  judge: (ep: PushEpisode) => void;
+  containerEvicted: { inc(): void };
+  processEvicted: { inc(): void };
+}
+
+export class ProcessTable {
+  readonly nodes = new Map<string, NodeState>();
+  readonly containers = new Map<string, ContainerState>();
+  private readonly execs = new Map<string, ProcState>();
+  private readonly uploadTarget: (host: string, path: string) => boolean;
+  private lastNode: NodeState | null = null;
+  private lastContainerId = '';
+  private lastContainer: ContainerState | null = null;
+
+  constructor(
+    private readonly cfg: CorrelatorConfig,
+    private readonly deps: ProcessTableDeps,
+  ) {
+    this.uploadTarget = (host, path) => deps.classifier.isUploadTarget(host, path);
+  }
+
+  nodeOf(name: string): NodeState {
+    const last = this.lastNode;
+    if (last !== null && last.name === name) return last;
+    let node = this.nodes.get(name);
+    if (node === undefined) {
+      node = newNodeState(name);
+      this.nodes.set(name, node);
+    }
+    this.lastNode = node;
+    return node;
+  }
+
+  containerOf(e: ActivityEvent, node: NodeState): ContainerState | null {
+    const ref = e.container;
+    if (ref === null) return null;
+    let c: ContainerState | undefined;
+    if (ref.id === this.lastContainerId && this.lastContainer !== null) {
+      c = this.lastContainer;
+    } else {
+      // Falco gives 12 hex characters, Tetragon the full id: one key for both.
+      const key = ref.id.length > 12 ? ref.id.slice(0, 12) : ref.id;
+      c = this.containers.get(key);
+      if (c === undefined) {
+        if (this.containers.size >= this.cfg.caps.maxContainers) {
+          const victim = clockEvict(this.containers, (v) => v.pending.length > 0);
+          if (victim) {
+            this.deps.containerEvicted.inc();
+            for (const ep of victim.pending) this.deps.judge(ep);
+            if (this.lastContainer === victim) this.lastContainer = null;
+          }
+        }
+        c = new ContainerState(key, ref, e.pod, node, e.timeMs);
+        this.containers.set(key, c);
+      }
+      this.lastContainerId = ref.id;
+      this.lastContainer = c;
+    }
+    c.hot = true;
+    if (e.timeMs > c.lastMs) c.lastMs = e.timeMs;
+    if (c.pod === null && e.pod !== null) c.pod = e.pod;
+    if (c.ref !== ref && (ref.id.length > c.ref.id.length || (c.ref.image === null && ref.image !== null))) c.ref = ref;
+    return c;
+  }
+
+  lookupProc(e: ActivityEvent, node: NodeState): ProcState | undefined {
+    const p = e.process;
+    if (p.execId !== null) return this.execs.get(p.execId);
+    if (p.pid !== null) return node.pids.get(p.pid);
+    return undefined;
+  }
+
+  /** The process of an event; first sight (no exec seen) creates and classifies it. */
+  procOf(e: ActivityEvent, node: NodeState, c: ContainerState | null): ProcState {
+    const found = this.lookupProc(e, node);
+    if (found !== undefined) {
+      found.hot = true;
+      if (e.timeMs > found.lastMs) found.lastMs = e.timeMs;
+      return found;
+    }
+    return this.newProc(e, node, c);
+  }
+
+  newProc(e: ActivityEvent, node: NodeState, c: ContainerState | null): ProcState {
+    const p = e.process;
+    const { classifier } = this.deps;
+    const parent =
+      (p.parentExecId !== null ? this.execs.get(p.parentExecId) : undefined) ??
+      (p.ppid != null && p.execId === null ? node.pids.get(p.ppid) : undefined) ??
+      null;
+    const argvHost = classifier.hostNamedIn(p.args);
+    const proc: ProcState = {
+      execId: p.execId,
+      pid: p.pid,
+      binary: p.binary,
+      args: p.args,
+      parent,
+      container: c,
+      node,
+      time: e.time,
+      timeMs: e.timeMs,
+      lastMs: e.timeMs,
+      exitedMs: Number.NaN,
+      push: null,
+      download: parent?.download ?? false,
+      // A child started after its parent's push was judged is not part of it (long-lived pushers).
+      episode: parent?.episode && !parent.episode.judged ? parent.episode : null,
+      archiver: ARCHIVERS.has(basename(p.binary)),
+      archiveFiles: 0,
+      archiveBytes: 0,
+      archiveFlagged: false,
+      dests: null,
+      argvHost,
+      lineageHost: argvHost ?? (parent !== null ? parent.argvHost : classifier.hostNamedIn(p.parentArgs ?? null)),
+      hot: true,
+    };
+    if (p.execId !== null) {
+      if (this.execs.size >= this.cfg.caps.maxProcesses && clockEvict(this.execs)) this.deps.processEvicted.inc();
+      this.execs.set(p.execId, proc);
+    } else if (p.pid !== null) {
+      if (node.pids.size >= this.cfg.caps.maxProcesses && clockEvict(node.pids)) this.deps.processEvicted.inc();
+      node.pids.set(p.pid, proc);
+    }
+    this.classify(proc, e, c);
+    return proc;
+  }
+
+  private classify(proc: ProcState, e: ActivityEvent, c: ContainerState | null): void {
+    const p = e.process;
+    const r = recognizeProcess(
+      {
+        binary: proc.binary,
+        args: proc.args,
+        parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
+        parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
+      },
+      this.uploadTarget,
+    );
+    if (r === null) return;
+    if (r.kind === 'download') {
+      proc.download = true;
+      return;
+    }
+    proc.push = r;
+    if (c !== null) this.deps.pushes.recognized(proc, r, e, c);
+  }
+
+  /**
+   * TTL expiry of idle containers, processes and gaps (normal ageing, not counted as eviction), each on
+   * its node's clock (`nowOf`). Returns the oldest node clock (for node-independent tables).
+   */
+  sweep(nowOf: (node: NodeState) => number): number {
+    const { windowMs, latenessMs, pushSettleMs } = this.cfg;
+    const horizon = windowMs + latenessMs + pushSettleMs;
+    for (const [k, c] of this.containers) {
+      const now = nowOf(c.node);
+      const exitedLongAgo = !Number.isNaN(c.exitedMs) && c.exitedMs < now - latenessMs;
+      if (c.pending.length === 0 && (exitedLongAgo || c.lastMs < now - horizon)) {
+        this.containers.delete(k);
+        if (this.lastContainer === c) this.lastContainer = null;
+      }
+    }
+    const expired = (p: ProcState) => {
+      const now = nowOf(p.node);
+      if (p.episode !== null && !p.episode.judged) return false;
+      return (!Number.isNaN(p.exitedMs) && p.exitedMs < now - latenessMs - pushSettleMs) || p.lastMs < now - horizon;
+    };
+    for (const [k, p] of this.execs) if (expired(p)) this.execs.delete(k);
+    let oldestNode = Number.POSITIVE_INFINITY;
+    for (const node of this.nodes.values()) {
+      const now = nowOf(node);
+      if (now < oldestNode) oldestNode = now;
+      for (const [k, p] of node.pids) if (expired(p)) node.pids.delete(k);
+      while (node.gaps.length >= 2 && node.gaps[1]! < now - horizon) node.gaps.splice(0, 2);
+    }
+    return oldestNode;
+  }
+}
