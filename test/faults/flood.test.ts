@@ -12,13 +12,13 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/model/alert.js';
 import { generateBackground, renderFalco, renderTetragon } from '../../src/scenarios/index.js';
 import { createFalcoHttpPoster } from '../../src/sensors-sim/falco-http-poster.js';
 import { tetragonJsonLinesToProto } from '../../src/sensors-sim/tetragon-json.js';
 import { encodeTetragonEvents, startTetragonReplayServer } from '../../src/sensors-sim/tetragon-replay-server.js';
-import { startDaemon, tempDir, waitFor } from './helpers/daemon.js';
+import { buildDist, startDaemon, tempDir, waitFor } from './helpers/daemon.js';
 import { attackScenario } from './helpers/scenario.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -31,6 +31,14 @@ const RSS_LIMIT_BYTES = 256 * 1024 * 1024;
 const PROBE_TIMEOUT_MS = 2000;
 
 describe('flood (real daemon process)', () => {
+  // Memory is measured on what production runs: the compiled CLI (tsx's compiler would be in the process,
+  // and in the gRPC worker thread, otherwise).
+  let dist = '';
+  beforeAll(() => {
+    dist = buildDist();
+  }, 120_000);
+  afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
   it(`${FLOOD_SECONDS} s at the transport's limit: bounded memory, probes answer, drops counted and marked`, async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +62,7 @@ describe('flood (real daemon process)', () => {
         correlator: { latenessMs: 1000, pushSettleMs: 1000, destinations: { dnsRefreshMs: 0 } },
         pipeline: { eventQueueCapacity: 256 },
       },
-      { dir },
+      { dir, dist },
     );
     cleanups.push(() => d.dispose());
     const receiver = await d.waitForLog((l) => l.msg === 'falco-http receiver listening');
