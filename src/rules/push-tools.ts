@@ -9,8 +9,9 @@
  */
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
+import { packageTools } from './tools/packages.js';
 import { registryTools } from './tools/registry.js';
 import type { PushToolSpec } from './types.js';
 
 /** Order matters only for ties: the first entry that recognises a process names its tool. */
-export const pushTools: readonly PushToolSpec[] = [...gitTools, ...registryTools, ...httpTools];
+export const pushTools: readonly PushToolSpec[] = [...gitTools, ...registryTools, ...packageTools, ...httpTools];

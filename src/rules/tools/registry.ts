@@ -1,4 +1,4 @@
-/** Container, chart and package registries (and kubectl cp, kaniko). Part of the push-tool table (../push-tools.ts). */
+/** Container and chart registries (and kubectl cp, kaniko). Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
 import { DOCKER_VALUE_FLAGS } from './flags.js';
 
@@ -359,56 +359,5 @@ export const registryTools: readonly PushToolSpec[] = [
       push: ['--context dir:///workspace --destination gcr.io/acme/app:1'],
       notPush: ['--context . --no-push --destination x/y'],
     },
-  },
-  {
-    tool: 'npm',
-    description: '`npm publish` / `yarn npm publish` / `pnpm publish` to a package registry.',
-    binaries: ['npm', 'pnpm', 'yarn'],
-    syntax: { valueFlags: ['--registry', '--tag', '--access', '--otp', '--workspace', '-w'] },
-    match: {
-      kind: 'subcommand',
-      commands: [
-        { words: ['publish'], remote: { positional: 0 } },
-        { words: ['npm', 'publish'], remote: { positional: 0 } },
-      ],
-    },
-    destination: 'fixed',
-    fixedDestination: 'registry.npmjs.org',
-    destinationFlags: ['--registry'],
-    requiresClassedDestination: false,
-    examples: {
-      push: ['publish', 'publish /tmp/pkg --registry https://npm.pkg.github.com'],
-      notPush: ['install', 'pack'],
-    },
-  },
-  {
-    tool: 'twine',
-    description: '`twine upload` / `poetry publish` / `uv publish` to a Python package index.',
-    binaries: ['twine', 'poetry', 'uv'],
-    syntax: {
-      valueFlags: [
-        '--repository-url',
-        '-r',
-        '--repository',
-        '-u',
-        '--username',
-        '-p',
-        '--password',
-        '--publish-url',
-        '--token',
-      ],
-    },
-    match: {
-      kind: 'subcommand',
-      commands: [
-        { words: ['upload'], remote: { positional: 0 } },
-        { words: ['publish'], remote: { positional: 0 } },
-      ],
-    },
-    destination: 'fixed',
-    fixedDestination: 'upload.pypi.org',
-    destinationFlags: ['--repository-url', '--publish-url'],
-    requiresClassedDestination: false,
-    examples: { push: ['upload dist/*', 'publish --token pypi-AAAA'], notPush: ['check dist/*', 'pip install x'] },
   },
 ];
