@@ -4,8 +4,8 @@
  *
  *   --address unix:///… --count N [--worker true|false] [--rate R]
  *
- * With --rate (paced server), it waits for the orchestrator's `t0` (the server's send schedule start)
- * and reports per-event latency: correlated-at minus the message's scheduled send time.
+ * With --rate (paced server), it waits for the server's write log (relayed by the orchestrator) and
+ * reports per-event latency: correlated-at minus the time the server wrote the message.
  */
 import { createApp } from '../../src/app.js';
 import { createCorrelator } from '../../src/correlate/index.js';
@@ -24,9 +24,9 @@ childMain(async () => {
   const config = benchConfig();
   const deps = benchDeps();
   const probe = createProbe(count, rate > 0);
-  let t0Ms = Number.NaN;
-  process.on('message', (m: { type: string; t0?: number }) => {
-    if (m.type === 't0') t0Ms = Number(m.t0);
+  let writes: number[] | null = null;
+  process.on('message', (m: { type: string; writes?: number[] }) => {
+    if (m.type === 'writes') writes = m.writes ?? [];
   });
   const source = createTetragonGrpcSource(tetragonGrpcConfigSchema.parse(sourceConfig), deps);
   const app = createApp(config, deps, {
@@ -45,14 +45,21 @@ childMain(async () => {
   let latency: Record<string, number> | null = null;
   let alertLatency: Record<string, number> | null = null;
   if (rate > 0) {
-    while (Number.isNaN(t0Ms)) await new Promise((r) => setTimeout(r, 10));
-    const sched = (i: number) => t0Ms + (i * 1000) / rate;
+    while (writes === null) await new Promise((r) => setTimeout(r, 10));
+    const w: number[] = writes;
+    // sentAt[i]: when the server wrote message i (the write that covered it).
+    const sentAt = new Float64Array(count);
+    for (let k = 0; k < w.length; k += 2) {
+      const from = w[k]!;
+      const to = k + 2 < w.length ? w[k + 2]! : count;
+      sentAt.fill(w[k + 1]!, from, to);
+    }
     const lat: number[] = [];
     probe.correlatedAt.forEach((at, i) => {
-      if (!Number.isNaN(at)) lat.push(at - sched(i));
+      if (!Number.isNaN(at)) lat.push(at - sentAt[i]!);
     });
     latency = percentiles(lat);
-    const al = probe.alertTimes.filter((a) => a.releasedBySeq >= 0).map((a) => a.atMs - sched(a.releasedBySeq));
+    const al = probe.alertTimes.filter((a) => a.releasedBySeq >= 0).map((a) => a.atMs - sentAt[a.releasedBySeq]!);
     alertLatency = al.length > 0 ? percentiles(al) : null;
   }
   tell({

@@ -7,8 +7,8 @@
  *
  *   --file F --socket PATH --mode full|paced [--rate EVENTS_PER_S]
  *
- * Paced mode writes message i at t0 + i/rate and tells the orchestrator t0 (epoch ms, sub-ms), so the
- * client can tell each event's latency from its scheduled send time.
+ * Paced mode writes message i at t0 + i/rate and, once everything is written, tells the orchestrator when
+ * each message actually went out, so the client can tell each event's latency from its send time.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -38,7 +38,6 @@ childMain(async () => {
     stream.resume(); // the request message (allow_list): not needed here
     const t0 = performance.timeOrigin + performance.now();
     stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' });
-    tell({ type: 'stream', t0 });
     let sent = 0; // messages written
     let gone = false;
     stream.on('close', () => {
@@ -61,10 +60,21 @@ childMain(async () => {
       })();
       return;
     }
+    // When each message really went out ([first index of a write, epoch ms] pairs): the client measures
+    // latency from there, so this process's own scheduling hiccups are not billed to the pipeline.
+    const writes: number[] = [];
     const tick = async () => {
-      if (gone || sent >= count) return;
-      const due = Math.min(count, Math.floor(((performance.timeOrigin + performance.now() - t0) * rate) / 1000));
-      if (due > sent) await writeUpTo(due);
+      if (gone) return;
+      if (sent >= count) {
+        tell({ type: 'writes', writes });
+        return;
+      }
+      const now = performance.timeOrigin + performance.now();
+      const due = Math.min(count, Math.floor(((now - t0) * rate) / 1000));
+      if (due > sent) {
+        writes.push(sent, now);
+        await writeUpTo(due);
+      }
       setTimeout(tick, 1);
     };
     void tick();

@@ -1,45 +1,60 @@
 /**
- * The path under test: what `exfilwatch scan FILE` runs — the JSON-lines source (read, split, JSON.parse,
- * detect the format, normalize) → event queue → the real correlator → alerts — through createApp, to the
- * end of the file and the final flush.
+ * The path under test: `exfilwatch scan FILE` itself (src/cli/scan.ts `scan()`: the JSON-lines source —
+ * read, split, JSON.parse, detect the format, normalize — → event queue → the real correlator → alerts
+ * as JSON lines on stdout), to the end of the file and the final flush. Alerts are read back from its
+ * stdout.
  *
  *   --file F --count N
  */
-import { createApp } from '../../src/app.js';
-import { createCorrelator } from '../../src/correlate/index.js';
-import { createJsonLinesSource } from '../../src/sources/tetragon-file/index.js';
+import { Writable } from 'node:stream';
+import { scan } from '../../src/cli/scan.js';
+import type { Alert } from '../../src/model/alert.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
-import { createProbe } from '../lib/pipeline-probe.js';
+import type { BenchAlert } from '../lib/pipeline-probe.js';
 
 childMain(async () => {
   const args = childArgs();
   const count = Number(args.count);
-  const config = benchConfig();
-  const deps = benchDeps();
-  const probe = createProbe(count);
-  const source = createJsonLinesSource({ paths: [args.file!], format: 'auto', follow: false }, deps);
-  const app = createApp(config, deps, {
-    sources: [probe.source(source)],
-    extraSinks: [probe.sink],
-    correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
+  let text = '';
+  const stdout = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      text += chunk.toString('utf8');
+      cb();
+    },
   });
+  const stderr = new Writable({ write: (_chunk, _enc, cb) => cb() });
   const t0 = performance.now();
   const cpu0 = cpuMs();
-  await app.start();
-  await app.finished;
+  const summary = await scan(benchConfig(), benchDeps(), {
+    paths: [args.file!],
+    format: 'auto',
+    stdout,
+    stderr,
+    progressIntervalMs: 0,
+  });
   const elapsedMs = performance.now() - t0;
+  const alerts: BenchAlert[] = text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Alert)
+    .map((a) => ({
+      rule: a.rule,
+      severity: a.severity,
+      containerId: a.container?.id ?? null,
+      tool: a.push?.tool ?? null,
+      destination: a.push?.destination ?? null,
+    }));
   tell({
     type: 'result',
     events: count,
     eventsPerSec: (count * 1000) / elapsedMs,
     cpuPerEventUs: ((cpuMs() - cpu0) * 1000) / count,
-    accepted: probe.accepted(),
-    dropped: probe.dropped(),
-    ignored: probe.ignored(),
-    decodeErrors: probe.decodeErrors(),
-    trackedContainers: app.stats().trackedContainers,
-    alerts: probe.alerts,
+    scanned: summary.events,
+    ignored: summary.ignored,
+    decodeErrors: summary.decodeErrors,
+    dropped: count - summary.events - summary.ignored - summary.decodeErrors,
+    alerts,
     peakRssMb: peakRssMb(),
   });
 });

@@ -16,7 +16,11 @@ export function benchConfig(): ExfilwatchConfig {
   return parseConfig({
     node: BENCH_NODE,
     logLevel: 'silent',
-    correlator: { destinations: { dnsRefreshMs: 0 } },
+    correlator: {
+      destinations: { dnsRefreshMs: 0 },
+      // Experiments only (BENCH_CORRELATOR_CAPS='{"maxFilesPerContainer":16}'): the reported runs use defaults.
+      ...(process.env.BENCH_CORRELATOR_CAPS ? { caps: JSON.parse(process.env.BENCH_CORRELATOR_CAPS) } : {}),
+    },
     sinks: { stdout: { enabled: false } },
   });
 }

@@ -25,7 +25,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--profile]
   (default)  ~2-3 min: 200k-event streams, memory 1M vs 3M events with 10,000 containers
-  --quick    < 30 s:   smaller streams, memory 200k vs 600k events (a smoke run, not the reference)
+  --quick    < 30 s once the workload is cached: 20k-event streams, memory 100k vs 200k events (a smoke run)
   --full     the issue's memory check: 1M vs 10M events (several minutes)
   --reps N   runs per throughput pair (median reported)
   --profile  write --cpu-prof profiles of the measured children to bench/out/profiles/`;
@@ -34,14 +34,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
   const base: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile'>> = {
     quick: {
-      events: 40_000,
+      events: 20_000,
       containers: 2_000,
       reps: 1,
       falcoSeconds: 2,
       falcoConnections: 4,
-      falcoEvents: 20_000,
+      falcoEvents: 10_000,
       memoryContainers: 10_000,
-      memoryCheckpoints: [200_000, 600_000],
+      memoryCheckpoints: [100_000, 200_000],
     },
     default: {
       events: 200_000,

@@ -114,6 +114,7 @@ export function createProbe(count: number, trackLatency = false): Probe {
             },
             connection: (up, detail) => out.connection(up, detail),
           };
+          if (out.waitForRoom) wrapped.waitForRoom = () => out.waitForRoom!();
           return inner.run(wrapped, signal);
         },
       };

@@ -127,8 +127,8 @@ export async function grpcSection(
     const args = ['--address', address, '--count', count, '--rate', String(paced)];
     if (workerModes.length > 1) args.push('--worker', String(best.worker));
     const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2 });
-    const stream = await server.next<ChildMessage & { t0: number }>('stream');
-    client.send({ type: 't0', t0: stream.t0 });
+    const log = await server.next<ChildMessage & { writes: number[] }>('writes');
+    client.send({ type: 'writes', writes: log.writes });
     try {
       return await client.next<PipelineResult>('result');
     } finally {
