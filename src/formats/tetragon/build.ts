@@ -117,8 +117,15 @@ export function gapEvent(
   reason: GapReason,
   dropped: number,
 ): NormalizedEvent {
-  return { kind: 'gap', time, timeMs, source: 'tetragon', node, gap: { dropped, reason } };
+  // rate_limit_info is written once a minute for the events dropped during that minute: the loss lies
+  // before the report, so the gap covers the minute (alerts whose window ended in it are degraded too).
+  const gap =
+    reason === 'sensor_rate_limit' ? { dropped, reason, fromMs: timeMs - RATE_LIMIT_REPORT_MS } : { dropped, reason };
+  return { kind: 'gap', time, timeMs, source: 'tetragon', node, gap };
 }
+
+/** How often Tetragon's export writes a rate_limit_info line while it drops (`--export-rate-limit`). */
+const RATE_LIMIT_REPORT_MS = 60_000;
 
 /**
  * What the walkers found in a kprobe/tracepoint/lsm argument list (plus its return value). Reused for
