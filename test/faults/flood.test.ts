@@ -88,6 +88,12 @@ describe('flood (real daemon process)', () => {
     let batchesPosted = 0;
     let droppedByReceiver = 0;
     let stop = false;
+    // If an assertion fails mid-flood the forwarders must stop too (not post into a killed daemon).
+    let posting: Promise<void> = Promise.resolve();
+    cleanups.push(async () => {
+      stop = true;
+      await Promise.allSettled([posting, ...forwarders]);
+    });
     const forwarders = Array.from({ length: 4 }, async () => {
       const f = createFalcoHttpPoster({
         url: `http://${String(receiver.listen)}/`,
@@ -109,7 +115,7 @@ describe('flood (real daemon process)', () => {
     let maxProbeMs = 0;
     let probes = 0;
     const deadline = Date.now() + FLOOD_SECONDS * 1000;
-    const posting = postAll();
+    posting = postAll();
     while (Date.now() < deadline) {
       for (const path of ['/healthz', '/metrics']) {
         const at = Date.now();
