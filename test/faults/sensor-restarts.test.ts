@@ -30,6 +30,8 @@ interface Sensor {
   readonly sensor: 'tetragon' | 'falco';
   sourceConfig(): Record<string, unknown>;
   send(attack: Attack, from: number, to?: number): void;
+  /** Resolves once exfilwatch's stream is open on the sensor side (what is sent before that is lost). */
+  streaming(): Promise<void>;
   kill(): Promise<void>;
   start(): Promise<void>;
 }
@@ -43,6 +45,8 @@ function tetragonSensor(sock: string): Sensor {
     send(attack, from, to) {
       server?.push(tetragonJsonLinesToProto(attack.tetragon.slice(from, to).join('\n')));
     },
+    // The agent sends only to open GetEvents streams.
+    streaming: () => waitFor(() => (server?.activeStreams ?? 0) > 0, 'the GetEvents stream').then(() => undefined),
     async kill() {
       await server?.close();
       server = null;
@@ -62,6 +66,8 @@ function falcoSensor(sock: string): Sensor {
     send(attack, from, to) {
       server?.push(...attack.falco.slice(from, to));
     },
+    // Falco queues alerts until a subscriber asks: nothing is lost before the stream opens.
+    streaming: async () => undefined,
     async kill() {
       await server?.stop();
       server = null;
@@ -97,6 +103,7 @@ async function restartCycles(sensor: Sensor, dir: string, sock: string, cycles: 
   cleanups.push(() => d.dispose());
   const up = { source: sensor.sourceType };
   await d.waitForMetric('exfilwatch_source_up', up, (v) => v === 1);
+  await sensor.streaming();
 
   const t0 = Date.now();
   const name = `restart-${sensor.sensor}`;
@@ -117,6 +124,7 @@ async function restartCycles(sensor: Sensor, dir: string, sock: string, cycles: 
     await d.waitForMetric('exfilwatch_source_up', up, (v) => v === 1, RECONNECT_BUDGET_MS + 2000);
     expect(Date.now() - back).toBeLessThan(RECONNECT_BUDGET_MS);
     expect(await d.metric('exfilwatch_source_reconnects_total', up)).toBe(i + 1);
+    await sensor.streaming();
   }
   if (sensor.sensor === 'tetragon') {
     await d.waitForLog((l) => typeof l.msg === 'string' && l.msg.includes('socket path does not exist'));

@@ -36,6 +36,8 @@ describe('fuzz: Tetragon gRPC frames (real daemon process)', () => {
     cleanups.push(() => d.dispose());
     const up = { source: 'tetragon-grpc' };
     await d.waitForMetric('exfilwatch_source_up', up, (v) => v === 1);
+    // The agent sends only to open GetEvents streams: frames pushed before ours is open would go nowhere.
+    await waitFor(() => server.activeStreams > 0, 'the GetEvents stream');
 
     const seeds = tetragonFrames();
     const arb = fc.oneof(
