@@ -13,6 +13,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { systemClock } from '../model/clock.js';
 import { parseNatsUrl } from '../sinks/nats/config.js';
+import { natsServerWithoutCredentials } from '../sinks/nats/connect-options.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { action, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
@@ -46,7 +47,13 @@ export function applyRunOverrides(raw: unknown, flags: RunFlags, env: NodeJS.Pro
       .map((s) => s.trim())
       .filter(Boolean);
     for (const s of servers) {
-      if (!parseNatsUrl(s)) throw new ConfigError(key, `expected a NATS URL like nats://host:4222 (got "${s}")`);
+      if (!parseNatsUrl(s)) {
+        // never echo credentials a URL may carry, even in an error
+        throw new ConfigError(
+          key,
+          `expected a NATS URL like nats://host:4222 (got "${natsServerWithoutCredentials(s)}")`,
+        );
+      }
     }
     const sinks = asRecord(root.sinks);
     sinks.nats = { ...asRecord(sinks.nats), servers };

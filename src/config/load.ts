@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 
@@ -16,7 +17,9 @@ function keyPathOf(path: ReadonlyArray<PropertyKey>): string {
 }
 
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value);
+  // The offending value is echoed to help, but never a credential it may carry (URLs with user:pass@, tokens).
+  const json = JSON.stringify(value);
+  const text = json === undefined ? undefined : redact(json);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -35,10 +35,12 @@ export function createSourceOutput(
   let up = false;
   let everUp = false;
   let downSinceMs: number | null = null;
+  // Logs name the source by its id (type plus address); metric labels only by its type: an address can be a
+  // socket or file path, and no label may ever hold one (INTERFACES.md).
   const component = o.id;
   const eventCounters = new Map<string, { inc(): void }>();
   const dropped = o.metrics.eventsDropped.labels('queue_full');
-  const received = o.metrics.componentReceived.labels(component);
+  const received = o.metrics.componentReceived.labels(`source:${o.type}`);
   const ignored = o.metrics.eventsDropped.labels('ignored');
   o.metrics.sourceUp.labels(o.type).set(0);
 

@@ -79,6 +79,24 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^exfilwatch: --nats: expected a NATS URL/);
   });
+
+  it('a bad --nats URL carrying credentials is reported without them', async () => {
+    const r = await runCli(['run', '--nats', 'nats://alice:s3cr3t-pw@broker:port', '--metrics-addr', '127.0.0.1:0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--nats: expected a NATS URL/);
+    expect(r.stderr).not.toContain('s3cr3t-pw');
+  });
+
+  it('a config value carrying credentials is echoed redacted', async () => {
+    const path = file(
+      'creds-url.yaml',
+      ['sinks:', '  nats:', '    servers: 42', '    stream: "https://bob:hunter2-pw@x"'].join('\n'),
+    );
+    const r = await runCli(['check-config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(/sinks\.nats\.stream/);
+    expect(r.stderr + r.stdout).not.toContain('hunter2-pw');
+  });
 });
 
 describe.concurrent('exfilwatch check-config', () => {

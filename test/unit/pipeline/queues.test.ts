@@ -72,3 +72,34 @@ describe('DropNewestQueue.waitForRoom', () => {
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });
+
+describe('source output bookkeeping', () => {
+  it('labels per-source metrics by source type, never by the address (a socket or file path)', async () => {
+    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
+    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
+    const { silentLogger } = await import('../../../src/telemetry/logger.js');
+    const metrics = createMetrics();
+    const q = new DropNewestQueue<import('../../../src/model/normalized-event.js').NormalizedEvent>({ capacity: 8 });
+    const out = createSourceOutput({
+      id: 'tetragon-file /var/run/cilium/tetragon/tetragon.log',
+      type: 'tetragon-file',
+      sensor: 'tetragon',
+      node: 'n1',
+      queue: q,
+      metrics,
+      logger: silentLogger(),
+      clock: { now: () => 0 },
+    });
+    out.offer({
+      kind: 'gap',
+      time: '',
+      timeMs: 0,
+      source: 'tetragon',
+      node: 'n1',
+      gap: { dropped: 1, reason: 'sensor_rate_limit' },
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('exfilwatch_component_received_total{component="source:tetragon-file"} 1');
+    expect(text).not.toContain('/var/run');
+  });
+});
