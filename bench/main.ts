@@ -32,7 +32,8 @@ function hasWorkerOption(): boolean {
 
 async function main(o: BenchOptions): Promise<number> {
   const started = performance.now();
-  const outDir = join(repoRoot, 'bench', 'out');
+  // Outside bench/ (and gitignored): linters check bench/**, and results are not source.
+  const outDir = join(repoRoot, '.tmp', 'bench');
   mkdirSync(outDir, { recursive: true });
   const prof: SpawnOptions = o.profile
     ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] }

@@ -1,6 +1,6 @@
 /**
  * `node --import tsx bench/summarize.ts [N] [mode]`: the median of the last N (default 3) saved runs of
- * `npm run bench` (bench/out/results-<mode>-*.json), row by row, as the Markdown table docs/performance.md
+ * `npm run bench` (.tmp/bench/results-<mode>-*.json), row by row, as the Markdown table docs/performance.md
  * carries. Each run's own ratio is computed first (path and baseline from the same run), then the median
  * of those ratios is taken: ratios are what the targets are about.
  */
@@ -32,7 +32,7 @@ interface Saved {
 
 const n = Number(process.argv[2] ?? 3);
 const mode = process.argv[3] ?? 'default';
-const dir = join(repoRoot, 'bench', 'out');
+const dir = join(repoRoot, '.tmp', 'bench');
 const files = readdirSync(dir)
   .filter((f) => f.startsWith(`results-${mode}-`) && f.endsWith('.json'))
   .sort()

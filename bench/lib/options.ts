@@ -19,7 +19,7 @@ export interface BenchOptions {
   seed: number;
   /** Also measure the tetragon-grpc source with its ingest worker thread on and off. */
   workerModes: boolean;
-  /** Write CPU profiles of the measured children into bench/out/profiles/. */
+  /** Write CPU profiles of the measured children into .tmp/bench/profiles/. */
   profile: boolean;
 }
 
@@ -28,7 +28,7 @@ export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--s
   --quick    < 30 s once the workload is cached: 20k-event streams, memory 100k vs 200k events (a smoke run)
   --full     the issue's memory check: 1M vs 10M events (several minutes)
   --reps N   runs per throughput pair (median reported)
-  --profile  write --cpu-prof profiles of the measured children to bench/out/profiles/`;
+  --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';

@@ -1,4 +1,4 @@
-/** The result table: printed on stdout, and saved as Markdown + JSON under bench/out/ for the docs. */
+/** The result table: printed on stdout, and saved as Markdown + JSON under .tmp/bench/ for the docs. */
 
 export interface Row {
   path: string;

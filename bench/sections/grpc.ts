@@ -3,6 +3,7 @@
  * exfilwatch's pipeline on the same stream, alternated in the same run; then the pipeline at half its
  * measured rate on a paced stream, for latency.
  */
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AlertCheck, checkAlerts } from '../lib/check.js';
 import { type ChildMessage, runToResult, type SpawnOptions, spawnChild } from '../lib/child.js';
@@ -46,7 +47,8 @@ async function withServer<T>(
     '--file',
     w.grpc,
     '--socket',
-    join(outDir, `tetragon-${process.pid}.sock`),
+    // In the temp dir: a unix socket path must stay under 108 bytes wherever the repo is cloned.
+    join(tmpdir(), `exfilwatch-bench-${process.pid}-${outDir.length}.sock`),
     '--mode',
     mode,
     '--rate',
@@ -127,7 +129,10 @@ export async function grpcSection(
     const args = ['--address', address, '--count', count, '--rate', String(paced)];
     if (workerModes.length > 1) args.push('--worker', String(best.worker));
     const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2 });
-    const log = await server.next<ChildMessage & { writes: number[] }>('writes');
+    // A client that fails before the server's log arrives must not leave us waiting for the log.
+    const clientFailed = client.next('never').then(() => undefined);
+    const log = await Promise.race([server.next<ChildMessage & { writes: number[] }>('writes'), clientFailed]);
+    if (!log) throw new Error('grpc-pipeline ended before the paced stream was written');
     client.send({ type: 'writes', writes: log.writes });
     try {
       return await client.next<PipelineResult>('result');
