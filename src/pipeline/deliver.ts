@@ -17,7 +17,11 @@ export interface DeliveryOptions {
 
 export const defaultDeliveryOptions: DeliveryOptions = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 10_000 };
 
-export function backoffDelayMs(attempt: number, o: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  o: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random = Math.random,
+): number {
   const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
   return Math.floor(random() * cap);
 }
@@ -60,7 +64,10 @@ export async function deliver(
       return false;
     }
     const delay = result.delayMs ?? backoffDelayMs(attempt, options, options.random);
-    deps.logger.warn({ sink: sink.name, alertId: alert.id, attempt, delayMs: delay, err: result.error.message }, 'alert delivery will be retried');
+    deps.logger.warn(
+      { sink: sink.name, alertId: alert.id, attempt, delayMs: delay, err: result.error.message },
+      'alert delivery will be retried',
+    );
     if (signal?.aborted) break;
     await sleep(delay, signal);
   }
