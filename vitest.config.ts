@@ -9,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // .ci/run reads the JSON report to print its plain 'N passed, N failed' line.
-    reporters: ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]],
+    reporters: ['default', ['json', { outputFile: process.env.EXFILWATCH_TEST_REPORT ?? '.tmp/vitest-report.json' }]],
     globalSetup: ['test/helpers/global-setup.ts'],
   },
 });
