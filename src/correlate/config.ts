@@ -95,7 +95,10 @@ export const capsConfigSchema = z
     maxContainers: count(20_000, 'Containers with correlation state; beyond, the least recently active is evicted.'),
     maxProcesses: count(100_000, 'Processes tracked for lineage and egress.'),
     maxSockets: count(65_536, 'Sockets (cookie → destination) tracked.'),
-    maxFilesPerContainer: count(128, 'Distinct files remembered per container (for top reads and distinct counting).'),
+    maxFilesPerContainer: count(
+      8,
+      "Biggest files remembered per container, for the alert's reads.top (~230 bytes each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (±2%).",
+    ),
     maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container.'),
     maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
     maxSuppressionKeys: count(50_000, 'Suppression keys (rule, container, destination) remembered.'),

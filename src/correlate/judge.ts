@@ -34,12 +34,13 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   // Buckets are coarse at the push's end of the window: take out other processes' reads after the settle
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes;
-  const readFiles = sums.files - ep.lateSubFiles + ep.lateAddFiles;
+  // Fractional past the exact range (distinct-files.ts estimates), so rounded.
+  const readFiles = Math.max(0, Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles));
   const inWindow = (f: FileEntry) => (f.lastMs >= fromMs && f.firstMs <= toMs) || f.pushEp === ep;
   const sensitive = (c.sensitive ?? []).filter(inWindow).sort((a, b) => a.firstMs - b.firstMs);
   const top: FileEntry[] = [];
-  if (c.files) {
-    for (const f of c.files.values()) if (inWindow(f) && f.bytes > 0) top.push(f);
+  if (c.top) {
+    for (const f of c.top) if (inWindow(f) && f.bytes > 0) top.push(f);
     top.sort((a, b) => b.bytes - a.bytes);
     top.length = Math.min(top.length, config.reads.topFiles);
   }

