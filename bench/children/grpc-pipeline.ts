@@ -36,7 +36,16 @@ childMain(async () => {
   });
   const cpu0 = cpuMs();
   await app.start();
+  // A run that takes this long is stuck or starved: say where it is, for the timeout's post-mortem.
+  const progress = setInterval(() => {
+    process.stderr.write(
+      `grpc-pipeline: ${probe.messages()}/${count} messages, ${probe.correlated()}/${probe.accepted()} correlated, ` +
+        `${probe.dropped()} dropped, source ${app.sources()[0]?.up ? 'up' : 'down'}\n`,
+    );
+  }, 30_000);
+  progress.unref();
   await probe.done;
+  clearInterval(progress);
   const cpu = cpuMs() - cpu0;
   const elapsedMs = probe.doneAt() - probe.firstAt();
   const tracked = app.stats().trackedContainers;

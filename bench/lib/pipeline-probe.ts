@@ -26,6 +26,8 @@ export interface Probe {
   /** performance.now() of the first raw message and of completion. */
   firstAt(): number;
   doneAt(): number;
+  messages(): number;
+  correlated(): number;
   accepted(): number;
   dropped(): number;
   ignored(): number;
@@ -79,6 +81,8 @@ export function createProbe(count: number, trackLatency = false): Probe {
     correlatedAt,
     firstAt: () => first,
     doneAt: () => finished,
+    messages: () => messages,
+    correlated: () => correlated,
     accepted: () => accepted,
     dropped: () => dropped,
     ignored: () => ignored,

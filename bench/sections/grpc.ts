@@ -74,7 +74,7 @@ export async function grpcSection(
   const raw: RawResult[] = [];
   const piped = new Map<boolean, PipelineResult[]>(workerModes.map((m) => [m, []]));
   const checks: GrpcOutcome['checks'] = [];
-  const timeoutMs = 120_000;
+  const timeoutMs = 300_000;
   await withServer(w, outDir, 'full', 0, async (address) => {
     for (let rep = 0; rep < o.reps; rep++) {
       const r = await runToResult<RawResult>('grpc-raw', ['--address', address, '--count', count], { timeoutMs });
