@@ -49,7 +49,13 @@ describe('examples/consumer', () => {
     await sink.start();
     cleanups.push(() => sink.close());
     for (const a of [makeAlert(1, 'critical'), makeAlert(2, 'high'), makeAlert(3, 'low')]) await sink.send(a);
-    await sink.flush(10_000);
+    // The sink connects in the background (start-up never waits for the broker) and flush() returns at once
+    // while it is still disconnected: wait for the spool to drain, as a responder would wait for delivery.
+    const deadline = Date.now() + 15_000;
+    while (sink.status().spooled > 0 && Date.now() < deadline) {
+      await sink.flush(1_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(sink.status().spooled).toBe(0);
 
     const first = await consume(srv.url, 2);
