@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configProblems } from '../../src/config/load.js';
 import { helm } from '../helpers/helm.js';
-import { hasK8sModel, k8sProblems } from './k8s-validate.js';
+import { hasK8sModel, k8sProblems } from '../helpers/k8s-validate.js';
 import { chartDir, type K8sObject, one, render, valuesAll } from './render.js';
 import { prometheusRuleShape, serviceMonitorShape, shapeProblems, tracingPolicyShape } from './shape.js';
 

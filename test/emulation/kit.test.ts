@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { configProblems, readConfigText } from '../../src/config/load.js';
 import { loadScenarios } from '../../src/scenarios/index.js';
-import { strictK8sProblems } from './k8s-strict.js';
+import { k8sProblems } from '../helpers/k8s-validate.js';
 
 const kit = resolve(import.meta.dirname, '../../examples/emulation');
 const scriptsDir = join(kit, 'scripts');
@@ -124,7 +124,7 @@ describe('emulation manifests', () => {
         'ServiceAccount',
       ]),
     );
-    for (const o of objects) expect(strictK8sProblems(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+    for (const o of objects) expect(k8sProblems(o), `${o.kind}/${o.metadata.name}`).toEqual([]);
   });
 
   it('the strict check rejects a misspelled field', () => {
@@ -132,7 +132,7 @@ describe('emulation manifests', () => {
       spec: { template: { spec: Record<string, unknown> } };
     };
     job.spec.template.spec.restartPolicyy = 'Never';
-    expect(strictK8sProblems(job as unknown as K8sObject)).toContain('unknown field spec.template.spec.restartPolicyy');
+    expect(k8sProblems(job as unknown as K8sObject)).toContain('unknown field spec.template.spec.restartPolicyy');
   });
 
   it('everything lives in the emulation namespace, and the kustomization lists every manifest and script', () => {

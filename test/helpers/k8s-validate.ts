@@ -1,5 +1,6 @@
 /**
- * Offline validation of rendered Kubernetes objects, stricter than kubernetes-models alone.
+ * Offline validation of Kubernetes objects (the chart's rendered objects, the emulation kit's manifests),
+ * stricter than kubernetes-models alone.
  *
  * kubernetes-models' validators are compiled JSON schemas that ignore unknown keys, so a misspelled
  * `runAsNonroot` passes. They do, however, read every key the schema knows (`data.runAsNonRoot`). We run the
@@ -7,9 +8,10 @@
  * looked at is not in the Kubernetes schema. (Maps such as labels are iterated by the validator, so their
  * keys count as read.)
  */
-import { DaemonSet } from 'kubernetes-models/apps/v1';
+import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 
 interface Validatable {
   prototype: { validate(this: unknown): void };
@@ -17,6 +19,9 @@ interface Validatable {
 
 const models: Record<string, Validatable> = {
   'apps/v1/DaemonSet': DaemonSet,
+  'apps/v1/Deployment': Deployment,
+  'batch/v1/Job': Job,
+  'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,
