@@ -23,9 +23,13 @@ if (missing.length > 0) {
   if (isRoot && hasBin('apt-get')) {
     console.error(`[ensure-test-tools] installing ${pkgs.join(', ')} …`);
     try {
-      execFileSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs.join(' ')}`], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      execFileSync(
+        'sh',
+        ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs.join(' ')}`],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
     } catch {
       // fall through to the check below, which names what is still missing
     }

@@ -42,7 +42,13 @@ const opts = [
 ].join(',');
 execFileSync(
   'protoc',
-  [`--plugin=protoc-gen-ts_proto=${plugin}`, `--ts_proto_out=${out}`, `--ts_proto_opt=${opts}`, `-I${protoRoot}`, ...protos],
+  [
+    `--plugin=protoc-gen-ts_proto=${plugin}`,
+    `--ts_proto_out=${out}`,
+    `--ts_proto_opt=${opts}`,
+    `-I${protoRoot}`,
+    ...protos,
+  ],
   { stdio: 'inherit' },
 );
 console.error(`generated ${protos.length} proto file(s) into ${relative(root, out) || out}`);

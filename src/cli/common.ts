@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import type { AppDeps } from '../app.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { systemClock } from '../model/clock.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
-import type { AppDeps } from '../app.js';
 
 /** Exit codes promised in INTERFACES.md. */
 export const EXIT_OK = 0;
@@ -11,7 +11,9 @@ export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 
 /** Runs a command body with the promised exit codes: ConfigError → 2 with one line; anything else → 1. */
-export function action<A extends unknown[]>(body: (...args: A) => Promise<number | undefined>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  body: (...args: A) => Promise<number | undefined>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       const code = await body(...args);

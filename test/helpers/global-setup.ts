@@ -6,6 +6,8 @@ export default function setup(): void {
     (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status !== 0,
   );
   if (missing.length > 0) {
-    throw new Error(`missing test tools: ${missing.join(', ')} — run "node scripts/ensure-test-tools.mjs" (or npm test)`);
+    throw new Error(
+      `missing test tools: ${missing.join(', ')} — run "node scripts/ensure-test-tools.mjs" (or npm test)`,
+    );
   }
 }
