@@ -90,19 +90,30 @@ export const readsConfigSchema = z
   })
   .strict();
 
+/**
+ * Memory bounds. The costs in the descriptions are what one entry holds on a 64-bit Node (V8 heap and the
+ * typed arrays' backing stores), measured with the bench's 10,000-container stream: the defaults keep the
+ * correlator's state near 50 MB for 10,000 busy containers and bound it below ~150 MB in the worst case.
+ */
 export const capsConfigSchema = z
   .object({
-    maxContainers: count(20_000, 'Containers with correlation state; beyond, the least recently active is evicted.'),
-    maxProcesses: count(100_000, 'Processes tracked for lineage and egress.'),
-    maxSockets: count(65_536, 'Sockets (cookie → destination) tracked.'),
+    maxContainers: count(
+      20_000,
+      'Containers with correlation state (~3.5 KiB each with reads: buckets, distinct files, top files, pod metadata); beyond, the least recently active is evicted.',
+    ),
+    maxProcesses: count(
+      20_000,
+      'Processes tracked for lineage and egress (~0.4 KiB each; command lines are kept only for push, download and archiver processes). Per node for Falco pids.',
+    ),
+    maxSockets: count(32_768, 'Sockets (cookie → destination) tracked (~0.15 KiB each).'),
     maxFilesPerContainer: count(
       8,
-      "Biggest files remembered per container, for the alert's reads.top (~230 bytes each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (±2%).",
+      "Biggest files remembered per container, for the alert's reads.top (~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (±2%).",
     ),
-    maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container.'),
+    maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container (~0.25 KiB each).'),
     maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
-    maxSuppressionKeys: count(50_000, 'Suppression keys (rule, container, destination) remembered.'),
-    maxIpHints: count(8_192, 'IPs classed from push lineages.'),
+    maxSuppressionKeys: count(10_000, 'Suppression keys (rule, container, destination) remembered (~0.2 KiB each).'),
+    maxIpHints: count(8_192, 'IPs classed from push lineages (~0.15 KiB each).'),
     maxEvidence: z.number().int().min(1).max(20).default(20).describe('Evidence items per alert (at most 20).'),
   })
   .strict();

@@ -12,6 +12,8 @@ import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
 
+const MAX_INTERNED_BINARIES = 4096;
+
 export interface ProcessTableDeps {
   classifier: DestinationClassifier;
   pushes: PushTracker;
@@ -25,6 +27,7 @@ export class ProcessTable {
   readonly nodes = new Map<string, NodeState>();
   readonly containers = new Map<string, ContainerState>();
   private readonly execs = new Map<string, ProcState>();
+  private readonly binaries = new Map<string, string>();
   private readonly uploadTarget: (host: string, path: string) => boolean;
   private lastNode: NodeState | null = null;
   private lastContainerId = '';
@@ -107,15 +110,17 @@ export class ProcessTable {
       (p.ppid != null && p.execId === null ? node.pids.get(p.ppid) : undefined) ??
       null;
     const argvHost = classifier.hostNamedIn(p.args);
+    const archiver = ARCHIVERS.has(basename(p.binary));
     const proc: ProcState = {
       execId: p.execId,
       pid: p.pid,
-      binary: p.binary,
+      binary: this.intern(p.binary),
       args: p.args,
       parent,
       container: c,
       node,
-      time: e.time,
+      // Only an archiver's start time is shown (archive evidence).
+      time: archiver ? e.time : '',
       timeMs: e.timeMs,
       lastMs: e.timeMs,
       exitedMs: Number.NaN,
@@ -123,7 +128,7 @@ export class ProcessTable {
       download: parent?.download ?? false,
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       episode: parent?.episode && !parent.episode.judged ? parent.episode : null,
-      archiver: ARCHIVERS.has(basename(p.binary)),
+      archiver,
       archiveFiles: 0,
       archiveBytes: 0,
       archiveFlagged: false,
@@ -140,7 +145,20 @@ export class ProcessTable {
       node.pids.set(p.pid, proc);
     }
     this.classify(proc, e, c);
+    // Command lines can be kilobytes (JVMs): keep one only where an alert or a child's recognition reads it;
+    // elsewhere the events carry it again (own args for an egress push, parentArgs for a helper's parent).
+    if (proc.push === null && !proc.download && !archiver && argvHost === null) proc.args = null;
     return proc;
+  }
+
+  /** One copy of each binary path (thousands of processes share a few dozen), in a bounded table. */
+  private intern(binary: string | null): string | null {
+    if (binary === null) return null;
+    const have = this.binaries.get(binary);
+    if (have !== undefined) return have;
+    if (this.binaries.size >= MAX_INTERNED_BINARIES) this.binaries.clear();
+    this.binaries.set(binary, binary);
+    return binary;
   }
 
   private classify(proc: ProcState, e: ActivityEvent, c: ContainerState | null): void {

@@ -67,7 +67,11 @@ export class PushTracker {
     }
     // A transport helper of a push by an unknown binary: the pushing process is that parent.
     let pusher = proc;
-    if (r.spec.match.kind === 'helper-of-push') pusher = proc.parent ?? this.parentStub(proc, e);
+    if (r.spec.match.kind === 'helper-of-push') {
+      pusher = proc.parent ?? this.parentStub(proc, e);
+      // An unremarkable parent's command line is not kept (processes.ts): the event carries it.
+      if (pusher.args === null) pusher.args = e.process.parentArgs ?? null;
+    }
     ep = this.newEpisode(pusher, c, e, {
       odd: r.renamed || r.unexpectedLocation ? oddOf(r, proc, pusher) : null,
       tool: r.tool,
@@ -142,6 +146,8 @@ export class PushTracker {
   /** Many bytes from one process to one forge/registry destination: a push whatever the program. */
   egressPush(proc: ProcState, dest: DestEntry, e: NetEvent, c: ContainerState): void {
     dest.flagged = true;
+    // Any process can push by egress; its command line is kept from now on (processes.ts drops most).
+    if (proc.args === null) proc.args = e.process.args;
     const { tool, known } = toolOf(proc.binary);
     const unexpected = !known || isTempLocation(proc.binary);
     const ep = this.newEpisode(proc, c, e, {

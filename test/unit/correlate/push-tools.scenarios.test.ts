@@ -91,6 +91,8 @@ describe('push tools, each recognised as the sensors see it', () => {
       { rule: 'renamed-binary-push', severity: 'medium', tool: 'git', destination: 'github.com' },
     ]);
     expect(a.process.binary).toBe('/tmp/.cache/kworker');
+    // Its command line was not worth keeping until its helper pushed: it comes from the helper's event.
+    expect(a.process.args).toBe('push origin main');
     expect(a.summary).toContain('renamed binary /tmp/.cache/kworker');
   });
 
@@ -123,6 +125,8 @@ describe('push tools, each recognised as the sensors see it', () => {
     const a = only(run(s.events, { config: { destinations: { internal: ['140.82.121.0/24'] } } }).alerts);
     expect(a.rule).toBe('renamed-binary-push');
     expect(a.summary).toContain('by unexpected binary /tmp/syncer');
+    expect(a.process.args).toBe('--to ghcr');
+    expect(a.evidence.find((e) => e.kind === 'push')?.detail).toMatch(/by \/tmp\/syncer --to ghcr$/);
   });
 
   it('renamed git: send-pack plumbing under another name', () => {
@@ -271,6 +275,7 @@ describe('push tools, each recognised as the sensors see it', () => {
       { rule: 'renamed-binary-push', severity: 'medium', tool: 'syncer', destination: 'github.com' },
     ]);
     expect(alerts[0]!.egressBytes).toBe(20 * 128 * 1024);
+    expect(alerts[0]!.process.args).toBe('--interval 60');
   });
 
   it('python sending many bytes to a user-listed internal registry CIDR: a push by egress (expected tool)', () => {
