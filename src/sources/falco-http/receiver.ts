@@ -67,6 +67,16 @@ export async function startReceiver(
     res.end(text);
   }
 
+  // The hot path is one event per POST, all accepted (or all ignored): those 200 answers are constants,
+  // built once with their header list, instead of a summary object, JSON.stringify and a header object each.
+  const ok200 = deps.metrics.receiverRequests.labels('falco-http', '200');
+  const cannedOk = (accepted: number, ignored: number) => {
+    const text = JSON.stringify({ accepted, ignored, dropped: 0, rejected: 0 });
+    return { text, headers: ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))] };
+  };
+  const oneAccepted = cannedOk(1, 0);
+  const oneIgnored = cannedOk(0, 1);
+
   /** Refuses a request before ingesting it: it may carry events we never saw, so count them as dropped. */
   function fail(res: ServerResponse, code: number, error: string, headers: Record<string, string> = {}): void {
     rejected.inc();
@@ -175,7 +185,14 @@ export async function startReceiver(
         // and marks a gap, so alerts spanning it say degraded. A 200 would claim an event we threw away.
         reply(res, 503, { error: 'event queue full: event(s) dropped', ...summary }, { 'retry-after': '1' });
       } else {
-        reply(res, 200, summary);
+        const canned = r.accepted + r.ignored !== 1 ? null : r.accepted === 1 ? oneAccepted : oneIgnored;
+        if (canned === null) {
+          reply(res, 200, summary);
+        } else {
+          ok200.inc();
+          res.writeHead(200, canned.headers);
+          res.end(canned.text);
+        }
       }
     });
   }
