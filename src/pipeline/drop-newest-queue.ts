@@ -19,6 +19,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
   private droppedSinceTake = 0;
   private lastDropped: T | undefined;
   private waiter: (() => void) | null = null;
+  private wakeScheduled = false;
   private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
   private closed = false;
   /** performance.now() when the oldest item of the batch being filled arrived (latency accounting). */
@@ -46,7 +47,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     }
     if (this.items.length === 0) this.fillStartedAt = performance.now();
     this.items.push(item);
-    this.wake();
+    this.wakeSoon();
     return true;
   }
 
@@ -64,6 +65,20 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     this.closed = true;
     this.wake();
     for (const w of this.roomWaiters.splice(0)) w.resolve();
+  }
+
+  /**
+   * Wakes the consumer once per event-loop turn, not once per item: a receiver that gets one event per
+   * request (Falco http_output) would otherwise hand the correlator batches of one, paying the async
+   * hand-off for every event. Costs at most one loop turn of latency.
+   */
+  private wakeSoon(): void {
+    if (this.waiter === null || this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
   }
 
   private wake(): void {
