@@ -2,6 +2,7 @@
 import { type ChildMessage, runToResult } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
 import { fmtMb, type Row } from '../lib/report.js';
+import { shippedNodeOptions } from '../lib/shipped-node-options.js';
 
 interface MemoryResult extends ChildMessage {
   baseRssMb: number;
@@ -17,10 +18,13 @@ export async function memorySection(
   o: BenchOptions,
   log: (s: string) => void,
 ): Promise<{ rows: Row[]; details: unknown }> {
+  const nodeOptions = shippedNodeOptions();
+  log(`  node flags as shipped: ${nodeOptions.join(' ') || '(none)'}`);
   const r = await runToResult<MemoryResult>(
     'memory',
     ['--containers', String(o.memoryContainers), '--checkpoints', o.memoryCheckpoints.join(',')],
-    { nodeFlags: ['--expose-gc'], timeoutMs: 30 * 60_000 },
+    // Under the image's heap caps: what the kubelet sees of the shipped daemon depends on them.
+    { nodeFlags: ['--expose-gc', ...nodeOptions], timeoutMs: 30 * 60_000 },
   );
   const first = r.points[0]!;
   const last = r.points.at(-1)!;

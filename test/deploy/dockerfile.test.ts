@@ -116,6 +116,19 @@ describe('Dockerfile', () => {
     expect(init.command[0]).toBe(execForm(last(final, 'ENTRYPOINT')?.args ?? '[]')[2]);
   });
 
+  it('caps the V8 heap as the chart does, below the chart memory limit', () => {
+    const env = all(final, 'ENV')
+      .map((e) => /^NODE_OPTIONS="([^"]*)"$/.exec(e.args)?.[1])
+      .find((v) => v !== undefined);
+    expect(env).toMatch(/--max-old-space-size=\d+/);
+    const c = (one(render(), 'DaemonSet') as Any).spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'NODE_OPTIONS', value: env });
+    const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(env ?? '')?.[1] ?? Number.NaN);
+    const limitMi = Number(/^(\d+)Mi$/.exec(c.resources.limits.memory)?.[1]);
+    // Old generation + 3 semi-spaces (young generation) + ~70 MB of code and native memory must fit.
+    expect(flag('max-old-space-size') + 3 * flag('max-semi-space-size') + 70).toBeLessThanOrEqual(limitMi);
+  });
+
   it('ships what package.json publishes and never fetches URLs with ADD', () => {
     const copied = all(final, 'COPY').map((c) => c.args.split(/\s+/).at(-1)?.replace(/^\.\//, '').replace(/\/$/, ''));
     for (const f of pkg.files as string[]) expect(copied, `package.json files: ${f}`).toContain(f);

@@ -1,0 +1,13 @@
+/**
+ * The V8 flags the image ships with (the Dockerfile's `ENV NODE_OPTIONS`, which the chart repeats), so a
+ * measured child runs under the heap caps production runs under.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './compile.js';
+
+export function shippedNodeOptions(): string[] {
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const m = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  return m ? m[1]!.split(/\s+/).filter((f) => f !== '') : [];
+}
