@@ -108,7 +108,7 @@ export const capsConfigSchema = z
     maxSockets: count(32_768, 'Sockets (cookie → destination) tracked (~0.15 KiB each).'),
     maxFilesPerContainer: count(
       8,
-      "Biggest files remembered per container, for the alert's reads.top (~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (±2%).",
+      "Biggest files remembered per container, for the alert's reads.top (~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (standard error ~1–2%).",
     ),
     maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container (~0.25 KiB each).'),
     maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
