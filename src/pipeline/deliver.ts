@@ -2,10 +2,12 @@
  * Retry with exponential backoff and full jitter, written once for every sink (OpenTelemetry's exporter
  * base). A sink says ok / retryable / failed; this wrapper counts, logs and retries.
  */
+import { sleep as sleepFor } from '../io/sleep.js';
 import type { Alert } from '../model/alert.js';
 import type { AlertSink } from '../sinks/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { backoffDelayMs } from './backoff.js';
 
 export interface DeliveryOptions {
   maxAttempts: number;
@@ -17,25 +19,6 @@ export interface DeliveryOptions {
 
 export const defaultDeliveryOptions: DeliveryOptions = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 10_000 };
 
-export function backoffDelayMs(
-  attempt: number,
-  o: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>,
-  random = Math.random,
-): number {
-  const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
-  return Math.floor(random() * cap);
-}
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
 /** Delivers one alert through one sink; returns true when delivered. Never throws. */
 export async function deliver(
   sink: AlertSink,
@@ -44,7 +27,7 @@ export async function deliver(
   options: DeliveryOptions = defaultDeliveryOptions,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? sleepFor;
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
     let result: Awaited<ReturnType<AlertSink['send']>>;
     try {
@@ -63,7 +46,7 @@ export async function deliver(
       deps.logger.error({ sink: sink.name, alertId: alert.id, err: result.error.message }, 'alert delivery failed');
       return false;
     }
-    const delay = result.delayMs ?? backoffDelayMs(attempt, options, options.random);
+    const delay = result.delayMs ?? backoffDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random);
     deps.logger.warn(
       { sink: sink.name, alertId: alert.id, attempt, delayMs: delay, err: result.error.message },
       'alert delivery will be retried',

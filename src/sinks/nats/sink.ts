@@ -12,7 +12,7 @@
 import { headers } from 'nats';
 import { ConfigError, errorMessage, SinkError } from '../../errors.js';
 import type { Alert } from '../../model/alert.js';
-import { backoffDelayMs } from '../../pipeline/deliver.js';
+import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { AlertSink, SinkDeps, SinkResult } from '../types.js';
 import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
@@ -115,7 +115,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     }
     if (inFlight.size > 0) return;
     // The window has settled: back off, then resume from the oldest unacked entry.
-    const delay = Math.max(100, backoffDelayMs(failures++, { baseDelayMs: 250, maxDelayMs: 15_000 }));
+    const delay = Math.max(100, backoffDelayMs(failures++, 250, 15_000));
     if (/no responders|503|stream/i.test(errorMessage(err))) link?.recheck();
     if (resumeTimer) clearTimeout(resumeTimer);
     resumeTimer = setTimeout(() => {

@@ -13,8 +13,9 @@ import { ConfigError, DecodeError, errorMessage } from '../../errors.js';
 import { normalizeFalco } from '../../formats/falco/index.js';
 import { type response, serviceClient } from '../../generated/falco/outputs.js';
 import { serviceClient as versionClient } from '../../generated/falco/version.js';
+import { sleep } from '../../io/sleep.js';
+import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
-import { backoffDelay, sleep } from './backoff.js';
 import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { responseToAlert } from './convert.js';
 
@@ -86,7 +87,7 @@ export async function runFalcoGrpc(
       client.close();
     }
     if (signal.aborted) break;
-    const delay = backoffDelay(attempt++, config.initialBackoffMs, config.maxBackoffMs);
+    const delay = backoffDelayMs(attempt++, config.initialBackoffMs, config.maxBackoffMs);
     deps.logger.debug({ source: 'falco-grpc', address: config.address, delayMs: delay }, 'reconnecting');
     await sleep(delay, signal);
   }

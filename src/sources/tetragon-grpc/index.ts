@@ -6,7 +6,7 @@ import { createTetragonGrpcSource } from './source.js';
 export { parseTetragonAddress, type TetragonAddress } from './address.js';
 export { buildGetEventsRequest } from './request.js';
 export { DEFAULT_TETRAGON_ADDRESS, type TetragonGrpcConfig, tetragonGrpcConfigSchema } from './schema.js';
-export { backoffDelay, createTetragonGrpcSource, GET_EVENTS_PATH } from './source.js';
+export { createTetragonGrpcSource, GET_EVENTS_PATH } from './source.js';
 
 export const tetragonGrpcSource: SourceDefinition<TetragonGrpcConfig> = {
   type: 'tetragon-grpc',

@@ -11,6 +11,7 @@
 import { type ChannelOptions, Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
+import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
 import { parseTetragonAddress, type TetragonAddress } from './address.js';
 import { createMessageHandler } from './message.js';
@@ -25,16 +26,6 @@ export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 const HEALTHY_AFTER_MS = 5_000;
 /** The same failure is logged at warn again at most this often (at debug in between). */
 const REPEAT_LOG_MS = 60_000;
-
-export function backoffDelay(
-  attempt: number,
-  minMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
-  return Math.max(minMs / 4, random() * ceiling);
-}
 
 export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: SourceDeps): EventSource {
   const parsed = parseTetragonAddress(config.address);
@@ -151,7 +142,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
           reason = result.reason;
         }
         out.connection(false, reason);
-        const delay = backoffDelay(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
+        const delay = backoffDelayMs(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
         logProblem(reason, delay);
         await sleep(delay, signal);
       }

@@ -3,9 +3,9 @@ import { sourceFlagsToConfig } from '../../../src/cli/source-flags.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { EventType } from '../../../src/generated/tetragon/events.js';
+import { backoffDelayMs } from '../../../src/pipeline/backoff.js';
 import { tetragonFileConfigSchema } from '../../../src/sources/tetragon-file/index.js';
 import {
-  backoffDelay,
   buildGetEventsRequest,
   parseTetragonAddress,
   tetragonGrpcConfigSchema,
@@ -111,10 +111,10 @@ describe('GetEvents request and reconnect backoff', () => {
   });
 
   it('exponential with full jitter, capped', () => {
-    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500);
-    expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(4000);
-    expect(backoffDelay(20, 500, 30_000, () => 1)).toBe(30_000);
-    expect(backoffDelay(20, 500, 30_000, () => 0.5)).toBe(15_000);
-    expect(backoffDelay(5, 500, 30_000, () => 0)).toBe(125); // floor: never a hot loop
+    expect(backoffDelayMs(0, 500, 30_000, () => 1)).toBe(500);
+    expect(backoffDelayMs(3, 500, 30_000, () => 1)).toBe(4000);
+    expect(backoffDelayMs(20, 500, 30_000, () => 1)).toBe(30_000);
+    expect(backoffDelayMs(20, 500, 30_000, () => 0.5)).toBe(15_000);
+    expect(backoffDelayMs(5, 500, 30_000, () => 0)).toBe(125); // floor: never a hot loop
   });
 });
