@@ -4,28 +4,15 @@
  * so written as raw digits), `priority` capitalised, `container.id` 12 characters (`host` for host
  * processes), fields that cannot be extracted `null`. One rule per activity kind, printing the fields
  * its output template names, as in sensor-config/falco/exfilwatch_rules.yaml. Host processes (dockerd)
- * are rendered too, although the shipped rules only watch containers: a host rule is needed to see them.
+ * are rendered too: the shipped rules watch containers plus the container engines on the host.
  */
 
+import { FALCO_PROCESS_FIELDS } from '../formats/falco/needed-fields.js';
 import { nsToClock, nsToRfc3339 } from './time-format.js';
 import type { Activity, SimSocket, Timeline } from './timeline.js';
 
-const PROC = [
-  'proc.pid',
-  'proc.ppid',
-  'proc.vpid',
-  'proc.exepath',
-  'proc.cmdline',
-  'proc.pexepath',
-  'proc.pcmdline',
-  'user.uid',
-  'container.id',
-  'container.name',
-  'container.image.repository',
-  'container.image.tag',
-  'k8s.ns.name',
-  'k8s.pod.name',
-];
+// The fields the normalizer reads (what the shipped rules print), `evt.type` placed by each shape itself.
+const PROC: string[] = FALCO_PROCESS_FIELDS.filter((f) => f !== 'evt.type');
 const FD = ['fd.name', 'fd.type'];
 const SOCK = [...FD, 'fd.l4proto', 'fd.rip', 'fd.rport', 'fd.lip', 'fd.lport'];
 const CONTAINER_NETWORK = ['container', 'network'];
