@@ -1,10 +1,13 @@
 /**
  * The V8 flags the image ships with (the Dockerfile's `ENV NODE_OPTIONS`, which the chart repeats), so a
- * measured child runs under the heap caps production runs under.
+ * measured child — the bench's, or the fault suite's production-build daemon — runs under the heap caps
+ * production runs under.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './compile.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function shippedNodeOptions(): string[] {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');

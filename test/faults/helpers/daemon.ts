@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedNodeOptions } from '../../../bench/lib/shipped-node-options.js';
 import type { Alert } from '../../../src/model/alert.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -137,7 +138,9 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
     '127.0.0.1:0',
     ...(options.args ?? []),
   ];
-  const env = { ...process.env, NATS_URL: '', NODE_NAME: 'worker-1', ...options.env };
+  // The production build runs under the V8 heap caps the image ships (Dockerfile ENV NODE_OPTIONS).
+  const shipped = options.dist ? { NODE_OPTIONS: shippedNodeOptions().join(' ') } : {};
+  const env = { ...process.env, NATS_URL: '', NODE_NAME: 'worker-1', ...shipped, ...options.env };
   const child =
     options.umask === undefined
       ? spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
