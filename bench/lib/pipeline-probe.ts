@@ -117,8 +117,8 @@ export function createProbe(count: number, trackLatency = false): Probe {
               check();
             },
             connection: (up, detail) => out.connection(up, detail),
+            waitForRoom: () => out.waitForRoom(),
           };
-          if (out.waitForRoom) wrapped.waitForRoom = () => out.waitForRoom!();
           return inner.run(wrapped, signal);
         },
       };

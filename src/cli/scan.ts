@@ -125,7 +125,7 @@ function countingSource(inner: EventSource, counts: Counts): EventSource {
           },
           connection: (up, detail) => out.connection(up, detail),
           // Finite files pause here while the event queue is full: offline input is never dropped.
-          waitForRoom: () => out.waitForRoom?.() ?? Promise.resolve(),
+          waitForRoom: () => out.waitForRoom(),
         },
         signal,
       );

@@ -17,8 +17,7 @@ export interface SourceOutputOptions {
   type: SourceTypeLabel;
   sensor: SensorSource;
   node: string;
-  queue: Pick<DropNewestQueue<NormalizedEvent>, 'offer'> &
-    Partial<Pick<DropNewestQueue<NormalizedEvent>, 'waitForRoom'>>;
+  queue: Pick<DropNewestQueue<NormalizedEvent>, 'offer' | 'waitForRoom'>;
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
@@ -26,9 +25,7 @@ export interface SourceOutputOptions {
   logEveryMs?: number;
 }
 
-export function createSourceOutput(
-  o: SourceOutputOptions,
-): SourceOutput & { isUp(): boolean; waitForRoom(): Promise<void> } {
+export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isUp(): boolean } {
   const logEveryMs = o.logEveryMs ?? 10_000;
   let lastDecodeLog = Number.NEGATIVE_INFINITY;
   let suppressedDecodeLogs = 0;
@@ -106,7 +103,7 @@ export function createSourceOutput(
       everUp = true;
       downSinceMs = null;
     },
-    waitForRoom: () => o.queue.waitForRoom?.() ?? Promise.resolve(),
+    waitForRoom: () => o.queue.waitForRoom(),
     isUp: () => up,
   };
 }

@@ -25,7 +25,7 @@ export interface SourceOutput {
    * For sources that can pause without losing anything (files): resolves when the event queue has room,
    * so offline input is never dropped. Live sensor streams must not wait on it (they drop and mark).
    */
-  waitForRoom?(): Promise<void>;
+  waitForRoom(): Promise<void>;
 }
 
 export interface SourceDeps {

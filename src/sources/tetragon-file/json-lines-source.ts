@@ -49,7 +49,7 @@ export function createJsonLinesSource(
 
   function roomFor(out: SourceOutput): () => Promise<void> {
     const downstream = options.waitForRoom;
-    const queue = () => out.waitForRoom?.() ?? Promise.resolve();
+    const queue = () => out.waitForRoom();
     if (!downstream) return queue;
     return async () => {
       await queue();

@@ -54,6 +54,7 @@ export function createHarness(node = 'test-node'): Harness {
             events.push(e);
             return queue.offer(e);
           },
+          waitForRoom: () => queue.waitForRoom(),
         },
         metrics,
         logger,
