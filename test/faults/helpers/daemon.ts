@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from '../../../bench/lib/shipped-node-options.js';
 import type { Alert } from '../../../src/model/alert.js';
+import { captureOutput } from '../../helpers/child-output.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -149,39 +150,22 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
+  const io = captureOutput(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const logs = () =>
-    err
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => {
-        try {
-          return JSON.parse(l) as Record<string, unknown>;
-        } catch {
-          return {};
-        }
-      });
+  const { logs } = io;
   const alive = () => child.exitCode === null && child.signalCode === null;
   const waitForLog = (pred: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>
     waitFor(
       () => {
-        if (!alive()) throw new Error(`daemon exited (${child.exitCode ?? child.signalCode}); stderr:\n${err}`);
+        if (!alive()) throw new Error(`daemon exited (${child.exitCode ?? child.signalCode}); stderr:\n${io.stderr()}`);
         return logs().find(pred);
       },
       'a daemon log line',
       timeoutMs,
     ).catch((e: Error) => {
-      throw new Error(`${e.message}\nstderr:\n${err.slice(-4000)}`);
+      throw new Error(`${e.message}\nstderr:\n${io.stderr().slice(-4000)}`);
     });
 
   const dispose = async () => {
@@ -213,12 +197,13 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
     dir,
     base,
     exited,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: io.stdout,
+    stderr: io.stderr,
     logs,
     waitForLog,
     alerts: () =>
-      out
+      io
+        .stdout()
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Alert),
@@ -236,7 +221,7 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
           timeoutMs,
         );
       } catch (e) {
-        throw new Error(`${(e as Error).message}; last value ${last}\nstderr:\n${err.slice(-3000)}`);
+        throw new Error(`${(e as Error).message}; last value ${last}\nstderr:\n${io.stderr().slice(-3000)}`);
       }
       return last;
     },

@@ -1,6 +1,7 @@
 /** Runs the real CLI (`node --import tsx src/cli/main.ts …`) as a child process for daemon tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { captureOutput } from '../../helpers/child-output.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -19,38 +20,20 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
     env: { ...process.env, NATS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
+  const io = captureOutput(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const logLines = () =>
-    err
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => {
-        try {
-          return JSON.parse(l) as Record<string, unknown>;
-        } catch {
-          return {};
-        }
-      });
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: io.stdout,
+    stderr: io.stderr,
     exited,
     async waitForLog(pred, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const hit = logLines().find(pred);
+        const hit = io.logs().find(pred);
         if (hit) return hit;
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`log line not seen (exit ${child.exitCode}); stderr:\n${err}`);
+          throw new Error(`log line not seen (exit ${child.exitCode}); stderr:\n${io.stderr()}`);
         }
         await new Promise((r) => setTimeout(r, 25));
       }
