@@ -104,10 +104,10 @@ export function createProbe(count: number, trackLatency = false): Probe {
               check();
               return ok;
             },
-            decodeError(error) {
+            decodeError(error, sensor) {
               seen();
               decodeErrors++;
-              out.decodeError(error);
+              out.decodeError(error, sensor);
               check();
             },
             ignored() {

@@ -115,9 +115,9 @@ function countingSource(inner: EventSource, counts: Counts): EventSource {
             }
             return accepted;
           },
-          decodeError(error) {
+          decodeError(error, sensor) {
             counts.decodeErrors++;
-            out.decodeError(error);
+            out.decodeError(error, sensor);
           },
           ignored() {
             counts.ignored++;

@@ -57,8 +57,8 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
       if (!accepted) dropped.inc();
       return accepted;
     },
-    decodeError(error: DecodeError) {
-      o.metrics.decodeErrors.labels(o.sensor).inc();
+    decodeError(error: DecodeError, sensor?: SensorSource) {
+      o.metrics.decodeErrors.labels(sensor ?? o.sensor).inc();
       o.metrics.eventsDropped.labels('malformed').inc();
       const now = o.clock.now();
       if (now - lastDecodeLog >= logEveryMs) {

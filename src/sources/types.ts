@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DecodeError } from '../errors.js';
 import type { Clock } from '../model/clock.js';
-import type { NormalizedEvent } from '../model/normalized-event.js';
+import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics, SourceTypeLabel } from '../telemetry/metrics.js';
 
@@ -12,8 +12,11 @@ import type { Metrics, SourceTypeLabel } from '../telemetry/metrics.js';
 export interface SourceOutput {
   /** Hands one normalized event on. False when it was dropped (queue full); never blocks. */
   offer(event: NormalizedEvent): boolean;
-  /** A raw event could not be decoded: counted and logged (rate-limited), never fatal. */
-  decodeError(error: DecodeError): void;
+  /**
+   * A raw event could not be decoded: counted and logged (rate-limited), never fatal. `sensor` names whose
+   * event it was when the source knows better than its type does (a file mixing Tetragon and Falco lines).
+   */
+  decodeError(error: DecodeError, sensor?: SensorSource): void;
   /** A raw event decoded fine but is not one exfilwatch uses (normalizer returned null). */
   ignored(): void;
   /**

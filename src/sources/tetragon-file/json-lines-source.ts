@@ -85,7 +85,7 @@ export function createJsonLinesSource(
         try {
           event = format.normalize(record, defaults);
         } catch (err) {
-          out.decodeError(new DecodeError(`${where()}: ${errorMessage(err)}`, { cause: err }));
+          out.decodeError(new DecodeError(`${where()}: ${errorMessage(err)}`, { cause: err }), format.name);
           return;
         }
         if (event) out.offer(event);

@@ -103,3 +103,46 @@ describe('source output bookkeeping', () => {
     expect(text).not.toContain('/var/run');
   });
 });
+
+describe('decode errors in a file mixing sensors', () => {
+  it('are counted under the sensor whose line it was, not the file source type', async () => {
+    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
+    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
+    const { silentLogger } = await import('../../../src/telemetry/logger.js');
+    const { createJsonLinesSource } = await import('../../../src/sources/tetragon-file/index.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-mixed-'));
+    const path = join(dir, 'mixed.jsonl');
+    // A Falco alert whose evt.time is not a number: recognised as Falco, then refused by its normalizer.
+    const badFalco = {
+      output: 'x',
+      priority: 'Notice',
+      rule: 'r',
+      time: 'not-a-time',
+      output_fields: { 'evt.time': {}, 'evt.type': 'execve' },
+    };
+    writeFileSync(path, `${JSON.stringify(badFalco)}\n`);
+    const metrics = createMetrics();
+    const q = new DropNewestQueue<import('../../../src/model/normalized-event.js').NormalizedEvent>({ capacity: 8 });
+    const out = createSourceOutput({
+      id: `file ${path}`,
+      type: 'file',
+      sensor: 'tetragon',
+      node: 'n1',
+      queue: q,
+      metrics,
+      logger: silentLogger(),
+      clock: { now: () => 0 },
+    });
+    const source = createJsonLinesSource(
+      { paths: [path], format: 'auto', follow: false },
+      { logger: silentLogger(), node: 'n1' },
+    );
+    await source.run(out, new AbortController().signal);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('exfilwatch_decode_errors_total{source="falco"} 1');
+    expect(text).not.toContain('exfilwatch_decode_errors_total{source="tetragon"}');
+  });
+});
