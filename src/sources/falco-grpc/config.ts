@@ -51,7 +51,13 @@ export const falcoGrpcConfigSchema = z
       .min(10)
       .default(500)
       .describe('First reconnect delay; doubles per failure, with jitter.'),
-    maxBackoffMs: z.number().int().min(100).default(30_000).describe('Longest reconnect delay.'),
+    // Same reasoning as tetragon-grpc: a local agent, a cheap attempt, and a 5 s reconnect promise.
+    maxBackoffMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(4_000)
+      .describe('Longest reconnect delay (the default keeps reconnects within 5 s of Falco returning).'),
     connectTimeoutMs: z.number().int().min(100).default(5_000).describe('How long one connection attempt may take.'),
   })
   .strict()

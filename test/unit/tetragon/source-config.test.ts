@@ -62,7 +62,7 @@ describe('source flags → config', () => {
         address: 'unix:///run/t.sock',
         policyNames: [],
         reconnectMinMs: 500,
-        reconnectMaxMs: 30_000,
+        reconnectMaxMs: 4_000,
         connectTimeoutMs: 5_000,
         maxReceiveMessageBytes: 10 * 1024 * 1024,
       },
