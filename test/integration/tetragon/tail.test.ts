@@ -66,6 +66,8 @@ describe('tailFile (tail -F)', () => {
     const t = setup('start');
     writeFileSync(t.path, '');
     const done = t.start();
+    // The first file must have been opened before it is rotated away, or its lines are unseen by design.
+    await until(() => t.states.includes('open'), 'open');
     let n = 0;
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 50; i++) appendFileSync(t.path, `{"n":${n++}}\n`);
