@@ -15,7 +15,7 @@ import { tetragonGrpcConfigSchema } from '../src/sources/tetragon-grpc/schema.js
 import type { AlertCheck } from './lib/check.js';
 import type { SpawnOptions } from './lib/child.js';
 import { compileForChildren, repoRoot } from './lib/compile.js';
-import { type BenchOptions, parseBenchArgs } from './lib/options.js';
+import { type BenchOptions, type BenchSection, parseBenchArgs } from './lib/options.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { falcoSection } from './sections/falco.js';
 import { grpcSection } from './sections/grpc.js';
@@ -61,29 +61,36 @@ async function main(o: BenchOptions): Promise<number> {
   const checks: Array<{ what: string; check: AlertCheck; dropped: number }> = [];
   const details: Record<string, unknown> = {};
 
-  log('\nTetragon gRPC (unix socket):');
-  const workerModes = o.workerModes && hasWorkerOption() ? [false, true] : [false];
-  const grpc = await grpcSection(w, o, outDir, workerModes, prof, log);
-  rows.push(...grpc.rows);
-  checks.push(...grpc.checks);
-  details.grpc = grpc.details;
-
-  log('\nscan (Tetragon JSON lines):');
-  const scan = await scanSection(w, o, prof, log);
-  rows.push(...scan.rows);
-  checks.push(...scan.checks);
-  details.scan = scan.details;
-
-  log('\nFalco http_output receiver:');
-  const falco = await falcoSection(w, o, prof, log);
-  rows.push(...falco.rows);
-  details.falco = falco.details;
-
-  log(`\nmemory (${o.memoryContainers} containers):`);
-  const memory = await memorySection(o, log);
-  rows.push(...memory.rows);
-  details.memory = memory.details;
-  const memoryAlerts = (memory.details as { alerts: number }).alerts;
+  const wanted = (s: BenchSection) => o.only === null || o.only.has(s);
+  if (wanted('grpc')) {
+    log('\nTetragon gRPC (unix socket):');
+    const workerModes = o.workerModes && hasWorkerOption() ? [false, true] : [false];
+    const grpc = await grpcSection(w, o, outDir, workerModes, prof, log);
+    rows.push(...grpc.rows);
+    checks.push(...grpc.checks);
+    details.grpc = grpc.details;
+  }
+  if (wanted('scan')) {
+    log('\nscan (Tetragon JSON lines):');
+    const scan = await scanSection(w, o, prof, log);
+    rows.push(...scan.rows);
+    checks.push(...scan.checks);
+    details.scan = scan.details;
+  }
+  if (wanted('falco')) {
+    log('\nFalco http_output receiver:');
+    const falco = await falcoSection(w, o, prof, log);
+    rows.push(...falco.rows);
+    details.falco = falco.details;
+  }
+  let memoryAlerts = 0;
+  if (wanted('memory')) {
+    log(`\nmemory (${o.memoryContainers} containers):`);
+    const memory = await memorySection(o, log);
+    rows.push(...memory.rows);
+    details.memory = memory.details;
+    memoryAlerts = (memory.details as { alerts: number }).alerts;
+  }
 
   const wrong = checks.filter((c) => !c.check.ok || c.dropped > 0);
   const elapsedS = (performance.now() - started) / 1000;
@@ -124,8 +131,10 @@ async function main(o: BenchOptions): Promise<number> {
     workload: m,
     details,
   };
-  writeFileSync(join(outDir, `results-${o.mode}-${stamp}.json`), JSON.stringify(record, null, 2));
-  writeFileSync(join(outDir, `latest-${o.mode}.md`), `${markdownTable(rows)}\n`);
+  // A partial run must not be taken for a full one by summarize.ts (which reads results-<mode>-<time>).
+  const name = o.only === null ? o.mode : `${o.mode}-only-${[...o.only].join('-')}`;
+  writeFileSync(join(outDir, `results-${name}-${stamp}.json`), JSON.stringify(record, null, 2));
+  writeFileSync(join(outDir, `latest-${name}.md`), `${markdownTable(rows)}\n`);
   if (!correct) return 1;
   return missed.length === 0 ? 0 : 3;
 }

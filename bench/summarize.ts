@@ -34,7 +34,7 @@ const n = Number(process.argv[2] ?? 3);
 const mode = process.argv[3] ?? 'default';
 const dir = join(repoRoot, '.tmp', 'bench');
 const files = readdirSync(dir)
-  .filter((f) => f.startsWith(`results-${mode}-`) && f.endsWith('.json'))
+  .filter((f) => f.startsWith(`results-${mode}-`) && !f.startsWith(`results-${mode}-only-`) && f.endsWith('.json'))
   .sort()
   .slice(-n);
 if (files.length === 0) {

@@ -21,18 +21,24 @@ export interface BenchOptions {
   workerModes: boolean;
   /** Write CPU profiles of the measured children into .tmp/bench/profiles/. */
   profile: boolean;
+  /** Run only these sections (`--only grpc,scan`); null = all. A partial run is saved apart from full ones. */
+  only: ReadonlySet<BenchSection> | null;
 }
+
+export const BENCH_SECTIONS = ['grpc', 'scan', 'falco', 'memory'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--profile]
   (default)  ~2-3 min: 200k-event streams, memory 1M vs 3M events with 10,000 containers
   --quick    < 30 s once the workload is cached: 20k-event streams, memory 100k vs 200k events (a smoke run)
   --full     the issue's memory check: 1M vs 10M events (several minutes)
   --reps N   runs per throughput pair (median reported)
-  --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/`;
+  --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/
+  --only S   only these sections, comma-separated: ${BENCH_SECTIONS.join(',')} (saved as results-<mode>-only-…)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
-  const base: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile'>> = {
+  const base: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile' | 'only'>> = {
     quick: {
       events: 20_000,
       containers: 2_000,
@@ -64,7 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       memoryCheckpoints: [1_000_000, 10_000_000],
     },
   };
-  const options: BenchOptions = { mode, ...base[mode], seed: 1, workerModes: true, profile: false };
+  const options: BenchOptions = { mode, ...base[mode], seed: 1, workerModes: true, profile: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick' || arg === '--full') continue;
@@ -74,6 +80,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
       if (arg === '--reps') options.reps = value;
       else options.seed = value;
+    } else if (arg === '--only') {
+      const names = (argv[++i] ?? '').split(',').filter(Boolean);
+      const unknown = names.filter((n) => !(BENCH_SECTIONS as readonly string[]).includes(n));
+      if (names.length === 0 || unknown.length > 0) {
+        throw new Error(`--only takes sections from ${BENCH_SECTIONS.join(',')} (got "${argv[i] ?? ''}")`);
+      }
+      options.only = new Set(names as BenchSection[]);
     } else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
