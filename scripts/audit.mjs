@@ -3,8 +3,9 @@
  * Dependency audit for CI: `npm audit --omit=dev --audit-level=high --json`, failing (exit 1) on any high or
  * critical vulnerability in the runtime dependencies, with one line per affected package. When the
  * registry's audit endpoint cannot be reached or refuses the request (mirrors and sandboxes answer 405),
- * the audit did not happen: that is reported plainly and is not a failure (exit 0) — run it where the
- * endpoint answers. Not part of `npm test` for that reason.
+ * the audit did not happen: that is reported plainly (a line CI logs show) and is not a failure (exit 0),
+ * because a sandbox without the endpoint must still be able to run the suite. `npm test` runs it first,
+ * so every CI run that can reach the endpoint is gated on it.
  *
  *   node scripts/audit.mjs            # exit 0 clean or unavailable, 1 high/critical found, 2 unreadable output
  */
@@ -14,7 +15,13 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const run = spawnSync(npm, ['audit', '--omit=dev', '--audit-level=high', '--json'], {
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,
+  // A registry that never answers must not hold the test run: past this, the audit did not happen.
+  timeout: 90_000,
 });
+if (run.error) {
+  console.log(`audit: SKIPPED — npm audit did not finish (${run.error.message}); nothing was checked.`);
+  process.exit(0);
+}
 
 let report;
 try {
