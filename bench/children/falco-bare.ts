@@ -1,0 +1,54 @@
+/**
+ * The transport's own ceiling for the Falco receiver row: a bare node:http server under the same load
+ * (same generator, same connections) that reads each body and answers 200 with a constant, nothing else:
+ * no parsing, no guards, no pipeline. Measured like falco-receiver.ts (its own CPU between `start` and
+ * `stop`), so the two rates are comparable in one run.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
+
+childMain(async () => {
+  const reply = '{}';
+  const headers = ['content-type', 'application/json', 'content-length', String(reply.length)];
+  let requests = 0;
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    req.on('end', () => {
+      requests++;
+      res.writeHead(200, headers);
+      res.end(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let cpu0 = 0;
+  let t0 = 0;
+  let requests0 = 0;
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'start') {
+      cpu0 = cpuMs();
+      t0 = performance.now();
+      requests0 = requests;
+    } else if (m.type === 'stop') {
+      const cpu = cpuMs() - cpu0;
+      const n = requests - requests0;
+      tell({
+        type: 'result',
+        events: n,
+        bodyBytes: bytes,
+        wallEventsPerSec: (n * 1000) / (performance.now() - t0),
+        eventsPerCpuSec: (n * 1000) / cpu,
+        cpuPerEventUs: (cpu * 1000) / n,
+        peakRssMb: peakRssMb(),
+      });
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    }
+  });
+  tell({ type: 'ready', port });
+  await new Promise(() => undefined);
+});
