@@ -142,7 +142,13 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
           reason = result.reason;
         }
         out.connection(false, reason);
-        const delay = backoffDelayMs(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
+        // Waiting for a node-local agent to (re)create its socket costs one stat()/connect per try, so that
+        // is polled at the minimum delay: we are back within a beat of the agent, however long it was gone.
+        // Backoff is for what costs the agent something: connections it accepted and then failed.
+        const delay =
+          problem !== null && address.kind === 'unix'
+            ? config.reconnectMinMs
+            : backoffDelayMs(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
         logProblem(reason, delay);
         await sleep(delay, signal);
       }
