@@ -7,6 +7,8 @@
  * With --rate (paced server), it waits for the server's write log (relayed by the orchestrator) and
  * reports per-event latency: correlated-at minus the time the server wrote the message.
  */
+import { readFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { createCorrelator } from '../../src/correlate/index.js';
 import { createTetragonGrpcSource, tetragonGrpcConfigSchema } from '../../src/sources/tetragon-grpc/index.js';
@@ -14,6 +16,44 @@ import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
 import { createProbe } from '../lib/pipeline-probe.js';
 import { percentiles } from '../lib/stats.js';
+
+/** The main thread's [on-CPU ms, ms runnable but waiting for a CPU] (Linux schedstat; null elsewhere). */
+function mainThreadSched(): [number, number] | null {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return [Number(run) / 1e6, Number(wait) / 1e6];
+  } catch {
+    return null;
+  }
+}
+
+/** GC pauses of the main thread by kind (V8 minor = scavenge, major = mark-compact), ms of wall time. */
+function watchGc(): { stop(): Record<string, { count: number; totalMs: number; maxMs: number }> } {
+  const names: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incrementalMarking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
+  };
+  const byKind: Record<string, { count: number; totalMs: number; maxMs: number }> = {};
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = names[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 };
+      const k = byKind[kind];
+      k.count++;
+      k.totalMs += e.duration;
+      k.maxMs = Math.max(k.maxMs, e.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return byKind;
+    },
+  };
+}
 
 childMain(async () => {
   const args = childArgs();
@@ -34,7 +74,10 @@ childMain(async () => {
     extraSinks: [probe.sink],
     correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
   });
+  const gc = rate > 0 ? watchGc() : null;
+  const sched0 = mainThreadSched();
   const cpu0 = cpuMs();
+  const wall0 = performance.now();
   await app.start();
   // A run that takes this long is stuck or starved: say where it is, for the timeout's post-mortem.
   const progress = setInterval(() => {
@@ -47,6 +90,9 @@ childMain(async () => {
   await probe.done;
   clearInterval(progress);
   const cpu = cpuMs() - cpu0;
+  const wallMs = performance.now() - wall0;
+  const sched1 = mainThreadSched();
+  const gcPauses = gc?.stop() ?? null;
   const elapsedMs = probe.doneAt() - probe.firstAt();
   const tracked = app.stats().trackedContainers;
   await app.stop();
@@ -85,5 +131,14 @@ childMain(async () => {
     latency,
     alertLatency,
     peakRssMb: peakRssMb(),
+    // Where the wall time went (latency runs): a tail from descheduling on a loaded box shows as the main
+    // thread waiting for a CPU, not running; GC pauses by kind.
+    run: {
+      wallMs,
+      processCpuMs: cpu,
+      mainThreadCpuMs: sched0 && sched1 ? sched1[0] - sched0[0] : null,
+      mainThreadWaitingForCpuMs: sched0 && sched1 ? sched1[1] - sched0[1] : null,
+      gcPauses,
+    },
   });
 });

@@ -10,6 +10,7 @@ import { type ChildMessage, runToResult, type SpawnOptions, spawnChild } from '.
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchAlert } from '../lib/pipeline-probe.js';
 import { fmtMb, fmtMs, fmtRate, type Row } from '../lib/report.js';
+import { shippedNodeOptions } from '../lib/shipped-node-options.js';
 import { median, type Percentiles } from '../lib/stats.js';
 import type { Workload } from '../workload/build.js';
 
@@ -17,6 +18,14 @@ interface RawResult extends ChildMessage {
   eventsPerSec: number;
   cpuPerEventUs: number;
   peakRssMb: number;
+}
+
+interface RunEvidence {
+  wallMs: number;
+  processCpuMs: number;
+  mainThreadCpuMs: number | null;
+  mainThreadWaitingForCpuMs: number | null;
+  gcPauses: Record<string, { count: number; totalMs: number; maxMs: number }> | null;
 }
 
 interface PipelineResult extends RawResult {
@@ -28,6 +37,7 @@ interface PipelineResult extends RawResult {
   alerts: BenchAlert[];
   latency: Percentiles | null;
   alertLatency: Percentiles | null;
+  run: RunEvidence;
 }
 
 export interface GrpcOutcome {
@@ -71,13 +81,19 @@ export async function grpcSection(
   log: (s: string) => void,
 ): Promise<GrpcOutcome> {
   const count = String(w.meta.total);
+  // The measured clients run under the image's V8 heap caps, as the daemon does (GC pauses included).
+  const flags = [...shippedNodeOptions(), ...(prof.nodeFlags ?? [])];
+  const measured: SpawnOptions = { ...prof, nodeFlags: flags };
   const raw: RawResult[] = [];
   const piped = new Map<boolean, PipelineResult[]>(workerModes.map((m) => [m, []]));
   const checks: GrpcOutcome['checks'] = [];
   const timeoutMs = 300_000;
   await withServer(w, outDir, 'full', 0, async (address) => {
     for (let rep = 0; rep < o.reps; rep++) {
-      const r = await runToResult<RawResult>('grpc-raw', ['--address', address, '--count', count], { timeoutMs });
+      const r = await runToResult<RawResult>('grpc-raw', ['--address', address, '--count', count], {
+        timeoutMs,
+        nodeFlags: flags,
+      });
       raw.push(r);
       log(`  grpc raw drain        ${fmtRate(r.eventsPerSec)} events/s (${r.cpuPerEventUs.toFixed(1)} µs CPU/event)`);
       for (const worker of workerModes) {
@@ -88,7 +104,7 @@ export async function grpcSection(
           count,
           ...(workerModes.length > 1 ? ['--worker', String(worker)] : []),
         ];
-        const p = await runToResult<PipelineResult>('grpc-pipeline', args, { timeoutMs, ...prof });
+        const p = await runToResult<PipelineResult>('grpc-pipeline', args, { timeoutMs, ...measured });
         piped.get(worker)!.push(p);
         checks.push({
           what: `gRPC pipeline${worker ? ' (worker)' : ''} run ${rep + 1}`,
@@ -128,7 +144,7 @@ export async function grpcSection(
   const lat = await withServer(w, outDir, 'paced', paced, async (address, server) => {
     const args = ['--address', address, '--count', count, '--rate', String(paced)];
     if (workerModes.length > 1) args.push('--worker', String(best.worker));
-    const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2 });
+    const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2, nodeFlags: shippedNodeOptions() });
     // A client that fails before the server's log arrives must not leave us waiting for the log.
     const clientFailed = client.next('never').then(() => undefined);
     const log = await Promise.race([server.next<ChildMessage & { writes: number[] }>('writes'), clientFailed]);
@@ -146,6 +162,20 @@ export async function grpcSection(
   log(
     `  latency at ${fmtRate(paced)} events/s: p50 ${fmtMs(l.p50)} ms, p99 ${fmtMs(l.p99)} ms, max ${fmtMs(l.max)} ms; alerts p99 ${al ? fmtMs(al.p99) : '—'} ms`,
   );
+  const r = lat.run;
+  if (r.mainThreadCpuMs !== null && r.mainThreadWaitingForCpuMs !== null) {
+    log(
+      `  paced run: ${r.wallMs.toFixed(0)} ms wall; main thread on a CPU ${r.mainThreadCpuMs.toFixed(0)} ms, ` +
+        `runnable but waiting for one (descheduled) ${r.mainThreadWaitingForCpuMs.toFixed(0)} ms; process CPU ${r.processCpuMs.toFixed(0)} ms`,
+    );
+  }
+  if (r.gcPauses) {
+    log(
+      `  paced run GC pauses: ${Object.entries(r.gcPauses)
+        .map(([k, v]) => `${k} ${v.count}× (max ${fmtMs(v.maxMs)} ms, total ${fmtMs(v.totalMs)} ms)`)
+        .join(', ')}`,
+    );
+  }
   const latencyPass = l.p99 < 5 && (al === null || al.max < 5);
   rows.push({
     path: `event → correlated / → alert at 50% of max (${fmtRate(paced)}/s)`,
