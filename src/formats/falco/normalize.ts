@@ -8,7 +8,7 @@
  * at receiver speed (tens of thousands of events per second per core), so no regex on the hot path.
  */
 import { DecodeError } from '../../errors.js';
-import type { GapEvent, NetInfo, NetOp, NormalizedEvent } from '../../model/normalized-event.js';
+import type { FileEvent, FileOp, GapEvent, NetOp, NormalizedEvent } from '../../model/normalized-event.js';
 import type { NormalizeDefaults } from '../types.js';
 import { type FalcoFields, int, parseTuple, port, str } from './fields.js';
 import { containerOf, podOf, processOf } from './process.js';
@@ -105,7 +105,17 @@ export function normalizeFalco(obj: Record<string, unknown>, defaults: Normalize
   switch (handling) {
     case 'exec': {
       if (failed) return null; // the exec did not happen
-      return { kind: 'exec', ...base(obj, f, node) };
+      const t = eventTime(obj, f['evt.time']);
+      return {
+        kind: 'exec',
+        time: t.time,
+        timeMs: t.timeMs,
+        source: 'falco',
+        node,
+        container: containerOf(f),
+        pod: podOf(f),
+        process: processOf(f),
+      };
     }
     case 'exit': {
       const sig = f['evt.arg.sig'];
@@ -115,28 +125,35 @@ export function normalizeFalco(obj: Record<string, unknown>, defaults: Normalize
           : typeof sig === 'number' && sig > 0
             ? String(sig)
             : null;
-      return { kind: 'exit', ...base(obj, f, node), exit: { status: int(f, 'evt.arg.ret'), signal } };
+      const t = eventTime(obj, f['evt.time']);
+      return {
+        kind: 'exit',
+        time: t.time,
+        timeMs: t.timeMs,
+        source: 'falco',
+        node,
+        container: containerOf(f),
+        pod: podOf(f),
+        process: processOf(f),
+        exit: { status: int(f, 'evt.arg.ret'), signal },
+      };
     }
     case 'open': {
       if (failed) return null;
       const path = fdName ?? str(f, 'fs.path.name') ?? str(f, 'evt.arg.name');
       if (path === null || cls === 'inet') return null;
-      return { kind: 'file', ...base(obj, f, node), file: { path, op: 'open', bytes: null } };
+      return fileEvent(obj, f, node, path, 'open', null);
     }
     case 'read': {
       // Reads from sockets are inbound traffic: not part of "reads then a push".
       if (failed || fdName === null || cls === 'inet' || cls === 'other') return null;
-      return { kind: 'file', ...base(obj, f, node), file: { path: fdName, op: 'read', bytes: transferred(f, rawres) } };
+      return fileEvent(obj, f, node, fdName, 'read', rawres);
     }
     case 'write': {
       if (failed) return null;
       if (cls === 'inet') return net(obj, f, node, 'send', fdName, transferred(f, rawres));
       if (fdName === null || cls === 'other') return null;
-      return {
-        kind: 'file',
-        ...base(obj, f, node),
-        file: { path: fdName, op: 'write', bytes: transferred(f, rawres) },
-      };
+      return fileEvent(obj, f, node, fdName, 'write', rawres);
     }
     case 'send': {
       if (failed || cls === 'file' || cls === 'other') return null;
@@ -178,16 +195,29 @@ function transferred(f: FalcoFields, rawres: number | null): number | null {
   return buflen !== null && buflen >= 0 ? buflen : null;
 }
 
-function base(obj: Record<string, unknown>, f: FalcoFields, node: string) {
-  const { time, timeMs } = eventTime(obj, f['evt.time']);
+/**
+ * The events are built as one literal each (not `{kind, ...shared}`): a spread after `kind` copies the shared
+ * part property by property into a fresh object, per event. Key order is the same as it was.
+ */
+function fileEvent(
+  obj: Record<string, unknown>,
+  f: FalcoFields,
+  node: string,
+  path: string,
+  op: FileOp,
+  rawres: number | null,
+): FileEvent {
+  const t = eventTime(obj, f['evt.time']);
   return {
-    time,
-    timeMs,
-    source: 'falco' as const,
+    kind: 'file',
+    time: t.time,
+    timeMs: t.timeMs,
+    source: 'falco',
     node,
     container: containerOf(f),
     pod: podOf(f),
     process: processOf(f),
+    file: { path, op, bytes: op === 'open' ? null : transferred(f, rawres) },
   };
 }
 
@@ -213,8 +243,18 @@ function net(
     saddr ??= tuple?.client?.addr ?? null;
     sport ??= tuple?.client?.port ?? null;
   }
-  const info: NetInfo = { op, daddr, dport, bytes, saddr, sport, protocol: str(f, 'fd.l4proto') };
-  return { kind: 'net', ...base(obj, f, node), net: info };
+  const t = eventTime(obj, f['evt.time']);
+  return {
+    kind: 'net',
+    time: t.time,
+    timeMs: t.timeMs,
+    source: 'falco',
+    node,
+    container: containerOf(f),
+    pod: podOf(f),
+    process: processOf(f),
+    net: { op, daddr, dport, bytes, saddr, sport, protocol: str(f, 'fd.l4proto') },
+  };
 }
 
 /**

@@ -29,8 +29,34 @@ function fromNs(ns: bigint): EventTime | null {
   return { time: epochNsToRfc3339(ns), timeMs: epochNsToMs(ns) };
 }
 
+// The last second's `YYYY-MM-DDTHH:MM:SS` (events arrive in time order, many per second): one Date and
+// toISOString per second instead of per event.
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * `fromNs(BigInt(digits))` for what Falco sends: exactly 19 digits, no leading zero (every such value is in
+ * the plausible range), without BigInt arithmetic. Same text and the same double: the whole milliseconds
+ * are an exact integer either way, and the sub-millisecond part is added the same way.
+ */
+const isNonZeroDigit = (c: number) => c >= 49 && c <= 57;
+
+function fromNsDigits(digits: string): EventTime {
+  const seconds = Number(digits.slice(0, 10));
+  if (seconds !== cachedSecond) {
+    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
+    cachedSecond = seconds;
+  }
+  const nanos = digits.slice(10);
+  const timeMs = seconds * 1000 + Number(nanos.slice(0, 3)) + Number(nanos.slice(3)) / 1e6;
+  return { time: `${cachedPrefix}.${nanos}Z`, timeMs };
+}
+
 function exactEvtTime(v: unknown): EventTime | null {
   if (typeof v === 'bigint') return fromNs(v);
+  if (typeof v === 'string' && v.length === 19 && isNonZeroDigit(v.charCodeAt(0)) && isIntegerText(v)) {
+    return fromNsDigits(v);
+  }
   if (typeof v === 'string' && v.length >= 19 && isIntegerText(v)) return fromNs(BigInt(v));
   if (typeof v === 'number' && Number.isSafeInteger(v)) return fromNs(BigInt(v));
   return null;
