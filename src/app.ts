@@ -107,6 +107,16 @@ export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[]
 
 const sensorOf = (type: string): 'tetragon' | 'falco' => (type.startsWith('falco') ? 'falco' : 'tetragon');
 
+/**
+ * At most this many events go to the correlator in one piece, and the loop yields a turn of the event loop
+ * between pieces while a backlog lasts. A backlog (after a GC pause, a burst, or a stretch without a CPU)
+ * taken whole was one piece of work of up to the queue's 65k events, ~1 s: no alert of it left until all
+ * was judged, and no socket, timer or sink ran meanwhile. 512 events are ~5 ms of correlation.
+ */
+const CORRELATE_BATCH_MAX = 512;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppOptions = {}): App {
   const { logger, metrics, clock } = deps;
   const mode = options.mode ?? 'detect';
@@ -179,22 +189,23 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   async function correlateLoop(): Promise<void> {
     for (;;) {
-      const batch = await eventQueue.take();
+      const batch = await eventQueue.take(CORRELATE_BATCH_MAX);
       if (batch === null) break;
       eventCount += batch.length;
       metrics.queueDepth.labels('events').set(eventQueue.size);
       if (!correlator) {
         options.onEvents?.(batch);
-        continue;
+      } else {
+        metrics.componentReceived.labels('correlator').inc(batch.length);
+        try {
+          await emit(correlator.ingest(batch), eventQueue.lastBatchStartedAt);
+        } catch (err) {
+          metrics.componentErrors.labels('correlator').inc();
+          logger.error({ err: errorMessage(err) }, 'correlator failed on a batch; continuing');
+        }
+        metrics.trackedContainers.set(correlator.trackedContainers());
       }
-      metrics.componentReceived.labels('correlator').inc(batch.length);
-      try {
-        await emit(correlator.ingest(batch), eventQueue.lastBatchStartedAt);
-      } catch (err) {
-        metrics.componentErrors.labels('correlator').inc();
-        logger.error({ err: errorMessage(err) }, 'correlator failed on a batch; continuing');
-      }
-      metrics.trackedContainers.set(correlator.trackedContainers());
+      if (eventQueue.size > 0) await nextTurn();
     }
     if (correlator) await emit(correlator.flush(), 0);
     alertQueue.close();

@@ -4,7 +4,8 @@
  * and losing the newest keeps what we already hold in order. The loss is not silent: the next batch the
  * consumer takes starts with a marker built by `makeGap`, so alerts whose window spans it say `degraded`.
  *
- * The consumer takes whole batches (everything queued so far) to amortise the async hand-off.
+ * The consumer takes batches (everything queued so far, up to a bound it chooses) to amortise the async
+ * hand-off without one backlog becoming one unbounded piece of work.
  */
 export interface DropNewestQueueOptions<T> {
   capacity: number;
@@ -89,16 +90,26 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     }
   }
 
-  /** Everything queued now (plus a leading gap marker after drops), or null when closed and drained. */
-  async take(): Promise<T[] | null> {
+  /**
+   * The oldest items queued now, at most `max` of them (plus a leading gap marker after drops), or null
+   * when closed and drained.
+   */
+  async take(max = Number.POSITIVE_INFINITY): Promise<T[] | null> {
     while (this.items.length === 0 && this.droppedSinceTake === 0) {
       if (this.closed) return null;
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
       });
     }
-    const batch = this.items;
-    this.items = [];
+    let batch: T[];
+    if (this.items.length <= max) {
+      batch = this.items;
+      this.items = [];
+    } else {
+      // The rest stays queued; its oldest item arrived no earlier than this batch's, so fillStartedAt
+      // stays as an upper bound of its age.
+      batch = this.items.splice(0, max);
+    }
     this.lastBatchStartedAt = this.fillStartedAt;
     if (this.droppedSinceTake > 0 && this.options.makeGap && this.lastDropped !== undefined) {
       batch.unshift(this.options.makeGap(this.droppedSinceTake, this.lastDropped));
@@ -106,9 +117,10 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
     this.droppedSinceTake = 0;
     this.lastDropped = undefined;
     if (this.roomWaiters.length > 0) {
+      const size = this.items.length;
       const waiting = this.roomWaiters;
-      this.roomWaiters = [];
-      for (const w of waiting) w.resolve();
+      this.roomWaiters = waiting.filter((w) => size >= w.below);
+      for (const w of waiting) if (size < w.below) w.resolve();
     }
     return batch;
   }

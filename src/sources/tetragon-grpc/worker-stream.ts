@@ -83,7 +83,19 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
       setTimeout(() => finish('stopped', !Number.isNaN(startedAt)), 1_000).unref();
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: WorkerToMain) => {
+    const handleBatch = (m: Extract<WorkerToMain, { type: 'batch' }>) => {
+      const view = new DataView(m.buffer, 0, m.bytes);
+      const bytes = new Uint8Array(m.buffer, 0, m.bytes);
+      let pos = 0;
+      for (let i = 0; i < m.count; i++) {
+        const len = view.getUint32(pos);
+        handle(bytes.subarray(pos + 4, pos + 4 + len));
+        pos += 4 + len;
+      }
+      received += m.count;
+      Atomics.add(acked, 0, 1);
+    };
+    const handleMessage = (m: WorkerToMain) => {
       switch (m.type) {
         case 'ready':
           startedAt = o.clock.now();
@@ -92,22 +104,36 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
         case 'not-ready':
           finish(m.reason, false);
           break;
-        case 'batch': {
-          const view = new DataView(m.buffer, 0, m.bytes);
-          const bytes = new Uint8Array(m.buffer, 0, m.bytes);
-          let pos = 0;
-          for (let i = 0; i < m.count; i++) {
-            const len = view.getUint32(pos);
-            handle(bytes.subarray(pos + 4, pos + 4 + len));
-            pos += 4 + len;
-          }
-          received += m.count;
-          Atomics.add(acked, 0, 1);
+        case 'batch':
+          handleBatch(m);
           break;
-        }
         case 'end':
           finish(m.reason, !Number.isNaN(startedAt));
           break;
+      }
+    };
+    // One batch per turn of the event loop. The port delivers everything that has arrived in one go: after
+    // a stall that was up to MAX_IN_FLIGHT batches (16k events) normalized back to back before the
+    // correlator could take the first, all of them alive on the heap at once (promoted by the scavenger,
+    // then mark-compacted). Batches waiting here are still raw bytes, outside the heap, and unacked, so
+    // the worker's flow control sees them as the backlog they are.
+    const pending: WorkerToMain[] = [];
+    let pumping = false;
+    const pump = () => {
+      const m = pending.shift();
+      if (m === undefined) {
+        pumping = false;
+        return;
+      }
+      handleMessage(m);
+      // Whatever arrived meanwhile, or in the same delivery, waits for the next turn.
+      setImmediate(pump);
+    };
+    worker.on('message', (m: WorkerToMain) => {
+      pending.push(m);
+      if (!pumping) {
+        pumping = true;
+        pump();
       }
     });
     worker.on('error', (err) => finish(`ingest worker failed: ${err.message}`, !Number.isNaN(startedAt)));

@@ -73,6 +73,34 @@ describe('DropNewestQueue.waitForRoom', () => {
   });
 });
 
+describe('DropNewestQueue.take(max)', () => {
+  it('hands a backlog over in order, at most max at a time, the gap marker in front of the next piece', async () => {
+    const q = new DropNewestQueue<number>({ capacity: 5, makeGap: (count, last) => -1000 * count - last });
+    for (let i = 1; i <= 7; i++) q.offer(i); // 6 and 7 dropped
+    expect(await q.take(2)).toEqual([-2007, 1, 2]);
+    expect(q.size).toBe(3);
+    q.offer(8);
+    expect(await q.take(2)).toEqual([3, 4]);
+    expect(await q.take(2)).toEqual([5, 8]);
+    expect(q.size).toBe(0);
+  });
+
+  it('releases a paused producer only once the queue is really below its mark', async () => {
+    const q = new DropNewestQueue<number>({ capacity: 8 });
+    for (let i = 0; i < 6; i++) q.offer(i);
+    let released = false;
+    const waiting = q.waitForRoom(4).then(() => {
+      released = true;
+    });
+    await q.take(1); // 5 left: not yet
+    await Promise.resolve();
+    expect(released).toBe(false);
+    await q.take(2); // 3 left
+    await waiting;
+    expect(released).toBe(true);
+  });
+});
+
 describe('source output bookkeeping', () => {
   it('labels per-source metrics by source type, never by the address (a socket or file path)', async () => {
     const { createMetrics } = await import('../../../src/telemetry/metrics.js');
