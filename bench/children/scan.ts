@@ -4,10 +4,10 @@
  * as JSON lines on stdout), to the end of the file and the final flush. Alerts are read back from its
  * stdout.
  *
- *   --file F --count N
+ *   --file F --count N [--threads auto|N]
  */
 import { Writable } from 'node:stream';
-import { scan } from '../../src/cli/scan.js';
+import { parseThreads, scan } from '../../src/cli/scan.js';
 import type { Alert } from '../../src/model/alert.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
@@ -32,6 +32,7 @@ childMain(async () => {
     stdout,
     stderr,
     progressIntervalMs: 0,
+    threads: args.threads === undefined ? 'auto' : parseThreads(args.threads),
   });
   const elapsedMs = performance.now() - t0;
   const alerts: BenchAlert[] = text

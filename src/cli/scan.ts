@@ -9,6 +9,7 @@
  * could not be read (it is reported at once, the other files are still scanned, and the summary says so).
  */
 import { accessSync, constants, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AppDeps, createApp } from '../app.js';
@@ -17,8 +18,9 @@ import type { ExfilwatchConfig } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SEVERITIES } from '../model/alert.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
+import { createScanSource } from '../scan/source.js';
 import { createStdoutSink } from '../sinks/stdout/index.js';
-import { createJsonLinesSource, type JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
+import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
 import type { EventSource, SourceOutput } from '../sources/types.js';
 import { action, addLogLevelOption, cliDeps, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
 
@@ -35,6 +37,8 @@ export interface ScanOptions {
   stderr: Writable & { isTTY?: boolean };
   /** Progress line period: default 2 s on a TTY, 30 s otherwise (0 = never). */
   progressIntervalMs?: number;
+  /** Line workers (JSON.parse + normalize off the main thread); default `auto` (see chooseThreads). */
+  threads?: number | 'auto';
 }
 
 export interface ScanSummary {
@@ -58,12 +62,18 @@ export function registerScanCommand(program: Command): void {
     )
     .argument('<files...>', 'JSON-lines files (- = stdin; .gz accepted; Tetragon and Falco lines may be mixed)')
     .option('--config <file>', 'config file (correlator thresholds, allowlist)')
-    .option('--format <format>', `format of the lines: ${FORMATS.join('|')}`, 'auto');
+    .option('--format <format>', `format of the lines: ${FORMATS.join('|')}`, 'auto')
+    .option(
+      '--threads <n>',
+      'line workers that JSON.parse and normalize beside the correlator: auto (by input size and cores) or 0-8',
+      'auto',
+    );
   addLogLevelOption(cmd, 'warn');
   cmd.action(
-    action(async (files: string[], opts: { config?: string; format: string; logLevel: string }) => {
+    action(async (files: string[], opts: { config?: string; format: string; threads: string; logLevel: string }) => {
       const level = parseLogLevel(opts.logLevel);
       const format = parseFormat(opts.format);
+      const threads = parseThreads(opts.threads);
       const config = loadConfig(opts.config);
       const deps = cliDeps(level, resolveNodeName(config));
       const summary = await scan(config, deps, {
@@ -71,6 +81,7 @@ export function registerScanCommand(program: Command): void {
         format,
         stdout: process.stdout,
         stderr: process.stderr,
+        threads,
       });
       deps.logger.flush();
       return summary.unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
@@ -83,6 +94,41 @@ export function parseFormat(value: string): JsonLinesFormat {
     throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${value}")`);
   }
   return value as JsonLinesFormat;
+}
+
+const MAX_THREADS = 8;
+
+export function parseThreads(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_THREADS) {
+    throw new ConfigError('--threads', `expected auto or an integer from 0 to ${MAX_THREADS} (got "${value}")`);
+  }
+  return n;
+}
+
+/** Below this much input, starting workers costs more than they save. */
+const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `auto`: line workers only for inputs worth it, and only with a core to spare for them. Two workers on
+ * two cores: parsing a line costs about twice what correlating it does, so the main thread and two
+ * workers keep both cores busy (measured: one worker leaves the main thread waiting).
+ */
+export function chooseThreads(paths: readonly string[], threads: number | 'auto' = 'auto'): number {
+  if (threads !== 'auto') return threads;
+  const cores = availableParallelism();
+  if (cores < 2) return 0;
+  let bytes = 0;
+  for (const path of paths) {
+    if (path === '-') continue;
+    try {
+      bytes += statSync(path).size;
+    } catch {
+      // unreadable: reported elsewhere
+    }
+  }
+  return bytes >= PARALLEL_MIN_BYTES ? Math.min(2, cores) : 0;
 }
 
 /** Why a path cannot be scanned, or null when it can (stdin always can). */
@@ -157,7 +203,12 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
   const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
   const sources =
     readable.length > 0
-      ? [countingSource(createJsonLinesSource({ paths: readable, format: o.format, follow: false }, deps), counts)]
+      ? [
+          countingSource(
+            createScanSource({ paths: readable, format: o.format, threads: chooseThreads(readable, o.threads) }, deps),
+            counts,
+          ),
+        ]
       : [];
   // Configured sinks (NATS) are for the daemon; scan writes alerts to stdout only.
   const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };

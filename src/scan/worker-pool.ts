@@ -1,0 +1,94 @@
+/**
+ * scan's line workers (worker-thread.ts). Pieces are dealt round-robin and each worker answers in the
+ * order it was given them, so results can be taken back in file order: `submit` returns the piece's
+ * result, and awaiting those promises in submission order replays the file exactly as it was written.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../errors.js';
+import { type EncodedPiece, PieceDecoder } from './codec.js';
+import type { ScanFormat } from './lines.js';
+
+export interface WorkerInit {
+  format: ScanFormat;
+  /** Default node name for events that carry none. */
+  node: string;
+}
+
+export interface WorkerRequest {
+  seq: number;
+  buffer: ArrayBuffer;
+  offset: number;
+  length: number;
+}
+
+/** A piece's answer and the decoder that must read it (the one of the worker that encoded it). */
+export interface PieceResult {
+  piece: EncodedPiece;
+  decoder: PieceDecoder;
+}
+
+export interface LinePool {
+  /** Transfers the bytes to a worker (the buffer is unusable here afterwards). */
+  submit(buffer: ArrayBuffer, offset: number, length: number): Promise<PieceResult>;
+  close(): Promise<void>;
+}
+
+/** The worker's file next to this one: `.js` in dist/; from TypeScript sources (tsx, vitest) via tsx. */
+function startWorker(workerData: WorkerInit): Worker {
+  const js = new URL('./worker-thread.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  // `--import tsx` does not reach a worker's entry point on Node 20: register tsx's loader in the worker
+  // first, then import the entry (tsx is a dev dependency, present wherever the sources run untranspiled).
+  const ts = new URL('./worker-thread.ts', import.meta.url).href;
+  const api = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+interface Waiter {
+  resolve(r: PieceResult): void;
+  reject(err: Error): void;
+}
+
+export function startLinePool(threads: number, init: WorkerInit): LinePool {
+  let failure: Error | null = null;
+  let seq = 0;
+  const slots = Array.from({ length: threads }, () => {
+    const worker = startWorker(init);
+    const decoder = new PieceDecoder();
+    const waiting: Waiter[] = [];
+    const fail = (err: Error) => {
+      failure ??= err;
+      for (const w of waiting.splice(0)) w.reject(failure);
+    };
+    worker.on('message', (piece: EncodedPiece) => waiting.shift()?.resolve({ piece, decoder }));
+    worker.on('error', (err) => fail(new Error(`scan line worker failed: ${errorMessage(err)}`)));
+    worker.on('exit', (code) => fail(new Error(`scan line worker exited (code ${code})`)));
+    return { worker, waiting };
+  });
+  let next = 0;
+  return {
+    submit(buffer, offset, length) {
+      if (failure) return Promise.reject(failure);
+      const slot = slots[next]!;
+      next = (next + 1) % slots.length;
+      const result = new Promise<PieceResult>((resolve, reject) => {
+        slot.waiting.push({ resolve, reject });
+        const request: WorkerRequest = { seq: seq++, buffer, offset, length };
+        slot.worker.postMessage(request, [buffer]);
+      });
+      // Awaited in order by the caller; one failing early must not count as unhandled meanwhile.
+      result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      failure ??= new Error('scan line workers closed');
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
