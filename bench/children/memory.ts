@@ -1,22 +1,22 @@
 /**
- * Memory of the correlator on a long benign stream across many containers: the background generator's
- * events as the Tetragon normalizer makes them (checked against it on a prefix of the stream), fed to the
- * real correlator in queue-sized batches.
+ * Memory of the correlator on a long benign stream across many containers. The stream is generated in
+ * another process (./correlate-feed.ts: the background generator, the normalizer shortcut and its check
+ * against the real Tetragon normalizer) and read here from a pipe in a compact binary form
+ * (bench/workload/event-codec.ts), decoded into fresh NormalizedEvents and fed to the real correlator in
+ * queue-sized batches: this process holds what exfilwatch holds, not the generator's simulated cluster.
  * RSS is read after a full GC at each checkpoint (what the process holds) and as the peak (what the
  * kubelet sees).
  *
  *   --containers N --checkpoints 1000000,3000000 [--step-us 200]
  */
-import { isDeepStrictEqual } from 'node:util';
+import { spawn } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createCorrelator } from '../../src/correlate/index.js';
-import { normalizeTetragonJson } from '../../src/formats/tetragon/from-json.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
-import { tetragonEvent } from '../../src/scenarios/tetragon.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, peakRssMb, tell } from '../lib/child.js';
-import { backgroundActivities } from '../workload/background.js';
-import { BENCH_NODE, BENCH_START_MS } from '../workload/build.js';
-import { activityToEvent } from '../workload/normalized.js';
+import { EventDecoder } from '../workload/event-codec.js';
 
 const BATCH = 1024;
 
@@ -24,69 +24,94 @@ childMain(async () => {
   const args = childArgs();
   const containers = Number(args.containers);
   const checkpoints = args.checkpoints!.split(',').map(Number);
-  const stepNs = BigInt(Math.round(Number(args['step-us'] ?? 200) * 1000));
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const config = benchConfig();
   const correlator = createCorrelator(config.correlator, config.allowlist, benchDeps());
   gc();
   const baseRssMb = process.memoryUsage().rss / 1048576;
-  const stream = () =>
-    backgroundActivities({
-      seed: 11,
-      containers,
-      node: BENCH_NODE,
-      startNs: BigInt(BENCH_START_MS) * 1_000_000n,
-      stepNs,
-    });
-  // The shortcut must produce exactly what the real normalizer produces from the export line.
-  const check = stream();
-  for (let i = 0; i < 5_000; i++) {
-    const a = check.next().value!;
-    const real = normalizeTetragonJson(JSON.parse(JSON.stringify(tetragonEvent(a))), { node: BENCH_NODE });
-    const fast = activityToEvent(a);
-    if (!isDeepStrictEqual(fast, real)) {
-      throw new Error(
-        `bench normalizer shortcut differs from the Tetragon normalizer:\n${JSON.stringify(fast)}\n${JSON.stringify(real)}`,
-      );
-    }
-  }
-  const activities = stream();
+
+  // The feed runs with node's default flags (it is not what is measured); as TypeScript under tsx too.
+  const ext = extname(fileURLToPath(import.meta.url));
+  const feed = spawn(
+    process.execPath,
+    [
+      ...(ext === '.ts' ? ['--import', 'tsx'] : []),
+      fileURLToPath(new URL(`./correlate-feed${ext}`, import.meta.url)),
+      '--events',
+      String(checkpoints.at(-1)),
+      '--containers',
+      String(containers),
+      '--step-us',
+      args['step-us'] ?? '200',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const feedExit = new Promise<number | null>((resolve) => feed.on('exit', (code) => resolve(code)));
+
+  const decoder = new EventDecoder();
+  const decoded: NormalizedEvent[] = [];
+  let next = 0;
   const points: Array<Record<string, number>> = [];
   let fed = 0;
   let alerts = 0;
-  const t0 = performance.now();
-  for (const target of checkpoints) {
-    while (fed < target) {
-      const batch: NormalizedEvent[] = [];
-      for (let i = 0; i < BATCH && fed < target; i++, fed++) {
-        batch.push(activityToEvent(activities.next().value!));
+  let checkpoint = 0;
+  let busyMs = 0;
+  try {
+    for await (const chunk of feed.stdout) {
+      let t0 = performance.now();
+      decoder.push(chunk as Buffer, decoded);
+      while (next < decoded.length) {
+        const target = checkpoints[checkpoint]!;
+        const n = Math.min(BATCH, decoded.length - next, target - fed);
+        alerts += correlator.ingest(decoded.slice(next, next + n)).length;
+        next += n;
+        fed += n;
+        if (fed === target) {
+          busyMs += performance.now() - t0;
+          await measure(fed);
+          t0 = performance.now();
+          if (++checkpoint === checkpoints.length) break;
+        }
       }
-      alerts += correlator.ingest(batch).length;
-      // Let timers and the like run, as the real loop does between batches.
-      if (fed % (BATCH * 64) === 0) await new Promise((r) => setImmediate(r));
+      busyMs += performance.now() - t0;
+      decoded.length = 0;
+      next = 0;
+      if (checkpoint === checkpoints.length) break;
     }
+  } finally {
+    feed.kill();
+  }
+  const code = await feedExit;
+  if (checkpoint < checkpoints.length) {
+    throw new Error(`the event feed ended (exit code ${code}) after ${fed} of ${checkpoints.at(-1)} events`);
+  }
+
+  async function measure(events: number): Promise<void> {
     // A full GC, then time for V8 to hand freed pages back to the OS (its unmapper runs in the background).
-    gc();
+    gc!();
     await new Promise((r) => setTimeout(r, 500));
-    gc();
+    gc!();
     const m = process.memoryUsage();
     points.push({
-      events: fed,
+      events,
       rssMb: m.rss / 1048576,
       heapUsedMb: m.heapUsed / 1048576,
       heapTotalMb: m.heapTotal / 1048576,
       externalMb: m.external / 1048576,
+      arrayBuffersMb: m.arrayBuffers / 1048576,
       trackedContainers: correlator.trackedContainers(),
     });
-    tell({ type: 'progress', events: fed, rssMb: m.rss / 1048576 });
+    tell({ type: 'progress', events, rssMb: m.rss / 1048576 });
   }
+
   tell({
     type: 'result',
     baseRssMb,
     points,
     alerts,
     peakRssMb: peakRssMb(),
-    eventsPerSec: (fed * 1000) / (performance.now() - t0),
+    // Decoding and correlating only (the feed runs alongside on the other core).
+    eventsPerSec: (fed * 1000) / busyMs,
   });
 });
