@@ -40,7 +40,10 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   const sensitive = (c.sensitive ?? []).filter(inWindow).sort((a, b) => a.firstMs - b.firstMs);
   const top: FileEntry[] = [];
   if (c.top) {
-    for (const f of c.top) if (inWindow(f) && f.bytes > 0) top.push(f);
+    for (let i = 0; i < c.top.length; i++) {
+      const f = c.top.entry(i);
+      if (inWindow(f) && f.bytes > 0) top.push(f);
+    }
     top.sort((a, b) => b.bytes - a.bytes);
     top.length = Math.min(top.length, config.reads.topFiles);
   }

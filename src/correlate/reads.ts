@@ -6,6 +6,7 @@ import type { FileEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, hashPath } from './distinct-files.js';
 import type { ContainerState, FileEntry, ProcState } from './state.js';
+import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles } from './top-files.js';
 
 export class ReadTracker {
   constructor(
@@ -30,25 +31,25 @@ export class ReadTracker {
     }
     const newFiles = distinct.add(hash, t);
     const isNew = newFiles > 0;
-    let entry = findTop(c.top, hash, f.path);
-    if (entry === null) {
-      entry = this.listTop(c, hash, f.path, e, proc);
-    } else if (t - entry.countedMs >= this.cfg.windowMs) {
-      // Re-read after a whole window: its bytes are the new window's.
-      entry.countedMs = t;
-      entry.firstMs = t;
-      entry.time = e.time;
-      entry.bytes = 0;
-      entry.err = 0;
-      entry.pushEp = null;
+    let top = c.top;
+    if (top === null) {
+      top = new TopFiles(this.cfg.caps.maxFilesPerContainer);
+      c.top = top;
     }
-    entry.bytes += bytes;
-    if (t > entry.lastMs) entry.lastMs = t;
+    let entry = top.find(hash, f.path);
+    if (entry < 0) {
+      entry = this.listTop(top, hash, f.path, e, proc);
+    } else if (t - top.get(entry, F_COUNTED) >= this.cfg.windowMs) {
+      // Re-read after a whole window: its bytes are the new window's.
+      top.recount(entry, t, e.time);
+    }
+    top.add(entry, F_BYTES, bytes);
+    if (t > top.get(entry, F_LAST)) top.set(entry, F_LAST, t);
     if (!c.addToBucket(t, bytes, newFiles, this.bucketMs, this.slots)) {
       this.outOfWindow.inc();
       return;
     }
-    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, entry, secret);
+    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, top, entry, secret);
     if (proc.archiver) {
       if (isNew) proc.archiveFiles++;
       proc.archiveBytes += bytes;
@@ -76,7 +77,8 @@ export class ReadTracker {
     t: number,
     bytes: number,
     newFiles: number,
-    entry: FileEntry,
+    top: TopFiles,
+    entry: number,
     secret: FileEntry | null,
   ): void {
     const { pushSettleMs } = this.cfg;
@@ -95,7 +97,7 @@ export class ReadTracker {
           ep.lateAddFiles += newFiles;
         }
         if (t > ep.lateLastMs) ep.lateLastMs = t;
-        entry.pushEp = ep;
+        top.setPushEp(entry, ep);
         if (secret !== null) secret.pushEp = ep;
       } else if (sameBucket) {
         ep.lateSubBytes += bytes;
@@ -150,60 +152,31 @@ export class ReadTracker {
    * (space-saving, Metwally et al. 2005): a file read more than total/N bytes in the window is always
    * listed, and the bytes shown are never more than it was read. O(N) per new file, N is small.
    */
-  private listTop(c: ContainerState, hash: number, path: string, e: FileEvent, proc: ProcState): FileEntry {
+  private listTop(top: TopFiles, hash: number, path: string, e: FileEvent, proc: ProcState): number {
     const t = e.timeMs;
-    const top = c.top ?? [];
-    c.top = top;
-    if (top.length < this.cfg.caps.maxFilesPerContainer) {
-      const entry: FileEntry = {
-        path,
-        hash,
-        bytes: 0,
-        err: 0,
-        firstMs: t,
-        lastMs: t,
-        countedMs: t,
-        time: e.time,
-        binary: proc.binary,
-        pushEp: null,
-      };
-      top.push(entry);
-      return entry;
+    if (top.length < top.capacity) {
+      const i = top.length++;
+      top.reset(i, hash, path, 0, t, e.time, proc.binary);
+      return i;
     }
     const staleBefore = t - this.cfg.windowMs - this.cfg.latenessMs;
-    let victim = top[0]!;
-    let err = 0;
+    let victim = 0;
+    let victimScore = top.get(0, F_BYTES) + top.get(0, F_ERR);
+    let stale = false;
     for (let i = 0; i < top.length; i++) {
-      const x = top[i]!;
-      if (x.lastMs < staleBefore) {
-        victim = x;
-        err = -1;
+      if (top.get(i, F_LAST) < staleBefore) {
+        victim = i;
+        stale = true;
         break;
       }
-      if (x.bytes + x.err < victim.bytes + victim.err) victim = x;
+      const score = top.get(i, F_BYTES) + top.get(i, F_ERR);
+      if (score < victimScore) {
+        victim = i;
+        victimScore = score;
+      }
     }
-    err = err < 0 ? 0 : victim.bytes + victim.err;
     this.fileEvicted.inc();
-    // Reused in place: the list holds the only reference (judging copies what it needs synchronously).
-    victim.path = path;
-    victim.hash = hash;
-    victim.bytes = 0;
-    victim.err = err;
-    victim.firstMs = t;
-    victim.lastMs = t;
-    victim.countedMs = t;
-    victim.time = e.time;
-    victim.binary = proc.binary;
-    victim.pushEp = null;
+    top.reset(victim, hash, path, stale ? 0 : victimScore, t, e.time, proc.binary);
     return victim;
   }
-}
-
-function findTop(top: FileEntry[] | null, hash: number, path: string): FileEntry | null {
-  if (top === null) return null;
-  for (let i = 0; i < top.length; i++) {
-    const x = top[i]!;
-    if (x.hash === hash && x.path === path) return x;
-  }
-  return null;
 }

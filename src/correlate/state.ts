@@ -5,6 +5,7 @@
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { DistinctFiles } from './distinct-files.js';
+import type { TopFiles } from './top-files.js';
 
 /** One notable step of a push, kept for the alert's evidence. */
 export interface EvidenceItem {
@@ -155,7 +156,7 @@ const STRIDE = 5; // [bucket id, bytes, new files, min time, max time]
 export class ContainerState {
   buckets: Float64Array | null = null;
   /** The biggest files read (space-saving, at most caps.maxFilesPerContainer): the alert's reads.top. */
-  top: FileEntry[] | null = null;
+  top: TopFiles | null = null;
   distinct: DistinctFiles | null = null;
   sensitive: FileEntry[] | null = null;
   archives: ArchiveMark[] | null = null;

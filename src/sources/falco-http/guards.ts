@@ -74,6 +74,7 @@ export type BodyKind = 'json' | 'ndjson';
 /** Falco sends `application/json`; newline-delimited batches may say so or use an ndjson/jsonl type. */
 export function bodyKindOf(contentType: string | undefined): BodyKind | null {
   if (contentType === undefined) return null;
+  if (contentType === 'application/json') return 'json'; // what Falco sends, every request
   const semi = contentType.indexOf(';');
   const media = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   if (media === 'application/json') return 'json';

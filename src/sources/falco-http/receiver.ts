@@ -13,8 +13,18 @@ import { ConfigError, errorMessage } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
 import { bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } from './guards.js';
-import { ingestBody } from './ingest.js';
+import { type IngestResult, ingestBody } from './ingest.js';
 import { parseHostPort } from './listen.js';
+
+const ignoreError = () => undefined;
+
+/** The counts a non-canned answer carries (built only off the one-event hot path). */
+const summaryOf = (r: IngestResult) => ({
+  accepted: r.accepted,
+  ignored: r.ignored,
+  dropped: r.dropped,
+  rejected: r.rejected,
+});
 
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
@@ -89,7 +99,9 @@ export async function startReceiver(
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = req.url === undefined ? '/' : req.url.split('?', 1)[0];
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       req.resume();
       count(200);
@@ -132,7 +144,8 @@ export async function startReceiver(
       fail(res, 415, `content-type must be application/json or application/x-ndjson, got ${got}${hint}`);
       return;
     }
-    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    const encodingHeader = req.headers['content-encoding'];
+    const encoding = encodingHeader === undefined ? 'identity' : encodingHeader.toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip') {
       req.resume();
       fail(res, 415, `unsupported content-encoding ${encoding} (identity or gzip)`);
@@ -160,7 +173,7 @@ export async function startReceiver(
       }
       chunks.push(chunk);
     });
-    req.on('error', () => undefined); // client went away mid-body: nothing was ingested
+    req.on('error', ignoreError); // client went away mid-body: nothing was ingested
     req.on('end', () => {
       if (over) return;
       let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
@@ -175,19 +188,18 @@ export async function startReceiver(
         }
       }
       const r = ingestBody(body.toString('utf8'), kind, out, defaults);
-      const summary = { accepted: r.accepted, ignored: r.ignored, dropped: r.dropped, rejected: r.rejected };
       if (r.rejected > 0) {
         // Lines before/after a bad one were queued (the summary says how many): do not resend those.
-        reply(res, 400, { error: r.error, ...summary });
+        reply(res, 400, { error: r.error, ...summaryOf(r) });
       } else if (r.dropped > 0) {
         // 503, not 200: Falco does not retry, but it logs a failed POST, and forwarders count/retry it, so the
         // loss is visible on the sending side too. Ours counts it (events_dropped_total{reason="queue_full"})
         // and marks a gap, so alerts spanning it say degraded. A 200 would claim an event we threw away.
-        reply(res, 503, { error: 'event queue full: event(s) dropped', ...summary }, { 'retry-after': '1' });
+        reply(res, 503, { error: 'event queue full: event(s) dropped', ...summaryOf(r) }, { 'retry-after': '1' });
       } else {
         const canned = r.accepted + r.ignored !== 1 ? null : r.accepted === 1 ? oneAccepted : oneIgnored;
         if (canned === null) {
-          reply(res, 200, summary);
+          reply(res, 200, summaryOf(r));
         } else {
           ok200.inc();
           res.writeHead(200, canned.headers);

@@ -1,0 +1,116 @@
+/**
+ * The biggest files a container read (space-saving, at most caps.maxFilesPerContainer), kept in columns:
+ * the numbers of every entry in one unboxed double array, the strings in three arrays. As objects, each
+ * of the ~80,000 entries of 10,000 containers cost a 104-byte object plus six 16-byte boxed doubles; in
+ * columns a container's list is one small object and four arrays. Judging copies the entries it shows
+ * into FileEntry objects (./judge.ts), so nothing outside ReadTracker sees the columns.
+ */
+import type { FileEntry, PushEpisode } from './state.js';
+
+/** Numbers per entry: [hash, bytes, err, firstMs, lastMs, countedMs]. */
+const STRIDE = 6;
+export const F_HASH = 0;
+export const F_BYTES = 1;
+/** Bytes the entry it replaced was credited with (space-saving's error bound): only used to pick victims. */
+export const F_ERR = 2;
+export const F_FIRST = 3;
+export const F_LAST = 4;
+/** When this path was last counted as a distinct file in the read buckets. */
+export const F_COUNTED = 5;
+
+export class TopFiles {
+  /** Entries listed (≤ capacity). */
+  length = 0;
+  /** STRIDE numbers per entry; a plain array of doubles, stored unboxed by V8 (a typed array this small costs more). */
+  readonly num: number[];
+  readonly path: string[] = [];
+  /** First read's time string (evidence). */
+  readonly time: string[] = [];
+  readonly binary: Array<string | null> = [];
+  /** A push whose own processes read this file after its settle time (it is part of that push); rare: lazily made. */
+  pushEp: Array<PushEpisode | null> | null = null;
+
+  constructor(readonly capacity: number) {
+    // Filled with a non-integer so the array holds doubles from the start (no elements-kind transition).
+    this.num = new Array<number>(capacity * STRIDE).fill(0.5);
+  }
+
+  /** Index of the entry for this path, or -1. Hashes are compared first (numbers, no string access). */
+  find(hash: number, path: string): number {
+    const num = this.num;
+    for (let i = 0, o = F_HASH; i < this.length; i++, o += STRIDE) {
+      if (num[o] === hash && this.path[i] === path) return i;
+    }
+    return -1;
+  }
+
+  get(i: number, field: number): number {
+    return this.num[i * STRIDE + field]!;
+  }
+
+  set(i: number, field: number, value: number): void {
+    this.num[i * STRIDE + field] = value;
+  }
+
+  add(i: number, field: number, value: number): void {
+    const o = i * STRIDE + field;
+    this.num[o] = this.num[o]! + value;
+  }
+
+  /** (Re)starts entry i for a path first read (or re-counted) at t. */
+  reset(i: number, hash: number, path: string, err: number, t: number, time: string, binary: string | null): void {
+    const o = i * STRIDE;
+    const num = this.num;
+    num[o + F_HASH] = hash;
+    num[o + F_BYTES] = 0;
+    num[o + F_ERR] = err;
+    num[o + F_FIRST] = t;
+    num[o + F_LAST] = t;
+    num[o + F_COUNTED] = t;
+    this.path[i] = path;
+    this.time[i] = time;
+    this.binary[i] = binary;
+    if (this.pushEp !== null) this.pushEp[i] = null;
+  }
+
+  /** Entry i counts afresh from t (read again a whole window after it was counted): path, last read and binary stay. */
+  recount(i: number, t: number, time: string): void {
+    const o = i * STRIDE;
+    this.num[o + F_BYTES] = 0;
+    this.num[o + F_ERR] = 0;
+    this.num[o + F_FIRST] = t;
+    this.num[o + F_COUNTED] = t;
+    this.time[i] = time;
+    if (this.pushEp !== null) this.pushEp[i] = null;
+  }
+
+  pushEpOf(i: number): PushEpisode | null {
+    return this.pushEp === null ? null : (this.pushEp[i] ?? null);
+  }
+
+  setPushEp(i: number, ep: PushEpisode | null): void {
+    if (this.pushEp === null) {
+      if (ep === null) return;
+      this.pushEp = new Array<PushEpisode | null>(this.capacity).fill(null);
+    }
+    this.pushEp[i] = ep;
+  }
+
+  /** Entry i as the FileEntry judging and alerts read (a copy). */
+  entry(i: number): FileEntry {
+    const o = i * STRIDE;
+    const num = this.num;
+    return {
+      path: this.path[i]!,
+      hash: num[o + F_HASH]!,
+      bytes: num[o + F_BYTES]!,
+      err: num[o + F_ERR]!,
+      firstMs: num[o + F_FIRST]!,
+      lastMs: num[o + F_LAST]!,
+      countedMs: num[o + F_COUNTED]!,
+      time: this.time[i]!,
+      binary: this.binary[i]!,
+      pushEp: this.pushEpOf(i),
+    };
+  }
+}
