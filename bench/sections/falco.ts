@@ -8,6 +8,7 @@
 import { type ChildMessage, type SpawnOptions, spawnChild } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
 import { fmtMb, fmtRate, type Row } from '../lib/report.js';
+import { shippedNodeOptions } from '../lib/shipped-node-options.js';
 import { median } from '../lib/stats.js';
 import type { Workload } from '../workload/build.js';
 
@@ -38,7 +39,9 @@ async function underLoad<T extends ServerResult>(
   o: BenchOptions,
   prof: SpawnOptions,
 ): Promise<{ server: T; load: LoadResult }> {
-  const server = spawnChild(child, [], { timeoutMs: 120_000, ...prof });
+  // Under the image's V8 flags (heap caps), as the daemon runs; the bare server too, so both pay the same GC.
+  const nodeFlags = [...shippedNodeOptions(), ...(prof.nodeFlags ?? [])];
+  const server = spawnChild(child, [], { timeoutMs: 120_000, nodeFlags });
   try {
     const { port } = await server.next<ChildMessage & { port: number }>('ready');
     const load = spawnChild(
