@@ -84,11 +84,12 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const handleBatch = (m: Extract<WorkerToMain, { type: 'batch' }>) => {
-      const view = new DataView(m.buffer, 0, m.bytes);
-      const bytes = new Uint8Array(m.buffer, 0, m.bytes);
+      // A Buffer view, so each message's slice is already the Buffer the wire reader wants (a Uint8Array
+      // slice would be wrapped in a second object per message).
+      const bytes = Buffer.from(m.buffer, 0, m.bytes);
       let pos = 0;
       for (let i = 0; i < m.count; i++) {
-        const len = view.getUint32(pos);
+        const len = bytes.readUInt32BE(pos);
         handle(bytes.subarray(pos + 4, pos + 4 + len));
         pos += 4 + len;
       }
