@@ -8,6 +8,7 @@ import type { Alert } from '../../src/model/alert.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
 import type { AlertSink } from '../../src/sinks/types.js';
 import type { EventSource, SourceOutput } from '../../src/sources/types.js';
+import { cpuMs } from './child.js';
 
 export interface BenchAlert {
   rule: string;
@@ -25,6 +26,8 @@ export interface Probe {
   done: Promise<void>;
   /** performance.now() of the first raw message and of completion. */
   firstAt(): number;
+  /** Process CPU ms (user + system) when the first raw message arrived. */
+  firstCpuMs(): number;
   doneAt(): number;
   messages(): number;
   correlated(): number;
@@ -50,6 +53,7 @@ export function createProbe(count: number, trackLatency = false): Probe {
   let decodeErrors = 0;
   let correlated = 0;
   let first = 0;
+  let firstCpu = 0;
   let finished = 0;
   // Message indexes of accepted events, in queue order (the queue keeps order).
   const slots = trackLatency ? count : 0;
@@ -71,7 +75,10 @@ export function createProbe(count: number, trackLatency = false): Probe {
     }
   };
   const seen = () => {
-    if (messages++ === 0) first = performance.now();
+    if (messages++ === 0) {
+      first = performance.now();
+      firstCpu = cpuMs();
+    }
   };
 
   return {
@@ -80,6 +87,7 @@ export function createProbe(count: number, trackLatency = false): Probe {
     alertTimes,
     correlatedAt,
     firstAt: () => first,
+    firstCpuMs: () => firstCpu,
     doneAt: () => finished,
     messages: () => messages,
     correlated: () => correlated,
