@@ -3,7 +3,12 @@
  * one request in flight per connection (Falco's output worker waits for each answer). Several connections
  * stand for several Falco senders. Raw sockets with pre-built requests keep the generator's own cost low.
  *
- *   --port P --file falco.jsonl --connections K --seconds S
+ * Times are live, as Falco's are: each request's `evt.time` and `time` are overwritten in place (same width)
+ * with the sending instant. The recorded workload spans minutes of event time sent in seconds, and months
+ * before the wall clock the receiver's correlator advances on: replayed as recorded, every state it holds
+ * is expired and rebuilt at each wall-clock sweep, a cost no live sensor causes. `--times recorded` keeps them.
+ *
+ *   --port P --file falco.jsonl --connections K --seconds S [--times live|recorded]
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -16,12 +21,32 @@ childMain(async () => {
   const bodies = readFileSync(args.file!, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0);
-  const requests = bodies.map((b) =>
-    Buffer.from(
+  const live = (args.times ?? 'live') === 'live';
+  const requests = bodies.map((b) => {
+    const head =
       `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: falcosecurity/falco\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`,
-    ),
-  );
+      `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n`;
+    const at = (needle: string, width: number, last: boolean) => {
+      const i = last ? b.lastIndexOf(needle) : b.indexOf(needle);
+      // Byte offsets (a body may hold multi-byte UTF-8 before the field); -1 when absent or not that width.
+      const value = b.slice(i + needle.length, i + needle.length + width);
+      return i < 0 || !/^[0-9T:.Z-]+$/.test(value) ? -1 : Buffer.byteLength(head + b.slice(0, i + needle.length));
+    };
+    return {
+      bytes: Buffer.from(head + b),
+      evtTimeAt: live ? at('"evt.time":', 19, false) : -1,
+      timeAt: live ? at('"time":"', 30, true) : -1,
+    };
+  });
+  const stamp = (r: (typeof requests)[number]) => {
+    const nowMs = performance.timeOrigin + performance.now();
+    const seconds = Math.floor(nowMs / 1000);
+    const nanos = String(Math.floor((nowMs - seconds * 1000) * 1e6)).padStart(9, '0');
+    if (r.evtTimeAt >= 0) r.bytes.write(`${seconds}${nanos}`, r.evtTimeAt, 'latin1');
+    if (r.timeAt >= 0)
+      r.bytes.write(`${new Date(seconds * 1000).toISOString().slice(0, 19)}.${nanos}Z`, r.timeAt, 'latin1');
+    return r.bytes;
+  };
   let next = 0;
   let sent = 0;
   let ok = 0;
@@ -40,7 +65,7 @@ childMain(async () => {
           resolve();
           return;
         }
-        socket.write(requests[next++ % requests.length]!);
+        socket.write(stamp(requests[next++ % requests.length]!));
         sent++;
       };
       socket.on('connect', fire);
