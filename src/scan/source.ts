@@ -36,12 +36,37 @@ export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Pieces handed out but not yet replayed, per worker: enough to keep every worker busy. */
 const IN_FLIGHT_PER_WORKER = 3;
 
-type Pending = { kind: 'oversize'; bytes: number } | { kind: 'lines'; result: Promise<PieceResult> };
+/** A piece read but not yet replayed, in file order. */
+type Item =
+  | { kind: 'oversize'; bytes: number }
+  /** Not handed out yet: a worker takes it when one has room, else the main thread does when idle. */
+  | { kind: 'lines'; bytes: Buffer }
+  | { kind: 'worker'; result: Promise<PieceResult>; done: boolean }
+  /** Parsed on the main thread while a worker had the pieces before it: replayed in its turn. */
+  | { kind: 'local'; outcome: Recorded[]; lines: number };
+
+type Recorded =
+  | NormalizedEvent
+  | { kind: 'ignored' }
+  | { kind: 'error'; line: number; message: string; sensor: SensorSource | undefined };
+
+const IGNORED: Recorded = { kind: 'ignored' };
+
+/** Keeps a piece's outcome for later: lines parsed ahead of pieces a worker still holds. */
+function recorder(into: Recorded[]): LineSink {
+  return {
+    event: (e: NormalizedEvent) => void into.push(e),
+    ignored: () => void into.push(IGNORED),
+    error: (line, message, sensor) => void into.push({ kind: 'error', line, message, sensor }),
+  };
+}
 
 export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'logger' | 'node'>): EventSource {
   const maxLineBytes = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const lines = createLineProcessor(o.format, { node: deps.node });
   const type = 'file';
+  // Read-ahead: enough pieces for every worker's queue plus some for the main thread to take.
+  const window = o.threads * IN_FLIGHT_PER_WORKER + 2;
 
   async function scanFile(path: string, out: SourceOutput, pool: LinePool | null, signal: AbortSignal) {
     const name = path === '-' ? 'stdin' : path;
@@ -54,46 +79,101 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
       },
       raw: (line: number, text: string) => lines.line(text, line, sink),
     };
-    const oversize = (bytes: number) => {
-      base++;
-      out.decodeError(new DecodeError(`${name} line ${base}: line of ${bytes} bytes exceeds ${maxLineBytes}; skipped`));
+    const items: Item[] = [];
+    let inFlight = 0;
+    const limit = pool ? o.threads * IN_FLIGHT_PER_WORKER : 0;
+    const pieces = readPieces(path, { maxLineBytes, chunkBytes: o.chunkBytes, stdin: o.stdin });
+    let eof = false;
+    let readError: unknown = null;
+
+    const handOut = () => {
+      for (let i = 0; i < items.length && inFlight < limit; i++) {
+        const item = items[i]!;
+        if (item.kind !== 'lines') continue;
+        const b = item.bytes;
+        const worker: Item & { kind: 'worker' } = {
+          kind: 'worker',
+          result: pool!.submit(b.buffer as ArrayBuffer, b.byteOffset, b.length),
+          done: false,
+        };
+        const settle = () => {
+          worker.done = true;
+        };
+        worker.result.then(settle, settle);
+        items[i] = worker;
+        inFlight++;
+      }
     };
-    const pending: Pending[] = [];
-    const replay = async (p: Pending) => {
-      if (p.kind === 'oversize') oversize(p.bytes);
-      else {
-        const { piece, decoder } = await p.result;
-        decoder.apply(piece, sink);
-        base += piece.lines;
+
+    const replay = async (item: Item) => {
+      switch (item.kind) {
+        case 'oversize':
+          base++;
+          out.decodeError(
+            new DecodeError(`${name} line ${base}: line of ${item.bytes} bytes exceeds ${maxLineBytes}; skipped`),
+          );
+          break;
+        case 'lines':
+          base += lines.process(item.bytes, sink);
+          break;
+        case 'worker': {
+          inFlight--;
+          const { piece, decoder } = await item.result;
+          decoder.apply(piece, sink);
+          base += piece.lines;
+          break;
+        }
+        case 'local':
+          for (const r of item.outcome) {
+            if (r.kind === 'ignored') out.ignored();
+            else if (r.kind === 'error') sink.error(r.line, r.message, r.sensor);
+            else out.offer(r);
+          }
+          base += item.lines;
+          break;
       }
       await out.waitForRoom();
+      // Let the correlator drain what these lines produced before reading more.
+      if (!pool) await yieldToEventLoop();
     };
-    const pieces = readPieces(path, { maxLineBytes, chunkBytes: o.chunkBytes, stdin: o.stdin });
-    let readError: unknown = null;
+
     try {
-      for await (const piece of pieces) {
-        if (piece.kind === 'oversize') {
-          if (pool) pending.push(piece);
-          else oversize(piece.bytes);
-        } else if (pool) {
-          pending.push({ kind: 'lines', result: pool.submit(piece.buffer, piece.offset, piece.length) });
-        } else {
-          base += lines.process(Buffer.from(piece.buffer, piece.offset, piece.length), sink);
+      while (!signal.aborted) {
+        while (!eof && items.length < window && readError === null) {
+          try {
+            const next = await pieces.next();
+            if (next.done) eof = true;
+            else {
+              const p = next.value;
+              items.push(
+                p.kind === 'oversize' ? p : { kind: 'lines', bytes: Buffer.from(p.buffer, p.offset, p.length) },
+              );
+            }
+          } catch (err) {
+            // What was read before the error is still delivered (in order), then the error is reported.
+            readError = err;
+          }
+          if (pool) handOut();
         }
-        if (signal.aborted) return;
-        if (pool) {
-          while (pending.length >= IN_FLIGHT_PER_WORKER * o.threads) await replay(pending.shift()!);
-        } else {
-          await out.waitForRoom();
-          // Let the correlator drain what these lines produced before reading more.
-          await yieldToEventLoop();
+        if (items.length === 0) break;
+        const head = items[0]!;
+        if (head.kind === 'worker' && !head.done) {
+          // The main thread would only wait: it parses a later piece itself meanwhile (work sharing).
+          const i = items.findIndex((item) => item.kind === 'lines');
+          if (i > 0) {
+            const outcome: Recorded[] = [];
+            const count = lines.process((items[i] as { bytes: Buffer }).bytes, recorder(outcome));
+            items[i] = { kind: 'local', outcome, lines: count };
+            continue;
+          }
         }
+        items.shift();
+        await replay(head);
+        if (pool) handOut();
       }
-    } catch (err) {
-      // What was read before the error is still delivered (in order), then the error is reported.
-      readError = err;
+    } finally {
+      await pieces.return(undefined);
     }
-    while (pending.length > 0 && !signal.aborted) await replay(pending.shift()!);
     if (readError !== null) throw readError;
   }
 
