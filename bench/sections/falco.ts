@@ -4,6 +4,9 @@
  * A bare node:http server (falco-bare: read the body, answer a constant 200) runs under the same load in the
  * same run, alternated with the receiver, so the table shows what the transport itself allows on this box.
  * The pass criterion stays the issue's absolute one (≥ 20k events/s per core), not the ratio.
+ *
+ * BENCH_FALCO_WORKER=1 adds an experiment to each rep: the same pipeline fed by node:http in a worker thread
+ * (falco-receiver-worker.ts), logged with its main thread's CPU per event next to the receiver's.
  */
 import { type ChildMessage, type SpawnOptions, spawnChild } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
@@ -21,6 +24,8 @@ interface ServerResult extends ChildMessage {
 }
 
 interface ReceiverResult extends ServerResult {
+  /** The main thread's CPU alone (the correlator's thread); NaN where /proc is not there. */
+  mainThreadCpuPerEventUs: number;
   dropped: number;
   decodeErrors: number;
   alerts: number;
@@ -77,6 +82,8 @@ export async function falcoSection(
   prof: SpawnOptions,
   log: (s: string) => void,
 ): Promise<{ rows: Row[]; details: unknown }> {
+  const withWorker = process.env.BENCH_FALCO_WORKER === '1';
+  const workerRuns: Array<{ server: ReceiverResult; load: LoadResult }> = [];
   const bare: Array<{ server: ServerResult; load: LoadResult }> = [];
   const receiver: Array<{ server: ReceiverResult; load: LoadResult }> = [];
   for (let rep = 0; rep < o.reps; rep++) {
@@ -88,8 +95,15 @@ export async function falcoSection(
     const r = await underLoad<ReceiverResult>('falco-receiver', w, o, prof);
     receiver.push(r);
     log(
-      `  falco receiver        ${fmtRate(r.server.eventsPerCpuSec)} events/CPU-s (${r.server.cpuPerEventUs.toFixed(1)} µs/event, ${fmtRate(r.server.wallEventsPerSec)}/s wall, ${r.load.ok} ok, ${r.load.failed} refused, ${r.server.decodeErrors} undecodable) = ${(r.server.eventsPerCpuSec / b.server.eventsPerCpuSec).toFixed(2)}× bare`,
+      `  falco receiver        ${fmtRate(r.server.eventsPerCpuSec)} events/CPU-s (${r.server.cpuPerEventUs.toFixed(1)} µs/event, main thread ${r.server.mainThreadCpuPerEventUs.toFixed(1)}; ${fmtRate(r.server.wallEventsPerSec)}/s wall, ${r.load.ok} ok, ${r.load.failed} refused, ${r.server.decodeErrors} undecodable) = ${(r.server.eventsPerCpuSec / b.server.eventsPerCpuSec).toFixed(2)}× bare`,
     );
+    if (withWorker) {
+      const x = await underLoad<ReceiverResult>('falco-receiver-worker', w, o, prof);
+      workerRuns.push(x);
+      log(
+        `  (experiment) HTTP in a worker  ${fmtRate(x.server.eventsPerCpuSec)} events/CPU-s (${x.server.cpuPerEventUs.toFixed(1)} µs/event, main thread ${x.server.mainThreadCpuPerEventUs.toFixed(1)}; ${fmtRate(x.server.wallEventsPerSec)}/s wall, ${x.load.ok} ok, ${x.load.failed} refused)`,
+      );
+    }
   }
   const rate = median(receiver.map((r) => r.server.eventsPerCpuSec));
   const bareRate = median(bare.map((b) => b.server.eventsPerCpuSec));
@@ -109,6 +123,6 @@ export async function falcoSection(
         alerts: String(receiver[receiver.length - 1]?.server.alerts ?? 0),
       },
     ],
-    details: { bare, receiver },
+    details: { bare, receiver, ...(withWorker ? { workerExperiment: workerRuns } : {}) },
   };
 }
