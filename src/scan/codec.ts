@@ -1,8 +1,8 @@
 /**
  * How a line worker hands a piece's outcome to the main thread. Structured clone of the normalized events
  * costs ~5 µs per event to serialize and again to deserialize (measured), more than the correlator itself,
- * so events travel as two transferable typed arrays — a tag and a number per value — plus strings: short
- * ones interned per worker (sent once, then by number), long ones as they are (see PieceEncoder.str).
+ * so events travel as two transferable typed arrays — a tag and a number per value — plus their strings
+ * in one array (object keys interned per worker: sent once, then by number; see PieceEncoder.str).
  *
  * Tetragon's activity events have fixed shapes (src/formats/tetragon/build.ts): they are written field by
  * field and rebuilt as object literals with the same keys in the same order. The shapes are verified
@@ -71,8 +71,6 @@ type Nested = keyof typeof NESTED_KEYS;
 /** Past this many strings the table starts over (paths can be endless; memory must not grow). */
 const TABLE_LIMIT = 50_000;
 const MAX_DEPTH = 64;
-/** Strings up to this long are interned (see PieceEncoder.str). */
-const SHORT_STRING = 24;
 
 type Obj = Record<string, unknown>;
 
@@ -162,17 +160,13 @@ export class PieceEncoder implements LineSink {
   }
 
   /**
-   * Every string from JSON.parse is a fresh object whose hash is not yet computed: hashing a long one
-   * (container ids, exec ids, paths, ~40-70 chars) to intern it costs more here than sending it costs
-   * both sides (measured: interning ids and paths added ~2.5 µs per event). Short ones (node, namespace,
-   * names, ops) are interned: cheap to hash, and the main thread then allocates nothing for them.
+   * Every string from JSON.parse is a fresh object whose hash is not yet computed: interning one costs a
+   * hash and a table probe here (measured ~2.5 µs per line for ids, paths and even the short names),
+   * more than sending it costs both sides (~0.1 µs). Only object keys are interned (JSON.parse
+   * internalizes them: their hash is known).
    */
   private str(s: string): void {
-    if (s.length > SHORT_STRING) {
-      this.onceStr(s);
-      return;
-    }
-    this.intern(s);
+    this.onceStr(s);
   }
 
   private intern(s: string): void {

@@ -34,7 +34,7 @@ export interface ScanSourceOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Pieces handed out but not yet replayed, per worker: enough to keep every worker busy. */
-const IN_FLIGHT_PER_WORKER = 3;
+const IN_FLIGHT_PER_WORKER = 4;
 
 /** A piece read but not yet replayed, in file order. */
 type Item =
@@ -66,7 +66,7 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
   const lines = createLineProcessor(o.format, { node: deps.node });
   const type = 'file';
   // Read-ahead: enough pieces for every worker's queue plus some for the main thread to take.
-  const window = o.threads * IN_FLIGHT_PER_WORKER + 2;
+  const window = o.threads * IN_FLIGHT_PER_WORKER + 3;
 
   async function scanFile(path: string, out: SourceOutput, pool: LinePool | null, signal: AbortSignal) {
     const name = path === '-' ? 'stdin' : path;

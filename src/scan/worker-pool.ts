@@ -36,15 +36,10 @@ export interface LinePool {
   close(): Promise<void>;
 }
 
-const YOUNG_GENERATION_MB = 96;
-
 /** The worker's file next to this one: `.js` in dist/; from TypeScript sources (tsx, vitest) via tsx. */
 function startWorker(workerData: WorkerInit): Worker {
-  // JSON.parse makes ~10 KB of short-lived objects per line: a larger young generation means fewer
-  // scavenges, each copying the piece's live events (measured ~0.6 µs CPU less per line at 32 MB semi-spaces).
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
   const js = new URL('./worker-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData, resourceLimits });
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
   // `--import tsx` does not reach a worker's entry point on Node 20: register tsx's loader in the worker
   // first, then import the entry (tsx is a dev dependency, present wherever the sources run untranspiled).
   const ts = new URL('./worker-thread.ts', import.meta.url).href;
@@ -52,7 +47,7 @@ function startWorker(workerData: WorkerInit): Worker {
     .resolve('tsx/esm/api')
     .replace(/\.cjs$/, '.mjs');
   const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(code, { eval: true, workerData, resourceLimits });
+  return new Worker(code, { eval: true, workerData });
 }
 
 interface Waiter {
