@@ -247,38 +247,72 @@ export class PieceEncoder implements LineSink {
     return !this.generic;
   }
 
-  private shape(obj: unknown, keys: readonly string[]): void {
-    if (obj === null) {
-      this.put(V_NULL, 0);
-      return;
-    }
-    this.put(V_SHAPE, 0);
-    for (const k of keys) this.value((obj as Obj)[k], 1);
+  /** Null, or the fixed-shape marker (its fields follow). */
+  private present(obj: unknown): boolean {
+    this.put(obj === null ? V_NULL : V_SHAPE, 0);
+    return obj !== null;
   }
 
+  // Field by field with named property reads: a loop over key names costs a megamorphic keyed load each.
   private tetragon(e: Exclude<NormalizedEvent, { kind: 'gap' }>): void {
     const tag = e.kind === 'file' ? R_FILE : e.kind === 'net' ? R_NET : e.kind === 'exec' ? R_EXEC : R_EXIT;
     this.put(tag, 0);
-    if (typeof e.time === 'string') this.onceStr(e.time);
-    else this.value(e.time, 0);
+    this.value(e.time, 0);
     this.value(e.timeMs, 0);
     this.value(e.source, 0);
     this.value(e.node, 0);
-    this.shape(e.container, CONTAINER);
-    this.shape(e.pod, POD);
-    this.shape(e.process, PROCESS);
-    if (e.kind === 'file') this.shape(e.file, FILE);
-    else if (e.kind === 'net') this.shape(e.net, NET);
-    else if (e.kind === 'exit') this.shape(e.exit, EXIT);
+    const c = e.container;
+    if (this.present(c)) {
+      this.value(c!.id, 1);
+      this.value(c!.name, 1);
+      this.value(c!.image, 1);
+    }
+    const pod = e.pod;
+    if (this.present(pod)) {
+      this.value(pod!.namespace, 1);
+      this.value(pod!.name, 1);
+      this.value(pod!.labels, 1);
+    }
+    const p = e.process;
+    if (this.present(p)) {
+      this.value(p.execId, 1);
+      this.value(p.parentExecId, 1);
+      this.value(p.pid, 1);
+      this.value(p.binary, 1);
+      this.value(p.args, 1);
+      this.value(p.uid, 1);
+      this.value(p.parentBinary, 1);
+      this.value(p.parentArgs, 1);
+      this.value(p.containerPid, 1);
+    }
+    if (e.kind === 'file') {
+      const f = e.file;
+      if (this.present(f)) {
+        this.value(f.path, 1);
+        this.value(f.op, 1);
+        this.value(f.bytes, 1);
+      }
+    } else if (e.kind === 'net') {
+      const n = e.net;
+      if (this.present(n)) {
+        this.value(n.op, 1);
+        this.value(n.daddr, 1);
+        this.value(n.dport, 1);
+        this.value(n.bytes, 1);
+        this.value(n.saddr, 1);
+        this.value(n.sport, 1);
+        this.value(n.cookie, 1);
+        this.value(n.protocol, 1);
+      }
+    } else if (e.kind === 'exit') {
+      const x = e.exit;
+      if (this.present(x)) {
+        this.value(x.status, 1);
+        this.value(x.signal, 1);
+      }
+    }
   }
 }
-
-const CONTAINER = NESTED_KEYS.container.split(',');
-const POD = NESTED_KEYS.pod.split(',');
-const PROCESS = NESTED_KEYS.process.split(',');
-const FILE = NESTED_KEYS.file.split(',');
-const NET = NESTED_KEYS.net.split(',');
-const EXIT = NESTED_KEYS.exit.split(',');
 
 /** Main-thread side of a piece's records, in line order. `line` is relative to the piece (from 1). */
 export interface PieceHandler {
