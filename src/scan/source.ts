@@ -34,7 +34,7 @@ export interface ScanSourceOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Pieces handed out but not yet replayed, per worker: enough to keep every worker busy. */
-const IN_FLIGHT_PER_WORKER = 4;
+const IN_FLIGHT_PER_WORKER = 8;
 
 /** A piece read but not yet replayed, in file order. */
 type Item =
@@ -134,7 +134,7 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
       }
       await out.waitForRoom();
       // Let the correlator drain what these lines produced before reading more.
-      if (!pool) await yieldToEventLoop();
+      await yieldToEventLoop();
     };
 
     try {
