@@ -39,6 +39,8 @@ export interface ScanOptions {
   progressIntervalMs?: number;
   /** Line workers (JSON.parse + normalize off the main thread); default `auto` (see chooseThreads). */
   threads?: number | 'auto';
+  /** Read only once the workers are up (tests; by default the main thread parses while they start). */
+  awaitWorkers?: boolean;
 }
 
 export interface ScanSummary {
@@ -210,7 +212,15 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     readable.length > 0
       ? [
           countingSource(
-            createScanSource({ paths: readable, format: o.format, threads: chooseThreads(readable, o.threads) }, deps),
+            createScanSource(
+              {
+                paths: readable,
+                format: o.format,
+                threads: chooseThreads(readable, o.threads),
+                awaitWorkers: o.awaitWorkers,
+              },
+              deps,
+            ),
             counts,
           ),
         ]

@@ -30,6 +30,8 @@ export interface ScanSourceOptions {
   chunkBytes?: number;
   /** stdin replacement (tests). */
   stdin?: Readable;
+  /** Start reading only once every worker is up (tests: so the worker path is the one that runs). */
+  awaitWorkers?: boolean;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -81,12 +83,13 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
     };
     const items: Item[] = [];
     let inFlight = 0;
-    const limit = pool ? o.threads * IN_FLIGHT_PER_WORKER : 0;
     const pieces = readPieces(path, { maxLineBytes, chunkBytes: o.chunkBytes, stdin: o.stdin });
     let eof = false;
     let readError: unknown = null;
 
     const handOut = () => {
+      // Only to workers that are up: until then (~100 ms) the main thread parses everything itself.
+      const limit = pool!.ready() * IN_FLIGHT_PER_WORKER;
       for (let i = 0; i < items.length && inFlight < limit; i++) {
         const item = items[i]!;
         if (item.kind !== 'lines') continue;
@@ -184,6 +187,7 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
       out.connection(true, o.paths.join(', '));
       const pool = o.threads > 0 ? startLinePool(o.threads, { format: o.format, node: deps.node }) : null;
       try {
+        if (pool && o.awaitWorkers) await pool.allReady();
         for (const path of o.paths) {
           if (signal.aborted) return;
           try {

@@ -17,6 +17,9 @@ export interface WorkerInit {
   node: string;
 }
 
+/** A worker's first message says it is up; then one EncodedPiece per request, in order. */
+export type WorkerAnswer = { ready: true } | EncodedPiece;
+
 export interface WorkerRequest {
   seq: number;
   buffer: ArrayBuffer;
@@ -31,7 +34,11 @@ export interface PieceResult {
 }
 
 export interface LinePool {
-  /** Transfers the bytes to a worker (the buffer is unusable here afterwards). */
+  /** Workers up and waiting for pieces (start-up takes ~100 ms: meanwhile the main thread parses). */
+  ready(): number;
+  /** Resolves once every worker is up (or one failed). */
+  allReady(): Promise<void>;
+  /** Transfers the bytes to a ready worker (the buffer is unusable here afterwards). */
   submit(buffer: ArrayBuffer, offset: number, length: number): Promise<PieceResult>;
   close(): Promise<void>;
 }
@@ -55,28 +62,48 @@ interface Waiter {
   reject(err: Error): void;
 }
 
+interface Slot {
+  worker: Worker;
+  waiting: Waiter[];
+}
+
 export function startLinePool(threads: number, init: WorkerInit): LinePool {
   let failure: Error | null = null;
   let seq = 0;
-  const slots = Array.from({ length: threads }, () => {
-    const worker = startWorker(init);
+  const all: Slot[] = [];
+  /** Workers that said they are up, in that order. */
+  const up: Slot[] = [];
+  let allUp!: () => void;
+  const allReady = new Promise<void>((resolve) => {
+    allUp = resolve;
+  });
+  for (let i = 0; i < threads; i++) {
+    const slot: Slot = { worker: startWorker(init), waiting: [] };
     const decoder = new PieceDecoder();
-    const waiting: Waiter[] = [];
     const fail = (err: Error) => {
       failure ??= err;
-      for (const w of waiting.splice(0)) w.reject(failure);
+      for (const w of slot.waiting.splice(0)) w.reject(failure);
+      allUp();
     };
-    worker.on('message', (piece: EncodedPiece) => waiting.shift()?.resolve({ piece, decoder }));
-    worker.on('error', (err) => fail(new Error(`scan line worker failed: ${errorMessage(err)}`)));
-    worker.on('exit', (code) => fail(new Error(`scan line worker exited (code ${code})`)));
-    return { worker, waiting };
-  });
+    slot.worker.on('message', (m: WorkerAnswer) => {
+      if ('ready' in m) {
+        up.push(slot);
+        if (up.length === threads) allUp();
+      } else slot.waiting.shift()?.resolve({ piece: m, decoder });
+    });
+    slot.worker.on('error', (err) => fail(new Error(`scan line worker failed: ${errorMessage(err)}`)));
+    slot.worker.on('exit', (code) => fail(new Error(`scan line worker exited (code ${code})`)));
+    all.push(slot);
+  }
   let next = 0;
   return {
+    ready: () => (failure ? 0 : up.length),
+    allReady: () => allReady,
     submit(buffer, offset, length) {
       if (failure) return Promise.reject(failure);
-      const slot = slots[next]!;
-      next = (next + 1) % slots.length;
+      if (up.length === 0) return Promise.reject(new Error('no scan line worker is ready'));
+      const slot = up[next % up.length]!;
+      next++;
       const result = new Promise<PieceResult>((resolve, reject) => {
         slot.waiting.push({ resolve, reject });
         const request: WorkerRequest = { seq: seq++, buffer, offset, length };
@@ -88,7 +115,7 @@ export function startLinePool(threads: number, init: WorkerInit): LinePool {
     },
     async close() {
       failure ??= new Error('scan line workers closed');
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
 }

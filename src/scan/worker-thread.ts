@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PieceEncoder } from './codec.js';
 import { createLineProcessor } from './lines.js';
-import type { WorkerInit, WorkerRequest } from './worker-pool.js';
+import type { WorkerAnswer, WorkerInit, WorkerRequest } from './worker-pool.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -19,3 +19,4 @@ port.on('message', (m: WorkerRequest) => {
   const { piece, transfer } = encoder.finish(m.seq, count);
   port.postMessage(piece, transfer);
 });
+port.postMessage({ ready: true } satisfies WorkerAnswer);

@@ -127,7 +127,10 @@ describe('scan line workers', () => {
     for (const threads of [0, 1, 2]) {
       for (const chunkBytes of [4_096, 1024 * 1024]) {
         const got = await drain(
-          createScanSource({ paths: [path], format: 'auto', threads, maxLineBytes: MAX_LINE, chunkBytes }, deps),
+          createScanSource(
+            { paths: [path], format: 'auto', threads, maxLineBytes: MAX_LINE, chunkBytes, awaitWorkers: true },
+            deps,
+          ),
         );
         expect(got.errors, `threads ${threads}, chunk ${chunkBytes}`).toEqual(reference.errors);
         expect(got.ignored).toBe(reference.ignored);
@@ -143,13 +146,20 @@ describe('scan line workers', () => {
     const gz = join(dir, 'mixed.jsonl.gz');
     writeFileSync(gz, gzipSync(input));
     const fromGz = await drain(
-      createScanSource({ paths: [gz], format: 'auto', threads: 2, maxLineBytes: MAX_LINE }, deps),
+      createScanSource({ paths: [gz], format: 'auto', threads: 2, maxLineBytes: MAX_LINE, awaitWorkers: true }, deps),
     );
     expect(fromGz.events).toStrictEqual(reference.events);
     expect(fromGz.errors.map(([m, s]) => [m.replace(gz, path), s])).toEqual(reference.errors);
     const fromStdin = await drain(
       createScanSource(
-        { paths: ['-'], format: 'auto', threads: 2, maxLineBytes: MAX_LINE, stdin: Readable.from([input]) },
+        {
+          paths: ['-'],
+          format: 'auto',
+          threads: 2,
+          maxLineBytes: MAX_LINE,
+          stdin: Readable.from([input]),
+          awaitWorkers: true,
+        },
         deps,
       ),
     );
@@ -161,7 +171,12 @@ describe('scan line workers', () => {
     writeFileSync(corrupt, zipped.subarray(0, zipped.length - 100));
     const [old, par] = await Promise.all([
       drain(createJsonLinesSource({ paths: [corrupt], format: 'auto', follow: false, maxLineBytes: MAX_LINE }, deps)),
-      drain(createScanSource({ paths: [corrupt], format: 'auto', threads: 2, maxLineBytes: MAX_LINE }, deps)),
+      drain(
+        createScanSource(
+          { paths: [corrupt], format: 'auto', threads: 2, maxLineBytes: MAX_LINE, awaitWorkers: true },
+          deps,
+        ),
+      ),
     ]);
     expect(par.errors.at(-1)?.[0]).toMatch(/corrupt\.jsonl\.gz: unexpected end of file/);
     expect(par.errors).toEqual(old.errors);
@@ -186,7 +201,15 @@ describe('scan line workers', () => {
       const summary = await scan(
         config,
         { logger: silentLogger(), metrics, clock: systemClock, node: 'test-node' },
-        { paths: [attack, path], format: 'auto', stdout, stderr: new Capture(), progressIntervalMs: 0, threads },
+        {
+          paths: [attack, path],
+          format: 'auto',
+          stdout,
+          stderr: new Capture(),
+          progressIntervalMs: 0,
+          threads,
+          awaitWorkers: true,
+        },
       );
       const decodeErrors = (await metrics.decodeErrors.get()).values.map((v) => [v.labels, v.value]);
       const { elapsedMs: _e, eventsPerSecond: _r, ...counts } = summary;
