@@ -80,7 +80,7 @@ export class ProcessTable {
     c.hot = true;
     if (e.timeMs > c.lastMs) c.lastMs = e.timeMs;
     if (c.pod === null && e.pod !== null) c.pod = e.pod;
-    if (c.ref !== ref && (ref.id.length > c.ref.id.length || (c.ref.image === null && ref.image !== null))) c.ref = ref;
+    if (c.ref !== ref) c.noteRef(ref);
     return c;
   }
 
@@ -92,14 +92,28 @@ export class ProcessTable {
   }
 
   /** The process of an event; first sight (no exec seen) creates and classifies it. */
-  procOf(e: ActivityEvent, node: NodeState, c: ContainerState | null): ProcState {
-    const found = this.lookupProc(e, node);
-    if (found !== undefined) {
-      found.hot = true;
-      if (e.timeMs > found.lastMs) found.lastMs = e.timeMs;
-      return found;
+  procOf(e: ActivityEvent, node: NodeState, c: ContainerState): ProcState {
+    const p = e.process;
+    // What lookupProc would return, while it is still in the table.
+    let found = c.lastProc;
+    if (
+      found === null ||
+      found.dropped ||
+      (p.execId !== null
+        ? found.execId !== p.execId
+        : p.pid === null || found.execId !== null || found.pid !== p.pid || found.node !== node)
+    ) {
+      found = this.lookupProc(e, node) ?? null;
+      if (found === null) {
+        found = this.newProc(e, node, c);
+        c.lastProc = found;
+        return found;
+      }
+      c.lastProc = found;
     }
-    return this.newProc(e, node, c);
+    found.hot = true;
+    if (e.timeMs > found.lastMs) found.lastMs = e.timeMs;
+    return found;
   }
 
   newProc(e: ActivityEvent, node: NodeState, c: ContainerState | null): ProcState {
@@ -136,12 +150,16 @@ export class ProcessTable {
       argvHost,
       lineageHost: argvHost ?? (parent !== null ? parent.argvHost : classifier.hostNamedIn(p.parentArgs ?? null)),
       hot: true,
+      dropped: false,
     };
     if (p.execId !== null) {
-      if (this.execs.size >= this.cfg.caps.maxProcesses && clockEvict(this.execs)) this.deps.processEvicted.inc();
+      if (this.execs.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(this.execs));
       this.execs.set(p.execId, proc);
     } else if (p.pid !== null) {
-      if (node.pids.size >= this.cfg.caps.maxProcesses && clockEvict(node.pids)) this.deps.processEvicted.inc();
+      if (node.pids.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(node.pids));
+      // A new process under a reused pid (Falco) replaces the old one.
+      const replaced = node.pids.get(p.pid);
+      if (replaced !== undefined) replaced.dropped = true;
       node.pids.set(p.pid, proc);
     }
     this.classify(proc, e, c);
@@ -149,6 +167,12 @@ export class ProcessTable {
     // elsewhere the events carry it again (own args for an egress push, parentArgs for a helper's parent).
     if (proc.push === null && !proc.download && !archiver && argvHost === null) proc.args = null;
     return proc;
+  }
+
+  private evicted(victim: ProcState | undefined): void {
+    if (victim === undefined) return;
+    victim.dropped = true;
+    this.deps.processEvicted.inc();
   }
 
   /** One copy of each binary path (thousands of processes share a few dozen), in a bounded table. */
@@ -201,12 +225,22 @@ export class ProcessTable {
       if (p.episode !== null && !p.episode.judged) return false;
       return (!Number.isNaN(p.exitedMs) && p.exitedMs < now - latenessMs - pushSettleMs) || p.lastMs < now - horizon;
     };
-    for (const [k, p] of this.execs) if (expired(p)) this.execs.delete(k);
+    for (const [k, p] of this.execs) {
+      if (expired(p)) {
+        p.dropped = true;
+        this.execs.delete(k);
+      }
+    }
     let oldestNode = Number.POSITIVE_INFINITY;
     for (const node of this.nodes.values()) {
       const now = nowOf(node);
       if (now < oldestNode) oldestNode = now;
-      for (const [k, p] of node.pids) if (expired(p)) node.pids.delete(k);
+      for (const [k, p] of node.pids) {
+        if (expired(p)) {
+          p.dropped = true;
+          node.pids.delete(k);
+        }
+      }
       while (node.gaps.length >= 2 && node.gaps[1]! < now - horizon) node.gaps.splice(0, 2);
     }
     return oldestNode;

@@ -132,7 +132,7 @@ export class PushTracker {
       lateLastMs: Number.NEGATIVE_INFINITY,
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.judge(c.pending[0]!);
-    c.pending.push(ep);
+    c.addPending(ep);
     node.pending.push(ep);
     if (ep.dueMs < node.nextDueMs) node.nextDueMs = ep.dueMs;
     if (ep.bridged) node.bridgeWaiting.push(ep);

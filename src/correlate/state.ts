@@ -58,6 +58,8 @@ export interface ProcState {
   lineageHost: string | null;
   /** CLOCK bit for the bounded process table. */
   hot: boolean;
+  /** Gone from the process table (evicted, expired or replaced): caches must not return it. */
+  dropped: boolean;
 }
 
 export interface PushEpisode {
@@ -149,6 +151,9 @@ export interface NodeState {
 
 const STRIDE = 5; // [bucket id, bytes, new files, min time, max time]
 
+/** Shared by every container without pending pushes (most): never written (frozen, so a slip throws). */
+const NO_PENDING: PushEpisode[] = Object.freeze([]) as unknown as PushEpisode[];
+
 /**
  * Reads of one container in a ring of time buckets covering the window plus settle and lateness. Sums over
  * a window are exact to one bucket (window / 30) at its start.
@@ -160,10 +165,19 @@ export class ContainerState {
   distinct: DistinctFiles | null = null;
   sensitive: FileEntry[] | null = null;
   archives: ArchiveMark[] | null = null;
-  pending: PushEpisode[] = [];
+  /** Its pushes not yet judged: the shared empty list until the first (see addPending). */
+  pending: PushEpisode[] = NO_PENDING;
+  /**
+   * The process of its last activity event: most events of a container come from one or two processes,
+   * and comparing an exec id beats hashing it into the process table (ProcessTable.procOf).
+   */
+  lastProc: ProcState | null = null;
   lastMs: number;
   exitedMs = Number.NaN;
   hot = true;
+  /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
+  refIdLength: number;
+  refHasImage: boolean;
 
   constructor(
     readonly key: string,
@@ -173,6 +187,22 @@ export class ContainerState {
     nowMs: number,
   ) {
     this.lastMs = nowMs;
+    this.refIdLength = ref.id.length;
+    this.refHasImage = ref.image !== null;
+  }
+
+  /** A longer id (Tetragon's full one after Falco's 12 characters) or one that names the image wins. */
+  noteRef(ref: ContainerRef): void {
+    if (ref.id.length > this.refIdLength || (!this.refHasImage && ref.image !== null)) {
+      this.ref = ref;
+      this.refIdLength = ref.id.length;
+      this.refHasImage = ref.image !== null;
+    }
+  }
+
+  addPending(ep: PushEpisode): void {
+    if (this.pending === NO_PENDING) this.pending = [];
+    this.pending.push(ep);
   }
 
   /**
