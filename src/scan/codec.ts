@@ -50,6 +50,8 @@ export interface EncodedPiece {
   once: string[];
   /** The worker cleared its table before this piece: so must the main thread. */
   reset: boolean;
+  /** The piece's input bytes, handed back for the next read (set by the worker thread). */
+  input?: ArrayBuffer;
 }
 
 const EVENT_KEYS: Record<string, string> = {

@@ -18,8 +18,33 @@ export type Piece =
   /** A line over maxLineBytes, skipped (never held whole). */
   | { kind: 'oversize'; bytes: number };
 
+/**
+ * Read buffers handed back once their piece is parsed (here or by a worker, which transfers it back), so a
+ * scan cycles through a few of them instead of allocating one per MiB read: freed ArrayBuffers are
+ * external memory V8 collects late, and RSS grew by ~120 MB over a 364 MB file without this.
+ */
+export class ReadBuffers {
+  private readonly free: ArrayBuffer[] = [];
+  constructor(
+    readonly bytes: number,
+    private readonly keep: number,
+  ) {}
+
+  take(): Buffer {
+    const ab = this.free.pop();
+    return ab ? Buffer.from(ab) : Buffer.allocUnsafeSlow(this.bytes);
+  }
+
+  /** Any buffer may be offered: only whole read buffers (not detached, not a copy) are kept. */
+  give(ab: ArrayBufferLike): void {
+    if (ab.byteLength === this.bytes && this.free.length < this.keep && ab instanceof ArrayBuffer) this.free.push(ab);
+  }
+}
+
 export interface PieceOptions {
   maxLineBytes: number;
+  /** Where reads come from and parsed pieces go back (its size is the read size plus carry room). */
+  buffers?: ReadBuffers;
   /** Read size; pieces are about this big. */
   chunkBytes?: number;
   /** stdin replacement (tests). */
@@ -83,7 +108,8 @@ export async function* readPieces(path: string, o: PieceOptions): AsyncGenerator
         read = fileReader(fh);
       }
     }
-    yield* cut(read, o.maxLineBytes, o.chunkBytes ?? CHUNK_BYTES);
+    const chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
+    yield* cut(read, o.maxLineBytes, chunkBytes, o.buffers ?? new ReadBuffers(readBufferBytes(chunkBytes), 0));
   } finally {
     for (const stream of streams) stream.destroy();
     await fh?.close();
@@ -92,6 +118,10 @@ export async function* readPieces(path: string, o: PieceOptions): AsyncGenerator
 
 /** Room kept before each read's bytes for the unterminated line carried over from the previous read. */
 const CARRY_ROOM = 64 * 1024;
+const carryRoom = (chunkBytes: number) => Math.min(CARRY_ROOM, chunkBytes);
+
+/** Size of one read buffer for reads of `chunkBytes` (default 1 MiB). */
+export const readBufferBytes = (chunkBytes = CHUNK_BYTES) => carryRoom(chunkBytes) + chunkBytes;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -100,10 +130,16 @@ const EMPTY = Buffer.alloc(0);
  * previous read is copied, so a piece is contiguous without copying the read. A carried line longer than
  * that room is joined with a copy; one longer than maxLineBytes is dropped and only its length counted.
  */
-async function* cut(read: ReadInto, maxLineBytes: number, chunkBytes: number): AsyncGenerator<Piece> {
-  const room = Math.min(CARRY_ROOM, chunkBytes);
+async function* cut(
+  read: ReadInto,
+  maxLineBytes: number,
+  chunkBytes: number,
+  buffers: ReadBuffers,
+): AsyncGenerator<Piece> {
+  const room = carryRoom(chunkBytes);
+  if (buffers.bytes !== room + chunkBytes) throw new Error('read buffers of the wrong size');
   const readAhead = async () => {
-    const buf = Buffer.allocUnsafeSlow(room + chunkBytes);
+    const buf = buffers.take();
     return { buf, n: await read(buf, room, chunkBytes) };
   };
   let carry: Buffer = EMPTY;

@@ -15,7 +15,7 @@ import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js
 import type { EventSource, SourceDeps, SourceOutput } from '../sources/types.js';
 import type { PieceHandler } from './codec.js';
 import { createLineProcessor, type LineSink, type ScanFormat } from './lines.js';
-import { readPieces } from './pieces.js';
+import { ReadBuffers, readBufferBytes, readPieces } from './pieces.js';
 import { type LinePool, type PieceResult, startLinePool } from './worker-pool.js';
 
 export interface ScanSourceOptions {
@@ -83,7 +83,8 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
     };
     const items: Item[] = [];
     let inFlight = 0;
-    const pieces = readPieces(path, { maxLineBytes, chunkBytes: o.chunkBytes, stdin: o.stdin });
+    const buffers = new ReadBuffers(readBufferBytes(o.chunkBytes), window + 2);
+    const pieces = readPieces(path, { maxLineBytes, chunkBytes: o.chunkBytes, stdin: o.stdin, buffers });
     let eof = false;
     let readError: unknown = null;
 
@@ -118,10 +119,12 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
           break;
         case 'lines':
           base += lines.process(item.bytes, sink);
+          buffers.give(item.bytes.buffer);
           break;
         case 'worker': {
           inFlight--;
           const { piece, decoder } = await item.result;
+          if (piece.input) buffers.give(piece.input);
           decoder.apply(piece, sink);
           base += piece.lines;
           break;
@@ -165,7 +168,9 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
           const i = items.findIndex((item) => item.kind === 'lines');
           if (i > 0) {
             const outcome: Recorded[] = [];
-            const count = lines.process((items[i] as { bytes: Buffer }).bytes, recorder(outcome));
+            const bytes = (items[i] as { bytes: Buffer }).bytes;
+            const count = lines.process(bytes, recorder(outcome));
+            buffers.give(bytes.buffer);
             items[i] = { kind: 'local', outcome, lines: count };
             continue;
           }

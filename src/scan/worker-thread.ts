@@ -17,6 +17,8 @@ port.on('message', (m: WorkerRequest) => {
   encoder.begin();
   const count = lines.process(Buffer.from(m.buffer, m.offset, m.length), encoder);
   const { piece, transfer } = encoder.finish(m.seq, count);
-  port.postMessage(piece, transfer);
+  // The input goes back too: the main thread reads the next pieces into it.
+  piece.input = m.buffer;
+  port.postMessage(piece, [...transfer, m.buffer]);
 });
 port.postMessage({ ready: true } satisfies WorkerAnswer);
