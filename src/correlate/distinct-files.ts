@@ -27,6 +27,8 @@ const FIRST_SLOTS = 8;
 const MAX_SLOTS = 128;
 /** Files counted exactly (3/4 of the biggest table); more switch to the sketch. */
 export const EXACT_MAX = (MAX_SLOTS * 3) / 4;
+/** Live entries while a table is rebuilt (synchronous, so one scratch serves every container). */
+const SCRATCH = new Uint32Array(MAX_SLOTS * 2);
 const SKETCH_BITS = 4096;
 const SKETCH_WORDS = SKETCH_BITS / 32;
 
@@ -83,23 +85,31 @@ export class DistinctFiles {
     return 1;
   }
 
-  /** Drops entries counted a window ago; grows the table, or switches to the sketch past EXACT_MAX files. */
+  /**
+   * Drops entries counted a window ago; grows the table, or switches to the sketch past EXACT_MAX files.
+   * A table that keeps its size is refilled in place: a container at its steady size allocates nothing
+   * (a new typed array per rebuild churned the native heap and the GC's external-memory accounting).
+   */
   private rebuild(nowSec: number): void {
     const old = this.table!;
-    const live: number[] = [];
+    const live = SCRATCH;
+    let n = 0;
     for (let i = 0; i < old.length; i += 2) {
-      if (old[i] !== 0 && (nowSec - old[i + 1]!) * 1000 < this.windowMs) live.push(old[i]!, old[i + 1]!);
+      if (old[i] !== 0 && (nowSec - old[i + 1]!) * 1000 < this.windowMs) {
+        live[n * 2] = old[i]!;
+        live[n * 2 + 1] = old[i + 1]!;
+        n++;
+      }
     }
-    const n = live.length / 2;
     let slots = old.length / 2;
     while ((n + 1) * 4 > slots * 3 && slots < MAX_SLOTS) slots *= 2;
     if ((n + 1) * 4 > slots * 3) {
-      this.toSketch(live, nowSec);
+      this.toSketch(live, n, nowSec);
       return;
     }
-    const table = new Uint32Array(slots * 2);
+    const table = slots * 2 === old.length ? old.fill(0) : new Uint32Array(slots * 2);
     const mask = slots - 1;
-    for (let k = 0; k < live.length; k += 2) {
+    for (let k = 0; k < n * 2; k += 2) {
       let i = live[k]! & mask;
       while (table[i * 2] !== 0) i = (i + 1) & mask;
       table[i * 2] = live[k]!;
@@ -113,13 +123,14 @@ export class DistinctFiles {
     return Math.floor(t / Math.max(1, this.windowMs / 2));
   }
 
-  private toSketch(live: number[], nowSec: number): void {
+  /** `n` live [hash, counted second] pairs at the start of `live`. */
+  private toSketch(live: Uint32Array, n: number, nowSec: number): void {
     this.table = null;
     this.used = 0;
     this.cur = new Uint32Array(SKETCH_WORDS);
     this.prev = new Uint32Array(SKETCH_WORDS);
     this.gen = this.genOf(nowSec * 1000);
-    for (let k = 0; k < live.length; k += 2) {
+    for (let k = 0; k < n * 2; k += 2) {
       const g = this.genOf(live[k + 1]! * 1000);
       const into = g >= this.gen ? this.cur : g === this.gen - 1 ? this.prev : null;
       if (into === null) continue;
