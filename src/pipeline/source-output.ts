@@ -35,21 +35,34 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
   // Logs name the source by its id (type plus address); metric labels only by its type: an address can be a
   // socket or file path, and no label may ever hold one (INTERFACES.md).
   const component = o.id;
-  const eventCounters = new Map<string, { inc(): void }>();
   const dropped = o.metrics.eventsDropped.labels('queue_full');
   const received = o.metrics.componentReceived.labels(`source:${o.type}`);
   const ignored = o.metrics.eventsDropped.labels('ignored');
   o.metrics.sourceUp.labels(o.type).set(0);
 
+  // Per-event counts are summed in plain numbers and handed to prom-client when the counters are read: each
+  // labelled inc() hashes its labels (~0.5 µs), and that was twice per event on the hot path.
+  const kindCounts = new Map<string, { counter: { inc(n: number): void }; pending: number }>();
+  let pendingReceived = 0;
+  o.metrics.flushBeforeCollect(() => {
+    if (pendingReceived > 0) received.inc(pendingReceived);
+    pendingReceived = 0;
+    for (const k of kindCounts.values()) {
+      if (k.pending > 0) k.counter.inc(k.pending);
+      k.pending = 0;
+    }
+  });
+
   return {
     offer(event) {
-      received.inc();
-      let counter = eventCounters.get(event.kind);
-      if (!counter) {
-        counter = o.metrics.eventsTotal.labels(event.source, event.kind);
-        eventCounters.set(event.kind, counter);
+      pendingReceived++;
+      const key = event.source === o.sensor ? event.kind : `${event.source}:${event.kind}`;
+      let k = kindCounts.get(key);
+      if (!k) {
+        k = { counter: o.metrics.eventsTotal.labels(event.source, event.kind), pending: 0 };
+        kindCounts.set(key, k);
       }
-      counter.inc();
+      k.pending++;
       if (event.kind === 'gap' && event.gap.reason !== 'queue_full') {
         o.metrics.sensorDroppedEvents.labels(event.source, event.gap.reason).inc(event.gap.dropped);
       }

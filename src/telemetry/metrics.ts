@@ -44,6 +44,12 @@ export interface Metrics {
   readonly componentSent: Counter<'component'>;
   readonly componentErrors: Counter<'component'>;
   readonly receiverRequests: Counter<'source' | 'code'>;
+  /**
+   * Runs `flush` whenever exfilwatch_events_total or exfilwatch_component_received_total is read (a scrape,
+   * `get()`): hot paths may sum per-event counts in plain numbers and hand them over here, so a reader
+   * still sees every event.
+   */
+  flushBeforeCollect(flush: () => void): void;
 }
 
 /** prom-client default metrics that fail promtool's lint (gauges named `*_total`). */
@@ -68,13 +74,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const name of LINT_OFFENDERS) registry.removeSingleMetric(name);
   }
   const r = [registry];
+  const collectHooks: Array<() => void> = [];
+  const runCollectHooks = () => {
+    for (const flush of collectHooks) flush();
+  };
   return {
     registry,
+    flushBeforeCollect: (flush) => {
+      collectHooks.push(flush);
+    },
     eventsTotal: new Counter({
       name: 'exfilwatch_events_total',
       help: 'Normalized events received from sensors.',
       labelNames: ['source', 'kind'],
       registers: r,
+      collect: runCollectHooks,
     }),
     eventsDropped: new Counter({
       name: 'exfilwatch_events_dropped_total',
@@ -187,6 +201,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Items a pipeline component received.',
       labelNames: ['component'],
       registers: r,
+      collect: runCollectHooks,
     }),
     componentSent: new Counter({
       name: 'exfilwatch_component_sent_total',
