@@ -174,3 +174,43 @@ describe('decode errors in a file mixing sensors', () => {
     expect(text).not.toContain('exfilwatch_decode_errors_total{source="tetragon"}');
   });
 });
+
+describe('event counts', () => {
+  it('count each event under its own sensor and kind, read back exactly by a scrape', async () => {
+    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
+    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
+    const { silentLogger } = await import('../../../src/telemetry/logger.js');
+    type Event = import('../../../src/model/normalized-event.js').NormalizedEvent;
+    const metrics = createMetrics();
+    const q = new DropNewestQueue<Event>({ capacity: 64 });
+    const out = createSourceOutput({
+      id: 'file /tmp/mixed.jsonl',
+      type: 'file',
+      sensor: 'tetragon',
+      node: 'n1',
+      queue: q,
+      metrics,
+      logger: silentLogger(),
+      clock: { now: () => 0 },
+    });
+    const gap = (source: 'tetragon' | 'falco'): Event => ({
+      kind: 'gap',
+      time: '',
+      timeMs: 0,
+      source,
+      node: 'n1',
+      gap: { dropped: 0, reason: 'queue_full' },
+    });
+    for (let i = 0; i < 3; i++) out.offer(gap('tetragon'));
+    for (let i = 0; i < 2; i++) out.offer(gap('falco'));
+    // Read in the same synchronous run as the offers: nothing may be pending.
+    const first = await metrics.registry.metrics();
+    expect(first).toContain('exfilwatch_events_total{source="tetragon",kind="gap"} 3');
+    expect(first).toContain('exfilwatch_events_total{source="falco",kind="gap"} 2');
+    expect(first).toContain('exfilwatch_component_received_total{component="source:file"} 5');
+    out.offer(gap('falco'));
+    const second = await metrics.registry.metrics();
+    expect(second).toContain('exfilwatch_events_total{source="falco",kind="gap"} 3');
+    expect(second).toContain('exfilwatch_component_received_total{component="source:file"} 6');
+  });
+});
