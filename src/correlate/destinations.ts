@@ -11,6 +11,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Logger } from '../telemetry/logger.js';
 import type { DestinationsConfig } from './config.js';
+import { MapSweep } from './sweep.js';
 
 export type DestinationClass = 'forge' | 'registry' | 'internal';
 
@@ -59,6 +60,10 @@ export class DestinationClassifier {
   private readonly hostCache = new Map<string, DestinationClass | null>();
   private dnsIps = new Map<string, IpClass>();
   private readonly hints = new Map<string, IpClass>();
+  private sweepNowMs = Number.NEGATIVE_INFINITY;
+  private readonly hintSweep = new MapSweep(this.hints, (ip, h) => {
+    if (h.expiresMs < this.sweepNowMs) this.hints.delete(ip);
+  });
   private readonly resolvable: Array<{ host: string; cls: DestinationClass }> = [];
 
   constructor(
@@ -187,9 +192,14 @@ export class DestinationClassifier {
     }
   }
 
-  /** Expires stale hints (called from the correlator's periodic sweep). */
-  sweep(nowMs: number): void {
-    for (const [ip, h] of this.hints) if (h.expiresMs < nowMs) this.hints.delete(ip);
+  /** A pass expiring hints stale at `nowMs` (the correlator's sweep), up to `budget` per step (budget left). */
+  sweepStart(nowMs: number): void {
+    this.sweepNowMs = nowMs;
+    this.hintSweep.start();
+  }
+
+  sweepStep(budget: number): number {
+    return this.hintSweep.step(budget);
   }
 
   resolvableHosts(): string[] {

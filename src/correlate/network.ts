@@ -7,7 +7,8 @@ import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import type { PushTracker } from './pushes.js';
-import { type ContainerState, clockEvict, type DestEntry, type NodeState, type ProcState } from './state.js';
+import { type ContainerState, clockEvict, type DestEntry, type ProcState } from './state.js';
+import { MapSweep } from './sweep.js';
 
 const MAX_DESTS_PER_PROC = 8;
 
@@ -19,13 +20,19 @@ interface SocketEntry {
 
 export class NetTracker {
   private readonly sockets = new Map<string, SocketEntry>();
+  private readonly sweep = new MapSweep(this.sockets, (k, s) => {
+    if (s.proc.lastMs < s.proc.node.sweepNowMs - this.horizonMs) this.sockets.delete(k);
+  });
+  private readonly horizonMs: number;
 
   constructor(
     private readonly cfg: CorrelatorConfig,
     private readonly classifier: DestinationClassifier,
     private readonly pushes: PushTracker,
     private readonly socketEvicted: { inc(): void },
-  ) {}
+  ) {
+    this.horizonMs = cfg.windowMs + cfg.latenessMs + cfg.pushSettleMs;
+  }
 
   /** A connect, send or close by `proc` of container `c`. */
   record(e: NetEvent, proc: ProcState, c: ContainerState): void {
@@ -127,8 +134,15 @@ export class NetTracker {
     return d;
   }
 
-  /** Forgets sockets whose process has been idle past the horizon, on its node's clock. */
-  sweep(nowOf: (node: NodeState) => number, horizonMs: number): void {
-    for (const [k, s] of this.sockets) if (s.proc.lastMs < nowOf(s.proc.node) - horizonMs) this.sockets.delete(k);
+  /**
+   * A pass forgetting sockets whose process has been idle past the horizon, on its node's clock at the
+   * pass's start (NodeState.sweepNowMs); sweepStep visits up to `budget` sockets, returns the budget left.
+   */
+  sweepStart(): void {
+    this.sweep.start();
+  }
+
+  sweepStep(budget: number): number {
+    return this.sweep.step(budget);
   }
 }

@@ -11,6 +11,7 @@ import type { DestinationClassifier } from './destinations.js';
 import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
+import { MapSweep } from './sweep.js';
 
 const MAX_INTERNED_BINARIES = 4096;
 
@@ -32,6 +33,17 @@ export class ProcessTable {
   private lastNode: NodeState | null = null;
   private lastContainerId = '';
   private lastContainer: ContainerState | null = null;
+  private readonly containerSweep = new MapSweep(this.containers, (k, c) => this.expireContainer(k, c));
+  private readonly execSweep = new MapSweep(this.execs, (k, p) => {
+    if (this.expired(p)) {
+      p.dropped = true;
+      this.execs.delete(k);
+    }
+  });
+  /** The nodes of the current pass, the one being swept and its cursor over pids. */
+  private readonly sweepNodes: NodeState[] = [];
+  private sweepNode = 0;
+  private pidSweep: MapSweep<number, ProcState> | null = null;
 
   constructor(
     private readonly cfg: CorrelatorConfig,
@@ -206,43 +218,70 @@ export class ProcessTable {
   }
 
   /**
-   * TTL expiry of idle containers, processes and gaps (normal ageing, not counted as eviction), each on
-   * its node's clock (`nowOf`). Returns the oldest node clock (for node-independent tables).
+   * Starts a TTL pass over idle containers, processes and gaps (normal ageing, not counted as eviction):
+   * each node's clock is taken now (`nowOf`) and the pass judges every entry by it, so an entry touched
+   * meanwhile stays and none expires earlier than a whole sweep at this moment would have. Returns the
+   * oldest node clock (for node-independent tables).
    */
-  sweep(nowOf: (node: NodeState) => number): number {
-    const { windowMs, latenessMs, pushSettleMs } = this.cfg;
-    const horizon = windowMs + latenessMs + pushSettleMs;
-    for (const [k, c] of this.containers) {
-      const now = nowOf(c.node);
-      const exitedLongAgo = !Number.isNaN(c.exitedMs) && c.exitedMs < now - latenessMs;
-      if (c.pending.length === 0 && (exitedLongAgo || c.lastMs < now - horizon)) {
-        this.containers.delete(k);
-        if (this.lastContainer === c) this.lastContainer = null;
-      }
-    }
-    const expired = (p: ProcState) => {
-      const now = nowOf(p.node);
-      if (p.episode !== null && !p.episode.judged) return false;
-      return (!Number.isNaN(p.exitedMs) && p.exitedMs < now - latenessMs - pushSettleMs) || p.lastMs < now - horizon;
-    };
-    for (const [k, p] of this.execs) {
-      if (expired(p)) {
-        p.dropped = true;
-        this.execs.delete(k);
-      }
-    }
+  sweepStart(nowOf: (node: NodeState) => number): number {
     let oldestNode = Number.POSITIVE_INFINITY;
+    this.sweepNodes.length = 0;
     for (const node of this.nodes.values()) {
-      const now = nowOf(node);
-      if (now < oldestNode) oldestNode = now;
-      for (const [k, p] of node.pids) {
-        if (expired(p)) {
-          p.dropped = true;
-          node.pids.delete(k);
-        }
-      }
-      while (node.gaps.length >= 2 && node.gaps[1]! < now - horizon) node.gaps.splice(0, 2);
+      node.sweepNowMs = nowOf(node);
+      if (node.sweepNowMs < oldestNode) oldestNode = node.sweepNowMs;
+      this.sweepNodes.push(node);
     }
+    this.sweepNode = 0;
+    this.containerSweep.start();
+    this.execSweep.start();
+    this.pidSweep = null;
     return oldestNode;
+  }
+
+  /** Visits up to `budget` entries of the pass; returns the budget left (> 0 once the pass is done). */
+  sweepStep(budget: number): number {
+    let left = this.containerSweep.step(budget);
+    if (left > 0) left = this.execSweep.step(left);
+    while (left > 0 && this.sweepNode < this.sweepNodes.length) {
+      const node = this.sweepNodes[this.sweepNode]!;
+      if (this.pidSweep === null) {
+        this.pidSweep = new MapSweep(node.pids, (k, p) => {
+          if (this.expired(p)) {
+            p.dropped = true;
+            node.pids.delete(k);
+          }
+        });
+        this.pidSweep.start();
+      }
+      left = this.pidSweep.step(left);
+      if (left === 0) break;
+      const horizon = this.cfg.windowMs + this.cfg.latenessMs + this.cfg.pushSettleMs;
+      while (node.gaps.length >= 2 && node.gaps[1]! < node.sweepNowMs - horizon) node.gaps.splice(0, 2);
+      left--;
+      this.pidSweep = null;
+      this.sweepNode++;
+    }
+    if (left > 0) this.sweepNodes.length = 0;
+    return left;
+  }
+
+  private expireContainer(k: string, c: ContainerState): void {
+    const { windowMs, latenessMs, pushSettleMs } = this.cfg;
+    const now = c.node.sweepNowMs;
+    const exitedLongAgo = !Number.isNaN(c.exitedMs) && c.exitedMs < now - latenessMs;
+    if (c.pending.length === 0 && (exitedLongAgo || c.lastMs < now - windowMs - latenessMs - pushSettleMs)) {
+      this.containers.delete(k);
+      if (this.lastContainer === c) this.lastContainer = null;
+    }
+  }
+
+  private expired(p: ProcState): boolean {
+    const { windowMs, latenessMs, pushSettleMs } = this.cfg;
+    const now = p.node.sweepNowMs;
+    if (p.episode !== null && !p.episode.judged) return false;
+    return (
+      (!Number.isNaN(p.exitedMs) && p.exitedMs < now - latenessMs - pushSettleMs) ||
+      p.lastMs < now - (windowMs + latenessMs + pushSettleMs)
+    );
   }
 }

@@ -147,6 +147,8 @@ export interface NodeState {
   nextDueMs: number;
   /** `docker push` episodes waiting for the host daemon's egress. */
   bridgeWaiting: PushEpisode[];
+  /** This node's clock when the current TTL sweep pass started (-Infinity: nothing of it expires yet). */
+  sweepNowMs: number;
 }
 
 const STRIDE = 5; // [bucket id, bytes, new files, min time, max time]
@@ -266,6 +268,7 @@ export function newNodeState(name: string): NodeState {
     pending: [],
     nextDueMs: Number.POSITIVE_INFINITY,
     bridgeWaiting: [],
+    sweepNowMs: Number.NEGATIVE_INFINITY,
   };
 }
 

@@ -4,6 +4,8 @@
  * is dropped silently (falco#1333).
  */
 
+import { MapSweep } from './sweep.js';
+
 interface Entry {
   untilMs: number;
   suppressed: number;
@@ -11,6 +13,10 @@ interface Entry {
 
 export class Suppressor {
   private readonly entries = new Map<string, Entry>();
+  private sweepNowMs = Number.NEGATIVE_INFINITY;
+  private readonly sweep = new MapSweep(this.entries, (k, e) => {
+    if (e.untilMs < this.sweepNowMs && e.suppressed === 0) this.entries.delete(k);
+  });
 
   constructor(
     private readonly periodMs: number,
@@ -38,9 +44,15 @@ export class Suppressor {
     return carried;
   }
 
-  /** Forgets keys whose period is over and that hold no count to carry. */
-  sweep(nowMs: number): void {
-    for (const [k, e] of this.entries) if (e.untilMs < nowMs && e.suppressed === 0) this.entries.delete(k);
+  /** A pass forgetting keys whose period is over at `nowMs` and that hold no count to carry. */
+  sweepStart(nowMs: number): void {
+    this.sweepNowMs = nowMs;
+    this.sweep.start();
+  }
+
+  /** Visits up to `budget` keys of the pass; returns the budget left (> 0 once it is done). */
+  sweepStep(budget: number): number {
+    return this.sweep.step(budget);
   }
 
   get size(): number {
