@@ -7,7 +7,7 @@
  * With --rate (paced server), it waits for the server's write log (relayed by the orchestrator) and
  * reports per-event latency: correlated-at minus the time the server wrote the message.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { createCorrelator } from '../../src/correlate/index.js';
@@ -27,6 +27,39 @@ function mainThreadSched(): [number, number] | null {
   } catch {
     return null;
   }
+}
+
+/** On-CPU ms of each of this process's threads by thread id (Linux schedstat; empty elsewhere). */
+function threadsCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        out.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    // Not Linux.
+  }
+  return out;
+}
+
+/**
+ * CPU ms per thread between two snapshots: the main thread, the busiest other thread (the ingest worker,
+ * when there is one) and the rest (GC helpers, libuv). Tells which of the two busy threads bounds the rate.
+ */
+function splitThreadCpu(before: Map<string, number>, after: Map<string, number>): Record<string, number> | null {
+  if (after.size === 0) return null;
+  const main = String(process.pid);
+  const deltas = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
+  const others = deltas.filter(([tid]) => tid !== main).sort((a, b) => b[1] - a[1]);
+  return {
+    main: deltas.find(([tid]) => tid === main)?.[1] ?? 0,
+    busiestOther: others[0]?.[1] ?? 0,
+    rest: others.slice(1).reduce((sum, [, ms]) => sum + ms, 0),
+  };
 }
 
 /** GC pauses of the main thread by kind (V8 minor = scavenge, major = mark-compact), ms of wall time. */
@@ -65,7 +98,10 @@ childMain(async () => {
   if (args.worker !== undefined) sourceConfig.worker = args.worker === 'true';
   const config = benchConfig();
   const deps = benchDeps();
-  const probe = createProbe(count, rate > 0);
+  let threadsAtFirst = new Map<string, number>();
+  const probe = createProbe(count, rate > 0, () => {
+    threadsAtFirst = threadsCpu();
+  });
   let writes: number[] | null = null;
   process.on('message', (m: { type: string; writes?: number[] }) => {
     if (m.type === 'writes') writes = m.writes ?? [];
@@ -95,6 +131,7 @@ childMain(async () => {
   const cpu = cpuAtDone - cpu0;
   const wallMs = performance.now() - wall0;
   const sched1 = mainThreadSched();
+  const threadCpu = splitThreadCpu(threadsAtFirst, threadsCpu());
   const gcPauses = gc?.stop() ?? null;
   const elapsedMs = probe.doneAt() - probe.firstAt();
   const tracked = app.stats().trackedContainers;
@@ -158,6 +195,8 @@ childMain(async () => {
       processCpuMs: cpu,
       mainThreadCpuMs: sched0 && sched1 ? sched1[0] - sched0[0] : null,
       mainThreadWaitingForCpuMs: sched0 && sched1 ? sched1[1] - sched0[1] : null,
+      // From the first message, as cpuPerEventUs: main thread, busiest other thread, all the others.
+      threadCpuMs: threadCpu,
       gcPauses,
     },
   });

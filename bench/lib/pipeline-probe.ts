@@ -44,8 +44,11 @@ export interface Probe {
 
 const nowEpochMs = () => performance.timeOrigin + performance.now();
 
-/** `count`: raw messages that make the run complete; `trackLatency`: note each message's correlated-at time. */
-export function createProbe(count: number, trackLatency = false): Probe {
+/**
+ * `count`: raw messages that make the run complete; `trackLatency`: note each message's correlated-at time;
+ * `onFirst`: called when the first raw message arrives (a snapshot of what a per-message figure counts from).
+ */
+export function createProbe(count: number, trackLatency = false, onFirst?: () => void): Probe {
   let messages = 0;
   let accepted = 0;
   let dropped = 0;
@@ -78,6 +81,7 @@ export function createProbe(count: number, trackLatency = false): Probe {
     if (messages++ === 0) {
       first = performance.now();
       firstCpu = cpuMs();
+      onFirst?.();
     }
   };
 

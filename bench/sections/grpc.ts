@@ -25,6 +25,7 @@ interface RunEvidence {
   processCpuMs: number;
   mainThreadCpuMs: number | null;
   mainThreadWaitingForCpuMs: number | null;
+  threadCpuMs: { main: number; busiestOther: number; rest: number } | null;
   gcPauses: Record<string, { count: number; totalMs: number; maxMs: number }> | null;
 }
 
@@ -113,8 +114,13 @@ export async function grpcSection(
           check: checkAlerts(p.alerts, w.meta.expected),
           dropped: p.dropped,
         });
+        const t = p.run.threadCpuMs;
+        const us = (ms: number) => ((ms * 1000) / w.meta.total).toFixed(1);
         log(
-          `  grpc pipeline${worker ? ' worker' : '       '}  ${fmtRate(p.eventsPerSec)} events/s (${p.cpuPerEventUs.toFixed(1)} µs CPU/event, ${p.alerts.length} alerts, ${p.dropped} dropped)`,
+          `  grpc pipeline${worker ? ' worker' : '       '}  ${fmtRate(p.eventsPerSec)} events/s (${p.cpuPerEventUs.toFixed(1)} µs CPU/event, ${p.alerts.length} alerts, ${p.dropped} dropped)` +
+            (t
+              ? `; per thread: main ${us(t.main)}, ${worker ? 'worker' : 'busiest other'} ${us(t.busiestOther)}, rest ${us(t.rest)} µs/event`
+              : ''),
         );
       }
     }
