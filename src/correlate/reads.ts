@@ -6,9 +6,14 @@ import type { FileEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, hashPath } from './distinct-files.js';
 import type { ContainerState, FileEntry, ProcState } from './state.js';
-import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles } from './top-files.js';
+import { F_BYTES, F_COUNTED, F_ERR, F_LAST, PathPool, TopFiles } from './top-files.js';
+
+/** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
+const POOLED_PATHS = 4096;
 
 export class ReadTracker {
+  private readonly pathPool = new PathPool(POOLED_PATHS);
+
   constructor(
     private readonly cfg: CorrelatorConfig,
     private readonly bucketMs: number,
@@ -131,7 +136,7 @@ export class ReadTracker {
       this.fileEvicted.inc();
     }
     const s: FileEntry = {
-      path,
+      path: this.pathPool.intern(path),
       hash: 0,
       bytes: 0,
       err: 0,
@@ -152,8 +157,9 @@ export class ReadTracker {
    * (space-saving, Metwally et al. 2005): a file read more than total/N bytes in the window is always
    * listed, and the bytes shown are never more than it was read. O(N) per new file, N is small.
    */
-  private listTop(top: TopFiles, hash: number, path: string, e: FileEvent, proc: ProcState): number {
+  private listTop(top: TopFiles, hash: number, eventPath: string, e: FileEvent, proc: ProcState): number {
     const t = e.timeMs;
+    const path = this.pathPool.intern(eventPath);
     if (top.length < top.capacity) {
       const i = top.length++;
       top.reset(i, hash, path, 0, t, e.time, proc.binary);

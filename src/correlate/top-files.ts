@@ -18,6 +18,27 @@ export const F_LAST = 4;
 /** When this path was last counted as a distinct file in the read buckets. */
 export const F_COUNTED = 5;
 
+/**
+ * Equal paths listed by different containers (replicas of one workload read the same files) or listed
+ * again after an eviction share one string: every event brings its own copy, and without this each of
+ * the ~80,000 entries of 10,000 containers held its own (measured on the bench's stream: 66,000 listed
+ * paths, 1,548 distinct, ~3.3 MB of heap). Bounded: when full it starts afresh (paths already listed keep
+ * their string), so a stream of ever-new paths costs one Map of `max` entries.
+ */
+export class PathPool {
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly max: number) {}
+
+  intern(path: string): string {
+    const held = this.paths.get(path);
+    if (held !== undefined) return held;
+    if (this.paths.size >= this.max) this.paths.clear();
+    this.paths.set(path, path);
+    return path;
+  }
+}
+
 export class TopFiles {
   /** Entries listed (≤ capacity). */
   length = 0;
