@@ -55,7 +55,7 @@ function readImageName(): string {
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 18) name = r.string();
-    else if (tag === 10) r.string();
+    else if (tag === 10) r.skip(2);
     else if (unknown(tag)) break;
   }
   return name;

@@ -95,7 +95,25 @@ const IGNORED_EVENTS = new Set([11, 12, 29, 40000]);
 /** One GetEventsResponse's bytes → a normalized event, or null when exfilwatch does not use it. */
 export function normalizeTetragonBytes(bytes: Uint8Array, defaults: NormalizeDefaults): NormalizedEvent | null {
   r.reset(bytes);
-  const end = bytes.length;
+  return normalizeMessage(defaults);
+}
+
+/**
+ * The same for the message at [start, end) of `buf` (a batch of messages): no Buffer object per message.
+ * Reads past `end` fail as reads past the end of the message's own bytes do.
+ */
+export function normalizeTetragonRange(
+  buf: Buffer,
+  start: number,
+  end: number,
+  defaults: NormalizeDefaults,
+): NormalizedEvent | null {
+  r.resetRange(buf, start, end);
+  return normalizeMessage(defaults);
+}
+
+function normalizeMessage(defaults: NormalizeDefaults): NormalizedEvent | null {
+  const end = r.limit;
   let kind = 0;
   let nodeName = '';
   let fn = '';

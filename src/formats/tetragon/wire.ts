@@ -21,25 +21,39 @@ function asBuffer(bytes: Uint8Array): Utf8Sliceable {
 export class WireReader {
   buf: Utf8Sliceable;
   pos = 0;
+  /** End of the message being read: the buffer's end, or of its range (resetRange). */
+  limit: number;
   /** Low and high 32 bits of the last varint64(). */
   lo = 0;
   hi = 0;
 
   constructor(bytes: Uint8Array) {
     this.buf = asBuffer(bytes);
+    this.limit = this.buf.length;
   }
 
   reset(bytes: Uint8Array): void {
     this.buf = asBuffer(bytes);
     this.pos = 0;
+    this.limit = this.buf.length;
+  }
+
+  /**
+   * Reads the message at [start, end) of a larger buffer (the ingest worker's batches) without a Buffer
+   * object per message. Reads past `end` fail as reads past a buffer's end do (WireError).
+   */
+  resetRange(buf: Buffer, start: number, end: number): void {
+    this.buf = buf as Utf8Sliceable;
+    this.pos = start;
+    this.limit = end;
   }
 
   get len(): number {
-    return this.buf.length;
+    return this.limit;
   }
 
   private bounds(): void {
-    if (this.pos > this.buf.length) throw new WireError('premature EOF');
+    if (this.pos > this.limit) throw new WireError('premature EOF');
   }
 
   /** A varint's low 32 bits (uint32 / int32 / enum / tag / length). */
@@ -61,7 +75,11 @@ export class WireReader {
             result |= (b & 0x0f) << 28;
             // Up to five more bytes of a 64-bit varint (negative int32s are sign-extended to ten bytes).
             for (let i = 0; (b & 0x80) !== 0 && i < 5; i++) b = buf[this.pos++]!;
-            if (b & 0x80) throw new WireError('invalid varint');
+            // Past the message's end is premature EOF, as it is at a buffer's end (undefined stops the loop).
+            if (b & 0x80) {
+              this.bounds();
+              throw new WireError('invalid varint');
+            }
           }
         }
       }
@@ -106,6 +124,7 @@ export class WireReader {
         return;
       }
     }
+    this.bounds();
     throw new WireError('invalid varint');
   }
 

@@ -6,9 +6,22 @@
  * one undecodable message is a skip, never a dead stream.
  */
 import { DecodeError, errorMessage } from '../../errors.js';
-import { normalizeTetragonBytes } from '../../formats/tetragon/from-wire.js';
+import { normalizeTetragonBytes, normalizeTetragonRange } from '../../formats/tetragon/from-wire.js';
 import type { NormalizeDefaults } from '../../formats/types.js';
+import type { NormalizedEvent } from '../../model/normalized-event.js';
 import type { SourceOutput } from '../types.js';
+
+/** A message that would not normalize: DecodeError as is (decoded fine but no time…), else broken framing. */
+function undecodable(id: string, err: unknown, length: number): DecodeError {
+  return err instanceof DecodeError
+    ? err
+    : new DecodeError(`${id}: undecodable GetEventsResponse (${length} bytes): ${errorMessage(err)}`);
+}
+
+function offered(out: SourceOutput, event: NormalizedEvent | null): void {
+  if (event) out.offer(event);
+  else out.ignored();
+}
 
 export function createMessageHandler(
   id: string,
@@ -16,19 +29,34 @@ export function createMessageHandler(
   out: SourceOutput,
 ): (bytes: Uint8Array) => void {
   return (bytes) => {
-    let event: ReturnType<typeof normalizeTetragonBytes>;
+    let event: NormalizedEvent | null;
     try {
       event = normalizeTetragonBytes(bytes, defaults);
     } catch (err) {
-      // DecodeError: decoded fine but not a usable event (no time…); anything else: the framing is broken.
-      out.decodeError(
-        err instanceof DecodeError
-          ? err
-          : new DecodeError(`${id}: undecodable GetEventsResponse (${bytes.length} bytes): ${errorMessage(err)}`),
-      );
+      out.decodeError(undecodable(id, err, bytes.length));
       return;
     }
-    if (event) out.offer(event);
-    else out.ignored();
+    offered(out, event);
+  };
+}
+
+/**
+ * The same for the message at [start, end) of a batch buffer (the ingest worker's): no Buffer view per
+ * message (its construction and its garbage were ~0.3 µs per event on the main thread).
+ */
+export function createRangeHandler(
+  id: string,
+  defaults: NormalizeDefaults,
+  out: SourceOutput,
+): (buf: Buffer, start: number, end: number) => void {
+  return (buf, start, end) => {
+    let event: NormalizedEvent | null;
+    try {
+      event = normalizeTetragonRange(buf, start, end, defaults);
+    } catch (err) {
+      out.decodeError(undecodable(id, err, end - start));
+      return;
+    }
+    offered(out, event);
   };
 }

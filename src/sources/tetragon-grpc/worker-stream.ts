@@ -12,7 +12,7 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 import type { NormalizeDefaults } from '../../formats/types.js';
 import type { Clock } from '../../model/clock.js';
 import type { SourceOutput } from '../types.js';
-import { createMessageHandler } from './message.js';
+import { createRangeHandler } from './message.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
 
 export interface StreamResult {
@@ -62,7 +62,7 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
   };
   const acked = new Int32Array(init.acked);
   const worker = startWorker(init);
-  const handle = createMessageHandler(o.id, o.defaults, out);
+  const handle = createRangeHandler(o.id, o.defaults, out);
   const tell = (m: MainToWorker) => worker.postMessage(m);
   let startedAt = Number.NaN;
   let received = 0;
@@ -84,13 +84,12 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const handleBatch = (m: Extract<WorkerToMain, { type: 'batch' }>) => {
-      // A Buffer view, so each message's slice is already the Buffer the wire reader wants (a Uint8Array
-      // slice would be wrapped in a second object per message).
+      // Each message is read where it lies in the batch: no view object per message.
       const bytes = Buffer.from(m.buffer, 0, m.bytes);
       let pos = 0;
       for (let i = 0; i < m.count; i++) {
         const len = bytes.readUInt32BE(pos);
-        handle(bytes.subarray(pos + 4, pos + 4 + len));
+        handle(bytes, pos + 4, pos + 4 + len);
         pos += 4 + len;
       }
       received += m.count;
