@@ -1,6 +1,6 @@
 /**
  * The biggest files a container read (space-saving, at most caps.maxFilesPerContainer), kept in columns:
- * the numbers of every entry in one unboxed double array, the strings in three arrays. As objects, each
+ * the numbers of every entry in one unboxed double array, the strings in another. As objects, each
  * of the ~80,000 entries of 10,000 containers cost a 104-byte object plus six 16-byte boxed doubles; in
  * columns a container's list is one small object and four arrays. Judging copies the entries it shows
  * into FileEntry objects (./judge.ts), so nothing outside ReadTracker sees the columns.
@@ -17,6 +17,11 @@ export const F_FIRST = 3;
 export const F_LAST = 4;
 /** When this path was last counted as a distinct file in the read buckets. */
 export const F_COUNTED = 5;
+/** Strings per entry: [path, time, binary]. */
+const TEXT_STRIDE = 3;
+const T_PATH = 0;
+const T_TIME = 1;
+const T_BINARY = 2;
 
 /**
  * Equal paths listed by different containers (replicas of one workload read the same files) or listed
@@ -44,23 +49,25 @@ export class TopFiles {
   length = 0;
   /** STRIDE numbers per entry; a plain array of doubles, stored unboxed by V8 (a typed array this small costs more). */
   readonly num: number[];
-  readonly path: string[] = [];
-  /** First read's time string (evidence). */
-  readonly time: string[] = [];
-  readonly binary: Array<string | null> = [];
+  /**
+   * TEXT_STRIDE strings per entry: [path, first read's time string (evidence), binary]. One array sized
+   * once: three arrays grown by appending held ~550 bytes per container, this one ~240.
+   */
+  private readonly text: Array<string | null>;
   /** A push whose own processes read this file after its settle time (it is part of that push); rare: lazily made. */
   pushEp: Array<PushEpisode | null> | null = null;
 
   constructor(readonly capacity: number) {
     // Filled with a non-integer so the array holds doubles from the start (no elements-kind transition).
     this.num = new Array<number>(capacity * STRIDE).fill(0.5);
+    this.text = new Array<string | null>(capacity * TEXT_STRIDE).fill(null);
   }
 
   /** Index of the entry for this path, or -1. Hashes are compared first (numbers, no string access). */
   find(hash: number, path: string): number {
     const num = this.num;
     for (let i = 0, o = F_HASH; i < this.length; i++, o += STRIDE) {
-      if (num[o] === hash && this.path[i] === path) return i;
+      if (num[o] === hash && this.text[i * TEXT_STRIDE + T_PATH] === path) return i;
     }
     return -1;
   }
@@ -88,9 +95,10 @@ export class TopFiles {
     num[o + F_FIRST] = t;
     num[o + F_LAST] = t;
     num[o + F_COUNTED] = t;
-    this.path[i] = path;
-    this.time[i] = time;
-    this.binary[i] = binary;
+    const to = i * TEXT_STRIDE;
+    this.text[to + T_PATH] = path;
+    this.text[to + T_TIME] = time;
+    this.text[to + T_BINARY] = binary;
     if (this.pushEp !== null) this.pushEp[i] = null;
   }
 
@@ -101,7 +109,7 @@ export class TopFiles {
     this.num[o + F_ERR] = 0;
     this.num[o + F_FIRST] = t;
     this.num[o + F_COUNTED] = t;
-    this.time[i] = time;
+    this.text[i * TEXT_STRIDE + T_TIME] = time;
     if (this.pushEp !== null) this.pushEp[i] = null;
   }
 
@@ -121,16 +129,17 @@ export class TopFiles {
   entry(i: number): FileEntry {
     const o = i * STRIDE;
     const num = this.num;
+    const to = i * TEXT_STRIDE;
     return {
-      path: this.path[i]!,
+      path: this.text[to + T_PATH] as string,
       hash: num[o + F_HASH]!,
       bytes: num[o + F_BYTES]!,
       err: num[o + F_ERR]!,
       firstMs: num[o + F_FIRST]!,
       lastMs: num[o + F_LAST]!,
       countedMs: num[o + F_COUNTED]!,
-      time: this.time[i]!,
-      binary: this.binary[i]!,
+      time: this.text[to + T_TIME] as string,
+      binary: this.text[to + T_BINARY] as string | null,
       pushEp: this.pushEpOf(i),
     };
   }
