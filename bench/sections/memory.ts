@@ -6,7 +6,14 @@ import { shippedNodeOptions } from '../lib/shipped-node-options.js';
 
 interface MemoryResult extends ChildMessage {
   baseRssMb: number;
-  points: Array<{ events: number; rssMb: number; heapUsedMb: number; trackedContainers: number }>;
+  points: Array<{
+    events: number;
+    rssMb: number;
+    heapUsedMb: number;
+    heapTotalMb: number;
+    arrayBuffersMb: number;
+    trackedContainers: number;
+  }>;
   alerts: number;
   peakRssMb: number;
   eventsPerSec: number;
@@ -30,7 +37,8 @@ export async function memorySection(
   const last = r.points.at(-1)!;
   for (const p of r.points) {
     log(
-      `  memory after ${fmtEvents(p.events)} events: RSS ${fmtMb(p.rssMb)}, heap ${fmtMb(p.heapUsedMb)}, ${p.trackedContainers} containers`,
+      // Committed heap and typed arrays' backing stores too: RSS follows what V8 keeps, not only what is live.
+      `  memory after ${fmtEvents(p.events)} events: RSS ${fmtMb(p.rssMb)}, heap ${fmtMb(p.heapUsedMb)} used of ${fmtMb(p.heapTotalMb)} committed, typed arrays ${fmtMb(p.arrayBuffersMb)}, ${p.trackedContainers} containers`,
     );
   }
   const drift = last.rssMb / first.rssMb - 1;
