@@ -17,6 +17,7 @@ interface MemoryResult extends ChildMessage {
   alerts: number;
   peakRssMb: number;
   eventsPerSec: number;
+  cpuUsPerEvent: number;
 }
 
 const fmtEvents = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
@@ -33,6 +34,7 @@ export async function memorySection(
     // Under the image's heap caps: what the kubelet sees of the shipped daemon depends on them.
     { nodeFlags: ['--expose-gc', ...nodeOptions], timeoutMs: 30 * 60_000 },
   );
+  log(`  CPU (decode + correlate + GC): ${r.cpuUsPerEvent.toFixed(2)} µs/event`);
   const first = r.points[0]!;
   const last = r.points.at(-1)!;
   for (const p of r.points) {
