@@ -187,23 +187,45 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     }
   }
 
+  // Per-turn bookkeeping without prom-client's per-call label hashing: children looked up once, the received
+  // count summed in a plain number and handed over when the counters are read, gauges set only on change.
+  const eventsDepth = metrics.queueDepth.labels('events');
+  const correlatorReceived = metrics.componentReceived.labels('correlator');
+  let pendingReceived = 0;
+  metrics.flushBeforeCollect(() => {
+    if (pendingReceived > 0) correlatorReceived.inc(pendingReceived);
+    pendingReceived = 0;
+  });
+  let lastDepth = -1;
+  let lastTracked = -1;
+  const setTracked = (n: number) => {
+    if (n === lastTracked) return;
+    lastTracked = n;
+    metrics.trackedContainers.set(n);
+  };
+
   async function correlateLoop(): Promise<void> {
     for (;;) {
       const batch = await eventQueue.take(CORRELATE_BATCH_MAX);
       if (batch === null) break;
       eventCount += batch.length;
-      metrics.queueDepth.labels('events').set(eventQueue.size);
+      const depth = eventQueue.size;
+      if (depth !== lastDepth) {
+        lastDepth = depth;
+        eventsDepth.set(depth);
+      }
       if (!correlator) {
         options.onEvents?.(batch);
       } else {
-        metrics.componentReceived.labels('correlator').inc(batch.length);
+        pendingReceived += batch.length;
         try {
-          await emit(correlator.ingest(batch), eventQueue.lastBatchStartedAt);
+          const alerts = correlator.ingest(batch);
+          if (alerts.length > 0) await emit(alerts, eventQueue.lastBatchStartedAt);
         } catch (err) {
           metrics.componentErrors.labels('correlator').inc();
           logger.error({ err: errorMessage(err) }, 'correlator failed on a batch; continuing');
         }
-        metrics.trackedContainers.set(correlator.trackedContainers());
+        setTracked(correlator.trackedContainers());
       }
       if (eventQueue.size > 0) await nextTurn();
     }
@@ -236,7 +258,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           // After stop the alert queue is closed; the correlator's flush has judged everything by then.
           if (alerts.length > 0)
             emit(alerts, 0).catch((err) => logger.warn({ err: errorMessage(err) }, 'late alerts after stop'));
-          metrics.trackedContainers.set(correlator.trackedContainers());
+          setTracked(correlator.trackedContainers());
         }, 1000);
         ticker.unref();
       }

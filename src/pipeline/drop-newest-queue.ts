@@ -76,11 +76,13 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
   private wakeSoon(): void {
     if (this.waiter === null || this.wakeScheduled) return;
     this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      this.wake();
-    });
+    setImmediate(this.wakeNow);
   }
+
+  private readonly wakeNow = (): void => {
+    this.wakeScheduled = false;
+    this.wake();
+  };
 
   private wake(): void {
     const w = this.waiter;
