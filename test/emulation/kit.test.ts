@@ -183,7 +183,12 @@ describe('a git script against a local git daemon', () => {
   const dir = mkdtempSync(join(tmpdir(), 'emu-git-'));
   let daemon: ChildProcess | null = null;
   afterAll(() => {
-    daemon?.kill('SIGKILL');
+    // `git daemon` runs git-daemon as its child: kill the whole group, or the server outlives the suite.
+    try {
+      if (daemon?.pid !== undefined) process.kill(-daemon.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -207,7 +212,7 @@ describe('a git script against a local git daemon', () => {
         `--port=${port}`,
         dir,
       ],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', detached: true },
     );
     const env = {
       PATH: process.env.PATH,
