@@ -13,7 +13,7 @@ import { DecodeError, errorMessage } from '../errors.js';
 import { yieldToEventLoop } from '../io/sleep.js';
 import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../sources/types.js';
-import type { PieceHandler } from './codec.js';
+import type { PieceHandler } from './codec-decode.js';
 import { createLineProcessor, type LineSink, type ScanFormat } from './lines.js';
 import { ReadBuffers, readBufferBytes, readPieces } from './pieces.js';
 import { type LinePool, type PieceResult, startLinePool } from './worker-pool.js';

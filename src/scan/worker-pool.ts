@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../errors.js';
-import { type EncodedPiece, PieceDecoder } from './codec.js';
+import { PieceDecoder } from './codec-decode.js';
+import type { EncodedPiece } from './codec-format.js';
 import type { ScanFormat } from './lines.js';
 
 export interface WorkerInit {

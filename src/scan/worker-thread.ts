@@ -1,10 +1,10 @@
 /**
- * A scan line worker: pieces of whole lines in (transferred), their events encoded (codec.ts) out, one
+ * A scan line worker: pieces of whole lines in (transferred), their events encoded (codec-encode.ts) out, one
  * answer per piece in the order received. JSON.parse and normalization run here, off the main thread,
  * which keeps reading, correlating and writing alerts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PieceEncoder } from './codec.js';
+import { PieceEncoder } from './codec-encode.js';
 import { createLineProcessor } from './lines.js';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './worker-pool.js';
 
