@@ -3,11 +3,9 @@
  * order it was given them, so results can be taken back in file order: `submit` returns the piece's
  * result, and awaiting those promises in submission order replays the file exactly as it was written.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorMessage } from '../errors.js';
+import { startSiblingWorker } from '../io/start-worker.js';
 import { PieceDecoder } from './codec-decode.js';
 import type { EncodedPiece } from './codec-format.js';
 import type { ScanFormat } from './lines.js';
@@ -44,18 +42,8 @@ export interface LinePool {
   close(): Promise<void>;
 }
 
-/** The worker's file next to this one: `.js` in dist/; from TypeScript sources (tsx, vitest) via tsx. */
 function startWorker(workerData: WorkerInit): Worker {
-  const js = new URL('./worker-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  // `--import tsx` does not reach a worker's entry point on Node 20: register tsx's loader in the worker
-  // first, then import the entry (tsx is a dev dependency, present wherever the sources run untranspiled).
-  const ts = new URL('./worker-thread.ts', import.meta.url).href;
-  const api = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return startSiblingWorker(import.meta.url, 'worker-thread', { workerData });
 }
 
 interface Waiter {

@@ -4,12 +4,10 @@
  * as the in-thread stream does (message.ts). On 2 cores the transport's per-message cost and exfilwatch's
  * own work run in parallel, so ingest goes past the single-thread drain rate instead of stopping at it.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import type { NormalizeDefaults } from '../../formats/types.js';
+import { startSiblingWorker } from '../../io/start-worker.js';
 import type { Clock } from '../../model/clock.js';
 import type { SourceOutput } from '../types.js';
 import { createRangeHandler } from './message.js';
@@ -35,18 +33,8 @@ export interface WorkerStreamOptions {
 const BATCH_BYTES = 256 * 1024;
 const BATCH_MESSAGES = 512;
 
-/** The worker's file next to this one: `.js` in dist/; from TypeScript sources (tsx, vitest) via tsx. */
 function startWorker(workerData: WorkerInit): Worker {
-  const js = new URL('./worker-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  // `--import tsx` does not reach a worker's entry point on Node 20: register tsx's loader in the worker
-  // first, then import the entry (tsx is a dev dependency, present wherever the sources run untranspiled).
-  const ts = new URL('./worker-thread.ts', import.meta.url).href;
-  const api = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return startSiblingWorker(import.meta.url, 'worker-thread', { workerData });
 }
 
 export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
