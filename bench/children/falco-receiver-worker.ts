@@ -9,9 +9,9 @@ import { createCorrelator } from '../../src/correlate/index.js';
 import { ingestBody } from '../../src/sources/falco-http/ingest.js';
 import type { EventSource, SourceOutput } from '../../src/sources/types.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
-import { childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
+import { childMain, tell } from '../lib/child.js';
 import { createProbe } from '../lib/pipeline-probe.js';
-import { mainThreadCpuMs } from './falco-main-thread-cpu.js';
+import { measureBetweenStartAndStop } from '../lib/receiver-measure.js';
 
 childMain(async () => {
   const config = benchConfig();
@@ -40,36 +40,7 @@ childMain(async () => {
     correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
   });
   await app.start();
-  let cpu0 = 0;
-  let main0 = 0;
-  let t0 = 0;
-  let events0 = 0;
-  const events = () => probe.accepted() + probe.ignored() + probe.decodeErrors();
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'start') {
-      cpu0 = cpuMs();
-      main0 = mainThreadCpuMs();
-      t0 = performance.now();
-      events0 = events();
-    } else if (m.type === 'stop') {
-      const cpu = cpuMs() - cpu0;
-      const main = mainThreadCpuMs() - main0;
-      const n = events() - events0;
-      tell({
-        type: 'result',
-        events: n,
-        wallEventsPerSec: (n * 1000) / (performance.now() - t0),
-        eventsPerCpuSec: (n * 1000) / cpu,
-        cpuPerEventUs: (cpu * 1000) / n,
-        mainThreadCpuPerEventUs: (main * 1000) / n,
-        dropped: probe.dropped(),
-        decodeErrors: probe.decodeErrors(),
-        alerts: probe.alerts.length,
-        peakRssMb: peakRssMb(),
-      });
-      void app.stop().then(() => worker.terminate().then(() => process.exit(0)));
-    }
-  });
+  measureBetweenStartAndStop(probe, () => app.stop().then(() => worker.terminate()));
   tell({ type: 'ready', port });
   await new Promise(() => undefined);
 });
