@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { BlockingQueue } from '../../../src/pipeline/blocking-queue.js';
 import { DropNewestQueue } from '../../../src/pipeline/drop-newest-queue.js';
+import { createSourceOutput } from '../../../src/pipeline/source-output.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
+
+/** A source output on fresh metrics and a small queue, as a source of `type` with this `id` gets it. */
+function sourceOutput(id: string, type: 'tetragon-file' | 'file') {
+  const metrics = createMetrics();
+  const queue = new DropNewestQueue<NormalizedEvent>({ capacity: 64 });
+  const out = createSourceOutput({
+    id,
+    type,
+    sensor: 'tetragon',
+    node: 'n1',
+    queue,
+    metrics,
+    logger: silentLogger(),
+    clock: { now: () => 0 },
+  });
+  return { out, metrics, queue };
+}
 
 describe('DropNewestQueue', () => {
   it('drops the newest when full, counts each drop and puts a gap marker before the next batch', async () => {
@@ -103,21 +124,7 @@ describe('DropNewestQueue.take(max)', () => {
 
 describe('source output bookkeeping', () => {
   it('labels per-source metrics by source type, never by the address (a socket or file path)', async () => {
-    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
-    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
-    const { silentLogger } = await import('../../../src/telemetry/logger.js');
-    const metrics = createMetrics();
-    const q = new DropNewestQueue<import('../../../src/model/normalized-event.js').NormalizedEvent>({ capacity: 8 });
-    const out = createSourceOutput({
-      id: 'tetragon-file /var/run/cilium/tetragon/tetragon.log',
-      type: 'tetragon-file',
-      sensor: 'tetragon',
-      node: 'n1',
-      queue: q,
-      metrics,
-      logger: silentLogger(),
-      clock: { now: () => 0 },
-    });
+    const { out, metrics } = sourceOutput('tetragon-file /var/run/cilium/tetragon/tetragon.log', 'tetragon-file');
     out.offer({
       kind: 'gap',
       time: '',
@@ -134,9 +141,6 @@ describe('source output bookkeeping', () => {
 
 describe('decode errors in a file mixing sensors', () => {
   it('are counted under the sensor whose line it was, not the file source type', async () => {
-    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
-    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
-    const { silentLogger } = await import('../../../src/telemetry/logger.js');
     const { createJsonLinesSource } = await import('../../../src/sources/tetragon-file/index.js');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -152,18 +156,7 @@ describe('decode errors in a file mixing sensors', () => {
       output_fields: { 'evt.time': {}, 'evt.type': 'execve' },
     };
     writeFileSync(path, `${JSON.stringify(badFalco)}\n`);
-    const metrics = createMetrics();
-    const q = new DropNewestQueue<import('../../../src/model/normalized-event.js').NormalizedEvent>({ capacity: 8 });
-    const out = createSourceOutput({
-      id: `file ${path}`,
-      type: 'file',
-      sensor: 'tetragon',
-      node: 'n1',
-      queue: q,
-      metrics,
-      logger: silentLogger(),
-      clock: { now: () => 0 },
-    });
+    const { out, metrics } = sourceOutput(`file ${path}`, 'file');
     const source = createJsonLinesSource(
       { paths: [path], format: 'auto', follow: false },
       { logger: silentLogger(), node: 'n1' },
@@ -177,23 +170,8 @@ describe('decode errors in a file mixing sensors', () => {
 
 describe('event counts', () => {
   it('count each event under its own sensor and kind, read back exactly by a scrape', async () => {
-    const { createMetrics } = await import('../../../src/telemetry/metrics.js');
-    const { createSourceOutput } = await import('../../../src/pipeline/source-output.js');
-    const { silentLogger } = await import('../../../src/telemetry/logger.js');
-    type Event = import('../../../src/model/normalized-event.js').NormalizedEvent;
-    const metrics = createMetrics();
-    const q = new DropNewestQueue<Event>({ capacity: 64 });
-    const out = createSourceOutput({
-      id: 'file /tmp/mixed.jsonl',
-      type: 'file',
-      sensor: 'tetragon',
-      node: 'n1',
-      queue: q,
-      metrics,
-      logger: silentLogger(),
-      clock: { now: () => 0 },
-    });
-    const gap = (source: 'tetragon' | 'falco'): Event => ({
+    const { out, metrics } = sourceOutput('file /tmp/mixed.jsonl', 'file');
+    const gap = (source: 'tetragon' | 'falco'): NormalizedEvent => ({
       kind: 'gap',
       time: '',
       timeMs: 0,
