@@ -7,13 +7,14 @@
  * With --rate (paced server), it waits for the server's write log (relayed by the orchestrator) and
  * reports per-event latency: correlated-at minus the time the server wrote the message.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { createCorrelator } from '../../src/correlate/index.js';
 import { createTetragonGrpcSource, tetragonGrpcConfigSchema } from '../../src/sources/tetragon-grpc/index.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
+import { binLatency } from '../lib/latency-series.js';
 import { createProbe } from '../lib/pipeline-probe.js';
 import { percentiles } from '../lib/stats.js';
 
@@ -63,7 +64,11 @@ function splitThreadCpu(before: Map<string, number>, after: Map<string, number>)
 }
 
 /** GC pauses of the main thread by kind (V8 minor = scavenge, major = mark-compact), ms of wall time. */
-function watchGc(): { stop(): Record<string, { count: number; totalMs: number; maxMs: number }> } {
+function watchGc(): {
+  stop(): Record<string, { count: number; totalMs: number; maxMs: number }>;
+  /** Flattened [start epoch ms, duration ms, kind code] per pause. */
+  pauses: number[];
+} {
   const names: Record<number, string> = {
     [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
     [constants.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
@@ -71,9 +76,12 @@ function watchGc(): { stop(): Record<string, { count: number; totalMs: number; m
     [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
   };
   const byKind: Record<string, { count: number; totalMs: number; maxMs: number }> = {};
+  const pauses: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = names[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      const code = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      const kind = names[code] ?? 'other';
+      pauses.push(performance.timeOrigin + e.startTime, e.duration, code);
       byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 };
       const k = byKind[kind];
       k.count++;
@@ -83,6 +91,7 @@ function watchGc(): { stop(): Record<string, { count: number; totalMs: number; m
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
+    pauses,
     stop() {
       observer.disconnect();
       return byKind;
@@ -140,6 +149,8 @@ childMain(async () => {
   let latency: Record<string, number> | null = null;
   let latencyAfterWarmup: Record<string, number> | null = null;
   let alertLatency: Record<string, number> | null = null;
+  let split: { transit: Record<string, number>; queue: Record<string, number> } | null = null;
+  let series: ReturnType<typeof binLatency> | null = null;
   if (rate > 0) {
     while (writes === null) await new Promise((r) => setTimeout(r, 10));
     const w: number[] = writes;
@@ -155,6 +166,19 @@ childMain(async () => {
       if (!Number.isNaN(at)) lat.push(at - sentAt[i]!);
     });
     latency = percentiles(lat);
+    // The two legs of each event's latency: agent write → offered on the main thread (socket, HTTP/2, the
+    // ingest worker, the hand-over, normalizing), and offered → correlated (the event queue).
+    const transit: number[] = [];
+    const queue: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const o = probe.offeredAt[i]!;
+      const c = probe.correlatedAt[i]!;
+      if (Number.isNaN(o) || Number.isNaN(c)) continue;
+      transit.push(o - sentAt[i]!);
+      queue.push(c - o);
+    }
+    split = { transit: percentiles(transit), queue: percentiles(queue) };
+    series = binLatency(sentAt, probe.offeredAt, probe.correlatedAt);
     // The same stream without its first WARMUP_MESSAGES: a fresh process pays JIT compilation and builds
     // its first containers' state there (the correlator's CPU per event is 2-3x its later cost over the
     // first ~4k events), a once-per-start cost that a 20k-event quick stream is a quarter made of.
@@ -166,6 +190,22 @@ childMain(async () => {
         if (!Number.isNaN(at)) steady.push(at - sentAt[i]!);
       }
       latencyAfterWarmup = percentiles(steady);
+    }
+    if (process.env.BENCH_LATENCY_SERIES) {
+      // Experiments: every per-message time of the paced run, for offline analysis.
+      const g = globalThis as { __benchSeries?: Record<string, unknown> };
+      writeFileSync(
+        process.env.BENCH_LATENCY_SERIES,
+        JSON.stringify({
+          sentAt: Array.from(sentAt),
+          offeredAt: Array.from(probe.offeredAt),
+          correlatedAt: Array.from(probe.correlatedAt),
+          ingestSpans: probe.ingestSpans,
+          gc: gc?.pauses ?? [],
+          // Experiments may add their own arrays here (globalThis.__benchSeries).
+          extra: g.__benchSeries ?? null,
+        }),
+      );
     }
     const al = probe.alertTimes.filter((a) => a.releasedBySeq >= 0).map((a) => a.atMs - sentAt[a.releasedBySeq]!);
     alertLatency = al.length > 0 ? percentiles(al) : null;
@@ -186,6 +226,9 @@ childMain(async () => {
     alerts: probe.alerts,
     latency,
     latencyAfterWarmup,
+    latencySplit: split,
+    latencySeries: series,
+    gcPauseList: gc?.pauses ?? null,
     alertLatency,
     peakRssMb: peakRssMb(),
     // Where the wall time went (latency runs): a tail from descheduling on a loaded box shows as the main

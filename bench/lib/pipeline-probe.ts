@@ -38,6 +38,10 @@ export interface Probe {
   alerts: BenchAlert[];
   /** Epoch ms (sub-ms) at which message i's event was correlated (NaN: ignored or not yet). */
   correlatedAt: Float64Array;
+  /** Epoch ms at which message i was normalized and offered to the event queue (NaN: not yet). */
+  offeredAt: Float64Array;
+  /** Per correlator call, flattened: [start epoch ms, end epoch ms, events] (latency runs). */
+  ingestSpans: number[];
   /** Per alert: epoch ms it reached the sink, and the earliest message index of the batch that released it. */
   alertTimes: Array<{ atMs: number; releasedBySeq: number }>;
 }
@@ -64,6 +68,8 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
   let seqHead = 0;
   let seqTail = 0;
   const correlatedAt = new Float64Array(slots).fill(Number.NaN);
+  const offeredAt = new Float64Array(slots).fill(Number.NaN);
+  const ingestSpans: number[] = [];
   const alertRelease = new Map<Alert, number>();
   const alerts: BenchAlert[] = [];
   const alertTimes: Probe['alertTimes'] = [];
@@ -90,6 +96,8 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
     alerts,
     alertTimes,
     correlatedAt,
+    offeredAt,
+    ingestSpans,
     firstAt: () => first,
     firstCpuMs: () => firstCpu,
     doneAt: () => finished,
@@ -107,6 +115,7 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
           const wrapped: SourceOutput = {
             offer(event) {
               const index = messages;
+              if (index < slots) offeredAt[index] = nowEpochMs();
               seen();
               const ok = out.offer(event);
               if (ok) {
@@ -139,8 +148,10 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
       return {
         ingest(batch: readonly NormalizedEvent[]) {
           const firstSeq = seqHead < seqTail ? seqs[seqHead]! : -1;
+          const startedAt = slots > 0 ? nowEpochMs() : 0;
           const out = inner.ingest(batch);
           const at = nowEpochMs();
+          if (slots > 0) ingestSpans.push(startedAt, at, batch.length);
           for (const e of batch) {
             // Gap markers made by the pipeline itself (queue full, reconnect) are not stream messages.
             if (e.kind === 'gap' && (e.gap.reason === 'queue_full' || e.gap.reason === 'disconnected')) continue;

@@ -7,6 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AlertCheck, checkAlerts } from '../lib/check.js';
 import { type ChildMessage, runToResult, type SpawnOptions, spawnChild } from '../lib/child.js';
+import {
+  formatStallReport,
+  type GcPauses,
+  type LatencySeries,
+  sampleThreads,
+  stallReport,
+} from '../lib/latency-series.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchAlert } from '../lib/pipeline-probe.js';
 import { fmtMb, fmtMs, fmtRate, type Row } from '../lib/report.js';
@@ -40,6 +47,10 @@ interface PipelineResult extends RawResult {
   /** The same, without the stream's first 5,000 messages (a fresh process warming up). */
   latencyAfterWarmup: Percentiles | null;
   alertLatency: Percentiles | null;
+  /** Paced runs: agent write → offered on the main thread, and offered → correlated. */
+  latencySplit: { transit: Percentiles; queue: Percentiles } | null;
+  latencySeries: LatencySeries | null;
+  gcPauseList: GcPauses | null;
   run: RunEvidence;
 }
 
@@ -153,14 +164,19 @@ export async function grpcSection(
     const args = ['--address', address, '--count', count, '--rate', String(paced)];
     if (workerModes.length > 1) args.push('--worker', String(best.worker));
     const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2, nodeFlags: shippedNodeOptions() });
+    // From outside the measured process: which of its threads ran or waited for a CPU, over time.
+    const sampler = client.proc.pid !== undefined ? sampleThreads(client.proc.pid) : null;
     // A client that fails before the server's log arrives must not leave us waiting for the log.
     const clientFailed = client.next('never').then(() => undefined);
     const log = await Promise.race([server.next<ChildMessage & { writes: number[] }>('writes'), clientFailed]);
     if (!log) throw new Error('grpc-pipeline ended before the paced stream was written');
     client.send({ type: 'writes', writes: log.writes });
     try {
-      return await client.next<PipelineResult>('result');
+      const result = await client.next<PipelineResult>('result');
+      const samples = sampler?.stop() ?? [];
+      return { ...result, samples, pid: client.proc.pid ?? -1 };
     } finally {
+      sampler?.stop();
       await client.exited;
     }
   });
@@ -176,6 +192,16 @@ export async function grpcSection(
       `  latency after the first 5,000 messages (warm-up): p50 ${fmtMs(warm.p50)} ms, p99 ${fmtMs(warm.p99)} ms, max ${fmtMs(warm.max)} ms`,
     );
   }
+  const split = lat.latencySplit;
+  if (split) {
+    log(
+      `  latency split: agent write → offered on the main thread p50 ${fmtMs(split.transit.p50)} / p99 ${fmtMs(split.transit.p99)} ms; ` +
+        `offered → correlated p50 ${fmtMs(split.queue.p50)} / p99 ${fmtMs(split.queue.p99)} ms`,
+    );
+  }
+  const stalls =
+    lat.latencySeries && lat.gcPauseList ? stallReport(lat.latencySeries, lat.gcPauseList, lat.samples, lat.pid) : null;
+  if (stalls) for (const line of formatStallReport(stalls)) log(`  ${line}`);
   const r = lat.run;
   if (r.mainThreadCpuMs !== null && r.mainThreadWaitingForCpuMs !== null) {
     log(
@@ -208,7 +234,9 @@ export async function grpcSection(
     details: {
       raw,
       pipeline: Object.fromEntries([...piped].map(([k, v]) => [k ? 'worker' : 'main', v])),
-      latency: lat,
+      // The thread samples are summarized in `stalls`; the rest of the paced result is kept whole.
+      latency: { ...lat, samples: undefined },
+      stalls,
       pacedRate: paced,
     },
   };
