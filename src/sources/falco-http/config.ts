@@ -95,6 +95,13 @@ export const falcoHttpConfigSchema = z
       .min(1000)
       .default(30_000)
       .describe('A request must arrive in full within this long.'),
+    fastPath: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Serve plain-HTTP keep-alive POSTs with a Content-Length body (what Falco http_output sends) without ' +
+          "node:http's per-request machinery; anything else is handed to node:http. false = node:http for all.",
+      ),
   })
   .strict();
 

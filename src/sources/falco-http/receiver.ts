@@ -12,9 +12,11 @@ import { gunzipSync } from 'node:zlib';
 import { ConfigError, errorMessage } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
-import { bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } from './guards.js';
+import { attachFastPath, type FastPathOptions } from './fast-path.js';
+import { type BodyKind, bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } from './guards.js';
 import { type IngestResult, ingestBody } from './ingest.js';
 import { parseHostPort } from './listen.js';
+import { createRawResponder } from './raw-response.js';
 
 const ignoreError = () => undefined;
 
@@ -25,6 +27,13 @@ const summaryOf = (r: IngestResult) => ({
   dropped: r.dropped,
   rejected: r.rejected,
 });
+
+/** Where an answer goes: node:http's response, or the fast path's socket. Headers are flat name/value pairs. */
+interface Answer {
+  send(code: number, text: string, headers: readonly string[]): void;
+  /** A constant 200 answer: `headers` is always the same array for the same answer. */
+  sendConstant(text: string, headers: readonly string[]): void;
+}
 
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
@@ -65,16 +74,28 @@ export async function startReceiver(
   const rejected = deps.metrics.eventsDropped.labels('rejected');
   let lastRejectLog = Number.NEGATIVE_INFINITY;
 
+  const answerTo = (res: ServerResponse): Answer => ({
+    send(code, text, headers) {
+      res.writeHead(code, headers as string[]);
+      res.end(text);
+    },
+    sendConstant(text, headers) {
+      res.writeHead(200, headers as string[]);
+      res.end(text);
+    },
+  });
+
   function reply(
-    res: ServerResponse,
+    answer: Answer,
     code: number,
     body: Record<string, unknown>,
-    headers: Record<string, string> = {},
+    extra: Record<string, string> = {},
   ): void {
     count(code);
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
+    const headers = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))];
+    for (const name in extra) headers.push(name, extra[name]!);
+    answer.send(code, text, headers);
   }
 
   // The hot path is one event per POST, all accepted (or all ignored): those 200 answers are constants,
@@ -88,17 +109,51 @@ export async function startReceiver(
   const oneIgnored = cannedOk(0, 1);
 
   /** Refuses a request before ingesting it: it may carry events we never saw, so count them as dropped. */
-  function fail(res: ServerResponse, code: number, error: string, headers: Record<string, string> = {}): void {
+  function fail(answer: Answer, code: number, error: string, headers: Record<string, string> = {}): void {
     rejected.inc();
     const now = deps.clock.now();
     if (now - lastRejectLog >= 10_000) {
       lastRejectLog = now;
       deps.logger.warn({ source: 'falco-http', code, reason: error }, 'refused a request');
     }
-    reply(res, code, { error }, headers);
+    reply(answer, code, { error }, headers);
+  }
+
+  /** A whole, admitted body: decode, ingest, answer. Shared by node:http's path and the fast path. */
+  function ingestAndAnswer(raw: Buffer, kind: BodyKind, encoding: string, answer: Answer): void {
+    let body = raw;
+    if (encoding === 'gzip') {
+      try {
+        body = gunzipSync(body, { maxOutputLength: config.maxBodyBytes });
+      } catch (err) {
+        const tooBig = err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        if (tooBig) fail(answer, 413, `decompressed body exceeds maxBodyBytes ${config.maxBodyBytes}`);
+        else fail(answer, 400, `invalid gzip body: ${errorMessage(err)}`);
+        return;
+      }
+    }
+    const r = ingestBody(body.toString('utf8'), kind, out, defaults);
+    if (r.rejected > 0) {
+      // Lines before/after a bad one were queued (the summary says how many): do not resend those.
+      reply(answer, 400, { error: r.error, ...summaryOf(r) });
+    } else if (r.dropped > 0) {
+      // 503, not 200: Falco does not retry, but it logs a failed POST, and forwarders count/retry it, so the
+      // loss is visible on the sending side too. Ours counts it (events_dropped_total{reason="queue_full"})
+      // and marks a gap, so alerts spanning it say degraded. A 200 would claim an event we threw away.
+      reply(answer, 503, { error: 'event queue full: event(s) dropped', ...summaryOf(r) }, { 'retry-after': '1' });
+    } else {
+      const canned = r.accepted + r.ignored !== 1 ? null : r.accepted === 1 ? oneAccepted : oneIgnored;
+      if (canned === null) {
+        reply(answer, 200, summaryOf(r));
+      } else {
+        ok200.inc();
+        answer.sendConstant(canned.text, canned.headers);
+      }
+    }
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    const answer = answerTo(res);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -111,7 +166,7 @@ export async function startReceiver(
     }
     if (req.method !== 'POST') {
       req.resume();
-      fail(res, 405, 'only POST is accepted (GET /healthz for liveness)', { allow: 'POST' });
+      fail(answer, 405, 'only POST is accepted (GET /healthz for liveness)', { allow: 'POST' });
       return;
     }
     // mTLS with optional client certs: a presented but unverifiable certificate is still refused.
@@ -123,17 +178,17 @@ export async function startReceiver(
       tls.getPeerCertificate?.()?.raw
     ) {
       req.resume();
-      fail(res, 401, `client certificate not trusted: ${String(tls.authorizationError)}`);
+      fail(answer, 401, `client certificate not trusted: ${String(tls.authorizationError)}`);
       return;
     }
     if (secretOk && !secretOk(req.headers)) {
       req.resume();
-      fail(res, 401, `missing or wrong ${config.sharedSecret?.header} header`);
+      fail(answer, 401, `missing or wrong ${config.sharedSecret?.header} header`);
       return;
     }
     if (!limiter.take()) {
       req.resume();
-      fail(res, 429, 'request rate limit exceeded', { 'retry-after': '1' });
+      fail(answer, 429, 'request rate limit exceeded', { 'retry-after': '1' });
       return;
     }
     const kind = bodyKindOf(req.headers['content-type']);
@@ -141,20 +196,22 @@ export async function startReceiver(
       req.resume();
       const got = req.headers['content-type'] ?? 'none';
       const hint = got.startsWith('text/plain') ? ' (set json_output: true in falco.yaml)' : '';
-      fail(res, 415, `content-type must be application/json or application/x-ndjson, got ${got}${hint}`);
+      fail(answer, 415, `content-type must be application/json or application/x-ndjson, got ${got}${hint}`);
       return;
     }
     const encodingHeader = req.headers['content-encoding'];
     const encoding = encodingHeader === undefined ? 'identity' : encodingHeader.toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip') {
       req.resume();
-      fail(res, 415, `unsupported content-encoding ${encoding} (identity or gzip)`);
+      fail(answer, 415, `unsupported content-encoding ${encoding} (identity or gzip)`);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (declared > config.maxBodyBytes) {
       // Do not read a body we will refuse; close the connection so its unread bytes cannot be taken as a request.
-      fail(res, 413, `body of ${declared} bytes exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
+      fail(answer, 413, `body of ${declared} bytes exceeds maxBodyBytes ${config.maxBodyBytes}`, {
+        connection: 'close',
+      });
       req.destroy();
       return;
     }
@@ -167,7 +224,7 @@ export async function startReceiver(
       if (size > config.maxBodyBytes) {
         over = true;
         chunks.length = 0;
-        fail(res, 413, `body exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
+        fail(answer, 413, `body exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
         req.destroy();
         return;
       }
@@ -176,37 +233,48 @@ export async function startReceiver(
     req.on('error', ignoreError); // client went away mid-body: nothing was ingested
     req.on('end', () => {
       if (over) return;
-      let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      if (encoding === 'gzip') {
-        try {
-          body = gunzipSync(body, { maxOutputLength: config.maxBodyBytes });
-        } catch (err) {
-          const tooBig = err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-          if (tooBig) fail(res, 413, `decompressed body exceeds maxBodyBytes ${config.maxBodyBytes}`);
-          else fail(res, 400, `invalid gzip body: ${errorMessage(err)}`);
-          return;
-        }
-      }
-      const r = ingestBody(body.toString('utf8'), kind, out, defaults);
-      if (r.rejected > 0) {
-        // Lines before/after a bad one were queued (the summary says how many): do not resend those.
-        reply(res, 400, { error: r.error, ...summaryOf(r) });
-      } else if (r.dropped > 0) {
-        // 503, not 200: Falco does not retry, but it logs a failed POST, and forwarders count/retry it, so the
-        // loss is visible on the sending side too. Ours counts it (events_dropped_total{reason="queue_full"})
-        // and marks a gap, so alerts spanning it say degraded. A 200 would claim an event we threw away.
-        reply(res, 503, { error: 'event queue full: event(s) dropped', ...summaryOf(r) }, { 'retry-after': '1' });
-      } else {
-        const canned = r.accepted + r.ignored !== 1 ? null : r.accepted === 1 ? oneAccepted : oneIgnored;
-        if (canned === null) {
-          reply(res, 200, summaryOf(r));
-        } else {
-          ok200.inc();
-          res.writeHead(200, canned.headers);
-          res.end(canned.text);
-        }
-      }
+      ingestAndAnswer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), kind, encoding, answer);
     });
+  }
+
+  function refuseConnection(socket: Socket, code: number): void {
+    if (socket.writable) {
+      count(code);
+      socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  }
+
+  /** The fast path serves what handle() would ingest; anything it would refuse before reading goes to handle(). */
+  function fastPathOptions(): FastPathOptions {
+    const raw = createRawResponder(config.keepAliveTimeoutMs);
+    const secretHeader = config.sharedSecret ? config.sharedSecret.header.toLowerCase() : null;
+    return {
+      maxHeaderBytes: config.maxHeaderBytes,
+      maxBodyBytes: config.maxBodyBytes,
+      headersTimeoutMs: common.headersTimeout,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      secretHeader,
+      serve(request, body, socket) {
+        // handle()'s checks, those without side effects first: a request any of them refuses is handed to
+        // handle(), which refuses it with the same answer as ever.
+        const kind = bodyKindOf(request.contentType);
+        if (kind === null) return false;
+        const encoding = request.contentEncoding === undefined ? 'identity' : request.contentEncoding.toLowerCase();
+        if (encoding !== 'identity' && encoding !== 'gzip') return false;
+        if (secretOk && !secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret }))
+          return false;
+        const answer: Answer = {
+          send: (code, text, headers) => raw.write(socket, code, text, headers),
+          sendConstant: (text, headers) => raw.writeConstant(socket, text, headers),
+        };
+        if (!limiter.take()) fail(answer, 429, 'request rate limit exceeded', { 'retry-after': '1' });
+        else ingestAndAnswer(body, kind, encoding, answer);
+        return true;
+      },
+      timedOut: (socket) => refuseConnection(socket, 408),
+    };
   }
 
   const common = {
@@ -237,23 +305,21 @@ export async function startReceiver(
     server = http.createServer(common);
   }
   server.maxConnections = config.maxConnections;
+  if (!config.tls && config.fastPath) attachFastPath(server, fastPathOptions());
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);
     } catch (err) {
       deps.metrics.componentErrors.labels('source:falco-http').inc();
       deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'request handler failed');
-      if (!res.headersSent) fail(res, 500, 'internal error');
+      if (!res.headersSent) fail(answerTo(res), 500, 'internal error');
     }
   });
   // Malformed HTTP, oversized headers, slow clients: answer like Node would, but count it.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    if (err.code !== 'ECONNRESET' && socket.writable) {
-      count(code);
-      socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    }
-    socket.destroy();
+    if (err.code !== 'ECONNRESET') refuseConnection(socket, code);
+    else socket.destroy();
   });
   server.on('tlsClientError', () => {
     count('tls'); // handshake failed (e.g. no or untrusted client certificate): the request never reached HTTP

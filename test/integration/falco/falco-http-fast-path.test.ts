@@ -1,0 +1,246 @@
+/**
+ * The receiver's plain-HTTP fast path (src/sources/falco-http/fast-path.ts): the same answers, byte for byte
+ * but the Date header, as node:http gives with `fastPath: false`; requests cut anywhere across writes and
+ * several in one write; everything unusual handed to node:http on the same connection; 408 for a request
+ * that never completes. Raw sockets, so the bytes on the wire are what is compared.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachFastPath } from '../../../src/sources/falco-http/fast-path.js';
+import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
+import { execAlert, readAlert } from '../../fixtures/falco/events.js';
+import { runSource } from './harness.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function receiver(config: Record<string, unknown> = {}) {
+  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
+  const h = runSource((d) => createFalcoHttpSource(cfg, d));
+  cleanups.push(() => h.stop());
+  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
+  return { h, port };
+}
+
+/** One raw connection: write byte pieces (with a pause between), collect everything answered. */
+function rawClient(port: number) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  let text = '';
+  let closed = false;
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+  });
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    closed = true;
+  });
+  cleanups.push(() => void socket.destroy());
+  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  return {
+    async send(...pieces: Array<string | Buffer>) {
+      await connected;
+      for (const p of pieces) {
+        socket.write(p);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    /** Waits until `n` whole answers arrived; returns them, Date headers removed. */
+    async answers(n: number, timeoutMs = 3000): Promise<string[]> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const parts = splitAnswers(text);
+        if (parts.length >= n || Date.now() > deadline) return parts;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    isClosed: () => closed,
+  };
+}
+
+function splitAnswers(all: string): string[] {
+  const out: string[] = [];
+  let rest = all;
+  for (;;) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    if (headEnd < 0) return out;
+    const length = Number(/content-length: (\d+)/i.exec(rest.slice(0, headEnd))?.[1] ?? 0);
+    const end = headEnd + 4 + length;
+    if (rest.length < end) return out;
+    out.push(rest.slice(0, end).replace(/\r\nDate: [^\r]*/, ''));
+    rest = rest.slice(end);
+  }
+}
+
+const post = (body: string | Buffer, headers: Record<string, string> = {}) => {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const lines = Object.entries({
+    Host: '127.0.0.1',
+    'User-Agent': 'falcosecurity/falco',
+    'Content-Type': 'application/json',
+    'Content-Length': String(bytes.length),
+    ...headers,
+  }).map(([k, v]) => `${k}: ${v}\r\n`);
+  return Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\n${lines.join('')}\r\n`), bytes]);
+};
+
+describe('falco-http fast path', () => {
+  it('answers exactly as node:http does, request by request, over one keep-alive connection', async () => {
+    const ndjson = `${execAlert()}\n${readAlert('/src/a', 10)}\n`;
+    const requests = [
+      post(execAlert()), // 200, one accepted (the constant answer)
+      post('{"rule":"r","priority":"Notice","source":"k8s_audit","output_fields":{}}'), // 200, one ignored
+      post('{"rule":'), // 400, not JSON
+      post(ndjson, { 'Content-Type': 'application/x-ndjson' }), // 200 with a summary of two
+      post(gzipSync(readAlert('/src/b', 20)), { 'Content-Encoding': 'gzip' }), // gzip, 200
+      post(Buffer.from('not gzip'), { 'Content-Encoding': 'gzip' }), // 400 invalid gzip
+      post('', {}), // 400 empty body
+      post(execAlert(), { 'Content-Type': 'text/plain' }), // 415 (handed to node:http from here on)
+      post(execAlert()),
+    ];
+    const results: string[][] = [];
+    for (const fastPath of [true, false]) {
+      const { port } = await receiver({ fastPath, maxRequestsPerSecond: 0 });
+      const c = rawClient(port);
+      await c.send(...requests);
+      results.push(await c.answers(requests.length));
+    }
+    expect(results[0]).toHaveLength(requests.length);
+    expect(results[0]).toEqual(results[1]);
+    expect(results[0]![0]).toMatch(/^HTTP\/1\.1 200 OK\r\n.*Keep-Alive: timeout=65\r\n\r\n\{"accepted":1,/s);
+    expect(results[0]![7]).toMatch(/^HTTP\/1\.1 415 /);
+  });
+
+  it('takes a request cut anywhere across writes, and several requests in one write, in order', async () => {
+    const { h, port } = await receiver();
+    const c = rawClient(port);
+    const one = post(readAlert('/src/one', 1));
+    const two = post(readAlert('/src/two', 2));
+    const three = post(readAlert('/src/three', 3));
+    // Cut inside the request line, inside the head's end, inside the body; then two and three together.
+    await c.send(
+      one.subarray(0, 3),
+      one.subarray(3, 40),
+      one.subarray(40, 150),
+      one.subarray(150),
+      Buffer.concat([two, three]),
+    );
+    const answers = await c.answers(3);
+    expect(answers.map((a) => a.slice(0, 15))).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    const events = await h.waitFor(3);
+    expect(events.map((e) => (e.kind === 'file' ? e.file.path : null))).toEqual(['/src/one', '/src/two', '/src/three']);
+  });
+
+  it('hands chunked bodies, Expect and GET /healthz to node:http on the same connection, which keeps serving', async () => {
+    const { h, port } = await receiver();
+    const body = readAlert('/src/chunked', 5);
+    const chunked =
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const c = rawClient(port);
+    await c.send(post(readAlert('/src/before', 4)), chunked, post(readAlert('/src/after', 6)));
+    const answers = await c.answers(3);
+    expect(answers.map((a) => a.slice(0, 15))).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    const events = await h.waitFor(3);
+    expect(events.map((e) => (e.kind === 'file' ? e.file.path : null))).toEqual([
+      '/src/before',
+      '/src/chunked',
+      '/src/after',
+    ]);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    const e = rawClient(port);
+    await e.send(post(readAlert('/src/expect', 7), { Expect: '100-continue' }));
+    expect((await e.answers(2)).map((a) => a.slice(0, 21))).toEqual([
+      'HTTP/1.1 100 Continue',
+      'HTTP/1.1 200 OK\r\ncont',
+    ]);
+  });
+
+  it('answers 408 and closes when a request does not arrive in full in time', async () => {
+    const { port } = await receiver({ requestTimeoutMs: 1000 });
+    const c = rawClient(port);
+    const started = Date.now();
+    await c.send(post(execAlert()), post(execAlert()).subarray(0, 60));
+    const answers = await c.answers(2, 4000);
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    for (let i = 0; i < 100 && !c.isClosed(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(c.isClosed()).toBe(true);
+  });
+
+  it('serves the Falco-shaped request itself and hands every other shape to the server, unread bytes first', async () => {
+    const served: string[] = [];
+    const viaNode: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        viaNode.push(body);
+        res.end('node');
+      });
+    });
+    const attached = attachFastPath(server, {
+      maxHeaderBytes: 16_384,
+      maxBodyBytes: 1_000_000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 5000,
+      secretHeader: 'x-secret',
+      serve(request, body, socket) {
+        if (request.secret === 'wrong') return false;
+        served.push(body.toString());
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+        return true;
+      },
+      timedOut: (socket) => socket.destroy(),
+    });
+    expect(attached).toBe(true);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as net.AddressInfo;
+    const cases: Array<[string | Buffer, 'fast' | 'node']> = [
+      [post('a'), 'fast'],
+      [post('b', { 'X-Secret': 's' }), 'fast'],
+      [post('c', { 'X-Secret': 'wrong' }), 'node'],
+      [post('d', { Connection: 'close' }), 'node'],
+      [post('e').toString().replace('HTTP/1.1', 'HTTP/1.0'), 'node'],
+      [post('f').toString().replace('POST', 'PUT'), 'node'],
+      [post('g', { Expect: '100-continue' }), 'node'],
+      [post('h', { 'Content-Length': '1', 'content-length': '1' }), 'node'],
+      [post('i', { ' Bad': 'x' }), 'node'],
+      [post('j', { 'X-Long': 'y'.repeat(9000) }), 'node'],
+    ];
+    for (const [request, expected] of cases) {
+      served.length = 0;
+      viaNode.length = 0;
+      const c = rawClient(port);
+      // After the case, a plain request on the same connection: still on the fast path unless handed off.
+      await c.send(request, post('next'));
+      const answers = await c.answers(2, 300);
+      const what = String(request).slice(0, 60);
+      if (expected === 'fast') {
+        expect(served, what).toEqual([String(request).split('\r\n\r\n')[1], 'next']);
+        expect(viaNode, what).toEqual([]);
+      } else {
+        expect(served, what).toEqual([]);
+        // node:http got the case (unless it refused it outright) and, on a kept connection, the next one.
+        expect(viaNode.length + answers.filter((a) => /^HTTP\/1\.1 4/.test(a)).length, what).toBeGreaterThan(0);
+      }
+    }
+  });
+});
