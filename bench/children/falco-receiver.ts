@@ -15,7 +15,9 @@ childMain(async () => {
   const config = benchConfig();
   const deps = benchDeps();
   const probe = createProbe(Number.POSITIVE_INFINITY);
-  const source = createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0' }), deps);
+  // BENCH_FALCO_FAST_PATH=0: the same receiver with node:http for every request (the before/after of the fast path).
+  const fastPath = process.env.BENCH_FALCO_FAST_PATH !== '0';
+  const source = createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', fastPath }), deps);
   const app = createApp(config, deps, {
     sources: [probe.source(source)],
     extraSinks: [probe.sink],

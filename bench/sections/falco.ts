@@ -5,6 +5,9 @@
  * same run, alternated with the receiver, so the table shows what the transport itself allows on this box.
  * The pass criterion stays the issue's absolute one (≥ 20k events/s per core), not the ratio.
  *
+ * The receiver runs as shipped: plain-HTTP requests of Falco's shape on the fast path (fast-path.ts);
+ * BENCH_FALCO_FAST_PATH=0 runs it with node:http for every request instead (what it was before).
+ *
  * BENCH_FALCO_WORKER=1 adds an experiment to each rep: the same pipeline fed by node:http in a worker thread
  * (falco-receiver-worker.ts), logged with its main thread's CPU per event next to the receiver's.
  */
