@@ -42,6 +42,11 @@ export interface FastPathOptions {
   timedOut(socket: Socket): void;
 }
 
+export interface FastPathHandle {
+  /** Destroys the connections still on the fast path (node:http's closeAllConnections() does not know them). */
+  closeAll(): void;
+}
+
 const CRLF2 = Buffer.from('\r\n\r\n', 'latin1');
 // node:http keeps an idle keep-alive connection this much past keepAliveTimeout (its timeout buffer).
 const KEEP_ALIVE_BUFFER_MS = 1000;
@@ -65,12 +70,12 @@ interface Parsed {
 
 /**
  * Takes over the http server's connections: each starts on the fast path; `server`'s own connection
- * handler (captured here) gets the ones handed off. Returns false (nothing changed) if the server does not
+ * handler (captured here) gets the ones handed off. Returns null (nothing changed) if the server does not
  * have exactly one connection handler, i.e. not node:http's as expected.
  */
-export function attachFastPath(server: Server, o: FastPathOptions): boolean {
+export function attachFastPath(server: Server, o: FastPathOptions): FastPathHandle | null {
   const listeners = server.listeners('connection');
-  if (listeners.length !== 1) return false;
+  if (listeners.length !== 1) return null;
   const nodeConnection = listeners[0] as (socket: Socket) => void;
   server.removeListener('connection', nodeConnection);
   // At most this much head on the fast path: near maxHeaderBytes, node:http decides (its own counting).
@@ -152,7 +157,9 @@ export function attachFastPath(server: Server, o: FastPathOptions): boolean {
     return COMPLETE;
   }
 
+  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
     let pending: Buffer | null = null;
     let served = false;
     let partialTimer: NodeJS.Timeout | null = null;
@@ -175,7 +182,10 @@ export function attachFastPath(server: Server, o: FastPathOptions): boolean {
       clearPartial();
       socket.end();
     };
-    const onClose = () => clearPartial();
+    const onClose = () => {
+      clearPartial();
+      sockets.delete(socket);
+    };
     // A client that sends without reading the answers: stop reading until they are taken (as node:http does).
     const onDrain = () => socket.resume();
 
@@ -189,6 +199,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): boolean {
       socket.removeListener('end', onEnd);
       socket.removeListener('close', onClose);
       socket.setTimeout(0);
+      sockets.delete(socket);
       nodeConnection.call(server, socket);
       // node:http's data handler is attached now; what we read but did not serve goes to it first.
       if (unread.length > 0 && !socket.destroyed) socket.emit('data', unread);
@@ -242,5 +253,10 @@ export function attachFastPath(server: Server, o: FastPathOptions): boolean {
     socket.on('error', () => undefined); // a reset peer: 'close' follows, nothing to answer
     socket.setTimeout(o.headersTimeoutMs);
   });
-  return true;
+  return {
+    closeAll() {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+  };
 }

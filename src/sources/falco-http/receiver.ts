@@ -305,7 +305,7 @@ export async function startReceiver(
     server = http.createServer(common);
   }
   server.maxConnections = config.maxConnections;
-  if (!config.tls && config.fastPath) attachFastPath(server, fastPathOptions());
+  const fastPath = !config.tls && config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);
@@ -350,6 +350,7 @@ export async function startReceiver(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        fastPath?.closeAll();
       }),
   };
 }
