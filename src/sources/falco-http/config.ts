@@ -99,7 +99,7 @@ export const falcoHttpConfigSchema = z
       .boolean()
       .default(true)
       .describe(
-        'Serve plain-HTTP keep-alive POSTs with a Content-Length body (what Falco http_output sends) without ' +
+        'Serve keep-alive POSTs with a Content-Length body (what Falco http_output sends; HTTP or HTTPS) without ' +
           "node:http's per-request machinery; anything else is handed to node:http. false = node:http for all.",
       ),
   })

@@ -1,5 +1,5 @@
 /**
- * Plain-HTTP fast path for the receiver's one hot shape: a keep-alive `POST` with a `Content-Length` body,
+ * Fast path for the receiver's one hot shape: a keep-alive `POST` with a `Content-Length` body,
  * which is every request Falco's http_output sends. node:http spends ~14 µs CPU per request on its own
  * machinery (IncomingMessage and ServerResponse streams, per-header callbacks, events; measured: a bare
  * node:http server 28.8 µs/request, a raw socket answering the same requests 14.5), more than the
@@ -10,10 +10,11 @@
  * method, HTTP/1.0, chunked, `Expect`, `Connection: close`, an unusual or oversized header block, a body
  * over the limit, a failed shared-secret check…) hands the connection, with every unread byte in order, to
  * node:http's own connection handler for good, so all those cases get exactly node:http's answers, limits
- * and timeouts, as before.
+ * and timeouts, as before. Over TLS the same, from the end of the handshake (node:https's own hand-over point).
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 /** The request headers the receiver looks at (values as node:http would give them: OWS trimmed). */
 export interface FastRequest {
@@ -74,10 +75,12 @@ interface Parsed {
  * have exactly one connection handler, i.e. not node:http's as expected.
  */
 export function attachFastPath(server: Server, o: FastPathOptions): FastPathHandle | null {
-  const listeners = server.listeners('connection');
+  // node:https hands its HTTP handler the socket once the TLS handshake is done; node:http at once.
+  const event = server instanceof TlsServer ? 'secureConnection' : 'connection';
+  const listeners = server.listeners(event);
   if (listeners.length !== 1) return null;
   const nodeConnection = listeners[0] as (socket: Socket) => void;
-  server.removeListener('connection', nodeConnection);
+  server.removeListener(event, nodeConnection);
   // At most this much head on the fast path: near maxHeaderBytes, node:http decides (its own counting).
   const maxHead = Math.floor(o.maxHeaderBytes / 2);
 
@@ -158,7 +161,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
   }
 
   const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
+  server.on(event, (socket: Socket) => {
     sockets.add(socket);
     let pending: Buffer | null = null;
     let served = false;

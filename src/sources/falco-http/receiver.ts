@@ -152,6 +152,17 @@ export async function startReceiver(
     }
   }
 
+  /** mTLS with optional client certs: a presented but unverifiable certificate is still refused. */
+  function untrustedClientCert(socket: Socket): boolean {
+    const tls = socket as Partial<TLSSocket>;
+    return Boolean(
+      config.tls?.clientCaFile &&
+        !config.tls.requireClientCert &&
+        tls.authorized === false &&
+        tls.getPeerCertificate?.()?.raw,
+    );
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const answer = answerTo(res);
     const url = req.url ?? '/';
@@ -169,16 +180,10 @@ export async function startReceiver(
       fail(answer, 405, 'only POST is accepted (GET /healthz for liveness)', { allow: 'POST' });
       return;
     }
-    // mTLS with optional client certs: a presented but unverifiable certificate is still refused.
-    const tls = req.socket as Partial<TLSSocket>;
-    if (
-      config.tls?.clientCaFile &&
-      !config.tls.requireClientCert &&
-      tls.authorized === false &&
-      tls.getPeerCertificate?.()?.raw
-    ) {
+    if (untrustedClientCert(req.socket)) {
       req.resume();
-      fail(answer, 401, `client certificate not trusted: ${String(tls.authorizationError)}`);
+      const reason = (req.socket as Partial<TLSSocket>).authorizationError;
+      fail(answer, 401, `client certificate not trusted: ${String(reason)}`);
       return;
     }
     if (secretOk && !secretOk(req.headers)) {
@@ -265,6 +270,7 @@ export async function startReceiver(
         if (encoding !== 'identity' && encoding !== 'gzip') return false;
         if (secretOk && !secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret }))
           return false;
+        if (untrustedClientCert(socket)) return false;
         const answer: Answer = {
           send: (code, text, headers) => raw.write(socket, code, text, headers),
           sendConstant: (text, headers) => raw.writeConstant(socket, text, headers),
@@ -305,7 +311,7 @@ export async function startReceiver(
     server = http.createServer(common);
   }
   server.maxConnections = config.maxConnections;
-  const fastPath = !config.tls && config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
+  const fastPath = config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);

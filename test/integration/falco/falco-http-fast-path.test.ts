@@ -4,13 +4,16 @@
  * several in one write; everything unusual handed to node:http on the same connection; 408 for a request
  * that never completes. Raw sockets, so the bytes on the wire are what is compared.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachFastPath } from '../../../src/sources/falco-http/fast-path.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
-import { execAlert, readAlert } from '../../fixtures/falco/events.js';
+import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
 import { runSource } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -60,6 +63,31 @@ function rawClient(port: number) {
     },
     isClosed: () => closed,
   };
+}
+
+function httpsPost(port: number, agent: https.Agent, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port,
+        method: 'POST',
+        path: '/',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on('end', () => resolve(`${res.statusCode} ${text}`));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function splitAnswers(all: string): string[] {
@@ -212,6 +240,36 @@ describe('falco-http fast path', () => {
     expect(c.isClosed()).toBe(true);
   });
 
+  it('over TLS with optional client certificates, answers as node:https does: an untrusted one is refused', async () => {
+    const pem = (name: string) => readFileSync(join(FIXTURES, 'tls', name));
+    const tlsConfig = {
+      certFile: join(FIXTURES, 'tls/server.crt'),
+      keyFile: join(FIXTURES, 'tls/server.key'),
+      clientCaFile: join(FIXTURES, 'tls/ca.crt'),
+      requireClientCert: false,
+    };
+    const clients = [
+      { cert: pem('client.crt'), key: pem('client.key') },
+      {},
+      { cert: pem('rogue.crt'), key: pem('rogue.key') },
+    ];
+    const results: string[][] = [];
+    for (const fastPath of [true, false]) {
+      const { h, port } = await receiver({ fastPath, tls: tlsConfig });
+      const answers: string[] = [];
+      for (const client of clients) {
+        // Two requests on one connection: the second shows whether the connection is still served.
+        const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: pem('ca.crt'), ...client });
+        cleanups.push(() => agent.destroy());
+        for (let i = 0; i < 2; i++) answers.push(await httpsPost(port, agent, execAlert()));
+      }
+      expect(h.events).toHaveLength(4);
+      results.push(answers);
+    }
+    expect(results[0]!.map((a) => a.slice(0, 3))).toEqual(['200', '200', '200', '200', '401', '401']);
+    expect(results[0]).toEqual(results[1]);
+  });
+
   it('serves the Falco-shaped request itself and hands every other shape to the server, unread bytes first', async () => {
     const served: string[] = [];
     const viaNode: string[] = [];
@@ -279,5 +337,45 @@ describe('falco-http fast path', () => {
         expect(viaNode.length + answers.filter((a) => /^HTTP\/1\.1 4/.test(a)).length, what).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('takes TLS connections once their handshake is done', async () => {
+    const pem = (name: string) => readFileSync(join(FIXTURES, 'tls', name));
+    const viaNode: string[] = [];
+    const served: string[] = [];
+    const server = https.createServer({ cert: pem('server.crt'), key: pem('server.key') }, (req, res) => {
+      viaNode.push(req.method ?? '');
+      req.resume();
+      res.end('node');
+    });
+    const handle = attachFastPath(server, {
+      maxHeaderBytes: 16_384,
+      maxBodyBytes: 1_000_000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 5000,
+      secretHeader: null,
+      serve(_request, body, socket) {
+        served.push(body.toString());
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+        return true;
+      },
+      timedOut: (socket) => socket.destroy(),
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+          handle?.closeAll();
+        }),
+    );
+    const { port } = server.address() as net.AddressInfo;
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: pem('ca.crt') });
+    cleanups.push(() => agent.destroy());
+    expect(await httpsPost(port, agent, 'one')).toBe('200 fast');
+    expect(await httpsPost(port, agent, 'two')).toBe('200 fast');
+    expect([served, viaNode]).toEqual([['one', 'two'], []]);
   });
 });
