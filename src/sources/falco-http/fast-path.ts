@@ -87,6 +87,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
   /** Parses the request starting at `off`; its body is buf[bodyStart, bodyEnd). */
   function parse(buf: Buffer, off: number, out: Parsed): number {
     const headEnd = buf.indexOf(CRLF2, off);
+    out.bodyEnd = -1; // unknown until the head is in
     if (headEnd < 0) return buf.length - off > maxHead ? HAND_OFF : NEED_MORE;
     if (headEnd - off > maxHead) return HAND_OFF;
     const head = buf.toString('latin1', off, headEnd);
@@ -153,17 +154,21 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     }
     if (hosts !== 1 || length < 0 || length > o.maxBodyBytes) return HAND_OFF;
     const bodyStart = headEnd + 4;
-    if (buf.length - bodyStart < length) return NEED_MORE;
-    out.request = { contentType, contentEncoding, secret };
     out.bodyStart = bodyStart;
     out.bodyEnd = bodyStart + length;
+    if (buf.length < out.bodyEnd) return NEED_MORE;
+    out.request = { contentType, contentEncoding, secret };
     return COMPLETE;
   }
 
   const sockets = new Set<Socket>();
   server.on(event, (socket: Socket) => {
     sockets.add(socket);
-    let pending: Buffer | null = null;
+    // The start of a request not yet whole, as read; joined once `needed` bytes are in (0: head not in yet, so
+    // each read is tried), not at every read: a body in many small reads is copied once.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let needed = 0;
     let served = false;
     let partialTimer: NodeJS.Timeout | null = null;
     const parsed: Parsed = {
@@ -178,7 +183,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     };
     const onTimeout = () => {
       // Idle between requests: close quietly, as node:http does. Before any request: 408.
-      if (served && pending === null) socket.destroy();
+      if (served && pendingBytes === 0) socket.destroy();
       else o.timedOut(socket);
     };
     const onEnd = () => {
@@ -194,7 +199,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
 
     function handOff(unread: Buffer): void {
       clearPartial();
-      pending = null;
+      pending = [];
+      pendingBytes = 0;
       socket.removeListener('drain', onDrain);
       if (socket.isPaused()) socket.resume();
       socket.removeListener('data', onData);
@@ -209,8 +215,15 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     }
 
     function onData(chunk: Buffer): void {
-      const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      pending = null;
+      let buf = chunk;
+      if (pendingBytes > 0) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < needed) return;
+        buf = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+      }
       let off = 0;
       while (off < buf.length) {
         const state = parse(buf, off, parsed);
@@ -232,9 +245,12 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
       }
       if (off < buf.length) {
         // Part of a request: keep it (a copy, not a view pinning the whole chunk) until the rest arrives.
-        pending = Buffer.from(buf.subarray(off));
+        const part = Buffer.from(buf.subarray(off));
+        pending = [part];
+        pendingBytes = part.length;
+        needed = parsed.bodyEnd > off ? parsed.bodyEnd - off : 0;
         if (partialTimer === null) {
-          const headIn = pending.indexOf(CRLF2) >= 0;
+          const headIn = needed > 0;
           partialTimer = setTimeout(
             () => {
               partialTimer = null;

@@ -163,6 +163,20 @@ describe('falco-http fast path', () => {
     expect(events.map((e) => (e.kind === 'file' ? e.file.path : null))).toEqual(['/src/one', '/src/two', '/src/three']);
   });
 
+  it('takes a large body that arrives in many pieces', async () => {
+    const { h, port } = await receiver();
+    const n = 300;
+    const body = Array.from({ length: n }, (_, i) => readAlert(`/src/big${i}`, i + 1)).join('\n');
+    const request = post(body, { 'Content-Type': 'application/x-ndjson' });
+    const c = rawClient(port);
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < request.length; at += 4096) pieces.push(request.subarray(at, at + 4096));
+    await c.send(...pieces);
+    const [answer] = await c.answers(1);
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 200 OK\\r\\n[\\s\\S]*"accepted":${n},`));
+    expect(await h.waitFor(n)).toHaveLength(n);
+  });
+
   it('hands chunked bodies, Expect and GET /healthz to node:http on the same connection, which keeps serving', async () => {
     const { h, port } = await receiver();
     const body = readAlert('/src/chunked', 5);
