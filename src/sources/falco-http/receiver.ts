@@ -242,6 +242,12 @@ export async function startReceiver(
     });
   }
 
+  /** A bug, not bad input: counted and logged; the request gets a 500 if nothing was answered yet. */
+  function handlerFailed(err: unknown): void {
+    deps.metrics.componentErrors.labels('source:falco-http').inc();
+    deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'request handler failed');
+  }
+
   function refuseConnection(socket: Socket, code: number): void {
     if (socket.writable) {
       count(code);
@@ -271,12 +277,24 @@ export async function startReceiver(
         if (secretOk && !secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret }))
           return false;
         if (untrustedClientCert(socket)) return false;
+        let answered = false;
         const answer: Answer = {
-          send: (code, text, headers) => raw.write(socket, code, text, headers),
-          sendConstant: (text, headers) => raw.writeConstant(socket, text, headers),
+          send(code, text, headers) {
+            answered = true;
+            raw.write(socket, code, text, headers);
+          },
+          sendConstant(text, headers) {
+            answered = true;
+            raw.writeConstant(socket, text, headers);
+          },
         };
-        if (!limiter.take()) fail(answer, 429, 'request rate limit exceeded', { 'retry-after': '1' });
-        else ingestAndAnswer(body, kind, encoding, answer);
+        try {
+          if (!limiter.take()) fail(answer, 429, 'request rate limit exceeded', { 'retry-after': '1' });
+          else ingestAndAnswer(body, kind, encoding, answer);
+        } catch (err) {
+          handlerFailed(err);
+          if (!answered) fail(answer, 500, 'internal error');
+        }
         return true;
       },
       timedOut: (socket) => refuseConnection(socket, 408),
@@ -316,8 +334,7 @@ export async function startReceiver(
     try {
       handle(req, res);
     } catch (err) {
-      deps.metrics.componentErrors.labels('source:falco-http').inc();
-      deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'request handler failed');
+      handlerFailed(err);
       if (!res.headersSent) fail(answerTo(res), 500, 'internal error');
     }
   });
