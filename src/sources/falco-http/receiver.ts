@@ -238,7 +238,13 @@ export async function startReceiver(
     req.on('error', ignoreError); // client went away mid-body: nothing was ingested
     req.on('end', () => {
       if (over) return;
-      ingestAndAnswer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), kind, encoding, answer);
+      // Outside the 'request' handler's try: a throw here would escape into node:http's stream callbacks.
+      try {
+        ingestAndAnswer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), kind, encoding, answer);
+      } catch (err) {
+        handlerFailed(err);
+        if (!res.headersSent) fail(answer, 500, 'internal error');
+      }
     });
   }
 

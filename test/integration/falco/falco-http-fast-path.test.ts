@@ -178,38 +178,41 @@ describe('falco-http fast path', () => {
     expect(await h.waitFor(n)).toHaveLength(n);
   });
 
-  it('answers 500 and counts it when the pipeline throws, and keeps serving', async () => {
-    const metrics = createMetrics();
-    const source = createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0' }), {
-      ...deps(metrics),
-    });
-    let calls = 0;
-    const boom = () => {
-      calls++;
-      if (calls <= 2) throw new Error('pipeline bug');
-      return true;
-    };
-    const abort = new AbortController();
-    const out = {
-      offer: boom,
-      decodeError: boom,
-      ignored: () => undefined,
-      connection: () => undefined,
-      waitForRoom: async () => undefined,
-    };
-    const running = source.run(out, abort.signal);
-    cleanups.push(async () => {
-      abort.abort();
-      await running;
-    });
-    const { port } = await source.listening;
-    const c = rawClient(port);
-    await c.send(post(execAlert()), post(execAlert()));
-    const answers = await c.answers(2);
-    expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 500', 'HTTP/1.1 200']);
-    const errors = await metrics.registry.getSingleMetric('exfilwatch_component_errors_total')?.get();
-    expect(errors?.values.find((v) => v.labels.component === 'source:falco-http')?.value).toBe(1);
-  });
+  it.each([true, false])(
+    'answers 500 and counts it when the pipeline throws, and keeps serving (fastPath %s)',
+    async (fastPath) => {
+      const metrics = createMetrics();
+      const source = createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', fastPath }), {
+        ...deps(metrics),
+      });
+      let calls = 0;
+      const boom = () => {
+        calls++;
+        if (calls <= 2) throw new Error('pipeline bug');
+        return true;
+      };
+      const abort = new AbortController();
+      const out = {
+        offer: boom,
+        decodeError: boom,
+        ignored: () => undefined,
+        connection: () => undefined,
+        waitForRoom: async () => undefined,
+      };
+      const running = source.run(out, abort.signal);
+      cleanups.push(async () => {
+        abort.abort();
+        await running;
+      });
+      const { port } = await source.listening;
+      const c = rawClient(port);
+      await c.send(post(execAlert()), post(execAlert()));
+      const answers = await c.answers(2);
+      expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 500', 'HTTP/1.1 200']);
+      const errors = await metrics.registry.getSingleMetric('exfilwatch_component_errors_total')?.get();
+      expect(errors?.values.find((v) => v.labels.component === 'source:falco-http')?.value).toBe(1);
+    },
+  );
 
   it('hands chunked bodies, Expect and GET /healthz to node:http on the same connection, which keeps serving', async () => {
     const { h, port } = await receiver();
