@@ -77,6 +77,7 @@ export class CorrelationEngine {
       judge: (ep) => this.judge(ep),
       containerEvicted: this.ev.container,
       processEvicted: this.ev.process,
+      released: (c) => this.reads.release(c),
     });
     this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket);
     this.classifyPath = createPathClassifier(cfg.reads);
@@ -92,6 +93,7 @@ export class CorrelationEngine {
         moderateReadFiles: cfg.moderateReadFiles,
       },
       bucketMs: this.bucketMs,
+      slots: this.slots,
       allowlist,
       suppressor: new Suppressor(cfg.suppressionMs, cfg.caps.maxSuppressionKeys, () => this.ev.suppression.inc()),
       logger,

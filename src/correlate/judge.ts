@@ -17,6 +17,8 @@ export interface JudgeContext {
   config: CorrelatorConfig;
   thresholds: RuleThresholds;
   bucketMs: number;
+  /** Buckets in a container's ring. */
+  slots: number;
   allowlist: CompiledAllowlist;
   suppressor: Suppressor;
   logger: Logger;
@@ -30,7 +32,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
   const toMs = ep.timeMs + config.pushSettleMs;
-  const sums = c.sumReads(fromMs, toMs, ctx.bucketMs);
+  const sums = c.sumReads(fromMs, toMs, ctx.bucketMs, ctx.slots);
   // Buckets are coarse at the push's end of the window: take out other processes' reads after the settle
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes;

@@ -22,6 +22,8 @@ export interface ProcessTableDeps {
   judge: (ep: PushEpisode) => void;
   containerEvicted: { inc(): void };
   processEvicted: { inc(): void };
+  /** A container left the table (its pushes judged): its read state goes back to the pools. */
+  released: (c: ContainerState) => void;
 }
 
 export class ProcessTable {
@@ -79,8 +81,10 @@ export class ProcessTable {
           const victim = clockEvict(this.containers, (v) => v.pending.length > 0);
           if (victim) {
             this.deps.containerEvicted.inc();
-            for (const ep of victim.pending) this.deps.judge(ep);
+            // A copy: judging takes each push out of the list (iterating the list itself skipped every other one).
+            for (const ep of [...victim.pending]) this.deps.judge(ep);
             if (this.lastContainer === victim) this.lastContainer = null;
+            this.deps.released(victim);
           }
         }
         c = new ContainerState(key, ref, e.pod, node, e.timeMs);
@@ -272,6 +276,7 @@ export class ProcessTable {
     if (c.pending.length === 0 && (exitedLongAgo || c.lastMs < now - windowMs - latenessMs - pushSettleMs)) {
       this.containers.delete(k);
       if (this.lastContainer === c) this.lastContainer = null;
+      this.deps.released(c);
     }
   }
 

@@ -3,9 +3,10 @@
  * (bounded), sensitive files, archive staging. The hot path of every counted file event.
  */
 import type { FileEvent } from '../model/normalized-event.js';
+import { BlockPool } from './blocks.js';
 import type { CorrelatorConfig } from './config.js';
-import { DistinctFiles, hashPath } from './distinct-files.js';
-import type { ContainerState, FileEntry, ProcState } from './state.js';
+import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
+import { BUCKET_STRIDE, type ContainerState, EMPTY_BUCKET, type FileEntry, type ProcState } from './state.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, PathPool, TopFiles } from './top-files.js';
 
 /** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
@@ -13,6 +14,9 @@ const POOLED_PATHS = 4096;
 
 export class ReadTracker {
   private readonly pathPool = new PathPool(POOLED_PATHS);
+  /** Every container's ring of read buckets, filled with EMPTY_BUCKET (only the min-time column needs it). */
+  private readonly bucketPool: BlockPool<Float64Array>;
+  private readonly distinctPools = new DistinctPools();
 
   constructor(
     private readonly cfg: CorrelatorConfig,
@@ -20,7 +24,25 @@ export class ReadTracker {
     private readonly slots: number,
     private readonly fileEvicted: { inc(): void },
     private readonly outOfWindow: { inc(): void },
-  ) {}
+  ) {
+    this.bucketPool = new BlockPool(slots * BUCKET_STRIDE, (n) => new Float64Array(n), EMPTY_BUCKET);
+  }
+
+  /** The container is gone from the table (expired or evicted, its pushes judged): its blocks are reused. */
+  release(c: ContainerState): void {
+    if (c.buckets !== null) {
+      this.bucketPool.release(c.bucketBlock);
+      c.buckets = null;
+      c.bucketBlock = -1;
+    }
+    c.distinct?.release();
+    c.distinct = null;
+  }
+
+  /** Blocks in use (tests: a released container's are reused, none leak). */
+  blocksInUse(): number {
+    return this.bucketPool.live + this.distinctPools.small.live + this.distinctPools.large.live;
+  }
 
   /** Counts one read (or open) of a non-noise path by `proc` in container `c`. */
   record(c: ContainerState, proc: ProcState, e: FileEvent, sensitive: boolean): void {
@@ -31,8 +53,12 @@ export class ReadTracker {
     const hash = hashPath(f.path);
     let distinct = c.distinct;
     if (distinct === null) {
-      distinct = new DistinctFiles(this.cfg.windowMs);
+      distinct = new DistinctFiles(this.cfg.windowMs, this.distinctPools);
       c.distinct = distinct;
+      const block = this.bucketPool.alloc();
+      c.buckets = this.bucketPool.chunkOf(block);
+      c.bucketBase = this.bucketPool.offsetOf(block);
+      c.bucketBlock = block;
     }
     const newFiles = distinct.add(hash, t);
     const isNew = newFiles > 0;

@@ -1,0 +1,53 @@
+/** Shared block pools: blocks are handed out filled, reused once released, and never overlap. */
+import { describe, expect, it } from 'vitest';
+import { BlockPool } from '../../../src/correlate/blocks.js';
+import { brief, MiB, makeCorrelator, Scenario } from './builder.js';
+
+describe('block pool', () => {
+  it('hands out disjoint blocks across chunks, each filled with the pool value', () => {
+    const pool = new BlockPool(100, (n) => new Float64Array(n), -1);
+    const n = pool.perChunk * 2 + 3;
+    const handles = Array.from({ length: n }, () => pool.alloc());
+    const block = (h: number) => pool.chunkOf(h).subarray(pool.offsetOf(h), pool.offsetOf(h) + pool.blockSize);
+    for (const h of handles) {
+      expect(block(h).length).toBe(pool.blockSize);
+      expect(block(h).every((v) => v === -1)).toBe(true);
+    }
+    // Each block marked with its handle: any overlap would leave another block's mark in one of them.
+    for (const h of handles) block(h).fill(h);
+    for (const h of handles) expect(block(h).every((v) => v === h)).toBe(true);
+    expect(new Set(handles.map((h) => pool.chunkOf(h))).size).toBe(3);
+    expect(pool.live).toBe(n);
+  });
+
+  it('a released block comes back refilled (a reused one never shows its previous holder)', () => {
+    const pool = new BlockPool(8, (n) => new Uint32Array(n), 0);
+    const a = pool.alloc();
+    pool.alloc();
+    pool.chunkOf(a).fill(7, pool.offsetOf(a), pool.offsetOf(a) + 8);
+    pool.release(a);
+    expect(pool.live).toBe(1);
+    const b = pool.alloc();
+    expect(b).toBe(a);
+    expect([...pool.chunkOf(b).subarray(pool.offsetOf(b), pool.offsetOf(b) + 8)]).toEqual(new Array(8).fill(0));
+    expect(pool.live).toBe(2);
+  });
+
+  it("an evicted container's reads do not leak into the container that reuses its blocks", () => {
+    const { correlator } = makeCorrelator({ config: { caps: { maxContainers: 2 } } });
+    const s = new Scenario();
+    // Many files and bytes in containers that are then evicted (their blocks freed)...
+    for (let i = 0; i < 3; i++) s.readMany(s.init(s.container()), `/data/c${i}/f`, 200, 5 * MiB, 1);
+    // ...then a container that reads one small file and pushes: only its own read counts.
+    const c = s.container();
+    const sh = s.init(c);
+    s.read(sh, '/app/config.yaml', 10);
+    const git = s.exec(c, '/usr/bin/git', 'push https://github.com/acme/app.git', { parent: sh });
+    s.connect(git, '140.82.112.3', 443);
+    const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
+    expect(brief(alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts.map((a) => [a.reads.bytes, a.reads.files])).toEqual([[10, 1]]);
+  });
+});
