@@ -1,5 +1,5 @@
 /** Main-thread side of the line-worker hand-over (format: codec-format.ts). */
-import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
+import type { ContainerRef, NormalizedEvent, PodRef, ProcessRef, SensorSource } from '../model/normalized-event.js';
 import {
   type EncodedPiece,
   type Obj,
@@ -12,11 +12,13 @@ import {
   R_NET,
   R_RAW,
   V_ARR,
+  V_DEF,
   V_FALSE,
   V_NULL,
   V_NUM,
   V_OBJ,
   V_ONCE,
+  V_REF,
   V_SHAPE,
   V_STR,
   V_TRUE,
@@ -35,6 +37,9 @@ export interface PieceHandler {
 /** Main-thread side, one per worker (its string table follows that worker's pieces in order). */
 export class PieceDecoder {
   private readonly table: string[] = [];
+  /** Container contexts and processes the worker sent (V_DEF), by index: shared by the events naming them. */
+  private readonly contexts: Array<{ container: ContainerRef; pod: PodRef | null }> = [];
+  private readonly processes: ProcessRef[] = [];
   private tags = new Uint8Array(0);
   private vals = new Float64Array(0);
   private once: string[] = [];
@@ -42,7 +47,11 @@ export class PieceDecoder {
   private o = 0;
 
   apply(p: EncodedPiece, h: PieceHandler): void {
-    if (p.reset) this.table.length = 0;
+    if (p.reset) {
+      this.table.length = 0;
+      this.contexts.length = 0;
+      this.processes.length = 0;
+    }
     for (const s of p.strings) this.table.push(s);
     this.tags = new Uint8Array(p.tags, 0, p.used);
     this.vals = new Float64Array(p.vals, 0, p.used);
@@ -131,29 +140,34 @@ export class PieceDecoder {
     const timeMs = this.value() as number;
     const source = this.value() as 'tetragon';
     const node = this.value() as string;
-    const container = this.present()
-      ? { id: this.value() as string, name: this.value() as string | null, image: this.value() as string | null }
-      : null;
-    const pod = this.present()
-      ? {
-          namespace: this.value() as string,
-          name: this.value() as string,
-          labels: this.value() as Record<string, string>,
-        }
-      : null;
-    const process = this.present()
-      ? {
-          execId: this.value() as string | null,
-          parentExecId: this.value() as string | null,
-          pid: this.value() as number | null,
-          binary: this.value() as string | null,
-          args: this.value() as string | null,
-          uid: this.value() as number | null,
-          parentBinary: this.value() as string | null,
-          parentArgs: this.value() as string | null,
-          containerPid: this.value() as number | null,
-        }
-      : (null as never);
+    let container: ContainerRef | null = null;
+    let pod: PodRef | null;
+    const ct = this.tags[this.i]!;
+    const cv = this.vals[this.i]!;
+    this.i++;
+    if (ct === V_REF) {
+      const ctx = this.contexts[cv]!;
+      container = ctx.container;
+      pod = ctx.pod;
+    } else if (ct === V_DEF) {
+      container = {
+        id: this.value() as string,
+        name: this.value() as string | null,
+        image: this.value() as string | null,
+      };
+      pod = this.pod();
+      this.contexts.push({ container, pod });
+    } else pod = this.pod();
+    let process: ProcessRef;
+    const pt = this.tags[this.i]!;
+    const pv = this.vals[this.i]!;
+    this.i++;
+    if (pt === V_REF) process = this.processes[pv]!;
+    else if (pt === V_NULL) process = null as never;
+    else {
+      process = this.processFields();
+      if (pt === V_DEF) this.processes.push(process);
+    }
     switch (tag) {
       case R_FILE:
         return {
@@ -209,5 +223,29 @@ export class PieceDecoder {
       default:
         return { kind: 'exec', time, timeMs, source, node, container, pod, process };
     }
+  }
+
+  private pod(): PodRef | null {
+    return this.present()
+      ? {
+          namespace: this.value() as string,
+          name: this.value() as string,
+          labels: this.value() as Record<string, string>,
+        }
+      : null;
+  }
+
+  private processFields(): ProcessRef {
+    return {
+      execId: this.value() as string | null,
+      parentExecId: this.value() as string | null,
+      pid: this.value() as number | null,
+      binary: this.value() as string | null,
+      args: this.value() as string | null,
+      uid: this.value() as number | null,
+      parentBinary: this.value() as string | null,
+      parentArgs: this.value() as string | null,
+      containerPid: this.value() as number | null,
+    };
   }
 }

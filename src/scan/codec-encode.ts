@@ -1,5 +1,5 @@
 /** Worker side of the line-worker hand-over (format: codec-format.ts). */
-import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
+import type { ContainerRef, NormalizedEvent, PodRef, ProcessRef, SensorSource } from '../model/normalized-event.js';
 import {
   type EncodedPiece,
   EVENT_KEYS,
@@ -15,13 +15,19 @@ import {
   R_IGNORED,
   R_NET,
   R_RAW,
+  REF_LIMIT,
+  type SentContext,
+  sameContext,
+  sameProcess,
   TABLE_LIMIT,
   V_ARR,
+  V_DEF,
   V_FALSE,
   V_NULL,
   V_NUM,
   V_OBJ,
   V_ONCE,
+  V_REF,
   V_SHAPE,
   V_STR,
   V_TRUE,
@@ -41,10 +47,26 @@ export class PieceEncoder implements LineSink {
   private reset = false;
   private readonly verified = new Set<string>();
   private generic = false;
+  /** Container contexts and processes sent (see codec-format.ts), by container id and by exec id. */
+  private readonly contexts = new Map<string, SentContext>();
+  private readonly processes = new Map<string, SentProcess>();
+  /** Entries appended to the decoder's tables (replaced ones included): the next index of each. */
+  private nextContext = 0;
+  private nextProcess = 0;
+  /** What the current event defined, undone if it cannot be encoded after all (the decoder never sees it). */
+  private definedContext: { key: string; was: SentContext | undefined } | null = null;
+  private definedProcess: { key: string; was: SentProcess | undefined } | null = null;
+
+  /** `refLimit`: contexts or processes sent before the tables start over (tests use small ones). */
+  constructor(private readonly refLimit = REF_LIMIT) {}
 
   begin(): void {
-    if (this.table.size > TABLE_LIMIT) {
+    if (this.table.size > TABLE_LIMIT || this.nextContext > this.refLimit || this.nextProcess > this.refLimit) {
       this.table.clear();
+      this.contexts.clear();
+      this.processes.clear();
+      this.nextContext = 0;
+      this.nextProcess = 0;
       this.reset = true;
     }
   }
@@ -72,6 +94,8 @@ export class PieceEncoder implements LineSink {
   event(e: NormalizedEvent, format: string, line: number, text: string): void {
     const start = this.n;
     const onceStart = this.once.length;
+    this.definedContext = null;
+    this.definedProcess = null;
     try {
       if (format === 'tetragon' && e.kind !== 'gap' && this.fixedShape(e)) this.tetragon(e);
       else {
@@ -79,9 +103,11 @@ export class PieceEncoder implements LineSink {
         this.value(e, 0);
       }
     } catch {
-      // Strings interned meanwhile stay (they are sent anyway); the partial record goes.
+      // Strings interned meanwhile stay (they are sent anyway); the partial record goes, and with it what
+      // it defined.
       this.n = start;
       this.once.length = onceStart;
+      this.undoDefinitions();
       this.put(R_RAW, line);
       this.onceStr(text);
     }
@@ -132,6 +158,15 @@ export class PieceEncoder implements LineSink {
       this.strings.push(s);
     }
     this.put(V_STR, id);
+  }
+
+  /**
+   * A value from a handful (sensor, node name, op, protocol): by number, once per worker. Interning is cheap
+   * for these (short, or literals whose hash V8 already knows) and saves sending them on every line.
+   */
+  private few(v: string | null | undefined): void {
+    if (typeof v === 'string') this.intern(v);
+    else this.value(v, 1);
   }
 
   private onceStr(s: string): void {
@@ -214,50 +249,37 @@ export class PieceEncoder implements LineSink {
     this.put(tag, 0);
     this.value(e.time, 0);
     this.value(e.timeMs, 0);
-    this.value(e.source, 0);
-    this.value(e.node, 0);
+    this.few(e.source);
+    this.few(e.node);
     const c = e.container;
-    if (this.present(c)) {
-      this.value(c!.id, 1);
-      this.value(c!.name, 1);
-      this.value(c!.image, 1);
-    }
-    const pod = e.pod;
-    if (this.present(pod)) {
-      this.value(pod!.namespace, 1);
-      this.value(pod!.name, 1);
-      this.value(pod!.labels, 1);
-    }
-    const p = e.process;
-    if (this.present(p)) {
-      this.value(p.execId, 1);
-      this.value(p.parentExecId, 1);
-      this.value(p.pid, 1);
-      this.value(p.binary, 1);
-      this.value(p.args, 1);
-      this.value(p.uid, 1);
-      this.value(p.parentBinary, 1);
-      this.value(p.parentArgs, 1);
-      this.value(p.containerPid, 1);
-    }
+    if (c === null) {
+      this.put(V_NULL, 0);
+      this.pod(e.pod);
+    } else this.context(c, e.pod);
+    const p = e.process as ProcessRef | null;
+    if (p === null) this.put(V_NULL, 0);
+    else if (p.execId === null) {
+      this.put(V_SHAPE, 0);
+      this.processFields(p);
+    } else this.process(p, p.execId);
     if (e.kind === 'file') {
       const f = e.file;
       if (this.present(f)) {
         this.value(f.path, 1);
-        this.value(f.op, 1);
+        this.few(f.op);
         this.value(f.bytes, 1);
       }
     } else if (e.kind === 'net') {
       const n = e.net;
       if (this.present(n)) {
-        this.value(n.op, 1);
+        this.few(n.op);
         this.value(n.daddr, 1);
         this.value(n.dport, 1);
         this.value(n.bytes, 1);
         this.value(n.saddr, 1);
         this.value(n.sport, 1);
         this.value(n.cookie, 1);
-        this.value(n.protocol, 1);
+        this.few(n.protocol);
       }
     } else if (e.kind === 'exit') {
       const x = e.exit;
@@ -267,4 +289,74 @@ export class PieceEncoder implements LineSink {
       }
     }
   }
+
+  /** V_REF to the context sent before when container and pod are unchanged; else V_DEF and the fields. */
+  private context(c: ContainerRef, pod: PodRef | null): void {
+    const sent = this.contexts.get(c.id);
+    if (sent !== undefined && sameContext(sent, c, pod)) {
+      this.put(V_REF, sent.index);
+      return;
+    }
+    this.definedContext = { key: c.id, was: sent };
+    this.contexts.set(c.id, { index: this.nextContext++, name: c.name, image: c.image, pod });
+    this.put(V_DEF, 0);
+    this.value(c.id, 1);
+    this.value(c.name, 1);
+    this.value(c.image, 1);
+    this.pod(pod);
+  }
+
+  private pod(pod: PodRef | null): void {
+    if (this.present(pod)) {
+      this.value(pod!.namespace, 1);
+      this.value(pod!.name, 1);
+      this.value(pod!.labels, 1);
+    }
+  }
+
+  private process(p: ProcessRef, execId: string): void {
+    const sent = this.processes.get(execId);
+    if (sent !== undefined && sameProcess(sent.process, p)) {
+      this.put(V_REF, sent.index);
+      return;
+    }
+    this.definedProcess = { key: execId, was: sent };
+    this.processes.set(execId, { index: this.nextProcess++, process: p });
+    this.put(V_DEF, 0);
+    this.processFields(p);
+  }
+
+  private processFields(p: ProcessRef): void {
+    this.value(p.execId, 1);
+    this.value(p.parentExecId, 1);
+    this.value(p.pid, 1);
+    this.value(p.binary, 1);
+    this.value(p.args, 1);
+    this.value(p.uid, 1);
+    this.value(p.parentBinary, 1);
+    this.value(p.parentArgs, 1);
+    this.value(p.containerPid, 1);
+  }
+
+  private undoDefinitions(): void {
+    const c = this.definedContext;
+    if (c !== null) {
+      if (c.was === undefined) this.contexts.delete(c.key);
+      else this.contexts.set(c.key, c.was);
+      this.nextContext--;
+    }
+    const p = this.definedProcess;
+    if (p !== null) {
+      if (p.was === undefined) this.processes.delete(p.key);
+      else this.processes.set(p.key, p.was);
+      this.nextProcess--;
+    }
+    this.definedContext = null;
+    this.definedProcess = null;
+  }
+}
+
+interface SentProcess {
+  index: number;
+  process: ProcessRef;
 }

@@ -10,9 +10,16 @@
  * goes through the generic value encoding, which rebuilds any JSON-like value exactly. A value it cannot
  * carry (too deep) sends the line itself back, to be handled on the main thread.
  *
+ * A container's context (container + pod, labels included) and a process (by exec id) repeat on every
+ * event they make, unchanged: each is sent once (V_DEF) and then by number (V_REF), and the main thread
+ * hands the same object to every event that refers to it (nothing downstream writes into an event). A
+ * field that differs from what was sent makes a new entry, so every event is still rebuilt exactly.
+ *
  * This file is the format; PieceEncoder (codec-encode.ts) writes it in a worker, PieceDecoder
  * (codec-decode.ts) reads it on the main thread.
  */
+
+import type { ContainerRef, PodRef, ProcessRef } from '../model/normalized-event.js';
 
 // Value tags.
 export const V_NULL = 0;
@@ -28,6 +35,10 @@ export const V_OBJ = 7;
 export const V_ARR = 8;
 /** A fixed-shape object follows (its fields in the known order). */
 export const V_SHAPE = 9;
+/** An object sent before by this worker: the number is its index in the decoder's table of that kind. */
+export const V_REF = 10;
+/** An object sent for the first time: its fields follow, and the decoder appends it to that kind's table. */
+export const V_DEF = 11;
 // Record tags (one per line outcome).
 export const R_EXEC = 20;
 export const R_EXIT = 21;
@@ -73,6 +84,56 @@ export type Nested = keyof typeof NESTED_KEYS;
 
 /** Past this many strings the table starts over (paths can be endless; memory must not grow). */
 export const TABLE_LIMIT = 50_000;
+/** Past this many container contexts or processes their tables start over too (with the strings). */
+export const REF_LIMIT = 50_000;
 export const MAX_DEPTH = 64;
 
 export type Obj = Record<string, unknown>;
+
+/** A context as the encoder sent it: what a later event's container and pod are compared with. */
+export interface SentContext {
+  index: number;
+  name: string | null;
+  image: string | null;
+  pod: PodRef | null;
+}
+
+/** Unchanged since sent (the container id is the key): the decoder's object can stand for this one. */
+export function sameContext(sent: SentContext, c: ContainerRef, pod: PodRef | null): boolean {
+  return sent.name === c.name && sent.image === c.image && samePod(sent.pod, pod);
+}
+
+function samePod(a: PodRef | null, b: PodRef | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.namespace !== b.namespace || a.name !== b.name) return false;
+  return sameStrings(a.labels, b.labels);
+}
+
+/** Same keys in the same order (they are written out in that order) with the same string values. */
+function sameStrings(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    const v = a[k];
+    if (k !== kb[i] || typeof v !== 'string' || v !== b[k]) return false;
+  }
+  return true;
+}
+
+/** Every field the same value (Object.is: a -0 is not a 0). */
+export function sameProcess(a: ProcessRef, b: ProcessRef): boolean {
+  return (
+    Object.is(a.pid, b.pid) &&
+    a.binary === b.binary &&
+    a.args === b.args &&
+    a.parentExecId === b.parentExecId &&
+    Object.is(a.uid, b.uid) &&
+    a.parentBinary === b.parentBinary &&
+    a.parentArgs === b.parentArgs &&
+    Object.is(a.containerPid, b.containerPid)
+  );
+}
