@@ -19,6 +19,7 @@ import { BlockingQueue } from './pipeline/blocking-queue.js';
 import { deliver } from './pipeline/deliver.js';
 import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
 import { createSourceOutput } from './pipeline/source-output.js';
+import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { sinkDefinitions } from './sinks/index.js';
 import type { AlertSink } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
@@ -52,6 +53,11 @@ export interface AppOptions {
   live?: boolean;
   /** Replaces the correlator (tests). */
   correlator?: Correlator;
+  /**
+   * Nice value for V8's background threads at start (pipeline/thread-priority.ts), so they do not take the
+   * CPU from the main thread during GC cycles. 0 leaves them alone. Default HELPER_THREAD_NICE.
+   */
+  helperThreadNice?: number;
 }
 
 export interface SourceStatus {
@@ -248,6 +254,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     async start() {
       if (started) throw new Error('app already started');
       started = true;
+      const priority = lowerHelperThreadPriority(options.helperThreadNice ?? HELPER_THREAD_NICE);
+      if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
       const correlating = correlateLoop();
       const delivering = sinkLoop();

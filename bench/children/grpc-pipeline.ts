@@ -120,6 +120,8 @@ childMain(async () => {
     sources: [probe.source(source)],
     extraSinks: [probe.sink],
     correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
+    // Experiments only (BENCH_HELPER_NICE=0: V8's helper threads left at the main thread's priority).
+    ...(process.env.BENCH_HELPER_NICE ? { helperThreadNice: Number(process.env.BENCH_HELPER_NICE) } : {}),
   });
   const gc = rate > 0 ? watchGc() : null;
   const sched0 = mainThreadSched();
