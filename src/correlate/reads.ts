@@ -6,17 +6,19 @@ import type { FileEvent } from '../model/normalized-event.js';
 import { BlockPool } from './blocks.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
+import { StringPool } from './intern.js';
 import { BUCKET_STRIDE, type ContainerState, EMPTY_BUCKET, type FileEntry, type ProcState } from './state.js';
-import { F_BYTES, F_COUNTED, F_ERR, F_LAST, PathPool, TopFiles } from './top-files.js';
+import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
 /** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
 const POOLED_PATHS = 4096;
 
 export class ReadTracker {
-  private readonly pathPool = new PathPool(POOLED_PATHS);
+  private readonly pathPool = new StringPool(POOLED_PATHS);
   /** Every container's ring of read buckets, filled with EMPTY_BUCKET (only the min-time column needs it). */
   private readonly bucketPool: BlockPool<Float64Array>;
   private readonly distinctPools = new DistinctPools();
+  private readonly topPool: BlockPool<Float64Array>;
 
   constructor(
     private readonly cfg: CorrelatorConfig,
@@ -26,6 +28,7 @@ export class ReadTracker {
     private readonly outOfWindow: { inc(): void },
   ) {
     this.bucketPool = new BlockPool(slots * BUCKET_STRIDE, (n) => new Float64Array(n), EMPTY_BUCKET);
+    this.topPool = topFilesPool(cfg.caps.maxFilesPerContainer);
   }
 
   /** The container is gone from the table (expired or evicted, its pushes judged): its blocks are reused. */
@@ -37,11 +40,13 @@ export class ReadTracker {
     }
     c.distinct?.release();
     c.distinct = null;
+    c.top?.release();
+    c.top = null;
   }
 
   /** Blocks in use (tests: a released container's are reused, none leak). */
   blocksInUse(): number {
-    return this.bucketPool.live + this.distinctPools.small.live + this.distinctPools.large.live;
+    return this.bucketPool.live + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
   }
 
   /** Counts one read (or open) of a non-noise path by `proc` in container `c`. */
@@ -64,7 +69,7 @@ export class ReadTracker {
     const isNew = newFiles > 0;
     let top = c.top;
     if (top === null) {
-      top = new TopFiles(this.cfg.caps.maxFilesPerContainer);
+      top = new TopFiles(this.cfg.caps.maxFilesPerContainer, this.topPool);
       c.top = top;
     }
     let entry = top.find(hash, f.path);

@@ -1,14 +1,16 @@
 /**
  * The biggest files a container read (space-saving, at most caps.maxFilesPerContainer), kept in columns:
- * the numbers of every entry in one unboxed double array, the strings in another. As objects, each
- * of the ~80,000 entries of 10,000 containers cost a 104-byte object plus six 16-byte boxed doubles; in
- * columns a container's list is one small object and four arrays. Judging copies the entries it shows
- * into FileEntry objects (./judge.ts), so nothing outside ReadTracker sees the columns.
+ * the numbers of every entry in a block of a shared Float64Array (./blocks.ts), the strings in an array.
+ * As objects, each of the ~80,000 entries of 10,000 containers cost a 104-byte object plus six 16-byte
+ * boxed doubles; in columns a container's list is one small object and one array. Judging copies the
+ * entries it shows into FileEntry objects (./judge.ts), so nothing outside ReadTracker sees the columns.
  */
+import { BlockPool } from './blocks.js';
 import type { FileEntry, PushEpisode } from './state.js';
 
 /** Numbers per entry: [hash, bytes, err, firstMs, lastMs, countedMs]. */
-const STRIDE = 6;
+export const TOP_STRIDE = 6;
+const STRIDE = TOP_STRIDE;
 export const F_HASH = 0;
 export const F_BYTES = 1;
 /** Bytes the entry it replaced was credited with (space-saving's error bound): only used to pick victims. */
@@ -23,32 +25,22 @@ const T_PATH = 0;
 const T_TIME = 1;
 const T_BINARY = 2;
 
-/**
- * Equal paths listed by different containers (replicas of one workload read the same files) or listed
- * again after an eviction share one string: every event brings its own copy, and without this each of
- * the ~80,000 entries of 10,000 containers held its own (measured on the bench's stream: 66,000 listed
- * paths, 1,548 distinct, ~3.3 MB of heap). Bounded: when full it starts afresh (paths already listed keep
- * their string), so a stream of ever-new paths costs one Map of `max` entries.
- */
-export class PathPool {
-  private readonly paths = new Map<string, string>();
-
-  constructor(private readonly max: number) {}
-
-  intern(path: string): string {
-    const held = this.paths.get(path);
-    if (held !== undefined) return held;
-    if (this.paths.size >= this.max) this.paths.clear();
-    this.paths.set(path, path);
-    return path;
-  }
+/** The number blocks of every container's top list (capacity × TOP_STRIDE each). */
+export function topFilesPool(capacity: number): BlockPool<Float64Array> {
+  return new BlockPool(capacity * STRIDE, (n) => new Float64Array(n), 0);
 }
 
 export class TopFiles {
   /** Entries listed (≤ capacity). */
   length = 0;
-  /** STRIDE numbers per entry; a plain array of doubles, stored unboxed by V8 (a typed array this small costs more). */
-  readonly num: number[];
+  /**
+   * STRIDE numbers per entry from `base` in a chunk shared with other containers (`block`: its handle). In
+   * the V8 heap (a plain double array) the 10,000 lists' numbers were ~4 MB that the GC moved and its
+   * heap limit counted; a typed array of its own per list costs ~300 bytes beside the data.
+   */
+  private readonly num: Float64Array;
+  private readonly base: number;
+  private block: number;
   /**
    * TEXT_STRIDE strings per entry: [path, first read's time string (evidence), binary]. One array sized
    * once: three arrays grown by appending held ~550 bytes per container, this one ~240.
@@ -57,37 +49,48 @@ export class TopFiles {
   /** A push whose own processes read this file after its settle time (it is part of that push); rare: lazily made. */
   pushEp: Array<PushEpisode | null> | null = null;
 
-  constructor(readonly capacity: number) {
-    // Filled with a non-integer so the array holds doubles from the start (no elements-kind transition).
-    this.num = new Array<number>(capacity * STRIDE).fill(0.5);
+  constructor(
+    readonly capacity: number,
+    private readonly pool: BlockPool<Float64Array>,
+  ) {
+    this.block = pool.alloc();
+    this.num = pool.chunkOf(this.block);
+    this.base = pool.offsetOf(this.block);
     this.text = new Array<string | null>(capacity * TEXT_STRIDE).fill(null);
+  }
+
+  /** Gives its block back to the pool (its container is gone): it must not be used after this. */
+  release(): void {
+    if (this.block < 0) return;
+    this.pool.release(this.block);
+    this.block = -1;
   }
 
   /** Index of the entry for this path, or -1. Hashes are compared first (numbers, no string access). */
   find(hash: number, path: string): number {
     const num = this.num;
-    for (let i = 0, o = F_HASH; i < this.length; i++, o += STRIDE) {
+    for (let i = 0, o = this.base + F_HASH; i < this.length; i++, o += STRIDE) {
       if (num[o] === hash && this.text[i * TEXT_STRIDE + T_PATH] === path) return i;
     }
     return -1;
   }
 
   get(i: number, field: number): number {
-    return this.num[i * STRIDE + field]!;
+    return this.num[this.base + i * STRIDE + field]!;
   }
 
   set(i: number, field: number, value: number): void {
-    this.num[i * STRIDE + field] = value;
+    this.num[this.base + i * STRIDE + field] = value;
   }
 
   add(i: number, field: number, value: number): void {
-    const o = i * STRIDE + field;
+    const o = this.base + i * STRIDE + field;
     this.num[o] = this.num[o]! + value;
   }
 
   /** (Re)starts entry i for a path first read (or re-counted) at t. */
   reset(i: number, hash: number, path: string, err: number, t: number, time: string, binary: string | null): void {
-    const o = i * STRIDE;
+    const o = this.base + i * STRIDE;
     const num = this.num;
     num[o + F_HASH] = hash;
     num[o + F_BYTES] = 0;
@@ -104,7 +107,7 @@ export class TopFiles {
 
   /** Entry i counts afresh from t (read again a whole window after it was counted): path, last read and binary stay. */
   recount(i: number, t: number, time: string): void {
-    const o = i * STRIDE;
+    const o = this.base + i * STRIDE;
     this.num[o + F_BYTES] = 0;
     this.num[o + F_ERR] = 0;
     this.num[o + F_FIRST] = t;
@@ -127,7 +130,7 @@ export class TopFiles {
 
   /** Entry i as the FileEntry judging and alerts read (a copy). */
   entry(i: number): FileEntry {
-    const o = i * STRIDE;
+    const o = this.base + i * STRIDE;
     const num = this.num;
     const to = i * TEXT_STRIDE;
     return {
