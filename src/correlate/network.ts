@@ -6,11 +6,14 @@
 import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
+import { StringPool } from './intern.js';
 import type { PushTracker } from './pushes.js';
 import { type ContainerState, clockEvict, type DestEntry, type ProcState } from './state.js';
 import { MapSweep } from './sweep.js';
 
 const MAX_DESTS_PER_PROC = 8;
+/** Distinct destination IPs whose one copy is shared (a node's processes talk to a few services). */
+const POOLED_IPS = 4096;
 
 interface SocketEntry {
   dest: DestEntry;
@@ -24,6 +27,7 @@ export class NetTracker {
     if (s.proc.lastMs < s.proc.node.sweepNowMs - this.horizonMs) this.sockets.delete(k);
   });
   private readonly horizonMs: number;
+  private readonly ips = new StringPool(POOLED_IPS);
 
   constructor(
     private readonly cfg: CorrelatorConfig,
@@ -99,7 +103,7 @@ export class NetTracker {
     }
     const known = this.classifier.classifyIp(ip, e.timeMs);
     const d: DestEntry = {
-      ip,
+      ip: this.ips.intern(ip),
       port,
       bytes: 0,
       host: known?.host ?? null,

@@ -8,6 +8,7 @@ import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
+import { RefPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
@@ -31,6 +32,7 @@ export class ProcessTable {
   readonly containers = new Map<string, ContainerState>();
   private readonly execs = new Map<string, ProcState>();
   private readonly binaries = new Map<string, string>();
+  private readonly refs = new RefPool();
   private readonly uploadTarget: (host: string, path: string) => boolean;
   private lastNode: NodeState | null = null;
   private lastContainerId = '';
@@ -87,7 +89,7 @@ export class ProcessTable {
             this.deps.released(victim);
           }
         }
-        c = new ContainerState(key, ref, e.pod, node, e.timeMs);
+        c = new ContainerState(key, this.refs.ref(ref), this.refs.pod(e.pod), node, e.timeMs);
         this.containers.set(key, c);
       }
       this.lastContainerId = ref.id;
@@ -95,8 +97,8 @@ export class ProcessTable {
     }
     c.hot = true;
     if (e.timeMs > c.lastMs) c.lastMs = e.timeMs;
-    if (c.pod === null && e.pod !== null) c.pod = e.pod;
-    if (c.ref !== ref) c.noteRef(ref);
+    if (c.pod === null && e.pod !== null) c.pod = this.refs.pod(e.pod);
+    if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;
   }
 

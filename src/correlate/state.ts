@@ -210,12 +210,14 @@ export class ContainerState {
   }
 
   /** A longer id (Tetragon's full one after Falco's 12 characters) or one that names the image wins. */
-  noteRef(ref: ContainerRef): void {
-    if (ref.id.length > this.refIdLength || (!this.refHasImage && ref.image !== null)) {
-      this.ref = ref;
-      this.refIdLength = ref.id.length;
-      this.refHasImage = ref.image !== null;
-    }
+  betterRef(ref: ContainerRef): boolean {
+    return ref.id.length > this.refIdLength || (!this.refHasImage && ref.image !== null);
+  }
+
+  setRef(ref: ContainerRef): void {
+    this.ref = ref;
+    this.refIdLength = ref.id.length;
+    this.refHasImage = ref.image !== null;
   }
 
   addPending(ep: PushEpisode): void {
