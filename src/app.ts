@@ -55,7 +55,9 @@ export interface AppOptions {
   correlator?: Correlator;
   /**
    * Nice value for V8's background threads at start (pipeline/thread-priority.ts), so they do not take the
-   * CPU from the main thread during GC cycles. 0 leaves them alone. Default HELPER_THREAD_NICE.
+   * CPU from the main thread during GC cycles: the event → alert latency of a live stream. 0 leaves them
+   * alone. Default: HELPER_THREAD_NICE when `live`, else 0 (offline input is throughput-bound, and there
+   * the GC work the helpers leave falls to the busy main thread).
    */
   helperThreadNice?: number;
 }
@@ -254,7 +256,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     async start() {
       if (started) throw new Error('app already started');
       started = true;
-      const priority = lowerHelperThreadPriority(options.helperThreadNice ?? HELPER_THREAD_NICE);
+      const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
       const correlating = correlateLoop();

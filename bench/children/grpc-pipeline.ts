@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { createCorrelator } from '../../src/correlate/index.js';
+import { HELPER_THREAD_NICE } from '../../src/pipeline/thread-priority.js';
 import { createTetragonGrpcSource, tetragonGrpcConfigSchema } from '../../src/sources/tetragon-grpc/index.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
@@ -120,8 +121,9 @@ childMain(async () => {
     sources: [probe.source(source)],
     extraSinks: [probe.sink],
     correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
-    // Experiments only (BENCH_HELPER_NICE=0: V8's helper threads left at the main thread's priority).
-    ...(process.env.BENCH_HELPER_NICE ? { helperThreadNice: Number(process.env.BENCH_HELPER_NICE) } : {}),
+    // As `exfilwatch run` (a live app) sets it; not `live` itself, whose wall-clock advance() would judge
+    // the workload's synthetic event times. BENCH_HELPER_NICE=0 (experiments) leaves the helpers alone.
+    helperThreadNice: process.env.BENCH_HELPER_NICE ? Number(process.env.BENCH_HELPER_NICE) : HELPER_THREAD_NICE,
   });
   const gc = rate > 0 ? watchGc() : null;
   const sched0 = mainThreadSched();

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const child = fileURLToPath(new URL('../../fixtures/pipeline/thread-priority-child.ts', import.meta.url));
+const appChild = fileURLToPath(new URL('../../fixtures/pipeline/thread-priority-app-child.ts', import.meta.url));
 
 interface ChildReport {
   first: { lowered: number; skipped: number };
@@ -12,13 +13,23 @@ interface ChildReport {
   workerTid: string;
 }
 
-function run(nice: number): ChildReport {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, String(nice)], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+function runScript<T>(script: string, arg: string): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, arg], { encoding: 'utf8', timeout: 30_000 });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim()) as ChildReport;
+  return JSON.parse(r.stdout.trim()) as T;
+}
+
+const run = (nice: number) => runScript<ChildReport>(child, String(nice));
+
+/** Nice values of the threads other than the main one, and the main thread's. */
+function appThreads(mode: 'live' | 'offline'): { main: number; others: number[] } {
+  const r = runScript<Pick<ChildReport, 'threads' | 'mainTid'>>(appChild, mode);
+  return {
+    main: r.threads[r.mainTid]!,
+    others: Object.entries(r.threads)
+      .filter(([tid]) => tid !== r.mainTid)
+      .map(([, n]) => n),
+  };
 }
 
 describe('lowerHelperThreadPriority', () => {
@@ -37,6 +48,15 @@ describe('lowerHelperThreadPriority', () => {
       // Idempotent: nothing left to lower the second time.
       expect(r.second.lowered).toBe(0);
       expect(r.second.skipped).toBe(r.first.lowered + r.first.skipped);
+    });
+
+    it('a live app lowers its helper threads at start; an offline one (scan) does not', async () => {
+      const { HELPER_THREAD_NICE } = await import('../../../src/pipeline/thread-priority.js');
+      const live = appThreads('live');
+      expect(live.others.filter((n) => n === HELPER_THREAD_NICE).length).toBeGreaterThan(0);
+      expect(live.main).toBeLessThan(HELPER_THREAD_NICE);
+      const offline = appThreads('offline');
+      expect(offline.others.every((n) => n === offline.main)).toBe(true);
     });
 
     it('leaves every thread alone with nice 0', () => {
