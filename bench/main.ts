@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { tetragonGrpcConfigSchema } from '../src/sources/tetragon-grpc/schema.js';
 import type { AlertCheck } from './lib/check.js';
 import type { SpawnOptions } from './lib/child.js';
-import { compileForChildren, repoRoot } from './lib/compile.js';
+import { compileForChildren, removeBuild, repoRoot } from './lib/compile.js';
 import { type BenchOptions, type BenchSection, parseBenchArgs } from './lib/options.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { falcoSection } from './sections/falco.js';
@@ -45,6 +45,7 @@ async function main(o: BenchOptions): Promise<number> {
       .join(' ')}`,
   );
   await compileForChildren();
+  process.on('exit', removeBuild);
   const w = buildWorkload(
     { seed: o.seed, events: o.events, containers: o.containers, falcoEvents: o.falcoEvents },
     log,

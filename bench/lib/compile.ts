@@ -5,12 +5,38 @@
  * so relative imports and `import.meta.url` paths (the worker thread's file) resolve as they do in dist/,
  * and packages resolve from the repo's node_modules. (Not under bench/: linters would check the output.)
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const buildDir = join(repoRoot, 'node_modules', '.cache', 'exfilwatch-bench');
+const cacheRoot = join(repoRoot, 'node_modules', '.cache', 'exfilwatch-bench');
+// One folder per bench run (by the bench's pid): two benches at once must not delete each other's build.
+export const buildDir = join(cacheRoot, `run-${process.pid}`);
+
+/** Removes the build folders of bench runs that are no longer running (and older unscoped builds). */
+function removeStaleBuilds(): void {
+  if (!existsSync(cacheRoot)) return;
+  for (const entry of readdirSync(cacheRoot)) {
+    const pid = /^run-(\d+)$/.exec(entry)?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || isRunning(Number(pid)))) continue;
+    rmSync(join(cacheRoot, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Called when the bench ends: its build is not reused (the next run transpiles afresh, ~1 s). */
+export function removeBuild(): void {
+  rmSync(buildDir, { recursive: true, force: true });
+}
 
 function tsFiles(dir: string): string[] {
   return (readdirSync(join(repoRoot, dir), { recursive: true }) as string[])
@@ -20,6 +46,7 @@ function tsFiles(dir: string): string[] {
 
 export async function compileForChildren(): Promise<void> {
   const { build } = await import('esbuild');
+  removeStaleBuilds();
   rmSync(buildDir, { recursive: true, force: true });
   await build({
     entryPoints: [...tsFiles('src'), ...tsFiles('bench')].map((f) => join(repoRoot, f)),
