@@ -1,5 +1,5 @@
 /**
- * One copy of strings (and label sets) that repeat across the state: every event brings fresh copies,
+ * One copy of strings that repeat across the state: every event brings fresh copies,
  * and without this each container, listed file or destination held its own.
  */
 import type { ContainerRef, PodRef } from '../model/normalized-event.js';
@@ -31,12 +31,13 @@ const POOLED = 4096;
 
 /**
  * The container and pod a container's state keeps, copied with shared strings: replicas of a workload
- * have the same image, namespace, container name and labels (measured on the bench stream: ~1 MB of
- * 10,000 containers' refs were such copies). Ids and pod names stay as they came (unique).
+ * have the same image, namespace, container name and label keys and values (measured on the bench
+ * stream: ~1 MB of 10,000 containers' refs were such copies). Ids and pod names stay as they came
+ * (unique). Label sets are copied, not shared: keying them cost more than it saved where pods differ by
+ * a label (the bench's pod-template-hash).
  */
 export class RefPool {
   private readonly strings = new StringPool(POOLED);
-  private readonly labelSets = new Map<string, Record<string, string>>();
 
   ref(r: ContainerRef): ContainerRef {
     return { id: r.id, name: this.strings.internOrNull(r.name), image: this.strings.internOrNull(r.image) };
@@ -45,20 +46,11 @@ export class RefPool {
   pod(p: PodRef | null): PodRef | null {
     if (p === null) return null;
     const out: PodRef = { namespace: this.strings.intern(p.namespace), name: p.name };
-    if (p.labels !== undefined) out.labels = this.labels(p.labels);
+    if (p.labels !== undefined) {
+      const labels: Record<string, string> = {};
+      for (const k in p.labels) labels[this.strings.intern(k)] = this.strings.intern(p.labels[k]!);
+      out.labels = labels;
+    }
     return out;
-  }
-
-  /** Equal label sets (same keys and values, same order) share one object; nothing writes to it (alerts copy it). */
-  private labels(labels: Record<string, string>): Record<string, string> {
-    let key = '';
-    for (const k in labels) key += `${k}\u0000${labels[k]}\u0000`;
-    const held = this.labelSets.get(key);
-    if (held !== undefined) return held;
-    const copy: Record<string, string> = {};
-    for (const k in labels) copy[this.strings.intern(k)] = this.strings.intern(labels[k]!);
-    if (this.labelSets.size >= POOLED) this.labelSets.clear();
-    this.labelSets.set(key, copy);
-    return copy;
   }
 }
