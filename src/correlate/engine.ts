@@ -9,6 +9,7 @@ import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from 
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CompiledAllowlist } from './allowlist.js';
+import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, judgeEpisode } from './judge.js';
@@ -83,7 +84,8 @@ export class CorrelationEngine {
     this.classifyPath = createPathClassifier(cfg.reads);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;
-    this.reads = new ReadTracker(cfg, this.bucketMs, this.slots, this.ev.file, this.outOfWindow);
+    const buckets = new ReadBuckets(this.bucketMs, this.slots);
+    this.reads = new ReadTracker(cfg, buckets, this.ev.file, this.outOfWindow);
     this.judgeCtx = {
       config: cfg,
       thresholds: {
@@ -93,7 +95,7 @@ export class CorrelationEngine {
         moderateReadFiles: cfg.moderateReadFiles,
       },
       bucketMs: this.bucketMs,
-      slots: this.slots,
+      buckets,
       allowlist,
       suppressor: new Suppressor(cfg.suppressionMs, cfg.caps.maxSuppressionKeys, () => this.ev.suppression.inc()),
       logger,

@@ -8,6 +8,7 @@ import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleTh
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf } from './alert-builder.js';
 import type { CompiledAllowlist } from './allowlist.js';
+import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { redact } from './redact.js';
 import type { FileEntry, PushEpisode } from './state.js';
@@ -17,8 +18,8 @@ export interface JudgeContext {
   config: CorrelatorConfig;
   thresholds: RuleThresholds;
   bucketMs: number;
-  /** Buckets in a container's ring. */
-  slots: number;
+  /** Every container's read buckets. */
+  buckets: ReadBuckets;
   allowlist: CompiledAllowlist;
   suppressor: Suppressor;
   logger: Logger;
@@ -32,7 +33,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
   const toMs = ep.timeMs + config.pushSettleMs;
-  const sums = c.sumReads(fromMs, toMs, ctx.bucketMs, ctx.slots);
+  const sums = ctx.buckets.sum(c, fromMs, toMs);
   // Buckets are coarse at the push's end of the window: take out other processes' reads after the settle
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes;

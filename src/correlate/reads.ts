@@ -3,11 +3,12 @@
  * (bounded), sensitive files, archive staging. The hot path of every counted file event.
  */
 import type { FileEvent } from '../model/normalized-event.js';
-import { BlockPool } from './blocks.js';
+import type { BlockPool } from './blocks.js';
+import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { StringPool } from './intern.js';
-import { BUCKET_STRIDE, type ContainerState, EMPTY_BUCKET, type FileEntry, type ProcState } from './state.js';
+import type { ContainerState, FileEntry, ProcState } from './state.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
 /** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
@@ -15,29 +16,21 @@ const POOLED_PATHS = 4096;
 
 export class ReadTracker {
   private readonly pathPool = new StringPool(POOLED_PATHS);
-  /** Every container's ring of read buckets, filled with EMPTY_BUCKET (only the min-time column needs it). */
-  private readonly bucketPool: BlockPool<Float64Array>;
   private readonly distinctPools = new DistinctPools();
   private readonly topPool: BlockPool<Float64Array>;
 
   constructor(
     private readonly cfg: CorrelatorConfig,
-    private readonly bucketMs: number,
-    private readonly slots: number,
+    private readonly buckets: ReadBuckets,
     private readonly fileEvicted: { inc(): void },
     private readonly outOfWindow: { inc(): void },
   ) {
-    this.bucketPool = new BlockPool(slots * BUCKET_STRIDE, (n) => new Float64Array(n), EMPTY_BUCKET);
     this.topPool = topFilesPool(cfg.caps.maxFilesPerContainer);
   }
 
   /** The container is gone from the table (expired or evicted, its pushes judged): its blocks are reused. */
   release(c: ContainerState): void {
-    if (c.buckets !== null) {
-      this.bucketPool.release(c.bucketBlock);
-      c.buckets = null;
-      c.bucketBlock = -1;
-    }
+    this.buckets.release(c);
     c.distinct?.release();
     c.distinct = null;
     c.top?.release();
@@ -46,7 +39,7 @@ export class ReadTracker {
 
   /** Blocks in use (tests: a released container's are reused, none leak). */
   blocksInUse(): number {
-    return this.bucketPool.live + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
+    return this.buckets.blocksInUse + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
   }
 
   /** Counts one read (or open) of a non-noise path by `proc` in container `c`. */
@@ -60,10 +53,6 @@ export class ReadTracker {
     if (distinct === null) {
       distinct = new DistinctFiles(this.cfg.windowMs, this.distinctPools);
       c.distinct = distinct;
-      const block = this.bucketPool.alloc();
-      c.buckets = this.bucketPool.chunkOf(block);
-      c.bucketBase = this.bucketPool.offsetOf(block);
-      c.bucketBlock = block;
     }
     const newFiles = distinct.add(hash, t);
     const isNew = newFiles > 0;
@@ -81,7 +70,7 @@ export class ReadTracker {
     }
     top.add(entry, F_BYTES, bytes);
     if (t > top.get(entry, F_LAST)) top.set(entry, F_LAST, t);
-    if (!c.addToBucket(t, bytes, newFiles, this.bucketMs, this.slots)) {
+    if (!this.buckets.add(c, t, bytes, newFiles)) {
       this.outOfWindow.inc();
       return;
     }
@@ -118,7 +107,7 @@ export class ReadTracker {
     secret: FileEntry | null,
   ): void {
     const { pushSettleMs } = this.cfg;
-    const bucket = Math.floor(t / this.bucketMs);
+    const bucket = Math.floor(t / this.buckets.bucketMs);
     for (const ep of c.pending) {
       if (ep.judged || t <= ep.timeMs || t > ep.dueMs) continue;
       const toMs = ep.timeMs + pushSettleMs;
@@ -126,7 +115,7 @@ export class ReadTracker {
         if (t > ep.settleLastMs) ep.settleLastMs = t;
         continue;
       }
-      const sameBucket = bucket === Math.floor(toMs / this.bucketMs);
+      const sameBucket = bucket === Math.floor(toMs / this.buckets.bucketMs);
       if (proc.episode === ep) {
         if (!sameBucket) {
           ep.lateAddBytes += bytes;

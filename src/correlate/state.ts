@@ -151,33 +151,20 @@ export interface NodeState {
   sweepNowMs: number;
 }
 
-/**
- * Per bucket: [bytes, new files, min time, max time]. The bucket's id is floor(min time / bucketMs) (every
- * time in a bucket has that id, the min among them): an empty bucket holds EMPTY as its min time.
- */
-export const BUCKET_STRIDE = 4;
-const B_BYTES = 0;
-const B_FILES = 1;
-const B_MIN = 2;
-const B_MAX = 3;
-/** Min time of a bucket never written: sorts before every id, so the first read (re)starts it. */
-export const EMPTY_BUCKET = Number.NEGATIVE_INFINITY;
-
 /** Shared by every container without pending pushes (most): never written (frozen, so a slip throws). */
 const NO_PENDING: PushEpisode[] = Object.freeze([]) as unknown as PushEpisode[];
 
-/**
- * Reads of one container in a ring of time buckets covering the window plus settle and lateness. Sums over
- * a window are exact to one bucket (window / 30) at its start.
- */
+/** What the correlator keeps of one container: its reads (aggregated), pushes pending, last process. */
 export class ContainerState {
   /**
-   * The ring of read buckets: `slots` × BUCKET_STRIDE numbers from `bucketBase` in a chunk shared with
-   * other containers (./blocks.ts); null until the first counted read. `bucketBlock` is its pool handle.
+   * Its read buckets (./buckets.ts: a sparse list, then the full ring), from `bucketBase` in a chunk shared
+   * with other containers (./blocks.ts); null until the first counted read. `bucketBlock` is its pool
+   * handle, `bucketsUsed` the sparse list's length (RING once it is the ring).
    */
   buckets: Float64Array | null = null;
   bucketBase = 0;
   bucketBlock = -1;
+  bucketsUsed = 0;
   /** The biggest files read (space-saving, at most caps.maxFilesPerContainer): the alert's reads.top. */
   top: TopFiles | null = null;
   distinct: DistinctFiles | null = null;
@@ -223,55 +210,6 @@ export class ContainerState {
   addPending(ep: PushEpisode): void {
     if (this.pending === NO_PENDING) this.pending = [];
     this.pending.push(ep);
-  }
-
-  /**
-   * Adds bytes and a distinct-file weight (0, 1, or the sketch's estimate) to the bucket of `t`; false when
-   * `t` is older than the ring (or before 1970: no bucket). The ring must be attached (ReadTracker does).
-   */
-  addToBucket(t: number, bytes: number, newFiles: number, bucketMs: number, slots: number): boolean {
-    const b = this.buckets!;
-    const id = Math.floor(t / bucketMs);
-    if (id < 0) return false;
-    const base = this.bucketBase + (id % slots) * BUCKET_STRIDE;
-    const min = b[base + B_MIN]!;
-    if (min === EMPTY_BUCKET || Math.floor(min / bucketMs) !== id) {
-      if (min !== EMPTY_BUCKET && Math.floor(min / bucketMs) > id) return false;
-      b[base + B_BYTES] = 0;
-      b[base + B_FILES] = 0;
-      b[base + B_MIN] = t;
-      b[base + B_MAX] = t;
-    }
-    b[base + B_BYTES] = b[base + B_BYTES]! + bytes;
-    if (newFiles > 0) b[base + B_FILES] = b[base + B_FILES]! + newFiles;
-    if (t < b[base + B_MIN]!) b[base + B_MIN] = t;
-    if (t > b[base + B_MAX]!) b[base + B_MAX] = t;
-    return true;
-  }
-
-  /** Bytes, new files and the first/last read time in buckets overlapping [fromMs, toMs]. */
-  sumReads(
-    fromMs: number,
-    toMs: number,
-    bucketMs: number,
-    slots: number,
-  ): { bytes: number; files: number; firstMs: number; lastMs: number } {
-    const out = { bytes: 0, files: 0, firstMs: Number.POSITIVE_INFINITY, lastMs: Number.NEGATIVE_INFINITY };
-    const b = this.buckets;
-    if (b === null) return out;
-    const end = this.bucketBase + slots * BUCKET_STRIDE;
-    for (let base = this.bucketBase; base < end; base += BUCKET_STRIDE) {
-      const min = b[base + B_MIN]!;
-      if (min === EMPTY_BUCKET) continue;
-      const start = Math.floor(min / bucketMs) * bucketMs;
-      if (start + bucketMs <= fromMs || start > toMs) continue;
-      if (b[base + B_BYTES] === 0 && b[base + B_FILES] === 0) continue;
-      out.bytes += b[base + B_BYTES]!;
-      out.files += b[base + B_FILES]!;
-      if (min < out.firstMs) out.firstMs = min;
-      if (b[base + B_MAX]! > out.lastMs) out.lastMs = b[base + B_MAX]!;
-    }
-    return out;
   }
 }
 
