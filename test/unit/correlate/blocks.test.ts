@@ -1,6 +1,11 @@
 /** Shared block pools: blocks are handed out filled, reused once released, and never overlap. */
 import { describe, expect, it } from 'vitest';
+import { compileAllowlist } from '../../../src/correlate/allowlist.js';
 import { BlockPool } from '../../../src/correlate/blocks.js';
+import { correlatorConfigSchema } from '../../../src/correlate/config.js';
+import { CorrelationEngine } from '../../../src/correlate/engine.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { brief, MiB, makeCorrelator, Scenario } from './builder.js';
 
 describe('block pool', () => {
@@ -49,5 +54,29 @@ describe('block pool', () => {
       { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
     ]);
     expect(alerts.map((a) => [a.reads.bytes, a.reads.files])).toEqual([[10, 1]]);
+  });
+});
+
+describe('block pools over container lifetimes', () => {
+  it('expired and evicted containers give their blocks back: a stream of short-lived containers holds a bounded number', () => {
+    const engine = new CorrelationEngine(
+      correlatorConfigSchema.parse({ caps: { maxContainers: 30 } }),
+      compileAllowlist([]),
+      silentLogger(),
+      createMetrics(),
+    );
+    // Internals on purpose: what the pools hold is not visible through the Correlator interface.
+    const blocks = () => (engine as unknown as { reads: { blocksInUse(): number } }).reads.blocksInUse();
+    const s = new Scenario();
+    // 20 rounds of 20 new containers, each round 40 minutes apart (past the window + lateness + settle).
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 20; i++) s.readMany(s.init(s.container()), `/data/r${round}/f`, 40, 1000, 1);
+      s.wait(40 * 60_000);
+    }
+    for (let i = 0; i < s.events.length; i += 64) engine.ingest(s.events.slice(i, i + 64));
+    // Each container holds a bucket list, a distinct table and a top list (3 blocks): at most the 30 tracked.
+    expect(engine.trackedContainers()).toBeLessThanOrEqual(30);
+    expect(blocks()).toBeLessThanOrEqual(3 * engine.trackedContainers());
+    expect(blocks()).toBeGreaterThan(0);
   });
 });
