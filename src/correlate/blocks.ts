@@ -4,8 +4,9 @@
  * cost ~300 bytes beside its data (the JS view, the ArrayBuffer, V8's backing-store record and its malloc
  * header): ~6 MB for the two of each of 10,000 containers. Here a container holds its chunk, an offset
  * and a handle; chunks are big enough for the allocator to map them on demand (untouched pages cost no
- * RSS) and are never freed: released blocks are reused (last released first), so the pools are bounded by
- * the most containers ever tracked at once (caps.maxContainers).
+ * RSS). Released blocks are reused, first chunks first; a chunk whose blocks are all released is dropped
+ * (its memory goes back: containers move from a pool of small blocks to one of big ones and do not come
+ * back), so a pool holds about the blocks in use, at most those of caps.maxContainers.
  */
 
 /** Bytes per chunk: over glibc's mmap threshold (128 KiB), so a chunk's untouched pages stay unmapped. */
@@ -13,10 +14,18 @@ const CHUNK_BYTES = 256 * 1024;
 
 type NumberArray = Float64Array | Uint32Array;
 
+interface Chunk<A> {
+  /** null once every block was released: the memory goes back (one that grows out of a pool for good). */
+  array: A | null;
+  /** Blocks ever handed out from this chunk's array (the rest of it untouched). */
+  next: number;
+  free: number[];
+  live: number;
+}
+
 export class BlockPool<A extends NumberArray> {
-  private readonly chunks: A[] = [];
-  private readonly free: number[] = [];
-  private used = 0;
+  private readonly chunks: Chunk<A>[] = [];
+  private liveBlocks = 0;
   readonly perChunk: number;
 
   /** `fill`: what a block holds when handed out (0, or a sentinel its user needs). */
@@ -28,26 +37,33 @@ export class BlockPool<A extends NumberArray> {
     this.perChunk = Math.max(1, Math.floor(CHUNK_BYTES / (blockSize * make(0).BYTES_PER_ELEMENT)));
   }
 
-  /** A block, set to the pool's fill value: its handle (for chunkOf/offsetOf/release). */
+  /**
+   * A block, set to the pool's fill value: its handle (for chunkOf/offsetOf/release). From the first chunk
+   * with room (a few dozen chunks at most: allocation is per container, not per event), so blocks pack
+   * into the first chunks and later ones can empty and go.
+   */
   alloc(): number {
-    let handle = this.free.pop();
-    let fresh = false;
-    if (handle === undefined) {
-      handle = this.used++;
-      if (Math.floor(handle / this.perChunk) === this.chunks.length)
-        this.chunks.push(this.make(this.perChunk * this.blockSize));
-      fresh = true;
+    let index = this.chunks.findIndex((c) => c.array !== null && (c.free.length > 0 || c.next < this.perChunk));
+    if (index < 0) {
+      index = this.chunks.findIndex((c) => c.array === null);
+      if (index < 0) index = this.chunks.push({ array: null, next: 0, free: [], live: 0 }) - 1;
+      this.chunks[index]!.array = this.make(this.perChunk * this.blockSize);
     }
-    // A new chunk is zeros: only a released block, or a non-zero fill, needs writing (pages are touched as used).
-    if (!fresh || this.fill !== 0) {
+    const chunk = this.chunks[index]!;
+    const reused = chunk.free.pop();
+    const handle = index * this.perChunk + (reused ?? chunk.next++);
+    chunk.live++;
+    this.liveBlocks++;
+    // A new array is zeros: only a reused block, or a non-zero fill, needs writing (pages are touched as used).
+    if (reused !== undefined || this.fill !== 0) {
       const off = this.offsetOf(handle);
-      this.chunkOf(handle).fill(this.fill, off, off + this.blockSize);
+      chunk.array!.fill(this.fill, off, off + this.blockSize);
     }
     return handle;
   }
 
   chunkOf(handle: number): A {
-    return this.chunks[Math.floor(handle / this.perChunk)]!;
+    return this.chunks[Math.floor(handle / this.perChunk)]!.array!;
   }
 
   offsetOf(handle: number): number {
@@ -56,11 +72,26 @@ export class BlockPool<A extends NumberArray> {
 
   /** The block is free again: its holder must not touch it after this. */
   release(handle: number): void {
-    this.free.push(handle);
+    const chunk = this.chunks[Math.floor(handle / this.perChunk)]!;
+    this.liveBlocks--;
+    if (--chunk.live === 0) {
+      chunk.array = null;
+      chunk.next = 0;
+      chunk.free.length = 0;
+      return;
+    }
+    chunk.free.push(handle % this.perChunk);
   }
 
   /** Blocks handed out and not released. */
   get live(): number {
-    return this.used - this.free.length;
+    return this.liveBlocks;
+  }
+
+  /** Chunks holding memory. */
+  get chunksHeld(): number {
+    let n = 0;
+    for (const c of this.chunks) if (c.array !== null) n++;
+    return n;
   }
 }

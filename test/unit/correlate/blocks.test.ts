@@ -38,6 +38,24 @@ describe('block pool', () => {
     expect(pool.live).toBe(2);
   });
 
+  it('a chunk whose blocks are all released is dropped; new blocks fill the first chunks with room', () => {
+    const pool = new BlockPool(1024, (n) => new Uint32Array(n), 0);
+    const handles = Array.from({ length: pool.perChunk * 3 }, () => pool.alloc());
+    expect(pool.chunksHeld).toBe(3);
+    // Free the whole middle chunk and one block of the first.
+    for (const h of handles.slice(pool.perChunk, pool.perChunk * 2)) pool.release(h);
+    pool.release(handles[0]!);
+    expect(pool.chunksHeld).toBe(2);
+    expect(pool.live).toBe(pool.perChunk * 2 - 1);
+    expect(pool.alloc()).toBe(handles[0]);
+    const next = pool.alloc(); // no room left in held chunks: the dropped chunk's place is taken again
+    expect(Math.floor(next / pool.perChunk)).toBe(1);
+    expect(pool.chunksHeld).toBe(3);
+    for (const h of [...handles.slice(0, pool.perChunk), ...handles.slice(pool.perChunk * 2), next]) pool.release(h);
+    expect(pool.chunksHeld).toBe(0);
+    expect(pool.live).toBe(0);
+  });
+
   it("an evicted container's reads do not leak into the container that reuses its blocks", () => {
     const { correlator } = makeCorrelator({ config: { caps: { maxContainers: 2 } } });
     const s = new Scenario();
