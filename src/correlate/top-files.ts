@@ -8,8 +8,8 @@
 import { BlockPool } from './blocks.js';
 import type { FileEntry, PushEpisode } from './state.js';
 
-/** Numbers per entry: [hash, bytes, err, firstMs, lastMs, countedMs]. */
-export const TOP_STRIDE = 6;
+/** Numbers per entry: [hash, bytes, err, firstMs, lastMs]. */
+export const TOP_STRIDE = 5;
 const STRIDE = TOP_STRIDE;
 export const F_HASH = 0;
 export const F_BYTES = 1;
@@ -17,8 +17,11 @@ export const F_BYTES = 1;
 export const F_ERR = 2;
 export const F_FIRST = 3;
 export const F_LAST = 4;
-/** When this path was last counted as a distinct file in the read buckets. */
-export const F_COUNTED = 5;
+/**
+ * When this path was last counted as a distinct file in the read buckets: always its first read since it
+ * was listed or re-counted (both are set together), so the same number.
+ */
+export const F_COUNTED = F_FIRST;
 /** Strings per entry: [path, time, binary]. */
 const TEXT_STRIDE = 3;
 const T_PATH = 0;
@@ -97,7 +100,6 @@ export class TopFiles {
     num[o + F_ERR] = err;
     num[o + F_FIRST] = t;
     num[o + F_LAST] = t;
-    num[o + F_COUNTED] = t;
     const to = i * TEXT_STRIDE;
     this.text[to + T_PATH] = path;
     this.text[to + T_TIME] = time;
@@ -111,7 +113,6 @@ export class TopFiles {
     this.num[o + F_BYTES] = 0;
     this.num[o + F_ERR] = 0;
     this.num[o + F_FIRST] = t;
-    this.num[o + F_COUNTED] = t;
     this.text[i * TEXT_STRIDE + T_TIME] = time;
     if (this.pushEp !== null) this.pushEp[i] = null;
   }
