@@ -11,7 +11,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachFastPath } from '../../../src/sources/falco-http/fast-path.js';
+import { attachFastPath, type FastRequest } from '../../../src/sources/falco-http/fast-path.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
@@ -103,6 +103,42 @@ function splitAnswers(all: string): string[] {
     out.push(rest.slice(0, end).replace(/\r\nDate: [^\r]*/, ''));
     rest = rest.slice(end);
   }
+}
+
+/**
+ * Attaches the fast path to a bare server whose `accept` decides (true: answered `200 fast`; false:
+ * handed to node:http), listens on a free loopback port, and closes it all after the test.
+ */
+async function listenWithFastPath(
+  server: http.Server,
+  secretHeader: string | null,
+  accept: (request: FastRequest, body: Buffer) => boolean,
+): Promise<number> {
+  const handle = attachFastPath(server, {
+    maxHeaderBytes: 16_384,
+    maxBodyBytes: 1_000_000,
+    headersTimeoutMs: 5000,
+    requestTimeoutMs: 5000,
+    keepAliveTimeoutMs: 5000,
+    secretHeader,
+    serve(request, body, socket) {
+      if (!accept(request, body)) return false;
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+      return true;
+    },
+    timedOut: (socket) => socket.destroy(),
+  });
+  expect(handle).not.toBeNull();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        handle?.closeAll();
+      }),
+  );
+  return (server.address() as net.AddressInfo).port;
 }
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}) => {
@@ -334,31 +370,11 @@ describe('falco-http fast path', () => {
         res.end('node');
       });
     });
-    const attached = attachFastPath(server, {
-      maxHeaderBytes: 16_384,
-      maxBodyBytes: 1_000_000,
-      headersTimeoutMs: 5000,
-      requestTimeoutMs: 5000,
-      keepAliveTimeoutMs: 5000,
-      secretHeader: 'x-secret',
-      serve(request, body, socket) {
-        if (request.secret === 'wrong') return false;
-        served.push(body.toString());
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
-        return true;
-      },
-      timedOut: (socket) => socket.destroy(),
+    const port = await listenWithFastPath(server, 'x-secret', (request, body) => {
+      if (request.secret === 'wrong') return false;
+      served.push(body.toString());
+      return true;
     });
-    expect(attached).not.toBeNull();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    const { port } = server.address() as net.AddressInfo;
     const cases: Array<[string | Buffer, 'fast' | 'node']> = [
       [post('a'), 'fast'],
       [post('b', { 'X-Secret': 's' }), 'fast'],
@@ -399,30 +415,10 @@ describe('falco-http fast path', () => {
       req.resume();
       res.end('node');
     });
-    const handle = attachFastPath(server, {
-      maxHeaderBytes: 16_384,
-      maxBodyBytes: 1_000_000,
-      headersTimeoutMs: 5000,
-      requestTimeoutMs: 5000,
-      keepAliveTimeoutMs: 5000,
-      secretHeader: null,
-      serve(_request, body, socket) {
-        served.push(body.toString());
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
-        return true;
-      },
-      timedOut: (socket) => socket.destroy(),
+    const port = await listenWithFastPath(server, null, (_request, body) => {
+      served.push(body.toString());
+      return true;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-          handle?.closeAll();
-        }),
-    );
-    const { port } = server.address() as net.AddressInfo;
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: pem('ca.crt') });
     cleanups.push(() => agent.destroy());
     expect(await httpsPost(port, agent, 'one')).toBe('200 fast');
