@@ -30,7 +30,7 @@ export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--profile]
   (default)  ~2-3 min: 200k-event streams, memory 1M vs 3M events with 10,000 containers
-  --quick    < 30 s once the workload is cached: 20k-event streams, memory 100k vs 200k events (a smoke run)
+  --quick    < 30 s once the workload is cached: 20k-event streams, memory 150k vs 300k events (a smoke run; by 150k every one of the 10,000 containers has been seen)
   --full     the issue's memory check: 1M vs 10M events (several minutes)
   --reps N   runs per throughput pair (median reported)
   --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/
@@ -47,7 +47,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       falcoConnections: 4,
       falcoEvents: 10_000,
       memoryContainers: 10_000,
-      memoryCheckpoints: [100_000, 200_000],
+      memoryCheckpoints: [150_000, 300_000],
     },
     default: {
       events: 200_000,
