@@ -9,7 +9,7 @@ import type { ExfilwatchConfig } from '../../src/config/schema.js';
 import { systemClock } from '../../src/model/clock.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { createMetrics } from '../../src/telemetry/metrics.js';
-import { BENCH_NODE } from '../workload/build.js';
+import { BENCH_NODE } from '../workload/constants.js';
 
 /** Sources are built by the bench itself (wrapped by its probe), so the config names none. */
 export function benchConfig(): ExfilwatchConfig {

@@ -18,13 +18,12 @@ import { tetragonEvent } from '../../src/scenarios/tetragon.js';
 import type { Activity } from '../../src/scenarios/timeline.js';
 import { BENCH_SCENARIOS, type ExpectedBenchAlert, placeScenarios } from './attacks.js';
 import { backgroundActivities } from './background.js';
+import { BENCH_NODE, BENCH_START_MS } from './constants.js';
 
 /** Bump when the generator's output changes, so stale caches are not reused. */
 const GENERATOR_VERSION = 1;
 
-export const BENCH_NODE = 'bench-node-1';
-/** 2026-03-02T10:00:00Z */
-export const BENCH_START_MS = 1_772_445_600_000;
+export { BENCH_NODE, BENCH_START_MS } from './constants.js';
 
 export interface WorkloadSpec {
   seed: number;
