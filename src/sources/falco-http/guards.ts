@@ -82,3 +82,12 @@ export function bodyKindOf(contentType: string | undefined): BodyKind | null {
     return 'ndjson';
   return null;
 }
+
+export type BodyEncoding = 'identity' | 'gzip';
+
+/** The body's `Content-Encoding`, or null for one the receiver does not decode (answered 415). */
+export function bodyEncodingOf(contentEncoding: string | undefined): BodyEncoding | null {
+  if (contentEncoding === undefined) return 'identity';
+  const encoding = contentEncoding.toLowerCase();
+  return encoding === 'identity' || encoding === 'gzip' ? encoding : null;
+}

@@ -13,7 +13,15 @@ import { ConfigError, errorMessage } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
 import { attachFastPath, type FastPathOptions } from './fast-path.js';
-import { type BodyKind, bodyKindOf, createRateLimiter, createSecretCheck, type SecretCheck } from './guards.js';
+import {
+  type BodyEncoding,
+  type BodyKind,
+  bodyEncodingOf,
+  bodyKindOf,
+  createRateLimiter,
+  createSecretCheck,
+  type SecretCheck,
+} from './guards.js';
 import { type IngestResult, ingestBody } from './ingest.js';
 import { parseHostPort } from './listen.js';
 import { createRawResponder } from './raw-response.js';
@@ -120,7 +128,7 @@ export async function startReceiver(
   }
 
   /** A whole, admitted body: decode, ingest, answer. Shared by node:http's path and the fast path. */
-  function ingestAndAnswer(raw: Buffer, kind: BodyKind, encoding: string, answer: Answer): void {
+  function ingestAndAnswer(raw: Buffer, kind: BodyKind, encoding: BodyEncoding, answer: Answer): void {
     let body = raw;
     if (encoding === 'gzip') {
       try {
@@ -204,11 +212,11 @@ export async function startReceiver(
       fail(answer, 415, `content-type must be application/json or application/x-ndjson, got ${got}${hint}`);
       return;
     }
-    const encodingHeader = req.headers['content-encoding'];
-    const encoding = encodingHeader === undefined ? 'identity' : encodingHeader.toLowerCase();
-    if (encoding !== 'identity' && encoding !== 'gzip') {
+    const encoding = bodyEncodingOf(req.headers['content-encoding']);
+    if (encoding === null) {
       req.resume();
-      fail(answer, 415, `unsupported content-encoding ${encoding} (identity or gzip)`);
+      const got = req.headers['content-encoding']?.toLowerCase();
+      fail(answer, 415, `unsupported content-encoding ${got} (identity or gzip)`);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
@@ -278,8 +286,8 @@ export async function startReceiver(
         // handle(), which refuses it with the same answer as ever.
         const kind = bodyKindOf(request.contentType);
         if (kind === null) return false;
-        const encoding = request.contentEncoding === undefined ? 'identity' : request.contentEncoding.toLowerCase();
-        if (encoding !== 'identity' && encoding !== 'gzip') return false;
+        const encoding = bodyEncodingOf(request.contentEncoding);
+        if (encoding === null) return false;
         if (secretOk && !secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret }))
           return false;
         if (untrustedClientCert(socket)) return false;
