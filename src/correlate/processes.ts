@@ -8,7 +8,7 @@ import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
-import { RefPool } from './intern.js';
+import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
@@ -31,7 +31,8 @@ export class ProcessTable {
   readonly nodes = new Map<string, NodeState>();
   readonly containers = new Map<string, ContainerState>();
   private readonly execs = new Map<string, ProcState>();
-  private readonly binaries = new Map<string, string>();
+  /** One copy of each binary path (thousands of processes share a few dozen). */
+  private readonly binaries = new StringPool(MAX_INTERNED_BINARIES);
   private readonly refs = new RefPool();
   private readonly uploadTarget: (host: string, path: string) => boolean;
   private lastNode: NodeState | null = null;
@@ -146,7 +147,7 @@ export class ProcessTable {
     const proc: ProcState = {
       execId: p.execId,
       pid: p.pid,
-      binary: this.intern(p.binary),
+      binary: this.binaries.internOrNull(p.binary),
       args: p.args,
       parent,
       container: c,
@@ -191,16 +192,6 @@ export class ProcessTable {
     if (victim === undefined) return;
     victim.dropped = true;
     this.deps.processEvicted.inc();
-  }
-
-  /** One copy of each binary path (thousands of processes share a few dozen), in a bounded table. */
-  private intern(binary: string | null): string | null {
-    if (binary === null) return null;
-    const have = this.binaries.get(binary);
-    if (have !== undefined) return have;
-    if (this.binaries.size >= MAX_INTERNED_BINARIES) this.binaries.clear();
-    this.binaries.set(binary, binary);
-    return binary;
   }
 
   private classify(proc: ProcState, e: ActivityEvent, c: ContainerState | null): void {
