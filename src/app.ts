@@ -26,6 +26,7 @@ import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import type { Logger } from './telemetry/logger.js';
 import type { Metrics } from './telemetry/metrics.js';
+import { warmUp } from './warm-up/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -60,6 +61,12 @@ export interface AppOptions {
    * the GC work the helpers leave falls to the busy main thread).
    */
   helperThreadNice?: number;
+  /**
+   * Before the sources connect, run a small synthetic stream through the hot code with a throwaway
+   * correlator (src/warm-up), so the first real events meet compiled code (≤ WARM_UP_BUDGET_MS). Default:
+   * on for a live app that correlates, off otherwise (offline input has no latency to protect).
+   */
+  warmUp?: boolean;
 }
 
 export interface SourceStatus {
@@ -259,6 +266,13 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
+      if (options.warmUp ?? (options.live === true && mode === 'detect')) {
+        const warmed = await warmUp(config, deps);
+        logger.debug(
+          { events: warmed.events, ms: Math.round(warmed.ms) },
+          'hot code warmed up before the sources connect',
+        );
+      }
       const correlating = correlateLoop();
       const delivering = sinkLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);

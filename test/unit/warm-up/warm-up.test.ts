@@ -1,0 +1,61 @@
+/**
+ * The start-up warm-up (src/warm-up): its synthetic stream is what the wire normalizer accepts, in the
+ * real stream's mix of kinds, and the run is bounded by its event count and its time budget.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load.js';
+import { normalizeTetragonRange } from '../../../src/formats/tetragon/from-wire.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { warmUp } from '../../../src/warm-up/index.js';
+import { syntheticTetragonStream } from '../../../src/warm-up/synthetic-stream.js';
+
+const clock = { now: () => 1_764_000_000_000 };
+
+describe('synthetic warm-up stream', () => {
+  it('normalizes every message, in the real mix of kinds, over the requested containers and times', () => {
+    const start = clock.now();
+    const s = syntheticTetragonStream(120, 8, start);
+    const events: NormalizedEvent[] = [];
+    for (let i = 0; i < 120; i++) {
+      const e = normalizeTetragonRange(s.bytes, s.ranges[i * 2]!, s.ranges[i * 2 + 1]!, { node: 'n' });
+      expect(e, `message ${i}`).not.toBeNull();
+      events.push(e!);
+    }
+    const kinds = new Map<string, number>();
+    for (const e of events) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+    // Of every 30 messages: 2 execs, 1 exit, 7 net (6 sends, 1 connect), 20 reads.
+    expect(Object.fromEntries(kinds)).toEqual({ exec: 8, exit: 4, net: 28, file: 80 });
+    const containers = new Set(events.map((e) => (e.kind === 'gap' ? null : e.container?.id)));
+    expect(containers.size).toBe(8);
+    expect(events[0]!.timeMs).toBe(start);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.timeMs).toBeGreaterThanOrEqual(events[i - 1]!.timeMs);
+    expect(events.at(-1)!.timeMs - start).toBeCloseTo(s.spanMs, 0);
+    const read = events.find((e) => e.kind === 'file');
+    expect(read?.kind === 'file' && read.file.op === 'read' && read.file.bytes! > 0).toBe(true);
+  });
+});
+
+describe('warmUp', () => {
+  const config = parseConfig({});
+
+  it('runs the stream through normalizer and correlator with nothing skipped, up to its event bound', async () => {
+    const r = await warmUp(config, { clock }, { maxEvents: 1_024, budgetMs: 60_000 });
+    expect(r.events).toBe(1_024);
+    expect(r.decodeErrors).toBe(0);
+    expect(r.ignored).toBe(0);
+    expect(Object.keys(r.byKind).sort()).toEqual(['exec', 'exit', 'file', 'net']);
+    expect(r.alerts).toBe(0);
+  });
+
+  it('goes on past one round of distinct messages', async () => {
+    // 256 distinct messages per round: 2,048 events are 8 rounds, all correlated.
+    const r = await warmUp(config, { clock }, { maxEvents: 2_048, budgetMs: 60_000 });
+    expect(r.events).toBe(2_048);
+    expect(r.byKind.file).toBeGreaterThan(1_300);
+  });
+
+  it('starts no batch once its time budget is spent', async () => {
+    const r = await warmUp(config, { clock }, { budgetMs: 0 });
+    expect(r.events).toBe(0);
+  });
+});
