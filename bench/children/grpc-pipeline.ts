@@ -124,12 +124,20 @@ childMain(async () => {
     // As `exfilwatch run` (a live app) sets it; not `live` itself, whose wall-clock advance() would judge
     // the workload's synthetic event times. BENCH_HELPER_NICE=0 (experiments) leaves the helpers alone.
     helperThreadNice: process.env.BENCH_HELPER_NICE ? Number(process.env.BENCH_HELPER_NICE) : HELPER_THREAD_NICE,
+    // Likewise the start-up warm-up `run` does (BENCH_WARM_UP=0 turns it off, for experiments).
+    warmUp: process.env.BENCH_WARM_UP !== '0',
   });
   const gc = rate > 0 ? watchGc() : null;
   const sched0 = mainThreadSched();
   const cpu0 = cpuMs();
   const wall0 = performance.now();
   await app.start();
+  // Experiments (BENCH_LATENCY_SERIES): every 10 ms, [epoch ms, messages seen, main-thread on-CPU ms], so
+  // the CPU each part of the stream cost the main thread can be told apart from time spent waiting.
+  const cpuSeries: number[] = [];
+  const cpuTimer = process.env.BENCH_LATENCY_SERIES
+    ? setInterval(() => cpuSeries.push(Date.now(), probe.messages(), mainThreadSched()?.[0] ?? Number.NaN), 10)
+    : null;
   // A run that takes this long is stuck or starved: say where it is, for the timeout's post-mortem.
   const progress = setInterval(() => {
     process.stderr.write(
@@ -140,6 +148,7 @@ childMain(async () => {
   progress.unref();
   await probe.done;
   clearInterval(progress);
+  if (cpuTimer) clearInterval(cpuTimer);
   const cpuAtDone = cpuMs();
   const cpu = cpuAtDone - cpu0;
   const wallMs = performance.now() - wall0;
@@ -206,6 +215,7 @@ childMain(async () => {
           correlatedAt: Array.from(probe.correlatedAt),
           ingestSpans: probe.ingestSpans,
           gc: gc?.pauses ?? [],
+          cpu: cpuSeries,
           // Experiments may add their own arrays here (globalThis.__benchSeries).
           extra: g.__benchSeries ?? null,
         }),

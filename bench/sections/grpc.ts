@@ -102,8 +102,13 @@ export async function grpcSection(
   const piped = new Map<boolean, PipelineResult[]>(workerModes.map((m) => [m, []]));
   const checks: GrpcOutcome['checks'] = [];
   const timeoutMs = 300_000;
+  // Experiments on the latency row: BENCH_PACED_RATE=<events/s> skips the throughput runs and paces the
+  // ingest-worker path at that rate; BENCH_PACED_NODE_FLAGS adds node flags to the paced client only
+  // (`--trace-gc`, heap sizing). Neither is set by the bench itself.
+  const fixedRate = Number(process.env.BENCH_PACED_RATE ?? 0);
+  const pacedFlags = (process.env.BENCH_PACED_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
   await withServer(w, outDir, 'full', 0, async (address) => {
-    for (let rep = 0; rep < o.reps; rep++) {
+    for (let rep = 0; rep < (fixedRate > 0 ? 0 : o.reps); rep++) {
       const r = await runToResult<RawResult>('grpc-raw', ['--address', address, '--count', count], {
         timeoutMs,
         nodeFlags: flags,
@@ -138,8 +143,8 @@ export async function grpcSection(
   });
   const rawRate = median(raw.map((r) => r.eventsPerSec));
   const rows: Row[] = [];
-  let best = { rate: 0, worker: false };
-  for (const worker of workerModes) {
+  let best = { rate: fixedRate * 2, worker: true };
+  for (const worker of fixedRate > 0 ? [] : workerModes) {
     const runs = piped.get(worker)!;
     const rate = median(runs.map((r) => r.eventsPerSec));
     if (rate > best.rate) best = { rate, worker };
@@ -163,7 +168,10 @@ export async function grpcSection(
   const lat = await withServer(w, outDir, 'paced', paced, async (address, server) => {
     const args = ['--address', address, '--count', count, '--rate', String(paced)];
     if (workerModes.length > 1) args.push('--worker', String(best.worker));
-    const client = spawnChild('grpc-pipeline', args, { timeoutMs: timeoutMs * 2, nodeFlags: shippedNodeOptions() });
+    const client = spawnChild('grpc-pipeline', args, {
+      timeoutMs: timeoutMs * 2,
+      nodeFlags: [...shippedNodeOptions(), ...pacedFlags],
+    });
     // From outside the measured process: which of its threads ran or waited for a CPU, over time.
     const sampler = client.proc.pid !== undefined ? sampleThreads(client.proc.pid) : null;
     // A client that fails before the server's log arrives must not leave us waiting for the log.
