@@ -15,12 +15,18 @@
  * Standalone (not a section of `npm run bench`: it measures a component, not a path with a target):
  *   node --expose-gc --max-old-space-size=144 --max-semi-space-size=8 --import tsx \
  *     bench/children/correlate-cpu.ts [--events 200000] [--containers 5000] [--runs 5] [--seed 1]
- *     [--falco-events 50000] [--events-in batch|resident]
+ *     [--falco-events 50000] [--events-in batch|resident] [--gc] [--noop]
  * (the defaults reuse the default bench's cached workload; the flags are the image's, so GC behaves as
  * shipped; --expose-gc collects before each run).
+ *
+ * --gc   writes `#run-start` / `#run-end` on stdout around each run, so that with `--trace-gc-nvp` (also
+ *        on stdout) a run's mark-compacts (gc=mc) and its scavenges' promoted= bytes can be summed, and
+ *        reports the heap the run's state holds after a full collection (retainedMB, median): bytes
+ *        promoted beyond it died in old space, the garbage that brings on mark-compacts.
+ * --noop ingest does nothing: what decoding the batches alone promotes (subtract it from a real run's).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { createCorrelator } from '../../src/correlate/index.js';
 import { normalizeTetragonBytes } from '../../src/formats/tetragon/from-wire.js';
 import type { Alert } from '../../src/model/alert.js';
@@ -59,10 +65,21 @@ function* batches(frames: Buffer): Generator<NormalizedEvent[]> {
   }
 }
 
-function runOnce(source: Iterable<NormalizedEvent[]>): { events: number; cpuUs: number; alerts: Alert[] } {
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+function runOnce(source: Iterable<NormalizedEvent[]>): {
+  events: number;
+  cpuUs: number;
+  alerts: Alert[];
+  retainedBytes: number | null;
+} {
   const config = benchConfig();
-  const correlator = createCorrelator(config.correlator, config.allowlist, { ...benchDeps(), resolveHost: null });
-  (globalThis as { gc?: () => void }).gc?.();
+  const real = createCorrelator(config.correlator, config.allowlist, { ...benchDeps(), resolveHost: null });
+  const correlator = noop ? { ingest: (_: NormalizedEvent[]): Alert[] => [], flush: (): Alert[] => [] } : real;
+  collect();
+  const heap0 = process.memoryUsage().heapUsed;
+  // Run markers on stdout, where --trace-gc-nvp writes (promoted bytes per scavenge are only there).
+  if (withGc) writeSync(1, `#run-start\n`);
   const alerts: Alert[] = [];
   let cpuUs = 0;
   let events = 0;
@@ -77,7 +94,15 @@ function runOnce(source: Iterable<NormalizedEvent[]>): { events: number; cpuUs: 
   const c0 = process.cpuUsage();
   for (const a of correlator.flush()) alerts.push(a);
   const c = process.cpuUsage(c0);
-  return { events, cpuUs: cpuUs + c.user + c.system, alerts };
+  let retainedBytes: number | null = null;
+  if (withGc) {
+    writeSync(1, `#run-end\n`);
+    collect();
+    retainedBytes = process.memoryUsage().heapUsed - heap0;
+  }
+  // Keeps the correlator's state reachable until the heap was measured.
+  real.close();
+  return { events, cpuUs: cpuUs + c.user + c.system, alerts, retainedBytes };
 }
 
 const spec = {
@@ -87,6 +112,8 @@ const spec = {
   falcoEvents: flag('falco-events', 50_000),
 };
 const runs = flag('runs', 5);
+const withGc = process.argv.includes('--gc');
+const noop = process.argv.includes('--noop');
 const eventsIn = option('events-in', 'batch');
 if (eventsIn !== 'batch' && eventsIn !== 'resident') throw new Error('--events-in is batch or resident');
 const w = buildWorkload(spec, (s) => process.stderr.write(`${s}\n`));
@@ -95,14 +122,16 @@ const resident = eventsIn === 'resident' ? [...batches(frames)] : null;
 process.stderr.write(`${w.meta.total} events (${spec.containers} containers), decoded per ${eventsIn}; ${runs} runs\n`);
 
 const perEvent: number[] = [];
+const retained: number[] = [];
 let digest = '';
 let check: ReturnType<typeof checkAlerts> | null = null;
 let total = 0;
 for (let r = 0; r < runs; r++) {
-  const { events, cpuUs, alerts } = runOnce(resident ?? batches(frames));
+  const { events, cpuUs, alerts, retainedBytes } = runOnce(resident ?? batches(frames));
   total = events;
   const us = cpuUs / events;
   perEvent.push(us);
+  if (retainedBytes !== null) retained.push(retainedBytes);
   const d = createHash('sha256').update(JSON.stringify(alerts)).digest('hex').slice(0, 16);
   if (digest !== '' && d !== digest) throw new Error(`run ${r + 1}: alerts differ from run 1 (${d} vs ${digest})`);
   digest = d;
@@ -127,9 +156,10 @@ const result = {
   alerts: check?.produced ?? 0,
   alertsOk: check?.ok ?? false,
   alertsDigest: digest,
+  ...(retained.length > 0 ? { retainedMB: Number((median(retained) / 1e6).toFixed(2)) } : {}),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
-if (!result.alertsOk) {
+if (!result.alertsOk && !noop) {
   process.stderr.write(`alerts differ from the expected: missing ${check?.missing} extra ${check?.extra}\n`);
   process.exitCode = 1;
 }

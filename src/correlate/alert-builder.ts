@@ -7,6 +7,7 @@ import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/a
 import { msToRfc3339 } from '../model/time.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
+import { timeText } from './times.js';
 
 export interface JudgedPush {
   episode: PushEpisode;
@@ -128,12 +129,18 @@ const PRIORITY: Record<string, number> = {
 function evidence(j: JudgedPush): AlertEvidence[] {
   const items: EvidenceItem[] = [...j.episode.evidence];
   for (const s of j.sensitive) {
-    items.push({ timeMs: s.firstMs, time: s.time, kind: 'sensitive-read', binary: s.binary, detail: s.path });
+    items.push({
+      timeMs: s.firstMs,
+      time: timeText(s.time, s.firstMs),
+      kind: 'sensitive-read',
+      binary: s.binary,
+      detail: s.path,
+    });
   }
   for (const a of j.archives) {
     items.push({
       timeMs: a.timeMs,
-      time: a.time,
+      time: timeText(a.time, a.timeMs),
       kind: 'archive',
       binary: a.proc.binary,
       detail:
@@ -143,7 +150,7 @@ function evidence(j: JudgedPush): AlertEvidence[] {
   for (const t of j.top) {
     items.push({
       timeMs: t.firstMs,
-      time: t.time,
+      time: timeText(t.time, t.firstMs),
       kind: 'read',
       binary: t.binary,
       detail: `${t.path} (${formatBytes(t.bytes)})`,

@@ -10,6 +10,7 @@ import { StringPool } from './intern.js';
 import type { PushTracker } from './pushes.js';
 import { type ContainerState, clockEvict, type DestEntry, type ProcState } from './state.js';
 import { MapSweep } from './sweep.js';
+import { noteTime } from './times.js';
 
 const MAX_DESTS_PER_PROC = 8;
 /** Distinct destination IPs whose one copy is shared (a node's processes talk to a few services). */
@@ -108,7 +109,7 @@ export class NetTracker {
       bytes: 0,
       host: known?.host ?? null,
       cls: known?.cls ?? null,
-      time: e.time,
+      time: noteTime(e.time, e.timeMs),
       timeMs: e.timeMs,
       flagged: false,
       noted: false,

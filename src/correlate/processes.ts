@@ -13,6 +13,7 @@ import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
 import { MapSweep } from './sweep.js';
+import { noteTime } from './times.js';
 
 const MAX_INTERNED_BINARIES = 4096;
 
@@ -153,7 +154,7 @@ export class ProcessTable {
       container: c,
       node,
       // Only an archiver's start time is shown (archive evidence).
-      time: archiver ? e.time : '',
+      time: archiver ? noteTime(e.time, e.timeMs) : '',
       timeMs: e.timeMs,
       lastMs: e.timeMs,
       exitedMs: Number.NaN,

@@ -12,6 +12,7 @@ import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
 import type { ContainerState, DestEntry, NodeState, ProcState, PushEpisode } from './state.js';
+import { timeText } from './times.js';
 
 const MAX_EPISODE_EVIDENCE = 12;
 const BRIDGE_DAEMONS = new Set(['dockerd', 'containerd', 'buildkitd', 'docker-containerd']);
@@ -186,7 +187,7 @@ export class PushTracker {
     if (ep.destHost !== null && dest.cls === null) this.classifier.learn(dest.ip, ep.destHost, dest.timeMs);
     this.addEvidence(ep, {
       timeMs: dest.timeMs,
-      time: dest.time,
+      time: timeText(dest.time, dest.timeMs),
       kind: 'connect',
       binary: proc.binary,
       detail: `${addr}${dest.host ? ` (${dest.host}, ${dest.cls})` : ''}`,

@@ -9,6 +9,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { StringPool } from './intern.js';
 import type { ContainerState, FileEntry, ProcState } from './state.js';
+import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
 /** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
@@ -66,7 +67,7 @@ export class ReadTracker {
       entry = this.listTop(top, hash, f.path, e, proc);
     } else if (t - top.get(entry, F_COUNTED) >= this.cfg.windowMs) {
       // Re-read after a whole window: its bytes are the new window's.
-      top.recount(entry, t, e.time);
+      top.recount(entry, t, noteTime(e.time, t));
     }
     top.add(entry, F_BYTES, bytes);
     if (t > top.get(entry, F_LAST)) top.set(entry, F_LAST, t);
@@ -141,7 +142,7 @@ export class ReadTracker {
         // Read again after a whole window: it belongs to the new window from now on.
         if (t - s.lastMs >= this.cfg.windowMs) {
           s.firstMs = t;
-          s.time = e.time;
+          s.time = noteTime(e.time, t);
           s.binary = proc.binary;
           s.pushEp = null;
         }
@@ -163,7 +164,7 @@ export class ReadTracker {
       firstMs: t,
       lastMs: t,
       countedMs: t,
-      time: e.time,
+      time: noteTime(e.time, t),
       binary: proc.binary,
       pushEp: null,
     };
@@ -182,7 +183,7 @@ export class ReadTracker {
     const path = this.pathPool.intern(eventPath);
     if (top.length < top.capacity) {
       const i = top.length++;
-      top.reset(i, hash, path, 0, t, e.time, proc.binary);
+      top.reset(i, hash, path, 0, t, noteTime(e.time, t), proc.binary);
       return i;
     }
     const staleBefore = t - this.cfg.windowMs - this.cfg.latenessMs;
@@ -202,7 +203,7 @@ export class ReadTracker {
       }
     }
     this.fileEvicted.inc();
-    top.reset(victim, hash, path, stale ? 0 : victimScore, t, e.time, proc.binary);
+    top.reset(victim, hash, path, stale ? 0 : victimScore, t, noteTime(e.time, t), proc.binary);
     return victim;
   }
 }

@@ -5,6 +5,7 @@
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { DistinctFiles } from './distinct-files.js';
+import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
 
 /** One notable step of a push, kept for the alert's evidence. */
@@ -23,7 +24,8 @@ export interface DestEntry {
   bytes: number;
   host: string | null;
   cls: string | null;
-  time: string;
+  /** First seen (./times.ts: nanoseconds beside timeMs, or the string). */
+  time: TimeNote;
   timeMs: number;
   /** This destination already made an egress push (so it is not made twice). */
   flagged: boolean;
@@ -39,7 +41,8 @@ export interface ProcState {
   parent: ProcState | null;
   container: ContainerState | null;
   node: NodeState;
-  time: string;
+  /** Its start time (./times.ts), kept for archivers only ('' otherwise): archive evidence shows it. */
+  time: TimeNote;
   timeMs: number;
   lastMs: number;
   exitedMs: number;
@@ -123,7 +126,8 @@ export interface FileEntry {
   lastMs: number;
   /** When this path was last counted as a distinct file in the read buckets. */
   countedMs: number;
-  time: string;
+  /** firstMs's event time (./times.ts). */
+  time: TimeNote;
   binary: string | null;
   /** A push whose own processes read this file after its settle time (it is part of that push). */
   pushEp: PushEpisode | null;
@@ -132,7 +136,7 @@ export interface FileEntry {
 export interface ArchiveMark {
   proc: ProcState;
   timeMs: number;
-  time: string;
+  time: TimeNote;
 }
 
 export interface NodeState {

@@ -7,6 +7,7 @@
  */
 import { BlockPool } from './blocks.js';
 import type { FileEntry, PushEpisode } from './state.js';
+import type { TimeNote } from './times.js';
 
 /** Numbers per entry: [hash, bytes, err, firstMs, lastMs]. */
 export const TOP_STRIDE = 5;
@@ -22,7 +23,7 @@ export const F_LAST = 4;
  * was listed or re-counted (both are set together), so the same number.
  */
 export const F_COUNTED = F_FIRST;
-/** Strings per entry: [path, time, binary]. */
+/** Strings per entry: [path, time (./times.ts: usually a small integer), binary]. */
 const TEXT_STRIDE = 3;
 const T_PATH = 0;
 const T_TIME = 1;
@@ -48,7 +49,7 @@ export class TopFiles {
    * TEXT_STRIDE strings per entry: [path, first read's time string (evidence), binary]. One array sized
    * once: three arrays grown by appending held ~550 bytes per container, this one ~240.
    */
-  private readonly text: Array<string | null>;
+  private readonly text: Array<string | TimeNote | null>;
   /** A push whose own processes read this file after its settle time (it is part of that push); rare: lazily made. */
   pushEp: Array<PushEpisode | null> | null = null;
 
@@ -59,7 +60,7 @@ export class TopFiles {
     this.block = pool.alloc();
     this.num = pool.chunkOf(this.block);
     this.base = pool.offsetOf(this.block);
-    this.text = new Array<string | null>(capacity * TEXT_STRIDE).fill(null);
+    this.text = new Array<string | TimeNote | null>(capacity * TEXT_STRIDE).fill(null);
   }
 
   /** Gives its block back to the pool (its container is gone): it must not be used after this. */
@@ -92,7 +93,7 @@ export class TopFiles {
   }
 
   /** (Re)starts entry i for a path first read (or re-counted) at t. */
-  reset(i: number, hash: number, path: string, err: number, t: number, time: string, binary: string | null): void {
+  reset(i: number, hash: number, path: string, err: number, t: number, time: TimeNote, binary: string | null): void {
     const o = this.base + i * STRIDE;
     const num = this.num;
     num[o + F_HASH] = hash;
@@ -108,7 +109,7 @@ export class TopFiles {
   }
 
   /** Entry i counts afresh from t (read again a whole window after it was counted): path, last read and binary stay. */
-  recount(i: number, t: number, time: string): void {
+  recount(i: number, t: number, time: TimeNote): void {
     const o = this.base + i * STRIDE;
     this.num[o + F_BYTES] = 0;
     this.num[o + F_ERR] = 0;
@@ -142,7 +143,7 @@ export class TopFiles {
       firstMs: num[o + F_FIRST]!,
       lastMs: num[o + F_LAST]!,
       countedMs: num[o + F_COUNTED]!,
-      time: this.text[to + T_TIME] as string,
+      time: this.text[to + T_TIME] as TimeNote,
       binary: this.text[to + T_BINARY] as string | null,
       pushEp: this.pushEpOf(i),
     };
