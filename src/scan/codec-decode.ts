@@ -18,6 +18,7 @@ import {
   V_NUM,
   V_OBJ,
   V_ONCE,
+  V_ONCE16,
   V_REF,
   V_SHAPE,
   V_STR,
@@ -34,6 +35,13 @@ export interface PieceHandler {
   raw(line: number, text: string): void;
 }
 
+/** Node's Buffer slice-to-string methods without the encoding dispatch of `toString()`. */
+type TextSlicer = Buffer & {
+  latin1Slice(start: number, end: number): string;
+  ucs2Slice(start: number, end: number): string;
+};
+const EMPTY = Buffer.alloc(0) as TextSlicer;
+
 /** Main-thread side, one per worker (its string table follows that worker's pieces in order). */
 export class PieceDecoder {
   private readonly table: string[] = [];
@@ -42,9 +50,10 @@ export class PieceDecoder {
   private readonly processes: ProcessRef[] = [];
   private tags = new Uint8Array(0);
   private vals = new Float64Array(0);
-  private once: string[] = [];
+  private text: TextSlicer = EMPTY;
   private i = 0;
-  private o = 0;
+  /** Where the next V_ONCE string starts in `text`. */
+  private t = 0;
 
   apply(p: EncodedPiece, h: PieceHandler): void {
     if (p.reset) {
@@ -55,9 +64,9 @@ export class PieceDecoder {
     for (const s of p.strings) this.table.push(s);
     this.tags = new Uint8Array(p.tags, 0, p.used);
     this.vals = new Float64Array(p.vals, 0, p.used);
-    this.once = p.once;
+    this.text = Buffer.from(p.text, 0, p.textUsed) as TextSlicer;
     this.i = 0;
-    this.o = 0;
+    this.t = 0;
     const end = p.used;
     while (this.i < end) {
       const tag = this.tags[this.i]!;
@@ -86,7 +95,7 @@ export class PieceDecoder {
           throw new Error(`scan worker sent an unknown record tag ${tag}`);
       }
     }
-    this.once = [];
+    this.text = EMPTY;
   }
 
   private value(): unknown {
@@ -100,8 +109,16 @@ export class PieceDecoder {
         return v;
       case V_NULL:
         return null;
-      case V_ONCE:
-        return this.once[this.o++];
+      case V_ONCE: {
+        const s = this.text.latin1Slice(this.t, this.t + v);
+        this.t += v;
+        return s;
+      }
+      case V_ONCE16: {
+        const s = this.text.ucs2Slice(this.t, this.t + v);
+        this.t += v;
+        return s;
+      }
       case V_TRUE:
         return true;
       case V_FALSE:

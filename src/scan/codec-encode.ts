@@ -27,6 +27,7 @@ import {
   V_NUM,
   V_OBJ,
   V_ONCE,
+  V_ONCE16,
   V_REF,
   V_SHAPE,
   V_STR,
@@ -43,7 +44,8 @@ export class PieceEncoder implements LineSink {
   private n = 0;
   private readonly table = new Map<string, number>();
   private strings: string[] = [];
-  private once: string[] = [];
+  private text: TextBuffer = Buffer.allocUnsafeSlow(TEXT_BYTES) as TextBuffer;
+  private textN = 0;
   private reset = false;
   private readonly verified = new Set<string>();
   private generic = false;
@@ -79,21 +81,23 @@ export class PieceEncoder implements LineSink {
       tags: this.tags.buffer as ArrayBuffer,
       vals: this.vals.buffer as ArrayBuffer,
       strings: this.strings,
-      once: this.once,
+      text: this.text.buffer as ArrayBuffer,
+      textUsed: this.textN,
       reset: this.reset,
     };
     this.tags = new Uint8Array(this.cap);
     this.vals = new Float64Array(this.cap);
     this.n = 0;
     this.strings = [];
-    this.once = [];
+    this.text = Buffer.allocUnsafeSlow(this.text.length) as TextBuffer;
+    this.textN = 0;
     this.reset = false;
-    return { piece, transfer: [piece.tags, piece.vals] };
+    return { piece, transfer: [piece.tags, piece.vals, piece.text] };
   }
 
   event(e: NormalizedEvent, format: string, line: number, text: string): void {
     const start = this.n;
-    const onceStart = this.once.length;
+    const textStart = this.textN;
     this.definedContext = null;
     this.definedProcess = null;
     try {
@@ -106,7 +110,7 @@ export class PieceEncoder implements LineSink {
       // Strings interned meanwhile stay (they are sent anyway); the partial record goes, and with it what
       // it defined.
       this.n = start;
-      this.once.length = onceStart;
+      this.textN = textStart;
       this.undoDefinitions();
       this.put(R_RAW, line);
       this.onceStr(text);
@@ -169,9 +173,24 @@ export class PieceEncoder implements LineSink {
     else this.value(v, 1);
   }
 
+  /** `s` as bytes in the piece's text: ASCII as is (the common case), anything else as UTF-16. */
   private onceStr(s: string): void {
-    this.once.push(s);
-    this.put(V_ONCE, 0);
+    const len = s.length;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, UTF-16 2: room for either attempt.
+    if (this.text.length - this.textN < 3 * len) this.growText(3 * len);
+    const n = this.text.utf8Write(s, this.textN);
+    // As many bytes as characters only when every character is ASCII (any other takes 2 or more).
+    if (n === len) this.put(V_ONCE, n);
+    else this.put(V_ONCE16, this.text.ucs2Write(s, this.textN));
+    this.textN += this.vals[this.n - 1]!;
+  }
+
+  private growText(need: number): void {
+    let size = this.text.length * 2;
+    while (size - this.textN < need) size *= 2;
+    const text = Buffer.allocUnsafeSlow(size) as TextBuffer;
+    this.text.copy(text, 0, 0, this.textN);
+    this.text = text;
   }
 
   private value(v: unknown, depth: number): void {
@@ -355,6 +374,15 @@ export class PieceEncoder implements LineSink {
     this.definedProcess = null;
   }
 }
+
+/** Node's Buffer write methods without the encoding dispatch of `write()` (both return bytes written). */
+export type TextBuffer = Buffer & {
+  utf8Write(s: string, offset: number): number;
+  ucs2Write(s: string, offset: number): number;
+};
+
+/** Text bytes per piece to start with (a 1 MiB piece of bench lines needs ~40 kB); grows as needed. */
+const TEXT_BYTES = 128 * 1024;
 
 interface SentProcess {
   index: number;

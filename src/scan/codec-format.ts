@@ -1,8 +1,12 @@
 /**
  * How a line worker hands a piece's outcome to the main thread. Structured clone of the normalized events
  * costs ~5 µs per event to serialize and again to deserialize (measured), more than the correlator itself,
- * so events travel as two transferable typed arrays — a tag and a number per value — plus their strings
- * in one array (object keys interned per worker: sent once, then by number; see PieceEncoder.str).
+ * so events travel as transferable buffers: two typed arrays — a tag and a number per value — and the
+ * text of their strings as bytes (object keys and a few values interned per worker: sent once, then by
+ * number; see PieceEncoder.str). Strings as bytes, not as an array of strings: a string array is rebuilt
+ * on the main thread's heap as soon as the message arrives, and a piece waits there for its turn (up to
+ * 8 pieces per worker), so its strings outlived young-generation collections and were copied and
+ * promoted; bytes become strings only when the event is rebuilt.
  *
  * Tetragon's activity events have fixed shapes (src/formats/tetragon/build.ts): they are written field by
  * field and rebuilt as object literals with the same keys in the same order. The shapes are verified
@@ -29,8 +33,13 @@ export const V_FALSE = 3;
 export const V_NUM = 4;
 /** An interned string: the number is its index in the worker's table. */
 export const V_STR = 5;
-/** A string sent once (event times): the next of the piece's `once` strings. */
+/**
+ * A string sent once (event times, paths): the number is its length in bytes, the next ones of the piece's
+ * `text`. V_ONCE is ASCII (one byte a character); V_ONCE16 any other string as UTF-16 code units (two bytes
+ * each: exact for every JS string, lone surrogates included, which UTF-8 would replace).
+ */
 export const V_ONCE = 6;
+export const V_ONCE16 = 12;
 export const V_OBJ = 7;
 export const V_ARR = 8;
 /** A fixed-shape object follows (its fields in the known order). */
@@ -59,7 +68,9 @@ export interface EncodedPiece {
   vals: ArrayBuffer;
   /** Strings new to the main thread's table for this worker, in table order. */
   strings: string[];
-  once: string[];
+  /** The bytes of the piece's V_ONCE/V_ONCE16 strings, in order (`textUsed` of them). */
+  text: ArrayBuffer;
+  textUsed: number;
   /** The worker cleared its table before this piece: so must the main thread. */
   reset: boolean;
   /** The piece's input bytes, handed back for the next read (set by the worker thread). */

@@ -125,6 +125,50 @@ describe('scan hand-over of container contexts and processes', () => {
     expect(roundTrip(pieces)).toEqual(all);
   });
 
+  it('carries every string exactly as bytes: ASCII, any other UTF-16 (lone surrogates too), empty, long', () => {
+    const odd = ['', 'é', 'ü/ß', '\u00ff', '日本語', '😀', '\ud800', 'a\udc00b', '\u0000', 'x'.repeat(100_000)];
+    const events = odd.map((path, i) => ({ ...fileEvent(i), file: { path, op: 'read' as const, bytes: 1 } }));
+    expect(roundTrip([events.slice(0, 4), events.slice(4)])).toEqual(events);
+    // Any code units, the lone surrogates UTF-8 would replace included.
+    const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.string({ unit }), fc.string({ unit: 'binary' })), { maxLength: 20 }),
+        (paths) => {
+          const evs = paths.map((path, i) => ({ ...fileEvent(i), file: { path, op: 'read' as const, bytes: 1 } }));
+          expect(roundTrip([evs])).toEqual(evs);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('carries decode error messages and lines it could not encode exactly, beside events', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    const encoder = new PieceEncoder();
+    const decoder = new PieceDecoder();
+    const out: unknown[] = [];
+    encoder.begin();
+    encoder.event(fileEvent(0), 'tetragon', 1, 'one');
+    encoder.error(2, 'invalid JSON (Unexpected token \u00e9 \ud83d)', 'tetragon');
+    encoder.event(fileEvent(3, { labels: { deep } }), 'tetragon', 3, '{"línea":"\udfff"}');
+    encoder.error(4, 'not a JSON object', undefined);
+    const { piece } = encoder.finish(0, 4);
+    decoder.apply(structuredClone(piece), {
+      event: (e) => void out.push(e),
+      ignored: () => void out.push('ignored'),
+      error: (line, message, sensor) => void out.push([line, message, sensor]),
+      raw: (line, text) => void out.push([line, text]),
+    });
+    expect(out).toEqual([
+      fileEvent(0),
+      [2, 'invalid JSON (Unexpected token \u00e9 \ud83d)', 'tetragon'],
+      [3, '{"línea":"\udfff"}'],
+      [4, 'not a JSON object', undefined],
+    ]);
+  });
+
   it('rebuilds any mix of contexts and processes exactly, however it is cut into pieces', () => {
     const labels = [{ app: 'a', tier: 'web' }, { tier: 'web', app: 'a' }, { app: 'b' }, undefined];
     const event = fc.record({
