@@ -6,80 +6,18 @@
  */
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
-import { parseConfig, readConfigText, resolveNodeName } from '../config/load.js';
-import type { ExfilwatchConfig } from '../config/schema.js';
-import { allConfigProblems } from '../config/validate.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { resolveNodeName } from '../config/node-name.js';
+import { errorMessage } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { systemClock } from '../model/clock.js';
-import { parseNatsUrl } from '../sinks/nats/config.js';
-import { natsServerWithoutCredentials } from '../sinks/nats/connect-options.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
-import { action, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
-import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
+import { action, EXIT_OK, EXIT_RUNTIME } from './common.js';
+import { loadRunConfigIsolated } from './run-config-isolated.js';
+import type { RunFlags } from './run-overrides.js';
+import { addSourceFlags } from './source-flags.js';
 
-export interface RunFlags extends SourceFlags {
-  config?: string;
-  nats?: string;
-  metricsAddr?: string;
-  alertsStdout?: boolean;
-  logLevel?: string;
-}
-
-/** Source flags (--tetragon, --tetragon-file, --falco-http, --falco-grpc), shared with `events`. */
-const sourceFlags = { add: addSourceFlags, toConfig: sourceFlagsToConfig };
-
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
-
-/** The raw config with flag and environment overrides applied (flags > env > file). Pure. */
-export function applyRunOverrides(raw: unknown, flags: RunFlags, env: NodeJS.ProcessEnv): unknown {
-  // A non-object root is left alone so the schema reports it at `(root)`.
-  if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return raw;
-  let root = sourceFlags.toConfig(flags, asRecord(raw));
-  root = { ...root };
-  const natsText = flags.nats ?? env.NATS_URL;
-  if (natsText !== undefined && natsText.trim() !== '') {
-    const key = flags.nats !== undefined ? '--nats' : 'NATS_URL';
-    const servers = natsText
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    for (const s of servers) {
-      if (!parseNatsUrl(s)) {
-        // never echo credentials a URL may carry, even in an error
-        throw new ConfigError(
-          key,
-          `expected a NATS URL like nats://host:4222 (got "${natsServerWithoutCredentials(s)}")`,
-        );
-      }
-    }
-    const sinks = asRecord(root.sinks);
-    sinks.nats = { ...asRecord(sinks.nats), servers };
-    root.sinks = sinks;
-  }
-  if (flags.alertsStdout) {
-    const sinks = asRecord(root.sinks);
-    sinks.stdout = { ...asRecord(sinks.stdout), enabled: true };
-    root.sinks = sinks;
-  }
-  if (flags.metricsAddr !== undefined) {
-    parseListenAddress(flags.metricsAddr, '--metrics-addr');
-    root.metrics = { ...asRecord(root.metrics), listen: flags.metricsAddr };
-  }
-  if (flags.logLevel !== undefined) root.logLevel = parseLogLevel(flags.logLevel);
-  return root;
-}
-
-/** Loads, overrides and fully validates (schema, files, addresses); throws ConfigError for the first problem. */
-export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): ExfilwatchConfig {
-  const raw = applyRunOverrides(flags.config ? readConfigText(flags.config) : {}, flags, env);
-  const config = parseConfig(raw);
-  const first = allConfigProblems(raw)[0];
-  if (first) throw new ConfigError(first.keyPath, first.message);
-  return config;
-}
+export { applyRunOverrides, type RunFlags } from './run-overrides.js';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 
@@ -88,7 +26,8 @@ async function flushLogger(logger: Logger): Promise<void> {
 }
 
 export async function runDaemon(flags: RunFlags): Promise<number> {
-  const config = loadRunConfig(flags);
+  // Validated in a child process: zod and the schemas (~25 MB) never enter the daemon's long-lived heap.
+  const config = loadRunConfigIsolated(flags);
   const logger = createLogger(config.logLevel);
   const node = resolveNodeName(config);
   const metrics = createMetrics({ defaultMetrics: true });
@@ -191,6 +130,7 @@ export function registerRunCommand(program: Command): void {
       '--log-level <level>',
       'log level: fatal|error|warn|info|debug|trace|silent (default: config logLevel, info)',
     );
-  sourceFlags.add(cmd);
+  // Source flags (--tetragon, --tetragon-file, --falco-http, --falco-grpc), shared with `events`.
+  addSourceFlags(cmd);
   cmd.action(action(async (opts: RunFlags) => runDaemon(opts)));
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
+
+export { resolveNodeName } from './node-name.js';
 
 export interface ConfigProblem {
   /** Dotted key path, e.g. `sources.tetragonGrpc.0.address`. */
@@ -70,8 +71,4 @@ export function readConfigText(path: string): unknown {
 /** Loads and validates a config file (or the defaults when no file is given). */
 export function loadConfig(path?: string): ExfilwatchConfig {
   return parseConfig(path ? readConfigText(path) : {});
-}
-
-export function resolveNodeName(config: Pick<ExfilwatchConfig, 'node'>, env: NodeJS.ProcessEnv = process.env): string {
-  return config.node ?? env.NODE_NAME ?? hostname();
 }

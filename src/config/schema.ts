@@ -5,13 +5,13 @@
 import { z } from 'zod';
 import { allowlistEntrySchema } from '../correlate/allowlist-schema.js';
 import { correlatorConfigSchema } from '../correlate/config.js';
-import { sinkDefinitions } from '../sinks/index.js';
-import { sourceDefinitions } from '../sources/index.js';
+import { sinkSchemaDefinitions } from '../sinks/schemas.js';
+import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
 
 function sourcesSchema() {
   const shape: Record<string, z.ZodType> = {};
-  for (const def of sourceDefinitions) {
+  for (const def of sourceSchemaDefinitions) {
     shape[def.configKey] = z
       .array(def.schema)
       .default([])
@@ -22,8 +22,12 @@ function sourcesSchema() {
 
 function sinksSchema() {
   const shape: Record<string, z.ZodType> = {};
-  for (const def of sinkDefinitions) {
-    shape[def.configKey] = def.schema.optional().describe(`\`${def.type}\` alert sink.`);
+  for (const def of sinkSchemaDefinitions) {
+    // An enabled-by-default sink's section is never absent from a validated config: the daemon builds
+    // sinks from validated sections as they are (src/sinks/types.ts, SinkFactory), defaults included.
+    shape[def.configKey] = (def.enabledByDefault ? def.schema.prefault({}) : def.schema.optional()).describe(
+      `\`${def.type}\` alert sink.`,
+    );
   }
   return z.object(shape).strict();
 }

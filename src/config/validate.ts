@@ -7,7 +7,7 @@
 
 import { ConfigError } from '../errors.js';
 import { parseListenAddress } from '../http/index.js';
-import { sinkDefinitions } from '../sinks/index.js';
+import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { type ConfigProblem, configProblems } from './load.js';
 
 const asRecord = (v: unknown): Record<string, unknown> =>
@@ -17,7 +17,7 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
   const problems = configProblems(raw);
   const root = asRecord(raw);
   const sinks = asRecord(root.sinks);
-  for (const def of sinkDefinitions) {
+  for (const def of sinkSchemaDefinitions) {
     if (!def.fileProblems || sinks[def.configKey] === undefined) continue;
     const parsed = def.schema.safeParse(sinks[def.configKey]);
     if (!parsed.success) continue;

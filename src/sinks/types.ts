@@ -29,14 +29,30 @@ export interface AlertSink {
   close(): Promise<void>;
 }
 
-export interface SinkDefinition<Config = unknown> {
+/**
+ * The runtime half of a sink type: what the daemon builds sinks with (the registry in src/sinks/index.ts).
+ * It holds no zod schema, so the daemon's long-lived module graph never loads zod: the config it gets is
+ * validated on the config side (src/config/), where every section carries its defaults.
+ */
+export interface SinkFactory<Config = unknown> {
   type: string;
   /** Key under `sinks:` in the config file. */
   configKey: string;
-  schema: z.ZodType<Config>;
   /** Whether the sink is on when its key is absent from the config file. */
   enabledByDefault: boolean;
+  /**
+   * Reads the sink's section of an already validated config. Transitional: app.ts's buildSinks still
+   * re-parses each section with this. The config was validated and given its defaults before the daemon
+   * built anything (an enabled-by-default sink's absent section too: src/config/schema.ts), so a factory
+   * passes the section on as it is.
+   */
+  schema: { parse(section: unknown): Config };
   create(config: Config, deps: SinkDeps): AlertSink;
+}
+
+/** A sink type with its config schema: the config side's registry lists them (src/sinks/schemas.ts). */
+export interface SinkDefinition<Config = unknown> extends SinkFactory<Config> {
+  schema: z.ZodType<Config>;
   /**
    * Cheap checks of files the config names (credentials, certificates), for check-config and start-up.
    * Key paths are relative to the sink's config object.

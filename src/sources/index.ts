@@ -1,14 +1,19 @@
-/** Every source type exfilwatch knows. Adding one = its folder + one line here. */
-import { falcoGrpcSource } from './falco-grpc/index.js';
-import { falcoHttpSource } from './falco-http/index.js';
-import { tetragonFileSource } from './tetragon-file/index.js';
-import { tetragonGrpcSource } from './tetragon-grpc/index.js';
-import type { SourceDefinition } from './types.js';
+/**
+ * Every source type exfilwatch knows, as the daemon builds them. Adding one = its folder + one line here
+ * and one in schemas.ts (its config schema; a test checks that both list the same types in the same order).
+ * No entry here holds a schema: this is the daemon's long-lived module graph, which never loads zod.
+ */
+import { falcoGrpcFactory } from './falco-grpc/factory.js';
+import { falcoHttpFactory } from './falco-http/factory.js';
+import { tetragonFileFactory } from './tetragon-file/factory.js';
+import { createTetragonGrpcSource } from './tetragon-grpc/source.js';
+import type { SourceFactory } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry carries its own config type.
-export const sourceDefinitions: ReadonlyArray<SourceDefinition<any>> = [
-  tetragonGrpcSource,
-  tetragonFileSource,
-  falcoHttpSource,
-  falcoGrpcSource,
+export const sourceDefinitions: ReadonlyArray<SourceFactory<any>> = [
+  // tetragon-grpc's index.ts holds its full definition (with the schema), so its runtime half is spelled here.
+  { type: 'tetragon-grpc', configKey: 'tetragonGrpc', create: createTetragonGrpcSource },
+  tetragonFileFactory,
+  falcoHttpFactory,
+  falcoGrpcFactory,
 ];

@@ -52,12 +52,20 @@ export interface EventSource {
   run(out: SourceOutput, signal: AbortSignal): Promise<void>;
 }
 
-/** A registry entry (src/sources/index.ts): a folder exports one of these. */
-export interface SourceDefinition<Config = unknown> {
+/**
+ * The runtime half of a source type: what the daemon builds sources with (the registry in
+ * src/sources/index.ts). It holds no schema, so the daemon's long-lived module graph never loads zod and
+ * the schemas (~25 MB of RSS): the config it gets is validated on the config side (src/config/).
+ */
+export interface SourceFactory<Config = unknown> {
   type: SourceTypeLabel;
   /** Key under `sources:` in the config file; its value is an array of instance configs. */
   configKey: string;
+  create(config: Config, deps: SourceDeps): EventSource;
+}
+
+/** A source type with its config schema: a folder's index.ts exports one; the config side's registry lists them (src/sources/schemas.ts). */
+export interface SourceDefinition<Config = unknown> extends SourceFactory<Config> {
   /** One instance's config. Fields carry descriptions and defaults (CONFIGURATION.md is generated). */
   schema: z.ZodType<Config>;
-  create(config: Config, deps: SourceDeps): EventSource;
 }

@@ -1,21 +1,9 @@
 import { z } from 'zod';
+import { parseNatsUrl } from './url.js';
+
+export { parseNatsUrl } from './url.js';
 
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-
-/** Parses a NATS server URL (`nats://host:port`, `tls://host:port`, or bare `host:port`); null when invalid. */
-export function parseNatsUrl(text: string): URL | null {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `nats://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'nats:' && url.protocol !== 'tls:') return null;
-  if (url.hostname === '' || (url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')
-    return null;
-  return url;
-}
 
 export const natsServerUrlSchema = z
   .string()

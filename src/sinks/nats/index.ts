@@ -2,18 +2,16 @@
 import type { SinkDefinition } from '../types.js';
 import { type NatsSinkConfig, natsSinkConfigSchema } from './config.js';
 import { natsFileProblems } from './connect-options.js';
-import { createNatsSink } from './sink.js';
+import { natsSinkFactory } from './factory.js';
 
 export { type NatsSinkConfig, natsSinkConfigSchema, parseNatsUrl } from './config.js';
 export { natsFileProblems } from './connect-options.js';
+export { natsSinkFactory } from './factory.js';
 export { createNatsSink, type NatsSink, natsSubject } from './sink.js';
 export { SPOOL_FILE, Spool, type SpoolEntry } from './spool.js';
 
 export const natsSinkDefinition: SinkDefinition<NatsSinkConfig> = {
-  type: 'nats',
-  configKey: 'nats',
+  ...natsSinkFactory,
   schema: natsSinkConfigSchema,
-  enabledByDefault: false,
-  create: (config, deps) => createNatsSink(config, deps),
   fileProblems: natsFileProblems,
 };

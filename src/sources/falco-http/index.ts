@@ -1,45 +1,12 @@
 /** `falco-http`: receives Falco `http_output` POSTs (and falcosidekick-style forwards) on a node-local port. */
-import type { EventSource, SourceDefinition, SourceDeps } from '../types.js';
+import type { SourceDefinition } from '../types.js';
 import { type FalcoHttpConfig, falcoHttpConfigSchema } from './config.js';
-import { type ReceiverHandle, startReceiver } from './receiver.js';
+import { falcoHttpFactory } from './factory.js';
 
 export { type FalcoHttpConfig, falcoHttpConfigSchema } from './config.js';
-
-export interface FalcoHttpSource extends EventSource {
-  /** Resolves with the bound address once listening (port 0 → the real port); for tests and logs. */
-  readonly listening: Promise<{ address: string; port: number }>;
-}
-
-export function createFalcoHttpSource(config: FalcoHttpConfig, deps: SourceDeps): FalcoHttpSource {
-  let resolveListening!: (a: { address: string; port: number }) => void;
-  const listening = new Promise<{ address: string; port: number }>((resolve) => {
-    resolveListening = resolve;
-  });
-  return {
-    id: `falco-http ${config.listen}`,
-    type: 'falco-http',
-    listening,
-    async run(out, signal) {
-      if (signal.aborted) return;
-      const handle: ReceiverHandle = await startReceiver(config, deps, out);
-      const { address, port } = handle.address;
-      const scheme = config.tls ? 'https' : 'http';
-      deps.logger.info({ source: 'falco-http', listen: `${address}:${port}`, scheme }, 'falco-http receiver listening');
-      // A receiver is "up" while it listens: /readyz and exfilwatch_source_up reflect that.
-      out.connection(true, `listening on ${scheme}://${address}:${port}`);
-      resolveListening({ address, port });
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      await handle.close();
-    },
-  };
-}
+export { createFalcoHttpSource, type FalcoHttpSource, falcoHttpFactory } from './factory.js';
 
 export const falcoHttpSource: SourceDefinition<FalcoHttpConfig> = {
-  type: 'falco-http',
-  configKey: 'falcoHttp',
+  ...falcoHttpFactory,
   schema: falcoHttpConfigSchema,
-  create: createFalcoHttpSource,
 };

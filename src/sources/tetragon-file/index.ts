@@ -1,8 +1,9 @@
 /** `tetragon-file`: follows Tetragon's JSON export like `tail -F`. Also the JSON-lines reader scan/events use. */
 import type { SourceDefinition } from '../types.js';
-import { createJsonLinesSource } from './json-lines-source.js';
+import { tetragonFileFactory } from './factory.js';
 import { type TetragonFileConfig, tetragonFileConfigSchema } from './schema.js';
 
+export { tetragonFileFactory } from './factory.js';
 export {
   createJsonLinesSource,
   DEFAULT_MAX_LINE_BYTES,
@@ -12,20 +13,6 @@ export {
 export { type TetragonFileConfig, tetragonFileConfigSchema } from './schema.js';
 
 export const tetragonFileSource: SourceDefinition<TetragonFileConfig> = {
-  type: 'tetragon-file',
-  configKey: 'tetragonFile',
+  ...tetragonFileFactory,
   schema: tetragonFileConfigSchema,
-  create: (config, deps) =>
-    createJsonLinesSource(
-      {
-        paths: [config.path],
-        format: 'tetragon',
-        follow: true,
-        startAt: config.startAt,
-        pollIntervalMs: config.pollIntervalMs,
-        maxLineBytes: config.maxLineBytes,
-        type: 'tetragon-file',
-      },
-      deps,
-    ),
 };

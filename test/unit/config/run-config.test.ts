@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyRunOverrides, loadRunConfig } from '../../../src/cli/run.js';
+import { loadRunConfig } from '../../../src/cli/run-config.js';
+import { applyRunOverrides } from '../../../src/cli/run-overrides.js';
 import { allConfigProblems } from '../../../src/config/validate.js';
 import { ConfigError } from '../../../src/errors.js';
 
