@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createCorrelator } from '../../src/correlate/index.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
@@ -106,8 +107,20 @@ childMain(async () => {
       externalMb: m.external / 1048576,
       arrayBuffersMb: m.arrayBuffers / 1048576,
       trackedContainers: correlator.trackedContainers(),
+      // Where the committed heap is: the young generation's semi-spaces stay committed at the size they
+      // grew to (up to 3 × --max-semi-space-size), whatever is live in them after a full GC.
+      ...spaceMb(),
     });
     tell({ type: 'progress', events, rssMb: m.rss / 1048576 });
+  }
+
+  function spaceMb(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of getHeapSpaceStatistics()) {
+      const name = s.space_name.replace(/_space$/, '').replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+      if (s.space_size > 0) out[`${name}CommittedMb`] = s.space_size / 1048576;
+    }
+    return out;
   }
 
   tell({
