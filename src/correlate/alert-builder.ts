@@ -144,7 +144,7 @@ function evidence(j: JudgedPush): AlertEvidence[] {
       kind: 'archive',
       binary: a.proc.binary,
       detail:
-        `${a.proc.binary ?? 'archiver'} read ${a.proc.archiveFiles} files (${formatBytes(a.proc.archiveBytes)}): ${a.proc.args ?? ''}`.trim(),
+        `${a.proc.binary ?? 'archiver'} read ${a.proc.rare?.archiveFiles ?? 0} files (${formatBytes(a.proc.rare?.archiveBytes ?? 0)}): ${a.proc.args ?? ''}`.trim(),
     });
   }
   for (const t of j.top) {

@@ -11,7 +11,7 @@ import type { DestinationClassifier } from './destinations.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import type { PushTracker } from './pushes.js';
-import { ContainerState, clockEvict, type NodeState, newNodeState, type ProcState, type PushEpisode } from './state.js';
+import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
 
@@ -145,33 +145,30 @@ export class ProcessTable {
       null;
     const argvHost = classifier.hostNamedIn(p.args);
     const archiver = ARCHIVERS.has(basename(p.binary));
-    const proc: ProcState = {
-      execId: p.execId,
-      pid: p.pid,
-      binary: this.binaries.internOrNull(p.binary),
-      args: p.args,
+    const lineageHost = argvHost ?? (parent !== null ? parent.argvHost : classifier.hostNamedIn(p.parentArgs ?? null));
+    const proc = new ProcState(
+      p.execId,
+      p.pid,
+      this.binaries.internOrNull(p.binary),
       parent,
-      container: c,
+      c,
       node,
-      // Only an archiver's start time is shown (archive evidence).
-      time: archiver ? noteTime(e.time, e.timeMs) : '',
-      timeMs: e.timeMs,
-      lastMs: e.timeMs,
-      exitedMs: Number.NaN,
-      push: null,
-      download: parent?.download ?? false,
+      e.timeMs,
+      parent?.download ?? false,
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
-      episode: parent?.episode && !parent.episode.judged ? parent.episode : null,
+      parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
-      archiveFiles: 0,
-      archiveBytes: 0,
-      archiveFlagged: false,
-      dests: null,
-      argvHost,
-      lineageHost: argvHost ?? (parent !== null ? parent.argvHost : classifier.hostNamedIn(p.parentArgs ?? null)),
-      hot: true,
-      dropped: false,
-    };
+    );
+    if (archiver || lineageHost !== null) {
+      const rare = proc.more();
+      rare.argvHost = argvHost;
+      rare.lineageHost = lineageHost;
+      // Only an archiver's start time is shown (archive evidence).
+      if (archiver) {
+        rare.timeMs = e.timeMs;
+        rare.time = noteTime(e.time, e.timeMs);
+      }
+    }
     if (p.execId !== null) {
       if (this.execs.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(this.execs));
       this.execs.set(p.execId, proc);
@@ -185,7 +182,7 @@ export class ProcessTable {
     this.classify(proc, e, c);
     // Command lines can be kilobytes (JVMs): keep one only where an alert or a child's recognition reads it;
     // elsewhere the events carry it again (own args for an egress push, parentArgs for a helper's parent).
-    if (proc.push === null && !proc.download && !archiver && argvHost === null) proc.args = null;
+    if (proc.push !== null || proc.download || archiver || argvHost !== null) proc.args = p.args;
     return proc;
   }
 
@@ -200,7 +197,7 @@ export class ProcessTable {
     const r = recognizeProcess(
       {
         binary: proc.binary,
-        args: proc.args,
+        args: p.args,
         parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
         parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
       },
@@ -211,7 +208,10 @@ export class ProcessTable {
       proc.download = true;
       return;
     }
-    proc.push = r;
+    const rare = proc.more();
+    rare.push = r;
+    // The push's evidence shows its command line (newProc keeps it too).
+    rare.args = p.args;
     if (c !== null) this.deps.pushes.recognized(proc, r, e, c);
   }
 

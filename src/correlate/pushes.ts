@@ -11,7 +11,7 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
-import type { ContainerState, DestEntry, NodeState, ProcState, PushEpisode } from './state.js';
+import { type ContainerState, type DestEntry, type NodeState, ProcState, type PushEpisode } from './state.js';
 import { timeText } from './times.js';
 
 const MAX_EPISODE_EVIDENCE = 12;
@@ -88,18 +88,27 @@ export class PushTracker {
     this.addEvidence(ep, { ...item, kind: 'push' });
   }
 
+  /** The parent of a helper whose parent is not in the table: a copy of the helper as that parent. */
   private parentStub(proc: ProcState, e: ActivityEvent): ProcState {
     const p = e.process;
-    return {
-      ...proc,
-      execId: p.parentExecId,
-      pid: p.ppid ?? null,
-      binary: p.parentBinary ?? null,
-      args: p.parentArgs ?? null,
-      parent: null,
-      push: null,
-      dests: null,
-    };
+    const stub = new ProcState(
+      p.parentExecId,
+      p.ppid ?? null,
+      p.parentBinary ?? null,
+      null,
+      proc.container,
+      proc.node,
+      proc.lastMs,
+      proc.download,
+      proc.episode,
+      proc.archiver,
+    );
+    stub.exitedMs = proc.exitedMs;
+    stub.hot = proc.hot;
+    stub.dropped = proc.dropped;
+    if (proc.rare !== null) stub.rare = { ...proc.rare, push: null };
+    stub.args = p.parentArgs ?? null;
+    return stub;
   }
 
   private newEpisode(

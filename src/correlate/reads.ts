@@ -77,14 +77,15 @@ export class ReadTracker {
     }
     if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, top, entry, secret);
     if (proc.archiver) {
-      if (isNew) proc.archiveFiles++;
-      proc.archiveBytes += bytes;
-      if (!proc.archiveFlagged && proc.archiveFiles >= this.cfg.reads.archiveMinFiles) {
-        proc.archiveFlagged = true;
+      const a = proc.more();
+      if (isNew) a.archiveFiles++;
+      a.archiveBytes += bytes;
+      if (!a.archiveFlagged && a.archiveFiles >= this.cfg.reads.archiveMinFiles) {
+        a.archiveFlagged = true;
         const marks = c.archives ?? [];
         c.archives = marks;
         if (marks.length >= 4) marks.shift();
-        marks.push({ proc, timeMs: proc.timeMs, time: proc.time });
+        marks.push({ proc, timeMs: a.timeMs, time: a.time });
       }
     }
   }

@@ -3,10 +3,12 @@
  * bounded lists), never a list of events, so memory stays flat on a stream of millions of events.
  */
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
-import type { PushRecognition } from '../rules/recognize.js';
 import type { DistinctFiles } from './distinct-files.js';
+import type { ProcState } from './proc-state.js';
 import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
+
+export { type ProcRare, ProcState } from './proc-state.js';
 
 /** One notable step of a push, kept for the alert's evidence. */
 export interface EvidenceItem {
@@ -31,38 +33,6 @@ export interface DestEntry {
   flagged: boolean;
   /** Already listed in a push's evidence. */
   noted: boolean;
-}
-
-export interface ProcState {
-  execId: string | null;
-  pid: number | null;
-  binary: string | null;
-  args: string | null;
-  parent: ProcState | null;
-  container: ContainerState | null;
-  node: NodeState;
-  /** Its start time (./times.ts), kept for archivers only ('' otherwise): archive evidence shows it. */
-  time: TimeNote;
-  timeMs: number;
-  lastMs: number;
-  exitedMs: number;
-  push: PushRecognition | null;
-  /** In a download lineage (clone, fetch, pull): its egress is never a push. */
-  download: boolean;
-  episode: PushEpisode | null;
-  archiver: boolean;
-  archiveFiles: number;
-  archiveBytes: number;
-  archiveFlagged: boolean;
-  dests: DestEntry[] | null;
-  /** Forge/registry/internal host named in its own argv (a URL, `git@host:`, `host/ref`). */
-  argvHost: string | null;
-  /** Its own argv host, else its parent's: classes the IPs it connects to (issue 4, "same lineage"). */
-  lineageHost: string | null;
-  /** CLOCK bit for the bounded process table. */
-  hot: boolean;
-  /** Gone from the process table (evicted, expired or replaced): caches must not return it. */
-  dropped: boolean;
 }
 
 export interface PushEpisode {

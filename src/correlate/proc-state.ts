@@ -1,0 +1,98 @@
+/**
+ * What the correlator keeps of one process. Most of a node's ~20,000 processes are plain (a server and
+ * its health checks): they need their identity, lineage, last activity and destinations. What only a few
+ * need (their command line, a push recognition, a forge/registry host in argv or lineage, an archiver's
+ * start and counts) lives in one `rare` object that plain processes do not have: 208 bytes and three
+ * boxed doubles per process before, 144 bytes and two now. Accessors keep the old field names.
+ */
+import type { PushRecognition } from '../rules/recognize.js';
+import type { ContainerState, DestEntry, NodeState, PushEpisode } from './state.js';
+import type { TimeNote } from './times.js';
+
+export interface ProcRare {
+  /** Its command line, kept only where an alert or a child's recognition reads it. */
+  args: string | null;
+  push: PushRecognition | null;
+  /** Forge/registry/internal host named in its own argv (a URL, `git@host:`, `host/ref`). */
+  argvHost: string | null;
+  /** Its own argv host, else its parent's: classes the IPs it connects to (issue 4, "same lineage"). */
+  lineageHost: string | null;
+  /** Start time, for archivers (archive evidence): NaN / '' otherwise. */
+  timeMs: number;
+  time: TimeNote;
+  archiveFiles: number;
+  archiveBytes: number;
+  archiveFlagged: boolean;
+}
+
+function newRare(): ProcRare {
+  return {
+    args: null,
+    push: null,
+    argvHost: null,
+    lineageHost: null,
+    timeMs: Number.NaN,
+    time: '',
+    archiveFiles: 0,
+    archiveBytes: 0,
+    archiveFlagged: false,
+  };
+}
+
+export class ProcState {
+  exitedMs = Number.NaN;
+  dests: DestEntry[] | null = null;
+  /** CLOCK bit for the bounded process table. */
+  hot = true;
+  /** Gone from the process table (evicted, expired or replaced): caches must not return it. */
+  dropped = false;
+  rare: ProcRare | null = null;
+
+  constructor(
+    public execId: string | null,
+    public pid: number | null,
+    public binary: string | null,
+    public parent: ProcState | null,
+    public container: ContainerState | null,
+    readonly node: NodeState,
+    public lastMs: number,
+    /** In a download lineage (clone, fetch, pull): its egress is never a push. */
+    public download: boolean,
+    public episode: PushEpisode | null,
+    readonly archiver: boolean,
+  ) {}
+
+  /** Its rare fields, made on first write. */
+  more(): ProcRare {
+    let rare = this.rare;
+    if (rare === null) {
+      rare = newRare();
+      this.rare = rare;
+    }
+    return rare;
+  }
+
+  get args(): string | null {
+    return this.rare === null ? null : this.rare.args;
+  }
+
+  set args(v: string | null) {
+    if (v !== null || this.rare !== null) this.more().args = v;
+  }
+
+  get push(): PushRecognition | null {
+    return this.rare === null ? null : this.rare.push;
+  }
+
+  set push(v: PushRecognition | null) {
+    if (v !== null || this.rare !== null) this.more().push = v;
+  }
+
+  get argvHost(): string | null {
+    return this.rare === null ? null : this.rare.argvHost;
+  }
+
+  get lineageHost(): string | null {
+    return this.rare === null ? null : this.rare.lineageHost;
+  }
+}
