@@ -267,11 +267,16 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
       if (options.warmUp ?? (options.live === true && mode === 'detect')) {
-        const warmed = await warmUp(config, deps);
-        logger.debug(
-          { events: warmed.events, ms: Math.round(warmed.ms) },
-          'hot code warmed up before the sources connect',
-        );
+        // Only an optimisation: a warm-up that fails is logged and the start goes on.
+        try {
+          const warmed = await warmUp(config, deps);
+          logger.debug(
+            { events: warmed.events, ms: Math.round(warmed.ms) },
+            'hot code warmed up before the sources connect',
+          );
+        } catch (err) {
+          logger.warn({ err: errorMessage(err) }, 'start-up warm-up failed; starting cold');
+        }
       }
       const correlating = correlateLoop();
       const delivering = sinkLoop();

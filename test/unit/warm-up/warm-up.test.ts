@@ -54,6 +54,12 @@ describe('warmUp', () => {
     expect(r.byKind.file).toBeGreaterThan(1_300);
   });
 
+  it('does not depend on the injected clock (a replay clock reads NaN before its replay starts)', async () => {
+    const r = await warmUp(config, { clock: { now: () => Number.NaN } }, { maxEvents: 512, budgetMs: 60_000 });
+    expect(r.events).toBe(512);
+    expect(r.decodeErrors).toBe(0);
+  });
+
   it('starts no batch once its time budget is spent', async () => {
     const r = await warmUp(config, { clock }, { budgetMs: 0 });
     expect(r.events).toBe(0);
