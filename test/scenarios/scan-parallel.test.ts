@@ -61,6 +61,8 @@ function mixedInput(): Buffer {
     withLabels(deep),
     withLabels({ app: 'x' }).replace('"app":"x"', '"__proto__":"own","app":"x"'),
     withLabels([1, true, null, { a: -0 }]),
+    // Strings cross from the workers as bytes: ASCII as is, anything else as UTF-16 (a lone surrogate too).
+    withLabels({ app: 'café', tier: '日本😀', odd: '\ud800x', escaped: 'tab\tquote"' }),
     '   ',
     '',
     '\t',
