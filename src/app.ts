@@ -63,8 +63,10 @@ export interface AppOptions {
   helperThreadNice?: number;
   /**
    * Before the sources connect, run a small synthetic stream through the hot code with a throwaway
-   * correlator (src/warm-up), so the first real events meet compiled code (≤ WARM_UP_BUDGET_MS). Default:
-   * on for a live app that correlates, off otherwise (offline input has no latency to protect).
+   * correlator (src/warm-up), so the first real events meet compiled code (≤ WARM_UP_BUDGET_MS). Default
+   * off: in paced bench runs it often set V8's allocation-site pretenuring so that the stream's
+   * short-lived objects went straight to old space (22-29 mark-compacts per 200k events instead of 6-8);
+   * `--no-allocation-site-pretenuring` on the node command line avoids that (docs/latency.md).
    */
   warmUp?: boolean;
 }
@@ -266,7 +268,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
-      if (options.warmUp ?? (options.live === true && mode === 'detect')) {
+      if (options.warmUp === true && mode === 'detect') {
         // Only an optimisation: a warm-up that fails is logged and the start goes on.
         try {
           const warmed = await warmUp(config, deps);

@@ -11,6 +11,10 @@
  * Nothing leaks out: the correlator, queue, source bookkeeping and metrics registry are built for the
  * warm-up alone and dropped after it, with a logger that writes nothing and no DNS resolution; no alert,
  * metric or state of the real pipeline is touched. It is bounded by a time budget and an event count.
+ *
+ * Off by default (AppOptions.warmUp): its events, alive together across scavenges while the heap is
+ * young, can make V8's allocation-site pretenuring send the real stream's short-lived objects straight to
+ * old space, and the mark-compacts that follow cost more than the warm-up saves (docs/latency.md).
  */
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { createCorrelator } from '../correlate/index.js';
@@ -45,15 +49,19 @@ export interface WarmUpResult {
 
 /**
  * Defaults: ~20k events is where the correlator's CPU per event nears its steady level; on a quiet core
- * that takes ~200 ms. The budget is checked before each batch, so it is overrun by at most one batch.
+ * that takes ~200 ms. The budget is checked before each batch (32 events), so it is overrun by at most one.
  */
 export const WARM_UP_BUDGET_MS = 200;
 export const WARM_UP_MAX_EVENTS = 20_000;
 /** Distinct synthetic messages, replayed in rounds with event time moved on (~280 KB packed). */
 const MESSAGES = 256;
 const CONTAINERS = 64;
-/** Smaller than the pipeline's 512: a batch is the budget's granularity on a busy CPU. */
-const BATCH = 256;
+/**
+ * Events normalized and correlated per turn, as a stream that keeps up hands them over (the ingest
+ * worker's batches at the paced bench rate are ~25-50 messages); also the budget's granularity. (Batches
+ * of 256 or of 32 made no difference to the pretenuring effect described in docs/latency.md.)
+ */
+const BATCH = 32;
 
 /** 2023-11-14T22:13:20Z. */
 const SYNTHETIC_START_MS = 1_700_000_000_000;
