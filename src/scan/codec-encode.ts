@@ -50,14 +50,14 @@ export class PieceEncoder implements LineSink {
   private readonly verified = new Set<string>();
   private generic = false;
   /** Container contexts and processes sent (see codec-format.ts), by container id and by exec id. */
-  private readonly contexts = new Map<string, SentContext>();
-  private readonly processes = new Map<string, SentProcess>();
+  private readonly contexts = new Map<number, SentContext>();
+  private readonly processes = new Map<number, SentProcess>();
   /** Entries appended to the decoder's tables (replaced ones included): the next index of each. */
   private nextContext = 0;
   private nextProcess = 0;
   /** What the current event defined, undone if it cannot be encoded after all (the decoder never sees it). */
-  private definedContext: { key: string; was: SentContext | undefined } | null = null;
-  private definedProcess: { key: string; was: SentProcess | undefined } | null = null;
+  private definedContext: { key: number; was: SentContext | undefined } | null = null;
+  private definedProcess: { key: number; was: SentProcess | undefined } | null = null;
 
   /** `refLimit`: contexts or processes sent before the tables start over (tests use small ones). */
   constructor(private readonly refLimit = REF_LIMIT) {}
@@ -311,13 +311,14 @@ export class PieceEncoder implements LineSink {
 
   /** V_REF to the context sent before when container and pod are unchanged; else V_DEF and the fields. */
   private context(c: ContainerRef, pod: PodRef | null): void {
-    const sent = this.contexts.get(c.id);
-    if (sent !== undefined && sameContext(sent, c, pod)) {
+    const key = keyOf(c.id);
+    const sent = this.contexts.get(key);
+    if (sent !== undefined && sent.id === c.id && sameContext(sent, c, pod)) {
       this.put(V_REF, sent.index);
       return;
     }
-    this.definedContext = { key: c.id, was: sent };
-    this.contexts.set(c.id, { index: this.nextContext++, name: c.name, image: c.image, pod });
+    this.definedContext = { key, was: sent };
+    this.contexts.set(key, { index: this.nextContext++, id: c.id, name: c.name, image: c.image, pod });
     this.put(V_DEF, 0);
     this.value(c.id, 1);
     this.value(c.name, 1);
@@ -334,13 +335,14 @@ export class PieceEncoder implements LineSink {
   }
 
   private process(p: ProcessRef, execId: string): void {
-    const sent = this.processes.get(execId);
-    if (sent !== undefined && sameProcess(sent.process, p)) {
+    const key = keyOf(execId);
+    const sent = this.processes.get(key);
+    if (sent !== undefined && sent.process.execId === execId && sameProcess(sent.process, p)) {
       this.put(V_REF, sent.index);
       return;
     }
-    this.definedProcess = { key: execId, was: sent };
-    this.processes.set(execId, { index: this.nextProcess++, process: p });
+    this.definedProcess = { key, was: sent };
+    this.processes.set(key, { index: this.nextProcess++, process: p });
     this.put(V_DEF, 0);
     this.processFields(p);
   }
@@ -373,6 +375,20 @@ export class PieceEncoder implements LineSink {
     this.definedContext = null;
     this.definedProcess = null;
   }
+}
+
+/**
+ * A number standing for a container or exec id in the tables above, from its length and last 12
+ * characters (where ids differ: a container id's random tail, an exec id's pid and start time). Every id
+ * is a fresh string from JSON.parse: a Map lookup by the string itself has V8 hash all of it in a runtime
+ * call first. Ids that share a number are told apart by comparing the whole id, and a mismatch is a miss
+ * (the entry is sent again in full), so exactness never depends on the number.
+ */
+export function keyOf(s: string): number {
+  const n = s.length;
+  let h = n;
+  for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** Node's Buffer write methods without the encoding dispatch of `write()` (both return bytes written). */

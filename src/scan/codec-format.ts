@@ -104,6 +104,8 @@ export type Obj = Record<string, unknown>;
 /** A context as the encoder sent it: what a later event's container and pod are compared with. */
 export interface SentContext {
   index: number;
+  /** The container id (the table is keyed by a number derived from it: keyOf in codec-encode.ts). */
+  id: string;
   name: string | null;
   image: string | null;
   pod: PodRef | null;

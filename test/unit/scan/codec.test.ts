@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FileEvent, NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { PieceDecoder } from '../../../src/scan/codec-decode.js';
-import { PieceEncoder } from '../../../src/scan/codec-encode.js';
+import { keyOf, PieceEncoder } from '../../../src/scan/codec-encode.js';
 
 /** A Tetragon file event with the normalizer's key order (the encoder's fixed shape). */
 function fileEvent(
@@ -91,6 +91,21 @@ describe('scan hand-over of container contexts and processes', () => {
     expect(out[3]!.pod).not.toBe(out[2]!.pod);
     // Across pieces too.
     expect(out[8]!.container).toBe(out[4]!.container);
+  });
+
+  it('tells apart ids that share a table key (same length and last characters)', () => {
+    const tail = 'f'.repeat(40);
+    const a = { id: `a${'0'.repeat(23)}${tail}`, execId: `x-1-${tail}` };
+    const b = { id: `b${'0'.repeat(23)}${tail}`, execId: `x-2-${tail}` };
+    expect(keyOf(a.id)).toBe(keyOf(b.id));
+    expect(keyOf(a.execId)).toBe(keyOf(b.execId));
+    const events = [0, 1, 2, 3, 4, 5].map((i) => fileEvent(i, { ...(i % 3 === 1 ? b : a), pid: i % 3 === 1 ? 2 : 1 }));
+    const out = roundTrip([events.slice(0, 2), events.slice(2)]) as FileEvent[];
+    expect(out).toEqual(events);
+    expect(out.map((e) => e.container!.id)).toEqual(events.map((e) => e.container!.id));
+    // a, a in a row share the entry (events 2 and 3).
+    expect(out[3]!.container).toBe(out[2]!.container);
+    expect(out[3]!.process).toBe(out[2]!.process);
   });
 
   it('forgets what a record that could not be encoded defined', () => {
