@@ -26,7 +26,6 @@ import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import type { Logger } from './telemetry/logger.js';
 import type { Metrics } from './telemetry/metrics.js';
-import { warmUp } from './warm-up/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -271,6 +270,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (options.warmUp === true && mode === 'detect') {
         // Only an optimisation: a warm-up that fails is logged and the start goes on.
         try {
+          // Loaded only when on: a daemon that does not warm up holds none of it.
+          const { warmUp } = await import('./warm-up/index.js');
           const warmed = await warmUp(config, deps);
           logger.debug(
             { events: warmed.events, ms: Math.round(warmed.ms) },
