@@ -112,11 +112,11 @@ export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[]
   const configured = config.sinks as Record<string, unknown>;
   for (const def of sinkDefinitions) {
     const sinkConfig = configured[def.configKey];
-    if (sinkConfig === undefined && !def.enabledByDefault) continue;
-    const parsed = def.schema.parse(sinkConfig ?? {});
+    // The config is validated (src/config/): a section carries its defaults; an enabled-by-default sink's is never absent.
+    if (sinkConfig === undefined) continue;
     // A sink section may carry `enabled: false` to keep its settings but switch it off.
-    if ((parsed as { enabled?: unknown } | null)?.enabled === false) continue;
-    built.push(def.create(parsed, deps));
+    if ((sinkConfig as { enabled?: unknown } | null)?.enabled === false) continue;
+    built.push(def.create(sinkConfig, deps));
   }
   return built;
 }

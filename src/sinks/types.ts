@@ -40,13 +40,6 @@ export interface SinkFactory<Config = unknown> {
   configKey: string;
   /** Whether the sink is on when its key is absent from the config file. */
   enabledByDefault: boolean;
-  /**
-   * Reads the sink's section of an already validated config. Transitional: app.ts's buildSinks still
-   * re-parses each section with this. The config was validated and given its defaults before the daemon
-   * built anything (an enabled-by-default sink's absent section too: src/config/schema.ts), so a factory
-   * passes the section on as it is.
-   */
-  schema: { parse(section: unknown): Config };
   create(config: Config, deps: SinkDeps): AlertSink;
 }
 

@@ -6,13 +6,12 @@
 import { falcoGrpcFactory } from './falco-grpc/factory.js';
 import { falcoHttpFactory } from './falco-http/factory.js';
 import { tetragonFileFactory } from './tetragon-file/factory.js';
-import { createTetragonGrpcSource } from './tetragon-grpc/source.js';
+import { tetragonGrpcFactory } from './tetragon-grpc/factory.js';
 import type { SourceFactory } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry carries its own config type.
 export const sourceDefinitions: ReadonlyArray<SourceFactory<any>> = [
-  // tetragon-grpc's index.ts holds its full definition (with the schema), so its runtime half is spelled here.
-  { type: 'tetragon-grpc', configKey: 'tetragonGrpc', create: createTetragonGrpcSource },
+  tetragonGrpcFactory,
   tetragonFileFactory,
   falcoHttpFactory,
   falcoGrpcFactory,

@@ -7,7 +7,5 @@ export const natsSinkFactory: SinkFactory<NatsSinkConfig> = {
   type: 'nats',
   configKey: 'nats',
   enabledByDefault: false,
-  // The config was validated (with its defaults) before the daemon built anything: see SinkFactory.
-  schema: { parse: (section) => section as NatsSinkConfig },
   create: (config, deps) => createNatsSink(config, deps),
 };

@@ -7,8 +7,6 @@ export const stdoutSinkFactory: SinkFactory<StdoutSinkConfig> = {
   type: 'stdout',
   configKey: 'stdout',
   enabledByDefault: false,
-  // The config was validated (with its defaults) before the daemon built anything: see SinkFactory.
-  schema: { parse: (section) => section as StdoutSinkConfig },
   // `enabled: false` is honoured by the pipeline builder, which then builds no sink at all.
   create: () => createStdoutSink(),
 };

@@ -1,7 +1,7 @@
 /** `tetragon-grpc`: the Tetragon agent's GetEvents stream (unix socket or host:port). */
 import type { SourceDefinition } from '../types.js';
+import { tetragonGrpcFactory } from './factory.js';
 import { type TetragonGrpcConfig, tetragonGrpcConfigSchema } from './schema.js';
-import { createTetragonGrpcSource } from './source.js';
 
 export { parseTetragonAddress, type TetragonAddress } from './address.js';
 export { buildGetEventsRequest } from './request.js';
@@ -9,8 +9,6 @@ export { DEFAULT_TETRAGON_ADDRESS, type TetragonGrpcConfig, tetragonGrpcConfigSc
 export { createTetragonGrpcSource, GET_EVENTS_PATH } from './source.js';
 
 export const tetragonGrpcSource: SourceDefinition<TetragonGrpcConfig> = {
-  type: 'tetragon-grpc',
-  configKey: 'tetragonGrpc',
+  ...tetragonGrpcFactory,
   schema: tetragonGrpcConfigSchema,
-  create: createTetragonGrpcSource,
 };

@@ -31,7 +31,9 @@ export const tetragonGrpcConfigSchema = z
       .int()
       .min(1)
       .default(4_000)
-      .describe('Longest delay between reconnect attempts (the default keeps reconnects within 5 s of the agent returning).'),
+      .describe(
+        'Longest delay between reconnect attempts (the default keeps reconnects within 5 s of the agent returning).',
+      ),
     connectTimeoutMs: z
       .number()
       .int()
