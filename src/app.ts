@@ -18,6 +18,7 @@ import { msToRfc3339 } from './model/time.js';
 import { BlockingQueue } from './pipeline/blocking-queue.js';
 import { deliver } from './pipeline/deliver.js';
 import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
+import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { sinkDefinitions } from './sinks/index.js';
@@ -65,7 +66,8 @@ export interface AppOptions {
    * correlator (src/warm-up), so the first real events meet compiled code (≤ WARM_UP_BUDGET_MS). Default
    * off: in paced bench runs it often set V8's allocation-site pretenuring so that the stream's
    * short-lived objects went straight to old space (22-29 mark-compacts per 200k events instead of 6-8);
-   * `--no-allocation-site-pretenuring` on the node command line avoids that (docs/latency.md).
+   * allocation-site pretenuring is now off in every app (pipeline/pretenuring.ts), which avoids that
+   * (docs/latency.md); the warm-up stays off until a quiet-box comparison says it pays.
    */
   warmUp?: boolean;
 }
@@ -135,6 +137,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppOptions = {}): App {
   const { logger, metrics, clock } = deps;
+  // Before any event is decoded: short-lived events must not be tenured by V8 (pipeline/pretenuring.ts).
+  turnOffAllocationSitePretenuring();
   const mode = options.mode ?? 'detect';
   const sources = options.sources ?? buildSources(config, deps);
   const sinks = [...(mode === 'detect' ? buildSinks(config, deps) : []), ...(options.extraSinks ?? [])];

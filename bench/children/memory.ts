@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createCorrelator } from '../../src/correlate/index.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
+import { turnOffAllocationSitePretenuring } from '../../src/pipeline/pretenuring.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, peakRssMb, tell } from '../lib/child.js';
 import { EventDecoder } from '../workload/event-codec.js';
@@ -30,6 +31,8 @@ childMain(async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const config = benchConfig();
+  // As createApp does in the daemon: the correlator is measured under the same V8 settings.
+  turnOffAllocationSitePretenuring();
   const correlator = createCorrelator(config.correlator, config.allowlist, benchDeps());
   gc();
   const baseRssMb = process.memoryUsage().rss / 1048576;
