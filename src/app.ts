@@ -62,12 +62,12 @@ export interface AppOptions {
    */
   helperThreadNice?: number;
   /**
-   * Before the sources connect, run a small synthetic stream through the hot code with a throwaway
-   * correlator (src/warm-up), so the first real events meet compiled code (≤ WARM_UP_BUDGET_MS). Default
-   * off: in paced bench runs it often set V8's allocation-site pretenuring so that the stream's
-   * short-lived objects went straight to old space (22-29 mark-compacts per 200k events instead of 6-8);
-   * allocation-site pretenuring is now off in every app (pipeline/pretenuring.ts), which avoids that
-   * (docs/latency.md); the warm-up stays off until a quiet-box comparison says it pays.
+   * Before the sources connect, run a synthetic stream through the hot code with a throwaway correlator
+   * (src/warm-up) for up to `config.pipeline.warmUpMs`, so the first real events meet compiled code: the
+   * event → alert latency of a daemon (re)started on a busy node. Default: on when `live` (the daemon),
+   * off otherwise (offline input is judged by throughput, not by its first second). It used to make V8
+   * tenure the decoder's allocation sites (22-29 mark-compacts per 200k events); with allocation-site
+   * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
    */
   warmUp?: boolean;
 }
@@ -271,13 +271,14 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
-      if (options.warmUp === true && mode === 'detect') {
+      const warmUpMs = (options.warmUp ?? options.live === true) ? config.pipeline.warmUpMs : 0;
+      if (warmUpMs > 0 && mode === 'detect') {
         // Only an optimisation: a warm-up that fails is logged and the start goes on.
         try {
           // Loaded only when on: a daemon that does not warm up holds none of it.
           const { warmUp } = await import('./warm-up/index.js');
-          const warmed = await warmUp(config, deps);
-          logger.debug(
+          const warmed = await warmUp(config, deps, { budgetMs: warmUpMs });
+          logger.info(
             { events: warmed.events, ms: Math.round(warmed.ms) },
             'hot code warmed up before the sources connect',
           );

@@ -124,8 +124,9 @@ childMain(async () => {
     // As `exfilwatch run` (a live app) sets it; not `live` itself, whose wall-clock advance() would judge
     // the workload's synthetic event times. BENCH_HELPER_NICE=0 (experiments) leaves the helpers alone.
     helperThreadNice: process.env.BENCH_HELPER_NICE ? Number(process.env.BENCH_HELPER_NICE) : HELPER_THREAD_NICE,
-    // The start-up warm-up is off by default, as in `run`; BENCH_WARM_UP=1 turns it on (experiments).
-    warmUp: process.env.BENCH_WARM_UP === '1',
+    // The start-up warm-up is on, as in `run` (it runs before the source connects, so before the agent's
+    // first write); BENCH_WARM_UP=0 turns it off (experiments).
+    warmUp: process.env.BENCH_WARM_UP !== '0',
   });
   const gc = rate > 0 ? watchGc() : null;
   const sched0 = mainThreadSched();

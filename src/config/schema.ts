@@ -52,6 +52,15 @@ export const pipelineConfigSchema = z
       .min(0)
       .default(10_000)
       .describe('On SIGTERM, how long to wait for pending alerts to be delivered or spooled.'),
+    warmUpMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(1000)
+      .describe(
+        '`run` only: before the sensors are connected, run a synthetic stream through the hot code (at most 60,000 events) for up to this long, so that the first events of a busy node do not wait for the JIT (docs/latency.md). 0 turns it off.',
+      ),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import type { AlertSink } from '../../../src/sinks/types.js';
 import type { EventSource } from '../../../src/sources/types.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 
 const stops: Array<() => Promise<void>> = [];
@@ -41,7 +41,7 @@ function oneEventSource(startedAt: number[]): EventSource {
   };
 }
 
-async function runApp(warmUp: boolean) {
+async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> = {}) {
   const metrics = createMetrics();
   const alerts: Alert[] = [];
   const sink: AlertSink = {
@@ -55,8 +55,10 @@ async function runApp(warmUp: boolean) {
     close: async () => undefined,
   };
   const sourceStarted: number[] = [];
-  const deps = { logger: silentLogger(), metrics, clock: { now: () => Date.now() }, node: 'node-a' };
-  const app = createApp(parseConfig({}), deps, {
+  const logLines: Array<Record<string, unknown>> = [];
+  const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
+  const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
+  const app = createApp(parseConfig(raw), deps, {
     sources: [oneEventSource(sourceStarted)],
     extraSinks: [sink],
     live: true,
@@ -68,7 +70,8 @@ async function runApp(warmUp: boolean) {
   stops.push(() => app.stop());
   while (app.stats().events < 1) await new Promise((r) => setTimeout(r, 5));
   const text = await metrics.registry.metrics();
-  return { app, alerts, text, sourceStartedAfterMs: sourceStarted[0]! - calledAt };
+  const warmedUp = logLines.find((l) => l.msg === 'hot code warmed up before the sources connect');
+  return { app, alerts, text, sourceStartedAfterMs: sourceStarted[0]! - calledAt, warmedUp };
 }
 
 /** The value of one sample line (`name{labels} value`), or null when the sample is absent. */
@@ -96,5 +99,16 @@ describe('app start-up warm-up', () => {
     // the result is the same single event.
     expect(warm.sourceStartedAfterMs).toBeGreaterThan(cold.sourceStartedAfterMs);
     expect(cold.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
+  });
+
+  it('is on by default in a live app, for at most pipeline.warmUpMs; 0 turns it off', async () => {
+    const byDefault = await runApp(undefined, { pipeline: { warmUpMs: 300 } });
+    expect(byDefault.warmedUp).toBeDefined();
+    expect(byDefault.warmedUp!.events as number).toBeGreaterThan(0);
+    // Checked before each 32-event batch: overrun by one batch at most (generous for a loaded box).
+    expect(byDefault.warmedUp!.ms as number).toBeLessThan(300 + 250);
+    const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } });
+    expect(off.warmedUp).toBeUndefined();
+    expect(off.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 });
