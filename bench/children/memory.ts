@@ -16,6 +16,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { createCorrelator } from '../../src/correlate/index.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
 import { turnOffAllocationSitePretenuring } from '../../src/pipeline/pretenuring.js';
+import { warmUp } from '../../src/warm-up/index.js';
 import { benchConfig, benchDeps } from '../lib/app-config.js';
 import { childArgs, childMain, peakRssMb, tell } from '../lib/child.js';
 import { EventDecoder } from '../workload/event-codec.js';
@@ -31,9 +32,12 @@ childMain(async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const config = benchConfig();
-  // As createApp does in the daemon: the correlator is measured under the same V8 settings.
+  // As createApp does in the daemon: the correlator is measured under the same V8 settings, after the
+  // same start-up warm-up (`run` warms up for pipeline.warmUpMs before its sources connect).
   turnOffAllocationSitePretenuring();
-  const correlator = createCorrelator(config.correlator, config.allowlist, benchDeps());
+  const deps = benchDeps();
+  await warmUp(config, deps, { budgetMs: config.pipeline.warmUpMs });
+  const correlator = createCorrelator(config.correlator, config.allowlist, deps);
   gc();
   const baseRssMb = process.memoryUsage().rss / 1048576;
 
