@@ -3,6 +3,7 @@ import type { ContainerRef, NormalizedEvent, PodRef, ProcessRef, SensorSource } 
 import {
   type EncodedPiece,
   EVENT_KEYS,
+  keyOf,
   MAX_DEPTH,
   NESTED_KEYS,
   type Nested,
@@ -375,20 +376,6 @@ export class PieceEncoder implements LineSink {
     this.definedContext = null;
     this.definedProcess = null;
   }
-}
-
-/**
- * A number standing for a container or exec id in the tables above, from its length and last 12
- * characters (where ids differ: a container id's random tail, an exec id's pid and start time). Every id
- * is a fresh string from JSON.parse: a Map lookup by the string itself has V8 hash all of it in a runtime
- * call first. Ids that share a number are told apart by comparing the whole id, and a mismatch is a miss
- * (the entry is sent again in full), so exactness never depends on the number.
- */
-export function keyOf(s: string): number {
-  const n = s.length;
-  let h = n;
-  for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
 }
 
 /** Node's Buffer write methods without the encoding dispatch of `write()` (both return bytes written). */

@@ -104,7 +104,7 @@ export type Obj = Record<string, unknown>;
 /** A context as the encoder sent it: what a later event's container and pod are compared with. */
 export interface SentContext {
   index: number;
-  /** The container id (the table is keyed by a number derived from it: keyOf in codec-encode.ts). */
+  /** The container id (the table is keyed by a number derived from it: keyOf below). */
   id: string;
   name: string | null;
   image: string | null;
@@ -149,4 +149,18 @@ export function sameProcess(a: ProcessRef, b: ProcessRef): boolean {
     a.parentArgs === b.parentArgs &&
     Object.is(a.containerPid, b.containerPid)
   );
+}
+
+/**
+ * A number standing for a container or exec id in the encoder's tables (codec-encode.ts), from its length and last 12
+ * characters (where ids differ: a container id's random tail, an exec id's pid and start time). Every id
+ * is a fresh string from JSON.parse: a Map lookup by the string itself has V8 hash all of it in a runtime
+ * call first. Ids that share a number are told apart by comparing the whole id, and a mismatch is a miss
+ * (the entry is sent again in full), so exactness never depends on the number.
+ */
+export function keyOf(s: string): number {
+  const n = s.length;
+  let h = n;
+  for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FileEvent, NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { PieceDecoder } from '../../../src/scan/codec-decode.js';
-import { keyOf, PieceEncoder } from '../../../src/scan/codec-encode.js';
+import { PieceEncoder } from '../../../src/scan/codec-encode.js';
+import { keyOf } from '../../../src/scan/codec-format.js';
 
 /** A Tetragon file event with the normalizer's key order (the encoder's fixed shape). */
 function fileEvent(
