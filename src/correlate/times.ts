@@ -8,23 +8,13 @@
  * in that canonical form, or does not agree with its `timeMs`, is kept as its string.
  */
 
+import { utcSecondPrefix } from '../model/time.js';
+
 /** What a record keeps of an event time beside its `timeMs`: the nanoseconds, or the string itself. */
 export type TimeNote = number | string;
 
 /** Longest epoch second whose ISO form has a 4-digit year (9999-12-31T23:59:59). */
 const MAX_SECONDS = 253_402_300_799;
-
-let cachedSeconds = Number.NaN;
-let cachedPrefix = '';
-
-/** `YYYY-MM-DDTHH:MM:SS` of an epoch second (one cached: most lookups are for the second just seen). */
-function prefixOf(seconds: number): string {
-  if (seconds !== cachedSeconds) {
-    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
-    cachedSeconds = seconds;
-  }
-  return cachedPrefix;
-}
 
 function secondsOf(timeMs: number, nanos: number): number {
   return Math.round((timeMs - nanos / 1e6) / 1000);
@@ -41,12 +31,12 @@ export function noteTime(time: string, timeMs: number): TimeNote {
   }
   const seconds = secondsOf(timeMs, nanos);
   // Every character is then checked: the prefix here, '.', the nine digits and 'Z' above.
-  if (!(seconds >= 0 && seconds <= MAX_SECONDS) || !time.startsWith(prefixOf(seconds))) return time;
+  if (!(seconds >= 0 && seconds <= MAX_SECONDS) || !time.startsWith(utcSecondPrefix(seconds))) return time;
   return nanos;
 }
 
 /** The event's `time` string again, from the note and the record's `timeMs`. */
 export function timeText(note: TimeNote, timeMs: number): string {
   if (typeof note === 'string') return note;
-  return `${prefixOf(secondsOf(timeMs, note))}.${String(note).padStart(9, '0')}Z`;
+  return `${utcSecondPrefix(secondsOf(timeMs, note))}.${String(note).padStart(9, '0')}Z`;
 }

@@ -14,6 +14,22 @@ export function rfc3339ToMs(text: string): number {
   return whole + frac;
 }
 
+let prefixSecond = Number.NaN;
+let prefixText = '';
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` (UTC) of an epoch second, with the last one cached: the per-event callers (the
+ * Falco normalizer, the correlator's stored times) ask for the second just seen, and `toISOString` per
+ * event is most of their cost.
+ */
+export function utcSecondPrefix(seconds: number): string {
+  if (seconds !== prefixSecond) {
+    prefixText = new Date(seconds * 1000).toISOString().slice(0, 19);
+    prefixSecond = seconds;
+  }
+  return prefixText;
+}
+
 /** RFC 3339 UTC with exactly nine fractional digits, from protobuf Timestamp parts. */
 export function timestampToRfc3339(seconds: bigint | number, nanos: number): string {
   const iso = new Date(Number(seconds) * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z

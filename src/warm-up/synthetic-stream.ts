@@ -5,6 +5,7 @@
  * with the generated codec, once per start; nothing here is kept afterwards.
  */
 import { GetEventsResponse } from '../generated/tetragon/events.js';
+import { epochNsToRfc3339 } from '../model/time.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,12 +25,6 @@ function hex64(n: number): string {
   return n.toString(16).padStart(8, '0').repeat(8);
 }
 
-function rfc3339(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
-}
-
 function processJson(container: number, proc: number, startNs: bigint): Json {
   const id = hex64(container + 1);
   return {
@@ -40,7 +35,7 @@ function processJson(container: number, proc: number, startNs: bigint): Json {
     binary: proc === 0 ? '/bin/sh' : '/usr/bin/python3',
     arguments: proc === 0 ? '-c run' : `worker.py --shard ${container}`,
     flags: 'execve clone',
-    start_time: rfc3339(startNs),
+    start_time: epochNsToRfc3339(startNs),
     auid: 4294967295,
     pod: {
       namespace: `team-${container % 7}`,
@@ -50,7 +45,7 @@ function processJson(container: number, proc: number, startNs: bigint): Json {
         id: `containerd://${id}`,
         name: 'app',
         image: { id: `registry.example/app@sha256:${id}`, name: `registry.example/app:${container % 5}` },
-        start_time: rfc3339(startNs - (startNs % 1_000_000_000n)),
+        start_time: epochNsToRfc3339(startNs - (startNs % 1_000_000_000n)),
         pid: proc + 1,
       },
       pod_labels: { app: `app-${container % 11}`, tier: 'backend' },
@@ -104,7 +99,7 @@ export function syntheticTetragonStream(count: number, containers: number, start
     const slot = i % 30;
     let body: Json;
     if (slot < 2) body = { process_exec: { process: proc, parent } };
-    else if (slot === 2) body = { process_exit: { process: proc, parent, status: i % 2, time: rfc3339(ns) } };
+    else if (slot === 2) body = { process_exit: { process: proc, parent, status: i % 2, time: epochNsToRfc3339(ns) } };
     else if (slot < 9) {
       body = kprobe(proc, parent, 'tcp_sendmsg', 'exfilwatch-tcp', [
         { sock_arg: { ...sock(c, i), state: 'TCP_ESTABLISHED' } },
@@ -129,7 +124,7 @@ export function syntheticTetragonStream(count: number, containers: number, start
       );
     }
     const message = GetEventsResponse.encode(
-      GetEventsResponse.fromJSON({ ...body, node_name: NODE, time: rfc3339(ns) }),
+      GetEventsResponse.fromJSON({ ...body, node_name: NODE, time: epochNsToRfc3339(ns) }),
     ).finish();
     const head = Buffer.allocUnsafe(4);
     head.writeUInt32BE(message.length);

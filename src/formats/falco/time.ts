@@ -12,6 +12,7 @@ import {
   rfc3339ToMs,
   timestampToMs,
   timestampToRfc3339,
+  utcSecondPrefix,
 } from '../../model/time.js';
 import { isIntegerText } from './fields.js';
 
@@ -29,11 +30,6 @@ function fromNs(ns: bigint): EventTime | null {
   return { time: epochNsToRfc3339(ns), timeMs: epochNsToMs(ns) };
 }
 
-// The last second's `YYYY-MM-DDTHH:MM:SS` (events arrive in time order, many per second): one Date and
-// toISOString per second instead of per event.
-let cachedSecond = Number.NaN;
-let cachedPrefix = '';
-
 /**
  * `fromNs(BigInt(digits))` for what Falco sends: exactly 19 digits, no leading zero (every such value is in
  * the plausible range), without BigInt arithmetic. Same text and the same double: the whole milliseconds
@@ -43,13 +39,9 @@ const isNonZeroDigit = (c: number) => c >= 49 && c <= 57;
 
 function fromNsDigits(digits: string): EventTime {
   const seconds = Number(digits.slice(0, 10));
-  if (seconds !== cachedSecond) {
-    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
-    cachedSecond = seconds;
-  }
   const nanos = digits.slice(10);
   const timeMs = seconds * 1000 + Number(nanos.slice(0, 3)) + Number(nanos.slice(3)) / 1e6;
-  return { time: `${cachedPrefix}.${nanos}Z`, timeMs };
+  return { time: `${utcSecondPrefix(seconds)}.${nanos}Z`, timeMs };
 }
 
 function exactEvtTime(v: unknown): EventTime | null {
