@@ -64,8 +64,9 @@ export interface AppOptions {
   /**
    * Before the sources connect, run a synthetic stream through the hot code with a throwaway correlator
    * (src/warm-up) for up to `config.pipeline.warmUpMs`, so the first real events meet compiled code: the
-   * event → alert latency of a daemon (re)started on a busy node. Default: on when `live` (the daemon),
-   * off otherwise (offline input is judged by throughput, not by its first second). It used to make V8
+   * event → alert latency of a daemon (re)started on a busy node. Default: on when `live` (the daemon)
+   * with a tetragon-grpc source (the stream is Tetragon's wire format), off otherwise (offline input is
+   * judged by throughput, not by its first second). It used to make V8
    * tenure the decoder's allocation sites (22-29 mark-compacts per 200k events); with allocation-site
    * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
    */
@@ -271,7 +272,10 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
-      const warmUpMs = (options.warmUp ?? options.live === true) ? config.pipeline.warmUpMs : 0;
+      // The synthetic stream is Tetragon's wire format: by default a live app warms up only the code a
+      // tetragon-grpc source runs, and a daemon without one pays nothing for it.
+      const warmUpByDefault = options.live === true && sources.some((s) => s.type === 'tetragon-grpc');
+      const warmUpMs = (options.warmUp ?? warmUpByDefault) ? config.pipeline.warmUpMs : 0;
       if (warmUpMs > 0 && mode === 'detect') {
         // Only an optimisation: a warm-up that fails is logged and the start goes on.
         try {

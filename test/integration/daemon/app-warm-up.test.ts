@@ -10,7 +10,7 @@ import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import type { AlertSink } from '../../../src/sinks/types.js';
 import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
-import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { createMetrics, type SourceTypeLabel } from '../../../src/telemetry/metrics.js';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -28,10 +28,10 @@ const exec: NormalizedEvent = {
   process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
 };
 
-function oneEventSource(startedAt: number[]): EventSource {
+function oneEventSource(startedAt: number[], type: SourceTypeLabel = 'tetragon-grpc'): EventSource {
   return {
     id: 'test one',
-    type: 'replay',
+    type,
     async run(out, signal) {
       startedAt.push(performance.now());
       out.connection(true);
@@ -41,7 +41,7 @@ function oneEventSource(startedAt: number[]): EventSource {
   };
 }
 
-async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> = {}) {
+async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> = {}, sourceType?: SourceTypeLabel) {
   const metrics = createMetrics();
   const alerts: Alert[] = [];
   const sink: AlertSink = {
@@ -59,7 +59,7 @@ async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> 
   const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
   const app = createApp(parseConfig(raw), deps, {
-    sources: [oneEventSource(sourceStarted)],
+    sources: [oneEventSource(sourceStarted, sourceType)],
     extraSinks: [sink],
     live: true,
     warmUp,
@@ -110,5 +110,11 @@ describe('app start-up warm-up', () => {
     const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } });
     expect(off.warmedUp).toBeUndefined();
     expect(off.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
+  });
+
+  it('is not run by default without a tetragon-grpc source (its stream is Tetragon wire format)', async () => {
+    const falcoOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'falco-http');
+    expect(falcoOnly.warmedUp).toBeUndefined();
+    expect(falcoOnly.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 });
