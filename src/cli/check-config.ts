@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readConfigText } from '../config/load.js';
+import { allConfigProblems } from '../config/validate.js';
 import { action, EXIT_OK, EXIT_USAGE } from './common.js';
 
 /**
@@ -12,12 +14,6 @@ export function registerCheckConfigCommand(program: Command): void {
     .argument('<file>', 'YAML config file')
     .action(
       action(async (file: string) => {
-        // Loaded here, not at the top: every command is registered in `exfilwatch run`'s process, which
-        // must never load zod and the schemas (src/cli/run-config-isolated.ts).
-        const [{ readConfigText }, { allConfigProblems }] = await Promise.all([
-          import('../config/load.js'),
-          import('../config/validate.js'),
-        ]);
         const problems = allConfigProblems(readConfigText(file));
         if (problems.length === 0) {
           process.stdout.write('ok\n');

@@ -4,6 +4,7 @@
  * caught and every benign one stayed quiet.
  */
 import type { Command } from 'commander';
+import { runDemo } from '../demo/runner.js';
 import { ConfigError } from '../errors.js';
 import { action, parseLogLevel } from './common.js';
 
@@ -57,9 +58,6 @@ export function registerDemoCommand(program: Command): void {
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         try {
-          // Loaded here, not at the top: every command is registered in `exfilwatch run`'s process, which
-          // must never load zod and the schemas the demo validates its config with.
-          const { runDemo } = await import('../demo/runner.js');
           const result = await runDemo({
             form: flags.falco ? 'falco' : 'tetragon',
             speed,

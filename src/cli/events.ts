@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { buildSources, createApp } from '../app.js';
+import { parseConfig, readConfigText } from '../config/load.js';
 import { resolveNodeName } from '../config/node-name.js';
 import { ConfigError } from '../errors.js';
 import { createLineWriter } from '../io/line-writer.js';
@@ -39,9 +40,6 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
   if (!(FORMATS as readonly string[]).includes(opts.format)) {
     throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${opts.format}")`);
   }
-  // Loaded here, not at the top: every command is registered in `exfilwatch run`'s process, which must
-  // never load zod and the schemas (src/cli/run-config-isolated.ts).
-  const { parseConfig, readConfigText } = await import('../config/load.js');
   const raw = opts.config ? readConfigText(opts.config) : {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('--config', `${opts.config} must hold a YAML mapping`);

@@ -1,12 +1,23 @@
 #!/usr/bin/env node
 /** exfilwatch command line (INTERFACES.md "Command line"). One module per command. */
 import { Command, CommanderError } from 'commander';
-import { registerCheckConfigCommand } from './check-config.js';
 import { EXIT_USAGE } from './common.js';
-import { registerDemoCommand } from './demo.js';
-import { registerEventsCommand } from './events.js';
-import { registerRunCommand } from './run.js';
-import { registerScanCommand } from './scan.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs. This is what keeps zod and the config schemas
+ * out of `exfilwatch run`'s long-lived process (it validates its config in a child process:
+ * src/cli/run-config-isolated.ts) while the other commands import them as ordinary modules. In the order
+ * `--help` lists them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import('./demo.js')).registerDemoCommand,
+  run: async () => (await import('./run.js')).registerRunCommand,
+  scan: async () => (await import('./scan.js')).registerScanCommand,
+  events: async () => (await import('./events.js')).registerEventsCommand,
+  'check-config': async () => (await import('./check-config.js')).registerCheckConfigCommand,
+};
 
 const program = new Command('exfilwatch')
   .description('Detects data exfiltration from containers to code repositories and image registries (T1567.001).')
@@ -14,11 +25,11 @@ const program = new Command('exfilwatch')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-registerDemoCommand(program);
-registerRunCommand(program);
-registerScanCommand(program);
-registerEventsCommand(program);
-registerCheckConfigCommand(program);
+// The command named on the command line alone; anything else (no command, --help, help, --version, a
+// misspelt command) gets every command, so help lists them all and commander can suggest the right one.
+const named = process.argv[2];
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AppDeps, createApp } from '../app.js';
+import { loadConfig } from '../config/load.js';
 import { resolveNodeName } from '../config/node-name.js';
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -76,9 +77,6 @@ export function registerScanCommand(program: Command): void {
       const level = parseLogLevel(opts.logLevel);
       const format = parseFormat(opts.format);
       const threads = parseThreads(opts.threads);
-      // Loaded here, not at the top: every command is registered in `exfilwatch run`'s process, which must
-      // never load zod and the schemas (src/cli/run-config-isolated.ts).
-      const { loadConfig } = await import('../config/load.js');
       const config = loadConfig(opts.config);
       const deps = cliDeps(level, resolveNodeName(config));
       const summary = await scan(config, deps, {
