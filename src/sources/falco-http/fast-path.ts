@@ -131,6 +131,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
           if (d < 0 || d > 9) return HAND_OFF;
           n = n * 10 + d;
         }
+        // llhttp allows only spaces after the number (a tab there is its 400): such a value is node:http's.
+        for (let i = v1; i < end; i++) if (head.charCodeAt(i) !== 32) return HAND_OFF;
         length = n;
       } else if (name === 'host') {
         hosts++;
@@ -140,7 +142,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
       } else if (name === 'content-encoding') {
         if (contentEncoding !== undefined) return HAND_OFF;
         contentEncoding = head.slice(v0, v1);
-      } else if (name === 'connection') {
+      } else if (name === 'connection' || name === 'proxy-connection') {
+        // llhttp reads Proxy-Connection as Connection: `close` in either ends the connection after the answer.
         if (head.slice(v0, v1).toLowerCase() !== 'keep-alive') return HAND_OFF;
       } else if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') {
         return HAND_OFF;
