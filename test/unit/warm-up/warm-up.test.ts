@@ -23,10 +23,25 @@ describe('synthetic warm-up stream', () => {
     }
     const kinds = new Map<string, number>();
     for (const e of events) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
-    // Of every 30 messages: 2 execs, 1 exit, 7 net (6 sends, 1 connect), 20 reads.
+    // Of every 30 messages: 2 execs, 1 exit, 7 net (6 sends, 1 connect), 20 reads (one by a host process).
     expect(Object.fromEntries(kinds)).toEqual({ exec: 8, exit: 4, net: 28, file: 80 });
-    const containers = new Set(events.map((e) => (e.kind === 'gap' ? null : e.container?.id)));
-    expect(containers.size).toBe(8);
+    // 8 containers, and host processes (no container) in 1 message of 30.
+    const containers = new Set(events.map((e) => (e.kind === 'gap' ? undefined : (e.container?.id ?? null))));
+    expect(containers.size).toBe(9);
+    expect(events.filter((e) => e.kind !== 'gap' && e.container === null)).toHaveLength(4);
+    // Values in a real node's ranges (V8 compiles for what it sees): cookies are kernel addresses beyond 2^63,
+    // pods carry their controllers' label sets, a container's init has the runtime shim as its parent.
+    const cookies = events.flatMap((e) => (e.kind === 'net' && e.net.cookie ? [BigInt(e.net.cookie)] : []));
+    expect(cookies.length).toBe(28);
+    for (const c of cookies) expect(c >= 2n ** 63n).toBe(true);
+    expect(new Set(cookies.map((c) => c & 0xffffffffn)).size).toBeGreaterThan(4);
+    const labelSets = new Set(
+      events.map((e) => (e.kind !== 'gap' && e.pod?.labels ? Object.keys(e.pod.labels).join() : '')),
+    );
+    expect(labelSets.size).toBeGreaterThanOrEqual(4);
+    expect(events.some((e) => e.kind !== 'gap' && e.process.parentBinary === '/usr/bin/containerd-shim-runc-v2')).toBe(
+      true,
+    );
     expect(events[0]!.timeMs).toBe(start);
     for (let i = 1; i < events.length; i++) expect(events[i]!.timeMs).toBeGreaterThanOrEqual(events[i - 1]!.timeMs);
     expect(events.at(-1)!.timeMs - start).toBeCloseTo(s.spanMs, 0);
