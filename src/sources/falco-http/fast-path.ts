@@ -190,6 +190,14 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
       else o.timedOut(socket);
     };
     const onEnd = () => {
+      if (pendingBytes > 0) {
+        // The client ended mid-request: node:http answers that (its parser's finish() fails: 400). Give it the
+        // bytes, then the end it would have seen (its 'end' listener was not there when 'end' was emitted).
+        const before = socket.listeners('end');
+        handOff(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+        for (const listener of socket.listeners('end')) if (!before.includes(listener)) listener.call(socket);
+        return;
+      }
       clearPartial();
       socket.end();
     };

@@ -75,25 +75,17 @@ export function converse(port: number, steps: readonly Step[], quietMs = 250): P
       if (closedAfterMs < 0) closedAfterMs = Date.now() - t0;
       finish();
     });
-    socket.once('connect', () => {
-      steps.forEach((s, i) => {
-        timers.push(
-          setTimeout(() => {
-            if (!socket.destroyed) {
-              if (s.send === 'end') socket.end();
-              else socket.write(s.send);
-            }
-            if (i === steps.length - 1) {
-              stepping = false;
-              arm();
-            }
-          }, s.at),
-        );
-      });
-      if (steps.length === 0) {
-        stepping = false;
-        arm();
+    socket.once('connect', async () => {
+      // One step after the other (not a timer per step: timers due in the same tick may run out of order).
+      for (const s of steps) {
+        const wait = t0 + s.at - Date.now();
+        if (wait > 0) await new Promise<void>((r) => timers.push(setTimeout(r, wait)));
+        if (socket.destroyed) break;
+        if (s.send === 'end') socket.end();
+        else socket.write(s.send);
       }
+      stepping = false;
+      arm();
     });
   });
 }

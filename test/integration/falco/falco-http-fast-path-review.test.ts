@@ -4,10 +4,22 @@
  * limits, the shared secret, TLS. node:http alone (`fastPath: false`) is the contract: the same bytes must get
  * the same answers and the same events from both receivers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAlert } from '../../fixtures/falco/events.js';
-import { both, falcoRequest, type Receiver, startReceiver, thenValid } from './differential.js';
+import net from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execAlert, readAlert } from '../../fixtures/falco/events.js';
+import { both, falcoRequest, type Receiver, type Step, startReceiver, thenValid } from './differential.js';
 import type { Harness } from './harness.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function pair(config: Record<string, unknown> = {}): Promise<[Receiver, Receiver]> {
+  const receivers = await Promise.all([startReceiver(true, config), startReceiver(false, config)]);
+  cleanups.push(() => Promise.all(receivers.map((r) => r.h.stop())));
+  return receivers;
+}
 
 const paths = (h: Harness) => h.events.map((e) => (e.kind === 'file' ? e.file.path : e.kind));
 const settle = () => new Promise((r) => setTimeout(r, 150));
@@ -60,5 +72,95 @@ describe('falco-http fast path review: request smuggling shapes get node:http an
     expect(r.fast.text).toBe(r.node.text);
     await settle();
     expect(paths(fast.h).slice(before[0])).toEqual(paths(node.h).slice(before[1]));
+  });
+});
+
+describe('falco-http fast path review: pipelining and the hand-over', () => {
+  it('a request whose body ends mid-read, followed by a partial head, then a hand-off: every byte once, in order', async () => {
+    const [fast, node] = await pair();
+    const one = Buffer.from(falcoRequest(readAlert('/src/p1', 1)));
+    const two = Buffer.from(falcoRequest(readAlert('/src/p2', 2)));
+    const chunkedBody = readAlert('/src/p3', 3);
+    const three = Buffer.from(
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `${Buffer.byteLength(chunkedBody).toString(16)}\r\n${chunkedBody}\r\n0\r\n\r\n`,
+    );
+    const four = Buffer.from(falcoRequest(readAlert('/src/p4', 4)));
+    const all = Buffer.concat([one, two, three, four]);
+    // Cuts: inside one's body; at two's head (its first 20 bytes with the end of one); inside three's chunk.
+    const cuts = [one.length - 7, one.length + 20, one.length + two.length + 100, all.length];
+    const steps: Step[] = [];
+    let at = 0;
+    for (const [i, cut] of cuts.entries()) {
+      steps.push({ at: i * 40, send: all.subarray(at, cut) });
+      at = cut;
+    }
+    const r = await both(fast, node, steps);
+    expect(r.fast.answers).toBe('200,200,200,200');
+    expect(r.fast.text).toBe(r.node.text);
+    await settle();
+    expect(paths(fast.h)).toEqual(['/src/p1', '/src/p2', '/src/p3', '/src/p4']);
+    expect(paths(node.h)).toEqual(paths(fast.h));
+  });
+
+  it('a client that does not read its answers, handed off mid-pipeline: all answered, events once and in order', async () => {
+    const [fast] = await pair();
+    const socket = net.connect(fast.port, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    await new Promise((r) => socket.once('connect', r));
+    socket.pause();
+    const n = 2000;
+    const handOffAt = 1000;
+    const requests = Array.from({ length: n }, (_, i) => {
+      const body = readAlert(`/src/q${i}`, i + 1);
+      if (i !== handOffAt) return Buffer.from(falcoRequest(body));
+      return Buffer.from(
+        'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+          `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      );
+    });
+    socket.write(Buffer.concat(requests));
+    await new Promise((r) => setTimeout(r, 300)); // the receiver stops reading: its answers are not taken
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+    });
+    socket.resume();
+    const events = await fast.h.waitFor(n, 15_000);
+    for (let i = 0; i < 100 && (text.match(/HTTP\/1\.1 200 OK/g) ?? []).length < n; i++) await settle();
+    expect((text.match(/HTTP\/1\.1 200 OK/g) ?? []).length).toBe(n);
+    expect(events.map((e) => (e.kind === 'file' ? e.file.path : null))).toEqual(
+      Array.from({ length: n }, (_, i) => `/src/q${i}`),
+    );
+  });
+
+  it('a head that arrives one byte per read is taken as node:http takes it', async () => {
+    const [fast, node] = await pair();
+    const request = Buffer.from(falcoRequest(readAlert('/src/drip', 1)));
+    const head = request.indexOf('\r\n\r\n') + 4;
+    const steps: Step[] = Array.from({ length: head }, (_, i) => ({ at: i * 2, send: request.subarray(i, i + 1) }));
+    steps.push({ at: head * 2 + 10, send: request.subarray(head) });
+    const r = await both(fast, node, steps);
+    expect([r.fast.answers, r.fast.text]).toEqual(['200', r.node.text]);
+    await settle();
+    expect(paths(fast.h)).toEqual(['/src/drip']);
+  });
+
+  it('a request cut short by the client (FIN mid-head, mid-body) gets node:http answer: 400, counted', async () => {
+    const [fast, node] = await pair();
+    const request = Buffer.from(falcoRequest(readAlert('/src/cut', 1)));
+    for (const cut of [30, request.length - 5]) {
+      const steps: Step[] = [
+        { at: 0, send: Buffer.from(falcoRequest(execAlert())) },
+        { at: 50, send: request.subarray(0, cut) },
+        { at: 100, send: 'end' },
+      ];
+      const r = await both(fast, node, steps);
+      expect(r.node.answers).toBe('200,400 closed');
+      expect(r.fast.answers).toBe(r.node.answers);
+    }
+    for (const h of [fast.h, node.h]) {
+      expect(await h.metric('exfilwatch_receiver_requests_total', { code: '400' })).toBe(2);
+    }
   });
 });
