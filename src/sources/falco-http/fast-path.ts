@@ -174,6 +174,10 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     let needed = 0;
     let served = false;
     let partialTimer: NodeJS.Timeout | null = null;
+    // The pending request's first byte (Date.now()) and whether its head is in: node:http times a request
+    // from its first byte, the head against headersTimeout, the whole request against requestTimeout.
+    let partialSince = 0;
+    let partialHeadIn = false;
     const parsed: Parsed = {
       request: { contentType: undefined, contentEncoding: undefined, secret: undefined },
       bodyStart: 0,
@@ -183,10 +187,21 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     const clearPartial = () => {
       if (partialTimer !== null) clearTimeout(partialTimer);
       partialTimer = null;
+      partialHeadIn = false;
+    };
+    const onPartialTimeout = () => {
+      partialTimer = null;
+      o.timedOut(socket);
+    };
+    const armPartial = (ms: number) => {
+      partialTimer = setTimeout(onPartialTimeout, ms);
+      partialTimer.unref();
     };
     const onTimeout = () => {
-      // Idle between requests: close quietly, as node:http does. Before any request: 408.
-      if (served && pendingBytes === 0) socket.destroy();
+      // Reading a body: node:http has no idle timeout then (only requestTimeout, the partial timer here).
+      if (partialHeadIn) return;
+      // Idle after a request (even mid-head): close quietly, as node:http does. Before any request: 408.
+      if (served) socket.destroy();
       else o.timedOut(socket);
     };
     const onEnd = () => {
@@ -260,17 +275,18 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
         pending = [part];
         pendingBytes = part.length;
         needed = parsed.bodyEnd > off ? parsed.bodyEnd - off : 0;
-        if (partialTimer === null) {
-          const headIn = needed > 0;
-          partialTimer = setTimeout(
-            () => {
-              partialTimer = null;
-              o.timedOut(socket);
-            },
-            headIn ? o.requestTimeoutMs : o.headersTimeoutMs,
-          );
-          partialTimer.unref();
+        const headIn = needed > 0;
+        if (partialTimer === null || off > 0) {
+          // A request starts in this read (after any it completed): its own deadline, not the previous one's.
+          clearPartial();
+          partialSince = Date.now();
+          armPartial(headIn ? o.requestTimeoutMs : o.headersTimeoutMs);
+        } else if (headIn && !partialHeadIn) {
+          // Its head just came in: from here the whole request's deadline applies.
+          clearTimeout(partialTimer);
+          armPartial(Math.max(0, partialSince + o.requestTimeoutMs - Date.now()));
         }
+        partialHeadIn = headIn;
       } else {
         clearPartial();
       }

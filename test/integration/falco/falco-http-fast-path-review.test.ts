@@ -4,10 +4,12 @@
  * limits, the shared secret, TLS. node:http alone (`fastPath: false`) is the contract: the same bytes must get
  * the same answers and the same events from both receivers.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
 import { execAlert, readAlert } from '../../fixtures/falco/events.js';
-import { both, falcoRequest, type Receiver, type Step, startReceiver, thenValid } from './differential.js';
+import { both, converse, falcoRequest, type Receiver, type Step, startReceiver, thenValid } from './differential.js';
 import type { Harness } from './harness.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -162,5 +164,135 @@ describe('falco-http fast path review: pipelining and the hand-over', () => {
     for (const h of [fast.h, node.h]) {
       expect(await h.metric('exfilwatch_receiver_requests_total', { code: '400' })).toBe(2);
     }
+  });
+});
+
+describe('falco-http fast path review: timeouts', () => {
+  it('slowloris, a body that never completes, a silent connection: 408 within requestTimeoutMs, as node:http', async () => {
+    const [fast, node] = await pair({ requestTimeoutMs: 1000 });
+    const request = Buffer.from(falcoRequest(readAlert('/src/slow', 1)));
+    const drip: Step[] = Array.from({ length: 40 }, (_, i) => ({ at: i * 50, send: request.subarray(i, i + 1) }));
+    const cases: Step[][] = [drip, [{ at: 0, send: request.subarray(0, request.length - 3) }], []];
+    const results = await Promise.all(cases.map((steps) => both(fast, node, steps, 2500)));
+    for (const r of results) {
+      expect(r.node.answers).toBe('408 closed');
+      expect(r.fast.answers).toBe('408 closed');
+      expect(r.fast.closedAfterMs).toBeGreaterThanOrEqual(900);
+      expect(r.fast.closedAfterMs).toBeLessThan(2500);
+    }
+  });
+
+  it('a pipelined request that starts mid-read gets its own deadline, not the one of the request before it', async () => {
+    const [fast, node] = await pair({ requestTimeoutMs: 1000 });
+    const one = Buffer.from(falcoRequest(readAlert('/src/d1', 1)));
+    const two = Buffer.from(falcoRequest(readAlert('/src/d2', 2)));
+    // one starts at 0 ms and ends at 600 ms, with two's first bytes; two ends at 1200 ms (600 ms after its start).
+    const steps: Step[] = [
+      { at: 0, send: one.subarray(0, 30) },
+      { at: 600, send: Buffer.concat([one.subarray(30), two.subarray(0, 30)]) },
+      { at: 1200, send: two.subarray(30) },
+    ];
+    const r = await both(fast, node, steps);
+    expect(r.node.answers).toBe('200,200');
+    expect(r.fast.answers).toBe('200,200');
+  });
+
+  it('a keep-alive connection idle mid-head after a request is closed quietly, as node:http closes it', async () => {
+    const [fast, node] = await pair({ keepAliveTimeoutMs: 1000, requestTimeoutMs: 5000 });
+    const request = Buffer.from(falcoRequest(execAlert()));
+    const steps: Step[] = [
+      { at: 0, send: request },
+      { at: 50, send: request.subarray(0, 30) },
+    ];
+    const r = await both(fast, node, steps, 3000);
+    expect([r.fast.answers, r.node.answers]).toEqual(['200 closed', '200 closed']);
+    expect(r.fast.closedAfterMs).toBeLessThan(2900);
+  });
+
+  it('idle keep-alive connections are closed after keepAliveTimeoutMs + 1 s, as node:http closes them', async () => {
+    const [fast, node] = await pair({ keepAliveTimeoutMs: 1000 });
+    const r = await both(fast, node, [{ at: 0, send: Buffer.from(falcoRequest(execAlert())) }], 3000);
+    expect([r.fast.answers, r.node.answers]).toEqual(['200 closed', '200 closed']);
+    for (const o of [r.fast, r.node]) {
+      expect(o.closedAfterMs).toBeGreaterThanOrEqual(1900);
+      expect(o.closedAfterMs).toBeLessThan(2900);
+    }
+  });
+});
+
+/** The fast path alone on a bare node:http server (its timeouts set apart, which the receiver cannot). */
+async function bareFastPath(options: Partial<FastPathOptions>): Promise<{ port: number; served: string[] }> {
+  const served: string[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.end('node');
+  });
+  const handle = attachFastPath(server, {
+    maxHeaderBytes: 16_384,
+    maxBodyBytes: 1_000_000,
+    headersTimeoutMs: 5000,
+    requestTimeoutMs: 5000,
+    keepAliveTimeoutMs: 5000,
+    secretHeader: null,
+    serve(_request, body, socket) {
+      served.push(body.toString());
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+      return true;
+    },
+    timedOut: (socket) => socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'),
+    ...options,
+  });
+  expect(handle).not.toBeNull();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        handle?.closeAll();
+      }),
+  );
+  return { port: (server.address() as net.AddressInfo).port, served };
+}
+
+describe('falco-http fast path review: timeouts measured as node:http measures them', () => {
+  const request = Buffer.from(falcoRequest('{"rule":"x"}'));
+  const headEnd = request.indexOf('\r\n\r\n') + 4;
+
+  it('once the head is in, the request has requestTimeoutMs from its first byte, not headersTimeoutMs', async () => {
+    const { port, served } = await bareFastPath({ headersTimeoutMs: 500, requestTimeoutMs: 1500 });
+    const steps: Step[] = [
+      { at: 0, send: request.subarray(0, 20) },
+      { at: 300, send: request.subarray(20, headEnd + 2) }, // head complete by 300 ms < 500
+      { at: 900, send: request.subarray(headEnd + 2) }, // body complete by 900 ms < 1500
+    ];
+    const r = await converse(port, steps);
+    expect(r.answers).toBe('200');
+    expect(served).toEqual(['{"rule":"x"}']);
+  });
+
+  it('the head alone still has headersTimeoutMs', async () => {
+    const { port, served } = await bareFastPath({ headersTimeoutMs: 500, requestTimeoutMs: 1500 });
+    const r = await converse(port, [{ at: 0, send: request.subarray(0, 20) }], 1500);
+    expect(r.answers).toBe('408 closed');
+    expect(r.closedAfterMs).toBeLessThan(1200);
+    expect(served).toEqual([]);
+  });
+
+  it('no keep-alive idle timeout while a body is being read (node:http has only requestTimeout then)', async () => {
+    const { port, served } = await bareFastPath({
+      keepAliveTimeoutMs: 300,
+      headersTimeoutMs: 3000,
+      requestTimeoutMs: 3000,
+    });
+    const steps: Step[] = [
+      { at: 0, send: request },
+      { at: 50, send: request.subarray(0, headEnd + 2) },
+      // 1.5 s without a byte: past keepAliveTimeoutMs + 1 s, within requestTimeoutMs.
+      { at: 1550, send: request.subarray(headEnd + 2) },
+    ];
+    const r = await converse(port, steps);
+    expect(r.answers).toBe('200,200');
+    expect(served).toHaveLength(2);
   });
 });
