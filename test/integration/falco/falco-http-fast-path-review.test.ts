@@ -4,11 +4,15 @@
  * limits, the shared secret, TLS. node:http alone (`fastPath: false`) is the contract: the same bytes must get
  * the same answers and the same events from both receivers.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
-import { execAlert, readAlert } from '../../fixtures/falco/events.js';
+import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
 import { both, converse, falcoRequest, type Receiver, type Step, startReceiver, thenValid } from './differential.js';
 import type { Harness } from './harness.js';
 
@@ -294,5 +298,101 @@ describe('falco-http fast path review: timeouts measured as node:http measures t
     const r = await converse(port, steps);
     expect(r.answers).toBe('200,200');
     expect(served).toHaveLength(2);
+  });
+});
+
+describe('falco-http fast path review: limits, secret, gzip, TLS', () => {
+  it('maxBodyBytes and maxHeaderBytes at, just under and just over the limit: node:http answers', async () => {
+    const [fast, node] = await pair({ maxBodyBytes: 2048, maxHeaderBytes: 2048 });
+    const base = readAlert('/src/limit', 1);
+    const sized = (len: number) => base + ' '.repeat(len - Buffer.byteLength(base));
+    const headOf = (total: number) => {
+      const plain = falcoRequest(base);
+      const pad = total - (plain.indexOf('\r\n\r\n') + 4) - 'X-Pad: \r\n'.length;
+      return falcoRequest(base, `X-Pad: ${'p'.repeat(pad)}\r\n`);
+    };
+    const requests = [
+      ...[2047, 2048, 2049].map((len) => falcoRequest(sized(len))),
+      ...[1023, 1024, 1025, 1028, 2047, 2048, 2049, 2100].map(headOf),
+    ];
+    const results = await Promise.all(requests.map((q) => both(fast, node, thenValid(q, followUp()))));
+    for (const r of results) expect(r.fast.text).toBe(r.node.text);
+    expect(results.map((r) => r.fast.answers.split(',')[0]!.slice(0, 3))).toEqual([
+      '200',
+      '200',
+      '413',
+      ...['200', '200', '200', '200', '200', '200', '200', '431'],
+    ]);
+  });
+
+  it('gzip: the decompressed size is what maxBodyBytes limits, on both paths', async () => {
+    const [fast, node] = await pair({ maxBodyBytes: 4096 });
+    const alert = readAlert('/src/gz', 1);
+    const exact = alert + ' '.repeat(4096 - Buffer.byteLength(alert));
+    // Exactly the limit inflated, one byte over, and a bomb: 2 KiB on the wire (under the limit), 2 MiB inflated.
+    const bodies = [gzipSync(exact), gzipSync(`${exact} `), gzipSync(Buffer.alloc(2 * 1024 * 1024))];
+    const results = await Promise.all(
+      bodies.map((b) => {
+        const head = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${b.length}\r\n\r\n`;
+        return both(fast, node, thenValid(Buffer.concat([Buffer.from(head), b]), followUp()));
+      }),
+    );
+    expect(results.map((r) => r.fast.answers)).toEqual(['200,200', '413,200', '413,200']);
+    for (const r of results) expect(r.fast.text).toBe(r.node.text);
+  });
+
+  it('shared secret: absent, wrong, doubled, right, Basic and Bearer: the same bytes as node:http', async () => {
+    process.env.EXFILWATCH_TEST_FAST_PATH_SECRET = 's3cret';
+    cleanups.push(() => delete process.env.EXFILWATCH_TEST_FAST_PATH_SECRET);
+    for (const header of ['x-token', 'authorization']) {
+      const [fast, node] = await pair({ sharedSecret: { header, valueEnv: 'EXFILWATCH_TEST_FAST_PATH_SECRET' } });
+      const good = header === 'x-token' ? 's3cret' : `Basic ${Buffer.from('falco:s3cret').toString('base64')}`;
+      const valid = falcoRequest(execAlert(), `${header}: ${good}\r\n`);
+      const variants = [
+        '',
+        `${header}: nope\r\n`,
+        `${header}: ${good}\r\n${header}: ${good}\r\n`,
+        `${header}: ${good}\r\n`,
+      ];
+      if (header === 'authorization')
+        variants.push('authorization: Bearer s3cret\r\n', 'authorization: Bearer s3cre\r\n');
+      const results = await Promise.all(
+        variants.map((v) => both(fast, node, thenValid(falcoRequest(execAlert(), v), valid))),
+      );
+      for (const r of results) expect(r.fast.text).toBe(r.node.text);
+      expect(results[0]!.fast.answers).toBe('401,200');
+      expect(results[1]!.fast.answers).toBe('401,200');
+      expect(results[3]!.fast.answers).toBe('200,200');
+    }
+  });
+
+  it('plaintext HTTP to the TLS port: closed without an answer and counted, as node:https; TLS clients still served', async () => {
+    const tls = { certFile: join(FIXTURES, 'tls/server.crt'), keyFile: join(FIXTURES, 'tls/server.key') };
+    const [fast, node] = await pair({ tls });
+    const r = await both(fast, node, [{ at: 0, send: Buffer.from(falcoRequest(execAlert())) }], 1000);
+    expect([r.fast.answers, r.fast.text]).toEqual([' closed', '']);
+    expect(r.fast.text).toBe(r.node.text);
+    for (const h of [fast.h, node.h])
+      expect(await h.metric('exfilwatch_receiver_requests_total', { code: 'tls' })).toBe(1);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: fast.port,
+          servername: 'localhost',
+          method: 'POST',
+          ca: readFileSync(join(FIXTURES, 'tls/ca.crt')),
+          agent: false,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(execAlert());
+    });
+    expect(status).toBe(200);
   });
 });
