@@ -59,6 +59,12 @@ for (let c = 48; c <= 57; c++) TCHAR[c] = 1;
 for (let c = 65; c <= 90; c++) TCHAR[c] = 1;
 for (let c = 97; c <= 122; c++) TCHAR[c] = 1;
 
+/**
+ * More header lines than this: node:http's. It keeps only the first 1000 (maxHeadersCount's default pairs) and
+ * drops the rest unseen, so a Content-Type or secret past them would mean something else there. Falco sends 5.
+ */
+const MAX_FAST_HEADER_LINES = 100;
+
 const NEED_MORE = 0;
 const HAND_OFF = 1;
 const COMPLETE = 2;
@@ -105,7 +111,9 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     let contentEncoding: string | undefined;
     let secret: string | undefined;
     let start = lineEnd + 2;
+    let lines = 0;
     while (start < head.length) {
+      if (++lines > MAX_FAST_HEADER_LINES) return HAND_OFF;
       let end = head.indexOf('\r\n', start);
       if (end < 0) end = head.length;
       const colon = head.indexOf(':', start);

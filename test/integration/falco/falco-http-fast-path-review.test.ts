@@ -43,6 +43,12 @@ describe('falco-http fast path review: request smuggling shapes get node:http an
 
   const body = readAlert('/src/smuggle', 1);
   const n = Buffer.byteLength(body);
+  /** Host, `fillers` empty `a:` lines, then Content-Type. */
+  const typeAfter = (fillers: number) =>
+    falcoRequest(body, `${'a:\r\n'.repeat(fillers)}Content-Type: application/json\r\n`).replace(
+      'Content-Type: application/json\r\n',
+      '',
+    );
   const cases: Array<[string, string]> = [
     ...[`+${n}`, ` ${n}`, `${n} `, `0${n}`, `${n},${n}`, `${n}, ${n}`, '99999999999999999999', '9007199254740993']
       .concat(['', `${n}\t`, `\t${n}`, `${n} \t `, `0x${n.toString(16)}`, `${n}.0`, `-${n}`])
@@ -69,6 +75,9 @@ describe('falco-http fast path review: request smuggling shapes get node:http an
     ['Connection: keep-alive then close', falcoRequest(body, 'Connection: keep-alive\r\nConnection: close\r\n')],
     ['no Host', falcoRequest(body).replace('Host: 127.0.0.1\r\n', '')],
     ['two Hosts', falcoRequest(body, 'Host: other\r\n')],
+    // node:http keeps the first 1000 header lines: Content-Type as the 1001st is not seen there (415).
+    ['Content-Type past 1000 header lines', typeAfter(999)],
+    ['Content-Type as the 1000th header line', typeAfter(998)],
   ];
 
   it.each(cases)('%s', async (_name, request) => {
