@@ -254,6 +254,9 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
         pending.push(chunk);
         pendingBytes += chunk.length;
         if (pendingBytes < needed) return;
+        // Head not in yet: its blank line ends with a LF in this read, or the head is not in after it either.
+        // Not joined and searched again for each read of a head trickled in (quadratic in its length).
+        if (needed === 0 && pendingBytes <= maxHead && chunk.indexOf(10) < 0) return;
         buf = Buffer.concat(pending, pendingBytes);
         pending = [];
         pendingBytes = 0;

@@ -161,6 +161,28 @@ describe('falco-http fast path review: pipelining and the hand-over', () => {
     expect(paths(fast.h)).toEqual(['/src/drip']);
   });
 
+  it('a head trickled in small reads past maxHeaderBytes, with and without line ends: node:http answers', async () => {
+    const [fast, node] = await pair({ maxHeaderBytes: 1024 });
+    // Over the limit in one line; 375 short lines (node:http counts name and value bytes only: under it); under it.
+    const pads = [
+      `X-Pad: ${'p'.repeat(1500)}\r\n`,
+      'a:\r\n'.repeat(375),
+      'a:\r\n'.repeat(90),
+      `X-Pad: ${'p'.repeat(400)}\r\n`,
+    ];
+    const answers: string[] = [];
+    for (const pad of pads) {
+      const request = Buffer.from(falcoRequest(readAlert('/src/trickle', 1), pad));
+      const steps: Step[] = [];
+      for (let at = 0; at < request.length; at += 16) steps.push({ at: at / 8, send: request.subarray(at, at + 16) });
+      const r = await both(fast, node, steps);
+      expect(r.fast.answers).toBe(r.node.answers);
+      expect(r.fast.text).toBe(r.node.text);
+      answers.push(r.fast.answers);
+    }
+    expect(answers).toEqual(['431 closed', '200', '200', '200']);
+  });
+
   it('a request cut short by the client (FIN mid-head, mid-body) gets node:http answer: 400, counted', async () => {
     const [fast, node] = await pair();
     const request = Buffer.from(falcoRequest(readAlert('/src/cut', 1)));
