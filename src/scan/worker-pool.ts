@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import { startSiblingWorker } from '../io/start-worker.js';
 import { PieceDecoder } from './codec-decode.js';
 import type { EncodedPiece } from './codec-format.js';
+import { detachEarly } from './detach-early.js';
 import type { ScanFormat } from './lines.js';
 
 export interface WorkerInit {
@@ -57,6 +58,7 @@ interface Slot {
 }
 
 export function startLinePool(threads: number, init: WorkerInit): LinePool {
+  detachEarly();
   let failure: Error | null = null;
   let seq = 0;
   const all: Slot[] = [];

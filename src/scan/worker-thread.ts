@@ -5,9 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PieceEncoder } from './codec-encode.js';
+import { detachEarly } from './detach-early.js';
 import { createLineProcessor } from './lines.js';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './worker-pool.js';
 
+detachEarly();
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const lines = createLineProcessor(init.format, { node: init.node });
