@@ -18,6 +18,7 @@ import { createPathClassifier, PATH_NOISE, PATH_SENSITIVE, type PathClassifier }
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
+import { settleShapes } from './settle.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
 
@@ -60,6 +61,7 @@ export class CorrelationEngine {
     private readonly logger: Logger,
     metrics: Metrics,
   ) {
+    settleShapes();
     const ev = (kind: string) => metrics.stateEvictions.labels(kind);
     this.ev = {
       container: ev('container'),

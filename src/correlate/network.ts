@@ -8,7 +8,7 @@ import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { StringPool } from './intern.js';
 import type { PushTracker } from './pushes.js';
-import { type ContainerState, clockEvict, type DestEntry, type ProcState } from './state.js';
+import { type ContainerState, clockEvict, type DestEntry, newDest, type ProcState } from './state.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
 
@@ -101,17 +101,8 @@ export class NetTracker {
       }
     }
     const known = this.classifier.classifyIp(ip, e.timeMs);
-    const d: DestEntry = {
-      ip: this.ips.intern(ip),
-      port,
-      bytes: 0,
-      host: known?.host ?? null,
-      cls: known?.cls ?? null,
-      time: noteTime(e.time, e.timeMs),
-      timeMs: e.timeMs,
-      flagged: false,
-      noted: false,
-    };
+    const time = noteTime(e.time, e.timeMs);
+    const d = newDest(this.ips.intern(ip), port, known?.host ?? null, known?.cls ?? null, time, e.timeMs);
     // An argv-named host in this lineage teaches us the IP it connected to.
     const host = proc.episode?.destHost ?? proc.push?.destinationHost ?? null;
     if (host !== null && d.cls === null) {

@@ -11,7 +11,7 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
-import { type ContainerState, type DestEntry, type NodeState, ProcState, type PushEpisode } from './state.js';
+import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
 import { timeText } from './times.js';
 
 const MAX_EPISODE_EVIDENCE = 12;
@@ -215,17 +215,9 @@ export class PushTracker {
       if (known !== null && known.cls === 'forge') continue;
       let dest = ep.dests.find((d) => d.ip === n.daddr && d.port === n.dport);
       if (dest === undefined) {
-        dest = {
-          ip: n.daddr,
-          port: n.dport,
-          bytes: 0,
-          host: known?.host ?? null,
-          cls: known?.cls ?? null,
-          time: e.time,
-          timeMs: t,
-          flagged: true,
-          noted: true,
-        };
+        dest = newDest(n.daddr, n.dport, known?.host ?? null, known?.cls ?? null, e.time, t);
+        dest.flagged = true;
+        dest.noted = true;
         if (ep.dests.length < 4) ep.dests.push(dest);
         if (known === null && ep.destHost !== null) this.classifier.learn(n.daddr, ep.destHost, t);
         this.addEvidence(ep, {

@@ -35,6 +35,18 @@ export interface DestEntry {
   noted: boolean;
 }
 
+/** A destination first seen at `time`: the one place its shape is made (./settle.ts settles it early). */
+export function newDest(
+  ip: string,
+  port: number | null,
+  host: string | null,
+  cls: string | null,
+  time: TimeNote,
+  timeMs: number,
+): DestEntry {
+  return { ip, port, bytes: 0, host, cls, time, timeMs, flagged: false, noted: false };
+}
+
 export interface PushEpisode {
   node: NodeState;
   container: ContainerState;

@@ -1,0 +1,46 @@
+/**
+ * Child process of settle.test.ts (run with --trace-opt --trace-deopt): a correlator fed long enough
+ * for V8 to optimize its hot path on plain activity, then, after a marker, the rarer things a real stream
+ * brings later: a push (a pending push per container and node, the pusher's rare fields), a sensitive
+ * read, an archiver, a destination classified from argv, and processes and containers expiring.
+ */
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { makeCorrelator, Scenario } from './builder.js';
+
+const { correlator } = makeCorrelator();
+const s = new Scenario();
+let fed = 0;
+const feed = (): void => {
+  const batch = s.events.splice(0);
+  for (let i = 0; i < batch.length; i += 256) correlator.ingest(batch.slice(i, i + 256) as NormalizedEvent[]);
+  fed += batch.length;
+};
+
+for (let round = 0; round < 40; round++) {
+  for (let k = 0; k < 50; k++) {
+    const ctr = s.container();
+    const app = s.exec(ctr, '/usr/local/bin/app', '--serve', { parent: s.init(ctr) });
+    s.readMany(app, '/srv/data', 8, 4096, 1);
+    s.connect(app, `10.1.${round}.${k}`, 5432, { cookie: `${round}-${k}` });
+    s.send(app, `10.1.${round}.${k}`, 5432, 512, { cookie: `${round}-${k}` });
+    s.send(app, null, null, 256, { cookie: `${round}-${k}` });
+    s.exit(app);
+    s.wait(10);
+  }
+  feed();
+}
+console.log(`MARK late ${fed}`);
+const ctr = s.container();
+const sh = s.exec(ctr, '/bin/sh', '-c build');
+s.read(sh, '/root/.ssh/id_rsa', 2048);
+const tar = s.exec(ctr, '/bin/tar', 'czf /tmp/src.tgz /src', { parent: sh });
+s.readMany(tar, '/src', 20, 1 << 20, 1);
+const git = s.exec(ctr, '/usr/bin/git', 'push https://github.com/acme/app.git main', { parent: sh });
+s.connect(git, '140.82.112.3', 443, { cookie: 'git' });
+s.send(git, '140.82.112.3', 443, 4 << 20, { cookie: 'git' });
+s.wait(2 * 60 * 60 * 1000);
+s.read(sh, '/srv/late', 1);
+feed();
+correlator.advance(s.now);
+const alerts = correlator.flush();
+console.log(`done ${fed} ${alerts.length}`);
