@@ -16,7 +16,11 @@ export interface DropNewestQueueOptions<T> {
 }
 
 export class DropNewestQueue<T> implements AsyncIterable<T[]> {
-  private items: T[] = [];
+  /**
+   * Replaced by every take(). Assigned in the constructor, not here: V8 takes a field written once for a
+   * constant and the first take() would throw away the producer's optimized code (docs/scan.md).
+   */
+  private items: T[];
   private droppedSinceTake = 0;
   private lastDropped: T | undefined;
   private waiter: (() => void) | null = null;
@@ -32,6 +36,7 @@ export class DropNewestQueue<T> implements AsyncIterable<T[]> {
   constructor(private readonly options: DropNewestQueueOptions<T>) {
     if (!(options.capacity > 0)) throw new RangeError('capacity must be positive');
     this.capacity = options.capacity;
+    this.items = [];
   }
 
   get size(): number {

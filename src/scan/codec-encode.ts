@@ -39,9 +39,10 @@ import type { LineSink } from './lines.js';
 
 /** Worker side: a LineSink that encodes. `begin()` before a piece, `finish()` after it. */
 export class PieceEncoder implements LineSink {
-  private cap = 16_384;
-  private tags = new Uint8Array(this.cap);
-  private vals = new Float64Array(this.cap);
+  /** Slots in tags/vals (doubled when full); new arrays for every piece. */
+  private cap: number;
+  private tags: Uint8Array;
+  private vals: Float64Array;
   private n = 0;
   private readonly table = new Map<string, number>();
   private strings: string[] = [];
@@ -61,7 +62,13 @@ export class PieceEncoder implements LineSink {
   private definedProcess: { key: number; was: SentProcess | undefined } | null = null;
 
   /** `refLimit`: contexts or processes sent before the tables start over (tests use small ones). */
-  constructor(private readonly refLimit = REF_LIMIT) {}
+  constructor(private readonly refLimit = REF_LIMIT) {
+    // Set here, not above, so they are written twice before anything runs: V8 takes a field written once
+    // for a constant, and the first grow() threw away put() and intern() (docs/scan.md, "JIT stability").
+    this.cap = FIRST_CAP;
+    this.tags = new Uint8Array(FIRST_CAP);
+    this.vals = new Float64Array(FIRST_CAP);
+  }
 
   begin(): void {
     if (this.table.size > TABLE_LIMIT || this.nextContext > this.refLimit || this.nextProcess > this.refLimit) {
@@ -383,6 +390,9 @@ export type TextBuffer = Buffer & {
   utf8Write(s: string, offset: number): number;
   ucs2Write(s: string, offset: number): number;
 };
+
+/** Tags and values per piece to start with; grows as needed. */
+const FIRST_CAP = 16_384;
 
 /** Text bytes per piece to start with (a 1 MiB piece of bench lines needs ~40 kB); grows as needed. */
 const TEXT_BYTES = 128 * 1024;

@@ -5,8 +5,10 @@
  */
 import type {
   ContainerRef,
+  FileInfo,
   FileOp,
   GapReason,
+  NetInfo,
   NetOp,
   NormalizedEvent,
   PodRef,
@@ -246,7 +248,7 @@ export function hookEvent(h: EventHead, fn: string, s: ArgScan): NormalizedEvent
         container: h.container,
         pod: h.pod,
         process: h.process,
-        file: { path: capString(s.filePath) ?? '', op, bytes },
+        file: fileInfo(capString(s.filePath) ?? '', op, bytes),
       };
     }
   }
@@ -320,9 +322,42 @@ function netEvent(h: EventHead, hook: NetHook, s: ArgScan): NormalizedEvent | nu
     container: h.container,
     pod: h.pod,
     process: h.process,
-    net: { op, daddr, dport, bytes, saddr, sport, cookie: s.cookie, protocol },
+    net: netInfo(op, daddr, dport, bytes, saddr, sport, s.cookie, protocol),
   };
 }
+
+// The one place each shape is made, so settleShapes() below settles the shape every event gets.
+function fileInfo(path: string, op: FileOp, bytes: number | null): FileInfo {
+  return { path, op, bytes };
+}
+
+function netInfo(
+  op: NetOp,
+  daddr: string | null,
+  dport: number | null,
+  bytes: number | null,
+  saddr: string | null,
+  sport: number | null,
+  cookie: string | null,
+  protocol: string | null,
+): NetInfo {
+  return { op, daddr, dport, bytes, saddr, sport, cookie, protocol };
+}
+
+/**
+ * Byte counts and ports are small integers or null (a connect sends nothing, a netlink socket has no
+ * port). V8 gives a field the representation of the first value stored and widens it when the other kind
+ * comes, throwing away the code compiled meanwhile: the normalizer, scan's hand-over encoder and the
+ * correlator's net path, when the first event with a null count came after thousands with one (docs/scan.md,
+ * "JIT stability"). One object of each with both kinds, at load, widens them before anything is compiled.
+ */
+function settleShapes(): void {
+  for (const n of [null, 1]) {
+    fileInfo('', 'read', n);
+    netInfo('send', null, n, n, null, n, null, null);
+  }
+}
+settleShapes();
 
 function firstCount(a: number | null, b: number | null, c: number | null): number | null {
   if (a !== null) return isCount(a) ? a : null;
