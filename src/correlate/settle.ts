@@ -5,11 +5,12 @@
  * V8 treats an object field as constant (and of the type it was first given) until some object of that
  * shape writes it again, and the optimized code of every function that read it relies on that. The first
  * process that gets its rare fields or is dropped, the first container with a pending push, the first
- * push due on a node, the first destination classified after its creation: each threw away the
- * optimized correlator (ingest's `one`, the read path's `record`, `containerOf`, `destOf`, the
+ * push due on a node, the first destination classified after its creation, the first distinct-file
+ * table to grow: each threw away the optimized correlator (ingest's `one`, the read path's `record`, `containerOf`, `destOf`, the
  * constructors...) well after it was compiled, to be compiled again (docs/scan.md, "JIT stability").
  * Written here on throwaway objects, those fields are settled while nothing depends on them.
  */
+import { DistinctFiles, DistinctPools, EXACT_MAX, hashPath } from './distinct-files.js';
 import { ContainerState, newDest, newNodeState, ProcState, type PushEpisode } from './state.js';
 
 let settled = false;
@@ -35,4 +36,11 @@ export function settleShapes(): void {
   d.host = '';
   d.cls = '';
   d.time = '';
+  // A container's distinct-file table grows, turns into a sketch past EXACT_MAX files and moves on a
+  // generation and then two: every field of it written again (real hashes and times, as the stream's).
+  const files = new DistinctFiles(60_000, new DistinctPools());
+  const t = Date.UTC(2025, 0, 1) + 0.5;
+  for (let i = 0; i <= EXACT_MAX; i++) files.add(hashPath(`/settle/${i}`), t);
+  files.add(hashPath('/settle/next'), t + 30_000);
+  files.add(hashPath('/settle/later'), t + 120_000);
 }

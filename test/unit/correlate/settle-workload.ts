@@ -34,7 +34,7 @@ const ctr = s.container();
 const sh = s.exec(ctr, '/bin/sh', '-c build');
 s.read(sh, '/root/.ssh/id_rsa', 2048);
 const tar = s.exec(ctr, '/bin/tar', 'czf /tmp/src.tgz /src', { parent: sh });
-s.readMany(tar, '/src', 20, 1 << 20, 1);
+s.readMany(tar, '/src', 120, 1 << 18, 1);
 const git = s.exec(ctr, '/usr/bin/git', 'push https://github.com/acme/app.git main', { parent: sh });
 s.connect(git, '140.82.112.3', 443, { cookie: 'git' });
 s.send(git, '140.82.112.3', 443, 4 << 20, { cookie: 'git' });
