@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import { startSiblingWorker } from '../io/start-worker.js';
 import { PieceDecoder } from './codec-decode.js';
 import type { EncodedPiece } from './codec-format.js';
-import { detachEarly } from './detach-early.js';
+import { detachEarly } from '../io/detach-early.js';
 import type { ScanFormat } from './lines.js';
 
 export interface WorkerInit {

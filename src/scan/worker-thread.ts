@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PieceEncoder } from './codec-encode.js';
-import { detachEarly } from './detach-early.js';
+import { detachEarly } from '../io/detach-early.js';
 import { createLineProcessor } from './lines.js';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './worker-pool.js';
 

@@ -16,7 +16,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { detachEarly } from '../../io/detach-early.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
+
+// Every batch is transferred: break V8's "no buffer detached" promise before the packing code is compiled.
+detachEarly();
 
 const init = workerData as WorkerInit;
 const port = parentPort!;

@@ -3,7 +3,7 @@
  * then detaches a buffer as a worker transfer does, and prints markers around it. `early` calls
  * detachEarly() first, as scan's worker pool and line workers do; `bare` does not (the control).
  */
-import { detachEarly } from '../../../src/scan/detach-early.js';
+import { detachEarly } from '../../../src/io/detach-early.js';
 
 const mode = process.argv[2];
 if (mode === 'early') detachEarly();
