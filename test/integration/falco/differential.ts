@@ -2,7 +2,9 @@
  * Differential helpers for the Falco receiver's fast path: the same bytes sent to a receiver with
  * `fastPath: true` and to one with `fastPath: false` (node:http alone, the contract), answers compared.
  */
+import type http from 'node:http';
 import net from 'node:net';
+import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { type Harness, runSource } from './harness.js';
 
@@ -16,6 +18,38 @@ export async function startReceiver(fastPath: boolean, config: Record<string, un
   const h = runSource((d) => createFalcoHttpSource(cfg, d));
   const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
   return { h, port };
+}
+
+/**
+ * The fast path alone on a bare node:http `server` (the receiver's checks left out, its timeouts set apart):
+ * `options` over generous limits and 5 s timeouts, listening on a free loopback port; `onCleanup` gets
+ * what closes it all after the test.
+ */
+export async function listenWithFastPath(
+  server: http.Server,
+  options: Pick<FastPathOptions, 'serve' | 'timedOut'> & Partial<FastPathOptions>,
+  onCleanup: (close: () => Promise<void>) => void,
+): Promise<number> {
+  const handle = attachFastPath(server, {
+    maxHeaderBytes: 16_384,
+    maxBodyBytes: 1_000_000,
+    headersTimeoutMs: 5000,
+    requestTimeoutMs: 5000,
+    keepAliveTimeoutMs: 5000,
+    secretHeader: null,
+    ...options,
+  });
+  if (handle === null) throw new Error('the fast path did not attach to this node:http server');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        handle.closeAll();
+      }),
+  );
+  return (server.address() as net.AddressInfo).port;
 }
 
 /** A Falco-shaped request; `extra` header lines go before Content-Length, `length` overrides its value. */

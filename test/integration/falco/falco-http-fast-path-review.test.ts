@@ -11,9 +11,18 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
+import type { FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
 import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
-import { both, converse, falcoRequest, type Receiver, type Step, startReceiver, thenValid } from './differential.js';
+import {
+  both,
+  converse,
+  falcoRequest,
+  listenWithFastPath,
+  type Receiver,
+  type Step,
+  startReceiver,
+  thenValid,
+} from './differential.js';
 import type { Harness } from './harness.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -262,32 +271,21 @@ async function bareFastPath(options: Partial<FastPathOptions>): Promise<{ port: 
     req.resume();
     res.end('node');
   });
-  const handle = attachFastPath(server, {
-    maxHeaderBytes: 16_384,
-    maxBodyBytes: 1_000_000,
-    headersTimeoutMs: 5000,
-    requestTimeoutMs: 5000,
-    keepAliveTimeoutMs: 5000,
-    secretHeader: null,
-    serve(_request, body, socket) {
-      served.push(body.toString());
-      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
-      return true;
+  const port = await listenWithFastPath(
+    server,
+    {
+      serve(_request, body, socket) {
+        served.push(body.toString());
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+        return true;
+      },
+      timedOut: (socket) =>
+        socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'),
+      ...options,
     },
-    timedOut: (socket) => socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'),
-    ...options,
-  });
-  expect(handle).not.toBeNull();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        handle?.closeAll();
-      }),
+    (close) => cleanups.push(close),
   );
-  return { port: (server.address() as net.AddressInfo).port, served };
+  return { port, served };
 }
 
 describe('falco-http fast path review: timeouts measured as node:http measures them', () => {

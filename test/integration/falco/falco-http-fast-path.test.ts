@@ -11,10 +11,11 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachFastPath, type FastRequest } from '../../../src/sources/falco-http/fast-path.js';
+import type { FastRequest } from '../../../src/sources/falco-http/fast-path.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
+import { listenWithFastPath } from './differential.js';
 import { deps, runSource } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -106,39 +107,27 @@ function splitAnswers(all: string): string[] {
 }
 
 /**
- * Attaches the fast path to a bare server whose `accept` decides (true: answered `200 fast`; false:
- * handed to node:http), listens on a free loopback port, and closes it all after the test.
+ * The fast path on a bare server whose `accept` decides (true: answered `200 fast`; false: handed to
+ * node:http), on a free loopback port, closed after the test.
  */
-async function listenWithFastPath(
+function listenAccepting(
   server: http.Server,
   secretHeader: string | null,
   accept: (request: FastRequest, body: Buffer) => boolean,
 ): Promise<number> {
-  const handle = attachFastPath(server, {
-    maxHeaderBytes: 16_384,
-    maxBodyBytes: 1_000_000,
-    headersTimeoutMs: 5000,
-    requestTimeoutMs: 5000,
-    keepAliveTimeoutMs: 5000,
-    secretHeader,
-    serve(request, body, socket) {
-      if (!accept(request, body)) return false;
-      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
-      return true;
+  return listenWithFastPath(
+    server,
+    {
+      secretHeader,
+      serve(request, body, socket) {
+        if (!accept(request, body)) return false;
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nfast');
+        return true;
+      },
+      timedOut: (socket) => socket.destroy(),
     },
-    timedOut: (socket) => socket.destroy(),
-  });
-  expect(handle).not.toBeNull();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        handle?.closeAll();
-      }),
+    (close) => cleanups.push(close),
   );
-  return (server.address() as net.AddressInfo).port;
 }
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}) => {
@@ -370,7 +359,7 @@ describe('falco-http fast path', () => {
         res.end('node');
       });
     });
-    const port = await listenWithFastPath(server, 'x-secret', (request, body) => {
+    const port = await listenAccepting(server, 'x-secret', (request, body) => {
       if (request.secret === 'wrong') return false;
       served.push(body.toString());
       return true;
@@ -415,7 +404,7 @@ describe('falco-http fast path', () => {
       req.resume();
       res.end('node');
     });
-    const port = await listenWithFastPath(server, null, (_request, body) => {
+    const port = await listenAccepting(server, null, (_request, body) => {
       served.push(body.toString());
       return true;
     });
