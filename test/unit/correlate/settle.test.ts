@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { traceV8 } from '../../helpers/v8-trace.js';
 
 const workload = fileURLToPath(new URL('./settle-workload.ts', import.meta.url));
 
@@ -24,25 +24,12 @@ const SETTLED = new Set([
 
 describe('settleShapes', () => {
   it('leaves nothing for the rarer state changes of a stream to invalidate in the optimized correlator', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-opt', '--trace-deopt', workload], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^done 26127 /m);
-    const marker = run.stdout.indexOf('MARK late');
+    const trace = traceV8(workload);
+    expect(trace.stdout).toMatch(/^done 26127 /m);
+    const marker = trace.mark('late');
     expect(marker).toBeGreaterThan(0);
-    const before = run.stdout.slice(0, marker);
     // The workload does get the hot path optimized before the late events (else there is nothing to lose).
-    for (const fn of ['one', 'ProcState', 'ContainerState']) {
-      expect(before, fn).toMatch(new RegExp(`completed optimizing .*<JSFunction ${fn} `));
-    }
-    const invalidated = [
-      ...run.stdout.slice(marker).matchAll(/marking dependent code .*?<SharedFunctionInfo ([^>]*)>/g),
-    ]
-      .map((m) => m[1]!)
-      .filter((fn) => SETTLED.has(fn));
-    expect(invalidated).toEqual([]);
+    for (const fn of ['one', 'ProcState', 'ContainerState']) expect(trace.optimized(fn, marker), fn).toBe(true);
+    expect(trace.invalidated(marker).filter((fn) => SETTLED.has(fn))).toEqual([]);
   });
 });

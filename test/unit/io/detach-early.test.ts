@@ -1,35 +1,29 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { traceV8 } from '../../helpers/v8-trace.js';
 
 const workload = fileURLToPath(new URL('./detach-workload.ts', import.meta.url));
 
 /** What V8 printed between the workload's markers: the first transfer of a buffer in the isolate. */
-function aroundTransfer(mode: 'early' | 'bare'): { between: string; optimized: boolean } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-opt', '--trace-deopt', workload, mode], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(run.status, run.stderr).toBe(0);
-  expect(run.stdout).toContain('done true');
-  const from = run.stdout.indexOf('MARK before-transfer');
-  const to = run.stdout.indexOf('MARK after-transfer');
-  expect(from).toBeGreaterThanOrEqual(0);
+function aroundTransfer(mode: 'early' | 'bare'): { invalidated: string[]; optimized: boolean } {
+  const trace = traceV8(workload, [mode]);
+  expect(trace.stdout).toContain('done true');
+  const from = trace.mark('before-transfer');
+  const to = trace.mark('after-transfer');
   expect(to).toBeGreaterThan(from);
-  const before = run.stdout.slice(0, from);
-  return { between: run.stdout.slice(from, to), optimized: /completed (compiling|optimizing).*sumBytes/.test(before) };
+  return { invalidated: trace.invalidated(from, to), optimized: trace.optimized('sumBytes', from) };
 }
 
 describe('detachEarly', () => {
   it('control: without it, the first detached buffer throws away code optimized over typed arrays', () => {
-    const { between, optimized } = aroundTransfer('bare');
+    const { invalidated, optimized } = aroundTransfer('bare');
     expect(optimized).toBe(true);
-    expect(between).toMatch(/marking dependent code.*sumBytes/);
+    expect(invalidated).toContain('sumBytes');
   });
 
   it('with it, a later transfer throws nothing away', () => {
-    const { between, optimized } = aroundTransfer('early');
+    const { invalidated, optimized } = aroundTransfer('early');
     expect(optimized).toBe(true);
-    expect(between).not.toMatch(/marking dependent code/);
+    expect(invalidated).toEqual([]);
   });
 });
