@@ -1,4 +1,3 @@
-/** Worker side of the line-worker hand-over (format: codec-format.ts). */
 import type { ContainerRef, NormalizedEvent, PodRef, ProcessRef, SensorSource } from '../model/normalized-event.js';
 import {
   type EncodedPiece,
@@ -21,6 +20,7 @@ import {
   sameContext,
   sameProcess,
   TABLE_LIMIT,
+  type TextBuffer,
   V_ARR,
   V_DEF,
   V_FALSE,
@@ -37,7 +37,10 @@ import {
 } from './codec-format.js';
 import type { LineSink } from './lines.js';
 
-/** Worker side: a LineSink that encodes. `begin()` before a piece, `finish()` after it. */
+/**
+ * Worker side of the line-worker hand-over (format: codec-format.ts): a LineSink that encodes. `begin()`
+ * before a piece, `finish()` after it.
+ */
 export class PieceEncoder implements LineSink {
   /** Slots in tags/vals (doubled when full); new arrays for every piece. */
   private cap: number;
@@ -385,16 +388,8 @@ export class PieceEncoder implements LineSink {
   }
 }
 
-/** Node's Buffer write methods without the encoding dispatch of `write()` (both return bytes written). */
-export type TextBuffer = Buffer & {
-  utf8Write(s: string, offset: number): number;
-  ucs2Write(s: string, offset: number): number;
-};
-
-/** Tags and values per piece to start with; grows as needed. */
+/** Starting sizes per piece, grown as needed: tags and values; text bytes (a bench piece needs ~40 kB). */
 const FIRST_CAP = 16_384;
-
-/** Text bytes per piece to start with (a 1 MiB piece of bench lines needs ~40 kB); grows as needed. */
 const TEXT_BYTES = 128 * 1024;
 
 interface SentProcess {

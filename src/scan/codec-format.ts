@@ -164,3 +164,9 @@ export function keyOf(s: string): number {
   for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h;
 }
+
+/** Node's Buffer write methods without the encoding dispatch of `write()` (both return bytes written). */
+export type TextBuffer = Buffer & {
+  utf8Write(s: string, offset: number): number;
+  ucs2Write(s: string, offset: number): number;
+};
