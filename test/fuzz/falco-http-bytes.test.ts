@@ -6,9 +6,9 @@
  * (`fastPath: false`) and take the same events: a byte the fast path accepts where llhttp refuses it, or reads
  * with another meaning, shows here (a tab after the Content-Length number did, before it was handed off).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAlert } from '../fixtures/falco/events.js';
-import { both, falcoRequest, type Receiver, startReceiver, thenValid } from '../integration/falco/differential.js';
+import { both, falcoRequest, receiverPair, thenValid } from '../integration/falco/differential.js';
 import type { Harness } from '../integration/falco/harness.js';
 
 const places: Array<[string, (byte: string, body: string) => string]> = [
@@ -25,14 +25,7 @@ const places: Array<[string, (byte: string, body: string) => string]> = [
 ];
 
 describe('falco-http fast path: every byte at every place of the head gets node:http answers', () => {
-  let fast: Receiver;
-  let node: Receiver;
-  beforeAll(async () => {
-    [fast, node] = await Promise.all([startReceiver(true), startReceiver(false)]);
-  });
-  afterAll(async () => {
-    await Promise.all([fast.h.stop(), node.h.stop()]);
-  });
+  const receivers = receiverPair();
 
   it(`${places.length} places x 256 byte values: same answers, same events`, async () => {
     const cases = places.flatMap(([place, make]) =>
@@ -52,7 +45,7 @@ describe('falco-http fast path: every byte at every place of the head gets node:
     const worker = async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
-        const r = await both(fast, node, thenValid(c.request, valid), 150);
+        const r = await both(receivers.fast, receivers.node, thenValid(c.request, valid), 150);
         if (r.fast.answers !== r.node.answers || r.fast.text !== r.node.text)
           differences.push(`${c.what}: fast ${r.fast.answers}, node ${r.node.answers}`);
         if (!r.node.answers.startsWith('200')) refusedByNode++;
@@ -65,6 +58,6 @@ describe('falco-http fast path: every byte at every place of the head gets node:
     expect(refusedByNode).toBeLessThan(cases.length - 500);
     await new Promise((r) => setTimeout(r, 200));
     const paths = (h: Harness) => h.events.map((e) => (e.kind === 'file' ? e.file.path : e.kind)).sort();
-    expect(paths(fast.h)).toEqual(paths(node.h));
+    expect(paths(receivers.fast.h)).toEqual(paths(receivers.node.h));
   });
 });

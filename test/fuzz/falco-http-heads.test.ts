@@ -9,19 +9,10 @@
  */
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../src/sources/falco-http/index.js';
+import { describe, expect, it } from 'vitest';
 import { execAlert, readAlert } from '../fixtures/falco/events.js';
-import { type Harness, runSource } from '../integration/falco/harness.js';
-
-type Receiver = { h: Harness; port: number };
-
-async function start(fastPath: boolean): Promise<Receiver> {
-  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', fastPath, maxRequestsPerSecond: 0 });
-  const h = runSource((d) => createFalcoHttpSource(cfg, d));
-  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
-  return { h, port };
-}
+import { receiverPair } from '../integration/falco/differential.js';
+import type { Harness } from '../integration/falco/harness.js';
 
 /**
  * Sends `first` on a fresh connection and waits for its answer (or 400 ms of silence), then sends `then`
@@ -147,14 +138,7 @@ function mutate(valid: string, steps: Array<{ op: string; at?: number; byte?: nu
 }
 
 describe('falco-http fast path: mutated request heads get node:http answers', () => {
-  let fast: Receiver;
-  let plain: Receiver;
-  beforeAll(async () => {
-    [fast, plain] = await Promise.all([start(true), start(false)]);
-  });
-  afterAll(async () => {
-    await Promise.all([fast.h.stop(), plain.h.stop()]);
-  });
+  const receivers = receiverPair();
 
   it('same status lines and same events as node:http alone, for 150 mutated heads', async () => {
     const cases = fc.sample(
@@ -167,7 +151,10 @@ describe('falco-http fast path: mutated request heads get node:http answers', ()
       const body = c.which === 0 ? execAlert() : readAlert(`/src/fuzz${i}`, i + 1);
       const first = mutate(request(body), c.steps);
       const then = Buffer.from(request(readAlert(`/src/after${i}`, 1000 + i)));
-      const [a, b] = await Promise.all([exchange(fast.port, first, then), exchange(plain.port, first, then)]);
+      const [a, b] = await Promise.all([
+        exchange(receivers.fast.port, first, then),
+        exchange(receivers.node.port, first, then),
+      ]);
       const head = first.toString('latin1', 0, first.indexOf('\r\n\r\n'));
       expect(sameOrNodeLostAnswers(a, b), `case ${i} ${JSON.stringify(head)}: fast ${a} node ${b}`).toBe(true);
       if (a.join() !== b.join()) nodeLost += b.length < a.length ? a.length - b.length : 0;
@@ -178,9 +165,9 @@ describe('falco-http fast path: mutated request heads get node:http answers', ()
     await new Promise((r) => setTimeout(r, 200));
     const paths = (h: Harness) =>
       h.events.map((e) => (e.kind === 'file' ? e.file.path : e.kind === 'exec' ? 'exec' : e.kind)).sort();
-    expect(plain.h.events.length).toBeGreaterThan(25);
+    expect(receivers.node.h.events.length).toBeGreaterThan(25);
     // Every event node:http took, the fast path took too; extra ones only from requests node:http lost.
-    expect(paths(fast.h)).toEqual(expect.arrayContaining(paths(plain.h)));
-    expect(fast.h.events.length - plain.h.events.length).toBeLessThanOrEqual(nodeLost);
+    expect(paths(receivers.fast.h)).toEqual(expect.arrayContaining(paths(receivers.node.h)));
+    expect(receivers.fast.h.events.length - receivers.node.h.events.length).toBeLessThanOrEqual(nodeLost);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { type Harness, runSource } from './harness.js';
@@ -18,6 +19,28 @@ export async function startReceiver(fastPath: boolean, config: Record<string, un
   const h = runSource((d) => createFalcoHttpSource(cfg, d));
   const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
   return { h, port };
+}
+
+/**
+ * A receiver with the fast path and one without (node:http alone), started before the enclosing
+ * `describe` block's tests and stopped after them; read `fast` and `node` inside the tests.
+ */
+export function receiverPair(): { readonly fast: Receiver; readonly node: Receiver } {
+  let pair: [Receiver, Receiver] | undefined;
+  beforeAll(async () => {
+    pair = await Promise.all([startReceiver(true), startReceiver(false)]);
+  });
+  afterAll(async () => {
+    await Promise.all((pair ?? []).map((r) => r.h.stop()));
+  });
+  return {
+    get fast() {
+      return pair![0];
+    },
+    get node() {
+      return pair![1];
+    },
+  };
 }
 
 /**

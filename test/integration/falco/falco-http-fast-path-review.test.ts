@@ -10,7 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
 import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
 import {
@@ -19,6 +19,7 @@ import {
   falcoRequest,
   listenWithFastPath,
   type Receiver,
+  receiverPair,
   type Step,
   startReceiver,
   thenValid,
@@ -41,14 +42,7 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 const followUp = () => falcoRequest(readAlert('/src/after', 99));
 
 describe('falco-http fast path review: request smuggling shapes get node:http answers', () => {
-  let fast: Receiver;
-  let node: Receiver;
-  beforeAll(async () => {
-    [fast, node] = await Promise.all([startReceiver(true), startReceiver(false)]);
-  });
-  afterAll(async () => {
-    await Promise.all([fast.h.stop(), node.h.stop()]);
-  });
+  const receivers = receiverPair();
 
   const body = readAlert('/src/smuggle', 1);
   const n = Buffer.byteLength(body);
@@ -90,12 +84,12 @@ describe('falco-http fast path review: request smuggling shapes get node:http an
   ];
 
   it.each(cases)('%s', async (_name, request) => {
-    const before = [paths(fast.h).length, paths(node.h).length];
-    const r = await both(fast, node, thenValid(request, followUp()));
+    const before = [paths(receivers.fast.h).length, paths(receivers.node.h).length];
+    const r = await both(receivers.fast, receivers.node, thenValid(request, followUp()));
     expect(r.fast.answers).toBe(r.node.answers);
     expect(r.fast.text).toBe(r.node.text);
     await settle();
-    expect(paths(fast.h).slice(before[0])).toEqual(paths(node.h).slice(before[1]));
+    expect(paths(receivers.fast.h).slice(before[0])).toEqual(paths(receivers.node.h).slice(before[1]));
   });
 });
 
