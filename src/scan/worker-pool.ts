@@ -5,10 +5,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { errorMessage } from '../errors.js';
+import { detachEarly } from '../io/detach-early.js';
 import { startSiblingWorker } from '../io/start-worker.js';
 import { PieceDecoder } from './codec-decode.js';
 import type { EncodedPiece } from './codec-format.js';
-import { detachEarly } from '../io/detach-early.js';
 import type { ScanFormat } from './lines.js';
 
 export interface WorkerInit {

@@ -4,8 +4,8 @@
  * which keeps reading, correlating and writing alerts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PieceEncoder } from './codec-encode.js';
 import { detachEarly } from '../io/detach-early.js';
+import { PieceEncoder } from './codec-encode.js';
 import { createLineProcessor } from './lines.js';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './worker-pool.js';
 
