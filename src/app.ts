@@ -281,7 +281,10 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         try {
           // Loaded only when on: a daemon that does not warm up holds none of it.
           const { warmUp } = await import('./warm-up/index.js');
+          // Sources warm their own transports meanwhile (the ingest worker, on the other core).
+          const sourcesWarm = Promise.all(sources.map((s) => s.warmUp?.(warmUpMs)));
           const warmed = await warmUp(config, deps, { budgetMs: warmUpMs });
+          await sourcesWarm;
           logger.info(
             { events: warmed.events, ms: Math.round(warmed.ms) },
             'hot code warmed up before the sources connect',

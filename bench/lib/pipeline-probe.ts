@@ -111,6 +111,8 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
       return {
         id: inner.id,
         type: inner.type,
+        // As `run` warms the real source up (its ingest worker's transport), so does the bench.
+        ...(inner.warmUp ? { warmUp: (budgetMs: number) => inner.warmUp!(budgetMs) } : {}),
         run(out: SourceOutput, signal) {
           const wrapped: SourceOutput = {
             offer(event) {

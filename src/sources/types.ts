@@ -50,6 +50,13 @@ export interface EventSource {
    * Finite sources (a file without follow, stdin) resolve when their input ends.
    */
   run(out: SourceOutput, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: get the source's own per-message machinery (a transport in a thread of its own, say) past
+   * its cold start before `run`, within `budgetMs`. Called by the app's start-up warm-up, at the same time
+   * as its own (src/warm-up), and only when that is on. Never rejects: a warm-up that fails is logged and
+   * `run` starts cold.
+   */
+  warmUp?(budgetMs: number): Promise<void>;
 }
 
 /**

@@ -239,3 +239,19 @@ export function syntheticTetragonStream(count: number, containers: number, start
   }
   return { bytes: Buffer.concat(parts, pos), ranges, spanMs: Number((BigInt(count) * EVENT_STEP_NS) / 1_000_000n) };
 }
+
+/** The same messages as gRPC length-prefixed frames (`[0][u32 length][message]…`): what an agent sends. */
+export function asGrpcFrames(stream: SyntheticStream): Buffer {
+  const count = stream.ranges.length / 2;
+  const out = Buffer.alloc(stream.bytes.length + count);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const start = stream.ranges[i * 2]!;
+    const end = stream.ranges[i * 2 + 1]!;
+    out[pos] = 0;
+    out.writeUInt32BE(end - start, pos + 1);
+    stream.bytes.copy(out, pos + 5, start, end);
+    pos += 5 + end - start;
+  }
+  return out;
+}

@@ -18,7 +18,7 @@ import { createMessageHandler } from './message.js';
 import { probeAddress } from './probe.js';
 import { buildGetEventsRequest } from './request.js';
 import type { TetragonGrpcConfig } from './schema.js';
-import { type StreamResult, streamInWorker } from './worker-stream.js';
+import { type PreparedWorker, prepareWorker, type StreamResult, streamInWorker } from './worker-stream.js';
 
 export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 
@@ -26,6 +26,11 @@ export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 const HEALTHY_AFTER_MS = 5_000;
 /** The same failure is logged at warn again at most this often (at debug in between). */
 const REPEAT_LOG_MS = 60_000;
+/**
+ * The ingest worker's warm-up stream: 20k messages took its grpc-js receive path to its steady cost in the
+ * paced bench (142-208 ms alone on a core; docs/latency.md, "A warm ingest worker").
+ */
+const WORKER_WARM_UP_MESSAGES = 20_000;
 
 export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: SourceDeps): EventSource {
   const parsed = parseTetragonAddress(config.address);
@@ -69,23 +74,25 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
     'grpc.keepalive_timeout_ms': 10_000,
   };
 
+  const workerOptions = {
+    id,
+    target: address.target,
+    path: GET_EVENTS_PATH,
+    request: GetEventsRequestCodec.encode(request).finish(),
+    channelOptions,
+    connectTimeoutMs: config.connectTimeoutMs,
+    healthyAfterMs: HEALTHY_AFTER_MS,
+    defaults,
+    clock: deps.clock,
+  };
+  /** The worker warmUp() started for the first stream, until a stream takes it (or run ends). */
+  let prepared: PreparedWorker | null = null;
+
   async function streamOnce(out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
     if (config.worker !== false) {
-      return streamInWorker(
-        {
-          id,
-          target: address.target,
-          path: GET_EVENTS_PATH,
-          request: GetEventsRequestCodec.encode(request).finish(),
-          channelOptions,
-          connectTimeoutMs: config.connectTimeoutMs,
-          healthyAfterMs: HEALTHY_AFTER_MS,
-          defaults,
-          clock: deps.clock,
-        },
-        out,
-        signal,
-      );
+      const worker = prepared;
+      prepared = null;
+      return streamInWorker(workerOptions, out, signal, worker);
     }
     const client = new Client(address.target, credentials.createInsecure(), channelOptions);
     try {
@@ -127,31 +134,65 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
   return {
     id,
     type: 'tetragon-grpc',
+    async warmUp(budgetMs) {
+      // Only the worker has a cold transport of its own; the main-thread path is the app warm-up's.
+      if (config.worker === false || budgetMs <= 0 || prepared !== null) return;
+      try {
+        const { asGrpcFrames, syntheticTetragonStream } = await import('../../warm-up/synthetic-stream.js');
+        const stream = syntheticTetragonStream(256, 64, Date.now());
+        const {
+          prepared: worker,
+          result,
+          problem,
+        } = await prepareWorker(workerOptions, {
+          frames: asGrpcFrames(stream),
+          framesMessages: 256,
+          maxMessages: WORKER_WARM_UP_MESSAGES,
+          budgetMs,
+        });
+        prepared = worker;
+        const fields = { source: id, messages: result?.messages ?? 0, ms: Math.round(result?.ms ?? 0) };
+        if (problem === null) logger.debug(fields, 'ingest worker warmed up');
+        else logger.info({ ...fields, problem }, 'ingest worker warm-up ended early; streaming anyway');
+      } catch (err) {
+        logger.info({ source: id, err: (err as Error).message }, 'ingest worker warm-up failed; streaming cold');
+      }
+    },
     async run(out, signal) {
-      let attempt = 0;
-      while (!signal.aborted) {
-        const problem = await probeAddress(address, config.connectTimeoutMs);
-        if (signal.aborted) break;
-        let reason: string;
-        if (problem !== null) {
-          reason = `cannot connect: ${problem}`;
-        } else {
-          const result = await streamOnce(out, signal);
-          if (signal.aborted) break;
-          if (result.healthy) attempt = 0;
-          reason = result.reason;
-        }
-        out.connection(false, reason);
-        // Waiting for a node-local agent to (re)create its socket costs one stat()/connect per try, so that
-        // is polled at the minimum delay: we are back within a beat of the agent, however long it was gone.
-        // Backoff is for what costs the agent something: connections it accepted and then failed.
-        const delay =
-          problem !== null && address.kind === 'unix'
-            ? config.reconnectMinMs
-            : backoffDelayMs(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
-        logProblem(reason, delay);
-        await sleep(delay, signal);
+      try {
+        await runStreams(out, signal);
+      } finally {
+        // A worker prepared for a stream that never came (stopped first).
+        if (prepared !== null) void prepared.worker.terminate();
+        prepared = null;
       }
     },
   };
+
+  async function runStreams(out: SourceOutput, signal: AbortSignal): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      const problem = await probeAddress(address, config.connectTimeoutMs);
+      if (signal.aborted) break;
+      let reason: string;
+      if (problem !== null) {
+        reason = `cannot connect: ${problem}`;
+      } else {
+        const result = await streamOnce(out, signal);
+        if (signal.aborted) break;
+        if (result.healthy) attempt = 0;
+        reason = result.reason;
+      }
+      out.connection(false, reason);
+      // Waiting for a node-local agent to (re)create its socket costs one stat()/connect per try, so that
+      // is polled at the minimum delay: we are back within a beat of the agent, however long it was gone.
+      // Backoff is for what costs the agent something: connections it accepted and then failed.
+      const delay =
+        problem !== null && address.kind === 'unix'
+          ? config.reconnectMinMs
+          : backoffDelayMs(attempt++, config.reconnectMinMs, config.reconnectMaxMs);
+      logProblem(reason, delay);
+      await sleep(delay, signal);
+    }
+  }
 }

@@ -17,6 +17,11 @@ export interface WorkerInit {
    * message per batch costs the main thread more than the batch's hand-over itself.
    */
   acked: SharedArrayBuffer;
+  /**
+   * A synthetic stream to receive over loopback before the real call (warm-transport.ts), or null. The
+   * worker answers with `warm` when done and connects only when told to (`connect`).
+   */
+  warmUp: { frames: Uint8Array; framesMessages: number; maxMessages: number; budgetMs: number } | null;
 }
 
 export type WorkerToMain =
@@ -24,6 +29,9 @@ export type WorkerToMain =
   | { type: 'not-ready'; reason: string }
   /** `bytes` of `buffer` hold `count` messages, each `[u32 big-endian length][GetEventsResponse]`. */
   | { type: 'batch'; buffer: ArrayBuffer; bytes: number; count: number }
-  | { type: 'end'; reason: string };
+  | { type: 'end'; reason: string }
+  /** The warm-up is over (`problem`: why it ended early, or null). */
+  | { type: 'warm'; messages: number; ms: number; problem: string | null };
 
-export type MainToWorker = { type: 'cancel' };
+/** `connect`: make the GetEvents call (the worker waits for it); `cancel`: end the call and the worker. */
+export type MainToWorker = { type: 'connect' } | { type: 'cancel' };

@@ -33,11 +33,21 @@ export interface WorkerStreamOptions {
 const BATCH_BYTES = 256 * 1024;
 const BATCH_MESSAGES = 512;
 
-function startWorker(workerData: WorkerInit): Worker {
-  return startSiblingWorker(import.meta.url, 'worker-thread', { workerData });
+/** What the worker needs to know about its call (the rest of WorkerInit is this module's). */
+export type WorkerCallOptions = Pick<
+  WorkerStreamOptions,
+  'target' | 'path' | 'request' | 'channelOptions' | 'connectTimeoutMs'
+>;
+
+/** A worker started ahead of its stream (and warmed up, when asked), waiting for `connect`. */
+export interface PreparedWorker {
+  worker: Worker;
+  acked: SharedArrayBuffer;
+  /** Set when the worker failed or exited before it was used: start another. */
+  dead: boolean;
 }
 
-export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
+function startWorker(o: WorkerCallOptions, warmUp: WorkerInit['warmUp']): PreparedWorker {
   const init: WorkerInit = {
     target: o.target,
     path: o.path,
@@ -47,9 +57,78 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
     batchBytes: BATCH_BYTES,
     batchMessages: BATCH_MESSAGES,
     acked: new SharedArrayBuffer(4),
+    warmUp,
   };
-  const acked = new Int32Array(init.acked);
-  const worker = startWorker(init);
+  const prepared: PreparedWorker = {
+    worker: startSiblingWorker(import.meta.url, 'worker-thread', { workerData: init }),
+    acked: init.acked,
+    dead: false,
+  };
+  const died = () => {
+    prepared.dead = true;
+  };
+  prepared.worker.once('error', died).once('exit', died);
+  return prepared;
+}
+
+export interface WorkerWarmUp {
+  /** gRPC frames (`[0][u32 length][message]…`) of a synthetic stream, and how many messages they hold. */
+  frames: Uint8Array;
+  framesMessages: number;
+  maxMessages: number;
+  budgetMs: number;
+}
+
+/**
+ * Starts a worker for the next stream now and has it warm up its receive path (warm-transport.ts).
+ * Resolves when it is warm, with what it did; the worker then waits, unref'd, for streamInWorker.
+ */
+export async function prepareWorker(
+  o: WorkerCallOptions,
+  warmUp: WorkerWarmUp,
+): Promise<{
+  prepared: PreparedWorker;
+  result: Extract<WorkerToMain, { type: 'warm' }> | null;
+  problem: string | null;
+}> {
+  const prepared = startWorker(o, warmUp);
+  prepared.worker.unref();
+  const outcome = await new Promise<{ result: Extract<WorkerToMain, { type: 'warm' }> | null; problem: string | null }>(
+    (resolve) => {
+      // The worker bounds its warm-up by the budget; this only guards against a worker that never answers.
+      const timer = setTimeout(() => resolve({ result: null, problem: 'no answer' }), warmUp.budgetMs + 2_000);
+      timer.unref();
+      const done = (v: { result: Extract<WorkerToMain, { type: 'warm' }> | null; problem: string | null }) => {
+        clearTimeout(timer);
+        prepared.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        resolve(v);
+      };
+      const onMessage = (m: WorkerToMain) => {
+        if (m.type === 'warm') done({ result: m, problem: m.problem });
+      };
+      const onError = (err: Error) => done({ result: null, problem: `ingest worker failed: ${err.message}` });
+      const onExit = (code: number) => done({ result: null, problem: `ingest worker exited (code ${code})` });
+      prepared.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    },
+  );
+  return { prepared, ...outcome };
+}
+
+/**
+ * Streams through `prepared` when it is given and alive (it is used up either way), else through a worker
+ * started now.
+ */
+export function streamInWorker(
+  o: WorkerStreamOptions,
+  out: SourceOutput,
+  signal: AbortSignal,
+  prepared: PreparedWorker | null = null,
+): Promise<StreamResult> {
+  if (prepared?.dead) void prepared.worker.terminate();
+  const started = prepared && !prepared.dead ? prepared : startWorker(o, null);
+  const worker = started.worker;
+  worker.ref();
+  const acked = new Int32Array(started.acked);
   const handle = createRangeHandler(o.id, o.defaults, out);
   const tell = (m: MainToWorker) => worker.postMessage(m);
   let startedAt = Number.NaN;
@@ -126,5 +205,6 @@ export function streamInWorker(o: WorkerStreamOptions, out: SourceOutput, signal
     });
     worker.on('error', (err) => finish(`ingest worker failed: ${err.message}`, !Number.isNaN(startedAt)));
     worker.on('exit', (code) => finish(`ingest worker exited (code ${code})`, !Number.isNaN(startedAt)));
+    tell({ type: 'connect' });
   });
 }

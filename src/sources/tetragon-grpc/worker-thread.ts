@@ -13,10 +13,14 @@
  * Flow control: at most MAX_IN_FLIGHT batches may wait for the main thread (it counts the batches it has
  * handled in shared memory); past that the call is paused until the main thread catches up, so HTTP/2
  * flow control pushes back to the agent exactly as a busy single-threaded reader would.
+ *
+ * The worker makes its call when the main thread says `connect`. Before that, when asked (`warmUp`), it
+ * receives a synthetic stream over loopback through the same code (warm-transport.ts) and drops it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { detachEarly } from '../../io/detach-early.js';
+import { warmTransport } from './warm-transport.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
 
 // Every batch is transferred: break V8's "no buffer detached" promise before the packing code is compiled.
@@ -41,10 +45,17 @@ let paused = false;
 let flushScheduled = false;
 let ended = false;
 let call: ReturnType<typeof client.makeServerStreamRequest<Buffer, Buffer>> | null = null;
+/** While warming up: batches are packed as for real, then dropped instead of posted. */
+let discarding = false;
 
 function flush(): void {
   flushScheduled = false;
   if (count === 0) return;
+  if (discarding) {
+    used = 0;
+    count = 0;
+    return;
+  }
   const out = buf.slice(0, used).buffer;
   post({ type: 'batch', buffer: out, bytes: used, count }, [out]);
   posted++;
@@ -96,31 +107,52 @@ function end(reason: string): void {
   client.close();
 }
 
+function connect(): void {
+  client.waitForReady(Date.now() + init.connectTimeoutMs, (err) => {
+    if (ended) return;
+    if (err) {
+      ended = true;
+      post({ type: 'not-ready', reason: `gRPC channel not ready: ${err.message}` });
+      client.close();
+      return;
+    }
+    call = client.makeServerStreamRequest<Buffer, Buffer>(
+      init.path,
+      () => request,
+      (bytes) => bytes,
+      request,
+    );
+    post({ type: 'ready' });
+    call.on('data', add);
+    call.on('error', (e: ServiceError) => {
+      const code = status[e.code] ?? String(e.code);
+      end(`stream failed: ${code}: ${e.details || e.message}`);
+    });
+    call.on('end', () => end('stream ended by the agent'));
+  });
+}
+
+let warming: Promise<void> = Promise.resolve();
+if (init.warmUp) {
+  const w = init.warmUp;
+  discarding = true;
+  warming = warmTransport(
+    { ...w, frames: w.frames, path: init.path, request, channelOptions: init.channelOptions },
+    add,
+  ).then((result) => {
+    flush();
+    discarding = false;
+    post({ type: 'warm', ...result });
+  });
+}
+
 port.on('message', (m: MainToWorker) => {
-  if (m.type === 'cancel') {
+  if (m.type === 'connect') {
+    void warming.then(() => {
+      if (!ended) connect();
+    });
+  } else if (m.type === 'cancel') {
     call?.cancel();
     end('stopped');
   }
-});
-
-client.waitForReady(Date.now() + init.connectTimeoutMs, (err) => {
-  if (err) {
-    ended = true;
-    post({ type: 'not-ready', reason: `gRPC channel not ready: ${err.message}` });
-    client.close();
-    return;
-  }
-  call = client.makeServerStreamRequest<Buffer, Buffer>(
-    init.path,
-    () => request,
-    (bytes) => bytes,
-    request,
-  );
-  post({ type: 'ready' });
-  call.on('data', add);
-  call.on('error', (e: ServiceError) => {
-    const code = status[e.code] ?? String(e.code);
-    end(`stream failed: ${code}: ${e.details || e.message}`);
-  });
-  call.on('end', () => end('stream ended by the agent'));
 });

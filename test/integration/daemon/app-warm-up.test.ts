@@ -28,10 +28,17 @@ const exec: NormalizedEvent = {
   process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
 };
 
-function oneEventSource(startedAt: number[], type: SourceTypeLabel = 'tetragon-grpc'): EventSource {
+function oneEventSource(
+  startedAt: number[],
+  type: SourceTypeLabel = 'tetragon-grpc',
+  warmUpCalls: Array<{ budgetMs: number; at: number }> = [],
+): EventSource {
   return {
     id: 'test one',
     type,
+    async warmUp(budgetMs) {
+      warmUpCalls.push({ budgetMs, at: performance.now() });
+    },
     async run(out, signal) {
       startedAt.push(performance.now());
       out.connection(true);
@@ -55,11 +62,12 @@ async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> 
     close: async () => undefined,
   };
   const sourceStarted: number[] = [];
+  const sourceWarmUps: Array<{ budgetMs: number; at: number }> = [];
   const logLines: Array<Record<string, unknown>> = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
   const app = createApp(parseConfig(raw), deps, {
-    sources: [oneEventSource(sourceStarted, sourceType)],
+    sources: [oneEventSource(sourceStarted, sourceType, sourceWarmUps)],
     extraSinks: [sink],
     live: true,
     warmUp,
@@ -71,7 +79,15 @@ async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> 
   while (app.stats().events < 1) await new Promise((r) => setTimeout(r, 5));
   const text = await metrics.registry.metrics();
   const warmedUp = logLines.find((l) => l.msg === 'hot code warmed up before the sources connect');
-  return { app, alerts, text, sourceStartedAfterMs: sourceStarted[0]! - calledAt, warmedUp };
+  return {
+    app,
+    alerts,
+    text,
+    sourceStartedAfterMs: sourceStarted[0]! - calledAt,
+    warmedUp,
+    sourceWarmUps,
+    sourceStartedAt: sourceStarted[0]!,
+  };
 }
 
 /** The value of one sample line (`name{labels} value`), or null when the sample is absent. */
@@ -107,8 +123,12 @@ describe('app start-up warm-up', () => {
     expect(byDefault.warmedUp!.events as number).toBeGreaterThan(0);
     // Checked before each 32-event batch: overrun by one batch at most (generous for a loaded box).
     expect(byDefault.warmedUp!.ms as number).toBeLessThan(300 + 250);
+    // The sources warm their own transports up at the same time, with the same budget, before they run.
+    expect(byDefault.sourceWarmUps.map((c) => c.budgetMs)).toEqual([300]);
+    expect(byDefault.sourceWarmUps[0]!.at).toBeLessThan(byDefault.sourceStartedAt);
     const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } });
     expect(off.warmedUp).toBeUndefined();
+    expect(off.sourceWarmUps).toEqual([]);
     expect(off.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 
