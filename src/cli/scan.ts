@@ -19,6 +19,7 @@ import type { ExfilwatchConfig } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SEVERITIES } from '../model/alert.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
+import { letScanHeapGrow } from '../scan/heap-growth.js';
 import { createScanSource } from '../scan/source.js';
 import { createStdoutSink } from '../sinks/stdout/sink.js';
 import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
@@ -198,6 +199,7 @@ interface Counts {
 /** Runs the detection over the files; resolves once every alert is written. */
 export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
+  letScanHeapGrow();
   const unreadable: string[] = [];
   const readable: string[] = [];
   for (const path of o.paths) {
