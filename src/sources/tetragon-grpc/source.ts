@@ -152,7 +152,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
         });
         prepared = worker;
         const fields = { source: id, messages: result?.messages ?? 0, ms: Math.round(result?.ms ?? 0) };
-        if (problem === null) logger.debug(fields, 'ingest worker warmed up');
+        if (problem === null) logger.info(fields, 'ingest worker warmed up');
         else logger.info({ ...fields, problem }, 'ingest worker warm-up ended early; streaming anyway');
       } catch (err) {
         logger.info({ source: id, err: (err as Error).message }, 'ingest worker warm-up failed; streaming cold');
