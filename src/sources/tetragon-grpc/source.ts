@@ -140,20 +140,17 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       try {
         const { asGrpcFrames, syntheticTetragonStream } = await import('../../warm-up/synthetic-stream.js');
         const stream = syntheticTetragonStream(256, 64, Date.now());
-        const {
-          prepared: worker,
-          result,
-          problem,
-        } = await prepareWorker(workerOptions, {
+        const outcome = await prepareWorker(workerOptions, {
           frames: asGrpcFrames(stream),
           framesMessages: 256,
           maxMessages: WORKER_WARM_UP_MESSAGES,
           budgetMs,
         });
-        prepared = worker;
-        const fields = { source: id, messages: result?.messages ?? 0, ms: Math.round(result?.ms ?? 0) };
-        if (problem === null) logger.info(fields, 'ingest worker warmed up');
-        else logger.info({ ...fields, problem }, 'ingest worker warm-up ended early; streaming anyway');
+        prepared = outcome.prepared;
+        const fields = { source: id, messages: outcome.warm?.messages ?? 0, ms: Math.round(outcome.warm?.ms ?? 0) };
+        if (outcome.problem === null) logger.info(fields, 'ingest worker warmed up');
+        else
+          logger.info({ ...fields, problem: outcome.problem }, 'ingest worker warm-up ended early; streaming anyway');
       } catch (err) {
         logger.info({ source: id, err: (err as Error).message }, 'ingest worker warm-up failed; streaming cold');
       }

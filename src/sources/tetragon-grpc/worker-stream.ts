@@ -79,39 +79,48 @@ export interface WorkerWarmUp {
   budgetMs: number;
 }
 
+/** What a warm-up did (`warm`: the worker's own report, null when it never reported), and why it ended early. */
+export interface WarmOutcome {
+  warm: Extract<WorkerToMain, { type: 'warm' }> | null;
+  problem: string | null;
+}
+
 /**
  * Starts a worker for the next stream now and has it warm up its receive path (warm-transport.ts).
- * Resolves when it is warm, with what it did; the worker then waits, unref'd, for streamInWorker.
+ * Resolves when it is warm, with what it did; the worker then waits, unref'd, for streamInWorker. A worker
+ * that failed, exited or never reported is terminated and not handed on (`prepared` null): the stream then
+ * starts a fresh one, as it would have without a warm-up.
  */
 export async function prepareWorker(
   o: WorkerCallOptions,
   warmUp: WorkerWarmUp,
-): Promise<{
-  prepared: PreparedWorker;
-  result: Extract<WorkerToMain, { type: 'warm' }> | null;
-  problem: string | null;
-}> {
+): Promise<WarmOutcome & { prepared: PreparedWorker | null }> {
   const prepared = startWorker(o, warmUp);
   prepared.worker.unref();
-  const outcome = await new Promise<{ result: Extract<WorkerToMain, { type: 'warm' }> | null; problem: string | null }>(
-    (resolve) => {
-      // The worker bounds its warm-up by the budget; this only guards against a worker that never answers.
-      const timer = setTimeout(() => resolve({ result: null, problem: 'no answer' }), warmUp.budgetMs + 2_000);
-      timer.unref();
-      const done = (v: { result: Extract<WorkerToMain, { type: 'warm' }> | null; problem: string | null }) => {
-        clearTimeout(timer);
-        prepared.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        resolve(v);
-      };
-      const onMessage = (m: WorkerToMain) => {
-        if (m.type === 'warm') done({ result: m, problem: m.problem });
-      };
-      const onError = (err: Error) => done({ result: null, problem: `ingest worker failed: ${err.message}` });
-      const onExit = (code: number) => done({ result: null, problem: `ingest worker exited (code ${code})` });
-      prepared.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    },
-  );
-  return { prepared, ...outcome };
+  const outcome = await new Promise<WarmOutcome>((resolve) => {
+    // The worker bounds its warm-up by the budget; this only guards against a worker that never answers.
+    const timer = setTimeout(
+      () => done({ warm: null, problem: 'the ingest worker did not answer' }),
+      warmUp.budgetMs + 2_000,
+    );
+    timer.unref();
+    const done = (v: WarmOutcome) => {
+      clearTimeout(timer);
+      prepared.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      resolve(v);
+    };
+    const onMessage = (m: WorkerToMain) => {
+      if (m.type === 'warm') done({ warm: m, problem: m.problem });
+    };
+    const onError = (err: Error) => done({ warm: null, problem: `ingest worker failed: ${err.message}` });
+    const onExit = (code: number) => done({ warm: null, problem: `ingest worker exited (code ${code})` });
+    prepared.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+  if (outcome.warm === null) {
+    void prepared.worker.terminate();
+    return { ...outcome, prepared: null };
+  }
+  return { ...outcome, prepared };
 }
 
 /**
