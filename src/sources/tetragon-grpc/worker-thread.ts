@@ -136,14 +136,13 @@ let warming: Promise<void> = Promise.resolve();
 if (init.warmUp) {
   const w = init.warmUp;
   discarding = true;
-  warming = warmTransport(
-    { ...w, frames: w.frames, path: init.path, request, channelOptions: init.channelOptions },
-    add,
-  ).then((result) => {
-    flush();
-    discarding = false;
-    post({ type: 'warm', ...result });
-  });
+  warming = warmTransport({ ...w, path: init.path, request, channelOptions: init.channelOptions }, add).then(
+    (result) => {
+      flush();
+      discarding = false;
+      post({ type: 'warm', ...result });
+    },
+  );
 }
 
 port.on('message', (m: MainToWorker) => {
