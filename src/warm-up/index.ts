@@ -28,7 +28,7 @@ import { createRangeHandler } from '../sources/tetragon-grpc/message.js';
 import type { SourceOutput } from '../sources/types.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
-import { syntheticTetragonStream } from './synthetic-stream.js';
+import { WARM_UP_STREAM_MESSAGES as MESSAGES, warmUpStream } from './synthetic-stream.js';
 
 export interface WarmUpOptions {
   /** Stop starting new batches after this long (ms, from the call). */
@@ -58,18 +58,12 @@ export interface WarmUpResult {
  */
 export const WARM_UP_BUDGET_MS = 1000;
 export const WARM_UP_MAX_EVENTS = 60_000;
-/** Distinct synthetic messages, replayed in rounds with event time moved on (~280 KB packed). */
-const MESSAGES = 256;
-const CONTAINERS = 64;
 /**
  * Events normalized and correlated per turn, as a stream that keeps up hands them over (the ingest
  * worker's batches at the paced bench rate are ~25-50 messages); also the budget's granularity. (Batches
  * of 256 or of 32 made no difference to the pretenuring effect described in docs/latency.md.)
  */
 const BATCH = 32;
-
-/** 2023-11-14T22:13:20Z. */
-const SYNTHETIC_START_MS = 1_700_000_000_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -84,9 +78,9 @@ export async function warmUp(
   const logger = silentLogger();
   const metrics = createMetrics();
   const clock = deps.clock;
-  // A fixed event time: the throwaway correlator judges by event time only, and an injected clock may be
-  // a replay's (the demo's reads NaN before its replay starts).
-  const stream = syntheticTetragonStream(MESSAGES, CONTAINERS, SYNTHETIC_START_MS);
+  // Its event times are fixed, not the clock's: the throwaway correlator judges by event time only, and an
+  // injected clock may be a replay's (the demo's reads NaN before its replay starts).
+  const stream = warmUpStream();
   const queue = new DropNewestQueue<NormalizedEvent>({ capacity: MESSAGES });
   const bookkeeping = createSourceOutput({
     id: 'warm-up',

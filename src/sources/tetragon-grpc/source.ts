@@ -138,11 +138,12 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       // Only the worker has a cold transport of its own; the main-thread path is the app warm-up's.
       if (config.worker === false || budgetMs <= 0 || prepared !== null) return;
       try {
-        const { asGrpcFrames, syntheticTetragonStream } = await import('../../warm-up/synthetic-stream.js');
-        const stream = syntheticTetragonStream(256, 64, Date.now());
+        // The app warm-up's own messages (built once for both: warmUpStream).
+        const { asGrpcFrames, warmUpStream } = await import('../../warm-up/synthetic-stream.js');
+        const stream = warmUpStream();
         const outcome = await prepareWorker(workerOptions, {
           frames: asGrpcFrames(stream),
-          framesMessages: 256,
+          framesMessages: stream.ranges.length / 2,
           maxMessages: WORKER_WARM_UP_MESSAGES,
           budgetMs,
         });

@@ -7,7 +7,12 @@ import { parseConfig } from '../../../src/config/load.js';
 import { normalizeTetragonRange } from '../../../src/formats/tetragon/from-wire.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { warmUp } from '../../../src/warm-up/index.js';
-import { syntheticTetragonStream } from '../../../src/warm-up/synthetic-stream.js';
+import {
+  asGrpcFrames,
+  syntheticTetragonStream,
+  WARM_UP_STREAM_MESSAGES,
+  warmUpStream,
+} from '../../../src/warm-up/synthetic-stream.js';
 
 const clock = { now: () => 1_764_000_000_000 };
 
@@ -47,6 +52,29 @@ describe('synthetic warm-up stream', () => {
     expect(events.at(-1)!.timeMs - start).toBeCloseTo(s.spanMs, 0);
     const read = events.find((e) => e.kind === 'file');
     expect(read?.kind === 'file' && read.file.op === 'read' && read.file.bytes! > 0).toBe(true);
+  });
+});
+
+describe('the start-up warm-up stream', () => {
+  it('is built once for the app warm-up and the ingest worker while one of them holds it', () => {
+    const first = warmUpStream();
+    expect(warmUpStream()).toBe(first);
+    expect(first.ranges.length / 2).toBe(WARM_UP_STREAM_MESSAGES);
+  });
+
+  it('goes to the ingest worker as gRPC frames: [0][u32 length][message] per message, same bytes', () => {
+    const stream = warmUpStream();
+    const frames = asGrpcFrames(stream);
+    let pos = 0;
+    for (let i = 0; i < stream.ranges.length / 2; i++) {
+      const start = stream.ranges[i * 2]!;
+      const end = stream.ranges[i * 2 + 1]!;
+      expect(frames[pos]).toBe(0);
+      expect(frames.readUInt32BE(pos + 1)).toBe(end - start);
+      expect(frames.subarray(pos + 5, pos + 5 + end - start).equals(stream.bytes.subarray(start, end))).toBe(true);
+      pos += 5 + end - start;
+    }
+    expect(pos).toBe(frames.length);
   });
 });
 
