@@ -15,7 +15,7 @@ import { tetragonGrpcConfigSchema } from '../src/sources/tetragon-grpc/schema.js
 import type { AlertCheck } from './lib/check.js';
 import type { SpawnOptions } from './lib/child.js';
 import { compileForChildren, removeBuild, repoRoot } from './lib/compile.js';
-import { type BenchOptions, type BenchSection, parseBenchArgs } from './lib/options.js';
+import { type BenchOptions, type BenchSection, parseBenchArgs, savedRunName } from './lib/options.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { falcoSection } from './sections/falco.js';
 import { grpcSection } from './sections/grpc.js';
@@ -132,8 +132,8 @@ async function main(o: BenchOptions): Promise<number> {
     workload: m,
     details,
   };
-  // A partial run must not be taken for a full one by summarize.ts (which reads results-<mode>-<time>).
-  const name = o.only === null ? o.mode : `${o.mode}-only-${[...o.only].join('-')}`;
+  // A partial run, or one over another workload, must not be taken for a standard one by summarize.ts.
+  const name = savedRunName(o);
   writeFileSync(join(outDir, `results-${name}-${stamp}.json`), JSON.stringify(record, null, 2));
   writeFileSync(join(outDir, `latest-${name}.md`), `${markdownTable(rows)}\n`);
   if (!correct) return 1;

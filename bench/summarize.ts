@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './lib/compile.js';
+import { type BenchMode, isStandardRun } from './lib/options.js';
 import { fmtMb, fmtMs, fmtRate, markdownTable, type Row } from './lib/report.js';
 import { median } from './lib/stats.js';
 
@@ -31,10 +32,10 @@ interface Saved {
 }
 
 const n = Number(process.argv[2] ?? 3);
-const mode = process.argv[3] ?? 'default';
+const mode = (process.argv[3] ?? 'default') as BenchMode;
 const dir = join(repoRoot, '.tmp', 'bench');
 const files = readdirSync(dir)
-  .filter((f) => f.startsWith(`results-${mode}-`) && !f.startsWith(`results-${mode}-only-`) && f.endsWith('.json'))
+  .filter((f) => isStandardRun(f, mode))
   .sort()
   .slice(-n);
 if (files.length === 0) {

@@ -8,6 +8,8 @@ export interface BenchOptions {
   events: number;
   /** Containers in that workload. */
   containers: number;
+  /** `--containers N` was given: the workload is not the mode's standard one (saved apart). */
+  customContainers: boolean;
   /** Runs of each throughput pair (baseline, path); the report takes medians. */
   reps: number;
   falcoSeconds: number;
@@ -28,17 +30,22 @@ export interface BenchOptions {
 export const BENCH_SECTIONS = ['grpc', 'scan', 'falco', 'memory'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
-export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--seed N] [--containers N] [--profile]
   (default)  ~2-3 min: 200k-event streams, memory 1M vs 3M events with 10,000 containers
   --quick    < 30 s once the workload is cached: 20k-event streams, memory 150k vs 300k events (a smoke run; by 150k every one of the 10,000 containers has been seen)
   --full     the issue's memory check: 1M vs 10M events (several minutes)
   --reps N   runs per throughput pair (median reported)
+  --containers N  containers in the gRPC / JSON-lines workload instead of the mode's (5,000 by default): a
+             node's own scale; the memory section keeps its 10,000 (saved as results-<mode>-c<N>-…)
   --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/
   --only S   only these sections, comma-separated: ${BENCH_SECTIONS.join(',')} (saved as results-<mode>-only-…)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
-  const base: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile' | 'only'>> = {
+  const base: Record<
+    BenchMode,
+    Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile' | 'only' | 'customContainers'>
+  > = {
     quick: {
       events: 20_000,
       containers: 2_000,
@@ -70,16 +77,28 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       memoryCheckpoints: [1_000_000, 10_000_000],
     },
   };
-  const options: BenchOptions = { mode, ...base[mode], seed: 1, workerModes: true, profile: false, only: null };
+  const options: BenchOptions = {
+    mode,
+    ...base[mode],
+    customContainers: false,
+    seed: 1,
+    workerModes: true,
+    profile: false,
+    only: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick' || arg === '--full') continue;
     if (arg === '--profile') options.profile = true;
-    else if (arg === '--reps' || arg === '--seed') {
+    else if (arg === '--reps' || arg === '--seed' || arg === '--containers') {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
       if (arg === '--reps') options.reps = value;
-      else options.seed = value;
+      else if (arg === '--seed') options.seed = value;
+      else {
+        options.containers = value;
+        options.customContainers = true;
+      }
     } else if (arg === '--only') {
       const names = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = names.filter((n) => !(BENCH_SECTIONS as readonly string[]).includes(n));
@@ -91,4 +110,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;
+}
+
+/**
+ * The name a run is saved under (`.tmp/bench/results-<name>-<time>.json`): the mode, then what makes it
+ * not the mode's standard run — another workload (`-c<N>`), some sections only (`-only-…`).
+ */
+export function savedRunName(o: Pick<BenchOptions, 'mode' | 'containers' | 'customContainers' | 'only'>): string {
+  const workload = o.customContainers ? `-c${o.containers}` : '';
+  const sections = o.only === null ? '' : `-only-${[...o.only].join('-')}`;
+  return `${o.mode}${workload}${sections}`;
+}
+
+/** Whether a saved file is a standard run of `mode` (what bench/summarize.ts takes medians of). */
+export function isStandardRun(file: string, mode: BenchMode): boolean {
+  return new RegExp(`^results-${mode}-\\d{4}-\\d{2}-\\d{2}T[\\d-]+Z\\.json$`).test(file);
 }
