@@ -8,7 +8,7 @@ export interface BenchOptions {
   events: number;
   /** Containers in that workload. */
   containers: number;
-  /** `--containers N` was given: the workload is not the mode's standard one (saved apart). */
+  /** `--containers N` with another count than the mode's: not the standard workload (saved apart). */
   customContainers: boolean;
   /** Runs of each throughput pair (baseline, path); the report takes medians. */
   reps: number;
@@ -97,7 +97,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       else if (arg === '--seed') options.seed = value;
       else {
         options.containers = value;
-        options.customContainers = true;
+        // The mode's own count is its standard workload (the same cached stream): saved with the others.
+        options.customContainers = value !== base[mode].containers;
       }
     } else if (arg === '--only') {
       const names = (argv[++i] ?? '').split(',').filter(Boolean);

@@ -13,6 +13,8 @@ describe('bench options', () => {
     expect(savedRunName(o)).toBe('default-c200-only-grpc');
     expect(savedRunName(standard)).toBe('default');
     expect(savedRunName(parseBenchArgs(['--quick', '--containers', '5000']))).toBe('quick-c5000');
+    // The mode's own count is its standard workload.
+    expect(savedRunName(parseBenchArgs(['--containers', '5000']))).toBe('default');
   });
 
   it('rejects a container count that is not a positive integer', () => {
