@@ -8,8 +8,6 @@ export interface BenchOptions {
   events: number;
   /** Containers in that workload. */
   containers: number;
-  /** `--containers N` with another count than the mode's: not the standard workload (saved apart). */
-  customContainers: boolean;
   /** Runs of each throughput pair (baseline, path); the report takes medians. */
   reps: number;
   falcoSeconds: number;
@@ -40,52 +38,43 @@ export const USAGE = `usage: npm run bench -- [--quick | --full] [--reps N] [--s
   --profile  write --cpu-prof profiles of the measured children to .tmp/bench/profiles/
   --only S   only these sections, comma-separated: ${BENCH_SECTIONS.join(',')} (saved as results-<mode>-only-…)`;
 
+/** Each mode's sizes: its standard workload and runs. */
+const MODE_SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile' | 'only'>> = {
+  quick: {
+    events: 20_000,
+    containers: 2_000,
+    reps: 1,
+    falcoSeconds: 2,
+    falcoConnections: 4,
+    falcoEvents: 10_000,
+    memoryContainers: 10_000,
+    memoryCheckpoints: [150_000, 300_000],
+  },
+  default: {
+    events: 200_000,
+    containers: 5_000,
+    reps: 3,
+    falcoSeconds: 5,
+    falcoConnections: 4,
+    falcoEvents: 50_000,
+    memoryContainers: 10_000,
+    memoryCheckpoints: [1_000_000, 3_000_000],
+  },
+  full: {
+    events: 1_000_000,
+    containers: 10_000,
+    reps: 3,
+    falcoSeconds: 10,
+    falcoConnections: 4,
+    falcoEvents: 50_000,
+    memoryContainers: 10_000,
+    memoryCheckpoints: [1_000_000, 10_000_000],
+  },
+};
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mode: BenchMode = argv.includes('--quick') ? 'quick' : argv.includes('--full') ? 'full' : 'default';
-  const base: Record<
-    BenchMode,
-    Omit<BenchOptions, 'mode' | 'seed' | 'workerModes' | 'profile' | 'only' | 'customContainers'>
-  > = {
-    quick: {
-      events: 20_000,
-      containers: 2_000,
-      reps: 1,
-      falcoSeconds: 2,
-      falcoConnections: 4,
-      falcoEvents: 10_000,
-      memoryContainers: 10_000,
-      memoryCheckpoints: [150_000, 300_000],
-    },
-    default: {
-      events: 200_000,
-      containers: 5_000,
-      reps: 3,
-      falcoSeconds: 5,
-      falcoConnections: 4,
-      falcoEvents: 50_000,
-      memoryContainers: 10_000,
-      memoryCheckpoints: [1_000_000, 3_000_000],
-    },
-    full: {
-      events: 1_000_000,
-      containers: 10_000,
-      reps: 3,
-      falcoSeconds: 10,
-      falcoConnections: 4,
-      falcoEvents: 50_000,
-      memoryContainers: 10_000,
-      memoryCheckpoints: [1_000_000, 10_000_000],
-    },
-  };
-  const options: BenchOptions = {
-    mode,
-    ...base[mode],
-    customContainers: false,
-    seed: 1,
-    workerModes: true,
-    profile: false,
-    only: null,
-  };
+  const options: BenchOptions = { mode, ...MODE_SIZES[mode], seed: 1, workerModes: true, profile: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick' || arg === '--full') continue;
@@ -95,11 +84,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
       if (arg === '--reps') options.reps = value;
       else if (arg === '--seed') options.seed = value;
-      else {
-        options.containers = value;
-        // The mode's own count is its standard workload (the same cached stream): saved with the others.
-        options.customContainers = value !== base[mode].containers;
-      }
+      else options.containers = value;
     } else if (arg === '--only') {
       const names = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = names.filter((n) => !(BENCH_SECTIONS as readonly string[]).includes(n));
@@ -117,8 +102,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
  * The name a run is saved under (`.tmp/bench/results-<name>-<time>.json`): the mode, then what makes it
  * not the mode's standard run — another workload (`-c<N>`), some sections only (`-only-…`).
  */
-export function savedRunName(o: Pick<BenchOptions, 'mode' | 'containers' | 'customContainers' | 'only'>): string {
-  const workload = o.customContainers ? `-c${o.containers}` : '';
+export function savedRunName(o: Pick<BenchOptions, 'mode' | 'containers' | 'only'>): string {
+  // The mode's own count is its standard workload (the same cached stream): saved with the others.
+  const workload = o.containers === MODE_SIZES[o.mode].containers ? '' : `-c${o.containers}`;
   const sections = o.only === null ? '' : `-only-${[...o.only].join('-')}`;
   return `${o.mode}${workload}${sections}`;
 }

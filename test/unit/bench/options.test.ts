@@ -5,10 +5,8 @@ describe('bench options', () => {
   it('takes a container count for the workload and marks the run as not the standard one', () => {
     const standard = parseBenchArgs([]);
     expect(standard.containers).toBe(5_000);
-    expect(standard.customContainers).toBe(false);
     const o = parseBenchArgs(['--only', 'grpc', '--containers', '200']);
     expect(o.containers).toBe(200);
-    expect(o.customContainers).toBe(true);
     expect(o.memoryContainers).toBe(10_000);
     expect(savedRunName(o)).toBe('default-c200-only-grpc');
     expect(savedRunName(standard)).toBe('default');
