@@ -1,6 +1,6 @@
 /** JSON event formats exfilwatch reads (export files, scan, Falco http_output). One line per format. */
 import { falcoFormat } from './falco/index.js';
-import { tetragonFormat } from './tetragon/index.js';
+import { tetragonFormat } from './tetragon/json-format.js';
 import type { EventFormat } from './types.js';
 
 export type { EventFormat, NormalizeDefaults } from './types.js';
