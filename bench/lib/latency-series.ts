@@ -2,12 +2,13 @@
  * Where the paced run's latency tail comes from, over time. The child bins its events by send time
  * (10 ms): per bin the worst latency, split into transit (agent write → normalized and offered on the main
  * thread: socket, HTTP/2, the ingest worker, the hand-over) and queue (offered → correlated). The
- * orchestrator samples the child's threads from outside (Linux schedstat of /proc/<pid>/task/*: time on a
- * CPU and time runnable without one; nothing runs inside the measured process) and puts both side by side
+ * orchestrator can sample the child's threads from outside (Linux schedstat of /proc/<pid>/task/*: time on
+ * a CPU and time runnable without one; nothing runs inside the measured process) and put both side by side
  * with the child's GC pauses, so each stall says whether the main thread was busy, starved of a CPU, in a
- * GC pause, or idle while the events waited elsewhere.
+ * GC pause, or idle while the events waited elsewhere. The sampling is a diagnosis, asked for with
+ * `BENCH_THREAD_SAMPLES=1`: on 2 cores its own CPU competes with the run it describes (docs/latency.md).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 export interface LatencySeries {
   /** Epoch ms of bin 0 (the first message's write). */
@@ -60,35 +61,58 @@ type Sample = number[];
 
 /**
  * Samples another process's threads every `everyMs` from this process (the orchestrator, idle meanwhile).
- * Linux only; elsewhere it collects nothing.
+ * Each thread's schedstat file stays open and is re-read in place (one pread per thread and sample, not an
+ * open/read/close). Linux only; elsewhere it collects nothing.
  */
 export function sampleThreads(pid: number, everyMs = 5): { stop(): Sample[] } {
   const samples: Sample[] = [];
-  let tids: string[] = [];
+  const fds = new Map<string, number>();
+  const buf = Buffer.alloc(256);
   let n = 0;
+  const relist = () => {
+    const tids = new Set(readdirSync(`/proc/${pid}/task`));
+    for (const [tid, fd] of fds) {
+      if (tids.has(tid)) continue;
+      closeSync(fd);
+      fds.delete(tid);
+    }
+    for (const tid of tids) {
+      if (fds.has(tid)) continue;
+      try {
+        fds.set(tid, openSync(`/proc/${pid}/task/${tid}/schedstat`, 'r'));
+      } catch {
+        // The thread ended between the listing and the open.
+      }
+    }
+  };
   const take = () => {
     try {
-      if (n++ % 20 === 0) tids = readdirSync(`/proc/${pid}/task`);
+      if (n++ % 20 === 0) relist();
     } catch {
       return;
     }
     const row: Sample = [performance.timeOrigin + performance.now()];
-    for (const tid of tids) {
+    for (const [tid, fd] of fds) {
       try {
-        const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+        const [run, wait] = buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, 0)).split(' ');
         row.push(Number(tid), Number(run) / 1e6, Number(wait) / 1e6);
       } catch {
-        // The thread ended between the listing and the read.
+        // The thread ended since the listing.
       }
     }
     samples.push(row);
   };
   const timer = setInterval(take, everyMs);
   take();
+  let stopped = false;
   return {
     stop() {
+      if (stopped) return samples;
+      stopped = true;
       clearInterval(timer);
       take();
+      for (const fd of fds.values()) closeSync(fd);
+      fds.clear();
       return samples;
     },
   };
@@ -127,11 +151,11 @@ export interface StallEpisode {
   maxMs: number;
   maxTransitMs: number;
   maxQueueMs: number;
-  /** Over [from, to + maxMs]: ms on a CPU / runnable without one, by thread. */
-  main: ThreadTime;
-  worker: ThreadTime;
+  /** Over [from, to + maxMs]: ms on a CPU / runnable without one, by thread; null when not sampled. */
+  main: ThreadTime | null;
+  worker: ThreadTime | null;
   /** All other threads of the process (V8's GC and compiler helpers, libuv). */
-  others: ThreadTime;
+  others: ThreadTime | null;
   /** Main-thread GC pauses in that span: total ms, and whether a major GC (incremental marking / mark-compact) ran. */
   gcMs: number;
   majorGc: boolean;
@@ -194,6 +218,7 @@ export function stallReport(
     const from = s.t0 + b0 * s.binMs;
     const to = s.t0 + (b1 + 1) * s.binMs + maxMs;
     const times = threadTimes(samples, from, to);
+    const sampled = samples.length > 0;
     const zero = { run: 0, wait: 0 };
     const others = { run: 0, wait: 0 };
     for (const [tid, t] of times) {
@@ -217,9 +242,9 @@ export function stallReport(
       maxMs,
       maxTransitMs,
       maxQueueMs,
-      main: times.get(pid) ?? zero,
-      worker: times.get(workerTid) ?? zero,
-      others,
+      main: sampled ? (times.get(pid) ?? zero) : null,
+      worker: sampled ? (times.get(workerTid) ?? zero) : null,
+      others: sampled ? others : null,
       gcMs,
       majorGc,
     };
@@ -240,10 +265,14 @@ export function formatStallReport(r: StallReport, worst = 5): string[] {
   ];
   const top = [...r.episodes].sort((a, b) => b.maxMs - a.maxMs).slice(0, worst);
   for (const e of top) {
+    const threads =
+      e.main && e.worker && e.others
+        ? `main ran ${f(e.main.run)}/waited ${f(e.main.wait)} ms, worker ${f(e.worker.run)}/${f(e.worker.wait)}, ` +
+          `other threads ran ${f(e.others.run)}`
+        : 'threads not sampled (BENCH_THREAD_SAMPLES=1)';
     lines.push(
       `  at ${e.fromMs}–${e.toMs} ms: max ${f(e.maxMs)} ms (transit ${f(e.maxTransitMs)}, queue ${f(e.maxQueueMs)}), ${e.events} events; ` +
-        `main ran ${f(e.main.run)}/waited ${f(e.main.wait)} ms, worker ${f(e.worker.run)}/${f(e.worker.wait)}, ` +
-        `other threads ran ${f(e.others.run)}; GC ${f(e.gcMs)} ms${e.majorGc ? ' (major cycle)' : ''}`,
+        `${threads}; GC ${f(e.gcMs)} ms${e.majorGc ? ' (major cycle)' : ''}`,
     );
   }
   return lines;

@@ -172,8 +172,10 @@ export async function grpcSection(
       timeoutMs: timeoutMs * 2,
       nodeFlags: [...shippedNodeOptions(), ...pacedFlags],
     });
-    // From outside the measured process: which of its threads ran or waited for a CPU, over time.
-    const sampler = client.proc.pid !== undefined ? sampleThreads(client.proc.pid) : null;
+    // From outside the measured process: which of its threads ran or waited for a CPU, over time. Only when
+    // asked: on 2 cores the sampling's own CPU (200 reads of /proc a second) lengthened the tail it explains.
+    const sampler =
+      client.proc.pid !== undefined && process.env.BENCH_THREAD_SAMPLES === '1' ? sampleThreads(client.proc.pid) : null;
     // A client that fails before the server's log arrives must not leave us waiting for the log.
     const clientFailed = client.next('never').then(() => undefined);
     const log = await Promise.race([server.next<ChildMessage & { writes: number[] }>('writes'), clientFailed]);
