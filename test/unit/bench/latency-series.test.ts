@@ -1,3 +1,4 @@
+import { readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { binLatency, formatStallReport, sampleThreads, stallReport } from '../../../bench/lib/latency-series.js';
 
@@ -42,22 +43,26 @@ describe('bench latency series', () => {
   });
 
   it('samples a live process: every thread of it, with times that only grow', async () => {
+    // This test's own thread (/proc/thread-self is `<pid>/task/<tid>`), kept on a CPU for 40 ms of its time.
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    const onCpuMs = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
     const sampler = sampleThreads(process.pid, 5);
-    const until = Date.now() + 60;
+    const from = onCpuMs();
+    const giveUpAt = Date.now() + 5_000;
     let x = 0;
-    while (Date.now() < until) x += Math.sqrt(x + 1); // keep the main thread on a CPU
+    while (onCpuMs() - from < 40 && Date.now() < giveUpAt) x += Math.sqrt(x + 1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     const samples = sampler.stop();
     expect(x).toBeGreaterThan(0);
     expect(samples.length).toBeGreaterThan(2);
     const first = samples[0]!;
     const last = samples.at(-1)!;
-    // Rows are [epoch ms, then tid, run ms, wait ms per thread]; the main thread's tid is the pid.
+    // Rows are [epoch ms, then tid, run ms, wait ms per thread].
     const tids = (row: number[]) => row.filter((_, i) => i > 0 && (i - 1) % 3 === 0);
-    const mainRun = (row: number[]) => row[1 + tids(row).indexOf(process.pid) * 3 + 1]!;
-    expect(tids(first)).toContain(process.pid);
+    const runOf = (row: number[]) => row[1 + tids(row).indexOf(tid) * 3 + 1]!;
+    expect(tids(first)).toContain(tid);
     expect(tids(first).length).toBeGreaterThan(1);
-    expect(mainRun(last) - mainRun(first)).toBeGreaterThan(30);
+    expect(runOf(last) - runOf(first)).toBeGreaterThan(30);
     expect(sampler.stop()).toBe(samples); // stopping twice is harmless
   });
 });

@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 async function importGraph(entry: string): Promise<{ files: string[]; packages: string[] }> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+    // Paths in the metafile are relative to this: the repository root, wherever the tests run from.
+    absWorkingDir: fileURLToPath(new URL('../../../', import.meta.url)),
     bundle: true,
     platform: 'node',
     format: 'esm',
