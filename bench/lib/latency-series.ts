@@ -184,6 +184,7 @@ export function stallReport(
   thresholdMs = 5,
   warmupMs = 1_000,
 ): StallReport {
+  const sampled = samples.length > 0;
   const total = threadTimes(samples, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   let workerTid = -1;
   for (const [tid, t] of total)
@@ -218,7 +219,6 @@ export function stallReport(
     const from = s.t0 + b0 * s.binMs;
     const to = s.t0 + (b1 + 1) * s.binMs + maxMs;
     const times = threadTimes(samples, from, to);
-    const sampled = samples.length > 0;
     const zero = { run: 0, wait: 0 };
     const others = { run: 0, wait: 0 };
     for (const [tid, t] of times) {

@@ -148,10 +148,16 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
           budgetMs,
         });
         prepared = outcome.prepared;
-        const fields = { source: id, messages: outcome.warm?.messages ?? 0, ms: Math.round(outcome.warm?.ms ?? 0) };
-        if (outcome.problem === null) logger.info(fields, 'ingest worker warmed up');
-        else
-          logger.info({ ...fields, problem: outcome.problem }, 'ingest worker warm-up ended early; streaming anyway');
+        const { problem } = outcome;
+        logger.info(
+          {
+            source: id,
+            messages: outcome.warm?.messages ?? 0,
+            ms: Math.round(outcome.warm?.ms ?? 0),
+            ...(problem === null ? {} : { problem }),
+          },
+          problem === null ? 'ingest worker warmed up' : 'ingest worker warm-up ended early; streaming anyway',
+        );
       } catch (err) {
         logger.info({ source: id, err: (err as Error).message }, 'ingest worker warm-up failed; streaming cold');
       }
