@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SPOOL_MAX_BYTES } from './spool-bounds.js';
 import { parseNatsUrl } from './url.js';
 
 export { parseNatsUrl } from './url.js';
@@ -75,8 +76,10 @@ export const natsSpoolConfigSchema = z
       .number()
       .int()
       .min(1024)
-      .default(256 * 1024 * 1024)
-      .describe('Most bytes of alert JSON held (same drop policy as maxMessages). Memory use is about the same.'),
+      .default(DEFAULT_SPOOL_MAX_BYTES)
+      .describe(
+        'Most bytes of alert JSON held (same drop policy as maxMessages). The spooled alerts are also held in memory, so this must fit the heap: exfilwatch refuses to start when it is over a quarter of the V8 heap limit (`--max-old-space-size`; 144 MB in the image, which allows up to ~42 MB). The file on disk can reach about twice this (deleted records until compaction) plus a temporary copy while compacting.',
+      ),
   })
   .strict();
 

@@ -9,6 +9,7 @@
  * de-duplicated by JetStream on the message id. The spool survives restarts, so nothing accepted is lost.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import { headers } from 'nats';
 import { ConfigError, errorMessage, SinkError } from '../../errors.js';
 import type { Alert } from '../../model/alert.js';
@@ -18,6 +19,7 @@ import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
 import { createNatsLink, type LinkState, type NatsLink } from './link.js';
 import { Spool, type SpoolEntry } from './spool.js';
+import { spoolHeapProblem } from './spool-bounds.js';
 
 const SINK = 'nats';
 const encoder = new TextEncoder();
@@ -130,6 +132,8 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     async start() {
       if (spool) return;
       const options = natsConnectionOptions(config, deps.node ?? 'node');
+      const tooBig = spoolHeapProblem(config.spool.maxBytes, getHeapStatistics().heap_size_limit);
+      if (tooBig !== null) throw new ConfigError(`${NATS_KEY}.spool.maxBytes`, tooBig);
       try {
         spool = await Spool.open(config.spool, { logger: log, metrics });
       } catch (err) {

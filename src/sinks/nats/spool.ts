@@ -15,12 +15,13 @@
  * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
  */
 import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { recoverSpool } from './spool-recover.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -47,6 +48,8 @@ export interface SpoolEntry {
 
 export const SPOOL_FILE = 'alerts.spool';
 const LOW: ReadonlySet<Severity> = new Set(['info', 'low']);
+/** Characters written per write while compacting. */
+const COMPACT_CHUNK = 1024 * 1024;
 
 interface Waiter {
   resolve(): void;
@@ -55,6 +58,11 @@ interface Waiter {
 
 export class Spool {
   private readonly entries = new Map<number, SpoolEntry>();
+  /**
+   * The info/low ones among them, oldest first: the first victims of a full spool. (Looking for them in
+   * `entries` walked past every older serious alert on each drop: quadratic in a long outage.)
+   */
+  private readonly lows = new Map<number, SpoolEntry>();
   private liveBytes = 0;
   private deadRecords = 0;
   private nextSeq = 1;
@@ -79,14 +87,14 @@ export class Spool {
   static async open(options: SpoolOptions, deps: SpoolDeps): Promise<Spool> {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const path = join(options.dir, SPOOL_FILE);
-    const recovered = await recover(path, deps.logger);
+    const recovered = await recoverSpool(path, options, deps.logger);
     const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
     const spool = new Spool(path, fh, options, deps);
     for (const entry of recovered.entries) spool.addLive(entry);
+    // More than today's bounds allow (bounds lowered across a restart): the policy's victims were not loaded.
+    for (const entry of recovered.dropped) spool.countDrop(entry, 'over the spool bounds at start');
     spool.nextSeq = recovered.maxSeq + 1;
     await spool.compact();
-    // Recovered more than today's bounds allow (bounds lowered across a restart): apply the policy now.
-    spool.enforceBounds(0);
     deps.metrics.alertSpoolMessages.set(spool.entries.size);
     if (spool.entries.size > 0) {
       deps.logger.info(
@@ -165,6 +173,7 @@ export class Spool {
 
   private addLive(entry: SpoolEntry): void {
     this.entries.set(entry.seq, entry);
+    if (LOW.has(entry.severity)) this.lows.set(entry.seq, entry);
     this.liveBytes += Buffer.byteLength(entry.payload);
   }
 
@@ -172,6 +181,7 @@ export class Spool {
     const entry = this.entries.get(seq);
     if (!entry) return false;
     this.entries.delete(seq);
+    this.lows.delete(seq);
     this.busy.delete(seq);
     this.liveBytes -= Buffer.byteLength(entry.payload);
     this.deadRecords++;
@@ -198,26 +208,15 @@ export class Spool {
     return true;
   }
 
-  private enforceBounds(bytes: number): void {
-    while (this.entries.size > this.options.maxMessages || this.liveBytes + bytes > this.options.maxBytes) {
-      const victim = this.pickVictim(false);
-      if (!victim) return;
-      this.drop(victim);
-    }
-  }
-
   /**
    * Oldest info/low first, then oldest overall. When the incoming alert is info/low and no older info/low
    * is spooled, the incoming one is the oldest info/low: it goes (null) rather than an older serious one.
    */
   private pickVictim(incomingIsLow: boolean): SpoolEntry | null {
-    let oldest: SpoolEntry | null = null;
-    for (const entry of this.entries.values()) {
-      if (this.busy.has(entry.seq)) continue;
-      if (LOW.has(entry.severity)) return entry;
-      oldest ??= entry;
-    }
-    return incomingIsLow ? null : oldest;
+    for (const entry of this.lows.values()) if (!this.busy.has(entry.seq)) return entry;
+    if (incomingIsLow) return null;
+    for (const entry of this.entries.values()) if (!this.busy.has(entry.seq)) return entry;
+    return null;
   }
 
   private drop(entry: SpoolEntry): void {
@@ -227,7 +226,7 @@ export class Spool {
     this.deps.metrics.alertSpoolMessages.set(this.entries.size);
   }
 
-  private countDrop(entry: SpoolEntry, why: string): void {
+  private countDrop(entry: Pick<SpoolEntry, 'id' | 'severity'>, why: string): void {
     this.deps.metrics.alertSpoolDropped.labels(entry.severity).inc();
     this.deps.logger.error(
       {
@@ -284,9 +283,14 @@ export class Spool {
     const tmp = `${this.path}.tmp`;
     const out = await open(tmp, 'w', 0o600);
     try {
+      // In pieces: one string of the whole spool would hold it in memory twice.
       let text = '';
       for (const e of this.entries.values()) {
         text += addRecord(e);
+        if (text.length >= COMPACT_CHUNK) {
+          await out.write(text);
+          text = '';
+        }
       }
       await out.write(text);
       await out.chmod(0o600);
@@ -317,52 +321,4 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await d.close();
   }
-}
-
-interface Recovered {
-  entries: SpoolEntry[];
-  maxSeq: number;
-}
-
-async function recover(path: string, logger: Logger): Promise<Recovered> {
-  await unlink(`${path}.tmp`).catch(() => undefined);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], maxSeq: 0 };
-    throw err;
-  }
-  const live = new Map<number, SpoolEntry>();
-  let maxSeq = 0;
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    let record: { op?: unknown; seq?: unknown; id?: unknown; severity?: unknown; rule?: unknown; alert?: unknown };
-    try {
-      record = JSON.parse(line);
-    } catch {
-      skipped++;
-      continue;
-    }
-    const seq = typeof record.seq === 'number' ? record.seq : Number.NaN;
-    if (!Number.isSafeInteger(seq)) {
-      skipped++;
-      continue;
-    }
-    maxSeq = Math.max(maxSeq, seq);
-    if (record.op === 'del') live.delete(seq);
-    else if (
-      record.op === 'add' &&
-      typeof record.id === 'string' &&
-      typeof record.severity === 'string' &&
-      typeof record.rule === 'string' &&
-      record.alert
-    ) {
-      const { id, severity, rule } = record;
-      live.set(seq, { seq, id, severity: severity as Severity, rule, payload: JSON.stringify(record.alert) });
-    } else skipped++;
-  }
-  if (skipped > 0) logger.warn({ path, skipped }, 'skipped unreadable spool records (a write torn by a crash)');
-  return { entries: [...live.values()].sort((a, b) => a.seq - b.seq), maxSeq };
 }

@@ -1,5 +1,13 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { natsSinkConfigSchema, natsSubject, parseNatsUrl } from '../../../src/sinks/nats/index.js';
+import { ConfigError } from '../../../src/errors.js';
+import { createNatsSink, natsSinkConfigSchema, natsSubject, parseNatsUrl } from '../../../src/sinks/nats/index.js';
+import { DEFAULT_SPOOL_MAX_BYTES, spoolHeapProblem } from '../../../src/sinks/nats/spool-bounds.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
 
 const issues = (input: unknown) => {
   const r = natsSinkConfigSchema.safeParse(input);
@@ -41,5 +49,28 @@ describe('NATS sink config', () => {
       'exfilwatch.alerts.critical.bulk-read-then-push',
     );
     expect(natsSubject('p', 'high', 'a.b *>')).toBe('p.high.a_b___');
+  });
+
+  it('refuses at start a spool bound the heap cannot hold, naming the key and the most it allows', async () => {
+    const limit = getHeapStatistics().heap_size_limit;
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-bound-'));
+    try {
+      const start = (maxBytes: number) =>
+        createNatsSink(natsSinkConfigSchema.parse({ servers: ['nats://127.0.0.1:1'], spool: { dir, maxBytes } }), {
+          logger: silentLogger(),
+          metrics: createMetrics(),
+          clock: { now: () => Date.now() },
+          node: 'node-a',
+        }).start();
+      const refused = await start(Math.ceil(limit / 4) + 1).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as ConfigError).keyPath).toBe('sinks.nats.spool.maxBytes');
+      expect((refused as Error).message).toContain(`(${Math.floor(limit / 4)})`);
+      // Refused before anything was opened.
+      expect(readdirSync(dir)).toEqual([]);
+      expect(spoolHeapProblem(DEFAULT_SPOOL_MAX_BYTES, limit)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
