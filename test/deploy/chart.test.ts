@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configProblems } from '../../src/config/load.js';
@@ -143,6 +147,32 @@ describe('helm chart', () => {
       expect(podSpec(render()).initContainers).toBeUndefined();
     });
 
+    it("the spool init command works with CAP_CHOWN alone: the directory ends up the user's, mode 0700", () => {
+      const spec = podSpec(render(['-f', valuesAll]));
+      const init = spec.initContainers[0];
+      const [node, ...args] = init.command as string[];
+      expect(node).toBe('/nodejs/bin/node');
+      const root = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-init-'));
+      try {
+        const dir = join(root, 'spool');
+        // Root with CAP_CHOWN as the only capability it can have, as the init container runs (kubelet's root
+        // in a container with capabilities drop ALL, add CHOWN).
+        const run = spawnSync(
+          'setpriv',
+          ['--bounding-set=-all,+chown', '--inh-caps=-all', process.execPath, ...args.slice(0, -1), dir],
+          { encoding: 'utf8' },
+        );
+        expect(run.error, 'setpriv (util-linux) is needed: apt-get install -y util-linux').toBeUndefined();
+        expect(run.status, run.stderr).toBe(0);
+        const st = statSync(dir);
+        expect(st.uid).toBe(spec.securityContext.runAsUser);
+        expect(st.gid).toBe(spec.securityContext.runAsGroup);
+        expect(st.mode & 0o777).toBe(0o700);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
     it('runs `exfilwatch run --config` on the mounted ConfigMap, with probes on the metrics port', () => {
       const objects = render();
       const c = agent(objects);
@@ -163,13 +193,10 @@ describe('helm chart', () => {
       expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
     });
 
-    it('schedules on control-plane nodes and rolls out node by node', () => {
+    it('schedules on every node whatever its taints, as the sensors do, and rolls out node by node', () => {
       const ds = one(render(), 'DaemonSet') as Any;
-      expect(ds.spec.template.spec.tolerations).toContainEqual({
-        key: 'node-role.kubernetes.io/control-plane',
-        operator: 'Exists',
-        effect: 'NoSchedule',
-      });
+      // A toleration with operator Exists and no key tolerates every taint (control-plane, GPU, NoExecute).
+      expect(ds.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
       expect(ds.spec.updateStrategy).toEqual({
         type: 'RollingUpdate',
         rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 },
@@ -205,8 +232,12 @@ describe('helm chart', () => {
       expect(mount.readOnly).toBe(true);
       expect(config(objects).sources.tetragonFile).toEqual([{ path: '/var/log/tetragon/tetragon.log' }]);
       expect(spec.volumes.some((v: Any) => v.hostPath?.path === '/var/run/tetragon')).toBe(false);
-      // No socket, so no reason to join its group.
-      expect(spec.securityContext.supplementalGroups).toBeUndefined();
+      // The export file is root:root 0600, or 0640 with Tetragon's exportFilePerm: readable through its group.
+      expect(spec.securityContext.supplementalGroups).toEqual([
+        parse(readFileSync(valuesAll, 'utf8')).tetragon.socketGroup,
+      ]);
+      const noGroup = podSpec(render(['-f', valuesAll, '--set', 'tetragon.socketGroup=null']));
+      expect(noGroup.securityContext.supplementalGroups).toBeUndefined();
     });
 
     it('receives Falco http_output on a hostPort by default, and on the host network when asked', () => {
