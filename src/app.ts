@@ -297,13 +297,17 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const delivering = sinkLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
       if (options.live && correlator) {
-        ticker = setInterval(() => {
+        const tick = () => {
           const alerts = correlator.advance(clock.now());
           // After stop the alert queue is closed; the correlator's flush has judged everything by then.
           if (alerts.length > 0)
             emit(alerts, 0).catch((err) => logger.warn({ err: errorMessage(err) }, 'late alerts after stop'));
           setTracked(correlator.trackedContainers());
-        }, 1000);
+        };
+        // Once now, before the first event: the wall clock tells the correlator which event times are sane
+        // (a bogus first timestamp must not become a node's clock).
+        tick();
+        ticker = setInterval(tick, 1000);
         ticker.unref();
       }
       const runs = sources.map((source, i) =>

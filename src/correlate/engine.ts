@@ -26,6 +26,39 @@ const BUCKETS_PER_WINDOW = 30;
 const MAX_GAPS_PER_NODE = 64;
 const SWEEP_EVERY_MS = 60_000;
 /**
+ * An event this far ahead of its node's clock is a jump. One alone (a bogus timestamp: a broken clock,
+ * year 2999, Go's max time) must not move the clock, or every push on the node would be judged the moment
+ * it arrives and every idle entry expire at once; an unbroken run of them (the clock really moved, the
+ * next day's file of a scan) does, from the earliest of the run. Shorter steps (a quiet node, a gap in a
+ * sparse export) move it at once.
+ */
+const CLOCK_JUMP_MS = 24 * 3_600_000;
+const CLOCK_JUMP_RUN = 16;
+/**
+ * Live (the app passes the wall clock to advance()): an event further ahead of the wall clock than this, or
+ * more than a jump behind it, is a jump too, even as a node's first event (nothing else can tell a bogus
+ * first timestamp). The sensors run on the same node as the daemon, so their clocks are ours.
+ */
+const WALL_SKEW_MS = 10 * 60_000;
+
+/**
+ * Moves `node`'s clock to `t` (> its clock), unless `t` is a jump not yet confirmed by a run: too far
+ * ahead of the node's clock, or live, too far from the wall clock (`wallMs`, +Infinity when not live).
+ */
+function advanceClock(node: NodeState, t: number, wallMs: number): void {
+  const live = wallMs !== Number.POSITIVE_INFINITY;
+  const nearWall = !live || (t <= wallMs + WALL_SKEW_MS && t >= wallMs - CLOCK_JUMP_MS);
+  if (nearWall && (t - node.maxMs <= CLOCK_JUMP_MS || node.maxMs === Number.NEGATIVE_INFINITY)) {
+    node.maxMs = t;
+    node.aheadRun = 0;
+    return;
+  }
+  if (node.aheadRun === 0 || t < node.aheadMinMs) node.aheadMinMs = t;
+  if (++node.aheadRun < CLOCK_JUMP_RUN) return;
+  node.maxMs = node.aheadMinMs;
+  node.aheadRun = 0;
+}
+/**
  * Entries a TTL pass visits per ingest()/advance() call, plus SWEEP_PER_EVENT per event of the batch so
  * a pass outruns the tables' growth (~2k visits measured ~250 µs of a 512-event call on a loaded box, where
  * the whole sweep took 2–20 ms); a pass over the caps' worth of state ends within a few hundred calls,
@@ -48,6 +81,8 @@ export class CorrelationEngine {
   private readonly outOfWindow: { inc(): void };
   private maxMs = Number.NEGATIVE_INFINITY;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
+  /** The latest wall clock advance() was given; +Infinity until then (scan never gives one). */
+  private wallMs = Number.POSITIVE_INFINITY;
   private lastWallSweepMs = Number.NEGATIVE_INFINITY;
   /** A TTL pass is under way (it resumes in each call); `sweepQueued`: another is due once it ends. */
   private sweeping = false;
@@ -113,6 +148,7 @@ export class CorrelationEngine {
   }
 
   advance(nowMs: number): Alert[] {
+    if (nowMs > this.wallMs || this.wallMs === Number.POSITIVE_INFINITY) this.wallMs = nowMs;
     for (const node of this.tables.nodes.values()) if (nowMs >= node.nextDueMs) this.judgeDue(node, nowMs);
     if (nowMs - this.lastWallSweepMs >= SWEEP_EVERY_MS) {
       this.lastWallSweepMs = nowMs;
@@ -133,7 +169,9 @@ export class CorrelationEngine {
 
   private take(): Alert[] {
     const out = this.out;
-    if (out.length > 0) this.out = [];
+    // Never the list itself when it is empty: a caller keeping that would see later alerts appear in it.
+    if (out.length === 0) return [];
+    this.out = [];
     return out;
   }
 
@@ -141,8 +179,9 @@ export class CorrelationEngine {
     const t = e.timeMs;
     if (!Number.isFinite(t)) return;
     const node = this.tables.nodeOf(e.node);
-    if (t > node.maxMs) node.maxMs = t;
-    if (t > this.maxMs) this.maxMs = t;
+    if (t > node.maxMs) advanceClock(node, t, this.wallMs);
+    else node.aheadRun = 0;
+    if (node.maxMs > this.maxMs) this.maxMs = node.maxMs;
     // Judge before handling: an event past a push's settle + lateness is not part of it.
     if (node.maxMs >= node.nextDueMs) this.judgeDue(node, node.maxMs);
     switch (e.kind) {
@@ -165,8 +204,6 @@ export class CorrelationEngine {
         break;
       }
     }
-    // A push that arrived later than its own lateness is due at once.
-    if (node.maxMs >= node.nextDueMs) this.judgeDue(node, node.maxMs);
     if (this.maxMs - this.lastSweepMs >= SWEEP_EVERY_MS) this.sweep(null);
   }
 
@@ -219,10 +256,10 @@ export class CorrelationEngine {
     node.pending = [];
     for (const ep of pending) {
       if (ep.judged) continue;
-      if (ep.dueMs <= nowMs) this.judge(ep);
+      if (ep.judgeAtMs <= nowMs) this.judge(ep);
       else {
         node.pending.push(ep);
-        if (ep.dueMs < next) next = ep.dueMs;
+        if (ep.judgeAtMs < next) next = ep.judgeAtMs;
       }
     }
     node.nextDueMs = next;

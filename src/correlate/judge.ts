@@ -92,7 +92,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
     return null;
   }
 
-  const suppressed = ctx.suppressor.admit(`${rule.id}\u0000${c.key}\u0000${destination ?? ''}`, ep.timeMs);
+  const suppressed = ctx.suppressor.admit(
+    `${rule.id}\u0000${c.key}\u0000${destination ?? ''}`,
+    ep.timeMs,
+    ep.node.maxMs,
+  );
   if (suppressed === null) {
     ctx.alertsSuppressed.labels(rule.id).inc();
     return null;

@@ -98,7 +98,11 @@ export class ProcessTable {
       this.lastContainer = c;
     }
     c.hot = true;
-    if (e.timeMs > c.lastMs) c.lastMs = e.timeMs;
+    // Idle means untouched for a while on the node's clock, not "its events are old": a stream arriving
+    // late (a scan's earlier file after a later one) must not expire while its events still come. (The
+    // event's own time when it is ahead: a jump not yet taken by the node's clock.)
+    const touchedMs = Math.max(e.timeMs, node.maxMs);
+    if (touchedMs > c.lastMs) c.lastMs = touchedMs;
     if (c.pod === null && e.pod !== null) c.pod = this.refs.pod(e.pod);
     if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;
@@ -132,7 +136,8 @@ export class ProcessTable {
       c.lastProc = found;
     }
     found.hot = true;
-    if (e.timeMs > found.lastMs) found.lastMs = e.timeMs;
+    const touchedMs = Math.max(e.timeMs, node.maxMs);
+    if (touchedMs > found.lastMs) found.lastMs = touchedMs;
     return found;
   }
 
@@ -153,7 +158,7 @@ export class ProcessTable {
       parent,
       c,
       node,
-      e.timeMs,
+      Math.max(e.timeMs, node.maxMs),
       parent?.download ?? false,
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,

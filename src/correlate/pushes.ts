@@ -133,6 +133,10 @@ export class PushTracker {
       egressSeen: false,
       evidence: [],
       dueMs: e.timeMs + span + this.cfg.latenessMs,
+      judgeAtMs:
+        node.maxMs - e.timeMs > this.cfg.latenessMs
+          ? node.maxMs + span + this.cfg.latenessMs
+          : e.timeMs + span + this.cfg.latenessMs,
       judged: false,
       lateSubBytes: 0,
       lateSubFiles: 0,
@@ -144,7 +148,7 @@ export class PushTracker {
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.judge(c.pending[0]!);
     c.addPending(ep);
     node.pending.push(ep);
-    if (ep.dueMs < node.nextDueMs) node.nextDueMs = ep.dueMs;
+    if (ep.judgeAtMs < node.nextDueMs) node.nextDueMs = ep.judgeAtMs;
     if (ep.bridged) node.bridgeWaiting.push(ep);
     return ep;
   }

@@ -75,7 +75,15 @@ export interface PushEpisode {
   egressBytes: number;
   egressSeen: boolean;
   evidence: EvidenceItem[];
+  /** Event time after which nothing counts towards it (push + settle + lateness). */
   dueMs: number;
+  /**
+   * When it is judged, on its node's clock: `dueMs`, or for a push that arrived later than the lateness
+   * allows (a stream replayed behind the rest of its node) settle + lateness after it arrived, so the
+   * events that follow it in that stream still reach it. Judged at once, its own helper started a moment
+   * later was taken for a second push.
+   */
+  judgeAtMs: number;
   judged: boolean;
   /**
    * Reads recorded while the push is pending, so its read total does not depend on where push +
@@ -123,8 +131,11 @@ export interface ArchiveMark {
 
 export interface NodeState {
   name: string;
-  /** Highest event time seen from this node (its watermark before lateness). */
+  /** This node's clock: the highest event time seen from it (its watermark before lateness), jumps aside. */
   maxMs: number;
+  /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), and the earliest of them. */
+  aheadRun: number;
+  aheadMinMs: number;
   /** Falco has no exec ids: its processes are keyed by host pid, per node. */
   pids: Map<number, ProcState>;
   /** Periods in which events were lost, [fromMs, toMs] pairs (bounded). */
@@ -203,6 +214,8 @@ export function newNodeState(name: string): NodeState {
   return {
     name,
     maxMs: Number.NEGATIVE_INFINITY,
+    aheadRun: 0,
+    aheadMinMs: Number.NaN,
     pids: new Map(),
     gaps: [],
     pending: [],

