@@ -134,7 +134,8 @@ export function renderConfigDocs(): string {
     '(`--tetragon`, `--tetragon-file`, `--falco-http`, `--falco-grpc`) add entries under `sources`.',
     '`NODE_NAME` (downward API) names the node unless `node` is set.',
     '',
-    'Key paths: `a.b` is key `b` inside object `a`; `a[].b` is key `b` of every entry of list `a`.',
+    'Key paths: `a.b` is key `b` inside object `a`; `a[].b` is key `b` of every entry of list `a`. Errors',
+    "name the entry: `allowlist[0].reason` is the first allowlist entry's `reason`.",
     '',
   ];
   for (const [top, list] of sections) {

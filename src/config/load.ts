@@ -8,13 +8,20 @@ import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 export { resolveNodeName } from './node-name.js';
 
 export interface ConfigProblem {
-  /** Dotted key path, e.g. `sources.tetragonGrpc.0.address`. */
+  /** Key path as CONFIGURATION.md writes it, with list indexes: `sources.tetragonGrpc[0].address`. */
   keyPath: string;
   message: string;
 }
 
-function keyPathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.length === 0 ? '(root)' : path.map(String).join('.');
+/** `['allowlist', 0, 'reason']` → `allowlist[0].reason`: the `allowlist[].reason` of CONFIGURATION.md. */
+export function keyPathOf(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
 }
 
 function describeValue(value: unknown): string {

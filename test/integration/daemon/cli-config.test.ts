@@ -37,7 +37,7 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
     [
       'bad URL',
       'sinks:\n  nats:\n    servers: ["http://broker:4222"]\n',
-      /^exfilwatch: sinks\.nats\.servers\.0: expected a NATS URL/,
+      /^exfilwatch: sinks\.nats\.servers\[0\]: expected a NATS URL/,
     ],
   ];
   for (const [name, yaml, line] of cases) {
@@ -126,7 +126,7 @@ describe.concurrent('exfilwatch check-config', () => {
         '(root)',
         'logLevel',
         'metrics.listen',
-        'sinks.nats.servers.1',
+        'sinks.nats.servers[1]',
         'sinks.nats.maxInFlight',
       ]),
     );

@@ -65,7 +65,7 @@ describe('run overrides (flags > env > file)', () => {
     ).toBe('sinks.nats.maxInFlight');
     expect(
       keyPathOf(() => loadRunConfig({ config: write('c.yaml', 'sinks:\n  nats:\n    servers: ["http://x"]\n') }, {})),
-    ).toBe('sinks.nats.servers.0');
+    ).toBe('sinks.nats.servers[0]');
     expect(
       keyPathOf(() =>
         loadRunConfig(

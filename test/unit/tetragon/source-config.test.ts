@@ -78,7 +78,7 @@ describe('source flags → config', () => {
 
   it('config-file addresses are validated with their key path', () => {
     expect(() => parseConfig({ sources: { tetragonGrpc: [{ address: 'nope' }] } })).toThrow(
-      /sources\.tetragonGrpc\.0\.address/,
+      /sources\.tetragonGrpc\[0\]\.address/,
     );
     expect(tetragonFileConfigSchema.parse({})).toEqual({
       path: '/var/run/cilium/tetragon/tetragon.log',
