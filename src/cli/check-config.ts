@@ -14,7 +14,7 @@ export function registerCheckConfigCommand(program: Command): void {
     .argument('<file>', 'YAML config file')
     .action(
       action(async (file: string) => {
-        const problems = allConfigProblems(readConfigText(file));
+        const problems = allConfigProblems(readConfigText(file, null));
         if (problems.length === 0) {
           process.stdout.write('ok\n');
           return EXIT_OK;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -61,17 +61,46 @@ export function parseConfig(raw: unknown): ExfilwatchConfig {
   return buildConfigSchema().parse(raw ?? {});
 }
 
-export function readConfigText(path: string): unknown {
+/** `ENOENT: no such file or directory`: Node's text without the `, open '/the/path'` the caller already names. */
+function fileErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const text = errorMessage(err);
+  return e.syscall && e.path ? text.replace(`, ${e.syscall} '${e.path}'`, '') : text;
+}
+
+/** `… at line 2, column 1:` and the code frame after it: the position is given once, by the caller. */
+function firstLineOf(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Reads and parses a YAML config file. A problem is one ConfigError line: an unreadable file names the flag
+ * the path came from (`--config`), or with `flag` null (a positional `check-config FILE`) the path as given;
+ * a problem inside the file names the file. The yaml library's own messages carry a multi-line code frame.
+ */
+export function readConfigText(path: string, flag: string | null = '--config'): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError('--config', `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+    if (flag) throw new ConfigError(flag, `cannot read ${path}: ${fileErrorText(err)}`, { cause: err });
+    throw new ConfigError(path, `cannot read: ${fileErrorText(err)}`, { cause: err });
+  }
+  const docs = parseAllDocuments(text);
+  if (docs.length > 1) throw new ConfigError(path, `expected one YAML document, found ${docs.length}`);
+  const doc = docs[0];
+  if (doc === undefined) return {};
+  const [error] = doc.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    throw new ConfigError(path, `YAML syntax error${where}: ${firstLineOf(error.message)}`, { cause: error });
   }
   try {
-    return parseYaml(text) ?? {};
+    return doc.toJS() ?? {};
   } catch (err) {
-    throw new ConfigError('--config', `${path} is not valid YAML: ${errorMessage(err)}`, { cause: err });
+    // Well-formed but not loadable, e.g. an alias to an anchor that is never set.
+    throw new ConfigError(path, `not valid YAML: ${firstLineOf(errorMessage(err))}`, { cause: err });
   }
 }
 

@@ -39,6 +39,17 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
       'sinks:\n  nats:\n    servers: ["http://broker:4222"]\n',
       /^exfilwatch: sinks\.nats\.servers\[0\]: expected a NATS URL/,
     ],
+    [
+      'YAML syntax error',
+      'foo: [unclosed\n',
+      /^exfilwatch: \/.*YAML-syntax-error\.yaml: YAML syntax error at line \d+, column \d+: Flow sequence .*\]$/,
+    ],
+    [
+      'duplicate keys',
+      'logLevel: info\nlogLevel: warn\n',
+      /^exfilwatch: \/.*duplicate-keys\.yaml: YAML syntax error at line 2, column 1: Map keys must be unique$/,
+    ],
+    ['two YAML documents', 'logLevel: info\n---\nlogLevel: warn\n', /: expected one YAML document, found 2$/],
   ];
   for (const [name, yaml, line] of cases) {
     it(name, async () => {
@@ -139,6 +150,13 @@ describe.concurrent('exfilwatch check-config', () => {
       file('ok.yaml', 'sinks:\n  nats:\n    servers: ["nats://broker:4222"]\n  stdout: {}\n'),
     ]);
     expect(r).toMatchObject({ code: 0, stdout: 'ok\n' });
+  });
+
+  it('names a missing config file as given, not as --config (it is not a flag here)', async () => {
+    const missing = join(dir, 'missing.yaml');
+    const r = await runCli(['check-config', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`exfilwatch: ${missing}: cannot read: ENOENT: no such file or directory`);
   });
 
   it('names the file problem when a referenced file is missing', async () => {

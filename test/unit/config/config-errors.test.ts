@@ -1,9 +1,33 @@
 /**
  * Config errors as users read them: key paths in CONFIGURATION.md's notation with the entry's index
- * (`allowlist[0].reason`), one line per problem.
+ * (`allowlist[0].reason`), one line per problem naming the file or flag the value came from.
  */
-import { describe, expect, it } from 'vitest';
-import { configProblems } from '../../../src/config/load.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configProblems, readConfigText } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-config-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+/** The ConfigError a call throws, or a failure when it throws none (or another kind). */
+function configErrorOf(call: () => unknown): ConfigError {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 const keyPaths = (raw: unknown) => configProblems(raw).map((p) => p.keyPath);
 
@@ -17,5 +41,45 @@ describe('config key paths', () => {
       'correlator.destinations.internal[1]',
     ]);
     expect(keyPaths([])).toEqual(['(root)']);
+  });
+});
+
+describe('YAML problems in a config file', () => {
+  it('are one line naming the file, with the position of a syntax error', () => {
+    const unclosed = write('unclosed.yaml', 'logLevel: info\nfoo: [unclosed\n');
+    const err = configErrorOf(() => readConfigText(unclosed));
+    expect(err.keyPath).toBe(unclosed);
+    expect(err.message).toMatch(/^\S+unclosed\.yaml: YAML syntax error at line \d+, column \d+: Flow sequence/);
+    expect(err.message).not.toContain('\n');
+
+    const dup = write('dup.yaml', 'logLevel: info\nlogLevel: warn\n');
+    expect(configErrorOf(() => readConfigText(dup)).message).toBe(
+      `${dup}: YAML syntax error at line 2, column 1: Map keys must be unique`,
+    );
+  });
+
+  it('reject a stream of several documents and an alias to nothing', () => {
+    const two = write('two.yaml', 'logLevel: info\n---\nlogLevel: warn\n');
+    expect(configErrorOf(() => readConfigText(two)).message).toBe(`${two}: expected one YAML document, found 2`);
+    const alias = write('alias.yaml', 'logLevel: *level\n');
+    const err = configErrorOf(() => readConfigText(alias));
+    expect(err.message).toMatch(/^\S+alias\.yaml: not valid YAML: Unresolved alias/);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('an empty file or a lone document marker is an empty config', () => {
+    expect(readConfigText(write('empty.yaml', ''))).toEqual({});
+    expect(readConfigText(write('marker.yaml', '---\n'))).toEqual({});
+    expect(readConfigText(write('one.yaml', '---\nlogLevel: warn\n'))).toEqual({ logLevel: 'warn' });
+  });
+
+  it('an unreadable file names --config, or the path as given when it was no flag', () => {
+    const missing = join(dir, 'missing.yaml');
+    expect(configErrorOf(() => readConfigText(missing)).message).toBe(
+      `--config: cannot read ${missing}: ENOENT: no such file or directory`,
+    );
+    expect(configErrorOf(() => readConfigText(missing, null)).message).toBe(
+      `${missing}: cannot read: ENOENT: no such file or directory`,
+    );
   });
 });
