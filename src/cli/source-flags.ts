@@ -3,6 +3,7 @@
  * validation, so a flag and a config-file entry are the same thing (one schema, one error format).
  */
 import type { Command } from 'commander';
+import { markFromFlag } from '../config/flag-origin.js';
 import { ConfigError } from '../errors.js';
 import { parseTetragonAddress } from '../sources/tetragon-grpc/address.js';
 import { collect } from './common.js';
@@ -46,7 +47,10 @@ function appendTo(sources: Record<string, unknown>, key: string, entries: Array<
   sources[key] = [...((existing as unknown[] | undefined) ?? []), ...entries];
 }
 
-/** Appends the flags' sources to a parsed-but-unvalidated config object (returned for chaining). */
+/**
+ * Appends the flags' sources to a parsed-but-unvalidated config object (returned for chaining). Each entry
+ * is marked with its flag, so a problem with it names the flag (src/config/flag-origin.ts).
+ */
 export function sourceFlagsToConfig(opts: SourceFlags, rawConfig: Record<string, unknown>): Record<string, unknown> {
   const tetragon = opts.tetragon ?? [];
   const tetragonFile = opts.tetragonFile ?? [];
@@ -66,22 +70,22 @@ export function sourceFlagsToConfig(opts: SourceFlags, rawConfig: Record<string,
   appendTo(
     sources,
     'tetragonGrpc',
-    tetragon.map((address) => ({ address })),
+    tetragon.map((address) => markFromFlag({ address }, { flag: '--tetragon', value: address })),
   );
   appendTo(
     sources,
     'tetragonFile',
-    tetragonFile.map((path) => ({ path })),
+    tetragonFile.map((path) => markFromFlag({ path }, { flag: '--tetragon-file', value: path })),
   );
   appendTo(
     sources,
     'falcoHttp',
-    falcoHttp.map((listen) => ({ listen })),
+    falcoHttp.map((listen) => markFromFlag({ listen }, { flag: '--falco-http', value: listen })),
   );
   appendTo(
     sources,
     'falcoGrpc',
-    falcoGrpc.map((address) => ({ address })),
+    falcoGrpc.map((address) => markFromFlag({ address }, { flag: '--falco-grpc', value: address })),
   );
   rawConfig.sources = sources;
   return rawConfig;

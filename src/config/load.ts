@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
+import { type FlagOrigin, flagOriginOf } from './flag-origin.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 
 export { resolveNodeName } from './node-name.js';
@@ -38,10 +39,24 @@ export function configProblems(raw: unknown): ConfigProblem[] {
   return result.error.issues.map((issue: z.core.$ZodIssue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const origin = flagOriginAlong(raw, issue.path);
+    if (origin) return { keyPath: origin.flag, message: `${message} (got ${describeValue(origin.value)})` };
     const value = valueAt(raw, issue.path);
     if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
     return { keyPath: keyPathOf(issue.path), message };
   });
+}
+
+/** The flag that made an entry on the way to `path` (`--falco-grpc` for `sources.falcoGrpc[2].tls`), if any. */
+function flagOriginAlong(raw: unknown, path: ReadonlyArray<PropertyKey>): FlagOrigin | undefined {
+  let cur: unknown = raw;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+    const origin = flagOriginOf(cur);
+    if (origin) return origin;
+  }
+  return undefined;
 }
 
 function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {

@@ -91,6 +91,12 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
     expect(r.stderr.trim()).toMatch(/^exfilwatch: --nats: expected a NATS URL/);
   });
 
+  it('a problem with a --falco-grpc entry names the flag, not sources.falcoGrpc[0].tls', async () => {
+    const r = await runCli(['run', '--falco-grpc', '127.0.0.1:1', '--metrics-addr', '127.0.0.1:0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^exfilwatch: --falco-grpc: a host:port address needs tls .*"127\.0\.0\.1:1"\)$/);
+  });
+
   it('a bad --nats URL carrying credentials is reported without them', async () => {
     const r = await runCli(['run', '--nats', 'nats://alice:s3cr3t-pw@broker:port', '--metrics-addr', '127.0.0.1:0']);
     expect(r.code).toBe(2);

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configProblems, readConfigText } from '../../../src/config/load.js';
+import { sourceFlagsToConfig } from '../../../src/cli/source-flags.js';
+import { configProblems, parseConfig, readConfigText } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-config-errors-'));
@@ -81,5 +82,28 @@ describe('YAML problems in a config file', () => {
     expect(configErrorOf(() => readConfigText(missing, null)).message).toBe(
       `${missing}: cannot read: ENOENT: no such file or directory`,
     );
+  });
+});
+
+describe('a problem in a value that came from a flag', () => {
+  it('names the flag and its value, not the key path the flag filled in', () => {
+    const fromFlag = sourceFlagsToConfig({ falcoGrpc: ['127.0.0.1:1'] }, {});
+    expect(configErrorOf(() => parseConfig(fromFlag)).message).toMatch(
+      /^--falco-grpc: a host:port address needs tls .* \(got "127\.0\.0\.1:1"\)$/,
+    );
+  });
+
+  it('still names the key path of a file entry beside flag entries', () => {
+    const raw = sourceFlagsToConfig(
+      { falcoGrpc: ['unix:///run/falco.sock', '10.0.0.1:5060'] },
+      { sources: { falcoGrpc: [{ address: '10.0.0.2:5060' }] } },
+    );
+    expect(configProblems(raw).map((p) => p.keyPath)).toEqual(['sources.falcoGrpc[0].tls', '--falco-grpc']);
+  });
+
+  it('leaves the entry a plain config entry: the marker is no key the schema or JSON sees', () => {
+    const raw = sourceFlagsToConfig({ tetragon: ['unix:///run/t.sock'] }, {});
+    expect(JSON.parse(JSON.stringify(raw))).toEqual({ sources: { tetragonGrpc: [{ address: 'unix:///run/t.sock' }] } });
+    expect(configProblems(raw)).toEqual([]);
   });
 });
