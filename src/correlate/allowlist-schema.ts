@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { destinationPatternSchema } from './config.js';
 
 /** INTERFACES.md: an event's container is exempt when ALL fields given in one entry match. */
 export const allowlistEntrySchema = z
@@ -7,9 +8,7 @@ export const allowlistEntrySchema = z
     pod: z.string().min(1).optional().describe('Glob on the pod name.'),
     image: z.string().min(1).optional().describe('Glob on the image name (`registry/repo:tag`).'),
     binary: z.string().min(1).optional().describe('Glob on the pushing process binary (absolute path).'),
-    destination: z
-      .string()
-      .min(1)
+    destination: destinationPatternSchema
       .optional()
       .describe('Push destination: a host glob (`*.corp.example`) or an IP CIDR (`10.20.0.0/16`).'),
     podLabels: z.record(z.string(), z.string()).optional().describe('Pod label globs; every one given must match.'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ipPatternProblem } from './destinations.js';
 
 const MiB = 1024 * 1024;
 
@@ -47,18 +48,30 @@ export const DEFAULT_REGISTRIES = [
   'api.nuget.org',
 ];
 
+/**
+ * A destination pattern: a host glob or an IP CIDR. A value shaped like an IP or CIDR but invalid
+ * (`10.0.0.0/33`, `300.1.1.1/8`) is a config error rather than a host glob that never matches.
+ */
+export const destinationPatternSchema = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = ipPatternProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `expected a host glob or an IP CIDR; ${problem}` });
+  });
+
 export const destinationsConfigSchema = z
   .object({
     forges: z
-      .array(z.string().min(1))
+      .array(destinationPatternSchema)
       .default(DEFAULT_FORGES)
       .describe('Host globs classed as code forges (git hosting and its APIs). Replaces the default list.'),
     registries: z
-      .array(z.string().min(1))
+      .array(destinationPatternSchema)
       .default(DEFAULT_REGISTRIES)
       .describe('Host globs classed as container or package registries. Replaces the default list.'),
     internal: z
-      .array(z.string().min(1))
+      .array(destinationPatternSchema)
       .default([])
       .describe('Your own forges and registries: host globs or IP CIDRs (`git.corp.example`, `10.20.0.0/16`).'),
     webHostsApiPathPrefixes: z

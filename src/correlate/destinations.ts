@@ -241,14 +241,34 @@ export function parseIp(text: string): { v6: boolean; bits: bigint } | null {
 
 /** `10.0.0.0/8`, `fd00::/8`, or a bare IP (as /32 or /128); null when not a CIDR. */
 export function parseCidr(text: string): Cidr | null {
-  const [addr = '', lenText] = text.split('/');
-  const ip = parseIp(addr);
+  const slash = text.indexOf('/');
+  const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (!ip) return null;
   const width = ip.v6 ? 128 : 32;
-  const len = lenText === undefined ? width : Number(lenText);
-  if (!Number.isInteger(len) || len < 0 || len > width) return null;
+  const lenText = slash < 0 ? null : text.slice(slash + 1);
+  // Digits only: Number('') is 0, and `10.0.0.0/` must not become a /0 that matches every address.
+  if (lenText !== null && !/^\d{1,3}$/.test(lenText)) return null;
+  const len = lenText === null ? width : Number(lenText);
+  if (len > width) return null;
   const mask = len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(width - len);
   return { v6: ip.v6, bits: ip.bits & mask, mask };
+}
+
+/**
+ * Why a destination pattern that is shaped like an IP address or CIDR is not a valid one; null when it is
+ * valid, or is a host glob. IP-shaped: digits and dots with a dot, hex digits and colons with a colon, or
+ * anything with a `/` (no host has one). Without this check `10.0.0.0/33` or `300.1.1.1` would silently
+ * become host globs that never match.
+ */
+export function ipPatternProblem(text: string): string | null {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const ipShaped = (/^[\d.]+$/.test(addr) && addr.includes('.')) || (/^[\da-f:.]+$/i.test(addr) && addr.includes(':'));
+  if (!ipShaped && slash < 0) return null;
+  const ip = parseIp(addr);
+  if (!ip) return `"${addr}" is not an IPv4 or IPv6 address`;
+  if (slash >= 0 && !parseCidr(text)) return `the prefix length must be a number from 0 to ${ip.v6 ? 128 : 32}`;
+  return null;
 }
 
 /** Loopback, link-local and unspecified addresses never are a push destination. */

@@ -107,3 +107,41 @@ describe('a problem in a value that came from a flag', () => {
     expect(configProblems(raw)).toEqual([]);
   });
 });
+
+describe('destination patterns: a host glob or an IP CIDR', () => {
+  const internal = (values: string[]) => configProblems({ correlator: { destinations: { internal: values } } });
+
+  it('an IP-shaped value that is no valid IP or CIDR is an error naming its key', () => {
+    expect(configProblems({ allowlist: [{ destination: '10.0.0.0/33', reason: 'x' }] })).toEqual([
+      {
+        keyPath: 'allowlist[0].destination',
+        message:
+          'expected a host glob or an IP CIDR; the prefix length must be a number from 0 to 32 (got "10.0.0.0/33")',
+      },
+    ]);
+    expect(internal(['10.0.0.0/99', '300.1.1.1/8', '1.2.3', '10.0.0.0/', 'fd00::/129', 'git.corp/8'])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => expect.objectContaining({ keyPath: `correlator.destinations.internal[${i}]` })),
+    );
+    expect(internal(['300.1.1.1/8'])[0]?.message).toMatch(/"300\.1\.1\.1" is not an IPv4 or IPv6 address/);
+    expect(
+      configProblems({ correlator: { destinations: { forges: ['github.com', '140.82.0.0/40'] } } })[0]?.keyPath,
+    ).toBe('correlator.destinations.forges[1]');
+  });
+
+  it('valid CIDRs and IPs, and host globs, pass', () => {
+    expect(
+      internal([
+        '10.0.0.0/8',
+        '10.1.2.3',
+        'fd00::/8',
+        '::1',
+        '::ffff:10.0.0.1',
+        'git.corp.example',
+        '*.corp',
+        '10.0.*',
+      ]),
+    ).toEqual([]);
+    expect(configProblems({ allowlist: [{ destination: '192.168.0.0/16', reason: 'x' }] })).toEqual([]);
+    expect(configProblems({ allowlist: [{ destination: '*.corp.example', reason: 'x' }] })).toEqual([]);
+  });
+});

@@ -135,5 +135,10 @@ describe('destination classes', () => {
     expect(parseCidr('10.0.0.0/8')).not.toBeNull();
     expect(parseCidr('10.0.0.0/33')).toBeNull();
     expect(parseCidr('not-an-ip')).toBeNull();
+    // Number('') is 0: an empty or non-numeric prefix must not read as a /0 that matches everything.
+    expect(parseCidr('10.0.0.0/')).toBeNull();
+    expect(parseCidr('10.0.0.0/8/9')).toBeNull();
+    expect(parseCidr('10.0.0.0/ 8')).toBeNull();
+    expect(parseCidr('fd00::/8')).not.toBeNull();
   });
 });
