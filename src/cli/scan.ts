@@ -6,9 +6,10 @@
  * used: scan's output is stdout.
  *
  * Exit codes: 0 whether or not alerts were found; 2 for usage and config errors; 1 when an input file
- * could not be read (it is reported at once, the other files are still scanned, and the summary says so).
+ * could not be read, or not to its end (a corrupt or truncated .gz: the lines before the failure are
+ * scanned). It is reported at once, the other files are still scanned, and the summary says so.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -16,10 +17,11 @@ import { type AppDeps, createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { resolveNodeName } from '../config/node-name.js';
 import type { ExfilwatchConfig } from '../config/schema.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { SEVERITIES } from '../model/alert.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
 import { letScanHeapGrow } from '../scan/heap-growth.js';
+import { type UnreadableInput, unreadableLine, unreadableReason } from '../scan/inputs.js';
 import { createScanSource } from '../scan/source.js';
 import { createStdoutSink } from '../sinks/stdout/sink.js';
 import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
@@ -140,18 +142,6 @@ export function chooseThreads(paths: readonly string[], threads: number | 'auto'
   return bytes >= PARALLEL_MIN_BYTES ? Math.min(cores - 1, 3) : 0;
 }
 
-/** Why a path cannot be scanned, or null when it can (stdin always can). */
-function unreadableReason(path: string): string | null {
-  if (path === '-') return null;
-  try {
-    if (statSync(path).isDirectory()) return 'is a directory';
-    accessSync(path, constants.R_OK);
-    return null;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? errorMessage(err);
-  }
-}
-
 /** Counts what the source hands on (events, distinct containers, skips) without touching the events. */
 function countingSource(inner: EventSource, counts: Counts): EventSource {
   return {
@@ -200,15 +190,18 @@ interface Counts {
 export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   letScanHeapGrow();
+  const tty = o.stderr.isTTY === true;
   const unreadable: string[] = [];
   const readable: string[] = [];
+  const report = (input: UnreadableInput) => {
+    unreadable.push(input.path);
+    // On a terminal the progress line has no newline yet: clear it first.
+    o.stderr.write(`${tty ? '\r\x1b[2K' : ''}${unreadableLine(input)}`);
+  };
   for (const path of o.paths) {
     const reason = unreadableReason(path);
     if (reason === null) readable.push(path);
-    else {
-      unreadable.push(path);
-      o.stderr.write(`exfilwatch: cannot read ${path}: ${reason}; skipped\n`);
-    }
+    else report({ path, reason, linesBefore: 0 });
   }
   const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
   const sources =
@@ -221,6 +214,8 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
                 format: o.format,
                 threads: chooseThreads(readable, o.threads),
                 awaitWorkers: o.awaitWorkers,
+                // Part-way failures (a corrupt or truncated .gz) are unreadable inputs like missing ones.
+                onUnreadable: report,
               },
               deps,
             ),
@@ -232,7 +227,6 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
   const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };
   const running = createApp(scanConfig, deps, { sources, extraSinks: [createStdoutSink(o.stdout)], live: false });
 
-  const tty = o.stderr.isTTY === true;
   const intervalMs = o.progressIntervalMs ?? (tty ? 2_000 : 30_000);
   const progress =
     intervalMs > 0

@@ -9,11 +9,12 @@
  */
 
 import type { Readable } from 'node:stream';
-import { DecodeError, errorMessage } from '../errors.js';
+import { DecodeError } from '../errors.js';
 import { yieldToEventLoop } from '../io/sleep.js';
 import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../sources/types.js';
 import type { PieceHandler } from './codec-decode.js';
+import { readFailureReason, type UnreadableInput } from './inputs.js';
 import { createLineProcessor, type LineSink, type ScanFormat } from './lines.js';
 import { ReadBuffers, readBufferBytes, readPieces } from './pieces.js';
 import { type LinePool, type PieceResult, startLinePool } from './worker-pool.js';
@@ -32,6 +33,14 @@ export interface ScanSourceOptions {
   stdin?: Readable;
   /** Start reading only once every worker is up (tests: so the worker path is the one that runs). */
   awaitWorkers?: boolean;
+  /**
+   * An input that cannot be opened or stops part-way (a corrupt or truncated .gz), after the lines read
+   * before the failure were delivered; the other inputs are still read. Without it the failure is logged.
+   * Never a decode error: those count bad lines, and this is the whole input.
+   */
+  onUnreadable?: (input: UnreadableInput) => void;
+  /** Resolves when something beyond the event queue has room (the `events` command's stdout). */
+  waitForRoom?: () => Promise<void>;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -70,7 +79,14 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
   // Read-ahead: enough pieces for every worker's queue plus some for the main thread to take.
   const window = o.threads * IN_FLIGHT_PER_WORKER + 3;
 
-  async function scanFile(path: string, out: SourceOutput, pool: LinePool | null, signal: AbortSignal) {
+  /** Reads one input; `done.lines` follows the lines delivered, for the report of a failure part-way. */
+  async function scanFile(
+    path: string,
+    out: SourceOutput,
+    pool: LinePool | null,
+    signal: AbortSignal,
+    done: { lines: number },
+  ) {
     const name = path === '-' ? 'stdin' : path;
     let base = 0;
     const sink: LineSink & PieceHandler = {
@@ -138,7 +154,9 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
           base += item.lines;
           break;
       }
+      done.lines = base;
       await out.waitForRoom();
+      if (o.waitForRoom) await o.waitForRoom();
       // Let the correlator drain what these lines produced before reading more.
       await yieldToEventLoop();
     };
@@ -195,12 +213,14 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
         if (pool && o.awaitWorkers) await pool.allReady();
         for (const path of o.paths) {
           if (signal.aborted) return;
+          const done = { lines: 0 };
           try {
-            await scanFile(path, out, pool, signal);
+            await scanFile(path, out, pool, signal, done);
           } catch (err) {
             // One unreadable file does not stop the others: say which and why, and carry on.
-            deps.logger.error({ source: type, path, err: errorMessage(err) }, 'cannot read input file; skipped');
-            out.decodeError(new DecodeError(`${path}: ${errorMessage(err)}`));
+            const input = { path, reason: readFailureReason(err), linesBefore: done.lines };
+            if (o.onUnreadable) o.onUnreadable(input);
+            else deps.logger.error({ source: type, ...input }, 'cannot read input file');
           }
         }
       } finally {

@@ -94,6 +94,24 @@ describe('exfilwatch scan (child process)', () => {
     expect(r.stderr).toMatch(/files\s+2 \(1 unreadable\)/);
   });
 
+  it('reports a corrupt and a truncated .gz as unreadable, after the lines before the cut, and exits 1', async () => {
+    const corrupt = join(dir, 'corrupt.jsonl.gz');
+    writeFileSync(corrupt, Buffer.from('\x1f\x8b garbage', 'latin1'));
+    const truncated = join(dir, 'truncated.jsonl.gz');
+    const zipped = gzipSync(readFileSync(scenario('sa-token-git-push').tetragon));
+    writeFileSync(truncated, zipped.subarray(0, zipped.length - 200));
+    const r = await runScan(['--config', config, corrupt, truncated, scenario('git-push-https-bulk-read').tetragon]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^exfilwatch: cannot read \S*corrupt\.jsonl\.gz: corrupt gzip data \(.+\); skipped$/m);
+    expect(r.stderr).toMatch(
+      /^exfilwatch: cannot read \S*truncated\.jsonl\.gz past line [1-9]\d*: truncated gzip data \(unexpected end of file\); the lines before it were read$/m,
+    );
+    expect(r.stderr).not.toMatch(/"level"/);
+    expect(r.stderr).toMatch(/files\s+3 \(2 unreadable\)/);
+    expect(r.stderr).toMatch(/events\s+\d+ \(ignored \d+, undecodable 0\)/);
+    expect(alertsOf(r).map((a) => a.rule)).toContain('bulk-read-then-push');
+  });
+
   it('exits 2 with one line for a bad --format and for an unknown config key', async () => {
     const badConfig = join(dir, 'bad.yaml');
     writeFileSync(badConfig, 'correlator:\n  windowMinutes: 30\n');

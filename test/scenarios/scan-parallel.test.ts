@@ -17,6 +17,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { DecodeError } from '../../src/errors.js';
 import { systemClock } from '../../src/model/clock.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
+import type { UnreadableInput } from '../../src/scan/inputs.js';
 import { createScanSource } from '../../src/scan/source.js';
 import { defaultScenarioDir, generateBackground, generatedPaths, renderTetragon } from '../../src/scenarios/index.js';
 import { createJsonLinesSource } from '../../src/sources/tetragon-file/json-lines-source.js';
@@ -171,18 +172,32 @@ describe('scan line workers', () => {
     const corrupt = join(dir, 'corrupt.jsonl.gz');
     const zipped = gzipSync(input);
     writeFileSync(corrupt, zipped.subarray(0, zipped.length - 100));
+    const unreadable: UnreadableInput[] = [];
     const [old, par] = await Promise.all([
       drain(createJsonLinesSource({ paths: [corrupt], format: 'auto', follow: false, maxLineBytes: MAX_LINE }, deps)),
       drain(
         createScanSource(
-          { paths: [corrupt], format: 'auto', threads: 2, maxLineBytes: MAX_LINE, awaitWorkers: true },
+          {
+            paths: [corrupt],
+            format: 'auto',
+            threads: 2,
+            maxLineBytes: MAX_LINE,
+            awaitWorkers: true,
+            onUnreadable: (u) => unreadable.push(u),
+          },
           deps,
         ),
       ),
     ]);
-    expect(par.errors.at(-1)?.[0]).toMatch(/corrupt\.jsonl\.gz: unexpected end of file/);
-    expect(par.errors).toEqual(old.errors);
+    // The file source counts the failure as one more decode error; scan reports it as an unreadable input
+    // (exit 1), after the lines the file held before the cut.
+    expect(old.errors.at(-1)?.[0]).toMatch(/corrupt\.jsonl\.gz: unexpected end of file/);
+    expect(par.errors).toEqual(old.errors.slice(0, -1));
     expect(par.events).toStrictEqual(old.events);
+    const lastLine = Number(/line (\d+)/.exec(par.errors.at(-1)?.[0] ?? '')?.[1]);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]).toMatchObject({ path: corrupt, reason: 'truncated gzip data (unexpected end of file)' });
+    expect(unreadable[0]!.linesBefore).toBeGreaterThanOrEqual(lastLine);
   });
 
   it('give the same alerts, counts and decode errors through scan', async () => {
