@@ -1,8 +1,10 @@
 /**
  * `exfilwatch events [source flags] [--config FILE] [--format auto|tetragon|falco] [FILE…]`: prints the
  * normalized events exfilwatch sees, one JSON object per line (like `tetra getevents -o json`), so a user
- * can check what their sensor configuration produces. FILE arguments are read to their end; live sources
- * run until SIGINT/SIGTERM. Logs go to stderr; stdout carries only events.
+ * can check what their sensor configuration produces. FILE arguments are read to their end (by scan's
+ * reader on the main thread: the same lines, events and decode errors, and the same report and exit code
+ * 1 for an input that cannot be read); live sources run until SIGINT/SIGTERM. Logs go to stderr; stdout
+ * carries only events.
  */
 import type { Command } from 'commander';
 import { buildSources, createApp } from '../app.js';
@@ -11,8 +13,10 @@ import { resolveNodeName } from '../config/node-name.js';
 import { ConfigError } from '../errors.js';
 import { createLineWriter } from '../io/line-writer.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
-import { createJsonLinesSource, type JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
-import { action, addLogLevelOption, cliDeps, EXIT_OK, parseLogLevel } from './common.js';
+import { type UnreadableInput, unreadableLine, unreadableReason } from '../scan/inputs.js';
+import { createScanSource } from '../scan/source.js';
+import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
+import { action, addLogLevelOption, cliDeps, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
 import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
 interface EventsOptions extends SourceFlags {
@@ -51,14 +55,33 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
   const out = createLineWriter(process.stdout, { onError: () => stopApp() });
 
   const sources = buildSources(config, deps);
-  if (files.length > 0) {
+  // Like scan: an input that cannot be read, or not to its end (a corrupt .gz), is one line on stderr
+  // at once and exit 1; the other inputs are still read.
+  const unreadable: UnreadableInput[] = [];
+  const report = (input: UnreadableInput) => {
+    unreadable.push(input);
+    process.stderr.write(unreadableLine(input));
+  };
+  const readable = files.filter((path) => {
+    const reason = unreadableReason(path);
+    if (reason !== null) report({ path, reason, linesBefore: 0 });
+    return reason === null;
+  });
+  if (readable.length > 0) {
     sources.push(
-      createJsonLinesSource(
-        { paths: files, format: opts.format as JsonLinesFormat, follow: false, waitForRoom: out.waitForRoom },
+      createScanSource(
+        {
+          paths: readable,
+          format: opts.format as JsonLinesFormat,
+          threads: 0,
+          onUnreadable: report,
+          waitForRoom: out.waitForRoom,
+        },
         deps,
       ),
     );
   }
+  if (sources.length === 0 && unreadable.length > 0) return EXIT_RUNTIME;
   if (sources.length === 0) {
     throw new ConfigError(
       'events',
@@ -89,5 +112,5 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
     deps.logger.warn({ dropped: out.dropped }, 'stdout could not keep up; events were dropped');
   }
   deps.logger.flush();
-  return EXIT_OK;
+  return unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
 }

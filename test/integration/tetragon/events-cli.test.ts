@@ -161,6 +161,37 @@ describe('exfilwatch events FILE… (the JSON export path)', () => {
     expect(run.lines).toEqual(expectedLines);
   });
 
+  it('an unreadable input is one line at once and exit 1, like scan; the other inputs still print', async () => {
+    const dir = tmp();
+    const missing = join(dir, 'missing.jsonl');
+    const corrupt = join(dir, 'corrupt.jsonl.gz');
+    writeFileSync(corrupt, Buffer.from('\x1f\x8b garbage', 'latin1'));
+    const good = join(dir, 'good.jsonl');
+    const goodLines = readSample('process_exec.testdata.jsonl').map((o) => JSON.stringify(o));
+    writeFileSync(good, `${goodLines.join('\n')}\n`);
+    const truncated = join(dir, 'truncated.jsonl.gz');
+    const zipped = gzipSync(`${goodLines.join('\n')}\n`);
+    // Past the 8-byte trailer into the data: the last line or so is lost, the ones before it are not.
+    writeFileSync(truncated, zipped.subarray(0, zipped.length - 40));
+    const run = runEvents([missing, dir, corrupt, good, truncated]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr().trim().split('\n')).toEqual([
+      `exfilwatch: cannot read ${missing}: ENOENT; skipped`,
+      `exfilwatch: cannot read ${dir}: is a directory; skipped`,
+      `exfilwatch: cannot read ${corrupt}: corrupt gzip data (unknown compression method); skipped`,
+      expect.stringMatching(
+        /^exfilwatch: cannot read \S+truncated\.jsonl\.gz past line \d+: truncated gzip data \(unexpected end of file\); the lines before it were read$/,
+      ),
+    ]);
+    const printed = run.lines.filter((l) => l !== '');
+    // The good file whole, then what the truncated copy of it held before the cut: a part of the same.
+    const goodEvents = goodLines.filter((l) => normalizeTetragonJson(JSON.parse(l), { node: NODE }) !== null).length;
+    expect(goodEvents).toBeGreaterThan(1);
+    expect(printed.length).toBeGreaterThan(goodEvents);
+    expect(printed.length).toBeLessThan(2 * goodEvents);
+    expect(printed.slice(goodEvents)).toEqual(printed.slice(0, printed.length - goodEvents));
+  });
+
   it('bad lines are counted skips naming file and line; good lines around them still print', async () => {
     const dir = tmp();
     const good = readSample('process_exec.testdata.jsonl');
