@@ -10,7 +10,7 @@
 import type { ExfilwatchConfig } from './config/schema.js';
 import { createCorrelator } from './correlate/index.js';
 import type { Correlator } from './correlate/types.js';
-import { errorMessage } from './errors.js';
+import { ConfigError, errorMessage, SourceFailedError } from './errors.js';
 import type { Alert } from './model/alert.js';
 import type { Clock } from './model/clock.js';
 import type { NormalizedEvent } from './model/normalized-event.js';
@@ -21,6 +21,7 @@ import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
 import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
+import { isSinkOn } from './sinks/enabled.js';
 import { sinkDefinitions } from './sinks/index.js';
 import type { AlertSink } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
@@ -86,13 +87,24 @@ export interface AppStats {
   trackedContainers: number;
 }
 
+/** Why a source stopped for good: a config problem it found at start (exit 2), or anything else (exit 1). */
+export type SourceFailure = ConfigError | SourceFailedError;
+
 export interface App {
-  /** Starts sinks (setup errors reject), then sources and the pipeline loops. */
+  /**
+   * Starts sinks (setup errors reject), then the pipeline loops and sources, and waits until every source is
+   * past its set-up: a source that fails there (a port in use, a secret it cannot read) rejects start-up.
+   */
   start(): Promise<void>;
   /** Graceful stop: intake ends, the correlator flushes pending alerts, sinks flush within the timeout. */
   stop(): Promise<void>;
   /** Resolves when every source has ended (finite input) and everything downstream is delivered. */
   readonly finished: Promise<void>;
+  /**
+   * Resolves with the first source that stopped with an error (during set-up, start() rejects with it too);
+   * never, while none does. Sources reject only for what retrying cannot fix: that source is gone for good.
+   */
+  readonly sourceFailed: Promise<SourceFailure>;
   sources(): SourceStatus[];
   /** True when every source is connected (or listening): /readyz. */
   ready(): boolean;
@@ -103,9 +115,9 @@ export function buildSources(config: ExfilwatchConfig, deps: AppDeps): EventSour
   const built: EventSource[] = [];
   const configured = config.sources as Record<string, unknown[] | undefined>;
   for (const def of sourceDefinitions) {
-    for (const instance of configured[def.configKey] ?? []) {
-      built.push(def.create(instance, deps));
-    }
+    (configured[def.configKey] ?? []).forEach((instance, i) => {
+      built.push(def.create(instance, { ...deps, keyPath: `sources.${def.configKey}.${i}` }));
+    });
   }
   return built;
 }
@@ -115,11 +127,9 @@ export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[]
   const configured = config.sinks as Record<string, unknown>;
   for (const def of sinkDefinitions) {
     const sinkConfig = configured[def.configKey];
-    // The config is validated (src/config/): a section carries its defaults; an enabled-by-default sink's is never absent.
-    if (sinkConfig === undefined) continue;
-    // A sink section may carry `enabled: false` to keep its settings but switch it off.
-    if ((sinkConfig as { enabled?: unknown } | null)?.enabled === false) continue;
-    built.push(def.create(sinkConfig, deps));
+    // The config is validated (src/config/): a section carries its defaults; an enabled-by-default sink's is
+    // never absent. A section may carry `enabled: false` to keep its settings but switch it off.
+    if (isSinkOn(sinkConfig)) built.push(def.create(sinkConfig, deps));
   }
   return built;
 }
@@ -195,6 +205,21 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
   const finished = new Promise<void>((resolve) => {
     resolveFinished = resolve;
   });
+  let firstFailure: SourceFailure | null = null;
+  let resolveSourceFailed!: (failure: SourceFailure) => void;
+  const sourceFailed = new Promise<SourceFailure>((resolve) => {
+    resolveSourceFailed = resolve;
+  });
+  function sourceStopped(source: EventSource, err: unknown): void {
+    metrics.componentErrors.labels(`source:${source.type}`).inc();
+    logger.error({ source: source.id, err: errorMessage(err) }, 'source stopped');
+    if (firstFailure !== null) return;
+    firstFailure =
+      err instanceof ConfigError || err instanceof SourceFailedError
+        ? err
+        : new SourceFailedError(source.id, errorMessage(err), { cause: err });
+    resolveSourceFailed(firstFailure);
+  }
 
   async function emit(alerts: Alert[], batchStartedAt: number): Promise<void> {
     for (const alert of alerts) {
@@ -266,6 +291,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   return {
     finished,
+    sourceFailed,
     async start() {
       if (started) throw new Error('app already started');
       started = true;
@@ -310,12 +336,9 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         ticker = setInterval(tick, 1000);
         ticker.unref();
       }
-      const runs = sources.map((source, i) =>
-        source.run(outputs[i]!, abort.signal).catch((err) => {
-          metrics.componentErrors.labels(`source:${source.type}`).inc();
-          logger.error({ source: source.id, err: errorMessage(err) }, 'source stopped');
-        }),
-      );
+      const running = sources.map((source, i) => source.run(outputs[i]!, abort.signal));
+      // Registered before the set-up wait below, so a failure is recorded before that wait returns.
+      const runs = running.map((run, i) => run.catch((err) => sourceStopped(sources[i]!, err)));
       void Promise.all(runs).then(async () => {
         eventQueue.close();
         await pipelineDone;
@@ -323,6 +346,12 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
         resolveFinished();
       });
+      // Past set-up: a source's `started`, or else one turn, since the others check what they can before
+      // their first await. A source whose run settles first (failed, or stopped) is past it too.
+      await Promise.all(
+        sources.map((s, i) => Promise.race([s.started ?? nextTurn(), running[i]!]).catch(() => undefined)),
+      );
+      if (firstFailure !== null) throw firstFailure;
     },
     stop() {
       if (stopping) return stopping;

@@ -31,6 +31,20 @@ export class SourceDisconnectedError extends Error {
   }
 }
 
+/**
+ * A source stopped for good at run time, for a reason retrying cannot fix and that is no config error (its
+ * listen address is in use, say). A configured source that cannot run leaves its sensor unwatched, so the
+ * daemon stops and exits 1 with this message rather than carry on half blind.
+ */
+export class SourceFailedError extends Error {
+  override name = 'SourceFailedError';
+  readonly source: string;
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(`${source}: ${message}`, options);
+    this.source = source;
+  }
+}
+
 /** A sink could not deliver an alert. */
 export class SinkError extends Error {
   override name = 'SinkError';

@@ -3,18 +3,22 @@
  * fails before the first event (exit 2, one line naming the key or flag). Then sources → correlator →
  * sinks with /metrics, /healthz and /readyz, until SIGTERM/SIGINT: intake stops, pending alerts are
  * flushed (delivered or spooled) within pipeline.shutdownTimeoutMs, exit 0. A second signal exits at once.
+ * A source that stops for good (its port is taken…) stops the daemon the same way, exit 1 (2 for a config
+ * problem it found), with one last line naming it: a configured sensor nobody watches must not look fine.
  */
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { resolveNodeName } from '../config/node-name.js';
-import { errorMessage } from '../errors.js';
+import { ConfigError, errorMessage, SourceFailedError } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { systemClock } from '../model/clock.js';
+import { sinksOn } from '../sinks/enabled.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
-import { action, EXIT_OK, EXIT_RUNTIME } from './common.js';
+import { action, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from './common.js';
 import { loadRunConfigIsolated } from './run-config-isolated.js';
 import type { RunFlags } from './run-overrides.js';
+import { ensureAlertSink } from './run-sinks.js';
 import { addSourceFlags } from './source-flags.js';
 
 export { applyRunOverrides, type RunFlags } from './run-overrides.js';
@@ -28,6 +32,7 @@ async function flushLogger(logger: Logger): Promise<void> {
 export async function runDaemon(flags: RunFlags): Promise<number> {
   // Validated in a child process: zod and the schemas (~25 MB) never enter the daemon's long-lived heap.
   const config = loadRunConfigIsolated(flags);
+  const sinkPlan = ensureAlertSink(config);
   const logger = createLogger(config.logLevel);
   const node = resolveNodeName(config);
   const metrics = createMetrics({ defaultMetrics: true });
@@ -36,6 +41,11 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   if (app.sources().length === 0) {
     logger.warn(
       'no sources configured: nothing will be detected (see --tetragon, --tetragon-file, --falco-http, --falco-grpc)',
+    );
+  }
+  if (sinkPlan === 'stdout-fallback') {
+    logger.warn(
+      'no alert sink configured: alerts go to stdout as JSON lines (set sinks.nats / --nats, or sinks.stdout / --alerts-stdout to choose)',
     );
   }
 
@@ -61,13 +71,35 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     {
       node,
       sources: app.sources().map((s) => s.id),
-      sinks: Object.keys(config.sinks).filter((k) => (config.sinks as Record<string, unknown>)[k] !== undefined),
+      sinks: sinksOn(config.sinks as Record<string, unknown>),
     },
     'exfilwatch running',
   );
 
-  const code = await new Promise<number>((resolve) => {
+  // `failure`: why the daemon stops on its own, written as its last line like a start-up error.
+  const { code, failure } = await new Promise<{ code: number; failure?: Error }>((done) => {
+    const resolve = (exitCode: number, err?: Error) => done({ code: exitCode, failure: err });
     let stopping = false;
+    /** Intake stops, pending alerts are flushed; then `exitCode` (`failure`: why, for the last line). */
+    const shutdown = (exitCode: number, failure?: Error) => {
+      ops?.markStopping();
+      // The sinks bound their own flush; this bounds everything else (a stuck source, the correlator).
+      const hardStop = setTimeout(() => {
+        logger.error({ timeoutMs: config.pipeline.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+        resolve(EXIT_RUNTIME, failure);
+      }, config.pipeline.shutdownTimeoutMs + 2000);
+      app.stop().then(
+        () => {
+          clearTimeout(hardStop);
+          resolve(exitCode, failure);
+        },
+        (err) => {
+          clearTimeout(hardStop);
+          logger.error({ err: errorMessage(err) }, 'shutdown failed');
+          resolve(EXIT_RUNTIME, failure);
+        },
+      );
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting now');
@@ -79,34 +111,23 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
         { signal, timeoutMs: config.pipeline.shutdownTimeoutMs },
         'signal received: stopping intake and flushing alerts',
       );
-      ops?.markStopping();
-      // The sinks bound their own flush; this bounds everything else (a stuck source, the correlator).
-      const hardStop = setTimeout(() => {
-        logger.error({ timeoutMs: config.pipeline.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
-        resolve(EXIT_RUNTIME);
-      }, config.pipeline.shutdownTimeoutMs + 2000);
-      app.stop().then(
-        () => {
-          clearTimeout(hardStop);
-          resolve(EXIT_OK);
-        },
-        (err) => {
-          clearTimeout(hardStop);
-          logger.error({ err: errorMessage(err) }, 'shutdown failed');
-          resolve(EXIT_RUNTIME);
-        },
-      );
+      shutdown(EXIT_OK);
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
-    // Finite sources (a file without follow) end by themselves. With none configured, run on (serving
-    // /metrics and draining the spool) until signalled.
+    const stopFor = (err: Error, exitCode: number) => {
+      if (stopping) return;
+      stopping = true;
+      logger.error({ err: err.message, exitCode }, 'stopping: a source stopped for good');
+      shutdown(exitCode, err);
+    };
+    void app.sourceFailed.then((err) => stopFor(err, err instanceof ConfigError ? EXIT_USAGE : EXIT_RUNTIME));
+    // The daemon's sources run until stopped (files are followed, sensors reconnected): all of them ending
+    // means nothing is watched any more. With none configured, run on (serving /metrics and draining the
+    // spool) until signalled.
     void app.finished.then(() => {
-      if (!stopping && app.sources().length > 0) {
-        stopping = true;
-        logger.info('all sources ended');
-        void app.stop().then(() => resolve(EXIT_OK));
-      }
+      const ids = app.sources().map((s) => s.id);
+      if (ids.length > 0) stopFor(new SourceFailedError(ids.join(', '), 'ended; nothing is watched'), EXIT_RUNTIME);
     });
   });
 
@@ -115,6 +136,8 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   await flushLogger(logger);
   // Whatever still holds the event loop (a socket in close) must not keep a stopped daemon alive.
   setTimeout(() => process.exit(code), 1000).unref();
+  // The last line, plain like a start-up error's, so the reason is not lost among the JSON logs.
+  if (failure) process.stderr.write(`exfilwatch: ${failure.message}\n`);
   return code;
 }
 

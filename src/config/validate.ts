@@ -8,6 +8,7 @@
 import { ConfigError } from '../errors.js';
 import { parseListenAddress } from '../http/index.js';
 import { sinkSchemaDefinitions } from '../sinks/schemas.js';
+import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import { type ConfigProblem, configProblems } from './load.js';
 
 const asRecord = (v: unknown): Record<string, unknown> =>
@@ -23,6 +24,19 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
     if (!parsed.success) continue;
     for (const p of def.fileProblems(parsed.data))
       problems.push({ keyPath: `sinks.${def.configKey}.${p.keyPath}`, message: p.message });
+  }
+  const sources = asRecord(root.sources);
+  for (const def of sourceSchemaDefinitions) {
+    const instances = sources[def.configKey];
+    const check = def.fileProblems;
+    if (!check || !Array.isArray(instances)) continue;
+    instances.forEach((instance, i) => {
+      const parsed = def.schema.safeParse(instance);
+      if (!parsed.success) return;
+      // Indexed like the schema's own problems (`sources.falcoHttp.0.listen`).
+      for (const p of check(parsed.data))
+        problems.push({ keyPath: `sources.${def.configKey}.${i}.${p.keyPath}`, message: p.message });
+    });
   }
   const listen = asRecord(root.metrics).listen;
   if (typeof listen === 'string') {

@@ -37,6 +37,11 @@ export interface SourceDeps {
   clock: Clock;
   /** This node's name (NODE_NAME or hostname): the default when a sensor event carries none. */
   node: string;
+  /**
+   * This instance's key path in the config (`sources.falcoHttp.0`), so a ConfigError the source raises at
+   * start names the entry at fault. Absent when a command builds sources itself (scan's files).
+   */
+  keyPath?: string;
 }
 
 /** A running source. Sources reconnect by themselves, forever, until the signal aborts. */
@@ -50,6 +55,12 @@ export interface EventSource {
    * Finite sources (a file without follow, stdin) resolve when their input ends.
    */
   run(out: SourceOutput, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: resolves once `run` is past its set-up (a receiver is bound to its port), so the app's start
+   * can wait for it and a set-up failure rejects start-up instead of surfacing after "running". Sources
+   * without it do their set-up before their first await (files read, addresses checked).
+   */
+  readonly started?: Promise<void>;
   /**
    * Optional: get the source's own per-message machinery (a transport in a thread of its own, say) past
    * its cold start before `run`, within `budgetMs`. Called by the app's start-up warm-up, at the same time
@@ -75,4 +86,9 @@ export interface SourceFactory<Config = unknown> {
 export interface SourceDefinition<Config = unknown> extends SourceFactory<Config> {
   /** One instance's config. Fields carry descriptions and defaults (CONFIGURATION.md is generated). */
   schema: z.ZodType<Config>;
+  /**
+   * Cheap checks of files the config names (certificates, secrets), for check-config and run's start-up,
+   * like SinkDefinition's. Key paths are relative to the instance's config object.
+   */
+  fileProblems?(config: Config): Array<{ keyPath: string; message: string }>;
 }

@@ -6,7 +6,11 @@ export const stdoutSinkConfigSchema = z
     enabled: z
       .boolean()
       .default(true)
-      .describe('Write alerts as JSON lines on stdout. `--alerts-stdout` turns this on.'),
+      .describe(
+        'Write alerts as JSON lines on stdout. On when this section is present or `--alerts-stdout` is given; `run` ' +
+          'also turns it on, with a warning, when no other sink is configured, so no alert goes nowhere. `false` ' +
+          'with no other sink is a config error.',
+      ),
   })
   .strict();
 export type StdoutSinkConfig = z.infer<typeof stdoutSinkConfigSchema>;

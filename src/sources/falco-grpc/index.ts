@@ -1,6 +1,7 @@
 /** `falco-grpc`: the legacy Falco (≤ 0.43) gRPC outputs API, over a unix socket or TCP with mutual TLS. */
+import { fileProblems } from '../file-problems.js';
 import type { SourceDefinition } from '../types.js';
-import type { FalcoGrpcConfig } from './config.js';
+import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { falcoGrpcFactory } from './factory.js';
 import { falcoGrpcConfigSchema } from './schema.js';
 
@@ -12,4 +13,13 @@ export { falcoGrpcConfigSchema } from './schema.js';
 export const falcoGrpcSource: SourceDefinition<FalcoGrpcConfig> = {
   ...falcoGrpcFactory,
   schema: falcoGrpcConfigSchema,
+  // The client reads the TLS files only for a host:port address (client.ts: a unix socket is insecure).
+  fileProblems: (c) => {
+    const tls = isUnixAddress(c.address) ? undefined : c.tls;
+    return fileProblems([
+      ['tls.caFile', tls?.caFile, 'pem'],
+      ['tls.certFile', tls?.certFile, 'pem'],
+      ['tls.keyFile', tls?.keyFile, 'pem'],
+    ]);
+  },
 };

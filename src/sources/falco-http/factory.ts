@@ -17,6 +17,8 @@ export function createFalcoHttpSource(config: FalcoHttpConfig, deps: SourceDeps)
     id: `falco-http ${config.listen}`,
     type: 'falco-http',
     listening,
+    // Bound to its port: the app's start waits for this (or for run to reject, EADDRINUSE…).
+    started: listening.then(() => undefined),
     async run(out, signal) {
       if (signal.aborted) return;
       const handle: ReceiverHandle = await startReceiver(config, deps, out);

@@ -1,4 +1,5 @@
 /** `falco-http`: receives Falco `http_output` POSTs (and falcosidekick-style forwards) on a node-local port. */
+import { fileProblems } from '../file-problems.js';
 import type { SourceDefinition } from '../types.js';
 import { type FalcoHttpConfig, falcoHttpConfigSchema } from './config.js';
 import { falcoHttpFactory } from './factory.js';
@@ -9,4 +10,13 @@ export { createFalcoHttpSource, type FalcoHttpSource, falcoHttpFactory } from '.
 export const falcoHttpSource: SourceDefinition<FalcoHttpConfig> = {
   ...falcoHttpFactory,
   schema: falcoHttpConfigSchema,
+  // The files the receiver reads when it starts (receiver.ts, guards.ts). `valueEnv` is not checked here:
+  // check-config may run where the daemon's environment is not; the receiver names it at start-up.
+  fileProblems: (c) =>
+    fileProblems([
+      ['tls.certFile', c.tls?.certFile, 'pem'],
+      ['tls.keyFile', c.tls?.keyFile, 'pem'],
+      ['tls.clientCaFile', c.tls?.clientCaFile, 'pem'],
+      ['sharedSecret.valueFile', c.sharedSecret?.valueFile, 'secret'],
+    ]),
 };

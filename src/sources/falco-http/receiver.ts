@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
-import { ConfigError, errorMessage } from '../../errors.js';
+import { ConfigError, errorMessage, SourceFailedError } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
 import { attachFastPath, type FastPathOptions } from './fast-path.js';
@@ -58,12 +58,22 @@ function readPem(path: string, keyPath: string): Buffer {
   }
 }
 
-/** Starts listening; resolves once bound. Setup problems (files, address in use) reject with ConfigError. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use (another process listens there)',
+  EADDRNOTAVAIL: 'address not available on this host',
+  EACCES: 'permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)',
+};
+
+/**
+ * Starts listening; resolves once bound. Unusable files or secrets reject with ConfigError (exit 2; the
+ * config side checks the files first); an address that cannot be bound rejects with SourceFailedError: the
+ * config is fine, the host is not (exit 1).
+ */
 export async function startReceiver(
   config: FalcoHttpConfig,
   deps: SourceDeps,
   out: SourceOutput,
-  keyPath = 'sources.falcoHttp',
+  keyPath = deps.keyPath ?? 'sources.falcoHttp',
 ): Promise<ReceiverHandle> {
   const listen = parseHostPort(config.listen);
   if (!listen) throw new ConfigError(`${keyPath}.listen`, `expected HOST:PORT (got "${config.listen}")`);
@@ -364,7 +374,8 @@ export async function startReceiver(
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      reject(new ConfigError(`${keyPath}.listen`, `cannot listen on ${config.listen}: ${err.code ?? err.message}`));
+      const why = err.code ? `${err.code}: ${LISTEN_ERRORS[err.code] ?? err.message}` : err.message;
+      reject(new SourceFailedError(`falco-http ${config.listen}`, `cannot listen: ${why}`, { cause: err }));
     };
     server.once('error', onError);
     server.listen(listen.port, listen.host, () => {

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError, SourceFailedError } from '../../../src/errors.js';
 import { createFalcoHttpPoster, type FalcoHttpPoster } from '../../../src/sensors-sim/falco-http-poster.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import {
@@ -209,7 +209,7 @@ describe('falco-http receiver', () => {
     await h2.waitFor(1);
   });
 
-  it('refuses to start with an unset secret variable or a busy port (ConfigError)', async () => {
+  it('refuses to start with an unset secret variable (ConfigError) or a busy port (SourceFailedError)', async () => {
     const cfg = falcoHttpConfigSchema.parse({
       listen: '127.0.0.1:0',
       sharedSecret: { valueEnv: 'EXFILWATCH_TEST_UNSET_VAR' },
@@ -220,6 +220,7 @@ describe('falco-http receiver', () => {
     const { port } = await receiver();
     const h2 = runSource((d) => createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen: `127.0.0.1:${port}` }), d));
     cleanups.push(() => h2.stop());
+    await expect(h2.done).rejects.toBeInstanceOf(SourceFailedError);
     await expect(h2.done).rejects.toThrow(/EADDRINUSE/);
     expect(() => falcoHttpConfigSchema.parse({ listen: 'nonsense' })).toThrow(/HOST:PORT/);
   });

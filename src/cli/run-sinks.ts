@@ -1,0 +1,26 @@
+/**
+ * `exfilwatch run` never counts an alert it sends nowhere. With no sink configured (no `sinks.nats`, no
+ * `sinks.stdout`, no `--nats` / `NATS_URL` / `--alerts-stdout`) alerts go to stdout, as `--alerts-stdout`
+ * would send them, and the daemon says so: the quick `exfilwatch run --tetragon …` of the docs prints its
+ * alerts, and a DaemonSet without a broker keeps them in its pod log. Switching stdout off explicitly with
+ * nothing else left is a config error (exit 2): honouring it would drop every alert.
+ */
+import type { ExfilwatchConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { sinksOn } from '../sinks/enabled.js';
+
+export type AlertSinkPlan = 'configured' | 'stdout-fallback';
+
+/** Turns the stdout sink on when no sink is (mutating `config.sinks`), or throws ConfigError. */
+export function ensureAlertSink(config: ExfilwatchConfig): AlertSinkPlan {
+  const sinks = config.sinks as Record<string, unknown>;
+  if (sinksOn(sinks).length > 0) return 'configured';
+  if (sinks.stdout !== undefined) {
+    throw new ConfigError(
+      'sinks.stdout.enabled',
+      'false leaves no alert sink, so every alert would be lost: set sinks.nats (or --nats / NATS_URL), or enable stdout',
+    );
+  }
+  config.sinks.stdout = { enabled: true };
+  return 'stdout-fallback';
+}

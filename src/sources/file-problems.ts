@@ -1,0 +1,40 @@
+/**
+ * The checks behind SourceDefinition.fileProblems: every file a source's config names is read once on the
+ * config side, so `run` refuses a missing certificate or secret before the first event (exit 2, naming the
+ * key) and `check-config` lists it, instead of the source failing after the daemon said it was running.
+ */
+import { readFileSync } from 'node:fs';
+import { errorMessage } from '../errors.js';
+
+export interface FileProblem {
+  /** Relative to the source instance's config object, e.g. `tls.certFile`. */
+  keyPath: string;
+  message: string;
+}
+
+export type FileKind = 'pem' | 'secret';
+
+/** Why the file at `path` will not do as a `kind`, or null when it will. */
+function fileProblem(path: string, kind: FileKind): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return `cannot read ${path}: ${errorMessage(err)}`;
+  }
+  if (kind === 'pem' && !/-----BEGIN [A-Z0-9 ]+-----/.test(text)) return `${path} is not PEM`;
+  // The same rule as the receiver's: a trailing newline is not part of the secret.
+  if (kind === 'secret' && text.replace(/\r?\n$/, '').length === 0) return `${path} is empty`;
+  return null;
+}
+
+/** Problems of the named files; entries whose path is undefined are not configured and are skipped. */
+export function fileProblems(files: ReadonlyArray<[keyPath: string, path: string | undefined, kind: FileKind]>) {
+  const problems: FileProblem[] = [];
+  for (const [keyPath, path, kind] of files) {
+    if (path === undefined) continue;
+    const message = fileProblem(path, kind);
+    if (message !== null) problems.push({ keyPath, message });
+  }
+  return problems;
+}
