@@ -15,19 +15,35 @@ import { type response, serviceClient } from '../../generated/falco/outputs.js';
 import { serviceClient as versionClient } from '../../generated/falco/version.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { type ProbeAddress, probeAddress } from '../probe.js';
+import { createRetryLog } from '../retry-log.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { responseToAlert } from './convert.js';
 
-function readPem(path: string, key: string): Buffer {
+const PROBE_HINTS = { agent: 'Falco', permission: "run as the socket's owner or in its group" };
+
+/** The schema admits `unix:///abs/path` or `host:port` (IPv6 in brackets). */
+function probeTarget(address: string): ProbeAddress {
+  if (isUnixAddress(address)) return { kind: 'unix', path: address.slice('unix://'.length) };
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon);
+  return { kind: 'tcp', host: host.replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(colon + 1)) };
+}
+
+// The config side checks these files first (index.ts); this is for one that went away since.
+function readPem(path: string, keyPath: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`sources.falcoGrpc.tls.${key}`, `cannot read ${path}: ${errorMessage(err)}`);
+    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
   }
 }
 
-function channel(config: FalcoGrpcConfig): { creds: ChannelCredentials; options: Record<string, string | number> } {
+function channel(
+  config: FalcoGrpcConfig,
+  keyPath: string,
+): { creds: ChannelCredentials; options: Record<string, string | number> } {
   const options: Record<string, string | number> = {
     // Falco alerts can be large (json output inside `output`); 16 MiB is plenty and still bounded.
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
@@ -45,9 +61,9 @@ function channel(config: FalcoGrpcConfig): { creds: ChannelCredentials; options:
   if (t.serverName) options['grpc.ssl_target_name_override'] = t.serverName;
   return {
     creds: credentials.createSsl(
-      readPem(t.caFile, 'caFile'),
-      readPem(t.keyFile, 'keyFile'),
-      readPem(t.certFile, 'certFile'),
+      readPem(t.caFile, `${keyPath}.tls.caFile`),
+      readPem(t.keyFile, `${keyPath}.tls.keyFile`),
+      readPem(t.certFile, `${keyPath}.tls.certFile`),
     ),
     options,
   };
@@ -63,32 +79,47 @@ export function handleResponse(r: response, out: SourceOutput, node: string): vo
   }
 }
 
-/** Runs until the signal aborts: connect, subscribe, stream, and on any failure back off and start over. */
+/**
+ * Runs until the signal aborts: connect, subscribe, stream, and on any failure back off and start over.
+ * Each failure is logged like tetragon-grpc's (retry-log.ts): a warning at once, repeats rate-limited.
+ */
 export async function runFalcoGrpc(
   config: FalcoGrpcConfig,
   deps: SourceDeps,
   out: SourceOutput,
   signal: AbortSignal,
 ): Promise<void> {
-  const { creds, options } = channel(config); // bad TLS files: a setup error, thrown before the first attempt
+  // Bad TLS files: a setup error, thrown before the first attempt.
+  const { creds, options } = channel(config, deps.keyPath ?? 'sources.falcoGrpc');
+  const id = `falco-grpc ${config.address}`;
+  const logProblem = createRetryLog(id, deps);
+  const target = probeTarget(config.address);
   let attempt = 0;
   while (!signal.aborted) {
-    const client = new serviceClient(config.address, creds, options);
-    try {
-      await waitForReady(client, config.connectTimeoutMs, signal);
-      if (signal.aborted) break;
-      attempt = 0;
-      logVersion(config, creds, options, deps);
-      await subscribe(client, config, deps, out, signal);
-      if (!signal.aborted) out.connection(false, 'stream ended by Falco');
-    } catch (err) {
-      out.connection(false, errorMessage(err));
-    } finally {
-      client.close();
+    // A plain connect first: a missing socket is told at once, not after grpc-js's connect deadline.
+    const problem = await probeAddress(target, config.connectTimeoutMs, PROBE_HINTS);
+    if (signal.aborted) break;
+    let reason = problem === null ? '' : `cannot connect: ${problem}`;
+    if (problem === null) {
+      const client = new serviceClient(config.address, creds, options);
+      try {
+        await waitForReady(client, config.connectTimeoutMs, signal);
+        if (!signal.aborted) {
+          attempt = 0;
+          logVersion(config, creds, options, deps);
+          await subscribe(client, config, deps, out, signal);
+          reason = 'stream ended by Falco';
+        }
+      } catch (err) {
+        reason = errorMessage(err);
+      } finally {
+        client.close();
+      }
     }
     if (signal.aborted) break;
+    out.connection(false, reason);
     const delay = backoffDelayMs(attempt++, config.initialBackoffMs, config.maxBackoffMs);
-    deps.logger.debug({ source: 'falco-grpc', address: config.address, delayMs: delay }, 'reconnecting');
+    logProblem(reason, delay);
     await sleep(delay, signal);
   }
 }

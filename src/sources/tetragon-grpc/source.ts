@@ -12,10 +12,11 @@ import { type ChannelOptions, Client, credentials, type ServiceError, status } f
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { probeAddress } from '../probe.js';
+import { createRetryLog } from '../retry-log.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
 import { parseTetragonAddress, type TetragonAddress } from './address.js';
 import { createMessageHandler } from './message.js';
-import { probeAddress } from './probe.js';
 import { buildGetEventsRequest } from './request.js';
 import type { TetragonGrpcConfig } from './schema.js';
 import { type PreparedWorker, prepareWorker, type StreamResult, streamInWorker } from './worker-stream.js';
@@ -24,8 +25,10 @@ export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 
 /** A stream that stayed up this long (or delivered events) resets the backoff. */
 const HEALTHY_AFTER_MS = 5_000;
-/** The same failure is logged at warn again at most this often (at debug in between). */
-const REPEAT_LOG_MS = 60_000;
+const PROBE_HINTS = {
+  agent: 'the Tetragon agent',
+  permission: 'the socket is 0660: run as root or in its group',
+};
 /**
  * The ingest worker's warm-up stream: 20k messages took its grpc-js receive path to its steady cost in the
  * paced bench (142-208 ms alone on a core; docs/latency.md, "A warm ingest worker").
@@ -41,19 +44,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
   const defaults = { node: deps.node };
   const { logger } = deps;
 
-  let lastProblem = '';
-  let lastProblemAt = Number.NEGATIVE_INFINITY;
-  function logProblem(problem: string, retryMs: number): void {
-    const now = deps.clock.now();
-    const fields = { source: id, retryInMs: Math.round(retryMs) };
-    if (problem !== lastProblem || now - lastProblemAt >= REPEAT_LOG_MS) {
-      logger.warn(fields, `${id}: ${problem}; retrying`);
-      lastProblem = problem;
-      lastProblemAt = now;
-    } else {
-      logger.debug(fields, `${id}: ${problem}; retrying`);
-    }
-  }
+  const logProblem = createRetryLog(id, deps);
 
   function waitForReady(client: Client, signal: AbortSignal): Promise<string | null> {
     return new Promise((resolve) => {
@@ -176,7 +167,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
   async function runStreams(out: SourceOutput, signal: AbortSignal): Promise<void> {
     let attempt = 0;
     while (!signal.aborted) {
-      const problem = await probeAddress(address, config.connectTimeoutMs);
+      const problem = await probeAddress(address, config.connectTimeoutMs, PROBE_HINTS);
       if (signal.aborted) break;
       let reason: string;
       if (problem !== null) {
