@@ -27,7 +27,7 @@ import type { AlertSink } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import type { Logger } from './telemetry/logger.js';
-import type { Metrics } from './telemetry/metrics.js';
+import { type Metrics, sourceComponent } from './telemetry/metrics.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -211,7 +211,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     resolveSourceFailed = resolve;
   });
   function sourceStopped(source: EventSource, err: unknown): void {
-    metrics.componentErrors.labels(`source:${source.type}`).inc();
+    metrics.componentErrors.labels(sourceComponent(source.type)).inc();
     logger.error({ source: source.id, err: errorMessage(err) }, 'source stopped');
     if (firstFailure !== null) return;
     firstFailure =

@@ -11,9 +11,9 @@ import { errorMessage } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
 import { loadScenarios, type Scenario } from '../scenarios/index.js';
-import type { SourceDeps } from '../sources/types.js';
+import type { EventSource, SourceDeps } from '../sources/types.js';
 import { createLogger, type Logger, type LogLevel } from '../telemetry/logger.js';
-import { createMetrics, type Metrics } from '../telemetry/metrics.js';
+import { createMetrics, type Metrics, sourceComponent } from '../telemetry/metrics.js';
 import { mergeScenarioConfigs } from './config.js';
 import { createFalcoTransport } from './falco-transport.js';
 import { buildRound, type DemoScenario, pace, type ReplayForm, type ReplayRound } from './plan.js';
@@ -75,17 +75,19 @@ async function startMetrics(
   }
 }
 
-async function receivedCount(metrics: Metrics, component: string): Promise<number> {
+/** Events the source offered to the event queue (counted under its type, never its id: see sourceComponent). */
+async function receivedCount(metrics: Metrics, source: EventSource): Promise<number> {
+  const component = sourceComponent(source.type);
   return (await metrics.componentReceived.get()).values.find((v) => v.labels.component === component)?.value ?? 0;
 }
 
 /** Events the source has taken in (offered, ignored as unused, or rejected as malformed). */
-async function intakeCount(metrics: Metrics, component: string): Promise<number> {
-  const received = (await metrics.componentReceived.get()).values.find((v) => v.labels.component === component);
+async function intakeCount(metrics: Metrics, source: EventSource): Promise<number> {
+  const received = await receivedCount(metrics, source);
   const dropped = (await metrics.eventsDropped.get()).values
     .filter((v) => v.labels.reason === 'ignored' || v.labels.reason === 'malformed')
     .reduce((n, v) => n + v.value, 0);
-  return (received?.value ?? 0) + dropped;
+  return received + dropped;
 }
 
 function firstRound(scenarios: readonly Scenario[], form: ReplayForm, wallNow: number): ReplayRound {
@@ -124,10 +126,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   /** Waits until the source has taken in `expected` events and the correlator has taken what it offered. */
   async function waitForIntake(expected: number, takenBefore: number, receivedBefore: number): Promise<void> {
     const deadline = wall.now() + 15_000;
-    while ((await intakeCount(metrics, transport.source.id)) < expected && wall.now() < deadline) await sleep(20);
-    const taken = await intakeCount(metrics, transport.source.id);
+    while ((await intakeCount(metrics, transport.source)) < expected && wall.now() < deadline) await sleep(20);
+    const taken = await intakeCount(metrics, transport.source);
     if (taken < expected) logger.warn({ expected, taken }, 'not every replayed event reached the pipeline in time');
-    const offered = (await receivedCount(metrics, transport.source.id)) - receivedBefore;
+    const offered = (await receivedCount(metrics, transport.source)) - receivedBefore;
     while (app.stats().events - takenBefore < offered && wall.now() < deadline) await sleep(20);
   }
 
@@ -163,7 +165,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         const paced = pace(round.events, targetMs);
         sentEmitMs = [];
         takenBeforeRound = app.stats().events;
-        const receivedBeforeRound = await receivedCount(metrics, transport.source.id);
+        const receivedBeforeRound = await receivedCount(metrics, transport.source);
         const startedAt = wall.now();
         for (let i = 0; i < paced.length; ) {
           if (options.signal?.aborted && !options.loop) break;

@@ -8,7 +8,7 @@ import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js
 import { msToRfc3339 } from '../model/time.js';
 import type { SourceOutput } from '../sources/types.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { Metrics, SourceTypeLabel } from '../telemetry/metrics.js';
+import { type Metrics, type SourceTypeLabel, sourceComponent } from '../telemetry/metrics.js';
 import type { DropNewestQueue } from './drop-newest-queue.js';
 
 export interface SourceOutputOptions {
@@ -36,7 +36,7 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
   // socket or file path, and no label may ever hold one (INTERFACES.md).
   const component = o.id;
   const dropped = o.metrics.eventsDropped.labels('queue_full');
-  const received = o.metrics.componentReceived.labels(`source:${o.type}`);
+  const received = o.metrics.componentReceived.labels(sourceComponent(o.type));
   const ignored = o.metrics.eventsDropped.labels('ignored');
   o.metrics.sourceUp.labels(o.type).set(0);
 

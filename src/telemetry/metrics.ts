@@ -9,6 +9,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export type SensorLabel = 'tetragon' | 'falco';
 /** `source` label on exfilwatch_source_up and connection metrics: the source component type. */
 export type SourceTypeLabel = 'tetragon-grpc' | 'tetragon-file' | 'falco-http' | 'falco-grpc' | 'file' | 'replay';
+
+/**
+ * `component` label of a source on the exfilwatch_component_* counters. One definition, because readers
+ * (the demo's intake wait) must look up the label the writers used: a source's id holds its address, and
+ * no label may hold a path (INTERFACES.md).
+ */
+export function sourceComponent(type: SourceTypeLabel): `source:${SourceTypeLabel}` {
+  return `source:${type}`;
+}
 /** `reason` on exfilwatch_events_dropped_total. */
 export type DropReason =
   | 'queue_full'
