@@ -7,7 +7,6 @@
 import { createApp } from '../app.js';
 import { applyRunOverrides } from '../cli/run.js';
 import { parseConfig } from '../config/load.js';
-import { errorMessage } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
 import { loadScenarios, type Scenario } from '../scenarios/index.js';
@@ -207,7 +206,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     return { verdict, eventsReplayed, metricsUrl, exitCode: verdict.ok ? 0 : 1 };
   } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'demo failed');
+    // No log line here: the caller reports the error (the CLI prints it as its one line on stderr).
     await app.stop().catch(() => undefined);
     throw err;
   } finally {

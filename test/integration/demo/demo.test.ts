@@ -1,10 +1,11 @@
 /**
  * `exfilwatch demo` as a user runs it: a child process with no cluster, sensor or broker. It must print an
  * alert block for exactly the alerts the scenario descriptions expect (every attack, nothing else), the
- * summary, serve /metrics while it runs, and exit 0 — in the Tetragon (default) and Falco forms.
+ * summary, serve /metrics while it runs, and exit 0 — in the Tetragon (default) and Falco forms; and fail
+ * with one line and the promised exit code when the user asks for something it cannot do.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +65,22 @@ async function runDemo(args: string[]): Promise<DemoRun> {
   return { code, stdout, stderr, metricsBody: fetched.body, metricsStatus: fetched.status };
 }
 
+/** Runs `exfilwatch demo ARGS` for a usage or setup error: exit code and stderr. */
+async function runDemoError(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', ...args], {
+    cwd: repo,
+    env: { ...process.env, NO_COLOR: '1', NATS_URL: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+  return { code, stderr };
+}
+
 /** `namespace/pod container rule severity` for every alert block printed. */
 function printedAlerts(stdout: string): string[] {
   const blocks = stdout.split(/\n(?= (?:INFO|LOW|MEDIUM|HIGH|CRITICAL) )/).slice(1);
@@ -121,18 +138,30 @@ describe('exfilwatch demo (child process)', () => {
   });
 
   it('exits 2 with one line for a bad --speed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--speed', 'fast'], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
-    expect(code).toBe(2);
-    expect(stderr.trim()).toBe('exfilwatch: --speed: expected a number greater than 0 and at most 1000 (got "fast")');
+    const run = await runDemoError(['--speed', 'fast']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'exfilwatch: --speed: expected a number greater than 0 and at most 1000 (got "fast")',
+    );
+  });
+
+  it('one line on stderr for a bad --metrics-addr (exit 2) and for a taken port (exit 1)', async () => {
+    const bad = await runDemoError(['--metrics-addr', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('exfilwatch: --metrics-addr: expected HOST:PORT like 0.0.0.0:9464 (got "nope")\n');
+
+    const busy: Server = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', () => done()));
+    try {
+      const { port } = busy.address() as { port: number };
+      const taken = await runDemoError(['--metrics-addr', `127.0.0.1:${port}`]);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toMatch(
+        new RegExp(`^exfilwatch: cannot listen on 127\\.0\\.0\\.1:${port} for /metrics: .*EADDRINUSE.*\\n$`),
+      );
+    } finally {
+      await new Promise<void>((done) => busy.close(() => done()));
+    }
   });
 
   it('--nats publishes every alert to JetStream, as run does', async () => {
