@@ -9,7 +9,7 @@ import { applyRunOverrides } from '../cli/run.js';
 import { parseConfig } from '../config/load.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
-import { loadScenarios, type Scenario } from '../scenarios/index.js';
+import type { Scenario } from '../scenarios/index.js';
 import type { EventSource, SourceDeps } from '../sources/types.js';
 import { createLogger, type Logger, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics, type Metrics, sourceComponent } from '../telemetry/metrics.js';
@@ -18,6 +18,7 @@ import { createFalcoTransport } from './falco-transport.js';
 import { buildRound, type DemoScenario, pace, type ReplayForm, type ReplayRound } from './plan.js';
 import { createPrinterSink } from './printer-sink.js';
 import { createReplayClock } from './replay-clock.js';
+import { loadDemoScenarios } from './scenarios.js';
 import { createTetragonTransport } from './tetragon-transport.js';
 import type { ReplayTransport } from './transport.js';
 import { formatSummary, judge, type Verdict } from './verdict.js';
@@ -101,8 +102,7 @@ function firstRound(scenarios: readonly Scenario[], form: ReplayForm, wallNow: n
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const wall = options.wallClock ?? systemClock;
   const began = wall.now();
-  const scenarios = loadScenarios(options.scenarioDir).filter((s) => s.demo);
-  if (scenarios.length === 0) throw new Error(`no demo scenarios in ${options.scenarioDir ?? 'examples/scenarios'}`);
+  const scenarios = loadDemoScenarios(options.scenarioDir);
 
   const merged = mergeScenarioConfigs(scenarios);
   // A laptop demo resolves no forge hostnames: the scenarios' own argv teaches the correlator their IPs.

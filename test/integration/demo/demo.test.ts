@@ -5,8 +5,10 @@
  * with one line and the promised exit code when the user asks for something it cannot do.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../../src/scenarios/index.js';
@@ -143,6 +145,23 @@ describe('exfilwatch demo (child process)', () => {
     expect(run.stderr.trim()).toBe(
       'exfilwatch: --speed: expected a number greater than 0 and at most 1000 (got "fast")',
     );
+  });
+
+  it('exits 2 with one line naming --scenarios for a directory that is not there, or is a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-test-'));
+    try {
+      const missing = join(dir, 'nonexistent');
+      const file = join(dir, 'a-file.yaml');
+      writeFileSync(file, 'name: a-file\n');
+      const gone = await runDemoError(['--scenarios', missing]);
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toBe(`exfilwatch: --scenarios: ${missing}: no such directory\n`);
+      const notDir = await runDemoError(['--scenarios', file]);
+      expect(notDir.code).toBe(2);
+      expect(notDir.stderr).toBe(`exfilwatch: --scenarios: ${file}: not a directory\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('one line on stderr for a bad --metrics-addr (exit 2) and for a taken port (exit 1)', async () => {

@@ -1,0 +1,59 @@
+/** `demo --scenarios DIR`: a directory that is not there is a usage error naming the flag (exit 2). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDemoScenarios } from '../../../src/demo/scenarios.js';
+import { ConfigError } from '../../../src/errors.js';
+import { defaultScenarioDir, loadScenarios } from '../../../src/scenarios/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-scenarios-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadDemoScenarios', () => {
+  it('the bundled library by default: the scenarios marked demo', () => {
+    const expected = loadScenarios(defaultScenarioDir())
+      .filter((s) => s.demo)
+      .map((s) => s.name);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(loadDemoScenarios().map((s) => s.name)).toEqual(expected);
+  });
+
+  it('a missing directory: --scenarios, the path, "no such directory"', () => {
+    const missing = join(dir, 'nonexistent');
+    const err = configError(() => loadDemoScenarios(missing));
+    expect(err.keyPath).toBe('--scenarios');
+    expect(err.message).toBe(`--scenarios: ${missing}: no such directory`);
+  });
+
+  it('a path through a file is no such directory either', () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    expect(configError(() => loadDemoScenarios(join(file, 'sub'))).message).toBe(
+      `--scenarios: ${join(file, 'sub')}: no such directory`,
+    );
+  });
+
+  it('a file: "not a directory"', () => {
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(file, 'name: scenario\n');
+    expect(configError(() => loadDemoScenarios(file)).message).toBe(`--scenarios: ${file}: not a directory`);
+  });
+
+  it('a directory without demo scenarios', () => {
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    expect(configError(() => loadDemoScenarios(empty)).message).toBe(
+      `--scenarios: ${empty}: no scenario description (*.yaml) with demo: true`,
+    );
+  });
+});
