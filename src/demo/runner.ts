@@ -5,15 +5,14 @@
  * blocks, and a verdict says whether every attack was caught and every benign scenario stayed quiet.
  */
 import { createApp } from '../app.js';
-import { applyRunOverrides } from '../cli/run.js';
-import { parseConfig } from '../config/load.js';
+import type { ExfilwatchConfig } from '../config/schema.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
 import type { Scenario } from '../scenarios/index.js';
 import type { EventSource, SourceDeps } from '../sources/types.js';
 import { createLogger, type Logger, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics, type Metrics, sourceComponent } from '../telemetry/metrics.js';
-import { mergeScenarioConfigs } from './config.js';
+import { buildDemoConfig } from './config.js';
 import { createFalcoTransport } from './falco-transport.js';
 import { buildRound, type DemoScenario, pace, type ReplayForm, type ReplayRound } from './plan.js';
 import { createPrinterSink } from './printer-sink.js';
@@ -103,14 +102,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const wall = options.wallClock ?? systemClock;
   const began = wall.now();
   const scenarios = loadDemoScenarios(options.scenarioDir);
+  const demoConfig = buildDemoConfig(scenarios, {
+    nats: options.nats,
+    logLevel: options.logLevel,
+    env: options.env ?? process.env,
+  });
+  // The private spool goes even when the CLI leaves by process.exit (a second Ctrl-C, the 1 s exit timer).
+  const disposeOnExit = () => demoConfig.dispose();
+  process.once('exit', disposeOnExit);
+  try {
+    return await replay(options, scenarios, demoConfig.config, began);
+  } finally {
+    process.off('exit', disposeOnExit);
+    demoConfig.dispose();
+  }
+}
 
-  const merged = mergeScenarioConfigs(scenarios);
-  // A laptop demo resolves no forge hostnames: the scenarios' own argv teaches the correlator their IPs.
-  const correlator = (merged.correlator ?? {}) as Record<string, unknown>;
-  const destinations = (correlator.destinations ?? {}) as Record<string, unknown>;
-  merged.correlator = { ...correlator, destinations: { dnsRefreshMs: 0, ...destinations } };
-  const raw = applyRunOverrides(merged, { nats: options.nats, logLevel: options.logLevel }, options.env ?? process.env);
-  const config = parseConfig(raw);
+async function replay(
+  options: DemoOptions,
+  scenarios: readonly Scenario[],
+  config: ExfilwatchConfig,
+  began: number,
+): Promise<DemoResult> {
+  const wall = options.wallClock ?? systemClock;
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
   const clock = createReplayClock();

@@ -5,7 +5,7 @@
  * with one line and the promised exit code when the user asks for something it cannot do.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,13 +40,25 @@ interface DemoRun {
   metricsStatus: number;
 }
 
+interface SpawnAs {
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+}
+
 /** Runs the demo; fetches /metrics as soon as the banner prints its URL (i.e. while the replay runs). */
-async function runDemo(args: string[]): Promise<DemoRun> {
+async function runDemo(args: string[], as: SpawnAs = {}): Promise<DemoRun> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--speed', '4', '--metrics-addr', `127.0.0.1:${port}`, ...args],
-    { cwd: repo, env: { ...process.env, NO_COLOR: '1', NATS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: '1', NATS_URL: '', ...as.env },
+      uid: as.uid,
+      gid: as.gid,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   children.push(child);
   let stdout = '';
@@ -183,12 +195,24 @@ describe('exfilwatch demo (child process)', () => {
     }
   });
 
-  it('--nats publishes every alert to JetStream, as run does', async () => {
+  it('--nats publishes every alert to JetStream, as run does, as a user who cannot write /var/lib', async () => {
     const nats = await startNatsServer();
+    // The demo's spool must live in its own temporary directory and go with it. Run as root (CI containers),
+    // the child drops to `nobody`, as a laptop user is: the daemon's default /var/lib/exfilwatch/spool is
+    // then out of reach, as it is for any non-root user running the test. (So a root checkout must be readable
+    // by nobody, as /work and /tmp checkouts are.)
+    const home = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-home-'));
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(home, 65534, 65534);
     try {
-      const run = await runDemo(['--falco', '--nats', nats.url]);
+      const run = await runDemo(['--falco', '--nats', nats.url], {
+        env: { TMPDIR: home, HOME: home },
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('correlator → alerts below and NATS');
+      // Everything the demo made in its temp dir is gone (tsx keeps its own cache there).
+      expect(readdirSync(home).filter((f) => f.startsWith('exfilwatch-'))).toEqual([]);
       const nc = await connect({ servers: nats.url });
       try {
         const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
@@ -199,6 +223,7 @@ describe('exfilwatch demo (child process)', () => {
       }
     } finally {
       await nats.dispose();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
