@@ -116,7 +116,7 @@ export function buildSources(config: ExfilwatchConfig, deps: AppDeps): EventSour
   const configured = config.sources as Record<string, unknown[] | undefined>;
   for (const def of sourceDefinitions) {
     (configured[def.configKey] ?? []).forEach((instance, i) => {
-      built.push(def.create(instance, { ...deps, keyPath: `sources.${def.configKey}.${i}` }));
+      built.push(def.create(instance, { ...deps, keyPath: `sources.${def.configKey}[${i}]` }));
     });
   }
   return built;

@@ -33,9 +33,9 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
     instances.forEach((instance, i) => {
       const parsed = def.schema.safeParse(instance);
       if (!parsed.success) return;
-      // Indexed like the schema's own problems (`sources.falcoHttp.0.listen`).
+      // Indexed like the schema's own problems (`sources.falcoHttp[0].listen`).
       for (const p of check(parsed.data))
-        problems.push({ keyPath: `sources.${def.configKey}.${i}.${p.keyPath}`, message: p.message });
+        problems.push({ keyPath: `sources.${def.configKey}[${i}].${p.keyPath}`, message: p.message });
     });
   }
   const listen = asRecord(root.metrics).listen;

@@ -38,7 +38,7 @@ export interface SourceDeps {
   /** This node's name (NODE_NAME or hostname): the default when a sensor event carries none. */
   node: string;
   /**
-   * This instance's key path in the config (`sources.falcoHttp.0`), so a ConfigError the source raises at
+   * This instance's key path in the config (`sources.falcoHttp[0]`), so a ConfigError the source raises at
    * start names the entry at fault. Absent when a command builds sources itself (scan's files).
    */
   keyPath?: string;

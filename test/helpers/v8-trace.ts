@@ -33,7 +33,9 @@ export function traceV8(workload: string, args: string[] = []): V8Trace {
       return at;
     },
     invalidated: (from, to = stdout.length) =>
-      [...stdout.slice(from, to).matchAll(/marking dependent code .*?<SharedFunctionInfo ?([^>]*)>/g)].map((m) => m[1]!),
+      [...stdout.slice(from, to).matchAll(/marking dependent code .*?<SharedFunctionInfo ?([^>]*)>/g)].map(
+        (m) => m[1]!,
+      ),
     optimized: (fn, to) =>
       new RegExp(`completed (compiling|optimizing) .*<JSFunction ${fn.replace(/[$]/g, '\\$&')} `).test(
         stdout.slice(0, to),

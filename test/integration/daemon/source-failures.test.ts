@@ -37,17 +37,17 @@ const FILE_CASES: Array<[string, string, RegExp]> = [
   [
     'falco-http TLS certificate',
     'sources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      tls:\n        certFile: /nope.pem\n        keyFile: /nope.pem\n',
-    /^exfilwatch: sources\.falcoHttp\.0\.tls\.certFile: cannot read \/nope\.pem: .*ENOENT/,
+    /^exfilwatch: sources\.falcoHttp\[0\]\.tls\.certFile: cannot read \/nope\.pem: .*ENOENT/,
   ],
   [
     'falco-http shared-secret file',
     'sources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      sharedSecret:\n        valueFile: /nope\n',
-    /^exfilwatch: sources\.falcoHttp\.0\.sharedSecret\.valueFile: cannot read \/nope: .*ENOENT/,
+    /^exfilwatch: sources\.falcoHttp\[0\]\.sharedSecret\.valueFile: cannot read \/nope: .*ENOENT/,
   ],
   [
     'falco-grpc TLS files',
     'sources:\n  falcoGrpc:\n    - address: 127.0.0.1:5060\n      tls:\n        caFile: /nope\n        certFile: /nope\n        keyFile: /nope\n',
-    /^exfilwatch: sources\.falcoGrpc\.0\.tls\.caFile: cannot read \/nope: .*ENOENT/,
+    /^exfilwatch: sources\.falcoGrpc\[0\]\.tls\.caFile: cannot read \/nope: .*ENOENT/,
   ],
 ];
 
@@ -87,12 +87,12 @@ describe.concurrent('exfilwatch run: unreadable source files are config errors (
       .split('\n')
       .map((l) => l.split(': ')[0]);
     expect(keys).toEqual([
-      'sources.falcoHttp.1.tls.certFile',
-      'sources.falcoHttp.1.tls.keyFile',
-      'sources.falcoHttp.1.sharedSecret.valueFile',
-      'sources.falcoGrpc.1.tls.caFile',
-      'sources.falcoGrpc.1.tls.certFile',
-      'sources.falcoGrpc.1.tls.keyFile',
+      'sources.falcoHttp[1].tls.certFile',
+      'sources.falcoHttp[1].tls.keyFile',
+      'sources.falcoHttp[1].sharedSecret.valueFile',
+      'sources.falcoGrpc[1].tls.caFile',
+      'sources.falcoGrpc[1].tls.certFile',
+      'sources.falcoGrpc[1].tls.keyFile',
     ]);
   });
 
@@ -140,7 +140,7 @@ describe.concurrent('exfilwatch run: a source that fails at start stops start-up
     const r = await runCli(['run', '--config', path, ...RUN], { EXFILWATCH_TEST_UNSET_SECRET: '' });
     expect(r.code).toBe(2);
     expect(plainLines(r.stderr)).toEqual([
-      expect.stringMatching(/^exfilwatch: sources\.falcoHttp\.0\.sharedSecret\.valueEnv: environment variable/),
+      expect.stringMatching(/^exfilwatch: sources\.falcoHttp\[0\]\.sharedSecret\.valueEnv: environment variable/),
     ]);
     expect(r.stderr).not.toContain('"msg":"exfilwatch running"');
   });
