@@ -116,7 +116,11 @@ export const capsConfigSchema = z
     ),
     maxProcesses: count(
       20_000,
-      'Processes tracked for lineage and egress (~0.4 KiB each; command lines are kept only for push, download and archiver processes). Per node for Falco pids.',
+      'Processes tracked for lineage and egress (~0.4 KiB each; command lines are kept only for push, download and archiver processes). Tetragon processes (by exec id) and Falco processes (by node and pid) have this budget each.',
+    ),
+    maxNodes: count(
+      1_024,
+      'Nodes with correlation state (their Falco processes, pending pushes and gaps; ~0.3 KiB each besides). A daemon sees its own node; a scan of a cluster-wide export sees each node. Beyond, the least recently active is evicted and its pending pushes judged at once.',
     ),
     maxSockets: count(32_768, 'Sockets (cookie → destination) tracked (~0.15 KiB each).'),
     maxFilesPerContainer: count(

@@ -77,7 +77,10 @@ export class CorrelationEngine {
   private readonly net: NetTracker;
   private readonly bucketMs: number;
   private readonly slots: number;
-  private readonly ev: Record<'container' | 'process' | 'socket' | 'file' | 'suppression' | 'ip_hint', { inc(): void }>;
+  private readonly ev: Record<
+    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint',
+    { inc(): void }
+  >;
   private readonly outOfWindow: { inc(): void };
   private maxMs = Number.NEGATIVE_INFINITY;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
@@ -101,6 +104,7 @@ export class CorrelationEngine {
     this.ev = {
       container: ev('container'),
       process: ev('process'),
+      node: ev('node'),
       socket: ev('socket'),
       file: ev('file'),
       suppression: ev('suppression'),
@@ -115,6 +119,7 @@ export class CorrelationEngine {
       judge: (ep) => this.judge(ep),
       containerEvicted: this.ev.container,
       processEvicted: this.ev.process,
+      nodeEvicted: this.ev.node,
       released: (c) => this.reads.release(c),
     });
     this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket);

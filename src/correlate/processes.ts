@@ -24,6 +24,7 @@ export interface ProcessTableDeps {
   judge: (ep: PushEpisode) => void;
   containerEvicted: { inc(): void };
   processEvicted: { inc(): void };
+  nodeEvicted: { inc(): void };
   /** A container left the table (its pushes judged): its read state goes back to the pools. */
   released: (c: ContainerState) => void;
 }
@@ -37,6 +38,8 @@ export class ProcessTable {
   private readonly refs = new RefPool();
   private readonly uploadTarget: (host: string, path: string) => boolean;
   private lastNode: NodeState | null = null;
+  /** Processes in every node's `pids` together (Falco's pid-keyed processes), against caps.maxProcesses. */
+  private pidCount = 0;
   private lastContainerId = '';
   private lastContainer: ContainerState | null = null;
   private readonly containerSweep = new MapSweep(this.containers, (k, c) => this.expireContainer(k, c));
@@ -63,11 +66,29 @@ export class ProcessTable {
     if (last !== null && last.name === name) return last;
     let node = this.nodes.get(name);
     if (node === undefined) {
+      // Node names come from the events (Falco's hostname, Tetragon's node_name): a forged stream can name
+      // a new node in every event, so the table has a cap like every other.
+      if (this.nodes.size >= this.cfg.caps.maxNodes) this.evictNode();
       node = newNodeState(name);
       this.nodes.set(name, node);
     }
+    node.hot = true;
     this.lastNode = node;
     return node;
+  }
+
+  /** Evicts the least recently active node (preferring one with no push waiting): its pushes judged now. */
+  private evictNode(): void {
+    const victim = clockEvict(this.nodes, (n) => n.pending.length > 0);
+    if (victim === undefined) return;
+    this.deps.nodeEvicted.inc();
+    for (const ep of [...victim.pending]) this.deps.judge(ep);
+    victim.pending = [];
+    victim.bridgeWaiting = [];
+    for (const p of victim.pids.values()) p.dropped = true;
+    this.pidCount -= victim.pids.size;
+    victim.pids.clear();
+    if (this.lastNode === victim) this.lastNode = null;
   }
 
   containerOf(e: ActivityEvent, node: NodeState): ContainerState | null {
@@ -178,10 +199,14 @@ export class ProcessTable {
       if (this.execs.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(this.execs));
       this.execs.set(p.execId, proc);
     } else if (p.pid !== null) {
-      if (node.pids.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(node.pids));
       // A new process under a reused pid (Falco) replaces the old one.
       const replaced = node.pids.get(p.pid);
       if (replaced !== undefined) replaced.dropped = true;
+      else {
+        // One budget for every node's pids together (the table per node would be a cap per node name).
+        if (this.pidCount >= this.cfg.caps.maxProcesses) this.evictPid(node);
+        this.pidCount++;
+      }
       node.pids.set(p.pid, proc);
     }
     this.classify(proc, e, c);
@@ -189,6 +214,22 @@ export class ProcessTable {
     // elsewhere the events carry it again (own args for an egress push, parentArgs for a helper's parent).
     if (proc.push !== null || proc.download || archiver || argvHost !== null) proc.args = p.args;
     return proc;
+  }
+
+  /** Makes room for one pid: from this node's table, or the first other node holding any. */
+  private evictPid(node: NodeState): void {
+    let from = node;
+    if (from.pids.size === 0) {
+      for (const n of this.nodes.values()) {
+        if (n.pids.size === 0) continue;
+        from = n;
+        break;
+      }
+    }
+    const victim = from.pids.size > 0 ? clockEvict(from.pids) : undefined;
+    if (victim === undefined) return;
+    this.pidCount--;
+    this.evicted(victim);
   }
 
   private evicted(victim: ProcState | undefined): void {
@@ -252,6 +293,7 @@ export class ProcessTable {
           if (this.expired(p)) {
             p.dropped = true;
             node.pids.delete(k);
+            this.pidCount--;
           }
         });
         this.pidSweep.start();

@@ -146,6 +146,8 @@ export interface NodeState {
   bridgeWaiting: PushEpisode[];
   /** This node's clock when the current TTL sweep pass started (-Infinity: nothing of it expires yet). */
   sweepNowMs: number;
+  /** Seen since the last CLOCK pass over the node table (caps.maxNodes). */
+  hot: boolean;
 }
 
 /** Shared by every container without pending pushes (most): never written (frozen, so a slip throws). */
@@ -222,6 +224,7 @@ export function newNodeState(name: string): NodeState {
     nextDueMs: Number.POSITIVE_INFINITY,
     bridgeWaiting: [],
     sweepNowMs: Number.NEGATIVE_INFINITY,
+    hot: true,
   };
 }
 

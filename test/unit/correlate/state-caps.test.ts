@@ -39,6 +39,46 @@ describe('state caps', () => {
     );
   });
 
+  it('nodes beyond maxNodes are evicted and counted, a node with a pending push last and its push judged first', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxNodes: 2 } } });
+    const s = new Scenario({ source: 'falco' });
+    const push = (node: string) => {
+      const c = s.container({ node });
+      s.exec(c, '/usr/bin/docker', 'push ghcr.io/evil/x:1', { parent: s.init(c) });
+    };
+    push('host-0');
+    // Every event naming another node, as a forged stream can (Falco's hostname is the sender's to set).
+    for (let i = 1; i <= 500; i++) {
+      const other = s.container({ node: `host-${i}` });
+      s.exec(other, '/bin/true', '', { parent: s.init(other) });
+      s.wait(1);
+    }
+    expect(correlator.ingest(s.events)).toEqual([]);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'node' })).toBe(499);
+    // Two more nodes with pushes: one of the three nodes waiting goes, its push judged on the way out.
+    s.events.length = 0;
+    push('host-501');
+    push('host-502');
+    const judged = brief(correlator.ingest(s.events));
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'node' })).toBe(501);
+    const pushAlert = { rule: 'push-without-reads', severity: 'low', tool: 'docker', destination: 'ghcr.io' };
+    expect(judged).toEqual([pushAlert]);
+    expect(brief(correlator.flush())).toEqual([pushAlert, pushAlert]);
+  });
+
+  it('Falco processes (by node and pid) share one maxProcesses budget over all nodes', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxProcesses: 100, maxNodes: 5_000 } } });
+    const s = new Scenario({ source: 'falco' });
+    for (let i = 0; i < 1000; i++) {
+      const c = s.container({ node: `host-${i}` });
+      s.exec(c, '/bin/true', '', { parent: s.init(c) });
+      s.wait(1);
+    }
+    correlator.ingest(s.events);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'node' })).toBe(0);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'process' })).toBe(900);
+  });
+
   it('files beyond maxFilesPerContainer leave the top list (smallest first): the biggest reads stay listed with their exact bytes, the distinct count is estimated', async () => {
     const { correlator, metrics } = makeCorrelator({ config: { caps: { maxFilesPerContainer: 8 } } });
     const s = new Scenario();
