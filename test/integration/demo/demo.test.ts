@@ -4,7 +4,7 @@
  * summary, serve /metrics while it runs, and exit 0 — in the Tetragon (default) and Falco forms; and fail
  * with one line and the promised exit code when the user asks for something it cannot do.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,15 @@ import { loadScenarios } from '../../../src/scenarios/index.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
+
+/** Whether uid 65534 can read `file` (every directory above it searchable by others). */
+function readableByNobody(file: string): boolean {
+  const probe = spawnSync(process.execPath, ['-e', 'require("node:fs").accessSync(process.argv[1])', file], {
+    uid: 65534,
+    gid: 65534,
+  });
+  return probe.status === 0;
+}
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -199,15 +208,16 @@ describe('exfilwatch demo (child process)', () => {
     const nats = await startNatsServer();
     // The demo's spool must live in its own temporary directory and go with it. Run as root (CI containers),
     // the child drops to `nobody`, as a laptop user is: the daemon's default /var/lib/exfilwatch/spool is
-    // then out of reach, as it is for any non-root user running the test. (So a root checkout must be readable
-    // by nobody, as /work and /tmp checkouts are.)
+    // then out of reach, as it is for any non-root user running the test.
     const home = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-home-'));
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownSync(home, 65534, 65534);
+    // A checkout under a private directory (root's home) cannot run as nobody: then it stays root, and the
+    // tmp spool is still checked below (gone afterwards) and in test/unit/demo/config.test.ts.
+    const asNobody = process.getuid?.() === 0 && readableByNobody(join(repo, 'package.json'));
+    if (asNobody) chownSync(home, 65534, 65534);
     try {
       const run = await runDemo(['--falco', '--nats', nats.url], {
         env: { TMPDIR: home, HOME: home },
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+        ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('correlator → alerts below and NATS');
