@@ -197,6 +197,8 @@ describe('helm chart', () => {
       const ds = one(render(), 'DaemonSet') as Any;
       // A toleration with operator Exists and no key tolerates every taint (control-plane, GPU, NoExecute).
       expect(ds.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
+      // …on Linux nodes: the image is Linux-only.
+      expect(ds.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
       expect(ds.spec.updateStrategy).toEqual({
         type: 'RollingUpdate',
         rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 },
