@@ -3,7 +3,7 @@
  * name it, then allowlist, suppression, and the alert.
  */
 import type { Counter } from 'prom-client';
-import type { Alert, Severity } from '../model/alert.js';
+import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf } from './alert-builder.js';
@@ -75,18 +75,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   if (allowed) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
     ctx.logger.info(
-      {
-        rule: rule.id,
-        severity,
-        reason: allowed.reason,
-        node: ep.node.name,
-        namespace: c.pod?.namespace ?? null,
-        pod: c.pod?.name ?? null,
-        container: c.ref.id,
-        tool: ep.tool,
-        destination: redact(destination),
-        remote: redact(ep.remote),
-      },
+      { ...pushLogFields(ep, rule.id, severity, destination), reason: allowed.reason },
       'push allowlisted',
     );
     return null;
@@ -96,9 +85,15 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
     `${rule.id}\u0000${c.key}\u0000${destination ?? ''}`,
     ep.timeMs,
     ep.node.maxMs,
+    SEVERITIES.indexOf(severity),
   );
   if (suppressed === null) {
     ctx.alertsSuppressed.labels(rule.id).inc();
+    // Counted, and carried on the key's next alert; said here too, since that alert may never come.
+    ctx.logger.info(
+      pushLogFields(ep, rule.id, severity, destination),
+      'push suppressed: a repeat of an alert sent within suppressionMs',
+    );
     return null;
   }
 
@@ -128,4 +123,20 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {
   for (let i = 0; i + 1 < gaps.length; i += 2) if (gaps[i]! <= toMs && gaps[i + 1]! >= fromMs) return true;
   return false;
+}
+
+/** What a log line about a push that raised no alert (allowlisted, suppressed) says about it. */
+function pushLogFields(ep: PushEpisode, rule: string, severity: Severity, destination: string | null) {
+  const c = ep.container;
+  return {
+    rule,
+    severity,
+    node: ep.node.name,
+    namespace: c.pod?.namespace ?? null,
+    pod: c.pod?.name ?? null,
+    container: c.ref.id,
+    tool: ep.tool,
+    destination: redact(destination),
+    remote: redact(ep.remote),
+  };
 }

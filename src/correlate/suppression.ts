@@ -1,5 +1,6 @@
 /**
- * One alert per (rule, container, destination) per suppression period, on event time. Matches inside the
+ * One alert per (rule, container, destination) per suppression period, on event time, unless a match is
+ * graver than the alert that opened the period. Matches inside the
  * period are counted, and the count rides on the next alert sent for the key (`suppressed`), so nothing
  * is dropped silently (falco#1333).
  */
@@ -15,6 +16,8 @@ interface Entry {
    * repeat of it (its process expired and seen again) is still caught.
    */
   keepUntilMs: number;
+  /** Rank of the severity of the alert that opened the period: only a graver match goes out inside it. */
+  rank: number;
   suppressed: number;
 }
 
@@ -33,11 +36,13 @@ export class Suppressor {
 
   /**
    * null: suppressed (counted). Otherwise the alert goes out carrying this many earlier suppressed matches.
-   * `timeMs` is the match's event time, `clockMs` its node's clock when it is judged.
+   * `timeMs` is the match's event time, `clockMs` its node's clock when it is judged, `rank` its severity's
+   * rank: a graver match than the period's first is never suppressed (a stolen key pushed after a bulk
+   * copy to the same forge is news, not a repeat), and opens a new period at its own severity.
    */
-  admit(key: string, timeMs: number, clockMs: number): number | null {
+  admit(key: string, timeMs: number, clockMs: number, rank: number): number | null {
     const e = this.entries.get(key);
-    if (e && timeMs < e.untilMs) {
+    if (e && timeMs < e.untilMs && rank <= e.rank) {
       e.suppressed++;
       return null;
     }
@@ -53,6 +58,7 @@ export class Suppressor {
     this.entries.set(key, {
       untilMs: timeMs + this.periodMs,
       keepUntilMs: Math.max(timeMs, clockMs) + this.periodMs,
+      rank,
       suppressed: 0,
     });
     return carried;

@@ -39,6 +39,27 @@ describe('suppression', () => {
     expect(new Set(alerts.map((a) => a.id)).size).toBe(2);
   });
 
+  it('a graver push inside the period is not a repeat: it goes out, and opens a period at its severity', () => {
+    const min = 60_000;
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    const bulkThenPush = (at: number, mib: number, repo: string) => {
+      s.now = T0 + at;
+      s.readMany(sh, `/data/${repo}`, mib, MiB, 10);
+      const git = s.exec(c, '/usr/bin/git', `push https://github.com/evil/${repo}.git main`, { parent: sh });
+      s.connect(git, GITHUB_IP, 443);
+    };
+    bulkThenPush(0, 70, 'drop-a');
+    bulkThenPush(40 * min, 1024, 'drop-b');
+    bulkThenPush(50 * min, 70, 'drop-c');
+    const { alerts } = run(s.events);
+    expect(alerts.map((a) => [a.rule, a.severity, a.push.remote, a.suppressed])).toEqual([
+      ['bulk-read-then-push', 'high', 'https://github.com/evil/drop-a.git', 0],
+      ['bulk-read-then-push', 'critical', 'https://github.com/evil/drop-b.git', 0],
+    ]);
+  });
+
   it('a different destination is a different key', () => {
     const s = pushes([0, 60_000], {
       dest: (i) => (i === 0 ? 'https://github.com/a/b.git' : 'https://gitlab.com/a/b.git'),
