@@ -92,6 +92,7 @@ export class CorrelationEngine {
   private sweepQueued = false;
   private queuedWallMs: number | null = null;
   private out: Alert[] = [];
+  private readonly latenessMs: number;
 
   constructor(
     cfg: CorrelatorConfig,
@@ -126,6 +127,7 @@ export class CorrelationEngine {
     this.classifyPath = createPathClassifier(cfg.reads);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;
+    this.latenessMs = cfg.latenessMs;
     const buckets = new ReadBuckets(this.bucketMs, this.slots);
     this.reads = new ReadTracker(cfg, buckets, this.ev.file, this.outOfWindow);
     this.judgeCtx = {
@@ -229,10 +231,17 @@ export class CorrelationEngine {
     if (c === null) return;
     const proc = this.tables.lookupProc(e, node);
     if (proc !== undefined) proc.exitedMs = e.timeMs;
-    // The container's init exited: its windows end now (EQL `until`); judge its pushes without waiting.
+    // The container's init exited: nothing of it happens after this (EQL `until`), so its pushes need not wait
+    // out their settle time. They still wait the lateness: the sensor can deliver the container's last reads
+    // after its exit (a Job that reads, pushes and ends), and those decide the rule.
     if (e.process.containerPid === 1) {
       c.exitedMs = e.timeMs;
-      for (const ep of [...c.pending]) this.judge(ep);
+      const judgeAtMs = Math.max(e.timeMs, node.maxMs) + this.latenessMs;
+      for (const ep of c.pending) {
+        if (judgeAtMs >= ep.judgeAtMs) continue;
+        ep.judgeAtMs = judgeAtMs;
+        if (judgeAtMs < node.nextDueMs) node.nextDueMs = judgeAtMs;
+      }
     }
   }
 

@@ -185,17 +185,42 @@ describe('event time and lateness', () => {
 });
 
 describe('containers that exit, and several containers on one node', () => {
-  it("the container's init exiting ends its window: the push is judged at once", () => {
+  it("the container's init exiting ends its window: the push waits out the lateness, not its settle time", () => {
     const s = new Scenario();
     const c = s.container();
     const sh = s.init(c);
     s.readMany(sh, '/data', 70, MiB, 100);
     gitPush(s, c, sh);
     s.wait(500).exit(sh);
+    const exitMs = s.now;
     const { correlator } = makeCorrelator();
-    expect(brief(correlator.ingest(s.events))).toEqual([
+    expect(correlator.ingest(s.events)).toEqual([]);
+    // Another container on the node moves its clock: just short of the lateness after the exit, then past it
+    // (the push's own settle + lateness would end 9.5 s later still).
+    const other = s.container();
+    const tick = (at: number) => correlator.ingest(new Scenario().read(s.init(other), '/tmp/x', 1, { at }).events);
+    expect(tick(exitMs + 29_000)).toEqual([]);
+    expect(brief(tick(exitMs + 30_500))).toEqual([
       { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
     ]);
+  });
+
+  it("a Job's reads delivered after its exit, within the lateness, still count towards its push", () => {
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    const readsFrom = s.now;
+    s.wait(70 * 100);
+    gitPush(s, c, sh);
+    s.wait(500).exit(sh);
+    // The sensor hands over the reads (made before the push) 20 s late, after the exit.
+    s.wait(20_000);
+    for (let i = 0; i < 70; i++) s.read(sh, `/data/f${i}.dat`, MiB, { at: readsFrom + i * 100 });
+    const alerts = run(s.events).alerts;
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.reads.bytes).toBe(70 * MiB);
   });
 
   it('exited containers are released after lateness; a push in a new container starts clean', () => {
