@@ -62,6 +62,51 @@ export function recognizeProcess(
   isUploadTarget: UploadTargetTest,
   specs?: readonly PushToolSpec[],
 ): Recognition {
+  const direct = recognizeAs(view, isUploadTarget, specs);
+  if (direct !== null && direct.kind === 'push') return direct;
+  // A script tool runs as its interpreter: a shebang line makes `npm publish` exec `node /usr/local/bin/npm
+  // publish`, and the sensors report the interpreter as the binary. Recognised as the script it runs.
+  const script = scriptOf(view);
+  if (script === null) return direct;
+  return recognizeAs({ ...view, ...script }, isUploadTarget, specs) ?? direct;
+}
+
+const NODE_RUNTIMES = new Set(['node', 'nodejs', 'bun']);
+const PYTHON = /^python[0-9.]*$/;
+
+/**
+ * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT args…`
+ * or `python -m MODULE args…` (the module as the binary). Null for anything else, inline code (`-c`, `-e`:
+ * the script-upload matcher reads those) included.
+ */
+function scriptOf(view: ProcessView): { binary: string; args: string } | null {
+  const name = basename(view.binary);
+  const python = PYTHON.test(name);
+  if (!python && !NODE_RUNTIMES.has(name)) return null;
+  const words = tokenize(view.args);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-c' || w === '-e' || w === '--eval' || w === '-p' || w === '--print') return null;
+    if (python && w === '-m') {
+      const module = words[i + 1];
+      return module ? { binary: module, args: quoteWords(words.slice(i + 2)) } : null;
+    }
+    if (w.startsWith('-')) continue;
+    return { binary: w, args: quoteWords(words.slice(i + 1)) };
+  }
+  return null;
+}
+
+/** Words back into an argv string that tokenize() splits into the same words. */
+function quoteWords(words: readonly string[]): string {
+  return words.map((w) => (/[\s'"]/.test(w) ? (w.includes('"') ? `'${w}'` : `"${w}"`) : w)).join(' ');
+}
+
+function recognizeAs(
+  view: ProcessView,
+  isUploadTarget: UploadTargetTest,
+  specs?: readonly PushToolSpec[],
+): Recognition {
   const index = specs ? buildIndex(specs) : defaultIndex;
   const name = basename(view.binary);
   const candidates = [...(index.byName.get(name) ?? [])];

@@ -33,6 +33,24 @@ describe('push-tool table', () => {
     }
   }
 
+  it('a script tool run by its interpreter (a shebang line: the sensors report the interpreter) is the tool', () => {
+    const view = (binary: string, args: string) => ({ binary, args, parentBinary: null, parentArgs: null });
+    const push = (binary: string, args: string) => {
+      const r = recognizeProcess(view(binary, args), uploadTarget);
+      return r?.kind === 'push' ? [r.tool, r.renamed] : r;
+    };
+    expect(push('/usr/local/bin/node', '/usr/local/bin/npm publish')).toEqual(['npm', false]);
+    expect(push('/usr/bin/node', '--no-warnings /usr/local/bin/yarn npm publish')).toEqual(['npm', false]);
+    expect(push('/usr/bin/python3.12', '-m twine upload dist/pkg-1.0.tar.gz')).toEqual(['twine', false]);
+    expect(push('/usr/bin/python3', '/usr/local/bin/twine upload "dist/my pkg-1.0.tar.gz"')).toEqual(['twine', false]);
+    // Ordinary scripts, and the interpreters' own downloads, are not pushes.
+    expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
+    expect(push('/usr/local/bin/node', '/usr/local/bin/npm run build')).toBeNull();
+    expect(push('/usr/bin/python3', '-m pip install requests')).toBeNull();
+    expect(push('/usr/bin/python3', '-c "print(1)"')).toBeNull();
+    expect(push('/usr/bin/perl', '/usr/local/bin/npm publish')).toBeNull();
+  });
+
   it('every entry declares examples (a tool is a table entry plus its scenarios)', () => {
     for (const spec of pushTools) expect(spec.examples.push.length + spec.examples.notPush.length).toBeGreaterThan(0);
   });
