@@ -7,9 +7,12 @@
  *  - Truncation: same inode, size below our offset: start again from 0.
  *  - A partial last line is held until its newline arrives.
  *  - A missing file (not created yet, or between rename and create) is waited for.
+ *  - Anything else at the path (a directory, a FIFO) is reported and retried. A FIFO is never opened
+ *    blocking: open(2) on one without a writer would park a libuv thread for good, and the process with it.
  * Polling (stat every `pollMs` when idle) is deliberate: it works the same on every filesystem, hostPath
  * and overlay included, where inotify may not.
  */
+import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { createLineSplitter } from './line-splitter.js';
 import { sleep, yieldToEventLoop } from './sleep.js';
@@ -32,6 +35,28 @@ const CHUNK_BYTES = 1024 * 1024;
 
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Opens `path` for reading if it is a regular file; null if something else is there. stat() first, so a
+ * FIFO is not even opened (opening its read end would wake a writer blocked in its own open, which then
+ * gets EPIPE when we close). O_NONBLOCK for whatever replaces the file between that stat and the open: the
+ * open returns at once (the flag means nothing for a regular file's reads), and fstat on what was opened
+ * decides.
+ */
+async function openRegular(path: string): Promise<{ fh: FileHandle; st: Stats } | null> {
+  if (!(await stat(path)).isFile()) return null;
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let st: Stats;
+  try {
+    st = await fh.stat();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+  if (st.isFile()) return { fh, st };
+  await fh.close();
+  return null;
 }
 
 /** Follows `path` until `signal` aborts. Never rejects for file problems: it reports them and retries. */
@@ -67,15 +92,15 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
     while (!signal.aborted) {
       if (!fh) {
         try {
-          fh = await open(path, 'r');
-          const st = await fh.stat();
-          if (!st.isFile()) {
-            await fh.close();
-            fh = null;
+          const opened = await openRegular(path);
+          if (!opened) {
+            first = false; // as for a missing file: a regular file put there later is read from its start
             problem('error', `${path} is not a regular file`);
             await sleep(o.pollMs * 4, signal);
             continue;
           }
+          fh = opened.fh;
+          const st = opened.st;
           ino = st.ino;
           dev = st.dev;
           pos = first && o.startAt === 'end' ? st.size : 0;

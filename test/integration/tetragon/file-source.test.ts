@@ -1,4 +1,14 @@
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +52,46 @@ describe('tetragon-file source (follows the JSON export)', () => {
     expect(h.events).toEqual(expected);
     expect(h.decodeErrors).toEqual([`${path} line ${half + 1}: invalid JSON (Unexpected end of JSON input)`]);
     expect(await metricValue(h.metrics.eventsDropped, { reason: 'malformed' })).toBe(1);
+    expect(await h.stop()).toBe('resolved');
+  });
+
+  it('a FIFO at the path is reported like a directory, not opened for good: down, retried, back on a regular file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tfile-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'tetragon.log');
+    execFileSync('mkfifo', [path]);
+    const h = createHarness();
+    h.start(tetragonFileSource.create(tetragonFileSource.schema.parse({ path, pollIntervalMs: 10 }), h.deps));
+    cleanups.push(() => h.stop());
+    // Should a reader ever block in open(2) on the FIFO, a writer end releases it so the test ends.
+    cleanups.push(() => {
+      try {
+        closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {}
+    });
+    const kept = lines.filter((l) => normalizeTetragonJson(JSON.parse(l), { node: 'test-node' }) !== null);
+    const read = () => h.events.filter((e) => e.kind !== 'gap');
+    const notRegular = () =>
+      h.logs.filter((l) => l.msg === 'waiting for the export file' && String(l.detail).includes('not a regular file'));
+
+    await h.waitFor(() => notRegular().length === 1, 'FIFO reported');
+    expect(h.up()).toBe(false);
+
+    // A regular file put there later is read from its start (it appeared after we started, as a missing one).
+    rmSync(path);
+    writeFileSync(path, `${kept.slice(0, 5).join('\n')}\n`);
+    await h.waitFor(() => h.up() && read().length === 5, 'file read after the FIFO');
+
+    // The followed file replaced by a FIFO: down again, then a regular file back and every line read.
+    rmSync(path);
+    execFileSync('mkfifo', [path]);
+    await h.waitFor(() => !h.up(), 'down while a FIFO');
+    rmSync(path);
+    writeFileSync(path, `${kept.slice(5, 12).join('\n')}\n`);
+    await h.waitFor(() => h.up() && read().length === 12, 'file read after the second FIFO');
+    expect(read()).toEqual(expected.slice(0, 12));
+    expect(notRegular().length).toBe(2);
+    expect(await metricValue(h.metrics.sourceReconnects, { source: 'tetragon-file' })).toBe(1);
     expect(await h.stop()).toBe('resolved');
   });
 });
