@@ -11,7 +11,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(startAt: 'end' | 'start' = 'end') {
+function setup(startAt: 'end' | 'start' = 'end', extra: { pollMs?: number; waitForRoom?: () => Promise<void> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tail-'));
   dirs.push(dir);
   const path = join(dir, 'tetragon.log');
@@ -24,7 +24,8 @@ function setup(startAt: 'end' | 'start' = 'end') {
       path,
       {
         startAt,
-        pollMs: 10,
+        pollMs: extra.pollMs ?? 10,
+        ...(extra.waitForRoom ? { waitForRoom: extra.waitForRoom } : {}),
         maxLineBytes: 1 << 20,
         onLine: (l) => lines.push(l),
         onOversize: () => lines.push('<oversize>'),
@@ -44,6 +45,8 @@ async function until(pred: () => boolean, what: string): Promise<void> {
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `{"n":${from + i}}`);
+const text = (from: number, to: number) => `${range(from, to).join('\n')}\n`;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('tailFile (tail -F)', () => {
   it('starts at the end, holds a partial line until it is complete', async () => {
@@ -107,6 +110,70 @@ describe('tailFile (tail -F)', () => {
     writeFileSync(t.path, `${range(0, 2).join('\n')}\n`);
     await until(() => t.lines.length === 2, 'lines of the new file');
     expect(t.lines).toEqual(range(0, 2));
+    t.abort.abort();
+    await done;
+  });
+
+  // copytruncate races: the file is truncated and written past our offset before we look again. Its size
+  // never drops below the offset, so only the bytes under the offset can tell.
+  it('copytruncate then regrowth within one poll: every new line read once, from the start', async () => {
+    const t = setup('start', { pollMs: 300 });
+    writeFileSync(t.path, text(0, 10));
+    const done = t.start();
+    await until(() => t.lines.length === 10, 'initial lines');
+    await pause(50); // the tailer is asleep until its next poll
+    truncateSync(t.path, 0);
+    appendFileSync(t.path, text(10, 40));
+    await until(() => t.lines.length >= 40, 'lines after truncation');
+    await pause(400);
+    expect(t.lines).toEqual(range(0, 40));
+    expect(t.states.filter((s) => s === 'truncated').length).toBe(1);
+    t.abort.abort();
+    await done;
+  });
+
+  it('copytruncate then regrowth while reading waits for room: every new line read once', async () => {
+    let release: (() => void) | undefined;
+    let paused = false;
+    const waitForRoom = () => {
+      if (paused) return Promise.resolve();
+      paused = true;
+      return new Promise<void>((r) => {
+        release = r;
+      });
+    };
+    const t = setup('start', { waitForRoom });
+    writeFileSync(t.path, text(0, 10));
+    const done = t.start();
+    await until(() => release !== undefined, 'reading paused after the first chunk');
+    expect(t.lines).toEqual(range(0, 10));
+    truncateSync(t.path, 0);
+    appendFileSync(t.path, text(10, 40));
+    release?.();
+    await until(() => t.lines.length >= 40, 'lines after truncation');
+    await pause(50);
+    expect(t.lines).toEqual(range(0, 40));
+    expect(t.states.filter((s) => s === 'truncated').length).toBe(1);
+    t.abort.abort();
+    await done;
+  });
+
+  it('a file that only grows, in pieces cut mid-line, is never taken for truncated', async () => {
+    const t = setup('start');
+    writeFileSync(t.path, '');
+    const done = t.start();
+    await until(() => t.states.includes('open'), 'open');
+    const all = text(0, 300);
+    for (let at = 0; at < all.length; ) {
+      const next = Math.min(all.length, at + 1 + ((at * 7919) % 97));
+      appendFileSync(t.path, all.slice(at, next));
+      at = next;
+      if (at % 5 === 0) await pause(3);
+    }
+    await until(() => t.lines.length >= 300, 'all lines');
+    await pause(50);
+    expect(t.lines).toEqual(range(0, 300));
+    expect(t.states).not.toContain('truncated');
     t.abort.abort();
     await done;
   });
