@@ -8,13 +8,14 @@
  * the pipeline adds on reconnect.
  */
 import { readFileSync } from 'node:fs';
-import { type ChannelCredentials, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type ChannelCredentials, Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { ConfigError, DecodeError, errorMessage } from '../../errors.js';
 import { normalizeFalco } from '../../formats/falco/index.js';
-import { type response, serviceClient } from '../../generated/falco/outputs.js';
-import { serviceClient as versionClient } from '../../generated/falco/version.js';
+import { response, serviceService } from '../../generated/falco/outputs.js';
+import { serviceService as versionService } from '../../generated/falco/version.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { streamFailure } from '../grpc-failure.js';
 import { type ProbeAddress, probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
@@ -22,6 +23,22 @@ import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { responseToAlert } from './convert.js';
 
 const PROBE_HINTS = { agent: 'Falco', permission: "run as the socket's owner or in its group" };
+
+/** As tetragon-grpc: a stream that delivered a response or stayed up this long resets the backoff. */
+const HEALTHY_AFTER_MS = 5_000;
+/**
+ * A `sub` stream counts as established (source up) at its first response, or once it has stayed open this
+ * long. Falco refuses a stream (UNIMPLEMENTED, an immediate end) within a round trip of our first request,
+ * but sends nothing at all on an idle stream, not even headers, so on a quiet node time is the only proof.
+ * Short, so an idle Falco that returns is still reported up within the 5 s reconnect promise.
+ */
+const ESTABLISHED_AFTER_MS = 250;
+
+interface StreamResult {
+  /** The stream delivered something or stayed up HEALTHY_AFTER_MS: the next attempt starts from the minimum delay. */
+  healthy: boolean;
+  reason: string;
+}
 
 /** The schema admits `unix:///abs/path` or `host:port` (IPv6 in brackets). */
 function probeTarget(address: string): ProbeAddress {
@@ -69,7 +86,19 @@ function channel(
   };
 }
 
-export function handleResponse(r: response, out: SourceOutput, node: string): void {
+/** One response's bytes → an offered event, an ignored one, or a counted decode error; never a dead stream. */
+function handleResponseBytes(bytes: Buffer, out: SourceOutput, node: string, id: string): void {
+  let r: response;
+  try {
+    r = response.decode(bytes);
+  } catch (err) {
+    out.decodeError(new DecodeError(`${id}: undecodable response (${bytes.length} bytes): ${errorMessage(err)}`));
+    return;
+  }
+  handleResponse(r, out, node);
+}
+
+function handleResponse(r: response, out: SourceOutput, node: string): void {
   try {
     const event = normalizeFalco(responseToAlert(r), { node });
     if (event === null) out.ignored();
@@ -81,6 +110,8 @@ export function handleResponse(r: response, out: SourceOutput, node: string): vo
 
 /**
  * Runs until the signal aborts: connect, subscribe, stream, and on any failure back off and start over.
+ * The backoff grows until a stream proves healthy (StreamResult), so a Falco that accepts the connection
+ * and refuses `sub` at once is retried at maxBackoffMs, not in a hot loop.
  * Each failure is logged like tetragon-grpc's (retry-log.ts): a warning at once, repeats rate-limited.
  */
 export async function runFalcoGrpc(
@@ -101,15 +132,11 @@ export async function runFalcoGrpc(
     if (signal.aborted) break;
     let reason = problem === null ? '' : `cannot connect: ${problem}`;
     if (problem === null) {
-      const client = new serviceClient(config.address, creds, options);
+      const client = new Client(config.address, creds, options);
       try {
-        await waitForReady(client, config.connectTimeoutMs, signal);
-        if (!signal.aborted) {
-          attempt = 0;
-          logVersion(config, creds, options, deps);
-          await subscribe(client, config, deps, out, signal);
-          reason = 'stream ended by Falco';
-        }
+        const result = await streamOnce(client, config, deps, out, signal);
+        if (result.healthy) attempt = 0;
+        reason = result.reason;
       } catch (err) {
         reason = errorMessage(err);
       } finally {
@@ -124,54 +151,76 @@ export async function runFalcoGrpc(
   }
 }
 
-/** Resolves when the channel is READY, or at once on abort (shutdown must not wait out a connect timeout). */
-function waitForReady(
-  client: InstanceType<typeof serviceClient>,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-    client.waitForReady(Date.now() + timeoutMs, (err) => {
-      signal.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve();
-    });
-  });
-}
-
-function subscribe(
-  client: InstanceType<typeof serviceClient>,
+/** Waits for the channel, then streams `sub` until it ends; the signal aborting ends it too. */
+async function streamOnce(
+  client: Client,
   config: FalcoGrpcConfig,
   deps: SourceDeps,
   out: SourceOutput,
   signal: AbortSignal,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const call = client.sub();
+): Promise<StreamResult> {
+  const notReady = await new Promise<string | null>((resolve) => {
+    // Shutdown must not wait out a connect timeout.
+    const onAbort = () => resolve('stopped');
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.waitForReady(Date.now() + config.connectTimeoutMs, (err) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(err ? errorMessage(err) : null);
+    });
+  });
+  if (notReady !== null || signal.aborted) return { healthy: false, reason: notReady ?? 'stopped' };
+  return subscribe(client, config, deps, out, signal);
+}
+
+function subscribe(
+  client: Client,
+  config: FalcoGrpcConfig,
+  deps: SourceDeps,
+  out: SourceOutput,
+  signal: AbortSignal,
+): Promise<StreamResult> {
+  const id = `falco-grpc ${config.address}`;
+  const sub = serviceService.sub;
+  // Responses arrive as bytes and are decoded here, not by grpc-js: one undecodable response is a counted
+  // skip, where grpc-js's deserializer throwing would fail the call and lose the responses queued behind it.
+  const call = client.makeBidiStreamRequest(sub.path, sub.requestSerialize, (bytes: Buffer) => bytes);
+  const startedAt = deps.clock.now();
+  let received = 0;
+  let established = false;
+  const establish = () => {
+    if (established) return;
+    established = true;
+    clearTimeout(settle);
+    out.connection(true, `subscribed to ${config.address}`);
+    logVersion(client, config, deps);
+  };
+  const settle = setTimeout(establish, ESTABLISHED_AFTER_MS);
+  return new Promise<StreamResult>((resolve) => {
     let settled = false;
-    const finish = (err?: Error) => {
+    const finish = (reason: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(settle);
       clearInterval(poll);
       signal.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve();
+      resolve({ healthy: received > 0 || deps.clock.now() - startedAt >= HEALTHY_AFTER_MS, reason });
     };
     const onAbort = () => {
       call.cancel();
-      finish();
+      finish('stopped');
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    call.on('data', (r: response) => handleResponse(r, out, deps.node));
-    call.on('error', (err: ServiceError) => {
-      if (err.code === status.CANCELLED && signal.aborted) finish();
-      else finish(err);
+    call.on('data', (bytes: Buffer) => {
+      received++;
+      // Up before the event is offered, so a reconnect's gap marker comes first.
+      establish();
+      handleResponseBytes(bytes, out, deps.node, id);
     });
-    call.on('end', () => finish());
-    // The channel is READY: the stream is being established. Falco answers each request with what is queued.
-    out.connection(true, `subscribed to ${config.address}`);
+    call.on('error', (err: ServiceError) => {
+      finish(err.code === status.CANCELLED && signal.aborted ? 'stopped' : streamFailure(err));
+    });
+    call.on('end', () => finish('stream ended by Falco'));
+    // Falco answers each request with what is queued.
     const ask = () => {
       if (!settled && call.writable) call.write({});
     };
@@ -180,20 +229,25 @@ function subscribe(
   });
 }
 
-/** Logs the Falco version once per connection (falco.version.service), so operators see what they talk to. */
-function logVersion(
-  config: FalcoGrpcConfig,
-  creds: ChannelCredentials,
-  options: Record<string, string | number>,
-  deps: SourceDeps,
-): void {
-  const client = new versionClient(config.address, creds, options);
-  client.version({}, new Metadata(), { deadline: Date.now() + 2000 }, (err, res) => {
-    client.close();
-    if (err || !res) return;
-    deps.logger.info(
-      { source: 'falco-grpc', address: config.address, falcoVersion: res.version },
-      'connected to Falco',
-    );
-  });
+/**
+ * Logs the Falco version once per established stream (falco.version.service), so operators see what they
+ * talk to: on the stream's own channel, so it costs no connection of its own.
+ */
+function logVersion(client: Client, config: FalcoGrpcConfig, deps: SourceDeps): void {
+  const v = versionService.version;
+  client.makeUnaryRequest(
+    v.path,
+    v.requestSerialize,
+    v.responseDeserialize,
+    {},
+    new Metadata(),
+    { deadline: Date.now() + 2000 },
+    (err, res) => {
+      if (err || !res) return;
+      deps.logger.info(
+        { source: 'falco-grpc', address: config.address, falcoVersion: res.version },
+        'connected to Falco',
+      );
+    },
+  );
 }

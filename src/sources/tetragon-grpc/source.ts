@@ -8,10 +8,11 @@
  * address; we retry with exponential backoff and full jitter until the signal aborts, and the pipeline
  * records the gap (`out.connection`).
  */
-import { type ChannelOptions, Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { type ChannelOptions, Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { streamFailure } from '../grpc-failure.js';
 import { probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
 import type { EventSource, SourceDeps, SourceOutput } from '../types.js';
@@ -112,8 +113,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
         const onAbort = () => call.cancel();
         signal.addEventListener('abort', onAbort, { once: true });
         call.on('error', (err: ServiceError) => {
-          const code = status[err.code] ?? String(err.code);
-          finish(`stream failed: ${code}: ${err.details || err.message}`);
+          finish(streamFailure(err));
         });
         call.on('end', () => finish('stream ended by the agent'));
       });

@@ -18,8 +18,9 @@
  * receives a synthetic stream over loopback through the same code (warm-transport.ts) and drops it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { detachEarly } from '../../io/detach-early.js';
+import { streamFailure } from '../grpc-failure.js';
 import { warmTransport } from './warm-transport.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
 
@@ -125,8 +126,7 @@ function connect(): void {
     post({ type: 'ready' });
     call.on('data', add);
     call.on('error', (e: ServiceError) => {
-      const code = status[e.code] ?? String(e.code);
-      end(`stream failed: ${code}: ${e.details || e.message}`);
+      end(streamFailure(e));
     });
     call.on('end', () => end('stream ended by the agent'));
   });

@@ -5,7 +5,7 @@ import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { DropNewestQueue } from '../../../src/pipeline/drop-newest-queue.js';
 import { createSourceOutput } from '../../../src/pipeline/source-output.js';
 import type { EventSource } from '../../../src/sources/types.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger, type Logger, silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 
 export interface Harness {
@@ -20,15 +20,26 @@ export interface Harness {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
 }
 
-export const deps = (metrics: Metrics) => ({ logger: silentLogger(), metrics, clock: systemClock, node: 'test-node' });
+export const deps = (metrics: Metrics, logger: Logger = silentLogger()) => ({
+  logger,
+  metrics,
+  clock: systemClock,
+  node: 'test-node',
+});
+
+/** A debug-level logger that appends each line, parsed, to `lines`. */
+export function captureLogger(lines: Array<Record<string, unknown>>): Logger {
+  return createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line)) });
+}
 
 export function runSource(
   make: (d: ReturnType<typeof deps>) => EventSource,
-  opts: { capacity?: number; drain?: boolean } = {},
+  opts: { capacity?: number; drain?: boolean; logs?: Array<Record<string, unknown>> } = {},
 ): Harness & { source: EventSource } {
   const metrics = createMetrics();
   const queue = new DropNewestQueue<NormalizedEvent>({ capacity: opts.capacity ?? 10_000 });
-  const source = make(deps(metrics));
+  const logger = opts.logs ? captureLogger(opts.logs) : silentLogger();
+  const source = make(deps(metrics, logger));
   const output = createSourceOutput({
     id: source.id,
     type: source.type,
@@ -36,7 +47,7 @@ export function runSource(
     node: 'test-node',
     queue,
     metrics,
-    logger: silentLogger(),
+    logger,
     clock: systemClock,
   });
   const abort = new AbortController();
