@@ -15,6 +15,7 @@ import { response, serviceService } from '../../generated/falco/outputs.js';
 import { serviceService as versionService } from '../../generated/falco/version.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { type ProbeAddress, probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -26,13 +27,6 @@ const PROBE_HINTS = { agent: 'Falco', permission: "run as the socket's owner or 
 
 /** As tetragon-grpc: a stream that delivered a response or stayed up this long resets the backoff. */
 const HEALTHY_AFTER_MS = 5_000;
-/**
- * A `sub` stream counts as established (source up) at its first response, or once it has stayed open this
- * long. Falco refuses a stream (UNIMPLEMENTED, an immediate end) within a round trip of our first request,
- * but sends nothing at all on an idle stream, not even headers, so on a quiet node time is the only proof.
- * Short, so an idle Falco that returns is still reported up within the 5 s reconnect promise.
- */
-const ESTABLISHED_AFTER_MS = 250;
 
 interface StreamResult {
   /** The stream delivered something or stayed up HEALTHY_AFTER_MS: the next attempt starts from the minimum delay. */
@@ -186,21 +180,17 @@ function subscribe(
   const call = client.makeBidiStreamRequest(sub.path, sub.requestSerialize, (bytes: Buffer) => bytes);
   const startedAt = deps.clock.now();
   let received = 0;
-  let established = false;
-  const establish = () => {
-    if (established) return;
-    established = true;
-    clearTimeout(settle);
+  // Falco refuses a stream (UNIMPLEMENTED, an immediate end) within a round trip of our first request.
+  const establishing = upOnceEstablished(() => {
     out.connection(true, `subscribed to ${config.address}`);
     logVersion(client, config, deps);
-  };
-  const settle = setTimeout(establish, ESTABLISHED_AFTER_MS);
+  });
   return new Promise<StreamResult>((resolve) => {
     let settled = false;
     const finish = (reason: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(settle);
+      establishing.cancel();
       clearInterval(poll);
       signal.removeEventListener('abort', onAbort);
       resolve({ healthy: received > 0 || deps.clock.now() - startedAt >= HEALTHY_AFTER_MS, reason });
@@ -213,7 +203,7 @@ function subscribe(
     call.on('data', (bytes: Buffer) => {
       received++;
       // Up before the event is offered, so a reconnect's gap marker comes first.
-      establish();
+      establishing.received();
       handleResponseBytes(bytes, out, deps.node, id);
     });
     call.on('error', (err: ServiceError) => {

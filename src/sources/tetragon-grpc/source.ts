@@ -12,6 +12,7 @@ import { type ChannelOptions, Client, credentials, type ServiceError } from '@gr
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -98,14 +99,17 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       );
       const startedAt = deps.clock.now();
       let received = 0;
-      out.connection(true, address.target);
+      const establishing = upOnceEstablished(() => out.connection(true, address.target));
       const handle = createMessageHandler(id, defaults, out);
       call.on('data', (bytes: Buffer) => {
         received++;
+        // Up before the event is offered, so a reconnect's gap marker comes first.
+        establishing.received();
         handle(bytes);
       });
       return await new Promise<StreamResult>((resolve) => {
         const finish = (reason: string) => {
+          establishing.cancel();
           signal.removeEventListener('abort', onAbort);
           const upMs = deps.clock.now() - startedAt;
           resolve({ healthy: received > 0 || upMs >= HEALTHY_AFTER_MS, reason });

@@ -9,6 +9,7 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 import type { NormalizeDefaults } from '../../formats/types.js';
 import { startSiblingWorker } from '../../io/start-worker.js';
 import type { Clock } from '../../model/clock.js';
+import { type Establishing, upOnceEstablished } from '../established.js';
 import type { SourceOutput } from '../types.js';
 import { createRangeHandler } from './message.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
@@ -145,9 +146,11 @@ export function streamInWorker(
 
   return new Promise<StreamResult>((resolve) => {
     let settled = false;
+    let establishing: Establishing | null = null;
     const finish = (reason: string, connected: boolean) => {
       if (settled) return;
       settled = true;
+      establishing?.cancel();
       signal.removeEventListener('abort', onAbort);
       const upMs = connected ? o.clock.now() - startedAt : 0;
       resolve({ healthy: connected && (received > 0 || upMs >= o.healthyAfterMs), reason });
@@ -161,6 +164,8 @@ export function streamInWorker(
     signal.addEventListener('abort', onAbort, { once: true });
     const handleBatch = (m: Extract<WorkerToMain, { type: 'batch' }>) => {
       // Each message is read where it lies in the batch: no view object per message.
+      // Up before the events are offered, so a reconnect's gap marker comes first.
+      establishing?.received();
       const bytes = Buffer.from(m.buffer, 0, m.bytes);
       let pos = 0;
       for (let i = 0; i < m.count; i++) {
@@ -175,7 +180,7 @@ export function streamInWorker(
       switch (m.type) {
         case 'ready':
           startedAt = o.clock.now();
-          out.connection(true, o.target);
+          establishing = upOnceEstablished(() => out.connection(true, o.target));
           break;
         case 'not-ready':
           finish(m.reason, false);

@@ -1,0 +1,35 @@
+/**
+ * When a sensor's event stream counts as up (`exfilwatch_source_up`, /readyz): at its first message, or
+ * once it has stayed open a moment without the sensor refusing it. Not as soon as the call starts: an
+ * agent that answers every call with UNIMPLEMENTED, or ends it at once, would flip the source up and down
+ * on each attempt, reporting ready though no stream ever works. Time is the only other signal: a quiet
+ * sensor sends nothing, not even headers. Short, so an idle sensor that comes back is up again well within
+ * the 5 s a restart may take.
+ */
+export const ESTABLISHED_AFTER_MS = 250;
+
+export interface Establishing {
+  /** A message arrived: up now, if not already. */
+  received(): void;
+  /** The call ended: not up unless it already was. */
+  cancel(): void;
+}
+
+/** Calls `up` once: at the first `received()`, or `afterMs` after this call, whichever is first. */
+export function upOnceEstablished(up: () => void, afterMs = ESTABLISHED_AFTER_MS): Establishing {
+  let done = false;
+  const fire = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    up();
+  };
+  const timer = setTimeout(fire, afterMs);
+  return {
+    received: fire,
+    cancel() {
+      done = true;
+      clearTimeout(timer);
+    },
+  };
+}
