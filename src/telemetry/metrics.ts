@@ -38,6 +38,7 @@ export interface Metrics {
   readonly alertsAllowlisted: Counter<'rule'>;
   readonly sourceUp: Gauge<'source'>;
   readonly sourceReconnects: Counter<'source'>;
+  readonly sourceFileRestarts: Counter<'source' | 'reason'>;
   readonly sensorDroppedEvents: Counter<'source' | 'reason'>;
   readonly trackedContainers: Gauge;
   readonly stateEvictions: Counter<'kind'>;
@@ -133,6 +134,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_source_up',
       help: '1 when the source is connected to its sensor (or listening, for receivers), else 0.',
       labelNames: ['source'],
+      registers: r,
+    }),
+    sourceFileRestarts: new Counter({
+      name: 'exfilwatch_source_file_restarts_total',
+      help: 'Times a followed export file was read again from its start: reason rotated (a new file at the path) or truncated (copytruncate).',
+      labelNames: ['source', 'reason'],
       registers: r,
     }),
     sourceReconnects: new Counter({

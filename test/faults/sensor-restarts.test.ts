@@ -211,12 +211,16 @@ describe.sequential('sensor restarts (real daemon process)', () => {
     write(`${file}.1`, chunks[1]!.slice(0, 3), 'append');
     write(file, chunks[1]!.slice(3), 'create');
     await expectRead();
+    const restarts = (reason: string) =>
+      d.metric('exfilwatch_source_file_restarts_total', { source: 'tetragon-file', reason });
+    expect(await restarts('rotated')).toBe(1);
 
     // copytruncate: truncated in place, then written again from offset 0.
     truncateSync(file, 0);
     await new Promise((r) => setTimeout(r, 200));
     write(file, chunks[2]!, 'append');
     await expectRead();
+    expect(await restarts('truncated')).toBe(1);
 
     // Replaced: unlinked and a new file (new inode) created at once.
     rmSync(file);

@@ -39,7 +39,7 @@ export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 export function createJsonLinesSource(
   options: JsonLinesSourceOptions,
-  deps: Pick<SourceDeps, 'logger' | 'node'>,
+  deps: Pick<SourceDeps, 'logger' | 'node'> & Partial<Pick<SourceDeps, 'metrics'>>,
 ): EventSource {
   const type = options.type ?? 'file';
   const fixed = options.format === 'auto' ? undefined : formatByName(options.format);
@@ -127,7 +127,10 @@ export function createJsonLinesSource(
               else if (state === 'waiting' || state === 'error') {
                 out.connection(false, detail);
                 deps.logger.warn({ source: type, path, detail }, 'waiting for the export file');
-              } else deps.logger.info({ source: type, path, detail }, `export file ${state}`);
+              } else {
+                deps.metrics?.sourceFileRestarts.labels(type, state).inc();
+                deps.logger.info({ source: type, path, detail }, `export file ${state}`);
+              }
             },
           },
           signal,
