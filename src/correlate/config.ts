@@ -99,7 +99,10 @@ export const readsConfigSchema = z
       .default([])
       .describe('More path prefixes that never count as reads (caches, runtime data of your own).'),
     archiveMinFiles: count(20, 'An archiver (tar, zip, gzip, 7z…) reading this many files counts as archive staging.'),
-    topFiles: count(5, 'How many of the biggest reads the alert lists.'),
+    topFiles: count(
+      5,
+      "How many files the alert lists in reads.top, biggest first, from the per-container heavy-hitter list (files above 1/8 of the container's bytes always; otherwise not necessarily the biggest).",
+    ),
   })
   .strict();
 
@@ -125,7 +128,7 @@ export const capsConfigSchema = z
     maxSockets: count(32_768, 'Sockets (cookie → destination) tracked (~0.15 KiB each).'),
     maxFilesPerContainer: count(
       8,
-      "Biggest files remembered per container, for the alert's reads.top (~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (standard error ~1–2%).",
+      "Files remembered per container for the alert's reads.top, a heavy-hitter list (space-saving: a new file replaces the one with the fewest bytes; ~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (standard error ~1–2%).",
     ),
     maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container (~0.25 KiB each).'),
     maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
@@ -153,7 +156,7 @@ export const correlatorConfigSchema = z
     ),
     suppressionMs: ms(
       3_600_000,
-      'One alert per (rule, container, destination) in this period; later matches are counted in `suppressed`.',
+      'One alert per (rule, container, destination) in this period; later matches are counted in `suppressed`, unless of a higher severity than the alert that opened the period (then it goes out and opens a new one).',
     ),
     bulkReadBytes: count(64 * MiB, 'Bulk reads: bytes read in the window for bulk-read-then-push (high).'),
     criticalBulkFactor: z
