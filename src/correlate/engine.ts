@@ -145,6 +145,7 @@ export class CorrelationEngine {
       logger,
       alertsSuppressed: metrics.alertsSuppressed,
       alertsAllowlisted: metrics.alertsAllowlisted,
+      allowlistMatches: metrics.allowlistMatches,
     };
   }
 

@@ -25,6 +25,7 @@ export interface JudgeContext {
   logger: Logger;
   alertsSuppressed: Counter<'rule'>;
   alertsAllowlisted: Counter<'rule'>;
+  allowlistMatches: Counter<'reason'>;
   rules?: readonly RuleDefinition[];
 }
 
@@ -74,6 +75,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   });
   if (allowed) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
+    ctx.allowlistMatches.labels(allowed.reason).inc();
     ctx.logger.info(
       { ...pushLogFields(ep, rule.id, severity, destination), reason: allowed.reason },
       'push allowlisted',

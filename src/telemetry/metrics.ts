@@ -36,6 +36,7 @@ export interface Metrics {
   readonly alertsTotal: Counter<'rule' | 'severity'>;
   readonly alertsSuppressed: Counter<'rule'>;
   readonly alertsAllowlisted: Counter<'rule'>;
+  readonly allowlistMatches: Counter<'reason'>;
   readonly sourceUp: Gauge<'source'>;
   readonly sourceReconnects: Counter<'source'>;
   readonly sourceFileRestarts: Counter<'source' | 'reason'>;
@@ -128,6 +129,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_alerts_allowlisted_total',
       help: 'Matches not alerted because an allowlist entry exempted the container.',
       labelNames: ['rule'],
+      registers: r,
+    }),
+    allowlistMatches: new Counter({
+      name: 'exfilwatch_allowlist_matches_total',
+      help: 'Pushes exempted by an allowlist entry, by the entry\'s reason (one series per configured reason).',
+      labelNames: ['reason'],
       registers: r,
     }),
     sourceUp: new Gauge({

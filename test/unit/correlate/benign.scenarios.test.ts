@@ -171,12 +171,13 @@ describe('CI builds and the allowlist', () => {
     ]);
   });
 
-  it('an allowlist entry exempts it: no alert, logged and counted per rule', async () => {
+  it('an allowlist entry exempts it: no alert, logged and counted per rule and per reason', async () => {
     const { alerts, metrics } = run(kanikoBuild().events, {
       allowlist: [{ namespace: 'ci', image: 'gcr.io/kaniko-project/*', reason: 'CI image builds' }],
     });
     expect(alerts).toEqual([]);
     expect(await counterValue(metrics, 'exfilwatch_alerts_allowlisted_total', { rule: 'bulk-read-then-push' })).toBe(1);
+    expect(await counterValue(metrics, 'exfilwatch_allowlist_matches_total', { reason: 'CI image builds' })).toBe(1);
   });
 
   it('every field given must match: a destination outside the entry is not exempt', async () => {
