@@ -50,6 +50,10 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   let settling = false;
   let failures = 0;
   let resumeTimer: NodeJS.Timeout | null = null;
+  /** The failure that stopped publishing, judged once the window settles. */
+  let lastFailure: unknown = null;
+  /** A stream re-check was asked for after a failure: its `ready` must not cut the backoff short. */
+  let rechecking = false;
   const inFlight = new Set<number>();
   const up = metrics.sinkUp.labels(SINK);
   const acked = metrics.alertsAcked.labels(SINK);
@@ -63,9 +67,15 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       settling = false;
     }
     if (inFlight.size >= config.maxInFlight) return;
+    const maxPayload = state.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
     for (const entry of spool.values()) {
       if (inFlight.size >= config.maxInFlight) break;
       if (inFlight.has(entry.seq)) continue;
+      // An alert the server can never take would block the spool's head for good: dropped, counted.
+      if (Buffer.byteLength(entry.payload) > maxPayload) {
+        spool.discard(entry.seq, `larger than the server's max_payload (${maxPayload} bytes)`);
+        continue;
+      }
       publish(entry, state);
     }
   }
@@ -78,14 +88,26 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         inFlight.delete(entry.seq);
         spool?.remove(entry.seq);
         acked.inc();
-        failures = 0;
         if (duplicate) log.debug({ alertId: entry.id }, 'broker already had this alert (de-duplicated re-send)');
-        pump();
+        // A success that settles a window in which another publish failed must still start the backoff:
+        // nothing else would (publishing stopped for good when a failure settled first).
+        if (failing) settled();
+        else {
+          failures = 0;
+          pump();
+        }
       },
       (err: unknown) => {
         inFlight.delete(entry.seq);
-        spool?.setBusy(entry.seq, false);
         publishFailures.inc();
+        if (isPermanent(err)) {
+          // Re-sending cannot help (too large for the stream): dropped, counted, the rest goes on.
+          spool?.discard(entry.seq, `the broker refused it: ${errorMessage(err)}`);
+          if (failing) settled();
+          else pump();
+          return;
+        }
+        spool?.setBusy(entry.seq, false);
         onFailure(err);
       },
     );
@@ -108,20 +130,29 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
 
   function onFailure(err: unknown): void {
     if (closed) return;
+    lastFailure = err;
     if (!failing) {
       failing = true;
       log.warn(
         { err: errorMessage(err), spooled: spool?.size ?? 0 },
-        'NATS publish failed; alerts stay spooled and are re-sent in order',
+        'NATS publish failed; alerts stay spooled and are re-sent from the oldest',
       );
     }
-    if (inFlight.size > 0) return;
-    // The window has settled: back off, then resume from the oldest unacked entry.
+    settled();
+  }
+
+  /** Once the window has settled (nothing in flight): back off, then resume from the oldest unacked entry. */
+  function settled(): void {
+    if (closed || inFlight.size > 0) return;
     const delay = Math.max(100, backoffDelayMs(failures++, 250, 15_000));
-    if (/no responders|503|stream/i.test(errorMessage(err))) link?.recheck();
+    if (/no responders|503|stream/i.test(errorMessage(lastFailure))) {
+      rechecking = true;
+      link?.recheck();
+    }
     if (resumeTimer) clearTimeout(resumeTimer);
     resumeTimer = setTimeout(() => {
       resumeTimer = null;
+      rechecking = false;
       failing = false;
       pump();
     }, delay);
@@ -147,7 +178,12 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         ready(s) {
           state = s;
           up.set(1);
+          // After a re-check the backoff runs its course (a full stream answers 503 at once: re-sending at
+          // once made thousands of failures a second); after a reconnect, delivery resumes now.
+          if (rechecking) return;
           failing = false;
+          if (resumeTimer) clearTimeout(resumeTimer);
+          resumeTimer = null;
           if (spool && spool.size > 0) log.info({ spooled: spool.size }, 'delivering spooled alerts');
           pump();
         },
@@ -202,6 +238,13 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       inFlight: inFlight.size,
     }),
   };
+}
+
+/** Errors a re-send cannot cure: the message is too large for the server or the stream. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'MAX_PAYLOAD_EXCEEDED') return true;
+  return /max(imum)?[ _]?payload|message size exceeds/i.test(errorMessage(err));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

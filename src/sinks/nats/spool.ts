@@ -65,6 +65,8 @@ export class Spool {
   private readonly lows = new Map<number, SpoolEntry>();
   private liveBytes = 0;
   private deadRecords = 0;
+  /** The file's length as this spool wrote it: where a torn append is cut back to. */
+  private fileBytes = 0;
   private nextSeq = 1;
   private pending: string[] = [];
   private waiters: Waiter[] = [];
@@ -219,14 +221,25 @@ export class Spool {
     return null;
   }
 
-  private drop(entry: SpoolEntry): void {
+  /** Drops an entry that can never be delivered (the broker refuses it): counted and logged like a full spool's. */
+  discard(seq: number, why: string): void {
+    const entry = this.entries.get(seq);
+    if (this.closed || entry === undefined) return;
+    this.drop(entry, why, "raise the server's max_payload (or the stream's max_msg_size)");
+  }
+
+  private drop(entry: SpoolEntry, why = 'spool full', hint?: string): void {
     this.removeLive(entry.seq);
     void this.write(`{"op":"del","seq":${entry.seq}}\n`, false).catch(() => undefined);
-    this.countDrop(entry, 'spool full');
+    this.countDrop(entry, why, hint);
     this.deps.metrics.alertSpoolMessages.set(this.entries.size);
   }
 
-  private countDrop(entry: Pick<SpoolEntry, 'id' | 'severity'>, why: string): void {
+  private countDrop(
+    entry: Pick<SpoolEntry, 'id' | 'severity'>,
+    why: string,
+    hint = 'raise sinks.nats.spool bounds or restore the broker',
+  ): void {
     this.deps.metrics.alertSpoolDropped.labels(entry.severity).inc();
     this.deps.logger.error(
       {
@@ -236,7 +249,7 @@ export class Spool {
         maxMessages: this.options.maxMessages,
         maxBytes: this.options.maxBytes,
       },
-      `alert dropped from the NATS spool (${why}); raise sinks.nats.spool bounds or restore the broker`,
+      `alert dropped from the NATS spool (${why}); ${hint}`,
     );
   }
 
@@ -259,9 +272,21 @@ export class Spool {
       this.pending = [];
       this.waiters = [];
       try {
-        await this.fh.write(lines.join(''));
+        try {
+          this.fileBytes += await writeAll(this.fh, lines.join(''));
+        } catch (err) {
+          // A short write (disk full) left a torn record: cut it off, or the next record would be glued to it
+          // and both lost at the next start.
+          await this.fh.truncate(this.fileBytes).catch(() => undefined);
+          throw err;
+        }
         await this.fh.datasync();
         for (const w of waiters) w.resolve();
+        // Deleted under us (an operator, a cleanup job): appends would go to a file no start can read.
+        if ((await this.fh.stat()).nlink === 0) {
+          this.deps.logger.warn({ path: this.path }, 'NATS spool file was deleted; writing it again');
+          await this.compact();
+        }
       } catch (err) {
         const error = new Error(`spool write failed: ${errorMessage(err)}`, { cause: err });
         this.deps.logger.error({ path: this.path, err: error.message }, 'NATS spool write failed');
@@ -285,14 +310,16 @@ export class Spool {
     try {
       // In pieces: one string of the whole spool would hold it in memory twice.
       let text = '';
+      let written = 0;
       for (const e of this.entries.values()) {
         text += addRecord(e);
         if (text.length >= COMPACT_CHUNK) {
-          await out.write(text);
+          written += await writeAll(out, text);
           text = '';
         }
       }
-      await out.write(text);
+      written += await writeAll(out, text);
+      this.fileBytes = written;
       await out.chmod(0o600);
       await out.datasync();
     } finally {
@@ -307,6 +334,14 @@ export class Spool {
     // Deletes still queued are already reflected in the rewritten file.
     this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
   }
+}
+
+/** Writes all of `text` or throws: a full disk makes write() return short, without an error. */
+async function writeAll(fh: FileHandle, text: string): Promise<number> {
+  const buf = Buffer.from(text);
+  const { bytesWritten } = await fh.write(buf);
+  if (bytesWritten < buf.length) throw new Error(`short write: ${bytesWritten} of ${buf.length} bytes (disk full?)`);
+  return bytesWritten;
 }
 
 /** The alert JSON is embedded as is (not re-encoded), so a record is one line and costs one stringify. */

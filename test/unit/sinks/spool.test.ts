@@ -150,4 +150,43 @@ describe('Spool', () => {
     expect(await dropped(metrics, 'low')).toBe(1);
     await spool.close();
   });
+
+  it('a short write (disk full) fails the append and leaves no torn record behind', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    await spool.append(item(1));
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const original = proto.write;
+    let tripped = false;
+    vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const [buf] = args;
+      if (!tripped && Buffer.isBuffer(buf) && buf.length > 20) {
+        tripped = true;
+        // What a full disk does: part of the bytes, and no error.
+        return original.call(this, buf.subarray(0, 20));
+      }
+      return original.apply(this, args);
+    });
+    await expect(spool.append(item(2))).rejects.toThrow(/short write/);
+    await spool.append(item(3));
+    await spool.close();
+    const lines = readFileSync(join(dir, SPOOL_FILE), 'utf8').trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    const again = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    expect(ids(again)).toEqual(['a-1', 'a-3']);
+    await again.close();
+  });
+
+  it('a spool file deleted while running is written again with everything spooled', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    await spool.append(item(1));
+    await spool.append(item(2));
+    rmSync(join(dir, SPOOL_FILE));
+    await spool.append(item(3));
+    await spool.close();
+    const again = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    expect(ids(again)).toEqual(['a-1', 'a-2', 'a-3']);
+    await again.close();
+  });
 });
