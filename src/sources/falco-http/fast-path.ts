@@ -39,6 +39,13 @@ export interface FastPathOptions {
    * (decided before doing anything): the connection goes to node:http, this request first.
    */
   serve(request: FastRequest, body: Buffer, socket: Socket): boolean;
+  /**
+   * Whether `serve` would take this request, judged from its head alone (secret, content type, encoding,
+   * client certificate). A body is only waited for when it would: otherwise node:http refuses the request
+   * at once and drops its body, as it would have without the fast path (an unauthenticated client must not
+   * make us hold megabytes per connection).
+   */
+  accepts(request: FastRequest, socket: Socket): boolean;
   /** A connection that sent no complete request in time: answer 408 and close (as for node:http's). */
   timedOut(socket: Socket): void;
 }
@@ -68,6 +75,8 @@ const MAX_FAST_HEADER_LINES = 100;
 const NEED_MORE = 0;
 const HAND_OFF = 1;
 const COMPLETE = 2;
+/** The head is in (`request` set), the body is not yet. */
+const NEED_BODY = 3;
 
 interface Parsed {
   request: FastRequest;
@@ -167,9 +176,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     const bodyStart = headEnd + 4;
     out.bodyStart = bodyStart;
     out.bodyEnd = bodyStart + length;
-    if (buf.length < out.bodyEnd) return NEED_MORE;
     out.request = { contentType, contentEncoding, secret };
-    return COMPLETE;
+    return buf.length < out.bodyEnd ? NEED_BODY : COMPLETE;
   }
 
   const sockets = new Set<Socket>();
@@ -265,6 +273,11 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
       while (off < buf.length) {
         const state = parse(buf, off, parsed);
         if (state === NEED_MORE) break;
+        if (state === NEED_BODY) {
+          if (o.accepts(parsed.request, socket)) break;
+          handOff(off === 0 ? buf : buf.subarray(off));
+          return;
+        }
         if (state === HAND_OFF || !o.serve(parsed.request, buf.subarray(parsed.bodyStart, parsed.bodyEnd), socket)) {
           handOff(off === 0 ? buf : buf.subarray(off));
           return;

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { ConfigError, errorMessage, SourceFailedError } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
-import { attachFastPath, type FastPathOptions } from './fast-path.js';
+import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
 import {
   type BodyEncoding,
   type BodyKind,
@@ -80,8 +80,8 @@ export async function startReceiver(
   const secretOk: SecretCheck | null = config.sharedSecret ? createSecretCheck(config.sharedSecret, keyPath) : null;
   const limiter = createRateLimiter(config.maxRequestsPerSecond, deps.clock);
   const defaults = { node: deps.node };
-  const counted = new Map<number | 'tls', { inc(): void }>();
-  const count = (code: number | 'tls') => {
+  const counted = new Map<number | 'tls' | 'dropped', { inc(): void }>();
+  const count = (code: number | 'tls' | 'dropped') => {
     let c = counted.get(code);
     if (!c) {
       c = deps.metrics.receiverRequests.labels('falco-http', String(code));
@@ -284,6 +284,11 @@ export async function startReceiver(
   function fastPathOptions(): FastPathOptions {
     const raw = createRawResponder(config.keepAliveTimeoutMs);
     const secretHeader = config.sharedSecret ? config.sharedSecret.header.toLowerCase() : null;
+    const accepts = (request: FastRequest, socket: Socket): boolean =>
+      bodyKindOf(request.contentType) !== null &&
+      bodyEncodingOf(request.contentEncoding) !== null &&
+      (!secretOk || secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret })) &&
+      !untrustedClientCert(socket);
     return {
       maxHeaderBytes: config.maxHeaderBytes,
       maxBodyBytes: config.maxBodyBytes,
@@ -291,16 +296,13 @@ export async function startReceiver(
       requestTimeoutMs: config.requestTimeoutMs,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,
       secretHeader,
+      accepts,
       serve(request, body, socket) {
         // handle()'s checks, those without side effects first: a request any of them refuses is handed to
         // handle(), which refuses it with the same answer as ever.
-        const kind = bodyKindOf(request.contentType);
-        if (kind === null) return false;
-        const encoding = bodyEncodingOf(request.contentEncoding);
-        if (encoding === null) return false;
-        if (secretOk && !secretOk(request.secret === undefined ? {} : { [secretHeader!]: request.secret }))
-          return false;
-        if (untrustedClientCert(socket)) return false;
+        if (!accepts(request, socket)) return false;
+        const kind = bodyKindOf(request.contentType)!;
+        const encoding = bodyEncodingOf(request.contentEncoding)!;
         let answered = false;
         const answer: Answer = {
           send(code, text, headers) {
@@ -339,6 +341,9 @@ export async function startReceiver(
     const t = config.tls;
     server = https.createServer({
       ...common,
+      // Node's default is 120 s: a client that never finishes the handshake would hold a connection slot
+      // four times longer than any slow HTTP request may.
+      handshakeTimeout: Math.min(config.requestTimeoutMs, 120_000),
       cert: readPem(t.certFile, `${keyPath}.tls.certFile`),
       key: readPem(t.keyFile, `${keyPath}.tls.keyFile`),
       ...(t.clientCaFile
@@ -365,12 +370,18 @@ export async function startReceiver(
   // Malformed HTTP, oversized headers, slow clients: answer like Node would, but count it.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     const code = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    if (err.code !== 'ECONNRESET') refuseConnection(socket, code);
+    if (config.tls && !secured.has(socket)) {
+      count('tls'); // the request never reached HTTP
+      socket.destroy();
+    } else if (err.code !== 'ECONNRESET') refuseConnection(socket, code);
     else socket.destroy();
   });
-  server.on('tlsClientError', () => {
-    count('tls'); // handshake failed (e.g. no or untrusted client certificate): the request never reached HTTP
-  });
+  // node:https re-emits a failed handshake (no or untrusted client certificate, a client that never finishes
+  // it) as a clientError, before any 'tlsClientError' listener of ours runs: counted there, once, as `tls`.
+  const secured = new WeakSet<Socket>();
+  if (config.tls) server.on('secureConnection', (socket: Socket) => secured.add(socket));
+  // Over maxConnections node closes the connection before anyone sees it: counted, or that refusal is silent.
+  server.on('drop', () => count('dropped'));
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {

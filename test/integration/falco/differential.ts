@@ -60,6 +60,7 @@ export async function listenWithFastPath(
     requestTimeoutMs: 5000,
     keepAliveTimeoutMs: 5000,
     secretHeader: null,
+    accepts: () => true,
     ...options,
   });
   if (handle === null) throw new Error('the fast path did not attach to this node:http server');

@@ -209,6 +209,34 @@ describe('falco-http receiver', () => {
     await h2.waitFor(1);
   });
 
+  it('refuses an unauthenticated request from its head alone: the body is never waited for (fast path and not)', async () => {
+    process.env.EXFILWATCH_TEST_FALCO_SECRET = 's3cr3t-value';
+    cleanups.push(() => void delete process.env.EXFILWATCH_TEST_FALCO_SECRET);
+    for (const fastPath of [true, false]) {
+      const { port } = await receiver({
+        fastPath,
+        sharedSecret: { header: 'x-exfilwatch-token', valueEnv: 'EXFILWATCH_TEST_FALCO_SECRET' },
+      });
+      // A 1 MB body announced, 16 bytes of it sent: held until the rest came, 256 such connections held
+      // 256 MB of an unauthenticated client's bytes.
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let got = '';
+        socket.on('data', (d) => {
+          got += d.toString('latin1');
+          if (got.includes('\r\n\r\n')) resolve(got);
+        });
+        socket.on('error', reject);
+        setTimeout(() => resolve(got), 3000).unref();
+        socket.write(
+          'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"output":"xxxx',
+        );
+        cleanups.push(() => void socket.destroy());
+      });
+      expect(answer.split('\r\n')[0], `fastPath ${fastPath}`).toBe('HTTP/1.1 401 Unauthorized');
+    }
+  });
+
   it('refuses to start with an unset secret variable (ConfigError) or a busy port (SourceFailedError)', async () => {
     const cfg = falcoHttpConfigSchema.parse({
       listen: '127.0.0.1:0',
@@ -250,6 +278,29 @@ describe('falco-http receiver', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(h.events).toHaveLength(2);
   });
+  it('connections over maxConnections are counted (code dropped); a TLS handshake never finished ends at the request timeout, counted once', async () => {
+    const { h, port } = await receiver({ maxConnections: 2 });
+    const sockets = Array.from({ length: 5 }, () => net.connect(port, '127.0.0.1'));
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+    });
+    const code = (c: string) => h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: c });
+    await until(async () => (await code('dropped')) === 3);
+
+    const { h: t, port: tlsPort } = await receiver({
+      requestTimeoutMs: 1000,
+      tls: { certFile: join(FIXTURES, 'tls/server.crt'), keyFile: join(FIXTURES, 'tls/server.key') },
+    });
+    const started = Date.now();
+    const silent = net.connect(tlsPort, '127.0.0.1');
+    cleanups.push(() => void silent.destroy());
+    await new Promise<void>((resolve) => silent.on('close', () => resolve()));
+    // Node's own handshake limit is 120 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const tlsCode = (c: string) => t.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: c });
+    await until(async () => (await tlsCode('tls')) === 1);
+    expect(await tlsCode('400')).toBe(0);
+  });
 });
 
 function rawRequest(port: number, text: string): Promise<string> {
@@ -262,4 +313,12 @@ function rawRequest(port: number, text: string): Promise<string> {
     s.on('close', () => resolve(got));
     s.on('error', reject);
   });
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
