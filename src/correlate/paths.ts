@@ -113,12 +113,27 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
     for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
     for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
     const candidates = noise.get(path.charCodeAt(1));
-    if (candidates !== undefined)
+    if (candidates !== undefined) {
+      // Shared memory is a scratch directory any container can write (and stage data in), not a device.
+      if (path.startsWith('/dev/shm/')) return PATH_READ;
       for (let i = 0; i < candidates.length; i++) if (path.startsWith(candidates[i]!)) return PATH_NOISE;
-    // Shared objects anywhere (python wheels, node addons): `x.so` or `x.so.1.2`.
-    if (path.endsWith('.so') || path.includes('.so.')) return PATH_NOISE;
+    }
+    // Shared objects anywhere (python wheels, node addons): a file named `x.so` or `x.so.1.2`. The name only:
+    // a directory called `.cache.so.d` holds whatever is staged in it.
+    if (path.endsWith('.so') || isVersionedSharedObject(path)) return PATH_NOISE;
     return PATH_READ;
   };
+}
+
+/** A file name ending `.so.N[.N…]` (`libssl.so.3`, `libc.so.6.1`), not any path containing `.so.`. */
+function isVersionedSharedObject(path: string): boolean {
+  const at = path.lastIndexOf('.so.');
+  if (at < 0 || path.indexOf('/', at) >= 0) return false;
+  for (let i = at + 4; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if ((c < 48 || c > 57) && c !== 46) return false;
+  }
+  return path.length > at + 4;
 }
 
 const SENSITIVE_SUFFIXES = [...SENSITIVE_BASENAMES].map((b) => `/${b}`);

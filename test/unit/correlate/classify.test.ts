@@ -77,6 +77,12 @@ describe('path classes', () => {
     ['/home/u/passwords.kdbx', PATH_SENSITIVE],
     ['/srv/vault/unseal.txt', PATH_SENSITIVE],
     ['/cache/pip/wheel.whl', PATH_NOISE],
+    // Places an attacker can stage data in are read like any other: shared memory, a directory whose name
+    // merely contains `.so.`.
+    ['/dev/shm/.x.tgz', PATH_READ],
+    ['/srv/exports/.cache.so.d/customers.csv', PATH_READ],
+    ['/tmp/libfoo.so.bak', PATH_READ],
+    ['/opt/app/libfoo.so.1.2.3', PATH_NOISE],
   ];
   for (const [path, cls] of cases) it(path, () => expect(classify(path)).toBe(cls));
 });
