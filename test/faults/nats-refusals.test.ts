@@ -7,13 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
+import { DiscardPolicy, type NatsConnection, nanos } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/model/alert.js';
 import { createNatsSink, type NatsSink, natsSinkConfigSchema } from '../../src/sinks/nats/index.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../src/telemetry/metrics.js';
-import { type NatsServer, startNatsServer } from '../helpers/nats-server.js';
+import { type NatsServer, natsClient, startNatsServer } from '../helpers/nats-server.js';
+import { until } from '../helpers/until.js';
 import { makeAlert } from '../unit/sinks/make-alert.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -37,19 +38,7 @@ async function sink(url: string, metrics: Metrics, extra: Record<string, unknown
   return s;
 }
 
-async function client(url: string): Promise<NatsConnection> {
-  const nc = await connect({ servers: url });
-  cleanups.push(() => nc.close());
-  return nc;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const client = (url: string): Promise<NatsConnection> => natsClient(url, (close) => cleanups.push(close));
 
 async function storedIds(nc: NatsConnection): Promise<string[]> {
   const jsm = await nc.jetstreamManager();

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
 
 export const NATS_INSTALL_HINT = 'apt-get install -y nats-server';
 
@@ -118,4 +119,14 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A plain nats.js client for checking what the broker holds; `onCleanup` gets what closes it. */
+export async function natsClient(
+  url: string,
+  onCleanup: (close: () => Promise<void>) => void,
+): Promise<NatsConnection> {
+  const nc = await connect({ servers: url });
+  onCleanup(() => nc.close());
+  return nc;
 }

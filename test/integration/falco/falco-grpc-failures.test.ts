@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFalcoGrpcSource, falcoGrpcConfigSchema } from '../../../src/sources/falco-grpc/index.js';
 import { connectAlert, execAlert } from '../../fixtures/falco/events.js';
+import { until } from '../../helpers/until.js';
 import { runSource } from './harness.js';
 import { refuse, responseBytes, type ScriptedFalco, type SubStream, startScriptedFalco } from './scripted-server.js';
 
@@ -36,14 +37,6 @@ function source(address: string, over: Record<string, unknown> = {}) {
   const h = runSource((d) => createFalcoGrpcSource(cfg, d), { logs });
   cleanups.push(() => h.stop());
   return { h, logs };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Watches the source for `ms`, sampling whether it ever reported itself up. */

@@ -13,6 +13,7 @@ import {
   sendAlert,
   T0,
 } from '../../fixtures/falco/events.js';
+import { until } from '../../helpers/until.js';
 import { runSource } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -37,14 +38,6 @@ function source(config: Record<string, unknown>) {
   const h = runSource((d) => createFalcoGrpcSource(cfg, d));
   cleanups.push(() => h.stop());
   return h;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('falco-grpc source against a grpc-js falco.outputs.service', () => {

@@ -14,6 +14,7 @@ import {
   readAlert,
   sendAlert,
 } from '../../fixtures/falco/events.js';
+import { until } from '../../helpers/until.js';
 import { runSource } from './harness.js';
 
 const SAMPLES = [
@@ -313,12 +314,4 @@ function rawRequest(port: number, text: string): Promise<string> {
     s.on('close', () => resolve(got));
     s.on('error', reject);
   });
-}
-
-async function until(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

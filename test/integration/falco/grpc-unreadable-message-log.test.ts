@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFalcoGrpcSource, falcoGrpcConfigSchema } from '../../../src/sources/falco-grpc/index.js';
 import { createTetragonGrpcSource, tetragonGrpcConfigSchema } from '../../../src/sources/tetragon-grpc/index.js';
 import { execAlert } from '../../fixtures/falco/events.js';
+import { until } from '../../helpers/until.js';
 import { createHarness } from '../tetragon/harness.js';
 import { runSource } from './harness.js';
 import { responseBytes } from './scripted-server.js';
@@ -51,14 +52,6 @@ async function compressedFlagServer(): Promise<{ address: string; calls: () => n
     server.close();
   });
   return { address: `unix://${path}`, calls: () => calls };
-}
-
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const failureLines = (logs: Array<Record<string, unknown>>) =>
