@@ -1,4 +1,10 @@
-/** `HOST:PORT` / `[v6]:PORT` parsing for listen addresses. */
+/** The receiver's listening socket: `HOST:PORT` parsing, the HTTP(S) server with its TLS files, and binding. */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { ConfigError, errorMessage, SourceFailedError } from '../../errors.js';
+import type { FalcoHttpConfig } from './config.js';
+
 export interface HostPort {
   host: string;
   port: number;
@@ -14,4 +20,57 @@ export function parseHostPort(text: string): HostPort | null {
   if (host.length === 0 || !/^\d{1,5}$/.test(portText)) return null;
   const port = Number(portText);
   return port <= 65535 ? { host, port } : null;
+}
+
+/** node:http's server options the receiver sets (timeouts, header size). */
+export type ServerLimits = http.ServerOptions;
+
+/** An HTTP server, or HTTPS with the configured certificate (and client CA); unreadable files: ConfigError. */
+export function createHttpServer(config: FalcoHttpConfig, limits: ServerLimits, keyPath: string): http.Server {
+  const t = config.tls;
+  if (!t) return http.createServer(limits);
+  return https.createServer({
+    ...limits,
+    // Node's default is 120 s: a client that never finishes the handshake would hold a connection slot
+    // four times longer than any slow HTTP request may.
+    handshakeTimeout: Math.min(config.requestTimeoutMs, 120_000),
+    cert: readPem(t.certFile, `${keyPath}.tls.certFile`),
+    key: readPem(t.keyFile, `${keyPath}.tls.keyFile`),
+    ...(t.clientCaFile
+      ? {
+          ca: readPem(t.clientCaFile, `${keyPath}.tls.clientCaFile`),
+          requestCert: true,
+          rejectUnauthorized: t.requireClientCert,
+        }
+      : {}),
+  });
+}
+
+function readPem(path: string, keyPath: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
+  }
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use (another process listens there)',
+  EADDRNOTAVAIL: 'address not available on this host',
+  EACCES: 'permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)',
+};
+
+/** Binds; an address that cannot be bound rejects with SourceFailedError (the host's problem, not the config's). */
+export function listenOn(server: http.Server, at: HostPort, configured: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const why = err.code ? `${err.code}: ${LISTEN_ERRORS[err.code] ?? err.message}` : err.message;
+      reject(new SourceFailedError(`falco-http ${configured}`, `cannot listen: ${why}`, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen(at.port, at.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
 }

@@ -1,15 +1,8 @@
-/**
- * HTTP(S) receiver for Falco's `http_output` (one POST per alert, `application/json`, keep-alive), for
- * falcosidekick-style forwarders, and for newline-delimited batches. node:http/https directly: the hot path
- * is one small body per request, and every limit below is enforced before the body is parsed.
- */
-import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
-import { ConfigError, errorMessage, SourceFailedError } from '../../errors.js';
+import { ConfigError, errorMessage } from '../../errors.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
 import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
@@ -23,7 +16,7 @@ import {
   type SecretCheck,
 } from './guards.js';
 import { type IngestResult, ingestBody } from './ingest.js';
-import { parseHostPort } from './listen.js';
+import { createHttpServer, listenOn, parseHostPort } from './listen.js';
 import { createRawResponder } from './raw-response.js';
 
 const ignoreError = () => undefined;
@@ -49,20 +42,6 @@ export interface ReceiverHandle {
   address: AddressInfo;
   close(): Promise<void>;
 }
-
-function readPem(path: string, keyPath: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
-  }
-}
-
-const LISTEN_ERRORS: Record<string, string> = {
-  EADDRINUSE: 'address already in use (another process listens there)',
-  EADDRNOTAVAIL: 'address not available on this host',
-  EACCES: 'permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)',
-};
 
 /**
  * Starts listening; resolves once bound. Unusable files or secrets reject with ConfigError (exit 2; the
@@ -336,27 +315,7 @@ export async function startReceiver(
     // connection for up to requestTimeoutMs + 30 s. Check often enough that the configured limit holds.
     connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 4)),
   };
-  let server: http.Server;
-  if (config.tls) {
-    const t = config.tls;
-    server = https.createServer({
-      ...common,
-      // Node's default is 120 s: a client that never finishes the handshake would hold a connection slot
-      // four times longer than any slow HTTP request may.
-      handshakeTimeout: Math.min(config.requestTimeoutMs, 120_000),
-      cert: readPem(t.certFile, `${keyPath}.tls.certFile`),
-      key: readPem(t.keyFile, `${keyPath}.tls.keyFile`),
-      ...(t.clientCaFile
-        ? {
-            ca: readPem(t.clientCaFile, `${keyPath}.tls.clientCaFile`),
-            requestCert: true,
-            rejectUnauthorized: t.requireClientCert,
-          }
-        : {}),
-    });
-  } else {
-    server = http.createServer(common);
-  }
+  const server = createHttpServer(config, common, keyPath);
   server.maxConnections = config.maxConnections;
   const fastPath = config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -383,17 +342,7 @@ export async function startReceiver(
   // Over maxConnections node closes the connection before anyone sees it: counted, or that refusal is silent.
   server.on('drop', () => count('dropped'));
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const why = err.code ? `${err.code}: ${LISTEN_ERRORS[err.code] ?? err.message}` : err.message;
-      reject(new SourceFailedError(`falco-http ${config.listen}`, `cannot listen: ${why}`, { cause: err }));
-    };
-    server.once('error', onError);
-    server.listen(listen.port, listen.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
+  await listenOn(server, listen, config.listen);
   server.on('error', (err) => deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'receiver error'));
   if (!isLoopback(listen.host) && !config.tls && !config.sharedSecret) {
     // Not refused (a NetworkPolicy may guard it), but never silent: whoever reaches it can inject events.
