@@ -343,7 +343,9 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         eventQueue.close();
         await pipelineDone;
         if (ticker) clearInterval(ticker);
-        for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
+        // Sources end on their own (all failed, or the input ran out): flush here. Ended by stop(): it flushes.
+        if (stopping === null)
+          for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
         resolveFinished();
       });
       // Past set-up: a source's `started`, or else one turn, since the others check what they can before

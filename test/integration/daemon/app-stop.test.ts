@@ -15,7 +15,7 @@ import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
 import type { EventSource } from '../../../src/sources/types.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
@@ -95,7 +95,9 @@ describe('pipeline stop during a burst (real nats-server)', () => {
       pipeline: { shutdownTimeoutMs: 3000, alertQueueCapacity: 16 },
     });
     const metrics = createMetrics();
-    const deps = { logger: silentLogger(), metrics, clock: { now: () => Date.now() }, node: 'node-a' };
+    const logLines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
+    const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
     const emitted: Alert[] = [];
     const source = burstSource();
     const app = createApp(config, deps, { sources: [source], correlator: echoCorrelator(emitted), live: true });
@@ -112,6 +114,9 @@ describe('pipeline stop during a burst (real nats-server)', () => {
     const stopStarted = Date.now();
     await app.stop();
     expect(Date.now() - stopStarted).toBeLessThan(config.pipeline.shutdownTimeoutMs + 1000);
+    // Flushed once: by stop(), not again by the sources' own end.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(logLines.filter((l) => l.includes('alerts left in the spool'))).toHaveLength(1);
 
     expect(emitted.length).toBeGreaterThanOrEqual(300);
     expect(emitted.at(-1)?.severity).toBe('critical'); // the correlator's flush went through too
