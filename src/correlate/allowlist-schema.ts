@@ -12,7 +12,12 @@ export const allowlistEntrySchema = z
       .optional()
       .describe('Push destination: a host glob (`*.corp.example`) or an IP CIDR (`10.20.0.0/16`).'),
     podLabels: z.record(z.string(), z.string()).optional().describe('Pod label globs; every one given must match.'),
-    reason: z.string().min(1).describe('Required: why this is exempt. Shown in the `push allowlisted` log line and as the `reason` label of exfilwatch_allowlist_matches_total.'),
+    reason: z
+      .string()
+      .min(1)
+      .describe(
+        'Required: why this is exempt. Shown in the `push allowlisted` log line and as the `reason` label of exfilwatch_allowlist_matches_total.',
+      ),
   })
   .strict()
   .refine((e) => Object.keys(e).some((k) => k !== 'reason'), {

@@ -133,7 +133,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     allowlistMatches: new Counter({
       name: 'exfilwatch_allowlist_matches_total',
-      help: 'Pushes exempted by an allowlist entry, by the entry\'s reason (one series per configured reason).',
+      help: "Pushes exempted by an allowlist entry, by the entry's reason (one series per configured reason).",
       labelNames: ['reason'],
       registers: r,
     }),

@@ -3,18 +3,13 @@
  * Every referenced file is read (and lightly checked) here, at start, so a bad path fails start-up with
  * its key path instead of surfacing later as an endless reconnect loop. Secrets never reach a log line.
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, credsAuthenticator, nkeyAuthenticator } from 'nats';
 import { ConfigError, errorMessage } from '../../errors.js';
+import { type FileProblem, fileProblems } from '../../io/file-problems.js';
 import type { NatsSinkConfig } from './config.js';
 
 export const NATS_KEY = 'sinks.nats';
-
-export interface FileProblem {
-  /** Relative to the sink's config object, e.g. `credsFile`, `tls.caFile`. */
-  keyPath: string;
-  message: string;
-}
 
 function readSecret(path: string, key: string): string {
   try {
@@ -24,45 +19,17 @@ function readSecret(path: string, key: string): string {
   }
 }
 
-const fileKeys = (c: NatsSinkConfig): Array<[string, string | undefined]> => [
-  ['passwordFile', c.passwordFile],
-  ['tokenFile', c.tokenFile],
-  ['nkeySeedFile', c.nkeySeedFile],
-  ['credsFile', c.credsFile],
-  ['tls.caFile', c.tls?.caFile],
-  ['tls.certFile', c.tls?.certFile],
-  ['tls.keyFile', c.tls?.keyFile],
-];
-
-/** Cheap checks of every file the config names (readable; seed and creds look right). */
+/** Cheap checks of every file the config names (readable; seed, creds and certificates look right). */
 export function natsFileProblems(c: NatsSinkConfig): FileProblem[] {
-  const problems: FileProblem[] = [];
-  for (const [key, path] of fileKeys(c)) {
-    if (path === undefined) continue;
-    try {
-      accessSync(path, constants.R_OK);
-    } catch (err) {
-      problems.push({ keyPath: key, message: `cannot read ${path}: ${errorMessage(err)}` });
-      continue;
-    }
-    const problem = contentProblem(key, path);
-    if (problem) problems.push({ keyPath: key, message: problem });
-  }
-  return problems;
-}
-
-function contentProblem(key: string, path: string): string | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    return `cannot read ${path}: ${errorMessage(err)}`;
-  }
-  if (key === 'nkeySeedFile' && !/^SU[A-Z2-7]{50,}$/.test(text.trim()))
-    return `${path} does not hold an NKey user seed (SU…)`;
-  if (key === 'credsFile' && !/-----BEGIN NATS USER JWT-----/.test(text)) return `${path} is not a NATS .creds file`;
-  if (key.startsWith('tls.') && !/-----BEGIN [A-Z0-9 ]+-----/.test(text)) return `${path} is not PEM`;
-  return null;
+  return fileProblems([
+    ['passwordFile', c.passwordFile, 'text'],
+    ['tokenFile', c.tokenFile, 'text'],
+    ['nkeySeedFile', c.nkeySeedFile, 'nkey-seed'],
+    ['credsFile', c.credsFile, 'nats-creds'],
+    ['tls.caFile', c.tls?.caFile, 'pem'],
+    ['tls.certFile', c.tls?.certFile, 'pem'],
+    ['tls.keyFile', c.tls?.keyFile, 'pem'],
+  ]);
 }
 
 /** Throws ConfigError (key path `sinks.nats.<key>`) for the first bad file. */

@@ -1,5 +1,5 @@
 /** `falco-grpc`: the legacy Falco (≤ 0.43) gRPC outputs API, over a unix socket or TCP with mutual TLS. */
-import { fileProblems } from '../file-problems.js';
+import { fileProblems } from '../../io/file-problems.js';
 import type { SourceDefinition } from '../types.js';
 import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { falcoGrpcFactory } from './factory.js';

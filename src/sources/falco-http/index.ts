@@ -1,5 +1,5 @@
 /** `falco-http`: receives Falco `http_output` POSTs (and falcosidekick-style forwards) on a node-local port. */
-import { fileProblems } from '../file-problems.js';
+import { fileProblems } from '../../io/file-problems.js';
 import type { SourceDefinition } from '../types.js';
 import { type FalcoHttpConfig, falcoHttpConfigSchema } from './config.js';
 import { falcoHttpFactory } from './factory.js';

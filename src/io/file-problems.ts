@@ -1,18 +1,20 @@
 /**
- * The checks behind SourceDefinition.fileProblems: every file a source's config names is read once on the
- * config side, so `run` refuses a missing certificate or secret before the first event (exit 2, naming the
- * key) and `check-config` lists it, instead of the source failing after the daemon said it was running.
+ * The checks behind the sources' and sinks' `fileProblems`: every file a config names is read once on the
+ * config side, so `run` refuses a missing certificate, secret or credential before the first event (exit 2,
+ * naming the key) and `check-config` lists it, instead of a source failing after the daemon said it was
+ * running or a sink reconnecting for ever.
  */
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 
 export interface FileProblem {
-  /** Relative to the source instance's config object, e.g. `tls.certFile`. */
+  /** Relative to the component's config object, e.g. `tls.certFile`, `credsFile`. */
   keyPath: string;
   message: string;
 }
 
-export type FileKind = 'pem' | 'secret';
+/** What the file must hold: anything readable, a non-empty secret, PEM, an NKey user seed, a NATS .creds file. */
+export type FileKind = 'text' | 'secret' | 'pem' | 'nkey-seed' | 'nats-creds';
 
 /** Why the file at `path` will not do as a `kind`, or null when it will. */
 function fileProblem(path: string, kind: FileKind): string | null {
@@ -25,6 +27,9 @@ function fileProblem(path: string, kind: FileKind): string | null {
   if (kind === 'pem' && !/-----BEGIN [A-Z0-9 ]+-----/.test(text)) return `${path} is not PEM`;
   // The same rule as the receiver's: a trailing newline is not part of the secret.
   if (kind === 'secret' && text.replace(/\r?\n$/, '').length === 0) return `${path} is empty`;
+  if (kind === 'nkey-seed' && !/^SU[A-Z2-7]{50,}$/.test(text.trim()))
+    return `${path} does not hold an NKey user seed (SU…)`;
+  if (kind === 'nats-creds' && !/-----BEGIN NATS USER JWT-----/.test(text)) return `${path} is not a NATS .creds file`;
   return null;
 }
 
