@@ -1,5 +1,6 @@
 /**
- * When a sensor's event stream counts as up (`exfilwatch_source_up`, /readyz): at its first message, or
+ * The gRPC sources' view of one event stream (shared by tetragon-grpc and falco-grpc): when it counts as
+ * healthy (below), and when as up (`exfilwatch_source_up`, /readyz): at its first message, or
  * once it has stayed open a moment without the sensor refusing it. Not as soon as the call starts: an
  * agent that answers every call with UNIMPLEMENTED, or ends it at once, would flip the source up and down
  * on each attempt, reporting ready though no stream ever works. Time is the only other signal: a quiet
@@ -7,6 +8,12 @@
  * the 5 s a restart may take.
  */
 export const ESTABLISHED_AFTER_MS = 250;
+
+/**
+ * A stream that delivered a message or stayed up this long was healthy: its end resets the reconnect
+ * backoff. One that fails sooner (an agent that accepts and drops it) backs off further each time.
+ */
+export const HEALTHY_AFTER_MS = 5_000;
 
 export interface Establishing {
   /** A message arrived: up now, if not already. */

@@ -15,7 +15,7 @@ import { response, serviceService } from '../../generated/falco/outputs.js';
 import { serviceService as versionService } from '../../generated/falco/version.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
-import { upOnceEstablished } from '../established.js';
+import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { type ProbeAddress, probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -24,9 +24,6 @@ import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { responseToAlert } from './convert.js';
 
 const PROBE_HINTS = { agent: 'Falco', permission: "run as the socket's owner or in its group" };
-
-/** As tetragon-grpc: a stream that delivered a response or stayed up this long resets the backoff. */
-const HEALTHY_AFTER_MS = 5_000;
 
 interface StreamResult {
   /** The stream delivered something or stayed up HEALTHY_AFTER_MS: the next attempt starts from the minimum delay. */

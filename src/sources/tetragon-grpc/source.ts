@@ -12,7 +12,7 @@ import { type ChannelOptions, Client, credentials, type ServiceError } from '@gr
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
-import { upOnceEstablished } from '../established.js';
+import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -25,8 +25,6 @@ import { type PreparedWorker, prepareWorker, type StreamResult, streamInWorker }
 
 export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 
-/** A stream that stayed up this long (or delivered events) resets the backoff. */
-const HEALTHY_AFTER_MS = 5_000;
 const PROBE_HINTS = {
   agent: 'the Tetragon agent',
   permission: 'the socket is 0660: run as root or in its group',
