@@ -41,7 +41,8 @@ interface SpoolRecord {
   alert?: unknown;
 }
 
-const LOW: ReadonlySet<string> = new Set(['info', 'low']);
+/** The severities a full spool drops first (the spool's policy; recovery applies the same). */
+export const LOW_SEVERITIES: ReadonlySet<string> = new Set(['info', 'low']);
 
 export async function recoverSpool(path: string, bounds: SpoolBounds, logger: Logger): Promise<RecoveredSpool> {
   await unlink(`${path}.tmp`).catch(() => undefined);
@@ -100,7 +101,7 @@ export function overBounds(records: RecordMeta[], bounds: SpoolBounds): RecordMe
   let count = records.length;
   let bytes = 0;
   for (const r of records) bytes += r.bytes;
-  const lows = records.filter((r) => LOW.has(r.severity));
+  const lows = records.filter((r) => LOW_SEVERITIES.has(r.severity));
   const dropped = new Set<RecordMeta>();
   let nextLow = 0;
   let nextAny = 0;

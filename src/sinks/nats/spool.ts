@@ -21,7 +21,7 @@ import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import { recoverSpool } from './spool-recover.js';
+import { LOW_SEVERITIES, recoverSpool } from './spool-recover.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -47,7 +47,6 @@ export interface SpoolEntry {
 }
 
 export const SPOOL_FILE = 'alerts.spool';
-const LOW: ReadonlySet<Severity> = new Set(['info', 'low']);
 /** Characters written per write while compacting. */
 const COMPACT_CHUNK = 1024 * 1024;
 
@@ -175,7 +174,7 @@ export class Spool {
 
   private addLive(entry: SpoolEntry): void {
     this.entries.set(entry.seq, entry);
-    if (LOW.has(entry.severity)) this.lows.set(entry.seq, entry);
+    if (LOW_SEVERITIES.has(entry.severity)) this.lows.set(entry.seq, entry);
     this.liveBytes += Buffer.byteLength(entry.payload);
   }
 
@@ -200,7 +199,7 @@ export class Spool {
       this.entries.size + this.reservedCount + 1 > this.options.maxMessages ||
       this.liveBytes + this.reservedBytes + bytes > this.options.maxBytes;
     while (full()) {
-      const victim = this.pickVictim(LOW.has(incoming.severity));
+      const victim = this.pickVictim(LOW_SEVERITIES.has(incoming.severity));
       if (!victim) {
         this.countDrop(incoming, 'spool full');
         return false;
