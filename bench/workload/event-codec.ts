@@ -19,7 +19,7 @@ import type {
 
 const KINDS = ['exec', 'exit', 'file', 'net', 'gap'] as const;
 const SOURCES: readonly SensorSource[] = ['tetragon', 'falco'];
-const FILE_OPS = ['open', 'read', 'write'] as const;
+const FILE_OPS = ['open', 'read', 'write', 'map'] as const;
 const NET_OPS = ['connect', 'send', 'close'] as const;
 const GAP_REASONS = ['queue_full', 'disconnected', 'sensor_rate_limit', 'sensor_throttle', 'sensor_drop'] as const;
 const NULL_LEN = 0xffffffff;

@@ -47,7 +47,6 @@ export class ReadTracker {
   record(c: ContainerState, proc: ProcState, e: FileEvent, sensitive: boolean): void {
     const f = e.file;
     const t = e.timeMs;
-    const bytes = f.bytes !== null && f.bytes > 0 ? f.bytes : 0;
     const secret = sensitive ? this.noteSensitive(c, f.path, e, proc) : null;
     const hash = hashPath(f.path);
     let distinct = c.distinct;
@@ -57,6 +56,9 @@ export class ReadTracker {
     }
     const newFiles = distinct.add(hash, t);
     const isNew = newFiles > 0;
+    // A mapping's bytes are the file's size: the file counts once in the window, not per mapping (the
+    // loader maps a file in pieces, git maps a pack window by window).
+    const bytes = f.bytes !== null && f.bytes > 0 && (isNew || f.op !== 'map') ? f.bytes : 0;
     let top = c.top;
     if (top === null) {
       top = new TopFiles(this.cfg.caps.maxFilesPerContainer, this.topPool);

@@ -46,11 +46,19 @@ export interface ProcessRef {
   containerPid?: number | null;
 }
 
-export type FileOp = 'open' | 'read' | 'write';
+/**
+ * `map`: the file was mapped into memory for reading (mmap), as git reads files over 32 KiB and its packs;
+ * `bytes` is then the file's size, and counts once per file in the correlation window (a file mapped again,
+ * or in several pieces, was not read again).
+ */
+export type FileOp = 'open' | 'read' | 'write' | 'map';
 export interface FileInfo {
   path: string;
   op: FileOp;
-  /** Bytes transferred by this call (read hook's return value, else its size argument); null when unknown. */
+  /**
+   * Bytes transferred by this call (read hook's return value, else its size argument); for `map`, the
+   * file's size; null when unknown.
+   */
   bytes: number | null;
 }
 

@@ -135,6 +135,8 @@ const RATE_LIMIT_REPORT_MS = 60_000;
  */
 export interface ArgScan {
   filePath: string | null;
+  /** The first file argument's mode has an execute bit (`permission`, Tetragon ≥ 1.1): a program or library. */
+  fileExec: boolean;
   hasSock: boolean;
   sockDaddr: string | null;
   sockDport: number | null;
@@ -169,6 +171,7 @@ export interface ArgScan {
 
 export function resetScan(s: ArgScan): ArgScan {
   s.filePath = null;
+  s.fileExec = false;
   s.hasSock = false;
   s.sockDaddr = s.sockSaddr = s.sockProtocol = s.cookie = null;
   s.sockDport = s.sockSport = null;
@@ -184,6 +187,30 @@ export function resetScan(s: ArgScan): ArgScan {
 
 export function newScan(): ArgScan {
   return resetScan({} as ArgScan);
+}
+
+/**
+ * Whether a `ls -l` style mode (`-rwxr-xr-x`; since Tetragon 1.4 without the type letter) has an execute
+ * bit: x, s or t in the owner, group or other triplet (S and T are set-id/sticky without execute).
+ */
+export function execMode(permission: string): boolean {
+  const n = permission.length;
+  return (
+    n >= 9 &&
+    (isExecBit(permission.charCodeAt(n - 7)) ||
+      isExecBit(permission.charCodeAt(n - 4)) ||
+      isExecBit(permission.charCodeAt(n - 1)))
+  );
+}
+
+/** execMode over the mode's UTF-8 bytes in place (the wire decoder's, which makes no string of it). */
+export function execModeBytes(buf: Uint8Array, start: number, len: number): boolean {
+  const end = start + len;
+  return len >= 9 && (isExecBit(buf[end - 7]!) || isExecBit(buf[end - 4]!) || isExecBit(buf[end - 1]!));
+}
+
+function isExecBit(c: number): boolean {
+  return c === 120 /* x */ || c === 115 /* s */ || c === 116 /* t */;
 }
 
 /** Kernel address strings: Tetragon prints `<nil>` for families without one (AF_NETLINK). */
@@ -226,7 +253,11 @@ function fileOp(hook: FileHook, s: ArgScan): FileOp | null {
       return null;
     case FileHook.Mmap:
       if (s.uint === null) return 'open';
-      return s.uint & 2 ? 'write' : 'read';
+      if (s.uint & 2) return 'write';
+      // Code, not data: PROT_EXEC, or any mapping of an executable file (the loader maps a program's or a
+      // library's read-only segments too). Counting those would add a binary's size to every exec.
+      if (s.uint & 4 || s.fileExec) return null;
+      return 'map';
     default:
       return null;
   }
@@ -238,7 +269,12 @@ export function hookEvent(h: EventHead, fn: string, s: ArgScan): NormalizedEvent
     const hook = fileHookOf(fn);
     const op = fileOp(hook, s);
     if (op !== null) {
-      const bytes = hook === FileHook.Read || hook === FileHook.Write ? transferBytes(s) : null;
+      const bytes =
+        hook === FileHook.Read || hook === FileHook.Write
+          ? transferBytes(s)
+          : op === 'map'
+            ? firstCount(s.long, s.size, null)
+            : null;
       return {
         kind: 'file',
         time: h.time,

@@ -12,6 +12,7 @@ import {
   containerRef,
   type EventHead,
   execEvent,
+  execMode,
   exitEvent,
   gapEvent,
   hookEvent,
@@ -140,7 +141,11 @@ function scanArg(s: ArgScan, a: Obj): void {
     switch (key) {
       case 'file_arg':
       case 'path_arg':
-        if (s.filePath === null && isObj(v)) s.filePath = str(v.path) ?? '';
+        if (s.filePath === null && isObj(v)) {
+          s.filePath = str(v.path) ?? '';
+          const mode = str(v.permission);
+          s.fileExec = mode !== undefined && execMode(mode);
+        }
         break;
       case 'sock_arg':
         if (!s.hasSock && isObj(v)) {

@@ -16,6 +16,7 @@ import {
   containerRef,
   type EventHead,
   execEvent,
+  execMode,
   exitEvent,
   gapEvent,
   hookEvent,
@@ -93,7 +94,10 @@ function scanArg(s: ArgScan, a: KprobeArgument): void {
   switch (arg.$case) {
     case 'fileArg':
     case 'pathArg':
-      if (s.filePath === null) s.filePath = arg.value.path;
+      if (s.filePath === null) {
+        s.filePath = arg.value.path;
+        s.fileExec = execMode(arg.value.permission);
+      }
       break;
     case 'sockArg':
       if (!s.hasSock) {

@@ -2,7 +2,7 @@
  * The wire normalizer's kprobe/tracepoint/LSM arguments: each KprobeArgument's last oneof member, folded
  * into the ArgScan as from-proto's scanArg does, and a kprobe's return value.
  */
-import { type ArgScan, addr, port } from './build.js';
+import { type ArgScan, addr, execModeBytes, port } from './build.js';
 import { scratch } from './wire-scratch.js';
 
 const { r, scan } = scratch;
@@ -26,6 +26,8 @@ function unknown(tag: number): boolean {
 let argCase = 0;
 let argNum = 0;
 let argStr: string | null = null;
+/** The file argument's mode has an execute bit (KprobeFile.permission). */
+let argExec = false;
 
 function readSock(s: ArgScan): void {
   const end = sub();
@@ -91,10 +93,14 @@ function readSkb(s: ArgScan): void {
 function readPathLike(): string {
   const end = sub();
   let path = '';
+  argExec = false;
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 18) path = r.string();
-    else if (unknown(tag)) break;
+    else if (tag === 34) {
+      const start = r.delimited();
+      argExec = execModeBytes(r.buf, start, r.pos - start);
+    } else if (unknown(tag)) break;
   }
   return path;
 }
@@ -210,7 +216,10 @@ export function readArg(s: ArgScan | null): void {
   if (s === null) return; // the return value: the caller reads argCase/argNum
   switch (argCase) {
     case A_PATH:
-      if (s.filePath === null) s.filePath = argStr;
+      if (s.filePath === null) {
+        s.filePath = argStr;
+        s.fileExec = argExec;
+      }
       break;
     case A_SOCK:
       replay(sock, () => readSock(s));

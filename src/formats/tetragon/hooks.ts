@@ -54,6 +54,11 @@ for (const n of [
   'vfs_iter_read',
   'do_iter_read',
   'kernel_read',
+  // In-kernel copies (sendfile, and copy_file_range where the filesystem has no copy of its own, as coreutils
+  // 9 `cp` and Python's shutil use them): bytes = return value, the file = the first file argument, the source.
+  'splice_direct_to_actor',
+  'do_splice_direct',
+  'vfs_copy_file_range',
 ]) {
   FILE_HOOKS.set(n, FileHook.Read);
 }

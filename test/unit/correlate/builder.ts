@@ -143,7 +143,7 @@ export class Scenario {
     return p;
   }
 
-  read(p: Proc, path: string, bytes: number | null, o: { at?: number; op?: 'open' | 'read' } = {}): this {
+  read(p: Proc, path: string, bytes: number | null, o: { at?: number; op?: 'open' | 'read' | 'map' } = {}): this {
     this.push({ kind: 'file', ...this.base(p, o.at), file: { path, op: o.op ?? 'read', bytes } });
     return this;
   }

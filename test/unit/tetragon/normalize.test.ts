@@ -123,6 +123,26 @@ describe('Tetragon JSON normalizer on generated events', () => {
     expect(e.file).toEqual({ path: '/var/run/secrets/kubernetes.io/serviceaccount/token', op: 'read', bytes: null });
   });
 
+  it('security_mmap_file of data for reading is a map with the resolved file size', () => {
+    const e = asKind(generated('security_mmap_file of a data file for reading (size resolved)'), 'file');
+    expect(e.file).toEqual({ path: '/tmp/.r/.git/objects/pack/pack-5e1c0f3a.pack', op: 'map', bytes: 48_234_496 });
+    // The upstream examples' shape has no size: still a mapped file, bytes unknown.
+    const noSize = asKind(generated('security_mmap_file without a size argument'), 'file');
+    expect(noSize.file).toMatchObject({ op: 'map', bytes: null });
+  });
+
+  it('mmap of code is not a read: PROT_EXEC, or a file with an execute bit (either mode format)', () => {
+    expect(generated('security_mmap_file of an executable file (a loader mapping)')).toBeNull();
+    expect(generated('security_mmap_file of an executable, Tetragon 1.4 mode string')).toBeNull();
+    expect(generated('security_mmap_file with PROT_EXEC')).toBeNull();
+    expect(asKind(generated('security_mmap_file writable'), 'file').file).toMatchObject({ op: 'write' });
+  });
+
+  it('splice_direct_to_actor is a read of its source file, bytes from the return value', () => {
+    const e = asKind(generated('splice_direct_to_actor (sendfile, copy_file_range)'), 'file');
+    expect(e.file).toEqual({ path: '/srv/exports/customers.csv', op: 'read', bytes: 1_048_576 });
+  });
+
   it('a write with only a captured buffer counts the buffer', () => {
     expect(asKind(generated('sys_write with only a bytes_arg'), 'file').file.bytes).toBe(5);
   });

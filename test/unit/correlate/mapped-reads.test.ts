@@ -1,0 +1,58 @@
+/**
+ * Files read through mmap (git hashes files over 32 KiB and reads its objects and packs this way): the
+ * sensors report a mapping with the file's size, and a file counts once per window at that size however
+ * often, or in how many pieces, it is mapped.
+ */
+import { describe, expect, it } from 'vitest';
+import { brief, MiB, run, Scenario } from './builder.js';
+
+const GITHUB_IP = '140.82.112.3';
+
+/** `git add` of `files` files of `size` each, through `op`, then `git push` over https. */
+function gitAddThenPush(op: 'map' | 'open', files: number, size: number, mapsPerFile = 1) {
+  const s = new Scenario();
+  const c = s.container({ namespace: 'payments', pod: 'billing-api-7d9', name: 'api' });
+  const sh = s.init(c);
+  s.wait(2_000);
+  const add = s.exec(c, '/usr/bin/git', '--git-dir=/tmp/.r/.git --work-tree=/srv/exports add -A', { parent: sh });
+  for (let i = 0; i < files; i++) {
+    for (let m = 0; m < mapsPerFile; m++) s.read(add, `/srv/exports/part-${i}.csv`, op === 'map' ? size : null, { op });
+    s.wait(100);
+  }
+  s.exit(add).wait(3_000);
+  const url = 'https://github.com/acme-archive/exports.git';
+  const push = s.exec(c, '/usr/bin/git', `push ${url} HEAD:main`, { parent: sh });
+  s.wait(20);
+  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', `${url} ${url}`, { parent: push });
+  s.wait(20).connect(helper, GITHUB_IP, 443, { cookie: '91' }).wait(10);
+  s.send(helper, GITHUB_IP, 443, 20 * MiB, { cookie: '91' })
+    .wait(200)
+    .exit(helper)
+    .exit(push);
+  return s;
+}
+
+describe('mapped reads', () => {
+  it('count the mapped files at their size: a git add of 96 MiB by mmap, then a push, is bulk', () => {
+    const { alerts } = run(gitAddThenPush('map', 24, 4 * MiB).events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.reads.bytes).toBe(96 * MiB);
+    expect(alerts[0]!.reads.files).toBe(24);
+  });
+
+  it('count a file once however often it is mapped in the window', () => {
+    const { alerts } = run(gitAddThenPush('map', 24, 4 * MiB, 5).events);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.reads.bytes).toBe(96 * MiB);
+    expect(alerts[0]!.reads.top[0]!.bytes).toBe(4 * MiB);
+  });
+
+  it('without sizes (opens only, as Falco sees the same git add) the push is not bulk', () => {
+    const { alerts } = run(gitAddThenPush('open', 24, 4 * MiB).events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
+    ]);
+  });
+});
