@@ -52,6 +52,10 @@ const ARG_JSON_KEY: Record<string, string> = {
 const SIGNATURES: Record<string, { params: Record<number, string[]>; ret?: string[] }> = {
   // ssize_t vfs_read(struct file *file, char __user *buf, size_t count, loff_t *pos)
   vfs_read: { params: { 0: ['file'], 2: ['size_t', 'uint64', 'ulong'] }, ret: ['long', 'int64', 'sint64'] },
+  // int security_mmap_file(struct file *file, unsigned long prot, unsigned long flags); arg 0 again for i_size
+  security_mmap_file: { params: { 0: ['file', 'int64'], 1: ['uint32', 'uint64'] } },
+  // ssize_t splice_direct_to_actor(struct file *in, struct splice_desc *sd, splice_direct_actor *actor)
+  splice_direct_to_actor: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
   // int tcp_connect(struct sock *sk)
   tcp_connect: { params: { 0: ['sock'] } },
   // int tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
@@ -104,7 +108,14 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
   });
 
   it('hook exactly the calls exfilwatch needs: reads with a byte count, and TCP connect/send/close', () => {
-    expect(kprobes.map(({ k }) => k.call).sort()).toEqual(['tcp_close', 'tcp_connect', 'tcp_sendmsg', 'vfs_read']);
+    expect(kprobes.map(({ k }) => k.call).sort()).toEqual([
+      'security_mmap_file',
+      'splice_direct_to_actor',
+      'tcp_close',
+      'tcp_connect',
+      'tcp_sendmsg',
+      'vfs_read',
+    ]);
     for (const { k } of kprobes) expect(k.syscall, k.call).toBe(false);
   });
 
@@ -112,8 +123,11 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     for (const { k } of kprobes) {
       const sig = SIGNATURES[k.call as string];
       expect(sig, k.call).toBeDefined();
-      const indexes = (k.args as Any[]).map((a) => a.index);
-      expect(indexes, `${k.call}: args sorted by index, no duplicates`).toEqual([...new Set(indexes)].sort());
+      // A kernel argument listed again is one of its fields (`resolve`), after the plain arguments.
+      const plain = (k.args as Any[]).filter((a) => a.resolve === undefined).map((a) => a.index);
+      expect(plain, `${k.call}: args sorted by index, no duplicates`).toEqual([...new Set(plain)].sort());
+      const firstResolved = (k.args as Any[]).findIndex((a) => a.resolve !== undefined);
+      if (firstResolved >= 0) expect(firstResolved, `${k.call}: resolved args last`).toBe(plain.length);
       for (const a of k.args as Any[]) {
         expect(ARG_JSON_KEY[a.type], `${k.call} arg ${a.index} type ${a.type}`).toBeDefined();
         expect(sig?.params[a.index], `${k.call} arg ${a.index}`).toContain(a.type);
@@ -156,8 +170,11 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
         const matchArgs = (sel.matchArgs ?? []) as Any[];
         expect(matchArgs.length, where).toBeLessThanOrEqual(5);
         for (const m of matchArgs) {
-          const arg = (k.args as Any[]).find((a) => a.index === m.index);
+          const arg = (k.args as Any[]).find((a) => a.index === m.index && a.resolve === undefined);
           expect(arg, `${where}: matchArgs index ${m.index} is a declared arg`).toBeDefined();
+          // matchArgs' index is the kernel argument's index in some Tetragon versions and the position in
+          // `args` in others: a filtered argument must sit where both readings agree.
+          expect((k.args as Any[]).indexOf(arg), `${where}: matchArgs index ${m.index} = its position`).toBe(m.index);
           expect(operatorsFor(arg.type), `${where}: ${m.operator} on ${arg.type}`).toContain(m.operator);
           expect(m.values.length, where).toBeGreaterThanOrEqual(1);
           expect(m.values.length, where).toBeLessThanOrEqual(4);
@@ -202,14 +219,17 @@ const SAMPLE = {
   path: '/srv/data/customers.db',
   requested: 262_144,
   bytesRead: 131_072,
+  fileSize: 48_234_496,
   sent: 8680,
   daddr: '140.82.112.3',
   dport: 443,
   cookie: '18446613058135484544',
 };
 
-function argJson(type: string): Record<string, unknown> {
+function argJson(type: string, label?: string): Record<string, unknown> {
   const key = ARG_JSON_KEY[type];
+  if (label === 'size') return { long_arg: String(SAMPLE.fileSize), label };
+  if (label === 'prot') return { uint_arg: 1, label }; // PROT_READ
   switch (key) {
     case 'file_arg':
       return { file_arg: { mount: 'overlay', path: SAMPLE.path, permission: '-rw-r--r--' } };
@@ -274,7 +294,7 @@ function eventFor(policy: string, k: Any): Record<string, unknown> {
     process: proc(4242, '/usr/bin/git', 'push origin main'),
     parent: proc(100, '/bin/sh', '-c deploy.sh'),
     function_name: k.call,
-    args: (k.args as Any[]).map((a) => argJson(a.type)),
+    args: (k.args as Any[]).map((a) => argJson(a.type, a.label)),
     action: 'KPROBE_ACTION_POST',
     policy_name: policy,
   };
@@ -290,6 +310,17 @@ const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
     expect(e.kind).toBe('file');
     if (e.kind !== 'file') return;
     // The bytes actually read (the return value), not the requested count.
+    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
+  },
+  security_mmap_file: (e) => {
+    expect(e.kind).toBe('file');
+    if (e.kind !== 'file') return;
+    // Mapped for reading: the file's size, from the resolved i_size.
+    expect(e.file).toEqual({ path: SAMPLE.path, op: 'map', bytes: SAMPLE.fileSize });
+  },
+  splice_direct_to_actor: (e) => {
+    expect(e.kind).toBe('file');
+    if (e.kind !== 'file') return;
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
   },
   tcp_connect: (e) => {
