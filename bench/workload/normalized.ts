@@ -44,6 +44,8 @@ export function activityToEvent(a: Activity): NormalizedEvent {
       return { kind: 'exit', ...head, exit: { status: a.status, signal: a.signal } };
     case 'read':
       return { kind: 'file', ...head, file: { path: a.path, op: 'read', bytes: a.bytes } };
+    case 'map':
+      return { kind: 'file', ...head, file: { path: a.path, op: 'map', bytes: a.bytes } };
     default: {
       const s = a.sock;
       const op = a.type;

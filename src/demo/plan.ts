@@ -15,7 +15,7 @@ import {
   type Scenario,
   type Timeline,
 } from '../scenarios/index.js';
-import type { ExpectedAlert } from '../scenarios/schema.js';
+import { type ExpectedAlert, expectedFor } from '../scenarios/schema.js';
 
 export type ReplayForm = 'tetragon' | 'falco';
 
@@ -33,7 +33,8 @@ export interface DemoScenario {
   name: string;
   kind: 'attack' | 'benign';
   title: string;
-  expect: ExpectedAlert[] | 'none';
+  /** What the replayed sensor form must raise (empty: nothing). */
+  expect: ExpectedAlert[];
   containers: DemoContainer[];
 }
 
@@ -78,7 +79,7 @@ export function buildRound(scenarios: readonly Scenario[], options: RoundOptions
       name: scenario.name,
       kind: scenario.kind,
       title: scenario.title,
-      expect: scenario.expect,
+      expect: expectedFor(scenario, options.form),
       containers: timeline.containers
         .filter((c) => !c.host && c.id !== null)
         .map((c) => ({ ref: c.ref, id: c.id!, namespace: c.namespace, pod: c.pod })),

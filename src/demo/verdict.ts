@@ -59,7 +59,7 @@ export function judge(scenarios: readonly DemoScenario[], alerts: readonly Alert
     const own = alerts.filter((a) => s.containers.some((c) => sameContainer(a.container.id, c.id)));
     for (const a of own) remaining.delete(a);
     const ids = new Map(s.containers.map((c) => [c.ref, c.id]));
-    const expected = s.expect === 'none' ? [] : s.expect;
+    const expected = s.expect;
     const missing = expected.filter((e) => !own.some((a) => matches(a, e, ids.get(e.container))));
     const unexpected = own.filter((a) => !expected.some((e) => matches(a, e, ids.get(e.container))));
     const ok = missing.length === 0 && unexpected.length === 0 && (s.kind === 'benign' || own.length > 0);

@@ -241,6 +241,11 @@ class Simulation {
         const path = r.path.replace(/\{i(?::(\d+))?\}/g, (_m, pad: string | undefined) =>
           String(i + 1).padStart(pad ? Number(pad) : 0, '0'),
         );
+        if (r.via === 'mmap') {
+          emit({ ...base, type: 'map', ns, proc, path, bytes: size });
+          last = ns;
+          return;
+        }
         let left = size;
         do {
           const bytes = Math.min(left, chunk);

@@ -36,6 +36,14 @@ export const FALCO_SHAPES = {
     evtType: 'procexit',
     fields: ['evt.type', ...PROC, 'evt.arg.ret', 'evt.arg.sig'],
   },
+  /** Falco sees no mmap: a mapped file is only the open before it. */
+  map: {
+    rule: 'exfilwatch file open read in container',
+    priority: 'Debug',
+    tags: ['exfilwatch', 'container', 'filesystem'],
+    evtType: 'openat',
+    fields: ['evt.type', 'evt.rawres', ...FD, ...PROC],
+  },
   read: {
     rule: 'exfilwatch file bytes read in container',
     priority: 'Debug',
@@ -111,6 +119,9 @@ function allFields(a: Activity): Fields {
     case 'read':
       Object.assign(f, { 'evt.rawres': a.bytes, 'fd.name': a.path, 'fd.type': 'file' });
       break;
+    case 'map':
+      Object.assign(f, { 'evt.rawres': 3, 'fd.name': a.path, 'fd.type': 'file' }); // the new fd
+      break;
     default: {
       const s: SimSocket = a.sock;
       Object.assign(f, {
@@ -140,7 +151,7 @@ export function falcoLine(a: Activity): string {
   for (const key of Object.keys(picked).sort()) sorted[key] = picked[key]!;
   const alert = {
     hostname: a.proc.node.name,
-    output: `${nsToClock(a.ns)}: ${shape.priority} exfilwatch ${a.type} ${text}`,
+    output: `${nsToClock(a.ns)}: ${shape.priority} exfilwatch ${a.type === 'map' ? 'open' : a.type} ${text}`,
     output_fields: sorted,
     priority: shape.priority,
     rule: shape.rule,

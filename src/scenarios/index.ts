@@ -14,7 +14,7 @@ export { type ExpandOptions, expandScenario, ScenarioError } from './expand.js';
 export { FALCO_SHAPES, falcoLine, renderFalco } from './falco.js';
 export { defaultScenarioDir, generatedPaths, loadScenarioFile, loadScenarios, parseScenario } from './load.js';
 export type { ExpectedAlert, Scenario, ScenarioInput } from './schema.js';
-export { scenarioSchema } from './schema.js';
+export { expectedFor, scenarioSchema } from './schema.js';
 export { renderTetragon, TETRAGON_SHAPES, tetragonEvent } from './tetragon.js';
 export type { Activity, SimContainer, SimProcess, SimSocket, Timeline } from './timeline.js';
 export { mergeTimelines } from './timeline.js';

@@ -93,6 +93,13 @@ const readActionSchema = z
     bytes: bytesSchema.describe('Total bytes read across all files.'),
     over: durationSchema.optional().describe('Spread the reads over this long (default: a few ms per file).'),
     chunk: bytesSchema.optional().describe('Largest byte count of one read call (default 2 MiB).'),
+    via: z
+      .enum(['read', 'mmap'])
+      .default('read')
+      .describe(
+        'How the files are read: read(2) calls, or mmap (as git reads files over 32 KiB and its objects): one ' +
+          'mapping per file, which Tetragon reports with the file size and Falco only as the file opened.',
+      ),
   })
   .strict();
 
@@ -189,6 +196,10 @@ export const expectedAlertSchema = z
     container: refName.describe('The container the alert is about (a `containers[].name`).'),
     tool: z.string().optional().describe('Expected `push.tool`.'),
     destination: z.string().optional().describe('Expected `push.destination` (host, or ip:port).'),
+    sensor: z
+      .enum(['tetragon', 'falco'])
+      .optional()
+      .describe("Only this sensor's form raises it: the other cannot see what decides it (e.g. mmap reads)."),
   })
   .strict();
 
@@ -226,3 +237,8 @@ export type ScenarioContainer = z.output<typeof containerSchema>;
 export type ScenarioStep = z.output<typeof stepSchema>;
 export type ExpectedAlert = z.output<typeof expectedAlertSchema>;
 export type ProcessSpec = z.output<typeof processSpecSchema>;
+
+/** The alerts a scenario expects from one sensor's form of its events. */
+export function expectedFor(s: Pick<Scenario, 'expect'>, form: 'tetragon' | 'falco'): ExpectedAlert[] {
+  return s.expect === 'none' ? [] : s.expect.filter((e) => e.sensor === undefined || e.sensor === form);
+}

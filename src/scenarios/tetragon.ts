@@ -10,6 +10,7 @@ import type { Activity, SimProcess, SimSocket, Timeline } from './timeline.js';
 /** The hooks and policy names the generated kprobe events carry (kept in step with sensor-config/tetragon/). */
 export const TETRAGON_SHAPES = {
   read: { functionName: 'vfs_read', policyName: 'exfilwatch-file-reads' },
+  map: { functionName: 'security_mmap_file', policyName: 'exfilwatch-file-reads' },
   connect: { functionName: 'tcp_connect', policyName: 'exfilwatch-tcp' },
   send: { functionName: 'tcp_sendmsg', policyName: 'exfilwatch-tcp' },
   close: { functionName: 'tcp_close', policyName: 'exfilwatch-tcp' },
@@ -106,6 +107,19 @@ export function tetragonEvent(a: Activity): Json {
         TETRAGON_SHAPES.read,
         [{ file_arg: { path: a.path, permission: '-rw-r--r--' } }, { size_arg: String(a.requested) }],
         { long_arg: String(a.bytes) },
+      );
+      break;
+    case 'map':
+      // As the policy declares it: the file, prot (PROT_READ) and the file's size resolved from its inode.
+      body = kprobe(
+        a,
+        TETRAGON_SHAPES.map,
+        [
+          { file_arg: { path: a.path, permission: '-rw-r--r--' } },
+          { uint_arg: 1, label: 'prot' },
+          { long_arg: String(a.bytes), label: 'size' },
+        ],
+        { int_arg: 0 },
       );
       break;
     case 'connect':

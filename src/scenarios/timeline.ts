@@ -87,6 +87,8 @@ export type Activity =
   | (ActivityBase & { type: 'exec' })
   | (ActivityBase & { type: 'exit'; status: number; signal: string | null })
   | (ActivityBase & { type: 'read'; path: string; bytes: number; requested: number })
+  /** A file mapped into memory for reading; `bytes` is its size. */
+  | (ActivityBase & { type: 'map'; path: string; bytes: number })
   | (ActivityBase & { type: 'connect'; sock: SimSocket })
   | (ActivityBase & { type: 'send'; sock: SimSocket; bytes: number })
   | (ActivityBase & { type: 'close'; sock: SimSocket });

@@ -69,10 +69,17 @@ describe('emulation scripts', () => {
 
   it('each script announces the alerts its scenario expects (rule and severity)', () => {
     for (const scenario of attacks) {
-      const announced = [...scriptText(scenario.name).matchAll(/^# Expected alert: (\S+), severity (\S+)$/gm)]
-        .map((m) => `${m[1]} ${m[2]}`)
+      // `# Expected alert: rule, severity S` (both sensors), or `… (with tetragon)` when only one raises it.
+      const announced = [
+        ...scriptText(scenario.name).matchAll(
+          /^# Expected alert: (\S+), severity (\S+)(?: \(with (tetragon|falco)\))?$/gm,
+        ),
+      ]
+        .map((m) => `${m[1]} ${m[2]}${m[3] ? ` ${m[3]}` : ''}`)
         .sort();
-      const expected = (scenario.expect === 'none' ? [] : scenario.expect).map((e) => `${e.rule} ${e.severity}`).sort();
+      const expected = (scenario.expect === 'none' ? [] : scenario.expect)
+        .map((e) => `${e.rule} ${e.severity}${e.sensor ? ` ${e.sensor}` : ''}`)
+        .sort();
       expect(announced, scenario.name).toEqual(expected);
       expect(header(scenario.name, 'Image'), `${scenario.name}: # Image:`).toBeTruthy();
       expect(scriptText(scenario.name), scenario.name).toMatch(/^#!\/bin\/sh\n/);

@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { systemClock } from '../../src/model/clock.js';
 import {
   expandScenario,
+  expectedFor,
   generateBackground,
   loadScenarios,
   mergeTimelines,
@@ -75,9 +76,7 @@ describe.each(['tetragon', 'falco'] as SensorForm[])('%s form', (form) => {
     };
     const seen = alerts.map((a) => `${refOf(a.container.id)} ${a.rule} ${a.severity}`).sort();
     const expected = demo
-      .flatMap((s) =>
-        s.expect === 'none' ? [] : s.expect.map((e) => `${s.name}/${e.container} ${e.rule} ${e.severity}`),
-      )
+      .flatMap((s) => expectedFor(s, form).map((e) => `${s.name}/${e.container} ${e.rule} ${e.severity}`))
       .sort();
     expect(seen).toEqual(expected);
   });

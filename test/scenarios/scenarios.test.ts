@@ -4,7 +4,13 @@
  * and no secret from the input may appear in alerts, stderr, logs or metrics.
  */
 import { describe, expect, it } from 'vitest';
-import { expandScenario, loadScenarios, type Scenario, type SensorForm } from '../../src/scenarios/index.js';
+import {
+  expandScenario,
+  expectedFor,
+  loadScenarios,
+  type Scenario,
+  type SensorForm,
+} from '../../src/scenarios/index.js';
 import { runScenario, type ScenarioRun } from './harness.js';
 
 const scenarios = loadScenarios();
@@ -30,8 +36,8 @@ function containerRef(s: Scenario, id: string): string {
 
 type Seen = { rule: string; severity: string; container: string; tool?: string; destination?: string | null };
 
-function observed(s: Scenario, run: ScenarioRun): Seen[] {
-  const expected = s.expect === 'none' ? [] : s.expect;
+function observed(s: Scenario, form: SensorForm, run: ScenarioRun): Seen[] {
+  const expected = expectedFor(s, form);
   return run.alerts
     .map((a) => {
       const seen: Seen = { rule: a.rule, severity: a.severity, container: containerRef(s, a.container.id) };
@@ -48,9 +54,8 @@ function bySeen(a: Seen, b: Seen): number {
   return `${a.container}/${a.rule}`.localeCompare(`${b.container}/${b.rule}`);
 }
 
-function wanted(s: Scenario): Seen[] {
-  if (s.expect === 'none') return [];
-  return s.expect
+function wanted(s: Scenario, form: SensorForm): Seen[] {
+  return expectedFor(s, form)
     .map((e) => {
       const w: Seen = { rule: e.rule, severity: e.severity, container: e.container };
       if (e.tool !== undefined) w.tool = e.tool;
@@ -69,13 +74,14 @@ const SECRET_SHAPES = [
 
 describe.each(scenarios.map((s) => [s.name, s] as const))('scenario %s', (_name, s) => {
   describe.each(FORMS)('%s form', (form) => {
-    it(`raises exactly the expected alerts (${s.expect === 'none' ? 'none' : s.expect.map((e) => `${e.severity} ${e.rule}`).join(', ')})`, async () => {
+    const expected = expectedFor(s, form);
+    it(`raises exactly the expected alerts (${expected.length === 0 ? 'none' : expected.map((e) => `${e.severity} ${e.rule}`).join(', ')})`, async () => {
       const result = await run(s, form);
       // Every generated line is a well-formed event the normalizer uses.
       expect(result.summary.events).toBeGreaterThan(0);
       expect(result.summary.decodeErrors).toBe(0);
       expect(result.summary.ignored).toBe(0);
-      expect(observed(s, result)).toEqual(wanted(s));
+      expect(observed(s, form, result)).toEqual(wanted(s, form));
       for (const alert of result.alerts) {
         expect(alert.source).toBe(form);
         expect(alert.mitre).toEqual({ technique: 'T1567.001', tactic: 'exfiltration' });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/cli/scan.js';
 import { systemClock } from '../../src/model/clock.js';
-import { generateScenario, loadScenarios, type SensorForm } from '../../src/scenarios/index.js';
+import { expectedFor, generateScenario, loadScenarios, type SensorForm } from '../../src/scenarios/index.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { createMetrics } from '../../src/telemetry/metrics.js';
 import { Capture, scenarioConfig } from './harness.js';
@@ -46,7 +46,7 @@ describe.each(['tetragon', 'falco'] as SensorForm[])('%s form', (form) => {
           .map((a) => `${a.rule} ${a.severity} ${a.reads.bytes} ${a.reads.files}`),
       );
     }
-    const expected = s.expect === 'none' ? [] : s.expect.map((e) => `${e.rule} ${e.severity}`);
+    const expected = expectedFor(s, form).map((e) => `${e.rule} ${e.severity}`);
     expect(seen[0]?.map((a) => a.split(' ').slice(0, 2).join(' '))).toEqual(expected);
     for (const alerts of seen) expect(alerts).toEqual(seen[0]);
   });

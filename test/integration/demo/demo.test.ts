@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadScenarios } from '../../../src/scenarios/index.js';
+import { expectedFor, loadScenarios, type SensorForm } from '../../../src/scenarios/index.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -118,16 +118,14 @@ function printedAlerts(stdout: string): string[] {
 }
 
 /** The same, derived from the scenario descriptions the demo replays. */
-function expectedAlerts(): { lines: string[]; attacks: number; benign: number } {
+function expectedAlerts(form: SensorForm): { lines: string[]; attacks: number; benign: number } {
   const scenarios = loadScenarios().filter((s) => s.demo);
   const lines = scenarios
     .flatMap((s) =>
-      s.expect === 'none'
-        ? []
-        : s.expect.map((e) => {
-            const c = s.containers.find((x) => x.name === e.container)!;
-            return `${c.namespace}/${c.pod} ${c.container ?? c.name} ${e.rule} ${e.severity}`;
-          }),
+      expectedFor(s, form).map((e) => {
+        const c = s.containers.find((x) => x.name === e.container)!;
+        return `${c.namespace}/${c.pod} ${c.container ?? c.name} ${e.rule} ${e.severity}`;
+      }),
     )
     .sort();
   return {
@@ -138,27 +136,29 @@ function expectedAlerts(): { lines: string[]; attacks: number; benign: number } 
 }
 
 describe('exfilwatch demo (child process)', () => {
-  const expected = expectedAlerts();
-
   it.each([
-    ['tetragon gRPC', [] as string[]],
-    ['falco http_output', ['--falco']],
-  ])('%s: alerts for exactly the expected scenarios, summary, /metrics while running, exit 0', async (_name, args) => {
-    const run = await runDemo(args);
-    // No warn/error/fatal log lines: a clean replay has nothing to warn about (the intake wait once looked up
-    // the wrong metric label and warned, after a 15 s wait, on every run).
-    expect(run.stderr).not.toMatch(/"level":(40|50|60)/);
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(expected.attacks).toBeGreaterThan(0);
-    expect(printedAlerts(run.stdout)).toEqual(expected.lines);
-    expect(run.stdout).toContain(
-      `attack scenarios caught: ${expected.attacks}/${expected.attacks}   benign scenarios quiet: ${expected.benign}/${expected.benign}`,
-    );
-    expect(run.stdout).toContain('result: PASS');
-    expect(run.metricsStatus).toBe(200);
-    expect(run.metricsBody).toContain('exfilwatch_events_total');
-    expect(run.metricsBody).toMatch(/exfilwatch_source_up\{source="(tetragon-grpc|falco-http)"\} 1/);
-  });
+    ['tetragon gRPC', [] as string[], 'tetragon' as const],
+    ['falco http_output', ['--falco'], 'falco' as const],
+  ])(
+    '%s: alerts for exactly the expected scenarios, summary, /metrics while running, exit 0',
+    async (_name, args, form) => {
+      const expected = expectedAlerts(form);
+      const run = await runDemo(args);
+      // No warn/error/fatal log lines: a clean replay has nothing to warn about (the intake wait once looked up
+      // the wrong metric label and warned, after a 15 s wait, on every run).
+      expect(run.stderr).not.toMatch(/"level":(40|50|60)/);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(expected.attacks).toBeGreaterThan(0);
+      expect(printedAlerts(run.stdout)).toEqual(expected.lines);
+      expect(run.stdout).toContain(
+        `attack scenarios caught: ${expected.attacks}/${expected.attacks}   benign scenarios quiet: ${expected.benign}/${expected.benign}`,
+      );
+      expect(run.stdout).toContain('result: PASS');
+      expect(run.metricsStatus).toBe(200);
+      expect(run.metricsBody).toContain('exfilwatch_events_total');
+      expect(run.metricsBody).toMatch(/exfilwatch_source_up\{source="(tetragon-grpc|falco-http)"\} 1/);
+    },
+  );
 
   it('exits 2 with one line for a bad --speed', async () => {
     const run = await runDemoError(['--speed', 'fast']);
@@ -226,7 +226,7 @@ describe('exfilwatch demo (child process)', () => {
       const nc = await connect({ servers: nats.url });
       try {
         const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
-        expect(info.state.messages).toBe(expected.lines.length);
+        expect(info.state.messages).toBe(expectedAlerts('falco').lines.length);
         expect(info.config.subjects).toEqual(['exfilwatch.alerts.>']);
       } finally {
         await nc.close();

@@ -55,7 +55,7 @@ const scenarios: DemoScenario[] = [
     name: 'benign-b',
     kind: 'benign',
     title: 'B',
-    expect: 'none',
+    expect: [],
     containers: [{ ref: 'web', id: ID_B, namespace: 'ns', pod: 'q' }],
   },
 ];
