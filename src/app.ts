@@ -343,6 +343,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         eventQueue.close();
         await pipelineDone;
         if (ticker) clearInterval(ticker);
+        correlator?.close?.();
         // Sources end on their own (all failed, or the input ran out): flush here. Ended by stop(): it flushes.
         if (stopping === null)
           for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
@@ -363,6 +364,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         eventQueue.close();
         if (ticker) clearInterval(ticker);
         await pipelineDone;
+        correlator?.close?.();
         const timeoutMs = config.pipeline.shutdownTimeoutMs;
         await Promise.all(
           sinks.map((s) =>

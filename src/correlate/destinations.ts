@@ -18,12 +18,14 @@ export type DestinationClass = 'forge' | 'registry' | 'internal';
 /** Resolves one hostname to its IPv4/IPv6 addresses; rejects or returns [] on failure. */
 export type HostResolver = (host: string) => Promise<string[]>;
 
-export function createDnsResolver(timeoutMs: number): HostResolver {
+/** The system resolver, with `cancel()`: lookups in flight end at once (a stopping daemon waits for none). */
+export function createDnsResolver(timeoutMs: number): HostResolver & { cancel(): void } {
   const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-  return async (host) => {
+  const resolve = async (host: string): Promise<string[]> => {
     const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
     return [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
   };
+  return Object.assign(resolve, { cancel: () => resolver.cancel() });
 }
 
 interface HostMatcher {
@@ -163,8 +165,11 @@ export class DestinationClassifier {
     return this.config.webHostsApiPathPrefixes.some((p) => path.startsWith(p) || path.includes(p));
   }
 
-  /** Re-resolves the configured exact hostnames. Never rejects; keeps old answers for hosts that failed. */
-  async refresh(resolve: HostResolver, logger: Logger): Promise<void> {
+  /**
+   * Re-resolves the configured exact hostnames. Never rejects; keeps old answers for hosts that failed.
+   * `cancelled` says the lookups were cancelled (the correlator closed): nothing to keep or to warn about.
+   */
+  async refresh(resolve: HostResolver, logger: Logger, cancelled: () => boolean = () => false): Promise<void> {
     const next = new Map<string, IpClass>();
     let failures = 0;
     await Promise.all(
@@ -183,6 +188,7 @@ export class DestinationClassifier {
         for (const ip of ips) if (!next.has(ip)) next.set(ip, { host, cls, expiresMs: Number.POSITIVE_INFINITY });
       }),
     );
+    if (cancelled()) return;
     this.dnsIps = next;
     if (failures > 0) {
       logger.warn(

@@ -18,7 +18,7 @@ export type { Correlator, CorrelatorDeps } from './types.js';
 export interface CorrelatorEngine extends Correlator {
   /** Resolves the configured forge/registry hostnames now (also done periodically in live mode). Never rejects. */
   refreshDestinations(): Promise<void>;
-  /** Stops the periodic DNS refresh. */
+  /** Stops the periodic DNS refresh and cancels the lookups in flight. */
   close(): void;
 }
 
@@ -31,15 +31,15 @@ export function createCorrelator(
   const refreshMs = config.destinations.dnsRefreshMs;
   // undefined → the system resolver, started lazily by the first advance() (live mode only: offline scans
   // and replays never query DNS); null → never resolve.
-  const resolve =
-    deps.resolveHost === undefined ? createDnsResolver(config.destinations.dnsTimeoutMs) : deps.resolveHost;
+  const system = deps.resolveHost === undefined ? createDnsResolver(config.destinations.dnsTimeoutMs) : null;
+  const resolve = system ?? deps.resolveHost ?? null;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
   const refreshDestinations = async (): Promise<void> => {
     if (resolve === null) return;
     try {
-      await engine.classifier.refresh(resolve, deps.logger);
+      await engine.classifier.refresh(resolve, deps.logger, () => closed);
     } catch (err) {
       deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'destination DNS refresh failed');
     }
@@ -64,6 +64,7 @@ export function createCorrelator(
       closed = true;
       if (timer !== null) clearInterval(timer);
       timer = null;
+      system?.cancel();
     },
   };
 }

@@ -29,4 +29,6 @@ export interface Correlator {
   flush(): Alert[];
   /** Containers with state held (exfilwatch_tracked_containers). */
   trackedContainers(): number;
+  /** Releases what runs beside the events (DNS lookups): the app calls it once the pipeline has ended. */
+  close?(): void;
 }

@@ -30,7 +30,11 @@ export function createLogger(level: LogLevel = 'info', destination?: Destination
         censor: '[REDACTED]',
       },
     },
-    destination ?? pino.destination({ dest: 2, sync: false }),
+    // Synchronous, as pino's own default: a log line is out before the next statement runs, so the plain
+    // last line a failing command prints comes after the JSON logs before it, and nothing is lost when the
+    // process exits or crashes. Logs are rare (per alert, per state change; per-event problems are
+    // rate-limited), so the writes cost nothing next to the event path.
+    destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }
 

@@ -130,6 +130,9 @@ describe.concurrent('exfilwatch run: a source that fails at start stops start-up
       expect.stringMatching(new RegExp(`^exfilwatch: falco-http 127\\.0\\.0\\.1:${port}: cannot listen: EADDRINUSE`)),
     ]);
     expect(r.stderr).not.toContain('"msg":"exfilwatch running"');
+    // The reason is the last thing said: after the JSON logs of the stop, and nothing after it (the
+    // destination DNS lookups started at start-up are cancelled, not left to time out and warn).
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^exfilwatch: falco-http /);
   });
 
   it('a shared-secret variable that is unset: exit 2 naming the key, before "running"', async () => {
