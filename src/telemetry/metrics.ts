@@ -50,6 +50,7 @@ export interface Metrics {
   readonly alertPublishFailures: Counter<'sink'>;
   readonly alertSpoolMessages: Gauge;
   readonly alertSpoolDropped: Counter<'severity'>;
+  readonly alertSpoolWriteFailures: Counter;
   readonly queueDepth: Gauge<'queue'>;
   readonly componentReceived: Counter<'component'>;
   readonly componentSent: Counter<'component'>;
@@ -205,6 +206,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     alertSpoolMessages: new Gauge({
       name: 'exfilwatch_alert_spool_messages',
       help: 'Alerts waiting in the on-disk spool for the broker to return.',
+      registers: r,
+    }),
+    alertSpoolWriteFailures: new Counter({
+      name: 'exfilwatch_alert_spool_write_failures_total',
+      help: 'Alerts the disk refused to spool (full, read-only, I/O error): kept in memory only until delivered.',
       registers: r,
     }),
     alertSpoolDropped: new Counter({

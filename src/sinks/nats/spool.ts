@@ -135,7 +135,9 @@ export class Spool {
 
   /**
    * Appends an alert; resolves once it is on disk (fdatasync'd). Returns false when the spool was full
-   * and this alert itself was the one dropped (counted and logged).
+   * and this alert itself was the one dropped (counted and logged). When the disk refuses the write (full,
+   * read-only, I/O error) the alert is still kept, in memory only, within the same bounds: it is delivered
+   * while the broker is up, and lost only if exfilwatch restarts first (counted and logged).
    */
   async append(item: Omit<SpoolEntry, 'seq'>): Promise<boolean> {
     if (this.closed) throw new Error('spool closed');
@@ -146,6 +148,13 @@ export class Spool {
     this.reservedBytes += bytes;
     try {
       await this.write(addRecord(entry), true);
+    } catch (err) {
+      if (this.closed) throw err;
+      this.deps.metrics.alertSpoolWriteFailures.inc();
+      this.deps.logger.warn(
+        { alertId: entry.id, severity: entry.severity, err: errorMessage(err) },
+        'spool write failed: alert kept in memory only until the broker takes it (lost if exfilwatch restarts first)',
+      );
     } finally {
       this.reservedCount--;
       this.reservedBytes -= bytes;

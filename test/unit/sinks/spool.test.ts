@@ -151,7 +151,7 @@ describe('Spool', () => {
     await spool.close();
   });
 
-  it('a short write (disk full) fails the append and leaves no torn record behind', async () => {
+  it('a short write (disk full) keeps the alert in memory only, counted, and leaves no torn record behind', async () => {
     const spool = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
     await spool.append(item(1));
     const probe = await open(join(dir, 'probe'), 'w');
@@ -168,14 +168,34 @@ describe('Spool', () => {
       }
       return original.apply(this, args);
     });
-    await expect(spool.append(item(2))).rejects.toThrow(/short write/);
+    // Still deliverable while the broker is up: live for the publisher, not on disk.
+    await expect(spool.append(item(2))).resolves.toBe(true);
     await spool.append(item(3));
+    expect(ids(spool)).toEqual(['a-1', 'a-2', 'a-3']);
+    expect((await metrics.alertSpoolWriteFailures.get()).values[0]?.value).toBe(1);
+    spool.remove(2); // delivered: its delete record names a seq the file never had
     await spool.close();
     const lines = readFileSync(join(dir, SPOOL_FILE), 'utf8').trim().split('\n');
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     const again = await Spool.open({ dir, maxMessages: 100, maxBytes: 1 << 20 }, deps());
     expect(ids(again)).toEqual(['a-1', 'a-3']);
     await again.close();
+  });
+
+  it('a disk that refuses every write (EROFS) still hands alerts to the publisher, within the bounds', async () => {
+    const spool = await Spool.open({ dir, maxMessages: 2, maxBytes: 1 << 20 }, deps());
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<{ bytesWritten: number }> };
+    await probe.close();
+    vi.spyOn(proto, 'write').mockRejectedValue(
+      Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }),
+    );
+    for (const n of [1, 2, 3]) await expect(spool.append(item(n, n === 1 ? 'low' : 'high'))).resolves.toBe(true);
+    // The bound holds for memory-only alerts too: the low one made room.
+    expect(ids(spool)).toEqual(['a-2', 'a-3']);
+    expect(await dropped(metrics, 'low')).toBe(1);
+    expect((await metrics.alertSpoolWriteFailures.get()).values[0]?.value).toBe(3);
+    await spool.close();
   });
 
   it('a spool file deleted while running is written again with everything spooled', async () => {
