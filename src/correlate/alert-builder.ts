@@ -54,7 +54,11 @@ function summary(j: JudgedPush): string {
   const ep = j.episode;
   const dest = destinationOf(ep) ?? 'an unknown destination';
   const remote = ep.remote ? ` (${redact(ep.remote)})` : '';
-  const how = ep.byEgress ? `${formatBytes(ep.egressBytes)} sent by ${ep.tool}` : `${ep.tool} push`;
+  const how = !ep.byEgress
+    ? `${ep.tool} push`
+    : ep.egressSplit
+      ? `${formatBytes(ep.egressBytes)} sent by several processes (the last ${ep.tool})`
+      : `${formatBytes(ep.egressBytes)} sent by ${ep.tool}`;
   const by =
     ep.renamed || ep.unexpected
       ? ` by ${ep.renamed ? 'renamed' : 'unexpected'} binary ${redact((ep.odd?.proc ?? ep.proc).binary ?? '?')}`

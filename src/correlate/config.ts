@@ -134,6 +134,10 @@ export const capsConfigSchema = z
     maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
     maxSuppressionKeys: count(10_000, 'Suppression keys (rule, container, destination) remembered (~0.2 KiB each).'),
     maxIpHints: count(8_192, 'IPs classed from push lineages (~0.15 KiB each).'),
+    maxEgressDestsPerContainer: count(
+      4,
+      "Forge/registry/internal destinations per container whose bytes sent by all the container's processes are summed (egress split over many processes; ~0.15 KiB each); beyond, the one with the fewest bytes in the window is evicted.",
+    ),
     maxEvidence: z.number().int().min(1).max(20).default(20).describe('Evidence items per alert (at most 20).'),
   })
   .strict();
@@ -168,7 +172,7 @@ export const correlatorConfigSchema = z
     moderateReadFiles: count(200, 'Moderate reads (push-after-moderate-reads, medium): distinct files.'),
     egressPushMinBytes: count(
       1 * MiB,
-      'Bytes sent by one process to one forge/registry destination that make a push by themselves.',
+      "Bytes sent to one forge/registry/internal destination that make a push by themselves: by one process, or by the container's processes together within windowMs.",
     ),
     destinations: destinationsConfigSchema.prefault({}).describe('Which destinations are forges and registries.'),
     reads: readsConfigSchema.prefault({}).describe('What counts as a read and a sensitive read.'),

@@ -78,7 +78,7 @@ export class CorrelationEngine {
   private readonly bucketMs: number;
   private readonly slots: number;
   private readonly ev: Record<
-    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint',
+    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint' | 'egress_dest',
     { inc(): void }
   >;
   private readonly outOfWindow: { inc(): void };
@@ -110,6 +110,7 @@ export class CorrelationEngine {
       file: ev('file'),
       suppression: ev('suppression'),
       ip_hint: ev('ip_hint'),
+      egress_dest: ev('egress_dest'),
     };
     this.outOfWindow = metrics.eventsDropped.labels('out_of_window');
     this.classifier = new DestinationClassifier(cfg.destinations, cfg.caps.maxIpHints, () => this.ev.ip_hint.inc());
@@ -123,7 +124,7 @@ export class CorrelationEngine {
       nodeEvicted: this.ev.node,
       released: (c) => this.reads.release(c),
     });
-    this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket);
+    this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket, this.ev.egress_dest);
     this.classifyPath = createPathClassifier(cfg.reads);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;

@@ -1,14 +1,23 @@
 /**
  * Network activity of container processes: sockets (cookie → destination, for sends that carry no
  * address), destinations per process (classed once, when first seen), and bytes sent, which join a
- * pending push or, past `egressPushMinBytes` to a forge/registry/internal destination, make one.
+ * pending push or, past `egressPushMinBytes` to a forge/registry/internal destination, make one: sent by
+ * one process, or by the container's processes together within the window (state.ts, EgressSum).
  */
 import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { StringPool } from './intern.js';
 import type { PushTracker } from './pushes.js';
-import { type ContainerState, clockEvict, type DestEntry, newDest, type ProcState } from './state.js';
+import {
+  type ContainerState,
+  clockEvict,
+  type DestEntry,
+  type EgressSum,
+  newDest,
+  newEgressSum,
+  type ProcState,
+} from './state.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
 
@@ -35,6 +44,7 @@ export class NetTracker {
     private readonly classifier: DestinationClassifier,
     private readonly pushes: PushTracker,
     private readonly socketEvicted: { inc(): void },
+    private readonly egressEvicted: { inc(): void },
   ) {
     this.horizonMs = cfg.windowMs + cfg.latenessMs + cfg.pushSettleMs;
   }
@@ -87,9 +97,107 @@ export class NetTracker {
       }
       return;
     }
-    if (!proc.download && dest.cls !== null && !dest.flagged && dest.bytes >= this.cfg.egressPushMinBytes) {
-      this.pushes.egressPush(proc, dest, e, c);
+    if (proc.download || dest.cls === null) return;
+    if (!dest.flagged && dest.bytes >= this.cfg.egressPushMinBytes) {
+      const pushed = this.pushes.egressPush(proc, dest, dest.bytes, false, e, c);
+      // The other processes' bytes to that destination join this push rather than make a second one.
+      const sum = this.sumOf(c, dest, e.timeMs);
+      if (sum.ep === null || (sum.ep.judged && e.timeMs > sum.ep.dueMs)) sum.ep = pushed;
+      return;
     }
+    if (bytes > 0) this.addToSum(proc, dest, bytes, e, c);
+  }
+
+  /**
+   * Bytes `proc` sent to a classed destination, not (yet) a push by themselves: added to what the
+   * container's other processes sent there. Past `egressPushMinBytes` together they are one push,
+   * attributed to `proc`, whose send crossed the threshold: it is a process that really sent part of the
+   * data, its command line is at hand (the event carries it) and it is found again by its exec id. The top
+   * of the senders' process tree would often name the loop that started them better, but finding it needs
+   * every sender's lineage, and the senders need not share one (a cron job and a shell can both send);
+   * the evidence and the response lead from this process to its parents.
+   */
+  private addToSum(proc: ProcState, dest: DestEntry, bytes: number, e: NetEvent, c: ContainerState): void {
+    const t = e.timeMs;
+    const sum = this.sumOf(c, dest, t);
+    const ep = sum.ep;
+    if (ep !== null) {
+      if (!ep.judged) {
+        ep.egressBytes += bytes;
+        return;
+      }
+      if (t <= ep.dueMs) return;
+      // That push is over: the container's processes start counting afresh towards a new one.
+      sum.ep = null;
+      sum.bytes = 0;
+      sum.prevBytes = 0;
+      sum.genStartMs = t;
+    }
+    const windowMs = this.cfg.windowMs;
+    const age = t - sum.genStartMs;
+    if (age >= windowMs) {
+      // Contiguous generations of a window each: the one before the current is kept.
+      if (age < 2 * windowMs) {
+        sum.prevBytes = sum.bytes;
+        sum.genStartMs += windowMs;
+      } else {
+        sum.prevBytes = 0;
+        sum.genStartMs = t;
+      }
+      sum.bytes = 0;
+    }
+    sum.bytes += bytes;
+    const total = sum.bytes + sum.prevBytes;
+    if (total >= this.cfg.egressPushMinBytes) sum.ep = this.pushes.egressPush(proc, dest, total, true, e, c);
+  }
+
+  /**
+   * The container's sum for `dest` (by host, else by ip:port; an internal CIDR's "host" is the IP itself),
+   * found or made. At the cap, the new one takes the place of the one with the fewest bytes in the window:
+   * the least recently active would let a sender push the sum of its real destination out with a byte
+   * sent to each of a few others; this way pushing it out costs as many bytes sent to each of those.
+   */
+  private sumOf(c: ContainerState, dest: DestEntry, t: number): EgressSum {
+    const host = dest.host !== null && dest.host !== dest.ip ? dest.host : null;
+    const sums = c.egress;
+    if (sums !== null) {
+      for (let i = 0; i < sums.length; i++) {
+        const s = sums[i]!;
+        if (s.host === host && (host !== null || (s.ip === dest.ip && s.port === dest.port))) {
+          if (t > s.lastMs) s.lastMs = t;
+          return s;
+        }
+      }
+    }
+    const s = newEgressSum(host, dest.ip, dest.port, t);
+    // Lists of exactly the right length, as in destOf: most containers never have one, a few have one or two.
+    if (sums === null) c.egress = [s];
+    else if (sums.length < this.cfg.caps.maxEgressDestsPerContainer) c.egress = sums.concat([s]);
+    else {
+      sums[this.leastSum(sums, t)] = s;
+      this.egressEvicted.inc();
+    }
+    return s;
+  }
+
+  /** The index of the sum with the fewest bytes in the window at `t` (a pending push's last; ties: the stalest). */
+  private leastSum(sums: EgressSum[], t: number): number {
+    const windowMs = this.cfg.windowMs;
+    let best = 0;
+    let bestBytes = Number.POSITIVE_INFINITY;
+    let bestMs = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < sums.length; i++) {
+      const s = sums[i]!;
+      const age = t - s.genStartMs;
+      let bytes = age < windowMs ? s.bytes + s.prevBytes : age < 2 * windowMs ? s.bytes : 0;
+      if (s.ep !== null && !s.ep.judged) bytes = Number.MAX_VALUE;
+      if (bytes < bestBytes || (bytes === bestBytes && s.lastMs < bestMs)) {
+        best = i;
+        bestBytes = bytes;
+        bestMs = s.lastMs;
+      }
+    }
+    return best;
   }
 
   private destOf(proc: ProcState, ip: string, port: number | null, e: NetEvent): DestEntry {

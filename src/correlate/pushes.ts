@@ -81,6 +81,7 @@ export class PushTracker {
       renamed: r.renamed,
       unexpected: r.unexpectedLocation,
       byEgress: false,
+      egressSplit: false,
       bridged: r.spec.bridged === true,
     });
     proc.episode = ep;
@@ -115,7 +116,10 @@ export class PushTracker {
     proc: ProcState,
     c: ContainerState,
     e: ActivityEvent,
-    what: Pick<PushEpisode, 'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'odd' | 'byEgress' | 'bridged'>,
+    what: Pick<
+      PushEpisode,
+      'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'odd' | 'byEgress' | 'egressSplit' | 'bridged'
+    >,
   ): PushEpisode {
     const node = c.node;
     const span = what.bridged ? Math.max(this.cfg.pushSettleMs, this.cfg.bridgeSpanMs) : this.cfg.pushSettleMs;
@@ -157,8 +161,18 @@ export class PushTracker {
     if (ep.evidence.length < MAX_EPISODE_EVIDENCE) ep.evidence.push(item);
   }
 
-  /** Many bytes from one process to one forge/registry destination: a push whatever the program. */
-  egressPush(proc: ProcState, dest: DestEntry, e: NetEvent, c: ContainerState): void {
+  /**
+   * Many bytes to one forge/registry destination: a push whatever the program. `bytes` were sent by `proc`
+   * alone, or (`split`) by several of the container's processes together, `proc`'s send the last of them.
+   */
+  egressPush(
+    proc: ProcState,
+    dest: DestEntry,
+    bytes: number,
+    split: boolean,
+    e: NetEvent,
+    c: ContainerState,
+  ): PushEpisode {
     dest.flagged = true;
     // Any process can push by egress; its command line is kept from now on (processes.ts drops most).
     if (proc.args === null) proc.args = e.process.args;
@@ -173,10 +187,11 @@ export class PushTracker {
       unexpected,
       odd: unexpected ? { proc, as: tool } : null,
       byEgress: true,
+      egressSplit: split,
       bridged: false,
     });
     proc.episode = ep;
-    ep.egressBytes = dest.bytes;
+    ep.egressBytes = bytes;
     ep.egressSeen = true;
     dest.noted = true;
     ep.destAddr = formatAddr(dest.ip, dest.port);
@@ -186,8 +201,9 @@ export class PushTracker {
       time: e.time,
       kind: 'push',
       binary: proc.binary,
-      detail: `${dest.bytes} bytes sent to ${ep.destAddr}${dest.host ? ` (${dest.host}, ${dest.cls})` : ''} by ${cmdline(proc)}`,
+      detail: `${bytes} bytes sent to ${ep.destAddr}${dest.host ? ` (${dest.host}, ${dest.cls})` : ''} by ${split ? `processes of the container, the last ${cmdline(proc)}` : cmdline(proc)}`,
     });
+    return ep;
   }
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */

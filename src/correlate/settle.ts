@@ -11,7 +11,7 @@
  * Written here on throwaway objects, those fields are settled while nothing depends on them.
  */
 import { DistinctFiles, DistinctPools, EXACT_MAX, hashPath } from './distinct-files.js';
-import { ContainerState, newDest, newNodeState, ProcState, type PushEpisode } from './state.js';
+import { ContainerState, newDest, newEgressSum, newNodeState, ProcState, type PushEpisode } from './state.js';
 
 let settled = false;
 
@@ -28,6 +28,7 @@ export function settleShapes(): void {
   c.addPending({} as PushEpisode);
   c.sensitive = [];
   c.archives = [];
+  c.egress = [];
   const p = new ProcState(null, null, null, null, c, node, 0.5, false, null, false);
   p.more();
   p.dropped = true;
@@ -39,6 +40,14 @@ export function settleShapes(): void {
   d.host = '';
   d.cls = '';
   d.time = '';
+  // A container's egress sum: named or not, its counts doubles, a push made and forgotten.
+  const sum = newEgressSum(null, '', 0, 0.5);
+  sum.host = '';
+  sum.port = null;
+  sum.bytes = 0.5;
+  sum.prevBytes = 0.5;
+  sum.ep = {} as PushEpisode;
+  sum.ep = null;
   // A container's distinct-file table grows, turns into a sketch past EXACT_MAX files and moves on a
   // generation and then two: every field of it written again (real hashes and times, as the stream's).
   const files = new DistinctFiles(60_000, new DistinctPools());

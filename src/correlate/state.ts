@@ -47,6 +47,31 @@ export function newDest(
   return { ip, port, bytes: 0, host, cls, time, timeMs, flagged: false, noted: false };
 }
 
+/**
+ * Bytes sent by all the processes of one container to one forge/registry/internal destination (its host,
+ * or its ip:port when it has no name): many processes sending a little each (`split -b 800k`, one upload
+ * per piece) add up to a push. Counted over two contiguous generations of `windowMs`, so sends at most a
+ * window apart always add up and sends more than two windows apart never do.
+ */
+export interface EgressSum {
+  /** The destination's host name, or null (then `ip` and `port` name it). */
+  host: string | null;
+  ip: string;
+  port: number | null;
+  /** Bytes in the generation starting at `genStartMs`, and in the one before it. */
+  bytes: number;
+  prevBytes: number;
+  genStartMs: number;
+  lastMs: number;
+  /** The push these bytes made (or that one of the processes made to it by itself), until it is over. */
+  ep: PushEpisode | null;
+}
+
+/** The one place an EgressSum's shape is made (./settle.ts settles it early). */
+export function newEgressSum(host: string | null, ip: string, port: number | null, timeMs: number): EgressSum {
+  return { host, ip, port, bytes: 0, prevBytes: 0, genStartMs: timeMs, lastMs: timeMs, ep: null };
+}
+
 export interface PushEpisode {
   node: NodeState;
   container: ContainerState;
@@ -68,6 +93,8 @@ export interface PushEpisode {
   odd: { proc: ProcState; as: string } | null;
   /** Recognised from bytes sent to a forge/registry, not from argv. */
   byEgress: boolean;
+  /** By egress, from the bytes of several of the container's processes (EgressSum), not one alone. */
+  egressSplit: boolean;
   bridged: boolean;
   timeMs: number;
   time: string;
@@ -169,6 +196,8 @@ export class ContainerState {
   distinct: DistinctFiles | null = null;
   sensitive: FileEntry[] | null = null;
   archives: ArchiveMark[] | null = null;
+  /** Bytes sent by its processes per forge/registry/internal destination (at most caps.maxEgressDestsPerContainer). */
+  egress: EgressSum[] | null = null;
   /** Its pushes not yet judged: the shared empty list until the first (see addPending). */
   pending: PushEpisode[] = NO_PENDING;
   /**

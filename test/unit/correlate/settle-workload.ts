@@ -2,7 +2,8 @@
  * Child process of settle.test.ts (run with --trace-opt --trace-deopt): a correlator fed long enough
  * for V8 to optimize its hot path on plain activity, then, after a marker, the rarer things a real stream
  * brings later: a push (a pending push per container and node, the pusher's rare fields), a sensitive
- * read, an archiver, a destination classified from argv, and processes and containers expiring.
+ * read, an archiver, a destination classified from argv, an upload split over processes, and processes
+ * and containers expiring.
  */
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { makeCorrelator, Scenario } from './builder.js';
@@ -38,6 +39,12 @@ s.readMany(tar, '/src', 120, 1 << 18, 1);
 const git = s.exec(ctr, '/usr/bin/git', 'push https://github.com/acme/app.git main', { parent: sh });
 s.connect(git, '140.82.112.3', 443, { cookie: 'git' });
 s.send(git, '140.82.112.3', 443, 4 << 20, { cookie: 'git' });
+// An upload split over processes: the container's first egress sums, one of them a push.
+for (let i = 0; i < 3; i++) {
+  const up = s.exec(ctr, '/opt/up', `https://ghcr.io/v2/x/blobs/uploads/ part-${i}`, { parent: sh });
+  s.connect(up, '140.82.121.33', 443, { cookie: `up-${i}` });
+  s.send(up, null, null, 600 << 10, { cookie: `up-${i}` });
+}
 s.wait(2 * 60 * 60 * 1000);
 s.read(sh, '/srv/late', 1);
 feed();
