@@ -10,7 +10,7 @@ import type { Activity, SimProcess, SimSocket, Timeline } from './timeline.js';
 /** The hooks and policy names the generated kprobe events carry (kept in step with sensor-config/tetragon/). */
 export const TETRAGON_SHAPES = {
   read: { functionName: 'vfs_read', policyName: 'exfilwatch-file-reads' },
-  map: { functionName: 'security_mmap_file', policyName: 'exfilwatch-file-reads' },
+  map: { functionName: 'security_mmap_file', policyName: 'exfilwatch-file-maps' },
   connect: { functionName: 'tcp_connect', policyName: 'exfilwatch-tcp' },
   send: { functionName: 'tcp_sendmsg', policyName: 'exfilwatch-tcp' },
   close: { functionName: 'tcp_close', policyName: 'exfilwatch-tcp' },
