@@ -14,7 +14,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
-import { createPathClassifier, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
+import { createPathClassifier, isGitObjectStoreMap, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
@@ -249,7 +249,7 @@ export class CorrelationEngine {
 
   private onFile(e: FileEvent, node: NodeState): void {
     const f = e.file;
-    if (f.op === 'write') return;
+    if (f.op === 'write' || (f.op === 'map' && isGitObjectStoreMap(f.path))) return;
     const c = this.tables.containerOf(e, node);
     if (c === null) return;
     const cls = this.classifyPath(f.path);

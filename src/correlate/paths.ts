@@ -214,3 +214,20 @@ export const ARCHIVERS: ReadonlySet<string> = new Set([
   'pax',
   'jar',
 ]);
+
+/**
+ * git's own lookup structures, which every git command maps to find objects: packs and their indexes,
+ * bitmaps and reverse indexes, the multi-pack index and commit-graph (`…/objects/pack/`, `…/objects/info/`),
+ * and the index of the work tree (`.git/index`, `sharedindex.*`). A mapping of one says nothing about how
+ * much of it was read: `git status` in a clone maps its whole pack. So mapped, they are not counted (read
+ * with read(2), as a copy does, they are); what git really reads of a pack leaves as the push's egress.
+ * Loose objects (`objects/ab/cdef…`) and work-tree files stay counted: those are what a staged push maps.
+ * Only inside a `.git` directory (`.git/objects/…`, `.git/modules/x/objects/…`, a bare `repo.git/objects/…`),
+ * so data staged in a work tree under a directory merely named `objects/pack` still counts.
+ */
+export function isGitObjectStoreMap(path: string): boolean {
+  if (path.endsWith('/.git/index') || path.includes('/.git/sharedindex.')) return true;
+  let at = path.indexOf('/objects/pack/');
+  if (at < 0) at = path.indexOf('/objects/info/');
+  return at > 0 && path.lastIndexOf('.git/', at) >= 0;
+}

@@ -4,6 +4,7 @@
  * often, or in how many pieces, it is mapped.
  */
 import { describe, expect, it } from 'vitest';
+import { isGitObjectStoreMap } from '../../../src/correlate/paths.js';
 import { brief, MiB, run, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
@@ -47,6 +48,48 @@ describe('mapped reads', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.reads.bytes).toBe(96 * MiB);
     expect(alerts[0]!.reads.top[0]!.bytes).toBe(4 * MiB);
+  });
+
+  it("git's object store maps nothing: a one-line commit pushed from a 900 MiB clone is not bulk", () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'release-bot-5f7', name: 'bot' });
+    const sh = s.init(c);
+    const git = (args: string) => s.exec(c, '/usr/bin/git', args, { parent: sh });
+    // Every git command maps the index and the clone's pack (and its index) to find objects.
+    const store = (p: ReturnType<typeof git>) => {
+      s.read(p, '/src/mono/.git/index', 48 * MiB, { op: 'map' });
+      s.read(p, '/src/mono/.git/objects/pack/pack-9f1c.pack', 900 * MiB, { op: 'map' });
+      s.read(p, '/src/mono/.git/objects/pack/pack-9f1c.idx', 30 * MiB, { op: 'map' });
+      s.read(p, '/src/mono/.git/objects/info/commit-graph', 12 * MiB, { op: 'map' });
+    };
+    s.wait(1_000);
+    const status = git('-C /src/mono status --porcelain');
+    store(status);
+    s.wait(50).exit(status).wait(500);
+    const commit = git('-C /src/mono commit -qam bump');
+    store(commit);
+    s.read(commit, '/src/mono/VERSION', 16);
+    s.wait(50).exit(commit).wait(500);
+    const url = 'https://github.com/acme/mono.git';
+    const push = git(`-C /src/mono push ${url} v2.4.1`);
+    store(push);
+    s.wait(20);
+    const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', `${url} ${url}`, { parent: push });
+    s.wait(20).connect(helper, GITHUB_IP, 443, { cookie: '92' }).wait(10);
+    s.send(helper, GITHUB_IP, 443, 4096, { cookie: '92' }).wait(200).exit(helper).exit(push);
+    const { alerts } = run(s.events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.reads.bytes).toBe(16);
+  });
+
+  it("only a .git directory's object store is git's: data staged under a look-alike directory counts", () => {
+    expect(isGitObjectStoreMap('/srv/r.git/objects/pack/pack-1.idx')).toBe(true);
+    expect(isGitObjectStoreMap('/src/.git/modules/sub/objects/info/commit-graph')).toBe(true);
+    expect(isGitObjectStoreMap('/src/.git/sharedindex.4f2e')).toBe(true);
+    expect(isGitObjectStoreMap('/tmp/w/objects/pack/customers.csv')).toBe(false);
+    expect(isGitObjectStoreMap('/src/.git/objects/ab/cdef0123')).toBe(false); // loose objects: what a push maps
   });
 
   it('without sizes (opens only, as Falco sees the same git add) the push is not bulk', () => {
