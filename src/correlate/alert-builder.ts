@@ -13,6 +13,8 @@ export interface JudgedPush {
   episode: PushEpisode;
   rule: string;
   severity: Severity;
+  /** The early judgement this alert is graver than (engine.ts judgeEarly), or null. */
+  escalates: { rule: string; severity: Severity } | null;
   readBytes: number;
   readFiles: number;
   top: FileEntry[];
@@ -31,10 +33,16 @@ export function destinationOf(ep: PushEpisode): string | null {
   return ep.destHost ?? ep.destAddr;
 }
 
-export function alertId(rule: string, ep: PushEpisode): string {
+/**
+ * Stable for one detection. An escalation also hashes its severity: a push judged early as
+ * bulk-read-then-push (high) and later critical is a second detection with the same rule, and the same id
+ * would make the broker drop it as a re-send (NATS de-duplicates on Nats-Msg-Id).
+ */
+export function alertId(rule: string, ep: PushEpisode, escalatedTo: Severity | null = null): string {
   const proc = ep.proc.execId ?? `pid:${ep.proc.pid ?? '?'}`;
-  const material = [rule, ep.container.ref.id, proc, ep.time, destinationOf(ep) ?? ''].join('\u0000');
-  return createHash('sha256').update(material).digest('hex').slice(0, 32);
+  const material = [rule, ep.container.ref.id, proc, ep.time, destinationOf(ep) ?? ''];
+  if (escalatedTo !== null) material.push(escalatedTo);
+  return createHash('sha256').update(material.join('\u0000')).digest('hex').slice(0, 32);
 }
 
 export function formatBytes(n: number): string {
@@ -75,7 +83,10 @@ function summary(j: JudgedPush): string {
     }
     reads += ` within ${minutes} min`;
   }
-  return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}`;
+  const graver = j.escalates
+    ? `; graver than its early judgement, ${j.escalates.rule} (${j.escalates.severity}), made when more pushes after it filled the container's pending list`
+    : '';
+  return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}`;
 }
 
 function response(j: JudgedPush): string[] {
@@ -171,7 +182,7 @@ export function buildAlert(j: JudgedPush): Alert {
   const ep = j.episode;
   const c = ep.container;
   return {
-    id: alertId(j.rule, ep),
+    id: alertId(j.rule, ep, j.escalates ? j.severity : null),
     time: ep.time,
     rule: j.rule,
     severity: j.severity,

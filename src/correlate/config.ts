@@ -131,7 +131,10 @@ export const capsConfigSchema = z
       "Files remembered per container for the alert's reads.top, a heavy-hitter list (space-saving: a new file replaces the one with the fewest bytes; ~0.25 KiB each). Distinct files are counted apart, in ≤ 1 KiB per container: exactly up to 96 files, then estimated (standard error ~1–2%).",
     ),
     maxSensitivePerContainer: count(16, 'Distinct sensitive files remembered per container (~0.25 KiB each).'),
-    maxPendingPushesPerContainer: count(4, 'Pushes waiting for their lateness per container; more are judged early.'),
+    maxPendingPushesPerContainer: count(
+      4,
+      'Pushes waiting for their lateness per container; more have the oldest judged early (its alert sent then). A push judged early is watched until its time and judged again (a graver result raises a second alert): as many again per container, beyond which the one nearest its time is judged for good (evictions kind early_push).',
+    ),
     maxSuppressionKeys: count(10_000, 'Suppression keys (rule, container, destination) remembered (~0.2 KiB each).'),
     maxIpHints: count(8_192, 'IPs classed from push lineages (~0.15 KiB each).'),
     maxEgressDestsPerContainer: count(

@@ -4,7 +4,7 @@
  * pushSettleMs + latenessMs, then ./judge.ts names them. No regex, closure or allocation per ordinary
  * event: read counters live in typed arrays, classification is cached per process.
  */
-import type { Alert } from '../model/alert.js';
+import { type Alert, SEVERITIES } from '../model/alert.js';
 import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from '../model/normalized-event.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
@@ -12,7 +12,7 @@ import type { CompiledAllowlist } from './allowlist.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
-import { type JudgeContext, judgeEpisode } from './judge.js';
+import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { createPathClassifier, isGitObjectStoreMap, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
 import { ProcessTable } from './processes.js';
@@ -78,7 +78,7 @@ export class CorrelationEngine {
   private readonly bucketMs: number;
   private readonly slots: number;
   private readonly ev: Record<
-    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint' | 'egress_dest',
+    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint' | 'egress_dest' | 'early_push',
     { inc(): void }
   >;
   private readonly outOfWindow: { inc(): void };
@@ -111,10 +111,15 @@ export class CorrelationEngine {
       suppression: ev('suppression'),
       ip_hint: ev('ip_hint'),
       egress_dest: ev('egress_dest'),
+      early_push: ev('early_push'),
     };
     this.outOfWindow = metrics.eventsDropped.labels('out_of_window');
     this.classifier = new DestinationClassifier(cfg.destinations, cfg.caps.maxIpHints, () => this.ev.ip_hint.inc());
-    this.pushes = new PushTracker(cfg, this.classifier, (ep) => this.judge(ep));
+    this.pushes = new PushTracker(cfg, this.classifier, {
+      judge: (ep) => this.judge(ep),
+      judgeEarly: (ep) => this.judgeEarly(ep),
+      earlyEvicted: this.ev.early_push,
+    });
     this.tables = new ProcessTable(cfg, {
       classifier: this.classifier,
       pushes: this.pushes,
@@ -282,21 +287,48 @@ export class CorrelationEngine {
     if (node.bridgeWaiting.length > 0) node.bridgeWaiting = node.bridgeWaiting.filter((ep) => !ep.judged);
   }
 
+  /**
+   * Judges a push for good: at its time, at the end of input, or before when its container or node leaves
+   * the tables. One judged early raises a second alert only when graver (./judge.ts).
+   */
   private judge(ep: PushEpisode): void {
     if (ep.judged) return;
+    this.close(ep);
+    const j = this.judgement(ep);
+    if (j?.alert) this.out.push(j.alert);
+  }
+
+  /**
+   * Judges a push before its time, because its container's pending list is full (./pushes.ts makeRoom):
+   * its alert goes out now, as it would were it let go, but quick pushes after it (decoys) must not decide
+   * its rule before its own, slower, reads are in. So it stays pending and is judged again at its time,
+   * unless nothing can make it graver (critical already, allowlisted).
+   */
+  private judgeEarly(ep: PushEpisode): void {
+    if (ep.judged || ep.early !== null) return;
+    const j = this.judgement(ep);
+    if (j?.alert) this.out.push(j.alert);
+    if (j === null || j.allowlisted || j.rank >= SEVERITIES.length - 1) this.close(ep);
+    else ep.early = { rule: j.rule, rank: j.rank };
+  }
+
+  private close(ep: PushEpisode): void {
     ep.judged = true;
     const c = ep.container;
     const i = c.pending.indexOf(ep);
     if (i >= 0) c.pending.splice(i, 1);
+  }
+
+  private judgement(ep: PushEpisode): Judgement | null {
     try {
-      const alert = judgeEpisode(ep, this.judgeCtx);
-      if (alert !== null) this.out.push(alert);
+      return judgeEpisode(ep, this.judgeCtx);
     } catch (err) {
       // A bug in judging one push must not take down the stream (counted by the app as a correlator error).
       this.logger.error(
         { err: err instanceof Error ? err.message : String(err), tool: ep.tool },
         'judging a push failed',
       );
+      return null;
     }
   }
 

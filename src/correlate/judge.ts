@@ -29,7 +29,21 @@ export interface JudgeContext {
   rules?: readonly RuleDefinition[];
 }
 
-export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
+/** What judging a push named, and the alert it raised (null: allowlisted, suppressed or not graver). */
+export interface Judgement {
+  rule: string;
+  /** The severity's rank in SEVERITIES. */
+  rank: number;
+  allowlisted: boolean;
+  alert: Alert | null;
+}
+
+/**
+ * Judges a push on the reads seen so far. A push judged early (`ep.early`) and judged again raises an
+ * alert only when graver than it was then: the same or a lower severity is the alert already sent (with
+ * a lower bound of the reads), and goes neither to the allowlist nor to suppression a second time.
+ */
+export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | null {
   const { config } = ctx;
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
@@ -62,6 +76,9 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   const rule = (ctx.rules ?? defaultRules).find((r) => r.matches(facts, ctx.thresholds));
   if (!rule) return null;
   const severity: Severity = rule.severity(facts, ctx.thresholds);
+  const rank = SEVERITIES.indexOf(severity);
+  const early = ep.early;
+  if (early !== null && rank <= early.rank) return { rule: rule.id, rank, allowlisted: false, alert: null };
   const destination = destinationOf(ep);
 
   const allowed = ctx.allowlist.match({
@@ -80,14 +97,14 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
       { ...pushLogFields(ep, rule.id, severity, destination), reason: allowed.reason },
       'push allowlisted',
     );
-    return null;
+    return { rule: rule.id, rank, allowlisted: true, alert: null };
   }
 
   const suppressed = ctx.suppressor.admit(
     `${rule.id}\u0000${c.key}\u0000${destination ?? ''}`,
     ep.timeMs,
     ep.node.maxMs,
-    SEVERITIES.indexOf(severity),
+    rank,
   );
   if (suppressed === null) {
     ctx.alertsSuppressed.labels(rule.id).inc();
@@ -96,7 +113,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
       pushLogFields(ep, rule.id, severity, destination),
       'push suppressed: a repeat of an alert sent within suppressionMs',
     );
-    return null;
+    return { rule: rule.id, rank, allowlisted: false, alert: null };
   }
 
   let startMs = Math.min(ep.timeMs, sums.firstMs, sensitive[0]?.firstMs ?? Number.POSITIVE_INFINITY);
@@ -104,10 +121,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
   // The last bucket's latest read may be after the settle time: the exact times come from notePending
   // (the bucket's only when it is inside the window, e.g. reads that arrived before their push).
   const endMs = Math.max(ep.timeMs, ep.settleLastMs, ep.lateLastMs, sums.lastMs <= toMs ? sums.lastMs : ep.timeMs);
-  return buildAlert({
+  const alert = buildAlert({
     episode: ep,
     rule: rule.id,
     severity,
+    escalates: early === null ? null : { rule: early.rule, severity: SEVERITIES[early.rank] ?? 'info' },
     readBytes,
     readFiles,
     top,
@@ -120,6 +138,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Alert | null {
     suppressed,
     maxEvidence: config.caps.maxEvidence,
   });
+  return { rule: rule.id, rank, allowlisted: false, alert };
 }
 
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {

@@ -33,12 +33,20 @@ function toolOf(binary: string | null): { tool: string; known: boolean } {
   return { tool: name || 'unknown', known: false };
 }
 
+export interface PushTrackerDeps {
+  /** Judges a push for good now. */
+  judge: (ep: PushEpisode) => void;
+  /** Judges a push now, before its time, and has it judged again at its time when it may turn graver. */
+  judgeEarly: (ep: PushEpisode) => void;
+  /** A push judged early was judged for good before its time, to watch a newer one. */
+  earlyEvicted: { inc(): void };
+}
+
 export class PushTracker {
   constructor(
     private readonly cfg: CorrelatorConfig,
     private readonly classifier: DestinationClassifier,
-    /** Judges a push now (a container's pending list is full). */
-    private readonly judge: (ep: PushEpisode) => void,
+    private readonly deps: PushTrackerDeps,
   ) {}
 
   /** A process recognised as a push by the table: a new push, or a step of one already pending. */
@@ -142,6 +150,7 @@ export class PushTracker {
           ? node.maxMs + span + this.cfg.latenessMs
           : e.timeMs + span + this.cfg.latenessMs,
       judged: false,
+      early: null,
       lateSubBytes: 0,
       lateSubFiles: 0,
       lateAddBytes: 0,
@@ -149,12 +158,42 @@ export class PushTracker {
       settleLastMs: Number.NEGATIVE_INFINITY,
       lateLastMs: Number.NEGATIVE_INFINITY,
     };
-    if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.judge(c.pending[0]!);
+    if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.makeRoom(c);
     c.addPending(ep);
     node.pending.push(ep);
     if (ep.judgeAtMs < node.nextDueMs) node.nextDueMs = ep.judgeAtMs;
     if (ep.bridged) node.bridgeWaiting.push(ep);
     return ep;
+  }
+
+  /**
+   * A new push in container `c`, whose pending list holds caps.maxPendingPushesPerContainer pushes or more.
+   * When that many are waiting, the oldest is judged early and watched until its time (engine.ts
+   * judgeEarly): four quick pushes after a real one must not decide its rule before its own reads. As
+   * many again are watched at most; past that, the watched push whose time is nearest (the least of its
+   * watch lost) is judged for good now, and counted.
+   */
+  private makeRoom(c: ContainerState): void {
+    const cap = this.cfg.caps.maxPendingPushesPerContainer;
+    let waiting = 0;
+    let watched = 0;
+    let oldest: PushEpisode | null = null;
+    let nearest: PushEpisode | null = null;
+    for (const ep of c.pending) {
+      if (ep.early === null) {
+        waiting++;
+        if (oldest === null) oldest = ep;
+      } else {
+        watched++;
+        if (nearest === null || ep.judgeAtMs < nearest.judgeAtMs) nearest = ep;
+      }
+    }
+    if (waiting < cap || oldest === null) return;
+    if (watched >= cap && nearest !== null) {
+      this.deps.earlyEvicted.inc();
+      this.deps.judge(nearest);
+    }
+    this.deps.judgeEarly(oldest);
   }
 
   private addEvidence(ep: PushEpisode, item: PushEpisode['evidence'][number]): void {

@@ -111,7 +111,14 @@ export interface PushEpisode {
    * later was taken for a second push.
    */
   judgeAtMs: number;
+  /** Judged for good: nothing counts towards it any more. */
   judged: boolean;
+  /**
+   * Judged early, its alert sent then (its container's pending list was full: quick pushes after it,
+   * decoys or not). It is still pending, counting its reads as before, and is judged again at its time
+   * (`judgeAtMs`): a graver severity than this one then raises a second alert. null: not judged early.
+   */
+  early: EarlyJudgement | null;
   /**
    * Reads recorded while the push is pending, so its read total does not depend on where push +
    * pushSettleMs falls within a read bucket (see ReadTracker.notePending): reads by other processes after
@@ -126,6 +133,12 @@ export interface PushEpisode {
   settleLastMs: number;
   /** Last read by the push's own processes after push + pushSettleMs. */
   lateLastMs: number;
+}
+
+/** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */
+export interface EarlyJudgement {
+  rule: string;
+  rank: number;
 }
 
 export interface FileEntry {
@@ -198,7 +211,11 @@ export class ContainerState {
   archives: ArchiveMark[] | null = null;
   /** Bytes sent by its processes per forge/registry/internal destination (at most caps.maxEgressDestsPerContainer). */
   egress: EgressSum[] | null = null;
-  /** Its pushes not yet judged: the shared empty list until the first (see addPending). */
+  /**
+   * Its pushes not yet judged for good, oldest first: those waiting (at most
+   * caps.maxPendingPushesPerContainer) and those judged early and watched until their time (as many at
+   * most). The shared empty list until the first (see addPending).
+   */
   pending: PushEpisode[] = NO_PENDING;
   /**
    * The process of its last activity event: most events of a container come from one or two processes,

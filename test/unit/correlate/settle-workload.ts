@@ -2,8 +2,8 @@
  * Child process of settle.test.ts (run with --trace-opt --trace-deopt): a correlator fed long enough
  * for V8 to optimize its hot path on plain activity, then, after a marker, the rarer things a real stream
  * brings later: a push (a pending push per container and node, the pusher's rare fields), a sensitive
- * read, an archiver, a destination classified from argv, an upload split over processes, and processes
- * and containers expiring.
+ * read, an archiver, a destination classified from argv, an upload split over processes, a push judged
+ * early by quick pushes after it, and processes and containers expiring.
  */
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { makeCorrelator, Scenario } from './builder.js';
@@ -45,6 +45,18 @@ for (let i = 0; i < 3; i++) {
   s.connect(up, '140.82.121.33', 443, { cookie: `up-${i}` });
   s.send(up, null, null, 600 << 10, { cookie: `up-${i}` });
 }
+// Quick pushes by other tools after the git push: the pending list full, the git push judged early and
+// watched (its episode's `early` written), its own reads after it.
+for (const [tool, args] of [
+  ['/usr/bin/gh', 'api -X POST repos/acme/app/statuses/1 -f state=success'],
+  ['/usr/local/bin/crane', 'copy quay.io/acme/a:1 quay.io/acme/a:2'],
+  ['/usr/local/bin/oras', 'push ghcr.io/acme/n:1 n.txt'],
+  ['/usr/local/bin/helm', 'push c-0.1.0.tgz oci://registry-1.docker.io/acme'],
+] as const) {
+  const p = s.exec(ctr, tool, args, { parent: sh });
+  s.wait(5).exit(p);
+}
+s.readMany(git, '/src/late', 4, 1 << 20, 1);
 s.wait(2 * 60 * 60 * 1000);
 s.read(sh, '/srv/late', 1);
 feed();

@@ -25,7 +25,7 @@ const SETTLED = new Set([
 describe('settleShapes', () => {
   it('leaves nothing for the rarer state changes of a stream to invalidate in the optimized correlator', () => {
     const trace = traceV8(workload);
-    expect(trace.stdout).toMatch(/^done 26136 /m);
+    expect(trace.stdout).toMatch(/^done 26148 /m);
     const marker = trace.mark('late');
     expect(marker).toBeGreaterThan(0);
     // The workload does get the hot path optimized before the late events (else there is nothing to lose).
