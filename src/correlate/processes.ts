@@ -180,7 +180,7 @@ export class ProcessTable {
       c,
       node,
       Math.max(e.timeMs, node.maxMs),
-      parent?.download ?? false,
+      parent !== null && parent.download && downloadHelper(p.binary, parent.binary),
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
@@ -331,3 +331,20 @@ export class ProcessTable {
     );
   }
 }
+
+/**
+ * Whether a child of a download is part of it: the download tool again (git running git), git's helpers
+ * (`git-remote-https`, `git-lfs`…) and the ssh transport. Anything else a download starts — a hook, a
+ * `core.sshCommand` or filter program, a shell — is a process of its own: under a clone, an exfiltrating hook
+ * would otherwise never push by volume.
+ */
+function downloadHelper(binary: string | null, parentBinary: string | null): boolean {
+  const name = basename(binary);
+  return (
+    name === 'git' ||
+    name.startsWith('git-') ||
+    name === 'ssh' ||
+    (parentBinary !== null && name === basename(parentBinary))
+  );
+}
+
