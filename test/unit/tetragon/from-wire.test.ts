@@ -73,6 +73,20 @@ describe('Tetragon gRPC bytes normalize like decode + normalizeTetragonResponse'
     expect(refused).toBeGreaterThan(100);
   });
 
+  it('a file mode that is not ASCII: the execute bits are looked for where the generated code looks (UTF-16, not bytes)', () => {
+    const [, map] = fixtureCases.find(
+      ([n]) => n === 'generated: security_mmap_file of a data file for reading (size resolved)',
+    )!;
+    for (const permission of ['éééééx', 'ü-r--r--r-x', '-r--r--r-–', '\u{1F600}r--r--', '']) {
+      const json = structuredClone(map) as { process_kprobe: { args: Array<{ file_arg?: { permission: string } }> } };
+      json.process_kprobe.args[0]!.file_arg!.permission = permission;
+      const bytes = encode(json);
+      expect(normalizeTetragonBytes(bytes, defaults), permission).toEqual(
+        normalizeTetragonResponse(GetEventsResponse.decode(bytes), defaults),
+      );
+    }
+  });
+
   it('a message with fields repeated: the last process, the last oneof member win, as in the generated code', () => {
     const [, first] = fixtureCases.find(([n]) => n.includes('tcp_sendmsg'))!;
     const [, second] = fixtureCases.find(([n]) => n.includes('process_exec'))!;
