@@ -347,4 +347,3 @@ function downloadHelper(binary: string | null, parentBinary: string | null): boo
     (parentBinary !== null && name === basename(parentBinary))
   );
 }
-

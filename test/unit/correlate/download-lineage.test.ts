@@ -35,7 +35,7 @@ describe('download lineage', () => {
     const sh = s.init(c);
     const git = s.exec(c, '/usr/bin/git', 'fetch --all', { parent: sh });
     const sub = s.exec(c, '/usr/bin/git', 'fetch origin', { parent: git });
-    const ssh = s.exec(c, '/usr/bin/ssh', "git@github.com \"git-upload-pack 'acme/app.git'\"", { parent: sub });
+    const ssh = s.exec(c, '/usr/bin/ssh', 'git@github.com "git-upload-pack \'acme/app.git\'"', { parent: sub });
     s.connect(ssh, GITHUB_IP, 22, { cookie: 'x' }).send(ssh, GITHUB_IP, 22, 2 * MiB, { cookie: 'x' });
     const lfs = s.exec(c, '/usr/bin/git-lfs', 'filter-process', { parent: sub });
     s.connect(lfs, GITHUB_IP, 443, { cookie: 'l' }).send(lfs, GITHUB_IP, 443, 2 * MiB, { cookie: 'l' });
