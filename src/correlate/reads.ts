@@ -34,6 +34,8 @@ export class ReadTracker {
     this.buckets.release(c);
     c.distinct?.release();
     c.distinct = null;
+    c.mapped?.release();
+    c.mapped = null;
     c.top?.release();
     c.top = null;
   }
@@ -56,9 +58,8 @@ export class ReadTracker {
     }
     const newFiles = distinct.add(hash, t);
     const isNew = newFiles > 0;
-    // A mapping's bytes are the file's size: the file counts once in the window, not per mapping (the
-    // loader maps a file in pieces, git maps a pack window by window).
-    const bytes = f.bytes !== null && f.bytes > 0 && (isNew || f.op !== 'map') ? f.bytes : 0;
+    let bytes = f.bytes !== null && f.bytes > 0 ? f.bytes : 0;
+    if (f.op === 'map' && bytes > 0) bytes = this.mappedBytes(c, hash, t, bytes);
     let top = c.top;
     if (top === null) {
       top = new TopFiles(this.cfg.caps.maxFilesPerContainer, this.topPool);
@@ -90,6 +91,20 @@ export class ReadTracker {
         marks.push({ proc, timeMs: a.timeMs, time: a.time });
       }
     }
+  }
+
+  /**
+   * A mapping's bytes are the file's size: the file counts once in the window at that size, not per mapping
+   * (the loader maps a file in pieces, git maps a pack window by window). Whether it was read before does
+   * not matter: a read of its first bytes must not make the mapping count nothing.
+   */
+  private mappedBytes(c: ContainerState, hash: number, t: number, size: number): number {
+    let mapped = c.mapped;
+    if (mapped === null) {
+      mapped = new DistinctFiles(this.cfg.windowMs, this.distinctPools);
+      c.mapped = mapped;
+    }
+    return mapped.add(hash, t) > 0 ? size : 0;
   }
 
   /**

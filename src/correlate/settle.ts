@@ -55,4 +55,6 @@ export function settleShapes(): void {
   for (let i = 0; i <= EXACT_MAX; i++) files.add(hashPath(`/settle/${i}`), t);
   files.add(hashPath('/settle/next'), t + 30_000);
   files.add(hashPath('/settle/later'), t + 120_000);
+  // A container's first mapped file (ReadTracker.record), rare and late in most streams.
+  c.mapped = files;
 }

@@ -207,6 +207,12 @@ export class ContainerState {
   /** The biggest files read (space-saving, at most caps.maxFilesPerContainer): the alert's reads.top. */
   top: TopFiles | null = null;
   distinct: DistinctFiles | null = null;
+  /**
+   * The files counted at their mapped size in the window (`map` events): apart from `distinct`, so a read of
+   * a file's first bytes just before it is mapped does not make its mapping count nothing. Null until the
+   * container's first mapping.
+   */
+  mapped: DistinctFiles | null = null;
   sensitive: FileEntry[] | null = null;
   archives: ArchiveMark[] | null = null;
   /** Bytes sent by its processes per forge/registry/internal destination (at most caps.maxEgressDestsPerContainer). */

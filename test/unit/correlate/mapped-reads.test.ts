@@ -9,14 +9,18 @@ import { brief, MiB, run, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
 
-/** `git add` of `files` files of `size` each, through `op`, then `git push` over https. */
-function gitAddThenPush(op: 'map' | 'open', files: number, size: number, mapsPerFile = 1) {
+/**
+ * `git add` of `files` files of `size` each, through `op`, then `git push` over https; `peek` bytes of
+ * each file read (as `head -c` does) just before it is mapped.
+ */
+function gitAddThenPush(op: 'map' | 'open', files: number, size: number, mapsPerFile = 1, peek = 0) {
   const s = new Scenario();
   const c = s.container({ namespace: 'payments', pod: 'billing-api-7d9', name: 'api' });
   const sh = s.init(c);
   s.wait(2_000);
   const add = s.exec(c, '/usr/bin/git', '--git-dir=/tmp/.r/.git --work-tree=/srv/exports add -A', { parent: sh });
   for (let i = 0; i < files; i++) {
+    if (peek > 0) s.read(add, `/srv/exports/part-${i}.csv`, peek);
     for (let m = 0; m < mapsPerFile; m++) s.read(add, `/srv/exports/part-${i}.csv`, op === 'map' ? size : null, { op });
     s.wait(100);
   }
@@ -48,6 +52,15 @@ describe('mapped reads', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.reads.bytes).toBe(96 * MiB);
     expect(alerts[0]!.reads.top[0]!.bytes).toBe(4 * MiB);
+  });
+
+  it("a read of each file's first bytes just before it is mapped does not hide the mapping", () => {
+    const { alerts } = run(gitAddThenPush('map', 24, 4 * MiB, 1, 64).events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.reads.bytes).toBe(96 * MiB + 24 * 64);
+    expect(alerts[0]!.reads.files).toBe(24);
   });
 
   it("git's object store maps nothing: a one-line commit pushed from a 900 MiB clone is not bulk", () => {
