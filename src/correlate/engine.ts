@@ -14,7 +14,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
-import { createPathClassifier, isGitObjectStoreMap, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
+import { createPathClassifier, isUncountedMapping, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
@@ -254,7 +254,7 @@ export class CorrelationEngine {
 
   private onFile(e: FileEvent, node: NodeState): void {
     const f = e.file;
-    if (f.op === 'write' || (f.op === 'map' && isGitObjectStoreMap(f.path))) return;
+    if (f.op === 'write' || (f.op === 'map' && isUncountedMapping(f.path))) return;
     const c = this.tables.containerOf(e, node);
     if (c === null) return;
     const cls = this.classifyPath(f.path);

@@ -216,6 +216,14 @@ export const ARCHIVERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Mappings that are not reads of data: git's object store (below), and memfds (`/memfd:name`, anonymous
+ * memory with a name, which runtimes map for shared memory and JIT code).
+ */
+export function isUncountedMapping(path: string): boolean {
+  return path.startsWith('/memfd:') || isGitObjectStoreMap(path);
+}
+
+/**
  * git's own lookup structures, which every git command maps to find objects: packs and their indexes,
  * bitmaps and reverse indexes, the multi-pack index and commit-graph (`…/objects/pack/`, `…/objects/info/`),
  * and the index of the work tree (`.git/index`, `sharedindex.*`). A mapping of one says nothing about how

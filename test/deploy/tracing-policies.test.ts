@@ -151,6 +151,43 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     expect(sel.matchReturnArgs).toEqual([{ index: 0, operator: 'GT', values: ['0'] }]);
   });
 
+  it('mmap hook: work trees are mapped (/usr/src/app, /srv, /tmp), libraries, programs and anonymous memory are not', () => {
+    const mmap = kprobes.find(({ k }) => k.call === 'security_mmap_file')?.k;
+    // The path filters of its selector, as the kernel applies them (all matchArgs must hold).
+    const passes = (path: string) =>
+      (mmap.selectors[0].matchArgs as Any[]).every((m) => {
+        const values = m.values as string[];
+        switch (m.operator) {
+          case 'Prefix':
+            return values.some((v) => path.startsWith(v));
+          case 'NotPrefix':
+            return !values.some((v) => path.startsWith(v));
+          case 'NotPostfix':
+            return !values.some((v) => path.endsWith(v));
+          default:
+            throw new Error(`no model of ${m.operator}`);
+        }
+      });
+    for (const p of [
+      '/usr/src/app/exports/customers.csv',
+      '/usr/local/src/repo/big.bin',
+      '/srv/data/a.parquet',
+      '/tmp/.w/x',
+    ])
+      expect(passes(p), p).toBe(true);
+    for (const p of [
+      '',
+      '/usr/lib/x86_64-linux-gnu/libc.so.6',
+      '/lib64/ld-linux-x86-64.so.2',
+      '/usr/libexec/git-core/git',
+      '/usr/bin/git',
+      '/usr/local/lib/python3.12/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so',
+      '/etc/ld.so.cache',
+      '/opt/app/lib/libfoo.so',
+    ])
+      expect(passes(p), p).toBe(false);
+  });
+
   it('network hooks: loopback destinations are filtered out in the kernel', () => {
     for (const { k } of kprobes.filter(({ k }) => k.call.startsWith('tcp_'))) {
       for (const sel of k.selectors as Any[]) {

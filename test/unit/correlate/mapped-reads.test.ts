@@ -4,7 +4,7 @@
  * often, or in how many pieces, it is mapped.
  */
 import { describe, expect, it } from 'vitest';
-import { isGitObjectStoreMap } from '../../../src/correlate/paths.js';
+import { isGitObjectStoreMap, isUncountedMapping } from '../../../src/correlate/paths.js';
 import { brief, MiB, run, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
@@ -103,6 +103,8 @@ describe('mapped reads', () => {
     expect(isGitObjectStoreMap('/src/.git/sharedindex.4f2e')).toBe(true);
     expect(isGitObjectStoreMap('/tmp/w/objects/pack/customers.csv')).toBe(false);
     expect(isGitObjectStoreMap('/src/.git/objects/ab/cdef0123')).toBe(false); // loose objects: what a push maps
+    expect(isUncountedMapping('/memfd:v8-code (deleted)')).toBe(true);
+    expect(isUncountedMapping('/tmp/memfd:data.csv')).toBe(false);
   });
 
   it('without sizes (opens only, as Falco sees the same git add) the push is not bulk', () => {
