@@ -12,7 +12,6 @@ import {
   containerRef,
   type EventHead,
   execEvent,
-  execMode,
   exitEvent,
   gapEvent,
   hookEvent,
@@ -22,6 +21,7 @@ import {
   processRef,
   resetScan,
 } from './build.js';
+import { execMode } from './file-mode.js';
 import { jsonTime, lastTimeMs } from './time.js';
 
 type Obj = Record<string, unknown>;

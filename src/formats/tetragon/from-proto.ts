@@ -16,7 +16,6 @@ import {
   containerRef,
   type EventHead,
   execEvent,
-  execMode,
   exitEvent,
   gapEvent,
   hookEvent,
@@ -26,6 +25,7 @@ import {
   processRef,
   resetScan,
 } from './build.js';
+import { execMode } from './file-mode.js';
 import { lastTimeMs, protoTime } from './time.js';
 
 const scan: ArgScan = newScan();

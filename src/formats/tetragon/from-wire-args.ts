@@ -2,7 +2,8 @@
  * The wire normalizer's kprobe/tracepoint/LSM arguments: each KprobeArgument's last oneof member, folded
  * into the ArgScan as from-proto's scanArg does, and a kprobe's return value.
  */
-import { type ArgScan, addr, execModeBytes, port } from './build.js';
+import { type ArgScan, addr, port } from './build.js';
+import { execModeBytes } from './file-mode.js';
 import { scratch } from './wire-scratch.js';
 
 const { r, scan } = scratch;
