@@ -180,7 +180,7 @@ export class ProcessTable {
       c,
       node,
       Math.max(e.timeMs, node.maxMs),
-      parent !== null && parent.download && downloadHelper(p.binary, parent.binary),
+      parent?.download === true && downloadHelper(p.binary, parent.binary),
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
