@@ -19,6 +19,8 @@ export interface PushRecognition {
   renamed: boolean;
   /** A known tool started from a temporary or hidden location (/tmp, /dev/shm, a dot-directory). */
   unexpectedLocation: boolean;
+  /** Its payload is its stdin (PushToolSpec.stdinPayload): a pipeline's other processes read it. */
+  stdin: boolean;
 }
 export type Recognition = PushRecognition | { kind: 'download' } | null;
 
@@ -149,6 +151,7 @@ function matchSpec(
       flagDestination(spec, parsed) ?? host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null),
     renamed: renamed || (spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name)),
     unexpectedLocation: isUnexpectedLocation(view.binary),
+    stdin: readsStdin(spec, parsed),
   });
   switch (m.kind) {
     case 'subcommand': {
@@ -281,6 +284,14 @@ function destinationOf(spec: PushToolSpec, remote: string | null): string | null
     default:
       return null;
   }
+}
+
+function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  const reqs = spec.stdinPayload;
+  if (reqs === undefined) return false;
+  return parsed.flags.some(
+    (f) => f.value !== null && reqs.some((r) => r.flags.includes(f.flag) && r.value.test(f.value!)),
+  );
 }
 
 function flagDestination(spec: PushToolSpec, parsed: ParsedArgv): string | null {

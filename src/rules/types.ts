@@ -9,6 +9,16 @@ export interface FlagRequirement {
   valueContains?: readonly string[];
 }
 
+/**
+ * A flag whose value says the upload's payload is the tool's stdin (`curl -T -`, `--data-binary @-`): the
+ * processes of its pipeline, not the tool, read what it sends.
+ */
+export interface StdinFlag {
+  flags: readonly string[];
+  /** Matched against the flag's value. */
+  value: RegExp;
+}
+
 /** Where the remote (URL, image reference, repository) is in argv. Positions count after the command words. */
 export type RemoteLocator =
   | { positional: number | 'last' }
@@ -75,6 +85,8 @@ export interface PushToolSpec {
   requiresClassedDestination: boolean;
   /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */
   bridged?: boolean;
+  /** Flags that make the push read its payload from stdin (PushRecognition.stdin). */
+  stdinPayload?: readonly StdinFlag[];
   /** Sub-commands that download (clone, fetch, pull): their lineage's egress never counts as a push. */
   downloads?: readonly (readonly string[])[];
   /** Command lines (argv without argv[0]) the table test checks: each must be a push / must not. */

