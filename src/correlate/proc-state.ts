@@ -23,6 +23,8 @@ export interface ProcRare {
   archiveFiles: number;
   archiveBytes: number;
   archiveFlagged: boolean;
+  /** The push whose stdin this process's pipeline feeds (./pipeline.ts): its reads count like the push's own. */
+  pipeEp: PushEpisode | null;
 }
 
 function newRare(): ProcRare {
@@ -36,6 +38,7 @@ function newRare(): ProcRare {
     archiveFiles: 0,
     archiveBytes: 0,
     archiveFlagged: false,
+    pipeEp: null,
   };
 }
 

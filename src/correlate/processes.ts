@@ -10,6 +10,7 @@ import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
+import { noteExec } from './pipeline.js';
 import type { PushTracker } from './pushes.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
 import { MapSweep } from './sweep.js';
@@ -195,6 +196,8 @@ export class ProcessTable {
         rare.time = noteTime(e.time, e.timeMs);
       }
     }
+    // Before it is classified: a push reading stdin looks for the pipeline exec'd just before it.
+    if (e.kind === 'exec' && parent !== null && c !== null) noteExec(c, proc, parent, e.timeMs);
     if (p.execId !== null) {
       if (this.execs.size >= this.cfg.caps.maxProcesses) this.evicted(clockEvict(this.execs));
       this.execs.set(p.execId, proc);

@@ -11,6 +11,7 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
+import { notePipePush } from './pipeline.js';
 import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
 import { timeText } from './times.js';
 
@@ -72,6 +73,7 @@ export class PushTracker {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);
       }
+      if (r.stdin) notePipePush(c, proc, ep);
       return;
     }
     // A transport helper of a push by an unknown binary: the pushing process is that parent.
@@ -95,6 +97,7 @@ export class PushTracker {
     proc.episode = ep;
     pusher.episode = ep;
     this.addEvidence(ep, { ...item, kind: 'push' });
+    if (r.stdin) notePipePush(c, proc, ep);
   }
 
   /** The parent of a helper whose parent is not in the table: a copy of the helper as that parent. */
@@ -157,6 +160,7 @@ export class PushTracker {
       lateAddFiles: 0,
       settleLastMs: Number.NEGATIVE_INFINITY,
       lateLastMs: Number.NEGATIVE_INFINITY,
+      stdinProc: null,
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.makeRoom(c);
     c.addPending(ep);

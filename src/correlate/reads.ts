@@ -112,8 +112,8 @@ export class ReadTracker {
    * push's read total would otherwise depend on where push + pushSettleMs falls within its bucket: the
    * bucket holds reads up to a minute later. Here, per pending push, reads after its settle time are
    * either taken back out of that bucket (another process's) or, when its own lineage read them, counted
-   * whatever the bucket (a streaming uploader reads while it sends). Pending pushes are rare: not the
-   * common path.
+   * whatever the bucket (a streaming uploader reads while it sends; so does the pipeline feeding the stdin
+   * of a push that reads it, ./pipeline.ts). Pending pushes are rare: not the common path.
    */
   private notePending(
     c: ContainerState,
@@ -135,7 +135,8 @@ export class ReadTracker {
         continue;
       }
       const sameBucket = bucket === Math.floor(toMs / this.buckets.bucketMs);
-      if (proc.episode === ep) {
+      // Its own lineage, or its pipeline's when it reads stdin (./pipeline.ts).
+      if (proc.episode === ep || (proc.rare !== null && proc.rare.pipeEp === ep)) {
         if (!sameBucket) {
           ep.lateAddBytes += bytes;
           ep.lateAddFiles += newFiles;

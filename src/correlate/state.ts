@@ -4,6 +4,7 @@
  */
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
 import type { DistinctFiles } from './distinct-files.js';
+import type { RecentExecs } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
 import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
@@ -133,6 +134,11 @@ export interface PushEpisode {
   settleLastMs: number;
   /** Last read by the push's own processes after push + pushSettleMs. */
   lateLastMs: number;
+  /**
+   * Its process that reads the payload from stdin (`curl -T -`), whose siblings feeding it are its
+   * pipeline (./pipeline.ts); null when it reads no stdin.
+   */
+  stdinProc: ProcState | null;
 }
 
 /** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */
@@ -228,6 +234,8 @@ export class ContainerState {
    * and comparing an exec id beats hashing it into the process table (ProcessTable.procOf).
    */
   lastProc: ProcState | null = null;
+  /** Its last few execs, for the pipeline a push reading stdin is fed by (./pipeline.ts). */
+  recentExecs: RecentExecs | null = null;
   lastMs: number;
   exitedMs = Number.NaN;
   hot = true;

@@ -1,0 +1,71 @@
+/**
+ * Pipelines feeding a push: `tar czf - /data | curl -T - URL` uploads what tar reads, and tar is curl's
+ * sibling (same parent shell), not its child, so it is not the push's lineage. When a push reads its payload
+ * from stdin (PushRecognition.stdin), the processes started with it under the same parent — from
+ * PIPE_LEAD_MS before the push, or later while the pusher still runs and the push is pending — and their
+ * children are its pipeline: their reads count like its own (ReadTracker.notePending). Runs on execs and
+ * push recognitions only, never per read.
+ */
+import type { ContainerState, ProcState, PushEpisode } from './state.js';
+
+/** A pipeline's members are forked together: one exec'd this long before the push is one of them. */
+export const PIPE_LEAD_MS = 1_000;
+/** Execs a container remembers for that (a pipeline of four before its pusher). */
+const RECENT = 4;
+
+/** The last RECENT execs of a container with a known parent, and when they happened. */
+export class RecentExecs {
+  private readonly procs: Array<ProcState | null> = [null, null, null, null];
+  private readonly ms: number[] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+  private next = 0;
+
+  add(proc: ProcState, t: number): void {
+    this.procs[this.next] = proc;
+    this.ms[this.next] = t;
+    this.next = (this.next + 1) % RECENT;
+  }
+
+  /** Makes the siblings of `pusher` exec'd from PIPE_LEAD_MS before the push members of its pipeline. */
+  markSiblings(pusher: ProcState, ep: PushEpisode): void {
+    for (let i = 0; i < RECENT; i++) {
+      const p = this.procs[i];
+      if (p == null || p === pusher || p.dropped || p.parent !== pusher.parent) continue;
+      if (this.ms[i]! >= ep.timeMs - PIPE_LEAD_MS && p.episode !== ep) p.more().pipeEp = ep;
+    }
+  }
+}
+
+/**
+ * A process exec'd in `c` whose parent is known: remembered (a push may follow), and made a member of a
+ * pending push's pipeline when its parent is one (a child of tar, the `sh -c` of a pipeline stage) or is
+ * the parent of a stdin push still running (a producer started late: `(sleep 11; cat data) | curl -T -`).
+ */
+export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, t: number): void {
+  let recent = c.recentExecs;
+  if (recent === null) {
+    recent = new RecentExecs();
+    c.recentExecs = recent;
+  }
+  recent.add(proc, t);
+  if (c.pending.length === 0) return;
+  const inherited = parent.rare?.pipeEp ?? null;
+  if (inherited !== null && !inherited.judged) {
+    proc.more().pipeEp = inherited;
+    return;
+  }
+  for (const ep of c.pending) {
+    const pusher = ep.stdinProc;
+    if (ep.judged || pusher === null || pusher === proc || pusher.parent !== parent) continue;
+    // Started after the pusher ended: the shell's next command, not part of the pipeline.
+    if (t < ep.timeMs - PIPE_LEAD_MS || pusher.exitedMs < t) continue;
+    proc.more().pipeEp = ep;
+    return;
+  }
+}
+
+/** A push `pusher` made (or joined) reads its payload from stdin: its pipeline so far joins it. */
+export function notePipePush(c: ContainerState, pusher: ProcState, ep: PushEpisode): void {
+  if (pusher.parent === null || ep.stdinProc !== null) return;
+  ep.stdinProc = pusher;
+  c.recentExecs?.markSiblings(pusher, ep);
+}
