@@ -10,13 +10,17 @@ import type { ContainerState, ProcState, PushEpisode } from './state.js';
 
 /** A pipeline's members are forked together: one exec'd this long before the push is one of them. */
 export const PIPE_LEAD_MS = 1_000;
-/** Execs a container remembers for that (a pipeline of four before its pusher). */
-const RECENT = 4;
+/**
+ * Execs a node remembers for that: a pipeline's members are exec'd within milliseconds of its pusher, so
+ * the node's last 64 cover them unless 64 other execs land in between (a node at thousands of execs a
+ * second). One ring per node keeps at most this many processes alive past their expiry.
+ */
+const RECENT = 64;
 
-/** The last RECENT execs of a container with a known parent, and when they happened. */
+/** The last RECENT execs of a node with a known parent, and when they happened. */
 export class RecentExecs {
-  private readonly procs: Array<ProcState | null> = [null, null, null, null];
-  private readonly ms: number[] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+  private readonly procs: Array<ProcState | null> = new Array<ProcState | null>(RECENT).fill(null);
+  private readonly ms = new Float64Array(RECENT).fill(Number.NaN);
   private next = 0;
 
   add(proc: ProcState, t: number): void {
@@ -29,7 +33,7 @@ export class RecentExecs {
   markSiblings(pusher: ProcState, ep: PushEpisode): void {
     for (let i = 0; i < RECENT; i++) {
       const p = this.procs[i];
-      if (p == null || p === pusher || p.dropped || p.parent !== pusher.parent) continue;
+      if (p === null || p === undefined || p === pusher || p.dropped || p.parent !== pusher.parent) continue;
       if (this.ms[i]! >= ep.timeMs - PIPE_LEAD_MS && p.episode !== ep) p.more().pipeEp = ep;
     }
   }
@@ -41,10 +45,10 @@ export class RecentExecs {
  * the parent of a stdin push still running (a producer started late: `(sleep 11; cat data) | curl -T -`).
  */
 export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, t: number): void {
-  let recent = c.recentExecs;
+  let recent = c.node.recentExecs;
   if (recent === null) {
     recent = new RecentExecs();
-    c.recentExecs = recent;
+    c.node.recentExecs = recent;
   }
   recent.add(proc, t);
   if (c.pending.length === 0) return;
@@ -67,5 +71,5 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
 export function notePipePush(c: ContainerState, pusher: ProcState, ep: PushEpisode): void {
   if (pusher.parent === null || ep.stdinProc !== null) return;
   ep.stdinProc = pusher;
-  c.recentExecs?.markSiblings(pusher, ep);
+  c.node.recentExecs?.markSiblings(pusher, ep);
 }

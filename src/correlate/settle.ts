@@ -31,11 +31,11 @@ export function settleShapes(): void {
   c.archives = [];
   c.egress = [];
   const p = new ProcState(null, null, null, null, c, node, 0.5, false, null, false);
-  // A member of a pipeline feeding a push (./pipeline.ts), and the execs a container remembers for that.
+  // A member of a pipeline feeding a push (./pipeline.ts), and the execs a node remembers for that.
   p.more().pipeEp = {} as PushEpisode;
   p.more().pipeEp = null;
-  c.recentExecs = new RecentExecs();
-  c.recentExecs.add(p, 0.5);
+  node.recentExecs = new RecentExecs();
+  node.recentExecs.add(p, 0.5);
   p.dropped = true;
   // Each field is given every kind of value it will hold (a port or none, a time kept as nanoseconds or as
   // its string), all of them tagged: a number field moved to a double later (Smi to double) would make a
