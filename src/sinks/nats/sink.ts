@@ -6,7 +6,8 @@
  * `maxInFlight` publishes awaiting their ack at once, and removes each entry when acked. When a publish
  * fails (broker gone, ack timeout) the pump stops issuing, lets the window settle, backs off with jitter,
  * and resumes from the oldest unacked entry: so delivery is in order, and a re-send after a lost ack is
- * de-duplicated by JetStream on the message id. The spool survives restarts, so nothing accepted is lost.
+ * de-duplicated by JetStream on the message id. The spool survives restarts, so nothing accepted is lost
+ * (but for an alert the disk refused to spool: kept in memory only, counted; see Spool.append).
  */
 
 import { getHeapStatistics } from 'node:v8';

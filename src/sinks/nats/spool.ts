@@ -1,8 +1,8 @@
 /**
  * The bounded on-disk spool behind the NATS sink: every alert is written here (and fsync'd) before the
- * sink reports it accepted, and removed once the broker acknowledged it. So an alert is never only in
- * memory, a broker outage costs nothing, and a restart of exfilwatch (even SIGKILL) replays what was
- * pending, in order.
+ * sink reports it accepted, and removed once the broker acknowledged it. So an alert is only in memory
+ * when the disk refuses it (append, below), a broker outage costs nothing, and a restart of exfilwatch
+ * (even SIGKILL) replays what was pending, in order.
  *
  * Format: one file `<dir>/alerts.spool`, mode 0600, JSON lines, append-only:
  *   {"op":"add","seq":N,"id":"…","severity":"high","rule":"…","alert":{…}}   waiting for delivery
