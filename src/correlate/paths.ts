@@ -109,6 +109,10 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
   const extraGlobs = (options.extraSensitivePaths ?? []).filter((p) => !extraPrefixes.includes(p)).map(globToRegExp);
 
   return function classifyPath(path: string): PathClass {
+    if (path.charCodeAt(1) === 112 /* p */ || path.charCodeAt(1) === 100 /* d */) {
+      const inner = fileThroughProcLink(path);
+      if (inner !== null) return classifyPath(inner);
+    }
     if (isSensitive(path)) return PATH_SENSITIVE;
     for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
     for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
@@ -123,6 +127,41 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
     if (path.endsWith('.so') || isVersionedSharedObject(path)) return PATH_NOISE;
     return PATH_READ;
   };
+}
+
+/**
+ * A file reached through a process's root or working-directory link in procfs, as Falco names it: Falco
+ * reports the path a process passed to open(2), normalized as text without following links, so
+ * `tar c /proc/self/root/srv/data` (or `/proc/1/root/…` from a debug container sharing the pod's process
+ * namespace) reads `/srv/data` while every path Falco names starts with `/proc/`, which is not data.
+ * `/dev/fd/../root/x` normalizes to `/dev/root/x` the same way (`/dev/fd` is `/proc/self/fd`). Returns the
+ * path inside that root (a working directory's files are classed as if at the root: their directory is not
+ * in the path), or null when the path is not such a link. Tetragon resolves the file in the kernel, so its
+ * paths never take this form.
+ */
+export function fileThroughProcLink(path: string): string | null {
+  let at: number;
+  if (path.startsWith('/proc/')) {
+    at = componentEnd(path, 6); // the pid, `self` or `thread-self`
+    if (at < 0) return null;
+    if (path.startsWith('/task/', at)) {
+      at = componentEnd(path, at + 6);
+      if (at < 0) return null;
+    }
+  } else if (path.startsWith('/dev/')) {
+    at = 4;
+  } else {
+    return null;
+  }
+  if (path.startsWith('/root/', at)) return path.slice(at + 5);
+  if (path.startsWith('/cwd/', at)) return path.slice(at + 4);
+  return null;
+}
+
+/** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */
+function componentEnd(path: string, from: number): number {
+  const end = path.indexOf('/', from);
+  return end > from ? end : -1;
 }
 
 /** A file name ending `.so.N[.N…]` (`libssl.so.3`, `libc.so.6.1`), not any path containing `.so.`. */

@@ -83,6 +83,21 @@ describe('path classes', () => {
     ['/srv/exports/.cache.so.d/customers.csv', PATH_READ],
     ['/tmp/libfoo.so.bak', PATH_READ],
     ['/opt/app/libfoo.so.1.2.3', PATH_NOISE],
+    // Files reached through procfs links, as Falco names them (the text the process opened, links not
+    // followed): classed as the file inside the link's root, not as /proc.
+    ['/proc/self/root/srv/exports/2024-01.parquet', PATH_READ],
+    ['/proc/1/root/var/lib/postgresql/data/base/16384/1259', PATH_READ],
+    ['/proc/thread-self/root/root/.ssh/id_rsa', PATH_SENSITIVE],
+    ['/proc/4242/task/4243/root/etc/shadow', PATH_SENSITIVE],
+    ['/proc/self/cwd/.env', PATH_SENSITIVE],
+    ['/proc/self/cwd/dump.sql', PATH_READ],
+    ['/proc/1/root/usr/lib/x86_64-linux-gnu/libc.so.6', PATH_NOISE],
+    ['/proc/self/root/proc/1/environ', PATH_SENSITIVE],
+    ['/dev/root/srv/exports/2024-01.parquet', PATH_READ],
+    ['/proc/self/root', PATH_NOISE],
+    ['/proc/1/rootfs/x', PATH_NOISE],
+    ['/proc/self/fd/3', PATH_NOISE],
+    ['/dev/fd/3', PATH_NOISE],
   ];
   for (const [path, cls] of cases) it(path, () => expect(classify(path)).toBe(cls));
 });
