@@ -56,6 +56,17 @@ function processJson(p: SimProcess, kprobe: boolean): Json {
   return out;
 }
 
+/**
+ * The path Tetragon reports for a file the process opened as `path`: the kernel has followed the links, so a
+ * file opened through procfs (`/proc/self/root/srv/x`, `/proc/1/cwd/x`) is named where it is, in the mount
+ * namespace it lives in. (Falco reports the text the process passed, see falco.ts.)
+ */
+function kernelPath(p: SimProcess, path: string): string {
+  const link = /^\/proc\/[^/]+(?:\/task\/[^/]+)?\/(root|cwd)(\/.*)$/.exec(path);
+  if (!link) return path;
+  return link[1] === 'root' ? link[2]! : `${p.cwd.replace(/\/$/, '')}${link[2]!}`;
+}
+
 function sockJson(s: SimSocket, state: string): Json {
   return {
     family: s.family,
@@ -105,7 +116,10 @@ export function tetragonEvent(a: Activity): Json {
       body = kprobe(
         a,
         TETRAGON_SHAPES.read,
-        [{ file_arg: { path: a.path, permission: '-rw-r--r--' } }, { size_arg: String(a.requested) }],
+        [
+          { file_arg: { path: kernelPath(a.proc, a.path), permission: '-rw-r--r--' } },
+          { size_arg: String(a.requested) },
+        ],
         { long_arg: String(a.bytes) },
       );
       break;
@@ -115,7 +129,7 @@ export function tetragonEvent(a: Activity): Json {
         a,
         TETRAGON_SHAPES.map,
         [
-          { file_arg: { path: a.path, permission: '-rw-r--r--' } },
+          { file_arg: { path: kernelPath(a.proc, a.path), permission: '-rw-r--r--' } },
           { uint_arg: 1, label: 'prot' },
           { long_arg: String(a.bytes), label: 'size' },
         ],

@@ -160,3 +160,27 @@ describe('Falco JSON form', () => {
     expect(f['proc.exepath']).toBe('/usr/bin/dockerd');
   });
 });
+
+describe('a file opened through a procfs link', () => {
+  const t = expandScenario(
+    scenario({
+      steps: [
+        { at: '1s', exec: { id: 'tar', parent: 'app', binary: '/bin/tar', args: 'czf - x', cwd: '/work' } },
+        { after: '5ms', read: { proc: 'tar', path: '/proc/self/root/srv/a.csv', bytes: '1KiB' } },
+        { after: '5ms', read: { proc: 'tar', path: '/proc/1/task/1/cwd/b.csv', bytes: '1KiB' } },
+        { after: '5ms', read: { proc: 'tar', path: '/proc/self/root/srv/c.csv', bytes: '1KiB', via: 'mmap' } },
+      ],
+    }),
+  );
+
+  it('is named where it is by Tetragon (the kernel followed the link) and as opened by Falco', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the test digs into free-form protojson.
+    const tetragon = t.activities.map(tetragonEvent) as Array<Record<string, any>>;
+    const paths = tetragon.filter((e) => e.process_kprobe).map((e) => e.process_kprobe.args[0].file_arg.path);
+    expect(paths).toEqual(['/srv/a.csv', '/work/b.csv', '/srv/c.csv']);
+    const falco = renderFalco(t)
+      .map((l) => JSON.parse(l).output_fields['fd.name'])
+      .filter((n) => n !== undefined);
+    expect(falco).toEqual(['/proc/self/root/srv/a.csv', '/proc/1/task/1/cwd/b.csv', '/proc/self/root/srv/c.csv']);
+  });
+});
