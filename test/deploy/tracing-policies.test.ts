@@ -56,6 +56,8 @@ const SIGNATURES: Record<string, { params: Record<number, string[]>; ret?: strin
   security_mmap_file: { params: { 0: ['file', 'int64'], 1: ['uint32', 'uint64'] } },
   // ssize_t splice_direct_to_actor(struct file *in, struct splice_desc *sd, splice_direct_actor *actor)
   splice_direct_to_actor: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
+  // ssize_t vfs_readv(struct file *file, const struct iovec __user *vec, unsigned long vlen, loff_t *pos, rwf_t flags)
+  vfs_readv: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
   // int tcp_connect(struct sock *sk)
   tcp_connect: { params: { 0: ['sock'] } },
   // int tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
@@ -115,6 +117,7 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
       'tcp_connect',
       'tcp_sendmsg',
       'vfs_read',
+      'vfs_readv',
     ]);
     for (const { k } of kprobes) expect(k.syscall, k.call).toBe(false);
   });
@@ -356,6 +359,11 @@ const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'map', bytes: SAMPLE.fileSize });
   },
   splice_direct_to_actor: (e) => {
+    expect(e.kind).toBe('file');
+    if (e.kind !== 'file') return;
+    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
+  },
+  vfs_readv: (e) => {
     expect(e.kind).toBe('file');
     if (e.kind !== 'file') return;
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
