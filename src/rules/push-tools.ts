@@ -12,6 +12,7 @@ import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
 import { packageTools } from './tools/packages.js';
 import { registryTools } from './tools/registry.js';
+import { vcsTools } from './tools/vcs.js';
 import type { PushToolSpec } from './types.js';
 
 /** Order matters only for ties: the first entry that recognises a process names its tool. */
@@ -20,5 +21,6 @@ export const pushTools: readonly PushToolSpec[] = [
   ...registryTools,
   ...builderTools,
   ...packageTools,
+  ...vcsTools,
   ...httpTools,
 ];

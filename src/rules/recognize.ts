@@ -73,18 +73,20 @@ export function recognizeProcess(
   return recognizeAs({ ...view, ...script }, isUploadTarget, specs) ?? direct;
 }
 
-const NODE_RUNTIMES = new Set(['node', 'nodejs', 'bun']);
+/** Interpreters whose first non-option word is the script they run (shebang tools: npm, twine, hg, gem). */
+const SCRIPT_RUNTIMES = new Set(['node', 'nodejs', 'bun']);
 const PYTHON = /^python[0-9.]*$/;
+const RUBY = /^ruby[0-9.]*$/;
 
 /**
- * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT args…`
- * or `python -m MODULE args…` (the module as the binary). Null for anything else, inline code (`-c`, `-e`:
+ * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT args…`,
+ * `ruby [opts] SCRIPT args…` or `python -m MODULE args…` (the module as the binary). Null for anything else, inline code (`-c`, `-e`:
  * the script-upload matcher reads those) included.
  */
 function scriptOf(view: ProcessView): { binary: string; args: string } | null {
   const name = basename(view.binary);
   const python = PYTHON.test(name);
-  if (!python && !NODE_RUNTIMES.has(name)) return null;
+  if (!python && !SCRIPT_RUNTIMES.has(name) && !RUBY.test(name)) return null;
   const words = tokenize(view.args);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -156,6 +158,7 @@ function matchSpec(
   switch (m.kind) {
     case 'subcommand': {
       for (const d of spec.downloads ?? []) if (startsWithWords(parsed.positionals, d)) return 'download';
+      if (spec.localDestinations === true && destinationIsLocal(spec, parsed)) return null;
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
@@ -299,6 +302,17 @@ function flagDestination(spec: PushToolSpec, parsed: ParsedArgv): string | null 
   const f = parsed.flags.find((x) => spec.destinationFlags!.includes(x.flag) && x.value);
   if (!f) return null;
   return urlHost(f.value!)?.host ?? f.value!.toLowerCase();
+}
+
+/**
+ * A destination flag naming a directory rather than a server (`dotnet nuget push x.nupkg --source ./feed`,
+ * `file:///srv/feed`): the package is published to local disk.
+ */
+function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  const f = parsed.flags.find((x) => spec.destinationFlags?.includes(x.flag) && x.value);
+  if (!f) return false;
+  const v = f.value!;
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v.toLowerCase().startsWith('file:');
 }
 
 function isUnexpectedLocation(binary: string | null): boolean {

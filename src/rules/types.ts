@@ -78,6 +78,8 @@ export interface PushToolSpec {
   fixedDestination?: string;
   /** Flags whose value overrides the destination host (`gh --hostname`, `npm --registry`). */
   destinationFlags?: readonly string[];
+  /** A destination flag may name a local directory instead of a server URL: then it is not a push. */
+  localDestinations?: boolean;
   /**
    * Generic upload tools (curl, wget, httpie, interpreters) are a push only towards a destination classed
    * as a forge or registry; a tool whose protocol is a push (git, docker…) is one whatever the host.

