@@ -56,6 +56,8 @@ const SIGNATURES: Record<string, { params: Record<number, string[]>; ret?: strin
   security_mmap_file: { params: { 0: ['file', 'int64'], 1: ['uint32', 'uint64'] } },
   // ssize_t splice_direct_to_actor(struct file *in, struct splice_desc *sd, splice_direct_actor *actor)
   splice_direct_to_actor: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
+  // long splice_file_to_pipe(struct file *in, struct pipe_inode_info *opipe, loff_t *offset, size_t len, unsigned int flags)
+  splice_file_to_pipe: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
   // ssize_t vfs_readv(struct file *file, const struct iovec __user *vec, unsigned long vlen, loff_t *pos, rwf_t flags)
   vfs_readv: { params: { 0: ['file'] }, ret: ['long', 'int64', 'sint64'] },
   // int tcp_connect(struct sock *sk)
@@ -113,6 +115,7 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     expect(kprobes.map(({ k }) => k.call).sort()).toEqual([
       'security_mmap_file',
       'splice_direct_to_actor',
+      'splice_file_to_pipe',
       'tcp_close',
       'tcp_connect',
       'tcp_sendmsg',
@@ -359,6 +362,11 @@ const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'map', bytes: SAMPLE.fileSize });
   },
   splice_direct_to_actor: (e) => {
+    expect(e.kind).toBe('file');
+    if (e.kind !== 'file') return;
+    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
+  },
+  splice_file_to_pipe: (e) => {
     expect(e.kind).toBe('file');
     if (e.kind !== 'file') return;
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });

@@ -58,6 +58,8 @@ for (const n of [
   // 9 `cp` and Python's shutil use them): bytes = return value, the file = the first file argument, the source.
   'splice_direct_to_actor',
   'do_splice_direct',
+  // A file spliced into a pipe (splice(2) from a file, sendfile(2) to a pipe).
+  'splice_file_to_pipe',
   'vfs_copy_file_range',
 ]) {
   FILE_HOOKS.set(n, FileHook.Read);
