@@ -348,6 +348,13 @@ function eventFor(policy: string, k: Any): Record<string, unknown> {
   return { process_kprobe: kprobe, node_name: 'worker-3', time: '2026-05-04T10:15:30.123456789Z' };
 }
 
+/** In-kernel copies and vectored reads: a read of their file argument, bytes from the return value. */
+const isReadOfSample = (e: NormalizedEvent) => {
+  expect(e.kind).toBe('file');
+  if (e.kind !== 'file') return;
+  expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
+};
+
 const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
   vfs_read: (e) => {
     expect(e.kind).toBe('file');
@@ -361,21 +368,9 @@ const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
     // Mapped for reading: the file's size, from the resolved i_size.
     expect(e.file).toEqual({ path: SAMPLE.path, op: 'map', bytes: SAMPLE.fileSize });
   },
-  splice_direct_to_actor: (e) => {
-    expect(e.kind).toBe('file');
-    if (e.kind !== 'file') return;
-    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
-  },
-  splice_file_to_pipe: (e) => {
-    expect(e.kind).toBe('file');
-    if (e.kind !== 'file') return;
-    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
-  },
-  vfs_readv: (e) => {
-    expect(e.kind).toBe('file');
-    if (e.kind !== 'file') return;
-    expect(e.file).toEqual({ path: SAMPLE.path, op: 'read', bytes: SAMPLE.bytesRead });
-  },
+  splice_direct_to_actor: isReadOfSample,
+  splice_file_to_pipe: isReadOfSample,
+  vfs_readv: isReadOfSample,
   tcp_connect: (e) => {
     expect(e.kind).toBe('net');
     if (e.kind !== 'net') return;
