@@ -108,10 +108,13 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
   const extraPrefixes = (options.extraSensitivePaths ?? []).filter((p) => p.endsWith('/') && !p.includes('*'));
   const extraGlobs = (options.extraSensitivePaths ?? []).filter((p) => !extraPrefixes.includes(p)).map(globToRegExp);
 
-  return function classifyPath(path: string): PathClass {
-    if (path.charCodeAt(1) === 112 /* p */ || path.charCodeAt(1) === 100 /* d */) {
+  return function classifyPath(reported: string): PathClass {
+    let path = reported;
+    // A loop, not recursion: a hostile path may nest the link thousands of times.
+    while (path.charCodeAt(1) === 112 /* p */ || path.charCodeAt(1) === 100 /* d */) {
       const inner = fileThroughProcLink(path);
-      if (inner !== null) return classifyPath(inner);
+      if (inner === null) break;
+      path = inner;
     }
     if (isSensitive(path)) return PATH_SENSITIVE;
     for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;

@@ -100,6 +100,11 @@ describe('path classes', () => {
     ['/dev/fd/3', PATH_NOISE],
   ];
   for (const [path, cls] of cases) it(path, () => expect(classify(path)).toBe(cls));
+
+  it('follows a procfs link nested a hundred thousand times without running out of stack', () => {
+    expect(classify(`${'/proc/self/root'.repeat(100_000)}/root/.ssh/id_rsa`)).toBe(PATH_SENSITIVE);
+    expect(classify(`${'/proc/1/cwd'.repeat(100_000)}/srv/x.csv`)).toBe(PATH_READ);
+  });
 });
 
 describe('destination classes', () => {
