@@ -173,6 +173,10 @@ export const correlatorConfigSchema = z
       .describe('bulk-read-then-push is critical at this many times bulkReadBytes.'),
     moderateReadBytes: count(8 * MiB, 'Moderate reads (push-after-moderate-reads, medium): bytes.'),
     moderateReadFiles: count(200, 'Moderate reads (push-after-moderate-reads, medium): distinct files.'),
+    bulkEgressBytes: count(
+      64 * MiB,
+      'Bytes a push sent to its destination that make it bulk-push-without-reads (medium) when the reads before it are not notable: data read before the window, or in ways the sensor cannot size (mmap with Falco).',
+    ),
     egressPushMinBytes: count(
       1 * MiB,
       "Bytes sent to one forge/registry/internal destination that make a push by themselves: by one process, or by the container's processes together within windowMs.",

@@ -143,6 +143,7 @@ export class CorrelationEngine {
         criticalBulkFactor: cfg.criticalBulkFactor,
         moderateReadBytes: cfg.moderateReadBytes,
         moderateReadFiles: cfg.moderateReadFiles,
+        bulkEgressBytes: cfg.bulkEgressBytes,
       },
       bucketMs: this.bucketMs,
       buckets,

@@ -72,6 +72,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     sensitiveFiles: sensitive.length,
     archiveStaging: archives.length > 0,
     renamedOrUnexpected: ep.renamed || ep.unexpected,
+    egressBytes: ep.egressSeen ? ep.egressBytes : 0,
   };
   const rule = (ctx.rules ?? defaultRules).find((r) => r.matches(facts, ctx.thresholds));
   if (!rule) return null;

@@ -40,6 +40,14 @@ export const rules: readonly RuleDefinition[] = [
     severity: () => 'medium',
   },
   {
+    id: 'bulk-push-without-reads',
+    description:
+      'A push that sent bulk data with no notable reads before it: read before the window (staged earlier), or in ways the sensor cannot size.',
+    severityText: 'medium',
+    matches: (f, t) => f.egressBytes >= t.bulkEgressBytes,
+    severity: () => 'medium',
+  },
+  {
     id: 'push-without-reads',
     description: 'A push with no notable reads before it.',
     severityText: 'low',

@@ -103,6 +103,8 @@ export interface PushFacts {
   archiveStaging: boolean;
   /** The tool was recognised by its behaviour but runs under another name, or from a temp location. */
   renamedOrUnexpected: boolean;
+  /** Bytes the push sent towards its destination by the time it was judged (0 where the sensor does not say). */
+  egressBytes: number;
 }
 
 export interface RuleThresholds {
@@ -110,6 +112,7 @@ export interface RuleThresholds {
   criticalBulkFactor: number;
   moderateReadBytes: number;
   moderateReadFiles: number;
+  bulkEgressBytes: number;
 }
 
 /** A detection rule: evaluated in registry order, the first that matches names the alert. */

@@ -5,11 +5,12 @@
 # Safe version: the reports are random bytes generated here and the remote is the bare git server of the
 # exfilwatch-emulation namespace (git daemon, git://). Every file is 3-4 MiB, far over git's 32 KiB
 # threshold, so `git add` and `git pack-objects` map them: only the security_mmap_file hook of the shipped
-# TracingPolicy sees the volume. With Falco alone, the files are seen opened, without bytes.
+# TracingPolicy sees the volume. With Falco alone, the files are seen opened, without bytes: only what the
+# push sent (96 MiB) speaks.
 #
 # Image: alpine/git:2.47.2
 # Expected alert: bulk-read-then-push, severity high (with tetragon)
-# Expected alert: push-without-reads, severity low (with falco)
+# Expected alert: bulk-push-without-reads, severity medium (with falco)
 set -eu
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,4 +27,4 @@ git -C "$work/r" commit -qm reports
 emu_git_push "$work/r"
 
 rm -rf "$work"
-emu_expect bulk-read-then-push "high with Tetragon (push-without-reads low with Falco alone)"
+emu_expect bulk-read-then-push "high with Tetragon (bulk-push-without-reads medium with Falco alone)"

@@ -241,8 +241,21 @@ describe('argv helpers', () => {
 });
 
 describe('rules registry', () => {
-  const t = { bulkReadBytes: 100, criticalBulkFactor: 4, moderateReadBytes: 10, moderateReadFiles: 5 };
-  const facts = { readBytes: 0, readFiles: 0, sensitiveFiles: 0, archiveStaging: false, renamedOrUnexpected: false };
+  const t = {
+    bulkReadBytes: 100,
+    criticalBulkFactor: 4,
+    moderateReadBytes: 10,
+    moderateReadFiles: 5,
+    bulkEgressBytes: 70,
+  };
+  const facts = {
+    readBytes: 0,
+    readFiles: 0,
+    sensitiveFiles: 0,
+    archiveStaging: false,
+    renamedOrUnexpected: false,
+    egressBytes: 0,
+  };
   const pick = (f: Partial<typeof facts>) => {
     const merged = { ...facts, ...f };
     const rule = rules.find((r) => r.matches(merged, t))!;
@@ -254,6 +267,7 @@ describe('rules registry', () => {
       'sensitive-read-then-push',
       'push-after-moderate-reads',
       'renamed-binary-push',
+      'bulk-push-without-reads',
       'push-without-reads',
     ]);
     for (const id of RULE_IDS) expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
@@ -266,6 +280,9 @@ describe('rules registry', () => {
     expect(pick({ readFiles: 5 })).toEqual(['push-after-moderate-reads', 'medium']);
     expect(pick({ archiveStaging: true })).toEqual(['push-after-moderate-reads', 'medium']);
     expect(pick({ renamedOrUnexpected: true })).toEqual(['renamed-binary-push', 'medium']);
+    expect(pick({ egressBytes: 70 })).toEqual(['bulk-push-without-reads', 'medium']);
+    expect(pick({ egressBytes: 70, readBytes: 100 })).toEqual(['bulk-read-then-push', 'high']);
+    expect(pick({ egressBytes: 69 })).toEqual(['push-without-reads', 'low']);
     expect(pick({ readBytes: 9 })).toEqual(['push-without-reads', 'low']);
   });
 });

@@ -27,7 +27,7 @@ export interface Alert {
   time: string;
   /**
    * kebab-case rule id: bulk-read-then-push, sensitive-read-then-push, push-after-moderate-reads,
-   * renamed-binary-push, push-without-reads.
+   * renamed-binary-push, bulk-push-without-reads, push-without-reads.
    */
   rule: string;
   /** info | low | medium | high | critical. */
