@@ -30,6 +30,9 @@ const EVT_TYPES: ReadonlyMap<string, Handling> = new Map<string, Handling>([
   ['pread', 'read'],
   ['readv', 'read'],
   ['preadv', 'read'],
+  // In-kernel copies from a file: the event's fd is the source (fdin, fd_in), evt.rawres the bytes moved.
+  ['copy_file_range', 'read'],
+  ['splice', 'read'],
   ['write', 'write'],
   ['pwrite', 'write'],
   ['writev', 'write'],

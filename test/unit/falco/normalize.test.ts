@@ -69,6 +69,13 @@ describe('falco normalizer: generated events by evt.type', () => {
     expect(norm(readAlert('/src/a', -11))).toBeNull();
   });
 
+  it('copy_file_range and splice from a file → a read of it (their fd is the source: fdin, fd_in)', () => {
+    for (const evtType of ['copy_file_range', 'splice']) {
+      const e = only(norm(readAlert('/srv/exports/a.parquet', 4_194_304, T0, evtType)), 'file');
+      expect(e.file, evtType).toEqual({ path: '/srv/exports/a.parquet', op: 'read', bytes: 4_194_304 });
+    }
+  });
+
   it('connect → net connect with daddr/dport from fd.rip/fd.rport (private destinations kept)', () => {
     const e = only(norm(connectAlert()), 'net');
     expect(e.net).toEqual({
