@@ -21,6 +21,7 @@ const BRIDGE_DAEMONS = new Set(['dockerd', 'containerd', 'buildkitd', 'docker-co
 /** Table binaries → their tool (egress pushes by these are expected; by any other binary, unexpected). */
 const KNOWN_TOOL = new Map<string, string>();
 for (const spec of pushTools) {
+  if (spec.runtime === true) continue;
   for (const b of [...spec.binaries, ...(spec.usualBinaries ?? [])]) {
     if (b.includes('*') || KNOWN_TOOL.has(b)) continue;
     KNOWN_TOOL.set(b, spec.tool === 'script' ? b : spec.tool);

@@ -44,6 +44,8 @@ export interface FlagSyntax {
   valueFlags?: readonly string[];
   /** Single-letter flags that take a value when combined (`-XPUT`, `-sT file`), curl style. */
   valueShortLetters?: string;
+  /** Words starting with `+` are flags too (rustup's toolchain override: `cargo +nightly publish`). */
+  plusFlags?: boolean;
 }
 
 export interface ParsedArgv {
@@ -62,6 +64,10 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     if (w === '--') {
       positionals.push(...words.slice(i + 1));
       break;
+    }
+    if (syntax.plusFlags === true && w.length > 1 && w[0] === '+') {
+      flags.push({ flag: w, value: null });
+      continue;
     }
     if (w.length < 2 || w[0] !== '-') {
       positionals.push(w);

@@ -149,8 +149,7 @@ function matchSpec(
     spec,
     tool,
     remote,
-    destinationHost:
-      flagDestination(spec, parsed) ?? host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null),
+    destinationHost: destinationHostOf(spec, parsed, host),
     renamed: renamed || (spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name)),
     unexpectedLocation: isUnexpectedLocation(view.binary),
     stdin: readsStdin(spec, parsed),
@@ -232,6 +231,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
   if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.startsWith(p)))) return undefined;
+  if (cmd.localSource && !rest.some((p) => p !== remote && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p))) return undefined;
   return remote;
 }
 
@@ -297,22 +297,36 @@ function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
   );
 }
 
-function flagDestination(spec: PushToolSpec, parsed: ParsedArgv): string | null {
+/**
+ * The push's destination host: a destination flag's URL or host name; none (the first connect decides) when
+ * the flag names a source configured elsewhere (`cargo publish --registry corp`, `nuget push -s github`,
+ * `twine upload -r testpypi`), since the tool's usual registry would be a guess an allowlist entry could
+ * trust; else the remote's host, else the tool's usual registry.
+ */
+function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
+  const value = destinationFlagValue(spec, parsed);
+  if (value !== null) {
+    const url = urlHost(value);
+    if (url) return url.host;
+    return value.includes('.') ? value.toLowerCase() : null;
+  }
+  return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
+}
+
+function destinationFlagValue(spec: PushToolSpec, parsed: ParsedArgv): string | null {
   if (!spec.destinationFlags) return null;
-  const f = parsed.flags.find((x) => spec.destinationFlags!.includes(x.flag) && x.value);
-  if (!f) return null;
-  return urlHost(f.value!)?.host ?? f.value!.toLowerCase();
+  return parsed.flags.find((x) => spec.destinationFlags!.includes(x.flag) && x.value)?.value ?? null;
 }
 
 /**
  * A destination flag naming a directory rather than a server (`dotnet nuget push x.nupkg --source ./feed`,
- * `file:///srv/feed`): the package is published to local disk.
+ * `-s /srv/feed`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. A bare name is a
+ * source configured elsewhere (a server, as far as can be told).
  */
 function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const f = parsed.flags.find((x) => spec.destinationFlags?.includes(x.flag) && x.value);
-  if (!f) return false;
-  const v = f.value!;
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v.toLowerCase().startsWith('file:');
+  const v = destinationFlagValue(spec, parsed);
+  if (v === null) return false;
+  return /^(?:\/|\.{1,2}[\\/]|~|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
 }
 
 function isUnexpectedLocation(binary: string | null): boolean {

@@ -40,6 +40,8 @@ export interface CommandSpec {
   minPositionals?: number;
   /** The positional at this index (after the command words) must contain `:` (kubectl cp POD:PATH local). */
   podSourceAt?: number;
+  /** Some positional besides the remote must be local, not a URL (`svn copy WC URL` sends the working copy). */
+  localSource?: boolean;
 }
 
 /** How argv says "this is a push". Interpreted by ./recognize.ts; kept declarative so tools are data. */
@@ -80,6 +82,11 @@ export interface PushToolSpec {
   destinationFlags?: readonly string[];
   /** A destination flag may name a local directory instead of a server URL: then it is not a push. */
   localDestinations?: boolean;
+  /**
+   * The binaries run other programs too (`dotnet App.dll`): an egress push by them is not this tool's, so it
+   * is judged as an unknown binary's.
+   */
+  runtime?: boolean;
   /**
    * Generic upload tools (curl, wget, httpie, interpreters) are a push only towards a destination classed
    * as a forge or registry; a tool whose protocol is a push (git, docker…) is one whatever the host.

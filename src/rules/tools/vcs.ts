@@ -7,6 +7,7 @@ import type { PushToolSpec } from '../types.js';
 
 /** Subversion URL schemes that reach a server (`file://` is a repository on local disk). */
 const SVN_REMOTE = ['http://', 'https://', 'svn://', 'svn+ssh://'];
+const SVN_HELP = ['--help', '-h', '-?'];
 
 export const vcsTools: readonly PushToolSpec[] = [
   {
@@ -80,12 +81,18 @@ export const vcsTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       commands: [
         // The repository is the working copy's, not in argv: the first connect names the destination.
-        { words: ['commit'], remote: { none: true } },
-        { words: ['ci'], remote: { none: true } },
-        { words: ['import'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE },
-        // A copy to a URL commits its source (a working-copy path: local data) on the server.
-        { words: ['copy'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE, minPositionals: 2 },
-        { words: ['cp'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE, minPositionals: 2 },
+        { words: ['commit'], remote: { none: true }, excludeFlags: SVN_HELP },
+        { words: ['ci'], remote: { none: true }, excludeFlags: SVN_HELP },
+        { words: ['import'], remote: { positional: 'last' }, remotePrefix: SVN_REMOTE, excludeFlags: SVN_HELP },
+        // A copy of a working copy to a URL commits it (local data) on the server; URL to URL is server-side.
+        ...['copy', 'cp'].map((word) => ({
+          words: [word],
+          remote: { positional: 'last' as const },
+          remotePrefix: SVN_REMOTE,
+          minPositionals: 2,
+          localSource: true,
+          excludeFlags: SVN_HELP,
+        })),
       ],
     },
     destination: 'url',
@@ -105,6 +112,9 @@ export const vcsTools: readonly PushToolSpec[] = [
         'status',
         'copy a.txt b.txt',
         'import /srv/exports file:///var/svn/repo/x -m x',
+        'copy https://svn.corp.example/repo/trunk https://svn.corp.example/repo/tags/v1 -m tag',
+        'commit --help',
+        'ci -h',
       ],
     },
   },

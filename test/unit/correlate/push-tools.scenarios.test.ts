@@ -3,7 +3,7 @@
  * (exec, helpers, connect, bytes sent). Each asserts the exact alert: rule, severity, tool, destination.
  */
 import { describe, expect, it } from 'vitest';
-import { brief, MiB, makeCorrelator, type Proc, run, Scenario } from './builder.js';
+import { brief, MiB, makeCorrelator, type Proc, run, runResolved, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
 
@@ -272,6 +272,14 @@ describe('push tools, each recognised as the sensors see it', () => {
     const a = only(run(s.events).alerts);
     expect(brief([a])).toEqual([
       { rule: 'push-without-reads', severity: 'low', tool: 'svn', destination: '203.0.113.40:443' },
+    ]);
+  });
+
+  it('egress by dotnet running an application is an unknown program, not a NuGet push', async () => {
+    const s = pushScenario('/usr/bin/dotnet', '/app/Loot.dll', { ip: '140.82.112.5', bytes: 2 * MiB });
+    const { alerts } = await runResolved(s.events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'renamed-binary-push', severity: 'medium', tool: 'dotnet', destination: 'api.github.com' },
     ]);
   });
 

