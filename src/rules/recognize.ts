@@ -73,27 +73,53 @@ export function recognizeProcess(
   return recognizeAs({ ...view, ...script }, isUploadTarget, specs) ?? direct;
 }
 
-/** Interpreters whose first non-option word is the script they run (shebang tools: npm, twine, hg, gem). */
-const SCRIPT_RUNTIMES = new Set(['node', 'nodejs', 'bun']);
-const PYTHON = /^python[0-9.]*$/;
-const RUBY = /^ruby[0-9.]*$/;
+/** How an interpreter's command line names the script it runs (shebang tools: npm, twine, hg, gem). */
+interface ScriptRuntime {
+  /** Options whose code is inline: no script file. */
+  inline: ReadonlySet<string>;
+  /** Options that take the next word as their value (`ruby -I lib SCRIPT`). */
+  valued: ReadonlySet<string>;
+  /** `python -m MODULE`: the module is the program. */
+  module: boolean;
+}
+const NODE_RUNTIME: ScriptRuntime = {
+  inline: new Set(['-e', '--eval', '-p', '--print']),
+  valued: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']),
+  module: false,
+};
+const PYTHON_RUNTIME: ScriptRuntime = { inline: new Set(['-c']), valued: new Set(['-W', '-X']), module: true };
+const RUBY_RUNTIME: ScriptRuntime = {
+  inline: new Set(['-e']),
+  valued: new Set(['-I', '-r', '-C', '-E', '--encoding']),
+  module: false,
+};
+
+function scriptRuntimeOf(name: string): ScriptRuntime | null {
+  if (name === 'node' || name === 'nodejs' || name === 'bun') return NODE_RUNTIME;
+  if (/^python[0-9.]*$/.test(name)) return PYTHON_RUNTIME;
+  if (/^ruby[0-9.]*$/.test(name)) return RUBY_RUNTIME;
+  return null;
+}
 
 /**
- * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT args…`,
- * `ruby [opts] SCRIPT args…` or `python -m MODULE args…` (the module as the binary). Null for anything else, inline code (`-c`, `-e`:
- * the script-upload matcher reads those) included.
+ * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT
+ * args…`, `ruby [opts] SCRIPT args…`, or `python -m MODULE args…` (the module as the binary). Null for
+ * anything else, inline code (`-c`, `-e`: the script-upload matcher reads those) included.
  */
 function scriptOf(view: ProcessView): { binary: string; args: string } | null {
-  const name = basename(view.binary);
-  const python = PYTHON.test(name);
-  if (!python && !SCRIPT_RUNTIMES.has(name) && !RUBY.test(name)) return null;
+  const runtime = scriptRuntimeOf(basename(view.binary));
+  if (runtime === null) return null;
   const words = tokenize(view.args);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === '-c' || w === '-e' || w === '--eval' || w === '-p' || w === '--print') return null;
-    if (python && w === '-m') {
+    if (runtime.inline.has(w)) return null;
+    if (runtime.module && w === '-m') {
       const module = words[i + 1];
       return module ? { binary: module, args: quoteWords(words.slice(i + 2)) } : null;
+    }
+    if (runtime.valued.has(w)) {
+      i++;
+      continue;
     }
     if (w.startsWith('-')) continue;
     return { binary: w, args: quoteWords(words.slice(i + 1)) };

