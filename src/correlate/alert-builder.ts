@@ -74,7 +74,11 @@ function summary(j: JudgedPush): string {
   const minutes = Math.round(j.windowMs / 60_000);
   let reads: string;
   if (j.readBytes === 0 && j.readFiles === 0 && j.sensitive.length === 0) {
-    reads = 'no notable reads before it';
+    // What left is what made the alert, when the egress rule named it: say how much.
+    reads =
+      j.rule === 'bulk-push-without-reads' && !ep.byEgress
+        ? `${formatBytes(ep.egressBytes)} sent with no notable reads before it within ${minutes} min`
+        : 'no notable reads before it';
   } else {
     reads = `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
     if (j.sensitive.length > 0) {

