@@ -138,9 +138,10 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
  * `tar c /proc/self/root/srv/data` (or `/proc/1/root/…` from a debug container sharing the pod's process
  * namespace) reads `/srv/data` while every path Falco names starts with `/proc/`, which is not data.
  * `/dev/fd/../root/x` normalizes to `/dev/root/x` the same way (`/dev/fd` is `/proc/self/fd`). Returns the
- * path inside that root (a working directory's files are classed as if at the root: their directory is not
- * in the path), or null when the path is not such a link. Tetragon resolves the file in the kernel, so its
- * paths never take this form.
+ * path inside that root (for a working directory, under a placeholder root), or null when the path is not
+ * such a link. Tetragon resolves the file in the kernel, so its paths never take this form. Not handled:
+ * `..` right after the link (`/proc/self/root/../srv`), which Falco's text normalization turns into
+ * `/proc/self/srv/…`.
  */
 export function fileThroughProcLink(path: string): string | null {
   let at: number;
@@ -157,9 +158,14 @@ export function fileThroughProcLink(path: string): string | null {
     return null;
   }
   if (path.startsWith('/root/', at)) return path.slice(at + 5);
-  if (path.startsWith('/cwd/', at)) return path.slice(at + 4);
+  // The working directory is not in the path: the file is classed by its name and what follows the link,
+  // under a root that no noise prefix matches (`/proc/self/cwd/lib/x.csv` is data, not a library).
+  if (path.startsWith('/cwd/', at)) return CWD_ROOT + path.slice(at + 4);
   return null;
 }
+
+/** Stands for an unknown working directory in fileThroughProcLink's result. */
+const CWD_ROOT = '/(cwd)';
 
 /** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */
 function componentEnd(path: string, from: number): number {

@@ -58,8 +58,9 @@ function processJson(p: SimProcess, kprobe: boolean): Json {
 
 /**
  * The path Tetragon reports for a file the process opened as `path`: the kernel has followed the links, so a
- * file opened through procfs (`/proc/self/root/srv/x`, `/proc/1/cwd/x`) is named where it is, in the mount
- * namespace it lives in. (Falco reports the text the process passed, see falco.ts.)
+ * file opened through procfs (`/proc/self/root/srv/x`, `/proc/self/cwd/x`) is named where it is, in the mount
+ * namespace it lives in. (Falco reports the text the process passed, see falco.ts.) A working-directory link
+ * resolves with the opener's own directory: the simulation knows no other process's.
  */
 function kernelPath(p: SimProcess, path: string): string {
   const link = /^\/proc\/[^/]+(?:\/task\/[^/]+)?\/(root|cwd)(\/.*)$/.exec(path);

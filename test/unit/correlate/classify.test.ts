@@ -91,6 +91,11 @@ describe('path classes', () => {
     ['/proc/4242/task/4243/root/etc/shadow', PATH_SENSITIVE],
     ['/proc/self/cwd/.env', PATH_SENSITIVE],
     ['/proc/self/cwd/dump.sql', PATH_READ],
+    // The working directory is unknown: what follows it is not a root-level library or device path.
+    ['/proc/self/cwd/lib/customers.csv', PATH_READ],
+    ['/proc/self/cwd/bin/dump.sql', PATH_READ],
+    ['/proc/self/cwd/sys/export.csv', PATH_READ],
+    ['/proc/self/cwd/.ssh/id_ed25519', PATH_SENSITIVE],
     ['/proc/1/root/usr/lib/x86_64-linux-gnu/libc.so.6', PATH_NOISE],
     ['/proc/self/root/proc/1/environ', PATH_SENSITIVE],
     ['/dev/root/srv/exports/2024-01.parquet', PATH_READ],

@@ -167,7 +167,7 @@ describe('a file opened through a procfs link', () => {
       steps: [
         { at: '1s', exec: { id: 'tar', parent: 'app', binary: '/bin/tar', args: 'czf - x', cwd: '/work' } },
         { after: '5ms', read: { proc: 'tar', path: '/proc/self/root/srv/a.csv', bytes: '1KiB' } },
-        { after: '5ms', read: { proc: 'tar', path: '/proc/1/task/1/cwd/b.csv', bytes: '1KiB' } },
+        { after: '5ms', read: { proc: 'tar', path: '/proc/self/task/7/cwd/b.csv', bytes: '1KiB' } },
         { after: '5ms', read: { proc: 'tar', path: '/proc/self/root/srv/c.csv', bytes: '1KiB', via: 'mmap' } },
       ],
     }),
@@ -181,6 +181,6 @@ describe('a file opened through a procfs link', () => {
     const falco = renderFalco(t)
       .map((l) => JSON.parse(l).output_fields['fd.name'])
       .filter((n) => n !== undefined);
-    expect(falco).toEqual(['/proc/self/root/srv/a.csv', '/proc/1/task/1/cwd/b.csv', '/proc/self/root/srv/c.csv']);
+    expect(falco).toEqual(['/proc/self/root/srv/a.csv', '/proc/self/task/7/cwd/b.csv', '/proc/self/root/srv/c.csv']);
   });
 });
