@@ -46,6 +46,11 @@ export interface FlagSyntax {
   valueShortLetters?: string;
   /** Words starting with `+` are flags too (rustup's toolchain override: `cargo +nightly publish`). */
   plusFlags?: boolean;
+  /**
+   * Option names matched in any case and by any unambiguous prefix, reported as `-Name` (nuget.exe:
+   * `-so x`, `-SOURCE x` are `-Source x`).
+   */
+  prefixOptions?: readonly string[];
 }
 
 export interface ParsedArgv {
@@ -72,6 +77,19 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     if (w.length < 2 || w[0] !== '-') {
       positionals.push(w);
       continue;
+    }
+    if (syntax.prefixOptions !== undefined && w[1] !== '-') {
+      const name = prefixOption(w.slice(1), syntax.prefixOptions);
+      if (name !== null) {
+        const flag = `-${name}`;
+        if (valueFlags.has(flag)) {
+          flags.push({ flag, value: words[i + 1] ?? null });
+          i++;
+        } else {
+          flags.push({ flag, value: null });
+        }
+        continue;
+      }
     }
     if (w.startsWith('--')) {
       const eq = w.indexOf('=');
@@ -111,6 +129,15 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     }
   }
   return { positionals, flags };
+}
+
+/** The option `typed` abbreviates (case-insensitive, exact or the only one it prefixes), or null. */
+function prefixOption(typed: string, options: readonly string[]): string | null {
+  const t = typed.toLowerCase();
+  const exact = options.find((o) => o.toLowerCase() === t);
+  if (exact !== undefined) return exact;
+  const prefixed = options.filter((o) => o.toLowerCase().startsWith(t));
+  return prefixed.length === 1 ? prefixed[0]! : null;
 }
 
 export function basename(path: string | null): string {

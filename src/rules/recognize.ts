@@ -324,35 +324,36 @@ function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
 }
 
 /**
- * The push's destination host: a destination flag's URL or host name; none (the first connect decides) when
- * the flag names a source configured elsewhere (`cargo publish --registry corp`, `nuget push -s github`,
- * `twine upload -r testpypi`), since the tool's usual registry would be a guess an allowlist entry could
- * trust; else the remote's host, else the tool's usual registry.
+ * The push's destination host: a host flag's URL host or value (`gh --hostname ghe`); a source-name flag's
+ * URL host, or none when it names a source configured in the tool's own files (`cargo publish --registry
+ * corp`, `nuget push -s github`, `twine upload -r pypi.corp`: the first connect decides, since the name,
+ * dotted or not, says nothing an allowlist entry could trust); else the remote's host, else the tool's usual
+ * registry.
  */
 function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
-  const value = destinationFlagValue(spec, parsed);
-  if (value !== null) {
-    const url = urlHost(value);
-    if (url) return url.host;
-    return value.includes('.') ? value.toLowerCase() : null;
-  }
+  const hostFlag = flagValue(spec.destinationFlags, parsed);
+  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? hostFlag.toLowerCase();
+  const sourceName = flagValue(spec.sourceNameFlags, parsed);
+  if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
   return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
 }
 
-function destinationFlagValue(spec: PushToolSpec, parsed: ParsedArgv): string | null {
-  if (!spec.destinationFlags) return null;
-  return parsed.flags.find((x) => spec.destinationFlags!.includes(x.flag) && x.value)?.value ?? null;
+function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): string | null {
+  if (!names) return null;
+  return parsed.flags.find((x) => names.includes(x.flag) && x.value)?.value ?? null;
 }
 
 /**
- * A destination flag naming a directory rather than a server (`dotnet nuget push x.nupkg --source ./feed`,
- * `-s /srv/feed`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. A bare name is a
- * source configured elsewhere (a server, as far as can be told).
+ * A source flag naming a directory rather than a server (`dotnet nuget push x.nupkg --source ./feed`,
+ * `-s artifacts/packages`, `.`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. A
+ * bare name is a source configured elsewhere (a server, as far as can be told).
  */
 function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const v = destinationFlagValue(spec, parsed);
+  const v = flagValue(spec.sourceNameFlags, parsed);
   if (v === null) return false;
-  return /^(?:\/|\.{1,2}[\\/]|~|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
+  if (/^file:/i.test(v)) return true;
+  if (urlHost(v) !== null) return false;
+  return v === '.' || v === '..' || v.includes('/') || v.includes('\\') || /^[A-Za-z]:/.test(v) || v.startsWith('~');
 }
 
 function isUnexpectedLocation(binary: string | null): boolean {

