@@ -3,6 +3,7 @@
  * paths is redacted here. Runs once per judged push, so clarity beats speed.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
 import { redact } from './redact.js';
@@ -28,9 +29,19 @@ export interface JudgedPush {
   maxEvidence: number;
 }
 
-/** What the alert names as the destination: the host argv gave, else the first address it connected to. */
+/**
+ * What the alert names as the destination: the host argv gave, else the host of the first address it
+ * connected to that is known by name (DNS of the configured hosts, IPs learned from push lineages), else
+ * that first address.
+ */
 export function destinationOf(ep: PushEpisode): string | null {
-  return ep.destHost ?? ep.destAddr;
+  return ep.destHost ?? connectedHost(ep) ?? ep.destAddr;
+}
+
+/** The first destination the push connected to whose host is known by name (an internal CIDR's is its IP). */
+export function connectedHost(ep: PushEpisode): string | null {
+  for (const d of ep.dests) if (d.host !== null && isIP(d.host) === 0) return d.host;
+  return null;
 }
 
 /**
@@ -74,11 +85,7 @@ function summary(j: JudgedPush): string {
   const minutes = Math.round(j.windowMs / 60_000);
   let reads: string;
   if (j.readBytes === 0 && j.readFiles === 0 && j.sensitive.length === 0) {
-    // What left is what made the alert, when the egress rule named it: say how much.
-    reads =
-      j.rule === 'bulk-push-without-reads' && !ep.byEgress
-        ? `${formatBytes(ep.egressBytes)} sent with no notable reads before it within ${minutes} min`
-        : 'no notable reads before it';
+    reads = 'no notable reads before it';
   } else {
     reads = `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
     if (j.sensitive.length > 0) {
@@ -87,6 +94,8 @@ function summary(j: JudgedPush): string {
     }
     reads += ` within ${minutes} min`;
   }
+  // What left is what made the alert when the egress rule named it: say how much.
+  if (j.rule === 'bulk-push-without-reads' && !ep.byEgress) reads += `; ${formatBytes(ep.egressBytes)} sent`;
   const graver = j.escalates
     ? `; graver than its early judgement, ${j.escalates.rule} (${j.escalates.severity}), made when more pushes after it filled the container's pending list`
     : '';

@@ -8,14 +8,14 @@ import { brief, MiB, run, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
 
-/** `git push` over https sending `bytes`, `readsAgoMs` after 96 MiB were read in the container. */
-function pushAfter(bytes: number, readsAgoMs: number | null) {
+/** `git push` over https sending `bytes`, `readsAgoMs` after `files` × 4 MiB were read in the container. */
+function pushAfter(bytes: number, readsAgoMs: number | null, files = 24) {
   const s = new Scenario();
   const c = s.container({ namespace: 'payments', pod: 'billing-api-7d9', name: 'api' });
   const sh = s.init(c);
   if (readsAgoMs !== null) {
     const add = s.exec(c, '/usr/bin/git', 'add -A', { parent: sh });
-    for (let i = 0; i < 24; i++) s.read(add, `/srv/exports/part-${i}.csv`, 4 * MiB);
+    for (let i = 0; i < files; i++) s.read(add, `/srv/exports/part-${i}.csv`, 4 * MiB);
     s.exit(add).wait(readsAgoMs);
   }
   const url = 'https://github.com/acme-archive/exports.git';
@@ -38,13 +38,21 @@ describe('a push that sends bulk data with no notable reads before it', () => {
     ]);
     expect(alerts[0]!.egressBytes).toBe(96 * MiB);
     expect(alerts[0]!.reads.bytes).toBe(0);
-    expect(alerts[0]!.summary).toContain('96.0 MiB sent with no notable reads before it within 30 min');
+    expect(alerts[0]!.summary).toContain('no notable reads before it; 96.0 MiB sent');
   });
 
   it('is medium with nothing read at all', () => {
     expect(brief(run(pushAfter(64 * MiB, null).events).alerts)).toEqual([
       { rule: 'bulk-push-without-reads', severity: 'medium', tool: 'git', destination: 'github.com' },
     ]);
+  });
+
+  it('is medium with reads under the moderate thresholds, and its summary says what was sent', () => {
+    const { alerts } = run(pushAfter(96 * MiB, 60_000, 1).events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-push-without-reads', severity: 'medium', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.summary).toContain('after reading 4.0 MiB in 1 files within 30 min; 96.0 MiB sent');
   });
 
   it('stays the low notice under bulkEgressBytes', () => {

@@ -283,6 +283,18 @@ describe('push tools, each recognised as the sensors see it', () => {
     ]);
   });
 
+  it('a push to a source named in its own config is named by the host it connected to, and allowlisted by it', async () => {
+    const s = pushScenario('/usr/local/bin/cargo', 'publish --registry corp', { ip: '140.82.112.5' });
+    const named = await runResolved(s.events);
+    expect(brief(named.alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'cargo', destination: 'api.github.com' },
+    ]);
+    const allowlisted = await runResolved(s.events, {
+      allowlist: [{ namespace: 'prod', destination: 'api.github.com', reason: 'release jobs' }],
+    });
+    expect(allowlisted.alerts).toEqual([]);
+  });
+
   it('dotnet nuget push to a folder feed is not a push (CI builds publish to local disk)', () => {
     const s = pushScenario('/usr/bin/dotnet', 'nuget push bin/X.1.0.0.nupkg --source ./artifacts', {
       ip: '203.0.113.41',
