@@ -110,16 +110,20 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
 
   return function classifyPath(reported: string): PathClass {
     let path = reported;
+    let underCwd = false;
     // A loop, not recursion: a hostile path may nest the link thousands of times.
     while (path.charCodeAt(1) === 112 /* p */ || path.charCodeAt(1) === 100 /* d */) {
-      const inner = fileThroughProcLink(path);
-      if (inner === null) break;
-      path = inner;
+      const link = fileThroughProcLink(path);
+      if (link === null) break;
+      path = link.path;
+      if (link.cwd) underCwd = true;
     }
+    // Under a working-directory link the directory is unknown: sensitive as if it were `/` (a container's
+    // usual working directory), but never noise by a root-level prefix (`/proc/self/cwd/lib/x.csv` is data).
     if (isSensitive(path)) return PATH_SENSITIVE;
     for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
     for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
-    const candidates = noise.get(path.charCodeAt(1));
+    const candidates = underCwd ? undefined : noise.get(path.charCodeAt(1));
     if (candidates !== undefined) {
       // Shared memory is a scratch directory any container can write (and stage data in), not a device.
       if (path.startsWith('/dev/shm/')) return PATH_READ;
@@ -138,12 +142,12 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
  * `tar c /proc/self/root/srv/data` (or `/proc/1/root/…` from a debug container sharing the pod's process
  * namespace) reads `/srv/data` while every path Falco names starts with `/proc/`, which is not data.
  * `/dev/fd/../root/x` normalizes to `/dev/root/x` the same way (`/dev/fd` is `/proc/self/fd`). Returns the
- * path inside that root (for a working directory, under a placeholder root), or null when the path is not
- * such a link. Tetragon resolves the file in the kernel, so its paths never take this form. Not handled:
+ * path inside that root (for a working directory, as if it were `/`, flagged `cwd`), or null when the path
+ * is not such a link. Tetragon resolves the file in the kernel, so its paths never take this form. Not handled:
  * `..` right after the link (`/proc/self/root/../srv`), which Falco's text normalization turns into
  * `/proc/self/srv/…`.
  */
-export function fileThroughProcLink(path: string): string | null {
+export function fileThroughProcLink(path: string): { path: string; cwd: boolean } | null {
   let at: number;
   if (path.startsWith('/proc/')) {
     at = componentEnd(path, 6); // the pid, `self` or `thread-self`
@@ -157,15 +161,10 @@ export function fileThroughProcLink(path: string): string | null {
   } else {
     return null;
   }
-  if (path.startsWith('/root/', at)) return path.slice(at + 5);
-  // The working directory is not in the path: the file is classed by its name and what follows the link,
-  // under a root that no noise prefix matches (`/proc/self/cwd/lib/x.csv` is data, not a library).
-  if (path.startsWith('/cwd/', at)) return CWD_ROOT + path.slice(at + 4);
+  if (path.startsWith('/root/', at)) return { path: path.slice(at + 5), cwd: false };
+  if (path.startsWith('/cwd/', at)) return { path: path.slice(at + 4), cwd: true };
   return null;
 }
-
-/** Stands for an unknown working directory in fileThroughProcLink's result. */
-const CWD_ROOT = '/(cwd)';
 
 /** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */
 function componentEnd(path: string, from: number): number {
