@@ -74,7 +74,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     renamedOrUnexpected: ep.renamed || ep.unexpected,
     // A daemon's upload bridged to a docker push is linked by time on the node, not by registry: it may be
     // another container's push, so it is shown in the alert but never decides its rule.
-    egressBytes: ep.egressSeen && !ep.bridged ? ep.egressBytes : 0,
+    egressBytes: ep.egressSeen ? ep.egressBytes - ep.bridgedBytes : 0,
   };
   const rule = (ctx.rules ?? defaultRules).find((r) => r.matches(facts, ctx.thresholds));
   if (!rule) return null;

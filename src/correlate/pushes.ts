@@ -146,6 +146,7 @@ export class PushTracker {
       time: e.time,
       source: e.source,
       egressBytes: 0,
+      bridgedBytes: 0,
       egressSeen: false,
       evidence: [],
       dueMs: e.timeMs + span + this.cfg.latenessMs,
@@ -296,6 +297,7 @@ export class PushTracker {
         const bytes = n.bytes !== null && n.bytes > 0 ? n.bytes : 0;
         dest.bytes += bytes;
         ep.egressBytes += bytes;
+        ep.bridgedBytes += bytes;
         ep.egressSeen = true;
       }
       return;

@@ -101,6 +101,8 @@ export interface PushEpisode {
   time: string;
   source: SensorSource;
   egressBytes: number;
+  /** Of egressBytes, those a docker.sock daemon sent (linked by time on the node, not by registry). */
+  bridgedBytes: number;
   egressSeen: boolean;
   evidence: EvidenceItem[];
   /** Event time after which nothing counts towards it (push + settle + lateness). */
