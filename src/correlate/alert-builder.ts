@@ -3,7 +3,6 @@
  * paths is redacted here. Runs once per judged push, so clarity beats speed.
  */
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
 import { redact } from './redact.js';
@@ -30,18 +29,13 @@ export interface JudgedPush {
 }
 
 /**
- * What the alert names as the destination: the host argv gave, else the host of the first address it
- * connected to that is known by name (DNS of the configured hosts, IPs learned from push lineages), else
- * that first address.
+ * What the alert names as the destination: the host argv gave, else the first address it connected to, as
+ * `ip:port`. Not a name learned for that address: names come from DNS of the configured hosts but also from
+ * push lineages' argv (ip hints), which a process controls, and the first connect need not be where the
+ * bytes went; a name here would be what a host allowlist entry matches.
  */
 export function destinationOf(ep: PushEpisode): string | null {
-  return ep.destHost ?? connectedHost(ep) ?? ep.destAddr;
-}
-
-/** The first destination the push connected to whose host is known by name (an internal CIDR's is its IP). */
-export function connectedHost(ep: PushEpisode): string | null {
-  for (const d of ep.dests) if (d.host !== null && isIP(d.host) === 0) return d.host;
-  return null;
+  return ep.destHost ?? ep.destAddr;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Counter } from 'prom-client';
 import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
-import { buildAlert, connectedHost, destinationOf } from './alert-builder.js';
+import { buildAlert, destinationOf } from './alert-builder.js';
 import type { CompiledAllowlist } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
@@ -90,10 +90,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     podLabels: c.pod?.labels ?? {},
     image: c.ref.image,
     binary: ep.proc.binary,
-    destinationHost:
-      ep.destHost ??
-      connectedHost(ep) ??
-      (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+    destinationHost: ep.destHost ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: ep.dests.map((d) => d.ip),
   });
   if (allowed) {

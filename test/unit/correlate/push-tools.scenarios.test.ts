@@ -283,16 +283,22 @@ describe('push tools, each recognised as the sensors see it', () => {
     ]);
   });
 
-  it('a push to a source named in its own config is named by the host it connected to, and allowlisted by it', async () => {
+  it('a push to a source named in its own config is named by the address it connected to, never a guessed host', async () => {
     const s = pushScenario('/usr/local/bin/cargo', 'publish --registry corp', { ip: '140.82.112.5' });
     const named = await runResolved(s.events);
     expect(brief(named.alerts)).toEqual([
-      { rule: 'push-without-reads', severity: 'low', tool: 'cargo', destination: 'api.github.com' },
+      { rule: 'push-without-reads', severity: 'low', tool: 'cargo', destination: '140.82.112.5:443' },
     ]);
-    const allowlisted = await runResolved(s.events, {
+    // Even a name known for that address by DNS does not exempt it: the first connect need not be where the
+    // bytes went, and names also come from push lineages' argv. An address entry does.
+    const byHost = await runResolved(s.events, {
       allowlist: [{ namespace: 'prod', destination: 'api.github.com', reason: 'release jobs' }],
     });
-    expect(allowlisted.alerts).toEqual([]);
+    expect(byHost.alerts).toHaveLength(1);
+    const byCidr = await runResolved(s.events, {
+      allowlist: [{ namespace: 'prod', destination: '140.82.112.0/24', reason: 'release jobs' }],
+    });
+    expect(byCidr.alerts).toEqual([]);
   });
 
   it('dotnet nuget push to a folder feed is not a push (CI builds publish to local disk)', () => {
