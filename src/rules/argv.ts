@@ -48,9 +48,11 @@ export interface FlagSyntax {
   plusFlags?: boolean;
   /**
    * Option names matched in any case and by any unambiguous prefix, reported as `-Name` (nuget.exe:
-   * `-so x`, `-SOURCE x` are `-Source x`).
+   * `-so x`, `-SOURCE x`, `-Source- x` are `-Source x`); `prefixAliases` maps other names to them
+   * (`src` → `Source`), matched the same way.
    */
   prefixOptions?: readonly string[];
+  prefixAliases?: Readonly<Record<string, string>>;
 }
 
 export interface ParsedArgv {
@@ -79,7 +81,7 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       continue;
     }
     if (syntax.prefixOptions !== undefined && w[1] !== '-') {
-      const name = prefixOption(w.slice(1), syntax.prefixOptions);
+      const name = prefixOption(w.slice(1), syntax.prefixOptions, syntax.prefixAliases ?? {});
       if (name !== null) {
         const flag = `-${name}`;
         if (valueFlags.has(flag)) {
@@ -131,13 +133,25 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
   return { positionals, flags };
 }
 
-/** The option `typed` abbreviates (case-insensitive, exact or the only one it prefixes), or null. */
-function prefixOption(typed: string, options: readonly string[]): string | null {
-  const t = typed.toLowerCase();
-  const exact = options.find((o) => o.toLowerCase() === t);
-  if (exact !== undefined) return exact;
-  const prefixed = options.filter((o) => o.toLowerCase().startsWith(t));
-  return prefixed.length === 1 ? prefixed[0]! : null;
+/**
+ * The option `typed` names (case-insensitive; one trailing `-` allowed; an exact name or alias, else the
+ * only option whose name or alias it prefixes), or null.
+ */
+function prefixOption(
+  typed: string,
+  options: readonly string[],
+  aliases: Readonly<Record<string, string>>,
+): string | null {
+  const t = (typed.endsWith('-') ? typed.slice(0, -1) : typed).toLowerCase();
+  if (t === '') return null;
+  const names: Array<[string, string]> = [
+    ...options.map((o): [string, string] => [o.toLowerCase(), o]),
+    ...Object.entries(aliases).map(([a, o]): [string, string] => [a.toLowerCase(), o]),
+  ];
+  const exact = names.find(([n]) => n === t);
+  if (exact !== undefined) return exact[1];
+  const prefixed = new Set(names.filter(([n]) => n.startsWith(t)).map(([, o]) => o));
+  return prefixed.size === 1 ? [...prefixed][0]! : null;
 }
 
 export function basename(path: string | null): string {

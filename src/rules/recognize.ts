@@ -332,7 +332,7 @@ function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
  */
 function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
   const hostFlag = flagValue(spec.destinationFlags, parsed);
-  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? hostFlag.toLowerCase();
+  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? (hostFlag.includes(':/') ? null : hostFlag.toLowerCase());
   const sourceName = flagValue(spec.sourceNameFlags, parsed);
   if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
   return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
@@ -344,16 +344,16 @@ function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): st
 }
 
 /**
- * A source flag naming a directory rather than a server (`dotnet nuget push x.nupkg --source ./feed`,
- * `-s artifacts/packages`, `.`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. A
- * bare name is a source configured elsewhere (a server, as far as can be told).
+ * A source flag that is a path rather than a server (`dotnet nuget push x.nupkg --source ./feed`, `-s
+ * /srv/feed`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. Only a path that says
+ * so by its start: NuGet looks a value up among the configured sources' names first, and a name is any
+ * string, so `feeds/corp` or `.` in an attacker's NuGet.config can name a server (a relative folder feed
+ * written that way is a push, to be allowlisted).
  */
 function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
   const v = flagValue(spec.sourceNameFlags, parsed);
   if (v === null) return false;
-  if (/^file:/i.test(v)) return true;
-  if (urlHost(v) !== null) return false;
-  return v === '.' || v === '..' || v.includes('/') || v.includes('\\') || /^[A-Za-z]:/.test(v) || v.startsWith('~');
+  return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
 }
 
 function isUnexpectedLocation(binary: string | null): boolean {

@@ -114,6 +114,7 @@ export const vcsTools: readonly PushToolSpec[] = [
         'copy a.txt b.txt',
         'import /srv/exports file:///var/svn/repo/x -m x',
         'copy https://svn.corp.example/repo/trunk https://svn.corp.example/repo/tags/v1 -m tag',
+        'copy --trust-server-cert-failures unknown-ca https://svn.corp.example/r/trunk https://svn.corp.example/r/tags/x',
         'commit --help',
         'ci -h',
       ],

