@@ -116,7 +116,8 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
       const link = fileThroughProcLink(path);
       if (link === null) break;
       path = link.path;
-      if (link.cwd) underCwd = true;
+      // A root link after a working-directory one starts from a known root again.
+      underCwd = link.cwd;
     }
     // Under a working-directory link the directory is unknown: sensitive as if it were `/` (a container's
     // usual working directory), but never noise by a root-level prefix (`/proc/self/cwd/lib/x.csv` is data).

@@ -104,6 +104,7 @@ describe('path classes', () => {
     ['/dev/cwd/etc/shadow', PATH_SENSITIVE],
     ['/proc/self/cwd/srv/vault/unseal.txt', PATH_SENSITIVE],
     ['/proc/self/cwd/usr/lib/libssl.so.3', PATH_NOISE],
+    ['/proc/self/cwd/proc/1/root/usr/lib/x/data.bin', PATH_NOISE],
     ['/proc/1/root/usr/lib/x86_64-linux-gnu/libc.so.6', PATH_NOISE],
     ['/proc/self/root/proc/1/environ', PATH_SENSITIVE],
     ['/dev/root/srv/exports/2024-01.parquet', PATH_READ],
