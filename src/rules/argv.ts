@@ -46,6 +46,8 @@ export interface FlagSyntax {
   valueShortLetters?: string;
   /** Words starting with `+` are flags too (rustup's toolchain override: `cargo +nightly publish`). */
   plusFlags?: boolean;
+  /** A flag's value may follow a `:` as well as a `=` (`--source:URL`, `-s:URL`: .NET command lines). */
+  colonValues?: boolean;
   /**
    * Option names matched in any case and by any unambiguous prefix, reported as `-Name` (nuget.exe:
    * `-so x`, `-SOURCE x`, `-Source- x` are `-Source x`); `prefixAliases` maps other names to them
@@ -94,7 +96,7 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       }
     }
     if (w.startsWith('--')) {
-      const eq = w.indexOf('=');
+      const eq = valueSeparator(w, syntax);
       if (eq > 0) {
         flags.push({ flag: w.slice(0, eq), value: w.slice(eq + 1) });
       } else if (valueFlags.has(w)) {
@@ -112,7 +114,7 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       continue;
     }
     if (shortLetters === '') {
-      const eq = w.indexOf('=');
+      const eq = valueSeparator(w, syntax);
       flags.push(eq > 0 ? { flag: w.slice(0, eq), value: w.slice(eq + 1) } : { flag: w, value: null });
       continue;
     }
@@ -131,6 +133,14 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     }
   }
   return { positionals, flags };
+}
+
+/** Where a flag word's attached value starts (`--x=v`, and `--x:v` where the syntax allows it), or -1. */
+function valueSeparator(w: string, syntax: FlagSyntax): number {
+  const eq = w.indexOf('=');
+  if (syntax.colonValues !== true) return eq;
+  const colon = w.indexOf(':');
+  return colon > 0 && (eq < 0 || colon < eq) ? colon : eq;
 }
 
 /**

@@ -175,7 +175,7 @@ export const packageTools: readonly PushToolSpec[] = [
     binaries: ['dotnet'],
     // dotnet runs applications too (`dotnet App.dll`): its other egress is not a NuGet push.
     runtime: true,
-    syntax: { valueFlags: DOTNET_NUGET_VALUE_FLAGS },
+    syntax: { valueFlags: DOTNET_NUGET_VALUE_FLAGS, colonValues: true },
     match: {
       kind: 'subcommand',
       commands: [{ words: ['nuget', 'push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h', '-?'] }],

