@@ -127,6 +127,14 @@ export class DestinationClassifier {
     return null;
   }
 
+  /**
+   * Whether `host` is what DNS answered for `ip` when the configured hosts were resolved: a name exfilwatch
+   * found itself, unlike a hint (taught by a process's argv) or a lineage's host, which the process chose.
+   */
+  isDnsName(ip: string, host: string): boolean {
+    return this.dnsIps.get(ip)?.host === host;
+  }
+
   /** A push lineage that named `host` connected to `ip`: remember the pairing for a while. */
   learn(ip: string, host: string, nowMs: number): void {
     const cls = this.classifyHost(host, nowMs);

@@ -148,6 +148,7 @@ export class CorrelationEngine {
       bucketMs: this.bucketMs,
       buckets,
       allowlist,
+      isDnsName: (ip, host) => this.classifier.isDnsName(ip, host),
       suppressor: new Suppressor(cfg.suppressionMs, cfg.caps.maxSuppressionKeys, () => this.ev.suppression.inc()),
       logger,
       alertsSuppressed: metrics.alertsSuppressed,

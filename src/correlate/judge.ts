@@ -26,6 +26,8 @@ export interface JudgeContext {
   alertsSuppressed: Counter<'rule'>;
   alertsAllowlisted: Counter<'rule'>;
   allowlistMatches: Counter<'reason'>;
+  /** Whether DNS answered `host` for `ip` (DestinationClassifier.isDnsName). */
+  isDnsName: (ip: string, host: string) => boolean;
   rules?: readonly RuleDefinition[];
 }
 
@@ -90,7 +92,8 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     podLabels: c.pod?.labels ?? {},
     image: c.ref.image,
     binary: ep.proc.binary,
-    destinationHost: ep.destHost ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+    destinationHost:
+      allowlistHost(ep, ctx) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: ep.dests.map((d) => d.ip),
   });
   if (allowed) {
@@ -142,6 +145,17 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     maxEvidence: config.caps.maxEvidence,
   });
   return { rule: rule.id, rank, allowlisted: false, alert };
+}
+
+/**
+ * The host an allowlist `destination` entry may match: the one argv named, or for a push by egress the name
+ * DNS gave its address. A push by egress named by a hint or its lineage's argv (the process's own words:
+ * `--endpoint https://trusted.example` while it sends elsewhere) is matched by its address only.
+ */
+function allowlistHost(ep: PushEpisode, ctx: JudgeContext): string | null {
+  const host = ep.destHost;
+  if (host === null || !ep.byEgress) return host;
+  return ep.dests.some((d) => ctx.isDnsName(d.ip, host)) ? host : null;
 }
 
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {

@@ -44,6 +44,24 @@ describe('argv hosts in the lineage class destination IPs', () => {
     ]);
   });
 
+  it('the allowlist matches such a push by its address, not by the host its own argv named', () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'shop' });
+    const up = s.exec(c, '/opt/up', `--endpoint ${URL}`, { parent: s.init(c) });
+    s.connect(up, REGISTRY_IP, 443).send(up, REGISTRY_IP, 443, 2 * MiB);
+    // Named by the process itself: an entry for that host would exempt whatever it sends wherever.
+    const byHost = run(s.events, {
+      allowlist: [{ namespace: 'shop', destination: 'registry-1.docker.io', reason: 'image sync' }],
+    });
+    expect(brief(byHost.alerts)).toEqual([
+      { rule: 'renamed-binary-push', severity: 'medium', tool: 'up', destination: 'registry-1.docker.io' },
+    ]);
+    const byCidr = run(s.events, {
+      allowlist: [{ namespace: 'shop', destination: '54.227.20.0/24', reason: 'image sync' }],
+    });
+    expect(byCidr.alerts).toEqual([]);
+  });
+
   it('scp-like and host/ref forms are argv hosts; other hosts, IPs and plain words are not', () => {
     const cls = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 16);
     expect(cls.hostNamedIn('--remote git@gitlab.com:acme/x.git')).toBe('gitlab.com');

@@ -347,6 +347,13 @@ describe('push tools, each recognised as the sensors see it', () => {
     ]);
     expect(alerts[0]!.egressBytes).toBe(20 * 128 * 1024);
     expect(alerts[0]!.process.args).toBe('--interval 60');
+    // A name DNS gave for the address is one an allowlist host entry may match.
+    const allowlisted = makeCorrelator({
+      resolveHost: async (h) => (h === 'github.com' ? [GITHUB_IP] : []),
+      allowlist: [{ namespace: 'prod', destination: 'github.com', reason: 'sync job' }],
+    }).correlator;
+    await allowlisted.refreshDestinations();
+    expect([...allowlisted.ingest(s.events), ...allowlisted.flush()]).toEqual([]);
   });
 
   it('python sending many bytes to a user-listed internal registry CIDR: a push by egress (expected tool)', () => {
