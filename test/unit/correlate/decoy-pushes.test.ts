@@ -155,7 +155,8 @@ describe('decoy pushes', () => {
     expect(of(alerts, 'curl')).toEqual([{ rule: 'renamed-binary-push', severity: 'medium', ...CURL }]);
   });
 
-  it("other processes' reads after push + pushSettleMs never raise a push judged early", () => {
+  /** An app serving beside a 1 KiB upload that the decoys after it have judged early. */
+  function appBesideDecoyedPush() {
     const s = new Scenario();
     const c = s.container();
     const sh = s.init(c);
@@ -163,19 +164,18 @@ describe('decoy pushes', () => {
     const pushAt = s.wait(1_000).now;
     slowUpload(s, c, sh, pushAt, 1024, 100, 0);
     decoys(s, c, sh);
+    return { s, app, pushAt };
+  }
+
+  it("other processes' reads after push + pushSettleMs never raise a push judged early", () => {
+    const { s, app, pushAt } = appBesideDecoyedPush();
     // 100 MiB by the app from 11 s after the push on: not the push's.
     for (let i = 0; i < 50; i++) s.read(app, `/srv/cache/f${i}`, 2 * MiB, { at: pushAt + 11_000 + i * 500 });
     expect(of(run(sorted(s)).alerts, 'curl')).toEqual([LOW]);
   });
 
   it("other processes' reads up to push + pushSettleMs count when it is judged again, later ones do not", () => {
-    const s = new Scenario();
-    const c = s.container();
-    const sh = s.init(c);
-    const app = s.exec(c, '/usr/local/bin/app', '--serve', { parent: sh });
-    const pushAt = s.wait(1_000).now;
-    slowUpload(s, c, sh, pushAt, 1024, 100, 0);
-    decoys(s, c, sh);
+    const { s, app, pushAt } = appBesideDecoyedPush();
     // 20 MiB by the app within the settle time (after the early judgement), 100 MiB after it.
     for (let i = 0; i < 10; i++) s.read(app, `/srv/in/f${i}`, 2 * MiB, { at: pushAt + 2_000 + i * 700 });
     for (let i = 0; i < 50; i++) s.read(app, `/srv/out/f${i}`, 2 * MiB, { at: pushAt + 11_000 + i * 500 });
