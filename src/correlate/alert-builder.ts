@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
+import { formatAddr } from './pushes.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
 import { timeText } from './times.js';
@@ -29,10 +30,10 @@ export interface JudgedPush {
 }
 
 /**
- * What the alert names as the destination: the host argv gave, else the first address it connected to, as
- * `ip:port`. Not a name learned for that address: names come from DNS of the configured hosts but also from
- * push lineages' argv (ip hints), which a process controls, and the first connect need not be where the
- * bytes went; a name here would be what a host allowlist entry matches.
+ * What the alert names as the destination: for a table tool's push, the host its argv gave, else the first
+ * address it connected to as `ip:port` (not a name learned for that address: the first connect need not be
+ * where the bytes went); for a push by egress, the name its address is known by (`destNamed` says how:
+ * DNS, an earlier push's argv, its lineage's argv), else `ip:port`.
  */
 export function destinationOf(ep: PushEpisode): string | null {
   return ep.destHost ?? ep.destAddr;
@@ -63,9 +64,27 @@ function where(ep: PushEpisode): string {
   return c.pod ? `pod ${c.pod.namespace}/${c.pod.name} (container ${name})` : `container ${name}`;
 }
 
+/** The `ip:port`s a push connected or sent to, first seen first. */
+function addressesOf(ep: PushEpisode): string[] {
+  return ep.dests.slice(0, 4).map((d) => formatAddr(d.ip, d.port));
+}
+
+/**
+ * The destination as the summary says it. A push by egress named by a command line (its own, or an earlier
+ * push's that connected to the same address) is said by its address first: the process chose that name,
+ * which need not be where the bytes went (`--note https://github.com` while sending to an attacker's host).
+ */
+function summaryDestination(ep: PushEpisode): string {
+  const dest = destinationOf(ep);
+  if (dest === null) return 'an unknown destination';
+  if (!ep.byEgress || ep.destAddr === null || ep.destNamed === null || ep.destNamed === 'dns') return dest;
+  const by = ep.destNamed === 'argv' ? 'its command line' : "an earlier push's command line";
+  return `${ep.destAddr} (named ${dest} by ${by}, not by DNS)`;
+}
+
 function summary(j: JudgedPush): string {
   const ep = j.episode;
-  const dest = destinationOf(ep) ?? 'an unknown destination';
+  const dest = summaryDestination(ep);
   const remote = ep.remote ? ` (${redact(ep.remote)})` : '';
   const how = !ep.byEgress
     ? `${ep.tool} push`
@@ -101,11 +120,13 @@ function response(j: JudgedPush): string[] {
   const c = ep.container;
   const dest = destinationOf(ep) ?? 'the destination';
   const remote = ep.remote ? redact(ep.remote) : dest;
+  const addresses = addressesOf(ep).filter((a) => a !== dest);
+  const traffic = addresses.length > 0 ? `${dest} (${addresses.join(', ')})` : dest;
   const cmd = redact(`${ep.proc.binary ?? ep.tool}${ep.proc.args ? ` ${ep.proc.args}` : ''}`);
   const podText = c.pod ? `pod ${c.pod.namespace}/${c.pod.name}` : `container ${c.ref.id}`;
   const steps = [
     `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
-    `Analyse traffic from node ${ep.node.name} to ${dest} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
+    `Analyse traffic from node ${ep.node.name} to ${traffic} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
     `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
   ];
   if (j.sensitive.length > 0) {
@@ -198,7 +219,13 @@ export function buildAlert(j: JudgedPush): Alert {
     container: { id: c.ref.id, name: c.ref.name, image: c.ref.image },
     pod: c.pod ? { namespace: c.pod.namespace, name: c.pod.name, labels: { ...(c.pod.labels ?? {}) } } : null,
     process: { binary: redact(ep.proc.binary), args: redact(ep.proc.args), pid: ep.proc.pid, execId: ep.proc.execId },
-    push: { tool: ep.tool, destination: redact(destinationOf(ep)), remote: redact(ep.remote) },
+    push: {
+      tool: ep.tool,
+      destination: redact(destinationOf(ep)),
+      remote: redact(ep.remote),
+      namedBy: ep.destHost !== null ? ep.destNamed : null,
+      addresses: addressesOf(ep),
+    },
     reads: {
       bytes: j.readBytes,
       files: j.readFiles,

@@ -15,6 +15,13 @@ import { MapSweep } from './sweep.js';
 
 export type DestinationClass = 'forge' | 'registry' | 'internal';
 
+/**
+ * Where a destination's host name came from: `dns`, exfilwatch's own answers for the configured hosts;
+ * `argv`, the pushing process's command line (or its lineage's); `hint`, an earlier push's command line
+ * that connected to the same address. Only `dns` is a name the process did not choose.
+ */
+export type DestNaming = 'dns' | 'argv' | 'hint';
+
 /** Resolves one hostname to its IPv4/IPv6 addresses; rejects or returns [] on failure. */
 export type HostResolver = (host: string) => Promise<string[]>;
 
@@ -40,9 +47,11 @@ interface Cidr {
   mask: bigint;
 }
 
-interface IpClass {
+export interface IpClass {
   host: string;
   cls: DestinationClass;
+  /** null for an internal CIDR (`host` is then the address itself). */
+  from: 'dns' | 'hint' | null;
   /** Event-time expiry for hints; Infinity for DNS answers (replaced on refresh). */
   expiresMs: number;
 }
@@ -110,7 +119,7 @@ export class DestinationClassifier {
   }
 
   /** Class of an IP from DNS answers, lineage hints or internal CIDRs; null when unknown. Hot path. */
-  classifyIp(ip: string, nowMs: number): { host: string; cls: DestinationClass } | null {
+  classifyIp(ip: string, nowMs: number): Readonly<IpClass> | null {
     const hint = this.hints.get(ip);
     if (hint !== undefined) {
       if (hint.expiresMs >= nowMs) return hint;
@@ -122,7 +131,8 @@ export class DestinationClassifier {
     const parsed = parseIp(ip);
     if (!parsed) return null;
     for (const c of this.cidrs) {
-      if (c.v6 === parsed.v6 && (parsed.bits & c.mask) === c.bits) return { host: ip, cls: 'internal' };
+      if (c.v6 === parsed.v6 && (parsed.bits & c.mask) === c.bits)
+        return { host: ip, cls: 'internal', from: null, expiresMs: Number.POSITIVE_INFINITY };
     }
     return null;
   }
@@ -145,7 +155,7 @@ export class DestinationClassifier {
       this.onHintEvicted();
     }
     this.hints.delete(ip);
-    this.hints.set(ip, { host, cls, expiresMs: nowMs + this.config.ipHintTtlMs });
+    this.hints.set(ip, { host, cls, from: 'hint', expiresMs: nowMs + this.config.ipHintTtlMs });
   }
 
   /**
@@ -193,7 +203,8 @@ export class DestinationClassifier {
           for (const [ip, c] of this.dnsIps) if (c.host === host) next.set(ip, c);
           return;
         }
-        for (const ip of ips) if (!next.has(ip)) next.set(ip, { host, cls, expiresMs: Number.POSITIVE_INFINITY });
+        for (const ip of ips)
+          if (!next.has(ip)) next.set(ip, { host, cls, from: 'dns', expiresMs: Number.POSITIVE_INFINITY });
       }),
     );
     if (cancelled()) return;

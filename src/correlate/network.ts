@@ -210,14 +210,24 @@ export class NetTracker {
     }
     const known = this.classifier.classifyIp(ip, e.timeMs);
     const time = noteTime(e.time, e.timeMs);
-    const d = newDest(this.ips.intern(ip), port, known?.host ?? null, known?.cls ?? null, time, e.timeMs);
+    const d = newDest(
+      this.ips.intern(ip),
+      port,
+      known?.host ?? null,
+      known?.from ?? null,
+      known?.cls ?? null,
+      time,
+      e.timeMs,
+    );
     // An argv-named host in this lineage teaches us the IP it connected to.
-    const host = proc.episode?.destHost ?? proc.push?.destinationHost ?? null;
+    const ep = proc.episode;
+    const host = ep?.destHost ?? proc.push?.destinationHost ?? null;
     if (host !== null && d.cls === null) {
       this.classifier.learn(ip, host, e.timeMs);
       const learned = this.classifier.classifyIp(ip, e.timeMs);
       if (learned) {
         d.host = learned.host;
+        d.named = ep !== null && ep.destHost !== null ? ep.destNamed : 'argv';
         d.cls = learned.cls;
       }
     }
@@ -228,6 +238,7 @@ export class NetTracker {
       const cls = this.classifier.classifyHost(proc.lineageHost, e.timeMs);
       if (cls !== null) {
         d.host = proc.lineageHost;
+        d.named = 'argv';
         d.cls = cls;
       }
     }

@@ -67,7 +67,10 @@ export class PushTracker {
       proc.episode = ep;
       if (ep.judged) return;
       this.addEvidence(ep, { ...item, kind: 'exec' });
-      if (ep.destHost === null && r.destinationHost !== null) ep.destHost = r.destinationHost;
+      if (ep.destHost === null && r.destinationHost !== null) {
+        ep.destHost = r.destinationHost;
+        ep.destNamed = 'argv';
+      }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
       if (r.renamed && !ep.renamed) {
@@ -89,6 +92,7 @@ export class PushTracker {
       tool: r.tool,
       remote: r.remote,
       destHost: r.destinationHost,
+      destNamed: r.destinationHost !== null ? 'argv' : null,
       renamed: r.renamed,
       unexpected: r.unexpectedLocation,
       byEgress: false,
@@ -130,7 +134,16 @@ export class PushTracker {
     e: ActivityEvent,
     what: Pick<
       PushEpisode,
-      'tool' | 'remote' | 'destHost' | 'renamed' | 'unexpected' | 'odd' | 'byEgress' | 'egressSplit' | 'bridged'
+      | 'tool'
+      | 'remote'
+      | 'destHost'
+      | 'destNamed'
+      | 'renamed'
+      | 'unexpected'
+      | 'odd'
+      | 'byEgress'
+      | 'egressSplit'
+      | 'bridged'
     >,
   ): PushEpisode {
     const node = c.node;
@@ -219,6 +232,8 @@ export class PushTracker {
     c: ContainerState,
   ): PushEpisode {
     dest.flagged = true;
+    // CIDR-classed destinations have no name: the alert then names ip:port.
+    const named = dest.host !== null && isIP(dest.host) === 0;
     // Any process can push by egress; its command line is kept from now on (processes.ts drops most).
     if (proc.args === null) proc.args = e.process.args;
     const { tool, known } = toolOf(proc.binary);
@@ -226,8 +241,8 @@ export class PushTracker {
     const ep = this.newEpisode(proc, c, e, {
       tool,
       remote: null,
-      // CIDR-classed destinations have no name: the alert then names ip:port.
-      destHost: dest.host !== null && isIP(dest.host) === 0 ? dest.host : null,
+      destHost: named ? dest.host : null,
+      destNamed: named ? dest.named : null,
       renamed: false,
       unexpected,
       odd: unexpected ? { proc, as: tool } : null,
@@ -280,7 +295,7 @@ export class PushTracker {
       if (known !== null && known.cls === 'forge') continue;
       let dest = ep.dests.find((d) => d.ip === n.daddr && d.port === n.dport);
       if (dest === undefined) {
-        dest = newDest(n.daddr, n.dport, known?.host ?? null, known?.cls ?? null, e.time, t);
+        dest = newDest(n.daddr, n.dport, known?.host ?? null, known?.from ?? null, known?.cls ?? null, e.time, t);
         dest.flagged = true;
         dest.noted = true;
         if (ep.dests.length < 4) ep.dests.push(dest);

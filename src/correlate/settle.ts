@@ -40,9 +40,10 @@ export function settleShapes(): void {
   // Each field is given every kind of value it will hold (a port or none, a time kept as nanoseconds or as
   // its string), all of them tagged: a number field moved to a double later (Smi to double) would make a
   // new shape and leave this literal's stale, the very churn this avoids.
-  const d = newDest('', 0, null, null, 0, 0.5);
+  const d = newDest('', 0, null, null, null, 0, 0.5);
   d.port = null;
   d.host = '';
+  d.named = 'dns';
   d.cls = '';
   d.time = '';
   // A container's egress sum: named or not, its counts doubles, a push made and forgotten.

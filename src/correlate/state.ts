@@ -3,6 +3,7 @@
  * bounded lists), never a list of events, so memory stays flat on a stream of millions of events.
  */
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
+import type { DestNaming } from './destinations.js';
 import type { DistinctFiles } from './distinct-files.js';
 import type { RecentExecs } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
@@ -26,6 +27,8 @@ export interface DestEntry {
   port: number | null;
   bytes: number;
   host: string | null;
+  /** How `host` was learned (null with no host, or an internal CIDR's address as its host). */
+  named: DestNaming | null;
   cls: string | null;
   /** First seen (./times.ts: nanoseconds beside timeMs, or the string). */
   time: TimeNote;
@@ -41,11 +44,12 @@ export function newDest(
   ip: string,
   port: number | null,
   host: string | null,
+  named: DestNaming | null,
   cls: string | null,
   time: TimeNote,
   timeMs: number,
 ): DestEntry {
-  return { ip, port, bytes: 0, host, cls, time, timeMs, flagged: false, noted: false };
+  return { ip, port, bytes: 0, host, named, cls, time, timeMs, flagged: false, noted: false };
 }
 
 /**
@@ -81,6 +85,8 @@ export interface PushEpisode {
   tool: string;
   remote: string | null;
   destHost: string | null;
+  /** How destHost was learned; null when it is null. */
+  destNamed: DestNaming | null;
   /** First non-local `ip:port` it connected to (destination when argv named no host). */
   destAddr: string | null;
   /** Destinations its processes (or the bridged daemon) sent to, bounded. */

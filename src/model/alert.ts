@@ -22,7 +22,19 @@ export interface Alert {
   container: { id: string; name: string | null; image: string | null };
   pod: { namespace: string; name: string; labels: Record<string, string> } | null;
   process: { binary: string | null; args: string | null; pid: number | null; execId: string | null };
-  push: { tool: string; destination: string | null; remote: string | null };
+  push: {
+    tool: string;
+    destination: string | null;
+    remote: string | null;
+    /**
+     * How `destination`'s host name was learned: `argv` (the push's command line, or for a push by egress
+     * its process's or parent's), `dns` (exfilwatch's own answers for the configured hosts), `hint` (an
+     * earlier push's command line that connected to the same address); null when it is an address.
+     */
+    namedBy: 'argv' | 'dns' | 'hint' | null;
+    /** The `ip:port`s the push connected or sent to, first seen first (at most 4). */
+    addresses: string[];
+  };
   reads: { bytes: number; files: number; top: Array<{ path: string; bytes: number }>; sensitive: string[] };
   egressBytes: number | null;
   window: { start: string; end: string };

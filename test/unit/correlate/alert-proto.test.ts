@@ -31,7 +31,13 @@ describe('exfilwatch.v1.Alert', () => {
     });
     expect(back.pod).toEqual({ namespace: 'prod', name: 'api-1', labels: { app: 'api' } });
     expect(back.process?.execId).toBe(alert.process.execId);
-    expect(back.push).toEqual({ tool: 'git', destination: 'github.com', remote: 'https://github.com/evil/loot.git' });
+    expect(back.push).toEqual({
+      tool: 'git',
+      destination: 'github.com',
+      remote: 'https://github.com/evil/loot.git',
+      namedBy: 'argv',
+      addresses: ['140.82.112.3:443'],
+    });
     expect(back.reads?.bytes).toBe(BigInt(alert.reads.bytes));
     expect(back.reads?.sensitive).toEqual(['/root/.ssh/id_rsa']);
     expect(back.egressBytes).toBe(BigInt(5 * MiB));

@@ -134,7 +134,7 @@ describe('destination classes', () => {
     expect(d.classifyHost('s3.amazonaws.com')).toBeNull();
     expect(d.classifyHost('europe-west1-docker.pkg.dev')).toBe('registry');
     expect(d.classifyHost('git.corp.example')).toBe('internal');
-    expect(d.classifyIp('10.20.9.9', 0)).toEqual({ host: '10.20.9.9', cls: 'internal' });
+    expect(d.classifyIp('10.20.9.9', 0)).toMatchObject({ host: '10.20.9.9', cls: 'internal', from: null });
     expect(d.classifyIp('fd00::1', 0)?.cls).toBe('internal');
     expect(d.classifyIp('10.21.0.1', 0)).toBeNull();
   });

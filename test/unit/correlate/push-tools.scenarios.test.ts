@@ -61,7 +61,13 @@ describe('push tools, each recognised as the sensors see it', () => {
       ip: '172.65.251.78',
     });
     const a = only(run(s.events).alerts);
-    expect(a.push).toEqual({ tool: 'git', destination: 'gitlab.com', remote: 'https://gitlab.com/evil/loot.git' });
+    expect(a.push).toEqual({
+      tool: 'git',
+      destination: 'gitlab.com',
+      remote: 'https://gitlab.com/evil/loot.git',
+      namedBy: 'argv',
+      addresses: ['172.65.251.78:443'],
+    });
   });
 
   it('git over ssh: the ssh child with git-receive-pack joins the push; its key read makes it high', () => {

@@ -17,7 +17,13 @@ function alert(overrides: Partial<Alert> = {}): Alert {
     },
     pod: { namespace: 'payments', name: 'api-7d9f', labels: { app: 'api' } },
     process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'ZXhlYw==' },
-    push: { tool: 'git', destination: 'github.com:443', remote: 'https://github.com/attacker/loot.git' },
+    push: {
+      tool: 'git',
+      destination: 'github.com:443',
+      remote: 'https://github.com/attacker/loot.git',
+      namedBy: 'argv',
+      addresses: [],
+    },
     reads: {
       bytes: 180 * 1024 * 1024,
       files: 1204,
@@ -81,7 +87,7 @@ describe('formatAlert', () => {
         pod: null,
         container: { id: 'abcdef012345', name: null, image: null },
         process: { binary: null, args: null, pid: null, execId: null },
-        push: { tool: 'docker', destination: null, remote: null },
+        push: { tool: 'docker', destination: null, remote: null, namedBy: null, addresses: [] },
         reads: { bytes: 0, files: 0, top: [], sensitive: [] },
         egressBytes: null,
         degraded: true,

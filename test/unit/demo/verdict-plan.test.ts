@@ -28,7 +28,7 @@ function alert(
     container: { id: containerId, name: 'c', image: null },
     pod: null,
     process: { binary: null, args: null, pid: null, execId: null },
-    push: { tool, destination, remote: null },
+    push: { tool, destination, remote: null, namedBy: 'argv', addresses: [] },
     reads: { bytes: 0, files: 0, top: [], sensitive: [] },
     egressBytes: null,
     window: { start: '2026-03-02T09:00:00Z', end: '2026-03-02T09:00:10Z' },

@@ -14,7 +14,13 @@ export function makeAlert(n: number, severity: Severity = 'high', rule = 'bulk-r
     container: { id: 'a'.repeat(64), name: 'app', image: 'ghcr.io/example/app:1' },
     pod: { namespace: 'default', name: 'app-0', labels: { app: 'app' } },
     process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'exec-1' },
-    push: { tool: 'git', destination: 'github.com', remote: 'https://github.com/example/repo.git' },
+    push: {
+      tool: 'git',
+      destination: 'github.com',
+      remote: 'https://github.com/example/repo.git',
+      namedBy: 'argv',
+      addresses: ['140.82.112.3:443'],
+    },
     reads: {
       bytes: 80 * 1024 * 1024,
       files: 12,

@@ -116,7 +116,19 @@ export interface PushInfo {
     | string
     | undefined;
   /** URL or image reference, redacted. */
-  remote?: string | undefined;
+  remote?:
+    | string
+    | undefined;
+  /**
+   * How destination's host name was learned: argv (the push's command line, or for a push by egress its
+   * process's or parent's), dns (exfilwatch's own answers for the configured hosts), hint (an earlier
+   * push's command line that connected to the same address); absent when destination is an address.
+   */
+  namedBy?:
+    | string
+    | undefined;
+  /** The ip:port the push connected or sent to, first seen first (at most 4). */
+  addresses: string[];
 }
 
 export interface FileRead {
@@ -901,7 +913,7 @@ export const ProcessRef: MessageFns<ProcessRef> = {
 };
 
 function createBasePushInfo(): PushInfo {
-  return { tool: "", destination: undefined, remote: undefined };
+  return { tool: "", destination: undefined, remote: undefined, namedBy: undefined, addresses: [] };
 }
 
 export const PushInfo: MessageFns<PushInfo> = {
@@ -914,6 +926,12 @@ export const PushInfo: MessageFns<PushInfo> = {
     }
     if (message.remote !== undefined) {
       writer.uint32(26).string(message.remote);
+    }
+    if (message.namedBy !== undefined) {
+      writer.uint32(34).string(message.namedBy);
+    }
+    for (const v of message.addresses) {
+      writer.uint32(42).string(v!);
     }
     return writer;
   },
@@ -955,6 +973,22 @@ export const PushInfo: MessageFns<PushInfo> = {
             message.remote = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.namedBy = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.addresses.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -972,6 +1006,14 @@ export const PushInfo: MessageFns<PushInfo> = {
       tool: isSet(object.tool) ? globalThis.String(object.tool) : "",
       destination: isSet(object.destination) ? globalThis.String(object.destination) : undefined,
       remote: isSet(object.remote) ? globalThis.String(object.remote) : undefined,
+      namedBy: isSet(object.namedBy)
+        ? globalThis.String(object.namedBy)
+        : isSet(object.named_by)
+        ? globalThis.String(object.named_by)
+        : undefined,
+      addresses: globalThis.Array.isArray(object?.addresses)
+        ? object.addresses.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -985,6 +1027,12 @@ export const PushInfo: MessageFns<PushInfo> = {
     }
     if (message.remote !== undefined) {
       obj.remote = message.remote;
+    }
+    if (message.namedBy !== undefined) {
+      obj.namedBy = message.namedBy;
+    }
+    if (message.addresses?.length) {
+      obj.addresses = message.addresses;
     }
     return obj;
   },
