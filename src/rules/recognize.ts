@@ -2,6 +2,7 @@
  * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
+import { matchActionList } from './action-list.js';
 import { basename, imageRegistryHost, type ParsedArgv, parseArgv, scpLikeHost, tokenize, urlHost } from './argv.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, FlagRequirement, PushToolSpec, RemoteLocator } from './types.js';
@@ -243,6 +244,12 @@ function matchSpec(
       if (!m.parentBinaries.some((p) => parentName === p || parentName.startsWith(`${p}-`))) return null;
       if (!isTarCreateToStdout(words)) return null;
       return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
+    }
+    case 'action-list': {
+      const found = matchActionList(m, parsed);
+      if (found === null) return null;
+      const r = push(found.remote, destinationOf(spec, found.remote));
+      return found.stdin ? { ...r, stdin: true } : r;
     }
   }
 }

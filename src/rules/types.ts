@@ -44,6 +44,14 @@ export interface CommandSpec {
   localSource?: boolean;
 }
 
+/** One action of an action-list tool: how many arguments follow its name, and where an upload's are. */
+export interface ListAction {
+  /** `cp REV SRC-URL DST-URL`: 3. */
+  args: number;
+  /** The action sends a local file (`put FILE URL`: source 0, url 1); absent for server-side actions. */
+  upload?: { source: number; url: number };
+}
+
 /** How argv says "this is a push". Interpreted by ./recognize.ts; kept declarative so tools are data. */
 export type PushMatcher =
   /** Sub-command tools: git, docker, crane, skopeo, oras, helm, gh, glab, kubectl, npm, twine, kaniko… */
@@ -59,7 +67,23 @@ export type PushMatcher =
   /** Interpreters with an inline script naming a forge URL and a writing verb. */
   | { kind: 'script-upload'; verbs: RegExp }
   /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
-  | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] };
+  | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] }
+  /**
+   * A list of actions committed together, options anywhere among them (`svnmucc mkdir URL put FILE URL`):
+   * an upload action anywhere in the list is a push. Interpreted by ./action-list.ts.
+   */
+  | {
+      kind: 'action-list';
+      actions: Readonly<Record<string, ListAction>>;
+      /** Flags naming a file of more actions (`-X FILE`): a push, since argv does not show them. */
+      moreActionsFlags: readonly string[];
+      /** Flags naming the URL that relative action URLs are under (`-U ROOT-URL`). */
+      rootUrlFlags: readonly string[];
+      /** URL prefixes that reach a server: an upload to any other (`file://`) stays on the machine. */
+      remotePrefix: readonly string[];
+      /** Flags that make the tool print and exit without committing (`--help`, `--version`). */
+      excludeFlags: readonly string[];
+    };
 
 /** How the destination host is derived from the remote. */
 export type DestinationFrom = 'url' | 'image-ref' | 'ssh-target' | 'git-remote' | 'fixed' | 'none';

