@@ -7,6 +7,7 @@
  * are rendered too: the shipped rules watch containers plus the container engines on the host.
  */
 
+import { posix } from 'node:path';
 import { FALCO_PROCESS_FIELDS } from '../formats/falco/needed-fields.js';
 import { nsToClock, nsToRfc3339 } from './time-format.js';
 import type { Activity, SimSocket, Timeline } from './timeline.js';
@@ -117,10 +118,10 @@ function allFields(a: Activity): Fields {
       f['evt.arg.sig'] = a.signal ?? 0;
       break;
     case 'read':
-      Object.assign(f, { 'evt.rawres': a.bytes, 'fd.name': a.path, 'fd.type': 'file' });
+      Object.assign(f, { 'evt.rawres': a.bytes, 'fd.name': falcoPath(a.path), 'fd.type': 'file' });
       break;
     case 'map':
-      Object.assign(f, { 'evt.rawres': 3, 'fd.name': a.path, 'fd.type': 'file' }); // the new fd
+      Object.assign(f, { 'evt.rawres': 3, 'fd.name': falcoPath(a.path), 'fd.type': 'file' }); // the new fd
       break;
     default: {
       const s: SimSocket = a.sock;
@@ -165,4 +166,13 @@ export function falcoLine(a: Activity): string {
 
 export function renderFalco(timeline: Timeline): string[] {
   return timeline.activities.map(falcoLine);
+}
+
+/**
+ * The path Falco names for a file the process opened as `path`: the text, `.` and `..` normalized as text
+ * without following links (`/proc/self/cwd/../srv/x` is `/proc/self/srv/x`). The kernel's view is
+ * tetragon.ts's.
+ */
+function falcoPath(path: string): string {
+  return path.includes('/.') ? posix.normalize(path) : path;
 }

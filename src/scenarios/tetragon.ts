@@ -4,6 +4,7 @@
  * network activity are `process_kprobe` events shaped like the TracingPolicies in sensor-config/tetragon/.
  */
 
+import { posix } from 'node:path';
 import { nsToRfc3339 } from './time-format.js';
 import type { Activity, SimProcess, SimSocket, Timeline } from './timeline.js';
 
@@ -65,7 +66,8 @@ function processJson(p: SimProcess, kprobe: boolean): Json {
 function kernelPath(p: SimProcess, path: string): string {
   const link = /^\/proc\/[^/]+(?:\/task\/[^/]+)?\/(root|cwd)(\/.*)$/.exec(path);
   if (!link) return path;
-  return link[1] === 'root' ? link[2]! : `${p.cwd.replace(/\/$/, '')}${link[2]!}`;
+  // `..` after the link climbs from where the link points (the root's parent is the root itself).
+  return posix.normalize(link[1] === 'root' ? link[2]! : `${p.cwd.replace(/\/$/, '')}${link[2]!}`);
 }
 
 function sockJson(s: SimSocket, state: string): Json {

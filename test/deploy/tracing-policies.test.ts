@@ -107,23 +107,26 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     expect(sel.matchReturnArgs).toEqual([{ index: 0, operator: 'GT', values: ['0'] }]);
   });
 
+  it('read hook: files are read where they are, and a process environment in procfs; other procfs files and libraries are not', () => {
+    const passes = pathFilter(kprobes.find(({ k }) => k.call === 'vfs_read')?.k);
+    for (const p of [
+      '/srv/exports/2024-01.parquet',
+      '/root/.ssh/id_rsa',
+      '/proc/1/environ',
+      '/proc/42/task/43/environ',
+    ])
+      expect(passes(p), p).toBe(true);
+    for (const p of [
+      '/proc/1/status',
+      '/proc/self/environment.txt',
+      '/sys/x/environ',
+      '/usr/lib/x86_64-linux-gnu/libc.so.6',
+    ])
+      expect(passes(p), p).toBe(false);
+  });
+
   it('mmap hook: work trees are mapped (/usr/src/app, /srv, /tmp), libraries, programs and anonymous memory are not', () => {
-    const mmap = kprobes.find(({ k }) => k.call === 'security_mmap_file')?.k;
-    // The path filters of its selector, as the kernel applies them (all matchArgs must hold).
-    const passes = (path: string) =>
-      (mmap.selectors[0].matchArgs as Any[]).every((m) => {
-        const values = m.values as string[];
-        switch (m.operator) {
-          case 'Prefix':
-            return values.some((v) => path.startsWith(v));
-          case 'NotPrefix':
-            return !values.some((v) => path.startsWith(v));
-          case 'NotPostfix':
-            return !values.some((v) => path.endsWith(v));
-          default:
-            throw new Error(`no model of ${m.operator}`);
-        }
-      });
+    const passes = pathFilter(kprobes.find(({ k }) => k.call === 'security_mmap_file')?.k);
     for (const p of [
       '/usr/src/app/exports/customers.csv',
       '/usr/local/src/repo/big.bin',
@@ -204,3 +207,26 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     }
   });
 });
+
+/**
+ * The path filters of a hook's selectors as the kernel applies them: a path passes when every matchArgs of
+ * one selector holds (selectors are alternatives).
+ */
+function pathFilter(kprobe: Any): (path: string) => boolean {
+  const holds = (m: Any, path: string): boolean => {
+    const values = m.values as string[];
+    switch (m.operator) {
+      case 'Prefix':
+        return values.some((v) => path.startsWith(v));
+      case 'NotPrefix':
+        return !values.some((v) => path.startsWith(v));
+      case 'Postfix':
+        return values.some((v) => path.endsWith(v));
+      case 'NotPostfix':
+        return !values.some((v) => path.endsWith(v));
+      default:
+        throw new Error(`no model of ${m.operator}`);
+    }
+  };
+  return (path) => (kprobe.selectors as Any[]).some((sel) => (sel.matchArgs as Any[]).every((m) => holds(m, path)));
+}

@@ -8,12 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PROCFS_PID_ENTRIES } from '../../../src/correlate/paths.js';
 import {
   FALCO_EXEC_FIELDS,
   FALCO_EXIT_FIELDS,
   FALCO_FILE_FIELDS,
   FALCO_NET_FIELDS,
 } from '../../../src/formats/falco/index.js';
+import { tokenize } from './condition-eval.js';
 
 const RULES_FILE = join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml');
 
@@ -66,20 +68,6 @@ const BINARY_OPS = new Set([
 ]);
 const LIST_OPS = new Set(['in', 'intersects', 'pmatch']);
 const PRIORITIES = new Set(['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFORMATIONAL', 'DEBUG']);
-
-function tokenize(condition: string): string[] {
-  const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\(|\)|,|!=|==|<=|>=|=|<|>|[^\s(),=<>!]+)/gy;
-  let end = 0;
-  for (;;) {
-    const m = re.exec(condition);
-    if (!m) break;
-    tokens.push(m[1]!);
-    end = re.lastIndex;
-  }
-  expect(condition.slice(end).trim()).toBe(''); // everything tokenized
-  return tokens;
-}
 
 /** Names used in predicate position (macros, fields) and lists referenced inside value lists. */
 function namesUsed(condition: string): { predicates: string[]; listRefs: string[] } {
@@ -142,6 +130,24 @@ describe('sensor-config/falco/exfilwatch_rules.yaml', () => {
     };
     for (const [name, condition] of macros) check(`macro ${name}`, condition);
     for (const r of rules) check(`rule ${r.rule}`, r.condition!);
+  });
+
+  it('defines every macro and list before a condition uses it', () => {
+    const seen = new Set<string>(STANDARD_MACROS_AND_LISTS);
+    for (const item of doc) {
+      if (item.condition !== undefined) {
+        const { predicates, listRefs } = namesUsed(item.condition);
+        for (const name of [...predicates, ...listRefs].filter((n) => defined.has(n)))
+          expect(seen.has(name), `${item.rule ?? item.macro}: "${name}" is defined after it`).toBe(true);
+      }
+      if (item.macro !== undefined) seen.add(item.macro);
+      if (item.list !== undefined) seen.add(item.list);
+    }
+  });
+
+  it("lists procfs's per-process entries as the classifier knows them (src/correlate/paths.ts)", () => {
+    const entries = doc.find((d) => d.list === 'exfilwatch_procfs_pid_entries')?.items as string[] | undefined;
+    expect(entries?.map((e) => e.replace(/^\/proc\/\*\//, '')).sort()).toEqual([...PROCFS_PID_ENTRIES].sort());
   });
 
   it('every rule restricts evt.type (directly or through a macro)', () => {
