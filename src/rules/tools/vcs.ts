@@ -8,6 +8,21 @@ import type { PushToolSpec } from '../types.js';
 /** Subversion URL schemes that reach a server (`file://` is a repository on local disk). */
 const SVN_REMOTE = ['http://', 'https://', 'svn://', 'svn+ssh://'];
 const SVN_HELP = ['--help', '-h', '-?'];
+/** Options with a value that svn and svnmucc share. */
+const SVN_VALUE_FLAGS = [
+  '-m',
+  '--message',
+  '-F',
+  '--file',
+  '--username',
+  '--password',
+  '--config-dir',
+  '--config-option',
+  '--with-revprop',
+  '-r',
+  '--revision',
+  '--trust-server-cert-failures',
+];
 
 export const vcsTools: readonly PushToolSpec[] = [
   {
@@ -72,26 +87,7 @@ export const vcsTools: readonly PushToolSpec[] = [
       '`svn commit` (the working copy goes to its repository), `svn import PATH URL`, and `svn copy` to a URL.',
     binaries: ['svn'],
     syntax: {
-      valueFlags: [
-        '-m',
-        '--message',
-        '-F',
-        '--file',
-        '--username',
-        '--password',
-        '--config-dir',
-        '--config-option',
-        '--depth',
-        '--targets',
-        '--changelist',
-        '--cl',
-        '--encoding',
-        '--editor-cmd',
-        '--with-revprop',
-        '-r',
-        '--revision',
-        '--trust-server-cert-failures',
-      ],
+      valueFlags: [...SVN_VALUE_FLAGS, '--depth', '--targets', '--changelist', '--cl', '--encoding', '--editor-cmd'],
     },
     match: {
       kind: 'subcommand',
@@ -141,26 +137,7 @@ export const vcsTools: readonly PushToolSpec[] = [
       '`svnmucc put FILE URL` or `propsetf NAME FILE URL` among its actions (a commit straight to a URL, no working copy), or `-X FILE` (actions argv does not show).',
     binaries: ['svnmucc'],
     syntax: {
-      valueFlags: [
-        '-m',
-        '--message',
-        '-F',
-        '--file',
-        '-u',
-        '--username',
-        '-p',
-        '--password',
-        '-U',
-        '--root-url',
-        '-r',
-        '--revision',
-        '--with-revprop',
-        '-X',
-        '--extra-args',
-        '--trust-server-cert-failures',
-        '--config-dir',
-        '--config-option',
-      ],
+      valueFlags: [...SVN_VALUE_FLAGS, '-u', '-p', '-U', '--root-url', '-X', '--extra-args'],
     },
     match: {
       kind: 'action-list',
