@@ -64,9 +64,22 @@ function where(ep: PushEpisode): string {
   return c.pod ? `pod ${c.pod.namespace}/${c.pod.name} (container ${name})` : `container ${name}`;
 }
 
-/** The `ip:port`s a push connected or sent to, first seen first. */
+/** The `ip:port`s a push's processes connected or sent to, first seen first (not a daemon's bridged upload). */
 function addressesOf(ep: PushEpisode): string[] {
-  return ep.dests.slice(0, 4).map((d) => formatAddr(d.ip, d.port));
+  return ep.dests.filter((d) => !d.byDaemon).map((d) => formatAddr(d.ip, d.port));
+}
+
+/**
+ * What names the destination in the suppression key: the alert's destination, unless that is a name a
+ * process that is no push tool chose for its push by egress (its argv, an earlier push's): then the
+ * addresses, so that a repeat under a name the attacker picked, sent elsewhere, is not taken for one. A
+ * push tool's upload that outlasts its push's judgement (a push by egress by the same process) keeps the
+ * name: the same push going on.
+ */
+export function suppressionDestination(ep: PushEpisode): string {
+  if (ep.byEgress && ep.destHost !== null && ep.destNamed !== 'dns' && ep.proc.push === null)
+    return addressesOf(ep).join(',');
+  return destinationOf(ep) ?? '';
 }
 
 /**
@@ -78,7 +91,7 @@ function summaryDestination(ep: PushEpisode): string {
   const dest = destinationOf(ep);
   if (dest === null) return 'an unknown destination';
   if (!ep.byEgress || ep.destAddr === null || ep.destNamed === null || ep.destNamed === 'dns') return dest;
-  const by = ep.destNamed === 'argv' ? 'its command line' : "an earlier push's command line";
+  const by = ep.destNamed === 'argv' ? "its or its parent's command line" : "an earlier push's command line";
   return `${ep.destAddr} (named ${dest} by ${by}, not by DNS)`;
 }
 

@@ -17,10 +17,11 @@ export type DestinationClass = 'forge' | 'registry' | 'internal';
 
 /**
  * Where a destination's host name came from: `dns`, exfilwatch's own answers for the configured hosts;
- * `argv`, the pushing process's command line (or its lineage's); `hint`, an earlier push's command line
- * that connected to the same address. Only `dns` is a name the process did not choose.
+ * `argv`, the pushing process's command line (for a push by egress, its own or its parent's); `default`,
+ * the push tool's usual registry, which argv does not name; `hint`, an earlier push's command line that
+ * connected to the same address. Only `dns` is a name the process did not choose.
  */
-export type DestNaming = 'dns' | 'argv' | 'hint';
+export type DestNaming = 'dns' | 'argv' | 'default' | 'hint';
 
 /** Resolves one hostname to its IPv4/IPv6 addresses; rejects or returns [] on failure. */
 export type HostResolver = (host: string) => Promise<string[]>;
@@ -145,7 +146,11 @@ export class DestinationClassifier {
     return this.dnsIps.get(ip)?.host === host;
   }
 
-  /** A push lineage that named `host` connected to `ip`: remember the pairing for a while. */
+  /**
+   * A table tool's push whose command line named `host` connected to `ip`: remember the pairing for a while.
+   * Not for names a process did not write in a push command (a tool's usual registry, which its config can
+   * move; a push by egress's name; a docker daemon's upload, linked to a push by time only).
+   */
   learn(ip: string, host: string, nowMs: number): void {
     const cls = this.classifyHost(host, nowMs);
     if (!cls || isIP(host)) return;

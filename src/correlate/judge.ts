@@ -6,7 +6,7 @@ import type { Counter } from 'prom-client';
 import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
-import { buildAlert, destinationOf } from './alert-builder.js';
+import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
 import type { CompiledAllowlist } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
@@ -107,7 +107,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   }
 
   const suppressed = ctx.suppressor.admit(
-    `${rule.id}\u0000${c.key}\u0000${destination ?? ''}`,
+    `${rule.id}\u0000${c.key}\u0000${suppressionDestination(ep)}`,
     ep.timeMs,
     ep.node.maxMs,
     rank,

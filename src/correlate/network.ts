@@ -152,13 +152,15 @@ export class NetTracker {
   }
 
   /**
-   * The container's sum for `dest` (by host, else by ip:port; an internal CIDR's "host" is the IP itself),
-   * found or made. At the cap, the new one takes the place of the one with the fewest bytes in the window:
+   * The container's sum for `dest` (by host when DNS named it, else by ip:port; an internal CIDR's "host" is
+   * the IP itself), found or made. A name a process chose (its argv, an earlier push's) does not join the
+   * bytes sent to its addresses: a few bytes to the real host would carry an attacker's address's bytes
+   * under that host's name, past a host allowlist entry. At the cap, the new one takes the place of the one with the fewest bytes in the window:
    * the least recently active would let a sender push the sum of its real destination out with a byte
    * sent to each of a few others; this way pushing it out costs as many bytes sent to each of those.
    */
   private sumOf(c: ContainerState, dest: DestEntry, t: number): EgressSum {
-    const host = dest.host !== null && dest.host !== dest.ip ? dest.host : null;
+    const host = dest.host !== null && dest.named === 'dns' ? dest.host : null;
     const sums = c.egress;
     if (sums !== null) {
       for (let i = 0; i < sums.length; i++) {
@@ -219,15 +221,14 @@ export class NetTracker {
       time,
       e.timeMs,
     );
-    // An argv-named host in this lineage teaches us the IP it connected to.
-    const ep = proc.episode;
-    const host = ep?.destHost ?? proc.push?.destinationHost ?? null;
+    // A host named in this lineage's push command line teaches us the IP it connected to.
+    const host = argvPushHost(proc);
     if (host !== null && d.cls === null) {
       this.classifier.learn(ip, host, e.timeMs);
       const learned = this.classifier.classifyIp(ip, e.timeMs);
       if (learned) {
         d.host = learned.host;
-        d.named = ep !== null && ep.destHost !== null ? ep.destNamed : 'argv';
+        d.named = 'argv';
         d.cls = learned.cls;
       }
     }
@@ -260,4 +261,15 @@ export class NetTracker {
   sweepStep(budget: number): number {
     return this.sweep.step(budget);
   }
+}
+
+/**
+ * The host a table tool's push in this lineage named on its command line (not a tool's usual registry, nor
+ * the name of a push by egress): what DestinationClassifier.learn may pair with the addresses it connects to.
+ */
+function argvPushHost(proc: ProcState): string | null {
+  const ep = proc.episode;
+  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return ep.destHost;
+  const r = proc.push;
+  return r !== null && !r.destinationDefault ? r.destinationHost : null;
 }

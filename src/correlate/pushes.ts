@@ -9,7 +9,7 @@ import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
-import type { DestinationClassifier } from './destinations.js';
+import type { DestinationClassifier, DestNaming } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
 import { notePipePush } from './pipeline.js';
 import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
@@ -60,7 +60,12 @@ export class PushTracker {
     if (ep === null) {
       ep =
         c.pending.find(
-          (x) => !x.judged && x.tool === r.tool && Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs,
+          (x) =>
+            !x.judged &&
+            x.tool === r.tool &&
+            Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs &&
+            // A push to another host is another push (`git push A` then `git push B`), not its helper.
+            (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost),
         ) ?? null;
     }
     if (ep !== null) {
@@ -69,7 +74,7 @@ export class PushTracker {
       this.addEvidence(ep, { ...item, kind: 'exec' });
       if (ep.destHost === null && r.destinationHost !== null) {
         ep.destHost = r.destinationHost;
-        ep.destNamed = 'argv';
+        ep.destNamed = namingOf(r);
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
@@ -92,7 +97,7 @@ export class PushTracker {
       tool: r.tool,
       remote: r.remote,
       destHost: r.destinationHost,
-      destNamed: r.destinationHost !== null ? 'argv' : null,
+      destNamed: r.destinationHost !== null ? namingOf(r) : null,
       renamed: r.renamed,
       unexpected: r.unexpectedLocation,
       byEgress: false,
@@ -268,12 +273,14 @@ export class PushTracker {
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
   noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
-    if (dest.noted) return;
+    // The resolver (Falco sends UDP connects too: glibc connects its DNS socket) is not where a push goes.
+    if (dest.noted || dest.port === 53) return;
     dest.noted = true;
     const addr = formatAddr(dest.ip, dest.port);
     if (ep.destAddr === null) ep.destAddr = addr;
     if (ep.dests.length < 4) ep.dests.push(dest);
-    if (ep.destHost !== null && dest.cls === null) this.classifier.learn(dest.ip, ep.destHost, dest.timeMs);
+    if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
+      this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
     this.addEvidence(ep, {
       timeMs: dest.timeMs,
       time: timeText(dest.time, dest.timeMs),
@@ -298,8 +305,10 @@ export class PushTracker {
         dest = newDest(n.daddr, n.dport, known?.host ?? null, known?.from ?? null, known?.cls ?? null, e.time, t);
         dest.flagged = true;
         dest.noted = true;
+        // The daemon's, linked to this push by time on the node only: not the push's own address, and not
+        // taught as its host (it may be another pod's push).
+        dest.byDaemon = true;
         if (ep.dests.length < 4) ep.dests.push(dest);
-        if (known === null && ep.destHost !== null) this.classifier.learn(n.daddr, ep.destHost, t);
         this.addEvidence(ep, {
           timeMs: t,
           time: e.time,
@@ -318,6 +327,11 @@ export class PushTracker {
       return;
     }
   }
+}
+
+/** How a recognised push's destination host was named. */
+function namingOf(r: PushRecognition): DestNaming {
+  return r.destinationDefault ? 'default' : 'argv';
 }
 
 export function formatAddr(ip: string, port: number | null): string {

@@ -44,6 +44,7 @@ export function settleShapes(): void {
   d.port = null;
   d.host = '';
   d.named = 'dns';
+  d.byDaemon = true;
   d.cls = '';
   d.time = '';
   // A container's egress sum: named or not, its counts doubles, a push made and forgotten.

@@ -37,6 +37,8 @@ export interface DestEntry {
   flagged: boolean;
   /** Already listed in a push's evidence. */
   noted: boolean;
+  /** A docker daemon's upload on the host, bridged to a push in a container (pushes.ts hostNet). */
+  byDaemon: boolean;
 }
 
 /** A destination first seen at `time`: the one place its shape is made (./settle.ts settles it early). */
@@ -49,7 +51,7 @@ export function newDest(
   time: TimeNote,
   timeMs: number,
 ): DestEntry {
-  return { ip, port, bytes: 0, host, named, cls, time, timeMs, flagged: false, noted: false };
+  return { ip, port, bytes: 0, host, named, cls, time, timeMs, flagged: false, noted: false, byDaemon: false };
 }
 
 /**

@@ -28,11 +28,15 @@ export interface Alert {
     remote: string | null;
     /**
      * How `destination`'s host name was learned: `argv` (the push's command line, or for a push by egress
-     * its process's or parent's), `dns` (exfilwatch's own answers for the configured hosts), `hint` (an
-     * earlier push's command line that connected to the same address); null when it is an address.
+     * its process's or parent's), `default` (the push tool's usual registry: argv names none), `dns`
+     * (exfilwatch's own answers for the configured hosts), `hint` (an earlier push's command line that
+     * connected to the same address); null when it is an address.
      */
-    namedBy: 'argv' | 'dns' | 'hint' | null;
-    /** The `ip:port`s the push connected or sent to, first seen first (at most 4). */
+    namedBy: 'argv' | 'default' | 'dns' | 'hint' | null;
+    /**
+     * The `ip:port`s the push's processes connected or sent to, first seen first (at most 4; not the
+     * resolver's, nor a docker daemon's bridged upload, which the evidence shows).
+     */
     addresses: string[];
   };
   reads: { bytes: number; files: number; top: Array<{ path: string; bytes: number }>; sensitive: string[] };

@@ -14,8 +14,10 @@ export interface PushRecognition {
   tool: string;
   /** URL, image reference or repository as argv gave it: NOT redacted yet. */
   remote: string | null;
-  /** Host (or IP) the upload goes to, when argv names it. */
+  /** Host (or IP) the upload goes to, when argv names it (or the tool's usual registry: destinationDefault). */
   destinationHost: string | null;
+  /** destinationHost is the tool's usual registry, which argv does not name (its config files may not either). */
+  destinationDefault: boolean;
   /** The tool was recognised by its behaviour but runs under another name. */
   renamed: boolean;
   /** A known tool started from a temporary or hidden location (/tmp, /dev/shm, a dot-directory). */
@@ -177,6 +179,7 @@ function matchSpec(
     tool,
     remote,
     destinationHost: destinationHostOf(spec, parsed, host),
+    destinationDefault: host === null && destinationIsDefault(spec, parsed),
     renamed: renamed || (spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name)),
     unexpectedLocation: isUnexpectedLocation(view.binary),
     stdin: readsStdin(spec, parsed),
@@ -343,6 +346,16 @@ function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string 
   const sourceName = flagValue(spec.sourceNameFlags, parsed);
   if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
   return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
+}
+
+/** destinationHostOf gave the tool's usual registry (no host flag, source name or remote host in argv). */
+function destinationIsDefault(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  return (
+    spec.destination === 'fixed' &&
+    spec.fixedDestination !== undefined &&
+    flagValue(spec.destinationFlags, parsed) === null &&
+    flagValue(spec.sourceNameFlags, parsed) === null
+  );
 }
 
 function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): string | null {

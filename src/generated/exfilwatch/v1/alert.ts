@@ -121,13 +121,17 @@ export interface PushInfo {
     | undefined;
   /**
    * How destination's host name was learned: argv (the push's command line, or for a push by egress its
-   * process's or parent's), dns (exfilwatch's own answers for the configured hosts), hint (an earlier
-   * push's command line that connected to the same address); absent when destination is an address.
+   * process's or parent's), default (the push tool's usual registry: argv names none), dns (exfilwatch's
+   * own answers for the configured hosts), hint (an earlier push's command line that connected to the same
+   * address); absent when destination is an address.
    */
   namedBy?:
     | string
     | undefined;
-  /** The ip:port the push connected or sent to, first seen first (at most 4). */
+  /**
+   * The ip:port the push's processes connected or sent to, first seen first (at most 4; not the resolver's,
+   * nor a docker daemon's bridged upload).
+   */
   addresses: string[];
 }
 
