@@ -2,10 +2,10 @@
  * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
-import { matchActionList } from './action-list.js';
 import { basename, imageRegistryHost, type ParsedArgv, parseArgv, scpLikeHost, tokenize, urlHost } from './argv.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, FlagRequirement, PushToolSpec, RemoteLocator } from './types.js';
+import { matchUrlCommit } from './url-commit.js';
 
 export interface PushRecognition {
   kind: 'push';
@@ -248,8 +248,8 @@ function matchSpec(
       if (!isTarCreateToStdout(words)) return null;
       return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
     }
-    case 'action-list': {
-      const found = matchActionList(m, parsed);
+    case 'url-commit': {
+      const found = matchUrlCommit(m, parsed);
       if (found === null) return null;
       const r = push(found.remote, destinationOf(spec, found.remote));
       return found.stdin ? { ...r, stdin: true } : r;
@@ -266,7 +266,9 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
-  if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.startsWith(p)))) return undefined;
+  // Schemes are case-insensitive (`HTTPS://host/…` reaches the server too).
+  if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.toLowerCase().startsWith(p))))
+    return undefined;
   if (cmd.localSource && !rest.some((p) => p !== remote && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p))) return undefined;
   return remote;
 }

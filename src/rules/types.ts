@@ -44,14 +44,6 @@ export interface CommandSpec {
   localSource?: boolean;
 }
 
-/** One action of an action-list tool: how many arguments follow its name, and where an upload's are. */
-export interface ListAction {
-  /** `cp REV SRC-URL DST-URL`: 3. */
-  args: number;
-  /** The action sends a local file (`put FILE URL`: source 0, url 1); absent for server-side actions. */
-  upload?: { source: number; url: number };
-}
-
 /** How argv says "this is a push". Interpreted by ./recognize.ts; kept declarative so tools are data. */
 export type PushMatcher =
   /** Sub-command tools: git, docker, crane, skopeo, oras, helm, gh, glab, kubectl, npm, twine, kaniko… */
@@ -69,17 +61,16 @@ export type PushMatcher =
   /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
   | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] }
   /**
-   * A list of actions committed together, options anywhere among them (`svnmucc mkdir URL put FILE URL`):
-   * an upload action anywhere in the list is a push. Interpreted by ./action-list.ts.
+   * A client that commits straight to a repository URL (`svnmucc ACTION… URL`): every run that reaches a
+   * server is a push. Interpreted by ./url-commit.ts.
    */
   | {
-      kind: 'action-list';
-      actions: Readonly<Record<string, ListAction>>;
+      kind: 'url-commit';
       /** Flags naming a file of more actions (`-X FILE`): a push, since argv does not show them. */
       moreActionsFlags: readonly string[];
       /** Flags naming the URL that relative action URLs are under (`-U ROOT-URL`). */
       rootUrlFlags: readonly string[];
-      /** URL prefixes that reach a server: an upload to any other (`file://`) stays on the machine. */
+      /** URL prefixes that reach a server (compared lower-cased): `file://` stays on the machine. */
       remotePrefix: readonly string[];
       /** Flags that make the tool print and exit without committing (`--help`, `--version`). */
       excludeFlags: readonly string[];

