@@ -4,6 +4,8 @@
  * user configured extra sensitive globs.
  */
 
+import { fileThroughProcLink } from './procfs-paths.js';
+
 export const PATH_READ = 0;
 export const PATH_NOISE = 1;
 export const PATH_SENSITIVE = 2;
@@ -135,135 +137,6 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
     if (path.endsWith('.so') || isVersionedSharedObject(path)) return PATH_NOISE;
     return PATH_READ;
   };
-}
-
-/**
- * The entries of a process's directory in procfs (`/proc/<pid>/…`, `/proc/self/…`, and a thread's under
- * `task/<tid>/`), as Linux 6.x makes them. Any other name there is not procfs: see fileThroughProcLink.
- * sensor-config/falco/exfilwatch_rules.yaml lists the same names (`exfilwatch_procfs_pid_entries`; a test
- * holds the two equal).
- */
-export const PROCFS_PID_ENTRIES: ReadonlySet<string> = new Set([
-  'arch_status',
-  'attr',
-  'autogroup',
-  'auxv',
-  'cgroup',
-  'clear_refs',
-  'cmdline',
-  'comm',
-  'coredump_filter',
-  'cpu_resctrl_groups',
-  'cpuset',
-  'cwd',
-  'environ',
-  'exe',
-  'fail-nth',
-  'fd',
-  'fdinfo',
-  'gid_map',
-  'io',
-  'ksm_merging_pages',
-  'ksm_stat',
-  'latency',
-  'limits',
-  'loginuid',
-  'make-it-fail',
-  'map_files',
-  'maps',
-  'mem',
-  'mountinfo',
-  'mounts',
-  'mountstats',
-  'net',
-  'ns',
-  'numa_maps',
-  'oom_adj',
-  'oom_score',
-  'oom_score_adj',
-  'pagemap',
-  'patch_state',
-  'personality',
-  'projid_map',
-  'root',
-  'sched',
-  'schedstat',
-  'seccomp_cache',
-  'sessionid',
-  'setgroups',
-  'smaps',
-  'smaps_rollup',
-  'stack',
-  'stat',
-  'statm',
-  'status',
-  'syscall',
-  'task',
-  'timens_offsets',
-  'timers',
-  'timerslack_ns',
-  'uid_map',
-  'wchan',
-]);
-
-/**
- * A file reached through a process's root or working-directory link in procfs, as Falco names it: Falco
- * reports the path a process passed to open(2), normalized as text without following links, so
- * `tar c /proc/self/root/srv/data` (or `/proc/1/root/…` from a debug container sharing the pod's process
- * namespace) reads `/srv/data` while every path Falco names starts with `/proc/`, which is not data.
- * `/dev/fd/../root/x` normalizes to `/dev/root/x` the same way (`/dev/fd` is `/proc/self/fd`). Returns the
- * path inside that root (for a working directory, as if it were `/`, flagged `cwd`), or null when the path
- * is not such a link. Tetragon resolves the file in the kernel, so its paths never take this form.
- *
- * `..` right after the link (`/proc/self/cwd/../srv/x`, `/proc/self/root/../etc/shadow`) leaves, once Falco
- * has normalized it as text, a name in the process's directory that procfs does not have
- * (`/proc/self/srv/x`): the file is in the link's parent directory, unknown, so it is classed like one under
- * a working-directory link. Not handled: `..` twice (`/proc/self/cwd/../../x` becomes `/proc/x`) and after a
- * thread's link (`/proc/self/task/<tid>/cwd/..`).
- */
-export function fileThroughProcLink(path: string): { path: string; cwd: boolean } | null {
-  let at: number;
-  let inTask = false;
-  if (path.startsWith('/proc/')) {
-    at = componentEnd(path, 6); // the pid, `self` or `thread-self`
-    if (at < 0 || !isProcessDir(path, 6, at)) return null;
-    if (path.startsWith('/task/', at)) {
-      at = componentEnd(path, at + 6);
-      if (at < 0) return null;
-      inTask = true;
-    }
-  } else if (path.startsWith('/dev/')) {
-    at = 4;
-  } else {
-    return null;
-  }
-  if (path.startsWith('/root/', at)) return { path: path.slice(at + 5), cwd: false };
-  if (path.startsWith('/cwd/', at)) return { path: path.slice(at + 4), cwd: true };
-  if (path.charCodeAt(1) === 112 /* p */ && !inTask) {
-    const end = path.indexOf('/', at + 1);
-    const name = path.slice(at + 1, end < 0 ? path.length : end);
-    if (name !== '' && !PROCFS_PID_ENTRIES.has(name)) return { path: path.slice(at), cwd: true };
-  }
-  return null;
-}
-
-/** Is `path[from, to)` a process's directory name in procfs: a pid, `self` or `thread-self`? */
-function isProcessDir(path: string, from: number, to: number): boolean {
-  const c = path.charCodeAt(from);
-  if (c >= 48 && c <= 57) {
-    for (let i = from + 1; i < to; i++) {
-      const d = path.charCodeAt(i);
-      if (d < 48 || d > 57) return false;
-    }
-    return true;
-  }
-  return path.startsWith('self/', from) ? to === from + 4 : path.startsWith('thread-self/', from) && to === from + 11;
-}
-
-/** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */
-function componentEnd(path: string, from: number): number {
-  const end = path.indexOf('/', from);
-  return end > from ? end : -1;
 }
 
 /** A file name ending `.so.N[.N…]` (`libssl.so.3`, `libc.so.6.1`), not any path containing `.so.`. */

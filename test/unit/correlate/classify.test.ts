@@ -125,8 +125,20 @@ describe('path classes', () => {
     ['/proc/42/root/.ssh/id_rsa', PATH_SENSITIVE],
     ['/proc/self/proc/1/root/etc/shadow', PATH_SENSITIVE],
     ['/proc/self/usr/lib/libssl.so.3', PATH_NOISE],
-    // Not handled (docs/detection.md): `..` twice, and after a thread's link.
-    ['/proc/etc/shadow', PATH_NOISE],
+    // `..` twice (`/proc/self/cwd/../../srv/x`): a name procfs does not have under /proc.
+    ['/proc/etc/shadow', PATH_SENSITIVE],
+    ['/proc/srv/exports/2024-01.parquet', PATH_READ],
+    ['/proc/sys/kernel/pid_max', PATH_NOISE],
+    ['/proc/driver/nvidia/version', PATH_NOISE],
+    ['/proc/meminfo', PATH_NOISE],
+    // Under a directory a descriptor holds (`exec 3</srv/db; tar c /proc/self/fd/3/`).
+    ['/proc/self/fd/3/orders.csv', PATH_READ],
+    ['/dev/fd/3/.ssh/id_rsa', PATH_SENSITIVE],
+    ['/proc/self/fd/3', PATH_NOISE],
+    // Real per-process entries are procfs, whatever the kernel's build.
+    ['/proc/thread-self/children', PATH_NOISE],
+    ['/proc/self/stack_depth', PATH_NOISE],
+    // Not handled (docs/detection.md): `..` after a thread's link.
     ['/proc/self/task/7/srv/x.csv', PATH_NOISE],
     ['/dev/fd/3', PATH_NOISE],
   ];

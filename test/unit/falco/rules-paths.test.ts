@@ -38,6 +38,10 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
     '/proc/thread-self/dump.sql',
     '/proc/1/environ',
     '/proc/self/environ',
+    // `..` twice: /proc/self/cwd/../../srv/x; a directory a descriptor holds.
+    '/proc/srv/exports/2024-01.parquet',
+    '/proc/self/fd/3/orders.csv',
+    '/dev/fd/3/orders.csv',
   ])
     it(`emits ${path}`, () => expect(emitted(path)).toBe(true));
 
@@ -49,6 +53,8 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
     '/proc/1/net/tcp6',
     '/proc/meminfo',
     '/proc/sys/kernel/hostname',
+    '/proc/driver/nvidia/version',
+    '/proc/thread-self/children',
     '/sys/fs/cgroup/memory.max',
     '/dev/urandom',
   ])

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROCFS_PID_ENTRIES } from '../../../src/correlate/paths.js';
+import { PROCFS_PID_ENTRIES, PROCFS_TOP_ENTRIES } from '../../../src/correlate/procfs-paths.js';
 import {
   FALCO_EXEC_FIELDS,
   FALCO_EXIT_FIELDS,
@@ -145,9 +145,11 @@ describe('sensor-config/falco/exfilwatch_rules.yaml', () => {
     }
   });
 
-  it("lists procfs's per-process entries as the classifier knows them (src/correlate/paths.ts)", () => {
+  it("lists procfs's entries as the classifier knows them (src/correlate/procfs-paths.ts)", () => {
     const entries = doc.find((d) => d.list === 'exfilwatch_procfs_pid_entries')?.items as string[] | undefined;
     expect(entries?.map((e) => e.replace(/^\/proc\/\*\//, '')).sort()).toEqual([...PROCFS_PID_ENTRIES].sort());
+    const top = doc.find((d) => d.list === 'exfilwatch_procfs_top_entries')?.items as string[] | undefined;
+    expect(top?.map((e) => e.replace(/^\/proc\//, '')).sort()).toEqual(['[0-9]*', ...PROCFS_TOP_ENTRIES].sort());
   });
 
   it('every rule restricts evt.type (directly or through a macro)', () => {

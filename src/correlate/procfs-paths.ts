@@ -1,0 +1,224 @@
+/**
+ * Paths as Falco names them that lead out of procfs. Falco reports the path a process passed to open(2),
+ * normalized as text without following links, so a file opened through a process's root or working
+ * directory link (`tar c /proc/self/root/srv/data`, or `/proc/1/root/…` from a debug container sharing the
+ * pod's process namespace) is named under `/proc/`, which is not data. Tetragon resolves the file in the
+ * kernel, so its paths never take these forms. The two lists below are in
+ * sensor-config/falco/exfilwatch_rules.yaml too (a test holds them equal): the rules emit what they do not
+ * name.
+ */
+
+/**
+ * The entries of a process's directory in procfs (`/proc/<pid>/…`, `/proc/self/…`, and a thread's under
+ * `task/<tid>/`), as Linux 6.x makes them. Any other name there is not procfs (see fileThroughProcLink).
+ */
+export const PROCFS_PID_ENTRIES: ReadonlySet<string> = new Set([
+  'arch_status',
+  'attr',
+  'autogroup',
+  'auxv',
+  'cgroup',
+  'children',
+  'clear_refs',
+  'cmdline',
+  'comm',
+  'coredump_filter',
+  'cpu_resctrl_groups',
+  'cpuset',
+  'cwd',
+  'environ',
+  'exe',
+  'fail-nth',
+  'fd',
+  'fdinfo',
+  'gid_map',
+  'io',
+  'ksm_merging_pages',
+  'ksm_stat',
+  'latency',
+  'limits',
+  'loginuid',
+  'make-it-fail',
+  'map_files',
+  'maps',
+  'mem',
+  'mountinfo',
+  'mounts',
+  'mountstats',
+  'net',
+  'ns',
+  'numa_maps',
+  'oom_adj',
+  'oom_score',
+  'oom_score_adj',
+  'pagemap',
+  'patch_state',
+  'personality',
+  'projid_map',
+  'root',
+  's directory in procfs (`/proc/<pid>/…`, `/proc/self/…`, and a thread',
+  'sched',
+  'schedstat',
+  'seccomp_cache',
+  'sessionid',
+  'setgroups',
+  'smaps',
+  'smaps_rollup',
+  'stack',
+  'stack_depth',
+  'stat',
+  'statm',
+  'status',
+  'syscall',
+  'task',
+  'timens_offsets',
+  'timers',
+  'timerslack_ns',
+  'uid_map',
+  'wchan',
+]);
+
+/**
+ * The names directly under `/proc/` besides the processes' directories (Linux 6.x, common drivers). Any
+ * other name there with a path under it is not procfs (see fileThroughProcLink).
+ */
+export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
+  'acpi',
+  'asound',
+  'bootconfig',
+  'buddyinfo',
+  'bus',
+  'cgroups',
+  'cmdline',
+  'config.gz',
+  'consoles',
+  'cpuinfo',
+  'crypto',
+  'devices',
+  'diskstats',
+  'dma',
+  'driver',
+  'dynamic_debug',
+  'execdomains',
+  'fb',
+  'filesystems',
+  'fs',
+  'interrupts',
+  'iomem',
+  'ioports',
+  'irq',
+  'kallsyms',
+  'kcore',
+  'key-users',
+  'keys',
+  'kmsg',
+  'kpagecgroup',
+  'kpagecount',
+  'kpageflags',
+  'latency_stats',
+  'loadavg',
+  'locks',
+  'mdstat',
+  'meminfo',
+  'misc',
+  'modules',
+  'mounts',
+  'mpt',
+  'mtd',
+  'mtrr',
+  'net',
+  'pagetypeinfo',
+  'partitions',
+  'pressure',
+  'sched_debug',
+  'schedstat',
+  'scsi',
+  'self',
+  'slabinfo',
+  'softirqs',
+  'spl',
+  'stat',
+  'swaps',
+  'sys',
+  'sysrq-trigger',
+  'sysvipc',
+  'thread-self',
+  'timer_list',
+  'timer_stats',
+  'tty',
+  'uptime',
+  'version',
+  'version_signature',
+  'vmallocinfo',
+  'vmstat',
+  'xen',
+  'zoneinfo',
+]);
+
+/**
+ * A file reached through a procfs link, as Falco names it: the path inside the link (for a directory whose
+ * place is unknown, as if it were `/`, flagged `cwd`: sensitive files are still sensitive, but nothing is
+ * noise by a root-level prefix), or null when the path is not one.
+ *
+ * - `/proc/<pid>/root/…` (also `self`, `thread-self`, under `task/<tid>/`), and `/dev/root/…`, which is how
+ *   Falco writes `/dev/fd/../root/…` (`/dev/fd` is `/proc/self/fd`): the file inside that root.
+ * - `/proc/<pid>/cwd/…`, `/dev/cwd/…`: under a working directory.
+ * - `/proc/<pid>/fd/<n>/…`, `/dev/fd/<n>/…`: under a directory a descriptor holds (`exec 3</srv/db`).
+ * - `..` right after a link, which Falco's text normalization folds away: once (`/proc/self/cwd/../srv/x`
+ *   is `/proc/self/srv/x`) it leaves a name procfs does not have in a process's directory, twice
+ *   (`/proc/self/cwd/../../srv/x` is `/proc/srv/x`) one it does not have under `/proc/`: a file in the
+ *   link's parent directories. Not handled: the same after a thread's link, `/dev/fd/../cwd/..` (`/dev/x`:
+ *   /dev has no fixed list of names), and a symlink the attacker names like a procfs entry
+ *   (`/proc/self/cwd/../net` with `net` linking to the data).
+ */
+export function fileThroughProcLink(path: string): { path: string; cwd: boolean } | null {
+  let at: number;
+  let inTask = false;
+  if (path.startsWith('/proc/')) {
+    at = componentEnd(path, 6); // the pid, `self` or `thread-self`
+    if (at < 0) return null;
+    if (!isProcessDir(path, 6, at)) {
+      return PROCFS_TOP_ENTRIES.has(path.slice(6, at)) ? null : { path: path.slice(5), cwd: true };
+    }
+    if (path.startsWith('/task/', at)) {
+      at = componentEnd(path, at + 6);
+      if (at < 0) return null;
+      inTask = true;
+    }
+  } else if (path.startsWith('/dev/')) {
+    at = 4;
+  } else {
+    return null;
+  }
+  if (path.startsWith('/root/', at)) return { path: path.slice(at + 5), cwd: false };
+  if (path.startsWith('/cwd/', at)) return { path: path.slice(at + 4), cwd: true };
+  if (path.startsWith('/fd/', at)) {
+    const end = componentEnd(path, at + 4);
+    return end < 0 ? null : { path: path.slice(end), cwd: true };
+  }
+  if (path.charCodeAt(1) === 112 /* p */ && !inTask) {
+    const end = path.indexOf('/', at + 1);
+    const name = path.slice(at + 1, end < 0 ? path.length : end);
+    if (name !== '' && !PROCFS_PID_ENTRIES.has(name)) return { path: path.slice(at), cwd: true };
+  }
+  return null;
+}
+
+/** Is `path[from, to)` a process's directory name in procfs: a pid, `self` or `thread-self`? */
+function isProcessDir(path: string, from: number, to: number): boolean {
+  const c = path.charCodeAt(from);
+  if (c >= 48 && c <= 57) {
+    for (let i = from + 1; i < to; i++) {
+      const d = path.charCodeAt(i);
+      if (d < 48 || d > 57) return false;
+    }
+    return true;
+  }
+  return path.startsWith('self/', from) ? to === from + 4 : path.startsWith('thread-self/', from) && to === from + 11;
+}
+
+/** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */
+function componentEnd(path: string, from: number): number {
+  const end = path.indexOf('/', from);
+  return end > from ? end : -1;
+}
