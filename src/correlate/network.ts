@@ -155,9 +155,10 @@ export class NetTracker {
    * The container's sum for `dest` (by host when DNS named it, else by ip:port; an internal CIDR's "host" is
    * the IP itself), found or made. A name a process chose (its argv, an earlier push's) does not join the
    * bytes sent to its addresses: a few bytes to the real host would carry an attacker's address's bytes
-   * under that host's name, past a host allowlist entry. At the cap, the new one takes the place of the one with the fewest bytes in the window:
-   * the least recently active would let a sender push the sum of its real destination out with a byte
-   * sent to each of a few others; this way pushing it out costs as many bytes sent to each of those.
+   * under that host's name, past a host allowlist entry. At the cap, the new one takes the place of the
+   * one with the fewest bytes in the window: the least recently active would let a sender push the sum of
+   * its real destination out with a byte sent to each of a few others; this way pushing it out costs as
+   * many bytes sent to each of those.
    */
   private sumOf(c: ContainerState, dest: DestEntry, t: number): EgressSum {
     const host = dest.host !== null && dest.named === 'dns' ? dest.host : null;
