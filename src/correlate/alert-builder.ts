@@ -70,16 +70,17 @@ function addressesOf(ep: PushEpisode): string[] {
 }
 
 /**
- * What names the destination in the suppression key: the alert's destination, unless that is a name a
- * process that is no push tool chose for its push by egress (its argv, an earlier push's): then the
- * addresses, so that a repeat under a name the attacker picked, sent elsewhere, is not taken for one. A
- * push tool's upload that outlasts its push's judgement (a push by egress by the same process) keeps the
+ * What names the destination in the suppression key: the alert's destination, with how it was named when
+ * a process that is no push tool chose that name for its push by egress (its argv, an earlier push's): an
+ * upload named github.com by its own command line is not a repeat of one DNS named github.com. A push
+ * tool's upload that outlasts its push's judgement (a push by egress by the same process) keeps the plain
  * name: the same push going on.
  */
 export function suppressionDestination(ep: PushEpisode): string {
+  const dest = destinationOf(ep) ?? '';
   if (ep.byEgress && ep.destHost !== null && ep.destNamed !== 'dns' && ep.proc.push === null)
-    return addressesOf(ep).join(',');
-  return destinationOf(ep) ?? '';
+    return `${ep.destNamed}:${dest}`;
+  return dest;
 }
 
 /**

@@ -47,10 +47,14 @@ function destinationTest(value: string): Test {
     return (s) => {
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
-      return ips.some((ip) => {
-        const p = parseIp(ip);
-        return p !== null && p.v6 === cidr.v6 && (p.bits & cidr.mask) === cidr.bits;
-      });
+      // Every address: one connection into the range must not exempt a push that sent elsewhere.
+      return (
+        ips.length > 0 &&
+        ips.every((ip) => {
+          const p = parseIp(ip);
+          return p !== null && p.v6 === cidr.v6 && (p.bits & cidr.mask) === cidr.bits;
+        })
+      );
     };
   }
   const re = new RegExp(globToRegExp(value.toLowerCase()).source, 'i');

@@ -94,7 +94,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     binary: ep.proc.binary,
     destinationHost:
       allowlistHost(ep, ctx) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
-    destinationIps: ep.dests.map((d) => d.ip),
+    destinationIps: allowlistIps(ep),
   });
   if (allowed) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
@@ -155,7 +155,17 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
 function allowlistHost(ep: PushEpisode, ctx: JudgeContext): string | null {
   const host = ep.destHost;
   if (host === null || !ep.byEgress) return host;
-  return ep.dests.some((d) => ctx.isDnsName(d.ip, host)) ? host : null;
+  const own = ep.dests.filter((d) => !d.byDaemon);
+  return own.length > 0 && own.every((d) => ctx.isDnsName(d.ip, host)) ? host : null;
+}
+
+/**
+ * The addresses a CIDR allowlist entry must cover, all of them: the push's own; a docker daemon's bridged
+ * upload only when the push has none (it is linked by time, and may be another pod's).
+ */
+function allowlistIps(ep: PushEpisode): string[] {
+  const own = ep.dests.filter((d) => !d.byDaemon);
+  return (own.length > 0 ? own : ep.dests).map((d) => d.ip);
 }
 
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {

@@ -56,6 +56,9 @@ export class NetTracker {
       if (n.cookie) this.sockets.delete(n.cookie);
       return;
     }
+    // The resolver: glibc connects its UDP DNS socket, and Falco reports that connect. Not where a push goes
+    // (a TCP connection to port 53 may be, and stays).
+    if (n.dport === 53 && isUdp(n.protocol)) return;
     let dest: DestEntry | null = null;
     if (n.daddr === null) {
       const sock = n.cookie ? this.sockets.get(n.cookie) : undefined;
@@ -124,6 +127,8 @@ export class NetTracker {
     if (ep !== null) {
       if (!ep.judged) {
         ep.egressBytes += bytes;
+        this.pushes.noteDest(ep, dest, proc);
+        if (dest.named !== 'dns' && ep.destNamed === 'dns') ep.destNamed = dest.named;
         return;
       }
       if (t <= ep.dueMs) return;
@@ -132,6 +137,8 @@ export class NetTracker {
       sum.bytes = 0;
       sum.prevBytes = 0;
       sum.genStartMs = t;
+      sum.dests = null;
+      sum.named = null;
     }
     const windowMs = this.cfg.windowMs;
     const age = t - sum.genStartMs;
@@ -147,21 +154,26 @@ export class NetTracker {
       sum.bytes = 0;
     }
     sum.bytes += bytes;
+    noteContributor(sum, dest);
     const total = sum.bytes + sum.prevBytes;
-    if (total >= this.cfg.egressPushMinBytes) sum.ep = this.pushes.egressPush(proc, dest, total, true, e, c);
+    if (total >= this.cfg.egressPushMinBytes) {
+      const pushed = this.pushes.egressPush(proc, dest, total, true, e, c);
+      sum.ep = pushed;
+      // Where the summed bytes went, and the weakest name among those addresses: a few bytes to the real
+      // github.com do not carry an address named github.com by a command line past a host allowlist entry.
+      for (const d of sum.dests ?? []) this.pushes.noteDest(pushed, d, proc);
+      if (sum.named !== null && sum.named !== 'dns' && pushed.destHost !== null) pushed.destNamed = sum.named;
+    }
   }
 
   /**
-   * The container's sum for `dest` (by host when DNS named it, else by ip:port; an internal CIDR's "host" is
-   * the IP itself), found or made. A name a process chose (its argv, an earlier push's) does not join the
-   * bytes sent to its addresses: a few bytes to the real host would carry an attacker's address's bytes
-   * under that host's name, past a host allowlist entry. At the cap, the new one takes the place of the
-   * one with the fewest bytes in the window: the least recently active would let a sender push the sum of
-   * its real destination out with a byte sent to each of a few others; this way pushing it out costs as
-   * many bytes sent to each of those.
+   * The container's sum for `dest` (by host, else by ip:port; an internal CIDR's "host" is the IP itself),
+   * found or made. At the cap, the new one takes the place of the one with the fewest bytes in the window:
+   * the least recently active would let a sender push the sum of its real destination out with a byte
+   * sent to each of a few others; this way pushing it out costs as many bytes sent to each of those.
    */
   private sumOf(c: ContainerState, dest: DestEntry, t: number): EgressSum {
-    const host = dest.host !== null && dest.named === 'dns' ? dest.host : null;
+    const host = dest.host !== null && dest.host !== dest.ip ? dest.host : null;
     const sums = c.egress;
     if (sums !== null) {
       for (let i = 0; i < sums.length; i++) {
@@ -273,4 +285,17 @@ function argvPushHost(proc: ProcState): string | null {
   if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return ep.destHost;
   const r = proc.push;
   return r !== null && !r.destinationDefault ? r.destinationHost : null;
+}
+
+/** Notes where a sum's bytes went (its first 4 addresses) and the weakest naming among them. */
+function noteContributor(sum: EgressSum, dest: DestEntry): void {
+  const dests = sum.dests;
+  if (dests === null) sum.dests = [dest];
+  else if (dests.length < 4 && !dests.includes(dest)) dests.push(dest);
+  if (sum.named === null || (sum.named === 'dns' && dest.named !== null)) sum.named = dest.named;
+}
+
+/** Falco's `udp`, Tetragon's `IPPROTO_UDP`. */
+function isUdp(protocol: string | null | undefined): boolean {
+  return protocol === 'udp' || protocol === 'IPPROTO_UDP';
 }

@@ -55,16 +55,17 @@ export class PushTracker {
   recognized(proc: ProcState, r: PushRecognition, e: ActivityEvent, c: ContainerState): void {
     const item = { timeMs: e.timeMs, time: e.time, binary: proc.binary, detail: cmdline(proc) };
     let ep = proc.episode;
-    // Falco has no exec ids: without lineage, a second push-shaped process of the same tool right after
-    // the first (git → git-remote-https → send-pack) is the same push.
-    if (ep === null) {
+    // Falco has no exec ids: without lineage (no parent known), a second push-shaped process of the same
+    // tool right after the first (git → git-remote-https → send-pack) is the same push. Not one whose parent
+    // is known (a sibling push from the same shell is another push: `git push evil` after `git push
+    // https://github.com/…`), nor one naming another host.
+    if (ep === null && proc.parent === null) {
       ep =
         c.pending.find(
           (x) =>
             !x.judged &&
             x.tool === r.tool &&
             Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs &&
-            // A push to another host is another push (`git push A` then `git push B`), not its helper.
             (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost),
         ) ?? null;
     }
@@ -273,8 +274,7 @@ export class PushTracker {
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
   noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
-    // The resolver (Falco sends UDP connects too: glibc connects its DNS socket) is not where a push goes.
-    if (dest.noted || dest.port === 53) return;
+    if (dest.noted) return;
     dest.noted = true;
     const addr = formatAddr(dest.ip, dest.port);
     if (ep.destAddr === null) ep.destAddr = addr;

