@@ -56,7 +56,6 @@ export const PROCFS_PID_ENTRIES: ReadonlySet<string> = new Set([
   'personality',
   'projid_map',
   'root',
-  's directory in procfs (`/proc/<pid>/…`, `/proc/self/…`, and a thread',
   'sched',
   'schedstat',
   'seccomp_cache',
@@ -84,28 +83,41 @@ export const PROCFS_PID_ENTRIES: ReadonlySet<string> = new Set([
  */
 export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
   'acpi',
+  'allocinfo',
+  'apm',
   'asound',
+  'bc',
   'bootconfig',
   'buddyinfo',
   'bus',
   'cgroups',
+  'cio_ignore',
   'cmdline',
   'config.gz',
   'consoles',
+  'cpu',
   'cpuinfo',
   'crypto',
+  'dasd',
+  'device-tree',
   'devices',
   'diskstats',
   'dma',
+  'dri',
   'driver',
   'dynamic_debug',
+  'eeh',
   'execdomains',
+  'fairsched',
   'fb',
   'filesystems',
   'fs',
+  'i8k',
+  'ide',
   'interrupts',
   'iomem',
   'ioports',
+  'ipmi',
   'irq',
   'kallsyms',
   'kcore',
@@ -117,6 +129,9 @@ export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
   'kpageflags',
   'latency_stats',
   'loadavg',
+  'lockdep',
+  'lockdep_chains',
+  'lockdep_stats',
   'locks',
   'mdstat',
   'meminfo',
@@ -127,19 +142,30 @@ export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
   'mtd',
   'mtrr',
   'net',
+  'nvram',
+  'openprom',
   'pagetypeinfo',
   'partitions',
+  'pmu',
+  'powerpc',
   'pressure',
+  'rtas',
+  'rtc',
+  's390dbf',
   'sched_debug',
   'schedstat',
   'scsi',
   'self',
+  'service_levels',
+  'sgi_uv',
+  'slab_allocators',
   'slabinfo',
   'softirqs',
   'spl',
   'stat',
   'swaps',
   'sys',
+  'sysinfo',
   'sysrq-trigger',
   'sysvipc',
   'thread-self',
@@ -147,10 +173,12 @@ export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
   'timer_stats',
   'tty',
   'uptime',
+  'user_beancounters',
   'version',
   'version_signature',
   'vmallocinfo',
   'vmstat',
+  'vz',
   'xen',
   'zoneinfo',
 ]);
@@ -163,11 +191,12 @@ export const PROCFS_TOP_ENTRIES: ReadonlySet<string> = new Set([
  * - `/proc/<pid>/root/…` (also `self`, `thread-self`, under `task/<tid>/`), and `/dev/root/…`, which is how
  *   Falco writes `/dev/fd/../root/…` (`/dev/fd` is `/proc/self/fd`): the file inside that root.
  * - `/proc/<pid>/cwd/…`, `/dev/cwd/…`: under a working directory.
- * - `/proc/<pid>/fd/<n>/…`, `/dev/fd/<n>/…`: under a directory a descriptor holds (`exec 3</srv/db`).
+ * - `/proc/<pid>/fd/<n>/…`, `/dev/fd/<n>/…`: under a directory a descriptor holds (`exec 3</srv/db`); and
+ *   `/proc/<pid>/fd/<name>` that is no number: `..` after such a descriptor (`fd/3/../x`).
  * - `..` right after a link, which Falco's text normalization folds away: once (`/proc/self/cwd/../srv/x`
  *   is `/proc/self/srv/x`) it leaves a name procfs does not have in a process's directory, twice
  *   (`/proc/self/cwd/../../srv/x` is `/proc/srv/x`) one it does not have under `/proc/`: a file in the
- *   link's parent directories. Not handled: the same after a thread's link, `/dev/fd/../cwd/..` (`/dev/x`:
+ *   link's parent directories (`/proc/orders.parquet` too). Not handled: the same after a thread's link, `/dev/fd/../cwd/..` (`/dev/x`:
  *   /dev has no fixed list of names), and a symlink the attacker names like a procfs entry
  *   (`/proc/self/cwd/../net` with `net` linking to the data).
  */
@@ -176,10 +205,12 @@ export function fileThroughProcLink(path: string): { path: string; cwd: boolean 
   let inTask = false;
   if (path.startsWith('/proc/')) {
     at = componentEnd(path, 6); // the pid, `self` or `thread-self`
-    if (at < 0) return null;
-    if (!isProcessDir(path, 6, at)) {
-      return PROCFS_TOP_ENTRIES.has(path.slice(6, at)) ? null : { path: path.slice(5), cwd: true };
+    const end = at < 0 ? path.length : at;
+    if (end === 6) return null;
+    if (!isProcessDir(path, 6, end)) {
+      return PROCFS_TOP_ENTRIES.has(path.slice(6, end)) ? null : { path: path.slice(5), cwd: true };
     }
+    if (at < 0) return null;
     if (path.startsWith('/task/', at)) {
       at = componentEnd(path, at + 6);
       if (at < 0) return null;
@@ -193,6 +224,9 @@ export function fileThroughProcLink(path: string): { path: string; cwd: boolean 
   if (path.startsWith('/root/', at)) return { path: path.slice(at + 5), cwd: false };
   if (path.startsWith('/cwd/', at)) return { path: path.slice(at + 4), cwd: true };
   if (path.startsWith('/fd/', at)) {
+    // Only descriptor numbers live there: another name is `..` after a descriptor (`fd/3/../x`).
+    const c = path.charCodeAt(at + 4);
+    if (!(c >= 48 && c <= 57)) return path.length > at + 4 ? { path: path.slice(at + 3), cwd: true } : null;
     const end = componentEnd(path, at + 4);
     return end < 0 ? null : { path: path.slice(end), cwd: true };
   }
@@ -214,7 +248,8 @@ function isProcessDir(path: string, from: number, to: number): boolean {
     }
     return true;
   }
-  return path.startsWith('self/', from) ? to === from + 4 : path.startsWith('thread-self/', from) && to === from + 11;
+  if (to === from + 4) return path.startsWith('self', from);
+  return to === from + 11 && path.startsWith('thread-self', from);
 }
 
 /** Where the path component starting at `from` ends (the index of its `/`), or -1 at the path's end. */

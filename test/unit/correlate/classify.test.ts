@@ -131,6 +131,11 @@ describe('path classes', () => {
     ['/proc/sys/kernel/pid_max', PATH_NOISE],
     ['/proc/driver/nvidia/version', PATH_NOISE],
     ['/proc/meminfo', PATH_NOISE],
+    ['/proc/orders.parquet', PATH_READ],
+    ['/proc/device-tree/model', PATH_NOISE],
+    ['/proc/cpu/alignment', PATH_NOISE],
+    ['/proc/self/fd/orders.parquet', PATH_READ],
+    ['/dev/fd/orders.parquet', PATH_READ],
     // Under a directory a descriptor holds (`exec 3</srv/db; tar c /proc/self/fd/3/`).
     ['/proc/self/fd/3/orders.csv', PATH_READ],
     ['/dev/fd/3/.ssh/id_rsa', PATH_SENSITIVE],

@@ -34,7 +34,8 @@ function fnmatch(pattern: string, text: string): boolean {
   const body = pattern
     .replace(/[.+^${}()|\\]/g, '\\$&')
     .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^'); // a bracket expression negated with `!`, as fnmatch writes it
   return new RegExp(`^${body}$`).test(text);
 }
 

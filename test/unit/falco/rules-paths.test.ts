@@ -42,6 +42,9 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
     '/proc/srv/exports/2024-01.parquet',
     '/proc/self/fd/3/orders.csv',
     '/dev/fd/3/orders.csv',
+    // `..` twice onto a file; `..` after a descriptor (fd/3/../x).
+    '/proc/orders.parquet',
+    '/proc/self/fd/orders.parquet',
   ])
     it(`emits ${path}`, () => expect(emitted(path)).toBe(true));
 
@@ -55,6 +58,8 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
     '/proc/sys/kernel/hostname',
     '/proc/driver/nvidia/version',
     '/proc/thread-self/children',
+    '/proc/device-tree/model',
+    '/proc/self/fd/12',
     '/sys/fs/cgroup/memory.max',
     '/dev/urandom',
   ])
