@@ -61,13 +61,17 @@ export type PushMatcher =
   /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
   | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] }
   /**
-   * A client that commits straight to a repository URL (`svnmucc ACTION… URL`): every run that reaches a
-   * server is a push. Interpreted by ./url-commit.ts.
+   * A client that commits straight to a repository URL (`svnmucc ACTION… URL`): a run that reaches a server
+   * with data from the machine is a push. Interpreted by ./url-commit.ts.
    */
   | {
       kind: 'url-commit';
       /** Flags naming a file of more actions (`-X FILE`): a push, since argv does not show them. */
       moreActionsFlags: readonly string[];
+      /** Flags that send a local file's contents with any commit (`-F FILE`: its log message). */
+      dataFlags: readonly string[];
+      /** Action words that send data from the machine (`put`, `propsetf`, `propset`). */
+      uploadWords: readonly string[];
       /** Flags naming the URL that relative action URLs are under (`-U ROOT-URL`). */
       rootUrlFlags: readonly string[];
       /** URL prefixes that reach a server (compared lower-cased): `file://` stays on the machine. */

