@@ -66,7 +66,7 @@ function where(ep: PushEpisode): string {
 
 /** The `ip:port`s a push's processes connected or sent to, first seen first (not a daemon's bridged upload). */
 function addressesOf(ep: PushEpisode): string[] {
-  return ep.dests.filter((d) => !d.byDaemon).map((d) => formatAddr(d.ip, d.port));
+  return [...new Set(ep.dests.filter((d) => !d.byDaemon).map((d) => formatAddr(d.ip, d.port)))];
 }
 
 /**
@@ -92,8 +92,10 @@ function summaryDestination(ep: PushEpisode): string {
   const dest = destinationOf(ep);
   if (dest === null) return 'an unknown destination';
   if (!ep.byEgress || ep.destAddr === null || ep.destNamed === null || ep.destNamed === 'dns') return dest;
-  const by = ep.destNamed === 'argv' ? "its or its parent's command line" : "an earlier push's command line";
-  return `${ep.destAddr} (named ${dest} by ${by}, not by DNS)`;
+  const by = ep.destNamed === 'argv' ? 'a command line' : "an earlier push's command line";
+  // Lead with an address so named (the push's first may be one DNS named, when bytes were summed).
+  const lead = ep.dests.find((d) => !d.byDaemon && d.named === ep.destNamed);
+  return `${lead ? formatAddr(lead.ip, lead.port) : ep.destAddr} (named ${dest} by ${by}, not by DNS)`;
 }
 
 function summary(j: JudgedPush): string {

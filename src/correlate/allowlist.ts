@@ -15,7 +15,25 @@ export interface AllowlistSubject {
   /** Destination host or IP (no port), and any IPs it was seen connecting to. */
   destinationHost: string | null;
   destinationIps: readonly string[];
+  /**
+   * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
+   * CIDR entry then covers the push when nearly all its bytes went into the range.
+   */
+  destinationSent?: ReadonlyArray<{ ip: string; bytes: number }>;
+  sentBytes?: number;
 }
+
+/**
+ * The share of a push's bytes that must have gone into an allowlisted range (or to a host's DNS addresses):
+ * all but a little (requests to an auth server or a CDN, the other address family's attempt, DNS over
+ * TCP), never a bulk sent elsewhere.
+ */
+export const ALLOWLIST_BYTES_SHARE = 0.9;
+/**
+ * Below this many bytes sent by its judgement, a push's bytes say nothing of where a bulk went (a build
+ * tool's requests before its upload, minutes later): any of its addresses in the range covers it.
+ */
+export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
 
 type Test = (s: AllowlistSubject) => boolean;
 
@@ -44,17 +62,22 @@ function globTest(glob: string, pick: (s: AllowlistSubject) => string | null): T
 function destinationTest(value: string): Test {
   const cidr = value.includes('/') || isIP(value) ? parseCidr(value) : null;
   if (cidr) {
+    const inRange = (ip: string) => {
+      const p = parseIp(ip);
+      return p !== null && p.v6 === cidr.v6 && (p.bits & cidr.mask) === cidr.bits;
+    };
     return (s) => {
+      // By bytes where the sensor counted them: one connection into the range must not exempt a push that
+      // sent its bulk elsewhere (nor do addresses past those kept: they count as outside).
+      const total = s.sentBytes ?? 0;
+      if (total >= ALLOWLIST_BYTES_MIN) {
+        let inside = 0;
+        for (const d of s.destinationSent ?? []) if (inRange(d.ip)) inside += d.bytes;
+        return inside >= ALLOWLIST_BYTES_SHARE * total;
+      }
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
-      // Every address: one connection into the range must not exempt a push that sent elsewhere.
-      return (
-        ips.length > 0 &&
-        ips.every((ip) => {
-          const p = parseIp(ip);
-          return p !== null && p.v6 === cidr.v6 && (p.bits & cidr.mask) === cidr.bits;
-        })
-      );
+      return ips.some(inRange);
     };
   }
   const re = new RegExp(globToRegExp(value.toLowerCase()).source, 'i');

@@ -154,6 +154,9 @@ export class DestinationClassifier {
   learn(ip: string, host: string, nowMs: number): void {
     const cls = this.classifyHost(host, nowMs);
     if (!cls || isIP(host)) return;
+    // A private address for a public forge or registry is a proxy (https_proxy=10.0.0.5:3128) or a mirror:
+    // the node's other pods reach everything through it, so it is not that host.
+    if (cls !== 'internal' && isPrivateAddress(ip)) return;
     if (!this.hints.has(ip) && this.hints.size >= this.maxHints) {
       const oldest = this.hints.keys().next().value;
       if (oldest !== undefined) this.hints.delete(oldest);
@@ -312,4 +315,16 @@ export function isLocalAddress(ip: string): boolean {
     ip.startsWith('fe80:') ||
     ip.startsWith('::ffff:127.')
   );
+}
+
+/** RFC 1918, shared address space (100.64/10, CGNAT) and unique local IPv6 (fc00::/7). */
+export function isPrivateAddress(ip: string): boolean {
+  if (ip.startsWith('10.') || ip.startsWith('192.168.')) return true;
+  const m = /^(172|100)\.(\d+)\./.exec(ip);
+  if (m !== null) {
+    const b = Number(m[2]);
+    return m[1] === '172' ? b >= 16 && b <= 31 : b >= 64 && b <= 127;
+  }
+  const lower = ip.toLowerCase();
+  return lower.startsWith('fc') || lower.startsWith('fd');
 }

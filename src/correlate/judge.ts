@@ -7,11 +7,11 @@ import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
-import type { CompiledAllowlist } from './allowlist.js';
+import { ALLOWLIST_BYTES_MIN, ALLOWLIST_BYTES_SHARE, type CompiledAllowlist } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { redact } from './redact.js';
-import type { FileEntry, PushEpisode } from './state.js';
+import type { DestEntry, FileEntry, PushEpisode } from './state.js';
 import type { Suppressor } from './suppression.js';
 
 export interface JudgeContext {
@@ -95,6 +95,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     destinationHost:
       allowlistHost(ep, ctx) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: allowlistIps(ep),
+    ...allowlistBytes(ep),
   });
   if (allowed) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
@@ -155,17 +156,37 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
 function allowlistHost(ep: PushEpisode, ctx: JudgeContext): string | null {
   const host = ep.destHost;
   if (host === null || !ep.byEgress) return host;
-  const own = ep.dests.filter((d) => !d.byDaemon);
+  if (ep.destNamed !== 'dns') return null;
+  const { destinationSent, sentBytes } = allowlistBytes(ep);
+  if (sentBytes >= ALLOWLIST_BYTES_MIN) {
+    // Nearly all its bytes to addresses DNS gave for that host (addresses past those kept count as others).
+    let named = 0;
+    for (const d of destinationSent) if (ctx.isDnsName(d.ip, host)) named += d.bytes;
+    return named >= ALLOWLIST_BYTES_SHARE * sentBytes ? host : null;
+  }
+  const own = ownDests(ep);
   return own.length > 0 && own.every((d) => ctx.isDnsName(d.ip, host)) ? host : null;
 }
 
-/**
- * The addresses a CIDR allowlist entry must cover, all of them: the push's own; a docker daemon's bridged
- * upload only when the push has none (it is linked by time, and may be another pod's).
- */
-function allowlistIps(ep: PushEpisode): string[] {
+/** The push's own addresses; a docker daemon's bridged upload only when it has none (linked by time only). */
+function ownDests(ep: PushEpisode): DestEntry[] {
   const own = ep.dests.filter((d) => !d.byDaemon);
-  return (own.length > 0 ? own : ep.dests).map((d) => d.ip);
+  return own.length > 0 ? own : ep.dests;
+}
+
+function allowlistIps(ep: PushEpisode): string[] {
+  return ownDests(ep).map((d) => d.ip);
+}
+
+/** What the push sent to each of its addresses, and in all (the daemon's share only with no own address). */
+function allowlistBytes(ep: PushEpisode): {
+  destinationSent: Array<{ ip: string; bytes: number }>;
+  sentBytes: number;
+} {
+  const dests = ownDests(ep);
+  const daemonOnly = dests.length > 0 && dests[0]!.byDaemon;
+  const total = !ep.egressSeen ? 0 : daemonOnly ? ep.bridgedBytes : ep.egressBytes - ep.bridgedBytes;
+  return { destinationSent: dests.map((d) => ({ ip: d.ip, bytes: Math.min(d.bytes, total) })), sentBytes: total };
 }
 
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {

@@ -150,6 +150,9 @@ export class NetTracker {
       } else {
         sum.prevBytes = 0;
         sum.genStartMs = t;
+        // The bytes they noted are out of the window: their addresses and naming too.
+        sum.dests = null;
+        sum.named = null;
       }
       sum.bytes = 0;
     }

@@ -55,18 +55,22 @@ export class PushTracker {
   recognized(proc: ProcState, r: PushRecognition, e: ActivityEvent, c: ContainerState): void {
     const item = { timeMs: e.timeMs, time: e.time, binary: proc.binary, detail: cmdline(proc) };
     let ep = proc.episode;
-    // Falco has no exec ids: without lineage (no parent known), a second push-shaped process of the same
-    // tool right after the first (git → git-remote-https → send-pack) is the same push. Not one whose parent
-    // is known (a sibling push from the same shell is another push: `git push evil` after `git push
+    // Falco has no exec ids: without lineage (an event naming no parent at all), a second push-shaped
+    // process of the same tool right after the first (git → git-remote-https → send-pack) is the same push.
+    // Not one whose event names a parent, seen or not (a sibling push from the same shell, or from a
+    // subshell whose fork no sensor reports, is another push: `git push evil` after `git push
     // https://github.com/…`), nor one naming another host.
-    if (ep === null && proc.parent === null) {
+    if (ep === null) {
+      const noLineage = e.process.ppid == null && e.process.parentExecId == null;
       ep =
         c.pending.find(
           (x) =>
             !x.judged &&
             x.tool === r.tool &&
             Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs &&
-            (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost),
+            // The stand-in made for its helper, seen first (its own exec was lost), or a push without lineage.
+            ((x.proc !== proc && x.proc.pid !== null && x.proc.pid === proc.pid) ||
+              (noLineage && (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost))),
         ) ?? null;
     }
     if (ep !== null) {
@@ -274,11 +278,17 @@ export class PushTracker {
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
   noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
-    if (dest.noted) return;
+    if (dest.noted) {
+      // Sent to after the list filled: it takes the place of an address that got fewer bytes (a connect
+      // alone), so where the bulk went is listed and checked by the allowlist.
+      if (ep.dests.length >= MAX_PUSH_DESTS && dest.bytes > 0 && !ep.dests.includes(dest)) swapIn(ep.dests, dest);
+      return;
+    }
     dest.noted = true;
     const addr = formatAddr(dest.ip, dest.port);
-    if (ep.destAddr === null) ep.destAddr = addr;
-    if (ep.dests.length < 4) ep.dests.push(dest);
+    // The resolver (DNS over TCP after a truncated answer) names no destination while another address can.
+    if (ep.destAddr === null || (ep.destAddr.endsWith(':53') && dest.port !== 53)) ep.destAddr = addr;
+    if (ep.dests.length < MAX_PUSH_DESTS) ep.dests.push(dest);
     if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
       this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
     this.addEvidence(ep, {
@@ -308,7 +318,7 @@ export class PushTracker {
         // The daemon's, linked to this push by time on the node only: not the push's own address, and not
         // taught as its host (it may be another pod's push).
         dest.byDaemon = true;
-        if (ep.dests.length < 4) ep.dests.push(dest);
+        if (ep.dests.length < MAX_PUSH_DESTS) ep.dests.push(dest);
         this.addEvidence(ep, {
           timeMs: t,
           time: e.time,
@@ -327,6 +337,16 @@ export class PushTracker {
       return;
     }
   }
+}
+
+/** Addresses a push keeps (PushEpisode.dests). */
+const MAX_PUSH_DESTS = 4;
+
+/** Puts `dest` in place of the entry with the fewest bytes, when that is fewer than its own. */
+function swapIn(dests: DestEntry[], dest: DestEntry): void {
+  let least = 0;
+  for (let i = 1; i < dests.length; i++) if (dests[i]!.bytes < dests[least]!.bytes) least = i;
+  if (dests[least]!.bytes < dest.bytes) dests[least] = dest;
 }
 
 /** How a recognised push's destination host was named. */

