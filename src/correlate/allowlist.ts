@@ -31,7 +31,8 @@ export interface AllowlistSubject {
 export const ALLOWLIST_BYTES_SHARE = 0.9;
 /**
  * Below this many bytes sent by its judgement, a push's bytes say nothing of where a bulk went (a build
- * tool's requests before its upload, minutes later): any of its addresses in the range covers it.
+ * tool's requests before its upload, minutes later): any of its addresses in the range (not the resolver's)
+ * covers it; with no sends reported at all, every one must be in it.
  */
 export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
 
@@ -73,11 +74,13 @@ function destinationTest(value: string): Test {
       if (total >= ALLOWLIST_BYTES_MIN) {
         let inside = 0;
         for (const d of s.destinationSent ?? []) if (inRange(d.ip)) inside += d.bytes;
-        return inside >= ALLOWLIST_BYTES_SHARE * total;
+        return Math.min(inside, total) >= ALLOWLIST_BYTES_SHARE * total;
       }
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
-      return ips.some(inRange);
+      // No sends reported (Falco without its byte rules): every address must be in the range. A few
+      // requests sent: any (a build tool's push judged before its upload), not the resolver's.
+      return total === 0 ? ips.length > 0 && ips.every(inRange) : ips.some(inRange);
     };
   }
   const re = new RegExp(globToRegExp(value.toLowerCase()).source, 'i');

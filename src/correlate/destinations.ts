@@ -151,12 +151,13 @@ export class DestinationClassifier {
    * Not for names a process did not write in a push command (a tool's usual registry, which its config can
    * move; a push by egress's name; a docker daemon's upload, linked to a push by time only).
    */
-  learn(ip: string, host: string, nowMs: number): void {
+  learn(ip: string, host: string, nowMs: number, port: number | null = null): void {
     const cls = this.classifyHost(host, nowMs);
     if (!cls || isIP(host)) return;
-    // A private address for a public forge or registry is a proxy (https_proxy=10.0.0.5:3128) or a mirror:
-    // the node's other pods reach everything through it, so it is not that host.
-    if (cls !== 'internal' && isPrivateAddress(ip)) return;
+    // A private address for a public forge or registry on a port no forge serves is a proxy
+    // (https_proxy=10.0.0.5:3128): the node's other pods reach everything through it, so it is not that
+    // host. On a forge's port it may be the registry's private endpoint (ECR through a VPC endpoint).
+    if (cls !== 'internal' && isPrivateAddress(ip) && !(port !== null && FORGE_PORTS.has(port))) return;
     if (!this.hints.has(ip) && this.hints.size >= this.maxHints) {
       const oldest = this.hints.keys().next().value;
       if (oldest !== undefined) this.hints.delete(oldest);
@@ -317,14 +318,16 @@ export function isLocalAddress(ip: string): boolean {
   );
 }
 
-/** RFC 1918, shared address space (100.64/10, CGNAT) and unique local IPv6 (fc00::/7). */
+/** Ports forges and registries serve on: https, http, ssh, git. */
+const FORGE_PORTS = new Set([443, 80, 22, 9418]);
+
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map(
+  (c) => parseCidr(c)!,
+);
+
+/** RFC 1918, shared address space (100.64/10, CGNAT) and unique local IPv6 (fc00::/7), IPv4-mapped too. */
 export function isPrivateAddress(ip: string): boolean {
-  if (ip.startsWith('10.') || ip.startsWith('192.168.')) return true;
-  const m = /^(172|100)\.(\d+)\./.exec(ip);
-  if (m !== null) {
-    const b = Number(m[2]);
-    return m[1] === '172' ? b >= 16 && b <= 31 : b >= 64 && b <= 127;
-  }
   const lower = ip.toLowerCase();
-  return lower.startsWith('fc') || lower.startsWith('fd');
+  const p = parseIp(lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower);
+  return p !== null && PRIVATE_RANGES.some((r) => r.v6 === p.v6 && (p.bits & r.mask) === r.bits);
 }

@@ -174,8 +174,11 @@ function ownDests(ep: PushEpisode): DestEntry[] {
   return own.length > 0 ? own : ep.dests;
 }
 
+/** The push's addresses for a CIDR entry without bytes to weigh: not the resolver's (port 53) while others exist. */
 function allowlistIps(ep: PushEpisode): string[] {
-  return ownDests(ep).map((d) => d.ip);
+  const own = ownDests(ep);
+  const notResolver = own.filter((d) => d.port !== 53);
+  return (notResolver.length > 0 ? notResolver : own).map((d) => d.ip);
 }
 
 /** What the push sent to each of its addresses, and in all (the daemon's share only with no own address). */
@@ -183,10 +186,14 @@ function allowlistBytes(ep: PushEpisode): {
   destinationSent: Array<{ ip: string; bytes: number }>;
   sentBytes: number;
 } {
-  const dests = ownDests(ep);
-  const daemonOnly = dests.length > 0 && dests[0]!.byDaemon;
-  const total = !ep.egressSeen ? 0 : daemonOnly ? ep.bridgedBytes : ep.egressBytes - ep.bridgedBytes;
-  return { destinationSent: dests.map((d) => ({ ip: d.ip, bytes: Math.min(d.bytes, total) })), sentBytes: total };
+  const own = ep.dests.some((d) => !d.byDaemon);
+  const sent: Array<{ ip: string; bytes: number }> = [];
+  for (let i = 0; i < ep.dests.length; i++) {
+    const d = ep.dests[i]!;
+    if (!own || !d.byDaemon) sent.push({ ip: d.ip, bytes: ep.destBytes[i] ?? 0 });
+  }
+  const total = !ep.egressSeen ? 0 : own ? ep.egressBytes - ep.bridgedBytes : ep.bridgedBytes;
+  return { destinationSent: sent, sentBytes: total };
 }
 
 function spansGap(gaps: readonly number[], fromMs: number, toMs: number): boolean {

@@ -8,7 +8,7 @@ import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { StringPool } from './intern.js';
-import type { PushTracker } from './pushes.js';
+import { addSent, type PushTracker } from './pushes.js';
 import {
   type ContainerState,
   clockEvict,
@@ -97,6 +97,7 @@ export class NetTracker {
         ep.egressBytes += bytes;
         ep.egressSeen = true;
         this.pushes.noteDest(ep, dest, proc);
+        addSent(ep, dest, bytes);
       }
       return;
     }
@@ -128,6 +129,7 @@ export class NetTracker {
       if (!ep.judged) {
         ep.egressBytes += bytes;
         this.pushes.noteDest(ep, dest, proc);
+        addSent(ep, dest, bytes);
         if (dest.named !== 'dns' && ep.destNamed === 'dns') ep.destNamed = dest.named;
         return;
       }
@@ -138,6 +140,7 @@ export class NetTracker {
       sum.prevBytes = 0;
       sum.genStartMs = t;
       sum.dests = null;
+      sum.destBytes = null;
       sum.named = null;
     }
     const windowMs = this.cfg.windowMs;
@@ -152,19 +155,26 @@ export class NetTracker {
         sum.genStartMs = t;
         // The bytes they noted are out of the window: their addresses and naming too.
         sum.dests = null;
+        sum.destBytes = null;
         sum.named = null;
       }
       sum.bytes = 0;
     }
     sum.bytes += bytes;
-    noteContributor(sum, dest);
+    noteContributor(sum, dest, bytes);
     const total = sum.bytes + sum.prevBytes;
     if (total >= this.cfg.egressPushMinBytes) {
       const pushed = this.pushes.egressPush(proc, dest, total, true, e, c);
+      // The total is the sum's, spread over its addresses as they got it (below), not all the trigger's.
+      pushed.destBytes[0] = 0;
       sum.ep = pushed;
       // Where the summed bytes went, and the weakest name among those addresses: a few bytes to the real
       // github.com do not carry an address named github.com by a command line past a host allowlist entry.
-      for (const d of sum.dests ?? []) this.pushes.noteDest(pushed, d, proc);
+      const dests = sum.dests ?? [];
+      for (let i = 0; i < dests.length; i++) {
+        this.pushes.noteDest(pushed, dests[i]!, proc);
+        addSent(pushed, dests[i]!, sum.destBytes?.[i] ?? 0);
+      }
       if (sum.named !== null && sum.named !== 'dns' && pushed.destHost !== null) pushed.destNamed = sum.named;
     }
   }
@@ -240,7 +250,7 @@ export class NetTracker {
     // A host named in this lineage's push command line teaches us the IP it connected to.
     const host = argvPushHost(proc);
     if (host !== null && d.cls === null) {
-      this.classifier.learn(ip, host, e.timeMs);
+      this.classifier.learn(ip, host, e.timeMs, port);
       const learned = this.classifier.classifyIp(ip, e.timeMs);
       if (learned) {
         d.host = learned.host;
@@ -290,11 +300,20 @@ function argvPushHost(proc: ProcState): string | null {
   return r !== null && !r.destinationDefault ? r.destinationHost : null;
 }
 
-/** Notes where a sum's bytes went (its first 4 addresses) and the weakest naming among them. */
-function noteContributor(sum: EgressSum, dest: DestEntry): void {
+/** Notes where a sum's bytes went (its first 4 addresses, with their bytes) and the weakest naming among them. */
+function noteContributor(sum: EgressSum, dest: DestEntry, bytes: number): void {
   const dests = sum.dests;
-  if (dests === null) sum.dests = [dest];
-  else if (dests.length < 4 && !dests.includes(dest)) dests.push(dest);
+  if (dests === null) {
+    sum.dests = [dest];
+    sum.destBytes = [bytes];
+  } else {
+    const i = dests.indexOf(dest);
+    if (i >= 0) sum.destBytes![i]! += bytes;
+    else if (dests.length < 4) {
+      dests.push(dest);
+      sum.destBytes!.push(bytes);
+    }
+  }
   if (sum.named === null || (sum.named === 'dns' && dest.named !== null)) sum.named = dest.named;
 }
 

@@ -45,6 +45,9 @@ export interface PushTrackerDeps {
 }
 
 export class PushTracker {
+  /** Stand-ins made for the unseen parent of a helper (parentStub): a later event of that process joins. */
+  private readonly stubs = new WeakSet<ProcState>();
+
   constructor(
     private readonly cfg: CorrelatorConfig,
     private readonly classifier: DestinationClassifier,
@@ -69,7 +72,12 @@ export class PushTracker {
             x.tool === r.tool &&
             Math.abs(e.timeMs - x.timeMs) <= this.cfg.pushSettleMs &&
             // The stand-in made for its helper, seen first (its own exec was lost), or a push without lineage.
-            ((x.proc !== proc && x.proc.pid !== null && x.proc.pid === proc.pid) ||
+            // The stand-in is that process only if its helper's event named it exactly: same pid, binary and
+            // command line (`exec git push evil` in a subshell that ran a helper is not).
+            ((this.stubs.has(x.proc) &&
+              x.proc.pid === proc.pid &&
+              x.proc.binary === proc.binary &&
+              x.proc.args === e.process.args) ||
               (noLineage && (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost))),
         ) ?? null;
     }
@@ -117,6 +125,12 @@ export class PushTracker {
 
   /** The parent of a helper whose parent is not in the table: a copy of the helper as that parent. */
   private parentStub(proc: ProcState, e: ActivityEvent): ProcState {
+    const stub = this.newStub(proc, e);
+    this.stubs.add(stub);
+    return stub;
+  }
+
+  private newStub(proc: ProcState, e: ActivityEvent): ProcState {
     const p = e.process;
     const stub = new ProcState(
       p.parentExecId,
@@ -165,6 +179,7 @@ export class PushTracker {
       proc,
       destAddr: null,
       dests: [],
+      destBytes: [],
       timeMs: e.timeMs,
       time: e.time,
       source: e.source,
@@ -266,6 +281,7 @@ export class PushTracker {
     dest.noted = true;
     ep.destAddr = formatAddr(dest.ip, dest.port);
     ep.dests.push(dest);
+    ep.destBytes.push(bytes);
     this.addEvidence(ep, {
       timeMs: e.timeMs,
       time: e.time,
@@ -278,19 +294,14 @@ export class PushTracker {
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
   noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
-    if (dest.noted) {
-      // Sent to after the list filled: it takes the place of an address that got fewer bytes (a connect
-      // alone), so where the bulk went is listed and checked by the allowlist.
-      if (ep.dests.length >= MAX_PUSH_DESTS && dest.bytes > 0 && !ep.dests.includes(dest)) swapIn(ep.dests, dest);
-      return;
-    }
+    if (dest.noted) return;
     dest.noted = true;
     const addr = formatAddr(dest.ip, dest.port);
     // The resolver (DNS over TCP after a truncated answer) names no destination while another address can.
     if (ep.destAddr === null || (ep.destAddr.endsWith(':53') && dest.port !== 53)) ep.destAddr = addr;
-    if (ep.dests.length < MAX_PUSH_DESTS) ep.dests.push(dest);
+    listDest(ep, dest);
     if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
-      this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
+      this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs, dest.port);
     this.addEvidence(ep, {
       timeMs: dest.timeMs,
       time: timeText(dest.time, dest.timeMs),
@@ -318,7 +329,7 @@ export class PushTracker {
         // The daemon's, linked to this push by time on the node only: not the push's own address, and not
         // taught as its host (it may be another pod's push).
         dest.byDaemon = true;
-        if (ep.dests.length < MAX_PUSH_DESTS) ep.dests.push(dest);
+        listDest(ep, dest);
         this.addEvidence(ep, {
           timeMs: t,
           time: e.time,
@@ -332,6 +343,7 @@ export class PushTracker {
         dest.bytes += bytes;
         ep.egressBytes += bytes;
         ep.bridgedBytes += bytes;
+        addSent(ep, dest, bytes);
         ep.egressSeen = true;
       }
       return;
@@ -342,11 +354,36 @@ export class PushTracker {
 /** Addresses a push keeps (PushEpisode.dests). */
 const MAX_PUSH_DESTS = 4;
 
-/** Puts `dest` in place of the entry with the fewest bytes, when that is fewer than its own. */
-function swapIn(dests: DestEntry[], dest: DestEntry): void {
+/** Lists `dest` among the push's addresses while there is room. */
+function listDest(ep: PushEpisode, dest: DestEntry): void {
+  if (ep.dests.length < MAX_PUSH_DESTS && !ep.dests.includes(dest)) {
+    ep.dests.push(dest);
+    ep.destBytes.push(0);
+  }
+}
+
+/**
+ * Bytes the push sent to `dest`: to its slot, or, for an address not listed, in place of the listed one
+ * that got fewer (a connect alone), so that where the bulk went is listed and weighed by the allowlist.
+ */
+export function addSent(ep: PushEpisode, dest: DestEntry, bytes: number): void {
+  const i = ep.dests.indexOf(dest);
+  if (i >= 0) {
+    ep.destBytes[i]! += bytes;
+    return;
+  }
+  listDest(ep, dest);
+  const j = ep.dests.indexOf(dest);
+  if (j >= 0) {
+    ep.destBytes[j]! += bytes;
+    return;
+  }
   let least = 0;
-  for (let i = 1; i < dests.length; i++) if (dests[i]!.bytes < dests[least]!.bytes) least = i;
-  if (dests[least]!.bytes < dest.bytes) dests[least] = dest;
+  for (let k = 1; k < ep.destBytes.length; k++) if (ep.destBytes[k]! < ep.destBytes[least]!) least = k;
+  if (ep.destBytes[least]! < bytes) {
+    ep.dests[least] = dest;
+    ep.destBytes[least] = bytes;
+  }
 }
 
 /** How a recognised push's destination host was named. */

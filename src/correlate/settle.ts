@@ -57,6 +57,8 @@ export function settleShapes(): void {
   sum.ep = null;
   sum.dests = [d];
   sum.dests = null;
+  sum.destBytes = [0.5];
+  sum.destBytes = null;
   sum.named = 'dns';
   sum.named = null;
   // A container's distinct-file table grows, turns into a sketch past EXACT_MAX files and moves on a

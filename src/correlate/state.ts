@@ -77,6 +77,8 @@ export interface EgressSum {
    * command line for one address and by DNS for another is, summed, a name a process chose.
    */
   dests: DestEntry[] | null;
+  /** Bytes of the window each of `dests` got (same order). */
+  destBytes: number[] | null;
   named: DestNaming | null;
 }
 
@@ -92,6 +94,7 @@ export function newEgressSum(host: string | null, ip: string, port: number | nul
     lastMs: timeMs,
     ep: null,
     dests: null,
+    destBytes: null,
     named: null,
   };
 }
@@ -108,8 +111,10 @@ export interface PushEpisode {
   destNamed: DestNaming | null;
   /** First non-local `ip:port` it connected to (destination when argv named no host). */
   destAddr: string | null;
-  /** Destinations its processes (or the bridged daemon) sent to, bounded. */
+  /** Destinations its processes (or the bridged daemon) sent to, bounded (pushes.ts MAX_PUSH_DESTS). */
   dests: DestEntry[];
+  /** Bytes this push sent to each of `dests` (same order); bytes to addresses not listed are only in egressBytes. */
+  destBytes: number[];
   renamed: boolean;
   unexpected: boolean;
   /**
