@@ -32,7 +32,7 @@ export const ALLOWLIST_BYTES_SHARE = 0.9;
 /**
  * Below this many bytes sent by its judgement, a push's bytes say nothing of where a bulk went (a build
  * tool's requests before its upload, minutes later): any of its addresses in the range (not the resolver's)
- * covers it; with no sends reported at all, every one must be in it.
+ * covers it.
  */
 export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
 
@@ -78,9 +78,9 @@ function destinationTest(value: string): Test {
       }
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
-      // No sends reported (Falco without its byte rules): every address must be in the range. A few
-      // requests sent: any (a build tool's push judged before its upload), not the resolver's.
-      return total === 0 ? ips.length > 0 && ips.every(inRange) : ips.some(inRange);
+      // Few bytes, or none reported (Falco without its byte rules): any address but the resolver's (a
+      // build tool's push judged before its upload, minutes later, has only its requests to weigh).
+      return ips.some(inRange);
     };
   }
   const re = new RegExp(globToRegExp(value.toLowerCase()).source, 'i');

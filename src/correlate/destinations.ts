@@ -151,13 +151,14 @@ export class DestinationClassifier {
    * Not for names a process did not write in a push command (a tool's usual registry, which its config can
    * move; a push by egress's name; a docker daemon's upload, linked to a push by time only).
    */
-  learn(ip: string, host: string, nowMs: number, port: number | null = null): void {
+  learn(ip: string, host: string, nowMs: number): void {
     const cls = this.classifyHost(host, nowMs);
     if (!cls || isIP(host)) return;
-    // A private address for a public forge or registry on a port no forge serves is a proxy
-    // (https_proxy=10.0.0.5:3128): the node's other pods reach everything through it, so it is not that
-    // host. On a forge's port it may be the registry's private endpoint (ECR through a VPC endpoint).
-    if (cls !== 'internal' && isPrivateAddress(ip) && !(port !== null && FORGE_PORTS.has(port))) return;
+    // A private address for a public forge or registry is most likely a proxy (https_proxy=10.0.0.5:3128,
+    // or on 80 or 443): the node's other pods reach everything through it, so it is not that host. (A
+    // registry's private endpoint, ECR through a VPC endpoint, is then not learned either: name it in
+    // `destinations.internal`.)
+    if (cls !== 'internal' && isPrivateAddress(ip)) return;
     if (!this.hints.has(ip) && this.hints.size >= this.maxHints) {
       const oldest = this.hints.keys().next().value;
       if (oldest !== undefined) this.hints.delete(oldest);
@@ -317,9 +318,6 @@ export function isLocalAddress(ip: string): boolean {
     ip.startsWith('::ffff:127.')
   );
 }
-
-/** Ports forges and registries serve on: https, http, ssh, git. */
-const FORGE_PORTS = new Set([443, 80, 22, 9418]);
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map(
   (c) => parseCidr(c)!,

