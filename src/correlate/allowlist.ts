@@ -35,6 +35,8 @@ export const ALLOWLIST_BYTES_SHARE = 0.9;
  * covers it.
  */
 export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
+/** What a few requests elsewhere (auth, base-image manifests) come to: more than this sent outside is data. */
+export const ALLOWLIST_REQUEST_BYTES = 16 * 1024;
 
 type Test = (s: AllowlistSubject) => boolean;
 
@@ -79,7 +81,15 @@ function destinationTest(value: string): Test {
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
       // Few bytes, or none reported (Falco without its byte rules): any address but the resolver's (a
-      // build tool's push judged before its upload, minutes later, has only its requests to weigh).
+      // build tool's push judged before its upload, minutes later, has only its requests to weigh), unless
+      // more than requests went outside the range (a secret bundle sent elsewhere).
+      let outside = 0;
+      let inside = 0;
+      for (const d of s.destinationSent ?? []) {
+        if (inRange(d.ip)) inside += d.bytes;
+        else outside += d.bytes;
+      }
+      if (outside > Math.max(ALLOWLIST_REQUEST_BYTES, inside)) return false;
       return ips.some(inRange);
     };
   }

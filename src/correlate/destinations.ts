@@ -121,13 +121,15 @@ export class DestinationClassifier {
 
   /** Class of an IP from DNS answers, lineage hints or internal CIDRs; null when unknown. Hot path. */
   classifyIp(ip: string, nowMs: number): Readonly<IpClass> | null {
+    // DNS first: an address a push taught before the configured host's answers rotated to it is that
+    // host's by DNS now, not by the push's command line.
+    const dns = this.dnsIps.get(ip);
+    if (dns !== undefined) return dns;
     const hint = this.hints.get(ip);
     if (hint !== undefined) {
       if (hint.expiresMs >= nowMs) return hint;
       this.hints.delete(ip);
     }
-    const dns = this.dnsIps.get(ip);
-    if (dns !== undefined) return dns;
     if (this.cidrs.length === 0) return null;
     const parsed = parseIp(ip);
     if (!parsed) return null;

@@ -88,9 +88,16 @@ export class NetTracker {
       for (const d of proc.dests ?? []) {
         d.flagged = false;
         d.bytes = 0;
+        d.bytesFromMs = e.timeMs;
       }
     }
     const bytes = n.bytes !== null && n.bytes > 0 ? n.bytes : 0;
+    if (ep === null && e.timeMs - dest.bytesFromMs >= this.cfg.windowMs) {
+      // A window on: what the process sent there before no longer adds up (the container's sum still
+      // joins sends a window apart).
+      dest.bytes = 0;
+      dest.bytesFromMs = e.timeMs;
+    }
     dest.bytes += bytes;
     if (ep !== null) {
       if (!ep.judged) {

@@ -45,6 +45,7 @@ export function settleShapes(): void {
   d.host = '';
   d.named = 'dns';
   d.byDaemon = true;
+  d.bytesFromMs = 1.5;
   d.cls = '';
   d.time = '';
   // A container's egress sum: named or not, its counts doubles, a push made and forgotten.

@@ -33,6 +33,8 @@ export interface DestEntry {
   /** First seen (./times.ts: nanoseconds beside timeMs, or the string). */
   time: TimeNote;
   timeMs: number;
+  /** When `bytes` started counting: they count for one window at a time (a slow poller never adds up). */
+  bytesFromMs: number;
   /** This destination already made an egress push (so it is not made twice). */
   flagged: boolean;
   /** Already listed in a push's evidence. */
@@ -51,7 +53,20 @@ export function newDest(
   time: TimeNote,
   timeMs: number,
 ): DestEntry {
-  return { ip, port, bytes: 0, host, named, cls, time, timeMs, flagged: false, noted: false, byDaemon: false };
+  return {
+    ip,
+    port,
+    bytes: 0,
+    host,
+    named,
+    cls,
+    time,
+    timeMs,
+    bytesFromMs: timeMs,
+    flagged: false,
+    noted: false,
+    byDaemon: false,
+  };
 }
 
 /**
