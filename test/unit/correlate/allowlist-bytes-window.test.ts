@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MiB, run, runResolved, Scenario } from './builder.js';
+import { kanikoToHarbor } from './kaniko-build.js';
 
 const ATTACKER_IP = '203.0.113.66';
 
@@ -29,25 +30,7 @@ describe('a proxy on a forge port is not learned as github.com', () => {
 
 describe('Falco with no send events: kaniko to the internal registry, base image from Docker Hub', () => {
   it('allowlisted by the registry CIDR, as with Tetragon', () => {
-    const s = new Scenario({ source: 'falco' });
-    const c = s.container({ namespace: 'ci' });
-    const sh = s.init(c);
-    s.readMany(sh, '/workspace', 80, MiB);
-    const k = s.exec(
-      c,
-      '/kaniko/executor',
-      '--context dir:///workspace --destination harbor.corp.example/app/api:1.4.2',
-      {
-        parent: sh,
-      },
-    );
-    s.connect(k, '10.20.0.5', 443); // push-permission check
-    s.wait(1500).connect(k, '54.236.113.205', 443); // registry-1.docker.io (FROM)
-    s.connect(k, '104.16.98.215', 443); // production.cloudflare.docker.com
-    s.wait(60_000);
-    const allow = [{ namespace: 'ci', destination: '10.20.0.0/16', reason: 'harbor' }];
-    const { alerts } = run(s.events, { allowlist: allow, config: { destinations: { internal: ['10.20.0.0/16'] } } });
-    expect(alerts).toEqual([]);
+    expect(kanikoToHarbor({ source: 'falco', sends: false })).toEqual([]);
   });
 });
 
