@@ -101,19 +101,19 @@ describe('a CIDR entry weighs by bytes: requests elsewhere do not un-allowlist a
     { namespace: 'ci', destination: '10.20.0.0/16', reason: 'internal git/registry (v4)' },
     { namespace: 'ci', destination: 'fd00:20::/64', reason: 'internal git/registry (v6)' },
   ];
-
-  it('dual-stack: git push to the internal server over both families (happy eyeballs / getaddrinfo probe) is exempt', () => {
+  /** A CI job (Falco) that read 80 MiB of its build and runs `git push` to the internal server: its helper. */
+  const ciGitPush = () => {
     const s = new Scenario({ source: 'falco' });
     const c = s.container({ namespace: 'ci' });
     const sh = s.init(c);
     s.readMany(sh, '/builds/app', 80, MiB);
     const g = s.exec(c, '/usr/bin/git', 'push https://git.corp.example/app.git main', { parent: sh });
-    const h = s.exec(
-      c,
-      '/usr/lib/git-core/git-remote-https',
-      'https://git.corp.example/app.git https://git.corp.example/app.git',
-      { parent: g },
-    );
+    const url = 'https://git.corp.example/app.git';
+    return { s, c, sh, h: s.exec(c, '/usr/lib/git-core/git-remote-https', `${url} ${url}`, { parent: g }) };
+  };
+
+  it('dual-stack: git push to the internal server over both families (happy eyeballs / getaddrinfo probe) is exempt', () => {
+    const { s, h } = ciGitPush();
     s.connect(h, 'fd00:20::5', 443)
       .connect(h, '10.20.0.5', 443)
       .send(h, '10.20.0.5', 443, 80 * MiB);
@@ -121,17 +121,7 @@ describe('a CIDR entry weighs by bytes: requests elsewhere do not un-allowlist a
   });
 
   it('git push to the internal server whose resolver answer was truncated (glibc retries DNS over TCP to kube-dns) is exempt', () => {
-    const s = new Scenario({ source: 'falco' });
-    const c = s.container({ namespace: 'ci' });
-    const sh = s.init(c);
-    s.readMany(sh, '/builds/app', 80, MiB);
-    const g = s.exec(c, '/usr/bin/git', 'push https://git.corp.example/app.git main', { parent: sh });
-    const h = s.exec(
-      c,
-      '/usr/lib/git-core/git-remote-https',
-      'https://git.corp.example/app.git https://git.corp.example/app.git',
-      { parent: g },
-    );
+    const { s, h } = ciGitPush();
     s.connect(h, '10.96.0.10', 53, { protocol: 'udp' });
     s.connect(h, '10.96.0.10', 53, { protocol: 'tcp' }).send(h, '10.96.0.10', 53, 60, { protocol: 'tcp' });
     s.connect(h, '10.20.0.5', 443, { protocol: 'tcp' }).send(h, '10.20.0.5', 443, 80 * MiB, { protocol: 'tcp' });
