@@ -8,7 +8,8 @@ import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { StringPool } from './intern.js';
-import { addSent, type PushTracker } from './pushes.js';
+import { addSent } from './push-dests.js';
+import type { PushTracker } from './pushes.js';
 import {
   type ContainerState,
   clockEvict,

@@ -12,6 +12,7 @@ import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier, DestNaming } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
 import { notePipePush } from './pipeline.js';
+import { addSent, formatAddr, listDest } from './push-dests.js';
 import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
 import { timeText } from './times.js';
 
@@ -352,58 +353,9 @@ export class PushTracker {
   }
 }
 
-/** Addresses a push keeps (PushEpisode.dests). */
-const MAX_PUSH_DESTS = 4;
-
-/** The slot of `dest`'s address among the push's (each process has its own entry for one ip:port). */
-function slotOf(ep: PushEpisode, dest: DestEntry): number {
-  for (let i = 0; i < ep.dests.length; i++) {
-    const d = ep.dests[i]!;
-    if (d === dest || (d.ip === dest.ip && d.port === dest.port && d.byDaemon === dest.byDaemon)) return i;
-  }
-  return -1;
-}
-
-/** Lists `dest` among the push's addresses while there is room. */
-function listDest(ep: PushEpisode, dest: DestEntry): void {
-  if (ep.dests.length < MAX_PUSH_DESTS && slotOf(ep, dest) < 0) {
-    ep.dests.push(dest);
-    ep.destBytes.push(0);
-  }
-}
-
-/**
- * Bytes the push sent to `dest`: to its slot, or, for an address not listed, in place of the listed one
- * that got fewer (a connect alone), so that where the bulk went is listed and weighed by the allowlist.
- */
-export function addSent(ep: PushEpisode, dest: DestEntry, bytes: number): void {
-  const i = slotOf(ep, dest);
-  if (i >= 0) {
-    ep.destBytes[i]! += bytes;
-    return;
-  }
-  listDest(ep, dest);
-  const j = slotOf(ep, dest);
-  if (j >= 0) {
-    ep.destBytes[j]! += bytes;
-    return;
-  }
-  let least = 0;
-  for (let k = 1; k < ep.destBytes.length; k++) if (ep.destBytes[k]! < ep.destBytes[least]!) least = k;
-  if (ep.destBytes[least]! < bytes) {
-    ep.dests[least] = dest;
-    ep.destBytes[least] = bytes;
-  }
-}
-
 /** How a recognised push's destination host was named. */
 function namingOf(r: PushRecognition): DestNaming {
   return r.destinationDefault ? 'default' : 'argv';
-}
-
-export function formatAddr(ip: string, port: number | null): string {
-  const host = ip.includes(':') ? `[${ip}]` : ip;
-  return port === null ? host : `${host}:${port}`;
 }
 
 export function cmdline(proc: ProcState): string {
