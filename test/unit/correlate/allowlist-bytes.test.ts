@@ -69,21 +69,6 @@ describe('a push with few or no bytes reported: the resolver does not count, and
   });
 });
 
-describe('an address sent the bulk after four are kept', () => {
-  it('four addresses kept, then 80 MiB to the attacker in sends with an address (no connect event): it is listed', async () => {
-    const s = new Scenario();
-    const c = s.container({ namespace: 'ci' });
-    const sh = s.init(c);
-    s.readMany(sh, '/srv/db', 80, MiB);
-    const py = s.exec(c, '/usr/bin/python3', '/app/sync.py', { parent: sh });
-    s.connect(py, GITHUB_IP, 443).send(py, GITHUB_IP, 443, 1.1 * MiB);
-    for (const port of [22, 80, 9418]) s.connect(py, GITHUB_IP, port);
-    s.send(py, ATTACKER_IP, 443, 80 * MiB);
-    const [a] = (await runResolved(s.events)).alerts;
-    expect(a!.push.addresses).toContain(`${ATTACKER_IP}:443`);
-  });
-});
-
 describe('a stand-in joins only the process its helper named', () => {
   it('sh starts a github.com helper, then execs `git push evil` in the same pid: two pushes, the evil one not exempt by a github.com entry', () => {
     const s = new Scenario();

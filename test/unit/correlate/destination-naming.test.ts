@@ -109,6 +109,8 @@ describe('names and addresses a process cannot steer', () => {
     expect(a?.push.destination).toBe('github.com');
     expect(a?.push.namedBy).toBe('argv');
     expect(a?.push.addresses).toEqual(expect.arrayContaining([`${ATTACKER_IP}:443`, `${GITHUB_IP}:443`]));
+    // The summary leads with the address whose name a command line chose, not the DNS-named one.
+    expect(a?.summary).toContain(`to ${ATTACKER_IP}:443 (named github.com by a command line, not by DNS)`);
     // A CIDR entry covering github.com's address only does not exempt it either: every address must be in.
     const byCidr = [{ namespace: 'ci', destination: '140.82.112.0/20', reason: 'ci pushes' }];
     expect((await runResolved(s.events, { allowlist: byCidr })).alerts).toHaveLength(1);

@@ -14,7 +14,8 @@ const ATTACKER_IP = '203.0.113.66';
 const KiB = 1024;
 
 describe('addresses past the first four: the ones that got the bytes are listed and checked', () => {
-  it('push by egress: 1.1 MiB to github.com (DNS), 3 more github.com ports, then 80 MiB to an attacker: not exempt by a github.com entry', async () => {
+  /** 1.1 MiB to github.com (DNS), connects to 3 more of its ports, then 80 MiB to an attacker. */
+  const fourThenAttacker = (o: { connect: boolean }) => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci' });
     const sh = s.init(c);
@@ -22,29 +23,28 @@ describe('addresses past the first four: the ones that got the bytes are listed 
     const py = s.exec(c, '/usr/bin/python3', '/app/sync.py', { parent: sh });
     s.connect(py, GITHUB_IP, 443).send(py, GITHUB_IP, 443, 1.1 * MiB);
     for (const port of [22, 80, 9418]) s.connect(py, GITHUB_IP, port);
-    s.connect(py, ATTACKER_IP, 443).send(py, ATTACKER_IP, 443, 80 * MiB);
-    const noList = (await runResolved(s.events)).alerts;
-    // Without an allowlist: one alert with 81 MiB egress, and the attacker's address is nowhere in it.
+    if (o.connect) s.connect(py, ATTACKER_IP, 443);
+    s.send(py, ATTACKER_IP, 443, 80 * MiB);
+    return s.events;
+  };
+
+  it('the attacker is listed, and neither a github.com host entry nor its CIDR exempts the push', async () => {
+    const events = fourThenAttacker({ connect: true });
+    const noList = (await runResolved(events)).alerts;
     expect(noList).toHaveLength(1);
     expect(noList[0]!.push.addresses).toContain(`${ATTACKER_IP}:443`);
-  });
-
-  it('same, with a github.com host entry: must alert', async () => {
-    const s = new Scenario();
-    const c = s.container({ namespace: 'ci' });
-    const sh = s.init(c);
-    s.readMany(sh, '/srv/db', 80, MiB);
-    const py = s.exec(c, '/usr/bin/python3', '/app/sync.py', { parent: sh });
-    s.connect(py, GITHUB_IP, 443).send(py, GITHUB_IP, 443, 1.1 * MiB);
-    for (const port of [22, 80, 9418]) s.connect(py, GITHUB_IP, port);
-    s.connect(py, ATTACKER_IP, 443).send(py, ATTACKER_IP, 443, 80 * MiB);
     const allowlist = [{ namespace: 'ci', destination: 'github.com', reason: 'ci pushes' }];
-    expect((await runResolved(s.events, { allowlist })).alerts).toHaveLength(1);
+    expect((await runResolved(events, { allowlist })).alerts).toHaveLength(1);
     const byCidr = [{ namespace: 'ci', destination: '140.82.112.0/20', reason: 'ci pushes' }];
-    expect((await runResolved(s.events, { allowlist: byCidr })).alerts).toHaveLength(1);
+    expect((await runResolved(events, { allowlist: byCidr })).alerts).toHaveLength(1);
   });
 
-  it("split over processes: 4 small senders to github.com fill the sum's 4 addresses; the argv-named attacker address is left out", async () => {
+  it('sends with an address and no connect event: the attacker is listed too', async () => {
+    const [a] = (await runResolved(fourThenAttacker({ connect: false }))).alerts;
+    expect(a!.push.addresses).toContain(`${ATTACKER_IP}:443`);
+  });
+
+  it("split over processes: 4 small senders to github.com fill the sum's addresses before an argv-named one; a github.com entry still does not exempt the push", async () => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci' });
     const sh = s.init(c);
@@ -77,22 +77,6 @@ describe('push.addresses lists an address once, however many processes sent to i
     const [a, ...more] = (await runResolved(s.events)).alerts;
     expect(more).toEqual([]);
     expect(a!.push.addresses).toEqual([`${GHCR_IP}:443`]);
-  });
-});
-
-describe('the summary of a push summed over processes leads with an address named as the push is', () => {
-  it('the summary\'s leading address is one DNS named, said to be "named github.com by its or its parent\'s command line"', async () => {
-    const s = new Scenario();
-    const c = s.container({ namespace: 'ci' });
-    const up = s.exec(c, '/opt/up', '--note https://github.com/acme/app --src /srv', { parent: s.init(c) });
-    s.connect(up, ATTACKER_IP, 443).send(up, ATTACKER_IP, 443, 0.99 * MiB);
-    const py = s.exec(c, '/usr/bin/python3', '/tmp/x.py', { parent: s.init(c) });
-    s.wait(1000)
-      .connect(py, GITHUB_IP, 443)
-      .send(py, GITHUB_IP, 443, 0.05 * MiB);
-    const [a] = (await runResolved(s.events)).alerts;
-    // The address the summary leads with should be the one whose name a command line chose.
-    expect(a!.summary).toContain(ATTACKER_IP);
   });
 });
 
