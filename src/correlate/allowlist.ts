@@ -38,6 +38,17 @@ export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
 /** What a few requests elsewhere (auth, base-image manifests) come to: more than this sent outside is data. */
 export const ALLOWLIST_REQUEST_BYTES = 16 * 1024;
 
+/** Did at least ALLOWLIST_BYTES_SHARE of `total` go to addresses passing `test`? */
+export function nearlyAllTo(
+  sent: ReadonlyArray<{ ip: string; bytes: number }>,
+  total: number,
+  test: (ip: string) => boolean,
+): boolean {
+  let to = 0;
+  for (const d of sent) if (test(d.ip)) to += d.bytes;
+  return Math.min(to, total) >= ALLOWLIST_BYTES_SHARE * total;
+}
+
 type Test = (s: AllowlistSubject) => boolean;
 
 export interface CompiledAllowlist {
@@ -73,11 +84,7 @@ function destinationTest(value: string): Test {
       // By bytes where the sensor counted them: one connection into the range must not exempt a push that
       // sent its bulk elsewhere (nor do addresses past those kept: they count as outside).
       const total = s.sentBytes ?? 0;
-      if (total >= ALLOWLIST_BYTES_MIN) {
-        let inside = 0;
-        for (const d of s.destinationSent ?? []) if (inRange(d.ip)) inside += d.bytes;
-        return Math.min(inside, total) >= ALLOWLIST_BYTES_SHARE * total;
-      }
+      if (total >= ALLOWLIST_BYTES_MIN) return nearlyAllTo(s.destinationSent ?? [], total, inRange);
       const ips = [...s.destinationIps];
       if (s.destinationHost && isIP(s.destinationHost)) ips.push(s.destinationHost);
       // Few bytes, or none reported (Falco without its byte rules): any address but the resolver's (a

@@ -7,7 +7,7 @@ import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
-import { ALLOWLIST_BYTES_MIN, ALLOWLIST_BYTES_SHARE, type CompiledAllowlist } from './allowlist.js';
+import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { redact } from './redact.js';
@@ -86,6 +86,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   if (early !== null && rank <= early.rank) return { rule: rule.id, rank, allowlisted: false, alert: null };
   const destination = destinationOf(ep);
 
+  const sent = allowlistBytes(ep);
   const allowed = ctx.allowlist.match({
     namespace: c.pod?.namespace ?? null,
     pod: c.pod?.name ?? null,
@@ -93,9 +94,9 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     image: c.ref.image,
     binary: ep.proc.binary,
     destinationHost:
-      allowlistHost(ep, ctx) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+      allowlistHost(ep, ctx, sent) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: allowlistIps(ep),
-    ...allowlistBytes(ep),
+    ...sent,
   });
   if (allowed) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
@@ -153,16 +154,13 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
  * DNS gave its address. A push by egress named by a hint or its lineage's argv (the process's own words:
  * `--endpoint https://trusted.example` while it sends elsewhere) is matched by its address only.
  */
-function allowlistHost(ep: PushEpisode, ctx: JudgeContext): string | null {
+function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes): string | null {
   const host = ep.destHost;
   if (host === null || !ep.byEgress) return host;
   if (ep.destNamed !== 'dns') return null;
-  const { destinationSent, sentBytes } = allowlistBytes(ep);
-  if (sentBytes >= ALLOWLIST_BYTES_MIN) {
+  if (sent.sentBytes >= ALLOWLIST_BYTES_MIN) {
     // Nearly all its bytes to addresses DNS gave for that host (addresses past those kept count as others).
-    let named = 0;
-    for (const d of destinationSent) if (ctx.isDnsName(d.ip, host)) named += d.bytes;
-    return named >= ALLOWLIST_BYTES_SHARE * sentBytes ? host : null;
+    return nearlyAllTo(sent.destinationSent, sent.sentBytes, (ip) => ctx.isDnsName(ip, host)) ? host : null;
   }
   const own = ownDests(ep);
   return own.length > 0 && own.every((d) => ctx.isDnsName(d.ip, host)) ? host : null;
@@ -182,10 +180,12 @@ function allowlistIps(ep: PushEpisode): string[] {
 }
 
 /** What the push sent to each of its addresses, and in all (the daemon's share only with no own address). */
-function allowlistBytes(ep: PushEpisode): {
+interface AllowlistBytes {
   destinationSent: Array<{ ip: string; bytes: number }>;
   sentBytes: number;
-} {
+}
+
+function allowlistBytes(ep: PushEpisode): AllowlistBytes {
   const own = ep.dests.some((d) => !d.byDaemon);
   const sent: Array<{ ip: string; bytes: number }> = [];
   for (let i = 0; i < ep.dests.length; i++) {
