@@ -9,6 +9,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { canonicalHost } from '../rules/argv.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { DestinationsConfig } from './config.js';
 import { MapSweep } from './sweep.js';
@@ -107,7 +108,8 @@ export class DestinationClassifier {
 
   /** Class of a hostname (or an IP literal, via the IP tables). */
   classifyHost(host: string, nowMs = 0): DestinationClass | null {
-    const h = host.toLowerCase();
+    // `github.com.` (the DNS root's dot) is github.com: callers may hand over a name as a command line wrote it.
+    const h = canonicalHost(host);
     if (isIP(h)) return this.classifyIp(h, nowMs)?.cls ?? null;
     const cached = this.hostCache.get(h);
     if (cached !== undefined) return cached;
@@ -191,7 +193,7 @@ export class DestinationClassifier {
   /** Is this URL (host + path) an upload endpoint of a forge or registry, for generic HTTP clients? */
   isUploadTarget(host: string, path: string): boolean {
     if (!this.classifyHost(host)) return false;
-    if (!FORGE_WEB_HOSTS.has(host.toLowerCase())) return true;
+    if (!FORGE_WEB_HOSTS.has(canonicalHost(host))) return true;
     return this.config.webHostsApiPathPrefixes.some((p) => path.startsWith(p) || path.includes(p));
   }
 

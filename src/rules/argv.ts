@@ -170,11 +170,21 @@ export function basename(path: string | null): string {
   return slash >= 0 ? path.slice(slash + 1) : path;
 }
 
-/** Host of an URL-ish word (`https://u@h:443/p`, `h/p` for curl), lower-cased; null when none. */
+/**
+ * Host of an URL-ish word (`https://u@h:443/p`, `h/p` for curl), lower-cased and without the DNS root's
+ * trailing dot (`api.github.com.` is the same server: curl, git and browsers resolve and send it alike, and a
+ * host list compared by text would not know it); null when none.
+ */
 export function urlHost(word: string): { host: string; path: string } | null {
   const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^/@\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)(?::\d+)?([^\s]*)$/i.exec(word);
   if (!m) return null;
-  return { host: m[2]!.toLowerCase().replace(/^\[|\]$/g, ''), path: m[3] || '/' };
+  return { host: canonicalHost(m[2]!.replace(/^\[|\]$/g, '')), path: m[3] || '/' };
+}
+
+/** A hostname as the host lists hold it: lower-cased, one trailing root dot dropped (`GitHub.com.` → `github.com`). */
+export function canonicalHost(host: string): string {
+  const h = host.toLowerCase();
+  return h.length > 1 && h.endsWith('.') ? h.slice(0, -1) : h;
 }
 
 /** `git@github.com:org/repo.git` (scp-like ssh remote) → github.com. */

@@ -354,6 +354,8 @@ describe('argv helpers', () => {
   });
   it('extracts hosts from URLs, scp-like remotes and image references', () => {
     expect(urlHost('https://u:p@GitHub.com:443/a')).toEqual({ host: 'github.com', path: '/a' });
+    // The DNS root's dot names the same server.
+    expect(urlHost('https://api.github.com./gists')).toEqual({ host: 'api.github.com', path: '/gists' });
     expect(scpLikeHost('git@github.com:a/b.git')).toBe('github.com');
     expect(imageRegistryHost('ghcr.io/a/b:1')).toBe('ghcr.io');
     expect(imageRegistryHost('library/alpine')).toBe('registry-1.docker.io');
