@@ -10,6 +10,7 @@
 import { builderTools } from './tools/builders.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
+import { ociClientTools } from './tools/oci-clients.js';
 import { packageTools } from './tools/packages.js';
 import { registryTools } from './tools/registry.js';
 import { vcsTools } from './tools/vcs.js';
@@ -19,6 +20,7 @@ import type { PushToolSpec } from './types.js';
 export const pushTools: readonly PushToolSpec[] = [
   ...gitTools,
   ...registryTools,
+  ...ociClientTools,
   ...builderTools,
   ...packageTools,
   ...vcsTools,

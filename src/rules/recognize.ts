@@ -269,6 +269,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   // Schemes are case-insensitive (`HTTPS://host/…` reaches the server too).
   if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.toLowerCase().startsWith(p))))
     return undefined;
+  if (cmd.localRemotePrefix?.some((p) => remote?.toLowerCase().startsWith(p))) return undefined;
   // `^/` is svn's repository root, a server URL too.
   if (cmd.localSource && !rest.some((p) => p !== remote && !/^(?:[a-z][a-z0-9+.-]*:\/\/|\^\/)/i.test(p)))
     return undefined;

