@@ -5,6 +5,7 @@
  * Sensors report argv as one space-joined string (Tetragon quotes arguments that hold spaces; Falco does
  * not), and an empty last argument can be lost (tetragon#5611), so parsing is defensive.
  */
+import { domainToASCII } from 'node:url';
 
 /** Splits a sensor's argument string into words, honouring simple single and double quotes. */
 export function tokenize(args: string | null): string[] {
@@ -181,9 +182,21 @@ export function urlHost(word: string): { host: string; path: string } | null {
   return { host: canonicalHost(m[2]!.replace(/^\[|\]$/g, '')), path: m[3] || '/' };
 }
 
-/** A hostname as the host lists hold it: lower-cased, one trailing root dot dropped (`GitHub.com.` → `github.com`). */
+/**
+ * A hostname as the host lists hold it: the name a client resolves for it. curl, browsers and WHATWG URL
+ * parsers (Node's fetch) percent-decode a host and map it to ASCII by UTS #46, so `api%2egithub%2ecom`,
+ * `ａｐｉ.github.com` (fullwidth letters) and `api。github。com` (ideographic full stops) all reach
+ * api.github.com; then lower-cased, one trailing root dot dropped (`GitHub.com.` → `github.com`).
+ */
 export function canonicalHost(host: string): string {
-  const h = host.toLowerCase();
+  let h = host.toLowerCase();
+  if (/[%\u0080-\uffff]/.test(h)) {
+    try {
+      h = domainToASCII(decodeURIComponent(h)) || h;
+    } catch {
+      // A malformed escape (`%zz`, an IPv6 zone `%eth0`): no client resolves it otherwise; kept as written.
+    }
+  }
   return h.length > 1 && h.endsWith('.') ? h.slice(0, -1) : h;
 }
 
