@@ -140,7 +140,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     sourceUp: new Gauge({
       name: 'exfilwatch_source_up',
-      help: '1 when the source is connected to its sensor (or listening, for receivers), else 0.',
+      help: '1 when the source is connected to its sensor (or listening, for receivers), else 0; with several sources of one type, 1 only while all are.',
       labelNames: ['source'],
       registers: r,
     }),
