@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ipPatternProblem } from './destinations.js';
+import { destinationPatternProblem } from './destinations.js';
 
 const MiB = 1024 * 1024;
 
@@ -56,7 +56,7 @@ export const destinationPatternSchema = z
   .string()
   .min(1)
   .superRefine((value, ctx) => {
-    const problem = ipPatternProblem(value);
+    const problem = destinationPatternProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `expected a host glob or an IP CIDR; ${problem}` });
   });
 

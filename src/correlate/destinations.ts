@@ -294,12 +294,21 @@ export function parseCidr(text: string): Cidr | null {
 }
 
 /**
- * Why a destination pattern that is shaped like an IP address or CIDR is not a valid one; null when it is
- * valid, or is a host glob. IP-shaped: digits and dots with a dot, hex digits and colons with a colon, or
- * anything with a `/` (no host has one). Without this check `10.0.0.0/33` or `300.1.1.1` would silently
- * become host globs that never match.
+ * `host:port`, `10.0.0.5:5000`, `[fd00::1]:443` or `[fd00::1]`. A push's host and addresses are matched
+ * without their port or brackets, so such a pattern would match nothing: `harbor.corp.example:8443` in
+ * `internal` left that registry unclassed and its pushes unseen, without a word.
  */
-export function ipPatternProblem(text: string): string | null {
+const WITH_PORT = /^(?:\[([\da-f:.]+)\](?::\d*)?|([^:/[\]\s]+):\d*)$/i;
+
+/**
+ * Why a destination pattern is not one: written with a port (above), or shaped like an IP address or CIDR
+ * but not a valid one; null when it is valid, or is a host glob. IP-shaped: digits and dots with a dot, hex
+ * digits and colons with a colon, or anything with a `/` (no host has one). Without this check
+ * `10.0.0.0/33` or `300.1.1.1` would silently become host globs that never match.
+ */
+export function destinationPatternProblem(text: string): string | null {
+  const withPort = WITH_PORT.exec(text);
+  if (withPort) return `a destination is matched without its port: write "${withPort[1] ?? withPort[2]}"`;
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
   const ipShaped = (/^[\d.]+$/.test(addr) && addr.includes('.')) || (/^[\da-f:.]+$/i.test(addr) && addr.includes(':'));

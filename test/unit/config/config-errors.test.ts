@@ -144,4 +144,20 @@ describe('destination patterns: a host glob or an IP CIDR', () => {
     expect(configProblems({ allowlist: [{ destination: '192.168.0.0/16', reason: 'x' }] })).toEqual([]);
     expect(configProblems({ allowlist: [{ destination: '*.corp.example', reason: 'x' }] })).toEqual([]);
   });
+
+  it('a host or address written with its port is an error naming its key: destinations are matched without one', () => {
+    // `harbor.corp.example:8443` as an internal registry used to be taken as a host glob no push ever matches
+    // (a push's host comes without its port): the registry stayed unclassed, its pushes unseen.
+    const values = ['harbor.corp.example:8443', '*.corp.example:443', '10.0.0.5:5000', '[fd00::1]:443', '[fd00::1]'];
+    const problems = internal(values);
+    expect(problems.map((p) => p.keyPath)).toEqual(values.map((_, i) => `correlator.destinations.internal[${i}]`));
+    expect(problems[0]?.message).toBe(
+      'expected a host glob or an IP CIDR; a destination is matched without its port: write "harbor.corp.example" (got "harbor.corp.example:8443")',
+    );
+    expect(problems[2]?.message).toMatch(/write "10\.0\.0\.5"/);
+    expect(problems[3]?.message).toMatch(/write "fd00::1"/);
+    expect(
+      configProblems({ allowlist: [{ destination: 'registry.corp.example:5000', reason: 'x' }] })[0]?.keyPath,
+    ).toBe('allowlist[0].destination');
+  });
 });
