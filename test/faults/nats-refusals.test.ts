@@ -2,7 +2,9 @@
  * The broker refusing alerts, against a real nats-server: an alert larger than the server's max_payload or
  * the stream's max_msg_size can never be delivered (dropped, counted, and the alerts behind it go on);
  * a full stream (discard new) answers every publish with a 503 (retried with backoff, not thousands of
- * times a second). Both used to stop the sink: the first for good, even across restarts.
+ * times a second). Both used to stop the sink: the first for good, even across restarts. A core NATS
+ * broker (no JetStream) that refuses a publish for want of permission answers only with an -ERR: that
+ * alert used to count as acked and leave the spool, lost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +24,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function server(config?: string): Promise<NatsServer> {
-  const s = await startNatsServer(config ? { config } : {});
+async function server(config?: string, jetstream = true): Promise<NatsServer> {
+  const s = await startNatsServer({ jetstream, ...(config ? { config } : {}) });
   cleanups.push(() => s.dispose());
   return s;
 }
@@ -113,5 +115,29 @@ describe('NATS broker refusing alerts (real nats-server -js)', () => {
     await until(() => s.status().spooled === 0, 30_000);
     expect((await storedIds(nc)).sort()).toEqual([1, 2, 3].map((n) => makeAlert(n).id).sort());
     expect(await counter(metrics.alertSpoolDropped)).toBe(0);
+  });
+
+  it('core NATS refusing a publish (permissions violation): the alert stays spooled and counts as a failure, not as acked', async () => {
+    const srv = await server(
+      [
+        'authorization { users: [ { user: pub, password: pw, permissions: {',
+        '  publish: { allow: ["exfilwatch.alerts.high.>", "$JS.API.>"] }, subscribe: { allow: ["_INBOX.>"] } } } ] }',
+      ].join('\n'),
+      false,
+    );
+    const metrics = createMetrics();
+    const s = await sink(srv.url, metrics, { user: 'pub', password: 'pw' });
+    await until(() => s.status().mode === 'core');
+    await s.send(makeAlert(1, 'high'));
+    await until(() => s.status().spooled === 0);
+    expect(await counter(metrics.alertsAcked)).toBe(1);
+
+    // Not allowed on exfilwatch.alerts.critical.>: the server drops it with an -ERR, nothing else.
+    // ($JS.API.> is allowed so that the sink learns that JetStream is off and goes core.)
+    await s.send(makeAlert(2, 'critical'));
+    await until(async () => (await counter(metrics.alertPublishFailures)) > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.status().spooled).toBe(1);
+    expect(await counter(metrics.alertsAcked)).toBe(1);
   });
 });

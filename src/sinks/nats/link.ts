@@ -33,6 +33,8 @@ export interface NatsLinkEvents {
   ready(state: LinkState): void;
   /** Not ready any more (disconnected, closed). */
   down(reason: string): void;
+  /** The server refused a publish to `subject` (permissions violation): its only answer is an -ERR. */
+  refused?(subject: string): void;
 }
 
 export interface NatsLink {
@@ -109,6 +111,8 @@ export function createNatsLink(
           logger.info({ ...where, server: conn.getServer() }, 'reconnected to NATS');
           void setup(conn);
         } else if (s.type === 'error') {
+          const ctx = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
+          if (ctx?.operation === 'publish' && ctx.subject !== undefined) events.refused?.(ctx.subject);
           logger.warn({ ...where, err: String(s.data) }, 'NATS reported an error');
         }
       }

@@ -56,6 +56,9 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   /** A stream re-check was asked for after a failure: its `ready` must not cut the backoff short. */
   let rechecking = false;
   const inFlight = new Set<number>();
+  /** Publishes the server refused (permissions), numbered: subject → number of its latest refusal. */
+  let refusals = 0;
+  const refusedSubjects = new Map<string, number>();
   const up = metrics.sinkUp.labels(SINK);
   const acked = metrics.alertsAcked.labels(SINK);
   const publishFailures = metrics.alertPublishFailures.labels(SINK);
@@ -123,9 +126,16 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     }
     const h = headers();
     h.set('Nats-Msg-Id', entry.id);
+    const before = refusals;
     link.nc.publish(subject, data, { headers: h });
     // Core NATS has no ack: a flush round trip at least proves the server received it.
     await withTimeout(link.nc.flush(), config.ackTimeoutMs);
+    // A publish the server refused (no permission for the subject) is answered by an -ERR only, which it
+    // sends before the flush's PONG: the link's status watcher has seen it once this turn of the loop ends.
+    // Taken for delivered, the alert left the spool and was lost; now it is retried like any failure.
+    await new Promise((resolve) => setImmediate(resolve));
+    if ((refusedSubjects.get(subject) ?? 0) > before)
+      throw new SinkError(SINK, `Permissions Violation for Publish to "${subject}"`);
     return false;
   }
 
@@ -192,6 +202,9 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
           state = null;
           settling = inFlight.size > 0;
           up.set(0);
+        },
+        refused(subject) {
+          refusedSubjects.set(subject, ++refusals);
         },
       });
       link.start();
