@@ -275,7 +275,15 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       }
       if (eventQueue.size > 0) await nextTurn();
     }
+    // The ticker's alerts may still be waiting for room in the queue (sinks slow, queue full): they left
+    // the correlator already, so closing the queue under them would lose them. They were judged before the
+    // flush's, and go first.
+    const tickEmitsDone = async () => {
+      while (tickEmits.size > 0) await Promise.all([...tickEmits]);
+    };
+    await tickEmitsDone();
     if (correlator) await emit(correlator.flush(), 0);
+    await tickEmitsDone();
     alertQueue.close();
   }
 
@@ -287,6 +295,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
   }
 
   let ticker: NodeJS.Timeout | null = null;
+  /** The ticker's emits in flight: the correlate loop waits for them before it closes the alert queue. */
+  const tickEmits = new Set<Promise<void>>();
   let pipelineDone: Promise<void> = Promise.resolve();
 
   return {
@@ -325,9 +335,12 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (options.live && correlator) {
         const tick = () => {
           const alerts = correlator.advance(clock.now());
-          // After stop the alert queue is closed; the correlator's flush has judged everything by then.
-          if (alerts.length > 0)
-            emit(alerts, 0).catch((err) => logger.warn({ err: errorMessage(err) }, 'late alerts after stop'));
+          if (alerts.length > 0) {
+            const emitting = emit(alerts, 0)
+              .catch((err) => logger.error({ err: errorMessage(err), alerts: alerts.length }, 'alerts lost at stop'))
+              .finally(() => tickEmits.delete(emitting));
+            tickEmits.add(emitting);
+          }
           setTracked(correlator.trackedContainers());
         };
         // Once now, before the first event: the wall clock tells the correlator which event times are sane
