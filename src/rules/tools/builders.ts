@@ -33,7 +33,7 @@ export const builderTools: readonly PushToolSpec[] = [
     destination: 'image-ref',
     requiresClassedDestination: false,
     examples: {
-      push: ['--context dir:///workspace --destination gcr.io/acme/app:1'],
+      push: ['--context dir:///workspace --destination gcr.io/acme/app:1', '--no-push=false -d gcr.io/acme/app:1'],
       notPush: ['--context . --no-push --destination x/y'],
     },
   },

@@ -61,9 +61,11 @@ export const packageTools: readonly PushToolSpec[] = [
     syntax: { valueFlags: ['--registry', '--tag', '--access', '--otp', '--workspace', '-w'] },
     match: {
       kind: 'subcommand',
+      // `--dry-run` packs and lists the tarball without uploading it: CI checks a package with it on every
+      // pull request, after the install and build that read the most.
       commands: [
-        { words: ['publish'], remote: { positional: 0 } },
-        { words: ['npm', 'publish'], remote: { positional: 0 } },
+        { words: ['publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
+        { words: ['npm', 'publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
       ],
     },
     destination: 'fixed',
@@ -71,8 +73,8 @@ export const packageTools: readonly PushToolSpec[] = [
     destinationFlags: ['--registry'],
     requiresClassedDestination: false,
     examples: {
-      push: ['publish', 'publish /tmp/pkg --registry https://npm.pkg.github.com'],
-      notPush: ['install', 'pack'],
+      push: ['publish', 'publish /tmp/pkg --registry https://npm.pkg.github.com', 'publish --dry-run=false'],
+      notPush: ['install', 'pack', 'publish --dry-run', 'npm publish --dry-run', 'publish --dry-run=true'],
     },
   },
   {
@@ -97,7 +99,8 @@ export const packageTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       commands: [
         { words: ['upload'], remote: { positional: 0 } },
-        { words: ['publish'], remote: { positional: 0 } },
+        // poetry's and uv's `--dry-run` build and check everything but the upload.
+        { words: ['publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
       ],
     },
     destination: 'fixed',
@@ -108,7 +111,7 @@ export const packageTools: readonly PushToolSpec[] = [
     requiresClassedDestination: false,
     examples: {
       push: ['upload dist/*', 'publish --token pypi-AAAA', 'upload -r corp dist/*', 'publish --index corp'],
-      notPush: ['check dist/*', 'pip install x'],
+      notPush: ['check dist/*', 'pip install x', 'publish --dry-run', 'publish --dry-run --index corp'],
     },
   },
   {
