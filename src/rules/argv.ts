@@ -7,6 +7,8 @@
  */
 import { domainToASCII } from 'node:url';
 
+import type { FlagRequirement } from './types.js';
+
 /** Splits a sensor's argument string into words, honouring simple single and double quotes. */
 export function tokenize(args: string | null): string[] {
   if (!args) return [];
@@ -134,6 +136,17 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     }
   }
   return { positionals, flags };
+}
+
+/** The flag is given (with a value among `values`, or containing one of `valueContains`, when those are set). */
+export function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
+  return parsed.flags.some((f) => {
+    if (!req.flags.includes(f.flag)) return false;
+    if (req.values && !(f.value && req.values.includes(f.value.toUpperCase()))) return false;
+    if (req.valueContains && !(f.value && req.valueContains.some((v) => f.value!.toLowerCase().includes(v))))
+      return false;
+    return true;
+  });
 }
 
 /** Where a flag word's attached value starts (`--x=v`, and `--x:v` where the syntax allows it), or -1. */

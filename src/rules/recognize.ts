@@ -2,9 +2,19 @@
  * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
-import { basename, imageRegistryHost, type ParsedArgv, parseArgv, scpLikeHost, tokenize, urlHost } from './argv.js';
+import { isApiRead } from './api-reads.js';
+import {
+  basename,
+  hasFlag,
+  imageRegistryHost,
+  type ParsedArgv,
+  parseArgv,
+  scpLikeHost,
+  tokenize,
+  urlHost,
+} from './argv.js';
 import { pushTools } from './push-tools.js';
-import type { CommandSpec, FlagRequirement, PushToolSpec, RemoteLocator } from './types.js';
+import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { matchUrlCommit } from './url-commit.js';
 
 export interface PushRecognition {
@@ -266,6 +276,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
+  if (cmd.reads && isApiRead(cmd.reads, parsed, remote)) return undefined;
   // Schemes are case-insensitive (`HTTPS://host/…` reaches the server too).
   if (cmd.remotePrefix && !(remote && cmd.remotePrefix.some((p) => remote.toLowerCase().startsWith(p))))
     return undefined;
@@ -291,16 +302,6 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
   }
   if (loc.positional === 'last') return rest[rest.length - 1] ?? null;
   return rest[loc.positional] ?? null;
-}
-
-function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
-  return parsed.flags.some((f) => {
-    if (!req.flags.includes(f.flag)) return false;
-    if (req.values && !(f.value && req.values.includes(f.value.toUpperCase()))) return false;
-    if (req.valueContains && !(f.value && req.valueContains.some((v) => f.value!.toLowerCase().includes(v))))
-      return false;
-    return true;
-  });
 }
 
 function startsWithWords(positionals: readonly string[], words: readonly string[]): boolean {

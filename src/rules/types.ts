@@ -44,6 +44,23 @@ export interface CommandSpec {
   podSourceAt?: number;
   /** Some positional besides the remote must be local, not a URL (`svn copy WC URL` sends the working copy). */
   localSource?: boolean;
+  /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */
+  reads?: ApiReads;
+}
+
+/**
+ * How an API client's call that carries fields can still be a read: the fields of a GET go into the URL's
+ * query string, and a GraphQL document sent to the `graphql` endpoint (always a POST) writes only as a
+ * `mutation`. Interpreted by ./recognize.ts.
+ */
+export interface ApiReads {
+  /** Method flags (`-X`, `--method`) and the values that read (`GET`, `HEAD`; compared upper-cased). */
+  methodFlags: readonly string[];
+  methods: readonly string[];
+  /** The remote (the endpoint) that takes a GraphQL document. */
+  graphqlEndpoint: string;
+  /** A body or field from a file or stdin (`--input F`, `-F x=@F`): argv does not show it, so it may write. */
+  fileBody: readonly FlagRequirement[];
 }
 
 /** How argv says "this is a push". Interpreted by ./recognize.ts; kept declarative so tools are data. */

@@ -4,6 +4,17 @@ export const API_WRITES = [
   { flags: ['-X', '--method'], values: WRITE_METHODS },
   { flags: ['-f', '-F', '--field', '--raw-field', '--input'] },
 ] as const;
+/**
+ * `gh api` and `glab api` calls that read though they carry fields: a GET (its fields become the query
+ * string) and a GraphQL `query` (CI jobs look up their pull request that way). Data in either reaches only
+ * the forge's request logs.
+ */
+export const API_READS = {
+  methodFlags: ['-X', '--method'],
+  methods: ['GET', 'HEAD'],
+  graphqlEndpoint: 'graphql',
+  fileBody: [{ flags: ['--input'] }, { flags: ['-F', '--field'], valueContains: ['=@'] }],
+} as const;
 /** `gh api --input -`, `glab api --input -`: the request body is stdin. */
 export const API_STDIN = [{ flags: ['--input'], value: /^-$/ }] as const;
 
