@@ -72,9 +72,33 @@ export const packageTools: readonly PushToolSpec[] = [
     fixedDestination: 'registry.npmjs.org',
     destinationFlags: ['--registry'],
     requiresClassedDestination: false,
+    // Installs download: one GET per tarball (~450 bytes with TLS, npm 11) is past egressPushMinBytes for a
+    // 2,600-package lockfile, or a few installs in one runner pod, while hundreds of MiB come back.
+    downloads: [
+      ['ci'],
+      ['clean-install'],
+      ['install-clean'],
+      ['install'],
+      ['i'],
+      ['add'],
+      ['update'],
+      ['up'],
+      ['upgrade'],
+      ['fetch'],
+      ['install-test'],
+      ['install-ci-test'],
+    ],
     examples: {
       push: ['publish', 'publish /tmp/pkg --registry https://npm.pkg.github.com', 'publish --dry-run=false'],
-      notPush: ['install', 'pack', 'publish --dry-run', 'npm publish --dry-run', 'publish --dry-run=true'],
+      notPush: [
+        'install',
+        'ci --no-audit',
+        'add left-pad',
+        'pack',
+        'publish --dry-run',
+        'npm publish --dry-run',
+        'publish --dry-run=true',
+      ],
     },
   },
   {
