@@ -19,7 +19,17 @@ export const gitTools: readonly PushToolSpec[] = [
     },
     destination: 'git-remote',
     requiresClassedDestination: false,
-    downloads: [['clone'], ['fetch'], ['pull'], ['ls-remote'], ['remote', 'update'], ['submodule']],
+    downloads: [
+      ['clone'],
+      ['fetch'],
+      ['pull'],
+      ['ls-remote'],
+      ['remote', 'update'],
+      ['submodule'],
+      // Large-file objects: one batch entry and one GET each, ~1 MiB of requests for a few thousand objects.
+      ['lfs', 'fetch'],
+      ['lfs', 'pull'],
+    ],
     examples: {
       push: [
         'push origin main',
@@ -36,6 +46,7 @@ export const gitTools: readonly PushToolSpec[] = [
         'push --dry-run origin',
         'commit -m x',
         'lfs pull',
+        'lfs fetch origin main',
         'lfs push --dry-run origin main',
       ],
     },

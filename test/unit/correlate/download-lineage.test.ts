@@ -4,7 +4,8 @@
  * like any process.
  */
 import { describe, expect, it } from 'vitest';
-import { brief, MiB, runResolved, Scenario } from './builder.js';
+import type { HostResolver } from '../../../src/correlate/index.js';
+import { brief, MiB, runResolved, Scenario, TEST_DNS } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
 
@@ -41,4 +42,31 @@ describe('download lineage', () => {
     s.connect(lfs, GITHUB_IP, 443, { cookie: 'l' }).send(lfs, GITHUB_IP, 443, 2 * MiB, { cookie: 'l' });
     expect((await runResolved(s.events)).alerts).toEqual([]);
   });
+});
+
+describe('git lfs downloads', () => {
+  const GITLAB_IP = '172.65.251.78';
+  const resolveHost: HostResolver = async (host) => (host === 'gitlab.com' ? [GITLAB_IP] : (TEST_DNS[host] ?? []));
+
+  // GitLab Runner checks out with GIT_LFS_SKIP_SMUDGE=1, then `git lfs pull`: git-lfs POSTs the object list
+  // to the batch API (~90 bytes an object) and GETs each object from gitlab.com with its token (~200 bytes
+  // of request with HTTP/2's header compression, ~450 with HTTP/1.1), then copies the objects into the work
+  // tree (reads). 4,000 objects at 300 bytes send ~1.14 MiB.
+  it.each(['pull', 'fetch origin refs/remotes/origin/main'])(
+    'a CI `git lfs %s` of 4,000 objects from gitlab.com raises no alert',
+    async (args) => {
+      const s = new Scenario();
+      const c = s.container({ namespace: 'gitlab-runner', pod: 'runner-t3xzmvq8-project-4211-concurrent-0' });
+      const sh = s.init(c, '/bin/bash', '-c /scripts-4211-8821734/get_sources');
+      const git = s.exec(c, '/usr/bin/git', `lfs ${args}`, { parent: sh });
+      const lfs = s.exec(c, '/usr/bin/git-lfs', args, { parent: git });
+      s.connect(lfs, GITLAB_IP, 443, { cookie: 'l' });
+      for (let i = 0; i < 4000; i++) {
+        s.wait(20).send(lfs, GITLAB_IP, 443, 300, { cookie: 'l' });
+        s.read(lfs, `/builds/acme/models/.git/lfs/objects/${(i % 256).toString(16)}/obj-${i}`, 75 * 1024);
+      }
+      s.wait(10).exit(lfs).exit(git);
+      expect((await runResolved(s.events, { resolveHost })).alerts).toEqual([]);
+    },
+  );
 });
