@@ -83,6 +83,8 @@ const SENSITIVE_DOT_PARTS = [
   '/.gnupg/private-keys',
   '/.password-store/',
 ];
+/** Suffixes of `.env.*` files that are committed templates, not settings. */
+const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
 const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];
 
 function globToRegExp(glob: string): RegExp {
@@ -170,7 +172,10 @@ function isSensitive(path: string): boolean {
       );
     }
     for (let i = 0; i < SENSITIVE_DOT_PARTS.length; i++) if (path.includes(SENSITIVE_DOT_PARTS[i]!)) return true;
-    if (path.includes('/.env.')) return true;
+    // `.env.production` holds settings; `.env.example` is the template every repository commits, read by any
+    // CI job that builds or pushes it (the real `.env` the template is for stays sensitive).
+    const env = path.indexOf('/.env.');
+    if (env >= 0 && !(env === slash && ENV_TEMPLATES.has(path.slice(slash + 6).toLowerCase()))) return true;
   }
   if (SENSITIVE_FIRST.has(path.charCodeAt(slash + 1))) {
     for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
