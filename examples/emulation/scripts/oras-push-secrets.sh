@@ -13,12 +13,10 @@ set -eu
 
 emu_need oras tar
 emu_check_target "$EMU_REGISTRY"
-token=/var/run/secrets/kubernetes.io/serviceaccount/token
-[ -r "$token" ] || emu_die "no service-account token mounted at $token (automountServiceAccountToken: true is needed)"
+emu_read_sa_token
 work="$EMU_WORKDIR/oras-push-secrets"
 rm -rf "$work"
 emu_fake_secrets "$work/host/root"
-cat "$token" >/dev/null
 mkdir -p "$work/b"
 printf 'FAKE-SERVICE-ACCOUNT-TOKEN-EXAMPLE\n' >"$work/b/token"
 tar czf "$work/b.tgz" -C "$work" b host/root/.aws/credentials

@@ -15,13 +15,11 @@ set -eu
 
 emu_need regctl
 emu_check_target "$EMU_REGISTRY"
-token=/var/run/secrets/kubernetes.io/serviceaccount/token
-[ -r "$token" ] || emu_die "no service-account token mounted at $token (automountServiceAccountToken: true is needed)"
+emu_read_sa_token
 work="$EMU_WORKDIR/regctl-artifact-put-secrets"
 rm -rf "$work"
 HOME="$work/home"
 emu_fake_secrets "$HOME"
-cat "$token" >/dev/null
 printf 'FAKE-SERVICE-ACCOUNT-TOKEN-EXAMPLE\n' >"$work/token"
 emu_retry 12 regctl registry set --tls disabled "$EMU_REGISTRY"
 emu_retry 12 regctl artifact put --artifact-type application/vnd.acme.cache "$EMU_REGISTRY/pkg-cache-7/blob:1" \

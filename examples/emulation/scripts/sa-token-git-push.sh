@@ -13,12 +13,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 emu_need git
-token=/var/run/secrets/kubernetes.io/serviceaccount/token
-[ -r "$token" ] || emu_die "no service-account token mounted at $token (automountServiceAccountToken: true is needed)"
+emu_read_sa_token
 work="$EMU_WORKDIR/sa-token-git-push"
 rm -rf "$work"
 emu_git_init "$work/t"
-cat "$token" >/dev/null
 printf 'FAKE-SERVICE-ACCOUNT-TOKEN-EXAMPLE\n' >"$work/t/t"
 git -C "$work/t" add t
 git -C "$work/t" commit -qm t
