@@ -64,6 +64,21 @@ describe('helm chart', () => {
     }
   });
 
+  it('accepts only NATS URLs the daemon can connect to: a URL the chart takes never crash-loops the pods', () => {
+    const accepted = ['nats://nats.nats.svc:4222', 'tls://nats.example.com:4443'];
+    const refused = ['ws://nats.nats.svc:8080', 'wss://nats.example.com:443', 'http://nats:4222'];
+    for (const url of accepted) {
+      const cfg = config(render(['--set', `nats.url=${url}`]));
+      expect(cfg.sinks.nats.servers, url).toEqual([url]);
+      expect(configProblems(cfg), url).toEqual([]);
+    }
+    for (const url of refused) {
+      const res = helm(['template', 'exfilwatch', chartDir, '--set', `nats.url=${url}`]);
+      expect(res.status, url).not.toBe(0);
+      expect(res.stderr, url).toContain('values don');
+    }
+  });
+
   it('refuses a release with no sensor enabled', () => {
     const res = helm(['template', 'exfilwatch', chartDir, '--set', 'tetragon.enabled=false']);
     expect(res.status).not.toBe(0);
