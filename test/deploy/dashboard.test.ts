@@ -22,7 +22,8 @@ const dashboard = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'grafana', 'e
 
 /** Metric name → label names, for every series name our registry exports (histograms: _bucket/_sum/_count). */
 function exportedSeries(): Map<string, Set<string>> {
-  const { registry } = createMetrics();
+  // The daemon registers the default process/nodejs metrics too (src/cli/run.ts).
+  const { registry } = createMetrics({ defaultMetrics: true });
   const series = new Map<string, Set<string>>();
   for (const metric of registry.getMetricsAsArray() as Any[]) {
     const labels = new Set<string>(metric.labelNames ?? []);
@@ -152,7 +153,7 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
     }
   });
 
-  it('covers ingest, drops, decode errors, sources, containers, alerts, suppression, latency, spool and NATS', () => {
+  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool and NATS', () => {
     const used = new Set(exprs.flatMap(({ expr }) => selectors(expr).metrics.map((m) => m.metric)));
     for (const m of [
       'exfilwatch_events_total',
@@ -160,6 +161,9 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
       'exfilwatch_decode_errors_total',
       'exfilwatch_source_up',
       'exfilwatch_tracked_containers',
+      // The pod's memory against the 256 Mi limit and the 150 MB RSS target (docs/deploy.md "Resources").
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
       'exfilwatch_alerts_total',
       'exfilwatch_alerts_suppressed_total',
       'exfilwatch_detection_latency_seconds_bucket',
