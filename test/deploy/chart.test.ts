@@ -358,6 +358,18 @@ describe('helm chart', () => {
     expect(all.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '203.0.113.0/24' } }]);
   });
 
+  it('the NetworkPolicy lets exfilwatch reach NATS on the port of nats.url, whatever natsPorts lists', () => {
+    const egressPorts = (args: string[]) =>
+      ((one(render(args), 'NetworkPolicy') as Any).spec.egress[0].ports as { port: number }[]).map((p) => p.port);
+    expect(egressPorts(['--set', 'nats.url=tls://nats.example.com:4443'])).toEqual([4222, 4443]);
+    expect(egressPorts(['--set', 'nats.url=nats://nats.example.com:7422/'])).toEqual([4222, 7422]);
+    // No port in the URL: the NATS client's default, 4222.
+    expect(egressPorts(['--set', 'nats.url=nats://nats.nats.svc'])).toEqual([4222]);
+    expect(egressPorts(['--set', 'nats.url=tls://nats:4443', '--set', 'networkPolicy.natsPorts={4443}'])).toEqual([
+      4443,
+    ]);
+  });
+
   it('the ServiceMonitor scrapes /metrics through the Service and labels series with the node', () => {
     const objects = render(['-f', valuesAll]);
     const svc = one(objects, 'Service') as Any;
