@@ -323,6 +323,15 @@ describe('helm chart', () => {
       expect(cfg.metrics.listen).toBe('0.0.0.0:9500');
     });
 
+    it('listens on IPv6 when asked (an IPv6-only cluster), in brackets, and the daemon accepts that config', () => {
+      const objects = render(['--set', 'listenAddress=::', '--set', 'falco.enabled=true']);
+      const cfg = config(objects);
+      expect(cfg.metrics.listen).toBe('[::]:9464');
+      expect(cfg.sources.falcoHttp).toEqual([{ listen: '[::]:2801' }]);
+      expect(configProblems(cfg)).toEqual([]);
+      expect(() => render(['--set', 'listenAddress=localhost'])).toThrow(/listenAddress/);
+    });
+
     it.each([
       ['default values', []],
       ['every option', ['-f', valuesAll]],

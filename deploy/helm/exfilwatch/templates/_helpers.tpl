@@ -57,6 +57,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 The exfilwatch config file (config.yaml). Built as a dict and serialised once, so values are always valid
 YAML whatever they contain. Keys follow CONFIGURATION.md; extraConfig is merged last.
 */}}
+{{/*
+host:port for a listener on listenAddress (an IPv6 address in brackets: `[::]:2801`).
+*/}}
+{{- define "exfilwatch.listen" -}}
+{{- $root := index . 0 -}}
+{{- $address := $root.Values.listenAddress -}}
+{{- if contains ":" $address -}}{{- $address = printf "[%s]" $address -}}{{- end -}}
+{{- printf "%s:%d" $address (int (index . 1)) -}}
+{{- end -}}
+
 {{- define "exfilwatch.config" -}}
 {{- $sources := dict -}}
 {{- if .Values.tetragon.enabled -}}
@@ -67,7 +77,7 @@ YAML whatever they contain. Keys follow CONFIGURATION.md; extraConfig is merged 
 {{- end -}}
 {{- end -}}
 {{- if .Values.falco.enabled -}}
-{{- $falco := dict "listen" (printf "0.0.0.0:%d" (int .Values.falco.port)) -}}
+{{- $falco := dict "listen" (include "exfilwatch.listen" (list . .Values.falco.port)) -}}
 {{- if .Values.falco.sharedSecret.name -}}
 {{- $_ := set $falco "sharedSecret" (dict "valueFile" (printf "/etc/exfilwatch/falco-secret/%s" .Values.falco.sharedSecret.key)) -}}
 {{- end -}}
@@ -98,7 +108,7 @@ YAML whatever they contain. Keys follow CONFIGURATION.md; extraConfig is merged 
   "correlator" .Values.correlator
   "allowlist" .Values.allowlist
   "sinks" $sinks
-  "metrics" (dict "enabled" true "listen" (printf "0.0.0.0:%d" (int .Values.metrics.port)))
+  "metrics" (dict "enabled" true "listen" (include "exfilwatch.listen" (list . .Values.metrics.port)))
 -}}
 {{- $config = mustMergeOverwrite $config (deepCopy .Values.extraConfig) -}}
 {{- toYaml $config -}}
