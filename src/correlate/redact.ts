@@ -41,8 +41,12 @@ const RULES: Rule[] = [
     `$1$2$3${REDACTED}`,
   ],
   [/(^|\s)(-u|--user|--proxy-user|-a|--auth)(\s+|=)([^\s:]*:\S+)/g, `$1$2$3${REDACTED}`],
-  // `docker login -p X` / `podman login -p X`: -p is a password only for login.
-  [/(\blogin\b.*?\s-p)(\s+|=)(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  // curl's attached form: `-ualice:s3cret`.
+  [/(^|\s)(-u)([^\s:=-][^\s:]*:\S+)/g, `$1$2${REDACTED}`],
+  // -p is a password after login (`docker login -p X`, `crane auth login -p X`), publish/upload (`twine
+  // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
+  // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
+  [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`.
   [
     /\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)(=)([^\s&'"]+)/gi,
