@@ -11,9 +11,21 @@ type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => strin
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
+  // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`. The ssh user `git` is not a secret.
+  // Before the header rules: `https://private-token:X@host/p` is userinfo, not a header whose value eats the host.
+  [
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@'"]+)@/gi,
+    (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
+  ],
   // Authorization-like headers (with or without a scheme word): `Authorization: token X`, `Private-Token: X`.
   [
     /\b(authorization|proxy-authorization|private-token|job-token|deploy-token|x-api-key|x-auth-token|x-registry-auth|cookie)(\s*[:=]\s*)(?:(?:bearer|token|basic|bot|digest|negotiate)\s+)?[^\s'",;]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // Other credential headers by name: `X-JFrog-Art-Api`, `X-Vault-Token`, `X-Gitlab-Token`, `Circle-Token`,
+  // `DD-API-KEY`, `Ocp-Apim-Subscription-Key`, … As a word of its own: an image `ghcr.io/acme/secret:v1` keeps its tag.
+  [
+    /(?<=^|[\s'"=])([A-Za-z][A-Za-z0-9-]*?(?:token|secret|passw(?:or)?d|api-?key|art-api|-key))(\s*:\s*)(?:(?:bearer|token|basic)\s+)?[^\s'",;]+/gi,
     `$1$2${REDACTED}`,
   ],
   [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
@@ -30,11 +42,6 @@ const RULES: Rule[] = [
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
-  // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`. The ssh user `git` is not a secret.
-  [
-    /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@'"]+)@/gi,
-    (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
-  ],
   // Credential flags: `--password X`, `--token=X`, `--dest-creds u:p`; `-u`/`-a` only as `user:pass`.
   [
     /(^|\s)(--password|--passwd|--pass|--token|--api-key|--apikey|--secret|--auth-token|--access-token|--client-secret|--otp|--creds|--src-creds|--dest-creds|--registry-password|--oauth2-bearer)(\s+|=)(?!-)(\S+)/g,

@@ -28,3 +28,41 @@ describe('redact: -p and -u short options', () => {
     ['push -u origin main', 'push -u origin main'],
   ]);
 });
+
+describe('redact: credential headers beyond Authorization', () => {
+  check([
+    [
+      '-H "X-JFrog-Art-Api: AKCp8budTFpbypBqQbGJPz3" -T f https://a.jfrog.io/x',
+      '-H "X-JFrog-Art-Api: [REDACTED]" -T f https://a.jfrog.io/x',
+    ],
+    // Falco: the header is split into words.
+    [
+      '-H X-Vault-Token: hvs.CAESIJlWh -X GET https://vault/v1/x',
+      '-H X-Vault-Token: [REDACTED] -X GET https://vault/v1/x',
+    ],
+    ['-H X-Gitlab-Token: s3cr3tw3bh00k https://x', '-H X-Gitlab-Token: [REDACTED] https://x'],
+    [
+      '-H "Circle-Token: CCIPAT_abc" https://circleci.com/api',
+      '-H "Circle-Token: [REDACTED]" https://circleci.com/api',
+    ],
+    ['-H "DD-API-KEY: 0123abcd" https://x', '-H "DD-API-KEY: [REDACTED]" https://x'],
+    ['-H Ocp-Apim-Subscription-Key: 0123abcd https://x', '-H Ocp-Apim-Subscription-Key: [REDACTED] https://x'],
+    // Headers that carry no credential stay.
+    [
+      '-H "Content-Type: application/json" -H "Accept: application/vnd.github+json" https://x',
+      '-H "Content-Type: application/json" -H "Accept: application/vnd.github+json" https://x',
+    ],
+    [
+      'push ghcr.io/acme/secret:v1 registry.example.com/team/api-key:1.2',
+      'push ghcr.io/acme/secret:v1 registry.example.com/team/api-key:1.2',
+    ],
+  ]);
+});
+
+describe('redact: URL userinfo keeps the host', () => {
+  check([
+    // The userinfo rule runs before header-like `name:value`, which would eat the host and path.
+    ['push https://private-token:abc123@gitlab.com/g/p.git main', 'push https://[REDACTED]@gitlab.com/g/p.git main'],
+    ['clone https://gitlab-ci-token:abc123@gitlab.com/g/p.git', 'clone https://[REDACTED]@gitlab.com/g/p.git'],
+  ]);
+});
