@@ -42,10 +42,19 @@ const RULES: Rule[] = [
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
-  // Credential flags: `--password X`, `--token=X`, `--dest-creds u:p`; `-u`/`-a` only as `user:pass`.
+  // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
+  // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
+  // `--token-file`, `--private-key`: no credential follows); `-u`/`-a` only as `user:pass`.
   [
-    /(^|\s)(--password|--passwd|--pass|--token|--api-key|--apikey|--secret|--auth-token|--access-token|--client-secret|--otp|--creds|--src-creds|--dest-creds|--registry-password|--oauth2-bearer)(\s+|=)(?!-)(\S+)/g,
+    /(^|\s)(--(?:[A-Za-z0-9]+-)*(?:password|passwd|pass|token|secret|creds|api-?key|access-key|account-key|secret-key|otp|bearer))(\s+|=)(?!-)(\S+)/g,
     `$1$2$3${REDACTED}`,
+  ],
+  // npm's `--//registry/:_authToken X` (npm takes `--key value`), and `npm config set`/`aws configure set`
+  // NAME VALUE for a credential NAME.
+  [/(\b(?:_authToken|_auth|_password))(\s+)(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  [
+    /(\bconfig(?:ure)?\s+set\s+(?:-\S+\s+)*[^\s=]*(?:token|secret|passw(?:or)?d|_auth|access_key|api_?key)[^\s=]*)(\s+)(?!-)(\S+)/gi,
+    `$1$2${REDACTED}`,
   ],
   [/(^|\s)(-u|--user|--proxy-user|-a|--auth)(\s+|=)([^\s:]*:\S+)/g, `$1$2$3${REDACTED}`],
   // curl's attached form: `-ualice:s3cret`.

@@ -66,3 +66,37 @@ describe('redact: URL userinfo keeps the host', () => {
     ['clone https://gitlab-ci-token:abc123@gitlab.com/g/p.git', 'clone https://[REDACTED]@gitlab.com/g/p.git'],
   ]);
 });
+
+describe('redact: credential flags and config values', () => {
+  check([
+    [
+      'create secret docker-registry regcred --docker-username bob --docker-password S3cr3tPassw0rd',
+      'create secret docker-registry regcred --docker-username bob --docker-password [REDACTED]',
+    ],
+    [
+      'copy --dest-registry-token tok-9f8e7d6c5b4a dir:/tmp/x docker://ghcr.io/e/x',
+      'copy --dest-registry-token [REDACTED] dir:/tmp/x docker://ghcr.io/e/x',
+    ],
+    ['copy /data s3:b --s3-secret-access-key abcdEFGH1234 -P', 'copy /data s3:b --s3-secret-access-key [REDACTED] -P'],
+    ['cp --from-password hunter2pass a:1 b:1', 'cp --from-password [REDACTED] a:1 b:1'],
+    ['storage blob upload --account-key abcDEF== -f /tmp/x', 'storage blob upload --account-key [REDACTED] -f /tmp/x'],
+    // npm takes `--key value` as well as `--key=value`; `npm config set` and `aws configure set` take NAME VALUE.
+    [
+      'publish --//registry.npmjs.org/:_authToken abcdef0123456789',
+      'publish --//registry.npmjs.org/:_authToken [REDACTED]',
+    ],
+    [
+      'config set //registry.npmjs.org/:_authToken abcdef0123456789',
+      'config set //registry.npmjs.org/:_authToken [REDACTED]',
+    ],
+    ['configure set aws_session_token IQoJb3JpZ2luX2VjEabc', 'configure set aws_session_token [REDACTED]'],
+    ['config set npmAuthToken abcdef0123456789', 'config set npmAuthToken [REDACTED]'],
+    // Flags that carry no credential stay.
+    ['login -u bob --password-stdin ghcr.io', 'login -u bob --password-stdin ghcr.io'],
+    [
+      'upload --token-file /var/run/t --private-key /k/id.pem x',
+      'upload --token-file /var/run/t --private-key /k/id.pem x',
+    ],
+    ['config set registry https://npm.example.com', 'config set registry https://npm.example.com'],
+  ]);
+});
