@@ -68,6 +68,9 @@ const RULES: Rule[] = [
     /\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)(=)([^\s&'"]+)/gi,
     `$1$2${REDACTED}`,
   ],
+  // Signed URLs: the signature is the credential (Azure SAS `sig=`, S3/GCS `X-Amz-Signature=`/`X-Goog-Signature=`,
+  // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
+  [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],
   // AWS secret access keys and similar 40-char base64 secrets: mixed case and digits (git SHAs are lowercase hex).
   [
     /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,

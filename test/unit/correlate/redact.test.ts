@@ -100,3 +100,30 @@ describe('redact: credential flags and config values', () => {
     ['config set registry https://npm.example.com', 'config set registry https://npm.example.com'],
   ]);
 });
+
+describe('redact: signed URLs', () => {
+  check([
+    // Azure SAS: the signature is the credential; version, expiry and permissions stay readable.
+    [
+      'copy /data "https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=rwl&se=2030-01-01&sig=abcDEF%2Bxyz%3D"',
+      'copy /data "https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=rwl&se=2030-01-01&sig=[REDACTED]"',
+    ],
+    [
+      '-T /tmp/x https://b.s3.amazonaws.com/k?X-Amz-Date=20250101T000000Z&X-Amz-Signature=0a1b2c3d4e5f',
+      '-T /tmp/x https://b.s3.amazonaws.com/k?X-Amz-Date=20250101T000000Z&X-Amz-Signature=[REDACTED]',
+    ],
+    [
+      '-T /tmp/x https://storage.googleapis.com/b/o?X-Goog-Signature=0a1b2c3d4e5f',
+      '-T /tmp/x https://storage.googleapis.com/b/o?X-Goog-Signature=[REDACTED]',
+    ],
+    // Azure Functions keys travel as ?code=.
+    [
+      '-d @/tmp/x https://f.azurewebsites.net/api/h?code=Zm9vYmFy',
+      '-d @/tmp/x https://f.azurewebsites.net/api/h?code=[REDACTED]',
+    ],
+    [
+      'https://api.github.com/repos/a/b/contents?ref=main&per_page=100',
+      'https://api.github.com/repos/a/b/contents?ref=main&per_page=100',
+    ],
+  ]);
+});
