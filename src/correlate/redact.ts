@@ -11,10 +11,11 @@ type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => strin
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`. The ssh user `git` is not a secret.
+  // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`, up to the authority's last `@` (a password
+  // with an unencoded `@`). The ssh user `git` is not a secret.
   // Before the header rules: `https://private-token:X@host/p` is userinfo, not a header whose value eats the host.
   [
-    /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@'"]+)@/gi,
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s'"]+)@/gi,
     (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
   ],
   // Authorization-like headers (with or without a scheme word): `Authorization: token X`, `Private-Token: X`.
@@ -33,7 +34,15 @@ const RULES: Rule[] = [
   [/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
   [/\bglpat-[A-Za-z0-9_-]{16,}/g, REDACTED],
   [/\b(gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-[A-Za-z0-9_-]{16,})/g, REDACTED],
+  [/\bGR1348941[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/\bnpm_[A-Za-z0-9]{20,}/g, REDACTED],
+  // Vault (`hvs.`/`hvb.`/`hvr.`), Docker Hub PATs, Bitbucket app passwords and Atlassian API tokens, Hugging
+  // Face, JFrog API keys.
+  [/\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g, REDACTED],
+  [/\bdckr_pat_[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/\b(ATBB[A-Za-z0-9]{24,}|ATATT[A-Za-z0-9_=-]{24,})/g, REDACTED],
+  [/\bhf_[A-Za-z0-9]{30,}/g, REDACTED],
+  [/\bAKCp[A-Za-z0-9]{50,}/g, REDACTED],
   [/\bpypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/\b(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
   // Slack: every xox?- kind (bot, user, app, refresh `xoxe-`, …).
@@ -44,7 +53,8 @@ const RULES: Rule[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
-  // `--token-file`, `--private-key`: no credential follows); `-u`/`-a` only as `user:pass`.
+  // `--token-file`, `--private-key`: no credential follows); `-u`/`-a` only as `user:pass` (not
+  // `-u https://gitlab.com`: a URL, its userinfo redacted above).
   [
     /(^|\s)(--(?:[A-Za-z0-9]+-)*(?:password|passwd|pass|token|secret|creds|api-?key|access-key|account-key|secret-key|otp|bearer))(\s+|=)(?!-)(\S+)/g,
     `$1$2$3${REDACTED}`,
@@ -56,7 +66,7 @@ const RULES: Rule[] = [
     /(\bconfig(?:ure)?\s+set\s+(?:-\S+\s+)*[^\s=]*(?:token|secret|passw(?:or)?d|_auth|access_key|api_?key)[^\s=]*)(\s+)(?!-)(\S+)/gi,
     `$1$2${REDACTED}`,
   ],
-  [/(^|\s)(-u|--user|--proxy-user|-a|--auth)(\s+|=)([^\s:]*:\S+)/g, `$1$2$3${REDACTED}`],
+  [/(^|\s)(-u|--user|--proxy-user|-a|--auth)(\s+|=)([^\s:]*:(?!\/\/)\S+)/g, `$1$2$3${REDACTED}`],
   // curl's attached form: `-ualice:s3cret`.
   [/(^|\s)(-u)([^\s:=-][^\s:]*:\S+)/g, `$1$2${REDACTED}`],
   // -p is a password after login (`docker login -p X`, `crane auth login -p X`), publish/upload (`twine

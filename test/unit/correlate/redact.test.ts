@@ -127,3 +127,23 @@ describe('redact: signed URLs', () => {
     ],
   ]);
 });
+
+describe('redact: CI/CD token formats', () => {
+  check([
+    ['login hvs.CAESIJlWh0123456789abcdefghijklmnop', 'login [REDACTED]'],
+    ['register -r GR1348941aBcDeFgHiJkLmNoPqRsT -u https://gitlab.com', 'register -r [REDACTED] -u https://gitlab.com'],
+    ['login -u bob dckr_pat_aBcDeFgHiJkLmNoPqRsTuVwXyZ0', 'login -u bob [REDACTED]'],
+    [
+      'clone https://bitbucket.org/a/b ATBBaBcDeFgHiJkLmNoPqRsTuVwXyZ012345',
+      'clone https://bitbucket.org/a/b [REDACTED]',
+    ],
+    ['upload x --token-file /t hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456', 'upload x --token-file /t [REDACTED]'],
+    [
+      '-T f https://a.jfrog.io/x AKCp8budTFpbypBqQbGJPz3pGCi6KkKKjjaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPp',
+      '-T f https://a.jfrog.io/x [REDACTED]',
+    ],
+    // An unencoded @ in the password: the whole userinfo goes, up to the host.
+    ['push https://bob:p@ssw0rd@gitlab.com/g/p.git', 'push https://[REDACTED]@gitlab.com/g/p.git'],
+    ['-T /tmp/x "https://h/upload?to=a@b.c"', '-T /tmp/x "https://h/upload?to=a@b.c"'],
+  ]);
+});
