@@ -58,6 +58,15 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/**
+ * A top file's bytes as the alert says them: no more than the window's reads. The heavy-hitter entry counts
+ * every read of the file, also those after the window (a dump streamed out by another process after a quick
+ * upload that is judged later): 330 MiB of a file in a window that read 32 MiB is not what happened.
+ */
+function topBytes(t: FileEntry, j: JudgedPush): number {
+  return j.readBytes > 0 ? Math.min(t.bytes, j.readBytes) : t.bytes;
+}
+
 function where(ep: PushEpisode): string {
   const c = ep.container;
   const name = c.ref.name ?? c.ref.id;
@@ -212,7 +221,7 @@ function evidence(j: JudgedPush): AlertEvidence[] {
       time: timeText(t.time, t.firstMs),
       kind: 'read',
       binary: t.binary,
-      detail: `${t.path} (${formatBytes(t.bytes)})`,
+      detail: `${t.path} (${formatBytes(topBytes(t, j))})`,
     });
   }
   items.sort((a, b) => (PRIORITY[a.kind] ?? 9) - (PRIORITY[b.kind] ?? 9) || a.timeMs - b.timeMs);
@@ -245,7 +254,7 @@ export function buildAlert(j: JudgedPush): Alert {
     reads: {
       bytes: j.readBytes,
       files: j.readFiles,
-      top: j.top.map((t) => ({ path: redact(t.path), bytes: t.bytes })),
+      top: j.top.map((t) => ({ path: redact(t.path), bytes: topBytes(t, j) })),
       sensitive: j.sensitive.map((s) => redact(s.path)),
     },
     egressBytes: ep.egressSeen ? ep.egressBytes : null,
