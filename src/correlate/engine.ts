@@ -242,9 +242,9 @@ export class CorrelationEngine {
     if (proc !== undefined) proc.exitedMs = e.timeMs;
     // The container's init exited: nothing of it happens after this (EQL `until`), so its pushes need not wait
     // out their settle time. They still wait the lateness: the sensor can deliver the container's last reads
-    // after its exit (a Job that reads, pushes and ends), and those decide the rule.
+    // after its exit (a Job that reads, pushes and ends), and those decide the rule. Its state is not released
+    // here but when idle (processes.ts expireContainer): pid 1 may be a nested pid namespace's init.
     if (e.process.containerPid === 1) {
-      c.exitedMs = e.timeMs;
       const judgeAtMs = Math.max(e.timeMs, node.maxMs) + this.latenessMs;
       for (const ep of c.pending) {
         if (judgeAtMs >= ep.judgeAtMs) continue;

@@ -313,11 +313,15 @@ export class ProcessTable {
     return left;
   }
 
+  /**
+   * Idle containers expire; an exited one too, not sooner: an exit with containerPid 1 need not be its init's
+   * (the init of a nested pid namespace, `unshare -Urpf true`, is pid 1 there, and both sensors give the pid in
+   * the innermost namespace), and releasing on it forgot the reads of a container that went on to push.
+   */
   private expireContainer(k: string, c: ContainerState): void {
     const { windowMs, latenessMs, pushSettleMs } = this.cfg;
     const now = c.node.sweepNowMs;
-    const exitedLongAgo = !Number.isNaN(c.exitedMs) && c.exitedMs < now - latenessMs;
-    if (c.pending.length === 0 && (exitedLongAgo || c.lastMs < now - windowMs - latenessMs - pushSettleMs)) {
+    if (c.pending.length === 0 && c.lastMs < now - windowMs - latenessMs - pushSettleMs) {
       this.containers.delete(k);
       if (this.lastContainer === c) this.lastContainer = null;
       this.deps.released(c);

@@ -288,7 +288,6 @@ export class ContainerState {
    */
   lastProc: ProcState | null = null;
   lastMs: number;
-  exitedMs = Number.NaN;
   hot = true;
   /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
   refIdLength: number;
