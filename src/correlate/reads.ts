@@ -8,7 +8,7 @@ import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { StringPool } from './intern.js';
-import type { ContainerState, FileEntry, ProcState } from './state.js';
+import type { ContainerState, FileEntry, ProcState, PushEpisode } from './state.js';
 import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
@@ -170,9 +170,7 @@ export class ReadTracker {
       }
     }
     if (list.length >= this.cfg.caps.maxSensitivePerContainer) {
-      let oldest = 0;
-      for (let i = 1; i < list.length; i++) if (list[i]!.lastMs < list[oldest]!.lastMs) oldest = i;
-      list.splice(oldest, 1);
+      list.splice(this.sensitiveVictim(c, list), 1);
       this.fileEvicted.inc();
     }
     const s: FileEntry = {
@@ -189,6 +187,30 @@ export class ReadTracker {
     };
     list.push(s);
     return s;
+  }
+
+  /**
+   * Which sensitive file makes room: the least recently read, except one that is the last a pending push's
+   * window holds (judge.ts takes those in [push − windowMs, push + pushSettleMs], or read by its own
+   * processes). Files named like keys read after a push's settle time count for no pending push, and they
+   * pushed out the token read before it while the push waited for its lateness: `high` became `low`.
+   */
+  private sensitiveVictim(c: ContainerState, list: FileEntry[]): number {
+    const { windowMs, pushSettleMs } = this.cfg;
+    const needs = (ep: PushEpisode, f: FileEntry) =>
+      f.pushEp === ep || (f.lastMs >= ep.timeMs - windowMs && f.firstMs <= ep.timeMs + pushSettleMs);
+    const lastOfAPush = (f: FileEntry) =>
+      c.pending.some((ep) => !ep.judged && needs(ep, f) && !list.some((g) => g !== f && needs(ep, g)));
+    let victim = -1;
+    for (let i = 0; i < list.length; i++) {
+      if (victim >= 0 && list[i]!.lastMs >= list[victim]!.lastMs) continue;
+      if (c.pending.length === 0 || !lastOfAPush(list[i]!)) victim = i;
+    }
+    if (victim >= 0) return victim;
+    // Every one is some pending push's last (a cap below the pending pushes): the least recently read.
+    victim = 0;
+    for (let i = 1; i < list.length; i++) if (list[i]!.lastMs < list[victim]!.lastMs) victim = i;
+    return victim;
   }
 
   /**
