@@ -8,9 +8,12 @@ import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { StringPool } from './intern.js';
-import type { ContainerState, FileEntry, ProcState, PushEpisode } from './state.js';
+import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode } from './state.js';
 import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
+
+/** Archive staging marks kept per container (the alert's archive evidence, the rule's archive staging). */
+const MAX_ARCHIVE_MARKS = 4;
 
 /** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
 const POOLED_PATHS = 4096;
@@ -87,7 +90,7 @@ export class ReadTracker {
         a.archiveFlagged = true;
         const marks = c.archives ?? [];
         c.archives = marks;
-        if (marks.length >= 4) marks.shift();
+        if (marks.length >= MAX_ARCHIVE_MARKS) marks.splice(this.archiveVictim(c, marks), 1);
         marks.push({ proc, timeMs: a.timeMs, time: a.time });
       }
     }
@@ -211,6 +214,25 @@ export class ReadTracker {
     victim = 0;
     for (let i = 1; i < list.length; i++) if (list[i]!.lastMs < list[victim]!.lastMs) victim = i;
     return victim;
+  }
+
+  /**
+   * Which archive mark makes room: the oldest, except the last one a pending push's window holds (judge.ts:
+   * an archiver started in [push − windowMs, push + pushSettleMs]). Four `tar cf /dev/null /tmp/dN` after a
+   * push's settle time, in no pending push's window, shifted out the staging before it: `medium` became `low`.
+   */
+  private archiveVictim(c: ContainerState, marks: ArchiveMark[]): number {
+    const { windowMs, pushSettleMs } = this.cfg;
+    const needs = (ep: PushEpisode, m: ArchiveMark) =>
+      m.timeMs >= ep.timeMs - windowMs && m.timeMs <= ep.timeMs + pushSettleMs;
+    for (let i = 0; i < marks.length; i++) {
+      const m = marks[i]!;
+      const lastOfAPush = c.pending.some(
+        (ep) => !ep.judged && needs(ep, m) && !marks.some((o) => o !== m && needs(ep, o)),
+      );
+      if (!lastOfAPush) return i;
+    }
+    return 0;
   }
 
   /**
