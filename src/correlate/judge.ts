@@ -142,7 +142,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     windowStartMs: startMs,
     windowEndMs: endMs,
     windowMs: config.windowMs,
-    degraded: spansGap(ep.node.gaps, startMs, toMs),
+    // Not only from window.start: that is the first read *seen*, and a loss that took the reads before the
+    // push (every one, or the earliest) left it after the loss. From the container's first event seen, in
+    // the window: a loss before the container was seen at all marks alerts only in its window.start (every
+    // alert of a node whose queue overflowed in the last windowMs would say degraded otherwise).
+    degraded: spansGap(ep.node.gaps, Math.max(fromMs, Math.min(startMs, c.firstMs)), toMs),
     suppressed,
     maxEvidence: config.caps.maxEvidence,
   });

@@ -125,6 +125,7 @@ export class ProcessTable {
     // event's own time when it is ahead: a jump not yet taken by the node's clock.)
     const touchedMs = Math.max(e.timeMs, node.maxMs);
     if (touchedMs > c.lastMs) c.lastMs = touchedMs;
+    if (e.timeMs < c.firstMs) c.firstMs = e.timeMs;
     if (c.pod === null && e.pod !== null) c.pod = this.refs.pod(e.pod);
     if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;

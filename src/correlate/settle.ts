@@ -27,6 +27,7 @@ export function settleShapes(): void {
   const c = new ContainerState('', { id: '', name: null, image: null }, null, node, 0.5);
   // Any object will do: only the fields' own values change (from the shared empty list, from null).
   c.addPending({} as PushEpisode);
+  c.firstMs = 0.25;
   c.sensitive = [];
   c.archives = [];
   c.egress = [];

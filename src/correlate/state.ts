@@ -288,6 +288,8 @@ export class ContainerState {
    */
   lastProc: ProcState | null = null;
   lastMs: number;
+  /** Its earliest event seen (event time): a loss after it may have taken its reads (judge.ts, degraded). */
+  firstMs: number;
   hot = true;
   /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
   refIdLength: number;
@@ -301,6 +303,7 @@ export class ContainerState {
     nowMs: number,
   ) {
     this.lastMs = nowMs;
+    this.firstMs = nowMs;
     this.refIdLength = ref.id.length;
     this.refHasImage = ref.image !== null;
   }
