@@ -21,6 +21,7 @@ import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
 import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
+import { startWallClockTicker, type WallClockTicker } from './pipeline/wall-clock-ticker.js';
 import { isSinkOn } from './sinks/enabled.js';
 import { sinkDefinitions } from './sinks/index.js';
 import type { AlertSink } from './sinks/types.js';
@@ -275,15 +276,10 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       }
       if (eventQueue.size > 0) await nextTurn();
     }
-    // The ticker's alerts may still be waiting for room in the queue (sinks slow, queue full): they left
-    // the correlator already, so closing the queue under them would lose them. They were judged before the
-    // flush's, and go first.
-    const tickEmitsDone = async () => {
-      while (tickEmits.size > 0) await Promise.all([...tickEmits]);
-    };
-    await tickEmitsDone();
+    // The ticker's alerts (judged before the flush's, so first) may still wait for room in the queue.
+    await ticker?.drained();
     if (correlator) await emit(correlator.flush(), 0);
-    await tickEmitsDone();
+    await ticker?.drained();
     alertQueue.close();
   }
 
@@ -294,9 +290,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     }
   }
 
-  let ticker: NodeJS.Timeout | null = null;
-  /** The ticker's emits in flight: the correlate loop waits for them before it closes the alert queue. */
-  const tickEmits = new Set<Promise<void>>();
+  let ticker: WallClockTicker | null = null;
   let pipelineDone: Promise<void> = Promise.resolve();
 
   return {
@@ -332,30 +326,20 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const correlating = correlateLoop();
       const delivering = sinkLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
-      if (options.live && correlator) {
-        const tick = () => {
-          const alerts = correlator.advance(clock.now());
-          if (alerts.length > 0) {
-            const emitting = emit(alerts, 0)
-              .catch((err) => logger.error({ err: errorMessage(err), alerts: alerts.length }, 'alerts lost at stop'))
-              .finally(() => tickEmits.delete(emitting));
-            tickEmits.add(emitting);
-          }
-          setTracked(correlator.trackedContainers());
-        };
-        // Once now, before the first event: the wall clock tells the correlator which event times are sane
-        // (a bogus first timestamp must not become a node's clock).
-        tick();
-        ticker = setInterval(tick, 1000);
-        ticker.unref();
-      }
+      if (options.live && correlator)
+        ticker = startWallClockTicker(
+          correlator,
+          deps,
+          (alerts) => emit(alerts, 0),
+          () => setTracked(correlator.trackedContainers()),
+        );
       const running = sources.map((source, i) => source.run(outputs[i]!, abort.signal));
       // Registered before the set-up wait below, so a failure is recorded before that wait returns.
       const runs = running.map((run, i) => run.catch((err) => sourceStopped(sources[i]!, err)));
       void Promise.all(runs).then(async () => {
         eventQueue.close();
         await pipelineDone;
-        if (ticker) clearInterval(ticker);
+        ticker?.stop();
         correlator?.close?.();
         // Sources end on their own (all failed, or the input ran out): flush here. Ended by stop(): it flushes.
         if (stopping === null)
@@ -375,7 +359,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         logger.info({ at: msToRfc3339(clock.now()) }, 'stopping: intake ends, pending alerts are flushed');
         abort.abort();
         eventQueue.close();
-        if (ticker) clearInterval(ticker);
+        ticker?.stop();
         await pipelineDone;
         correlator?.close?.();
         const timeoutMs = config.pipeline.shutdownTimeoutMs;
