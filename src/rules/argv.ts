@@ -138,6 +138,11 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
   return { positionals, flags };
 }
 
+/** `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. */
+export function isFalseValue(value: string | null): boolean {
+  return value !== null && /^(?:false|0)$/i.test(value);
+}
+
 /** The flag is given (with a value among `values`, or containing one of `valueContains`, when those are set). */
 export function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
   return parsed.flags.some((f) => {

@@ -7,6 +7,7 @@ import {
   basename,
   hasFlag,
   imageRegistryHost,
+  isFalseValue,
   type ParsedArgv,
   parseArgv,
   scpLikeHost,
@@ -272,7 +273,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (!startsWithWords(parsed.positionals, cmd.words)) return undefined;
   const rest = parsed.positionals.slice(cmd.words.length);
   if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
-  if (cmd.excludeFlags?.some((f) => parsed.flags.some((x) => x.flag === f && !isFalse(x.value)))) return undefined;
+  if (cmd.excludeFlags?.some((f) => parsed.flags.some((x) => x.flag === f && !isFalseValue(x.value)))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
@@ -285,11 +286,6 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.localSource && !rest.some((p) => p !== remote && !/^(?:[a-z][a-z0-9+.-]*:\/\/|\^\/)/i.test(p)))
     return undefined;
   return remote;
-}
-
-/** `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. */
-function isFalse(value: string | null): boolean {
-  return value !== null && /^(?:false|0)$/i.test(value);
 }
 
 function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string | null {
