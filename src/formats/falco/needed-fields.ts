@@ -21,9 +21,12 @@ export const FALCO_PROCESS_FIELDS = [
   'k8s.pod.name',
 ] as const;
 
-/** Exec success is `evt.rawres = 0`; exits carry the exit code. */
+/**
+ * Exec success is `evt.rawres = 0`; exits carry the exit code, and `thread.tid`: procexit fires for every
+ * thread, and only the main thread's (tid = pid) is the process's end.
+ */
 export const FALCO_EXEC_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.rawres'] as const;
-export const FALCO_EXIT_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.arg.ret', 'evt.arg.sig'] as const;
+export const FALCO_EXIT_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.arg.ret', 'evt.arg.sig', 'thread.tid'] as const;
 
 /** open/read/write on files: the path, the fd kind, and the bytes returned (`evt.rawres`). */
 export const FALCO_FILE_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.rawres', 'fd.name', 'fd.type'] as const;

@@ -121,6 +121,10 @@ export function normalizeFalco(obj: Record<string, unknown>, defaults: Normalize
       };
     }
     case 'exit': {
+      // procexit fires for every thread (the kernel's sched_process_exit), with proc.pid the process's: a
+      // worker thread ending is not the process ending (Tetragon reports the process's exit only).
+      const tid = int(f, 'thread.tid');
+      if (tid !== null && tid !== int(f, 'proc.pid')) return null;
       const sig = f['evt.arg.sig'];
       const signal =
         typeof sig === 'string' && sig !== '0' && sig.length > 0

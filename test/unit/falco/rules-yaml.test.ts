@@ -50,6 +50,7 @@ const KNOWN_FIELDS = new Set([
   'fd.rip',
   'container.id',
   'proc.name',
+  'thread.ismain',
 ]);
 const KEYWORDS = new Set(['and', 'or', 'not']);
 const BINARY_OPS = new Set([
