@@ -41,6 +41,9 @@ const EVT_TYPES: ReadonlyMap<string, Handling> = new Map<string, Handling>([
   ['sendto', 'send'],
   ['sendmsg', 'send'],
   ['sendmmsg', 'send'],
+  // A file sent by the kernel: the event's fd is the output (out_fd), evt.rawres the bytes moved. Into a
+  // socket it is egress; into a file or pipe the send handling drops it (the file it read is not named).
+  ['sendfile', 'send'],
   ['connect', 'connect'],
   ['close', 'close'],
 ]);
