@@ -32,7 +32,7 @@ interface Item {
 }
 
 /** Syscall names with an underscore that the conditions list (not references to Falco lists). */
-const UNDERSCORED_SYSCALLS = new Set(['copy_file_range']);
+const UNDERSCORED_SYSCALLS = new Set(['copy_file_range', 'open_by_handle_at']);
 /** Standard Falco macros/lists our conditions may use. Empty on purpose: the file is self-contained. */
 const STANDARD_MACROS_AND_LISTS: readonly string[] = [];
 /** Falco filter fields the conditions may use (checked against the libs field tables by hand). */
