@@ -11,7 +11,7 @@ import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo } from './allo
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { redact } from './redact.js';
-import type { DestEntry, FileEntry, PushEpisode } from './state.js';
+import type { DestEntry, FileEntry, PushEpisode, SensitiveEntry } from './state.js';
 import type { Suppressor } from './suppression.js';
 
 export interface JudgeContext {
@@ -57,7 +57,9 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   // Fractional past the exact range (distinct-files.ts estimates), so rounded.
   const readFiles = Math.max(0, Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles));
   const inWindow = (f: FileEntry) => (f.lastMs >= fromMs && f.firstMs <= toMs) || f.pushEp === ep;
-  const sensitive = (c.sensitive ?? []).filter(inWindow).sort((a, b) => a.firstMs - b.firstMs);
+  const sensitive = (c.sensitive ?? [])
+    .filter((f) => inWindow(f) && !routineSecret(f, ep, fromMs, toMs))
+    .sort((a, b) => a.firstMs - b.firstMs);
   const top: FileEntry[] = [];
   if (c.top) {
     for (let i = 0; i < c.top.length; i++) {
@@ -219,4 +221,20 @@ function pushLogFields(ep: PushEpisode, rule: string, severity: Severity, destin
     destination: redact(destination),
     remote: redact(ep.remote),
   };
+}
+
+/**
+ * A credential in routine use, not read for the push: every read of it in the window was by one process
+ * that has been re-reading it since before the window (reads each within windowMs of the one before), and
+ * that process is not one of the push's own (the pusher, its children, the pipeline feeding its stdin).
+ * client-go reloads the service-account token every minute, so without this every push from a Kubernetes
+ * controller's container (Argo CD Image Updater's git write-back, a Flux or Tekton controller's upload) was
+ * `sensitive-read-then-push`. Another process reading it in the window (`cat token`), a reader that started
+ * within the window, or a push of the reader's own makes it count as before.
+ */
+function routineSecret(f: SensitiveEntry, ep: PushEpisode, fromMs: number, toMs: number): boolean {
+  const r = f.reader;
+  if (r === null || f.pushEp === ep || !(f.readerFirstMs < fromMs)) return false;
+  if (f.othersLastMs >= fromMs && f.othersFirstMs <= toMs) return false;
+  return r.episode !== ep && (r.rare === null || r.rare.pipeEp !== ep);
 }

@@ -8,7 +8,7 @@ import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { StringPool } from './intern.js';
-import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode } from './state.js';
+import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
 import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
@@ -154,21 +154,26 @@ export class ReadTracker {
     }
   }
 
-  private noteSensitive(c: ContainerState, path: string, e: FileEvent, proc: ProcState): FileEntry {
+  private noteSensitive(c: ContainerState, eventPath: string, e: FileEvent, proc: ProcState): SensitiveEntry {
     const list = c.sensitive ?? [];
     c.sensitive = list;
     const t = e.timeMs;
+    const path = stableSecretPath(eventPath);
+    const { windowMs } = this.cfg;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       if (s.path === path) {
         // Read again after a whole window: it belongs to the new window from now on.
-        if (t - s.lastMs >= this.cfg.windowMs) {
+        if (t - s.lastMs >= windowMs) {
           s.firstMs = t;
           s.time = noteTime(e.time, t);
           s.binary = proc.binary;
           s.pushEp = null;
+          s.othersFirstMs = Number.NaN;
+          s.othersLastMs = Number.NaN;
         }
         if (t > s.lastMs) s.lastMs = t;
+        noteReader(s, proc, t, windowMs);
         return s;
       }
     }
@@ -176,7 +181,7 @@ export class ReadTracker {
       list.splice(this.sensitiveVictim(c, list), 1);
       this.fileEvicted.inc();
     }
-    const s: FileEntry = {
+    const s: SensitiveEntry = {
       path: this.pathPool.intern(path),
       hash: 0,
       bytes: 0,
@@ -187,6 +192,11 @@ export class ReadTracker {
       time: noteTime(e.time, t),
       binary: proc.binary,
       pushEp: null,
+      reader: proc,
+      readerFirstMs: t,
+      readerLastMs: t,
+      othersFirstMs: Number.NaN,
+      othersLastMs: Number.NaN,
     };
     list.push(s);
     return s;
@@ -269,4 +279,42 @@ export class ReadTracker {
     top.reset(victim, hash, path, stale ? 0 : victimScore, t, noteTime(e.time, t), proc.binary);
     return victim;
   }
+}
+
+/**
+ * Who read a sensitive file: the process of the current streak (reads each within windowMs of the one
+ * before), or another. A streak whose process stopped a window ago is over: the next reader starts one.
+ */
+function noteReader(s: SensitiveEntry, proc: ProcState, t: number, windowMs: number): void {
+  if (proc === s.reader) {
+    if (t - s.readerLastMs >= windowMs) s.readerFirstMs = t;
+    else if (t < s.readerFirstMs) s.readerFirstMs = t;
+    if (t > s.readerLastMs) s.readerLastMs = t;
+    return;
+  }
+  if (s.reader === null || t - s.readerLastMs >= windowMs) {
+    s.reader = proc;
+    s.readerFirstMs = t;
+    s.readerLastMs = t;
+    return;
+  }
+  if (!(t - s.othersLastMs < windowMs)) {
+    s.othersFirstMs = t;
+    s.othersLastMs = t;
+    return;
+  }
+  if (t < s.othersFirstMs) s.othersFirstMs = t;
+  if (t > s.othersLastMs) s.othersLastMs = t;
+}
+
+/** kubelet's atomic-writer directory of a Secret, ConfigMap or projected volume (`..2025_03_01_09_12_44.123456789`). */
+const ATOMIC_WRITER_DIR = /\/\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d+\//;
+
+/**
+ * A secret volume's file by the name the pod opens (`…/serviceaccount/token`), not the timestamped directory
+ * kubelet writes each version into and Tetragon resolves the symlinks to: one entry for the file across the
+ * token's rotations (about every 48 minutes), as with Falco, which names the path opened.
+ */
+export function stableSecretPath(path: string): string {
+  return path.includes('/..') ? path.replace(ATOMIC_WRITER_DIR, '/') : path;
 }

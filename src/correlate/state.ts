@@ -216,6 +216,21 @@ export interface FileEntry {
   pushEp: PushEpisode | null;
 }
 
+/**
+ * A sensitive file's entry, with who read it: a credential one long-lived process has been re-reading since
+ * before a push's window (a Kubernetes client reloading its service-account token every minute) is that
+ * process's credential in use, not data staged for the push (judge.ts, routineSecret).
+ */
+export interface SensitiveEntry extends FileEntry {
+  /** The process of the current streak of reads (each within windowMs of the one before); null before any. */
+  reader: ProcState | null;
+  readerFirstMs: number;
+  readerLastMs: number;
+  /** The span of reads by any other process in the same run (NaN: none). */
+  othersFirstMs: number;
+  othersLastMs: number;
+}
+
 export interface ArchiveMark {
   proc: ProcState;
   timeMs: number;
@@ -272,7 +287,7 @@ export class ContainerState {
    * container's first mapping.
    */
   mapped: DistinctFiles | null = null;
-  sensitive: FileEntry[] | null = null;
+  sensitive: SensitiveEntry[] | null = null;
   archives: ArchiveMark[] | null = null;
   /** Bytes sent by its processes per forge/registry/internal destination (at most caps.maxEgressDestsPerContainer). */
   egress: EgressSum[] | null = null;
