@@ -311,10 +311,26 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
-    downloads: [['pull'], ['repo', 'update'], ['dependency', 'update']],
+    // `dependency build` fetches what Chart.lock pins (Argo CD's repo-server runs it for every chart with
+    // dependencies it renders); cobra's aliases too (`dep`, `dependencies`, `up`, `fetch`).
+    downloads: [
+      ['pull'],
+      ['fetch'],
+      ['repo', 'update'],
+      ...['dependency', 'dependencies', 'dep'].flatMap((d) => [
+        [d, 'update'],
+        [d, 'up'],
+        [d, 'build'],
+      ]),
+    ],
     examples: {
       push: ['push /tmp/chart-1.0.tgz oci://ghcr.io/evil/charts'],
-      notPush: ['pull oci://ghcr.io/acme/chart', 'install x ./c'],
+      notPush: [
+        'pull oci://ghcr.io/acme/chart',
+        'install x ./c',
+        'dependency build /tmp/_argocd-repo/apps/web',
+        'dep up ./chart',
+      ],
     },
   },
   {
