@@ -23,9 +23,7 @@ export type DropReason =
   | 'queue_full'
   | 'ignored'
   | 'malformed'
-  | 'allowlisted'
   | 'out_of_window'
-  | 'state_evicted'
   | 'rejected';
 
 export interface Metrics {
@@ -104,7 +102,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     eventsDropped: new Counter({
       name: 'exfilwatch_events_dropped_total',
-      help: 'Events not processed, by reason (queue_full, ignored, malformed, allowlisted, state_evicted, …).',
+      help: 'Events not processed, by reason (queue_full, rejected: lost; ignored, malformed, out_of_window).',
       labelNames: ['reason'],
       registers: r,
     }),
