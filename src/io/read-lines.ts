@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { gunzippedIfGzip } from './gunzip-stream.js';
 import { createLineSplitter } from './line-splitter.js';
 import { yieldToEventLoop } from './sleep.js';
 
@@ -34,8 +35,8 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-async function openInput(path: string, stdin: Readable): Promise<Readable> {
-  if (path === '-') return stdin;
+async function openInput(path: string, stdin: Readable, streams: Readable[]): Promise<AsyncIterable<unknown>> {
+  if (path === '-') return gunzippedIfGzip(stdin, CHUNK_BYTES, streams);
   const gz = await isGzip(path);
   const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   if (!gz) return file;
@@ -46,7 +47,8 @@ async function openInput(path: string, stdin: Readable): Promise<Readable> {
 
 /** Reads `path` to its end; rejects when it cannot be opened or read (a corrupt .gz included). */
 export async function readLines(path: string, o: ReadLinesOptions): Promise<void> {
-  const input = await openInput(path, o.stdin ?? process.stdin);
+  const streams: Readable[] = [];
+  const input = await openInput(path, o.stdin ?? process.stdin, streams);
   const splitter = createLineSplitter(o);
   try {
     for await (const chunk of input) {
@@ -58,6 +60,7 @@ export async function readLines(path: string, o: ReadLinesOptions): Promise<void
     }
     splitter.flush();
   } finally {
-    if (path !== '-') input.destroy();
+    if (path !== '-') (input as Readable).destroy();
+    for (const stream of streams) stream.destroy();
   }
 }

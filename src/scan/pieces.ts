@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { gunzippedIfGzip } from '../io/gunzip-stream.js';
 
 export type Piece =
   /** `length` bytes at `offset` of `buffer`: one or more lines, the last one '\n'-terminated unless at EOF. */
@@ -62,7 +63,7 @@ function fileReader(fh: FileHandle): ReadInto {
 }
 
 /** Stream chunks (gunzip output, stdin) copied into our buffers: a stream may reuse or pool its own. */
-function streamReader(stream: Readable): ReadInto {
+function streamReader(stream: AsyncIterable<unknown>): ReadInto {
   const it = stream[Symbol.asyncIterator]();
   let chunk: Buffer | null = null;
   let at = 0;
@@ -93,7 +94,7 @@ export async function* readPieces(path: string, o: PieceOptions): AsyncGenerator
   try {
     let read: ReadInto;
     if (path === '-') {
-      read = streamReader(o.stdin ?? process.stdin);
+      read = streamReader(await gunzippedIfGzip(o.stdin ?? process.stdin, o.chunkBytes ?? CHUNK_BYTES, streams));
     } else {
       fh = await open(path, 'r');
       if (await isGzip(fh)) {

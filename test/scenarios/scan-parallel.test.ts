@@ -168,6 +168,27 @@ describe('scan line workers', () => {
     );
     expect(fromStdin.events).toStrictEqual(reference.events);
     expect(fromStdin.errors.map(([m, s]) => [m.replace(/^stdin/, path), s])).toEqual(reference.errors);
+    // gzip piped to stdin (`cat x.gz | exfilwatch scan -`), arriving a byte, then odd-sized chunks.
+    const zippedInput = gzipSync(input);
+    const chunks = [zippedInput.subarray(0, 1), zippedInput.subarray(1, 7)];
+    for (let at = 7; at < zippedInput.length; at += 4099) chunks.push(zippedInput.subarray(at, at + 4099));
+    for (const threads of [0, 2]) {
+      const fromGzStdin = await drain(
+        createScanSource(
+          {
+            paths: ['-'],
+            format: 'auto',
+            threads,
+            maxLineBytes: MAX_LINE,
+            stdin: Readable.from(chunks),
+            awaitWorkers: true,
+          },
+          deps,
+        ),
+      );
+      expect(fromGzStdin.events).toStrictEqual(reference.events);
+      expect(fromGzStdin.errors.map(([m, s]) => [m.replace(/^stdin/, path), s])).toEqual(reference.errors);
+    }
 
     const corrupt = join(dir, 'corrupt.jsonl.gz');
     const zipped = gzipSync(input);
