@@ -19,12 +19,7 @@ export function sourceComponent(type: SourceTypeLabel): `source:${SourceTypeLabe
   return `source:${type}`;
 }
 /** `reason` on exfilwatch_events_dropped_total. */
-export type DropReason =
-  | 'queue_full'
-  | 'ignored'
-  | 'malformed'
-  | 'out_of_window'
-  | 'rejected';
+export type DropReason = 'queue_full' | 'ignored' | 'malformed' | 'out_of_window' | 'rejected';
 
 export interface Metrics {
   readonly registry: Registry;
