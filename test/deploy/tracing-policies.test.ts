@@ -25,6 +25,8 @@ const SIGNATURES: Record<string, { params: Record<number, string[]>; ret?: strin
   tcp_sendmsg: { params: { 0: ['sock'], 2: ['int', 'size_t', 'uint64'] } },
   // void tcp_close(struct sock *sk, long timeout)
   tcp_close: { params: { 0: ['sock'] } },
+  // ssize_t do_tcp_sendpages(struct sock *sk, struct page *page, int offset, size_t size, int flags) (< 6.5)
+  do_tcp_sendpages: { params: { 0: ['sock'], 3: ['size_t', 'uint64'] } },
 };
 
 const STRING_OPS = ['Equal', 'NotEqual', 'Prefix', 'NotPrefix', 'Postfix', 'NotPostfix'];
@@ -63,6 +65,7 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
 
   it('hook exactly the calls exfilwatch needs: reads with a byte count, and TCP connect/send/close', () => {
     expect(kprobes.map(({ k }) => k.call).sort()).toEqual([
+      'do_tcp_sendpages',
       'security_mmap_file',
       'splice_direct_to_actor',
       'splice_file_to_pipe',
@@ -148,13 +151,37 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
   });
 
   it('network hooks: loopback destinations are filtered out in the kernel', () => {
-    for (const { k } of kprobes.filter(({ k }) => k.call.startsWith('tcp_'))) {
+    for (const { k } of kprobes.filter(({ k }) => (k.args as Any[]).some((a) => a.type === 'sock'))) {
       for (const sel of k.selectors as Any[]) {
         const notDaddr = sel.matchArgs.find((m: Any) => m.operator === 'NotDAddr');
         expect(notDaddr?.index, k.call).toBe(0);
         expect(notDaddr.values).toEqual(expect.arrayContaining(['127.0.0.0/8', '::1']));
       }
     }
+  });
+
+  it('a file sent into a TCP socket by sendfile(2) or splice(2) on a kernel before 6.5 is counted as sent: do_tcp_sendpages, from client sockets only', () => {
+    // Before Linux 6.5, sendfile/splice into a TCP socket (Go's io.Copy(conn, file) and net/http file bodies
+    // over plain HTTP, Java's transferTo, Python's socket.sendfile) and kTLS go tcp_sendpage →
+    // do_tcp_sendpages, never tcp_sendmsg: the bytes were unseen. 6.5 removed it (sendmsg with
+    // MSG_SPLICE_PAGES, which the tcp_sendmsg hook sees), so the hook must be skippable there.
+    const hit = kprobes.find(({ k }) => k.call === 'do_tcp_sendpages');
+    expect(hit?.policy).toBe('exfilwatch-tcp');
+    const k = hit?.k;
+    expect(k.ignore).toEqual({ callNotFound: true });
+    expect(k.args).toEqual([
+      { index: 0, type: 'sock' },
+      { index: 3, type: 'size_t' },
+    ]);
+    // One event per page (4 KiB): a file server's sendfile replies (nginx `sendfile on`, from its listening
+    // port) would flood the ring buffer, so only sockets with an ephemeral source port — connections this
+    // host opened — are traced, in every selector.
+    for (const sel of k.selectors as Any[]) {
+      expect(sel.matchArgs).toContainEqual({ index: 0, operator: 'SPort', values: ['32768:65535'] });
+    }
+    const send = kprobes.find(({ k }) => k.call === 'tcp_sendmsg')?.k;
+    const scope = (sels: Any[]) => sels.map((s) => ({ ns: s.matchNamespaces, bin: s.matchBinaries }));
+    expect(scope(k.selectors)).toEqual(scope(send.selectors));
   });
 
   it('filter in the kernel within Tetragon limits: ≤ 5 selectors, ≤ 5 matchArgs, ≤ 4 values, known operators', () => {

@@ -135,6 +135,13 @@ const EXPECTED: Record<string, (e: NormalizedEvent) => void> = {
     expect(e.net).toMatchObject({ op: 'send', daddr: SAMPLE.daddr, dport: SAMPLE.dport, bytes: SAMPLE.sent });
     expect(e.net.cookie).toBe(SAMPLE.cookie);
   },
+  do_tcp_sendpages: (e) => {
+    expect(e.kind).toBe('net');
+    if (e.kind !== 'net') return;
+    // The size of the page range sent (size_t → size_arg).
+    expect(e.net).toMatchObject({ op: 'send', daddr: SAMPLE.daddr, dport: SAMPLE.dport, bytes: SAMPLE.requested });
+    expect(e.net.cookie).toBe(SAMPLE.cookie);
+  },
   tcp_close: (e) => {
     expect(e.kind).toBe('net');
     if (e.kind !== 'net') return;

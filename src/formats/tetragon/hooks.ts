@@ -118,6 +118,8 @@ for (const n of [
   'tcp_sendmsg',
   'tcp_sendmsg_locked',
   'tcp_sendpage',
+  // sendfile/splice into a TCP socket and kTLS before Linux 6.5 (exfilwatch-tcp.yaml): bytes from its size.
+  'do_tcp_sendpages',
   'udp_sendmsg',
   'udpv6_sendmsg',
   'inet_sendmsg',
