@@ -16,7 +16,7 @@ export const tetragonGrpcConfigSchema = z
       .array(z.string().min(1))
       .default([])
       .describe(
-        'Only kprobe/tracepoint/LSM events from these TracingPolicy names (sent as `policy_names` in the allow_list); empty = all policies. Exec/exit events are always requested.',
+        'Only kprobe/tracepoint/LSM events from these TracingPolicy names (sent as `policy_names` in the allow_list); empty = all policies. Exec/exit events and throttle reports (`process_throttle`, a gap) are always requested.',
       ),
     reconnectMinMs: z
       .number()

@@ -68,8 +68,8 @@ describe('tetragon-grpc source against a grpc-js FineGuidanceSensors server', ()
 
     const [req] = s.requests;
     expect(req?.allowList.map((f) => f.eventSet)).toEqual([
-      [EventType.PROCESS_EXEC, EventType.PROCESS_EXIT],
-      [EventType.PROCESS_KPROBE, EventType.PROCESS_TRACEPOINT, EventType.PROCESS_LSM, EventType.PROCESS_THROTTLE],
+      [EventType.PROCESS_EXEC, EventType.PROCESS_EXIT, EventType.PROCESS_THROTTLE],
+      [EventType.PROCESS_KPROBE, EventType.PROCESS_TRACEPOINT, EventType.PROCESS_LSM],
     ]);
     expect(req?.allowList[0]?.policyNames).toEqual([]);
     expect(req?.allowList[1]?.policyNames).toEqual(['exfilwatch-reads']);

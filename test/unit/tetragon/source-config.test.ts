@@ -91,23 +91,37 @@ describe('source flags → config', () => {
 });
 
 describe('GetEvents request and reconnect backoff', () => {
-  it('sends two ORed filters: lifecycle without policy names, policy events with them', () => {
+  it('sends two ORed filters: lifecycle and throttling without policy names, policy events with them', () => {
     const req = buildGetEventsRequest(['sensitive-reads']);
     expect(req.allowList).toHaveLength(2);
     expect(req.allowList[0]).toMatchObject({
-      eventSet: [EventType.PROCESS_EXEC, EventType.PROCESS_EXIT],
+      eventSet: [EventType.PROCESS_EXEC, EventType.PROCESS_EXIT, EventType.PROCESS_THROTTLE],
       policyNames: [],
     });
     expect(req.allowList[1]).toMatchObject({
-      eventSet: [
-        EventType.PROCESS_KPROBE,
-        EventType.PROCESS_TRACEPOINT,
-        EventType.PROCESS_LSM,
-        EventType.PROCESS_THROTTLE,
-      ],
+      eventSet: [EventType.PROCESS_KPROBE, EventType.PROCESS_TRACEPOINT, EventType.PROCESS_LSM],
       policyNames: ['sensitive-reads'],
     });
     expect(req.denyList).toEqual([]);
+  });
+
+  it('process_throttle events reach exfilwatch when policyNames is set: they carry no policy name, which a policy_names filter never matches', () => {
+    // Tetragon's allow_list as the agent applies it (pkg/filters): filters are ORed, the fields of one are
+    // ANDed; a set policy_names matches only events whose policy name is listed, and an event without one
+    // (exec, exit, throttle) never. Losing the throttle START loses the only trace of --cgroup-rate drops,
+    // so alerts over it were not `degraded`.
+    const passes = (type: EventType, policyName: string) =>
+      buildGetEventsRequest(['exfilwatch-file-reads', 'exfilwatch-tcp']).allowList.some(
+        (f) =>
+          (f.eventSet.length === 0 || f.eventSet.includes(type)) &&
+          (f.policyNames.length === 0 || (policyName !== '' && f.policyNames.includes(policyName))),
+      );
+    expect(passes(EventType.PROCESS_THROTTLE, '')).toBe(true);
+    expect(passes(EventType.PROCESS_EXEC, '')).toBe(true);
+    expect(passes(EventType.PROCESS_EXIT, '')).toBe(true);
+    expect(passes(EventType.PROCESS_KPROBE, 'exfilwatch-tcp')).toBe(true);
+    expect(passes(EventType.PROCESS_KPROBE, 'someone-elses-policy')).toBe(false);
+    expect(passes(EventType.PROCESS_LOADER, '')).toBe(false);
   });
 
   it('exponential with full jitter, capped', () => {
