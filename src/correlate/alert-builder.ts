@@ -107,6 +107,20 @@ function summaryDestination(ep: PushEpisode): string {
   return `${lead ? formatAddr(lead.ip, lead.port) : ep.destAddr} (named ${dest} by ${by}, not by DNS)`;
 }
 
+/**
+ * Which side of a `kubectl cp` this push is (the push table's two kubectl entries), or null for any other
+ * push. Its bytes go through the API server's exec stream, not to a forge or a registry, so the alert says
+ * that, and sends the responder to the Kubernetes audit log's pods/exec record rather than a repository's.
+ */
+function kubectlCp(ep: PushEpisode): 'pod-side' | 'in-pod' | null {
+  if (ep.tool !== 'kubectl' || ep.byEgress) return null;
+  return ep.proc.push?.spec.match.kind === 'archive-to-stdout' ? 'pod-side' : 'in-pod';
+}
+
+function commandOf(ep: PushEpisode): string {
+  return redact(`${ep.proc.binary ?? ep.tool}${ep.proc.args ? ` ${ep.proc.args}` : ''}`);
+}
+
 function summary(j: JudgedPush): string {
   const ep = j.episode;
   const dest = summaryDestination(ep);
@@ -137,6 +151,13 @@ function summary(j: JudgedPush): string {
   const graver = j.escalates
     ? `; graver than its early judgement, ${j.escalates.rule} (${j.escalates.severity}), made when more pushes after it filled the container's pending list`
     : '';
+  // "kubectl push to an unknown destination (/var/lib/postgresql/data)" told a responder nothing of where
+  // the data went: say which pod it came out of and that the API server carried it.
+  const cp = kubectlCp(ep);
+  if (cp === 'pod-side')
+    return `kubectl cp out of ${where(ep)} on ${ep.node.name}: \`${commandOf(ep)}\` started by the container runtime sends it through the kubelet and the API server to whoever ran kubectl (not through the pod's network), ${reads}${graver}`;
+  if (cp === 'in-pod')
+    return `kubectl cp of ${ep.remote ? redact(ep.remote) : "a pod's files"} out of that pod, through the API server${destinationOf(ep) ? ` at ${dest}` : ''}, into ${where(ep)} on ${ep.node.name}${by}, ${reads}${graver}`;
   return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}`;
 }
 
@@ -147,19 +168,16 @@ function response(j: JudgedPush): string[] {
   const remote = ep.remote ? redact(ep.remote) : dest;
   const addresses = addressesOf(ep).filter((a) => a !== dest);
   const traffic = addresses.length > 0 ? `${dest} (${addresses.join(', ')})` : dest;
-  const cmd = redact(`${ep.proc.binary ?? ep.tool}${ep.proc.args ? ` ${ep.proc.args}` : ''}`);
+  const cmd = commandOf(ep);
   const podText = c.pod ? `pod ${c.pod.namespace}/${c.pod.name}` : `container ${c.ref.id}`;
+  const cp = kubectlCp(ep);
+  if (cp !== null) return kubectlResponse(j, cp, cmd, podText);
   const steps = [
     `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
     `Analyse traffic from node ${ep.node.name} to ${traffic} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
     `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
   ];
-  if (j.sensitive.length > 0) {
-    const paths = j.sensitive.map((s) => redact(s.path));
-    steps.push(
-      `Rotate the secrets that were read before the push: ${paths.join(', ')} (service-account tokens: recreate the token/secret; keys: revoke and reissue; cloud/registry credentials: revoke at the provider).`,
-    );
-  }
+  if (j.sensitive.length > 0) steps.push(rotateStep(j));
   steps.push(
     `Isolate ${podText} (container ${c.ref.id}${c.ref.image ? `, image ${c.ref.image}` : ''}): deny its egress with a NetworkPolicy and keep it for forensics before deleting it; check the image and its volumes for the data that was read${
       j.top.length > 0
@@ -170,6 +188,52 @@ function response(j: JudgedPush): string[] {
         : ''
     }.`,
   );
+  return steps.concat(closingSteps(j));
+}
+
+/** A `kubectl cp`'s steps: the Kubernetes audit log names the actor; an egress NetworkPolicy stops nothing. */
+function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, podText: string): string[] {
+  const ep = j.episode;
+  const c = ep.container;
+  const ns = c.pod?.namespace ?? 'its namespace';
+  const read =
+    j.top.length > 0
+      ? ` (${j.top
+          .slice(0, 3)
+          .map((t) => redact(t.path))
+          .join(', ')})`
+      : '';
+  const steps: string[] = [];
+  if (cp === 'pod-side') {
+    steps.push(
+      `Find who ran kubectl cp (or kubectl exec) into ${podText} around ${ep.time}: the container runtime started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}) on node ${ep.node.name}; the Kubernetes audit log's pods/exec request on ${podText} names the user or service account and the client's address.`,
+      `The data left through the kubelet and the API server to that client, not through the pod's network: an egress NetworkPolicy would not have stopped it and flow logs from node ${ep.node.name} will not show it. Look for the same identity's other requests (exec, cp, port-forward, secrets) in the audit log.`,
+    );
+  } else {
+    const remote = ep.remote ? redact(ep.remote) : "the other pod's files";
+    steps.push(
+      `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
+      `${remote} was copied through the API server (${destinationOf(ep) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
+    );
+  }
+  if (j.sensitive.length > 0) steps.push(rotateStep(j));
+  steps.push(
+    cp === 'pod-side'
+      ? `Revoke pods/exec in namespace ${ns} from the identity the audit log names and rotate its credentials; treat the data that was read${read} as disclosed and tell its owners. Keep ${podText} (container ${c.ref.id}) as it is for forensics.`
+      : `Isolate ${podText} (container ${c.ref.id}${c.ref.image ? `, image ${c.ref.image}` : ''}): the copied files are in it now; deny its egress with a NetworkPolicy, remove its service account's pods/exec permission, and keep it for forensics before deleting it.`,
+  );
+  return steps.concat(closingSteps(j));
+}
+
+function rotateStep(j: JudgedPush): string {
+  const paths = j.sensitive.map((s) => redact(s.path));
+  return `Rotate the secrets that were read before the push: ${paths.join(', ')} (service-account tokens: recreate the token/secret; keys: revoke and reissue; cloud/registry credentials: revoke at the provider).`;
+}
+
+/** The steps every alert ends with, when they apply: a renamed or unexpected binary, lost events. */
+function closingSteps(j: JudgedPush): string[] {
+  const ep = j.episode;
+  const steps: string[] = [];
   if (ep.renamed || ep.unexpected) {
     const odd = ep.odd?.proc ?? ep.proc;
     steps.push(
