@@ -167,7 +167,15 @@ function response(j: JudgedPush): string[] {
   const dest = destinationOf(ep) ?? 'the destination';
   const remote = ep.remote ? redact(ep.remote) : dest;
   const addresses = addressesOf(ep).filter((a) => a !== dest);
-  const traffic = addresses.length > 0 ? `${dest} (${addresses.join(', ')})` : dest;
+  // A docker push through a mounted docker.sock: the node's daemon sent the bytes, from the node's address,
+  // and will again for the next push however the pod's egress is limited (a NetworkPolicy never sees it).
+  const daemon = [...new Set(ep.dests.filter((d) => d.byDaemon).map((d) => formatAddr(d.ip, d.port)))];
+  const viaDaemon =
+    daemon.length > 0
+      ? `${daemon.join(', ')} by the node's docker daemon, linked to this push by time: flow logs show it from the node's address, not the pod's`
+      : '';
+  const shown = [...addresses, viaDaemon].filter((x) => x !== '');
+  const traffic = shown.length > 0 ? `${dest} (${shown.join('; ')})` : dest;
   const cmd = commandOf(ep);
   const podText = c.pod ? `pod ${c.pod.namespace}/${c.pod.name}` : `container ${c.ref.id}`;
   const cp = kubectlCp(ep);
@@ -179,7 +187,11 @@ function response(j: JudgedPush): string[] {
   ];
   if (j.sensitive.length > 0) steps.push(rotateStep(j));
   steps.push(
-    `Isolate ${podText} (container ${c.ref.id}${c.ref.image ? `, image ${c.ref.image}` : ''}): deny its egress with a NetworkPolicy and keep it for forensics before deleting it; check the image and its volumes for the data that was read${
+    `Isolate ${podText} (container ${c.ref.id}${c.ref.image ? `, image ${c.ref.image}` : ''}): deny its egress with a NetworkPolicy${
+      daemon.length > 0
+        ? " and take away its docker.sock (the node's docker daemon made this upload: a NetworkPolicy on the pod does not stop it; remove the socket's mount or stop the pod)"
+        : ''
+    } and keep it for forensics before deleting it; check the image and its volumes for the data that was read${
       j.top.length > 0
         ? ` (${j.top
             .slice(0, 3)
