@@ -139,7 +139,11 @@ function summary(j: JudgedPush): string {
   if (j.readBytes === 0 && j.readFiles === 0 && j.sensitive.length === 0) {
     reads = 'no notable reads before it';
   } else {
-    reads = `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
+    // "after reading 0 B in 56 files" read as nothing read: the sensor saw the files but not their sizes.
+    reads =
+      j.readBytes === 0 && j.readFiles > 0
+        ? `after opening ${j.readFiles} files (sizes not reported by the sensor)`
+        : `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
     if (j.sensitive.length > 0) {
       const names = j.sensitive.slice(0, 3).map((s) => redact(s.path));
       reads += ` incl. ${j.sensitive.length} secret${j.sensitive.length > 1 ? 's' : ''} (${names.join(', ')}${j.sensitive.length > 3 ? ', …' : ''})`;
@@ -297,7 +301,7 @@ function evidence(j: JudgedPush): AlertEvidence[] {
       time: timeText(t.time, t.firstMs),
       kind: 'read',
       binary: t.binary,
-      detail: `${t.path} (${formatBytes(topBytes(t, j))})`,
+      detail: `${t.path} (${t.bytes > 0 ? formatBytes(topBytes(t, j)) : 'size not reported'})`,
     });
   }
   items.sort((a, b) => (PRIORITY[a.kind] ?? 9) - (PRIORITY[b.kind] ?? 9) || a.timeMs - b.timeMs);

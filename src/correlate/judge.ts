@@ -64,9 +64,12 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   if (c.top) {
     for (let i = 0; i < c.top.length; i++) {
       const f = c.top.entry(i);
-      if (inWindow(f) && f.bytes > 0) top.push(f);
+      if (inWindow(f)) top.push(f);
     }
-    top.sort((a, b) => b.bytes - a.bytes);
+    // Sized files first, biggest first; files the sensor gave no size for (Falco's opens, and mmap, which
+    // Falco cannot size) fill what is left, latest first: without them the Falco form of a git push of
+    // mapped files named no file at all, where the Tetragon form named what the push carried.
+    top.sort((a, b) => b.bytes - a.bytes || (a.bytes === 0 ? b.lastMs - a.lastMs : 0));
     top.length = Math.min(top.length, config.reads.topFiles);
   }
   const archives = (c.archives ?? []).filter((a) => a.timeMs >= fromMs && a.timeMs <= toMs);
