@@ -229,7 +229,7 @@ function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, 
     const remote = ep.remote ? redact(ep.remote) : "the other pod's files";
     steps.push(
       `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
-      `${remote} was copied through the API server (${destinationOf(ep) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
+      `Review the API server's audit log: ${remote} was copied through the API server (${destinationOf(ep) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
     );
   }
   if (j.sensitive.length > 0) steps.push(rotateStep(j));
