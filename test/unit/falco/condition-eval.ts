@@ -5,7 +5,10 @@
  * a prefix match by path components whose components may be globs (Falco 0.36+), `in` is set membership.
  * It checks that the rules say what we mean; it cannot check that Falco agrees.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { parse } from 'yaml';
 
 export function tokenize(condition: string): string[] {
   const tokens: string[] = [];
@@ -27,6 +30,24 @@ export interface RulesModel {
 }
 
 type Fields = Readonly<Record<string, string>>;
+
+const RULES_FILE = join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml');
+
+/** The shipped rules file's macros and lists, and one of its rules by name. */
+export function shippedRules(): RulesModel & { rule(name: string): Record<string, unknown> } {
+  const doc = parse(readFileSync(RULES_FILE, 'utf8')) as Array<Record<string, unknown>>;
+  return {
+    macros: new Map(doc.filter((d) => d.macro !== undefined).map((d) => [String(d.macro), String(d.condition)])),
+    lists: new Map(
+      doc.filter((d) => d.list !== undefined).map((d) => [String(d.list), (d.items as unknown[]).map(String)]),
+    ),
+    rule(name) {
+      const found = doc.find((d) => d.rule === name);
+      expect(found, name).toBeDefined();
+      return found!;
+    },
+  };
+}
 
 const unquote = (v: string) => (/^(['"]).*\1$/.test(v) ? v.slice(1, -1) : v);
 

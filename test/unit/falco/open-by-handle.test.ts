@@ -6,25 +6,14 @@
  * base_syscalls.all (no read rule) the files were never seen. The syscall makes a descriptor, so Falco
  * traces it anyway: naming it costs no kernel-side event.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import { readAlert } from '../../fixtures/falco/events.js';
-import { evaluate, type RulesModel } from './condition-eval.js';
-
-const RULES_FILE = join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml');
+import { evaluate, shippedRules } from './condition-eval.js';
 
 describe('a file opened by open_by_handle_at in a container', () => {
-  const doc = parse(readFileSync(RULES_FILE, 'utf8')) as Array<Record<string, unknown>>;
-  const model: RulesModel = {
-    macros: new Map(doc.filter((d) => d.macro !== undefined).map((d) => [String(d.macro), String(d.condition)])),
-    lists: new Map(
-      doc.filter((d) => d.list !== undefined).map((d) => [String(d.list), (d.items as string[]).map(String)]),
-    ),
-  };
-  const rule = doc.find((d) => d.rule === 'exfilwatch file open read in container')!;
+  const model = shippedRules();
+  const rule = model.rule('exfilwatch file open read in container');
 
   it('is emitted by the shipped open rule', () => {
     const fields = {

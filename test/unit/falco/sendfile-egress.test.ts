@@ -5,17 +5,13 @@
  * since Linux 6.5); Falco's send rule did not name sendfile and its normalizer ignored the event, so with
  * Falco alone such an upload sent nothing: no push by egress, no alert.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, MiB, run } from '../correlate/builder.js';
-import { evaluate, type RulesModel } from './condition-eval.js';
+import { evaluate, shippedRules } from './condition-eval.js';
 
-const RULES_FILE = join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml');
 const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 
@@ -57,14 +53,8 @@ describe('sendfile into a TCP socket with Falco', () => {
   });
 
   it('is emitted by the shipped send rule', () => {
-    const doc = parse(readFileSync(RULES_FILE, 'utf8')) as Array<Record<string, unknown>>;
-    const model: RulesModel = {
-      macros: new Map(doc.filter((d) => d.macro !== undefined).map((d) => [String(d.macro), String(d.condition)])),
-      lists: new Map(
-        doc.filter((d) => d.list !== undefined).map((d) => [String(d.list), (d.items as string[]).map(String)]),
-      ),
-    };
-    const rule = doc.find((d) => d.rule === 'exfilwatch socket send from container')!;
+    const model = shippedRules();
+    const rule = model.rule('exfilwatch socket send from container');
     const fields = {
       'evt.type': 'sendfile',
       'evt.rawres': '4194304',

@@ -5,17 +5,13 @@
  * pid 1 (a JVM running a CI agent) it judged the container's pending pushes at the thread's exit + latenessMs,
  * before their settle time, and an upload still under way counted short.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { connectAlert, execAlert, T0 } from '../../fixtures/falco/events.js';
 import { brief, MiB, run } from '../correlate/builder.js';
-import { evaluate, type RulesModel } from './condition-eval.js';
+import { evaluate, shippedRules } from './condition-eval.js';
 
-const RULES_FILE = join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml');
 const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 
@@ -65,14 +61,8 @@ describe('Falco procexit of a thread that is not its process main thread', () =>
   });
 
   it('is not emitted by the shipped exit rule (thread.ismain)', () => {
-    const doc = parse(readFileSync(RULES_FILE, 'utf8')) as Array<Record<string, unknown>>;
-    const model: RulesModel = {
-      macros: new Map(doc.filter((d) => d.macro !== undefined).map((d) => [String(d.macro), String(d.condition)])),
-      lists: new Map(
-        doc.filter((d) => d.list !== undefined).map((d) => [String(d.list), (d.items as string[]).map(String)]),
-      ),
-    };
-    const rule = doc.find((d) => d.rule === 'exfilwatch process exit in container')!;
+    const model = shippedRules();
+    const rule = model.rule('exfilwatch process exit in container');
     const emits = (ismain: string) =>
       evaluate(model, String(rule.condition), {
         'evt.type': 'procexit',
