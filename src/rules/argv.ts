@@ -64,6 +64,11 @@ export interface ParsedArgv {
   positionals: string[];
   /** Flags in order, with their value where the flag takes one (`--push` → value null). */
   flags: Array<{ flag: string; value: string | null }>;
+  /**
+   * Indices of positionals that directly follow a flag taken as valueless: the value of an option the
+   * tool's flag list lacks (`podman --root /x push`, `kubectl -v 9 cp`), or a real positional.
+   */
+  afterFlag: Set<number>;
 }
 
 export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedArgv {
@@ -71,6 +76,7 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
   const shortLetters = syntax.valueShortLetters ?? '';
   const positionals: string[] = [];
   const flags: ParsedArgv['flags'] = [];
+  const afterFlag = new Set<number>();
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -82,6 +88,8 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       continue;
     }
     if (w.length < 2 || w[0] !== '-') {
+      const last = flags[flags.length - 1];
+      if (last !== undefined && last.value === null && words[i - 1]?.startsWith('-')) afterFlag.add(positionals.length);
       positionals.push(w);
       continue;
     }
@@ -135,7 +143,25 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       flags.push({ flag: `-${letter}`, value: null });
     }
   }
-  return { positionals, flags };
+  return { positionals, flags, afterFlag };
+}
+
+/**
+ * Where the positionals after a command's words start (`['compose', 'push']`), or -1 when argv does not run
+ * that command. A word after a flag not known to take a value may be that flag's value, so it is skipped
+ * when it is not the next command word: `docker compose -p x push`, `podman --root /x push` (every tool
+ * has global options a flag list lacks, and each one would otherwise hide the push).
+ */
+export function commandEnd(parsed: ParsedArgv, words: readonly string[]): number {
+  let j = 0;
+  let i = 0;
+  for (; j < words.length; i++) {
+    const p = parsed.positionals[i];
+    if (p === undefined) return -1;
+    if (p === words[j]) j++;
+    else if (!parsed.afterFlag.has(i)) return -1;
+  }
+  return i;
 }
 
 /** `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. */

@@ -5,6 +5,7 @@
 import { isApiRead } from './api-reads.js';
 import {
   basename,
+  commandEnd,
   hasFlag,
   imageRegistryHost,
   isFalseValue,
@@ -197,7 +198,7 @@ function matchSpec(
   });
   switch (m.kind) {
     case 'subcommand': {
-      for (const d of spec.downloads ?? []) if (startsWithWords(parsed.positionals, d)) return 'download';
+      for (const d of spec.downloads ?? []) if (commandEnd(parsed, d) >= 0) return 'download';
       if (spec.localDestinations === true && destinationIsLocal(spec, parsed)) return null;
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
@@ -270,8 +271,9 @@ function matchSpec(
 
 /** undefined: the command does not match; otherwise the remote (maybe null). */
 function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | undefined {
-  if (!startsWithWords(parsed.positionals, cmd.words)) return undefined;
-  const rest = parsed.positionals.slice(cmd.words.length);
+  const end = commandEnd(parsed, cmd.words);
+  if (end < 0) return undefined;
+  const rest = parsed.positionals.slice(end);
   if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
   if (cmd.excludeFlags?.some((f) => parsed.flags.some((x) => x.flag === f && !isFalseValue(x.value)))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
@@ -298,11 +300,6 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
   }
   if (loc.positional === 'last') return rest[rest.length - 1] ?? null;
   return rest[loc.positional] ?? null;
-}
-
-function startsWithWords(positionals: readonly string[], words: readonly string[]): boolean {
-  for (let i = 0; i < words.length; i++) if (positionals[i] !== words[i]) return false;
-  return true;
 }
 
 function firstUrl(parsed: ParsedArgv, isUploadTarget: UploadTargetTest): { word: string; host: string } | null {

