@@ -88,7 +88,8 @@ export const GH_VALUE_FLAGS = [
   '-n',
   '--notes',
   '--notes-file',
-  '-d',
+  // Not `-d`: `gh gist create -d DESC`, but `gh release create TAG -d FILE…` is `--draft`, a boolean, and
+  // taking the first asset for its value hid the upload (a description read as a positional harms nothing).
   '--desc',
   '--description',
   '--source',
@@ -110,6 +111,8 @@ export const GH_VALUE_FLAGS = [
   '-b',
   '--body',
 ];
+/** pflag (gh, glab) takes a short flag's value attached too: `-XPOST`, `-fbody=x`, `-Rowner/repo`. */
+export const GH_VALUE_SHORT_LETTERS = 'RXfFHtnqarb';
 export const CURL_VALUE_FLAGS = [
   '--data',
   '--data-binary',
