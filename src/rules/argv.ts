@@ -150,7 +150,8 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
  * Where the positionals after a command's words start (`['compose', 'push']`), or -1 when argv does not run
  * that command. A word after a flag not known to take a value may be that flag's value, so it is skipped
  * when it is not the next command word: `docker compose -p x push`, `podman --root /x push` (every tool
- * has global options a flag list lacks, and each one would otherwise hide the push).
+ * has global options a flag list lacks, and each one would otherwise hide the push). A command word `*`
+ * is any word (`yarn workspace NAME npm publish`).
  */
 export function commandEnd(parsed: ParsedArgv, words: readonly string[]): number {
   let j = 0;
@@ -158,7 +159,7 @@ export function commandEnd(parsed: ParsedArgv, words: readonly string[]): number
   for (; j < words.length; i++) {
     const p = parsed.positionals[i];
     if (p === undefined) return -1;
-    if (p === words[j]) j++;
+    if (p === words[j] || (words[j] === '*' && !p.startsWith('-'))) j++;
     else if (!parsed.afterFlag.has(i)) return -1;
   }
   return i;

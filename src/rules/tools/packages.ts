@@ -63,10 +63,21 @@ export const packageTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       // `--dry-run` packs and lists the tarball without uploading it: CI checks a package with it on every
       // pull request, after the install and build that read the most.
+      // npm runs any unambiguous prefix of a command name (`npm pu` is publish); yarn runs a command in one
+      // workspace or in each (`yarn workspace NAME npm publish`); pnpm's `recursive` has the aliases m, multi.
       commands: [
-        { words: ['publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
-        { words: ['npm', 'publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
-      ],
+        ['publish'],
+        ['pu'],
+        ['pub'],
+        ['publ'],
+        ['publi'],
+        ['npm', 'publish'],
+        ['workspace', '*', 'npm', 'publish'],
+        ['workspaces', 'foreach', 'npm', 'publish'],
+        ['recursive', 'publish'],
+        ['multi', 'publish'],
+        ['m', 'publish'],
+      ].map((words) => ({ words, remote: { positional: 0 }, excludeFlags: ['--dry-run'] })),
     },
     destination: 'fixed',
     fixedDestination: 'registry.npmjs.org',
@@ -95,6 +106,10 @@ export const packageTools: readonly PushToolSpec[] = [
         'publish --dry-run=false',
         '--prefix /src publish',
         '--filter @acme/x publish',
+        'pub',
+        'workspace @acme/x npm publish --access public',
+        'workspaces foreach -A --include @acme/x npm publish',
+        'recursive publish',
       ],
       notPush: [
         'install',
@@ -104,6 +119,9 @@ export const packageTools: readonly PushToolSpec[] = [
         'pack',
         'publish --dry-run',
         'npm publish --dry-run',
+        'pu --dry-run',
+        'workspace @acme/x npm publish --dry-run',
+        'workspace @acme/x run build',
         'publish --dry-run=true',
       ],
     },
