@@ -2,6 +2,12 @@
 import type { PushToolSpec } from '../types.js';
 import { DOCKER_VALUE_FLAGS } from './flags.js';
 
+/** A build that pushes its image (`--push`, or an output that does). */
+const BUILD_PUSH = {
+  remote: { flag: ['-t', '--tag'] },
+  requireAnyFlag: [{ flags: ['--push'] }, { flags: ['--output', '-o'], valueContains: ['type=registry', 'push=true'] }],
+} as const;
+
 export const registryTools: readonly PushToolSpec[] = [
   {
     tool: 'docker',
@@ -13,22 +19,11 @@ export const registryTools: readonly PushToolSpec[] = [
       commands: [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['image', 'push'], remote: { positional: 0 } },
-        {
-          words: ['buildx', 'build'],
-          remote: { flag: ['-t', '--tag'] },
-          requireAnyFlag: [
-            { flags: ['--push'] },
-            { flags: ['--output', '-o'], valueContains: ['type=registry', 'push=true'] },
-          ],
-        },
-        {
-          words: ['build'],
-          remote: { flag: ['-t', '--tag'] },
-          requireAnyFlag: [
-            { flags: ['--push'] },
-            { flags: ['--output', '-o'], valueContains: ['type=registry', 'push=true'] },
-          ],
-        },
+        // `docker buildx b`, `docker builder build` and `docker image build` are the same command.
+        ...[['buildx', 'build'], ['buildx', 'b'], ['build'], ['builder', 'build'], ['image', 'build']].map((words) => ({
+          words,
+          ...BUILD_PUSH,
+        })),
         // Bake files name their tags; only the flag says it pushes.
         {
           words: ['buildx', 'bake'],
@@ -52,6 +47,9 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx bake --push',
         'compose push',
         'compose -p x push',
+        'builder build --push -t ghcr.io/evil/x .',
+        'image build -t ghcr.io/evil/x --output type=registry .',
+        'buildx b --push -t ghcr.io/evil/x .',
         'manifest push ghcr.io/evil/x:1',
         'buildx imagetools create -t ghcr.io/evil/x:2 ghcr.io/evil/x:1',
       ],
@@ -121,12 +119,23 @@ export const registryTools: readonly PushToolSpec[] = [
       commands: [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['image', 'push'], remote: { positional: 0 } },
+        // nerdctl builds with BuildKit: an output that pushes, as for docker; and its compose pushes too.
+        ...[['build'], ['builder', 'build'], ['image', 'build']].map((words) => ({ words, ...BUILD_PUSH })),
+        { words: ['compose', 'push'], remote: { none: true } },
       ],
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
     downloads: [['pull']],
-    examples: { push: ['push ghcr.io/evil/x:1', '-n k8s.io push ghcr.io/evil/x:1'], notPush: ['pull alpine'] },
+    examples: {
+      push: [
+        'push ghcr.io/evil/x:1',
+        '-n k8s.io push ghcr.io/evil/x:1',
+        'build -t ghcr.io/evil/x --output type=image,name=ghcr.io/evil/x,push=true .',
+        'compose push',
+      ],
+      notPush: ['pull alpine', 'build -t x .', 'compose up -d'],
+    },
   },
   {
     tool: 'crane',
