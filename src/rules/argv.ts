@@ -58,6 +58,11 @@ export interface FlagSyntax {
    */
   prefixOptions?: readonly string[];
   prefixAliases?: Readonly<Record<string, string>>;
+  /**
+   * Long options the tool also takes by any unambiguous prefix (getopt_long: `wget --post-f=F`, `--meth=PUT`),
+   * with the tool's other options that share a prefix with them, so that an ambiguous one stays unknown.
+   */
+  longPrefixes?: readonly string[];
 }
 
 export interface ParsedArgv {
@@ -108,13 +113,14 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     }
     if (w.startsWith('--')) {
       const eq = valueSeparator(w, syntax);
+      const flag = longOption(eq > 0 ? w.slice(0, eq) : w, syntax.longPrefixes);
       if (eq > 0) {
-        flags.push({ flag: w.slice(0, eq), value: w.slice(eq + 1) });
-      } else if (valueFlags.has(w)) {
-        flags.push({ flag: w, value: words[i + 1] ?? null });
+        flags.push({ flag, value: w.slice(eq + 1) });
+      } else if (valueFlags.has(flag)) {
+        flags.push({ flag, value: words[i + 1] ?? null });
         i++;
       } else {
-        flags.push({ flag: w, value: null });
+        flags.push({ flag, value: null });
       }
       continue;
     }
@@ -179,6 +185,13 @@ export function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
       return false;
     return true;
   });
+}
+
+/** The long option `typed` abbreviates (getopt_long: the only one it prefixes), else `typed`. */
+function longOption(typed: string, names: readonly string[] | undefined): string {
+  if (names === undefined || names.includes(typed)) return typed;
+  const hits = names.filter((n) => n.startsWith(typed));
+  return hits.length === 1 ? hits[0]! : typed;
 }
 
 /** Where a flag word's attached value starts (`--x=v`, and `--x:v` where the syntax allows it), or -1. */
