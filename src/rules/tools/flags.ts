@@ -119,6 +119,7 @@ export const CURL_VALUE_FLAGS = [
   '--data-raw',
   '--data-ascii',
   '--data-urlencode',
+  '--expand-data',
   '--form',
   '--form-string',
   '--json',
