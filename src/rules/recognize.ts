@@ -209,8 +209,9 @@ function matchSpec(
     }
     case 'upload': {
       const method = parsed.positionals.find((p) => m.methodWords?.includes(p.toUpperCase()));
+      // Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST).
       const dataItems =
-        m.methodWords !== undefined && parsed.positionals.some((p) => /^[^:=@/][^=@]*(?::?=|@)/.test(p));
+        m.methodWords !== undefined && parsed.positionals.some((p) => /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/.test(p));
       if (!method && !dataItems && !m.uploadFlags.some((req) => hasFlag(parsed, req))) return null;
       const url = firstUrl(parsed, isUploadTarget);
       return url ? push(url.word, url.host) : null;

