@@ -210,39 +210,27 @@ export class ReadTracker {
    */
   private sensitiveVictim(c: ContainerState, list: FileEntry[]): number {
     const { windowMs, pushSettleMs } = this.cfg;
-    const needs = (ep: PushEpisode, f: FileEntry) =>
-      f.pushEp === ep || (f.lastMs >= ep.timeMs - windowMs && f.firstMs <= ep.timeMs + pushSettleMs);
-    const lastOfAPush = (f: FileEntry) =>
-      c.pending.some((ep) => !ep.judged && needs(ep, f) && !list.some((g) => g !== f && needs(ep, g)));
-    let victim = -1;
-    for (let i = 0; i < list.length; i++) {
-      if (victim >= 0 && list[i]!.lastMs >= list[victim]!.lastMs) continue;
-      if (c.pending.length === 0 || !lastOfAPush(list[i]!)) victim = i;
-    }
-    if (victim >= 0) return victim;
-    // Every one is some pending push's last (a cap below the pending pushes): the least recently read.
-    victim = 0;
-    for (let i = 1; i < list.length; i++) if (list[i]!.lastMs < list[victim]!.lastMs) victim = i;
-    return victim;
+    return evictionVictim(
+      c,
+      list,
+      (f) => f.lastMs,
+      (ep, f) => f.pushEp === ep || (f.lastMs >= ep.timeMs - windowMs && f.firstMs <= ep.timeMs + pushSettleMs),
+    );
   }
 
   /**
-   * Which archive mark makes room: the oldest, except the last one a pending push's window holds (judge.ts:
-   * an archiver started in [push − windowMs, push + pushSettleMs]). Four `tar cf /dev/null /tmp/dN` after a
-   * push's settle time, in no pending push's window, shifted out the staging before it: `medium` became `low`.
+   * Which archive mark makes room: the oldest, with the same exception (judge.ts: an archiver started in
+   * [push − windowMs, push + pushSettleMs]). Four `tar cf /dev/null /tmp/dN` after a push's settle time, in
+   * no pending push's window, shifted out the staging before it: `medium` became `low`.
    */
   private archiveVictim(c: ContainerState, marks: ArchiveMark[]): number {
     const { windowMs, pushSettleMs } = this.cfg;
-    const needs = (ep: PushEpisode, m: ArchiveMark) =>
-      m.timeMs >= ep.timeMs - windowMs && m.timeMs <= ep.timeMs + pushSettleMs;
-    for (let i = 0; i < marks.length; i++) {
-      const m = marks[i]!;
-      const lastOfAPush = c.pending.some(
-        (ep) => !ep.judged && needs(ep, m) && !marks.some((o) => o !== m && needs(ep, o)),
-      );
-      if (!lastOfAPush) return i;
-    }
-    return 0;
+    return evictionVictim(
+      c,
+      marks,
+      (m) => m.timeMs,
+      (ep, m) => m.timeMs >= ep.timeMs - windowMs && m.timeMs <= ep.timeMs + pushSettleMs,
+    );
   }
 
   /**
@@ -279,6 +267,30 @@ export class ReadTracker {
     top.reset(victim, hash, path, stale ? 0 : victimScore, t, noteTime(e.time, t), proc.binary);
     return victim;
   }
+}
+
+/**
+ * The entry of a full per-container list that makes room: the one with the lowest `age` (least recently
+ * read, oldest), except an entry that is the last one some pending push `needs` (decoys after a push must not
+ * evict what decides its rule); when every entry is some push's last, the lowest `age` anyway.
+ */
+function evictionVictim<T>(
+  c: ContainerState,
+  items: readonly T[],
+  age: (item: T) => number,
+  needs: (ep: PushEpisode, item: T) => boolean,
+): number {
+  const lastOfAPush = (item: T) =>
+    c.pending.some((ep) => !ep.judged && needs(ep, item) && !items.some((o) => o !== item && needs(ep, o)));
+  let victim = -1;
+  let oldest = 0;
+  for (let i = 0; i < items.length; i++) {
+    const a = age(items[i]!);
+    if (a < age(items[oldest]!)) oldest = i;
+    if (victim >= 0 && a >= age(items[victim]!)) continue;
+    if (c.pending.length === 0 || !lastOfAPush(items[i]!)) victim = i;
+  }
+  return victim >= 0 ? victim : oldest;
 }
 
 /**
