@@ -7,6 +7,11 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
+/** gzip's magic (RFC 1952: ID1 0x1f, ID2 0x8b) at the start of `head`: how a file or stream is told to be gzip. */
+export function startsWithGzipMagic(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
 const toBuffer = (chunk: unknown): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
 
 /**
@@ -32,7 +37,7 @@ export async function gunzippedIfGzip(
     if (done) return;
     for (let next = await it.next(); !next.done; next = await it.next()) yield toBuffer(next.value);
   }
-  if (head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) return all();
+  if (!startsWithGzipMagic(head)) return all();
   const source = Readable.from(all(), { objectMode: false });
   const gunzip = createGunzip({ chunkSize: chunkBytes });
   source.on('error', (err) => gunzip.destroy(err));

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { gunzippedIfGzip } from './gunzip-stream.js';
+import { gunzippedIfGzip, startsWithGzipMagic } from './gunzip-stream.js';
 import { createLineSplitter } from './line-splitter.js';
 import { yieldToEventLoop } from './sleep.js';
 
@@ -29,7 +29,7 @@ async function isGzip(path: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return startsWithGzipMagic(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { gunzippedIfGzip } from '../io/gunzip-stream.js';
+import { gunzippedIfGzip, startsWithGzipMagic } from '../io/gunzip-stream.js';
 
 export type Piece =
   /** `length` bytes at `offset` of `buffer`: one or more lines, the last one '\n'-terminated unless at EOF. */
@@ -84,7 +84,7 @@ function streamReader(stream: AsyncIterable<unknown>): ReadInto {
 async function isGzip(fh: FileHandle): Promise<boolean> {
   const head = Buffer.alloc(2);
   const { bytesRead } = await fh.read(head, 0, 2, 0);
-  return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  return startsWithGzipMagic(head.subarray(0, bytesRead));
 }
 
 /** Pieces of `path` in order; rejects when it cannot be opened or read (a corrupt .gz included). */
