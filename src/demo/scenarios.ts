@@ -1,17 +1,26 @@
 /**
- * The scenarios `demo` replays: the bundled library, or `--scenarios DIR`. A directory that is not there is
- * the user's typo, so it is a usage error naming the flag (exit 2), not a stack of errno text (exit 1).
+ * The scenarios `demo` replays: the bundled library, or `--scenarios DIR`. A directory that is not there, or
+ * one holding a description that does not load, is the user's input, so it is a usage error naming the flag
+ * (exit 2, one line: docs/demo.md), not a runtime failure (exit 1).
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { loadScenarios, type Scenario } from '../scenarios/index.js';
+import { loadScenarios, type Scenario, ScenarioError } from '../scenarios/index.js';
 
 const FLAG = '--scenarios';
 
 /** The scenarios with `demo: true` in `dir` (default: the bundled examples/scenarios). */
 export function loadDemoScenarios(dir?: string): Scenario[] {
   if (dir !== undefined) checkDirectory(dir);
-  const scenarios = loadScenarios(dir).filter((s) => s.demo);
+  let all: Scenario[];
+  try {
+    all = loadScenarios(dir);
+  } catch (err) {
+    // The bundled library failing to load is our bug (exit 1); a user's directory is their input.
+    if (dir !== undefined && err instanceof ScenarioError) throw new ConfigError(FLAG, err.message, { cause: err });
+    throw err;
+  }
+  const scenarios = all.filter((s) => s.demo);
   if (scenarios.length === 0) {
     throw new ConfigError(FLAG, `${dir ?? 'examples/scenarios'}: no scenario description (*.yaml) with demo: true`);
   }

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from './expand.js';
 import { type Scenario, scenarioSchema } from './schema.js';
@@ -62,9 +62,17 @@ export function loadScenarioFile(path: string): Scenario {
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ScenarioError(`${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new ScenarioError(`${path}: ${yamlProblem(err)}`, { cause: err });
   }
   return parseScenario(raw, path);
+}
+
+/** The yaml library's message ends in a multi-line code frame; a problem here is one line (demo prints it). */
+function yamlProblem(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const first = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const at = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
+  return at ? `YAML syntax error at line ${at.line}, column ${at.col}: ${first}` : first;
 }
 
 /** Every `*.yaml` in `dir`, sorted by name. */

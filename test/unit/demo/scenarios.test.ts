@@ -1,4 +1,7 @@
-/** `demo --scenarios DIR`: a directory that is not there is a usage error naming the flag (exit 2). */
+/**
+ * `demo --scenarios DIR`: a directory that is not there, or a description in it that does not load, is a
+ * usage error naming the flag (exit 2), in one line (docs/demo.md).
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,5 +58,24 @@ describe('loadDemoScenarios', () => {
     expect(configError(() => loadDemoScenarios(empty)).message).toBe(
       `--scenarios: ${empty}: no scenario description (*.yaml) with demo: true`,
     );
+  });
+
+  it('a description with a YAML syntax error: one line naming the file, line and column', () => {
+    const bad = mkdtempSync(join(dir, 'syntax-'));
+    writeFileSync(join(bad, 'broken.yaml'), 'name: broken\nsteps: [\n');
+    const err = configError(() => loadDemoScenarios(bad));
+    expect(err.keyPath).toBe('--scenarios');
+    expect(err.message).toMatch(
+      new RegExp(`^--scenarios: ${join(bad, 'broken.yaml')}: YAML syntax error at line \\d+, column \\d+: \\S`),
+    );
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('a YAML file that is not a scenario description: the keys it lacks, one line', () => {
+    const other = mkdtempSync(join(dir, 'other-'));
+    writeFileSync(join(other, 'config.yaml'), 'correlator:\n  windowMs: 1000\n');
+    const err = configError(() => loadDemoScenarios(other));
+    expect(err.message).toContain(`--scenarios: ${join(other, 'config.yaml')}: name: `);
+    expect(err.message).not.toContain('\n');
   });
 });
