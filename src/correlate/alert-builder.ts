@@ -140,10 +140,11 @@ function summary(j: JudgedPush): string {
     reads = 'no notable reads before it';
   } else {
     // "after reading 0 B in 56 files" read as nothing read: the sensor saw the files but not their sizes.
+    const files = `${j.readFiles} file${j.readFiles === 1 ? '' : 's'}`;
     reads =
       j.readBytes === 0 && j.readFiles > 0
-        ? `after opening ${j.readFiles} files (sizes not reported by the sensor)`
-        : `after reading ${formatBytes(j.readBytes)} in ${j.readFiles} files`;
+        ? `after opening ${files} (sizes not reported by the sensor)`
+        : `after reading ${formatBytes(j.readBytes)} in ${files}`;
     if (j.sensitive.length > 0) {
       const names = j.sensitive.slice(0, 3).map((s) => redact(s.path));
       reads += ` incl. ${j.sensitive.length} secret${j.sensitive.length > 1 ? 's' : ''} (${names.join(', ')}${j.sensitive.length > 3 ? ', …' : ''})`;

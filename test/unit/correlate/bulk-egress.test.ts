@@ -52,7 +52,7 @@ describe('a push that sends bulk data with no notable reads before it', () => {
     expect(brief(alerts)).toEqual([
       { rule: 'bulk-push-without-reads', severity: 'medium', tool: 'git', destination: 'github.com' },
     ]);
-    expect(alerts[0]!.summary).toContain('after reading 4.0 MiB in 1 files within 30 min; 96.0 MiB sent');
+    expect(alerts[0]!.summary).toContain('after reading 4.0 MiB in 1 file within 30 min; 96.0 MiB sent');
   });
 
   it('stays the low notice under bulkEgressBytes', () => {
