@@ -24,9 +24,12 @@ export function createFalcoHttpSource(config: FalcoHttpConfig, deps: SourceDeps)
       const handle: ReceiverHandle = await startReceiver(config, deps, out);
       const { address, port } = handle.address;
       const scheme = config.tls ? 'https' : 'http';
-      deps.logger.info({ source: 'falco-http', listen: `${address}:${port}`, scheme }, 'falco-http receiver listening');
+      // An IPv6 address in brackets (`listenAddress: ::`, docs/deploy.md): "http://:::2801" is no URL, and
+      // the same HOST:PORT form as the config and the flag.
+      const hostPort = `${address.includes(':') ? `[${address}]` : address}:${port}`;
+      deps.logger.info({ source: 'falco-http', listen: hostPort, scheme }, 'falco-http receiver listening');
       // A receiver is "up" while it listens: /readyz and exfilwatch_source_up reflect that.
-      out.connection(true, `listening on ${scheme}://${address}:${port}`);
+      out.connection(true, `listening on ${scheme}://${hostPort}`);
       resolveListening({ address, port });
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
