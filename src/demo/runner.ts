@@ -5,14 +5,13 @@
  * blocks, and a verdict says whether every attack was caught and every benign scenario stayed quiet.
  */
 import { createApp } from '../app.js';
-import type { ExfilwatchConfig } from '../config/schema.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
 import type { Scenario } from '../scenarios/index.js';
 import type { EventSource, SourceDeps } from '../sources/types.js';
 import { createLogger, type Logger, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics, type Metrics, sourceComponent } from '../telemetry/metrics.js';
-import { buildDemoConfig } from './config.js';
+import { buildDemoConfig, type DemoConfig } from './config.js';
 import { createFalcoTransport } from './falco-transport.js';
 import { buildRound, type DemoScenario, pace, type ReplayForm, type ReplayRound } from './plan.js';
 import { createPrinterSink } from './printer-sink.js';
@@ -89,6 +88,26 @@ async function intakeCount(metrics: Metrics, source: EventSource): Promise<numbe
   return received + dropped;
 }
 
+/**
+ * The NATS sink's own stop warning says alerts left in the spool are delivered after the next start, which
+ * is true of `run`; the demo's private spool is removed when it ends, so say what became of them.
+ */
+async function natsSummary(metrics: Metrics, privateSpoolDir: string | null): Promise<string> {
+  const nats = async (c: Metrics['alertsAcked']) =>
+    (await c.get()).values.find((v) => v.labels.sink === 'nats')?.value ?? 0;
+  const published = await nats(metrics.alertsPublished);
+  const acked = await nats(metrics.alertsAcked);
+  const left = (await metrics.alertSpoolMessages.get()).values[0]?.value ?? 0;
+  let line = `NATS: ${acked} of ${published} alerts acknowledged by the broker`;
+  if (left > 0) {
+    line +=
+      privateSpoolDir === null
+        ? `; ${left} still in the spool, delivered by the next exfilwatch that starts with it`
+        : `; ${left} not acknowledged, discarded with the demo's private spool (start NATS first and run the demo again)`;
+  }
+  return `${line}\n`;
+}
+
 function firstRound(scenarios: readonly Scenario[], form: ReplayForm, wallNow: number): ReplayRound {
   // Measure the span at "now", then place the round so it ends about now: alert times look current.
   const probe = buildRound(scenarios, { form, startMs: wallNow, round: 0 });
@@ -111,7 +130,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const disposeOnExit = () => demoConfig.dispose();
   process.once('exit', disposeOnExit);
   try {
-    return await replay(options, scenarios, demoConfig.config, began);
+    return await replay(options, scenarios, demoConfig, began);
   } finally {
     process.off('exit', disposeOnExit);
     demoConfig.dispose();
@@ -121,9 +140,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 async function replay(
   options: DemoOptions,
   scenarios: readonly Scenario[],
-  config: ExfilwatchConfig,
+  demoConfig: DemoConfig,
   began: number,
 ): Promise<DemoResult> {
+  const { config } = demoConfig;
+  // From --nats or NATS_URL alike (docs/demo.md): the header and the summary say where alerts went.
+  const nats = config.sinks.nats !== undefined;
   const wall = options.wallClock ?? systemClock;
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
@@ -160,7 +182,7 @@ async function replay(
     options.write(
       `exfilwatch demo — ${scenarios.length} scenarios (${attacks} attack, ${scenarios.length - attacks} benign) ` +
         `interleaved with background traffic from ${round.background.pods} pods on ${round.background.nodes} nodes\n` +
-        `  replay:  ${transport.describe()} → correlator → alerts below${options.nats ? ' and NATS' : ''}\n` +
+        `  replay:  ${transport.describe()} → correlator → alerts below${nats ? ' and NATS' : ''}\n` +
         `  metrics: ${metricsUrl}\n`,
     );
 
@@ -218,6 +240,7 @@ async function replay(
     options.write(
       `\n${formatSummary({ events: eventsReplayed, alertsBySeverity: stats.alertsBySeverity, verdict, elapsedMs: wall.now() - began })}`,
     );
+    if (nats) options.write(await natsSummary(metrics, demoConfig.privateSpoolDir));
     return { verdict, eventsReplayed, metricsUrl, exitCode: verdict.ok ? 0 : 1 };
   } catch (err) {
     // No log line here: the caller reports the error (the CLI prints it as its one line on stderr).

@@ -5,7 +5,7 @@
  * with one line and the promised exit code when the user asks for something it cannot do.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -221,6 +221,8 @@ describe('exfilwatch demo (child process)', () => {
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('correlator → alerts below and NATS');
+      const n = expectedAlerts('falco').lines.length;
+      expect(run.stdout).toContain(`\nNATS: ${n} of ${n} alerts acknowledged by the broker\n`);
       // Everything the demo made in its temp dir is gone (tsx keeps its own cache there).
       expect(readdirSync(home).filter((f) => f.startsWith('exfilwatch-'))).toEqual([]);
       const nc = await connect({ servers: nats.url });
@@ -234,6 +236,26 @@ describe('exfilwatch demo (child process)', () => {
     } finally {
       await nats.dispose();
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('NATS_URL with the broker away: the header says NATS, the summary what became of the unacked alerts', async () => {
+    // The sink's own stop warning promises delivery "after the next start"; the demo's private spool is
+    // removed when it ends (docs/demo.md), so the summary has to say those alerts are gone.
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-one-'));
+    try {
+      writeFileSync(
+        join(dir, 'sa-token-git-push.yaml'),
+        readFileSync(join(repo, 'examples', 'scenarios', 'sa-token-git-push.yaml')),
+      );
+      const run = await runDemo(['--scenarios', dir], { env: { NATS_URL: `nats://127.0.0.1:${await freePort()}` } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('correlator → alerts below and NATS');
+      expect(run.stdout).toMatch(
+        /\nNATS: 0 of 1 alerts acknowledged by the broker; 1 not acknowledged, discarded with the demo's private spool/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
