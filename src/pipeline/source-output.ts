@@ -25,35 +25,6 @@ export interface SourceOutputOptions {
   logEveryMs?: number;
 }
 
-/**
- * Sources of one type share their `source` label (no label may hold an address), so the gauge is one
- * series for all of them (`--tetragon` is repeatable). It says 1 only while every one of them is up, as
- * /readyz does: set by whichever source changed last, it read 1 with another agent of the type gone, and
- * `exfilwatch_source_up == 0` (the shipped alert for a blind node) never fired.
- */
-const upByType = new WeakMap<Metrics, Map<string, { sources: number; up: number }>>();
-
-function sourceUpTracker(metrics: Metrics, type: SourceTypeLabel): (nowUp: boolean) => void {
-  let byType = upByType.get(metrics);
-  if (!byType) {
-    byType = new Map();
-    upByType.set(metrics, byType);
-  }
-  let state = byType.get(type);
-  if (!state) {
-    state = { sources: 0, up: 0 };
-    byType.set(type, state);
-  }
-  const s = state;
-  const gauge = metrics.sourceUp.labels(type);
-  s.sources++;
-  gauge.set(s.up === s.sources ? 1 : 0);
-  return (nowUp) => {
-    s.up += nowUp ? 1 : -1;
-    gauge.set(s.up === s.sources ? 1 : 0);
-  };
-}
-
 export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isUp(): boolean } {
   const logEveryMs = o.logEveryMs ?? 10_000;
   let lastDecodeLog = Number.NEGATIVE_INFINITY;
@@ -67,7 +38,7 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
   const dropped = o.metrics.eventsDropped.labels('queue_full');
   const received = o.metrics.componentReceived.labels(sourceComponent(o.type));
   const ignored = o.metrics.eventsDropped.labels('ignored');
-  const upChanged = sourceUpTracker(o.metrics, o.type);
+  const upChanged = o.metrics.trackSourceUp(o.type);
 
   // Per-event counts are summed in plain numbers and handed to prom-client when the counters are read: each
   // labelled inc() hashes its labels (~0.5 µs), and that was twice per event on the hot path.

@@ -55,6 +55,11 @@ export interface Metrics {
    * still sees every event.
    */
   flushBeforeCollect(flush: () => void): void;
+  /**
+   * Registers one more source of `type` on exfilwatch_source_up (down until told otherwise) and returns
+   * the function it reports its connection changes to.
+   */
+  trackSourceUp(type: SourceTypeLabel): (nowUp: boolean) => void;
 }
 
 /** prom-client default metrics that fail promtool's lint (gauges named `*_total`). */
@@ -83,10 +88,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const runCollectHooks = () => {
     for (const flush of collectHooks) flush();
   };
-  return {
+  // Sources of one type share their `source` label (no label may hold an address), so the gauge is one
+  // series for all of them (`--tetragon` is repeatable). It says 1 only while every one of them is up, as
+  // /readyz does: set by whichever source changed last, it read 1 with another agent of the type gone, and
+  // `exfilwatch_source_up == 0` (the shipped alert for a blind node) never fired.
+  const upByType = new Map<SourceTypeLabel, { sources: number; up: number }>();
+  const metrics: Metrics = {
     registry,
     flushBeforeCollect: (flush) => {
       collectHooks.push(flush);
+    },
+    trackSourceUp: (type) => {
+      const state = upByType.get(type) ?? { sources: 0, up: 0 };
+      upByType.set(type, state);
+      const gauge = metrics.sourceUp.labels(type);
+      state.sources++;
+      gauge.set(state.up === state.sources ? 1 : 0);
+      return (nowUp) => {
+        state.up += nowUp ? 1 : -1;
+        gauge.set(state.up === state.sources ? 1 : 0);
+      };
     },
     eventsTotal: new Counter({
       name: 'exfilwatch_events_total',
@@ -244,4 +265,5 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: r,
     }),
   };
+  return metrics;
 }
