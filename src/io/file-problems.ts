@@ -5,7 +5,7 @@
  * running or a sink reconnecting for ever.
  */
 import { readFileSync } from 'node:fs';
-import { errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 
 export interface FileProblem {
   /** Relative to the component's config object, e.g. `tls.certFile`, `credsFile`. */
@@ -42,4 +42,16 @@ export function fileProblems(files: ReadonlyArray<[keyPath: string, path: string
     if (message !== null) problems.push({ keyPath, message });
   }
   return problems;
+}
+
+/**
+ * Reads a file the config names, at a component's start. The config side checked it already (above); this
+ * is for one that went away since, and fails start-up naming the key the path came from.
+ */
+export function readConfiguredFile(path: string, keyPath: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  }
 }

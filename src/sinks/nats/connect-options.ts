@@ -3,20 +3,15 @@
  * Every referenced file is read (and lightly checked) here, at start, so a bad path fails start-up with
  * its key path instead of surfacing later as an endless reconnect loop. Secrets never reach a log line.
  */
-import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, credsAuthenticator, nkeyAuthenticator } from 'nats';
-import { ConfigError, errorMessage } from '../../errors.js';
-import { type FileProblem, fileProblems } from '../../io/file-problems.js';
+import { ConfigError } from '../../errors.js';
+import { type FileProblem, fileProblems, readConfiguredFile } from '../../io/file-problems.js';
 import type { NatsSinkConfig } from './config.js';
 
 export const NATS_KEY = 'sinks.nats';
 
 function readSecret(path: string, key: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    throw new ConfigError(`${NATS_KEY}.${key}`, `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
-  }
+  return readConfiguredFile(path, `${NATS_KEY}.${key}`).toString('utf8').trim();
 }
 
 /** Cheap checks of every file the config names (readable; seed, creds and certificates look right). */

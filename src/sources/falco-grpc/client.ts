@@ -7,12 +7,12 @@
  * Falco's memory queue, so a reconnect usually loses nothing — but a Falco restart does, hence the gap marker
  * the pipeline adds on reconnect.
  */
-import { readFileSync } from 'node:fs';
 import { type ChannelCredentials, Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { ConfigError, DecodeError, errorMessage } from '../../errors.js';
+import { DecodeError, errorMessage } from '../../errors.js';
 import { normalizeFalco } from '../../formats/falco/index.js';
 import { response, serviceService } from '../../generated/falco/outputs.js';
 import { serviceService as versionService } from '../../generated/falco/version.js';
+import { readConfiguredFile } from '../../io/file-problems.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
 import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
@@ -39,15 +39,6 @@ function probeTarget(address: string): ProbeAddress {
   return { kind: 'tcp', host: host.replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(colon + 1)) };
 }
 
-// The config side checks these files first (index.ts); this is for one that went away since.
-function readPem(path: string, keyPath: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
-  }
-}
-
 function channel(
   config: FalcoGrpcConfig,
   keyPath: string,
@@ -69,9 +60,9 @@ function channel(
   if (t.serverName) options['grpc.ssl_target_name_override'] = t.serverName;
   return {
     creds: credentials.createSsl(
-      readPem(t.caFile, `${keyPath}.tls.caFile`),
-      readPem(t.keyFile, `${keyPath}.tls.keyFile`),
-      readPem(t.certFile, `${keyPath}.tls.certFile`),
+      readConfiguredFile(t.caFile, `${keyPath}.tls.caFile`),
+      readConfiguredFile(t.keyFile, `${keyPath}.tls.keyFile`),
+      readConfiguredFile(t.certFile, `${keyPath}.tls.certFile`),
     ),
     options,
   };

@@ -1,8 +1,8 @@
 /** Request admission for the Falco receiver: shared secret, rate limit, media type. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ConfigError, errorMessage } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { readConfiguredFile } from '../../io/file-problems.js';
 import type { Clock } from '../../model/clock.js';
 import type { FalcoHttpConfig } from './config.js';
 
@@ -17,11 +17,9 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function createSecretCheck(cfg: NonNullable<FalcoHttpConfig['sharedSecret']>, keyPath: string): SecretCheck {
   let secret: string;
   if (cfg.valueFile !== undefined) {
-    try {
-      secret = readFileSync(cfg.valueFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      throw new ConfigError(`${keyPath}.sharedSecret.valueFile`, `cannot read ${cfg.valueFile}: ${errorMessage(err)}`);
-    }
+    secret = readConfiguredFile(cfg.valueFile, `${keyPath}.sharedSecret.valueFile`)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   } else {
     secret = process.env[cfg.valueEnv ?? ''] ?? '';
     if (secret.length === 0)

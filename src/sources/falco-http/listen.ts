@@ -1,8 +1,8 @@
 /** The receiver's listening socket: `HOST:PORT` parsing, the HTTP(S) server with its TLS files, and binding. */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { ConfigError, errorMessage, SourceFailedError } from '../../errors.js';
+import { SourceFailedError } from '../../errors.js';
+import { readConfiguredFile } from '../../io/file-problems.js';
 import type { FalcoHttpConfig } from './config.js';
 
 export interface HostPort {
@@ -34,24 +34,16 @@ export function createHttpServer(config: FalcoHttpConfig, limits: ServerLimits, 
     // Node's default is 120 s: a client that never finishes the handshake would hold a connection slot
     // four times longer than any slow HTTP request may.
     handshakeTimeout: Math.min(config.requestTimeoutMs, 120_000),
-    cert: readPem(t.certFile, `${keyPath}.tls.certFile`),
-    key: readPem(t.keyFile, `${keyPath}.tls.keyFile`),
+    cert: readConfiguredFile(t.certFile, `${keyPath}.tls.certFile`),
+    key: readConfiguredFile(t.keyFile, `${keyPath}.tls.keyFile`),
     ...(t.clientCaFile
       ? {
-          ca: readPem(t.clientCaFile, `${keyPath}.tls.clientCaFile`),
+          ca: readConfiguredFile(t.clientCaFile, `${keyPath}.tls.clientCaFile`),
           requestCert: true,
           rejectUnauthorized: t.requireClientCert,
         }
       : {}),
   });
-}
-
-function readPem(path: string, keyPath: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(keyPath, `cannot read ${path}: ${errorMessage(err)}`);
-  }
 }
 
 const LISTEN_ERRORS: Record<string, string> = {
