@@ -9,6 +9,7 @@
  * records the gap (`out.connection`).
  */
 import { type ChannelOptions, Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import { ConfigError } from '../../errors.js';
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
@@ -37,7 +38,7 @@ const WORKER_WARM_UP_MESSAGES = 20_000;
 
 export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: SourceDeps): EventSource {
   const parsed = parseTetragonAddress(config.address);
-  if ('error' in parsed) throw new Error(`tetragon-grpc: ${parsed.error}`);
+  if ('error' in parsed) throw new ConfigError(`${deps.keyPath ?? 'sources.tetragonGrpc'}.address`, parsed.error);
   const address: TetragonAddress = parsed;
   const id = `tetragon-grpc ${config.address}`;
   const request = buildGetEventsRequest(config.policyNames);
