@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import { ConfigError, errorMessage } from '../../errors.js';
+import { sourceComponent } from '../../telemetry/metrics.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import type { FalcoHttpConfig } from './config.js';
 import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
@@ -247,7 +248,7 @@ export async function startReceiver(
 
   /** A bug, not bad input: counted and logged; the request gets a 500 if nothing was answered yet. */
   function handlerFailed(err: unknown): void {
-    deps.metrics.componentErrors.labels('source:falco-http').inc();
+    deps.metrics.componentErrors.labels(sourceComponent('falco-http')).inc();
     deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'request handler failed');
   }
 
