@@ -6,7 +6,7 @@
  * and packages resolve from the repo's node_modules. (Not under bench/: linters would check the output.)
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -67,5 +67,3 @@ export async function compileForChildren(): Promise<void> {
 export function childScript(name: string): string {
   return join(buildDir, 'bench', 'children', `${name}.js`);
 }
-
-export const relativeToRepo = (p: string) => relative(repoRoot, p);

@@ -6,8 +6,6 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { type FlagOrigin, flagOriginOf } from './flag-origin.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 
-export { resolveNodeName } from './node-name.js';
-
 export interface ConfigProblem {
   /** Key path as CONFIGURATION.md writes it, with list indexes: `sources.tetragonGrpc[0].address`. */
   keyPath: string;

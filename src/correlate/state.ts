@@ -10,7 +10,7 @@ import type { ProcState } from './proc-state.js';
 import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
 
-export { type ProcRare, ProcState } from './proc-state.js';
+export { ProcState } from './proc-state.js';
 
 /** One notable step of a push, kept for the alert's evidence. */
 export interface EvidenceItem {

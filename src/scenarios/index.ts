@@ -32,8 +32,3 @@ export function generateScenario(scenario: Scenario, options: ExpandOptions = {}
   const timeline = expandScenario(scenario, options);
   return { timeline, tetragon: renderTetragon(timeline), falco: renderFalco(timeline) };
 }
-
-/** Full container id (64 hex) of a scenario container in a timeline, by its `containers[].name`. */
-export function containerIdOf(timeline: Timeline, ref: string): string | null {
-  return timeline.containers.find((c) => c.ref === ref)?.id ?? null;
-}
