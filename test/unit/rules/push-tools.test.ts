@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlatorConfigSchema } from '../../../src/correlate/config.js';
 import { DestinationClassifier } from '../../../src/correlate/destinations.js';
-import { imageRegistryHost, parseArgv, scpLikeHost, tokenize, urlHost } from '../../../src/rules/argv.js';
-import { pushTools, RULE_IDS, recognizeProcess, rules } from '../../../src/rules/index.js';
+import { pushTools, recognizeProcess } from '../../../src/rules/index.js';
 
 const classifier = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 100);
 const uploadTarget = (host: string, path: string) => classifier.isUploadTarget(host, path);
@@ -334,84 +333,5 @@ describe('push-tool table', () => {
         kind: 'download',
       });
     }
-  });
-});
-
-describe('argv helpers', () => {
-  it('tokenizes quoted arguments', () => {
-    expect(tokenize(`-c "a b" 'c d' e`)).toEqual(['-c', 'a b', 'c d', 'e']);
-    expect(tokenize(null)).toEqual([]);
-  });
-  it('parses combined curl short flags and attached values', () => {
-    const p = parseArgv(['-sSXPUT', '-d@/tmp/x', 'https://h/p'], { valueShortLetters: 'dX' });
-    expect(p.flags).toEqual([
-      { flag: '-s', value: null },
-      { flag: '-S', value: null },
-      { flag: '-X', value: 'PUT' },
-      { flag: '-d', value: '@/tmp/x' },
-    ]);
-    expect(p.positionals).toEqual(['https://h/p']);
-  });
-  it('extracts hosts from URLs, scp-like remotes and image references', () => {
-    expect(urlHost('https://u:p@GitHub.com:443/a')).toEqual({ host: 'github.com', path: '/a' });
-    // The DNS root's dot names the same server.
-    expect(urlHost('https://api.github.com./gists')).toEqual({ host: 'api.github.com', path: '/gists' });
-    // What curl resolves: the host percent-decoded and mapped to ASCII (UTS #46).
-    for (const written of ['api%2egithub%2ecom', 'ａｐｉ.github.com', 'api。github。com'])
-      expect(urlHost(`https://${written}/gists`)?.host, written).toBe('api.github.com');
-    expect(urlHost('https://bücher.example/x')?.host).toBe('xn--bcher-kva.example');
-    expect(urlHost('https://[fe80::1%eth0]/x')?.host).toBe('fe80::1%eth0');
-    expect(scpLikeHost('git@github.com:a/b.git')).toBe('github.com');
-    expect(imageRegistryHost('ghcr.io/a/b:1')).toBe('ghcr.io');
-    expect(imageRegistryHost('library/alpine')).toBe('registry-1.docker.io');
-    expect(imageRegistryHost('localhost:5000/x')).toBe('localhost');
-    expect(imageRegistryHost('dir:/tmp/x')).toBeNull();
-  });
-});
-
-describe('rules registry', () => {
-  const t = {
-    bulkReadBytes: 100,
-    criticalBulkFactor: 4,
-    moderateReadBytes: 10,
-    moderateReadFiles: 5,
-    bulkEgressBytes: 70,
-  };
-  const facts = {
-    readBytes: 0,
-    readFiles: 0,
-    sensitiveFiles: 0,
-    archiveStaging: false,
-    renamedOrUnexpected: false,
-    egressBytes: 0,
-  };
-  const pick = (f: Partial<typeof facts>) => {
-    const merged = { ...facts, ...f };
-    const rule = rules.find((r) => r.matches(merged, t))!;
-    return [rule.id, rule.severity(merged, t)];
-  };
-  it('keeps a small set of kebab-case ids, the catch-all last', () => {
-    expect(RULE_IDS).toEqual([
-      'bulk-read-then-push',
-      'sensitive-read-then-push',
-      'push-after-moderate-reads',
-      'renamed-binary-push',
-      'bulk-push-without-reads',
-      'push-without-reads',
-    ]);
-    for (const id of RULE_IDS) expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
-  });
-  it('orders severities as documented', () => {
-    expect(pick({ readBytes: 100 })).toEqual(['bulk-read-then-push', 'high']);
-    expect(pick({ readBytes: 400 })).toEqual(['bulk-read-then-push', 'critical']);
-    expect(pick({ readBytes: 100, sensitiveFiles: 1 })).toEqual(['bulk-read-then-push', 'critical']);
-    expect(pick({ sensitiveFiles: 2, readBytes: 50 })).toEqual(['sensitive-read-then-push', 'high']);
-    expect(pick({ readFiles: 5 })).toEqual(['push-after-moderate-reads', 'medium']);
-    expect(pick({ archiveStaging: true })).toEqual(['push-after-moderate-reads', 'medium']);
-    expect(pick({ renamedOrUnexpected: true })).toEqual(['renamed-binary-push', 'medium']);
-    expect(pick({ egressBytes: 70 })).toEqual(['bulk-push-without-reads', 'medium']);
-    expect(pick({ egressBytes: 70, readBytes: 100 })).toEqual(['bulk-read-then-push', 'high']);
-    expect(pick({ egressBytes: 69 })).toEqual(['push-without-reads', 'low']);
-    expect(pick({ readBytes: 9 })).toEqual(['push-without-reads', 'low']);
   });
 });
