@@ -82,7 +82,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     true,
   ),
   fc.string({ maxLength: 4 }).map((s) => s.repeat(50_000)),
-  // Deeper objects cannot even be JSON.stringify'd (V8's recursion limit); deep TEXT is in hostileLines.
+  // Deeper objects cannot even be JSON.stringify'd (V8's recursion limit); deep text is in json-lines.test.ts's craftedLines.
   fc.integer({ min: 1, max: 1000 }).map((depth) => {
     let v: unknown = 'leaf';
     for (let i = 0; i < depth; i++) v = { a: v };
