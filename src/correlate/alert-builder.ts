@@ -166,6 +166,20 @@ function summary(j: JudgedPush): string {
   return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}`;
 }
 
+/** The most-read files, at most three, in parentheses after a leading space; '' when none was read. */
+function topReadsText(j: JudgedPush): string {
+  if (j.top.length === 0) return '';
+  return ` (${j.top
+    .slice(0, 3)
+    .map((t) => redact(t.path))
+    .join(', ')})`;
+}
+
+/** The first step when a process in the pod ran the push (a pod-side kubectl cp's was started by the runtime). */
+function findStarterStep(ep: PushEpisode, cmd: string, podText: string): string {
+  return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
+}
+
 function response(j: JudgedPush): string[] {
   const ep = j.episode;
   const c = ep.container;
@@ -186,7 +200,7 @@ function response(j: JudgedPush): string[] {
   const cp = kubectlCp(ep);
   if (cp !== null) return kubectlResponse(j, cp, cmd, podText);
   const steps = [
-    `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
+    findStarterStep(ep, cmd, podText),
     `Analyse traffic from node ${ep.node.name} to ${traffic} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
     `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
   ];
@@ -196,14 +210,7 @@ function response(j: JudgedPush): string[] {
       daemon.length > 0
         ? " and take away its docker.sock (the node's docker daemon made this upload: a NetworkPolicy on the pod does not stop it; remove the socket's mount or stop the pod)"
         : ''
-    } and keep it for forensics before deleting it; check the image and its volumes for the data that was read${
-      j.top.length > 0
-        ? ` (${j.top
-            .slice(0, 3)
-            .map((t) => redact(t.path))
-            .join(', ')})`
-        : ''
-    }.`,
+    } and keep it for forensics before deleting it; check the image and its volumes for the data that was read${topReadsText(j)}.`,
   );
   return steps.concat(closingSteps(j));
 }
@@ -213,13 +220,7 @@ function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, 
   const ep = j.episode;
   const c = ep.container;
   const ns = c.pod?.namespace ?? 'its namespace';
-  const read =
-    j.top.length > 0
-      ? ` (${j.top
-          .slice(0, 3)
-          .map((t) => redact(t.path))
-          .join(', ')})`
-      : '';
+  const read = topReadsText(j);
   const steps: string[] = [];
   if (cp === 'pod-side') {
     steps.push(
@@ -229,7 +230,7 @@ function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, 
   } else {
     const remote = ep.remote ? redact(ep.remote) : "the other pod's files";
     steps.push(
-      `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`,
+      findStarterStep(ep, cmd, podText),
       `Review the API server's audit log: ${remote} was copied through the API server (${destinationOf(ep) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
     );
   }
