@@ -134,26 +134,16 @@ const uploadActionSchema = connectActionSchema
   .strict();
 
 const closeActionSchema = z.object({ proc: refName, sock: refName.optional() }).strict();
-const exitActionSchema = z
-  .object({
-    proc: refName,
-    status: z.number().int().min(0).max(255).default(0),
-    signal: z
-      .string()
-      .regex(/^SIG[A-Z0-9]+$/)
-      .optional(),
-  })
-  .strict();
-const stopActionSchema = z
-  .object({
-    container: refName,
-    status: z.number().int().min(0).max(255).default(0),
-    signal: z
-      .string()
-      .regex(/^SIG[A-Z0-9]+$/)
-      .optional(),
-  })
-  .strict();
+/** The exit status and signal, alike for `exit` (one process) and `stop` (a container's processes). */
+const exitFields = {
+  status: z.number().int().min(0).max(255).default(0),
+  signal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]+$/)
+    .optional(),
+};
+const exitActionSchema = z.object({ proc: refName, ...exitFields }).strict();
+const stopActionSchema = z.object({ container: refName, ...exitFields }).strict();
 
 const ACTIONS = ['exec', 'read', 'connect', 'send', 'upload', 'close', 'exit', 'stop'] as const;
 export type ActionName = (typeof ACTIONS)[number];
