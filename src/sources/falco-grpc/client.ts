@@ -15,6 +15,7 @@ import { serviceService as versionService } from '../../generated/falco/version.
 import { readConfiguredFile } from '../../io/file-problems.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { channelNotReady } from '../channel-ready.js';
 import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { type ProbeAddress, probeAddress } from '../probe.js';
@@ -141,15 +142,7 @@ async function streamOnce(
   out: SourceOutput,
   signal: AbortSignal,
 ): Promise<StreamResult> {
-  const notReady = await new Promise<string | null>((resolve) => {
-    // Shutdown must not wait out a connect timeout.
-    const onAbort = () => resolve('stopped');
-    signal.addEventListener('abort', onAbort, { once: true });
-    client.waitForReady(Date.now() + config.connectTimeoutMs, (err) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(err ? errorMessage(err) : null);
-    });
-  });
+  const notReady = await channelNotReady(client, config.connectTimeoutMs, signal);
   if (notReady !== null || signal.aborted) return { healthy: false, reason: notReady ?? 'stopped' };
   return subscribe(client, config, deps, out, signal);
 }

@@ -13,6 +13,7 @@ import { ConfigError } from '../../errors.js';
 import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from '../../generated/tetragon/events.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
+import { channelNotReady } from '../channel-ready.js';
 import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { probeAddress } from '../probe.js';
@@ -47,17 +48,6 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
 
   const logProblem = createRetryLog(id, deps);
 
-  function waitForReady(client: Client, signal: AbortSignal): Promise<string | null> {
-    return new Promise((resolve) => {
-      const onAbort = () => resolve('stopped');
-      signal.addEventListener('abort', onAbort, { once: true });
-      client.waitForReady(Date.now() + config.connectTimeoutMs, (err) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(err ? `gRPC channel not ready: ${err.message}` : null);
-      });
-    });
-  }
-
   const channelOptions: ChannelOptions = {
     'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
     // Reconnecting is ours to do (with backoff and gap accounting), not the channel's.
@@ -88,7 +78,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
     }
     const client = new Client(address.target, credentials.createInsecure(), channelOptions);
     try {
-      const notReady = await waitForReady(client, signal);
+      const notReady = await channelNotReady(client, config.connectTimeoutMs, signal, 'gRPC channel not ready: ');
       if (notReady !== null) return { healthy: false, reason: notReady };
       const call = client.makeServerStreamRequest<GetEventsRequest, Buffer>(
         GET_EVENTS_PATH,
