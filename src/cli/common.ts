@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AppDeps } from '../app.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { systemClock } from '../model/clock.js';
+import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 
@@ -35,6 +36,16 @@ export function parseLogLevel(value: string): LogLevel {
     throw new ConfigError('--log-level', `expected one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
   }
   return value as LogLevel;
+}
+
+/** What `--format` takes, for the JSON-lines FILE arguments of scan and events. */
+export const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
+
+export function parseFormat(value: string): JsonLinesFormat {
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${value}")`);
+  }
+  return value as JsonLinesFormat;
 }
 
 export function addLogLevelOption(cmd: Command, defaultLevel: LogLevel = 'info'): Command {

@@ -15,8 +15,16 @@ import { createLineWriter } from '../io/line-writer.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
 import { type UnreadableInput, unreadableLine, unreadableReason } from '../scan/inputs.js';
 import { createScanSource } from '../scan/source.js';
-import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
-import { action, addLogLevelOption, cliDeps, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
+import {
+  action,
+  addLogLevelOption,
+  cliDeps,
+  EXIT_OK,
+  EXIT_RUNTIME,
+  FORMATS,
+  parseFormat,
+  parseLogLevel,
+} from './common.js';
 import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
 interface EventsOptions extends SourceFlags {
@@ -24,8 +32,6 @@ interface EventsOptions extends SourceFlags {
   format: string;
   logLevel: string;
 }
-
-const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
 
 export function registerEventsCommand(program: Command): void {
   const cmd = program
@@ -41,9 +47,7 @@ export function registerEventsCommand(program: Command): void {
 
 async function runEvents(files: string[], opts: EventsOptions): Promise<number> {
   const level = parseLogLevel(opts.logLevel);
-  if (!(FORMATS as readonly string[]).includes(opts.format)) {
-    throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${opts.format}")`);
-  }
+  const format = parseFormat(opts.format);
   const raw = opts.config ? readConfigText(opts.config) : {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('--config', `${opts.config} must hold a YAML mapping`);
@@ -72,7 +76,7 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
       createScanSource(
         {
           paths: readable,
-          format: opts.format as JsonLinesFormat,
+          format,
           threads: 0,
           onUnreadable: report,
           waitForRoom: out.waitForRoom,

@@ -26,9 +26,17 @@ import { createScanSource } from '../scan/source.js';
 import { createStdoutSink } from '../sinks/stdout/sink.js';
 import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
 import type { EventSource, SourceOutput } from '../sources/types.js';
-import { action, addLogLevelOption, cliDeps, EXIT_OK, EXIT_RUNTIME, parseLogLevel } from './common.js';
+import {
+  action,
+  addLogLevelOption,
+  cliDeps,
+  EXIT_OK,
+  EXIT_RUNTIME,
+  FORMATS,
+  parseFormat,
+  parseLogLevel,
+} from './common.js';
 
-const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
 /** Distinct containers counted for the summary; past this the count says "at least". */
 const MAX_COUNTED_CONTAINERS = 1_000_000;
 
@@ -93,13 +101,6 @@ export function registerScanCommand(program: Command): void {
       return summary.unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
     }),
   );
-}
-
-export function parseFormat(value: string): JsonLinesFormat {
-  if (!(FORMATS as readonly string[]).includes(value)) {
-    throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${value}")`);
-  }
-  return value as JsonLinesFormat;
 }
 
 const MAX_THREADS = 8;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, parseFormat } from '../../src/cli/scan.js';
+import { parseFormat } from '../../src/cli/common.js';
+import { formatSummary } from '../../src/cli/scan.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('scan summary and options', () => {
