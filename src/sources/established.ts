@@ -15,6 +15,13 @@ export const ESTABLISHED_AFTER_MS = 250;
  */
 export const HEALTHY_AFTER_MS = 5_000;
 
+/** How one stream attempt ended. */
+export interface StreamResult {
+  /** The stream delivered something or stayed up HEALTHY_AFTER_MS: the next attempt starts from the minimum delay. */
+  healthy: boolean;
+  reason: string;
+}
+
 export interface Establishing {
   /** A message arrived: up now, if not already. */
   received(): void;

@@ -16,7 +16,7 @@ import { readConfiguredFile } from '../../io/file-problems.js';
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
 import { channelNotReady } from '../channel-ready.js';
-import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
+import { HEALTHY_AFTER_MS, type StreamResult, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { type ProbeAddress, probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -25,12 +25,6 @@ import { type FalcoGrpcConfig, isUnixAddress } from './config.js';
 import { responseToAlert } from './convert.js';
 
 const PROBE_HINTS = { agent: 'Falco', permission: "run as the socket's owner or in its group" };
-
-interface StreamResult {
-  /** The stream delivered something or stayed up HEALTHY_AFTER_MS: the next attempt starts from the minimum delay. */
-  healthy: boolean;
-  reason: string;
-}
 
 /** The schema admits `unix:///abs/path` or `host:port` (IPv6 in brackets). */
 function probeTarget(address: string): ProbeAddress {

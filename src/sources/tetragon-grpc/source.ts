@@ -14,7 +14,7 @@ import { type GetEventsRequest, GetEventsRequest as GetEventsRequestCodec } from
 import { sleep } from '../../io/sleep.js';
 import { backoffDelayMs } from '../../pipeline/backoff.js';
 import { channelNotReady } from '../channel-ready.js';
-import { HEALTHY_AFTER_MS, upOnceEstablished } from '../established.js';
+import { HEALTHY_AFTER_MS, type StreamResult, upOnceEstablished } from '../established.js';
 import { streamFailure } from '../grpc-failure.js';
 import { probeAddress } from '../probe.js';
 import { createRetryLog } from '../retry-log.js';
@@ -23,7 +23,7 @@ import { parseTetragonAddress, type TetragonAddress } from './address.js';
 import { createMessageHandler } from './message.js';
 import { buildGetEventsRequest } from './request.js';
 import type { TetragonGrpcConfig } from './schema.js';
-import { type PreparedWorker, prepareWorker, type StreamResult, streamInWorker } from './worker-stream.js';
+import { type PreparedWorker, prepareWorker, streamInWorker } from './worker-stream.js';
 
 export const GET_EVENTS_PATH = '/tetragon.FineGuidanceSensors/GetEvents';
 

@@ -9,15 +9,10 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 import type { NormalizeDefaults } from '../../formats/types.js';
 import { startSiblingWorker } from '../../io/start-worker.js';
 import type { Clock } from '../../model/clock.js';
-import { type Establishing, upOnceEstablished } from '../established.js';
+import { type Establishing, type StreamResult, upOnceEstablished } from '../established.js';
 import type { SourceOutput } from '../types.js';
 import { createRangeHandler } from './message.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
-
-export interface StreamResult {
-  healthy: boolean;
-  reason: string;
-}
 
 export interface WorkerStreamOptions {
   id: string;
