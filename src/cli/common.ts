@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AppDeps } from '../app.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { systemClock } from '../model/clock.js';
-import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
+import type { ScanFormat } from '../scan/lines.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 
@@ -39,13 +39,13 @@ export function parseLogLevel(value: string): LogLevel {
 }
 
 /** What `--format` takes, for the JSON-lines FILE arguments of scan and events. */
-export const FORMATS: readonly JsonLinesFormat[] = ['auto', 'tetragon', 'falco'];
+export const FORMATS: readonly ScanFormat[] = ['auto', 'tetragon', 'falco'];
 
-export function parseFormat(value: string): JsonLinesFormat {
+export function parseFormat(value: string): ScanFormat {
   if (!(FORMATS as readonly string[]).includes(value)) {
     throw new ConfigError('--format', `expected one of ${FORMATS.join(', ')} (got "${value}")`);
   }
-  return value as JsonLinesFormat;
+  return value as ScanFormat;
 }
 
 export function addLogLevelOption(cmd: Command, defaultLevel: LogLevel = 'info'): Command {

@@ -22,9 +22,9 @@ import { SEVERITIES } from '../model/alert.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
 import { letScanHeapGrow } from '../scan/heap-growth.js';
 import { type UnreadableInput, unreadableLine, unreadableReason } from '../scan/inputs.js';
+import type { ScanFormat } from '../scan/lines.js';
 import { createScanSource } from '../scan/source.js';
 import { createStdoutSink } from '../sinks/stdout/sink.js';
-import type { JsonLinesFormat } from '../sources/tetragon-file/json-lines-source.js';
 import type { EventSource, SourceOutput } from '../sources/types.js';
 import {
   action,
@@ -42,7 +42,7 @@ const MAX_COUNTED_CONTAINERS = 1_000_000;
 
 export interface ScanOptions {
   paths: string[];
-  format: JsonLinesFormat;
+  format: ScanFormat;
   /** Alerts, one JSON object per line. */
   stdout: Writable;
   /** Progress and summary (human text). */

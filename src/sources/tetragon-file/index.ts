@@ -1,4 +1,4 @@
-/** `tetragon-file`: follows Tetragon's JSON export like `tail -F`. Also the JSON-lines reader scan/events use. */
+/** `tetragon-file`: follows Tetragon's JSON export like `tail -F`, with the generic JSON-lines reader. */
 import type { SourceDefinition } from '../types.js';
 import { tetragonFileFactory } from './factory.js';
 import { type TetragonFileConfig, tetragonFileConfigSchema } from './schema.js';

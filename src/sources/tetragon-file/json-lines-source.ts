@@ -1,7 +1,8 @@
 /**
- * JSON-lines files as an event source: each line is JSON.parse'd, its format fixed (`--format`) or
- * detected per line through the src/formats registry, and normalized. Used by `scan` and `events` for
- * FILE arguments (finite: plain, gzip, stdin) and by the `tetragon-file` source (follows, rotation-safe).
+ * JSON-lines files as an event source: each line is JSON.parse'd, its format fixed or detected per line
+ * through the src/formats registry, and normalized. The `tetragon-file` source follows its file with it
+ * (rotation-safe). It reads finite inputs too (plain, gzip, stdin), but `scan` and `events` read theirs
+ * with src/scan/source.ts, which the tests hold to this reader's results.
  *
  * Every bad line is a counted skip (out.decodeError) naming the file and line: malformed JSON, an
  * unrecognised shape, an over-long line. Nothing ends the stream but the end of input or the signal.
@@ -26,7 +27,7 @@ export interface JsonLinesSourceOptions {
   pollIntervalMs?: number;
   /** Longer lines are skipped and counted, never buffered whole. */
   maxLineBytes?: number;
-  /** Source type label for metrics (`file` for scan/events, `tetragon-file` for the configured tailer). */
+  /** Source type label for metrics (`tetragon-file` for the configured tailer; `file` when unset). */
   type?: SourceTypeLabel;
   /**
    * Resolves when something further downstream has room (the `events` command's stdout). Reading also
