@@ -4,6 +4,7 @@
  * pushSettleMs + latenessMs, then ./judge.ts names them. No regex, closure or allocation per ordinary
  * event: read counters live in typed arrays, classification is cached per process.
  */
+import { errorMessage } from '../errors.js';
 import { type Alert, SEVERITIES } from '../model/alert.js';
 import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from '../model/normalized-event.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -326,10 +327,7 @@ export class CorrelationEngine {
       return judgeEpisode(ep, this.judgeCtx);
     } catch (err) {
       // A bug in judging one push must not take down the stream (counted by the app as a correlator error).
-      this.logger.error(
-        { err: err instanceof Error ? err.message : String(err), tool: ep.tool },
-        'judging a push failed',
-      );
+      this.logger.error({ err: errorMessage(err), tool: ep.tool }, 'judging a push failed');
       return null;
     }
   }

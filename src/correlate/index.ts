@@ -3,6 +3,7 @@
  * Surface: createCorrelator(config, allowlist, deps) → Correlator. See docs/detection.md for the behaviour.
  */
 
+import { errorMessage } from '../errors.js';
 import { compileAllowlist } from './allowlist.js';
 import type { AllowlistEntry } from './allowlist-schema.js';
 import type { CorrelatorConfig } from './config.js';
@@ -41,7 +42,7 @@ export function createCorrelator(
     try {
       await engine.classifier.refresh(resolve, deps.logger, () => closed);
     } catch (err) {
-      deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'destination DNS refresh failed');
+      deps.logger.warn({ err: errorMessage(err) }, 'destination DNS refresh failed');
     }
   };
   const startDns = () => {

@@ -5,6 +5,7 @@
  * have left the correlator already: closing the queue under them would lose them).
  */
 import type { Correlator } from '../correlate/types.js';
+import { errorMessage } from '../errors.js';
 import type { Alert } from '../model/alert.js';
 import type { Clock } from '../model/clock.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -26,12 +27,7 @@ export function startWallClockTicker(
     const alerts = correlator.advance(deps.clock.now());
     if (alerts.length > 0) {
       const one: Promise<void> = emit(alerts)
-        .catch((err) =>
-          deps.logger.error(
-            { err: err instanceof Error ? err.message : String(err), alerts: alerts.length },
-            'alerts lost at stop',
-          ),
-        )
+        .catch((err) => deps.logger.error({ err: errorMessage(err), alerts: alerts.length }, 'alerts lost at stop'))
         .finally(() => emitting.delete(one));
       emitting.add(one);
     }

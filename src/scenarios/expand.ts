@@ -2,6 +2,7 @@
  * Scenario description → timeline. Everything random (ids, pids, ports, cookies, jitter) comes from a PRNG
  * seeded by the scenario's name and seed, so the same description always gives the same events.
  */
+import { errorMessage } from '../errors.js';
 import { createRng, type Rng } from './rng.js';
 import type { Scenario, ScenarioContainer, ScenarioStep } from './schema.js';
 import type { Activity, SimContainer, SimNode, SimProcess, SimSocket, Timeline } from './timeline.js';
@@ -31,7 +32,7 @@ export function expandScenario(scenario: Scenario, options: ExpandOptions = {}):
     try {
       cursor = sim.step(step, at, step.late ?? 0n);
     } catch (err) {
-      const what = err instanceof Error ? err.message : String(err);
+      const what = errorMessage(err);
       throw new ScenarioError(`${scenario.name}: steps[${index}]: ${what}`);
     }
   });
