@@ -235,12 +235,20 @@ export const ARCHIVERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Mappings that are not reads of data: git's object store (below), and memfds (`/memfd:name`, anonymous
- * memory with a name, which runtimes map for shared memory and JIT code).
+ * Mappings that are not reads of data: git's object store (below), memfds (`/memfd:name`, anonymous
+ * memory with a name, which runtimes map for shared memory and JIT code), and a JDK's runtime image.
  */
 export function isUncountedMapping(path: string): boolean {
-  return path.startsWith('/memfd:') || isGitObjectStoreMap(path);
+  return path.startsWith('/memfd:') || isGitObjectStoreMap(path) || path.endsWith(JDK_RUNTIME_IMAGE);
 }
+
+/**
+ * The class library every JVM maps whole at start (jimage, 139 MiB for a JDK 25): code, like a shared library.
+ * Under `/usr/lib/jvm/` it is noise by prefix, but eclipse-temurin images (jenkins/inbound-agent, maven,
+ * gradle) keep the JDK in `/opt/java/openjdk/`, CI tool caches and jlink runtimes anywhere, where it made any
+ * push within a window of a JVM's start `bulk-read-then-push`. Only its mapping: a copy reads it.
+ */
+const JDK_RUNTIME_IMAGE = '/lib/modules';
 
 /**
  * git's own lookup structures, which every git command maps to find objects: packs and their indexes,
