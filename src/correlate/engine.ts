@@ -15,7 +15,14 @@ import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
-import { createPathClassifier, isUncountedMapping, PATH_NOISE, PATH_SENSITIVE, type PathClassifier } from './paths.js';
+import {
+  createPathClassifier,
+  isGitObjectStoreMap,
+  isUncountedMapping,
+  PATH_NOISE,
+  PATH_SENSITIVE,
+  type PathClassifier,
+} from './paths.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
@@ -262,7 +269,11 @@ export class CorrelationEngine {
     if (c === null) return;
     const cls = this.classifyPath(f.path);
     if (cls === PATH_NOISE) return;
-    this.reads.record(c, this.tables.procOf(e, node, c), e, cls === PATH_SENSITIVE);
+    const proc = this.tables.procOf(e, node, c);
+    // A clone's or fetch's own processes reading git's object store are the download itself: index-pack
+    // re-reads the pack it receives (more than its size, by pread) to resolve deltas.
+    if (proc.download && isGitObjectStoreMap(f.path)) return;
+    this.reads.record(c, proc, e, cls === PATH_SENSITIVE);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
