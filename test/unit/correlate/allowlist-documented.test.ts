@@ -5,20 +5,9 @@
  * for release uploads named `uploads.github.com`, where `gh release upload` is a push to `api.github.com`
  * (the host its argv implies; the upload host is where gh sends the bytes), and silenced nothing.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { brief, type Ctr, MiB, type Proc, runResolved, Scenario, TEST_DNS } from './builder.js';
-
-const ADS = new URL('../../../docs/ads/T1567.001-container-exfiltration.md', import.meta.url);
-
-function documentedAllowlist(): Array<Record<string, unknown>> {
-  const text = readFileSync(ADS, 'utf8');
-  const at = text.indexOf('**Allowlisting.**');
-  const block = /```yaml\n([\s\S]*?)```/.exec(text.slice(at));
-  if (at < 0 || block === null) throw new Error('no allowlist example in the ADS');
-  return (parseYaml(block[1]!) as { allowlist: Array<Record<string, unknown>> }).allowlist;
-}
+import { documentedAllowlist } from './documented-allowlist.js';
 
 const API = TEST_DNS['api.github.com']![0]!;
 const UPLOADS = '140.82.112.14';
