@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { ActivityEvent, NetEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
+import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier, DestNaming } from './destinations.js';
@@ -263,7 +264,7 @@ export class PushTracker {
     // Any process can push by egress; its command line is kept from now on (processes.ts drops most).
     if (proc.args === null) proc.args = e.process.args;
     const { tool, known } = toolOf(proc.binary);
-    const unexpected = !known || isTempLocation(proc.binary);
+    const unexpected = !known || isUnexpectedLocation(proc.binary);
     const ep = this.newEpisode(proc, c, e, {
       tool,
       remote: null,
@@ -369,8 +370,4 @@ export function cmdline(proc: ProcState): string {
 function oddOf(r: PushRecognition, proc: ProcState, pusher: ProcState): { proc: ProcState; as: string } {
   if (r.spec.match.kind === 'helper-of-push') return r.renamed ? { proc: pusher, as: r.tool } : { proc, as: r.tool };
   return { proc, as: r.renamed ? (r.spec.usualBinaries?.[0] ?? r.tool) : r.tool };
-}
-
-function isTempLocation(binary: string | null): boolean {
-  return binary !== null && (/^\/(tmp|var\/tmp|dev\/shm|run\/shm)\//.test(binary) || binary.includes('/.'));
 }

@@ -15,6 +15,7 @@ import {
   tokenize,
   urlHost,
 } from './argv.js';
+import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { matchUrlCommit } from './url-commit.js';
@@ -48,8 +49,6 @@ export interface ProcessView {
   parentBinary: string | null;
   parentArgs: string | null;
 }
-
-const UNEXPECTED_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/'];
 
 interface Index {
   byName: Map<string, PushToolSpec[]>;
@@ -379,11 +378,6 @@ function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
   const v = flagValue(spec.sourceNameFlags, parsed);
   if (v === null) return false;
   return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
-}
-
-function isUnexpectedLocation(binary: string | null): boolean {
-  if (!binary) return false;
-  return UNEXPECTED_PREFIXES.some((p) => binary.startsWith(p)) || binary.includes('/.');
 }
 
 /** `tar cf - …`, `tar -czf - …`, `tar --create --file=- …`: an archive written to stdout. */

@@ -1,0 +1,46 @@
+/**
+ * Where a push tool should not run from: the places binaries are staged to hide or to run without a trace
+ * (`renamed-binary-push`, medium). Used by the recognition of a tool (recognize.ts) and for a known tool's
+ * push by egress (correlate/pushes.ts), so the two agree.
+ */
+
+const TEMPORARY_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/'];
+
+/**
+ * Hidden directories that toolchain installers create in a home by default: rustup (`~/.cargo/bin`,
+ * `~/.rustup/toolchains`), nvm, pyenv, rbenv, nodenv, goenv, asdf, volta, sdkman, bun, deno,
+ * dotnet-install (`~/.dotnet`), Homebrew on Linux (`/home/linuxbrew/.linuxbrew`) and the XDG user tree
+ * (`~/.local/bin` of pip, pipx, uv and poetry; `~/.local/share/mise`). A publish job's tools live there, and
+ * they made its pushes medium. Not a way around the rule that was closed before: a plain `~/bin/` never
+ * was unexpected. `.cache` is not one of them (`/var/tmp/.cache/kthreadd`).
+ */
+const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
+  '.cargo',
+  '.rustup',
+  '.nvm',
+  '.pyenv',
+  '.rbenv',
+  '.nodenv',
+  '.goenv',
+  '.asdf',
+  '.volta',
+  '.sdkman',
+  '.bun',
+  '.deno',
+  '.dotnet',
+  '.linuxbrew',
+  '.local',
+]);
+
+/** A temporary directory, a hidden file, or a hidden directory that is no toolchain home. */
+export function isUnexpectedLocation(binary: string | null): boolean {
+  if (!binary) return false;
+  for (const prefix of TEMPORARY_PREFIXES) if (binary.startsWith(prefix)) return true;
+  for (let at = binary.indexOf('/.'); at >= 0; ) {
+    const end = binary.indexOf('/', at + 1);
+    // A hidden file name (`/usr/bin/.git`), or a hidden directory other than a toolchain home (`..` too).
+    if (end < 0 || !TOOLCHAIN_HOMES.has(binary.slice(at + 1, end))) return true;
+    at = binary.indexOf('/.', end);
+  }
+  return false;
+}

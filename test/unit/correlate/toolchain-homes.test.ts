@@ -1,0 +1,73 @@
+/**
+ * Toolchain installers put their tools in hidden directories of the home by default: rustup
+ * (`~/.cargo/bin`, `~/.rustup/toolchains`), nvm, pyenv, uv's and pipx's `~/.local/bin`, dotnet-install's
+ * `~/.dotnet`, mise, asdf, volta. A push tool started from a dot-directory was "unexpected", so a publish job
+ * using them — `uv publish` with trusted publishing after downloading its dist files, `npm publish` by nvm's
+ * node — was `renamed-binary-push`, medium, where a push with no notable reads is low. Those homes are not
+ * hiding places; any other dot-directory (`~/.cache/.x`), a hidden file name, and temporary directories are.
+ */
+import { describe, expect, it } from 'vitest';
+import { correlatorConfigSchema } from '../../../src/correlate/config.js';
+import { DestinationClassifier } from '../../../src/correlate/destinations.js';
+import { recognizeProcess } from '../../../src/rules/index.js';
+import { isUnexpectedLocation } from '../../../src/rules/locations.js';
+import { brief, MiB, run, Scenario } from './builder.js';
+
+const PYPI = '151.101.0.223';
+const classifier = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 100);
+
+/** A release job's publish step: the dist files (downloaded from the build job), then the upload. */
+function publish(binary: string, args: string) {
+  const s = new Scenario();
+  const c = s.container({ namespace: 'ci', name: 'publish', image: 'ghcr.io/acme/ci-python:3.12' });
+  const sh = s.init(c, '/bin/bash', '-c /scripts/publish.sh');
+  const tool = s.exec(c, binary, args, { parent: sh });
+  s.read(tool, '/builds/acme/lib/dist/acme_lib-2.1.0-py3-none-any.whl', 180_000);
+  s.read(tool, '/builds/acme/lib/dist/acme_lib-2.1.0.tar.gz', 240_000);
+  s.connect(tool, PYPI, 443)
+    .send(tool, PYPI, 443, 0.5 * MiB)
+    .wait(800)
+    .exit(tool);
+  return run(s.events).alerts;
+}
+
+describe('tools in toolchain homes', () => {
+  it.each([
+    ['/root/.local/bin/uv', 'publish'],
+    ['/home/runner/.cargo/bin/cargo', 'publish'],
+    ['/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/cargo', 'publish'],
+    ['/root/.nvm/versions/node/v20.11.0/bin/node', '/root/.nvm/versions/node/v20.11.0/bin/npm publish'],
+    ['/home/runner/.dotnet/dotnet', 'nuget push acme.2.1.0.nupkg'],
+    ['/root/.local/share/pypoetry/venv/bin/python', '/root/.local/bin/poetry publish'],
+    ['/root/.local/share/mise/installs/node/20.11.0/bin/node', '/usr/local/bin/npm publish'],
+  ])('a publish by %s is a push with no notable reads: low', (binary, args) => {
+    expect(brief(publish(binary, args)).map((a) => [a.rule, a.severity])).toEqual([['push-without-reads', 'low']]);
+  });
+
+  it.each([
+    ['/tmp/.x/uv', 'a temporary directory'],
+    ['/root/.cache/.x/uv', 'a hidden directory that is no toolchain home'],
+    ['/root/.cache/uv', 'a cache directory'],
+    ['/root/.cargo/../.x/uv', 'a parent reference'],
+  ])('a publish by %s (%s) is still unexpected: medium', (binary) => {
+    expect(brief(publish(binary, 'publish')).map((a) => [a.rule, a.severity])).toEqual([
+      ['renamed-binary-push', 'medium'],
+    ]);
+  });
+
+  it("recognition and the correlator's push by egress share one test of the location", () => {
+    const upload = (h: string, p: string) => classifier.isUploadTarget(h, p);
+    for (const [binary, unexpected] of [
+      ['/root/.local/bin/uv', false],
+      ['/root/.cache/uv', true],
+      ['/dev/shm/uv', true],
+    ] as const) {
+      const r = recognizeProcess({ binary, args: 'publish', parentBinary: null, parentArgs: null }, upload);
+      expect(r?.kind === 'push' && r.unexpectedLocation, binary).toBe(unexpected);
+      expect(isUnexpectedLocation(binary), binary).toBe(unexpected);
+    }
+    // A hidden file name is never a toolchain home.
+    expect(isUnexpectedLocation('/root/.local/bin/.uv')).toBe(true);
+    expect(isUnexpectedLocation('/usr/bin/.git')).toBe(true);
+  });
+});
