@@ -17,7 +17,7 @@ import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import {
   createPathClassifier,
-  isGitObjectStoreMap,
+  isGitDownloadStore,
   isUncountedMapping,
   PATH_NOISE,
   PATH_SENSITIVE,
@@ -270,9 +270,9 @@ export class CorrelationEngine {
     const cls = this.classifyPath(f.path);
     if (cls === PATH_NOISE) return;
     const proc = this.tables.procOf(e, node, c);
-    // A clone's or fetch's own processes reading git's object store are the download itself: index-pack
-    // re-reads the pack it receives (more than its size, by pread) to resolve deltas.
-    if (proc.download && isGitObjectStoreMap(f.path)) return;
+    // A clone's or fetch's own processes reading git's stores are the download itself: index-pack re-reads
+    // the pack it receives (more than its size, by pread) to resolve deltas; git-lfs copies its objects out.
+    if (proc.download && isGitDownloadStore(f.path)) return;
     this.reads.record(c, proc, e, cls === PATH_SENSITIVE);
   }
 

@@ -266,3 +266,12 @@ export function isGitObjectStoreMap(path: string): boolean {
   if (at < 0) at = path.indexOf('/objects/info/');
   return at > 0 && path.lastIndexOf('.git/', at) >= 0;
 }
+
+/**
+ * What git keeps of what it downloaded: its object store (above) and Git LFS's (`.git/lfs/objects/`,
+ * `incomplete/`, `tmp/`), whose objects git-lfs's smudge filter copies into the work tree as a checkout
+ * writes it. Read by the download's own processes, they are the download (engine.ts onFile).
+ */
+export function isGitDownloadStore(path: string): boolean {
+  return isGitObjectStoreMap(path) || path.includes('.git/lfs/');
+}

@@ -109,4 +109,31 @@ describe("a download's reads of the pack it receives", () => {
     tagPush(s, c, worker);
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
+
+  it.each<SensorSource>(['tetragon', 'falco'])(
+    "git-lfs's smudge filter copying the LFS objects it fetched into the work tree is the download too (%s)",
+    (source) => {
+      const { s, c, worker } = checkoutFullHistory(source, 4);
+      const checkout = s.exec(c, '/usr/bin/git', 'checkout --progress --force -B main refs/remotes/origin/main', {
+        parent: worker,
+      });
+      const lfs = s.exec(c, '/usr/bin/git-lfs', 'filter-process', { parent: checkout });
+      for (let i = 0; i < 60; i++) {
+        const oid = `${(i + 16).toString(16)}f0c3a9e4d1b27c58e6a0f9d3b4c2e1a7f8d9c0b1a2e3f4d5c6b7a8e9f0d1c2b3`;
+        s.read(lfs, `${WORK}/.git/lfs/objects/${oid.slice(0, 2)}/${oid.slice(2, 4)}/${oid}`, 5 * MiB).wait(30);
+      }
+      s.exit(lfs).exit(checkout).wait(30_000);
+      tagPush(s, c, worker);
+      expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['push-without-reads']);
+    },
+  );
+
+  it('the same LFS objects read by another process count', () => {
+    const { s, c, worker } = checkoutFullHistory('tetragon', 4);
+    const tar = s.exec(c, '/usr/bin/tar', `czf /tmp/.l.tgz ${WORK}/.git/lfs`, { parent: worker });
+    for (let i = 0; i < 60; i++) s.read(tar, `${WORK}/.git/lfs/objects/0a/1b/obj${i}`, 5 * MiB);
+    s.exit(tar);
+    tagPush(s, c, worker);
+    expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
+  });
 });
