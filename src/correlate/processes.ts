@@ -126,7 +126,9 @@ export class ProcessTable {
     const touchedMs = Math.max(e.timeMs, node.maxMs);
     if (touchedMs > c.lastMs) c.lastMs = touchedMs;
     if (e.timeMs < c.firstMs) c.firstMs = e.timeMs;
-    if (c.pod === null && e.pod !== null) c.pod = this.refs.pod(e.pod);
+    // Falco prints the pod's labels on execs only: a container first seen by a read gets them from its next exec.
+    if (e.pod !== null && (c.pod === null || (c.pod.labels === undefined && e.pod.labels !== undefined)))
+      c.pod = this.refs.pod(e.pod);
     if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;
   }

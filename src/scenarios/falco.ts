@@ -28,7 +28,7 @@ export const FALCO_SHAPES = {
     priority: 'Informational',
     tags: ['exfilwatch', 'container', 'process', 'mitre_exfiltration', 'T1567.001'],
     evtType: 'execve',
-    fields: ['evt.type', 'evt.rawres', ...PROC],
+    fields: ['evt.type', 'evt.rawres', ...PROC, 'k8s.pod.labels'],
   },
   exit: {
     rule: 'exfilwatch process exit in container',
@@ -108,6 +108,13 @@ function allFields(a: Activity): Fields {
     'container.image.tag': tag,
     'k8s.ns.name': host ? null : c.namespace,
     'k8s.pod.name': host ? null : c.pod,
+    // Falco's `key:value,key2:value2`; a pod without labels prints none.
+    'k8s.pod.labels':
+      host || Object.keys(c.labels).length === 0
+        ? null
+        : Object.entries(c.labels)
+            .map(([k, v]) => `${k}:${v}`)
+            .join(','),
   };
   switch (a.type) {
     case 'exec':

@@ -23,9 +23,10 @@ export const FALCO_PROCESS_FIELDS = [
 
 /**
  * Exec success is `evt.rawres = 0`; exits carry the exit code, and `thread.tid`: procexit fires for every
- * thread, and only the main thread's (tid = pid) is the process's end.
+ * thread, and only the main thread's (tid = pid) is the process's end. Execs carry the pod's labels (the
+ * allowlist's `podLabels`, the alert's `pod.labels`): rare events, where the labels cost nothing per read or send.
  */
-export const FALCO_EXEC_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.rawres'] as const;
+export const FALCO_EXEC_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.rawres', 'k8s.pod.labels'] as const;
 export const FALCO_EXIT_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.arg.ret', 'evt.arg.sig', 'thread.tid'] as const;
 
 /** open/read/write on files: the path, the fd kind, and the bytes returned (`evt.rawres`). */
