@@ -283,3 +283,14 @@ export function imageRegistryHost(ref: string): string | null {
   }
   return 'registry-1.docker.io';
 }
+
+/** `ref` in `type=registry,ref=ghcr.io/x:c,mode=max` (BuildKit's output and cache options). */
+export function keyedValue(list: string, key: string): string | null {
+  const prefix = `${key}=`;
+  return (
+    list
+      .split(',')
+      .find((kv) => kv.startsWith(prefix))
+      ?.slice(prefix.length) || null
+  );
+}

@@ -9,6 +9,7 @@ import {
   hasFlag,
   imageRegistryHost,
   isFalseValue,
+  keyedValue,
   type ParsedArgv,
   parseArgv,
   scpLikeHost,
@@ -295,6 +296,7 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
   if ('firstUrl' in loc) return rest.find((p) => urlHost(p) !== null) ?? null;
   if ('flag' in loc) {
     const f = parsed.flags.find((x) => loc.flag.includes(x.flag) && x.value);
+    if (f && loc.key !== undefined) return keyedValue(f.value!, loc.key);
     if (f) return f.value;
     return loc.fallbackPositional === undefined ? null : locate({ positional: loc.fallbackPositional }, rest, parsed);
   }

@@ -22,7 +22,12 @@ export interface StdinFlag {
 /** Where the remote (URL, image reference, repository) is in argv. Positions count after the command words. */
 export type RemoteLocator =
   | { positional: number | 'last' }
-  | { flag: readonly string[]; fallbackPositional?: number | 'last' }
+  | {
+      flag: readonly string[];
+      fallbackPositional?: number | 'last';
+      /** The remote is this key's value inside the flag's `k=v,…` list (`--cache-to type=registry,ref=REF`). */
+      key?: string;
+    }
   | { firstUrl: true }
   | { none: true };
 

