@@ -16,6 +16,7 @@ import {
   tokenize,
   urlHost,
 } from './argv.js';
+import { engineApiPushRef } from './engine-api.js';
 import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
@@ -260,6 +261,10 @@ function matchSpec(
       if (!m.parentBinaries.some((p) => parentName === p || parentName.startsWith(`${p}-`))) return null;
       if (!isTarCreateToStdout(words)) return null;
       return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
+    }
+    case 'engine-api-push': {
+      const ref = engineApiPushRef(parsed);
+      return ref === null ? null : push(ref, destinationOf(spec, ref));
     }
     case 'url-commit': {
       const found = matchUrlCommit(m, parsed);

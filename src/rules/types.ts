@@ -82,6 +82,12 @@ export type PushMatcher =
   | { kind: 'helper-of-push'; parentWords: readonly string[] }
   /** Interpreters with an inline script naming a forge URL and a writing verb. */
   | { kind: 'script-upload'; verbs: RegExp }
+  /**
+   * An HTTP client calling a container engine's API to push an image (`curl --unix-socket
+   * /var/run/docker.sock -X POST http://localhost/images/REF/push`): the daemon uploads. Interpreted by
+   * ../engine-api.ts.
+   */
+  | { kind: 'engine-api-push' }
   /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
   | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] }
   /**

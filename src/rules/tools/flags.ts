@@ -113,6 +113,8 @@ export const GH_VALUE_FLAGS = [
 ];
 /** pflag (gh, glab) takes a short flag's value attached too: `-XPOST`, `-fbody=x`, `-Rowner/repo`. */
 export const GH_VALUE_SHORT_LETTERS = 'RXfFHtnqarb';
+/** curl's single-letter options that take a value, also when combined (`-sXPOST`, `-sT file`). */
+export const CURL_VALUE_SHORT_LETTERS = 'dFHTXuoeAbcKmxwrEyYzCPQD';
 export const CURL_VALUE_FLAGS = [
   '--data',
   '--data-binary',

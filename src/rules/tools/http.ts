@@ -1,6 +1,6 @@
 /** Generic HTTP clients and interpreters: uploads count only towards forge/registry APIs. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { CURL_VALUE_FLAGS, WRITE_METHODS } from './flags.js';
+import { CURL_VALUE_FLAGS, CURL_VALUE_SHORT_LETTERS, WRITE_METHODS } from './flags.js';
 
 export const httpTools: readonly PushToolSpec[] = [
   {
@@ -10,7 +10,7 @@ export const httpTools: readonly PushToolSpec[] = [
     binaries: ['curl'],
     syntax: {
       valueFlags: CURL_VALUE_FLAGS,
-      valueShortLetters: 'dFHTXuoeAbcKmxwrEyYzCPQD',
+      valueShortLetters: CURL_VALUE_SHORT_LETTERS,
       // curl (7.88 checked) takes a long option by any unambiguous prefix: `--data-bin @F`, `--upload-f F`.
       longPrefixes: [
         ...['--data', '--data-ascii', '--data-binary', '--data-raw', '--data-urlencode', '--json'],

