@@ -18,6 +18,7 @@ import {
 } from './argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { isUnexpectedLocation } from './locations.js';
+import { launchedProgram } from './launchers.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { matchUrlCommit } from './url-commit.js';
@@ -82,70 +83,11 @@ export function recognizeProcess(
 ): Recognition {
   const direct = recognizeAs(view, isUploadTarget, specs);
   if (direct !== null && direct.kind === 'push') return direct;
-  // A script tool runs as its interpreter: a shebang line makes `npm publish` exec `node /usr/local/bin/npm
-  // publish`, and the sensors report the interpreter as the binary. Recognised as the script it runs.
-  const script = scriptOf(view);
-  if (script === null) return direct;
-  return recognizeAs({ ...view, ...script }, isUploadTarget, specs) ?? direct;
-}
-
-/** How an interpreter's command line names the script it runs (shebang tools: npm, twine, hg, gem). */
-interface ScriptRuntime {
-  /** Options whose code is inline: no script file. */
-  inline: ReadonlySet<string>;
-  /** Options that take the next word as their value (`ruby -I lib SCRIPT`). */
-  valued: ReadonlySet<string>;
-  /** `python -m MODULE`: the module is the program. */
-  module: boolean;
-}
-const NODE_RUNTIME: ScriptRuntime = {
-  inline: new Set(['-e', '--eval', '-p', '--print']),
-  valued: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']),
-  module: false,
-};
-const PYTHON_RUNTIME: ScriptRuntime = { inline: new Set(['-c']), valued: new Set(['-W', '-X']), module: true };
-const RUBY_RUNTIME: ScriptRuntime = {
-  inline: new Set(['-e']),
-  valued: new Set(['-I', '-r', '-C', '-E', '--encoding']),
-  module: false,
-};
-
-function scriptRuntimeOf(name: string): ScriptRuntime | null {
-  if (name === 'node' || name === 'nodejs' || name === 'bun') return NODE_RUNTIME;
-  if (/^python[0-9.]*$/.test(name)) return PYTHON_RUNTIME;
-  if (/^ruby[0-9.]*$/.test(name)) return RUBY_RUNTIME;
-  return null;
-}
-
-/**
- * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT
- * args…`, `ruby [opts] SCRIPT args…`, or `python -m MODULE args…` (the module as the binary). Null for
- * anything else, inline code (`-c`, `-e`: the script-upload matcher reads those) included.
- */
-function scriptOf(view: ProcessView): { binary: string; args: string } | null {
-  const runtime = scriptRuntimeOf(basename(view.binary));
-  if (runtime === null) return null;
-  const words = tokenize(view.args);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (runtime.inline.has(w)) return null;
-    if (runtime.module && w === '-m') {
-      const module = words[i + 1];
-      return module ? { binary: module, args: quoteWords(words.slice(i + 2)) } : null;
-    }
-    if (runtime.valued.has(w)) {
-      i++;
-      continue;
-    }
-    if (w.startsWith('-')) continue;
-    return { binary: w, args: quoteWords(words.slice(i + 1)) };
-  }
-  return null;
-}
-
-/** Words back into an argv string that tokenize() splits into the same words. */
-function quoteWords(words: readonly string[]): string {
-  return words.map((w) => (/[\s'"]/.test(w) ? (w.includes('"') ? `'${w}'` : `"${w}"`) : w)).join(' ');
+  // A script tool runs as its interpreter (`node /usr/local/bin/npm publish`), and a multi-call binary runs
+  // its applet in the same process (`busybox wget …`): recognised as the program they run.
+  const program = launchedProgram(view);
+  if (program === null) return direct;
+  return recognizeAs({ ...view, ...program }, isUploadTarget, specs) ?? direct;
 }
 
 function recognizeAs(

