@@ -8,6 +8,7 @@
  * egress: many bytes towards a destination classed as a forge or registry (see docs/detection.md).
  */
 import { builderTools } from './tools/builders.js';
+import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
 import { ociClientTools } from './tools/oci-clients.js';
@@ -19,6 +20,7 @@ import type { PushToolSpec } from './types.js';
 /** Order matters only for ties: the first entry that recognises a process names its tool. */
 export const pushTools: readonly PushToolSpec[] = [
   ...gitTools,
+  ...forgeCliTools,
   ...registryTools,
   ...ociClientTools,
   ...builderTools,
