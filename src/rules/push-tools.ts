@@ -8,6 +8,7 @@
  * egress: many bytes towards a destination classed as a forge or registry (see docs/detection.md).
  */
 import { builderTools } from './tools/builders.js';
+import { cloudCliTools } from './tools/cloud-clis.js';
 import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
@@ -26,5 +27,6 @@ export const pushTools: readonly PushToolSpec[] = [
   ...builderTools,
   ...packageTools,
   ...vcsTools,
+  ...cloudCliTools,
   ...httpTools,
 ];
