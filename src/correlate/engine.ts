@@ -26,6 +26,7 @@ import {
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
+import { relinkedSources } from './relinks.js';
 import { settleShapes } from './settle.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
@@ -240,7 +241,12 @@ export class CorrelationEngine {
       existing.hot = true;
       return;
     }
-    this.tables.newProc(e, node, c);
+    const proc = this.tables.newProc(e, node, c);
+    for (const path of relinkedSources(e.process.binary, e.process.args)) {
+      if (this.classifyPath(path) !== PATH_SENSITIVE) continue;
+      const access: FileEvent = { ...e, kind: 'file', file: { path, op: 'open', bytes: null } };
+      this.reads.record(c, proc, access, true);
+    }
   }
 
   private onExit(e: ExitEvent, node: NodeState): void {

