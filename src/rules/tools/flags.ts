@@ -69,6 +69,8 @@ export const DOCKER_VALUE_FLAGS = [
   '--sign-by',
   '--compression-format',
   '--retry',
+  // bake's `--set TARGET.KEY=VALUE` (`*.push=true` was read as a positional: no push).
+  '--set',
 ];
 export const GH_VALUE_FLAGS = [
   '-R',
@@ -139,6 +141,8 @@ export const CURL_VALUE_FLAGS = [
   '--connect-timeout',
   '--max-time',
   '--retry',
+  // bake's `--set TARGET.KEY=VALUE` (`*.push=true` was read as a positional: no push).
+  '--set',
   '--retry-delay',
   '--user-agent',
   '--referer',
