@@ -82,6 +82,16 @@ const SENSITIVE_DOT_PARTS = [
   '/.config/glab-cli/',
   '/.gnupg/private-keys',
   '/.password-store/',
+  // Found by red-team review: credential stores of tools the list lacked (git's XDG store, the
+  // containers/image and helm registry logins, cargo, gem, Terraform, the Hugging Face Hub).
+  '/.config/git/credentials',
+  '/.config/containers/auth.json',
+  '/.config/helm/registry/config.json',
+  '/.cargo/credentials',
+  '/.gem/credentials',
+  '/.terraform.d/credentials.tfrc.json',
+  '/.huggingface/token',
+  '/.cache/huggingface/token',
 ];
 /** Suffixes of `.env.*` files that are committed templates, not settings. */
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
@@ -189,11 +199,18 @@ function isSensitive(path: string): boolean {
         return path.charCodeAt(slash + 1) !== 46 || path.charCodeAt(slash + 2) !== 46;
       }
     }
-  } else if (c1 === 101 /* e */) {
-    if (path === '/etc/shadow' || path === '/etc/gshadow' || path === '/etc/shadow-') return true;
+    // containers/image's login file at its runtime path (`/run/containers/0/auth.json`, `/run/user/1000/…`).
+    if (c1 === 114 && path.endsWith('/auth.json') && path.includes('/containers/')) return true;
   } else if (c1 === 112 /* p */ && path.startsWith('/proc/')) {
     return path.endsWith('/environ');
   }
+  // The node's own secrets, where a pod mounts them from the host, also under a mount point of the host's
+  // root (`/host/etc/shadow`, `/rootfs/var/lib/kubelet/…`): found by red-team review, only `/etc/shadow` at
+  // the root was sensitive, and a hostPath pod reading every pod's tokens on the node was `low`.
+  const etc = path.indexOf('/etc/');
+  if (etc >= 0 && isNodeEtcSecret(path, etc)) return true;
+  const kubelet = path.indexOf('/kubelet/');
+  if (kubelet >= 0 && isKubeletSecret(path, kubelet, slash)) return true;
   switch (path.charCodeAt(path.length - 1)) {
     case 121: // y: .key, .keystore
     case 50: // 2: .p12
@@ -210,6 +227,31 @@ function isSensitive(path: string): boolean {
     default:
       return false;
   }
+}
+
+/** Under `/etc/` at `at`: shadow files, kubeadm's kubeconfigs, k3s/RKE2's, the ssh host keys. */
+function isNodeEtcSecret(path: string, at: number): boolean {
+  const end = path.length - at;
+  if (path.startsWith('/etc/shadow', at)) return end === 11 || (end === 12 && path.endsWith('-'));
+  if (path.startsWith('/etc/gshadow', at)) return end === 12;
+  // admin.conf, super-admin.conf, kubelet.conf, controller-manager.conf, scheduler.conf: kubeconfigs.
+  if (path.startsWith('/etc/kubernetes/', at)) return path.endsWith('.conf');
+  if (path.startsWith('/etc/rancher/', at)) return path.endsWith('.yaml');
+  return path.startsWith('/etc/ssh/ssh_host_', at) && path.endsWith('_key');
+}
+
+/**
+ * Under kubelet's directory at `at`: every pod's Secret and projected (service-account token) volumes
+ * (`pods/UID/volumes/kubernetes.io~secret/NAME/FILE`), minus the public files, and its client key pair
+ * (`pki/kubelet-client-current.pem` holds the key; `.crt` files are certificates).
+ */
+function isKubeletSecret(path: string, at: number, slash: number): boolean {
+  if (path.startsWith('/kubelet/pki/', at)) return !path.endsWith('.crt');
+  if (!path.startsWith('/kubelet/pods/', at)) return false;
+  if (!path.includes('/volumes/kubernetes.io~secret/') && !path.includes('/volumes/kubernetes.io~projected/'))
+    return false;
+  const base = path.slice(slash + 1);
+  return !PUBLIC_IN_SECRET_MOUNTS.has(base) && !base.startsWith('..');
 }
 
 /** Archivers and compressors: one reading many files is staging data (ATT&CK T1560). */
