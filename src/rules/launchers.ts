@@ -1,8 +1,8 @@
 /**
  * Programs that run another program in their own process, so the sensors report them and not it: an
  * interpreter running a script tool (a shebang line makes `npm publish` exec `node /usr/local/bin/npm
- * publish`), and a multi-call binary running an applet (`busybox wget …`). ./recognize.ts recognises the
- * process as the program it runs.
+ * publish`), a multi-call binary running an applet (`busybox wget …`), and the dynamic loader run by hand
+ * (`ld-linux-x86-64.so.2 /usr/bin/curl …`). ./recognize.ts recognises the process as the program it runs.
  */
 import { basename, tokenize } from './argv.js';
 
@@ -13,7 +13,34 @@ export interface LaunchView {
 
 /** The program a process runs in itself and its arguments, or null. */
 export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
-  return scriptOf(view) ?? appletOf(view);
+  return scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view);
+}
+
+/**
+ * The dynamic loader runs the program its first word names, in its own process: `/lib64/ld-linux-x86-64.so.2
+ * /tmp/x -d @FILE URL` is how a program is run from a `noexec` mount, and the sensors report the loader
+ * (found by red-team review: no push). glibc's and musl's loaders, any architecture.
+ */
+const LOADER = /^ld(?:64)?(?:-linux(?:-[a-z0-9_-]+)?|-musl-[a-z0-9_]+)?\.so(?:\.\d+)*$/;
+const LOADER_VALUED = new Set([
+  '--library-path',
+  '--preload',
+  '--argv0',
+  '--audit',
+  '--inhibit-rpath',
+  '--glibc-hwcaps-prepend',
+  '--glibc-hwcaps-mask',
+]);
+
+function loadedProgramOf(view: LaunchView): { binary: string; args: string } | null {
+  if (!LOADER.test(basename(view.binary))) return null;
+  const words = tokenize(view.args);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (LOADER_VALUED.has(w)) i++;
+    else if (!w.startsWith('-')) return { binary: w, args: quoteWords(words.slice(i + 1)) };
+  }
+  return null;
 }
 
 /**

