@@ -202,7 +202,9 @@ function isSensitive(path: string): boolean {
     // containers/image's login file at its runtime path (`/run/containers/0/auth.json`, `/run/user/1000/…`).
     if (c1 === 114 && path.endsWith('/auth.json') && path.includes('/containers/')) return true;
   } else if (c1 === 112 /* p */ && path.startsWith('/proc/')) {
-    return path.endsWith('/environ');
+    // A process's memory too: how a CI runner's masked secrets are dumped from its worker's heap (found by
+    // red-team review: a python dumper reading `/proc/<pid>/mem` read nothing that counted).
+    return path.endsWith('/environ') || path.endsWith('/mem');
   }
   // The node's own secrets, where a pod mounts them from the host, also under a mount point of the host's
   // root (`/host/etc/shadow`, `/rootfs/var/lib/kubelet/…`): found by red-team review, only `/etc/shadow` at

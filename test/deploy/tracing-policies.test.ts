@@ -110,17 +110,20 @@ describe('Tetragon TracingPolicies (sensor-config/tetragon)', () => {
     expect(sel.matchReturnArgs).toEqual([{ index: 0, operator: 'GT', values: ['0'] }]);
   });
 
-  it('read hook: files are read where they are, and a process environment in procfs; other procfs files and libraries are not', () => {
+  it('read hook: files are read where they are, and a process environment and memory in procfs; other procfs files and libraries are not', () => {
     const passes = pathFilter(kprobes.find(({ k }) => k.call === 'vfs_read')?.k);
     for (const p of [
       '/srv/exports/2024-01.parquet',
       '/root/.ssh/id_rsa',
       '/proc/1/environ',
       '/proc/42/task/43/environ',
+      '/proc/812/mem',
     ])
       expect(passes(p), p).toBe(true);
     for (const p of [
       '/proc/1/status',
+      '/proc/1/maps',
+      '/proc/meminfo',
       '/proc/self/environment.txt',
       '/sys/x/environ',
       '/usr/lib/x86_64-linux-gnu/libc.so.6',

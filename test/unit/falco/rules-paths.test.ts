@@ -1,7 +1,7 @@
 /**
  * Which opened files the Falco rules emit, by a model of Falco's condition language (./condition-eval.ts):
  * data wherever it is named from (procfs links, `..` after them, as Falco normalizes the text), a process's
- * environment, and no other procfs, sysfs or device file. What each emitted path then counts for is the
+ * environment and memory, and no other procfs, sysfs or device file. What each emitted path then counts for is the
  * classifier's (test/unit/correlate/classify.test.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
     '/proc/thread-self/dump.sql',
     '/proc/1/environ',
     '/proc/self/environ',
+    // A process's memory: a CI runner's secrets dumped from its worker's heap.
+    '/proc/812/mem',
     // `..` twice: /proc/self/cwd/../../srv/x; a directory a descriptor holds.
     '/proc/srv/exports/2024-01.parquet',
     '/proc/self/fd/3/orders.csv',
@@ -50,6 +52,7 @@ describe('the Falco rules emit an opened file when it is data (exfilwatch_real_f
 
   for (const path of [
     '/proc/1/status',
+    '/proc/812/maps',
     '/proc/self/mountinfo',
     '/proc/self/fd/3',
     '/proc/self/task/7/stat',
