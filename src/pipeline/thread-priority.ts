@@ -17,7 +17,8 @@ import { getPriority, setPriority } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 
 /**
- * The nice value the helper threads get (0 = the main thread's; 19 = the lowest priority). 10 cut the
+ * How many nice steps below the main thread the helper threads go (capped at 19, the lowest priority);
+ * relative, so a daemon started under `nice` still gives its main thread the CPU first. 10 cut the
  * latency tail a little more but, at full ingest speed, left ~2 µs per event of GC work to the main
  * thread, which bounds the ingest rate; at 5 that cost is within the noise (docs/latency.md).
  */
@@ -45,29 +46,35 @@ const startupThreads = isMainThread && process.platform === 'linux' ? listThread
 const startupCaller = startupThreads.length > 0 ? callingThread() : null;
 
 export interface HelperPriorityResult {
-  /** Threads whose nice value was raised to `nice`. */
+  /** Threads whose nice value was raised to the main thread's plus `nice` (at most 19). */
   lowered: number;
-  /** Threads already at `nice` or lower priority, or gone, or refused. */
+  /** Threads already at that value or a lower priority, or gone, or refused. */
   skipped: number;
 }
 
 /**
- * Raises the nice value of the process's start-up threads other than the main one to `nice` (never
- * lowers one that is already higher). Idempotent; never throws.
+ * Raises the nice value of the process's start-up threads other than the main one to the main thread's
+ * plus `nice`, at most 19 (never lowers one that is already higher). Idempotent; never throws.
  */
 export function lowerHelperThreadPriority(nice = HELPER_THREAD_NICE): HelperPriorityResult {
   const result: HelperPriorityResult = { lowered: 0, skipped: 0 };
   if (startupCaller === null || nice <= 0) return result;
+  let target: number;
+  try {
+    target = Math.min(19, getPriority(Number(startupCaller)) + nice);
+  } catch {
+    return result;
+  }
   const alive = new Set(listThreads());
   for (const tid of startupThreads) {
     if (tid === startupCaller || !alive.has(tid)) continue;
     try {
       const id = Number(tid);
-      if (getPriority(id) >= nice) {
+      if (getPriority(id) >= target) {
         result.skipped++;
         continue;
       }
-      setPriority(id, nice);
+      setPriority(id, target);
       result.lowered++;
     } catch {
       // Gone between the listing and the call, or refused (a seccomp profile): leave it.

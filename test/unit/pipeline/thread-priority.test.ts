@@ -13,8 +13,10 @@ interface ChildReport {
   workerTid: string;
 }
 
-function runScript<T>(script: string, arg: string): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, arg], { encoding: 'utf8', timeout: 30_000 });
+function runScript<T>(script: string, arg: string, niceBy = 0): T {
+  const argv = [process.execPath, '--import', 'tsx', script, arg];
+  const [cmd, ...args] = niceBy > 0 ? ['nice', '-n', String(niceBy), ...argv] : argv;
+  const r = spawnSync(cmd!, args, { encoding: 'utf8', timeout: 30_000 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim()) as T;
 }
@@ -22,8 +24,8 @@ function runScript<T>(script: string, arg: string): T {
 const run = (nice: number) => runScript<ChildReport>(child, String(nice));
 
 /** Nice values of the threads other than the main one, and the main thread's. */
-function appThreads(mode: 'live' | 'offline'): { main: number; others: number[] } {
-  const r = runScript<Pick<ChildReport, 'threads' | 'mainTid'>>(appChild, mode);
+function appThreads(mode: 'live' | 'offline', niceBy = 0): { main: number; others: number[] } {
+  const r = runScript<Pick<ChildReport, 'threads' | 'mainTid'>>(appChild, mode, niceBy);
   return {
     main: r.threads[r.mainTid]!,
     others: Object.entries(r.threads)
@@ -53,10 +55,23 @@ describe('lowerHelperThreadPriority', () => {
     it('a live app lowers its helper threads at start; an offline one (scan) does not', async () => {
       const { HELPER_THREAD_NICE } = await import('../../../src/pipeline/thread-priority.js');
       const live = appThreads('live');
-      expect(live.others.filter((n) => n === HELPER_THREAD_NICE).length).toBeGreaterThan(0);
-      expect(live.main).toBeLessThan(HELPER_THREAD_NICE);
+      // Relative to the main thread, so a daemon started under `nice` (or this suite) still ranks them lower.
+      expect(live.main).toBeLessThan(19);
+      const lowered = Math.min(19, live.main + HELPER_THREAD_NICE);
+      expect(live.others.filter((n) => n === lowered).length).toBeGreaterThan(0);
       const offline = appThreads('offline');
       expect(offline.others.every((n) => n === offline.main)).toBe(true);
+    });
+
+    it('ranks the helpers below the main thread when the daemon itself runs under nice', async () => {
+      const { HELPER_THREAD_NICE } = await import('../../../src/pipeline/thread-priority.js');
+      const plain = appThreads('live');
+      const niced = appThreads('live', 8);
+      expect(niced.main).toBe(Math.min(19, plain.main + 8));
+      expect(niced.main).toBeLessThan(19);
+      // An absolute nice value (5) would have left them level with, or above, a main thread at nice ≥ 5.
+      expect(niced.others.filter((n) => n === Math.min(19, niced.main + HELPER_THREAD_NICE)).length).toBeGreaterThan(0);
+      expect(niced.others.every((n) => n >= niced.main)).toBe(true);
     });
 
     it('leaves every thread alone with nice 0', () => {
