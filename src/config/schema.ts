@@ -8,6 +8,7 @@ import { correlatorConfigSchema } from '../correlate/config.js';
 import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from './max-wait.js';
 
 function sourcesSchema() {
   const shape: Record<string, z.ZodType> = {};
@@ -50,6 +51,7 @@ export const pipelineConfigSchema = z
       .number()
       .int()
       .min(0)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(10_000)
       .describe('On SIGTERM, how long to wait for pending alerts to be delivered or spooled.'),
     warmUpMs: z

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../config/max-wait.js';
 import { destinationPatternProblem } from './destinations.js';
 
 const MiB = 1024 * 1024;
 
 const ms = (def: number, text: string) => z.number().int().min(0).default(def).describe(text);
+/** A duration that also drives a timer (config/max-wait.ts). */
+const timerMs = (def: number, text: string) =>
+  z.number().int().min(0).max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE }).default(def).describe(text);
 const count = (def: number, text: string) => z.number().int().min(1).default(def).describe(text);
 
 export const DEFAULT_FORGES = [
@@ -80,8 +84,8 @@ export const destinationsConfigSchema = z
       .describe(
         'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
       ),
-    dnsRefreshMs: ms(300_000, 'How often the exact hostnames above are re-resolved to IPs (0 = never resolve).'),
-    dnsTimeoutMs: ms(5_000, 'Timeout of one DNS resolution.'),
+    dnsRefreshMs: timerMs(300_000, 'How often the exact hostnames above are re-resolved to IPs (0 = never resolve).'),
+    dnsTimeoutMs: timerMs(5_000, 'Timeout of one DNS resolution.'),
     ipHintTtlMs: ms(3_600_000, 'How long an IP learned from a push lineage (argv URL, then a connect) stays classed.'),
   })
   .strict();

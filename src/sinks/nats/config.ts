@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { DEFAULT_SPOOL_MAX_BYTES } from './spool-bounds.js';
 import { parseNatsUrl } from './url.js';
 
@@ -43,6 +44,7 @@ export const natsStreamConfigSchema = z
       .number()
       .int()
       .min(100)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(30_000)
       .describe('In mode `check`, how often to look again for a missing stream.'),
     replicas: z
@@ -136,18 +138,21 @@ export const natsSinkConfigSchema = z
       .number()
       .int()
       .min(100)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(5000)
       .describe('How long to wait for a JetStream ack before re-sending.'),
     reconnectTimeWaitMs: z
       .number()
       .int()
       .min(10)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(2000)
       .describe('Wait between reconnect attempts (reconnects never stop).'),
     reconnectJitterMs: z
       .number()
       .int()
       .min(0)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(1000)
       .describe('Random extra wait up to this, so a fleet of nodes does not reconnect in step.'),
     spool: natsSpoolConfigSchema

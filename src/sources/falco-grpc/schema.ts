@@ -1,5 +1,6 @@
 /** Schema of one `falco-grpc` source's config (config side only: see SourceFactory). */
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { isUnixAddress } from './config.js';
 
 const tlsSchema = z
@@ -39,6 +40,7 @@ export const falcoGrpcConfigSchema = z
       .number()
       .int()
       .min(10)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(200)
       .describe(
         'How often an empty request is sent on the `sub` stream. Falco writes queued alerts only after each request, ' +
@@ -48,6 +50,7 @@ export const falcoGrpcConfigSchema = z
       .number()
       .int()
       .min(10)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(500)
       .describe('First reconnect delay; doubles per failure, with jitter.'),
     // Same reasoning as tetragon-grpc: a local agent, a cheap attempt, and a 5 s reconnect promise.
@@ -55,9 +58,16 @@ export const falcoGrpcConfigSchema = z
       .number()
       .int()
       .min(100)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(4_000)
       .describe('Longest reconnect delay (the default keeps reconnects within 5 s of Falco returning).'),
-    connectTimeoutMs: z.number().int().min(100).default(5_000).describe('How long one connection attempt may take.'),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
+      .default(5_000)
+      .describe('How long one connection attempt may take.'),
   })
   .strict()
   .refine((c) => isUnixAddress(c.address) || c.tls !== undefined, {

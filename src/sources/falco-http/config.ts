@@ -1,5 +1,6 @@
 /** Config of one `falco-http` receiver (`sources.falcoHttp[]`; `--falco-http HOST:PORT` sets `listen`). */
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { parseHostPort } from './listen.js';
 
 const tlsSchema = z
@@ -87,12 +88,14 @@ export const falcoHttpConfigSchema = z
       .number()
       .int()
       .min(1000)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(65_000)
       .describe('Idle keep-alive connections are closed after this long (Falco reuses one connection).'),
     requestTimeoutMs: z
       .number()
       .int()
       .min(1000)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(30_000)
       .describe('A request must arrive in full within this long.'),
     fastPath: z

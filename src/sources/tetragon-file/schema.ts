@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 
 export const tetragonFileConfigSchema = z
   .object({
@@ -17,6 +18,7 @@ export const tetragonFileConfigSchema = z
       .number()
       .int()
       .min(10)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(250)
       .describe('How often to check for new data, rotation and truncation when the file is idle.'),
     maxLineBytes: z

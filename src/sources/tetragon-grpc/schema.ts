@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { isTetragonAddress } from './address.js';
 
 export const DEFAULT_TETRAGON_ADDRESS = 'unix:///var/run/tetragon/tetragon.sock';
@@ -22,6 +23,7 @@ export const tetragonGrpcConfigSchema = z
       .number()
       .int()
       .min(1)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(500)
       .describe('First reconnect delay; doubles per failed attempt (full jitter) up to reconnectMaxMs.'),
     // The agent is on the same node and a failed attempt is one cheap local probe, so the ceiling is set by
@@ -30,6 +32,7 @@ export const tetragonGrpcConfigSchema = z
       .number()
       .int()
       .min(1)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(4_000)
       .describe(
         'Longest delay between reconnect attempts (the default keeps reconnects within 5 s of the agent returning).',
@@ -38,6 +41,7 @@ export const tetragonGrpcConfigSchema = z
       .number()
       .int()
       .min(100)
+      .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(5_000)
       .describe('How long one connection attempt may take before it counts as failed.'),
     maxReceiveMessageBytes: z

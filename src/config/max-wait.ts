@@ -1,0 +1,9 @@
+/**
+ * The longest wait a config key that feeds a timer may ask for. Node's timers hold at most 2^31-1 ms
+ * (~24.8 days); a longer one fires after 1 ms with a TimeoutOverflowWarning, so `pollIntervalMs: 3e9`
+ * (validated fine) made a busy loop that printed a warning per turn. A day is far above any sane value and
+ * leaves room for the sums and multiples the code takes of these keys (a delay plus its jitter, 4× a poll).
+ */
+export const MAX_WAIT_MS = 24 * 3600 * 1000;
+
+export const MAX_WAIT_MESSAGE = `at most ${MAX_WAIT_MS} (one day): it is used as a timer, and Node's timers cannot wait beyond ~24.8 days`;

@@ -1,0 +1,48 @@
+/**
+ * Keys that feed a timer are bounded: Node's timers cannot wait past 2^31-1 ms, and a longer value fired
+ * after 1 ms instead, so `pollIntervalMs: 3000000000` passed check-config and then polled in a busy loop
+ * printing a TimeoutOverflowWarning per turn. Each is now a config error naming the key.
+ */
+import { describe, expect, it } from 'vitest';
+import { configProblems } from '../../../src/config/load.js';
+
+const HUGE = 3_000_000_000;
+
+const cases: Array<[string, Record<string, unknown>]> = [
+  ['pipeline.shutdownTimeoutMs', { pipeline: { shutdownTimeoutMs: HUGE } }],
+  ['sources.tetragonFile[0].pollIntervalMs', { sources: { tetragonFile: [{ path: '/x', pollIntervalMs: HUGE }] } }],
+  ['sources.tetragonGrpc[0].reconnectMaxMs', { sources: { tetragonGrpc: [{ reconnectMaxMs: HUGE }] } }],
+  ['sources.tetragonGrpc[0].reconnectMinMs', { sources: { tetragonGrpc: [{ reconnectMinMs: HUGE }] } }],
+  ['sources.tetragonGrpc[0].connectTimeoutMs', { sources: { tetragonGrpc: [{ connectTimeoutMs: HUGE }] } }],
+  [
+    'sources.falcoGrpc[0].pollIntervalMs',
+    { sources: { falcoGrpc: [{ address: 'unix:///run/falco/falco.sock', pollIntervalMs: HUGE }] } },
+  ],
+  [
+    'sources.falcoGrpc[0].maxBackoffMs',
+    { sources: { falcoGrpc: [{ address: 'unix:///run/falco/falco.sock', maxBackoffMs: HUGE }] } },
+  ],
+  ['sources.falcoHttp[0].keepAliveTimeoutMs', { sources: { falcoHttp: [{ keepAliveTimeoutMs: HUGE }] } }],
+  ['sources.falcoHttp[0].requestTimeoutMs', { sources: { falcoHttp: [{ requestTimeoutMs: HUGE }] } }],
+  ['sinks.nats.ackTimeoutMs', { sinks: { nats: { servers: ['nats://n:4222'], ackTimeoutMs: HUGE } } }],
+  ['sinks.nats.reconnectTimeWaitMs', { sinks: { nats: { servers: ['nats://n:4222'], reconnectTimeWaitMs: HUGE } } }],
+  ['sinks.nats.reconnectJitterMs', { sinks: { nats: { servers: ['nats://n:4222'], reconnectJitterMs: HUGE } } }],
+  [
+    'sinks.nats.stream.checkIntervalMs',
+    { sinks: { nats: { servers: ['nats://n:4222'], stream: { checkIntervalMs: HUGE } } } },
+  ],
+  ['correlator.destinations.dnsRefreshMs', { correlator: { destinations: { dnsRefreshMs: HUGE } } }],
+  ['correlator.destinations.dnsTimeoutMs', { correlator: { destinations: { dnsTimeoutMs: HUGE } } }],
+];
+
+describe('keys that drive a timer', () => {
+  it.each(cases)('%s past a day is an error naming the key and why', (keyPath, raw) => {
+    const problems = configProblems(raw);
+    expect(problems.map((p) => p.keyPath)).toEqual([keyPath]);
+    expect(problems[0]?.message).toMatch(/^at most 86400000 \(one day\): it is used as a timer.*\(got 3000000000\)$/);
+  });
+
+  it('a day itself is accepted', () => {
+    expect(configProblems({ sources: { tetragonFile: [{ path: '/x', pollIntervalMs: 86_400_000 }] } })).toEqual([]);
+  });
+});
