@@ -24,6 +24,8 @@ export function keyPathOf(path: ReadonlyArray<PropertyKey>): string {
 }
 
 function describeValue(value: unknown): string {
+  // YAML's `.inf` and overflowing literals (`1e400`) parse to Infinity, which JSON writes as `null`.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   // The offending value is echoed to help, but never a credential it may carry (URLs with user:pass@, tokens).
   const json = JSON.stringify(value);
   const text = json === undefined ? undefined : redact(json);

@@ -45,6 +45,16 @@ describe('config key paths', () => {
   });
 });
 
+describe('the offending value in a message', () => {
+  it('is written as YAML wrote it when it is not finite (JSON would say null)', () => {
+    const path = write('inf.yaml', 'pipeline:\n  eventQueueCapacity: 1e400\n  alertQueueCapacity: -.inf\n');
+    expect(configProblems(readConfigText(path)).map((p) => p.message)).toEqual([
+      'Invalid input: expected number, received Infinity (got Infinity)',
+      'Invalid input: expected number, received -Infinity (got -Infinity)',
+    ]);
+  });
+});
+
 describe('YAML problems in a config file', () => {
   it('are one line naming the file, with the position of a syntax error', () => {
     const unclosed = write('unclosed.yaml', 'logLevel: info\nfoo: [unclosed\n');
