@@ -15,7 +15,7 @@
  * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
  */
 import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, open, rename } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
@@ -95,7 +95,13 @@ export class Spool {
     // More than today's bounds allow (bounds lowered across a restart): the policy's victims were not loaded.
     for (const entry of recovered.dropped) spool.countDrop(entry, 'over the spool bounds at start');
     spool.nextSeq = recovered.maxSeq + 1;
-    await spool.compact();
+    try {
+      await spool.compact();
+    } catch (err) {
+      // A full disk made start-up fail here (exit 2, again at every restart): the spooled alerts were never
+      // delivered and nothing was watched. The records are loaded; the file is kept as it is and appended to.
+      await spool.keepUncompacted(err);
+    }
     deps.metrics.alertSpoolMessages.set(spool.entries.size);
     if (spool.entries.size > 0) {
       deps.logger.info(
@@ -311,14 +317,27 @@ export class Spool {
     }
   }
 
+  /** The compaction at open failed: go on appending to the file as it is, past any torn last record. */
+  private async keepUncompacted(err: unknown): Promise<void> {
+    await unlink(`${this.path}.tmp`).catch(() => undefined);
+    this.fileBytes = await wholeLinesLength(this.path);
+    // Cutting a file back needs no free space; an append glued to a torn record would be lost with it.
+    await this.fh.truncate(this.fileBytes);
+    this.deps.metrics.alertSpoolWriteFailures.inc();
+    this.deps.logger.warn(
+      { path: this.path, err: errorMessage(err) },
+      'NATS spool could not be compacted at start (disk full?); appending to it as it is',
+    );
+  }
+
   /** Rewrites the file with live entries only. Runs inside the writer loop (or before it starts). */
   private async compact(): Promise<void> {
     const tmp = `${this.path}.tmp`;
     const out = await open(tmp, 'w', 0o600);
+    let written = 0;
     try {
       // In pieces: one string of the whole spool would hold it in memory twice.
       let text = '';
-      let written = 0;
       for (const e of this.entries.values()) {
         text += addRecord(e);
         if (text.length >= COMPACT_CHUNK) {
@@ -327,13 +346,18 @@ export class Spool {
         }
       }
       written += await writeAll(out, text);
-      this.fileBytes = written;
       await out.chmod(0o600);
       await out.datasync();
-    } finally {
-      await out.close();
+    } catch (err) {
+      // A partial copy on a full disk holds the very space the spool needs.
+      await out.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw err;
     }
+    await out.close();
     await rename(tmp, this.path);
+    // Only now is this the file appended to: a torn append is cut back to this length.
+    this.fileBytes = written;
     await fsyncDir(this.options.dir);
     const old = this.fh;
     this.fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND, 0o600);
@@ -350,6 +374,24 @@ async function writeAll(fh: FileHandle, text: string): Promise<number> {
   const { bytesWritten } = await fh.write(buf);
   if (bytesWritten < buf.length) throw new Error(`short write: ${bytesWritten} of ${buf.length} bytes (disk full?)`);
   return bytesWritten;
+}
+
+/** The file's length up to its last newline: past it is a record torn by a crash. */
+async function wholeLinesLength(path: string): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let end = (await fh.stat()).size; end > 0; ) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await fh.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) return start + newline + 1;
+      end = start;
+    }
+    return 0;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The alert JSON is embedded as is (not re-encoded), so a record is one line and costs one stringify. */

@@ -1,0 +1,65 @@
+/**
+ * A full disk at start: the spool's compaction at open (a rewritten copy) cannot be written. That used to
+ * reject Spool.open, so the NATS sink refused to start (exit 2, again at every restart): the spooled alerts
+ * were never delivered and nothing was watched. Now the file is kept as it is, cut back past a torn record,
+ * and appended to; the failure is counted and logged.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+
+let dir: string;
+let metrics: Metrics;
+const deps = () => ({ logger: silentLogger(), metrics });
+const bounds = { maxMessages: 100, maxBytes: 1 << 20 };
+const record = (n: number) =>
+  `{"op":"add","seq":${n},"id":"a-${n}","severity":"high","rule":"r","alert":{"id":"a-${n}","n":${n}}}\n`;
+const ids = (s: Spool) => [...s.values()].map((e) => e.id);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-full-'));
+  metrics = createMetrics();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every FileHandle write fails as on a full disk, until the returned function is called. */
+async function diskFull(): Promise<() => void> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
+  await probe.close();
+  const spy = vi
+    .spyOn(proto, 'write')
+    .mockRejectedValue(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  return () => spy.mockRestore();
+}
+
+describe('Spool.open on a full disk', () => {
+  it('loads the spooled alerts, cuts a torn last record, and appends once there is room', async () => {
+    const path = join(dir, SPOOL_FILE);
+    // Two live alerts, one delivered (so compaction has work to do), and a record torn by a crash.
+    writeFileSync(path, `${record(1)}${record(2)}{"op":"del","seq":1}\n${record(3)}{"op":"add","seq":4,"id":"a-`);
+    const whole = readFileSync(path, 'utf8').lastIndexOf('\n') + 1;
+
+    const freeSpace = await diskFull();
+    const spool = await Spool.open({ dir, ...bounds }, deps());
+    expect(ids(spool)).toEqual(['a-2', 'a-3']);
+    expect((await metrics.alertSpoolWriteFailures.get()).values[0]?.value).toBe(1);
+    expect(readFileSync(path, 'utf8').length).toBe(whole);
+    expect(existsSync(`${path}.tmp`)).toBe(false);
+
+    freeSpace();
+    await spool.append({ id: 'a-5', severity: 'high', rule: 'r', payload: '{"id":"a-5"}' });
+    await spool.close();
+    const again = await Spool.open({ dir, ...bounds }, deps());
+    expect(ids(again)).toEqual(['a-2', 'a-3', 'a-5']);
+    await again.close();
+  });
+});
