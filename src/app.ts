@@ -159,18 +159,21 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   // A burst of drops spans event time: the marker must cover the earliest to the latest dropped event, not
   // only the last one's instant, or an alert whose window holds some of them would not say `degraded`.
-  let droppedFirst: NormalizedEvent | null = null;
+  // A dropped gap marker (a reconnect's, loss the sensor reported) stood for its whole span from `fromMs`:
+  // taken at its own instant, a reconnect into a full queue left the outage unmarked.
+  let droppedFromMs = Number.POSITIVE_INFINITY;
   let droppedLatest: NormalizedEvent | null = null;
   const eventQueue = new DropNewestQueue<NormalizedEvent>({
     capacity: config.pipeline.eventQueueCapacity,
     onDrop: (e) => {
-      if (droppedFirst === null || e.timeMs < droppedFirst.timeMs) droppedFirst = e;
+      const fromMs = e.kind === 'gap' ? Math.min(e.gap.fromMs ?? e.timeMs, e.timeMs) : e.timeMs;
+      if (fromMs < droppedFromMs) droppedFromMs = fromMs;
       if (droppedLatest === null || e.timeMs > droppedLatest.timeMs) droppedLatest = e;
     },
     makeGap: (dropped, last) => {
       const latest = droppedLatest ?? last;
-      const fromMs = Math.min(droppedFirst?.timeMs ?? last.timeMs, latest.timeMs);
-      droppedFirst = null;
+      const fromMs = Math.min(droppedFromMs, latest.timeMs);
+      droppedFromMs = Number.POSITIVE_INFINITY;
       droppedLatest = null;
       return {
         kind: 'gap',
