@@ -101,7 +101,9 @@ export function readConfigText(path: string, flag: string | null = '--config'): 
     if (flag) throw new ConfigError(flag, `cannot read ${path}: ${fileErrorText(err)}`, { cause: err });
     throw new ConfigError(path, `cannot read: ${fileErrorText(err)}`, { cause: err });
   }
-  const docs = parseAllDocuments(text);
+  // Merge keys (`<<: *tls`) are YAML 1.1, off by default in 1.2: without them a second source entry reusing
+  // the first one's settings was refused as an unknown key "<<", though Kubernetes and Compose files use them.
+  const docs = parseAllDocuments(text, { merge: true });
   if (docs.length > 1) throw new ConfigError(path, `expected one YAML document, found ${docs.length}`);
   const doc = docs[0];
   if (doc === undefined) return {};

@@ -78,6 +78,32 @@ describe('YAML problems in a config file', () => {
     expect(err.message).not.toContain('\n');
   });
 
+  it("merge keys reuse an entry's settings; a merge of something that is not a map is one clear line", () => {
+    const merged = write(
+      'merge.yaml',
+      [
+        'sources:',
+        '  falcoGrpc:',
+        '    - &falco',
+        '      address: falco-a.example:5060',
+        '      tls: { caFile: /ca.pem, certFile: /c.pem, keyFile: /k.pem }',
+        '    - <<: *falco',
+        '      address: falco-b.example:5060',
+        '',
+      ].join('\n'),
+    );
+    const raw = readConfigText(merged) as { sources: { falcoGrpc: Array<Record<string, unknown>> } };
+    expect(raw.sources.falcoGrpc[1]).toEqual({
+      address: 'falco-b.example:5060',
+      tls: { caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/k.pem' },
+    });
+    expect(configProblems(raw)).toEqual([]);
+    const bad = write('bad-merge.yaml', 'pipeline:\n  <<: 5\n');
+    expect(configErrorOf(() => readConfigText(bad)).message).toBe(
+      `${bad}: not valid YAML: Merge sources must be maps or map aliases`,
+    );
+  });
+
   it('an empty file or a lone document marker is an empty config', () => {
     expect(readConfigText(write('empty.yaml', ''))).toEqual({});
     expect(readConfigText(write('marker.yaml', '---\n'))).toEqual({});
