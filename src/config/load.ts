@@ -32,11 +32,38 @@ function describeValue(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}/;
+
+/**
+ * `${NATS_HOST}` in a value: the file is not a template, and the text was taken literally. Said here, or
+ * `nats://${NATS_HOST}:4222` passed check-config and the daemon then failed to resolve it for ever.
+ */
+function envReferences(value: unknown, path: PropertyKey[], out: ConfigProblem[]): void {
+  if (typeof value === 'string') {
+    const ref = ENV_REFERENCE.exec(value)?.[0];
+    if (ref !== undefined)
+      out.push({
+        keyPath: keyPathOf(path),
+        message: `${ref} is not expanded: exfilwatch reads no environment variables in its config file (use NATS_URL / --nats, sharedSecret.valueEnv, or render the file first)`,
+      });
+  } else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) envReferences(v, [...path, i], out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) envReferences(v, [...path, k], out);
+  }
+}
+
 /** Every problem in a parsed (not yet validated) config object, each with its key path. */
 export function configProblems(raw: unknown): ConfigProblem[] {
   const result = buildConfigSchema().safeParse(raw ?? {});
-  if (result.success) return [];
-  return result.error.issues.map((issue: z.core.$ZodIssue) => {
+  const problems: ConfigProblem[] = [];
+  envReferences(raw, [], problems);
+  if (result.success) return problems;
+  return [...problems, ...schemaProblems(raw, result.error.issues)];
+}
+
+function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.map((issue: z.core.$ZodIssue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     const origin = flagOriginAlong(raw, issue.path);

@@ -45,6 +45,21 @@ describe('config key paths', () => {
   });
 });
 
+describe('an environment variable reference in a value', () => {
+  it('is an error naming its key: the file is not a template, a reference was taken literally', () => {
+    const path = write(
+      'env.yaml',
+      `sinks:\n  nats:\n    servers: ["nats://\${NATS_HOST}:4222"]\nsources:\n  tetragonFile:\n    - path: \${LOG_DIR:-/var/log}/tetragon.log\n`,
+    );
+    const problems = configProblems(readConfigText(path));
+    expect(problems.map((p) => p.keyPath)).toEqual(['sinks.nats.servers[0]', 'sources.tetragonFile[0].path']);
+    expect(problems[0]?.message).toMatch(/^\$\{NATS_HOST\} is not expanded: exfilwatch reads no environment variables/);
+    expect(problems[1]?.message).toMatch(/^\$\{LOG_DIR:-\/var\/log\} is not expanded/);
+    // A dollar sign that is no reference is a value like any other.
+    expect(configProblems({ allowlist: [{ namespace: 'ci', reason: 'costs $5 {a day}' }] })).toEqual([]);
+  });
+});
+
 describe('the offending value in a message', () => {
   it('is written as YAML wrote it when it is not finite (JSON would say null)', () => {
     const path = write('inf.yaml', 'pipeline:\n  eventQueueCapacity: 1e400\n  alertQueueCapacity: -.inf\n');
