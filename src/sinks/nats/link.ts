@@ -16,6 +16,7 @@ import {
   StorageType,
 } from 'nats';
 import { errorMessage } from '../../errors.js';
+import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { NatsSinkConfig } from './config.js';
 import { natsServerWithoutCredentials } from './connect-options.js';
@@ -44,6 +45,15 @@ export interface NatsLink {
   close(): Promise<void>;
 }
 
+/**
+ * Setup retries back off up to this. A refusal (no permission for the JetStream API, a stream whose
+ * subjects overlap another's) does not cure itself: retried at the reconnect pace, it was a request to the
+ * broker and two warnings every 2–3 s for as long as it lasted.
+ */
+const SETUP_RETRY_MAX_MS = 15_000;
+/** The same warning again at most this often; debug in between. */
+const REPEAT_WARN_MS = 60_000;
+
 const isStreamNotFound = (err: unknown): boolean => {
   const e = err as NatsError & { api_error?: { err_code?: number; code?: number } };
   return e?.api_error?.err_code === 10059 || e?.api_error?.code === 404 || e?.code === '404';
@@ -60,6 +70,17 @@ export function createNatsLink(
   let timer: NodeJS.Timeout | null = null;
   let attempt = 0;
   let setupRunning = false;
+  let setupFailures = 0;
+  /** Per message: the error last logged at warn, and when. */
+  const warned = new Map<string, { err: string; at: number }>();
+  const warnRepeated = (fields: Record<string, unknown>, msg: string, err: string) => {
+    const last = warned.get(msg);
+    const now = Date.now();
+    if (last === undefined || last.err !== err || now - last.at >= REPEAT_WARN_MS) {
+      warned.set(msg, { err, at: now });
+      logger.warn({ ...fields, err }, msg);
+    } else logger.debug({ ...fields, err }, msg);
+  };
   // Never the URLs as given: they may carry `user:pass@`.
   const where = { servers: config.servers.map(natsServerWithoutCredentials) };
 
@@ -113,7 +134,7 @@ export function createNatsLink(
         } else if (s.type === 'error') {
           const ctx = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
           if (ctx?.operation === 'publish' && ctx.subject !== undefined) events.refused?.(ctx.subject);
-          logger.warn({ ...where, err: String(s.data) }, 'NATS reported an error');
+          warnRepeated(where, 'NATS reported an error', String(s.data));
         }
       }
     })().catch(() => undefined);
@@ -131,10 +152,12 @@ export function createNatsLink(
     setupRunning = true;
     try {
       const state = await prepare(conn);
+      setupFailures = 0;
       if (state && !closed && !conn.isClosed()) events.ready(state);
     } catch (err) {
-      logger.warn({ ...where, err: errorMessage(err) }, 'NATS setup failed; retrying');
-      later(() => void setup(conn), retryDelay());
+      const delay = backoffDelayMs(setupFailures++, config.reconnectTimeWaitMs, SETUP_RETRY_MAX_MS);
+      warnRepeated({ ...where, retryInMs: Math.round(delay) }, 'NATS setup failed; retrying', errorMessage(err));
+      later(() => void setup(conn), delay);
     } finally {
       setupRunning = false;
     }

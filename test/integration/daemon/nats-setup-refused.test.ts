@@ -1,0 +1,82 @@
+/**
+ * A NATS user without permission for the JetStream API (real nats-server): every setup attempt is refused.
+ * It was retried at the reconnect pace with two warnings each time (`NATS setup failed`, `NATS reported an
+ * error`): some 20 lines a second at a 100 ms reconnect wait, two every 2–3 s at the defaults, for as long
+ * as the refusal lasted. Now the retries back off and the same warning is repeated at most once a minute
+ * (debug in between). The alert stays spooled, and is delivered once the broker grants the permission.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { connect } from 'nats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { startNatsServer } from '../../helpers/nats-server.js';
+import { until } from '../../helpers/until.js';
+import { makeAlert } from '../../unit/sinks/make-alert.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const users = (alertUserPublish: string) =>
+  `authorization { users = [ { user: alerts, password: pw, permissions: { publish: { allow: [${alertUserPublish}] } } }, { user: admin, password: admin } ] }`;
+
+describe('NATS sink when the broker refuses the JetStream API', () => {
+  it('backs off and warns once, keeps the alert spooled, and delivers it once permitted', async () => {
+    const nats = await startNatsServer({ config: users('"exfilwatch.>"') });
+    cleanups.push(() => nats.dispose());
+    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sinkLog = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    const config = natsSinkConfigSchema.parse({
+      servers: [nats.url.replace('nats://', 'nats://alerts:pw@')],
+      reconnectTimeWaitMs: 100,
+      reconnectJitterMs: 0,
+      ackTimeoutMs: 1000,
+      spool: { dir: spoolDir },
+    });
+    const sink = createNatsSink(config, {
+      logger: createLogger('debug', sinkLog),
+      metrics: createMetrics(),
+      clock: { now: () => Date.now() },
+      node: 'node-a',
+    });
+    await sink.start();
+    cleanups.push(() => sink.close());
+    expect((await sink.send(makeAlert(1))).status).toBe('ok');
+
+    await new Promise((r) => setTimeout(r, 3000));
+    const setupLines = lines.filter((l) => l.msg === 'NATS setup failed; retrying');
+    const warnings = lines.filter((l) => l.level === 40);
+    // At the reconnect pace (100 ms) this was ~25 attempts and ~50 warnings in these 3 s.
+    expect(setupLines.length).toBeGreaterThanOrEqual(2);
+    expect(setupLines.length).toBeLessThanOrEqual(12);
+    expect(warnings.filter((l) => l.msg === 'NATS setup failed; retrying')).toHaveLength(1);
+    expect(warnings.filter((l) => l.msg === 'NATS reported an error')).toHaveLength(1);
+    expect(sink.status().spooled).toBe(1);
+
+    // The operator grants the permission (the broker restarts with it): the spooled alert goes out.
+    writeFileSync(
+      join(nats.storeDir, 'server.conf'),
+      `listen: "127.0.0.1:${nats.port}"\n${users('"exfilwatch.>", "$JS.API.>"')}\n`,
+    );
+    await nats.stop();
+    await nats.start();
+    await until(() => sink.status().spooled === 0, 25_000, 'the spooled alert acked');
+    const nc = await connect({ servers: nats.url, user: 'admin', pass: 'admin' });
+    cleanups.push(() => nc.close());
+    const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
+    expect(info.state.messages).toBe(1);
+  }, 60_000);
+});
