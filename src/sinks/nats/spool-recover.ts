@@ -151,3 +151,21 @@ async function eachRecord(path: string, visit: (record: SpoolRecord | null, seq:
   }
   return true;
 }
+
+/** The file's length up to its last newline: past it is a record torn by a crash. */
+export async function wholeLinesLength(path: string): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let end = (await fh.stat()).size; end > 0; ) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await fh.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) return start + newline + 1;
+      end = start;
+    }
+    return 0;
+  } finally {
+    await fh.close();
+  }
+}

@@ -15,13 +15,13 @@
  * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
  */
 import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import { LOW_SEVERITIES, recoverSpool } from './spool-recover.js';
+import { LOW_SEVERITIES, recoverSpool, wholeLinesLength } from './spool-recover.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -333,6 +333,9 @@ export class Spool {
   /** Rewrites the file with live entries only. Runs inside the writer loop (or before it starts). */
   private async compact(): Promise<void> {
     const tmp = `${this.path}.tmp`;
+    // The whole directory deleted under us (a cleanup job): without it every write failed, and the alerts
+    // counted as spooled lived only in the deleted file, lost at the next start.
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
     const out = await open(tmp, 'w', 0o600);
     let written = 0;
     try {
@@ -374,24 +377,6 @@ async function writeAll(fh: FileHandle, text: string): Promise<number> {
   const { bytesWritten } = await fh.write(buf);
   if (bytesWritten < buf.length) throw new Error(`short write: ${bytesWritten} of ${buf.length} bytes (disk full?)`);
   return bytesWritten;
-}
-
-/** The file's length up to its last newline: past it is a record torn by a crash. */
-async function wholeLinesLength(path: string): Promise<number> {
-  const fh = await open(path, 'r');
-  try {
-    const chunk = Buffer.alloc(64 * 1024);
-    for (let end = (await fh.stat()).size; end > 0; ) {
-      const start = Math.max(0, end - chunk.length);
-      const { bytesRead } = await fh.read(chunk, 0, end - start, start);
-      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (newline >= 0) return start + newline + 1;
-      end = start;
-    }
-    return 0;
-  } finally {
-    await fh.close();
-  }
 }
 
 /** The alert JSON is embedded as is (not re-encoded), so a record is one line and costs one stringify. */

@@ -209,4 +209,19 @@ describe('Spool', () => {
     expect(ids(again)).toEqual(['a-1', 'a-2', 'a-3']);
     await again.close();
   });
+
+  it('a spool directory deleted while running is made again, with everything spooled', async () => {
+    // Without it every write failed and the alerts lived only in the deleted file, lost at the next start.
+    const sub = join(dir, 'spool');
+    const spool = await Spool.open({ dir: sub, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    await spool.append(item(1));
+    rmSync(sub, { recursive: true, force: true });
+    await spool.append(item(2));
+    await spool.append(item(3));
+    await spool.close();
+    expect(statSync(sub).mode & 0o777).toBe(0o700);
+    const again = await Spool.open({ dir: sub, maxMessages: 100, maxBytes: 1 << 20 }, deps());
+    expect(ids(again)).toEqual(['a-1', 'a-2', 'a-3']);
+    await again.close();
+  });
 });
