@@ -1,8 +1,10 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../../../src/http/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { until } from '../../helpers/until.js';
 
 let server: OpsServer | null = null;
 afterEach(async () => {
@@ -84,4 +86,38 @@ describe('ops server', () => {
       }),
     ).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+ for \/metrics/);
   });
+
+  it('bounds clients that never finish a request: at most 256 held, each closed within seconds', async () => {
+    // node:http's defaults held every one of them for 60 s (15,000 took ~90 MB of the daemon's memory).
+    server = await startOpsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      metrics: createMetrics(),
+      logger: silentLogger(),
+      ready: () => true,
+      sources: () => [],
+    });
+    const port = server.address.port;
+    const open = new Set<Socket>();
+    const closedAt = new Map<Socket, number>();
+    const startedAt = Date.now();
+    for (let i = 0; i < 600; i++) {
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.on('connect', () => s.write('GET /metrics HTTP/1.1\r\nHost: x\r\n')); // the head never ends
+      s.resume(); // read the 408 and the server's FIN, or 'close' never comes
+      s.on('close', () => {
+        open.delete(s);
+        closedAt.set(s, Date.now());
+      });
+      open.add(s);
+    }
+    await until(() => open.size <= 256, 5000, 'connections over the limit closed');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(open.size).toBeGreaterThan(0);
+    expect(open.size).toBeLessThanOrEqual(256);
+    // The rest are answered 408 and closed once the head is overdue (5 s, checked every second).
+    await until(() => open.size === 0, 9000, 'slow clients timed out');
+    expect(Math.max(...closedAt.values()) - startedAt).toBeLessThan(9000);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  }, 20_000);
 });
