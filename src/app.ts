@@ -281,7 +281,17 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     }
     // The ticker's alerts (judged before the flush's, so first) may still wait for room in the queue.
     await ticker?.drained();
-    if (correlator) await emit(correlator.flush(), 0);
+    if (correlator) {
+      let pending: Alert[] = [];
+      try {
+        pending = correlator.flush();
+      } catch (err) {
+        // Thrown here it left the alert queue open: the delivery loop, the stop and the exit waited for ever.
+        metrics.componentErrors.labels('correlator').inc();
+        logger.error({ err: errorMessage(err) }, 'correlator failed to flush at the end; its pending pushes are lost');
+      }
+      await emit(pending, 0);
+    }
     await ticker?.drained();
     alertQueue.close();
   }
@@ -335,6 +345,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           deps,
           (alerts) => emit(alerts, 0),
           () => setTracked(correlator.trackedContainers()),
+          () => metrics.componentErrors.labels('correlator').inc(),
         );
       const running = sources.map((source, i) => source.run(outputs[i]!, abort.signal));
       // Registered before the set-up wait below, so a failure is recorded before that wait returns.

@@ -21,10 +21,24 @@ export function startWallClockTicker(
   deps: { clock: Clock; logger: Logger },
   emit: (alerts: Alert[]) => Promise<void>,
   afterTick: () => void,
+  /** The correlator threw (a bug): counted by the caller; the next tick tries again. */
+  onError: (err: unknown) => void = () => undefined,
 ): WallClockTicker {
   const emitting = new Set<Promise<void>>();
   const tick = () => {
-    const alerts = correlator.advance(deps.clock.now());
+    let alerts: Alert[];
+    try {
+      alerts = correlator.advance(deps.clock.now());
+    } catch (err) {
+      // As for a batch that fails (app.ts): thrown from a timer it ended the daemon, and the first tick runs
+      // inside start(), so it refused to start at all.
+      onError(err);
+      deps.logger.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'correlator failed to advance on the wall clock; continuing',
+      );
+      return;
+    }
     if (alerts.length > 0) {
       const one: Promise<void> = emit(alerts)
         .catch((err) => deps.logger.error({ err: errorMessage(err), alerts: alerts.length }, 'alerts lost at stop'))
