@@ -13,6 +13,12 @@ export const natsServerUrlSchema = z
 
 const filePath = z.string().min(1);
 
+/**
+ * JetStream keeps durations as int64 nanoseconds: a longer retention (someone asking for "forever" with a
+ * huge number) made every stream creation fail with "invalid json", and the alerts stayed spooled for good.
+ */
+const MAX_STREAM_DURATION_MS = Math.floor((2 ** 63 - 1) / 1e6);
+
 export const natsStreamConfigSchema = z
   .object({
     mode: z
@@ -26,19 +32,22 @@ export const natsStreamConfigSchema = z
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('EXFILWATCH_ALERTS')
       .describe('JetStream stream name.'),
+    // At least the shortest de-duplication window, which JetStream refuses to exceed the retention.
     maxAgeMs: z
       .number()
       .int()
-      .min(60_000)
+      .min(120_000)
+      .max(MAX_STREAM_DURATION_MS)
       .default(7 * 24 * 3600 * 1000)
       .describe('Stream retention (`max_age`) when exfilwatch creates it: 7 days.'),
     duplicateWindowMs: z
       .number()
       .int()
       .min(120_000)
+      .max(MAX_STREAM_DURATION_MS)
       .default(600_000)
       .describe(
-        'Stream de-duplication window when exfilwatch creates it: a re-sent alert (same Nats-Msg-Id) inside it is stored once. At least 2 minutes.',
+        'Stream de-duplication window when exfilwatch creates it: a re-sent alert (same Nats-Msg-Id) inside it is stored once. At least 2 minutes, at most maxAgeMs.',
       ),
     checkIntervalMs: z
       .number()
@@ -55,7 +64,16 @@ export const natsStreamConfigSchema = z
       .default(1)
       .describe('Stream replicas when exfilwatch creates it (clustered JetStream).'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // JetStream refuses it ("duplicates window can not be larger then max age"), at every setup, for good.
+    if (c.duplicateWindowMs > c.maxAgeMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duplicateWindowMs'],
+        message: `must not exceed stream.maxAgeMs (${c.maxAgeMs}): JetStream refuses a de-duplication window longer than the retention`,
+      });
+  });
 
 export const natsSpoolConfigSchema = z
   .object({
