@@ -63,6 +63,13 @@ describe('Falco HTTP receiver protections', () => {
     expect(falcoHttpConfigSchema.safeParse({ sharedSecret: { header: 'x-secret' } }).success).toBe(false);
   });
 
+  it('maxBodyBytes is bounded: past 4 GiB zlib refused the limit and every gzip POST was answered 413', () => {
+    expect(falcoHttpConfigSchema.safeParse({ maxBodyBytes: 64 * 1024 * 1024 }).success).toBe(true);
+    const over = falcoHttpConfigSchema.safeParse({ maxBodyBytes: 5_000_000_000 });
+    expect(over.success).toBe(false);
+    expect(over.error?.issues.map((i) => i.path.join('.'))).toEqual(['maxBodyBytes']);
+  });
+
   it('TLS with required client certificates, the shared secret and the rate limit, on the real daemon', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

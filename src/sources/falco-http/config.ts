@@ -61,10 +61,13 @@ export const falcoHttpConfigSchema = z
     sharedSecret: sharedSecretSchema
       .optional()
       .describe('Require a shared secret in a request header (compared in constant time).'),
+    // Bounded: past 4 GiB zlib refused the limit itself, so every gzip POST was answered 413 "decompressed
+    // body exceeds maxBodyBytes"; far below that, a few such bodies at once would not fit the pod's memory.
     maxBodyBytes: z
       .number()
       .int()
       .min(1024)
+      .max(64 * 1024 * 1024)
       .default(1_048_576)
       .describe('Largest accepted request body (after gzip decoding); larger bodies get 413.'),
     maxHeaderBytes: z
