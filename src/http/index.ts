@@ -137,14 +137,22 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    const failed = (err: NodeJS.ErrnoException) => {
       clearInterval(heartbeat);
       reject(
         new Error(`cannot listen on ${o.listen.host}:${o.listen.port} for /metrics: ${err.message}`, { cause: err }),
       );
+    };
+    server.once('error', failed);
+    server.listen(o.listen.port, o.listen.host, () => {
+      server.off('error', failed);
+      resolve();
     });
-    server.listen(o.listen.port, o.listen.host, () => resolve());
   });
+  // Once listening (an accept failing: ENFILE, ENOBUFS): the listen-time handler stopped the heartbeat, so
+  // /healthz failed for good and the kubelet restarted us; a second such error had no handler and ended the
+  // process. Logged; the server goes on accepting.
+  server.on('error', (err) => o.logger.error({ err: errorMessage(err) }, 'ops endpoints: server error'));
   const bound = server.address() as AddressInfo;
   const address = { host: o.listen.host, port: bound.port };
   o.logger.info(

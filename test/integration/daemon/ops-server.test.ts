@@ -1,5 +1,6 @@
+import { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../../../src/http/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
@@ -120,4 +121,29 @@ describe('ops server', () => {
     expect(Math.max(...closedAt.values()) - startedAt).toBeLessThan(9000);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   }, 20_000);
+
+  it('a server error once listening (an accept failing) is logged; the endpoints and the heartbeat go on', async () => {
+    // The listen-time handler stayed: it stopped the heartbeat (so /healthz failed for good), and a second
+    // error found no handler and ended the process.
+    let listening: Server | null = null;
+    const listen = vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server, ...args) {
+      listening = this;
+      listen.mockRestore();
+      return this.listen(...(args as Parameters<Server['listen']>));
+    });
+    server = await startOpsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      metrics: createMetrics(),
+      logger: silentLogger(),
+      ready: () => true,
+      sources: () => [],
+      maxEventLoopStallMs: 300,
+    });
+    expect(listening).not.toBeNull();
+    const accept = Object.assign(new Error('accept ENFILE'), { code: 'ENFILE' });
+    expect(() => listening!.emit('error', accept)).not.toThrow();
+    expect(() => listening!.emit('error', accept)).not.toThrow();
+    await new Promise((r) => setTimeout(r, 600)); // past maxEventLoopStallMs: a stopped heartbeat would show
+    expect((await fetch(`http://127.0.0.1:${server.address.port}/healthz`)).status).toBe(200);
+  });
 });
