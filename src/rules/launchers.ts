@@ -1,8 +1,9 @@
 /**
  * Programs that run another program in their own process, so the sensors report them and not it: an
  * interpreter running a script tool (a shebang line makes `npm publish` exec `node /usr/local/bin/npm
- * publish`), a multi-call binary running an applet (`busybox wget …`), and the dynamic loader run by hand
- * (`ld-linux-x86-64.so.2 /usr/bin/curl …`). ./recognize.ts recognises the process as the program it runs.
+ * publish`), a multi-call binary running an applet (`busybox wget …`), the dynamic loader run by hand
+ * (`ld-linux-x86-64.so.2 /usr/bin/curl …`), and corepack running a package manager (`corepack pnpm …`).
+ * ./recognize.ts recognises the process as the program it runs.
  */
 import { basename, tokenize } from './argv.js';
 
@@ -13,7 +14,38 @@ export interface LaunchView {
 
 /** The program a process runs in itself and its arguments, or null. */
 export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
-  return scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view);
+  const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view);
+  // corepack is itself a node script: `node /usr/local/bin/corepack pnpm publish` launches twice.
+  return corepackOf(program ?? view) ?? program;
+}
+
+/**
+ * The name of the package manager a JavaScript file is, by the names its distributions give it: corepack's
+ * shims (`corepack/dist/pnpm.js`, `yarn.js`, `npm.js`), the version corepack caches (`…/pnpm/9.1.0/bin/
+ * pnpm.cjs`), a Yarn release checked into a repository (`.yarn/releases/yarn-4.1.0.cjs`, `yarn-berry.cjs`,
+ * which `yarnPath` runs) and npm's own entry (`npm/bin/npm-cli.js`). Found by review: run that way, which is
+ * how corepack and `yarnPath` run them, no publish was a push. Null for any other name.
+ */
+export function packageManagerName(name: string): string | null {
+  if (/^pnpm\.[cm]?js$/.test(name)) return 'pnpm';
+  if (/^yarn(?:-[\w.+-]+)?\.c?js$/.test(name)) return 'yarn';
+  if (/^npm(?:-cli)?\.c?js$/.test(name)) return 'npm';
+  return null;
+}
+
+/**
+ * `corepack pnpm@9.1.0 publish`: corepack runs the package manager it names (a version may follow `@`) in
+ * its own process. The package manager is named beside corepack's own path so that where corepack was
+ * started from still counts for the location rule (./locations.ts).
+ */
+function corepackOf(view: LaunchView): { binary: string; args: string } | null {
+  const name = basename(view.binary);
+  if (name !== 'corepack' && !/^corepack\.c?js$/.test(name)) return null;
+  const words = tokenize(view.args);
+  const pm = /^(npm|pnpm|yarn)(?:@\S*)?$/.exec(words[0] ?? '');
+  if (pm === null) return null;
+  const dir = view.binary!.slice(0, view.binary!.length - name.length);
+  return { binary: `${dir}${pm[1]}`, args: quoteWords(words.slice(1)) };
 }
 
 /**

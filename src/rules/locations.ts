@@ -13,7 +13,7 @@ const TEMPORARY_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/', '/me
  * dotnet-install (`~/.dotnet`), Homebrew on Linux (`/home/linuxbrew/.linuxbrew`) and the XDG user tree
  * (`~/.local/bin` of pip, pipx, uv and poetry; `~/.local/share/mise`). A publish job's tools live there, and
  * they made its pushes medium. Not a way around the rule that was closed before: a plain `~/bin/` never
- * was unexpected. `.cache` is not one of them (`/var/tmp/.cache/kthreadd`).
+ * was unexpected. `.cache` is not one of them (`/var/tmp/.cache/kthreadd`), except corepack's tree in it.
  */
 const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
   '.cargo',
@@ -31,7 +31,16 @@ const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
   '.dotnet',
   '.linuxbrew',
   '.local',
+  // Yarn classic's global bin (`~/.yarn/bin`) and a repository's checked-in release (`.yarn/releases/`).
+  '.yarn',
 ]);
+
+/**
+ * Hidden trees that are a toolchain's home only below a known path: corepack caches the package managers it
+ * downloads in `~/.cache/node/corepack/` (its default COREPACK_HOME), while the rest of `.cache` stays
+ * unexpected.
+ */
+const TOOLCHAIN_SUBTREES: readonly string[] = ['.cache/node/corepack/'];
 
 /** A temporary directory, a fileless program, a hidden file, or a hidden directory that is no toolchain home. */
 export function isUnexpectedLocation(binary: string | null): boolean {
@@ -40,6 +49,11 @@ export function isUnexpectedLocation(binary: string | null): boolean {
   // ` (deleted)`: the file was removed after it was started (procfs's name for it).
   if (binary.endsWith(' (deleted)')) return true;
   for (let at = binary.indexOf('/.'); at >= 0; ) {
+    const subtree = TOOLCHAIN_SUBTREES.find((t) => binary.startsWith(t, at + 1));
+    if (subtree !== undefined) {
+      at = binary.indexOf('/.', at + subtree.length);
+      continue;
+    }
     const end = binary.indexOf('/', at + 1);
     // A hidden file name (`/usr/bin/.git`), or a hidden directory other than a toolchain home (`..` too).
     if (end < 0 || !TOOLCHAIN_HOMES.has(binary.slice(at + 1, end))) return true;

@@ -17,7 +17,7 @@ import {
   urlHost,
 } from './argv.js';
 import { engineApiPushRef } from './engine-api.js';
-import { launchedProgram } from './launchers.js';
+import { launchedProgram, packageManagerName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
@@ -103,7 +103,9 @@ function recognizeAs(
   specs?: readonly PushToolSpec[],
 ): Recognition {
   const index = specs ? buildIndex(specs) : defaultIndex;
-  const name = basename(view.binary);
+  const file = basename(view.binary);
+  // A package manager run as its JavaScript file (`…/corepack/v1/pnpm/9.1.0/bin/pnpm.cjs`) is that tool.
+  const name = packageManagerName(file) ?? file;
   const candidates = [...(index.byName.get(name) ?? [])];
   for (const p of index.byPrefix) if (name.startsWith(p.prefix)) candidates.push(p.spec);
   let words: string[] | null = null;
