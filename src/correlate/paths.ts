@@ -87,6 +87,8 @@ const SENSITIVE_DOT_PARTS = [
   '/.config/git/credentials',
   '/.config/containers/auth.json',
   '/.config/helm/registry/config.json',
+  // Earlier Helm 3 releases' default for the same logins (HELM_REGISTRY_CONFIG unset).
+  '/.config/helm/registry.json',
   '/.cargo/credentials',
   '/.gem/credentials',
   '/.terraform.d/credentials.tfrc.json',

@@ -29,6 +29,9 @@ describe('node secrets and tool credential stores', () => {
       '/run/containers/0/auth.json',
       '/run/user/1000/containers/auth.json',
       '/root/.config/helm/registry/config.json',
+      // Where earlier Helm 3 releases kept the same logins (HELM_REGISTRY_CONFIG's default then).
+      '/root/.config/helm/registry.json',
+      '/home/runner/.config/helm/registry.json',
       '/usr/local/cargo/.cargo/credentials.toml',
       '/root/.cargo/credentials',
       '/root/.gem/credentials',
@@ -50,6 +53,7 @@ describe('node secrets and tool credential stores', () => {
       '/host/var/lib/kubelet/pki/kubelet.crt',
       '/root/.config/containers/registries.conf',
       '/root/.cargo/config.toml',
+      '/root/.config/helm/repositories.yaml',
     ])
       expect([path, classify(path)]).toEqual([path, PATH_READ]);
   });
