@@ -222,6 +222,10 @@ function matchSpec(
     case 'archive-to-stdout': {
       const parentName = basename(view.parentBinary);
       if (!m.parentBinaries.some((p) => parentName === p || parentName.startsWith(`${p}-`))) return null;
+      if (m.shells.includes(name)) {
+        const path = kubectlResumablePath(words);
+        return path === null ? null : push(path, null);
+      }
       if (!isTarCreateToStdout(words)) return null;
       return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
     }
@@ -357,4 +361,15 @@ function isTarCreateToStdout(words: string[]): boolean {
   const create = words.includes('--create') || words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
   if (!create) return false;
   return words.includes('--file=-') || words.some((w, i) => (w === '-f' || w === '--file') && words[i + 1] === '-');
+}
+
+/**
+ * The path in kubectl cp's resumable pod-side command, `-c "tar cf - PATH | tail -c+OFFSET"` (kubectl writes
+ * it with `%s`, unquoted), or null: only that exact command, so no other shell run by the runtime matches. The
+ * words are joined again because Falco sends argv unquoted (`-c tar cf - PATH | tail -c+0`).
+ */
+function kubectlResumablePath(words: string[]): string | null {
+  if (words[0] !== '-c') return null;
+  const m = /^tar cf - (\S.*) \| tail -c\+\d+$/.exec(words.slice(1).join(' '));
+  return m === null ? null : m[1]!;
 }

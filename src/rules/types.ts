@@ -88,8 +88,11 @@ export type PushMatcher =
    * ../engine-api.ts.
    */
   | { kind: 'engine-api-push' }
-  /** `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster. */
-  | { kind: 'archive-to-stdout'; parentBinaries: readonly string[] }
+  /**
+   * `tar cf - PATH` started by the container runtime: the pod side of `kubectl cp` out of the cluster; also a
+   * shell (`shells`) running kubectl's resumable form, `sh -c "tar cf - PATH | tail -c+OFFSET"`.
+   */
+  | { kind: 'archive-to-stdout'; parentBinaries: readonly string[]; shells: readonly string[] }
   /**
    * A client that commits straight to a repository URL (`svnmucc ACTION… URL`): a run that reaches a server
    * with data from the machine is a push. Interpreted by ./url-commit.ts.

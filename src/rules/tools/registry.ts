@@ -377,8 +377,8 @@ export const registryTools: readonly PushToolSpec[] = [
   {
     tool: 'kubectl',
     description:
-      "`tar cf - PATH` started by the container runtime: the pod side of someone's `kubectl cp` out of the cluster.",
-    binaries: ['tar', 'gtar', 'bsdtar'],
+      '`tar cf - PATH` started by the container runtime: the pod side of someone\'s `kubectl cp` out of the cluster (with `--retries`, `sh -c "tar cf - PATH | tail -c+N"`).',
+    binaries: ['tar', 'gtar', 'bsdtar', 'sh', 'bash', 'ash', 'dash'],
     syntax: {},
     match: {
       kind: 'archive-to-stdout',
@@ -391,6 +391,7 @@ export const registryTools: readonly PushToolSpec[] = [
         'runc:[2:INIT]',
         'youki',
       ],
+      shells: ['sh', 'bash', 'ash', 'dash'],
     },
     destination: 'none',
     requiresClassedDestination: false,
