@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../config/max-wait.js';
 import { destinationPatternProblem } from './destinations.js';
+import { notSensitivePatternProblem } from './not-sensitive.js';
 
 const MiB = 1024 * 1024;
 
@@ -102,6 +103,20 @@ export const readsConfigSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('More path prefixes that never count as reads (caches, runtime data of your own).'),
+    notSensitivePaths: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .superRefine((value, ctx) => {
+            const problem = notSensitivePatternProblem(value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      )
+      .default([])
+      .describe(
+        "Files the sensitive list or extraSensitivePaths names that are no secret here (test fixture keys, a committed `.env.production`): a prefix ending in `/`, or a path/basename glob, as extraSensitivePaths; they count as ordinary reads. Secret mounts (`/var/run/secrets/`, `/run/secrets/`, kubelet's pod volumes) only by a pattern naming a path below them from the root. Patterns of wildcards alone are refused.",
+      ),
     archiveMinFiles: count(20, 'An archiver (tar, zip, gzip, 7z…) reading this many files counts as archive staging.'),
     topFiles: count(
       5,

@@ -4,6 +4,7 @@
  * user configured extra sensitive globs.
  */
 
+import { createDeclassifier, globToRegExp, SECRET_MOUNT_PREFIXES } from './not-sensitive.js';
 import { fileThroughProcLink } from './procfs-paths.js';
 
 export const PATH_READ = 0;
@@ -47,7 +48,6 @@ export const DEFAULT_NOISE_PREFIXES: readonly string[] = [
   '/nix/store/',
 ];
 
-const SECRET_MOUNT_PREFIXES = ['/var/run/secrets/', '/run/secrets/'];
 /** Files in secret mounts that are public by design. */
 const PUBLIC_IN_SECRET_MOUNTS = new Set(['ca.crt', 'namespace', 'service-ca.crt']);
 const SENSITIVE_BASENAMES = new Set([
@@ -99,17 +99,11 @@ const SENSITIVE_DOT_PARTS = [
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
 const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '.');
-  return new RegExp(glob.includes('/') ? `^${body}$` : `(^|/)${body}$`);
-}
-
 export interface PathClassifierOptions {
   extraSensitivePaths?: readonly string[];
   extraNoisePrefixes?: readonly string[];
+  /** Files the sensitive list (or extraSensitivePaths) names that are no secret here: `reads.notSensitivePaths`. */
+  notSensitivePaths?: readonly string[];
 }
 
 export type PathClassifier = (path: string) => PathClass;
@@ -123,6 +117,14 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
   }
   const extraPrefixes = (options.extraSensitivePaths ?? []).filter((p) => p.endsWith('/') && !p.includes('*'));
   const extraGlobs = (options.extraSensitivePaths ?? []).filter((p) => !extraPrefixes.includes(p)).map(globToRegExp);
+  // Consulted only for a path found sensitive (rare), so it costs nothing on other file events.
+  const isDeclassified = createDeclassifier(options.notSensitivePaths ?? []);
+
+  const isExtraSensitive = (path: string): boolean => {
+    for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return true;
+    for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return true;
+    return false;
+  };
 
   return function classifyPath(reported: string): PathClass {
     let path = reported;
@@ -137,9 +139,10 @@ export function createPathClassifier(options: PathClassifierOptions = {}): PathC
     }
     // Under a working-directory link the directory is unknown: sensitive as if it were `/` (a container's
     // usual working directory), but never noise by a root-level prefix (`/proc/self/cwd/lib/x.csv` is data).
-    if (isSensitive(path)) return PATH_SENSITIVE;
-    for (let i = 0; i < extraPrefixes.length; i++) if (path.startsWith(extraPrefixes[i]!)) return PATH_SENSITIVE;
-    for (let i = 0; i < extraGlobs.length; i++) if (extraGlobs[i]!.test(path)) return PATH_SENSITIVE;
+    if (isSensitive(path) || isExtraSensitive(path)) {
+      // A declassified file is an ordinary read, or noise where its prefix says so.
+      if (isDeclassified === null || !isDeclassified(path)) return PATH_SENSITIVE;
+    }
     const candidates = underCwd ? undefined : noise.get(path.charCodeAt(1));
     if (candidates !== undefined) {
       // Shared memory is a scratch directory any container can write (and stage data in), not a device.
