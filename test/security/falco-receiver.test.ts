@@ -64,10 +64,24 @@ describe('Falco HTTP receiver protections', () => {
   });
 
   it('maxBodyBytes is bounded: past 4 GiB zlib refused the limit and every gzip POST was answered 413', () => {
-    expect(falcoHttpConfigSchema.safeParse({ maxBodyBytes: 64 * 1024 * 1024 }).success).toBe(true);
+    const big = 64 * 1024 * 1024;
+    expect(falcoHttpConfigSchema.safeParse({ maxBodyBytes: big, maxBufferedBodyBytes: big }).success).toBe(true);
     const over = falcoHttpConfigSchema.safeParse({ maxBodyBytes: 5_000_000_000 });
     expect(over.success).toBe(false);
     expect(over.error?.issues.map((i) => i.path.join('.'))).toEqual(['maxBodyBytes']);
+  });
+
+  it('one budget for bodies held across all connections: bounded, and never below one body', () => {
+    const c = falcoHttpConfigSchema.parse({});
+    // 256 connections x 1 MiB each was 307 MB RSS (424 MB as they closed): past the pod's 256 Mi.
+    expect(c.maxBufferedBodyBytes).toBe(16 * 1024 * 1024);
+    expect(c.maxBufferedBodyBytes).toBeLessThan(c.maxConnections * c.maxBodyBytes);
+    // A body the budget could never hold would be answered 503 "retry" forever: a config error instead.
+    const never = falcoHttpConfigSchema.safeParse({ maxBodyBytes: 32 * 1024 * 1024 });
+    expect(never.success).toBe(false);
+    expect(never.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'maxBufferedBodyBytes: must be at least maxBodyBytes (a body that large could never be taken)',
+    ]);
   });
 
   it('TLS with required client certificates, the shared secret and the rate limit, on the real daemon', async () => {

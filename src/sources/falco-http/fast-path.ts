@@ -15,6 +15,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
+import type { BodyBudget } from './guards.js';
 
 /** The request headers the receiver looks at (values as node:http would give them: OWS trimmed). */
 export interface FastRequest {
@@ -27,6 +28,12 @@ export interface FastRequest {
 export interface FastPathOptions {
   maxHeaderBytes: number;
   maxBodyBytes: number;
+  /**
+   * Shared with node:http's path: a body is waited for only once its declared length is reserved here, and
+   * a request whose length does not fit right now is handed to node:http, which refuses it (503) as it would
+   * without the fast path.
+   */
+  budget: BodyBudget;
   /** A request whose head has not arrived in full after this long is answered 408 (node:http's headersTimeout). */
   headersTimeoutMs: number;
   /** A request not in full after this long is answered 408 (node:http's requestTimeout). */
@@ -194,6 +201,20 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     // from its first byte, the head against headersTimeout, the whole request against requestTimeout.
     let partialSince = 0;
     let partialHeadIn = false;
+    // Budget held for the request being read (its declared body length), until it is served or leaves.
+    let reserved = 0;
+    const reserve = (bodyBytes: number): boolean => {
+      const cost = o.budget.cost(bodyBytes);
+      if (reserved > 0 || cost === 0) return true; // this request's reservation, taken when its head came in
+      if (!o.budget.take(cost)) return false;
+      reserved = cost;
+      return true;
+    };
+    const giveBack = () => {
+      if (reserved === 0) return;
+      o.budget.give(reserved);
+      reserved = 0;
+    };
     const parsed: Parsed = {
       request: { contentType: undefined, contentEncoding: undefined, secret: undefined },
       bodyStart: 0,
@@ -234,6 +255,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     };
     const onClose = () => {
       clearPartial();
+      giveBack(); // a client gone mid-body: its bytes are no longer held
       sockets.delete(socket);
     };
     // A client that sends without reading the answers: stop reading until they are taken (as node:http does).
@@ -241,6 +263,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
 
     function handOff(unread: Buffer): void {
       clearPartial();
+      // node:http reserves for the request itself (or refuses it: the budget must not count it twice).
+      giveBack();
       pending = [];
       pendingBytes = 0;
       socket.removeListener('drain', onDrain);
@@ -274,14 +298,20 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
         const state = parse(buf, off, parsed);
         if (state === NEED_MORE) break;
         if (state === NEED_BODY) {
-          if (o.accepts(parsed.request, socket)) break;
+          if (o.accepts(parsed.request, socket) && reserve(parsed.bodyEnd - parsed.bodyStart)) break;
           handOff(off === 0 ? buf : buf.subarray(off));
           return;
         }
-        if (state === HAND_OFF || !o.serve(parsed.request, buf.subarray(parsed.bodyStart, parsed.bodyEnd), socket)) {
+        // A whole request is reserved too, as node:http's path does: the same state gives the same answer.
+        if (
+          state === HAND_OFF ||
+          !reserve(parsed.bodyEnd - parsed.bodyStart) ||
+          !o.serve(parsed.request, buf.subarray(parsed.bodyStart, parsed.bodyEnd), socket)
+        ) {
           handOff(off === 0 ? buf : buf.subarray(off));
           return;
         }
+        giveBack();
         off = parsed.bodyEnd;
         if (!served) {
           served = true;

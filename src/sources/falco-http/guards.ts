@@ -89,3 +89,44 @@ export function bodyEncodingOf(contentEncoding: string | undefined): BodyEncodin
   const encoding = contentEncoding.toLowerCase();
   return encoding === 'identity' || encoding === 'gzip' ? encoding : null;
 }
+
+/**
+ * Bodies up to this size are not held against the budget. Falco sends one alert of a few KB per POST: a flood
+ * of large bodies filling the budget must not crowd those out. Each connection holds at most one body at a
+ * time, so these stay bounded by maxConnections (4 MiB at the default 256), like each connection's head.
+ */
+export const UNBUDGETED_BODY_BYTES = 16 * 1024;
+
+/**
+ * Bytes of request bodies held across all of one receiver's connections, fast path and node:http alike: each
+ * connection's own limit (maxBodyBytes) times maxConnections is far more than the pod's memory.
+ */
+export interface BodyBudget {
+  /** What holding a body of `size` bytes takes from the budget: nothing for a small one, else all of it. */
+  cost(size: number): number;
+  /** Reserves `bytes`; false (nothing reserved) when that would take the total past the budget. */
+  take(bytes: number): boolean;
+  /** Returns bytes taken before (a body served, refused, or its connection gone). */
+  give(bytes: number): void;
+  readonly used: number;
+  readonly limit: number;
+}
+
+export function createBodyBudget(limit: number): BodyBudget {
+  let used = 0;
+  return {
+    cost: (size) => (size <= UNBUDGETED_BODY_BYTES ? 0 : size),
+    take(bytes) {
+      if (used + bytes > limit) return false;
+      used += bytes;
+      return true;
+    },
+    give(bytes) {
+      used -= bytes;
+    },
+    get used() {
+      return used;
+    },
+    limit,
+  };
+}

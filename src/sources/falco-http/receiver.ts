@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { ConfigError, errorMessage } from '../../errors.js';
 import { sourceComponent } from '../../telemetry/metrics.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
+import { readBody } from './body-reader.js';
 import type { FalcoHttpConfig } from './config.js';
 import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
 import {
@@ -12,6 +13,7 @@ import {
   type BodyKind,
   bodyEncodingOf,
   bodyKindOf,
+  createBodyBudget,
   createRateLimiter,
   createSecretCheck,
   type SecretCheck,
@@ -19,8 +21,6 @@ import {
 import { type IngestResult, ingestBody } from './ingest.js';
 import { createHttpServer, listenOn, parseHostPort } from './listen.js';
 import { createRawResponder } from './raw-response.js';
-
-const ignoreError = () => undefined;
 
 /** The counts a non-canned answer carries (built only off the one-event hot path). */
 const summaryOf = (r: IngestResult) => ({
@@ -71,6 +71,9 @@ export async function startReceiver(
   };
   const rejected = deps.metrics.eventsDropped.labels('rejected');
   let lastRejectLog = Number.NEGATIVE_INFINITY;
+  const budget = createBodyBudget(config.maxBufferedBodyBytes);
+  let lastBudgetLog = Number.NEGATIVE_INFINITY;
+  let budgetRefusals = 0;
 
   const answerTo = (res: ServerResponse): Answer => ({
     send(code, text, headers) {
@@ -117,9 +120,39 @@ export async function startReceiver(
     reply(answer, code, { error }, headers);
   }
 
+  /**
+   * A body that does not fit the receiver's budget now: 503, as for a full queue (Falco logs it, forwarders
+   * retry), and the connection closed, so its unread body is never read and the sender reconnects (onto the
+   * fast path). Its own warning, not fail()'s: other refusals must not hide that the budget is exhausted.
+   */
+  function refuseOverBudget(answer: Answer, bytes: number): void {
+    rejected.inc();
+    budgetRefusals++;
+    const now = deps.clock.now();
+    if (now - lastBudgetLog >= 10_000) {
+      lastBudgetLog = now;
+      deps.logger.warn(
+        {
+          source: 'falco-http',
+          code: 503,
+          bytes,
+          held: budget.used,
+          maxBufferedBodyBytes: budget.limit,
+          refused: budgetRefusals,
+        },
+        'request bodies held reached maxBufferedBodyBytes: refusing requests until some complete',
+      );
+      budgetRefusals = 0;
+    }
+    const error = `request bodies held would exceed maxBufferedBodyBytes ${budget.limit}: retry later`;
+    reply(answer, 503, { error }, { 'retry-after': '1', connection: 'close' });
+  }
+
   /** A whole, admitted body: decode, ingest, answer. Shared by node:http's path and the fast path. */
   function ingestAndAnswer(raw: Buffer, kind: BodyKind, encoding: BodyEncoding, answer: Answer): void {
     let body = raw;
+    // Decoded synchronously and dropped before the next read: one decoded body at a time across all
+    // connections, at most maxBodyBytes, on top of the compressed bytes the budget holds.
     if (encoding === 'gzip') {
       try {
         body = gunzipSync(body, { maxOutputLength: config.maxBodyBytes });
@@ -218,31 +251,24 @@ export async function startReceiver(
       req.destroy();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > config.maxBodyBytes) {
-        over = true;
-        chunks.length = 0;
+    readBody(req, declared, config.maxBodyBytes, budget, {
+      whole(body) {
+        // Outside the 'request' handler's try: a throw here would escape into node:http's stream callbacks.
+        try {
+          ingestAndAnswer(body, kind, encoding, answer);
+        } catch (err) {
+          handlerFailed(err);
+          if (!res.headersSent) fail(answer, 500, 'internal error');
+        }
+      },
+      tooLarge() {
         fail(answer, 413, `body exceeds maxBodyBytes ${config.maxBodyBytes}`, { connection: 'close' });
         req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', ignoreError); // client went away mid-body: nothing was ingested
-    req.on('end', () => {
-      if (over) return;
-      // Outside the 'request' handler's try: a throw here would escape into node:http's stream callbacks.
-      try {
-        ingestAndAnswer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), kind, encoding, answer);
-      } catch (err) {
-        handlerFailed(err);
-        if (!res.headersSent) fail(answer, 500, 'internal error');
-      }
+      },
+      overBudget(bytes) {
+        refuseOverBudget(answer, bytes);
+        req.destroy();
+      },
     });
   }
 
@@ -272,6 +298,7 @@ export async function startReceiver(
     return {
       maxHeaderBytes: config.maxHeaderBytes,
       maxBodyBytes: config.maxBodyBytes,
+      budget,
       headersTimeoutMs: common.headersTimeout,
       requestTimeoutMs: config.requestTimeoutMs,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,

@@ -6,6 +6,7 @@ import type http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { attachFastPath, type FastPathOptions } from '../../../src/sources/falco-http/fast-path.js';
+import { createBodyBudget } from '../../../src/sources/falco-http/guards.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { type Harness, runSource } from './harness.js';
 
@@ -56,6 +57,7 @@ export async function listenWithFastPath(
   const handle = attachFastPath(server, {
     maxHeaderBytes: 16_384,
     maxBodyBytes: 1_000_000,
+    budget: createBodyBudget(64_000_000),
     headersTimeoutMs: 5000,
     requestTimeoutMs: 5000,
     keepAliveTimeoutMs: 5000,
