@@ -72,7 +72,9 @@ export const falcoHttpConfigSchema = z
       .describe('Largest accepted request body (after gzip decoding); larger bodies get 413.'),
     // One budget for every connection: maxBodyBytes alone let 200 connections each hold a body of 1 MiB - 1 byte
     // (RSS 106 -> 307 MB, 424 MB as they closed), past the pod's 256 Mi. Falco sends one alert of a few KB
-    // per POST, so 16 MiB in flight at once is far more than any real sender needs.
+    // per POST, so 16 MiB in flight at once is far more than any real sender needs. Below maxBodyBytes it is
+    // raised to it (bodyBudgetBytes, guards.ts), not refused: a config that set maxBodyBytes past 16 MiB before this key
+    // existed must still start, and a body the budget could never hold would get 503 "retry" forever.
     maxBufferedBodyBytes: z
       .number()
       .int()
@@ -82,7 +84,8 @@ export const falcoHttpConfigSchema = z
       .describe(
         'Request-body bytes held at once across all connections (bodies still arriving); a request that would take ' +
           'the total past it gets 503 with Retry-After: 1 and its connection is closed. Bodies up to 16 KiB (a Falco ' +
-          'alert is a few KB) are not counted, so large bodies cannot crowd alerts out. At least maxBodyBytes.',
+          'alert is a few KB) are not counted, so large bodies cannot crowd alerts out. Raised to maxBodyBytes when ' +
+          'smaller (one body that large must always fit).',
       ),
     maxHeaderBytes: z
       .number()
@@ -123,13 +126,6 @@ export const falcoHttpConfigSchema = z
           "node:http's per-request machinery; anything else is handed to node:http. false = node:http for all.",
       ),
   })
-  .strict()
-  // A body the budget can never hold would get 503 "try again" forever: refuse that config instead.
-  .refine((c) => c.maxBufferedBodyBytes >= c.maxBodyBytes, {
-    message: 'must be at least maxBodyBytes (a body that large could never be taken)',
-    path: ['maxBufferedBodyBytes'],
-    // Only once each key is valid on its own: a maxBodyBytes over its bound is that key's one error.
-    when: (payload) => payload.issues.length === 0,
-  });
+  .strict();
 
 export type FalcoHttpConfig = z.infer<typeof falcoHttpConfigSchema>;

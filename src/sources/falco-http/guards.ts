@@ -112,6 +112,14 @@ export interface BodyBudget {
   readonly limit: number;
 }
 
+/**
+ * The body budget in force: maxBufferedBodyBytes, but never below one body of maxBodyBytes. Here, not in
+ * config.ts: the daemon never loads zod (its config is validated in a child process).
+ */
+export function bodyBudgetBytes(config: Pick<FalcoHttpConfig, 'maxBufferedBodyBytes' | 'maxBodyBytes'>): number {
+  return Math.max(config.maxBufferedBodyBytes, config.maxBodyBytes);
+}
+
 export function createBodyBudget(limit: number): BodyBudget {
   let used = 0;
   return {

@@ -11,6 +11,7 @@ import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-p
 import {
   type BodyEncoding,
   type BodyKind,
+  bodyBudgetBytes,
   bodyEncodingOf,
   bodyKindOf,
   createBodyBudget,
@@ -71,7 +72,7 @@ export async function startReceiver(
   };
   const rejected = deps.metrics.eventsDropped.labels('rejected');
   let lastRejectLog = Number.NEGATIVE_INFINITY;
-  const budget = createBodyBudget(config.maxBufferedBodyBytes);
+  const budget = createBodyBudget(bodyBudgetBytes(config));
   let lastBudgetLog = Number.NEGATIVE_INFINITY;
   let budgetRefusals = 0;
 
