@@ -54,6 +54,16 @@ const SETUP_RETRY_MAX_MS = 15_000;
 /** The same warning again at most this often; debug in between. */
 const REPEAT_WARN_MS = 60_000;
 
+/**
+ * A setup that got no answer (the request timed out, or nothing serves the JetStream API yet: a broker
+ * still starting JetStream after a restart) is retried at the reconnect pace: backing off there held spooled
+ * alerts back by up to SETUP_RETRY_MAX_MS after the broker was back. A refusal is an answer.
+ */
+const isUnanswered = (err: unknown): boolean => {
+  const code = (err as NatsError | null)?.code;
+  return code === ErrorCode.Timeout || code === ErrorCode.NoResponders;
+};
+
 const isStreamNotFound = (err: unknown): boolean => {
   const e = err as NatsError & { api_error?: { err_code?: number; code?: number } };
   return e?.api_error?.err_code === 10059 || e?.api_error?.code === 404 || e?.code === '404';
@@ -155,7 +165,9 @@ export function createNatsLink(
       setupFailures = 0;
       if (state && !closed && !conn.isClosed()) events.ready(state);
     } catch (err) {
-      const delay = backoffDelayMs(setupFailures++, config.reconnectTimeWaitMs, SETUP_RETRY_MAX_MS);
+      const delay = isUnanswered(err)
+        ? retryDelay()
+        : backoffDelayMs(setupFailures++, config.reconnectTimeWaitMs, SETUP_RETRY_MAX_MS);
       warnRepeated({ ...where, retryInMs: Math.round(delay) }, 'NATS setup failed; retrying', errorMessage(err));
       later(() => void setup(conn), delay);
     } finally {

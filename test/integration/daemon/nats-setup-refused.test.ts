@@ -79,4 +79,48 @@ describe('NATS sink when the broker refuses the JetStream API', () => {
     const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
     expect(info.state.messages).toBe(1);
   }, 60_000);
+  it('retries an unanswered setup (the JetStream API times out) at the reconnect pace, warning once', async () => {
+    // A JetStream API that does not answer in time (a broker still restoring its streams after a restart, or
+    // overloaded) is no refusal: backing off to 15 s there held the spool back for that long after it was
+    // back. Here a client that takes the API's requests and never replies stands in for it.
+    const nats = await startNatsServer({ jetstream: false });
+    cleanups.push(() => nats.dispose());
+    const silent = await connect({ servers: nats.url });
+    cleanups.push(() => silent.close());
+    silent.subscribe('$JS.API.>');
+    await silent.flush();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+    const lines: Array<{ level: number; msg: string; retryInMs?: number }> = [];
+    const sinkLog = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    const config = natsSinkConfigSchema.parse({
+      servers: [nats.url],
+      reconnectTimeWaitMs: 100,
+      reconnectJitterMs: 0,
+      ackTimeoutMs: 100,
+      spool: { dir: spoolDir },
+    });
+    const sink = createNatsSink(config, {
+      logger: createLogger('debug', sinkLog),
+      metrics: createMetrics(),
+      clock: { now: () => Date.now() },
+      node: 'node-a',
+    });
+    await sink.start();
+    cleanups.push(() => sink.close());
+    expect((await sink.send(makeAlert(1))).status).toBe('ok');
+    await new Promise((r) => setTimeout(r, 3000));
+    const setupLines = lines.filter((l) => l.msg === 'NATS setup failed; retrying');
+    // Each attempt waits 100 ms for its answer, then 100 ms: ~15 in 3 s. Backing off (doubling towards 15 s,
+    // with jitter) made the waits random and longer, and ~6 attempts.
+    expect(setupLines.length).toBeGreaterThanOrEqual(4);
+    expect(setupLines.map((l) => l.retryInMs)).toEqual(setupLines.map(() => 100));
+    expect(lines.filter((l) => l.level === 40 && l.msg === 'NATS setup failed; retrying')).toHaveLength(1);
+    expect(sink.status().spooled).toBe(1);
+  }, 30_000);
 });
