@@ -180,12 +180,15 @@ export function isFalseValue(value: string | null): boolean {
  * The flag is in force: its last occurrence or its negation's decides (`--dry-run --no-dry-run`,
  * `--no-push --no-push=false`), as git's parse-options, npm's nopt and Go's pflag let the last one win.
  */
-export function flagInForce(parsed: ParsedArgv, flag: string): boolean {
-  const negation = flag.startsWith('--') ? `--no-${flag.slice(2)}` : null;
+export function flagInForce(parsed: ParsedArgv, flag: string, aliases: Readonly<Record<string, string>> = {}): boolean {
+  // Compared by the option's long name: `--no-dry-run` takes back `-n` as well as `--dry-run` (git's OPT_BOOL).
+  const name = Object.hasOwn(aliases, flag) ? aliases[flag]! : flag;
+  const negation = name.startsWith('--') ? `--no-${name.slice(2)}` : null;
   let on = false;
   for (const x of parsed.flags) {
-    if (x.flag === flag) on = !isFalseValue(x.value);
-    else if (x.flag === negation) on = isFalseValue(x.value);
+    const given = Object.hasOwn(aliases, x.flag) ? aliases[x.flag]! : x.flag;
+    if (given === name) on = !isFalseValue(x.value);
+    else if (given === negation) on = isFalseValue(x.value);
   }
   return on;
 }

