@@ -33,14 +33,28 @@ const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
   '.local',
   // Yarn classic's global bin (`~/.yarn/bin`) and a repository's checked-in release (`.yarn/releases/`).
   '.yarn',
+  // Python virtual environments: uv's and poetry's in-project default, `python -m venv .venv`, and
+  // virtualenvwrapper's. Their console scripts run as `.venv/bin/python .venv/bin/twine upload` (found by
+  // review: every publish from a project's venv was medium).
+  '.venv',
+  '.virtualenvs',
 ]);
 
 /**
- * Hidden trees that are a toolchain's home only below a known path: corepack caches the package managers it
- * downloads in `~/.cache/node/corepack/` (its default COREPACK_HOME), while the rest of `.cache` stays
- * unexpected.
+ * Hidden directories that are a package manager's tool directory only in their place: npm's links to a
+ * project's tools (`node_modules/.bin/pnpm`, which `npm run` puts first on PATH), npx's installs
+ * (`~/.npm/_npx/HASH/…`), poetry's default virtual environments (`~/.cache/pypoetry/virtualenvs/`) and the
+ * package managers corepack downloads (`~/.cache/node/corepack/`, its default COREPACK_HOME). Elsewhere
+ * they are hiding places like any other (`/var/lib/.bin/x`, `~/.cache/x`).
  */
-const TOOLCHAIN_SUBTREES: readonly string[] = ['.cache/node/corepack/'];
+function isToolDirInPlace(binary: string, at: number, end: number): boolean {
+  const name = binary.slice(at + 1, end);
+  if (name === '.bin') return binary.endsWith('/node_modules', at);
+  if (name === '.npm') return binary.startsWith('/_npx/', end);
+  if (name === '.cache')
+    return binary.startsWith('/pypoetry/virtualenvs/', end) || binary.startsWith('/node/corepack/', end);
+  return false;
+}
 
 /** A temporary directory, a fileless program, a hidden file, or a hidden directory that is no toolchain home. */
 export function isUnexpectedLocation(binary: string | null): boolean {
@@ -49,14 +63,10 @@ export function isUnexpectedLocation(binary: string | null): boolean {
   // ` (deleted)`: the file was removed after it was started (procfs's name for it).
   if (binary.endsWith(' (deleted)')) return true;
   for (let at = binary.indexOf('/.'); at >= 0; ) {
-    const subtree = TOOLCHAIN_SUBTREES.find((t) => binary.startsWith(t, at + 1));
-    if (subtree !== undefined) {
-      at = binary.indexOf('/.', at + subtree.length);
-      continue;
-    }
     const end = binary.indexOf('/', at + 1);
     // A hidden file name (`/usr/bin/.git`), or a hidden directory other than a toolchain home (`..` too).
-    if (end < 0 || !TOOLCHAIN_HOMES.has(binary.slice(at + 1, end))) return true;
+    if (end < 0) return true;
+    if (!TOOLCHAIN_HOMES.has(binary.slice(at + 1, end)) && !isToolDirInPlace(binary, at, end)) return true;
     at = binary.indexOf('/.', end);
   }
   return false;

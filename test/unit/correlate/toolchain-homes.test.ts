@@ -40,7 +40,16 @@ describe('tools in toolchain homes', () => {
     ['/home/runner/.dotnet/dotnet', 'nuget push acme.2.1.0.nupkg'],
     ['/root/.local/share/pypoetry/venv/bin/python', '/root/.local/bin/poetry publish'],
     ['/root/.local/share/mise/installs/node/20.11.0/bin/node', '/usr/local/bin/npm publish'],
-  ])('a publish by %s is a push with no notable reads: low', (binary, args) => {
+    // Found by review: a project's virtual environment, npm's tool links, npx's and poetry's installs.
+    ['/builds/acme/lib/.venv/bin/python3', '/builds/acme/lib/.venv/bin/twine upload dist/*'],
+    ['/root/.virtualenvs/release/bin/python', '/root/.virtualenvs/release/bin/twine upload dist/*'],
+    ['/usr/local/bin/node', '/builds/acme/app/node_modules/.bin/pnpm publish'],
+    ['/usr/local/bin/node', '/root/.npm/_npx/6a9c0e4b2d1f/node_modules/.bin/pnpm publish'],
+    [
+      '/root/.cache/pypoetry/virtualenvs/acme-lib-Xk2p-py3.12/bin/python',
+      '/root/.cache/pypoetry/virtualenvs/acme-lib-Xk2p-py3.12/bin/twine upload dist/*',
+    ],
+  ])('a publish by %s (%s) is a push with no notable reads: low', (binary, args) => {
     expect(brief(publish(binary, args)).map((a) => [a.rule, a.severity])).toEqual([['push-without-reads', 'low']]);
   });
 
@@ -49,6 +58,10 @@ describe('tools in toolchain homes', () => {
     ['/root/.cache/.x/uv', 'a hidden directory that is no toolchain home'],
     ['/root/.cache/uv', 'a cache directory'],
     ['/root/.cargo/../.x/uv', 'a parent reference'],
+    ['/var/lib/.bin/uv', "'.bin' not in node_modules"],
+    ['/root/.npm/uv', "npm's cache outside npx's installs"],
+    ['/root/.cache/pypoetry/uv', "poetry's cache outside its virtual environments"],
+    ['/tmp/.venv/bin/uv', 'a virtual environment in a temporary directory'],
   ])('a publish by %s (%s) is still unexpected: medium', (binary) => {
     expect(brief(publish(binary, 'publish')).map((a) => [a.rule, a.severity])).toEqual([
       ['renamed-binary-push', 'medium'],
