@@ -90,8 +90,9 @@ export function parseTuple(name: string | null): { client: Endpoint | null; serv
 }
 
 /**
- * `k8s.pod.labels` is printed as `key:value,key2:value2` (some versions add a space after the comma).
- * Returns undefined when absent or unparseable so the event simply carries no labels.
+ * `k8s.pod.labels` is printed as `key:value,key2:value2` (some versions add a space after the comma), and a
+ * label whose value is empty as its key alone (libsinsp appends `:value` only when there is one). Label keys
+ * and values hold no `,` or `:`. Returns undefined when absent or unparseable so the event carries no labels.
  */
 export function podLabels(fields: FalcoFields): Record<string, string> | undefined {
   const raw = str(fields, 'k8s.pod.labels');
@@ -101,8 +102,9 @@ export function podLabels(fields: FalcoFields): Record<string, string> | undefin
   for (const part of raw.split(',')) {
     const item = part.trim();
     const colon = item.indexOf(':');
-    if (colon <= 0) continue;
-    labels[item.slice(0, colon)] = item.slice(colon + 1);
+    if (colon === 0 || item.length === 0) continue;
+    if (colon < 0) labels[item] = '';
+    else labels[item.slice(0, colon)] = item.slice(colon + 1);
     count++;
   }
   return count > 0 ? labels : undefined;

@@ -5,6 +5,7 @@
  * runner pods among them) silenced nothing with Falco; the alert's `pod.labels` was always missing.
  */
 import { describe, expect, it } from 'vitest';
+import { podLabels } from '../../../src/formats/falco/fields.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { MiB, run, Scenario } from '../correlate/builder.js';
 
@@ -49,5 +50,22 @@ describe('pod labels from Falco execs', () => {
       },
     ];
     expect(run(falcoEvents(), { allowlist }).alerts).toEqual([]);
+  });
+});
+
+describe("Falco's k8s.pod.labels text", () => {
+  // Found by review: libsinsp prints a label with an empty value as its key alone, and it was dropped, so a
+  // podLabels entry `{ key: '' }` (or `'*'`) never matched with Falco while it did with Tetragon.
+  it('keeps a label with an empty value', () => {
+    expect(podLabels({ 'k8s.pod.labels': 'app:runner, ci-ephemeral, tier:build' })).toEqual({
+      app: 'runner',
+      'ci-ephemeral': '',
+      tier: 'build',
+    });
+  });
+
+  it('reads odd texts as no labels, not as made-up ones', () => {
+    for (const text of ['', '<NA>', ',', ' , ', ':x'])
+      expect(podLabels({ 'k8s.pod.labels': text }), text).toBeUndefined();
   });
 });
