@@ -17,6 +17,7 @@ import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import {
   createPathClassifier,
+  holdsSecrets,
   isGitDownloadStore,
   isUncountedMapping,
   PATH_NOISE,
@@ -243,7 +244,8 @@ export class CorrelationEngine {
     }
     const proc = this.tables.newProc(e, node, c);
     for (const path of relinkedSources(e.process.binary, e.process.args)) {
-      if (this.classifyPath(path) !== PATH_SENSITIVE) continue;
+      // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
+      if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;
       const access: FileEvent = { ...e, kind: 'file', file: { path, op: 'open', bytes: null } };
       this.reads.record(c, proc, access, true);
     }

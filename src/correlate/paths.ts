@@ -324,3 +324,32 @@ export function isGitObjectStoreMap(path: string): boolean {
 export function isGitDownloadStore(path: string): boolean {
   return isGitObjectStoreMap(path) || path.includes('.git/lfs/');
 }
+
+/**
+ * Directories that exist to hold secrets, named without the files in them: `mv ~/.aws /tmp/a` renames the
+ * store (no read), and its files are read later as `/tmp/a/credentials`, which says nothing. Stores that hold
+ * other things as much (`~/.config`, `~/.cache`, `~/.cargo`: CI jobs move them for caching) are not here.
+ */
+const SECRET_DIRS = [
+  '/.aws/',
+  '/.docker/',
+  '/.kube/',
+  '/.gnupg/',
+  '/.terraform.d/',
+  '/.huggingface/',
+  '/.config/gh/',
+  '/.config/glab-cli/',
+  '/.config/containers/',
+  '/.config/helm/registry/',
+];
+
+/**
+ * A directory (or file) whose files are secrets by where they are: a secret store above, or one whose every
+ * file is sensitive to `classify` (`~/.ssh`, a secret mount or kubelet's secret volume of a pod, a configured
+ * sensitive prefix). For relinked sources (engine.ts onExec), never per file event.
+ */
+export function holdsSecrets(classify: PathClassifier, path: string): boolean {
+  const dir = path.endsWith('/') ? path : `${path}/`;
+  if (classify(`${dir}x`) === PATH_SENSITIVE) return true;
+  return SECRET_DIRS.some((d) => dir.endsWith(d));
+}

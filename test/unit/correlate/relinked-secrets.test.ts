@@ -42,6 +42,29 @@ describe('secrets linked or renamed before the push', () => {
       ]);
   });
 
+  // Found by review: the store renamed or linked whole, then its files read by their new names.
+  it('so does a secret store moved or linked whole', () => {
+    for (const [binary, args] of [
+      ['/bin/mv', '/root/.aws /tmp/a'],
+      ['/bin/mv', '/root/.ssh/ /tmp/a'],
+      ['/bin/ln', '-s /root/.config/gh /tmp/a'],
+      ['/bin/cp', '-al /var/run/secrets/kubernetes.io/serviceaccount /tmp/a'],
+      ['/bin/mv', '.docker /tmp/a'],
+    ] as const) {
+      const alerts = relinkThenGist(binary, args);
+      expect(brief(alerts), args).toMatchObject([{ rule: 'sensitive-read-then-push', severity: 'high' }]);
+    }
+  });
+
+  it('moving a cache or config tree whole changes nothing', () => {
+    for (const args of [
+      '/root/.cache /builds/acme/app/.cache',
+      '/root/.cargo /builds/acme/app/.cargo',
+      '/root/.config /x',
+    ])
+      expect(brief(relinkThenGist('/bin/mv', args)), args).toMatchObject([{ rule: 'push-without-reads' }]);
+  });
+
   it('links of ordinary files change nothing', () => {
     expect(brief(relinkThenGist('/bin/ln', '-sf /app/config.yaml /tmp/c'))).toEqual([
       { rule: 'push-without-reads', severity: 'low', tool: 'gh', destination: 'api.github.com' },
