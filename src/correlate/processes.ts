@@ -6,6 +6,7 @@
 import type { ActivityEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
+import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { RefPool, StringPool } from './intern.js';
@@ -257,7 +258,9 @@ export class ProcessTable {
     );
     if (r === null) return;
     if (r.kind === 'download') {
-      proc.download = true;
+      // A download tool staged in a scratch or hidden directory is no download (`/tmp/.x/git fetch` wrapping
+      // its own uploads): its egress and its reads of git's stores are judged like any process's.
+      if (!isUnexpectedLocation(proc.binary)) proc.download = true;
       return;
     }
     const rare = proc.more();
@@ -349,6 +352,9 @@ export class ProcessTable {
  * would otherwise never push by volume.
  */
 function downloadHelper(binary: string | null, parentBinary: string | null): boolean {
+  // By name only, a hook symlinked to `/tmp/.h/git-x` (the sensors name the file it resolves to) or a
+  // `GIT_SSH=/tmp/.x/ssh` would join: git's helpers and ssh are never in scratch or hidden directories.
+  if (isUnexpectedLocation(binary)) return false;
   const name = basename(binary);
   return (
     name === 'git' ||

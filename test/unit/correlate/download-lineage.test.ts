@@ -30,6 +30,18 @@ describe('download lineage', () => {
     expect(alerts[0]!.process.binary).toBe('/tmp/.x/sync');
   });
 
+  it('an ssh client a clone runs from a hidden directory (GIT_SSH) uploading 5 MiB is a push by egress', async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'build-8' });
+    const sh = s.init(c);
+    const git = s.exec(c, '/usr/bin/git', 'clone git@github.com:acme/app.git /src', { parent: sh });
+    const ssh = s.exec(c, '/tmp/.x/ssh', 'git@github.com "git-upload-pack \'acme/app.git\'"', { parent: git });
+    s.connect(ssh, GITHUB_IP, 22, { cookie: 's' }).send(ssh, GITHUB_IP, 22, 5 * MiB, { cookie: 's' });
+    s.wait(200).exit(ssh).exit(git);
+    const { alerts } = await runResolved(s.events);
+    expect(brief(alerts).map((a) => [a.rule, a.severity])).toEqual([['renamed-binary-push', 'medium']]);
+  });
+
   it("git's own helpers and git run by git stay the download's: a chatty fetch raises nothing", async () => {
     const s = new Scenario();
     const c = s.container();

@@ -110,6 +110,21 @@ describe("a download's reads of the pack it receives", () => {
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
 
+  // Found by review: the lineage went by name, so a hook linked to a program named like git's helpers (the
+  // sensors name the file a symlink resolves to) or git itself run from a hidden directory was the download.
+  it.each([
+    ['/usr/bin/git', 'clone', '/tmp/.h/git-sh-setup', '0000 9e1c 1'],
+    ['/tmp/.x/git', 'fetch', '/tmp/.x/git', 'index-pack --stdin'],
+  ])('%s %s running %s: its reads of the pack count', (git, command, child, args) => {
+    const { s, c, worker } = checkoutFullHistory('tetragon', 4);
+    const clone = s.exec(c, git, `${command} ${URL} /tmp/w`, { parent: worker });
+    const reader = s.exec(c, child, args, { parent: clone });
+    for (let i = 0; i < 40; i++) s.read(reader, '/tmp/w/.git/objects/pack/pack-77aa.pack', 2 * MiB);
+    s.exit(reader).exit(clone);
+    tagPush(s, c, worker);
+    expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
+  });
+
   it.each<SensorSource>(['tetragon', 'falco'])(
     "git-lfs's smudge filter copying the LFS objects it fetched into the work tree is the download too (%s)",
     (source) => {
