@@ -200,6 +200,7 @@ export function hasFlag(parsed: ParsedArgv, req: FlagRequirement): boolean {
     if (req.values && !(f.value && req.values.includes(f.value.toUpperCase()))) return false;
     if (req.valueContains && !(f.value && req.valueContains.some((v) => f.value!.toLowerCase().includes(v))))
       return false;
+    if (req.valueMatches && !(f.value && req.valueMatches.test(f.value))) return false;
     return true;
   });
 }

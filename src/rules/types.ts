@@ -7,6 +7,8 @@ export interface FlagRequirement {
   values?: readonly string[];
   /** The value must contain one of these (case-insensitive), e.g. `type=registry` in `--output`. */
   valueContains?: readonly string[];
+  /** The value must match (`push=1` in `--output`: ./tools/flags.ts OUTPUT_PUSH). */
+  valueMatches?: RegExp;
 }
 
 /**

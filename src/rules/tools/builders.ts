@@ -1,5 +1,6 @@
 /** Image builders that push what they build (kaniko, BuildKit). Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
+import { OUTPUT_PUSH } from './flags.js';
 
 export const builderTools: readonly PushToolSpec[] = [
   {
@@ -82,7 +83,10 @@ export const builderTools: readonly PushToolSpec[] = [
           words: ['build'],
           // The image name sits inside the output value (`type=image,name=REF,push=true`).
           remote: { none: true },
-          requireAnyFlag: [{ flags: ['--output', '-o'], valueContains: ['push=true', 'type=registry'] }],
+          requireAnyFlag: [
+            { flags: ['--output', '-o'], valueContains: ['type=registry'] },
+            { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
+          ],
         },
         // The build cache exported to a registry: the layers built, with what they copied from the context.
         {
@@ -97,6 +101,7 @@ export const builderTools: readonly PushToolSpec[] = [
     examples: {
       push: [
         'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=true',
+        'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=1',
         'build --frontend=dockerfile.v0 --local context=. -o type=registry,name=quay.io/evil/x',
         'build --frontend dockerfile.v0 --local context=/srv --export-cache type=registry,ref=ghcr.io/evil/c:1',
       ],

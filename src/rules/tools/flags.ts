@@ -141,8 +141,6 @@ export const CURL_VALUE_FLAGS = [
   '--connect-timeout',
   '--max-time',
   '--retry',
-  // bake's `--set TARGET.KEY=VALUE` (`*.push=true` was read as a positional: no push).
-  '--set',
   '--retry-delay',
   '--user-agent',
   '--referer',
@@ -161,3 +159,12 @@ export const CURL_VALUE_FLAGS = [
   '--doh-url',
   '--aws-sigv4',
 ];
+
+/**
+ * A BuildKit output that pushes: `push=` with any value Go's strconv.ParseBool takes for true (`1`, `t`,
+ * `TRUE`…), as BuildKit's exporter and bake do. Found by review: only `push=true` was looked for, so
+ * `--output type=image,name=REF,push=1` and bake's `--set *.push=1` pushed unseen.
+ */
+export const OUTPUT_PUSH = /(?:^|,)push=(?:1|t|true)(?:,|$)/i;
+/** Bake's `--set TARGET.push=BOOL` (not a build argument named push: `*.args.push=true`), or an output that pushes. */
+export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|true)(?:,|$)/i;

