@@ -11,8 +11,6 @@ import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 
 const RELINKERS = new Set(['ln', 'link', 'mv', 'cp']);
-/** Their options that take the next word (GNU coreutils; busybox takes a subset). */
-const VALUED = new Set(['-t', '-S', '--suffix']);
 
 /** The source paths a `ln`/`link`/`mv`/`cp` command line names (made absolute from `/` when relative), or none. */
 export function relinkedSources(binary: string | null, args: string | null): string[] {
@@ -30,10 +28,24 @@ export function relinkedSources(binary: string | null, args: string | null): str
       break;
     }
     if (w.length < 2 || w[0] !== '-') positionals.push(w);
-    else if (w === '-t' || w.startsWith('--target-directory')) {
-      targetGiven = true;
-      if (w === '-t' || w === '--target-directory') i++;
-    } else if (VALUED.has(w)) i++;
+    else if (w[1] === '-') {
+      // getopt_long takes any unambiguous prefix: `--t`…`--target-directory`, `--su`…`--suffix` (found by
+      // review: `--target=/tmp` made the source the destination).
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      const target = name.length >= 3 && '--target-directory'.startsWith(name);
+      if (target) targetGiven = true;
+      if ((target || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
+    } else {
+      // Short options bundle (`-ft DIR`, `-ft/dir`, `-bS .old`): `-t` and `-S` take the rest or the next word.
+      for (let j = 1; j < w.length; j++) {
+        const letter = w[j];
+        if (letter !== 't' && letter !== 'S') continue;
+        if (letter === 't') targetGiven = true;
+        if (j === w.length - 1) i++;
+        break;
+      }
+    }
   }
   // `ln SRC` links into the working directory; otherwise the last word is the destination.
   const sources = targetGiven || positionals.length === 1 ? positionals : positionals.slice(0, -1);

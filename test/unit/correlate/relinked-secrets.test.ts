@@ -36,6 +36,7 @@ describe('secrets linked or renamed before the push', () => {
       ['/bin/cp', '--reflink=always /root/.docker/config.json /tmp/c'],
       ['/bin/busybox', 'ln /root/.kube/config /tmp/c'],
       ['/bin/ln', '-t /tmp .git-credentials'],
+      ['/bin/mv', '-ft /tmp /root/.config/gh/hosts.yml'],
     ] as const)
       expect(brief(relinkThenGist(binary, args))).toMatchObject([
         { rule: 'sensitive-read-then-push', severity: 'high' },
@@ -78,5 +79,13 @@ describe('secrets linked or renamed before the push', () => {
     expect(relinkedSources('/bin/cp', '--target-directory=/dir /a')).toEqual(['/a']);
     expect(relinkedSources('/bin/ln', '/a')).toEqual(['/a']);
     expect(relinkedSources('/usr/bin/tar', 'cf /x /a')).toEqual([]);
+    // Found by review: bundled short options and abbreviated long ones hid the sources.
+    expect(relinkedSources('/bin/mv', '-ft /tmp/x /a')).toEqual(['/a']);
+    expect(relinkedSources('/bin/mv', '-ft/tmp/x /a')).toEqual(['/a']);
+    expect(relinkedSources('/bin/cp', '-bS .old /a /b')).toEqual(['/a']);
+    expect(relinkedSources('/bin/ln', '--target=/tmp/x /a /b')).toEqual(['/a', '/b']);
+    expect(relinkedSources('/bin/ln', '--targ /tmp/x /a')).toEqual(['/a']);
+    expect(relinkedSources('/bin/cp', '--suf .old /a /b')).toEqual(['/a']);
+    expect(relinkedSources('/bin/cp', '-rf /a /b')).toEqual(['/a']);
   });
 });
