@@ -127,8 +127,9 @@ function recognizeAs(
   }
   // A generic uploader copied under another name into a scratch or hidden directory (`cp "$(command -v
   // curl)" /tmp/x`; found by red-team review: a few KiB posted to a gist that way raised nothing) keeps its
-  // command line's shape. Only there: elsewhere, many programs take `-d`, `-F` or `-T` and a URL.
-  if (candidates.length === 0 && args?.includes('://') && isUnexpectedLocation(view.binary)) {
+  // command line's shape. Only there: elsewhere, many programs take `-d`, `-F` or `-T` and a URL. A URL
+  // without its scheme counts (curl and wget take `api.github.com/gists`; found by review: `://` was required).
+  if (candidates.length === 0 && args && isUnexpectedLocation(view.binary)) {
     for (const spec of index.uploaders) {
       words ??= tokenize(args);
       const r = matchSpec(spec, name, words, view, isUploadTarget);

