@@ -51,9 +51,11 @@ function corepackOf(view: LaunchView): { binary: string; args: string } | null {
 /**
  * The dynamic loader runs the program its first word names, in its own process: `/lib64/ld-linux-x86-64.so.2
  * /tmp/x -d @FILE URL` is how a program is run from a `noexec` mount, and the sensors report the loader
- * (found by red-team review: no push). glibc's and musl's loaders, any architecture.
+ * (found by red-team review: no push). glibc's and musl's loaders, any architecture; before glibc 2.34 the
+ * loader is `ld-2.31.so` that `ld-linux-x86-64.so.2` links to, the name a sensor reports once the link is
+ * resolved (Debian 11, Ubuntu 20.04, Amazon Linux 2; found by review).
  */
-const LOADER = /^ld(?:64)?(?:-linux(?:-[a-z0-9_-]+)?|-musl-[a-z0-9_]+)?\.so(?:\.\d+)*$/;
+const LOADER = /^ld(?:64)?(?:-linux(?:-[a-z0-9_-]+)?|-musl-[a-z0-9_]+|-\d+\.\d+)?\.so(?:\.\d+)*$/;
 const LOADER_VALUED = new Set([
   '--library-path',
   '--preload',

@@ -52,6 +52,9 @@ describe('an uploader copied under another name', () => {
       renamed: true,
     });
     expect(recognize('/lib64/ld-linux-x86-64.so.2', '--list /usr/bin/curl')).toBeNull();
+    // glibc < 2.34: the file the loader's name links to (found by review).
+    expect(recognize('/lib/x86_64-linux-gnu/ld-2.31.so', `/tmp/.c/x ${gist}`)).toEqual({ tool: 'curl', renamed: true });
+    expect(recognize('/usr/lib64/ld-2.26.so', `/usr/bin/curl ${gist}`)).toEqual({ tool: 'curl', renamed: false });
   });
 
   it('not elsewhere, nor without an upload to a forge or registry', () => {
