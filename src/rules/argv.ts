@@ -63,6 +63,11 @@ export interface FlagSyntax {
    * with the tool's other options that share a prefix with them, so that an ambiguous one stays unknown.
    */
   longPrefixes?: readonly string[];
+  /**
+   * A long flag the list does not give a value takes a following `true` or `false` as its value: npm's nopt
+   * reads `--dry-run false` as `--dry-run=false` (found by review: `npm publish --dry-run false` uploads).
+   */
+  boolWords?: boolean;
 }
 
 export interface ParsedArgv {
@@ -118,6 +123,9 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
         flags.push({ flag, value: w.slice(eq + 1) });
       } else if (valueFlags.has(flag)) {
         flags.push({ flag, value: words[i + 1] ?? null });
+        i++;
+      } else if (syntax.boolWords === true && (words[i + 1] === 'true' || words[i + 1] === 'false')) {
+        flags.push({ flag, value: words[i + 1]! });
         i++;
       } else {
         flags.push({ flag, value: null });

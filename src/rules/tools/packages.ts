@@ -58,7 +58,7 @@ export const packageTools: readonly PushToolSpec[] = [
     tool: 'npm',
     description: '`npm publish` / `yarn npm publish` / `pnpm publish` to a package registry.',
     binaries: ['npm', 'pnpm', 'yarn'],
-    syntax: { valueFlags: ['--registry', '--tag', '--access', '--otp', '--workspace', '-w'] },
+    syntax: { valueFlags: ['--registry', '--tag', '--access', '--otp', '--workspace', '-w'], boolWords: true },
     match: {
       kind: 'subcommand',
       // `--dry-run` packs and lists the tarball without uploading it: CI checks a package with it on every

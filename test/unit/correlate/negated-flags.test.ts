@@ -52,7 +52,12 @@ describe('dry-run flags negated later', () => {
       expect(brief(secretThen('/kaniko/executor', `${flag} -d ghcr.io/evil/x:1`)), flag).toMatchObject([
         { rule: 'sensitive-read-then-push', tool: 'kaniko' },
       ]);
-    for (const flag of ['--dry-run=true', '--dry-run=1', '--dry-run=yes'])
+    // nopt reads a following `true`/`false` as a boolean flag's value.
+    for (const flag of ['--dry-run false', '--no-dry-run true'])
+      expect(brief(secretThen('/usr/local/bin/node', `/usr/local/bin/npm publish ${flag}`)), flag).toMatchObject([
+        { rule: 'sensitive-read-then-push', tool: 'npm' },
+      ]);
+    for (const flag of ['--dry-run=true', '--dry-run=1', '--dry-run=yes', '--dry-run true', '--no-dry-run false'])
       expect(secretThen('/usr/local/bin/node', `/usr/local/bin/npm publish ${flag}`), flag).toEqual([]);
   });
 
