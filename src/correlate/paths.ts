@@ -94,7 +94,15 @@ const SENSITIVE_DOT_PARTS = [
   '/.terraform.d/credentials.tfrc.json',
   '/.huggingface/token',
   '/.cache/huggingface/token',
+  // RubyGems ≥ 3.2 keeps a new login under XDG's data home when `~/.gem/credentials` does not exist.
+  '/.local/share/gem/credentials',
 ];
+/**
+ * Credential files named by their tool's home where that home is no dot-directory: `CARGO_HOME=/usr/local/cargo`
+ * in the official rust images (found by review: `cargo login` there wrote `/usr/local/cargo/credentials.toml`,
+ * which was no secret). Tested only for a file whose name starts with `credentials`.
+ */
+const CREDENTIAL_SUFFIXES = ['/cargo/credentials.toml', '/cargo/credentials'];
 /** Suffixes of `.env.*` files that are committed templates, not settings. */
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
 const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];
@@ -191,6 +199,9 @@ function isSensitive(path: string): boolean {
     // CI job that builds or pushes it (the real `.env` the template is for stays sensitive).
     const env = path.indexOf('/.env.');
     if (env >= 0 && !(env === slash && ENV_TEMPLATES.has(path.slice(slash + 6).toLowerCase()))) return true;
+  }
+  if (path.startsWith('credentials', slash + 1)) {
+    for (let i = 0; i < CREDENTIAL_SUFFIXES.length; i++) if (path.endsWith(CREDENTIAL_SUFFIXES[i]!)) return true;
   }
   if (SENSITIVE_FIRST.has(path.charCodeAt(slash + 1))) {
     for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;

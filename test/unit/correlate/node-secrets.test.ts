@@ -33,6 +33,11 @@ describe('node secrets and tool credential stores', () => {
       '/root/.config/helm/registry.json',
       '/home/runner/.config/helm/registry.json',
       '/usr/local/cargo/.cargo/credentials.toml',
+      // Found by review: the official rust images' CARGO_HOME, and RubyGems' XDG location.
+      '/usr/local/cargo/credentials.toml',
+      '/usr/local/cargo/credentials',
+      '/root/.local/share/gem/credentials',
+      '/root/.cargo/credentials.toml',
       '/root/.cargo/credentials',
       '/root/.gem/credentials',
       '/root/.terraform.d/credentials.tfrc.json',
@@ -54,6 +59,9 @@ describe('node secrets and tool credential stores', () => {
       '/root/.config/containers/registries.conf',
       '/root/.cargo/config.toml',
       '/root/.config/helm/repositories.yaml',
+      '/usr/local/cargo/config.toml',
+      '/builds/acme/cargo/src/credentials.rs',
+      '/builds/acme/app/src/cargo/credentials_test.go',
     ])
       expect([path, classify(path)]).toEqual([path, PATH_READ]);
   });
