@@ -6,6 +6,7 @@
 import type { ActivityEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
+import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
@@ -175,7 +176,7 @@ export class ProcessTable {
       (p.ppid != null && p.execId === null ? node.pids.get(p.ppid) : undefined) ??
       null;
     const argvHost = classifier.hostNamedIn(p.args);
-    const archiver = ARCHIVERS.has(basename(p.binary));
+    const archiver = ARCHIVERS.has(programName(p.binary, p.args));
     const lineageHost = argvHost ?? (parent !== null ? parent.argvHost : classifier.hostNamedIn(p.parentArgs ?? null));
     const proc = new ProcState(
       p.execId,
@@ -343,6 +344,15 @@ export class ProcessTable {
       p.lastMs < now - (windowMs + latenessMs + pushSettleMs)
     );
   }
+}
+
+/**
+ * The program a process runs: a multi-call binary's applet (`busybox tar czf …`, and with Falco Alpine's `tar`
+ * through its link, whose resolved binary is busybox; found by review: no archive staging), else its name.
+ */
+function programName(binary: string | null, args: string | null): string {
+  const name = basename(binary);
+  return MULTI_CALL.has(name) ? basename(appletOf({ binary, args })?.binary ?? null) : name;
 }
 
 /**
