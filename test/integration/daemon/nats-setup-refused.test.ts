@@ -26,35 +26,47 @@ afterEach(async () => {
 const users = (alertUserPublish: string) =>
   `authorization { users = [ { user: alerts, password: pw, permissions: { publish: { allow: [${alertUserPublish}] } } }, { user: admin, password: admin } ] }`;
 
+interface LogLine {
+  level: number;
+  msg: string;
+  retryInMs?: number;
+}
+
+/** A NATS sink on `server` (100 ms reconnect pace) with one alert sent into its spool, and its log lines. */
+async function sinkWithOneAlert(server: string, ackTimeoutMs: number) {
+  const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+  cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+  const lines: LogLine[] = [];
+  const sinkLog = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const config = natsSinkConfigSchema.parse({
+    servers: [server],
+    reconnectTimeWaitMs: 100,
+    reconnectJitterMs: 0,
+    ackTimeoutMs,
+    spool: { dir: spoolDir },
+  });
+  const sink = createNatsSink(config, {
+    logger: createLogger('debug', sinkLog),
+    metrics: createMetrics(),
+    clock: { now: () => Date.now() },
+    node: 'node-a',
+  });
+  await sink.start();
+  cleanups.push(() => sink.close());
+  expect((await sink.send(makeAlert(1))).status).toBe('ok');
+  return { sink, lines };
+}
+
 describe('NATS sink when the broker refuses the JetStream API', () => {
   it('backs off and warns once, keeps the alert spooled, and delivers it once permitted', async () => {
     const nats = await startNatsServer({ config: users('"exfilwatch.>"') });
     cleanups.push(() => nats.dispose());
-    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
-    const lines: Array<{ level: number; msg: string }> = [];
-    const sinkLog = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-        done();
-      },
-    });
-    const config = natsSinkConfigSchema.parse({
-      servers: [nats.url.replace('nats://', 'nats://alerts:pw@')],
-      reconnectTimeWaitMs: 100,
-      reconnectJitterMs: 0,
-      ackTimeoutMs: 1000,
-      spool: { dir: spoolDir },
-    });
-    const sink = createNatsSink(config, {
-      logger: createLogger('debug', sinkLog),
-      metrics: createMetrics(),
-      clock: { now: () => Date.now() },
-      node: 'node-a',
-    });
-    await sink.start();
-    cleanups.push(() => sink.close());
-    expect((await sink.send(makeAlert(1))).status).toBe('ok');
+    const { sink, lines } = await sinkWithOneAlert(nats.url.replace('nats://', 'nats://alerts:pw@'), 1000);
 
     await new Promise((r) => setTimeout(r, 3000));
     const setupLines = lines.filter((l) => l.msg === 'NATS setup failed; retrying');
@@ -79,6 +91,7 @@ describe('NATS sink when the broker refuses the JetStream API', () => {
     const info = await (await nc.jetstreamManager()).streams.info('EXFILWATCH_ALERTS');
     expect(info.state.messages).toBe(1);
   }, 60_000);
+
   it('retries an unanswered setup (the JetStream API times out) at the reconnect pace, warning once', async () => {
     // A JetStream API that does not answer in time (a broker still restoring its streams after a restart, or
     // overloaded) is no refusal: backing off to 15 s there held the spool back for that long after it was
@@ -89,31 +102,7 @@ describe('NATS sink when the broker refuses the JetStream API', () => {
     cleanups.push(() => silent.close());
     silent.subscribe('$JS.API.>');
     await silent.flush();
-    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
-    const lines: Array<{ level: number; msg: string; retryInMs?: number }> = [];
-    const sinkLog = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-        done();
-      },
-    });
-    const config = natsSinkConfigSchema.parse({
-      servers: [nats.url],
-      reconnectTimeWaitMs: 100,
-      reconnectJitterMs: 0,
-      ackTimeoutMs: 100,
-      spool: { dir: spoolDir },
-    });
-    const sink = createNatsSink(config, {
-      logger: createLogger('debug', sinkLog),
-      metrics: createMetrics(),
-      clock: { now: () => Date.now() },
-      node: 'node-a',
-    });
-    await sink.start();
-    cleanups.push(() => sink.close());
-    expect((await sink.send(makeAlert(1))).status).toBe('ok');
+    const { sink, lines } = await sinkWithOneAlert(nats.url, 100);
     await new Promise((r) => setTimeout(r, 3000));
     const setupLines = lines.filter((l) => l.msg === 'NATS setup failed; retrying');
     // Each attempt waits 100 ms for its answer, then 100 ms: ~15 in 3 s. Backing off (doubling towards 15 s,
