@@ -12,6 +12,7 @@ import { cloudCliTools } from './tools/cloud-clis.js';
 import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
+import { kubectlTools } from './tools/kubectl.js';
 import { ociClientTools } from './tools/oci-clients.js';
 import { packageTools } from './tools/packages.js';
 import { registryTools } from './tools/registry.js';
@@ -23,6 +24,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...gitTools,
   ...forgeCliTools,
   ...registryTools,
+  ...kubectlTools,
   ...ociClientTools,
   ...builderTools,
   ...packageTools,

@@ -1,4 +1,4 @@
-/** Container and chart registries (and kubectl cp). Part of the push-tool table (../push-tools.ts). */
+/** Container and chart registries. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
 import { BAKE_SET_PUSH, DOCKER_VALUE_FLAGS, OUTPUT_PUSH } from './flags.js';
 
@@ -347,67 +347,5 @@ export const registryTools: readonly PushToolSpec[] = [
         'dep up ./chart',
       ],
     },
-  },
-  {
-    tool: 'kubectl',
-    description: '`kubectl cp NS/POD:PATH LOCAL` run inside a container: files copied out of another pod.',
-    binaries: ['kubectl', 'oc'],
-    syntax: {
-      valueFlags: [
-        '-n',
-        '--namespace',
-        '-c',
-        '--container',
-        '--context',
-        '--kubeconfig',
-        '--cluster',
-        '--user',
-        '-s',
-        '--server',
-        '--token',
-        '--retries',
-        '--as',
-        '--as-group',
-        '--request-timeout',
-        '-l',
-      ],
-    },
-    match: {
-      kind: 'subcommand',
-      commands: [{ words: ['cp'], remote: { positional: 0 }, minPositionals: 2, podSourceAt: 0 }],
-    },
-    destination: 'none',
-    requiresClassedDestination: false,
-    examples: {
-      push: [
-        'cp prod/db-0:/var/lib/postgresql/data ./loot',
-        '-n prod cp db-0:/etc/secret /tmp/s',
-        '-v 9 cp db-0:/etc/secret /tmp/s',
-      ],
-      notPush: ['cp ./a prod/db-0:/tmp/a', '--client-key /k cp ./a db-0:/tmp/a', 'get pods'],
-    },
-  },
-  {
-    tool: 'kubectl',
-    description:
-      '`tar cf - PATH` started by the container runtime: the pod side of someone\'s `kubectl cp` out of the cluster (with `--retries`, `sh -c "tar cf - PATH | tail -c+N"`).',
-    binaries: ['tar', 'gtar', 'bsdtar', 'sh', 'bash', 'ash', 'dash'],
-    syntax: {},
-    match: {
-      kind: 'archive-to-stdout',
-      parentBinaries: [
-        'runc',
-        'crun',
-        'conmon',
-        'containerd-shim',
-        'containerd-shim-runc-v2',
-        'runc:[2:INIT]',
-        'youki',
-      ],
-      shells: ['sh', 'bash', 'ash', 'dash'],
-    },
-    destination: 'none',
-    requiresClassedDestination: false,
-    examples: { push: [], notPush: ['czf /backup/x.tgz /data'] },
   },
 ];
