@@ -129,7 +129,12 @@ export class ProcessTable {
     if (touchedMs > c.lastMs) c.lastMs = touchedMs;
     if (e.timeMs < c.firstMs) c.firstMs = e.timeMs;
     // Falco prints the pod's labels on execs only: a container first seen by a read gets them from its next exec.
-    if (e.pod !== null && (c.pod === null || (c.pod.labels === undefined && e.pod.labels !== undefined)))
+    // Checked on execs alone: the container's pod is another object, cold at thousands of containers, and
+    // reading it on every event cost the correlator measurably.
+    if (
+      e.pod !== null &&
+      (c.pod === null || (e.kind === 'exec' && e.pod.labels !== undefined && c.pod.labels === undefined))
+    )
       c.pod = this.refs.pod(e.pod);
     if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;
