@@ -40,6 +40,12 @@ const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}/;
  */
 function envReferences(value: unknown, path: PropertyKey[], out: ConfigProblem[]): void {
   if (typeof value === 'string') {
+    const key = path[path.length - 1];
+    // Free text, never resolved (an allowlist entry's reason): "${" there is just what it says.
+    if (key === 'reason') return;
+    // A secret may hold "${...}" (a generated password): only a secret that is a reference and nothing else is
+    // the mistake; a part of one is neither refused nor echoed.
+    if ((key === 'password' || key === 'token') && ENV_REFERENCE.exec(value)?.[0] !== value) return;
     const ref = ENV_REFERENCE.exec(value)?.[0];
     if (ref !== undefined)
       out.push({

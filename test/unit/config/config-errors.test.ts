@@ -60,6 +60,27 @@ describe('an environment variable reference in a value', () => {
   });
 });
 
+describe('a value with ${ in it that is no reference to expand', () => {
+  it('is accepted where the text is never resolved (a reason) or is a secret (never echoed in part)', () => {
+    const nats = { servers: ['nats://nats:4222'], user: 'exfilwatch' };
+    // Free text: shown in a log line and a metric label as written.
+    expect(configProblems({ allowlist: [{ namespace: 'ci', reason: `kaniko pushes to \${CI_REGISTRY}` }] })).toEqual(
+      [],
+    );
+    // A generated password or token may hold "${...}": refusing it refused a working credential, and the message
+    // echoed part of it.
+    expect(configProblems({ sinks: { nats: { ...nats, password: `Zq\${k9}x!` } } })).toEqual([]);
+    expect(configProblems({ sinks: { nats: { servers: ['nats://nats:4222'], token: `a\${B}c` } } })).toEqual([]);
+    // A secret that is nothing but a reference is the mistake the check is for: its name is no secret.
+    expect(configProblems({ sinks: { nats: { ...nats, password: `\${NATS_PASSWORD}` } } })).toEqual([
+      expect.objectContaining({
+        keyPath: 'sinks.nats.password',
+        message: expect.stringMatching(/^\$\{NATS_PASSWORD\} is not expanded/),
+      }),
+    ]);
+  });
+});
+
 describe('the offending value in a message', () => {
   it('is written as YAML wrote it when it is not finite (JSON would say null)', () => {
     const path = write('inf.yaml', 'pipeline:\n  eventQueueCapacity: 1e400\n  alertQueueCapacity: -.inf\n');
