@@ -55,7 +55,9 @@ export const natsStreamConfigSchema = z
       .min(100)
       .max(MAX_WAIT_MS, { message: MAX_WAIT_MESSAGE })
       .default(30_000)
-      .describe('In mode `check`, how often to look again for a missing stream.'),
+      .describe(
+        'In mode `check`, how often to look again for a missing stream; with JetStream off (core NATS), how often to look for JetStream again.',
+      ),
     replicas: z
       .number()
       .int()

@@ -51,6 +51,13 @@ export interface NatsLink {
  * broker and two warnings every 2–3 s for as long as it lasted.
  */
 const SETUP_RETRY_MAX_MS = 15_000;
+/**
+ * nats.js reports "JetStream not enabled" for no answer at all on its API (503 no responders), which a
+ * broker whose JetStream is still starting, or a cluster without a meta leader yet, gives too. Falling back
+ * to core NATS at once published alerts no stream kept; so JetStream must be missing for this many reconnect
+ * waits first, and core mode looks for JetStream again every `stream.checkIntervalMs`.
+ */
+const CORE_FALLBACK_AFTER_WAITS = 3;
 /** The same warning again at most this often; debug in between. */
 const REPEAT_WARN_MS = 60_000;
 
@@ -81,6 +88,8 @@ export function createNatsLink(
   let attempt = 0;
   let setupRunning = false;
   let setupFailures = 0;
+  /** Since when JetStream has not answered on this link (null: it has, or not asked yet). */
+  let jetStreamMissingSince: number | null = null;
   /** Per message: the error last logged at warn, and when. */
   const warned = new Map<string, { err: string; at: number }>();
   const warnRepeated = (fields: Record<string, unknown>, msg: string, err: string) => {
@@ -182,14 +191,21 @@ export function createNatsLink(
       jsm = await conn.jetstreamManager({ timeout: config.ackTimeoutMs });
     } catch (err) {
       if ((err as NatsError).code === ErrorCode.JetStreamNotEnabled) {
-        logger.warn(
-          { ...where },
+        const now = Date.now();
+        jetStreamMissingSince ??= now;
+        // Not answering yet, or not there: retried at the reconnect pace (isUnanswered), alerts spooled.
+        if (now - jetStreamMissingSince < CORE_FALLBACK_AFTER_WAITS * config.reconnectTimeWaitMs) throw err;
+        warnRepeated(
+          where,
           'JetStream is not enabled on the broker: publishing with core NATS (no persistence, no de-duplication)',
+          errorMessage(err),
         );
+        later(() => void setup(conn), config.stream.checkIntervalMs);
         return { nc: conn, mode: 'core', js: null };
       }
       throw err;
     }
+    jetStreamMissingSince = null;
     const { stream } = config;
     const subjects = `${config.subjectPrefix}.>`;
     if (stream.mode !== 'none') {

@@ -189,6 +189,21 @@ describe('NATS sink (real nats-server -js)', () => {
     expect(got[0]).toEqual({ subject: 'ops.alerts.medium.bulk-read-then-push', id: makeAlert(7).id });
   });
 
+  it('waits a few reconnect waits before taking a silent JetStream for none', async () => {
+    // nats.js says "JetStream not enabled" for no answer at all, which a broker still starting JetStream
+    // gives too: going core at once published alerts that no stream kept. Now core NATS only after three
+    // reconnect waits (here 3 × 1 s) without JetStream, the alert spooled meanwhile.
+    const srv = await server({ jetstream: false });
+    const s = await sink(srv.url, tempDir(), { reconnectTimeWaitMs: 1000, reconnectJitterMs: 0 });
+    await s.send(makeAlert(3));
+    // Connected at once (a local broker); its JetStream asked and silent twice within these 1.5 s.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(s.status().mode).toBeNull();
+    expect(s.status().spooled).toBe(1);
+    await until(() => s.status().mode === 'core', 10_000, 'core NATS after the grace');
+    await until(() => s.status().spooled === 0);
+  });
+
   it('authenticates with user/password and with a token', async () => {
     const withUser = await server({ config: 'authorization { user: alice, password: s3cret }' });
     const s1 = await sink(withUser.url, tempDir(), { user: 'alice', password: 's3cret' });
