@@ -27,6 +27,8 @@ export function launchedProgram(view: LaunchView): { binary: string; args: strin
  * how corepack and `yarnPath` run them, no publish was a push. Null for any other name.
  */
 export function packageManagerName(name: string): string | null {
+  // Every process's name comes here: most are no JavaScript file, and no regex need run for them.
+  if (!name.endsWith('js')) return null;
   if (/^pnpm\.[cm]?js$/.test(name)) return 'pnpm';
   if (/^yarn(?:-[\w.+-]+)?\.c?js$/.test(name)) return 'yarn';
   if (/^npm(?:-cli)?\.c?js$/.test(name)) return 'npm';
