@@ -183,7 +183,11 @@ describe('falco-http fast path review: pipelining and the hand-over', () => {
       expect(r.fast.text).toBe(r.node.text);
       answers.push(r.fast.answers);
     }
-    expect(answers).toEqual(['431 closed', '200', '200', '200']);
+    // node:http answers 431 and closes while the client is still trickling the head: the client's next write
+    // then meets a reset, which can discard the 431 before it is read (a race in the kernel, not in either
+    // path; both paths always agree, above). The connection is closed either way.
+    expect(['431 closed', ' closed']).toContain(answers[0]);
+    expect(answers.slice(1)).toEqual(['200', '200', '200']);
   });
 
   it('a request cut short by the client (FIN mid-head, mid-body) gets node:http answer: 400, counted', async () => {
