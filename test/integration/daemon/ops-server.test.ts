@@ -7,6 +7,18 @@ import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { until } from '../../helpers/until.js';
 
+/** An ops server on a free loopback port, always ready, with no sources; `extra` overrides. */
+function startIdle(extra: Partial<Parameters<typeof startOpsServer>[0]> = {}): Promise<OpsServer> {
+  return startOpsServer({
+    listen: { host: '127.0.0.1', port: 0 },
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    ready: () => true,
+    sources: () => [],
+    ...extra,
+  });
+}
+
 let server: OpsServer | null = null;
 afterEach(async () => {
   await server?.close();
@@ -42,14 +54,7 @@ describe('ops server', () => {
   });
 
   it('/healthz fails after the event loop stalled', async () => {
-    server = await startOpsServer({
-      listen: { host: '127.0.0.1', port: 0 },
-      metrics: createMetrics(),
-      logger: silentLogger(),
-      ready: () => true,
-      sources: () => [],
-      maxEventLoopStallMs: 100,
-    });
+    server = await startIdle({ maxEventLoopStallMs: 100 });
     const base = `http://127.0.0.1:${server.address.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const until = performance.now() + 300; // monotonic: a wall-clock step must not cut the stall short
@@ -70,33 +75,15 @@ describe('ops server', () => {
   });
 
   it('a port in use is a clear error', async () => {
-    server = await startOpsServer({
-      listen: { host: '127.0.0.1', port: 0 },
-      metrics: createMetrics(),
-      logger: silentLogger(),
-      ready: () => true,
-      sources: () => [],
-    });
-    await expect(
-      startOpsServer({
-        listen: { host: '127.0.0.1', port: server.address.port },
-        metrics: createMetrics(),
-        logger: silentLogger(),
-        ready: () => true,
-        sources: () => [],
-      }),
-    ).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+ for \/metrics/);
+    server = await startIdle();
+    await expect(startIdle({ listen: { host: '127.0.0.1', port: server.address.port } })).rejects.toThrow(
+      /cannot listen on 127\.0\.0\.1:\d+ for \/metrics/,
+    );
   });
 
   it('bounds clients that never finish a request: at most 256 held, each closed within seconds', async () => {
     // node:http's defaults held every one of them for 60 s (15,000 took ~90 MB of the daemon's memory).
-    server = await startOpsServer({
-      listen: { host: '127.0.0.1', port: 0 },
-      metrics: createMetrics(),
-      logger: silentLogger(),
-      ready: () => true,
-      sources: () => [],
-    });
+    server = await startIdle();
     const port = server.address.port;
     const open = new Set<Socket>();
     const closedAt = new Map<Socket, number>();
@@ -131,14 +118,7 @@ describe('ops server', () => {
       listen.mockRestore();
       return this.listen(...(args as Parameters<Server['listen']>));
     });
-    server = await startOpsServer({
-      listen: { host: '127.0.0.1', port: 0 },
-      metrics: createMetrics(),
-      logger: silentLogger(),
-      ready: () => true,
-      sources: () => [],
-      maxEventLoopStallMs: 300,
-    });
+    server = await startIdle({ maxEventLoopStallMs: 300 });
     expect(listening).not.toBeNull();
     const accept = Object.assign(new Error('accept ENFILE'), { code: 'ENFILE' });
     expect(() => listening!.emit('error', accept)).not.toThrow();
