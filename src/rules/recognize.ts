@@ -252,6 +252,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
+  if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
   if (cmd.reads && isApiRead(cmd.reads, parsed, remote)) return undefined;
   // Schemes are case-insensitive (`HTTPS://host/…` reaches the server too).
@@ -262,6 +263,12 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.localSource && !rest.some((p) => p !== remote && !/^(?:[a-z][a-z0-9+.-]*:\/\/|\^\/)/i.test(p)))
     return undefined;
   return remote;
+}
+
+/** A word naming something on this machine to upload: not a URL, an scp-like remote or `/dev/null`. */
+function isLocalUpload(word: string | undefined): boolean {
+  if (word === undefined || word === '/dev/null') return false;
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(word) && scpLikeHost(word) === null;
 }
 
 function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string | null {

