@@ -99,6 +99,10 @@ export function suppressionDestination(ep: PushEpisode): string {
  */
 function summaryDestination(ep: PushEpisode): string {
   const dest = destinationOf(ep);
+  // `docker compose push`, `buildx bake --push`: the registries are in a file argv names at most; say where.
+  const declaredIn = ep.proc.push?.declaredIn ?? null;
+  if (dest === null && declaredIn !== null && !ep.byEgress)
+    return `an unknown destination (named in ${declaredIn}, which the sensors do not show)`;
   if (dest === null) return 'an unknown destination';
   if (!ep.byEgress || ep.destAddr === null || ep.destNamed === null || ep.destNamed === 'dns') return dest;
   const by = ep.destNamed === 'argv' ? 'a command line' : "an earlier push's command line";

@@ -9,6 +9,7 @@
  */
 import { builderTools } from './tools/builders.js';
 import { cloudCliTools } from './tools/cloud-clis.js';
+import { composeBakeTools } from './tools/compose-bake.js';
 import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
@@ -24,6 +25,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...gitTools,
   ...forgeCliTools,
   ...registryTools,
+  ...composeBakeTools,
   ...kubectlTools,
   ...ociClientTools,
   ...builderTools,

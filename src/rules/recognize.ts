@@ -40,6 +40,8 @@ export interface PushRecognition {
   unexpectedLocation: boolean;
   /** Its payload is its stdin (PushToolSpec.stdinPayload): a pipeline's other processes read it. */
   stdin: boolean;
+  /** The file that names its destinations when argv does not (`the compose file`): RemoteLocator's declaredIn. */
+  declaredIn: string | null;
 }
 export type Recognition = PushRecognition | { kind: 'download' } | null;
 
@@ -158,6 +160,7 @@ function matchSpec(
     renamed: renamed || (spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name)),
     unexpectedLocation: isUnexpectedLocation(view.binary),
     stdin: readsStdin(spec, parsed),
+    declaredIn: null,
   });
   switch (m.kind) {
     case 'subcommand': {
@@ -166,7 +169,10 @@ function matchSpec(
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
-        return push(remote, destinationOf(spec, remote));
+        const r = push(remote, destinationOf(spec, remote));
+        return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
+          ? { ...r, declaredIn: cmd.remote.declaredIn }
+          : r;
       }
       return null;
     }

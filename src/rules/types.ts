@@ -31,7 +31,11 @@ export type RemoteLocator =
       key?: string;
     }
   | { firstUrl: true }
-  | { none: true };
+  /**
+   * argv names no remote. `declaredIn`: the destinations are in a file the sensors do not show (`docker compose
+   * push` pushes the images its compose file names), which the alert says when nothing else names one.
+   */
+  | { none: true; declaredIn?: string };
 
 export interface CommandSpec {
   /** Leading positional words: `['push']`, `['release', 'upload']`. Empty: any command line. */

@@ -1,6 +1,7 @@
 /** Container and chart registries. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { BAKE_SET_PUSH, DOCKER_VALUE_FLAGS, OUTPUT_PUSH } from './flags.js';
+import { bakePushes, composePushes } from './compose-bake.js';
+import { DOCKER_VALUE_FLAGS, OUTPUT_PUSH } from './flags.js';
 
 /** A build that pushes its image (`--push`, or an output that does). */
 const BUILD_PUSH = {
@@ -39,19 +40,9 @@ export const registryTools: readonly PushToolSpec[] = [
             { words, ...CACHE_EXPORT },
           ],
         ),
-        // Bake files name their tags; only the flag says it pushes.
-        {
-          words: ['buildx', 'bake'],
-          remote: { none: true },
-          // `--set *.output=type=registry` and `--set *.cache-to=type=registry,ref=…` upload too.
-          requireAnyFlag: [
-            { flags: ['--push'] },
-            { flags: ['--set'], valueMatches: BAKE_SET_PUSH },
-            { flags: ['--set'], valueContains: ['output=type=registry', 'cache-to=type=registry'] },
-          ],
-        },
-        { words: ['compose', 'push'], remote: { none: true } },
-        { words: ['compose', 'build'], remote: { none: true }, requireAnyFlag: [{ flags: ['--push'] }] },
+        // Bake and compose files name their tags; only argv says it pushes (./compose-bake.ts).
+        ...bakePushes(['buildx']),
+        ...composePushes(['compose']),
         { words: ['manifest', 'push'], remote: { positional: 'last' } },
         { words: ['buildx', 'imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
       ],
@@ -102,6 +93,8 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx build --cache-from type=registry,ref=ghcr.io/acme/app:cache -t app .',
         'buildx build --cache-to type=local,dest=/tmp/cache -t app .',
         'buildx build --cache-to type=inline -t app .',
+        'compose --dry-run push',
+        'buildx bake --print --push',
       ],
     },
   },
@@ -164,7 +157,7 @@ export const registryTools: readonly PushToolSpec[] = [
           { words, ...BUILD_PUSH },
           { words, ...CACHE_EXPORT },
         ]),
-        { words: ['compose', 'push'], remote: { none: true } },
+        ...composePushes(['compose']),
       ],
     },
     destination: 'image-ref',

@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { brief, run, Scenario } from './builder.js';
 
-function buildAfterSecret(args: string, source: 'tetragon' | 'falco' = 'tetragon') {
+function buildAfterSecret(args: string, source: 'tetragon' | 'falco' = 'tetragon', binary = '/usr/bin/docker') {
   const s = new Scenario({ source });
   const c = s.container({ namespace: 'ci', pod: 'build-9', name: 'job' });
   const sh = s.init(c);
   s.read(sh, '/root/.docker/config.json', 300).wait(1_000);
-  const p = s.exec(c, '/usr/bin/docker', args, { parent: sh });
+  const p = s.exec(c, binary, args, { parent: sh });
   s.wait(500).exit(p);
   return run(s.events).alerts;
 }
@@ -45,6 +45,49 @@ describe('bake and compose builds that push', () => {
       expect(brief(buildAfterSecret(args)), args).toMatchObject([{ rule: 'sensitive-read-then-push', tool: 'docker' }]);
     for (const args of ['buildx bake --set *.args.push=true', 'buildx bake --set *.push=0'])
       expect(buildAfterSecret(args), args).toEqual([]);
+  });
+
+  // Later red-team review: CI images often carry compose and buildx as standalone binaries (`docker-compose
+  // push`, `buildx bake --push`), which no entry named. The registries are in the compose or bake file: the
+  // alert says so rather than only "an unknown destination".
+  it('the standalone compose and buildx binaries push too, to a destination their file names', () => {
+    for (const [binary, args] of [
+      ['/usr/local/bin/docker-compose', '-f docker-compose.ci.yml push'],
+      ['/usr/local/bin/docker-compose', 'build --push'],
+      ['/usr/local/bin/buildx', 'bake --push'],
+    ] as const) {
+      const alerts = buildAfterSecret(args, 'tetragon', binary);
+      expect(brief(alerts), args).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'docker', destination: null },
+      ]);
+      const file = binary.endsWith('buildx') ? 'the bake file' : 'the compose file';
+      expect(alerts[0]!.summary, args).toContain(`an unknown destination (named in ${file}`);
+    }
+    expect(buildAfterSecret('compose push')[0]!.summary).toContain('(named in the compose file');
+  });
+
+  it('a compose plugin run by docker is one push, and dry runs and builds that keep their images stay quiet', () => {
+    const s = new Scenario({ source: 'tetragon' });
+    const c = s.container({ namespace: 'ci', pod: 'build-9', name: 'job' });
+    const sh = s.init(c);
+    s.read(sh, '/root/.docker/config.json', 300).wait(1_000);
+    const docker = s.exec(c, '/usr/bin/docker', 'compose push', { parent: sh });
+    const plugin = s.wait(5).exec(c, '/usr/libexec/docker/cli-plugins/docker-compose', 'compose push', {
+      parent: docker,
+    });
+    s.wait(500).exit(plugin).exit(docker);
+    expect(brief(run(s.events).alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'docker', destination: null },
+    ]);
+    for (const [binary, args] of [
+      ['/usr/local/bin/docker-compose', 'up -d'],
+      ['/usr/local/bin/docker-compose', 'build'],
+      ['/usr/local/bin/docker-compose', '--dry-run push'],
+      ['/usr/bin/docker', 'compose --dry-run push'],
+      ['/usr/local/bin/buildx', 'bake'],
+      ['/usr/bin/docker', 'buildx bake --print --push'],
+    ] as const)
+      expect(buildAfterSecret(args, 'tetragon', binary), args).toEqual([]);
   });
 
   it('bake and compose builds that keep their images stay quiet', () => {

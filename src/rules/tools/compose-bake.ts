@@ -1,0 +1,90 @@
+/**
+ * Pushes whose images are named in a file, not in argv: `docker compose push` and `compose build --push`
+ * (the compose file's `image:`), `docker buildx bake --push` (the bake file's `tags`). Shared by the docker
+ * and nerdctl entries (./registry.ts), and run by the standalone binaries (`docker-compose push`, `buildx
+ * bake --push`), which CI images install without the docker CLI plugin. Part of the push-tool table
+ * (../push-tools.ts).
+ *
+ * Where a file alone says the build pushes (`output = ["type=registry"]`, `push: true` under a compose
+ * service's `build:`), argv says nothing: CI runs far more bake and compose builds that keep their images,
+ * so such builds stay no push (docs/detection.md).
+ */
+import type { CommandSpec, PushToolSpec } from '../types.js';
+import { BAKE_SET_PUSH, DOCKER_VALUE_FLAGS } from './flags.js';
+
+const COMPOSE_FILE = { none: true, declaredIn: 'the compose file' } as const;
+const BAKE_FILE = { none: true, declaredIn: 'the bake file' } as const;
+
+/** `compose push`, `compose build --push` (after the words that run compose: `['compose']` or none). */
+export function composePushes(prefix: readonly string[]): CommandSpec[] {
+  // compose's `--dry-run` (a global option since v2.14) shows what it would push.
+  return [
+    { words: [...prefix, 'push'], remote: COMPOSE_FILE, excludeFlags: ['--dry-run'] },
+    {
+      words: [...prefix, 'build'],
+      remote: COMPOSE_FILE,
+      requireAnyFlag: [{ flags: ['--push'] }],
+      excludeFlags: ['--dry-run'],
+    },
+  ];
+}
+
+/** `bake --push`, or a `--set` that pushes (after `['buildx']` or none). */
+export function bakePushes(prefix: readonly string[]): CommandSpec[] {
+  return [
+    {
+      words: [...prefix, 'bake'],
+      remote: BAKE_FILE,
+      // `--set *.output=type=registry` and `--set *.cache-to=type=registry,ref=…` upload too.
+      requireAnyFlag: [
+        { flags: ['--push'] },
+        { flags: ['--set'], valueMatches: BAKE_SET_PUSH },
+        { flags: ['--set'], valueContains: ['output=type=registry', 'cache-to=type=registry'] },
+      ],
+      // `--print` prints the resolved bake file and builds nothing.
+      excludeFlags: ['--print'],
+    },
+  ];
+}
+
+export const composeBakeTools: readonly PushToolSpec[] = [
+  {
+    tool: 'docker',
+    description:
+      'The standalone compose and buildx binaries: `docker-compose push`, `docker-compose build --push`, `buildx bake --push`.',
+    // Run as docker's CLI plugins they get `compose …`/`buildx …` from a `docker` parent already recognised;
+    // only their standalone forms (no such first word) are matched here, so one push is not two.
+    binaries: ['docker-compose', 'docker-buildx', 'buildx'],
+    syntax: {
+      valueFlags: [
+        ...DOCKER_VALUE_FLAGS,
+        ...['-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel'],
+      ],
+    },
+    match: { kind: 'subcommand', commands: [...composePushes([]), ...bakePushes([])] },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    bridged: true,
+    downloads: [['pull']],
+    examples: {
+      push: [
+        'push',
+        '-f docker-compose.ci.yml -p x push',
+        'build --push',
+        'bake --push',
+        'bake --set *.push=true',
+        '--builder ci bake --set app.output=type=registry',
+      ],
+      notPush: [
+        'build',
+        'up -d',
+        'pull',
+        'bake',
+        'bake --print --push',
+        '--dry-run push',
+        'compose push',
+        'buildx bake --push',
+      ],
+    },
+  },
+];
