@@ -7,6 +7,7 @@
 import { errorMessage } from '../errors.js';
 import { type Alert, SEVERITIES } from '../model/alert.js';
 import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from '../model/normalized-event.js';
+import { isSigningKey } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CompiledAllowlist } from './allowlist.js';
@@ -281,7 +282,9 @@ export class CorrelationEngine {
     // A clone's or fetch's own processes reading git's stores are the download itself: index-pack re-reads
     // the pack it receives (more than its size, by pread) to resolve deltas; git-lfs copies its objects out.
     if (proc.download && isGitDownloadStore(f.path)) return;
-    this.reads.record(c, proc, e, cls === PATH_SENSITIVE);
+    // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
+    const keys = proc.rare?.keyFiles ?? null;
+    this.reads.record(c, proc, e, cls === PATH_SENSITIVE && (keys === null || !isSigningKey(keys, f.path)));
   }
 
   private onNet(e: NetEvent, node: NodeState): void {

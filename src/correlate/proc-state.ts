@@ -25,6 +25,8 @@ export interface ProcRare {
   archiveFlagged: boolean;
   /** The push whose stdin this process's pipeline feeds (./pipeline.ts): its reads count like the push's own. */
   pipeEp: PushEpisode | null;
+  /** Its own signing keys (`cosign --key K`): its reads of them are not counted as sensitive (engine.ts). */
+  keyFiles: readonly string[] | null;
 }
 
 function newRare(): ProcRare {
@@ -39,6 +41,7 @@ function newRare(): ProcRare {
     archiveBytes: 0,
     archiveFlagged: false,
     pipeEp: null,
+    keyFiles: null,
   };
 }
 

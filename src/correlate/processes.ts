@@ -270,6 +270,8 @@ export class ProcessTable {
       return;
     }
     const rare = proc.more();
+    rare.keyFiles = r.keyFiles.length > 0 ? r.keyFiles : null;
+    if (r.kind === 'signer') return;
     rare.push = r;
     // The push's evidence shows its command line (newProc keeps it too).
     rare.args = p.args;

@@ -7,6 +7,7 @@ import type { RuleDefinition } from './types.js';
 
 export { pushTools } from './push-tools.js';
 export { type PushRecognition, type Recognition, recognizeProcess } from './recognize.js';
+export { isSigningKey } from './signing-keys.js';
 export type { PushFacts, PushToolSpec, RuleDefinition, RuleThresholds } from './types.js';
 
 export const rules: readonly RuleDefinition[] = [

@@ -10,6 +10,7 @@
 import { builderTools } from './tools/builders.js';
 import { cloudCliTools } from './tools/cloud-clis.js';
 import { composeBakeTools } from './tools/compose-bake.js';
+import { cosignTools } from './tools/cosign.js';
 import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
@@ -28,6 +29,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...composeBakeTools,
   ...kubectlTools,
   ...ociClientTools,
+  ...cosignTools,
   ...builderTools,
   ...packageTools,
   ...vcsTools,

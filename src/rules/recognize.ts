@@ -3,6 +3,7 @@
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
 import { isApiRead } from './api-reads.js';
+import { isTarCreateToStdout, kubectlResumablePath } from './archive-stdout.js';
 import {
   basename,
   commandEnd,
@@ -20,6 +21,7 @@ import { engineApiPushRef } from './engine-api.js';
 import { launchedProgram, packageManagerName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
+import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -42,8 +44,15 @@ export interface PushRecognition {
   stdin: boolean;
   /** The file that names its destinations when argv does not (`the compose file`): RemoteLocator's declaredIn. */
   declaredIn: string | null;
+  /** Its own signing keys (PushToolSpec.signingKeyFlags): its reads of them are not counted as sensitive. */
+  keyFiles: readonly string[];
 }
-export type Recognition = PushRecognition | { kind: 'download' } | null;
+/** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
+export interface SignerRecognition {
+  kind: 'signer';
+  keyFiles: readonly string[];
+}
+export type Recognition = PushRecognition | SignerRecognition | { kind: 'download' } | null;
 
 /** Decides whether a generic uploader's URL points at a forge or registry API (from the destination config). */
 export type UploadTargetTest = (host: string, path: string) => boolean;
@@ -112,10 +121,12 @@ function recognizeAs(
   for (const p of index.byPrefix) if (name.startsWith(p.prefix)) candidates.push(p.spec);
   let words: string[] | null = null;
   let sawDownload = false;
+  let signer: SignerRecognition | null = null;
   for (const spec of candidates) {
     words ??= tokenize(view.args);
     const r = matchSpec(spec, name, words, view, isUploadTarget);
     if (r === 'download') sawDownload = true;
+    else if (r?.kind === 'signer') signer ??= r;
     else if (r) return r;
   }
   // Shapes recognised whatever the binary is called: cheap substring checks first.
@@ -124,7 +135,7 @@ function recognizeAs(
     for (const spec of index.any) {
       words ??= tokenize(args);
       const r = matchSpec(spec, name, words, view, isUploadTarget);
-      if (r && r !== 'download') return r;
+      if (r && r !== 'download' && r.kind === 'push') return r;
     }
   }
   // A generic uploader copied under another name into a scratch or hidden directory (`cp "$(command -v
@@ -135,10 +146,10 @@ function recognizeAs(
     for (const spec of index.uploaders) {
       words ??= tokenize(args);
       const r = matchSpec(spec, name, words, view, isUploadTarget);
-      if (r && r !== 'download') return { ...r, renamed: true };
+      if (r && r !== 'download' && r.kind === 'push') return { ...r, renamed: true };
     }
   }
-  return sawDownload ? { kind: 'download' } : null;
+  return signer ?? (sawDownload ? { kind: 'download' } : null);
 }
 
 function matchSpec(
@@ -147,9 +158,10 @@ function matchSpec(
   words: string[],
   view: ProcessView,
   isUploadTarget: UploadTargetTest,
-): PushRecognition | 'download' | null {
+): PushRecognition | SignerRecognition | 'download' | null {
   const m = spec.match;
   const parsed = parseArgv(words, spec.syntax);
+  const keyFiles = signingKeyFiles(spec.signingKeyFlags, parsed);
   const push = (remote: string | null, host: string | null, tool = spec.tool, renamed = false): PushRecognition => ({
     kind: 'push',
     spec,
@@ -161,6 +173,7 @@ function matchSpec(
     unexpectedLocation: isUnexpectedLocation(view.binary),
     stdin: readsStdin(spec, parsed),
     declaredIn: null,
+    keyFiles,
   });
   switch (m.kind) {
     case 'subcommand': {
@@ -174,7 +187,7 @@ function matchSpec(
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;
       }
-      return null;
+      return keyFiles.length > 0 ? { kind: 'signer', keyFiles } : null;
     }
     case 'upload': {
       const method = parsed.positionals.find((p) => m.methodWords?.includes(p.toUpperCase()));
@@ -256,6 +269,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   const rest = parsed.positionals.slice(end);
   if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
+  if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
@@ -366,24 +380,4 @@ function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
   const v = flagValue(spec.sourceNameFlags, parsed);
   if (v === null) return false;
   return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
-}
-
-/** `tar cf - …`, `tar -czf - …`, `tar --create --file=- …`: an archive written to stdout. */
-function isTarCreateToStdout(words: string[]): boolean {
-  const first = words[0] ?? '';
-  if (/^-?[A-Za-z]*c[A-Za-z]*f$/.test(first) && words[1] === '-') return true;
-  const create = words.includes('--create') || words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
-  if (!create) return false;
-  return words.includes('--file=-') || words.some((w, i) => (w === '-f' || w === '--file') && words[i + 1] === '-');
-}
-
-/**
- * The path in kubectl cp's resumable pod-side command, `-c "tar cf - PATH | tail -c+OFFSET"` (kubectl writes
- * it with `%s`, unquoted), or null: only that exact command, so no other shell run by the runtime matches. The
- * words are joined again because Falco sends argv unquoted (`-c tar cf - PATH | tail -c+0`).
- */
-function kubectlResumablePath(words: string[]): string | null {
-  if (words[0] !== '-c') return null;
-  const m = /^tar cf - (\S.*) \| tail -c\+\d+$/.exec(words.slice(1).join(' '));
-  return m === null ? null : m[1]!;
 }

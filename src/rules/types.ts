@@ -46,6 +46,11 @@ export interface CommandSpec {
   /** None may be present (`git push --dry-run`, kaniko `--no-push`). */
   excludeFlags?: readonly string[];
   /**
+   * Booleans on by default that, turned off, make it no push: the last occurrence has a false value
+   * (`cosign sign --upload=false`, `attest-blob --tlog-upload=false`).
+   */
+  offFlags?: readonly string[];
+  /**
    * Other names of an excluded flag (`-n` for git's `--dry-run`): one option, so its negation takes back any
    * of its names (`git push -n --no-dry-run` pushes).
    */
@@ -170,6 +175,12 @@ export interface PushToolSpec {
   bridged?: boolean;
   /** Flags that make the push read its payload from stdin (PushRecognition.stdin). */
   stdinPayload?: readonly StdinFlag[];
+  /**
+   * Flags naming a private key the tool signs with (`cosign --key cosign.key`): only a signature made with it
+   * leaves, so the tool's own reads of that file are not counted as sensitive (../signing-keys.ts), whether or
+   * not the command is a push.
+   */
+  signingKeyFlags?: readonly string[];
   /** Sub-commands that download (clone, fetch, pull): their lineage's egress never counts as a push. */
   downloads?: readonly (readonly string[])[];
   /** Command lines (argv without argv[0]) the table test checks: each must be a push / must not. */

