@@ -1,6 +1,7 @@
 /** Config of one `falco-http` receiver (`sources.falcoHttp[]`; `--falco-http HOST:PORT` sets `listen`). */
 import { z } from 'zod';
 import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
+import { MAX_CONNECTIONS, MAX_UNBUDGETED_CONNECTION_BYTES, UNBUDGETED_BODY_BYTES } from './guards.js';
 import { parseHostPort } from './listen.js';
 
 const tlsSchema = z
@@ -93,12 +94,21 @@ export const falcoHttpConfigSchema = z
       .min(1024)
       .default(16_384)
       .describe('Largest accepted request header block; larger get 431.'),
+    // Bounded: each connection may hold a request head and a small body outside maxBufferedBodyBytes (see the
+    // object's check below), so an unbounded count was unbounded memory.
     maxConnections: z
       .number()
       .int()
       .min(1)
+      .max(MAX_CONNECTIONS, {
+        message: `at most ${MAX_CONNECTIONS}: Falco keeps one connection per output, and each connection may hold memory outside maxBufferedBodyBytes`,
+      })
       .default(256)
-      .describe('Concurrent connections; more are closed at once. Falco keeps one keep-alive connection per output.'),
+      .describe(
+        'Concurrent connections; more are closed at once. Falco keeps one keep-alive connection per output. ' +
+          `maxConnections × (maxHeaderBytes + 16 KiB) may not exceed ${MAX_UNBUDGETED_CONNECTION_BYTES / 1024 / 1024} MiB: ` +
+          'each connection may hold a request head and a body up to 16 KiB outside maxBufferedBodyBytes.',
+      ),
     maxRequestsPerSecond: z
       .number()
       .min(0)
@@ -126,6 +136,28 @@ export const falcoHttpConfigSchema = z
           "node:http's per-request machinery; anything else is handed to node:http. false = node:http for all.",
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const perConnection = c.maxHeaderBytes + UNBUDGETED_BODY_BYTES;
+    if (c.maxConnections > MAX_CONNECTIONS) return; // its own problem, reported above
+    if (perConnection > MAX_UNBUDGETED_CONNECTION_BYTES) {
+      const most = MAX_UNBUDGETED_CONNECTION_BYTES - UNBUDGETED_BODY_BYTES;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxHeaderBytes'],
+        message: `at most ${most}: maxConnections × (maxHeaderBytes + 16 KiB) may not exceed 32 MiB`,
+      });
+    } else if (c.maxConnections * perConnection > MAX_UNBUDGETED_CONNECTION_BYTES) {
+      const most = Math.floor(MAX_UNBUDGETED_CONNECTION_BYTES / perConnection);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxConnections'],
+        message:
+          `at most ${most} with maxHeaderBytes ${c.maxHeaderBytes}: maxConnections × ` +
+          `(maxHeaderBytes + 16 KiB) bounds the request heads and small bodies held outside maxBufferedBodyBytes, ` +
+          `and may not exceed ${MAX_UNBUDGETED_CONNECTION_BYTES / 1024 / 1024} MiB`,
+      });
+    }
+  });
 
 export type FalcoHttpConfig = z.infer<typeof falcoHttpConfigSchema>;

@@ -98,6 +98,18 @@ export function bodyEncodingOf(contentEncoding: string | undefined): BodyEncodin
 export const UNBUDGETED_BODY_BYTES = 16 * 1024;
 
 /**
+ * What one connection may hold outside the body budget is its request head (≤ maxHeaderBytes: the fast path
+ * keeps at most half of it, node:http the rest of its own count) and one small body (≤ UNBUDGETED_BODY_BYTES).
+ * Heads are bounded here, through the connection count, not charged to the budget: node:http keeps its part
+ * of a head inside its parser, out of sight, and a head charged on one path only would bound nothing.
+ * maxConnections × (maxHeaderBytes + 16 KiB) may not exceed this (8 MiB at the defaults).
+ */
+export const MAX_UNBUDGETED_CONNECTION_BYTES = 32 * 1024 * 1024;
+
+/** maxConnections' upper bound: Falco needs one connection per output; a node runs one Falco. */
+export const MAX_CONNECTIONS = 1024;
+
+/**
  * Bytes of request bodies held across all of one receiver's connections, fast path and node:http alike: each
  * connection's own limit (maxBodyBytes) times maxConnections is far more than the pod's memory.
  */

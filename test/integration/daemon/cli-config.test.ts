@@ -50,6 +50,17 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
       /^exfilwatch: \/.*duplicate-keys\.yaml: YAML syntax error at line 2, column 1: Map keys must be unique$/,
     ],
     ['two YAML documents', 'logLevel: info\n---\nlogLevel: warn\n', /: expected one YAML document, found 2$/],
+    [
+      // Unbounded before: each connection may hold a head and a small body outside maxBufferedBodyBytes.
+      'falco-http maxConnections over its maximum',
+      'sources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      maxConnections: 100000\n',
+      /^exfilwatch: sources\.falcoHttp\[0\]\.maxConnections: .*1024/,
+    ],
+    [
+      'falco-http maxConnections × maxHeaderBytes over 32 MiB',
+      'sources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      maxConnections: 1000\n      maxHeaderBytes: 65536\n',
+      /^exfilwatch: sources\.falcoHttp\[0\]\.maxConnections: at most 409 with maxHeaderBytes 65536: .* 32 MiB \(got 1000\)$/,
+    ],
   ];
   for (const [name, yaml, line] of cases) {
     it(name, async () => {
