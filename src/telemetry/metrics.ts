@@ -49,6 +49,10 @@ export interface Metrics {
   readonly componentSent: Counter<'component'>;
   readonly componentErrors: Counter<'component'>;
   readonly receiverRequests: Counter<'source' | 'code'>;
+  /** Request-body bytes a receiver holds against its maxBufferedBodyBytes budget, summed over receivers. */
+  readonly receiverBufferedBodyBytes: Gauge<'source'>;
+  /** That budget (maxBufferedBodyBytes as in force), summed over receivers: the level's ceiling. */
+  readonly receiverBodyBudgetBytes: Gauge<'source'>;
   /**
    * Runs `flush` whenever exfilwatch_events_total or exfilwatch_component_received_total is read (a scrape,
    * `get()`): hot paths may sum per-event counts in plain numbers and hand them over here, so a reader
@@ -262,6 +266,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_receiver_requests_total',
       help: 'HTTP requests answered by an event receiver (falco-http), by status code (200, 400, 401, 413, 415, 429, 503, …).',
       labelNames: ['source', 'code'],
+      registers: r,
+    }),
+    receiverBufferedBodyBytes: new Gauge({
+      name: 'exfilwatch_receiver_buffered_body_bytes',
+      help: 'Request-body bytes an event receiver (falco-http) holds against its maxBufferedBodyBytes budget (bodies over 16 KiB still arriving).',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    receiverBodyBudgetBytes: new Gauge({
+      name: 'exfilwatch_receiver_body_budget_bytes',
+      help: 'The maxBufferedBodyBytes budget in force, summed over the receivers of a source type: requests past it get 503.',
+      labelNames: ['source'],
       registers: r,
     }),
   };

@@ -132,17 +132,26 @@ export function bodyBudgetBytes(config: Pick<FalcoHttpConfig, 'maxBufferedBodyBy
   return Math.max(config.maxBufferedBodyBytes, config.maxBodyBytes);
 }
 
-export function createBodyBudget(limit: number): BodyBudget {
+/** Where the budget's level is shown (exfilwatch_receiver_buffered_body_bytes): moved by each take and give. */
+export interface BudgetLevel {
+  inc(bytes: number): void;
+  dec(bytes: number): void;
+}
+
+/** Only bodies over UNBUDGETED_BODY_BYTES take or give, so Falco's one-alert POSTs never touch `level`. */
+export function createBodyBudget(limit: number, level?: BudgetLevel): BodyBudget {
   let used = 0;
   return {
     cost: (size) => (size <= UNBUDGETED_BODY_BYTES ? 0 : size),
     take(bytes) {
       if (used + bytes > limit) return false;
       used += bytes;
+      if (bytes > 0) level?.inc(bytes);
       return true;
     },
     give(bytes) {
       used -= bytes;
+      if (bytes > 0) level?.dec(bytes);
     },
     get used() {
       return used;

@@ -72,7 +72,9 @@ export async function startReceiver(
   };
   const rejected = deps.metrics.eventsDropped.labels('rejected');
   let lastRejectLog = Number.NEGATIVE_INFINITY;
-  const budget = createBodyBudget(bodyBudgetBytes(config));
+  const budgetLimit = bodyBudgetBytes(config);
+  const budget = createBodyBudget(budgetLimit, deps.metrics.receiverBufferedBodyBytes.labels('falco-http'));
+  const budgetGauge = deps.metrics.receiverBodyBudgetBytes.labels('falco-http');
   let lastBudgetLog = Number.NEGATIVE_INFINITY;
   let budgetRefusals = 0;
 
@@ -372,6 +374,8 @@ export async function startReceiver(
   server.on('drop', () => count('dropped'));
 
   await listenOn(server, listen, config.listen);
+  // Summed: several receivers share the source label (no per-address label), and so do their budgets.
+  budgetGauge.inc(budgetLimit);
   server.on('error', (err) => deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'receiver error'));
   if (!isLoopback(listen.host) && !config.tls && !config.sharedSecret) {
     // Not refused (a NetworkPolicy may guard it), but never silent: whoever reaches it can inject events.
@@ -388,6 +392,7 @@ export async function startReceiver(
         server.close(() => resolve());
         server.closeAllConnections();
         fastPath?.closeAll();
+        budgetGauge.dec(budgetLimit);
       }),
   };
 }

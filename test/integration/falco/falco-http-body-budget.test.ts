@@ -82,6 +82,10 @@ async function scenario(fastPath: boolean) {
   const refused = flood.filter((c) => c.closed());
   expect(held.length).toBe(4);
   expect(held.every((c) => c.answer() === '')).toBe(true);
+  // The budget's level and ceiling are on /metrics: full now.
+  const level = () => h.metric('exfilwatch_receiver_buffered_body_bytes', { source: 'falco-http' });
+  expect(await level()).toBe(BUDGET);
+  expect(await h.metric('exfilwatch_receiver_body_budget_bytes', { source: 'falco-http' })).toBe(BUDGET);
   const refusal = refused[0]!.answer();
   expect(refusal.split('\r\n')[0]).toBe('HTTP/1.1 503 Service Unavailable');
   expect(refusal).toMatch(/\r\nretry-after: 1\r\nconnection: close\r\n/);
@@ -115,6 +119,10 @@ async function scenario(fastPath: boolean) {
   await until(() => again.some((c) => c.closed()), 5000, 'one more refusal');
   await settle();
   expect(again.map((c) => c.closed()).sort()).toEqual([false, false, false, true]);
+  expect(await level()).toBe(BUDGET);
+  // Every holder gone: the level is back to nothing.
+  for (const c of [...held, ...again]) c.close(true);
+  await until(async () => (await level()) === 0, 5000, 'the level back to 0');
 
   const refusals = 8 + 1 + 1;
   expect(await h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: '503' })).toBe(refusals);
