@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { limitConnections } from './connection-slots.js';
 
 export interface ListenAddress {
   host: string;
@@ -31,6 +32,8 @@ export interface OpsServerOptions {
   sources(): Array<{ id: string; type: string; up: boolean }>;
   /** /healthz fails when the event loop stalled longer than this recently (default 5 s). */
   maxEventLoopStallMs?: number;
+  /** Connections held at once (default 256); when full, the longest without a live request is closed. */
+  maxConnections?: number;
 }
 
 export interface OpsServer {
@@ -43,13 +46,14 @@ export interface OpsServer {
 /**
  * The endpoints serve Prometheus, the kubelet's probes and an operator's curl: a few connections at once.
  * Without bounds (node:http's defaults: no connection limit, 60 s for a request head, checked every 30 s),
- * 15,000 clients that never finished a request took ~90 MB of the daemon's 256 Mi; here a connection over
- * the limit is closed at once and a request must arrive within seconds.
+ * 15,000 clients that never finished a request took ~90 MB of the daemon's 256 Mi; here at most 256 are held
+ * (a new one displaces the one longest without a live request: connection-slots.ts) and a request must
+ * arrive within seconds.
  */
 const MAX_CONNECTIONS = 256;
 const HEADERS_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Connections refused over the limit are logged at most this often. */
+/** Connections closed to keep the limit are logged at most this often. */
 const DROP_LOG_MS = 60_000;
 
 export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
@@ -123,18 +127,28 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     },
   );
   server.keepAliveTimeout = 5000;
-  server.maxConnections = MAX_CONNECTIONS;
-  let dropped = 0;
+  const maxConnections = o.maxConnections ?? MAX_CONNECTIONS;
+  const closedFor = { evicted: 0, refused: 0 };
   let lastDropLog = Number.NEGATIVE_INFINITY;
-  server.on('drop', () => {
-    dropped++;
+  const closedToKeepLimit = (reason: 'evicted' | 'refused') => {
+    closedFor[reason]++;
+    o.metrics.opsConnectionsClosed.labels(reason).inc();
     const now = performance.now();
     if (now - lastDropLog < DROP_LOG_MS) return;
     lastDropLog = now;
     o.logger.warn(
-      { maxConnections: MAX_CONNECTIONS, droppedSoFar: dropped },
-      'ops endpoints: too many connections; closed one at once',
+      { maxConnections, evictedSoFar: closedFor.evicted, refusedSoFar: closedFor.refused },
+      reason === 'evicted'
+        ? 'ops endpoints: connection limit reached; closed the connection longest without a request'
+        : 'ops endpoints: connection limit reached and every connection busy; closed the new one',
     );
+  };
+  limitConnections(server, {
+    max: maxConnections,
+    // Answers take milliseconds: a request in progress this long has a client that stopped reading.
+    stalledMs: HEADERS_TIMEOUT_MS,
+    onEvicted: () => closedToKeepLimit('evicted'),
+    onRefused: () => closedToKeepLimit('refused'),
   });
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {

@@ -53,6 +53,8 @@ export interface Metrics {
   readonly receiverBufferedBodyBytes: Gauge<'source'>;
   /** That budget (maxBufferedBodyBytes as in force), summed over receivers: the level's ceiling. */
   readonly receiverBodyBudgetBytes: Gauge<'source'>;
+  /** Connections the ops endpoints closed to stay within their limit (`evicted` an old one, `refused` the new). */
+  readonly opsConnectionsClosed: Counter<'reason'>;
   /**
    * Runs `flush` whenever exfilwatch_events_total or exfilwatch_component_received_total is read (a scrape,
    * `get()`): hot paths may sum per-event counts in plain numbers and hand them over here, so a reader
@@ -278,6 +280,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_receiver_body_budget_bytes',
       help: 'The maxBufferedBodyBytes budget in force, summed over the receivers of a source type: requests past it get 503.',
       labelNames: ['source'],
+      registers: r,
+    }),
+    opsConnectionsClosed: new Counter({
+      name: 'exfilwatch_ops_connections_closed_total',
+      help: 'Connections the /metrics, /healthz, /readyz server closed at its limit: evicted (the one longest without a request, to admit a new one) or refused (the new one; every connection busy).',
+      labelNames: ['reason'],
       registers: r,
     }),
   };

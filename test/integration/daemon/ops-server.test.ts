@@ -1,5 +1,6 @@
-import { Server } from 'node:http';
+import { get, Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../../../src/http/index.js';
@@ -16,6 +17,48 @@ function startIdle(extra: Partial<Parameters<typeof startOpsServer>[0]> = {}): P
     ready: () => true,
     sources: () => [],
     ...extra,
+  });
+}
+
+/** A keep-alive connection that asks one request at a time and reads each whole answer. */
+function keptAlive(port: number): Promise<{ request(path: string): Promise<string>; closed(): boolean }> {
+  const socket = connect(port, '127.0.0.1');
+  let closed = false;
+  let text = '';
+  let answered: (() => void) | null = null;
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    closed = true;
+  });
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    const head = text.indexOf('\r\n\r\n');
+    const length = /\r\ncontent-length: (\d+)/i.exec(text);
+    const whole = length ? text.length >= head + 4 + Number(length[1]) : text.endsWith('\r\n0\r\n\r\n');
+    if (head >= 0 && whole) answered?.();
+  });
+  const connection = {
+    request(path: string) {
+      text = '';
+      return new Promise<string>((resolve) => {
+        answered = () => resolve(text);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      });
+    },
+    closed: () => closed,
+  };
+  return new Promise((resolve) =>
+    socket.on('connect', () => void connection.request('/healthz').then(() => resolve(connection))),
+  );
+}
+
+/** A kubelet-like probe: a fresh connection that asks once and closes; its status, or 'closed' if refused. */
+function probe(port: number, path = '/healthz'): Promise<number | 'closed'> {
+  return new Promise((resolve) => {
+    get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', () => resolve('closed'));
   });
 }
 
@@ -107,6 +150,60 @@ describe('ops server', () => {
     await until(() => open.size === 0, 9000, 'slow clients timed out');
     expect(Math.max(...closedAt.values()) - startedAt).toBeLessThan(9000);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  }, 20_000);
+
+  it("one client holding all 256 connections idle does not keep the kubelet's probes out", async () => {
+    // net.Server's maxConnections closed every new connection instead: liveness failed, the pod was restarted.
+    const metrics = createMetrics();
+    server = await startIdle({ metrics });
+    const port = server.address.port;
+    const pool = await Promise.all(Array.from({ length: 256 }, () => keptAlive(port)));
+    expect(pool.every((c) => !c.closed())).toBe(true);
+    await pool[0]!.request('/healthz'); // the first is the freshest now: the second has idled longest
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect(await probe(port, path)).toBe(200);
+    // The probe took the slot of the connection idle longest; closing, it gave the slot back.
+    await until(() => pool[1]!.closed(), 2000, 'the longest-idle connection closed');
+    expect(pool.filter((c) => c.closed()).length).toBe(1);
+    // Full again: the next probe closes the next longest idle (the third), not one used since.
+    pool.push(await keptAlive(port));
+    expect(await probe(port)).toBe(200);
+    await until(() => pool[2]!.closed(), 2000, 'the next longest-idle connection closed');
+    expect(pool.map((c, i) => (c.closed() ? i : -1)).filter((i) => i >= 0)).toEqual([1, 2]);
+    expect((await metrics.opsConnectionsClosed.get()).values).toEqual([{ value: 2, labels: { reason: 'evicted' } }]);
+    expect(await pool[4]!.request('/healthz')).toMatch(/^HTTP\/1\.1 200 /);
+  }, 20_000);
+
+  it('a connection whose client stopped reading its answers gives its slot up once stalled, not before', async () => {
+    const metrics = createMetrics();
+    // A /metrics answer of ~1 MB, cheap to build (a long help text): 24 unread ones are far more than the
+    // socket buffers on both sides hold, and building them does not stall the event loop.
+    new Gauge({ name: 'padding', help: 'x'.repeat(1 << 20), registers: [metrics.registry] }).set(1);
+    server = await startIdle({ metrics, maxConnections: 2 });
+    const port = server.address.port;
+    const stalled = Array.from({ length: 2 }, () => connect(port, '127.0.0.1'));
+    await Promise.all(
+      stalled.map(
+        (s) =>
+          new Promise<void>((answering) => {
+            s.on('error', () => undefined);
+            s.on('connect', () => s.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(24)));
+            // The first bytes of the first answer: all 24 requests are in; from here on it never reads.
+            s.once('data', () => {
+              s.pause();
+              answering();
+            });
+          }),
+      ),
+    );
+    // Answers to them are still being written: they are busy, so the newcomer is the one refused.
+    expect(await probe(port)).toBe('closed');
+    expect(stalled.every((s) => !s.destroyed)).toBe(true);
+    // Stuck for the headers timeout (5 s): the probe gets the slot of one of them.
+    await until(async () => (await probe(port)) === 200, 9000, 'a probe served');
+    for (const s of stalled) s.destroy();
+    const closed = (await metrics.opsConnectionsClosed.get()).values;
+    expect(closed.find((v) => v.labels.reason === 'evicted')?.value).toBe(1);
+    expect(closed.find((v) => v.labels.reason === 'refused')?.value).toBeGreaterThanOrEqual(1);
   }, 20_000);
 
   it('a server error once listening (an accept failing) is logged; the endpoints and the heartbeat go on', async () => {
