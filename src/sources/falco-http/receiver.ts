@@ -374,8 +374,9 @@ export async function startReceiver(
   server.on('drop', () => count('dropped'));
 
   await listenOn(server, listen, config.listen);
-  // Summed: several receivers share the source label (no per-address label), and so do their budgets.
+  // Summed over receivers (one source label, no address). The level is a 0 series from the start, not absent.
   budgetGauge.inc(budgetLimit);
+  deps.metrics.receiverBufferedBodyBytes.labels('falco-http').inc(0);
   server.on('error', (err) => deps.logger.error({ source: 'falco-http', err: errorMessage(err) }, 'receiver error'));
   if (!isLoopback(listen.host) && !config.tls && !config.sharedSecret) {
     // Not refused (a NetworkPolicy may guard it), but never silent: whoever reaches it can inject events.

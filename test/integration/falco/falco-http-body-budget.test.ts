@@ -69,6 +69,8 @@ async function scenario(fastPath: boolean) {
   const h = runSource((d) => createFalcoHttpSource(cfg, d), { logs });
   cleanups.push(() => h.stop());
   const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
+  const series = async () => (await h.metrics.receiverBufferedBodyBytes.get()).values;
+  expect(await series()).toEqual([{ value: 0, labels: { source: 'falco-http' } }]); // there, at 0, from the start
   const p = createFalcoHttpPoster({ url: `http://127.0.0.1:${port}/` });
   cleanups.push(() => p.close());
   const large = alertOf(BODY);
