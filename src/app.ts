@@ -2,9 +2,12 @@
  * The only file that knows the whole graph: sources → (normalize, inside each source) → event queue →
  * correlator → alert queue → sinks. It builds the graph from config and owns start and stop.
  *
- *   sensor ─▶ source ─offer▶ DropNewestQueue ─batch▶ correlator ─push▶ BlockingQueue ─▶ deliver ─▶ sinks
- *            (never blocks: full = drop newest,        (event time)     (full = correlator waits:
- *             count, mark a gap)                                         alerts are never dropped)
+ *   sensor ─▶ source ─offer▶ DropNewestQueue ─batch▶ correlator ─push▶ BlockingQueue ─fan-out▶ one queue
+ *            (never blocks: full = drop newest,        (event time)     (full = correlator     and delivery
+ *             count, mark a gap)                                         waits)                 loop per sink
+ *
+ * Each sink has its own bounded queue (pipeline/sink-delivery.ts): a sink that stalls fills only its own,
+ * whose new alerts are then dropped for it alone (counted, logged), so the others (NATS) keep delivering.
  */
 
 import type { ExfilwatchConfig } from './config/schema.js';
@@ -16,15 +19,19 @@ import type { Clock } from './model/clock.js';
 import type { NormalizedEvent } from './model/normalized-event.js';
 import { msToRfc3339 } from './model/time.js';
 import { BlockingQueue } from './pipeline/blocking-queue.js';
-import { deliver } from './pipeline/deliver.js';
-import { DropNewestQueue } from './pipeline/drop-newest-queue.js';
+import { createEventQueue } from './pipeline/event-queue.js';
 import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
+import {
+  createSinkDelivery,
+  finishDeliveries,
+  type SinkDelivery,
+  type SinkQueueWhenFull,
+} from './pipeline/sink-delivery.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { startWallClockTicker, type WallClockTicker } from './pipeline/wall-clock-ticker.js';
-import { isSinkOn } from './sinks/enabled.js';
-import { sinkDefinitions } from './sinks/index.js';
-import type { AlertSink } from './sinks/types.js';
+import { buildSinks, type QueuedSink } from './sinks/build.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import type { Logger } from './telemetry/logger.js';
@@ -46,7 +53,13 @@ export interface AppOptions {
   mode?: 'detect' | 'events';
   onEvents?: (batch: readonly NormalizedEvent[]) => void;
   /** Sinks built by the caller in addition to the configured ones (demo's human printer, tests). */
-  extraSinks?: AlertSink[];
+  extraSinks?: Array<AlertSink | QueuedSink>;
+  /**
+   * What a sink's full delivery queue does with a new alert: `drop` it for that sink (counted, logged; the
+   * default: a stalled sink must not hold back the others), or `wait` for room, and so hold back the
+   * correlator and the input (scan: offline input loses nothing by waiting, and its output is complete).
+   */
+  sinkQueueWhenFull?: SinkQueueWhenFull;
   /** Sources built by the caller instead of the configured ones (scan's files, demo's replay). */
   sources?: EventSource[];
   /**
@@ -123,18 +136,6 @@ export function buildSources(config: ExfilwatchConfig, deps: AppDeps): EventSour
   return built;
 }
 
-export function buildSinks(config: ExfilwatchConfig, deps: AppDeps): AlertSink[] {
-  const built: AlertSink[] = [];
-  const configured = config.sinks as Record<string, unknown>;
-  for (const def of sinkDefinitions) {
-    const sinkConfig = configured[def.configKey];
-    // The config is validated (src/config/): a section carries its defaults; an enabled-by-default sink's is
-    // never absent. A section may carry `enabled: false` to keep its settings but switch it off.
-    if (isSinkOn(sinkConfig)) built.push(def.create(sinkConfig, deps));
-  }
-  return built;
-}
-
 const sensorOf = (type: string): 'tetragon' | 'falco' => (type.startsWith('falco') ? 'falco' : 'tetragon');
 
 /**
@@ -153,38 +154,19 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
   turnOffAllocationSitePretenuring();
   const mode = options.mode ?? 'detect';
   const sources = options.sources ?? buildSources(config, deps);
-  const sinks = [...(mode === 'detect' ? buildSinks(config, deps) : []), ...(options.extraSinks ?? [])];
+  const queuedSinks = [
+    ...(mode === 'detect' ? buildSinks(config.sinks, deps) : []),
+    ...(options.extraSinks ?? []).map((s) =>
+      'sink' in s ? s : { sink: s, queueCapacity: DEFAULT_SINK_QUEUE_CAPACITY },
+    ),
+  ];
+  const sinks = queuedSinks.map((q) => q.sink);
+  const whenFull = options.sinkQueueWhenFull ?? 'drop';
+  let deliveries: SinkDelivery[] = [];
   const correlator =
     mode === 'detect' ? (options.correlator ?? createCorrelator(config.correlator, config.allowlist, deps)) : null;
 
-  // A burst of drops spans event time: the marker must cover the earliest to the latest dropped event, not
-  // only the last one's instant, or an alert whose window holds some of them would not say `degraded`.
-  // A dropped gap marker (a reconnect's, loss the sensor reported) stood for its whole span from `fromMs`:
-  // taken at its own instant, a reconnect into a full queue left the outage unmarked.
-  let droppedFromMs = Number.POSITIVE_INFINITY;
-  let droppedLatest: NormalizedEvent | null = null;
-  const eventQueue = new DropNewestQueue<NormalizedEvent>({
-    capacity: config.pipeline.eventQueueCapacity,
-    onDrop: (e) => {
-      const fromMs = e.kind === 'gap' ? Math.min(e.gap.fromMs ?? e.timeMs, e.timeMs) : e.timeMs;
-      if (fromMs < droppedFromMs) droppedFromMs = fromMs;
-      if (droppedLatest === null || e.timeMs > droppedLatest.timeMs) droppedLatest = e;
-    },
-    makeGap: (dropped, last) => {
-      const latest = droppedLatest ?? last;
-      const fromMs = Math.min(droppedFromMs, latest.timeMs);
-      droppedFromMs = Number.POSITIVE_INFINITY;
-      droppedLatest = null;
-      return {
-        kind: 'gap',
-        time: latest.time,
-        timeMs: latest.timeMs,
-        source: last.source,
-        node: last.node,
-        gap: { dropped, reason: 'queue_full', fromMs },
-      };
-    },
-  });
+  const eventQueue = createEventQueue(config.pipeline.eventQueueCapacity);
   const alertQueue = new BlockingQueue<Alert>(config.pipeline.alertQueueCapacity);
   const abort = new AbortController();
   const outputs = sources.map((source) =>
@@ -296,12 +278,20 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     alertQueue.close();
   }
 
-  async function sinkLoop(): Promise<void> {
+  /** Offers every alert to every sink's queue; waits only for a `wait` queue that is full. */
+  async function fanOutLoop(): Promise<void> {
     for await (const alert of alertQueue) {
       metrics.queueDepth.labels('alerts').set(alertQueue.size);
-      await Promise.all(sinks.map((sink) => deliver(sink, alert, deps)));
+      for (const delivery of deliveries) await delivery.offer(alert);
     }
   }
+
+  // Whichever end comes first (the sources' own, or stop()) delivers and flushes; the other waits for it.
+  let sinksFinished: Promise<void> | null = null;
+  const finishSinks = (deadlineMs: number) => {
+    sinksFinished ??= finishDeliveries(deliveries, deadlineMs, logger);
+    return sinksFinished;
+  };
 
   let ticker: WallClockTicker | null = null;
   let pipelineDone: Promise<void> = Promise.resolve();
@@ -315,6 +305,9 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const priority = lowerHelperThreadPriority(options.helperThreadNice ?? (options.live ? HELPER_THREAD_NICE : 0));
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
+      deliveries = queuedSinks.map((q) =>
+        createSinkDelivery(q.sink, { capacity: q.queueCapacity, whenFull }, { logger, metrics }),
+      );
       // The synthetic stream is Tetragon's wire format: by default a live app warms up only the code a
       // tetragon-grpc source runs, and a daemon without one pays nothing for it.
       const warmUpByDefault = options.live === true && sources.some((s) => s.type === 'tetragon-grpc');
@@ -337,7 +330,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         }
       }
       const correlating = correlateLoop();
-      const delivering = sinkLoop();
+      const delivering = fanOutLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
       if (options.live && correlator)
         ticker = startWallClockTicker(
@@ -355,9 +348,13 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         await pipelineDone;
         ticker?.stop();
         correlator?.close?.();
-        // Sources end on their own (all failed, or the input ran out): flush here. Ended by stop(): it flushes.
-        if (stopping === null)
-          for (const sink of sinks) await sink.flush(config.pipeline.shutdownTimeoutMs).catch(() => undefined);
+        // Sources end on their own (all failed, or the input ran out): deliver and flush here. Ended by stop():
+        // it does. `wait` (scan) delivers every queued alert however slow the reader; `drop`, within the timeout.
+        if (stopping === null && whenFull === 'wait') {
+          for (const d of deliveries) d.close();
+          await Promise.all(deliveries.map((d) => d.done));
+        }
+        if (stopping === null) await finishSinks(Date.now() + config.pipeline.shutdownTimeoutMs);
         resolveFinished();
       });
       // Past set-up: a source's `started`, or else one turn, since the others check what they can before
@@ -371,17 +368,20 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (stopping) return stopping;
       stopping = (async () => {
         logger.info({ at: msToRfc3339(clock.now()) }, 'stopping: intake ends, pending alerts are flushed');
+        const timeoutMs = config.pipeline.shutdownTimeoutMs;
+        const deadlineMs = Date.now() + timeoutMs;
+        // A full `wait` queue holds the fan-out, and so the correlator's flush, until its sink takes an alert:
+        // at the deadline every delivery is given up (what is queued is dropped, counted), so none holds the stop.
+        const giveUp = setTimeout(() => {
+          for (const d of deliveries) d.abandon('shutdown');
+        }, timeoutMs);
         abort.abort();
         eventQueue.close();
         ticker?.stop();
         await pipelineDone;
         correlator?.close?.();
-        const timeoutMs = config.pipeline.shutdownTimeoutMs;
-        await Promise.all(
-          sinks.map((s) =>
-            s.flush(timeoutMs).catch((err) => logger.error({ sink: s.name, err: errorMessage(err) }, 'flush failed')),
-          ),
-        );
+        await finishSinks(deadlineMs);
+        clearTimeout(giveUp);
         await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
         resolveFinished();
       })();

@@ -226,7 +226,13 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
       : [];
   // Configured sinks (NATS) are for the daemon; scan writes alerts to stdout only.
   const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };
-  const running = createApp(scanConfig, deps, { sources, extraSinks: [createStdoutSink(o.stdout)], live: false });
+  const running = createApp(scanConfig, deps, {
+    sources,
+    extraSinks: [createStdoutSink(o.stdout)],
+    live: false,
+    // Offline input loses nothing by waiting for a slow reader of the alerts (`scan … | less`): none is dropped.
+    sinkQueueWhenFull: 'wait',
+  });
 
   const intervalMs = o.progressIntervalMs ?? (tty ? 2_000 : 30_000);
   const progress =

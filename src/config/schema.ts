@@ -46,7 +46,9 @@ export const pipelineConfigSchema = z
       .int()
       .min(1)
       .default(1024)
-      .describe('Correlator → sinks queue size. When full the correlator waits: alerts are never dropped here.'),
+      .describe(
+        "Correlator → sinks queue size. When full the correlator waits: alerts are never dropped here. Each sink then has its own queue (`sinks.<name>.queueCapacity`), so the correlator waits only when a `scan`'s reader is slow.",
+      ),
     shutdownTimeoutMs: z
       .number()
       .int()

@@ -1,6 +1,7 @@
 /**
  * Correlator → sinks hand-off. When full it BLOCKS the producer: alerts are rare and must never be lost,
  * so back-pressure is the right answer here (the sensor-side queue absorbs it by dropping and marking).
+ * `offer` is the non-blocking way in, for a producer that must not wait (each sink's delivery queue).
  */
 export class BlockingQueue<T> implements AsyncIterable<T> {
   private items: T[] = [];
@@ -28,6 +29,29 @@ export class BlockingQueue<T> implements AsyncIterable<T> {
       this.consumerWaiter = null;
       w();
     }
+  }
+
+  /**
+   * Queues the item only if there is room now, never waiting: false when full or closed (the caller
+   * decides what a refusal means; a sink's delivery queue drops and counts it).
+   */
+  offer(item: T): boolean {
+    if (this.closed || this.items.length >= this.capacity) return false;
+    this.items.push(item);
+    const w = this.consumerWaiter;
+    if (w) {
+      this.consumerWaiter = null;
+      w();
+    }
+    return true;
+  }
+
+  /** Closes the queue and hands back what it still held (the consumer gets none of it). */
+  closeAndTakeAll(): T[] {
+    const left = this.items;
+    this.items = [];
+    this.close();
+    return left;
   }
 
   close(): void {

@@ -4,6 +4,12 @@ import type { Clock } from '../model/clock.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
+/**
+ * Bound of a sink's delivery queue in the pipeline (src/pipeline/sink-delivery.ts): the default of every sink
+ * section's `queueCapacity`, and the bound of sinks built without config (demo's printer, scan's stdout).
+ */
+export const DEFAULT_SINK_QUEUE_CAPACITY = 1024;
+
 /** Three-way delivery verdict (OpenTelemetry exporter style); retry and backoff are wrappers written once. */
 export type SinkResult =
   | { status: 'ok' }
@@ -21,6 +27,12 @@ export interface SinkDeps {
 export interface AlertSink {
   /** Metric label (`sink`): fixed per type, e.g. `nats`, `stdout`. */
   readonly name: string;
+  /**
+   * Sends the pipeline may have in flight at once for this sink (its delivery loop, a wrapper written once:
+   * src/pipeline/sink-delivery.ts). Default 1: one at a time, in order. More only where sends started
+   * together still complete in order and share their cost (NATS: spool appends group-commit one fdatasync).
+   */
+  readonly concurrentSends?: number;
   /** Connects / prepares; rejects for setup errors (bad credentials file, bad URL). */
   start(): Promise<void>;
   send(alert: Alert): Promise<SinkResult>;

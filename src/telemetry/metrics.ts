@@ -41,6 +41,7 @@ export interface Metrics {
   readonly alertsAcked: Counter<'sink'>;
   readonly sinkUp: Gauge<'sink'>;
   readonly alertPublishFailures: Counter<'sink'>;
+  readonly alertsDropped: Counter<'sink' | 'reason'>;
   readonly alertSpoolMessages: Gauge;
   readonly alertSpoolDropped: Counter<'severity'>;
   readonly alertSpoolWriteFailures: Counter;
@@ -219,8 +220,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertPublishFailures: new Counter({
       name: 'exfilwatch_alert_publish_failures_total',
-      help: 'Failed alert delivery attempts (retried or spooled).',
+      help: 'Failed alert delivery attempts (retried or spooled), and alerts dropped for a sink (exfilwatch_alerts_dropped_total).',
       labelNames: ['sink'],
+      registers: r,
+    }),
+    alertsDropped: new Counter({
+      name: 'exfilwatch_alerts_dropped_total',
+      help: 'Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued when the shutdown timeout passed).',
+      labelNames: ['sink', 'reason'],
       registers: r,
     }),
     alertSpoolMessages: new Gauge({
@@ -241,7 +248,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     queueDepth: new Gauge({
       name: 'exfilwatch_queue_depth',
-      help: 'Items waiting in an internal queue.',
+      help: "Items waiting in an internal queue: events (sensor → correlator), alerts (correlator → sinks), sink:<name> (one sink's delivery queue).",
       labelNames: ['queue'],
       registers: r,
     }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
+import { sinkQueueCapacitySchema } from '../queue-config.js';
 import { DEFAULT_SPOOL_MAX_BYTES } from './spool-bounds.js';
 import { parseNatsUrl } from './url.js';
 
@@ -178,6 +179,9 @@ export const natsSinkConfigSchema = z
     spool: natsSpoolConfigSchema
       .prefault({})
       .describe('On-disk spool that makes delivery survive broker outages and restarts.'),
+    // In front of the spool: it fills only while the spool's disk does not take appends, never because the
+    // broker is away (an unreachable broker's alerts are spooled, not queued here).
+    queueCapacity: sinkQueueCapacitySchema,
   })
   .strict()
   .superRefine((c, ctx) => {

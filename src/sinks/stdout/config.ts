@@ -1,5 +1,6 @@
 /** Config of the stdout sink (`sinks.stdout`; `--alerts-stdout` turns it on). Config side only: see SinkFactory. */
 import { z } from 'zod';
+import { sinkQueueCapacitySchema } from '../queue-config.js';
 
 export const stdoutSinkConfigSchema = z
   .object({
@@ -11,6 +12,7 @@ export const stdoutSinkConfigSchema = z
           'also turns it on, with a warning, when no other sink is configured, so no alert goes nowhere. `false` ' +
           'with no other sink is a config error.',
       ),
+    queueCapacity: sinkQueueCapacitySchema,
   })
   .strict();
 export type StdoutSinkConfig = z.infer<typeof stdoutSinkConfigSchema>;

@@ -1,7 +1,8 @@
 /**
  * Alerts as JSON lines on stdout (`--alerts-stdout`, log-based pipelines). Logs go to stderr, so stdout
  * carries nothing but alerts. Back-pressure is honoured: when the stream's buffer is full, `send` waits
- * for 'drain' (the alert queue then fills and the correlator waits: alerts are never dropped).
+ * for 'drain'. Meanwhile this sink's own delivery queue fills (pipeline/sink-delivery.ts): in the daemon,
+ * new alerts are then dropped for stdout alone, counted, while the other sinks go on; `scan` waits.
  */
 import type { Writable } from 'node:stream';
 import { errorMessage, SinkError } from '../../errors.js';

@@ -1,0 +1,177 @@
+/**
+ * One sink's own delivery loop, fed by its own bounded queue (Vector gives every sink its own buffer and
+ * `when_full`). The fan-out in app.ts offers every alert to every sink's queue, so a sink that stalls (a
+ * stdout pipe whose reader stopped reading, a hung log shipper) holds back only itself: NATS, the
+ * responders' channel, keeps delivering.
+ *
+ * When a sink's queue is full:
+ * - `drop` (the daemon): the alert is dropped for that sink only, counted in
+ *   exfilwatch_alerts_dropped_total{sink, reason="queue_full"} and exfilwatch_alert_publish_failures_total{sink},
+ *   and logged once per episode: a warning at the first drop, and one line with the count when the sink
+ *   has caught up (its queue empty again).
+ * - `wait` (offline input, `scan`): the fan-out waits for room, and through it the correlator and the
+ *   input: nothing is dropped, since nothing is lost by reading the input later.
+ *
+ * Shutdown gives every sink the same deadline: what a sink has not taken from its queue by then is dropped
+ * (counted, reason `shutdown`, and logged) and its loop is abandoned, so a stalled sink never holds up the
+ * stop.
+ */
+import { errorMessage } from '../errors.js';
+import type { Alert } from '../model/alert.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY } from '../sinks/types.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { BlockingQueue } from './blocking-queue.js';
+import { deliver } from './deliver.js';
+
+export type SinkQueueWhenFull = 'drop' | 'wait';
+
+export { DEFAULT_SINK_QUEUE_CAPACITY };
+
+export interface SinkDeliveryOptions {
+  capacity: number;
+  whenFull: SinkQueueWhenFull;
+}
+
+export interface SinkDelivery {
+  readonly sink: AlertSink;
+  /** Hands the alert to this sink's queue; waits only with `wait` and a full queue. Never throws. */
+  offer(alert: Alert): Promise<void>;
+  /** No more alerts: the loop delivers what is queued, then `done` resolves. */
+  close(): void;
+  /** Resolves once the loop has delivered (or given up on) everything queued after close(), or was abandoned. */
+  readonly done: Promise<void>;
+  /**
+   * Stops waiting for the sink: what its queue still holds is dropped (counted with `reason`, logged),
+   * a retry's backoff is cut short and the loop ends after the send in progress, if that ever returns.
+   */
+  abandon(reason: 'shutdown'): void;
+}
+
+export function createSinkDelivery(
+  sink: AlertSink,
+  options: SinkDeliveryOptions,
+  deps: { logger: Logger; metrics: Metrics },
+): SinkDelivery {
+  const { logger, metrics } = deps;
+  const queue = new BlockingQueue<Alert>(options.capacity);
+  const depth = metrics.queueDepth.labels(`sink:${sink.name}`);
+  const publishFailures = metrics.alertPublishFailures.labels(sink.name);
+  const abandoned = new AbortController();
+  /** Alerts dropped for a full queue in the current episode; 0 = not in one. */
+  let droppedInEpisode = 0;
+
+  function dropped(alerts: number, reason: 'queue_full' | 'shutdown'): void {
+    metrics.alertsDropped.labels(sink.name, reason).inc(alerts);
+    publishFailures.inc(alerts);
+  }
+
+  function endEpisode(): void {
+    if (droppedInEpisode === 0) return;
+    logger.warn(
+      { sink: sink.name, dropped: droppedInEpisode },
+      'sink caught up; the alerts dropped for it while its queue was full are lost to it (the other sinks had them)',
+    );
+    droppedInEpisode = 0;
+  }
+
+  const concurrency = Math.max(1, sink.concurrentSends ?? 1);
+  async function loop(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    for await (const alert of queue) {
+      depth.set(queue.size);
+      const sending: Promise<void> = deliver(sink, alert, deps, undefined, abandoned.signal).then(() => {
+        inFlight.delete(sending);
+      });
+      inFlight.add(sending);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (abandoned.signal.aborted) return;
+      if (queue.size === 0) endEpisode();
+    }
+    await Promise.all(inFlight);
+  }
+
+  const whenAbandoned = new Promise<void>((resolve) => abandoned.signal.addEventListener('abort', () => resolve()));
+  const looping = loop().catch((err) => {
+    // deliver() never throws; this is a bug's way out, and it must not leave the stop waiting.
+    logger.error({ sink: sink.name, err: errorMessage(err) }, 'sink delivery loop failed');
+  });
+  // Abandoned, the loop may be stuck for good in a send (a 'drain' that never comes): nobody waits for it.
+  const done = Promise.race([looping, whenAbandoned]);
+
+  return {
+    sink,
+    done,
+    async offer(alert) {
+      if (abandoned.signal.aborted) {
+        dropped(1, 'shutdown');
+        return;
+      }
+      if (options.whenFull === 'wait') {
+        try {
+          await queue.push(alert);
+        } catch {
+          // Closed by abandon() while waiting for room: the shutdown's deadline passed.
+          dropped(1, 'shutdown');
+          return;
+        }
+      } else if (!queue.offer(alert)) {
+        if (droppedInEpisode === 0)
+          logger.warn(
+            { sink: sink.name, capacity: options.capacity },
+            'sink queue full: alerts are dropped for this sink (counted) until it catches up; the other sinks still get them',
+          );
+        droppedInEpisode++;
+        dropped(1, 'queue_full');
+        return;
+      }
+      depth.set(queue.size);
+    },
+    close: () => queue.close(),
+    abandon(reason) {
+      if (abandoned.signal.aborted) return;
+      abandoned.abort();
+      const left = queue.closeAndTakeAll().length;
+      depth.set(0);
+      if (left > 0) {
+        dropped(left, reason);
+        logger.error(
+          { sink: sink.name, dropped: left },
+          'sink did not take its queued alerts before the shutdown timeout; they are dropped for it',
+        );
+      }
+      endEpisode();
+    },
+  };
+}
+
+/** Resolves with `work` or at the deadline, whichever comes first; the timer is cleared either way. */
+async function until(work: Promise<void>, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+  });
+  await Promise.race([work, deadline]);
+  clearTimeout(timer);
+}
+
+/**
+ * Ends every sink's delivery by `deadlineMs` (Date.now() time), then flushes each with the time left. The
+ * sinks run side by side: one sink's stall costs the others none of their time.
+ */
+export async function finishDeliveries(
+  deliveries: readonly SinkDelivery[],
+  deadlineMs: number,
+  logger: Logger,
+): Promise<void> {
+  await Promise.all(
+    deliveries.map(async (d) => {
+      d.close();
+      await until(d.done, deadlineMs);
+      d.abandon('shutdown');
+      await d.sink
+        .flush(Math.max(0, deadlineMs - Date.now()))
+        .catch((err) => logger.error({ sink: d.sink.name, err: errorMessage(err) }, 'flush failed'));
+    }),
+  );
+}

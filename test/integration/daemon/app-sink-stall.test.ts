@@ -1,0 +1,160 @@
+/**
+ * A stalled sink does not hold back the others. The pipeline (createApp) with the real NATS sink against
+ * nats-server, and a stdout sink writing into a real pipe whose reader never reads (`exfilwatch run
+ * --alerts-stdout | slow-consumer`): every alert still reaches JetStream, the alerts the stdout sink's full
+ * queue refused are counted and logged once, the queue gauges say where alerts wait, and stop() returns
+ * within the shutdown timeout, counting what stdout never took.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app.js';
+import { parseConfig } from '../../../src/config/load.js';
+import type { Correlator } from '../../../src/correlate/types.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { createStdoutSink } from '../../../src/sinks/stdout/index.js';
+import type { EventSource } from '../../../src/sources/types.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { natsClient, startNatsServer } from '../../helpers/nats-server.js';
+import { until } from '../../helpers/until.js';
+import { makeAlert } from '../../unit/sinks/make-alert.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The stdout sink's queue here: small, so a few hundred alerts overflow it (the default is 1024). */
+const STDOUT_QUEUE = 16;
+/** More alerts than the pipe buffers (~100 of these, 64 KiB + the stream's 16 KiB) plus stdout's queue. */
+const ALERTS = 400;
+
+const exec = (n: number): NormalizedEvent => ({
+  kind: 'exec',
+  time: new Date(1_700_000_000_000 + n).toISOString(),
+  timeMs: 1_700_000_000_000 + n,
+  source: 'tetragon',
+  node: 'node-a',
+  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
+  pod: null,
+  process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/usr/bin/git', args: 'push' },
+});
+
+/** Offers `count` events in small chunks, then stays connected and idle until stopped. */
+function eventSource(count: number): EventSource {
+  return {
+    id: 'test events',
+    type: 'replay',
+    async run(out, signal) {
+      out.connection(true);
+      let offered = 0;
+      while (!signal.aborted) {
+        if (offered < count) for (let i = 0; i < 50 && offered < count; i++) out.offer(exec(offered++));
+        await new Promise((r) => setTimeout(r, offered < count ? 1 : 50));
+      }
+    },
+  };
+}
+
+/** One alert per event: alerts far faster than in production, to fill a stalled sink's queue. */
+function alertPerEvent(): Correlator {
+  return {
+    ingest: (batch) => batch.flatMap((e) => (e.kind === 'exec' ? [makeAlert(e.process.pid ?? 0)] : [])),
+    advance: () => [],
+    flush: () => [],
+    trackedContainers: () => 0,
+  };
+}
+
+/** A real pipe whose reader (a `sleep`) never reads: the writer's 'drain' never comes. */
+function stalledPipe(): Writable {
+  const reader: ChildProcess = spawn('sleep', ['600'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const pipe = reader.stdin as Writable;
+  cleanups.push(() => {
+    pipe.on('error', () => undefined);
+    pipe.destroy();
+    reader.kill('SIGKILL');
+  });
+  return pipe;
+}
+
+async function value(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(name);
+  const values = (await metric?.get())?.values ?? [];
+  const found = values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want));
+  return found?.value ?? 0;
+}
+
+describe('a stalled sink (real pipe, real nats-server)', () => {
+  it('holds back no other sink: every alert reaches NATS, stdout drops are counted and logged once, stop() keeps its timeout', async () => {
+    const srv = await startNatsServer();
+    cleanups.push(() => srv.dispose());
+    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+    const shutdownTimeoutMs = 1500;
+    const config = parseConfig({
+      sinks: { nats: { servers: [srv.url], spool: { dir: spoolDir }, reconnectTimeWaitMs: 100 } },
+      pipeline: { shutdownTimeoutMs, alertQueueCapacity: 16 },
+    });
+    const metrics = createMetrics();
+    const logLines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
+    const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
+    const app = createApp(config, deps, {
+      sources: [eventSource(ALERTS)],
+      correlator: alertPerEvent(),
+      extraSinks: [{ sink: createStdoutSink(stalledPipe()), queueCapacity: STDOUT_QUEUE }],
+      live: true,
+    });
+    await app.start();
+
+    // Responders keep getting alerts: every one is stored by JetStream, though stdout stopped long ago.
+    const nc = await natsClient(srv.url, (close) => cleanups.push(close));
+    const jsm = await nc.jetstreamManager();
+    const stored = async () => {
+      try {
+        return (await jsm.streams.info('EXFILWATCH_ALERTS')).state.messages;
+      } catch {
+        return 0;
+      }
+    };
+    await until(async () => (await stored()) === ALERTS, 30_000, `all ${ALERTS} alerts stored in JetStream`);
+    expect(app.stats().alerts).toBe(ALERTS);
+
+    // stdout took what the pipe buffered, holds one send waiting for 'drain' and a full queue; the rest it
+    // never got, and each of those is counted, for stdout only.
+    const written = await value(metrics, 'exfilwatch_alerts_published_total', { sink: 'stdout' });
+    const dropped = await value(metrics, 'exfilwatch_alerts_dropped_total', { sink: 'stdout', reason: 'queue_full' });
+    expect(written).toBeGreaterThan(0);
+    expect(dropped).toBe(ALERTS - written - 1 - STDOUT_QUEUE);
+    expect(await value(metrics, 'exfilwatch_alert_publish_failures_total', { sink: 'stdout' })).toBe(dropped);
+    expect(await value(metrics, 'exfilwatch_alerts_dropped_total', { sink: 'nats', reason: 'queue_full' })).toBe(0);
+    expect(await value(metrics, 'exfilwatch_alerts_published_total', { sink: 'nats' })).toBe(ALERTS);
+    // The gauges say where alerts wait: stdout's queue is full, NATS's and the shared one are empty.
+    expect(await value(metrics, 'exfilwatch_queue_depth', { queue: 'sink:stdout' })).toBe(STDOUT_QUEUE);
+    expect(await value(metrics, 'exfilwatch_queue_depth', { queue: 'sink:nats' })).toBe(0);
+    expect(await value(metrics, 'exfilwatch_queue_depth', { queue: 'alerts' })).toBe(0);
+    // Logged once per episode (its start, and its end when the sink caught up), not once per alert: before
+    // the pipe filled, stdout may have emptied its queue between bursts; the last episode lasts.
+    const starts = logLines.filter((l) => l.includes('sink queue full'));
+    const ends = logLines.filter((l) => l.includes('sink caught up'));
+    expect(starts.every((l) => l.includes('"sink":"stdout"'))).toBe(true);
+    expect(starts.length).toBe(ends.length + 1);
+    expect(starts.length).toBeLessThan(dropped);
+
+    const stopStarted = Date.now();
+    await app.stop();
+    const stopMs = Date.now() - stopStarted;
+    expect(stopMs).toBeLessThan(shutdownTimeoutMs + 1000);
+    // What stdout still held at the deadline is dropped for it, counted and logged.
+    expect(await value(metrics, 'exfilwatch_alerts_dropped_total', { sink: 'stdout', reason: 'shutdown' })).toBe(
+      STDOUT_QUEUE,
+    );
+    expect(logLines.filter((l) => l.includes('before the shutdown timeout'))).toHaveLength(1);
+    expect(await value(metrics, 'exfilwatch_queue_depth', { queue: 'sink:stdout' })).toBe(0);
+  }, 60_000);
+});
