@@ -6,8 +6,9 @@
  *            (never blocks: full = drop newest,        (event time)     (full = correlator     and delivery
  *             count, mark a gap)                                         waits)                 loop per sink
  *
- * Each sink has its own bounded queue (pipeline/sink-delivery.ts): a sink that stalls fills only its own,
- * whose new alerts are then dropped for it alone (counted, logged), so the others (NATS) keep delivering.
+ * Each sink has its own bounded queue (pipeline/sink-delivery.ts): a `drop` sink that stalls (stdout) fills
+ * only its own, whose new alerts are then dropped for it alone (counted, logged), so NATS keeps delivering;
+ * a full `block` queue (NATS, whose spool is its buffer) makes the fan-out and the correlator wait.
  */
 
 import type { ExfilwatchConfig } from './config/schema.js';
@@ -21,17 +22,12 @@ import { msToRfc3339 } from './model/time.js';
 import { BlockingQueue } from './pipeline/blocking-queue.js';
 import { createEventQueue } from './pipeline/event-queue.js';
 import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
-import {
-  createSinkDelivery,
-  finishDeliveries,
-  type SinkDelivery,
-  type SinkQueueWhenFull,
-} from './pipeline/sink-delivery.js';
+import { createSinkDelivery, finishDeliveries, type SinkDelivery } from './pipeline/sink-delivery.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { startWallClockTicker, type WallClockTicker } from './pipeline/wall-clock-ticker.js';
 import { buildSinks, type QueuedSink } from './sinks/build.js';
-import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY } from './sinks/types.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkWhenFull } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import type { Logger } from './telemetry/logger.js';
@@ -55,11 +51,11 @@ export interface AppOptions {
   /** Sinks built by the caller in addition to the configured ones (demo's human printer, tests). */
   extraSinks?: Array<AlertSink | QueuedSink>;
   /**
-   * What a sink's full delivery queue does with a new alert: `drop` it for that sink (counted, logged; the
-   * default: a stalled sink must not hold back the others), or `wait` for room, and so hold back the
-   * correlator and the input (scan: offline input loses nothing by waiting, and its output is complete).
+   * Overrides every sink's `whenFull` (its section's, else `drop`): scan gives `block`, since offline input
+   * loses nothing by waiting and its output must be complete; then the end of the input also waits for
+   * every sink to take every alert, however slow its reader.
    */
-  sinkQueueWhenFull?: SinkQueueWhenFull;
+  sinkQueueWhenFull?: SinkWhenFull;
   /** Sources built by the caller instead of the configured ones (scan's files, demo's replay). */
   sources?: EventSource[];
   /**
@@ -161,7 +157,6 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     ),
   ];
   const sinks = queuedSinks.map((q) => q.sink);
-  const whenFull = options.sinkQueueWhenFull ?? 'drop';
   let deliveries: SinkDelivery[] = [];
   const correlator =
     mode === 'detect' ? (options.correlator ?? createCorrelator(config.correlator, config.allowlist, deps)) : null;
@@ -278,7 +273,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
     alertQueue.close();
   }
 
-  /** Offers every alert to every sink's queue; waits only for a `wait` queue that is full. */
+  /** Offers every alert to every sink's queue; waits only for a `block` queue that is full. */
   async function fanOutLoop(): Promise<void> {
     for await (const alert of alertQueue) {
       metrics.queueDepth.labels('alerts').set(alertQueue.size);
@@ -306,7 +301,11 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (priority.lowered > 0) logger.debug({ ...priority }, 'V8 helper threads set to a lower priority');
       for (const sink of sinks) await sink.start();
       deliveries = queuedSinks.map((q) =>
-        createSinkDelivery(q.sink, { capacity: q.queueCapacity, whenFull }, { logger, metrics }),
+        createSinkDelivery(
+          q.sink,
+          { capacity: q.queueCapacity, whenFull: options.sinkQueueWhenFull ?? q.whenFull ?? 'drop' },
+          { logger, metrics },
+        ),
       );
       // The synthetic stream is Tetragon's wire format: by default a live app warms up only the code a
       // tetragon-grpc source runs, and a daemon without one pays nothing for it.
@@ -349,8 +348,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         ticker?.stop();
         correlator?.close?.();
         // Sources end on their own (all failed, or the input ran out): deliver and flush here. Ended by stop():
-        // it does. `wait` (scan) delivers every queued alert however slow the reader; `drop`, within the timeout.
-        if (stopping === null && whenFull === 'wait') {
+        // it does. scan delivers every queued alert however slow the reader; the daemon, within the timeout.
+        if (stopping === null && options.sinkQueueWhenFull === 'block') {
           for (const d of deliveries) d.close();
           await Promise.all(deliveries.map((d) => d.done));
         }
@@ -370,7 +369,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         logger.info({ at: msToRfc3339(clock.now()) }, 'stopping: intake ends, pending alerts are flushed');
         const timeoutMs = config.pipeline.shutdownTimeoutMs;
         const deadlineMs = Date.now() + timeoutMs;
-        // A full `wait` queue holds the fan-out, and so the correlator's flush, until its sink takes an alert:
+        // A full `block` queue holds the fan-out, and so the correlator's flush, until its sink takes an alert:
         // at the deadline every delivery is given up (what is queued is dropped, counted), so none holds the stop.
         const giveUp = setTimeout(() => {
           for (const d of deliveries) d.abandon('shutdown');

@@ -231,7 +231,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     extraSinks: [createStdoutSink(o.stdout)],
     live: false,
     // Offline input loses nothing by waiting for a slow reader of the alerts (`scan … | less`): none is dropped.
-    sinkQueueWhenFull: 'wait',
+    sinkQueueWhenFull: 'block',
   });
 
   const intervalMs = o.progressIntervalMs ?? (tty ? 2_000 : 30_000);

@@ -47,7 +47,7 @@ export const pipelineConfigSchema = z
       .min(1)
       .default(1024)
       .describe(
-        "Correlator → sinks queue size. When full the correlator waits: alerts are never dropped here. Each sink then has its own queue (`sinks.<name>.queueCapacity`), so the correlator waits only when a `scan`'s reader is slow.",
+        "Correlator → sinks queue size. When full the correlator waits: alerts are never dropped here. Each sink then has its own queue (`sinks.<name>.queueCapacity`), so the correlator waits only for a sink whose full queue blocks (`whenFull: block`: NATS when its spool's disk stops taking appends, every sink in `scan`).",
       ),
     shutdownTimeoutMs: z
       .number()

@@ -1,7 +1,7 @@
 /**
  * Correlator → sinks hand-off. When full it BLOCKS the producer: alerts are rare and must never be lost,
  * so back-pressure is the right answer here (the sensor-side queue absorbs it by dropping and marking).
- * `offer` is the non-blocking way in, for a producer that must not wait (each sink's delivery queue).
+ * `offer` is the non-blocking way in, for a producer that must not wait (a `drop` sink's delivery queue).
  */
 export class BlockingQueue<T> implements AsyncIterable<T> {
   private items: T[] = [];

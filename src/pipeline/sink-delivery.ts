@@ -4,13 +4,14 @@
  * stdout pipe whose reader stopped reading, a hung log shipper) holds back only itself: NATS, the
  * responders' channel, keeps delivering.
  *
- * When a sink's queue is full:
- * - `drop` (the daemon): the alert is dropped for that sink only, counted in
- *   exfilwatch_alerts_dropped_total{sink, reason="queue_full"} and exfilwatch_alert_publish_failures_total{sink},
- *   and logged once per episode: a warning at the first drop, and one line with the count when the sink
- *   has caught up (its queue empty again).
- * - `wait` (offline input, `scan`): the fan-out waits for room, and through it the correlator and the
- *   input: nothing is dropped, since nothing is lost by reading the input later.
+ * When a sink's queue is full, its `whenFull` (src/sinks/types.ts) decides:
+ * - `block` (NATS, and every sink in `scan`): the fan-out waits for room, and through it the correlator;
+ *   nothing is dropped here. In the daemon the sensor-side event queue then drops events, counted and marked
+ *   (alerts say `degraded`); offline input loses nothing by being read later.
+ * - `drop` (stdout): the alert is dropped for that sink only, counted in
+ *   exfilwatch_alerts_dropped_total{sink, reason="queue_full"} and exfilwatch_alert_publish_failures_total{sink}.
+ * Either way the episode is logged once: a warning when the queue is first found full, and one line (with the
+ * count dropped or waited for) when the sink has caught up (its queue empty again).
  *
  * Shutdown gives every sink the same deadline: what a sink has not taken from its queue by then is dropped
  * (counted, reason `shutdown`, and logged) and its loop is abandoned, so a stalled sink never holds up the
@@ -18,24 +19,22 @@
  */
 import { errorMessage } from '../errors.js';
 import type { Alert } from '../model/alert.js';
-import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY } from '../sinks/types.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkWhenFull } from '../sinks/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { BlockingQueue } from './blocking-queue.js';
 import { deliver } from './deliver.js';
 
-export type SinkQueueWhenFull = 'drop' | 'wait';
-
 export { DEFAULT_SINK_QUEUE_CAPACITY };
 
 export interface SinkDeliveryOptions {
   capacity: number;
-  whenFull: SinkQueueWhenFull;
+  whenFull: SinkWhenFull;
 }
 
 export interface SinkDelivery {
   readonly sink: AlertSink;
-  /** Hands the alert to this sink's queue; waits only with `wait` and a full queue. Never throws. */
+  /** Hands the alert to this sink's queue; waits only with `block` and a full queue. Never throws. */
   offer(alert: Alert): Promise<void>;
   /** No more alerts: the loop delivers what is queued, then `done` resolves. */
   close(): void;
@@ -58,21 +57,34 @@ export function createSinkDelivery(
   const depth = metrics.queueDepth.labels(`sink:${sink.name}`);
   const publishFailures = metrics.alertPublishFailures.labels(sink.name);
   const abandoned = new AbortController();
-  /** Alerts dropped for a full queue in the current episode; 0 = not in one. */
-  let droppedInEpisode = 0;
+  /** Alerts dropped (`drop`) or made to wait (`block`) for a full queue in the current episode; 0 = not in one. */
+  let fullInEpisode = 0;
 
   function dropped(alerts: number, reason: 'queue_full' | 'shutdown'): void {
     metrics.alertsDropped.labels(sink.name, reason).inc(alerts);
     publishFailures.inc(alerts);
   }
 
-  function endEpisode(): void {
-    if (droppedInEpisode === 0) return;
+  function queueFull(): void {
+    if (fullInEpisode++ > 0) return;
     logger.warn(
-      { sink: sink.name, dropped: droppedInEpisode },
-      'sink caught up; the alerts dropped for it while its queue was full are lost to it (the other sinks had them)',
+      { sink: sink.name, capacity: options.capacity, whenFull: options.whenFull },
+      options.whenFull === 'block'
+        ? 'sink queue full: the pipeline waits for this sink (no alert is dropped; the sensor-side event queue may drop events, counted)'
+        : 'sink queue full: alerts are dropped for this sink (counted) until it catches up; the other sinks still get them',
     );
-    droppedInEpisode = 0;
+  }
+
+  function endEpisode(): void {
+    if (fullInEpisode === 0) return;
+    if (options.whenFull === 'block')
+      logger.warn({ sink: sink.name, waited: fullInEpisode }, 'sink caught up; the pipeline no longer waits for it');
+    else
+      logger.warn(
+        { sink: sink.name, dropped: fullInEpisode },
+        'sink caught up; the alerts dropped for it while its queue was full are lost to it (the other sinks had them)',
+      );
+    fullInEpisode = 0;
   }
 
   const concurrency = Math.max(1, sink.concurrentSends ?? 1);
@@ -107,7 +119,12 @@ export function createSinkDelivery(
         dropped(1, 'shutdown');
         return;
       }
-      if (options.whenFull === 'wait') {
+      if (!queue.offer(alert)) {
+        queueFull();
+        if (options.whenFull === 'drop') {
+          dropped(1, 'queue_full');
+          return;
+        }
         try {
           await queue.push(alert);
         } catch {
@@ -115,15 +132,6 @@ export function createSinkDelivery(
           dropped(1, 'shutdown');
           return;
         }
-      } else if (!queue.offer(alert)) {
-        if (droppedInEpisode === 0)
-          logger.warn(
-            { sink: sink.name, capacity: options.capacity },
-            'sink queue full: alerts are dropped for this sink (counted) until it catches up; the other sinks still get them',
-          );
-        droppedInEpisode++;
-        dropped(1, 'queue_full');
-        return;
       }
       depth.set(queue.size);
     },

@@ -1,15 +1,17 @@
 /**
  * The configured sinks, built from a validated `sinks` section through the daemon's registry (index.ts),
- * each with the bound of its delivery queue in the pipeline (src/pipeline/sink-delivery.ts). Free of zod.
+ * each with its delivery queue's settings in the pipeline (src/pipeline/sink-delivery.ts). Free of zod.
  */
 import { isSinkOn } from './enabled.js';
 import { sinkDefinitions } from './index.js';
-import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkDeps } from './types.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkDeps, type SinkWhenFull } from './types.js';
 
-/** A sink and the bound of its delivery queue (its section's `queueCapacity`). */
+/** A sink and its delivery queue's settings (its section's `queueCapacity` and `whenFull`). */
 export interface QueuedSink {
   sink: AlertSink;
   queueCapacity: number;
+  /** Absent: `drop` (sinks built without config: demo's printer, tests). */
+  whenFull?: SinkWhenFull;
 }
 
 export function buildSinks(sinks: Record<string, unknown>, deps: SinkDeps): QueuedSink[] {
@@ -19,8 +21,13 @@ export function buildSinks(sinks: Record<string, unknown>, deps: SinkDeps): Queu
     // The config is validated (src/config/): a section carries its defaults; an enabled-by-default sink's is
     // never absent. A section may carry `enabled: false` to keep its settings but switch it off.
     if (!isSinkOn(sinkConfig)) continue;
-    const queueCapacity = (sinkConfig as { queueCapacity?: number }).queueCapacity ?? DEFAULT_SINK_QUEUE_CAPACITY;
-    built.push({ sink: def.create(sinkConfig, deps), queueCapacity });
+    const queue = sinkConfig as { queueCapacity?: number; whenFull?: SinkWhenFull };
+    built.push({
+      sink: def.create(sinkConfig, deps),
+      queueCapacity: queue.queueCapacity ?? DEFAULT_SINK_QUEUE_CAPACITY,
+      // A validated section always has it; should one not, the side where no alert is lost.
+      whenFull: queue.whenFull ?? 'block',
+    });
   }
   return built;
 }

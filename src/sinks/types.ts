@@ -10,6 +10,14 @@ import type { Metrics } from '../telemetry/metrics.js';
  */
 export const DEFAULT_SINK_QUEUE_CAPACITY = 1024;
 
+/**
+ * What a sink's full delivery queue does with a new alert (every sink section's `whenFull`): `block` the
+ * producer (the fan-out, and through it the correlator) until the sink takes one, or `drop` the alert for
+ * that sink only, counted. A sink that must not lose alerts blocks (NATS: its spool is its buffer); one
+ * that must not blind the others drops (stdout).
+ */
+export type SinkWhenFull = 'block' | 'drop';
+
 /** Three-way delivery verdict (OpenTelemetry exporter style); retry and backoff are wrappers written once. */
 export type SinkResult =
   | { status: 'ok' }

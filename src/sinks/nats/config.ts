@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
-import { sinkQueueCapacitySchema } from '../queue-config.js';
+import { sinkQueueCapacitySchema, sinkWhenFullSchema } from '../queue-config.js';
 import { DEFAULT_SPOOL_MAX_BYTES } from './spool-bounds.js';
 import { parseNatsUrl } from './url.js';
 
@@ -182,6 +182,9 @@ export const natsSinkConfigSchema = z
     // In front of the spool: it fills only while the spool's disk does not take appends, never because the
     // broker is away (an unreachable broker's alerts are spooled, not queued here).
     queueCapacity: sinkQueueCapacitySchema,
+    // The responders' channel: its spool is its buffer, and when even the disk does not take alerts the
+    // pipeline waits rather than lose one (the sensor-side queue then drops events, counted and marked).
+    whenFull: sinkWhenFullSchema('block'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -50,7 +50,7 @@ describe('run overrides (flags > env > file)', () => {
 
   it('--alerts-stdout, --metrics-addr and --log-level land on their keys', () => {
     const config = loadRunConfig({ alertsStdout: true, metricsAddr: '[::1]:0', logLevel: 'debug' }, {});
-    expect(config.sinks.stdout).toEqual({ enabled: true, queueCapacity: 1024 });
+    expect(config.sinks.stdout).toEqual({ enabled: true, queueCapacity: 1024, whenFull: 'drop' });
     expect(config.metrics.listen).toBe('[::1]:0');
     expect(config.logLevel).toBe('debug');
     expect(config.sinks.nats).toBeUndefined();

@@ -1,25 +1,31 @@
 /**
- * A sink's own delivery queue (pipeline/sink-delivery.ts) with its `wait` policy (scan): a full queue makes
- * the producer wait and drops nothing; at the shutdown deadline a stalled sink is given up, the producer
- * waiting for room is released, and what was queued is counted as dropped.
+ * A sink's own delivery queue (pipeline/sink-delivery.ts) and its `whenFull`. `block` (NATS by default, every
+ * sink in scan): a full queue makes the producer wait and drops nothing; at the shutdown deadline a stalled
+ * sink is given up, the producer waiting for room is released, and what was queued is counted as dropped.
+ * `drop` (stdout by default): a full queue drops for that sink only, counted.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load.js';
 import type { Alert } from '../../../src/model/alert.js';
 import { createSinkDelivery, finishDeliveries } from '../../../src/pipeline/sink-delivery.js';
-import type { AlertSink } from '../../../src/sinks/types.js';
+import { buildSinks } from '../../../src/sinks/build.js';
+import type { AlertSink, SinkWhenFull } from '../../../src/sinks/types.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 import { makeAlert } from '../sinks/make-alert.js';
 
 /** A sink whose sends wait until `open()` (a reader that has stopped reading, until it reads again). */
-function gatedSink() {
+function gatedSink(name = 'stdout') {
   const got: string[] = [];
   let opened!: () => void;
   const gate = new Promise<void>((resolve) => {
     opened = resolve;
   });
   const sink: AlertSink = {
-    name: 'stdout',
+    name,
     start: async () => undefined,
     async send(alert: Alert) {
       await gate;
@@ -32,16 +38,75 @@ function gatedSink() {
   return { sink, got, open: () => opened() };
 }
 
-async function dropped(metrics: Metrics, reason: string): Promise<number> {
+async function dropped(metrics: Metrics, reason: string, sink = 'stdout'): Promise<number> {
   const values = (await metrics.alertsDropped.get()).values;
-  return values.find((v) => v.labels.sink === 'stdout' && v.labels.reason === reason)?.value ?? 0;
+  return values.find((v) => v.labels.sink === sink && v.labels.reason === reason)?.value ?? 0;
 }
 
-describe('sink delivery queue, `wait` policy', () => {
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** The `whenFull` each sink gets from a config naming both, with their defaults, as the daemon builds them. */
+function configuredWhenFull(): Record<string, SinkWhenFull | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const config = parseConfig({ sinks: { nats: { spool: { dir } }, stdout: {} } });
+  const deps = { logger: silentLogger(), metrics: createMetrics(), clock: { now: () => Date.now() } };
+  return Object.fromEntries(buildSinks(config.sinks, deps).map((q) => [q.sink.name, q.whenFull]));
+}
+
+describe('sink delivery queue, the defaults', () => {
+  it('NATS blocks (its spool is its buffer: no alert dropped for it), stdout drops (it must not blind NATS)', () => {
+    expect(configuredWhenFull()).toEqual({ nats: 'block', stdout: 'drop' });
+  });
+
+  it('a full NATS queue makes the producer wait for the slow sink, and every alert reaches it in order', async () => {
+    const metrics = createMetrics();
+    const nats = gatedSink('nats');
+    const whenFull = configuredWhenFull().nats!;
+    const d = createSinkDelivery(nats.sink, { capacity: 4, whenFull }, { logger: silentLogger(), metrics });
+    const alerts = Array.from({ length: 20 }, (_, i) => makeAlert(i));
+    let offered = 0;
+    const producing = (async () => {
+      for (const a of alerts) {
+        await d.offer(a);
+        offered++;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 30));
+    // One in the stalled send, four queued: the sixth waits for room instead of being dropped.
+    expect(offered).toBe(5);
+    expect(await dropped(metrics, 'queue_full', 'nats')).toBe(0);
+    nats.open();
+    await producing;
+    await finishDeliveries([d], Date.now() + 1000, silentLogger());
+    expect(nats.got).toEqual(alerts.map((a) => a.id));
+    expect(await dropped(metrics, 'queue_full', 'nats')).toBe(0);
+  });
+
+  it('a full stdout queue drops for stdout only, counted, and never makes the producer wait', async () => {
+    const metrics = createMetrics();
+    const stdout = gatedSink('stdout');
+    const whenFull = configuredWhenFull().stdout!;
+    const d = createSinkDelivery(stdout.sink, { capacity: 4, whenFull }, { logger: silentLogger(), metrics });
+    const alerts = Array.from({ length: 20 }, (_, i) => makeAlert(i));
+    for (const a of alerts) await d.offer(a);
+    await new Promise((r) => setTimeout(r, 10));
+    // One in the stalled send (taken off the queue at once), four queued, the other fifteen dropped.
+    expect(await dropped(metrics, 'queue_full')).toBe(15);
+    stdout.open();
+    await finishDeliveries([d], Date.now() + 1000, silentLogger());
+    expect(stdout.got).toEqual(alerts.slice(0, 5).map((a) => a.id));
+  });
+});
+
+describe('sink delivery queue, `block` policy', () => {
   it('makes the producer wait while full and delivers every alert, in order, once the sink reads again', async () => {
     const metrics = createMetrics();
     const g = gatedSink();
-    const d = createSinkDelivery(g.sink, { capacity: 2, whenFull: 'wait' }, { logger: silentLogger(), metrics });
+    const d = createSinkDelivery(g.sink, { capacity: 2, whenFull: 'block' }, { logger: silentLogger(), metrics });
     const alerts = Array.from({ length: 6 }, (_, i) => makeAlert(i));
     let offered = 0;
     const producing = (async () => {
@@ -63,7 +128,7 @@ describe('sink delivery queue, `wait` policy', () => {
   it('gives a stalled sink up at the deadline: the waiting producer is released, the queued alerts counted', async () => {
     const metrics = createMetrics();
     const g = gatedSink();
-    const d = createSinkDelivery(g.sink, { capacity: 2, whenFull: 'wait' }, { logger: silentLogger(), metrics });
+    const d = createSinkDelivery(g.sink, { capacity: 2, whenFull: 'block' }, { logger: silentLogger(), metrics });
     const waiting = (async () => {
       for (let i = 0; i < 4; i++) await d.offer(makeAlert(i));
     })();
