@@ -87,20 +87,16 @@ export function createSinkDelivery(
     fullInEpisode = 0;
   }
 
-  const concurrency = Math.max(1, sink.concurrentSends ?? 1);
+  // One send at a time, each delivered (retries included) before the next starts: that is what keeps a sink's
+  // alerts in order. Sends started together (NATS's 256 spool appends sharing one fdatasync) got their place
+  // at the call, so an alert whose append failed and was retried by deliver() landed after later ones.
   async function loop(): Promise<void> {
-    const inFlight = new Set<Promise<void>>();
     for await (const alert of queue) {
       depth.set(queue.size);
-      const sending: Promise<void> = deliver(sink, alert, deps, undefined, abandoned.signal).then(() => {
-        inFlight.delete(sending);
-      });
-      inFlight.add(sending);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      await deliver(sink, alert, deps, undefined, abandoned.signal);
       if (abandoned.signal.aborted) return;
       if (queue.size === 0) endEpisode();
     }
-    await Promise.all(inFlight);
   }
 
   const whenAbandoned = new Promise<void>((resolve) => abandoned.signal.addEventListener('abort', () => resolve()));

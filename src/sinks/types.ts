@@ -35,12 +35,6 @@ export interface SinkDeps {
 export interface AlertSink {
   /** Metric label (`sink`): fixed per type, e.g. `nats`, `stdout`. */
   readonly name: string;
-  /**
-   * Sends the pipeline may have in flight at once for this sink (its delivery loop, a wrapper written once:
-   * src/pipeline/sink-delivery.ts). Default 1: one at a time, in order. More only where sends started
-   * together still complete in order and share their cost (NATS: spool appends group-commit one fdatasync).
-   */
-  readonly concurrentSends?: number;
   /** Connects / prepares; rejects for setup errors (bad credentials file, bad URL). */
   start(): Promise<void>;
   send(alert: Alert): Promise<SinkResult>;

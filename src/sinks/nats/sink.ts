@@ -23,12 +23,6 @@ import { Spool, type SpoolEntry } from './spool.js';
 import { spoolHeapProblem } from './spool-bounds.js';
 
 const SINK = 'nats';
-/**
- * Spool appends the pipeline may have in flight at once (see `concurrentSends`): a burst is appended in a
- * few group commits, so the sink's queue fills only while the disk does not take appends at all. Their
- * memory is bounded by the spool's own bounds (they count as reserved).
- */
-const CONCURRENT_APPENDS = 256;
 const encoder = new TextEncoder();
 const subjectToken = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
@@ -177,9 +171,6 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
 
   return {
     name: SINK,
-    // Appends started together share one group commit and enter the spool in call order (Spool.append):
-    // one at a time, a burst of alerts went at one fdatasync each (~2 ms), and overflowed the sink's queue.
-    concurrentSends: CONCURRENT_APPENDS,
     async start() {
       if (spool) return;
       const options = natsConnectionOptions(config, deps.node ?? 'node');

@@ -141,3 +141,31 @@ describe('sink delivery queue, `block` policy', () => {
     expect(g.got).toEqual([]);
   });
 });
+
+describe('sink delivery order', () => {
+  it('keeps the order when a send fails and is retried: the next alert waits for the retry', async () => {
+    const metrics = createMetrics();
+    const accepted: string[] = [];
+    let failedOnce = false;
+    const sink: AlertSink = {
+      name: 'nats',
+      start: async () => undefined,
+      async send(alert: Alert) {
+        // The first append fails (a disk hiccup); deliver() retries it after a short backoff.
+        if (!failedOnce) {
+          failedOnce = true;
+          return { status: 'retryable', error: new Error('spool write failed'), delayMs: 20 };
+        }
+        accepted.push(alert.id);
+        return { status: 'ok' };
+      },
+      flush: async () => undefined,
+      close: async () => undefined,
+    };
+    const d = createSinkDelivery(sink, { capacity: 16, whenFull: 'block' }, { logger: silentLogger(), metrics });
+    const alerts = Array.from({ length: 8 }, (_, i) => makeAlert(i));
+    for (const a of alerts) await d.offer(a);
+    await finishDeliveries([d], Date.now() + 2000, silentLogger());
+    expect(accepted).toEqual(alerts.map((a) => a.id));
+  });
+});
