@@ -16,7 +16,6 @@ import {
   StorageType,
 } from 'nats';
 import { errorMessage } from '../../errors.js';
-import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { NatsSinkConfig } from './config.js';
 import { natsServerWithoutCredentials } from './connect-options.js';
@@ -46,11 +45,28 @@ export interface NatsLink {
 }
 
 /**
- * Setup retries back off up to this. A refusal (no permission for the JetStream API, a stream whose
- * subjects overlap another's) does not cure itself: retried at the reconnect pace, it was a request to the
- * broker and two warnings every 2–3 s for as long as it lasted.
+ * Refused setups back off up to this, or to the configured reconnect pace when that is longer. A refusal (no
+ * permission for the JetStream API, a stream whose subjects overlap another's) does not cure itself: retried
+ * at the reconnect pace, it was a request to the broker and two warnings every 2–3 s for as long as it lasted.
  */
 const SETUP_RETRY_MAX_MS = 15_000;
+
+/**
+ * The wait before retrying a refused setup (`failures` before this one): never sooner than the reconnect
+ * pace the operator configured (a full-jitter floor of a quarter of it, and a 15 s cap below a larger one,
+ * retried a 30 s configuration every 7.5–15 s), doubling from there with jitter up to SETUP_RETRY_MAX_MS or
+ * that pace plus its jitter, whichever is longer.
+ */
+export function refusedSetupRetryMs(
+  failures: number,
+  reconnectTimeWaitMs: number,
+  reconnectJitterMs: number,
+  random: () => number = Math.random,
+): number {
+  const cap = Math.max(SETUP_RETRY_MAX_MS, reconnectTimeWaitMs + reconnectJitterMs);
+  const ceiling = Math.min(cap, reconnectTimeWaitMs * 2 ** Math.min(failures, 30));
+  return reconnectTimeWaitMs + random() * Math.max(0, ceiling - reconnectTimeWaitMs);
+}
 /**
  * nats.js reports "JetStream not enabled" for no answer at all on its API (503 no responders), which a
  * broker whose JetStream is still starting, or a cluster without a meta leader yet, gives too. Falling back
@@ -176,7 +192,7 @@ export function createNatsLink(
     } catch (err) {
       const delay = isUnanswered(err)
         ? retryDelay()
-        : backoffDelayMs(setupFailures++, config.reconnectTimeWaitMs, SETUP_RETRY_MAX_MS);
+        : refusedSetupRetryMs(setupFailures++, config.reconnectTimeWaitMs, config.reconnectJitterMs);
       warnRepeated({ ...where, retryInMs: Math.round(delay) }, 'NATS setup failed; retrying', errorMessage(err));
       later(() => void setup(conn), delay);
     } finally {

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
+import { refusedSetupRetryMs } from '../../../src/sinks/nats/link.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
@@ -32,8 +33,8 @@ interface LogLine {
   retryInMs?: number;
 }
 
-/** A NATS sink on `server` (100 ms reconnect pace) with one alert sent into its spool, and its log lines. */
-async function sinkWithOneAlert(server: string, ackTimeoutMs: number) {
+/** A NATS sink on `server` (100 ms reconnect pace unless told) with one alert sent into its spool, and its log lines. */
+async function sinkWithOneAlert(server: string, ackTimeoutMs: number, reconnectTimeWaitMs = 100) {
   const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
   cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
   const lines: LogLine[] = [];
@@ -45,7 +46,7 @@ async function sinkWithOneAlert(server: string, ackTimeoutMs: number) {
   });
   const config = natsSinkConfigSchema.parse({
     servers: [server],
-    reconnectTimeWaitMs: 100,
+    reconnectTimeWaitMs,
     reconnectJitterMs: 0,
     ackTimeoutMs,
     spool: { dir: spoolDir },
@@ -112,4 +113,23 @@ describe('NATS sink when the broker refuses the JetStream API', () => {
     expect(lines.filter((l) => l.level === 40 && l.msg === 'NATS setup failed; retrying')).toHaveLength(1);
     expect(sink.status().spooled).toBe(1);
   }, 30_000);
+
+  it('never retries a refused setup sooner than the configured reconnect pace, even past the 15 s backoff cap', async () => {
+    // reconnectTimeWaitMs 20 s: the backoff's full-jitter floor (a quarter of it) and its 15 s cap retried the
+    // first refusal after 5–15 s, faster than the operator asked for.
+    const nats = await startNatsServer({ config: users('"exfilwatch.>"') });
+    cleanups.push(() => nats.dispose());
+    const { lines } = await sinkWithOneAlert(nats.url.replace('nats://', 'nats://alerts:pw@'), 1000, 20_000);
+    await until(() => lines.some((l) => l.msg === 'NATS setup failed; retrying'), 10_000, 'the first refusal');
+    expect(lines.find((l) => l.msg === 'NATS setup failed; retrying')?.retryInMs).toBe(20_000);
+  }, 30_000);
+
+  it('backs off refusals from the reconnect pace, to 15 s or that pace plus its jitter, whichever is longer', () => {
+    const delays = (wait: number, jitter: number, random: number) =>
+      [0, 1, 2, 3, 10].map((n) => refusedSetupRetryMs(n, wait, jitter, () => random));
+    expect(delays(2000, 1000, 0)).toEqual([2000, 2000, 2000, 2000, 2000]);
+    expect(delays(2000, 1000, 1)).toEqual([2000, 4000, 8000, 15_000, 15_000]);
+    expect(delays(30_000, 1000, 0)).toEqual([30_000, 30_000, 30_000, 30_000, 30_000]);
+    expect(delays(30_000, 1000, 1)).toEqual([30_000, 31_000, 31_000, 31_000, 31_000]);
+  });
 });
