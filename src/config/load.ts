@@ -32,26 +32,42 @@ function describeValue(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}/;
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}/;
+/** The `user:pass@` (or `token@`) of a URL, scheme optional: a password in a URL holds no raw `/`, `?` or `#`. */
+const URL_USERINFO = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/?#\s]*)@/i;
+const NOT_EXPANDED =
+  'is not expanded: exfilwatch reads no environment variables in its config file (use NATS_URL / --nats, sharedSecret.valueEnv, or render the file first)';
+
+/** A secret that is a reference and nothing else: the mistake. A part of one (a generated password) is not. */
+const isWholeReference = (secret: string) => ENV_REFERENCE.exec(secret)?.[0] === secret;
 
 /**
  * `${NATS_HOST}` in a value: the file is not a template, and the text was taken literally. Said here, or
- * `nats://${NATS_HOST}:4222` passed check-config and the daemon then failed to resolve it for ever.
+ * `nats://${NATS_HOST}:4222` passed check-config and the daemon then failed to resolve it for ever. A secret
+ * (a password, a token, a URL's `user:pass@`) is never echoed: a reference's name at most, never a default.
  */
 function envReferences(value: unknown, path: PropertyKey[], out: ConfigProblem[]): void {
   if (typeof value === 'string') {
     const key = path[path.length - 1];
     // Free text, never resolved (an allowlist entry's reason): "${" there is just what it says.
     if (key === 'reason') return;
-    // A secret may hold "${...}" (a generated password): only a secret that is a reference and nothing else is
-    // the mistake; a part of one is neither refused nor echoed.
-    if ((key === 'password' || key === 'token') && ENV_REFERENCE.exec(value)?.[0] !== value) return;
-    const ref = ENV_REFERENCE.exec(value)?.[0];
-    if (ref !== undefined)
-      out.push({
-        keyPath: keyPathOf(path),
-        message: `${ref} is not expanded: exfilwatch reads no environment variables in its config file (use NATS_URL / --nats, sharedSecret.valueEnv, or render the file first)`,
-      });
+    const problem = (message: string) => out.push({ keyPath: keyPathOf(path), message });
+    if (key === 'password' || key === 'token') {
+      const name = ENV_REFERENCE.exec(value)?.[1];
+      if (isWholeReference(value)) problem(`\${${name}} ${NOT_EXPANDED}`);
+      return;
+    }
+    const userinfo = URL_USERINFO.exec(value);
+    let rest = value;
+    const credentials = userinfo?.[2];
+    if (userinfo && credentials?.includes('${')) {
+      const colon = credentials.indexOf(':');
+      const parts = colon < 0 ? [credentials] : [credentials.slice(0, colon), credentials.slice(colon + 1)];
+      if (parts.some(isWholeReference)) problem(`a \${…} reference in the URL's user:password@ ${NOT_EXPANDED}`);
+      rest = `${userinfo[1]}${value.slice(userinfo[0].length)}`;
+    }
+    const ref = ENV_REFERENCE.exec(rest)?.[0];
+    if (ref !== undefined) problem(`${ref} ${NOT_EXPANDED}`);
   } else if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) envReferences(v, [...path, i], out);
   } else if (value !== null && typeof value === 'object') {

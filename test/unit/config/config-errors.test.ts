@@ -81,6 +81,34 @@ describe('a value with ${ in it that is no reference to expand', () => {
   });
 });
 
+describe('a ${ in the credentials of a NATS URL', () => {
+  const messages = (server: string) => configProblems({ sinks: { nats: { servers: [server] } } }).map((p) => p.message);
+
+  it('is never echoed: a whole reference is named as one, a part of a generated password is accepted', () => {
+    // The message echoed "${k9}" (a part of the password) and, for a default, the default itself.
+    expect(messages('nats://alerts:Zq${k9}x!@nats:4222')).toEqual([]);
+    for (const server of ['nats://alerts:${NATS_PASSWORD:-hunter2}@nats:4222', 'alerts:${PW}@nats:4222']) {
+      const found = messages(server);
+      expect(found).toEqual([
+        expect.stringMatching(/^a \$\{…\} reference in the URL's user:password@ is not expanded/),
+      ]);
+      expect(found.join()).not.toMatch(/hunter2|NATS_PASSWORD|PW|alerts/);
+    }
+    expect(messages('nats://${NATS_TOKEN}@nats:4222')).toHaveLength(1);
+    // The host part is no secret: named as before, and the password in front of it not.
+    expect(messages('nats://alerts:Zq${k9}x!@${NATS_HOST}:4222')).toEqual([
+      expect.stringMatching(/^\$\{NATS_HOST\} is not expanded/),
+    ]);
+  });
+
+  it('a password or token key that is a reference with a default is named without the default', () => {
+    const nats = { servers: ['nats://nats:4222'], user: 'exfilwatch', password: '${NATS_PASSWORD:-hunter2}' };
+    expect(configProblems({ sinks: { nats } }).map((p) => p.message)).toEqual([
+      expect.stringMatching(/^\$\{NATS_PASSWORD\} is not expanded/),
+    ]);
+  });
+});
+
 describe('the offending value in a message', () => {
   it('is written as YAML wrote it when it is not finite (JSON would say null)', () => {
     const path = write('inf.yaml', 'pipeline:\n  eventQueueCapacity: 1e400\n  alertQueueCapacity: -.inf\n');
