@@ -27,6 +27,8 @@ export interface NatsServer {
   stop(options?: { kill?: boolean }): Promise<void>;
   /** Starts it again on the same port and store. */
   start(): Promise<void>;
+  /** Re-reads its config file (SIGHUP) without dropping clients; resolves once it says so. */
+  reload(): Promise<void>;
   /** Stops it and removes the store. */
   dispose(): Promise<void>;
 }
@@ -107,6 +109,19 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     await exited;
   };
 
+  const reload = async (): Promise<void> => {
+    const proc = child;
+    if (!proc) throw new Error('nats-server is not running');
+    const before = log.length;
+    proc.kill('SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while (!/Reloaded server configuration/.test(log.slice(before))) {
+      if (/\[(ERR|FTL)\]/.test(log.slice(before)) || Date.now() > deadline)
+        throw new Error(`nats-server did not reload: ${log.slice(before)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   await start();
   return {
     port,
@@ -114,6 +129,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     storeDir,
     stop,
     start,
+    reload,
     async dispose() {
       await stop({ kill: true });
       rmSync(storeDir, { recursive: true, force: true });

@@ -1,0 +1,90 @@
+/**
+ * Core NATS back to JetStream without a reconnect (real nats-server): a broker without JetStream makes the
+ * sink publish with core NATS after three reconnect waits; the operator then enables JetStream and the
+ * broker reloads its config (SIGHUP), which keeps every client connected. Only the sink's own re-look,
+ * every `stream.checkIntervalMs`, can notice: alerts after it must land in the EXFILWATCH_ALERTS stream.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { natsClient, startNatsServer } from '../../helpers/nats-server.js';
+import { until } from '../../helpers/until.js';
+import { makeAlert } from '../../unit/sinks/make-alert.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('NATS sink in core mode when the broker gains JetStream', () => {
+  it('looks again every stream.checkIntervalMs and moves to JetStream without a reconnect', async () => {
+    const nats = await startNatsServer({ jetstream: false });
+    cleanups.push(() => nats.dispose());
+    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+    const messages: string[] = [];
+    const sinkLog = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l) messages.push((JSON.parse(l) as { msg: string }).msg);
+        done();
+      },
+    });
+    const config = natsSinkConfigSchema.parse({
+      servers: [nats.url],
+      reconnectTimeWaitMs: 100,
+      reconnectJitterMs: 0,
+      ackTimeoutMs: 1000,
+      stream: { checkIntervalMs: 300 },
+      spool: { dir: spoolDir },
+    });
+    const sink = createNatsSink(config, {
+      logger: createLogger('debug', sinkLog),
+      metrics: createMetrics(),
+      clock: { now: () => Date.now() },
+      node: 'node-a',
+    });
+    await sink.start();
+    cleanups.push(() => sink.close());
+
+    const nc = await natsClient(nats.url, (close) => cleanups.push(close));
+    const live: string[] = [];
+    const sub = nc.subscribe('exfilwatch.alerts.>', {
+      callback: (_e, m) => live.push((JSON.parse(new TextDecoder().decode(m.data)) as { id: string }).id),
+    });
+    cleanups.push(() => sub.unsubscribe());
+    await nc.flush();
+
+    const first = makeAlert(1);
+    expect((await sink.send(first)).status).toBe('ok');
+    await until(() => sink.status().mode === 'core' && sink.status().spooled === 0, 10_000, 'core mode, alert sent');
+    await until(() => live.includes(first.id), 5000, 'the core alert seen');
+
+    // The operator enables JetStream; the broker reloads its config and keeps its clients.
+    writeFileSync(
+      join(nats.storeDir, 'server.conf'),
+      `listen: "127.0.0.1:${nats.port}"\njetstream { store_dir: "${join(nats.storeDir, 'js')}" }\n`,
+    );
+    await nats.reload();
+    await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink back on JetStream');
+
+    const second = makeAlert(2);
+    expect((await sink.send(second)).status).toBe('ok');
+    const jsm = await nc.jetstreamManager();
+    await until(
+      async () => (await jsm.streams.info('EXFILWATCH_ALERTS').catch(() => null))?.state.messages === 1,
+      10_000,
+      'the second alert stored',
+    );
+    const stored = await jsm.streams.getMessage('EXFILWATCH_ALERTS', { seq: 1 });
+    expect(stored.header.get('Nats-Msg-Id')).toBe(second.id);
+    expect(sink.status().spooled).toBe(0);
+    // The re-look did it, not a reconnect.
+    expect(messages).not.toContain('reconnected to NATS');
+    expect(messages).not.toContain('NATS connection lost; reconnecting, alerts are spooled meanwhile');
+  }, 40_000);
+});
