@@ -19,7 +19,10 @@ export interface SpoolBounds {
 }
 
 /** A live record the bounds left out: counted and logged as dropped by the caller. */
-export type DroppedRecord = Pick<SpoolEntry, 'seq' | 'id' | 'severity'>;
+export interface DroppedRecord extends Pick<SpoolEntry, 'seq' | 'id' | 'severity'> {
+  /** Where its line starts in the file (bytes). */
+  offset: number;
+}
 
 export interface RecoveredSpool {
   /** Live records that fit the bounds, oldest first. */
@@ -49,7 +52,7 @@ export async function recoverSpool(path: string, bounds: SpoolBounds, logger: Lo
   const live = new Map<number, RecordMeta>();
   let maxSeq = 0;
   let skipped = 0;
-  const found = await eachRecord(path, (record, seq) => {
+  const found = await eachRecord(path, (record, seq, offset) => {
     if (record === null) {
       skipped++;
       return;
@@ -58,7 +61,7 @@ export async function recoverSpool(path: string, bounds: SpoolBounds, logger: Lo
     if (record.op === 'del') live.delete(seq);
     else if (isAdd(record)) {
       const bytes = Buffer.byteLength(JSON.stringify(record.alert));
-      live.set(seq, { seq, id: record.id, severity: record.severity as Severity, bytes });
+      live.set(seq, { seq, id: record.id, severity: record.severity as Severity, bytes, offset });
     } else skipped++;
   });
   if (!found) return { entries: [], dropped: [], maxSeq: 0 };
@@ -122,9 +125,13 @@ export function overBounds(records: RecordMeta[], bounds: SpoolBounds): RecordMe
 
 /**
  * Calls `visit` for every non-empty line of the file: the parsed record and its sequence, or null for a
- * line that is not a record (torn by a crash). False when there is no file.
+ * line that is not a record (torn by a crash), and where the line starts (bytes; exact for the records this
+ * spool writes: one `\n` ends each, and valid UTF-8 reads back to its own length). False when there is no file.
  */
-async function eachRecord(path: string, visit: (record: SpoolRecord | null, seq: number) => void): Promise<boolean> {
+async function eachRecord(
+  path: string,
+  visit: (record: SpoolRecord | null, seq: number, offset: number) => void,
+): Promise<boolean> {
   let input: FileHandle;
   try {
     input = await open(path, 'r');
@@ -133,23 +140,56 @@ async function eachRecord(path: string, visit: (record: SpoolRecord | null, seq:
     throw err;
   }
   const lines = createInterface({ input: input.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
+  let next = 0;
   try {
     for await (const line of lines) {
+      const offset = next;
+      next += Buffer.byteLength(line) + 1;
       if (line === '') continue;
       let record: SpoolRecord;
       try {
         record = JSON.parse(line) as SpoolRecord;
       } catch {
-        visit(null, Number.NaN);
+        visit(null, Number.NaN, offset);
         continue;
       }
       const seq = typeof record?.seq === 'number' ? record.seq : Number.NaN;
-      visit(Number.isSafeInteger(seq) ? record : null, seq);
+      visit(Number.isSafeInteger(seq) ? record : null, seq, offset);
     }
   } finally {
     lines.close();
   }
   return true;
+}
+
+/**
+ * Turns the add records of `dropped` into delete records where they stand (`"op":"add"` → `"op":"del"`, the
+ * same length), for when the compaction that would have left them out failed (a full disk): overwriting in
+ * place needs no free space, and the next start neither loads them nor counts them as dropped again. A
+ * record is only changed after its line is checked to be that record. Returns those left unmarked.
+ */
+export async function markDroppedInPlace(path: string, dropped: readonly DroppedRecord[]): Promise<DroppedRecord[]> {
+  if (dropped.length === 0) return [];
+  const del = Buffer.from('del');
+  const unmarked: DroppedRecord[] = [];
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(path, 'r+');
+    for (const d of dropped) {
+      const expected = Buffer.from(`{"op":"add","seq":${d.seq},`);
+      const found = Buffer.alloc(expected.length);
+      const { bytesRead } = await fh.read(found, 0, found.length, d.offset);
+      if (bytesRead === found.length && found.equals(expected)) await fh.write(del, 0, del.length, d.offset + 7);
+      else unmarked.push(d);
+    }
+    await fh.datasync();
+    return unmarked;
+  } catch {
+    // Not known to be on disk: each one is recorded again by the caller (a second delete is harmless).
+    return [...dropped];
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
 }
 
 /** The file's length up to its last newline: past it is a record torn by a crash. */

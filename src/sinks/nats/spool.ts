@@ -10,6 +10,7 @@
  * Appends are group-committed: one write + fdatasync for everything queued meanwhile. At open, and when
  * deleted records outnumber live ones, the file is rewritten with the live records only (temp file,
  * fsync, rename, directory fsync). A torn last line (crash mid-write) is skipped and counted.
+ * An add record dropped at start whose compaction failed is turned into a del where it stands.
  *
  * Bounds: `maxMessages` and `maxBytes` (sum of alert JSON sizes). When an append would exceed one, the
  * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
@@ -21,7 +22,7 @@ import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import { LOW_SEVERITIES, recoverSpool, wholeLinesLength } from './spool-recover.js';
+import { LOW_SEVERITIES, markDroppedInPlace, recoverSpool, wholeLinesLength } from './spool-recover.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -101,6 +102,9 @@ export class Spool {
       // A full disk made start-up fail here (exit 2, again at every restart): the spooled alerts were never
       // delivered and nothing was watched. The records are loaded; the file is kept as it is and appended to.
       await spool.keepUncompacted(err);
+      // The dropped ones stayed in it, live: loaded or counted again at the next start. Marked where they stand.
+      const unmarked = await markDroppedInPlace(path, recovered.dropped);
+      for (const d of unmarked) void spool.write(`{"op":"del","seq":${d.seq}}\n`, false).catch(() => undefined);
     }
     deps.metrics.alertSpoolMessages.set(spool.entries.size);
     if (spool.entries.size > 0) {
