@@ -104,8 +104,16 @@ export function createNatsLink(
   let attempt = 0;
   let setupRunning = false;
   let setupFailures = 0;
-  /** Since when JetStream has not answered on this link (null: it has, or not asked yet). */
+  /**
+   * Since when JetStream has not answered on this connection (null: it has, or not asked yet). Forgotten when
+   * the connection drops: the broker met again may be one restarted with JetStream still starting, and taking
+   * its silence for none at once sent alerts as core messages no stream kept until the next re-look.
+   */
   let jetStreamMissingSince: number | null = null;
+  const lost = (reason: string) => {
+    jetStreamMissingSince = null;
+    events.down(reason);
+  };
   /** Per message: the error last logged at warn, and when. */
   const warned = new Map<string, { err: string; at: number }>();
   const warnRepeated = (fields: Record<string, unknown>, msg: string, err: string) => {
@@ -161,7 +169,7 @@ export function createNatsLink(
     void (async () => {
       for await (const s of conn.status()) {
         if (s.type === 'disconnect') {
-          events.down('disconnected');
+          lost('disconnected');
           logger.warn({ ...where }, 'NATS connection lost; reconnecting, alerts are spooled meanwhile');
         } else if (s.type === 'reconnect') {
           logger.info({ ...where, server: conn.getServer() }, 'reconnected to NATS');
@@ -175,7 +183,7 @@ export function createNatsLink(
     })().catch(() => undefined);
     void conn.closed().then((err) => {
       if (closed) return;
-      events.down('closed');
+      lost('closed');
       logger.warn({ ...where, err: err ? errorMessage(err) : undefined }, 'NATS connection closed; connecting again');
       nc = null;
       later(() => void firstConnect(), retryDelay());

@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
-import { natsClient, startNatsServer } from '../../helpers/nats-server.js';
+import { type NatsServer, natsClient, startNatsServer } from '../../helpers/nats-server.js';
 import { until } from '../../helpers/until.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -21,35 +22,58 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A NATS sink on `server` that logs at debug, with its log messages; `extra` overrides the config. */
+async function sinkOn(server: string, extra: Record<string, unknown>) {
+  const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+  cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
+  const messages: string[] = [];
+  const sinkLog = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) messages.push((JSON.parse(l) as { msg: string }).msg);
+      done();
+    },
+  });
+  const config = natsSinkConfigSchema.parse({
+    servers: [server],
+    reconnectJitterMs: 0,
+    ackTimeoutMs: 1000,
+    spool: { dir: spoolDir },
+    ...extra,
+  });
+  const sink = createNatsSink(config, {
+    logger: createLogger('debug', sinkLog),
+    metrics: createMetrics(),
+    clock: { now: () => Date.now() },
+    node: 'node-a',
+  });
+  await sink.start();
+  cleanups.push(() => sink.close());
+  return { sink, messages };
+}
+
+/** Turns JetStream on in the broker's config file and reloads it (SIGHUP: clients stay connected). */
+async function enableJetStream(nats: NatsServer): Promise<void> {
+  writeFileSync(
+    join(nats.storeDir, 'server.conf'),
+    `listen: "127.0.0.1:${nats.port}"\njetstream { store_dir: "${join(nats.storeDir, 'js')}" }\n`,
+  );
+  await nats.reload();
+}
+
+const storedIds = async (nc: NatsConnection): Promise<string[]> => {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info('EXFILWATCH_ALERTS').catch(() => null);
+  const ids: string[] = [];
+  for (let seq = 1; info && seq <= info.state.last_seq; seq++)
+    ids.push((await jsm.streams.getMessage('EXFILWATCH_ALERTS', { seq })).header.get('Nats-Msg-Id'));
+  return ids;
+};
+
 describe('NATS sink in core mode when the broker gains JetStream', () => {
   it('looks again every stream.checkIntervalMs and moves to JetStream without a reconnect', async () => {
     const nats = await startNatsServer({ jetstream: false });
     cleanups.push(() => nats.dispose());
-    const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-    cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
-    const messages: string[] = [];
-    const sinkLog = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n')) if (l) messages.push((JSON.parse(l) as { msg: string }).msg);
-        done();
-      },
-    });
-    const config = natsSinkConfigSchema.parse({
-      servers: [nats.url],
-      reconnectTimeWaitMs: 100,
-      reconnectJitterMs: 0,
-      ackTimeoutMs: 1000,
-      stream: { checkIntervalMs: 300 },
-      spool: { dir: spoolDir },
-    });
-    const sink = createNatsSink(config, {
-      logger: createLogger('debug', sinkLog),
-      metrics: createMetrics(),
-      clock: { now: () => Date.now() },
-      node: 'node-a',
-    });
-    await sink.start();
-    cleanups.push(() => sink.close());
+    const { sink, messages } = await sinkOn(nats.url, { reconnectTimeWaitMs: 100, stream: { checkIntervalMs: 300 } });
 
     const nc = await natsClient(nats.url, (close) => cleanups.push(close));
     const live: string[] = [];
@@ -65,26 +89,42 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     await until(() => live.includes(first.id), 5000, 'the core alert seen');
 
     // The operator enables JetStream; the broker reloads its config and keeps its clients.
-    writeFileSync(
-      join(nats.storeDir, 'server.conf'),
-      `listen: "127.0.0.1:${nats.port}"\njetstream { store_dir: "${join(nats.storeDir, 'js')}" }\n`,
-    );
-    await nats.reload();
+    await enableJetStream(nats);
     await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink back on JetStream');
 
     const second = makeAlert(2);
     expect((await sink.send(second)).status).toBe('ok');
-    const jsm = await nc.jetstreamManager();
-    await until(
-      async () => (await jsm.streams.info('EXFILWATCH_ALERTS').catch(() => null))?.state.messages === 1,
-      10_000,
-      'the second alert stored',
-    );
-    const stored = await jsm.streams.getMessage('EXFILWATCH_ALERTS', { seq: 1 });
-    expect(stored.header.get('Nats-Msg-Id')).toBe(second.id);
+    await until(async () => (await storedIds(nc)).length === 1, 10_000, 'the second alert stored');
+    expect(await storedIds(nc)).toEqual([second.id]);
     expect(sink.status().spooled).toBe(0);
     // The re-look did it, not a reconnect.
     expect(messages).not.toContain('reconnected to NATS');
     expect(messages).not.toContain('NATS connection lost; reconnecting, alerts are spooled meanwhile');
+  }, 40_000);
+
+  it('after a reconnect, waits three reconnect waits for a silent JetStream API again before going core', async () => {
+    // A broker restarted with JetStream still starting answers its API with no responders for a while. Once
+    // the sink had gone core on a broker without JetStream, the next reconnect took that silence for none at
+    // once: the alerts went out as core messages no stream kept, until the next re-look (30 s by default).
+    const nats = await startNatsServer({ jetstream: false });
+    cleanups.push(() => nats.dispose());
+    const { sink, messages } = await sinkOn(nats.url, {
+      reconnectTimeWaitMs: 1000,
+      stream: { checkIntervalMs: 60_000 },
+    });
+    await until(() => sink.status().mode === 'core', 10_000, 'core mode');
+
+    await nats.stop();
+    await until(() => !sink.status().connected, 10_000, 'the sink disconnected');
+    const alert = makeAlert(1);
+    expect((await sink.send(alert)).status).toBe('ok');
+    await nats.start();
+    await until(() => messages.includes('reconnected to NATS'), 10_000, 'the sink reconnected');
+    // JetStream comes up within the three waits (3 s): the alert must be kept for it, not sent as core.
+    await enableJetStream(nats);
+    const nc = await natsClient(nats.url, (close) => cleanups.push(close));
+    await until(async () => (await storedIds(nc)).length === 1, 10_000, 'the alert stored');
+    expect(await storedIds(nc)).toEqual([alert.id]);
+    expect(sink.status()).toMatchObject({ mode: 'jetstream', spooled: 0 });
   }, 40_000);
 });
