@@ -196,7 +196,11 @@ export function createNatsLink(
     try {
       const state = await prepare(conn);
       setupFailures = 0;
-      if (state && !closed && !conn.isClosed()) events.ready(state);
+      if (closed || conn.isClosed()) return;
+      if (state) events.ready(state);
+      // Publishing must wait (the stream is missing in check mode), also on a core link the re-look found
+      // JetStream on: it went on sending the alerts as core messages while the log said they stayed spooled.
+      else events.down('the alert stream is missing');
     } catch (err) {
       const delay = isUnanswered(err)
         ? retryDelay()

@@ -127,4 +127,29 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     expect(await storedIds(nc)).toEqual([alert.id]);
     expect(sink.status()).toMatchObject({ mode: 'jetstream', spooled: 0 });
   }, 40_000);
+
+  it('in stream.mode check, keeps alerts spooled once JetStream is there but the stream is not, as it says', async () => {
+    // The re-look found JetStream, logged "alerts stay spooled", and went on sending them as core messages.
+    const nats = await startNatsServer({ jetstream: false });
+    cleanups.push(() => nats.dispose());
+    const { sink, messages } = await sinkOn(nats.url, {
+      reconnectTimeWaitMs: 100,
+      stream: { mode: 'check', checkIntervalMs: 300 },
+    });
+    await until(() => sink.status().mode === 'core', 10_000, 'core mode');
+    const stillMissing = 'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again';
+    await enableJetStream(nats);
+    await until(() => messages.includes(stillMissing), 10_000, 'the re-look finding JetStream without the stream');
+    const alert = makeAlert(1);
+    expect((await sink.send(alert)).status).toBe('ok');
+    await new Promise((r) => setTimeout(r, 700));
+    expect(sink.status()).toMatchObject({ connected: false, spooled: 1 });
+
+    // The operator creates the stream: the alert goes there.
+    const nc = await natsClient(nats.url, (close) => cleanups.push(close));
+    await (await nc.jetstreamManager()).streams.add({ name: 'EXFILWATCH_ALERTS', subjects: ['exfilwatch.alerts.>'] });
+    await until(async () => (await storedIds(nc)).length === 1, 10_000, 'the alert stored');
+    expect(await storedIds(nc)).toEqual([alert.id]);
+    expect(sink.status()).toMatchObject({ mode: 'jetstream', spooled: 0 });
+  }, 40_000);
 });
