@@ -110,8 +110,11 @@ export function createNatsLink(
    * its silence for none at once sent alerts as core messages no stream kept until the next re-look.
    */
   let jetStreamMissingSince: number | null = null;
+  /** The mode last announced as ready (null: none since the link went down). */
+  let readyAs: PublishMode | null = null;
   const lost = (reason: string) => {
     jetStreamMissingSince = null;
+    readyAs = null;
     events.down(reason);
   };
   /** Per message: the error last logged at warn, and when. */
@@ -173,6 +176,7 @@ export function createNatsLink(
           logger.warn({ ...where }, 'NATS connection lost; reconnecting, alerts are spooled meanwhile');
         } else if (s.type === 'reconnect') {
           logger.info({ ...where, server: conn.getServer() }, 'reconnected to NATS');
+          readyAs = null;
           void setup(conn);
         } else if (s.type === 'error') {
           const ctx = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
@@ -197,10 +201,17 @@ export function createNatsLink(
       const state = await prepare(conn);
       setupFailures = 0;
       if (closed || conn.isClosed()) return;
-      if (state) events.ready(state);
-      // Publishing must wait (the stream is missing in check mode), also on a core link the re-look found
-      // JetStream on: it went on sending the alerts as core messages while the log said they stayed spooled.
-      else events.down('the alert stream is missing');
+      if (state) {
+        // A re-look that found no JetStream changes nothing: announced again, it logged "delivering spooled
+        // alerts" at every look while one waited, and cut the sink's publish backoff short.
+        if (state.mode !== 'core' || readyAs !== 'core') events.ready(state);
+        readyAs = state.mode;
+      } else {
+        // Publishing must wait (the stream is missing in check mode), also on a core link the re-look found
+        // JetStream on: it went on sending the alerts as core messages while the log said they stayed spooled.
+        readyAs = null;
+        events.down('the alert stream is missing');
+      }
     } catch (err) {
       const delay = isUnanswered(err)
         ? retryDelay()

@@ -152,4 +152,24 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     expect(await storedIds(nc)).toEqual([alert.id]);
     expect(sink.status()).toMatchObject({ mode: 'jetstream', spooled: 0 });
   }, 40_000);
+
+  it('looks again in core mode without announcing the same core link again (no log line, no backoff cut short)', async () => {
+    // Each look that found no JetStream announced the link anew: "delivering spooled alerts" at every look while
+    // an alert waited (here one the server refuses), and the publish backoff cut short to checkIntervalMs.
+    const refusing =
+      'authorization { users = [ { user: a, password: pw, permissions: { publish: { deny: ["exfilwatch.>"] } } } ] }';
+    const nats = await startNatsServer({ jetstream: false, config: refusing });
+    cleanups.push(() => nats.dispose());
+    const { sink, messages } = await sinkOn(nats.url.replace('nats://', 'nats://a:pw@'), {
+      reconnectTimeWaitMs: 100,
+      stream: { checkIntervalMs: 200 },
+    });
+    expect((await sink.send(makeAlert(1))).status).toBe('ok');
+    await until(() => sink.status().mode === 'core', 10_000, 'core mode');
+    await new Promise((r) => setTimeout(r, 2500));
+    const looks = messages.filter((m) => m.startsWith('JetStream is not enabled on the broker')).length;
+    expect(looks).toBeGreaterThanOrEqual(5);
+    expect(messages.filter((m) => m === 'delivering spooled alerts').length).toBeLessThanOrEqual(1);
+    expect(sink.status().spooled).toBe(1);
+  }, 40_000);
 });
