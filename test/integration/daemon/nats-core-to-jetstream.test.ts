@@ -4,16 +4,12 @@
  * broker reloads its config (SIGHUP), which keeps every client connected. Only the sink's own re-look,
  * every `stream.checkIntervalMs`, can notice: alerts after it must land in the EXFILWATCH_ALERTS stream.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { type NatsServer, natsClient, startNatsServer } from '../../helpers/nats-server.js';
+import { startLoggedNatsSink } from '../../helpers/nats-sink.js';
 import { until } from '../../helpers/until.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -22,33 +18,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A NATS sink on `server` that logs at debug, with its log messages; `extra` overrides the config. */
+/** A NATS sink on `server`, and the messages of the log lines it wrote so far; `extra` overrides the config. */
 async function sinkOn(server: string, extra: Record<string, unknown>) {
-  const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-  cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
-  const messages: string[] = [];
-  const sinkLog = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l) messages.push((JSON.parse(l) as { msg: string }).msg);
-      done();
-    },
-  });
-  const config = natsSinkConfigSchema.parse({
-    servers: [server],
-    reconnectJitterMs: 0,
-    ackTimeoutMs: 1000,
-    spool: { dir: spoolDir },
-    ...extra,
-  });
-  const sink = createNatsSink(config, {
-    logger: createLogger('debug', sinkLog),
-    metrics: createMetrics(),
-    clock: { now: () => Date.now() },
-    node: 'node-a',
-  });
-  await sink.start();
-  cleanups.push(() => sink.close());
-  return { sink, messages };
+  const config = { servers: [server], reconnectJitterMs: 0, ackTimeoutMs: 1000, ...extra };
+  const { sink, lines } = await startLoggedNatsSink(config, (c) => cleanups.push(c));
+  return { sink, messages: () => lines.map((l) => l.msg) };
 }
 
 /** Turns JetStream on in the broker's config file and reloads it (SIGHUP: clients stay connected). */
@@ -98,8 +72,8 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     expect(await storedIds(nc)).toEqual([second.id]);
     expect(sink.status().spooled).toBe(0);
     // The re-look did it, not a reconnect.
-    expect(messages).not.toContain('reconnected to NATS');
-    expect(messages).not.toContain('NATS connection lost; reconnecting, alerts are spooled meanwhile');
+    expect(messages()).not.toContain('reconnected to NATS');
+    expect(messages()).not.toContain('NATS connection lost; reconnecting, alerts are spooled meanwhile');
   }, 40_000);
 
   it('after a reconnect, waits three reconnect waits for a silent JetStream API again before going core', async () => {
@@ -119,7 +93,7 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     const alert = makeAlert(1);
     expect((await sink.send(alert)).status).toBe('ok');
     await nats.start();
-    await until(() => messages.includes('reconnected to NATS'), 10_000, 'the sink reconnected');
+    await until(() => messages().includes('reconnected to NATS'), 10_000, 'the sink reconnected');
     // JetStream comes up within the three waits (3 s): the alert must be kept for it, not sent as core.
     await enableJetStream(nats);
     const nc = await natsClient(nats.url, (close) => cleanups.push(close));
@@ -139,7 +113,7 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     await until(() => sink.status().mode === 'core', 10_000, 'core mode');
     const stillMissing = 'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again';
     await enableJetStream(nats);
-    await until(() => messages.includes(stillMissing), 10_000, 'the re-look finding JetStream without the stream');
+    await until(() => messages().includes(stillMissing), 10_000, 'the re-look finding JetStream without the stream');
     const alert = makeAlert(1);
     expect((await sink.send(alert)).status).toBe('ok');
     await new Promise((r) => setTimeout(r, 700));
@@ -167,9 +141,9 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     expect((await sink.send(makeAlert(1))).status).toBe('ok');
     await until(() => sink.status().mode === 'core', 10_000, 'core mode');
     await new Promise((r) => setTimeout(r, 2500));
-    const looks = messages.filter((m) => m.startsWith('JetStream is not enabled on the broker')).length;
+    const looks = messages().filter((m) => m.startsWith('JetStream is not enabled on the broker')).length;
     expect(looks).toBeGreaterThanOrEqual(5);
-    expect(messages.filter((m) => m === 'delivering spooled alerts').length).toBeLessThanOrEqual(1);
+    expect(messages().filter((m) => m === 'delivering spooled alerts').length).toBeLessThanOrEqual(1);
     expect(sink.status().spooled).toBe(1);
   }, 40_000);
 });

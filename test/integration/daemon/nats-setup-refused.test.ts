@@ -5,17 +5,13 @@
  * as the refusal lasted. Now the retries back off and the same warning is repeated at most once a minute
  * (debug in between). The alert stays spooled, and is delivered once the broker grants the permission.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
 import { refusedSetupRetryMs } from '../../../src/sinks/nats/link.js';
-import { createLogger } from '../../../src/telemetry/logger.js';
-import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
+import { startLoggedNatsSink } from '../../helpers/nats-sink.js';
 import { until } from '../../helpers/until.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -27,38 +23,10 @@ afterEach(async () => {
 const users = (alertUserPublish: string) =>
   `authorization { users = [ { user: alerts, password: pw, permissions: { publish: { allow: [${alertUserPublish}] } } }, { user: admin, password: admin } ] }`;
 
-interface LogLine {
-  level: number;
-  msg: string;
-  retryInMs?: number;
-}
-
 /** A NATS sink on `server` (100 ms reconnect pace unless told) with one alert sent into its spool, and its log lines. */
 async function sinkWithOneAlert(server: string, ackTimeoutMs: number, reconnectTimeWaitMs = 100) {
-  const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-  cleanups.push(() => rmSync(spoolDir, { recursive: true, force: true }));
-  const lines: LogLine[] = [];
-  const sinkLog = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  const config = natsSinkConfigSchema.parse({
-    servers: [server],
-    reconnectTimeWaitMs,
-    reconnectJitterMs: 0,
-    ackTimeoutMs,
-    spool: { dir: spoolDir },
-  });
-  const sink = createNatsSink(config, {
-    logger: createLogger('debug', sinkLog),
-    metrics: createMetrics(),
-    clock: { now: () => Date.now() },
-    node: 'node-a',
-  });
-  await sink.start();
-  cleanups.push(() => sink.close());
+  const config = { servers: [server], reconnectTimeWaitMs, reconnectJitterMs: 0, ackTimeoutMs };
+  const { sink, lines } = await startLoggedNatsSink(config, (c) => cleanups.push(c));
   expect((await sink.send(makeAlert(1))).status).toBe('ok');
   return { sink, lines };
 }
