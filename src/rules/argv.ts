@@ -81,8 +81,20 @@ export interface ParsedArgv {
   afterFlag: Set<number>;
 }
 
+/** Each syntax's value flags as a set, built once: curl's list alone is ~90 flags, and curl runs often. */
+const valueFlagSets = new WeakMap<FlagSyntax, ReadonlySet<string>>();
+
+function valueFlagsOf(syntax: FlagSyntax): ReadonlySet<string> {
+  let set = valueFlagSets.get(syntax);
+  if (set === undefined) {
+    set = new Set(syntax.valueFlags ?? []);
+    valueFlagSets.set(syntax, set);
+  }
+  return set;
+}
+
 export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedArgv {
-  const valueFlags = new Set(syntax.valueFlags ?? []);
+  const valueFlags = valueFlagsOf(syntax);
   const shortLetters = syntax.valueShortLetters ?? '';
   const positionals: string[] = [];
   const flags: ParsedArgv['flags'] = [];
