@@ -1,18 +1,21 @@
 /**
- * The ops server's connection limit, kept so that the kubelet's probes always get in. net.Server's own
- * `maxConnections` closes the *new* connection when full: one client holding 256 idle keep-alive connections
- * (a scraper with a big pool, a sidecar gone wrong) made every liveness and readiness probe fail, and the
- * kubelet restarted a healthy pod. Here a new connection is always taken: when full, the connection that has
- * gone longest without a request in progress is closed to make room. That is an idle keep-alive connection,
- * a head never finished, or a response the client stopped reading; never one whose request is being answered
- * now. Only when every connection has had a request in progress for less than `stalledMs` (answers take
- * milliseconds) is the new one closed instead.
+ * A server's connection limit, kept so that a legitimate newcomer always gets in (the ops server: the
+ * kubelet's probes; the falco-http receiver: Falco's own connection). net.Server's own `maxConnections`
+ * closes the *new* connection when full: one client holding 256 idle keep-alive connections (a scraper with a
+ * big pool, a sidecar gone wrong) made every liveness and readiness probe fail, and the kubelet restarted a
+ * healthy pod; sockets that never finished a request starved Falco's one connection, and its events were
+ * lost. Here a new connection is always taken: when full, the connection that has gone longest without a
+ * request in progress is closed to make room. That is an idle keep-alive connection, a head never finished,
+ * or a response the client stopped reading; never one whose request is being answered now. Only when every
+ * connection has had a request in progress for less than `stalledMs` (answers take milliseconds) is the new
+ * one closed instead.
  *
  * Not a per-client cap: on a host-network DaemonSet the kubelet's probes share the node's address with every
  * other host-network client, so a per-address limit could shut the kubelet out itself.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 export interface ConnectionSlotsOptions {
   max: number;
@@ -22,33 +25,60 @@ export interface ConnectionSlotsOptions {
   onEvicted(): void;
   /** The new connection was closed: every slot has a request being answered. */
   onRefused(): void;
+  /**
+   * Requests one connection may have in progress at once (pipelined); a request past it closes that
+   * connection, its earlier answers unsent: node:http starts every request of a read at once, so one client
+   * could otherwise make the server answer hundreds at a time. Unset: no such limit.
+   */
+  maxRequestsInProgress?: number;
+  /** A connection was closed for pipelining past maxRequestsInProgress. */
+  onPipelinedTooDeep?(): void;
   now?: () => number;
 }
 
+/** For requests node:http never sees (the falco-http fast path): their start and end, by connection. */
+export interface ConnectionSlots {
+  requestStarted(socket: Socket): void;
+  requestEnded(socket: Socket): void;
+}
+
 interface Slot {
+  /** The TCP connection (what a TLS socket runs over); closed to free the slot. */
+  socket: Socket;
+  peer: string | null;
   /** Requests in progress (pipelined ones included). */
   busy: number;
   /** When it last started or finished a request, or connected. */
   since: number;
 }
 
-export function limitConnections(server: Server, o: ConnectionSlotsOptions): void {
+/** The same connection seen as TCP socket and as TLS socket: the peer's address and port (null once gone). */
+const peerOf = (socket: Socket): string | null =>
+  socket.remoteAddress === undefined ? null : `${socket.remoteAddress}|${socket.remotePort}`;
+
+export function limitConnections(server: Server, o: ConnectionSlotsOptions): ConnectionSlots {
   const now = o.now ?? (() => performance.now());
   const slots = new Map<Socket, Slot>();
+  // Over TLS, requests arrive on the TLS socket; the slot was taken by its TCP socket at accept (a handshake
+  // that never finishes holds a slot too). Linked once the handshake is done.
+  const byPeer = new Map<string, Slot>();
+  const secured = new WeakMap<Socket, Slot>();
+  const slotOf = (socket: Socket): Slot | undefined => slots.get(socket) ?? secured.get(socket);
 
   /** The slot to give up for a new connection: the one longest without a live request, or null. */
-  function victim(at: number): Socket | null {
-    let oldest: Socket | null = null;
-    let oldestSince = Number.POSITIVE_INFINITY;
-    for (const [socket, slot] of slots) {
+  function victim(at: number): Slot | null {
+    let oldest: Slot | null = null;
+    for (const slot of slots.values()) {
       const free = slot.busy === 0 || at - slot.since >= o.stalledMs;
-      if (free && slot.since < oldestSince) {
-        oldest = socket;
-        oldestSince = slot.since;
-      }
+      if (free && (oldest === null || slot.since < oldest.since)) oldest = slot;
     }
     return oldest;
   }
+
+  const free = (slot: Slot) => {
+    slots.delete(slot.socket);
+    if (slot.peer !== null && byPeer.get(slot.peer) === slot) byPeer.delete(slot.peer);
+  };
 
   // Registered after node:http's own listener: it has set the socket up, so closing it here is clean.
   server.on('connection', (socket: Socket) => {
@@ -60,22 +90,54 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): voi
         socket.destroy();
         return;
       }
-      slots.delete(old); // its 'close' comes later; the slot is free now
-      old.destroy();
+      free(old); // its 'close' comes later; the slot is free now
+      old.socket.destroy();
       o.onEvicted();
     }
-    slots.set(socket, { busy: 0, since: at });
-    socket.once('close', () => slots.delete(socket));
+    const slot: Slot = { socket, peer: peerOf(socket), busy: 0, since: at };
+    slots.set(socket, slot);
+    if (slot.peer !== null) byPeer.set(slot.peer, slot);
+    socket.once('close', () => free(slot));
   });
+  if (server instanceof TlsServer) {
+    server.prependListener('secureConnection', (socket: Socket) => {
+      const peer = peerOf(socket);
+      const slot = peer === null ? undefined : byPeer.get(peer);
+      if (slot) secured.set(socket, slot);
+    });
+  }
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const slot = slots.get(req.socket);
-    if (!slot) return;
+  const started = (socket: Socket): Slot | undefined => {
+    const slot = slotOf(socket);
+    if (!slot) return undefined;
     slot.busy++;
     slot.since = now();
-    res.once('close', () => {
-      slot.busy--;
-      slot.since = now();
-    });
+    return slot;
+  };
+  const ended = (slot: Slot) => {
+    slot.busy--;
+    slot.since = now();
+  };
+
+  // Before the server's own handler: a request past the pipelining limit is never started.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const slot = started(req.socket);
+    if (!slot) return;
+    res.once('close', () => ended(slot));
+    if (o.maxRequestsInProgress !== undefined && slot.busy > o.maxRequestsInProgress && !slot.socket.destroyed) {
+      o.onPipelinedTooDeep?.();
+      slot.socket.destroy();
+      req.socket.destroy();
+    }
   });
+
+  return {
+    requestStarted(socket) {
+      started(socket);
+    },
+    requestEnded(socket) {
+      const slot = slotOf(socket);
+      if (slot) ended(slot);
+    },
+  };
 }

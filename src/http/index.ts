@@ -8,6 +8,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { limitConnections } from './connection-slots.js';
+import { coalesceRenders } from './metrics-render.js';
 
 export interface ListenAddress {
   host: string;
@@ -51,6 +52,12 @@ export interface OpsServer {
  * arrive within seconds.
  */
 const MAX_CONNECTIONS = 256;
+/**
+ * Requests one connection may have in progress (pipelined): Prometheus, the kubelet and curl send one at a
+ * time, and node:http starts every request of a read at once (up to ~1,700 in 64 KiB); a connection that
+ * pipelines more is closed.
+ */
+const MAX_REQUESTS_IN_PROGRESS = 8;
 const HEADERS_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Connections closed to keep the limit are logged at most this often. */
@@ -78,17 +85,26 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   }, beatMs);
   heartbeat.unref();
 
-  const send = (res: ServerResponse, status: number, type: string, body: string) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  const renderMetrics = coalesceRenders(() => o.metrics.registry.metrics());
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
+    // A length, not chunked: a client can tell a whole answer from one cut short.
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(res.req.method === 'HEAD' ? undefined : body);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Closed for pipelining too deep (connection-slots.ts) while node:http still parses the rest of its read.
+    if (req.socket.destroyed) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
     const path = (req.url ?? '/').split('?')[0];
     switch (path) {
       case '/metrics':
-        return send(res, 200, o.metrics.registry.contentType, await o.metrics.registry.metrics());
+        return send(res, 200, o.metrics.registry.contentType, await renderMetrics());
       case '/healthz': {
         const stallMs = Math.max(previousMaxMs, windowMaxMs, performance.now() - expected);
         const ok = stallMs < maxStallMs;
@@ -128,19 +144,27 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   );
   server.keepAliveTimeout = 5000;
   const maxConnections = o.maxConnections ?? MAX_CONNECTIONS;
-  const closedFor = { evicted: 0, refused: 0 };
+  const closedFor = { evicted: 0, refused: 0, pipelined: 0 };
+  const why = {
+    evicted: 'ops endpoints: connection limit reached; closed the connection longest without a request',
+    refused: 'ops endpoints: connection limit reached and every connection busy; closed the new one',
+    pipelined: `ops endpoints: closed a connection that pipelined more than ${MAX_REQUESTS_IN_PROGRESS} requests`,
+  };
   let lastDropLog = Number.NEGATIVE_INFINITY;
-  const closedToKeepLimit = (reason: 'evicted' | 'refused') => {
+  const closedToKeepLimit = (reason: keyof typeof closedFor) => {
     closedFor[reason]++;
     o.metrics.opsConnectionsClosed.labels(reason).inc();
     const now = performance.now();
     if (now - lastDropLog < DROP_LOG_MS) return;
     lastDropLog = now;
     o.logger.warn(
-      { maxConnections, evictedSoFar: closedFor.evicted, refusedSoFar: closedFor.refused },
-      reason === 'evicted'
-        ? 'ops endpoints: connection limit reached; closed the connection longest without a request'
-        : 'ops endpoints: connection limit reached and every connection busy; closed the new one',
+      {
+        maxConnections,
+        evictedSoFar: closedFor.evicted,
+        refusedSoFar: closedFor.refused,
+        pipelinedSoFar: closedFor.pipelined,
+      },
+      why[reason],
     );
   };
   limitConnections(server, {
@@ -149,6 +173,8 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     stalledMs: HEADERS_TIMEOUT_MS,
     onEvicted: () => closedToKeepLimit('evicted'),
     onRefused: () => closedToKeepLimit('refused'),
+    maxRequestsInProgress: MAX_REQUESTS_IN_PROGRESS,
+    onPipelinedTooDeep: () => closedToKeepLimit('pipelined'),
   });
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {

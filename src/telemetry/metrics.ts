@@ -291,7 +291,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     opsConnectionsClosed: new Counter({
       name: 'exfilwatch_ops_connections_closed_total',
-      help: 'Connections the /metrics, /healthz, /readyz server closed at its limit: evicted (the one longest without a request, to admit a new one) or refused (the new one; every connection busy).',
+      help: 'Connections the /metrics, /healthz, /readyz server closed to stay bounded: evicted (at its limit, the one longest without a request, to admit a new one), refused (the new one; every connection busy) or pipelined (more than 8 requests in progress on it).',
       labelNames: ['reason'],
       registers: r,
     }),

@@ -175,9 +175,10 @@ describe('ops server', () => {
 
   it('a connection whose client stopped reading its answers gives its slot up once stalled, not before', async () => {
     const metrics = createMetrics();
-    // A /metrics answer of ~1 MB, cheap to build (a long help text): 24 unread ones are far more than the
-    // socket buffers on both sides hold, and building them does not stall the event loop.
-    new Gauge({ name: 'padding', help: 'x'.repeat(1 << 20), registers: [metrics.registry] }).set(1);
+    // A /metrics answer of ~4 MB, cheap to build (a long help text): 8 unread ones (the most one connection
+    // may have in progress) are far more than the socket buffers on both sides hold, and building them does
+    // not stall the event loop.
+    new Gauge({ name: 'padding', help: 'x'.repeat(1 << 22), registers: [metrics.registry] }).set(1);
     server = await startIdle({ metrics, maxConnections: 2 });
     const port = server.address.port;
     const stalled = Array.from({ length: 2 }, () => connect(port, '127.0.0.1'));
@@ -186,8 +187,8 @@ describe('ops server', () => {
         (s) =>
           new Promise<void>((answering) => {
             s.on('error', () => undefined);
-            s.on('connect', () => s.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(24)));
-            // The first bytes of the first answer: all 24 requests are in; from here on it never reads.
+            s.on('connect', () => s.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(8)));
+            // The first bytes of the first answer: all 8 requests are in; from here on it never reads.
             s.once('data', () => {
               s.pause();
               answering();
