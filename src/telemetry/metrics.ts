@@ -56,6 +56,7 @@ export interface Metrics {
   readonly receiverBodyBudgetBytes: Gauge<'source'>;
   /** Connections the ops endpoints closed to stay within their limit (`evicted` an old one, `refused` the new). */
   readonly opsConnectionsClosed: Counter<'reason'>;
+  readonly receiverConnectionsClosed: Counter<'source' | 'reason'>;
   /**
    * Runs `flush` whenever exfilwatch_events_total or exfilwatch_component_received_total is read (a scrape,
    * `get()`): hot paths may sum per-event counts in plain numbers and hand them over here, so a reader
@@ -293,6 +294,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_ops_connections_closed_total',
       help: 'Connections the /metrics, /healthz, /readyz server closed to stay bounded: evicted (at its limit, the one longest without a request, to admit a new one), refused (the new one; every connection busy) or pipelined (more than 8 requests in progress on it).',
       labelNames: ['reason'],
+      registers: r,
+    }),
+    receiverConnectionsClosed: new Counter({
+      name: 'exfilwatch_receiver_connections_closed_total',
+      help: 'Connections an event receiver (falco-http) closed at its maxConnections: evicted (the one longest without a request in progress, to admit a new one) or refused (the new one; every connection busy).',
+      labelNames: ['source', 'reason'],
       registers: r,
     }),
   };

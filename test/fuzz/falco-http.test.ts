@@ -173,7 +173,8 @@ describe('fuzz: Falco HTTP receiver (real daemon process)', () => {
     expect(slowAnswer).toMatch(/^HTTP\/1\.1 408/);
     saw(408);
 
-    // 6. More connections than maxConnections: the extra ones are closed at once, without an answer.
+    // 6. More connections than maxConnections: as many as the excess are closed at once, without an answer
+    // (the ones longest without a request in progress, to admit the newcomers).
     const conns = Array.from({ length: MAX_CONNECTIONS + 8 }, () => raw(port));
     await Promise.all(conns.map((c) => new Promise((r) => c.socket.once('connect', r))));
     const dropped = await waitFor(

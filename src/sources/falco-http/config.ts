@@ -105,7 +105,8 @@ export const falcoHttpConfigSchema = z
       })
       .default(256)
       .describe(
-        'Concurrent connections; more are closed at once. Falco keeps one keep-alive connection per output. ' +
+        'Concurrent connections; at the limit a new one displaces the connection longest without a request in progress. ' +
+          'Falco keeps one keep-alive connection per output. ' +
           `maxConnections × (maxHeaderBytes + 16 KiB) may not exceed ${MAX_UNBUDGETED_CONNECTION_BYTES / 1024 / 1024} MiB: ` +
           'each connection may hold a request head and a body up to 16 KiB outside maxBufferedBodyBytes.',
       ),

@@ -55,6 +55,12 @@ export interface FastPathOptions {
   accepts(request: FastRequest, socket: Socket): boolean;
   /** A connection that sent no complete request in time: answer 408 and close (as for node:http's). */
   timedOut(socket: Socket): void;
+  /**
+   * A request's head is in and its body is awaited (started), and it was served or handed to node:http
+   * (ended): the connection-slots bookkeeping node:http's 'request' events give for its own requests.
+   */
+  requestStarted?(socket: Socket): void;
+  requestEnded?(socket: Socket): void;
 }
 
 export interface FastPathHandle {
@@ -203,6 +209,18 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
     let partialHeadIn = false;
     // Budget held for the request being read (its declared body length), until it is served or leaves.
     let reserved = 0;
+    // A request whose head is in and whose body is awaited: in progress for the connection limit.
+    let inProgress = false;
+    const startRequest = () => {
+      if (inProgress) return;
+      inProgress = true;
+      o.requestStarted?.(socket);
+    };
+    const endRequest = () => {
+      if (!inProgress) return;
+      inProgress = false;
+      o.requestEnded?.(socket);
+    };
     const reserve = (bodyBytes: number): boolean => {
       const cost = o.budget.cost(bodyBytes);
       if (reserved > 0 || cost === 0) return true; // this request's reservation, taken when its head came in
@@ -263,6 +281,7 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
 
     function handOff(unread: Buffer): void {
       clearPartial();
+      endRequest(); // node:http's 'request' counts it again, if it gets that far
       // node:http reserves for the request itself (or refuses it: the budget must not count it twice).
       giveBack();
       pending = [];
@@ -298,7 +317,10 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
         const state = parse(buf, off, parsed);
         if (state === NEED_MORE) break;
         if (state === NEED_BODY) {
-          if (o.accepts(parsed.request, socket) && reserve(parsed.bodyEnd - parsed.bodyStart)) break;
+          if (o.accepts(parsed.request, socket) && reserve(parsed.bodyEnd - parsed.bodyStart)) {
+            startRequest();
+            break;
+          }
           handOff(off === 0 ? buf : buf.subarray(off));
           return;
         }
@@ -312,6 +334,8 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
           return;
         }
         giveBack();
+        startRequest(); // a whole request in one read: it still marks the connection as in use now
+        endRequest();
         off = parsed.bodyEnd;
         if (!served) {
           served = true;

@@ -7,6 +7,7 @@ import { sourceComponent } from '../../telemetry/metrics.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import { readBody } from './body-reader.js';
 import type { FalcoHttpConfig } from './config.js';
+import { limitReceiverConnections } from './connection-limit.js';
 import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
 import {
   type BodyEncoding,
@@ -334,6 +335,8 @@ export async function startReceiver(
         return true;
       },
       timedOut: (socket) => refuseConnection(socket, 408),
+      requestStarted: (socket) => slots.requestStarted(socket),
+      requestEnded: (socket) => slots.requestEnded(socket),
     };
   }
 
@@ -347,8 +350,9 @@ export async function startReceiver(
     connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 4)),
   };
   const server = createHttpServer(config, common, keyPath);
-  server.maxConnections = config.maxConnections;
   const fastPath = config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
+  // After the fast path's (or node:http's) connection listener, as connection-slots.ts expects.
+  const slots = limitReceiverConnections(server, config.maxConnections, deps, count);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);
@@ -370,8 +374,6 @@ export async function startReceiver(
   // it) as a clientError, before any 'tlsClientError' listener of ours runs: counted there, once, as `tls`.
   const secured = new WeakSet<Socket>();
   if (config.tls) server.on('secureConnection', (socket: Socket) => secured.add(socket));
-  // Over maxConnections node closes the connection before anyone sees it: counted, or that refusal is silent.
-  server.on('drop', () => count('dropped'));
 
   await listenOn(server, listen, config.listen);
   // Summed over receivers (one source label, no address). The level is a 0 series from the start, not absent.

@@ -176,18 +176,21 @@ describe('falco-http receiver', () => {
     expect(await h.metric('exfilwatch_events_dropped_total', { reason: 'queue_full' })).toBe(1);
   });
 
-  it('closes connections over maxConnections', async () => {
+  it('over maxConnections, the connection idle longest is closed to admit the new one', async () => {
     const { port } = await receiver({ maxConnections: 1 });
     const first = net.connect(port, '127.0.0.1');
     cleanups.push(() => void first.destroy());
+    first.on('error', () => undefined);
     await new Promise((r) => first.once('connect', r));
     await new Promise((r) => setTimeout(r, 50));
     const second = net.connect(port, '127.0.0.1');
+    cleanups.push(() => void second.destroy());
     const closed = await new Promise<boolean>((resolve) => {
-      second.once('close', () => resolve(true));
+      first.once('close', () => resolve(true));
       setTimeout(() => resolve(false), 2000);
     });
     expect(closed).toBe(true);
+    expect(second.destroyed).toBe(false);
   });
 
   it('requires the shared-secret header (constant-time compare), also as Basic auth from an http_output url', async () => {
@@ -279,14 +282,16 @@ describe('falco-http receiver', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(h.events).toHaveLength(2);
   });
-  it('connections over maxConnections are counted (code dropped); a TLS handshake never finished ends at the request timeout, counted once', async () => {
+  it('connections closed over maxConnections are counted; a TLS handshake never finished ends at the request timeout, counted once', async () => {
     const { h, port } = await receiver({ maxConnections: 2 });
     const sockets = Array.from({ length: 5 }, () => net.connect(port, '127.0.0.1'));
     cleanups.push(() => {
       for (const s of sockets) s.destroy();
     });
-    const code = (c: string) => h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: c });
-    await until(async () => (await code('dropped')) === 3);
+    for (const s of sockets) s.on('error', () => undefined);
+    const closed = (reason: string) =>
+      h.metric('exfilwatch_receiver_connections_closed_total', { source: 'falco-http', reason });
+    await until(async () => (await closed('evicted')) === 3); // none had a request in progress
 
     const { h: t, port: tlsPort } = await receiver({
       requestTimeoutMs: 1000,

@@ -1,0 +1,47 @@
+/**
+ * The receiver's maxConnections, kept like the ops server's (src/http/connection-slots.ts): net.Server's own
+ * limit closed the *new* connection when full, so sockets that never finished a request (up to the headers
+ * timeout, or keepAliveTimeoutMs once idle) could hold every slot and starve Falco's own keep-alive
+ * connection: its POSTs failed and its events were lost. Now a new connection displaces the one longest
+ * without a request in progress; a request in progress (its head in, on either path) is not cut unless its
+ * body has been arriving for over 5 s. Falco's alerts are a few KB, in one packet.
+ */
+import type { Server } from 'node:http';
+import { type ConnectionSlots, limitConnections } from '../../http/connection-slots.js';
+import type { SourceDeps } from '../types.js';
+
+/** A request in progress this long may be closed to admit a new connection (the ops server's value). */
+const STALLED_REQUEST_MS = 5000;
+/** Connections closed to keep the limit are logged at most this often. */
+const CLOSED_LOG_MS = 60_000;
+
+export function limitReceiverConnections(
+  server: Server,
+  maxConnections: number,
+  deps: Pick<SourceDeps, 'metrics' | 'logger'>,
+  countRequest: (code: 'dropped') => void,
+): ConnectionSlots {
+  const closedFor = { evicted: 0, refused: 0 };
+  let lastLog = Number.NEGATIVE_INFINITY;
+  const closed = (reason: 'evicted' | 'refused') => {
+    closedFor[reason]++;
+    deps.metrics.receiverConnectionsClosed.labels('falco-http', reason).inc();
+    // A refused connection is what net.Server's limit used to drop: still counted as code="dropped".
+    if (reason === 'refused') countRequest('dropped');
+    const now = performance.now();
+    if (now - lastLog < CLOSED_LOG_MS) return;
+    lastLog = now;
+    deps.logger.warn(
+      { source: 'falco-http', maxConnections, evictedSoFar: closedFor.evicted, refusedSoFar: closedFor.refused },
+      reason === 'evicted'
+        ? 'falco-http: maxConnections reached; closed the connection longest without a request'
+        : 'falco-http: maxConnections reached and every connection has a request in progress; closed the new one',
+    );
+  };
+  return limitConnections(server, {
+    max: maxConnections,
+    stalledMs: STALLED_REQUEST_MS,
+    onEvicted: () => closed('evicted'),
+    onRefused: () => closed('refused'),
+  });
+}
