@@ -351,7 +351,6 @@ export async function startReceiver(
   };
   const server = createHttpServer(config, common, keyPath);
   const fastPath = config.fastPath ? attachFastPath(server, fastPathOptions()) : null;
-  // After the fast path's (or node:http's) connection listener, as connection-slots.ts expects.
   const slots = limitReceiverConnections(server, config.maxConnections, deps, count);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {

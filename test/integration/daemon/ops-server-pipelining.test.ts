@@ -1,10 +1,10 @@
-import { get } from 'node:http';
 import { connect } from 'node:net';
 import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpsServer, startOpsServer } from '../../../src/http/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { probe } from '../../helpers/http-probe.js';
 import { until } from '../../helpers/until.js';
 
 let server: OpsServer | null = null;
@@ -20,16 +20,6 @@ function start(metrics: Metrics): Promise<OpsServer> {
     logger: silentLogger(),
     ready: () => true,
     sources: () => [],
-  });
-}
-
-/** A kubelet-like probe: a fresh connection, one request; its status, or 'closed'. */
-function probe(port: number, path = '/healthz'): Promise<number | 'closed'> {
-  return new Promise((resolve) => {
-    get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', () => resolve('closed'));
   });
 }
 

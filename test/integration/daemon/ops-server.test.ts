@@ -1,4 +1,4 @@
-import { get, Server } from 'node:http';
+import { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { ConfigError } from '../../../src/errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../../../src/http/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { probe } from '../../helpers/http-probe.js';
 import { until } from '../../helpers/until.js';
 
 /** An ops server on a free loopback port, always ready, with no sources; `extra` overrides. */
@@ -50,16 +51,6 @@ function keptAlive(port: number): Promise<{ request(path: string): Promise<strin
   return new Promise((resolve) =>
     socket.on('connect', () => void connection.request('/healthz').then(() => resolve(connection))),
   );
-}
-
-/** A kubelet-like probe: a fresh connection that asks once and closes; its status, or 'closed' if refused. */
-function probe(port: number, path = '/healthz'): Promise<number | 'closed'> {
-  return new Promise((resolve) => {
-    get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', () => resolve('closed'));
-  });
 }
 
 let server: OpsServer | null = null;
