@@ -10,7 +10,7 @@
  * so such builds stay no push (docs/detection.md).
  */
 import type { CommandSpec, PushToolSpec } from '../types.js';
-import { BAKE_SET_PUSH, DOCKER_VALUE_FLAGS } from './flags.js';
+import { BAKE_SET_PUSH, BUILD_PUSH, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
 
 const COMPOSE_FILE = { none: true, declaredIn: 'the compose file' } as const;
 const BAKE_FILE = { none: true, declaredIn: 'the bake file' } as const;
@@ -47,43 +47,66 @@ export function bakePushes(prefix: readonly string[]): CommandSpec[] {
   ];
 }
 
+const STANDALONE_VALUE_FLAGS = [
+  ...DOCKER_VALUE_FLAGS,
+  ...['-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel'],
+];
+
+// Run as docker's CLI plugins they get `compose …`/`buildx …` from a `docker` parent already recognised; only
+// their standalone forms (no such first word) are matched here, so one push is not two. One entry per binary:
+// compose's commands are not buildx's (found by review: a shared entry took the buildx binary's `build --push
+// -t REF` for a compose build, its tag lost for 'the compose file').
 export const composeBakeTools: readonly PushToolSpec[] = [
   {
     tool: 'docker',
-    description:
-      'The standalone compose and buildx binaries: `docker-compose push`, `docker-compose build --push`, `buildx bake --push`.',
-    // Run as docker's CLI plugins they get `compose …`/`buildx …` from a `docker` parent already recognised;
-    // only their standalone forms (no such first word) are matched here, so one push is not two.
-    binaries: ['docker-compose', 'docker-buildx', 'buildx'],
-    syntax: {
-      valueFlags: [
-        ...DOCKER_VALUE_FLAGS,
-        ...['-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel'],
-      ],
-    },
-    match: { kind: 'subcommand', commands: [...composePushes([]), ...bakePushes([])] },
+    description: 'The standalone compose binary: `docker-compose push`, `docker-compose build --push`.',
+    binaries: ['docker-compose'],
+    syntax: { valueFlags: STANDALONE_VALUE_FLAGS },
+    match: { kind: 'subcommand', commands: composePushes([]) },
     destination: 'image-ref',
     requiresClassedDestination: false,
     bridged: true,
     downloads: [['pull']],
     examples: {
+      push: ['push', '-f docker-compose.ci.yml -p x push', 'build --push'],
+      notPush: ['build', 'up -d', 'pull', '--dry-run push', 'compose push', 'bake --push'],
+    },
+  },
+  {
+    tool: 'docker',
+    description:
+      'The standalone buildx binary: `buildx bake --push`, `buildx build --push -t REF`, `buildx imagetools create -t REF`.',
+    binaries: ['docker-buildx', 'buildx'],
+    syntax: { valueFlags: STANDALONE_VALUE_FLAGS },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        ...bakePushes([]),
+        ...[['build'], ['b']].flatMap((words) => [
+          { words, ...BUILD_PUSH },
+          { words, ...CACHE_EXPORT },
+        ]),
+        { words: ['imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    bridged: true,
+    examples: {
       push: [
-        'push',
-        '-f docker-compose.ci.yml -p x push',
-        'build --push',
         'bake --push',
         'bake --set *.push=true',
         '--builder ci bake --set app.output=type=registry',
+        'build --push -t ghcr.io/evil/x:1 .',
+        'b --cache-to type=registry,ref=quay.io/evil/c .',
+        'imagetools create -t ghcr.io/evil/x:1 ghcr.io/acme/app:1',
       ],
       notPush: [
-        'build',
-        'up -d',
-        'pull',
         'bake',
         'bake --print --push',
-        '--dry-run push',
-        'compose push',
+        'build -t app .',
         'buildx bake --push',
+        'imagetools inspect ghcr.io/acme/app:1',
       ],
     },
   },

@@ -27,6 +27,13 @@ const COSIGN_VALUE_FLAGS = [
   ...['--signing-config', '--trusted-root', '--new-bundle-format'],
 ];
 
+/**
+ * cobra's pflag bundles short flags and takes a short flag's value attached (`-ya k=v` is `--yes
+ * --annotations k=v`, `-ak=v` is `-a k=v`; found by review: both hid `sign -a`'s push). `-a`, `-f` and `-t`
+ * take values.
+ */
+const COSIGN_SYNTAX = { valueFlags: COSIGN_VALUE_FLAGS, valueShortLetters: 'aft' };
+
 /** The predicate read from stdin (`--predicate -`): the pipeline feeding it reads the payload. */
 const PREDICATE_STDIN = [{ flags: ['--predicate'], value: /^-$/ }] as const;
 
@@ -36,7 +43,7 @@ export const cosignTools: readonly PushToolSpec[] = [
     description:
       '`cosign attach sbom|attestation|signature … REF`, `cosign upload blob|wasm -f FILE REF` (a file as it is), `cosign attest --predicate FILE REF`, `cosign sign -a k=v|--payload FILE REF`, `cosign copy SRC DST`.',
     binaries: ['cosign'],
-    syntax: { valueFlags: COSIGN_VALUE_FLAGS },
+    syntax: COSIGN_SYNTAX,
     match: {
       kind: 'subcommand',
       commands: [
@@ -99,7 +106,7 @@ export const cosignTools: readonly PushToolSpec[] = [
     description:
       '`cosign attest-blob --predicate FILE BLOB`: the attestation, predicate included, goes to the transparency log (Rekor), which keeps it.',
     binaries: ['cosign'],
-    syntax: { valueFlags: COSIGN_VALUE_FLAGS },
+    syntax: COSIGN_SYNTAX,
     match: {
       kind: 'subcommand',
       // `--tlog-upload=false` writes the attestation to a local file (`--output-attestation`, `--bundle`) only.

@@ -168,3 +168,22 @@ export const CURL_VALUE_FLAGS = [
 export const OUTPUT_PUSH = /(?:^|,)push=(?:1|t|true)(?:,|$)/i;
 /** Bake's `--set TARGET.push=BOOL` (not a build argument named push: `*.args.push=true`), or an output that pushes. */
 export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|true)(?:,|$)/i;
+
+/** A build that pushes its image (`--push`, or an output that does). */
+export const BUILD_PUSH = {
+  remote: { flag: ['-t', '--tag'] },
+  requireAnyFlag: [
+    { flags: ['--push'] },
+    { flags: ['--output', '-o'], valueContains: ['type=registry'] },
+    { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
+  ],
+} as const;
+
+/**
+ * A build that exports its cache to a registry (`--cache-to type=registry,ref=REF`) uploads the layers it
+ * built, with whatever the build copied from the context, even without `--push`.
+ */
+export const CACHE_EXPORT = {
+  remote: { flag: ['--cache-to'], key: 'ref' },
+  requireAnyFlag: [{ flags: ['--cache-to'], valueContains: ['type=registry'] }],
+} as const;

