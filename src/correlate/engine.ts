@@ -7,7 +7,6 @@
 import { errorMessage } from '../errors.js';
 import { type Alert, SEVERITIES } from '../model/alert.js';
 import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from '../model/normalized-event.js';
-import { isSigningKey } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CompiledAllowlist } from './allowlist.js';
@@ -30,6 +29,7 @@ import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
 import { relinkedSources } from './relinks.js';
 import { settleShapes } from './settle.js';
+import { ownSigningKey } from './signing-keys.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
 
@@ -277,14 +277,18 @@ export class CorrelationEngine {
     const c = this.tables.containerOf(e, node);
     if (c === null) return;
     const cls = this.classifyPath(f.path);
-    if (cls === PATH_NOISE) return;
+    if (cls === PATH_NOISE) {
+      // A signing key where reads count for nothing still takes its process's one exemption (./signing-keys.ts).
+      if (c.signers) ownSigningKey(this.reads, this.tables.lookupProc(e, node), e, c, false);
+      return;
+    }
     const proc = this.tables.procOf(e, node, c);
     // A clone's or fetch's own processes reading git's stores are the download itself: index-pack re-reads
     // the pack it receives (more than its size, by pread) to resolve deltas; git-lfs copies its objects out.
     if (proc.download && isGitDownloadStore(f.path)) return;
     // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
-    const keys = proc.rare?.keyFiles ?? null;
-    this.reads.record(c, proc, e, cls === PATH_SENSITIVE && (keys === null || !isSigningKey(keys, f.path)));
+    const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
+    this.reads.record(c, proc, e, cls === PATH_SENSITIVE && !own);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {

@@ -6,6 +6,7 @@
  * boxed doubles per process before, 144 bytes and two now. Accessors keep the old field names.
  */
 import type { PushRecognition } from '../rules/recognize.js';
+import type { SigningKeyRead } from './signing-keys.js';
 import type { ContainerState, DestEntry, NodeState, PushEpisode } from './state.js';
 import type { TimeNote } from './times.js';
 
@@ -27,6 +28,8 @@ export interface ProcRare {
   pipeEp: PushEpisode | null;
   /** Its own signing keys (`cosign --key K`): its reads of them are not counted as sensitive (engine.ts). */
   keyFiles: readonly string[] | null;
+  /** The one file its key reads are bound to, and how (./signing-keys.ts). */
+  keyRead: SigningKeyRead | null;
 }
 
 function newRare(): ProcRare {
@@ -42,6 +45,7 @@ function newRare(): ProcRare {
     archiveFlagged: false,
     pipeEp: null,
     keyFiles: null,
+    keyRead: null,
   };
 }
 

@@ -271,6 +271,7 @@ export class ProcessTable {
     }
     const rare = proc.more();
     rare.keyFiles = r.keyFiles.length > 0 ? r.keyFiles : null;
+    if (rare.keyFiles !== null && c !== null) c.signers = true;
     if (r.kind === 'signer') return;
     rare.push = r;
     // The push's evidence shows its command line (newProc keeps it too).

@@ -297,6 +297,8 @@ export class ContainerState {
    * most). The shared empty list until the first (see addPending).
    */
   pending: PushEpisode[] = NO_PENDING;
+  /** One of its processes signs with a key file (ProcRare.keyFiles): its reads of noise paths are looked at too. */
+  signers = false;
   /**
    * The process of its last activity event: most events of a container come from one or two processes,
    * and comparing an exec id beats hashing it into the process table (ProcessTable.procOf).
