@@ -65,10 +65,14 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
   const secured = new WeakMap<Socket, Slot>();
   const slotOf = (socket: Socket): Slot | undefined => slots.get(socket) ?? secured.get(socket);
 
-  /** The slot to give up for a new connection: the one longest without a live request, or null. */
+  /**
+   * The slot to give up for a new connection: one whose socket is already destroyed (a timeout, a reset: its
+   * 'close', which frees the slot, comes a loop phase later), else the one longest without a live request, or null.
+   */
   function victim(at: number): Slot | null {
     let oldest: Slot | null = null;
     for (const slot of slots.values()) {
+      if (slot.socket.destroyed) return slot;
       const free = slot.busy === 0 || at - slot.since >= o.stalledMs;
       if (free && (oldest === null || slot.since < oldest.since)) oldest = slot;
     }
@@ -91,8 +95,10 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
         return;
       }
       free(old); // its 'close' comes later; the slot is free now
-      old.socket.destroy();
-      o.onEvicted();
+      if (!old.socket.destroyed) {
+        old.socket.destroy();
+        o.onEvicted();
+      }
     }
     const slot: Slot = { socket, peer: peerOf(socket), busy: 0, since: at };
     slots.set(socket, slot);

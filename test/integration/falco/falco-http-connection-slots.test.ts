@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFalcoHttpPoster } from '../../../src/sensors-sim/falco-http-poster.js';
 import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
@@ -69,6 +70,46 @@ describe.each([true, false])('falco-http connection slots (fastPath %s)', (fastP
     inProgress.socket.write(body);
     await until(() => /^HTTP\/1\.1 200 /.test(inProgress.read()), 2000, 'the request in progress answered');
     await h.waitFor(6);
+  });
+
+  it('a connection closed by a timeout but not yet gone frees its slot: a newcomer then displaces no one', async () => {
+    // A socket destroyed (here: its head timed out) stays counted until its 'close', a phase later. A newcomer
+    // accepted in between displaced a live connection, Falco's, though a slot had just been freed.
+    const { h, port } = await receiver({ maxConnections: 2, fastPath, requestTimeoutMs: 1000 });
+    const falco = createFalcoHttpPoster({ url: `http://127.0.0.1:${port}/` });
+    cleanups.push(() => falco.close());
+    const first = await falco.post(execAlert());
+    expect(first.status).toBe(200);
+    const timingOut = await holder(port, 'POST / HTTP/1.1\r\nHost: x\r\n'); // newer than Falco's last request
+    // The newcomer connects from another thread while this one's event loop is held past the head's deadline,
+    // so the timeout and the newcomer's accept come in one turn of it.
+    const newcomer = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.once('message', (port) => require('node:net').connect(port, '127.0.0.1').on('error', () => {}));`,
+      { eval: true },
+    );
+    cleanups.push(() => newcomer.terminate().then(() => undefined));
+    await new Promise((r) => newcomer.once('online', r));
+    await new Promise((r) => setTimeout(r, 800));
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        newcomer.postMessage(port);
+        const heldUntil = performance.now() + 700;
+        while (performance.now() < heldUntil) {
+          // held: the newcomer's connection completes in the kernel meanwhile
+        }
+        resolve();
+      }),
+    );
+    await until(() => timingOut.socket.destroyed || timingOut.socket.readableEnded, 2000, 'the head timed out');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(
+      await h.metric('exfilwatch_receiver_connections_closed_total', { source: 'falco-http', reason: 'evicted' }),
+    ).toBe(0);
+    const again = await falco.post(execAlert());
+    expect(again.status).toBe(200);
+    expect(again.localPort).toBe(first.localPort); // Falco's keep-alive connection was left alone
+    await h.waitFor(2);
   });
 
   it('a newcomer is refused only while every connection has a request in progress (counted as code dropped)', async () => {
