@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,38 @@ describe.each([true, false])('falco-http connection slots (fastPath %s)', (fastP
     await until(() => /^HTTP\/1\.1 200 /.test(inProgress.read()), 2000, 'the request in progress answered');
     await h.waitFor(6);
   });
+
+  it("Falco's idle keep-alive connection evicted between alerts: libcurl (curl) reconnects and every POST gets in", async () => {
+    // Falco idle between alerts while other clients fill maxConnections: its connection is the one longest
+    // without a request, so it goes. libcurl sees the closed connection before reusing it (or retries a request
+    // sent on it with no answer begun) and opens a new one, which displaces the oldest other connection.
+    const { h, port } = await receiver({ maxConnections: 4, fastPath });
+    const url = `http://127.0.0.1:${port}/`;
+    // --rate: one POST a second on curl's one keep-alive connection, like Falco's http_output worker.
+    const args = ['-s', '--rate', '1/s', '-H', 'content-type: application/json', '--data-binary', execAlert()];
+    for (let i = 0; i < 3; i++) args.push('-o', '/dev/null', '-w', '%{http_code} %{num_connects}\\n', url);
+    const curl = spawn('curl', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    curl.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => curl.on('close', resolve));
+    cleanups.push(() => void curl.kill());
+    await h.waitFor(1);
+    // Newer than curl's last request: at the fourth, curl's idle connection is the one displaced.
+    for (let i = 0; i < 4; i++) await holder(port, '');
+    const closed = (reason: string) =>
+      h.metric('exfilwatch_receiver_connections_closed_total', { source: 'falco-http', reason });
+    await until(async () => (await closed('evicted')) === 1, 2000, "curl's idle connection evicted");
+    expect(await h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: '200' })).toBe(1);
+
+    expect(await exited).toBe(0);
+    // The second POST needed a new connection (one connect), the third reused it; all three answered 200.
+    expect(stdout.trim().split('\n')).toEqual(['200 1', '200 1', '200 0']);
+    await h.waitFor(3);
+    expect(await closed('evicted')).toBe(2); // curl's, then the oldest holder for curl's new connection
+    expect(await closed('refused')).toBe(0);
+  }, 15_000);
 
   it('a connection closed by a timeout but not yet gone frees its slot: a newcomer then displaces no one', async () => {
     // A socket destroyed (here: its head timed out) stays counted until its 'close', a phase later. A newcomer
