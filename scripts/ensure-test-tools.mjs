@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The suite runs against real parts: Debian's nats-server, promtool, protoc and shellcheck. Find them, or
+// The suite runs against real parts: Debian's nats-server, promtool, protoc, shellcheck and curl (a real
+// libcurl client, as Falco's http_output is). Find them, or
 // install them (we run as root in CI and dev sandboxes), or fail with the exact install hint. Never skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ const tools = [
   // protoc resolves google/protobuf/*.proto (Timestamp, wrappers) from libprotobuf-dev's /usr/include
   { bin: 'protoc', pkg: 'libprotobuf-dev', file: '/usr/include/google/protobuf/timestamp.proto' },
   { bin: 'shellcheck', pkg: 'shellcheck' },
+  { bin: 'curl', pkg: 'curl' },
 ];
 
 const hasBin = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
