@@ -272,11 +272,12 @@ function maybeNodeEtcSecret(path: string): boolean {
   }
 }
 
-/** Under `/etc/` at `at`: shadow files, kubeadm's kubeconfigs, k3s/RKE2's, the ssh host keys. */
+/** Under `/etc/` at `at`: shadow files and their backups, kubeadm's kubeconfigs, k3s/RKE2's, the ssh host keys. */
 function isNodeEtcSecret(path: string, at: number): boolean {
   const end = path.length - at;
   if (path.startsWith('/etc/shadow', at)) return end === 11 || (end === 12 && path.endsWith('-'));
-  if (path.startsWith('/etc/gshadow', at)) return end === 12;
+  // shadow-utils keeps the previous copy of each as `shadow-` and `gshadow-` (found by review: `gshadow-` was not counted).
+  if (path.startsWith('/etc/gshadow', at)) return end === 12 || (end === 13 && path.endsWith('-'));
   // admin.conf, super-admin.conf, kubelet.conf, controller-manager.conf, scheduler.conf: kubeconfigs.
   if (path.startsWith('/etc/kubernetes/', at)) return path.endsWith('.conf');
   if (path.startsWith('/etc/rancher/', at)) return path.endsWith('.yaml');
