@@ -7,6 +7,7 @@
  */
 import { domainToASCII } from 'node:url';
 
+import { gitLongOption } from './git-options.js';
 import type { FlagRequirement } from './types.js';
 
 /** Splits a sensor's argument string into words, honouring simple single and double quotes. */
@@ -63,6 +64,11 @@ export interface FlagSyntax {
    * with the tool's other options that share a prefix with them, so that an ambiguous one stays unknown.
    */
   longPrefixes?: readonly string[];
+  /**
+   * Long options read as git's parse-options reads them (./git-options.ts): by any unambiguous prefix, and
+   * negated by `--no-` before any such prefix (`git push --no-dry` is `--no-dry-run`).
+   */
+  gitLongOptions?: readonly string[];
   /**
    * A long flag the list does not give a value takes a following `true` or `false` as its value: npm's nopt
    * reads `--dry-run false` as `--dry-run=false` (found by review: `npm publish --dry-run false` uploads).
@@ -130,7 +136,11 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
     }
     if (w.startsWith('--')) {
       const eq = valueSeparator(w, syntax);
-      const flag = longOption(eq > 0 ? w.slice(0, eq) : w, syntax.longPrefixes);
+      const name = eq > 0 ? w.slice(0, eq) : w;
+      const flag =
+        syntax.gitLongOptions !== undefined
+          ? gitLongOption(name, syntax.gitLongOptions)
+          : longOption(name, syntax.longPrefixes);
       if (eq > 0) {
         flags.push({ flag, value: w.slice(eq + 1) });
       } else if (valueFlags.has(flag)) {

