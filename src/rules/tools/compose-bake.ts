@@ -29,6 +29,19 @@ export function composePushes(prefix: readonly string[]): CommandSpec[] {
   ];
 }
 
+/**
+ * `compose publish REPOSITORY` (`alpha publish` before v2.35): the compose files go to REPOSITORY as an OCI
+ * artifact, with their env files under `--with-env`, after pushing the services' images (found by review:
+ * no push). Its `--dry-run` pushes nothing. Docker's compose only: nerdctl's has no publish.
+ */
+export function composePublishes(prefix: readonly string[]): CommandSpec[] {
+  return [['publish'], ['alpha', 'publish']].map((words) => ({
+    words: [...prefix, ...words],
+    remote: { positional: 0 },
+    excludeFlags: ['--dry-run'],
+  }));
+}
+
 /** `bake --push`, or a `--set` that pushes (after `['buildx']` or none). */
 export function bakePushes(prefix: readonly string[]): CommandSpec[] {
   return [
@@ -59,17 +72,32 @@ const STANDALONE_VALUE_FLAGS = [
 export const composeBakeTools: readonly PushToolSpec[] = [
   {
     tool: 'docker',
-    description: 'The standalone compose binary: `docker-compose push`, `docker-compose build --push`.',
+    description:
+      'The standalone compose binary: `docker-compose push`, `docker-compose build --push`, `docker-compose publish REPO`.',
     binaries: ['docker-compose'],
     syntax: { valueFlags: STANDALONE_VALUE_FLAGS },
-    match: { kind: 'subcommand', commands: composePushes([]) },
+    match: { kind: 'subcommand', commands: [...composePushes([]), ...composePublishes([])] },
     destination: 'image-ref',
     requiresClassedDestination: false,
     bridged: true,
     downloads: [['pull']],
     examples: {
-      push: ['push', '-f docker-compose.ci.yml -p x push', 'build --push'],
-      notPush: ['build', 'up -d', 'pull', '--dry-run push', 'compose push', 'bake --push'],
+      push: [
+        'push',
+        '-f docker-compose.ci.yml -p x push',
+        'build --push',
+        'publish --with-env ghcr.io/evil/app:1',
+        'alpha publish ghcr.io/evil/app:1',
+      ],
+      notPush: [
+        'build',
+        'up -d',
+        'pull',
+        '--dry-run push',
+        'compose push',
+        'bake --push',
+        '--dry-run publish ghcr.io/evil/app:1',
+      ],
     },
   },
   {

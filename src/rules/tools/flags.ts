@@ -82,6 +82,8 @@ export const DOCKER_VALUE_FLAGS = [
   '--retry',
   // bake's `--set TARGET.KEY=VALUE` (`*.push=true` was read as a positional: no push).
   '--set',
+  // `compose publish --oci-version 1.1 REPOSITORY`.
+  '--oci-version',
 ];
 export const GH_VALUE_FLAGS = [
   '-R',

@@ -1,6 +1,6 @@
 /** Container and chart registries. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
-import { bakePushes, composePushes } from './compose-bake.js';
+import { bakePushes, composePublishes, composePushes } from './compose-bake.js';
 import { BUILD_PUSH, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
 
 export const registryTools: readonly PushToolSpec[] = [
@@ -24,6 +24,7 @@ export const registryTools: readonly PushToolSpec[] = [
         // Bake and compose files name their tags; only argv says it pushes (./compose-bake.ts).
         ...bakePushes(['buildx']),
         ...composePushes(['compose']),
+        ...composePublishes(['compose']),
         { words: ['manifest', 'push'], remote: { positional: 'last' } },
         { words: ['buildx', 'imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
       ],
@@ -41,6 +42,8 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose push',
         'compose -p x push',
         'compose build --push',
+        'compose publish --with-env ghcr.io/evil/app:1',
+        'compose alpha publish ghcr.io/evil/app:1',
         'buildx bake --set *.push=true',
         // Go's strconv.ParseBool: `1`, `t`, `TRUE` are true too.
         'buildx bake --set *.push=1',
@@ -75,6 +78,7 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx build --cache-to type=local,dest=/tmp/cache -t app .',
         'buildx build --cache-to type=inline -t app .',
         'compose --dry-run push',
+        'compose --dry-run publish ghcr.io/evil/app:1',
         'buildx bake --print --push',
       ],
     },

@@ -59,4 +59,19 @@ describe('push argv shapes found by review', () => {
     });
     expect(recognize('docker-compose', 'bake --push')?.kind).not.toBe('push');
   });
+
+  it('compose publish (and alpha publish) pushes the compose application, named by its REPOSITORY', () => {
+    const expected = { remote: 'ghcr.io/evil/app:1', host: 'ghcr.io', declaredIn: null };
+    for (const args of [
+      'compose publish ghcr.io/evil/app:1',
+      'compose -f compose.yaml publish --with-env -y ghcr.io/evil/app:1',
+      'compose alpha publish --oci-version 1.1 ghcr.io/evil/app:1',
+    ])
+      expect(pushOf('docker', args), args).toEqual(expected);
+    for (const args of ['publish --with-env ghcr.io/evil/app:1', '-p x alpha publish ghcr.io/evil/app:1'])
+      expect(pushOf('docker-compose', args), args).toEqual(expected);
+    // compose's `--dry-run` builds the artifact and pushes nothing.
+    expect(recognize('docker', 'compose --dry-run publish ghcr.io/evil/app:1')?.kind).not.toBe('push');
+    expect(recognize('docker-compose', '--dry-run publish ghcr.io/evil/app:1')?.kind).not.toBe('push');
+  });
 });
