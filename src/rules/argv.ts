@@ -107,7 +107,8 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
   const afterFlag = new Set<number>();
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === '--') {
+    // git's parse-options also ends options at `--end-of-options` (a remote may be named `--dry-run`).
+    if (w === '--' || (w === '--end-of-options' && syntax.gitLongOptions !== undefined)) {
       positionals.push(...words.slice(i + 1));
       break;
     }

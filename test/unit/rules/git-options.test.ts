@@ -49,6 +49,11 @@ describe("git's long options", () => {
       expect(recognize(args)?.kind, args).not.toBe('push');
   });
 
+  it('`--end-of-options` ends the options: a remote named `--dry-run` after it is pushed to (git 2.39 pushes)', () => {
+    expect(recognize('push --end-of-options --dry-run HEAD:refs/heads/main')?.kind).toBe('push');
+    expect(recognize('push --dry-run --end-of-options origin main')?.kind).not.toBe('push');
+  });
+
   it('an abbreviated value option takes its value: the remote after `--rep NAME` is the one pushed to', () => {
     const r = recognize('push --rep origin https://github.com/evil/loot.git');
     expect(r?.kind === 'push' ? r.destinationHost : r).toBe('github.com');
