@@ -19,16 +19,25 @@ export interface DeliveryOptions {
 
 export const defaultDeliveryOptions: DeliveryOptions = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 10_000 };
 
-/** Delivers one alert through one sink; returns true when delivered. Never throws. */
+/**
+ * What became of one alert: `abandoned` when `signal` ended the retries (the shutdown gave the sink up): the
+ * sink never took it, and the caller counts it.
+ */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'abandoned';
+
+/** Delivers one alert through one sink. Never throws. */
 export async function deliver(
   sink: AlertSink,
   alert: Alert,
   deps: { logger: Logger; metrics: Metrics },
   options: DeliveryOptions = defaultDeliveryOptions,
   signal?: AbortSignal,
-): Promise<boolean> {
+): Promise<DeliveryOutcome> {
   const sleep = options.sleep ?? sleepFor;
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
+    // Aborted during the backoff (which the abort cuts short): sending again would reach a sink being flushed
+    // and closed after the shutdown's deadline, and log a give-up for an alert the shutdown already counts.
+    if (attempt > 0 && signal?.aborted) return 'abandoned';
     let result: Awaited<ReturnType<AlertSink['send']>>;
     try {
       result = await sink.send(alert);
@@ -38,22 +47,22 @@ export async function deliver(
     if (result.status === 'ok') {
       deps.metrics.alertsPublished.labels(sink.name).inc();
       deps.metrics.componentSent.labels(`sink:${sink.name}`).inc();
-      return true;
+      return 'delivered';
     }
     deps.metrics.alertPublishFailures.labels(sink.name).inc();
     deps.metrics.componentErrors.labels(`sink:${sink.name}`).inc();
     if (result.status === 'failed') {
       deps.logger.error({ sink: sink.name, alertId: alert.id, err: result.error.message }, 'alert delivery failed');
-      return false;
+      return 'failed';
     }
     const delay = result.delayMs ?? backoffDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random);
     deps.logger.warn(
       { sink: sink.name, alertId: alert.id, attempt, delayMs: delay, err: result.error.message },
       'alert delivery will be retried',
     );
-    if (signal?.aborted) break;
+    if (signal?.aborted) return 'abandoned';
     await sleep(delay, signal);
   }
   deps.logger.error({ sink: sink.name, alertId: alert.id }, 'alert delivery gave up after retries');
-  return false;
+  return 'failed';
 }

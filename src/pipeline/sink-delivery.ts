@@ -93,7 +93,16 @@ export function createSinkDelivery(
   async function loop(): Promise<void> {
     for await (const alert of queue) {
       depth.set(queue.size);
-      await deliver(sink, alert, deps, undefined, abandoned.signal);
+      const outcome = await deliver(sink, alert, deps, undefined, abandoned.signal);
+      if (outcome === 'abandoned') {
+        // Given up between retries: the sink never took it (one stuck in a send may still land: not counted).
+        dropped(1, 'shutdown');
+        logger.error(
+          { sink: sink.name, alertId: alert.id },
+          'sink was still being retried at the shutdown timeout; the alert is dropped for it',
+        );
+        return;
+      }
       if (abandoned.signal.aborted) return;
       if (queue.size === 0) endEpisode();
     }

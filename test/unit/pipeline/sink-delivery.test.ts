@@ -169,3 +169,30 @@ describe('sink delivery order', () => {
     expect(accepted).toEqual(alerts.map((a) => a.id));
   });
 });
+
+describe('sink delivery abandoned during a retry', () => {
+  it('sends no more after the shutdown gives the sink up mid-backoff, and counts the alert it never took', async () => {
+    const metrics = createMetrics();
+    let sends = 0;
+    const sink: AlertSink = {
+      name: 'nats',
+      start: async () => undefined,
+      async send() {
+        sends++;
+        // A disk that does not take the append: retried after a backoff longer than the shutdown's deadline.
+        return { status: 'retryable', error: new Error('spool write failed'), delayMs: 60_000 };
+      },
+      flush: async () => undefined,
+      close: async () => undefined,
+    };
+    const d = createSinkDelivery(sink, { capacity: 4, whenFull: 'block' }, { logger: silentLogger(), metrics });
+    await d.offer(makeAlert(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sends).toBe(1);
+    await finishDeliveries([d], Date.now() + 20, silentLogger());
+    // Let the loop run past the backoff it was woken from.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sends).toBe(1);
+    expect(await dropped(metrics, 'shutdown', 'nats')).toBe(1);
+  });
+});
