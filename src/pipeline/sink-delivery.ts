@@ -146,14 +146,19 @@ export function createSinkDelivery(
       abandoned.abort();
       const left = queue.closeAndTakeAll().length;
       depth.set(0);
+      // A full-queue episode ends here without the sink having caught up: saying it had would be a lie.
+      const inEpisode = fullInEpisode;
+      fullInEpisode = 0;
+      const stalled =
+        inEpisode > 0 ? { [options.whenFull === 'block' ? 'waited' : 'droppedWhileFull']: inEpisode } : {};
       if (left > 0) {
         dropped(left, reason);
         logger.error(
-          { sink: sink.name, dropped: left },
+          { sink: sink.name, dropped: left, ...stalled },
           'sink did not take its queued alerts before the shutdown timeout; they are dropped for it',
         );
-      }
-      endEpisode();
+      } else if (inEpisode > 0)
+        logger.warn({ sink: sink.name, ...stalled }, 'sink was still stalled at the shutdown timeout');
     },
   };
 }

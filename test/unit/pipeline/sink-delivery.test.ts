@@ -13,7 +13,7 @@ import type { Alert } from '../../../src/model/alert.js';
 import { createSinkDelivery, finishDeliveries } from '../../../src/pipeline/sink-delivery.js';
 import { buildSinks } from '../../../src/sinks/build.js';
 import type { AlertSink, SinkWhenFull } from '../../../src/sinks/types.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger, silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 import { makeAlert } from '../sinks/make-alert.js';
 
@@ -194,5 +194,20 @@ describe('sink delivery abandoned during a retry', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(sends).toBe(1);
     expect(await dropped(metrics, 'shutdown', 'nats')).toBe(1);
+  });
+});
+
+describe('sink delivery abandoned while stalled', () => {
+  it('does not log that the stalled sink caught up when the shutdown gives it up', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const stdout = gatedSink('stdout');
+    const d = createSinkDelivery(stdout.sink, { capacity: 2, whenFull: 'drop' }, { logger, metrics: createMetrics() });
+    for (let i = 0; i < 6; i++) await d.offer(makeAlert(i));
+    await finishDeliveries([d], Date.now() + 20, logger);
+    const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages.filter((m) => m.startsWith('sink queue full'))).toHaveLength(1);
+    expect(messages.filter((m) => m.includes('caught up'))).toEqual([]);
+    expect(messages.filter((m) => m.startsWith('sink did not take its queued alerts'))).toHaveLength(1);
   });
 });
