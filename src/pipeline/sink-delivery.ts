@@ -65,6 +65,18 @@ export function createSinkDelivery(
     publishFailures.inc(alerts);
   }
 
+  let saidLate = false;
+  /** An alert that reached this sink's queue after abandon(): counted, and said once (the give-up line counted only what was queued). */
+  function droppedLate(): void {
+    dropped(1, 'shutdown');
+    if (saidLate) return;
+    saidLate = true;
+    logger.error(
+      { sink: sink.name },
+      'alerts reaching this sink after the shutdown timeout are dropped for it (counted in exfilwatch_alerts_dropped_total{reason="shutdown"})',
+    );
+  }
+
   function queueFull(): void {
     if (fullInEpisode++ > 0) return;
     logger.warn(
@@ -121,7 +133,7 @@ export function createSinkDelivery(
     done,
     async offer(alert) {
       if (abandoned.signal.aborted) {
-        dropped(1, 'shutdown');
+        droppedLate();
         return;
       }
       if (!queue.offer(alert)) {
@@ -134,7 +146,7 @@ export function createSinkDelivery(
           await queue.push(alert);
         } catch {
           // Closed by abandon() while waiting for room: the shutdown's deadline passed.
-          dropped(1, 'shutdown');
+          droppedLate();
           return;
         }
       }

@@ -211,3 +211,19 @@ describe('sink delivery abandoned while stalled', () => {
     expect(messages.filter((m) => m.startsWith('sink did not take its queued alerts'))).toHaveLength(1);
   });
 });
+
+describe('alerts offered after the shutdown gave the sink up', () => {
+  it('are counted and logged, once, not dropped without a word', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const metrics = createMetrics();
+    const nats = gatedSink('nats');
+    const d = createSinkDelivery(nats.sink, { capacity: 2, whenFull: 'block' }, { logger, metrics });
+    d.abandon('shutdown');
+    // The correlator's last pushes, judged at the stop, reach the fan-out after the deadline.
+    for (let i = 0; i < 3; i++) await d.offer(makeAlert(i));
+    expect(await dropped(metrics, 'shutdown', 'nats')).toBe(3);
+    const said = lines.filter((l) => l.includes('"sink":"nats"') && l.includes('after the shutdown timeout'));
+    expect(said).toHaveLength(1);
+  });
+});
