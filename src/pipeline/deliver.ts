@@ -21,9 +21,10 @@ export const defaultDeliveryOptions: DeliveryOptions = { maxAttempts: 8, baseDel
 
 /**
  * What became of one alert: `abandoned` when `signal` ended the retries (the shutdown gave the sink up): the
- * sink never took it, and the caller counts it.
+ * sink never took it, and the caller counts it. `failed` (refused, or retries used up) is counted here and
+ * logged by the caller, which says a run of them once (a closed stdout fails every alert).
  */
-export type DeliveryOutcome = 'delivered' | 'failed' | 'abandoned';
+export type DeliveryOutcome = { status: 'delivered' } | { status: 'abandoned' } | { status: 'failed'; error: string };
 
 /** Delivers one alert through one sink. Never throws. */
 export async function deliver(
@@ -34,10 +35,11 @@ export async function deliver(
   signal?: AbortSignal,
 ): Promise<DeliveryOutcome> {
   const sleep = options.sleep ?? sleepFor;
+  let lastError = '';
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
     // Aborted during the backoff (which the abort cuts short): sending again would reach a sink being flushed
     // and closed after the shutdown's deadline, and log a give-up for an alert the shutdown already counts.
-    if (attempt > 0 && signal?.aborted) return 'abandoned';
+    if (attempt > 0 && signal?.aborted) return { status: 'abandoned' };
     let result: Awaited<ReturnType<AlertSink['send']>>;
     try {
       result = await sink.send(alert);
@@ -47,22 +49,19 @@ export async function deliver(
     if (result.status === 'ok') {
       deps.metrics.alertsPublished.labels(sink.name).inc();
       deps.metrics.componentSent.labels(`sink:${sink.name}`).inc();
-      return 'delivered';
+      return { status: 'delivered' };
     }
     deps.metrics.alertPublishFailures.labels(sink.name).inc();
     deps.metrics.componentErrors.labels(`sink:${sink.name}`).inc();
-    if (result.status === 'failed') {
-      deps.logger.error({ sink: sink.name, alertId: alert.id, err: result.error.message }, 'alert delivery failed');
-      return 'failed';
-    }
+    if (result.status === 'failed') return { status: 'failed', error: result.error.message };
+    lastError = result.error.message;
     const delay = result.delayMs ?? backoffDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random);
     deps.logger.warn(
       { sink: sink.name, alertId: alert.id, attempt, delayMs: delay, err: result.error.message },
       'alert delivery will be retried',
     );
-    if (signal?.aborted) return 'abandoned';
+    if (signal?.aborted) return { status: 'abandoned' };
     await sleep(delay, signal);
   }
-  deps.logger.error({ sink: sink.name, alertId: alert.id }, 'alert delivery gave up after retries');
-  return 'failed';
+  return { status: 'failed', error: `gave up after ${options.maxAttempts} attempts: ${lastError}` };
 }

@@ -77,6 +77,23 @@ export function createSinkDelivery(
     );
   }
 
+  /** Alerts this sink failed in a row (counted per attempt in exfilwatch_alert_publish_failures_total by deliver). */
+  let failedInRow = 0;
+  /** The first of a run is logged with its reason; the rest only counted, and said when the run ends. */
+  function failed(alert: Alert, err: string): void {
+    if (failedInRow++ === 0)
+      logger.error(
+        { sink: sink.name, alertId: alert.id, err },
+        'alert delivery failed; until this sink delivers again its failed alerts are only counted, then said in one line',
+      );
+    else logger.debug({ sink: sink.name, alertId: alert.id, err }, 'alert delivery failed');
+  }
+  function endFailures(msg: string): void {
+    if (failedInRow === 0) return;
+    logger.error({ sink: sink.name, failed: failedInRow }, msg);
+    failedInRow = 0;
+  }
+
   function queueFull(): void {
     if (fullInEpisode++ > 0) return;
     logger.warn(
@@ -103,20 +120,26 @@ export function createSinkDelivery(
   // alerts in order. Sends started together (NATS's 256 spool appends sharing one fdatasync) got their place
   // at the call, so an alert whose append failed and was retried by deliver() landed after later ones.
   async function loop(): Promise<void> {
-    for await (const alert of queue) {
-      depth.set(queue.size);
-      const outcome = await deliver(sink, alert, deps, undefined, abandoned.signal);
-      if (outcome === 'abandoned') {
-        // Given up between retries: the sink never took it (one stuck in a send may still land: not counted).
-        dropped(1, 'shutdown');
-        logger.error(
-          { sink: sink.name, alertId: alert.id },
-          'sink was still being retried at the shutdown timeout; the alert is dropped for it',
-        );
-        return;
+    try {
+      for await (const alert of queue) {
+        depth.set(queue.size);
+        const outcome = await deliver(sink, alert, deps, undefined, abandoned.signal);
+        if (outcome.status === 'failed') failed(alert, outcome.error);
+        else if (outcome.status === 'delivered') endFailures('sink delivers alerts again');
+        if (outcome.status === 'abandoned') {
+          // Given up between retries: the sink never took it (one stuck in a send may still land: not counted).
+          dropped(1, 'shutdown');
+          logger.error(
+            { sink: sink.name, alertId: alert.id },
+            'sink was still being retried at the shutdown timeout; the alert is dropped for it',
+          );
+          return;
+        }
+        if (abandoned.signal.aborted) return;
+        if (queue.size === 0) endEpisode();
       }
-      if (abandoned.signal.aborted) return;
-      if (queue.size === 0) endEpisode();
+    } finally {
+      endFailures('sink failed to deliver its last alerts');
     }
   }
 

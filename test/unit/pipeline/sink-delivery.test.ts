@@ -227,3 +227,34 @@ describe('alerts offered after the shutdown gave the sink up', () => {
     expect(said).toHaveLength(1);
   });
 });
+
+describe('a sink whose sends fail (stdout whose reader went away: `scan … | head -1`)', () => {
+  it('logs a run of failed alerts once when it starts and once when it ends, not once per alert', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const metrics = createMetrics();
+    // Fails five alerts, takes one, then fails the last three (until the end).
+    const verdicts = ['x', 'x', 'x', 'x', 'x', 'ok', 'x', 'x', 'x'];
+    let n = 0;
+    const sink: AlertSink = {
+      name: 'stdout',
+      start: async () => undefined,
+      async send() {
+        return verdicts[n++] === 'ok'
+          ? { status: 'ok' }
+          : { status: 'failed', error: new Error('stdout is closed: write EPIPE') };
+      },
+      flush: async () => undefined,
+      close: async () => undefined,
+    };
+    const d = createSinkDelivery(sink, { capacity: 16, whenFull: 'drop' }, { logger, metrics });
+    for (let i = 0; i < verdicts.length; i++) await d.offer(makeAlert(i));
+    await finishDeliveries([d], Date.now() + 1000, logger);
+    const messages = lines.map((l) => JSON.parse(l) as { msg: string; failed?: number });
+    expect(messages.filter((m) => m.msg.startsWith('alert delivery failed'))).toHaveLength(2);
+    // Every failed alert is still said, in the lines that end the runs, and counted.
+    expect(messages.filter((m) => m.failed !== undefined).map((m) => m.failed)).toEqual([5, 3]);
+    const failures = (await metrics.alertPublishFailures.get()).values.find((v) => v.labels.sink === 'stdout');
+    expect(failures?.value).toBe(8);
+  });
+});
