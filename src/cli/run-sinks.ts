@@ -8,6 +8,7 @@
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { sinksOn } from '../sinks/enabled.js';
+import { STDOUT_QUEUE_DEFAULTS } from '../sinks/stdout/defaults.js';
 
 export type AlertSinkPlan = 'configured' | 'stdout-fallback';
 
@@ -21,6 +22,7 @@ export function ensureAlertSink(config: ExfilwatchConfig): AlertSinkPlan {
       'false leaves no alert sink, so every alert would be lost: set sinks.nats (or --nats / NATS_URL), or enable stdout',
     );
   }
-  config.sinks.stdout = { enabled: true };
+  // Past validation: the section's defaults are not filled in here, and without them its queue blocked.
+  config.sinks.stdout = { enabled: true, ...STDOUT_QUEUE_DEFAULTS };
   return 'stdout-fallback';
 }

@@ -1,6 +1,7 @@
 /** Config of the stdout sink (`sinks.stdout`; `--alerts-stdout` turns it on). Config side only: see SinkFactory. */
 import { z } from 'zod';
 import { sinkQueueCapacitySchema, sinkWhenFullSchema } from '../queue-config.js';
+import { STDOUT_WHEN_FULL } from './defaults.js';
 
 export const stdoutSinkConfigSchema = z
   .object({
@@ -13,8 +14,7 @@ export const stdoutSinkConfigSchema = z
           'with no other sink is a config error.',
       ),
     queueCapacity: sinkQueueCapacitySchema,
-    // A log pipeline's reader that stops reading must not blind the responders' channel (NATS).
-    whenFull: sinkWhenFullSchema('drop'),
+    whenFull: sinkWhenFullSchema(STDOUT_WHEN_FULL),
   })
   .strict();
 export type StdoutSinkConfig = z.infer<typeof stdoutSinkConfigSchema>;
