@@ -138,6 +138,11 @@ export function createNatsLink(
       fn();
     }, ms);
   };
+  // A setup retry for a connection that is no longer the link's (closed for good, its firstConnect already
+  // scheduled on the same timer) would cancel that reconnect and leave the link down until a restart.
+  const retrySetup = (conn: NatsConnection, ms: number) => {
+    if (conn === nc && !conn.isClosed()) later(() => void setup(conn), ms);
+  };
   // Same policy as the client's own reconnects: a fixed wait plus jitter.
   const retryDelay = () => {
     attempt++;
@@ -217,7 +222,7 @@ export function createNatsLink(
         ? retryDelay()
         : refusedSetupRetryMs(setupFailures++, config.reconnectTimeWaitMs, config.reconnectJitterMs);
       warnRepeated({ ...where, retryInMs: Math.round(delay) }, 'NATS setup failed; retrying', errorMessage(err));
-      later(() => void setup(conn), delay);
+      retrySetup(conn, delay);
     } finally {
       setupRunning = false;
     }
@@ -239,7 +244,7 @@ export function createNatsLink(
           'JetStream is not enabled on the broker: publishing with core NATS (no persistence, no de-duplication)',
           errorMessage(err),
         );
-        later(() => void setup(conn), config.stream.checkIntervalMs);
+        retrySetup(conn, config.stream.checkIntervalMs);
         return { nc: conn, mode: 'core', js: null };
       }
       throw err;
@@ -266,7 +271,7 @@ export function createNatsLink(
             { stream: stream.name, subjects },
             'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again',
           );
-          later(() => void setup(conn), stream.checkIntervalMs);
+          retrySetup(conn, stream.checkIntervalMs);
           return null;
         }
         await jsm.streams.add({
