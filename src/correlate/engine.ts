@@ -15,6 +15,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
+import { advanceClock } from './node-clock.js';
 import {
   createPathClassifier,
   holdsSecrets,
@@ -36,39 +37,6 @@ import { Suppressor } from './suppression.js';
 const BUCKETS_PER_WINDOW = 30;
 const MAX_GAPS_PER_NODE = 64;
 const SWEEP_EVERY_MS = 60_000;
-/**
- * An event this far ahead of its node's clock is a jump. One alone (a bogus timestamp: a broken clock,
- * year 2999, Go's max time) must not move the clock, or every push on the node would be judged the moment
- * it arrives and every idle entry expire at once; an unbroken run of them (the clock really moved, the
- * next day's file of a scan) does, from the earliest of the run. Shorter steps (a quiet node, a gap in a
- * sparse export) move it at once.
- */
-const CLOCK_JUMP_MS = 24 * 3_600_000;
-const CLOCK_JUMP_RUN = 16;
-/**
- * Live (the app passes the wall clock to advance()): an event further ahead of the wall clock than this, or
- * more than a jump behind it, is a jump too, even as a node's first event (nothing else can tell a bogus
- * first timestamp). The sensors run on the same node as the daemon, so their clocks are ours.
- */
-const WALL_SKEW_MS = 10 * 60_000;
-
-/**
- * Moves `node`'s clock to `t` (> its clock), unless `t` is a jump not yet confirmed by a run: too far
- * ahead of the node's clock, or live, too far from the wall clock (`wallMs`, +Infinity when not live).
- */
-function advanceClock(node: NodeState, t: number, wallMs: number): void {
-  const live = wallMs !== Number.POSITIVE_INFINITY;
-  const nearWall = !live || (t <= wallMs + WALL_SKEW_MS && t >= wallMs - CLOCK_JUMP_MS);
-  if (nearWall && (t - node.maxMs <= CLOCK_JUMP_MS || node.maxMs === Number.NEGATIVE_INFINITY)) {
-    node.maxMs = t;
-    node.aheadRun = 0;
-    return;
-  }
-  if (node.aheadRun === 0 || t < node.aheadMinMs) node.aheadMinMs = t;
-  if (++node.aheadRun < CLOCK_JUMP_RUN) return;
-  node.maxMs = node.aheadMinMs;
-  node.aheadRun = 0;
-}
 /**
  * Entries a TTL pass visits per ingest()/advance() call, plus SWEEP_PER_EVENT per event of the batch so
  * a pass outruns the tables' growth (~2k visits measured ~250 µs of a 512-event call on a loaded box, where

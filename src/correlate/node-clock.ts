@@ -1,0 +1,39 @@
+/**
+ * A node's event-time clock: what judges its pushes and expires its state. It moves with the node's events,
+ * but not to a lone bogus timestamp.
+ */
+import type { NodeState } from './state.js';
+
+/**
+ * An event this far ahead of its node's clock is a jump. One alone (a bogus timestamp: a broken clock,
+ * year 2999, Go's max time) must not move the clock, or every push on the node would be judged the moment
+ * it arrives and every idle entry expire at once; an unbroken run of them (the clock really moved, the
+ * next day's file of a scan) does, from the earliest of the run. Shorter steps (a quiet node, a gap in a
+ * sparse export) move it at once.
+ */
+const CLOCK_JUMP_MS = 24 * 3_600_000;
+const CLOCK_JUMP_RUN = 16;
+/**
+ * Live (the app passes the wall clock to advance()): an event further ahead of the wall clock than this, or
+ * more than a jump behind it, is a jump too, even as a node's first event (nothing else can tell a bogus
+ * first timestamp). The sensors run on the same node as the daemon, so their clocks are ours.
+ */
+const WALL_SKEW_MS = 10 * 60_000;
+
+/**
+ * Moves `node`'s clock to `t` (> its clock), unless `t` is a jump not yet confirmed by a run: too far
+ * ahead of the node's clock, or live, too far from the wall clock (`wallMs`, +Infinity when not live).
+ */
+export function advanceClock(node: NodeState, t: number, wallMs: number): void {
+  const live = wallMs !== Number.POSITIVE_INFINITY;
+  const nearWall = !live || (t <= wallMs + WALL_SKEW_MS && t >= wallMs - CLOCK_JUMP_MS);
+  if (nearWall && (t - node.maxMs <= CLOCK_JUMP_MS || node.maxMs === Number.NEGATIVE_INFINITY)) {
+    node.maxMs = t;
+    node.aheadRun = 0;
+    return;
+  }
+  if (node.aheadRun === 0 || t < node.aheadMinMs) node.aheadMinMs = t;
+  if (++node.aheadRun < CLOCK_JUMP_RUN) return;
+  node.maxMs = node.aheadMinMs;
+  node.aheadRun = 0;
+}
