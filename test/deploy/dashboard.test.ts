@@ -153,7 +153,7 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
     }
   });
 
-  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool and NATS', () => {
+  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool, NATS, sink drops, the receiver body budget and closed connections', () => {
     const used = new Set(exprs.flatMap(({ expr }) => selectors(expr).metrics.map((m) => m.metric)));
     for (const m of [
       'exfilwatch_events_total',
@@ -169,6 +169,12 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
       'exfilwatch_detection_latency_seconds_bucket',
       'exfilwatch_alert_spool_messages',
       'exfilwatch_alert_publish_failures_total',
+      // Alerts one sink lost, the Falco receiver's body budget, and connections closed at a limit.
+      'exfilwatch_alerts_dropped_total',
+      'exfilwatch_receiver_buffered_body_bytes',
+      'exfilwatch_receiver_body_budget_bytes',
+      'exfilwatch_receiver_connections_closed_total',
+      'exfilwatch_ops_connections_closed_total',
     ]) {
       expect(used, m).toContain(m);
     }
