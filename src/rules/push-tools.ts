@@ -9,6 +9,7 @@
  */
 import { builderTools } from './tools/builders.js';
 import { cloudCliTools } from './tools/cloud-clis.js';
+import { cloudDeployTools } from './tools/cloud-deploys.js';
 import { composeBakeTools } from './tools/compose-bake.js';
 import { cosignTools } from './tools/cosign.js';
 import { forgeCliTools } from './tools/forge-clis.js';
@@ -34,5 +35,6 @@ export const pushTools: readonly PushToolSpec[] = [
   ...packageTools,
   ...vcsTools,
   ...cloudCliTools,
+  ...cloudDeployTools,
   ...httpTools,
 ];

@@ -273,6 +273,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
+  if (cmd.configOnly && rest.length > 0 && rest.every((p) => cmd.configOnly!.test(p))) return undefined;
   const remote = locate(cmd.remote, rest, parsed);
   if (cmd.reads && isApiRead(cmd.reads, parsed, remote)) return undefined;
   // Schemes are case-insensitive (`HTTPS://host/…` reaches the server too).

@@ -69,6 +69,12 @@ export interface CommandSpec {
    * service fetches itself, nor `/dev/null` (`az acr run --cmd … /dev/null`: no context at all).
    */
   localUploadAt?: number;
+  /**
+   * Positionals (after the command words) that name files holding configuration alone, no source: when every
+   * one given matches, nothing of the machine's is uploaded (`gcloud app deploy cron.yaml`). None given still
+   * matches the command (`gcloud app deploy` deploys the working directory's app).
+   */
+  configOnly?: RegExp;
   /** Some positional besides the remote must be local, not a URL (`svn copy WC URL` sends the working copy). */
   localSource?: boolean;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */

@@ -8,9 +8,7 @@
  * table (../push-tools.ts).
  */
 import type { PushToolSpec } from '../types.js';
-
-/** The AWS CLI's global options that take a value. */
-const AWS_GLOBAL = ['--region', '--profile', '--endpoint-url', '--output', '--query', '--ca-bundle', '--color'];
+import { AWS_GLOBAL_VALUE_FLAGS as AWS_GLOBAL, GCLOUD_GLOBAL_VALUE_FLAGS } from './flags.js';
 
 export const cloudCliTools: readonly PushToolSpec[] = [
   {
@@ -21,7 +19,6 @@ export const cloudCliTools: readonly PushToolSpec[] = [
     syntax: {
       valueFlags: [
         ...AWS_GLOBAL,
-        ...['--cli-read-timeout', '--cli-connect-timeout', '--cli-binary-format', '--cli-input-json'],
         ...['--repository-name', '--branch-name', '--file-content', '--file-path', '--file-mode', '--parent-commit-id'],
         ...['--commit-message', '--name', '--email', '--author-name', '--put-files', '--delete-files'],
         ...['--registry-id', '--upload-id', '--part-first-byte', '--part-last-byte', '--layer-part-blob'],
@@ -69,7 +66,7 @@ export const cloudCliTools: readonly PushToolSpec[] = [
     binaries: ['gcloud'],
     syntax: {
       valueFlags: [
-        ...['--project', '--account', '--configuration', '--format', '--verbosity', '--impersonate-service-account'],
+        ...GCLOUD_GLOBAL_VALUE_FLAGS,
         ...[
           '--source',
           '--source-directory',
@@ -83,10 +80,9 @@ export const cloudCliTools: readonly PushToolSpec[] = [
         ...['--tag', '-t', '--config', '--substitutions', '--region', '--timeout', '--machine-type', '--disk-size'],
         ...['--gcs-source-staging-dir', '--gcs-log-dir', '--ignore-file', '--worker-pool', '--pack'],
         ...['--service-account', '--default-buckets-behavior', '--polling-interval', '--git-source-dir'],
+        // `--dir` and gcloud's global value flags (above): unlisted, their value was taken for the source
+        // (`--dir gs://x /root` hid the upload of /root; found by review).
         ...['--git-source-revision', '--dir'],
-        // gcloud's other global value flags: unlisted, their value was taken for the source (`--dir gs://x
-        // /root` hid the upload of /root; found by review).
-        ...['--billing-project', '--access-token-file', '--flags-file', '--flatten', '--trace-token'],
       ],
     },
     match: {

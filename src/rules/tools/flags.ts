@@ -200,3 +200,18 @@ export const CACHE_EXPORT = {
   remote: { flag: ['--cache-to'], key: 'ref' },
   requireAnyFlag: [{ flags: ['--cache-to'], valueContains: ['type=registry'] }],
 } as const;
+
+/** The AWS CLI's global options that take a value (./cloud-clis.ts, ./cloud-deploys.ts). */
+export const AWS_GLOBAL_VALUE_FLAGS = [
+  ...['--region', '--profile', '--endpoint-url', '--output', '--query', '--ca-bundle', '--color'],
+  ...['--cli-read-timeout', '--cli-connect-timeout', '--cli-binary-format', '--cli-input-json'],
+];
+
+/** gcloud's global options that take a value: unlisted, a value was taken for a source (./cloud-clis.ts). */
+export const GCLOUD_GLOBAL_VALUE_FLAGS = [
+  ...['--project', '--account', '--configuration', '--format', '--verbosity', '--impersonate-service-account'],
+  ...['--billing-project', '--access-token-file', '--flags-file', '--flatten', '--trace-token'],
+];
+
+/** The Azure CLI's global options that take a value. */
+export const AZ_GLOBAL_VALUE_FLAGS = ['--subscription', '--output', '-o', '--query'];

@@ -6,19 +6,13 @@
  * Cloud builds (`gcloud builds submit`, `az acr build`/`run`) upload their source directory the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { brief, run, Scenario } from './builder.js';
+import { brief } from './builder.js';
+import { credentialReadThen } from './cloud-cli-scenario.js';
 
 const API_IP = '52.94.228.10';
 
 function secretThen(binary: string, args: string, source: 'tetragon' | 'falco' = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({ namespace: 'prod', pod: 'worker-3', name: 'worker' });
-  const sh = s.init(c);
-  s.read(sh, '/root/.aws/credentials', 116).wait(2_000);
-  const p = s.exec(c, binary, args, { parent: sh });
-  s.read(p, '/root/.aws/credentials', 116).wait(30).connect(p, API_IP, 443).wait(10);
-  s.send(p, API_IP, 443, 3_000).wait(300).exit(p);
-  return run(s.events).alerts;
+  return credentialReadThen(binary, args, API_IP, source);
 }
 
 describe('cloud CLIs uploading a file to a repository or registry', () => {
