@@ -1,13 +1,15 @@
 /**
- * Cloud deploys that upload a local source directory or package to the cloud's hosting service before
- * building or running it (red-team review: each was no push, though the whole directory leaves, as with
- * `gcloud builds submit` in ./cloud-clis.ts): Cloud Run, Cloud Functions and App Engine deploys (gcloud puts
- * the source in a Cloud Storage bucket for Cloud Build), App Service and Functions zip deploys and Container
- * Apps' `up --source` (az), Lambda code from a local zip (aws). The same commands naming an image, or a source
- * already in the cloud, upload nothing of the machine's. Part of the push-tool table (../push-tools.ts).
+ * Cloud deploys that upload a local source directory to be built into an image in the cloud's registry
+ * (red-team review: each was no push, though the whole directory leaves, as with `gcloud builds submit` in
+ * ./cloud-clis.ts): Cloud Run, Cloud Functions and App Engine deploys (gcloud puts the source in a Cloud
+ * Storage bucket for Cloud Build, which pushes the image to Artifact Registry) and Container Apps' `up
+ * --source` (az: an ACR build). The same commands naming an image, or a source already in the cloud, upload
+ * nothing of the machine's. Deploys whose upload ends in neither a forge nor a registry (App Service and
+ * Functions zip deploys, `az webapp up`, Lambda zips) are no push, as INTERFACES.md says of such uploads.
+ * Part of the push-tool table (../push-tools.ts).
  */
 import type { PushToolSpec } from '../types.js';
-import { AWS_GLOBAL_VALUE_FLAGS, AZ_GLOBAL_VALUE_FLAGS, GCLOUD_GLOBAL_VALUE_FLAGS } from './flags.js';
+import { AZ_GLOBAL_VALUE_FLAGS, GCLOUD_GLOBAL_VALUE_FLAGS } from './flags.js';
 
 /** Sources the service fetches itself (a Cloud Storage object, a repository URL): nothing local leaves. */
 const REMOTE_SOURCES = ['gs://', 'http://', 'https://', 'git@'];
@@ -101,15 +103,12 @@ export const cloudDeployTools: readonly PushToolSpec[] = [
   },
   {
     tool: 'az',
-    description:
-      '`az webapp up` (the working directory, zipped), `az webapp|functionapp deploy --src-path FILE`, `… deployment source config-zip --src FILE`, `az containerapp up --source DIR`.',
+    description: '`az containerapp up --source DIR`: the directory built into an image by ACR.',
     binaries: ['az'],
     syntax: {
       valueFlags: [
         ...AZ_GLOBAL_VALUE_FLAGS,
-        ...['--name', '-n', '--resource-group', '-g', '--plan', '-p', '--sku', '--location', '-l', '--runtime'],
-        ...['--os-type', '--app-service-environment', '--slot', '-s', '--ids', '--timeout', '-t'],
-        ...['--src-path', '--src-url', '--type', '--target-path', '--src', '--build-remote'],
+        ...['--name', '-n', '--resource-group', '-g', '--location', '-l'],
         ...['--source', '--image', '--environment', '--registry-server', '--registry-username', '--registry-password'],
         ...['--ingress', '--target-port', '--repo', '--branch', '--context-path', '--env-vars'],
         ...['--logs-workspace-id', '--logs-workspace-key', '--service-principal-client-id', '--browse'],
@@ -118,22 +117,6 @@ export const cloudDeployTools: readonly PushToolSpec[] = [
     match: {
       kind: 'subcommand',
       commands: [
-        // `webapp up` zips the working directory and sends it to the app's deployment (Kudu) endpoint;
-        // `--dryrun` only prints what it would create and deploy.
-        { words: ['webapp', 'up'], remote: { flag: ['--name', '-n'] }, excludeFlags: ['--dryrun'] },
-        // A local package; `--src-url` has App Service fetch one itself.
-        ...['webapp', 'functionapp'].flatMap((app) => [
-          {
-            words: [app, 'deploy'],
-            remote: { flag: ['--name', '-n'] } as const,
-            requireAnyFlag: [{ flags: ['--src-path'] }],
-          },
-          {
-            words: [app, 'deployment', 'source', 'config-zip'],
-            remote: { flag: ['--name', '-n'] } as const,
-            requireAnyFlag: [{ flags: ['--src'] }],
-          },
-        ]),
         // `containerapp up --source DIR` builds DIR remotely (ACR's build, uploading it as `az acr build`
         // does); with `--image` or `--repo` alone nothing local leaves.
         {
@@ -143,75 +126,18 @@ export const cloudDeployTools: readonly PushToolSpec[] = [
         },
       ],
     },
-    // The app's deployment endpoint (`NAME.scm.azurewebsites.net` in Azure's public cloud; another domain in
-    // sovereign clouds and App Service Environments): the first connect names it.
+    // ACR's build upload endpoint, named by the registry the CLI picks or creates: the first connect names it.
     destination: 'none',
     requiresClassedDestination: false,
     examples: {
-      push: [
-        'webapp up --name loot --runtime PYTHON:3.12',
-        'webapp up',
-        'webapp deploy -g rg -n loot --src-path /tmp/loot.zip --type zip',
-        'functionapp deploy -g rg -n loot --src-path /tmp/loot.zip',
-        'webapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip',
-        'functionapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip',
-        'containerapp up -n loot --source /srv/data',
-      ],
+      push: ['containerapp up -n loot --source /srv/data', 'containerapp up --source . --name loot -g rg'],
       notPush: [
-        'webapp up --name app --dryrun',
-        'webapp deploy -g rg -n app --src-url https://acme.blob.core.windows.net/a/app.zip --type zip',
         'containerapp up -n app --image mcr.microsoft.com/k8se/quickstart:latest',
         'containerapp up -n app --repo https://github.com/acme/app',
+        'webapp up --name loot --runtime PYTHON:3.12',
+        'webapp deploy -g rg -n loot --src-path /tmp/loot.zip --type zip',
+        'functionapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip',
         'webapp list',
-        'webapp deployment source config-local-git -g rg -n app',
-      ],
-    },
-  },
-  {
-    tool: 'aws',
-    description:
-      '`aws lambda update-function-code`, `create-function`, `publish-layer-version` with `--zip-file fileb://FILE`: a local package to Lambda.',
-    binaries: ['aws'],
-    syntax: {
-      valueFlags: [
-        ...AWS_GLOBAL_VALUE_FLAGS,
-        ...['--function-name', '--zip-file', '--s3-bucket', '--s3-key', '--s3-object-version', '--image-uri'],
-        ...['--revision-id', '--runtime', '--role', '--handler', '--description', '--timeout', '--memory-size'],
-        ...['--environment', '--layer-name', '--content', '--code', '--license-info', '--package-type'],
-      ],
-    },
-    match: {
-      kind: 'subcommand',
-      // Not `--s3-bucket`/`--image-uri` alone: Lambda fetches the package itself. `--dry-run` still sends the
-      // zip, inside the request it validates.
-      commands: [
-        ...['update-function-code', 'create-function'].map((verb) => ({
-          words: ['lambda', verb],
-          remote: { flag: ['--function-name'] } as const,
-          requireAnyFlag: [{ flags: ['--zip-file'] }],
-        })),
-        {
-          words: ['lambda', 'publish-layer-version'],
-          remote: { flag: ['--layer-name'] },
-          requireAnyFlag: [{ flags: ['--zip-file'] }],
-        },
-      ],
-    },
-    // `lambda.REGION.amazonaws.com`, the region from `--region` or the CLI's config: the first connect.
-    destination: 'none',
-    requiresClassedDestination: false,
-    examples: {
-      push: [
-        'lambda update-function-code --function-name loot --zip-file fileb:///tmp/loot.zip',
-        '--region eu-west-1 lambda create-function --function-name loot --runtime python3.12 --role arn:aws:iam::1:role/r --handler h.h --zip-file fileb:///tmp/loot.zip',
-        'lambda publish-layer-version --layer-name loot --zip-file fileb:///tmp/loot.zip',
-        'lambda update-function-code --function-name loot --zip-file fileb:///tmp/loot.zip --dry-run',
-      ],
-      notPush: [
-        'lambda update-function-code --function-name app --s3-bucket acme --s3-key app.zip',
-        'lambda update-function-code --function-name app --image-uri 1.dkr.ecr.us-east-1.amazonaws.com/a:1',
-        'lambda get-function --function-name app',
-        'lambda invoke --function-name app /tmp/out.json',
       ],
     },
   },

@@ -1,10 +1,10 @@
 /**
- * Deploys that upload a local source directory or package to a cloud's hosting service (red-team review: each
- * was no push): `gcloud run deploy --source DIR`, `gcloud functions deploy`, `gcloud app deploy` put the
- * directory in a Cloud Storage bucket for Cloud Build; `az webapp up` zips the working directory for App
- * Service, `az webapp deploy --src-path`/`config-zip --src` send a file there; `aws lambda
- * update-function-code --zip-file fileb://FILE` sends a file to Lambda. The same commands naming an image
- * or a source already in the cloud upload nothing of the machine's.
+ * Deploys that upload a local source directory to be built into an image in the cloud's registry (red-team
+ * review: each was no push): `gcloud run deploy --source DIR`, `gcloud functions deploy`, `gcloud app deploy`
+ * put the directory in a Cloud Storage bucket for Cloud Build; `az containerapp up --source DIR` is an ACR
+ * build. The same commands naming an image or a source already in the cloud upload nothing of the machine's,
+ * and uploads that end in neither a forge nor a registry (App Service zips, Lambda zips) are no push
+ * (INTERFACES.md).
  */
 import { describe, expect, it } from 'vitest';
 import { brief } from './builder.js';
@@ -37,31 +37,11 @@ describe('cloud deploys of a local source', () => {
     });
   }
 
-  it('az web and function app deploys of a local directory or file are pushes to the first connect', () => {
-    for (const [args, remote] of [
-      ['webapp up --name loot --runtime PYTHON:3.12', 'loot'],
-      ['webapp deploy -g rg -n loot --src-path /tmp/loot.zip --type zip', 'loot'],
-      ['webapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip', 'loot'],
-      ['functionapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip', 'loot'],
-      ['containerapp up -n loot --source /srv/data', 'loot'],
-    ] as const) {
+  it('az containerapp up of a local directory is a push to the first connect', () => {
+    for (const args of ['containerapp up -n loot --source /srv/data', 'containerapp up --source . --name loot -g rg']) {
       const alerts = secretThen('/usr/bin/az', args);
       expect(brief(alerts), args).toEqual([
         { rule: 'sensitive-read-then-push', severity: 'high', tool: 'az', destination: `${API_IP}:443` },
-      ]);
-      expect(alerts[0]!.push.remote, args).toBe(remote);
-    }
-  });
-
-  it('aws lambda code from a local zip is a push to the first connect', () => {
-    for (const args of [
-      'lambda update-function-code --function-name loot --zip-file fileb:///tmp/loot.zip',
-      '--region eu-west-1 lambda create-function --function-name loot --runtime python3.12 --role arn:aws:iam::1:role/r --handler h.h --zip-file fileb:///tmp/loot.zip',
-      'lambda publish-layer-version --layer-name loot --zip-file fileb:///tmp/loot.zip',
-    ]) {
-      const alerts = secretThen('/usr/local/bin/aws', args);
-      expect(brief(alerts), args).toEqual([
-        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'aws', destination: `${API_IP}:443` },
       ]);
       expect(alerts[0]!.push.remote, args).toBe('loot');
     }
@@ -79,6 +59,11 @@ describe('cloud deploys of a local source', () => {
       ['/usr/bin/gcloud', 'app deploy cron.yaml'],
       ['/usr/bin/gcloud', 'app deploy /srv/app/dispatch.yaml /srv/app/queue.yaml'],
       ['/usr/bin/gcloud', 'run services list'],
+      // App Service and Lambda: neither a forge nor a registry (INTERFACES.md: nothing for such uploads).
+      ['/usr/bin/az', 'webapp up --name loot --runtime PYTHON:3.12'],
+      ['/usr/bin/az', 'webapp deploy -g rg -n loot --src-path /tmp/loot.zip --type zip'],
+      ['/usr/bin/az', 'functionapp deployment source config-zip -g rg -n loot --src /tmp/loot.zip'],
+      ['/usr/local/bin/aws', 'lambda update-function-code --function-name loot --zip-file fileb:///tmp/loot.zip'],
       ['/usr/bin/az', 'webapp up --name app --dryrun'],
       ['/usr/bin/az', 'webapp deploy -g rg -n app --src-url https://acme.blob.core.windows.net/a/app.zip --type zip'],
       ['/usr/bin/az', 'containerapp up -n app --image mcr.microsoft.com/k8se/quickstart:latest'],
