@@ -9,7 +9,8 @@
  *   {"op":"del","seq":N}                                                      delivered (or dropped)
  * Appends are group-committed: one write + fdatasync for everything queued meanwhile. At open, and when
  * deleted records outnumber live ones, the file is rewritten with the live records only (temp file,
- * fsync, rename, directory fsync). A torn last line (crash mid-write) is skipped and counted.
+ * fsync, rename, directory fsync; while that fsync fails, no append is reported durable). A torn last line
+ * (crash mid-write) is skipped and counted.
  * An add record dropped at start whose compaction failed is turned into a del where it stands.
  *
  * Bounds: `maxMessages` and `maxBytes` (sum of alert JSON sizes). When an append would exceed one, the
@@ -22,6 +23,7 @@ import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { addRecord, fsyncDir, writeAll } from './spool-file.js';
 import { LOW_SEVERITIES, markDroppedInPlace, recoverSpool, wholeLinesLength } from './spool-recover.js';
 
 export interface SpoolOptions {
@@ -77,6 +79,8 @@ export class Spool {
   private reservedBytes = 0;
   /** Entries the caller is publishing right now: never chosen as drop victims. */
   private readonly busy = new Set<number>();
+  /** The last compaction's directory fsync failed: retried before an append is reported durable. */
+  private dirUnsynced = false;
 
   private constructor(
     private readonly path: string,
@@ -299,6 +303,7 @@ export class Spool {
           throw err;
         }
         await this.fh.datasync();
+        if (this.dirUnsynced) await this.syncDir();
         for (const w of waiters) w.resolve();
         // Deleted under us (an operator, a cleanup job): appends would go to a file no start can read.
         if ((await this.fh.stat()).nlink === 0) {
@@ -363,36 +368,29 @@ export class Spool {
     }
     await out.close();
     await rename(tmp, this.path);
-    // Only now is this the file appended to: a torn append is cut back to this length.
-    this.fileBytes = written;
-    await fsyncDir(this.options.dir);
+    // From the rename on, the name is the new file, whatever the directory fsync says: appends kept going to
+    // the old, unlinked one when it failed, and an alert reported spooled was in no file a restart reads.
     const old = this.fh;
     this.fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND, 0o600);
-    await old.close();
+    await old.close().catch(() => undefined);
+    // A torn append is cut back to this length.
+    this.fileBytes = written;
     this.deadRecords = 0;
     // Deletes still queued are already reflected in the rewritten file.
     this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
+    this.dirUnsynced = true;
+    await this.syncDir().catch((err) => {
+      this.deps.metrics.alertSpoolWriteFailures.inc();
+      this.deps.logger.warn(
+        { path: this.path, err: errorMessage(err) },
+        'NATS spool directory fsync failed after compaction; appends are reported durable once it succeeds',
+      );
+    });
   }
-}
 
-/** Writes all of `text` or throws: a full disk makes write() return short, without an error. */
-async function writeAll(fh: FileHandle, text: string): Promise<number> {
-  const buf = Buffer.from(text);
-  const { bytesWritten } = await fh.write(buf);
-  if (bytesWritten < buf.length) throw new Error(`short write: ${bytesWritten} of ${buf.length} bytes (disk full?)`);
-  return bytesWritten;
-}
-
-/** The alert JSON is embedded as is (not re-encoded), so a record is one line and costs one stringify. */
-function addRecord(e: SpoolEntry): string {
-  return `{"op":"add","seq":${e.seq},"id":${JSON.stringify(e.id)},"severity":${JSON.stringify(e.severity)},"rule":${JSON.stringify(e.rule)},"alert":${e.payload}}\n`;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
+  /** Until a compaction's rename is fsync'd with its directory, a crash may undo it, and the appends since. */
+  private async syncDir(): Promise<void> {
+    await fsyncDir(this.options.dir);
+    this.dirUnsynced = false;
   }
 }
