@@ -22,7 +22,7 @@ import { msToRfc3339 } from './model/time.js';
 import { BlockingQueue } from './pipeline/blocking-queue.js';
 import { createEventQueue } from './pipeline/event-queue.js';
 import { turnOffAllocationSitePretenuring } from './pipeline/pretenuring.js';
-import { createSinkDelivery, finishDeliveries, type SinkDelivery } from './pipeline/sink-delivery.js';
+import { createSinkCloser, createSinkDelivery, finishDeliveries, type SinkDelivery } from './pipeline/sink-delivery.js';
 import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { startWallClockTicker, type WallClockTicker } from './pipeline/wall-clock-ticker.js';
@@ -283,8 +283,9 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   // Whichever end comes first (the sources' own, or stop()) delivers and flushes; the other waits for it.
   let sinksFinished: Promise<void> | null = null;
-  const finishSinks = (deadlineMs: number) => {
-    sinksFinished ??= finishDeliveries(deliveries, deadlineMs, logger);
+  const closeSink = createSinkCloser({ logger, metrics });
+  const finishSinks = (deadlineMs: number, close = false) => {
+    sinksFinished ??= finishDeliveries(deliveries, deadlineMs, logger, close ? closeSink : undefined);
     return sinksFinished;
   };
 
@@ -379,9 +380,10 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         ticker?.stop();
         await pipelineDone;
         correlator?.close?.();
-        await finishSinks(deadlineMs);
+        await finishSinks(deadlineMs, true);
         clearTimeout(giveUp);
-        await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
+        // By the same deadline: a close hung on the disk is given up. Each sink is closed once.
+        await Promise.all(sinks.map((s) => closeSink(s, deadlineMs)));
         resolveFinished();
       })();
       return stopping;

@@ -209,13 +209,15 @@ async function until(work: Promise<void>, deadlineMs: number): Promise<void> {
 }
 
 /**
- * Ends every sink's delivery by `deadlineMs` (Date.now() time), then flushes each with the time left. The
- * sinks run side by side: one sink's stall costs the others none of their time.
+ * Ends every sink's delivery by `deadlineMs` (Date.now() time), then flushes each with the time left, and
+ * closes it with `close` when given (the stop; a sink's own flush done, its close does not wait for another's
+ * stall). The sinks run side by side: one sink's stall costs the others none of their time.
  */
 export async function finishDeliveries(
   deliveries: readonly SinkDelivery[],
   deadlineMs: number,
   logger: Logger,
+  close?: SinkCloser,
 ): Promise<void> {
   await Promise.all(
     deliveries.map(async (d) => {
@@ -225,6 +227,44 @@ export async function finishDeliveries(
       await d.sink
         .flush(Math.max(0, deadlineMs - Date.now()))
         .catch((err) => logger.error({ sink: d.sink.name, err: errorMessage(err) }, 'flush failed'));
+      await close?.(d.sink, deadlineMs);
     }),
+  );
+}
+
+/** Closes a sink by a deadline; once per sink, however often asked. */
+export type SinkCloser = (sink: AlertSink, deadlineMs: number) => Promise<void>;
+
+/**
+ * A close still running at the deadline (the NATS spool's waits for the fsync in progress, which a hung disk
+ * never ends) is given up: counted in exfilwatch_component_errors_total{component="sink:<name>"} and logged,
+ * so no sink holds the stop past the shutdown timeout. What the sink had not yet made durable is lost with it.
+ */
+export function createSinkCloser(deps: { logger: Logger; metrics: Metrics }): SinkCloser {
+  const closing = new Map<AlertSink, Promise<void>>();
+  return (sink, deadlineMs) => {
+    let done = closing.get(sink);
+    if (done === undefined) {
+      done = closeBy(sink, deadlineMs, deps);
+      closing.set(sink, done);
+    }
+    return done;
+  };
+}
+
+async function closeBy(sink: AlertSink, deadlineMs: number, deps: { logger: Logger; metrics: Metrics }): Promise<void> {
+  let settled = false;
+  const closing = Promise.resolve()
+    .then(() => sink.close())
+    .catch((err) => deps.logger.error({ sink: sink.name, err: errorMessage(err) }, 'sink close failed'))
+    .finally(() => {
+      settled = true;
+    });
+  await until(closing, deadlineMs);
+  if (settled) return;
+  deps.metrics.componentErrors.labels(`sink:${sink.name}`).inc();
+  deps.logger.error(
+    { sink: sink.name },
+    'sink did not close by the shutdown timeout (a hung disk or connection?); the stop goes on without it, and what it had not made durable yet is lost',
   );
 }
