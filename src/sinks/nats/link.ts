@@ -74,8 +74,16 @@ export function refusedSetupRetryMs(
  * waits first, and core mode looks for JetStream again every `stream.checkIntervalMs`.
  */
 const CORE_FALLBACK_AFTER_WAITS = 3;
-/** The same warning again at most this often; debug in between. */
+/**
+ * The same warning (or error) again at most this often; debug in between. An outage repeats its lines at every
+ * reconnect attempt (revoked credentials: one a second at the default pace) or stream look: a long one said
+ * them thousands of times. A recovery is always logged, and the next occurrence after it is said again.
+ */
 const REPEAT_WARN_MS = 60_000;
+const CONNECTION_LOST = 'NATS connection lost; reconnecting, alerts are spooled meanwhile';
+const SERVER_ERROR = 'NATS reported an error';
+const UNREACHABLE = 'NATS unreachable; alerts are spooled until it is back';
+const STREAM_MISSING = 'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again';
 
 /**
  * A setup that got no answer (the request timed out, or nothing serves the JetStream API yet: a broker
@@ -117,15 +125,25 @@ export function createNatsLink(
     readyAs = null;
     events.down(reason);
   };
-  /** Per message: the error last logged at warn, and when. */
-  const warned = new Map<string, { err: string; at: number }>();
-  const warnRepeated = (fields: Record<string, unknown>, msg: string, err: string) => {
-    const last = warned.get(msg);
+  /** Per message: what was last said at its level (`same`: what makes a repeat), when, and the repeats since. */
+  const said = new Map<string, { same: string; at: number; repeats: number }>();
+  const sayRepeated = (level: 'warn' | 'error', fields: Record<string, unknown>, msg: string, same: string) => {
+    const last = said.get(msg);
     const now = Date.now();
-    if (last === undefined || last.err !== err || now - last.at >= REPEAT_WARN_MS) {
-      warned.set(msg, { err, at: now });
-      logger.warn({ ...fields, err }, msg);
-    } else logger.debug({ ...fields, err }, msg);
+    if (last === undefined || last.same !== same || now - last.at >= REPEAT_WARN_MS) {
+      said.set(msg, { same, at: now, repeats: 0 });
+      const repeats = last?.same === same && last.repeats > 0 ? { repeatedSinceLastLine: last.repeats } : {};
+      logger[level]({ ...fields, ...repeats }, msg);
+    } else {
+      last.repeats++;
+      logger.debug(fields, msg);
+    }
+  };
+  const warnRepeated = (fields: Record<string, unknown>, msg: string, err: string) =>
+    sayRepeated('warn', { ...fields, err }, msg, err);
+  /** Recovered from what `msgs` said: their next occurrence starts a new episode, said at its level. */
+  const recovered = (...msgs: string[]) => {
+    for (const msg of msgs) said.delete(msg);
   };
   // Never the URLs as given: they may carry `user:pass@`.
   const where = { servers: config.servers.map(natsServerWithoutCredentials) };
@@ -159,16 +177,12 @@ export function createNatsLink(
       }
       nc = conn;
       attempt = 0;
+      recovered(UNREACHABLE);
       logger.info({ ...where, server: conn.getServer() }, 'connected to NATS');
       watch(conn);
       void setup(conn);
     } catch (err) {
-      // Logged on the first failure and then every tenth, so a long outage does not flood the logs.
-      if (attempt % 10 === 0)
-        logger.warn(
-          { ...where, attempt, err: errorMessage(err) },
-          'NATS unreachable; alerts are spooled until it is back',
-        );
+      warnRepeated({ ...where, attempt }, UNREACHABLE, errorMessage(err));
       later(() => void firstConnect(), retryDelay());
     }
   }
@@ -178,15 +192,17 @@ export function createNatsLink(
       for await (const s of conn.status()) {
         if (s.type === 'disconnect') {
           lost('disconnected');
-          logger.warn({ ...where }, 'NATS connection lost; reconnecting, alerts are spooled meanwhile');
+          // Every failed reconnect attempt (revoked credentials) is a disconnect too.
+          sayRepeated('warn', where, CONNECTION_LOST, 'disconnected');
         } else if (s.type === 'reconnect') {
+          recovered(CONNECTION_LOST, SERVER_ERROR);
           logger.info({ ...where, server: conn.getServer() }, 'reconnected to NATS');
           readyAs = null;
           void setup(conn);
         } else if (s.type === 'error') {
           const ctx = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
           if (ctx?.operation === 'publish' && ctx.subject !== undefined) events.refused?.(ctx.subject);
-          warnRepeated(where, 'NATS reported an error', String(s.data));
+          warnRepeated(where, SERVER_ERROR, String(s.data));
         }
       }
     })().catch(() => undefined);
@@ -258,6 +274,10 @@ export function createNatsLink(
         const covered = info.config.subjects?.some(
           (s) => s === subjects || s === '>' || s === `${config.subjectPrefix.split('.')[0]}.>`,
         );
+        if (said.has(STREAM_MISSING)) {
+          recovered(STREAM_MISSING);
+          logger.info({ stream: stream.name }, 'the alert stream exists now');
+        }
         if (!covered) {
           logger.warn(
             { stream: stream.name, subjects: info.config.subjects, want: subjects },
@@ -267,10 +287,7 @@ export function createNatsLink(
       } catch (err) {
         if (!isStreamNotFound(err)) throw err;
         if (stream.mode === 'check') {
-          logger.error(
-            { stream: stream.name, subjects },
-            'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again',
-          );
+          sayRepeated('error', { stream: stream.name, subjects }, STREAM_MISSING, 'missing');
           retrySetup(conn, stream.checkIntervalMs);
           return null;
         }
