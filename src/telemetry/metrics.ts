@@ -243,7 +243,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertSpoolDropped: new Counter({
       name: 'exfilwatch_alert_spool_dropped_total',
-      help: 'Alerts dropped from a full spool (oldest info/low first).',
+      help: 'Alerts dropped from the spool: a full spool (oldest info/low first), or alerts the disk refused (held in memory only) still undelivered at stop.',
       labelNames: ['severity'],
       registers: r,
     }),

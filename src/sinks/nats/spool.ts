@@ -81,6 +81,11 @@ export class Spool {
   private readonly busy = new Set<number>();
   /** The last compaction's directory fsync failed: retried before an append is reported durable. */
   private dirUnsynced = false;
+  /**
+   * Live entries whose add record the disk refused: written again once a write succeeds (they were in no
+   * file until the next compaction, so a restart hours after the disk recovered still lost them).
+   */
+  private readonly unwritten = new Set<number>();
 
   private constructor(
     private readonly path: string,
@@ -164,6 +169,7 @@ export class Spool {
       await this.write(addRecord(entry), true);
     } catch (err) {
       if (this.closed) throw err;
+      this.unwritten.add(entry.seq);
       this.deps.metrics.alertSpoolWriteFailures.inc();
       this.deps.logger.warn(
         { alertId: entry.id, severity: entry.severity, err: errorMessage(err) },
@@ -187,11 +193,25 @@ export class Spool {
     void this.write(`{"op":"del","seq":${seq}}\n`, false).catch(() => undefined);
   }
 
-  /** Waits for queued writes, then closes the file. */
+  /** Waits for queued writes (and gives alerts held in memory only a last try), then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     while (this.writing) await this.writing;
+    if (this.unwritten.size > 0) {
+      const lastTry = [...this.unwritten];
+      await this.write(lastTry.map((seq) => addRecord(this.entries.get(seq)!)).join(''), true).then(
+        () => this.unwritten.clear(),
+        () => undefined,
+      );
+    }
+    // Not delivered and in no file: gone with this process. Counted and logged here, where they are lost.
+    for (const seq of this.unwritten)
+      this.countDrop(
+        this.entries.get(seq)!,
+        'the disk refused it and it was undelivered at stop',
+        'check the spool disk',
+      );
     await this.fh.close();
   }
 
@@ -205,6 +225,7 @@ export class Spool {
     const entry = this.entries.get(seq);
     if (!entry) return false;
     this.entries.delete(seq);
+    this.unwritten.delete(seq);
     this.lows.delete(seq);
     this.busy.delete(seq);
     this.liveBytes -= Buffer.byteLength(entry.payload);
@@ -288,11 +309,15 @@ export class Spool {
   }
 
   private async writerLoop(): Promise<void> {
+    /** Entries whose add record is written again in the next batch (queued after the last good one). */
+    let rewriting: number[] = [];
     while (this.pending.length > 0) {
       const lines = this.pending;
       const waiters = this.waiters;
+      const rewritten = rewriting;
       this.pending = [];
       this.waiters = [];
+      rewriting = [];
       try {
         try {
           this.fileBytes += await writeAll(this.fh, lines.join(''));
@@ -304,6 +329,14 @@ export class Spool {
         }
         await this.fh.datasync();
         if (this.dirUnsynced) await this.syncDir();
+        for (const seq of rewritten) this.unwritten.delete(seq);
+        // The disk takes writes again: what it refused before is written now (a second add of one seq whose
+        // first did land, e.g. before a failed fsync, is harmless: recovery keeps one).
+        if (rewritten.length === 0 && this.unwritten.size > 0 && !this.closed) {
+          rewriting = [...this.unwritten];
+          this.pending.push(...rewriting.map((seq) => addRecord(this.entries.get(seq)!)));
+          this.deps.logger.info({ alerts: rewriting.length }, 'NATS spool: writing the alerts held in memory only');
+        }
         for (const w of waiters) w.resolve();
         // Deleted under us (an operator, a cleanup job): appends would go to a file no start can read.
         if ((await this.fh.stat()).nlink === 0) {
@@ -347,11 +380,14 @@ export class Spool {
     await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
     const out = await open(tmp, 'w', 0o600);
     let written = 0;
+    /** Entries held in memory only until now that the rewritten file holds. */
+    const nowWritten: number[] = [];
     try {
       // In pieces: one string of the whole spool would hold it in memory twice.
       let text = '';
       for (const e of this.entries.values()) {
         text += addRecord(e);
+        if (this.unwritten.has(e.seq)) nowWritten.push(e.seq);
         if (text.length >= COMPACT_CHUNK) {
           written += await writeAll(out, text);
           text = '';
@@ -378,6 +414,7 @@ export class Spool {
     this.deadRecords = 0;
     // Deletes still queued are already reflected in the rewritten file.
     this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
+    for (const seq of nowWritten) this.unwritten.delete(seq);
     this.dirUnsynced = true;
     await this.syncDir().catch((err) => {
       this.deps.metrics.alertSpoolWriteFailures.inc();
