@@ -17,14 +17,15 @@
  * oldest info/low alert goes first, then the oldest overall; alerts being published are never chosen.
  */
 import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { cutToWholeLines, pickVictim, writeCompactedSpool } from './spool-compact.js';
 import { addRecord, fsyncDir, writeAll } from './spool-file.js';
-import { LOW_SEVERITIES, markDroppedInPlace, recoverSpool, wholeLinesLength } from './spool-recover.js';
+import { LOW_SEVERITIES, markDroppedInPlace, recoverSpool } from './spool-recover.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -50,8 +51,6 @@ export interface SpoolEntry {
 }
 
 export const SPOOL_FILE = 'alerts.spool';
-/** Characters written per write while compacting. */
-const COMPACT_CHUNK = 1024 * 1024;
 
 interface Waiter {
   resolve(): void;
@@ -243,7 +242,7 @@ export class Spool {
       this.entries.size + this.reservedCount + 1 > this.options.maxMessages ||
       this.liveBytes + this.reservedBytes + bytes > this.options.maxBytes;
     while (full()) {
-      const victim = this.pickVictim(LOW_SEVERITIES.has(incoming.severity));
+      const victim = pickVictim(this.lows, this.entries, this.busy, LOW_SEVERITIES.has(incoming.severity));
       if (!victim) {
         this.countDrop(incoming, 'spool full');
         return false;
@@ -251,17 +250,6 @@ export class Spool {
       this.drop(victim);
     }
     return true;
-  }
-
-  /**
-   * Oldest info/low first, then oldest overall. When the incoming alert is info/low and no older info/low
-   * is spooled, the incoming one is the oldest info/low: it goes (null) rather than an older serious one.
-   */
-  private pickVictim(incomingIsLow: boolean): SpoolEntry | null {
-    for (const entry of this.lows.values()) if (!this.busy.has(entry.seq)) return entry;
-    if (incomingIsLow) return null;
-    for (const entry of this.entries.values()) if (!this.busy.has(entry.seq)) return entry;
-    return null;
   }
 
   /** Drops an entry that can never be delivered (the broker refuses it): counted and logged like a full spool's. */
@@ -361,10 +349,7 @@ export class Spool {
 
   /** The compaction at open failed: go on appending to the file as it is, past any torn last record. */
   private async keepUncompacted(err: unknown): Promise<void> {
-    await unlink(`${this.path}.tmp`).catch(() => undefined);
-    this.fileBytes = await wholeLinesLength(this.path);
-    // Cutting a file back needs no free space; an append glued to a torn record would be lost with it.
-    await this.fh.truncate(this.fileBytes);
+    this.fileBytes = await cutToWholeLines(this.path, this.fh);
     this.deps.metrics.alertSpoolWriteFailures.inc();
     this.deps.logger.warn(
       { path: this.path, err: errorMessage(err) },
@@ -374,43 +359,19 @@ export class Spool {
 
   /** Rewrites the file with live entries only. Runs inside the writer loop (or before it starts). */
   private async compact(): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    // The whole directory deleted under us (a cleanup job): without it every write failed, and the alerts
-    // counted as spooled lived only in the deleted file, lost at the next start.
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const out = await open(tmp, 'w', 0o600);
-    let written = 0;
-    /** Entries held in memory only until now that the rewritten file holds. */
-    const nowWritten: number[] = [];
-    try {
-      // In pieces: one string of the whole spool would hold it in memory twice.
-      let text = '';
-      for (const e of this.entries.values()) {
-        text += addRecord(e);
-        if (this.unwritten.has(e.seq)) nowWritten.push(e.seq);
-        if (text.length >= COMPACT_CHUNK) {
-          written += await writeAll(out, text);
-          text = '';
-        }
-      }
-      written += await writeAll(out, text);
-      await out.chmod(0o600);
-      await out.datasync();
-    } catch (err) {
-      // A partial copy on a full disk holds the very space the spool needs.
-      await out.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await out.close();
-    await rename(tmp, this.path);
+    const { bytes, nowWritten } = await writeCompactedSpool(
+      this.options.dir,
+      this.path,
+      this.entries.values(),
+      this.unwritten,
+    );
     // From the rename on, the name is the new file, whatever the directory fsync says: appends kept going to
     // the old, unlinked one when it failed, and an alert reported spooled was in no file a restart reads.
     const old = this.fh;
     this.fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND, 0o600);
     await old.close().catch(() => undefined);
     // A torn append is cut back to this length.
-    this.fileBytes = written;
+    this.fileBytes = bytes;
     this.deadRecords = 0;
     // Deletes still queued are already reflected in the rewritten file.
     this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
