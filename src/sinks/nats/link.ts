@@ -84,6 +84,7 @@ const CONNECTION_LOST = 'NATS connection lost; reconnecting, alerts are spooled 
 const SERVER_ERROR = 'NATS reported an error';
 const UNREACHABLE = 'NATS unreachable; alerts are spooled until it is back';
 const STREAM_MISSING = 'the alert stream does not exist (stream.mode=check): alerts stay spooled; checking again';
+const SETUP_FAILED = 'NATS setup failed; retrying';
 
 /**
  * A setup that got no answer (the request timed out, or nothing serves the JetStream API yet: a broker
@@ -177,7 +178,8 @@ export function createNatsLink(
       }
       nc = conn;
       attempt = 0;
-      recovered(UNREACHABLE);
+      // Connected again after the connection closed for good: what the old one said ended with it.
+      recovered(UNREACHABLE, CONNECTION_LOST, SERVER_ERROR);
       logger.info({ ...where, server: conn.getServer() }, 'connected to NATS');
       watch(conn);
       void setup(conn);
@@ -221,6 +223,11 @@ export function createNatsLink(
     try {
       const state = await prepare(conn);
       setupFailures = 0;
+      // A refusal after this one is a new episode, said at its level (it was debug for a minute).
+      if (said.has(SETUP_FAILED)) {
+        recovered(SETUP_FAILED);
+        logger.info(where, 'NATS setup succeeded');
+      }
       if (closed || conn.isClosed()) return;
       if (state) {
         // A re-look that found no JetStream changes nothing: announced again, it logged "delivering spooled
@@ -237,7 +244,7 @@ export function createNatsLink(
       const delay = isUnanswered(err)
         ? retryDelay()
         : refusedSetupRetryMs(setupFailures++, config.reconnectTimeWaitMs, config.reconnectJitterMs);
-      warnRepeated({ ...where, retryInMs: Math.round(delay) }, 'NATS setup failed; retrying', errorMessage(err));
+      warnRepeated({ ...where, retryInMs: Math.round(delay) }, SETUP_FAILED, errorMessage(err));
       retrySetup(conn, delay);
     } finally {
       setupRunning = false;

@@ -61,6 +61,30 @@ describe('NATS sink when the broker refuses the JetStream API', () => {
     expect(info.state.messages).toBe(1);
   }, 60_000);
 
+  it('a refusal after a setup that succeeded is a new episode: warned again, within the minute', async () => {
+    // The warning's repeat limiter was never reset by a successful setup: a second refusal within 60 s, with
+    // the same error, was said at debug only, so the log showed one outage where there were two.
+    const nats = await startNatsServer({ config: users('"exfilwatch.>"') });
+    cleanups.push(() => nats.dispose());
+    const { sink, lines } = await sinkWithOneAlert(nats.url.replace('nats://', 'nats://alerts:pw@'), 1000);
+    const setupWarnings = () => lines.filter((l) => l.level === 40 && l.msg === 'NATS setup failed; retrying');
+    await until(() => setupWarnings().length === 1, 10_000, 'the first refusal warned');
+    const restartWith = async (alertUserPublish: string) => {
+      writeFileSync(
+        join(nats.storeDir, 'server.conf'),
+        `listen: "127.0.0.1:${nats.port}"\n${users(alertUserPublish)}\n`,
+      );
+      await nats.stop();
+      await nats.start();
+    };
+    await restartWith('"exfilwatch.>", "$JS.API.>"');
+    await until(() => sink.status().spooled === 0, 25_000, 'the spooled alert acked');
+    expect(lines.some((l) => l.level === 30 && l.msg === 'NATS setup succeeded')).toBe(true);
+    // The permission taken away again, seconds later: the same refusal, warned again.
+    await restartWith('"exfilwatch.>"');
+    await until(() => setupWarnings().length === 2, 25_000, 'the second refusal warned');
+  }, 60_000);
+
   it('retries an unanswered setup (the JetStream API times out) at the reconnect pace, warning once', async () => {
     // A JetStream API that does not answer in time (a broker still restoring its streams after a restart, or
     // overloaded) is no refusal: backing off to 15 s there held the spool back for that long after it was
