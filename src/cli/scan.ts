@@ -228,7 +228,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
   const scanConfig: ExfilwatchConfig = { ...config, sinks: {} };
   const running = createApp(scanConfig, deps, {
     sources,
-    extraSinks: [createStdoutSink(o.stdout)],
+    extraSinks: [createStdoutSink(o.stdout, deps)],
     live: false,
     // Offline input loses nothing by waiting for a slow reader of the alerts (`scan … | less`): none is dropped.
     sinkQueueWhenFull: 'block',

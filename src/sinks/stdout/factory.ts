@@ -8,5 +8,5 @@ export const stdoutSinkFactory: SinkFactory<StdoutSinkConfig> = {
   configKey: 'stdout',
   enabledByDefault: false,
   // `enabled: false` is honoured by the pipeline builder, which then builds no sink at all.
-  create: () => createStdoutSink(),
+  create: (_config, deps) => createStdoutSink(process.stdout, deps),
 };

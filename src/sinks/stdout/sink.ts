@@ -3,11 +3,13 @@
  * carries nothing but alerts. Back-pressure is honoured: when the stream's buffer is full, `send` waits
  * for 'drain'. Meanwhile this sink's own delivery queue fills (pipeline/sink-delivery.ts): in the daemon,
  * new alerts are then dropped for stdout alone, counted, while the other sinks go on; `scan` waits.
+ * An alert is accepted once the stream buffers it; one the stream has still not written when `flush`'s
+ * deadline passes (the reader stopped reading) dies with the process: counted and logged there.
  */
 import type { Writable } from 'node:stream';
 import { errorMessage, SinkError } from '../../errors.js';
 import type { Alert } from '../../model/alert.js';
-import type { AlertSink, SinkResult } from '../types.js';
+import type { AlertSink, SinkDeps, SinkResult } from '../types.js';
 
 const waitFor = (stream: Writable, event: 'drain' | 'finish') =>
   new Promise<void>((resolve, reject) => {
@@ -23,10 +25,25 @@ const waitFor = (stream: Writable, event: 'drain' | 'finish') =>
     stream.once('error', onError);
   });
 
-export function createStdoutSink(out: Writable = process.stdout): AlertSink {
+export function createStdoutSink(
+  out: Writable = process.stdout,
+  deps: Pick<SinkDeps, 'logger' | 'metrics'>,
+): AlertSink {
   let broken: Error | null = null;
   const onError = (err: Error) => {
     broken = err;
+  };
+  /** Alerts handed to the stream whose write has not completed: what a process exit would lose. */
+  let inFlight = 0;
+  /** Alerts accepted whose write then failed (EPIPE, a destroyed stream): lost as well. */
+  let failedWrites = 0;
+  /** Of both, the ones already counted as lost by an earlier flush. */
+  let countedLost = 0;
+  let allDone: (() => void) | null = null;
+  const writeDone = (err?: Error | null) => {
+    inFlight--;
+    if (err) failedWrites++;
+    if (inFlight === 0) allDone?.();
   };
   return {
     name: 'stdout',
@@ -41,18 +58,37 @@ export function createStdoutSink(out: Writable = process.stdout): AlertSink {
           error: new SinkError('stdout', `stdout is closed: ${broken?.message ?? 'destroyed'}`),
         };
       try {
-        if (!out.write(`${JSON.stringify(alert)}\n`)) await waitFor(out, 'drain');
+        inFlight++;
+        // The callback runs once the line is written, or failed (then 'error' marks the sink broken too).
+        if (!out.write(`${JSON.stringify(alert)}\n`, writeDone)) await waitFor(out, 'drain');
         return { status: 'ok' };
       } catch (err) {
         return { status: 'failed', error: new SinkError('stdout', errorMessage(err), { cause: err }) };
       }
     },
     async flush(timeoutMs: number) {
-      if (out.writableLength === 0 || out.destroyed) return;
-      await Promise.race([
-        waitFor(out, 'drain').catch(() => undefined),
-        new Promise((r) => setTimeout(r, timeoutMs).unref()),
-      ]);
+      if (inFlight > 0 && !out.destroyed) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            allDone = resolve;
+          }),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+            timer.unref();
+          }),
+        ]);
+        clearTimeout(timer);
+        allDone = null;
+      }
+      const lost = inFlight + failedWrites - countedLost;
+      if (lost <= 0) return;
+      countedLost += lost;
+      deps.metrics.alertsDropped.labels('stdout', 'shutdown').inc(lost);
+      deps.logger.error(
+        { sink: 'stdout', alerts: lost, unwritten: inFlight, failed: failedWrites, timeoutMs },
+        'alerts accepted for stdout were never written (the reader stopped reading, or went away): lost with this process (counted in exfilwatch_alerts_dropped_total{reason="shutdown"})',
+      );
     },
     async close() {
       out.off('error', onError);
