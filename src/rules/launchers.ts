@@ -143,9 +143,44 @@ function scriptOf(view: LaunchView): { binary: string; args: string } | null {
       i++;
       continue;
     }
+    if (runtime.module && /^-[A-Za-z]{2,}/.test(w)) {
+      // Python's short flags bundle, the last taking its value attached or as the next word: `-Im azure.cli`
+      // is how az runs, `-mazure.cli`, `-Wignore`, `-Ic CODE` (inline).
+      const bundled = pythonBundle(w);
+      if (bundled === 'inline') return null;
+      if (bundled !== null && bundled.flag === 'm') {
+        const module = bundled.value ?? words[i + 1];
+        const rest = bundled.value === null ? i + 2 : i + 1;
+        return module ? { binary: module, args: quoteWords(words.slice(rest)) } : null;
+      }
+      if (bundled !== null && bundled.value === null) i++;
+      continue;
+    }
     if (w.startsWith('-')) continue;
     return { binary: w, args: quoteWords(words.slice(i + 1)) };
   }
+  return null;
+}
+
+/** A bundle of Python short flags: the one taking a value (`c`, `m`, `W`, `X`) and its attached value, if any. */
+function pythonBundle(word: string): 'inline' | { flag: string; value: string | null } | null {
+  for (let k = 1; k < word.length; k++) {
+    const flag = word[k]!;
+    if (flag === 'c') return 'inline';
+    if (flag === 'm' || flag === 'W' || flag === 'X')
+      return { flag, value: k + 1 < word.length ? word.slice(k + 1) : null };
+  }
+  return null;
+}
+
+/**
+ * The tool a Python entry point is: gcloud's wrapper script execs `python3 -S …/lib/gcloud.py ARGS` and az's
+ * `python3 -Im azure.cli ARGS`, in the same process, so that Python is what connects and the tool's name is
+ * only its script or module (found by red-team review: no gcloud or az push was seen). Null otherwise.
+ */
+export function pythonToolName(name: string): string | null {
+  if (name === 'gcloud.py') return 'gcloud';
+  if (name === 'azure.cli') return 'az';
   return null;
 }
 

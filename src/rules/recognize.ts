@@ -18,7 +18,7 @@ import {
   urlHost,
 } from './argv.js';
 import { engineApiPushRef } from './engine-api.js';
-import { launchedProgram, packageManagerName } from './launchers.js';
+import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
@@ -115,8 +115,9 @@ function recognizeAs(
 ): Recognition {
   const index = specs ? buildIndex(specs) : defaultIndex;
   const file = basename(view.binary);
-  // A package manager run as its JavaScript file (`…/corepack/v1/pnpm/9.1.0/bin/pnpm.cjs`) is that tool.
-  const name = packageManagerName(file) ?? file;
+  // A package manager run as its JavaScript file (`…/corepack/v1/pnpm/9.1.0/bin/pnpm.cjs`) is that tool, and
+  // gcloud's script and az's module, run by Python, are those CLIs.
+  const name = packageManagerName(file) ?? pythonToolName(file) ?? file;
   const candidates = [...(index.byName.get(name) ?? [])];
   for (const p of index.byPrefix) if (name.startsWith(p.prefix)) candidates.push(p.spec);
   let words: string[] | null = null;
