@@ -143,8 +143,12 @@ export class ProcessTable {
   lookupProc(e: ActivityEvent, node: NodeState): ProcState | undefined {
     const p = e.process;
     if (p.execId !== null) return this.execs.get(p.execId);
-    if (p.pid !== null) return node.pids.get(p.pid);
-    return undefined;
+    if (p.pid === null) return undefined;
+    const found = node.pids.get(p.pid);
+    // Falco keys processes by pid: one that exited before this event is not its process but the pid's last
+    // owner (reused by a fork that did not exec, so no exec replaced it). Found by red-team review: the new
+    // process took the dead one's state, a `cosign --key credentials` exemption not yet bound included.
+    return found !== undefined && found.exitedMs < e.timeMs ? undefined : found;
   }
 
   /** The process of an event; first sight (no exec seen) creates and classifies it. */
@@ -157,7 +161,11 @@ export class ProcessTable {
       found.dropped ||
       (p.execId !== null
         ? found.execId !== p.execId
-        : p.pid === null || found.execId !== null || found.pid !== p.pid || found.node !== node)
+        : p.pid === null ||
+          found.execId !== null ||
+          found.pid !== p.pid ||
+          found.node !== node ||
+          found.exitedMs < e.timeMs)
     ) {
       found = this.lookupProc(e, node) ?? null;
       if (found === null) {
