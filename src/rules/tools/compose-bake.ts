@@ -65,10 +65,13 @@ const STANDALONE_VALUE_FLAGS = [
   ...['-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel'],
 ];
 
-// Run as docker's CLI plugins they get `compose …`/`buildx …` from a `docker` parent already recognised; only
-// their standalone forms (no such first word) are matched here, so one push is not two. One entry per binary:
-// compose's commands are not buildx's (found by review: a shared entry took the buildx binary's `build --push
-// -t REF` for a compose build, its tag lost for 'the compose file').
+// Run as docker's CLI plugins they are exec'd by the docker CLI with their own name first (`docker-compose
+// compose push`, `docker-buildx buildx build --push …`), and that child is what connects: it joins the push
+// its `docker` parent started (a child exec'd before its parent's push is judged takes that push), so one
+// push is one alert. Its plugin form is matched too: the plugin run by its full path, or whose docker parent
+// no sensor showed, was no push (found by red-team review). One entry per binary: compose's commands are not
+// buildx's (found by review: a shared entry took the buildx binary's `build --push -t REF` for a compose
+// build, its tag lost for 'the compose file').
 export const composeBakeTools: readonly PushToolSpec[] = [
   {
     tool: 'docker',
@@ -76,7 +79,10 @@ export const composeBakeTools: readonly PushToolSpec[] = [
       'The standalone compose binary: `docker-compose push`, `docker-compose build --push`, `docker-compose publish REPO`.',
     binaries: ['docker-compose'],
     syntax: { valueFlags: STANDALONE_VALUE_FLAGS },
-    match: { kind: 'subcommand', commands: [...composePushes([]), ...composePublishes([])] },
+    match: {
+      kind: 'subcommand',
+      commands: [[], ['compose']].flatMap((p) => [...composePushes(p), ...composePublishes(p)]),
+    },
     destination: 'image-ref',
     requiresClassedDestination: false,
     bridged: true,
@@ -88,13 +94,17 @@ export const composeBakeTools: readonly PushToolSpec[] = [
         'build --push',
         'publish --with-env ghcr.io/evil/app:1',
         'alpha publish ghcr.io/evil/app:1',
+        'compose push',
+        'compose -f ci.yml build --push',
+        'compose publish ghcr.io/evil/app:1',
       ],
       notPush: [
         'build',
         'up -d',
         'pull',
         '--dry-run push',
-        'compose push',
+        'compose --dry-run push',
+        'compose up -d',
         'bake --push',
         '--dry-run publish ghcr.io/evil/app:1',
       ],
@@ -108,14 +118,14 @@ export const composeBakeTools: readonly PushToolSpec[] = [
     syntax: { valueFlags: STANDALONE_VALUE_FLAGS },
     match: {
       kind: 'subcommand',
-      commands: [
-        ...bakePushes([]),
+      commands: [[], ['buildx']].flatMap((p) => [
+        ...bakePushes(p),
         ...[['build'], ['b']].flatMap((words) => [
-          { words, ...BUILD_PUSH },
-          { words, ...CACHE_EXPORT },
+          { words: [...p, ...words], ...BUILD_PUSH },
+          { words: [...p, ...words], ...CACHE_EXPORT },
         ]),
-        { words: ['imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
-      ],
+        { words: [...p, 'imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
+      ]),
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
@@ -128,12 +138,17 @@ export const composeBakeTools: readonly PushToolSpec[] = [
         'build --push -t ghcr.io/evil/x:1 .',
         'b --cache-to type=registry,ref=quay.io/evil/c .',
         'imagetools create -t ghcr.io/evil/x:1 ghcr.io/acme/app:1',
+        'buildx bake --push',
+        'buildx build --push -t ghcr.io/evil/x:1 .',
+        'buildx imagetools create -t ghcr.io/evil/x:1 ghcr.io/acme/app:1',
       ],
       notPush: [
         'bake',
         'bake --print --push',
         'build -t app .',
-        'buildx bake --push',
+        'buildx bake --print --push',
+        'buildx build -t app .',
+        'compose push',
         'imagetools inspect ghcr.io/acme/app:1',
       ],
     },
