@@ -44,8 +44,11 @@ const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
  * Hidden directories that are a package manager's tool directory only in their place: npm's links to a
  * project's tools (`node_modules/.bin/pnpm`, which `npm run` puts first on PATH), npx's installs
  * (`~/.npm/_npx/HASH/…`), poetry's default virtual environments (`~/.cache/pypoetry/virtualenvs/`) and the
- * package managers corepack downloads (`~/.cache/node/corepack/`, its default COREPACK_HOME). Elsewhere
- * they are hiding places like any other (`/var/lib/.bin/x`, `~/.cache/x`).
+ * package managers corepack downloads (`~/.cache/node/corepack/`, its default COREPACK_HOME), and docker's
+ * per-user CLI plugins (`~/.docker/cli-plugins/docker-buildx`, where buildx's and compose's install docs put
+ * them: found by red-team review, the plugin run with no docker parent seen was medium), only a file there
+ * named `docker-*`, the only name docker runs. Elsewhere they are hiding places like any other
+ * (`/var/lib/.bin/x`, `~/.cache/x`, `~/.docker/x`).
  */
 function isToolDirInPlace(binary: string, at: number, end: number): boolean {
   const name = binary.slice(at + 1, end);
@@ -53,6 +56,7 @@ function isToolDirInPlace(binary: string, at: number, end: number): boolean {
   if (name === '.npm') return binary.startsWith('/_npx/', end);
   if (name === '.cache')
     return binary.startsWith('/pypoetry/virtualenvs/', end) || binary.startsWith('/node/corepack/', end);
+  if (name === '.docker') return /^\/cli-plugins\/docker-[^/]+$/.test(binary.slice(end));
   return false;
 }
 

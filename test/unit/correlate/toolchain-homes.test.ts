@@ -54,7 +54,16 @@ describe('tools in toolchain homes', () => {
   });
 
   it.each([
+    ['/root/.docker/cli-plugins/docker-buildx', 'buildx build --push -t ghcr.io/acme/x:1 .'],
+    ['/home/runner/.docker/cli-plugins/docker-compose', 'compose push'],
+  ])("docker's per-user plugin %s (%s) is a push with no notable reads: low", (binary, args) => {
+    expect(brief(publish(binary, args)).map((a) => [a.rule, a.severity])).toEqual([['push-without-reads', 'low']]);
+  });
+
+  it.each([
     ['/tmp/.x/uv', 'a temporary directory'],
+    ['/root/.docker/uv', "docker's config directory outside its plugins"],
+    ['/root/.docker/cli-plugins/uv', 'a plugin directory file docker would not run'],
     ['/root/.cache/.x/uv', 'a hidden directory that is no toolchain home'],
     ['/root/.cache/uv', 'a cache directory'],
     ['/root/.cargo/../.x/uv', 'a parent reference'],
@@ -82,5 +91,10 @@ describe('tools in toolchain homes', () => {
     // A hidden file name is never a toolchain home.
     expect(isUnexpectedLocation('/root/.local/bin/.uv')).toBe(true);
     expect(isUnexpectedLocation('/usr/bin/.git')).toBe(true);
+    // docker's plugin directory holds only its plugins, not hidden ones nor a tree under it.
+    expect(isUnexpectedLocation('/root/.docker/cli-plugins/docker-buildx')).toBe(false);
+    expect(isUnexpectedLocation('/root/.docker/cli-plugins/.x/docker-buildx')).toBe(true);
+    expect(isUnexpectedLocation('/root/.docker/cli-plugins/x/docker-buildx')).toBe(true);
+    expect(isUnexpectedLocation('/root/.docker/cli-plugins/.docker-buildx')).toBe(true);
   });
 });
