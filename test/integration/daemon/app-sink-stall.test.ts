@@ -5,6 +5,7 @@
  * queue refused are counted and logged once, the queue gauges say where alerts wait, and stop() returns
  * within the shutdown timeout, counting what stdout never took.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Correlator } from '../../../src/correlate/types.js';
-import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { createStdoutSink } from '../../../src/sinks/stdout/index.js';
-import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { chunkedExecSource } from '../../helpers/exec-source.js';
 import { natsClient, startNatsServer } from '../../helpers/nats-server.js';
 import { until } from '../../helpers/until.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
@@ -32,33 +32,6 @@ afterEach(async () => {
 const STDOUT_QUEUE = 16;
 /** More alerts than the pipe buffers (~100 of these, 64 KiB + the stream's 16 KiB) plus stdout's queue. */
 const ALERTS = 400;
-
-const exec = (n: number): NormalizedEvent => ({
-  kind: 'exec',
-  time: new Date(1_700_000_000_000 + n).toISOString(),
-  timeMs: 1_700_000_000_000 + n,
-  source: 'tetragon',
-  node: 'node-a',
-  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
-  pod: null,
-  process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/usr/bin/git', args: 'push' },
-});
-
-/** Offers `count` events in small chunks, then stays connected and idle until stopped. */
-function eventSource(count: number): EventSource {
-  return {
-    id: 'test events',
-    type: 'replay',
-    async run(out, signal) {
-      out.connection(true);
-      let offered = 0;
-      while (!signal.aborted) {
-        if (offered < count) for (let i = 0; i < 50 && offered < count; i++) out.offer(exec(offered++));
-        await new Promise((r) => setTimeout(r, offered < count ? 1 : 50));
-      }
-    },
-  };
-}
 
 /** One alert per event: alerts far faster than in production, to fill a stalled sink's queue. */
 function alertPerEvent(): Correlator {
@@ -112,7 +85,7 @@ describe('a stalled sink (real pipe, real nats-server)', () => {
     const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
     const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
     const app = createApp(config, deps, {
-      sources: [eventSource(ALERTS)],
+      sources: [chunkedExecSource({ id: 'test events', count: ALERTS, chunk: 50, pauseMs: 1 })],
       correlator: alertPerEvent(),
       extraSinks: [{ sink: createStdoutSink(stalledPipe(), deps), queueCapacity: STDOUT_QUEUE }],
       live: true,

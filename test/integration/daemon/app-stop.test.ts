@@ -3,6 +3,7 @@
  * no alert (every alert the correlator produced, including those it flushes at stop, is in JetStream or
  * in the spool, and a restart delivers the rest, once, in order); the pipeline updates the metrics.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +13,10 @@ import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Correlator } from '../../../src/correlate/types.js';
 import type { Alert } from '../../../src/model/alert.js';
-import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { createNatsSink, natsSinkConfigSchema } from '../../../src/sinks/nats/index.js';
-import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { chunkedExecSource } from '../../helpers/exec-source.js';
 import { startNatsServer } from '../../helpers/nats-server.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -24,35 +24,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-const exec = (n: number): NormalizedEvent => ({
-  kind: 'exec',
-  time: new Date(1_700_000_000_000 + n).toISOString(),
-  timeMs: 1_700_000_000_000 + n,
-  source: 'tetragon',
-  node: 'node-a',
-  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
-  pod: null,
-  process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/usr/bin/git', args: 'push' },
-});
-
-/** Emits events in small chunks, like a busy sensor. */
-function burstSource(): EventSource & { offered: () => number } {
-  let offered = 0;
-  return {
-    id: 'test burst',
-    type: 'replay',
-    offered: () => offered,
-    async run(out, signal) {
-      out.connection(true);
-      // 6000 events (600 alerts), then idle until stopped: the stop comes while they are still flowing.
-      while (!signal.aborted) {
-        if (offered < 6000) for (let i = 0; i < 20; i++) out.offer(exec(offered++));
-        await new Promise((r) => setTimeout(r, offered < 6000 ? 0 : 50));
-      }
-    },
-  };
-}
 
 /** One alert per tenth exec event; at flush, one more "pending" alert (a window closed by the stop). */
 function echoCorrelator(emitted: Alert[]): Correlator {
@@ -99,7 +70,8 @@ describe('pipeline stop during a burst (real nats-server)', () => {
     const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
     const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
     const emitted: Alert[] = [];
-    const source = burstSource();
+    // 6000 events (600 alerts), then idle until stopped: the stop comes while they are still flowing.
+    const source = chunkedExecSource({ id: 'test burst', count: 6000, chunk: 20, pauseMs: 0 });
     const app = createApp(config, deps, { sources: [source], correlator: echoCorrelator(emitted), live: true });
     await app.start();
     expect(app.ready()).toBe(true);
