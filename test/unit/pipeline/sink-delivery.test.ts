@@ -103,28 +103,6 @@ describe('sink delivery queue, the defaults', () => {
 });
 
 describe('sink delivery queue, `block` policy', () => {
-  it('makes the producer wait while full and delivers every alert, in order, once the sink reads again', async () => {
-    const metrics = createMetrics();
-    const g = gatedSink();
-    const d = createSinkDelivery(g.sink, { capacity: 2, whenFull: 'block' }, { logger: silentLogger(), metrics });
-    const alerts = Array.from({ length: 6 }, (_, i) => makeAlert(i));
-    let offered = 0;
-    const producing = (async () => {
-      for (const a of alerts) {
-        await d.offer(a);
-        offered++;
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 30));
-    // One in the stalled send, two queued: the fourth waits for room.
-    expect(offered).toBe(3);
-    g.open();
-    await producing;
-    await finishDeliveries([d], Date.now() + 1000, silentLogger());
-    expect(g.got).toEqual(alerts.map((a) => a.id));
-    expect(await dropped(metrics, 'queue_full')).toBe(0);
-  });
-
   it('gives a stalled sink up at the deadline: the waiting producer is released, the queued alerts counted', async () => {
     const metrics = createMetrics();
     const g = gatedSink();
