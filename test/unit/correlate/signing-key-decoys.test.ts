@@ -4,28 +4,11 @@
  * (`--key credentials`, `--key cosign.key`) exempted the real secret, read through a symlink as the payload.
  */
 import { describe, expect, it } from 'vitest';
-import { brief, run, Scenario } from './builder.js';
-
-const REGISTRY_IP = '140.82.121.34';
+import { brief } from './builder.js';
+import { cosignJob } from './cosign-scenario.js';
 
 /** `cosign args` reading `reads` in order, then sending a few KiB to a registry. */
-function cosign(args: string, reads: string[]) {
-  const s = new Scenario({ source: 'tetragon' });
-  const c = s.container({ namespace: 'ci', pod: 'release-7', name: 'job' });
-  const sh = s.init(c);
-  s.wait(2_000);
-  const p = s.exec(c, '/usr/local/bin/cosign', args, { parent: sh });
-  s.wait(10);
-  for (const path of reads) s.read(p, path, 400).wait(5);
-  s.wait(30)
-    .connect(p, REGISTRY_IP, 443)
-    .wait(10)
-    .send(p, REGISTRY_IP, 443, 6 * 1024)
-    .wait(200)
-    .exit(p);
-  s.wait(1_000);
-  return brief(run(s.events).alerts);
-}
+const cosign = (args: string, reads: string[]) => brief(cosignJob([{ args, reads }]));
 
 const HIGH = [{ rule: 'sensitive-read-then-push', severity: 'high', tool: 'cosign' }];
 
