@@ -227,7 +227,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertsDropped: new Counter({
       name: 'exfilwatch_alerts_dropped_total',
-      help: 'Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also accepted into its stream but never written).',
+      help: 'Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also accepted into its stream but never written), write_failed (stdout: accepted, then its write failed, e.g. EPIPE).',
       labelNames: ['sink', 'reason'],
       registers: r,
     }),

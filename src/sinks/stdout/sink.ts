@@ -35,14 +35,27 @@ export function createStdoutSink(
   };
   /** Alerts handed to the stream whose write has not completed: what a process exit would lose. */
   let inFlight = 0;
-  /** Alerts accepted whose write then failed (EPIPE, a destroyed stream): lost as well. */
-  let failedWrites = 0;
-  /** Of both, the ones already counted as lost by an earlier flush. */
-  let countedLost = 0;
+  /** Of those, the oldest ones a flush's deadline already counted as lost (writes complete in order). */
+  let countedInFlight = 0;
   let allDone: (() => void) | null = null;
-  const writeDone = (err?: Error | null) => {
+  let writeFailuresLogged = false;
+  // A line `send` reported delivered whose write then failed (EPIPE: the reader went away) is lost when it
+  // fails: counted then, under its own reason, not left for the shutdown's count. One whose failure `send`
+  // itself returned is the pipeline's to count (a publish failure), not this.
+  const writeDone = (err: Error | null | undefined, acceptedOk: boolean) => {
     inFlight--;
-    if (err) failedWrites++;
+    if (countedInFlight > 0) countedInFlight--;
+    else if (err && acceptedOk) {
+      deps.metrics.alertsDropped.labels('stdout', 'write_failed').inc();
+      deps.metrics.alertPublishFailures.labels('stdout').inc();
+      if (!writeFailuresLogged) {
+        writeFailuresLogged = true;
+        deps.logger.error(
+          { sink: 'stdout', err: errorMessage(err) },
+          'a line accepted for stdout failed to be written: lost (counted in exfilwatch_alerts_dropped_total{reason="write_failed"}); the sink fails from now on',
+        );
+      }
+    }
     if (inFlight === 0) allDone?.();
   };
   return {
@@ -59,8 +72,11 @@ export function createStdoutSink(
         };
       try {
         inFlight++;
+        let acceptedOk = false;
         // The callback runs once the line is written, or failed (then 'error' marks the sink broken too).
-        if (!out.write(`${JSON.stringify(alert)}\n`, writeDone)) await waitFor(out, 'drain');
+        const written = out.write(`${JSON.stringify(alert)}\n`, (err) => writeDone(err, acceptedOk));
+        if (!written) await waitFor(out, 'drain');
+        acceptedOk = true;
         return { status: 'ok' };
       } catch (err) {
         return { status: 'failed', error: new SinkError('stdout', errorMessage(err), { cause: err }) };
@@ -81,13 +97,13 @@ export function createStdoutSink(
         clearTimeout(timer);
         allDone = null;
       }
-      const lost = inFlight + failedWrites - countedLost;
+      const lost = inFlight - countedInFlight;
       if (lost <= 0) return;
-      countedLost += lost;
+      countedInFlight += lost;
       deps.metrics.alertsDropped.labels('stdout', 'shutdown').inc(lost);
       deps.logger.error(
-        { sink: 'stdout', alerts: lost, unwritten: inFlight, failed: failedWrites, timeoutMs },
-        'alerts accepted for stdout were never written (the reader stopped reading, or went away): lost with this process (counted in exfilwatch_alerts_dropped_total{reason="shutdown"})',
+        { sink: 'stdout', alerts: lost, timeoutMs },
+        'alerts accepted for stdout were never written (the reader stopped reading): lost with this process (counted in exfilwatch_alerts_dropped_total{reason="shutdown"})',
       );
     },
     async close() {

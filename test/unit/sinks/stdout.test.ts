@@ -79,6 +79,27 @@ describe('stdout sink', () => {
     expect(result.status).toBe('failed');
   });
 
+  it('counts a line whose write failed after send said ok when it fails (write_failed), and the flush not again', async () => {
+    // The reader goes away after the line was buffered: the write fails a moment later.
+    const stream = new Writable({
+      highWaterMark: 1 << 20,
+      write(_c, _e, cb) {
+        setTimeout(() => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })), 5);
+      },
+    });
+    const deps = sinkDeps();
+    const sink = createStdoutSink(stream, deps);
+    await sink.start();
+    expect(await sink.send(makeAlert(1))).toEqual({ status: 'ok' });
+    await new Promise((r) => setTimeout(r, 30));
+    const dropped = async () =>
+      (await deps.metrics.registry.getSingleMetric('exfilwatch_alerts_dropped_total')?.get())?.values;
+    expect(await dropped()).toEqual([{ labels: { sink: 'stdout', reason: 'write_failed' }, value: 1 }]);
+    await sink.flush(50);
+    expect(await dropped()).toEqual([{ labels: { sink: 'stdout', reason: 'write_failed' }, value: 1 }]);
+    expect(deps.lines.filter((l) => l.level === 50)).toHaveLength(1);
+  });
+
   it('counts and logs, at the flush deadline, the alerts it accepted that the stream never wrote', async () => {
     // A reader that stopped reading: the stream buffers the lines (send says ok) and never writes them. They
     // died with the process at exit, in no count and no log line.
