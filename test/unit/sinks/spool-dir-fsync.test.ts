@@ -5,20 +5,17 @@
  * compaction noticed the unlinked file and copied it): a SIGKILL then lost it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { bounds, fileHandlePrototype, addRecord as record } from './spool-disk.js';
 
 let dir: string;
 let metrics: Metrics;
 const deps = () => ({ logger: silentLogger(), metrics });
-const bounds = { maxMessages: 100, maxBytes: 1 << 20 };
-const record = (n: number) =>
-  `{"op":"add","seq":${n},"id":"a-${n}","severity":"high","rule":"r","alert":{"id":"a-${n}","n":${n}}}\n`;
 const item = (n: number) => ({ id: `a-${n}`, severity: 'high' as const, rule: 'r', payload: `{"id":"a-${n}"}` });
 const writeFailures = async () => (await metrics.alertSpoolWriteFailures.get()).values[0]?.value ?? 0;
 
@@ -33,9 +30,7 @@ afterEach(() => {
 
 /** FileHandle.sync (only the directory fsync calls it; files get datasync) fails `times` times. */
 async function dirFsyncFails(times: number): Promise<{ calls: () => number }> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const sync = proto.sync;
   let calls = 0;
   vi.spyOn(proto, 'sync').mockImplementation(function (this: unknown) {

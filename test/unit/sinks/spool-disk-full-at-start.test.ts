@@ -6,20 +6,17 @@
  * the file and were counted as dropped again at every start: now they are marked deleted where they stand.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { bounds, fileHandlePrototype, addRecord as record } from './spool-disk.js';
 
 let dir: string;
 let metrics: Metrics;
 const deps = () => ({ logger: silentLogger(), metrics });
-const bounds = { maxMessages: 100, maxBytes: 1 << 20 };
-const record = (n: number) =>
-  `{"op":"add","seq":${n},"id":"a-${n}","severity":"high","rule":"r","alert":{"id":"a-${n}","n":${n}}}\n`;
 const ids = (s: Spool) => [...s.values()].map((e) => e.id);
 
 beforeEach(() => {
@@ -33,9 +30,7 @@ afterEach(() => {
 
 /** Every FileHandle write fails as on a full disk, until the returned function is called. */
 async function diskFull(): Promise<() => void> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const spy = vi
     .spyOn(proto, 'write')
     .mockRejectedValue(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
@@ -47,9 +42,7 @@ async function diskFull(): Promise<() => void> {
  * in a file can be overwritten in place (a positioned write).
  */
 async function diskFullButOverwrites(): Promise<() => void> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const write = proto.write;
   const spy = vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
     if (typeof args[3] === 'number') return write.apply(this, args);
@@ -63,9 +56,7 @@ const droppedCount = async (m: Metrics) =>
 
 /** A nearly full copy-on-write disk: no write in place, and room for a few bytes but not a copy of the spool. */
 async function diskNearlyFullCopyOnWrite(): Promise<() => void> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const write = proto.write;
   const spy = vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
     const small = args[0] instanceof Uint8Array && args[0].length <= 64;

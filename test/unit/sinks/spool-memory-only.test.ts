@@ -5,18 +5,17 @@
  * with the process: counted in exfilwatch_alert_spool_dropped_total and logged, not silently.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { bounds, fileHandlePrototype } from './spool-disk.js';
 
 let dir: string;
 let metrics: Metrics;
 const deps = () => ({ logger: silentLogger(), metrics });
-const bounds = { maxMessages: 100, maxBytes: 1 << 20 };
 const item = (n: number) => ({ id: `a-${n}`, severity: 'high' as const, rule: 'r', payload: `{"id":"a-${n}"}` });
 const droppedHigh = async () =>
   (await metrics.alertSpoolDropped.get()).values.find((v) => v.labels.severity === 'high')?.value ?? 0;
@@ -32,9 +31,7 @@ afterEach(() => {
 
 /** FileHandle.write fails while `failing()` says so (EIO). */
 async function writesFail(failing: () => boolean): Promise<void> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<{ bytesWritten: number }> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const write = proto.write;
   vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
     if (failing()) return Promise.reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' }));
