@@ -16,23 +16,34 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
+import type { Logger } from '../telemetry/logger.js';
+
+/** Why a connection was closed to keep the limit. */
+export type ClosedReason = 'evicted' | 'refused' | 'pipelined';
+
+/** Connections closed to keep the limit are logged at most this often (with the tally so far). */
+const CLOSED_LOG_MS = 60_000;
 
 export interface ConnectionSlotsOptions {
   max: number;
   /** A request in progress this long is stalled (its client does not read the answer): it may be closed. */
   stalledMs: number;
-  /** A connection was closed to make room for a new one. */
-  onEvicted(): void;
-  /** The new connection was closed: every slot has a request being answered. */
-  onRefused(): void;
+  /**
+   * A connection was closed to keep the limit: `evicted` to make room for a new one, `refused` (the new one:
+   * every slot has a request being answered), `pipelined` (past maxRequestsInProgress). Counted by the caller
+   * (its metric); logged here, at most once a minute, with `messages[reason]` and the tally so far.
+   */
+  onClosed(reason: ClosedReason): void;
+  logger: Logger;
+  messages: Record<ClosedReason, string>;
+  /** Fields every such log line carries (the server, its limit). */
+  logFields: Record<string, unknown>;
   /**
    * Requests one connection may have in progress at once (pipelined); a request past it closes that
    * connection, its earlier answers unsent: node:http starts every request of a read at once, so one client
    * could otherwise make the server answer hundreds at a time. Unset: no such limit.
    */
   maxRequestsInProgress?: number;
-  /** A connection was closed for pipelining past maxRequestsInProgress. */
-  onPipelinedTooDeep?(): void;
   now?: () => number;
 }
 
@@ -64,6 +75,16 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
   const byPeer = new Map<string, Slot>();
   const secured = new WeakMap<Socket, Slot>();
   const slotOf = (socket: Socket): Slot | undefined => slots.get(socket) ?? secured.get(socket);
+  const closedSoFar: Record<ClosedReason, number> = { evicted: 0, refused: 0, pipelined: 0 };
+  let lastClosedLog = Number.NEGATIVE_INFINITY;
+  const closed = (reason: ClosedReason) => {
+    closedSoFar[reason]++;
+    o.onClosed(reason);
+    const at = now();
+    if (at - lastClosedLog < CLOSED_LOG_MS) return;
+    lastClosedLog = at;
+    o.logger.warn({ ...o.logFields, closedSoFar: { ...closedSoFar } }, o.messages[reason]);
+  };
 
   /**
    * The slot to give up for a new connection: one whose socket is already destroyed (a timeout, a reset: its
@@ -90,14 +111,14 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
     if (slots.size >= o.max) {
       const old = victim(at);
       if (old === null) {
-        o.onRefused();
+        closed('refused');
         socket.destroy();
         return;
       }
       free(old); // its 'close' comes later; the slot is free now
       if (!old.socket.destroyed) {
         old.socket.destroy();
-        o.onEvicted();
+        closed('evicted');
       }
     }
     const slot: Slot = { socket, peer: peerOf(socket), busy: 0, since: at };
@@ -131,7 +152,7 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
     if (!slot) return;
     res.once('close', () => ended(slot));
     if (o.maxRequestsInProgress !== undefined && slot.busy > o.maxRequestsInProgress && !slot.socket.destroyed) {
-      o.onPipelinedTooDeep?.();
+      closed('pipelined');
       slot.socket.destroy();
       req.socket.destroy();
     }

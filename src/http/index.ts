@@ -60,8 +60,6 @@ const MAX_CONNECTIONS = 256;
 const MAX_REQUESTS_IN_PROGRESS = 8;
 const HEADERS_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Connections closed to keep the limit are logged at most this often. */
-const DROP_LOG_MS = 60_000;
 
 export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   let stopping = false;
@@ -144,37 +142,19 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   );
   server.keepAliveTimeout = 5000;
   const maxConnections = o.maxConnections ?? MAX_CONNECTIONS;
-  const closedFor = { evicted: 0, refused: 0, pipelined: 0 };
-  const why = {
-    evicted: 'ops endpoints: connection limit reached; closed the connection longest without a request',
-    refused: 'ops endpoints: connection limit reached and every connection busy; closed the new one',
-    pipelined: `ops endpoints: closed a connection that pipelined more than ${MAX_REQUESTS_IN_PROGRESS} requests`,
-  };
-  let lastDropLog = Number.NEGATIVE_INFINITY;
-  const closedToKeepLimit = (reason: keyof typeof closedFor) => {
-    closedFor[reason]++;
-    o.metrics.opsConnectionsClosed.labels(reason).inc();
-    const now = performance.now();
-    if (now - lastDropLog < DROP_LOG_MS) return;
-    lastDropLog = now;
-    o.logger.warn(
-      {
-        maxConnections,
-        evictedSoFar: closedFor.evicted,
-        refusedSoFar: closedFor.refused,
-        pipelinedSoFar: closedFor.pipelined,
-      },
-      why[reason],
-    );
-  };
   limitConnections(server, {
     max: maxConnections,
     // Answers take milliseconds: a request in progress this long has a client that stopped reading.
     stalledMs: HEADERS_TIMEOUT_MS,
-    onEvicted: () => closedToKeepLimit('evicted'),
-    onRefused: () => closedToKeepLimit('refused'),
     maxRequestsInProgress: MAX_REQUESTS_IN_PROGRESS,
-    onPipelinedTooDeep: () => closedToKeepLimit('pipelined'),
+    onClosed: (reason) => o.metrics.opsConnectionsClosed.labels(reason).inc(),
+    logger: o.logger,
+    logFields: { maxConnections },
+    messages: {
+      evicted: 'ops endpoints: connection limit reached; closed the connection longest without a request',
+      refused: 'ops endpoints: connection limit reached and every connection busy; closed the new one',
+      pipelined: `ops endpoints: closed a connection that pipelined more than ${MAX_REQUESTS_IN_PROGRESS} requests`,
+    },
   });
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {

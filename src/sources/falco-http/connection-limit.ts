@@ -12,36 +12,27 @@ import type { SourceDeps } from '../types.js';
 
 /** A request in progress this long may be closed to admit a new connection (the ops server's value). */
 const STALLED_REQUEST_MS = 5000;
-/** Connections closed to keep the limit are logged at most this often. */
-const CLOSED_LOG_MS = 60_000;
-
 export function limitReceiverConnections(
   server: Server,
   maxConnections: number,
   deps: Pick<SourceDeps, 'metrics' | 'logger'>,
   countRequest: (code: 'dropped') => void,
 ): ConnectionSlots {
-  const closedFor = { evicted: 0, refused: 0 };
-  let lastLog = Number.NEGATIVE_INFINITY;
-  const closed = (reason: 'evicted' | 'refused') => {
-    closedFor[reason]++;
-    deps.metrics.receiverConnectionsClosed.labels('falco-http', reason).inc();
-    // A refused connection is what net.Server's limit used to drop: still counted as code="dropped".
-    if (reason === 'refused') countRequest('dropped');
-    const now = performance.now();
-    if (now - lastLog < CLOSED_LOG_MS) return;
-    lastLog = now;
-    deps.logger.warn(
-      { source: 'falco-http', maxConnections, evictedSoFar: closedFor.evicted, refusedSoFar: closedFor.refused },
-      reason === 'evicted'
-        ? 'falco-http: maxConnections reached; closed the connection longest without a request'
-        : 'falco-http: maxConnections reached and every connection has a request in progress; closed the new one',
-    );
-  };
   return limitConnections(server, {
     max: maxConnections,
     stalledMs: STALLED_REQUEST_MS,
-    onEvicted: () => closed('evicted'),
-    onRefused: () => closed('refused'),
+    onClosed: (reason) => {
+      deps.metrics.receiverConnectionsClosed.labels('falco-http', reason).inc();
+      // A refused connection is what net.Server's limit used to drop: still counted as code="dropped".
+      if (reason === 'refused') countRequest('dropped');
+    },
+    logger: deps.logger,
+    logFields: { source: 'falco-http', maxConnections },
+    messages: {
+      evicted: 'falco-http: maxConnections reached; closed the connection longest without a request',
+      refused: 'falco-http: maxConnections reached and every connection has a request in progress; closed the new one',
+      // No pipelining limit here (maxRequestsInProgress unset): never said.
+      pipelined: 'falco-http: closed a connection that pipelined too many requests',
+    },
   });
 }
