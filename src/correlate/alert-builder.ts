@@ -128,7 +128,12 @@ function commandOf(ep: PushEpisode): string {
 function summary(j: JudgedPush): string {
   const ep = j.episode;
   const dest = summaryDestination(ep);
-  const remote = ep.remote ? ` (${redact(ep.remote)})` : '';
+  // A push taken from a cut command line (recognize.ts cutArgvPush): say why it names neither remote nor host.
+  const remote = ep.remote
+    ? ` (${redact(ep.remote)})`
+    : ep.proc.push?.argvCut === true && !ep.byEgress
+      ? ' (its command line cut by the sensor at 4 KiB before naming it: the destination is its first connection)'
+      : '';
   const how = !ep.byEgress
     ? `${ep.tool} push`
     : ep.egressSplit

@@ -46,6 +46,7 @@ export interface Judgement {
  * a lower bound of the reads), and goes neither to the allowlist nor to suppression a second time.
  */
 export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | null {
+  if (!cutArgvPushLeft(ep)) return null;
   const { config } = ctx;
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
@@ -173,6 +174,19 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
   }
   const own = ownDests(ep);
   return own.length > 0 && own.every((d) => ctx.isDnsName(d.ip, host)) ? host : null;
+}
+
+/**
+ * A push taken from a command line the sensor cut (recognize.ts cutArgvPush) is one only once its process
+ * connected somewhere off the node (`git commit -m <4 KiB>` never does), and a generic uploader's (curl, wget)
+ * only to a destination classed as a forge or registry, as its URL would have had to be: a `curl -d <5 KiB>`
+ * to a log collector is no push, with its URL seen or not.
+ */
+function cutArgvPushLeft(ep: PushEpisode): boolean {
+  const r = ep.proc.push;
+  if (r === null || !r.argvCut || ep.byEgress) return true;
+  if (ep.destAddr === null) return false;
+  return !r.spec.requiresClassedDestination || ownDests(ep).some((d) => d.cls !== null);
 }
 
 /** The push's own addresses; a docker daemon's bridged upload only when it has none (linked by time only). */

@@ -267,6 +267,7 @@ export class ProcessTable {
         args: p.args,
         parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
         parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
+        argvTruncated: p.argvTruncated === true,
       },
       this.uploadTarget,
     );

@@ -44,6 +44,11 @@ export interface ProcessRef {
   uid?: number | null;
   /** pid inside the container's pid namespace (1 = the container's init). */
   containerPid?: number | null;
+  /**
+   * The sensor cut the argument list at its capture limit (Falco: 4096 bytes of argv), so `args` is only its
+   * start: what follows (a push's URL, its sub-command) is unknown. Set only when true.
+   */
+  argvTruncated?: boolean;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   tokenize,
   urlHost,
 } from './argv.js';
+import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
@@ -46,6 +47,11 @@ export interface PushRecognition {
   declaredIn: string | null;
   /** Its own signing keys (PushToolSpec.signingKeyFlags): its reads of them are not counted as sensitive. */
   keyFiles: readonly string[];
+  /**
+   * Taken for a push because the sensor cut its argv before anything decided it (ProcessRef.argvTruncated):
+   * no remote, and its destination is its first connection.
+   */
+  argvCut: boolean;
 }
 /** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
 export interface SignerRecognition {
@@ -62,6 +68,8 @@ export interface ProcessView {
   args: string | null;
   parentBinary: string | null;
   parentArgs: string | null;
+  /** The sensor cut `args` at its capture limit (ProcessRef.argvTruncated). */
+  argvTruncated?: boolean;
 }
 
 interface Index {
@@ -150,6 +158,10 @@ function recognizeAs(
       if (r && r !== 'download' && r.kind === 'push') return { ...r, renamed: true };
     }
   }
+  if (view.argvTruncated === true && !sawDownload) {
+    const cut = cutArgvPush(candidates, name, words ?? tokenize(args), view, signer?.keyFiles ?? []);
+    if (cut !== null) return cut;
+  }
   return signer ?? (sawDownload ? { kind: 'download' } : null);
 }
 
@@ -175,6 +187,7 @@ function matchSpec(
     stdin: readsStdin(spec, parsed),
     declaredIn: null,
     keyFiles,
+    argvCut: false,
   });
   switch (m.kind) {
     case 'subcommand': {

