@@ -8,26 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { brief, type Proc, run, Scenario } from './builder.js';
+import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
 
-const IP = '140.82.121.34';
-type Source = 'tetragon' | 'falco';
-
-/** The shell reads a credential, then `binary args` connects and sends 64 KiB. */
-function attack(binary: string, args: string, source: Source) {
-  const s = new Scenario({ source });
-  const c = s.container({ namespace: 'ci', pod: 'job-1', name: 'job' });
-  const sh = s.init(c);
-  s.read(sh, '/root/.aws/credentials', 116).wait(2_000);
-  const p = s.exec(c, binary, args, { parent: sh });
-  s.wait(40)
-    .connect(p, IP, 443)
-    .wait(10)
-    .send(p, IP, 443, 64 * 1024)
-    .wait(300)
-    .exit(p);
-  s.wait(1_000);
-  return brief(run(s.events).alerts);
-}
+const attack = (binary: string, args: string, source: 'tetragon' | 'falco') =>
+  brief(secretThenPush(binary, args, source));
 
 const high = (tool: string, destination: string) => [
   { rule: 'sensitive-read-then-push', severity: 'high', tool, destination },
