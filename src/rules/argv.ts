@@ -48,6 +48,11 @@ export interface FlagSyntax {
   valueFlags?: readonly string[];
   /** Single-letter flags that take a value when combined (`-XPUT`, `-sT file`), curl style. */
   valueShortLetters?: string;
+  /**
+   * Short flags combine in one word though none takes a value, and one takes a value after `=` (pflag:
+   * `git-lfs push -ad` is `-a -d`, `-d=false`).
+   */
+  bundledShortFlags?: boolean;
   /** Words starting with `+` are flags too (rustup's toolchain override: `cargo +nightly publish`). */
   plusFlags?: boolean;
   /** A flag's value may follow a `:` as well as a `=` (`--source:URL`, `-s:URL`: .NET command lines). */
@@ -102,6 +107,7 @@ function valueFlagsOf(syntax: FlagSyntax): ReadonlySet<string> {
 export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedArgv {
   const valueFlags = valueFlagsOf(syntax);
   const shortLetters = syntax.valueShortLetters ?? '';
+  const pflagShorts = syntax.bundledShortFlags === true;
   const positionals: string[] = [];
   const flags: ParsedArgv['flags'] = [];
   const afterFlag = new Set<number>();
@@ -161,7 +167,7 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
       i++;
       continue;
     }
-    if (shortLetters === '') {
+    if (shortLetters === '' && !pflagShorts) {
       const eq = valueSeparator(w, syntax);
       flags.push(eq > 0 ? { flag: w.slice(0, eq), value: w.slice(eq + 1) } : { flag: w, value: null });
       continue;
@@ -175,6 +181,10 @@ export function parseArgv(words: readonly string[], syntax: FlagSyntax): ParsedA
           flags.push({ flag: `-${letter}`, value: words[i + 1] ?? null });
           i++;
         }
+        break;
+      }
+      if (pflagShorts && w[j + 1] === '=') {
+        flags.push({ flag: `-${letter}`, value: w.slice(j + 2) });
         break;
       }
       flags.push({ flag: `-${letter}`, value: null });

@@ -315,8 +315,16 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
     if (f) return f.value;
     return loc.fallbackPositional === undefined ? null : locate({ positional: loc.fallbackPositional }, rest, parsed);
   }
-  if (loc.positional === 'last') return rest[rest.length - 1] ?? null;
-  return rest[loc.positional] ?? null;
+  const given = loc.positional === 'last' ? rest[rest.length - 1] : rest[loc.positional];
+  if (given !== undefined || loc.fallbackFlag === undefined) return given ?? null;
+  // The last of the flag and its negation decides (`--repo X --no-repo`: none).
+  const negation = `--no-${loc.fallbackFlag.slice(2)}`;
+  let value: string | null = null;
+  for (const f of parsed.flags) {
+    if (f.flag === loc.fallbackFlag) value = f.value;
+    else if (f.flag === negation) value = null;
+  }
+  return value;
 }
 
 function firstUrl(parsed: ParsedArgv, isUploadTarget: UploadTargetTest): { word: string; host: string } | null {

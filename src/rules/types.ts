@@ -23,7 +23,14 @@ export interface StdinFlag {
 
 /** Where the remote (URL, image reference, repository) is in argv. Positions count after the command words. */
 export type RemoteLocator =
-  | { positional: number | 'last' }
+  | {
+      positional: number | 'last';
+      /**
+       * With no such positional, the last value of this flag (`git push --repo URL`: git takes it for the
+       * repository argument when none is given); its negation (`--no-repo`) takes it back.
+       */
+      fallbackFlag?: string;
+    }
   | {
       flag: readonly string[];
       fallbackPositional?: number | 'last';

@@ -18,18 +18,17 @@ export const API_READS = {
 /** `gh api --input -`, `glab api --input -`: the request body is stdin. */
 export const API_STDIN = [{ flags: ['--input'], value: /^-$/ }] as const;
 
+/** git's own options before the command that take a value (`git -c k=v -C dir push`). */
+export const GIT_GLOBAL_VALUE_FLAGS = ['-c', '-C', '--git-dir', '--work-tree', '--namespace', '--config-env'];
+/**
+ * git's global value options and `git push`'s: those that take their value as the next word too. Not
+ * `--force-with-lease` or `--signed`, whose value is optional and so only taken after `=` (parse-options'
+ * PARSE_OPT_OPTARG): the next word is the repository. `--recurse-submodules` takes one (found by review:
+ * `push --recurse-submodules check URL` took `check` for the remote).
+ */
 export const GIT_VALUE_FLAGS = [
-  '-c',
-  '-C',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--config-env',
-  '-o',
-  '--push-option',
-  '--repo',
-  '--receive-pack',
-  '--exec',
+  ...GIT_GLOBAL_VALUE_FLAGS,
+  ...['-o', '--push-option', '--repo', '--receive-pack', '--exec', '--recurse-submodules'],
 ];
 /**
  * `git push`'s long options (git 2.39's `git push --git-completion-helper-all`, and 2.46's `--branches`): git

