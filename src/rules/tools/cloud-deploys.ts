@@ -64,11 +64,14 @@ export const cloudDeployTools: readonly PushToolSpec[] = [
           localRemotePrefix: REMOTE_SOURCES,
         },
         // `app deploy [DEPLOYABLE…]` uploads the app's directory (`./app.yaml`'s when none is named); cron,
-        // dispatch, dos, index and queue files are configuration alone.
+        // dispatch, dos, index and queue files are configuration alone. `--image-url` deploys a built image
+        // (App Engine flexible): gcloud then neither builds nor uploads files (deploy_util's
+        // _PossiblyBuildAndPush and _PossiblyUploadFiles skip when given an image; found by review: a push).
         {
           words: [...track, 'app', 'deploy'],
           remote: { positional: 0 } as const,
           configOnly: /(?:^|\/)(?:cron|dispatch|dos|index|queue)\.ya?ml$/i,
+          excludeFlags: ['--image-url'],
         },
       ]),
     },
@@ -96,6 +99,8 @@ export const cloudDeployTools: readonly PushToolSpec[] = [
         'functions deploy fn --source https://source.developers.google.com/projects/acme/repos/fn --runtime go122',
         'app deploy cron.yaml',
         'app deploy /srv/app/dispatch.yaml /srv/app/queue.yaml',
+        'app deploy --image-url=us-docker.pkg.dev/acme/app/app:1',
+        'app deploy app.yaml --image-url us-docker.pkg.dev/acme/app/app:1',
         'run services list',
         'functions describe fn',
       ],

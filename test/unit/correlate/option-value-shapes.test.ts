@@ -2,7 +2,8 @@
  * git options read with the wrong arity (detection gaps listed after session 16): `git push
  * --recurse-submodules check URL` took `check` for the remote (git takes it for the option's value), `git push
  * --repo URL` named no destination though git pushes there, and standalone `git-lfs push -ad` (pflag's bundle
- * of `--all` and `--dry-run`) was a push. Each from Tetragon and Falco events alike.
+ * of `--all` and `--dry-run`) was a push; and `gcloud app deploy --image-url` (a built image: gcloud uploads
+ * no file) was a push. Each from Tetragon and Falco events alike.
  */
 import { describe, expect, it } from 'vitest';
 import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
@@ -64,6 +65,18 @@ describe('option values read as the tools read them', () => {
       expect(afterSecret('/usr/bin/git', `-c http.sslVerify=false lfs push -o ${URL} 4d7a2146`, source)).toEqual(
         gitPush(),
       );
+    });
+
+    it(`gcloud app deploy of a built image (--image-url) uploads no source (${source})`, () => {
+      for (const args of [
+        'app deploy --image-url=us-docker.pkg.dev/acme/app/app:1',
+        'app deploy app.yaml --image-url us-docker.pkg.dev/acme/app/app:1 --quiet',
+        'beta app deploy --image-url=us-docker.pkg.dev/acme/app/app:1',
+      ])
+        expect(afterSecret('/usr/bin/gcloud', args, source), args).toEqual([]);
+      expect(afterSecret('/usr/bin/gcloud', 'app deploy app.yaml --quiet', source)).toEqual([
+        { rule: 'sensitive-read-then-push', tool: 'gcloud', destination: 'storage.googleapis.com', remote: 'app.yaml' },
+      ]);
     });
   }
 });
