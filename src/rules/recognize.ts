@@ -21,6 +21,7 @@ import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
+import { isQuietMode } from './mode-flags.js';
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
@@ -285,6 +286,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
+  if (cmd.mode !== undefined && isQuietMode(cmd.mode, parsed)) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
   if (cmd.configOnly && rest.length > 0 && rest.every((p) => cmd.configOnly!.test(p))) return undefined;

@@ -58,6 +58,8 @@ export const registryTools: readonly PushToolSpec[] = [
         'buildx imagetools create -t ghcr.io/evil/x:2 ghcr.io/evil/x:1',
         'buildx build --cache-to type=registry,ref=ghcr.io/evil/x:cache,mode=max -t app /srv/data',
         'build --cache-to=type=registry,ref=quay.io/evil/c .',
+        'buildx build --call build --push -t ghcr.io/evil/x .',
+        'buildx bake --check --call=build --push',
       ],
       notPush: [
         'pull alpine',
@@ -80,6 +82,11 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose --dry-run push',
         'compose --dry-run publish ghcr.io/evil/app:1',
         'buildx bake --print --push',
+        // buildx's `--call`: only `build` builds (./flags.ts BUILDX_CALL).
+        'buildx bake --call check --push',
+        'buildx bake --call=targets --push',
+        'buildx build --call outline --push -t ghcr.io/evil/x .',
+        'build --check --push -t ghcr.io/evil/x .',
       ],
     },
   },

