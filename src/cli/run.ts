@@ -25,6 +25,16 @@ export { applyRunOverrides, type RunFlags } from './run-overrides.js';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 
+/**
+ * How far past `pipeline.shutdownTimeoutMs` (from the signal) a stop that has not finished is cut short:
+ * the time a stop needs after the sinks' deadline (closing sinks and the ops server, the last log lines).
+ * The process is gone within the timeout plus this, so a terminationGracePeriodSeconds above the timeout
+ * by a second is enough.
+ */
+const SHUTDOWN_EXIT_MARGIN_MS = 500;
+/** A stopped daemon whose event loop is still held (a socket in close) exits after at most this long. */
+const LINGER_AFTER_STOP_MS = 1000;
+
 async function flushLogger(logger: Logger): Promise<void> {
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
 }
@@ -76,6 +86,8 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     'exfilwatch running',
   );
 
+  /** When the stop must be over (Date.now() time): set at the signal, or when a source stopped for good. */
+  let stopDeadline = Number.POSITIVE_INFINITY;
   // `failure`: why the daemon stops on its own, written as its last line like a start-up error.
   const { code, failure } = await new Promise<{ code: number; failure?: Error }>((done) => {
     const resolve = (exitCode: number, err?: Error) => done({ code: exitCode, failure: err });
@@ -83,11 +95,13 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     /** Intake stops, pending alerts are flushed; then `exitCode` (`failure`: why, for the last line). */
     const shutdown = (exitCode: number, failure?: Error) => {
       ops?.markStopping();
-      // The sinks bound their own flush; this bounds everything else (a stuck source, the correlator).
+      stopDeadline = Date.now() + config.pipeline.shutdownTimeoutMs;
+      // The sinks bound their own flush by the deadline; this bounds everything else (a stuck source, the
+      // correlator), a small margin later so a stop that finishes at the deadline is not called a failure.
       const hardStop = setTimeout(() => {
         logger.error({ timeoutMs: config.pipeline.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
         resolve(EXIT_RUNTIME, failure);
-      }, config.pipeline.shutdownTimeoutMs + 2000);
+      }, config.pipeline.shutdownTimeoutMs + SHUTDOWN_EXIT_MARGIN_MS);
       app.stop().then(
         () => {
           clearTimeout(hardStop);
@@ -143,8 +157,11 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   await ops?.close();
   logger.info({ exitCode: code, ...app.stats() }, 'exfilwatch stopped');
   await flushLogger(logger);
-  // Whatever still holds the event loop (a socket in close) must not keep a stopped daemon alive.
-  setTimeout(() => process.exit(code), 1000).unref();
+  // Whatever still holds the event loop (a socket in close; a stdout write into a pipe nobody reads, whose
+  // lines the stdout sink already counted as lost) must not keep a stopped daemon alive, nor past the stop's
+  // deadline: a fixed second here made a stop stuck on stdout end 1.1 s after shutdownTimeoutMs.
+  const lingerMs = Math.min(LINGER_AFTER_STOP_MS, Math.max(0, stopDeadline - Date.now()));
+  setTimeout(() => process.exit(code), lingerMs).unref();
   // The last line, plain like a start-up error's, so the reason is not lost among the JSON logs.
   if (failure) process.stderr.write(`exfilwatch: ${failure.message}\n`);
   return code;

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from '../../../bench/lib/shipped-node-options.js';
 import type { Alert } from '../../../src/model/alert.js';
@@ -27,6 +28,11 @@ export interface DaemonOptions {
    * what production runs, without tsx's compiler in the process (for memory measurements).
    */
   dist?: string;
+  /**
+   * The child's stdout instead of a pipe read here (then `alerts()` is empty): e.g. the writing end of a pipe
+   * whose reader never reads.
+   */
+  stdout?: Writable;
 }
 
 /**
@@ -142,13 +148,14 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
   // The production build runs under the V8 heap caps the image ships (Dockerfile ENV NODE_OPTIONS).
   const shipped = options.dist ? { NODE_OPTIONS: shippedNodeOptions().join(' ') } : {};
   const env = { ...process.env, NATS_URL: '', NODE_NAME: 'worker-1', ...shipped, ...options.env };
+  const stdio = ['ignore', options.stdout ?? 'pipe', 'pipe'] as const;
   const child =
     options.umask === undefined
-      ? spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: [...stdio] })
       : spawn('sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
           cwd: REPO_ROOT,
           env,
-          stdio: ['ignore', 'pipe', 'pipe'],
+          stdio: [...stdio],
         });
   const io = captureOutput(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
