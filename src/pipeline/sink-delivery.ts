@@ -148,7 +148,7 @@ export function createSinkDelivery(
     // deliver() never throws; this is a bug's way out, and it must not leave the stop waiting.
     logger.error({ sink: sink.name, err: errorMessage(err) }, 'sink delivery loop failed');
   });
-  // Abandoned, the loop may be stuck for good in a send (a 'drain' that never comes): nobody waits for it.
+  // Abandoned, the loop may be stuck for good in a send (a stdout write that never completes): nobody waits for it.
   const done = Promise.race([looping, whenAbandoned]);
 
   return {

@@ -12,7 +12,7 @@ function sinkDeps() {
   return { logger, metrics: createMetrics(), lines };
 }
 
-/** A writable whose consumer is paused until released: the sink must wait for 'drain'. */
+/** A writable whose consumer is paused until released: the sink must wait for the write. */
 function slowStream(highWaterMark: number) {
   const chunks: string[] = [];
   let release: (() => void) | null = null;
@@ -50,7 +50,7 @@ describe('stdout sink', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual([makeAlert(1), makeAlert(2, 'low')]);
   });
 
-  it('waits for drain when the reader is slow (back-pressure), and sends once released', async () => {
+  it('waits for the write when the reader is slow (back-pressure), and is ok once written', async () => {
     const s = slowStream(16);
     const sink = createStdoutSink(s.stream, sinkDeps());
     await sink.start();
@@ -79,8 +79,8 @@ describe('stdout sink', () => {
     expect(result.status).toBe('failed');
   });
 
-  it('counts a line whose write failed after send said ok when it fails (write_failed), and the flush not again', async () => {
-    // The reader goes away after the line was buffered: the write fails a moment later.
+  it('a line whose write fails is a failed send, counted once as dropped (write_failed); the flush not again', async () => {
+    // The reader goes away while the line is being written: the write fails a moment later.
     const stream = new Writable({
       highWaterMark: 1 << 20,
       write(_c, _e, cb) {
@@ -90,38 +90,59 @@ describe('stdout sink', () => {
     const deps = sinkDeps();
     const sink = createStdoutSink(stream, deps);
     await sink.start();
-    expect(await sink.send(makeAlert(1))).toEqual({ status: 'ok' });
-    await new Promise((r) => setTimeout(r, 30));
+    expect((await sink.send(makeAlert(1))).status).toBe('failed');
     const dropped = async () =>
       (await deps.metrics.registry.getSingleMetric('exfilwatch_alerts_dropped_total')?.get())?.values;
     expect(await dropped()).toEqual([{ labels: { sink: 'stdout', reason: 'write_failed' }, value: 1 }]);
     await sink.flush(50);
     expect(await dropped()).toEqual([{ labels: { sink: 'stdout', reason: 'write_failed' }, value: 1 }]);
-    expect(deps.lines.filter((l) => l.level === 50)).toHaveLength(1);
   });
 
-  it('counts and logs, at the flush deadline, the alerts it accepted that the stream never wrote', async () => {
-    // A reader that stopped reading: the stream buffers the lines (send says ok) and never writes them. They
-    // died with the process at exit, in no count and no log line.
-    const stream = new Writable({ highWaterMark: 1 << 20, write: () => undefined });
+  it('says ok only once the line is written, so a line still being written at the flush deadline is counted once: dropped, never published after', async () => {
+    // A reader that stopped reading: the write never completes. The stream buffering the line used to be
+    // enough for ok (counted published), and the flush then counted the same line as dropped.
+    let complete: (() => void) | null = null;
+    const stream = new Writable({
+      highWaterMark: 1 << 20,
+      write: (_c, _e, cb) => {
+        complete = () => cb();
+      },
+    });
     const deps = sinkDeps();
     const sink = createStdoutSink(stream, deps);
     await sink.start();
-    for (const i of [1, 2, 3]) expect(await sink.send(makeAlert(i))).toEqual({ status: 'ok' });
+    let settled = false;
+    void sink.send(makeAlert(1)).then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
     await sink.flush(50);
-    const dropped = await deps.metrics.registry.getSingleMetric('exfilwatch_alerts_dropped_total')?.get();
-    expect(dropped?.values).toEqual([{ labels: { sink: 'stdout', reason: 'shutdown' }, value: 3 }]);
-    expect(deps.lines.filter((l) => l.level === 50).map((l) => l.alerts)).toEqual([3]);
+    const values = async (name: string) => (await deps.metrics.registry.getSingleMetric(name)?.get())?.values;
+    expect(await values('exfilwatch_alerts_dropped_total')).toEqual([
+      { labels: { sink: 'stdout', reason: 'shutdown' }, value: 1 },
+    ]);
+    expect(deps.lines.filter((l) => l.level === 50).map((l) => l.alerts)).toEqual([1]);
+    // The reader takes it after all: already counted as dropped, the send does not say ok (nor fail) now.
+    expect(complete).not.toBeNull();
+    complete!();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    await sink.flush(50);
+    expect(await values('exfilwatch_alerts_dropped_total')).toEqual([
+      { labels: { sink: 'stdout', reason: 'shutdown' }, value: 1 },
+    ]);
   });
 
-  it('flush waits for the stream to write what it accepted, and then counts nothing', async () => {
+  it('flush waits for the line being written, which is then ok, and counts nothing', async () => {
     const s = slowStream(1 << 20);
     const deps = sinkDeps();
     const sink = createStdoutSink(s.stream, deps);
     await sink.start();
-    expect(await sink.send(makeAlert(1))).toEqual({ status: 'ok' });
+    const sending = sink.send(makeAlert(1));
     setTimeout(() => s.resume(), 20);
     await sink.flush(5000);
+    expect(await sending).toEqual({ status: 'ok' });
     expect(s.chunks).toHaveLength(1);
     const dropped = await deps.metrics.registry.getSingleMetric('exfilwatch_alerts_dropped_total')?.get();
     expect(dropped?.values).toEqual([]);
