@@ -83,7 +83,14 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   }, beatMs);
   heartbeat.unref();
 
-  const renderMetrics = coalesceRenders(() => o.metrics.registry.metrics());
+  const renderMetrics = coalesceRenders(
+    () => o.metrics.registry.metrics(),
+    (err) =>
+      o.logger.error(
+        { err: errorMessage(err) },
+        '/metrics render failed; every request waiting for it is answered 500',
+      ),
+  );
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
     // A length, not chunked: a client can tell a whole answer from one cut short.
@@ -101,8 +108,16 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
     const path = (req.url ?? '/').split('?')[0];
     switch (path) {
-      case '/metrics':
-        return send(res, 200, o.metrics.registry.contentType, await renderMetrics());
+      case '/metrics': {
+        let body: Buffer;
+        try {
+          body = await renderMetrics();
+        } catch {
+          // Logged once for the render (coalesceRenders), not once per request that waited for it.
+          return send(res, 500, 'text/plain', 'metrics render failed\n');
+        }
+        return send(res, 200, o.metrics.registry.contentType, body);
+      }
       case '/healthz': {
         const stallMs = Math.max(previousMaxMs, windowMaxMs, performance.now() - expected);
         const ok = stallMs < maxStallMs;

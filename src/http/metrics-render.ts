@@ -5,9 +5,13 @@
  * kubelet restarted the pod). Here at most one render runs; requests arriving meanwhile share the *next*
  * one, started when it ends, so every answer is complete and no older than its request, and any number of
  * waiting requests cost at most two renders. The text is encoded once: every answer writes the same Buffer
- * (node:http holds a reference per waiting answer, not a copy).
+ * (node:http holds a reference per waiting answer, not a copy). A render that fails rejects every request
+ * waiting for it, and is reported to `onFailed` once: one log line per failed render, not one per request.
  */
-export function coalesceRenders(render: () => Promise<string>): () => Promise<Buffer> {
+export function coalesceRenders(
+  render: () => Promise<string>,
+  onFailed: (err: unknown) => void,
+): () => Promise<Buffer> {
   let inFlight: Promise<Buffer> | null = null;
   let queued: Promise<Buffer> | null = null;
 
@@ -17,7 +21,10 @@ export function coalesceRenders(render: () => Promise<string>): () => Promise<Bu
     const done = () => {
       if (inFlight === rendering) inFlight = null;
     };
-    rendering.then(done, done);
+    rendering.then(done, (err) => {
+      done();
+      onFailed(err);
+    });
     return rendering;
   };
 
