@@ -4,12 +4,11 @@
  * write stuck in the full pipe held the event loop, and run's fallback exit waited 1 s after the stop had
  * already ended at the deadline (11.1 s with a 10 s timeout). NATS keeps every alert.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNatsServer } from '../helpers/nats-server.js';
+import { stalledPipe } from '../helpers/stalled-pipe.js';
 import { startDaemon, tempDir, waitFor } from './helpers/daemon.js';
 import { storedAlerts } from './helpers/jetstream.js';
 import { attackScenario } from './helpers/scenario.js';
@@ -18,18 +17,6 @@ const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** A real pipe whose reader (a `sleep`) never reads. */
-function stalledPipe(): Writable {
-  const reader: ChildProcess = spawn('sleep', ['600'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  const pipe = reader.stdin as Writable;
-  cleanups.push(() => {
-    pipe.on('error', () => undefined);
-    pipe.destroy();
-    reader.kill('SIGKILL');
-  });
-  return pipe;
-}
 
 /** Enough alerts (~3 KB each) to fill the 64 KiB pipe and leave a write stuck in it. */
 const ATTACKS = 60;
@@ -49,7 +36,7 @@ describe('shutdown with a stalled stdout (real daemon process, real pipe, real n
         correlator: { latenessMs: 500, pushSettleMs: 500, destinations: { dnsRefreshMs: 0 } },
         pipeline: { shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS },
       },
-      { dir, stdout: stalledPipe() },
+      { dir, stdout: stalledPipe((c) => cleanups.push(c)) },
     );
     cleanups.push(() => d.dispose());
     await d.waitForMetric('exfilwatch_sink_up', { sink: 'nats' }, (v) => v === 1);

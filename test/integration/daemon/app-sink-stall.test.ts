@@ -6,11 +6,9 @@
  * within the shutdown timeout, counting what stdout never took.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
@@ -20,6 +18,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
 import { chunkedExecSource } from '../../helpers/exec-source.js';
 import { natsClient, startNatsServer } from '../../helpers/nats-server.js';
+import { stalledPipe } from '../../helpers/stalled-pipe.js';
 import { until } from '../../helpers/until.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -41,18 +40,6 @@ function alertPerEvent(): Correlator {
     flush: () => [],
     trackedContainers: () => 0,
   };
-}
-
-/** A real pipe whose reader (a `sleep`) never reads: the writer's 'drain' never comes. */
-function stalledPipe(): Writable {
-  const reader: ChildProcess = spawn('sleep', ['600'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  const pipe = reader.stdin as Writable;
-  cleanups.push(() => {
-    pipe.on('error', () => undefined);
-    pipe.destroy();
-    reader.kill('SIGKILL');
-  });
-  return pipe;
 }
 
 /** The lines the stdout sink was still writing at the flush deadline (its one line then). */
@@ -92,10 +79,11 @@ describe('a stalled sink (real pipe, real nats-server)', () => {
     const logLines: string[] = [];
     const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
     const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
+    const stalledStdout = stalledPipe((c) => cleanups.push(c));
     const app = createApp(config, deps, {
       sources: [chunkedExecSource({ id: 'test events', count: ALERTS, chunk: 50, pauseMs: 1 })],
       correlator: alertPerEvent(),
-      extraSinks: [{ sink: createStdoutSink(stalledPipe(), deps), queueCapacity: STDOUT_QUEUE }],
+      extraSinks: [{ sink: createStdoutSink(stalledStdout, deps), queueCapacity: STDOUT_QUEUE }],
       live: true,
     });
     await app.start();
