@@ -28,7 +28,7 @@ export const FALCO_SHAPES = {
     priority: 'Informational',
     tags: ['exfilwatch', 'container', 'process', 'mitre_exfiltration', 'T1567.001'],
     evtType: 'execve',
-    fields: ['evt.type', 'evt.rawres', ...PROC, 'k8s.pod.labels'],
+    fields: ['evt.type', 'evt.rawres', ...PROC, 'k8s.pod.labels', 'proc.exe'],
   },
   exit: {
     rule: 'exfilwatch process exit in container',
@@ -85,6 +85,15 @@ function splitImage(image: string | null): [string | null, string | null] {
   return [m[1]!, m[2] ?? null];
 }
 
+/**
+ * argv[0] as a shell or git passes it: the name typed, which is the comm (a multi-call applet's `wget` under
+ * /bin/busybox) unless the kernel cut the comm at 15 characters (`git-remote-http` of `git-remote-https`).
+ */
+function argv0Of(binary: string | null, comm: string): string {
+  const name = binary === null ? comm : posix.basename(binary);
+  return comm.length === 15 && name.startsWith(comm) ? name : comm;
+}
+
 /** Every field we can give for an activity; the rule's output picks its own. */
 function allFields(a: Activity): Fields {
   const p = a.proc;
@@ -98,6 +107,7 @@ function allFields(a: Activity): Fields {
     'proc.ppid': parent ? parent.pid : 0,
     'proc.vpid': p.containerPid ?? p.pid,
     'proc.exepath': p.binary,
+    'proc.exe': argv0Of(p.binary, p.comm),
     'proc.cmdline': p.args ? `${p.comm} ${p.args}` : p.comm,
     'proc.pexepath': parent ? parent.binary : null,
     'proc.pcmdline': parent ? (parent.args ? `${parent.comm} ${parent.args}` : parent.comm) : null,

