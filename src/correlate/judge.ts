@@ -180,12 +180,13 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * A push taken from a command line the sensor cut (recognize.ts cutArgvPush) is one only once its process
  * connected somewhere off the node (`git commit -m <4 KiB>` never does), and a generic uploader's (curl, wget)
  * only to a destination classed as a forge or registry, as its URL would have had to be: a `curl -d <5 KiB>`
- * to a log collector is no push, with its URL seen or not.
+ * to a log collector is no push, with its URL seen or not. git's, whose helper connects for a fetch as for a
+ * push, only once a step seen whole joined it or it connected itself (PushEpisode.awaitsWholeStep).
  */
 function cutArgvPushLeft(ep: PushEpisode): boolean {
   const r = ep.proc.push;
   if (r === null || !r.argvCut || ep.byEgress) return true;
-  if (ep.destAddr === null) return false;
+  if (ep.destAddr === null || ep.awaitsWholeStep) return false;
   return !r.spec.requiresClassedDestination || ownDests(ep).some((d) => d.cls !== null);
 }
 

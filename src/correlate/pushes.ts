@@ -87,6 +87,7 @@ export class PushTracker {
     if (ep !== null) {
       proc.episode = ep;
       if (ep.judged) return;
+      if (!r.argvCut) ep.awaitsWholeStep = false;
       this.addEvidence(ep, { ...item, kind: 'exec' });
       if (ep.destHost === null && r.destinationHost !== null) {
         ep.destHost = r.destinationHost;
@@ -122,6 +123,7 @@ export class PushTracker {
     });
     proc.episode = ep;
     pusher.episode = ep;
+    ep.awaitsWholeStep = r.argvCut && r.spec.cutArgvNeedsStep === true;
     this.addEvidence(ep, { ...item, kind: 'push' });
     if (r.stdin) notePipePush(c, proc, ep);
   }
@@ -196,6 +198,7 @@ export class PushTracker {
           ? node.maxMs + span + this.cfg.latenessMs
           : e.timeMs + span + this.cfg.latenessMs,
       judged: false,
+      awaitsWholeStep: false,
       early: null,
       lateSubBytes: 0,
       lateSubFiles: 0,
@@ -297,6 +300,7 @@ export class PushTracker {
 
   /** A push's process connected or sent to a destination: evidence once, and learn its IP. */
   noteDest(ep: PushEpisode, dest: DestEntry, proc: ProcState): void {
+    if (proc === ep.proc) ep.awaitsWholeStep = false;
     if (dest.noted) return;
     dest.noted = true;
     const addr = formatAddr(dest.ip, dest.port);

@@ -139,6 +139,12 @@ export interface PushEpisode {
   odd: { proc: ProcState; as: string } | null;
   /** Recognised from bytes sent to a forge/registry, not from argv. */
   byEgress: boolean;
+  /**
+   * Taken for a push from a cut command line of a tool whose children fetch as they push
+   * (PushToolSpec.cutArgvNeedsStep), and nothing has decided it yet: no step recognised from whole words
+   * joined it, and its own process connected nowhere. Judged so, it is no push.
+   */
+  awaitsWholeStep: boolean;
   /** By egress, from the bytes of several of the container's processes (EgressSum), not one alone. */
   egressSplit: boolean;
   bridged: boolean;

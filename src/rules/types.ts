@@ -202,6 +202,14 @@ export interface PushToolSpec {
    * as a forge or registry; a tool whose protocol is a push (git, docker…) is one whatever the host.
    */
   requiresClassedDestination: boolean;
+  /**
+   * Its fetches and its pushes go through the same child transports (git's `git-remote-https` helper, its
+   * ssh client), and each of its pushes shows a step recognised on its own (`send-pack`, `git-receive-pack`,
+   * `git-lfs push`). Taken for a push from a command line the sensor cut (../rules/cut-argv.ts), it is one
+   * only once such a step joins it or its own process connects (git://): its children's connections decide
+   * nothing (`git -c http.extraHeader=<4 KiB token> fetch` connects through its helper as a push would).
+   */
+  cutArgvNeedsStep?: true;
   /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */
   bridged?: boolean;
   /** Flags that make the push read its payload from stdin (PushRecognition.stdin). */

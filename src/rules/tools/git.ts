@@ -30,6 +30,7 @@ export const gitTools: readonly PushToolSpec[] = [
     // options before the command are exact names, and none prefixes a push option. `git lfs push` is git-lfs's
     // (pflag) options: the entry below.
     syntax: { valueFlags: GIT_VALUE_FLAGS, valueShortLetters: 'o', gitLongOptions: GIT_PUSH_LONG_OPTIONS },
+    cutArgvNeedsStep: true,
     match: {
       kind: 'subcommand',
       commands: [

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
+import { falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
 
@@ -34,18 +35,6 @@ const SHIPPED_EXEC_FIELDS: ReadonlySet<string> = (() => {
   return new Set([...(exec?.output ?? '').matchAll(/%([a-z0-9_.[\]]+)/g)].map((m) => m[1]!));
 })();
 
-/**
- * What Falco prints for `argv`: the kernel's NUL-separated argv area cut at 4096 bytes, its last byte made a
- * NUL (the kmod driver; modern eBPF keeps as much), argv[0] taken off, the rest joined with spaces after the comm.
- */
-function falcoCmdline(comm: string, argv: readonly string[]): string {
-  const area = Buffer.from(`${argv.join('\0')}\0`);
-  const kept = Buffer.from(area.subarray(0, 4096));
-  kept[kept.length - 1] = 0;
-  const words = kept.toString().slice(0, -1).split('\0');
-  return [comm, ...words.slice(1)].join(' ');
-}
-
 function processFields(pid: number, exepath: string, cmdline: string) {
   return {
     ...CONTAINER,
@@ -59,23 +48,6 @@ function processFields(pid: number, exepath: string, cmdline: string) {
     'user.uid': 0,
   };
 }
-
-const socket = (ip: string) => ({
-  'fd.name': `10.244.1.7:40112->${ip}:443`,
-  'fd.type': 'ipv4',
-  'fd.l4proto': 'tcp',
-  'fd.rip': ip,
-  'fd.rport': 443,
-  'fd.lip': '10.244.1.7',
-  'fd.lport': 40112,
-});
-
-/** argv[0] as Falco's `proc.exe` gives it: the first string of the argv area it copied (4096 bytes). */
-const falcoExe = (argv: readonly string[]) =>
-  Buffer.from(`${argv.join('\0')}\0`)
-    .subarray(0, 4095)
-    .toString()
-    .split('\0')[0]!;
 
 /**
  * Falco's alerts for: `argv` runs, opens the AWS credentials, connects to `ip` (unless null) and sends 3 KiB.
@@ -100,10 +72,13 @@ function falcoRun(exepath: string, argv: readonly string[], ip: string | null): 
   ];
   if (ip !== null)
     texts.push(
-      falcoAlertText({ evtTimeNs: at(40), fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socket(ip) } }),
+      falcoAlertText({
+        evtTimeNs: at(40),
+        fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socketFields(ip) },
+      }),
       falcoAlertText({
         evtTimeNs: at(60),
-        fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socket(ip) },
+        fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socketFields(ip) },
       }),
     );
   texts.push(
