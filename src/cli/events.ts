@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { buildSources, createApp } from '../app.js';
 import { parseConfig, readConfigText } from '../config/load.js';
 import { resolveNodeName } from '../config/node-name.js';
+import { duplicateSourceProblems } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import { createLineWriter } from '../io/line-writer.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
@@ -52,7 +53,11 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('--config', `${opts.config} must hold a YAML mapping`);
   }
-  const config = parseConfig(sourceFlagsToConfig(opts, raw as Record<string, unknown>));
+  const withFlags = sourceFlagsToConfig(opts, raw as Record<string, unknown>);
+  const config = parseConfig(withFlags);
+  // No sensor endpoint twice: it would print every event twice (as run refuses it).
+  const first = duplicateSourceProblems(withFlags)[0];
+  if (first) throw new ConfigError(first.keyPath, first.message);
   const deps = cliDeps(level, resolveNodeName(config));
   let stopApp = () => {};
   // `events … | head` closes our stdout: stop reading instead of printing into the void.

@@ -9,6 +9,8 @@ import { ConfigError } from '../errors.js';
 import { parseListenAddress } from '../http/index.js';
 import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
+import type { SourceDefinition } from '../sources/types.js';
+import { flagOriginOf } from './flag-origin.js';
 import { type ConfigProblem, configProblems } from './load.js';
 
 const asRecord = (v: unknown): Record<string, unknown> =>
@@ -38,6 +40,7 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
         problems.push({ keyPath: `sources.${def.configKey}[${i}].${p.keyPath}`, message: p.message });
     });
   }
+  problems.push(...duplicateSourceProblems(raw));
   const listen = asRecord(root.metrics).listen;
   if (typeof listen === 'string') {
     try {
@@ -47,5 +50,43 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
         problems.push({ keyPath: 'metrics.listen', message: err.message.replace(/^metrics\.listen: /, '') });
     }
   }
+  return problems;
+}
+
+/** Every sensor endpoint given twice, for `events` too (which starts sources but no sinks). */
+export function duplicateSourceProblems(raw: unknown): ConfigProblem[] {
+  const sources = asRecord(asRecord(raw).sources);
+  return sourceSchemaDefinitions.flatMap((def) => duplicateEndpoints(def, sources[def.configKey]));
+}
+
+/**
+ * One sensor endpoint read by two entries of a source type (the second named, by its flag when a flag made
+ * it): every event would enter the pipeline twice. Source flags append to the file's entries, so a flag
+ * repeating the file is one too.
+ */
+function duplicateEndpoints(def: SourceDefinition<unknown>, instances: unknown): ConfigProblem[] {
+  if (!Array.isArray(instances)) return [];
+  const problems: ConfigProblem[] = [];
+  const firstById = new Map<string, string>();
+  instances.forEach((instance, i) => {
+    const parsed = def.schema.safeParse(instance);
+    if (!parsed.success) return;
+    const endpoint = def.endpoint(parsed.data);
+    if (endpoint.id === null) return;
+    const origin = flagOriginOf(instance);
+    const name = origin ? `${origin.flag} ${origin.value}` : `sources.${def.configKey}[${i}]`;
+    const first = firstById.get(endpoint.id);
+    if (first === undefined) {
+      firstById.set(endpoint.id, name);
+      return;
+    }
+    const value = (parsed.data as Record<string, unknown>)[endpoint.keyPath];
+    problems.push({
+      keyPath: origin ? origin.flag : `${name}.${endpoint.keyPath}`,
+      message:
+        `${JSON.stringify(value)} is already ${first}: one ${def.type} endpoint read twice would count every ` +
+        'event twice (give it once)',
+    });
+  });
   return problems;
 }

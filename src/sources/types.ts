@@ -91,4 +91,11 @@ export interface SourceDefinition<Config = unknown> extends SourceFactory<Config
    * like SinkDefinition's. Key paths are relative to the instance's config object.
    */
   fileProblems?(config: Config): Array<{ keyPath: string; message: string }>;
+  /**
+   * The sensor endpoint an instance reads (socket, file, listen address), as a comparable id, and the key
+   * that names it. Two instances with one endpoint are a config error: two readers of one stream would put
+   * every event into the pipeline twice and double the reads a push is judged on. `id` null: no two instances
+   * share it (a listen address with port 0 gets its own ephemeral port).
+   */
+  endpoint(config: Config): { keyPath: string; id: string | null };
 }

@@ -1,4 +1,5 @@
 /** `tetragon-file`: follows Tetragon's JSON export like `tail -F`, with the generic JSON-lines reader. */
+import { fileEndpointId } from '../endpoint-id.js';
 import type { SourceDefinition } from '../types.js';
 import { tetragonFileFactory } from './factory.js';
 import { type TetragonFileConfig, tetragonFileConfigSchema } from './schema.js';
@@ -15,4 +16,5 @@ export { type TetragonFileConfig, tetragonFileConfigSchema } from './schema.js';
 export const tetragonFileSource: SourceDefinition<TetragonFileConfig> = {
   ...tetragonFileFactory,
   schema: tetragonFileConfigSchema,
+  endpoint: (c) => ({ keyPath: 'path', id: fileEndpointId(c.path) }),
 };

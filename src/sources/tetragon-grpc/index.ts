@@ -1,4 +1,5 @@
 /** `tetragon-grpc`: the Tetragon agent's GetEvents stream (unix socket or host:port). */
+import { socketEndpointId } from '../endpoint-id.js';
 import type { SourceDefinition } from '../types.js';
 import { tetragonGrpcFactory } from './factory.js';
 import { type TetragonGrpcConfig, tetragonGrpcConfigSchema } from './schema.js';
@@ -11,4 +12,5 @@ export { createTetragonGrpcSource, GET_EVENTS_PATH } from './source.js';
 export const tetragonGrpcSource: SourceDefinition<TetragonGrpcConfig> = {
   ...tetragonGrpcFactory,
   schema: tetragonGrpcConfigSchema,
+  endpoint: (c) => ({ keyPath: 'address', id: socketEndpointId(c.address) }),
 };

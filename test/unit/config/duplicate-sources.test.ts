@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../../../src/cli/run-config.js';
+import { allConfigProblems } from '../../../src/config/validate.js';
+import { ConfigError } from '../../../src/errors.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exfilwatch-dup-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const firstError = (fn: () => unknown): ConfigError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+// Two readers of one sensor stream put every event into the pipeline twice: a push after 124 MiB of
+// reads was judged on 248 MiB (measured with two tetragonFile entries naming one export file).
+describe('a sensor endpoint given twice', () => {
+  it('is a problem in the file, named by the second entry and pointing at the first', () => {
+    const problems = allConfigProblems({
+      sources: {
+        tetragonGrpc: [{}, { address: 'unix:///var/run/tetragon/tetragon.sock' }, { address: 'localhost:54321' }],
+        tetragonFile: [{ path: '/var/log/t.log' }, { path: '/var/log/./t.log' }],
+        falcoGrpc: [{ address: 'unix:///run/falco/falco.sock' }, { address: 'unix:///run/falco/falco.sock' }],
+        falcoHttp: [{ listen: '127.0.0.1:2801' }, { listen: '127.0.0.1:2801' }],
+      },
+    });
+    expect(problems.map((p) => p.keyPath)).toEqual([
+      'sources.tetragonGrpc[1].address',
+      'sources.tetragonFile[1].path',
+      'sources.falcoHttp[1].listen',
+      'sources.falcoGrpc[1].address',
+    ]);
+    expect(problems[0]!.message).toMatch(/is already sources\.tetragonGrpc\[0\]/);
+  });
+
+  it('by a flag repeating the config file is a usage error naming the flag (run exits 2)', () => {
+    const log = join(dir, 'tetragon.log');
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `sources:\n  tetragonFile:\n    - path: ${log}\n      startAt: start\n`);
+    const err = firstError(() => loadRunConfig({ config, tetragonFile: [log] }, {}));
+    expect(err.keyPath).toBe('--tetragon-file');
+    expect(err.message).toContain('sources.tetragonFile[0]');
+    const twice = firstError(() => loadRunConfig({ tetragon: ['127.0.0.1:54321', '127.0.0.1:54321'] }, {}));
+    expect(twice.keyPath).toBe('--tetragon');
+    expect(twice.message).toContain('--tetragon 127.0.0.1:54321');
+  });
+
+  it('different endpoints of one type are fine, as are receivers on ephemeral ports', () => {
+    expect(
+      allConfigProblems({
+        sources: {
+          tetragonGrpc: [{ address: 'unix:///a.sock' }, { address: 'unix:///b.sock' }, { address: 'h:1' }],
+          tetragonFile: [{ path: '/a.log' }, { path: '/b.log' }],
+          falcoHttp: [{ listen: '127.0.0.1:0' }, { listen: '127.0.0.1:0' }],
+        },
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('the CLI with one endpoint twice', () => {
+  const root = join(import.meta.dirname, '../../..');
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('check-config lists it, run and events stop with exit 2 and one line naming the flag', () => {
+    const log = join(dir, 'tetragon.log');
+    writeFileSync(log, '');
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `sources:\n  tetragonFile:\n    - path: ${log}\n    - path: ${log}\n`);
+    const check = cli(['check-config', config]);
+    expect(check.status).toBe(2);
+    expect(check.stdout).toContain('sources.tetragonFile[1].path: ');
+
+    const flagged = join(dir, 'one.yaml');
+    writeFileSync(flagged, `sources:\n  tetragonFile:\n    - path: ${log}\n`);
+    const run = cli(['run', '--config', flagged, '--tetragon-file', log, '--metrics-addr', '127.0.0.1:0']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^exfilwatch: --tetragon-file: .* is already sources\.tetragonFile\[0\]/m);
+    const events = cli(['events', '--tetragon-file', log, '--tetragon-file', log]);
+    expect(events.status).toBe(2);
+    expect(events.stderr).toMatch(/^exfilwatch: --tetragon-file: .* is already --tetragon-file /m);
+  }, 60_000);
+});
