@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceFlagsToConfig } from '../../../src/cli/source-flags.js';
 import { configProblems, parseConfig, readConfigText } from '../../../src/config/load.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configErrorOf } from '../../helpers/config-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-config-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,17 +18,6 @@ const write = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-
-/** The ConfigError a call throws, or a failure when it throws none (or another kind). */
-function configErrorOf(call: () => unknown): ConfigError {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const keyPaths = (raw: unknown) => configProblems(raw).map((p) => p.keyPath);
 

@@ -5,23 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/cli/run-config.js';
 import { allConfigProblems } from '../../../src/config/validate.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configErrorOf } from '../../helpers/config-error.js';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'exfilwatch-dup-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-const firstError = (fn: () => unknown): ConfigError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 // Two readers of one sensor stream put every event into the pipeline twice: a push after 124 MiB of
 // reads was judged on 248 MiB (measured with two tetragonFile entries naming one export file).
@@ -48,10 +38,10 @@ describe('a sensor endpoint given twice', () => {
     const log = join(dir, 'tetragon.log');
     const config = join(dir, 'config.yaml');
     writeFileSync(config, `sources:\n  tetragonFile:\n    - path: ${log}\n      startAt: start\n`);
-    const err = firstError(() => loadRunConfig({ config, tetragonFile: [log] }, {}));
+    const err = configErrorOf(() => loadRunConfig({ config, tetragonFile: [log] }, {}));
     expect(err.keyPath).toBe('--tetragon-file');
     expect(err.message).toContain('sources.tetragonFile[0]');
-    const twice = firstError(() => loadRunConfig({ tetragon: ['127.0.0.1:54321', '127.0.0.1:54321'] }, {}));
+    const twice = configErrorOf(() => loadRunConfig({ tetragon: ['127.0.0.1:54321', '127.0.0.1:54321'] }, {}));
     expect(twice.keyPath).toBe('--tetragon');
     expect(twice.message).toContain('--tetragon 127.0.0.1:54321');
   });

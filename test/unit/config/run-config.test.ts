@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/cli/run-config.js';
 import { applyRunOverrides } from '../../../src/cli/run-overrides.js';
 import { allConfigProblems } from '../../../src/config/validate.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configErrorOf } from '../../helpers/config-error.js';
 
 let dir: string;
 beforeEach(() => {
@@ -18,15 +18,7 @@ const write = (name: string, text: string) => {
   writeFileSync(p, text);
   return p;
 };
-const keyPathOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.keyPath;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-};
+const keyPathOf = (fn: () => unknown): string => configErrorOf(fn).keyPath;
 
 describe('run overrides (flags > env > file)', () => {
   it('--nats and NATS_URL set sinks.nats.servers; the flag wins', () => {

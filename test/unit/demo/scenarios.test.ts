@@ -7,21 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDemoScenarios } from '../../../src/demo/scenarios.js';
-import { ConfigError } from '../../../src/errors.js';
 import { defaultScenarioDir, loadScenarios } from '../../../src/scenarios/index.js';
+import { configErrorOf } from '../../helpers/config-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-scenarios-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadDemoScenarios', () => {
   it('the bundled library by default: the scenarios marked demo', () => {
@@ -34,7 +24,7 @@ describe('loadDemoScenarios', () => {
 
   it('a missing directory: --scenarios, the path, "no such directory"', () => {
     const missing = join(dir, 'nonexistent');
-    const err = configError(() => loadDemoScenarios(missing));
+    const err = configErrorOf(() => loadDemoScenarios(missing));
     expect(err.keyPath).toBe('--scenarios');
     expect(err.message).toBe(`--scenarios: ${missing}: no such directory`);
   });
@@ -42,7 +32,7 @@ describe('loadDemoScenarios', () => {
   it('a path through a file is no such directory either', () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, 'x');
-    expect(configError(() => loadDemoScenarios(join(file, 'sub'))).message).toBe(
+    expect(configErrorOf(() => loadDemoScenarios(join(file, 'sub'))).message).toBe(
       `--scenarios: ${join(file, 'sub')}: no such directory`,
     );
   });
@@ -50,12 +40,12 @@ describe('loadDemoScenarios', () => {
   it('a file: "not a directory"', () => {
     const file = join(dir, 'scenario.yaml');
     writeFileSync(file, 'name: scenario\n');
-    expect(configError(() => loadDemoScenarios(file)).message).toBe(`--scenarios: ${file}: not a directory`);
+    expect(configErrorOf(() => loadDemoScenarios(file)).message).toBe(`--scenarios: ${file}: not a directory`);
   });
 
   it('a directory without demo scenarios', () => {
     const empty = mkdtempSync(join(dir, 'empty-'));
-    expect(configError(() => loadDemoScenarios(empty)).message).toBe(
+    expect(configErrorOf(() => loadDemoScenarios(empty)).message).toBe(
       `--scenarios: ${empty}: no scenario description (*.yaml) with demo: true`,
     );
   });
@@ -63,7 +53,7 @@ describe('loadDemoScenarios', () => {
   it('a description with a YAML syntax error: one line naming the file, line and column', () => {
     const bad = mkdtempSync(join(dir, 'syntax-'));
     writeFileSync(join(bad, 'broken.yaml'), 'name: broken\nsteps: [\n');
-    const err = configError(() => loadDemoScenarios(bad));
+    const err = configErrorOf(() => loadDemoScenarios(bad));
     expect(err.keyPath).toBe('--scenarios');
     expect(err.message).toMatch(
       new RegExp(`^--scenarios: ${join(bad, 'broken.yaml')}: YAML syntax error at line \\d+, column \\d+: \\S`),
@@ -74,7 +64,7 @@ describe('loadDemoScenarios', () => {
   it('a YAML file that is not a scenario description: the keys it lacks, one line', () => {
     const other = mkdtempSync(join(dir, 'other-'));
     writeFileSync(join(other, 'config.yaml'), 'correlator:\n  windowMs: 1000\n');
-    const err = configError(() => loadDemoScenarios(other));
+    const err = configErrorOf(() => loadDemoScenarios(other));
     expect(err.message).toContain(`--scenarios: ${join(other, 'config.yaml')}: name: `);
     expect(err.message).not.toContain('\n');
   });
