@@ -7,3 +7,34 @@
 export const MAX_WAIT_MS = 24 * 3600 * 1000;
 
 export const MAX_WAIT_MESSAGE = `at most ${MAX_WAIT_MS} (one day): it is used as a timer, and Node's timers cannot wait beyond ~24.8 days`;
+
+/**
+ * `refine` arguments for a backoff's first and longest delay: the backoff is capped at the longest, so a
+ * larger first delay would be neither value. Checked only when both keys are valid on their own, so a
+ * value past a day is one problem, not two.
+ */
+export function firstDelayNotAboveLongest(
+  firstKey: string,
+  longestKey: string,
+): [
+  (config: Record<string, unknown>) => boolean,
+  {
+    path: string[];
+    error: (issue: { input: unknown }) => string;
+    when: (payload: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) => boolean;
+  },
+] {
+  return [
+    (c) => {
+      const first = c[firstKey];
+      const longest = c[longestKey];
+      return typeof first !== 'number' || typeof longest !== 'number' || first <= longest;
+    },
+    {
+      path: [longestKey],
+      error: (issue) =>
+        `must be at least ${firstKey} (${(issue.input as Record<string, unknown>)[firstKey]}), the first reconnect delay`,
+      when: (payload) => !payload.issues.some((i) => i.path?.[0] === firstKey || i.path?.[0] === longestKey),
+    },
+  ];
+}

@@ -1,6 +1,6 @@
 /** Schema of one `falco-grpc` source's config (config side only: see SourceFactory). */
 import { z } from 'zod';
-import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
+import { firstDelayNotAboveLongest, MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { isUnixAddress } from './config.js';
 
 const tlsSchema = z
@@ -73,4 +73,5 @@ export const falcoGrpcConfigSchema = z
   .refine((c) => isUnixAddress(c.address) || c.tls !== undefined, {
     message: 'a host:port address needs tls (caFile, certFile, keyFile): Falco requires mutual TLS on TCP',
     path: ['tls'],
-  });
+  })
+  .refine(...firstDelayNotAboveLongest('initialBackoffMs', 'maxBackoffMs'));

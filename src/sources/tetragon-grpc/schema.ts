@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
+import { firstDelayNotAboveLongest, MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
 import { isTetragonAddress } from './address.js';
 
 export const DEFAULT_TETRAGON_ADDRESS = 'unix:///var/run/tetragon/tetragon.sock';
@@ -57,6 +57,7 @@ export const tetragonGrpcConfigSchema = z
         'Run the gRPC client in a worker thread that hands raw messages over in batches, so the transport and exfilwatch’s own decoding and correlation use separate cores. Default (unset): true. false: everything on the main thread.',
       ),
   })
-  .strict();
+  .strict()
+  .refine(...firstDelayNotAboveLongest('reconnectMinMs', 'reconnectMaxMs'));
 
 export type TetragonGrpcConfig = z.infer<typeof tetragonGrpcConfigSchema>;

@@ -46,3 +46,24 @@ describe('keys that drive a timer', () => {
     expect(configProblems({ sources: { tetragonFile: [{ path: '/x', pollIntervalMs: 86_400_000 }] } })).toEqual([]);
   });
 });
+
+// A first reconnect delay above the longest one was accepted and then ignored: the backoff is capped at the
+// maximum, so `reconnectMaxMs: 300` beside the default 500 ms minimum reconnected on neither value.
+describe('a reconnect backoff whose first delay is above its longest', () => {
+  it.each([
+    ['sources.tetragonGrpc[0].reconnectMaxMs', { tetragonGrpc: [{ reconnectMaxMs: 300 }] }, /reconnectMinMs \(500\)/],
+    [
+      'sources.falcoGrpc[0].maxBackoffMs',
+      { falcoGrpc: [{ address: 'unix:///run/falco/falco.sock', initialBackoffMs: 9_000, maxBackoffMs: 4_000 }] },
+      /initialBackoffMs \(9000\)/,
+    ],
+  ])('is an error naming %s', (keyPath, sources, message) => {
+    const problems = configProblems({ sources });
+    expect(problems.map((p) => p.keyPath)).toEqual([keyPath]);
+    expect(problems[0]!.message).toMatch(message);
+  });
+
+  it('equal delays are fine', () => {
+    expect(configProblems({ sources: { tetragonGrpc: [{ reconnectMinMs: 700, reconnectMaxMs: 700 }] } })).toEqual([]);
+  });
+});
