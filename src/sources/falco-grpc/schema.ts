@@ -1,6 +1,7 @@
 /** Schema of one `falco-grpc` source's config (config side only: see SourceFactory). */
 import { z } from 'zod';
 import { firstDelayNotAboveLongest, MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
+import { isTetragonAddress } from '../tetragon-grpc/address.js';
 import { isUnixAddress } from './config.js';
 
 const tlsSchema = z
@@ -24,13 +25,11 @@ export const falcoGrpcConfigSchema = z
     address: z
       .string()
       .default('unix:///run/falco/falco.sock')
-      .refine(
-        (a) =>
-          isUnixAddress(a) ? a.length > 'unix:///'.length && a.startsWith('unix:///') : /^[^/\s]+:\d{1,5}$/.test(a),
-        {
-          message: 'expected unix:///absolute/path or host:port',
-        },
-      )
+      // The grammar of the --falco-grpc flag and of every ADDR (INTERFACES.md): a port 1–65535, a socket path
+      // a sockaddr_un holds.
+      .refine((a) => isTetragonAddress(a) && a !== 'unix:///', {
+        message: 'expected unix:///absolute/path or host:port',
+      })
       .describe(
         'Falco ≤ 0.43 gRPC outputs API (grpc.bind_address). A unix socket needs no auth; host:port needs tls (Falco ' +
           'requires mutual TLS on TCP). Removed in Falco 0.44: use falcoHttp there.',

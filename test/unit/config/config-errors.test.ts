@@ -34,6 +34,22 @@ describe('config key paths', () => {
   });
 });
 
+// `--falco-grpc h:99999` was refused while `address: h:99999` in the file passed check-config, and the
+// source then retried a port that cannot exist forever.
+describe('a falcoGrpc address in the file', () => {
+  const tls = { caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/k.pem' };
+  it('is checked as the --falco-grpc flag checks it: a port from 1 to 65535, a socket path that fits', () => {
+    for (const address of ['falco:99999', 'falco:0', 'fal co:5060', `unix:///${'x'.repeat(120)}`]) {
+      expect(keyPaths({ sources: { falcoGrpc: [{ address, tls }] } }), address).toEqual([
+        'sources.falcoGrpc[0].address',
+      ]);
+    }
+    for (const address of ['falco:5060', '[::1]:5060', 'unix:///run/falco/falco.sock']) {
+      expect(keyPaths({ sources: { falcoGrpc: [{ address, tls }] } }), address).toEqual([]);
+    }
+  });
+});
+
 describe('an environment variable reference in a value', () => {
   it('is an error naming its key: the file is not a template, a reference was taken literally', () => {
     const path = write(
