@@ -10,8 +10,8 @@ export const MAX_WAIT_MESSAGE = `at most ${MAX_WAIT_MS} (one day): it is used as
 
 /**
  * `refine` arguments for a backoff's first and longest delay: the backoff is capped at the longest, so a
- * larger first delay would be neither value. Checked only when both keys are valid on their own, so a
- * value past a day is one problem, not two.
+ * larger first delay would be neither value. Checked only when the entry is an object and both keys are
+ * valid on their own, so a value past a day is one problem, not two.
  */
 export function firstDelayNotAboveLongest(
   firstKey: string,
@@ -21,7 +21,7 @@ export function firstDelayNotAboveLongest(
   {
     path: string[];
     error: (issue: { input: unknown }) => string;
-    when: (payload: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) => boolean;
+    when: (payload: { value: unknown; issues: ReadonlyArray<{ path?: PropertyKey[] }> }) => boolean;
   },
 ] {
   return [
@@ -34,7 +34,11 @@ export function firstDelayNotAboveLongest(
       path: [longestKey],
       error: (issue) =>
         `must be at least ${firstKey} (${(issue.input as Record<string, unknown>)[firstKey]}), the first reconnect delay`,
-      when: (payload) => !payload.issues.some((i) => i.path?.[0] === firstKey || i.path?.[0] === longestKey),
+      // Not for an entry that is no object at all (`- ` alone in a list is null): that is its one problem.
+      when: (payload) =>
+        payload.value !== null &&
+        typeof payload.value === 'object' &&
+        !payload.issues.some((i) => !i.path?.length || i.path[0] === firstKey || i.path[0] === longestKey),
     },
   ];
 }

@@ -63,6 +63,17 @@ describe('a reconnect backoff whose first delay is above its longest', () => {
     expect(problems[0]!.message).toMatch(message);
   });
 
+  it('an entry that is no object is one problem, the entry itself (a bare `-` in YAML is null)', () => {
+    for (const entry of [null, 'unix:///x.sock', 7]) {
+      expect(configProblems({ sources: { tetragonGrpc: [entry] } }).map((p) => p.keyPath)).toEqual([
+        'sources.tetragonGrpc[0]',
+      ]);
+      expect(configProblems({ sources: { falcoGrpc: [entry] } }).map((p) => p.keyPath)).toEqual([
+        'sources.falcoGrpc[0]',
+      ]);
+    }
+  });
+
   it('equal delays are fine', () => {
     expect(configProblems({ sources: { tetragonGrpc: [{ reconnectMinMs: 700, reconnectMaxMs: 700 }] } })).toEqual([]);
   });
