@@ -38,18 +38,20 @@ function checkListen(flag: string, value: string): void {
   if ('error' in parsed || parsed.kind !== 'tcp') throw new ConfigError(flag, `expected HOST:PORT (got "${value}")`);
 }
 
-function appendTo(sources: Record<string, unknown>, key: string, entries: Array<Record<string, string>>): void {
+/**
+ * A source flag overrides the file's entries of its type (INTERFACES.md: flags override the config file): `run
+ * --config F --tetragon localhost:54321` reads localhost alone, not also the socket F names (which would be a
+ * second reader, every event counted twice, when both name one stream). The file's other source types stay.
+ */
+function overrideWith(sources: Record<string, unknown>, key: string, entries: Array<Record<string, string>>): void {
   if (entries.length === 0) return;
-  const existing = sources[key];
-  if (existing !== undefined && !Array.isArray(existing)) {
-    throw new ConfigError(`sources.${key}`, `expected a list (got ${JSON.stringify(existing)})`);
-  }
-  sources[key] = [...((existing as unknown[] | undefined) ?? []), ...entries];
+  sources[key] = entries;
 }
 
 /**
- * Appends the flags' sources to a parsed-but-unvalidated config object (returned for chaining). Each entry
- * is marked with its flag, so a problem with it names the flag (src/config/flag-origin.ts).
+ * Puts the flags' sources into a parsed-but-unvalidated config object (returned for chaining), each type given
+ * by a flag replacing the file's list of that type. Each entry is marked with its flag, so a problem with it
+ * names the flag (src/config/flag-origin.ts).
  */
 export function sourceFlagsToConfig(opts: SourceFlags, rawConfig: Record<string, unknown>): Record<string, unknown> {
   const tetragon = opts.tetragon ?? [];
@@ -67,22 +69,22 @@ export function sourceFlagsToConfig(opts: SourceFlags, rawConfig: Record<string,
     throw new ConfigError('sources', `expected a mapping (got ${JSON.stringify(current)})`);
   }
   const sources = { ...((current as Record<string, unknown> | undefined) ?? {}) };
-  appendTo(
+  overrideWith(
     sources,
     'tetragonGrpc',
     tetragon.map((address) => markFromFlag({ address }, { flag: '--tetragon', value: address })),
   );
-  appendTo(
+  overrideWith(
     sources,
     'tetragonFile',
     tetragonFile.map((path) => markFromFlag({ path }, { flag: '--tetragon-file', value: path })),
   );
-  appendTo(
+  overrideWith(
     sources,
     'falcoHttp',
     falcoHttp.map((listen) => markFromFlag({ listen }, { flag: '--falco-http', value: listen })),
   );
-  appendTo(
+  overrideWith(
     sources,
     'falcoGrpc',
     falcoGrpc.map((address) => markFromFlag({ address }, { flag: '--falco-grpc', value: address })),

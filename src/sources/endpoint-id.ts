@@ -1,6 +1,6 @@
 /**
  * Comparable ids of the sensor endpoints sources read (SourceDefinition.endpoint), so that one endpoint
- * given twice — in the file, or by a flag repeating the file — is found before the first event.
+ * given twice — in the file, or by a flag repeated — is found before the first event.
  * Spellings of one endpoint meet: `unix:///run//a.sock` and `unix:///run/a.sock`, `LOCALHOST:1` and
  * `localhost:1`, `[::1]:1` and `::1:1`, `/var/log/./t.log` and `/var/log/t.log`.
  */

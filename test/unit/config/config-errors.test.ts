@@ -198,12 +198,13 @@ describe('a problem in a value that came from a flag', () => {
     );
   });
 
-  it('still names the key path of a file entry beside flag entries', () => {
+  it('still names the key path of a file entry of another type beside flag entries', () => {
     const raw = sourceFlagsToConfig(
       { falcoGrpc: ['unix:///run/falco.sock', '10.0.0.1:5060'] },
-      { sources: { falcoGrpc: [{ address: '10.0.0.2:5060' }] } },
+      { sources: { tetragonFile: [{ path: '' }], falcoGrpc: [{ address: '10.0.0.2:5060' }] } },
     );
-    expect(configProblems(raw).map((p) => p.keyPath)).toEqual(['sources.falcoGrpc[0].tls', '--falco-grpc']);
+    // The file's falcoGrpc entry is overridden by the flags: only its tetragonFile entry is left to name.
+    expect(configProblems(raw).map((p) => p.keyPath)).toEqual(['sources.tetragonFile[0].path', '--falco-grpc']);
   });
 
   it('leaves the entry a plain config entry: the marker is no key the schema or JSON sees', () => {

@@ -36,7 +36,7 @@ describe('Tetragon addresses', () => {
 });
 
 describe('source flags → config', () => {
-  it('appends entries to the raw config before validation', () => {
+  it("puts entries into the raw config before validation, each flag type overriding the file's list", () => {
     const raw = sourceFlagsToConfig(
       {
         tetragon: ['unix:///run/t.sock', '127.0.0.1:54321'],
@@ -47,11 +47,7 @@ describe('source flags → config', () => {
       { sources: { tetragonGrpc: [{ address: 'unix:///other.sock' }] } },
     );
     expect(raw.sources).toEqual({
-      tetragonGrpc: [
-        { address: 'unix:///other.sock' },
-        { address: 'unix:///run/t.sock' },
-        { address: '127.0.0.1:54321' },
-      ],
+      tetragonGrpc: [{ address: 'unix:///run/t.sock' }, { address: '127.0.0.1:54321' }],
       tetragonFile: [{ path: '/var/log/tetragon/tetragon.log' }],
       falcoHttp: [{ listen: '0.0.0.0:2801' }],
       falcoGrpc: [{ address: 'unix:///run/falco/falco.sock' }],
