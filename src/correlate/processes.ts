@@ -268,6 +268,7 @@ export class ProcessTable {
         parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
         parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
         argvTruncated: p.argvTruncated === true,
+        argvCount: p.argvCount,
       },
       this.uploadTarget,
     );

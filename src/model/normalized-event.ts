@@ -49,6 +49,12 @@ export interface ProcessRef {
    * start: what follows (a push's URL, its sub-command) is unknown. Set only when true.
    */
   argvTruncated?: boolean;
+  /**
+   * The number of arguments `args` holds (Falco `proc.cmdnargs`), given only when `args` cannot be split back
+   * into them: Falco joins argv with spaces and quotes nothing, so an argument holding a space (or a quote)
+   * reads as several words (`git -c "x=1 commit y" push URL` arrives as `-c x=1 commit y push URL`).
+   */
+  argvCount?: number;
 }
 
 /**

@@ -185,6 +185,6 @@ export function pythonToolName(name: string): string | null {
 }
 
 /** Words back into an argv string that tokenize() splits into the same words. */
-function quoteWords(words: readonly string[]): string {
+export function quoteWords(words: readonly string[]): string {
   return words.map((w) => (/[\s'"]/.test(w) ? (w.includes('"') ? `'${w}'` : `"${w}"`) : w)).join(' ');
 }

@@ -19,9 +19,11 @@ import {
 } from './argv.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
+import { otherReadingPush } from './joined-argv.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { isQuietMode } from './mode-flags.js';
+import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
@@ -71,6 +73,8 @@ export interface ProcessView {
   parentArgs: string | null;
   /** The sensor cut `args` at its capture limit (ProcessRef.argvTruncated). */
   argvTruncated?: boolean;
+  /** The arguments `args` holds, where its words may group otherwise (ProcessRef.argvCount). */
+  argvCount?: number | undefined;
 }
 
 interface Index {
@@ -102,8 +106,22 @@ function buildIndex(specs: readonly PushToolSpec[]): Index {
 
 const defaultIndex = buildIndex(pushTools);
 
-/** Classifies one process by its binary and argv (and its parent's, for transport helpers). */
+/**
+ * Classifies one process by its binary and argv (and its parent's, for transport helpers); an argv the sensor
+ * joined ambiguously, by each of its readings too (./joined-argv.ts).
+ */
 export function recognizeProcess(
+  view: ProcessView,
+  isUploadTarget: UploadTargetTest,
+  specs?: readonly PushToolSpec[],
+): Recognition {
+  const plain = recognizeReading(view, isUploadTarget, specs);
+  if (view.argvCount === undefined || plain?.kind === 'push') return plain;
+  const read = (v: ProcessView) => recognizeReading(v, isUploadTarget, specs);
+  return otherReadingPush(view, specs ?? pushTools, read) ?? plain;
+}
+
+function recognizeReading(
   view: ProcessView,
   isUploadTarget: UploadTargetTest,
   specs?: readonly PushToolSpec[],
@@ -362,47 +380,4 @@ function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
   return parsed.flags.some(
     (f) => f.value !== null && reqs.some((r) => r.flags.includes(f.flag) && r.value.test(f.value!)),
   );
-}
-
-/**
- * The push's destination host: a host flag's URL host or value (`gh --hostname ghe`); a source-name flag's
- * URL host, or none when it names a source configured in the tool's own files (`cargo publish --registry
- * corp`, `nuget push -s github`, `twine upload -r pypi.corp`: the first connect decides, since the name,
- * dotted or not, says nothing an allowlist entry could trust); else the remote's host, else the tool's usual
- * registry.
- */
-function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
-  const hostFlag = flagValue(spec.destinationFlags, parsed);
-  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? (hostFlag.includes(':/') ? null : hostFlag.toLowerCase());
-  const sourceName = flagValue(spec.sourceNameFlags, parsed);
-  if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
-  return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
-}
-
-/** destinationHostOf gave the tool's usual registry (no host flag, source name or remote host in argv). */
-function destinationIsDefault(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  return (
-    spec.destination === 'fixed' &&
-    spec.fixedDestination !== undefined &&
-    flagValue(spec.destinationFlags, parsed) === null &&
-    flagValue(spec.sourceNameFlags, parsed) === null
-  );
-}
-
-function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): string | null {
-  if (!names) return null;
-  return parsed.flags.find((x) => names.includes(x.flag) && x.value)?.value ?? null;
-}
-
-/**
- * A source flag that is a path rather than a server (`dotnet nuget push x.nupkg --source ./feed`, `-s
- * /srv/feed`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. Only a path that says
- * so by its start: NuGet looks a value up among the configured sources' names first, and a name is any
- * string, so `feeds/corp` or `.` in an attacker's NuGet.config can name a server (a relative folder feed
- * written that way is a push, to be allowlisted).
- */
-function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const v = flagValue(spec.sourceNameFlags, parsed);
-  if (v === null) return false;
-  return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
 }

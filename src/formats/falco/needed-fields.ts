@@ -26,9 +26,16 @@ export const FALCO_PROCESS_FIELDS = [
  * thread, and only the main thread's (tid = pid) is the process's end. Execs carry the pod's labels (the
  * allowlist's `podLabels`, the alert's `pod.labels`) and argv[0] (`proc.exe`, which `proc.cmdline` replaces
  * by the comm: counted to tell an argv cut at Falco's 4 KiB capture limit, `exec -a <4 KiB name> curl …`
- * included): rare events, where they cost nothing per read or send.
+ * included) and the argument count (`proc.cmdnargs`: `proc.cmdline` joins argv with spaces, so an argument holding
+ * one reads as several words): rare events, where they cost nothing per read or send.
  */
-export const FALCO_EXEC_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.rawres', 'k8s.pod.labels', 'proc.exe'] as const;
+export const FALCO_EXEC_FIELDS = [
+  ...FALCO_PROCESS_FIELDS,
+  'evt.rawres',
+  'k8s.pod.labels',
+  'proc.exe',
+  'proc.cmdnargs',
+] as const;
 export const FALCO_EXIT_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.arg.ret', 'evt.arg.sig', 'thread.tid'] as const;
 
 /** open/read/write on files: the path, the fd kind, and the bytes returned (`evt.rawres`). */

@@ -75,6 +75,20 @@ function byteLen(text: string | null): number {
   return text === null ? 0 : Buffer.byteLength(text);
 }
 
+/**
+ * The argument count (`proc.cmdnargs`, the size of the list libsinsp joins into `proc.args`) when `args` split at
+ * its spaces gives other arguments: more words than arguments (one held a space), or as many words of which
+ * some hold a quote, which tokenize() (../../rules/argv.ts) would take for quoting Falco never does.
+ */
+function ambiguousArgCount(f: FalcoFields, args: string | null): number | null {
+  const count = int(f, 'proc.cmdnargs');
+  if (count === null || count < 1 || args === null) return null;
+  let words = 1;
+  for (let i = args.indexOf(' '); i >= 0; i = args.indexOf(' ', i + 1)) words++;
+  if (words > count || (words === count && /['"]/.test(args))) return count;
+  return null;
+}
+
 export function processOf(f: FalcoFields): ProcessRef {
   const cmdline = str(f, 'proc.cmdline');
   const pcmdline = str(f, 'proc.pcmdline');
@@ -96,5 +110,8 @@ export function processOf(f: FalcoFields): ProcessRef {
     containerPid: int(f, 'proc.vpid'),
   };
   if (argvCut(f, args, binary, firstWord(cmdline) ?? str(f, 'proc.name'))) ref.argvTruncated = true;
+  const count = ambiguousArgCount(f, args);
+  // A multi-call applet's args start with the comm (argsOfProgram): one more word than Falco counted.
+  if (count !== null) ref.argvCount = shown === args ? count : count + 1;
   return ref;
 }

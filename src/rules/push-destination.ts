@@ -1,0 +1,49 @@
+/**
+ * Where a recognised push goes by its flags (./recognize.ts): a host flag, a source named in the tool's own
+ * files, or the tool's usual registry.
+ */
+import { type ParsedArgv, urlHost } from './argv.js';
+import type { PushToolSpec } from './types.js';
+
+/**
+ * The push's destination host: a host flag's URL host or value (`gh --hostname ghe`); a source-name flag's
+ * URL host, or none when it names a source configured in the tool's own files (`cargo publish --registry
+ * corp`, `nuget push -s github`, `twine upload -r pypi.corp`: the first connect decides, since the name,
+ * dotted or not, says nothing an allowlist entry could trust); else the remote's host, else the tool's usual
+ * registry.
+ */
+export function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
+  const hostFlag = flagValue(spec.destinationFlags, parsed);
+  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? (hostFlag.includes(':/') ? null : hostFlag.toLowerCase());
+  const sourceName = flagValue(spec.sourceNameFlags, parsed);
+  if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
+  return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
+}
+
+/** destinationHostOf gave the tool's usual registry (no host flag, source name or remote host in argv). */
+export function destinationIsDefault(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  return (
+    spec.destination === 'fixed' &&
+    spec.fixedDestination !== undefined &&
+    flagValue(spec.destinationFlags, parsed) === null &&
+    flagValue(spec.sourceNameFlags, parsed) === null
+  );
+}
+
+function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): string | null {
+  if (!names) return null;
+  return parsed.flags.find((x) => names.includes(x.flag) && x.value)?.value ?? null;
+}
+
+/**
+ * A source flag that is a path rather than a server (`dotnet nuget push x.nupkg --source ./feed`, `-s
+ * /srv/feed`, `C:\feed`, `file:///srv/feed`): the package is published to local disk. Only a path that says
+ * so by its start: NuGet looks a value up among the configured sources' names first, and a name is any
+ * string, so `feeds/corp` or `.` in an attacker's NuGet.config can name a server (a relative folder feed
+ * written that way is a push, to be allowlisted).
+ */
+export function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
+  const v = flagValue(spec.sourceNameFlags, parsed);
+  if (v === null) return false;
+  return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
+}

