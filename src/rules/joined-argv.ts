@@ -12,10 +12,11 @@ import type { ProcessView, PushRecognition, Recognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
 
 /**
- * Readings tried at most. The readings of w words as n arguments are C(w-1, w-n): a handful for a header or a
- * commit message (`-H "Authorization: Bearer x"`: 6), past this for a long spaced text (a 20-word `--body`).
+ * Readings tried at most. The readings of w words as n arguments are C(w-1, w-n): a handful for a header
+ * (`-H "Authorization: Bearer x"`: 6), past this for a long spaced text (a 20-word `--body`). Each reading is a
+ * recognition (~10 µs on the correlator's thread): 512 of them made one `git commit -m <30 words>` cost 5 ms.
  */
-export const MAX_ARGV_READINGS = 512;
+export const MAX_ARGV_READINGS = 128;
 
 export function otherReadingPush(
   view: ProcessView,
@@ -24,9 +25,10 @@ export function otherReadingPush(
 ): PushRecognition | null {
   const count = view.argvCount;
   if (count === undefined || count < 1 || !view.args) return null;
-  if (!hasTableSpec(view, specs)) return null;
+  const named = tableSpecsOf(view, specs);
+  if (named.length === 0) return null;
   const words = view.args.split(' ');
-  if (words.length < count) return null;
+  if (words.length < count || !someReadingCanPush(named, words)) return null;
   let tried = 0;
   for (const reading of readingsOf(words, count)) {
     // Past the cap the plain reading stands (docs/detection.md): a padded spaced argument can hide a push.
@@ -37,15 +39,34 @@ export function otherReadingPush(
   return null;
 }
 
-/** The table has the binary by name, or the program it launches (`node …/npm`, `busybox wget`). */
-function hasTableSpec(view: ProcessView, specs: readonly PushToolSpec[]): boolean {
+/** The table's entries for the binary by name, or for the program it launches (`node …/npm`, `busybox wget`). */
+function tableSpecsOf(view: ProcessView, specs: readonly PushToolSpec[]): PushToolSpec[] {
   const named = (name: string) =>
-    specs.some((s) =>
+    specs.filter((s) =>
       s.binaries.some((b) => b !== '*' && (b.endsWith('*') ? name.startsWith(b.slice(0, -1)) : b === name)),
     );
-  if (named(basename(view.binary))) return true;
+  const own = named(basename(view.binary));
+  if (own.length > 0) return own;
   const program = launchedProgram(view);
-  return program !== null && named(basename(program.binary));
+  return program !== null ? named(basename(program.binary)) : [];
+}
+
+/**
+ * A sub-command tool's push starts with one of its push commands' first words (`push`, `lfs`, `send-pack`):
+ * when no word is one, no grouping of the words is a push, and the readings are not tried (a `git commit -m`
+ * with a long spaced message, the common case, costs one pass over its words).
+ */
+function someReadingCanPush(named: readonly PushToolSpec[], words: readonly string[]): boolean {
+  const firsts = new Set<string>();
+  for (const spec of named) {
+    if (spec.match.kind !== 'subcommand') return true;
+    for (const cmd of spec.match.commands) {
+      const first = cmd.words[0];
+      if (first === undefined || first === '*') return true;
+      firsts.add(first);
+    }
+  }
+  return words.some((w) => firsts.has(w));
 }
 
 /**

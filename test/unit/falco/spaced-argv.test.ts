@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { readingsOf } from '../../../src/rules/joined-argv.js';
+import { MAX_ARGV_READINGS, otherReadingPush, readingsOf } from '../../../src/rules/joined-argv.js';
+import { pushTools } from '../../../src/rules/push-tools.js';
 import { falcoCmdline, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
@@ -100,5 +101,28 @@ describe('an argv whose arguments hold spaces, as Falco joins it', () => {
       ['/usr/bin/gh', ['gh', 'issue', 'comment', '12', '--body', 'push docs after the release upload'], API_GITHUB],
     ];
     for (const [exe, argv, ip] of shapes) expect(await alertsOf(falcoRun(exe, argv, ip)), argv.join(' ')).toEqual([]);
+  });
+});
+
+describe('what the readings cost', () => {
+  const count = (args: string, argvCount: number) => {
+    let calls = 0;
+    const view = { binary: '/usr/bin/git', args, parentBinary: '/bin/sh', parentArgs: null, argvCount };
+    otherReadingPush(view, pushTools, () => {
+      calls++;
+      return null;
+    });
+    return calls;
+  };
+  const words = (n: number, w = 'word') => Array.from({ length: n }, (_, i) => `${w}${i}`).join(' ');
+
+  it('tries none for a sub-command tool when no word starts one of its pushes', () => {
+    expect(count(`commit -m ${words(30)}`, 3)).toBe(0);
+  });
+
+  it('tries each grouping when one could be a push, and at most MAX_ARGV_READINGS', () => {
+    // 8 words as 3 arguments: C(7, 5) = 21 groupings, 3 of them tried twice (one argument holding every space first).
+    expect(count('commit -m fix the push bug in ci', 3)).toBe(24);
+    expect(count(`commit -m push ${words(30)}`, 3)).toBe(MAX_ARGV_READINGS);
   });
 });
