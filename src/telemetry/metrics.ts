@@ -42,6 +42,7 @@ export interface Metrics {
   readonly sinkUp: Gauge<'sink'>;
   readonly alertPublishFailures: Counter<'sink'>;
   readonly alertsDropped: Counter<'sink' | 'reason'>;
+  readonly alertPublishRefused: Counter<'sink' | 'reason'>;
   readonly alertSpoolMessages: Gauge;
   readonly alertSpoolDropped: Counter<'severity'>;
   readonly alertSpoolWriteFailures: Counter;
@@ -227,7 +228,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertsDropped: new Counter({
       name: 'exfilwatch_alerts_dropped_total',
-      help: 'Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also accepted into its stream but never written), write_failed (stdout: accepted, then its write failed, e.g. EPIPE).',
+      help: "Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also accepted into its stream but never written), write_failed (stdout: accepted, then its write failed, e.g. EPIPE), too_large (NATS: over the broker's max_payload or the stream's max_msg_size).",
+      labelNames: ['sink', 'reason'],
+      registers: r,
+    }),
+    alertPublishRefused: new Counter({
+      name: 'exfilwatch_alert_publish_refused_total',
+      help: 'Publishes the broker answered with a refusal, by reason: permission (the account may not publish on the subject), no_stream (no stream stores the subject), stream_full (a discard-new stream at its limit), storage (JetStream out of storage), too_large (over max_payload or max_msg_size: the alert is dropped). All but too_large stay spooled and are retried.',
       labelNames: ['sink', 'reason'],
       registers: r,
     }),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createNatsSink, type NatsSink, natsSinkConfigSchema } from '../../src/sinks/nats/index.js';
 import { createLogger } from '../../src/telemetry/logger.js';
-import { createMetrics } from '../../src/telemetry/metrics.js';
+import { createMetrics, type Metrics } from '../../src/telemetry/metrics.js';
 
 export interface SinkLogLine {
   level: number;
@@ -20,7 +20,7 @@ export interface SinkLogLine {
 export async function startLoggedNatsSink(
   config: Record<string, unknown>,
   onCleanup: (cleanup: () => Promise<unknown> | unknown) => void,
-): Promise<{ sink: NatsSink; lines: SinkLogLine[] }> {
+): Promise<{ sink: NatsSink; lines: SinkLogLine[]; metrics: Metrics }> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
   onCleanup(() => rmSync(spoolDir, { recursive: true, force: true }));
   const lines: SinkLogLine[] = [];
@@ -30,13 +30,14 @@ export async function startLoggedNatsSink(
       done();
     },
   });
+  const metrics = createMetrics();
   const sink = createNatsSink(natsSinkConfigSchema.parse({ ...config, spool: { dir: spoolDir } }), {
     logger: createLogger('debug', sinkLog),
-    metrics: createMetrics(),
+    metrics,
     clock: { now: () => Date.now() },
     node: 'node-a',
   });
   await sink.start();
   onCleanup(() => sink.close());
-  return { sink, lines };
+  return { sink, lines, metrics };
 }

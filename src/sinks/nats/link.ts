@@ -285,12 +285,14 @@ export function createNatsLink(
           recovered(STREAM_MISSING);
           logger.info({ stream: stream.name }, 'the alert stream exists now');
         }
-        if (!covered) {
-          logger.warn(
+        // Said again at every re-look a refused publish asks for: once a minute at most.
+        if (!covered)
+          sayRepeated(
+            'warn',
             { stream: stream.name, subjects: info.config.subjects, want: subjects },
-            'the alert stream may not cover the alert subjects',
+            'the alert stream may not cover the alert subjects: alerts no stream stores stay spooled',
+            JSON.stringify(info.config.subjects),
           );
-        }
       } catch (err) {
         if (!isStreamNotFound(err)) throw err;
         if (stream.mode === 'check') {

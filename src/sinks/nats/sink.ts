@@ -8,6 +8,8 @@
  * and resumes from the oldest unacked entry: so delivery is in order, and a re-send after a lost ack is
  * de-duplicated by JetStream on the message id. The spool survives restarts, so nothing accepted is lost
  * (but for an alert the disk refused to spool: kept in memory only, counted; see Spool.append).
+ * A refusal for one subject (no permission, no stream stores it) holds back only that subject: its oldest
+ * alert is tried again with its own backoff while the others go on (publish-refusal.ts says which is which).
  */
 
 import { getHeapStatistics } from 'node:v8';
@@ -18,7 +20,9 @@ import { backoffDelayMs } from '../../pipeline/backoff.js';
 import type { AlertSink, SinkDeps, SinkResult } from '../types.js';
 import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
+import { createEpisodeLog } from './episode-log.js';
 import { createNatsLink, type LinkState, type NatsLink } from './link.js';
+import { classifyPublishFailure, type PublishRefusal } from './publish-refusal.js';
 import { Spool, type SpoolEntry } from './spool.js';
 import { spoolHeapProblem } from './spool-bounds.js';
 
@@ -59,6 +63,20 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   /** Publishes the server refused (permissions), numbered: subject → number of its latest refusal. */
   let refusals = 0;
   const refusedSubjects = new Map<string, number>();
+  /**
+   * Subjects the broker refuses (no permission, no stream stores them): their alerts wait, and only their
+   * oldest is tried again, after its own backoff, so the refused ones never fill the publish window and hold
+   * back the alerts of the subjects the broker takes (they did: `maxInFlight` refused alerts at the head of
+   * the spool and nothing behind them was ever sent).
+   */
+  const blocked = new Map<string, { failures: number; retryAt: number }>();
+  /** Blocked subjects whose oldest alert is being tried now. */
+  const probing = new Set<string>();
+  let probeTimer: NodeJS.Timeout | null = null;
+  /** A re-look for a stream asked for by a per-subject refusal: its `ready` must not cut the backoff short. */
+  let recheckForSubject = false;
+  const episodes = createEpisodeLog(log);
+  const refusedCount = (kind: PublishRefusal['kind']) => metrics.alertPublishRefused.labels(SINK, kind).inc();
   const up = metrics.sinkUp.labels(SINK);
   const acked = metrics.alertsAcked.labels(SINK);
   const publishFailures = metrics.alertPublishFailures.labels(SINK);
@@ -72,24 +90,68 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     }
     if (inFlight.size >= config.maxInFlight) return;
     const maxPayload = state.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let nextProbeAt = Number.POSITIVE_INFINITY;
     for (const entry of spool.values()) {
       if (inFlight.size >= config.maxInFlight) break;
       if (inFlight.has(entry.seq)) continue;
       // An alert the server can never take would block the spool's head for good: dropped, counted.
       if (Buffer.byteLength(entry.payload) > maxPayload) {
+        refusedCount('too_large');
+        metrics.alertsDropped.labels(SINK, 'too_large').inc();
         spool.discard(entry.seq, `larger than the server's max_payload (${maxPayload} bytes)`);
         continue;
       }
-      publish(entry, state);
+      const subject = natsSubject(config.subjectPrefix, entry.severity, entry.rule);
+      const refusedHere = blocked.get(subject);
+      if (refusedHere !== undefined) {
+        if (probing.has(subject)) continue;
+        if (refusedHere.retryAt > now) {
+          nextProbeAt = Math.min(nextProbeAt, refusedHere.retryAt);
+          continue;
+        }
+        probing.add(subject);
+      }
+      publish(entry, state, subject);
     }
+    // Always a timer for the next blocked subject's try: one that fired a millisecond early (Node's timers do)
+    // found its subject still waiting and, with nothing else to wake the pump, its alerts waited for good.
+    if (nextProbeAt !== Number.POSITIVE_INFINITY) probeAt(nextProbeAt);
   }
 
-  function publish(entry: SpoolEntry, link: LinkState): void {
+  function probeAt(at: number): void {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = setTimeout(
+      () => {
+        probeTimer = null;
+        pump();
+      },
+      Math.max(1, at - Date.now() + 1),
+    );
+  }
+
+  /** Blocks `subject` after a refusal, its next try after its own backoff; said once per episode. */
+  function block(subject: string, refusal: PublishRefusal): void {
+    const now = Date.now();
+    const b = blocked.get(subject) ?? { failures: 0, retryAt: 0 };
+    // Another alert of the window the first refusal came in: one refusal, one step of backoff.
+    if (b.retryAt > now) return;
+    b.retryAt = now + backoffDelayMs(b.failures++, 250, 15_000);
+    blocked.set(subject, b);
+    episodes.say(`subject:${subject}`, 'error', { subject, reason: refusal.kind }, refusal.message, refusal.kind);
+    probeAt(Math.min(...[...blocked.values()].map((x) => x.retryAt)));
+  }
+
+  function publish(entry: SpoolEntry, via: LinkState, subject: string): void {
     inFlight.add(entry.seq);
     spool?.setBusy(entry.seq, true);
-    publishOne(entry, link).then(
+    publishOne(entry, via).then(
       (duplicate) => {
         inFlight.delete(entry.seq);
+        probing.delete(subject);
+        if (blocked.delete(subject))
+          episodes.end(`subject:${subject}`, { subject }, 'NATS takes the alerts on this subject again');
+        episodes.end('publish', { spooled: (spool?.size ?? 1) - 1 }, 'NATS takes alerts again');
         spool?.remove(entry.seq);
         acked.inc();
         if (duplicate) log.debug({ alertId: entry.id }, 'broker already had this alert (de-duplicated re-send)');
@@ -103,16 +165,35 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       },
       (err: unknown) => {
         inFlight.delete(entry.seq);
+        probing.delete(subject);
         publishFailures.inc();
-        if (isPermanent(err)) {
+        const refusal = classifyPublishFailure(err, subject, {
+          prefix: config.subjectPrefix,
+          stream: config.stream.name,
+          jetstream: via.mode === 'jetstream',
+        });
+        if (refusal) refusedCount(refusal.kind);
+        if (refusal?.kind === 'too_large') {
           // Re-sending cannot help (too large for the stream): dropped, counted, the rest goes on.
+          metrics.alertsDropped.labels(SINK, 'too_large').inc();
           spool?.discard(entry.seq, `the broker refused it: ${errorMessage(err)}`);
           if (failing) settled();
           else pump();
           return;
         }
         spool?.setBusy(entry.seq, false);
-        onFailure(err);
+        if (refusal?.perSubject) {
+          block(subject, refusal);
+          // The stream may have gone (deleted: created again in create mode) rather than not cover the subject.
+          if (refusal.kind === 'no_stream' && !failing) {
+            recheckForSubject = true;
+            link?.recheck();
+          }
+          if (failing) settled();
+          else pump();
+          return;
+        }
+        onFailure(err, refusal);
       },
     );
   }
@@ -139,15 +220,22 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     return false;
   }
 
-  function onFailure(err: unknown): void {
+  function onFailure(err: unknown, refusal: PublishRefusal | null): void {
     if (closed) return;
     lastFailure = err;
     if (!failing) {
       failing = true;
-      log.warn(
-        { err: errorMessage(err), spooled: spool?.size ?? 0 },
-        'NATS publish failed; alerts stay spooled and are re-sent from the oldest',
-      );
+      // Once per episode (until an alert is taken again), not once per backoff round.
+      const fields = { err: errorMessage(err), spooled: spool?.size ?? 0 };
+      if (refusal) episodes.say('publish', 'error', { ...fields, reason: refusal.kind }, refusal.message, refusal.kind);
+      else
+        episodes.say(
+          'publish',
+          'warn',
+          fields,
+          'NATS publish failed; alerts stay spooled and are re-sent from the oldest',
+          errorMessage(err),
+        );
     }
     settled();
   }
@@ -167,6 +255,12 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       failing = false;
       pump();
     }, delay);
+  }
+
+  function onlyRefusedLeft(): boolean {
+    for (const e of spool?.values() ?? [])
+      if (!blocked.has(natsSubject(config.subjectPrefix, e.severity, e.rule))) return false;
+    return true;
   }
 
   return {
@@ -192,6 +286,11 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
           // After a re-check the backoff runs its course (a full stream answers 503 at once: re-sending at
           // once made thousands of failures a second); after a reconnect, delivery resumes now.
           if (rechecking) return;
+          if (recheckForSubject) {
+            recheckForSubject = false;
+            pump();
+            return;
+          }
           failing = false;
           if (resumeTimer) clearTimeout(resumeTimer);
           resumeTimer = null;
@@ -232,6 +331,8 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         // Disconnected: nothing will be acked before the deadline, and everything is on disk already.
         if (!state) break;
         if ((spool?.size ?? 0) === 0 && inFlight.size === 0) return;
+        // What is left waits on subjects the broker refuses: the rest of the deadline would not change that.
+        if (inFlight.size === 0 && blocked.size > 0 && onlyRefusedLeft()) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       if (spool && spool.size > 0)
@@ -240,6 +341,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     async close() {
       closed = true;
       if (resumeTimer) clearTimeout(resumeTimer);
+      if (probeTimer) clearTimeout(probeTimer);
       await link?.close();
       await spool?.close();
       state = null;
@@ -252,13 +354,6 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       inFlight: inFlight.size,
     }),
   };
-}
-
-/** Errors a re-send cannot cure: the message is too large for the server or the stream. */
-function isPermanent(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'MAX_PAYLOAD_EXCEEDED') return true;
-  return /max(imum)?[ _]?payload|message size exceeds/i.test(errorMessage(err));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -1,0 +1,78 @@
+/**
+ * What a failed NATS publish says about the broker: refused for one subject (the account may not publish
+ * there, or no stream stores it), refused for the whole stream (full with discard new, out of storage), too
+ * large ever to be taken, or no answer (outage, timeout). Each refusal names its cause and the fix, because
+ * nats.js says "503" for most of them, and that line told an operator nothing.
+ */
+import { errorMessage } from '../../errors.js';
+
+/** Also the `reason` label of exfilwatch_alert_publish_refused_total (a fixed set). */
+export type RefusalKind = 'permission' | 'no_stream' | 'stream_full' | 'storage' | 'too_large';
+
+export interface PublishRefusal {
+  kind: RefusalKind;
+  /**
+   * Refused for this subject only: the other subjects' alerts go on while this one's wait (retried with their
+   * own backoff), so a pile of them at the spool's head cannot hold back every later alert.
+   */
+  perSubject: boolean;
+  /** Cause and fix, for the log. */
+  message: string;
+}
+
+interface ApiError {
+  code?: number;
+  err_code?: number;
+  description?: string;
+}
+
+/**
+ * By the API error's description: nats-server reports a full discard-new stream as a store failure (10077)
+ * saying which limit ("maximum messages exceeded", "maximum bytes exceeded", "… per subject …"), and storage
+ * it lacks as "insufficient resources" (10023) or "insufficient storage resources available" (10047).
+ */
+const STREAM_FULL = /maximum (messages|bytes)/i;
+const STORAGE = /insufficient|storage|resources/i;
+
+/** Null when the failure is not a refusal (broker gone, ack timeout): retried like an outage. */
+export function classifyPublishFailure(
+  err: unknown,
+  subject: string,
+  ctx: { prefix: string; stream: string; jetstream: boolean },
+): PublishRefusal | null {
+  const text = errorMessage(err);
+  const e = err as { code?: unknown; api_error?: ApiError } | null;
+  const api = e?.api_error;
+  if (e?.code === 'PERMISSIONS_VIOLATION' || /permissions violation for publish/i.test(text))
+    return {
+      kind: 'permission',
+      perSubject: true,
+      message: `the NATS account may not publish on ${subject}: grant it publish permission on ${ctx.prefix}.> (alerts on this subject stay spooled and are retried)`,
+    };
+  if (e?.code === 'MAX_PAYLOAD_EXCEEDED' || /max(imum)?[ _]?payload|message size exceeds/i.test(text))
+    return {
+      kind: 'too_large',
+      perSubject: false,
+      message: `the alert is larger than the broker takes (${api?.description ?? text}): raise the server's max_payload or the stream's max_msg_size`,
+    };
+  if (api?.description !== undefined && STREAM_FULL.test(api.description))
+    return {
+      kind: 'stream_full',
+      perSubject: false,
+      message: `the stream storing ${subject} is full and discards new messages (${api.description}): raise its max_msgs/max_bytes or set discard: old (alerts stay spooled and are retried)`,
+    };
+  if (api?.description !== undefined && STORAGE.test(api.description))
+    return {
+      kind: 'storage',
+      perSubject: false,
+      message: `JetStream has no storage left for the stream storing ${subject} (${api.description}): raise the server's or the account's max_file_store, or free JetStream storage (alerts stay spooled and are retried)`,
+    };
+  // A JetStream publish nothing answers: no stream stores the subject (a reply with an API error is a stream's).
+  if (ctx.jetstream && api === undefined && (e?.code === '503' || /no responders/i.test(text)))
+    return {
+      kind: 'no_stream',
+      perSubject: true,
+      message: `no stream stores ${subject}: add ${ctx.prefix}.> to the subjects of stream ${ctx.stream}, or delete it so that exfilwatch creates it (alerts on this subject stay spooled and are retried)`,
+    };
+  return null;
+}
