@@ -25,12 +25,13 @@ describe('Prometheus alert rules', () => {
   const groups = parse(readFileSync(rulesFile, 'utf8')).groups as { rules: Rule[] }[];
   const alerts = groups.flatMap((g) => g.rules.map((r) => r.alert)).filter((a): a is string => !!a);
 
-  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a silent node and critical detections', () => {
+  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a broker refusing alerts, a silent node and critical detections', () => {
     expect(alerts.sort()).toEqual([
       'ExfilwatchAlertsDropped',
       'ExfilwatchCriticalAlert',
       'ExfilwatchEventsDropped',
       'ExfilwatchFalcoConnectionsRefused',
+      'ExfilwatchNatsRefusingAlerts',
       'ExfilwatchNoEvents',
       'ExfilwatchSinkDroppedAlerts',
       'ExfilwatchSourceDown',
