@@ -16,7 +16,6 @@ import { createCorrelator } from './correlate/index.js';
 import type { Correlator } from './correlate/types.js';
 import { ConfigError, errorMessage, SourceFailedError } from './errors.js';
 import type { Alert } from './model/alert.js';
-import type { Clock } from './model/clock.js';
 import type { NormalizedEvent } from './model/normalized-event.js';
 import { msToRfc3339 } from './model/time.js';
 import { BlockingQueue } from './pipeline/blocking-queue.js';
@@ -27,16 +26,12 @@ import { createSourceOutput } from './pipeline/source-output.js';
 import { HELPER_THREAD_NICE, lowerHelperThreadPriority } from './pipeline/thread-priority.js';
 import { startWallClockTicker, type WallClockTicker } from './pipeline/wall-clock-ticker.js';
 import { buildSinks, type QueuedSink } from './sinks/build.js';
-import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkWhenFull } from './sinks/types.js';
+import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkDeps, type SinkWhenFull } from './sinks/types.js';
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
-import type { Logger } from './telemetry/logger.js';
-import { type Metrics, sourceComponent } from './telemetry/metrics.js';
+import { sourceComponent } from './telemetry/metrics.js';
 
-export interface AppDeps {
-  logger: Logger;
-  metrics: Metrics;
-  clock: Clock;
+export interface AppDeps extends SinkDeps {
   /** Node name (resolveNodeName). */
   node: string;
 }

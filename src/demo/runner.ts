@@ -4,11 +4,11 @@
  * source `run` would use against a node's sensor — while /metrics is served; alerts print as human
  * blocks, and a verdict says whether every attack was caught and every benign scenario stayed quiet.
  */
-import { createApp } from '../app.js';
+import { type AppDeps, createApp } from '../app.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { type Clock, systemClock } from '../model/clock.js';
 import type { Scenario } from '../scenarios/index.js';
-import type { EventSource, SourceDeps } from '../sources/types.js';
+import type { EventSource } from '../sources/types.js';
 import { createLogger, type Logger, type LogLevel } from '../telemetry/logger.js';
 import { createMetrics, type Metrics, sourceComponent } from '../telemetry/metrics.js';
 import { buildDemoConfig, type DemoConfig } from './config.js';
@@ -89,8 +89,8 @@ async function intakeCount(metrics: Metrics, source: EventSource): Promise<numbe
 }
 
 /**
- * The NATS sink's own stop warning says alerts left in the spool are delivered after the next start, which
- * is true of `run`; the demo's private spool is removed when it ends, so say what became of them.
+ * What became of the alerts NATS did not acknowledge: the demo's private spool is removed when it ends (the
+ * sink's stop warning says so too, told by `spoolDiscardedAtExit`); a spool a scenario chose is kept.
  */
 async function natsSummary(metrics: Metrics, privateSpoolDir: string | null): Promise<string> {
   const nats = async (c: Metrics['alertsAcked']) =>
@@ -150,7 +150,9 @@ async function replay(
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: true });
   const clock = createReplayClock();
-  const deps: SourceDeps = { logger, metrics, clock, node: 'exfilwatch-demo' };
+  // The sink's stop warning and the summary below then both say the private spool's leftovers are gone.
+  const spoolDiscardedAtExit = demoConfig.privateSpoolDir !== null;
+  const deps: AppDeps = { logger, metrics, clock, node: 'exfilwatch-demo', spoolDiscardedAtExit };
 
   const transport: ReplayTransport =
     options.form === 'falco' ? createFalcoTransport(deps) : await createTetragonTransport(deps);

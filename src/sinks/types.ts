@@ -30,6 +30,11 @@ export interface SinkDeps {
   clock: Clock;
   /** This node's name (connection names, logs). */
   node?: string;
+  /**
+   * The caller removes the sinks' on-disk spool when the process ends (the demo's private spool): what is
+   * left in it at stop is lost, not delivered at the next start, and the sink's stop warning says so.
+   */
+  spoolDiscardedAtExit?: boolean;
 }
 
 export interface AlertSink {

@@ -336,7 +336,12 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         await new Promise((r) => setTimeout(r, 20));
       }
       if (spool && spool.size > 0)
-        log.warn({ spooled: spool.size }, 'alerts left in the spool; they are delivered after the next start');
+        log.warn(
+          { spooled: spool.size },
+          deps.spoolDiscardedAtExit
+            ? 'alerts left in the spool; it is removed when this process ends, so they are not delivered'
+            : 'alerts left in the spool; they are delivered after the next start',
+        );
     },
     async close() {
       closed = true;

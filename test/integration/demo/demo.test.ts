@@ -240,8 +240,8 @@ describe('exfilwatch demo (child process)', () => {
   });
 
   it('NATS_URL with the broker away: the header says NATS, the summary what became of the unacked alerts', async () => {
-    // The sink's own stop warning promises delivery "after the next start"; the demo's private spool is
-    // removed when it ends (docs/demo.md), so the summary has to say those alerts are gone.
+    // The demo's private spool is removed when it ends (docs/demo.md): the summary says those alerts are
+    // gone, and the sink's stop warning must not contradict it by promising delivery at the next start.
     const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-demo-one-'));
     try {
       writeFileSync(
@@ -254,6 +254,8 @@ describe('exfilwatch demo (child process)', () => {
       expect(run.stdout).toMatch(
         /\nNATS: 0 of 1 alerts acknowledged by the broker; 1 not acknowledged, discarded with the demo's private spool/,
       );
+      expect(run.stderr).not.toContain('delivered after the next start');
+      expect(run.stderr).toContain('alerts left in the spool; it is removed when this process ends');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
