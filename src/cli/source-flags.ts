@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { markFromFlag } from '../config/flag-origin.js';
 import { ConfigError } from '../errors.js';
+import { parseHostPort } from '../sources/falco-http/listen.js';
 import { parseTetragonAddress } from '../sources/tetragon-grpc/address.js';
 import { collect } from './common.js';
 
@@ -33,9 +34,13 @@ function checkAddress(flag: string, value: string): void {
   if ('error' in parsed) throw new ConfigError(flag, parsed.error);
 }
 
+/**
+ * The same HOST:PORT the config's `listen` takes (port 0 included: an ephemeral port, which the receiver's
+ * "listening" log line names), so the flag refuses nothing the file accepts.
+ */
 function checkListen(flag: string, value: string): void {
-  const parsed = parseTetragonAddress(value);
-  if ('error' in parsed || parsed.kind !== 'tcp') throw new ConfigError(flag, `expected HOST:PORT (got "${value}")`);
+  if (parseHostPort(value) === null)
+    throw new ConfigError(flag, `expected HOST:PORT, IPv6 as [addr]:port (got "${value}")`);
 }
 
 /**

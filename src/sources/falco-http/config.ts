@@ -54,7 +54,8 @@ export const falcoHttpConfigSchema = z
       .refine((v) => parseHostPort(v) !== null, { message: 'expected HOST:PORT (IPv6 as [addr]:port)' })
       .describe(
         "HOST:PORT to listen on. Default is node-local (loopback, falcosidekick's port 2801, so existing http_output URLs " +
-          'keep working). Bind a pod IP or 0.0.0.0 only together with tls and/or sharedSecret.',
+          'keep working). Bind a pod IP or 0.0.0.0 only together with tls and/or sharedSecret. Port 0 binds an ephemeral ' +
+          'port, named in the `falco-http receiver listening` log line (the same for `--falco-http HOST:0`).',
       ),
     tls: tlsSchema
       .optional()
