@@ -216,7 +216,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     sinkUp: new Gauge({
       name: 'exfilwatch_sink_up',
-      help: '1 when the sink can publish (broker connected and stream ready), else 0.',
+      help: '1 when the sink can publish (nats: broker connected and stream ready; stdout: the stream is not broken, e.g. by EPIPE), else 0.',
       labelNames: ['sink'],
       registers: r,
     }),

@@ -20,8 +20,12 @@ export function createStdoutSink(
   deps: Pick<SinkDeps, 'logger' | 'metrics'>,
 ): AlertSink {
   let broken: Error | null = null;
+  // exfilwatch_sink_up{sink="stdout"}: 1 while the stream takes lines, 0 once it is broken for good (EPIPE:
+  // the reader went away) — a reader that is merely slow keeps it 1 (its lines wait, see above).
+  const up = deps.metrics.sinkUp.labels('stdout');
   const onError = (err: Error) => {
     broken = err;
+    up.set(0);
   };
   /** Lines handed to the stream whose write has not completed: what a process exit would lose. */
   let inFlight = 0;
@@ -49,10 +53,12 @@ export function createStdoutSink(
     name: 'stdout',
     async start() {
       out.on('error', onError);
+      up.set(broken || out.destroyed ? 0 : 1);
     },
     async send(alert: Alert): Promise<SinkResult> {
       // A closed pipe (EPIPE: the reader went away) will not come back: fail rather than retry forever.
       if (broken || out.destroyed) {
+        up.set(0);
         writeFailed();
         return {
           status: 'failed',
@@ -61,6 +67,7 @@ export function createStdoutSink(
       }
       const err = await write(`${JSON.stringify(alert)}\n`);
       if (err === null) return { status: 'ok' };
+      up.set(0);
       writeFailed();
       return { status: 'failed', error: new SinkError('stdout', errorMessage(err), { cause: err }) };
     },
@@ -91,6 +98,7 @@ export function createStdoutSink(
     },
     async close() {
       out.off('error', onError);
+      up.set(0);
     },
   };
 }

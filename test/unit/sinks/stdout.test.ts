@@ -65,6 +65,26 @@ describe('stdout sink', () => {
     expect(await sending).toEqual({ status: 'ok' });
   });
 
+  it('exfilwatch_sink_up{sink="stdout"} is 1 from start while the stream takes lines, 0 once it breaks (EPIPE)', async () => {
+    let broken = false;
+    const stream = new Writable({
+      write(_c, _e, cb) {
+        cb(broken ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) : null);
+      },
+    });
+    stream.on('error', () => undefined);
+    const deps = sinkDeps();
+    const up = async () => (await deps.metrics.sinkUp.get()).values.find((v) => v.labels.sink === 'stdout')?.value;
+    const sink = createStdoutSink(stream, deps);
+    await sink.start();
+    expect(await up()).toBe(1);
+    expect(await sink.send(makeAlert(1))).toEqual({ status: 'ok' });
+    expect(await up()).toBe(1);
+    broken = true;
+    expect((await sink.send(makeAlert(2))).status).toBe('failed');
+    expect(await up()).toBe(0);
+  });
+
   it('fails (not retries) once the stream is broken', async () => {
     const stream = new Writable({
       write(_c, _e, cb) {
