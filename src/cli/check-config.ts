@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { readConfigText } from '../config/load.js';
+import { parseConfig, readConfigText } from '../config/load.js';
 import { allConfigProblems } from '../config/validate.js';
 import { action, EXIT_OK, EXIT_USAGE } from './common.js';
+import { noAlertSinkWarning } from './run-sinks.js';
 
 /**
  * `exfilwatch check-config FILE`: every problem, one line each with its key path, on stdout (so it can be
- * piped); exit 2 when there is any, else "ok" and exit 0. Unreadable or non-YAML files are one problem.
+ * piped); exit 2 when there is any, else "ok" and exit 0. Unreadable or non-YAML files are one problem. A
+ * valid file `run` would refuse without a sink from its flags or environment gets a warning on stderr.
  */
 export function registerCheckConfigCommand(program: Command): void {
   program
@@ -14,8 +16,12 @@ export function registerCheckConfigCommand(program: Command): void {
     .argument('<file>', 'YAML config file')
     .action(
       action(async (file: string) => {
-        const problems = allConfigProblems(readConfigText(file, null));
+        const raw = readConfigText(file, null);
+        const problems = allConfigProblems(raw);
         if (problems.length === 0) {
+          // Valid, but `run` may still refuse it for want of a sink, depending on its flags and environment.
+          const warning = noAlertSinkWarning(parseConfig(raw));
+          if (warning !== null) process.stderr.write(`exfilwatch: ${file}: warning: ${warning}\n`);
           process.stdout.write('ok\n');
           return EXIT_OK;
         }

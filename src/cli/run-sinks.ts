@@ -12,6 +12,21 @@ import { STDOUT_QUEUE_DEFAULTS } from '../sinks/stdout/defaults.js';
 
 export type AlertSinkPlan = 'configured' | 'stdout-fallback';
 
+/**
+ * For `check-config`, which reads the file alone: a file that switches stdout off and leaves no other sink
+ * on is valid, yet `run` with it exits 2 unless its command line or environment adds a sink (NATS_URL is
+ * the environment's, so the file cannot say). The warning names what would add one; null when the file
+ * leaves a sink on or switches none off (then `run` falls back to stdout).
+ */
+export function noAlertSinkWarning(config: ExfilwatchConfig): string | null {
+  const sinks = config.sinks as Record<string, unknown>;
+  if (sinksOn(sinks).length > 0 || sinks.stdout === undefined) return null;
+  return (
+    'sinks.stdout.enabled: false and no other sink on: this file alone leaves no alert sink, and ' +
+    '`exfilwatch run` exits 2 with it unless --nats URL or NATS_URL (or --alerts-stdout) is given at run time'
+  );
+}
+
 /** Turns the stdout sink on when no sink is (mutating `config.sinks`), or throws ConfigError. */
 export function ensureAlertSink(config: ExfilwatchConfig): AlertSinkPlan {
   const sinks = config.sinks as Record<string, unknown>;

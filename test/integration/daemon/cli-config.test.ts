@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-process.js';
+import { runCli, startCli, stopChild } from './cli-process.js';
 
 let dir: string;
 beforeAll(() => {
@@ -166,7 +166,36 @@ describe.concurrent('exfilwatch check-config', () => {
       'check-config',
       file('ok.yaml', 'sinks:\n  nats:\n    servers: ["nats://broker:4222"]\n  stdout: {}\n'),
     ]);
+    expect(r).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
+  });
+
+  it('warns on stderr (exit 0, ok) that a file switching stdout off with no other sink leaves no alert sink', async () => {
+    // Valid, yet `run` with it exits 2 unless its flags or environment add a sink: check-config said a bare ok.
+    const noSink = file('no-sink.yaml', 'sinks:\n  stdout:\n    enabled: false\n');
+    const r = await runCli(['check-config', noSink]);
     expect(r).toMatchObject({ code: 0, stdout: 'ok\n' });
+    expect(r.stderr.trim()).toBe(
+      `exfilwatch: ${noSink}: warning: sinks.stdout.enabled: false and no other sink on: this file alone leaves ` +
+        'no alert sink, and `exfilwatch run` exits 2 with it unless --nats URL or NATS_URL (or --alerts-stdout) ' +
+        'is given at run time',
+    );
+    expect(await runCli(['run', '--config', noSink, '--metrics-addr', '127.0.0.1:0'])).toMatchObject({ code: 2 });
+
+    // A flag that adds a sink makes it run, as the warning says (--alerts-stdout: NATS would spool under
+    // /var/lib, the daemon's default, which a test must not write to).
+    const withFlag = startCli(['run', '--config', noSink, '--metrics-addr', '127.0.0.1:0', '--alerts-stdout']);
+    try {
+      await withFlag.waitForLog((l) => l.msg === 'exfilwatch running');
+    } finally {
+      await stopChild(withFlag);
+    }
+
+    // No sinks section: run falls back to stdout, nothing to warn about.
+    expect(await runCli(['check-config', file('bare.yaml', 'logLevel: info\n')])).toMatchObject({
+      code: 0,
+      stdout: 'ok\n',
+      stderr: '',
+    });
   });
 
   it('names a missing config file as given, not as --config (it is not a flag here)', async () => {
