@@ -78,14 +78,16 @@ function byteLen(text: string | null): number {
 /**
  * The argument count (`proc.cmdnargs`, the size of the list libsinsp joins into `proc.args`) when `args` split at
  * its spaces gives other arguments: more words than arguments (one held a space), or as many words of which
- * some hold a quote, which tokenize() (../../rules/argv.ts) would take for quoting Falco never does.
+ * some hold a quote, a tab or a newline, which tokenize() (../../rules/argv.ts) would take for quoting or a
+ * separator where Falco had neither.
  */
 function ambiguousArgCount(f: FalcoFields, args: string | null): number | null {
   const count = int(f, 'proc.cmdnargs');
   if (count === null || count < 1 || args === null) return null;
   let words = 1;
   for (let i = args.indexOf(' '); i >= 0; i = args.indexOf(' ', i + 1)) words++;
-  if (words > count || (words === count && /['"]/.test(args))) return count;
+  // A tab or a newline splits a word for tokenize() as a space does, and Falco counts neither: `-c $'x=1\tcommit'`.
+  if (words > count || (words === count && /['"\t\n]/.test(args))) return count;
   return null;
 }
 

