@@ -46,7 +46,7 @@ export interface Judgement {
  * a lower bound of the reads), and goes neither to the allowlist nor to suppression a second time.
  */
 export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | null {
-  if (!cutArgvPushLeft(ep)) return null;
+  if (!unsureArgvPushLeft(ep)) return null;
   const { config } = ctx;
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
@@ -181,12 +181,16 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * connected somewhere off the node (`git commit -m <4 KiB>` never does), and a generic uploader's (curl, wget)
  * only to a destination classed as a forge or registry, as its URL would have had to be: a `curl -d <5 KiB>`
  * to a log collector is no push, with its URL seen or not. git's, whose helper connects for a fetch as for a
- * push, only once a step seen whole joined it or it connected itself (PushEpisode.awaitsWholeStep).
+ * push, only once a step seen whole joined it or it connected itself (PushEpisode.awaitsWholeStep); so is one
+ * read from another grouping of its spaced words (../rules/joined-argv.ts: a bot's `git -c user.name=bot commit
+ * -m "push release notes"` also reads as a push to remote `release`, and runs no step).
  */
-function cutArgvPushLeft(ep: PushEpisode): boolean {
+function unsureArgvPushLeft(ep: PushEpisode): boolean {
   const r = ep.proc.push;
-  if (r === null || !r.argvCut || ep.byEgress) return true;
-  if (ep.destAddr === null || ep.awaitsWholeStep) return false;
+  if (r === null || ep.byEgress) return true;
+  if (ep.awaitsWholeStep) return false;
+  if (!r.argvCut) return true;
+  if (ep.destAddr === null) return false;
   return !r.spec.requiresClassedDestination || ownDests(ep).some((d) => d.cls !== null);
 }
 

@@ -87,7 +87,7 @@ export class PushTracker {
     if (ep !== null) {
       proc.episode = ep;
       if (ep.judged) return;
-      if (!r.argvCut) ep.awaitsWholeStep = false;
+      if (!r.argvCut && r.argvRegrouped !== true) ep.awaitsWholeStep = false;
       this.addEvidence(ep, { ...item, kind: 'exec' });
       if (ep.destHost === null && r.destinationHost !== null) {
         ep.destHost = r.destinationHost;
@@ -123,7 +123,7 @@ export class PushTracker {
     });
     proc.episode = ep;
     pusher.episode = ep;
-    ep.awaitsWholeStep = r.argvCut && r.spec.cutArgvNeedsStep === true;
+    ep.awaitsWholeStep = (r.argvCut || r.argvRegrouped === true) && r.spec.cutArgvNeedsStep === true;
     this.addEvidence(ep, { ...item, kind: 'push' });
     if (r.stdin) notePipePush(c, proc, ep);
   }

@@ -55,6 +55,12 @@ export interface PushRecognition {
    * no remote, and its destination is its first connection.
    */
   argvCut: boolean;
+  /**
+   * Taken for a push from another grouping of the words of an argv the sensor joined with spaces
+   * (./joined-argv.ts), not from its plain reading: the process may as well have been what that reading said
+   * (`git -c user.name=bot commit -m "push release notes"` also reads as `git -c "user.name=bot commit -m" push`).
+   */
+  argvRegrouped?: true;
 }
 /** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
 export interface SignerRecognition {
@@ -118,7 +124,8 @@ export function recognizeProcess(
   const plain = recognizeReading(view, isUploadTarget, specs);
   if (view.argvCount === undefined || plain?.kind === 'push') return plain;
   const read = (v: ProcessView) => recognizeReading(v, isUploadTarget, specs);
-  return otherReadingPush(view, specs ?? pushTools, read) ?? plain;
+  const regrouped = otherReadingPush(view, specs ?? pushTools, read);
+  return regrouped !== null ? { ...regrouped, argvRegrouped: true } : plain;
 }
 
 function recognizeReading(

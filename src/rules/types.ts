@@ -205,9 +205,11 @@ export interface PushToolSpec {
   /**
    * Its fetches and its pushes go through the same child transports (git's `git-remote-https` helper, its
    * ssh client), and each of its pushes shows a step recognised on its own (`send-pack`, `git-receive-pack`,
-   * `git-lfs push`). Taken for a push from a command line the sensor cut (../rules/cut-argv.ts), it is one
-   * only once such a step joins it or its own process connects (git://): its children's connections decide
-   * nothing (`git -c http.extraHeader=<4 KiB token> fetch` connects through its helper as a push would).
+   * `git-lfs push`). Taken for a push from a command line the sensor cut (../rules/cut-argv.ts), or from
+   * another grouping of words the sensor joined with spaces (../rules/joined-argv.ts), it is one only once such a
+   * step joins it or its own process connects (git://): its children's connections decide nothing (`git -c
+   * http.extraHeader=<4 KiB token> fetch` connects through its helper as a push would), and a bot's `git -c
+   * user.name=bot commit -m "push release notes"`, which also reads as a push to remote `release`, runs none.
    */
   cutArgvNeedsStep?: true;
   /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */

