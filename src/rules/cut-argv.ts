@@ -1,8 +1,9 @@
 /**
  * Recognition of a table tool whose argv the sensor cut before it decided anything (./recognize.ts calls it
- * last, when neither a push nor a download was seen in the words left).
+ * last, when neither a push nor a download was seen in the words left, or they may group otherwise).
  */
 import { type ParsedArgv, parseArgv } from './argv.js';
+import { MAX_ARGV_READINGS, readingsOf } from './joined-argv.js';
 import { isUnexpectedLocation } from './locations.js';
 import type { ProcessView, PushRecognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
@@ -26,7 +27,12 @@ export function cutArgvPush(
 ): PushRecognition | null {
   for (const spec of candidates) {
     if (!CUT_ARGV_KINDS.has(spec.match.kind)) continue;
-    if (visiblyAnotherCommand(spec, parseArgv(words, spec.syntax))) continue;
+    if (
+      view.argvCount === undefined
+        ? visiblyAnotherCommand(spec, parseArgv(words, spec.syntax))
+        : showsCommandInEveryReading(spec, view)
+    )
+      continue;
     return {
       kind: 'push',
       spec,
@@ -64,5 +70,31 @@ function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean 
     if (firsts.has(p)) return false;
     if (!parsed.afterFlag.has(i)) return true;
   }
+  return false;
+}
+
+/**
+ * Words joined with spaces (ProcessView.argvCount): the padding itself may hold the word that looks like another
+ * sub-command or a download (found by red-team review: `helm --kube-context "prod dependency <4 KiB>" push …`
+ * showed `dependency`, seen whole, and was no push). Decided only when every grouping of the words into their
+ * arguments (up to MAX_ARGV_READINGS; past that, as plainly read) shows a sure positional word before the last:
+ * one grouping that leaves every word a flag or a flag's value is the padded push's own.
+ */
+function showsCommandInEveryReading(spec: PushToolSpec, view: ProcessView): boolean {
+  const words = view.args?.split(' ') ?? [];
+  const count = view.argvCount ?? words.length;
+  if (words.length < count) return visiblyAnotherCommand(spec, parseArgv(words, spec.syntax));
+  let tried = 0;
+  for (const reading of readingsOf(words, count)) {
+    if (++tried > MAX_ARGV_READINGS) return true;
+    if (!showsSurePositional(parseArgv(reading, spec.syntax))) return false;
+  }
+  return true;
+}
+
+/** A positional word, not possibly a flag's value, before the last word (which may be cut mid-word). */
+function showsSurePositional(parsed: ParsedArgv): boolean {
+  const last = parsed.positionals.length - 1;
+  for (let i = 0; i < last; i++) if (!parsed.afterFlag.has(i)) return true;
   return false;
 }

@@ -184,7 +184,8 @@ function recognizeAs(
       if (r && r !== 'download' && r.kind === 'push') return { ...r, renamed: true };
     }
   }
-  if (view.argvTruncated === true && !sawDownload) {
+  // A download seen decides, unless the words may group otherwise (the padding can plant `fetch` or `pull`).
+  if (view.argvTruncated === true && (!sawDownload || view.argvCount !== undefined)) {
     const cut = cutArgvPush(candidates, name, words ?? tokenize(args), view, signer?.keyFiles ?? []);
     if (cut !== null) return cut;
   }

