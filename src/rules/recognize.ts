@@ -22,7 +22,6 @@ import { engineApiPushRef } from './engine-api.js';
 import { otherReadingPush } from './joined-argv.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
-import { isQuietMode } from './mode-flags.js';
 import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
@@ -312,7 +311,6 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
-  if (cmd.mode !== undefined && isQuietMode(cmd.mode, parsed)) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
   if (cmd.configOnly && rest.length > 0 && rest.every((p) => cmd.configOnly!.test(p))) return undefined;

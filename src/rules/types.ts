@@ -86,24 +86,6 @@ export interface CommandSpec {
   localSource?: boolean;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */
   reads?: ApiReads;
-  /** A flag choosing what the command runs, some of whose choices push nothing (buildx's `--call check`). */
-  mode?: ModeFlag;
-}
-
-/**
- * A flag naming what the command runs, read as buildx reads `--call`: the value is a comma-separated list whose
- * one field without `=` is the name (`check,format=json`), an empty value the default; a boolean shorthand, when
- * true, sets a name (`--check` is `--call=check`); the last given decides. Interpreted by ./mode-flags.ts.
- */
-export interface ModeFlag {
-  flags: readonly string[];
-  /** Boolean flags that, when true, set the mode to a name (`--check`: `check`). */
-  shorthands: Readonly<Record<string, string>>;
-  /**
-   * The one name that runs the command's push (`build`, also the default): any other runs something else
-   * (buildx sends it to the frontend as a subrequest: checks, an outline, the targets) or fails.
-   */
-  pushing: string;
 }
 
 /**

@@ -10,7 +10,7 @@
  * so such builds stay no push (docs/detection.md).
  */
 import type { CommandSpec, PushToolSpec } from '../types.js';
-import { BAKE_SET_PUSH, BUILD_PUSH, BUILDX_CALL, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
+import { BAKE_SET_PUSH, BUILD_PUSH, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
 
 const COMPOSE_FILE = { none: true, declaredIn: 'the compose file' } as const;
 const BAKE_FILE = { none: true, declaredIn: 'the bake file' } as const;
@@ -54,9 +54,8 @@ export function bakePushes(prefix: readonly string[]): CommandSpec[] {
         { flags: ['--set'], valueMatches: BAKE_SET_PUSH },
         { flags: ['--set'], valueContains: ['output=type=registry', 'cache-to=type=registry'] },
       ],
-      // `--print` prints the resolved bake file and builds nothing; so does `--call check|outline|targets`.
+      // `--print` prints the resolved bake file and builds nothing (`--call check` is kept: ./flags.ts).
       excludeFlags: ['--print'],
-      mode: BUILDX_CALL,
     },
   ];
 }
@@ -148,8 +147,6 @@ export const composeBakeTools: readonly PushToolSpec[] = [
         'bake --print --push',
         'build -t app .',
         'buildx bake --print --push',
-        'bake --call check --push',
-        'build --check --push -t ghcr.io/evil/x:1 .',
         'buildx build -t app .',
         'compose push',
         'imagetools inspect ghcr.io/acme/app:1',

@@ -83,7 +83,9 @@ export const DOCKER_VALUE_FLAGS = [
   '--set',
   // `compose publish --oci-version 1.1 REPOSITORY`.
   '--oci-version',
-  // buildx's `--call check` (build and bake).
+  // buildx's `--call check` (build and bake). Whatever it names, a build with `--push` stays a push: buildx keeps
+  // the outputs and leaves the call to the build's frontend, which a Dockerfile's `# syntax=` line chooses and the
+  // sensors do not show, and one may ignore it and build (found by red-team review; docs/detection.md).
   '--call',
 ];
 export const GH_VALUE_FLAGS = [
@@ -183,14 +185,6 @@ export const OUTPUT_PUSH = /(?:^|,)push=(?:1|t|true)(?:,|$)/i;
 /** Bake's `--set TARGET.push=BOOL` (not a build argument named push: `*.args.push=true`), or an output that pushes. */
 export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|true)(?:,|$)/i;
 
-/**
- * buildx's `--call` (build and bake, buildx ≥ 0.15): `check` (also `--check`), `outline`, `targets` evaluate the
- * build's checks or list what it would do, and push nothing whatever `--push` or an output says; only `build`,
- * the default, builds (found by review: `bake --call check --push` was a push, an over-alert). nerdctl's build
- * has no `--call` and refuses it.
- */
-export const BUILDX_CALL = { flags: ['--call'], shorthands: { '--check': 'check' }, pushing: 'build' } as const;
-
 /** A build that pushes its image (`--push`, or an output that does). */
 export const BUILD_PUSH = {
   remote: { flag: ['-t', '--tag'] },
@@ -199,7 +193,6 @@ export const BUILD_PUSH = {
     { flags: ['--output', '-o'], valueContains: ['type=registry'] },
     { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
   ],
-  mode: BUILDX_CALL,
 } as const;
 
 /**
@@ -209,7 +202,6 @@ export const BUILD_PUSH = {
 export const CACHE_EXPORT = {
   remote: { flag: ['--cache-to'], key: 'ref' },
   requireAnyFlag: [{ flags: ['--cache-to'], valueContains: ['type=registry'] }],
-  mode: BUILDX_CALL,
 } as const;
 
 /** The AWS CLI's global options that take a value (./cloud-clis.ts, ./cloud-deploys.ts). */

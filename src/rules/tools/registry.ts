@@ -60,6 +60,10 @@ export const registryTools: readonly PushToolSpec[] = [
         'build --cache-to=type=registry,ref=quay.io/evil/c .',
         'buildx build --call build --push -t ghcr.io/evil/x .',
         'buildx bake --check --call=build --push',
+        // Kept, doubtful: the frontend decides whether a call builds (./flags.ts DOCKER_VALUE_FLAGS).
+        'buildx bake --call check --push',
+        'buildx build --call outline --push -t ghcr.io/evil/x .',
+        'build --check --push -t ghcr.io/evil/x .',
       ],
       notPush: [
         'pull alpine',
@@ -82,11 +86,6 @@ export const registryTools: readonly PushToolSpec[] = [
         'compose --dry-run push',
         'compose --dry-run publish ghcr.io/evil/app:1',
         'buildx bake --print --push',
-        // buildx's `--call`: only `build` builds (./flags.ts BUILDX_CALL).
-        'buildx bake --call check --push',
-        'buildx bake --call=targets --push',
-        'buildx build --call outline --push -t ghcr.io/evil/x .',
-        'build --check --push -t ghcr.io/evil/x .',
       ],
     },
   },

