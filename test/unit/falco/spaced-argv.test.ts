@@ -11,7 +11,7 @@ import { MAX_ARGV_READINGS, otherReadingPush, readingsOf } from '../../../src/ru
 import { pushTools } from '../../../src/rules/push-tools.js';
 import { falcoCmdline, socketFields } from '../../fixtures/falco/argv.js';
 import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
-import { brief, makeCorrelator, testResolver } from '../correlate/builder.js';
+import { brief, runResolved } from '../correlate/builder.js';
 
 const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
@@ -53,11 +53,7 @@ function falcoRun(exepath: string, argv: readonly string[], ip: string): Normali
   return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
 }
 
-async function alertsOf(events: NormalizedEvent[]) {
-  const { correlator } = makeCorrelator({ resolveHost: testResolver });
-  await correlator.refreshDestinations();
-  return [...correlator.ingest(events), ...correlator.flush()];
-}
+const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 
 describe('an argv whose arguments hold spaces, as Falco joins it', () => {
   it('is marked with its argument count only when its words outnumber it or hold quotes', () => {
