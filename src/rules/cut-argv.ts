@@ -27,10 +27,11 @@ export function cutArgvPush(
 ): PushRecognition | null {
   for (const spec of candidates) {
     if (!CUT_ARGV_KINDS.has(spec.match.kind)) continue;
+    const count = view.argvCount;
     if (
-      view.argvCount === undefined
+      count === undefined
         ? visiblyAnotherCommand(spec, parseArgv(words, spec.syntax))
-        : showsCommandInEveryReading(spec, view)
+        : anotherCommandInEveryReading(spec, view, count)
     )
       continue;
     return {
@@ -77,24 +78,15 @@ function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean 
  * Words joined with spaces (ProcessView.argvCount): the padding itself may hold the word that looks like another
  * sub-command or a download (found by red-team review: `helm --kube-context "prod dependency <4 KiB>" push …`
  * showed `dependency`, seen whole, and was no push). Decided only when every grouping of the words into their
- * arguments (up to MAX_ARGV_READINGS; past that, as plainly read) shows a sure positional word before the last:
- * one grouping that leaves every word a flag or a flag's value is the padded push's own.
+ * arguments (up to MAX_ARGV_READINGS; past that, as plainly read) shows another command: one grouping that
+ * leaves every word a flag or a flag's value is the padded push's own.
  */
-function showsCommandInEveryReading(spec: PushToolSpec, view: ProcessView): boolean {
+function anotherCommandInEveryReading(spec: PushToolSpec, view: ProcessView, count: number): boolean {
   const words = view.args?.split(' ') ?? [];
-  const count = view.argvCount ?? words.length;
-  if (words.length < count) return visiblyAnotherCommand(spec, parseArgv(words, spec.syntax));
   let tried = 0;
-  for (const reading of readingsOf(words, count)) {
+  for (const reading of readingsOf(words, Math.min(count, words.length))) {
     if (++tried > MAX_ARGV_READINGS) return true;
-    if (!showsSurePositional(parseArgv(reading, spec.syntax))) return false;
+    if (!visiblyAnotherCommand(spec, parseArgv(reading, spec.syntax))) return false;
   }
   return true;
-}
-
-/** A positional word, not possibly a flag's value, before the last word (which may be cut mid-word). */
-function showsSurePositional(parsed: ParsedArgv): boolean {
-  const last = parsed.positionals.length - 1;
-  for (let i = 0; i < last; i++) if (!parsed.afterFlag.has(i)) return true;
-  return false;
 }
