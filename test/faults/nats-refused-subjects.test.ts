@@ -5,6 +5,9 @@
  * alerts the broker takes: with `maxInFlight` of them at the spool's head, the publish window held only
  * refused alerts, and every later alert, on any subject, waited behind them for good.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, DiscardPolicy, nanos } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/telemetry/metrics.js';
@@ -22,6 +25,23 @@ async function server(config: string, jetstream = true): Promise<NatsServer> {
   const s = await startNatsServer({ jetstream, config });
   cleanups.push(() => s.dispose());
   return s;
+}
+
+/**
+ * JetStream from the config file, so that a config reload keeps it (nats-server 2.9 drops a JetStream enabled
+ * by the -js flag only at a reload: every publish then answers 503 until a restart).
+ */
+async function reloadableServer(config: string): Promise<NatsServer> {
+  const store = mkdtempSync(join(tmpdir(), 'exfilwatch-js-'));
+  cleanups.push(() => rmSync(store, { recursive: true, force: true }));
+  return server(`jetstream { store_dir: "${store}" }\n${config}`, false);
+}
+
+/** Rewrites the server's config file and has it re-read it. */
+async function reconfigure(srv: NatsServer, from: string, to: string): Promise<void> {
+  const conf = join(srv.storeDir, 'server.conf');
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace(from, to));
+  await srv.reload();
 }
 
 const refused = async (metrics: Metrics, reason: string) =>
@@ -61,6 +81,60 @@ describe('NATS refusing the alerts of some subjects only (real nats-server)', ()
     await sink.flush(600_000);
     expect(sink.status().spooled).toBe(3);
   }, 30_000);
+
+  it('a subject granted by a config reload delivers its held alerts, each once and in order, behind the others', async () => {
+    const srv = await reloadableServer(DENY_CRITICAL);
+    const { sink } = await startLoggedNatsSink(
+      { servers: [srv.url], user: 'pub', password: 'pw', maxInFlight: 4 },
+      (c) => cleanups.push(c),
+    );
+    await until(() => sink.status().mode === 'jetstream');
+    // Alternating, so the refused ones are set aside between deliverable ones and must be put back in order.
+    for (let n = 1; n <= 40; n++) await sink.send(makeAlert(n, n % 2 === 0 ? 'critical' : 'high'));
+    await until(() => sink.status().spooled === 20, 10_000);
+    // Long enough for the subject's backoff to grow (up to 15 s between tries).
+    await new Promise((r) => setTimeout(r, 4_000));
+    await reconfigure(srv, 'deny: ["exfilwatch.alerts.critical.>"]', 'deny: []');
+    await until(() => sink.status().spooled === 0, 20_000);
+    const nc = await connect({ servers: srv.url, user: 'admin', pass: 'pw' });
+    cleanups.push(() => nc.close());
+    const jsm = await nc.jetstreamManager();
+    expect((await jsm.streams.info('EXFILWATCH_ALERTS')).state.messages).toBe(40);
+    const critical: string[] = [];
+    for (let seq = 1; seq <= 40; seq++) {
+      const m = await jsm.streams.getMessage('EXFILWATCH_ALERTS', { seq });
+      if (m.subject.includes('.critical.')) critical.push(m.header.get('Nats-Msg-Id'));
+    }
+    expect(critical).toEqual([...Array(20)].map((_, i) => makeAlert(2 * (i + 1)).id));
+  }, 45_000);
+
+  it('JetStream not answering (503 on every subject) is an outage, not a missing stream: no per-subject refusal, order kept', async () => {
+    const srv = await reloadableServer(
+      'accounts { A: { jetstream: enabled, users: [ { user: pub, password: pw } ] } }',
+    );
+    const { sink, lines, metrics } = await startLoggedNatsSink(
+      { servers: [srv.url], user: 'pub', password: 'pw', maxInFlight: 2 },
+      (c) => cleanups.push(c),
+    );
+    await until(() => sink.status().mode === 'jetstream');
+    // The account's JetStream goes away for a while (as when it is restarting): every publish gets no responders.
+    await reconfigure(srv, 'jetstream: enabled', 'jetstream: disabled');
+    for (let n = 1; n <= 6; n++) await sink.send(makeAlert(n, n % 2 === 0 ? 'critical' : 'high'));
+    await until(async () => ((await metrics.alertPublishFailures.get()).values[0]?.value ?? 0) >= 2, 10_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await reconfigure(srv, 'jetstream: disabled', 'jetstream: enabled');
+    await until(() => sink.status().spooled === 0, 20_000);
+    expect(await refused(metrics, 'no_stream')).toBe(0);
+    expect(lines.filter((l) => /no stream stores/.test(l.msg))).toEqual([]);
+    // Re-sent from the oldest, as for any outage: the stream holds them in the order they were sent.
+    const nc = await connect({ servers: srv.url, user: 'pub', pass: 'pw' });
+    cleanups.push(() => nc.close());
+    const jsm = await nc.jetstreamManager();
+    const ids: string[] = [];
+    for (let seq = 1; seq <= 6; seq++)
+      ids.push((await jsm.streams.getMessage('EXFILWATCH_ALERTS', { seq })).header.get('Nats-Msg-Id'));
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6].map((n) => makeAlert(n).id));
+  }, 45_000);
 
   it('alerts no stream stores do not hold back the ones a stream does store', async () => {
     const srv = await server('');

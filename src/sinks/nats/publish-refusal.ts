@@ -4,7 +4,8 @@
  * large ever to be taken, or no answer (outage, timeout). Each refusal names its cause and the fix, because
  * nats.js says "503" for most of them, and that line told an operator nothing.
  */
-import { errorMessage } from '../../errors.js';
+import type { NatsConnection } from 'nats';
+import { errorMessage, SinkError } from '../../errors.js';
 
 /** Also the `reason` label of exfilwatch_alert_publish_refused_total (a fixed set). */
 export type RefusalKind = 'permission' | 'no_stream' | 'stream_full' | 'storage' | 'too_large';
@@ -33,6 +34,40 @@ interface ApiError {
  */
 const STREAM_FULL = /maximum (messages|bytes)/i;
 const STORAGE = /insufficient|storage|resources/i;
+
+/** A JetStream publish nothing answered, and the JetStream API said no stream stores its subject. */
+export class NoStreamError extends SinkError {
+  override readonly name = 'NoStreamError';
+}
+
+const isNoResponders = (err: unknown) =>
+  (err as { code?: unknown } | null)?.code === '503' || /no responders/i.test(errorMessage(err));
+
+/**
+ * Why a JetStream publish got no answer (503 no responders): no stream stores the subject (NoStreamError), or
+ * JetStream is not answering (an account's JetStream off or starting, a stream restoring or electing a
+ * leader): then `err` itself, an outage. Asks the JetStream API which stream stores the subject, since both
+ * give the same 503: taken for a missing stream, an outage held every subject back on its own backoff, out
+ * of order, and said "no stream stores …" for each at error.
+ */
+export async function explainNoResponders(
+  err: unknown,
+  nc: NatsConnection,
+  subject: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  if ((err as { api_error?: unknown } | null)?.api_error !== undefined || !isNoResponders(err)) return err;
+  try {
+    const jsm = await nc.jetstreamManager({ checkAPI: false, timeout: timeoutMs });
+    await jsm.streams.find(subject);
+    return err;
+  } catch (lookup) {
+    // nats.js's own words for an answer naming no stream; anything else (503, timeout) is no answer.
+    if (/no stream matches subject/.test(errorMessage(lookup)))
+      return new NoStreamError('nats', `no stream stores ${subject}`, { cause: err });
+    return err;
+  }
+}
 
 /** Null when the failure is not a refusal (broker gone, ack timeout): retried like an outage. */
 export function classifyPublishFailure(
@@ -67,8 +102,8 @@ export function classifyPublishFailure(
       perSubject: false,
       message: `JetStream has no storage left for the stream storing ${subject} (${api.description}): raise the server's or the account's max_file_store, or free JetStream storage (alerts stay spooled and are retried)`,
     };
-  // A JetStream publish nothing answers: no stream stores the subject (a reply with an API error is a stream's).
-  if (ctx.jetstream && api === undefined && (e?.code === '503' || /no responders/i.test(text)))
+  // A 503 the JetStream API did not explain this way is an outage (explainNoResponders).
+  if (ctx.jetstream && err instanceof NoStreamError)
     return {
       kind: 'no_stream',
       perSubject: true,

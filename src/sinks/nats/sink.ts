@@ -22,7 +22,7 @@ import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
 import { createEpisodeLog } from './episode-log.js';
 import { createNatsLink, type LinkState, type NatsLink } from './link.js';
-import { classifyPublishFailure, type PublishRefusal } from './publish-refusal.js';
+import { classifyPublishFailure, explainNoResponders, type PublishRefusal } from './publish-refusal.js';
 import { Spool, type SpoolEntry } from './spool.js';
 import { spoolHeapProblem } from './spool-bounds.js';
 
@@ -202,8 +202,12 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     const subject = natsSubject(config.subjectPrefix, entry.severity, entry.rule);
     const data = encoder.encode(entry.payload);
     if (link.mode === 'jetstream' && link.js) {
-      const ack = await link.js.publish(subject, data, { msgID: entry.id, timeout: config.ackTimeoutMs });
-      return ack.duplicate;
+      try {
+        const ack = await link.js.publish(subject, data, { msgID: entry.id, timeout: config.ackTimeoutMs });
+        return ack.duplicate;
+      } catch (err) {
+        throw await explainNoResponders(err, link.nc, subject, config.ackTimeoutMs);
+      }
     }
     const h = headers();
     h.set('Nats-Msg-Id', entry.id);
