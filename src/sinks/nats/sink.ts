@@ -22,6 +22,7 @@ import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
 import { createEpisodeLog } from './episode-log.js';
 import { createNatsLink, type LinkState, type NatsLink } from './link.js';
+import { PublishQueue } from './publish-queue.js';
 import { classifyPublishFailure, explainNoResponders, type PublishRefusal } from './publish-refusal.js';
 import { Spool, type SpoolEntry } from './spool.js';
 import { spoolHeapProblem } from './spool-bounds.js';
@@ -43,6 +44,8 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   const { logger, metrics } = deps;
   const log = logger.child({ sink: SINK });
   let spool: Spool | null = null;
+  /** The spool's entries as the pump sends them: a blocked subject's set aside (publish-queue.ts). */
+  let queue: PublishQueue | null = null;
   let link: NatsLink | null = null;
   let state: LinkState | null = null;
   let closed = false;
@@ -83,7 +86,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   up.set(0);
 
   function pump(): void {
-    if (closed || failing || !state || !spool) return;
+    if (closed || failing || !state || !spool || !queue) return;
     if (settling) {
       if (inFlight.size > 0) return;
       settling = false;
@@ -92,25 +95,29 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     const maxPayload = state.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
     const now = Date.now();
     let nextProbeAt = Number.POSITIVE_INFINITY;
-    for (const entry of spool.values()) {
+    // A blocked subject's oldest alert, once its backoff has passed: the others wait aside in the queue.
+    for (const [subject, refusedHere] of blocked) {
+      if (inFlight.size >= config.maxInFlight) break;
+      if (probing.has(subject)) continue;
+      if (refusedHere.retryAt > now) {
+        nextProbeAt = Math.min(nextProbeAt, refusedHere.retryAt);
+        continue;
+      }
+      const oldest = queue.oldestHeld(subject, (seq) => inFlight.has(seq));
+      if (oldest === undefined) continue;
+      probing.add(subject);
+      publish(oldest.entry, state, subject);
+    }
+    for (const { entry, subject } of queue.sendable()) {
       if (inFlight.size >= config.maxInFlight) break;
       if (inFlight.has(entry.seq)) continue;
       // An alert the server can never take would block the spool's head for good: dropped, counted.
       if (Buffer.byteLength(entry.payload) > maxPayload) {
         refusedCount('too_large');
         metrics.alertsDropped.labels(SINK, 'too_large').inc();
+        queue.forget(entry.seq, subject);
         spool.discard(entry.seq, `larger than the server's max_payload (${maxPayload} bytes)`);
         continue;
-      }
-      const subject = natsSubject(config.subjectPrefix, entry.severity, entry.rule);
-      const refusedHere = blocked.get(subject);
-      if (refusedHere !== undefined) {
-        if (probing.has(subject)) continue;
-        if (refusedHere.retryAt > now) {
-          nextProbeAt = Math.min(nextProbeAt, refusedHere.retryAt);
-          continue;
-        }
-        probing.add(subject);
       }
       publish(entry, state, subject);
     }
@@ -138,6 +145,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     if (b.retryAt > now) return;
     b.retryAt = now + backoffDelayMs(b.failures++, 250, 15_000);
     blocked.set(subject, b);
+    queue?.hold(subject);
     episodes.say(`subject:${subject}`, 'error', { subject, reason: refusal.kind }, refusal.message, refusal.kind);
     probeAt(Math.min(...[...blocked.values()].map((x) => x.retryAt)));
   }
@@ -145,13 +153,16 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   function publish(entry: SpoolEntry, via: LinkState, subject: string): void {
     inFlight.add(entry.seq);
     spool?.setBusy(entry.seq, true);
-    publishOne(entry, via).then(
+    publishOne(entry, via, subject).then(
       (duplicate) => {
         inFlight.delete(entry.seq);
         probing.delete(subject);
-        if (blocked.delete(subject))
+        if (blocked.delete(subject)) {
+          queue?.release(subject);
           episodes.end(`subject:${subject}`, { subject }, 'NATS takes the alerts on this subject again');
+        }
         episodes.end('publish', { spooled: (spool?.size ?? 1) - 1 }, 'NATS takes alerts again');
+        queue?.forget(entry.seq, subject);
         spool?.remove(entry.seq);
         acked.inc();
         if (duplicate) log.debug({ alertId: entry.id }, 'broker already had this alert (de-duplicated re-send)');
@@ -176,6 +187,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         if (refusal?.kind === 'too_large') {
           // Re-sending cannot help (too large for the stream): dropped, counted, the rest goes on.
           metrics.alertsDropped.labels(SINK, 'too_large').inc();
+          queue?.forget(entry.seq, subject);
           spool?.discard(entry.seq, `the broker refused it: ${errorMessage(err)}`);
           if (failing) settled();
           else pump();
@@ -198,8 +210,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     );
   }
 
-  async function publishOne(entry: SpoolEntry, link: LinkState): Promise<boolean> {
-    const subject = natsSubject(config.subjectPrefix, entry.severity, entry.rule);
+  async function publishOne(entry: SpoolEntry, link: LinkState, subject: string): Promise<boolean> {
     const data = encoder.encode(entry.payload);
     if (link.mode === 'jetstream' && link.js) {
       try {
@@ -261,12 +272,6 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     }, delay);
   }
 
-  function onlyRefusedLeft(): boolean {
-    for (const e of spool?.values() ?? [])
-      if (!blocked.has(natsSubject(config.subjectPrefix, e.severity, e.rule))) return false;
-    return true;
-  }
-
   return {
     name: SINK,
     async start() {
@@ -276,6 +281,15 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       if (tooBig !== null) throw new ConfigError(`${NATS_KEY}.spool.maxBytes`, tooBig);
       try {
         spool = await Spool.open(config.spool, { logger: log, metrics });
+        const opened = spool;
+        const q = new PublishQueue(
+          (e) => natsSubject(config.subjectPrefix, e.severity, e.rule),
+          (seq) => opened.has(seq),
+          () => opened.size,
+        );
+        for (const entry of opened.values()) q.add(entry);
+        opened.onAppend = (entry) => q.add(entry);
+        queue = q;
       } catch (err) {
         throw new ConfigError(
           `${NATS_KEY}.spool.dir`,
@@ -336,7 +350,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         if (!state) break;
         if ((spool?.size ?? 0) === 0 && inFlight.size === 0) return;
         // What is left waits on subjects the broker refuses: the rest of the deadline would not change that.
-        if (inFlight.size === 0 && blocked.size > 0 && onlyRefusedLeft()) break;
+        if (inFlight.size === 0 && blocked.size > 0 && queue?.onlyHeldLeft()) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       if (spool && spool.size > 0)

@@ -85,6 +85,8 @@ export class Spool {
    * file until the next compaction, so a restart hours after the disk recovered still lost them).
    */
   private readonly unwritten = new Set<number>();
+  /** Told of every entry appended after open (the publisher's queue; open's are in values()). */
+  onAppend: ((entry: SpoolEntry) => void) | null = null;
 
   private constructor(
     private readonly path: string,
@@ -181,6 +183,7 @@ export class Spool {
     // Only once durable does the entry become visible to the publisher.
     this.addLive(entry);
     this.deps.metrics.alertSpoolMessages.set(this.entries.size);
+    this.onAppend?.(entry);
     return true;
   }
 
