@@ -317,6 +317,9 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         },
         down() {
           state = null;
+          // The next `ready` is a reconnect, not the answer to a subject's re-look (which a setup already under
+          // way may never have made): it must resume delivery in full.
+          recheckForSubject = false;
           settling = inFlight.size > 0;
           up.set(0);
         },
