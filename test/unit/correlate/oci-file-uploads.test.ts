@@ -5,24 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { brief, run, Scenario } from './builder.js';
+import { PUSH_IP as REGISTRY_IP, secretThenPush } from './secret-then-push.js';
 
-const REGISTRY_IP = '140.82.121.34';
-
-/** A CI container reads a credential, then `binary args` sends a few KiB to the registry. */
-function secretThen(binary: string, args: string, source: 'tetragon' | 'falco' = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({ namespace: 'ci', pod: 'job-1', name: 'job' });
-  const sh = s.init(c);
-  s.read(sh, '/root/.aws/credentials', 116).wait(3_000);
-  const p = s.exec(c, binary, args, { parent: sh });
-  s.wait(40)
-    .connect(p, REGISTRY_IP, 443)
-    .wait(10)
-    .send(p, REGISTRY_IP, 443, 6 * 1024)
-    .wait(200)
-    .exit(p);
-  return run(s.events).alerts;
-}
+/** A CI container reads a credential, then `binary args` sends a few KiB (far under the egress threshold). */
+const secretThen = (binary: string, args: string, source: 'tetragon' | 'falco' = 'tetragon') =>
+  secretThenPush(binary, args, source, 6 * 1024);
 
 describe('files uploaded as OCI attachments or artifacts', () => {
   for (const source of ['tetragon', 'falco'] as const) {

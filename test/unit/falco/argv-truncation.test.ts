@@ -5,93 +5,21 @@
  * that reaches the limit, and a table tool so marked, with nothing in the words left deciding it, is a push
  * to its first connection (a generic uploader's only when that is a forge or a registry).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
-import { falcoArgCount, falcoCmdline, falcoExe, socketFields } from '../../fixtures/falco/argv.js';
-import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
+import { falcoCmdline } from '../../fixtures/falco/argv.js';
+import { falcoRun, normFalco as norm, processFields } from '../../fixtures/falco/credential-run.js';
+import { falcoAlertText, T0 } from '../../fixtures/falco/events.js';
 import { brief, runResolved } from '../correlate/builder.js';
 
-const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
 /** The process of a Falco alert that normalizes to an activity event (never a gap here). */
 const processOfAlert = (text: string) => {
   const e = norm(text);
   return e !== null && e.kind !== 'gap' ? e.process : null;
 };
-const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 const PAD = `X-Pad: ${'A'.repeat(4200)}`;
 const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
-
-/** The fields the shipped exec rule prints (sensor-config/falco/exfilwatch_rules.yaml). */
-const SHIPPED_EXEC_FIELDS: ReadonlySet<string> = (() => {
-  const doc = parse(
-    readFileSync(join(import.meta.dirname, '../../../sensor-config/falco/exfilwatch_rules.yaml'), 'utf8'),
-  ) as Array<{ rule?: string; output?: string }>;
-  const exec = doc.find((d) => d.rule === 'exfilwatch exec in container');
-  return new Set([...(exec?.output ?? '').matchAll(/%([a-z0-9_.[\]]+)/g)].map((m) => m[1]!));
-})();
-
-function processFields(pid: number, exepath: string, cmdline: string) {
-  return {
-    ...CONTAINER,
-    'proc.pid': pid,
-    'proc.ppid': 4000,
-    'proc.vpid': pid - 3990,
-    'proc.exepath': exepath,
-    'proc.cmdline': cmdline,
-    'proc.pexepath': '/bin/sh',
-    'proc.pcmdline': 'sh -c /entrypoint.sh',
-    'user.uid': 0,
-  };
-}
-
-/**
- * Falco's alerts for: `argv` runs, opens the AWS credentials, connects to `ip` (unless null) and sends 3 KiB.
- * The exec alert carries argv[0] (`proc.exe`) when the shipped exec rule prints it.
- */
-function falcoRun(exepath: string, argv: readonly string[], ip: string | null): NormalizedEvent[] {
-  const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
-  const proc = processFields(4100, exepath, falcoCmdline(comm, argv));
-  const exe: Record<string, string | number> = SHIPPED_EXEC_FIELDS.has('proc.exe')
-    ? { 'proc.exe': falcoExe(argv) }
-    : {};
-  if (SHIPPED_EXEC_FIELDS.has('proc.cmdnargs')) exe['proc.cmdnargs'] = falcoArgCount(argv);
-  const texts = [
-    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, ...exe, 'evt.type': 'execve', 'evt.rawres': 0 } }),
-    falcoAlertText({
-      evtTimeNs: at(20),
-      fields: {
-        ...proc,
-        'evt.type': 'openat',
-        'evt.rawres': 5,
-        'fd.name': '/root/.aws/credentials',
-        'fd.type': 'file',
-      },
-    }),
-  ];
-  if (ip !== null)
-    texts.push(
-      falcoAlertText({
-        evtTimeNs: at(40),
-        fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socketFields(ip) },
-      }),
-      falcoAlertText({
-        evtTimeNs: at(60),
-        fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socketFields(ip) },
-      }),
-    );
-  texts.push(
-    falcoAlertText({
-      evtTimeNs: at(300),
-      fields: { ...proc, 'evt.type': 'procexit', 'evt.arg.ret': 0, 'evt.arg.sig': null, 'thread.tid': 4100 },
-    }),
-  );
-  return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
-}
 
 const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 

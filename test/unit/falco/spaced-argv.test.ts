@@ -5,53 +5,14 @@
  * table tool so marked is a push when any grouping of its words into that many arguments is one.
  */
 import { describe, expect, it } from 'vitest';
-import { normalizeFalco, parseFalcoJson } from '../../../src/formats/falco/index.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { MAX_ARGV_READINGS, otherReadingPush, readingsOf } from '../../../src/rules/joined-argv.js';
 import { pushTools } from '../../../src/rules/push-tools.js';
-import { falcoCmdline, socketFields } from '../../fixtures/falco/argv.js';
-import { CONTAINER, falcoAlertText, T0 } from '../../fixtures/falco/events.js';
+import { falcoRun } from '../../fixtures/falco/credential-run.js';
 import { brief, runResolved } from '../correlate/builder.js';
 
-const norm = (text: string) => normalizeFalco(parseFalcoJson(text), { node: 'node-a' });
-const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
 const GITHUB = '140.82.112.3'; // github.com
-
-/** Falco's alerts for: `argv` runs (one process), reads the AWS credentials, connects to `ip`, sends 3 KiB. */
-function falcoRun(exepath: string, argv: readonly string[], ip: string): NormalizedEvent[] {
-  const comm = exepath.slice(exepath.lastIndexOf('/') + 1).slice(0, 15);
-  const proc = {
-    ...CONTAINER,
-    'proc.pid': 4100,
-    'proc.ppid': 4000,
-    'proc.vpid': 110,
-    'proc.exepath': exepath,
-    'proc.cmdline': falcoCmdline(comm, argv),
-    'proc.pexepath': '/bin/sh',
-    'proc.pcmdline': 'sh -c /entrypoint.sh',
-    'user.uid': 0,
-  };
-  const exec = { 'evt.type': 'execve', 'evt.rawres': 0, 'proc.exe': argv[0] ?? '', 'proc.cmdnargs': argv.length - 1 };
-  const file = { 'evt.type': 'openat', 'evt.rawres': 5, 'fd.name': '/root/.aws/credentials', 'fd.type': 'file' };
-  const texts = [
-    falcoAlertText({ evtTimeNs: at(0), fields: { ...proc, ...exec } }),
-    falcoAlertText({ evtTimeNs: at(20), fields: { ...proc, ...file } }),
-    falcoAlertText({
-      evtTimeNs: at(40),
-      fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socketFields(ip) },
-    }),
-    falcoAlertText({
-      evtTimeNs: at(60),
-      fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': 3072, ...socketFields(ip) },
-    }),
-    falcoAlertText({
-      evtTimeNs: at(300),
-      fields: { ...proc, 'evt.type': 'procexit', 'evt.arg.ret': 0, 'evt.arg.sig': null, 'thread.tid': 4100 },
-    }),
-  ];
-  return texts.map(norm).filter((e): e is NormalizedEvent => e !== null);
-}
 
 const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 
