@@ -26,7 +26,7 @@ export const natsStreamConfigSchema = z
       .enum(['create', 'check', 'none'])
       .default('create')
       .describe(
-        '`create`: create the stream when absent (never changes an existing one). `check`: only verify it exists and covers the subjects (alerts stay spooled, with an error logged, until it does). `none`: publish without looking.',
+        '`create`: create the stream when absent (never changes an existing one); when another stream already stores the alert subjects (creating it would overlap), publish into that one, with a warning. `check`: only verify it exists and covers the subjects (alerts stay spooled, with an error logged, until it does). `none`: publish without looking.',
       ),
     name: z
       .string()

@@ -16,9 +16,11 @@ import {
   StorageType,
 } from 'nats';
 import { errorMessage } from '../../errors.js';
+import { SEVERITIES } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { NatsSinkConfig } from './config.js';
 import { natsServerWithoutCredentials } from './connect-options.js';
+import { findAlertStreamOwners, patternCovers } from './stream-owners.js';
 
 export type PublishMode = 'jetstream' | 'core';
 
@@ -26,6 +28,11 @@ export interface LinkState {
   nc: NatsConnection;
   mode: PublishMode;
   js: JetStreamClient | null;
+  /**
+   * Set when the alert stream cannot be created because these streams store (part of) `<prefix>.>`: the
+   * alerts are published into them instead (stream-owners.ts).
+   */
+  storedBy?: string[];
 }
 
 export interface NatsLinkEvents {
@@ -96,6 +103,11 @@ const isUnanswered = (err: unknown): boolean => {
   return code === ErrorCode.Timeout || code === ErrorCode.NoResponders;
 };
 
+/** JSStreamSubjectOverlapErr: another stream of the account stores some of the subjects. */
+const isSubjectOverlap = (err: unknown): boolean =>
+  (err as { api_error?: { err_code?: number } } | null)?.api_error?.err_code === 10065 ||
+  /subjects overlap/i.test(errorMessage(err));
+
 const isStreamNotFound = (err: unknown): boolean => {
   const e = err as NatsError & { api_error?: { err_code?: number; code?: number } };
   return e?.api_error?.err_code === 10059 || e?.api_error?.code === 404 || e?.code === '404';
@@ -121,6 +133,17 @@ export function createNatsLink(
   let jetStreamMissingSince: number | null = null;
   /** The mode last announced as ready (null: none since the link went down). */
   let readyAs: PublishMode | null = null;
+  /**
+   * What was said about publishing into other streams (their names and risks), while the alert stream cannot
+   * be created beside them: said again only when it changes, since every reconnect and every re-look a
+   * refused subject asks for (every 15 s) finds it again.
+   */
+  let publishingInto: string | null = null;
+  const ownStreamAgain = () => {
+    if (publishingInto === null) return;
+    publishingInto = null;
+    logger.info({ stream: config.stream.name }, 'alerts go into the alert stream again, no longer into other streams');
+  };
   const lost = (reason: string) => {
     jetStreamMissingSince = null;
     readyAs = null;
@@ -278,8 +301,9 @@ export function createNatsLink(
     if (stream.mode !== 'none') {
       try {
         const info = await jsm.streams.info(stream.name);
-        const covered = info.config.subjects?.some(
-          (s) => s === subjects || s === '>' || s === `${config.subjectPrefix.split('.')[0]}.>`,
+        // Every alert subject, `<prefix>.<severity>.<rule>`: also `exfilwatch.*.>`, `*.alerts.>`, one per severity.
+        const covered = SEVERITIES.every((severity) =>
+          info.config.subjects?.some((s) => patternCovers(s, `${config.subjectPrefix}.${severity}.*`)),
         );
         if (said.has(STREAM_MISSING)) {
           recovered(STREAM_MISSING);
@@ -300,17 +324,33 @@ export function createNatsLink(
           retrySetup(conn, stream.checkIntervalMs);
           return null;
         }
-        await jsm.streams.add({
-          name: stream.name,
-          subjects: [subjects],
-          storage: StorageType.File,
-          max_age: nanos(stream.maxAgeMs),
-          duplicate_window: nanos(stream.duplicateWindowMs),
-          num_replicas: stream.replicas,
-        });
+        try {
+          await jsm.streams.add({
+            name: stream.name,
+            subjects: [subjects],
+            storage: StorageType.File,
+            max_age: nanos(stream.maxAgeMs),
+            duplicate_window: nanos(stream.duplicateWindowMs),
+            num_replicas: stream.replicas,
+          });
+        } catch (addErr) {
+          if (!isSubjectOverlap(addErr)) throw addErr;
+          // A platform team's catch-all stream: a publish on its subjects is stored and acked there.
+          const owners = await findAlertStreamOwners(jsm, config);
+          if (owners === null) throw addErr;
+          if (publishingInto !== owners.message) logger[owners.level](owners.fields, owners.message);
+          publishingInto = owners.message;
+          return {
+            nc: conn,
+            mode: 'jetstream',
+            js: conn.jetstream({ timeout: config.ackTimeoutMs }),
+            storedBy: owners.streams,
+          };
+        }
         logger.info({ stream: stream.name, subjects }, 'created the alert stream');
       }
     }
+    ownStreamAgain();
     return { nc: conn, mode: 'jetstream', js: conn.jetstream({ timeout: config.ackTimeoutMs }) };
   }
 

@@ -73,7 +73,7 @@ export async function explainNoResponders(
 export function classifyPublishFailure(
   err: unknown,
   subject: string,
-  ctx: { prefix: string; stream: string; jetstream: boolean },
+  ctx: { prefix: string; stream: string; jetstream: boolean; storedBy?: string[] },
 ): PublishRefusal | null {
   const text = errorMessage(err);
   const e = err as { code?: unknown; api_error?: ApiError } | null;
@@ -103,11 +103,16 @@ export function classifyPublishFailure(
       message: `JetStream has no storage left for the stream storing ${subject} (${api.description}): raise the server's or the account's max_file_store, or free JetStream storage (alerts stay spooled and are retried)`,
     };
   // A 503 the JetStream API did not explain this way is an outage (explainNoResponders).
-  if (ctx.jetstream && err instanceof NoStreamError)
+  if (ctx.jetstream && err instanceof NoStreamError) {
+    const fix =
+      ctx.storedBy && ctx.storedBy.length > 0
+        ? `stream ${ctx.stream} cannot be created because ${ctx.storedBy.join(', ')} already store${ctx.storedBy.length === 1 ? 's' : ''} part of ${ctx.prefix}.>: add ${ctx.prefix}.> to the subjects of ${ctx.storedBy[0]}, or remove the overlap`
+        : `add ${ctx.prefix}.> to the subjects of stream ${ctx.stream}, or delete it so that exfilwatch creates it`;
     return {
       kind: 'no_stream',
       perSubject: true,
-      message: `no stream stores ${subject}: add ${ctx.prefix}.> to the subjects of stream ${ctx.stream}, or delete it so that exfilwatch creates it (alerts on this subject stay spooled and are retried)`,
+      message: `no stream stores ${subject}: ${fix} (alerts on this subject stay spooled and are retried)`,
     };
+  }
   return null;
 }

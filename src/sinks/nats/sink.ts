@@ -182,6 +182,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
           prefix: config.subjectPrefix,
           stream: config.stream.name,
           jetstream: via.mode === 'jetstream',
+          storedBy: via.storedBy,
         });
         if (refusal) refusedCount(refusal.kind);
         if (refusal?.kind === 'too_large') {
