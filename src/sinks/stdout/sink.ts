@@ -91,8 +91,10 @@ export function createStdoutSink(
       countedInFlight += lost;
       deps.metrics.alertsDropped.labels('stdout', 'shutdown').inc(lost);
       deps.metrics.alertPublishFailures.labels('stdout').inc(lost);
+      // The flush gets what is left of the shutdown timeout, which a stalled reader has used up in the delivery
+      // loop: named for what it is, so a `0` here is not read as a zero shutdown timeout.
       deps.logger.error(
-        { sink: 'stdout', alerts: lost, timeoutMs },
+        { sink: 'stdout', alerts: lost, flushWaitMs: timeoutMs },
         'lines stdout had not written by the shutdown deadline (the reader stopped reading) are lost with this process (counted in exfilwatch_alerts_dropped_total{reason="shutdown"})',
       );
     },

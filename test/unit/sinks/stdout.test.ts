@@ -7,7 +7,7 @@ import { makeAlert } from './make-alert.js';
 
 /** The sink's deps, with its log lines kept. */
 function sinkDeps() {
-  const lines: Array<{ level: number; msg: string; alerts?: number }> = [];
+  const lines: Array<{ level: number; msg: string; alerts?: number; flushWaitMs?: number; timeoutMs?: number }> = [];
   const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { logger, metrics: createMetrics(), lines };
 }
@@ -143,6 +143,10 @@ describe('stdout sink', () => {
       { labels: { sink: 'stdout', reason: 'shutdown' }, value: 1 },
     ]);
     expect(deps.lines.filter((l) => l.level === 50).map((l) => l.alerts)).toEqual([1]);
+    // What the flush waited, not the shutdown timeout: at a real stop it is what is left of it, usually 0.
+    expect(deps.lines.filter((l) => l.level === 50).map((l) => [l.flushWaitMs, l.timeoutMs])).toEqual([
+      [50, undefined],
+    ]);
     // The reader takes it after all: already counted as dropped, the send does not say ok (nor fail) now.
     expect(complete).not.toBeNull();
     complete!();
