@@ -39,7 +39,7 @@ export function registerEventsCommand(program: Command): void {
     .command('events')
     .description('Print the normalized events exfilwatch sees, one JSON object per line (for debugging sensor config).')
     .argument('[files...]', 'exported JSON-lines files to read (- = stdin; .gz accepted)')
-    .option('--config <file>', 'config file (its sources are used too)')
+    .option('--config <file>', 'config file (its sources are read too, but for a type a source flag gives)')
     .option('--format <format>', `format of FILE lines: ${FORMATS.join('|')}`, 'auto');
   addSourceFlags(cmd);
   addLogLevelOption(cmd, 'warn');

@@ -1,6 +1,7 @@
 /**
- * Source flags shared by `run` and `events`. They append source entries to the raw config object before
- * validation, so a flag and a config-file entry are the same thing (one schema, one error format).
+ * Source flags shared by `run` and `events`. They put source entries into the raw config object before
+ * validation, each flag given replacing the file's list of its type, so a flag and a config-file entry are the
+ * same thing (one schema, one error format).
  */
 import type { Command } from 'commander';
 import { markFromFlag } from '../config/flag-origin.js';
@@ -16,14 +17,27 @@ export interface SourceFlags {
   falcoGrpc?: string[];
 }
 
+/** Said in --help: a user who passes a flag and a config file must know the file's list of that type is unused. */
+const replaces = (key: string) => `repeatable; replaces the config file's sources.${key}`;
+
 export function addSourceFlags(cmd: Command): Command {
   return cmd
-    .option('--tetragon <addr>', 'Tetragon gRPC: unix:///absolute/path or host:port (repeatable)', collect, [])
-    .option('--tetragon-file <path>', 'follow a Tetragon JSON export file, rotation-safe (repeatable)', collect, [])
-    .option('--falco-http <host:port>', 'listen for Falco http_output JSON (repeatable)', collect, [])
+    .option(
+      '--tetragon <addr>',
+      `Tetragon gRPC: unix:///absolute/path or host:port (${replaces('tetragonGrpc')})`,
+      collect,
+      [],
+    )
+    .option(
+      '--tetragon-file <path>',
+      `follow a Tetragon JSON export file, rotation-safe (${replaces('tetragonFile')})`,
+      collect,
+      [],
+    )
+    .option('--falco-http <host:port>', `listen for Falco http_output JSON (${replaces('falcoHttp')})`, collect, [])
     .option(
       '--falco-grpc <addr>',
-      'legacy Falco (<= 0.43) gRPC outputs: unix:///path or host:port (repeatable)',
+      `legacy Falco (<= 0.43) gRPC outputs: unix:///path or host:port (${replaces('falcoGrpc')})`,
       collect,
       [],
     );

@@ -214,3 +214,28 @@ describe.concurrent('exfilwatch check-config', () => {
     expect(r.stdout).toMatch(/^sinks\.nats\.tls\.caFile: cannot read \/nonexistent\/ca\.pem/);
   });
 });
+
+describe.concurrent('source flags in --help', () => {
+  // The flags replace the config file's list of their type (they used to add to it): --help said only
+  // "repeatable", and `events --config` said the file's sources were "used too".
+  for (const command of ['run', 'events']) {
+    it(`${command} --help says each source flag replaces the config file's list of its type`, async () => {
+      const r = await runCli([command, '--help']);
+      expect(r.code).toBe(0);
+      const help = r.stdout.replace(/\s+/g, ' ');
+      const flags: Array<[string, string]> = [
+        ['--tetragon <addr>', 'tetragonGrpc'],
+        ['--tetragon-file <path>', 'tetragonFile'],
+        ['--falco-http <host:port>', 'falcoHttp'],
+        ['--falco-grpc <addr>', 'falcoGrpc'],
+      ];
+      for (const [flag, key] of flags) {
+        const said = help.slice(help.indexOf(flag));
+        expect(said.slice(0, said.indexOf(' --', 2))).toContain(
+          `(repeatable; replaces the config file's sources.${key})`,
+        );
+      }
+      if (command === 'events') expect(help).not.toContain('its sources are used too');
+    });
+  }
+});
