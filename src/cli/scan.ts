@@ -63,6 +63,8 @@ export interface ScanSummary {
   decodeErrors: number;
   alerts: number;
   alertsBySeverity: Record<string, number>;
+  /** Alerts stdout never took (its reader went away: `scan … | head -1`), of `alerts`. */
+  alertsNotWritten: number;
   containers: number;
   elapsedMs: number;
   eventsPerSecond: number;
@@ -205,6 +207,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     else report({ path, reason, linesBefore: 0 });
   }
   const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
+  const stdoutFailuresBefore = await stdoutFailures(deps);
   const sources =
     readable.length > 0
       ? [
@@ -270,12 +273,19 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     decodeErrors: counts.decodeErrors,
     alerts: stats.alerts,
     alertsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, stats.alertsBySeverity[s] ?? 0])),
+    alertsNotWritten: (await stdoutFailures(deps)) - stdoutFailuresBefore,
     containers: counts.containers.size,
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? counts.events / (elapsedMs / 1000) : 0,
   };
   o.stderr.write(formatSummary(summary));
   return summary;
+}
+
+/** Alerts the stdout sink failed to write so far (the registry may outlive one scan: tests run several). */
+async function stdoutFailures(deps: AppDeps): Promise<number> {
+  const { values } = await deps.metrics.alertPublishFailures.get();
+  return values.filter((v) => v.labels.sink === 'stdout').reduce((sum, v) => sum + v.value, 0);
 }
 
 /**
@@ -294,7 +304,10 @@ export function formatSummary(s: ScanSummary): string {
   const rows: Array<[string, string]> = [
     ['files', `${s.files}${s.unreadable.length > 0 ? ` (${s.unreadable.length} unreadable)` : ''}`],
     ['events', `${fmt(s.events)} (ignored ${fmt(s.ignored)}, undecodable ${fmt(s.decodeErrors)})`],
-    ['alerts', `${fmt(s.alerts)} (${bySeverity})`],
+    [
+      'alerts',
+      `${fmt(s.alerts)} (${bySeverity})${s.alertsNotWritten > 0 ? `; ${fmt(s.alertsNotWritten)} not written to stdout (its reader went away)` : ''}`,
+    ],
     ['containers', `${s.containers >= MAX_COUNTED_CONTAINERS ? '≥ ' : ''}${fmt(s.containers)}`],
     ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
     ['events/s', fmt(Math.round(s.eventsPerSecond))],
