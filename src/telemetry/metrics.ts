@@ -204,7 +204,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertsPublished: new Counter({
       name: 'exfilwatch_alerts_published_total',
-      help: 'Alerts a sink accepted (for NATS: durably spooled; see exfilwatch_alerts_acked_total for broker acks).',
+      help: 'Alerts a sink accepted (for NATS: durably spooled, see exfilwatch_alerts_acked_total for broker acks; for stdout: written, not merely buffered).',
       labelNames: ['sink'],
       registers: r,
     }),
@@ -228,7 +228,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     alertsDropped: new Counter({
       name: 'exfilwatch_alerts_dropped_total',
-      help: "Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also accepted into its stream but never written), write_failed (stdout: accepted, then its write failed, e.g. EPIPE), too_large (NATS: over the broker's max_payload or the stream's max_msg_size).",
+      help: "Alerts a sink never got, by reason: queue_full (its delivery queue was full: the sink had stalled; the other sinks got them), shutdown (still queued, or waiting for a retry, when the shutdown timeout passed; for stdout also the line whose write had not completed), write_failed (stdout: its write failed, or stdout was already closed, e.g. EPIPE), too_large (NATS: over the broker's max_payload or the stream's max_msg_size).",
       labelNames: ['sink', 'reason'],
       registers: r,
     }),
