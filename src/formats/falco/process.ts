@@ -71,6 +71,18 @@ function argvCut(f: FalcoFields, args: string | null, binary: string | null, com
   return Buffer.byteLength(args) >= needed;
 }
 
+/**
+ * Whether the argv may have reached the capture limit, from string lengths alone (UTF-8 takes at most 3 bytes
+ * per UTF-16 unit; `text`, the cmdline, is at least as long as the args and the comm): false for nearly every event, so the exact
+ * byte counts and a second cut of the args are paid only by the long ones. Every Falco event carries the
+ * process fields, and the receiver's per-event budget is a few µs.
+ */
+function mayBeCut(f: FalcoFields, text: string, binary: string | null, commChars: number): boolean {
+  const argv0 = str(f, 'proc.exe');
+  const argv0Chars = argv0 !== null ? argv0.length : Math.max(binary?.length ?? 0, commChars);
+  return (text.length + argv0Chars) * 3 >= FALCO_ARGV_CAPTURE_BYTES - 2;
+}
+
 function byteLen(text: string | null): number {
   return text === null ? 0 : Buffer.byteLength(text);
 }
@@ -96,8 +108,7 @@ export function processOf(f: FalcoFields): ProcessRef {
   const pcmdline = str(f, 'proc.pcmdline');
   const binary = binaryOf(f, cmdline);
   const parentBinary = str(f, 'proc.pexepath') ?? str(f, 'proc.pname') ?? firstWord(pcmdline);
-  const args = cmdline !== null ? argsOf(cmdline) : str(f, 'proc.args');
-  const shown = cmdline !== null ? argsOfProgram(binary, cmdline) : args;
+  const shown = cmdline !== null ? argsOfProgram(binary, cmdline) : str(f, 'proc.args');
   const ref: ProcessRef = {
     // Falco has no unique process ids: correlation keys on (container, pid) for Falco events.
     execId: null,
@@ -111,6 +122,12 @@ export function processOf(f: FalcoFields): ProcessRef {
     uid: int(f, 'user.uid'),
     containerPid: int(f, 'proc.vpid'),
   };
+  const hasCount = f['proc.cmdnargs'] !== undefined && f['proc.cmdnargs'] !== null;
+  const text = cmdline ?? shown;
+  // The comm: the cmdline's first word (within `text`), else proc.name.
+  const commChars = cmdline !== null ? 0 : (str(f, 'proc.name')?.length ?? 0);
+  if (text === null || (!hasCount && !mayBeCut(f, text, binary, commChars))) return ref;
+  const args = cmdline !== null ? argsOf(cmdline) : shown;
   if (argvCut(f, args, binary, firstWord(cmdline) ?? str(f, 'proc.name'))) ref.argvTruncated = true;
   const count = ambiguousArgCount(f, args);
   // A multi-call applet's args start with the comm (argsOfProgram): one more word than Falco counted.
