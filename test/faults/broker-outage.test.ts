@@ -12,7 +12,7 @@ import type { Alert } from '../../src/model/alert.js';
 import { startNatsServer } from '../helpers/nats-server.js';
 import { type Daemon, startDaemon, tempDir, waitFor } from './helpers/daemon.js';
 import { storedAlerts } from './helpers/jetstream.js';
-import { attackScenario } from './helpers/scenario.js';
+import { attackBurst } from './helpers/scenario.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -22,15 +22,9 @@ afterEach(async () => {
 const FAST_CORRELATOR = { latenessMs: 1000, pushSettleMs: 1000, destinations: { dnsRefreshMs: 0 } };
 const base = Date.now() - 30 * 60_000;
 
-/** Attack `i` of a run, 5 s of event time apart, each in its own container. */
-function attackLines(tag: string, i: number, readBytes?: number): string[] {
-  return attackScenario({ name: `${tag}-${i}`, startMs: base + i * 5000, readBytes }).tetragon;
-}
-
+/** Attacks `from` to `to - 1` of a run, 5 s of event time apart, each in its own container. */
 function writeAttacks(file: string, tag: string, from: number, to: number, readBytes?: (i: number) => number): void {
-  const lines: string[] = [];
-  for (let i = from; i < to; i++) lines.push(...attackLines(tag, i, readBytes?.(i)));
-  appendFileSync(file, lines.map((l) => `${l}\n`).join(''));
+  appendFileSync(file, attackBurst({ tag, from, to, startMs: base, spacingMs: 5000, readBytes }));
 }
 
 function natsSink(url: string, spoolDir: string, extra: Record<string, unknown> = {}) {

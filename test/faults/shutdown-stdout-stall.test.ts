@@ -11,7 +11,7 @@ import { startNatsServer } from '../helpers/nats-server.js';
 import { stalledPipe } from '../helpers/stalled-pipe.js';
 import { startDaemon, tempDir, waitFor } from './helpers/daemon.js';
 import { storedAlerts } from './helpers/jetstream.js';
-import { attackScenario } from './helpers/scenario.js';
+import { attackBurst } from './helpers/scenario.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -40,11 +40,10 @@ describe('shutdown with a stalled stdout (real daemon process, real pipe, real n
     );
     cleanups.push(() => d.dispose());
     await d.waitForMetric('exfilwatch_sink_up', { sink: 'nats' }, (v) => v === 1);
-    const t = Date.now() - 20 * 60_000;
-    const lines: string[] = [];
-    for (let i = 0; i < ATTACKS; i++)
-      lines.push(...attackScenario({ name: `stall-${i}`, startMs: t + i * 3000 }).tetragon);
-    appendFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    appendFileSync(
+      file,
+      attackBurst({ tag: 'stall', to: ATTACKS, startMs: Date.now() - 20 * 60_000, spacingMs: 3000 }),
+    );
     await d.waitForMetric('exfilwatch_alerts_published_total', { sink: 'nats' }, (v) => v === ATTACKS, 30_000);
     // stdout is stuck: the pipe is full and a line waits in it.
     await waitFor(

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNatsServer } from '../helpers/nats-server.js';
 import { type Daemon, startDaemon, tempDir, waitFor } from './helpers/daemon.js';
 import { spoolLiveIds, storedAlerts } from './helpers/jetstream.js';
-import { attackScenario } from './helpers/scenario.js';
+import { attackBurst, attackScenario } from './helpers/scenario.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -21,12 +21,9 @@ afterEach(async () => {
 /** Pushes are judged 1 s (event time) after they settle: a burst keeps a few pending at any moment. */
 const CORRELATOR = { latenessMs: 500, pushSettleMs: 500, destinations: { dnsRefreshMs: 0 } };
 
-function attacks(tag: string, count: number, startMs: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++)
-    lines.push(...attackScenario({ name: `${tag}-${i}`, startMs: startMs + i * 3000 }).tetragon);
-  return lines.map((l) => `${l}\n`).join('');
-}
+/** `count` attacks, 3 s of event time apart. */
+const attacks = (tag: string, count: number, startMs: number): string =>
+  attackBurst({ tag, to: count, startMs, spacingMs: 3000 });
 
 async function drainWith(dir: string, url: string): Promise<Daemon> {
   const d = await startDaemon(

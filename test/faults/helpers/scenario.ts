@@ -101,3 +101,24 @@ export function attackScenario(o: AttackOptions): Attack {
   const container = g.timeline.containers.find((c) => c.ref === 'app');
   return { tetragon: g.tetragon, falco: g.falco, pushIndex, pushMs, containerId: container?.id ?? '' };
 }
+
+/**
+ * Tetragon export text (one line each, newline-terminated) for attacks `from` to `to - 1`, attack `i` named
+ * `${tag}-${i}` (its own container) and starting at `startMs + i * spacingMs` of event time.
+ */
+export function attackBurst(o: {
+  tag: string;
+  from?: number;
+  to: number;
+  startMs: number;
+  spacingMs: number;
+  readBytes?: (i: number) => number;
+}): string {
+  const lines: string[] = [];
+  for (let i = o.from ?? 0; i < o.to; i++)
+    lines.push(
+      ...attackScenario({ name: `${o.tag}-${i}`, startMs: o.startMs + i * o.spacingMs, readBytes: o.readBytes?.(i) })
+        .tetragon,
+    );
+  return lines.map((l) => `${l}\n`).join('');
+}
