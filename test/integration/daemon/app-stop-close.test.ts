@@ -12,9 +12,9 @@ import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Correlator } from '../../../src/correlate/types.js';
 import type { AlertSink } from '../../../src/sinks/types.js';
-import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { idleSource } from '../../helpers/idle-source.js';
 import { freePort } from '../../helpers/nats-server.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
 
@@ -25,16 +25,6 @@ afterEach(async () => {
 });
 
 const SHUTDOWN_TIMEOUT_MS = 600;
-
-/** Connected, and silent until stopped. */
-const idleSource: EventSource = {
-  id: 'idle',
-  type: 'replay',
-  async run(out, signal) {
-    out.connection(true);
-    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-  },
-};
 
 /** One alert at the stop's flush: something for the sinks to take on the way out. */
 const flushOneAlert = (): Correlator => ({

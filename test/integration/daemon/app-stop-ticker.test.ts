@@ -8,20 +8,10 @@ import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Correlator } from '../../../src/correlate/types.js';
 import type { AlertSink } from '../../../src/sinks/types.js';
-import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { idleSource } from '../../helpers/idle-source.js';
 import { makeAlert } from '../../unit/sinks/make-alert.js';
-
-/** Connected, and silent until stopped. */
-const idleSource: EventSource = {
-  id: 'idle',
-  type: 'replay',
-  async run(out, signal) {
-    out.connection(true);
-    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-  },
-};
 
 /** Takes each alert only once `open()` was called: a sink that is slow until the stop. */
 function gatedSink(): AlertSink & { got: string[]; open(): void } {
