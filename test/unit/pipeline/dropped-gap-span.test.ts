@@ -11,19 +11,9 @@ import type { GapEvent, NormalizedEvent } from '../../../src/model/normalized-ev
 import type { EventSource, SourceOutput } from '../../../src/sources/types.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { gitPushExec } from '../../helpers/exec-source.js';
 
 const T0 = 1_700_000_000_000;
-
-const exec = (n: number): NormalizedEvent => ({
-  kind: 'exec',
-  time: new Date(T0 + n).toISOString(),
-  timeMs: T0 + n,
-  source: 'tetragon',
-  node: 'node-a',
-  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
-  pod: null,
-  process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/bin/true', args: '' },
-});
 
 /** Runs `fill` against a two-slot queue (filled in one turn) and returns the queue's own gap marker. */
 async function queueMarker(fill: (out: SourceOutput, clock: { ms: number }) => void): Promise<GapEvent> {
@@ -55,8 +45,8 @@ describe('a gap marker dropped by a full event queue', () => {
       out.connection(true, 'up');
       clock.ms = T0 + 10_000;
       out.connection(false, 'agent restarted');
-      out.offer(exec(1));
-      out.offer(exec(2));
+      out.offer(gitPushExec(1));
+      out.offer(gitPushExec(2));
       clock.ms = T0 + 60_000;
       out.connection(true, 'up again'); // its gap marker meets the full queue
     });
@@ -67,9 +57,9 @@ describe('a gap marker dropped by a full event queue', () => {
 
   it('a dropped event without a span still marks its own instant', async () => {
     const marker = await queueMarker((out) => {
-      out.offer(exec(1));
-      out.offer(exec(2));
-      out.offer(exec(5_000));
+      out.offer(gitPushExec(1));
+      out.offer(gitPushExec(2));
+      out.offer(gitPushExec(5_000));
     });
     expect(marker.gap.fromMs).toBe(T0 + 5_000);
     expect(marker.timeMs).toBe(T0 + 5_000);
