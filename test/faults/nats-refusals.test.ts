@@ -15,6 +15,7 @@ import type { Alert } from '../../src/model/alert.js';
 import { createNatsSink, type NatsSink, natsSinkConfigSchema } from '../../src/sinks/nats/index.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../src/telemetry/metrics.js';
+import { metricSum } from '../helpers/metric-sum.js';
 import { type NatsServer, natsClient, startNatsServer } from '../helpers/nats-server.js';
 import { until } from '../helpers/until.js';
 import { makeAlert } from '../unit/sinks/make-alert.js';
@@ -53,9 +54,6 @@ async function storedIds(nc: NatsConnection): Promise<string[]> {
   return ids;
 }
 
-const counter = async (m: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
-  (await m.get()).values.reduce((sum, v) => sum + v.value, 0);
-
 /** An alert whose JSON is far over 4 kB (a JVM's command line). */
 function hugeAlert(n: number): Alert {
   const a = makeAlert(n, 'critical');
@@ -82,7 +80,7 @@ describe('NATS broker refusing alerts (real nats-server -js)', () => {
       await until(() => s.status().spooled === 0);
       const delivered = alerts.filter((a) => a.id !== hugeAlert(3).id).map((a) => a.id);
       expect((await storedIds(nc)).sort()).toEqual(delivered.sort());
-      expect(await counter(metrics.alertSpoolDropped)).toBe(1);
+      expect(await metricSum(metrics.alertSpoolDropped)).toBe(1);
       // Still delivering: a later alert goes straight through.
       await s.send(makeAlert(7));
       await until(async () => (await storedIds(nc)).includes(makeAlert(7).id));
@@ -106,7 +104,7 @@ describe('NATS broker refusing alerts (real nats-server -js)', () => {
     await until(async () => (await storedIds(nc)).length === 1);
     await new Promise((r) => setTimeout(r, 3000));
     // Backoff from 250 ms doubling: a handful of tries in 3 s (it was ~2-3k failures a second).
-    expect(await counter(metrics.alertPublishFailures)).toBeLessThan(40);
+    expect(await metricSum(metrics.alertPublishFailures)).toBeLessThan(40);
     expect(s.status().spooled).toBe(2);
     await jsm.streams.update('EXFILWATCH_ALERTS', {
       ...(await jsm.streams.info('EXFILWATCH_ALERTS')).config,
@@ -114,7 +112,7 @@ describe('NATS broker refusing alerts (real nats-server -js)', () => {
     });
     await until(() => s.status().spooled === 0, 30_000);
     expect((await storedIds(nc)).sort()).toEqual([1, 2, 3].map((n) => makeAlert(n).id).sort());
-    expect(await counter(metrics.alertSpoolDropped)).toBe(0);
+    expect(await metricSum(metrics.alertSpoolDropped)).toBe(0);
   });
 
   it('core NATS refusing a publish (permissions violation): the alert stays spooled and counts as a failure, not as acked', async () => {
@@ -130,14 +128,14 @@ describe('NATS broker refusing alerts (real nats-server -js)', () => {
     await until(() => s.status().mode === 'core');
     await s.send(makeAlert(1, 'high'));
     await until(() => s.status().spooled === 0);
-    expect(await counter(metrics.alertsAcked)).toBe(1);
+    expect(await metricSum(metrics.alertsAcked)).toBe(1);
 
     // Not allowed on exfilwatch.alerts.critical.>: the server drops it with an -ERR, nothing else.
     // ($JS.API.> is allowed so that the sink learns that JetStream is off and goes core.)
     await s.send(makeAlert(2, 'critical'));
-    await until(async () => (await counter(metrics.alertPublishFailures)) > 0);
+    await until(async () => (await metricSum(metrics.alertPublishFailures)) > 0);
     await new Promise((r) => setTimeout(r, 500));
     expect(s.status().spooled).toBe(1);
-    expect(await counter(metrics.alertsAcked)).toBe(1);
+    expect(await metricSum(metrics.alertsAcked)).toBe(1);
   });
 });

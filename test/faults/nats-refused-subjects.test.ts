@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { connect, DiscardPolicy, nanos } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/telemetry/metrics.js';
+import { metricSum } from '../helpers/metric-sum.js';
 import { type NatsServer, natsClient, startNatsServer } from '../helpers/nats-server.js';
 import { startLoggedNatsSink } from '../helpers/nats-sink.js';
 import { until } from '../helpers/until.js';
@@ -44,10 +45,7 @@ async function reconfigure(srv: NatsServer, from: string, to: string): Promise<v
   await srv.reload();
 }
 
-const refused = async (metrics: Metrics, reason: string) =>
-  (await metrics.alertPublishRefused.get()).values
-    .filter((v) => v.labels.reason === reason)
-    .reduce((sum, v) => sum + v.value, 0);
+const refused = (metrics: Metrics, reason: string) => metricSum(metrics.alertPublishRefused, { reason });
 
 const DENY_CRITICAL = [
   'authorization { users: [',

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SPOOL_FILE, Spool } from '../../../src/sinks/nats/spool.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { metricSum } from '../../helpers/metric-sum.js';
 import { bounds, fileHandlePrototype, addRecord as record } from './spool-disk.js';
 
 let dir: string;
@@ -51,8 +52,7 @@ async function diskFullButOverwrites(): Promise<() => void> {
   return () => spy.mockRestore();
 }
 
-const droppedCount = async (m: Metrics) =>
-  (await m.alertSpoolDropped.get()).values.reduce((sum, v) => sum + v.value, 0);
+const droppedCount = (m: Metrics) => metricSum(m.alertSpoolDropped);
 
 /** A nearly full copy-on-write disk: no write in place, and room for a few bytes but not a copy of the spool. */
 async function diskNearlyFullCopyOnWrite(): Promise<() => void> {
