@@ -3,7 +3,7 @@
  * last, when neither a push nor a download was seen in the words left, or they may group otherwise).
  */
 import { type ParsedArgv, parseArgv } from './argv.js';
-import { MAX_ARGV_READINGS, readingsOf } from './joined-argv.js';
+import { MAX_ARGV_READINGS, pushFirstWords, readingsOf } from './joined-argv.js';
 import { isUnexpectedLocation } from './locations.js';
 import type { ProcessView, PushRecognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
@@ -57,14 +57,8 @@ export function cutArgvPush(
  * whole and starts none of its pushes. The last word may be cut mid-word (`pu` of `push`), so it decides nothing.
  */
 function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const m = spec.match;
-  if (m.kind !== 'subcommand') return false;
-  const firsts = new Set<string>();
-  for (const cmd of m.commands) {
-    const w = cmd.words[0];
-    if (w === undefined || w === '*') return false;
-    firsts.add(w);
-  }
+  const firsts = pushFirstWords(spec);
+  if (firsts === null) return false;
   const last = parsed.positionals.length - 1;
   for (let i = 0; i < last; i++) {
     const p = parsed.positionals[i]!;

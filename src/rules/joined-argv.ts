@@ -59,14 +59,26 @@ function tableSpecsOf(view: ProcessView, specs: readonly PushToolSpec[]): PushTo
 function someReadingCanPush(named: readonly PushToolSpec[], words: readonly string[]): boolean {
   const firsts = new Set<string>();
   for (const spec of named) {
-    if (spec.match.kind !== 'subcommand') return true;
-    for (const cmd of spec.match.commands) {
-      const first = cmd.words[0];
-      if (first === undefined || first === '*') return true;
-      firsts.add(first);
-    }
+    const own = pushFirstWords(spec);
+    if (own === null) return true;
+    for (const w of own) firsts.add(w);
   }
   return words.some((w) => firsts.has(w));
+}
+
+/**
+ * The words a sub-command tool's pushes start with (`push`, `lfs`, `send-pack`); null when any word may start
+ * one (not a sub-command tool, or a push command starting with a wildcard), so no word rules a push out.
+ */
+export function pushFirstWords(spec: PushToolSpec): ReadonlySet<string> | null {
+  if (spec.match.kind !== 'subcommand') return null;
+  const firsts = new Set<string>();
+  for (const cmd of spec.match.commands) {
+    const first = cmd.words[0];
+    if (first === undefined || first === '*') return null;
+    firsts.add(first);
+  }
+  return firsts;
 }
 
 /**
