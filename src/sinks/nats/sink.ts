@@ -21,6 +21,7 @@ import type { AlertSink, SinkDeps, SinkResult } from '../types.js';
 import type { NatsSinkConfig } from './config.js';
 import { NATS_KEY, natsConnectionOptions } from './connect-options.js';
 import { createEpisodeLog } from './episode-log.js';
+import { HeldSubjects, RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MIN_MS } from './held-subjects.js';
 import { createNatsLink, type LinkState, type NatsLink } from './link.js';
 import { PublishQueue } from './publish-queue.js';
 import { classifyPublishFailure, explainNoResponders, type PublishRefusal } from './publish-refusal.js';
@@ -44,7 +45,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   const { logger, metrics } = deps;
   const log = logger.child({ sink: SINK });
   let spool: Spool | null = null;
-  /** The spool's entries as the pump sends them: a blocked subject's set aside (publish-queue.ts). */
+  /** The spool's entries as the pump sends them: a held subject's set aside (publish-queue.ts). */
   let queue: PublishQueue | null = null;
   let link: NatsLink | null = null;
   let state: LinkState | null = null;
@@ -66,16 +67,8 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   /** Publishes the server refused (permissions), numbered: subject → number of its latest refusal. */
   let refusals = 0;
   const refusedSubjects = new Map<string, number>();
-  /**
-   * Subjects the broker refuses (no permission, no stream stores them): their alerts wait, and only their
-   * oldest is tried again, after its own backoff, so the refused ones never fill the publish window and hold
-   * back the alerts of the subjects the broker takes (they did: `maxInFlight` refused alerts at the head of
-   * the spool and nothing behind them was ever sent).
-   */
-  const blocked = new Map<string, { failures: number; retryAt: number }>();
-  /** Blocked subjects whose oldest alert is being tried now. */
-  const probing = new Set<string>();
-  let probeTimer: NodeJS.Timeout | null = null;
+  /** Subjects the broker refuses, each with its own backoff (held-subjects.ts). */
+  const held = new HeldSubjects(() => pump());
   /** A re-look for a stream asked for by a per-subject refusal: its `ready` must not cut the backoff short. */
   let recheckForSubject = false;
   const episodes = createEpisodeLog(log);
@@ -95,17 +88,16 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     const maxPayload = state.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
     const now = Date.now();
     let nextProbeAt = Number.POSITIVE_INFINITY;
-    // A blocked subject's oldest alert, once its backoff has passed: the others wait aside in the queue.
-    for (const [subject, refusedHere] of blocked) {
+    // A held subject's oldest alert, once its backoff has passed: the others wait aside in the queue.
+    for (const { subject, retryAt } of held.waiting()) {
       if (inFlight.size >= config.maxInFlight) break;
-      if (probing.has(subject)) continue;
-      if (refusedHere.retryAt > now) {
-        nextProbeAt = Math.min(nextProbeAt, refusedHere.retryAt);
+      if (retryAt > now) {
+        nextProbeAt = Math.min(nextProbeAt, retryAt);
         continue;
       }
       const oldest = queue.oldestHeld(subject, (seq) => inFlight.has(seq));
       if (oldest === undefined) continue;
-      probing.add(subject);
+      held.startTry(subject);
       publish(oldest.entry, state, subject);
     }
     for (const { entry, subject } of queue.sendable()) {
@@ -114,40 +106,29 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       // An alert the server can never take would block the spool's head for good: dropped, counted.
       if (Buffer.byteLength(entry.payload) > maxPayload) {
         refusedCount('too_large');
-        metrics.alertsDropped.labels(SINK, 'too_large').inc();
-        queue.forget(entry.seq, subject);
-        spool.discard(entry.seq, `larger than the server's max_payload (${maxPayload} bytes)`);
+        dropTooLarge(entry.seq, subject, `larger than the server's max_payload (${maxPayload} bytes)`);
         continue;
       }
       publish(entry, state, subject);
     }
-    // Always a timer for the next blocked subject's try: one that fired a millisecond early (Node's timers do)
+    // Always a timer for the next held subject's try: one that fired a millisecond early (Node's timers do)
     // found its subject still waiting and, with nothing else to wake the pump, its alerts waited for good.
-    if (nextProbeAt !== Number.POSITIVE_INFINITY) probeAt(nextProbeAt);
+    if (nextProbeAt !== Number.POSITIVE_INFINITY) held.wakeAt(nextProbeAt);
   }
 
-  function probeAt(at: number): void {
-    if (probeTimer) clearTimeout(probeTimer);
-    probeTimer = setTimeout(
-      () => {
-        probeTimer = null;
-        pump();
-      },
-      Math.max(1, at - Date.now() + 1),
-    );
+  /** An alert the broker can never take: dropped, counted, so it does not block the rest. */
+  function dropTooLarge(seq: number, subject: string, why: string): void {
+    metrics.alertsDropped.labels(SINK, 'too_large').inc();
+    queue?.forget(seq, subject);
+    spool?.discard(seq, why);
   }
 
-  /** Blocks `subject` after a refusal, its next try after its own backoff; said once per episode. */
+  /** Holds `subject` back after a refusal, its next try after its own backoff; said once per episode. */
   function block(subject: string, refusal: PublishRefusal): void {
-    const now = Date.now();
-    const b = blocked.get(subject) ?? { failures: 0, retryAt: 0 };
-    // Another alert of the window the first refusal came in: one refusal, one step of backoff.
-    if (b.retryAt > now) return;
-    b.retryAt = now + backoffDelayMs(b.failures++, 250, 15_000);
-    blocked.set(subject, b);
+    if (!held.hold(subject, Date.now())) return;
     queue?.hold(subject);
     episodes.say(`subject:${subject}`, 'error', { subject, reason: refusal.kind }, refusal.message, refusal.kind);
-    probeAt(Math.min(...[...blocked.values()].map((x) => x.retryAt)));
+    held.wakeAt(held.nextRetryAt());
   }
 
   function publish(entry: SpoolEntry, via: LinkState, subject: string): void {
@@ -156,8 +137,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     publishOne(entry, via, subject).then(
       (duplicate) => {
         inFlight.delete(entry.seq);
-        probing.delete(subject);
-        if (blocked.delete(subject)) {
+        if (held.release(subject)) {
           queue?.release(subject);
           episodes.end(`subject:${subject}`, { subject }, 'NATS takes the alerts on this subject again');
         }
@@ -176,7 +156,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       },
       (err: unknown) => {
         inFlight.delete(entry.seq);
-        probing.delete(subject);
+        held.endTry(subject);
         publishFailures.inc();
         const refusal = classifyPublishFailure(err, subject, {
           prefix: config.subjectPrefix,
@@ -186,10 +166,8 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         });
         if (refusal) refusedCount(refusal.kind);
         if (refusal?.kind === 'too_large') {
-          // Re-sending cannot help (too large for the stream): dropped, counted, the rest goes on.
-          metrics.alertsDropped.labels(SINK, 'too_large').inc();
-          queue?.forget(entry.seq, subject);
-          spool?.discard(entry.seq, `the broker refused it: ${errorMessage(err)}`);
+          // Re-sending cannot help (too large for the stream).
+          dropTooLarge(entry.seq, subject, `the broker refused it: ${errorMessage(err)}`);
           if (failing) settled();
           else pump();
           return;
@@ -259,7 +237,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   /** Once the window has settled (nothing in flight): back off, then resume from the oldest unacked entry. */
   function settled(): void {
     if (closed || inFlight.size > 0) return;
-    const delay = Math.max(100, backoffDelayMs(failures++, 250, 15_000));
+    const delay = Math.max(100, backoffDelayMs(failures++, RETRY_BACKOFF_MIN_MS, RETRY_BACKOFF_MAX_MS));
     if (/no responders|503|stream/i.test(errorMessage(lastFailure))) {
       rechecking = true;
       link?.recheck();
@@ -354,7 +332,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         if (!state) break;
         if ((spool?.size ?? 0) === 0 && inFlight.size === 0) return;
         // What is left waits on subjects the broker refuses: the rest of the deadline would not change that.
-        if (inFlight.size === 0 && blocked.size > 0 && queue?.onlyHeldLeft()) break;
+        if (inFlight.size === 0 && held.size > 0 && queue?.onlyHeldLeft()) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       if (spool && spool.size > 0)
@@ -368,7 +346,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
     async close() {
       closed = true;
       if (resumeTimer) clearTimeout(resumeTimer);
-      if (probeTimer) clearTimeout(probeTimer);
+      held.close();
       await link?.close();
       await spool?.close();
       state = null;
