@@ -61,8 +61,8 @@ export function duplicateSourceProblems(raw: unknown): ConfigProblem[] {
 
 /**
  * One sensor endpoint read by two entries of a source type (the second named, by its flag when a flag made
- * it): every event would enter the pipeline twice. Source flags append to the file's entries, so a flag
- * repeating the file is one too.
+ * it): every event would enter the pipeline twice. A source flag replaces the file's entries of its type
+ * (cli/source-flags.ts), so a flag given twice with one endpoint is one too.
  */
 function duplicateEndpoints(def: SourceDefinition<unknown>, instances: unknown): ConfigProblem[] {
   if (!Array.isArray(instances)) return [];
