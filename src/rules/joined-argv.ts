@@ -29,11 +29,15 @@ export function otherReadingPush(
   if (named.length === 0) return null;
   const words = view.args.split(' ');
   if (words.length < count || !someReadingCanPush(named, words)) return null;
-  let tried = 0;
+  // The one-argument readings come first and again among all readings: a repeat is not tried, nor counted.
+  const tried = new Set<string>();
   for (const reading of readingsOf(words, count)) {
+    const args = quoteWords(reading);
+    if (tried.has(args)) continue;
     // Past the cap the plain reading stands (docs/detection.md): a padded spaced argument can hide a push.
-    if (++tried > MAX_ARGV_READINGS) return null;
-    const r = recognize({ ...view, args: quoteWords(reading), argvCount: undefined });
+    if (tried.size >= MAX_ARGV_READINGS) return null;
+    tried.add(args);
+    const r = recognize({ ...view, args, argvCount: undefined });
     if (r?.kind === 'push') return r;
   }
   return null;
