@@ -150,4 +150,49 @@ describe('another stream already stores the alert subjects (real nats-server)', 
     expect(sink.status()).toMatchObject({ connected: false, spooled: 1 });
     expect((await jsm.streams.info('OTHER')).state.messages).toBe(0);
   }, 30_000);
+  it('a catch-all stream sealed while alerts go into it: the setup fails naming it, the alerts stay spooled, and go into EXFILWATCH_ALERTS once it is deleted', async () => {
+    const srv = await server();
+    const jsm = await manager(srv);
+    await jsm.streams.add({ name: 'OTHER', subjects: ['exfilwatch.>'] });
+    const { sink, lines } = await startLoggedNatsSink({ servers: [srv.url], ...fast }, (c) => cleanups.push(c));
+    await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink ready');
+    await sink.send(makeAlert(1, 'critical'));
+    await until(() => sink.status().spooled === 0, 10_000, 'the first alert delivered');
+    const info = await jsm.streams.info('OTHER');
+    // nats.js's StreamUpdateConfig omits `sealed`; the server takes it on an update.
+    const sealedConfig = { ...info.config, sealed: true };
+    await jsm.streams.update('OTHER', sealedConfig as Parameters<JetStreamManager['streams']['update']>[1]);
+    await sink.send(makeAlert(2, 'high'));
+    await until(
+      () =>
+        lines.some(
+          (l) =>
+            l.level === 40 &&
+            /NATS setup failed/.test(l.msg) &&
+            /stream OTHER stores exfilwatch\.alerts\.> \(exfilwatch\.>\) but is sealed/.test(
+              String((l as { err?: string }).err),
+            ),
+        ),
+      20_000,
+      'the sealed stream named',
+    );
+    expect(sink.status().spooled).toBe(1);
+
+    await jsm.streams.delete('OTHER');
+    await until(() => sink.status().spooled === 0, 40_000, 'the held alert delivered');
+    expect(await storedIds(jsm, 'EXFILWATCH_ALERTS')).toEqual([makeAlert(2).id]);
+  }, 60_000);
+
+  it("a catch-all stream's max_msg_size is said: a larger alert is dropped", async () => {
+    const srv = await server();
+    const jsm = await manager(srv);
+    await jsm.streams.add({ name: 'OTHER', subjects: ['exfilwatch.>'], max_msg_size: 100 });
+    const { sink, lines } = await startLoggedNatsSink({ servers: [srv.url], ...fast }, (c) => cleanups.push(c));
+    await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink ready');
+    const said = lines.filter((l) => /^streams? .* already stores?/.test(l.msg));
+    expect(said).toHaveLength(1);
+    expect(said[0]?.msg).toMatch(
+      /OTHER refuses messages over 100 bytes \(max_msg_size\): a larger alert is dropped \(reason too_large\)/,
+    );
+  }, 30_000);
 });

@@ -84,6 +84,10 @@ function risksOf(s: StreamInfo, config: NatsSinkConfig['stream']): { risks: stri
     risks.push(
       `${c.name} drops its oldest messages at its ${limits.join('/')} limit: the other traffic it stores can push alerts out`,
     );
+  if ((c.max_msg_size ?? -1) > 0)
+    risks.push(
+      `${c.name} refuses messages over ${c.max_msg_size} bytes (max_msg_size): a larger alert is dropped (reason too_large)`,
+    );
   const dupMs = c.duplicate_window / 1e6;
   if (dupMs < config.duplicateWindowMs)
     risks.push(
@@ -96,7 +100,8 @@ function risksOf(s: StreamInfo, config: NatsSinkConfig['stream']): { risks: stri
  * The streams storing `<prefix>.>` or part of it, once creating `config.stream.name` failed because of
  * them; null when none does (the overlap went away meanwhile: the next setup creates the stream).
  * Throws a SinkError for a stream that does not acknowledge publishes (`no_ack`): an alert could never be
- * known stored, so it would be re-sent forever, its copies stored beyond the duplicate window.
+ * known stored, so it would be re-sent forever, its copies stored beyond the duplicate window; and for a
+ * sealed one, which takes nothing.
  */
 export async function findAlertStreamOwners(
   jsm: JetStreamManager,
@@ -126,6 +131,14 @@ export async function findAlertStreamOwners(
     throw new SinkError(
       'nats',
       `stream ${noAck.map((s) => s.config.name).join(', ')} stores ${prefix}.> (${noAck.flatMap(storing).join(', ')}) but does not acknowledge publishes (no_ack), so ${config.stream.name} cannot be created and alerts cannot be known delivered: they stay spooled; remove the overlap, or set no_ack: false on it`,
+    );
+  // A sealed stream refuses every publish ("invalid operation on sealed stream") and can never be unsealed:
+  // published into, every alert was re-sent from the oldest forever under a bare 'NATS publish failed'.
+  const sealed = infos.filter((s) => s.config.sealed);
+  if (sealed.length > 0)
+    throw new SinkError(
+      'nats',
+      `stream ${sealed.map((s) => s.config.name).join(', ')} stores ${prefix}.> (${sealed.flatMap(storing).join(', ')}) but is sealed (it takes no message, for good), so ${config.stream.name} cannot be created and alerts cannot be delivered: they stay spooled; remove the overlap (delete the sealed stream, or its subjects from it)`,
     );
   const whole = new Map<Severity, string>();
   for (const severity of SEVERITIES) {
