@@ -40,6 +40,8 @@ export interface Metrics {
   readonly alertsPublished: Counter<'sink'>;
   readonly alertsAcked: Counter<'sink'>;
   readonly sinkUp: Gauge<'sink'>;
+  /** `stream` is a JetStream stream name (operator-chosen, like the subjects): never a container, pod or path. */
+  readonly alertStreamForeign: Gauge<'sink' | 'stream'>;
   readonly alertPublishFailures: Counter<'sink'>;
   readonly alertsDropped: Counter<'sink' | 'reason'>;
   readonly alertPublishRefused: Counter<'sink' | 'reason'>;
@@ -218,6 +220,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_sink_up',
       help: '1 when the sink can publish (nats: broker connected and stream ready; stdout: the stream is not broken, e.g. by EPIPE), else 0.',
       labelNames: ['sink'],
+      registers: r,
+    }),
+    alertStreamForeign: new Gauge({
+      name: 'exfilwatch_alert_stream_foreign',
+      help: '1 for each other JetStream stream the sink publishes alerts into because it stores (part of) <prefix>.> and so the alert stream cannot be created beside it (NATS, stream.mode create); the series is removed once the sink no longer does (e.g. it created its own stream).',
+      labelNames: ['sink', 'stream'],
       registers: r,
     }),
     alertPublishFailures: new Counter({

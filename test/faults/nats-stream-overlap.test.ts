@@ -7,6 +7,7 @@
  */
 import { type JetStreamManager, nanos, RetentionPolicy } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Metrics } from '../../src/telemetry/metrics.js';
 import { type NatsServer, natsClient, startNatsServer } from '../helpers/nats-server.js';
 import { startLoggedNatsSink } from '../helpers/nats-sink.js';
 import { until } from '../helpers/until.js';
@@ -38,6 +39,12 @@ async function storedIds(jsm: JetStreamManager, stream: string): Promise<string[
 }
 
 const fast = { reconnectTimeWaitMs: 100, reconnectJitterMs: 0 };
+
+/** The streams exfilwatch_alert_stream_foreign says the sink publishes into, with their values. */
+async function foreignStreams(metrics: Metrics): Promise<Record<string, number>> {
+  const { values } = await metrics.alertStreamForeign.get();
+  return Object.fromEntries(values.filter((v) => v.labels.sink === 'nats').map((v) => [v.labels.stream, v.value]));
+}
 
 describe('another stream already stores the alert subjects (real nats-server)', () => {
   it('a catch-all stream on exfilwatch.> takes every alert, each once, and that is said once at warn', async () => {
@@ -82,8 +89,11 @@ describe('another stream already stores the alert subjects (real nats-server)', 
       subjects: ['exfilwatch.alerts.critical.>'],
       duplicate_window: nanos(600_000),
     });
-    const { sink, lines } = await startLoggedNatsSink({ servers: [srv.url], ...fast }, (c) => cleanups.push(c));
+    const { sink, lines, metrics } = await startLoggedNatsSink({ servers: [srv.url], ...fast }, (c) =>
+      cleanups.push(c),
+    );
     await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink ready');
+    expect(await foreignStreams(metrics)).toEqual({ OTHER: 1 });
     await sink.send(makeAlert(1, 'critical'));
     await sink.send(makeAlert(2, 'high'));
     await sink.send(makeAlert(3, 'critical'));
@@ -114,6 +124,8 @@ describe('another stream already stores the alert subjects (real nats-server)', 
     await until(() => sink.status().spooled === 0, 30_000, 'the high alerts delivered');
     expect(await storedIds(jsm, 'EXFILWATCH_ALERTS')).toEqual([makeAlert(2).id, makeAlert(4).id]);
     expect(lines.filter((l) => /go into the alert stream again/.test(l.msg))).toHaveLength(1);
+    // Publishing into its own stream now: no other stream is.
+    expect(await foreignStreams(metrics)).toEqual({});
   }, 60_000);
 
   it('a catch-all stream that deletes what no consumer wants (interest retention) is said at error', async () => {

@@ -77,6 +77,13 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
   const acked = metrics.alertsAcked.labels(SINK);
   const publishFailures = metrics.alertPublishFailures.labels(SINK);
   up.set(0);
+  /** The other streams the alerts go into (stream-owners.ts): a series each, removed once they no longer do. */
+  let foreignStreams: string[] = [];
+  const publishInto = (streams: string[]) => {
+    for (const s of foreignStreams) if (!streams.includes(s)) metrics.alertStreamForeign.remove(SINK, s);
+    for (const s of streams) metrics.alertStreamForeign.labels(SINK, s).set(1);
+    foreignStreams = streams;
+  };
 
   function pump(): void {
     if (closed || failing || !state || !spool || !queue) return;
@@ -279,6 +286,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       link = createNatsLink(config, options, log, {
         ready(s) {
           state = s;
+          publishInto(s.storedBy ?? []);
           up.set(1);
           // After a re-check the backoff runs its course (a full stream answers 503 at once: re-sending at
           // once made thousands of failures a second); after a reconnect, delivery resumes now.
@@ -351,6 +359,7 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
       await spool?.close();
       state = null;
       up.set(0);
+      publishInto([]);
     },
     status: () => ({
       connected: state !== null,
