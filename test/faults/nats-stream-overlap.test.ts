@@ -128,6 +128,32 @@ describe('another stream already stores the alert subjects (real nats-server)', 
     expect(await foreignStreams(metrics)).toEqual({});
   }, 60_000);
 
+  it('once the catch-all stream is deleted, the refusal before the alert stream is created does not name it as storing the subjects', async () => {
+    const srv = await server();
+    const jsm = await manager(srv);
+    await jsm.streams.add({ name: 'OTHER', subjects: ['exfilwatch.>'], duplicate_window: nanos(600_000) });
+    const { sink, lines, metrics } = await startLoggedNatsSink({ servers: [srv.url], ...fast }, (c) =>
+      cleanups.push(c),
+    );
+    await until(() => sink.status().mode === 'jetstream', 10_000, 'the sink ready');
+    await sink.send(makeAlert(1, 'critical'));
+    await until(() => sink.status().spooled === 0, 10_000, 'the first alert delivered into OTHER');
+    expect(await foreignStreams(metrics)).toEqual({ OTHER: 1 });
+
+    // The link still holds OTHER from its last setup; the JetStream API no longer knows it.
+    await jsm.streams.delete('OTHER');
+    await sink.send(makeAlert(2, 'high'));
+    await until(() => sink.status().spooled === 0, 30_000, 'the second alert delivered');
+    expect(await storedIds(jsm, 'EXFILWATCH_ALERTS')).toEqual([makeAlert(2).id]);
+    const refused = lines.filter((l) => l.level === 50 && /^no stream stores exfilwatch\.alerts\.high\./.test(l.msg));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const l of refused) {
+      expect(l.msg).not.toMatch(/OTHER/);
+      expect(l.msg).toMatch(/no longer do, so it is created at the next look for it/);
+    }
+    expect(await foreignStreams(metrics)).toEqual({});
+  }, 45_000);
+
   it('a catch-all stream that deletes what no consumer wants (interest retention) is said at error', async () => {
     const srv = await server();
     const jsm = await manager(srv);

@@ -4,7 +4,7 @@
  * large ever to be taken, or no answer (outage, timeout). Each refusal names its cause and the fix, because
  * nats.js says "503" for most of them, and that line told an operator nothing.
  */
-import type { NatsConnection } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
 import { errorMessage, SinkError } from '../../errors.js';
 
 /** Also the `reason` label of exfilwatch_alert_publish_refused_total (a fixed set). */
@@ -38,6 +38,12 @@ const STORAGE = /insufficient|storage|resources/i;
 /** A JetStream publish nothing answered, and the JetStream API said no stream stores its subject. */
 export class NoStreamError extends SinkError {
   override readonly name = 'NoStreamError';
+  /**
+   * The streams other than the alert stream the API says store part of `<prefix>.>` now; undefined when it
+   * was not asked or did not answer. The link's own list dates from its last setup: after such a stream was
+   * deleted, the refusal named it as storing the subjects still.
+   */
+  storedBy?: string[];
 }
 
 const isNoResponders = (err: unknown) =>
@@ -55,18 +61,28 @@ export async function explainNoResponders(
   nc: NatsConnection,
   subject: string,
   timeoutMs: number,
+  alerts?: { prefix: string; stream: string },
 ): Promise<unknown> {
   if ((err as { api_error?: unknown } | null)?.api_error !== undefined || !isNoResponders(err)) return err;
+  let jsm: JetStreamManager | null = null;
   try {
-    const jsm = await nc.jetstreamManager({ checkAPI: false, timeout: timeoutMs });
+    jsm = await nc.jetstreamManager({ checkAPI: false, timeout: timeoutMs });
     await jsm.streams.find(subject);
     return err;
   } catch (lookup) {
     // nats.js's own words for an answer naming no stream; anything else (503, timeout) is no answer.
-    if (/no stream matches subject/.test(errorMessage(lookup)))
-      return new NoStreamError('nats', `no stream stores ${subject}`, { cause: err });
-    return err;
+    if (!/no stream matches subject/.test(errorMessage(lookup))) return err;
   }
+  const noStream = new NoStreamError('nats', `no stream stores ${subject}`, { cause: err });
+  if (alerts === undefined || jsm === null) return noStream;
+  try {
+    const storing: string[] = [];
+    for await (const name of jsm.streams.names(`${alerts.prefix}.>`)) if (name !== alerts.stream) storing.push(name);
+    noStream.storedBy = storing;
+  } catch {
+    // No answer: the refusal stands, said with what the link's last setup found.
+  }
+  return noStream;
 }
 
 /** Null when the failure is not a refusal (broker gone, ack timeout): retried like an outage. */
@@ -104,10 +120,15 @@ export function classifyPublishFailure(
     };
   // A 503 the JetStream API did not explain this way is an outage (explainNoResponders).
   if (ctx.jetstream && err instanceof NoStreamError) {
+    // The API's answer of now over the link's setup's: a stream deleted since is not named as storing them.
+    const storedBy = err.storedBy ?? ctx.storedBy ?? [];
+    const gone = (ctx.storedBy?.length ?? 0) > 0 && storedBy.length === 0;
     const fix =
-      ctx.storedBy && ctx.storedBy.length > 0
-        ? `stream ${ctx.stream} cannot be created because ${ctx.storedBy.join(', ')} already store${ctx.storedBy.length === 1 ? 's' : ''} part of ${ctx.prefix}.>: add ${ctx.prefix}.> to the subjects of ${ctx.storedBy[0]}, or remove the overlap`
-        : `add ${ctx.prefix}.> to the subjects of stream ${ctx.stream}, or delete it so that exfilwatch creates it`;
+      storedBy.length > 0
+        ? `stream ${ctx.stream} cannot be created because ${storedBy.join(', ')} already store${storedBy.length === 1 ? 's' : ''} part of ${ctx.prefix}.>: add ${ctx.prefix}.> to the subjects of ${storedBy[0]}, or remove the overlap`
+        : gone
+          ? `the streams that stored part of ${ctx.prefix}.> when stream ${ctx.stream} could not be created no longer do, so it is created at the next look for it`
+          : `add ${ctx.prefix}.> to the subjects of stream ${ctx.stream}, or delete it so that exfilwatch creates it`;
     return {
       kind: 'no_stream',
       perSubject: true,

@@ -203,7 +203,10 @@ export function createNatsSink(config: NatsSinkConfig, deps: SinkDeps): NatsSink
         const ack = await link.js.publish(subject, data, { msgID: entry.id, timeout: config.ackTimeoutMs });
         return ack.duplicate;
       } catch (err) {
-        throw await explainNoResponders(err, link.nc, subject, config.ackTimeoutMs);
+        throw await explainNoResponders(err, link.nc, subject, config.ackTimeoutMs, {
+          prefix: config.subjectPrefix,
+          stream: config.stream.name,
+        });
       }
     }
     const h = headers();
