@@ -153,7 +153,7 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
     }
   });
 
-  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool, NATS, sink drops, the receiver body budget and closed connections', () => {
+  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool, NATS, sink drops, the receiver body budget, closed connections and alerts in a foreign stream', () => {
     const used = new Set(exprs.flatMap(({ expr }) => selectors(expr).metrics.map((m) => m.metric)));
     for (const m of [
       'exfilwatch_events_total',
@@ -175,6 +175,8 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
       'exfilwatch_receiver_body_budget_bytes',
       'exfilwatch_receiver_connections_closed_total',
       'exfilwatch_ops_connections_closed_total',
+      // Alerts the NATS sink publishes into a stream it does not own (ExfilwatchAlertsInForeignStream).
+      'exfilwatch_alert_stream_foreign',
     ]) {
       expect(used, m).toContain(m);
     }
