@@ -46,7 +46,7 @@ export interface Judgement {
  * a lower bound of the reads), and goes neither to the allowlist nor to suppression a second time.
  */
 export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | null {
-  if (!unsureArgvPushLeft(ep)) return null;
+  if (!unsureArgvPushLeft(ep, ctx.config.egressPushMinBytes)) return null;
   const { config } = ctx;
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
@@ -183,15 +183,32 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * to a log collector is no push, with its URL seen or not. git's, whose helper connects for a fetch as for a
  * push, only once a step seen whole joined it or it connected itself (PushEpisode.awaitsWholeStep); so is one
  * read from another grouping of its spaced words (../rules/joined-argv.ts: a bot's `git -c user.name=bot commit
- * -m "push release notes"` also reads as a push to remote `release`, and runs no step).
+ * -m "push release notes"` also reads as a push to remote `release`, and runs no step). A bridged one (docker)
+ * that connected nowhere itself, only once its daemon's linked upload to a classed destination reached
+ * egressPushMinBytes, the bytes that make an upload to one a push by themselves.
  */
-function unsureArgvPushLeft(ep: PushEpisode): boolean {
+function unsureArgvPushLeft(ep: PushEpisode, bridgedMinBytes: number): boolean {
   const r = ep.proc.push;
   if (r === null || ep.byEgress) return true;
   if (ep.awaitsWholeStep) return false;
   if (!r.argvCut) return true;
-  if (ep.destAddr === null) return false;
+  if (ep.destAddr === null) return ep.bridged && bridgedToClassed(ep) >= bridgedMinBytes;
   return !r.spec.requiresClassedDestination || ownDests(ep).some((d) => d.cls !== null);
+}
+
+/**
+ * Bytes the node's docker daemon sent to registries and internal destinations (forges are never linked),
+ * linked to this push by docker.sock bridging: a cut docker CLI never connects off the node itself (its
+ * daemon uploads), so this is the only sign it pushed. Bytes, not a connection: a `docker build` or `docker run` pulling its images
+ * connects to the same registries, sending only its requests (well under egressPushMinBytes).
+ */
+function bridgedToClassed(ep: PushEpisode): number {
+  let bytes = 0;
+  for (let i = 0; i < ep.dests.length; i++) {
+    const d = ep.dests[i]!;
+    if (d.byDaemon && d.cls !== null) bytes += ep.destBytes[i] ?? 0;
+  }
+  return bytes;
 }
 
 /** The push's own addresses; a docker daemon's bridged upload only when it has none (linked by time only). */
