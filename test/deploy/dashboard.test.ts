@@ -175,8 +175,10 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
       'exfilwatch_receiver_body_budget_bytes',
       'exfilwatch_receiver_connections_closed_total',
       'exfilwatch_ops_connections_closed_total',
-      // Alerts the NATS sink publishes into a stream it does not own (ExfilwatchAlertsInForeignStream).
+      // Alerts the NATS sink publishes into a stream it does not own (ExfilwatchAlertsInForeignStream), and
+      // publishes the broker refused (ExfilwatchNatsRefusingAlerts).
       'exfilwatch_alert_stream_foreign',
+      'exfilwatch_alert_publish_refused_total',
     ]) {
       expect(used, m).toContain(m);
     }
