@@ -199,8 +199,9 @@ function unsureArgvPushLeft(ep: PushEpisode, bridgedMinBytes: number): boolean {
 /**
  * Bytes the node's docker daemon sent to registries and internal destinations (forges are never linked),
  * linked to this push by docker.sock bridging: a cut docker CLI never connects off the node itself (its
- * daemon uploads), so this is the only sign it pushed. Bytes, not a connection: a `docker build` or `docker run` pulling its images
- * connects to the same registries, sending only its requests (well under egressPushMinBytes).
+ * daemon uploads), so this is the only sign it pushed. Bytes, not a connection: a `docker build` or `docker
+ * run` pulling its images connects to the same registries, sending only its requests (well under
+ * egressPushMinBytes).
  */
 function bridgedToClassed(ep: PushEpisode): number {
   let bytes = 0;

@@ -6,6 +6,7 @@
  */
 import type { JetStreamManager, NatsConnection } from 'nats';
 import { errorMessage, SinkError } from '../../errors.js';
+import { streamsStoringAlerts } from './stream-owners.js';
 
 /** Also the `reason` label of exfilwatch_alert_publish_refused_total (a fixed set). */
 export type RefusalKind = 'permission' | 'no_stream' | 'stream_full' | 'storage' | 'too_large';
@@ -76,9 +77,7 @@ export async function explainNoResponders(
   const noStream = new NoStreamError('nats', `no stream stores ${subject}`, { cause: err });
   if (alerts === undefined || jsm === null) return noStream;
   try {
-    const storing: string[] = [];
-    for await (const name of jsm.streams.names(`${alerts.prefix}.>`)) if (name !== alerts.stream) storing.push(name);
-    noStream.storedBy = storing;
+    noStream.storedBy = await streamsStoringAlerts(jsm, alerts.prefix, alerts.stream);
   } catch {
     // No answer: the refusal stands, said with what the link's last setup found.
   }

@@ -103,6 +103,13 @@ function risksOf(s: StreamInfo, config: NatsSinkConfig['stream']): { risks: stri
  * known stored, so it would be re-sent forever, its copies stored beyond the duplicate window; and for a
  * sealed one, which takes nothing.
  */
+/** The names of the streams storing `<prefix>.>` or part of it, but `except` (the alert stream itself). */
+export async function streamsStoringAlerts(jsm: JetStreamManager, prefix: string, except?: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const name of jsm.streams.names(`${prefix}.>`)) if (name !== except) names.push(name);
+  return names;
+}
+
 export async function findAlertStreamOwners(
   jsm: JetStreamManager,
   config: Pick<NatsSinkConfig, 'subjectPrefix' | 'stream'>,
@@ -110,7 +117,7 @@ export async function findAlertStreamOwners(
   const prefix = config.subjectPrefix;
   const all = `${prefix}.>`;
   const infos: StreamInfo[] = [];
-  for await (const name of jsm.streams.names(all)) {
+  for (const name of await streamsStoringAlerts(jsm, prefix)) {
     let info: StreamInfo;
     try {
       info = await jsm.streams.info(name);
