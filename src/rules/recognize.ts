@@ -60,6 +60,12 @@ export interface PushRecognition {
    * (`git -c user.name=bot commit -m "push release notes"` also reads as `git -c "user.name=bot commit -m" push`).
    */
   argvRegrouped?: true;
+  /**
+   * A daemon or BuildKit uploads what the client hands it (docker's push and build forms, buildctl): the
+   * client's own connections go to that daemon or builder (`DOCKER_HOST=tcp://…`, buildx's remote or
+   * kubernetes driver, `buildctl --addr tcp://…`), so they say nothing of where the image went.
+   */
+  viaBuilder?: true;
 }
 /** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
 export interface SignerRecognition {
@@ -222,7 +228,8 @@ function matchSpec(
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
-        const r = push(remote, destinationOf(spec, remote));
+        const r: PushRecognition = push(remote, destinationOf(spec, remote));
+        if ((spec.bridged === true || spec.builderClient === true) && cmd.clientUploads !== true) r.viaBuilder = true;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;

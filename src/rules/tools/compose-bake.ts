@@ -39,6 +39,8 @@ export function composePublishes(prefix: readonly string[]): CommandSpec[] {
     words: [...prefix, ...words],
     remote: { positional: 0 },
     excludeFlags: ['--dry-run'],
+    // The compose files go from the client itself (the daemon pushes the services' images).
+    clientUploads: true as const,
   }));
 }
 
@@ -124,7 +126,12 @@ export const composeBakeTools: readonly PushToolSpec[] = [
           { words: [...p, ...words], ...BUILD_PUSH },
           { words: [...p, ...words], ...CACHE_EXPORT },
         ]),
-        { words: [...p, 'imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
+        {
+          words: [...p, 'imagetools', 'create'],
+          remote: { flag: ['-t', '--tag'] },
+          excludeFlags: ['--dry-run'],
+          clientUploads: true as const,
+        },
       ]),
     },
     destination: 'image-ref',

@@ -25,8 +25,14 @@ export const registryTools: readonly PushToolSpec[] = [
         ...bakePushes(['buildx']),
         ...composePushes(['compose']),
         ...composePublishes(['compose']),
-        { words: ['manifest', 'push'], remote: { positional: 'last' } },
-        { words: ['buildx', 'imagetools', 'create'], remote: { flag: ['-t', '--tag'] }, excludeFlags: ['--dry-run'] },
+        // The CLI uploads these itself, not the daemon.
+        { words: ['manifest', 'push'], remote: { positional: 'last' }, clientUploads: true },
+        {
+          words: ['buildx', 'imagetools', 'create'],
+          remote: { flag: ['-t', '--tag'] },
+          excludeFlags: ['--dry-run'],
+          clientUploads: true,
+        },
       ],
     },
     destination: 'image-ref',

@@ -58,7 +58,8 @@ export class Scenario {
     o: {
       name?: string;
       image?: string;
-      namespace?: string;
+      /** null: a container outside any pod (one the node's docker daemon ran). */
+      namespace?: string | null;
       pod?: string;
       labels?: Record<string, string>;
       node?: string;
