@@ -25,10 +25,11 @@ import {
   PATH_SENSITIVE,
   type PathClassifier,
 } from './paths.js';
+import { PodSecretCopies } from './pod-copies.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
-import { relinkedSources } from './relinks.js';
+import { relinked } from './relinks.js';
 import { settleShapes } from './settle.js';
 import { ownSigningKey } from './signing-keys.js';
 import type { NodeState, PushEpisode } from './state.js';
@@ -54,10 +55,20 @@ export class CorrelationEngine {
   private readonly reads: ReadTracker;
   private readonly tables: ProcessTable;
   private readonly net: NetTracker;
+  private readonly podCopies: PodSecretCopies;
   private readonly bucketMs: number;
   private readonly slots: number;
   private readonly ev: Record<
-    'container' | 'process' | 'node' | 'socket' | 'file' | 'suppression' | 'ip_hint' | 'egress_dest' | 'early_push',
+    | 'container'
+    | 'process'
+    | 'node'
+    | 'socket'
+    | 'file'
+    | 'suppression'
+    | 'ip_hint'
+    | 'egress_dest'
+    | 'early_push'
+    | 'pod_copy',
     { inc(): void }
   >;
   private readonly outOfWindow: { inc(): void };
@@ -91,6 +102,7 @@ export class CorrelationEngine {
       ip_hint: ev('ip_hint'),
       egress_dest: ev('egress_dest'),
       early_push: ev('early_push'),
+      pod_copy: ev('pod_copy'),
     };
     this.outOfWindow = metrics.eventsDropped.labels('out_of_window');
     this.classifier = new DestinationClassifier(cfg.destinations, cfg.caps.maxIpHints, () => this.ev.ip_hint.inc());
@@ -110,6 +122,7 @@ export class CorrelationEngine {
     });
     this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket, this.ev.egress_dest);
     this.classifyPath = createPathClassifier(cfg.reads);
+    this.podCopies = new PodSecretCopies(cfg.windowMs, this.ev.pod_copy);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;
     this.latenessMs = cfg.latenessMs;
@@ -212,11 +225,15 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    for (const path of relinkedSources(e.process.binary, e.process.args)) {
+    const relink = relinked(e.process.binary, e.process.args);
+    for (const path of relink.sources) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;
       const access: FileEvent = { ...e, kind: 'file', file: { path, op: 'open', bytes: null } };
       this.reads.record(c, proc, access, true);
+      // Another container of the pod may read it there (a shared workspace: ./pod-copies.ts).
+      if (relink.target !== null)
+        this.podCopies.note(node.name, c, path, relink.target, relink.intoDirectory, e.timeMs);
     }
   }
 
@@ -256,7 +273,8 @@ export class CorrelationEngine {
     if (proc.download && isGitDownloadStore(f.path)) return;
     // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
-    this.reads.record(c, proc, e, cls === PATH_SENSITIVE && !own);
+    const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
+    this.reads.record(c, proc, e, (cls === PATH_SENSITIVE && !own) || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
@@ -348,6 +366,7 @@ export class CorrelationEngine {
     if (Number.isFinite(oldestNode)) {
       this.classifier.sweepStart(oldestNode);
       this.judgeCtx.suppressor.sweepStart(oldestNode);
+      this.podCopies.sweep(oldestNode);
     }
     this.sweeping = true;
   }

@@ -14,13 +14,32 @@ const RELINKERS = new Set(['ln', 'link', 'mv', 'cp']);
 
 /** The source paths a `ln`/`link`/`mv`/`cp` command line names (made absolute from `/` when relative), or none. */
 export function relinkedSources(binary: string | null, args: string | null): string[] {
+  return relinked(binary, args).sources;
+}
+
+/**
+ * What a `ln`/`link`/`mv`/`cp` command line names: its sources (made absolute from `/` when relative) and
+ * where they go, when given as an absolute path (a relative one depends on a working directory the sensors
+ * do not show); `intoDirectory`: the destination is a directory the sources go into (`-t DIR`, a trailing
+ * `/`, several sources), else it may be the new name itself.
+ */
+export interface Relink {
+  sources: string[];
+  target: string | null;
+  intoDirectory: boolean;
+}
+
+const NO_RELINK: Relink = { sources: [], target: null, intoDirectory: false };
+
+export function relinked(binary: string | null, args: string | null): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
   const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
-  if (program === null || !RELINKERS.has(basename(program.binary))) return [];
+  if (program === null || !RELINKERS.has(basename(program.binary))) return NO_RELINK;
   const words = tokenize(program.args);
   const positionals: string[] = [];
   let targetGiven = false;
+  let targetDir: string | null = null;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -34,20 +53,32 @@ export function relinkedSources(binary: string | null, args: string | null): str
       const eq = w.indexOf('=');
       const name = eq < 0 ? w : w.slice(0, eq);
       const target = name.length >= 3 && '--target-directory'.startsWith(name);
-      if (target) targetGiven = true;
+      if (target) {
+        targetGiven = true;
+        targetDir = eq < 0 ? (words[i + 1] ?? null) : w.slice(eq + 1);
+      }
       if ((target || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
     } else {
       // Short options bundle (`-ft DIR`, `-ft/dir`, `-bS .old`): `-t` and `-S` take the rest or the next word.
       for (let j = 1; j < w.length; j++) {
         const letter = w[j];
         if (letter !== 't' && letter !== 'S') continue;
-        if (letter === 't') targetGiven = true;
+        if (letter === 't') {
+          targetGiven = true;
+          targetDir = j === w.length - 1 ? (words[i + 1] ?? null) : w.slice(j + 1);
+        }
         if (j === w.length - 1) i++;
         break;
       }
     }
   }
   // `ln SRC` links into the working directory; otherwise the last word is the destination.
-  const sources = targetGiven || positionals.length === 1 ? positionals : positionals.slice(0, -1);
-  return sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`));
+  const named = targetGiven || positionals.length === 1;
+  const sources = named ? positionals : positionals.slice(0, -1);
+  const target = targetGiven ? targetDir : named ? null : positionals[positionals.length - 1]!;
+  return {
+    sources: sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`)),
+    target: target?.startsWith('/') ? target.replace(/\/+$/, '') || null : null,
+    intoDirectory: targetGiven || sources.length > 1 || (target?.endsWith('/') ?? false),
+  };
 }
