@@ -81,6 +81,18 @@ describe("a secret a pod's step copied into the workspace, pushed by another ste
       ]);
   });
 
+  it("a bulk an earlier step staged in the workspace counts in the pushing step's own reads", async () => {
+    const reads = Array.from({ length: 70 }, (_, i) => `/workspace/source/dump/part-${i}.bin`);
+    const events = steps({ copy: '-r /srv/db /workspace/source/dump', reads }).map((e) =>
+      e.kind === 'file' && e.file.path.startsWith('/workspace/')
+        ? { ...e, file: { ...e.file, bytes: 1024 * 1024 } }
+        : e,
+    );
+    expect(summary((await runResolved(events)).alerts)).toEqual([
+      ['bulk-read-then-push', 'high', 'step-build', 'kaniko', []],
+    ]);
+  });
+
   it('stays low for the workspace’s other files, another pod, a relative copy or a file that is no secret', async () => {
     for (const o of [
       { reads: ['/workspace/source/Dockerfile', '/workspace/source/main.go'] },
