@@ -75,7 +75,7 @@ export function relinked(binary: string | null, args: string | null): Relink {
   // `ln SRC` links into the working directory; otherwise the last word is the destination.
   const named = targetGiven || positionals.length === 1;
   const sources = named ? positionals : positionals.slice(0, -1);
-  const target = targetGiven ? targetDir : named ? null : positionals[positionals.length - 1]!;
+  const target = targetGiven ? targetDir : named ? null : (positionals[positionals.length - 1] ?? null);
   return {
     sources: sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`)),
     target: target?.startsWith('/') ? target.replace(/\/+$/, '') || null : null,
