@@ -15,7 +15,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
-import { advanceClock } from './node-clock.js';
+import { advanceClock, nodeNowMs } from './node-clock.js';
 import {
   createPathClassifier,
   holdsSecrets,
@@ -157,7 +157,10 @@ export class CorrelationEngine {
 
   advance(nowMs: number): Alert[] {
     if (nowMs > this.wallMs || this.wallMs === Number.POSITIVE_INFINITY) this.wallMs = nowMs;
-    for (const node of this.tables.nodes.values()) if (nowMs >= node.nextDueMs) this.judgeDue(node, nowMs);
+    for (const node of this.tables.nodes.values()) {
+      const nodeNow = nodeNowMs(node, nowMs);
+      if (nodeNow >= node.nextDueMs) this.judgeDue(node, nodeNow);
+    }
     if (nowMs - this.lastWallSweepMs >= SWEEP_EVERY_MS) {
       this.lastWallSweepMs = nowMs;
       this.sweep(nowMs);
@@ -348,7 +351,7 @@ export class CorrelationEngine {
    * TTL expiry of idle state (normal ageing, not counted as eviction), in bounded pieces (./sweep.ts):
    * this starts a pass, each ingest()/advance() call carries it on. Each node ages on its own clock, so a
    * scan over files from different days does not expire one node's state with another's time; the wall
-   * clock (live mode) can only move a node's clock forward.
+   * clock (live mode) can only move a node's clock forward, at the lag it has behind it (./node-clock.ts).
    */
   private sweep(wallMs: number | null): void {
     this.lastSweepMs = this.maxMs;
@@ -358,7 +361,7 @@ export class CorrelationEngine {
       if (wallMs !== null && (this.queuedWallMs === null || wallMs > this.queuedWallMs)) this.queuedWallMs = wallMs;
       return;
     }
-    const nowOf = (node: NodeState) => (wallMs === null ? node.maxMs : Math.max(node.maxMs, wallMs));
+    const nowOf = (node: NodeState) => (wallMs === null ? node.maxMs : nodeNowMs(node, wallMs));
     const oldestNode = this.tables.sweepStart(nowOf);
     this.net.sweepStart();
     // Node-independent tables age on the oldest node clock; none when there is no node yet (a table not

@@ -28,12 +28,28 @@ export function advanceClock(node: NodeState, t: number, wallMs: number): void {
   const live = wallMs !== Number.POSITIVE_INFINITY;
   const nearWall = !live || (t <= wallMs + WALL_SKEW_MS && t >= wallMs - CLOCK_JUMP_MS);
   if (nearWall && (t - node.maxMs <= CLOCK_JUMP_MS || node.maxMs === Number.NEGATIVE_INFINITY)) {
-    node.maxMs = t;
-    node.aheadRun = 0;
+    moveTo(node, t, wallMs);
     return;
   }
   if (node.aheadRun === 0 || t < node.aheadMinMs) node.aheadMinMs = t;
   if (++node.aheadRun < CLOCK_JUMP_RUN) return;
-  node.maxMs = node.aheadMinMs;
+  moveTo(node, node.aheadMinMs, wallMs);
+}
+
+function moveTo(node: NodeState, t: number, wallMs: number): void {
+  node.maxMs = t;
   node.aheadRun = 0;
+  // Scan (no wall clock) and a node ahead of it: no lag, the wall clock cannot move the node's clock before.
+  node.wallLagMs = wallMs !== Number.POSITIVE_INFINITY && wallMs > t ? wallMs - t : 0;
+}
+
+/**
+ * `node`'s clock at wall time `wallMs` (live): its events' time goes on passing while it is quiet, at the
+ * lag it last had behind the wall clock. A node in step with the wall clock is at the wall clock; one
+ * behind it (a backlog being caught up, a sensor whose clock runs slow) is not pulled forward to it, which
+ * judged its pushes on the first tick after their exec, before the events the lateness waits for, and
+ * expired all its state at each pass once it was a window (30 min) behind. Never before its events' time.
+ */
+export function nodeNowMs(node: NodeState, wallMs: number): number {
+  return Math.max(node.maxMs, wallMs - node.wallLagMs);
 }

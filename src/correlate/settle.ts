@@ -23,6 +23,7 @@ export function settleShapes(): void {
   node.nextDueMs = 0;
   node.aheadRun = 1;
   node.aheadMinMs = 0.5;
+  node.wallLagMs = 0.5;
   node.hot = false;
   const c = new ContainerState('', { id: '', name: null, image: null }, null, node, 0.5);
   // Any object will do: only the fields' own values change (from the shared empty list, from null).

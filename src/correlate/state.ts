@@ -250,6 +250,8 @@ export interface NodeState {
   /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), and the earliest of them. */
   aheadRun: number;
   aheadMinMs: number;
+  /** How far `maxMs` was behind the wall clock when it last moved (live; 0 in scans): ./node-clock.ts nodeNowMs. */
+  wallLagMs: number;
   /** Falco has no exec ids: its processes are keyed by host pid, per node. */
   pids: Map<number, ProcState>;
   /** Periods in which events were lost, [fromMs, toMs] pairs (bounded). */
@@ -354,6 +356,7 @@ export function newNodeState(name: string): NodeState {
     maxMs: Number.NEGATIVE_INFINITY,
     aheadRun: 0,
     aheadMinMs: Number.NaN,
+    wallLagMs: 0,
     pids: new Map(),
     gaps: [],
     pending: [],
