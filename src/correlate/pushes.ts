@@ -193,8 +193,11 @@ export class PushTracker {
       egressSeen: false,
       evidence: [],
       dueMs: e.timeMs + span + this.cfg.latenessMs,
+      // A push arriving later than the lateness, or stamped ahead of its node's clock (a lone jump the clock
+      // did not take: ./node-clock.ts), waits on the clock from where it is: judged at its own time, one in
+      // 2999 was held until shutdown.
       judgeAtMs:
-        node.maxMs - e.timeMs > this.cfg.latenessMs
+        node.maxMs - e.timeMs > this.cfg.latenessMs || e.timeMs > node.maxMs
           ? node.maxMs + span + this.cfg.latenessMs
           : e.timeMs + span + this.cfg.latenessMs,
       judged: false,

