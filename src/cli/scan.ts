@@ -65,6 +65,11 @@ export interface ScanSummary {
   alertsBySeverity: Record<string, number>;
   /** Alerts stdout never took (its reader went away: `scan … | head -1`), of `alerts`. */
   alertsNotWritten: number;
+  /**
+   * Reads not counted because they are older than their container's read buckets keep or stamped before 1970
+   * (exfilwatch_events_dropped_total{reason="out_of_window"}, which a scan has no /metrics to show).
+   */
+  readsOutOfWindow: number;
   containers: number;
   elapsedMs: number;
   eventsPerSecond: number;
@@ -208,6 +213,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
   }
   const counts: Counts = { events: 0, accepted: 0, ignored: 0, decodeErrors: 0, containers: new Set() };
   const stdoutFailuresBefore = await stdoutFailures(deps);
+  const outOfWindowBefore = await readsOutOfWindow(deps);
   const sources =
     readable.length > 0
       ? [
@@ -274,6 +280,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
     alerts: stats.alerts,
     alertsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, stats.alertsBySeverity[s] ?? 0])),
     alertsNotWritten: (await stdoutFailures(deps)) - stdoutFailuresBefore,
+    readsOutOfWindow: (await readsOutOfWindow(deps)) - outOfWindowBefore,
     containers: counts.containers.size,
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? counts.events / (elapsedMs / 1000) : 0,
@@ -286,6 +293,12 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
 async function stdoutFailures(deps: AppDeps): Promise<number> {
   const { values } = await deps.metrics.alertPublishFailures.get();
   return values.filter((v) => v.labels.sink === 'stdout').reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Reads the correlator did not count for their time so far (the registry may outlive one scan). */
+async function readsOutOfWindow(deps: AppDeps): Promise<number> {
+  const { values } = await deps.metrics.eventsDropped.get();
+  return values.filter((v) => v.labels.reason === 'out_of_window').reduce((sum, v) => sum + v.value, 0);
 }
 
 /**
@@ -303,7 +316,12 @@ export function formatSummary(s: ScanSummary): string {
     .join(', ');
   const rows: Array<[string, string]> = [
     ['files', `${s.files}${s.unreadable.length > 0 ? ` (${s.unreadable.length} unreadable)` : ''}`],
-    ['events', `${fmt(s.events)} (ignored ${fmt(s.ignored)}, undecodable ${fmt(s.decodeErrors)})`],
+    [
+      'events',
+      `${fmt(s.events)} (ignored ${fmt(s.ignored)}, undecodable ${fmt(s.decodeErrors)}${
+        s.readsOutOfWindow > 0 ? `, reads out of window ${fmt(s.readsOutOfWindow)}` : ''
+      })`,
+    ],
     [
       'alerts',
       `${fmt(s.alerts)} (${bySeverity})${s.alertsNotWritten > 0 ? `; ${fmt(s.alertsNotWritten)} not written to stdout (its reader went away)` : ''}`,

@@ -14,6 +14,7 @@ describe('scan summary and options', () => {
       alerts: 4,
       alertsBySeverity: { info: 0, low: 1, medium: 0, high: 2, critical: 1 },
       alertsNotWritten: 0,
+      readsOutOfWindow: 0,
       containers: 17,
       elapsedMs: 2_500,
       eventsPerSecond: 493_826.8,
