@@ -39,7 +39,7 @@ export function advanceClock(node: NodeState, t: number, wallMs: number): void {
 function moveTo(node: NodeState, t: number, wallMs: number): void {
   node.maxMs = t;
   node.aheadRun = 0;
-  // Scan (no wall clock) and a node ahead of it: no lag, the wall clock cannot move the node's clock before.
+  // No lag in a scan (no wall clock), nor for a node at or ahead of the wall clock.
   node.wallLagMs = wallMs !== Number.POSITIVE_INFINITY && wallMs > t ? wallMs - t : 0;
 }
 
