@@ -5,12 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import type { AlertSink } from '../../../src/sinks/types.js';
 import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type SourceTypeLabel } from '../../../src/telemetry/metrics.js';
+import { collectSink } from '../../helpers/collect-sink.js';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -50,17 +49,7 @@ function oneEventSource(
 
 async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> = {}, sourceType?: SourceTypeLabel) {
   const metrics = createMetrics();
-  const alerts: Alert[] = [];
-  const sink: AlertSink = {
-    name: 'collect',
-    start: async () => undefined,
-    send: async (a) => {
-      alerts.push(a);
-      return { status: 'ok' };
-    },
-    flush: async () => undefined,
-    close: async () => undefined,
-  };
+  const { sink, alerts } = collectSink();
   const sourceStarted: number[] = [];
   const sourceWarmUps: Array<{ budgetMs: number; at: number }> = [];
   const logLines: Array<Record<string, unknown>> = [];
