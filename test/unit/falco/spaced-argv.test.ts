@@ -2,11 +2,16 @@
  * Falco joins argv with spaces and quotes nothing, so an argument holding a space plants words: `git -c "x=1
  * commit y" push URL` arrived as `-c x=1 commit y push URL`, read as `git commit` (found by review; Tetragon
  * quotes). The shipped exec rule prints `proc.cmdnargs`, the normalizer marks words that outnumber it, and a
- * table tool so marked is a push when any grouping of its words into that many arguments is one.
+ * table tool so marked is a push when a grouping of its words into that many arguments is one.
  */
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { MAX_ARGV_READINGS, otherReadingPush, readingsOf } from '../../../src/rules/joined-argv.js';
+import {
+  MAX_ARGV_READING_BYTES,
+  MAX_ARGV_READINGS,
+  otherReadingPush,
+  readingsOf,
+} from '../../../src/rules/joined-argv.js';
 import { pushTools } from '../../../src/rules/push-tools.js';
 import { falcoRun } from '../../fixtures/falco/credential-run.js';
 import { brief, runResolved } from '../correlate/builder.js';
@@ -77,11 +82,19 @@ describe('what the readings cost', () => {
     expect(count(`commit -m ${words(30)}`, 3)).toBe(0);
   });
 
-  it('tries each grouping when one could be a push, and at most MAX_ARGV_READINGS', () => {
-    // 8 words as 3 arguments: C(7, 5) = 21 groupings, each tried once (the one-argument readings come first and
-    // are not tried again among all of them).
-    expect(count('commit -m fix the push bug in ci', 3)).toBe(21);
-    expect(count(`commit -m push ${words(30)}`, 3)).toBe(MAX_ARGV_READINGS);
+  it('tries only the groupings that put a push word where git reads its sub-command, within a byte budget', () => {
+    // `commit` comes first whatever the grouping: no push word can be the sub-command, so nothing is tried.
+    expect(count('commit -m fix the push bug in ci', 3)).toBe(0);
+    // After `-c user.name=bot`, `push` can be: one grouping per push spec (git's and git-lfs's), the words after it
+    // read with the joins left in one argument at a time.
+    expect(count(`-c user.name=bot commit -m push ${words(30)}`, 5)).toBe(4);
+    // A text of planted push words is read until the readings' bytes reach the budget (not one per grouping).
+    const planted = Array.from({ length: 300 }, (_, i) => (i % 2 === 1 ? 'push' : 'x')).join(' ');
+    const args = `-c user.name=bot commit -m ${planted}`;
+    const tried = count(args, 5);
+    expect(tried).toBeGreaterThan(1);
+    expect(tried).toBeLessThanOrEqual(Math.ceil(MAX_ARGV_READING_BYTES / args.length));
+    expect(tried).toBeLessThan(MAX_ARGV_READINGS);
   });
 });
 
