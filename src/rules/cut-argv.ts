@@ -2,8 +2,10 @@
  * Recognition of a table tool whose argv the sensor cut before it decided anything (./recognize.ts calls it
  * last, when neither a push nor a download was seen in the words left, or they may group otherwise).
  */
+
 import { type ParsedArgv, parseArgv } from './argv.js';
-import { MAX_ARGV_READINGS, pushFirstWords, readingsOf } from './joined-argv.js';
+import { flagsUpToLastArgument, pushGroupings } from './argv-groupings.js';
+import { MAX_ARGV_READING_BYTES, MAX_ARGV_READINGS, pushFirstWords, readingsOf } from './joined-argv.js';
 import { isUnexpectedLocation } from './locations.js';
 import type { ProcessView, PushRecognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
@@ -72,14 +74,24 @@ function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean 
  * Words joined with spaces (ProcessView.argvCount): the padding itself may hold the word that looks like another
  * sub-command or a download (found by red-team review: `helm --kube-context "prod dependency <4 KiB>" push …`
  * showed `dependency`, seen whole, and was no push). Decided only when every grouping of the words into their
- * arguments (up to MAX_ARGV_READINGS; past that, as plainly read) shows another command: one grouping that
- * leaves every word a flag or a flag's value is the padded push's own.
+ * arguments shows another command. Searched (./argv-groupings.ts): one that puts a push word at the sub-command,
+ * and one that leaves every argument but the last a flag or a flag's value (the padded push's own, its push word
+ * cut off); then the listed groupings (up to MAX_ARGV_READINGS) for the last positional followed by flags.
  */
 function anotherCommandInEveryReading(spec: PushToolSpec, view: ProcessView, count: number): boolean {
   const words = view.args?.split(' ') ?? [];
+  // A grouping that puts a push word where the sub-command stands is found without listing them (two spaced
+  // arguments spread the joins past the cap: `--kube-context "prod dependency" --kube-as-group "<4 KiB>" push`).
+  const firsts = pushFirstWords(spec);
+  if (firsts !== null && count <= words.length) {
+    const search = { words, count, syntax: spec.syntax, subcommand: true, isPushStart: (w: string) => firsts.has(w) };
+    if (flagsUpToLastArgument(search) || !pushGroupings(search).next().done) return false;
+  }
+  // The listing, for what the searches leave (a last positional followed by flags), within the readings' budget.
   let tried = 0;
+  const budget = Math.max(1, Math.floor(MAX_ARGV_READING_BYTES / Math.max(1, view.args?.length ?? 1)));
   for (const reading of readingsOf(words, Math.min(count, words.length))) {
-    if (++tried > MAX_ARGV_READINGS) return true;
+    if (++tried > Math.min(MAX_ARGV_READINGS, budget)) return true;
     if (!visiblyAnotherCommand(spec, parseArgv(reading, spec.syntax))) return false;
   }
   return true;

