@@ -3,7 +3,9 @@
  * its sub-command (or an uploader's flag), instead of listing C(words−1, joins) groupings.
  */
 import { describe, expect, it } from 'vitest';
+import { parseArgv } from '../../../src/rules/argv.js';
 import { flagsUpToLastArgument, type GroupingSearch, pushGroupings } from '../../../src/rules/argv-groupings.js';
+import { readingsOf } from '../../../src/rules/joined-argv.js';
 import { pushTools } from '../../../src/rules/push-tools.js';
 import type { PushToolSpec } from '../../../src/rules/types.js';
 
@@ -58,5 +60,71 @@ describe('flagsUpToLastArgument', () => {
     expect(flagsUpToLastArgument(search('helm', ['upgrade', '--install', 'app', `./chart ${words(3)}`], []))).toBe(
       false,
     );
+  });
+});
+
+/**
+ * Against the listing: for small argvs of each tool's own words, the push words some listed grouping puts where
+ * parseArgv reads a sub-command (every positional before it one a flag may own) or an uploader's flag, and
+ * those the search finds, are the same words; each grouping rebuilt is one of the words with the count.
+ */
+describe('the search against every grouping listed', () => {
+  const vocab: Record<string, string[]> = {
+    git: ['-c', 'x=1', 'commit', 'push', '--', '-C', 'dir', 'a=b', '-v', 'fetch', '--end-of-options'],
+    helm: ['--kube-context', 'prod', 'dependency', 'push', 'x', '--debug', '-n', 'ns', '--', 'oci://r/x'],
+    docker: ['--config', 'c', 'push', 'img', '-D', 'build', '--', '-H', 'x=y'],
+    gh: ['-R', 'o/r', 'release', 'upload', 'pr', 'create', '--title', 't', 'api', '--'],
+    curl: ['-H', 'X:', '--', '-d', '@f', 'https://h/x', '-o', 'out', '-sSd@x', '-T'],
+  };
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+
+  it('finds the push words the listing finds, for 1500 random argvs', () => {
+    for (let iter = 0; iter < 1500; iter++) {
+      const tool = Object.keys(vocab)[random(Object.keys(vocab).length)]!;
+      const spec = specOf(tool);
+      const own = vocab[tool]!;
+      const argvWords = Array.from({ length: 2 + random(7) }, () => own[random(own.length)]!);
+      const count = 1 + random(argvWords.length);
+      const pushWords = spec.match.kind === 'subcommand' ? spec.match.commands.map((c) => c.words[0]!) : [];
+      const uploadFlags = new Set(spec.match.kind === 'upload' ? spec.match.uploadFlags.flatMap((f) => f.flags) : []);
+      const s: GroupingSearch = {
+        words: argvWords,
+        count,
+        syntax: spec.syntax,
+        subcommand: spec.match.kind === 'subcommand',
+        isPushStart: (w) =>
+          s.subcommand
+            ? pushWords.includes(w)
+            : w.length > 1 && w[0] === '-' && parseArgv([w], spec.syntax).flags.some((f) => uploadFlags.has(f.flag)),
+      };
+      const listed = new Set<number>();
+      for (const reading of readingsOf(argvWords, count)) {
+        let at = 0;
+        reading.forEach((arg, i) => {
+          const word = at;
+          at += arg.split(' ').length;
+          if (arg.includes(' ') || !s.isPushStart(arg)) return;
+          const before = parseArgv(reading.slice(0, i), spec.syntax);
+          const upTo = parseArgv(reading.slice(0, i + 1), spec.syntax);
+          const standsAt = s.subcommand
+            ? upTo.positionals.length === before.positionals.length + 1 &&
+              before.positionals.every((_, p) => upTo.afterFlag.has(p))
+            : upTo.flags.slice(before.flags.length).some((f) => uploadFlags.has(f.flag));
+          if (standsAt) listed.add(word);
+        });
+      }
+      const searched = new Set<number>();
+      for (const g of pushGroupings(s)) {
+        searched.add(g.at);
+        expect([...g.before, argvWords[g.at]].join(' ')).toBe(argvWords.slice(0, g.at + 1).join(' '));
+        expect(g.before.length + 1 + g.afterCount).toBe(count);
+        expect(g.afterCount).toBeLessThanOrEqual(g.after.length);
+      }
+      expect([...searched].sort(), `${tool} ${count} ${argvWords.join(' ')}`).toEqual([...listed].sort());
+    }
   });
 });
