@@ -83,7 +83,7 @@ function step(state: number, cls: ArgumentClass, subcommand: boolean): number {
 
 /** Groupings that put a push word where the parser reads a new argument (order: below). */
 export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> {
-  const { words, count, subcommand } = search;
+  const { words, count, syntax, subcommand } = search;
   const n = words.length;
   const joins = n - count;
   if (joins < 0 || count < 1) return;
@@ -104,12 +104,20 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
   // First the push words after which every word stands alone (every join before them: a padded push's shape,
   // which planted push words in its padding cannot take), then, for each, the grouping with the most joins
   // before it and the one with the fewest (an uploader's URL before its `-d` stays apart). Rebuilt as read.
+  // The words after a push word hold joins only in a flag or a flag's value (./joined-argv.ts: a spaced
+  // positional there is the rest of a text): with no flag-shaped word after it, every join is before it.
+  let flagAfter = n;
+  const flagAfterAt: number[] = new Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    flagAfterAt[i] = flagAfter;
+    if (words[i]![0] === '-' || (syntax.plusFlags === true && words[i]![0] === '+')) flagAfter = i;
+  }
   const later: Array<[number, number]> = [];
   for (const k of starts) {
     const rest = n - k - 1;
     // The words after the push word make `count - before - 1` arguments: at least one word each, one at most
     // holding every join left (none left when the push word is the last).
-    const fewest = rest === 0 ? joins : Math.max(0, joins - (rest - 1));
+    const fewest = rest === 0 || flagAfterAt[k]! === n ? joins : Math.max(0, joins - (rest - 1));
     const most = lastReached(k, fewest, joins, -1);
     if (most === joins) yield rebuilt(k, most);
     else if (most >= 0) later.push([k, most]);

@@ -10,7 +10,7 @@
  * a flag are read; the other shapes have theirs listed, up to MAX_ARGV_READINGS.
  */
 
-import { basename, parseArgv } from './argv.js';
+import { basename, type FlagSyntax, parseArgv } from './argv.js';
 import { type GroupingSearch, pushGroupings } from './argv-groupings.js';
 import { launchedProgram, quoteWords } from './launchers.js';
 import type { ProcessView, PushRecognition, Recognition } from './recognize.js';
@@ -52,7 +52,9 @@ export function otherReadingPush(
     if (tried.size >= MAX_ARGV_READINGS || (tried.size > 0 && bytes > MAX_ARGV_READING_BYTES)) return 'cap';
     tried.add(args);
     const r = recognize({ ...view, args, argvCount: undefined });
-    return r?.kind === 'push' ? r : null;
+    // A remote holding a space is text glued after a push word (`--description "… helm push chart.tgz
+    // oci://ghcr.io/acme/charts to finish"`): no URL, image reference or repository holds one.
+    return r?.kind === 'push' && !/\s/.test(r.remote ?? '') ? r : null;
   };
   const searches = launched ? [] : named.map((spec) => groupingSearchOf(spec, words, count));
   const listed = searches.length === 0 || searches.includes(null);
@@ -105,9 +107,16 @@ function* searchedReadings(search: GroupingSearch): Generator<string[]> {
     let n = 0;
     for (const tail of readingsOf(g.after, g.afterCount)) {
       if (++n > READINGS_AFTER_PUSH_WORD) break;
+      // After the push word a spaced argument is a flag's value, never a positional: a positional there is the
+      // rest of a text that mentions a push (`--notes "… publish the chart; …"` read as `publish the`).
+      if (g.after.length > g.afterCount && spacedPositional(tail, search.syntax)) continue;
       yield [...head, ...tail];
     }
   }
+}
+
+function spacedPositional(args: readonly string[], syntax: FlagSyntax): boolean {
+  return parseArgv(args, syntax).positionals.some((p) => p.includes(' '));
 }
 
 /** Every grouping, when some word could start a push (the shapes the search does not model). */

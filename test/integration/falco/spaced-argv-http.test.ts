@@ -20,6 +20,11 @@ const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
 const GITHUB = '140.82.112.3'; // github.com
 const GHCR = '140.82.121.33'; // ghcr.io
 
+const NOTES =
+  'This release will push the new images to ghcr.io/acme/app and publish the chart; run git push origin main ' +
+  'after review, then docker push ghcr.io/acme/app:1.2 and helm push chart.tgz oci://ghcr.io/acme/charts to ' +
+  'finish the upload';
+
 const words = (n: number, w = 'w') => Array.from({ length: n }, (_, i) => `${w}${i}`).join(' ');
 
 const stops: Array<() => Promise<void>> = [];
@@ -108,6 +113,11 @@ describe('two arguments holding spaces before the push word, through Falco http_
         ['helm', '--kube-context', 'prod', 'upgrade', 'rel', './chart', '--description', `push ${text(60)}`],
         GHCR,
       ],
+      // Texts that name whole pushes: read after a global option, their words would be one (found by review
+      // of this search: with no cap, `--notes "… publish the chart …"` read as `npm publish the`).
+      ['/usr/bin/helm', ['helm', '--kube-context', 'prod', 'upgrade', 'rel', './chart', '--description', NOTES], GHCR],
+      ['/usr/bin/npm', ['npm', '--prefix', 'app', 'run', 'release', '--', '--notes', NOTES], GHCR],
+      ['/usr/bin/docker', ['docker', '--log-level', 'info', 'build', '-t', 'app', '--label', `d=${NOTES}`, '.'], GHCR],
     ];
     for (const [exe, argv, ip] of shapes) expect(await alertsOverHttp(exe, argv, ip), argv.join(' ')).toEqual([]);
   });

@@ -67,9 +67,9 @@ describe('an argv whose arguments hold spaces, as Falco joins it', () => {
 });
 
 describe('what the readings cost', () => {
-  const count = (args: string, argvCount: number) => {
+  const count = (args: string, argvCount: number, binary = '/usr/bin/git') => {
     let calls = 0;
-    const view = { binary: '/usr/bin/git', args, parentBinary: '/bin/sh', parentArgs: null, argvCount };
+    const view = { binary, args, parentBinary: '/bin/sh', parentArgs: null, argvCount };
     otherReadingPush(view, pushTools, () => {
       calls++;
       return null;
@@ -82,19 +82,22 @@ describe('what the readings cost', () => {
     expect(count(`commit -m ${words(30)}`, 3)).toBe(0);
   });
 
-  it('tries only the groupings that put a push word where git reads its sub-command, within a byte budget', () => {
+  it('tries only the groupings that put a push word where git reads its sub-command', () => {
     // `commit` comes first whatever the grouping: no push word can be the sub-command, so nothing is tried.
     expect(count('commit -m fix the push bug in ci', 3)).toBe(0);
-    // After `-c user.name=bot`, `push` can be: one grouping per push spec (git's and git-lfs's), the words after it
-    // read with the joins left in one argument at a time.
-    expect(count(`-c user.name=bot commit -m push ${words(30)}`, 5)).toBe(4);
-    // A text of planted push words is read until the readings' bytes reach the budget (not one per grouping).
-    const planted = Array.from({ length: 300 }, (_, i) => (i % 2 === 1 ? 'push' : 'x')).join(' ');
-    const args = `-c user.name=bot commit -m ${planted}`;
-    const tried = count(args, 5);
+    // After `-c user.name=bot`, `push` can be, with `origin` its remote: one reading.
+    expect(count('-c user.name=bot commit -m push origin', 5)).toBe(1);
+    // Here the words after `push` would have to be one spaced positional: the rest of a text, not a push.
+    expect(count(`-c user.name=bot commit -m push ${words(30)}`, 5)).toBe(0);
+  });
+
+  it('lists the other shapes’ groupings up to MAX_ARGV_READINGS, and up to MAX_ARGV_READING_BYTES of them', () => {
+    // httpie's data items are any word with `=` or `@`: its groupings are listed, not searched.
+    expect(count(`-v POST https://api.github.com/x ${words(20)}`, 5, '/usr/bin/http')).toBe(MAX_ARGV_READINGS);
+    const long = `-v POST https://api.github.com/x ${words(300)}`;
+    const tried = count(long, 5, '/usr/bin/http');
     expect(tried).toBeGreaterThan(1);
-    expect(tried).toBeLessThanOrEqual(Math.ceil(MAX_ARGV_READING_BYTES / args.length));
-    expect(tried).toBeLessThan(MAX_ARGV_READINGS);
+    expect(tried).toBeLessThanOrEqual(Math.ceil(MAX_ARGV_READING_BYTES / long.length));
   });
 });
 

@@ -65,8 +65,9 @@ describe('flagsUpToLastArgument', () => {
 
 /**
  * Against the listing: for small argvs of each tool's own words, the push words some listed grouping puts where
- * parseArgv reads a sub-command (every positional before it one a flag may own) or an uploader's flag, and
- * those the search finds, are the same words; each grouping rebuilt is one of the words with the count.
+ * parseArgv reads a sub-command (every positional before it one a flag may own) or an uploader's flag, with any
+ * joins after it where a flag may hold them, and those the search finds, are the same words; each grouping
+ * rebuilt is one of the words with the count.
  */
 describe('the search against every grouping listed', () => {
   const vocab: Record<string, string[]> = {
@@ -114,7 +115,15 @@ describe('the search against every grouping listed', () => {
             ? upTo.positionals.length === before.positionals.length + 1 &&
               before.positionals.every((_, p) => upTo.afterFlag.has(p))
             : upTo.flags.slice(before.flags.length).some((f) => uploadFlags.has(f.flag));
-          if (standsAt) listed.add(word);
+          // Joins after the push word need a flag there to hold them (a spaced positional is a text's rest).
+          const tail = reading.slice(i + 1);
+          const tailHolds =
+            !tail.some((a) => a.includes(' ')) ||
+            tail
+              .join(' ')
+              .split(' ')
+              .some((w) => w[0] === '-');
+          if (standsAt && tailHolds) listed.add(word);
         });
       }
       const searched = new Set<number>();
