@@ -26,6 +26,7 @@ import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './p
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
+import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
 export interface PushRecognition {
@@ -229,7 +230,7 @@ function matchSpec(
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
         const r: PushRecognition = push(remote, destinationOf(spec, remote));
-        if ((spec.bridged === true || spec.builderClient === true) && cmd.clientUploads !== true) r.viaBuilder = true;
+        if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;

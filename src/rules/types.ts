@@ -90,6 +90,11 @@ export interface CommandSpec {
    * connections go to the registry.
    */
   clientUploads?: true;
+  /**
+   * Of a tool that uploads itself, a command whose upload BuildKit makes for it (nerdctl's build forms run
+   * buildctl, local or `--buildkit-host tcp://…`): its own connections go to BuildKit (PushRecognition.viaBuilder).
+   */
+  builderUploads?: true;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */
   reads?: ApiReads;
 }
@@ -207,6 +212,12 @@ export interface PushToolSpec {
    * BuildKit uploads, and the client's own connections go to it, not to the registry (PushRecognition.viaBuilder).
    */
   builderClient?: true;
+  /**
+   * A client that pushes itself unless run as one of `binaries` or with one of `flags` (podman-remote:
+   * `podman --remote`, `--url tcp://…`, `--connection NAME`): a service elsewhere then uploads, and the
+   * client's own connections go to it (PushRecognition.viaBuilder). A flag given `false` or `0` does not count.
+   */
+  remoteClient?: { binaries: readonly string[]; flags: readonly string[] };
   /** Flags that make the push read its payload from stdin (PushRecognition.stdin). */
   stdinPayload?: readonly StdinFlag[];
   /**

@@ -100,7 +100,7 @@ export const registryTools: readonly PushToolSpec[] = [
     description: '`podman push IMAGE [DEST]`: daemonless, the process in the container uploads.',
     // podman-remote: the same commands, run by a podman service (possibly in the pod beside it).
     binaries: ['podman', 'podman-remote'],
-    syntax: { valueFlags: DOCKER_VALUE_FLAGS },
+    syntax: { valueFlags: [...DOCKER_VALUE_FLAGS, '--url', '--connection', '-c', '--identity'] },
     match: {
       kind: 'subcommand',
       commands: [
@@ -113,6 +113,8 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    // Found by review: the service's address (`--url tcp://10.0.0.5:8888`) was weighed as the registry's.
+    remoteClient: { binaries: ['podman-remote'], flags: ['--remote', '-r', '--url', '--connection', '-c'] },
     downloads: [['pull'], ['image', 'pull']],
     examples: {
       push: [
@@ -149,12 +151,15 @@ export const registryTools: readonly PushToolSpec[] = [
       commands: [
         { words: ['push'], remote: { positional: 0 } },
         { words: ['image', 'push'], remote: { positional: 0 } },
-        // nerdctl builds with BuildKit: an output that pushes, as for docker; and its compose pushes too.
+        // nerdctl builds with BuildKit (it runs buildctl, `--buildkit-host tcp://…` too), which uploads: an
+        // output that pushes, as for docker; and its compose pushes too (`compose build --push` by BuildKit).
         ...[['build'], ['builder', 'build'], ['image', 'build']].flatMap((words) => [
-          { words, ...BUILD_PUSH },
-          { words, ...CACHE_EXPORT },
+          { words, ...BUILD_PUSH, builderUploads: true as const },
+          { words, ...CACHE_EXPORT, builderUploads: true as const },
         ]),
-        ...composePushes(['compose']),
+        ...composePushes(['compose']).map((c) =>
+          c.words.at(-1) === 'build' ? { ...c, builderUploads: true as const } : c,
+        ),
       ],
     },
     destination: 'image-ref',
