@@ -347,6 +347,7 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
     const f = parsed.flags.find((x) => loc.flag.includes(x.flag) && x.value);
     if (f && loc.key !== undefined) return keyedValue(f.value!, loc.key);
     if (f) return f.value;
+    if (loc.fallbackKeyed !== undefined) return locate({ ...loc.fallbackKeyed }, rest, parsed);
     return loc.fallbackPositional === undefined ? null : locate({ positional: loc.fallbackPositional }, rest, parsed);
   }
   const given = loc.positional === 'last' ? rest[rest.length - 1] : rest[loc.positional];

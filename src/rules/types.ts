@@ -36,6 +36,11 @@ export type RemoteLocator =
       fallbackPositional?: number | 'last';
       /** The remote is this key's value inside the flag's `k=v,…` list (`--cache-to type=registry,ref=REF`). */
       key?: string;
+      /**
+       * With none of `flag`, this key's value in another flag's list: a build naming its image only in the
+       * output that pushes (`--output type=image,name=REF,push=true`, no `-t`).
+       */
+      fallbackKeyed?: { flag: readonly string[]; key: string };
     }
   | { firstUrl: true }
   /**

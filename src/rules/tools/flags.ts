@@ -187,7 +187,9 @@ export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|tru
 
 /** A build that pushes its image (`--push`, or an output that does). */
 export const BUILD_PUSH = {
-  remote: { flag: ['-t', '--tag'] },
+  // With no tag, the image the output that pushes names (found by review: the destination was the first
+  // connect, a remote BuildKit's own address).
+  remote: { flag: ['-t', '--tag'], fallbackKeyed: { flag: ['--output', '-o'], key: 'name' } },
   requireAnyFlag: [
     { flags: ['--push'] },
     { flags: ['--output', '-o'], valueContains: ['type=registry'] },

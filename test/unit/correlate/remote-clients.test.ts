@@ -74,3 +74,22 @@ describe('clients whose push a remote service uploads', () => {
     }
   });
 });
+
+describe('a build naming its image only in the output that pushes', () => {
+  // `docker buildx build --output type=image,name=REF,push=true .` names no `-t`: the destination was the
+  // client's first connect, the remote BuildKit's own address, so a host entry naming the registry could not
+  // match and the alert named the builder.
+  const build = (image: string) =>
+    job('/usr/local/bin/docker', `buildx build --output type=image,name=${image},push=true .`, SERVICE, 1234);
+
+  it("names the output's registry, not the builder's address", () => {
+    expect(summary(run(build('ghcr.io/evil/x:1')).alerts)).toEqual([
+      ['sensitive-read-then-push', 'high', 'docker', 'ghcr.io'],
+    ]);
+  });
+
+  it('is exempt under a host entry naming that registry', () => {
+    const hostEntry = [{ namespace: 'ci', destination: 'harbor.corp.example', reason: 'CI builds to Harbor' }];
+    expect(run(build('harbor.corp.example/app/api:1'), { allowlist: hostEntry }).alerts).toEqual([]);
+  });
+});
