@@ -10,9 +10,19 @@
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 
-const RELINKERS = new Set(['ln', 'link', 'mv', 'cp']);
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install']);
+/**
+ * `install SRC DEST` copies as `cp` does (found by review: `install -m 600 token /workspace/t` was no copy);
+ * its `-m`, `-o`, `-g` take a value, and `-d` makes directories of every word, copying nothing.
+ */
+const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
+  ['--mode', 3],
+  ['--owner', 3],
+  ['--group', 3],
+  ['--strip-program', 9],
+];
 
-/** The source paths a `ln`/`link`/`mv`/`cp` command line names (made absolute from `/` when relative), or none. */
+/** The source paths a `ln`/`link`/`mv`/`cp`/`install` command line names (made absolute from `/` when relative), or none. */
 export function relinkedSources(binary: string | null, args: string | null): string[] {
   return relinked(binary, args).sources;
 }
@@ -35,7 +45,9 @@ export function relinked(binary: string | null, args: string | null): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
   const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
-  if (program === null || !RELINKERS.has(basename(program.binary))) return NO_RELINK;
+  const tool = program === null ? '' : basename(program.binary);
+  if (program === null || !RELINKERS.has(tool)) return NO_RELINK;
+  const install = tool === 'install';
   const words = tokenize(program.args);
   const positionals: string[] = [];
   let targetGiven = false;
@@ -57,12 +69,16 @@ export function relinked(binary: string | null, args: string | null): Relink {
         targetGiven = true;
         targetDir = eq < 0 ? (words[i + 1] ?? null) : w.slice(eq + 1);
       }
-      if ((target || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
+      if (install && name.length >= 4 && '--directory'.startsWith(name)) return NO_RELINK;
+      const valued = install && INSTALL_VALUE_OPTIONS.some(([o, min]) => name.length >= min && o.startsWith(name));
+      if ((target || valued || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
     } else {
-      // Short options bundle (`-ft DIR`, `-ft/dir`, `-bS .old`): `-t` and `-S` take the rest or the next word.
+      // Short options bundle (`-ft DIR`, `-ft/dir`, `-bS .old`): `-t` and `-S` take the rest or the next word
+      // (install's `-m`, `-o`, `-g` too: `-m600`, `-m 600`).
       for (let j = 1; j < w.length; j++) {
-        const letter = w[j];
-        if (letter !== 't' && letter !== 'S') continue;
+        const letter = w[j]!;
+        if (install && letter === 'd') return NO_RELINK;
+        if (letter !== 't' && letter !== 'S' && !(install && 'mog'.includes(letter))) continue;
         if (letter === 't') {
           targetGiven = true;
           targetDir = j === w.length - 1 ? (words[i + 1] ?? null) : w.slice(j + 1);

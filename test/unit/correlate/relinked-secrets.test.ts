@@ -87,5 +87,17 @@ describe('secrets linked or renamed before the push', () => {
     expect(relinkedSources('/bin/ln', '--targ /tmp/x /a')).toEqual(['/a']);
     expect(relinkedSources('/bin/cp', '--suf .old /a /b')).toEqual(['/a']);
     expect(relinkedSources('/bin/cp', '-rf /a /b')).toEqual(['/a']);
+    // Found by review: install copies as cp does; its -m, -o, -g take a value, and -d copies nothing.
+    expect(relinkedSources('/usr/bin/install', '-m 600 -o root -g root /a /b')).toEqual(['/a']);
+    expect(relinkedSources('/usr/bin/install', '-Dm600 --owner 0 /a /b')).toEqual(['/a']);
+    expect(relinkedSources('/usr/bin/install', '--mode=0600 -t /dir /a')).toEqual(['/a']);
+    expect(relinkedSources('/usr/bin/install', '-d -m 700 /a /b')).toEqual([]);
+    expect(relinkedSources('/bin/busybox', 'install -dm700 /a')).toEqual([]);
+  });
+
+  it('so does install (found by review)', () => {
+    expect(brief(relinkThenGist('/usr/bin/install', '-m 600 /root/.aws/credentials /tmp/c'))).toMatchObject([
+      { rule: 'sensitive-read-then-push', severity: 'high' },
+    ]);
   });
 });

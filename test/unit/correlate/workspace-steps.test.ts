@@ -75,6 +75,8 @@ describe("a secret a pod's step copied into the workspace, pushed by another ste
       [`-t /workspace/source ${TOKEN}`, '/workspace/source/token', '/bin/cp'],
       ['/root/.aws/credentials /workspace/source/aws', '/workspace/source/aws', '/bin/mv'],
       ['ln /root/.aws/credentials /workspace/source/c', '/workspace/source/c', '/bin/busybox'],
+      // Found by review: install was no copy.
+      [`-m 600 -o 65532 ${TOKEN} /workspace/source/t`, '/workspace/source/t', '/usr/bin/install'],
     ] as const)
       expect(summary((await runResolved(steps({ copy, reads: [read], binary }))).alerts), copy).toEqual([
         ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
