@@ -240,7 +240,7 @@ export class CorrelationEngine {
       this.reads.record(c, proc, access, true);
       // Another container of the pod may read it there (a shared workspace: ./pod-copies.ts).
       if (relink.target !== null)
-        this.podCopies.note(node.name, c, path, relink.target, relink.intoDirectory, e.timeMs);
+        this.podCopies.note(node.name, c, path, { ...relink, target: relink.target }, e.timeMs);
     }
   }
 

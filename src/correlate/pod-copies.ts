@@ -19,6 +19,8 @@ interface SecretCopy {
   namespace: string;
   /** The copy's path when the target may be the new name itself (not `intoDirectory`), else null. */
   target: string | null;
+  /** The source was a file (Relink.filesOnly): the target is the copy itself, not a directory copied whole. */
+  targetIsFile: boolean;
   /** The source's name below the target: `/workspace/source/token` for a copy into `/workspace/source/`. */
   below: string;
   containerId: string;
@@ -34,8 +36,15 @@ export class PodSecretCopies {
     private readonly evicted: { inc(): void },
   ) {}
 
-  /** A process of `c` copied, moved or linked the sensitive `source` to `target` (absolute). */
-  note(node: string, c: ContainerState, source: string, target: string, intoDirectory: boolean, timeMs: number): void {
+  /** A process of `c` copied, moved or linked the sensitive `source` to `target` (absolute): ./relinks.ts Relink. */
+  note(
+    node: string,
+    c: ContainerState,
+    source: string,
+    to: { target: string; intoDirectory: boolean; filesOnly: boolean },
+    timeMs: number,
+  ): void {
+    const { target, intoDirectory } = to;
     if (c.pod === null) return;
     const key = c.pod.name;
     const trimmed = source.replace(/\/+$/, '');
@@ -43,6 +52,7 @@ export class PodSecretCopies {
       node,
       namespace: c.pod.namespace,
       target: intoDirectory ? null : target,
+      targetIsFile: to.filesOnly,
       below: `${target}/${trimmed.slice(trimmed.lastIndexOf('/') + 1)}`,
       containerId: c.ref.id,
       timeMs,
@@ -72,7 +82,9 @@ export class PodSecretCopies {
     for (const copy of copies) {
       if (copy.containerId === c.ref.id || copy.node !== node || copy.namespace !== c.pod.namespace) continue;
       if (copy.timeMs > timeMs || timeMs - copy.timeMs > this.windowMs) continue;
-      if (within(path, copy.below) || (copy.target !== null && within(path, copy.target))) return true;
+      if (within(path, copy.below)) return true;
+      if (copy.target !== null && (path === copy.target || (!copy.targetIsFile && within(path, copy.target))))
+        return true;
     }
     return false;
   }

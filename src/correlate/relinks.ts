@@ -37,9 +37,14 @@ export interface Relink {
   sources: string[];
   target: string | null;
   intoDirectory: boolean;
+  /**
+   * The sources can only be files (`cp` without `-r`/`-R`/`-a`, `install`): a target that is no new name is a
+   * directory they went into, never a directory copied whole, so nothing below it but their own names is theirs.
+   */
+  filesOnly: boolean;
 }
 
-const NO_RELINK: Relink = { sources: [], target: null, intoDirectory: false };
+const NO_RELINK: Relink = { sources: [], target: null, intoDirectory: false, filesOnly: false };
 
 export function relinked(binary: string | null, args: string | null): Relink {
   // Called for every exec: the name is checked before any argv is split.
@@ -52,6 +57,7 @@ export function relinked(binary: string | null, args: string | null): Relink {
   const positionals: string[] = [];
   let targetGiven = false;
   let targetDir: string | null = null;
+  let recursive = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -70,6 +76,8 @@ export function relinked(binary: string | null, args: string | null): Relink {
         targetDir = eq < 0 ? (words[i + 1] ?? null) : w.slice(eq + 1);
       }
       if (install && name.length >= 4 && '--directory'.startsWith(name)) return NO_RELINK;
+      if ((name.length >= 5 && '--recursive'.startsWith(name)) || (name.length >= 4 && '--archive'.startsWith(name)))
+        recursive = true;
       const valued = install && INSTALL_VALUE_OPTIONS.some(([o, min]) => name.length >= min && o.startsWith(name));
       if ((target || valued || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
     } else {
@@ -78,6 +86,7 @@ export function relinked(binary: string | null, args: string | null): Relink {
       for (let j = 1; j < w.length; j++) {
         const letter = w[j]!;
         if (install && letter === 'd') return NO_RELINK;
+        if (letter === 'r' || letter === 'R' || letter === 'a') recursive = true;
         if (letter !== 't' && letter !== 'S' && !(install && 'mog'.includes(letter))) continue;
         if (letter === 't') {
           targetGiven = true;
@@ -96,5 +105,6 @@ export function relinked(binary: string | null, args: string | null): Relink {
     sources: sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`)),
     target: target?.startsWith('/') ? target.replace(/\/+$/, '') || null : null,
     intoDirectory: targetGiven || sources.length > 1 || (target?.endsWith('/') ?? false),
+    filesOnly: install || (tool === 'cp' && !recursive),
   };
 }

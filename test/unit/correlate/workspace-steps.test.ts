@@ -73,6 +73,9 @@ describe("a secret a pod's step copied into the workspace, pushed by another ste
         '/bin/cp',
       ],
       [`-t /workspace/source ${TOKEN}`, '/workspace/source/token', '/bin/cp'],
+      [`${TOKEN} /workspace/source`, '/workspace/source/token', '/bin/cp'],
+      ['-a /var/run/secrets/kubernetes.io/serviceaccount /workspace/sa', '/workspace/sa/token', '/bin/cp'],
+      ['/root/.aws /workspace/aws', '/workspace/aws/credentials', '/bin/mv'],
       ['/root/.aws/credentials /workspace/source/aws', '/workspace/source/aws', '/bin/mv'],
       ['ln /root/.aws/credentials /workspace/source/c', '/workspace/source/c', '/bin/busybox'],
       // Found by review: install was no copy.
@@ -101,6 +104,14 @@ describe("a secret a pod's step copied into the workspace, pushed by another ste
       { otherPod: true },
       { copy: `${TOKEN} token`, reads: ['/workspace/source/token'] },
       { copy: '/etc/os-release /workspace/source/token' },
+      // Found by review: a file copied into the workspace's directory named without a trailing slash made
+      // every file below it a secret (cp copies no directory without -r, install none at all).
+      { copy: `${TOKEN} /workspace/source`, reads: ['/workspace/source/Dockerfile', '/workspace/source/main.go'] },
+      {
+        binary: '/usr/bin/install',
+        copy: `-m 600 ${TOKEN} /workspace/source`,
+        reads: ['/workspace/source/Dockerfile', '/workspace/source/main.go'],
+      },
     ] satisfies Steps[])
       expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual([
         ['push-without-reads', 'low', 'step-build', 'kaniko', []],
