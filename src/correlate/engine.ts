@@ -187,9 +187,12 @@ export class CorrelationEngine {
   }
 
   private one(e: NormalizedEvent): void {
-    const t = e.timeMs;
-    if (!Number.isFinite(t)) return;
+    if (!Number.isFinite(e.timeMs)) return;
     const node = this.tables.nodeOf(e.node);
+    // A source's reconnect marker has our clock's time, not its sensor's: on a node behind the wall clock it
+    // is that lag after the node's events (found by review: it pulled the node's clock to ours, its reads expired).
+    const shift = e.kind === 'gap' && e.gap.reason === 'disconnected' ? node.wallLagMs : 0;
+    const t = e.timeMs - shift;
     if (t > node.maxMs) advanceClock(node, t, this.wallMs);
     else node.aheadRun = 0;
     if (node.maxMs > this.maxMs) this.maxMs = node.maxMs;
@@ -213,7 +216,7 @@ export class CorrelationEngine {
         // gave a full queue's marker its end) ends at the clock: it marked every push on the node `degraded`
         // until 64 more losses pushed it out, and held back the expiry of every marker after it.
         const to = t > node.maxMs && node.maxMs !== Number.NEGATIVE_INFINITY ? node.maxMs : t;
-        const from = e.gap.fromMs ?? to;
+        const from = e.gap.fromMs === undefined ? to : e.gap.fromMs - shift;
         if (node.gaps.length >= MAX_GAPS_PER_NODE * 2) node.gaps.splice(0, 2);
         node.gaps.push(Math.min(from, to), to);
         break;

