@@ -2,10 +2,10 @@
 import type { Alert } from '../../src/model/alert.js';
 import type { AlertSink } from '../../src/sinks/types.js';
 
-export function collectSink(): { sink: AlertSink; alerts: Alert[] } {
+export function collectSink(name = 'collect'): { sink: AlertSink; alerts: Alert[] } {
   const alerts: Alert[] = [];
   const sink: AlertSink = {
-    name: 'collect',
+    name,
     start: async () => undefined,
     send: async (a) => {
       alerts.push(a);

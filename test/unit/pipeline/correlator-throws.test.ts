@@ -8,12 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Correlator } from '../../../src/correlate/types.js';
-import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import type { AlertSink } from '../../../src/sinks/types.js';
 import type { EventSource } from '../../../src/sources/types.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { collectSink } from '../../helpers/collect-sink.js';
 import { makeAlert } from '../sinks/make-alert.js';
 
 const exec: NormalizedEvent = {
@@ -47,17 +46,7 @@ function brokenCorrelator(calls: { advance: number; flush: number }): Correlator
 describe('a correlator that throws outside ingest', () => {
   it('does not stop the start, the process or the stop; alerts it judged are delivered', async () => {
     const calls = { advance: 0, flush: 0 };
-    const delivered: Alert[] = [];
-    const sink: AlertSink = {
-      name: 'stdout',
-      start: async () => undefined,
-      send: async (alert) => {
-        delivered.push(alert);
-        return { status: 'ok' };
-      },
-      flush: async () => undefined,
-      close: async () => undefined,
-    };
+    const { sink, alerts: delivered } = collectSink('stdout');
     const source: EventSource = {
       id: 'test',
       type: 'replay',
