@@ -85,7 +85,7 @@ export const natsSpoolConfigSchema = z
       .min(1)
       .default('/var/lib/exfilwatch/spool')
       .describe(
-        'Directory of the on-disk spool (created 0700; file `alerts.spool`, 0600). Every alert is appended and fdatasync\'d here before it counts as accepted, and removed once the broker acks it, so alerts survive a broker outage and a restart of exfilwatch. Format: JSON lines `{"op":"add","seq","id","severity","rule","alert"}` / `{"op":"del","seq"}`, compacted when deletes dominate. Mount a hostPath or emptyDir here in the DaemonSet.',
+        'Directory of the on-disk spool (created 0700; file `alerts.spool`, 0600). Every alert is appended and fdatasync\'d here before it counts as accepted, and removed once the broker acks it, so alerts survive a broker outage and a restart of exfilwatch. Format: JSON lines `{"op":"add","seq","id","severity","rule","alert"}` / `{"op":"del","seq"}`, compacted when deletes dominate or the deleted alerts add up to maxBytes. Mount a hostPath or emptyDir here in the DaemonSet.',
       ),
     maxMessages: z
       .number()

@@ -19,6 +19,21 @@ export interface CompactedFile {
 }
 
 /**
+ * Whether the deleted records in the file are worth a rewrite: many of them (and more than live ones), or as
+ * many alert bytes as the spool may hold. By bytes too, because a count alone let 1000 deleted alerts of a few
+ * KB each fill the disk many times over a small maxBytes; this keeps the file within about twice maxBytes.
+ */
+export function compactionDue(
+  deadRecords: number,
+  deadBytes: number,
+  live: number,
+  bounds: { maxBytes: number; compactAfterDeletes?: number },
+): boolean {
+  const manyDead = deadRecords >= (bounds.compactAfterDeletes ?? 1000) && deadRecords > live;
+  return manyDead || deadBytes >= bounds.maxBytes;
+}
+
+/**
  * Replaces `path` with the records of `entries`. On a failure before the rename the spool file is
  * untouched and the temp file removed (a partial copy on a full disk holds the very space the spool needs).
  */

@@ -23,7 +23,7 @@ import { errorMessage } from '../../errors.js';
 import type { Severity } from '../../model/alert.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import { cutToWholeLines, pickVictim, writeCompactedSpool } from './spool-compact.js';
+import { compactionDue, cutToWholeLines, pickVictim, writeCompactedSpool } from './spool-compact.js';
 import { addRecord, fsyncDir, writeAll } from './spool-file.js';
 import { LOW_SEVERITIES, markDroppedInPlace, recoverSpool } from './spool-recover.js';
 
@@ -66,6 +66,7 @@ export class Spool {
   private readonly lows = new Map<number, SpoolEntry>();
   private liveBytes = 0;
   private deadRecords = 0;
+  private deadBytes = 0; // alert bytes of the records deleted since the last compaction
   /** The file's length as this spool wrote it: where a torn append is cut back to. */
   private fileBytes = 0;
   private nextSeq = 1;
@@ -231,6 +232,7 @@ export class Spool {
     this.lows.delete(seq);
     this.busy.delete(seq);
     this.liveBytes -= Buffer.byteLength(entry.payload);
+    this.deadBytes += Buffer.byteLength(entry.payload);
     this.deadRecords++;
     return true;
   }
@@ -339,7 +341,7 @@ export class Spool {
         this.deps.logger.error({ path: this.path, err: error.message }, 'NATS spool write failed');
         for (const w of waiters) w.reject(error);
       }
-      if (this.deadRecords >= (this.options.compactAfterDeletes ?? 1000) && this.deadRecords > this.entries.size) {
+      if (compactionDue(this.deadRecords, this.deadBytes, this.entries.size, this.options)) {
         await this.compact().catch((err) =>
           this.deps.logger.warn(
             { path: this.path, err: errorMessage(err) },
@@ -376,6 +378,7 @@ export class Spool {
     // A torn append is cut back to this length.
     this.fileBytes = bytes;
     this.deadRecords = 0;
+    this.deadBytes = 0;
     // Deletes still queued are already reflected in the rewritten file.
     this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
     for (const seq of nowWritten) this.unwritten.delete(seq);

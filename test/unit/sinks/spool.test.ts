@@ -135,6 +135,24 @@ describe('Spool', () => {
     await again.close();
   });
 
+  it('keeps the file within about twice maxBytes however many alerts pass through it (broker flapping for days)', async () => {
+    const maxBytes = 8 * 1024;
+    const spool = await Spool.open({ dir, maxMessages: 1000, maxBytes }, deps());
+    const padded = (n: number) => ({ ...item(n), payload: JSON.stringify({ id: `a-${n}`, pad: 'x'.repeat(1000) }) });
+    let largest = 0;
+    // Each cycle: a few alerts spooled while the broker is away, then acked and deleted once it is back.
+    for (let n = 1; n <= 400; n += 4) {
+      for (let k = 0; k < 4; k++) await spool.append(padded(n + k));
+      for (let k = 0; k < 4; k++) spool.remove(spool.head()!.seq);
+      await spool.append(padded(100_000 + n)); // the writer has run: the deletes are on disk
+      spool.remove(spool.head()!.seq);
+      largest = Math.max(largest, statSync(join(dir, SPOOL_FILE)).size);
+    }
+    await spool.close();
+    // 500 alerts of ~1 KB went through; a count-only trigger (1000 deletes) let the file reach ~570 KB.
+    expect(largest).toBeLessThanOrEqual(2 * maxBytes + 4 * 1024);
+  });
+
   it('applies lowered bounds to what it recovers', async () => {
     writeFileSync(
       join(dir, SPOOL_FILE),
