@@ -212,6 +212,19 @@ export function commandEnd(parsed: ParsedArgv, words: readonly string[]): number
   return i;
 }
 
+/** Where the positionals after the first one matching `goal` start (`mvn clean deploy`), or -1 when none does. */
+export function goalEnd(parsed: ParsedArgv, goal: RegExp): number {
+  return parsed.positionals.findIndex((p) => goal.test(p)) + 1 || -1;
+}
+
+/** A flag's value as a remote: a key's value in its `k=v,…` list, or what follows its last `separator`. */
+export function flagRemote(value: string, key: string | undefined, separator: string | undefined): string | null {
+  if (key !== undefined) return keyedValue(value, key);
+  if (separator === undefined) return value;
+  const at = value.lastIndexOf(separator);
+  return at < 0 ? value : value.slice(at + separator.length) || null;
+}
+
 /**
  * `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. What either
  * parser takes for false: Go's strconv.ParseBool `f`, `F`, `FALSE`, `False`, `0`; npm's nopt `false`, `null`
@@ -340,7 +353,7 @@ const LOCAL_TRANSPORT = /^(dir|oci|oci-archive|docker-archive|docker-daemon|cont
  */
 export function imageRegistryHost(ref: string): string | null {
   let r = ref;
-  const transport = /^(docker|oci|https?):\/\//i.exec(r);
+  const transport = /^(docker|oci|registry|https?):\/\//i.exec(r);
   if (transport) r = r.slice(transport[0].length);
   else if (LOCAL_TRANSPORT.test(r)) return null;
   const first = r.split('/')[0] ?? '';

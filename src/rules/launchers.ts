@@ -2,7 +2,8 @@
  * Programs that run another program in their own process, so the sensors report them and not it: an
  * interpreter running a script tool (a shebang line makes `npm publish` exec `node /usr/local/bin/npm
  * publish`), a multi-call binary running an applet (`busybox wget …`), the dynamic loader run by hand
- * (`ld-linux-x86-64.so.2 /usr/bin/curl …`), and corepack running a package manager (`corepack pnpm …`).
+ * (`ld-linux-x86-64.so.2 /usr/bin/curl …`), corepack running a package manager (`corepack pnpm …`), and a JVM
+ * running a build tool's launcher class (`java … org.codehaus.plexus.classworlds.launcher.Launcher deploy`).
  * ./recognize.ts recognises the process as the program it runs.
  */
 import { basename, tokenize } from './argv.js';
@@ -14,7 +15,7 @@ export interface LaunchView {
 
 /** The program a process runs in itself and its arguments, or null. */
 export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
-  const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view);
+  const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view) ?? javaMainOf(view);
   // corepack is itself a node script: `node /usr/local/bin/corepack pnpm publish` launches twice.
   return corepackOf(program ?? view) ?? program;
 }
@@ -93,6 +94,56 @@ export function appletOf(view: LaunchView): { binary: string; args: string } | n
   const applet = words[at];
   if (applet === undefined || MULTI_CALL.has(basename(applet))) return null;
   return { binary: applet, args: quoteWords(words.slice(at + 1)) };
+}
+
+/**
+ * The build tools whose scripts exec a JVM in their own process (`mvn`, `mvnw`, `gradle`, `gradlew`, the jib CLI
+ * all end in `exec java … MAIN "$@"`): that JVM, the process that connects and uploads, is the tool, known by its
+ * main class, or by the wrapper jar it runs (`java -jar gradle/wrapper/gradle-wrapper.jar`, as recent
+ * gradlew scripts run it). Without this, `mvn deploy` and `./gradlew publish` were no push: only the shell running the
+ * script carried their names, and a shell is no interpreter the table knows.
+ */
+const JAVA_MAINS: Readonly<Record<string, string>> = {
+  'org.codehaus.plexus.classworlds.launcher.Launcher': 'mvn',
+  'org.apache.maven.wrapper.MavenWrapperMain': 'mvn',
+  'org.gradle.launcher.GradleMain': 'gradle',
+  'org.gradle.wrapper.GradleWrapperMain': 'gradle',
+  'com.google.cloud.tools.jib.cli.JibCli': 'jib',
+};
+const JAVA_JARS: Readonly<Record<string, string>> = { 'gradle-wrapper.jar': 'gradle' };
+/** The java launcher's options that take the next word (`-cp PATH`); the rest are one word (`-Dk=v`, `-Xmx1g`). */
+const JAVA_VALUED = new Set([
+  '-cp',
+  '-classpath',
+  '--class-path',
+  '-p',
+  '--module-path',
+  '--upgrade-module-path',
+  '--add-modules',
+  '--add-opens',
+  '--add-exports',
+  '--add-reads',
+  '--patch-module',
+  '--limit-modules',
+  '--enable-native-access',
+]);
+
+function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
+  const name = basename(view.binary);
+  if (name !== 'java') return null;
+  const words = tokenize(view.args);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (JAVA_VALUED.has(w)) i++;
+    else if (w === '-jar') return javaProgram(view.binary!, JAVA_JARS[basename(words[i + 1] ?? '')], words, i + 2);
+    else if (!w.startsWith('-')) return javaProgram(view.binary!, JAVA_MAINS[w], words, i + 1);
+  }
+  return null;
+}
+
+function javaProgram(java: string, tool: string | undefined, words: readonly string[], from: number) {
+  if (tool === undefined) return null;
+  return { binary: `${java.slice(0, java.length - 'java'.length)}${tool}`, args: quoteWords(words.slice(from)) };
 }
 
 /** How an interpreter's command line names the script it runs (shebang tools: npm, twine, hg, gem). */

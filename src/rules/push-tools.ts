@@ -10,11 +10,14 @@
 import { builderTools } from './tools/builders.js';
 import { cloudCliTools } from './tools/cloud-clis.js';
 import { cloudDeployTools } from './tools/cloud-deploys.js';
+import { clusterDeployTools } from './tools/cluster-deploys.js';
 import { composeBakeTools } from './tools/compose-bake.js';
 import { cosignTools } from './tools/cosign.js';
 import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
+import { imageBuildTools } from './tools/image-builds.js';
+import { jvmBuildTools } from './tools/jvm-builds.js';
 import { kubectlTools } from './tools/kubectl.js';
 import { ociClientTools } from './tools/oci-clients.js';
 import { packageTools } from './tools/packages.js';
@@ -32,6 +35,9 @@ export const pushTools: readonly PushToolSpec[] = [
   ...ociClientTools,
   ...cosignTools,
   ...builderTools,
+  ...imageBuildTools,
+  ...clusterDeployTools,
+  ...jvmBuildTools,
   ...packageTools,
   ...vcsTools,
   ...cloudCliTools,

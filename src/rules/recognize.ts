@@ -8,9 +8,10 @@ import {
   basename,
   commandEnd,
   flagInForce,
+  flagRemote,
+  goalEnd,
   hasFlag,
   imageRegistryHost,
-  keyedValue,
   type ParsedArgv,
   parseArgv,
   scpLikeHost,
@@ -312,13 +313,14 @@ function matchSpec(
 
 /** undefined: the command does not match; otherwise the remote (maybe null). */
 function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | undefined {
-  const end = commandEnd(parsed, cmd.words);
+  const end = cmd.goal ? goalEnd(parsed, cmd.goal) : commandEnd(parsed, cmd.words);
   if (end < 0) return undefined;
   const rest = parsed.positionals.slice(end);
   if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
+  if (cmd.excludeAnyFlag?.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
   if (cmd.configOnly && rest.length > 0 && rest.every((p) => cmd.configOnly!.test(p))) return undefined;
@@ -345,8 +347,7 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
   if ('firstUrl' in loc) return rest.find((p) => urlHost(p) !== null) ?? null;
   if ('flag' in loc) {
     const f = parsed.flags.find((x) => loc.flag.includes(x.flag) && x.value);
-    if (f && loc.key !== undefined) return keyedValue(f.value!, loc.key);
-    if (f) return f.value;
+    if (f) return flagRemote(f.value!, loc.key, loc.afterLast);
     if (loc.fallbackKeyed !== undefined) return locate({ ...loc.fallbackKeyed }, rest, parsed);
     return loc.fallbackPositional === undefined ? null : locate({ positional: loc.fallbackPositional }, rest, parsed);
   }

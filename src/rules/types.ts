@@ -36,6 +36,8 @@ export type RemoteLocator =
       fallbackPositional?: number | 'last';
       /** The remote is this key's value inside the flag's `k=v,…` list (`--cache-to type=registry,ref=REF`). */
       key?: string;
+      /** The remote is what follows the value's last `::` (Maven's `-DaltDeploymentRepository=ID::URL`). */
+      afterLast?: string;
       /**
        * With none of `flag`, this key's value in another flag's list: a build naming its image only in the
        * output that pushes (`--output type=image,name=REF,push=true`, no `-t`).
@@ -52,11 +54,21 @@ export type RemoteLocator =
 export interface CommandSpec {
   /** Leading positional words: `['push']`, `['release', 'upload']`. Empty: any command line. */
   words: readonly string[];
+  /**
+   * With empty `words`: a positional anywhere that matches, the remote's positions counting after it. Build
+   * tools run several goals or tasks in one run, in any order (`mvn clean deploy`, `gradle build publish`).
+   */
+  goal?: RegExp;
   remote: RemoteLocator;
   /** At least one must be present (`gh api` only writes with a method or fields). */
   requireAnyFlag?: readonly FlagRequirement[];
   /** None may be present (`git push --dry-run`, kaniko `--no-push`). */
   excludeFlags?: readonly string[];
+  /**
+   * None may be present with such a value (`skaffold build --kube-context kind-ci`: a local cluster's images
+   * are loaded into it, not pushed).
+   */
+  excludeAnyFlag?: readonly FlagRequirement[];
   /**
    * Booleans on by default that, turned off, make it no push: the last occurrence has a false value
    * (`cosign sign --upload=false`, `attest-blob --tlog-upload=false`).

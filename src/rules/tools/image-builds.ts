@@ -1,0 +1,236 @@
+/**
+ * Build tools that push the images they build (ko, the Jib CLI, Earthly, Cloud Native Buildpacks' pack). Part
+ * of the push-tool table (../push-tools.ts); those that also deploy to a cluster are in ./cluster-deploys.ts.
+ */
+import type { PushToolSpec } from '../types.js';
+
+const HELP = ['-h', '--help'];
+
+const KO_VALUE_FLAGS = [
+  '-t',
+  '--tags',
+  '--platform',
+  '--image-refs',
+  '--image-label',
+  '--image-annotation',
+  '--image-user',
+  '--sbom',
+  '--sbom-dir',
+  '--oci-layout-path',
+  '--tarball',
+  '-j',
+  '--jobs',
+  '-f',
+  '--filename',
+  '-l',
+  '--selector',
+];
+
+export const imageBuildTools: readonly PushToolSpec[] = [
+  {
+    tool: 'ko',
+    description:
+      '`ko build`/`publish`/`resolve`/`apply`/`create`/`run`: Go images pushed to KO_DOCKER_REPO (not `--local`, `--push=false`).',
+    binaries: ['ko'],
+    syntax: { valueFlags: KO_VALUE_FLAGS, bundledShortFlags: true },
+    match: {
+      kind: 'subcommand',
+      // `--push` (on by default) pushes whatever else is written: `--oci-layout-path` and `--tarball` add a
+      // copy on disk. `KO_DOCKER_REPO=ko.local` also loads into the daemon, but the sensors show no environment.
+      commands: ['build', 'publish', 'resolve', 'apply', 'create', 'run'].map((word) => ({
+        words: [word],
+        remote: { none: true, declaredIn: 'KO_DOCKER_REPO' },
+        excludeFlags: ['-L', '--local', ...HELP],
+        offFlags: ['--push'],
+      })),
+    },
+    destination: 'none',
+    requiresClassedDestination: false,
+    examples: {
+      push: [
+        'build ./cmd/app',
+        'build --bare --platform=linux/amd64,linux/arm64 -t v1 ./cmd/app',
+        'publish ./cmd/app',
+        'resolve -f config/',
+        'apply -f config/ -- --context prod',
+        'build --oci-layout-path /tmp/layout ./cmd/app',
+        'build -B --push=true ./cmd/app',
+      ],
+      notPush: [
+        'build --local ./cmd/app',
+        'build -L ./cmd/app',
+        'build -BL ./cmd/app',
+        'build --push=false --oci-layout-path /tmp/layout ./cmd/app',
+        'build --push=false --tarball /tmp/x.tar ./cmd/app',
+        'login ghcr.io -u x --password-stdin',
+        'version',
+      ],
+    },
+  },
+  {
+    tool: 'jib',
+    description: 'The Jib CLI: `jib build`/`jar`/`war --target REF` (not to `docker://`, the daemon, or `tar://`).',
+    binaries: ['jib'],
+    syntax: {
+      valueFlags: [
+        '-t',
+        '--target',
+        '-b',
+        '--build-file',
+        '-c',
+        '--context',
+        '-p',
+        '--parameter',
+        '--from',
+        '--name',
+        '--additional-tags',
+        '--credential-helper',
+        '--to-credential-helper',
+        '--from-credential-helper',
+        '--username',
+        '--password',
+        '--to-username',
+        '--to-password',
+        '--from-username',
+        '--from-password',
+        '--image-metadata-out',
+        '--project-cache',
+        '--application-cache',
+        '--jvm-flags',
+        '--program-args',
+        '--mode',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: ['build', 'jar', 'war'].map((word) => ({
+        words: [word],
+        remote: { flag: ['-t', '--target'] },
+        requireAnyFlag: [{ flags: ['-t', '--target'] }],
+        localRemotePrefix: ['docker://', 'tar://'],
+        excludeFlags: HELP,
+      })),
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    examples: {
+      push: [
+        'build --target=ghcr.io/evil/x',
+        'jar --target ghcr.io/evil/x app.jar',
+        'war -t registry://quay.io/evil/x app.war',
+      ],
+      notPush: ['build --target=docker://app', 'jar --target=tar:///tmp/x.tar app.jar', 'build --help'],
+    },
+  },
+  {
+    tool: 'earthly',
+    description: "`earthly --push +TARGET` (also after the target): the Earthfile's images and `RUN --push` steps.",
+    binaries: ['earthly', 'earth'],
+    syntax: {
+      valueFlags: [
+        '--buildkit-host',
+        '--secret',
+        '-s',
+        '--secret-file',
+        '--platform',
+        '--config',
+        '--org',
+        '--project',
+        '--satellite',
+        '--sat',
+        '--remote-cache',
+        '--env-file-path',
+        '--arg-file-path',
+        '--secret-file-path',
+        '--installation-name',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        {
+          words: [],
+          goal: /\+[\w.-]+(?:\/\S*)?$/,
+          remote: { none: true, declaredIn: 'the Earthfile' },
+          requireAnyFlag: [{ flags: ['--push'] }],
+          offFlags: ['--push'],
+          excludeFlags: HELP,
+        },
+      ],
+    },
+    destination: 'none',
+    requiresClassedDestination: false,
+    // earthly-buildkitd (a local container, or `--buildkit-host tcp://…`, a satellite) pushes for it.
+    builderClient: true,
+    examples: {
+      push: ['--push +docker', '--ci --push ./services/api+image', '+release --push', '--push github.com/evil/x+all'],
+      notPush: ['+build', '--ci +test', '--push=false +docker', 'ls', 'account login'],
+    },
+  },
+  {
+    tool: 'pack',
+    description:
+      'Buildpacks: `pack build IMAGE --publish`, `pack builder create REF --publish`, `pack buildpack package REF --publish`.',
+    binaries: ['pack'],
+    syntax: {
+      valueFlags: [
+        '-B',
+        '--builder',
+        '-b',
+        '--buildpack',
+        '-e',
+        '--env',
+        '--env-file',
+        '-p',
+        '--path',
+        '-t',
+        '--tag',
+        '-r',
+        '--run-image',
+        '--cache-image',
+        '--cache',
+        '--network',
+        '--volume',
+        '--descriptor',
+        '-D',
+        '--default-process',
+        '--lifecycle-image',
+        '--pull-policy',
+        '--previous-image',
+        '--workspace',
+        '--platform',
+        '-c',
+        '--config',
+        '--docker-host',
+        '--extension',
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        ['build'],
+        ['builder', 'create'],
+        ['create-builder'],
+        ['buildpack', 'package'],
+        ['package-buildpack'],
+        ['extension', 'package'],
+      ].map((words) => ({
+        words,
+        remote: { positional: 0 },
+        requireAnyFlag: [{ flags: ['--publish'] }],
+        offFlags: ['--publish'],
+        excludeFlags: HELP,
+      })),
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    examples: {
+      push: [
+        'build ghcr.io/evil/x --builder paketobuildpacks/builder-jammy-base --publish',
+        'builder create ghcr.io/evil/builder --config builder.toml --publish',
+        'buildpack package ghcr.io/evil/bp --config package.toml --publish',
+      ],
+      notPush: ['build app --builder paketobuildpacks/builder-jammy-base', 'build x --publish=false', 'inspect x'],
+    },
+  },
+];
