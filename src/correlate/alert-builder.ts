@@ -297,6 +297,7 @@ function evidence(j: JudgedPush): AlertEvidence[] {
     });
   }
   for (const a of j.archives) {
+    if (twinArchive(a, j.archives)) continue;
     items.push({
       timeMs: a.timeMs,
       time: timeText(a.time, a.timeMs),
@@ -357,4 +358,22 @@ export function buildAlert(j: JudgedPush): Alert {
     suppressed: j.suppressed,
     response: response(j),
   };
+}
+
+/**
+ * Both sensors on the node mark the same archiver (same host pid, same start) once each, one with the bytes
+ * its sensor owned (./dual-sensor.ts) and one with none: the evidence shows the one with the bytes.
+ */
+function twinArchive(a: ArchiveMark, all: readonly ArchiveMark[]): boolean {
+  if (a.proc.pid === null || all.length < 2) return false;
+  const bytes = a.proc.rare?.archiveBytes ?? 0;
+  return all.some(
+    (b) =>
+      // Tetragon's processes have exec ids, Falco's none: one of each is the same process seen twice.
+      (b.proc.execId === null) !== (a.proc.execId === null) &&
+      b.proc.pid === a.proc.pid &&
+      Math.abs(b.timeMs - a.timeMs) < 1000 &&
+      ((b.proc.rare?.archiveBytes ?? 0) > bytes ||
+        ((b.proc.rare?.archiveBytes ?? 0) === bytes && all.indexOf(b) < all.indexOf(a))),
+  );
 }

@@ -13,6 +13,7 @@ import type { CompiledAllowlist } from './allowlist.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
+import { countedRead, countedSend } from './dual-sensor.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, nodeNowMs } from './node-clock.js';
@@ -284,16 +285,18 @@ export class CorrelationEngine {
     // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
-    this.reads.record(c, proc, e, (cls === PATH_SENSITIVE && !own) || copied);
+    // Both sensors on the node: a read reported by both counts its bytes once (./dual-sensor.ts).
+    this.reads.record(c, proc, countedRead(c, e), (cls === PATH_SENSITIVE && !own) || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
     const c = this.tables.containerOf(e, node);
+    // Both sensors on the node: a send reported by both counts its bytes once (./dual-sensor.ts).
     if (c === null) {
-      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(e, node);
+      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e), node);
       return;
     }
-    this.net.record(e, this.tables.procOf(e, node, c), c);
+    this.net.record(countedSend(c, e), this.tables.procOf(e, node, c), c);
   }
 
   private judgeDue(node: NodeState, nowMs: number): void {

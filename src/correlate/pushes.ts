@@ -12,6 +12,7 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier, DestNaming } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
+import { repeatedStep, twinPush } from './dual-sensor.js';
 import { notePipePush } from './pipeline.js';
 import { addSent, formatAddr, listDest } from './push-dests.js';
 import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
@@ -84,11 +85,18 @@ export class PushTracker {
               (noLineage && (x.destHost === null || r.destinationHost === null || x.destHost === r.destinationHost))),
         ) ?? null;
     }
+    // Both sensors on the node: the other sensor's report of this very push (same host pid) is the same push.
+    const twin = ep === null ? twinPush(c, r, proc, e.source, e.timeMs, e.process.ppid, this.cfg.pushSettleMs) : null;
+    if (twin !== null) {
+      ep = twin;
+      ep.twinned = true;
+    }
     if (ep !== null) {
       proc.episode = ep;
       if (ep.judged) return;
       if (!r.argvCut && r.argvRegrouped !== true) ep.awaitsWholeStep = false;
-      this.addEvidence(ep, { ...item, kind: 'exec' });
+      // Its exec is in the evidence already, as the other sensor saw it.
+      if (twin === null) this.addEvidence(ep, { ...item, kind: 'exec' });
       if (ep.destHost === null && r.destinationHost !== null) {
         ep.destHost = r.destinationHost;
         ep.destNamed = namingOf(r);
@@ -188,6 +196,7 @@ export class PushTracker {
       timeMs: e.timeMs,
       time: e.time,
       source: e.source,
+      twinned: false,
       egressBytes: 0,
       bridgedBytes: 0,
       egressSeen: false,
@@ -250,6 +259,7 @@ export class PushTracker {
   }
 
   private addEvidence(ep: PushEpisode, item: PushEpisode['evidence'][number]): void {
+    if (ep.twinned && repeatedStep(ep, item)) return;
     if (ep.evidence.length < MAX_EPISODE_EVIDENCE) ep.evidence.push(item);
   }
 

@@ -151,6 +151,8 @@ export interface PushEpisode {
   timeMs: number;
   time: string;
   source: SensorSource;
+  /** The other sensor reported it too (both sensors on the node): its steps are shown once (./pushes.ts). */
+  twinned: boolean;
   egressBytes: number;
   /** Of egressBytes, those a docker.sock daemon sent (linked by time on the node, not by registry). */
   bridgedBytes: number;
@@ -270,6 +272,8 @@ export interface NodeState {
    * alive past their expiry (+12 MB of heap in the memory bench).
    */
   recentExecs: RecentExecs | null;
+  /** Which sensor's bytes count for its host processes (a docker daemon's upload): ./dual-sensor.ts. */
+  byteOwners: number;
 }
 
 /** Shared by every container without pending pushes (most): never written (frozen, so a slip throws). */
@@ -307,6 +311,8 @@ export class ContainerState {
   pending: PushEpisode[] = NO_PENDING;
   /** One of its processes signs with a key file (ProcRare.keyFiles): its reads of noise paths are looked at too. */
   signers = false;
+  /** Which sensor's bytes count here, per kind (./dual-sensor.ts: both sensors on one node). */
+  byteOwners = 0;
   /**
    * The process of its last activity event: most events of a container come from one or two processes,
    * and comparing an exec id beats hashing it into the process table (ProcessTable.procOf).
@@ -365,6 +371,7 @@ export function newNodeState(name: string): NodeState {
     sweepNowMs: Number.NEGATIVE_INFINITY,
     hot: true,
     recentExecs: null,
+    byteOwners: 0,
   };
 }
 

@@ -12,6 +12,7 @@ import type { Timeline } from './timeline.js';
 export { BACKGROUND_NODES, type BackgroundOptions, backgroundScenario, generateBackground } from './background.js';
 export { type ExpandOptions, expandScenario, ScenarioError } from './expand.js';
 export { FALCO_SHAPES, falcoLine, renderFalco } from './falco.js';
+export { interleaveByTime } from './interleave.js';
 export { defaultScenarioDir, generatedPaths, loadScenarioFile, loadScenarios, parseScenario } from './load.js';
 export type { ExpectedAlert, Scenario, ScenarioInput } from './schema.js';
 export { expectedFor, scenarioSchema } from './schema.js';
