@@ -285,13 +285,11 @@ export class CorrelationEngine {
     // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
-    // Both sensors on the node: a read reported by both counts its bytes once (./dual-sensor.ts).
     this.reads.record(c, proc, countedRead(c, e), (cls === PATH_SENSITIVE && !own) || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
     const c = this.tables.containerOf(e, node);
-    // Both sensors on the node: a send reported by both counts its bytes once (./dual-sensor.ts).
     if (c === null) {
       if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e), node);
       return;

@@ -4,16 +4,17 @@
  * sensor counted them (they were summed: a bulk read counted twice, a moderate read made "bulk"), evidence
  * not repeated; where only one sensor sees something (mapped files: Tetragon), the alert has it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/cli/scan.js';
 import type { Alert } from '../../src/model/alert.js';
 import { systemClock } from '../../src/model/clock.js';
-import { defaultScenarioDir, generatedPaths, interleaveByTime, loadScenarios } from '../../src/scenarios/index.js';
+import { interleaveByTime, loadScenarios } from '../../src/scenarios/index.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { createMetrics } from '../../src/telemetry/metrics.js';
+import { alertView, generatedLines } from '../helpers/dual-sensor.js';
 import { Capture, scenarioConfig } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-dual-'));
@@ -33,22 +34,6 @@ async function scanLines(name: string, lines: readonly string[]): Promise<Alert[
     .map((l) => JSON.parse(l) as Alert);
 }
 
-const linesOf = (name: string, form: 'tetragon' | 'falco') =>
-  readFileSync(generatedPaths(defaultScenarioDir(), name)[form], 'utf8').split('\n').filter(Boolean);
-
-/** What a responder acts on; the evidence as kinds and details (times differ by sensor by nanoseconds). */
-const view = (alerts: Alert[]) =>
-  alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    bytes: a.reads.bytes,
-    files: a.reads.files,
-    sensitive: a.reads.sensitive,
-    egressBytes: a.egressBytes,
-    evidence: a.evidence.map((e) => `${e.kind} ${e.detail}`),
-    degraded: a.degraded,
-  }));
-
 describe.each([
   ['git-push-https-bulk-read', 'bulk-read-then-push', 123_731_968],
   ['sa-token-git-push', 'sensitive-read-then-push', 1102],
@@ -58,13 +43,13 @@ describe.each([
     ['Tetragon', 'tetragon'],
     ['Falco', 'falco'],
   ] as const)('raises the alert one sensor raises, whichever reports first (%s on ties)', async (_label, first) => {
-    const t = linesOf(name, 'tetragon');
-    const f = linesOf(name, 'falco');
+    const t = generatedLines(name, 'tetragon');
+    const f = generatedLines(name, 'falco');
     const alone = await scanLines(name, t);
-    expect(view(alone)).toEqual(view(await scanLines(name, f)));
+    expect(alertView(alone)).toEqual(alertView(await scanLines(name, f)));
     expect(alone.map((a) => [a.rule, a.reads.bytes])).toEqual([[rule, bytes]]);
     const both = await scanLines(name, first === 'tetragon' ? interleaveByTime(t, f) : interleaveByTime(f, t));
-    expect(view(both)).toEqual(view(alone));
+    expect(alertView(both)).toEqual(alertView(alone));
     // The alert carries the sensor whose exec of the push came first.
     expect(both.map((a) => a.source)).toEqual([first]);
   });
@@ -73,11 +58,11 @@ describe.each([
 describe('a push of mapped files (git hashes files over 32 KiB through mmap)', () => {
   it('counts the mapped sizes only Tetragon measures, once, beside what Falco reads', async () => {
     const name = 'git-push-mmap-large-files';
-    const t = linesOf(name, 'tetragon');
-    const f = linesOf(name, 'falco');
-    const tetragon = view(await scanLines(name, t));
-    expect(view(await scanLines(name, f)).map((a) => a.rule)).toEqual(['bulk-push-without-reads']);
-    expect(view(await scanLines(name, interleaveByTime(f, t)))).toEqual(tetragon);
-    expect(view(await scanLines(name, interleaveByTime(t, f)))).toEqual(tetragon);
+    const t = generatedLines(name, 'tetragon');
+    const f = generatedLines(name, 'falco');
+    const tetragon = alertView(await scanLines(name, t));
+    expect(alertView(await scanLines(name, f)).map((a) => a.rule)).toEqual(['bulk-push-without-reads']);
+    expect(alertView(await scanLines(name, interleaveByTime(f, t)))).toEqual(tetragon);
+    expect(alertView(await scanLines(name, interleaveByTime(t, f)))).toEqual(tetragon);
   });
 });

@@ -4,7 +4,7 @@
  * stream well before the other's. It raises the alert one sensor alone raises: one per push, the bytes as one
  * sensor counted them (they were summed), the evidence not repeated.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,22 +14,19 @@ import { createCorrelator } from '../../../src/correlate/index.js';
 import { detectFormat } from '../../../src/formats/index.js';
 import type { Alert } from '../../../src/model/alert.js';
 import { systemClock } from '../../../src/model/clock.js';
-import { defaultScenarioDir, generatedPaths } from '../../../src/scenarios/index.js';
 import { createFalcoHttpPoster } from '../../../src/sensors-sim/falco-http-poster.js';
 import { tetragonJsonLinesToProto } from '../../../src/sensors-sim/tetragon-json.js';
 import { startTetragonReplayServer } from '../../../src/sensors-sim/tetragon-replay-server.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { collectSink } from '../../helpers/collect-sink.js';
+import { alertView, generatedLines } from '../../helpers/dual-sensor.js';
 import { freePort } from '../falco/harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-const linesOf = (name: string, form: 'tetragon' | 'falco') =>
-  readFileSync(generatedPaths(defaultScenarioDir(), name)[form], 'utf8').split('\n').filter(Boolean);
 
 /** Lines a normalizer turns into events (the others are ignored, not counted by the app). */
 const eventCount = (lines: string[]) =>
@@ -50,8 +47,8 @@ async function untilTrue(what: string, ok: () => boolean): Promise<void> {
 async function liveBoth(name: string, first: 'tetragon' | 'falco'): Promise<Alert[]> {
   const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-dual-live-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const tetragon = linesOf(name, 'tetragon');
-  const falco = linesOf(name, 'falco');
+  const tetragon = generatedLines(name, 'tetragon');
+  const falco = generatedLines(name, 'falco');
   const server = await startTetragonReplayServer({ address: `unix://${join(dir, 'tetragon.sock')}`, events: [] });
   cleanups.push(() => server.close());
   const port = await freePort();
@@ -91,23 +88,12 @@ async function liveBoth(name: string, first: 'tetragon' | 'falco'): Promise<Aler
   return alerts;
 }
 
-const view = (alerts: Alert[]) =>
-  alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    bytes: a.reads.bytes,
-    files: a.reads.files,
-    sensitive: a.reads.sensitive,
-    egressBytes: a.egressBytes,
-    evidence: a.evidence.map((e) => `${e.kind} ${e.detail}`),
-  }));
-
 describe('one daemon fed by Tetragon (gRPC) and Falco (http_output) on the same node', () => {
   it.each(['tetragon', 'falco'] as const)(
     'a bulk read then git push: one alert, its bytes counted once (%s stream first)',
     async (first) => {
       const alerts = await liveBoth('git-push-https-bulk-read', first);
-      expect(view(alerts)).toEqual([
+      expect(alertView(alerts)).toEqual([
         expect.objectContaining({ rule: 'bulk-read-then-push', severity: 'high', bytes: 123_731_968 }),
       ]);
       expect(alerts[0]!.egressBytes).toBe(24_117_248);
@@ -120,7 +106,7 @@ describe('one daemon fed by Tetragon (gRPC) and Falco (http_output) on the same 
 
   it('a service-account token read then pushed: one alert, the sensitive path once', async () => {
     const alerts = await liveBoth('sa-token-git-push', 'falco');
-    expect(view(alerts)).toEqual([
+    expect(alertView(alerts)).toEqual([
       expect.objectContaining({
         rule: 'sensitive-read-then-push',
         severity: 'high',
