@@ -61,6 +61,23 @@ function classOf(arg: string, syntax: FlagSyntax): ArgumentClass {
 }
 
 /**
+ * How the parser takes an argument starting with flag-shaped word `w` and holding a space. A long flag without
+ * `=` holds the space in its name (`--title fix the release`): git's parse-options, pflag, clap and getopt exit
+ * on that name, and argparse takes the word for a positional, so no later word is its value. parseArgv takes it
+ * for a flag the table lacks, whose next positional it may own, which let each spaced text of a CI command line
+ * own the next (found by review: `gh --repo acme/app pr edit 12 --title "fix the release" --body "run release
+ * upload v1 a.tgz"` grouped as `--repo acme/app pr` owning `edit 12` and `--title fix` owning `the release`,
+ * leaving `release upload` gh's sub-command). npm's nopt takes `--x y` for an option named `x y`, and the next
+ * word for its value: there it stays a flag (`npm "--dry-run y" publish` publishes, where `--dry-run` owning
+ * `y` is a dry run). A short flag's space may be in a value it takes attached (`-n prod`), which the table may
+ * not know.
+ */
+function spacedClassOf(w: string, syntax: FlagSyntax): ArgumentClass {
+  const cls = classOf(`${w} x`, syntax);
+  return cls === 'flag-skip' && w.startsWith('--') && syntax.boolWords !== true ? 'positional' : cls;
+}
+
+/**
  * The state after an argument of class `cls` read in `state` (parseArgv's rules; commandEnd's for a positional:
  * only one a valueless flag may own is skipped before the sub-command).
  */
@@ -226,7 +243,7 @@ function movesOf(words: readonly string[], syntax: FlagSyntax, subcommand: boole
     }
     let classes = seen.get(w);
     if (classes === undefined) {
-      classes = [classOf(w, syntax), classOf(`${w} x`, syntax)];
+      classes = [classOf(w, syntax), spacedClassOf(w, syntax)];
       seen.set(w, classes);
     }
     single.push(classes[0]);

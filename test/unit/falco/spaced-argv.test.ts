@@ -61,6 +61,19 @@ describe('an argv whose arguments hold spaces, as Falco joins it', () => {
       ['/usr/bin/git', ['git', 'commit', '-m', 'fix push bug'], GITHUB],
       ['/usr/bin/curl', ['curl', '-H', 'Authorization: Bearer x', 'https://api.github.com/user'], API_GITHUB],
       ['/usr/bin/gh', ['gh', 'issue', 'comment', '12', '--body', 'push docs after the release upload'], API_GITHUB],
+      // A long flag holding a space in its name is an error (or argparse's positional), never a flag owning the
+      // next text: `--repo acme/app pr` owning `edit 12` left `release upload` the sub-command.
+      [
+        '/usr/bin/gh',
+        [
+          'gh',
+          ...'--repo acme/app pr edit 12 --title'.split(' '),
+          'fix the release',
+          '--body',
+          'run release upload v1 a.tgz',
+        ],
+        API_GITHUB,
+      ],
     ];
     for (const [exe, argv, ip] of shapes) expect(await alertsOf(falcoRun(exe, argv, ip)), argv.join(' ')).toEqual([]);
   });
@@ -117,6 +130,14 @@ describe('readings of a spaced argv, red-team review', () => {
         { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
       ]);
     }
+  });
+
+  it('keeps a spaced long flag a flag under npm’s nopt, which takes `--dry-run y` for an option of its own', async () => {
+    // nopt reads `--dry-run y` as an option named `dry-run y` and publishes; `--dry-run` owning `y` is a dry run.
+    const npm = ['npm', '--dry-run y', 'publish'];
+    expect(brief(await alertsOf(falcoLocalRun('/usr/bin/npm', npm)))).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'npm', destination: 'registry.npmjs.org' },
+    ]);
   });
 
   it('takes a CI bot commit whose message says push for no push: a regrouped git push waits for its transport', async () => {

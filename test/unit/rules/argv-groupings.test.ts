@@ -42,6 +42,18 @@ describe('pushGroupings', () => {
     expect(first?.before).toEqual(argv.slice(0, 4));
   });
 
+  it('never takes a long flag with a space in its name for one owning the next argument (it has no value)', () => {
+    const argv = [
+      ...'--repo acme/app pr edit 12 --title'.split(' '),
+      'fix the release',
+      '--body',
+      'run release upload',
+    ];
+    const spacedLongFlag = /^--[^= ]* /;
+    for (const g of pushGroupings(search('gh', argv, ['release'])))
+      expect(g.before.filter((arg) => spacedLongFlag.test(arg))).toEqual([]);
+  });
+
   it('finds none when a positional no flag owns comes first (`commit -m "… push …"`)', () => {
     expect([...pushGroupings(search('git', ['commit', '-m', 'fix the push bug'], ['push']))]).toEqual([]);
   });
@@ -109,8 +121,12 @@ describe('the search against every grouping listed', () => {
           const word = at;
           at += arg.split(' ').length;
           if (arg.includes(' ') || !s.isPushStart(arg)) return;
-          const before = parseArgv(reading.slice(0, i), spec.syntax);
-          const upTo = parseArgv(reading.slice(0, i + 1), spec.syntax);
+          // A long flag with a space in its name owns no value: argparse's positional, every other parser's exit
+          // but nopt's (boolWords).
+          const nameSpaced = (a: string) => spec.syntax.boolWords !== true && /^--[^= ]* /.test(a);
+          const asParsed = reading.slice(0, i).map((a) => (nameSpaced(a) ? a.slice(2) : a));
+          const before = parseArgv(asParsed, spec.syntax);
+          const upTo = parseArgv([...asParsed, arg], spec.syntax);
           const standsAt = s.subcommand
             ? upTo.positionals.length === before.positionals.length + 1 &&
               before.positionals.every((_, p) => upTo.afterFlag.has(p))
