@@ -107,7 +107,8 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
   const starts: number[] = [];
   for (let i = 0; i < n; i++) if (search.isPushStart(words[i]!)) starts.push(i);
   if (starts.length === 0) return;
-  const { has, moves } = reachability(search, starts[starts.length - 1]!);
+  const { has, extreme, moves } = reachability(search, starts[starts.length - 1]!);
+  const pushStates = subcommand ? [NORMAL, SKIP, ENDED] : [NORMAL, SKIP];
   // Where a push word may stand: a sub-command after `--` too, an uploader's flag not.
   const pushState = (k: number, j: number): number => {
     if (has(k, NORMAL, j)) return NORMAL;
@@ -135,19 +136,13 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
     // The words after the push word make `count - before - 1` arguments: at least one word each, one at most
     // holding every join left (none left when the push word is the last).
     const fewest = rest === 0 || flagAfterAt[k]! === n ? joins : Math.max(0, joins - (rest - 1));
-    const most = lastReached(k, fewest, joins, -1);
+    const most = extreme(k, pushStates, fewest, joins, -1);
     if (most === joins) yield rebuilt(k, most);
     else if (most >= 0) later.push([k, most]);
-    const least = lastReached(k, fewest, joins, 1);
+    const least = extreme(k, pushStates, fewest, joins, 1);
     if (least >= 0 && least !== most) later.push([k, least]);
   }
   for (const [k, j] of later) yield rebuilt(k, j);
-
-  function lastReached(k: number, fewest: number, most: number, order: -1 | 1): number {
-    for (let j = order < 0 ? most : fewest; j >= fewest && j <= most; j += order)
-      if (pushState(k, j) !== DEAD) return j;
-    return -1;
-  }
 }
 
 /**
@@ -172,7 +167,16 @@ export function flagsUpToLastArgument(search: GroupingSearch): boolean {
 function reachability(
   search: GroupingSearch,
   last: number,
-): { has: (i: number, s: number, j: number) => boolean; moves: Moves } {
+): {
+  has: (i: number, s: number, j: number) => boolean;
+  /**
+   * The most (order −1) or fewest (order 1) joins in [lo, hi] reaching word i in any of `states`, or −1: a scan
+   * of the bitsets 32 join counts at a time. Testing each count with `has` made the push words × joins loop
+   * quadratic (found by review: 4 KiB of `curl -d -d …` with 2 arguments cost ~40 ms before any recognition).
+   */
+  extreme: (i: number, states: readonly number[], lo: number, hi: number, order: -1 | 1) => number;
+  moves: Moves;
+} {
   const { words, count, syntax, subcommand } = search;
   const joins = words.length - count;
   const width = Math.ceil((joins + 1) / 32);
@@ -211,7 +215,18 @@ function reachability(
   }
   const has = (i: number, s: number, j: number) =>
     j >= 0 && j <= joins && ((reach[at(i, s) + (j >>> 5)]! >>> (j & 31)) & 1) === 1;
-  return { has, moves };
+  const extreme = (i: number, states: readonly number[], lo: number, hi: number, order: -1 | 1): number => {
+    if (lo < 0 || lo > hi) return -1;
+    for (let b = order < 0 ? hi >>> 5 : lo >>> 5; b >= lo >>> 5 && b <= hi >>> 5; b += order) {
+      let bits = 0;
+      for (const s of states) bits |= reach[at(i, s) + b]!;
+      if (b === lo >>> 5) bits &= ~0 << (lo & 31);
+      if (b === hi >>> 5 && (hi & 31) !== 31) bits &= (1 << ((hi & 31) + 1)) - 1;
+      if (bits !== 0) return b * 32 + 31 - Math.clz32(order < 0 ? bits : bits & -bits);
+    }
+    return -1;
+  };
+  return { has, extreme, moves };
 }
 
 interface Moves {

@@ -54,6 +54,19 @@ describe('pushGroupings', () => {
       expect(g.before.filter((arg) => spacedLongFlag.test(arg))).toEqual([]);
   });
 
+  it('finds the most and the fewest joins before a push word across the bitsets’ 32-bit words', () => {
+    for (const n of [1, 29, 30, 31, 32, 33, 34, 62, 63, 64, 65, 66, 95, 96, 97, 130]) {
+      // Before `-d`: `-H X: …` one argument (n + 1 joins), or the header's last words URLs, as few joins as the
+      // words after `-d` can take the rest.
+      const argv = ['-H', `X: ${words(n)}`, '-d', '@f', '-H', `Y: ${words(5)}`, 'https://h/x'];
+      const s = search('curl', argv, ['-d']);
+      const joinsBefore = [...pushGroupings(s)].map((g) => g.at - g.before.length);
+      const after = s.words.length - 3 - n; // the words after `-d`
+      const fewest = Math.max(0, s.words.length - s.count - (after - 1));
+      expect(joinsBefore, `n=${n}`).toEqual([n + 1, fewest]);
+    }
+  });
+
   it('finds none when a positional no flag owns comes first (`commit -m "… push …"`)', () => {
     expect([...pushGroupings(search('git', ['commit', '-m', 'fix the push bug'], ['push']))]).toEqual([]);
   });
