@@ -162,7 +162,10 @@ export function flagsUpToLastArgument(search: GroupingSearch): boolean {
 
 /**
  * The dynamic programme over words[0..last]: `has(i, s, j)` when words[0..i) group, with j joins, into arguments
- * that leave the parser in state s before word i.
+ * that leave the parser in state s before word i. Only the join counts that can still end in `count` arguments
+ * are kept: before word i, at least i − count (no more arguments than the count) and at most i, so a row is
+ * min(count, joins)/32 words from its own first word, not joins/32 from 0 (found by review: a cut 4 KiB `git a a
+ * …` of 2 arguments allocated and cleared 4 MiB per entry, ~7 ms, for rows of one live word).
  */
 function reachability(
   search: GroupingSearch,
@@ -179,47 +182,58 @@ function reachability(
 } {
   const { words, count, syntax, subcommand } = search;
   const joins = words.length - count;
-  const width = Math.ceil((joins + 1) / 32);
-  // reach[(i * STATES + s) * width + b]: bit j of the set for (i, s).
-  const reach = new Uint32Array((last + 1) * STATES * width);
-  const at = (i: number, s: number) => (i * STATES + s) * width;
-  reach[at(0, NORMAL)] = 1;
+  const lastWord = joins >>> 5;
+  const rowWidth = Math.min(lastWord + 1, (Math.min(count, joins) >>> 5) + 2);
+  /** The first 32-join word a row keeps, and its last. */
+  const firstWord = (i: number) => Math.max(0, i - count) >>> 5;
+  const endWord = (i: number) => Math.min(i, joins) >>> 5;
+  // reach[(i * STATES + s) * rowWidth + b − firstWord(i)]: bits 32b… of the set for (i, s).
+  const reach = new Uint32Array((last + 1) * STATES * rowWidth);
+  const row = (i: number, s: number) => (i * STATES + s) * rowWidth - firstWord(i);
+  reach[row(0, NORMAL)] = 1;
   const topMask = (joins + 1) % 32 === 0 ? 0xffffffff : (1 << ((joins + 1) % 32)) - 1;
-  const or = (to: number, from: number, shift: 0 | 1) => {
+  const or = (toI: number, toS: number, fromI: number, fromS: number, shift: 0 | 1) => {
+    const to = row(toI, toS);
+    const from = row(fromI, fromS);
+    const toFirst = firstWord(toI);
+    const toEnd = Math.min(lastWord, toFirst + rowWidth - 1);
     let carry = 0;
-    for (let b = 0; b < width; b++) {
+    for (let b = firstWord(fromI); b <= endWord(fromI); b++) {
       const v = reach[from + b]!;
-      reach[to + b]! |= shift === 0 ? v : ((v << 1) | carry) >>> 0;
+      if (b >= toFirst) reach[to + b]! |= shift === 0 ? v : ((v << 1) | carry) >>> 0;
       carry = v >>> 31;
     }
-    reach[to + width - 1]! &= topMask;
+    const next = endWord(fromI) + 1;
+    if (shift === 1 && carry !== 0 && next >= toFirst && next <= toEnd) reach[to + next]! |= carry;
+    if (toEnd === lastWord) reach[to + lastWord]! &= topMask;
   };
-  const empty = (from: number) => {
-    for (let b = 0; b < width; b++) if (reach[from + b] !== 0) return false;
+  const empty = (i: number, s: number) => {
+    const from = row(i, s);
+    for (let b = firstWord(i); b <= endWord(i); b++) if (reach[from + b] !== 0) return false;
     return true;
   };
   const moves = movesOf(words, syntax, subcommand, last);
   for (let i = 0; i <= last; i++) {
-    for (let t = 0; t < BOUNDARY_STATES; t++) if (t !== VALUE) or(at(i, t), at(i, OPEN + t), 0);
+    for (let t = 0; t < BOUNDARY_STATES; t++) if (t !== VALUE) or(i, t, i, OPEN + t, 0);
     if (i === last) break;
     for (let x = 0; x < BOUNDARY_STATES; x++) {
-      if (empty(at(i, x))) continue;
+      if (empty(i, x)) continue;
       const alone = moves.alone(x, i);
-      if (alone !== DEAD) or(at(i + 1, alone), at(i, x), 0);
+      if (alone !== DEAD) or(i + 1, alone, i, x, 0);
       const open = i + 2 <= last ? moves.opens(x, i) : DEAD;
-      if (open !== DEAD) or(at(i + 2, open), at(i, x), 1);
+      if (open !== DEAD) or(i + 2, open, i, x, 1);
     }
-    if (i + 1 > last) continue;
-    for (let o = OPEN; o < STATES; o++)
-      if (o !== OPEN + VALUE && !empty(at(i, o))) or(at(i + 1, moves.extend(o, i)), at(i, o), 1);
+    for (let o = OPEN; o < STATES; o++) if (o !== OPEN + VALUE && !empty(i, o)) or(i + 1, moves.extend(o, i), i, o, 1);
   }
+  const kept = (i: number, b: number) => b >= firstWord(i) && b < firstWord(i) + rowWidth && b <= lastWord;
   const has = (i: number, s: number, j: number) =>
-    j >= 0 && j <= joins && ((reach[at(i, s) + (j >>> 5)]! >>> (j & 31)) & 1) === 1;
+    j >= 0 && j <= joins && kept(i, j >>> 5) && ((reach[row(i, s) + (j >>> 5)]! >>> (j & 31)) & 1) === 1;
   const extreme = (i: number, states: readonly number[], lo: number, hi: number, order: -1 | 1): number => {
     if (lo < 0 || lo > hi) return -1;
     for (let b = order < 0 ? hi >>> 5 : lo >>> 5; b >= lo >>> 5 && b <= hi >>> 5; b += order) {
+      if (!kept(i, b)) continue;
       let bits = 0;
-      for (const s of states) bits |= reach[at(i, s) + b]!;
+      for (const s of states) bits |= reach[row(i, s) + b]!;
       if (b === lo >>> 5) bits &= ~0 << (lo & 31);
       if (b === hi >>> 5 && (hi & 31) !== 31) bits &= (1 << ((hi & 31) + 1)) - 1;
       if (bits !== 0) return b * 32 + 31 - Math.clz32(order < 0 ? bits : bits & -bits);

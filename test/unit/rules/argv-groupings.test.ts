@@ -79,6 +79,12 @@ describe('pushGroupings', () => {
 });
 
 describe('flagsUpToLastArgument', () => {
+  it('keeps per word only the join counts that can still end in the count: memory follows the arguments', () => {
+    // 200,000 words as 3 arguments: each word's row holds a few join counts, not 200,000 (a 40 GB table).
+    const padded = ['--kube-as-group', Array.from({ length: 200_000 }, () => 'w').join(' '), 'x'];
+    expect(flagsUpToLastArgument(search('helm', padded, []))).toBe(true);
+  });
+
   it('is true when every argument but the last can be a flag or its value, false when a sub-command shows', () => {
     const padded = ['--kube-context', 'prod dependency upgrade', '--kube-as-group', words(50)];
     expect(flagsUpToLastArgument(search('helm', padded, []))).toBe(true);
