@@ -7,8 +7,9 @@
  * tool's option parser (./argv.ts parseArgv) reads where a sub-command or a flag may stand, not inside an
  * option's value nor after `--`. A dynamic programme over the words tracks that parser's state between
  * arguments, and for each state the set of join counts (words glued into the argument before them) that reach it,
- * as a bitset: words × states × (joins / 32) steps, instead of one recognition per grouping. From a word where
- * the wanted state is reachable, one grouping is rebuilt, the words after it split as far as the count allows.
+ * as a bitset: words × states × (min(arguments, joins) / 32) steps, instead of one recognition per grouping. From
+ * a word where the wanted state is reachable, two groupings are rebuilt, the words after it split as far as the
+ * count allows.
  */
 import { type FlagSyntax, parseArgv } from './argv.js';
 
@@ -115,10 +116,22 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
     if (has(k, SKIP, j)) return SKIP;
     return subcommand && has(k, ENDED, j) ? ENDED : DEAD;
   };
-  const rebuilt = (k: number, j: number): PushGrouping => {
-    const before = rebuild(k, pushState(k, j), j, words, has, moves);
-    return { before, at: k, after: words.slice(k + 1), afterCount: count - before.length - 1 };
-  };
+  // Two groupings per push word and join count: the one ending in spaced arguments where it can, and the one
+  // ending in single words. The recogniser weighs which flag an argument is, which the parser states do not:
+  // `npm "--dry-run y" z publish` (nopt: an option named `dry-run y`, then publish) also groups as `--dry-run`
+  // owning `y z`, a dry run, and only that one was rebuilt (found by review: a miss the listing had caught).
+  function* rebuilt(k: number, j: number): Generator<PushGrouping> {
+    const spacedLast = rebuild(k, pushState(k, j), j, words, has, moves, false);
+    const singleLast = rebuild(k, pushState(k, j), j, words, has, moves, true);
+    const grouping = (before: string[]) => ({
+      before,
+      at: k,
+      after: words.slice(k + 1),
+      afterCount: count - before.length - 1,
+    });
+    yield grouping(spacedLast);
+    if (singleLast.some((arg, i) => arg !== spacedLast[i])) yield grouping(singleLast);
+  }
   // First the push words after which every word stands alone (every join before them: a padded push's shape,
   // which planted push words in its padding cannot take), then, for each, the grouping with the most joins
   // before it and the one with the fewest (an uploader's URL before its `-d` stays apart). Rebuilt as read.
@@ -137,12 +150,12 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
     // holding every join left (none left when the push word is the last).
     const fewest = rest === 0 || flagAfterAt[k]! === n ? joins : Math.max(0, joins - (rest - 1));
     const most = extreme(k, pushStates, fewest, joins, -1);
-    if (most === joins) yield rebuilt(k, most);
+    if (most === joins) yield* rebuilt(k, most);
     else if (most >= 0) later.push([k, most]);
     const least = extreme(k, pushStates, fewest, joins, 1);
     if (least >= 0 && least !== most) later.push([k, least]);
   }
-  for (const [k, j] of later) yield rebuilt(k, j);
+  for (const [k, j] of later) yield* rebuilt(k, j);
 }
 
 /**
@@ -175,7 +188,7 @@ function reachability(
   /**
    * The most (order −1) or fewest (order 1) joins in [lo, hi] reaching word i in any of `states`, or −1: a scan
    * of the bitsets 32 join counts at a time. Testing each count with `has` made the push words × joins loop
-   * quadratic (found by review: 4 KiB of `curl -d -d …` with 2 arguments cost ~40 ms before any recognition).
+   * quadratic (found by review: 4 KiB of `curl -d -d …` in one argument cost ~30–40 ms before any recognition).
    */
   extreme: (i: number, states: readonly number[], lo: number, hi: number, order: -1 | 1) => number;
   moves: Moves;
@@ -291,7 +304,10 @@ function movesOf(words: readonly string[], syntax: FlagSyntax, subcommand: boole
   };
 }
 
-/** The arguments of one grouping of words[0..k) that reaches state `s` with `j` joins (walked back). */
+/**
+ * The arguments of one grouping of words[0..k) that reaches state `s` with `j` joins (walked back): at each
+ * argument's end, the spaced argument ending there where there is one, or with `aloneFirst` the single word.
+ */
 function rebuild(
   k: number,
   s: number,
@@ -299,6 +315,7 @@ function rebuild(
   words: readonly string[],
   has: (i: number, s: number, j: number) => boolean,
   moves: Moves,
+  aloneFirst: boolean,
 ): string[] {
   const args: string[] = [];
   let i = k;
@@ -311,13 +328,13 @@ function rebuild(
   };
   while (i > 0) {
     if (state < OPEN) {
-      if (state !== VALUE && has(i, OPEN + state, left)) {
+      const to = state;
+      const x = from((x) => has(i - 1, x, left) && moves.alone(x, i - 1) === to, 0, OPEN);
+      if (state !== VALUE && (!aloneFirst || x === DEAD) && has(i, OPEN + state, left)) {
         state += OPEN;
         openEnd = i;
         continue;
       }
-      const to = state;
-      const x = from((x) => has(i - 1, x, left) && moves.alone(x, i - 1) === to, 0, OPEN);
       if (x === DEAD) throw new Error('argv grouping: no way back (a bug in pushGroupings)');
       args.push(words[i - 1]!);
       state = x;

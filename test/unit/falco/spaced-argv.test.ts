@@ -133,11 +133,16 @@ describe('readings of a spaced argv, red-team review', () => {
   });
 
   it('keeps a spaced long flag a flag under npm’s nopt, which takes `--dry-run y` for an option of its own', async () => {
-    // nopt reads `--dry-run y` as an option named `dry-run y` and publishes; `--dry-run` owning `y` is a dry run.
-    const npm = ['npm', '--dry-run y', 'publish'];
-    expect(brief(await alertsOf(falcoLocalRun('/usr/bin/npm', npm)))).toEqual([
-      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'npm', destination: 'registry.npmjs.org' },
-    ]);
+    // nopt reads `--dry-run y` as an option named `dry-run y` (owning a next word) and publishes; `--dry-run`
+    // owning `y` or `y z` is a dry run, a grouping as good to the parser states, and the one rebuilt first.
+    for (const npm of [
+      ['npm', '--dry-run y', 'publish'],
+      ['npm', '--dry-run y', 'z', 'publish'],
+      ['npm', '--dry-run y', 'false', 'publish'],
+    ])
+      expect(brief(await alertsOf(falcoLocalRun('/usr/bin/npm', npm))), npm.join(' ')).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'npm', destination: 'registry.npmjs.org' },
+      ]);
   });
 
   it('takes a CI bot commit whose message says push for no push: a regrouped git push waits for its transport', async () => {
