@@ -109,14 +109,21 @@ function* searchedReadings(search: GroupingSearch): Generator<string[]> {
       if (++n > READINGS_AFTER_PUSH_WORD) break;
       // After the push word a spaced argument is a flag's value, never a positional: a positional there is the
       // rest of a text that mentions a push (`--notes "… publish the chart; …"` read as `publish the`).
-      if (g.after.length > g.afterCount && spacedPositional(tail, search.syntax)) continue;
+      if (g.after.length > g.afterCount && spaceOutsideValues(tail, search.syntax)) continue;
       yield [...head, ...tail];
     }
   }
 }
 
-function spacedPositional(args: readonly string[], syntax: FlagSyntax): boolean {
-  return parseArgv(args, syntax).positionals.some((p) => p.includes(' '));
+/**
+ * A positional holds a space, or a long flag's name does: no parser but npm's nopt takes `--x y` for a flag
+ * (./argv-groupings.ts spacedClassOf), so such a tail hid the flag itself (found by review: `cargo publish
+ * --dry-run --config "net.git-fetch-with-cli = true"` read as `publish "--dry-run --config …" = true`, a push).
+ */
+function spaceOutsideValues(args: readonly string[], syntax: FlagSyntax): boolean {
+  const parsed = parseArgv(args, syntax);
+  if (parsed.positionals.some((p) => p.includes(' '))) return true;
+  return syntax.boolWords !== true && parsed.flags.some((f) => f.flag.startsWith('--') && f.flag.includes(' '));
 }
 
 /** Every grouping, when some word could start a push (the shapes the search does not model). */

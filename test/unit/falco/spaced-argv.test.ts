@@ -74,6 +74,8 @@ describe('an argv whose arguments hold spaces, as Falco joins it', () => {
         ],
         API_GITHUB,
       ],
+      // After the push word too: `--dry-run --config net.git-fetch-with-cli` is no flag cargo (clap) takes.
+      ['/usr/local/bin/cargo', ['cargo', 'publish', '--dry-run', '--config', 'net.git-fetch-with-cli = true'], GITHUB],
     ];
     for (const [exe, argv, ip] of shapes) expect(await alertsOf(falcoRun(exe, argv, ip)), argv.join(' ')).toEqual([]);
   });
