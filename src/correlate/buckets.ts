@@ -11,6 +11,7 @@
  * (./blocks.ts): 480 bytes for the list, 1,056 for the ring.
  */
 import { BlockPool } from './blocks.js';
+import { beyondClockJump } from './node-clock.js';
 import type { ContainerState } from './state.js';
 
 /** Ring: per bucket [bytes, new files, min time, max time]; the id is floor(min / bucketMs). */
@@ -132,12 +133,12 @@ export class ReadBuckets {
   }
 
   /**
-   * A bucket that starts after its node's clock holds only reads of a jump the clock did not take (one bogus
-   * timestamp, year 2999: ./node-clock.ts): a read of the node's time takes its slot over. Kept, it refused
+   * A bucket that starts beyond a jump of its node's clock holds only reads of a jump the clock did not take (one
+   * bogus timestamp, year 2999: ./node-clock.ts beyondClockJump): a read of the node's time takes its slot over. Kept, it refused
    * that slot's reads for the container's life, a minute of every `slots`.
    */
   private aheadOfClock(c: ContainerState, id: number): boolean {
-    return id * this.bucketMs > c.node.maxMs;
+    return beyondClockJump(c.node, id * this.bucketMs);
   }
 
   /** The sparse list is full: its buckets move to their ring slots (at most one per slot, by construction). */

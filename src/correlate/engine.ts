@@ -16,7 +16,7 @@ import { DestinationClassifier } from './destinations.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
-import { advanceClock, nodeNowMs } from './node-clock.js';
+import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
 import {
   createPathClassifier,
   holdsSecrets,
@@ -213,10 +213,10 @@ export class CorrelationEngine {
         this.onExit(e, node);
         break;
       case 'gap': {
-        // A loss stamped ahead of its node's clock (a jump the clock did not take: a dropped event stamped 2999
+        // A loss stamped beyond a jump of its node's clock (one the clock did not take: a dropped event stamped 2999
         // gave a full queue's marker its end) ends at the clock: it marked every push on the node `degraded`
         // until 64 more losses pushed it out, and held back the expiry of every marker after it.
-        const to = t > node.maxMs && node.maxMs !== Number.NEGATIVE_INFINITY ? node.maxMs : t;
+        const to = beyondClockJump(node, t) ? node.maxMs : t;
         const from = e.gap.fromMs === undefined ? to : e.gap.fromMs - shift;
         if (node.gaps.length >= MAX_GAPS_PER_NODE * 2) node.gaps.splice(0, 2);
         node.gaps.push(Math.min(from, to), to);

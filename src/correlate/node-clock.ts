@@ -11,7 +11,7 @@ import type { NodeState } from './state.js';
  * next day's file of a scan) does, from the earliest of the run. Shorter steps (a quiet node, a gap in a
  * sparse export) move it at once.
  */
-const CLOCK_JUMP_MS = 24 * 3_600_000;
+export const CLOCK_JUMP_MS = 24 * 3_600_000;
 const CLOCK_JUMP_RUN = 16;
 /**
  * Live (the app passes the wall clock to advance()): an event further ahead of the wall clock than this, or
@@ -52,4 +52,17 @@ function moveTo(node: NodeState, t: number, wallMs: number): void {
  */
 export function nodeNowMs(node: NodeState, wallMs: number): number {
   return Math.max(node.maxMs, wallMs - node.wallLagMs);
+}
+
+/**
+ * Is `t` beyond a jump of `node`'s clock (more than CLOCK_JUMP_MS ahead of it)? Not when the node has no clock
+ * yet: live, its first events may be ahead of a wall clock that lags them (the demo's replay clock).
+ * Only such a time is taken for a bogus one (year 2999) by what must not wait for it (a push's judgement, a
+ * read bucket's slot, a loss marker's end). A time merely ahead of the clock is usually one the clock is about
+ * to reach: live, an event more than WALL_SKEW_MS ahead of a wall clock that lags the events (the demo's replay
+ * clock follows what the pipeline has taken in) or the first events of a step forward; judged on the clock as
+ * it was, a push was judged before the reads that followed it (the demo's python-requests-upload was low).
+ */
+export function beyondClockJump(node: NodeState, t: number): boolean {
+  return node.maxMs !== Number.NEGATIVE_INFINITY && t - node.maxMs > CLOCK_JUMP_MS;
 }

