@@ -34,7 +34,11 @@ const MAVEN_VALUE_FLAGS = [
   '--define',
   '--color',
 ];
-/** Gradle's options that take the next word, and the task options the entries read (`jib --image REF`). */
+/**
+ * Gradle's options that take the next word, and the built-in tasks' options whose values may name a publish task
+ * or configuration (`tasks --group publishing`, `test --tests publish`, `dependencies --configuration publish`),
+ * and those the entries read (`jib --image REF`).
+ */
 const GRADLE_VALUE_FLAGS = [
   '-b',
   '--build-file',
@@ -63,6 +67,10 @@ const GRADLE_VALUE_FLAGS = [
   '--write-verification-metadata',
   '--priority',
   '--task',
+  '--group',
+  '--tests',
+  '--configuration',
+  '--dependency',
   '--image',
 ];
 /** Options that print and exit (`mvn -v`), or plan without running a task (`gradle publish --dry-run`). */
@@ -183,7 +191,8 @@ export const jvmBuildTools: readonly PushToolSpec[] = [
           words: [],
           goal: GRADLE_PUBLISH,
           remote: { none: true, declaredIn: 'the Gradle build' },
-          excludeFlags: GRADLE_NO_RUN,
+          // The plugin portal's check of a plugin before its release, which PR builds run, uploads nothing.
+          excludeFlags: ['--validate-only', ...GRADLE_NO_RUN],
         },
       ],
     },
@@ -206,6 +215,10 @@ export const jvmBuildTools: readonly PushToolSpec[] = [
         'publish --dry-run',
         'build -x publish',
         'help --task publish',
+        'tasks --group publishing',
+        'test --tests publish',
+        'dependencies --configuration publish',
+        'publishPlugins --validate-only',
       ],
     },
   },
