@@ -217,6 +217,24 @@ export function goalEnd(parsed: ParsedArgv, goal: RegExp): number {
   return parsed.positionals.findIndex((p) => goal.test(p)) + 1 || -1;
 }
 
+/**
+ * The JVM system property is true as plugins read it (`Boolean.parseBoolean`): its last definition (`-Dname`, `-D
+ * name=v`, `--define name=v`) is bare, which Maven and Gradle set to `true`, or `true` in any case; `=yes` is false.
+ */
+export function javaPropertyTrue(parsed: ParsedArgv, name: string): boolean {
+  let on = false;
+  for (const f of parsed.flags) {
+    let value: string | null | undefined;
+    if (f.flag === `-D${name}`) value = f.value;
+    else if ((f.flag === '-D' || f.flag === '--define') && f.value !== null) {
+      const eq = f.value.indexOf('=');
+      if ((eq < 0 ? f.value : f.value.slice(0, eq)) === name) value = eq < 0 ? null : f.value.slice(eq + 1);
+    }
+    if (value !== undefined) on = value === null || value.toLowerCase() === 'true';
+  }
+  return on;
+}
+
 /** A flag's value as a remote: a key's value in its `k=v,…` list, or what follows its last `separator`. */
 export function flagRemote(value: string, key: string | undefined, separator: string | undefined): string | null {
   if (key !== undefined) return keyedValue(value, key);
@@ -336,6 +354,12 @@ export function canonicalHost(host: string): string {
     }
   }
   return h.length > 1 && h.endsWith('.') ? h.slice(0, -1) : h;
+}
+
+/** A word naming something on this machine to upload: not a URL, an scp-like remote or `/dev/null`. */
+export function isLocalUpload(word: string | undefined): boolean {
+  if (word === undefined || word === '/dev/null') return false;
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(word) && scpLikeHost(word) === null;
 }
 
 /** `git@github.com:org/repo.git` (scp-like ssh remote) → github.com. */

@@ -12,6 +12,8 @@ import {
   goalEnd,
   hasFlag,
   imageRegistryHost,
+  isLocalUpload,
+  javaPropertyTrue,
   type ParsedArgv,
   parseArgv,
   scpLikeHost,
@@ -321,6 +323,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;
   if (cmd.excludeAnyFlag?.some((req) => hasFlag(parsed, req))) return undefined;
+  if (cmd.skipProperties?.some((name) => javaPropertyTrue(parsed, name))) return undefined;
   if (cmd.podSourceAt !== undefined && !(rest[cmd.podSourceAt] ?? '').includes(':')) return undefined;
   if (cmd.localUploadAt !== undefined && !isLocalUpload(rest[cmd.localUploadAt])) return undefined;
   if (cmd.configOnly && rest.length > 0 && rest.every((p) => cmd.configOnly!.test(p))) return undefined;
@@ -334,12 +337,6 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   if (cmd.localSource && !rest.some((p) => p !== remote && !/^(?:[a-z][a-z0-9+.-]*:\/\/|\^\/)/i.test(p)))
     return undefined;
   return remote;
-}
-
-/** A word naming something on this machine to upload: not a URL, an scp-like remote or `/dev/null`. */
-function isLocalUpload(word: string | undefined): boolean {
-  if (word === undefined || word === '/dev/null') return false;
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(word) && scpLikeHost(word) === null;
 }
 
 function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string | null {

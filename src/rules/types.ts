@@ -70,6 +70,11 @@ export interface CommandSpec {
    */
   excludeAnyFlag?: readonly FlagRequirement[];
   /**
+   * JVM system properties that skip the upload when true as Java reads them (`-Dmaven.deploy.skip`, also
+   * `-D maven.deploy.skip=true`): true only for `true`, so `=yes`, `=0`, `=releases` do not skip.
+   */
+  skipProperties?: readonly string[];
+  /**
    * Booleans on by default that, turned off, make it no push: the last occurrence has a false value
    * (`cosign sign --upload=false`, `attest-blob --tlog-upload=false`).
    */
