@@ -128,12 +128,18 @@ const JAVA_VALUED = new Set([
   '--enable-native-access',
 ]);
 
+/** What a launcher's command line holds, checked before it is split: most JVMs are applications, with KiBs of classpath. */
+const JAVA_LAUNCHER_MARKS = [...Object.keys(JAVA_MAINS), ...Object.keys(JAVA_JARS)];
+
 function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
   const name = basename(view.binary);
-  if (name !== 'java') return null;
-  const words = tokenize(view.args);
+  const args = view.args;
+  if (name !== 'java' || !args || !JAVA_LAUNCHER_MARKS.some((mark) => args.includes(mark))) return null;
+  const words = tokenize(args);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
+    // An `@argfile` holds more options (IDEs and long classpaths use them): the main class may follow it.
+    if (w.startsWith('@')) continue;
     if (JAVA_VALUED.has(w)) i++;
     else if (w === '-jar') return javaProgram(view.binary!, JAVA_JARS[basename(words[i + 1] ?? '')], words, i + 2);
     else if (!w.startsWith('-')) return javaProgram(view.binary!, JAVA_MAINS[w], words, i + 1);

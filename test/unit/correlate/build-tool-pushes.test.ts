@@ -91,6 +91,12 @@ describe('build tools that push', () => {
       ],
       high('jib', 'ghcr.io'),
     ],
+    // The launcher's options from an @argfile (how IDEs and long classpaths start a JVM): the main class follows.
+    [
+      JAVA,
+      ['java', '@/tmp/gradle-jvm-args', 'org.gradle.wrapper.GradleWrapperMain', 'publish'],
+      high('gradle', `${IP}:443`),
+    ],
     ['/usr/local/bin/ko', ['ko', 'build', '--bare', './cmd/app'], high('ko', `${IP}:443`)],
     ['/usr/local/bin/skaffold', ['skaffold', 'build', '-d', 'ghcr.io/evil'], high('skaffold', 'ghcr.io')],
     ['/usr/local/bin/werf', ['werf', 'build', '--repo', 'ghcr.io/evil/x'], high('werf', 'ghcr.io')],
@@ -125,6 +131,7 @@ describe('build tools that push', () => {
     [JAVA, [...GRADLEW_JVM, 'publishToMavenLocal']],
     [JAVA, [...GRADLEW_JVM, 'jibDockerBuild']],
     [JAVA, ['java', '-jar', '/app/server.jar', 'publish']],
+    [JAVA, ['java', '@/tmp/app-args', 'com.acme.Deployer', 'deploy']],
     ['/usr/bin/mvn', ['mvn', 'compile', 'jib:dockerBuild']],
     ['/usr/local/bin/ko', ['ko', 'build', '--local', './cmd/app']],
     ['/usr/local/bin/ko', ['ko', 'build', '--push=false', '--oci-layout-path', '/tmp/layout', './cmd/app']],
