@@ -11,6 +11,8 @@ import { basename, tokenize } from './argv.js';
 export interface LaunchView {
   binary: string | null;
   args: string | null;
+  /** The arguments `args` holds, where the sensor joined them unquoted (ProcessView.argvCount). */
+  argvCount?: number | undefined;
 }
 
 /** The program a process runs in itself and its arguments, or null. */
@@ -136,13 +138,25 @@ function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
   const args = view.args;
   if (name !== 'java' || !args || !JAVA_LAUNCHER_MARKS.some((mark) => args.includes(mark))) return null;
   const words = tokenize(args);
+  // Falco joins argv unquoted: a launcher option holding a space (`-Dmaven.multiModuleProjectDirectory=/var/
+  // jenkins_home/workspace/My Job`, a classpath there) leaves as many stray words before the main class or
+  // jar as the words outnumber the arguments.
+  let strays = view.argvCount === undefined ? 0 : Math.max(0, words.length - view.argvCount);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // An `@argfile` holds more options (IDEs and long classpaths use them): the main class may follow it.
     if (w.startsWith('@')) continue;
     if (JAVA_VALUED.has(w)) i++;
-    else if (w === '-jar') return javaProgram(view.binary!, JAVA_JARS[basename(words[i + 1] ?? '')], words, i + 2);
-    else if (!w.startsWith('-')) return javaProgram(view.binary!, JAVA_MAINS[w], words, i + 1);
+    else if (w === '-jar') {
+      for (let jar = i + 1; jar <= i + 1 + strays && jar < words.length; jar++) {
+        const tool = JAVA_JARS[basename(words[jar]!)];
+        if (tool !== undefined) return javaProgram(view.binary!, tool, words, jar + 1);
+      }
+      return null;
+    } else if (!w.startsWith('-')) {
+      if (Object.hasOwn(JAVA_MAINS, w)) return javaProgram(view.binary!, JAVA_MAINS[w], words, i + 1);
+      if (strays-- === 0) return null;
+    }
   }
   return null;
 }

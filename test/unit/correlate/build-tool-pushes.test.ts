@@ -91,6 +91,24 @@ describe('build tools that push', () => {
       ],
       high('jib', 'ghcr.io'),
     ],
+    // A workspace path holding a space, which Falco joins unquoted: stray words before the main class or jar.
+    [
+      JAVA,
+      [
+        'java',
+        '-classpath',
+        '/usr/share/maven/boot/plexus-classworlds-2.8.0.jar',
+        '-Dmaven.multiModuleProjectDirectory=/var/jenkins_home/workspace/Release Job',
+        'org.codehaus.plexus.classworlds.launcher.Launcher',
+        'deploy',
+      ],
+      high('maven', `${IP}:443`),
+    ],
+    [
+      JAVA,
+      ['java', '-jar', '/var/jenkins_home/workspace/Release Job/gradle/wrapper/gradle-wrapper.jar', 'publish'],
+      high('gradle', `${IP}:443`),
+    ],
     // The launcher's options from an @argfile (how IDEs and long classpaths start a JVM): the main class follows.
     [
       JAVA,
@@ -132,6 +150,8 @@ describe('build tools that push', () => {
     [JAVA, [...GRADLEW_JVM, 'jibDockerBuild']],
     [JAVA, ['java', '-jar', '/app/server.jar', 'publish']],
     [JAVA, ['java', '@/tmp/app-args', 'com.acme.Deployer', 'deploy']],
+    [JAVA, ['java', '-cp', '/opt/My App/lib/*', 'com.acme.Main', 'org.gradle.wrapper.GradleWrapperMain', 'publish']],
+    [JAVA, ['java', '-jar', '/var/jenkins_home/workspace/Release Job/gradle/wrapper/gradle-wrapper.jar', 'build']],
     ['/usr/bin/mvn', ['mvn', 'compile', 'jib:dockerBuild']],
     ['/usr/local/bin/ko', ['ko', 'build', '--local', './cmd/app']],
     ['/usr/local/bin/ko', ['ko', 'build', '--push=false', '--oci-layout-path', '/tmp/layout', './cmd/app']],
