@@ -3,6 +3,7 @@
  * push-tool table (../push-tools.ts).
  */
 import type { FlagRequirement, PushToolSpec } from '../types.js';
+import { HELP_FLAGS } from './flags.js';
 
 /**
  * A kube context naming a local cluster (kind's `kind-NAME`, k3d's `k3d-NAME`, minikube, Docker Desktop):
@@ -12,7 +13,6 @@ const LOCAL_KUBE_CONTEXT: FlagRequirement = {
   flags: ['--kube-context'],
   valueMatches: /^(?:kind-.+|k3d-.+|minikube|docker-desktop|docker-for-desktop|rancher-desktop|colima)$/,
 };
-const HELP = ['-h', '--help'];
 
 export const clusterDeployTools: readonly PushToolSpec[] = [
   {
@@ -58,7 +58,7 @@ export const clusterDeployTools: readonly PushToolSpec[] = [
           // Pushed unless the kube context is a local cluster, which argv shows only with `--kube-context`.
           words: ['build'],
           remote: { flag: ['-d', '--default-repo'] },
-          excludeFlags: ['--dry-run', ...HELP],
+          excludeFlags: ['--dry-run', ...HELP_FLAGS],
           excludeAnyFlag: [LOCAL_KUBE_CONTEXT],
           offFlags: ['--push'],
         },
@@ -67,7 +67,7 @@ export const clusterDeployTools: readonly PushToolSpec[] = [
           words: ['run'],
           remote: { flag: ['-d', '--default-repo'] },
           requireAnyFlag: [{ flags: ['--push'] }, { flags: ['-d', '--default-repo'] }],
-          excludeFlags: HELP,
+          excludeFlags: HELP_FLAGS,
           excludeAnyFlag: [LOCAL_KUBE_CONTEXT],
           offFlags: ['--push'],
         },
@@ -128,9 +128,14 @@ export const clusterDeployTools: readonly PushToolSpec[] = [
           words,
           remote: { flag: ['--final-repo', '--repo'] },
           requireAnyFlag: [{ flags: ['--repo', '--final-repo'] }],
-          excludeFlags: ['--skip-build', ...HELP],
+          excludeFlags: ['--skip-build', ...HELP_FLAGS],
         })),
-        { words: ['export'], remote: { flag: ['--tag'] }, requireAnyFlag: [{ flags: ['--tag'] }], excludeFlags: HELP },
+        {
+          words: ['export'],
+          remote: { flag: ['--tag'] },
+          requireAnyFlag: [{ flags: ['--tag'] }],
+          excludeFlags: HELP_FLAGS,
+        },
       ],
     },
     destination: 'image-ref',
@@ -169,7 +174,7 @@ export const clusterDeployTools: readonly PushToolSpec[] = [
       commands: ['build', 'deploy'].map((word) => ({
         words: [word],
         remote: { none: true, declaredIn: 'devspace.yaml' },
-        excludeFlags: ['--skip-push', '--skip-build', ...HELP],
+        excludeFlags: ['--skip-push', '--skip-build', ...HELP_FLAGS],
         excludeAnyFlag: [LOCAL_KUBE_CONTEXT],
       })),
     },

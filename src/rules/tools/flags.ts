@@ -1,4 +1,6 @@
 /** Flag syntaxes and method lists shared by the push-tool table entries. */
+/** cobra's and urfave/cli's help flags: the command prints its usage and runs nothing. */
+export const HELP_FLAGS = ['-h', '--help'];
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 export const API_WRITES = [
   { flags: ['-X', '--method'], values: WRITE_METHODS },

@@ -3,8 +3,7 @@
  * of the push-tool table (../push-tools.ts); those that also deploy to a cluster are in ./cluster-deploys.ts.
  */
 import type { PushToolSpec } from '../types.js';
-
-const HELP = ['-h', '--help'];
+import { HELP_FLAGS } from './flags.js';
 
 const KO_VALUE_FLAGS = [
   '-t',
@@ -40,7 +39,7 @@ export const imageBuildTools: readonly PushToolSpec[] = [
       commands: ['build', 'publish', 'resolve', 'apply', 'create', 'run'].map((word) => ({
         words: [word],
         remote: { none: true, declaredIn: 'KO_DOCKER_REPO' },
-        excludeFlags: ['-L', '--local', ...HELP],
+        excludeFlags: ['-L', '--local', ...HELP_FLAGS],
         offFlags: ['--push'],
       })),
     },
@@ -108,7 +107,7 @@ export const imageBuildTools: readonly PushToolSpec[] = [
         remote: { flag: ['-t', '--target'] },
         requireAnyFlag: [{ flags: ['-t', '--target'] }],
         localRemotePrefix: ['docker://', 'tar://'],
-        excludeFlags: HELP,
+        excludeFlags: HELP_FLAGS,
       })),
     },
     destination: 'image-ref',
@@ -154,7 +153,7 @@ export const imageBuildTools: readonly PushToolSpec[] = [
           remote: { none: true, declaredIn: 'the Earthfile' },
           requireAnyFlag: [{ flags: ['--push'] }],
           offFlags: ['--push'],
-          excludeFlags: HELP,
+          excludeFlags: HELP_FLAGS,
         },
       ],
     },
@@ -219,7 +218,7 @@ export const imageBuildTools: readonly PushToolSpec[] = [
         remote: { positional: 0 },
         requireAnyFlag: [{ flags: ['--publish'] }],
         offFlags: ['--publish'],
-        excludeFlags: HELP,
+        excludeFlags: HELP_FLAGS,
       })),
     },
     destination: 'image-ref',
