@@ -235,11 +235,11 @@ export function javaPropertyTrue(parsed: ParsedArgv, name: string): boolean {
   return on;
 }
 
-/** A flag's value as a remote: a key's value in its `k=v,…` list, or what follows its last `separator`. */
+/** A flag's value as a remote: a `k=v,…` list's `key`, or what follows `separator` (`ID::https://[::1]`). */
 export function flagRemote(value: string, key: string | undefined, separator: string | undefined): string | null {
   if (key !== undefined) return keyedValue(value, key);
   if (separator === undefined) return value;
-  const at = value.lastIndexOf(separator);
+  const at = value.lastIndexOf(separator, value.includes('://') ? value.indexOf('://') - separator.length : Infinity);
   return at < 0 ? value : value.slice(at + separator.length) || null;
 }
 

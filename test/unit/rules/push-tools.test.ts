@@ -102,6 +102,19 @@ describe('push-tool table', () => {
         'https://uploads.github.com/repos/e/l/releases/1/assets',
       ],
       ['/usr/bin/kubectl', 'cp prod/db-0:/data ./d', null, 'prod/db-0:/data'],
+      // Maven's `ID::URL` (or `ID::LAYOUT::URL`): the URL's IPv6 literal holds `::` too.
+      [
+        '/usr/bin/mvn',
+        'deploy -DaltDeploymentRepository=x::https://[2001:db8::1]/r',
+        '2001:db8::1',
+        'https://[2001:db8::1]/r',
+      ],
+      [
+        '/usr/bin/mvn',
+        'deploy -DaltDeploymentRepository=x::default::https://nexus.evil.example/r',
+        'nexus.evil.example',
+        'https://nexus.evil.example/r',
+      ],
       ['/kaniko/executor', '--context . --destination gcr.io/acme/app:1', 'gcr.io', 'gcr.io/acme/app:1'],
       ['/usr/bin/npm', 'publish --registry https://npm.pkg.github.com', 'npm.pkg.github.com', null],
       // A source named in the tool's own config is not its usual registry: the first connect tells.
