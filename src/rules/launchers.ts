@@ -130,7 +130,7 @@ const JAVA_VALUED = new Set([
   '--enable-native-access',
 ]);
 
-/** What a launcher's command line holds, checked before it is split: most JVMs are applications, with KiBs of classpath. */
+/** Checked in a JVM's command line before it is split: most JVMs are applications, with KiBs of classpath. */
 const JAVA_LAUNCHER_MARKS = [...Object.keys(JAVA_MAINS), ...Object.keys(JAVA_JARS)];
 
 function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
