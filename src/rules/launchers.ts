@@ -103,16 +103,16 @@ export function appletOf(view: LaunchView): { binary: string; args: string } | n
  * all end in `exec java … MAIN "$@"`): that JVM, the process that connects and uploads, is the tool, known by its
  * main class, or by the wrapper jar it runs (`java -jar gradle/wrapper/gradle-wrapper.jar`, as recent
  * gradlew scripts run it). Without this, `mvn deploy` and `./gradlew publish` were no push: only the shell running the
- * script carried their names, and a shell is no interpreter the table knows.
+ * script carried their names, and a shell is no interpreter the table knows. Maps: `constructor` is no key.
  */
-const JAVA_MAINS: Readonly<Record<string, string>> = {
-  'org.codehaus.plexus.classworlds.launcher.Launcher': 'mvn',
-  'org.apache.maven.wrapper.MavenWrapperMain': 'mvn',
-  'org.gradle.launcher.GradleMain': 'gradle',
-  'org.gradle.wrapper.GradleWrapperMain': 'gradle',
-  'com.google.cloud.tools.jib.cli.JibCli': 'jib',
-};
-const JAVA_JARS: Readonly<Record<string, string>> = { 'gradle-wrapper.jar': 'gradle' };
+const JAVA_MAINS: ReadonlyMap<string, string> = new Map([
+  ['org.codehaus.plexus.classworlds.launcher.Launcher', 'mvn'],
+  ['org.apache.maven.wrapper.MavenWrapperMain', 'mvn'],
+  ['org.gradle.launcher.GradleMain', 'gradle'],
+  ['org.gradle.wrapper.GradleWrapperMain', 'gradle'],
+  ['com.google.cloud.tools.jib.cli.JibCli', 'jib'],
+]);
+const JAVA_JARS: ReadonlyMap<string, string> = new Map([['gradle-wrapper.jar', 'gradle']]);
 /** The java launcher's options that take the next word (`-cp PATH`); the rest are one word (`-Dk=v`, `-Xmx1g`). */
 const JAVA_VALUED = new Set([
   '-cp',
@@ -131,7 +131,7 @@ const JAVA_VALUED = new Set([
 ]);
 
 /** Checked in a JVM's command line before it is split: most JVMs are applications, with KiBs of classpath. */
-const JAVA_LAUNCHER_MARKS = [...Object.keys(JAVA_MAINS), ...Object.keys(JAVA_JARS)];
+const JAVA_LAUNCHER_MARKS = [...JAVA_MAINS.keys(), ...JAVA_JARS.keys()];
 
 function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
   const name = basename(view.binary);
@@ -149,20 +149,20 @@ function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
     if (JAVA_VALUED.has(w)) i++;
     else if (w === '-jar') {
       for (let jar = i + 1; jar <= i + 1 + strays && jar < words.length; jar++) {
-        const tool = JAVA_JARS[basename(words[jar]!)];
+        const tool = JAVA_JARS.get(basename(words[jar]!));
         if (tool !== undefined) return javaProgram(view.binary!, tool, words, jar + 1);
       }
       return null;
     } else if (!w.startsWith('-')) {
-      if (Object.hasOwn(JAVA_MAINS, w)) return javaProgram(view.binary!, JAVA_MAINS[w], words, i + 1);
+      const tool = JAVA_MAINS.get(w);
+      if (tool !== undefined) return javaProgram(view.binary!, tool, words, i + 1);
       if (strays-- === 0) return null;
     }
   }
   return null;
 }
 
-function javaProgram(java: string, tool: string | undefined, words: readonly string[], from: number) {
-  if (tool === undefined) return null;
+function javaProgram(java: string, tool: string, words: readonly string[], from: number) {
   return { binary: `${java.slice(0, java.length - 'java'.length)}${tool}`, args: quoteWords(words.slice(from)) };
 }
 

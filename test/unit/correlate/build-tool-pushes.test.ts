@@ -6,7 +6,7 @@
  * are scripts that exec a JVM: that JVM, known by its launcher class, is the process that uploads.
  */
 import { describe, expect, it } from 'vitest';
-import { quoteWords } from '../../../src/rules/launchers.js';
+import { launchedProgram, quoteWords } from '../../../src/rules/launchers.js';
 import { falcoRun } from '../../fixtures/falco/credential-run.js';
 import { brief, runResolved } from './builder.js';
 import { PUSH_IP as IP, secretThenPush } from './secret-then-push.js';
@@ -138,6 +138,16 @@ describe('build tools that push', () => {
     const { tetragon, falco } = await bothSensors('/usr/local/bin/earthly', ['earthly', '--ci', '--push', '+image']);
     expect(tetragon.map((a) => [a.rule, a.tool])).toEqual([['sensitive-read-then-push', 'earthly']]);
     expect(falco).toEqual(tetragon);
+  });
+
+  it('a JVM is no launcher by a word that names an Object property (`-jar constructor`)', () => {
+    const java = (args: string) => launchedProgram({ binary: JAVA, args });
+    expect(java('-jar constructor org.gradle.wrapper.GradleWrapperMain publish')).toBeNull();
+    expect(java('-cp x toString org.gradle.wrapper.GradleWrapperMain publish')).toBeNull();
+    expect(java('-cp x org.gradle.wrapper.GradleWrapperMain publish')).toEqual({
+      binary: '/opt/java/openjdk/bin/gradle',
+      args: 'publish',
+    });
   });
 
   // Their everyday CI runs read the same credential and connect (dependency downloads): no alert from either.
