@@ -5,6 +5,7 @@
 import type { Counter } from 'prom-client';
 import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
+import type { PushToolSpec } from '../rules/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
 import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
@@ -194,7 +195,18 @@ function unsureArgvPushLeft(ep: PushEpisode, bridgedMinBytes: number): boolean {
   if (ep.awaitsWholeStep) return false;
   if (!r.argvCut) return true;
   if (ep.destAddr === null) return ep.bridged && bridgedToClassed(ep) >= bridgedMinBytes;
-  return !r.spec.requiresClassedDestination || ownDests(ep).some((d) => d.cls !== null);
+  const classedOnly = r.spec.requiresClassedDestination || goalsAnywhere(r.spec);
+  return !classedOnly || ownDests(ep).some((d) => d.cls !== null);
+}
+
+/**
+ * A build tool whose goals or tasks sit anywhere in argv (`mvn -B clean verify -D<4 KiB>`): no visible word
+ * says a cut run deploys nothing, and every run connects out for its dependencies (Maven Central is neither
+ * forge nor registry), so a cut one is a push only to a classed destination, as a generic uploader's is: on its
+ * first connection, every long-argv build on a Falco node was one (found by review).
+ */
+function goalsAnywhere(spec: PushToolSpec): boolean {
+  return spec.match.kind === 'subcommand' && spec.match.commands.some((c) => c.goal !== undefined);
 }
 
 /**

@@ -86,6 +86,25 @@ describe('an argv Falco cut at 4 KiB', () => {
     expect(await alertsOf(falcoRun('/usr/bin/git', clone, API_GITHUB))).toEqual([]);
   });
 
+  it('takes a cut Maven or Gradle run for a push only to a forge or registry: its goals sit anywhere in argv', async () => {
+    // `mvn -B clean verify -Dsonar.x=<4 KiB>`: no visible word can say it deploys nothing (a goal may follow
+    // the cut), and every Maven run connects out for its dependencies (Maven Central is neither): alerting on
+    // its first connection made every long-argv build on a Falco node a push (found by review).
+    const pad = `-Dsonar.exclusions=${'src/gen/**,'.repeat(400)}`;
+    const MAVEN_CENTRAL = '151.101.0.215';
+    for (const [exe, argv] of [
+      ['/usr/share/maven/bin/mvn', ['mvn', '-B', 'clean', 'verify', pad]],
+      ['/opt/gradle/bin/gradle', ['gradle', 'build', pad]],
+    ] as const) {
+      expect(await alertsOf(falcoRun(exe, argv, MAVEN_CENTRAL)), argv[0]).toEqual([]);
+    }
+    // The same padding with the deploy cut away, uploading to a registry, stays a push.
+    const GHCR = '140.82.121.33'; // builder.ts TEST_DNS: ghcr.io
+    const deploy = ['mvn', '-B', pad, 'deploy'];
+    const alerts = await alertsOf(falcoRun('/usr/share/maven/bin/mvn', deploy, GHCR));
+    expect(alerts.map((a) => [a.rule, a.push.tool])).toEqual([['sensitive-read-then-push', 'maven']]);
+  });
+
   it('takes a table tool whose sub-command was cut away for a push, and not one whose visible words decide', () => {
     const view = (binary: string, args: string) => ({
       binary,
