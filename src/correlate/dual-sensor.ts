@@ -4,14 +4,18 @@
  * 80 MiB, "bulk"), with what only one sensor sees added.
  *
  * Bytes: per container (per node for its host processes: a docker daemon's upload) and per kind of byte count
- * — bytes read, bytes mapped (mmap: only Tetragon measures those), bytes sent — the first sensor to report
- * bytes of that kind owns it; the other sensor's events of that kind still count their paths (files,
- * sensitive reads), destinations and processes, with no bytes. Kinds are apart so each sensor fills what
- * only it sees: Falco's read bytes with Tetragon's mapped sizes make what Tetragon alone counts. Why not the
- * max of per-sensor totals: that doubles the read buckets, top files and egress sums of every container;
- * owning a kind costs two bits, and a single-sensor daemon pays one integer compare per counted event. The
- * price: bytes of a kind the owner missed (its drop, its gap) are not taken from the other sensor; the
- * alert says `degraded`.
+ * — bytes read, bytes mapped (mmap: only Tetragon measures those), bytes sent — the total is the larger of the
+ * two sensors' totals, kept as one signed lead (Tetragon's bytes minus Falco's): an event counts the bytes by
+ * which it raises the larger total, so a read both report counts once, whichever comes first or how late
+ * the other is, and bytes only one sensor saw (the other's narrowed rule, throttling, missing syscalls) count.
+ * Before, the first sensor to report a kind owned it: a tiny early event of the sensor that undercounts (a
+ * DNS query by Falco's sendto, with uploads by write() it does not take without base_syscalls.all; Falco's
+ * `evt.rawres >= 65536` read rule; a Tetragon throttled after its first read) dropped the other's bulk. A lead
+ * that has not come back to zero for windowMs (one sensor sees structurally more) is forgotten, so an old lead
+ * cannot swallow the other sensor's bytes now; the price, once per window and only then, is a recount of
+ * the bytes the lagging sensor had in flight. A single-sensor daemon keeps its lead too (six numbers per
+ * container with bytes, made at its first) so a second sensor's first report of a byte both saw is not
+ * counted again; it pays a compare and an add per counted event.
  *
  * Pushes: Tetragon keys processes by exec id, Falco by host pid, so each sensor's exec makes a process and a
  * push of its own. The second sensor's push of the same tool by the same host pid within pushSettleMs joins
@@ -23,32 +27,59 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { ContainerState, EvidenceItem, ProcState, PushEpisode } from './state.js';
 
 const BYTES_READ = 0;
-const BYTES_MAPPED = 2;
-const BYTES_SENT = 4;
+const BYTES_MAPPED = 1;
+const BYTES_SENT = 2;
 type ByteKind = typeof BYTES_READ | typeof BYTES_MAPPED | typeof BYTES_SENT;
 
-/** Whether `source`'s bytes of `kind` count in `at`: it owns the kind, or claims it now (no owner yet). */
-function ownsBytes(at: { byteOwners: number }, kind: ByteKind, source: SensorSource): boolean {
-  const code = source === 'tetragon' ? 1 : 2;
-  const owner = (at.byteOwners >> kind) & 3;
-  if (owner === code) return true;
-  if (owner !== 0) return false;
-  at.byteOwners |= code << kind;
-  return true;
+/** Where bytes are counted: a container, or a node's host processes. */
+export interface ByteCounts {
+  /** From its first bytes, per kind (read, mapped, sent): the lead, then the time it last left zero. */
+  byteLeads: Float64Array | null;
 }
 
-/** The read as it counts in `c`: itself, or without its bytes when the other sensor counts them. */
-export function countedRead(c: ContainerState, e: FileEvent): FileEvent {
+/** The bytes `source`'s report of `bytes` adds to `at`'s total of `kind`: the rise of the larger sensor total. */
+function countedBytes(
+  at: ByteCounts,
+  kind: ByteKind,
+  source: SensorSource,
+  bytes: number,
+  timeMs: number,
+  windowMs: number,
+): number {
+  at.byteLeads ??= new Float64Array(6);
+  const leads = at.byteLeads;
+  let lead = leads[kind]!;
+  if (lead !== 0 && timeMs - leads[3 + kind]! >= windowMs) lead = 0;
+  if (lead === 0) leads[3 + kind] = timeMs;
+  if (source === 'tetragon') {
+    leads[kind] = lead + bytes;
+    // The sensor ahead (always, with one sensor alone) counts all its bytes.
+    if (lead >= 0) return bytes;
+    if (lead + bytes <= 0) return 0;
+    leads[3 + kind] = timeMs;
+    return lead + bytes;
+  }
+  leads[kind] = lead - bytes;
+  if (lead <= 0) return bytes;
+  if (lead - bytes >= 0) return 0;
+  leads[3 + kind] = timeMs;
+  return bytes - lead;
+}
+
+/** The read as it counts in `c`: itself, or with the bytes it adds to the larger sensor total (none: null). */
+export function countedRead(c: ContainerState, e: FileEvent, windowMs: number): FileEvent {
   const f = e.file;
-  if (f.bytes === null || f.bytes <= 0 || ownsBytes(c, f.op === 'map' ? BYTES_MAPPED : BYTES_READ, e.source)) return e;
-  return { ...e, file: { ...f, bytes: null } };
+  if (f.bytes === null || f.bytes <= 0) return e;
+  const n = countedBytes(c, f.op === 'map' ? BYTES_MAPPED : BYTES_READ, e.source, f.bytes, e.timeMs, windowMs);
+  return n === f.bytes ? e : { ...e, file: { ...f, bytes: n > 0 ? n : null } };
 }
 
 /** The send as it counts in `at` (a container, or a node's host processes). */
-export function countedSend(at: { byteOwners: number }, e: NetEvent): NetEvent {
-  const n = e.net;
-  if (n.op !== 'send' || n.bytes === null || n.bytes <= 0 || ownsBytes(at, BYTES_SENT, e.source)) return e;
-  return { ...e, net: { ...n, bytes: null } };
+export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetEvent {
+  const net = e.net;
+  if (net.op !== 'send' || net.bytes === null || net.bytes <= 0) return e;
+  const n = countedBytes(at, BYTES_SENT, e.source, net.bytes, e.timeMs, windowMs);
+  return n === net.bytes ? e : { ...e, net: { ...net, bytes: n > 0 ? n : null } };
 }
 
 /** The pending push the other sensor reported for the push `proc` makes (r), or null. */

@@ -83,10 +83,9 @@ export class CorrelationEngine {
   private sweepQueued = false;
   private queuedWallMs: number | null = null;
   private out: Alert[] = [];
-  private readonly latenessMs: number;
 
   constructor(
-    cfg: CorrelatorConfig,
+    private readonly cfg: CorrelatorConfig,
     allowlist: CompiledAllowlist,
     private readonly logger: Logger,
     metrics: Metrics,
@@ -126,7 +125,6 @@ export class CorrelationEngine {
     this.podCopies = new PodSecretCopies(cfg.windowMs, this.ev.pod_copy);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;
-    this.latenessMs = cfg.latenessMs;
     const buckets = new ReadBuckets(this.bucketMs, this.slots);
     this.reads = new ReadTracker(cfg, buckets, this.ev.file, this.outOfWindow);
     this.judgeCtx = {
@@ -258,7 +256,7 @@ export class CorrelationEngine {
     // after its exit (a Job that reads, pushes and ends), and those decide the rule. Its state is not released
     // here but when idle (processes.ts expireContainer): pid 1 may be a nested pid namespace's init.
     if (e.process.containerPid === 1) {
-      const judgeAtMs = Math.max(e.timeMs, node.maxMs) + this.latenessMs;
+      const judgeAtMs = Math.max(e.timeMs, node.maxMs) + this.cfg.latenessMs;
       for (const ep of c.pending) {
         if (judgeAtMs >= ep.judgeAtMs) continue;
         ep.judgeAtMs = judgeAtMs;
@@ -285,16 +283,16 @@ export class CorrelationEngine {
     // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
-    this.reads.record(c, proc, countedRead(c, e), (cls === PATH_SENSITIVE && !own) || copied);
+    this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), (cls === PATH_SENSITIVE && !own) || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
     const c = this.tables.containerOf(e, node);
     if (c === null) {
-      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e), node);
+      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e, this.cfg.windowMs), node);
       return;
     }
-    this.net.record(countedSend(c, e), this.tables.procOf(e, node, c), c);
+    this.net.record(countedSend(c, e, this.cfg.windowMs), this.tables.procOf(e, node, c), c);
   }
 
   private judgeDue(node: NodeState, nowMs: number): void {

@@ -32,9 +32,9 @@ export function settleShapes(): void {
   c.sensitive = [];
   c.archives = [];
   c.egress = [];
-  // Claimed by the first read of each container (./dual-sensor.ts), from 0.
-  c.byteOwners = 1;
-  node.byteOwners = 1;
+  // Made by the first bytes of each container or node's host processes (./dual-sensor.ts).
+  c.byteLeads = new Float64Array(6);
+  node.byteLeads = new Float64Array(6);
   const p = new ProcState(null, null, null, null, c, node, 0.5, false, null, false);
   // A member of a pipeline feeding a push (./pipeline.ts), and the execs a node remembers for that.
   p.more().pipeEp = {} as PushEpisode;

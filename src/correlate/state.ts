@@ -5,6 +5,7 @@
 import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
 import type { DestNaming } from './destinations.js';
 import type { DistinctFiles } from './distinct-files.js';
+import type { ByteCounts } from './dual-sensor.js';
 import type { RecentExecs } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
 import type { TimeNote } from './times.js';
@@ -245,7 +246,7 @@ export interface ArchiveMark {
   time: TimeNote;
 }
 
-export interface NodeState {
+export interface NodeState extends ByteCounts {
   name: string;
   /** This node's clock: the highest event time seen from it (its watermark before lateness), jumps aside. */
   maxMs: number;
@@ -272,8 +273,6 @@ export interface NodeState {
    * alive past their expiry (+12 MB of heap in the memory bench).
    */
   recentExecs: RecentExecs | null;
-  /** Which sensor's bytes count for its host processes (a docker daemon's upload): ./dual-sensor.ts. */
-  byteOwners: number;
 }
 
 /** Shared by every container without pending pushes (most): never written (frozen, so a slip throws). */
@@ -311,12 +310,9 @@ export class ContainerState {
   pending: PushEpisode[] = NO_PENDING;
   /** One of its processes signs with a key file (ProcRare.keyFiles): its reads of noise paths are looked at too. */
   signers = false;
-  /** Which sensor's bytes count here, per kind (./dual-sensor.ts: both sensors on one node). */
-  byteOwners = 0;
-  /**
-   * The process of its last activity event: most events of a container come from one or two processes,
-   * and comparing an exec id beats hashing it into the process table (ProcessTable.procOf).
-   */
+  /** Both sensors on the node: each kind's lead of one sensor's bytes over the other's (./dual-sensor.ts). */
+  byteLeads: Float64Array | null = null;
+  /** Its last activity event's process (most events come from one or two): no hashing (ProcessTable.procOf). */
   lastProc: ProcState | null = null;
   lastMs: number;
   /** Its earliest event seen (event time): a loss after it may have taken its reads (judge.ts, degraded). */
@@ -371,7 +367,7 @@ export function newNodeState(name: string): NodeState {
     sweepNowMs: Number.NEGATIVE_INFINITY,
     hot: true,
     recentExecs: null,
-    byteOwners: 0,
+    byteLeads: null,
   };
 }
 
