@@ -298,13 +298,16 @@ function evidence(j: JudgedPush): AlertEvidence[] {
   }
   for (const a of j.archives) {
     if (twinArchive(a, j.archives)) continue;
+    // With its twin (the other sensor's report of it, ./dual-sensor.ts): each counted what it reported first.
+    const twin = a.proc.rare?.archiveTwin?.rare;
+    const files = (a.proc.rare?.archiveFiles ?? 0) + (twin?.archiveFiles ?? 0);
+    const bytes = formatBytes((a.proc.rare?.archiveBytes ?? 0) + (twin?.archiveBytes ?? 0));
     items.push({
       timeMs: a.timeMs,
       time: timeText(a.time, a.timeMs),
       kind: 'archive',
       binary: a.proc.binary,
-      detail:
-        `${a.proc.binary ?? 'archiver'} read ${a.proc.rare?.archiveFiles ?? 0} files (${formatBytes(a.proc.rare?.archiveBytes ?? 0)}): ${a.proc.args ?? ''}`.trim(),
+      detail: `${a.proc.binary ?? 'archiver'} read ${files} files (${bytes}): ${a.proc.args ?? ''}`.trim(),
     });
   }
   for (const t of j.top) {

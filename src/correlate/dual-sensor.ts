@@ -24,6 +24,7 @@
  */
 import type { FileEvent, NetEvent, SensorSource } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import type { ProcRare } from './proc-state.js';
 import type { ContainerState, EvidenceItem, ProcState, PushEpisode } from './state.js';
 
 const BYTES_READ = 0;
@@ -80,6 +81,19 @@ export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetE
   if (net.op !== 'send' || net.bytes === null || net.bytes <= 0) return e;
   const n = countedBytes(at, BYTES_SENT, e.source, net.bytes, e.timeMs, windowMs);
   return n === net.bytes ? e : { ...e, net: { ...net, bytes: n > 0 ? n : null } };
+}
+
+/**
+ * The other sensor's report of the archiver `proc`, linked both ways: Tetragon's process (an exec id) finds
+ * Falco's by host pid. Each counts only the files it reported first, so the pair's files are their sum
+ * (neither alone reached archiveMinFiles when the sensors took turns being first).
+ */
+export function archiveTwin(proc: ProcState, rare: ProcRare): void {
+  if (proc.execId === null || proc.pid === null || proc.node.pids.size === 0) return;
+  const other = proc.node.pids.get(proc.pid);
+  if (other === undefined || other.execId !== null || !other.archiver || other.container !== proc.container) return;
+  rare.archiveTwin = other;
+  other.more().archiveTwin = proc;
 }
 
 /** The pending push the other sensor reported for the push `proc` makes (r), or null. */

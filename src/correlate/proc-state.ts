@@ -24,6 +24,8 @@ export interface ProcRare {
   archiveFiles: number;
   archiveBytes: number;
   archiveFlagged: boolean;
+  /** The same archiver as the other sensor on the node reports it (./dual-sensor.ts): they count as one. */
+  archiveTwin: ProcState | null;
   /** The push whose stdin this process's pipeline feeds (./pipeline.ts): its reads count like the push's own. */
   pipeEp: PushEpisode | null;
   /** Its own signing keys (`cosign --key K`): its reads of them are not counted as sensitive (engine.ts). */
@@ -43,6 +45,7 @@ function newRare(): ProcRare {
     archiveFiles: 0,
     archiveBytes: 0,
     archiveFlagged: false,
+    archiveTwin: null,
     pipeEp: null,
     keyFiles: null,
     keyRead: null,

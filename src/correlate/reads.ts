@@ -7,6 +7,7 @@ import type { BlockPool } from './blocks.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
+import { archiveTwin } from './dual-sensor.js';
 import { StringPool } from './intern.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
 import { noteTime } from './times.js';
@@ -86,7 +87,11 @@ export class ReadTracker {
       const a = proc.more();
       if (isNew) a.archiveFiles++;
       a.archiveBytes += bytes;
-      if (!a.archiveFlagged && a.archiveFiles >= this.cfg.reads.archiveMinFiles) {
+      // Both sensors on the node: a file the other's report of this archiver read first is not new here.
+      if (a.archiveTwin === null && !isNew) archiveTwin(proc, a);
+      const twin = a.archiveTwin?.rare ?? null;
+      if (twin?.archiveFlagged === true) a.archiveFlagged = true;
+      if (!a.archiveFlagged && a.archiveFiles + (twin?.archiveFiles ?? 0) >= this.cfg.reads.archiveMinFiles) {
         a.archiveFlagged = true;
         const marks = c.archives ?? [];
         c.archives = marks;

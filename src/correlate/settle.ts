@@ -39,6 +39,9 @@ export function settleShapes(): void {
   // A member of a pipeline feeding a push (./pipeline.ts), and the execs a node remembers for that.
   p.more().pipeEp = {} as PushEpisode;
   p.more().pipeEp = null;
+  // An archiver both sensors report, linked to its twin (./dual-sensor.ts).
+  p.more().archiveTwin = p;
+  p.more().archiveTwin = null;
   node.recentExecs = new RecentExecs();
   node.recentExecs.add(p, 0.5);
   p.dropped = true;

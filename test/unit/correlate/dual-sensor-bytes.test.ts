@@ -5,6 +5,7 @@
  * made it the one counted, and the other's bulk was dropped.
  */
 import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { MiB, type Proc, run, Scenario } from './builder.js';
 
@@ -133,5 +134,36 @@ describe('both sensors on one node, seeing different bytes', () => {
     gitPush(d, sh, 2 * MiB);
     const { alerts } = run(d.events);
     expect(alerts.map((a) => [a.rule, a.reads.bytes])).toEqual([['bulk-read-then-push', 100 * MiB]]);
+  });
+
+  it("an archiver both report shows its whole read once, whichever sensor's report of each file came first", () => {
+    const { d, sh, p: tar } = started('/bin/tar', 'both', null);
+    // Two live streams arrive in batches: which sensor reports a file first changes along the way.
+    for (let i = 0; i < 40; i++) d.seen(i % 2 === 0 ? 'both' : 'falco-first', (s) => s.read(tar, `/srv/f${i}`, MiB));
+    d.seen('both', (s) => s.exit(tar));
+    gitPush(d, sh, 2 * MiB);
+    const { alerts } = run(d.events);
+    expect(alerts.map((a) => a.reads.bytes)).toEqual([40 * MiB]);
+    expect(alerts[0]!.evidence.filter((x) => x.kind === 'archive').map((x) => x.detail)).toEqual([
+      '/bin/tar read 40 files (40.0 MiB): /srv/exports',
+    ]);
+  });
+
+  it('a tar of 30 small files is archive staging (medium) though each sensor reported 15 of them first', () => {
+    const view = (order: 'tetragon' | 'turns') => {
+      const { d, sh, p: tar } = started('/bin/tar', 'both', null);
+      for (let i = 0; i < 30; i++) {
+        const seen = order === 'tetragon' ? 'tetragon' : i % 2 === 0 ? 'both' : 'falco-first';
+        d.seen(seen, (s) => s.read(tar, `/srv/f${i}`, 10 * 1024));
+      }
+      d.seen('both', (s) => s.exit(tar));
+      gitPush(d, sh, 2 * MiB);
+      const archives = (a: Alert) => a.evidence.filter((x) => x.kind === 'archive').map((x) => x.detail);
+      return run(d.events).alerts.map((a) => [a.rule, a.severity, a.reads.bytes, archives(a)]);
+    };
+    expect(view('tetragon')).toEqual([
+      ['push-after-moderate-reads', 'medium', 300 * 1024, ['/bin/tar read 30 files (300.0 KiB): /srv/exports']],
+    ]);
+    expect(view('turns')).toEqual(view('tetragon'));
   });
 });
