@@ -84,6 +84,21 @@ export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetE
 }
 
 /**
+ * Whether `a` and `b` are one process as each sensor reports it: Tetragon's (an exec id) and Falco's (none)
+ * of the same host pid and binary. A token client-go reloads each minute read by "two processes" was no
+ * credential in routine use, and every push of the controller was high.
+ */
+export function sameProcess(a: ProcState, b: ProcState): boolean {
+  return (
+    a.pid !== null &&
+    a.pid === b.pid &&
+    (a.execId === null) !== (b.execId === null) &&
+    a.binary === b.binary &&
+    a.container === b.container
+  );
+}
+
+/**
  * The other sensor's report of the archiver `proc`, linked both ways: Tetragon's process (an exec id) finds
  * Falco's by host pid. Each counts only the files it reported first, so the pair's files are their sum
  * (neither alone reached archiveMinFiles when the sensors took turns being first).
@@ -91,7 +106,7 @@ export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetE
 export function archiveTwin(proc: ProcState, rare: ProcRare): void {
   if (proc.execId === null || proc.pid === null || proc.node.pids.size === 0) return;
   const other = proc.node.pids.get(proc.pid);
-  if (other === undefined || other.execId !== null || !other.archiver || other.container !== proc.container) return;
+  if (other === undefined || !other.archiver || !sameProcess(proc, other)) return;
   rare.archiveTwin = other;
   other.more().archiveTwin = proc;
 }

@@ -7,7 +7,7 @@ import type { BlockPool } from './blocks.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
-import { archiveTwin } from './dual-sensor.js';
+import { archiveTwin, sameProcess } from './dual-sensor.js';
 import { StringPool } from './intern.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
 import { noteTime } from './times.js';
@@ -303,7 +303,7 @@ function evictionVictim<T>(
  * before), or another. A streak whose process stopped a window ago is over: the next reader starts one.
  */
 function noteReader(s: SensitiveEntry, proc: ProcState, t: number, windowMs: number): void {
-  if (proc === s.reader) {
+  if (proc === s.reader || (s.reader !== null && sameProcess(proc, s.reader))) {
     if (t - s.readerLastMs >= windowMs) s.readerFirstMs = t;
     else if (t < s.readerFirstMs) s.readerFirstMs = t;
     if (t > s.readerLastMs) s.readerLastMs = t;

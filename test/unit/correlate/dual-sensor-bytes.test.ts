@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/model/alert.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { MiB, type Proc, run, Scenario } from './builder.js';
+import { MiB, type Proc, run, runResolved, Scenario } from './builder.js';
 
 const GITHUB_IP = '140.82.112.3';
 const URL = 'https://github.com/acme-archive/exports.git';
@@ -166,4 +166,35 @@ describe('both sensors on one node, seeing different bytes', () => {
     ]);
     expect(view('turns')).toEqual(view('tetragon'));
   });
+});
+
+describe('both sensors on one node: one process seen as two', () => {
+  it("a controller's git write-back after an hour of client-go reloading its token is low, as with one sensor", async () => {
+    const d = new DualScenario();
+    const c = d.s.container({ namespace: 'argocd', pod: 'argocd-image-updater-6f5c9d7b8-x2kqz' });
+    const iu = d.s.init(c, '/usr/local/bin/argocd-image-updater', 'run --interval 2m');
+    const token = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+    for (let m = 0; m < 70; m++)
+      d.seen(m % 3 === 0 ? 'falco-first' : 'both', (s) => s.wait(60_000).read(iu, token, 1100));
+    gitPush(d, iu, 3200);
+    const { alerts } = await runResolved(d.events);
+    expect(alerts.map((a) => [a.rule, a.severity, a.reads.sensitive])).toEqual([['push-without-reads', 'low', []]]);
+  });
+
+  it.each<Seen>(['both', 'falco-first'])(
+    'a long-running reader of the token that uploads by itself still has the token counted (%s)',
+    async (seen) => {
+      const d = new DualScenario();
+      const c = d.s.container({ namespace: 'tools', pod: 'syncer-0' });
+      const app = d.s.init(c, '/app/syncer', '--interval 1m');
+      const token = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+      for (let m = 0; m < 46; m++) d.seen(seen, (s) => s.wait(60_000).read(app, token, 1100));
+      d.seen(seen, (s) => s.connect(app, GITHUB_IP, 443).send(app, GITHUB_IP, 443, 2 * MiB));
+      d.seen(seen, (s) => s.wait(60_000).read(app, token, 1100));
+      const { alerts } = await runResolved(d.events);
+      expect(alerts.map((a) => [a.rule, a.severity, a.push.tool])).toEqual([
+        ['sensitive-read-then-push', 'high', 'syncer'],
+      ]);
+    },
+  );
 });
