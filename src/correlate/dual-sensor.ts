@@ -99,6 +99,19 @@ export function sameProcess(a: ProcState, b: ProcState): boolean {
 }
 
 /**
+ * The push made for the other sensor's report of `proc` (an upload by itself, which has no exec to join),
+ * taken as its own: each sensor's process counted the sends it reported first, and the push had half its bytes.
+ */
+export function adoptTwinPush(proc: ProcState, c: ContainerState): void {
+  for (const x of c.pending) {
+    if (!x.judged && sameProcess(proc, x.proc)) {
+      proc.episode = x;
+      return;
+    }
+  }
+}
+
+/**
  * The other sensor's report of the archiver `proc`, linked both ways: Tetragon's process (an exec id) finds
  * Falco's by host pid. Each counts only the files it reported first, so the pair's files are their sum
  * (neither alone reached archiveMinFiles when the sensors took turns being first).

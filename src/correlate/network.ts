@@ -7,6 +7,7 @@
 import type { NetEvent } from '../model/normalized-event.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
+import { adoptTwinPush } from './dual-sensor.js';
 import { StringPool } from './intern.js';
 import { addSent } from './push-dests.js';
 import type { PushTracker } from './pushes.js';
@@ -70,6 +71,8 @@ export class NetTracker {
       if (isLocalAddress(n.daddr)) return;
       dest = this.destOf(proc, n.daddr, n.dport, e);
     }
+    // Both sensors on the node: the other's report of this process may be the one the push was made for.
+    if (proc.episode === null && c.pending.length > 0) adoptTwinPush(proc, c);
     if (n.op === 'connect') {
       if (n.cookie) {
         if (!this.sockets.has(n.cookie) && this.sockets.size >= this.cfg.caps.maxSockets && clockEvict(this.sockets)) {

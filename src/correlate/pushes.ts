@@ -12,7 +12,7 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier, DestNaming } from './destinations.js';
 import { isLocalAddress } from './destinations.js';
-import { repeatedStep, twinPush } from './dual-sensor.js';
+import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
 import { beyondClockJump } from './node-clock.js';
 import { notePipePush } from './pipeline.js';
 import { addSent, formatAddr, listDest } from './push-dests.js';
@@ -323,6 +323,8 @@ export class PushTracker {
     listDest(ep, dest);
     if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
       this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
+    // Both sensors on the node: the pushing process's connect, as the other sensor reports it, is shown once.
+    if (proc !== ep.proc && sameProcess(proc, ep.proc)) return;
     this.addEvidence(ep, {
       timeMs: dest.timeMs,
       time: timeText(dest.time, dest.timeMs),

@@ -197,4 +197,21 @@ describe('both sensors on one node: one process seen as two', () => {
       ]);
     },
   );
+
+  it("a process's upload by itself carries all its bytes, whichever sensor's report of each send came first", async () => {
+    const view = async (order: 'tetragon' | 'turns') => {
+      const d = new DualScenario();
+      const c = d.s.container({ namespace: 'tools', pod: 'syncer-0' });
+      const app = d.s.init(c, '/app/syncer', '--interval 1m');
+      d.seen(order === 'tetragon' ? 'tetragon' : 'both', (s) => s.wait(1000).connect(app, GITHUB_IP, 443));
+      for (let i = 0; i < 100; i++) {
+        const seen = order === 'tetragon' ? 'tetragon' : i % 2 === 0 ? 'both' : 'falco-first';
+        d.seen(seen, (s) => s.wait(10).send(app, GITHUB_IP, 443, MiB));
+      }
+      const { alerts } = await runResolved(d.events);
+      return alerts.map((a) => [a.rule, a.push.tool, a.egressBytes]);
+    };
+    expect(await view('tetragon')).toEqual([['renamed-binary-push', 'syncer', 100 * MiB]]);
+    expect(await view('turns')).toEqual(await view('tetragon'));
+  });
 });
