@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseConfig, readConfigText } from '../config/load.js';
+import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { allConfigProblems } from '../config/validate.js';
 import { action, EXIT_OK, EXIT_USAGE } from './common.js';
 import { noAlertSinkWarning } from './run-sinks.js';
@@ -7,7 +8,8 @@ import { noAlertSinkWarning } from './run-sinks.js';
 /**
  * `exfilwatch check-config FILE`: every problem, one line each with its key path, on stdout (so it can be
  * piped); exit 2 when there is any, else "ok" and exit 0. Unreadable or non-YAML files are one problem. A
- * valid file `run` would refuse without a sink from its flags or environment gets a warning on stderr.
+ * valid file `run` would refuse without a sink from its flags or environment gets a warning on stderr, as does
+ * one reading a sensor's stream by two source types (config/same-sensor.ts).
  */
 export function registerCheckConfigCommand(program: Command): void {
   program
@@ -20,8 +22,9 @@ export function registerCheckConfigCommand(program: Command): void {
         const problems = allConfigProblems(raw);
         if (problems.length === 0) {
           // Valid, but `run` may still refuse it for want of a sink, depending on its flags and environment.
-          const warning = noAlertSinkWarning(parseConfig(raw));
-          if (warning !== null) process.stderr.write(`exfilwatch: ${file}: warning: ${warning}\n`);
+          const config = parseConfig(raw);
+          const warnings = [noAlertSinkWarning(config), ...sameSensorTwiceWarnings(config)];
+          for (const w of warnings) if (w !== null) process.stderr.write(`exfilwatch: ${file}: warning: ${w}\n`);
           process.stdout.write('ok\n');
           return EXIT_OK;
         }

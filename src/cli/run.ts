@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { resolveNodeName } from '../config/node-name.js';
+import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { ConfigError, errorMessage, SourceFailedError } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { systemClock } from '../model/clock.js';
@@ -53,6 +54,7 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
       'no sources configured: nothing will be detected (see --tetragon, --tetragon-file, --falco-http, --falco-grpc)',
     );
   }
+  for (const warning of sameSensorTwiceWarnings(config)) logger.warn(warning);
   if (sinkPlan === 'stdout-fallback') {
     logger.warn(
       'no alert sink configured: alerts go to stdout as JSON lines (set sinks.nats / --nats, or sinks.stdout / --alerts-stdout to choose)',

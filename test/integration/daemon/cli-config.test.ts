@@ -169,6 +169,35 @@ describe.concurrent('exfilwatch check-config', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
   });
 
+  it("warns (check-config on stderr, run in its log) when two source types read one sensor's stream", async () => {
+    // Tetragon's gRPC API and its export file of one agent: every event twice, its reads summed (both say
+    // source tetragon, so the both-sensors counting does not apply). Valid: they may be two agents.
+    const both = file(
+      'tetragon-twice.yaml',
+      'sources:\n  tetragonGrpc:\n    - address: unix:///tmp/exfilwatch-none.sock\n' +
+        '  tetragonFile:\n    - path: /tmp/exfilwatch-none.log\n',
+    );
+    const r = await runCli(['check-config', both]);
+    expect(r).toMatchObject({ code: 0, stdout: 'ok\n' });
+    expect(r.stderr.trim()).toBe(
+      `exfilwatch: ${both}: warning: sources.tetragonGrpc and sources.tetragonFile both read Tetragon events: if ` +
+        "they are one Tetragon agent's, every event counts twice (reads summed, so a push is judged on twice the " +
+        'bytes): keep one of them',
+    );
+    const run = startCli(['run', '--config', both, '--metrics-addr', '127.0.0.1:0', '--alerts-stdout']);
+    try {
+      const line = await run.waitForLog((l) =>
+        String(l.msg).startsWith('sources.tetragonGrpc and sources.tetragonFile'),
+      );
+      expect(line.level).toBe(40);
+    } finally {
+      await stopChild(run);
+    }
+    // One source type per sensor: nothing to warn about.
+    const one = file('tetragon-once.yaml', 'sources:\n  tetragonFile:\n    - path: /tmp/exfilwatch-none.log\n');
+    expect(await runCli(['check-config', one])).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
+  });
+
   it('warns on stderr (exit 0, ok) that a file switching stdout off with no other sink leaves no alert sink', async () => {
     // Valid, yet `run` with it exits 2 unless its flags or environment add a sink: check-config said a bare ok.
     const noSink = file('no-sink.yaml', 'sinks:\n  stdout:\n    enabled: false\n');
