@@ -8,9 +8,9 @@
  * two sensors' totals, kept as one signed lead (Tetragon's bytes minus Falco's): an event counts the bytes by
  * which it raises the larger total, so a read both report counts once, whichever comes first or how late
  * the other is, and bytes only one sensor saw (the other's narrowed rule, throttling, missing syscalls) count.
- * Before, the first sensor to report a kind owned it: a tiny early event of the sensor that undercounts (a
- * DNS query by Falco's sendto, with uploads by write() it does not take without base_syscalls.all; Falco's
- * `evt.rawres >= 65536` read rule; a Tetragon throttled after its first read) dropped the other's bulk. A lead
+ * No sensor owns a kind by reporting it first: a tiny early event of the sensor that undercounts (a DNS query
+ * by Falco's sendto, with uploads by write() it does not take without base_syscalls.all; Falco's
+ * `evt.rawres >= 65536` read rule; a Tetragon throttled after its first read) would drop the other's bulk. A lead
  * that has not come back to zero for windowMs (one sensor sees structurally more) is forgotten, so an old lead
  * cannot swallow the other sensor's bytes now; the price, once per window and only then, is a recount of
  * the bytes the lagging sensor had in flight. A single-sensor daemon keeps its lead too (six numbers per
@@ -30,6 +30,8 @@ import type { ContainerState, EvidenceItem, ProcState, PushEpisode } from './sta
 const BYTES_READ = 0;
 const BYTES_MAPPED = 1;
 const BYTES_SENT = 2;
+/** byteLeads[LEFT_ZERO_AT + kind]: when that kind's lead last left zero. */
+const LEFT_ZERO_AT = 3;
 type ByteKind = typeof BYTES_READ | typeof BYTES_MAPPED | typeof BYTES_SENT;
 
 /** Where bytes are counted: a container, or a node's host processes. */
@@ -50,20 +52,20 @@ function countedBytes(
   at.byteLeads ??= new Float64Array(6);
   const leads = at.byteLeads;
   let lead = leads[kind]!;
-  if (lead !== 0 && timeMs - leads[3 + kind]! >= windowMs) lead = 0;
-  if (lead === 0) leads[3 + kind] = timeMs;
+  if (lead !== 0 && timeMs - leads[LEFT_ZERO_AT + kind]! >= windowMs) lead = 0;
+  if (lead === 0) leads[LEFT_ZERO_AT + kind] = timeMs;
   if (source === 'tetragon') {
     leads[kind] = lead + bytes;
     // The sensor ahead (always, with one sensor alone) counts all its bytes.
     if (lead >= 0) return bytes;
     if (lead + bytes <= 0) return 0;
-    leads[3 + kind] = timeMs;
+    leads[LEFT_ZERO_AT + kind] = timeMs;
     return lead + bytes;
   }
   leads[kind] = lead - bytes;
   if (lead <= 0) return bytes;
   if (lead - bytes >= 0) return 0;
-  leads[3 + kind] = timeMs;
+  leads[LEFT_ZERO_AT + kind] = timeMs;
   return bytes - lead;
 }
 
@@ -85,8 +87,8 @@ export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetE
 
 /**
  * Whether `a` and `b` are one process as each sensor reports it: Tetragon's (an exec id) and Falco's (none)
- * of the same host pid and binary. A token client-go reloads each minute read by "two processes" was no
- * credential in routine use, and every push of the controller was high.
+ * of the same host pid and binary, so a credential one process reads routinely (a token client-go reloads each
+ * minute) is not taken for one read by two processes.
  */
 export function sameProcess(a: ProcState, b: ProcState): boolean {
   return (
@@ -100,7 +102,7 @@ export function sameProcess(a: ProcState, b: ProcState): boolean {
 
 /**
  * The push made for the other sensor's report of `proc` (an upload by itself, which has no exec to join),
- * taken as its own: each sensor's process counted the sends it reported first, and the push had half its bytes.
+ * taken as its own: each sensor's process counts only the sends it reported first, so the push needs both.
  */
 export function adoptTwinPush(proc: ProcState, c: ContainerState): void {
   for (const x of c.pending) {

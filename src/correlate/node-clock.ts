@@ -46,9 +46,9 @@ function moveTo(node: NodeState, t: number, wallMs: number): void {
 /**
  * `node`'s clock at wall time `wallMs` (live): its events' time goes on passing while it is quiet, at the
  * lag it last had behind the wall clock. A node in step with the wall clock is at the wall clock; one
- * behind it (a backlog being caught up, a sensor whose clock runs slow) is not pulled forward to it, which
- * judged its pushes on the first tick after their exec, before the events the lateness waits for, and
- * expired all its state at each pass once it was a window (30 min) behind. Never before its events' time.
+ * behind it (a backlog being caught up, a sensor whose clock runs slow) is not pulled forward to it: that would
+ * judge its pushes on the first tick after their exec, before the events the lateness waits for, and expire
+ * all its state at each pass once it is a window (30 min) behind. Never before its events' time.
  */
 export function nodeNowMs(node: NodeState, wallMs: number): number {
   return Math.max(node.maxMs, wallMs - node.wallLagMs);
@@ -61,7 +61,7 @@ export function nodeNowMs(node: NodeState, wallMs: number): number {
  * read bucket's slot, a loss marker's end). A time merely ahead of the clock is usually one the clock is about
  * to reach: live, an event more than WALL_SKEW_MS ahead of a wall clock that lags the events (the demo's replay
  * clock follows what the pipeline has taken in) or the first events of a step forward; judged on the clock as
- * it was, a push was judged before the reads that followed it (the demo's python-requests-upload was low).
+ * it was, a push would be judged before the reads that follow it.
  */
 export function beyondClockJump(node: NodeState, t: number): boolean {
   return node.maxMs !== Number.NEGATIVE_INFINITY && t - node.maxMs > CLOCK_JUMP_MS;

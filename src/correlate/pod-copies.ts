@@ -2,8 +2,8 @@
  * Secrets copied into a volume the pod's containers share. Tekton's and Argo Workflows' steps are containers
  * of one pod sharing a workspace: step 1 runs `cp /var/run/secrets/kubernetes.io/serviceaccount/token
  * /workspace/source/`, step 2 pushes the workspace (kaniko, `git push`). State is per container, so the copy
- * counted in step 1 (./relinks.ts), which pushes nothing, and step 2 read `/workspace/source/token`, a name
- * that says nothing: its push was `low` (found by red-team review). A copy, move or link of a sensitive file
+ * counts in step 1 (./relinks.ts), which pushes nothing, and step 2 reads `/workspace/source/token`, a name
+ * that says nothing: its push would be `low`. A copy, move or link of a sensitive file
  * to an absolute path is remembered for the pod, and another container of that pod reading the copy within
  * `windowMs` reads a secret. Only what a command line shows: a copy by a shell redirect (`cat token >
  * /workspace/t`) or a script, to a relative path, or into a volume mounted elsewhere in the reader, is not seen.

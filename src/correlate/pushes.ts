@@ -260,7 +260,7 @@ export class PushTracker {
   }
 
   private addEvidence(ep: PushEpisode, item: PushEpisode['evidence'][number]): void {
-    if (ep.twinned && repeatedStep(ep, item)) return;
+    if (repeatedStep(ep, item)) return;
     if (ep.evidence.length < MAX_EPISODE_EVIDENCE) ep.evidence.push(item);
   }
 

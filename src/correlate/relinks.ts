@@ -12,8 +12,8 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 
 const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install']);
 /**
- * `install SRC DEST` copies as `cp` does (found by review: `install -m 600 token /workspace/t` was no copy);
- * its `-m`, `-o`, `-g` take a value, and `-d` makes directories of every word, copying nothing.
+ * `install SRC DEST` copies as `cp` does (`install -m 600 token /workspace/t`); its `-m`, `-o`, `-g` take a
+ * value, and `-d` makes directories of every word, copying nothing.
  */
 const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
   ['--mode', 3],
@@ -28,7 +28,7 @@ export function relinkedSources(binary: string | null, args: string | null): str
 }
 
 /**
- * What a `ln`/`link`/`mv`/`cp` command line names: its sources (made absolute from `/` when relative) and
+ * What a `ln`/`link`/`mv`/`cp`/`install` command line names: its sources (made absolute from `/` when relative) and
  * where they go, when given as an absolute path (a relative one depends on a working directory the sensors
  * do not show); `intoDirectory`: the destination is a directory the sources go into (`-t DIR`, a trailing
  * `/`, several sources), else it may be the new name itself.
