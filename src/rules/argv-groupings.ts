@@ -65,10 +65,10 @@ function classOf(arg: string, syntax: FlagSyntax): ArgumentClass {
  * How the parser takes an argument starting with flag-shaped word `w` and holding a space. A long flag without
  * `=` holds the space in its name (`--title fix the release`): git's parse-options, pflag, clap and getopt exit
  * on that name, and argparse takes the word for a positional, so no later word is its value. parseArgv takes it
- * for a flag the table lacks, whose next positional it may own, which let each spaced text of a CI command line
- * own the next (found by review: `gh --repo acme/app pr edit 12 --title "fix the release" --body "run release
- * upload v1 a.tgz"` grouped as `--repo acme/app pr` owning `edit 12` and `--title fix` owning `the release`,
- * leaving `release upload` gh's sub-command). npm's nopt takes `--x y` for an option named `x y`, and the next
+ * for a flag the table lacks, whose next positional it may own, which would let each spaced text of a CI command
+ * line own the next (`gh --repo acme/app pr edit 12 --title "fix the release" --body "run release upload v1
+ * a.tgz"` grouped as `--repo acme/app pr` owning `edit 12` and `--title fix` owning `the release`, leaving
+ * `release upload` gh's sub-command). npm's nopt takes `--x y` for an option named `x y`, and the next
  * word for its value: there it stays a flag (`npm "--dry-run y" publish` publishes, where `--dry-run` owning
  * `y` is a dry run). A short flag's space may be in a value it takes attached (`-n prod`), which the table may
  * not know.
@@ -119,7 +119,7 @@ export function* pushGroupings(search: GroupingSearch): Generator<PushGrouping> 
   // Two groupings per push word and join count: the one ending in spaced arguments where it can, and the one
   // ending in single words. The recogniser weighs which flag an argument is, which the parser states do not:
   // `npm "--dry-run y" z publish` (nopt: an option named `dry-run y`, then publish) also groups as `--dry-run`
-  // owning `y z`, a dry run, and only that one was rebuilt (found by review: a miss the listing had caught).
+  // owning `y z`, a dry run: rebuilding only that one would miss the push.
   function* rebuilt(k: number, j: number): Generator<PushGrouping> {
     const spacedLast = rebuild(k, pushState(k, j), j, words, has, moves, false);
     const singleLast = rebuild(k, pushState(k, j), j, words, has, moves, true);
@@ -177,8 +177,8 @@ export function flagsUpToLastArgument(search: GroupingSearch): boolean {
  * The dynamic programme over words[0..last]: `has(i, s, j)` when words[0..i) group, with j joins, into arguments
  * that leave the parser in state s before word i. Only the join counts that can still end in `count` arguments
  * are kept: before word i, at least i − count (no more arguments than the count) and at most i, so a row is
- * min(count, joins)/32 words from its own first word, not joins/32 from 0 (found by review: a cut 4 KiB `git a a
- * …` of 2 arguments allocated and cleared 4 MiB per entry, ~7 ms, for rows of one live word).
+ * min(count, joins)/32 words from its own first word, not joins/32 from 0 (from 0, a cut 4 KiB `git a a …` of 2
+ * arguments would allocate and clear 4 MiB per entry, ~7 ms, for rows of one live word).
  */
 function reachability(
   search: GroupingSearch,
@@ -187,8 +187,8 @@ function reachability(
   has: (i: number, s: number, j: number) => boolean;
   /**
    * The most (order −1) or fewest (order 1) joins in [lo, hi] reaching word i in any of `states`, or −1: a scan
-   * of the bitsets 32 join counts at a time. Testing each count with `has` made the push words × joins loop
-   * quadratic (found by review: 4 KiB of `curl -d -d …` in one argument cost ~30–40 ms before any recognition).
+   * of the bitsets 32 join counts at a time. Testing each count with `has` would make the push words × joins
+   * loop quadratic (4 KiB of `curl -d -d …` in one argument: ~30–40 ms before any recognition).
    */
   extreme: (i: number, states: readonly number[], lo: number, hi: number, order: -1 | 1) => number;
   moves: Moves;

@@ -2,7 +2,6 @@
  * Recognition of a table tool whose argv the sensor cut before it decided anything (./recognize.ts calls it
  * last, when neither a push nor a download was seen in the words left, or they may group otherwise).
  */
-
 import { type ParsedArgv, parseArgv } from './argv.js';
 import { flagsUpToLastArgument, pushGroupings } from './argv-groupings.js';
 import { MAX_ARGV_READING_BYTES, MAX_ARGV_READINGS, pushFirstWords, readingsOf } from './joined-argv.js';
@@ -72,8 +71,8 @@ function visiblyAnotherCommand(spec: PushToolSpec, parsed: ParsedArgv): boolean 
 
 /**
  * Words joined with spaces (ProcessView.argvCount): the padding itself may hold the word that looks like another
- * sub-command or a download (found by red-team review: `helm --kube-context "prod dependency <4 KiB>" push …`
- * showed `dependency`, seen whole, and was no push). Decided only when every grouping of the words into their
+ * sub-command or a download (`helm --kube-context "prod dependency <4 KiB>" push …` shows `dependency`, seen
+ * whole). Decided only when every grouping of the words into their
  * arguments shows another command. Searched (./argv-groupings.ts): one that puts a push word at the sub-command,
  * and one that leaves every argument but the last a flag or a flag's value (the padded push's own, its push word
  * cut off); then the listed groupings (up to MAX_ARGV_READINGS) for the last positional followed by flags.

@@ -9,7 +9,6 @@
  * (./argv-groupings.ts): only the groupings that put a push word where the tool's parser reads a sub-command or
  * a flag are read; the other shapes have theirs listed, up to MAX_ARGV_READINGS.
  */
-
 import { basename, type FlagSyntax, parseArgv } from './argv.js';
 import { type GroupingSearch, pushGroupings } from './argv-groupings.js';
 import { launchedProgram, quoteWords } from './launchers.js';
@@ -117,8 +116,8 @@ function* searchedReadings(search: GroupingSearch): Generator<string[]> {
 
 /**
  * A positional holds a space, or a long flag's name does: no parser but npm's nopt takes `--x y` for a flag
- * (./argv-groupings.ts spacedClassOf), so such a tail hid the flag itself (found by review: `cargo publish
- * --dry-run --config "net.git-fetch-with-cli = true"` read as `publish "--dry-run --config …" = true`, a push).
+ * (./argv-groupings.ts spacedClassOf), so such a tail hides the flag itself (`cargo publish --dry-run --config
+ * "net.git-fetch-with-cli = true"` would read as `publish "--dry-run --config …" = true`, a push).
  */
 function spaceOutsideValues(args: readonly string[], syntax: FlagSyntax): boolean {
   const parsed = parseArgv(args, syntax);

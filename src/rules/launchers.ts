@@ -102,8 +102,8 @@ export function appletOf(view: LaunchView): { binary: string; args: string } | n
  * The build tools whose scripts exec a JVM in their own process (`mvn`, `mvnw`, `gradle`, `gradlew`, the jib CLI
  * all end in `exec java … MAIN "$@"`): that JVM, the process that connects and uploads, is the tool, known by its
  * main class, or by the wrapper jar it runs (`java -jar gradle/wrapper/gradle-wrapper.jar`, as recent
- * gradlew scripts run it). Without this, `mvn deploy` and `./gradlew publish` were no push: only the shell running the
- * script carried their names, and a shell is no interpreter the table knows. Maps: `constructor` is no key.
+ * gradlew scripts run it). Else only the shell running the script would carry their names, and a shell is no
+ * interpreter the table knows: `mvn deploy` and `./gradlew publish` would be no push. Maps: `constructor` is no key.
  */
 const JAVA_MAINS: ReadonlyMap<string, string> = new Map([
   ['org.codehaus.plexus.classworlds.launcher.Launcher', 'mvn'],

@@ -82,8 +82,8 @@ export const builderTools: readonly PushToolSpec[] = [
         {
           words: ['build'],
           // The image name sits inside the output value (`type=image,name=REF,push=true`): its registry is
-          // the destination (found by review: with none, the destination was the first connect, BuildKit's
-          // own address with `--addr tcp://buildkitd:1234`).
+          // the destination (with none, it would be the first connect: BuildKit's own address with
+          // `--addr tcp://buildkitd:1234`).
           remote: { flag: ['--output', '-o'], key: 'name' },
           requireAnyFlag: [
             { flags: ['--output', '-o'], valueContains: ['type=registry'] },

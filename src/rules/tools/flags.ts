@@ -189,8 +189,8 @@ export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|tru
 
 /** A build that pushes its image (`--push`, or an output that does). */
 export const BUILD_PUSH = {
-  // With no tag, the image the output that pushes names (found by review: the destination was the first
-  // connect, a remote BuildKit's own address).
+  // With no tag, the image the output that pushes names (else the destination would be the first connect, a
+  // remote BuildKit's own address).
   remote: { flag: ['-t', '--tag'], fallbackKeyed: { flag: ['--output', '-o'], key: 'name' } },
   requireAnyFlag: [
     { flags: ['--push'] },

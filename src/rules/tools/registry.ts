@@ -113,7 +113,7 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
-    // Found by review: the service's address (`--url tcp://10.0.0.5:8888`) was weighed as the registry's.
+    // Its connections then go to the service (`--url tcp://10.0.0.5:8888`), not to the registry.
     remoteClient: { binaries: ['podman-remote'], flags: ['--remote', '-r', '--url', '--connection', '-c'] },
     downloads: [['pull'], ['image', 'pull']],
     examples: {
