@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import type { Counter } from 'prom-client';
 import { type AppDeps, createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { resolveNodeName } from '../config/node-name.js';
@@ -290,15 +291,18 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
 }
 
 /** Alerts the stdout sink failed to write so far (the registry may outlive one scan: tests run several). */
-async function stdoutFailures(deps: AppDeps): Promise<number> {
-  const { values } = await deps.metrics.alertPublishFailures.get();
-  return values.filter((v) => v.labels.sink === 'stdout').reduce((sum, v) => sum + v.value, 0);
+function stdoutFailures(deps: AppDeps): Promise<number> {
+  return counterTotal(deps.metrics.alertPublishFailures, 'sink', 'stdout');
 }
 
 /** Reads the correlator did not count for their time so far (the registry may outlive one scan). */
-async function readsOutOfWindow(deps: AppDeps): Promise<number> {
-  const { values } = await deps.metrics.eventsDropped.get();
-  return values.filter((v) => v.labels.reason === 'out_of_window').reduce((sum, v) => sum + v.value, 0);
+function readsOutOfWindow(deps: AppDeps): Promise<number> {
+  return counterTotal(deps.metrics.eventsDropped, 'reason', 'out_of_window');
+}
+
+async function counterTotal<L extends string>(counter: Counter<L>, label: L, value: string): Promise<number> {
+  const { values } = await counter.get();
+  return values.filter((v) => v.labels[label] === value).reduce((sum, v) => sum + v.value, 0);
 }
 
 /**
