@@ -11,7 +11,7 @@ import type { NodeState } from './state.js';
  * next day's file of a scan) does, from the earliest of the run. Shorter steps (a quiet node, a gap in a
  * sparse export) move it at once.
  */
-export const CLOCK_JUMP_MS = 24 * 3_600_000;
+const CLOCK_JUMP_MS = 24 * 3_600_000;
 const CLOCK_JUMP_RUN = 16;
 /**
  * Live (the app passes the wall clock to advance()): an event further ahead of the wall clock than this, or

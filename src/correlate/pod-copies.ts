@@ -11,8 +11,8 @@
 import type { ContainerState } from './state.js';
 
 /** Pods remembered per correlator (the oldest pod's copies go first), and copies per pod. */
-export const MAX_PODS_WITH_COPIES = 1024;
-export const MAX_COPIES_PER_POD = 8;
+const MAX_PODS_WITH_COPIES = 1024;
+const MAX_COPIES_PER_POD = 8;
 
 interface SecretCopy {
   node: string;
