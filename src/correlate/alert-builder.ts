@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
+import { SAME_STEP_MS } from './dual-sensor.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -375,7 +376,7 @@ function twinArchive(a: ArchiveMark, all: readonly ArchiveMark[]): boolean {
       // Tetragon's processes have exec ids, Falco's none: one of each is the same process seen twice.
       (b.proc.execId === null) !== (a.proc.execId === null) &&
       b.proc.pid === a.proc.pid &&
-      Math.abs(b.timeMs - a.timeMs) < 1000 &&
+      Math.abs(b.timeMs - a.timeMs) < SAME_STEP_MS &&
       ((b.proc.rare?.archiveBytes ?? 0) > bytes ||
         ((b.proc.rare?.archiveBytes ?? 0) === bytes && all.indexOf(b) < all.indexOf(a))),
   );

@@ -145,10 +145,15 @@ export function twinPush(
   return null;
 }
 
-/** A step of a push both sensors reported: the second report (same kind and detail within a second) is not shown. */
+/** How far apart in time the two sensors' reports of one step may be. */
+export const SAME_STEP_MS = 1000;
+
+/** A step of a push both sensors reported: the second report (same kind and detail, SAME_STEP_MS) is not shown. */
 export function repeatedStep(ep: PushEpisode, item: EvidenceItem): boolean {
   return (
     ep.twinned &&
-    ep.evidence.some((x) => x.kind === item.kind && x.detail === item.detail && Math.abs(x.timeMs - item.timeMs) < 1000)
+    ep.evidence.some(
+      (x) => x.kind === item.kind && x.detail === item.detail && Math.abs(x.timeMs - item.timeMs) < SAME_STEP_MS,
+    )
   );
 }
