@@ -14,6 +14,7 @@ import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
 import { countedRead, countedSend } from './dual-sensor.js';
+import { EventFailures } from './event-failures.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
@@ -47,6 +48,20 @@ const SWEEP_EVERY_MS = 60_000;
  */
 const SWEEP_STEP = 1024;
 const SWEEP_PER_EVENT = 2;
+/** What the caps evict early (`exfilwatch_state_evictions_total{kind}`, docs/detection.md "Bounded state"). */
+const EVICTION_KINDS = [
+  'container',
+  'process',
+  'node',
+  'socket',
+  'file',
+  'suppression',
+  'ip_hint',
+  'egress_dest',
+  'early_push',
+  'pod_copy',
+] as const;
+type EvictionKind = (typeof EVICTION_KINDS)[number];
 
 export class CorrelationEngine {
   readonly classifier: DestinationClassifier;
@@ -59,19 +74,8 @@ export class CorrelationEngine {
   private readonly podCopies: PodSecretCopies;
   private readonly bucketMs: number;
   private readonly slots: number;
-  private readonly ev: Record<
-    | 'container'
-    | 'process'
-    | 'node'
-    | 'socket'
-    | 'file'
-    | 'suppression'
-    | 'ip_hint'
-    | 'egress_dest'
-    | 'early_push'
-    | 'pod_copy',
-    { inc(): void }
-  >;
+  private readonly ev: Record<EvictionKind, { inc(): void }>;
+  private readonly failures: EventFailures;
   private readonly outOfWindow: { inc(): void };
   private maxMs = Number.NEGATIVE_INFINITY;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
@@ -91,19 +95,11 @@ export class CorrelationEngine {
     metrics: Metrics,
   ) {
     settleShapes();
-    const ev = (kind: string) => metrics.stateEvictions.labels(kind);
-    this.ev = {
-      container: ev('container'),
-      process: ev('process'),
-      node: ev('node'),
-      socket: ev('socket'),
-      file: ev('file'),
-      suppression: ev('suppression'),
-      ip_hint: ev('ip_hint'),
-      egress_dest: ev('egress_dest'),
-      early_push: ev('early_push'),
-      pod_copy: ev('pod_copy'),
-    };
+    this.ev = Object.fromEntries(EVICTION_KINDS.map((k) => [k, metrics.stateEvictions.labels(k)])) as Record<
+      EvictionKind,
+      { inc(): void }
+    >;
+    this.failures = new EventFailures(metrics.componentErrors.labels('correlator'), logger);
     this.outOfWindow = metrics.eventsDropped.labels('out_of_window');
     this.classifier = new DestinationClassifier(cfg.destinations, cfg.caps.maxIpHints, () => this.ev.ip_hint.inc());
     this.pushes = new PushTracker(cfg, this.classifier, {
@@ -149,7 +145,13 @@ export class CorrelationEngine {
   }
 
   ingest(batch: readonly NormalizedEvent[]): Alert[] {
-    for (let i = 0; i < batch.length; i++) this.one(batch[i]!);
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        this.one(batch[i]!);
+      } catch (err) {
+        this.failures.skipped(err, batch[i]!);
+      }
+    }
     if (this.sweeping) this.sweepSome(SWEEP_STEP + SWEEP_PER_EVENT * batch.length);
     return this.take();
   }
