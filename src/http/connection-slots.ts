@@ -44,6 +44,14 @@ export interface ConnectionSlotsOptions {
    * could otherwise make the server answer hundreds at a time. Unset: no such limit.
    */
   maxRequestsInProgress?: number;
+  /**
+   * An idle connection evicted is half-closed (FIN) and still read for `ms`, then destroyed, instead of
+   * destroyed at once: a request its client wrote just as it was evicted is then read and served (its answer
+   * may not arrive), not reset unread; a pooled client sees the FIN and drops the connection. At most `max`
+   * linger at once (a flood of newcomers must not grow the sockets held); past it, or a connection with a
+   * stalled request, or a TLS handshake not done: destroyed at once. Unset: always destroyed at once.
+   */
+  linger?: { ms: number; max: number };
   now?: () => number;
 }
 
@@ -56,6 +64,8 @@ export interface ConnectionSlots {
 interface Slot {
   /** The TCP connection (what a TLS socket runs over); closed to free the slot. */
   socket: Socket;
+  /** Over TLS, the TLS socket once its handshake is done (what a half-close must go through). */
+  secure: Socket | null;
   peer: string | null;
   /** Requests in progress (pipelined ones included). */
   busy: number;
@@ -100,6 +110,29 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
     return oldest;
   }
 
+  const lingering = new Set<Socket>();
+  /** Closes an evicted connection: half-closed and lingering when it may, else destroyed. */
+  const evict = (slot: Slot) => {
+    const graceful =
+      o.linger !== undefined &&
+      slot.busy === 0 &&
+      lingering.size < o.linger.max &&
+      (slot.secure !== null || !(server instanceof TlsServer));
+    if (!graceful) {
+      slot.socket.destroy();
+      return;
+    }
+    const socket = slot.secure ?? slot.socket;
+    lingering.add(socket);
+    const timer = setTimeout(() => socket.destroy(), o.linger!.ms);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      lingering.delete(socket);
+    });
+    socket.end();
+  };
+
   const free = (slot: Slot) => {
     slots.delete(slot.socket);
     if (slot.peer !== null && byPeer.get(slot.peer) === slot) byPeer.delete(slot.peer);
@@ -117,11 +150,11 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
       }
       free(old); // its 'close' comes later; the slot is free now
       if (!old.socket.destroyed) {
-        old.socket.destroy();
+        evict(old);
         closed('evicted');
       }
     }
-    const slot: Slot = { socket, peer: peerOf(socket), busy: 0, since: at };
+    const slot: Slot = { socket, secure: null, peer: peerOf(socket), busy: 0, since: at };
     slots.set(socket, slot);
     if (slot.peer !== null) byPeer.set(slot.peer, slot);
     socket.once('close', () => free(slot));
@@ -130,7 +163,9 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
     server.prependListener('secureConnection', (socket: Socket) => {
       const peer = peerOf(socket);
       const slot = peer === null ? undefined : byPeer.get(peer);
-      if (slot) secured.set(socket, slot);
+      if (!slot) return;
+      secured.set(socket, slot);
+      slot.secure = socket;
     });
   }
 

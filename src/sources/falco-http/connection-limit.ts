@@ -12,6 +12,13 @@ import type { SourceDeps } from '../types.js';
 
 /** A request in progress this long may be closed to admit a new connection (the ops server's value). */
 const STALLED_REQUEST_MS = 5000;
+/**
+ * An evicted idle connection is half-closed and still read this long: a POST its client wrote as it was
+ * evicted arrives within a round trip (node-local), and Go's net/http (falcosidekick) never resends a POST on
+ * a reused connection, so a reset one was an alert lost. At most a quarter of maxConnections (rounded up)
+ * linger at once: a flood of newcomers holds at most that many sockets more, for this long.
+ */
+const EVICTED_LINGER_MS = 2000;
 export function limitReceiverConnections(
   server: Server,
   maxConnections: number,
@@ -21,6 +28,7 @@ export function limitReceiverConnections(
   return limitConnections(server, {
     max: maxConnections,
     stalledMs: STALLED_REQUEST_MS,
+    linger: { ms: EVICTED_LINGER_MS, max: Math.ceil(maxConnections / 4) },
     onClosed: (reason) => {
       deps.metrics.receiverConnectionsClosed.labels('falco-http', reason).inc();
       // A refused connection is what net.Server's limit used to drop: still counted as code="dropped".
