@@ -1,7 +1,8 @@
 /**
  * A minimal responder-side consumer of exfilwatch alerts: a durable JetStream consumer on
  * `exfilwatch.alerts.>` that prints each alert and acks it. Durable means the server remembers what was
- * acked: stop this program, start it again, and it resumes where it left off; nothing is skipped.
+ * acked: stop this program, start it again, and it resumes where it left off; nothing is skipped. Started
+ * before exfilwatch has created the stream, it says so on stderr and waits for it.
  *
  *   NATS_URL=nats://127.0.0.1:4222 node --import tsx examples/consumer/consumer.ts
  *
@@ -28,18 +29,6 @@ const durable = process.env.CONSUMER_NAME ?? 'responder';
 const filter = process.env.FILTER ?? 'exfilwatch.alerts.>';
 const maxAlerts = process.argv[2] ? Number(process.argv[2]) : Number.POSITIVE_INFINITY;
 
-const nc = await connect({ servers, name: `exfilwatch-consumer-${durable}` });
-const jsm = await nc.jetstreamManager();
-// Idempotent: creates the durable consumer the first time, reuses it afterwards.
-await jsm.consumers.add(STREAM, {
-  durable_name: durable,
-  filter_subject: filter,
-  ack_policy: AckPolicy.Explicit,
-  deliver_policy: DeliverPolicy.All,
-  ack_wait: 30_000_000_000, // ns: unacked alerts are redelivered after 30 s
-});
-const consumer = await nc.jetstream().consumers.get(STREAM, durable);
-
 let stopping = false;
 process.once('SIGINT', () => {
   stopping = true;
@@ -47,6 +36,44 @@ process.once('SIGINT', () => {
 process.once('SIGTERM', () => {
   stopping = true;
 });
+
+const nc = await connect({ servers, name: `exfilwatch-consumer-${durable}` }).catch((err: unknown) => {
+  process.stderr.write(`consumer: cannot connect to ${servers}: ${(err as Error).message}\n`);
+  process.exit(1);
+});
+const jsm = await nc.jetstreamManager();
+/** JetStream's error code for "stream not found". */
+const STREAM_NOT_FOUND = 10059;
+// exfilwatch creates the stream when it first reaches the broker, so a consumer started before it (a
+// responder deployed first, or a fresh broker) waits for the stream rather than dying on "stream not found".
+let waitingSaid = false;
+while (!stopping) {
+  try {
+    // Idempotent: creates the durable consumer the first time, reuses it afterwards.
+    await jsm.consumers.add(STREAM, {
+      durable_name: durable,
+      filter_subject: filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: 30_000_000_000, // ns: unacked alerts are redelivered after 30 s
+    });
+    break;
+  } catch (err) {
+    if ((err as { api_error?: { err_code?: number } }).api_error?.err_code !== STREAM_NOT_FOUND) throw err;
+    if (!waitingSaid) {
+      process.stderr.write(
+        `consumer: no stream ${STREAM} on ${servers} yet; exfilwatch creates it when it first connects (run or demo with --nats): waiting\n`,
+      );
+      waitingSaid = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+if (stopping) {
+  await nc.drain();
+  process.exit(0);
+}
+const consumer = await nc.jetstream().consumers.get(STREAM, durable);
 
 // One message at a time: alerts are rare, and nothing sits prefetched (unacked) in a process that exits.
 let seen = 0;

@@ -16,38 +16,55 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function consume(url: string, max: number): Promise<{ code: number | null; lines: string[] }> {
+interface Consumed {
+  code: number | null;
+  lines: string[];
+  stderr: string;
+}
+
+/** Runs the example until it has taken `max` alerts; `onStderr` sees its stderr as it comes. */
+function consume(url: string, max: number, onStderr: (text: string) => void = () => {}): Promise<Consumed> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/consumer/consumer.ts', String(max)], {
       cwd: REPO_ROOT,
       env: { ...process.env, NATS_URL: url },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      onStderr(err);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, lines: out.trim().split('\n').filter(Boolean) });
+      resolve({ code, lines: out.trim().split('\n').filter(Boolean), stderr: err });
     });
   });
+}
+
+async function startSink(url: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const sink = createNatsSink(natsSinkConfigSchema.parse({ servers: [url], spool: { dir } }), {
+    logger: silentLogger(),
+    metrics: createMetrics(),
+    clock: { now: () => Date.now() },
+  });
+  await sink.start();
+  cleanups.push(() => sink.close());
+  return sink;
 }
 
 describe('examples/consumer', () => {
   it('receives alerts in order, acks them, and resumes after the last ack when run again', async () => {
     const srv = await startNatsServer();
     cleanups.push(() => srv.dispose());
-    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-spool-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sink = createNatsSink(natsSinkConfigSchema.parse({ servers: [srv.url], spool: { dir } }), {
-      logger: silentLogger(),
-      metrics: createMetrics(),
-      clock: { now: () => Date.now() },
-    });
-    await sink.start();
-    cleanups.push(() => sink.close());
+    const sink = await startSink(srv.url);
     for (const a of [makeAlert(1, 'critical'), makeAlert(2, 'high'), makeAlert(3, 'low')]) await sink.send(a);
     // The sink connects in the background (start-up never waits for the broker) and flush() returns at once
     // while it is still disconnected: wait for the spool to drain, as a responder would wait for delivery.
@@ -67,5 +84,26 @@ describe('examples/consumer', () => {
     const second = await consume(srv.url, 1);
     expect(second.code).toBe(0);
     expect(second.lines).toEqual([expect.stringMatching(/ LOW .*\[alert-000003\]$/)]);
+  });
+
+  it('started before exfilwatch has created the stream, says it waits and then takes the first alert', async () => {
+    const srv = await startNatsServer();
+    cleanups.push(() => srv.dispose());
+    let saidWaiting: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      saidWaiting = resolve;
+    });
+    const consumed = consume(srv.url, 1, (text) => {
+      if (text.includes('no stream EXFILWATCH_ALERTS')) saidWaiting();
+    });
+    await Promise.race([waiting, consumed]); // a consumer that died instead of waiting fails below, at once
+    const sink = await startSink(srv.url);
+    await sink.send(makeAlert(1, 'critical'));
+    const result = await consumed;
+    expect(result.code).toBe(0);
+    expect(result.lines).toEqual([expect.stringMatching(/ CRITICAL .*\[alert-000001\]$/)]);
+    expect(result.stderr).toMatch(
+      /^consumer: no stream EXFILWATCH_ALERTS on nats:\/\/127\.0\.0\.1:\d+ yet; .*waiting\n$/,
+    );
   });
 });
