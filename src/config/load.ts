@@ -88,6 +88,11 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
   return issues.map((issue: z.core.$ZodIssue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    // zod says "Invalid input: expected string, received undefined" for a key left out, which reads as if
+    // the user had written something wrong rather than nothing at all.
+    if (issue.code === 'invalid_type' && isMissingKey(raw, issue.path)) {
+      message = `required, missing (expected ${issue.expected})`;
+    }
     const origin = flagOriginAlong(raw, issue.path);
     if (origin) return { keyPath: origin.flag, message: `${message} (got ${describeValue(origin.value)})` };
     const value = valueAt(raw, issue.path);
@@ -106,6 +111,14 @@ function flagOriginAlong(raw: unknown, path: ReadonlyArray<PropertyKey>): FlagOr
     if (origin) return origin;
   }
   return undefined;
+}
+
+/** The key at the end of `path` is absent from an object that is there (not: present with a wrong value). */
+function isMissingKey(raw: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  const key = path.at(-1);
+  if (key === undefined) return false;
+  const parent = path.length === 1 ? raw : valueAt(raw, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && !Object.hasOwn(parent, key);
 }
 
 function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {

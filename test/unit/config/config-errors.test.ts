@@ -32,6 +32,21 @@ describe('config key paths', () => {
     ]);
     expect(keyPaths([])).toEqual(['(root)']);
   });
+
+  it('say a key left out is required and missing, not that undefined was received', () => {
+    const problems = configProblems({
+      allowlist: [{ namespace: 'ci' }],
+      sources: { falcoHttp: [{ listen: '127.0.0.1:2801', tls: { keyFile: '/k.pem' } }] },
+    });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`)).toEqual([
+      'sources.falcoHttp[0].tls.certFile: required, missing (expected string)',
+      'allowlist[0].reason: required, missing (expected string)',
+    ]);
+    // A key that is there with the wrong type keeps zod's wording and the value.
+    expect(configProblems({ allowlist: [{ namespace: 'ci', reason: 7 }] }).map((p) => p.message)).toEqual([
+      'Invalid input: expected string, received number (got 7)',
+    ]);
+  });
 });
 
 // `--falco-grpc h:99999` was refused while `address: h:99999` in the file passed check-config, and the
