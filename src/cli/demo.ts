@@ -31,7 +31,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'Replay the bundled attack and benign scenarios through a simulated Tetragon into the real pipeline; print alerts, serve /metrics',
+      'Replay the bundled attack and benign scenarios through a simulated Tetragon (or, with --falco, Falco) into the real pipeline; print alerts, serve /metrics',
     )
     .option('--falco', 'replay the Falco form through the falco-http receiver instead of Tetragon gRPC')
     .option('--speed <n>', 'replay speed: 1 ≈ 8 s per round, 0.25 = four times slower', '1')
