@@ -3,23 +3,16 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFalcoHttpPoster } from '../../../src/sensors-sim/falco-http-poster.js';
-import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { execAlert } from '../../fixtures/falco/events.js';
 import { until } from '../../helpers/until.js';
-import { runSource } from './harness.js';
+import { startFalcoReceiver } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function receiver(config: Record<string, unknown>) {
-  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
-  const h = runSource((d) => createFalcoHttpSource(cfg, d));
-  cleanups.push(() => h.stop());
-  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
-  return { h, port };
-}
+const receiver = (config: Record<string, unknown> = {}) => startFalcoReceiver(cleanups, config);
 
 /** A connection that sends `text` (possibly nothing) and never finishes its request; it keeps what it reads. */
 async function holder(port: number, text: string): Promise<{ socket: net.Socket; read(): string }> {

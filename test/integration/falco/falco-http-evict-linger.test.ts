@@ -10,23 +10,16 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import { execAlert } from '../../fixtures/falco/events.js';
 import { until } from '../../helpers/until.js';
-import { runSource } from './harness.js';
+import { startFalcoReceiver } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function receiver(config: Record<string, unknown>) {
-  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
-  const h = runSource((d) => createFalcoHttpSource(cfg, d));
-  cleanups.push(() => h.stop());
-  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
-  return { h, port };
-}
+const receiver = (config: Record<string, unknown> = {}) => startFalcoReceiver(cleanups, config);
 
 const TLS_FIXTURES = new URL('../../fixtures/falco/tls/', import.meta.url).pathname;
 const ca = readFileSync(join(TLS_FIXTURES, 'ca.crt'));

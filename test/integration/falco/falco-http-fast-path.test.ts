@@ -16,20 +16,14 @@ import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sourc
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { execAlert, FIXTURES, readAlert } from '../../fixtures/falco/events.js';
 import { listenWithFastPath } from './differential.js';
-import { deps, runSource } from './harness.js';
+import { deps, startFalcoReceiver } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function receiver(config: Record<string, unknown> = {}) {
-  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
-  const h = runSource((d) => createFalcoHttpSource(cfg, d));
-  cleanups.push(() => h.stop());
-  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
-  return { h, port };
-}
+const receiver = (config: Record<string, unknown> = {}) => startFalcoReceiver(cleanups, config);
 
 /** One raw connection: write byte pieces (with a pause between), collect everything answered. */
 function rawClient(port: number) {

@@ -15,7 +15,7 @@ import {
   sendAlert,
 } from '../../fixtures/falco/events.js';
 import { until } from '../../helpers/until.js';
-import { runSource } from './harness.js';
+import { runSource, startFalcoReceiver } from './harness.js';
 
 const SAMPLES = [
   'docs_channels_terminal_shell.json',
@@ -34,13 +34,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function receiver(config: Record<string, unknown> = {}, opts: { capacity?: number; drain?: boolean } = {}) {
-  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
-  const h = runSource((d) => createFalcoHttpSource(cfg, d), opts);
-  cleanups.push(() => h.stop());
-  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
-  return { h, port };
-}
+const receiver = (config: Record<string, unknown> = {}, opts: { capacity?: number; drain?: boolean } = {}) =>
+  startFalcoReceiver(cleanups, config, opts);
 
 function poster(
   url: string,

@@ -4,6 +4,7 @@ import { systemClock } from '../../../src/model/clock.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { DropNewestQueue } from '../../../src/pipeline/drop-newest-queue.js';
 import { createSourceOutput } from '../../../src/pipeline/source-output.js';
+import { createFalcoHttpSource, falcoHttpConfigSchema } from '../../../src/sources/falco-http/index.js';
 import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger, type Logger, silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
@@ -106,4 +107,20 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A falco-http receiver on an ephemeral loopback port, run through runSource; its stop goes on `cleanups`.
+ * `config` is the instance's config on top of `listen`.
+ */
+export async function startFalcoReceiver(
+  cleanups: Array<() => Promise<void> | void>,
+  config: Record<string, unknown> = {},
+  opts: { capacity?: number; drain?: boolean } = {},
+): Promise<{ h: Harness & { source: EventSource }; port: number }> {
+  const cfg = falcoHttpConfigSchema.parse({ listen: '127.0.0.1:0', ...config });
+  const h = runSource((d) => createFalcoHttpSource(cfg, d), opts);
+  cleanups.push(() => h.stop());
+  const { port } = await (h.source as ReturnType<typeof createFalcoHttpSource>).listening;
+  return { h, port };
 }
