@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
-import { SAME_STEP_MS } from './dual-sensor.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -365,19 +364,13 @@ export function buildAlert(j: JudgedPush): Alert {
 }
 
 /**
- * Both sensors on the node mark the same archiver (same host pid, same start) once each, one with the bytes
- * its sensor owned (./dual-sensor.ts) and one with none: the evidence shows the one with the bytes.
+ * Both sensors' records of one archiver, linked as twins when the second reads (./dual-sensor.ts
+ * archiveTwin), are marked once each: the evidence shows the pair once, at the first mark, with the files and
+ * bytes of both.
  */
 function twinArchive(a: ArchiveMark, all: readonly ArchiveMark[]): boolean {
-  if (a.proc.pid === null || all.length < 2) return false;
-  const bytes = a.proc.rare?.archiveBytes ?? 0;
-  return all.some(
-    (b) =>
-      // Tetragon's processes have exec ids, Falco's none: one of each is the same process seen twice.
-      (b.proc.execId === null) !== (a.proc.execId === null) &&
-      b.proc.pid === a.proc.pid &&
-      Math.abs(b.timeMs - a.timeMs) < SAME_STEP_MS &&
-      ((b.proc.rare?.archiveBytes ?? 0) > bytes ||
-        ((b.proc.rare?.archiveBytes ?? 0) === bytes && all.indexOf(b) < all.indexOf(a))),
-  );
+  const twin = a.proc.rare?.archiveTwin;
+  if (twin === undefined || twin === null) return false;
+  const at = all.findIndex((b) => b.proc === twin);
+  return at >= 0 && at < all.indexOf(a);
 }

@@ -146,7 +146,7 @@ export function twinPush(
 }
 
 /** How far apart in time the two sensors' reports of one step may be. */
-export const SAME_STEP_MS = 1000;
+const SAME_STEP_MS = 1000;
 
 /** A step of a push both sensors reported: the second report (same kind and detail, SAME_STEP_MS) is not shown. */
 export function repeatedStep(ep: PushEpisode, item: EvidenceItem): boolean {

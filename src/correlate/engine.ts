@@ -243,8 +243,7 @@ export class CorrelationEngine {
       const access: FileEvent = { ...e, kind: 'file', file: { path, op: 'open', bytes: null } };
       this.reads.record(c, proc, access, true);
       // Another container of the pod may read it there (a shared workspace: ./pod-copies.ts).
-      if (relink.target !== null)
-        this.podCopies.note(node.name, c, path, { ...relink, target: relink.target }, e.timeMs);
+      this.podCopies.note(node.name, c, path, relink, e.timeMs);
     }
   }
 

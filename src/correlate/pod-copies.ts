@@ -8,6 +8,7 @@
  * `windowMs` reads a secret. Only what a command line shows: a copy by a shell redirect (`cat token >
  * /workspace/t`) or a script, to a relative path, or into a volume mounted elsewhere in the reader, is not seen.
  */
+import type { Relink } from './relinks.js';
 import type { ContainerState } from './state.js';
 
 /** Pods remembered per correlator (the oldest pod's copies go first), and copies per pod. */
@@ -36,16 +37,10 @@ export class PodSecretCopies {
     private readonly evicted: { inc(): void },
   ) {}
 
-  /** A process of `c` copied, moved or linked the sensitive `source` to `target` (absolute): ./relinks.ts Relink. */
-  note(
-    node: string,
-    c: ContainerState,
-    source: string,
-    to: { target: string; intoDirectory: boolean; filesOnly: boolean },
-    timeMs: number,
-  ): void {
+  /** A process of `c` copied, moved or linked the sensitive `source` where `to` says (none: not absolute). */
+  note(node: string, c: ContainerState, source: string, to: Relink, timeMs: number): void {
     const { target, intoDirectory } = to;
-    if (c.pod === null) return;
+    if (target === null || c.pod === null) return;
     const key = c.pod.name;
     const trimmed = source.replace(/\/+$/, '');
     const copy: SecretCopy = {

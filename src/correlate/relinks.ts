@@ -22,11 +22,6 @@ const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
   ['--strip-program', 9],
 ];
 
-/** The source paths a `ln`/`link`/`mv`/`cp`/`install` command line names (made absolute from `/` when relative), or none. */
-export function relinkedSources(binary: string | null, args: string | null): string[] {
-  return relinked(binary, args).sources;
-}
-
 /**
  * What a `ln`/`link`/`mv`/`cp`/`install` command line names: its sources (made absolute from `/` when relative) and
  * where they go, when given as an absolute path (a relative one depends on a working directory the sensors

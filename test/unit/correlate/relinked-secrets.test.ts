@@ -4,7 +4,11 @@
  * `low` where reading the file directly makes it `high`. The link's command line names its source.
  */
 import { describe, expect, it } from 'vitest';
-import { relinkedSources } from '../../../src/correlate/relinks.js';
+import { relinked } from '../../../src/correlate/relinks.js';
+
+/** The source paths a cp/mv/ln/install command line names. */
+const relinkedSources = (binary: string, args: string) => relinked(binary, args).sources;
+
 import { brief, run, Scenario } from './builder.js';
 
 /** `binary args` run first, then `gh gist create /tmp/c` reading /tmp/c. */
