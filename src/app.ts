@@ -111,7 +111,10 @@ export interface App {
    */
   readonly sourceFailed: Promise<SourceFailure>;
   sources(): SourceStatus[];
-  /** True when every source is connected (or listening): /readyz. */
+  /**
+   * True when every source is connected (or listening): /readyz. False with no source at all: a daemon that
+   * can detect nothing must not look healthy to the kubelet (the DaemonSet's rollout shows it instead).
+   */
   ready(): boolean;
   stats(): AppStats;
 }
@@ -384,7 +387,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       return stopping;
     },
     sources: () => sources.map((s, i) => ({ id: s.id, type: s.type, up: outputs[i]!.isUp() })),
-    ready: () => outputs.every((o) => o.isUp()),
+    ready: () => outputs.length > 0 && outputs.every((o) => o.isUp()),
     stats: () => ({
       events: eventCount,
       alerts: alertCount,

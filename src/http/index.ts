@@ -27,7 +27,7 @@ export interface OpsServerOptions {
   listen: ListenAddress;
   metrics: Metrics;
   logger: Logger;
-  /** True when every configured source is connected (App.ready()). */
+  /** True when every configured source is connected, and there is at least one (App.ready()). */
   ready(): boolean;
   /** Per-source detail for the /readyz body. */
   sources(): Array<{ id: string; type: string; up: boolean }>;
@@ -130,7 +130,8 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       }
       case '/readyz': {
         const ready = !stopping && o.ready();
-        const body = { ready, stopping, sources: o.sources() };
+        const sources = o.sources();
+        const body = { ready, stopping, sources, ...(ready ? {} : { reason: notReadyReason(stopping, sources) }) };
         return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
       }
       case '/':
@@ -210,4 +211,12 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       });
     },
   };
+}
+
+/** Why /readyz says 503, in the words an operator reading `kubectl describe` or curl needs. */
+function notReadyReason(stopping: boolean, sources: Array<{ id: string; up: boolean }>): string {
+  if (stopping) return 'stopping';
+  if (sources.length === 0) return 'no sources configured: nothing can be detected';
+  const down = sources.filter((s) => !s.up).map((s) => s.id);
+  return `not connected: ${down.join(', ')}`;
 }

@@ -74,14 +74,22 @@ describe('ops server', () => {
     const base = `http://127.0.0.1:${server.address.port}`;
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ ready: false, sources: [{ type: 'tetragon-grpc', up: false }] });
+    expect(await notReady.json()).toMatchObject({
+      ready: false,
+      sources: [{ type: 'tetragon-grpc', up: false }],
+      reason: 'not connected: tetragon-grpc unix:///run/t.sock',
+    });
     ready = true;
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const nowReady = await fetch(`${base}/readyz`);
+    expect(nowReady.status).toBe(200);
+    expect(await nowReady.json()).not.toHaveProperty('reason');
     const m = await fetch(`${base}/metrics`);
     expect(m.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await m.text()).toContain('exfilwatch_source_up{source="tetragon-grpc"} 0');
     server.markStopping();
-    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    const stopping = await fetch(`${base}/readyz`);
+    expect(stopping.status).toBe(503);
+    expect(await stopping.json()).toMatchObject({ ready: false, stopping: true, reason: 'stopping' });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);

@@ -62,8 +62,13 @@ describe('exfilwatch run (process)', () => {
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, sources: [] });
+    // No source configured: nothing can be detected, so the kubelet must not see the pod as ready.
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      ready: false,
+      sources: [],
+      reason: 'no sources configured: nothing can be detected',
+    });
 
     // The sink connected and created the stream.
     const nc = await connect({ servers: srv.url });
