@@ -257,3 +257,19 @@ function componentEnd(path: string, from: number): number {
   const end = path.indexOf('/', from);
   return end > from ? end : -1;
 }
+
+/**
+ * The file a path names once its process-root links are followed (`/proc/self/root/srv/x` is `/srv/x`), the
+ * path itself when it has none: how Tetragon, which resolves files in the kernel, names what Falco names by
+ * the text opened, so a file both sensors report is one distinct file. A working-directory link stops it
+ * (the directory is unknown): such a path stays as reported.
+ */
+export function pathInsideRootLinks(path: string): string {
+  let inside = path;
+  // A loop, not recursion: a hostile path may nest the link thousands of times.
+  for (;;) {
+    const link = fileThroughProcLink(inside);
+    if (link === null || link.cwd) return inside;
+    inside = link.path;
+  }
+}

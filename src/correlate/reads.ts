@@ -9,6 +9,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { archiveTwin, sameProcess } from './dual-sensor.js';
 import { StringPool } from './intern.js';
+import { pathInsideRootLinks } from './procfs-paths.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
 import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
@@ -53,8 +54,11 @@ export class ReadTracker {
   record(c: ContainerState, proc: ProcState, e: FileEvent, sensitive: boolean): void {
     const f = e.file;
     const t = e.timeMs;
-    const secret = sensitive ? this.noteSensitive(c, f.path, e, proc) : null;
-    const hash = hashPath(f.path);
+    // Falco names a file opened through `/proc/<pid>/root/` by that text, Tetragon by the file: one key for both.
+    const lead = f.path.charCodeAt(1);
+    const path = lead === 112 /* p */ || lead === 100 /* d */ ? pathInsideRootLinks(f.path) : f.path;
+    const secret = sensitive ? this.noteSensitive(c, path, e, proc) : null;
+    const hash = hashPath(path);
     let distinct = c.distinct;
     if (distinct === null) {
       distinct = new DistinctFiles(this.cfg.windowMs, this.distinctPools);
@@ -69,9 +73,9 @@ export class ReadTracker {
       top = new TopFiles(this.cfg.caps.maxFilesPerContainer, this.topPool);
       c.top = top;
     }
-    let entry = top.find(hash, f.path);
+    let entry = top.find(hash, path);
     if (entry < 0) {
-      entry = this.listTop(top, hash, f.path, e, proc);
+      entry = this.listTop(top, hash, path, e, proc);
     } else if (t - top.get(entry, F_COUNTED) >= this.cfg.windowMs) {
       // Re-read after a whole window: its bytes are the new window's.
       top.recount(entry, t, noteTime(e.time, t));

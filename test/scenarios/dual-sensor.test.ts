@@ -66,3 +66,16 @@ describe('a push of mapped files (git hashes files over 32 KiB through mmap)', (
     expect(alertView(await scanLines(name, interleaveByTime(t, f)))).toEqual(tetragon);
   });
 });
+
+describe('a read through /proc/self/root (Falco names the link, Tetragon the file)', () => {
+  it('counts each file once with both sensors, as either alone counts it', async () => {
+    const name = 'proc-root-path-tar-to-curl';
+    const t = generatedLines(name, 'tetragon');
+    const f = generatedLines(name, 'falco');
+    const alone = alertView(await scanLines(name, t));
+    expect(alone.map((a) => a.files)).toEqual(alertView(await scanLines(name, f)).map((a) => a.files));
+    expect(alertView(await scanLines(name, interleaveByTime(t, f))).map((a) => [a.files, a.bytes])).toEqual(
+      alone.map((a) => [a.files, a.bytes]),
+    );
+  });
+});
