@@ -71,6 +71,41 @@ export function otherReadingPush(
 }
 
 /**
+ * A push read plainly from words that outnumber its arguments, checked against the groupings the process may have
+ * had (the plain reading is none of them): the first grouping that is a push, or null when no grouping is one.
+ * The plain push stands when they are too many to list (over MAX_ARGV_READINGS, or MAX_ARGV_READING_BYTES of
+ * text), when the binary is no table tool (recognised by other shapes), and for a cut argv, whose words are not
+ * all there to group (./cut-argv.ts). Found by review: `mvn -Dmsg="run deploy later" verify` read plainly as the
+ * goals `deploy later verify`.
+ */
+export function plainPushHeld(
+  plain: PushRecognition,
+  view: ProcessView,
+  specs: readonly PushToolSpec[],
+  recognize: (view: ProcessView) => Recognition,
+): PushRecognition | null {
+  const count = view.argvCount;
+  if (count === undefined || count < 1 || !view.args || view.argvTruncated === true) return plain;
+  if (tableSpecsOf(view, specs).named.length === 0) return plain;
+  const words = view.args.split(' ');
+  if (words.length < count) return plain;
+  // C(words − 1, joins), stopped past the cap.
+  let groupings = 1;
+  for (let i = 1; i <= words.length - count && groupings <= MAX_ARGV_READINGS; i++)
+    groupings = (groupings * (count - 1 + i)) / i;
+  if (groupings > MAX_ARGV_READINGS || groupings * view.args.length > MAX_ARGV_READING_BYTES) return plain;
+  // A grouping whose remote holds a space is a push too (`aws s3 cp a "s3://b/x y"`), kept as read plainly.
+  let spacedRemote = false;
+  for (const reading of allReadingsOf(words, count)) {
+    const r = recognize({ ...view, args: quoteWords(reading), argvCount: undefined });
+    if (r?.kind !== 'push') continue;
+    if (!/\s/.test(r.remote ?? '')) return r;
+    spacedRemote = true;
+  }
+  return spacedRemote ? plain : null;
+}
+
+/**
  * Suffix readings tried per grouping the search rebuilt: the words after the push word hold the joins its
  * words before could not (a spaced `--description` after `push`), listed with one argument holding them first.
  */

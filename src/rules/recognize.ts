@@ -22,7 +22,7 @@ import {
 } from './argv.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
-import { otherReadingPush } from './joined-argv.js';
+import { otherReadingPush, plainPushHeld } from './joined-argv.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
@@ -131,8 +131,9 @@ export function recognizeProcess(
   specs?: readonly PushToolSpec[],
 ): Recognition {
   const plain = recognizeReading(view, isUploadTarget, specs);
-  if (view.argvCount === undefined || plain?.kind === 'push') return plain;
+  if (view.argvCount === undefined) return plain;
   const read = (v: ProcessView) => recognizeReading(v, isUploadTarget, specs);
+  if (plain?.kind === 'push') return plainPushHeld(plain, view, specs ?? pushTools, read);
   const regrouped = otherReadingPush(view, specs ?? pushTools, read);
   return regrouped !== null ? { ...regrouped, argvRegrouped: true } : plain;
 }
