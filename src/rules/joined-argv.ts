@@ -12,6 +12,7 @@
 import { basename, type FlagSyntax, parseArgv } from './argv.js';
 import { type GroupingSearch, pushGroupings } from './argv-groupings.js';
 import { launchedProgram, quoteWords } from './launchers.js';
+import { holdsOtherSpacedArgument, keyValueTextReadings } from './reading-rank.js';
 import type { ProcessView, PushRecognition, Recognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
 
@@ -55,19 +56,44 @@ export function otherReadingPush(
     // oci://ghcr.io/acme/charts to finish"`): no URL, image reference or repository holds one.
     return r?.kind === 'push' && !/\s/.test(r.remote ?? '') ? r : null;
   };
+  // A rival reading's recognition, once each (./reading-rank.ts), within the same budget.
+  const rivals = new Map<string, boolean>();
+  const rivalIsPush = (rival: string[]): boolean | 'cap' => {
+    const args = quoteWords(rival);
+    const known = rivals.get(args);
+    if (known !== undefined) return known;
+    bytes += args.length;
+    if (bytes > MAX_ARGV_READING_BYTES) return 'cap';
+    const push = recognize({ ...view, args, argvCount: undefined })?.kind === 'push';
+    rivals.set(args, push);
+    return push;
+  };
   const searches = launched ? [] : named.map((spec) => groupingSearchOf(spec, words, count));
   const listed = searches.length === 0 || searches.includes(null);
+  const commands = new Set(named.flatMap((spec) => spec.commonCommands ?? []));
   for (const readings of [
-    ...searches.filter((s) => s !== null).map(searchedReadings),
+    ...searches
+      .filter((s) => s !== null)
+      .map((search) => searchedReadings(search, keyValueTextReadings(words, count, search.syntax, commands))),
     ...(listed ? [listedReadings(named, words, count)] : []),
   ]) {
-    for (const reading of readings) {
+    for (const { reading, rival } of readings) {
       const r = tryReading(reading);
       if (r === 'cap') return null;
-      if (r !== null) return r;
+      if (r === null) continue;
+      // A likelier reading that is no push wins: the push one is read on only while it is the likelier.
+      const rivalPush = rival === null ? true : rivalIsPush(rival);
+      if (rivalPush === 'cap') return null;
+      if (rivalPush) return r;
     }
   }
   return null;
+}
+
+/** A reading to recognise, and the likelier one that beats it unless it is a push too (./reading-rank.ts). */
+interface Reading {
+  reading: string[];
+  rival: string[] | null;
 }
 
 /**
@@ -131,11 +157,13 @@ function groupingSearchOf(spec: PushToolSpec, words: readonly string[], count: n
   return null;
 }
 
-function* searchedReadings(search: GroupingSearch): Generator<string[]> {
+function* searchedReadings(search: GroupingSearch, textReading: (at: number) => string[] | null): Generator<Reading> {
   for (const g of pushGroupings(search)) {
     const head = [...g.before, search.words[g.at]!];
+    // A sub-command tool's: its `key=value` value holding the push word is the text of a command line.
+    const rival = search.subcommand && holdsOtherSpacedArgument(g.before) ? textReading(g.at) : null;
     if (g.after.length === 0) {
-      yield head;
+      yield { reading: head, rival };
       continue;
     }
     let n = 0;
@@ -144,7 +172,7 @@ function* searchedReadings(search: GroupingSearch): Generator<string[]> {
       // After the push word a spaced argument is a flag's value, never a positional: a positional there is the
       // rest of a text that mentions a push (`--notes "… publish the chart; …"` read as `publish the`).
       if (g.after.length > g.afterCount && spaceOutsideValues(tail, search.syntax)) continue;
-      yield [...head, ...tail];
+      yield { reading: [...head, ...tail], rival };
     }
   }
 }
@@ -161,8 +189,8 @@ function spaceOutsideValues(args: readonly string[], syntax: FlagSyntax): boolea
 }
 
 /** Every grouping, when some word could start a push (the shapes the search does not model). */
-function* listedReadings(named: readonly PushToolSpec[], words: readonly string[], count: number) {
-  if (someReadingCanPush(named, words)) yield* readingsOf(words, count);
+function* listedReadings(named: readonly PushToolSpec[], words: readonly string[], count: number): Generator<Reading> {
+  if (someReadingCanPush(named, words)) for (const reading of readingsOf(words, count)) yield { reading, rival: null };
 }
 
 /**

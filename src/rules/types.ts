@@ -250,6 +250,12 @@ export interface PushToolSpec {
   signingKeyFlags?: readonly string[];
   /** Sub-commands that download (clone, fetch, pull): their lineage's egress never counts as a push. */
   downloads?: readonly (readonly string[])[];
+  /**
+   * The tool's everyday sub-commands that neither push nor download (`upgrade`, `build`, `commit`): with Falco's
+   * unquoted argv, a push read only by gluing one of them into an option's value loses to the reading where a
+   * `key=value` text holds the push word (../reading-rank.ts). Without the list, no reading loses that way.
+   */
+  commonCommands?: readonly string[];
   /** Command lines (argv without argv[0]) the table test checks: each must be a push / must not. */
   examples: { push: readonly string[]; notPush: readonly string[] };
 }

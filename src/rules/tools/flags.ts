@@ -222,3 +222,23 @@ export const GCLOUD_GLOBAL_VALUE_FLAGS = [
 
 /** The Azure CLI's global options that take a value. */
 export const AZ_GLOBAL_VALUE_FLAGS = ['--subscription', '--output', '-o', '--query'];
+
+/**
+ * Everyday sub-commands (PushToolSpec.commonCommands): a push read only by gluing one into an option's value,
+ * beside a `key=value` text that can hold the push word, is that text (../reading-rank.ts).
+ */
+export const DOCKER_COMMANDS: readonly string[] = [
+  ...['build', 'buildx', 'builder', 'compose', 'container', 'context', 'cp', 'create', 'exec', 'image', 'images'],
+  ...['info', 'inspect', 'load', 'login', 'logout', 'logs', 'network', 'ps', 'rm', 'rmi', 'run', 'save', 'start'],
+  ...['stop', 'system', 'tag', 'version', 'volume'],
+];
+export const HELM_COMMANDS: readonly string[] = [
+  ...['create', 'dependency', 'env', 'get', 'history', 'install', 'lint', 'list', 'package', 'plugin', 'registry'],
+  ...['repo', 'rollback', 'search', 'show', 'status', 'template', 'test', 'uninstall', 'upgrade', 'verify'],
+  'version',
+];
+export const GIT_COMMANDS: readonly string[] = [
+  ...['add', 'am', 'apply', 'archive', 'bisect', 'blame', 'branch', 'checkout', 'cherry-pick', 'clean', 'commit'],
+  ...['config', 'describe', 'diff', 'gc', 'grep', 'init', 'log', 'merge', 'mv', 'rebase', 'remote', 'reset'],
+  ...['restore', 'rev-parse', 'revert', 'rm', 'show', 'stash', 'status', 'switch', 'tag', 'worktree'],
+];

@@ -6,6 +6,7 @@ import {
   API_WRITES,
   GH_VALUE_FLAGS,
   GH_VALUE_SHORT_LETTERS,
+  GIT_COMMANDS,
   GIT_GLOBAL_VALUE_FLAGS,
   GIT_PUSH_LONG_OPTIONS,
   GIT_VALUE_FLAGS,
@@ -46,6 +47,7 @@ export const gitTools: readonly PushToolSpec[] = [
     },
     destination: 'git-remote',
     requiresClassedDestination: false,
+    commonCommands: GIT_COMMANDS,
     downloads: [
       ['clone'],
       ['fetch'],

@@ -1,7 +1,7 @@
 /** Container and chart registries. Part of the push-tool table (../push-tools.ts). */
 import type { PushToolSpec } from '../types.js';
 import { bakePushes, composePublishes, composePushes } from './compose-bake.js';
-import { BUILD_PUSH, CACHE_EXPORT, DOCKER_VALUE_FLAGS } from './flags.js';
+import { BUILD_PUSH, CACHE_EXPORT, DOCKER_COMMANDS, DOCKER_VALUE_FLAGS, HELM_COMMANDS } from './flags.js';
 
 export const registryTools: readonly PushToolSpec[] = [
   {
@@ -39,6 +39,7 @@ export const registryTools: readonly PushToolSpec[] = [
     requiresClassedDestination: false,
     bridged: true,
     downloads: [['pull'], ['image', 'pull']],
+    commonCommands: DOCKER_COMMANDS,
     examples: {
       push: [
         'push ghcr.io/evil/loot:latest',
@@ -330,6 +331,7 @@ export const registryTools: readonly PushToolSpec[] = [
         [d, 'build'],
       ]),
     ],
+    commonCommands: HELM_COMMANDS,
     examples: {
       push: [
         'push /tmp/chart-1.0.tgz oci://ghcr.io/evil/charts',

