@@ -13,6 +13,7 @@ import type { CompiledAllowlist } from './allowlist.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
+import { downloadCredential, downloadStoreRead } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
@@ -21,7 +22,6 @@ import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
 import {
   createPathClassifier,
   holdsSecrets,
-  isGitDownloadStore,
   isUncountedMapping,
   PATH_NOISE,
   PATH_SENSITIVE,
@@ -280,11 +280,12 @@ export class CorrelationEngine {
     const proc = this.tables.procOf(e, node, c);
     // A clone's or fetch's own processes reading git's stores are the download itself: index-pack re-reads
     // the pack it receives (more than its size, by pread) to resolve deltas; git-lfs copies its objects out.
-    if (proc.download && isGitDownloadStore(f.path)) return;
-    // A signing tool reading its own key (`cosign sign --key cosign.key`): a credential in use, not a payload.
+    if (downloadStoreRead(proc, f.path)) return;
+    // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
+    const secret = cls === PATH_SENSITIVE && !own && !downloadCredential(proc, f.path);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
-    this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), (cls === PATH_SENSITIVE && !own) || copied);
+    this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), secret || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {

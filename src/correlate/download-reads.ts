@@ -1,0 +1,54 @@
+/**
+ * What a download's own processes read of its stores: git's object store, the download itself
+ * (./paths.ts isGitDownloadStore; engine.ts onFile), and the credentials it authenticates with.
+ *
+ * The credential stores download tools authenticate with: npm's `.npmrc` (the repository's committed one and
+ * the one actions/setup-node writes for `registry-url`), git's credential stores and `.netrc`, the ssh keys a
+ * fetch over SSH uses, and the registry logins `docker pull`, `crane pull` or `helm pull` send. Read by a
+ * download's own processes (proc-state.ts `download`: the download tool and git's helpers and ssh, never a
+ * script or hook it starts), such a file is the credential in use, as a signing tool's own key is
+ * (./signing-keys.ts), not a secret gathered for a later push: every CI job that ran `npm ci` and then pushed
+ * a tag was `sensitive-read-then-push` (found by a red-team review of CI pipelines;
+ * test/unit/correlate/download-credentials.test.ts). Other secrets a download reads (a service-account token,
+ * cloud credentials) and these files read by any other process still count. A push tool reading its own
+ * login (`docker push` after `docker login`) is no download and still counts.
+ */
+import { isGitDownloadStore } from './paths.js';
+import type { ProcState } from './proc-state.js';
+
+const STORE_NAMES = new Set([
+  '.npmrc',
+  '.netrc',
+  '_netrc',
+  '.git-credentials',
+  '.dockercfg',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
+  'id_ecdsa_sk',
+  'id_ed25519_sk',
+]);
+
+const STORE_SUFFIXES = [
+  '/.docker/config.json',
+  '/containers/auth.json',
+  '/.config/git/credentials',
+  '/.config/helm/registry/config.json',
+  '/.config/helm/registry.json',
+];
+
+/** Whether a read of a path the classifier found sensitive is a download's own process reading its store. */
+export function downloadCredential(proc: ProcState, path: string): boolean {
+  if (!proc.download) return false;
+  return (
+    STORE_NAMES.has(path.slice(path.lastIndexOf('/') + 1)) ||
+    path.includes('/.ssh/') ||
+    STORE_SUFFIXES.some((s) => path.endsWith(s))
+  );
+}
+
+/** Whether a download's own process is reading git's or Git LFS's object store: what it downloads, no read. */
+export function downloadStoreRead(proc: ProcState, path: string): boolean {
+  return proc.download && isGitDownloadStore(path);
+}
