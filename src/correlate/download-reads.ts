@@ -1,6 +1,6 @@
 /**
- * What a download's own processes read of its stores: git's object store, the download itself
- * (./paths.ts isGitDownloadStore; engine.ts onFile), and the credentials it authenticates with.
+ * What a download's own processes read of its stores: git's object store and the package managers' caches, the
+ * download itself (engine.ts onFile), and the credentials it authenticates with.
  *
  * The credential stores download tools authenticate with: npm's `.npmrc` (the repository's committed one and
  * the one actions/setup-node writes for `registry-url`), git's credential stores and `.netrc`, the ssh keys a
@@ -48,7 +48,21 @@ export function downloadCredential(proc: ProcState, path: string): boolean {
   );
 }
 
-/** Whether a download's own process is reading git's or Git LFS's object store: what it downloads, no read. */
+/**
+ * The caches package managers install from: npm's `_cacache` (wherever `cache` points), yarn 1's (`~/.cache/yarn`,
+ * `/usr/local/share/.cache/yarn` in the node images), yarn berry's global cache and pnpm's store. `npm ci` with
+ * a warm cache (actions/setup-node's `cache: npm`) extracts every tarball of the lockfile from it, 100–200 MiB
+ * for a thousand packages: the install itself, as index-pack's re-reads are a fetch's. A release job that
+ * installed and then pushed a tag was `bulk-read-then-push` (found by a red-team review of CI pipelines;
+ * test/unit/correlate/package-cache-reads.test.ts). A project's own `.yarn/cache/` (committed zero-installs) is
+ * the repository's content and still counts.
+ */
+const PACKAGE_CACHES = ['/_cacache/', '/.cache/yarn/', '/.yarn/berry/cache/', '/.pnpm-store/', '/pnpm/store/'];
+
+/**
+ * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
+ * manager's cache. Not counted as a read at all (engine.ts onFile).
+ */
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
-  return proc.download && isGitDownloadStore(path);
+  return proc.download && (isGitDownloadStore(path) || PACKAGE_CACHES.some((dir) => path.includes(dir)));
 }

@@ -278,8 +278,8 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.procOf(e, node, c);
-    // A clone's or fetch's own processes reading git's stores are the download itself: index-pack re-reads
-    // the pack it receives (more than its size, by pread) to resolve deltas; git-lfs copies its objects out.
+    // A download's own processes reading what it downloads are the download itself: index-pack re-reads the
+    // pack it receives to resolve deltas, git-lfs copies its objects out, `npm ci` extracts from its cache.
     if (downloadStoreRead(proc, f.path)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
