@@ -10,6 +10,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
+import { downloadHelper } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
@@ -199,7 +200,7 @@ export class ProcessTable {
       c,
       node,
       Math.max(e.timeMs, node.maxMs),
-      parent?.download === true && downloadHelper(p.binary, parent.binary),
+      parent?.download === true && downloadHelper(p.binary, p.args, parent.binary),
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
@@ -371,23 +372,4 @@ export class ProcessTable {
 function programName(binary: string | null, args: string | null): string {
   const name = basename(binary);
   return MULTI_CALL.has(name) ? basename(appletOf({ binary, args })?.binary ?? null) : name;
-}
-
-/**
- * Whether a child of a download is part of it: the download tool again (git running git), git's helpers
- * (`git-remote-https`, `git-lfs`…) and the ssh transport. Anything else a download starts — a hook, a
- * `core.sshCommand` or filter program, a shell — is a process of its own: under a clone, an exfiltrating hook
- * would otherwise never push by volume.
- */
-function downloadHelper(binary: string | null, parentBinary: string | null): boolean {
-  // By name only, a hook symlinked to `/tmp/.h/git-x` (the sensors name the file it resolves to) or a
-  // `GIT_SSH=/tmp/.x/ssh` would join: git's helpers and ssh are never in scratch or hidden directories.
-  if (isUnexpectedLocation(binary)) return false;
-  const name = basename(binary);
-  return (
-    name === 'git' ||
-    name.startsWith('git-') ||
-    name === 'ssh' ||
-    (parentBinary !== null && name === basename(parentBinary))
-  );
 }

@@ -1,0 +1,51 @@
+/**
+ * Which children of a download are the download (proc-state.ts `download`): its egress is never a push by
+ * volume, and what it reads of its own stores is no read (./download-reads.ts).
+ */
+import { basename } from '../rules/argv.js';
+import { isUnexpectedLocation } from '../rules/locations.js';
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
+/** What git asks of the server over ssh when it downloads (a push asks for `git-receive-pack`). */
+const FETCH_SERVICE = /\sgit-(?:upload-pack|upload-archive|lfs-authenticate|lfs-transfer)\s/;
+/** Anything that makes a script more than one command: lists, pipes, redirections, substitutions. */
+const SHELL_CONTROL = /[;&|<>`\n]|\$\(/;
+
+/**
+ * Whether a child of a download is part of it: the download tool again (git running git), git's helpers
+ * (`git-remote-https`, `git-lfs`…) and the ssh transport, also when git runs an ssh command with options
+ * through a shell (below). Anything else a download starts — a hook, a `core.sshCommand` that is more than
+ * ssh, a filter program, any other shell — is a process of its own: under a clone, an exfiltrating hook
+ * would otherwise never push by volume.
+ */
+export function downloadHelper(binary: string | null, args: string | null, parentBinary: string | null): boolean {
+  // By name only, a hook symlinked to `/tmp/.h/git-x` (the sensors name the file it resolves to) or a
+  // `GIT_SSH=/tmp/.x/ssh` would join: git's helpers and ssh are never in scratch or hidden directories.
+  if (isUnexpectedLocation(binary)) return false;
+  const name = basename(binary);
+  return (
+    name === 'git' ||
+    name.startsWith('git-') ||
+    name === 'ssh' ||
+    (parentBinary !== null && name === basename(parentBinary)) ||
+    sshTransportShell(name, args)
+  );
+}
+
+/**
+ * git runs an ssh command given with options (`GIT_SSH_COMMAND`, `core.sshCommand`: `ssh -i KEY -o …`) as
+ * `sh -c 'ssh -i KEY -o … "$@"' ssh git@host git-upload-pack 'repo'`, so a fetch's transport is the shell's
+ * child. Argo CD's repo-server fetches that way many times an hour, and the fetches' requests added up to a
+ * push by egress of ssh (found by a red-team review of CI/CD pipelines;
+ * test/unit/correlate/download-ssh-command.test.ts). Such a shell is the transport when its script is one ssh
+ * command and git asks for a download service; a script doing anything else (`true; ssh …`, a pipe) is not.
+ * The ssh it runs joins by name, as when git runs it itself.
+ */
+function sshTransportShell(name: string, args: string | null): boolean {
+  if (!SHELLS.has(name) || args === null || !args.startsWith('-c ')) return false;
+  const script = args.slice(3);
+  const end = script.indexOf(' ');
+  // actions/checkout quotes it: `"/usr/bin/ssh" -i "$RUNNER_TEMP/…" -o …`.
+  const first = (end < 0 ? script : script.slice(0, end)).replace(/^["']|["']$/g, '');
+  return basename(first) === 'ssh' && !SHELL_CONTROL.test(script) && FETCH_SERVICE.test(` ${script} `);
+}
