@@ -16,19 +16,9 @@
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 
-const STORE_NAMES = new Set([
-  '.npmrc',
-  '.netrc',
-  '_netrc',
-  '.git-credentials',
-  '.dockercfg',
-  'id_rsa',
-  'id_dsa',
-  'id_ecdsa',
-  'id_ed25519',
-  'id_ecdsa_sk',
-  'id_ed25519_sk',
-]);
+const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
+/** ssh's default identities, also outside `.ssh/` (`ssh -i /keys/id_ed25519`). */
+const SSH_IDENTITY = /^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/;
 
 const STORE_SUFFIXES = [
   '/.docker/config.json',
@@ -41,8 +31,10 @@ const STORE_SUFFIXES = [
 /** Whether a read of a path the classifier found sensitive is a download's own process reading its store. */
 export function downloadCredential(proc: ProcState, path: string): boolean {
   if (!proc.download) return false;
+  const name = path.slice(path.lastIndexOf('/') + 1);
   return (
-    STORE_NAMES.has(path.slice(path.lastIndexOf('/') + 1)) ||
+    STORE_NAMES.has(name) ||
+    SSH_IDENTITY.test(name) ||
     path.includes('/.ssh/') ||
     STORE_SUFFIXES.some((s) => path.endsWith(s))
   );
