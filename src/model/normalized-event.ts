@@ -45,6 +45,11 @@ export interface ProcessRef {
   /** pid inside the container's pid namespace (1 = the container's init). */
   containerPid?: number | null;
   /**
+   * The working directory the process was started in (Tetragon `process.cwd`, Falco `proc.cwd`), on exec events
+   * only: what relative paths in `args` are relative to (`cp token /workspace/` run in the token's directory).
+   */
+  cwd?: string | null;
+  /**
    * The sensor cut the argument list at its capture limit (Falco: 4096 bytes of argv), so `args` is only its
    * start: what follows (a push's URL, its sub-command) is unknown. Set only when true.
    */

@@ -263,6 +263,7 @@ export class PieceDecoder {
       parentBinary: this.value() as string | null,
       parentArgs: this.value() as string | null,
       containerPid: this.value() as number | null,
+      cwd: this.value() as string | null,
     };
   }
 }

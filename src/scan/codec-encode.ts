@@ -368,6 +368,7 @@ export class PieceEncoder implements LineSink {
     this.value(p.parentBinary, 1);
     this.value(p.parentArgs, 1);
     this.value(p.containerPid, 1);
+    this.value(p.cwd, 1);
   }
 
   private undoDefinitions(): void {

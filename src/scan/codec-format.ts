@@ -86,7 +86,7 @@ export const EVENT_KEYS: Record<string, string> = {
 export const NESTED_KEYS = {
   container: 'id,name,image',
   pod: 'namespace,name,labels',
-  process: 'execId,parentExecId,pid,binary,args,uid,parentBinary,parentArgs,containerPid',
+  process: 'execId,parentExecId,pid,binary,args,uid,parentBinary,parentArgs,containerPid,cwd',
   exit: 'status,signal',
   file: 'path,op,bytes',
   net: 'op,daddr,dport,bytes,saddr,sport,cookie,protocol',
@@ -147,7 +147,8 @@ export function sameProcess(a: ProcessRef, b: ProcessRef): boolean {
     Object.is(a.uid, b.uid) &&
     a.parentBinary === b.parentBinary &&
     a.parentArgs === b.parentArgs &&
-    Object.is(a.containerPid, b.containerPid)
+    Object.is(a.containerPid, b.containerPid) &&
+    a.cwd === b.cwd
   );
 }
 

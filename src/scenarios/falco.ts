@@ -28,7 +28,7 @@ export const FALCO_SHAPES = {
     priority: 'Informational',
     tags: ['exfilwatch', 'container', 'process', 'mitre_exfiltration', 'T1567.001'],
     evtType: 'execve',
-    fields: ['evt.type', 'evt.rawres', ...PROC, 'k8s.pod.labels', 'proc.exe', 'proc.cmdnargs'],
+    fields: ['evt.type', 'evt.rawres', ...PROC, 'k8s.pod.labels', 'proc.exe', 'proc.cmdnargs', 'proc.cwd'],
   },
   exit: {
     rule: 'exfilwatch process exit in container',
@@ -111,6 +111,8 @@ function allFields(a: Activity): Fields {
     // The words the scenario's args string renders as in proc.cmdline (which keeps its quotes as written).
     'proc.cmdnargs': p.args ? p.args.split(' ').length : 0,
     'proc.cmdline': p.args ? `${p.comm} ${p.args}` : p.comm,
+    // libsinsp keeps a thread's working directory with a trailing slash.
+    'proc.cwd': p.cwd.endsWith('/') ? p.cwd : `${p.cwd}/`,
     'proc.pexepath': parent ? parent.binary : null,
     'proc.pcmdline': parent ? (parent.args ? `${parent.comm} ${parent.args}` : parent.comm) : null,
     'user.uid': p.uid,

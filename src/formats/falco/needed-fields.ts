@@ -27,7 +27,8 @@ export const FALCO_PROCESS_FIELDS = [
  * allowlist's `podLabels`, the alert's `pod.labels`) and argv[0] (`proc.exe`, which `proc.cmdline` replaces
  * by the comm: counted to tell an argv cut at Falco's 4 KiB capture limit, `exec -a <4 KiB name> curl …`
  * included) and the argument count (`proc.cmdnargs`: `proc.cmdline` joins argv with spaces, so an argument holding
- * one reads as several words): rare events, where they cost nothing per read or send.
+ * one reads as several words) and the working directory (`proc.cwd`: relative paths in the command line start
+ * there): rare events, where they cost nothing per read or send.
  */
 export const FALCO_EXEC_FIELDS = [
   ...FALCO_PROCESS_FIELDS,
@@ -35,6 +36,7 @@ export const FALCO_EXEC_FIELDS = [
   'k8s.pod.labels',
   'proc.exe',
   'proc.cmdnargs',
+  'proc.cwd',
 ] as const;
 export const FALCO_EXIT_FIELDS = [...FALCO_PROCESS_FIELDS, 'evt.arg.ret', 'evt.arg.sig', 'thread.tid'] as const;
 

@@ -121,6 +121,8 @@ export function processOf(f: FalcoFields): ProcessRef {
     parentArgs: argsOfProgram(parentBinary, pcmdline),
     uid: int(f, 'user.uid'),
     containerPid: int(f, 'proc.vpid'),
+    // Printed by the exec rule only (needed-fields.ts).
+    cwd: str(f, 'proc.cwd'),
   };
   const hasCount = f['proc.cmdnargs'] !== undefined && f['proc.cmdnargs'] !== null;
   const text = cmdline ?? shown;

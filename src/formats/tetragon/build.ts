@@ -61,6 +61,7 @@ export function processRef(
   parentBinary: string | undefined,
   parentArgs: string | undefined,
   containerPid: number | undefined,
+  cwd: string | undefined,
 ): ProcessRef {
   return {
     execId: execId || null,
@@ -72,6 +73,7 @@ export function processRef(
     parentBinary: capString(parentBinary),
     parentArgs: capString(parentArgs),
     containerPid: containerPid ?? null,
+    cwd: capString(cwd),
   };
 }
 

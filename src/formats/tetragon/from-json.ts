@@ -72,7 +72,8 @@ function eventTime(obj: Obj, inner: Obj | undefined, proc: Obj | undefined): str
   return jsonTime(t);
 }
 
-function head(obj: Obj, inner: Obj, defaults: NormalizeDefaults): EventHead {
+/** `exec`: the event starts the process, so its working directory is kept (only execs use it: relinks.ts). */
+function head(obj: Obj, inner: Obj, defaults: NormalizeDefaults, exec = false): EventHead {
   const proc = isObj(inner.process) ? inner.process : undefined;
   const parent = isObj(inner.parent) ? inner.parent : undefined;
   const time = eventTime(obj, inner, proc);
@@ -94,6 +95,7 @@ function head(obj: Obj, inner: Obj, defaults: NormalizeDefaults): EventHead {
         undefined,
         parent && str(parent.binary),
         parent && str(parent.arguments),
+        undefined,
         undefined,
       ),
     };
@@ -123,6 +125,7 @@ function head(obj: Obj, inner: Obj, defaults: NormalizeDefaults): EventHead {
       parent && str(parent.binary),
       parent && str(parent.arguments),
       c && num(c.pid),
+      exec ? str(proc.cwd) : undefined,
     ),
   };
 }
@@ -231,7 +234,7 @@ export function normalizeTetragonJson(obj: Obj, defaults: NormalizeDefaults): No
     return hookEvent(head(obj, k, defaults), str(k.function_name) ?? '', s);
   }
   const ex = obj.process_exec;
-  if (ex !== undefined) return execEvent(head(obj, expectObj(ex, 'process_exec'), defaults));
+  if (ex !== undefined) return execEvent(head(obj, expectObj(ex, 'process_exec'), defaults, true));
   const xt = obj.process_exit;
   if (xt !== undefined) {
     const e = expectObj(xt, 'process_exit');

@@ -42,6 +42,7 @@ function head(
   parent: Process | undefined,
   innerTime: Timestamp | undefined,
   defaults: NormalizeDefaults,
+  exec = false,
 ): EventHead {
   const time = eventTime(resp, innerTime, proc);
   const timeMs = lastTimeMs;
@@ -62,6 +63,7 @@ function head(
         undefined,
         parent?.binary,
         parent?.arguments,
+        undefined,
         undefined,
       ),
     };
@@ -84,6 +86,7 @@ function head(
       parent?.binary,
       parent?.arguments,
       c?.pid,
+      exec ? proc.cwd : undefined,
     ),
   };
 }
@@ -179,7 +182,7 @@ export function normalizeTetragonResponse(
       return hookEvent(head(resp, k.process, k.parent, undefined, defaults), k.functionName, s);
     }
     case 'processExec':
-      return execEvent(head(resp, ev.value.process, ev.value.parent, undefined, defaults));
+      return execEvent(head(resp, ev.value.process, ev.value.parent, undefined, defaults, true));
     case 'processExit': {
       const e = ev.value;
       return exitEvent(head(resp, e.process, e.parent, e.time, defaults), e.status, e.signal);

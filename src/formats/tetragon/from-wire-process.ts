@@ -112,7 +112,7 @@ function readPod(p: Proc): void {
 
 export function clearProc(p: Proc): void {
   p.set = false;
-  p.execId = p.parentExecId = p.binary = p.args = p.docker = '';
+  p.execId = p.parentExecId = p.binary = p.args = p.cwd = p.docker = '';
   p.pid = p.uid = undefined;
   p.start.set = false;
   p.podSet = false;
@@ -122,7 +122,7 @@ export function clearProc(p: Proc): void {
   p.containerPid = undefined;
 }
 
-function readProcess(p: Proc): void {
+function readProcess(p: Proc, withCwd: boolean): void {
   const end = sub();
   clearProc(p);
   p.set = true;
@@ -143,6 +143,10 @@ function readProcess(p: Proc): void {
         continue;
       case 50:
         p.args = r.string();
+        continue;
+      case 34:
+        if (withCwd) p.cwd = r.string();
+        else r.skip(2);
         continue;
       case 66:
         readTime(p.start);
@@ -174,9 +178,12 @@ function readParent(p: Proc): void {
   }
 }
 
-/** Reads the fields of an event message's `process`/`parent`; false when the tag is neither. */
-export function processField(tag: number): boolean {
-  if (tag === 10) readProcess(proc);
+/**
+ * Reads the fields of an event message's `process`/`parent`; false when the tag is neither. `withCwd`: the
+ * event is an exec, whose working directory is kept (every other event skips it undecoded).
+ */
+export function processField(tag: number, withCwd: boolean): boolean {
+  if (tag === 10) readProcess(proc, withCwd);
   else if (tag === 18) readParent(parent);
   else return false;
   return true;

@@ -68,7 +68,18 @@ function head(inner: Time | null, node: string): EventHead {
       node,
       container: null,
       pod: null,
-      process: processRef(undefined, undefined, undefined, undefined, undefined, undefined, pb, pa, undefined),
+      process: processRef(
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        pb,
+        pa,
+        undefined,
+        undefined,
+      ),
     };
   }
   const p = proc;
@@ -78,7 +89,7 @@ function head(inner: Time | null, node: string): EventHead {
     node,
     container: containerRef(p.containerSet ? p.containerId : undefined, p.docker, p.containerName, p.imageName),
     pod: p.podSet ? podRef(p.namespace, p.podName, p.labels ?? {}) : null,
-    process: processRef(p.execId, p.parentExecId, p.pid, p.binary, p.args, p.uid, pb, pa, p.containerPid),
+    process: processRef(p.execId, p.parentExecId, p.pid, p.binary, p.args, p.uid, pb, pa, p.containerPid, p.cwd),
   };
 }
 
@@ -147,7 +158,7 @@ function normalizeMessage(defaults: NormalizeDefaults): NormalizedEvent | null {
           const mEnd = sub();
           while (r.pos < mEnd) {
             const t = r.uint32();
-            if (processField(t)) continue;
+            if (processField(t, field === E_EXEC)) continue;
             if (field === E_EXIT) {
               if (t === 26) exitSignal = r.string();
               else if (t === 32) exitStatus = r.uint32();

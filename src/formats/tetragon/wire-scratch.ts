@@ -23,6 +23,8 @@ export interface Proc {
   uid: number | undefined;
   binary: string;
   args: string;
+  /** Read for execs only (the one event that uses it), else ''. */
+  cwd: string;
   docker: string;
   start: Time;
   podSet: boolean;
@@ -46,6 +48,7 @@ export function newProc(): Proc {
     uid: undefined,
     binary: '',
     args: '',
+    cwd: '',
     docker: '',
     start: newTime(),
     podSet: false,

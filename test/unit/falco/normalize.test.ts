@@ -47,6 +47,11 @@ describe('falco normalizer: generated events by evt.type', () => {
     });
   });
 
+  it("keeps an exec's working directory (proc.cwd: relative paths in its argv start there)", () => {
+    expect(only(norm(execAlert({ 'proc.cwd': '/workspace/source/' })), 'exec').process.cwd).toBe('/workspace/source/');
+    expect(only(norm(execAlert()), 'exec').process.cwd).toBeNull();
+  });
+
   it('keeps nanoseconds that a plain JSON.parse would round away', () => {
     const at = T0 + 1n; // ...789 → ...790: invisible to a double
     expect(Number(at)).toBe(Number(T0));

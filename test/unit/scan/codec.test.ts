@@ -6,10 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalizeTetragonJson } from '../../../src/formats/tetragon/index.js';
 import type { FileEvent, NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { PieceDecoder } from '../../../src/scan/codec-decode.js';
 import { PieceEncoder } from '../../../src/scan/codec-encode.js';
-import { keyOf } from '../../../src/scan/codec-format.js';
+import { keyOf, R_GENERIC } from '../../../src/scan/codec-format.js';
+import { allSamples } from '../../fixtures/tetragon/samples.js';
 
 /** A Tetragon file event with the normalizer's key order (the encoder's fixed shape). */
 function fileEvent(
@@ -38,6 +40,7 @@ function fileEvent(
       parentBinary: '/usr/bin/containerd-shim-runc-v2',
       parentArgs: null,
       containerPid: 7,
+      cwd: null,
     },
     file: { path: `/data/${i}.csv`, op: 'read', bytes: 4096 },
   };
@@ -218,5 +221,23 @@ describe('scan hand-over of container contexts and processes', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  // Found when execs gained `cwd`: a key the encoder's fixed shape lacked sent every event of the scan the slow,
+  // generic way, and no test noticed (the events still came back equal).
+  it("takes the Tetragon normalizer's events in the fixed shape, execs with their working directory included", () => {
+    const events = allSamples()
+      .map((s) => normalizeTetragonJson(s.json, { node: 'n' }))
+      .filter((e): e is Exclude<NormalizedEvent, { kind: 'gap' }> => e !== null && e.kind !== 'gap');
+    expect(events.some((e) => e.kind === 'exec' && e.process.cwd === '/')).toBe(true);
+    const encoder = new PieceEncoder();
+    encoder.begin();
+    for (const [i, e] of events.entries()) encoder.event(e, 'tetragon', i + 1, JSON.stringify(e));
+    const { piece } = encoder.finish(0, events.length);
+    expect(new Uint8Array(piece.tags).subarray(0, piece.used)).not.toContain(R_GENERIC);
+    const out: NormalizedEvent[] = [];
+    const handler = { event: (e: NormalizedEvent) => void out.push(e), ignored() {}, error() {}, raw() {} };
+    new PieceDecoder().apply(structuredClone(piece), handler);
+    expect(out).toEqual(events);
   });
 });

@@ -43,7 +43,15 @@ describe('Tetragon JSON normalizer on the real samples', () => {
       parentBinary: '/bin/bash',
       parentArgs: '-c "curl https://ebpf.io/applications/#tetragon"',
       containerPid: 49,
+      cwd: '/',
     });
+  });
+
+  it('keeps the working directory on execs only (relative paths in argv start there; nothing else uses it)', () => {
+    const json = structuredClone(gen.get('exec in a pod')!) as { process_exec: { process: { cwd: string } } };
+    json.process_exec.process.cwd = '/workspace/source';
+    expect(asKind(normalizeTetragonJson(json, defaults), 'exec').process.cwd).toBe('/workspace/source');
+    expect(asKind(sample('process_kprobe.tcp_sendmsg.sock_int.jsonl', 0), 'net').process.cwd).toBeNull();
   });
 
   it('millisecond times are padded to nine digits; a line without time falls back to the process start', () => {
