@@ -236,14 +236,14 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    const relink = relinked(e.process.binary, e.process.args);
-    for (const path of relink.sources) {
+    const relink = relinked(e.process.binary, e.process.args, e.process.cwd);
+    for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;
       const access: FileEvent = { ...e, kind: 'file', file: { path, op: 'open', bytes: null } };
       this.reads.record(c, proc, access, true);
       // Another container of the pod may read it there (a shared workspace: ./pod-copies.ts).
-      this.podCopies.note(node.name, c, path, relink, e.timeMs);
+      this.podCopies.note(node.name, c, relink, i, e.timeMs);
     }
   }
 

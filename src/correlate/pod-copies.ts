@@ -3,10 +3,12 @@
  * of one pod sharing a workspace: step 1 runs `cp /var/run/secrets/kubernetes.io/serviceaccount/token
  * /workspace/source/`, step 2 pushes the workspace (kaniko, `git push`). State is per container, so the copy
  * counts in step 1 (./relinks.ts), which pushes nothing, and step 2 reads `/workspace/source/token`, a name
- * that says nothing: its push would be `low`. A copy, move or link of a sensitive file
- * to an absolute path is remembered for the pod, and another container of that pod reading the copy within
- * `windowMs` reads a secret. Only what a command line shows: a copy by a shell redirect (`cat token >
- * /workspace/t`) or a script, to a relative path, or into a volume mounted elsewhere in the reader, is not seen.
+ * that says nothing: its push would be `low`. A copy, move or link of a sensitive file (`cp`, `mv`, `ln`,
+ * `install`, `rsync`: ./relinks.ts) is remembered for the pod where its command line puts it (a relative path
+ * from the exec's working directory), and another container of that pod reading the copy within `windowMs`
+ * reads a secret. Only what a command line shows: a copy by a shell redirect (`cat token > /workspace/t`) or a
+ * script, to a relative path when the sensor gave no working directory, or into a volume mounted elsewhere in
+ * the reader, is not seen.
  */
 import type { Relink } from './relinks.js';
 import type { ContainerState } from './state.js';
@@ -22,7 +24,10 @@ interface SecretCopy {
   target: string | null;
   /** The source was a file (Relink.filesOnly): the target is the copy itself, not a directory copied whole. */
   targetIsFile: boolean;
-  /** The source's name below the target: `/workspace/source/token` for a copy into `/workspace/source/`. */
+  /**
+   * Where the source is when the target is a directory it went into (Relink.into): `/workspace/source/token` for
+   * a copy into `/workspace/source/`, `/workspace/var/run/…/token` with `cp --parents`.
+   */
   below: string;
   containerId: string;
   timeMs: number;
@@ -37,18 +42,21 @@ export class PodSecretCopies {
     private readonly evicted: { inc(): void },
   ) {}
 
-  /** A process of `c` copied, moved or linked the sensitive `source` where `to` says (none: not absolute). */
-  note(node: string, c: ContainerState, source: string, to: Relink, timeMs: number): void {
+  /**
+   * A process of `c` copied, moved or linked the sensitive source number `i` of `to` where `to` says (nothing
+   * when its destination is unknown: relative, with no working directory).
+   */
+  note(node: string, c: ContainerState, to: Relink, i: number, timeMs: number): void {
     const { target, intoDirectory } = to;
-    if (target === null || c.pod === null) return;
+    const below = to.into[i];
+    if (target === null || below === undefined || c.pod === null) return;
     const key = c.pod.name;
-    const trimmed = source.replace(/\/+$/, '');
     const copy: SecretCopy = {
       node,
       namespace: c.pod.namespace,
       target: intoDirectory ? null : target,
       targetIsFile: to.filesOnly,
-      below: `${target}/${trimmed.slice(trimmed.lastIndexOf('/') + 1)}`,
+      below,
       containerId: c.ref.id,
       timeMs,
     };

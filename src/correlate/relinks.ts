@@ -4,13 +4,26 @@
  * `/tmp/c`. Found by red-team review: that push was `low` where reading the file directly makes it `high`.
  * The link's own command line names the source, so a sensitive source counts as a sensitive access by the
  * process that linked it (engine.ts onExec). `cp` is here too: `cp --reflink`/`-l` copy without a read.
- * A link made without an exec (`os.link()` in a script) is not seen.
+ * A link made without an exec (`os.link()` in a script) is not seen. `rsync` on the node is a copy too
+ * (./rsync-copies.ts); relative paths start at the exec's working directory (./copy-paths.ts).
  */
 
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import {
+  absoluteSource,
+  absoluteTarget,
+  intoByName,
+  intoByPath,
+  NO_RELINK,
+  type Relink,
+  workingDirectory,
+} from './copy-paths.js';
+import { rsyncCopy } from './rsync-copies.js';
 
-const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install']);
+export type { Relink } from './copy-paths.js';
+
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync']);
 /**
  * `install SRC DEST` copies as `cp` does (`install -m 600 token /workspace/t`); its `-m`, `-o`, `-g` take a
  * value, and `-d` makes directories of every word, copying nothing.
@@ -23,36 +36,26 @@ const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
 ];
 
 /**
- * What a `ln`/`link`/`mv`/`cp`/`install` command line names: its sources (made absolute from `/` when relative) and
- * where they go, when given as an absolute path (a relative one depends on a working directory the sensors
- * do not show); `intoDirectory`: the destination is a directory the sources go into (`-t DIR`, a trailing
- * `/`, several sources), else it may be the new name itself.
+ * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync` command line names (./copy-paths.ts `Relink`). `cwd` is the
+ * exec's working directory, where relative paths start; without it a relative destination is unknown.
  */
-export interface Relink {
-  sources: string[];
-  target: string | null;
-  intoDirectory: boolean;
-  /**
-   * The sources can only be files (`cp` without `-r`/`-R`/`-a`, `install`): a target that is no new name is a
-   * directory they went into, never a directory copied whole, so nothing below it but their own names is theirs.
-   */
-  filesOnly: boolean;
-}
-
-const NO_RELINK: Relink = { sources: [], target: null, intoDirectory: false, filesOnly: false };
-
-export function relinked(binary: string | null, args: string | null): Relink {
+export function relinked(binary: string | null, args: string | null, cwd: string | null = null): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
   const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
   const tool = program === null ? '' : basename(program.binary);
   if (program === null || !RELINKERS.has(tool)) return NO_RELINK;
-  const install = tool === 'install';
   const words = tokenize(program.args);
+  const base = workingDirectory(cwd);
+  if (tool === 'rsync') return rsyncCopy(words, base);
+  const install = tool === 'install';
   const positionals: string[] = [];
   let targetGiven = false;
   let targetDir: string | null = null;
   let recursive = false;
+  // `cp --parents a/b/token /w` copies to `/w/a/b/token` (getopt_long prefix: `--pa`).
+  let parents = false;
+  let symbolic = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -73,6 +76,8 @@ export function relinked(binary: string | null, args: string | null): Relink {
       if (install && name.length >= 4 && '--directory'.startsWith(name)) return NO_RELINK;
       if ((name.length >= 5 && '--recursive'.startsWith(name)) || (name.length >= 4 && '--archive'.startsWith(name)))
         recursive = true;
+      if (tool === 'cp' && name.length >= 4 && '--parents'.startsWith(name)) parents = true;
+      if (name.length >= 4 && '--symbolic'.startsWith(name)) symbolic = true;
       const valued = install && INSTALL_VALUE_OPTIONS.some(([o, min]) => name.length >= min && o.startsWith(name));
       if ((target || valued || (name.length >= 4 && '--suffix'.startsWith(name))) && eq < 0) i++;
     } else {
@@ -82,6 +87,7 @@ export function relinked(binary: string | null, args: string | null): Relink {
         const letter = w[j]!;
         if (install && letter === 'd') return NO_RELINK;
         if (letter === 'r' || letter === 'R' || letter === 'a') recursive = true;
+        if (letter === 's') symbolic = true;
         if (letter !== 't' && letter !== 'S' && !(install && 'mog'.includes(letter))) continue;
         if (letter === 't') {
           targetGiven = true;
@@ -94,12 +100,24 @@ export function relinked(binary: string | null, args: string | null): Relink {
   }
   // `ln SRC` links into the working directory; otherwise the last word is the destination.
   const named = targetGiven || positionals.length === 1;
-  const sources = named ? positionals : positionals.slice(0, -1);
-  const target = targetGiven ? targetDir : named ? null : (positionals[positionals.length - 1] ?? null);
+  const given = named ? positionals : positionals.slice(0, -1);
+  const destination = targetGiven ? targetDir : named ? (tool === 'ln' ? '.' : null) : positionals.at(-1)!;
+  const target = absoluteTarget(destination, base);
+  const intoDirectory = named || given.length > 1 || (destination?.endsWith('/') ?? false);
+  // A relative symbolic link's source is relative to the link's directory, not to the working directory.
+  const linkDir =
+    tool === 'ln' && symbolic
+      ? target === null || intoDirectory
+        ? target
+        : target.slice(0, target.lastIndexOf('/')) || '/'
+      : base;
+  const sources = given.map((p) => absoluteSource(p, linkDir));
   return {
-    sources: sources.map((p) => (p.startsWith('/') ? p : `/${p.replace(/^(?:\.\/)+/, '')}`)),
-    target: target?.startsWith('/') ? target.replace(/\/+$/, '') || null : null,
-    intoDirectory: targetGiven || sources.length > 1 || (target?.endsWith('/') ?? false),
+    sources,
+    target,
+    intoDirectory,
     filesOnly: install || (tool === 'cp' && !recursive),
+    into:
+      target === null ? [] : given.map((p, i) => (parents ? intoByPath(target, p) : intoByName(target, sources[i]!))),
   };
 }

