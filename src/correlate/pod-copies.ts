@@ -13,7 +13,7 @@
 import type { Relink } from './relinks.js';
 import type { ContainerState } from './state.js';
 
-/** Pods remembered per correlator (the oldest pod's copies go first), and copies per pod. */
+/** Pods remembered per correlator (the pod whose last copy is oldest goes first), and copies per pod. */
 const MAX_PODS_WITH_COPIES = 1024;
 const MAX_COPIES_PER_POD = 8;
 
@@ -67,6 +67,9 @@ export class PodSecretCopies {
         this.evicted.inc();
       }
       copies.push(copy);
+      // Least recently copied goes first: a pod copying again is moved to the end of the Map's order.
+      this.pods.delete(key);
+      this.pods.set(key, copies);
       return;
     }
     if (this.pods.size >= MAX_PODS_WITH_COPIES) {

