@@ -5,7 +5,7 @@
  * The link's own command line names the source, so a sensitive source counts as a sensitive access by the
  * process that linked it (engine.ts onExec). `cp` is here too: `cp --reflink`/`-l` copy without a read.
  * A link made without an exec (`os.link()` in a script) is not seen. `rsync` on the node is a copy too
- * (./rsync-copies.ts); relative paths start at the exec's working directory (./copy-paths.ts).
+ * (./rsync-copies.ts), and so is an archive file `tar` creates (./tar-copies.ts); relative paths start at the exec's working directory (./copy-paths.ts).
  */
 
 import { basename, tokenize } from '../rules/argv.js';
@@ -20,10 +20,11 @@ import {
   workingDirectory,
 } from './copy-paths.js';
 import { rsyncCopy } from './rsync-copies.js';
+import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
 
-const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync']);
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync', 'tar', 'gtar', 'bsdtar']);
 /**
  * `install SRC DEST` copies as `cp` does (`install -m 600 token /workspace/t`); its `-m`, `-o`, `-g` take a
  * value, and `-d` makes directories of every word, copying nothing.
@@ -36,7 +37,7 @@ const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
 ];
 
 /**
- * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync` command line names (./copy-paths.ts `Relink`). `cwd` is the
+ * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync`/`tar` command line names (./copy-paths.ts `Relink`). `cwd` is the
  * exec's working directory, where relative paths start; without it a relative destination is unknown.
  */
 export function relinked(binary: string | null, args: string | null, cwd: string | null = null): Relink {
@@ -48,6 +49,7 @@ export function relinked(binary: string | null, args: string | null, cwd: string
   const words = tokenize(program.args);
   const base = workingDirectory(cwd);
   if (tool === 'rsync') return rsyncCopy(words, base);
+  if (tool.endsWith('tar')) return tarCopy(words, base);
   const install = tool === 'install';
   const positionals: string[] = [];
   let targetGiven = false;

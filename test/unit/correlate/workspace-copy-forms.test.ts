@@ -127,6 +127,34 @@ describe('rsync on the node', () => {
   });
 });
 
+describe('tar archiving a secret into the workspace', () => {
+  it('makes the archive a copy of the secret', async () => {
+    await expectSecretRead([
+      { binary: '/bin/tar', copy: `-czf /workspace/source/sa.tgz ${SA}`, read: '/workspace/source/sa.tgz' },
+      { binary: '/bin/tar', copy: `cf /workspace/source/t.tar ${TOKEN}`, read: '/workspace/source/t.tar' },
+      {
+        binary: '/usr/bin/tar',
+        copy: '--create --file=t.tar -C /var/run/secrets kubernetes.io/serviceaccount/token',
+        cwd: '/workspace/source',
+        read: '/workspace/source/t.tar',
+      },
+      { binary: '/bin/busybox', copy: `tar -c -f /workspace/t.tar -v ${TOKEN}`, read: '/workspace/t.tar' },
+    ]);
+  });
+
+  it('stays quiet for an archive of no secret, to stdout, or extracted, and for the workspace beside it', async () => {
+    await expectQuiet(
+      [
+        { copy: '-czf /workspace/source/app.tgz /srv/app', reads: ['/workspace/source/app.tgz'] },
+        { copy: `-czf - ${TOKEN}`, reads: ['/workspace/source/-'] },
+        { copy: '-xzf /tmp/sa.tgz -C /workspace/source', reads: ['/workspace/source/token'] },
+        { copy: `-tf /workspace/source/t.tar ${TOKEN}`, reads: ['/workspace/source/t.tar'] },
+        { copy: `-cf /workspace/source/t.tar ${TOKEN}`, reads: ['/workspace/source/Dockerfile'] },
+      ].map((o) => ({ ...o, binary: '/bin/tar' })),
+    );
+  });
+});
+
 describe('a copy read in its own container', () => {
   it('counts the secret it read, not the copy, and no other container inherits it', async () => {
     const own = summary((await runResolved(steps({ sameContainer: true }))).alerts);
@@ -143,6 +171,18 @@ describe('relinked', () => {
     });
     expect(relinked('/usr/bin/rsync', `-a ${TOKEN} rsync://h/m/`).sources).toEqual([]);
     expect(relinked('/usr/bin/rsync', `${TOKEN} u@h:/w/`).sources).toEqual([]);
+  });
+
+  it("takes tar's old-style bundle values in order, and names after -C from that directory", () => {
+    expect(relinked('/bin/tar', 'cCf /root /w/a.tar .aws')).toMatchObject({
+      sources: ['/root/.aws'],
+      target: '/w/a.tar',
+    });
+    expect(relinked('/bin/tar', '-C /root -czf a.tgz .aws -C .. etc/shadow', '/w')).toMatchObject({
+      sources: ['/root/.aws', '/etc/shadow'],
+      target: '/w/a.tgz',
+      into: ['/w/a.tgz', '/w/a.tgz'],
+    });
   });
 
   it('resolves a relative symbolic link against its own directory, not the working directory', () => {

@@ -1,0 +1,86 @@
+/**
+ * `tar` creating an archive file of a secret (`tar czf /workspace/source/sa.tgz /var/run/secrets/…`) puts a copy
+ * of it into that file, as `cp` would (./pod-copies.ts): another container of the pod reading the archive
+ * reads the secret. Only the create, append and update modes with an archive file named on the command line:
+ * an archive written to stdout (`-f -`, or no `-f` at all) goes through a pipe the command line does not show
+ * (`tar cf - token | tar xf - -C /workspace`), and what an extraction writes is not named.
+ */
+import { posix } from 'node:path';
+import { absoluteSource, absoluteTarget, NO_RELINK, type Relink } from './copy-paths.js';
+
+/** Short options that take a value (the next word, or the rest of a dashed bundle). */
+const SHORT_VALUED = 'fCTXbHKLNVgIF';
+/** Long options (GNU tar takes any unambiguous prefix; these are written whole in practice) that take a value. */
+const LONG_VALUED = new Set(
+  (
+    'file directory files-from exclude-from exclude format label use-compress-program blocking-factor newer ' +
+    'after-date newer-mtime owner group mode mtime transform xform strip-components suffix tape-length ' +
+    'record-size to-command checkpoint-action index-file level listed-incremental rsh-command volno-file ' +
+    'warning sort hole-detection xattrs-include xattrs-exclude info-script new-volume-script starting-file ' +
+    'anchored-exclude add-file'
+  )
+    .split(' ')
+    .map((o) => `--${o}`),
+);
+const CREATE_LONG = new Set(['--create', '--append', '--update']);
+
+/** `host:file` (rmt), `-` (stdout): no file on this host that another container could read. */
+function localFile(archive: string | null): archive is string {
+  if (archive === null || archive === '-') return false;
+  const colon = archive.indexOf(':');
+  return colon < 0 || (archive.indexOf('/') >= 0 && archive.indexOf('/') < colon);
+}
+
+export function tarCopy(words: readonly string[], base: string | null): Relink {
+  let creates = false;
+  let archive: string | null = null;
+  // `-C DIR` applies to the names after it.
+  let dir = base;
+  const sources: string[] = [];
+  /** An option's value: `-C DIR` moves where the next names start. */
+  const take = (letter: string, value: string | undefined) => {
+    if (value === undefined) return;
+    if (letter === 'f') archive = value;
+    else if (letter === 'C') dir = value.startsWith('/') ? value : dir === null ? null : posix.resolve(dir, value);
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      for (const p of words.slice(i + 1)) sources.push(absoluteSource(p, dir));
+      break;
+    }
+    // Old style: the first word is a bundle without a dash (`czf FILE`), its valued letters taking the next words.
+    const oldStyle = i === 0 && w.length > 0 && w[0] !== '-' && /^[A-Za-z]+$/.test(w);
+    if (oldStyle || (w.length > 1 && w[0] === '-' && w[1] !== '-')) {
+      let next = i + 1;
+      for (let j = oldStyle ? 0 : 1; j < w.length; j++) {
+        const letter = w[j]!;
+        if (letter === 'c' || letter === 'r' || letter === 'u') creates = true;
+        if (!SHORT_VALUED.includes(letter)) continue;
+        if (oldStyle) take(letter, words[next++]);
+        else {
+          take(letter, j === w.length - 1 ? words[next++] : w.slice(j + 1));
+          break;
+        }
+      }
+      i = next - 1;
+    } else if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      if (CREATE_LONG.has(name)) creates = true;
+      if (!LONG_VALUED.has(name)) continue;
+      const value = eq < 0 ? words[++i] : w.slice(eq + 1);
+      take(name === '--file' ? 'f' : name === '--directory' ? 'C' : '', value);
+    } else sources.push(absoluteSource(w, dir));
+  }
+  if (!creates || !localFile(archive) || sources.length === 0) return NO_RELINK;
+  const target = absoluteTarget(archive, base);
+  return {
+    sources,
+    target,
+    // The archive is one file holding them all: reading it is reading each.
+    intoDirectory: false,
+    filesOnly: true,
+    into: target === null ? [] : sources.map(() => target),
+  };
+}
