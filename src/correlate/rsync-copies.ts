@@ -7,13 +7,15 @@
  * `rsync://`) is no local copy and is left to the push rules; a list of sources in a file (`--files-from`)
  * is not seen.
  */
+import { type FlagSyntax, parseArgv } from '../rules/argv.js';
 import { absoluteSource, absoluteTarget, intoByName, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
 
-/** Short options that take a value (the rest of the word or the next one): `-e ssh`, `-f'- *.o'`, `-T /tmp`. */
-const SHORT_VALUED = 'efTBM@';
-/** Long options that take a value (`--opt VALUE` or `--opt=VALUE`); popt takes no abbreviations. */
-const LONG_VALUED = new Set(
-  (
+/**
+ * Options that take a value (`--opt VALUE`, `--opt=VALUE`; popt takes no abbreviations), and the short ones that
+ * take the rest of the word or the next one (`-e ssh`, `-f'- *.o'`, `-T /tmp`).
+ */
+const RSYNC_SYNTAX: FlagSyntax = {
+  valueFlags: (
     'rsh rsync-path exclude include filter files-from exclude-from include-from temp-dir partial-dir ' +
     'backup-dir suffix chmod chown usermap groupmap block-size bwlimit timeout contimeout log-file ' +
     'log-file-format password-file port address sockopts remote-option compare-dest copy-dest link-dest ' +
@@ -23,7 +25,9 @@ const LONG_VALUED = new Set(
   )
     .split(' ')
     .map((o) => `--${o}`),
-);
+  valueShortLetters: 'efTBM@',
+};
+const RECURSIVE = new Set(['-r', '-a', '--recursive', '--archive']);
 
 /** `host:path`, `user@host:path`, `host::module`, `rsync://…`: another host (a `:` before any `/`). */
 function remote(word: string): boolean {
@@ -38,32 +42,13 @@ function relativePart(given: string): string {
 }
 
 export function rsyncCopy(words: readonly string[], base: string | null): Relink {
-  const positionals: string[] = [];
+  const { positionals, flags } = parseArgv(words, RSYNC_SYNTAX);
   let recursive = false;
   let relative = false;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w === '--') {
-      positionals.push(...words.slice(i + 1));
-      break;
-    }
-    if (w.length < 2 || w[0] !== '-') positionals.push(w);
-    else if (w[1] === '-') {
-      const eq = w.indexOf('=');
-      const name = eq < 0 ? w : w.slice(0, eq);
-      if (name === '--recursive' || name === '--archive') recursive = true;
-      if (name === '--relative') relative = true;
-      if (name === '--no-relative' || name === '--no-R') relative = false;
-      if (eq < 0 && LONG_VALUED.has(name)) i++;
-    } else
-      for (let j = 1; j < w.length; j++) {
-        const letter = w[j]!;
-        if (letter === 'r' || letter === 'a') recursive = true;
-        if (letter === 'R') relative = true;
-        if (!SHORT_VALUED.includes(letter)) continue;
-        if (j === w.length - 1) i++;
-        break;
-      }
+  for (const { flag } of flags) {
+    if (RECURSIVE.has(flag)) recursive = true;
+    else if (flag === '-R' || flag === '--relative') relative = true;
+    else if (flag === '--no-relative' || flag === '--no-R') relative = false;
   }
   // One word lists the source (`rsync -a DIR`: no copy); every word must be on this host.
   if (positionals.length < 2 || positionals.some(remote)) return NO_RELINK;
