@@ -77,6 +77,22 @@ export function processRef(
   };
 }
 
+/** An event without its own process (none in the message): only its parent's binary and arguments, if any. */
+export function parentOnlyRef(parentBinary: string | undefined, parentArgs: string | undefined): ProcessRef {
+  return processRef(
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    parentBinary,
+    parentArgs,
+    undefined,
+    undefined,
+  );
+}
+
 /** Fields common to every activity event, assembled by the wire-form walkers before the kind is known. */
 export interface EventHead {
   time: string;

@@ -16,6 +16,7 @@ import {
   gapEvent,
   hookEvent,
   newScan,
+  parentOnlyRef,
   podRef,
   port,
   processRef,
@@ -86,18 +87,7 @@ function head(obj: Obj, inner: Obj, defaults: NormalizeDefaults, exec = false): 
       node,
       container: null,
       pod: null,
-      process: processRef(
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        parent && str(parent.binary),
-        parent && str(parent.arguments),
-        undefined,
-        undefined,
-      ),
+      process: parentOnlyRef(parent && str(parent.binary), parent && str(parent.arguments)),
     };
   }
   const pod = isObj(proc.pod) ? proc.pod : undefined;

@@ -20,6 +20,7 @@ import {
   gapEvent,
   hookEvent,
   newScan,
+  parentOnlyRef,
   podRef,
   port,
   processRef,
@@ -54,18 +55,7 @@ function head(
       node,
       container: null,
       pod: null,
-      process: processRef(
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        parent?.binary,
-        parent?.arguments,
-        undefined,
-        undefined,
-      ),
+      process: parentOnlyRef(parent?.binary, parent?.arguments),
     };
   }
   const pod = proc.pod;

@@ -23,6 +23,7 @@ import {
   exitEvent,
   gapEvent,
   hookEvent,
+  parentOnlyRef,
   podRef,
   processRef,
   resetScan,
@@ -68,18 +69,7 @@ function head(inner: Time | null, node: string): EventHead {
       node,
       container: null,
       pod: null,
-      process: processRef(
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        pb,
-        pa,
-        undefined,
-        undefined,
-      ),
+      process: parentOnlyRef(pb, pa),
     };
   }
   const p = proc;
