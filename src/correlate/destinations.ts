@@ -72,6 +72,8 @@ export class DestinationClassifier {
   private readonly cidrs: Array<Cidr & { text: string }> = [];
   private readonly hostCache = new Map<string, DestinationClass | null>();
   private dnsIps = new Map<string, IpClass>();
+  /** The hosts among dnsIps' answers. */
+  private answered = new Set<string>();
   private readonly hints = new Map<string, IpClass>();
   private sweepNowMs = Number.NEGATIVE_INFINITY;
   private readonly hintSweep = new MapSweep(this.hints, (ip, h) => {
@@ -150,6 +152,11 @@ export class DestinationClassifier {
     return this.dnsIps.get(ip)?.host === host;
   }
 
+  /** Whether DNS answered for `host` (a configured exact name): its addresses are known, and no other is it. */
+  hasDnsAnswers(host: string): boolean {
+    return this.answered.has(canonicalHost(host));
+  }
+
   /**
    * A table tool's push whose command line named `host` connected to `ip`: remember the pairing for a while.
    * Not for names a process did not write in a push command (a tool's usual registry, which its config can
@@ -223,6 +230,7 @@ export class DestinationClassifier {
     );
     if (cancelled()) return;
     this.dnsIps = next;
+    this.answered = new Set([...next.values()].map((c) => c.host));
     if (failures > 0) {
       logger.warn(
         { failed: failures, hosts: this.resolvable.length },

@@ -136,6 +136,7 @@ export class CorrelationEngine {
       buckets,
       allowlist,
       isDnsName: (ip, host) => this.classifier.isDnsName(ip, host),
+      hasDnsAnswers: (host) => this.classifier.hasDnsAnswers(host),
       suppressor: new Suppressor(cfg.suppressionMs, cfg.caps.maxSuppressionKeys, () => this.ev.suppression.inc()),
       logger,
       alertsSuppressed: metrics.alertsSuppressed,

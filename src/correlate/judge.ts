@@ -11,6 +11,7 @@ import { buildAlert, destinationOf, suppressionDestination } from './alert-build
 import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
+import { isPrivateAddress } from './destinations.js';
 import { redact } from './redact.js';
 import type { DestEntry, FileEntry, PushEpisode, SensitiveEntry } from './state.js';
 import type { Suppressor } from './suppression.js';
@@ -29,6 +30,8 @@ export interface JudgeContext {
   allowlistMatches: Counter<'reason'>;
   /** Whether DNS answered `host` for `ip` (DestinationClassifier.isDnsName). */
   isDnsName: (ip: string, host: string) => boolean;
+  /** Whether DNS answered for `host` at all (DestinationClassifier.hasDnsAnswers). */
+  hasDnsAnswers: (host: string) => boolean;
   rules?: readonly RuleDefinition[];
 }
 
@@ -47,7 +50,7 @@ export interface Judgement {
  * a lower bound of the reads), and goes neither to the allowlist nor to suppression a second time.
  */
 export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | null {
-  if (!unsureArgvPushLeft(ep, ctx.config.egressPushMinBytes)) return null;
+  if (!unsureArgvPushLeft(ep, ctx)) return null;
   const { config } = ctx;
   const c = ep.container;
   const fromMs = ep.timeMs - config.windowMs;
@@ -188,15 +191,35 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * -m "push release notes"` also reads as a push to remote `release`, and runs no step). A bridged one (docker)
  * that connected nowhere itself, only once its daemon's linked upload to a classed destination reached
  * egressPushMinBytes, the bytes that make an upload to one a push by themselves.
+ *
+ * A push read from a grouping a likelier benign one outranks (PushRecognition.argvOutranked: `helm --kube-context
+ * "prod upgrade" --kube-as-user x=y push …` also reads as `helm … upgrade --kube-as-user "x=y push" …`) is judged
+ * as a cut generic uploader's is: only once its own processes connected to a classed destination (the benign
+ * reading, `helm upgrade`, talks to the kube-apiserver); for a client whose daemon uploads (docker), whose own
+ * connections say nothing of a registry, once that daemon's linked upload reached egressPushMinBytes.
  */
-function unsureArgvPushLeft(ep: PushEpisode, bridgedMinBytes: number): boolean {
+function unsureArgvPushLeft(ep: PushEpisode, ctx: JudgeContext): boolean {
   const r = ep.proc.push;
   if (r === null || ep.byEgress) return true;
   if (ep.awaitsWholeStep) return false;
-  if (!r.argvCut) return true;
-  if (ep.destAddr === null) return ep.bridged && bridgedToClassed(ep) >= bridgedMinBytes;
-  const classedOnly = r.spec.requiresClassedDestination || goalsAnywhere(r.spec);
-  return !classedOnly || ownDests(ep).some((d) => d.cls !== null);
+  const outranked = r.argvOutranked === true;
+  if (!r.argvCut && !outranked) return true;
+  if (ep.destAddr === null || (outranked && r.viaBuilder === true))
+    return ep.bridged && bridgedToClassed(ep) >= ctx.config.egressPushMinBytes;
+  const classedOnly = outranked || r.spec.requiresClassedDestination || goalsAnywhere(r.spec);
+  return !classedOnly || ownDests(ep).some((d) => d.cls !== null && (!outranked || !namedByWordsOnly(d, ctx)));
+}
+
+/**
+ * An address only the process's own words class (network.ts destOf: a lineage's connection is named by the host
+ * its argv names), where they may be the benign text's (`--set-string "msg=helm push … oci://ghcr.io/…"` names
+ * ghcr.io for `helm upgrade`'s connection to its apiserver): private (an in-cluster apiserver, a proxy), or not
+ * among the addresses DNS answered for that host. A public one of a host DNS cannot answer for (a registry known
+ * by a glob, `*.dkr.ecr.*.amazonaws.com`) has nothing better to class it, and counts.
+ */
+function namedByWordsOnly(d: DestEntry, ctx: JudgeContext): boolean {
+  if (d.named !== 'argv') return false;
+  return d.host === null || isPrivateAddress(d.ip) || ctx.hasDnsAnswers(d.host);
 }
 
 /**

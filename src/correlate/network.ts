@@ -5,6 +5,7 @@
  * one process, or by the container's processes together within the window (state.ts, EgressSum).
  */
 import type { NetEvent } from '../model/normalized-event.js';
+import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { adoptTwinPush } from './dual-sensor.js';
@@ -308,11 +309,14 @@ export class NetTracker {
 function argvPushHost(proc: ProcState): string | null {
   const ep = proc.episode;
   // A client whose daemon or BuildKit uploads connects to that builder, not to the registry its argv names
-  // (a remote builder on a public address would be taken for the registry, node-wide, for ipHintTtlMs).
-  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return ep.proc.push?.viaBuilder ? null : ep.destHost;
+  // (a remote builder on a public address would be taken for the registry, node-wide, for ipHintTtlMs); a push
+  // reading a benign one outranks (PushRecognition.argvOutranked) may be `helm upgrade` talking to its apiserver.
+  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return teaches(ep.proc.push) ? ep.destHost : null;
   const r = proc.push;
-  return r !== null && !r.destinationDefault && r.viaBuilder !== true ? r.destinationHost : null;
+  return r !== null && !r.destinationDefault && teaches(r) ? r.destinationHost : null;
 }
+
+const teaches = (r: PushRecognition | null) => r?.viaBuilder !== true && r?.argvOutranked !== true;
 
 /** Notes where a sum's bytes went (its first 4 addresses, with their bytes) and the weakest naming among them. */
 function noteContributor(sum: EgressSum, dest: DestEntry, bytes: number): void {

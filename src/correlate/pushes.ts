@@ -60,8 +60,12 @@ export class PushTracker {
 
   /** A process recognised as a push by the table: a new push, or a step of one already pending. */
   recognized(proc: ProcState, r: PushRecognition, e: ActivityEvent, c: ContainerState): void {
-    const cut = r.argvCut ? ' […cut by the sensor: the rest of its command line is unknown]' : '';
-    const item = { timeMs: e.timeMs, time: e.time, binary: proc.binary, detail: `${cmdline(proc)}${cut}` };
+    const unsure = r.argvCut
+      ? ' […cut by the sensor: the rest of its command line is unknown]'
+      : r.argvOutranked === true
+        ? ' [a push in one grouping of its spaced words; a likelier reading is no push]'
+        : '';
+    const item = { timeMs: e.timeMs, time: e.time, binary: proc.binary, detail: `${cmdline(proc)}${unsure}` };
     let ep = proc.episode;
     // Falco has no exec ids: without lineage (an event naming no parent at all), a second push-shaped
     // process of the same tool right after the first (git → git-remote-https → send-pack) is the same push.

@@ -7,7 +7,9 @@
  * a reading is one (./recognize.ts calls this when the plain reading is none). Those readings are too many to
  * list once two arguments hold spaces, so for a sub-command tool or a flag-shaped uploader they are searched
  * (./argv-groupings.ts): only the groupings that put a push word where the tool's parser reads a sub-command or
- * a flag are read; the other shapes have theirs listed, up to MAX_ARGV_READINGS.
+ * a flag are read; the other shapes have theirs listed, up to MAX_ARGV_READINGS. A push reading that a likelier
+ * benign one outranks (./reading-rank.ts) is an unsure push (PushRecognition.argvOutranked), taken only when no
+ * reading is a sure one.
  */
 import { basename, type FlagSyntax, parseArgv } from './argv.js';
 import { type GroupingSearch, pushGroupings } from './argv-groupings.js';
@@ -71,6 +73,10 @@ export function otherReadingPush(
   const searches = launched ? [] : named.map((spec) => groupingSearchOf(spec, words, count));
   const listed = searches.length === 0 || searches.includes(null);
   const commands = new Set(named.flatMap((spec) => spec.commonCommands ?? []));
+  // A push reading a likelier benign one outranks is kept, unsure, for when no reading is a sure push: a push padded
+  // to mirror the benign shape would otherwise be no push at all (./reading-rank.ts).
+  let outranked: PushRecognition | null = null;
+  const unsure = (): PushRecognition | null => (outranked === null ? null : { ...outranked, argvOutranked: true });
   for (const readings of [
     ...searches
       .filter((s) => s !== null)
@@ -79,15 +85,16 @@ export function otherReadingPush(
   ]) {
     for (const { reading, rival } of readings) {
       const r = tryReading(reading);
-      if (r === 'cap') return null;
+      if (r === 'cap') return unsure();
       if (r === null) continue;
-      // A likelier reading that is no push wins: the push one is read on only while it is the likelier.
+      // A likelier reading that is no push wins: the push one is sure only while it is the likelier.
       const rivalPush = rival === null ? true : rivalIsPush(rival);
-      if (rivalPush === 'cap') return null;
+      if (rivalPush === 'cap') return unsure();
       if (rivalPush) return r;
+      outranked ??= r;
     }
   }
-  return null;
+  return unsure();
 }
 
 /** A reading to recognise, and the likelier one that beats it unless it is a push too (./reading-rank.ts). */

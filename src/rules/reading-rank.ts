@@ -8,6 +8,9 @@
  * reading is no push: found by review, `helm -n prod upgrade rel ./chart --set-string "msg=helm push chart.tgz
  * oci://ghcr.io/x/y"` read as `helm -n "prod upgrade rel ./chart" --set-string msg=helm push chart.tgz oci://…`.
  * A push reading whose own spaced values are `key=value` text keeps the tie (`git -c "x=1 commit y" push URL`).
+ * The push reading that loses is kept as an unsure push (PushRecognition.argvOutranked, ../correlate/judge.ts): an
+ * attacker can pad a real push to mirror the benign shape (`helm --kube-context "prod upgrade" --kube-as-user x=y
+ * push …`).
  */
 import { type FlagSyntax, parseArgv } from './argv.js';
 

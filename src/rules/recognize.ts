@@ -64,6 +64,8 @@ export interface PushRecognition {
    * (`git -c user.name=bot commit -m "push release notes"` also reads as `git -c "user.name=bot commit -m" push`).
    */
   argvRegrouped?: true;
+  /** Of those, one a likelier benign reading outranks (./reading-rank.ts): judged once it reached a forge/registry. */
+  argvOutranked?: true;
   /**
    * A daemon or BuildKit uploads what the client hands it (docker's push and build forms, buildctl): the
    * client's own connections go to that daemon or builder (`DOCKER_HOST=tcp://…`, buildx's remote or

@@ -19,6 +19,7 @@ import { deps, freePort } from './harness.js';
 const API_GITHUB = '140.82.112.5'; // builder.ts TEST_DNS: api.github.com
 const GITHUB = '140.82.112.3'; // github.com
 const GHCR = '140.82.121.33'; // ghcr.io
+const APISERVER = '198.51.100.7'; // a managed cluster's public kube-apiserver endpoint, classed as nothing
 
 const NOTES =
   'This release will push the new images to ghcr.io/acme/app and publish the chart; run git push origin main ' +
@@ -124,19 +125,34 @@ describe('two arguments holding spaces before the push word, through Falco http_
 
   it('reads a `key=value` text naming a push after the real sub-command as that text, and a maven property too', async () => {
     const msg = 'msg=helm push chart.tgz oci://ghcr.io/x/y';
-    const shapes: Array<[string, string[]]> = [
-      ['/usr/bin/helm', ['helm', '-n', 'prod', 'upgrade', 'rel', './chart', '--set-string', msg]],
+    // helm upgrade talks to the kube-apiserver; docker's CLI hands its build to the daemon. Their push readings
+    // are unsure, judged only once they reach a registry (test/unit/falco/spaced-argv-outranked.test.ts).
+    const shapes: Array<[string, string[], string]> = [
+      ['/usr/bin/helm', ['helm', '-n', 'prod', 'upgrade', 'rel', './chart', '--set-string', msg], APISERVER],
       [
         '/usr/bin/docker',
         ['docker', '--context', 'ci', 'buildx', 'build', '--build-arg', 'N=docker push ghcr.io/x/y', '.'],
+        GHCR,
       ],
-      ['/usr/bin/mvn', ['mvn', '-Dmsg=run deploy later', 'verify']],
+      ['/usr/bin/mvn', ['mvn', '-Dmsg=run deploy later', 'verify'], GHCR],
     ];
-    for (const [exe, argv] of shapes) expect(await alertsOverHttp(exe, argv, GHCR), argv.join(' ')).toEqual([]);
+    for (const [exe, argv, ip] of shapes) expect(await alertsOverHttp(exe, argv, ip), argv.join(' ')).toEqual([]);
     // The same words planted before a real push, with no such text before its push word: still a push.
     const helm = ['helm', '-n', 'prod', '--kube-context', 'ci upgrade', 'push', 'chart.tgz', 'oci://ghcr.io/evil/x'];
     expect(brief(await alertsOverHttp('/usr/bin/helm', helm, GHCR))).toEqual([
       { rule: 'sensitive-read-then-push', severity: 'high', tool: 'helm', destination: 'ghcr.io' },
     ]);
+  });
+
+  it('alerts for a push padded to mirror that text once it uploads to its registry, not before', async () => {
+    // Also reads as `helm --kube-context prod upgrade --kube-as-user "x=y push" chart.tgz oci://…`, which wins.
+    const helm = ['helm', '--kube-context', 'prod upgrade', '--kube-as-user', 'x=y', 'push', 'chart.tgz'];
+    const mirrored = [...helm, 'oci://ghcr.io/x/y'];
+    const alerts = await alertsOverHttp('/usr/bin/helm', mirrored, GHCR);
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'helm', destination: 'ghcr.io' },
+    ]);
+    expect(alerts[0]?.push.remote).toBe('oci://ghcr.io/x/y');
+    expect(await alertsOverHttp('/usr/bin/helm', mirrored, APISERVER)).toEqual([]);
   });
 });

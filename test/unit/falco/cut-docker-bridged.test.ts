@@ -6,41 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import { socketFields } from '../../fixtures/falco/argv.js';
-import { falcoRun, normFalco } from '../../fixtures/falco/credential-run.js';
-import { falcoAlertText, T0 } from '../../fixtures/falco/events.js';
+import { dockerdSends, falcoRun } from '../../fixtures/falco/credential-run.js';
 import { brief, MiB, runResolved } from '../correlate/builder.js';
 
 const GHCR = '140.82.121.33'; // builder.ts TEST_DNS: ghcr.io, a registry
 const UNCLASSED = '203.0.113.9';
 const PAD = `/tmp/${'a'.repeat(4200)}`;
-const at = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
-
-/** The host's dockerd (as the shipped rules print it) connecting to `ip`:443 and sending `sends` (bytes each). */
-function dockerdSends(ip: string, sends: readonly number[]): NormalizedEvent[] {
-  const proc = {
-    'container.id': 'host',
-    'proc.pid': 812,
-    'proc.ppid': 1,
-    'proc.exepath': '/usr/bin/dockerd',
-    'proc.name': 'dockerd',
-    'proc.cmdline': 'dockerd -H fd://',
-    'user.uid': 0,
-  };
-  const texts = [
-    falcoAlertText({
-      evtTimeNs: at(500),
-      fields: { ...proc, 'evt.type': 'connect', 'evt.rawres': 0, ...socketFields(ip) },
-    }),
-    ...sends.map((bytes, i) =>
-      falcoAlertText({
-        evtTimeNs: at(600 + i * 50),
-        fields: { ...proc, 'evt.type': 'sendto', 'evt.rawres': bytes, ...socketFields(ip) },
-      }),
-    ),
-  ];
-  return texts.map(normFalco).filter((e): e is NormalizedEvent => e !== null);
-}
 
 /** A padded docker CLI (it connects nowhere itself) and then the daemon's traffic, in time order. */
 const run = async (argv: readonly string[], daemon: NormalizedEvent[]) =>
