@@ -20,6 +20,7 @@ import {
   tokenize,
   urlHost,
 } from './argv.js';
+import { recognizeCopy } from './copied-clients.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { otherReadingPush, plainPushHeld } from './joined-argv.js';
@@ -104,6 +105,8 @@ interface Index {
    * `push https://user:token@host/…` has.
    */
   uploaders: PushToolSpec[];
+  /** Sub-command clients recognised under another name by their push command lines (PushToolSpec.copiedShape). */
+  copied: PushToolSpec[];
 }
 
 function buildIndex(specs: readonly PushToolSpec[]): Index {
@@ -118,7 +121,8 @@ function buildIndex(specs: readonly PushToolSpec[]): Index {
       else byName.set(b, [...(byName.get(b) ?? []), spec]);
     }
   }
-  return { byName, byPrefix, any, uploaders };
+  const copied = specs.filter((spec) => spec.copiedShape === true);
+  return { byName, byPrefix, any, uploaders, copied };
 }
 
 const defaultIndex = buildIndex(pushTools);
@@ -185,16 +189,13 @@ function recognizeAs(
       if (r && r !== 'download' && r.kind === 'push') return r;
     }
   }
-  // A generic uploader copied under another name into a scratch or hidden directory (`cp "$(command -v
-  // curl)" /tmp/x`; found by red-team review: a few KiB posted to a gist that way raised nothing) keeps its
-  // command line's shape. Only there: elsewhere, many programs take `-d`, `-F` or `-T` and a URL. A URL
-  // without its scheme counts (curl and wget take `api.github.com/gists`; found by review: `://` was required).
+  // A generic uploader or a forge or registry client copied under another name into a scratch or hidden
+  // directory keeps its command line's shape (./copied-clients.ts).
   if (candidates.length === 0 && args && isUnexpectedLocation(view.binary)) {
-    for (const spec of index.uploaders) {
-      words ??= tokenize(args);
-      const r = matchSpec(spec, name, words, view, isUploadTarget);
-      if (r && r !== 'download' && r.kind === 'push') return { ...r, renamed: true };
-    }
+    words ??= tokenize(args);
+    const w = words;
+    const copy = recognizeCopy(index, (spec) => matchSpec(spec, name, w, view, isUploadTarget));
+    if (copy !== null) return copy;
   }
   // A download seen decides, unless the words may group otherwise (the padding can plant `fetch` or `pull`).
   if (view.argvTruncated === true && (!sawDownload || view.argvCount !== undefined)) {

@@ -198,6 +198,7 @@ export const cloudCliTools: readonly PushToolSpec[] = [
     destination: 'none',
     destinationFlags: ['--url'],
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [
       ['rt', 'download'],
       ['rt', 'dl'],

@@ -71,6 +71,7 @@ export const cosignTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     signingKeyFlags: ['--key'],
     stdinPayload: PREDICATE_STDIN,
     downloads: [['download', 'sbom'], ['download', 'attestation'], ['download', 'signature'], ['verify']],

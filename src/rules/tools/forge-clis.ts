@@ -39,6 +39,7 @@ export const forgeCliTools: readonly PushToolSpec[] = [
     destination: 'fixed',
     fixedDestination: 'api.github.com',
     requiresClassedDestination: false,
+    copiedShape: true,
     // hub runs git's own commands by exec'ing git (`hub push` is git's push, recognised as git).
     downloads: [['release', 'download'], ['clone']],
     examples: {
@@ -93,6 +94,7 @@ export const forgeCliTools: readonly PushToolSpec[] = [
     // The Gitea server is the login's (tea's config): the first connect names it.
     destination: 'none',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [['clone']],
     examples: {
       push: [

@@ -261,6 +261,7 @@ export const gitTools: readonly PushToolSpec[] = [
     fixedDestination: 'api.github.com',
     destinationFlags: ['--hostname'],
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [
       ['repo', 'clone'],
       ['release', 'download'],
@@ -317,6 +318,7 @@ export const gitTools: readonly PushToolSpec[] = [
     fixedDestination: 'gitlab.com',
     destinationFlags: ['--hostname'],
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [
       ['repo', 'clone'],
       ['release', 'download'],

@@ -48,6 +48,7 @@ export const ociClientTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [['pull'], ['manifest', 'fetch']],
     examples: {
       push: [
@@ -114,6 +115,7 @@ export const ociClientTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [
       ['artifact', 'get'],
       ['blob', 'get'],
@@ -171,6 +173,7 @@ export const ociClientTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [
       ['images', 'pull'],
       ['image', 'pull'],
@@ -208,6 +211,7 @@ export const ociClientTools: readonly PushToolSpec[] = [
     match: { kind: 'subcommand', commands: [{ words: ['push', 'artifact'], remote: { positional: 0 } }] },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [['pull', 'artifact']],
     examples: {
       push: [

