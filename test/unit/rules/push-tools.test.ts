@@ -48,6 +48,15 @@ describe('push-tool table', () => {
     expect(push('/usr/bin/ruby', '-I lib -r bundler/setup /usr/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]);
     expect(push('/usr/bin/node', '--require /app/trace.js /usr/local/bin/npm publish')).toEqual(['npm', false]);
     expect(push('/usr/bin/python3', '-W ignore /usr/local/bin/twine upload dist/x.tgz')).toEqual(['twine', false]);
+    // Found by red-team review: hatch's, pdm's and flit's publish, and bun's, were no push.
+    expect(push('/usr/bin/python3', '/usr/local/bin/hatch publish -u __token__')).toEqual(['twine', false]);
+    expect(push('/usr/bin/python3', '/usr/local/bin/pdm publish --no-build')).toEqual(['twine', false]);
+    expect(push('/usr/bin/python3', '-m flit publish --repository testpypi')).toEqual(['twine', false]);
+    expect(push('/usr/local/bin/bun', 'publish --access public')).toEqual(['npm', false]);
+    expect(push('/usr/local/bin/bun', "-e \"await fetch('https://api.github.com/gists', {method: 'POST'})\"")).toEqual([
+      'bun',
+      false,
+    ]);
     expect(push('/usr/bin/ruby', '-p /usr/local/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]); // a loop flag
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
