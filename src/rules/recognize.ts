@@ -30,6 +30,7 @@ import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './p
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
+import { firstUploadUrl } from './upload-urls.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -250,7 +251,7 @@ function matchSpec(
       const dataItems =
         m.methodWords !== undefined && parsed.positionals.some((p) => /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/.test(p));
       if (!method && !dataItems && !m.uploadFlags.some((req) => hasFlag(parsed, req))) return null;
-      const url = firstUrl(parsed, isUploadTarget);
+      const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true);
       return url ? push(url.word, url.host) : null;
     }
     case 'script-upload': {
@@ -362,18 +363,6 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
     else if (f.flag === negation) value = null;
   }
   return value;
-}
-
-function firstUrl(parsed: ParsedArgv, isUploadTarget: UploadTargetTest): { word: string; host: string } | null {
-  const candidates = [
-    ...parsed.flags.filter((f) => f.flag === '--url' && f.value).map((f) => f.value!),
-    ...parsed.positionals,
-  ];
-  for (const word of candidates) {
-    const u = urlHost(word) ?? (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(word) ? urlHost(`https://${word}`) : null);
-    if (u && isUploadTarget(u.host, u.path)) return { word, host: u.host };
-  }
-  return null;
 }
 
 function destinationOf(spec: PushToolSpec, remote: string | null): string | null {

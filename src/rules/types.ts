@@ -141,7 +141,13 @@ export type PushMatcher =
   /** Sub-command tools: git, docker, crane, skopeo, oras, helm, gh, glab, kubectl, npm, twine, kaniko… */
   | { kind: 'subcommand'; commands: readonly CommandSpec[] }
   /** Generic HTTP clients: an upload flag (or a writing method) and a URL. */
-  | { kind: 'upload'; uploadFlags: readonly FlagRequirement[]; methodWords?: readonly string[] }
+  | {
+      kind: 'upload';
+      uploadFlags: readonly FlagRequirement[];
+      methodWords?: readonly string[];
+      /** The URL may be a glob the tool expands (curl's `{a,b}`, `[a-z]`; not with `-g`): ../upload-urls.ts. */
+      urlGlobs?: true;
+    }
   /** A word in argv that only a push carries (`git-receive-pack` after an ssh target). */
   | { kind: 'ssh-receive-pack' }
   /** Any binary running git's push plumbing (`send-pack`): renamed or copied git. */

