@@ -25,6 +25,8 @@ export const DEFAULT_FORGES = [
   'api.bitbucket.org',
   'altssh.bitbucket.org',
   'codeberg.org',
+  // Gitea's own public instance (red-team review: an upload through its API was no push).
+  'gitea.com',
   'dev.azure.com',
   'ssh.dev.azure.com',
 ];
@@ -46,6 +48,10 @@ export const DEFAULT_REGISTRIES = [
   'registry.npmjs.org',
   'npm.pkg.github.com',
   'maven.pkg.github.com',
+  // GitHub Packages' other registries (NuGet, RubyGems, the older docker.pkg.github.com).
+  '*.pkg.github.com',
+  // Anonymous, expiring pushes with no login (red-team review: a blob uploaded there by curl raised nothing).
+  'ttl.sh',
   'upload.pypi.org',
   'test.pypi.org',
   'rubygems.org',
@@ -83,7 +89,7 @@ export const destinationsConfigSchema = z
       .array(z.string().min(1))
       .default(['/api/', '/git-receive-pack', '/uploads'])
       .describe(
-        'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
+        'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org, gitea.com), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
       ),
     dnsRefreshMs: timerMs(300_000, 'How often the exact hostnames above are re-resolved to IPs (0 = never resolve).'),
     dnsTimeoutMs: timerMs(5_000, 'Timeout of one DNS resolution.'),

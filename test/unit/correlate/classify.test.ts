@@ -188,6 +188,16 @@ describe('destination classes', () => {
     expect(d.isUploadTarget('api.github.com', '/gists')).toBe(true);
     expect(d.isUploadTarget('example.com', '/api/x')).toBe(false);
   });
+  it("classes the anonymous registry ttl.sh, Gitea's public forge and GitHub Packages (red-team review)", () => {
+    const d = new DestinationClassifier(config, 10);
+    expect(d.classifyHost('ttl.sh')).toBe('registry');
+    expect(d.isUploadTarget('ttl.sh', '/v2/x/blobs/uploads/')).toBe(true);
+    expect(d.classifyHost('nuget.pkg.github.com')).toBe('registry');
+    expect(d.classifyHost('gitea.com')).toBe('forge');
+    // gitea.com is its web front end too: only its API paths are upload targets.
+    expect(d.isUploadTarget('gitea.com', '/api/v1/repos/evil/x/contents/k')).toBe(true);
+    expect(d.isUploadTarget('gitea.com', '/user/login')).toBe(false);
+  });
   it('learns IPs from push lineages with a TTL and a cap (evictions reported)', () => {
     let evicted = 0;
     const d = new DestinationClassifier(config, 2, () => evicted++);
