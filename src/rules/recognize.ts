@@ -191,8 +191,9 @@ function recognizeAs(
     }
   }
   // A generic uploader or a forge or registry client copied under another name into a scratch or hidden
-  // directory keeps its command line's shape (./copied-clients.ts).
-  if (candidates.length === 0 && args && isUnexpectedLocation(view.binary)) {
+  // directory keeps its command line's shape (./copied-clients.ts), also under a table tool's name whose own
+  // reading found no push (`/tmp/.x/git gist create …`), unless that reading was a download.
+  if (!sawDownload && args && isUnexpectedLocation(view.binary)) {
     words ??= tokenize(args);
     const w = words;
     const copy = recognizeCopy(index, (spec) => matchSpec(spec, name, w, view, isUploadTarget));

