@@ -6,8 +6,8 @@
  * kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 interface Copied {
   name: string;
@@ -18,45 +18,19 @@ interface Copied {
 }
 
 function scenarioOf(c: Copied) {
-  return parseScenario(
-    {
-      name: c.name,
-      kind: 'attack',
-      title: c.name,
-      nodes: ['worker-2'],
-      dns: { 'api.github.com': '140.82.121.6', 'ghcr.io': '140.82.121.33' },
-      containers: [
-        {
-          name: 'app',
-          namespace: 'web',
-          pod: 'web-7c9d5b6f4-abcde',
-          image: 'registry.example.com/web/app:1.0',
-          init: { binary: '/usr/local/bin/node', args: '/app/server.js', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'cp', parent: 'app', binary: '/bin/cp', args: `/usr/local/bin/x ${c.binary}` } },
-        { after: '5ms', exit: { proc: 'cp' } },
-        { after: '500ms', exec: { id: 'x', parent: 'app', binary: c.binary, args: c.args, uid: 1000 } },
-        { after: '3ms', read: { proc: 'x', path: c.secret, bytes: 5400 } },
-        { after: '5ms', upload: { proc: 'x', to: `${c.to}:443`, bytes: '9KiB', over: '400ms' } },
-        { after: '10ms', exit: { proc: 'x' } },
-      ],
-      expect: 'none',
-    },
-    c.name,
-  );
+  return inlineScenario(c.name, { 'api.github.com': '140.82.121.6', 'ghcr.io': '140.82.121.33' }, [
+    { at: '1s', exec: { id: 'cp', parent: 'app', binary: '/bin/cp', args: `/usr/local/bin/x ${c.binary}` } },
+    { after: '5ms', exit: { proc: 'cp' } },
+    { after: '500ms', exec: { id: 'x', parent: 'app', binary: c.binary, args: c.args, uid: 1000 } },
+    { after: '3ms', read: { proc: 'x', path: c.secret, bytes: 5400 } },
+    { after: '5ms', upload: { proc: 'x', to: `${c.to}:443`, bytes: '9KiB', over: '400ms' } },
+    { after: '10ms', exit: { proc: 'x' } },
+  ]);
 }
 
 async function alertsOf(c: Copied, form: SensorForm) {
   const { alerts } = await runInlineScenario(scenarioOf(c), form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-    summary: a.summary,
-  }));
+  return alerts.map((a) => ({ ...briefOf(a), summary: a.summary }));
 }
 
 describe('a forge or registry client copied under another name', () => {

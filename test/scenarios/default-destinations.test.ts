@@ -6,45 +6,19 @@
  * real scan path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const KEY = '/home/app/.ssh/id_ed25519';
 
 async function alertsOf(name: string, args: string, to: string, form: SensorForm) {
-  const s = parseScenario(
-    {
-      name,
-      kind: 'attack',
-      title: name,
-      nodes: ['worker-4'],
-      dns: { 'ttl.sh': '172.67.183.2', 'gitea.com': '20.205.243.166' },
-      containers: [
-        {
-          name: 'web',
-          namespace: 'shop',
-          pod: 'web-7f9c8d6b5-lkjhg',
-          image: 'registry.example.com/shop/web:2.0',
-          init: { binary: '/usr/local/bin/node', args: '/app/server.js', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'up', parent: 'web', binary: '/usr/bin/curl', args, uid: 1000 } },
-        { after: '3ms', read: { proc: 'up', path: KEY, bytes: 411 } },
-        { after: '5ms', upload: { proc: 'up', to: `${to}:443`, bytes: '2KiB', over: '300ms' } },
-        { after: '10ms', exit: { proc: 'up' } },
-      ],
-      expect: 'none',
-    },
-    name,
-  );
-  const { alerts } = await runInlineScenario(s, form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  const s = inlineScenario(name, { 'ttl.sh': '172.67.183.2', 'gitea.com': '20.205.243.166' }, [
+    { at: '1s', exec: { id: 'up', parent: 'app', binary: '/usr/bin/curl', args, uid: 1000 } },
+    { after: '3ms', read: { proc: 'up', path: KEY, bytes: 411 } },
+    { after: '5ms', upload: { proc: 'up', to: `${to}:443`, bytes: '2KiB', over: '300ms' } },
+    { after: '10ms', exit: { proc: 'up' } },
+  ]);
+  return (await runInlineScenario(s, form)).alerts.map(briefOf);
 }
 
 describe('default destination classes', () => {

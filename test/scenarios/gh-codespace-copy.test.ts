@@ -5,38 +5,18 @@
  * and Falco JSON lines through the real scan path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { inlineScenario, runInlineScenario } from './harness.js';
 
 const KUBECONFIG = '/home/dev/.kube/config';
 
 async function alertsOf(name: string, args: string, form: SensorForm) {
-  const s = parseScenario(
-    {
-      name,
-      kind: 'attack',
-      title: name,
-      nodes: ['worker-5'],
-      dns: { 'api.github.com': '140.82.121.6' },
-      containers: [
-        {
-          name: 'toolbox',
-          namespace: 'platform',
-          pod: 'toolbox-6d7f8c9b5-mnbvc',
-          image: 'registry.example.com/platform/toolbox:1.3',
-          init: { binary: '/bin/sleep', args: 'infinity', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'gh', parent: 'toolbox', binary: '/usr/bin/gh', args, uid: 1000 } },
-        { after: '3ms', read: { proc: 'gh', path: KUBECONFIG, bytes: 5600 } },
-        { after: '5ms', upload: { proc: 'gh', to: 'api.github.com:443', bytes: '12KiB', over: '600ms' } },
-        { after: '10ms', exit: { proc: 'gh' } },
-      ],
-      expect: 'none',
-    },
-    name,
-  );
+  const s = inlineScenario(name, { 'api.github.com': '140.82.121.6' }, [
+    { at: '1s', exec: { id: 'gh', parent: 'app', binary: '/usr/bin/gh', args, uid: 1000 } },
+    { after: '3ms', read: { proc: 'gh', path: KUBECONFIG, bytes: 5600 } },
+    { after: '5ms', upload: { proc: 'gh', to: 'api.github.com:443', bytes: '12KiB', over: '600ms' } },
+    { after: '10ms', exit: { proc: 'gh' } },
+  ]);
   const { alerts } = await runInlineScenario(s, form);
   return alerts.map((a) => ({ rule: a.rule, severity: a.severity, tool: a.push.tool, remote: a.push.remote }));
 }

@@ -5,47 +5,21 @@
  * through the real scan path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 async function alertsOf(name: string, binary: string, args: string, form: SensorForm) {
-  const s = parseScenario(
-    {
-      name,
-      kind: 'attack',
-      title: name,
-      nodes: ['worker-6'],
-      dns: { 'dav.evil.example': '198.51.100.7' },
-      containers: [
-        {
-          name: 'worker',
-          namespace: 'jobs',
-          pod: 'worker-5c6d7e8f9-asdfg',
-          image: 'registry.example.com/jobs/worker:4.1',
-          init: { binary: '/bin/sh', args: '-c /app/run.sh', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'cat', parent: 'worker', binary: '/bin/cat', args: TOKEN } },
-        { after: '2ms', read: { proc: 'cat', path: TOKEN, bytes: 1100 } },
-        { after: '2ms', exit: { proc: 'cat' } },
-        { after: '500ms', exec: { id: 'hp', parent: 'worker', binary, args, cwd: '/tmp/r', uid: 1000 } },
-        { after: '5ms', upload: { proc: 'hp', to: 'dav.evil.example:443', bytes: '30KiB', over: '500ms' } },
-        { after: '10ms', exit: { proc: 'hp' } },
-      ],
-      expect: 'none',
-    },
-    name,
-  );
-  const { alerts } = await runInlineScenario(s, form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  const s = inlineScenario(name, { 'dav.evil.example': '198.51.100.7' }, [
+    { at: '1s', exec: { id: 'cat', parent: 'app', binary: '/bin/cat', args: TOKEN } },
+    { after: '2ms', read: { proc: 'cat', path: TOKEN, bytes: 1100 } },
+    { after: '2ms', exit: { proc: 'cat' } },
+    { after: '500ms', exec: { id: 'hp', parent: 'app', binary, args, cwd: '/tmp/r', uid: 1000 } },
+    { after: '5ms', upload: { proc: 'hp', to: 'dav.evil.example:443', bytes: '30KiB', over: '500ms' } },
+    { after: '10ms', exit: { proc: 'hp' } },
+  ]);
+  return (await runInlineScenario(s, form)).alerts.map(briefOf);
 }
 
 const high = { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'dav.evil.example' };

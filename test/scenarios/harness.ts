@@ -16,7 +16,9 @@ import {
   defaultScenarioDir,
   generatedPaths,
   generateScenario,
+  parseScenario,
   type Scenario,
+  type ScenarioInput,
   type SensorForm,
 } from '../../src/scenarios/index.js';
 import { createMetrics } from '../../src/telemetry/metrics.js';
@@ -97,4 +99,36 @@ export async function runInlineScenario(s: Scenario, form: SensorForm): Promise<
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+type InlineStep = ScenarioInput['steps'][number];
+type InlineContainer = ScenarioInput['containers'][number];
+
+/**
+ * A scenario of one container (`app`, the `parent` its steps name) kept out of the library: the DNS answers that
+ * class its destinations, its steps, and what of the container differs from a plain pod.
+ */
+export function inlineScenario(
+  name: string,
+  dns: Record<string, string>,
+  steps: InlineStep[],
+  container: Partial<InlineContainer> = {},
+): Scenario {
+  const app: InlineContainer = {
+    name: 'app',
+    namespace: 'team',
+    pod: 'app-5f7d9c8b6d-abcde',
+    image: 'registry.example.com/team/app:1.0',
+    init: { binary: '/bin/sh', args: '-c "sleep infinity"', uid: 1000 },
+    ...container,
+  };
+  return parseScenario(
+    { name, kind: 'attack', title: name, nodes: ['worker-1'], dns, containers: [app], steps, expect: 'none' },
+    name,
+  );
+}
+
+/** What a test compares of an alert. */
+export function briefOf(a: Alert) {
+  return { rule: a.rule, severity: a.severity, tool: a.push.tool, destination: a.push.destination };
 }

@@ -8,48 +8,22 @@
  * scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const CREDS = '/home/app/.aws/credentials';
 
 function scenarioOf(name: string, binary: string, args: string, to: string) {
-  return parseScenario(
-    {
-      name,
-      kind: 'attack',
-      title: name,
-      nodes: ['worker-1'],
-      dns: { 'api.github.com': '140.82.121.6', 'logs.example.com': '203.0.113.9' },
-      containers: [
-        {
-          name: 'etl',
-          namespace: 'data',
-          pod: 'etl-5d8c7b9f6-zxcvb',
-          image: 'registry.example.com/data/etl:1.4',
-          init: { binary: '/usr/local/bin/python3.12', args: '/app/etl.py', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'up', parent: 'etl', binary, args, uid: 1000 } },
-        { after: '3ms', read: { proc: 'up', path: CREDS, bytes: 234 } },
-        { after: '5ms', upload: { proc: 'up', to: `${to}:443`, bytes: '2KiB', over: '300ms' } },
-        { after: '10ms', exit: { proc: 'up' } },
-      ],
-      expect: 'none',
-    },
-    name,
-  );
+  return inlineScenario(name, { 'api.github.com': '140.82.121.6', 'logs.example.com': '203.0.113.9' }, [
+    { at: '1s', exec: { id: 'up', parent: 'app', binary, args, uid: 1000 } },
+    { after: '3ms', read: { proc: 'up', path: CREDS, bytes: 234 } },
+    { after: '5ms', upload: { proc: 'up', to: `${to}:443`, bytes: '2KiB', over: '300ms' } },
+    { after: '10ms', exit: { proc: 'up' } },
+  ]);
 }
 
 async function alertsOf(name: string, binary: string, args: string, form: SensorForm, to = 'api.github.com') {
-  const { alerts } = await runInlineScenario(scenarioOf(name, binary, args, to), form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  return (await runInlineScenario(scenarioOf(name, binary, args, to), form)).alerts.map(briefOf);
 }
 
 const gist = (tool: string) => ({

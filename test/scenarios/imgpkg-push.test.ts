@@ -5,45 +5,19 @@
  * through the real scan path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const CREDS = '/root/.aws/credentials';
 
 async function alertsOf(name: string, args: string, form: SensorForm) {
-  const s = parseScenario(
-    {
-      name,
-      kind: 'attack',
-      title: name,
-      nodes: ['worker-7'],
-      dns: { 'ghcr.io': '140.82.121.33' },
-      containers: [
-        {
-          name: 'ops',
-          namespace: 'tanzu',
-          pod: 'ops-7b6c5d4e3-poiuy',
-          image: 'registry.example.com/tanzu/ops:1.0',
-          init: { binary: '/bin/sh', args: '-c "sleep infinity"' },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'imgpkg', parent: 'ops', binary: '/usr/local/bin/imgpkg', args } },
-        { after: '3ms', read: { proc: 'imgpkg', path: CREDS, bytes: 234 } },
-        { after: '5ms', upload: { proc: 'imgpkg', to: 'ghcr.io:443', bytes: '8KiB', over: '400ms' } },
-        { after: '10ms', exit: { proc: 'imgpkg' } },
-      ],
-      expect: 'none',
-    },
-    name,
-  );
-  const { alerts } = await runInlineScenario(s, form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  const s = inlineScenario(name, { 'ghcr.io': '140.82.121.33' }, [
+    { at: '1s', exec: { id: 'imgpkg', parent: 'app', binary: '/usr/local/bin/imgpkg', args } },
+    { after: '3ms', read: { proc: 'imgpkg', path: CREDS, bytes: 234 } },
+    { after: '5ms', upload: { proc: 'imgpkg', to: 'ghcr.io:443', bytes: '8KiB', over: '400ms' } },
+    { after: '10ms', exit: { proc: 'imgpkg' } },
+  ]);
+  return (await runInlineScenario(s, form)).alerts.map(briefOf);
 }
 
 const high = { rule: 'sensitive-read-then-push', severity: 'high', tool: 'imgpkg', destination: 'ghcr.io' };

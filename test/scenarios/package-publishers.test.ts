@@ -6,8 +6,8 @@
  * path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -19,48 +19,20 @@ interface Publish {
 }
 
 function scenarioOf(p: Publish) {
-  return parseScenario(
-    {
-      name: p.name,
-      kind: 'attack',
-      title: p.name,
-      nodes: ['worker-3'],
-      dns: { 'upload.pypi.org': '151.101.0.223', 'registry.npmjs.org': '104.16.2.35' },
-      containers: [
-        {
-          name: 'api',
-          namespace: 'shop',
-          pod: 'api-6b8f9c7d5-qwert',
-          image: 'registry.example.com/shop/api:3.2',
-          init: { binary: '/usr/local/bin/python3.12', args: '/app/main.py', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'cp', parent: 'api', binary: '/bin/cp', args: `${TOKEN} /tmp/pkg/src/pkg/data.txt` } },
-        { after: '2ms', read: { proc: 'cp', path: TOKEN, bytes: 1100 } },
-        { after: '3ms', exit: { proc: 'cp' } },
-        {
-          after: '800ms',
-          exec: { id: 'pub', parent: 'api', binary: p.binary, args: p.args, cwd: '/tmp/pkg', uid: 1000 },
-        },
-        { after: '5ms', read: { proc: 'pub', path: '/tmp/pkg/dist/pkg-0.1.0.tar.gz', bytes: 4200 } },
-        { after: '5ms', upload: { proc: 'pub', to: `${p.to}:443`, bytes: '6KiB', over: '500ms' } },
-        { after: '10ms', exit: { proc: 'pub' } },
-      ],
-      expect: 'none',
-    },
-    p.name,
-  );
+  const dns = { 'upload.pypi.org': '151.101.0.223', 'registry.npmjs.org': '104.16.2.35' };
+  return inlineScenario(p.name, dns, [
+    { at: '1s', exec: { id: 'cp', parent: 'app', binary: '/bin/cp', args: `${TOKEN} /tmp/pkg/src/pkg/data.txt` } },
+    { after: '2ms', read: { proc: 'cp', path: TOKEN, bytes: 1100 } },
+    { after: '3ms', exit: { proc: 'cp' } },
+    { after: '800ms', exec: { id: 'pub', parent: 'app', binary: p.binary, args: p.args, cwd: '/tmp/pkg', uid: 1000 } },
+    { after: '5ms', read: { proc: 'pub', path: '/tmp/pkg/dist/pkg-0.1.0.tar.gz', bytes: 4200 } },
+    { after: '5ms', upload: { proc: 'pub', to: `${p.to}:443`, bytes: '6KiB', over: '500ms' } },
+    { after: '10ms', exit: { proc: 'pub' } },
+  ]);
 }
 
 async function alertsOf(p: Publish, form: SensorForm) {
-  const { alerts } = await runInlineScenario(scenarioOf(p), form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  return (await runInlineScenario(scenarioOf(p), form)).alerts.map(briefOf);
 }
 
 const pypi = { rule: 'sensitive-read-then-push', severity: 'high', tool: 'twine', destination: 'upload.pypi.org' };
