@@ -1,7 +1,7 @@
 /**
- * A program that is no table tool, started from a scratch or hidden directory or fileless (./locations.ts),
- * whose command line has a table tool's push shape: that tool, copied under another name. Only there:
- * elsewhere, many programs take `-d`, `-F` or `-T` and a URL, or say `push` or `copy`.
+ * A program started from a scratch or hidden directory or fileless (./locations.ts), no table tool or one whose
+ * own reading found no push, whose command line has a table tool's push shape: that tool, copied under another
+ * name. Only there: elsewhere, many programs take `-d`, `-F` or `-T` and a URL, or say `push` or `copy`.
  */
 import type { PushRecognition, SignerRecognition } from './recognize.js';
 import type { PushToolSpec } from './types.js';
