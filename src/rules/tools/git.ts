@@ -50,6 +50,8 @@ export const gitTools: readonly PushToolSpec[] = [
     destination: 'git-remote',
     requiresClassedDestination: false,
     commonCommands: GIT_COMMANDS,
+    // A copy pushing over git://, the protocol git speaks itself (red-team review: no helper, no ssh, no push).
+    copiedShape: true,
     downloads: [
       ['clone'],
       ['fetch'],

