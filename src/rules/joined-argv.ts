@@ -121,7 +121,8 @@ export function plainPushHeld(
   if (count === undefined || count < 1 || !view.args || view.argvTruncated === true) return plain;
   if (tableSpecsOf(view, specs).named.length === 0) return plain;
   const words = view.args.split(' ');
-  if (words.length < count) return plain;
+  // As many words as arguments: the plain reading is the only grouping, and the process's own argv.
+  if (words.length <= count) return plain;
   // C(words − 1, joins), stopped past the cap.
   let groupings = 1;
   for (let i = 1; i <= words.length - count && groupings <= MAX_ARGV_READINGS; i++)
