@@ -3,6 +3,7 @@
  * volume, and what it reads of its own stores is no read (./download-reads.ts).
  */
 import { basename } from '../rules/argv.js';
+import { launchedProgram } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
@@ -18,7 +19,12 @@ const SHELL_CONTROL = /[;&|<>`\n]|\$\(/;
  * ssh, a filter program, any other shell — is a process of its own: under a clone, an exfiltrating hook
  * would otherwise never push by volume.
  */
-export function downloadHelper(binary: string | null, args: string | null, parentBinary: string | null): boolean {
+export function downloadHelper(
+  binary: string | null,
+  args: string | null,
+  parentBinary: string | null,
+  parentArgs: string | null,
+): boolean {
   // By name only, a hook symlinked to `/tmp/.h/git-x` (the sensors name the file it resolves to) or a
   // `GIT_SSH=/tmp/.x/ssh` would join: git's helpers and ssh are never in scratch or hidden directories.
   if (isUnexpectedLocation(binary)) return false;
@@ -27,9 +33,28 @@ export function downloadHelper(binary: string | null, args: string | null, paren
     name === 'git' ||
     name.startsWith('git-') ||
     name === 'ssh' ||
-    (parentBinary !== null && name === basename(parentBinary)) ||
+    (parentBinary !== null && name === basename(parentBinary) && sameProgram(binary, args, parentBinary, parentArgs)) ||
     sshTransportShell(name, args)
   );
+}
+
+/**
+ * Whether a child named as its download parent runs the same program. By name alone, an interpreter's child is
+ * npm's: npm runs an install script as `sh -c 'node install.js'`, and the shell execs it in its own process
+ * (dash, bash), so `node install.js` is the child of npm's `node` — its reads of `.npmrc` and the cache would be
+ * the install's and its egress never a push (found by review; test/unit/correlate/download-credentials.test.ts).
+ * An interpreter's program is the script it runs (rules/launchers.ts); inline code is no program.
+ */
+function sameProgram(
+  binary: string | null,
+  args: string | null,
+  parentBinary: string,
+  parentArgs: string | null,
+): boolean {
+  const program = launchedProgram({ binary, args });
+  const parentProgram = launchedProgram({ binary: parentBinary, args: parentArgs });
+  if (program === null && parentProgram === null) return true;
+  return program !== null && parentProgram !== null && basename(program.binary) === basename(parentProgram.binary);
 }
 
 /**

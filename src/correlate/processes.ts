@@ -200,7 +200,7 @@ export class ProcessTable {
       c,
       node,
       Math.max(e.timeMs, node.maxMs),
-      parent?.download === true && downloadHelper(p.binary, p.args, parent.binary),
+      parent?.download === true && downloadHelper(p.binary, p.args, parent.binary, parent.args ?? p.parentArgs ?? null),
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,

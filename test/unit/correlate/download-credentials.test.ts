@@ -102,6 +102,21 @@ describe('credentials a download reads for itself', () => {
     expect(brief(run(s.events).alerts)).toEqual(HIGH);
   });
 
+  // `sh -c 'node scripts/postinstall.js'` execs the script in its own process (dash, bash), so the script's
+  // parent is npm's `node`: the same binary as the download, but another program (found by review).
+  it.each<SensorSource>(['tetragon', 'falco'])(
+    "an install script the shell exec'd in place under npm's node is not the download (%s)",
+    (source) => {
+      const { s, c, worker } = runnerPod(source);
+      const ci = s.exec(c, NODE, `${NPM} ci`, { parent: worker });
+      const script = s.exec(c, NODE, 'scripts/postinstall.js', { parent: ci });
+      s.read(script, '/home/runner/_work/_temp/.npmrc', 120).read(script, '/home/runner/.ssh/id_rsa', 1_700);
+      s.exit(script).exit(ci);
+      tagPush(s, c, worker);
+      expect(brief(run(s.events).alerts)).toEqual(HIGH);
+    },
+  );
+
   it('other secrets a download reads still count (a token, cloud credentials)', () => {
     const { s, c, worker } = runnerPod();
     const ci = s.exec(c, NODE, `${NPM} ci`, { parent: worker });

@@ -96,6 +96,16 @@ describe("an install's reads of its package manager's cache", () => {
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
 
+  it("an install script exec'd in place under npm's node (no shell left between) reads the cache as itself", () => {
+    const { s, c, worker } = runnerPod();
+    const ci = s.exec(c, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', { parent: worker });
+    const script = s.exec(c, NODE, 'install.js', { parent: ci });
+    for (let i = 0; i < 40; i++) s.read(script, `${NPM_CACHE}/${i}/tarball${i}`, 2 * MiB);
+    s.exit(script).exit(ci);
+    tagPush(s, c, worker);
+    expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
+  });
+
   it("the install's other reads and what the job reads of the installed packages count", () => {
     const { s, c, worker } = runnerPod();
     const ci = install(s, c, worker, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', NPM_CACHE, 10);
