@@ -36,20 +36,31 @@ export function workingDirectory(cwd: string | null | undefined): string | null 
   return cwd?.startsWith('/') ? cwd : null;
 }
 
-/** A source made absolute: against `base` (the working directory) when known, else from `/`. */
+/**
+ * A source made absolute: against `base` (the working directory) when known, else from `/`. An absolute one is
+ * resolved too, as the kernel reads it: `/var/run/./secrets/…` or `//var/run/…` is the service-account token
+ * (found by review: no secret by name, so its copy into a workspace was not one).
+ */
 export function absoluteSource(path: string, base: string | null): string {
-  if (path.startsWith('/')) return path;
-  if (base === null) return `/${path.replace(/^(?:\.\/)+/, '')}`;
-  const resolved = posix.resolve(base, path);
+  if (!path.startsWith('/') && base === null) return `/${path.replace(/^(?:\.\/)+/, '')}`;
+  const resolved = posix.resolve(base ?? '/', path);
   // A trailing `/` says "a directory" (`mv .ssh/ /tmp/a`): kept for holdsSecrets.
   return path.endsWith('/') && resolved !== '/' ? `${resolved}/` : resolved;
 }
 
-/** A destination made absolute, without trailing slashes; null when relative with no working directory, or `/`. */
+/**
+ * A destination made absolute and resolved (`/workspace//source/./t` is read as `/workspace/source/t`), without
+ * trailing slashes; null when relative with no working directory, or `/`.
+ */
 export function absoluteTarget(path: string | null, base: string | null): string | null {
   if (path === null || path === '') return null;
-  const absolute = path.startsWith('/') ? path : base === null ? null : posix.resolve(base, path);
+  const absolute = path.startsWith('/') ? posix.resolve(path) : base === null ? null : posix.resolve(base, path);
   return absolute?.replace(/\/+$/, '') || null;
+}
+
+/** A destination that can only be a directory: a trailing `/`, or `.` and `..` (`cp -r DIR .` makes `./DIR`). */
+export function namesDirectory(path: string): boolean {
+  return path.endsWith('/') || /(?:^|\/)\.\.?$/.test(path);
 }
 
 /** `TARGET/NAME`: where a source that went into the directory `target` is. */

@@ -16,6 +16,7 @@ import {
   intoByName,
   intoByPath,
   NO_RELINK,
+  namesDirectory,
   type Relink,
   workingDirectory,
 } from './copy-paths.js';
@@ -105,7 +106,7 @@ export function relinked(binary: string | null, args: string | null, cwd: string
   const given = named ? positionals : positionals.slice(0, -1);
   const destination = targetGiven ? targetDir : named ? (tool === 'ln' ? '.' : null) : positionals.at(-1)!;
   const target = absoluteTarget(destination, base);
-  const intoDirectory = named || given.length > 1 || (destination?.endsWith('/') ?? false);
+  const intoDirectory = named || given.length > 1 || (destination !== null && namesDirectory(destination));
   // A relative symbolic link's source is relative to the link's directory, not to the working directory.
   const linkDir =
     tool === 'ln' && symbolic

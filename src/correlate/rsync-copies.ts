@@ -8,7 +8,15 @@
  * is not seen.
  */
 import { type FlagSyntax, parseArgv } from '../rules/argv.js';
-import { absoluteSource, absoluteTarget, intoByName, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
+import {
+  absoluteSource,
+  absoluteTarget,
+  intoByName,
+  intoByPath,
+  NO_RELINK,
+  namesDirectory,
+  type Relink,
+} from './copy-paths.js';
 
 /**
  * Options that take a value (`--opt VALUE`, `--opt=VALUE`; popt takes no abbreviations), and the short ones that
@@ -66,7 +74,7 @@ export function rsyncCopy(words: readonly string[], base: string | null): Relink
   return {
     sources,
     target,
-    intoDirectory: given.length > 1 || destination.endsWith('/') || relative,
+    intoDirectory: given.length > 1 || namesDirectory(destination) || relative,
     filesOnly: !recursive,
     into: target === null ? [] : given.map(into),
   };

@@ -62,6 +62,37 @@ describe("copies into a pod's workspace by a relative path", () => {
   });
 });
 
+describe('copies by paths written with `.`, `..` or doubled slashes', () => {
+  // Found by review: the absolute source `/var/run/./secrets/…` was no secret and `/workspace//source/t` no place
+  // the other step reads, so the copy raised `low`; relative paths were already resolved.
+  it('find the secret and the copy as the kernel resolves them', async () => {
+    await expectSecretRead([
+      {
+        copy: '/var/run/./secrets/kubernetes.io/serviceaccount/token /workspace/source/t',
+        read: '/workspace/source/t',
+      },
+      {
+        copy: '//var/run/secrets/kubernetes.io/serviceaccount/token /workspace/source/',
+        read: '/workspace/source/token',
+      },
+      { copy: `${TOKEN} /workspace//source/./t`, read: '/workspace/source/t' },
+      { copy: `${TOKEN} /workspace/other/../source/`, read: '/workspace/source/token' },
+    ]);
+  });
+
+  it('take `.` and `..` as directories the source goes into, not as its new name', async () => {
+    // `cp -r DIR .` puts DIR/ in the working directory: the directory's other files are not the secret's.
+    await expectQuiet([
+      { copy: `-r ${SA} .`, cwd: '/workspace/source', reads: ['/workspace/source/Dockerfile'] },
+      { copy: `-r ${SA} ..`, cwd: '/workspace/source/ctx', reads: ['/workspace/source/Dockerfile'] },
+      { copy: `-r ${SA} /workspace/source/.`, reads: ['/workspace/source/Dockerfile'] },
+    ]);
+    await expectSecretRead([
+      { copy: `-r ${SA} .`, cwd: '/workspace/source', read: '/workspace/source/serviceaccount/token' },
+    ]);
+  });
+});
+
 describe('cp --parents, -t and install -D', () => {
   it('find the copy where the tool put it', async () => {
     await expectSecretRead([
