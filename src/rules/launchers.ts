@@ -257,5 +257,17 @@ export function pythonToolName(name: string): string | null {
 
 /** Words back into an argv string that tokenize() splits into the same words. */
 export function quoteWords(words: readonly string[]): string {
-  return words.map((w) => (/[\s'"]/.test(w) ? (w.includes('"') ? `'${w}'` : `"${w}"`) : w)).join(' ');
+  return words.map(quoteWord).join(' ');
+}
+
+function quoteWord(w: string): string {
+  if (!/[\s'"]/.test(w)) return w;
+  if (!w.includes('"')) return `"${w}"`;
+  if (!w.includes("'")) return `'${w}'`;
+  // Both kinds (`user.name=Pat O'Brien "ci"`): tokenize() joins quoted pieces, so each `"` goes in single quotes
+  // and the rest in double ones. Found by review: quoted whole, the word broke apart and no reading was a push.
+  return w
+    .split('"')
+    .map((piece) => (piece === '' ? '' : `"${piece}"`))
+    .join(`'"'`);
 }

@@ -161,6 +161,16 @@ describe('git’s options before its sub-command, with Falco’s unquoted argv',
       expect(pushOf('/usr/bin/git', argv), argv.join(' ')).toEqual({ tool: 'git', remote, host });
   });
 
+  it('read a value holding both quote characters as one argument (found by review: no push)', () => {
+    const https = 'https://github.com/evil/x.git';
+    for (const value of [`user.name=Pat O'Brien "ci"`, `x=a'b"c`, `x=a"b'c d"`])
+      expect(pushOf('/usr/bin/git', ['git', '-c', value, 'push', https]), value).toEqual({
+        tool: 'git',
+        remote: https,
+        host: 'github.com',
+      });
+  });
+
   it('take an alias’s `push` for a value, not the sub-command', async () => {
     const aliases = [
       ['git', '-c', 'alias.x=push', 'status'],
