@@ -42,7 +42,10 @@ export function workingDirectory(cwd: string | null | undefined): string | null 
  * (found by review: no secret by name, so its copy into a workspace was not one).
  */
 export function absoluteSource(path: string, base: string | null): string {
-  if (!path.startsWith('/') && base === null) return `/${path.replace(/^(?:\.\/)+/, '')}`;
+  const absolute = path.startsWith('/');
+  if (!absolute && base === null) return `/${path.replace(/^(?:\.\/)+/, '')}`;
+  if (absolute ? resolvedAlready(path) : resolvedAlready(path) && resolvedAlready(base!))
+    return absolute ? path : `${base!.endsWith('/') ? base : `${base}/`}${path}`;
   const resolved = posix.resolve(base ?? '/', path);
   // A trailing `/` says "a directory" (`mv .ssh/ /tmp/a`): kept for holdsSecrets.
   return path.endsWith('/') && resolved !== '/' ? `${resolved}/` : resolved;
@@ -54,7 +57,13 @@ export function absoluteSource(path: string, base: string | null): string {
  */
 export function absoluteTarget(path: string | null, base: string | null): string | null {
   if (path === null || path === '') return null;
-  const absolute = path.startsWith('/') ? posix.resolve(path) : base === null ? null : posix.resolve(base, path);
+  const absolute = path.startsWith('/')
+    ? resolvedAlready(path)
+      ? path
+      : posix.resolve(path)
+    : base === null
+      ? null
+      : posix.resolve(base, path);
   return absolute?.replace(/\/+$/, '') || null;
 }
 
@@ -71,5 +80,14 @@ export function intoByName(target: string, source: string): string {
 
 /** `TARGET/` and the source's path as given (`cp --parents a/b/token /w` makes `/w/a/b/token`). */
 export function intoByPath(target: string, given: string): string {
-  return posix.join(target, given.replace(/^\/+/, '')).replace(/\/+$/, '');
+  const below = given.replace(/^\/+/, '');
+  return (resolvedAlready(below) ? `${target}/${below}` : posix.join(target, below)).replace(/\/+$/, '');
+}
+
+/**
+ * A path with no `.` or `..` part and no doubled `/`: joined to a resolved directory as it is. posix.resolve costs
+ * ~1 µs a path, and a 64 KiB `cp` or `rsync` command line names thousands of them (found by review: 30 ms an exec).
+ */
+function resolvedAlready(path: string): boolean {
+  return path !== '' && !path.includes('//') && !/(?:^|\/)\.\.?(?:\/|$)/.test(path);
 }
