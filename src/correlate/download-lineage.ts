@@ -5,6 +5,7 @@
 import { basename, tokenize } from '../rules/argv.js';
 import { launchedProgram } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
+import type { ProcState } from './proc-state.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 /** What git asks of the server over ssh when it downloads (a push asks for `git-receive-pack`). */
@@ -43,7 +44,10 @@ export function downloadHelper(
  * npm's: npm runs an install script as `sh -c 'node install.js'`, and the shell execs it in its own process
  * (dash, bash), so `node install.js` is the child of npm's `node` — its reads of `.npmrc` and the cache would be
  * the install's and its egress never a push (found by review; test/unit/correlate/download-credentials.test.ts).
- * An interpreter's program is the script it runs (rules/launchers.ts); inline code is no program.
+ * Likewise `python -m pip install .` runs the package's build backend as `python …/_in_process.py build_wheel`
+ * (setup.py's code), which is no pip, while pip installing the build's requirements (`python -m pip install
+ * --prefix /tmp/pip-build-env-…`) is. An interpreter's program is the script or module it runs
+ * (rules/launchers.ts); inline code is no program. Versions in names are alike (`pip3` under `pip`).
  */
 function sameProgram(
   binary: string | null,
@@ -54,7 +58,13 @@ function sameProgram(
   const program = launchedProgram({ binary, args });
   const parentProgram = launchedProgram({ binary: parentBinary, args: parentArgs });
   if (program === null && parentProgram === null) return true;
-  return program !== null && parentProgram !== null && basename(program.binary) === basename(parentProgram.binary);
+  return (
+    program !== null && parentProgram !== null && unversioned(program.binary) === unversioned(parentProgram.binary)
+  );
+}
+
+function unversioned(path: string): string {
+  return basename(path).replace(/[\d.]+$/, '');
 }
 
 /**
@@ -107,4 +117,25 @@ function relayOptions(words: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The compilers a build runs in processes of their own, which read every dependency's sources from the
+ * package cache: go's (`$GOROOT/pkg/tool/<os>_<arch>/compile`, `link`, `asm`, `cgo`…) under the go command,
+ * rustc (rustup's proxy, then the toolchain's) and rustdoc under cargo. A build from a warm cache had them
+ * read hundreds of MiB of `~/go/pkg/mod` and `~/.cargo/registry/src` (found by a review of CI false
+ * positives). They run the build's code (a proc macro inside rustc), so only their reads of the package
+ * caches are the build's (./download-reads.ts): their egress and anything else they read count.
+ */
+const GO_TOOLS = new Set(['compile', 'link', 'asm', 'cgo', 'vet', 'cover', 'buildid', 'pack']);
+const RUST_TOOLS = new Set(['rustc', 'rustdoc', 'clippy-driver']);
+
+export function buildToolchain(binary: string | null, parent: ProcState): boolean {
+  if (binary === null || isUnexpectedLocation(binary)) return false;
+  const name = basename(binary);
+  const parentName = basename(parent.binary);
+  if (parent.rare?.toolchain === true) return name === parentName;
+  if (!parent.download) return false;
+  if (parentName === 'go') return GO_TOOLS.has(name) && binary.includes('/pkg/tool/');
+  return parentName === 'cargo' && RUST_TOOLS.has(name);
 }

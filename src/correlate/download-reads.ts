@@ -11,7 +11,9 @@
  * a tag was `sensitive-read-then-push` (found by a red-team review of CI pipelines;
  * test/unit/correlate/download-credentials.test.ts). Other secrets a download reads (a service-account token,
  * cloud credentials) and these files read by any other process still count. A push tool reading its own
- * login (`docker push` after `docker login`) is no download and still counts.
+ * login (`docker push` after `docker login`) is no download and still counts. pip, uv and the go command read
+ * `.netrc` for a private index or `GOPROXY`, as git's helper does. cargo's `credentials.toml` is not here: it
+ * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
@@ -41,6 +43,18 @@ export function downloadCredential(proc: ProcState, path: string): boolean {
 }
 
 /**
+ * The other ecosystems' installers (found by a review of CI false positives, after npm's;
+ * test/unit/correlate/installer-cache-reads.test.ts): pip's cache (`~/.cache/pip`: HTTP responses and built
+ * wheels), poetry's (`~/.cache/pypoetry`: its artifacts and cache), uv's (`~/.cache/uv`, or `setup-uv-cache`
+ * where astral-sh/setup-uv points `UV_CACHE_DIR`); the go command's module cache (`GOMODCACHE`, by default
+ * `$GOPATH/pkg/mod`: `~/go/pkg/mod`, `/go/pkg/mod` in the golang images) and build cache (`~/.cache/go-build`);
+ * cargo's registry and git checkouts (`~/.cargo/registry`, `/usr/local/cargo/registry` in the rust images).
+ */
+const PYTHON_CACHES = ['/.cache/pip/', '/.cache/pypoetry/', '/.cache/uv/', '/setup-uv-cache/'];
+const GO_CACHES = ['/go/pkg/mod/', '/.cache/go-build/'];
+const CARGO_CACHES = ['/.cargo/registry/', '/.cargo/git/', '/cargo/registry/', '/cargo/git/'];
+
+/**
  * The caches package managers install from: npm's `_cacache` (wherever `cache` points), yarn 1's (`~/.cache/yarn`,
  * `/usr/local/share/.cache/yarn` in the node images), yarn berry's global cache and pnpm's store. `npm ci` with
  * a warm cache (actions/setup-node's `cache: npm`) extracts every tarball of the lockfile from it, 100–200 MiB
@@ -49,12 +63,23 @@ export function downloadCredential(proc: ProcState, path: string): boolean {
  * test/unit/correlate/package-cache-reads.test.ts). A project's own `.yarn/cache/` (committed zero-installs) is
  * the repository's content and still counts.
  */
-const PACKAGE_CACHES = ['/_cacache/', '/.cache/yarn/', '/.yarn/berry/cache/', '/.pnpm-store/', '/pnpm/store/'];
+const PACKAGE_CACHES = [
+  '/_cacache/',
+  '/.cache/yarn/',
+  '/.yarn/berry/cache/',
+  '/.pnpm-store/',
+  '/pnpm/store/',
+  ...PYTHON_CACHES,
+  ...GO_CACHES,
+  ...CARGO_CACHES,
+];
 
 /**
  * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
- * manager's cache. Not counted as a read at all (engine.ts onFile).
+ * manager's cache; or a compiler the build runs reading the package caches (proc-state.ts `toolchain`). Not
+ * counted as a read at all (engine.ts onFile).
  */
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
-  return proc.download && (isGitDownloadStore(path) || PACKAGE_CACHES.some((dir) => path.includes(dir)));
+  if (proc.download) return isGitDownloadStore(path) || PACKAGE_CACHES.some((dir) => path.includes(dir));
+  return proc.rare?.toolchain === true && PACKAGE_CACHES.some((dir) => path.includes(dir));
 }

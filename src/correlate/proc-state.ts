@@ -32,6 +32,11 @@ export interface ProcRare {
   keyFiles: readonly string[] | null;
   /** The one file its key reads are bound to, and how (./signing-keys.ts). */
   keyRead: SigningKeyRead | null;
+  /**
+   * A compiler or build JVM an install or build runs (./download-lineage.ts buildToolchain): its reads of the
+   * package caches are the build's (./download-reads.ts); nothing else about it is.
+   */
+  toolchain: boolean;
 }
 
 function newRare(): ProcRare {
@@ -49,6 +54,7 @@ function newRare(): ProcRare {
     pipeEp: null,
     keyFiles: null,
     keyRead: null,
+    toolchain: false,
   };
 }
 

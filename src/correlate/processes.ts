@@ -10,7 +10,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
-import { downloadHelper } from './download-lineage.js';
+import { buildToolchain, downloadHelper } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
@@ -205,6 +205,7 @@ export class ProcessTable {
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
     );
+    if (parent !== null && !proc.download && buildToolchain(proc.binary, parent)) proc.more().toolchain = true;
     if (archiver || lineageHost !== null) {
       const rare = proc.more();
       rare.argvHost = argvHost;

@@ -17,6 +17,7 @@ import { forgeCliTools } from './tools/forge-clis.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
 import { imageBuildTools } from './tools/image-builds.js';
+import { installerTools } from './tools/installers.js';
 import { jvmBuildTools } from './tools/jvm-builds.js';
 import { kubectlTools } from './tools/kubectl.js';
 import { ociClientTools } from './tools/oci-clients.js';
@@ -39,6 +40,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...clusterDeployTools,
   ...jvmBuildTools,
   ...packageTools,
+  ...installerTools,
   ...vcsTools,
   ...cloudCliTools,
   ...cloudDeployTools,

@@ -169,6 +169,8 @@ export const packageTools: readonly PushToolSpec[] = [
     // `--repository`): the first connect tells where.
     sourceNameFlags: ['-r', '--repository', '--repo', '--index'],
     requiresClassedDestination: false,
+    // poetry's and uv's installs download from the index and their caches (twine has none of these words).
+    downloads: [['install'], ['sync'], ['lock'], ['add'], ['update'], ['pip', 'install'], ['pip', 'sync']],
     examples: {
       push: [
         'upload dist/*',
@@ -242,6 +244,25 @@ export const packageTools: readonly PushToolSpec[] = [
     // `--registry NAME` names one configured in .cargo/config.toml: the first connect tells where it is.
     sourceNameFlags: ['--registry'],
     requiresClassedDestination: false,
+    // Builds fetch the crates they lack and read the registry cache; their build scripts and rustc are their
+    // own processes (../../correlate/download-lineage.ts).
+    downloads: [
+      ['fetch'],
+      ['build'],
+      ['b'],
+      ['check'],
+      ['c'],
+      ['test'],
+      ['t'],
+      ['bench'],
+      ['run'],
+      ['r'],
+      ['doc'],
+      ['install'],
+      ['vendor'],
+      ['update'],
+      ['generate-lockfile'],
+    ],
     examples: {
       push: [
         'publish',

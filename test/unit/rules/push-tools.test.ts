@@ -61,7 +61,7 @@ describe('push-tool table', () => {
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
     expect(push('/usr/local/bin/node', '/usr/local/bin/npm run build')).toBeNull();
-    expect(push('/usr/bin/python3', '-m pip install requests')).toBeNull();
+    expect(push('/usr/bin/python3', '-m pip install requests')).toEqual({ kind: 'download' });
     expect(push('/usr/bin/python3', '-c "print(1)"')).toBeNull();
     expect(push('/usr/bin/perl', '/usr/local/bin/npm publish')).toBeNull();
     expect(push('/usr/local/bin/ruby', '/usr/local/bin/gem install rails')).toBeNull();
