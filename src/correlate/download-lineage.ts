@@ -125,8 +125,11 @@ function relayOptions(words: readonly string[]): boolean {
  * rustc (rustup's proxy, then the toolchain's) and rustdoc under cargo. A build from a warm cache had them
  * read hundreds of MiB of `~/go/pkg/mod` and `~/.cargo/registry/src` (found by a review of CI false
  * positives). They run the build's code (a proc macro inside rustc), so only their reads of the package
- * caches are the build's (./download-reads.ts): their egress and anything else they read count.
+ * caches are the build's (./download-reads.ts): their egress and anything else they read count. So are a
+ * Maven or Gradle build's JVMs (jvmBuild, below) and the JVMs they start (Gradle's daemon and workers,
+ * Surefire's test JVMs), which load every dependency from `~/.m2/repository` or `~/.gradle/caches`.
  */
+const JVM_BUILDS = new Set(['mvn', 'gradle']);
 const GO_TOOLS = new Set(['compile', 'link', 'asm', 'cgo', 'vet', 'cover', 'buildid', 'pack']);
 const RUST_TOOLS = new Set(['rustc', 'rustdoc', 'clippy-driver']);
 
@@ -138,4 +141,15 @@ export function buildToolchain(binary: string | null, parent: ProcState): boolea
   if (!parent.download) return false;
   if (parentName === 'go') return GO_TOOLS.has(name) && binary.includes('/pkg/tool/');
   return parentName === 'cargo' && RUST_TOOLS.has(name);
+}
+
+/**
+ * Whether a JVM runs Maven or Gradle (../rules/launchers.ts) for no push: a build, which resolves its
+ * dependencies from the caches. It runs the build's code in its own process (plugins, build scripts), so it is
+ * no download: only its reads of the package caches are the build's (proc-state.ts `toolchain`).
+ */
+export function jvmBuild(binary: string | null, args: string | null): boolean {
+  if (basename(binary) !== 'java' || isUnexpectedLocation(binary)) return false;
+  const program = launchedProgram({ binary, args });
+  return program !== null && JVM_BUILDS.has(basename(program.binary));
 }

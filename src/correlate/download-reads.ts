@@ -53,6 +53,8 @@ export function downloadCredential(proc: ProcState, path: string): boolean {
 const PYTHON_CACHES = ['/.cache/pip/', '/.cache/pypoetry/', '/.cache/uv/', '/setup-uv-cache/'];
 const GO_CACHES = ['/go/pkg/mod/', '/.cache/go-build/'];
 const CARGO_CACHES = ['/.cargo/registry/', '/.cargo/git/', '/cargo/registry/', '/cargo/git/'];
+/** Maven's local repository and wrapper's distributions, Gradle's caches and wrapper's distributions. */
+const JVM_CACHES = ['/.m2/repository/', '/.m2/wrapper/dists/', '/.gradle/caches/', '/.gradle/wrapper/dists/'];
 
 /**
  * The caches package managers install from: npm's `_cacache` (wherever `cache` points), yarn 1's (`~/.cache/yarn`,
@@ -72,6 +74,7 @@ const PACKAGE_CACHES = [
   ...PYTHON_CACHES,
   ...GO_CACHES,
   ...CARGO_CACHES,
+  ...JVM_CACHES,
 ];
 
 /**

@@ -10,7 +10,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
-import { buildToolchain, downloadHelper } from './download-lineage.js';
+import { buildToolchain, downloadHelper, jvmBuild } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
@@ -274,7 +274,10 @@ export class ProcessTable {
       },
       this.uploadTarget,
     );
-    if (r === null) return;
+    if (r === null) {
+      if (jvmBuild(proc.binary, p.args)) proc.more().toolchain = true;
+      return;
+    }
     if (r.kind === 'download') {
       // A download tool staged in a scratch or hidden directory is no download (`/tmp/.x/git fetch` wrapping
       // its own uploads): its egress and its reads of git's stores are judged like any process's.
