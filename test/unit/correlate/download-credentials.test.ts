@@ -10,25 +10,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
-import { brief, type Ctr, type Proc, run, Scenario } from './builder.js';
+import { brief, type Ctr, type Proc, run, type Scenario } from './builder.js';
+import { GITHUB_IP, runnerPod, tagPush } from './runner-job.js';
 
-const GITHUB_IP = '140.82.112.3';
 const NPM_IP = '104.16.27.34';
 const WORK = '/home/runner/_work/lib/lib';
 const NODE = '/home/runner/_work/_tool/node/20.18.1/x64/bin/node';
 const NPM = '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm';
-
-function runnerPod(source: SensorSource = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({
-    namespace: 'arc-runners',
-    pod: 'acme-lib-runners-x7k2p-runner-4hq9d',
-    name: 'runner',
-    image: 'ghcr.io/actions/actions-runner:2.321.0',
-  });
-  const worker = s.init(c, '/home/runner/bin/Runner.Worker', 'spawnclient 113 116');
-  return { s, c, worker };
-}
 
 /** `npm ci` reading the repository's `.npmrc` and setup-node's, then the lockfile, then downloading. */
 function npmCi(s: Scenario, c: Ctr, parent: Proc): Proc {
@@ -40,15 +28,6 @@ function npmCi(s: Scenario, c: Ctr, parent: Proc): Proc {
   return ci;
 }
 
-function tagPush(s: Scenario, c: Ctr, parent: Proc): void {
-  const push = s.exec(c, '/usr/bin/git', 'push https://github.com/acme/lib.git refs/tags/v1.4.0', { parent });
-  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', 'https://github.com/acme/lib.git', {
-    parent: push,
-  });
-  s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
-  s.wait(300).exit(helper).exit(push);
-}
-
 const LOW = [{ rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' }];
 const HIGH = [{ rule: 'sensitive-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' }];
 
@@ -56,16 +35,16 @@ describe('credentials a download reads for itself', () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     "npm ci reading .npmrc does not make the job's later tag push high (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('lib', source);
       npmCi(s, c, worker);
       s.wait(1_000);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'lib', 'v1.4.0');
       expect(brief(run(s.events).alerts)).toEqual(LOW);
     },
   );
 
   it("a fetch over SSH: git's ssh reading the deploy key, git's credential helper reading its store", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('lib');
     const fetch = s.exec(c, '/usr/bin/git', 'fetch origin', { parent: worker });
     const ssh = s.exec(c, '/usr/bin/ssh', "-o SendEnv=GIT_PROTOCOL git@github.com git-upload-pack 'acme/lib.git'", {
       parent: fetch,
@@ -79,26 +58,26 @@ describe('credentials a download reads for itself', () => {
     const dockerPull = s.exec(c, '/usr/bin/docker', 'pull ghcr.io/acme/base:1', { parent: worker });
     s.read(dockerPull, '/home/runner/.docker/config.json', 300).exit(dockerPull);
     s.wait(1_000);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'lib', 'v1.4.0');
     expect(brief(run(s.events).alerts)).toEqual(LOW);
   });
 
   it('the same .npmrc read by another process counts', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('lib');
     npmCi(s, c, worker);
     const cat = s.exec(c, '/usr/bin/cat', '/home/runner/_work/_temp/.npmrc', { parent: worker });
     s.read(cat, '/home/runner/_work/_temp/.npmrc', 120).exit(cat);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'lib', 'v1.4.0');
     expect(brief(run(s.events).alerts)).toEqual(HIGH);
   });
 
   it('an install script npm runs is not the download: its read of .npmrc counts', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('lib');
     const ci = s.exec(c, NODE, `${NPM} ci`, { parent: worker });
     const sh = s.exec(c, '/bin/sh', '-c node scripts/postinstall.js', { parent: ci });
     const script = s.exec(c, NODE, 'scripts/postinstall.js', { parent: sh });
     s.read(script, '/home/runner/_work/_temp/.npmrc', 120).exit(script).exit(sh).exit(ci);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'lib', 'v1.4.0');
     expect(brief(run(s.events).alerts)).toEqual(HIGH);
   });
 
@@ -118,16 +97,16 @@ describe('credentials a download reads for itself', () => {
   );
 
   it('other secrets a download reads still count (a token, cloud credentials)', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('lib');
     const ci = s.exec(c, NODE, `${NPM} ci`, { parent: worker });
     s.read(ci, '/var/run/secrets/kubernetes.io/serviceaccount/token', 1_100);
     s.read(ci, '/home/runner/.aws/credentials', 200).exit(ci);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'lib', 'v1.4.0');
     expect(brief(run(s.events).alerts)).toEqual(HIGH);
   });
 
   it('the pushing tool reading its own credentials still counts (docker push after docker login)', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('lib');
     const push = s.exec(c, '/usr/bin/docker', 'push ghcr.io/acme/lib:1.4.0', { parent: worker });
     s.read(push, '/home/runner/.docker/config.json', 300).exit(push);
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['sensitive-read-then-push']);

@@ -12,24 +12,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
-import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+import { brief, type Ctr, MiB, type Proc, run, type Scenario } from './builder.js';
+import { runnerPod, tagPush } from './runner-job.js';
 
-const GITHUB_IP = '140.82.112.3';
 const PYPI_IP = '151.101.0.223';
 const HOME = '/home/runner';
 const PYTHON = '/opt/hostedtoolcache/Python/3.12.7/x64/bin/python3.12';
-
-function runnerPod(source: SensorSource = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({
-    namespace: 'arc-runners',
-    pod: 'acme-svc-runners-x7k2p-runner-4hq9d',
-    name: 'runner',
-    image: 'ghcr.io/actions/actions-runner:2.321.0',
-  });
-  const worker = s.init(c, '/home/runner/bin/Runner.Worker', 'spawnclient 113 116');
-  return { s, c, worker };
-}
 
 /** `files` cache entries of 2 MiB (300 MiB by default: critical past 256 MiB). */
 function readCache(s: Scenario, p: Proc, dir: string, files = 150): void {
@@ -43,15 +31,6 @@ function install(s: Scenario, c: Ctr, parent: Proc, binary: string, args: string
   readCache(s, p, cache);
   s.connect(p, PYPI_IP, 443, { cookie: '7' }).send(p, PYPI_IP, 443, 40_000, { cookie: '7' });
   return p;
-}
-
-function tagPush(s: Scenario, c: Ctr, parent: Proc): void {
-  const push = s.exec(c, '/usr/bin/git', 'push https://github.com/acme/svc.git refs/tags/v3.1.0', { parent });
-  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', 'https://github.com/acme/svc.git', {
-    parent: push,
-  });
-  s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
-  s.wait(300).exit(helper).exit(push);
 }
 
 const LOW = [{ rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' }];
@@ -74,24 +53,24 @@ describe("an installer's own reads of its cache and its credential store", () =>
   it.each<SensorSource>(['tetragon', 'falco'])(
     "pip install -r requirements.txt from a warm cache, with ~/.netrc, leaves the job's tag push low (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('svc', source);
       s.exit(install(s, c, worker, PYTHON, '-m pip install -r requirements.txt', PIP_CACHE));
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'svc', 'v3.1.0');
       expect(brief(run(s.events).alerts)).toEqual(LOW);
     },
   );
 
   it.each(INSTALLS)('%s %s reading %s is the install', (binary, args, cache) => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     s.exit(install(s, c, worker, binary, args, cache));
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['push-without-reads low']);
   });
 
   it.each<SensorSource>(['tetragon', 'falco'])(
     "go build's compiler reading the modules' sources, cargo build's rustc the crates', are the build (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('svc', source);
       const go = install(s, c, worker, '/usr/local/go/bin/go', 'build ./...', `${HOME}/go/pkg/mod/cache/download`);
       const compile = s.exec(c, '/usr/local/go/pkg/tool/linux_amd64/compile', '-o $WORK/b001/_pkg_.a -p main', {
         parent: go,
@@ -118,7 +97,7 @@ describe("an installer's own reads of its cache and its credential store", () =>
       );
       readCache(s, rustc, '/usr/local/cargo/registry/src/index.crates.io-6f17d22bba15001f/tokio-1.41.0');
       s.exit(rustc).exit(proxy).exit(cargo);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'svc', 'v3.1.0');
       expect(brief(run(s.events).alerts)).toEqual(LOW);
     },
   );
@@ -126,7 +105,7 @@ describe("an installer's own reads of its cache and its credential store", () =>
 
 describe('what still counts around an installer', () => {
   it('a package build pip runs (setup.py under `python -m pip`) reading an ssh key counts', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const pip = install(s, c, worker, PYTHON, '-m pip install .', PIP_CACHE);
     const backend = s.exec(
       c,
@@ -135,22 +114,22 @@ describe('what still counts around an installer', () => {
       { parent: pip },
     );
     s.read(backend, `${HOME}/.ssh/id_rsa`, 2_600).read(backend, `${HOME}/.netrc`, 90).exit(backend).exit(pip);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['sensitive-read-then-push high']);
   });
 
   it("a package build pip runs reading pip's cache counts (it is not the installer)", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const pip = s.exec(c, PYTHON, '-m pip install .', { parent: worker });
     const backend = s.exec(c, PYTHON, '/tmp/pip-req-build-x/setup.py bdist_wheel', { parent: pip });
     readCache(s, backend, PIP_CACHE);
     s.exit(backend).exit(pip);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
   it("pip's own build-dependency install (`python -m pip` under pip) is pip", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const pip = s.exec(c, PYTHON, '-m pip install .', { parent: worker });
     const deps = s.exec(
       c,
@@ -162,18 +141,18 @@ describe('what still counts around an installer', () => {
     );
     readCache(s, deps, PIP_CACHE);
     s.exit(deps).exit(pip);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['push-without-reads low']);
   });
 
   it('a build script cargo runs (build.rs) and a proc macro inside rustc reading secrets count', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const cargo = s.exec(c, '/usr/local/cargo/bin/cargo', 'build --release', { parent: worker });
     const build = s.exec(c, '/src/target/release/build/evil-sys-1a2b3c/build-script-build', '', { parent: cargo });
     s.read(build, `${HOME}/.ssh/id_ed25519`, 400).exit(build);
     const rustc = s.exec(c, '/usr/local/cargo/bin/rustc', '--crate-name evil_macros', { parent: cargo });
     s.read(rustc, `${HOME}/.aws/credentials`, 200).read(rustc, `${HOME}/.netrc`, 90).exit(rustc).exit(cargo);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     const alert = run(s.events).alerts[0]!;
     expect([alert.rule, alert.severity]).toEqual(['sensitive-read-then-push', 'high']);
     expect([...alert.reads.sensitive].sort()).toEqual([
@@ -184,10 +163,10 @@ describe('what still counts around an installer', () => {
   });
 
   it("cargo's publish credential (credentials.toml) read by a build counts", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const cargo = s.exec(c, '/usr/local/cargo/bin/cargo', 'build --release', { parent: worker });
     s.read(cargo, '/usr/local/cargo/credentials.toml', 80).exit(cargo);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['sensitive-read-then-push high']);
   });
 
@@ -197,23 +176,23 @@ describe('what still counts around an installer', () => {
     ['/usr/bin/cp', `-r ${HOME}/.cache/uv /tmp/u`, `${HOME}/.cache/uv/archive-v0`],
     ['/usr/bin/tar', 'cf - /usr/local/cargo/registry', '/usr/local/cargo/registry/cache/x'],
   ])('%s %s reading the cache is no install: the push is bulk', (binary, args, cache) => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const p = s.exec(c, binary, args, { parent: worker });
     readCache(s, p, cache);
     s.exit(p);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
   it('a command go generate runs is no install: its read of ~/.netrc counts', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('svc');
     const pip = install(s, c, worker, PYTHON, '-m pip install -r requirements.txt', PIP_CACHE);
     s.exit(pip);
     const gen = s.exec(c, '/usr/local/go/bin/go', 'generate ./...', { parent: worker });
     const run1 = s.exec(c, '/usr/local/go/bin/go', 'run ./internal/gen', { parent: gen });
     const genBin = s.exec(c, '/tmp/go-build1234/b001/exe/gen', '', { parent: run1 });
     s.read(genBin, `${HOME}/.netrc`, 90).exit(genBin).exit(run1).exit(gen);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
     expect(rules(s)).toEqual(['sensitive-read-then-push high']);
   });
 });

@@ -9,9 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
-import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+import { brief, type Ctr, MiB, type Proc, run, type Scenario } from './builder.js';
+import { runnerPod, tagPush } from './runner-job.js';
 
-const GITHUB_IP = '140.82.112.3';
 const HOME = '/home/runner';
 const JAVA = '/opt/hostedtoolcache/Java_Temurin-Hotspot_jdk/21.0.5-11.0/x64/bin/java';
 const MAVEN = `-classpath /usr/share/maven/boot/plexus-classworlds-2.8.0.jar -Dclassworlds.conf=/usr/share/maven/bin/m2.conf -Dmaven.home=/usr/share/maven org.codehaus.plexus.classworlds.launcher.Launcher`;
@@ -21,31 +21,10 @@ const GRADLE_WORKER = `-cp ${HOME}/.gradle/caches/8.10/workerMain/gradle-worker.
 const M2 = `${HOME}/.m2/repository`;
 const GRADLE_CACHE = `${HOME}/.gradle/caches/modules-2/files-2.1`;
 
-function runnerPod(source: SensorSource = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({
-    namespace: 'arc-runners',
-    pod: 'acme-app-runners-x7k2p-runner-4hq9d',
-    name: 'runner',
-    image: 'ghcr.io/actions/actions-runner:2.321.0',
-  });
-  const worker = s.init(c, '/home/runner/bin/Runner.Worker', 'spawnclient 113 116');
-  return { s, c, worker };
-}
-
 /** `files` jars of 2 MiB, mapped as a JVM loads them (300 MiB by default: critical past 256 MiB). */
 function loadJars(s: Scenario, p: Proc, dir: string, files = 150): void {
   for (let i = 0; i < files; i++)
     s.read(p, `${dir}/org/acme/lib${i}/1.0/lib${i}-1.0.jar`, 2 * MiB, { op: 'map' }).wait(10);
-}
-
-function tagPush(s: Scenario, c: Ctr, parent: Proc): void {
-  const push = s.exec(c, '/usr/bin/git', 'push https://github.com/acme/app.git refs/tags/v5.0.0', { parent });
-  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', 'https://github.com/acme/app.git', {
-    parent: push,
-  });
-  s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
-  s.wait(300).exit(helper).exit(push);
 }
 
 /** `mvn -B verify`: Maven's JVM reads its settings and the repository, Surefire's test JVM the jars again. */
@@ -64,10 +43,10 @@ describe("a JVM build's reads of its dependency cache", () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     "mvn verify from a warm ~/.m2 leaves the job's tag push low (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('app', source);
       const { mvn, tests } = mavenVerify(s, c, worker);
       s.exit(tests).exit(mvn);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'app', 'v5.0.0');
       expect(rules(s)).toEqual(['push-without-reads low']);
     },
   );
@@ -75,7 +54,7 @@ describe("a JVM build's reads of its dependency cache", () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     "./gradlew build: the wrapper, the daemon and a test worker reading Gradle's caches are the build (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('app', source);
       const sh = s.exec(c, '/usr/bin/bash', './gradlew build', { parent: worker });
       const wrapper = s.exec(c, JAVA, `${GRADLE_WRAPPER} build`, { parent: sh });
       loadJars(s, wrapper, `${HOME}/.gradle/wrapper/dists/gradle-8.10-bin/x/gradle-8.10/lib`, 40);
@@ -84,7 +63,7 @@ describe("a JVM build's reads of its dependency cache", () => {
       const test = s.exec(c, JAVA, GRADLE_WORKER, { parent: daemon });
       loadJars(s, test, GRADLE_CACHE, 60);
       s.exit(test).exit(wrapper).exit(sh);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'app', 'v5.0.0');
       expect(rules(s)).toEqual(['push-without-reads low']);
     },
   );
@@ -92,22 +71,22 @@ describe("a JVM build's reads of its dependency cache", () => {
 
 describe('what still counts around a JVM build', () => {
   it("the build's own JVM reading an ssh key, and a test JVM reading cloud credentials, count", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('app');
     const { mvn, tests } = mavenVerify(s, c, worker);
     s.read(mvn, `${HOME}/.ssh/id_rsa`, 2_600).read(tests, `${HOME}/.aws/credentials`, 200);
     s.exit(tests).exit(mvn);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'app', 'v5.0.0');
     const alert = run(s.events).alerts[0]!;
     expect([alert.rule, alert.severity]).toEqual(['sensitive-read-then-push', 'high']);
     expect([...alert.reads.sensitive].sort()).toEqual([`${HOME}/.aws/credentials`, `${HOME}/.ssh/id_rsa`]);
   });
 
   it("the build's other reads count (a test JVM reading 300 MiB of exports)", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('app');
     const { mvn, tests } = mavenVerify(s, c, worker);
     for (let i = 0; i < 150; i++) s.read(tests, `/srv/exports/part-${i}.csv`, 2 * MiB);
     s.exit(tests).exit(mvn);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'app', 'v5.0.0');
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
@@ -117,16 +96,16 @@ describe('what still counts around a JVM build', () => {
     // A JVM that runs no build tool is no build.
     [JAVA, '-jar /tmp/tool.jar', M2],
   ])('%s %s reading the cache is no build: the push is bulk', (binary, args, cache) => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('app');
     const p = s.exec(c, binary, args, { parent: worker });
     loadJars(s, p, cache);
     s.exit(p);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'app', 'v5.0.0');
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
   it("a deploy's own reads of the repository count as a push's own reads always did", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('app');
     const mvn = s.exec(c, JAVA, `${MAVEN} -B deploy`, { parent: worker });
     loadJars(s, mvn, M2);
     s.connect(mvn, '10.0.0.9', 443, { cookie: '4' }).send(mvn, '10.0.0.9', 443, 9 * MiB, { cookie: '4' });

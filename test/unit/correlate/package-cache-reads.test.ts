@@ -10,24 +10,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
-import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+import { brief, type Ctr, MiB, type Proc, run, type Scenario } from './builder.js';
+import { runnerPod, tagPush } from './runner-job.js';
 
-const GITHUB_IP = '140.82.112.3';
 const NPM_IP = '104.16.27.34';
 const WORK = '/home/runner/_work/web/web';
 const NODE = '/home/runner/_work/_tool/node/20.18.1/x64/bin/node';
-
-function runnerPod(source: SensorSource = 'tetragon') {
-  const s = new Scenario({ source });
-  const c = s.container({
-    namespace: 'arc-runners',
-    pod: 'acme-web-runners-x7k2p-runner-4hq9d',
-    name: 'runner',
-    image: 'ghcr.io/actions/actions-runner:2.321.0',
-  });
-  const worker = s.init(c, '/home/runner/bin/Runner.Worker', 'spawnclient 113 116');
-  return { s, c, worker };
-}
 
 /** An install from a warm cache: `files` tarballs of 2 MiB read from the package manager's cache. */
 function install(s: Scenario, c: Ctr, parent: Proc, binary: string, args: string, cache: string, files = 150): Proc {
@@ -40,24 +28,15 @@ function install(s: Scenario, c: Ctr, parent: Proc, binary: string, args: string
   return p;
 }
 
-function tagPush(s: Scenario, c: Ctr, parent: Proc): void {
-  const push = s.exec(c, '/usr/bin/git', 'push https://github.com/acme/web.git refs/tags/v2.0.0', { parent });
-  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', 'https://github.com/acme/web.git', {
-    parent: push,
-  });
-  s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
-  s.wait(300).exit(helper).exit(push);
-}
-
 const NPM_CACHE = '/home/runner/.npm/_cacache/content-v2/sha512';
 
 describe("an install's reads of its package manager's cache", () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     "npm ci from a warm cache (300 MiB) does not make the job's tag push bulk (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('web', source);
       install(s, c, worker, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', NPM_CACHE);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'web', 'v2.0.0');
       expect(brief(run(s.events).alerts)).toEqual([
         { rule: 'push-without-reads', severity: 'low', tool: 'git', destination: 'github.com' },
       ]);
@@ -69,30 +48,30 @@ describe("an install's reads of its package manager's cache", () => {
     ['/usr/local/bin/yarn', 'install --immutable', '/home/runner/.yarn/berry/cache'],
     ['/usr/local/bin/pnpm', 'install --frozen-lockfile', '/home/runner/.local/share/pnpm/store/v3/files'],
   ])('%s %s reading %s is the install too', (binary, args, cache) => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('web');
     install(s, c, worker, binary, args, cache);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'web', 'v2.0.0');
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['push-without-reads']);
   });
 
   it('an archive of the cache by another process still counts', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('web');
     const tar = s.exec(c, '/usr/bin/tar', `czf /tmp/.c.tgz /home/runner/.npm/_cacache`, { parent: worker });
     for (let i = 0; i < 150; i++) s.read(tar, `${NPM_CACHE}/${i}/tarball${i}`, 2 * MiB);
     s.exit(tar);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'web', 'v2.0.0');
     expect(brief(run(s.events).alerts)).toEqual([
       { rule: 'bulk-read-then-push', severity: 'critical', tool: 'git', destination: 'github.com' },
     ]);
   });
 
   it('an install script npm runs is not the install: its reads of the cache count', () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('web');
     const ci = s.exec(c, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', { parent: worker });
     const sh = s.exec(c, '/bin/sh', '-c node install.js', { parent: ci });
     for (let i = 0; i < 40; i++) s.read(sh, `${NPM_CACHE}/${i}/tarball${i}`, 2 * MiB);
     s.exit(sh).exit(ci);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'web', 'v2.0.0');
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
 
@@ -107,10 +86,10 @@ describe("an install's reads of its package manager's cache", () => {
   });
 
   it("the install's other reads and what the job reads of the installed packages count", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('web');
     const ci = install(s, c, worker, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', NPM_CACHE, 10);
     for (let i = 0; i < 40; i++) s.read(ci, `/srv/exports/part-${i}.csv`, 2 * MiB);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'web', 'v2.0.0');
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
 });
