@@ -47,7 +47,8 @@ export function downloadHelper(
  * Likewise `python -m pip install .` runs the package's build backend as `python …/_in_process.py build_wheel`
  * (setup.py's code), which is no pip, while pip installing the build's requirements (`python -m pip install
  * --prefix /tmp/pip-build-env-…`) is. An interpreter's program is the script or module it runs
- * (rules/launchers.ts); inline code is no program. Versions in names are alike (`pip3` under `pip`).
+ * (rules/launchers.ts); inline code is no program. Versions in names are alike (`pip3` under `pip`). Any other
+ * program is the same only as the same file.
  */
 function sameProgram(
   binary: string | null,
@@ -57,7 +58,9 @@ function sameProgram(
 ): boolean {
   const program = launchedProgram({ binary, args });
   const parentProgram = launchedProgram({ binary: parentBinary, args: parentArgs });
-  if (program === null && parentProgram === null) return true;
+  // Else the same file: a program a build made and named like its tool (`cargo run` of a binary `cargo` in
+  // `target/`) is not the tool.
+  if (program === null && parentProgram === null) return binary === parentBinary;
   return (
     program !== null && parentProgram !== null && unversioned(program.binary) === unversioned(parentProgram.binary)
   );

@@ -162,6 +162,15 @@ describe('what still counts around an installer', () => {
     ]);
   });
 
+  it('a program `cargo run` runs is not cargo, though the project names it `cargo`', () => {
+    const { s, c, worker } = runnerPod('svc');
+    const cargo = s.exec(c, '/usr/local/cargo/bin/cargo', 'run --release --bin cargo', { parent: worker });
+    const app = s.exec(c, '/home/runner/_work/svc/svc/target/release/cargo', '', { parent: cargo });
+    s.read(app, `${HOME}/.ssh/id_rsa`, 2_600).exit(app).exit(cargo);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
+    expect(rules(s)).toEqual(['sensitive-read-then-push high']);
+  });
+
   it("cargo's publish credential (credentials.toml) read by a build counts", () => {
     const { s, c, worker } = runnerPod('svc');
     const cargo = s.exec(c, '/usr/local/cargo/bin/cargo', 'build --release', { parent: worker });
