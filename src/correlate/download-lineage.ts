@@ -137,11 +137,12 @@ const GO_TOOLS = new Set(['compile', 'link', 'asm', 'cgo', 'vet', 'cover', 'buil
 const RUST_TOOLS = new Set(['rustc', 'rustdoc', 'clippy-driver']);
 
 export function buildToolchain(binary: string | null, parent: ProcState): boolean {
-  if (binary === null || isUnexpectedLocation(binary)) return false;
+  // Every new process comes here: most parents are neither, and nothing else need be looked at.
+  const parentToolchain = parent.rare?.toolchain === true;
+  if ((!parent.download && !parentToolchain) || binary === null || isUnexpectedLocation(binary)) return false;
   const name = basename(binary);
   const parentName = basename(parent.binary);
-  if (parent.rare?.toolchain === true) return name === parentName;
-  if (!parent.download) return false;
+  if (parentToolchain) return name === parentName;
   if (parentName === 'go') return GO_TOOLS.has(name) && binary.includes('/pkg/tool/');
   return parentName === 'cargo' && RUST_TOOLS.has(name);
 }
