@@ -86,12 +86,12 @@ describe('credentials a download reads for itself', () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     "an install script the shell exec'd in place under npm's node is not the download (%s)",
     (source) => {
-      const { s, c, worker } = runnerPod(source);
+      const { s, c, worker } = runnerPod('lib', source);
       const ci = s.exec(c, NODE, `${NPM} ci`, { parent: worker });
       const script = s.exec(c, NODE, 'scripts/postinstall.js', { parent: ci });
       s.read(script, '/home/runner/_work/_temp/.npmrc', 120).read(script, '/home/runner/.ssh/id_rsa', 1_700);
       s.exit(script).exit(ci);
-      tagPush(s, c, worker);
+      tagPush(s, c, worker, 'lib', 'v1.4.0');
       expect(brief(run(s.events).alerts)).toEqual(HIGH);
     },
   );

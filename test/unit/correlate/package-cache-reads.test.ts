@@ -76,12 +76,12 @@ describe("an install's reads of its package manager's cache", () => {
   });
 
   it("an install script exec'd in place under npm's node (no shell left between) reads the cache as itself", () => {
-    const { s, c, worker } = runnerPod();
+    const { s, c, worker } = runnerPod('web');
     const ci = s.exec(c, NODE, '/home/runner/_work/_tool/node/20.18.1/x64/bin/npm ci', { parent: worker });
     const script = s.exec(c, NODE, 'install.js', { parent: ci });
     for (let i = 0; i < 40; i++) s.read(script, `${NPM_CACHE}/${i}/tarball${i}`, 2 * MiB);
     s.exit(script).exit(ci);
-    tagPush(s, c, worker);
+    tagPush(s, c, worker, 'web', 'v2.0.0');
     expect(brief(run(s.events).alerts).map((a) => a.rule)).toEqual(['bulk-read-then-push']);
   });
 
