@@ -1,11 +1,11 @@
 /**
- * A signing tool's own key (`cosign sign --key cosign.key`): its reads of that file are its credential in use,
- * not a payload (../rules/signing-keys.ts), so they are not counted as sensitive. argv names the key as typed,
- * often relative to a working directory the sensors do not report, so one name could match any file of that
+ * A signing tool's own key (`cosign sign --key cosign.key`): its reads of that file are its credential in use, not
+ * a payload (../rules/signing-keys.ts), so they are not counted as sensitive. argv names the key as typed, often
+ * relative to the working directory, which isSigningKey does not resolve, so one name could match any file of that
  * name: found by red-team review, an attacker's own key named like the secret (`--key credentials`) exempted
- * `/root/.aws/credentials` read as the predicate through a symlink. So a process's key exemption covers one
- * file: the first its key name matches. A second file matching it makes both count (either may be the
- * payload; cosign attest-blob reads its predicate before its key).
+ * `/root/.aws/credentials` read as the predicate through a symlink. So a process's key exemption covers one file:
+ * the first its key name matches. A second file matching it makes both count (either may be the payload; cosign
+ * attest-blob reads its predicate before its key).
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import { isSigningKey } from '../rules/index.js';
