@@ -3,7 +3,8 @@
  * interpreter running a script tool (a shebang line makes `npm publish` exec `node /usr/local/bin/npm
  * publish`), a multi-call binary running an applet (`busybox wget …`), the dynamic loader run by hand
  * (`ld-linux-x86-64.so.2 /usr/bin/curl …`), corepack running a package manager (`corepack pnpm …`), and a JVM
- * running a build tool's launcher class (`java … org.codehaus.plexus.classworlds.launcher.Launcher deploy`).
+ * running a build tool's launcher class (`java … org.codehaus.plexus.classworlds.launcher.Launcher deploy`), and a
+ * BEAM running mix (`beam.smp … -extra /usr/local/bin/mix hex.publish`).
  * ./recognize.ts recognises the process as the program it runs.
  */
 import { basename, tokenize } from './argv.js';
@@ -17,7 +18,7 @@ export interface LaunchView {
 
 /** The program a process runs in itself and its arguments, or null. */
 export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
-  const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view) ?? javaMainOf(view);
+  const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view) ?? javaMainOf(view) ?? escriptOf(view);
   // corepack is itself a node script: `node /usr/local/bin/corepack pnpm publish` launches twice.
   return corepackOf(program ?? view) ?? program;
 }
@@ -111,8 +112,19 @@ const JAVA_MAINS: ReadonlyMap<string, string> = new Map([
   ['org.gradle.launcher.GradleMain', 'gradle'],
   ['org.gradle.wrapper.GradleWrapperMain', 'gradle'],
   ['com.google.cloud.tools.jib.cli.JibCli', 'jib'],
+  // sbt's launcher class (its script runs the jar below); found by red-team review, `sbt publish` was no push.
+  ['xsbt.boot.Boot', 'sbt'],
 ]);
-const JAVA_JARS: ReadonlyMap<string, string> = new Map([['gradle-wrapper.jar', 'gradle']]);
+const JAVA_JARS: ReadonlyMap<string, string> = new Map([
+  ['gradle-wrapper.jar', 'gradle'],
+  ['sbt-launch.jar', 'sbt'],
+]);
+/**
+ * Leiningen runs as `clojure.main -m leiningen.core.main ARGS`: clojure.main is every Clojure program's main,
+ * so only with lein's namespace after `-m` is it lein.
+ */
+const CLOJURE_MAIN = 'clojure.main';
+const LEIN_NAMESPACE = 'leiningen.core.main';
 /** The java launcher's options that take the next word (`-cp PATH`); the rest are one word (`-Dk=v`, `-Xmx1g`). */
 const JAVA_VALUED = new Set([
   '-cp',
@@ -131,7 +143,7 @@ const JAVA_VALUED = new Set([
 ]);
 
 /** Checked in a JVM's command line before it is split: most JVMs are applications, with KiBs of classpath. */
-const JAVA_LAUNCHER_MARKS = [...JAVA_MAINS.keys(), ...JAVA_JARS.keys()];
+const JAVA_LAUNCHER_MARKS = [...JAVA_MAINS.keys(), ...JAVA_JARS.keys(), LEIN_NAMESPACE];
 
 function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
   const name = basename(view.binary);
@@ -156,6 +168,8 @@ function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
     } else if (!w.startsWith('-')) {
       const tool = JAVA_MAINS.get(w);
       if (tool !== undefined) return javaProgram(view.binary!, tool, words, i + 1);
+      if (w === CLOJURE_MAIN && words[i + 1] === '-m' && words[i + 2] === LEIN_NAMESPACE)
+        return javaProgram(view.binary!, 'lein', words, i + 3);
       if (strays-- === 0) return null;
     }
   }
@@ -164,6 +178,29 @@ function javaMainOf(view: LaunchView): { binary: string; args: string } | null {
 
 function javaProgram(java: string, tool: string, words: readonly string[], from: number) {
   return { binary: `${java.slice(0, java.length - 'java'.length)}${tool}`, args: quoteWords(words.slice(from)) };
+}
+
+/**
+ * An Elixir escript (`mix`, shebang `elixir`) runs in the BEAM that elixir's and erl's scripts exec: `beam.smp
+ * -- -root … -s elixir start_cli -extra /usr/local/bin/mix hex.publish`. That BEAM uploads, and names the
+ * escript after `-extra`, past elixir's own options (found by red-team review: `mix hex.publish` was no push).
+ * Only mix is taken: any Elixir script runs that way.
+ */
+const BEAM = /^(?:beam(?:\.smp)?|erlexec)$/;
+const ELIXIR_VALUED = new Set(['-r', '-pr', '-pa', '-pz', '--sname', '--name', '--cookie', '--erl', '--boot']);
+const ELIXIR_INLINE = new Set(['-e', '--eval', '--rpc-eval']);
+
+function escriptOf(view: LaunchView): { binary: string; args: string } | null {
+  if (!BEAM.test(basename(view.binary)) || !view.args?.includes('-extra')) return null;
+  const words = tokenize(view.args);
+  for (let i = words.indexOf('-extra') + 1; i > 0 && i < words.length; i++) {
+    const w = words[i]!;
+    if (ELIXIR_INLINE.has(w)) return null;
+    if (ELIXIR_VALUED.has(w)) i++;
+    else if (!w.startsWith('-'))
+      return basename(w) === 'mix' ? { binary: w, args: quoteWords(words.slice(i + 1)) } : null;
+  }
+  return null;
 }
 
 /** How an interpreter's command line names the script it runs (shebang tools: npm, twine, hg, gem). */

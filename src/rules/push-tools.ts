@@ -22,6 +22,7 @@ import { jvmBuildTools } from './tools/jvm-builds.js';
 import { kubectlTools } from './tools/kubectl.js';
 import { ociClientTools } from './tools/oci-clients.js';
 import { packageTools } from './tools/packages.js';
+import { publisherTools } from './tools/publishers.js';
 import { registryTools } from './tools/registry.js';
 import { vcsTools } from './tools/vcs.js';
 import type { PushToolSpec } from './types.js';
@@ -40,6 +41,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...clusterDeployTools,
   ...jvmBuildTools,
   ...packageTools,
+  ...publisherTools,
   ...installerTools,
   ...vcsTools,
   ...cloudCliTools,

@@ -57,6 +57,20 @@ describe('push-tool table', () => {
       'bun',
       false,
     ]);
+    // Found by red-team review: sbt, lein and mix publish from the runtime their scripts exec, and conan from Python.
+    const sbt = '-Xms1024m -Dsbt.script=/usr/local/bin/sbt -jar /usr/share/sbt/bin/sbt-launch.jar';
+    expect(push('/opt/java/openjdk/bin/java', `${sbt} +publish`)).toEqual(['sbt', false]);
+    expect(push('/opt/java/openjdk/bin/java', `${sbt} compile`)).toBeNull();
+    const lein = '-client -classpath /root/.lein/self-installs/leiningen-2.11.2-standalone.jar clojure.main -m';
+    expect(push('/usr/bin/java', `${lein} leiningen.core.main deploy clojars`)).toEqual(['lein', false]);
+    expect(push('/usr/bin/java', '-cp app.jar clojure.main -m app.core deploy clojars')).toBeNull();
+    const beam = '-- -root /usr/local/lib/erlang -- -noshell -s elixir start_cli -extra';
+    expect(
+      push('/usr/local/lib/erlang/erts-14.2/bin/beam.smp', `${beam} /usr/local/bin/mix hex.publish --yes`),
+    ).toEqual(['hex', false]);
+    expect(push('/usr/local/lib/erlang/erts-14.2/bin/beam.smp', `${beam} /usr/local/bin/mix compile`)).toBeNull();
+    expect(push('/usr/local/lib/erlang/erts-14.2/bin/beam.smp', `${beam} /app/tool.exs hex.publish`)).toBeNull();
+    expect(push('/usr/bin/python3', '/usr/local/bin/conan upload "*" -r corp -c')).toEqual(['conan', false]);
     expect(push('/usr/bin/ruby', '-p /usr/local/bin/gem push loot-0.1.0.gem')).toEqual(['gem', false]); // a loop flag
     // Ordinary scripts, and the interpreters' own downloads, are not pushes.
     expect(push('/usr/local/bin/node', '/app/server.js --port 8080')).toBeNull();
