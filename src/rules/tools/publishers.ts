@@ -48,7 +48,7 @@ export const publisherTools: readonly PushToolSpec[] = [
     description: '`lein deploy [REPOSITORY]` (Clojars by default), also in `lein do …, deploy`.',
     // lein's script execs `java … clojure.main -m leiningen.core.main ARGS`: that JVM is lein (../launchers.ts).
     binaries: ['lein'],
-    syntax: { valueFlags: ['-o'] },
+    syntax: { valueFlags: [] },
     match: {
       kind: 'subcommand',
       commands: [
@@ -63,7 +63,13 @@ export const publisherTools: readonly PushToolSpec[] = [
     destination: 'none',
     requiresClassedDestination: false,
     examples: {
-      push: ['deploy', 'deploy clojars', 'do clean, deploy clojars', 'with-profile +release deploy releases'],
+      push: [
+        'deploy',
+        'deploy clojars',
+        '-o deploy clojars',
+        'do clean, deploy clojars',
+        'with-profile +release deploy releases',
+      ],
       notPush: ['deps', 'uberjar', 'test', 'install', 'run -m app.main', 'do clean, test'],
     },
   },
