@@ -27,8 +27,17 @@ export const DEFAULT_FORGES = [
   'codeberg.org',
   // Gitea's own public instance (red-team review: an upload through its API was no push).
   'gitea.com',
+  // Gitee's public forge (its API under /api/v5/, gists too) and SourceHut's git, hg and paste services (a paste
+  // is a gist; sign-in is on meta.sr.ht, unclassed): red-team review, an upload to either by curl was no push.
+  'gitee.com',
+  'git.sr.ht',
+  'hg.sr.ht',
+  'paste.sr.ht',
   'dev.azure.com',
   'ssh.dev.azure.com',
+  // Azure Repos' older ssh host, which serves git alone (the rest of *.visualstudio.com is not classed:
+  // docs/detection.md).
+  'vs-ssh.visualstudio.com',
 ];
 
 export const DEFAULT_REGISTRIES = [
@@ -89,7 +98,7 @@ export const destinationsConfigSchema = z
       .array(z.string().min(1))
       .default(['/api/', '/git-receive-pack', '/uploads'])
       .describe(
-        'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org, gitea.com), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
+        'On the forge web hosts (github.com, gitlab.com, bitbucket.org, codeberg.org, gitea.com, gitee.com), an HTTP upload counts only on these path prefixes or suffixes (sign-in forms are not uploads).',
       ),
     dnsRefreshMs: timerMs(300_000, 'How often the exact hostnames above are re-resolved to IPs (0 = never resolve).'),
     dnsTimeoutMs: timerMs(5_000, 'Timeout of one DNS resolution.'),

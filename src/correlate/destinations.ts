@@ -65,7 +65,14 @@ const ARGV_HOST =
   /[a-z][a-z0-9+.-]*:\/\/(?:[^\s'"/@]*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)|(?:^|[\s'"=])[a-z0-9._-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+):|(?:^|[\s'"=])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?\//gi;
 
 /** Web front ends of the SaaS forges: an HTTP upload there counts only on API paths. */
-const FORGE_WEB_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'codeberg.org', 'gitea.com']);
+const FORGE_WEB_HOSTS = new Set([
+  'github.com',
+  'gitlab.com',
+  'bitbucket.org',
+  'codeberg.org',
+  'gitea.com',
+  'gitee.com',
+]);
 
 export class DestinationClassifier {
   private readonly hosts: HostMatcher = { exact: new Map(), suffixes: [], patterns: [] };

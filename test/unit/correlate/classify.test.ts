@@ -198,6 +198,20 @@ describe('destination classes', () => {
     expect(d.isUploadTarget('gitea.com', '/api/v1/repos/evil/x/contents/k')).toBe(true);
     expect(d.isUploadTarget('gitea.com', '/user/login')).toBe(false);
   });
+  it("classes Gitee's and SourceHut's forges and Azure Repos' older ssh host (red-team review)", () => {
+    const d = new DestinationClassifier(config, 10);
+    expect(d.classifyHost('gitee.com')).toBe('forge');
+    // gitee.com is its web front end too: only its API paths are upload targets.
+    expect(d.isUploadTarget('gitee.com', '/api/v5/gists')).toBe(true);
+    expect(d.isUploadTarget('gitee.com', '/login')).toBe(false);
+    expect(d.classifyHost('git.sr.ht')).toBe('forge');
+    expect(d.isUploadTarget('paste.sr.ht', '/query')).toBe(true);
+    expect(d.classifyHost('vs-ssh.visualstudio.com')).toBe('forge');
+    // SourceHut's sign-in, the VS Code marketplace and a company's Artifactory stay unclassed (docs/detection.md).
+    expect(d.classifyHost('meta.sr.ht')).toBeNull();
+    expect(d.classifyHost('marketplace.visualstudio.com')).toBeNull();
+    expect(d.classifyHost('acme.jfrog.io')).toBeNull();
+  });
   it('learns IPs from push lineages with a TTL and a cap (evictions reported)', () => {
     let evicted = 0;
     const d = new DestinationClassifier(config, 2, () => evicted++);
