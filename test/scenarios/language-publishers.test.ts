@@ -7,8 +7,8 @@
  * real scan path; kept out of the scenario library (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type SensorForm } from '../../src/scenarios/index.js';
-import { runInlineScenario } from './harness.js';
+import type { SensorForm } from '../../src/scenarios/index.js';
+import { briefOf, inlineScenario, runInlineScenario } from './harness.js';
 
 const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const DNS = {
@@ -30,55 +30,21 @@ interface Publish {
   name: string;
   binary: string;
   args: string;
+  /** Where it connects: the upload, or a build's dependency requests. */
   to: string;
-  /** A dependency fetch before the upload, as a build makes (its bytes are the requests). */
-  fetchFrom?: string;
-}
-
-function scenarioOf(p: Publish) {
-  const fetch = p.fetchFrom
-    ? [{ after: '5ms', upload: { proc: 'pub', to: `${p.fetchFrom}:443`, bytes: '3KiB', over: '200ms' } }]
-    : [];
-  return parseScenario(
-    {
-      name: p.name,
-      kind: 'attack',
-      title: p.name,
-      nodes: ['worker-3'],
-      dns: DNS,
-      containers: [
-        {
-          name: 'ci',
-          namespace: 'build',
-          pod: 'ci-6b8f9c7d5-qwert',
-          image: 'registry.example.com/build/ci:3.2',
-          init: { binary: '/bin/sh', args: '-c "sleep infinity"', uid: 1000 },
-        },
-      ],
-      steps: [
-        { at: '1s', exec: { id: 'cp', parent: 'ci', binary: '/bin/cp', args: `${TOKEN} /src/resources/data.txt` } },
-        { after: '2ms', read: { proc: 'cp', path: TOKEN, bytes: 1100 } },
-        { after: '3ms', exit: { proc: 'cp' } },
-        { after: '800ms', exec: { id: 'pub', parent: 'ci', binary: p.binary, args: p.args, cwd: '/src', uid: 1000 } },
-        { after: '5ms', read: { proc: 'pub', path: '/src/target/pkg-0.1.0.tar.gz', bytes: 4200 } },
-        ...fetch,
-        { after: '5ms', upload: { proc: 'pub', to: `${p.to}:443`, bytes: '6KiB', over: '500ms' } },
-        { after: '10ms', exit: { proc: 'pub' } },
-      ],
-      expect: 'none',
-    },
-    p.name,
-  );
 }
 
 async function alertsOf(p: Publish, form: SensorForm) {
-  const { alerts } = await runInlineScenario(scenarioOf(p), form);
-  return alerts.map((a) => ({
-    rule: a.rule,
-    severity: a.severity,
-    tool: a.push.tool,
-    destination: a.push.destination,
-  }));
+  const s = inlineScenario(p.name, DNS, [
+    { at: '1s', exec: { id: 'cp', parent: 'app', binary: '/bin/cp', args: `${TOKEN} /src/resources/data.txt` } },
+    { after: '2ms', read: { proc: 'cp', path: TOKEN, bytes: 1100 } },
+    { after: '3ms', exit: { proc: 'cp' } },
+    { after: '800ms', exec: { id: 'pub', parent: 'app', binary: p.binary, args: p.args, cwd: '/src', uid: 1000 } },
+    { after: '5ms', read: { proc: 'pub', path: '/src/target/pkg-0.1.0.tar.gz', bytes: 4200 } },
+    { after: '5ms', upload: { proc: 'pub', to: `${p.to}:443`, bytes: '6KiB', over: '500ms' } },
+    { after: '10ms', exit: { proc: 'pub' } },
+  ]);
+  return (await runInlineScenario(s, form)).alerts.map(briefOf);
 }
 
 const high = (tool: string, destination: string) => [
