@@ -10,7 +10,8 @@ const TEMPORARY_PREFIXES = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/', '/me
 /**
  * Hidden directories that toolchain installers create in a home by default: rustup (`~/.cargo/bin`,
  * `~/.rustup/toolchains`), nvm, pyenv, rbenv, nodenv, goenv, asdf, volta, sdkman, bun, deno,
- * dotnet-install (`~/.dotnet`), Homebrew on Linux (`/home/linuxbrew/.linuxbrew`) and the XDG user tree
+ * dotnet-install (`~/.dotnet`), ghcup and cabal (`~/.ghcup/bin`, `~/.cabal/bin`), Homebrew on Linux
+ * (`/home/linuxbrew/.linuxbrew`) and the XDG user tree
  * (`~/.local/bin` of pip, pipx, uv and poetry; `~/.local/share/mise`). A publish job's tools live there, and
  * they made its pushes medium. Not a way around the rule that was closed before: a plain `~/bin/` never
  * was unexpected. `.cache` is not one of them (`/var/tmp/.cache/kthreadd`), except corepack's tree in it.
@@ -29,6 +30,9 @@ const TOOLCHAIN_HOMES: ReadonlySet<string> = new Set([
   '.bun',
   '.deno',
   '.dotnet',
+  // ghcup's (`~/.ghcup/bin/cabal`, the Haskell toolchain's installer) and cabal's own install directory.
+  '.ghcup',
+  '.cabal',
   '.linuxbrew',
   '.local',
   // Yarn classic's global bin (`~/.yarn/bin`) and a repository's checked-in release (`.yarn/releases/`).

@@ -38,6 +38,9 @@ describe('tools in toolchain homes', () => {
     ['/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/cargo', 'publish'],
     ['/root/.nvm/versions/node/v20.11.0/bin/node', '/root/.nvm/versions/node/v20.11.0/bin/npm publish'],
     ['/home/runner/.dotnet/dotnet', 'nuget push acme.2.1.0.nupkg'],
+    // cabal as ghcup installs it, and as cabal installs itself (red-team review added cabal upload).
+    ['/root/.ghcup/bin/cabal', 'upload --publish dist-newstyle/sdist/acme-2.1.0.tar.gz'],
+    ['/home/runner/.cabal/bin/cabal', 'upload dist-newstyle/sdist/acme-2.1.0.tar.gz'],
     ['/root/.local/share/pypoetry/venv/bin/python', '/root/.local/bin/poetry publish'],
     ['/root/.local/share/mise/installs/node/20.11.0/bin/node', '/usr/local/bin/npm publish'],
     // Found by review: a project's virtual environment, npm's tool links, npx's and poetry's installs.
