@@ -2,6 +2,7 @@
  * Which children of a download are the download (proc-state.ts `download`): its egress is never a push by
  * volume, and what it reads of its own stores is no read (./download-reads.ts).
  */
+import { posix } from 'node:path';
 import { basename, tokenize } from '../rules/argv.js';
 import { launchedProgram } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
@@ -23,12 +24,13 @@ const SHELL_CONTROL = /[;&|<>`\n]|\$\(/;
 export function downloadHelper(
   binary: string | null,
   args: string | null,
+  cwd: string | null,
   parentBinary: string | null,
   parentArgs: string | null,
 ): boolean {
   // By name only, a hook symlinked to `/tmp/.h/git-x` (the sensors name the file it resolves to) or a
   // `GIT_SSH=/tmp/.x/ssh` would join: git's helpers and ssh are never in scratch or hidden directories.
-  if (isUnexpectedLocation(binary)) return false;
+  if (runsFromUnexpectedLocation(binary, args, cwd)) return false;
   const name = basename(binary);
   return (
     name === 'git' ||
@@ -37,6 +39,20 @@ export function downloadHelper(
     (parentBinary !== null && name === basename(parentBinary) && sameProgram(binary, args, parentBinary, parentArgs)) ||
     sshTransportShell(name, args)
   );
+}
+
+/**
+ * Whether a program runs from a scratch or hidden directory (../rules/locations.ts): the binary, or the script an
+ * interpreter or the dynamic loader runs (../rules/launchers.ts), whose path is from the working directory when
+ * relative. The sensors name the interpreter, so `python3 /tmp/.x/pip install .` or `node /tmp/.x/npm ci` was
+ * a download by its command line, its ssh key read the credential in use and its upload never a push (found
+ * by review; test/unit/correlate/download-lineage.test.ts). A module (`python -m pip`) names no file.
+ */
+export function runsFromUnexpectedLocation(binary: string | null, args: string | null, cwd: string | null): boolean {
+  if (isUnexpectedLocation(binary)) return true;
+  const program = launchedProgram({ binary, args });
+  if (program === null || !program.binary.includes('/')) return false;
+  return isUnexpectedLocation(posix.resolve(cwd ?? '/', program.binary));
 }
 
 /**

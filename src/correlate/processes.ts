@@ -7,10 +7,9 @@ import type { ActivityEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
-import { isUnexpectedLocation } from '../rules/locations.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
-import { buildToolchain, downloadHelper, jvmBuild } from './download-lineage.js';
+import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
@@ -200,7 +199,8 @@ export class ProcessTable {
       c,
       node,
       Math.max(e.timeMs, node.maxMs),
-      parent?.download === true && downloadHelper(p.binary, p.args, parent.binary, parent.args ?? p.parentArgs ?? null),
+      parent?.download === true &&
+        downloadHelper(p.binary, p.args, p.cwd ?? null, parent.binary, parent.args ?? p.parentArgs ?? null),
       // A child started after its parent's push was judged is not part of it (long-lived pushers).
       parent?.episode && !parent.episode.judged ? parent.episode : null,
       archiver,
@@ -280,8 +280,9 @@ export class ProcessTable {
     }
     if (r.kind === 'download') {
       // A download tool staged in a scratch or hidden directory is no download (`/tmp/.x/git fetch` wrapping
-      // its own uploads): its egress and its reads of git's stores are judged like any process's.
-      if (!isUnexpectedLocation(proc.binary)) proc.download = true;
+      // its own uploads, `python3 /tmp/.x/pip install`): its egress and its reads of git's stores are judged
+      // like any process's.
+      if (!runsFromUnexpectedLocation(proc.binary, p.args, p.cwd ?? null)) proc.download = true;
       return;
     }
     const rare = proc.more();

@@ -54,6 +54,47 @@ describe('download lineage', () => {
     s.connect(lfs, GITHUB_IP, 443, { cookie: 'l' }).send(lfs, GITHUB_IP, 443, 2 * MiB, { cookie: 'l' });
     expect((await runResolved(s.events)).alerts).toEqual([]);
   });
+
+  // Found by review: the sensors name the interpreter, so only its location was looked at, and a script in a
+  // scratch directory run with an installer's command line was the download: its ssh key read was the
+  // credential in use and its 5 MiB upload never a push (pip's since it became a download; npm's before).
+  it.each([
+    ['/usr/bin/python3', '/tmp/.x/pip install .', null],
+    ['/usr/bin/python3', './pip3 install -r requirements.txt', '/dev/shm/w'],
+    ['/usr/bin/node', '/tmp/.x/npm ci', null],
+  ])('%s %s (from %s) is no download: its key read and upload count', async (binary, args, cwd) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'build-9' });
+    const sh = s.init(c);
+    const p = s.exec(c, binary, args, { parent: sh, cwd: cwd ?? undefined });
+    s.read(p, '/root/.ssh/id_rsa', 2_600);
+    s.connect(p, GITHUB_IP, 443, { cookie: 'p' }).send(p, GITHUB_IP, 443, 5 * MiB, { cookie: 'p' });
+    s.wait(200).exit(p);
+    expect(brief((await runResolved(s.events)).alerts).map((a) => a.rule)).toEqual(['sensitive-read-then-push']);
+  });
+
+  it("a script in a scratch directory named like its download parent's program is not the download", async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'build-10' });
+    const sh = s.init(c);
+    const pip = s.exec(c, '/usr/bin/python3', '-m pip install -r requirements.txt', { parent: sh });
+    const p = s.exec(c, '/usr/bin/python3', '/tmp/.x/pip install .', { parent: pip });
+    s.read(p, '/root/.ssh/id_rsa', 2_600);
+    s.connect(p, GITHUB_IP, 443, { cookie: 'p' }).send(p, GITHUB_IP, 443, 5 * MiB, { cookie: 'p' });
+    s.wait(200).exit(p).exit(pip);
+    expect(brief((await runResolved(s.events)).alerts).map((a) => a.rule)).toEqual(['sensitive-read-then-push']);
+  });
+
+  it('`python -m pip` run from a scratch working directory is still pip (a module names no file)', async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci', pod: 'build-11' });
+    const sh = s.init(c);
+    const pip = s.exec(c, '/usr/bin/python3', '-m pip install -r requirements.txt', { parent: sh, cwd: '/tmp/build' });
+    s.read(pip, '/root/.netrc', 90);
+    s.connect(pip, GITHUB_IP, 443, { cookie: 'p' }).send(pip, GITHUB_IP, 443, 2 * MiB, { cookie: 'p' });
+    s.wait(200).exit(pip);
+    expect((await runResolved(s.events)).alerts).toEqual([]);
+  });
 });
 
 describe('git lfs downloads', () => {
