@@ -158,9 +158,26 @@ export function buildToolchain(binary: string | null, parent: ProcState): boolea
   if ((!parent.download && !parentToolchain) || binary === null || isUnexpectedLocation(binary)) return false;
   const name = basename(binary);
   const parentName = basename(parent.binary);
-  if (parentToolchain) return name === parentName;
-  if (parentName === 'go') return GO_TOOLS.has(name) && binary.includes('/pkg/tool/');
-  return parentName === 'cargo' && RUST_TOOLS.has(name);
+  if (parentToolchain) return name === parentName && compilerPlace(name, binary);
+  if (parentName === 'go') return GO_TOOLS.has(name) && compilerPlace(name, binary);
+  return parentName === 'cargo' && RUST_TOOLS.has(name) && compilerPlace(name, binary);
+}
+
+/** go's tools are `$GOROOT/pkg/tool/<os>_<arch>/NAME`. */
+const GO_TOOL_PATH = /\/pkg\/tool\/[^/]+\/[^/]+$/;
+
+/**
+ * Whether a compiler is where its toolchain installs it, not a program the build made and named like it
+ * (found by review: its bulk read of the caches did not count): what `go run` builds runs from
+ * `$GOTMPDIR/go-build…/b001/exe/`, below any `pkg/tool/` the attacker points `GOTMPDIR` at; what `cargo run`
+ * builds from its target directory (`target/debug/`, `target/bin/` for a profile named bin), while rustup's
+ * proxies and toolchains and the distributions' rustc are in a `bin` directory. A target directory named
+ * elsewhere with a profile named bin still passes (docs/detection.md).
+ */
+function compilerPlace(name: string, binary: string): boolean {
+  if (GO_TOOLS.has(name)) return GO_TOOL_PATH.test(binary);
+  if (RUST_TOOLS.has(name)) return binary.endsWith(`/bin/${name}`) && !binary.includes('/target/');
+  return true;
 }
 
 /**

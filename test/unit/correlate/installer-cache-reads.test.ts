@@ -171,6 +171,23 @@ describe('what still counts around an installer', () => {
     expect(rules(s)).toEqual(['sensitive-read-then-push high']);
   });
 
+  // Found by review: a program `go run` or `cargo run` runs was a compiler by its name (`GOTMPDIR` under a
+  // `pkg/tool/` directory, a binary the project names rustc), and its bulk read of the caches did not count.
+  it.each([
+    ['/usr/local/go/bin/go', 'run ./compile', `${HOME}/pkg/tool/linux_amd64/go-build123/b001/exe/compile`],
+    ['/usr/local/cargo/bin/cargo', 'run --bin rustc', `${HOME}/_work/svc/svc/target/debug/rustc`],
+    ['/usr/local/cargo/bin/cargo', 'run --profile bin --bin rustc', `${HOME}/_work/svc/svc/target/bin/rustc`],
+  ])('%s %s: %s named like a compiler reading the caches is no build', (tool, args, binary) => {
+    const { s, c, worker } = runnerPod('svc');
+    const build = s.exec(c, tool, args, { parent: worker });
+    const app = s.exec(c, binary, '', { parent: build });
+    readCache(s, app, `${HOME}/go/pkg/mod/github.com/acme/internal@v1.2.0`, 75);
+    readCache(s, app, '/usr/local/cargo/registry/src/index.crates.io-6f17d22bba15001f/acme-internal-0.3.0', 75);
+    s.exit(app).exit(build);
+    tagPush(s, c, worker, 'svc', 'v3.1.0');
+    expect(rules(s)).toEqual(['bulk-read-then-push critical']);
+  });
+
   it("cargo's publish credential (credentials.toml) read by a build counts", () => {
     const { s, c, worker } = runnerPod('svc');
     const cargo = s.exec(c, '/usr/local/cargo/bin/cargo', 'build --release', { parent: worker });
