@@ -192,8 +192,10 @@ function recognizeAs(
   }
   // A generic uploader or a forge or registry client copied under another name into a scratch or hidden
   // directory keeps its command line's shape (./copied-clients.ts), also under a table tool's name whose own
-  // reading found no push (`/tmp/.x/git gist create …`), unless that reading was a download.
-  if (!sawDownload && args && isUnexpectedLocation(view.binary)) {
+  // reading found no push (`/tmp/.x/git gist create …`), or a download: a download there is none
+  // (../correlate/processes.ts), and a copy's push may start with a download word of the name it took
+  // (`/tmp/.x/cargo r c --asset FILE`, tea's release; found by review). A shape that fits none keeps the download.
+  if (args && isUnexpectedLocation(view.binary)) {
     words ??= tokenize(args);
     const w = words;
     const copy = recognizeCopy(index, (spec) => matchSpec(spec, name, w, view, isUploadTarget));

