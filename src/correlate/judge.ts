@@ -5,6 +5,7 @@
 import type { Counter } from 'prom-client';
 import { type Alert, SEVERITIES, type Severity } from '../model/alert.js';
 import { rules as defaultRules, type PushFacts, type RuleDefinition, type RuleThresholds } from '../rules/index.js';
+import type { PushRecognition } from '../rules/recognize.js';
 import type { PushToolSpec } from '../rules/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
@@ -207,7 +208,20 @@ function unsureArgvPushLeft(ep: PushEpisode, ctx: JudgeContext): boolean {
   if (ep.destAddr === null || (outranked && r.viaBuilder === true))
     return ep.bridged && bridgedToClassed(ep) >= ctx.config.egressPushMinBytes;
   const classedOnly = outranked || r.spec.requiresClassedDestination || goalsAnywhere(r.spec);
-  return !classedOnly || ownDests(ep).some((d) => d.cls !== null && (!outranked || !namedByWordsOnly(d, ctx)));
+  if (!classedOnly) return true;
+  if (!outranked) return ownDests(ep).some((d) => d.cls !== null);
+  return ownDests(ep).some((d) => (d.cls !== null ? !namedByWordsOnly(d, ctx) : unclassedNamedHost(d, r, ctx)));
+}
+
+/**
+ * A public address an outranked push reached when the host its reading names is one nothing classes (no class, no
+ * DNS answers): an attacker's own registry or forge (`oci://cr.evil.example/x`), a push when read plainly, was
+ * missed mirrored (found by review). As for a glob-known registry (namedByWordsOnly), nothing else can class that
+ * address, so it counts; a private one may be the in-cluster apiserver the benign reading talks to.
+ */
+function unclassedNamedHost(d: DestEntry, r: PushRecognition, ctx: JudgeContext): boolean {
+  const host = r.destinationHost;
+  return host !== null && !isPrivateAddress(d.ip) && !ctx.hasDnsAnswers(host);
 }
 
 /**

