@@ -62,6 +62,9 @@ describe('download lineage', () => {
     ['/usr/bin/python3', '/tmp/.x/pip install .', null],
     ['/usr/bin/python3', './pip3 install -r requirements.txt', '/dev/shm/w'],
     ['/usr/bin/node', '/tmp/.x/npm ci', null],
+    // Code preloaded into npm's node from there is run as npm.
+    ['/usr/bin/node', '-r /tmp/.x/h.js /usr/lib/node_modules/npm/bin/npm-cli.js ci', null],
+    ['/usr/bin/node', '--import=./h.mjs /usr/lib/node_modules/npm/bin/npm-cli.js ci', '/dev/shm/w'],
   ])('%s %s (from %s) is no download: its key read and upload count', async (binary, args, cwd) => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci', pod: 'build-9' });
@@ -85,7 +88,7 @@ describe('download lineage', () => {
     expect(brief((await runResolved(s.events)).alerts).map((a) => a.rule)).toEqual(['sensitive-read-then-push']);
   });
 
-  it('`python -m pip` run from a scratch working directory is still pip (a module names no file)', async () => {
+  it('`python -m pip` run from a scratch working directory is still pip (a module names no file), npm with a preload from the project npm', async () => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci', pod: 'build-11' });
     const sh = s.init(c);
@@ -93,6 +96,19 @@ describe('download lineage', () => {
     s.read(pip, '/root/.netrc', 90);
     s.connect(pip, GITHUB_IP, 443, { cookie: 'p' }).send(pip, GITHUB_IP, 443, 2 * MiB, { cookie: 'p' });
     s.wait(200).exit(pip);
+    // A preload from the project is npm's as before.
+    const npm = s.exec(
+      c,
+      '/usr/bin/node',
+      '-r ./node_modules/dotenv/config /usr/lib/node_modules/npm/bin/npm-cli.js ci',
+      {
+        parent: sh,
+        cwd: '/home/runner/_work/app',
+      },
+    );
+    s.read(npm, '/root/.npmrc', 90);
+    s.connect(npm, GITHUB_IP, 443, { cookie: 'n' }).send(npm, GITHUB_IP, 443, 2 * MiB, { cookie: 'n' });
+    s.wait(200).exit(npm);
     expect((await runResolved(s.events)).alerts).toEqual([]);
   });
 });
