@@ -30,6 +30,7 @@ const P_PARENT_BINARY = 2;
 const P_PARENT_ARGS = 4;
 const P_UID = 8;
 const P_CONTAINER_PID = 16;
+const P_CWD = 32;
 const N_SADDR = 1;
 const N_SPORT = 2;
 const N_COOKIE = 4;
@@ -113,13 +114,15 @@ export class EventEncoder {
         ('parentBinary' in p ? P_PARENT_BINARY : 0) |
         ('parentArgs' in p ? P_PARENT_ARGS : 0) |
         ('uid' in p ? P_UID : 0) |
-        ('containerPid' in p ? P_CONTAINER_PID : 0),
+        ('containerPid' in p ? P_CONTAINER_PID : 0) |
+        ('cwd' in p ? P_CWD : 0),
     );
     if ('ppid' in p) this.num(p.ppid ?? null);
     if ('uid' in p) this.num(p.uid ?? null);
     if ('parentBinary' in p) this.str(p.parentBinary ?? null);
     if ('parentArgs' in p) this.str(p.parentArgs ?? null);
     if ('containerPid' in p) this.num(p.containerPid ?? null);
+    if ('cwd' in p) this.str(p.cwd ?? null);
     switch (e.kind) {
       case 'exec':
         break;
@@ -296,6 +299,7 @@ export class EventDecoder {
     if (bits & P_PARENT_BINARY) p.parentBinary = this.str();
     if (bits & P_PARENT_ARGS) p.parentArgs = this.str();
     if (bits & P_CONTAINER_PID) p.containerPid = this.num();
+    if (bits & P_CWD) p.cwd = this.str();
     return p;
   }
 

@@ -8,7 +8,8 @@ import { lastTimeMs, protoTime } from '../../src/formats/tetragon/time.js';
 import type { NormalizedEvent, ProcessRef } from '../../src/model/normalized-event.js';
 import type { Activity, SimProcess } from '../../src/scenarios/timeline.js';
 
-function processRef(p: SimProcess): ProcessRef {
+/** `exec`: only an exec carries the working directory (the Tetragon normalizers read it from execs alone). */
+function processRef(p: SimProcess, exec: boolean): ProcessRef {
   const c = p.container;
   return {
     execId: p.execId,
@@ -20,6 +21,7 @@ function processRef(p: SimProcess): ProcessRef {
     parentBinary: p.parent?.binary ?? null,
     parentArgs: p.parent?.args || null,
     containerPid: c && !c.host ? p.containerPid : null,
+    cwd: exec ? p.cwd || null : null,
   };
 }
 
@@ -35,7 +37,7 @@ export function activityToEvent(a: Activity): NormalizedEvent {
     node: a.proc.node.name,
     container: inPod ? { id: c.id!, name: c.name, image: c.image } : null,
     pod: inPod ? { namespace: c.namespace!, name: c.pod!, labels: c.labels } : null,
-    process: processRef(a.proc),
+    process: processRef(a.proc, a.type === 'exec'),
   };
   switch (a.type) {
     case 'exec':
