@@ -279,8 +279,7 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.procOf(e, node, c);
-    // A download's own processes reading what it downloads are the download itself: index-pack re-reads the
-    // pack it receives to resolve deltas, git-lfs copies its objects out, `npm ci` extracts from its cache.
+    // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
     if (downloadStoreRead(proc, f.path)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
