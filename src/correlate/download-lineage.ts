@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import { basename, tokenize } from '../rules/argv.js';
-import { launchedProgram } from '../rules/launchers.js';
+import { launchedProgram, preloadedFiles } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { ProcState } from './proc-state.js';
 
@@ -50,7 +50,9 @@ export function downloadHelper(
  */
 export function runsFromUnexpectedLocation(binary: string | null, args: string | null, cwd: string | null): boolean {
   if (isUnexpectedLocation(binary)) return true;
-  if (PRELOADING.test(basename(binary)) && preloadsFromUnexpectedLocation(args, cwd)) return true;
+  // Code an interpreter loads before the program runs as it (found by review: `node -r /tmp/.x/h.js …/npm-cli.js
+  // ci` was npm, its hook's reads of `~/.ssh` the credential in use). `NODE_OPTIONS` is not seen.
+  if (preloadedFiles({ binary, args }).some((f) => unexpectedFile(f, cwd))) return true;
   const program = launchedProgram({ binary, args });
   return program !== null && unexpectedFile(program.binary, cwd);
 }
@@ -58,32 +60,6 @@ export function runsFromUnexpectedLocation(binary: string | null, args: string |
 /** A path's location, from the working directory when relative; a word without `/` names no file (a module). */
 function unexpectedFile(path: string, cwd: string | null): boolean {
   return path.includes('/') && isUnexpectedLocation(posix.resolve(cwd ?? '/', path));
-}
-
-/**
- * Interpreters whose options load code into their process before the program (node's `-r`/`--require`,
- * `--import`, loaders; ruby's `-r`): `node -r /tmp/.x/h.js …/npm-cli.js ci` runs the hook as npm, whose reads of
- * `~/.ssh` and `.docker/config.json` were the credential in use (found by review). `NODE_OPTIONS` is not seen.
- */
-const PRELOADING = /^(?:node|nodejs|bun|ruby[\d.]*)$/;
-const PRELOAD_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
-/** Their other options taking the next word (../rules/launchers.ts). */
-const OTHER_VALUED = new Set(['-C', '--conditions', '-I', '-E', '--encoding']);
-
-function preloadsFromUnexpectedLocation(args: string | null, cwd: string | null): boolean {
-  const words = tokenize(args);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    // The program: what follows is its own.
-    if (!w.startsWith('-')) return false;
-    const eq = w.indexOf('=');
-    const option = eq < 0 ? w : w.slice(0, eq);
-    if (OTHER_VALUED.has(option) && eq < 0) i++;
-    if (!PRELOAD_OPTIONS.has(option)) continue;
-    const value = eq < 0 ? words[++i] : w.slice(eq + 1);
-    if (value !== undefined && unexpectedFile(value, cwd)) return true;
-  }
-  return false;
 }
 
 /**

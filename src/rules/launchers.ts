@@ -211,17 +211,26 @@ interface ScriptRuntime {
   valued: ReadonlySet<string>;
   /** `python -m MODULE`: the module is the program. */
   module: boolean;
+  /** Valued options whose value is code loaded into the process before its program (`node -r FILE`). */
+  preload: ReadonlySet<string>;
 }
 const NODE_RUNTIME: ScriptRuntime = {
   inline: new Set(['-e', '--eval', '-p', '--print']),
   valued: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']),
   module: false,
+  preload: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']),
 };
-const PYTHON_RUNTIME: ScriptRuntime = { inline: new Set(['-c']), valued: new Set(['-W', '-X']), module: true };
+const PYTHON_RUNTIME: ScriptRuntime = {
+  inline: new Set(['-c']),
+  valued: new Set(['-W', '-X']),
+  module: true,
+  preload: new Set(),
+};
 const RUBY_RUNTIME: ScriptRuntime = {
   inline: new Set(['-e']),
   valued: new Set(['-I', '-r', '-C', '-E', '--encoding']),
   module: false,
+  preload: new Set(['-r']),
 };
 
 function scriptRuntimeOf(name: string): ScriptRuntime | null {
@@ -268,6 +277,29 @@ function scriptOf(view: LaunchView): { binary: string; args: string } | null {
     return { binary: w, args: quoteWords(words.slice(i + 1)) };
   }
   return null;
+}
+
+/**
+ * The files an interpreter loads into its own process before its program, from the options before it (node's
+ * `-r`/`--require`, `--import`, loaders, also as `--require=FILE`; ruby's `-r`): that code runs as the program.
+ */
+export function preloadedFiles(view: LaunchView): string[] {
+  const runtime = scriptRuntimeOf(basename(view.binary));
+  if (runtime === null || runtime.preload.size === 0) return [];
+  const files: string[] = [];
+  const words = tokenize(view.args);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    // The program: what follows is its own.
+    if (!w.startsWith('-')) break;
+    const eq = w.indexOf('=');
+    const option = eq < 0 ? w : w.slice(0, eq);
+    if (runtime.preload.has(option)) {
+      const value = eq < 0 ? words[++i] : w.slice(eq + 1);
+      if (value) files.push(value);
+    } else if (eq < 0 && runtime.valued.has(option)) i++;
+  }
+  return files;
 }
 
 /** A bundle of Python short flags: the one taking a value (`c`, `m`, `W`, `X`) and its attached value, if any. */
