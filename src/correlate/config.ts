@@ -215,6 +215,10 @@ export const correlatorConfigSchema = z
       1 * MiB,
       "Bytes sent to one forge/registry/internal destination that make a push by themselves: by one process, or by the container's processes together within windowMs.",
     ),
+    downloadEgressMaxBytes: count(
+      16 * MiB,
+      "Bytes a download's own process (docs/detection.md, Downloads) may send to one forge/registry/internal destination within windowMs and stay a download: its requests are small (an npm ci of 2,600 packages sends ~1.2 MiB); past this it is judged as any process, a push by egress, its credential reads counted.",
+    ),
     destinations: destinationsConfigSchema.prefault({}).describe('Which destinations are forges and registries.'),
     reads: readsConfigSchema.prefault({}).describe('What counts as a read and a sensitive read.'),
     caps: capsConfigSchema

@@ -15,8 +15,10 @@
  * `.netrc` for a private index or `GOPROXY`, as git's helper does. cargo's `credentials.toml` is not here: it
  * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
+import type { FileEvent } from '../model/normalized-event.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
+import type { ContainerState } from './state.js';
 
 const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
 /** ssh's default identities, also outside `.ssh/` (`ssh -i /keys/id_ed25519`). */
@@ -85,4 +87,40 @@ const PACKAGE_CACHES = [
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
   if (proc.download) return isGitDownloadStore(path) || PACKAGE_CACHES.some((dir) => path.includes(dir));
   return proc.rare?.toolchain === true && PACKAGE_CACHES.some((dir) => path.includes(dir));
+}
+
+/** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */
+const MAX_KEPT_SECRETS = 4;
+
+/**
+ * Whether a read is a download's own credential store (downloadCredential), not counted as sensitive: kept, a
+ * few, for the case the download turns out an upload (./download-egress.ts).
+ */
+export function heldDownloadCredential(proc: ProcState, e: FileEvent): boolean {
+  if (!downloadCredential(proc, e.file.path)) return false;
+  const rare = proc.more();
+  const kept = rare.downloadSecrets ?? [];
+  rare.downloadSecrets = kept;
+  // A store read again keeps one place; else the oldest goes, the latest reads being the nearest the upload.
+  const again = kept.findIndex((k) => k.file.path === e.file.path);
+  if (again >= 0) kept.splice(again, 1);
+  else if (kept.length >= MAX_KEPT_SECRETS) kept.shift();
+  kept.push(e);
+  return true;
+}
+
+/**
+ * The credential reads a process kept as a download, once it is none (engine.ts onNet, after the send that made
+ * it lose the exemption): each is noted as the sensitive read it was, once; their bytes were counted then.
+ */
+export function lostDownloadSecrets(
+  proc: ProcState,
+  c: ContainerState,
+  reads: { noteSensitiveRead(c: ContainerState, proc: ProcState, e: FileEvent): void },
+): void {
+  const rare = proc.rare;
+  if (rare === null || rare.downloadSecrets === null || proc.download) return;
+  const kept = rare.downloadSecrets;
+  rare.downloadSecrets = null;
+  for (const e of kept) reads.noteSensitiveRead(c, proc, e);
 }

@@ -13,7 +13,7 @@ import type { CompiledAllowlist } from './allowlist.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
-import { downloadCredential, downloadStoreRead } from './download-reads.js';
+import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
@@ -283,7 +283,7 @@ export class CorrelationEngine {
     if (downloadStoreRead(proc, f.path)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
-    const secret = cls === PATH_SENSITIVE && !own && !downloadCredential(proc, f.path);
+    const secret = cls === PATH_SENSITIVE && !own && !heldDownloadCredential(proc, e);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), secret || copied);
   }
@@ -294,7 +294,8 @@ export class CorrelationEngine {
       if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e, this.cfg.windowMs), node);
       return;
     }
-    this.net.record(countedSend(c, e, this.cfg.windowMs), this.tables.procOf(e, node, c), c);
+    const proc = this.tables.procOf(e, node, c);
+    if (this.net.record(countedSend(c, e, this.cfg.windowMs), proc, c)) lostDownloadSecrets(proc, c, this.reads);
   }
 
   private judgeDue(node: NodeState, nowMs: number): void {
@@ -372,8 +373,7 @@ export class CorrelationEngine {
     const nowOf = (node: NodeState) => (wallMs === null ? node.maxMs : nodeNowMs(node, wallMs));
     const oldestNode = this.tables.sweepStart(nowOf);
     this.net.sweepStart();
-    // Node-independent tables age on the oldest node clock; none when there is no node yet (a table not
-    // started has nothing to step).
+    // Node-independent tables age on the oldest node clock; none with no node yet (nothing started to step).
     if (Number.isFinite(oldestNode)) {
       this.classifier.sweepStart(oldestNode);
       this.judgeCtx.suppressor.sweepStart(oldestNode);

@@ -8,6 +8,7 @@ import type { NetEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
+import { loseDownload } from './download-egress.js';
 import { adoptTwinPush } from './dual-sensor.js';
 import { StringPool } from './intern.js';
 import { addSent } from './push-dests.js';
@@ -52,24 +53,27 @@ export class NetTracker {
     this.horizonMs = cfg.windowMs + cfg.latenessMs + cfg.pushSettleMs;
   }
 
-  /** A connect, send or close by `proc` of container `c`. */
-  record(e: NetEvent, proc: ProcState, c: ContainerState): void {
+  /**
+   * A connect, send or close by `proc` of container `c`. True when that send made a download lose its exemption
+   * (./download-egress.ts).
+   */
+  record(e: NetEvent, proc: ProcState, c: ContainerState): boolean {
     const n = e.net;
     if (n.op === 'close') {
       if (n.cookie) this.sockets.delete(n.cookie);
-      return;
+      return false;
     }
     // The resolver: glibc connects its UDP DNS socket, and Falco reports that connect. Not where a push goes
     // (a TCP connection to port 53 may be, and stays).
-    if (n.dport === 53 && isUdp(n.protocol)) return;
+    if (n.dport === 53 && isUdp(n.protocol)) return false;
     let dest: DestEntry | null = null;
     if (n.daddr === null) {
       const sock = n.cookie ? this.sockets.get(n.cookie) : undefined;
-      if (sock === undefined) return;
+      if (sock === undefined) return false;
       sock.hot = true;
       dest = sock.dest;
     } else {
-      if (isLocalAddress(n.daddr)) return;
+      if (isLocalAddress(n.daddr)) return false;
       dest = this.destOf(proc, n.daddr, n.dport, e);
     }
     // Both sensors on the node: the other's report of this process may be the one the push was made for.
@@ -83,7 +87,7 @@ export class NetTracker {
       }
       const ep = proc.episode;
       if (ep !== null && !ep.judged) this.pushes.noteDest(ep, dest, proc);
-      return;
+      return false;
     }
     let ep = proc.episode;
     if (ep?.judged && e.timeMs > ep.dueMs) {
@@ -111,17 +115,25 @@ export class NetTracker {
         this.pushes.noteDest(ep, dest, proc);
         addSent(ep, dest, bytes);
       }
-      return;
+      return false;
     }
-    if (proc.download || dest.cls === null) return;
+    if (dest.cls === null) return false;
+    const lost = proc.download;
+    if (lost) {
+      if (dest.bytes < this.cfg.downloadEgressMaxBytes) return false;
+      // A download's requests are small; an upload under its name (a renamed curl as `~/.cargo/bin/cargo build`,
+      // a real tool made to send) is no download from here on (./download-egress.ts).
+      loseDownload(proc);
+    }
     if (!dest.flagged && dest.bytes >= this.cfg.egressPushMinBytes) {
       const pushed = this.pushes.egressPush(proc, dest, dest.bytes, false, e, c);
       // The other processes' bytes to that destination join this push rather than make a second one.
       const sum = this.sumOf(c, dest, e.timeMs);
       if (sum.ep === null || (sum.ep.judged && e.timeMs > sum.ep.dueMs)) sum.ep = pushed;
-      return;
+      return lost;
     }
     if (bytes > 0) this.addToSum(proc, dest, bytes, e, c);
+    return lost;
   }
 
   /**

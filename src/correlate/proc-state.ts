@@ -5,6 +5,7 @@
  * start and counts) lives in one `rare` object that plain processes do not have: 208 bytes and three
  * boxed doubles per process before, 144 bytes and two now. Accessors keep the old field names.
  */
+import type { FileEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { SigningKeyRead } from './signing-keys.js';
 import type { ContainerState, DestEntry, NodeState, PushEpisode } from './state.js';
@@ -37,6 +38,10 @@ export interface ProcRare {
    * package caches are the build's (./download-reads.ts); nothing else about it is.
    */
   toolchain: boolean;
+  /** The credential reads it was exempted from as a download, kept for the case it turns out an upload. */
+  downloadSecrets: FileEvent[] | null;
+  /** It lost a download's exemption, or descends from one that did: no download, whatever its command line. */
+  lostDownload: boolean;
 }
 
 function newRare(): ProcRare {
@@ -55,6 +60,8 @@ function newRare(): ProcRare {
     keyFiles: null,
     keyRead: null,
     toolchain: false,
+    downloadSecrets: null,
+    lostDownload: false,
   };
 }
 

@@ -9,6 +9,7 @@ import { recognizeProcess } from '../rules/index.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
+import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
 import { ARCHIVERS } from './paths.js';
@@ -206,6 +207,7 @@ export class ProcessTable {
       archiver,
     );
     if (parent !== null && !proc.download && buildToolchain(proc.binary, parent)) proc.more().toolchain = true;
+    inheritLostDownload(proc, parent);
     if (archiver || lineageHost !== null) {
       const rare = proc.more();
       rare.argvHost = argvHost;
@@ -282,7 +284,10 @@ export class ProcessTable {
       // A download tool staged in a scratch or hidden directory is no download (`/tmp/.x/git fetch` wrapping
       // its own uploads, `python3 /tmp/.x/pip install`): its egress and its reads of git's stores are judged
       // like any process's.
-      if (!runsFromUnexpectedLocation(proc.binary, p.args, p.cwd ?? null)) proc.download = true;
+      // Nor one under a download that uploaded (./download-egress.ts).
+      if (!runsFromUnexpectedLocation(proc.binary, p.args, p.cwd ?? null) && proc.rare?.lostDownload !== true) {
+        proc.download = true;
+      }
       return;
     }
     const rare = proc.more();

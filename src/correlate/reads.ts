@@ -50,6 +50,11 @@ export class ReadTracker {
     return this.buckets.blocksInUse + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
   }
 
+  /** A read counted before as a plain one that was sensitive after all (./download-egress.ts): noted as such. */
+  noteSensitiveRead(c: ContainerState, proc: ProcState, e: FileEvent): void {
+    this.noteSensitive(c, pathInsideRootLinks(e.file.path), e, proc);
+  }
+
   /** Counts one read (or open) of a non-noise path by `proc` in container `c`. */
   record(c: ContainerState, proc: ProcState, e: FileEvent, sensitive: boolean): void {
     const f = e.file;
