@@ -30,6 +30,40 @@ export function recognizeCopy(
   return bestCopiedClient(clients);
 }
 
+/**
+ * curl's or wget's file upload under a download's name, from any place (`~/.cargo/bin/cargo build -T KEY URL`,
+ * `~/bin/npm ci -d @KEY URL`): a renamed curl installed where the real tool lives, which no location rule tells
+ * from it (rustup installs cargo in `~/.cargo/bin`), was a download and its small upload no push (found by review;
+ * test/unit/rules/download-named-upload.test.ts). Only the forms that send a file (`-T FILE`, data or a form part
+ * `@FILE` or `<FILE`, wget's `--post-file`/`--body-file`), to a forge or registry upload URL (the upload spec's
+ * own test): no installer says `-T`, and `pip download -d DIR URL` names a directory.
+ */
+export function uploadUnderDownloadName(
+  index: { uploaders: readonly PushToolSpec[] },
+  words: readonly string[],
+  match: Match,
+): PushRecognition | null {
+  if (!words.some((w, i) => sendsAFile(w, words[i + 1]))) return null;
+  return recognizeCopy({ uploaders: index.uploaders, copied: [] }, match);
+}
+
+const UPLOAD_FILE = /^(?:-T|--upload-f(?:i(?:l(?:e)?)?)?|--post-f(?:i(?:l(?:e)?)?)?|--body-f(?:i(?:l(?:e)?)?)?)$/;
+const UPLOAD_FILE_JOINED = /^(?:-T.|--(?:upload|post|body)-f[a-z]*=.)/;
+const DATA = /^(?:-d|--data(?:-[a-z]+)?|--json|--expand-data|-F|--form)$/;
+/**
+ * A file curl reads data from: absolute, `./`, `~/`, or a name in the working directory. Not `@scope/name`, an npm
+ * package (`npm install -d @acme/lib URL`: npm's `-d` is a log level), which a relative `@dir/file` reads as.
+ */
+const FILE_DATA = String.raw`(?:@|[^=]*=[@<])(?:[/.~]|[^/\s]+$)`;
+const DATA_FILE_JOINED = new RegExp(String.raw`^(?:-[dF]|--(?:data(?:-[a-z]+)?|json|expand-data|form)=)${FILE_DATA}`);
+const FILE_VALUE = new RegExp(`^${FILE_DATA}`);
+
+function sendsAFile(word: string, next: string | undefined): boolean {
+  if (UPLOAD_FILE_JOINED.test(word) || DATA_FILE_JOINED.test(word)) return true;
+  if (next === undefined) return false;
+  return UPLOAD_FILE.test(word) || (DATA.test(word) && FILE_VALUE.test(next));
+}
+
 const DOTTED_HOST = /^(?:[a-z0-9-]+\.)+[a-z0-9-]+$/;
 
 /**

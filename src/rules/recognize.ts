@@ -20,7 +20,7 @@ import {
   tokenize,
   urlHost,
 } from './argv.js';
-import { recognizeCopy } from './copied-clients.js';
+import { recognizeCopy, uploadUnderDownloadName } from './copied-clients.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { otherReadingPush, plainPushHeld } from './joined-argv.js';
@@ -200,6 +200,12 @@ function recognizeAs(
     const w = words;
     const copy = recognizeCopy(index, (spec) => matchSpec(spec, name, w, view, isUploadTarget));
     if (copy !== null) return copy;
+  }
+  // A file upload of curl's or wget's under a download's name, wherever it runs (./copied-clients.ts).
+  if (sawDownload && args) {
+    const w = words ?? tokenize(args);
+    const upload = uploadUnderDownloadName(index, w, (spec) => matchSpec(spec, name, w, view, isUploadTarget));
+    if (upload !== null) return upload;
   }
   // A download seen decides, unless the words may group otherwise (the padding can plant `fetch` or `pull`).
   if (view.argvTruncated === true && (!sawDownload || view.argvCount !== undefined)) {
