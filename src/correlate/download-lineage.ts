@@ -36,7 +36,9 @@ export function downloadHelper(
     name === 'git' ||
     name.startsWith('git-') ||
     name === 'ssh' ||
-    (parentBinary !== null && name === basename(parentBinary) && sameProgram(binary, args, parentBinary, parentArgs)) ||
+    (parentBinary !== null &&
+      name === basename(parentBinary) &&
+      sameProgram(binary, args, cwd, parentBinary, parentArgs)) ||
     sshTransportShell(name, args)
   );
 }
@@ -76,6 +78,7 @@ function unexpectedFile(path: string, cwd: string | null): boolean {
 function sameProgram(
   binary: string | null,
   args: string | null,
+  cwd: string | null,
   parentBinary: string,
   parentArgs: string | null,
 ): boolean {
@@ -84,8 +87,16 @@ function sameProgram(
   // Else the same file: a program a build made and named like its tool (`cargo run` of a binary `cargo` in
   // `target/`) is not the tool.
   if (program === null && parentProgram === null) return binary === parentBinary;
+  if (program === null || parentProgram === null) return false;
+  if (unversioned(program.binary) !== unversioned(parentProgram.binary)) return false;
+  // A module is found by its name (`python -m pip` under `/usr/bin/pip`; no file under a module). A script is a
+  // file, the tool's only in the tool's directory (`pip3` beside `pip`): by name alone, an install script npm
+  // runs as `node npm-cli.js` from the package's directory was npm, its key read the credential in use and its
+  // upload never a push (found by review; test/unit/correlate/download-run-code.test.ts). A relative path is from
+  // the exec's working directory; the parent's is not known (npm and pip run their scripts by absolute paths).
+  if (program.module === true || parentProgram.module === true) return program.module === true;
   return (
-    program !== null && parentProgram !== null && unversioned(program.binary) === unversioned(parentProgram.binary)
+    posix.dirname(posix.resolve(cwd ?? '/', program.binary)) === posix.dirname(posix.resolve('/', parentProgram.binary))
   );
 }
 

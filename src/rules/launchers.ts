@@ -16,8 +16,15 @@ export interface LaunchView {
   argvCount?: number | undefined;
 }
 
+/** A program a process runs in itself: `module` when an interpreter runs it by name (`python -m pip`), no file. */
+export interface LaunchedProgram {
+  binary: string;
+  args: string;
+  module?: true;
+}
+
 /** The program a process runs in itself and its arguments, or null. */
-export function launchedProgram(view: LaunchView): { binary: string; args: string } | null {
+export function launchedProgram(view: LaunchView): LaunchedProgram | null {
   const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view) ?? javaMainOf(view) ?? escriptOf(view);
   // corepack is itself a node script: `node /usr/local/bin/corepack pnpm publish` launches twice.
   return corepackOf(program ?? view) ?? program;
@@ -245,7 +252,7 @@ function scriptRuntimeOf(name: string): ScriptRuntime | null {
  * args…`, `ruby [opts] SCRIPT args…`, or `python -m MODULE args…` (the module as the binary). Null for
  * anything else, inline code (`-c`, `-e`: the script-upload matcher reads those) included.
  */
-function scriptOf(view: LaunchView): { binary: string; args: string } | null {
+function scriptOf(view: LaunchView): LaunchedProgram | null {
   const runtime = scriptRuntimeOf(basename(view.binary));
   if (runtime === null) return null;
   const words = tokenize(view.args);
@@ -254,7 +261,7 @@ function scriptOf(view: LaunchView): { binary: string; args: string } | null {
     if (runtime.inline.has(w)) return null;
     if (runtime.module && w === '-m') {
       const module = words[i + 1];
-      return module ? { binary: module, args: quoteWords(words.slice(i + 2)) } : null;
+      return module ? { binary: module, args: quoteWords(words.slice(i + 2)), module: true } : null;
     }
     if (runtime.valued.has(w)) {
       i++;
@@ -268,7 +275,7 @@ function scriptOf(view: LaunchView): { binary: string; args: string } | null {
       if (bundled !== null && bundled.flag === 'm') {
         const module = bundled.value ?? words[i + 1];
         const rest = bundled.value === null ? i + 2 : i + 1;
-        return module ? { binary: module, args: quoteWords(words.slice(rest)) } : null;
+        return module ? { binary: module, args: quoteWords(words.slice(rest)), module: true } : null;
       }
       if (bundled !== null && bundled.value === null) i++;
       continue;
