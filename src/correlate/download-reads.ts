@@ -53,7 +53,7 @@ export function downloadCredential(proc: ProcState, path: string): boolean {
  * cargo's registry and git checkouts (`~/.cargo/registry`, `/usr/local/cargo/registry` in the rust images).
  */
 const PYTHON_CACHES = ['/.cache/pip/', '/.cache/pypoetry/', '/.cache/uv/', '/setup-uv-cache/'];
-const GO_CACHES = ['/go/pkg/mod/', '/.cache/go-build/'];
+const GO_CACHES = ['/pkg/mod/', '/.cache/go-build/'];
 const CARGO_CACHES = ['/.cargo/registry/', '/.cargo/git/', '/cargo/registry/', '/cargo/git/'];
 /** Maven's local repository and wrapper's distributions, Gradle's caches and wrapper's distributions. */
 const JVM_CACHES = ['/.m2/repository/', '/.m2/wrapper/dists/', '/.gradle/caches/', '/.gradle/wrapper/dists/'];
@@ -80,13 +80,33 @@ const PACKAGE_CACHES = [
 ];
 
 /**
+ * Caches a command line puts elsewhere (`yarn install --cache-folder .yarn-cache`, `pip install --cache-dir
+ * .pip-cache`, GitLab's CI templates) are not taken from it: an attacker names any directory there (`pip install
+ * --cache-dir /srv/data .`), and its reads would be the install's. They are known by the layout the tool writes in
+ * them: yarn 1's entries (`v6/npm-lodash-4.17.21-<sha1>-integrity/node_modules/lodash/`), pip's HTTP cache and
+ * built wheels (`http-v2/a/b/c/d/e/<sha224>`, `wheels/ab/cd/ef/<56 hex>/x.whl`); the go command's module cache is
+ * `pkg/mod/` below any GOPATH (`.go/pkg/mod/` in GitLab's template). npm's `--cache` keeps `_cacache/` and pnpm's
+ * `--store-dir` its store's name, above. Data renamed into such a layout is the gap "Downloads" accepts for the
+ * stores (docs/detection.md); what a download sends is bounded (./download-egress.ts).
+ */
+const CACHE_LAYOUTS = [
+  /\/v\d+\/npm-[^/]+-integrity\/node_modules\//,
+  /\/http(?:-v2)?\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{40,}(?:\.body)?$/,
+  /\/wheels\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{50,}\//,
+];
+
+function packageCache(path: string): boolean {
+  return PACKAGE_CACHES.some((dir) => path.includes(dir)) || CACHE_LAYOUTS.some((layout) => layout.test(path));
+}
+
+/**
  * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
  * manager's cache; or a compiler the build runs reading the package caches (proc-state.ts `toolchain`). Not
  * counted as a read at all (engine.ts onFile).
  */
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
-  if (proc.download) return isGitDownloadStore(path) || PACKAGE_CACHES.some((dir) => path.includes(dir));
-  return proc.rare?.toolchain === true && PACKAGE_CACHES.some((dir) => path.includes(dir));
+  if (proc.download) return isGitDownloadStore(path) || packageCache(path);
+  return proc.rare?.toolchain === true && packageCache(path);
 }
 
 /** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */
