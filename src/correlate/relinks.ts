@@ -6,10 +6,12 @@
  * process that linked it (engine.ts onExec). `cp` is here too: `cp --reflink`/`-l` copy without a read.
  * A link made without an exec (`os.link()` in a script) is not seen. `rsync` on the node is a copy too
  * (./rsync-copies.ts), and so is an archive file `tar` creates (./tar-copies.ts); relative paths start at the exec's working directory (./copy-paths.ts).
+ * `dd if= of=`, `zip` and `7z` archives (./archive-copies.ts) are copies too.
  */
 
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { ddCopy, sevenZipCopy, zipCopy } from './archive-copies.js';
 import {
   absoluteSource,
   absoluteTarget,
@@ -25,7 +27,8 @@ import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
 
-const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync', 'tar', 'gtar', 'bsdtar']);
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync', 'tar', 'gtar', 'bsdtar', 'dd', 'zip']);
+const SEVEN_ZIPS = new Set(['7z', '7za', '7zr', '7zz']);
 /**
  * `install SRC DEST` copies as `cp` does (`install -m 600 token /workspace/t`); its `-m`, `-o`, `-g` take a
  * value, and `-d` makes directories of every word, copying nothing.
@@ -38,19 +41,24 @@ const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
 ];
 
 /**
- * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync`/`tar` command line names (./copy-paths.ts `Relink`). `cwd` is the
- * exec's working directory, where relative paths start; without it a relative destination is unknown.
+ * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync`/`tar`/`dd`/`zip`/`7z` command line names (./copy-paths.ts
+ * `Relink`). `cwd` is the exec's working directory, where relative paths start; without it a relative destination
+ * is unknown.
  */
 export function relinked(binary: string | null, args: string | null, cwd: string | null = null): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
   const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
   const tool = program === null ? '' : basename(program.binary);
-  if (program === null || !RELINKERS.has(tool)) return NO_RELINK;
+  if (program === null) return NO_RELINK;
+  if (!RELINKERS.has(tool) && !SEVEN_ZIPS.has(tool)) return NO_RELINK;
   const words = tokenize(program.args);
   const base = workingDirectory(cwd);
   if (tool === 'rsync') return rsyncCopy(words, base);
   if (tool.endsWith('tar')) return tarCopy(words, base);
+  if (tool === 'dd') return ddCopy(words, base);
+  if (tool === 'zip') return zipCopy(words, base);
+  if (SEVEN_ZIPS.has(tool)) return sevenZipCopy(words, base);
   const install = tool === 'install';
   const positionals: string[] = [];
   let targetGiven = false;
