@@ -24,7 +24,8 @@ export interface Relink {
   /**
    * By source (same index): where it lands when `target` is a directory it went into. `TARGET/NAME` as a rule;
    * `TARGET/` and the path as given with `cp --parents` and `rsync -R`; `TARGET` itself for rsync's `DIR/` (its
-   * files go there). Empty when `target` is null.
+   * files go there). Empty when `target` is null. A shell's script (./shell-copies.ts) gives each source where its
+   * own copy is, `intoDirectory` set and `target` its first.
    */
   into: string[];
 }

@@ -237,7 +237,7 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    const relink = relinked(e.process.binary, e.process.args, e.process.cwd);
+    const relink = relinked(e.process.binary, e.process.args, e.process.cwd, e.process.argvCount);
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;

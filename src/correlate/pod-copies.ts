@@ -4,11 +4,11 @@
  * /workspace/source/`, step 2 pushes the workspace (kaniko, `git push`). State is per container, so the copy
  * counts in step 1 (./relinks.ts), which pushes nothing, and step 2 reads `/workspace/source/token`, a name
  * that says nothing: its push would be `low`. A copy, move or link of a sensitive file (`cp`, `mv`, `ln`,
- * `install`, `rsync`, an archive `tar` writes: ./relinks.ts) is remembered for the pod where its command line puts it (a relative path
+ * `install`, `rsync`, an archive `tar`, `zip` or `7z` writes, `dd`, a shell's inline script's redirections and
+ * pipes: ./relinks.ts) is remembered for the pod where its command line puts it (a relative path
  * from the exec's working directory), and another container of that pod reading the copy within `windowMs`
- * reads a secret. Only what a command line shows: a copy by a shell redirect (`cat token > /workspace/t`) or a
- * script, to a relative path when the sensor gave no working directory, or into a volume mounted elsewhere in
- * the reader, is not seen.
+ * reads a secret. Only what a command line shows: a copy by a script file, to a relative path when the sensor
+ * gave no working directory, or into a volume mounted elsewhere in the reader, is not seen.
  */
 import type { Relink } from './relinks.js';
 import type { ContainerState } from './state.js';

@@ -6,7 +6,8 @@
  * process that linked it (engine.ts onExec). `cp` is here too: `cp --reflink`/`-l` copy without a read.
  * A link made without an exec (`os.link()` in a script) is not seen. `rsync` on the node is a copy too
  * (./rsync-copies.ts), and so is an archive file `tar` creates (./tar-copies.ts); relative paths start at the exec's working directory (./copy-paths.ts).
- * `dd if= of=`, `zip` and `7z` archives (./archive-copies.ts) are copies too.
+ * `dd if= of=`, `zip` and `7z` archives (./archive-copies.ts) and what a shell's inline script copies by
+ * redirections and pipes (./shell-copies.ts) are copies too.
  */
 
 import { basename, tokenize } from '../rules/argv.js';
@@ -23,6 +24,7 @@ import {
   workingDirectory,
 } from './copy-paths.js';
 import { rsyncCopy } from './rsync-copies.js';
+import { inlineScript, SHELLS, shellCopy } from './shell-copies.js';
 import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
@@ -41,16 +43,26 @@ const INSTALL_VALUE_OPTIONS: ReadonlyArray<[string, number]> = [
 ];
 
 /**
- * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync`/`tar`/`dd`/`zip`/`7z` command line names (./copy-paths.ts
- * `Relink`). `cwd` is the exec's working directory, where relative paths start; without it a relative destination
- * is unknown.
+ * What a `ln`/`link`/`mv`/`cp`/`install`/`rsync`/`tar`/`dd`/`zip`/`7z` command line, or a shell's inline script,
+ * names (./copy-paths.ts `Relink`). `cwd` is the exec's working directory, where relative paths start; without it
+ * a relative destination is unknown. `argvCount`: ProcessRef.argvCount (Falco's unquoted argv).
  */
-export function relinked(binary: string | null, args: string | null, cwd: string | null = null): Relink {
+export function relinked(
+  binary: string | null,
+  args: string | null,
+  cwd: string | null = null,
+  argvCount?: number,
+): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
-  const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
+  const applet = MULTI_CALL.has(name);
+  const program = applet ? appletOf({ binary, args }) : { binary, args };
   const tool = program === null ? '' : basename(program.binary);
   if (program === null) return NO_RELINK;
+  if (SHELLS.has(tool)) {
+    const inline = inlineScript(program.args, applet ? undefined : argvCount);
+    return inline === null ? NO_RELINK : shellCopy(inline, workingDirectory(cwd));
+  }
   if (!RELINKERS.has(tool) && !SEVEN_ZIPS.has(tool)) return NO_RELINK;
   const words = tokenize(program.args);
   const base = workingDirectory(cwd);

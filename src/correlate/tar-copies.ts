@@ -3,7 +3,8 @@
  * of it into that file, as `cp` would (./pod-copies.ts): another container of the pod reading the archive
  * reads the secret. Only the create, append and update modes with an archive file named on the command line:
  * an archive written to stdout (`-f -`, or no `-f` at all) goes through a pipe the command line does not show
- * (`tar cf - token | tar xf - -C /workspace`), and what an extraction writes is not named.
+ * (`tar cf - token | tar xf - -C /workspace`: read in a shell's script, ./shell-copies.ts), and what an extraction
+ * of an archive file writes is not named.
  */
 import { posix } from 'node:path';
 import { absoluteSource, absoluteTarget, NO_RELINK, type Relink } from './copy-paths.js';
@@ -31,12 +32,27 @@ function localFile(archive: string | null): archive is string {
   return colon < 0 || (archive.indexOf('/') >= 0 && archive.indexOf('/') < colon);
 }
 
-export function tarCopy(words: readonly string[], base: string | null): Relink {
+/** What a tar command line says: its mode, its archive file (`-` or null: stdout/stdin) and the names it takes. */
+export interface TarCommand {
+  /** Create, append or update (`c`, `r`, `u`). */
+  creates: boolean;
+  /** Extract (`x`, `--extract`, `--get`). */
+  extracts: boolean;
+  archive: string | null;
+  /** The last `-C DIR`, where an extraction writes (null: the working directory, when known). */
+  dir: string | null;
+  /** Each name, made absolute, and the member name tar gives it (leading `/` and `../` dropped). */
+  entries: Array<{ source: string; member: string }>;
+}
+
+export function readTar(words: readonly string[], base: string | null): TarCommand {
   let creates = false;
+  let extracts = false;
   let archive: string | null = null;
   // `-C DIR` applies to the names after it.
   let dir = base;
-  const sources: string[] = [];
+  const entries: Array<{ source: string; member: string }> = [];
+  const name = (p: string) => entries.push({ source: absoluteSource(p, dir), member: memberName(p) });
   /** An option's value: `-C DIR` moves where the next names start. */
   const take = (letter: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -46,7 +62,7 @@ export function tarCopy(words: readonly string[], base: string | null): Relink {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
-      for (const p of words.slice(i + 1)) sources.push(absoluteSource(p, dir));
+      for (const p of words.slice(i + 1)) name(p);
       break;
     }
     // Old style: the first word is a bundle without a dash (`czf FILE`), its valued letters taking the next words.
@@ -56,6 +72,7 @@ export function tarCopy(words: readonly string[], base: string | null): Relink {
       for (let j = oldStyle ? 0 : 1; j < w.length; j++) {
         const letter = w[j]!;
         if (letter === 'c' || letter === 'r' || letter === 'u') creates = true;
+        if (letter === 'x') extracts = true;
         if (!SHORT_VALUED.includes(letter)) continue;
         if (oldStyle) take(letter, words[next++]);
         else {
@@ -66,21 +83,32 @@ export function tarCopy(words: readonly string[], base: string | null): Relink {
       i = next - 1;
     } else if (w.startsWith('--')) {
       const eq = w.indexOf('=');
-      const name = eq < 0 ? w : w.slice(0, eq);
-      if (CREATE_LONG.has(name)) creates = true;
-      if (!LONG_VALUED.has(name)) continue;
+      const option = eq < 0 ? w : w.slice(0, eq);
+      if (CREATE_LONG.has(option)) creates = true;
+      if (option === '--extract' || option === '--get') extracts = true;
+      if (!LONG_VALUED.has(option)) continue;
       const value = eq < 0 ? words[++i] : w.slice(eq + 1);
-      take(name === '--file' ? 'f' : name === '--directory' ? 'C' : '', value);
-    } else sources.push(absoluteSource(w, dir));
+      take(option === '--file' ? 'f' : option === '--directory' ? 'C' : '', value);
+    } else name(w);
   }
-  if (!creates || !localFile(archive) || sources.length === 0) return NO_RELINK;
+  return { creates, extracts, archive, dir, entries };
+}
+
+/** The name tar stores: without a leading `/` or `../` (tar strips them), nor `./`. */
+function memberName(given: string): string {
+  return given.replace(/^(?:\/+|\.\.?\/+)+/, '').replace(/\/+$/, '') || '.';
+}
+
+export function tarCopy(words: readonly string[], base: string | null): Relink {
+  const { creates, archive, entries } = readTar(words, base);
+  if (!creates || !localFile(archive) || entries.length === 0) return NO_RELINK;
   const target = absoluteTarget(archive, base);
   return {
-    sources,
+    sources: entries.map((e) => e.source),
     target,
     // The archive is one file holding them all: reading it is reading each.
     intoDirectory: false,
     filesOnly: true,
-    into: target === null ? [] : sources.map(() => target),
+    into: target === null ? [] : entries.map(() => target),
   };
 }

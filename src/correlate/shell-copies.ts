@@ -1,0 +1,248 @@
+/**
+ * A copy a shell makes: `sh -c 'cat /var/run/secrets/kubernetes.io/serviceaccount/token > /workspace/t'` runs `cat
+ * token` with its stdout on the file, so no command line but the shell's names both (found by review: the
+ * pod-copy detection, ./pod-copies.ts, missed it). The shell's inline script is read (./shell-script.ts), and what
+ * flows through it is followed: a command that reads files into its stdout (`cat`, `base64`, `xxd`, `gzip -c`,
+ * `openssl enc -in`, `head`, `dd if=`, a `tar` archive written to stdout, `zip -`) or passes its stdin on (`tr`,
+ * `base64 -d`, `gzip` without files), through pipes, to a file its stdout is redirected to, or a file `tee`, `dd
+ * of=`, `openssl -out`, `xxd IN OUT` or `cp /dev/stdin` writes; a tar stream extracted by `tar x` lands under its
+ * directory (`tar c TOKEN | tar x -C /workspace`); `rsync --files-from=-` copies the names `echo`/`printf` list
+ * into its pipe. Any other program ends the flow (`python x.py < token > out` is not followed).
+ */
+import { basename, tokenize } from '../rules/argv.js';
+import { ddOperand, readZip } from './archive-copies.js';
+import { absoluteSource, absoluteTarget, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
+import { type ShellCommand, shellCommands } from './shell-script.js';
+import { readTar } from './tar-copies.js';
+
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'yash']);
+
+/** Copies one script is taken to make at most (each one's sensitive source is one pod-copy entry). */
+const MAX_SHELL_COPIES = 64;
+
+/**
+ * Something in a stream: a file's content, with its name inside a tar stream (null outside one); or, `listed`,
+ * only a name (`echo PATH`), which copies nothing but what a reader of name lists makes of it.
+ */
+interface Content {
+  source: string;
+  member: string | null;
+  listed?: true;
+}
+
+/** Programs whose file arguments (else stdin, also for `-`) go to their stdout. */
+const READERS = new Set(
+  (
+    'cat tac nl base64 base32 basenc od hexdump hd head tail rev sort uniq strings fold expand unexpand paste ' +
+    'iconv zcat gzcat bzcat xzcat zstdcat lz4cat uuencode'
+  ).split(' '),
+);
+/** Compressors: to stdout only with `-c`/`--stdout` or reading stdin (else they write FILE.gz in place). */
+const COMPRESSORS = new Set(['gzip', 'pigz', 'bzip2', 'xz', 'lzma', 'zstd', 'lz4', 'compress', 'brotli']);
+/** Programs that only filter their stdin (their words are no files). */
+const FILTERS = new Set(['tr', 'sed', 'awk', 'gawk', 'mawk', 'cut', 'gpg']);
+/** xxd's options that take a value (`-c 16`, `-s 0`): else it would be taken for the input file. */
+const XXD_VALUED = new Set([
+  '-c',
+  '-cols',
+  '-g',
+  '-groupsize',
+  '-l',
+  '-len',
+  '-n',
+  '-name',
+  '-o',
+  '-offset',
+  '-s',
+  '-seek',
+  '-R',
+]);
+const MAY_COPY = /[<>|]|-out|xxd|of=/;
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** A shell's inline script and the words after it (`sh -c 'cat "$1" > "$2"' sh SRC DEST`: `$0`, `$1`, …). */
+export interface InlineScript {
+  script: string;
+  params: string[];
+}
+
+/** The script a shell runs inline (`-c SCRIPT`, option bundles like `-ec`), or null. */
+export function inlineScript(args: string | null, argvCount?: number): InlineScript | null {
+  if (args === null || !args.includes('c')) return null;
+  const words = tokenize(args);
+  let inline = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--' || w === '-') return null;
+    if ((w[0] === '-' || w[0] === '+') && w.length > 1) {
+      if (w.startsWith('--')) {
+        if (w === '--rcfile' || w === '--init-file') i++;
+      } else {
+        if (w.includes('c')) inline = true;
+        // `-o pipefail`, `-O extglob`: the option's name is the next word.
+        if (/[oO]/.test(w.slice(1))) i++;
+      }
+      continue;
+    }
+    if (!inline) return null;
+    // Falco joins argv unquoted: when its words outnumber the arguments the script held spaces, and is the rest
+    // (its parameters, if any, cannot be told from it).
+    if (argvCount !== undefined && words.length > argvCount) {
+      let offset = 0;
+      for (let k = 0; k < i; k++) offset += words[k]!.length + 1;
+      return { script: args.slice(offset), params: [] };
+    }
+    return { script: w, params: words.slice(i + 1) };
+  }
+  return null;
+}
+
+/** What the shell script `script` copies, each source with where it lands (Relink.into), the target being the first. */
+export function shellCopy({ script, params }: InlineScript, base: string | null): Relink {
+  // Nothing is copied without a redirection, a pipe or an output file: most scripts are read no further.
+  if (!MAY_COPY.test(script)) return NO_RELINK;
+  const sources: string[] = [];
+  const into: string[] = [];
+  const copy = (content: readonly Content[], to: string | null) => {
+    // A device (`/dev/null`, `/dev/stderr`) keeps nothing another container reads.
+    if (to === null || to.startsWith('/dev/') || to.startsWith('/proc/')) return;
+    for (const c of content) {
+      if (sources.length >= MAX_SHELL_COPIES) return;
+      if (c.listed) continue;
+      sources.push(c.source);
+      into.push(to);
+    }
+  };
+  let previous: Content[] = [];
+  for (const cmd of shellCommands(script, base, params)) {
+    const input: Content[] =
+      cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
+    previous = flow(cmd, input, copy);
+    if (cmd.stdout !== null) {
+      copy(previous, absoluteTarget(cmd.stdout, cmd.cwd));
+      previous = [];
+    }
+  }
+  if (sources.length === 0) return NO_RELINK;
+  // Each source's own `into` is where it is; `intoDirectory` so that only it is looked at (pod-copies.ts).
+  return { sources, target: into[0]!, intoDirectory: true, filesOnly: true, into };
+}
+
+/** What `cmd` puts on its stdout given `input` on its stdin; files it writes itself are passed to `copy`. */
+function flow(
+  cmd: ShellCommand,
+  input: Content[],
+  copy: (c: readonly Content[], to: string | null) => void,
+): Content[] {
+  const name = basename(cmd.words[0] ?? '');
+  const args = cmd.words.slice(1);
+  const at = (p: string): Content => ({ source: absoluteSource(p, cmd.cwd), member: null });
+  const target = (p: string | null | undefined) => (p ? absoluteTarget(p, cmd.cwd) : null);
+  const files = args.filter((w) => !(w.startsWith('-') && w.length > 1));
+  const read = (names: string[]) =>
+    names.length === 0 ? input : names.flatMap((n) => (STDIN_NAMES.has(n) ? input : [at(n)]));
+  if (READERS.has(name)) return read(files);
+  if (COMPRESSORS.has(name)) {
+    const toStdout = args.some((w) => w === '--stdout' || /^-[a-zA-Z0-9]*c/.test(w));
+    return toStdout || files.length === 0 ? read(files) : [];
+  }
+  if (FILTERS.has(name)) return input;
+  switch (name) {
+    case 'tee':
+      for (const f of files) copy(input, target(f));
+      return input;
+    case 'dd': {
+      const from = ddOperand(args, 'if');
+      const out = from === null ? input : read([from]);
+      const to = ddOperand(args, 'of');
+      if (to === null) return out;
+      copy(out, target(to));
+      return [];
+    }
+    case 'openssl': {
+      const from = optionValue(args, '-in');
+      const out = from === null ? input : read([from]);
+      const to = optionValue(args, '-out');
+      if (to === null) return out;
+      copy(out, target(to));
+      return [];
+    }
+    case 'xxd': {
+      const positionals: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        if (XXD_VALUED.has(args[i]!)) i++;
+        else if (!(args[i]!.startsWith('-') && args[i]!.length > 1)) positionals.push(args[i]!);
+      }
+      const out = read(positionals.slice(0, 1));
+      if (positionals[1] === undefined) return out;
+      copy(out, target(positionals[1]));
+      return [];
+    }
+    case 'cp':
+    case 'install':
+      if (files.length === 2 && STDIN_NAMES.has(files[0]!)) copy(input, target(files[1]));
+      return [];
+    case 'tar':
+    case 'gtar':
+    case 'bsdtar':
+      return tarFlow(args, cmd.cwd, input, copy);
+    case 'zip': {
+      const { archive, names } = readZip(args);
+      return archive === '-' ? read(names) : [];
+    }
+    case 'echo':
+    case 'printf':
+      // Names listed for a reader of name lists (`rsync --files-from=-`); a format (`%s\n`) is none.
+      return files.filter((w) => !w.includes('%')).map((w): Content => ({ source: w, member: w, listed: true }));
+    case 'rsync':
+      return rsyncListed(args, cmd.cwd, input, copy);
+    default:
+      return [];
+  }
+}
+
+/** `tar c` to stdout: its names, with their member names; `tar x` from stdin: the stream's members under its directory. */
+function tarFlow(
+  args: string[],
+  cwd: string | null,
+  input: Content[],
+  copy: (c: readonly Content[], to: string | null) => void,
+): Content[] {
+  const tar = readTar(args, cwd);
+  const stdio = tar.archive === null || tar.archive === '-';
+  if (tar.creates && stdio) return tar.entries;
+  if (tar.extracts && stdio) {
+    const dir = tar.dir === null ? null : absoluteTarget(tar.dir, cwd);
+    for (const c of input) if (c.member !== null && !c.listed && dir !== null) copy([c], intoByPath(dir, c.member));
+  }
+  return [];
+}
+
+/**
+ * `rsync --files-from=- SRC DEST` copying the names piped in (`echo var/run/secrets/… | rsync …`): each is read
+ * below SRC and lands below DEST by the same path (--files-from implies -R). A list from a file is not seen.
+ */
+function rsyncListed(
+  args: string[],
+  cwd: string | null,
+  input: Content[],
+  copy: (c: readonly Content[], to: string | null) => void,
+): Content[] {
+  const listed = args.some((w, i) => w === '--files-from=-' || (w === '--files-from' && args[i + 1] === '-'));
+  const positionals = args.filter((w, i) => !w.startsWith('-') && !(args[i - 1] === '--files-from' && w === '-'));
+  if (!listed || positionals.length !== 2 || positionals.some((p) => p.includes(':'))) return [];
+  const from = absoluteSource(positionals[0]!.replace(/\/*$/, '/'), cwd);
+  const dir = absoluteTarget(positionals[1]!, cwd);
+  if (dir === null) return [];
+  for (const c of input) {
+    if (c.member === null || !c.listed) continue;
+    copy([{ source: absoluteSource(c.member, from), member: null }], intoByPath(dir, c.member));
+  }
+  return [];
+}
+
+/** An option's value (`-in FILE`), or null. */
+function optionValue(args: readonly string[], option: string): string | null {
+  const i = args.lastIndexOf(option);
+  return i < 0 ? null : (args[i + 1] ?? null);
+}

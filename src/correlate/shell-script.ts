@@ -1,0 +1,162 @@
+/**
+ * A shell's inline script (`sh -c '…'`, `bash -ec '…'`) split into its simple commands, with what a copy by the
+ * shell needs of each: its words, the file its stdout goes to (`>`, `>>`, `>|`, `&>`, `1>`) and the one its stdin
+ * comes from (`<`), whether it reads the previous command's stdout (`|`, also inside a `( … )` subshell a pipe
+ * feeds), and the directory it runs in (`cd DIR` earlier in the script, undone when a subshell ends). Tokens come
+ * from shell-quote's parser; its variables expand to what the script assigns (`T=/var/run/…; cat $T > x`) and
+ * `$0`…`$9` to the words after the script, others stay `$NAME`. Loops, conditionals and functions are read as plain command lists: their bodies still show.
+ */
+import { posix } from 'node:path';
+import parseShell from 'shell-quote/parse.js';
+
+export interface ShellCommand {
+  words: string[];
+  /** Where its stdout goes, as written (relative to `cwd`), or null (the terminal or the next command). */
+  stdout: string | null;
+  /** Where its stdin comes from (`< FILE`), or null. */
+  stdin: string | null;
+  /** Its stdin is the previous command's stdout. */
+  piped: boolean;
+  /** The working directory it runs in, or null when unknown. */
+  cwd: string | null;
+}
+
+/**
+ * Scripts parsed at most this long (Falco captures 4 KiB of argv; Tetragon more): past it only the start is read.
+ * shell-quote takes ~1 ms a KiB at worst, on the correlator's thread.
+ */
+export const MAX_SCRIPT_CHARS = 8 * 1024;
+
+const SEPARATORS = new Set([';', '&&', '||', '&', ';;', ';;&', ';&']);
+const STDOUT_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>']);
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/** The script's commands, in order. */
+export function shellCommands(script: string, cwd: string | null, params: readonly string[] = []): ShellCommand[] {
+  const text = unquotedNewlinesEnd(script.slice(0, MAX_SCRIPT_CHARS));
+  const given = (name: string) => (/^\d$/.test(name) ? params[Number(name)] : undefined);
+  let tokens = tokensOf(text, given);
+  const assigned = assignments(tokens);
+  if (assigned.size > 0) tokens = tokensOf(text, (name) => given(name) ?? assigned.get(name));
+  const out: ShellCommand[] = [];
+  const dirs: Array<string | null> = [];
+  /** A subshell's stdin fed by a pipe feeds each of its commands. */
+  const piping: boolean[] = [];
+  let dir = cwd;
+  let cur: ShellCommand = blank(dir, false);
+  const end = (pipesOn: boolean) => {
+    if (cur.words.length > 0) {
+      if (cur.words[0] === 'cd') dir = changed(dir, cur.words[1]);
+      else out.push(cur);
+    }
+    cur = blank(dir, pipesOn || (piping.at(-1) ?? false));
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (typeof t === 'string') {
+      // A leading `NAME=value` is an assignment, no word of the command.
+      if (cur.words.length === 0 && ASSIGNMENT.test(t)) continue;
+      cur.words.push(t);
+      continue;
+    }
+    if ('comment' in t) continue;
+    if (t.op === 'glob') {
+      cur.words.push(t.pattern);
+      continue;
+    }
+    const op = t.op;
+    if (op === '|' || op === '|&') end(true);
+    else if (SEPARATORS.has(op)) end(false);
+    else if (op === '(' || op === '<(' || op === '>(') {
+      const fed = cur.piped && cur.words.length === 0;
+      end(false);
+      dirs.push(dir);
+      piping.push(fed);
+      cur.piped = fed;
+    } else if (op === ')') {
+      end(false);
+      dir = dirs.length > 0 ? dirs.pop()! : dir;
+      piping.pop();
+      cur = blank(dir, piping.at(-1) ?? false);
+    } else {
+      // A redirection: its word follows. A lone number before it is the descriptor (`2>/dev/null`).
+      const next = tokens[i + 1];
+      const target = typeof next === 'string' ? next : null;
+      if (target !== null) i++;
+      const fdWord = cur.words.at(-1);
+      const fd = fdWord !== undefined && /^\d$/.test(fdWord) ? cur.words.pop()! : null;
+      if (target === null) continue;
+      if (STDOUT_REDIRECTS.has(op) && (fd === null || fd === '1')) cur.stdout = target;
+      else if (op === '>&' && fd === null && !/^\d+-?$|^-$/.test(target)) cur.stdout = target;
+      else if (op === '<' && (fd === null || fd === '0')) cur.stdin = target;
+    }
+  }
+  end(false);
+  return out;
+}
+
+/**
+ * shell-quote's tokens, a variable left as `$NAME` unless `value` knows it; none for a script it rejects (`${`
+ * unclosed: "Bad substitution"), which the shell would refuse too.
+ */
+function tokensOf(text: string, value: (name: string) => string | undefined): parseShell.ParseEntry[] {
+  try {
+    return parseShell(text, (name) => value(name) ?? `$${name}`);
+  } catch {
+    return [];
+  }
+}
+
+function blank(cwd: string | null, piped: boolean): ShellCommand {
+  return { words: [], stdout: null, stdin: null, piped, cwd };
+}
+
+/** `cd DIR`: where the following commands run (unknown after `cd`, `cd -` or `cd $VAR`). */
+function changed(dir: string | null, to: string | undefined): string | null {
+  if (to === undefined || to === '-' || to.startsWith('$') || to.startsWith('~')) return null;
+  if (to.startsWith('/')) return posix.resolve(to);
+  return dir === null ? null : posix.resolve(dir, to);
+}
+
+/** The variables the script sets (`T=…` alone or after `export`/`readonly`/`local`), by name. */
+function assignments(tokens: ReadonlyArray<unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  let leading = true;
+  for (const t of tokens) {
+    if (typeof t !== 'string') {
+      leading = true;
+      continue;
+    }
+    const m = ASSIGNMENT.exec(t);
+    if (leading && m !== null && !m[2]!.includes('$')) out.set(m[1]!, m[2]!);
+    else leading = leading && (m !== null || t === 'export' || t === 'readonly' || t === 'local');
+  }
+  return out;
+}
+
+/**
+ * A newline outside quotes ends a command, as `;` does; shell-quote reads it as a space, which would make the
+ * next line's words arguments of the one before.
+ */
+function unquotedNewlinesEnd(script: string): string {
+  if (!script.includes('\n')) return script;
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i]!;
+    if (ch === '\\' && quote !== "'") {
+      out += ch + (script[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '\n') {
+      out += ';';
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
