@@ -2,24 +2,10 @@
  * Copies into a pod's shared workspace by `dd if= of=` and by `zip`/`7z` archive files (review: all were `low`,
  * where `cp` and a `tar` archive file were caught), and their look-alikes that must stay quiet.
  */
-import { describe, expect, it } from 'vitest';
-import { runResolved } from './builder.js';
-import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
+import { describe, it } from 'vitest';
+import { expectQuiet, expectSecretRead, TOKEN } from './workspace-scenario.js';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
-const LOW = [['push-without-reads', 'low', 'step-build', 'kaniko', []]];
-
-async function expectSecretRead(cases: ReadonlyArray<Steps & { read: string }>) {
-  for (const { read, ...o } of cases)
-    for (const source of ['tetragon', 'falco'] as const)
-      expect(summary((await runResolved(steps({ ...o, source, reads: [read] }))).alerts), JSON.stringify(o)).toEqual([
-        ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
-      ]);
-}
-
-async function expectQuiet(cases: readonly Steps[]) {
-  for (const o of cases) expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual(LOW);
-}
 
 describe('dd, zip and 7z', () => {
   it('copy a secret into the file they name', async () => {

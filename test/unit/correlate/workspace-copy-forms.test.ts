@@ -7,23 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
 import { counterValue, runResolved, Scenario } from './builder.js';
-import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, steps, summary, TOKEN } from './workspace-scenario.js';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
-const LOW = [['push-without-reads', 'low', 'step-build', 'kaniko', []]];
-
-/** Each case: step 1's copy, then step 2 reads `read` (the copy) and pushes: a secret read by step 2. */
-async function expectSecretRead(cases: ReadonlyArray<Steps & { read: string }>) {
-  for (const { read, ...o } of cases)
-    for (const source of ['tetragon', 'falco'] as const)
-      expect(summary((await runResolved(steps({ ...o, source, reads: [read] }))).alerts), JSON.stringify(o)).toEqual([
-        ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
-      ]);
-}
-
-async function expectQuiet(cases: readonly Steps[]) {
-  for (const o of cases) expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual(LOW);
-}
 
 describe("copies into a pod's workspace by a relative path", () => {
   it('resolve a relative destination against the working directory', async () => {

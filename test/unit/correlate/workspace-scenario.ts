@@ -1,9 +1,10 @@
 /**
  * A Tekton/Argo task pod for the workspace tests: step 1 (`step-fetch`) runs a copy, step 2 (`step-build`)
- * reads the workspace and pushes. Shared by workspace-steps.test.ts and workspace-copy-forms.test.ts.
+ * reads the workspace and pushes, and the two outcomes the copy-form tests expect. Shared by the workspace-*.test.ts.
  */
+import { expect } from 'vitest';
 import type { Alert } from '../../../src/model/alert.js';
-import { Scenario } from './builder.js';
+import { runResolved, Scenario } from './builder.js';
 
 const GHCR = '140.82.121.33';
 export const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -58,4 +59,21 @@ export function steps(o: Steps = {}) {
   for (const path of o.reads ?? ['/workspace/source/token', '/workspace/source/Dockerfile']) s.read(p, path, 1_000);
   s.connect(p, GHCR, 443).send(p, GHCR, 443, 200_000).wait(2_000).exit(p).wait(60_000);
   return s.events;
+}
+
+/** The lone `low` push notice step 2's push raises when it read no secret. */
+export const LOW = [['push-without-reads', 'low', 'step-build', 'kaniko', []]];
+
+/** Each case: step 1's copy, then step 2 reads `read` (the copy) and pushes: a secret read by step 2, for both sensors. */
+export async function expectSecretRead(cases: ReadonlyArray<Steps & { read: string }>) {
+  for (const { read, ...o } of cases)
+    for (const source of ['tetragon', 'falco'] as const)
+      expect(summary((await runResolved(steps({ ...o, source, reads: [read] }))).alerts), JSON.stringify(o)).toEqual([
+        ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
+      ]);
+}
+
+/** Each case raises only the `low` push notice: step 1's copy made no secret of what step 2 reads. */
+export async function expectQuiet(cases: readonly Steps[]) {
+  for (const o of cases) expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual(LOW);
 }

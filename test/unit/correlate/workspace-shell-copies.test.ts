@@ -6,11 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
-import { runResolved } from './builder.js';
-import { type Steps, steps, summary, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, type Steps, TOKEN } from './workspace-scenario.js';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
-const LOW = [['push-without-reads', 'low', 'step-build', 'kaniko', []]];
 
 /** Step 1 runs `sh -c SCRIPT` (as Tetragon quotes it), then step 2 reads `read` and pushes. */
 const sh = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
@@ -18,18 +16,6 @@ const sh = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
   copy: `-c "${script}"`,
   ...o,
 });
-
-async function expectSecretRead(cases: ReadonlyArray<Steps & { read: string }>) {
-  for (const { read, ...o } of cases)
-    for (const source of ['tetragon', 'falco'] as const)
-      expect(summary((await runResolved(steps({ ...o, source, reads: [read] }))).alerts), JSON.stringify(o)).toEqual([
-        ['sensitive-read-then-push', 'high', 'step-build', 'kaniko', [read]],
-      ]);
-}
-
-async function expectQuiet(cases: readonly Steps[]) {
-  for (const o of cases) expect(summary((await runResolved(steps(o))).alerts), JSON.stringify(o)).toEqual(LOW);
-}
 
 describe("a shell's redirection of a secret into the workspace", () => {
   it('is a copy when the command reads the secret into its stdout', async () => {
