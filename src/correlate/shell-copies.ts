@@ -153,8 +153,10 @@ function flow(
       return input;
     case 'dd': {
       const from = ddOperand(args, 'if');
-      const out = from === null ? input : read([from]);
       const to = ddOperand(args, 'of');
+      // Both named: dd's own exec shows the copy (./archive-copies.ts), one pod-copy entry is enough.
+      if (from !== null && to !== null) return [];
+      const out = from === null ? input : read([from]);
       if (to === null) return out;
       copy(out, target(to));
       return [];

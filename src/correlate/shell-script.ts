@@ -1,10 +1,11 @@
 /**
  * A shell's inline script (`sh -c '…'`, `bash -ec '…'`) split into its simple commands, with what a copy by the
- * shell needs of each: its words, the file its stdout goes to (`>`, `>>`, `>|`, `&>`, `1>`) and the one its stdin
- * comes from (`<`), whether it reads the previous command's stdout (`|`, also inside a `( … )` subshell a pipe
- * feeds), and the directory it runs in (`cd DIR` earlier in the script, undone when a subshell ends). Tokens come
- * from shell-quote's parser; its variables expand to what the script assigns (`T=/var/run/…; cat $T > x`) and
- * `$0`…`$9` to the words after the script, others stay `$NAME`. Loops, conditionals and functions are read as plain command lists: their bodies still show.
+ * shell needs of each: its words, the file its stdout goes to (`>`, `>>`, `>|`, `&>`, `1>`; a group's, `{ …; } >
+ * FILE` or `( … ) > FILE`, is its commands') and the one its stdin comes from (`<`), whether it reads the previous
+ * command's stdout (`|`, also inside a group a pipe feeds), and the directory it runs in (`cd DIR` earlier in the
+ * script, undone when a subshell ends). Tokens come from shell-quote's parser; its variables expand to what the
+ * script assigns (`T=/var/run/…; cat $T > x`) and `$0`…`$9` to the words after the script, others stay `$NAME`.
+ * Loops, conditionals and functions are read as plain command lists: their bodies still show.
  */
 import { posix } from 'node:path';
 import parseShell from 'shell-quote/parse.js';
@@ -39,9 +40,13 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   const assigned = assignments(tokens);
   if (assigned.size > 0) tokens = tokensOf(text, (name) => given(name) ?? assigned.get(name));
   const out: ShellCommand[] = [];
-  const dirs: Array<string | null> = [];
-  /** A subshell's stdin fed by a pipe feeds each of its commands. */
-  const piping: boolean[] = [];
+  /**
+   * Open groups, from where their commands start in `out`: `( … )` (a subshell: its `cd` is undone) and `{ …; }`.
+   * A group a pipe feeds feeds each of its commands.
+   */
+  const groups: Array<{ from: number; dir: string | null; subshell: boolean; fed: boolean }> = [];
+  /** The commands of the group just closed: a redirection after it is theirs (`{ cat token; } > /workspace/t`). */
+  let closed: { from: number; to: number } | null = null;
   let dir = cwd;
   let cur: ShellCommand = blank(dir, false);
   const end = (pipesOn: boolean) => {
@@ -49,13 +54,36 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       if (cur.words[0] === 'cd') dir = changed(dir, cur.words[1]);
       else out.push(cur);
     }
-    cur = blank(dir, pipesOn || (piping.at(-1) ?? false));
+    cur = blank(dir, pipesOn || (groups.at(-1)?.fed ?? false));
+  };
+  const open = (subshell: boolean) => {
+    const fed = cur.piped && cur.words.length === 0;
+    end(false);
+    groups.push({ from: out.length, dir, subshell, fed });
+    cur.piped = fed;
+  };
+  const close = () => {
+    end(false);
+    const group = groups.pop();
+    if (group !== undefined) {
+      if (group.subshell) dir = group.dir;
+      closed = { from: group.from, to: out.length };
+    }
+    cur = blank(dir, groups.at(-1)?.fed ?? false);
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (typeof t === 'string') {
-      // A leading `NAME=value` is an assignment, no word of the command.
-      if (cur.words.length === 0 && ASSIGNMENT.test(t)) continue;
+      if (cur.words.length === 0) {
+        // A leading `NAME=value` is an assignment, no word of the command.
+        if (ASSIGNMENT.test(t)) continue;
+        if (t === '{' || (t === '}' && groups.at(-1)?.subshell === false)) {
+          if (t === '{') open(false);
+          else close();
+          continue;
+        }
+      }
+      closed = null;
       cur.words.push(t);
       continue;
     }
@@ -65,19 +93,11 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       continue;
     }
     const op = t.op;
-    if (op === '|' || op === '|&') end(true);
-    else if (SEPARATORS.has(op)) end(false);
-    else if (op === '(' || op === '<(' || op === '>(') {
-      const fed = cur.piped && cur.words.length === 0;
-      end(false);
-      dirs.push(dir);
-      piping.push(fed);
-      cur.piped = fed;
-    } else if (op === ')') {
-      end(false);
-      dir = dirs.length > 0 ? dirs.pop()! : dir;
-      piping.pop();
-      cur = blank(dir, piping.at(-1) ?? false);
+    if (op === '(' || op === '<(' || op === '>(') open(true);
+    else if (op === ')') close();
+    else if (op === '|' || op === '|&' || SEPARATORS.has(op)) {
+      closed = null;
+      end(op === '|' || op === '|&');
     } else {
       // A redirection: its word follows. A lone number before it is the descriptor (`2>/dev/null`).
       const next = tokens[i + 1];
@@ -86,8 +106,11 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       const fdWord = cur.words.at(-1);
       const fd = fdWord !== undefined && /^\d$/.test(fdWord) ? cur.words.pop()! : null;
       if (target === null) continue;
-      if (STDOUT_REDIRECTS.has(op) && (fd === null || fd === '1')) cur.stdout = target;
-      else if (op === '>&' && fd === null && !/^\d+-?$|^-$/.test(target)) cur.stdout = target;
+      const toStdout =
+        (STDOUT_REDIRECTS.has(op) && (fd === null || fd === '1')) ||
+        (op === '>&' && fd === null && !/^\d+-?$|^-$/.test(target));
+      if (toStdout && cur.words.length === 0 && closed !== null) groupOutput(out, closed, target);
+      else if (toStdout) cur.stdout = target;
       else if (op === '<' && (fd === null || fd === '0')) cur.stdin = target;
     }
   }
@@ -104,6 +127,14 @@ function tokensOf(text: string, value: (name: string) => string | undefined): pa
     return parseShell(text, (name) => value(name) ?? `$${name}`);
   } catch {
     return [];
+  }
+}
+
+/** A group's redirected stdout is that of each of its commands that writes to it (not into a pipe or a file). */
+function groupOutput(out: ShellCommand[], group: { from: number; to: number }, target: string): void {
+  for (let k = group.from; k < group.to; k++) {
+    const cmd = out[k]!;
+    if (cmd.stdout === null && !(k + 1 < group.to && out[k + 1]!.piped)) cmd.stdout = target;
   }
 }
 

@@ -42,6 +42,9 @@ describe("a shell's redirection of a secret into the workspace", () => {
       { ...sh(`openssl base64 -in ${TOKEN} -out /workspace/source/t`), read: '/workspace/source/t' },
       { ...sh(`cat ${TOKEN} | dd of=/workspace/source/t`), read: '/workspace/source/t' },
       { ...sh(`xxd ${TOKEN} /workspace/source/t.hex`), read: '/workspace/source/t.hex' },
+      // A group's redirection is its commands'.
+      { ...sh(`(cat ${TOKEN}) > /workspace/source/t`), read: '/workspace/source/t' },
+      { ...sh(`{ echo x; cat ${TOKEN} | base64; } > /workspace/source/t`), read: '/workspace/source/t' },
     ]);
   });
 
@@ -67,6 +70,11 @@ describe("a shell's redirection of a secret into the workspace", () => {
       sh(`gzip ${TOKEN} > /workspace/source/log`, { reads: ['/workspace/source/log'] }),
       sh(`cat ${TOKEN} > t`, { reads: ['/workspace/source/t'] }),
       sh(`cat ${TOKEN}\necho done > /workspace/source/x`, { reads: ['/workspace/source/x'] }),
+      sh(`{ cat ${TOKEN} > /dev/null; echo ok; } > /workspace/source/x`, { reads: ['/workspace/source/x'] }),
+      sh(`(cd /var/run/secrets && cat x.txt); cat token > /workspace/source/x`, {
+        cwd: '/src',
+        reads: ['/workspace/source/x'],
+      }),
     ]);
   });
 });
