@@ -4,8 +4,10 @@
  * trailing `/` goes into the destination under its name (`DEST/serviceaccount/token`), one with it has its
  * files go into the destination itself (`DEST/token`); `-R` keeps the path as given (after a `/./` when there
  * is one); `-t` is no target directory but "keep times". A copy from or to another host (`host:path`,
- * `rsync://`) is no local copy and is left to the push rules; a list of sources in a file (`--files-from`)
- * is not seen.
+ * `rsync://`) is no local copy and is left to the push rules. With `--files-from=FILE` the names are in a file
+ * (one a shell's script writes or pipes in is read there: ./shell-copies.ts): they are below the source directory
+ * and land below the destination by their path, so a secret directory as the source makes every file below the
+ * destination its copy, as with `DIR/`.
  */
 import { type FlagSyntax, parseArgv } from '../rules/argv.js';
 import {
@@ -53,7 +55,9 @@ export function rsyncCopy(words: readonly string[], base: string | null): Relink
   const { positionals, flags } = parseArgv(words, RSYNC_SYNTAX);
   let recursive = false;
   let relative = false;
+  let listed = false;
   for (const { flag } of flags) {
+    if (flag === '--files-from') listed = true;
     if (RECURSIVE.has(flag)) recursive = true;
     else if (flag === '-R' || flag === '--relative') relative = true;
     else if (flag === '--no-relative' || flag === '--no-R') relative = false;
@@ -66,6 +70,8 @@ export function rsyncCopy(words: readonly string[], base: string | null): Relink
   const sources = given.map((p) => absoluteSource(p, base));
   const into = (p: string, i: number): string => {
     const t = target!;
+    // The names listed are not on the command line: any file below the destination may be one.
+    if (listed) return t;
     if (relative) return intoByPath(t, relativePart(p));
     // `DIR/`: its files go into the destination itself (their names are not on the command line).
     if (recursive && p.endsWith('/')) return t;
@@ -74,8 +80,8 @@ export function rsyncCopy(words: readonly string[], base: string | null): Relink
   return {
     sources,
     target,
-    intoDirectory: given.length > 1 || namesDirectory(destination) || relative,
-    filesOnly: !recursive,
+    intoDirectory: given.length > 1 || namesDirectory(destination) || relative || listed,
+    filesOnly: !recursive && !listed,
     into: target === null ? [] : given.map(into),
   };
 }

@@ -6,8 +6,8 @@
  * `openssl enc -in`, `head`, `dd if=`, a `tar` archive written to stdout, `zip -`) or passes its stdin on (`tr`,
  * `base64 -d`, `gzip` without files), through pipes, to a file its stdout is redirected to, or a file `tee`, `dd
  * of=`, `openssl -out`, `xxd IN OUT` or `cp /dev/stdin` writes; a tar stream extracted by `tar x` lands under its
- * directory (`tar c TOKEN | tar x -C /workspace`); `rsync --files-from=-` copies the names `echo`/`printf` list
- * into its pipe. Any other program ends the flow (`python x.py < token > out` is not followed).
+ * directory (`tar c TOKEN | tar x -C /workspace`); `rsync --files-from` copies the names `echo`/`printf` list
+ * into its pipe or into the list file. Any other program ends the flow (`python x.py < token > out` is not followed).
  */
 import { basename, tokenize } from '../rules/argv.js';
 import { ddOperand, readZip } from './archive-copies.js';
@@ -103,12 +103,17 @@ export function shellCopy({ script, params }: InlineScript, base: string | null)
   if (!MAY_COPY.test(script)) return NO_RELINK;
   const sources: string[] = [];
   const into: string[] = [];
+  /** Lists of names the script wrote to a file (`echo NAME > /tmp/l`), for `rsync --files-from=/tmp/l`. */
+  const lists = new Map<string, Content[]>();
   const copy = (content: readonly Content[], to: string | null) => {
     // A device (`/dev/null`, `/dev/stderr`) keeps nothing another container reads.
     if (to === null || to.startsWith('/dev/') || to.startsWith('/proc/')) return;
     for (const c of content) {
       if (sources.length >= MAX_SHELL_COPIES) return;
-      if (c.listed) continue;
+      if (c.listed) {
+        if (lists.size < MAX_SHELL_COPIES) lists.set(to, [...(lists.get(to) ?? []), c]);
+        continue;
+      }
       sources.push(c.source);
       into.push(to);
     }
@@ -117,7 +122,7 @@ export function shellCopy({ script, params }: InlineScript, base: string | null)
   for (const cmd of shellCommands(script, base, params)) {
     const input: Content[] =
       cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
-    previous = flow(cmd, input, copy);
+    previous = flow(cmd, input, copy, lists);
     if (cmd.stdout !== null) {
       copy(previous, absoluteTarget(cmd.stdout, cmd.cwd));
       previous = [];
@@ -133,6 +138,7 @@ function flow(
   cmd: ShellCommand,
   input: Content[],
   copy: (c: readonly Content[], to: string | null) => void,
+  lists: ReadonlyMap<string, Content[]>,
 ): Content[] {
   const name = basename(cmd.words[0] ?? '');
   const args = cmd.words.slice(1);
@@ -197,7 +203,7 @@ function flow(
       // Names listed for a reader of name lists (`rsync --files-from=-`); a format (`%s\n`) is none.
       return files.filter((w) => !w.includes('%')).map((w): Content => ({ source: w, member: w, listed: true }));
     case 'rsync':
-      return rsyncListed(args, cmd.cwd, input, copy);
+      return rsyncListed(args, cmd.cwd, input, copy, lists);
     default:
       return [];
   }
@@ -221,22 +227,32 @@ function tarFlow(
 }
 
 /**
- * `rsync --files-from=- SRC DEST` copying the names piped in (`echo var/run/secrets/… | rsync …`): each is read
- * below SRC and lands below DEST by the same path (--files-from implies -R). A list from a file is not seen.
+ * `rsync --files-from=- SRC DEST` copying the names piped in (`echo var/run/secrets/… | rsync …`), or those the
+ * script wrote to the list file (`echo … > /tmp/l; rsync --files-from=/tmp/l …`): each is read below SRC and lands
+ * below DEST by the same path (--files-from implies -R). A list the script did not write is not seen here.
  */
 function rsyncListed(
   args: string[],
   cwd: string | null,
   input: Content[],
   copy: (c: readonly Content[], to: string | null) => void,
+  lists: ReadonlyMap<string, Content[]>,
 ): Content[] {
-  const listed = args.some((w, i) => w === '--files-from=-' || (w === '--files-from' && args[i + 1] === '-'));
-  const positionals = args.filter((w, i) => !w.startsWith('-') && !(args[i - 1] === '--files-from' && w === '-'));
-  if (!listed || positionals.length !== 2 || positionals.some((p) => p.includes(':'))) return [];
+  let list: string | null = null;
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (w.startsWith('--files-from=')) list = w.slice('--files-from='.length);
+    else if (w === '--files-from') list = args[++i] ?? null;
+    else if (!w.startsWith('-')) positionals.push(w);
+  }
+  if (list === null || positionals.length !== 2 || positionals.some((p) => p.includes(':'))) return [];
+  const listFile = list === '-' ? null : absoluteTarget(list, cwd);
+  const names = list === '-' ? input : listFile === null ? [] : (lists.get(listFile) ?? []);
   const from = absoluteSource(positionals[0]!.replace(/\/*$/, '/'), cwd);
   const dir = absoluteTarget(positionals[1]!, cwd);
   if (dir === null) return [];
-  for (const c of input) {
+  for (const c of names) {
     if (c.member === null || !c.listed) continue;
     copy([{ source: absoluteSource(c.member, from), member: null }], intoByPath(dir, c.member));
   }

@@ -1,7 +1,7 @@
 /**
  * Copies into a pod's shared workspace that no `cp`-like command line shows (review: all were `low`): a shell's
  * redirection or pipe (`sh -c 'cat TOKEN > /workspace/t'`, `base64`, `openssl`, `tar c | tar x -C DIR`, `tee`,
- * `cp /dev/stdin`, `rsync --files-from=-` fed by `echo`); and their look-alikes that must stay quiet (a redirect
+ * `cp /dev/stdin`, `rsync --files-from` fed by `echo`); and their look-alikes that must stay quiet (a redirect
  * of text, or of a file that is no secret). `dd`, `zip` and `7z` run on their own: workspace-archive-copies.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe("a shell's redirection of a secret into the workspace", () => {
   });
 });
 
-describe('tar piped into tar, and rsync --files-from=- fed by echo', () => {
+describe('tar piped into tar, and rsync --files-from fed by echo', () => {
   it('puts the secret under the extracting directory, as tar names it', async () => {
     await expectSecretRead([
       { ...sh(`tar c ${TOKEN} | tar x -C /workspace/source`), read: `/workspace/source${TOKEN}` },
@@ -95,6 +95,16 @@ describe('tar piped into tar, and rsync --files-from=- fed by echo', () => {
         ...sh(`echo ${TOKEN.slice(1)} | rsync --files-from=- / /workspace/source/`),
         read: `/workspace/source${TOKEN}`,
       },
+      {
+        ...sh(`echo ${TOKEN.slice(1)} > /tmp/l; rsync -a --files-from /tmp/l / /workspace/source/`),
+        read: `/workspace/source${TOKEN}`,
+      },
+      // A list the script did not write, from a secret directory: any file below the destination may be one.
+      {
+        binary: '/usr/bin/rsync',
+        copy: `-a --files-from=/tmp/l ${SA} /workspace/source/`,
+        read: '/workspace/source/t',
+      },
     ]);
   });
 
@@ -106,6 +116,11 @@ describe('tar piped into tar, and rsync --files-from=- fed by echo', () => {
       sh('echo etc/hostname | rsync --files-from=- / /workspace/source/', {
         reads: ['/workspace/source/etc/hostname'],
       }),
+      sh(`echo ${TOKEN.slice(1)} > /tmp/l; rsync --files-from=/tmp/other / /workspace/source/`, {
+        reads: [`/workspace/source${TOKEN}`],
+      }),
+      { binary: '/usr/bin/rsync', copy: '-a --files-from=/tmp/l / /workspace/source/', reads: ['/workspace/source/t'] },
+      { binary: '/usr/bin/rsync', copy: '--files-from=l /src /workspace/source', reads: ['/workspace/source/t'] },
     ]);
   });
 });
