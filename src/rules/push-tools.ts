@@ -14,6 +14,7 @@ import { clusterDeployTools } from './tools/cluster-deploys.js';
 import { composeBakeTools } from './tools/compose-bake.js';
 import { cosignTools } from './tools/cosign.js';
 import { forgeCliTools } from './tools/forge-clis.js';
+import { forgeSettingTools } from './tools/forge-settings.js';
 import { gitTools } from './tools/git.js';
 import { httpTools } from './tools/http.js';
 import { imageBuildTools } from './tools/image-builds.js';
@@ -31,6 +32,7 @@ import type { PushToolSpec } from './types.js';
 export const pushTools: readonly PushToolSpec[] = [
   ...gitTools,
   ...forgeCliTools,
+  ...forgeSettingTools,
   ...registryTools,
   ...composeBakeTools,
   ...kubectlTools,
