@@ -2,6 +2,7 @@
  * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
+import { aliasExpansionArgs } from './alias-definitions.js';
 import { isApiRead } from './api-reads.js';
 import { isTarCreateToStdout, kubectlResumablePath } from './archive-stdout.js';
 import {
@@ -152,6 +153,10 @@ function recognizeReading(
 ): Recognition {
   const direct = recognizeAs(view, isUploadTarget, specs);
   if (direct !== null && direct.kind === 'push') return direct;
+  // An alias defined as a push (`gh alias set up 'gist create'`) is that push (./alias-definitions.ts).
+  const alias = aliasExpansionArgs(view.binary, view.args);
+  const defined = alias !== null ? recognizeAs({ ...view, args: alias }, isUploadTarget, specs) : null;
+  if (defined?.kind === 'push') return defined;
   // A script tool runs as its interpreter (`node /usr/local/bin/npm publish`), and a multi-call binary runs
   // its applet in the same process (`busybox wget …`): recognised as the program they run.
   const program = launchedProgram(view);
