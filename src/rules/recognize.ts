@@ -104,7 +104,7 @@ interface Index {
   /**
    * Generic HTTP uploaders with flag-shaped uploads (curl, wget), tried on copies of them in scratch or hidden
    * directories. Not httpie: its data items (`k=v`, `f@file`) are any word with `=` or `@`, as a renamed git's
-   * `push https://user:token@host/…` has.
+   * `push https://user:token@host/…` has; nor a client's request command (`az rest`).
    */
   uploaders: PushToolSpec[];
   /** Sub-command clients recognised under another name by their push command lines (PushToolSpec.copiedShape). */
@@ -115,7 +115,7 @@ function buildIndex(specs: readonly PushToolSpec[]): Index {
   const byName = new Map<string, PushToolSpec[]>();
   const byPrefix: Index['byPrefix'] = [];
   const any: PushToolSpec[] = [];
-  const uploaders = specs.filter((spec) => spec.match.kind === 'upload' && spec.match.methodWords === undefined);
+  const uploaders = specs.filter((s) => s.match.kind === 'upload' && !s.match.methodWords && !s.match.words);
   for (const spec of specs) {
     for (const b of spec.binaries) {
       if (b === '*') any.push(spec);
@@ -260,12 +260,13 @@ function matchSpec(
       return keyFiles.length > 0 ? { kind: 'signer', keyFiles } : null;
     }
     case 'upload': {
+      if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return null;
       const method = parsed.positionals.find((p) => m.methodWords?.includes(p.toUpperCase()));
       // Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST).
       const dataItems =
         m.methodWords !== undefined && parsed.positionals.some((p) => /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/.test(p));
       if (!method && !dataItems && !m.uploadFlags.some((req) => hasFlag(parsed, req))) return null;
-      const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true);
+      const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true, m.urlFlags);
       return url ? push(url.word, url.host) : null;
     }
     case 'script-upload': {

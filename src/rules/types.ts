@@ -147,6 +147,10 @@ export type PushMatcher =
       methodWords?: readonly string[];
       /** The URL may be a glob the tool expands (curl's `{a,b}`, `[a-z]`; not with `-g`): ../upload-urls.ts. */
       urlGlobs?: true;
+      /** Flags whose value is the URL (`--url` when not given; `az rest --uri`). */
+      urlFlags?: readonly string[];
+      /** Leading positional words of a client's generic request command (`az rest`): only that command uploads. */
+      words?: readonly string[];
     }
   /** A word in argv that only a push carries (`git-receive-pack` after an ssh target). */
   | { kind: 'ssh-receive-pack' }

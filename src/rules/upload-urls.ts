@@ -15,9 +15,10 @@ export function firstUploadUrl(
   parsed: ParsedArgv,
   isUploadTarget: UploadTargetTest,
   urlGlobs: boolean,
+  urlFlags: readonly string[] = ['--url'],
 ): { word: string; host: string } | null {
   const candidates = [
-    ...parsed.flags.filter((f) => f.flag === '--url' && f.value).map((f) => f.value!),
+    ...parsed.flags.filter((f) => urlFlags.includes(f.flag) && f.value).map((f) => f.value!),
     ...parsed.positionals,
   ];
   const globs = urlGlobs && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
