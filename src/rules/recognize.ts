@@ -31,6 +31,7 @@ import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './p
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
+import { sendsBody } from './upload-shapes.js';
 import { firstUploadUrl } from './upload-urls.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
@@ -261,11 +262,7 @@ function matchSpec(
     }
     case 'upload': {
       if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return null;
-      const method = parsed.positionals.find((p) => m.methodWords?.includes(p.toUpperCase()));
-      // Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST).
-      const dataItems =
-        m.methodWords !== undefined && parsed.positionals.some((p) => /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/.test(p));
-      if (!method && !dataItems && !m.uploadFlags.some((req) => hasFlag(parsed, req))) return null;
+      if (!sendsBody(m, parsed)) return null;
       const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true, m.urlFlags);
       return url ? push(url.word, url.host) : null;
     }

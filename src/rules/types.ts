@@ -147,6 +147,11 @@ export type PushMatcher =
       methodWords?: readonly string[];
       /** The URL may be a glob the tool expands (curl's `{a,b}`, `[a-z]`; not with `-g`): ../upload-urls.ts. */
       urlGlobs?: true;
+      /**
+       * A request naming no method among `readMethods` and no data may send stdin as its body (HTTPie, xh), unless
+       * one of `unlessFlags` is given (`--ignore-stdin`): ../upload-shapes.ts.
+       */
+      stdinBody?: { readMethods: readonly string[]; unlessFlags: readonly string[] };
       /** Flags whose value is the URL (`--url` when not given; `az rest --uri`). */
       urlFlags?: readonly string[];
       /** Leading positional words of a client's generic request command (`az rest`): only that command uploads. */

@@ -185,6 +185,12 @@ export const httpTools: readonly PushToolSpec[] = [
       kind: 'upload',
       uploadFlags: [{ flags: ['-f', '--form', '--multipart', '--raw'] }],
       methodWords: WRITE_METHODS,
+      // A body from redirected stdin (`https api.github.com/gists < creds.json`): red-team review, no push until
+      // then. `--offline` only prints the request.
+      stdinBody: {
+        readMethods: ['GET', 'HEAD', 'OPTIONS', 'DELETE', 'TRACE'],
+        unlessFlags: ['-I', '--ignore-stdin', '--offline'],
+      },
     },
     destination: 'url',
     requiresClassedDestination: true,
@@ -194,11 +200,18 @@ export const httpTools: readonly PushToolSpec[] = [
         '--form POST https://gitlab.com/api/v4/projects/1/uploads file@/tmp/x',
         // A raw body from a file (HTTPie 3): the method defaults to POST.
         'https://api.github.com/gists @/tmp/g.json',
+        // Its body from stdin, as a shell redirect gives it (`< creds.json`).
+        'api.github.com/gists',
+        '-a u:t PATCH https://api.github.com/gists/5f1c',
       ],
       notPush: [
         'GET https://api.github.com/user',
         'POST https://hooks.example.com/x a=1',
         'https://hooks.example.com/x @/tmp/g.json',
+        'GET api.github.com/gists',
+        '--ignore-stdin https://api.github.com/user',
+        '-I api.github.com/repos/acme/app',
+        'https://hooks.example.com/x',
       ],
     },
   },

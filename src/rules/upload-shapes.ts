@@ -1,0 +1,29 @@
+/**
+ * Whether a generic HTTP client's argv says it sends a body (an upload flag, a writing method word, data items),
+ * before its URL is looked at (./upload-urls.ts). Interpreted for ./recognize.ts.
+ */
+import { hasFlag, type ParsedArgv } from './argv.js';
+import type { PushMatcher } from './types.js';
+
+type UploadMatcher = Extract<PushMatcher, { kind: 'upload' }>;
+
+/** Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST). */
+const DATA_ITEM = /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/;
+
+export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): boolean {
+  if (m.uploadFlags.some((req) => hasFlag(parsed, req))) return true;
+  if (m.methodWords === undefined) return false;
+  if (parsed.positionals.some((p) => m.methodWords!.includes(p.toUpperCase()) || DATA_ITEM.test(p))) return true;
+  return m.stdinBody !== undefined && stdinBodyPossible(m.stdinBody, parsed);
+}
+
+/**
+ * HTTPie and xh read a body from stdin whenever it is not a terminal, and then POST (red-team review: `https
+ * api.github.com/gists < creds.json` raised nothing, its argv a GET's shape). The sensors do not show stdin, so
+ * a request naming no method at all and no data is taken for one, unless told to ignore stdin: in a pod's job
+ * stdin is no terminal, and such a request does POST (CI passes `--ignore-stdin` or says `GET` for a read).
+ */
+function stdinBodyPossible(s: NonNullable<UploadMatcher['stdinBody']>, parsed: ParsedArgv): boolean {
+  if (parsed.flags.some((f) => s.unlessFlags.includes(f.flag))) return false;
+  return !parsed.positionals.some((p) => s.readMethods.includes(p.toUpperCase()));
+}
