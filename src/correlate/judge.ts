@@ -186,7 +186,8 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * A push taken from a command line the sensor cut (recognize.ts cutArgvPush) is one only once its process
  * connected somewhere off the node (`git commit -m <4 KiB>` never does), and a generic uploader's (curl, wget)
  * only to a destination classed as a forge or registry, as its URL would have had to be: a `curl -d <5 KiB>`
- * to a log collector is no push, with its URL seen or not. git's, whose helper connects for a fetch as for a
+ * to a log collector is no push, with its URL seen or not; so is a generic uploader's whose URL hides its host
+ * (curl's `--expand-url https://{{H}}/…`, red-team review). git's, whose helper connects for a fetch as for a
  * push, only once a step seen whole joined it or it connected itself (PushEpisode.awaitsWholeStep); so is one
  * read from another grouping of its spaced words (../rules/joined-argv.ts: a bot's `git -c user.name=bot commit
  * -m "push release notes"` also reads as a push to remote `release`, and runs no step). A bridged one (docker)
@@ -204,7 +205,9 @@ function unsureArgvPushLeft(ep: PushEpisode, ctx: JudgeContext): boolean {
   if (r === null || ep.byEgress) return true;
   if (ep.awaitsWholeStep) return false;
   const outranked = r.argvOutranked === true;
-  if (!r.argvCut && !outranked) return true;
+  // A generic uploader whose URL hides its host (curl's `--expand-url https://{{H}}/…`) names none.
+  const hostHidden = r.spec.requiresClassedDestination && r.destinationHost === null;
+  if (!r.argvCut && !outranked && !hostHidden) return true;
   if (ep.destAddr === null || (outranked && r.viaBuilder === true))
     return ep.bridged && bridgedToClassed(ep) >= ctx.config.egressPushMinBytes;
   const classedOnly = outranked || r.spec.requiresClassedDestination || goalsAnywhere(r.spec);

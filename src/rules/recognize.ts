@@ -32,7 +32,7 @@ import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { sendsBody } from './upload-shapes.js';
-import { firstUploadUrl } from './upload-urls.js';
+import { firstUploadUrl, hostHiddenUrl } from './upload-urls.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -264,7 +264,9 @@ function matchSpec(
       if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return null;
       if (!sendsBody(m, parsed)) return null;
       const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true, m.urlFlags);
-      return url ? push(url.word, url.host) : null;
+      if (url) return push(url.word, url.host);
+      const hidden = m.urlVariables === true ? hostHiddenUrl(parsed) : null;
+      return hidden !== null ? push(hidden, null) : null;
     }
     case 'script-upload': {
       const args = view.args ?? '';

@@ -152,6 +152,8 @@ export type PushMatcher =
        * one of `unlessFlags` is given (`--ignore-stdin`): ../upload-shapes.ts.
        */
       stdinBody?: { readMethods: readonly string[]; unlessFlags: readonly string[] };
+      /** The URL may hide its host in a variable (curl's `--expand-url https://{{H}}/…`): ../upload-urls.ts. */
+      urlVariables?: true;
       /** Flags whose value is the URL (`--url` when not given; `az rest --uri`). */
       urlFlags?: readonly string[];
       /** Leading positional words of a client's generic request command (`az rest`): only that command uploads. */
