@@ -69,6 +69,24 @@ export const DEFAULT_REGISTRIES = [
 ];
 
 /**
+ * Package and artifact hosts an upload a command line names counts towards (`curl -T F https://x.jfrog.io/…`, `az
+ * rest --method put --url https://ORG.visualstudio.com/…`), whose addresses are never classed (red-team review: a
+ * credential uploaded there by curl raised nothing). Every build downloads its dependencies from the same hosts
+ * (Artifactory, Dart's, Deno's, Haskell's and Clojure's registries, VS Code's downloads), so a class would make
+ * their requests, added up, a push by egress; a download names no upload flag and is never one here.
+ */
+export const DEFAULT_UPLOAD_HOSTS = [
+  '*.jfrog.io',
+  '*.visualstudio.com',
+  'pub.dev',
+  'jsr.io',
+  'api.jsr.io',
+  'hackage.haskell.org',
+  'clojars.org',
+  'repo.clojars.org',
+];
+
+/**
  * A destination pattern: a host glob or an IP CIDR. A value shaped like an IP or CIDR but invalid
  * (`10.0.0.0/33`, `300.1.1.1/8`) is a config error rather than a host glob that never matches.
  */
@@ -94,6 +112,12 @@ export const destinationsConfigSchema = z
       .array(destinationPatternSchema)
       .default([])
       .describe('Your own forges and registries: host globs or IP CIDRs (`git.corp.example`, `10.20.0.0/16`).'),
+    uploadHosts: z
+      .array(z.string().min(1))
+      .default(DEFAULT_UPLOAD_HOSTS)
+      .describe(
+        "Host globs an HTTP upload named on a command line counts towards (curl, wget, HTTPie, az rest), as a forge's or registry's, but whose addresses are never classed: package hosts that serve every build's dependency downloads too. Replaces the default list.",
+      ),
     webHostsApiPathPrefixes: z
       .array(z.string().min(1))
       .default(['/api/', '/git-receive-pack', '/uploads'])

@@ -87,6 +87,8 @@ export class DestinationClassifier {
     if (h.expiresMs < this.sweepNowMs) this.hints.delete(ip);
   });
   private readonly resolvable: Array<{ host: string; cls: DestinationClass }> = [];
+  /** DestinationsConfig.uploadHosts: upload targets for command lines only, never a class. */
+  private readonly uploadHosts: RegExp[];
 
   constructor(
     private readonly config: DestinationsConfig,
@@ -113,6 +115,7 @@ export class DestinationClassifier {
     for (const g of config.internal) add(g, 'internal');
     for (const g of config.forges) add(g, 'forge');
     for (const g of config.registries) add(g, 'registry');
+    this.uploadHosts = config.uploadHosts.map((g) => globToRegExp(g.toLowerCase()));
   }
 
   /** Class of a hostname (or an IP literal, via the IP tables). */
@@ -206,9 +209,18 @@ export class DestinationClassifier {
 
   /** Is this URL (host + path) an upload endpoint of a forge or registry, for generic HTTP clients? */
   isUploadTarget(host: string, path: string): boolean {
-    if (!this.classifyHost(host)) return false;
+    if (!this.classifyHost(host)) return this.isUploadOnlyHost(host);
     if (!FORGE_WEB_HOSTS.has(canonicalHost(host))) return true;
     return this.config.webHostsApiPathPrefixes.some((p) => path.startsWith(p) || path.includes(p));
+  }
+
+  /**
+   * DestinationsConfig.uploadHosts, except VS Code's Marketplace: its public gallery API takes a POST for every
+   * extension lookup (`/_apis/public/gallery/extensionquery`), which scripts installing extensions send.
+   */
+  private isUploadOnlyHost(host: string): boolean {
+    const h = canonicalHost(host);
+    return h !== 'marketplace.visualstudio.com' && this.uploadHosts.some((re) => re.test(h));
   }
 
   /**

