@@ -17,10 +17,7 @@ export function firstUploadUrl(
   urlGlobs: boolean,
   urlFlags: readonly string[] = ['--url'],
 ): { word: string; host: string } | null {
-  const candidates = [
-    ...parsed.flags.filter((f) => urlFlags.includes(f.flag) && f.value).map((f) => f.value!),
-    ...parsed.positionals,
-  ];
+  const candidates = urlWords(parsed, urlFlags);
   const globs = urlGlobs && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
   for (const word of candidates) {
     for (const url of globs ? expandUrlGlob(word) : [word]) {
@@ -32,6 +29,14 @@ export function firstUploadUrl(
   return null;
 }
 
+/** The words that may be the URL: the URL flags' values, then the positionals. */
+function urlWords(parsed: ParsedArgv, urlFlags: readonly string[]): string[] {
+  return [
+    ...parsed.flags.filter((f) => urlFlags.includes(f.flag) && f.value).map((f) => f.value!),
+    ...parsed.positionals,
+  ];
+}
+
 /**
  * curl's `--expand-url` with a `{{variable}}` in the URL's host (`--variable %H` from the environment, `H@FILE` from
  * a file; curl ≥ 8.3): argv does not say where it goes (red-team review: `--variable H@/tmp/h --expand-url
@@ -40,11 +45,7 @@ export function firstUploadUrl(
  */
 export function hostHiddenUrl(parsed: ParsedArgv): string | null {
   if (!parsed.flags.some((f) => f.flag === '--expand-url')) return null;
-  const words = [
-    ...parsed.flags.filter((f) => f.flag === '--url' && f.value).map((f) => f.value!),
-    ...parsed.positionals,
-  ];
-  return words.find((w) => /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/]*\{\{/i.test(w)) ?? null;
+  return urlWords(parsed, ['--url']).find((w) => /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/]*\{\{/i.test(w)) ?? null;
 }
 
 /**
