@@ -20,8 +20,9 @@ export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): boolean {
 /**
  * HTTPie and xh read a body from stdin whenever it is not a terminal, and then POST (red-team review: `https
  * api.github.com/gists < creds.json` raised nothing, its argv a GET's shape). The sensors do not show stdin, so
- * a request naming no method at all and no data is taken for one, unless told to ignore stdin: in a pod's job
- * stdin is no terminal, and such a request does POST (CI passes `--ignore-stdin` or says `GET` for a read).
+ * a request naming no method at all and no data is taken for one, unless told to ignore stdin: in a pod stdin is
+ * no terminal, and such a request does POST, an empty body too (httpie/cli#1017, #1551: `docker run httpie https
+ * pie.dev/get` got 405), so scripts pass `--ignore-stdin` or say `GET` for a read.
  */
 function stdinBodyPossible(s: NonNullable<UploadMatcher['stdinBody']>, parsed: ParsedArgv): boolean {
   if (parsed.flags.some((f) => s.unlessFlags.includes(f.flag))) return false;
