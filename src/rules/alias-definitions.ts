@@ -9,13 +9,24 @@
  * command line, which is recognised when it runs.
  */
 import { basename, tokenize } from './argv.js';
+import type { ProcessView, PushRecognition, Recognition } from './recognize.js';
 
 const ALIAS_CLIENTS = new Set(['gh', 'glab']);
 /** `alias set`'s own flags: `--shell` (`-s`) runs the expansion by sh; `--clobber` overwrites. None take a value. */
 const SHELL_FLAGS = new Set(['-s', '--shell']);
 
+/** The push an alias this process defines expands to, as `recognize` reads the expansion, or null. */
+export function aliasDefinedPush(
+  view: ProcessView,
+  recognize: (v: ProcessView) => Recognition,
+): PushRecognition | null {
+  const args = aliasExpansionArgs(view.binary, view.args);
+  const r = args !== null ? recognize({ ...view, args }) : null;
+  return r?.kind === 'push' ? r : null;
+}
+
 /** The command line an alias defined by this process expands to (`gist create $1`), or null. */
-export function aliasExpansionArgs(binary: string | null, args: string | null): string | null {
+function aliasExpansionArgs(binary: string | null, args: string | null): string | null {
   if (!ALIAS_CLIENTS.has(basename(binary))) return null;
   const words = tokenize(args);
   if (words[0] !== 'alias' || words[1] !== 'set') return null;

@@ -2,7 +2,7 @@
  * Interprets the push-tool table (./push-tools.ts) for one process: push, download, or nothing. Called once
  * per process (the correlator caches the answer on its process state), never per file or network event.
  */
-import { aliasExpansionArgs } from './alias-definitions.js';
+import { aliasDefinedPush } from './alias-definitions.js';
 import { isApiRead } from './api-reads.js';
 import { isTarCreateToStdout, kubectlResumablePath } from './archive-stdout.js';
 import {
@@ -32,7 +32,7 @@ import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { sendsBody } from './upload-shapes.js';
-import { firstUploadUrl, hostHiddenUrl } from './upload-urls.js';
+import { firstUploadUrl } from './upload-urls.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -155,9 +155,8 @@ function recognizeReading(
   const direct = recognizeAs(view, isUploadTarget, specs);
   if (direct !== null && direct.kind === 'push') return direct;
   // An alias defined as a push (`gh alias set up 'gist create'`) is that push (./alias-definitions.ts).
-  const alias = aliasExpansionArgs(view.binary, view.args);
-  const defined = alias !== null ? recognizeAs({ ...view, args: alias }, isUploadTarget, specs) : null;
-  if (defined?.kind === 'push') return defined;
+  const defined = aliasDefinedPush(view, (v) => recognizeAs(v, isUploadTarget, specs));
+  if (defined !== null) return defined;
   // A script tool runs as its interpreter (`node /usr/local/bin/npm publish`), and a multi-call binary runs
   // its applet in the same process (`busybox wget …`): recognised as the program they run.
   const program = launchedProgram(view);
@@ -261,12 +260,9 @@ function matchSpec(
       return keyFiles.length > 0 ? { kind: 'signer', keyFiles } : null;
     }
     case 'upload': {
-      if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return null;
       if (!sendsBody(m, parsed)) return null;
-      const url = firstUploadUrl(parsed, isUploadTarget, m.urlGlobs === true, m.urlFlags);
-      if (url) return push(url.word, url.host);
-      const hidden = m.urlVariables === true ? hostHiddenUrl(parsed) : null;
-      return hidden !== null ? push(hidden, null) : null;
+      const url = firstUploadUrl(parsed, isUploadTarget, m);
+      return url ? push(url.word, url.host) : null;
     }
     case 'script-upload': {
       const args = view.args ?? '';

@@ -198,6 +198,9 @@ export type PushMatcher =
       excludeFlags: readonly string[];
     };
 
+/** A generic HTTP client's matcher (curl, wget, HTTPie, `az rest`): ./upload-shapes.ts, ./upload-urls.ts. */
+export type UploadMatcher = Extract<PushMatcher, { kind: 'upload' }>;
+
 /** How the destination host is derived from the remote. */
 export type DestinationFrom = 'url' | 'image-ref' | 'ssh-target' | 'git-remote' | 'fixed' | 'none';
 

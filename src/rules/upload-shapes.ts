@@ -3,14 +3,14 @@
  * before its URL is looked at (./upload-urls.ts). Interpreted for ./recognize.ts.
  */
 import { hasFlag, type ParsedArgv } from './argv.js';
-import type { PushMatcher } from './types.js';
-
-type UploadMatcher = Extract<PushMatcher, { kind: 'upload' }>;
+import type { UploadMatcher } from './types.js';
 
 /** Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST). */
 const DATA_ITEM = /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/;
 
 export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): boolean {
+  // A client's request command (`az rest`): its other commands send no such request.
+  if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return false;
   if (m.uploadFlags.some((req) => hasFlag(parsed, req))) return true;
   if (m.methodWords === undefined) return false;
   if (parsed.positionals.some((p) => m.methodWords!.includes(p.toUpperCase()) || DATA_ITEM.test(p))) return true;

@@ -1,10 +1,12 @@
 /**
  * The URL a generic uploader (curl, wget, httpie) sends to, when it is a forge's or registry's: the first
  * `--url` value or positional that names one, with or without its scheme (curl and wget take
- * `api.github.com/gists`, also fully qualified, `api.github.com./gists`). Interpreted for ./recognize.ts.
+ * `api.github.com/gists`, also fully qualified, `api.github.com./gists`); else one whose host is a curl variable
+ * (host null). Interpreted for ./recognize.ts.
  */
 import { type ParsedArgv, urlHost } from './argv.js';
 import type { UploadTargetTest } from './recognize.js';
+import type { UploadMatcher } from './types.js';
 
 /** How many URLs one globbed word may stand for here; curl's own limit is far higher, an evasion needs few. */
 const MAX_GLOB_URLS = 64;
@@ -14,11 +16,10 @@ const MAX_RANGE_VALUES = 40;
 export function firstUploadUrl(
   parsed: ParsedArgv,
   isUploadTarget: UploadTargetTest,
-  urlGlobs: boolean,
-  urlFlags: readonly string[] = ['--url'],
-): { word: string; host: string } | null {
-  const candidates = urlWords(parsed, urlFlags);
-  const globs = urlGlobs && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
+  m: Pick<UploadMatcher, 'urlGlobs' | 'urlFlags' | 'urlVariables'>,
+): { word: string; host: string | null } | null {
+  const candidates = urlWords(parsed, m.urlFlags ?? ['--url']);
+  const globs = m.urlGlobs === true && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
   for (const word of candidates) {
     for (const url of globs ? expandUrlGlob(word) : [word]) {
       const u =
@@ -26,7 +27,8 @@ export function firstUploadUrl(
       if (u && isUploadTarget(u.host, u.path)) return { word, host: u.host };
     }
   }
-  return null;
+  const hidden = m.urlVariables === true ? hostHiddenUrl(parsed) : null;
+  return hidden !== null ? { word: hidden, host: null } : null;
 }
 
 /** The words that may be the URL: the URL flags' values, then the positionals. */
@@ -43,7 +45,7 @@ function urlWords(parsed: ParsedArgv, urlFlags: readonly string[]): string[] {
  * https://{{H}}/gists -d @creds` raised nothing). The URL's word, its host unknown: such a push is judged on where
  * it connected, as a cut curl's is (../correlate/judge.ts).
  */
-export function hostHiddenUrl(parsed: ParsedArgv): string | null {
+function hostHiddenUrl(parsed: ParsedArgv): string | null {
   if (!parsed.flags.some((f) => f.flag === '--expand-url')) return null;
   return urlWords(parsed, ['--url']).find((w) => /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/]*\{\{/i.test(w)) ?? null;
 }
