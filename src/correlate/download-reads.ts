@@ -16,6 +16,7 @@
  * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
 import type { FileEvent } from '../model/normalized-event.js';
+import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 import type { ContainerState } from './state.js';
@@ -101,12 +102,33 @@ function packageCache(path: string): boolean {
 
 /**
  * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
- * manager's cache; or a compiler the build runs reading the package caches (proc-state.ts `toolchain`). Not
- * counted as a read at all (engine.ts onFile).
+ * manager's cache; or a compiler or build JVM reading the package caches (proc-state.ts `toolchain`), unless
+ * something was staged into them in its container (stagesIntoPackageCache). Not counted as a read at all
+ * (engine.ts onFile).
  */
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
-  return proc.rare?.toolchain === true && packageCache(path);
+  return proc.rare?.toolchain === true && proc.container?.cacheStaged !== true && packageCache(path);
+}
+
+/**
+ * Whether a move, link or copy (./relinks.ts) puts files into a package cache: `mv /srv/exports
+ * ~/.m2/repository/x` reads nothing, and a publishing JVM's reads of the cache are the build's (`mvn deploy`,
+ * `gradle publish`: found by a red-team review of CI pipelines, test/unit/correlate/jvm-publish-cache-reads.test.ts),
+ * so the data would leave with the deploy unseen; a copy's own reads count, but only in their window. The
+ * container's toolchains then have their reads of the caches counted for good (noteCacheStaging), as before
+ * the exemption. A cache restored by extracting an archive (actions/cache) names no file and is no staging.
+ */
+export function stagesIntoPackageCache(relink: Relink): boolean {
+  if (relink.target === null) return false;
+  const inCache = (path: string) => packageCache(`${path}/`);
+  return inCache(relink.target) || relink.into.some(inCache);
+}
+
+/** Marks the container when an exec's move, link or copy stages files into a package cache; returns the relink. */
+export function noteCacheStaging(c: ContainerState, relink: Relink): Relink {
+  if (stagesIntoPackageCache(relink)) c.cacheStaged = true;
+  return relink;
 }
 
 /** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */

@@ -13,7 +13,7 @@ import type { CompiledAllowlist } from './allowlist.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
-import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets } from './download-reads.js';
+import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets, noteCacheStaging } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
@@ -237,7 +237,7 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    const relink = relinked(e.process.binary, e.process.args, e.process.cwd, e.process.argvCount);
+    const relink = noteCacheStaging(c, relinked(e.process.binary, e.process.args, e.process.cwd, e.process.argvCount));
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;

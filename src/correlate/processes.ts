@@ -295,6 +295,8 @@ export class ProcessTable {
     if (rare.keyFiles !== null && c !== null) c.signers = true;
     if (r.kind === 'signer') return;
     rare.push = r;
+    // `mvn deploy`, `gradle publish`: the publishing JVM loads the build's dependencies as a verifying one does.
+    if (jvmBuild(proc.binary, p.args)) rare.toolchain = true;
     // The push's evidence shows its command line (newProc keeps it too).
     rare.args = p.args;
     if (c !== null) this.deps.pushes.recognized(proc, r, e, c);

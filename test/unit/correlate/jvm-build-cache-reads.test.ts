@@ -5,7 +5,8 @@
  * critical, only for those reads (found by a review of CI false positives, after npm's and pip's:
  * ./installer-cache-reads.test.ts). Unlike pip's or cargo's, a JVM build runs the build's code in the tool's own
  * process (plugins, build scripts), so a build is no download: only the JVMs' reads of the package caches are
- * the build's, and their other reads, their egress, and anyone else's reads of the caches count.
+ * the build's, and their other reads, their egress, and anyone else's reads of the caches count. A publishing
+ * JVM's (`mvn deploy`) are too: ./jvm-publish-cache-reads.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
@@ -101,15 +102,6 @@ describe('what still counts around a JVM build', () => {
     loadJars(s, p, cache);
     s.exit(p);
     tagPush(s, c, worker, 'app', 'v5.0.0');
-    expect(rules(s)).toEqual(['bulk-read-then-push critical']);
-  });
-
-  it("a deploy's own reads of the repository count as a push's own reads always did", () => {
-    const { s, c, worker } = runnerPod('app');
-    const mvn = s.exec(c, JAVA, `${MAVEN} -B deploy`, { parent: worker });
-    loadJars(s, mvn, M2);
-    s.connect(mvn, '10.0.0.9', 443, { cookie: '4' }).send(mvn, '10.0.0.9', 443, 9 * MiB, { cookie: '4' });
-    s.exit(mvn);
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 });
