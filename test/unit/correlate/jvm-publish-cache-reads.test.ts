@@ -20,6 +20,8 @@ const GRADLE_WRAPPER = `-Xmx64m -classpath ${WORK}/gradle/wrapper/gradle-wrapper
 const GRADLE_DAEMON = `-Xmx2g -cp ${HOME}/.gradle/wrapper/dists/gradle-8.10-bin/x/gradle-8.10/lib/gradle-daemon-main-8.10.jar org.gradle.launcher.daemon.bootstrap.GradleDaemon 8.10`;
 const M2 = `${HOME}/.m2/repository`;
 const GRADLE_CACHE = `${HOME}/.gradle/caches/modules-2/files-2.1`;
+const JIB_BASE = `${HOME}/.cache/google-cloud-tools-java/jib`;
+const GHCR = '140.82.121.33';
 /** Sonatype's OSSRH (s01.oss.sonatype.org), where the artifacts go. */
 const OSSRH = '3.124.10.18';
 
@@ -75,6 +77,36 @@ describe("a publishing JVM's reads of its own dependency cache", () => {
       expect(rules(s)).toEqual(['push-without-reads low']);
     },
   );
+});
+
+/**
+ * `mvn jib:build`: the JVM reads the dependencies, Jib's cache of the base image's layers (one read again to
+ * upload it where the registry lacks it) and its application layers (made of the dependencies and classes), and
+ * uploads 40 MiB (an image push of 64 MiB or more is `bulk-push-without-reads` by design).
+ */
+function jibBuild(s: Scenario, c: Ctr, parent: Proc): void {
+  const mvn = s.exec(c, JAVA, `${MAVEN} -B compile jib:build -Dimage=ghcr.io/acme/app:1.2.3`, { parent, cwd: WORK });
+  loadJars(s, mvn, M2, 30, 'read');
+  for (let i = 0; i < 3; i++) s.read(mvn, `${JIB_BASE}/layers/sha256${i}/diff${i}`, 10 * MiB);
+  for (let i = 0; i < 3; i++) s.read(mvn, `${WORK}/target/jib-cache/layers/sha256${i}/diff${i}`, 25 * MiB);
+  s.connect(mvn, GHCR, 443, { cookie: '9' }).send(mvn, GHCR, 443, 40 * MiB, { cookie: '9' });
+  s.wait(1_000).exit(mvn);
+}
+
+describe("Jib's caches, read by the JVM that pushes the image", () => {
+  it.each<SensorSource>(['tetragon', 'falco'])('mvn jib:build is a push with no notable reads (%s)', (source) => {
+    const { s, c, worker } = runnerPod('app', source);
+    jibBuild(s, c, worker);
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+
+  it('data moved into the base-image cache before it counts', () => {
+    const { s, c, worker } = runnerPod('app');
+    const mv = s.exec(c, '/usr/bin/mv', `/srv/exports ${JIB_BASE}/layers/sha256x`, { parent: worker });
+    s.exit(mv);
+    jibBuild(s, c, worker);
+    expect(rules(s)).toEqual(['bulk-read-then-push high']);
+  });
 });
 
 describe('what still counts around a publishing JVM', () => {
