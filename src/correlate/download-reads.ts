@@ -16,6 +16,7 @@
  * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
 import type { FileEvent } from '../model/normalized-event.js';
+import { ownBuildOutput } from './build-outputs.js';
 import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
@@ -117,10 +118,11 @@ function packageCache(path: string): boolean {
 /**
  * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
  * manager's cache; or a compiler or build JVM reading the package caches (proc-state.ts `toolchain`), unless
- * something was staged into them in its container (stagesIntoPackageCache). Not counted as a read at all
- * (engine.ts onFile).
+ * something was staged into them in its container (stagesIntoPackageCache); or ko reading the binary its own
+ * `go build` wrote (./build-outputs.ts). Not counted as a read at all (engine.ts onFile).
  */
 export function downloadStoreRead(proc: ProcState, path: string): boolean {
+  if (ownBuildOutput(proc, path)) return true;
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
   return proc.rare?.toolchain === true && proc.container?.cacheStaged !== true && packageCache(path);
 }

@@ -7,6 +7,7 @@ import type { ActivityEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
 import { recognizeProcess } from '../rules/index.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
 import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
@@ -208,6 +209,7 @@ export class ProcessTable {
     );
     if (parent !== null && !proc.download && buildToolchain(proc.binary, parent)) proc.more().toolchain = true;
     inheritLostDownload(proc, parent);
+    if (parent !== null) noteBuildOutput(proc, p.args, p.cwd ?? null);
     if (archiver || lineageHost !== null) {
       const rare = proc.more();
       rare.argvHost = argvHost;
