@@ -9,6 +9,7 @@ import type { CorrelatorConfig } from './config.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { archiveTwin, sameProcess } from './dual-sensor.js';
 import { StringPool } from './intern.js';
+import { kanikoRootRead } from './kaniko-reads.js';
 import { pathInsideRootLinks } from './procfs-paths.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
 import { noteTime } from './times.js';
@@ -62,6 +63,8 @@ export class ReadTracker {
     // Falco names a file opened through `/proc/<pid>/root/` by that text, Tetragon by the file: one key for both.
     const lead = f.path.charCodeAt(1);
     const path = lead === 112 /* p */ || lead === 100 /* d */ ? pathInsideRootLinks(f.path) : f.path;
+    // kaniko hashing the root it built on: asked here, once the read is known to be no secret nor a copy of one.
+    if (!sensitive && kanikoRootRead(proc, path)) return;
     const secret = sensitive ? this.noteSensitive(c, path, e, proc) : null;
     const hash = hashPath(path);
     let distinct = c.distinct;
