@@ -199,9 +199,10 @@ function compilerPlace(name: string, binary: string): boolean {
 }
 
 /**
- * Whether a JVM runs Maven or Gradle (../rules/launchers.ts): a build, or a publish (`mvn deploy`, `gradle
- * publish`, taken for one in processes.ts classify), which resolves its dependencies from the caches. It runs the build's code in its own process (plugins, build scripts), so it is
- * no download: only its reads of the package caches are the build's (proc-state.ts `toolchain`).
+ * Whether a JVM runs Maven or Gradle (../rules/launchers.ts): a build, or a publish (`mvn deploy`, `gradle publish`,
+ * taken for one in processes.ts classify), which resolves its dependencies from the caches. It runs the build's code
+ * in its own process (plugins, build scripts), so it is no download: only its reads of the package caches are the
+ * build's (proc-state.ts `toolchain`).
  */
 export function jvmBuild(binary: string | null, args: string | null): boolean {
   if (basename(binary) !== 'java' || isUnexpectedLocation(binary)) return false;

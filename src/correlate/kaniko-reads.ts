@@ -1,14 +1,14 @@
 /**
- * kaniko builds in its own container's root: it extracts the base image's layers over `/`, then hashes every
- * file of that root to take each snapshot (the default `--snapshot-mode=full` reads them whole) and writes the
- * layers it makes to `/kaniko/` before uploading them. Those reads were counted as the push's own: a build of a
- * 2 MiB context `FROM eclipse-temurin:21-jre` read the JRE (`/opt/java/openjdk`, 130 MiB) and was
- * `bulk-read-then-push`, high, by the base image alone (found by a red-team review of CI pipelines;
+ * kaniko builds in its own container's root: it extracts the base image's layers over `/`, then hashes every file of
+ * that root to take each snapshot (the default `--snapshot-mode=full` reads them whole) and writes the layers it
+ * makes to `/kaniko/` before uploading them. Those reads were counted as the push's own: a build of a 2 MiB context
+ * `FROM eclipse-temurin:21-jre` read the JRE (`/opt/java/openjdk`, 130 MiB) and was `bulk-read-then-push`, high, by
+ * the base image alone (found by a red-team review of CI pipelines;
  * test/unit/correlate/kaniko-snapshot-reads.test.ts). What kaniko uploads comes from the base image (pulled), the
  * build context (read by kaniko: counted) and what `RUN` commands made (their processes' reads: counted). So the
- * executor's own reads count only inside its context (`--context`/`-c`, `dir://` or a plain path, `/workspace`
- * by default; a local `tar://` archive), of the Dockerfile, of a remote context's copy
- * (`/kaniko/buildcontext/`) and of secrets and a pod step's copies of them anywhere (kaniko skips `/var/run` and mounts unless told otherwise:
+ * executor's own reads count only inside its context (`--context`/`-c`, `dir://` or a plain path, `/workspace` by
+ * default; a local `tar://` archive), of the Dockerfile, of a remote context's copy (`/kaniko/buildcontext/`) and of
+ * secrets and a pod step's copies of them anywhere (kaniko skips `/var/run` and mounts unless told otherwise:
  * `--ignore-var-run=false` makes it read the service-account token, which counts).
  */
 import { tokenize } from '../rules/argv.js';
