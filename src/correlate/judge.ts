@@ -15,6 +15,7 @@ import type { CorrelatorConfig } from './config.js';
 import { isPrivateAddress } from './destinations.js';
 import { redact } from './redact.js';
 import type { DestEntry, FileEntry, PushEpisode, SensitiveEntry } from './state.js';
+import { stdinFed } from './stdin-fed.js';
 import type { Suppressor } from './suppression.js';
 
 export interface JudgeContext {
@@ -203,7 +204,7 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
 function unsureArgvPushLeft(ep: PushEpisode, ctx: JudgeContext): boolean {
   const r = ep.proc.push;
   if (r === null || ep.byEgress) return true;
-  if (ep.awaitsWholeStep) return false;
+  if (ep.awaitsWholeStep || !stdinFed(ep, ep.container)) return false;
   const outranked = r.argvOutranked === true;
   // A generic uploader whose URL hides its host (curl's `--expand-url https://{{H}}/…`) names none.
   const hostHidden = r.spec.requiresClassedDestination && r.destinationHost === null;

@@ -34,7 +34,9 @@ export class RecentExecs {
     for (let i = 0; i < RECENT; i++) {
       const p = this.procs[i];
       if (p === null || p === undefined || p === pusher || p.dropped || p.parent !== pusher.parent) continue;
-      if (this.ms[i]! >= ep.timeMs - PIPE_LEAD_MS && p.episode !== ep) p.more().pipeEp = ep;
+      if (this.ms[i]! < ep.timeMs - PIPE_LEAD_MS || p.episode === ep) continue;
+      p.more().pipeEp = ep;
+      if (ep.stdinFeed === 'none') ep.stdinFeed = 'pipe';
     }
   }
 }
@@ -63,6 +65,7 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
     // Started after the pusher ended: the shell's next command, not part of the pipeline.
     if (t < ep.timeMs - PIPE_LEAD_MS || pusher.exitedMs < t) continue;
     proc.more().pipeEp = ep;
+    if (ep.stdinFeed === 'none') ep.stdinFeed = 'pipe';
     return;
   }
 }

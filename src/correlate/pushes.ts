@@ -224,6 +224,7 @@ export class PushTracker {
       settleLastMs: Number.NEGATIVE_INFINITY,
       lateLastMs: Number.NEGATIVE_INFINITY,
       stdinProc: null,
+      stdinFeed: 'none',
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.makeRoom(c);
     c.addPending(ep);

@@ -12,6 +12,7 @@ import { StringPool } from './intern.js';
 import { kanikoRootRead } from './kaniko-reads.js';
 import { pathInsideRootLinks } from './procfs-paths.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
+import { noteStdinRead } from './stdin-fed.js';
 import { noteTime } from './times.js';
 import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top-files.js';
 
@@ -94,7 +95,7 @@ export class ReadTracker {
       this.outOfWindow.inc();
       return;
     }
-    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, top, entry, secret);
+    if (c.pending.length > 0) this.notePending(c, proc, t, bytes, newFiles, top, entry, secret, path);
     if (proc.archiver) {
       const a = proc.more();
       if (isNew) a.archiveFiles++;
@@ -144,11 +145,13 @@ export class ReadTracker {
     top: TopFiles,
     entry: number,
     secret: FileEntry | null,
+    path: string,
   ): void {
     const { pushSettleMs } = this.cfg;
     const bucket = Math.floor(t / this.buckets.bucketMs);
     for (const ep of c.pending) {
       if (ep.judged || t <= ep.timeMs || t > ep.dueMs) continue;
+      noteStdinRead(ep, proc, path);
       const toMs = ep.timeMs + pushSettleMs;
       if (t <= toMs) {
         if (t > ep.settleLastMs) ep.settleLastMs = t;

@@ -195,6 +195,8 @@ export interface PushEpisode {
    * pipeline (./pipeline.ts); null when it reads no stdin.
    */
   stdinProc: ProcState | null;
+  /** What its stdin was seen to carry (./stdin-fed.ts): a pipeline started with it, or a file read after it started. */
+  stdinFeed: 'none' | 'pipe' | 'file';
 }
 
 /** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */

@@ -31,7 +31,7 @@ import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './p
 import { pushTools } from './push-tools.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
-import { sendsBody } from './upload-shapes.js';
+import { STDIN_BODY_ONLY, sendsBody } from './upload-shapes.js';
 import { firstUploadUrl } from './upload-urls.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
@@ -53,6 +53,8 @@ export interface PushRecognition {
   unexpectedLocation: boolean;
   /** Its payload is its stdin (PushToolSpec.stdinPayload): a pipeline's other processes read it. */
   stdin: boolean;
+  /** Its body can only be its stdin (HTTPie's bare request): a push once fed (../correlate/stdin-fed.ts). */
+  stdinBodyOnly?: true;
   /** The file that names its destinations when argv does not (`the compose file`): RemoteLocator's declaredIn. */
   declaredIn: string | null;
   /** Its own signing keys (PushToolSpec.signingKeyFlags): its reads of them are not counted as sensitive. */
@@ -260,9 +262,9 @@ function matchSpec(
       return keyFiles.length > 0 ? { kind: 'signer', keyFiles } : null;
     }
     case 'upload': {
-      if (!sendsBody(m, parsed)) return null;
-      const url = firstUploadUrl(parsed, isUploadTarget, m);
-      return url ? push(url.word, url.host) : null;
+      const body = sendsBody(m, parsed);
+      const url = body === null ? null : firstUploadUrl(parsed, isUploadTarget, m);
+      return url ? { ...push(url.word, url.host), ...(body === 'stdin' ? STDIN_BODY_ONLY : {}) } : null;
     }
     case 'script-upload': {
       const args = view.args ?? '';
@@ -391,8 +393,7 @@ function destinationOf(spec: PushToolSpec, remote: string | null): string | null
 }
 
 function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const reqs = spec.stdinPayload;
-  if (reqs === undefined) return false;
+  const reqs = spec.stdinPayload ?? [];
   return parsed.flags.some(
     (f) => f.value !== null && reqs.some((r) => r.flags.includes(f.flag) && r.value.test(f.value!)),
   );

@@ -8,13 +8,17 @@ import type { UploadMatcher } from './types.js';
 /** Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST). */
 const DATA_ITEM = /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/;
 
-export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): boolean {
+/** What a push whose body can only be its stdin adds to its recognition (PushRecognition.stdinBodyOnly). */
+export const STDIN_BODY_ONLY = { stdin: true, stdinBodyOnly: true } as const;
+
+/** Where its body comes from: argv (flags, a method word, data items), only stdin, or nowhere (null). */
+export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): 'argv' | 'stdin' | null {
   // A client's request command (`az rest`): its other commands send no such request.
-  if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return false;
-  if (m.uploadFlags.some((req) => hasFlag(parsed, req))) return true;
-  if (m.methodWords === undefined) return false;
-  if (parsed.positionals.some((p) => m.methodWords!.includes(p.toUpperCase()) || DATA_ITEM.test(p))) return true;
-  return m.stdinBody !== undefined && stdinBodyPossible(m.stdinBody, parsed);
+  if (m.words?.some((w, i) => parsed.positionals[i] !== w)) return null;
+  if (m.uploadFlags.some((req) => hasFlag(parsed, req))) return 'argv';
+  if (m.methodWords === undefined) return null;
+  if (parsed.positionals.some((p) => m.methodWords!.includes(p.toUpperCase()) || DATA_ITEM.test(p))) return 'argv';
+  return m.stdinBody !== undefined && stdinBodyPossible(m.stdinBody, parsed) ? 'stdin' : null;
 }
 
 /**
@@ -22,7 +26,9 @@ export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): boolean {
  * api.github.com/gists < creds.json` raised nothing, its argv a GET's shape). The sensors do not show stdin, so
  * a request naming no method at all and no data is taken for one, unless told to ignore stdin: in a pod stdin is
  * no terminal, and such a request does POST, an empty body too (httpie/cli#1017, #1551: `docker run httpie https
- * pie.dev/get` got 405), so scripts pass `--ignore-stdin` or say `GET` for a read.
+ * pie.dev/get` got 405), so scripts pass `--ignore-stdin` or say `GET` for a read. An empty stdin (`/dev/null`, a
+ * pod's, xh#422) sends an empty POST, no data: such a push is one only once its stdin was seen to carry a file
+ * (../correlate/stdin-fed.ts; found by a false-positive review, a CI job's bare GET of a release was `high`).
  */
 function stdinBodyPossible(s: NonNullable<UploadMatcher['stdinBody']>, parsed: ParsedArgv): boolean {
   if (parsed.flags.some((f) => s.unlessFlags.includes(f.flag))) return false;
