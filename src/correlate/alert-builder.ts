@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
+import { forgeSettingTools } from '../rules/tools/forge-settings.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -211,7 +212,9 @@ function response(j: JudgedPush): string[] {
   const steps = [
     findStarterStep(ep, cmd, podText),
     `Analyse traffic from node ${ep.node.name} to ${traffic} around ${ep.time}${ep.egressSeen ? ` (about ${formatBytes(ep.egressBytes)} sent)` : ''}: egress proxy, firewall or VPC flow logs, and other pods talking to it.`,
-    `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
+    ep.proc.push !== null && forgeSettingTools.includes(ep.proc.push.spec)
+      ? `Review the secrets and variables of ${remote} (GitHub Actions' or GitLab CI/CD's, of the repository, group or organisation named, and the audit log for who set them): its workflows read a stored value back; if the owner is not yours, report it and rotate what was stored, else confirm the job that set it (a rotation or release job: allowlist it by pod or namespace).`
+      : `Review the access logs of ${remote} (repository or registry audit log: pushes, new repositories, tags, releases, gists and the token or account used); if the content is not yours, get it taken down and preserve a copy as evidence.`,
   ];
   if (j.sensitive.length > 0) steps.push(rotateStep(j));
   steps.push(

@@ -63,6 +63,27 @@ describe('values stored in forge settings', () => {
       const version = 'variable set VERSION --body 1.4.2 -R acme/app';
       expect(await alertsOf('gh-variable-version', '/usr/bin/gh', version, 'api.github.com', form)).toEqual([]);
       expect(await alertsOf('glab-variable-list', '/usr/bin/glab', 'variable list', 'gitlab.com', form)).toEqual([]);
+      // A release job's digest, and GitLab's last deployed commit (found by a false-positive review: both high).
+      const digest = `variable set IMAGE_DIGEST --body sha256:${'0123456789abcdef'.repeat(4)} -R acme/app`;
+      expect(await alertsOf('gh-variable-digest', '/usr/bin/gh', digest, 'api.github.com', form)).toEqual([]);
+      const sha = `variable update LAST_DEPLOYED_SHA --value ${'0123456789'.repeat(4)}`;
+      expect(await alertsOf('glab-variable-sha', '/usr/bin/glab', sha, 'gitlab.com', form)).toEqual([]);
+    });
+
+    it(`the alert of a stored secret says where to look: the secrets and variables, not pushes (${form})`, async () => {
+      const s = inlineScenario('gh-secret-response', DNS, [
+        {
+          at: '1s',
+          exec: { id: 'cli', parent: 'app', binary: '/usr/bin/gh', args: 'secret set K -R evil/loot', uid: 0 },
+        },
+        { after: '2ms', read: { proc: 'cli', path: CREDS, bytes: 116 } },
+        { after: '5ms', upload: { proc: 'cli', to: 'api.github.com:443', bytes: '3KiB', over: '400ms' } },
+        { after: '10ms', exit: { proc: 'cli' } },
+      ]);
+      const [alert] = (await runInlineScenario(s, form)).alerts;
+      expect(alert?.response.some((step) => step.startsWith('Review the secrets and variables of evil/loot'))).toBe(
+        true,
+      );
     });
   }
 });
