@@ -20,10 +20,17 @@ const counted = new WeakMap<ProcState, readonly string[] | null>();
 
 const REMOTE_CONTEXT = /^(?:git|gs|s3|https?):\/\//;
 
+/**
+ * A flag's value as kaniko's pflag takes it: `--context DIR`, `--context=DIR`, and for the short form also `-c=DIR`
+ * and `-cDIR` (found by red-team review: `-c=dir:///srv/exports` was read as the default `/workspace`, and the
+ * real context's reads as the base image's).
+ */
 function flagValue(words: readonly string[], i: number, long: string, short: string | null): string | null {
   const w = words[i]!;
   if (w === long || w === short) return words[i + 1] ?? null;
-  return w.startsWith(`${long}=`) ? w.slice(long.length + 1) : null;
+  if (w.startsWith(`${long}=`)) return w.slice(long.length + 1);
+  if (short === null || !w.startsWith(short) || w.startsWith('--')) return null;
+  return w.slice(w[short.length] === '=' ? short.length + 1 : short.length);
 }
 
 /**

@@ -109,6 +109,19 @@ describe('what still counts around kaniko', () => {
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
+  // pflag's other forms of the short flag (found by red-team review: read as the default /workspace, the real
+  // context's reads were the base image's).
+  it.each(['-c=dir:///srv/exports', '-cdir:///srv/exports', '-c=/srv/exports', '--context=dir:///srv/exports'])(
+    'kaniko %s reading 300 MiB of its context: bulk',
+    (context) => {
+      const { s, c, sh } = gitlabJob();
+      kaniko(s, c, sh, `${context} --destination ghcr.io/acme/api:1`, (k) => {
+        for (let i = 0; i < 150; i++) s.read(k, `/srv/exports/a${i}.bin`, 2 * MiB);
+      });
+      expect(rules(s)).toEqual(['bulk-read-then-push critical']);
+    },
+  );
+
   it('a local tar context: the archive counts', () => {
     const { s, c, sh } = gitlabJob();
     kaniko(s, c, sh, '--context tar:///srv/ctx.tar.gz --destination ghcr.io/acme/api:1', (k) =>
