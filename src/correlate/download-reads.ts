@@ -15,11 +15,13 @@
  * `.netrc` for a private index or `GOPROXY`, as git's helper does. cargo's `credentials.toml` is not here: it
  * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
-import type { FileEvent } from '../model/normalized-event.js';
+import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
+import { writesIntoCache } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
+import { relinked } from './relinks.js';
 import type { ContainerState } from './state.js';
 
 const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
@@ -141,9 +143,17 @@ export function stagesIntoPackageCache(relink: Relink): boolean {
   return inCache(relink.target) || relink.into.some(inCache);
 }
 
-/** Marks the container when an exec's move, link or copy stages files into a package cache; returns the relink. */
-export function noteCacheStaging(c: ContainerState, relink: Relink): Relink {
-  if (stagesIntoPackageCache(relink)) c.cacheStaged = true;
+/**
+ * What an exec moves, links or copies (./relinks.ts); marks the container when that stages files into a package
+ * cache, or when its command line writes there otherwise (./cache-writes.ts: a shell's redirection of any program,
+ * `tar x -C`, `unzip -d`).
+ */
+export function noteCacheStaging(c: ContainerState, p: ProcessRef): Relink {
+  const relink = relinked(p.binary, p.args, p.cwd, p.argvCount);
+  if (c.cacheStaged) return relink;
+  const inCache = (path: string) => packageCache(`${path}/`);
+  if (stagesIntoPackageCache(relink) || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache))
+    c.cacheStaged = true;
   return relink;
 }
 

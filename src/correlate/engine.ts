@@ -31,7 +31,6 @@ import { PodSecretCopies } from './pod-copies.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
-import { relinked } from './relinks.js';
 import { settleShapes } from './settle.js';
 import { ownSigningKey } from './signing-keys.js';
 import type { NodeState, PushEpisode } from './state.js';
@@ -237,7 +236,7 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    const relink = noteCacheStaging(c, relinked(e.process.binary, e.process.args, e.process.cwd, e.process.argvCount));
+    const relink = noteCacheStaging(c, e.process);
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;

@@ -1,0 +1,73 @@
+/**
+ * Command lines that write files into a package cache without naming what they copy: a shell redirecting any
+ * program's output there (`python3 pack.py > ~/.m2/repository/x.jar`, `… | tee FILE`, `dd of=`, `openssl -out`),
+ * `tar` extracting there (`-C DIR`, or run in it), `unzip -d DIR` and `dd of=FILE`. A publishing JVM's reads of the caches are
+ * the build's (./download-reads.ts), so data written there more than a window before `mvn deploy` left with it
+ * unseen where `mv`/`cp`/`ln` into the cache made them count (found by a red-team review of CI/CD exemptions;
+ * test/unit/correlate/cicd-exemption-evasions.test.ts). Such a write marks the container as a move or copy does
+ * (state.ts `cacheStaged`). A cache restored by an archive naming absolute paths (actions/cache: `tar -xf … -P -C
+ * $GITHUB_WORKSPACE`) names no cache on its command line and stays no staging; a program writing files itself
+ * (`open().write()`) is not seen (docs/detection.md).
+ */
+import { basename, tokenize } from '../rules/argv.js';
+import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { ddOperand } from './archive-copies.js';
+import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { inlineScript, SHELLS } from './shell-copies.js';
+import { shellCommands } from './shell-script.js';
+import { readTar } from './tar-copies.js';
+
+const TARS = new Set(['tar', 'gtar', 'bsdtar']);
+/** A script that writes no file through a redirection or a writer is read no further (most scripts). */
+const MAY_WRITE = />|tee|of=|-out/;
+
+/** Whether an exec's command line writes files into a directory `inCache` says is a package cache. */
+export function writesIntoCache(
+  binary: string | null,
+  args: string | null,
+  cwd: string | null,
+  argvCount: number | undefined,
+  inCache: (path: string) => boolean,
+): boolean {
+  const name = basename(binary);
+  const applet = MULTI_CALL.has(name);
+  if (!applet && !SHELLS.has(name) && !TARS.has(name) && name !== 'unzip' && name !== 'dd') return false;
+  const program = applet ? appletOf({ binary, args }) : { binary, args };
+  if (program === null) return false;
+  const tool = basename(program.binary);
+  const base = workingDirectory(cwd);
+  const into = (path: string | null | undefined, from: string | null) => {
+    const target = path ? absoluteTarget(path, from) : null;
+    return target !== null && inCache(target);
+  };
+  if (SHELLS.has(tool)) {
+    const inline = inlineScript(program.args, applet ? undefined : argvCount);
+    if (inline === null || !MAY_WRITE.test(inline.script)) return false;
+    return shellCommands(inline.script, base, inline.params).some((cmd) => {
+      if (into(cmd.stdout, cmd.cwd)) return true;
+      const words = cmd.words.slice(1);
+      switch (basename(cmd.words[0] ?? '')) {
+        case 'tee':
+          return words.some((w) => !w.startsWith('-') && into(w, cmd.cwd));
+        case 'dd':
+          return into(ddOperand(words, 'of'), cmd.cwd);
+        case 'openssl': {
+          const out = words.lastIndexOf('-out');
+          return out >= 0 && into(words[out + 1], cmd.cwd);
+        }
+        default:
+          return false;
+      }
+    });
+  }
+  const words = tokenize(program.args);
+  // `dd of=FILE` reading its stdin (with `if=` too it is a copy ./relinks.ts sees).
+  if (tool === 'dd') return into(ddOperand(words, 'of'), base);
+  if (TARS.has(tool)) {
+    const tar = readTar(words, base);
+    return tar.extracts && into(tar.dir, base);
+  }
+  if (tool !== 'unzip') return false;
+  const d = words.lastIndexOf('-d');
+  return into(d >= 0 ? words[d + 1] : '.', base);
+}
