@@ -67,6 +67,15 @@ function countedPaths(args: string | null): readonly string[] | null {
 }
 
 /**
+ * A kaniko push whose argv the sensor cut (Falco keeps 4 KiB): its context may be past the cut (`--build-arg
+ * PAD=<4 KiB> --context dir:///srv/exports`, found by red-team review: read as the default `/workspace`, the real
+ * context's reads were the base image's), so every read of it counts.
+ */
+export function noteKanikoArgvCut(proc: ProcState): void {
+  counted.set(proc, null);
+}
+
+/**
  * Whether a read by the kaniko executor itself is of its own root (the base image) or layers. Asked only for a
  * file that is neither a secret nor a pod step's copy of one (reads.ts record).
  */

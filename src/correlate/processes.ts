@@ -13,6 +13,7 @@ import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
 import { RefPool, StringPool } from './intern.js';
+import { noteKanikoArgvCut } from './kaniko-reads.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
 import type { PushTracker } from './pushes.js';
@@ -301,6 +302,7 @@ export class ProcessTable {
     if (jvmBuild(proc.binary, p.args)) rare.toolchain = true;
     // The push's evidence shows its command line (newProc keeps it too).
     rare.args = p.args;
+    if (r.tool === 'kaniko' && p.argvTruncated === true) noteKanikoArgvCut(proc);
     if (c !== null) this.deps.pushes.recognized(proc, r, e, c);
   }
 

@@ -122,6 +122,18 @@ describe('what still counts around kaniko', () => {
     },
   );
 
+  it('a context past where Falco cut the argv: every read counts', () => {
+    const { s, c, sh } = gitlabJob('falco');
+    const args = `--destination ghcr.io/acme/api:1 --build-arg PAD=${'x'.repeat(4_100)} --context dir:///srv/exports`;
+    kaniko(s, c, sh, args.slice(0, 4_000), (k) => {
+      for (let i = 0; i < 150; i++) s.read(k, `/srv/exports/a${i}.bin`, 2 * MiB);
+    });
+    const exec = s.events.find((e) => e.kind === 'exec' && e.process.binary === '/kaniko/executor');
+    if (exec?.kind !== 'exec') throw new Error('no exec of kaniko');
+    exec.process.argvTruncated = true;
+    expect(rules(s)).toEqual(['bulk-read-then-push critical']);
+  });
+
   it('a local tar context: the archive counts', () => {
     const { s, c, sh } = gitlabJob();
     kaniko(s, c, sh, '--context tar:///srv/ctx.tar.gz --destination ghcr.io/acme/api:1', (k) =>
