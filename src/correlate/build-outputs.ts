@@ -41,13 +41,21 @@ function goBuildOutput(args: string | null, cwd: string | null): string | null {
   return absoluteTarget(output, workingDirectory(cwd));
 }
 
+/**
+ * The only outputs ko names: `out` (`out.exe` for Windows) in `os.MkdirTemp("", "ko")` (`ko` and digits) or in
+ * `$KOCACHE/bin/IMPORTPATH/OS/ARCH/`. Any other name is no ko's (found by red-team review: a binary named `ko`
+ * run with `build` had its `go build -o /srv/exports/db.dump ./nope` fail before writing, and read the dump as
+ * the build's product).
+ */
+const KO_OUTPUT = /(?:\/ko\d+|\/bin\/.+)\/out(?:\.exe)?$/;
+
 /** On a new process: a `go build -o FILE` that ko runs makes FILE ko's own output. */
 export function noteBuildOutput(proc: ProcState, args: string | null, cwd: string | null): void {
   const parent = proc.parent;
   if (parent === null || parent.rare === null || parent.push?.tool !== 'ko') return;
   if (basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;
   const output = goBuildOutput(args, cwd);
-  if (output === null) return;
+  if (output === null || !KO_OUTPUT.test(output)) return;
   let files = outputs.get(parent);
   if (files === undefined) {
     files = new Set();

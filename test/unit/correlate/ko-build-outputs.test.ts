@@ -81,4 +81,30 @@ describe('what still counts around a ko build', () => {
     });
     expect(rules(s)).toEqual(['bulk-read-then-push high']);
   });
+
+  // A `ko` that is no ko (any binary so named and run with `build`) names a data file as its `go build`'s output,
+  // the build fails before writing it, and the data was read as the build's product (found by red-team review).
+  it.each(['/srv/exports/db.dump', '/srv/exports/out', '/tmp/koexports/out'])(
+    "a file ko's go build names with -o but ko never names so (%s) counts",
+    (output) => {
+      const { s, c, worker } = runnerPod('ctl');
+      const ko = s.exec(c, KO, 'build ./cmd/controller', { parent: worker, cwd: WORK });
+      s.exit(s.exec(c, GO, `build -o ${output} ./cmd/nope`, { parent: ko, cwd: WORK }));
+      for (let i = 0; i < 150; i++) s.read(ko, output, 2 * MiB);
+      s.connect(ko, GHCR, 443, { cookie: '9' }).send(ko, GHCR, 443, 30 * MiB, { cookie: '9' });
+      s.wait(1_000).exit(ko);
+      expect(rules(s)).toEqual(['bulk-read-then-push critical']);
+    },
+  );
+
+  it('ko with KOCACHE builds into the cache, a binary per import path and platform', () => {
+    const { s, c, worker } = runnerPod('ctl');
+    const ko = s.exec(c, KO, 'build ./cmd/controller', { parent: worker, cwd: WORK });
+    const out = `${HOME}/.ko/bin/github.com/acme/ctl/cmd/controller/linux/amd64/out`;
+    s.exit(s.exec(c, GO, `build -trimpath -o ${out} ./cmd/controller`, { parent: ko, cwd: WORK }));
+    s.read(ko, out, 90 * MiB);
+    s.connect(ko, GHCR, 443, { cookie: '9' }).send(ko, GHCR, 443, 30 * MiB, { cookie: '9' });
+    s.wait(1_000).exit(ko);
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
 });
