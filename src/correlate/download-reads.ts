@@ -17,7 +17,7 @@
  */
 import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
-import { writesIntoCache } from './cache-writes.js';
+import { mavenWrapperInstall, writesIntoCache } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
@@ -146,14 +146,15 @@ export function stagesIntoPackageCache(relink: Relink): boolean {
 /**
  * What an exec moves, links or copies (./relinks.ts); marks the container when that stages files into a package
  * cache, or when its command line writes there otherwise (./cache-writes.ts: a shell's redirection of any program,
- * `tar x -C`, `unzip -d`).
+ * `tar x -C`, `unzip -d`); not when it is mvnw installing its distribution (./cache-writes.ts mavenWrapperInstall).
  */
 export function noteCacheStaging(c: ContainerState, p: ProcessRef): Relink {
   const relink = relinked(p.binary, p.args, p.cwd, p.argvCount);
   if (c.cacheStaged) return relink;
   const inCache = (path: string) => packageCache(`${path}/`);
-  if (stagesIntoPackageCache(relink) || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache))
-    c.cacheStaged = true;
+  const staged =
+    stagesIntoPackageCache(relink) && !mavenWrapperInstall(relink.sources, relink.target, p.parentArgs ?? null);
+  if (staged || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache)) c.cacheStaged = true;
   return relink;
 }
 

@@ -74,3 +74,40 @@ describe('what a release job writes around the cache stays no staging', () => {
     expect(rules(s)).toEqual(['push-without-reads low']);
   });
 });
+
+/**
+ * `./mvnw deploy` where `~/.m2/wrapper` was not cached: the wrapper's script downloads the distribution into a
+ * `mktemp -d` directory and moves it into `~/.m2/wrapper/dists/NAME/HASH`. That move put files into a package
+ * cache, and the deploy's 300 MiB of dependencies were `bulk-read-then-push`, critical.
+ */
+function mvnwColdDeploy(s: Scenario, c: Ctr, parent: Proc, move: string): void {
+  const mvnw = s.exec(c, '/usr/bin/sh', './mvnw -B deploy', { parent, cwd: WORK });
+  s.exit(s.exec(c, '/usr/bin/mv', move, { parent: mvnw, cwd: WORK }));
+  const dist = `${HOME}/.m2/wrapper/dists/apache-maven-3.9.9/3477a4f1`;
+  const args = `-classpath ${dist}/boot/plexus-classworlds-2.8.0.jar org.codehaus.plexus.classworlds.launcher.Launcher -B deploy`;
+  const mvn = s.exec(c, JAVA, args, { parent: mvnw, cwd: WORK });
+  readMiB(s, mvn, `${dist}/lib`, 5);
+  readMiB(s, mvn, `${M2}/org/acme/x/1.0`, 150);
+  s.connect(mvn, OSSRH, 443, { cookie: '9' }).send(mvn, OSSRH, 443, 9 * MiB, { cookie: '9' });
+  s.wait(1_000).exit(mvn).exit(mvnw);
+}
+
+describe('the Maven Wrapper installing its distribution into ~/.m2/wrapper/dists', () => {
+  it('a cold ./mvnw deploy is a push with no notable reads', () => {
+    const { s, c, worker } = runnerPod('app');
+    const move = `-- /tmp/tmp.Xq3ZkP0aLm/apache-maven-3.9.9 ${HOME}/.m2/wrapper/dists/apache-maven-3.9.9/3477a4f1`;
+    mvnwColdDeploy(s, c, worker, move);
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+
+  it.each([
+    // Data moved there from elsewhere, or under another name than the distribution's.
+    `-- /srv/exports ${HOME}/.m2/wrapper/dists/apache-maven-3.9.9/3477a4f1`,
+    `-- /tmp/tmp.Xq3ZkP0aLm/exports ${HOME}/.m2/wrapper/dists/apache-maven-3.9.9/3477a4f1`,
+    `-- /tmp/tmp.Xq3ZkP0aLm/apache-maven-3.9.9 ${M2}/org/acme/x`,
+  ])('mv %s under mvnw still stages', (move) => {
+    const { s, c, worker } = runnerPod('app');
+    mvnwColdDeploy(s, c, worker, move);
+    expect(rules(s)).toEqual(['bulk-read-then-push critical']);
+  });
+});
