@@ -10,37 +10,7 @@ import { domainToASCII } from 'node:url';
 import { gitLongOption } from './git-options.js';
 import type { FlagRequirement } from './types.js';
 
-/** Splits a sensor's argument string into words, honouring simple single and double quotes. */
-export function tokenize(args: string | null): string[] {
-  if (!args) return [];
-  const out: string[] = [];
-  let cur = '';
-  let quote: string | null = null;
-  let inWord = false;
-  for (let i = 0; i < args.length; i++) {
-    const ch = args[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else cur += ch;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-      continue;
-    }
-    if (ch === ' ' || ch === '\t' || ch === '\n') {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-      continue;
-    }
-    cur += ch;
-    inWord = true;
-  }
-  if (inWord) out.push(cur);
-  return out;
-}
+export { tokenize } from './tokenize.js';
 
 /** How a tool's flags take values, so positional words (sub-commands, remotes) are found correctly. */
 export interface FlagSyntax {
