@@ -13,13 +13,11 @@ import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddOperand } from './archive-copies.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
-import { inlineScript, SHELLS } from './shell-copies.js';
-import { shellCommands } from './shell-script.js';
+import { EVERY_SCRIPT, inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { mayCopy } from './shell-prefilter.js';
 import { readTar } from './tar-copies.js';
 
 const TARS = new Set(['tar', 'gtar', 'bsdtar']);
-/** A script that writes no file through a redirection or a writer is read no further (most scripts). */
-const MAY_WRITE = />|tee|of=|-out/;
 
 /** Whether an exec's command line writes files into a directory `inCache` says is a package cache. */
 export function writesIntoCache(
@@ -28,6 +26,7 @@ export function writesIntoCache(
   cwd: string | null,
   argvCount: number | undefined,
   inCache: (path: string) => boolean,
+  scripts: ShellScriptReader = EVERY_SCRIPT,
 ): boolean {
   const name = basename(binary);
   const applet = MULTI_CALL.has(name);
@@ -42,8 +41,9 @@ export function writesIntoCache(
   };
   if (SHELLS.has(tool)) {
     const inline = inlineScript(program.args, applet ? undefined : argvCount);
-    if (inline === null || !MAY_WRITE.test(inline.script)) return false;
-    return shellCommands(inline.script, base, inline.params).some((cmd) => {
+    // A script that writes no file through a redirection or a writer is read no further (most scripts).
+    if (inline === null || !mayCopy(inline.script, inline.params)) return false;
+    return scripts.commands(inline, base).some((cmd) => {
       if (into(cmd.stdout, cmd.cwd)) return true;
       const words = cmd.words.slice(1);
       switch (basename(cmd.words[0] ?? '')) {

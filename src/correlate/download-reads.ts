@@ -22,6 +22,7 @@ import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 import { relinked } from './relinks.js';
+import { EVERY_SCRIPT, type ShellScriptReader } from './shell-copies.js';
 import type { ContainerState } from './state.js';
 
 const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
@@ -148,13 +149,13 @@ export function stagesIntoPackageCache(relink: Relink): boolean {
  * cache, or when its command line writes there otherwise (./cache-writes.ts: a shell's redirection of any program,
  * `tar x -C`, `unzip -d`); not when it is mvnw installing its distribution (./cache-writes.ts mavenWrapperInstall).
  */
-export function noteCacheStaging(c: ContainerState, p: ProcessRef): Relink {
-  const relink = relinked(p.binary, p.args, p.cwd, p.argvCount);
+export function noteCacheStaging(c: ContainerState, p: ProcessRef, scripts: ShellScriptReader = EVERY_SCRIPT): Relink {
+  const relink = relinked(p.binary, p.args, p.cwd, p.argvCount, scripts);
   if (c.cacheStaged) return relink;
   const inCache = (path: string) => packageCache(`${path}/`);
   const staged =
     stagesIntoPackageCache(relink) && !mavenWrapperInstall(relink.sources, relink.target, p.parentArgs ?? null);
-  if (staged || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache)) c.cacheStaged = true;
+  if (staged || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache, scripts)) c.cacheStaged = true;
   return relink;
 }
 

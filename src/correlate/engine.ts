@@ -32,6 +32,7 @@ import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
 import { settleShapes } from './settle.js';
+import { ShellScriptGate } from './shell-script-gate.js';
 import { ownSigningKey } from './signing-keys.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
@@ -71,6 +72,7 @@ export class CorrelationEngine {
   private readonly tables: ProcessTable;
   private readonly net: NetTracker;
   private readonly podCopies: PodSecretCopies;
+  private readonly shellScripts: ShellScriptGate;
   private readonly bucketMs: number;
   private readonly slots: number;
   private readonly ev: Record<EvictionKind, { inc(): void }>;
@@ -118,6 +120,7 @@ export class CorrelationEngine {
     this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket, this.ev.egress_dest);
     this.classifyPath = createPathClassifier(cfg.reads);
     this.podCopies = new PodSecretCopies(cfg.windowMs, this.ev.pod_copy);
+    this.shellScripts = new ShellScriptGate(metrics.shellScriptsSkipped, logger);
     this.bucketMs = Math.max(1000, Math.ceil(cfg.windowMs / BUCKETS_PER_WINDOW));
     this.slots = Math.ceil((cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs) / this.bucketMs) + 2;
     const buckets = new ReadBuckets(this.bucketMs, this.slots);
@@ -236,7 +239,7 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
-    const relink = noteCacheStaging(c, e.process);
+    const relink = noteCacheStaging(c, e.process, this.shellScripts.at(node));
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;
@@ -340,9 +343,8 @@ export class CorrelationEngine {
 
   private close(ep: PushEpisode): void {
     ep.judged = true;
-    const c = ep.container;
-    const i = c.pending.indexOf(ep);
-    if (i >= 0) c.pending.splice(i, 1);
+    const i = ep.container.pending.indexOf(ep);
+    if (i >= 0) ep.container.pending.splice(i, 1);
   }
 
   private judgement(ep: PushEpisode): Judgement | null {

@@ -24,7 +24,7 @@ import {
   workingDirectory,
 } from './copy-paths.js';
 import { rsyncCopy } from './rsync-copies.js';
-import { inlineScript, SHELLS, shellCopy } from './shell-copies.js';
+import { EVERY_SCRIPT, inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
@@ -52,6 +52,7 @@ export function relinked(
   args: string | null,
   cwd: string | null = null,
   argvCount?: number,
+  scripts: ShellScriptReader = EVERY_SCRIPT,
 ): Relink {
   // Called for every exec: the name is checked before any argv is split.
   const name = basename(binary);
@@ -61,7 +62,7 @@ export function relinked(
   if (program === null) return NO_RELINK;
   if (SHELLS.has(tool)) {
     const inline = inlineScript(program.args, applet ? undefined : argvCount);
-    return inline === null ? NO_RELINK : shellCopy(inline, workingDirectory(cwd));
+    return inline === null ? NO_RELINK : scripts.copies(inline, workingDirectory(cwd));
   }
   if (!RELINKERS.has(tool) && !SEVEN_ZIPS.has(tool)) return NO_RELINK;
   const words = tokenize(program.args);

@@ -12,6 +12,7 @@
 import { basename, tokenize } from '../rules/argv.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
+import { mayCopy } from './shell-prefilter.js';
 import { type ShellCommand, shellCommands } from './shell-script.js';
 import { readTar } from './tar-copies.js';
 
@@ -57,7 +58,6 @@ const XXD_VALUED = new Set([
   '-seek',
   '-R',
 ]);
-const MAY_COPY = /[<>|]|-out|xxd|of=/;
 const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
 /** A shell's inline script and the words after it (`sh -c 'cat "$1" > "$2"' sh SRC DEST`: `$0`, `$1`, …). */
@@ -66,10 +66,27 @@ export interface InlineScript {
   params: string[];
 }
 
+/** Words split at first: a shell's options before `-c` are a few. */
+const OPTION_WORDS = 32;
+const PARAMS = 10;
+
 /** The script a shell runs inline (`-c SCRIPT`, option bundles like `-ec`), or null. */
 export function inlineScript(args: string | null, argvCount?: number): InlineScript | null {
   if (args === null || !args.includes('c')) return null;
-  const words = tokenize(args);
+  // The words up to the script and a few after it are enough: splitting all of a long script (Falco's, unquoted)
+  // into words took ~90 µs for 8 KiB, for every exec of it. All are split only when those were not enough.
+  const limit = Math.max(OPTION_WORDS, (argvCount ?? 0) + 1);
+  const some = tokenize(args, limit);
+  return scriptIn(args, some, some.length < limit, argvCount) ?? scriptIn(args, tokenize(args), true, argvCount)!;
+}
+
+/** The inline script in `words` (all of args' words when `complete`), or undefined when more words are needed. */
+function scriptIn(
+  args: string,
+  words: readonly string[],
+  complete: boolean,
+  argvCount: number | undefined,
+): InlineScript | null | undefined {
   let inline = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -86,21 +103,44 @@ export function inlineScript(args: string | null, argvCount?: number): InlineScr
     }
     if (!inline) return null;
     // Falco joins argv unquoted: when its words outnumber the arguments the script held spaces, and is the rest
-    // (its parameters, if any, cannot be told from it).
+    // (its parameters, if any, cannot be told from it). Words not all split are more than argvCount.
     if (argvCount !== undefined && words.length > argvCount) {
       let offset = 0;
       for (let k = 0; k < i; k++) offset += words[k]!.length + 1;
       return { script: args.slice(offset), params: [] };
     }
-    return { script: w, params: words.slice(i + 1) };
+    // Only `$0`…`$9` are read (./shell-script.ts).
+    if (!complete && words.length < i + 1 + PARAMS) return undefined;
+    return { script: w, params: words.slice(i + 1, i + 1 + PARAMS) };
   }
-  return null;
+  return complete ? null : undefined;
 }
+
+/**
+ * What a shell's inline script copies and which commands it runs: the engine's reader bounds what parsing costs
+ * (./shell-script-gate.ts), parsing each script once for both.
+ */
+export interface ShellScriptReader {
+  copies(inline: InlineScript, base: string | null): Relink;
+  /** Its commands (./cache-writes.ts); none when the reader does not parse it. */
+  commands(inline: InlineScript, base: string | null): readonly ShellCommand[];
+}
+
+/** Reads every script, unbounded: for callers without an engine (tests, tools). */
+export const EVERY_SCRIPT: ShellScriptReader = {
+  copies: (inline, base) => shellCopy(inline, base),
+  commands: ({ script, params }, base) => shellCommands(script, base, params),
+};
 
 /** What the shell script `script` copies, each source with where it lands (Relink.into), the target being the first. */
 export function shellCopy({ script, params }: InlineScript, base: string | null): Relink {
-  // Nothing is copied without a redirection, a pipe or an output file: most scripts are read no further.
-  if (!MAY_COPY.test(script)) return NO_RELINK;
+  // Nothing is copied without a redirection or a program writing a file: most scripts are read no further.
+  if (!mayCopy(script, params)) return NO_RELINK;
+  return copiesOf(shellCommands(script, base, params));
+}
+
+/** What a script's commands copy (shellCopy). */
+export function copiesOf(commands: readonly ShellCommand[]): Relink {
   const sources: string[] = [];
   const into: string[] = [];
   /** Lists of names the script wrote to a file (`echo NAME > /tmp/l`), for `rsync --files-from=/tmp/l`. */
@@ -119,7 +159,7 @@ export function shellCopy({ script, params }: InlineScript, base: string | null)
     }
   };
   let previous: Content[] = [];
-  for (const cmd of shellCommands(script, base, params)) {
+  for (const cmd of commands) {
     const input: Content[] =
       cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
     previous = flow(cmd, input, copy, lists);

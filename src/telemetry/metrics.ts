@@ -36,6 +36,7 @@ export interface Metrics {
   readonly sensorDroppedEvents: Counter<'source' | 'reason'>;
   readonly trackedContainers: Gauge;
   readonly stateEvictions: Counter<'kind'>;
+  readonly shellScriptsSkipped: Counter<'reason'>;
   readonly detectionLatency: Histogram;
   readonly alertsPublished: Counter<'sink'>;
   readonly alertsAcked: Counter<'sink'>;
@@ -196,6 +197,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_state_evictions_total',
       help: 'Correlation state evicted before its window ended, because a cap was reached.',
       labelNames: ['kind'],
+      registers: r,
+    }),
+    shellScriptsSkipped: new Counter({
+      name: 'exfilwatch_shell_scripts_skipped_total',
+      help: "Shells' inline scripts not read for copies (budget: the node's parse budget was spent) or read only in part (too_long).",
+      labelNames: ['reason'],
       registers: r,
     }),
     detectionLatency: new Histogram({
