@@ -384,6 +384,9 @@ const SECRET_DIRS = [
  * sensitive prefix). For relinked sources (engine.ts onExec), never per file event.
  */
 export function holdsSecrets(classify: PathClassifier, path: string): boolean {
+  // A secret mount's public file (`…/serviceaccount/ca.crt`) is that file, no directory of secrets: a CI step
+  // copying the cluster's CA into its workspace made the next step's build `high` (found by review).
+  if (!path.endsWith('/') && PUBLIC_IN_SECRET_MOUNTS.has(path.slice(path.lastIndexOf('/') + 1))) return false;
   const dir = path.endsWith('/') ? path : `${path}/`;
   if (classify(`${dir}x`) === PATH_SENSITIVE) return true;
   return SECRET_DIRS.some((d) => dir.endsWith(d));

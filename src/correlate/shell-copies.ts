@@ -164,7 +164,7 @@ export function copiesOf(commands: readonly ShellCommand[]): Relink {
       cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
     previous = flow(cmd, input, copy, lists);
     if (cmd.stdout !== null) {
-      copy(previous, absoluteTarget(cmd.stdout, cmd.cwd));
+      copy(previous, scriptTarget(cmd.stdout, cmd.cwd));
       previous = [];
     }
   }
@@ -183,7 +183,7 @@ function flow(
   const name = basename(cmd.words[0] ?? '');
   const args = cmd.words.slice(1);
   const at = (p: string): Content => ({ source: absoluteSource(p, cmd.cwd), member: null });
-  const target = (p: string | null | undefined) => (p ? absoluteTarget(p, cmd.cwd) : null);
+  const target = (p: string | null | undefined) => (p ? scriptTarget(p, cmd.cwd) : null);
   const files = args.filter((w) => !(w.startsWith('-') && w.length > 1));
   const read = (names: string[]) =>
     names.length === 0 ? input : names.flatMap((n) => (STDIN_NAMES.has(n) ? input : [at(n)]));
@@ -260,7 +260,7 @@ function tarFlow(
   const stdio = tar.archive === null || tar.archive === '-';
   if (tar.creates && stdio) return tar.entries;
   if (tar.extracts && stdio) {
-    const dir = tar.dir === null ? null : absoluteTarget(tar.dir, cwd);
+    const dir = tar.dir === null ? null : scriptTarget(tar.dir, cwd);
     for (const c of input) if (c.member !== null && !c.listed && dir !== null) copy([c], intoByPath(dir, c.member));
   }
   return [];
@@ -287,16 +287,25 @@ function rsyncListed(
     else if (!w.startsWith('-')) positionals.push(w);
   }
   if (list === null || positionals.length !== 2 || positionals.some((p) => p.includes(':'))) return [];
-  const listFile = list === '-' ? null : absoluteTarget(list, cwd);
+  const listFile = list === '-' ? null : scriptTarget(list, cwd);
   const names = list === '-' ? input : listFile === null ? [] : (lists.get(listFile) ?? []);
   const from = absoluteSource(positionals[0]!.replace(/\/*$/, '/'), cwd);
-  const dir = absoluteTarget(positionals[1]!, cwd);
+  const dir = scriptTarget(positionals[1]!, cwd);
   if (dir === null) return [];
   for (const c of names) {
     if (c.member === null || !c.listed) continue;
     copy([{ source: absoluteSource(c.member, from), member: null }], intoByPath(dir, c.member));
   }
   return [];
+}
+
+/**
+ * Where a file the script writes is, or null when unknown: besides absoluteTarget's, a path from a variable the
+ * script does not set or from `~` (`> $HOME/.kube/config` was taken for `$HOME/.kube/config` below the working
+ * directory, a pod-copy entry for a name nothing reads).
+ */
+function scriptTarget(path: string, cwd: string | null): string | null {
+  return path.startsWith('$') || path.startsWith('~') ? null : absoluteTarget(path, cwd);
 }
 
 /** An option's value (`-in FILE`), or null. */
