@@ -34,7 +34,7 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** The script's commands, in order. */
 export function shellCommands(script: string, cwd: string | null, params: readonly string[] = []): ShellCommand[] {
-  const text = unquotedNewlinesEnd(script.slice(0, MAX_SCRIPT_CHARS));
+  const text = prepared(script.slice(0, MAX_SCRIPT_CHARS));
   const given = (name: string) => (/^\d$/.test(name) ? params[Number(name)] : undefined);
   let tokens = tokensOf(text, given);
   const assigned = assignments(tokens);
@@ -49,6 +49,8 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   let closed: { from: number; to: number } | null = null;
   let dir = cwd;
   let cur: ShellCommand = blank(dir, false);
+  /** The lone digit word a blank parts from the redirection after it (`cat token 2 > t`): an argument, no fd. */
+  let argumentDigit: { words: string[]; at: number } | null = null;
   const end = (pipesOn: boolean) => {
     if (cur.words.length > 0) {
       if (cur.words[0] === 'cd') dir = changed(dir, cur.words[1]);
@@ -84,7 +86,10 @@ export function shellCommands(script: string, cwd: string | null, params: readon
         }
       }
       closed = null;
-      cur.words.push(t);
+      if (t.length === 2 && t[1] === ARGUMENT_DIGIT) {
+        cur.words.push(t[0]!);
+        argumentDigit = { words: cur.words, at: cur.words.length };
+      } else cur.words.push(t);
       continue;
     }
     if ('comment' in t) continue;
@@ -104,7 +109,8 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       const target = typeof next === 'string' ? next : null;
       if (target !== null) i++;
       const fdWord = cur.words.at(-1);
-      const fd = fdWord !== undefined && /^\d$/.test(fdWord) ? cur.words.pop()! : null;
+      const spaced = argumentDigit?.words === cur.words && argumentDigit.at === cur.words.length;
+      const fd = fdWord !== undefined && /^\d$/.test(fdWord) && !spaced ? cur.words.pop()! : null;
       if (target === null) continue;
       const toStdout =
         (STDOUT_REDIRECTS.has(op) && (fd === null || fd === '1')) ||
@@ -165,12 +171,19 @@ function assignments(tokens: ReadonlyArray<unknown>): Map<string, string> {
   return out;
 }
 
+/** Marks a digit word that a blank parts from a redirection, which shell-quote's tokens would not show. */
+const ARGUMENT_DIGIT = '\u0001';
+const SPACED_DIGIT = /(?:^|[\s;&|(])\d[ \t]+[<>]/;
+
 /**
- * A newline outside quotes ends a command, as `;` does; shell-quote reads it as a space, which would make the
- * next line's words arguments of the one before.
+ * The script as shell-quote should read it. A newline outside quotes ends a command, as `;` does; shell-quote
+ * reads it as a space, which would make the next line's words arguments of the one before. A lone digit before
+ * blanks and a redirection is an argument (`cat token 2 > /workspace/t` writes token and a file `2` to t), but
+ * shell-quote gives the same tokens as for `2>` (found by review: such a copy was missed); it is marked.
  */
-function unquotedNewlinesEnd(script: string): string {
-  if (!script.includes('\n')) return script;
+function prepared(script: string): string {
+  const newlines = script.includes('\n');
+  if (!newlines && !SPACED_DIGIT.test(script)) return script;
   let out = '';
   let quote: string | null = null;
   for (let i = 0; i < script.length; i++) {
@@ -186,6 +199,12 @@ function unquotedNewlinesEnd(script: string): string {
     else if (ch === '\n') {
       out += ';';
       continue;
+    } else if (ch >= '0' && ch <= '9' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      const after = /^[ \t]+[<>]/.exec(script.slice(i + 1, i + 64));
+      if (after !== null) {
+        out += ch + ARGUMENT_DIGIT;
+        continue;
+      }
     }
     out += ch;
   }
