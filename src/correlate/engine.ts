@@ -193,8 +193,7 @@ export class CorrelationEngine {
   private one(e: NormalizedEvent): void {
     if (!Number.isFinite(e.timeMs)) return;
     const node = this.tables.nodeOf(e.node);
-    // A source's reconnect marker has our clock's time, not its sensor's: on a node behind the wall clock it
-    // is that lag after the node's events, and taken as is it would pull the node's clock to ours (its reads expire).
+    // A reconnect marker has our clock's time, not the sensor's: taken as is it pulls a lagging node's clock to ours.
     const shift = e.kind === 'gap' && e.gap.reason === 'disconnected' ? node.wallLagMs : 0;
     const t = e.timeMs - shift;
     if (t > node.maxMs) advanceClock(node, t, this.wallMs);
