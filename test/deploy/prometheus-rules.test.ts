@@ -25,7 +25,7 @@ describe('Prometheus alert rules', () => {
   const groups = parse(readFileSync(rulesFile, 'utf8')).groups as { rules: Rule[] }[];
   const alerts = groups.flatMap((g) => g.rules.map((r) => r.alert)).filter((a): a is string => !!a);
 
-  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a broker refusing alerts, alerts in a stream exfilwatch does not own, a silent node and critical detections', () => {
+  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a broker refusing alerts, alerts in a stream exfilwatch does not own, a silent node, unread shell scripts and critical detections', () => {
     expect(alerts.sort()).toEqual([
       'ExfilwatchAlertsDropped',
       'ExfilwatchAlertsInForeignStream',
@@ -34,6 +34,7 @@ describe('Prometheus alert rules', () => {
       'ExfilwatchFalcoConnectionsRefused',
       'ExfilwatchNatsRefusingAlerts',
       'ExfilwatchNoEvents',
+      'ExfilwatchShellScriptsSkipped',
       'ExfilwatchSinkDroppedAlerts',
       'ExfilwatchSourceDown',
       'ExfilwatchSpoolGrowing',
