@@ -29,10 +29,10 @@ import { launchedProgram, packageManagerName, pythonToolName } from './launchers
 import { isUnexpectedLocation } from './locations.js';
 import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
 import { pushTools } from './push-tools.js';
+import { isReportingApiCall } from './reporting-calls.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
-import { STDIN_BODY_ONLY, sendsBody } from './upload-shapes.js';
-import { firstUploadUrl } from './upload-urls.js';
+import { STDIN_BODY_ONLY, uploadRequest } from './upload-shapes.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -252,7 +252,7 @@ function matchSpec(
       if (spec.localDestinations === true && destinationIsLocal(spec, parsed)) return null;
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
-        if (remote === undefined) continue;
+        if (remote === undefined || isReportingApiCall(cmd, parsed, words)) continue;
         const r: PushRecognition = push(remote, destinationOf(spec, remote));
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
@@ -262,9 +262,8 @@ function matchSpec(
       return keyFiles.length > 0 ? { kind: 'signer', keyFiles } : null;
     }
     case 'upload': {
-      const body = sendsBody(m, parsed);
-      const url = body === null ? null : firstUploadUrl(parsed, isUploadTarget, m);
-      return url ? { ...push(url.word, url.host), ...(body === 'stdin' ? STDIN_BODY_ONLY : {}) } : null;
+      const up = uploadRequest(m, parsed, words, isUploadTarget);
+      return up ? { ...push(up.url.word, up.url.host), ...(up.body === 'stdin' ? STDIN_BODY_ONLY : {}) } : null;
     }
     case 'script-upload': {
       const args = view.args ?? '';

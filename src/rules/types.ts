@@ -119,6 +119,21 @@ export interface CommandSpec {
   builderUploads?: true;
   /** Forms that only read though they carry fields (`gh api -X GET … -f q=x`, a GraphQL query): not a push. */
   reads?: ApiReads;
+  /** Calls that only report back to the forge with a short inline body (a status, a comment): not a push. */
+  reports?: ReportingCalls;
+}
+
+/**
+ * How a forge API call that only reports back (a commit status, a comment, a label) is told apart from an
+ * upload: the flags it may carry, which of them are data, and which values read a file. ./reporting-calls.ts.
+ */
+export interface ReportingCalls {
+  /** Every flag such a call may carry; any other (`-T`, `-F`, `--config`, `--request-target`) keeps it a push. */
+  flags: readonly string[];
+  /** Flags whose value is sent as data: held to REPORT_MAX_BYTES and checked for secret shapes. */
+  dataFlags: readonly string[];
+  /** Values that name a file or stdin to read (`-d @F`, `-H @F`, `-F body=@F`): then not inline. */
+  fileValues: readonly StdinFlag[];
 }
 
 /**
@@ -158,6 +173,8 @@ export type PushMatcher =
       urlFlags?: readonly string[];
       /** Leading positional words of a client's generic request command (`az rest`): only that command uploads. */
       words?: readonly string[];
+      /** Calls that only report back to a forge with a short inline body: ../reporting-calls.ts. */
+      reports?: ReportingCalls;
     }
   /** A word in argv that only a push carries (`git-receive-pack` after an ssh target). */
   | { kind: 'ssh-receive-pack' }

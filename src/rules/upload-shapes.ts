@@ -3,13 +3,31 @@
  * before its URL is looked at (./upload-urls.ts). Interpreted for ./recognize.ts.
  */
 import { hasFlag, type ParsedArgv } from './argv.js';
+import { isReportingUpload } from './reporting-calls.js';
 import type { UploadMatcher } from './types.js';
+import { firstUploadUrl } from './upload-urls.js';
 
 /** Data items (`k=v`, `f@file`), or a whole body read from a file (`@file`: HTTPie sends it, as a POST). */
 const DATA_ITEM = /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/;
 
 /** What a push whose body can only be its stdin adds to its recognition (PushRecognition.stdinBodyOnly). */
 export const STDIN_BODY_ONLY = { stdin: true, stdinBodyOnly: true } as const;
+
+/**
+ * The upload a generic client's argv makes: its body's source and the forge or registry URL it goes to; null when
+ * it sends no body, sends to none, or only reports back with a short inline body (./reporting-calls.ts).
+ */
+export function uploadRequest(
+  m: UploadMatcher,
+  parsed: ParsedArgv,
+  words: readonly string[],
+  isUploadTarget: (host: string, path: string) => boolean,
+): { body: 'argv' | 'stdin'; url: { word: string; host: string | null } } | null {
+  const body = sendsBody(m, parsed);
+  const url = body === null ? null : firstUploadUrl(parsed, isUploadTarget, m);
+  if (body === null || url === null || isReportingUpload(m, parsed, words, isUploadTarget)) return null;
+  return { body, url };
+}
 
 /** Where its body comes from: argv (flags, a method word, data items), only stdin, or nowhere (null). */
 export function sendsBody(m: UploadMatcher, parsed: ParsedArgv): 'argv' | 'stdin' | null {

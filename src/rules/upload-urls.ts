@@ -18,7 +18,7 @@ export function firstUploadUrl(
   isUploadTarget: UploadTargetTest,
   m: Pick<UploadMatcher, 'urlGlobs' | 'urlFlags' | 'urlVariables'>,
 ): { word: string; host: string | null } | null {
-  const candidates = urlWords(parsed, m.urlFlags ?? ['--url']);
+  const candidates = urlWords(parsed, m.urlFlags);
   const globs = m.urlGlobs === true && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
   for (const word of candidates) {
     for (const url of globs ? expandUrlGlob(word) : [word]) {
@@ -31,8 +31,8 @@ export function firstUploadUrl(
   return hidden !== null ? { word: hidden, host: null } : null;
 }
 
-/** The words that may be the URL: the URL flags' values, then the positionals. */
-function urlWords(parsed: ParsedArgv, urlFlags: readonly string[]): string[] {
+/** The words that may be the URL: the URL flags' values (curl's `--url` unless given), then the positionals. */
+export function urlWords(parsed: ParsedArgv, urlFlags: readonly string[] = ['--url']): string[] {
   return [
     ...parsed.flags.filter((f) => urlFlags.includes(f.flag) && f.value).map((f) => f.value!),
     ...parsed.positionals,

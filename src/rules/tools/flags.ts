@@ -1,4 +1,6 @@
 /** Flag syntaxes and method lists shared by the push-tool table entries. */
+import type { ReportingCalls } from '../types.js';
+
 /** cobra's and urfave/cli's help flags: the command prints its usage and runs nothing. */
 export const HELP_FLAGS = ['-h', '--help'];
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -17,6 +19,19 @@ export const API_READS = {
   graphqlEndpoint: 'graphql',
   fileBody: [{ flags: ['--input'] }, { flags: ['-F', '--field'], valueContains: ['=@'] }],
 } as const;
+/**
+ * `gh api`'s and `glab api`'s calls that only report back (../reporting-calls.ts): fields given inline (`-f`,
+ * `-F` but `-F k=@FILE`), not `--input`.
+ */
+export const API_REPORTS: ReportingCalls = {
+  flags: [
+    ...['-X', '--method', '-f', '--raw-field', '-F', '--field', '-H', '--header', '--hostname', '-q', '--jq'],
+    ...['-t', '--template', '--silent', '-i', '--include', '--paginate', '--verbose', '--cache', '-p', '--preview'],
+    '--',
+  ],
+  dataFlags: ['-f', '--raw-field', '-F', '--field'],
+  fileValues: [{ flags: ['-F', '--field'], value: /^[^=]*=@/ }],
+};
 /** `gh api --input -`, `glab api --input -`: the request body is stdin. */
 export const API_STDIN = [{ flags: ['--input'], value: /^-$/ }] as const;
 
@@ -133,6 +148,31 @@ export const GH_VALUE_FLAGS = [
 ];
 /** pflag (gh, glab) takes a short flag's value attached too: `-XPOST`, `-fbody=x`, `-Rowner/repo`. */
 export const GH_VALUE_SHORT_LETTERS = 'RXfFHtnqarb';
+/**
+ * curl's calls that only report back to a forge (../reporting-calls.ts): data given inline (`-d TEXT`, `--json
+ * TEXT`, `--data-raw`), no `-T`, `-F`, `-K`, `--variable`, `--request-target`, `--resolve`/`--connect-to` or proxy,
+ * no `-H @FILE` (headers from a file).
+ */
+export const CURL_REPORTS: ReportingCalls = {
+  flags: [
+    ...['-s', '--silent', '-S', '--show-error', '-f', '--fail', '--fail-with-body', '-L', '--location', '-i'],
+    ...['--include', '-v', '--verbose', '-k', '--insecure', '-g', '--globoff', '-G', '--get', '--compressed'],
+    ...['--no-progress-meter', '-4', '-6', '--ipv4', '--ipv6', '--http1.1', '--http2', '-N', '--no-buffer'],
+    ...['--retry-connrefused', '--retry-all-errors', '--retry', '--retry-delay', '--retry-max-time', '-m'],
+    ...['--max-time', '--connect-timeout', '-X', '--request', '-H', '--header', '-u', '--user', '--oauth2-bearer'],
+    ...['-o', '--output', '-w', '--write-out', '-A', '--user-agent', '-D', '--dump-header', '--cacert', '--url'],
+    ...['-d', '--data', '--data-binary', '--data-ascii', '--data-raw', '--data-urlencode', '--json', '--'],
+  ],
+  dataFlags: ['-d', '--data', '--data-binary', '--data-ascii', '--data-raw', '--data-urlencode', '--json'],
+  fileValues: [
+    {
+      flags: ['-d', '--data', '--data-binary', '--data-ascii', '--json', '-H', '--header', '-w', '--write-out'],
+      value: /^@/,
+    },
+    // `--data-urlencode [name]@FILE`.
+    { flags: ['--data-urlencode'], value: /^[^=]*@/ },
+  ],
+};
 /** curl's single-letter options that take a value, also when combined (`-sXPOST`, `-sT file`). */
 export const CURL_VALUE_SHORT_LETTERS = 'dFHTXuoeAbcKmxwrEyYzCPQD';
 export const CURL_VALUE_FLAGS = [

