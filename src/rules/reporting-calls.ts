@@ -11,7 +11,7 @@
 import { redact } from '../correlate/redact.js';
 import { commandEnd, type ParsedArgv, urlHost } from './argv.js';
 import type { CommandSpec, ReportingCalls, UploadMatcher } from './types.js';
-import { expandUrlGlob, urlWords } from './upload-urls.js';
+import { clientUrlHost, expandUrlGlob, urlWords } from './upload-urls.js';
 
 /** Bytes of inline data (field values, bodies, the URL's query) a reporting call may carry. */
 export const REPORT_MAX_BYTES = 1024;
@@ -111,8 +111,7 @@ export function isReportingUpload(
   for (const word of urlWords(parsed, m.urlFlags)) {
     let target = false;
     for (const url of expandUrlGlob(word)) {
-      const u =
-        urlHost(url) ?? (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?(:\d+)?\//i.test(url) ? urlHost(`https://${url}`) : null);
+      const u = clientUrlHost(url);
       if (u === null || !isUploadTarget(u.host, u.path)) continue;
       if (!isReportingPath(u.path)) return false;
       target = true;

@@ -22,13 +22,17 @@ export function firstUploadUrl(
   const globs = m.urlGlobs === true && !parsed.flags.some((f) => f.flag === '-g' || f.flag === '--globoff');
   for (const word of candidates) {
     for (const url of globs ? expandUrlGlob(word) : [word]) {
-      const u =
-        urlHost(url) ?? (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?(:\d+)?\//i.test(url) ? urlHost(`https://${url}`) : null);
+      const u = clientUrlHost(url);
       if (u && isUploadTarget(u.host, u.path)) return { word, host: u.host };
     }
   }
   const hidden = m.urlVariables === true ? hostHiddenUrl(parsed) : null;
   return hidden !== null ? { word: hidden, host: null } : null;
+}
+
+/** A URL's host and path as curl and wget take it: with its scheme, or without (`api.github.com/gists`). */
+export function clientUrlHost(url: string): { host: string; path: string } | null {
+  return urlHost(url) ?? (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?(:\d+)?\//i.test(url) ? urlHost(`https://${url}`) : null);
 }
 
 /** The words that may be the URL: the URL flags' values (curl's `--url` unless given), then the positionals. */
