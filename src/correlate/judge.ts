@@ -14,6 +14,7 @@ import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { isPrivateAddress } from './destinations.js';
 import { redact } from './redact.js';
+import { reportPastBound } from './report-bound.js';
 import type { DestEntry, FileEntry, PushEpisode, SensitiveEntry } from './state.js';
 import { stdinFed } from './stdin-fed.js';
 import type { Suppressor } from './suppression.js';
@@ -200,11 +201,12 @@ function allowlistHost(ep: PushEpisode, ctx: JudgeContext, sent: AllowlistBytes)
  * as a cut generic uploader's is: only once its own processes connected to a classed destination (the benign
  * reading, `helm upgrade`, talks to the kube-apiserver); for a client whose daemon uploads (docker), whose own
  * connections say nothing of a registry, once that daemon's linked upload reached egressPushMinBytes.
+ * A call that only reports back (PushRecognition.reportsOnly) is one only past its container's bound (./report-bound.ts).
  */
 function unsureArgvPushLeft(ep: PushEpisode, ctx: JudgeContext): boolean {
   const r = ep.proc.push;
   if (r === null || ep.byEgress) return true;
-  if (ep.awaitsWholeStep || !stdinFed(ep, ep.container)) return false;
+  if (ep.awaitsWholeStep || !stdinFed(ep, ep.container) || !reportPastBound(ep)) return false;
   const outranked = r.argvOutranked === true;
   // A generic uploader whose URL hides its host (curl's `--expand-url https://{{H}}/…`) names none.
   const hostHidden = r.spec.requiresClassedDestination && r.destinationHost === null;

@@ -279,3 +279,9 @@ function* allReadingsOf(words: readonly string[], count: number): Generator<stri
     for (let j = i + 1; j < joins; j++) at[j] = at[j - 1]! + 1;
   }
 }
+
+/**
+ * Among an argv's groupings a reading that only reports back (PushRecognition.reportsOnly) is none, as it was
+ * before such a call became a push past its container's bound: it stands only as the plain reading.
+ */
+export const notReport = (r: Recognition): Recognition => (r?.kind === 'push' && r.reportsOnly === true ? null : r);

@@ -24,7 +24,7 @@ import {
 import { recognizeCopy, uploadUnderDownloadName } from './copied-clients.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
-import { otherReadingPush, plainPushHeld } from './joined-argv.js';
+import { notReport, otherReadingPush, plainPushHeld } from './joined-argv.js';
 import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
@@ -32,7 +32,7 @@ import { pushTools } from './push-tools.js';
 import { isReportingApiCall } from './reporting-calls.js';
 import { signingKeyFiles } from './signing-keys.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
-import { STDIN_BODY_ONLY, uploadRequest } from './upload-shapes.js';
+import { uploadRequest } from './upload-shapes.js';
 import { uploadedForClient } from './uploaded-for-client.js';
 import { matchUrlCommit } from './url-commit.js';
 
@@ -55,14 +55,13 @@ export interface PushRecognition {
   stdin: boolean;
   /** Its body can only be its stdin (HTTPie's bare request): a push once fed (../correlate/stdin-fed.ts). */
   stdinBodyOnly?: true;
+  /** Only reports back (./reporting-calls.ts): a push past its container's bound (../correlate/report-bound.ts). */
+  reportsOnly?: true;
   /** The file that names its destinations when argv does not (`the compose file`): RemoteLocator's declaredIn. */
   declaredIn: string | null;
   /** Its own signing keys (PushToolSpec.signingKeyFlags): its reads of them are not counted as sensitive. */
   keyFiles: readonly string[];
-  /**
-   * Taken for a push because the sensor cut its argv before anything decided it (ProcessRef.argvTruncated):
-   * no remote, and its destination is its first connection.
-   */
+  /** A push because the sensor cut its argv before anything decided it: no remote, its destination its first connection. */
   argvCut: boolean;
   /**
    * Taken for a push from another grouping of the words of an argv the sensor joined with spaces
@@ -143,8 +142,8 @@ export function recognizeProcess(
 ): Recognition {
   const plain = recognizeReading(view, isUploadTarget, specs);
   if (view.argvCount === undefined) return plain;
-  const read = (v: ProcessView) => recognizeReading(v, isUploadTarget, specs);
-  if (plain?.kind === 'push') return plainPushHeld(plain, view, specs ?? pushTools, read);
+  const read = (v: ProcessView) => notReport(recognizeReading(v, isUploadTarget, specs));
+  if (plain?.kind === 'push' && plain.reportsOnly !== true) return plainPushHeld(plain, view, specs ?? pushTools, read);
   const regrouped = otherReadingPush(view, specs ?? pushTools, read);
   return regrouped !== null ? { ...regrouped, argvRegrouped: true } : plain;
 }
@@ -252,8 +251,9 @@ function matchSpec(
       if (spec.localDestinations === true && destinationIsLocal(spec, parsed)) return null;
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
-        if (remote === undefined || isReportingApiCall(cmd, parsed, words)) continue;
+        if (remote === undefined) continue;
         const r: PushRecognition = push(remote, destinationOf(spec, remote));
+        if (isReportingApiCall(cmd, parsed, words)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
@@ -263,7 +263,7 @@ function matchSpec(
     }
     case 'upload': {
       const up = uploadRequest(m, parsed, words, isUploadTarget);
-      return up ? { ...push(up.url.word, up.url.host), ...(up.body === 'stdin' ? STDIN_BODY_ONLY : {}) } : null;
+      return up ? { ...push(up.url.word, up.url.host), ...up.marks } : null;
     }
     case 'script-upload': {
       const args = view.args ?? '';

@@ -12,21 +12,28 @@ const DATA_ITEM = /^(?:[^:=@/][^=@]*(?::?=|@)|@.)/;
 
 /** What a push whose body can only be its stdin adds to its recognition (PushRecognition.stdinBodyOnly). */
 export const STDIN_BODY_ONLY = { stdin: true, stdinBodyOnly: true } as const;
+/** What a call that only reports back adds to its recognition (PushRecognition.reportsOnly). */
+export const REPORTS_ONLY = { reportsOnly: true } as const;
 
 /**
  * The upload a generic client's argv makes: its body's source and the forge or registry URL it goes to; null when
- * it sends no body, sends to none, or only reports back with a short inline body (./reporting-calls.ts).
+ * it sends no body or sends to none. One that only reports back with a short inline body (./reporting-calls.ts) says
+ * so: it is a push only past its container's bound of such calls (../correlate/report-bound.ts).
  */
 export function uploadRequest(
   m: UploadMatcher,
   parsed: ParsedArgv,
   words: readonly string[],
   isUploadTarget: (host: string, path: string) => boolean,
-): { body: 'argv' | 'stdin'; url: { word: string; host: string | null } } | null {
+): {
+  url: { word: string; host: string | null };
+  marks: { stdin?: true; stdinBodyOnly?: true; reportsOnly?: true };
+} | null {
   const body = sendsBody(m, parsed);
   const url = body === null ? null : firstUploadUrl(parsed, isUploadTarget, m);
-  if (body === null || url === null || isReportingUpload(m, parsed, words, isUploadTarget)) return null;
-  return { body, url };
+  if (body === null || url === null) return null;
+  const reports = isReportingUpload(m, parsed, words, isUploadTarget) ? REPORTS_ONLY : {};
+  return { url, marks: { ...(body === 'stdin' ? STDIN_BODY_ONLY : {}), ...reports } };
 }
 
 /** Where its body comes from: argv (flags, a method word, data items), only stdin, or nowhere (null). */
