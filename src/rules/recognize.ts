@@ -253,7 +253,7 @@ function matchSpec(
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
         const r: PushRecognition = push(remote, destinationOf(spec, remote));
-        if (isReportingApiCall(cmd, parsed, words)) r.reportsOnly = true;
+        if (isReportingApiCall(cmd, parsed, words, isUploadTarget)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }

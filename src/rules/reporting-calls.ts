@@ -152,12 +152,21 @@ export function isReportingUpload(
 /**
  * An API client's call (`gh api`, `glab api`): its endpoint (the first positional after the command words) is a
  * reporting path, and its fields are inline, short and plain (further positionals, which gh refuses, count as data:
- * pieces of a field's value the sensor's quoting split off). The client authenticates itself: a header it is given is
+ * pieces of a field's value the sensor's quoting split off), to the forge's usual host or one `--hostname` names that
+ * is classed as a forge (not the caller's own server, which stores its path too). The client authenticates itself: a header it is given is
  * checked as the rest, not taken out as its credential, since its host may be anyone's (`--hostname evil.example`,
  * or `GH_HOST` in an environment the sensors do not show; red-team review: `-H "X-Api-Key: $SECRET"` went there).
  */
-export function isReportingApiCall(cmd: CommandSpec, parsed: ParsedArgv, words: readonly string[]): boolean {
+export function isReportingApiCall(
+  cmd: CommandSpec,
+  parsed: ParsedArgv,
+  words: readonly string[],
+  isUploadTarget: (host: string, path: string) => boolean,
+): boolean {
   const rc = cmd.reports;
+  // `--hostname evil.example`: its own server, which keeps whatever the path and fields carry (red-team review).
+  for (const f of parsed.flags)
+    if (f.flag === '--hostname' && (f.value === null || !isUploadTarget(f.value, '/api/v3/'))) return false;
   const end = rc === undefined ? -1 : commandEnd(parsed, cmd.words);
   const endpoint = end < 0 ? undefined : parsed.positionals[end];
   if (rc === undefined || endpoint === undefined) return false;
