@@ -12,8 +12,10 @@
 import { basename, tokenize } from '../rules/argv.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
+import { filterFiles, filterName } from './shell-filters.js';
 import { mayCopy } from './shell-prefilter.js';
 import { type ShellCommand, shellCommands } from './shell-script.js';
+import { substitutions } from './shell-substitutions.js';
 import { readTar } from './tar-copies.js';
 
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'yash']);
@@ -41,7 +43,7 @@ const READERS = new Set(
 /** Compressors: to stdout only with `-c`/`--stdout` or reading stdin (else they write FILE.gz in place). */
 const COMPRESSORS = new Set(['gzip', 'pigz', 'bzip2', 'xz', 'lzma', 'zstd', 'lz4', 'compress', 'brotli']);
 /** Programs that only filter their stdin (their words are no files). */
-const FILTERS = new Set(['tr', 'sed', 'awk', 'gawk', 'mawk', 'cut', 'gpg']);
+const FILTERS = new Set(['tr', 'gpg', 'envsubst']);
 /** xxd's options that take a value (`-c 16`, `-s 0`): else it would be taken for the input file. */
 const XXD_VALUED = new Set([
   '-c',
@@ -58,6 +60,7 @@ const XXD_VALUED = new Set([
   '-seek',
   '-R',
 ]);
+const GREP_NO_LINES = /^-[a-zA-Z]*[clLq]|^--(?:count|files-with(?:out)?-match(?:es)?|quiet|silent)$/;
 const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
 /** A shell's inline script and the words after it (`sh -c 'cat "$1" > "$2"' sh SRC DEST`: `$0`, `$1`, …). */
@@ -158,19 +161,74 @@ export function copiesOf(commands: readonly ShellCommand[]): Relink {
       into.push(to);
     }
   };
+  run(commands, copy, lists, 0);
+  if (sources.length === 0) return NO_RELINK;
+  // Each source's own `into` is where it is; `intoDirectory` so that only it is looked at (pod-copies.ts).
+  return { sources, target: into[0]!, intoDirectory: true, filesOnly: true, into };
+}
+
+/** Command substitutions read inside one another at most this deep (`$(cat "$(ls)")`). */
+const MAX_SUBSTITUTION_DEPTH = 2;
+
+/** Runs `commands`, passing what they write to files to `copy`; what the last writes to its stdout is returned. */
+function run(
+  commands: readonly ShellCommand[],
+  copy: (c: readonly Content[], to: string | null) => void,
+  lists: Map<string, Content[]>,
+  depth: number,
+): Content[] {
   let previous: Content[] = [];
+  /** What `read NAME` took from its stdin, by name (`while read l; do echo "$l"; done < token > /workspace/t`). */
+  const read = new Map<string, Content[]>();
   for (const cmd of commands) {
-    const input: Content[] =
+    let input: Content[] =
       cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
+    const substituted = (text: string) =>
+      depth < MAX_SUBSTITUTION_DEPTH ? substitutedContent(text, cmd, copy, lists, depth) : [];
+    if (cmd.hereString) input = [...input, ...substituted(cmd.hereString)];
     previous = flow(cmd, input, copy, lists);
+    const name = basename(cmd.words[0] ?? '');
+    // What echo and printf print of their words: the stdout of the substitutions in them.
+    if (name === 'read' && input.length > 0) for (const v of readNames(cmd.words)) read.set(v, input);
+    if (name === 'echo' || name === 'printf') {
+      const words = cmd.words.slice(1).join(' ');
+      previous = [...previous, ...substituted(words)];
+      for (const [v, content] of read)
+        if (new RegExp(`\\$\\{?${v}\\b`).test(words)) previous = [...previous, ...content];
+    }
     if (cmd.stdout !== null) {
       copy(previous, scriptTarget(cmd.stdout, cmd.cwd));
       previous = [];
     }
   }
-  if (sources.length === 0) return NO_RELINK;
-  // Each source's own `into` is where it is; `intoDirectory` so that only it is looked at (pod-copies.ts).
-  return { sources, target: into[0]!, intoDirectory: true, filesOnly: true, into };
+  return previous;
+}
+
+/** The variables `read [-r] [-p PROMPT] NAME…` sets. */
+function readNames(words: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (/^-[dinNptu]$/.test(w)) i++;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(w)) names.push(w);
+  }
+  return names.length === 0 ? ['REPLY'] : names;
+}
+
+/** The content the command substitutions in `text` put there (what their commands read to their stdout). */
+function substitutedContent(
+  text: string,
+  cmd: ShellCommand,
+  copy: (c: readonly Content[], to: string | null) => void,
+  lists: Map<string, Content[]>,
+  depth: number,
+): Content[] {
+  if (!text.includes('$(') && !text.includes('`')) return [];
+  return substitutions(text).flatMap((s): Content[] =>
+    'file' in s
+      ? [{ source: absoluteSource(s.file, cmd.cwd), member: null }]
+      : run(shellCommands(s.script, cmd.cwd), copy, lists, depth + 1).filter((c) => !c.listed),
+  );
 }
 
 /** What `cmd` puts on its stdout given `input` on its stdin; files it writes itself are passed to `copy`. */
@@ -193,6 +251,15 @@ function flow(
     return toStdout || files.length === 0 ? read(files) : [];
   }
   if (FILTERS.has(name)) return input;
+  const filter = filterName(name);
+  if (filter !== null) {
+    // grep that prints counts, names or nothing: no line of its files.
+    if (filter === 'grep' && args.some((w) => GREP_NO_LINES.test(w))) return [];
+    const { inputs, reads, writes } = filterFiles(filter, args);
+    const out = [...read(inputs), ...reads.flatMap((n) => read([n]))];
+    for (const w of writes) copy(out, target(w));
+    return out;
+  }
   switch (name) {
     case 'tee':
       for (const f of files) copy(input, target(f));

@@ -9,6 +9,7 @@
  */
 import { posix } from 'node:path';
 import parseShell from 'shell-quote/parse.js';
+import { unwrapped } from './shell-wrappers.js';
 
 export interface ShellCommand {
   words: string[];
@@ -20,6 +21,8 @@ export interface ShellCommand {
   piped: boolean;
   /** The working directory it runs in, or null when unknown. */
   cwd: string | null;
+  /** The word a here-string gives its stdin (`<<< "$(cat token)"`), or null. */
+  hereString?: string | null;
 }
 
 /**
@@ -47,15 +50,36 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   const groups: Array<{ from: number; dir: string | null; subshell: boolean; fed: boolean }> = [];
   /** The commands of the group just closed: a redirection after it is theirs (`{ cat token; } > /workspace/t`). */
   let closed: { from: number; to: number } | null = null;
+  /** Where the open `if`, `while`, `until`, `for`, `select` and `case` start in `out`. */
+  const compounds: number[] = [];
   let dir = cwd;
   let cur: ShellCommand = blank(dir, false);
   /** The lone digit word a blank parts from the redirection after it (`cat token 2 > t`): an argument, no fd. */
   let argumentDigit: { words: string[]; at: number } | null = null;
+  /**
+   * Descriptors opened on files: by `exec 3>FILE` or `exec {fd}>FILE` for the rest of the script (`$fd` keys a named
+   * one), else by `3>FILE` for one command; `>&3` then sends stdout there (found by red-team: `exec 3>/workspace/t;
+   * cat token >&3` was missed). `exec >FILE` sends the stdout of every later command there (`execOut`).
+   */
+  const scriptFds = new Map<string, string>();
+  let commandFds = new Map<string, string>();
+  const execOut: Array<{ from: number; target: string }> = [];
+  /** Commands whose stdout went to a descriptor not (yet) open on a file, by index in `out`: a group's may be. */
+  const pendingDups = new Map<number, string>();
+  let pendingDup: string | null = null;
   const end = (pipesOn: boolean) => {
-    if (cur.words.length > 0) {
+    if (cur.words.length === 1 && cur.words[0] === 'exec') {
+      for (const [fd, target] of commandFds) scriptFds.set(fd, target);
+      if (cur.stdout !== null) execOut.push({ from: out.length, target: cur.stdout });
+    } else if (cur.words.length > 0) {
       if (cur.words[0] === 'cd') dir = changed(dir, cur.words[1]);
-      else out.push(cur);
+      else {
+        if (pendingDup !== null) pendingDups.set(out.length, pendingDup);
+        out.push({ ...cur, words: unwrapped(cur.words) });
+      }
     }
+    commandFds = new Map();
+    pendingDup = null;
     cur = blank(dir, pipesOn || (groups.at(-1)?.fed ?? false));
   };
   const open = (subshell: boolean) => {
@@ -84,8 +108,16 @@ export function shellCommands(script: string, cwd: string | null, params: readon
           else close();
           continue;
         }
+        // A loop's or conditional's redirection is its body's (`while …; do …; done < token > /workspace/t`).
+        if (COMPOUND_OPENERS.has(t)) compounds.push(out.length);
+        else if (COMPOUND_CLOSERS.has(t)) {
+          end(false);
+          closed = { from: compounds.pop() ?? out.length, to: out.length };
+          continue;
+        }
       }
-      closed = null;
+      // A descriptor after a group is the group's redirection's (`{ …; } 1>/workspace/t`, `} 3>FILE`).
+      if (!(cur.words.length === 0 && FD_WORD.test(t))) closed = null;
       if (t.length === 2 && t[1] === ARGUMENT_DIGIT) {
         cur.words.push(t[0]!);
         argumentDigit = { words: cur.words, at: cur.words.length };
@@ -106,22 +138,70 @@ export function shellCommands(script: string, cwd: string | null, params: readon
     } else {
       // A redirection: its word follows. A lone number before it is the descriptor (`2>/dev/null`).
       const next = tokens[i + 1];
-      const target = typeof next === 'string' ? next : null;
+      // zsh's `>>|` (append, clobbering) reads as `>>` and a pipe.
+      if (op === '>>' && typeof next !== 'string' && next !== undefined && 'op' in next && next.op === '|') i++;
+      const after = tokens[i + 1];
+      const target = typeof after === 'string' ? after : null;
       if (target !== null) i++;
       const fdWord = cur.words.at(-1);
       const spaced = argumentDigit?.words === cur.words && argumentDigit.at === cur.words.length;
-      const fd = fdWord !== undefined && /^\d$/.test(fdWord) && !spaced ? cur.words.pop()! : null;
+      const named = fdWord !== undefined && NAMED_FD.exec(fdWord);
+      let fd: string | null = null;
+      if (fdWord !== undefined && /^\d$/.test(fdWord) && !spaced) fd = cur.words.pop()!;
+      else if (named) {
+        cur.words.pop();
+        fd = `$${named[1]}`;
+      }
       if (target === null) continue;
+      const opened = fd !== null && fd !== '1' && (op === '>' || op === '>>' || op === '>|' || op === '<>');
+      if (opened && cur.words.length === 0 && closed !== null) {
+        // `{ cat token >&3; } 3>/workspace/t`: the group's commands that wrote to the descriptor.
+        for (let k = closed.from; k < closed.to; k++) if (pendingDups.get(k) === fd) out[k]!.stdout ??= target;
+        continue;
+      }
+      if (opened && fd !== null) {
+        commandFds.set(fd, target);
+        continue;
+      }
+      // `1<&3` makes stdout a copy of fd 3 too (dup2 does not look at the direction).
+      const duplicates = (op === '>&' && (fd === null || fd === '1')) || (op === '<&' && fd === '1');
+      const duplicated = duplicates ? dupTarget(target, commandFds, scriptFds) : null;
       const toStdout =
         (STDOUT_REDIRECTS.has(op) && (fd === null || fd === '1')) ||
-        (op === '>&' && fd === null && !/^\d+-?$|^-$/.test(target));
-      if (toStdout && cur.words.length === 0 && closed !== null) groupOutput(out, closed, target);
-      else if (toStdout) cur.stdout = target;
+        (op === '<>' && fd === '1') ||
+        (op === '>&' && fd === null && !/^\d+-?$|^-$|^\$/.test(target));
+      if (duplicates && duplicated === null) pendingDup = target.endsWith('-') ? target.slice(0, -1) : target;
+      const to = duplicated ?? (toStdout ? target : null);
+      if (to !== null && cur.words.length === 0 && closed !== null) groupOutput(out, closed, to);
+      else if (to !== null) cur.stdout = to;
+      else if (op === '<' && (fd === null || fd === '0') && cur.words.length === 0 && closed !== null)
+        groupInput(out, closed, target);
       else if (op === '<' && (fd === null || fd === '0')) cur.stdin = target;
+      else if (op === '<<<' && (fd === null || fd === '0')) cur.hereString = target;
     }
   }
   end(false);
+  for (const { from, target } of execOut) {
+    for (let k = from; k < out.length; k++) {
+      if (out[k]!.stdout === null && !out[k + 1]?.piped) out[k]!.stdout = target;
+    }
+  }
   return out;
+}
+
+const FD_WORD = /^\d$|^\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+/** `{fd}` before a redirection: bash opens a descriptor and puts its number in `$fd`. */
+const NAMED_FD = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** The file `>&N` (`>&N-`, `>&$fd`) sends stdout to: a descriptor the command or the script opened on it, or null. */
+function dupTarget(
+  target: string,
+  own: ReadonlyMap<string, string>,
+  script: ReadonlyMap<string, string>,
+): string | null {
+  const fd = target.endsWith('-') ? target.slice(0, -1) : target;
+  return own.get(fd) ?? script.get(fd) ?? null;
 }
 
 /**
@@ -143,6 +223,17 @@ function groupOutput(out: ShellCommand[], group: { from: number; to: number }, t
     if (cmd.stdout === null && !(k + 1 < group.to && out[k + 1]!.piped)) cmd.stdout = target;
   }
 }
+
+/** A group's redirected stdin is that of each of its commands that reads it (not a pipe nor a file). */
+function groupInput(out: ShellCommand[], group: { from: number; to: number }, source: string): void {
+  for (let k = group.from; k < group.to; k++) {
+    const cmd = out[k]!;
+    if (cmd.stdin === null && !cmd.piped) cmd.stdin = source;
+  }
+}
+
+const COMPOUND_OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case']);
+const COMPOUND_CLOSERS = new Set(['fi', 'done', 'esac']);
 
 function blank(cwd: string | null, piped: boolean): ShellCommand {
   return { words: [], stdout: null, stdin: null, piped, cwd };
