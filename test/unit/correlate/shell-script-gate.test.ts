@@ -11,7 +11,7 @@ import {
   SCRIPT_CHARS_PER_SECOND,
   ShellScriptGate,
 } from '../../../src/correlate/shell-script-gate.js';
-import { silentLogger } from '../../../src/telemetry/logger.js';
+import { createLogger, silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { counterValue, runResolved, Scenario, T0 } from './builder.js';
 import { LOW, steps, summary, TOKEN } from './workspace-scenario.js';
@@ -50,6 +50,23 @@ describe("a node's budget for parsing shell scripts", () => {
     // Long enough before for the budget to refill: every script is read, and the copy is found.
     const refill = Math.ceil(SCRIPT_CHARS_BURST / SCRIPT_CHARS_PER_SECOND);
     expect(await afterScripts(scripts, refill)).toEqual({ alerts: HIGH, skipped: 8 });
+  });
+
+  it('logs the scripts it skips once a minute per node, and counts each', async () => {
+    const lines: string[] = [];
+    const metrics = createMetrics();
+    const gate = new ShellScriptGate(
+      metrics.shellScriptsSkipped,
+      createLogger('warn', { write: (l) => lines.push(l) }),
+    );
+    const reader = gate.at(node('node-a'));
+    const fit = SCRIPT_CHARS_BURST / MAX_SCRIPT_CHARS;
+    for (let n = 0; n < fit + 2; n++)
+      reader.copies({ script: longScript(n, (i) => `echo ${i} > /tmp/o${i}; `), params: [] }, null);
+    expect(await counterValue(metrics, SKIPPED, { reason: 'budget' })).toBe(2);
+    expect(lines.map((l) => JSON.parse(l) as { node: string; skipped: number })).toMatchObject([
+      { node: 'node-a', skipped: 1 },
+    ]);
   });
 
   it('is not spent by scripts that cannot copy, nor by a script read lately', async () => {
