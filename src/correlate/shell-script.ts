@@ -72,7 +72,9 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       for (const [fd, target] of commandFds) scriptFds.set(fd, target);
       if (cur.stdout !== null) execOut.push({ from: out.length, target: cur.stdout });
     } else if (cur.words.length > 0) {
-      if (cur.words[0] === 'cd') dir = changed(dir, cur.words[1]);
+      // pushd changes directory as cd does (found by red-team); popd's is not kept track of.
+      if (cur.words[0] === 'cd' || cur.words[0] === 'pushd') dir = changed(dir, cur.words[1]);
+      else if (cur.words[0] === 'popd') dir = null;
       else {
         if (pendingDup !== null) pendingDups.set(out.length, pendingDup);
         out.push({ ...cur, words: unwrapped(cur.words) });
@@ -210,10 +212,19 @@ function dupTarget(
  */
 function tokensOf(text: string, value: (name: string) => string | undefined): parseShell.ParseEntry[] {
   try {
-    return parseShell(text, (name) => value(name) ?? `$${name}`);
+    return parseShell(text, (name) => value(name) ?? defaulted(name, value) ?? `$${name}`);
   } catch {
     return [];
   }
+}
+
+/**
+ * `${NAME:-WORD}`, `${NAME-WORD}`, `${NAME:=WORD}`: NAME's value when known, else WORD (`cat token >
+ * ${f:-/workspace/t}` was missed, found by red-team).
+ */
+function defaulted(name: string, value: (name: string) => string | undefined): string | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*):?[-=](.*)$/s.exec(name);
+  return m === null ? undefined : (value(m[1]!) ?? m[2]!);
 }
 
 /** A group's redirected stdout is that of each of its commands that writes to it (not into a pipe or a file). */
@@ -250,16 +261,26 @@ function changed(dir: string | null, to: string | undefined): string | null {
 function assignments(tokens: ReadonlyArray<unknown>): Map<string, string> {
   const out = new Map<string, string>();
   let leading = true;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
     if (typeof t !== 'string') {
       leading = true;
       continue;
     }
     const m = ASSIGNMENT.exec(t);
     if (leading && m !== null && !m[2]!.includes('$')) out.set(m[1]!, m[2]!);
+    // A loop over one word sets its variable to it (`for f in token; do cat $f > /workspace/t; done`).
+    else if (leading && t === 'for') forOne(tokens, i, out);
     else leading = leading && (m !== null || t === 'export' || t === 'readonly' || t === 'local');
   }
   return out;
+}
+
+function forOne(tokens: ReadonlyArray<unknown>, at: number, out: Map<string, string>): void {
+  const [name, keyword, word, after] = tokens.slice(at + 1, at + 5);
+  const ends = typeof after === 'object' && after !== null && 'op' in after;
+  if (typeof name === 'string' && keyword === 'in' && typeof word === 'string' && !word.includes('$') && ends)
+    out.set(name, word);
 }
 
 /** Marks a digit word that a blank parts from a redirection, which shell-quote's tokens would not show. */

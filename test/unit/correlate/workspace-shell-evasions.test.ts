@@ -42,6 +42,9 @@ const ATTACKS = [
   `grep -h . ${TOKEN} > ${T}`,
   `awk 1 ${TOKEN} > ${T}`,
   `cut -c1- ${TOKEN} > ${T}`,
+  `for f in ${TOKEN}; do cat $f > ${T}; done`,
+  `cat ${TOKEN} > \${OUT:-${T}}`,
+  `pushd /workspace/source; cat ${TOKEN} > t`,
 ];
 
 describe('a secret copied into the workspace by a script shaped to pass unread', () => {
@@ -65,6 +68,7 @@ describe('a secret copied into the workspace by a script shaped to pass unread',
     const reads = ['/workspace/source/x'];
     await expectQuiet([
       bash('echo hello > /workspace/source/x', { reads }),
+      bash(`cat ${TOKEN} > \${OUT:-/dev/null}; echo ok > /workspace/source/x`, { reads }),
       bash('exec 3>/workspace/source/x; echo done >&3', { reads }),
       bash(`exec 3>/workspace/source/x; cat ${TOKEN} >/dev/null; echo ok >&3`, { reads }),
       bash('nice -n 5 make > /workspace/source/x', { reads }),
