@@ -10,6 +10,7 @@
  * into its pipe or into the list file. Any other program ends the flow (`python x.py < token > out` is not followed).
  */
 import { basename, tokenize } from '../rules/argv.js';
+import { lastQuotedArgument } from '../rules/tokenize.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath, NO_RELINK, type Relink } from './copy-paths.js';
 import { filterFiles, filterName } from './shell-filters.js';
@@ -112,6 +113,9 @@ function scriptIn(
       for (let k = 0; k < i; k++) offset += words[k]!.length + 1;
       return { script: args.slice(offset), params: [] };
     }
+    // Tetragon's quoting of a script holding double quotes (../rules/tokenize.ts lastQuotedArgument).
+    const whole = argvCount === undefined ? lastQuotedArgument(args, words, i) : null;
+    if (whole !== null) return { script: whole.word, params: tokenize(whole.rest, PARAMS) };
     // Only `$0`…`$9` are read (./shell-script.ts).
     if (!complete && words.length < i + 1 + PARAMS) return undefined;
     return { script: w, params: words.slice(i + 1, i + 1 + PARAMS) };

@@ -44,3 +44,27 @@ export function tokenize(args: string | null, maxWords = Number.POSITIVE_INFINIT
   if (inWord) out.push(cur);
   return out;
 }
+
+/**
+ * Tetragon wraps an argument holding a blank in double quotes and escapes nothing inside (its ArgsDecoder), so an
+ * argument holding double quotes too (a shell's script: `sh -c 'echo "$(cat token)" > /w/t'` arrives as
+ * `-c "echo "$(cat token)" > /w/t"`) is cut at them by tokenize. When word `i` of `words` (tokenize's, of `args`)
+ * does not stand in args as it was split, this takes it as running from its opening quote to the last quote of
+ * args, and returns it and the text after it; null when the word was split as it stands. Only for the last
+ * argument holding blanks (a later one is taken into it).
+ */
+export function lastQuotedArgument(
+  args: string,
+  words: readonly string[],
+  i: number,
+): { word: string; rest: string } | null {
+  let offset = 0;
+  for (let k = 0; k < i; k++) offset += words[k]!.length + 1;
+  if (args.charCodeAt(offset) !== QUOTE) return null;
+  const w = words[i]!;
+  const after = offset + w.length + 2;
+  if (args.startsWith(`"${w}"`, offset) && (after === args.length || args.charCodeAt(after) === SPACE)) return null;
+  const end = args.lastIndexOf('"');
+  if (end <= offset) return null;
+  return { word: args.slice(offset + 1, end), rest: args.slice(end + 1) };
+}

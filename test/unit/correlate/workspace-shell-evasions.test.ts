@@ -11,10 +11,13 @@ import { mayCopy } from '../../../src/correlate/shell-prefilter.js';
 import { expectQuiet, expectSecretRead, type Steps, TOKEN } from './workspace-scenario.js';
 
 const T = '/workspace/source/t';
-/** Step 1 runs `bash -c SCRIPT` as Tetragon quotes it (double quotes; single ones when the script holds those). */
+/**
+ * Step 1 runs `bash -c SCRIPT` as Tetragon quotes it: an argument holding a blank in double quotes, nothing inside
+ * escaped (its ArgsDecoder), so a script's own double quotes stand bare in the middle.
+ */
 const bash = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
   binary: '/bin/bash',
-  copy: script.includes('"') ? `-c '${script}'` : `-c "${script}"`,
+  copy: `-c "${script}"`,
   ...o,
 });
 
@@ -50,6 +53,15 @@ const ATTACKS = [
 describe('a secret copied into the workspace by a script shaped to pass unread', () => {
   it('is a copy (Tetragon quoting)', async () => {
     await expectSecretRead(ATTACKS.map((script) => ({ ...bash(script), read: T })));
+  });
+
+  it('reads a script holding double quotes whole, as Tetragon quotes it, with its parameters after it', () => {
+    // `sh -c 'cat "$1" > "$2"' sh SRC DEST`: the script's quotes bare inside Tetragon's own.
+    expect(relinked('/bin/sh', `-c "cat "$1" > "$2"" sh ${TOKEN} ${T}`).into).toEqual([T]);
+    expect(relinked('/bin/sh', `-e -c "echo "$(cat ${TOKEN})" > ${T}"`).into).toEqual([T]);
+    // Split as it stands (no quotes inside): read as before.
+    expect(relinked('/bin/sh', `-c "cat ${TOKEN} > ${T}" sh`).into).toEqual([T]);
+    expect(relinked('/bin/sh', '-c "echo "hello world" > /workspace/source/x"').sources).toEqual([]);
   });
 
   it("is a copy in Falco's unquoted argv", () => {
