@@ -14,6 +14,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddOperand } from './archive-copies.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { EVERY_SCRIPT, inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { filterFiles, filterName } from './shell-filters.js';
 import { mayCopy } from './shell-prefilter.js';
 import { readTar } from './tar-copies.js';
 
@@ -55,8 +56,11 @@ export function writesIntoCache(
           const out = words.lastIndexOf('-out');
           return out >= 0 && into(words[out + 1], cmd.cwd);
         }
-        default:
-          return false;
+        default: {
+          // sed's `w FILE`, awk's `print > "FILE"`: the files a filter's script writes (./shell-filters.ts).
+          const filter = filterName(basename(cmd.words[0] ?? ''));
+          return filter !== null && filterFiles(filter, words).writes.some((w) => into(w, cmd.cwd));
+        }
       }
     });
   }

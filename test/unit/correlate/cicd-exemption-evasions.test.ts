@@ -29,6 +29,8 @@ describe('data staged into ~/.m2/repository by a command line that writes there,
     ['/bin/sh', `-c "python3 /tmp/pack.py > ${M2}/org/acme/x/1.0/x-1.0.jar"`, WORK],
     ['/bin/bash', `-c "curl -s file:///srv/exports/db.tar | tee ${M2}/org/acme/x/1.0/x-1.0.jar"`, WORK],
     ['/bin/sh', `-c "openssl enc -aes-256-cbc -k k >> ${M2}/org/acme/x/1.0/x-1.0.jar"`, WORK],
+    // A filter's script writing the file itself (sed's `w FILE`; awk's `print > "FILE"` alike).
+    ['/bin/sh', `-c "python3 /tmp/pack.py | sed -n 'w ${M2}/org/acme/x/1.0/x-1.0.jar'"`, WORK],
     // An archive extracted into the cache.
     ['/usr/bin/tar', `xf /tmp/loot.tar -C ${M2}/org/acme`, WORK],
     ['/usr/bin/tar', '--extract --file=/tmp/loot.tar', `${M2}/org/acme`],
@@ -64,6 +66,7 @@ describe('what a release job writes around the cache stays no staging', () => {
     // The settings the deploy authenticates with, next to the cache; a listing of the cache written elsewhere.
     ['/bin/sh', `-c 'echo "$MAVEN_SETTINGS" > ${HOME}/.m2/settings.xml'`],
     ['/bin/bash', `-c "ls -R ${M2} > /tmp/m2.txt; du -sh ${M2} | tee /tmp/m2-size"`],
+    ['/bin/sh', `-c "ls ${M2}/org/acme | sed -n 'w /tmp/acme-artifacts'"`],
     // An archive of the cache made (not extracted), and one extracted elsewhere.
     ['/usr/bin/tar', `czf /tmp/m2.tgz -C ${HOME}/.m2 repository`],
     ['/usr/bin/unzip', '-q /tmp/site.zip -d /home/runner/_work/app/app/target/site'],
