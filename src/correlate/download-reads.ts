@@ -18,6 +18,7 @@
 import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
 import { mavenWrapperInstall, writesIntoCache } from './cache-writes.js';
+import { noteStorageStaging } from './container-storage.js';
 import type { Relink } from './copy-paths.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
@@ -151,6 +152,8 @@ export function stagesIntoPackageCache(relink: Relink): boolean {
  */
 export function noteCacheStaging(c: ContainerState, p: ProcessRef, scripts: ShellScriptReader = EVERY_SCRIPT): Relink {
   const relink = relinked(p.binary, p.args, p.cwd, p.argvCount, scripts);
+  // The same staging into buildah's and podman's storage (./container-storage.ts).
+  noteStorageStaging(c, p, relink, scripts);
   if (c.cacheStaged) return relink;
   const inCache = (path: string) => packageCache(`${path}/`);
   const staged =

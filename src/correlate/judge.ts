@@ -12,6 +12,7 @@ import { buildAlert, destinationOf, suppressionDestination } from './alert-build
 import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
+import { storageReadsFor } from './container-storage.js';
 import { isPrivateAddress } from './destinations.js';
 import { redact } from './redact.js';
 import { reportPastBound } from './report-bound.js';
@@ -61,9 +62,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   const sums = ctx.buckets.sum(c, fromMs, toMs);
   // Buckets are coarse at the push's end of the window: take out other processes' reads after the settle
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
-  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes;
+  // buildah's and podman's storage reads, kept aside, count for other tools' pushes (./container-storage.ts).
+  const storage = storageReadsFor(ep, fromMs, toMs, ctx.bucketMs);
+  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes + storage.bytes;
   // Fractional past the exact range (distinct-files.ts estimates), so rounded.
-  const readFiles = Math.max(0, Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles));
+  const readFiles = Math.max(0, Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles + storage.files));
   const inWindow = (f: FileEntry) => (f.lastMs >= fromMs && f.firstMs <= toMs) || f.pushEp === ep;
   const sensitive = (c.sensitive ?? [])
     .filter((f) => inWindow(f) && !routineSecret(f, ep, fromMs, toMs))

@@ -9,6 +9,7 @@ import { recognizeProcess } from '../rules/index.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
+import { noteStorageBuilder } from './container-storage.js';
 import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
@@ -211,6 +212,7 @@ export class ProcessTable {
     if (parent !== null && !proc.download && buildToolchain(proc.binary, parent)) proc.more().toolchain = true;
     inheritLostDownload(proc, parent);
     if (parent !== null) noteBuildOutput(proc, p.args, p.cwd ?? null);
+    noteStorageBuilder(proc, p.args);
     if (archiver || lineageHost !== null) {
       const rare = proc.more();
       rare.argvHost = argvHost;

@@ -6,6 +6,7 @@ import type { FileEvent } from '../model/normalized-event.js';
 import type { BlockPool } from './blocks.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
+import { builderStorageRead } from './container-storage.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { archiveTwin, sameProcess } from './dual-sensor.js';
 import { StringPool } from './intern.js';
@@ -52,6 +53,11 @@ export class ReadTracker {
     return this.buckets.blocksInUse + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
   }
 
+  private builderStorage(c: ContainerState, proc: ProcState, path: string, e: FileEvent): boolean {
+    const { windowMs, pushSettleMs, latenessMs } = this.cfg;
+    return builderStorageRead(c, proc, path, e, this.buckets.bucketMs, windowMs, windowMs + pushSettleMs + latenessMs);
+  }
+
   /** A read counted before as a plain one that was sensitive after all (./download-egress.ts): noted as such. */
   noteSensitiveRead(c: ContainerState, proc: ProcState, e: FileEvent): void {
     this.noteSensitive(c, pathInsideRootLinks(e.file.path), e, proc);
@@ -64,8 +70,9 @@ export class ReadTracker {
     // Falco names a file opened through `/proc/<pid>/root/` by that text, Tetragon by the file: one key for both.
     const lead = f.path.charCodeAt(1);
     const path = lead === 112 /* p */ || lead === 100 /* d */ ? pathInsideRootLinks(f.path) : f.path;
-    // kaniko hashing the root it built on: asked here, once the read is known to be no secret nor a copy of one.
-    if (!sensitive && kanikoRootRead(proc, path)) return;
+    // kaniko hashing the root it built on, buildah's or podman's layers (kept aside for other tools' pushes):
+    // asked here, once the read is known to be no secret nor a copy of one.
+    if (!sensitive && (kanikoRootRead(proc, path) || this.builderStorage(c, proc, path, e))) return;
     const secret = sensitive ? this.noteSensitive(c, path, e, proc) : null;
     const hash = hashPath(path);
     let distinct = c.distinct;

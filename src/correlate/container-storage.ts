@@ -1,0 +1,218 @@
+/**
+ * buildah and podman build into their container storage (`/var/lib/containers/storage`, rootless
+ * `~/.local/share/containers/storage`) and push from it: `buildah push` reads every layer it uploads there, the
+ * pulled base image's included, and `buildah bud` with the vfs driver (Tekton's buildah task) copies the base's
+ * layers for each step. A Tekton or GitLab job building a 2 MiB context on a 135 MiB base image was
+ * `bulk-read-then-push`, high, for the base image alone (found by a red-team review of CI pipelines;
+ * test/unit/correlate/buildah-storage-reads.test.ts). What those layers hold came from a pull (no read of the
+ * machine), the build context (read by the build: counted) and `RUN` steps (their processes' reads: counted).
+ *
+ * So the storage reads of a builder (buildah's or podman's `push`, `bud`/`build`, `commit`, `manifest push`, not
+ * from a scratch or hidden directory) are kept aside (not in the container's read totals, but in a tally of their
+ * own) and count for every push but a builder's (judge.ts), unless something was staged into the storage in the
+ * container by other means: a move, link or copy into it or above it (./relinks.ts), a command line writing there
+ * (./cache-writes.ts), a mount over it, or any `buildah mount`, `podman mount`, `unshare` (whose paths a script
+ * then writes without naming them: `cp -r /srv/exports $(buildah mount c)`); then every storage read there counts
+ * for good, those kept aside included. Secrets (the classifier's, and a pod step's copies of them) count before
+ * this is asked (reads.ts record). What stays open is in docs/detection.md ("buildah and podman").
+ */
+import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
+import { basename, commandEnd, parseArgv, tokenize } from '../rules/argv.js';
+import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { isUnexpectedLocation } from '../rules/locations.js';
+import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
+import { writesIntoCache } from './cache-writes.js';
+import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
+import { hashPath } from './distinct-files.js';
+import type { ProcState } from './proc-state.js';
+import type { ShellScriptReader } from './shell-copies.js';
+import type { ContainerState, PushEpisode } from './state.js';
+
+type Commands = Readonly<Record<string, readonly (readonly string[])[]>>;
+
+/** The commands whose storage reads are the image's own layers. */
+const BUILDER_COMMANDS: Commands = {
+  buildah: [['push'], ['bud'], ['build'], ['build-using-dockerfile'], ['commit'], ['manifest', 'push']],
+  podman: [
+    ['push'],
+    ['image', 'push'],
+    ['build'],
+    ['image', 'build'],
+    ['buildx', 'build'],
+    ['commit'],
+    ['container', 'commit'],
+    ['manifest', 'push'],
+  ],
+};
+
+/** The commands that hand out a path into the storage that anything may then write (`mnt=$(buildah mount c)`). */
+const MOUNT_COMMANDS: Commands = {
+  buildah: [['mount'], ['unshare']],
+  podman: [['mount'], ['image', 'mount'], ['container', 'mount'], ['unshare']],
+};
+
+/** Programs that mount a directory over another (`mount --bind /srv/exports STORAGE/overlay/ID/diff`). */
+const MOUNTERS = new Set(['mount', 'fuse-overlayfs', 'bindfs']);
+
+/** The storage roots: root's, and a rootless user's below any home. */
+const SYSTEM_ROOT = '/var/lib/containers/storage/';
+const USER_ROOT = '/.local/share/containers/storage/';
+
+/** Whether a path is in (or is) a default container storage root. */
+export function inContainerStorage(path: string): boolean {
+  const dir = path.endsWith('/') ? path : `${path}/`;
+  return dir.startsWith(SYSTEM_ROOT) || dir.includes(USER_ROOT);
+}
+
+/** The directories above a rootless storage a prepared tree can replace whole (`mv /srv/prep ~/.local/share`). */
+const USER_ROOT_PARENTS = ['/.local/', '/.local/share/', '/.local/share/containers/'];
+
+/**
+ * Whether files put at a path land in a storage: in one, or above one (`mv /srv/prep /var/lib/containers`, `tar x
+ * -C /var/lib`: a tree made elsewhere, with a storage's layout, replacing or filling the root). The root itself is
+ * no such place (copy-paths.ts takes no target `/`): `tar x -C /` is what a build's `RUN` steps do (s6-overlay).
+ */
+function intoContainerStorage(path: string): boolean {
+  const dir = path.endsWith('/') ? path : `${path}/`;
+  return inContainerStorage(dir) || SYSTEM_ROOT.startsWith(dir) || USER_ROOT_PARENTS.some((p) => dir.endsWith(p));
+}
+
+/** The builders (processes whose storage reads are kept aside); gone with the process state. */
+const builders = new WeakSet<ProcState>();
+/** Containers where something was staged into the storage by other means: every storage read counts there. */
+const staged = new WeakSet<ContainerState>();
+
+function runs(binary: string | null, args: string | null, table: Commands): boolean {
+  const commands = table[basename(binary)];
+  // A builder from a scratch or hidden directory is none; a mount is one from anywhere (a copied buildah mounts too).
+  if (commands === undefined || (table === BUILDER_COMMANDS && isUnexpectedLocation(binary))) return false;
+  const parsed = parseArgv(tokenize(args), { valueFlags: DOCKER_VALUE_FLAGS });
+  return commands.some((words) => commandEnd(parsed, words) >= 0);
+}
+
+/** On a new process: a buildah or podman build or push is a builder. */
+export function noteStorageBuilder(proc: ProcState, args: string | null): void {
+  if (runs(proc.binary, args, BUILDER_COMMANDS)) builders.add(proc);
+}
+
+/**
+ * On an exec: whether it stages something into the storage by other means than a builder's (the module's
+ * comment); the container is marked for good, as a package cache's staging is (./download-reads.ts).
+ */
+export function noteStorageStaging(c: ContainerState, p: ProcessRef, relink: Relink, scripts: ShellScriptReader): void {
+  if (!staged.has(c) && stagesIntoStorage(p, relink, scripts)) staged.add(c);
+}
+
+function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptReader): boolean {
+  if (relink.target !== null && (intoContainerStorage(relink.target) || relink.into.some(intoContainerStorage)))
+    return true;
+  if (runs(p.binary, p.args, MOUNT_COMMANDS)) return true;
+  const name = basename(p.binary);
+  const program = MULTI_CALL.has(name)
+    ? appletOf({ binary: p.binary, args: p.args })
+    : { binary: p.binary, args: p.args };
+  if (program !== null && MOUNTERS.has(basename(program.binary))) {
+    // podman's own fuse-overlayfs (rootless) mounts the storage's layers: its child is no staging.
+    const base = workingDirectory(p.cwd);
+    const namesStorage = tokenize(program.args).some((w) =>
+      w.split(/[,=:]/).some((part) => {
+        const path = absoluteTarget(part, base);
+        return path !== null && intoContainerStorage(path);
+      }),
+    );
+    if (namesStorage && !builderParent(p)) return true;
+  }
+  return writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts);
+}
+
+/** Started by buildah or podman (any command: `podman run` mounts its layers too), not from a scratch directory. */
+function builderParent(p: ProcessRef): boolean {
+  const parent = p.parentBinary ?? null;
+  return BUILDER_COMMANDS[basename(parent)] !== undefined && !isUnexpectedLocation(parent);
+}
+
+/** Distinct storage files kept per container for the add-back's file count; past it every read is a new file. */
+const MAX_KEPT_FILES = 16_384;
+/** A builder's storage reads kept aside, per bucket of the read buckets' size. */
+interface StorageTally {
+  ids: number[];
+  bytes: number[];
+  files: number[];
+  seen: Set<number>;
+  lastMs: number;
+}
+
+const tallies = new WeakMap<ContainerState, StorageTally>();
+
+/**
+ * Whether a read (no secret) is a builder's of its storage in a container where nothing was staged there: kept
+ * aside, not counted in the container's totals (reads.ts record).
+ */
+export function builderStorageRead(
+  c: ContainerState,
+  proc: ProcState,
+  path: string,
+  e: FileEvent,
+  bucketMs: number,
+  windowMs: number,
+  horizonMs: number,
+): boolean {
+  if (!builders.has(proc) || staged.has(c) || !inContainerStorage(path)) return false;
+  let tally = tallies.get(c);
+  if (tally === undefined) {
+    tally = { ids: [], bytes: [], files: [], seen: new Set(), lastMs: e.timeMs };
+    tallies.set(c, tally);
+  }
+  const t = e.timeMs;
+  if (t - tally.lastMs >= windowMs) tally.seen.clear();
+  if (t > tally.lastMs) tally.lastMs = t;
+  const hash = hashPath(path);
+  const isNew = tally.seen.size >= MAX_KEPT_FILES || !tally.seen.has(hash);
+  if (isNew && tally.seen.size < MAX_KEPT_FILES) tally.seen.add(hash);
+  const id = Math.floor(t / bucketMs);
+  let at = tally.ids.lastIndexOf(id);
+  if (at < 0) {
+    // Buckets older than any pending push's window (window + settle + lateness, as the read ring keeps) go.
+    const oldest = Math.floor((t - horizonMs) / bucketMs) - 1;
+    for (let i = tally.ids.length - 1; i >= 0; i--) {
+      if (tally.ids[i]! >= oldest) continue;
+      tally.ids.splice(i, 1);
+      tally.bytes.splice(i, 1);
+      tally.files.splice(i, 1);
+    }
+    at = tally.ids.push(id) - 1;
+    tally.bytes.push(0);
+    tally.files.push(0);
+  }
+  tally.bytes[at]! += e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
+  if (isNew) tally.files[at]! += 1;
+  return true;
+}
+
+/**
+ * The builders' storage reads kept aside that count for a push (judge.ts): none for a builder's push in a
+ * container where nothing was staged into the storage, else those in its window (a `git push` or `curl` after
+ * `buildah bud` is judged as before the exemption; so is `buildah push` once the storage was staged into).
+ */
+export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
+  const tally = tallies.get(ep.container);
+  if (tally === undefined || (builders.has(ep.proc) && !staged.has(ep.container))) return NO_STORAGE_READS;
+  const from = Math.floor(fromMs / bucketMs);
+  const to = Math.floor(toMs / bucketMs);
+  let bytes = 0;
+  let files = 0;
+  for (let i = 0; i < tally.ids.length; i++) {
+    const id = tally.ids[i]!;
+    if (id < from || id > to) continue;
+    bytes += tally.bytes[i]!;
+    files += tally.files[i]!;
+  }
+  return { bytes, files };
+}
+
+export interface StorageSums {
+  bytes: number;
+  files: number;
+}
+
+const NO_STORAGE_READS: StorageSums = { bytes: 0, files: 0 };
