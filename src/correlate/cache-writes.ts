@@ -1,7 +1,8 @@
 /**
- * Command lines that write files into a package cache without naming what they copy: a shell redirecting any
- * program's output there (`python3 pack.py > ~/.m2/repository/x.jar`, `… | tee FILE`, `dd of=`, `openssl -out`),
- * `tar` extracting there (`-C DIR`, or run in it), `unzip -d DIR` and `dd of=FILE`. A publishing JVM's reads of the caches are
+ * Command lines that write files into a package cache without naming what they copy: a shell whose script writes
+ * any file there (`python3 pack.py > ~/.m2/repository/x.jar`, `… | tee FILE`, `dd of=`, `openssl -out`, `xxd - FILE`,
+ * sed's `w FILE`: every write ./shell-writes.ts reads, the result the copy reader of the same exec reads), `tar`
+ * extracting there (`-C DIR`, or run in it), `unzip -d DIR` and `dd of=FILE`. A publishing JVM's reads of the caches are
  * the build's (./download-reads.ts), so data written there more than a window before `mvn deploy` left with it
  * unseen where `mv`/`cp`/`ln` into the cache made them count (found by a red-team review of CI/CD exemptions;
  * test/unit/correlate/cicd-exemption-evasions.test.ts). Such a write marks the container as a move or copy does
@@ -13,9 +14,7 @@ import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddOperand } from './archive-copies.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
-import { EVERY_SCRIPT, inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
-import { filterFiles, filterName } from './shell-filters.js';
-import { mayCopy } from './shell-prefilter.js';
+import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { readTar } from './tar-copies.js';
 
 const TARS = new Set(['tar', 'gtar', 'bsdtar']);
@@ -40,30 +39,9 @@ export function writesIntoCache(
     const target = path ? absoluteTarget(path, from) : null;
     return target !== null && inCache(target);
   };
-  if (SHELLS.has(tool)) {
-    const inline = inlineScript(program.args, applet ? undefined : argvCount);
-    // A script that writes no file through a redirection or a writer is read no further (most scripts).
-    if (inline === null || !mayCopy(inline.script, inline.params)) return false;
-    return scripts.commands(inline, base).some((cmd) => {
-      if (into(cmd.stdout, cmd.cwd)) return true;
-      const words = cmd.words.slice(1);
-      switch (basename(cmd.words[0] ?? '')) {
-        case 'tee':
-          return words.some((w) => !w.startsWith('-') && into(w, cmd.cwd));
-        case 'dd':
-          return into(ddOperand(words, 'of'), cmd.cwd);
-        case 'openssl': {
-          const out = words.lastIndexOf('-out');
-          return out >= 0 && into(words[out + 1], cmd.cwd);
-        }
-        default: {
-          // sed's `w FILE`, awk's `print > "FILE"`: the files a filter's script writes (./shell-filters.ts).
-          const filter = filterName(basename(cmd.words[0] ?? ''));
-          return filter !== null && filterFiles(filter, words).writes.some((w) => into(w, cmd.cwd));
-        }
-      }
-    });
-  }
+  // What the script writes (./shell-writes.ts), the copy reader's result for the same exec: any file of it in a cache.
+  if (SHELLS.has(tool))
+    return scripts.writes(program.args, applet ? undefined : argvCount, base).writes.some((w) => into(w.path, w.cwd));
   const words = tokenize(program.args);
   // `dd of=FILE` reading its stdin (with `if=` too it is a copy ./relinks.ts sees).
   if (tool === 'dd') return into(ddOperand(words, 'of'), base);

@@ -24,7 +24,7 @@ import {
   workingDirectory,
 } from './copy-paths.js';
 import { rsyncCopy } from './rsync-copies.js';
-import { EVERY_SCRIPT, inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { copiesOf, EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
@@ -61,8 +61,7 @@ export function relinked(
   const tool = program === null ? '' : basename(program.binary);
   if (program === null) return NO_RELINK;
   if (SHELLS.has(tool)) {
-    const inline = inlineScript(program.args, applet ? undefined : argvCount);
-    return inline === null ? NO_RELINK : scripts.copies(inline, workingDirectory(cwd));
+    return copiesOf(scripts.writes(program.args, applet ? undefined : argvCount, workingDirectory(cwd)));
   }
   if (!RELINKERS.has(tool) && !SEVEN_ZIPS.has(tool)) return NO_RELINK;
   const words = tokenize(program.args);

@@ -1,7 +1,7 @@
 /**
  * Whether a shell's inline script may copy a file, told without parsing it: only a redirection of stdout to a file
  * (not `2>&1`, `>&2`, `>/dev/null`; `3>FILE`, or `2>FILE` with `>&2`, may be stdout's) or a program that writes one
- * itself (./shell-copies.ts flow: `tee`, `dd`, `openssl -out`, `xxd IN OUT`, `cp /dev/stdin`, `tar x`, `rsync
+ * itself (./shell-writes.ts: `tee`, `dd`, `openssl -out`, `xxd IN OUT`, `cp /dev/stdin`, `tar x`, `rsync
  * --files-from`, `sed w`) does. Most CI scripts have neither and are not parsed: a regex and a look at each `>` cost ~1 µs a KiB where shell-quote takes 20–250
  * (docs/performance.md "Shell scripts"). It may say yes wrongly (a quoted `>`: one parse), never no wrongly.
  */

@@ -10,16 +10,16 @@
  * (`exfilwatch_shell_scripts_skipped_total{reason="budget"}`) and logged once a minute per node.
  */
 import type { Logger } from '../telemetry/logger.js';
-import { NO_RELINK, type Relink } from './copy-paths.js';
-import { copiesOf, type InlineScript, type ShellScriptReader } from './shell-copies.js';
+import { inlineScript, type ShellScriptReader } from './shell-copies.js';
 import { mayCopy } from './shell-prefilter.js';
-import { MAX_SCRIPT_CHARS, type ShellCommand, shellCommands } from './shell-script.js';
+import { MAX_SCRIPT_CHARS, shellCommands } from './shell-script.js';
+import { NO_WRITES, type ScriptWrites, scriptWrites } from './shell-writes.js';
 import type { NodeState } from './state.js';
 
 /** Script characters a node may have parsed per second of its event time (~2–15 ms of CPU), and at once. */
 export const SCRIPT_CHARS_PER_SECOND = 64 * 1024;
 export const SCRIPT_CHARS_BURST = 256 * 1024;
-/** Scripts remembered with their commands and copies (each at most MAX_SCRIPT_CHARS: ≤ 2 MiB of UTF-16). */
+/** Scripts remembered with what they write (each at most MAX_SCRIPT_CHARS: ≤ 2 MiB of UTF-16). */
 const MEMO_ENTRIES = 128;
 const LOG_EVERY_MS = 60_000;
 
@@ -33,21 +33,19 @@ interface Budget {
   loggedMs: number;
 }
 
-/** A script parsed: its commands, and what they copy once asked. */
-interface Parsed {
-  commands: readonly ShellCommand[];
-  copies: Relink | null;
-}
-
-const NOT_PARSED: Parsed = { commands: [], copies: NO_RELINK };
-
 export class ShellScriptGate implements ShellScriptReader {
   private readonly budgets = new WeakMap<NodeState, Budget>();
   /** By script, working directory and parameters; Map order is recency (the oldest goes first). */
-  private readonly memo = new Map<string, Parsed>();
+  private readonly memo = new Map<string, ScriptWrites>();
   private node: NodeState | null = null;
-  /** The script of this exec the budget refused: its second reader (cache-writes) is refused without a count. */
-  private refused: string | null = null;
+  /**
+   * This exec's shell arguments and what its script writes (null: not asked yet): its two readers (copies, cache
+   * writes) ask the same, so the script is found in the arguments once, and charged to the budget (or refused) once.
+   */
+  private execWrites: ScriptWrites | null = null;
+  private execArgs: string | null = null;
+  private execArgvCount: number | undefined;
+  private execBase: string | null = null;
   private readonly overBudget: { inc(): void };
   private readonly tooLong: { inc(): void };
 
@@ -62,24 +60,29 @@ export class ShellScriptGate implements ShellScriptReader {
   /** This reader for the scripts of an exec of `node`, read within its budget at its clock (no allocation). */
   at(node: NodeState): ShellScriptReader {
     this.node = node;
-    this.refused = null;
+    this.execWrites = null;
     return this;
   }
 
-  copies(inline: InlineScript, base: string | null): Relink {
-    if (!mayCopy(inline.script, inline.params)) return NO_RELINK;
-    const parsed = this.parsed(inline, base);
-    parsed.copies ??= copiesOf(parsed.commands);
-    return parsed.copies;
+  writes(args: string | null, argvCount: number | undefined, base: string | null): ScriptWrites {
+    const known = this.execWrites;
+    if (known !== null && this.execArgs === args && this.execArgvCount === argvCount && this.execBase === base)
+      return known;
+    const inline = inlineScript(args, argvCount);
+    // Nothing is written without a redirection or a program writing a file: most scripts are read no further.
+    const writes =
+      inline === null || !mayCopy(inline.script, inline.params)
+        ? NO_WRITES
+        : this.parsed(inline.script, inline.params, base);
+    this.execWrites = writes;
+    this.execArgs = args;
+    this.execArgvCount = argvCount;
+    this.execBase = base;
+    return writes;
   }
 
-  commands(inline: InlineScript, base: string | null): readonly ShellCommand[] {
-    return this.parsed(inline, base).commands;
-  }
-
-  /** The script's commands: remembered, else parsed within the node's budget (none past it). */
-  private parsed(inline: InlineScript, base: string | null): Parsed {
-    const { script, params } = inline;
+  /** What the script writes: remembered, else parsed within the node's budget (nothing past it). */
+  private parsed(script: string, params: readonly string[], base: string | null): ScriptWrites {
     const long = script.length > MAX_SCRIPT_CHARS;
     const key = long ? null : `${base ?? ''}\0${params.join('\0')}\0${script}`;
     const known = key === null ? undefined : this.memo.get(key);
@@ -88,14 +91,9 @@ export class ShellScriptGate implements ShellScriptReader {
       this.memo.set(key, known);
       return known;
     }
-    const id = key ?? script;
-    if (this.refused === id) return NOT_PARSED;
-    if (!this.spend(long ? MAX_SCRIPT_CHARS : script.length)) {
-      this.refused = id;
-      return NOT_PARSED;
-    }
+    if (!this.spend(long ? MAX_SCRIPT_CHARS : script.length)) return NO_WRITES;
     if (long) this.tooLong.inc();
-    const parsed: Parsed = { commands: shellCommands(script, base, params), copies: null };
+    const parsed = scriptWrites(shellCommands(script, base, params));
     if (key !== null) {
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, parsed);

@@ -31,6 +31,9 @@ describe('data staged into ~/.m2/repository by a command line that writes there,
     ['/bin/sh', `-c "openssl enc -aes-256-cbc -k k >> ${M2}/org/acme/x/1.0/x-1.0.jar"`, WORK],
     // A filter's script writing the file itself (sed's `w FILE`; awk's `print > "FILE"` alike).
     ['/bin/sh', `-c "python3 /tmp/pack.py | sed -n 'w ${M2}/org/acme/x/1.0/x-1.0.jar'"`, WORK],
+    // Writes the copy reader followed and the cache reader did not, before both read one result (./shell-writes.ts).
+    ['/bin/sh', `-c "python3 /tmp/pack.py | xxd -r - ${M2}/org/acme/x/1.0/x-1.0.jar"`, WORK],
+    ['/bin/bash', `-c 'echo "$(python3 /tmp/pack.py | tee ${M2}/org/acme/x/1.0/x-1.0.jar)" | wc -c'`, WORK],
     // An archive extracted into the cache.
     ['/usr/bin/tar', `xf /tmp/loot.tar -C ${M2}/org/acme`, WORK],
     ['/usr/bin/tar', '--extract --file=/tmp/loot.tar', `${M2}/org/acme`],

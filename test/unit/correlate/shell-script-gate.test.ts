@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
+import { copiesOf } from '../../../src/correlate/shell-copies.js';
 import { mayCopy } from '../../../src/correlate/shell-prefilter.js';
 import { MAX_SCRIPT_CHARS } from '../../../src/correlate/shell-script.js';
 import {
@@ -62,7 +63,7 @@ describe("a node's budget for parsing shell scripts", () => {
     const reader = gate.at(node('node-a'));
     const fit = SCRIPT_CHARS_BURST / MAX_SCRIPT_CHARS;
     for (let n = 0; n < fit + 2; n++)
-      reader.copies({ script: longScript(n, (i) => `echo ${i} > /tmp/o${i}; `), params: [] }, null);
+      reader.writes(`-c "${longScript(n, (i) => `echo ${i} > /tmp/o${i}; `)}"`, undefined, null);
     expect(await counterValue(metrics, SKIPPED, { reason: 'budget' })).toBe(2);
     expect(lines.map((l) => JSON.parse(l) as { node: string; skipped: number })).toMatchObject([
       { node: 'node-a', skipped: 1 },
@@ -79,15 +80,16 @@ describe("a node's budget for parsing shell scripts", () => {
     expect(await afterScripts(Array.from({ length: count }, () => same))).toEqual({ alerts: HIGH, skipped: 0 });
   });
 
-  it('gives a script read lately the same copies and commands, for any node', () => {
+  it('gives a script read lately the same writes and copies, for any node', () => {
     const gate = new ShellScriptGate(createMetrics().shellScriptsSkipped, silentLogger());
-    const script = { script: COPY, params: [] };
-    const first = gate.at(node('node-a')).copies(script, '/src');
+    const args = `-c "${COPY}"`;
+    const writes = gate.at(node('node-a')).writes(args, undefined, '/src');
+    const first = copiesOf(writes);
     expect(first.into).toEqual(['/workspace/source/t']);
-    expect(gate.at(node('node-b')).copies(script, '/src')).toBe(first);
-    expect(gate.commands(script, '/src')).toBe(gate.commands(script, '/src'));
+    expect(gate.at(node('node-b')).writes(args, undefined, '/src')).toBe(writes);
+    expect(copiesOf(gate.at(node('node-a')).writes(args, undefined, '/src'))).toBe(first);
     // Another working directory is another key: a relative path may land elsewhere.
-    expect(gate.copies(script, '/other')).not.toBe(first);
+    expect(copiesOf(gate.at(node('node-a')).writes(args, undefined, '/other'))).not.toBe(first);
   });
 
   it('counts a script read only in part', async () => {
