@@ -5,10 +5,12 @@
  * command's stdout (`|`, also inside a group a pipe feeds), and the directory it runs in (`cd DIR` earlier in the
  * script, undone when a subshell ends). Tokens come from shell-quote's parser; its variables expand to what the
  * script assigns (`T=/var/run/…; cat $T > x`) and `$0`…`$9` to the words after the script, others stay `$NAME`.
- * Loops, conditionals and functions are read as plain command lists: their bodies still show.
+ * Loops and conditionals are read as plain command lists (their bodies still show); a loop's variable over several
+ * words stands for each of them, and a function's call runs its body with the call's redirections (./shell-calls.ts).
  */
 import { posix } from 'node:path';
 import parseShell from 'shell-quote/parse.js';
+import { LoopValues, loopWords, ShellFunctions } from './shell-calls.js';
 import { unwrapped } from './shell-wrappers.js';
 
 export interface ShellCommand {
@@ -41,13 +43,22 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   const given = (name: string) => (/^\d$/.test(name) ? params[Number(name)] : undefined);
   let tokens = tokensOf(text, given);
   const assigned = assignments(tokens);
-  if (assigned.size > 0) tokens = tokensOf(text, (name) => given(name) ?? assigned.get(name));
+  /** A loop's variable over several words stands for all of them (./shell-calls.ts). */
+  const loops = new LoopValues();
+  const loopValue = (name: string) => {
+    const v = assigned.get(name);
+    return typeof v === 'object' ? loops.marker(name, v) : v;
+  };
+  if (assigned.size > 0) tokens = tokensOf(text, (name) => given(name) ?? loopValue(name));
+  const functions = new ShellFunctions();
+  /** The function whose body the next group is (`f() {`, `function f {`). */
+  let defining: string | null = null;
   const out: ShellCommand[] = [];
   /**
    * Open groups, from where their commands start in `out`: `( … )` (a subshell: its `cd` is undone) and `{ …; }`.
    * A group a pipe feeds feeds each of its commands.
    */
-  const groups: Array<{ from: number; dir: string | null; subshell: boolean; fed: boolean }> = [];
+  const groups: Array<{ from: number; dir: string | null; subshell: boolean; fed: boolean; fn: string | null }> = [];
   /** The commands of the group just closed: a redirection after it is theirs (`{ cat token; } > /workspace/t`). */
   let closed: { from: number; to: number } | null = null;
   /** Where the open `if`, `while`, `until`, `for`, `select` and `case` start in `out`. */
@@ -76,8 +87,11 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       if (cur.words[0] === 'cd' || cur.words[0] === 'pushd') dir = changed(dir, cur.words[1]);
       else if (cur.words[0] === 'popd') dir = null;
       else {
-        if (pendingDup !== null) pendingDups.set(out.length, pendingDup);
-        out.push({ ...cur, words: unwrapped(cur.words) });
+        const cmd = { ...cur, words: unwrapped(cur.words) };
+        for (const run of functions.run(cmd, out.length) ?? loops.expanded(cmd)) {
+          if (pendingDup !== null) pendingDups.set(out.length, pendingDup);
+          out.push(run);
+        }
       }
     }
     commandFds = new Map();
@@ -87,7 +101,8 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   const open = (subshell: boolean) => {
     const fed = cur.piped && cur.words.length === 0;
     end(false);
-    groups.push({ from: out.length, dir, subshell, fed });
+    groups.push({ from: out.length, dir, subshell, fed, fn: defining });
+    defining = null;
     cur.piped = fed;
   };
   const close = () => {
@@ -95,6 +110,7 @@ export function shellCommands(script: string, cwd: string | null, params: readon
     const group = groups.pop();
     if (group !== undefined) {
       if (group.subshell) dir = group.dir;
+      if (group.fn !== null) functions.define(group.fn, out.slice(group.from));
       closed = { from: group.from, to: out.length };
     }
     cur = blank(dir, groups.at(-1)?.fed ?? false);
@@ -102,6 +118,12 @@ export function shellCommands(script: string, cwd: string | null, params: readon
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (typeof t === 'string') {
+      if (t === '{' && cur.words.length === 2 && cur.words[0] === 'function') {
+        defining = cur.words.pop()!;
+        cur.words = [];
+        open(false);
+        continue;
+      }
       if (cur.words.length === 0) {
         // A leading `NAME=value` is an assignment, no word of the command.
         if (ASSIGNMENT.test(t)) continue;
@@ -132,7 +154,14 @@ export function shellCommands(script: string, cwd: string | null, params: readon
       continue;
     }
     const op = t.op;
-    if (op === '(' || op === '<(' || op === '>(') open(true);
+    const following = tokens[i + 1];
+    const empty = typeof following === 'object' && 'op' in following && following.op === ')';
+    if (op === '(' && empty && definesFunction(cur.words)) {
+      // `f()`, `function f()`: the group after it is the function's body.
+      defining = cur.words.at(-1)!;
+      cur.words = [];
+      i++;
+    } else if (op === '(' || op === '<(' || op === '>(') open(true);
     else if (op === ')') close();
     else if (op === '|' || op === '|&' || SEPARATORS.has(op)) {
       closed = null;
@@ -189,6 +218,11 @@ export function shellCommands(script: string, cwd: string | null, params: readon
     }
   }
   return out;
+}
+
+/** The words before `()`: a function's name (`f`, `function f`). */
+function definesFunction(words: readonly string[]): boolean {
+  return words.length === 1 || (words.length === 2 && words[0] === 'function');
 }
 
 const FD_WORD = /^\d$|^\{[A-Za-z_][A-Za-z0-9_]*\}$/;
@@ -257,9 +291,12 @@ function changed(dir: string | null, to: string | undefined): string | null {
   return dir === null ? null : posix.resolve(dir, to);
 }
 
-/** The variables the script sets (`T=…` alone or after `export`/`readonly`/`local`), by name. */
-function assignments(tokens: ReadonlyArray<unknown>): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * The variables the script sets (`T=…` alone or after `export`/`readonly`/`local`), by name; a loop's variable to
+ * its words (`for f in token; do cat $f > /workspace/t; done`), several when it runs over several.
+ */
+function assignments(tokens: ReadonlyArray<unknown>): Map<string, string | string[]> {
+  const out = new Map<string, string | string[]>();
   let leading = true;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -269,18 +306,12 @@ function assignments(tokens: ReadonlyArray<unknown>): Map<string, string> {
     }
     const m = ASSIGNMENT.exec(t);
     if (leading && m !== null && !m[2]!.includes('$')) out.set(m[1]!, m[2]!);
-    // A loop over one word sets its variable to it (`for f in token; do cat $f > /workspace/t; done`).
-    else if (leading && t === 'for') forOne(tokens, i, out);
-    else leading = leading && (m !== null || t === 'export' || t === 'readonly' || t === 'local');
+    else if (leading && t === 'for') {
+      const loop = loopWords(tokens, i);
+      if (loop !== null) out.set(loop.name, loop.words.length === 1 ? loop.words[0]! : loop.words);
+    } else leading = leading && (m !== null || t === 'export' || t === 'readonly' || t === 'local');
   }
   return out;
-}
-
-function forOne(tokens: ReadonlyArray<unknown>, at: number, out: Map<string, string>): void {
-  const [name, keyword, word, after] = tokens.slice(at + 1, at + 5);
-  const ends = typeof after === 'object' && after !== null && 'op' in after;
-  if (typeof name === 'string' && keyword === 'in' && typeof word === 'string' && !word.includes('$') && ends)
-    out.set(name, word);
 }
 
 /** Marks a digit word that a blank parts from a redirection, which shell-quote's tokens would not show. */
