@@ -9,7 +9,7 @@
  * pipes, to a file its stdout is redirected to, or a file `tee`, `dd of=`, `openssl -out`, `xxd IN OUT`, `cp
  * /dev/stdin` or a filter's own script (sed's `w FILE`, awk's `print > "FILE"`) writes; a tar stream extracted by `tar
  * x` lands under its directory (`tar c TOKEN | tar x -C /workspace`); `rsync --files-from` copies the names
- * `echo`/`printf` list into its pipe or into the list file. Any other program
+ * `echo`/`printf` list into its pipe or into the list file, and `xargs` runs its command on them. Any other program
  * ends the flow (`python x.py < token > out` writes `out` from nothing known). Writes a program's own exec names
  * (`cp SRC DEST`, `mv`, `ln`, `install`, `rsync`, `dd if= of=`, `tar x -C`, `unzip -d`) are in the result too,
  * marked: the copy reader reads those from that exec (./relinks.ts), one pod-copy entry each.
@@ -257,6 +257,8 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
       write([], d >= 0 ? (args[d + 1] ?? '.') : '.', cmd.cwd, true);
       return [];
     }
+    case 'xargs':
+      return xargsFlow(cmd, args, input, write, lists);
     case 'tar':
     case 'gtar':
     case 'bsdtar':
@@ -330,6 +332,42 @@ function rsyncListed(
     write([{ source: absoluteSource(c.member, from), member: null }], intoByPath(dir, c.member), null);
   }
   return [];
+}
+
+/** xargs' options that take the next word as a value. */
+const XARGS_VALUED = new Set(['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter']);
+
+/**
+ * `echo NAME | xargs cat`: the names listed into xargs' stdin become its command's last words (`-I R`: each one in
+ * place of R, the command run once a name); found by red-team: `echo token | xargs cat > /workspace/t` was missed.
+ */
+function xargsFlow(
+  cmd: ShellCommand,
+  args: string[],
+  input: Content[],
+  write: Writer,
+  lists: ReadonlyMap<string, Content[]>,
+): Content[] {
+  let replace: string | null = null;
+  let at = 0;
+  for (; at < args.length; at++) {
+    const w = args[at]!;
+    if (w === '--') {
+      at++;
+      break;
+    }
+    if (!w.startsWith('-') || w.length === 1) break;
+    if (w === '-I') replace = args[at + 1] ?? null;
+    else if (w.startsWith('-I')) replace = w.slice(2) || null;
+    else if (w === '-i' || w === '--replace') replace = '{}';
+    if (XARGS_VALUED.has(w)) at++;
+  }
+  const names = input.filter((c) => c.listed).map((c) => c.source);
+  const command = at < args.length ? args.slice(at) : ['echo'];
+  if (names.length === 0) return [];
+  const runs =
+    replace === null ? [[...command, ...names]] : names.map((n) => command.map((w) => w.split(replace).join(n)));
+  return runs.flatMap((words) => flow({ ...cmd, words, stdin: null, piped: false }, [], write, lists));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Shell scripts that copy a secret into the shared workspace through a loop over several words or a function
- * redirected at its call (src/correlate/shell-calls.ts): each was
- * missed (docs/detection.md "Shell scripts"); the look-alikes below them stay quiet. The cache reader reads the same
- * result (src/correlate/cache-writes.ts).
+ * Shell scripts that copy a secret into the shared workspace through a loop over several words, a function
+ * redirected at its call, or `xargs` given the names (src/correlate/shell-calls.ts, shell-writes.ts): each was missed
+ * (docs/detection.md "Shell scripts"); the look-alikes below them stay quiet. The cache reader reads the same result
+ * (src/correlate/cache-writes.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { writesIntoCache } from '../../../src/correlate/cache-writes.js';
@@ -28,9 +28,12 @@ const ATTACKS = [
   `function f { cat ${TOKEN}; }; f | tee ${T} > /dev/null`,
   `function f() ( base64 ${TOKEN} ); g() { f; }; g >> ${T}`,
   `f() { cat; }; f < ${TOKEN} > ${T}`,
+  // xargs given the names on its stdin.
+  `echo ${TOKEN} | xargs cat > ${T}`,
+  `printf '%s\\n' ${TOKEN} | xargs -I{} cat {} > ${T}`,
 ];
 
-describe('a secret copied into the workspace through a loop or a function', () => {
+describe('a secret copied into the workspace through a loop, a function or xargs', () => {
   it('is a copy (Tetragon quoting)', async () => {
     await expectSecretRead(ATTACKS.map((script) => ({ ...bash(script, { cwd: '/src' }), read: T })));
   });
@@ -48,10 +51,13 @@ describe('a secret copied into the workspace through a loop or a function', () =
       sources: ['/src/~/.ssh/id_rsa'],
       into: ['/workspace/k'],
     });
+    expect(copied('echo ~/.aws/credentials | xargs cat > /workspace/c').into).toEqual(['/workspace/c']);
     expect(copied(`for f in a ${TOKEN}; do cat $f > /workspace/$f.b; done`)).toMatchObject({
       sources: ['/src/a', TOKEN],
       into: ['/workspace/a.b', `/workspace${TOKEN}.b`],
     });
+    // `cp` names what it copies on its own exec (./relinks.ts reads it there): no second entry from the script.
+    expect(copied(`echo ${TOKEN} | xargs -I{} cp {} /workspace/c`).sources).toEqual([]);
   });
 
   it('stages a package cache when a function or loop writes there (the same result, read by cache-writes)', () => {
@@ -70,6 +76,8 @@ describe('a secret copied into the workspace through a loop or a function', () =
       bash(`f(){ cat ${TOKEN}; }; echo ok > /workspace/source/x`, { reads }),
       bash(`f(){ cat ${TOKEN} | wc -c; }; f > /workspace/source/x`, { reads }),
       bash(`f(){ cat ${TOKEN}; }; f > /dev/null; echo ok > /workspace/source/x`, { reads }),
+      bash(`echo ${TOKEN} | xargs wc -c > /workspace/source/x`, { reads }),
+      bash(`echo ${TOKEN} | xargs -n1 echo > /workspace/source/x`, { reads }),
     ]);
   });
 });
