@@ -13,6 +13,7 @@ import { basename, tokenize } from '../rules/argv.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import type { ProcState } from './proc-state.js';
+import { noteReleaseBuild } from './release-outputs.js';
 
 /** The outputs by ko process; gone with the process state. */
 const outputs = new WeakMap<ProcState, Set<string>>();
@@ -29,7 +30,7 @@ function builderOf(proc: ProcState): ProcState | null {
 }
 
 /** `-o FILE` or `-o=FILE` of `go build` (`go build` takes no other flag beginning with `-o`). */
-function goBuildOutput(args: string | null, cwd: string | null): string | null {
+export function goBuildOutput(args: string | null, cwd: string | null): string | null {
   const words = tokenize(args);
   if (words[0] !== 'build') return null;
   let output: string | null = null;
@@ -49,8 +50,9 @@ function goBuildOutput(args: string | null, cwd: string | null): string | null {
  */
 const KO_OUTPUT = /(?:\/ko\d+|\/bin\/.+)\/out(?:\.exe)?$/;
 
-/** On a new process: a `go build -o FILE` that ko runs makes FILE ko's own output. */
+/** On a new process: a `go build -o FILE` that ko runs makes FILE ko's own output (goreleaser's: ./release-outputs.ts). */
 export function noteBuildOutput(proc: ProcState, args: string | null, cwd: string | null): void {
+  noteReleaseBuild(proc, args, cwd);
   const parent = proc.parent;
   if (parent === null || parent.rare === null || parent.push?.tool !== 'ko') return;
   if (basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;

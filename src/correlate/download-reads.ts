@@ -20,6 +20,7 @@ import { ownBuildOutput } from './build-outputs.js';
 import { mavenWrapperInstall, writesIntoCache } from './cache-writes.js';
 import { noteStorageStaging } from './container-storage.js';
 import type { Relink } from './copy-paths.js';
+import { noteProductStaging, ownProduct } from './own-products.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 import { relinked } from './relinks.js';
@@ -123,10 +124,11 @@ function packageCache(path: string): boolean {
  * Whether a download's own process is reading what it downloads: git's or Git LFS's object store, or a package
  * manager's cache; or a compiler or build JVM reading the package caches (proc-state.ts `toolchain`), unless
  * something was staged into them in its container (stagesIntoPackageCache); or ko reading the binary its own
- * `go build` wrote (./build-outputs.ts). Not counted as a read at all (engine.ts onFile).
+ * `go build` wrote (./build-outputs.ts); or, when `mayBeProduct` (no secret, no pod step's copy of one), goreleaser
+ * reading its `dist/` or node its modules (./own-products.ts). Not counted as a read at all (engine.ts onFile).
  */
-export function downloadStoreRead(proc: ProcState, path: string): boolean {
-  if (ownBuildOutput(proc, path)) return true;
+export function downloadStoreRead(proc: ProcState, path: string, mayBeProduct = false): boolean {
+  if (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path))) return true;
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
   return proc.rare?.toolchain === true && proc.container?.cacheStaged !== true && packageCache(path);
 }
@@ -146,14 +148,17 @@ export function stagesIntoPackageCache(relink: Relink): boolean {
 }
 
 /**
- * What an exec moves, links or copies (./relinks.ts); marks the container when that stages files into a package
- * cache, or when its command line writes there otherwise (./cache-writes.ts: a shell's redirection of any program,
- * `tar x -C`, `unzip -d`); not when it is mvnw installing its distribution (./cache-writes.ts mavenWrapperInstall).
+ * What an exec moves, links or copies (./relinks.ts); notes what it puts into `node_modules/` or `dist/`
+ * (./own-products.ts); marks the container when that stages files into a package cache, or when its command line
+ * writes there otherwise (./cache-writes.ts: a shell's redirection of any program, `tar x -C`, `unzip -d`); not
+ * when it is mvnw installing its distribution (./cache-writes.ts mavenWrapperInstall).
  */
 export function noteCacheStaging(c: ContainerState, p: ProcessRef, scripts: ShellScriptReader = EVERY_SCRIPT): Relink {
   const relink = relinked(p.binary, p.args, p.cwd, p.argvCount, scripts);
-  // The same staging into buildah's and podman's storage (./container-storage.ts).
+  // The same staging into buildah's and podman's storage (./container-storage.ts), `dist/`, `node_modules/`
+  // (./own-products.ts).
   noteStorageStaging(c, p, relink, scripts);
+  noteProductStaging(c, p, relink, scripts);
   if (c.cacheStaged) return relink;
   const inCache = (path: string) => packageCache(`${path}/`);
   const staged =

@@ -280,12 +280,12 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.procOf(e, node, c);
+    const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
-    if (downloadStoreRead(proc, f.path)) return;
+    if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const secret = cls === PATH_SENSITIVE && !own && !heldDownloadCredential(proc, e);
-    const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), secret || copied);
   }
 

@@ -211,7 +211,7 @@ export class ProcessTable {
     );
     if (parent !== null && !proc.download && buildToolchain(proc.binary, parent)) proc.more().toolchain = true;
     inheritLostDownload(proc, parent);
-    if (parent !== null) noteBuildOutput(proc, p.args, p.cwd ?? null);
+    noteBuildOutput(proc, p.args, p.cwd ?? null);
     noteStorageBuilder(proc, p.args);
     if (archiver || lineageHost !== null) {
       const rare = proc.more();

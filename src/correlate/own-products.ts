@@ -1,0 +1,65 @@
+/**
+ * What a tool reads of its own products, not counted as reads (engine.ts onFile, never a secret nor a pod step's
+ * copy of one): goreleaser's binaries and archives in `dist/` (./release-outputs.ts) and the modules node loads
+ * from `node_modules` (./module-loads.ts). Either names a directory any process may put files into without
+ * reading them (`mv /srv/exports/db.dump dist/app_1.0_linux_amd64.tar.gz`, `ln` into `node_modules`), so as
+ * `cacheStaged` guards a publishing JVM's cache reads (./download-reads.ts), a move, link or copy (./relinks.ts)
+ * into a `dist/` or `node_modules/` directory, or a command line writing there otherwise (./cache-writes.ts: a
+ * shell's redirection, `tee`, `dd of=`, `tar x -C`, `unzip -d`), marks the container for good: its reads of that
+ * kind count again, as before the exemption. `npm ci`, `npm install`, yarn and pnpm write `node_modules` in
+ * their own process, and goreleaser `dist/`, which is no staging; a lifecycle script that copies into
+ * `node_modules` (node-gyp's `cp`) is one, an alert too many. A program moving files itself (`fs.renameSync`,
+ * `os.rename`) is not seen (docs/detection.md).
+ */
+import type { ProcessRef } from '../model/normalized-event.js';
+import { writesIntoCache } from './cache-writes.js';
+import type { Relink } from './copy-paths.js';
+import { nodeModuleLoad } from './module-loads.js';
+import type { ProcState } from './proc-state.js';
+import { ownReleaseOutput } from './release-outputs.js';
+import type { ShellScriptReader } from './shell-copies.js';
+import type { ContainerState } from './state.js';
+
+const MODULES = 1;
+const DIST = 2;
+
+/** What was staged in each container (MODULES, DIST); gone with the container's state. */
+const staged = new WeakMap<ContainerState, number>();
+
+function stagedKinds(path: string): number {
+  const dir = `${path}/`;
+  return (dir.includes('/node_modules/') ? MODULES : 0) | (dir.includes('/dist/') ? DIST : 0);
+}
+
+/**
+ * On an exec (after ./download-reads.ts noteCacheStaging read its copies: `relink`): marks the container when
+ * the command moves, links, copies or writes files into a `node_modules/` or `dist/` directory.
+ */
+export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Relink, scripts: ShellScriptReader): void {
+  let kinds = staged.get(c) ?? 0;
+  if (kinds === (MODULES | DIST)) return;
+  if (relink.target !== null) {
+    kinds |= stagedKinds(relink.target);
+    for (const into of relink.into) kinds |= stagedKinds(into);
+  }
+  writesIntoCache(
+    p.binary,
+    p.args,
+    p.cwd ?? null,
+    p.argvCount,
+    (path) => {
+      kinds |= stagedKinds(path);
+      return false;
+    },
+    scripts,
+  );
+  if (kinds !== 0) staged.set(c, kinds);
+}
+
+/** Whether a read is a tool's own product (the caller has made sure it is no secret). */
+export function ownProduct(proc: ProcState, path: string): boolean {
+  const c = proc.container;
+  if (c === null) return false;
+  if (nodeModuleLoad(proc, path)) return ((staged.get(c) ?? 0) & MODULES) === 0;
+  return ownReleaseOutput(proc, path) && ((staged.get(c) ?? 0) & DIST) === 0;
+}
