@@ -6,7 +6,7 @@
  * review of CI pipelines; test/unit/correlate/goreleaser-outputs.test.ts). As ko's (./build-outputs.ts), those
  * products are the build's: what the compiler read counted when it read it. So goreleaser, or a child of it,
  * reading in `dist/` below its working directory the very file one of its `go build` children named with `-o`
- * (one directory below `dist/`), or a file goreleaser names itself at the top of `dist/` (archives, packages,
+ * (in a directory of `dist/`), or a file goreleaser names itself at the top of `dist/` (archives, packages,
  * checksums, SBOMs, signatures, its metadata) once such a build ran, is not counted; unless anything was moved,
  * linked, copied, redirected or extracted into a `dist/` directory in the container (./own-products.ts): a build
  * hook (`before.hooks`, `builds.hooks`) is a command goreleaser runs, and a rename into `dist/` reads nothing.
@@ -46,8 +46,8 @@ function releaseOf(proc: ProcState): Release | undefined {
 
 /**
  * On a new process: goreleaser itself (from where it is expected) keeps its `dist/`; a `go build -o FILE` child
- * of it (a toolchain, not from a scratch or hidden directory) makes FILE its binary when FILE is
- * `dist/ANY/NAME`.
+ * of it (a toolchain, not from a scratch or hidden directory) makes FILE its binary when FILE is in a directory
+ * of its `dist/` (`dist/ID_OS_ARCH/NAME`).
  */
 export function noteReleaseBuild(proc: ProcState, args: string | null, cwd: string | null): void {
   if (isGoreleaser(proc.binary)) {
@@ -60,9 +60,9 @@ export function noteReleaseBuild(proc: ProcState, args: string | null, cwd: stri
   if (release === undefined || basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;
   const output = goBuildOutput(args, cwd);
   if (output === null || !output.startsWith(release.dist)) return;
+  // In a directory of `dist/` (`binary: bin/tool` puts it deeper), never at its top, where its archives are.
   const rest = output.slice(release.dist.length);
-  const slash = rest.indexOf('/');
-  if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0 || slash === rest.length - 1) return;
+  if (rest.indexOf('/') <= 0 || rest.endsWith('/')) return;
   if (release.binaries.size < MAX_BINARIES_PER_RELEASE) release.binaries.add(output);
 }
 

@@ -101,6 +101,19 @@ describe('goreleaser reading the binaries and archives it built', () => {
   });
 });
 
+describe('goreleaser binaries below a directory of dist/', () => {
+  it('a binary named bin/tool is its own product too', async () => {
+    const { s, c, worker } = runnerPod('tool');
+    const goreleaser = s.exec(c, GORELEASER, 'build --single-target', { parent: worker, cwd: WORK });
+    const out = 'dist/tool_linux_amd64_v1/bin/tool';
+    s.exit(s.exec(c, GO, `build -o ${out} ./cmd/tool`, { parent: goreleaser, cwd: WORK }));
+    for (let i = 0; i < 60; i++) s.read(goreleaser, `${WORK}/${out}`, 2 * MiB);
+    s.connect(goreleaser, GITHUB_IP, 443, { cookie: '7' }).send(goreleaser, GITHUB_IP, 443, 5 * MiB, { cookie: '7' });
+    s.wait(1_000).exit(goreleaser);
+    expect(await rules(s)).toEqual(['renamed-binary-push medium']);
+  });
+});
+
 describe('what still counts around a goreleaser release', () => {
   it('without its own go build, the archives it reads count (a program merely named goreleaser)', async () => {
     const { s, c, worker } = runnerPod('tool');
