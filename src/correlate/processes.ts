@@ -5,7 +5,6 @@
  */
 import type { ActivityEvent } from '../model/normalized-event.js';
 import { basename } from '../rules/argv.js';
-import { recognizeProcess } from '../rules/index.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
@@ -18,6 +17,7 @@ import { noteKanikoArgvCut } from './kaniko-reads.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
 import type { PushTracker } from './pushes.js';
+import { RecognitionMemo } from './recognition-memo.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
@@ -43,7 +43,8 @@ export class ProcessTable {
   /** One copy of each binary path (thousands of processes share a few dozen). */
   private readonly binaries = new StringPool(MAX_INTERNED_BINARIES);
   private readonly refs = new RefPool();
-  private readonly uploadTarget: (host: string, path: string) => boolean;
+  /** Push-tool recognition, its unchanging answers kept per command line (./recognition-memo.ts). */
+  private readonly recognition: RecognitionMemo;
   private lastNode: NodeState | null = null;
   /** Processes in every node's `pids` together (Falco's pid-keyed processes), against caps.maxProcesses. */
   private pidCount = 0;
@@ -65,7 +66,7 @@ export class ProcessTable {
     private readonly cfg: CorrelatorConfig,
     private readonly deps: ProcessTableDeps,
   ) {
-    this.uploadTarget = (host, path) => deps.classifier.isUploadTarget(host, path);
+    this.recognition = new RecognitionMemo((host, path) => deps.classifier.isUploadTarget(host, path));
   }
 
   nodeOf(name: string): NodeState {
@@ -270,17 +271,14 @@ export class ProcessTable {
 
   private classify(proc: ProcState, e: ActivityEvent, c: ContainerState | null): void {
     const p = e.process;
-    const r = recognizeProcess(
-      {
-        binary: proc.binary,
-        args: p.args,
-        parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
-        parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
-        argvTruncated: p.argvTruncated === true,
-        argvCount: p.argvCount,
-      },
-      this.uploadTarget,
-    );
+    const r = this.recognition.recognize({
+      binary: proc.binary,
+      args: p.args,
+      parentBinary: p.parentBinary ?? proc.parent?.binary ?? null,
+      parentArgs: p.parentArgs ?? proc.parent?.args ?? null,
+      argvTruncated: p.argvTruncated === true,
+      argvCount: p.argvCount,
+    });
     if (r === null) {
       if (jvmBuild(proc.binary, p.args)) proc.more().toolchain = true;
       return;
