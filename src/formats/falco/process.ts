@@ -37,11 +37,24 @@ function binaryOf(f: FalcoFields, cmdline: string | null): string | null {
  * the comm, names the applet: it is kept as the first argument, as if `busybox wget …` had been run (found by
  * review: `wget --post-file=… URL` in an Alpine pod was `busybox` with no applet under Falco).
  */
-const MULTI_CALL = new Set(['busybox', 'toybox']);
+const MULTI_CALL_NAMES = ['busybox', 'toybox'];
+const MULTI_CALL = new Set(MULTI_CALL_NAMES);
+
+/**
+ * Whether a path's last component is a multi-call binary, without cutting it out: this runs for the process and
+ * its parent of every Falco event, and the cut was two strings per event for nearly always nothing.
+ */
+function isMultiCallPath(path: string): boolean {
+  for (const name of MULTI_CALL_NAMES) {
+    if (path.endsWith(name) && (path.length === name.length || path.charCodeAt(path.length - name.length - 1) === 47))
+      return true;
+  }
+  return false;
+}
 
 function argsOfProgram(binary: string | null, cmdline: string | null): string | null {
   if (cmdline === null) return null;
-  if (binary !== null && MULTI_CALL.has(binary.slice(binary.lastIndexOf('/') + 1))) {
+  if (binary !== null && isMultiCallPath(binary)) {
     const comm = firstWord(cmdline);
     if (comm !== null && !MULTI_CALL.has(comm)) return cmdline;
   }

@@ -72,5 +72,11 @@ describe('multi-call binaries (busybox, toybox)', () => {
     expect(processOf({ ...fields('x'), 'proc.exepath': '/usr/bin/wget', 'proc.cmdline': 'wget -q URL' }).args).toBe(
       '-q URL',
     );
+    // Only a path whose last component is the multi-call binary's name (the test is by suffix, not a cut).
+    const at = (exepath: string) => processOf({ ...fields('wget -q URL'), 'proc.exepath': exepath }).args;
+    expect(at('/opt/tools/mybusybox')).toBe('-q URL');
+    expect(at('/opt/busybox-static/wget')).toBe('-q URL');
+    expect(at('busybox')).toBe('wget -q URL');
+    expect(at('/usr/bin/toybox')).toBe('wget -q URL');
   });
 });
