@@ -8,6 +8,7 @@
  * ./recognize.ts recognises the process as the program it runs.
  */
 import { basename, tokenize } from './argv.js';
+import type { ProcessView } from './recognize.js';
 
 export interface LaunchView {
   binary: string | null;
@@ -28,6 +29,26 @@ export function launchedProgram(view: LaunchView): LaunchedProgram | null {
   const program = scriptOf(view) ?? appletOf(view) ?? loadedProgramOf(view) ?? javaMainOf(view) ?? escriptOf(view);
   // corepack is itself a node script: `node /usr/local/bin/corepack pnpm publish` launches twice.
   return corepackOf(program ?? view) ?? program;
+}
+
+/**
+ * `{ ...view, ...program }`, except that the parent's fields are read from `view` only when asked: a caller may
+ * note whether an answer read them (../correlate/recognition-memo.ts keeps an answer that did not per command
+ * line; a script run by its interpreter, `python3 -m worker` under a `containerd-shim -id <container>`, did
+ * read them through the spread, so each container's was recognized again).
+ */
+export function launchedView(view: ProcessView, program: LaunchedProgram): ProcessView {
+  return {
+    ...program,
+    get parentBinary() {
+      return view.parentBinary;
+    },
+    get parentArgs() {
+      return view.parentArgs;
+    },
+    ...(view.argvTruncated !== undefined ? { argvTruncated: view.argvTruncated } : {}),
+    ...('argvCount' in view ? { argvCount: view.argvCount } : {}),
+  };
 }
 
 /**

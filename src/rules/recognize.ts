@@ -25,7 +25,7 @@ import { recognizeCopy, uploadUnderDownloadName } from './copied-clients.js';
 import { cutArgvPush } from './cut-argv.js';
 import { engineApiPushRef } from './engine-api.js';
 import { notReport, otherReadingPush, plainPushHeld } from './joined-argv.js';
-import { launchedProgram, packageManagerName, pythonToolName } from './launchers.js';
+import { launchedProgram, launchedView, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
 import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
 import { pushTools } from './push-tools.js';
@@ -162,7 +162,7 @@ function recognizeReading(
   // its applet in the same process (`busybox wget …`): recognised as the program they run.
   const program = launchedProgram(view);
   if (program === null) return direct;
-  return recognizeAs({ ...view, ...program }, isUploadTarget, specs) ?? direct;
+  return recognizeAs(launchedView(view, program), isUploadTarget, specs) ?? direct;
 }
 
 function recognizeAs(

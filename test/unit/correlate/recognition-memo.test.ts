@@ -34,6 +34,18 @@ describe('RecognitionMemo', () => {
     expect(memo.recognize(fetch)?.kind).toBe('download');
   });
 
+  it('keeps a script run by its interpreter once, whatever its parent (its answer reads no parent field)', () => {
+    const memo = new RecognitionMemo(noUploadTarget);
+    const worker = (shimId: string) =>
+      view('/usr/local/bin/python3.12', '-m worker --queue reports', '/usr/bin/containerd-shim', `-id ${shimId}`);
+    expect(memo.recognize(worker('3c6ee70a3f5b'))).toBeNull();
+    expect(memo.recognize(worker('8a4057eac9da'))).toBeNull();
+    expect(memo.size).toBe(1);
+    // A launched program that is a push still is one (npm run as its script, under any parent).
+    const publish = view('/usr/local/bin/node', '/usr/local/bin/npm publish', '/bin/sh', '-c release');
+    expect(memo.recognize(publish)).toEqual(recognizeProcess(publish, noUploadTarget));
+  });
+
   it('keeps no push: each is a fresh object, as recognizeProcess gives it', () => {
     const memo = new RecognitionMemo(noUploadTarget);
     const push = view('/usr/bin/git', 'push https://github.com/acme/x.git main', '/bin/sh', '-c deploy');
