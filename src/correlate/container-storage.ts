@@ -13,7 +13,8 @@
  * container by other means: a move, link or copy into it or above it (./relinks.ts), a command line writing there
  * (./cache-writes.ts), a mount over it, or any `buildah mount`, `podman mount`, `unshare` (whose paths a script
  * then writes without naming them: `cp -r /srv/exports $(buildah mount c)`); then every storage read there counts
- * for good, those kept aside included. Secrets (the classifier's, and a pod step's copies of them) count before
+ * for good, those kept aside included. What the builds, `buildah copy`, `podman load` and the like read into the
+ * storage counts for a builder's push however long before it (./storage-ingest.ts). Secrets (the classifier's, and a pod step's copies of them) count before
  * this is asked (reads.ts record). What stays open is in docs/detection.md ("buildah and podman").
  */
 import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
@@ -27,6 +28,7 @@ import { hashPath } from './distinct-files.js';
 import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
+import { ingestedBefore, isStorageIngester, noteIngestRead, noteStorageIngester } from './storage-ingest.js';
 
 type Commands = Readonly<Record<string, readonly (readonly string[])[]>>;
 
@@ -92,7 +94,10 @@ function runs(binary: string | null, args: string | null, table: Commands): bool
 
 /** On a new process: a buildah or podman build or push is a builder. */
 export function noteStorageBuilder(proc: ProcState, args: string | null): void {
-  if (runs(proc.binary, args, BUILDER_COMMANDS)) builders.add(proc);
+  const builder = runs(proc.binary, args, BUILDER_COMMANDS);
+  if (builder) builders.add(proc);
+  // What it reads outside the storage may go into it (./storage-ingest.ts).
+  noteStorageIngester(proc, args, builder);
 }
 
 /**
@@ -157,7 +162,13 @@ export function builderStorageRead(
   windowMs: number,
   horizonMs: number,
 ): boolean {
-  if (!builders.has(proc) || staged.has(c) || !inContainerStorage(path)) return false;
+  // Builders are ingesters: one set asked for most reads.
+  if (!isStorageIngester(proc)) return false;
+  if (!inContainerStorage(path)) {
+    noteIngestRead(c, path, e, bucketMs, horizonMs);
+    return false;
+  }
+  if (!builders.has(proc) || staged.has(c)) return false;
   let tally = tallies.get(c);
   if (tally === undefined) {
     tally = { ids: [], bytes: [], files: [], seen: new Set(), lastMs: e.timeMs };
@@ -195,8 +206,10 @@ export function builderStorageRead(
  * `buildah bud` is judged as before the exemption; so is `buildah push` once the storage was staged into).
  */
 export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
+  // A builder's push: what went into the storage before its window instead (./storage-ingest.ts).
+  if (builders.has(ep.proc) && !staged.has(ep.container)) return ingestedBefore(ep.container, fromMs, bucketMs);
   const tally = tallies.get(ep.container);
-  if (tally === undefined || (builders.has(ep.proc) && !staged.has(ep.container))) return NO_STORAGE_READS;
+  if (tally === undefined) return NO_STORAGE_READS;
   const from = Math.floor(fromMs / bucketMs);
   const to = Math.floor(toMs / bucketMs);
   let bytes = 0;

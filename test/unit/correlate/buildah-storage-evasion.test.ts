@@ -1,0 +1,141 @@
+/**
+ * A red-team review of the exemption of buildah's and podman's storage reads (./buildah-storage-reads.test.ts,
+ * ../../../src/correlate/container-storage.ts): an attacker in a CI pod pushing stolen data with buildah or podman.
+ * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) left the push
+ * `push-without-reads`, low (`bulk-push-without-reads`, medium, from 64 MiB sent); the benign builds stay quiet.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SensorSource } from '../../../src/model/normalized-event.js';
+import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+
+const QUAY = '3.216.152.103';
+const STORAGE = '/var/lib/containers/storage';
+const DEST = `${STORAGE}/vfs/dir/${'3f'.repeat(32)}/usr/lib/jvm`;
+const USER_STORE = `/home/podman/.local/share/containers/storage/overlay/${'c4'.repeat(32)}/diff`;
+const IMAGE = 'quay.io/acme/api:1.4.2';
+const WINDOW_AND_MORE_MS = 31 * 60_000;
+const SOURCES: readonly SensorSource[] = ['tetragon', 'falco'];
+
+const rules = (s: Scenario) => brief(run(s.events).alerts).map((a) => `${a.rule} ${a.severity}`);
+
+function step(source: SensorSource) {
+  const s = new Scenario({ source });
+  const c = s.container({ namespace: 'ci', pod: 'api-build-pod', name: 'step', image: 'quay.io/buildah/stable:v1.38' });
+  const entry = s.init(c, '/tekton/bin/entrypoint', '-entrypoint /tekton/scripts/script-0 --');
+  const sh = s.exec(c, '/bin/bash', '/tekton/scripts/script-0', { parent: entry, cwd: '/workspace/source' });
+  return { s, c, sh };
+}
+
+/** Reads the 150 MiB dump (75 files) by `p`. */
+function readDump(s: Scenario, p: Proc, dir = '/srv/exports'): void {
+  for (let i = 0; i < 75; i++) s.read(p, `${dir}/db-${i}.bin`, 2 * MiB);
+}
+
+/** A builder's push reading `files` 2 MiB layers of the storage at `dir`, sending 60 MiB. */
+function push(s: Scenario, c: Ctr, sh: Proc, o: { args?: string; dir?: string; files?: number } = {}): void {
+  const p = s.exec(c, '/usr/bin/buildah', o.args ?? `push ${IMAGE} docker://${IMAGE}`, { parent: sh });
+  const files = o.files ?? 75;
+  for (let i = 0; i < files; i++) s.read(p, `${o.dir ?? DEST}/part-${i}.bin`, 2 * MiB);
+  s.connect(p, QUAY, 443).send(p, QUAY, 443, 60 * MiB);
+  s.wait(1_000).exit(p);
+}
+
+describe('data read into the storage a window before a builder pushes it', () => {
+  it.each([
+    ['/usr/bin/buildah', `bud -t ${IMAGE} /srv/exports`],
+    ['/usr/bin/podman', `build -t ${IMAGE} -f /tmp/Dockerfile /srv/exports`],
+    ['/usr/bin/buildah', 'copy working-container /srv/exports /data'],
+    ['/usr/bin/buildah', 'add working-container /srv/exports /data'],
+    ['/usr/bin/podman', 'cp /srv/exports c:/data'],
+    ['/usr/bin/podman', 'container cp /srv/exports c:/data'],
+    ['/usr/bin/podman', 'load -i /srv/exports/loot.tar'],
+    ['/usr/bin/podman', `image import /srv/exports/loot.tar ${IMAGE}`],
+    ['/usr/bin/skopeo', `copy oci-archive:/srv/exports/loot.tar containers-storage:${IMAGE}`],
+  ])('%s %s, then buildah push: bulk, with either sensor', (binary, args) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      const ingest = s.exec(c, binary, args, { parent: sh });
+      readDump(s, ingest);
+      s.exit(ingest).wait(WINDOW_AND_MORE_MS);
+      push(s, c, sh);
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
+  });
+
+  it.each([
+    [
+      '/usr/bin/podman',
+      'run --name loot -v /srv/exports:/in:ro docker.io/library/alpine cp -r /in /out',
+      'commit loot',
+    ],
+    [
+      '/usr/bin/buildah',
+      'run --volume /srv/exports:/in working-container -- cp -r /in /out',
+      'commit working-container',
+    ],
+    ['/usr/bin/buildah', `bud --volume /srv/exports:/in -t ${IMAGE} .`, `push ${IMAGE}`],
+  ])('%s %s (its child reading), then %s and push: bulk, with either sensor', (binary, args, then) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      const runner = s.exec(c, binary, args, { parent: sh });
+      const cp = s.exec(c, '/bin/cp', '-r /in /out', { parent: runner });
+      readDump(s, cp, '/in');
+      s.exit(cp).exit(runner).wait(WINDOW_AND_MORE_MS);
+      const commit = s.exec(c, binary, then, { parent: sh });
+      s.read(commit, `${DEST}/part-0.bin`, 2 * MiB).exit(commit);
+      push(s, c, sh);
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
+  });
+
+  it("podman run without a volume reads its image, not the machine's data: the later push stays low", () => {
+    const { s, c, sh } = step('tetragon');
+    const tests = s.exec(c, '/usr/bin/podman', 'run --rm docker.io/library/maven:3.9 mvn -o test', { parent: sh });
+    const mvn = s.exec(c, '/usr/bin/java', '-classpath /usr/share/maven/boot org.codehaus.plexus.classworlds', {
+      parent: tests,
+    });
+    readDump(s, mvn, '/usr/share/maven/lib');
+    s.exit(mvn).exit(tests).wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh, { files: 10 });
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
+
+describe('benign builds and pushes stay quiet', () => {
+  it.each(SOURCES)(
+    'podman build --layers with a cached storage, pushed, and rebuilt and pushed later (%s)',
+    (source) => {
+      const s = new Scenario({ source });
+      const c = s.container({ namespace: 'gitlab-runner', name: 'build', image: 'quay.io/podman/stable:v5.3' });
+      const sh = s.init(c, '/bin/sh', '-c step_script');
+      for (let round = 0; round < 2; round++) {
+        const build = s.exec(c, '/usr/bin/podman', `build --layers -t ${IMAGE} .`, {
+          parent: sh,
+          cwd: '/builds/acme/api',
+        });
+        s.readMany(build, '/builds/acme/api/src', 20, 100_000);
+        for (let i = 0; i < 10; i++) s.read(build, `${USER_STORE}/layer-${i}.bin`, 2 * MiB);
+        s.exit(build);
+        push(s, c, sh, { args: `push ${IMAGE}`, dir: USER_STORE, files: 68 });
+        s.wait(WINDOW_AND_MORE_MS);
+      }
+      // One alert for both pushes (the same destination's), low: the first build's context counts for the second.
+      expect(rules(s)).toEqual(['push-without-reads low']);
+    },
+  );
+
+  it.each(SOURCES)('a multi-arch manifest built for two platforms and pushed with --all (%s)', (source) => {
+    const { s, c, sh } = step(source);
+    for (const arch of ['amd64', 'arm64']) {
+      const b = s.exec(c, '/usr/bin/buildah', `bud --platform linux/${arch} --manifest api -t ${IMAGE}-${arch} .`, {
+        parent: sh,
+        cwd: '/workspace/source',
+      });
+      s.readMany(b, '/workspace/source/app', 20, 100_000);
+      for (let i = 0; i < 68; i++) s.read(b, `${DEST}-${arch}/part-${i}.bin`, 2 * MiB);
+      s.exit(b);
+    }
+    push(s, c, sh, { args: `manifest push --all api docker://${IMAGE}`, files: 70 });
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
