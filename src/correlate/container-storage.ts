@@ -12,10 +12,11 @@
  * own) and count for every push but a builder's (judge.ts), unless something was staged into the storage in the
  * container by other means: a move, link or copy into it or above it (./relinks.ts), a command line writing there
  * (./cache-writes.ts), a mount over it, or any `buildah mount`, `podman mount`, `unshare` (whose paths a script
- * then writes without naming them: `cp -r /srv/exports $(buildah mount c)`); then every storage read there counts
+ * then writes without naming them: `cp -r /srv/exports $(buildah mount c)`), a link to it, cpio or inline code
+ * writing there, or a script's commands run in it (./storage-writers.ts); then every storage read there counts
  * for good, those kept aside included. What the builds, `buildah copy`, `podman load` and the like read into the
- * storage counts for a builder's push however long before it (./storage-ingest.ts). Secrets (the classifier's, and a pod step's copies of them) count before
- * this is asked (reads.ts record). What stays open is in docs/detection.md ("buildah and podman").
+ * storage counts for a builder's push however long before it (./storage-ingest.ts). Secrets (the classifier's,
+ * and a pod step's copies of them) count before this is asked (reads.ts record). What stays open is in docs/detection.md ("buildah and podman").
  */
 import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { basename, commandEnd, parseArgv, tokenize } from '../rules/argv.js';
@@ -29,6 +30,7 @@ import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import { ingestedBefore, isStorageIngester, noteIngestRead, noteStorageIngester } from './storage-ingest.js';
+import { writesIntoStorageOtherwise } from './storage-writers.js';
 
 type Commands = Readonly<Record<string, readonly (readonly string[])[]>>;
 
@@ -66,6 +68,9 @@ export function inContainerStorage(path: string): boolean {
   return dir.startsWith(SYSTEM_ROOT) || dir.includes(USER_ROOT);
 }
 
+/** `/proc/PID/root` (self, thread-self, a number) before a path: the same file through the process's root. */
+const PROC_ROOT = /^\/proc\/[^/]+\/root(?=\/)/;
+
 /** The directories above a rootless storage a prepared tree can replace whole (`mv /srv/prep ~/.local/share`). */
 const USER_ROOT_PARENTS = ['/.local/', '/.local/share/', '/.local/share/containers/'];
 
@@ -75,7 +80,8 @@ const USER_ROOT_PARENTS = ['/.local/', '/.local/share/', '/.local/share/containe
  * no such place (copy-paths.ts takes no target `/`): `tar x -C /` is what a build's `RUN` steps do (s6-overlay).
  */
 function intoContainerStorage(path: string): boolean {
-  const dir = path.endsWith('/') ? path : `${path}/`;
+  // Through a process's root link (`cp -r /srv/exports /proc/self/root/var/lib/containers/storage/…`).
+  const dir = (path.endsWith('/') ? path : `${path}/`).replace(PROC_ROOT, '');
   return inContainerStorage(dir) || SYSTEM_ROOT.startsWith(dir) || USER_ROOT_PARENTS.some((p) => dir.endsWith(p));
 }
 
@@ -127,7 +133,10 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
     );
     if (namesStorage && !builderParent(p)) return true;
   }
-  return writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts);
+  return (
+    writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts) ||
+    writesIntoStorageOtherwise(p, intoContainerStorage, scripts)
+  );
 }
 
 /** Started by buildah or podman (any command: `podman run` mounts its layers too), not from a scratch directory. */

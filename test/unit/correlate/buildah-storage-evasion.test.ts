@@ -1,8 +1,9 @@
 /**
  * A red-team review of the exemption of buildah's and podman's storage reads (./buildah-storage-reads.test.ts,
  * ../../../src/correlate/container-storage.ts): an attacker in a CI pod pushing stolen data with buildah or podman.
- * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) left the push
- * `push-without-reads`, low (`bulk-push-without-reads`, medium, from 64 MiB sent); the benign builds stay quiet.
+ * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) and staging the
+ * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link) left the push
+ * `bulk-push-without-reads` (`push-without-reads`, low, under 64 MiB sent); the benign builds stay quiet.
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
@@ -98,6 +99,44 @@ describe('data read into the storage a window before a builder pushes it', () =>
     s.exit(mvn).exit(tests).wait(WINDOW_AND_MORE_MS);
     push(s, c, sh, { files: 10 });
     expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
+
+describe('staging into the storage the guard did not read', () => {
+  it.each([
+    ['/usr/bin/cpio', `-pdm ${DEST}`, '/srv/exports'],
+    ['/usr/bin/cpio', '-idm -F /tmp/loot.cpio', DEST],
+    ['/bin/sh', `-c "cd /srv/exports && find . | cpio -pdm ${DEST}"`, '/workspace/source'],
+    ['/usr/bin/python3', `-c "import shutil; shutil.copytree('/srv/exports', '${DEST}/x')"`, '/workspace/source'],
+    ['/usr/bin/perl', `-e 'system("cp", "-r", "/srv/exports", "${DEST}")'`, '/workspace/source'],
+    ['/bin/sh', `-c "cd ${DEST} && tar xf /tmp/loot.tar"`, '/workspace/source'],
+    ['/usr/bin/cp', `-r /srv/exports /proc/self/root${DEST}/x`, '/workspace/source'],
+    ['/usr/bin/rsync', `-a /srv/exports/ /proc/1/root${DEST}/`, '/workspace/source'],
+  ])('%s %s: the push reading the storage a window later is bulk, with either sensor', (binary, args, cwd) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      const stager = s.exec(c, binary, args, { parent: sh, cwd });
+      readDump(s, stager);
+      s.exit(stager).wait(WINDOW_AND_MORE_MS);
+      push(s, c, sh);
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
+  });
+
+  it.each([
+    ['/usr/bin/ln', `-s ${DEST} /tmp/s`],
+    ['/bin/busybox', `ln -s ${DEST} /tmp/s`],
+    ['/bin/sh', `-c "ln -sf ${USER_STORE} /tmp/s"`],
+  ])('%s %s, then cp -r /srv/exports /tmp/s/: a way into the storage under another name', (binary, args) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      s.exit(s.exec(c, binary, args, { parent: sh }));
+      const cp = s.exec(c, '/usr/bin/cp', '-r /srv/exports /tmp/s/', { parent: sh });
+      readDump(s, cp);
+      s.exit(cp).wait(WINDOW_AND_MORE_MS);
+      push(s, c, sh, { dir: args.includes('home') ? USER_STORE : DEST });
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
   });
 });
 
