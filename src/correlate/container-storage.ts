@@ -29,7 +29,13 @@ import { hashPath } from './distinct-files.js';
 import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
-import { ingestedBefore, isStorageIngester, noteIngestRead, noteStorageIngester } from './storage-ingest.js';
+import {
+  ingestedBefore,
+  ingestedBytes,
+  isStorageIngester,
+  noteIngestRead,
+  noteStorageIngester,
+} from './storage-ingest.js';
 import { writesIntoStorageOtherwise } from './storage-writers.js';
 
 type Commands = Readonly<Record<string, readonly (readonly string[])[]>>;
@@ -143,6 +149,20 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
 function builderParent(p: ProcessRef): boolean {
   const parent = p.parentBinary ?? null;
   return BUILDER_COMMANDS[basename(parent)] !== undefined && !isUnexpectedLocation(parent);
+}
+
+/** How long an idle container holding data for the storage is kept past its expiry: a CI job's longest run. */
+export const STORAGE_HOLD_MS = 24 * 3_600_000;
+
+/**
+ * Whether an idle container is kept past its expiry (processes.ts): it staged into the storage, or read `minBytes`
+ * into it, and was active in the last STORAGE_HOLD_MS. Expired, the container's next events start a state where
+ * nothing was staged or read: `cp -r /srv/exports STORAGE/…` or `buildah copy`, a `sleep` of two hours with no
+ * event, then `buildah push` was low (found by a red-team review of the exemption). Held containers count towards
+ * caps.maxContainers, the least recently active evicted first as any.
+ */
+export function holdsStorageData(c: ContainerState, nowMs: number, minBytes: number): boolean {
+  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (staged.has(c) || ingestedBytes(c) >= minBytes);
 }
 
 /** Distinct storage files kept per container for the add-back's file count; past it every read is a new file. */

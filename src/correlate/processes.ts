@@ -8,7 +8,7 @@ import { basename } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
-import { noteStorageBuilder } from './container-storage.js';
+import { holdsStorageData, noteStorageBuilder } from './container-storage.js';
 import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
@@ -363,7 +363,12 @@ export class ProcessTable {
   private expireContainer(k: string, c: ContainerState): void {
     const { windowMs, latenessMs, pushSettleMs } = this.cfg;
     const now = c.node.sweepNowMs;
-    if (c.pending.length === 0 && c.lastMs < now - windowMs - latenessMs - pushSettleMs) {
+    if (
+      c.pending.length === 0 &&
+      c.lastMs < now - windowMs - latenessMs - pushSettleMs &&
+      // Data staged or read into buildah's or podman's storage waits for their push (./container-storage.ts).
+      !holdsStorageData(c, now, this.cfg.bulkReadBytes / 4)
+    ) {
       this.containers.delete(k);
       if (this.lastContainer === c) this.lastContainer = null;
       this.deps.released(c);

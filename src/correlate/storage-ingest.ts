@@ -112,6 +112,15 @@ export function noteIngestRead(
   if (isNew) tally.files[at]! += 1;
 }
 
+/** What the container's ingesters read, all told. */
+export function ingestedBytes(c: ContainerState): number {
+  const tally = tallies.get(c);
+  if (tally === undefined) return 0;
+  let bytes = tally.olderBytes;
+  for (const b of tally.bytes) bytes += b;
+  return bytes;
+}
+
 /** What the container's ingesters read before `fromMs` (the window's reads are in the read buckets). */
 export function ingestedBefore(c: ContainerState, fromMs: number, bucketMs: number): { bytes: number; files: number } {
   const tally = tallies.get(c);

@@ -2,7 +2,8 @@
  * A red-team review of the exemption of buildah's and podman's storage reads (./buildah-storage-reads.test.ts,
  * ../../../src/correlate/container-storage.ts): an attacker in a CI pod pushing stolen data with buildah or podman.
  * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) and staging the
- * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link) left the push
+ * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link), and either followed by
+ * hours of sleep that expired the container's state (holdsStorageData), left the push
  * `bulk-push-without-reads` (`push-without-reads`, low, under 64 MiB sent); the benign builds stay quiet.
  */
 import { describe, expect, it } from 'vitest';
@@ -177,4 +178,31 @@ describe('benign builds and pushes stay quiet', () => {
     push(s, c, sh, { args: `manifest push --all api docker://${IMAGE}`, files: 70 });
     expect(rules(s)).toEqual(['push-without-reads low']);
   });
+});
+
+describe("the container's state expiring while it sleeps", () => {
+  const IDLE_MS = 2 * 3_600_000;
+  it.each([
+    ['/usr/bin/cp', `-r /srv/exports ${DEST}/x`],
+    ['/usr/bin/buildah', 'copy working-container /srv/exports /data'],
+  ])(
+    '%s %s, two idle hours (another pod busy meanwhile), then buildah push: bulk, with either sensor',
+    (binary, args) => {
+      for (const source of SOURCES) {
+        const { s, c, sh } = step(source);
+        const stager = s.exec(c, binary, args, { parent: sh });
+        readDump(s, stager);
+        s.exit(stager).wait(IDLE_MS / 2);
+        // Events of another pod move the node's clock on: the idle container's state expires.
+        const other = s.container({ namespace: 'prod', name: 'web' });
+        const web = s.exec(other, '/usr/bin/nginx', '-g daemon off;', { parent: s.init(other) });
+        s.read(web, '/etc/nginx/nginx.conf', 2_000).wait(IDLE_MS / 2);
+        s.read(web, '/etc/nginx/mime.types', 2_000);
+        push(s, c, sh);
+        // One event per batch, as a live stream comes: the sweep goes on between them.
+        const alerts = brief(run(s.events, { batchSize: 1 }).alerts).map((a) => `${a.rule} ${a.severity}`);
+        expect(alerts, source).toEqual(['bulk-read-then-push high']);
+      }
+    },
+  );
 });
