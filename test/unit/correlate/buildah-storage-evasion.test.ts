@@ -206,3 +206,34 @@ describe("the container's state expiring while it sleeps", () => {
     },
   );
 });
+
+describe('a mount over the storage started under a builder’s name', () => {
+  it.each([
+    ['/usr/bin/mount', `--bind /srv/exports ${DEST}`],
+    ['/usr/bin/bindfs', `/srv/exports ${DEST}`],
+    ['/usr/bin/fuse-overlayfs', `-o lowerdir=/srv/exports:${STORAGE}/overlay/l/ABC,upperdir=${DEST}/u ${DEST}/merged`],
+  ])('a "podman" wrapper running %s %s: the push reading through it is bulk, with either sensor', (binary, args) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      const wrapper = s.exec(c, '/usr/local/bin/podman', 'system migrate', { parent: sh });
+      s.exit(s.exec(c, binary, args, { parent: wrapper })).exit(wrapper);
+      // No read: the files are read only through the mount, by the push.
+      push(s, c, sh);
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
+  });
+
+  it("rootless podman's own fuse-overlayfs, with its id mappings and a working directory, still stages nothing", () => {
+    const { s, c, sh } = step('tetragon');
+    const root = `/home/podman/.local/share/containers/storage/overlay`;
+    const run = s.exec(c, '/usr/bin/podman', 'run --rm docker.io/library/alpine true', { parent: sh });
+    const opts = `lowerdir=${root}/l/ABC:${root}/l/DEF,upperdir=${root}/x/diff,workdir=${root}/x/work,,squash_to_uid=0,uidmapping=0:1000:1:1:100000:65536`;
+    const fuse = s.exec(c, '/usr/bin/fuse-overlayfs', `-o ${opts} ${root}/x/merged`, {
+      parent: run,
+      cwd: '/home/podman',
+    });
+    s.exit(fuse).exit(run);
+    push(s, c, sh, { dir: USER_STORE });
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
