@@ -26,12 +26,13 @@ import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
 import { writesIntoCache } from './cache-writes.js';
 import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
+import { notePodStaging, podIngested, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
   ingestedBefore,
-  ingestedBytes,
+  ingestedTotal,
   isStorageIngester,
   noteIngestRead,
   noteStorageIngester,
@@ -117,7 +118,10 @@ export function noteStorageBuilder(proc: ProcState, args: string | null): void {
  * comment); the container is marked for good, as a package cache's staging is (./download-reads.ts).
  */
 export function noteStorageStaging(c: ContainerState, p: ProcessRef, relink: Relink, scripts: ShellScriptReader): void {
-  if (!staged.has(c) && stagesIntoStorage(p, relink, scripts)) staged.add(c);
+  if (!staged.has(c) && stagesIntoStorage(p, relink, scripts)) {
+    staged.add(c);
+    notePodStaging(c, c.lastMs);
+  }
 }
 
 function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptReader): boolean {
@@ -167,9 +171,6 @@ function builderParent(p: ProcessRef): boolean {
   return BUILDER_COMMANDS[basename(parent)] !== undefined && !isUnexpectedLocation(parent);
 }
 
-/** How long an idle container holding data for the storage is kept past its expiry: a CI job's longest run. */
-export const STORAGE_HOLD_MS = 24 * 3_600_000;
-
 /**
  * Whether an idle container is kept past its expiry (processes.ts): it staged into the storage, or read `minBytes`
  * into it, and was active in the last STORAGE_HOLD_MS. Expired, the container's next events start a state where
@@ -178,7 +179,26 @@ export const STORAGE_HOLD_MS = 24 * 3_600_000;
  * caps.maxContainers, the least recently active evicted first as any.
  */
 export function holdsStorageData(c: ContainerState, nowMs: number, minBytes: number): boolean {
-  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (staged.has(c) || ingestedBytes(c) >= minBytes);
+  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (staged.has(c) || ingestedTotal(c).bytes >= minBytes);
+}
+
+/** Staged in the container, or in another container of its pod (./pod-storage.ts). */
+function isStaged(c: ContainerState, nowMs: number): boolean {
+  return staged.has(c) || podStaged(c, nowMs);
+}
+
+/**
+ * What went into the storage from the machine and is not in a builder's push's window of the container's reads:
+ * the container's own before the window, its pod's other containers' whenever (their reads are no reads here).
+ */
+function readIntoStorage(c: ContainerState, fromMs: number, bucketMs: number): StorageSums {
+  const before = ingestedBefore(c, fromMs, bucketMs);
+  const own = ingestedTotal(c);
+  const pod = podIngested(c);
+  return {
+    bytes: before.bytes + Math.max(0, pod.bytes - own.bytes),
+    files: before.files + Math.max(0, pod.files - own.files),
+  };
 }
 
 /** Distinct storage files kept per container for the add-back's file count; past it every read is a new file. */
@@ -213,7 +233,7 @@ export function builderStorageRead(
     noteIngestRead(c, path, e, bucketMs, horizonMs);
     return false;
   }
-  if (!builders.has(proc) || staged.has(c)) return false;
+  if (!builders.has(proc) || isStaged(c, e.timeMs)) return false;
   let tally = tallies.get(c);
   if (tally === undefined) {
     tally = { ids: [], bytes: [], files: [], seen: new Set(), lastMs: e.timeMs };
@@ -252,7 +272,8 @@ export function builderStorageRead(
  */
 export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
   // A builder's push: what went into the storage before its window instead (./storage-ingest.ts).
-  if (builders.has(ep.proc) && !staged.has(ep.container)) return ingestedBefore(ep.container, fromMs, bucketMs);
+  if (builders.has(ep.proc) && !isStaged(ep.container, ep.timeMs))
+    return readIntoStorage(ep.container, fromMs, bucketMs);
   const tally = tallies.get(ep.container);
   if (tally === undefined) return NO_STORAGE_READS;
   const from = Math.floor(fromMs / bucketMs);

@@ -16,6 +16,7 @@ import type { FileEvent } from '../model/normalized-event.js';
 import { basename, parseArgv, tokenize } from '../rules/argv.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
 import { hashPath } from './distinct-files.js';
+import { notePodIngest } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import type { ContainerState } from './state.js';
 
@@ -108,17 +109,24 @@ export function noteIngestRead(
     tally.bytes.push(0);
     tally.files.push(0);
   }
-  tally.bytes[at]! += e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
+  const bytes = e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
+  tally.bytes[at]! += bytes;
   if (isNew) tally.files[at]! += 1;
+  // The pod's other containers may push it from the storage they share (./pod-storage.ts).
+  notePodIngest(c, bytes, isNew, t);
 }
 
 /** What the container's ingesters read, all told. */
-export function ingestedBytes(c: ContainerState): number {
+export function ingestedTotal(c: ContainerState): { bytes: number; files: number } {
   const tally = tallies.get(c);
-  if (tally === undefined) return 0;
+  if (tally === undefined) return { bytes: 0, files: 0 };
   let bytes = tally.olderBytes;
-  for (const b of tally.bytes) bytes += b;
-  return bytes;
+  let files = tally.olderFiles;
+  for (let i = 0; i < tally.ids.length; i++) {
+    bytes += tally.bytes[i]!;
+    files += tally.files[i]!;
+  }
+  return { bytes, files };
 }
 
 /** What the container's ingesters read before `fromMs` (the window's reads are in the read buckets). */

@@ -2,8 +2,9 @@
  * A red-team review of the exemption of buildah's and podman's storage reads (./buildah-storage-reads.test.ts,
  * ../../../src/correlate/container-storage.ts): an attacker in a CI pod pushing stolen data with buildah or podman.
  * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) and staging the
- * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link), and either followed by
- * hours of sleep that expired the container's state (holdsStorageData), left the push
+ * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link), either followed by hours
+ * of sleep that expired the container's state (holdsStorageData) or done by another container of the pod
+ * (../../../src/correlate/pod-storage.ts), left the push
  * `bulk-push-without-reads` (`push-without-reads`, low, under 64 MiB sent); the benign builds stay quiet.
  */
 import { describe, expect, it } from 'vitest';
@@ -235,5 +236,49 @@ describe('a mount over the storage started under a builder’s name', () => {
     s.exit(fuse).exit(run);
     push(s, c, sh, { dir: USER_STORE });
     expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
+
+describe('another container of the pod staging into the storage they share', () => {
+  it.each([
+    ['/usr/bin/cp', `-r /srv/exports ${DEST}/x`, 0],
+    ['/usr/bin/cp', `-r /srv/exports ${DEST}/x`, WINDOW_AND_MORE_MS],
+    ['/usr/bin/buildah', 'copy working-container /srv/exports /data', 0],
+    ['/usr/bin/buildah', 'copy working-container /srv/exports /data', WINDOW_AND_MORE_MS],
+  ])('a step running %s %s, %d ms before the next step pushes: bulk, with either sensor', (binary, args, gapMs) => {
+    for (const source of SOURCES) {
+      const { s, c, sh } = step(source);
+      // An earlier Tekton step of the same pod, sharing /var/lib/containers (the task's emptyDir).
+      const prep = s.container({ namespace: 'ci', pod: 'api-build-pod', name: 'step-prepare' });
+      const prepSh = s.init(prep, '/bin/sh', '-c /tekton/scripts/script-prepare');
+      const stager = s.exec(prep, binary, args, { parent: prepSh });
+      readDump(s, stager);
+      s.exit(stager).wait(gapMs);
+      push(s, c, sh);
+      expect(rules(s), source).toEqual(['bulk-read-then-push high']);
+    }
+  });
+
+  it('a step of another pod staging stages nothing here', () => {
+    const { s, c, sh } = step('tetragon');
+    const other = s.container({ namespace: 'ci', pod: 'other-build-pod', name: 'step-prepare' });
+    const stager = s.exec(other, '/usr/bin/cp', `-r /srv/exports ${DEST}/x`, { parent: s.init(other) });
+    readDump(s, stager);
+    s.exit(stager).wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh, { files: 30 });
+    expect(rules(s)).toEqual(['push-without-reads low']);
+  });
+});
+
+describe("a node's table of pods that staged, full", () => {
+  it('fails closed: a pod not in it counts its builders’ storage reads, as before the exemption', () => {
+    const { s, c, sh } = step('tetragon');
+    // One more than the table holds: the last one finds it full of live marks.
+    for (let i = 0; i <= 4_096; i++) {
+      const other = s.container({ namespace: 'ci', pod: `stager-${i}` });
+      s.exit(s.exec(other, '/usr/bin/cp', `-r /srv/x ${DEST}/x`, { parent: s.init(other) }));
+    }
+    push(s, c, sh);
+    expect(rules(s)).toEqual(['bulk-read-then-push high']);
   });
 });

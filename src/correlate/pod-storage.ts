@@ -1,0 +1,96 @@
+/**
+ * buildah's and podman's storage shared by a pod's containers: Tekton's buildah task mounts an emptyDir at
+ * `/var/lib/containers` for all its steps, so a step's `cp -r /srv/exports STORAGE/…` or `buildah copy` is pushed
+ * by the next step's `buildah push`, whose storage reads count for nothing (./container-storage.ts) while the
+ * first step's reads count for its own container only: low, even within the window (found by a red-team review
+ * of the exemption: test/unit/correlate/buildah-storage-evasion.test.ts). So staging and what was read into the
+ * storage are also kept per pod (its node, namespace and name), for every container of it.
+ *
+ * Kept per node state (each engine its own, gone with the node's). Bounded: MAX_PODS marks per node; when a new
+ * pod finds the table full, marks idle for STORAGE_HOLD_MS go, and if none does the node fails closed: every pod
+ * of it counts as staged (its builders' storage reads count, as before the exemption) for STORAGE_HOLD_MS, so
+ * alerts come back and none is lost.
+ */
+import type { ContainerState, NodeState } from './state.js';
+
+/** How long data staged or read into a storage is kept for a push once its container or pod went idle. */
+export const STORAGE_HOLD_MS = 24 * 3_600_000;
+
+/** Pods with a mark at once per node: a node runs ~110 pods; CI nodes turn over a few thousand a day. */
+const MAX_PODS = 4_096;
+
+interface PodMark {
+  staged: boolean;
+  bytes: number;
+  files: number;
+  lastMs: number;
+}
+
+interface NodePods {
+  pods: Map<string, PodMark>;
+  /** Until then (event time) every pod of the node counts as staged: its table was full of live marks. */
+  saturatedUntilMs: number;
+}
+
+const byNode = new WeakMap<NodeState, NodePods>();
+
+function keyOf(c: ContainerState): string | null {
+  return c.pod === null ? null : `${c.pod.namespace}\u0000${c.pod.name}`;
+}
+
+function markOf(c: ContainerState, nowMs: number): PodMark | null {
+  const key = keyOf(c);
+  if (key === null) return null;
+  let node = byNode.get(c.node);
+  if (node === undefined) {
+    node = { pods: new Map(), saturatedUntilMs: Number.NEGATIVE_INFINITY };
+    byNode.set(c.node, node);
+  }
+  const { pods } = node;
+  let mark = pods.get(key);
+  if (mark === undefined) {
+    if (pods.size >= MAX_PODS) {
+      for (const [k, m] of pods) if (m.lastMs < nowMs - STORAGE_HOLD_MS) pods.delete(k);
+      if (pods.size >= MAX_PODS) {
+        node.saturatedUntilMs = nowMs + STORAGE_HOLD_MS;
+        return null;
+      }
+    }
+    mark = { staged: false, bytes: 0, files: 0, lastMs: nowMs };
+    pods.set(key, mark);
+  }
+  if (nowMs > mark.lastMs) mark.lastMs = nowMs;
+  return mark;
+}
+
+function existingMark(c: ContainerState): PodMark | undefined {
+  const key = keyOf(c);
+  return key === null ? undefined : byNode.get(c.node)?.pods.get(key);
+}
+
+/** A container of the pod staged into the storage. */
+export function notePodStaging(c: ContainerState, nowMs: number): void {
+  const mark = markOf(c, nowMs);
+  if (mark !== null) mark.staged = true;
+}
+
+/** A container of the pod read `bytes` (a new file or not) into the storage (./storage-ingest.ts). */
+export function notePodIngest(c: ContainerState, bytes: number, newFile: boolean, nowMs: number): void {
+  const mark = markOf(c, nowMs);
+  if (mark === null) return;
+  mark.bytes += bytes;
+  if (newFile) mark.files++;
+}
+
+/** Whether a container of the pod staged into the storage (or its node's table is full: the module's comment). */
+export function podStaged(c: ContainerState, nowMs: number): boolean {
+  const node = byNode.get(c.node);
+  if (node === undefined) return false;
+  return nowMs < node.saturatedUntilMs || existingMark(c)?.staged === true;
+}
+
+/** What the pod's containers read into the storage, all told. */
+export function podIngested(c: ContainerState): { bytes: number; files: number } {
+  const mark = existingMark(c);
+  return mark === undefined ? { bytes: 0, files: 0 } : { bytes: mark.bytes, files: mark.files };
+}
