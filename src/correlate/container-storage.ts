@@ -143,7 +143,7 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
   }
   return (
     writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts) ||
-    writesIntoStorageOtherwise(p, intoContainerStorage, scripts)
+    writesIntoStorageOtherwise(p, intoContainerStorage)
   );
 }
 

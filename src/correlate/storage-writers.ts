@@ -11,7 +11,8 @@ import type { ProcessRef } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
-import { inlineScript, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { inlineScript, SHELLS } from './shell-copies.js';
+import { shellCommands } from './shell-script.js';
 
 /** Interpreters running inline code (`-c`, `-e`): one naming the storage writes there as far as we can tell. */
 const INTERPRETER =
@@ -21,11 +22,7 @@ const INLINE_FLAG = /^-(?:[a-zA-Z]*[ceE]|-eval|-print)$/;
 const STORAGE_TEXT = /\/var\/lib\/containers|\/\.local\/share\/containers|containers-storage:/;
 
 /** Whether the exec stages into the storage in one of the module's ways; `into` says a path lands there. */
-export function writesIntoStorageOtherwise(
-  p: ProcessRef,
-  into: (path: string) => boolean,
-  scripts: ShellScriptReader,
-): boolean {
+export function writesIntoStorageOtherwise(p: ProcessRef, into: (path: string) => boolean): boolean {
   const name = basename(p.binary);
   const program = MULTI_CALL.has(name)
     ? appletOf({ binary: p.binary, args: p.args })
@@ -34,11 +31,12 @@ export function writesIntoStorageOtherwise(
   const tool = basename(program.binary);
   const base = workingDirectory(p.cwd);
   if (SHELLS.has(tool)) {
-    // Most scripts never name a storage, a link or cpio: read no further.
+    // Most scripts never name a storage, a link or cpio: read no further, so parsing here (apart from the
+    // engine's bounded reader, ./shell-writes.ts, which follows what flows to files) stays rare.
     if (program.args === null || !/containers|cpio|\bln\b/.test(program.args)) return false;
     const inline = inlineScript(program.args, MULTI_CALL.has(name) ? undefined : p.argvCount);
     if (inline === null) return false;
-    return scripts.commands(inline, base).some((cmd) => {
+    return shellCommands(inline.script, base, inline.params).some((cmd) => {
       const cwd = cmd.cwd ?? base;
       // Run in the storage: whatever it extracts or writes by name lands there.
       if (cwd !== null && cwd !== base && into(cwd)) return true;
