@@ -23,6 +23,7 @@ import { basename, commandEnd, parseArgv, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
+import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { writesIntoCache } from './cache-writes.js';
 import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
@@ -201,18 +202,8 @@ function readIntoStorage(c: ContainerState, fromMs: number, bucketMs: number): S
   };
 }
 
-/** Distinct storage files kept per container for the add-back's file count; past it every read is a new file. */
-const MAX_KEPT_FILES = 16_384;
-/** A builder's storage reads kept aside, per bucket of the read buckets' size. */
-interface StorageTally {
-  ids: number[];
-  bytes: number[];
-  files: number[];
-  seen: Set<number>;
-  lastMs: number;
-}
-
-const tallies = new WeakMap<ContainerState, StorageTally>();
+/** A builder's storage reads kept aside (./bucket-tally.ts). */
+const tallies = new WeakMap<ContainerState, BucketTally>();
 
 /**
  * Whether a read (no secret) is a builder's of its storage in a container where nothing was staged there: kept
@@ -236,32 +227,11 @@ export function builderStorageRead(
   if (!builders.has(proc) || isStaged(c, e.timeMs)) return false;
   let tally = tallies.get(c);
   if (tally === undefined) {
-    tally = { ids: [], bytes: [], files: [], seen: new Set(), lastMs: e.timeMs };
+    tally = newBucketTally(e.timeMs);
     tallies.set(c, tally);
   }
-  const t = e.timeMs;
-  if (t - tally.lastMs >= windowMs) tally.seen.clear();
-  if (t > tally.lastMs) tally.lastMs = t;
-  const hash = hashPath(path);
-  const isNew = tally.seen.size >= MAX_KEPT_FILES || !tally.seen.has(hash);
-  if (isNew && tally.seen.size < MAX_KEPT_FILES) tally.seen.add(hash);
-  const id = Math.floor(t / bucketMs);
-  let at = tally.ids.lastIndexOf(id);
-  if (at < 0) {
-    // Buckets older than any pending push's window (window + settle + lateness, as the read ring keeps) go.
-    const oldest = Math.floor((t - horizonMs) / bucketMs) - 1;
-    for (let i = tally.ids.length - 1; i >= 0; i--) {
-      if (tally.ids[i]! >= oldest) continue;
-      tally.ids.splice(i, 1);
-      tally.bytes.splice(i, 1);
-      tally.files.splice(i, 1);
-    }
-    at = tally.ids.push(id) - 1;
-    tally.bytes.push(0);
-    tally.files.push(0);
-  }
-  tally.bytes[at]! += e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
-  if (isNew) tally.files[at]! += 1;
+  const bytes = e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
+  tallyRead(tally, e.timeMs, bytes, hashPath(path), { bucketMs, horizonMs, recountMs: windowMs });
   return true;
 }
 
@@ -276,22 +246,9 @@ export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, b
     return readIntoStorage(ep.container, fromMs, bucketMs);
   const tally = tallies.get(ep.container);
   if (tally === undefined) return NO_STORAGE_READS;
-  const from = Math.floor(fromMs / bucketMs);
-  const to = Math.floor(toMs / bucketMs);
-  let bytes = 0;
-  let files = 0;
-  for (let i = 0; i < tally.ids.length; i++) {
-    const id = tally.ids[i]!;
-    if (id < from || id > to) continue;
-    bytes += tally.bytes[i]!;
-    files += tally.files[i]!;
-  }
-  return { bytes, files };
+  return tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
 }
 
-export interface StorageSums {
-  bytes: number;
-  files: number;
-}
+export type StorageSums = TallySums;
 
 const NO_STORAGE_READS: StorageSums = { bytes: 0, files: 0 };

@@ -9,12 +9,13 @@
  * test/unit/correlate/buildah-storage-evasion.test.ts). So the reads outside the storage of those processes and
  * of their children (a build's RUN steps, a run's container) are tallied here, and what of them is older than a
  * builder's push's window counts for it (judge.ts through storageReadsFor): the window's part is in the read
- * buckets already. The tally keeps its recent buckets and folds older ones into one total, so it holds a few
- * numbers per container however long it lives; it counts for every later builder push of the container.
+ * buckets already. The tally (./bucket-tally.ts) holds a few numbers per container however long it lives; it
+ * counts for every later builder push of the container.
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import { basename, parseArgv, tokenize } from '../rules/argv.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
+import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { hashPath } from './distinct-files.js';
 import { notePodIngest } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
@@ -61,20 +62,8 @@ function ingests(binary: string | null, args: string | null): boolean {
   return !THROUGH_VOLUMES.has(command) || words.some((w) => VOLUME_FLAG.test(w));
 }
 
-/** Distinct files remembered per container for the file count; past it every read is a new file. */
-const MAX_SEEN_FILES = 16_384;
-
-interface IngestTally {
-  ids: number[];
-  bytes: number[];
-  files: number[];
-  /** The buckets past the horizon, folded. */
-  olderBytes: number;
-  olderFiles: number;
-  seen: Set<number>;
-}
-
-const tallies = new WeakMap<ContainerState, IngestTally>();
+const tallies = new WeakMap<ContainerState, BucketTally>();
+const NONE: TallySums = { bytes: 0, files: 0 };
 
 /** An ingester's read outside the storage (no secret). */
 export function noteIngestRead(
@@ -84,62 +73,32 @@ export function noteIngestRead(
   bucketMs: number,
   horizonMs: number,
 ): void {
+  const t = e.timeMs;
   let tally = tallies.get(c);
   if (tally === undefined) {
-    tally = { ids: [], bytes: [], files: [], olderBytes: 0, olderFiles: 0, seen: new Set() };
+    tally = newBucketTally(t);
     tallies.set(c, tally);
   }
-  const t = e.timeMs;
-  const hash = hashPath(path);
-  const isNew = tally.seen.size >= MAX_SEEN_FILES || !tally.seen.has(hash);
-  if (isNew && tally.seen.size < MAX_SEEN_FILES) tally.seen.add(hash);
-  const id = Math.floor(t / bucketMs);
-  let at = tally.ids.lastIndexOf(id);
-  if (at < 0) {
-    const oldest = Math.floor((t - horizonMs) / bucketMs) - 1;
-    for (let i = tally.ids.length - 1; i >= 0; i--) {
-      if (tally.ids[i]! >= oldest) continue;
-      tally.olderBytes += tally.bytes[i]!;
-      tally.olderFiles += tally.files[i]!;
-      tally.ids.splice(i, 1);
-      tally.bytes.splice(i, 1);
-      tally.files.splice(i, 1);
-    }
-    at = tally.ids.push(id) - 1;
-    tally.bytes.push(0);
-    tally.files.push(0);
-  }
   const bytes = e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
-  tally.bytes[at]! += bytes;
-  if (isNew) tally.files[at]! += 1;
+  const isNew = tallyRead(tally, t, bytes, hashPath(path), {
+    bucketMs,
+    horizonMs,
+    recountMs: Number.POSITIVE_INFINITY,
+  });
   // The pod's other containers may push it from the storage they share (./pod-storage.ts).
   notePodIngest(c, bytes, isNew, t);
 }
 
 /** What the container's ingesters read, all told. */
-export function ingestedTotal(c: ContainerState): { bytes: number; files: number } {
+export function ingestedTotal(c: ContainerState): TallySums {
   const tally = tallies.get(c);
-  if (tally === undefined) return { bytes: 0, files: 0 };
-  let bytes = tally.olderBytes;
-  let files = tally.olderFiles;
-  for (let i = 0; i < tally.ids.length; i++) {
-    bytes += tally.bytes[i]!;
-    files += tally.files[i]!;
-  }
-  return { bytes, files };
+  return tally === undefined ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, true);
 }
 
 /** What the container's ingesters read before `fromMs` (the window's reads are in the read buckets). */
-export function ingestedBefore(c: ContainerState, fromMs: number, bucketMs: number): { bytes: number; files: number } {
+export function ingestedBefore(c: ContainerState, fromMs: number, bucketMs: number): TallySums {
   const tally = tallies.get(c);
-  if (tally === undefined) return { bytes: 0, files: 0 };
-  const from = Math.floor(fromMs / bucketMs);
-  let bytes = tally.olderBytes;
-  let files = tally.olderFiles;
-  for (let i = 0; i < tally.ids.length; i++) {
-    if (tally.ids[i]! >= from) continue;
-    bytes += tally.bytes[i]!;
-    files += tally.files[i]!;
-  }
-  return { bytes, files };
+  return tally === undefined
+    ? NONE
+    : tallySum(tally, Number.NEGATIVE_INFINITY, Math.floor(fromMs / bucketMs) - 1, true);
 }
