@@ -27,13 +27,13 @@ import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum }
 import { writesIntoCache } from './cache-writes.js';
 import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
-import { notePodStaging, podIngested, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
+import { notePodStaging, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
-  ingestedBefore,
   ingestedTotal,
+  ingestForPush,
   isStorageIngester,
   noteIngestRead,
   noteStorageIngester,
@@ -188,20 +188,6 @@ function isStaged(c: ContainerState, nowMs: number): boolean {
   return staged.has(c) || podStaged(c, nowMs);
 }
 
-/**
- * What went into the storage from the machine and is not in a builder's push's window of the container's reads:
- * the container's own before the window, its pod's other containers' whenever (their reads are no reads here).
- */
-function readIntoStorage(c: ContainerState, fromMs: number, bucketMs: number): StorageSums {
-  const before = ingestedBefore(c, fromMs, bucketMs);
-  const own = ingestedTotal(c);
-  const pod = podIngested(c);
-  return {
-    bytes: before.bytes + Math.max(0, pod.bytes - own.bytes),
-    files: before.files + Math.max(0, pod.files - own.files),
-  };
-}
-
 /** A builder's storage reads kept aside (./bucket-tally.ts). */
 const tallies = new WeakMap<ContainerState, BucketTally>();
 
@@ -242,8 +228,7 @@ export function builderStorageRead(
  */
 export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
   // A builder's push: what went into the storage before its window instead (./storage-ingest.ts).
-  if (builders.has(ep.proc) && !isStaged(ep.container, ep.timeMs))
-    return readIntoStorage(ep.container, fromMs, bucketMs);
+  if (builders.has(ep.proc) && !isStaged(ep.container, ep.timeMs)) return ingestForPush(ep, fromMs, toMs, bucketMs);
   const tally = tallies.get(ep.container);
   if (tally === undefined) return NO_STORAGE_READS;
   return tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);

@@ -17,9 +17,9 @@ import { basename, parseArgv, tokenize } from '../rules/argv.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
 import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { hashPath } from './distinct-files.js';
-import { notePodIngest } from './pod-storage.js';
+import { notePodIngest, podIngested } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
-import type { ContainerState } from './state.js';
+import type { ContainerState, PushEpisode } from './state.js';
 
 /** buildah's and podman's commands that put files of the machine into the storage (`run` and `create` with a volume). */
 const INGEST_COMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -95,10 +95,43 @@ export function ingestedTotal(c: ContainerState): TallySums {
   return tally === undefined ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, true);
 }
 
-/** What the container's ingesters read before `fromMs` (the window's reads are in the read buckets). */
-export function ingestedBefore(c: ContainerState, fromMs: number, bucketMs: number): TallySums {
+/** What the container's ingesters read up to the bucket `toId`. */
+function ingestedUpTo(c: ContainerState, toId: number): TallySums {
   const tally = tallies.get(c);
-  return tally === undefined
-    ? NONE
-    : tallySum(tally, Number.NEGATIVE_INFINITY, Math.floor(fromMs / bucketMs) - 1, true);
+  return tally === undefined ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, toId, true);
+}
+
+/** What earlier builder pushes of the container counted: its own ingest up to their ends, the pod's others'. */
+interface Counted {
+  own: TallySums;
+  others: TallySums;
+}
+const countedBefore = new WeakMap<ContainerState, Counted>();
+/** Per push: its share, the same when it is judged again (an early judgement, then at its time). */
+const shares = new WeakMap<PushEpisode, TallySums>();
+
+/**
+ * What went into the storage from the machine that a builder's push counts besides its window's reads: the
+ * container's own before the window, its pod's other containers' whenever (their reads are no reads here), less
+ * what an earlier builder push of the container counted. Counted once, a long-lived build agent's contexts do not
+ * add up push after push (40 builds of 2 MiB were `bulk-read-then-push`); data read in and a decoy push before the
+ * real one: the decoy carries it.
+ */
+export function ingestForPush(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): TallySums {
+  const known = shares.get(ep);
+  if (known !== undefined) return known;
+  const c = ep.container;
+  const before = ingestedUpTo(c, Math.floor(fromMs / bucketMs) - 1);
+  const own = ingestedTotal(c);
+  const pod = podIngested(c);
+  const others = { bytes: Math.max(0, pod.bytes - own.bytes), files: Math.max(0, pod.files - own.files) };
+  const counted = countedBefore.get(c) ?? { own: NONE, others: NONE };
+  const share = {
+    bytes: Math.max(0, before.bytes - counted.own.bytes) + Math.max(0, others.bytes - counted.others.bytes),
+    files: Math.max(0, before.files - counted.own.files) + Math.max(0, others.files - counted.others.files),
+  };
+  // The window's own ingest is in this push's read buckets: counted too.
+  countedBefore.set(c, { own: ingestedUpTo(c, Math.floor(toMs / bucketMs)), others });
+  shares.set(ep, share);
+  return share;
 }

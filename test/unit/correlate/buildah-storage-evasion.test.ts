@@ -76,7 +76,7 @@ describe('data read into the storage a window before a builder pushes it', () =>
       'run --volume /srv/exports:/in working-container -- cp -r /in /out',
       'commit working-container',
     ],
-    ['/usr/bin/buildah', `bud --volume /srv/exports:/in -t ${IMAGE} .`, `push ${IMAGE}`],
+    ['/usr/bin/buildah', `bud --volume /srv/exports:/in -t ${IMAGE} .`, 'images'],
   ])('%s %s (its child reading), then %s and push: bulk, with either sensor', (binary, args, then) => {
     for (const source of SOURCES) {
       const { s, c, sh } = step(source);
@@ -89,6 +89,17 @@ describe('data read into the storage a window before a builder pushes it', () =>
       push(s, c, sh);
       expect(rules(s), source).toEqual(['bulk-read-then-push high']);
     }
+  });
+
+  it('a decoy push first carries what was read in: the alert is on it', () => {
+    const { s, c, sh } = step('tetragon');
+    const copy = s.exec(c, '/usr/bin/buildah', 'copy working-container /srv/exports /data', { parent: sh });
+    readDump(s, copy);
+    s.exit(copy).wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh, { files: 5 });
+    s.wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh);
+    expect(rules(s)).toEqual(['bulk-read-then-push high', 'push-without-reads low']);
   });
 
   it("podman run without a volume reads its image, not the machine's data: the later push stays low", () => {
@@ -164,6 +175,22 @@ describe('benign builds and pushes stay quiet', () => {
       expect(rules(s)).toEqual(['push-without-reads low']);
     },
   );
+
+  it('a long-lived build agent, 40 builds of a 2 MiB context and their pushes an hour apart: what each push counted is not counted again', () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'jenkins', name: 'agent', image: 'quay.io/podman/stable:v5.3' });
+    const sh = s.init(c, '/bin/sh', '-c agent.sh');
+    for (let round = 0; round < 40; round++) {
+      const build = s.exec(c, '/usr/bin/podman', `build -t ${IMAGE} .`, { parent: sh, cwd: '/home/jenkins/ws' });
+      s.readMany(build, '/home/jenkins/ws/src', 20, 100_000);
+      s.exit(build);
+      push(s, c, sh, { args: `push ${IMAGE}`, dir: USER_STORE, files: 30 });
+      s.wait(3_600_000);
+    }
+    const all = rules(s);
+    expect(all).toHaveLength(40);
+    expect(new Set(all)).toEqual(new Set(['push-without-reads low']));
+  });
 
   it.each(SOURCES)('a multi-arch manifest built for two platforms and pushed with --all (%s)', (source) => {
     const { s, c, sh } = step(source);
