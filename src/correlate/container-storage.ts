@@ -32,6 +32,7 @@ import type { ProcState } from './proc-state.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
+  countIngestFor,
   ingestedTotal,
   ingestForPush,
   isStorageIngester,
@@ -232,6 +233,11 @@ export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, b
   const tally = tallies.get(ep.container);
   if (tally === undefined) return NO_STORAGE_READS;
   return tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
+}
+
+/** A push judged and not allowlisted: a builder's counted what went into the storage (./storage-ingest.ts). */
+export function storagePushCounted(ep: PushEpisode): void {
+  countIngestFor(ep);
 }
 
 export type StorageSums = TallySums;

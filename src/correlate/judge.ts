@@ -12,7 +12,7 @@ import { buildAlert, destinationOf, suppressionDestination } from './alert-build
 import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
-import { storageReadsFor } from './container-storage.js';
+import { storagePushCounted, storageReadsFor } from './container-storage.js';
 import { isPrivateAddress } from './destinations.js';
 import { redact } from './redact.js';
 import { reportPastBound } from './report-bound.js';
@@ -124,6 +124,8 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     );
     return { rule: rule.id, rank, allowlisted: true, alert: null };
   }
+  // What went into buildah's storage counts for one push, not for an allowlisted decoy (./storage-ingest.ts).
+  storagePushCounted(ep);
 
   const suppressed = ctx.suppressor.admit(
     `${rule.id}\u0000${c.key}\u0000${suppressionDestination(ep)}`,

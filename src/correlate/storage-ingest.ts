@@ -109,13 +109,15 @@ interface Counted {
 const countedBefore = new WeakMap<ContainerState, Counted>();
 /** Per push: its share, the same when it is judged again (an early judgement, then at its time). */
 const shares = new WeakMap<PushEpisode, TallySums>();
+/** Per push: what it counted, applied when it is not allowlisted (countIngestFor). */
+const toCount = new WeakMap<PushEpisode, Counted>();
 
 /**
  * What went into the storage from the machine that a builder's push counts besides its window's reads: the
  * container's own before the window, its pod's other containers' whenever (their reads are no reads here), less
- * what an earlier builder push of the container counted. Counted once, a long-lived build agent's contexts do not
- * add up push after push (40 builds of 2 MiB were `bulk-read-then-push`); data read in and a decoy push before the
- * real one: the decoy carries it.
+ * what an earlier builder push of the container counted (not allowlisted: countIngestFor). Counted once, a
+ * long-lived build agent's contexts do not add up push after push (40 builds of 2 MiB were `bulk-read-then-push`);
+ * data read in and a decoy push before the real one: the decoy carries it, and its alert.
  */
 export function ingestForPush(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): TallySums {
   const known = shares.get(ep);
@@ -130,8 +132,25 @@ export function ingestForPush(ep: PushEpisode, fromMs: number, toMs: number, buc
     bytes: Math.max(0, before.bytes - counted.own.bytes) + Math.max(0, others.bytes - counted.others.bytes),
     files: Math.max(0, before.files - counted.own.files) + Math.max(0, others.files - counted.others.files),
   };
-  // The window's own ingest is in this push's read buckets: counted too.
-  countedBefore.set(c, { own: ingestedUpTo(c, Math.floor(toMs / bucketMs)), others });
+  // The window's own ingest is in this push's read buckets: counted too, once the push is no allowlisted one.
+  toCount.set(ep, { own: ingestedUpTo(c, Math.floor(toMs / bucketMs)), others });
   shares.set(ep, share);
   return share;
+}
+
+/**
+ * A builder's push judged and not allowlisted: what it counted is not counted again. An allowlisted push counts
+ * nothing away: a decoy push to the internal registry first had left the real one low.
+ */
+export function countIngestFor(ep: PushEpisode): void {
+  const counted = toCount.get(ep);
+  if (counted === undefined) return;
+  toCount.delete(ep);
+  const c = ep.container;
+  const was = countedBefore.get(c) ?? { own: NONE, others: NONE };
+  countedBefore.set(c, { own: larger(was.own, counted.own), others: larger(was.others, counted.others) });
+}
+
+function larger(a: TallySums, b: TallySums): TallySums {
+  return { bytes: Math.max(a.bytes, b.bytes), files: Math.max(a.files, b.files) };
 }

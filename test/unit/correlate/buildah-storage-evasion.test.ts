@@ -35,11 +35,16 @@ function readDump(s: Scenario, p: Proc, dir = '/srv/exports'): void {
 }
 
 /** A builder's push reading `files` 2 MiB layers of the storage at `dir`, sending 60 MiB. */
-function push(s: Scenario, c: Ctr, sh: Proc, o: { args?: string; dir?: string; files?: number } = {}): void {
+function push(
+  s: Scenario,
+  c: Ctr,
+  sh: Proc,
+  o: { args?: string; dir?: string; files?: number; to?: string } = {},
+): void {
   const p = s.exec(c, '/usr/bin/buildah', o.args ?? `push ${IMAGE} docker://${IMAGE}`, { parent: sh });
   const files = o.files ?? 75;
   for (let i = 0; i < files; i++) s.read(p, `${o.dir ?? DEST}/part-${i}.bin`, 2 * MiB);
-  s.connect(p, QUAY, 443).send(p, QUAY, 443, 60 * MiB);
+  s.connect(p, o.to ?? QUAY, 443).send(p, o.to ?? QUAY, 443, 60 * MiB);
   s.wait(1_000).exit(p);
 }
 
@@ -100,6 +105,19 @@ describe('data read into the storage a window before a builder pushes it', () =>
     s.wait(WINDOW_AND_MORE_MS);
     push(s, c, sh);
     expect(rules(s)).toEqual(['bulk-read-then-push high', 'push-without-reads low']);
+  });
+
+  it('a decoy push to an allowlisted registry carries nothing away: the real push still counts the data', () => {
+    const { s, c, sh } = step('tetragon');
+    const copy = s.exec(c, '/usr/bin/buildah', 'copy working-container /srv/exports /data', { parent: sh });
+    readDump(s, copy);
+    s.exit(copy).wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh, { files: 5, to: '10.20.0.5', args: 'push registry.internal/acme/api:dev' });
+    s.wait(WINDOW_AND_MORE_MS);
+    push(s, c, sh);
+    const allowlist = [{ namespace: 'ci', destination: '10.20.0.0/16', reason: 'internal registry' }];
+    const alerts = brief(run(s.events, { allowlist }).alerts).map((a) => `${a.rule} ${a.severity}`);
+    expect(alerts).toEqual(['bulk-read-then-push high']);
   });
 
   it("podman run without a volume reads its image, not the machine's data: the later push stays low", () => {
