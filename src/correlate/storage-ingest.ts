@@ -28,7 +28,8 @@ const INGEST_COMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
 };
 /** Commands whose data comes in through a volume only: without one the container reads its image. */
 const THROUGH_VOLUMES = new Set(['run', 'create']);
-const VOLUME_FLAG = /^(?:-v|--volume|--mount)(?:=|$)|^-v./;
+/** `-v SRC:DST`, `--volume=…`, `--mount …`, `-vSRC:DST` (with its colon: `java -version` in the command is none). */
+const VOLUME_FLAG = /^(?:-v|--volume|--mount)(?:=|$)|^-v[^=\s]*:/;
 
 /** Processes whose reads outside the storage are tallied; gone with the process state. */
 const ingesters = new WeakSet<ProcState>();
