@@ -334,7 +334,7 @@ function matchCommand(cmd: CommandSpec, parsed: ParsedArgv): string | null | und
   const end = cmd.goal ? goalEnd(parsed, cmd.goal) : commandEnd(parsed, cmd.words);
   if (end < 0) return undefined;
   const rest = parsed.positionals.slice(end);
-  if (cmd.minPositionals !== undefined && rest.length < cmd.minPositionals) return undefined;
+  if (rest.length < (cmd.minPositionals ?? 0) || rest.length > (cmd.maxPositionals ?? rest.length)) return undefined;
   if (cmd.excludeFlags?.some((f) => flagInForce(parsed, f, cmd.flagAliases))) return undefined;
   if (cmd.offFlags?.some((f) => !flagInForce(parsed, f) && parsed.flags.some((x) => x.flag === f))) return undefined;
   if (cmd.requireAnyFlag && !cmd.requireAnyFlag.some((req) => hasFlag(parsed, req))) return undefined;

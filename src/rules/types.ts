@@ -90,6 +90,8 @@ export interface CommandSpec {
   localRemotePrefix?: readonly string[];
   /** Positionals after the command words needed (`gh release create TAG FILE…` uploads only with files). */
   minPositionals?: number;
+  /** At most this many positionals after the command words (`goreleaser --clean` is `goreleaser release --clean`). */
+  maxPositionals?: number;
   /** The positional at this index (after the command words) must contain `:` (kubectl cp POD:PATH local). */
   podSourceAt?: number;
   /**

@@ -1,11 +1,30 @@
 /**
  * Forge CLIs besides gh and glab (./git.ts): GitHub's older `hub`, Gitea's `tea` and the Hugging Face Hub's
  * `huggingface-cli`/`hf` (its repositories are git repositories: models, datasets, Spaces). Their uploads are a few
- * KiB to a forge API, under the egress threshold, so without an entry they are seen by nothing. Part of the
- * push-tool table (../push-tools.ts).
+ * KiB to a forge API, under the egress threshold, so without an entry they are seen by nothing. And goreleaser,
+ * which uploads a Go release's archives to a GitHub, GitLab or Gitea release itself. Part of the push-tool table
+ * (../push-tools.ts).
  */
-import type { PushToolSpec } from '../types.js';
-import { API_READS, API_STDIN, API_WRITES } from './flags.js';
+import type { CommandSpec, PushToolSpec } from '../types.js';
+import { API_READS, API_STDIN, API_WRITES, HELP_FLAGS } from './flags.js';
+
+/** goreleaser's flags that take a value (cobra/pflag; `release`, `build`, `continue`, and the root's). */
+const GORELEASER_VALUE_FLAGS = [
+  ...['-f', '--config', '--skip', '-p', '--parallelism', '--timeout', '--id', '-o', '--output', '--dist'],
+  ...['--release-notes', '--release-notes-tmpl', '--release-header', '--release-header-tmpl'],
+  ...['--release-footer', '--release-footer-tmpl', '--key'],
+];
+
+/**
+ * What makes a goreleaser run publish nothing: `--snapshot` (a local build), `--skip=publish` (a list, also
+ * repeated: `--skip=validate,publish`), v1's `--skip-publish`, Pro's `--prepare` (publishing left to
+ * `goreleaser publish`), and help.
+ */
+const GORELEASER_LOCAL: Pick<CommandSpec, 'excludeFlags' | 'excludeAnyFlag'> = {
+  excludeFlags: ['--snapshot', '--skip-publish', '--prepare', ...HELP_FLAGS],
+  excludeAnyFlag: [{ flags: ['--skip'], valueMatches: /(?:^|,)\s*publish\s*(?:,|$)/i }],
+};
+const GORELEASER_REMOTE = { none: true, declaredIn: '.goreleaser.yaml' } as const;
 
 export const forgeCliTools: readonly PushToolSpec[] = [
   {
@@ -135,6 +154,69 @@ export const forgeCliTools: readonly PushToolSpec[] = [
         'upload --private --token hf_x evil/m ./out',
       ],
       notPush: ['download meta-llama/Llama-3-8B --local-dir /models', 'login --token hf_x', 'upload'],
+    },
+  },
+  {
+    tool: 'goreleaser',
+    description:
+      "`goreleaser release` (also `goreleaser` alone or with flags only, which is `release`), Pro's `publish` and `continue`: a release's archives to GitHub, GitLab or Gitea (not `--snapshot`, `--skip=publish`).",
+    binaries: ['goreleaser'],
+    syntax: { valueFlags: GORELEASER_VALUE_FLAGS },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        ...['release', 'publish', 'continue'].map((word) => ({
+          words: [word],
+          remote: GORELEASER_REMOTE,
+          ...GORELEASER_LOCAL,
+        })),
+        // cobra's root runs `release` when no command is named, unless only `-v`/`--version` or help is asked.
+        {
+          words: [],
+          remote: GORELEASER_REMOTE,
+          maxPositionals: 0,
+          excludeFlags: [...GORELEASER_LOCAL.excludeFlags!, '-v', '--version'],
+          excludeAnyFlag: GORELEASER_LOCAL.excludeAnyFlag!,
+        },
+      ],
+    },
+    // The forge is the one of the token in goreleaser's environment (GITHUB_TOKEN, GITLAB_TOKEN, GITEA_TOKEN) or
+    // of `.goreleaser.yaml` (`github_urls`, blobs, Artifactory): neither is visible, so the first connect.
+    destination: 'none',
+    requiresClassedDestination: false,
+    commonCommands: ['build', 'check', 'healthcheck', 'init', 'changelog', 'jsonschema', 'completion'],
+    examples: {
+      push: [
+        'release --clean',
+        'release --clean --skip=validate,sbom',
+        '--clean',
+        '',
+        '-f .goreleaser.yml --clean',
+        'release --snapshot=false --clean',
+        'release --skip-publish=false',
+        'publish',
+        'continue --merge',
+        '--verbose release --clean --timeout 60m',
+      ],
+      notPush: [
+        'release --snapshot --clean',
+        'release --clean --skip=publish',
+        'release --skip publish',
+        'release --skip=validate,publish,announce',
+        'release --skip-publish --rm-dist',
+        '--snapshot --clean',
+        'release --prepare',
+        'build --single-target --snapshot',
+        'build --clean',
+        'check',
+        'healthcheck',
+        'init',
+        '--help',
+        'release --help',
+        '-v',
+        '--version',
+        'help release',
+      ],
     },
   },
 ];

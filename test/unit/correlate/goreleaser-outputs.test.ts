@@ -4,8 +4,8 @@
  * for six platforms read 168 MiB of its own products and was `bulk-read-then-push`, high (found by a red-team
  * review of CI pipelines): ../../../src/correlate/release-outputs.ts. Data put into `dist/` by a hook (`mv`, `cp`,
  * a redirection, `tar x`), goreleaser's reads of anything else, anyone else's reads of `dist/`, a goreleaser from a
- * scratch directory and a secret built into `dist/` still count. goreleaser uploads in its own process, a push by
- * egress of a binary no rule knows: `renamed-binary-push`, medium, by design (docs/detection.md).
+ * scratch directory and a secret built into `dist/` still count. goreleaser is a push tool (`goreleaser release`,
+ * src/rules/tools/forge-clis.ts): its release with nothing else read is `push-without-reads`, low.
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
@@ -27,7 +27,7 @@ const TARGETS = [
 ];
 const WINDOW_AND_MORE_MS = 31 * 60_000;
 
-/** Goreleaser's upload is a push by egress: its destination is known by resolving the forge's name. */
+/** goreleaser's argv names no host: its destination is its first connect, known by resolving the forge's name. */
 const rules = async (s: Scenario) => brief((await runResolved(s.events)).alerts).map((a) => `${a.rule} ${a.severity}`);
 
 interface ReleaseOptions {
@@ -86,31 +86,60 @@ function readMiB(s: Scenario, p: Proc, path: string, files: number): void {
 
 describe('goreleaser reading the binaries and archives it built', () => {
   it.each<SensorSource>(['tetragon', 'falco'])(
-    "a six-platform release has no notable reads: an unknown binary's upload, by design (%s)",
+    'a six-platform release has no notable reads: goreleaser, a push tool, uploading what it built is low (%s)',
     async (source) => {
       const { s, c, worker } = runnerPod('tool', source);
       release(s, c, worker);
-      expect(await rules(s)).toEqual(['renamed-binary-push medium']);
+      expect(await rules(s)).toEqual(['push-without-reads low']);
     },
   );
 
   it("Falco's working directory, ending with a slash, is goreleaser's all the same", async () => {
     const { s, c, worker } = runnerPod('tool', 'falco');
     release(s, c, worker, { cwd: `${WORK}/` });
-    expect(await rules(s)).toEqual(['renamed-binary-push medium']);
+    expect(await rules(s)).toEqual(['push-without-reads low']);
+  });
+});
+
+describe('goreleaser, a push tool', () => {
+  it('its release is recognised by argv, its destination the address it connects to', async () => {
+    const { s, c, worker } = runnerPod('tool');
+    release(s, c, worker);
+    const alerts = brief((await runResolved(s.events)).alerts);
+    expect(alerts).toEqual([
+      { rule: 'push-without-reads', severity: 'low', tool: 'goreleaser', destination: `${GITHUB_IP}:443` },
+    ]);
+  });
+
+  it('goreleaser with flags only is a release', async () => {
+    const { s, c, worker } = runnerPod('tool');
+    const goreleaser = s.exec(c, GORELEASER, '--clean', { parent: worker, cwd: WORK });
+    s.read(goreleaser, `${WORK}/.goreleaser.yaml`, 3_000);
+    s.connect(goreleaser, GITHUB_IP, 443, { cookie: '7' }).send(goreleaser, GITHUB_IP, 443, 40_000, { cookie: '7' });
+    s.wait(1_000).exit(goreleaser);
+    expect(await rules(s)).toEqual(['push-without-reads low']);
+  });
+
+  it('a snapshot publishes nothing: its few requests are no push', async () => {
+    const { s, c, worker } = runnerPod('tool');
+    const goreleaser = s.exec(c, GORELEASER, 'release --snapshot --clean', { parent: worker, cwd: WORK });
+    s.read(goreleaser, `${WORK}/.goreleaser.yaml`, 3_000);
+    s.connect(goreleaser, GITHUB_IP, 443, { cookie: '7' }).send(goreleaser, GITHUB_IP, 443, 40_000, { cookie: '7' });
+    s.wait(1_000).exit(goreleaser);
+    expect(await rules(s)).toEqual([]);
   });
 });
 
 describe('goreleaser binaries below a directory of dist/', () => {
   it('a binary named bin/tool is its own product too', async () => {
     const { s, c, worker } = runnerPod('tool');
-    const goreleaser = s.exec(c, GORELEASER, 'build --single-target', { parent: worker, cwd: WORK });
+    const goreleaser = s.exec(c, GORELEASER, 'release --clean', { parent: worker, cwd: WORK });
     const out = 'dist/tool_linux_amd64_v1/bin/tool';
     s.exit(s.exec(c, GO, `build -o ${out} ./cmd/tool`, { parent: goreleaser, cwd: WORK }));
     for (let i = 0; i < 60; i++) s.read(goreleaser, `${WORK}/${out}`, 2 * MiB);
     s.connect(goreleaser, GITHUB_IP, 443, { cookie: '7' }).send(goreleaser, GITHUB_IP, 443, 5 * MiB, { cookie: '7' });
     s.wait(1_000).exit(goreleaser);
-    expect(await rules(s)).toEqual(['renamed-binary-push medium']);
+    expect(await rules(s)).toEqual(['push-without-reads low']);
   });
 });
 
@@ -222,6 +251,6 @@ describe('data put into dist/ by a build hook or an earlier step, then released 
         );
       },
     });
-    expect(await rules(s)).toEqual(['renamed-binary-push medium']);
+    expect(await rules(s)).toEqual(['push-without-reads low']);
   });
 });
