@@ -20,7 +20,7 @@ import { ownBuildOutput } from './build-outputs.js';
 import { mavenWrapperInstall, writesIntoCache } from './cache-writes.js';
 import { noteStorageStaging } from './container-storage.js';
 import type { Relink } from './copy-paths.js';
-import { noteProductStaging, ownProduct } from './own-products.js';
+import { noteProductStaging, ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 import { relinked } from './relinks.js';
@@ -127,8 +127,13 @@ function packageCache(path: string): boolean {
  * `go build` wrote (./build-outputs.ts); or, when `mayBeProduct` (no secret, no pod step's copy of one), goreleaser
  * reading its `dist/` or node its modules (./own-products.ts). Not counted as a read at all (engine.ts onFile).
  */
-export function downloadStoreRead(proc: ProcState, path: string, mayBeProduct = false): boolean {
-  if (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path))) return true;
+export function downloadStoreRead(
+  proc: ProcState,
+  path: string,
+  mayBeProduct = false,
+  read: ProductRead = UNSIZED_OPEN,
+): boolean {
+  if (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path, read))) return true;
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
   return proc.rare?.toolchain === true && proc.container?.cacheStaged !== true && packageCache(path);
 }

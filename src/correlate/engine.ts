@@ -282,7 +282,7 @@ export class CorrelationEngine {
     const proc = this.tables.procOf(e, node, c);
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
-    if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied)) return;
+    if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied, f)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const secret = cls === PATH_SENSITIVE && !own && !heldDownloadCredential(proc, e);

@@ -11,10 +11,10 @@
  * `node_modules` (node-gyp's `cp`) is one, an alert too many. A program moving files itself (`fs.renameSync`,
  * `os.rename`) is not seen (docs/detection.md).
  */
-import type { ProcessRef } from '../model/normalized-event.js';
+import type { FileOp, ProcessRef } from '../model/normalized-event.js';
 import { writesIntoCache } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
-import { nodeModuleLoad } from './module-loads.js';
+import { nodeModuleLoad, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
 import { ownReleaseOutput } from './release-outputs.js';
 import type { ShellScriptReader } from './shell-copies.js';
@@ -56,10 +56,17 @@ export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Rel
   if (kinds !== 0) staged.set(c, kinds);
 }
 
+/** What the sensor said of the read: how (a read, an open, a mapping) and its bytes. */
+export interface ProductRead {
+  op: FileOp;
+  bytes: number | null;
+}
+export const UNSIZED_OPEN: ProductRead = { op: 'open', bytes: null };
+
 /** Whether a read is a tool's own product (the caller has made sure it is no secret). */
-export function ownProduct(proc: ProcState, path: string): boolean {
+export function ownProduct(proc: ProcState, path: string, read: ProductRead): boolean {
   const c = proc.container;
   if (c === null) return false;
-  if (nodeModuleLoad(proc, path)) return ((staged.get(c) ?? 0) & MODULES) === 0;
+  if (nodeModuleLoad(proc, path)) return ((staged.get(c) ?? 0) & MODULES) === 0 && withinModuleBudget(proc, path, read);
   return ownReleaseOutput(proc, path) && ((staged.get(c) ?? 0) & DIST) === 0;
 }

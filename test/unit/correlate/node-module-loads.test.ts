@@ -205,3 +205,45 @@ describe('what still counts around node_modules', () => {
     expect(await rules(s)).toEqual(['bulk-read-then-push high']);
   });
 });
+
+describe('data that reached node_modules unseen, read by node', () => {
+  // A CI step's script file (`bash /home/runner/work/_temp/x.sh`, Tekton's `/tekton/scripts/…`) redirecting a dump
+  // into node_modules shows no target on any command line; nor does a sibling container moving one there, nor a
+  // checked-out tree's symlinks under Falco. Past the process's bound, node's loads count.
+  it.each<SensorSource>(['tetragon', 'falco'])(
+    'a 300 MiB "module" node reads and pushes counts past its bound (%s)',
+    async (source) => {
+      const { s, c, worker } = runnerPod('app', source);
+      const sh = s.exec(c, '/usr/bin/bash', '--noprofile --norc -e -o pipefail /home/runner/work/_temp/4f1c.sh', {
+        parent: worker,
+        cwd: WORK,
+      });
+      const gzip = s.exec(c, '/usr/bin/gzip', '-c /srv/exports/users.sql', { parent: sh, cwd: WORK });
+      for (let i = 0; i < 150; i++) s.read(gzip, '/srv/exports/users.sql', 2 * MiB, { op: 'read' });
+      s.exit(gzip).exit(sh).wait(WINDOW_AND_MORE_MS);
+      semanticRelease(s, c, worker, (node) => {
+        for (let i = 0; i < 150; i++) s.read(node, `${WORK}/node_modules/.x/x.js`, 2 * MiB, { op: 'read' });
+      });
+      expect(await rules(s)).toEqual(['bulk-read-then-push high']);
+    },
+  );
+
+  it('a name the sensor did not resolve (node_modules/../..) is no module', async () => {
+    const { s, c, worker } = runnerPod('app');
+    semanticRelease(s, c, worker, (node) => {
+      const path = `${WORK}/node_modules/../../../../../srv/exports/users.json`;
+      for (let i = 0; i < 60; i++) s.read(node, path, 2 * MiB, { op: 'read' });
+    });
+    expect(await rules(s)).toEqual(['bulk-read-then-push high']);
+  });
+
+  it("a native addon dlopen maps (@next/swc's 130 MiB .node) takes nothing from the bound", async () => {
+    const { s, c, worker } = runnerPod('app');
+    semanticRelease(s, c, worker, (node) => {
+      const swc = `${WORK}/node_modules/@next/swc-linux-x64-gnu/next-swc.linux-x64-gnu.node`;
+      s.read(node, swc, 832, { op: 'read' }).read(node, swc, 130 * MiB, { op: 'map' });
+      loadModules(s, node, `${WORK}/node_modules/next/dist`, 1_000, 40_000);
+    });
+    expect(await rules(s)).toEqual(['push-without-reads low']);
+  });
+});
