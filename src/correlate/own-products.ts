@@ -5,7 +5,8 @@
  * reading them (`mv /srv/exports/db.dump dist/app_1.0_linux_amd64.tar.gz`, `ln` into `node_modules`), so as
  * `cacheStaged` guards a publishing JVM's cache reads (./download-reads.ts), a move, link or copy (./relinks.ts)
  * into a `dist/` or `node_modules/` directory, or a command line writing there otherwise (./cache-writes.ts: a
- * shell's redirection, `tee`, `dd of=`, `tar x -C`, `unzip -d`), marks the container for good: its reads of that
+ * shell's redirection, `tee`, `dd of=`, `tar x -C`, `unzip -d`; ./product-writers.ts: `sort -o`, `curl file:… -o`,
+ * `git clone SRC DIR`), marks the container for good: its reads of that
  * kind count again, as before the exemption. `npm ci`, `npm install`, yarn and pnpm write `node_modules` in
  * their own process, and goreleaser `dist/`, which is no staging; a lifecycle script that copies into
  * `node_modules` (node-gyp's `cp`) is one, an alert too many. A program moving files itself (`fs.renameSync`,
@@ -16,6 +17,7 @@ import { writesIntoCache } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
 import { nodeModuleLoad, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
+import { writtenByName } from './product-writers.js';
 import { ownReleaseOutput } from './release-outputs.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState } from './state.js';
@@ -53,6 +55,7 @@ export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Rel
     },
     scripts,
   );
+  for (const path of writtenByName(p.binary, p.args, p.cwd ?? null)) kinds |= stagedKinds(path);
   if (kinds !== 0) staged.set(c, kinds);
 }
 
