@@ -12,15 +12,15 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 
 /** Options whose value is the file written, by program (`-o FILE`, `-oFILE`, `--output=FILE`). */
-const OUTPUT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  sort: ['-o', '--output'],
-  openssl: ['-out'],
-  gpg: ['-o', '--output'],
-  gpg2: ['-o', '--output'],
-  zstd: ['-o'],
-  curl: ['-o', '--output', '--output-dir'],
-  cpio: ['-D', '--directory'],
-};
+const OUTPUT_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['sort', ['-o', '--output']],
+  ['openssl', ['-out']],
+  ['gpg', ['-o', '--output']],
+  ['gpg2', ['-o', '--output']],
+  ['zstd', ['-o']],
+  ['curl', ['-o', '--output', '--output-dir']],
+  ['cpio', ['-D', '--directory']],
+]);
 const SEVEN_ZIPS = new Set(['7z', '7za', '7zr', '7zz']);
 
 /** The values of `options` in `words` (separate, `=`-joined, or attached to a short one). */
@@ -45,9 +45,9 @@ function positionals(words: readonly string[]): string[] {
 function namedTargets(tool: string, words: string[]): string[] {
   if (tool === 'curl') {
     // Only a local file copied (`file:`); a download writes what the server sent, no data of the machine's.
-    return words.some((w) => /^file:/i.test(w)) ? optionValues(words, OUTPUT_OPTIONS.curl!) : [];
+    return words.some((w) => /^file:/i.test(w)) ? optionValues(words, OUTPUT_OPTIONS.get('curl')!) : [];
   }
-  const options = OUTPUT_OPTIONS[tool];
+  const options = OUTPUT_OPTIONS.get(tool);
   const found = options === undefined ? [] : optionValues(words, options);
   const rest = positionals(words);
   if (tool === 'cpio' && words.some((w) => w === '-p' || /^-[a-oq-zA-Z]*p/.test(w)) && rest.length > 0)
@@ -72,7 +72,7 @@ export function writtenByName(binary: string | null, args: string | null, cwd: s
   const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
   if (program === null) return [];
   const tool = basename(program.binary);
-  if (OUTPUT_OPTIONS[tool] === undefined && tool !== 'split' && tool !== 'git' && !SEVEN_ZIPS.has(tool)) return [];
+  if (!OUTPUT_OPTIONS.has(tool) && tool !== 'split' && tool !== 'git' && !SEVEN_ZIPS.has(tool)) return [];
   const base = workingDirectory(cwd);
   const out: string[] = [];
   for (const t of namedTargets(tool, tokenize(program.args))) {

@@ -57,6 +57,9 @@ describe('a program writing a file it names into node_modules is staging', () =>
     ['/usr/bin/curl', '-sSL https://github.com/acme/x/releases/download/v1/x.tgz -o node_modules/x/x.tgz'],
     ['/usr/bin/sort', '-o /tmp/sorted.txt /srv/exports/users.json'],
     ['/usr/bin/git', 'clone -q https://github.com/acme/app.git /tmp/app'],
+    // A program named as an object's property is no writer (the table is a Map).
+    ['/tmp/bin/constructor', '-o node_modules/x/db.json'],
+    ['/usr/bin/__proto__', '-o node_modules/x/db.json'],
   ])('%s %s is no staging', async (binary, args) => {
     const s = stagedThenLoaded(binary, args, `${WORK}/node_modules/x/index.js`);
     expect(await rules(s)).toEqual(['push-without-reads low']);
