@@ -23,7 +23,7 @@ const OUTPUT_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 const SEVEN_ZIPS = new Set(['7z', '7za', '7zr', '7zz']);
 
-/** The values of `options` in `words` (separate, `=`-joined, or attached to a short one). */
+/** The values of `options` in `words` (separate, `=`-joined, attached to a short one, or after its bundle). */
 function optionValues(words: readonly string[], options: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -31,7 +31,10 @@ function optionValues(words: readonly string[], options: readonly string[]): str
     for (const o of options) {
       if (w === o) out.push(words[i + 1] ?? '');
       else if (w.startsWith(`${o}=`)) out.push(w.slice(o.length + 1));
-      else if (o.length === 2 && !o.startsWith('--') && w.startsWith(o) && w.length > 2) out.push(w.slice(2));
+      else if (o.length !== 2 || w.length <= 2 || w.startsWith('--')) continue;
+      else if (w.startsWith(o)) out.push(w.slice(2));
+      // Bundled after other letters, taking the next word (`curl -so FILE`, `sort -uo FILE`).
+      else if (/^-[A-Za-z]+$/.test(w) && w.endsWith(o[1]!)) out.push(words[i + 1] ?? '');
     }
   }
   return out;

@@ -205,6 +205,9 @@ describe('data put into dist/ by a build hook or an earlier step, then released 
     ['/usr/bin/mv', '/srv/exports/db.dump dist/tool_linux_amd64_v1/tool'],
     ['/bin/ln', '-f /srv/exports/db.dump dist/tool_1.4.0_linux_arm64.tar.gz'],
     ['/usr/bin/busybox', 'mv /srv/exports/db.dump dist/tool_1.4.0_windows_arm64.zip'],
+    // A program writing the file it names (../../../src/correlate/product-writers.ts).
+    ['/usr/bin/sort', '-o dist/tool_1.4.0_linux_amd64.tar.gz /srv/exports/db.dump'],
+    ['/usr/bin/curl', '-so dist/tool_1.4.0_linux_amd64.tar.gz file:///srv/exports/db.dump'],
   ])('a hook %s %s: goreleaser reading it counts', async (binary, args) => {
     const { s, c, worker } = runnerPod('tool');
     release(s, c, worker, {
