@@ -59,6 +59,8 @@ export interface ConnectionSlotsOptions {
 export interface ConnectionSlots {
   requestStarted(socket: Socket): void;
   requestEnded(socket: Socket): void;
+  /** A request started and ended at once (read and served in one go): the connection was in use now. */
+  requestServed(socket: Socket): void;
 }
 
 interface Slot {
@@ -200,6 +202,11 @@ export function limitConnections(server: Server, o: ConnectionSlotsOptions): Con
     requestEnded(socket) {
       const slot = slotOf(socket);
       if (slot) ended(slot);
+    },
+    requestServed(socket) {
+      // requestStarted then requestEnded: `busy` back where it was, `since` now (one clock read, one lookup).
+      const slot = slotOf(socket);
+      if (slot) slot.since = now();
     },
   };
 }

@@ -9,6 +9,7 @@
 import type { Server } from 'node:http';
 import { type ConnectionSlots, limitConnections } from '../../http/connection-slots.js';
 import type { SourceDeps } from '../types.js';
+import type { FastPathOptions } from './fast-path.js';
 
 /** A request in progress this long may be closed to admit a new connection (the ops server's value). */
 const STALLED_REQUEST_MS = 5000;
@@ -43,4 +44,18 @@ export function limitReceiverConnections(
       pipelined: 'falco-http: closed a connection that pipelined too many requests',
     },
   });
+}
+
+/**
+ * The fast path's requests in the connection slots (node:http's 'request' events count its own). `slots` is
+ * read at each call: the slots are made after the fast path is attached (its 'connection' listener comes first).
+ */
+export function fastPathSlotCalls(
+  slots: () => ConnectionSlots,
+): Pick<FastPathOptions, 'requestStarted' | 'requestEnded' | 'requestServed'> {
+  return {
+    requestStarted: (socket) => slots().requestStarted(socket),
+    requestEnded: (socket) => slots().requestEnded(socket),
+    requestServed: (socket) => slots().requestServed(socket),
+  };
 }

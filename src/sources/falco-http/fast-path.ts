@@ -61,6 +61,11 @@ export interface FastPathOptions {
    */
   requestStarted?(socket: Socket): void;
   requestEnded?(socket: Socket): void;
+  /**
+   * A whole request read and served in one go (what nearly every Falco POST is): its start and end at once,
+   * one call instead of the two above, per event.
+   */
+  requestServed?(socket: Socket): void;
 }
 
 export interface FastPathHandle {
@@ -334,8 +339,11 @@ export function attachFastPath(server: Server, o: FastPathOptions): FastPathHand
           return;
         }
         giveBack();
-        startRequest(); // a whole request in one read: it still marks the connection as in use now
-        endRequest();
+        // A whole request in one read: it still marks the connection as in use now (started and ended at once).
+        if (inProgress || !o.requestServed) {
+          startRequest();
+          endRequest();
+        } else o.requestServed(socket);
         off = parsed.bodyEnd;
         if (!served) {
           served = true;

@@ -7,7 +7,7 @@ import { sourceComponent } from '../../telemetry/metrics.js';
 import type { SourceDeps, SourceOutput } from '../types.js';
 import { readBody } from './body-reader.js';
 import type { FalcoHttpConfig } from './config.js';
-import { limitReceiverConnections } from './connection-limit.js';
+import { fastPathSlotCalls, limitReceiverConnections } from './connection-limit.js';
 import { attachFastPath, type FastPathOptions, type FastRequest } from './fast-path.js';
 import {
   type BodyEncoding,
@@ -335,8 +335,7 @@ export async function startReceiver(
         return true;
       },
       timedOut: (socket) => refuseConnection(socket, 408),
-      requestStarted: (socket) => slots.requestStarted(socket),
-      requestEnded: (socket) => slots.requestEnded(socket),
+      ...fastPathSlotCalls(() => slots),
     };
   }
 

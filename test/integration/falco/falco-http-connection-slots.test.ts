@@ -151,4 +151,27 @@ describe.each([true, false])('falco-http connection slots (fastPath %s)', (fastP
     ).toBe(1);
     expect(await h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: 'dropped' })).toBe(1);
   });
+
+  it('a request answered in one read marks its connection as used: a newcomer displaces an older idle one', async () => {
+    // The fast path notes a whole request (head and body in one read) in one call (requestServed), not as a
+    // start and an end: the connection's "last used" must still move, or Falco's busy connection, the first
+    // to connect, would be the one displaced.
+    const { h, port } = await receiver({ maxConnections: 2, fastPath });
+    const falcoLike = await holder(port, '');
+    await new Promise((r) => setTimeout(r, 20));
+    const idle = await holder(port, '');
+    await new Promise((r) => setTimeout(r, 20));
+    const body = execAlert();
+    falcoLike.socket.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await until(() => /^HTTP\/1\.1 200 /.test(falcoLike.read()), 2000, 'the POST answered');
+    await h.waitFor(1);
+    await holder(port, '');
+    await until(() => idle.socket.destroyed || idle.socket.readableEnded, 2000, 'the idle connection closed');
+    expect(falcoLike.socket.destroyed || falcoLike.socket.readableEnded).toBe(false);
+    expect(
+      await h.metric('exfilwatch_receiver_connections_closed_total', { source: 'falco-http', reason: 'evicted' }),
+    ).toBe(1);
+  });
 });
