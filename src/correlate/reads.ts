@@ -9,7 +9,7 @@ import type { CorrelatorConfig } from './config.js';
 import { builderStorageRead } from './container-storage.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
 import { archiveTwin, sameProcess } from './dual-sensor.js';
-import { StringPool } from './intern.js';
+import { HashedPathPool } from './intern.js';
 import { kanikoRootRead } from './kaniko-reads.js';
 import { pathInsideRootLinks } from './procfs-paths.js';
 import type { ArchiveMark, ContainerState, FileEntry, ProcState, PushEpisode, SensitiveEntry } from './state.js';
@@ -20,11 +20,11 @@ import { F_BYTES, F_COUNTED, F_ERR, F_LAST, TopFiles, topFilesPool } from './top
 /** Archive staging marks kept per container (the alert's archive evidence, the rule's archive staging). */
 const MAX_ARCHIVE_MARKS = 4;
 
-/** Distinct paths the pool of listed paths holds before it starts afresh (~100 KB of Map at most, plus the paths). */
-const POOLED_PATHS = 4096;
+/** Slots of the pool of listed paths (two-way, 32 KB, plus the paths): the bench stream lists ~1,500 distinct. */
+const POOLED_PATHS = 8192;
 
 export class ReadTracker {
-  private readonly pathPool = new StringPool(POOLED_PATHS);
+  private readonly pathPool = new HashedPathPool(POOLED_PATHS);
   private readonly distinctPools = new DistinctPools();
   private readonly topPool: BlockPool<Float64Array>;
 
@@ -209,7 +209,7 @@ export class ReadTracker {
       this.fileEvicted.inc();
     }
     const s: SensitiveEntry = {
-      path: this.pathPool.intern(path),
+      path: this.pathPool.intern(path, hashPath(path)),
       hash: 0,
       bytes: 0,
       err: 0,
@@ -268,7 +268,7 @@ export class ReadTracker {
    */
   private listTop(top: TopFiles, hash: number, eventPath: string, e: FileEvent, proc: ProcState): number {
     const t = e.timeMs;
-    const path = this.pathPool.intern(eventPath);
+    const path = this.pathPool.intern(eventPath, hash);
     if (top.length < top.capacity) {
       const i = top.length++;
       top.reset(i, hash, path, 0, t, noteTime(e.time, t), proc.binary);

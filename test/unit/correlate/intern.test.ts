@@ -1,6 +1,7 @@
 /** Shared copies of repeated strings and label sets: equal values, one copy, bounded. */
 import { describe, expect, it } from 'vitest';
-import { RefPool, StringPool } from '../../../src/correlate/intern.js';
+import { hashPath } from '../../../src/correlate/distinct-files.js';
+import { HashedPathPool, RefPool, StringPool } from '../../../src/correlate/intern.js';
 
 // Built at run time so equal values are distinct string objects, as each decoded event's are.
 const fresh = (s: string) => [...s].join('');
@@ -37,5 +38,18 @@ describe('interning', () => {
     const ref = { id: 'abc123', name: fresh('api'), image: fresh('registry.example/api:1') };
     expect(refs.ref(ref)).toEqual(ref);
     expect(refs.ref({ id: 'def', name: null, image: null })).toEqual({ id: 'def', name: null, image: null });
+  });
+
+  it('a hashed path pool hands back an equal path, keeps two per slot pair and refuses a size it cannot mask', () => {
+    const pool = new HashedPathPool(2);
+    const a = fresh('/srv/a');
+    const b = fresh('/srv/b');
+    const c = fresh('/srv/c');
+    for (const p of [a, b, c, fresh('/srv/a'), fresh('/srv/c'), fresh('/srv/b')])
+      expect(pool.intern(p, hashPath(p))).toBe(p);
+    // A hash that is not the path's (a collision) never changes the path handed back.
+    expect(pool.intern(fresh('/srv/d'), hashPath('/srv/a'))).toBe('/srv/d');
+    expect(() => new HashedPathPool(6)).toThrow(RangeError);
+    expect(() => new HashedPathPool(1)).toThrow(RangeError);
   });
 });
