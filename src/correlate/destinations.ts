@@ -60,6 +60,9 @@ export interface IpClass {
 
 const ARGV_SCAN_CHARS = 4096;
 const ARGV_MAX_HOSTS = 8;
+/** hostNamedIn's answers kept per command line: at most this many, of command lines this short at most. */
+const ARGV_MEMO_MAX = 512;
+const ARGV_MEMO_CHARS = 256;
 /** `scheme://[user@]host`, `user@host:path`, or a word starting `host.tld/` (image refs, go-style repos). */
 const ARGV_HOST =
   /[a-z][a-z0-9+.-]*:\/\/(?:[^\s'"/@]*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)|(?:^|[\s'"=])[a-z0-9._-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+):|(?:^|[\s'"=])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?\//gi;
@@ -86,6 +89,8 @@ export class DestinationClassifier {
   private readonly hosts: HostMatcher = { exact: new Map(), suffixes: [], patterns: [] };
   private readonly cidrs: Array<Cidr & { text: string }> = [];
   private readonly hostCache = new Map<string, DestinationClass | null>();
+  /** hostNamedIn per command line: its answer reads the configuration only (host names, never IPs). */
+  private readonly argvHosts = new Map<string, string | null>();
   private dnsIps = new Map<string, IpClass>();
   /** The hosts among dnsIps' answers. */
   private answered = new Set<string>();
@@ -204,6 +209,17 @@ export class DestinationClassifier {
    */
   hostNamedIn(args: string | null): string | null {
     if (!args || !(args.includes('://') || args.includes('@') || args.includes('/'))) return null;
+    // A node runs the same command lines over and over (Falco: every new pid is a new process).
+    if (args.length > ARGV_MEMO_CHARS) return this.scanArgv(args);
+    let host = this.argvHosts.get(args);
+    if (host !== undefined) return host;
+    host = this.scanArgv(args);
+    if (this.argvHosts.size >= ARGV_MEMO_MAX) this.argvHosts.clear();
+    this.argvHosts.set(args, host);
+    return host;
+  }
+
+  private scanArgv(args: string): string | null {
     const text = args.length > ARGV_SCAN_CHARS ? args.slice(0, ARGV_SCAN_CHARS) : args;
     let tried = 0;
     for (const m of text.matchAll(ARGV_HOST)) {

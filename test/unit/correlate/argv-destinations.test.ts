@@ -72,6 +72,24 @@ describe('argv hosts in the lineage class destination IPs', () => {
     expect(cls.hostNamedIn(null)).toBeNull();
   });
 
+  it('answers kept per command line are the answers asked afresh: past the bound, and for long command lines', () => {
+    const config = correlatorConfigSchema.parse({}).destinations;
+    const kept = new DestinationClassifier(config, 16);
+    const lines = Array.from({ length: 1200 }, (_, i) =>
+      i % 3 === 0
+        ? `push --to https://ghcr.io/acme/app${i}`
+        : i % 3 === 1
+          ? `run /app/job${i}.py`
+          : `git@gitlab.com:a/${i}.git`,
+    );
+    lines.push(`${'--flag '.repeat(60)}https://gitlab.com/a/b.git`);
+    for (let round = 0; round < 2; round++)
+      for (const line of lines) {
+        // A fresh classifier per line: what the line is without any answer kept before it.
+        expect(kept.hostNamedIn(line), line).toBe(new DestinationClassifier(config, 16).hostNamedIn(line));
+      }
+  });
+
   it('a non-forge URL in argv (object storage): an upload there is nothing', () => {
     const s = new Scenario();
     const c = s.container();
