@@ -59,6 +59,11 @@ export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Rel
   if (kinds !== 0) staged.set(c, kinds);
 }
 
+/** Whether anything was staged into a `node_modules/` or `dist/` directory in the container. */
+export function productStaged(c: ContainerState): boolean {
+  return staged.has(c);
+}
+
 /** What the sensor said of the read: how (a read, an open, a mapping) and its bytes. */
 export interface ProductRead {
   op: FileOp;

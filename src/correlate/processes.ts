@@ -8,7 +8,7 @@ import { basename } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
-import { holdsStorageData, noteStorageBuilder } from './container-storage.js';
+import { noteStorageBuilder } from './container-storage.js';
 import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
@@ -19,6 +19,7 @@ import { noteExec } from './pipeline.js';
 import type { PushTracker } from './pushes.js';
 import { RecognitionMemo } from './recognition-memo.js';
 import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
+import { holdsStagedData } from './staging-hold.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
 
@@ -366,8 +367,8 @@ export class ProcessTable {
     if (
       c.pending.length === 0 &&
       c.lastMs < now - windowMs - latenessMs - pushSettleMs &&
-      // Data staged or read into buildah's or podman's storage waits for their push (./container-storage.ts).
-      !holdsStorageData(c, now, this.cfg.bulkReadBytes / 4)
+      // Staging marks (a cache, node_modules/dist, buildah's storage) wait for the push (./staging-hold.ts).
+      !holdsStagedData(c, now, this.cfg.bulkReadBytes / 4)
     ) {
       this.containers.delete(k);
       if (this.lastContainer === c) this.lastContainer = null;
