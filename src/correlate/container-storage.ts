@@ -99,8 +99,14 @@ const builders = new WeakSet<ProcState>();
 /** Containers where something was staged into the storage by other means: every storage read counts there. */
 const staged = new WeakSet<ContainerState>();
 
+/** The table's own entry for a program name: `constructor` or `__proto__` is no key of it (Object.prototype's). */
+function commandsOf(table: Commands, binary: string | null): Commands[string] | undefined {
+  const name = basename(binary);
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function runs(binary: string | null, args: string | null, table: Commands): boolean {
-  const commands = table[basename(binary)];
+  const commands = commandsOf(table, binary);
   // A builder from a scratch or hidden directory is none; a mount is one from anywhere (a copied buildah mounts too).
   if (commands === undefined || (table === BUILDER_COMMANDS && isUnexpectedLocation(binary))) return false;
   const parsed = parseArgv(tokenize(args), { valueFlags: DOCKER_VALUE_FLAGS });
@@ -170,7 +176,7 @@ function resolvedPath(path: string): string {
 /** Started by buildah or podman (any command: `podman run` mounts its layers too), not from a scratch directory. */
 function builderParent(p: ProcessRef): boolean {
   const parent = p.parentBinary ?? null;
-  return BUILDER_COMMANDS[basename(parent)] !== undefined && !isUnexpectedLocation(parent);
+  return commandsOf(BUILDER_COMMANDS, parent) !== undefined && !isUnexpectedLocation(parent);
 }
 
 /**

@@ -52,7 +52,8 @@ function ingests(binary: string | null, args: string | null): boolean {
   const name = basename(binary);
   const words = tokenize(args);
   if (name === 'skopeo') return words.some((w) => w.startsWith('containers-storage:'));
-  const commands = INGEST_COMMANDS[name];
+  // Own entries only: a program named `constructor` found Object's and threw on every event of it.
+  const commands = Object.hasOwn(INGEST_COMMANDS, name) ? INGEST_COMMANDS[name] : undefined;
   if (commands === undefined) return false;
   const parsed = parseArgv(words, { valueFlags: DOCKER_VALUE_FLAGS });
   // The command word, also after `podman container`/`image` (`podman container cp`, `podman image load`).
