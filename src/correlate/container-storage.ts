@@ -29,6 +29,7 @@ import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
 import { notePodStaging, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
+import { writtenByName } from './product-writers.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
@@ -151,7 +152,10 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
   }
   return (
     writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts) ||
-    writesIntoStorageOtherwise(p, intoContainerStorage)
+    writesIntoStorageOtherwise(p, intoContainerStorage) ||
+    // The files a program is told to write (`openssl -out`, `git clone SRC DIR`): ./product-writers.ts, as
+    // `dist/` and `node_modules/` staging reads them (./own-products.ts).
+    writtenByName(p.binary, p.args, p.cwd ?? null).some(intoContainerStorage)
   );
 }
 
