@@ -90,6 +90,13 @@ const XXD_VALUED = new Set([
 const GREP_NO_LINES = /^-[a-zA-Z]*[clLq]|^--(?:count|files-with(?:out)?-match(?:es)?|quiet|silent)$/;
 const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
+/** What a stream or variable holds at most: `echo "$a$b" | read c` doubled per step (40 steps never ended). */
+const MAX_STREAM_CONTENT = 4 * MAX_SHELL_COPIES;
+
+function joined(a: Content[], b: readonly Content[]): Content[] {
+  return b.length === 0 || a.length >= MAX_STREAM_CONTENT ? a : [...a, ...b.slice(0, MAX_STREAM_CONTENT - a.length)];
+}
+
 /** Command substitutions read inside one another at most this deep (`$(cat "$(ls)")`). */
 const MAX_SUBSTITUTION_DEPTH = 2;
 
@@ -137,16 +144,16 @@ function run(
       cmd.stdin !== null ? [{ source: absoluteSource(cmd.stdin, cmd.cwd), member: null }] : cmd.piped ? previous : [];
     const substituted = (text: string) =>
       depth < MAX_SUBSTITUTION_DEPTH ? substitutedContent(text, cmd, write, lists, depth) : [];
-    if (cmd.hereString) input = [...input, ...substituted(cmd.hereString)];
+    if (cmd.hereString) input = joined(input, substituted(cmd.hereString));
     previous = flow(cmd, input, write, lists);
     const name = basename(cmd.words[0] ?? '');
     // What echo and printf print of their words: the stdout of the substitutions in them.
     if (name === 'read' && input.length > 0) for (const v of readNames(cmd.words)) read.set(v, input);
     if (name === 'echo' || name === 'printf') {
       const words = cmd.words.slice(1).join(' ');
-      previous = [...previous, ...substituted(words)];
+      previous = joined(previous, substituted(words));
       for (const [v, content] of read)
-        if (new RegExp(`\\$\\{?${v}\\b`).test(words)) previous = [...previous, ...content];
+        if (new RegExp(`\\$\\{?${v}\\b`).test(words)) previous = joined(previous, content);
     }
     if (cmd.stdout !== null) {
       write(previous, cmd.stdout, cmd.cwd);
