@@ -21,6 +21,7 @@ import { writtenByName } from './product-writers.js';
 import { ownReleaseOutput } from './release-outputs.js';
 import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState } from './state.js';
+import { writesIntoStorageOtherwise } from './storage-writers.js';
 
 const MODULES = 1;
 const DIST = 2;
@@ -56,6 +57,11 @@ export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Rel
     scripts,
   );
   for (const path of writtenByName(p.binary, p.args, p.cwd ?? null)) kinds |= stagedKinds(path);
+  // A link to it (`ln -s node_modules/x /tmp/s`, then `cp DUMP /tmp/s/`), cpio into it: as for buildah's storage.
+  writesIntoStorageOtherwise(p, (path) => {
+    kinds |= stagedKinds(path);
+    return false;
+  });
   if (kinds !== 0) staged.set(c, kinds);
 }
 
