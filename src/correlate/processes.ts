@@ -18,8 +18,8 @@ import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
 import type { PushTracker } from './pushes.js';
 import { RecognitionMemo } from './recognition-memo.js';
-import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
 import { holdsStagedData } from './staging-hold.js';
+import { ContainerState, clockEvict, type NodeState, newNodeState, ProcState, type PushEpisode } from './state.js';
 import { MapSweep } from './sweep.js';
 import { noteTime } from './times.js';
 
