@@ -60,6 +60,7 @@ const EVICTION_KINDS = [
   'egress_dest',
   'early_push',
   'pod_copy',
+  'pod_storage',
 ] as const;
 type EvictionKind = (typeof EVICTION_KINDS)[number];
 
@@ -115,6 +116,7 @@ export class CorrelationEngine {
       containerEvicted: this.ev.container,
       processEvicted: this.ev.process,
       nodeEvicted: this.ev.node,
+      podStorage: { evicted: this.ev.pod_storage, logger },
       released: (c) => this.reads.release(c),
     });
     this.net = new NetTracker(cfg, this.classifier, this.pushes, this.ev.socket, this.ev.egress_dest);

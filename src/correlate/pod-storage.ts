@@ -9,15 +9,25 @@
  * Kept per node state (each engine its own, gone with the node's). Bounded: MAX_PODS marks per node; when a new
  * pod finds the table full, marks idle for STORAGE_HOLD_MS go, and if none does the node fails closed: every pod
  * of it counts as staged (its builders' storage reads count, as before the exemption) for STORAGE_HOLD_MS, so
- * alerts come back and none is lost.
+ * alerts come back and none is lost. Both are counted (`exfilwatch_state_evictions_total{kind="pod_storage"}`: each
+ * mark dropped, and each time the node starts failing closed) and logged once a minute per node, as the engine
+ * counts its other evictions.
  */
+import type { Logger } from '../telemetry/logger.js';
 import type { ContainerState, NodeState } from './state.js';
 
 /** How long data staged or read into a storage is kept for a push once its container or pod went idle. */
 export const STORAGE_HOLD_MS = 24 * 3_600_000;
 
 /** Pods with a mark at once per node: a node runs ~110 pods; CI nodes turn over a few thousand a day. */
-const MAX_PODS = 4_096;
+export const MAX_PODS = 4_096;
+const LOG_EVERY_MS = 60_000;
+
+/** Where a node's drops are counted and logged: the engine's (./processes.ts gives each node its own). */
+export interface PodStorageEvictions {
+  evicted: { inc(): void };
+  logger: Logger;
+}
 
 interface PodMark {
   staged: boolean;
@@ -30,9 +40,48 @@ interface NodePods {
   pods: Map<string, PodMark>;
   /** Until then (event time) every pod of the node counts as staged: its table was full of live marks. */
   saturatedUntilMs: number;
+  /** Null for a node no engine's table made (settle.ts's): nothing to count into. */
+  counted: PodStorageEvictions | null;
+  /** Drops since the last log line, and when that was. */
+  unlogged: number;
+  loggedMs: number;
 }
 
 const byNode = new WeakMap<NodeState, NodePods>();
+
+function newNodePods(counted: PodStorageEvictions | null): NodePods {
+  return {
+    pods: new Map(),
+    saturatedUntilMs: Number.NEGATIVE_INFINITY,
+    counted,
+    unlogged: 0,
+    loggedMs: Number.NEGATIVE_INFINITY,
+  };
+}
+
+/** Counts the node's drops into the engine's metrics (called as its table makes the node). */
+export function countPodStorageEvictions(node: NodeState, counted: PodStorageEvictions): void {
+  const pods = byNode.get(node);
+  if (pods === undefined) byNode.set(node, newNodePods(counted));
+  else pods.counted = counted;
+}
+
+/** `n` marks dropped (or, `saturated`, the node starting to fail closed): counted, logged once a minute. */
+function dropped(nodeState: NodeState, node: NodePods, n: number, saturated: boolean, nowMs: number): void {
+  const counted = node.counted;
+  if (counted === null || n === 0) return;
+  for (let i = 0; i < n; i++) counted.evicted.inc();
+  node.unlogged += n;
+  if (nowMs - node.loggedMs < LOG_EVERY_MS && !saturated) return;
+  counted.logger.warn(
+    { node: nodeState.name, dropped: node.unlogged, maxPods: MAX_PODS, failsClosed: saturated },
+    saturated
+      ? "pods' storage staging marks: the node's table is full of live marks; every pod of it counts as staged (builders' storage reads count) for 24 h"
+      : "pods' storage staging marks idle for 24 h dropped to make room in the node's full table",
+  );
+  node.unlogged = 0;
+  node.loggedMs = nowMs;
+}
 
 function keyOf(c: ContainerState): string | null {
   return c.pod === null ? null : `${c.pod.namespace}\u0000${c.pod.name}`;
@@ -43,16 +92,19 @@ function markOf(c: ContainerState, nowMs: number): PodMark | null {
   if (key === null) return null;
   let node = byNode.get(c.node);
   if (node === undefined) {
-    node = { pods: new Map(), saturatedUntilMs: Number.NEGATIVE_INFINITY };
+    node = newNodePods(null);
     byNode.set(c.node, node);
   }
   const { pods } = node;
   let mark = pods.get(key);
   if (mark === undefined) {
     if (pods.size >= MAX_PODS) {
+      const before = pods.size;
       for (const [k, m] of pods) if (m.lastMs < nowMs - STORAGE_HOLD_MS) pods.delete(k);
+      dropped(c.node, node, before - pods.size, false, nowMs);
       if (pods.size >= MAX_PODS) {
         node.saturatedUntilMs = nowMs + STORAGE_HOLD_MS;
+        dropped(c.node, node, 1, true, nowMs);
         return null;
       }
     }

@@ -16,6 +16,7 @@ import { RefPool, StringPool } from './intern.js';
 import { noteKanikoArgvCut } from './kaniko-reads.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
+import { countPodStorageEvictions, type PodStorageEvictions } from './pod-storage.js';
 import type { PushTracker } from './pushes.js';
 import { RecognitionMemo } from './recognition-memo.js';
 import { holdsStagedData } from './staging-hold.js';
@@ -33,6 +34,8 @@ export interface ProcessTableDeps {
   containerEvicted: { inc(): void };
   processEvicted: { inc(): void };
   nodeEvicted: { inc(): void };
+  /** Where each node's table of pods that staged into buildah's storage counts its drops (./pod-storage.ts). */
+  podStorage: PodStorageEvictions;
   /** A container left the table (its pushes judged): its read state goes back to the pools. */
   released: (c: ContainerState) => void;
 }
@@ -79,6 +82,7 @@ export class ProcessTable {
       // a new node in every event, so the table has a cap like every other.
       if (this.nodes.size >= this.cfg.caps.maxNodes) this.evictNode();
       node = newNodeState(name);
+      countPodStorageEvictions(node, this.deps.podStorage);
       this.nodes.set(name, node);
     }
     node.hot = true;
