@@ -11,7 +11,8 @@
  * of it counts as staged (its builders' storage reads count, as before the exemption) for STORAGE_HOLD_MS, so
  * alerts come back and none is lost. Both are counted (`exfilwatch_state_evictions_total{kind="pod_storage"}`: each
  * mark dropped, and each time the node starts failing closed) and logged once a minute per node, as the engine
- * counts its other evictions.
+ * counts its other evictions. While the node fails closed, a new pod's events do not look for room again (no
+ * scan of the full table for each) nor count again.
  */
 import type { Logger } from '../telemetry/logger.js';
 import type { ContainerState, NodeState } from './state.js';
@@ -99,6 +100,9 @@ function markOf(c: ContainerState, nowMs: number): PodMark | null {
   let mark = pods.get(key);
   if (mark === undefined) {
     if (pods.size >= MAX_PODS) {
+      // Failing closed already: every pod counts as staged, so a new pod's mark would add nothing (and each would
+      // scan the full table again, and count the saturation again).
+      if (nowMs < node.saturatedUntilMs) return null;
       const before = pods.size;
       for (const [k, m] of pods) if (m.lastMs < nowMs - STORAGE_HOLD_MS) pods.delete(k);
       dropped(c.node, node, before - pods.size, false, nowMs);

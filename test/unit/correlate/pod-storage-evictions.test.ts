@@ -48,6 +48,15 @@ describe("a node's table of pods that staged, full", () => {
     expect(await outcome(s)).toEqual({ rules: ['bulk-read-then-push high'], evicted: 1 });
   });
 
+  it('failing closed, a new pod counts as staged, and the saturation is counted once', async () => {
+    const s = new Scenario();
+    stagers(s, 0, MAX_PODS + 1);
+    // More pods staging while the node fails closed: no room looked for again, nothing counted again.
+    stagers(s, MAX_PODS + 1, MAX_PODS + 64);
+    push(s);
+    expect(await outcome(s)).toEqual({ rules: ['bulk-read-then-push high'], evicted: 1 });
+  });
+
   it('drops the marks idle for 24 h to make room, each counted', async () => {
     const s = new Scenario();
     stagers(s, 0, MAX_PODS);
