@@ -152,7 +152,7 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
   }
   return (
     writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts) ||
-    writesIntoStorageOtherwise(p, intoContainerStorage) ||
+    writesIntoStorageOtherwise(p, intoContainerStorage, scripts) ||
     // The files a program is told to write (`openssl -out`, `git clone SRC DIR`): ./product-writers.ts, as
     // `dist/` and `node_modules/` staging reads them (./own-products.ts).
     writtenByName(p.binary, p.args, p.cwd ?? null).some(intoContainerStorage)

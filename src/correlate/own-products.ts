@@ -58,10 +58,14 @@ export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Rel
   );
   for (const path of writtenByName(p.binary, p.args, p.cwd ?? null)) kinds |= stagedKinds(path);
   // A link to it (`ln -s node_modules/x /tmp/s`, then `cp DUMP /tmp/s/`), cpio into it: as for buildah's storage.
-  writesIntoStorageOtherwise(p, (path) => {
-    kinds |= stagedKinds(path);
-    return false;
-  });
+  writesIntoStorageOtherwise(
+    p,
+    (path) => {
+      kinds |= stagedKinds(path);
+      return false;
+    },
+    scripts,
+  );
   if (kinds !== 0) staged.set(c, kinds);
 }
 

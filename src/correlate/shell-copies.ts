@@ -9,9 +9,8 @@
 import { tokenize } from '../rules/argv.js';
 import { lastQuotedArgument } from '../rules/tokenize.js';
 import { NO_RELINK, type Relink } from './copy-paths.js';
-import { mayCopy } from './shell-prefilter.js';
-import { shellCommands } from './shell-script.js';
-import { NO_WRITES, type ScriptWrites, scriptWrites } from './shell-writes.js';
+import { parsedScript, questionsOf } from './shell-stagings.js';
+import { NO_WRITES, type ScriptWrites } from './shell-writes.js';
 
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'yash']);
 
@@ -91,10 +90,13 @@ export const EVERY_SCRIPT: ShellScriptReader = {
   },
 };
 
-/** What `inline` writes: nothing without a redirection or a program writing a file (most scripts: not parsed). */
+/**
+ * What `inline` writes, and its commands that may stage otherwise: nothing without a redirection, a program writing
+ * a file, or a name of ./shell-stagings.ts (most scripts: not parsed).
+ */
 export function writesOf({ script, params }: InlineScript, base: string | null): ScriptWrites {
-  if (!mayCopy(script, params)) return NO_WRITES;
-  return scriptWrites(shellCommands(script, base, params));
+  const questions = questionsOf(script, params);
+  return questions === 0 ? NO_WRITES : parsedScript(script, params, base, questions);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * What reading shells' inline scripts may cost the correlator. Every exec's command line is read on the
- * correlator's one thread for copies (./relinks.ts) and writes into package caches (./cache-writes.ts), which parse
- * a script once between them here, and shell-quote takes 20–250 µs a KiB (docs/performance.md "Shell scripts"): a node exec'ing long
+ * correlator's one thread for copies (./relinks.ts), writes into package caches (./cache-writes.ts) and staging
+ * otherwise (./storage-writers.ts: `ln`, `cpio`, run in a directory), which parse a script once between them here, and shell-quote takes 20–250 µs a KiB (docs/performance.md "Shell scripts"): a node exec'ing long
  * `sh -c` scripts in a loop, an attacker's or a busy CI's, would make it spend more CPU than the execs did and hold
  * back every other node's alerts. So a script is parsed only when it may copy (./shell-prefilter.ts: an output
  * redirection or a writer's name), a script seen lately is not parsed again (CI runs the same steps: a memo of
@@ -11,9 +11,9 @@
  */
 import type { Logger } from '../telemetry/logger.js';
 import { inlineScript, type ShellScriptReader } from './shell-copies.js';
-import { mayCopy } from './shell-prefilter.js';
-import { MAX_SCRIPT_CHARS, shellCommands } from './shell-script.js';
-import { NO_WRITES, type ScriptWrites, scriptWrites } from './shell-writes.js';
+import { MAX_SCRIPT_CHARS } from './shell-script.js';
+import { parsedScript, questionsOf } from './shell-stagings.js';
+import { NO_WRITES, type ScriptWrites } from './shell-writes.js';
 import type { NodeState } from './state.js';
 
 /** Script characters a node may have parsed per second of its event time (~2–15 ms of CPU), and at once. */
@@ -39,8 +39,8 @@ export class ShellScriptGate implements ShellScriptReader {
   private readonly memo = new Map<string, ScriptWrites>();
   private node: NodeState | null = null;
   /**
-   * This exec's shell arguments and what its script writes (null: not asked yet): its two readers (copies, cache
-   * writes) ask the same, so the script is found in the arguments once, and charged to the budget (or refused) once.
+   * This exec's shell arguments and what its script writes (null: not asked yet): its readers (copies, cache
+   * writes, staging otherwise) ask the same, so the script is found in the arguments once, and charged to the budget (or refused) once.
    */
   private execWrites: ScriptWrites | null = null;
   private execArgs: string | null = null;
@@ -69,11 +69,11 @@ export class ShellScriptGate implements ShellScriptReader {
     if (known !== null && this.execArgs === args && this.execArgvCount === argvCount && this.execBase === base)
       return known;
     const inline = inlineScript(args, argvCount);
-    // Nothing is written without a redirection or a program writing a file: most scripts are read no further.
+    // Nothing is written without a redirection or a program writing a file, nor staged otherwise without a name
+    // of ./shell-stagings.ts: most scripts are read no further.
+    const questions = inline === null ? 0 : questionsOf(inline.script, inline.params);
     const writes =
-      inline === null || !mayCopy(inline.script, inline.params)
-        ? NO_WRITES
-        : this.parsed(inline.script, inline.params, base);
+      inline === null || questions === 0 ? NO_WRITES : this.parsed(inline.script, inline.params, base, questions);
     this.execWrites = writes;
     this.execArgs = args;
     this.execArgvCount = argvCount;
@@ -82,7 +82,7 @@ export class ShellScriptGate implements ShellScriptReader {
   }
 
   /** What the script writes: remembered, else parsed within the node's budget (nothing past it). */
-  private parsed(script: string, params: readonly string[], base: string | null): ScriptWrites {
+  private parsed(script: string, params: readonly string[], base: string | null, questions: number): ScriptWrites {
     const long = script.length > MAX_SCRIPT_CHARS;
     const key = long ? null : `${base ?? ''}\0${params.join('\0')}\0${script}`;
     const known = key === null ? undefined : this.memo.get(key);
@@ -93,7 +93,7 @@ export class ShellScriptGate implements ShellScriptReader {
     }
     if (!this.spend(long ? MAX_SCRIPT_CHARS : script.length)) return NO_WRITES;
     if (long) this.tooLong.inc();
-    const parsed = scriptWrites(shellCommands(script, base, params));
+    const parsed = parsedScript(script, params, base, questions);
     if (key !== null) {
       if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(key, parsed);

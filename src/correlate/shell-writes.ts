@@ -43,6 +43,8 @@ export interface ScriptWrite {
 export interface ScriptWrites {
   writes: readonly ScriptWrite[];
   copies?: import('./copy-paths.js').Relink;
+  /** Its commands that may stage otherwise (./shell-stagings.ts: `ln`, `cpio`, inline code, run elsewhere). */
+  stagings?: readonly ShellCommand[];
 }
 
 export const NO_WRITES: ScriptWrites = { writes: [] };

@@ -11,18 +11,22 @@ import type { ProcessRef } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
-import { inlineScript, SHELLS } from './shell-copies.js';
-import { shellCommands } from './shell-script.js';
+import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { INTERPRETER } from './shell-stagings.js';
 
-/** Interpreters running inline code (`-c`, `-e`): one naming the storage writes there as far as we can tell. */
-const INTERPRETER =
-  /^(?:python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*)$/;
 const INLINE_FLAG = /^-(?:[a-zA-Z]*[ceE]|-eval|-print)$/;
 /** The storage's names as an interpreter's code spells them. */
 const STORAGE_TEXT = /\/var\/lib\/containers|\/\.local\/share\/containers|containers-storage:/;
 
-/** Whether the exec stages into the storage in one of the module's ways; `into` says a path lands there. */
-export function writesIntoStorageOtherwise(p: ProcessRef, into: (path: string) => boolean): boolean {
+/**
+ * Whether the exec stages into the storage in one of the module's ways; `into` says a path lands there. A shell's
+ * script is read by `scripts` (the engine's: within the node's parse budget, parsed once per exec for every reader).
+ */
+export function writesIntoStorageOtherwise(
+  p: ProcessRef,
+  into: (path: string) => boolean,
+  scripts: ShellScriptReader = EVERY_SCRIPT,
+): boolean {
   const name = basename(p.binary);
   const program = MULTI_CALL.has(name)
     ? appletOf({ binary: p.binary, args: p.args })
@@ -31,17 +35,17 @@ export function writesIntoStorageOtherwise(p: ProcessRef, into: (path: string) =
   const tool = basename(program.binary);
   const base = workingDirectory(p.cwd);
   if (SHELLS.has(tool)) {
-    // Most scripts never name a storage, a link or cpio: read no further, so parsing here (apart from the
-    // engine's bounded reader, ./shell-writes.ts, which follows what flows to files) stays rare.
-    if (program.args === null || !/containers|cpio|\bln\b/.test(program.args)) return false;
-    const inline = inlineScript(program.args, MULTI_CALL.has(name) ? undefined : p.argvCount);
-    if (inline === null) return false;
-    return shellCommands(inline.script, base, inline.params).some((cmd) => {
-      const cwd = cmd.cwd ?? base;
-      // Run in the storage: whatever it extracts or writes by name lands there.
-      if (cwd !== null && cwd !== base && into(cwd)) return true;
-      return stages(basename(cmd.words[0] ?? ''), cmd.words.slice(1), cwd, into);
-    });
+    // The commands of the script that may stage (./shell-stagings.ts); most scripts have none and are not parsed.
+    const { stagings } = scripts.writes(program.args, MULTI_CALL.has(name) ? undefined : p.argvCount, base);
+    return (
+      stagings !== undefined &&
+      stagings.some((cmd) => {
+        const cwd = cmd.cwd ?? base;
+        // Run in the storage: whatever it extracts or writes by name lands there.
+        if (cwd !== null && cwd !== base && into(cwd)) return true;
+        return stages(basename(cmd.words[0] ?? ''), cmd.words.slice(1), cwd, into);
+      })
+    );
   }
   return stages(tool, tokenize(program.args), base, into);
 }
