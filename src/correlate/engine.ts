@@ -16,6 +16,7 @@ import { DestinationClassifier } from './destinations.js';
 import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets, noteCacheStaging } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
+import { EVICTION_KINDS, type EvictionKind } from './eviction-kinds.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
@@ -48,21 +49,6 @@ const SWEEP_EVERY_MS = 60_000;
  */
 const SWEEP_STEP = 1024;
 const SWEEP_PER_EVENT = 2;
-/** What the caps evict early (`exfilwatch_state_evictions_total{kind}`, docs/detection.md "Bounded state"). */
-const EVICTION_KINDS = [
-  'container',
-  'process',
-  'node',
-  'socket',
-  'file',
-  'suppression',
-  'ip_hint',
-  'egress_dest',
-  'early_push',
-  'pod_copy',
-  'pod_storage',
-] as const;
-type EvictionKind = (typeof EVICTION_KINDS)[number];
 
 export class CorrelationEngine {
   readonly classifier: DestinationClassifier;

@@ -78,8 +78,7 @@ export class ProcessTable {
     if (last !== null && last.name === name) return last;
     let node = this.nodes.get(name);
     if (node === undefined) {
-      // Node names come from the events (Falco's hostname, Tetragon's node_name): a forged stream can name
-      // a new node in every event, so the table has a cap like every other.
+      // Node names come from the events: a forged stream can name a new node in every event, hence the cap.
       if (this.nodes.size >= this.cfg.caps.maxNodes) this.evictNode();
       node = newNodeState(name);
       countPodStorageEvictions(node, this.deps.podStorage);

@@ -201,7 +201,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     shellScriptsSkipped: new Counter({
       name: 'exfilwatch_shell_scripts_skipped_total',
-      help: "Shells' inline scripts not read for copies (budget: the node's parse budget was spent) or read only in part (too_long).",
+      help: "Shells' inline scripts not read for copies or staging (budget: the node's parse budget was spent) or read only in part (too_long).",
       labelNames: ['reason'],
       registers: r,
     }),
