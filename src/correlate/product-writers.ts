@@ -45,7 +45,7 @@ function positionals(words: readonly string[]): string[] {
 }
 
 /** What the program names as written (relative to its own working directory), before resolving. */
-function namedTargets(tool: string, words: string[]): string[] {
+export function namedTargets(tool: string, words: readonly string[]): string[] {
   if (tool === 'curl') {
     // Only a local file copied (`file:`); a download writes what the server sent, no data of the machine's.
     return words.some((w) => /^file:/i.test(w)) ? optionValues(words, OUTPUT_OPTIONS.get('curl')!) : [];

@@ -11,6 +11,7 @@ import type { ProcessRef } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { namedTargets } from './product-writers.js';
 import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { INTERPRETER } from './shell-stagings.js';
 
@@ -57,11 +58,8 @@ function stages(tool: string, words: readonly string[], cwd: string | null, into
   };
   if (tool === 'ln') return words.some((w) => !w.startsWith('-') && lands(w));
   if (tool === 'cpio') {
-    if (words.some((w) => !w.startsWith('-') && lands(w))) return true;
-    const d = words.findIndex((w) => w === '-D' || w.startsWith('--directory'));
-    if (d >= 0 && lands(words[d]!.includes('=') ? words[d]!.slice(words[d]!.indexOf('=') + 1) : (words[d + 1] ?? ''))) {
-      return true;
-    }
+    // Any directory it names (`-p DIR`), and `-D DIR` read as for a cpio exec'd on its own (./product-writers.ts).
+    if (words.some((w) => !w.startsWith('-') && lands(w)) || namedTargets('cpio', words).some(lands)) return true;
     // `cpio -i` (`--extract`) extracts into its working directory.
     const extracts = words.some((w) => w === '--extract' || /^-[a-zA-Z]*i/.test(w));
     return extracts && cwd !== null && into(cwd);
