@@ -4,9 +4,9 @@
  * the second copy was missed).
  */
 import { describe, it } from 'vitest';
-import { expectQuiet, expectSecretRead, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, shellStep, TOKEN } from './workspace-scenario.js';
 
-const sh = (script: string) => ({ binary: '/bin/sh', copy: `-c "${script}"` });
+const sh = (script: string) => shellStep('/bin/sh', script);
 
 describe("a digit and a redirection parted by a blank (the digit is the command's argument)", () => {
   it('is a copy of the command stdout', async () => {

@@ -34,6 +34,16 @@ export interface Steps {
   sameContainer?: boolean;
 }
 
+/**
+ * Step 1 runs `SHELL -c SCRIPT` as Tetragon quotes it: an argument holding a blank in double quotes, nothing inside
+ * escaped (its ArgsDecoder), so a script's own double quotes stand bare in the middle.
+ */
+export const shellStep = (
+  shell: '/bin/sh' | '/bin/bash',
+  script: string,
+  o: Omit<Steps, 'binary' | 'copy'> = {},
+): Steps => ({ binary: shell, copy: `-c "${script}"`, ...o });
+
 export function steps(o: Steps = {}) {
   const s = new Scenario({ source: o.source ?? 'tetragon' });
   const pod = 'build-run-7x2-pod';

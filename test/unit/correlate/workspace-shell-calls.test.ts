@@ -8,15 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { writesIntoCache } from '../../../src/correlate/cache-writes.js';
 import { relinked } from '../../../src/correlate/relinks.js';
 import { mayCopy } from '../../../src/correlate/shell-prefilter.js';
-import { expectQuiet, expectSecretRead, type Steps, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, type Steps, shellStep, TOKEN } from './workspace-scenario.js';
 
 const T = '/workspace/source/t';
-/** Step 1 runs `bash -c SCRIPT` as Tetragon quotes it (./workspace-shell-evasions.test.ts). */
-const bash = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
-  binary: '/bin/bash',
-  copy: `-c "${script}"`,
-  ...o,
-});
+const bash = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}) => shellStep('/bin/bash', script, o);
 
 const ATTACKS = [
   // A loop over several words: every word is read.

@@ -6,16 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
-import { expectQuiet, expectSecretRead, type Steps, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, type Steps, shellStep, TOKEN } from './workspace-scenario.js';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Step 1 runs `sh -c SCRIPT` (as Tetragon quotes it), then step 2 reads `read` and pushes. */
-const sh = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
-  binary: '/bin/sh',
-  copy: `-c "${script}"`,
-  ...o,
-});
+const sh = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}) => shellStep('/bin/sh', script, o);
 
 describe("a shell's redirection of a secret into the workspace", () => {
   it('is a copy when the command reads the secret into its stdout', async () => {

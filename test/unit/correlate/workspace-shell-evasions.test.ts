@@ -8,18 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { relinked } from '../../../src/correlate/relinks.js';
 import { mayCopy } from '../../../src/correlate/shell-prefilter.js';
-import { expectQuiet, expectSecretRead, type Steps, TOKEN } from './workspace-scenario.js';
+import { expectQuiet, expectSecretRead, type Steps, shellStep, TOKEN } from './workspace-scenario.js';
 
 const T = '/workspace/source/t';
-/**
- * Step 1 runs `bash -c SCRIPT` as Tetragon quotes it: an argument holding a blank in double quotes, nothing inside
- * escaped (its ArgsDecoder), so a script's own double quotes stand bare in the middle.
- */
-const bash = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}): Steps => ({
-  binary: '/bin/bash',
-  copy: `-c "${script}"`,
-  ...o,
-});
+const bash = (script: string, o: Omit<Steps, 'binary' | 'copy'> = {}) => shellStep('/bin/bash', script, o);
 
 const ATTACKS = [
   `exec 3>${T}; cat ${TOKEN} >&3`,
