@@ -10,6 +10,7 @@ import type { ExecEvent, ExitEvent, FileEvent, NetEvent, NormalizedEvent } from 
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { CompiledAllowlist } from './allowlist.js';
+import { extractionRead, noteExtraction } from './archive-extractions.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
@@ -226,6 +227,8 @@ export class CorrelationEngine {
       return;
     }
     const proc = this.tables.newProc(e, node, c);
+    const p = e.process;
+    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null);
     const relink = noteCacheStaging(c, e.process, this.shellScripts.at(node));
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
@@ -271,6 +274,8 @@ export class CorrelationEngine {
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
     if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied, f)) return;
+    // An extraction reading its archive: what it writes counts when read again (./archive-extractions.ts).
+    if (cls !== PATH_SENSITIVE && !copied && extractionRead(c, proc, e, this.cfg, this.bucketMs)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const secret = cls === PATH_SENSITIVE && !own && !heldDownloadCredential(proc, e);

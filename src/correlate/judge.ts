@@ -10,6 +10,7 @@ import type { PushToolSpec } from '../rules/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
 import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
+import { extractionReadsFor } from './archive-extractions.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { storagePushCounted, storageReadsFor } from './container-storage.js';
@@ -64,9 +65,17 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   // buildah's and podman's storage reads, kept aside, count for other tools' pushes (./container-storage.ts).
   const storage = storageReadsFor(ep, fromMs, toMs, ctx.bucketMs);
-  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes + storage.bytes;
+  // So do archives' extractions, for pushes that do not send what they read without counting (./archive-extractions.ts).
+  // A daemon's upload bridged to a docker push is linked by time on the node, not by registry: it may be
+  // another container's push, so it is shown in the alert but never decides its rule.
+  const egressBytes = ep.egressSeen ? ep.egressBytes - ep.bridgedBytes : 0;
+  const extracted = extractionReadsFor(ep, fromMs, toMs, ctx.bucketMs, ep.egressSeen ? egressBytes : null);
+  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes + storage.bytes + extracted.bytes;
   // Fractional past the exact range (distinct-files.ts estimates), so rounded.
-  const readFiles = Math.max(0, Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles + storage.files));
+  const readFiles = Math.max(
+    0,
+    Math.round(sums.files - ep.lateSubFiles + ep.lateAddFiles + storage.files + extracted.files),
+  );
   const inWindow = (f: FileEntry) => (f.lastMs >= fromMs && f.firstMs <= toMs) || f.pushEp === ep;
   const sensitive = (c.sensitive ?? [])
     .filter((f) => inWindow(f) && !routineSecret(f, ep, fromMs, toMs))
@@ -90,9 +99,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     sensitiveFiles: sensitive.length,
     archiveStaging: archives.length > 0,
     renamedOrUnexpected: ep.renamed || ep.unexpected,
-    // A daemon's upload bridged to a docker push is linked by time on the node, not by registry: it may be
-    // another container's push, so it is shown in the alert but never decides its rule.
-    egressBytes: ep.egressSeen ? ep.egressBytes - ep.bridgedBytes : 0,
+    egressBytes,
   };
   const rule = (ctx.rules ?? defaultRules).find((r) => r.matches(facts, ctx.thresholds));
   if (!rule) return null;

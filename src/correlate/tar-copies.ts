@@ -24,9 +24,15 @@ const LONG_VALUED = new Set(
     .map((o) => `--${o}`),
 );
 const CREATE_LONG = new Set(['--create', '--append', '--update']);
+/** The long options whose value readTar keeps, by their short letter. */
+const LONG_LETTERS: ReadonlyMap<string, string> = new Map([
+  ['--file', 'f'],
+  ['--directory', 'C'],
+  ['--use-compress-program', 'I'],
+]);
 
 /** `host:file` (rmt), `-` (stdout): no file on this host that another container could read. */
-function localFile(archive: string | null): archive is string {
+export function localFile(archive: string | null): archive is string {
   if (archive === null || archive === '-') return false;
   const colon = archive.indexOf(':');
   return colon < 0 || (archive.indexOf('/') >= 0 && archive.indexOf('/') < colon);
@@ -43,12 +49,34 @@ export interface TarCommand {
   dir: string | null;
   /** Each name, made absolute, and the member name tar gives it (leading `/` and `../` dropped). */
   entries: Array<{ source: string; member: string }>;
+  /**
+   * What it extracts goes to a program or stdout rather than files (`-O`, `--to-stdout`, `--to-command`), or it
+   * runs a program of the command line's choosing besides a compressor (`-F`, `--info-script`,
+   * `--new-volume-script`, `--checkpoint-action`, `--rsh-command`).
+   */
+  toProgram: boolean;
+  /** Members get names the archive does not hold: GNU's `--transform`/`--xform`, bsdtar's `-s` (GNU's `-s` too). */
+  renames: boolean;
+  /** `-I PROG`, `--use-compress-program=PROG` (null: none, or a compression letter). */
+  compressProgram: string | null;
 }
+
+const TO_PROGRAM_LONG = new Set([
+  '--to-stdout',
+  '--to-command',
+  '--info-script',
+  '--new-volume-script',
+  '--checkpoint-action',
+  '--rsh-command',
+]);
 
 export function readTar(words: readonly string[], base: string | null): TarCommand {
   let creates = false;
   let extracts = false;
   let archive: string | null = null;
+  let toProgram = false;
+  let renames = false;
+  let compressProgram: string | null = null;
   // `-C DIR` applies to the names after it.
   let dir = base;
   const entries: Array<{ source: string; member: string }> = [];
@@ -57,6 +85,7 @@ export function readTar(words: readonly string[], base: string | null): TarComma
   const take = (letter: string, value: string | undefined) => {
     if (value === undefined) return;
     if (letter === 'f') archive = value;
+    else if (letter === 'I') compressProgram = value;
     else if (letter === 'C') dir = value.startsWith('/') ? value : dir === null ? null : posix.resolve(dir, value);
   };
   for (let i = 0; i < words.length; i++) {
@@ -73,6 +102,8 @@ export function readTar(words: readonly string[], base: string | null): TarComma
         const letter = w[j]!;
         if (letter === 'c' || letter === 'r' || letter === 'u') creates = true;
         if (letter === 'x') extracts = true;
+        if (letter === 'O' || letter === 'F') toProgram = true;
+        if (letter === 's') renames = true;
         if (!SHORT_VALUED.includes(letter)) continue;
         if (oldStyle) take(letter, words[next++]);
         else {
@@ -86,12 +117,14 @@ export function readTar(words: readonly string[], base: string | null): TarComma
       const option = eq < 0 ? w : w.slice(0, eq);
       if (CREATE_LONG.has(option)) creates = true;
       if (option === '--extract' || option === '--get') extracts = true;
+      if (TO_PROGRAM_LONG.has(option)) toProgram = true;
+      if (option === '--transform' || option === '--xform') renames = true;
       if (!LONG_VALUED.has(option)) continue;
       const value = eq < 0 ? words[++i] : w.slice(eq + 1);
-      take(option === '--file' ? 'f' : option === '--directory' ? 'C' : '', value);
+      take(LONG_LETTERS.get(option) ?? '', value);
     } else name(w);
   }
-  return { creates, extracts, archive, dir, entries };
+  return { creates, extracts, archive, dir, entries, toProgram, renames, compressProgram };
 }
 
 /** The name tar stores: without a leading `/` or `../` (tar strips them), nor `./`. */

@@ -1,0 +1,186 @@
+/**
+ * actions/cache restores a job's caches with `tar -xf …/_temp/<uuid>/cache.tzst -P -C $GITHUB_WORKSPACE
+ * --use-compress-program unzstd`: 180 MiB read from the archive, and any later push of the job (a tag push) was
+ * `bulk-read-then-push`, high (benign-ci-test-then-tag-push; test/unit/correlate/tar-extraction-reads.test.ts).
+ * An extraction moves bytes from one file into others: what it writes counts when something reads it again (to
+ * pack, copy or upload it). So a tar extracting to files (`x`, `--extract`, `--get`; GNU tar, bsdtar, busybox's,
+ * from where a tool is expected), and the decompressor it runs (`gzip -d`, `zstd -d`, `unzstd` …, as tar
+ * execs it, or through `/bin/sh -c`), reading the archive named by `-f` is kept aside (not in the container's read
+ * totals), in a tally of its own that counts only for pushes by some tools.
+ *
+ * It counts for nothing toward a push by a tool that sends only what its own process tree reads from files
+ * (REREADING_TOOLS: git, curl, the forge and cloud CLIs): those reads count whatever wrote the files. It counts as
+ * before for every other push: kaniko, buildah and podman, goreleaser, ko, a JVM publishing from its caches, a
+ * node script, an unknown or renamed binary pushing by egress read some of what they send without its counting
+ * (their own products, caches, modules, a build's root), and an extraction there could put data unread.
+ *
+ * Not exempt: extraction to stdout or a program (`-O`, `--to-stdout`, `--to-command`), a tar running a script of
+ * the command line's (`-F`, `--info-script`, `--checkpoint-action`, `--rsh-command`, a compressor that is no plain
+ * command), renaming members (`--transform`, bsdtar's `-s`), an archive read from stdin (`-f -`, no `-f`) or over
+ * rmt (`host:file`), a listing (`-t`: it writes nothing, and its read counts as any), any other file tar reads
+ * (`-T list`, the names it adds), secrets (the caller asks only for a read that is neither a secret nor a pod
+ * step's copy of one), and a compressor whose parent is no such tar or that reads another file.
+ */
+import type { FileEvent } from '../model/normalized-event.js';
+import { basename, tokenize } from '../rules/argv.js';
+import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { isUnexpectedLocation } from '../rules/locations.js';
+import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
+import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { hashPath } from './distinct-files.js';
+import type { ProcState } from './proc-state.js';
+import { SHELLS } from './shell-copies.js';
+import type { ContainerState, PushEpisode } from './state.js';
+import { localFile, readTar } from './tar-copies.js';
+
+const TARS = new Set(['tar', 'gtar', 'bsdtar']);
+/** What tar runs for `-z`, `-j`, `-J`, `--zstd`, `--lzip`… (and what a restore names with `-I`). */
+const DECOMPRESSORS = new Set(
+  (
+    'gzip gunzip pigz unpigz zstd unzstd zstdmt xz unxz pixz bzip2 bunzip2 pbzip2 lbzip2 lzip lzma unlzma lz4 ' +
+    'unlz4 lzop lrzip brotli'
+  ).split(' '),
+);
+/** A compressor command tar may be given (`unzstd`, `zstd -T0`): words, no shell syntax. */
+const PLAIN_COMMAND = /^[\w./=+-]+(?: +[\w./=+-]+)*$/;
+
+/**
+ * Push tools that send only what their own processes read from files (git's objects, curl's `-T`, a CLI's
+ * upload), whose reads count wherever those files came from.
+ */
+const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wget', 'httpie', 'aws', 'gcloud', 'az']);
+
+/** An extraction's archive and the compressor its command line names. */
+interface Extraction {
+  archive: string;
+  program: string | null;
+}
+
+/** By process: the extraction it is (a tar) or serves (its decompressor, the shell running it); null: none. */
+const extractions = new WeakMap<ProcState, Extraction | null>();
+/** The kept-aside reads by container; gone with the container's state. */
+const tallies = new WeakMap<ContainerState, BucketTally>();
+
+/** The tar a process runs (busybox's applet too), from where a tool is expected, or null. */
+function tarProgram(binary: string | null, args: string | null): { args: string } | null {
+  if (binary === null || isUnexpectedLocation(binary)) return null;
+  const name = basename(binary);
+  if (TARS.has(name)) return { args: args ?? '' };
+  if (!MULTI_CALL.has(name)) return null;
+  const applet = appletOf({ binary, args });
+  return applet !== null && basename(applet.binary) === 'tar' ? applet : null;
+}
+
+/** The extraction to files a tar command line makes from a local archive file, or null. */
+function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
+  const program = tarProgram(binary, args);
+  if (program === null) return null;
+  const tar = readTar(tokenize(program.args), null);
+  if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localFile(tar.archive)) return null;
+  if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
+  // The archive is opened where tar starts: `-C` moves where members go.
+  const archive = absoluteTarget(tar.archive, workingDirectory(cwd));
+  return archive === null ? null : { archive, program: tar.compressProgram };
+}
+
+/** Whether a program is one an extraction runs to decompress its archive: all options, no file named. */
+function decompressorOf(x: Extraction, binary: string | null, words: readonly string[]): boolean {
+  if (binary === null || isUnexpectedLocation(binary) || words.some((w) => !w.startsWith('-'))) return false;
+  const name = basename(binary);
+  return DECOMPRESSORS.has(name) || (x.program !== null && name === basename(x.program.trim().split(/ +/)[0]!));
+}
+
+/**
+ * On an exec: a tar extracting to files from an archive file; a decompressor (or the `sh -c 'PROG -d'` GNU tar
+ * runs it through) started by one, the sensor's parent of which is the tar (the fork execs in place) or such a
+ * shell; the event's parent command line when the process table lacks it.
+ */
+export function noteExtraction(
+  proc: ProcState,
+  args: string | null,
+  cwd: string | null,
+  parentBinary: string | null,
+  parentArgs: string | null,
+): void {
+  const own = extractionOf(proc.binary, args, cwd);
+  if (own !== null || tarProgram(proc.binary, args) !== null) {
+    extractions.set(proc, own);
+    return;
+  }
+  const parent = proc.parent;
+  const x = (parent === null ? undefined : extractions.get(parent)) ?? extractionOf(parentBinary, parentArgs, cwd);
+  if (x === null) return;
+  const words = tokenize(args);
+  if (SHELLS.has(basename(proc.binary)) && !isUnexpectedLocation(proc.binary)) {
+    // `sh -c 'unzstd -d'`: its one word after `-c`, a plain command whose program is a decompressor.
+    const script = words.length === 2 && words[0] === '-c' ? words[1]!.trim() : '';
+    const [program, ...rest] = script.split(/ +/);
+    if (PLAIN_COMMAND.test(script) && decompressorOf(x, program ?? null, rest)) extractions.set(proc, x);
+    return;
+  }
+  if (decompressorOf(x, proc.binary, words)) extractions.set(proc, x);
+}
+
+/**
+ * A process first seen by a read (no exec: a fork of the tar, busybox's decompressing child): the extraction of
+ * its parent when it runs the same command line, else its own when its archive is named absolute.
+ */
+function extractionFor(proc: ProcState): Extraction | null {
+  let x = extractions.get(proc);
+  if (x !== undefined) return x;
+  const parent = proc.parent;
+  const forked = parent !== null && parent.binary === proc.binary && parent.args === proc.args;
+  x = (forked ? extractions.get(parent) : undefined) ?? extractionOf(proc.binary, proc.args, null);
+  extractions.set(proc, x);
+  return x;
+}
+
+/**
+ * Whether a read (no secret, no pod step's copy of one) is an extraction's of its own archive: kept aside, not
+ * counted in the container's totals (engine.ts onFile).
+ */
+export function extractionRead(
+  c: ContainerState,
+  proc: ProcState,
+  e: FileEvent,
+  cfg: { windowMs: number; pushSettleMs: number; latenessMs: number },
+  bucketMs: number,
+): boolean {
+  if (!proc.archiver && !extractions.has(proc)) return false;
+  const x = extractionFor(proc);
+  const { path, bytes } = e.file;
+  if (x === null || x.archive !== path) return false;
+  let tally = tallies.get(c);
+  if (tally === undefined) {
+    tally = newBucketTally(e.timeMs);
+    tallies.set(c, tally);
+  }
+  // Kept as long as the read buckets keep reads; a file counts again after a window, as there.
+  const horizonMs = cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs;
+  const kept = { bucketMs, horizonMs, recountMs: cfg.windowMs };
+  tallyRead(tally, e.timeMs, bytes !== null && bytes > 0 ? bytes : 0, hashPath(path), kept);
+  return true;
+}
+
+const NONE: TallySums = { bytes: 0, files: 0 };
+
+/**
+ * The extractions' reads in a push's window that count for it: all of them for a push tool not in
+ * REREADING_TOOLS; none for one in it, except git's: git maps its object store's packs uncounted (paths.ts
+ * isGitObjectStoreMap), so a repository extracted from an archive would leave with no read counted but the
+ * extraction's. Toward a git push they count up to what it sent (`egressBytes`; all of them when no bytes were
+ * seen): a tag push's few KiB take next to nothing, a pushed pack its size.
+ */
+export function extractionReadsFor(
+  ep: PushEpisode,
+  fromMs: number,
+  toMs: number,
+  bucketMs: number,
+  egressBytes: number | null,
+): TallySums {
+  const tally = tallies.get(ep.container);
+  if (tally === undefined || (REREADING_TOOLS.has(ep.tool) && ep.tool !== 'git')) return NONE;
+  const sums = tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
+  if (ep.tool !== 'git' || egressBytes === null || sums.bytes <= egressBytes) return sums;
+  return { bytes: Math.max(0, egressBytes), files: egressBytes > 0 ? sums.files : 0 };
+}
