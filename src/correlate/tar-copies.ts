@@ -61,14 +61,25 @@ export interface TarCommand {
   compressProgram: string | null;
 }
 
-const TO_PROGRAM_LONG = new Set([
+const TO_PROGRAM_LONG = [
   '--to-stdout',
   '--to-command',
   '--info-script',
   '--new-volume-script',
   '--checkpoint-action',
   '--rsh-command',
-]);
+];
+const RENAMES_LONG = ['--transform', '--xform'];
+
+/**
+ * Whether a long option is one of `options` as GNU tar reads it: whole, or any prefix (`--to-com=…`, `--tran`: GNU
+ * takes an unambiguous one; an ambiguous one it refuses, and taking it here costs nothing). `--checkpoint` is an
+ * option of its own (progress), no prefix of `--checkpoint-action`.
+ */
+function namesOneOf(option: string, options: readonly string[]): boolean {
+  if (option.length < 4 || option === '--checkpoint') return false;
+  return options.some((o) => o.startsWith(option));
+}
 
 export function readTar(words: readonly string[], base: string | null): TarCommand {
   let creates = false;
@@ -117,8 +128,8 @@ export function readTar(words: readonly string[], base: string | null): TarComma
       const option = eq < 0 ? w : w.slice(0, eq);
       if (CREATE_LONG.has(option)) creates = true;
       if (option === '--extract' || option === '--get') extracts = true;
-      if (TO_PROGRAM_LONG.has(option)) toProgram = true;
-      if (option === '--transform' || option === '--xform') renames = true;
+      if (namesOneOf(option, TO_PROGRAM_LONG)) toProgram = true;
+      if (namesOneOf(option, RENAMES_LONG)) renames = true;
       if (!LONG_VALUED.has(option)) continue;
       const value = eq < 0 ? words[++i] : w.slice(eq + 1);
       take(LONG_LETTERS.get(option) ?? '', value);

