@@ -49,6 +49,8 @@ const PLAIN_COMMAND = /^[\w./=+-]+(?: +[\w./=+-]+)*$/;
  * upload), whose reads count wherever those files came from.
  */
 const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wget', 'httpie', 'aws', 'gcloud', 'az']);
+/** Those of them that push a git repository (`gh repo create --push`'s git joins gh's push): see extractionReadsFor. */
+const GIT_CARRIERS = new Set(['git', 'gh', 'glab', 'hub', 'tea']);
 
 /** An extraction's archive and the compressor its command line names. */
 interface Extraction {
@@ -166,10 +168,11 @@ const NONE: TallySums = { bytes: 0, files: 0 };
 
 /**
  * The extractions' reads in a push's window that count for it: all of them for a push tool not in
- * REREADING_TOOLS; none for one in it, except git's: git maps its object store's packs uncounted (paths.ts
- * isGitObjectStoreMap), so a repository extracted from an archive would leave with no read counted but the
- * extraction's. Toward a git push they count up to what it sent (`egressBytes`; all of them when no bytes were
- * seen): a tag push's few KiB take next to nothing, a pushed pack its size.
+ * REREADING_TOOLS; none for one in it, except a push of git's (GIT_CARRIERS): git maps its object store's packs
+ * uncounted (paths.ts isGitObjectStoreMap), so a repository extracted from an archive would leave with no read
+ * counted but the extraction's. Toward such a push they count up to what it sent (`egressBytes`; all of them when
+ * no bytes were seen): a tag push's few KiB take next to nothing, a pushed pack its size (and a `gh release
+ * upload` of a 40 MiB asset 40 MiB more than its own reads: judged graver than it is, never less).
  */
 export function extractionReadsFor(
   ep: PushEpisode,
@@ -179,8 +182,9 @@ export function extractionReadsFor(
   egressBytes: number | null,
 ): TallySums {
   const tally = tallies.get(ep.container);
-  if (tally === undefined || (REREADING_TOOLS.has(ep.tool) && ep.tool !== 'git')) return NONE;
+  const carrier = GIT_CARRIERS.has(ep.tool);
+  if (tally === undefined || (REREADING_TOOLS.has(ep.tool) && !carrier)) return NONE;
   const sums = tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
-  if (ep.tool !== 'git' || egressBytes === null || sums.bytes <= egressBytes) return sums;
+  if (!carrier || egressBytes === null || sums.bytes <= egressBytes) return sums;
   return { bytes: Math.max(0, egressBytes), files: egressBytes > 0 ? sums.files : 0 };
 }

