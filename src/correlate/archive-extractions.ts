@@ -52,10 +52,9 @@ const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wge
 /** Those of them that push a git repository (`gh repo create --push`'s git joins gh's push): see extractionReadsFor. */
 const GIT_CARRIERS = new Set(['git', 'gh', 'glab', 'hub', 'tea']);
 
-/** An extraction's archive and the compressor its command line names. */
+/** An extraction's archive. */
 interface Extraction {
   archive: string;
-  program: string | null;
 }
 
 /** By process: the extraction it is (a tar) or serves (its decompressor, the shell running it); null: none. */
@@ -82,14 +81,16 @@ function extractionOf(binary: string | null, args: string | null, cwd: string | 
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
   // The archive is opened where tar starts: `-C` moves where members go.
   const archive = absoluteTarget(tar.archive, workingDirectory(cwd));
-  return archive === null ? null : { archive, program: tar.compressProgram };
+  return archive === null ? null : { archive };
 }
 
-/** Whether a program is one an extraction runs to decompress its archive: all options, no file named. */
-function decompressorOf(x: Extraction, binary: string | null, words: readonly string[]): boolean {
+/**
+ * Whether a program is one an extraction runs to decompress its archive: a decompressor by name (whatever `-I`
+ * names: `-I 'curl -T- -K/tmp/cfg'` would upload its stdin, the archive), all options, no file named.
+ */
+function decompressorOf(binary: string | null, words: readonly string[]): boolean {
   if (binary === null || isUnexpectedLocation(binary) || words.some((w) => !w.startsWith('-'))) return false;
-  const name = basename(binary);
-  return DECOMPRESSORS.has(name) || (x.program !== null && name === basename(x.program.trim().split(/ +/)[0]!));
+  return DECOMPRESSORS.has(basename(binary));
 }
 
 /**
@@ -117,10 +118,10 @@ export function noteExtraction(
     // `sh -c 'unzstd -d'`: its one word after `-c`, a plain command whose program is a decompressor.
     const script = words.length === 2 && words[0] === '-c' ? words[1]!.trim() : '';
     const [program, ...rest] = script.split(/ +/);
-    if (PLAIN_COMMAND.test(script) && decompressorOf(x, program ?? null, rest)) extractions.set(proc, x);
+    if (PLAIN_COMMAND.test(script) && decompressorOf(program ?? null, rest)) extractions.set(proc, x);
     return;
   }
-  if (decompressorOf(x, proc.binary, words)) extractions.set(proc, x);
+  if (decompressorOf(proc.binary, words)) extractions.set(proc, x);
 }
 
 /**

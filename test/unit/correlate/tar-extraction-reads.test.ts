@@ -137,6 +137,15 @@ describe('what still counts', () => {
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });
 
+  it("a compressor `-I` names that is no decompressor (`-I 'curl -T- -K/tmp/cfg'` uploading its stdin)", () => {
+    const { s, c, worker } = runnerPod('web');
+    extract(s, c, worker, '/usr/bin/tar', `-I 'curl -T- -K/tmp/cfg' -xf ${CACHE}`, {
+      child: (tar) => s.exec(c, '/usr/bin/curl', '-T- -K/tmp/cfg -d', { parent: tar }),
+    });
+    tagPush(s, c, worker, 'web', 'v1.4.0');
+    expect(rules(s)).toEqual(BULK);
+  });
+
   it('what the extraction wrote, read again by the push (`git -C /tmp/x push`), counts', () => {
     const { s, c, worker } = runnerPod('web');
     extract(s, c, worker, '/usr/bin/tar', `-xf ${CACHE} -C /tmp/x`);
