@@ -118,10 +118,16 @@ export function noteExtraction(
     // `sh -c 'unzstd -d'`: its one word after `-c`, a plain command whose program is a decompressor.
     const script = words.length === 2 && words[0] === '-c' ? words[1]!.trim() : '';
     const [program, ...rest] = script.split(/ +/);
-    if (PLAIN_COMMAND.test(script) && decompressorOf(program ?? null, rest)) extractions.set(proc, x);
+    if (PLAIN_COMMAND.test(script) && decompressorOf(program ?? null, rest)) serves(proc, x);
     return;
   }
-  if (decompressorOf(proc.binary, words)) extractions.set(proc, x);
+  if (decompressorOf(proc.binary, words)) serves(proc, x);
+}
+
+/** A process serving an extraction; given its rare fields, which extractionRead's gate asks before the map. */
+function serves(proc: ProcState, x: Extraction): void {
+  proc.more();
+  extractions.set(proc, x);
 }
 
 /**
@@ -149,7 +155,8 @@ export function extractionRead(
   cfg: { windowMs: number; pushSettleMs: number; latenessMs: number },
   bucketMs: number,
 ): boolean {
-  if (!proc.archiver && !extractions.has(proc)) return false;
+  // Every counted read asks: tar is an archiver, its decompressor has rare fields (serves).
+  if (!proc.archiver && (proc.rare === null || !extractions.has(proc))) return false;
   const x = extractionFor(proc);
   const { path, bytes } = e.file;
   if (x === null || x.archive !== path) return false;
