@@ -83,6 +83,27 @@ describe("an extraction's read of its archive, then a tag push", () => {
     expect(rules(s)).toEqual(QUIET);
   });
 
+  it.each<SensorSource>(['tetragon', 'falco'])(
+    "busybox's decompressing fork, seen only by its reads, of an archive named relative (%s)",
+    (source) => {
+      const { s, c, worker } = runnerPod('web', source);
+      extract(s, c, worker, '/bin/busybox', 'tar -xzf ../../_temp/6f1c-77/cache.tzst', {
+        // busybox forks itself to decompress (no exec): the sensor names the fork with the tar's command line.
+        child: (tar) => ({
+          ...tar,
+          execId: tar.execId === null ? null : `${tar.execId}-fork`,
+          parentExecId: tar.execId,
+          pid: tar.pid + 50_000,
+          ppid: tar.pid,
+          parentBinary: tar.binary,
+          parentArgs: tar.args,
+        }),
+      });
+      tagPush(s, c, worker, 'web', 'v1.4.0');
+      expect(rules(s)).toEqual(QUIET);
+    },
+  );
+
   it.each([
     ['/usr/bin/tar', `xf ${CACHE}`],
     ['/usr/bin/tar', '-x -f ../../_temp/6f1c-77/cache.tzst'],
