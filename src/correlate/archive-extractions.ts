@@ -31,9 +31,8 @@ import { hashPath } from './distinct-files.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
-import { localFile, readTar } from './tar-copies.js';
+import { localFile, readTar, TARS } from './tar-copies.js';
 
-const TARS = new Set(['tar', 'gtar', 'bsdtar']);
 /** What tar runs for `-z`, `-j`, `-J`, `--zstd`, `--lzip`… (and what a restore names with `-I`). */
 const DECOMPRESSORS = new Set(
   (

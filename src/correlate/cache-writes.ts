@@ -15,9 +15,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddOperand } from './archive-copies.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
-import { readTar } from './tar-copies.js';
-
-const TARS = new Set(['tar', 'gtar', 'bsdtar']);
+import { readTar, TARS } from './tar-copies.js';
 
 /** Whether an exec's command line writes files into a directory `inCache` says is a package cache. */
 export function writesIntoCache(

@@ -9,6 +9,9 @@
 import { posix } from 'node:path';
 import { absoluteSource, absoluteTarget, NO_RELINK, type Relink } from './copy-paths.js';
 
+/** The tar programs whose command lines readTar reads (busybox's and toybox's as applets). */
+export const TARS: ReadonlySet<string> = new Set(['tar', 'gtar', 'bsdtar']);
+
 /** Short options that take a value (the next word, or the rest of a dashed bundle). */
 const SHORT_VALUED = 'fCTXbHKLNVgIF';
 /** Long options (GNU tar takes any unambiguous prefix; these are written whole in practice) that take a value. */
