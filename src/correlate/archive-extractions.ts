@@ -9,7 +9,8 @@
  * totals), in a tally of its own that counts only for pushes by some tools.
  *
  * It counts for nothing toward a push by a tool that sends only what its own process tree reads from files
- * (REREADING_TOOLS: git, curl, the forge and cloud CLIs): those reads count whatever wrote the files. It counts as
+ * (REREADING_TOOLS: curl, wget, the forge and cloud CLIs): those reads count whatever wrote the files; toward git's
+ * pushes (also through gh, glab, hub, tea) up to what they sent (extractionReadsFor). It counts as
  * before for every other push: kaniko, buildah and podman, goreleaser, ko, a JVM publishing from its caches, a
  * node script, an unknown or renamed binary pushing by egress read some of what they send without its counting
  * (their own products, caches, modules, a build's root), and an extraction there could put data unread.
