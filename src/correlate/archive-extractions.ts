@@ -8,9 +8,11 @@
  * execs it, or through `/bin/sh -c`), reading the archive named by `-f` is kept aside (not in the container's read
  * totals), in a tally of its own that counts only for pushes by some tools.
  *
- * It counts for nothing toward a push by a tool that sends only what its own process tree reads from files
- * (REREADING_TOOLS: curl, wget, the forge and cloud CLIs): those reads count whatever wrote the files; toward git's
- * pushes (also through gh, glab, hub, tea) up to what they sent (extractionReadsFor). It counts as
+ * Toward a push by a tool that sends what its own process tree reads from files (REREADING_TOOLS: git, curl, wget,
+ * the forge and cloud CLIs), whose reads count whatever wrote the files, it counts up to the bytes the container's
+ * pushes sent in the window past its counted reads (extractionReadsFor): a tag push's few KiB take nothing, an
+ * extracted repository's pack (git maps it uncounted) or a stream out of the tar that the command line does not
+ * show (`TAR_OPTIONS=-O`, found by a red team: test/unit/correlate/tar-extraction-redteam.test.ts) its size. It counts as
  * before for every other push: kaniko, buildah and podman, goreleaser, ko, a JVM publishing from its caches, a
  * node script, an unknown or renamed binary pushing by egress read some of what they send without its counting
  * (their own products, caches, modules, a build's root), and an extraction there could put data unread.
@@ -49,8 +51,6 @@ const PLAIN_COMMAND = /^[\w./=+-]+(?: +[\w./=+-]+)*$/;
  * upload), whose reads count wherever those files came from.
  */
 const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wget', 'httpie', 'aws', 'gcloud', 'az']);
-/** Those of them that push a git repository (`gh repo create --push`'s git joins gh's push): see extractionReadsFor. */
-const GIT_CARRIERS = new Set(['git', 'gh', 'glab', 'hub', 'tea']);
 
 /** An extraction's archive. */
 interface Extraction {
@@ -175,24 +175,52 @@ export function extractionRead(
 const NONE: TallySums = { bytes: 0, files: 0 };
 
 /**
+ * By container: the bytes its re-reading tools' pushes sent past what the reads counted in their windows explain,
+ * by push time. A push's sends come from its reads; those its window's counted reads do not explain came from
+ * reads not counted: maybe an extraction's, streamed out (`TAR_OPTIONS=-O tar -xf db.tar | curl -T - …`: the
+ * environment is not on the command line; a decompressor replaced by one that pipes to curl), or extracted
+ * where reads count for nothing (a noise prefix). Summed over the window, so a data set sent in chunks, each
+ * below the bulk threshold, adds up from the second push on.
+ */
+const unexplained = new WeakMap<ContainerState, BucketTally>();
+/** What a push (judged early, then again) has put into `unexplained` so far. */
+const recorded = new WeakMap<PushEpisode, number>();
+
+/**
  * The extractions' reads in a push's window that count for it: all of them for a push tool not in
- * REREADING_TOOLS; none for one in it, except a push of git's (GIT_CARRIERS): git maps its object store's packs
- * uncounted (paths.ts isGitObjectStoreMap), so a repository extracted from an archive would leave with no read
- * counted but the extraction's. Toward such a push they count up to what it sent (`egressBytes`; all of them when
- * no bytes were seen): a tag push's few KiB take next to nothing, a pushed pack its size (and a `gh release
- * upload` of a 40 MiB asset 40 MiB more than its own reads: judged graver than it is, never less).
+ * REREADING_TOOLS, whose uncounted reads (a build's root, caches, storage) an extraction could feed. For one in
+ * it (whose own reads count wherever the files came from; git's maps of its packs aside, paths.ts
+ * isGitObjectStoreMap, which an extracted repository would leave by), up to the bytes its container's pushes
+ * sent in the window past the counted reads (`countedBytes`): a tag push's few KiB after a restore and a `gh
+ * release upload` of a read 40 MiB asset take nothing, a pushed extracted pack or a stream out of a tar its size.
+ * All of them when the bytes are unknown (Falco with connects only) or not what it reads from files: a push
+ * of its stdin (`… | gzip | curl -T -`: compressed, the bytes would be fewer than the reads they carry).
  */
 export function extractionReadsFor(
   ep: PushEpisode,
-  fromMs: number,
-  toMs: number,
-  bucketMs: number,
+  window: { fromMs: number; toMs: number; bucketMs: number; horizonMs: number },
   egressBytes: number | null,
+  countedBytes: number,
 ): TallySums {
   const tally = tallies.get(ep.container);
-  const carrier = GIT_CARRIERS.has(ep.tool);
-  if (tally === undefined || (REREADING_TOOLS.has(ep.tool) && !carrier)) return NONE;
-  const sums = tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
-  if (!carrier || egressBytes === null || sums.bytes <= egressBytes) return sums;
-  return { bytes: Math.max(0, egressBytes), files: egressBytes > 0 ? sums.files : 0 };
+  if (tally === undefined) return NONE;
+  const { fromMs, toMs, bucketMs } = window;
+  const fromId = Math.floor(fromMs / bucketMs);
+  const toId = Math.floor(toMs / bucketMs);
+  const sums = tallySum(tally, fromId, toId, false);
+  if (!REREADING_TOOLS.has(ep.tool) || egressBytes === null || ep.stdinProc !== null) return sums;
+  let sent = unexplained.get(ep.container);
+  if (sent === undefined) {
+    sent = newBucketTally(ep.timeMs);
+    unexplained.set(ep.container, sent);
+  }
+  const own = Math.max(0, egressBytes - countedBytes);
+  const before = recorded.get(ep) ?? 0;
+  if (own > before) {
+    tallyRead(sent, ep.timeMs, own - before, 0, { bucketMs, horizonMs: window.horizonMs, recountMs: Infinity });
+    recorded.set(ep, own);
+  }
+  const cap = tallySum(sent, fromId, toId, false).bytes;
+  if (sums.bytes <= cap) return sums;
+  return { bytes: cap, files: cap > 0 ? sums.files : 0 };
 }

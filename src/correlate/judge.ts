@@ -65,12 +65,15 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   // buildah's and podman's storage reads, kept aside, count for other tools' pushes (./container-storage.ts).
   const storage = storageReadsFor(ep, fromMs, toMs, ctx.bucketMs);
-  // So do archives' extractions, for pushes that do not send what they read without counting (./archive-extractions.ts).
+  // So do archives' extractions, all of them or up to what the pushes sent past the counted reads (./archive-extractions.ts).
   // A daemon's upload bridged to a docker push is linked by time on the node, not by registry: it may be
   // another container's push, so it is shown in the alert but never decides its rule.
   const egressBytes = ep.egressSeen ? ep.egressBytes - ep.bridgedBytes : 0;
-  const extracted = extractionReadsFor(ep, fromMs, toMs, ctx.bucketMs, ep.egressSeen ? egressBytes : null);
-  const readBytes = sums.bytes - ep.lateSubBytes + ep.lateAddBytes + storage.bytes + extracted.bytes;
+  const counted = sums.bytes - ep.lateSubBytes + ep.lateAddBytes + storage.bytes;
+  const horizonMs = config.windowMs + config.pushSettleMs + config.latenessMs;
+  const extractionWindow = { fromMs, toMs, bucketMs: ctx.bucketMs, horizonMs };
+  const extracted = extractionReadsFor(ep, extractionWindow, ep.egressSeen ? egressBytes : null, counted);
+  const readBytes = counted + extracted.bytes;
   // Fractional past the exact range (distinct-files.ts estimates), so rounded.
   const readFiles = Math.max(
     0,
