@@ -185,6 +185,18 @@ const NONE: TallySums = { bytes: 0, files: 0 };
 const unexplained = new WeakMap<ContainerState, BucketTally>();
 /** What a push (judged early, then again) has put into `unexplained` so far. */
 const recorded = new WeakMap<PushEpisode, number>();
+/**
+ * Pushes whose processes connected to a proxy on the loopback (`https_proxy=http://127.0.0.1:3128`, a proxy
+ * sidecar of the pod): what they sent there is no egress (network.ts), so their egress is not what left. A git push
+ * of an extracted pack through one, with its hook's few bytes to another host as its only egress, was low.
+ */
+const viaLoopback = new WeakSet<PushEpisode>();
+
+/** A pending push's process connected or sent to a local address (network.ts, before it drops the event). */
+export function noteLocalEgress(ep: PushEpisode, ip: string): void {
+  // Link-local is the cloud's metadata service (aws and gcloud ask it for credentials), no proxy.
+  if (!ip.startsWith('169.254.') && !ip.toLowerCase().startsWith('fe80:')) viaLoopback.add(ep);
+}
 
 /**
  * The extractions' reads in a push's window that count for it: all of them for a push tool not in
@@ -193,8 +205,9 @@ const recorded = new WeakMap<PushEpisode, number>();
  * isGitObjectStoreMap, which an extracted repository would leave by), up to the bytes its container's pushes
  * sent in the window past the counted reads (`countedBytes`): a tag push's few KiB after a restore and a `gh
  * release upload` of a read 40 MiB asset take nothing, a pushed extracted pack or a stream out of a tar its size.
- * All of them when the bytes are unknown (Falco with connects only) or not what it reads from files: a push
- * of its stdin (`… | gzip | curl -T -`: compressed, the bytes would be fewer than the reads they carry).
+ * All of them when the bytes are unknown (Falco with connects only, a push through a proxy on the loopback) or
+ * not what it reads from files: a push of its stdin (`… | gzip | curl -T -`: compressed, the bytes would be fewer
+ * than the reads they carry).
  */
 export function extractionReadsFor(
   ep: PushEpisode,
@@ -208,7 +221,9 @@ export function extractionReadsFor(
   const fromId = Math.floor(fromMs / bucketMs);
   const toId = Math.floor(toMs / bucketMs);
   const sums = tallySum(tally, fromId, toId, false);
-  if (!REREADING_TOOLS.has(ep.tool) || egressBytes === null || ep.stdinProc !== null) return sums;
+  if (!REREADING_TOOLS.has(ep.tool) || egressBytes === null || ep.stdinProc !== null || viaLoopback.has(ep)) {
+    return sums;
+  }
   let sent = unexplained.get(ep.container);
   if (sent === undefined) {
     sent = newBucketTally(ep.timeMs);

@@ -6,6 +6,7 @@
  */
 import type { NetEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import { noteLocalEgress } from './archive-extractions.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { loseDownload } from './download-egress.js';
@@ -73,7 +74,12 @@ export class NetTracker {
       sock.hot = true;
       dest = sock.dest;
     } else {
-      if (isLocalAddress(n.daddr)) return false;
+      if (isLocalAddress(n.daddr)) {
+        // Through a local proxy, a push's egress is not what left (./archive-extractions.ts).
+        const ep = proc.episode;
+        if (ep !== null && !ep.judged) noteLocalEgress(ep, n.daddr);
+        return false;
+      }
       dest = this.destOf(proc, n.daddr, n.dport, e);
     }
     // Both sensors on the node: the other's report of this process may be the one the push was made for.

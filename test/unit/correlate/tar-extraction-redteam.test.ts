@@ -119,3 +119,37 @@ describe('an extracted repository pushed in chunks', () => {
     expect(rules(s)).toEqual(['push-after-moderate-reads medium git', 'bulk-read-then-push high git']);
   });
 });
+
+describe('an extracted repository pushed through a proxy on the loopback', () => {
+  it.each(SOURCES)("git's egress is its hook's ping: the extraction counts whole (%s)", (source) => {
+    // `https_proxy=http://127.0.0.1:3128` (a proxy sidecar of the pod): git's bytes to it are no egress.
+    const { s, c, worker } = runnerPod('web', source);
+    const tar = s.exec(c, '/usr/bin/tar', `-xf ${DB} -C /tmp/x`, { parent: worker, cwd: WORK });
+    readArchive(s, tar);
+    s.exit(tar);
+    const helper = pushExtractedRepo(s, c, worker, 'main', 180);
+    // A pre-push hook's request to another host is the push's only egress: a few hundred bytes.
+    const hook = s.exec(c, '/usr/bin/curl', '-s https://example.org/ping', { parent: helper });
+    s.connect(hook, '93.184.215.14', 443, { cookie: 'h' }).send(hook, '93.184.215.14', 443, 800, { cookie: 'h' });
+    s.exit(hook).connect(helper, '127.0.0.1', 3128, { cookie: 'p' });
+    for (let i = 0; i < 90; i++) s.send(helper, '127.0.0.1', 3128, 2 * MiB, { cookie: 'p' });
+    s.wait(300).exit(helper);
+    expect(rules(s)).toEqual(HIGH('git'));
+  });
+
+  it("the cloud's metadata service (link-local) is no proxy: a restore, then aws asking it, then a tag push", () => {
+    const { s, c, worker } = runnerPod('web');
+    const restore = '-xf /home/runner/_work/_temp/6f1c-77/cache.tzst -P -C /home/runner/_work/web/web';
+    const tar = s.exec(c, '/usr/bin/tar', restore, { parent: worker, cwd: WORK });
+    for (let i = 0; i < 90; i++) s.read(tar, '/home/runner/_work/_temp/6f1c-77/cache.tzst', 2 * MiB).wait(20);
+    s.exit(tar);
+    const url = 'https://github.com/acme/web.git';
+    const push = s.exec(c, '/usr/bin/git', `push ${url} refs/tags/v1.4.0`, { parent: worker });
+    const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', url, { parent: push });
+    // Its credential helper asks the instance's metadata service for a token.
+    s.connect(helper, '169.254.169.254', 80, { cookie: 'm' }).send(helper, '169.254.169.254', 80, 300);
+    s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
+    s.wait(300).exit(helper).exit(push);
+    expect(rules(s)).toEqual(['push-without-reads low git']);
+  });
+});
