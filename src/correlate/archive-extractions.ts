@@ -31,6 +31,7 @@ import { isUnexpectedLocation } from '../rules/locations.js';
 import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
+import { PIPE_LEAD_MS } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -55,6 +56,8 @@ const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wge
 /** An extraction's archive. */
 interface Extraction {
   archive: string;
+  /** Its tar was exec'd together with a sibling: a pipeline's stage (noteSiblings); its reads count from then on. */
+  piped: boolean;
 }
 
 /** By process: the extraction it is (a tar) or serves (its decompressor, the shell running it); null: none. */
@@ -81,7 +84,7 @@ function extractionOf(binary: string | null, args: string | null, cwd: string | 
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
   // The archive is opened where tar starts: `-C` moves where members go.
   const archive = absoluteTarget(tar.archive, workingDirectory(cwd));
-  return archive === null ? null : { archive };
+  return archive === null ? null : { archive, piped: false };
 }
 
 /**
@@ -104,8 +107,10 @@ export function noteExtraction(
   cwd: string | null,
   parentBinary: string | null,
   parentArgs: string | null,
+  t: number,
 ): void {
   const own = extractionOf(proc.binary, args, cwd);
+  noteSiblings(proc, own, t);
   if (own !== null || tarProgram(proc.binary, args) !== null) {
     extractions.set(proc, own);
     return;
@@ -122,6 +127,26 @@ export function noteExtraction(
     return;
   }
   if (decompressorOf(proc.binary, words)) serves(proc, x);
+}
+
+/** By parent: its last child exec'd, when, and the extraction that child is (null: none). */
+const lastChild = new WeakMap<ProcState, { proc: ProcState; ms: number; x: Extraction | null }>();
+
+/**
+ * An extracting tar exec'd together with a sibling (within PIPE_LEAD_MS of it, both running) is a stage of a
+ * pipeline: `tar -xf db.tar | gzip > /tmp/d.gz` streams the archive's members to gzip under `TAR_OPTIONS=-O`, which
+ * the command line does not show, and gzip's reads of the pipe count for nothing (a red team's: the push of the
+ * staged file sent and read only the compressed bytes). A restore's tar runs alone (`mkdir -p DIR && tar -xf …`:
+ * mkdir has exited).
+ */
+function noteSiblings(proc: ProcState, own: Extraction | null, t: number): void {
+  const parent = proc.parent;
+  if (parent === null) return;
+  const last = lastChild.get(parent);
+  lastChild.set(parent, { proc, ms: t, x: own });
+  if (last === undefined || t - last.ms > PIPE_LEAD_MS || !Number.isNaN(last.proc.exitedMs)) return;
+  if (last.x !== null) last.x.piped = true;
+  if (own !== null) own.piped = true;
 }
 
 /** A process serving an extraction; given its rare fields, which extractionRead's gate asks before the map. */
@@ -159,7 +184,7 @@ export function extractionRead(
   if (!proc.archiver && (proc.rare === null || !extractions.has(proc))) return false;
   const x = extractionFor(proc);
   const { path, bytes } = e.file;
-  if (x === null || x.archive !== path) return false;
+  if (x === null || x.piped || x.archive !== path) return false;
   let tally = tallies.get(c);
   if (tally === undefined) {
     tally = newBucketTally(e.timeMs);

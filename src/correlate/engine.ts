@@ -228,7 +228,7 @@ export class CorrelationEngine {
     }
     const proc = this.tables.newProc(e, node, c);
     const p = e.process;
-    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null);
+    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null, e.timeMs);
     const relink = noteCacheStaging(c, e.process, this.shellScripts.at(node));
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.

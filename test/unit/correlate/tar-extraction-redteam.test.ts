@@ -89,6 +89,40 @@ describe('a stream out of an extracting tar the command line does not show', () 
   });
 });
 
+describe("a stream out of an extracting tar, compressed and staged: the push's bytes are fewer than the reads", () => {
+  it.each(SOURCES)('TAR_OPTIONS=-O tar -xf db.tar | gzip > /tmp/d.gz, then curl -T /tmp/d.gz (%s)', (source) => {
+    const { s, c, worker } = runnerPod('web', source);
+    const sh = s.exec(c, '/bin/sh', `-c "tar -xf ${DB} | gzip > /tmp/d.gz"`, { parent: worker, cwd: WORK });
+    const tar = s.exec(c, '/usr/bin/tar', `-xf ${DB}`, { parent: sh, cwd: WORK });
+    const gzip = s.exec(c, '/usr/bin/gzip', '', { parent: sh, cwd: WORK });
+    readArchive(s, tar);
+    s.exit(tar).exit(gzip).exit(sh);
+    const curl = s.exec(c, '/usr/bin/curl', `-T /tmp/d.gz ${UPLOAD}`, { parent: worker, cwd: WORK });
+    // gzip's reads of the pipe are none the sensors count; curl reads and sends the 30 MiB it wrote.
+    s.read(curl, '/tmp/d.gz', 30 * MiB);
+    sendToGitHub(s, curl, 30, '7');
+    s.wait(300).exit(curl);
+    expect(rules(s)).toEqual(HIGH('curl'));
+  });
+
+  it("a restore's tar after a command that has exited (`mkdir -p DIR && tar -xf …`) stays exempt", () => {
+    const { s, c, worker } = runnerPod('web');
+    const cache = '/home/runner/_work/_temp/6f1c-77/cache.tzst';
+    const sh = s.exec(c, '/bin/sh', `-c "mkdir -p /tmp/r && tar -xf ${cache} -C /tmp/r"`, { parent: worker });
+    const mkdir = s.exec(c, '/bin/mkdir', '-p /tmp/r', { parent: sh });
+    s.wait(2).exit(mkdir);
+    const tar = s.exec(c, '/usr/bin/tar', `-xf ${cache} -C /tmp/r`, { parent: sh, cwd: WORK });
+    for (let i = 0; i < 90; i++) s.read(tar, cache, 2 * MiB).wait(20);
+    s.exit(tar).exit(sh);
+    const url = 'https://github.com/acme/web.git';
+    const push = s.exec(c, '/usr/bin/git', `push ${url} refs/tags/v1.4.0`, { parent: worker });
+    const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', url, { parent: push });
+    s.connect(helper, GITHUB_IP, 443, { cookie: '2' }).send(helper, GITHUB_IP, 443, 5_000, { cookie: '2' });
+    s.wait(300).exit(helper).exit(push);
+    expect(rules(s)).toEqual(['push-without-reads low git']);
+  });
+});
+
 describe('extracted files read where reads count for nothing', () => {
   it.each(SOURCES)('extracted as a shared library under a noise prefix, then curl -T it (%s)', (source) => {
     const { s, c, worker } = runnerPod('web', source);
