@@ -12,8 +12,8 @@
  * the forge and cloud CLIs), whose reads count whatever wrote the files, it counts up to the bytes the container's
  * pushes sent in the window past its counted reads (extractionReadsFor): a tag push's few KiB take nothing, an
  * extracted repository's pack (git maps it uncounted) or a stream out of the tar that the command line does not
- * show (`TAR_OPTIONS=-O`, found by a red team: test/unit/correlate/tar-extraction-redteam.test.ts) its size. It counts as
- * before for every other push: kaniko, buildah and podman, goreleaser, ko, a JVM publishing from its caches, a
+ * show (`TAR_OPTIONS=-O`, found by a red team: test/unit/correlate/tar-extraction-redteam.test.ts) its size.
+ * It counts as before for every other push: kaniko, buildah and podman, goreleaser, ko, a JVM publishing from its caches, a
  * node script, an unknown or renamed binary pushing by egress read some of what they send without its counting
  * (their own products, caches, modules, a build's root), and an extraction there could put data unread.
  *

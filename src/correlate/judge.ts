@@ -65,7 +65,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   // time that share the last bucket, add the push's own reads while it was pending (ReadTracker.notePending).
   // buildah's and podman's storage reads, kept aside, count for other tools' pushes (./container-storage.ts).
   const storage = storageReadsFor(ep, fromMs, toMs, ctx.bucketMs);
-  // So do archives' extractions, all of them or up to what the pushes sent past the counted reads (./archive-extractions.ts).
+  // So do archives' extractions, all or up to what pushes sent past the counted reads (./archive-extractions.ts).
   // A daemon's upload bridged to a docker push is linked by time on the node, not by registry: it may be
   // another container's push, so it is shown in the alert but never decides its rule.
   const egressBytes = ep.egressSeen ? ep.egressBytes - ep.bridgedBytes : 0;
