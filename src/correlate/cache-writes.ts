@@ -11,45 +11,38 @@
  * (`open().write()`) is not seen (docs/detection.md).
  */
 import { basename, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddOperand } from './archive-copies.js';
-import { absoluteTarget, workingDirectory } from './copy-paths.js';
-import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { absoluteTarget } from './copy-paths.js';
+import type { ExecLine } from './exec-line.js';
 import { readTar, TARS } from './tar-copies.js';
 
-/** Whether an exec's command line writes files into a directory `inCache` says is a package cache. */
-export function writesIntoCache(
-  binary: string | null,
-  args: string | null,
-  cwd: string | null,
-  argvCount: number | undefined,
-  inCache: (path: string) => boolean,
-  scripts: ShellScriptReader = EVERY_SCRIPT,
-): boolean {
-  const name = basename(binary);
-  const applet = MULTI_CALL.has(name);
-  if (!applet && !SHELLS.has(name) && !TARS.has(name) && name !== 'unzip' && name !== 'dd') return false;
-  const program = applet ? appletOf({ binary, args }) : { binary, args };
-  if (program === null) return false;
-  const tool = basename(program.binary);
-  const base = workingDirectory(cwd);
-  const into = (path: string | null | undefined, from: string | null) => {
+const NONE: readonly string[] = [];
+
+/**
+ * The files and directories (absolute) an exec's command line writes into: every file its shell script writes (what
+ * the copy reader of the same exec reads), `dd of=`'s file, the directory `tar` extracts into and `unzip -d`'s. The
+ * staging guards ask whether one is a directory they trust (./exec-writes.ts).
+ */
+export function writtenInto(line: ExecLine): readonly string[] {
+  const tool = line.tool;
+  if (!line.shell && !TARS.has(tool) && tool !== 'unzip' && tool !== 'dd') return NONE;
+  const out: string[] = [];
+  const add = (path: string | null | undefined, from: string | null) => {
     const target = path ? absoluteTarget(path, from) : null;
-    return target !== null && inCache(target);
+    if (target !== null) out.push(target);
   };
-  // What the script writes (./shell-writes.ts), the copy reader's result for the same exec: any file of it in a cache.
-  if (SHELLS.has(tool))
-    return scripts.writes(program.args, applet ? undefined : argvCount, base).writes.some((w) => into(w.path, w.cwd));
-  const words = tokenize(program.args);
+  const base = line.base;
+  if (line.shell) for (const w of line.scriptWrites().writes) add(w.path, w.cwd);
   // `dd of=FILE` reading its stdin (with `if=` too it is a copy ./relinks.ts sees).
-  if (tool === 'dd') return into(ddOperand(words, 'of'), base);
-  if (TARS.has(tool)) {
-    const tar = readTar(words, base);
-    return tar.extracts && into(tar.dir, base);
+  else if (tool === 'dd') add(ddOperand(line.words, 'of'), base);
+  else if (TARS.has(tool)) {
+    const tar = readTar(line.words, base);
+    if (tar.extracts) add(tar.dir, base);
+  } else {
+    const d = line.words.lastIndexOf('-d');
+    add(d >= 0 ? line.words[d + 1] : '.', base);
   }
-  if (tool !== 'unzip') return false;
-  const d = words.lastIndexOf('-d');
-  return into(d >= 0 ? words[d + 1] : '.', base);
+  return out;
 }
 
 /** `mktemp -d`'s directory (`tmp.` and 10 characters), the distribution's directory in it. */

@@ -20,17 +20,14 @@
  */
 import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { basename, commandEnd, parseArgv, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
 import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
-import { writesIntoCache } from './cache-writes.js';
-import { absoluteTarget, type Relink, workingDirectory } from './copy-paths.js';
+import { absoluteTarget } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
+import type { ExecWrites } from './exec-writes.js';
 import { notePodStaging, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
-import { writtenByName } from './product-writers.js';
-import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
   countIngestFor,
@@ -40,7 +37,6 @@ import {
   noteIngestRead,
   noteStorageIngester,
 } from './storage-ingest.js';
-import { writesIntoStorageOtherwise } from './storage-writers.js';
 
 type Commands = Readonly<Record<string, readonly (readonly string[])[]>>;
 
@@ -67,6 +63,9 @@ const MOUNT_COMMANDS: Commands = {
 
 /** Programs that mount a directory over another (`mount --bind /srv/exports STORAGE/overlay/ID/diff`). */
 const MOUNTERS = new Set(['mount', 'fuse-overlayfs', 'bindfs']);
+
+/** The storage's names as an interpreter's inline code spells them (./storage-writers.ts). */
+const STORAGE_TEXT = /\/var\/lib\/containers|\/\.local\/share\/containers|containers-storage:/;
 
 /** The storage roots: root's, and a rootless user's below any home. */
 const SYSTEM_ROOT = '/var/lib/containers/storage/';
@@ -106,17 +105,20 @@ function commandsOf(table: Commands, binary: string | null): Commands[string] | 
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-function runs(binary: string | null, args: string | null, table: Commands): boolean {
-  const commands = commandsOf(table, binary);
-  // A builder from a scratch or hidden directory is none; a mount is one from anywhere (a copied buildah mounts too).
-  if (commands === undefined || (table === BUILDER_COMMANDS && isUnexpectedLocation(binary))) return false;
-  const parsed = parseArgv(tokenize(args), { valueFlags: DOCKER_VALUE_FLAGS });
-  return commands.some((words) => commandEnd(parsed, words) >= 0);
+/** Whether a build or push runs, not from a scratch or hidden directory (a mount is one from anywhere). */
+function runsBuilder(binary: string | null, args: string | null): boolean {
+  const commands = commandsOf(BUILDER_COMMANDS, binary);
+  return commands !== undefined && !isUnexpectedLocation(binary) && runsOneOf(commands, tokenize(args));
+}
+
+function runsOneOf(commands: Commands[string], words: readonly string[]): boolean {
+  const parsed = parseArgv(words, { valueFlags: DOCKER_VALUE_FLAGS });
+  return commands.some((command) => commandEnd(parsed, command) >= 0);
 }
 
 /** On a new process: a buildah or podman build or push is a builder. */
 export function noteStorageBuilder(proc: ProcState, args: string | null): void {
-  const builder = runs(proc.binary, args, BUILDER_COMMANDS);
+  const builder = runsBuilder(proc.binary, args);
   if (builder) builders.add(proc);
   // What it reads outside the storage may go into it (./storage-ingest.ts).
   noteStorageIngester(proc, args, builder);
@@ -126,36 +128,38 @@ export function noteStorageBuilder(proc: ProcState, args: string | null): void {
  * On an exec: whether it stages something into the storage by other means than a builder's (the module's
  * comment); the container is marked for good, as a package cache's staging is (./download-reads.ts).
  */
-export function noteStorageStaging(c: ContainerState, p: ProcessRef, relink: Relink, scripts: ShellScriptReader): void {
-  if (!staged.has(c) && stagesIntoStorage(p, relink, scripts)) {
+export function noteStorageStaging(c: ContainerState, writes: ExecWrites): void {
+  if (!staged.has(c) && stagesIntoStorage(writes)) {
     staged.add(c);
     notePodStaging(c, c.lastMs);
   }
 }
 
-function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptReader): boolean {
+function stagesIntoStorage(writes: ExecWrites): boolean {
+  const relink = writes.copied;
   if (relink.target !== null && (intoContainerStorage(relink.target) || relink.into.some(intoContainerStorage)))
     return true;
-  if (runs(p.binary, p.args, MOUNT_COMMANDS)) return true;
-  const name = basename(p.binary);
-  const program = MULTI_CALL.has(name)
-    ? appletOf({ binary: p.binary, args: p.args })
-    : { binary: p.binary, args: p.args };
-  if (program !== null && MOUNTERS.has(basename(program.binary))) {
-    const base = workingDirectory(p.cwd);
-    const parts = tokenize(program.args).flatMap((w) => w.split(/[,=:]/));
+  const { line, process: p } = writes;
+  // buildah and podman are no multi-call binaries' applets: the line's words are theirs.
+  const mounts = commandsOf(MOUNT_COMMANDS, p.binary);
+  if (mounts !== undefined && runsOneOf(mounts, line.words)) return true;
+  if (MOUNTERS.has(line.tool)) {
+    const parts = line.words.flatMap((w) => w.split(/[,=:]/));
     const namesStorage = parts.some((part) => {
-      const path = absoluteTarget(part, base);
+      const path = absoluteTarget(part, line.base);
       return path !== null && intoContainerStorage(path);
     });
-    if (namesStorage && !ownOverlay(program.binary, parts, p)) return true;
+    if (namesStorage && !ownOverlay(line.tool, parts, p)) return true;
   }
+  const otherwise = writes.otherwise;
   return (
-    writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, intoContainerStorage, scripts) ||
-    writesIntoStorageOtherwise(p, intoContainerStorage, scripts) ||
-    // The files a program is told to write (`openssl -out`, `git clone SRC DIR`): ./product-writers.ts, as
-    // `dist/` and `node_modules/` staging reads them (./own-products.ts).
-    writtenByName(p.binary, p.args, p.cwd ?? null).some(intoContainerStorage)
+    writes.written.some(intoContainerStorage) ||
+    otherwise.paths.some(intoContainerStorage) ||
+    // An interpreter's inline code naming the storage writes there as far as we can tell.
+    otherwise.inlineCode.some((w) => STORAGE_TEXT.test(w)) ||
+    // The files a program is told to write (`openssl -out`, `git clone SRC DIR`), as `dist/` and `node_modules/`
+    // staging reads them (./own-products.ts).
+    writes.named.some(intoContainerStorage)
   );
 }
 
@@ -165,8 +169,8 @@ function stagesIntoStorage(p: ProcessRef, relink: Relink, scripts: ShellScriptRe
  * directory elsewhere, stages: a `podman` wrapper running `mount --bind /srv/exports STORAGE/…` let the push read
  * the dump through it with no read counted (found by a red-team review of the exemption).
  */
-function ownOverlay(binary: string | null, parts: readonly string[], p: ProcessRef): boolean {
-  if (basename(binary) !== 'fuse-overlayfs' || !builderParent(p)) return false;
+function ownOverlay(tool: string, parts: readonly string[], p: ProcessRef): boolean {
+  if (tool !== 'fuse-overlayfs' || !builderParent(p)) return false;
   // The directories as written (its options' names and numbers are no path).
   return parts.every(
     (part) => !part.startsWith('/') || part.startsWith('/dev/') || inContainerStorage(resolvedPath(part)),

@@ -15,16 +15,14 @@
  * `.netrc` for a private index or `GOPROXY`, as git's helper does. cargo's `credentials.toml` is not here: it
  * holds a token that publishes, and cargo reads it only for a registry that requires authentication.
  */
-import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
+import type { FileEvent } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
-import { mavenWrapperInstall, writesIntoCache } from './cache-writes.js';
-import { noteStorageStaging } from './container-storage.js';
+import { mavenWrapperInstall } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
-import { noteProductStaging, ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
+import type { ExecWrites } from './exec-writes.js';
+import { ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
-import { relinked } from './relinks.js';
-import { EVERY_SCRIPT, type ShellScriptReader } from './shell-copies.js';
 import type { ContainerState } from './state.js';
 
 const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
@@ -148,28 +146,27 @@ export function downloadStoreRead(
  */
 export function stagesIntoPackageCache(relink: Relink): boolean {
   if (relink.target === null) return false;
-  const inCache = (path: string) => packageCache(`${path}/`);
-  return inCache(relink.target) || relink.into.some(inCache);
+  return inPackageCache(relink.target) || relink.into.some(inPackageCache);
+}
+
+function inPackageCache(path: string): boolean {
+  return packageCache(`${path}/`);
 }
 
 /**
- * What an exec moves, links or copies (./relinks.ts); notes what it puts into `node_modules/` or `dist/`
- * (./own-products.ts); marks the container when that stages files into a package cache, or when its command line
- * writes there otherwise (./cache-writes.ts: a shell's redirection of any program, `tar x -C`, `unzip -d`); not
- * when it is mvnw installing its distribution (./cache-writes.ts mavenWrapperInstall).
+ * On an exec: marks the container when what it moves, links or copies stages files into a package cache, or when its
+ * command line writes there otherwise (./exec-writes.ts `written`: a shell's redirection of any program, `tar x
+ * -C`, `unzip -d`, `dd of=`); not when it is mvnw installing its distribution (./cache-writes.ts
+ * mavenWrapperInstall). Names a program writes (`sort -o`) and links, cpio or inline code (./storage-writers.ts)
+ * are not asked here.
  */
-export function noteCacheStaging(c: ContainerState, p: ProcessRef, scripts: ShellScriptReader = EVERY_SCRIPT): Relink {
-  const relink = relinked(p.binary, p.args, p.cwd, p.argvCount, scripts);
-  // The same staging into buildah's and podman's storage (./container-storage.ts), `dist/`, `node_modules/`
-  // (./own-products.ts).
-  noteStorageStaging(c, p, relink, scripts);
-  noteProductStaging(c, p, relink, scripts);
-  if (c.cacheStaged) return relink;
-  const inCache = (path: string) => packageCache(`${path}/`);
+export function noteCacheStaging(c: ContainerState, writes: ExecWrites): void {
+  if (c.cacheStaged) return;
+  const relink = writes.copied;
   const staged =
-    stagesIntoPackageCache(relink) && !mavenWrapperInstall(relink.sources, relink.target, p.parentArgs ?? null);
-  if (staged || writesIntoCache(p.binary, p.args, p.cwd ?? null, p.argvCount, inCache, scripts)) c.cacheStaged = true;
-  return relink;
+    stagesIntoPackageCache(relink) &&
+    !mavenWrapperInstall(relink.sources, relink.target, writes.process.parentArgs ?? null);
+  if (staged || writes.written.some(inPackageCache)) c.cacheStaged = true;
 }
 
 /** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */

@@ -14,10 +14,11 @@ import { extractionRead, noteExtraction } from './archive-extractions.js';
 import { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { DestinationClassifier } from './destinations.js';
-import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets, noteCacheStaging } from './download-reads.js';
+import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
 import { EVICTION_KINDS, type EvictionKind } from './eviction-kinds.js';
+import { ExecWrites } from './exec-writes.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
@@ -36,6 +37,7 @@ import { ReadTracker } from './reads.js';
 import { settleShapes } from './settle.js';
 import { ShellScriptGate } from './shell-script-gate.js';
 import { ownSigningKey } from './signing-keys.js';
+import { noteStagings } from './staging-guards.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
 
@@ -229,7 +231,10 @@ export class CorrelationEngine {
     const proc = this.tables.newProc(e, node, c);
     const p = e.process;
     noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null, e.timeMs);
-    const relink = noteCacheStaging(c, e.process, this.shellScripts.at(node));
+    // Where it puts files, worked out once for the three staging guards (./exec-writes.ts).
+    const writes = new ExecWrites(p, this.shellScripts.at(node));
+    noteStagings(c, writes);
+    const relink = writes.copied;
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;

@@ -13,15 +13,11 @@
  * `os.rename`) is not seen (docs/detection.md).
  */
 import type { FileOp, ProcessRef } from '../model/normalized-event.js';
-import { writesIntoCache } from './cache-writes.js';
-import type { Relink } from './copy-paths.js';
+import type { ExecWrites } from './exec-writes.js';
 import { nodeModuleLoad, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
-import { writtenByName } from './product-writers.js';
 import { ownReleaseOutput } from './release-outputs.js';
-import type { ShellScriptReader } from './shell-copies.js';
 import type { ContainerState } from './state.js';
-import { writesIntoStorageOtherwise } from './storage-writers.js';
 
 const MODULES = 1;
 const DIST = 2;
@@ -35,37 +31,21 @@ function stagedKinds(path: string): number {
 }
 
 /**
- * On an exec (after ./download-reads.ts noteCacheStaging read its copies: `relink`): marks the container when
- * the command moves, links, copies or writes files into a `node_modules/` or `dist/` directory.
+ * On an exec: marks the container when the command moves, links, copies or writes files into a `node_modules/` or
+ * `dist/` directory (./exec-writes.ts: every means but interpreters' inline code).
  */
-export function noteProductStaging(c: ContainerState, p: ProcessRef, relink: Relink, scripts: ShellScriptReader): void {
+export function noteProductStaging(c: ContainerState, writes: ExecWrites): void {
   let kinds = staged.get(c) ?? 0;
   if (kinds === (MODULES | DIST)) return;
+  const relink = writes.copied;
   if (relink.target !== null) {
     kinds |= stagedKinds(relink.target);
     for (const into of relink.into) kinds |= stagedKinds(into);
   }
-  writesIntoCache(
-    p.binary,
-    p.args,
-    p.cwd ?? null,
-    p.argvCount,
-    (path) => {
-      kinds |= stagedKinds(path);
-      return false;
-    },
-    scripts,
-  );
-  for (const path of writtenByName(p.binary, p.args, p.cwd ?? null)) kinds |= stagedKinds(path);
+  for (const path of writes.written) kinds |= stagedKinds(path);
+  for (const path of writes.named) kinds |= stagedKinds(path);
   // A link to it (`ln -s node_modules/x /tmp/s`, then `cp DUMP /tmp/s/`), cpio into it: as for buildah's storage.
-  writesIntoStorageOtherwise(
-    p,
-    (path) => {
-      kinds |= stagedKinds(path);
-      return false;
-    },
-    scripts,
-  );
+  for (const path of writes.otherwise.paths) kinds |= stagedKinds(path);
   if (kinds !== 0) staged.set(c, kinds);
 }
 

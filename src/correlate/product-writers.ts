@@ -7,9 +7,8 @@
  * `dist/` each made the data node or goreleaser read later uncounted (found by a red-team review of those
  * exemptions; test/unit/correlate/product-staging-writers.test.ts). ./own-products.ts takes them for staging.
  */
-import { basename, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
-import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { absoluteTarget } from './copy-paths.js';
+import type { ExecLine } from './exec-line.js';
 
 /** Options whose value is the file written, by program (`-o FILE`, `-oFILE`, `--output=FILE`). */
 const OUTPUT_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -22,6 +21,7 @@ const OUTPUT_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
   ['cpio', ['-D', '--directory']],
 ]);
 const SEVEN_ZIPS = new Set(['7z', '7za', '7zr', '7zz']);
+const NONE: readonly string[] = [];
 
 /** The values of `options` in `words` (separate, `=`-joined, attached to a short one, or after its bundle). */
 function optionValues(words: readonly string[], options: readonly string[]): string[] {
@@ -70,16 +70,12 @@ export function namedTargets(tool: string, words: readonly string[]): string[] {
 }
 
 /** The absolute paths an exec's program writes by name (none for any program not above). */
-export function writtenByName(binary: string | null, args: string | null, cwd: string | null): string[] {
-  const name = basename(binary);
-  const program = MULTI_CALL.has(name) ? appletOf({ binary, args }) : { binary, args };
-  if (program === null) return [];
-  const tool = basename(program.binary);
-  if (!OUTPUT_OPTIONS.has(tool) && tool !== 'split' && tool !== 'git' && !SEVEN_ZIPS.has(tool)) return [];
-  const base = workingDirectory(cwd);
+export function namedOutputs(line: ExecLine): readonly string[] {
+  const tool = line.tool;
+  if (!OUTPUT_OPTIONS.has(tool) && tool !== 'split' && tool !== 'git' && !SEVEN_ZIPS.has(tool)) return NONE;
   const out: string[] = [];
-  for (const t of namedTargets(tool, tokenize(program.args))) {
-    const path = absoluteTarget(t, base);
+  for (const t of namedTargets(tool, line.words)) {
+    const path = absoluteTarget(t, line.base);
     if (path !== null) out.push(path);
   }
   return out;

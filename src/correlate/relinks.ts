@@ -10,8 +10,6 @@
  * redirections and pipes (./shell-copies.ts) are copies too.
  */
 
-import { basename, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { ddCopy, sevenZipCopy, zipCopy } from './archive-copies.js';
 import {
   absoluteSource,
@@ -21,10 +19,10 @@ import {
   NO_RELINK,
   namesDirectory,
   type Relink,
-  workingDirectory,
 } from './copy-paths.js';
+import { ExecLine } from './exec-line.js';
 import { rsyncCopy } from './rsync-copies.js';
-import { copiesOf, EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
+import { copiesOf, EVERY_SCRIPT, type ShellScriptReader } from './shell-copies.js';
 import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
@@ -54,18 +52,17 @@ export function relinked(
   argvCount?: number,
   scripts: ShellScriptReader = EVERY_SCRIPT,
 ): Relink {
+  return relinkOf(new ExecLine(binary, args, cwd, argvCount, scripts));
+}
+
+/** The same, of an exec's line as its other readers share it (./exec-writes.ts). */
+export function relinkOf(line: ExecLine): Relink {
   // Called for every exec: the name is checked before any argv is split.
-  const name = basename(binary);
-  const applet = MULTI_CALL.has(name);
-  const program = applet ? appletOf({ binary, args }) : { binary, args };
-  const tool = program === null ? '' : basename(program.binary);
-  if (program === null) return NO_RELINK;
-  if (SHELLS.has(tool)) {
-    return copiesOf(scripts.writes(program.args, applet ? undefined : argvCount, workingDirectory(cwd)));
-  }
+  const tool = line.tool;
+  if (line.shell) return copiesOf(line.scriptWrites());
   if (!RELINKERS.has(tool) && !SEVEN_ZIPS.has(tool)) return NO_RELINK;
-  const words = tokenize(program.args);
-  const base = workingDirectory(cwd);
+  const words = line.words;
+  const base = line.base;
   if (tool === 'rsync') return rsyncCopy(words, base);
   if (tool.endsWith('tar')) return tarCopy(words, base);
   if (tool === 'dd') return ddCopy(words, base);

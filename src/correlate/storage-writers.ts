@@ -7,63 +7,70 @@
  * should have counted the storage (found by a red-team review of the exemption:
  * test/unit/correlate/buildah-storage-evasion.test.ts). Read by ./container-storage.ts.
  */
-import type { ProcessRef } from '../model/normalized-event.js';
-import { basename, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
-import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { basename } from '../rules/argv.js';
+import { absoluteTarget } from './copy-paths.js';
+import type { ExecLine } from './exec-line.js';
 import { namedTargets } from './product-writers.js';
-import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { INTERPRETER } from './shell-stagings.js';
 
 const INLINE_FLAG = /^-(?:[a-zA-Z]*[ceE]|-eval|-print)$/;
-/** The storage's names as an interpreter's code spells them. */
-const STORAGE_TEXT = /\/var\/lib\/containers|\/\.local\/share\/containers|containers-storage:/;
 
 /**
- * Whether the exec stages into the storage in one of the module's ways; `into` says a path lands there. A shell's
- * script is read by `scripts` (the engine's: within the node's parse budget, parsed once per exec for every reader).
+ * Where an exec may stage in the module's ways: `paths` (as given to a guard: `ln`'s and `cpio`'s operands made
+ * absolute, the directory `cpio -i` or a script's command runs in), and `inlineCode`, the words of each interpreter
+ * running inline code, whose text a guard reads for the names of what it protects.
  */
-export function writesIntoStorageOtherwise(
-  p: ProcessRef,
-  into: (path: string) => boolean,
-  scripts: ShellScriptReader = EVERY_SCRIPT,
-): boolean {
-  const name = basename(p.binary);
-  const program = MULTI_CALL.has(name)
-    ? appletOf({ binary: p.binary, args: p.args })
-    : { binary: p.binary, args: p.args };
-  if (program === null) return false;
-  const tool = basename(program.binary);
-  const base = workingDirectory(p.cwd);
-  if (SHELLS.has(tool)) {
-    // The commands of the script that may stage (./shell-stagings.ts); most scripts have none and are not parsed.
-    const { stagings } = scripts.writes(program.args, MULTI_CALL.has(name) ? undefined : p.argvCount, base);
-    return (
-      stagings !== undefined &&
-      stagings.some((cmd) => {
-        const cwd = cmd.cwd ?? base;
-        // Run in the storage: whatever it extracts or writes by name lands there.
-        if (cwd !== null && cwd !== base && into(cwd)) return true;
-        return stages(basename(cmd.words[0] ?? ''), cmd.words.slice(1), cwd, into);
-      })
-    );
-  }
-  return stages(tool, tokenize(program.args), base, into);
+export interface OtherWrites {
+  paths: readonly string[];
+  inlineCode: readonly string[];
 }
 
-function stages(tool: string, words: readonly string[], cwd: string | null, into: (path: string) => boolean): boolean {
-  const lands = (w: string) => {
+const NO_OTHER_WRITES: OtherWrites = { paths: [], inlineCode: [] };
+
+/**
+ * What the exec stages otherwise. A shell's script is read through its line (the engine's gate: within the node's
+ * parse budget, parsed once per exec for every reader); only its commands ./shell-stagings.ts kept are looked at.
+ */
+export function writtenOtherwise(line: ExecLine): OtherWrites {
+  const tool = line.tool;
+  if (!line.shell) {
+    if (tool !== 'ln' && tool !== 'cpio' && !INTERPRETER.test(tool)) return NO_OTHER_WRITES;
+    const out: Found = { paths: [], inlineCode: [] };
+    stages(tool, line.words, line.base, out);
+    return out;
+  }
+  // The commands of the script that may stage (./shell-stagings.ts); most scripts have none and are not parsed.
+  const { stagings } = line.scriptWrites();
+  if (stagings === undefined) return NO_OTHER_WRITES;
+  const base = line.base;
+  const out: Found = { paths: [], inlineCode: [] };
+  for (const cmd of stagings) {
+    const cwd = cmd.cwd ?? base;
+    // Run in a directory: whatever it extracts or writes by name lands there.
+    if (cwd !== null && cwd !== base) out.paths.push(cwd);
+    stages(basename(cmd.words[0] ?? ''), cmd.words.slice(1), cwd, out);
+  }
+  return out;
+}
+
+/** OtherWrites being filled. */
+interface Found {
+  paths: string[];
+  inlineCode: string[];
+}
+
+function stages(tool: string, words: readonly string[], cwd: string | null, { paths, inlineCode }: Found): void {
+  const land = (w: string) => {
     const path = absoluteTarget(w, cwd);
-    return path !== null && into(path);
+    if (path !== null) paths.push(path);
   };
-  if (tool === 'ln') return words.some((w) => !w.startsWith('-') && lands(w));
+  if (tool === 'ln') for (const w of words) if (!w.startsWith('-')) land(w);
   if (tool === 'cpio') {
     // Any directory it names (`-p DIR`), and `-D DIR` read as for a cpio exec'd on its own (./product-writers.ts).
-    if (words.some((w) => !w.startsWith('-') && lands(w)) || namedTargets('cpio', words).some(lands)) return true;
+    for (const w of words) if (!w.startsWith('-')) land(w);
+    for (const w of namedTargets('cpio', words)) land(w);
     // `cpio -i` (`--extract`) extracts into its working directory.
-    const extracts = words.some((w) => w === '--extract' || /^-[a-zA-Z]*i/.test(w));
-    return extracts && cwd !== null && into(cwd);
+    if (cwd !== null && words.some((w) => w === '--extract' || /^-[a-zA-Z]*i/.test(w))) paths.push(cwd);
   }
-  if (INTERPRETER.test(tool)) return words.some((w) => INLINE_FLAG.test(w)) && words.some((w) => STORAGE_TEXT.test(w));
-  return false;
+  if (INTERPRETER.test(tool) && words.some((w) => INLINE_FLAG.test(w))) inlineCode.push(...words);
 }

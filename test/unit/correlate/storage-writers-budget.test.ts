@@ -5,10 +5,9 @@
  * once per exec for every reader. It parsed them itself before, unbounded, twice per exec (./own-products.ts too).
  */
 import { describe, expect, it } from 'vitest';
-import { writesIntoCache } from '../../../src/correlate/cache-writes.js';
+import { ExecWrites } from '../../../src/correlate/exec-writes.js';
 import { MAX_SCRIPT_CHARS } from '../../../src/correlate/shell-script.js';
 import { SCRIPT_CHARS_BURST, ShellScriptGate } from '../../../src/correlate/shell-script-gate.js';
-import { writesIntoStorageOtherwise } from '../../../src/correlate/storage-writers.js';
 import type { ProcessRef } from '../../../src/model/normalized-event.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
@@ -54,11 +53,11 @@ function gateWith(left: number) {
 describe("staging read from shells' scripts, within the node's parse budget", () => {
   it('a script over budget is skipped and counted for this reader too', async () => {
     const { metrics, reader } = gateWith(0);
-    expect(writesIntoStorageOtherwise(sh(LINK), intoStorage, reader())).toBe(false);
+    expect(new ExecWrites(sh(LINK), reader()).otherwise.paths.some(intoStorage)).toBe(false);
     expect(await counterValue(metrics, SKIPPED, { reason: 'budget' })).toBe(1);
     // With budget left, the link is found.
     const fresh = gateWith(SCRIPT_CHARS_BURST);
-    expect(writesIntoStorageOtherwise(sh(LINK), intoStorage, fresh.reader())).toBe(true);
+    expect(new ExecWrites(sh(LINK), fresh.reader()).otherwise.paths.some(intoStorage)).toBe(true);
     expect(await counterValue(fresh.metrics, SKIPPED, { reason: 'budget' })).toBe(0);
   });
 
@@ -67,9 +66,11 @@ describe("staging read from shells' scripts, within the node's parse budget", ()
     const { metrics, reader } = gateWith(script.length);
     const exec = reader();
     const p = sh(script);
-    expect(writesIntoCache(p.binary, p.args, p.cwd ?? null, undefined, intoStorage, exec)).toBe(true);
-    expect(writesIntoStorageOtherwise(p, intoStorage, exec)).toBe(true);
-    expect(writesIntoStorageOtherwise(p, () => false, exec)).toBe(false);
+    const writes = new ExecWrites(p, exec);
+    expect(writes.written.some(intoStorage)).toBe(true);
+    expect(writes.otherwise.paths.some(intoStorage)).toBe(true);
+    // Another reader of the same exec (as the copy reader is) finds the script read already.
+    expect(new ExecWrites(p, exec).otherwise.paths.some(intoStorage)).toBe(true);
     expect(await counterValue(metrics, SKIPPED, { reason: 'budget' })).toBe(0);
   });
 });

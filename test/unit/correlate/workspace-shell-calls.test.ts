@@ -5,7 +5,8 @@
  * (src/correlate/cache-writes.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { writesIntoCache } from '../../../src/correlate/cache-writes.js';
+import { writtenInto } from '../../../src/correlate/cache-writes.js';
+import { ExecLine } from '../../../src/correlate/exec-line.js';
 import { relinked } from '../../../src/correlate/relinks.js';
 import { mayCopy } from '../../../src/correlate/shell-prefilter.js';
 import { expectQuiet, expectSecretRead, type Steps, shellStep, TOKEN } from './workspace-scenario.js';
@@ -58,7 +59,8 @@ describe('a secret copied into the workspace through a loop, a function or xargs
   it('stages a package cache when a function or loop writes there (the same result, read by cache-writes)', () => {
     const m2 = '/home/runner/.m2/repository/org/acme/x/1.0/x-1.0.jar';
     const inCache = (p: string) => p.includes('/.m2/repository/');
-    const writes = (script: string) => writesIntoCache('/bin/sh', `-c '${script}'`, '/w', undefined, inCache);
+    const writes = (script: string) =>
+      writtenInto(new ExecLine('/bin/sh', `-c '${script}'`, '/w', undefined)).some(inCache);
     expect(writes(`f(){ python3 /tmp/pack.py; }; f > ${m2}`)).toBe(true);
     expect(writes(`for p in a b; do python3 /tmp/$p.py > ${m2.replace('x-1.0', '$p')}; done`)).toBe(true);
     expect(writes('f(){ python3 /tmp/pack.py; }; f > /tmp/out.jar')).toBe(false);
