@@ -6,9 +6,9 @@
  * the build's (./download-reads.ts), so data written there more than a window before `mvn deploy` left with it
  * unseen where `mv`/`cp`/`ln` into the cache made them count (found by a red-team review of CI/CD exemptions;
  * test/unit/correlate/cicd-exemption-evasions.test.ts). Such a write marks the container as a move or copy does
- * (state.ts `cacheStaged`). A cache restored by an archive naming absolute paths (actions/cache: `tar -xf … -P -C
- * $GITHUB_WORKSPACE`) names no cache on its command line and stays no staging; a program writing files itself
- * (`open().write()`) is not seen (docs/detection.md).
+ * (./staging-marks.ts STAGED_CACHE). A cache restored by an archive naming absolute paths (actions/cache: `tar
+ * -xf … -P -C $GITHUB_WORKSPACE`) names no cache on its command line and stays no staging; a program writing files
+ * itself (`open().write()`) is not seen (docs/detection.md).
  */
 import { basename, tokenize } from '../rules/argv.js';
 import { ddOperand } from './archive-copies.js';

@@ -26,12 +26,12 @@ import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum }
 import { absoluteTarget } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
 import type { ExecWrites } from './exec-writes.js';
-import { notePodStaging, podStaged, STORAGE_HOLD_MS } from './pod-storage.js';
+import { notePodStaging, podStaged } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
+import { STAGED_STORAGE, stagedIn } from './staging-marks.js';
 import type { ContainerState, PushEpisode } from './state.js';
 import {
   countIngestFor,
-  ingestedTotal,
   ingestForPush,
   isStorageIngester,
   noteIngestRead,
@@ -96,8 +96,6 @@ function intoContainerStorage(path: string): boolean {
 
 /** The builders (processes whose storage reads are kept aside); gone with the process state. */
 const builders = new WeakSet<ProcState>();
-/** Containers where something was staged into the storage by other means: every storage read counts there. */
-const staged = new WeakSet<ContainerState>();
 
 /** The table's own entry for a program name: `constructor` or `__proto__` is no key of it (Object.prototype's). */
 function commandsOf(table: Commands, binary: string | null): Commands[string] | undefined {
@@ -129,8 +127,8 @@ export function noteStorageBuilder(proc: ProcState, args: string | null): void {
  * comment); the container is marked for good, as a package cache's staging is (./download-reads.ts).
  */
 export function noteStorageStaging(c: ContainerState, writes: ExecWrites): void {
-  if (!staged.has(c) && stagesIntoStorage(writes)) {
-    staged.add(c);
+  if (!stagedIn(c, STAGED_STORAGE) && stagesIntoStorage(writes)) {
+    c.staged |= STAGED_STORAGE;
     notePodStaging(c, c.lastMs);
   }
 }
@@ -187,20 +185,9 @@ function builderParent(p: ProcessRef): boolean {
   return commandsOf(BUILDER_COMMANDS, parent) !== undefined && !isUnexpectedLocation(parent);
 }
 
-/**
- * Whether an idle container is kept past its expiry (processes.ts): it staged into the storage, or read `minBytes`
- * into it, and was active in the last STORAGE_HOLD_MS. Expired, the container's next events start a state where
- * nothing was staged or read: `cp -r /srv/exports STORAGE/…` or `buildah copy`, a `sleep` of two hours with no
- * event, then `buildah push` was low (found by a red-team review of the exemption). Held containers count towards
- * caps.maxContainers, the least recently active evicted first as any.
- */
-export function holdsStorageData(c: ContainerState, nowMs: number, minBytes: number): boolean {
-  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (staged.has(c) || ingestedTotal(c).bytes >= minBytes);
-}
-
 /** Staged in the container, or in another container of its pod (./pod-storage.ts). */
 function isStaged(c: ContainerState, nowMs: number): boolean {
-  return staged.has(c) || podStaged(c, nowMs);
+  return stagedIn(c, STAGED_STORAGE) || podStaged(c, nowMs);
 }
 
 /** A builder's storage reads kept aside (./bucket-tally.ts). */

@@ -23,6 +23,7 @@ import type { ExecWrites } from './exec-writes.js';
 import { ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
+import { STAGED_CACHE, stagedIn } from './staging-marks.js';
 import type { ContainerState } from './state.js';
 
 const STORE_NAMES = new Set(['.npmrc', '.netrc', '_netrc', '.git-credentials', '.dockercfg']);
@@ -133,7 +134,8 @@ export function downloadStoreRead(
 ): boolean {
   if (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path, read))) return true;
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
-  return proc.rare?.toolchain === true && proc.container?.cacheStaged !== true && packageCache(path);
+  const c = proc.container;
+  return proc.rare?.toolchain === true && (c === null || !stagedIn(c, STAGED_CACHE)) && packageCache(path);
 }
 
 /**
@@ -161,12 +163,12 @@ function inPackageCache(path: string): boolean {
  * are not asked here.
  */
 export function noteCacheStaging(c: ContainerState, writes: ExecWrites): void {
-  if (c.cacheStaged) return;
+  if (stagedIn(c, STAGED_CACHE)) return;
   const relink = writes.copied;
   const staged =
     stagesIntoPackageCache(relink) &&
     !mavenWrapperInstall(relink.sources, relink.target, writes.process.parentArgs ?? null);
-  if (staged || writes.written.some(inPackageCache)) c.cacheStaged = true;
+  if (staged || writes.written.some(inPackageCache)) c.staged |= STAGED_CACHE;
 }
 
 /** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */

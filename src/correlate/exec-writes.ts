@@ -1,6 +1,6 @@
 /**
  * Where one exec puts files, and by what means: the one answer the three staging guards ask of an exec — package
- * caches (./download-reads.ts `cacheStaged`), a build's own `dist/` and `node_modules/` (./own-products.ts) and
+ * caches (./download-reads.ts), a build's own `dist/` and `node_modules/` (./own-products.ts) and
  * buildah's and podman's storage (./container-storage.ts). Each guard read the command line on its own before
  * (relinks, cache writes, named outputs, staging otherwise: the line split and a shell's script looked up again per
  * guard and per reader); now the line is read once (./exec-line.ts) and each means is worked out on the first

@@ -2,12 +2,13 @@
  * What a tool reads of its own products, not counted as reads (engine.ts onFile, never a secret nor a pod step's
  * copy of one): goreleaser's binaries and archives in `dist/` (./release-outputs.ts) and the modules node loads
  * from `node_modules` (./module-loads.ts). Either names a directory any process may put files into without
- * reading them (`mv /srv/exports/db.dump dist/app_1.0_linux_amd64.tar.gz`, `ln` into `node_modules`), so as
- * `cacheStaged` guards a publishing JVM's cache reads (./download-reads.ts), a move, link or copy (./relinks.ts)
- * into a `dist/` or `node_modules/` directory, or a command line writing there otherwise (./cache-writes.ts: a
- * shell's redirection, `tee`, `dd of=`, `tar x -C`, `unzip -d`; ./product-writers.ts: `sort -o`, `curl file:… -o`,
- * `git clone SRC DIR`), marks the container for good: its reads of that
- * kind count again, as before the exemption. `npm ci`, `npm install`, yarn and pnpm write `node_modules` in
+ * reading them (`mv /srv/exports/db.dump dist/app_1.0_linux_amd64.tar.gz`, `ln` into `node_modules`), so as the
+ * package-cache mark guards a publishing JVM's cache reads (./download-reads.ts), a move, link or copy
+ * (./relinks.ts) into a `dist/` or `node_modules/` directory, or a command line writing there otherwise
+ * (./cache-writes.ts: a shell's redirection, `tee`, `dd of=`, `tar x -C`, `unzip -d`; ./product-writers.ts: `sort
+ * -o`, `curl file:… -o`, `git clone SRC DIR`; ./storage-writers.ts: `ln`, `cpio`), all read off the exec's one
+ * answer (./exec-writes.ts), marks the container for good (./staging-marks.ts): its reads of that kind count again,
+ * as before the exemption. `npm ci`, `npm install`, yarn and pnpm write `node_modules` in
  * their own process, and goreleaser `dist/`, which is no staging; a lifecycle script that copies into
  * `node_modules` (node-gyp's `cp`) is one, an alert too many. A program moving files itself (`fs.renameSync`,
  * `os.rename`) is not seen (docs/detection.md).
@@ -17,17 +18,14 @@ import type { ExecWrites } from './exec-writes.js';
 import { nodeModuleLoad, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
 import { ownReleaseOutput } from './release-outputs.js';
+import { STAGED_DIST, STAGED_MODULES, stagedIn } from './staging-marks.js';
 import type { ContainerState } from './state.js';
 
-const MODULES = 1;
-const DIST = 2;
-
-/** What was staged in each container (MODULES, DIST); gone with the container's state. */
-const staged = new WeakMap<ContainerState, number>();
+const PRODUCTS = STAGED_MODULES | STAGED_DIST;
 
 function stagedKinds(path: string): number {
   const dir = `${path}/`;
-  return (dir.includes('/node_modules/') ? MODULES : 0) | (dir.includes('/dist/') ? DIST : 0);
+  return (dir.includes('/node_modules/') ? STAGED_MODULES : 0) | (dir.includes('/dist/') ? STAGED_DIST : 0);
 }
 
 /**
@@ -35,8 +33,8 @@ function stagedKinds(path: string): number {
  * `dist/` directory (./exec-writes.ts: every means but interpreters' inline code).
  */
 export function noteProductStaging(c: ContainerState, writes: ExecWrites): void {
-  let kinds = staged.get(c) ?? 0;
-  if (kinds === (MODULES | DIST)) return;
+  if ((c.staged & PRODUCTS) === PRODUCTS) return;
+  let kinds = 0;
   const relink = writes.copied;
   if (relink.target !== null) {
     kinds |= stagedKinds(relink.target);
@@ -46,12 +44,7 @@ export function noteProductStaging(c: ContainerState, writes: ExecWrites): void 
   for (const path of writes.named) kinds |= stagedKinds(path);
   // A link to it (`ln -s node_modules/x /tmp/s`, then `cp DUMP /tmp/s/`), cpio into it: as for buildah's storage.
   for (const path of writes.otherwise.paths) kinds |= stagedKinds(path);
-  if (kinds !== 0) staged.set(c, kinds);
-}
-
-/** Whether anything was staged into a `node_modules/` or `dist/` directory in the container. */
-export function productStaged(c: ContainerState): boolean {
-  return staged.has(c);
+  c.staged |= kinds;
 }
 
 /** What the sensor said of the read: how (a read, an open, a mapping) and its bytes. */
@@ -65,6 +58,6 @@ export const UNSIZED_OPEN: ProductRead = { op: 'open', bytes: null };
 export function ownProduct(proc: ProcState, path: string, read: ProductRead): boolean {
   const c = proc.container;
   if (c === null) return false;
-  if (nodeModuleLoad(proc, path)) return ((staged.get(c) ?? 0) & MODULES) === 0 && withinModuleBudget(proc, path, read);
-  return ownReleaseOutput(proc, path) && ((staged.get(c) ?? 0) & DIST) === 0;
+  if (nodeModuleLoad(proc, path)) return !stagedIn(c, STAGED_MODULES) && withinModuleBudget(proc, path, read);
+  return ownReleaseOutput(proc, path) && !stagedIn(c, STAGED_DIST);
 }

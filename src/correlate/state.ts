@@ -312,8 +312,8 @@ export class ContainerState {
   pending: PushEpisode[] = NO_PENDING;
   /** One of its processes signs with a key file (ProcRare.keyFiles): its reads of noise paths are looked at too. */
   signers = false;
-  /** Files were moved, linked or copied into a package cache here (./download-reads.ts stagesIntoPackageCache). */
-  cacheStaged = false;
+  /** What was staged here into places CI/CD exemptions trust (./staging-marks.ts bits): none (0) for most. */
+  staged = 0;
   /** Both sensors on the node: each kind's lead of one sensor's bytes over the other's (./dual-sensor.ts). */
   byteLeads: Float64Array | null = null;
   /** Its last activity event's process (most events come from one or two): no hashing (ProcessTable.procOf). */

@@ -3,7 +3,7 @@
  * ../../../src/correlate/container-storage.ts): an attacker in a CI pod pushing stolen data with buildah or podman.
  * Data read into the storage a window before the push (../../../src/correlate/storage-ingest.ts) and staging the
  * guard did not read (../../../src/correlate/storage-writers.ts, a process's root link), either followed by hours
- * of sleep that expired the container's state (holdsStorageData) or done by another container of the pod
+ * of sleep that expired the container's state (staging-hold.ts holdsStagedData) or done by another container of the pod
  * (../../../src/correlate/pod-storage.ts), left the push
  * `bulk-push-without-reads` (`push-without-reads`, low, under 64 MiB sent); the benign builds stay quiet.
  */

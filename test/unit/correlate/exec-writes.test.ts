@@ -5,10 +5,11 @@
  * marks that guard's container and no other's.
  */
 import { describe, expect, it } from 'vitest';
-import { holdsStorageData, noteStorageStaging } from '../../../src/correlate/container-storage.js';
+import { noteStorageStaging } from '../../../src/correlate/container-storage.js';
 import { noteCacheStaging } from '../../../src/correlate/download-reads.js';
 import { ExecWrites } from '../../../src/correlate/exec-writes.js';
-import { noteProductStaging, productStaged } from '../../../src/correlate/own-products.js';
+import { noteProductStaging } from '../../../src/correlate/own-products.js';
+import { STAGED_CACHE, STAGED_MODULES, STAGED_STORAGE, stagedIn } from '../../../src/correlate/staging-marks.js';
 import { ContainerState, newNodeState } from '../../../src/correlate/state.js';
 import type { ProcessRef } from '../../../src/model/normalized-event.js';
 import { T0 } from './builder.js';
@@ -122,9 +123,9 @@ describe('the three staging guards asking the same result', () => {
     noteProductStaging(c, w);
     noteCacheStaging(c, w);
     const out: string[] = [];
-    if (c.cacheStaged) out.push('cache');
-    if (productStaged(c)) out.push('products');
-    if (holdsStorageData(c, T0, Number.POSITIVE_INFINITY)) out.push('storage');
+    if (stagedIn(c, STAGED_CACHE)) out.push('cache');
+    if (stagedIn(c, STAGED_MODULES)) out.push('products');
+    if (stagedIn(c, STAGED_STORAGE)) out.push('storage');
     return out;
   }
 

@@ -4,8 +4,8 @@
  * `bulk-read-then-push`, critical, for those reads alone (found by a red-team review of CI pipelines, after
  * ./jvm-build-cache-reads.test.ts made `mvn verify`'s reads the build's). A publishing JVM's reads of the package
  * caches are now the build's as a verifying one's are; its other reads count, and so does the cache itself once
- * anything else has moved, linked or copied files into it (the container's `cacheStaged`): data staged there
- * would otherwise leave with the deploy, its reads laundered by the cache's name.
+ * anything else has moved, linked or copied files into it (the container's STAGED_CACHE mark, staging-marks.ts):
+ * data staged there would otherwise leave with the deploy, its reads laundered by the cache's name.
  */
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
