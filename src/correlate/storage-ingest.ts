@@ -50,11 +50,12 @@ export function isStorageIngester(proc: ProcState): boolean {
 
 function ingests(binary: string | null, args: string | null): boolean {
   const name = basename(binary);
-  const words = tokenize(args);
-  if (name === 'skopeo') return words.some((w) => w.startsWith('containers-storage:'));
+  if (name === 'skopeo') return tokenize(args).some((w) => w.startsWith('containers-storage:'));
   // Own entries only: a program named `constructor` found Object's and threw on every event of it.
   const commands = Object.hasOwn(INGEST_COMMANDS, name) ? INGEST_COMMANDS[name] : undefined;
+  // Checked for every new process: any other program's line is not split.
   if (commands === undefined) return false;
+  const words = tokenize(args);
   const parsed = parseArgv(words, { valueFlags: DOCKER_VALUE_FLAGS });
   // The command word, also after `podman container`/`image` (`podman container cp`, `podman image load`).
   const first = parsed.positionals.findIndex((p) => !p.startsWith('-'));
