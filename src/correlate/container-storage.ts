@@ -123,14 +123,17 @@ export function noteStorageBuilder(proc: ProcState, args: string | null): void {
 }
 
 /**
- * On an exec: whether it stages something into the storage by other means than a builder's (the module's
- * comment); the container is marked for good, as a package cache's staging is (./download-reads.ts).
+ * What an exec stages into the storage by other means than a builder's (the module's comment): STAGED_STORAGE or
+ * none, whatever the container (./staging-guards.ts keeps it per command line and sets the mark for good, as a
+ * package cache's staging is: ./download-reads.ts).
  */
-export function noteStorageStaging(c: ContainerState, writes: ExecWrites): void {
-  if (!stagedIn(c, STAGED_STORAGE) && stagesIntoStorage(writes)) {
-    c.staged |= STAGED_STORAGE;
-    notePodStaging(c, c.lastMs);
-  }
+export function storageStagingBits(writes: ExecWrites): number {
+  return stagesIntoStorage(writes) ? STAGED_STORAGE : 0;
+}
+
+/** The container was just marked as staging into the storage: so is its pod (./pod-storage.ts). */
+export function noteStorageStaged(c: ContainerState): void {
+  notePodStaging(c, c.lastMs);
 }
 
 function stagesIntoStorage(writes: ExecWrites): boolean {
@@ -180,7 +183,7 @@ function resolvedPath(path: string): string {
 }
 
 /** Started by buildah or podman (any command: `podman run` mounts its layers too), not from a scratch directory. */
-function builderParent(p: ProcessRef): boolean {
+export function builderParent(p: ProcessRef): boolean {
   const parent = p.parentBinary ?? null;
   return commandsOf(BUILDER_COMMANDS, parent) !== undefined && !isUnexpectedLocation(parent);
 }

@@ -17,7 +17,6 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
-import { mavenWrapperInstall } from './cache-writes.js';
 import type { Relink } from './copy-paths.js';
 import type { ExecWrites } from './exec-writes.js';
 import { ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
@@ -156,19 +155,15 @@ function inPackageCache(path: string): boolean {
 }
 
 /**
- * On an exec: marks the container when what it moves, links or copies stages files into a package cache, or when its
- * command line writes there otherwise (./exec-writes.ts `written`: a shell's redirection of any program, `tar x
- * -C`, `unzip -d`, `dd of=`); not when it is mvnw installing its distribution (./cache-writes.ts
- * mavenWrapperInstall). Names a program writes (`sort -o`) and links, cpio or inline code (./storage-writers.ts)
+ * What an exec's command line writes into a package cache other than by a move, link or copy (./exec-writes.ts
+ * `written`: a shell's redirection of any program, `tar x -C`, `unzip -d`, `dd of=`): STAGED_CACHE or none. Its
+ * moves, links and copies into one (stagesIntoPackageCache) stage too, unless it is mvnw installing its
+ * distribution (./cache-writes.ts mavenWrapperInstall: its parent's command line, asked per exec by
+ * ./staging-guards.ts). Names a program writes (`sort -o`) and links, cpio or inline code (./storage-writers.ts)
  * are not asked here.
  */
-export function noteCacheStaging(c: ContainerState, writes: ExecWrites): void {
-  if (stagedIn(c, STAGED_CACHE)) return;
-  const relink = writes.copied;
-  const staged =
-    stagesIntoPackageCache(relink) &&
-    !mavenWrapperInstall(relink.sources, relink.target, writes.process.parentArgs ?? null);
-  if (staged || writes.written.some(inPackageCache)) c.staged |= STAGED_CACHE;
+export function cacheWriteBits(writes: ExecWrites): number {
+  return writes.written.some(inPackageCache) ? STAGED_CACHE : 0;
 }
 
 /** The credential reads a download keeps for the case it loses the exemption (a store or two, a key). */

@@ -18,7 +18,6 @@ import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets } from '
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
 import { EVICTION_KINDS, type EvictionKind } from './eviction-kinds.js';
-import { ExecWrites } from './exec-writes.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
@@ -37,7 +36,7 @@ import { ReadTracker } from './reads.js';
 import { settleShapes } from './settle.js';
 import { ShellScriptGate } from './shell-script-gate.js';
 import { ownSigningKey } from './signing-keys.js';
-import { noteStagings } from './staging-guards.js';
+import { ExecStagings, noteStagings } from './staging-guards.js';
 import type { NodeState, PushEpisode } from './state.js';
 import { Suppressor } from './suppression.js';
 
@@ -63,6 +62,7 @@ export class CorrelationEngine {
   private readonly net: NetTracker;
   private readonly podCopies: PodSecretCopies;
   private readonly shellScripts: ShellScriptGate;
+  private readonly execStagings = new ExecStagings();
   private readonly bucketMs: number;
   private readonly slots: number;
   private readonly ev: Record<EvictionKind, { inc(): void }>;
@@ -231,10 +231,10 @@ export class CorrelationEngine {
     const proc = this.tables.newProc(e, node, c);
     const p = e.process;
     noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null, e.timeMs);
-    // Where it puts files, worked out once for the three staging guards (./exec-writes.ts).
-    const writes = new ExecWrites(p, this.shellScripts.at(node));
-    noteStagings(c, writes);
-    const relink = writes.copied;
+    // What it stages for the three staging guards, kept per command line (./staging-guards.ts).
+    const staging = this.execStagings.of(p, this.shellScripts.at(node));
+    noteStagings(c, staging, p);
+    const relink = staging.copied;
     for (const [i, path] of relink.sources.entries()) {
       // A secret store moved or linked whole (`mv ~/.aws /tmp/a`) is read later under the new name too.
       if (this.classifyPath(path) !== PATH_SENSITIVE && !holdsSecrets(this.classifyPath, path)) continue;

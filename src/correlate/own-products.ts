@@ -29,11 +29,11 @@ function stagedKinds(path: string): number {
 }
 
 /**
- * On an exec: marks the container when the command moves, links, copies or writes files into a `node_modules/` or
- * `dist/` directory (./exec-writes.ts: every means but interpreters' inline code).
+ * What an exec stages into a `node_modules/` or `dist/` directory (STAGED_MODULES, STAGED_DIST), whatever the
+ * container: every means the exec writes by (./exec-writes.ts) but interpreters' inline code; ./staging-guards.ts
+ * sets the marks.
  */
-export function noteProductStaging(c: ContainerState, writes: ExecWrites): void {
-  if ((c.staged & PRODUCTS) === PRODUCTS) return;
+export function productStagingBits(writes: ExecWrites): number {
   let kinds = 0;
   const relink = writes.copied;
   if (relink.target !== null) {
@@ -44,7 +44,7 @@ export function noteProductStaging(c: ContainerState, writes: ExecWrites): void 
   for (const path of writes.named) kinds |= stagedKinds(path);
   // A link to it (`ln -s node_modules/x /tmp/s`, then `cp DUMP /tmp/s/`), cpio into it: as for buildah's storage.
   for (const path of writes.otherwise.paths) kinds |= stagedKinds(path);
-  c.staged |= kinds;
+  return kinds;
 }
 
 /** What the sensor said of the read: how (a read, an open, a mapping) and its bytes. */

@@ -46,6 +46,11 @@ export class ShellScriptGate implements ShellScriptReader {
   private execArgs: string | null = null;
   private execArgvCount: number | undefined;
   private execBase: string | null = null;
+  /**
+   * This exec had a script that may write (parsed, remembered or refused by the budget): what its readers say then
+   * depends on the budget and the memo, so ./staging-guards.ts keeps none of it per command line.
+   */
+  budgetAsked = false;
   private readonly overBudget: { inc(): void };
   private readonly tooLong: { inc(): void };
 
@@ -58,9 +63,10 @@ export class ShellScriptGate implements ShellScriptReader {
   }
 
   /** This reader for the scripts of an exec of `node`, read within its budget at its clock (no allocation). */
-  at(node: NodeState): ShellScriptReader {
+  at(node: NodeState): ShellScriptGate {
     this.node = node;
     this.execWrites = null;
+    this.budgetAsked = false;
     return this;
   }
 
@@ -83,6 +89,7 @@ export class ShellScriptGate implements ShellScriptReader {
 
   /** What the script writes: remembered, else parsed within the node's budget (nothing past it). */
   private parsed(script: string, params: readonly string[], base: string | null, questions: number): ScriptWrites {
+    this.budgetAsked = true;
     const long = script.length > MAX_SCRIPT_CHARS;
     const key = long ? null : `${base ?? ''}\0${params.join('\0')}\0${script}`;
     const known = key === null ? undefined : this.memo.get(key);

@@ -5,10 +5,8 @@
  * marks that guard's container and no other's.
  */
 import { describe, expect, it } from 'vitest';
-import { noteStorageStaging } from '../../../src/correlate/container-storage.js';
-import { noteCacheStaging } from '../../../src/correlate/download-reads.js';
 import { ExecWrites } from '../../../src/correlate/exec-writes.js';
-import { noteProductStaging } from '../../../src/correlate/own-products.js';
+import { noteStagings, stagingOf } from '../../../src/correlate/staging-guards.js';
 import { STAGED_CACHE, STAGED_MODULES, STAGED_STORAGE, stagedIn } from '../../../src/correlate/staging-marks.js';
 import { ContainerState, newNodeState } from '../../../src/correlate/state.js';
 import type { ProcessRef } from '../../../src/model/normalized-event.js';
@@ -119,9 +117,7 @@ describe('the three staging guards asking the same result', () => {
   function marks(w: ExecWrites): string[] {
     const node = newNodeState('n');
     const c = new ContainerState('c', { id: 'c', name: null, image: null }, null, node, T0);
-    noteStorageStaging(c, w);
-    noteProductStaging(c, w);
-    noteCacheStaging(c, w);
+    noteStagings(c, stagingOf(w), w.process);
     const out: string[] = [];
     if (stagedIn(c, STAGED_CACHE)) out.push('cache');
     if (stagedIn(c, STAGED_MODULES)) out.push('products');
