@@ -118,10 +118,11 @@ export function relinkOf(line: ExecLine): Relink {
       }
     }
   }
-  // `ln SRC` links into the working directory; otherwise the last word is the destination.
+  // `ln SRC` links into the working directory; otherwise the last word is the destination (none with options
+  // alone: `cp --version`).
   const named = targetGiven || positionals.length === 1;
   const given = named ? positionals : positionals.slice(0, -1);
-  const destination = targetGiven ? targetDir : named ? (tool === 'ln' ? '.' : null) : positionals.at(-1)!;
+  const destination = targetGiven ? targetDir : named ? (tool === 'ln' ? '.' : null) : (positionals.at(-1) ?? null);
   const target = absoluteTarget(destination, base);
   const intoDirectory = named || given.length > 1 || (destination !== null && namesDirectory(destination));
   // A relative symbolic link's source is relative to the link's directory, not to the working directory.
