@@ -279,12 +279,14 @@ export class CorrelationEngine {
     const copied = cls !== PATH_SENSITIVE && this.podCopies.isCopy(node.name, c, f.path, e.timeMs);
     // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
     if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied, f)) return;
+    // Its bytes as they count with both sensors on the node: once (./dual-sensor.ts), kept aside or not.
+    const counted = countedRead(c, e, this.cfg.windowMs);
     // An extraction reading its archive: what it writes counts when read again (./archive-extractions.ts).
-    if (cls !== PATH_SENSITIVE && !copied && extractionRead(c, proc, e, this.cfg, this.bucketMs)) return;
+    if (cls !== PATH_SENSITIVE && !copied && extractionRead(c, proc, counted, this.cfg, this.bucketMs)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
     const own = ownSigningKey(this.reads, proc, e, c, cls === PATH_SENSITIVE);
     const secret = cls === PATH_SENSITIVE && !own && !heldDownloadCredential(proc, e);
-    this.reads.record(c, proc, countedRead(c, e, this.cfg.windowMs), secret || copied);
+    this.reads.record(c, proc, counted, secret || copied);
   }
 
   private onNet(e: NetEvent, node: NodeState): void {
