@@ -31,7 +31,6 @@ import { isUnexpectedLocation } from '../rules/locations.js';
 import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
-import { PIPE_LEAD_MS } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -107,10 +106,9 @@ export function noteExtraction(
   cwd: string | null,
   parentBinary: string | null,
   parentArgs: string | null,
-  t: number,
 ): void {
   const own = extractionOf(proc.binary, args, cwd);
-  noteSiblings(proc, own, t);
+  noteSiblings(proc, own);
   if (own !== null || tarProgram(proc.binary, args) !== null) {
     extractions.set(proc, own);
     return;
@@ -129,22 +127,24 @@ export function noteExtraction(
   if (decompressorOf(proc.binary, words)) serves(proc, x);
 }
 
-/** By parent: its last child exec'd, when, and the extraction that child is (null: none). */
-const lastChild = new WeakMap<ProcState, { proc: ProcState; ms: number; x: Extraction | null }>();
+/** By parent: its last child exec'd, and the extraction that child is (null: none). */
+const lastChild = new WeakMap<ProcState, { proc: ProcState; x: Extraction | null }>();
 
 /**
- * An extracting tar exec'd together with a sibling (within PIPE_LEAD_MS of it, both running) is a stage of a
+ * An extracting tar exec'd while a sibling runs, or whose sibling is exec'd while it runs, is a stage of a
  * pipeline: `tar -xf db.tar | gzip > /tmp/d.gz` streams the archive's members to gzip under `TAR_OPTIONS=-O`, which
  * the command line does not show, and gzip's reads of the pipe count for nothing (a red team's: the push of the
- * staged file sent and read only the compressed bytes). A restore's tar runs alone (`mkdir -p DIR && tar -xf …`:
- * mkdir has exited).
+ * staged file sent and read only the compressed bytes). However far apart they are exec'd: the other stage may
+ * wait first (`tar -xf db.tar | (read -t 3 x; exec gzip)`, the tar blocked on the full pipe meanwhile; found by
+ * review: within 1 s only, that was medium). A restore's tar runs alone (`mkdir -p DIR && tar -xf …`: mkdir has
+ * exited).
  */
-function noteSiblings(proc: ProcState, own: Extraction | null, t: number): void {
+function noteSiblings(proc: ProcState, own: Extraction | null): void {
   const parent = proc.parent;
   if (parent === null) return;
   const last = lastChild.get(parent);
-  lastChild.set(parent, { proc, ms: t, x: own });
-  if (last === undefined || t - last.ms > PIPE_LEAD_MS || !Number.isNaN(last.proc.exitedMs)) return;
+  lastChild.set(parent, { proc, x: own });
+  if (last === undefined || !Number.isNaN(last.proc.exitedMs)) return;
   if (last.x !== null) last.x.piped = true;
   if (own !== null) own.piped = true;
 }

@@ -230,7 +230,7 @@ export class CorrelationEngine {
     }
     const proc = this.tables.newProc(e, node, c);
     const p = e.process;
-    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null, e.timeMs);
+    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null);
     // What it stages for the three staging guards, kept per command line (./staging-guards.ts).
     const staging = this.execStagings.of(p, this.shellScripts.at(node));
     noteStagings(c, staging, p);
