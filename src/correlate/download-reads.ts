@@ -142,7 +142,7 @@ export function downloadStoreRead(
  * ~/.m2/repository/x` reads nothing, and a publishing JVM's reads of the cache are the build's (`mvn deploy`,
  * `gradle publish`: found by a red-team review of CI pipelines, test/unit/correlate/jvm-publish-cache-reads.test.ts),
  * so the data would leave with the deploy unseen; a copy's own reads count, but only in their window. The
- * container's toolchains then have their reads of the caches counted for good (noteCacheStaging), as before
+ * container's toolchains then have their reads of the caches counted for good (./staging-guards.ts), as before
  * the exemption. A cache restored by extracting an archive (actions/cache) names no file and is no staging.
  */
 export function stagesIntoPackageCache(relink: Relink): boolean {

@@ -5,7 +5,8 @@
  * (relinks, cache writes, named outputs, staging otherwise: the line split and a shell's script looked up again per
  * guard and per reader); now the line is read once (./exec-line.ts) and each means is worked out on the first
  * guard's question and kept for the others. The guards keep their own decisions: which means they trust to say
- * something was staged, and which directories they protect. Made per exec (engine.ts onExec) and dropped with it.
+ * something was staged, and which directories they protect. Made for a command line whose answers are not kept yet
+ * (./staging-guards.ts ExecStagings) and dropped once they are read.
  */
 import type { ProcessRef } from '../model/normalized-event.js';
 import { writtenInto } from './cache-writes.js';
