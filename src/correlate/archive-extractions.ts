@@ -66,10 +66,12 @@ const tallies = new WeakMap<ContainerState, BucketTally>();
 
 /** The tar a process runs (busybox's applet too), from where a tool is expected, or null. */
 function tarProgram(binary: string | null, args: string | null): { args: string } | null {
-  if (binary === null || isUnexpectedLocation(binary)) return null;
+  if (binary === null) return null;
+  // By name first: every exec asks (its own binary and its parent's), and few are tar or busybox.
   const name = basename(binary);
-  if (TARS.has(name)) return { args: args ?? '' };
-  if (!MULTI_CALL.has(name)) return null;
+  const tar = TARS.has(name);
+  if ((!tar && !MULTI_CALL.has(name)) || isUnexpectedLocation(binary)) return null;
+  if (tar) return { args: args ?? '' };
   const applet = appletOf({ binary, args });
   return applet !== null && basename(applet.binary) === 'tar' ? applet : null;
 }
@@ -77,7 +79,10 @@ function tarProgram(binary: string | null, args: string | null): { args: string 
 /** The extraction to files a tar command line makes from a local archive file, or null. */
 function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
   const program = tarProgram(binary, args);
-  if (program === null) return null;
+  return program === null ? null : tarExtraction(program, cwd);
+}
+
+function tarExtraction(program: { args: string }, cwd: string | null): Extraction | null {
   const tar = readTar(tokenize(program.args), null);
   if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localFile(tar.archive)) return null;
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
@@ -107,9 +112,10 @@ export function noteExtraction(
   parentBinary: string | null,
   parentArgs: string | null,
 ): void {
-  const own = extractionOf(proc.binary, args, cwd);
+  const ownTar = tarProgram(proc.binary, args);
+  const own = ownTar === null ? null : tarExtraction(ownTar, cwd);
   noteSiblings(proc, own);
-  if (own !== null || tarProgram(proc.binary, args) !== null) {
+  if (ownTar !== null) {
     extractions.set(proc, own);
     return;
   }
