@@ -23,7 +23,7 @@ const outputs = new WeakMap<ProcState, Set<string>>();
  */
 const MAX_OUTPUTS_PER_BUILDER = 256;
 
-function builderOf(proc: ProcState): ProcState | null {
+export function builderOf(proc: ProcState): ProcState | null {
   if (proc.push?.tool === 'ko') return proc;
   const parent = proc.parent;
   return parent !== null && parent.push?.tool === 'ko' ? parent : null;

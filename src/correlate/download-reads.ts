@@ -19,7 +19,7 @@ import type { FileEvent } from '../model/normalized-event.js';
 import { ownBuildOutput } from './build-outputs.js';
 import type { Relink } from './copy-paths.js';
 import type { ExecWrites } from './exec-writes.js';
-import { ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
+import { mayReadOwnProducts, ownProduct, type ProductRead, UNSIZED_OPEN } from './own-products.js';
 import { isGitDownloadStore } from './paths.js';
 import type { ProcState } from './proc-state.js';
 import { STAGED_CACHE, stagedIn } from './staging-marks.js';
@@ -131,7 +131,8 @@ export function downloadStoreRead(
   mayBeProduct = false,
   read: ProductRead = UNSIZED_OPEN,
 ): boolean {
-  if (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path, read))) return true;
+  proc.ownProducts ??= mayReadOwnProducts(proc);
+  if (proc.ownProducts && (ownBuildOutput(proc, path) || (mayBeProduct && ownProduct(proc, path, read)))) return true;
   if (proc.download) return isGitDownloadStore(path) || packageCache(path);
   const c = proc.container;
   return proc.rare?.toolchain === true && (c === null || !stagedIn(c, STAGED_CACHE)) && packageCache(path);

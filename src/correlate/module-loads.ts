@@ -36,11 +36,14 @@ export const MODULE_BYTES_PER_PROCESS = 128 * 1024 * 1024;
 /** Module bytes not counted so far, by node process; gone with the process state. */
 const loaded = new WeakMap<ProcState, number>();
 
+/** Whether a binary is node's, from where a runtime is expected. */
+export function nodeRuntime(b: string | null): boolean {
+  return b !== null && (b.endsWith('/node') || b.endsWith('/nodejs')) && !isUnexpectedLocation(b);
+}
+
 /** Whether node itself is loading a module file (the caller checks the container's staging). No allocation. */
 export function nodeModuleLoad(proc: ProcState, path: string): boolean {
-  if (!path.includes('/node_modules/')) return false;
-  const b = proc.binary;
-  if (b === null || !(b.endsWith('/node') || b.endsWith('/nodejs')) || isUnexpectedLocation(b)) return false;
+  if (!path.includes('/node_modules/') || !nodeRuntime(proc.binary)) return false;
   return MODULE_FILE.test(path) && !path.includes('/node_modules/.cache/') && !UNRESOLVED.test(path);
 }
 

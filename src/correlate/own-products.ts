@@ -14,10 +14,11 @@
  * `os.rename`) is not seen (docs/detection.md).
  */
 import type { FileOp, ProcessRef } from '../model/normalized-event.js';
+import { builderOf } from './build-outputs.js';
 import type { ExecWrites } from './exec-writes.js';
-import { nodeModuleLoad, withinModuleBudget } from './module-loads.js';
+import { nodeModuleLoad, nodeRuntime, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
-import { ownReleaseOutput } from './release-outputs.js';
+import { ownReleaseOutput, releaseOf } from './release-outputs.js';
 import { STAGED_DIST, STAGED_MODULES, stagedIn } from './staging-marks.js';
 import type { ContainerState } from './state.js';
 
@@ -53,6 +54,17 @@ export interface ProductRead {
   bytes: number | null;
 }
 export const UNSIZED_OPEN: ProductRead = { op: 'open', bytes: null };
+
+/**
+ * Whether a process can ever read a product of its own (ownProduct, ./build-outputs.ts ownBuildOutput): it is
+ * node, or goreleaser or ko or a child of one. Asked at its first read (downloadStoreRead), after its recognition:
+ * its binary, its push and its parent's, and the release it keeps (./release-outputs.ts, noted at its start) do
+ * not change later. So a read by any other process skips the path scans (`/node_modules/`, `/dist/`) and its
+ * parent's fields (cold at thousands of processes).
+ */
+export function mayReadOwnProducts(proc: ProcState): boolean {
+  return nodeRuntime(proc.binary) || releaseOf(proc) !== undefined || builderOf(proc) !== null;
+}
 
 /** Whether a read is a tool's own product (the caller has made sure it is no secret). */
 export function ownProduct(proc: ProcState, path: string, read: ProductRead): boolean {

@@ -73,6 +73,8 @@ export class ProcState {
   /** Gone from the process table (evicted, expired or replaced): caches must not return it. */
   dropped = false;
   rare: ProcRare | null = null;
+  /** Whether it may read its own products (./own-products.ts mayReadOwnProducts), asked at its first read. */
+  ownProducts: boolean | null = null;
 
   constructor(
     public execId: string | null,

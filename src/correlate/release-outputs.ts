@@ -40,7 +40,7 @@ function isGoreleaser(binary: string | null): boolean {
   return basename(binary) === 'goreleaser' && !isUnexpectedLocation(binary);
 }
 
-function releaseOf(proc: ProcState): Release | undefined {
+export function releaseOf(proc: ProcState): Release | undefined {
   return releases.get(proc) ?? (proc.parent === null ? undefined : releases.get(proc.parent));
 }
 
