@@ -2,26 +2,19 @@
  * Correlation state: per node, per container, per process. State is aggregated (counters and a few
  * bounded lists), never a list of events, so memory stays flat on a stream of millions of events.
  */
-import type { ContainerRef, PodRef, SensorSource } from '../model/normalized-event.js';
+import type { ContainerRef, PodRef } from '../model/normalized-event.js';
 import type { DestNaming } from './destinations.js';
 import type { DistinctFiles } from './distinct-files.js';
 import type { ByteCounts } from './dual-sensor.js';
 import type { RecentExecs } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
+import type { PushEpisode } from './push-episode.js';
 import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
 
 export { ProcState } from './proc-state.js';
-
-/** One notable step of a push, kept for the alert's evidence. */
-export interface EvidenceItem {
-  timeMs: number;
-  time: string;
-  kind: string;
-  binary: string | null;
-  /** Raw (not yet redacted): redacted when the alert is built. */
-  detail: string;
-}
+/** Pushes live in ./push-episode.ts; most modules import them from here with the rest of the state. */
+export type { EarlyJudgement, EvidenceItem, PushEpisode } from './push-episode.js';
 
 export interface DestEntry {
   ip: string;
@@ -113,96 +106,6 @@ export function newEgressSum(host: string | null, ip: string, port: number | nul
     destBytes: null,
     named: null,
   };
-}
-
-export interface PushEpisode {
-  node: NodeState;
-  container: ContainerState;
-  /** The pushing process shown in the alert (for a renamed git: the renamed parent of the helper). */
-  proc: ProcState;
-  tool: string;
-  remote: string | null;
-  destHost: string | null;
-  /** How destHost was learned; null when it is null. */
-  destNamed: DestNaming | null;
-  /** First non-local `ip:port` it connected to (destination when argv named no host). */
-  destAddr: string | null;
-  /** Destinations its processes (or the bridged daemon) sent to, bounded (pushes.ts MAX_PUSH_DESTS). */
-  dests: DestEntry[];
-  /** Bytes this push sent to each of `dests` (same order); bytes to addresses not listed are only in egressBytes. */
-  destBytes: number[];
-  renamed: boolean;
-  unexpected: boolean;
-  /**
-   * The process that is renamed or runs from an unexpected place, and the tool it stands in for: not
-   * always `proc` (a renamed ssh client under a normal `git push`).
-   */
-  odd: { proc: ProcState; as: string } | null;
-  /** Recognised from bytes sent to a forge/registry, not from argv. */
-  byEgress: boolean;
-  /**
-   * Taken for a push from a cut command line of a tool whose children fetch as they push
-   * (PushToolSpec.cutArgvNeedsStep), and nothing has decided it yet: no step recognised from whole words
-   * joined it, and its own process connected nowhere. Judged so, it is no push.
-   */
-  awaitsWholeStep: boolean;
-  /** By egress, from the bytes of several of the container's processes (EgressSum), not one alone. */
-  egressSplit: boolean;
-  bridged: boolean;
-  timeMs: number;
-  time: string;
-  source: SensorSource;
-  /** The other sensor reported it too (both sensors on the node): its steps are shown once (./pushes.ts). */
-  twinned: boolean;
-  egressBytes: number;
-  /** Of egressBytes, those a docker.sock daemon sent (linked by time on the node, not by registry). */
-  bridgedBytes: number;
-  egressSeen: boolean;
-  evidence: EvidenceItem[];
-  /** Event time after which nothing counts towards it (push + settle + lateness). */
-  dueMs: number;
-  /**
-   * When it is judged, on its node's clock: `dueMs`, or for a push that arrived later than the lateness
-   * allows (a stream replayed behind the rest of its node) settle + lateness after it arrived, so the
-   * events that follow it in that stream still reach it. Judged at once, its own helper started a moment
-   * later was taken for a second push.
-   */
-  judgeAtMs: number;
-  /** Judged for good: nothing counts towards it any more. */
-  judged: boolean;
-  /**
-   * Judged early, its alert sent then (its container's pending list was full: quick pushes after it,
-   * decoys or not). It is still pending, counting its reads as before, and is judged again at its time
-   * (`judgeAtMs`): a graver severity than this one then raises a second alert. null: not judged early.
-   */
-  early: EarlyJudgement | null;
-  /**
-   * Reads recorded while the push is pending, so its read total does not depend on where push +
-   * pushSettleMs falls within a read bucket (see ReadTracker.notePending): reads by other processes after
-   * the settle time that share its bucket (subtracted), reads by the push's own processes after the settle
-   * time in later buckets (added), and the last counted read times.
-   */
-  lateSubBytes: number;
-  lateSubFiles: number;
-  lateAddBytes: number;
-  lateAddFiles: number;
-  /** Last read by any process in (push, push + pushSettleMs]. */
-  settleLastMs: number;
-  /** Last read by the push's own processes after push + pushSettleMs. */
-  lateLastMs: number;
-  /**
-   * Its process that reads the payload from stdin (`curl -T -`), whose siblings feeding it are its
-   * pipeline (./pipeline.ts); null when it reads no stdin.
-   */
-  stdinProc: ProcState | null;
-  /** What its stdin was seen to carry (./stdin-fed.ts): a pipeline started with it, or a file read after it started. */
-  stdinFeed: 'none' | 'pipe' | 'file';
-}
-
-/** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */
-export interface EarlyJudgement {
-  rule: string;
-  rank: number;
 }
 
 export interface FileEntry {
