@@ -28,9 +28,10 @@ import type { FileEvent } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
-import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
+import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
+import { exemptionsOf, pushExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -53,16 +54,22 @@ const PLAIN_COMMAND = /^[\w./=+-]+(?: +[\w./=+-]+)*$/;
 const REREADING_TOOLS = new Set(['git', 'gh', 'glab', 'hub', 'tea', 'curl', 'wget', 'httpie', 'aws', 'gcloud', 'az']);
 
 /** An extraction's archive. */
-interface Extraction {
+export interface Extraction {
   archive: string;
   /** Its tar was exec'd together with a sibling: a pipeline's stage (noteSiblings); its reads count from then on. */
   piped: boolean;
 }
 
-/** By process: the extraction it is (a tar) or serves (its decompressor, the shell running it); null: none. */
-const extractions = new WeakMap<ProcState, Extraction | null>();
-/** The kept-aside reads by container; gone with the container's state. */
-const tallies = new WeakMap<ContainerState, BucketTally>();
+/** A parent's last child exec'd, and the extraction that child is (null: none). */
+export interface LastChild {
+  proc: ProcState;
+  x: Extraction | null;
+}
+
+/** The extraction a process is or serves (ProcRare `extraction`); undefined: not asked yet. */
+function extractionOfProc(proc: ProcState): Extraction | null | undefined {
+  return proc.rare === null ? undefined : proc.rare.extraction;
+}
 
 /** The tar a process runs (busybox's applet too), from where a tool is expected, or null. */
 function tarProgram(binary: string | null, args: string | null): { args: string } | null {
@@ -116,11 +123,11 @@ export function noteExtraction(
   const own = ownTar === null ? null : tarExtraction(ownTar, cwd);
   noteSiblings(proc, own);
   if (ownTar !== null) {
-    extractions.set(proc, own);
+    proc.more().extraction = own;
     return;
   }
   const parent = proc.parent;
-  const x = (parent === null ? undefined : extractions.get(parent)) ?? extractionOf(parentBinary, parentArgs, cwd);
+  const x = (parent === null ? undefined : extractionOfProc(parent)) ?? extractionOf(parentBinary, parentArgs, cwd);
   if (x === null) return;
   const words = tokenize(args);
   if (SHELLS.has(basename(proc.binary)) && !isUnexpectedLocation(proc.binary)) {
@@ -132,9 +139,6 @@ export function noteExtraction(
   }
   if (decompressorOf(proc.binary, words)) serves(proc, x);
 }
-
-/** By parent: its last child exec'd, and the extraction that child is (null: none). */
-const lastChild = new WeakMap<ProcState, { proc: ProcState; x: Extraction | null }>();
 
 /**
  * An extracting tar exec'd while a sibling runs, or whose sibling is exec'd while it runs, is a stage of a
@@ -148,17 +152,16 @@ const lastChild = new WeakMap<ProcState, { proc: ProcState; x: Extraction | null
 function noteSiblings(proc: ProcState, own: Extraction | null): void {
   const parent = proc.parent;
   if (parent === null) return;
-  const last = lastChild.get(parent);
-  lastChild.set(parent, { proc, x: own });
-  if (last === undefined || !Number.isNaN(last.proc.exitedMs)) return;
+  const last = parent.lastChild;
+  parent.lastChild = { proc, x: own };
+  if (last === null || !Number.isNaN(last.proc.exitedMs)) return;
   if (last.x !== null) last.x.piped = true;
   if (own !== null) own.piped = true;
 }
 
-/** A process serving an extraction; given its rare fields, which extractionRead's gate asks before the map. */
+/** A process serving an extraction (in its rare fields, which extractionRead's gate asks). */
 function serves(proc: ProcState, x: Extraction): void {
-  proc.more();
-  extractions.set(proc, x);
+  proc.more().extraction = x;
 }
 
 /**
@@ -166,12 +169,12 @@ function serves(proc: ProcState, x: Extraction): void {
  * its parent when it runs the same command line, else its own when its archive is named absolute.
  */
 function extractionFor(proc: ProcState): Extraction | null {
-  let x = extractions.get(proc);
+  let x = extractionOfProc(proc);
   if (x !== undefined) return x;
   const parent = proc.parent;
   const forked = parent !== null && parent.binary === proc.binary && parent.args === proc.args;
-  x = (forked ? extractions.get(parent) : undefined) ?? extractionOf(proc.binary, proc.args, null);
-  extractions.set(proc, x);
+  x = (forked ? extractionOfProc(parent) : undefined) ?? extractionOf(proc.binary, proc.args, null);
+  proc.more().extraction = x;
   return x;
 }
 
@@ -187,14 +190,15 @@ export function extractionRead(
   bucketMs: number,
 ): boolean {
   // Every counted read asks: tar is an archiver, its decompressor has rare fields (serves).
-  if (!proc.archiver && (proc.rare === null || !extractions.has(proc))) return false;
+  if (!proc.archiver && (proc.rare === null || proc.rare.extraction === undefined)) return false;
   const x = extractionFor(proc);
   const { path, bytes } = e.file;
   if (x === null || x.piped || x.archive !== path) return false;
-  let tally = tallies.get(c);
-  if (tally === undefined) {
+  const exempt = exemptionsOf(c);
+  let tally = exempt.extractionReads;
+  if (tally === null) {
     tally = newBucketTally(e.timeMs);
-    tallies.set(c, tally);
+    exempt.extractionReads = tally;
   }
   // Kept as long as the read buckets keep reads; a file counts again after a window, as there.
   const horizonMs = cfg.windowMs + cfg.pushSettleMs + cfg.latenessMs;
@@ -206,27 +210,24 @@ export function extractionRead(
 const NONE: TallySums = { bytes: 0, files: 0 };
 
 /**
- * By container: the bytes its re-reading tools' pushes sent past what the reads counted in their windows explain,
- * by push time. A push's sends come from its reads; those its window's counted reads do not explain came from
- * reads not counted: maybe an extraction's, streamed out (`TAR_OPTIONS=-O tar -xf db.tar | curl -T - …`: the
- * environment is not on the command line; a decompressor replaced by one that pipes to curl), or extracted
- * where reads count for nothing (a noise prefix). Summed over the window, so a data set sent in chunks, each
- * below the bulk threshold, adds up from the second push on.
+ * ContainerExemptions `unexplainedSent` (./exemption-state.ts): the bytes a container's re-reading tools' pushes
+ * sent past what the reads counted in their windows explain, by push time. A push's sends come from its reads;
+ * those its window's counted reads do not explain came from reads not counted: maybe an extraction's, streamed out
+ * (`TAR_OPTIONS=-O tar -xf db.tar | curl -T - …`: the environment is not on the command line; a decompressor
+ * replaced by one that pipes to curl), or extracted where reads count for nothing (a noise prefix). Summed over
+ * the window, so a data set sent in chunks, each below the bulk threshold, adds up from the second push on.
+ * PushExemptions `extractionSent`: what a push (judged early, then again) has put into it so far.
+ *
+ * PushExemptions `viaLoopback`: the push's processes connected to a proxy on the loopback
+ * (`https_proxy=http://127.0.0.1:3128`, a proxy sidecar of the pod): what they sent there is no egress
+ * (network.ts), so their egress is not what left. A git push of an extracted pack through one, with its hook's
+ * few bytes to another host as its only egress, was low.
  */
-const unexplained = new WeakMap<ContainerState, BucketTally>();
-/** What a push (judged early, then again) has put into `unexplained` so far. */
-const recorded = new WeakMap<PushEpisode, number>();
-/**
- * Pushes whose processes connected to a proxy on the loopback (`https_proxy=http://127.0.0.1:3128`, a proxy
- * sidecar of the pod): what they sent there is no egress (network.ts), so their egress is not what left. A git push
- * of an extracted pack through one, with its hook's few bytes to another host as its only egress, was low.
- */
-const viaLoopback = new WeakSet<PushEpisode>();
 
 /** A pending push's process connected or sent to a local address (network.ts, before it drops the event). */
 export function noteLocalEgress(ep: PushEpisode, ip: string): void {
   // Link-local is the cloud's metadata service (aws and gcloud ask it for credentials), no proxy.
-  if (!ip.startsWith('169.254.') && !ip.toLowerCase().startsWith('fe80:')) viaLoopback.add(ep);
+  if (!ip.startsWith('169.254.') && !ip.toLowerCase().startsWith('fe80:')) pushExemptionsOf(ep).viaLoopback = true;
 }
 
 /**
@@ -246,25 +247,25 @@ export function extractionReadsFor(
   egressBytes: number | null,
   countedBytes: number,
 ): TallySums {
-  const tally = tallies.get(ep.container);
-  if (tally === undefined) return NONE;
+  const exempt = ep.container.exempt;
+  const tally = exempt === null ? null : exempt.extractionReads;
+  if (exempt === null || tally === null) return NONE;
   const { fromMs, toMs, bucketMs } = window;
   const fromId = Math.floor(fromMs / bucketMs);
   const toId = Math.floor(toMs / bucketMs);
   const sums = tallySum(tally, fromId, toId, false);
-  if (!REREADING_TOOLS.has(ep.tool) || egressBytes === null || ep.stdinProc !== null || viaLoopback.has(ep)) {
-    return sums;
-  }
-  let sent = unexplained.get(ep.container);
-  if (sent === undefined) {
+  const viaLoopback = ep.exempt?.viaLoopback === true;
+  if (!REREADING_TOOLS.has(ep.tool) || egressBytes === null || ep.stdinProc !== null || viaLoopback) return sums;
+  let sent = exempt.unexplainedSent;
+  if (sent === null) {
     sent = newBucketTally(ep.timeMs);
-    unexplained.set(ep.container, sent);
+    exempt.unexplainedSent = sent;
   }
   const own = Math.max(0, egressBytes - countedBytes);
-  const before = recorded.get(ep) ?? 0;
+  const before = ep.exempt === null ? 0 : ep.exempt.extractionSent;
   if (own > before) {
     tallyRead(sent, ep.timeMs, own - before, 0, { bucketMs, horizonMs: window.horizonMs, recountMs: Infinity });
-    recorded.set(ep, own);
+    pushExemptionsOf(ep).extractionSent = own;
   }
   const cap = tallySum(sent, fromId, toId, false).bytes;
   if (sums.bytes <= cap) return sums;

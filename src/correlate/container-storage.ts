@@ -22,10 +22,11 @@ import type { FileEvent, ProcessRef } from '../model/normalized-event.js';
 import { basename, commandEnd, parseArgv, tokenize } from '../rules/argv.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
-import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
+import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
 import type { ExecWrites } from './exec-writes.js';
+import { exemptionsOf } from './exemption-state.js';
 import { notePodStaging, podStaged } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import { STAGED_STORAGE, stagedIn } from './staging-marks.js';
@@ -193,9 +194,6 @@ function isStaged(c: ContainerState, nowMs: number): boolean {
   return stagedIn(c, STAGED_STORAGE) || podStaged(c, nowMs);
 }
 
-/** A builder's storage reads kept aside (./bucket-tally.ts). */
-const tallies = new WeakMap<ContainerState, BucketTally>();
-
 /**
  * Whether a read (no secret) is a builder's of its storage in a container where nothing was staged there: kept
  * aside, not counted in the container's totals (reads.ts record).
@@ -216,10 +214,12 @@ export function builderStorageRead(
     return false;
   }
   if (!builders.has(proc) || isStaged(c, e.timeMs)) return false;
-  let tally = tallies.get(c);
-  if (tally === undefined) {
+  // Kept aside in the container's exemption state (./bucket-tally.ts).
+  const exempt = exemptionsOf(c);
+  let tally = exempt.storageReads;
+  if (tally === null) {
     tally = newBucketTally(e.timeMs);
-    tallies.set(c, tally);
+    exempt.storageReads = tally;
   }
   const bytes = e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
   tallyRead(tally, e.timeMs, bytes, hashPath(path), { bucketMs, horizonMs, recountMs: windowMs });
@@ -234,8 +234,8 @@ export function builderStorageRead(
 export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
   // A builder's push: what went into the storage before its window instead (./storage-ingest.ts).
   if (builders.has(ep.proc) && !isStaged(ep.container, ep.timeMs)) return ingestForPush(ep, fromMs, toMs, bucketMs);
-  const tally = tallies.get(ep.container);
-  if (tally === undefined) return NO_STORAGE_READS;
+  const tally = ep.container.exempt?.storageReads ?? null;
+  if (tally === null) return NO_STORAGE_READS;
   return tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);
 }
 

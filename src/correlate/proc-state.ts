@@ -7,6 +7,7 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import type { Extraction, LastChild } from './archive-extractions.js';
 import type { SigningKeyRead } from './signing-keys.js';
 import type { ContainerState, DestEntry, NodeState, PushEpisode } from './state.js';
 import type { TimeNote } from './times.js';
@@ -42,6 +43,11 @@ export interface ProcRare {
   downloadSecrets: FileEvent[] | null;
   /** It lost a download's exemption, or descends from one that did: no download, whatever its command line. */
   lostDownload: boolean;
+  /**
+   * The archive extraction it is (a tar) or serves (its decompressor, the shell running it), null: none;
+   * undefined: not asked yet (./archive-extractions.ts).
+   */
+  extraction: Extraction | null | undefined;
 }
 
 function newRare(): ProcRare {
@@ -62,6 +68,7 @@ function newRare(): ProcRare {
     toolchain: false,
     downloadSecrets: null,
     lostDownload: false,
+    extraction: undefined,
   };
 }
 
@@ -75,6 +82,8 @@ export class ProcState {
   rare: ProcRare | null = null;
   /** Whether it may read its own products (./own-products.ts mayReadOwnProducts), asked at its first read. */
   ownProducts: boolean | null = null;
+  /** Its last child exec'd, for a pipeline's stages (./archive-extractions.ts noteSiblings); null: none yet. */
+  lastChild: LastChild | null = null;
 
   constructor(
     public execId: string | null,

@@ -4,6 +4,7 @@
  */
 import type { SensorSource } from '../model/normalized-event.js';
 import type { DestNaming } from './destinations.js';
+import type { PushExemptions } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 import type { ContainerState, DestEntry, NodeState } from './state.js';
 
@@ -99,6 +100,8 @@ export interface PushEpisode {
   stdinProc: ProcState | null;
   /** What its stdin was seen to carry (./stdin-fed.ts): a pipeline started with it, or a file read after it started. */
   stdinFeed: 'none' | 'pipe' | 'file';
+  /** What the CI/CD exemptions keep of it (./exemption-state.ts); null for most. */
+  exempt: PushExemptions | null;
 }
 
 /** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */

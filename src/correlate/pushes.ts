@@ -225,6 +225,7 @@ export class PushTracker {
       lateLastMs: Number.NEGATIVE_INFINITY,
       stdinProc: null,
       stdinFeed: 'none',
+      exempt: null,
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.makeRoom(c);
     c.addPending(ep);

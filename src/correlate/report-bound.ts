@@ -7,7 +7,8 @@
  * REPORT_WINDOW_MS in one container, each further call is judged as any push is (`sensitive-read-then-push` once a
  * credential was read within the window). A call's place is taken when it is first judged, and kept.
  */
-import type { ContainerState, PushEpisode } from './state.js';
+import { exemptionsOf, pushExemptionsOf } from './exemption-state.js';
+import type { PushEpisode } from './state.js';
 
 /** Reporting calls a container makes within REPORT_WINDOW_MS that stay no push. */
 export const REPORTS_PER_WINDOW = 12;
@@ -15,27 +16,26 @@ export const REPORT_WINDOW_MS = 10 * 60_000;
 
 /**
  * The times of a container's reporting calls in the window, oldest first, at most REPORTS_PER_WINDOW + 1 (those
- * past the bound need not be kept: one is enough to say the bound is spent). Kept beside, not in, ContainerState:
- * only containers that report have an entry, and it goes with the container.
+ * past the bound need not be kept: one is enough to say the bound is spent) are ContainerExemptions `reports`
+ * (./exemption-state.ts: only containers that report have them). Each call's place, decided once, is its
+ * PushExemptions `pastReportBound`: judged again (early, then final), it keeps it.
  */
-const recentReports = new WeakMap<ContainerState, number[]>();
-/** Each call's place, decided once: judged again (early, then final), it keeps it. */
-const pastBound = new WeakMap<PushEpisode, boolean>();
 
 /** Whether a reporting call is past its container's bound: a push. Any other push is one (true). */
 export function reportPastBound(ep: PushEpisode): boolean {
   if (ep.proc.push?.reportsOnly !== true) return true;
-  const known = pastBound.get(ep);
-  if (known !== undefined) return known;
-  let times = recentReports.get(ep.container);
-  if (times === undefined) {
+  const known = ep.exempt?.pastReportBound ?? null;
+  if (known !== null) return known;
+  const exempt = exemptionsOf(ep.container);
+  let times = exempt.reports;
+  if (times === null) {
     times = [];
-    recentReports.set(ep.container, times);
+    exempt.reports = times;
   }
   const fromMs = ep.timeMs - REPORT_WINDOW_MS;
   while (times.length > 0 && times[0]! <= fromMs) times.shift();
   const past = times.length >= REPORTS_PER_WINDOW;
   if (times.length <= REPORTS_PER_WINDOW) times.push(ep.timeMs);
-  pastBound.set(ep, past);
+  pushExemptionsOf(ep).pastReportBound = past;
   return past;
 }

@@ -21,7 +21,7 @@ import { cacheWriteBits, stagesIntoPackageCache } from './download-reads.js';
 import { ExecWrites } from './exec-writes.js';
 import { productStagingBits } from './own-products.js';
 import type { ShellScriptGate } from './shell-script-gate.js';
-import { STAGED_CACHE, STAGED_STORAGE } from './staging-marks.js';
+import { addStaged, STAGED_CACHE, STAGED_STORAGE } from './staging-marks.js';
 import type { ContainerState } from './state.js';
 
 /** What an exec stages, whatever the container it runs in. */
@@ -47,9 +47,8 @@ export function noteStagings(c: ContainerState, staging: ExecStaging, p: Process
   let marks = staging.marks;
   const { sources, target } = staging.copied;
   if (staging.relinksIntoCache && !mavenWrapperInstall(sources, target, p.parentArgs ?? null)) marks |= STAGED_CACHE;
-  const added = marks & ~c.staged;
+  const added = addStaged(c, marks);
   if (added === 0) return;
-  c.staged |= added;
   if ((added & STAGED_STORAGE) !== 0) noteStorageStaged(c);
 }
 

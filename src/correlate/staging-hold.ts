@@ -12,9 +12,10 @@
  * (the least recently active evicted first, as any), whose eviction is counted as any other.
  */
 import { STORAGE_HOLD_MS } from './pod-storage.js';
+import { stagedAny } from './staging-marks.js';
 import type { ContainerState } from './state.js';
 import { ingestedTotal } from './storage-ingest.js';
 
 export function holdsStagedData(c: ContainerState, nowMs: number, minStorageBytes: number): boolean {
-  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (c.staged !== 0 || ingestedTotal(c).bytes >= minStorageBytes);
+  return c.lastMs >= nowMs - STORAGE_HOLD_MS && (stagedAny(c) || ingestedTotal(c).bytes >= minStorageBytes);
 }

@@ -6,6 +6,7 @@ import type { ContainerRef, PodRef } from '../model/normalized-event.js';
 import type { DestNaming } from './destinations.js';
 import type { DistinctFiles } from './distinct-files.js';
 import type { ByteCounts } from './dual-sensor.js';
+import type { ContainerExemptions } from './exemption-state.js';
 import type { RecentExecs } from './pipeline.js';
 import type { ProcState } from './proc-state.js';
 import type { PushEpisode } from './push-episode.js';
@@ -215,8 +216,8 @@ export class ContainerState {
   pending: PushEpisode[] = NO_PENDING;
   /** One of its processes signs with a key file (ProcRare.keyFiles): its reads of noise paths are looked at too. */
   signers = false;
-  /** What was staged here into places CI/CD exemptions trust (./staging-marks.ts bits): none (0) for most. */
-  staged = 0;
+  /** What its CI/CD exemptions keep (./exemption-state.ts: staging marks, reads kept aside); null for most. */
+  exempt: ContainerExemptions | null = null;
   /** Both sensors on the node: each kind's lead of one sensor's bytes over the other's (./dual-sensor.ts). */
   byteLeads: Float64Array | null = null;
   /** Its last activity event's process (most events come from one or two): no hashing (ProcessTable.procOf). */

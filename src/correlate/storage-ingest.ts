@@ -15,8 +15,9 @@
 import type { FileEvent } from '../model/normalized-event.js';
 import { basename, parseArgv, tokenize } from '../rules/argv.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
-import { type BucketTally, newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
+import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { hashPath } from './distinct-files.js';
+import { exemptionsOf, pushExemptionsOf } from './exemption-state.js';
 import { notePodIngest, podIngested } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -65,7 +66,6 @@ function ingests(binary: string | null, args: string | null): boolean {
   return !THROUGH_VOLUMES.has(command) || words.some((w) => VOLUME_FLAG.test(w));
 }
 
-const tallies = new WeakMap<ContainerState, BucketTally>();
 const NONE: TallySums = { bytes: 0, files: 0 };
 
 /** An ingester's read outside the storage (no secret). */
@@ -77,10 +77,11 @@ export function noteIngestRead(
   horizonMs: number,
 ): void {
   const t = e.timeMs;
-  let tally = tallies.get(c);
-  if (tally === undefined) {
+  const exempt = exemptionsOf(c);
+  let tally = exempt.ingestReads;
+  if (tally === null) {
     tally = newBucketTally(t);
-    tallies.set(c, tally);
+    exempt.ingestReads = tally;
   }
   const bytes = e.file.bytes !== null && e.file.bytes > 0 ? e.file.bytes : 0;
   const isNew = tallyRead(tally, t, bytes, hashPath(path), {
@@ -94,26 +95,22 @@ export function noteIngestRead(
 
 /** What the container's ingesters read, all told. */
 export function ingestedTotal(c: ContainerState): TallySums {
-  const tally = tallies.get(c);
-  return tally === undefined ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, true);
+  const tally = c.exempt?.ingestReads ?? null;
+  return tally === null ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, true);
 }
 
 /** What the container's ingesters read up to the bucket `toId`. */
 function ingestedUpTo(c: ContainerState, toId: number): TallySums {
-  const tally = tallies.get(c);
-  return tally === undefined ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, toId, true);
+  const tally = c.exempt?.ingestReads ?? null;
+  return tally === null ? NONE : tallySum(tally, Number.NEGATIVE_INFINITY, toId, true);
 }
 
-/** What earlier builder pushes of the container counted: its own ingest up to their ends, the pod's others'. */
-interface Counted {
-  own: TallySums;
-  others: TallySums;
-}
-const countedBefore = new WeakMap<ContainerState, Counted>();
-/** Per push: its share, the same when it is judged again (an early judgement, then at its time). */
-const shares = new WeakMap<PushEpisode, TallySums>();
-/** Per push: what it counted, applied when it is not allowlisted (countIngestFor). */
-const toCount = new WeakMap<PushEpisode, Counted>();
+/**
+ * Kept in the exemption states (./exemption-state.ts): the container's ingesters' reads (`ingestReads`) and what
+ * earlier builder pushes of it counted (`ingestCounted`: its own ingest up to their ends, the pod's others'); a
+ * push's share (`ingestShare`, the same when it is judged again: early, then at its time) and what it counted,
+ * applied when it is not allowlisted (`ingestToCount`, countIngestFor).
+ */
 
 /**
  * What went into the storage from the machine that a builder's push counts besides its window's reads: the
@@ -123,21 +120,22 @@ const toCount = new WeakMap<PushEpisode, Counted>();
  * data read in and a decoy push before the real one: the decoy carries it, and its alert.
  */
 export function ingestForPush(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): TallySums {
-  const known = shares.get(ep);
-  if (known !== undefined) return known;
+  const known = ep.exempt?.ingestShare ?? null;
+  if (known !== null) return known;
   const c = ep.container;
   const before = ingestedUpTo(c, Math.floor(fromMs / bucketMs) - 1);
   const own = ingestedTotal(c);
   const pod = podIngested(c);
   const others = { bytes: Math.max(0, pod.bytes - own.bytes), files: Math.max(0, pod.files - own.files) };
-  const counted = countedBefore.get(c) ?? { own: NONE, others: NONE };
+  const counted = c.exempt?.ingestCounted ?? { own: NONE, others: NONE };
   const share = {
     bytes: Math.max(0, before.bytes - counted.own.bytes) + Math.max(0, others.bytes - counted.others.bytes),
     files: Math.max(0, before.files - counted.own.files) + Math.max(0, others.files - counted.others.files),
   };
   // The window's own ingest is in this push's read buckets: counted too, once the push is no allowlisted one.
-  toCount.set(ep, { own: ingestedUpTo(c, Math.floor(toMs / bucketMs)), others });
-  shares.set(ep, share);
+  const exempt = pushExemptionsOf(ep);
+  exempt.ingestToCount = { own: ingestedUpTo(c, Math.floor(toMs / bucketMs)), others };
+  exempt.ingestShare = share;
   return share;
 }
 
@@ -146,12 +144,12 @@ export function ingestForPush(ep: PushEpisode, fromMs: number, toMs: number, buc
  * nothing away: a decoy push to the internal registry first had left the real one low.
  */
 export function countIngestFor(ep: PushEpisode): void {
-  const counted = toCount.get(ep);
-  if (counted === undefined) return;
-  toCount.delete(ep);
-  const c = ep.container;
-  const was = countedBefore.get(c) ?? { own: NONE, others: NONE };
-  countedBefore.set(c, { own: larger(was.own, counted.own), others: larger(was.others, counted.others) });
+  const counted = ep.exempt?.ingestToCount ?? null;
+  if (counted === null) return;
+  pushExemptionsOf(ep).ingestToCount = null;
+  const exempt = exemptionsOf(ep.container);
+  const was = exempt.ingestCounted ?? { own: NONE, others: NONE };
+  exempt.ingestCounted = { own: larger(was.own, counted.own), others: larger(was.others, counted.others) };
 }
 
 function larger(a: TallySums, b: TallySums): TallySums {

@@ -1,0 +1,66 @@
+/**
+ * What the CI/CD exemptions keep of a container and of a push: the staging marks (./staging-marks.ts), the reads
+ * they keep aside from the container's read buckets and what of those a push counted. One object per container
+ * (ContainerState `exempt`) and per push (PushEpisode `exempt`) that has any, made on first write: most have
+ * none, and a container without one pays a field (memory row of issue 8: 10,000 containers). Before, this was a
+ * field of ContainerState and module-level WeakMaps in three modules, each keyed by the container or the push.
+ */
+import type { BucketTally, TallySums } from './bucket-tally.js';
+import type { PushEpisode } from './push-episode.js';
+import type { ContainerState } from './state.js';
+
+/** What earlier builder pushes of a container counted (./storage-ingest.ts): its own ingest, the pod's others'. */
+export interface IngestCounted {
+  own: TallySums;
+  others: TallySums;
+}
+
+export class ContainerExemptions {
+  /** What was staged here into places CI/CD exemptions trust (./staging-marks.ts bits). */
+  staged = 0;
+  /** An archive extraction's reads of its archive, kept aside (./archive-extractions.ts extractionRead). */
+  extractionReads: BucketTally | null = null;
+  /** What its re-reading tools' pushes sent past what their windows' counted reads explain (./archive-extractions.ts). */
+  unexplainedSent: BucketTally | null = null;
+  /** A builder's reads of its storage, kept aside (./container-storage.ts builderStorageRead). */
+  storageReads: BucketTally | null = null;
+  /** Its ingesters' reads outside the storage (./storage-ingest.ts). */
+  ingestReads: BucketTally | null = null;
+  /** What earlier builder pushes counted of that ingest (./storage-ingest.ts countIngestFor). */
+  ingestCounted: IngestCounted | null = null;
+  /** Its reporting calls' times in the window, oldest first (./report-bound.ts). */
+  reports: number[] | null = null;
+}
+
+export class PushExemptions {
+  /** What it has put into its container's `unexplainedSent` so far (judged early, then again). */
+  extractionSent = 0;
+  /** Its processes connected to a proxy on the loopback (./archive-extractions.ts noteLocalEgress). */
+  viaLoopback = false;
+  /** Its share of what went into the storage, the same when it is judged again (./storage-ingest.ts). */
+  ingestShare: TallySums | null = null;
+  /** What it counted of that ingest, applied when it is not allowlisted (./storage-ingest.ts countIngestFor). */
+  ingestToCount: IngestCounted | null = null;
+  /** A reporting call's place past its container's bound or not, decided once (./report-bound.ts); null: not yet. */
+  pastReportBound: boolean | null = null;
+}
+
+/** The container's exemption state, made on first write. */
+export function exemptionsOf(c: ContainerState): ContainerExemptions {
+  let x = c.exempt;
+  if (x === null) {
+    x = new ContainerExemptions();
+    c.exempt = x;
+  }
+  return x;
+}
+
+/** The push's exemption state, made on first write. */
+export function pushExemptionsOf(ep: PushEpisode): PushExemptions {
+  let x = ep.exempt;
+  if (x === null) {
+    x = new PushExemptions();
+    ep.exempt = x;
+  }
+  return x;
+}
