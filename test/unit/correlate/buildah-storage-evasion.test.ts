@@ -10,13 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+import { stageWindowBefore, WINDOW_AND_MORE_MS } from './staging-step.js';
 
 const QUAY = '3.216.152.103';
 const STORAGE = '/var/lib/containers/storage';
 const DEST = `${STORAGE}/vfs/dir/${'3f'.repeat(32)}/usr/lib/jvm`;
 const USER_STORE = `/home/podman/.local/share/containers/storage/overlay/${'c4'.repeat(32)}/diff`;
 const IMAGE = 'quay.io/acme/api:1.4.2';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 const SOURCES: readonly SensorSource[] = ['tetragon', 'falco'];
 
 const rules = (s: Scenario) => brief(run(s.events).alerts).map((a) => `${a.rule} ${a.severity}`);
@@ -145,9 +145,7 @@ describe('staging into the storage the guard did not read', () => {
   ])('%s %s: the push reading the storage a window later is bulk, with either sensor', (binary, args, cwd) => {
     for (const source of SOURCES) {
       const { s, c, sh } = step(source);
-      const stager = s.exec(c, binary, args, { parent: sh, cwd });
-      readDump(s, stager);
-      s.exit(stager).wait(WINDOW_AND_MORE_MS);
+      stageWindowBefore(s, c, binary, args, { parent: sh, cwd, reads: (stager) => readDump(s, stager) });
       push(s, c, sh);
       expect(rules(s), source).toEqual(['bulk-read-then-push high']);
     }
@@ -306,9 +304,10 @@ describe('another container of the pod staging into the storage they share', () 
   it('a step of another pod staging stages nothing here', () => {
     const { s, c, sh } = step('tetragon');
     const other = s.container({ namespace: 'ci', pod: 'other-build-pod', name: 'step-prepare' });
-    const stager = s.exec(other, '/usr/bin/cp', `-r /srv/exports ${DEST}/x`, { parent: s.init(other) });
-    readDump(s, stager);
-    s.exit(stager).wait(WINDOW_AND_MORE_MS);
+    stageWindowBefore(s, other, '/usr/bin/cp', `-r /srv/exports ${DEST}/x`, {
+      parent: s.init(other),
+      reads: (stager) => readDump(s, stager),
+    });
     push(s, c, sh, { files: 30 });
     expect(rules(s)).toEqual(['push-without-reads low']);
   });

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { brief, MiB, run, Scenario } from './builder.js';
+import { stageWindowBefore } from './staging-step.js';
 
 const QUAY = '3.216.152.103';
 const DEST = `/var/lib/containers/storage/vfs/dir/${'3f'.repeat(32)}/usr/lib/jvm`;
 const IMAGE = 'quay.io/acme/api:1.4.2';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 const SOURCES: readonly SensorSource[] = ['tetragon', 'falco'];
 
 describe('a program writing into the storage by the name its command line gives', () => {
@@ -28,9 +28,13 @@ describe('a program writing into the storage by the name its command line gives'
       const c = s.container({ namespace: 'ci', pod: 'api-build-pod', name: 'step' });
       const entry = s.init(c, '/tekton/bin/entrypoint', '-entrypoint /tekton/scripts/script-0 --');
       const sh = s.exec(c, '/bin/bash', '/tekton/scripts/script-0', { parent: entry, cwd: '/workspace/source' });
-      const writer = s.exec(c, binary, args, { parent: sh, cwd: '/workspace/source' });
-      for (let i = 0; i < 75; i++) s.read(writer, `/srv/exports/db-${i}.bin`, 2 * MiB);
-      s.exit(writer).wait(WINDOW_AND_MORE_MS);
+      stageWindowBefore(s, c, binary, args, {
+        parent: sh,
+        cwd: '/workspace/source',
+        reads: (writer) => {
+          for (let i = 0; i < 75; i++) s.read(writer, `/srv/exports/db-${i}.bin`, 2 * MiB);
+        },
+      });
       const p = s.exec(c, '/usr/bin/buildah', `push ${IMAGE} docker://${IMAGE}`, { parent: sh });
       for (let i = 0; i < 75; i++) s.read(p, `${DEST}/part-${i}.bin`, 2 * MiB);
       s.connect(p, QUAY, 443).send(p, QUAY, 443, 60 * MiB);

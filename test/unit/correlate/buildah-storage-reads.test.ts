@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { brief, type Ctr, MiB, type Proc, run, Scenario } from './builder.js';
+import { stageWindowBefore } from './staging-step.js';
 
 const QUAY = '3.216.152.103';
 const GITHUB = '140.82.112.3';
@@ -17,7 +18,6 @@ const STORAGE = '/var/lib/containers/storage';
 const BASE = `${STORAGE}/vfs/dir/${'3f'.repeat(32)}`;
 const LAYER = `${STORAGE}/vfs/dir/${'9a'.repeat(32)}`;
 const IMAGE = 'quay.io/acme/api:1.4.2';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 
 const rules = (s: Scenario) => brief(run(s.events).alerts).map((a) => `${a.rule} ${a.severity}`);
 
@@ -176,8 +176,7 @@ describe('data staged into the storage by other means, a window before buildah p
   ])('%s %s: the build and push reading it are bulk, with either sensor', (binary, args, cwd = CONTEXT) => {
     for (const source of ['tetragon', 'falco'] as const) {
       const { s, c, sh } = tektonStep(source);
-      const stager = s.exec(c, binary, args, { parent: sh, cwd });
-      s.exit(stager).wait(WINDOW_AND_MORE_MS);
+      stageWindowBefore(s, c, binary, args, { parent: sh, cwd });
       bud(s, c, sh);
       push(s, c, sh);
       expect(rules(s), source).toEqual(['bulk-read-then-push critical']);

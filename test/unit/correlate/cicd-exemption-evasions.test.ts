@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { brief, type Ctr, MiB, type Proc, run, type Scenario } from './builder.js';
 import { runnerPod } from './runner-job.js';
+import { stageWindowBefore } from './staging-step.js';
 
 const HOME = '/home/runner';
 const WORK = `${HOME}/_work/app/app`;
@@ -15,7 +16,6 @@ const JAVA = '/opt/hostedtoolcache/Java_Temurin-Hotspot_jdk/21.0.5-11.0/x64/bin/
 const MAVEN = `-classpath /usr/share/maven/boot/plexus-classworlds-2.8.0.jar -Dclassworlds.conf=/usr/share/maven/bin/m2.conf -Dmaven.home=/usr/share/maven org.codehaus.plexus.classworlds.launcher.Launcher`;
 const M2 = `${HOME}/.m2/repository`;
 const OSSRH = '3.124.10.18';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 
 const rules = (s: Scenario) => brief(run(s.events).alerts).map((a) => `${a.rule} ${a.severity}`);
 
@@ -43,9 +43,11 @@ describe('data staged into ~/.m2/repository by a command line that writes there,
     ['/bin/busybox', `tar -xf /tmp/loot.tar -C ${M2}/org/acme`, WORK],
   ])('%s %s (in %s): the deploy reading it is bulk', (binary, args, cwd) => {
     const { s, c, worker } = runnerPod('app');
-    const stager = s.exec(c, binary, args, { parent: worker, cwd });
-    readMiB(s, stager, '/srv/exports', 150);
-    s.exit(stager).wait(WINDOW_AND_MORE_MS);
+    stageWindowBefore(s, c, binary, args, {
+      parent: worker,
+      cwd,
+      reads: (stager) => readMiB(s, stager, '/srv/exports', 150),
+    });
     deploy(s, c, worker);
     expect(rules(s)).toEqual(['bulk-read-then-push critical']);
   });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { brief, type Ctr, MiB, type Proc, runResolved, type Scenario } from './builder.js';
 import { GITHUB_IP, runnerPod } from './runner-job.js';
+import { stageWindowBefore } from './staging-step.js';
 
 const HOME = '/home/runner';
 const WORK = `${HOME}/_work/tool/tool`;
@@ -25,7 +26,6 @@ const TARGETS = [
   'windows_amd64_v1',
   'windows_arm64',
 ];
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 
 /** goreleaser's argv names no host: its destination is its first connect, known by resolving the forge's name. */
 const rules = async (s: Scenario) => brief((await runResolved(s.events)).alerts).map((a) => `${a.rule} ${a.severity}`);
@@ -230,9 +230,11 @@ describe('data put into dist/ by a build hook or an earlier step, then released 
     ['/usr/bin/tar', 'xf /tmp/loot.tar -C dist'],
   ])('%s %s a window before the release: goreleaser reading it counts', async (binary, args) => {
     const { s, c, worker } = runnerPod('tool');
-    const stager = s.exec(c, binary, args, { parent: worker, cwd: WORK });
-    readMiB(s, stager, '/srv/exports/db.dump', 60);
-    s.exit(stager).wait(WINDOW_AND_MORE_MS);
+    stageWindowBefore(s, c, binary, args, {
+      parent: worker,
+      cwd: WORK,
+      reads: (stager) => readMiB(s, stager, '/srv/exports/db.dump', 60),
+    });
     release(s, c, worker, {
       also: (g) => {
         for (let i = 0; i < 60; i++) s.read(g, `${WORK}/dist/tool_1.4.0_linux_amd64.tar.gz`, 2 * MiB);

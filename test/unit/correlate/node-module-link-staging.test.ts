@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { brief, MiB, type Proc, runResolved, type Scenario } from './builder.js';
 import { runnerPod, tagPush } from './runner-job.js';
+import { stageWindowBefore } from './staging-step.js';
 
 const WORK = '/home/runner/_work/app/app';
 const NODE = '/home/runner/_work/_tool/node/20.18.1/x64/bin/node';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 
 function release(s: Scenario, c: ReturnType<typeof runnerPod>['c'], worker: Proc): void {
   const node = s.exec(c, NODE, `${WORK}/node_modules/.bin/semantic-release`, { parent: worker, cwd: WORK });
@@ -27,9 +27,13 @@ describe('data put into node_modules through a link to it', () => {
   ])('%s %s, then cp into the link a window before: node reading it counts', async (binary, args) => {
     const { s, c, worker } = runnerPod('app');
     s.exit(s.exec(c, binary, args, { parent: worker, cwd: WORK }));
-    const cp = s.exec(c, '/bin/cp', '/srv/exports/users.sql /tmp/s/x.js', { parent: worker, cwd: WORK });
-    for (let i = 0; i < 60; i++) s.read(cp, '/srv/exports/users.sql', 2 * MiB, { op: 'read' });
-    s.exit(cp).wait(WINDOW_AND_MORE_MS);
+    stageWindowBefore(s, c, '/bin/cp', '/srv/exports/users.sql /tmp/s/x.js', {
+      parent: worker,
+      cwd: WORK,
+      reads: (cp) => {
+        for (let i = 0; i < 60; i++) s.read(cp, '/srv/exports/users.sql', 2 * MiB, { op: 'read' });
+      },
+    });
     release(s, c, worker);
     expect(brief((await runResolved(s.events)).alerts).map((a) => `${a.rule} ${a.severity}`)).toEqual([
       'bulk-read-then-push high',

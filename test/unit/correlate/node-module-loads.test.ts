@@ -10,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { brief, type Ctr, MiB, type Proc, runResolved, Scenario } from './builder.js';
 import { runnerPod, tagPush } from './runner-job.js';
+import { stageWindowBefore, WINDOW_AND_MORE_MS } from './staging-step.js';
 
 const HOME = '/home/runner';
 const WORK = `${HOME}/_work/app/app`;
 const NODE = `${HOME}/_work/_tool/node/20.18.1/x64/bin/node`;
 const GITHUB_API = '140.82.112.5';
-const WINDOW_AND_MORE_MS = 31 * 60_000;
 
 const rules = async (s: Scenario) => brief((await runResolved(s.events)).alerts).map((a) => `${a.rule} ${a.severity}`);
 
@@ -130,9 +130,13 @@ describe('data put into node_modules, then read by node', () => {
     ['/bin/cp', '/srv/exports/users.sql node_modules/lodash/x.js'],
   ])('%s %s a window before: node reading it counts', async (binary, args) => {
     const { s, c, worker } = runnerPod('app');
-    const stager = s.exec(c, binary, args, { parent: worker, cwd: WORK });
-    for (let i = 0; i < 60; i++) s.read(stager, '/srv/exports/users.sql', 2 * MiB, { op: 'read' });
-    s.exit(stager).wait(WINDOW_AND_MORE_MS);
+    stageWindowBefore(s, c, binary, args, {
+      parent: worker,
+      cwd: WORK,
+      reads: (stager) => {
+        for (let i = 0; i < 60; i++) s.read(stager, '/srv/exports/users.sql', 2 * MiB, { op: 'read' });
+      },
+    });
     semanticRelease(s, c, worker, (node) => {
       for (let i = 0; i < 60; i++) s.read(node, `${WORK}/node_modules/lodash/x.js`, 2 * MiB, { op: 'read' });
     });
