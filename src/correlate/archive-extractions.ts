@@ -31,7 +31,7 @@ import { isUnexpectedLocation } from '../rules/locations.js';
 import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
-import { exemptionsOf, pushExemptionsOf } from './exemption-state.js';
+import { exemptionsOf, procExemptionsOf, pushExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -66,9 +66,9 @@ export interface LastChild {
   x: Extraction | null;
 }
 
-/** The extraction a process is or serves (ProcRare `extraction`); undefined: not asked yet. */
+/** The extraction a process is or serves (ProcExemptions `extraction`); undefined: not asked yet. */
 function extractionOfProc(proc: ProcState): Extraction | null | undefined {
-  return proc.rare === null ? undefined : proc.rare.extraction;
+  return proc.rare?.exempt?.extraction;
 }
 
 /** The tar a process runs (busybox's applet too), from where a tool is expected, or null. */
@@ -123,7 +123,7 @@ export function noteExtraction(
   const own = ownTar === null ? null : tarExtraction(ownTar, cwd);
   noteSiblings(proc, own);
   if (ownTar !== null) {
-    proc.more().extraction = own;
+    procExemptionsOf(proc).extraction = own;
     return;
   }
   const parent = proc.parent;
@@ -161,7 +161,7 @@ function noteSiblings(proc: ProcState, own: Extraction | null): void {
 
 /** A process serving an extraction (in its rare fields, which extractionRead's gate asks). */
 function serves(proc: ProcState, x: Extraction): void {
-  proc.more().extraction = x;
+  procExemptionsOf(proc).extraction = x;
 }
 
 /**
@@ -174,7 +174,7 @@ function extractionFor(proc: ProcState): Extraction | null {
   const parent = proc.parent;
   const forked = parent !== null && parent.binary === proc.binary && parent.args === proc.args;
   x = (forked ? extractionOfProc(parent) : undefined) ?? extractionOf(proc.binary, proc.args, null);
-  proc.more().extraction = x;
+  procExemptionsOf(proc).extraction = x;
   return x;
 }
 
@@ -190,7 +190,7 @@ export function extractionRead(
   bucketMs: number,
 ): boolean {
   // Every counted read asks: tar is an archiver, its decompressor has rare fields (serves).
-  if (!proc.archiver && (proc.rare === null || proc.rare.extraction === undefined)) return false;
+  if (!proc.archiver && proc.rare?.exempt?.extraction === undefined) return false;
   const x = extractionFor(proc);
   const { path, bytes } = e.file;
   if (x === null || x.piped || x.archive !== path) return false;

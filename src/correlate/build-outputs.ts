@@ -12,11 +12,10 @@
 import { basename, tokenize } from '../rules/argv.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
+import { procExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 import { noteReleaseBuild } from './release-outputs.js';
 
-/** The outputs by ko process; gone with the process state. */
-const outputs = new WeakMap<ProcState, Set<string>>();
 /**
  * Outputs kept per ko process: `ko resolve` of a release builds one per image and platform (tens). Past it a
  * further output is not kept, and its reads count as any read (an alert too many, never one missed).
@@ -58,10 +57,12 @@ export function noteBuildOutput(proc: ProcState, args: string | null, cwd: strin
   if (basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;
   const output = goBuildOutput(args, cwd);
   if (output === null || !KO_OUTPUT.test(output)) return;
-  let files = outputs.get(parent);
-  if (files === undefined) {
+  // Kept in ko's exemption state (ProcExemptions `koOutputs`).
+  const exempt = procExemptionsOf(parent);
+  let files = exempt.koOutputs;
+  if (files === null) {
     files = new Set();
-    outputs.set(parent, files);
+    exempt.koOutputs = files;
   }
   if (files.size < MAX_OUTPUTS_PER_BUILDER) files.add(output);
 }
@@ -69,5 +70,5 @@ export function noteBuildOutput(proc: ProcState, args: string | null, cwd: strin
 /** Whether ko (or a child of it) is reading a binary ko's own `go build` wrote. */
 export function ownBuildOutput(proc: ProcState, path: string): boolean {
   const builder = builderOf(proc);
-  return builder !== null && outputs.get(builder)?.has(path) === true;
+  return builder !== null && builder.rare?.exempt?.koOutputs?.has(path) === true;
 }

@@ -26,7 +26,7 @@ import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-ta
 import { absoluteTarget } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
 import type { ExecWrites } from './exec-writes.js';
-import { exemptionsOf } from './exemption-state.js';
+import { exemptionsOf, procExemptionsOf } from './exemption-state.js';
 import { notePodStaging, podStaged } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import { STAGED_STORAGE, stagedIn } from './staging-marks.js';
@@ -95,9 +95,6 @@ function intoContainerStorage(path: string): boolean {
   return inContainerStorage(dir) || SYSTEM_ROOT.startsWith(dir) || USER_ROOT_PARENTS.some((p) => dir.endsWith(p));
 }
 
-/** The builders (processes whose storage reads are kept aside); gone with the process state. */
-const builders = new WeakSet<ProcState>();
-
 /** The table's own entry for a program name: `constructor` or `__proto__` is no key of it (Object.prototype's). */
 function commandsOf(table: Commands, binary: string | null): Commands[string] | undefined {
   const name = basename(binary);
@@ -115,10 +112,15 @@ function runsOneOf(commands: Commands[string], words: readonly string[]): boolea
   return commands.some((command) => commandEnd(parsed, command) >= 0);
 }
 
+/** A process whose storage reads are kept aside (ProcExemptions `storageBuilder`). */
+function isStorageBuilder(proc: ProcState): boolean {
+  return proc.rare?.exempt?.storageBuilder === true;
+}
+
 /** On a new process: a buildah or podman build or push is a builder. */
 export function noteStorageBuilder(proc: ProcState, args: string | null): void {
   const builder = runsBuilder(proc.binary, args);
-  if (builder) builders.add(proc);
+  if (builder) procExemptionsOf(proc).storageBuilder = true;
   // What it reads outside the storage may go into it (./storage-ingest.ts).
   noteStorageIngester(proc, args, builder);
 }
@@ -213,7 +215,7 @@ export function builderStorageRead(
     noteIngestRead(c, path, e, bucketMs, horizonMs);
     return false;
   }
-  if (!builders.has(proc) || isStaged(c, e.timeMs)) return false;
+  if (!isStorageBuilder(proc) || isStaged(c, e.timeMs)) return false;
   // Kept aside in the container's exemption state (./bucket-tally.ts).
   const exempt = exemptionsOf(c);
   let tally = exempt.storageReads;
@@ -233,7 +235,7 @@ export function builderStorageRead(
  */
 export function storageReadsFor(ep: PushEpisode, fromMs: number, toMs: number, bucketMs: number): StorageSums {
   // A builder's push: what went into the storage before its window instead (./storage-ingest.ts).
-  if (builders.has(ep.proc) && !isStaged(ep.container, ep.timeMs)) return ingestForPush(ep, fromMs, toMs, bucketMs);
+  if (isStorageBuilder(ep.proc) && !isStaged(ep.container, ep.timeMs)) return ingestForPush(ep, fromMs, toMs, bucketMs);
   const tally = ep.container.exempt?.storageReads ?? null;
   if (tally === null) return NO_STORAGE_READS;
   return tallySum(tally, Math.floor(fromMs / bucketMs), Math.floor(toMs / bucketMs), false);

@@ -1,12 +1,16 @@
 /**
- * What the CI/CD exemptions keep of a container and of a push: the staging marks (./staging-marks.ts), the reads
- * they keep aside from the container's read buckets and what of those a push counted. One object per container
- * (ContainerState `exempt`) and per push (PushEpisode `exempt`) that has any, made on first write: most have
- * none, and a container without one pays a field (memory row of issue 8: 10,000 containers). Before, this was a
- * field of ContainerState and module-level WeakMaps in three modules, each keyed by the container or the push.
+ * What the CI/CD exemptions keep of a container, a push and a process: the staging marks (./staging-marks.ts),
+ * the reads they keep aside from the container's read buckets, what of those a push counted, and what makes a
+ * process's reads its own products or root. One object per container (ContainerState `exempt`), push
+ * (PushEpisode `exempt`) and process (ProcRare `exempt`) that has any, made on first write: most have none, and a
+ * container without one pays a field (memory row of issue 8: 10,000 containers). Before, this was a field of
+ * ContainerState and module-level WeakMaps and WeakSets in ten modules, each keyed by the container, push or process.
  */
+import type { Extraction } from './archive-extractions.js';
 import type { BucketTally, TallySums } from './bucket-tally.js';
+import type { ProcState } from './proc-state.js';
 import type { PushEpisode } from './push-episode.js';
+import type { Release } from './release-outputs.js';
 import type { ContainerState } from './state.js';
 
 /** What earlier builder pushes of a container counted (./storage-ingest.ts): its own ingest, the pod's others'. */
@@ -45,6 +49,23 @@ export class PushExemptions {
   pastReportBound: boolean | null = null;
 }
 
+export class ProcExemptions {
+  /** The archive extraction it is (a tar) or serves (its decompressor), null: none; undefined: not asked yet. */
+  extraction: Extraction | null | undefined = undefined;
+  /** A buildah or podman build or push: its storage reads are kept aside (./container-storage.ts). */
+  storageBuilder = false;
+  /** It reads what goes into the storage (./storage-ingest.ts). */
+  storageIngester = false;
+  /** ko's outputs, its `go build -o` files (./build-outputs.ts). */
+  koOutputs: Set<string> | null = null;
+  /** A goreleaser run's `dist/` and binaries (./release-outputs.ts). */
+  release: Release | null = null;
+  /** node's module bytes not counted so far (./module-loads.ts). */
+  moduleBytes = 0;
+  /** Where the kaniko executor's own reads count (null: all of them); undefined: not asked yet (./kaniko-reads.ts). */
+  kanikoCounted: readonly string[] | null | undefined = undefined;
+}
+
 /** The container's exemption state, made on first write. */
 export function exemptionsOf(c: ContainerState): ContainerExemptions {
   let x = c.exempt;
@@ -61,6 +82,17 @@ export function pushExemptionsOf(ep: PushEpisode): PushExemptions {
   if (x === null) {
     x = new PushExemptions();
     ep.exempt = x;
+  }
+  return x;
+}
+
+/** The process's exemption state (in its rare fields), made on first write. */
+export function procExemptionsOf(proc: ProcState): ProcExemptions {
+  const rare = proc.more();
+  let x = rare.exempt;
+  if (x === null) {
+    x = new ProcExemptions();
+    rare.exempt = x;
   }
   return x;
 }

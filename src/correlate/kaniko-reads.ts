@@ -13,10 +13,8 @@
  */
 import { tokenize } from '../rules/argv.js';
 import { absoluteTarget } from './copy-paths.js';
+import { procExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
-
-/** Where the executor's reads count, by kaniko process (null: all of them); gone with the process state. */
-const counted = new WeakMap<ProcState, readonly string[] | null>();
 
 const REMOTE_CONTEXT = /^(?:git|gs|s3|https?):\/\//;
 
@@ -72,7 +70,7 @@ function countedPaths(args: string | null): readonly string[] | null {
  * context's reads were the base image's), so every read of it counts.
  */
 export function noteKanikoArgvCut(proc: ProcState): void {
-  counted.set(proc, null);
+  procExemptionsOf(proc).kanikoCounted = null;
 }
 
 /**
@@ -82,10 +80,11 @@ export function noteKanikoArgvCut(proc: ProcState): void {
 export function kanikoRootRead(proc: ProcState, path: string): boolean {
   const rare = proc.rare;
   if (rare === null || rare.push === null || rare.push.tool !== 'kaniko') return false;
-  let paths = counted.get(proc);
+  // Where the executor's reads count (null: all of them): ProcExemptions `kanikoCounted`.
+  let paths = rare.exempt?.kanikoCounted;
   if (paths === undefined) {
     paths = countedPaths(rare.args);
-    counted.set(proc, paths);
+    procExemptionsOf(proc).kanikoCounted = paths;
   }
   return paths !== null && !paths.some((p) => path === p || (p.endsWith('/') && path.startsWith(p)));
 }

@@ -18,6 +18,7 @@
  * (`node_modules/../../srv/exports/db.json`) is not below `node_modules` at all.
  */
 import { isUnexpectedLocation } from '../rules/locations.js';
+import { procExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 
 const MODULE_FILE = /\.(?:js|cjs|mjs|json|node)$/;
@@ -32,9 +33,6 @@ const UNRESOLVED = /\/\.\.?(?:\/|$)/;
  * (its header aside): a mapping of a `.node` file takes nothing from the bound. Past it, node's loads count.
  */
 export const MODULE_BYTES_PER_PROCESS = 128 * 1024 * 1024;
-
-/** Module bytes not counted so far, by node process; gone with the process state. */
-const loaded = new WeakMap<ProcState, number>();
 
 /** Whether a binary is node's, from where a runtime is expected. */
 export function nodeRuntime(b: string | null): boolean {
@@ -53,10 +51,11 @@ export function nodeModuleLoad(proc: ProcState, path: string): boolean {
  * this load and every later one of the process count.
  */
 export function withinModuleBudget(proc: ProcState, path: string, read: { op: string; bytes: number | null }): boolean {
-  const before = loaded.get(proc) ?? 0;
+  // Module bytes not counted so far: ProcExemptions `moduleBytes`.
+  const before = proc.rare?.exempt?.moduleBytes ?? 0;
   if (before > MODULE_BYTES_PER_PROCESS) return false;
   if (read.op === 'map' && path.endsWith('.node')) return true;
   const after = before + (read.bytes ?? 0);
-  if (after !== before) loaded.set(proc, after);
+  if (after !== before) procExemptionsOf(proc).moduleBytes = after;
   return after <= MODULE_BYTES_PER_PROCESS;
 }

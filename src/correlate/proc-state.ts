@@ -7,7 +7,8 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
-import type { Extraction, LastChild } from './archive-extractions.js';
+import type { LastChild } from './archive-extractions.js';
+import type { ProcExemptions } from './exemption-state.js';
 import type { SigningKeyRead } from './signing-keys.js';
 import type { ContainerState, DestEntry, NodeState, PushEpisode } from './state.js';
 import type { TimeNote } from './times.js';
@@ -43,11 +44,8 @@ export interface ProcRare {
   downloadSecrets: FileEvent[] | null;
   /** It lost a download's exemption, or descends from one that did: no download, whatever its command line. */
   lostDownload: boolean;
-  /**
-   * The archive extraction it is (a tar) or serves (its decompressor, the shell running it), null: none;
-   * undefined: not asked yet (./archive-extractions.ts).
-   */
-  extraction: Extraction | null | undefined;
+  /** What the CI/CD exemptions keep of it (./exemption-state.ts); null for most. */
+  exempt: ProcExemptions | null;
 }
 
 function newRare(): ProcRare {
@@ -68,7 +66,7 @@ function newRare(): ProcRare {
     toolchain: false,
     downloadSecrets: null,
     lostDownload: false,
-    extraction: undefined,
+    exempt: null,
   };
 }
 

@@ -165,7 +165,7 @@ export class PushTracker {
     stub.exitedMs = proc.exitedMs;
     stub.hot = proc.hot;
     stub.dropped = proc.dropped;
-    if (proc.rare !== null) stub.rare = { ...proc.rare, push: null };
+    if (proc.rare !== null) stub.rare = { ...proc.rare, push: null, exempt: null };
     stub.args = p.parentArgs ?? null;
     return stub;
   }

@@ -15,16 +15,15 @@ import { basename } from '../rules/argv.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import { goBuildOutput } from './build-outputs.js';
 import { workingDirectory } from './copy-paths.js';
+import { procExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 
 /** A goreleaser run: its `dist/` and the binaries its `go build` children named there. */
-interface Release {
+export interface Release {
   dist: string;
   binaries: Set<string>;
 }
 
-/** By goreleaser process; gone with the process state. */
-const releases = new WeakMap<ProcState, Release>();
 /** Binaries kept per goreleaser process (a target each: tens). Past it one counts as any read (an alert too many). */
 const MAX_BINARIES_PER_RELEASE = 256;
 
@@ -40,8 +39,9 @@ function isGoreleaser(binary: string | null): boolean {
   return basename(binary) === 'goreleaser' && !isUnexpectedLocation(binary);
 }
 
+/** The release goreleaser (or its parent, goreleaser) runs: ProcExemptions `release`. */
 export function releaseOf(proc: ProcState): Release | undefined {
-  return releases.get(proc) ?? (proc.parent === null ? undefined : releases.get(proc.parent));
+  return proc.rare?.exempt?.release ?? proc.parent?.rare?.exempt?.release ?? undefined;
 }
 
 /**
@@ -53,11 +53,11 @@ export function noteReleaseBuild(proc: ProcState, args: string | null, cwd: stri
   if (isGoreleaser(proc.binary)) {
     // Falco's proc.cwd ends with a slash.
     const dir = workingDirectory(cwd)?.replace(/\/+$/, '');
-    if (dir !== undefined) releases.set(proc, { dist: `${dir}/dist/`, binaries: new Set() });
+    if (dir !== undefined) procExemptionsOf(proc).release = { dist: `${dir}/dist/`, binaries: new Set() };
     return;
   }
-  const release = proc.parent === null ? undefined : releases.get(proc.parent);
-  if (release === undefined || basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;
+  const release = proc.parent?.rare?.exempt?.release ?? null;
+  if (release === null || basename(proc.binary) !== 'go' || isUnexpectedLocation(proc.binary)) return;
   const output = goBuildOutput(args, cwd);
   if (output === null || !output.startsWith(release.dist)) return;
   // In a directory of `dist/` (`binary: bin/tool` puts it deeper), never at its top, where its archives are.

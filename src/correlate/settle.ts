@@ -11,7 +11,7 @@
  * Written here on throwaway objects, those fields are settled while nothing depends on them.
  */
 import { DistinctFiles, DistinctPools, EXACT_MAX, hashPath } from './distinct-files.js';
-import { ContainerExemptions } from './exemption-state.js';
+import { ContainerExemptions, ProcExemptions } from './exemption-state.js';
 import { RecentExecs } from './pipeline.js';
 import { ContainerState, newDest, newEgressSum, newNodeState, ProcState, type PushEpisode } from './state.js';
 
@@ -43,12 +43,12 @@ export function settleShapes(): void {
   // An archiver both sensors report, linked to its twin (./dual-sensor.ts).
   p.more().archiveTwin = p;
   p.more().archiveTwin = null;
-  // A parent's children (./archive-extractions.ts noteSiblings), and an extraction's tar or decompressor.
+  // A parent's children (./archive-extractions.ts noteSiblings).
   p.lastChild = { proc: p, x: null };
   p.lastChild = null;
-  p.more().extraction = { archive: '', piped: false };
-  p.more().extraction = undefined;
-  // A container that staged into what a CI/CD exemption trusts, or has reads one keeps aside (./exemption-state.ts).
+  // What a CI/CD exemption keeps of a process or container (./exemption-state.ts): staging marks, reads kept aside.
+  p.more().exempt = new ProcExemptions();
+  p.more().exempt = null;
   c.exempt = new ContainerExemptions();
   c.exempt = null;
   node.recentExecs = new RecentExecs();

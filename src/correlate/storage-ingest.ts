@@ -17,7 +17,7 @@ import { basename, parseArgv, tokenize } from '../rules/argv.js';
 import { DOCKER_VALUE_FLAGS } from '../rules/tools/flags.js';
 import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { hashPath } from './distinct-files.js';
-import { exemptionsOf, pushExemptionsOf } from './exemption-state.js';
+import { exemptionsOf, procExemptionsOf, pushExemptionsOf } from './exemption-state.js';
 import { notePodIngest, podIngested } from './pod-storage.js';
 import type { ProcState } from './proc-state.js';
 import type { ContainerState, PushEpisode } from './state.js';
@@ -32,21 +32,19 @@ const THROUGH_VOLUMES = new Set(['run', 'create']);
 /** `-v SRC:DST`, `--volume=…`, `--mount …`, `-vSRC:DST` (with its colon: `java -version` in the command is none). */
 const VOLUME_FLAG = /^(?:-v|--volume|--mount)(?:=|$)|^-v[^=\s]*:/;
 
-/** Processes whose reads outside the storage are tallied; gone with the process state. */
-const ingesters = new WeakSet<ProcState>();
-
 /**
  * On a new process: whether it reads what goes into the storage. `builder` is a build or push of
  * ./container-storage.ts (its context and Dockerfile); a child of any such process is one too.
  */
 export function noteStorageIngester(proc: ProcState, args: string | null, builder: boolean): void {
-  if (builder || (proc.parent !== null && ingesters.has(proc.parent)) || ingests(proc.binary, args)) {
-    ingesters.add(proc);
+  if (builder || (proc.parent !== null && isStorageIngester(proc.parent)) || ingests(proc.binary, args)) {
+    procExemptionsOf(proc).storageIngester = true;
   }
 }
 
+/** A process whose reads outside the storage are tallied (ProcExemptions `storageIngester`). */
 export function isStorageIngester(proc: ProcState): boolean {
-  return ingesters.has(proc);
+  return proc.rare?.exempt?.storageIngester === true;
 }
 
 function ingests(binary: string | null, args: string | null): boolean {
