@@ -68,31 +68,19 @@ export class ProcExemptions {
 
 /** The container's exemption state, made on first write. */
 export function exemptionsOf(c: ContainerState): ContainerExemptions {
-  let x = c.exempt;
-  if (x === null) {
-    x = new ContainerExemptions();
-    c.exempt = x;
-  }
-  return x;
+  c.exempt ??= new ContainerExemptions();
+  return c.exempt;
 }
 
 /** The push's exemption state, made on first write. */
 export function pushExemptionsOf(ep: PushEpisode): PushExemptions {
-  let x = ep.exempt;
-  if (x === null) {
-    x = new PushExemptions();
-    ep.exempt = x;
-  }
-  return x;
+  ep.exempt ??= new PushExemptions();
+  return ep.exempt;
 }
 
 /** The process's exemption state (in its rare fields), made on first write. */
 export function procExemptionsOf(proc: ProcState): ProcExemptions {
   const rare = proc.more();
-  let x = rare.exempt;
-  if (x === null) {
-    x = new ProcExemptions();
-    rare.exempt = x;
-  }
-  return x;
+  rare.exempt ??= new ProcExemptions();
+  return rare.exempt;
 }
