@@ -151,7 +151,7 @@ export function chooseThreads(paths: readonly string[], threads: number | 'auto'
   return bytes >= PARALLEL_MIN_BYTES ? Math.min(cores - 1, 3) : 0;
 }
 
-/** Counts what the source hands on (events, distinct containers, skips) without touching the events. */
+/** Counts what the source hands on (events, skips) without touching the events. */
 function countingSource(inner: EventSource, counts: Counts): EventSource {
   return {
     id: inner.id,
@@ -162,11 +162,7 @@ function countingSource(inner: EventSource, counts: Counts): EventSource {
           offer(event: NormalizedEvent) {
             const accepted = out.offer(event);
             if (accepted) counts.accepted++;
-            if (event.kind !== 'gap') {
-              counts.events++;
-              const id = event.container?.id;
-              if (id && counts.containers.size < MAX_COUNTED_CONTAINERS) counts.containers.add(id);
-            }
+            if (event.kind !== 'gap') counts.events++;
             return accepted;
           },
           decodeError(error, sensor) {
@@ -227,6 +223,11 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
                 awaitWorkers: o.awaitWorkers,
                 // Part-way failures (a corrupt or truncated .gz) are unreadable inputs like missing ones.
                 onUnreadable: report,
+                // Distinct containers: the source skips events whose container it handed on before.
+                newContainer(event) {
+                  const id = event.kind === 'gap' ? undefined : event.container?.id;
+                  if (id && counts.containers.size < MAX_COUNTED_CONTAINERS) counts.containers.add(id);
+                },
               },
               deps,
             ),

@@ -29,6 +29,11 @@ import {
 /** Main-thread side of a piece's records, in line order. `line` is relative to the piece (from 1). */
 export interface PieceHandler {
   event(event: NormalizedEvent): void;
+  /**
+   * An event whose container object this decoder handed out before (with an earlier event), when given;
+   * otherwise `event()`. Lets scan's summary count distinct containers once per context, not once per line.
+   */
+  repeat?(event: NormalizedEvent): void;
   ignored(): void;
   error(line: number, message: string, sensor: SensorSource | undefined): void;
   /** A line whose event could not be encoded: handle it here. */
@@ -54,6 +59,8 @@ export class PieceDecoder {
   private i = 0;
   /** Where the next V_ONCE string starts in `text`. */
   private t = 0;
+  /** The event `tetragon()` just read named its container by number (V_REF). */
+  private repeated = false;
 
   apply(p: EncodedPiece, h: PieceHandler): void {
     if (p.reset) {
@@ -76,9 +83,12 @@ export class PieceDecoder {
         case R_FILE:
         case R_NET:
         case R_EXEC:
-        case R_EXIT:
-          h.event(this.tetragon(tag));
+        case R_EXIT: {
+          const e = this.tetragon(tag);
+          if (this.repeated && h.repeat !== undefined) h.repeat(e);
+          else h.event(e);
           break;
+        }
         case R_GENERIC:
           h.event(this.value() as NormalizedEvent);
           break;
@@ -162,6 +172,7 @@ export class PieceDecoder {
     const ct = this.tags[this.i]!;
     const cv = this.vals[this.i]!;
     this.i++;
+    this.repeated = ct === V_REF;
     if (ct === V_REF) {
       const ctx = this.contexts[cv]!;
       container = ctx.container;

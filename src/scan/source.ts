@@ -41,6 +41,12 @@ export interface ScanSourceOptions {
   onUnreadable?: (input: UnreadableInput) => void;
   /** Resolves when something beyond the event queue has room (the `events` command's stdout). */
   waitForRoom?: () => Promise<void>;
+  /**
+   * Sees every event handed on except those whose container object was handed on before (a line worker
+   * sends each container once, then by number): what scan's summary needs to count distinct containers,
+   * without a Set lookup per line (test/unit/scan/codec.test.ts; the count: test/scenarios/scan-parallel.test.ts).
+   */
+  newContainer?: (event: NormalizedEvent) => void;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -89,8 +95,13 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
   ) {
     const name = path === '-' ? 'stdin' : path;
     let base = 0;
+    const handOn = (e: NormalizedEvent) => {
+      o.newContainer?.(e);
+      out.offer(e);
+    };
     const sink: LineSink & PieceHandler = {
-      event: (e: NormalizedEvent) => void out.offer(e),
+      event: handOn,
+      repeat: (e: NormalizedEvent) => void out.offer(e),
       ignored: () => out.ignored(),
       error(line: number, message: string, sensor: SensorSource | undefined) {
         out.decodeError(new DecodeError(`${name} line ${base + line}: ${message}`), sensor);
@@ -149,7 +160,7 @@ export function createScanSource(o: ScanSourceOptions, deps: Pick<SourceDeps, 'l
           for (const r of item.outcome) {
             if (r.kind === 'ignored') out.ignored();
             else if (r.kind === 'error') sink.error(r.line, r.message, r.sensor);
-            else out.offer(r);
+            else handOn(r);
           }
           base += item.lines;
           break;

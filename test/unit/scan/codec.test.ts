@@ -97,6 +97,39 @@ describe('scan hand-over of container contexts and processes', () => {
     expect(out[8]!.container).toBe(out[4]!.container);
   });
 
+  it('says which events name a container it handed out before (scan counts distinct containers once each)', () => {
+    const encoder = new PieceEncoder(1);
+    const decoder = new PieceDecoder();
+    const seen: string[] = [];
+    const name = (e: NormalizedEvent) => (e.kind === 'gap' ? 'gap' : `${e.container?.id[0]}:${e.container?.name}`);
+    const handler = {
+      event: (e: NormalizedEvent) => void seen.push(`new ${name(e)}`),
+      repeat: (e: NormalizedEvent) => void seen.push(`again ${name(e)}`),
+      ignored() {},
+      error() {},
+      raw() {},
+    };
+    const pieces = [
+      [fileEvent(0), fileEvent(1), fileEvent(2, { name: 'renamed' }), fileEvent(3, { name: 'renamed' })],
+      // The encoder's tables start over (refLimit 1): the same container is sent, and handed out, again.
+      [fileEvent(4, { name: 'renamed' }), fileEvent(5, { id: 'd'.repeat(64) }), fileEvent(6, { id: 'd'.repeat(64) })],
+    ];
+    for (const [seq, events] of pieces.entries()) {
+      encoder.begin();
+      for (const [i, e] of events.entries()) encoder.event(e, 'tetragon', i + 1, '');
+      decoder.apply(structuredClone(encoder.finish(seq, events.length).piece), handler);
+    }
+    expect(seen).toEqual([
+      'new c:app',
+      'again c:app',
+      'new c:renamed',
+      'again c:renamed',
+      'new c:renamed',
+      'new d:app',
+      'again d:app',
+    ]);
+  });
+
   it('tells apart ids that share a table key (same length and last characters)', () => {
     const tail = 'f'.repeat(40);
     const a = { id: `a${'0'.repeat(23)}${tail}`, execId: `x-1-${tail}` };
