@@ -4,7 +4,8 @@
  * process's reads its own products or root. One object per container (ContainerState `exempt`), push
  * (PushEpisode `exempt`) and process (ProcRare `exempt`) that has any, made on first write: most have none, and a
  * container without one pays a field (memory row of issue 8: 10,000 containers). Before, this was a field of
- * ContainerState and module-level WeakMaps and WeakSets in ten modules, each keyed by the container, push or process.
+ * ContainerState and nineteen module-level WeakMaps and WeakSets in eight modules, each keyed by the container, push
+ * or process.
  */
 import type { Extraction } from './archive-extractions.js';
 import type { BucketTally, TallySums } from './bucket-tally.js';
