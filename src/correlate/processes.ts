@@ -9,6 +9,7 @@ import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { noteBuildOutput } from './build-outputs.js';
 import type { CorrelatorConfig } from './config.js';
 import { noteStorageBuilder } from './container-storage.js';
+import { ContainerTimes } from './container-times.js';
 import type { DestinationClassifier } from './destinations.js';
 import { inheritLostDownload } from './download-egress.js';
 import { buildToolchain, downloadHelper, jvmBuild, runsFromUnexpectedLocation } from './download-lineage.js';
@@ -47,12 +48,12 @@ export class ProcessTable {
   /** One copy of each binary path (thousands of processes share a few dozen). */
   private readonly binaries = new StringPool(MAX_INTERNED_BINARIES);
   private readonly refs = new RefPool();
+  private readonly times = new ContainerTimes();
   /** Push-tool recognition, its unchanging answers kept per command line (./recognition-memo.ts). */
   private readonly recognition: RecognitionMemo;
   private lastNode: NodeState | null = null;
   /** Processes in every node's `pids` together (Falco's pid-keyed processes), against caps.maxProcesses. */
   private pidCount = 0;
-  private lastContainerId = '';
   private lastContainer: ContainerState | null = null;
   private readonly containerSweep = new MapSweep(this.containers, (k, c) => this.expireContainer(k, c));
   private readonly execSweep = new MapSweep(this.execs, (k, p) => {
@@ -106,12 +107,10 @@ export class ProcessTable {
   containerOf(e: ActivityEvent, node: NodeState): ContainerState | null {
     const ref = e.container;
     if (ref === null) return null;
-    let c: ContainerState | undefined;
-    if (ref.id === this.lastContainerId && this.lastContainer !== null) {
-      c = this.lastContainer;
-    } else {
-      // Falco gives 12 hex characters, Tetragon the full id: one key for both.
-      const key = ref.id.length > 12 ? ref.id.slice(0, 12) : ref.id;
+    // Falco gives 12 hex characters, Tetragon the full id: one key for both (ids compared went to V8's runtime).
+    const key = ref.id.length > 12 ? ref.id.slice(0, 12) : ref.id;
+    let c: ContainerState | undefined = this.lastContainer ?? undefined;
+    if (c === undefined || c.key !== key) {
       c = this.containers.get(key);
       if (c === undefined) {
         if (this.containers.size >= this.cfg.caps.maxContainers) {
@@ -121,13 +120,13 @@ export class ProcessTable {
             // A copy: judging takes each push out of the list (iterating the list itself skipped every other one).
             for (const ep of [...victim.pending]) this.deps.judge(ep);
             if (this.lastContainer === victim) this.lastContainer = null;
+            victim.detach();
             this.deps.released(victim);
           }
         }
-        c = new ContainerState(key, this.refs.ref(ref), this.refs.pod(e.pod), node, e.timeMs);
+        c = new ContainerState(key, this.refs.ref(ref), this.refs.pod(e.pod), node, e.timeMs, this.times);
         this.containers.set(key, c);
       }
-      this.lastContainerId = ref.id;
       this.lastContainer = c;
     }
     c.hot = true;
@@ -375,6 +374,7 @@ export class ProcessTable {
     ) {
       this.containers.delete(k);
       if (this.lastContainer === c) this.lastContainer = null;
+      c.detach();
       this.deps.released(c);
     }
   }

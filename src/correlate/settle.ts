@@ -30,6 +30,8 @@ export function settleShapes(): void {
   // Any object will do: only the fields' own values change (from the shared empty list, from null).
   c.addPending({} as PushEpisode);
   c.firstMs = 0.25;
+  // Its times move into a table of its own when it leaves the correlator's tables (./container-times.ts).
+  c.detach();
   c.sensitive = [];
   c.archives = [];
   c.egress = [];

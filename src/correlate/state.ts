@@ -3,6 +3,7 @@
  * bounded lists), never a list of events, so memory stays flat on a stream of millions of events.
  */
 import type { ContainerRef, PodRef } from '../model/normalized-event.js';
+import { ContainerTimes } from './container-times.js';
 import type { DestNaming } from './destinations.js';
 import type { DistinctFiles } from './distinct-files.js';
 import type { ByteCounts } from './dual-sensor.js';
@@ -222,9 +223,9 @@ export class ContainerState {
   byteLeads: Float64Array | null = null;
   /** Its last activity event's process (most events come from one or two): no hashing (ProcessTable.procOf). */
   lastProc: ProcState | null = null;
-  lastMs: number;
-  /** Its earliest event seen (event time): a loss after it may have taken its reads (judge.ts, degraded). */
-  firstMs: number;
+  /** Where its lastMs and firstMs are (./container-times.ts: not two boxed doubles, cold at every event). */
+  times: ContainerTimes;
+  timesAt: number;
   hot = true;
   /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
   refIdLength: number;
@@ -236,11 +237,31 @@ export class ContainerState {
     public pod: PodRef | null,
     readonly node: NodeState,
     nowMs: number,
+    times = new ContainerTimes(1),
   ) {
-    this.lastMs = nowMs;
-    this.firstMs = nowMs;
+    this.times = times;
+    this.timesAt = times.take(nowMs);
     this.refIdLength = ref.id.length;
     this.refHasImage = ref.image !== null;
+  }
+
+  get lastMs(): number {
+    return this.times.a[this.timesAt]!;
+  }
+  set lastMs(ms: number) {
+    this.times.a[this.timesAt] = ms;
+  }
+  /** Its earliest event seen (event time): a loss after it may have taken its reads (judge.ts, degraded). */
+  get firstMs(): number {
+    return this.times.a[this.timesAt + 1]!;
+  }
+  set firstMs(ms: number) {
+    this.times.a[this.timesAt + 1] = ms;
+  }
+  /** It left the correlator's tables: its times go into a table of its own, its slot to the next container. */
+  detach(): void {
+    this.times = this.times.moveOut(this.timesAt);
+    this.timesAt = 0;
   }
 
   /** A longer id (Tetragon's full one after Falco's 12 characters) or one that names the image wins. */
