@@ -62,7 +62,8 @@ export interface Metrics {
   readonly opsConnectionsClosed: Counter<'reason'>;
   readonly receiverConnectionsClosed: Counter<'source' | 'reason'>;
   /**
-   * Runs `flush` whenever exfilwatch_events_total or exfilwatch_component_received_total is read (a scrape,
+   * Runs `flush` whenever exfilwatch_events_total, exfilwatch_component_received_total or
+   * exfilwatch_receiver_requests_total is read (a scrape,
    * `get()`): hot paths may sum per-event counts in plain numbers and hand them over here, so a reader
    * still sees every event.
    */
@@ -299,6 +300,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'HTTP requests answered by an event receiver (falco-http), by status code (200, 400, 401, 413, 415, 429, 503, …).',
       labelNames: ['source', 'code'],
       registers: r,
+      collect: runCollectHooks,
     }),
     receiverBufferedBodyBytes: new Gauge({
       name: 'exfilwatch_receiver_buffered_body_bytes',

@@ -23,6 +23,7 @@ import {
 import { type IngestResult, ingestBody } from './ingest.js';
 import { createHttpServer, listenOn, parseHostPort } from './listen.js';
 import { createRawResponder } from './raw-response.js';
+import { createRequestCounts } from './request-counts.js';
 
 /** The counts a non-canned answer carries (built only off the one-event hot path). */
 const summaryOf = (r: IngestResult) => ({
@@ -62,15 +63,7 @@ export async function startReceiver(
   const secretOk: SecretCheck | null = config.sharedSecret ? createSecretCheck(config.sharedSecret, keyPath) : null;
   const limiter = createRateLimiter(config.maxRequestsPerSecond, deps.clock);
   const defaults = { node: deps.node };
-  const counted = new Map<number | 'tls' | 'dropped', { inc(): void }>();
-  const count = (code: number | 'tls' | 'dropped') => {
-    let c = counted.get(code);
-    if (!c) {
-      c = deps.metrics.receiverRequests.labels('falco-http', String(code));
-      counted.set(code, c);
-    }
-    c.inc();
-  };
+  const { count, ok: countOk } = createRequestCounts(deps.metrics);
   const rejected = deps.metrics.eventsDropped.labels('rejected');
   let lastRejectLog = Number.NEGATIVE_INFINITY;
   const budgetLimit = bodyBudgetBytes(config);
@@ -105,7 +98,6 @@ export async function startReceiver(
 
   // The hot path is one event per POST, all accepted (or all ignored): those 200 answers are constants,
   // built once with their header list, instead of a summary object, JSON.stringify and a header object each.
-  const ok200 = deps.metrics.receiverRequests.labels('falco-http', '200');
   const cannedOk = (accepted: number, ignored: number) => {
     const text = JSON.stringify({ accepted, ignored, dropped: 0, rejected: 0 });
     return { text, headers: ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))] };
@@ -181,7 +173,7 @@ export async function startReceiver(
       if (canned === null) {
         reply(answer, 200, summaryOf(r));
       } else {
-        ok200.inc();
+        countOk();
         answer.sendConstant(canned.text, canned.headers);
       }
     }
