@@ -26,7 +26,10 @@ interface Saved {
       pacedRate: number;
     };
     scan: { baseline: Array<{ eventsPerSec: number }>; scan: Array<{ eventsPerSec: number; peakRssMb: number }> };
-    falco: Record<'receiver' | 'bare', Array<{ server: { eventsPerCpuSec: number; peakRssMb: number } }>>;
+    falco: Record<
+      'receiver' | 'bare',
+      Array<{ server: { eventsPerCpuSec: number; peakRssMb: number; cold?: { eventsPerCpuSec: number } | null } }>
+    >;
     memory: { points: Array<{ events: number; rssMb: number; trackedContainers: number }>; peakRssMb: number };
   };
 }
@@ -132,6 +135,13 @@ rows.push({
   peakRss: fmtMb(med((r) => r.details.memory.peakRssMb)),
   alerts: '0',
 });
+// The Falco row is the steady state after the load's first seconds; those are printed apart (runs saved before
+// the cold window was measured have none).
+const coldRate = (r: Saved, side: 'receiver' | 'bare') =>
+  median(r.details.falco[side].map((x) => x.server.cold?.eventsPerCpuSec ?? Number.NaN));
+const coldNote = runs.every((r) => Number.isFinite(coldRate(r, 'receiver')))
+  ? `Falco receiver over the load's first seconds (cold start, not judged): ${fmtRate(med((r) => coldRate(r, 'receiver')))}/CPU-s, bare node:http ${fmtRate(med((r) => coldRate(r, 'bare')))}/CPU-s.\n`
+  : '';
 process.stdout.write(
-  `Median of ${runs.length} ${mode} runs (${runs.map((r) => r.at).join(', ')}):\n\n${markdownTable(rows)}\n`,
+  `Median of ${runs.length} ${mode} runs (${runs.map((r) => r.at).join(', ')}):\n\n${markdownTable(rows)}\n${coldNote}`,
 );

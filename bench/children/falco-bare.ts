@@ -1,12 +1,13 @@
 /**
  * The transport's own ceiling for the Falco receiver row: a bare node:http server under the same load
  * (same generator, same connections) that reads each body and answers 200 with a constant, nothing else:
- * no parsing, no guards, no pipeline. Measured like falco-receiver.ts (its own CPU between `start` and
- * `stop`), so the two rates are comparable in one run.
+ * no parsing, no guards, no pipeline. Measured like falco-receiver.ts (its own CPU over the same cold and
+ * measured windows: `start`, `mark`, `stop`), so the two rates are comparable in one run.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { childMain, cpuMs, peakRssMb, tell } from '../lib/child.js';
+import { childMain, peakRssMb, tell } from '../lib/child.js';
+import { type WindowFigures, WindowMeter } from '../lib/window-meter.js';
 
 childMain(async () => {
   const reply = '{}';
@@ -25,26 +26,15 @@ childMain(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  let cpu0 = 0;
-  let t0 = 0;
-  let requests0 = 0;
+  const meter = new WindowMeter(() => requests);
+  let cold: WindowFigures | null = null;
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'start') {
-      cpu0 = cpuMs();
-      t0 = performance.now();
-      requests0 = requests;
+    if (m.type === 'start') meter.begin();
+    else if (m.type === 'mark') {
+      cold = meter.end();
+      meter.begin();
     } else if (m.type === 'stop') {
-      const cpu = cpuMs() - cpu0;
-      const n = requests - requests0;
-      tell({
-        type: 'result',
-        events: n,
-        bodyBytes: bytes,
-        wallEventsPerSec: (n * 1000) / (performance.now() - t0),
-        eventsPerCpuSec: (n * 1000) / cpu,
-        cpuPerEventUs: (cpu * 1000) / n,
-        peakRssMb: peakRssMb(),
-      });
+      tell({ type: 'result', ...meter.end(), cold, bodyBytes: bytes, peakRssMb: peakRssMb() });
       server.close(() => process.exit(0));
       server.closeAllConnections();
     }

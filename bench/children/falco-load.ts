@@ -8,7 +8,10 @@
  * before the wall clock the receiver's correlator advances on: replayed as recorded, every state it holds
  * is expired and rebuilt at each wall-clock sweep, a cost no live sensor causes. `--times recorded` keeps them.
  *
- *   --port P --file falco.jsonl --connections K --seconds S [--times live|recorded]
+ * With --warm-seconds W it posts for W + S seconds and says `measuring` after the first W (the orchestrator
+ * then starts the measured window: the row is the steady state, the first W seconds its cold start).
+ *
+ *   --port P --file falco.jsonl --connections K --seconds S [--warm-seconds W] [--times live|recorded]
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -18,6 +21,7 @@ childMain(async () => {
   const args = childArgs();
   const port = Number(args.port);
   const seconds = Number(args.seconds);
+  const warmSeconds = Number(args['warm-seconds'] ?? 0);
   const bodies = readFileSync(args.file!, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0);
@@ -51,8 +55,9 @@ childMain(async () => {
   let sent = 0;
   let ok = 0;
   let failed = 0;
-  const deadline = performance.now() + seconds * 1000;
+  const deadline = performance.now() + (warmSeconds + seconds) * 1000;
   tell({ type: 'started' });
+  setTimeout(() => tell({ type: 'measuring' }), warmSeconds * 1000);
 
   const runConnection = () =>
     new Promise<void>((resolve, reject) => {
@@ -88,5 +93,5 @@ childMain(async () => {
     });
   const connections = Number(args.connections ?? 4);
   await Promise.all(Array.from({ length: connections }, runConnection));
-  tell({ type: 'result', sent, ok, failed, seconds });
+  tell({ type: 'result', sent, ok, failed, seconds, warmSeconds });
 });

@@ -11,6 +11,8 @@ export interface BenchOptions {
   /** Runs of each throughput pair (baseline, path); the report takes medians. */
   reps: number;
   falcoSeconds: number;
+  /** The Falco load's first seconds, before the measured window: the receiver's cold start, reported beside it. */
+  falcoWarmSeconds: number;
   falcoConnections: number;
   falcoEvents: number;
   memoryContainers: number;
@@ -45,6 +47,7 @@ const MODE_SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'worker
     containers: 2_000,
     reps: 1,
     falcoSeconds: 2,
+    falcoWarmSeconds: 1,
     falcoConnections: 4,
     falcoEvents: 10_000,
     memoryContainers: 10_000,
@@ -55,6 +58,7 @@ const MODE_SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'worker
     containers: 5_000,
     reps: 3,
     falcoSeconds: 5,
+    falcoWarmSeconds: 2,
     falcoConnections: 4,
     falcoEvents: 50_000,
     memoryContainers: 10_000,
@@ -65,6 +69,7 @@ const MODE_SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'seed' | 'worker
     containers: 10_000,
     reps: 3,
     falcoSeconds: 10,
+    falcoWarmSeconds: 3,
     falcoConnections: 4,
     falcoEvents: 50_000,
     memoryContainers: 10_000,

@@ -1,35 +1,28 @@
 /**
  * The measurement both Falco receiver children run (falco-receiver.ts and the worker experiment): on the
- * orchestrator's `start`, note CPU (whole process and main thread), time and events handled; on `stop`,
- * report the deltas per event, then stop the pipeline and exit.
+ * orchestrator's `start`, a window opens (CPU of the whole process and of the main thread, time, events
+ * handled); on `mark` (the load's warm-up over) it closes as the cold window and the measured one opens;
+ * on `stop`, the measured window's deltas per event are reported with the cold one's, then the pipeline
+ * stops and the process exits.
  */
 import { mainThreadCpuMs } from '../children/falco-main-thread-cpu.js';
-import { cpuMs, peakRssMb, tell } from './child.js';
+import { peakRssMb, tell } from './child.js';
 import type { Probe } from './pipeline-probe.js';
+import { type WindowFigures, WindowMeter } from './window-meter.js';
 
 export function measureBetweenStartAndStop(probe: Probe, stop: () => Promise<unknown>): void {
-  let cpu0 = 0;
-  let main0 = 0;
-  let t0 = 0;
-  let events0 = 0;
-  const events = () => probe.accepted() + probe.ignored() + probe.decodeErrors();
+  const meter = new WindowMeter(() => probe.accepted() + probe.ignored() + probe.decodeErrors(), mainThreadCpuMs);
+  let cold: WindowFigures | null = null;
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'start') {
-      cpu0 = cpuMs();
-      main0 = mainThreadCpuMs();
-      t0 = performance.now();
-      events0 = events();
+    if (m.type === 'start') meter.begin();
+    else if (m.type === 'mark') {
+      cold = meter.end();
+      meter.begin();
     } else if (m.type === 'stop') {
-      const cpu = cpuMs() - cpu0;
-      const main = mainThreadCpuMs() - main0;
-      const n = events() - events0;
       tell({
         type: 'result',
-        events: n,
-        wallEventsPerSec: (n * 1000) / (performance.now() - t0),
-        eventsPerCpuSec: (n * 1000) / cpu,
-        cpuPerEventUs: (cpu * 1000) / n,
-        mainThreadCpuPerEventUs: (main * 1000) / n,
+        ...meter.end(),
+        cold,
         dropped: probe.dropped(),
         decodeErrors: probe.decodeErrors(),
         alerts: probe.alerts.length,
