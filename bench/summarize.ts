@@ -20,6 +20,7 @@ interface Saved {
       pipeline: Record<string, Array<{ eventsPerSec: number; peakRssMb: number }>>;
       latency: {
         latency: { p50: number; p99: number };
+        latencyAfterFirstSecond?: { p99: number } | null;
         alertLatency: { p50: number; max: number } | null;
         peakRssMb: number;
       };
@@ -142,6 +143,10 @@ const coldRate = (r: Saved, side: 'receiver' | 'bare') =>
 const coldNote = runs.every((r) => Number.isFinite(coldRate(r, 'receiver')))
   ? `Falco receiver over the load's first seconds (cold start, not judged): ${fmtRate(med((r) => coldRate(r, 'receiver')))}/CPU-s, bare node:http ${fmtRate(med((r) => coldRate(r, 'bare')))}/CPU-s.\n`
   : '';
+const steadyP99 = (r: Saved) => r.details.grpc.latency.latencyAfterFirstSecond?.p99 ?? Number.NaN;
+const steadyNote = runs.every((r) => Number.isFinite(steadyP99(r)))
+  ? `Latency p99 over the events sent after the paced run's first second (not judged): ${fmtMs(med(steadyP99))} ms (${runs.map((r) => fmtMs(steadyP99(r))).join(', ')}).\n`
+  : '';
 process.stdout.write(
-  `Median of ${runs.length} ${mode} runs (${runs.map((r) => r.at).join(', ')}):\n\n${markdownTable(rows)}\n${coldNote}`,
+  `Median of ${runs.length} ${mode} runs (${runs.map((r) => r.at).join(', ')}):\n\n${markdownTable(rows)}\n${coldNote}${steadyNote}`,
 );

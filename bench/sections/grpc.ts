@@ -46,6 +46,8 @@ interface PipelineResult extends RawResult {
   latency: Percentiles | null;
   /** The same, without the stream's first 5,000 messages (a fresh process warming up). */
   latencyAfterWarmup: Percentiles | null;
+  /** The same, without the events sent in the paced run's first second (first sight of every container). */
+  latencyAfterFirstSecond?: Percentiles | null;
   alertLatency: Percentiles | null;
   /** Paced runs: agent write → offered on the main thread, and offered → correlated. */
   latencySplit: { transit: Percentiles; queue: Percentiles } | null;
@@ -200,6 +202,12 @@ export async function grpcSection(
   if (warm) {
     log(
       `  latency after the first 5,000 messages (warm-up): p50 ${fmtMs(warm.p50)} ms, p99 ${fmtMs(warm.p99)} ms, max ${fmtMs(warm.max)} ms`,
+    );
+  }
+  const steady = lat.latencyAfterFirstSecond;
+  if (steady) {
+    log(
+      `  latency after the first second (not judged): p50 ${fmtMs(steady.p50)} ms, p99 ${fmtMs(steady.p99)} ms, max ${fmtMs(steady.max)} ms`,
     );
   }
   const split = lat.latencySplit;
