@@ -30,6 +30,7 @@ import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkDeps, type SinkWh
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import { sourceComponent } from './telemetry/metrics.js';
+import { warmUpStreamsFor } from './warm-up/streams.js';
 
 export interface AppDeps extends SinkDeps {
   /** Node name (resolveNodeName). */
@@ -306,9 +307,11 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           { logger, metrics },
         ),
       );
-      // The synthetic stream is Tetragon's wire format: by default a live app warms up only the code a
-      // tetragon-grpc source runs, and a daemon without one pays nothing for it.
-      const warmUpByDefault = options.live === true && sources.some((s) => s.type === 'tetragon-grpc');
+      // The synthetic streams are Tetragon's wire format and Falco's alert JSON: by default a live app warms
+      // up the code its streaming sources run (the stream its sources' types read), and a daemon without one
+      // pays nothing for it.
+      const warmUpStreams = warmUpStreamsFor(sources);
+      const warmUpByDefault = options.live === true && warmUpStreams.length > 0;
       const warmUpMs = (options.warmUp ?? warmUpByDefault) ? config.pipeline.warmUpMs : 0;
       if (warmUpMs > 0 && mode === 'detect') {
         // Only an optimisation: a warm-up that fails is logged and the start goes on.
@@ -317,10 +320,13 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           const { warmUp } = await import('./warm-up/index.js');
           // Sources warm their own transports meanwhile (the ingest worker, on the other core).
           const sourcesWarm = Promise.all(sources.map((s) => s.warmUp?.(warmUpMs)));
-          const warmed = await warmUp(config, deps, { budgetMs: warmUpMs });
+          const warmed = await warmUp(config, deps, {
+            budgetMs: warmUpMs,
+            streams: warmUpStreams.length > 0 ? warmUpStreams : ['tetragon'],
+          });
           await sourcesWarm;
           logger.info(
-            { events: warmed.events, ms: Math.round(warmed.ms) },
+            { events: warmed.events, ms: Math.round(warmed.ms), streams: warmUpStreams },
             'hot code warmed up before the sources connect',
           );
         } catch (err) {

@@ -22,6 +22,10 @@ childMain(async () => {
     sources: [probe.source(source)],
     extraSinks: [probe.sink],
     correlator: probe.correlator(createCorrelator(config.correlator, config.allowlist, deps)),
+    // As `run` starts it (live: its start-up warm-up, V8 helper threads niced, the wall-clock ticker), so the
+    // bench measures what ships. BENCH_WARM_UP=0: the same without the warm-up (its before/after).
+    live: true,
+    ...(process.env.BENCH_WARM_UP === '0' ? { warmUp: false } : {}),
   });
   await app.start();
   const { port } = await source.listening;

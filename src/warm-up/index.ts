@@ -24,13 +24,23 @@ import type { Clock } from '../model/clock.js';
 import type { NormalizedEvent } from '../model/normalized-event.js';
 import { DropNewestQueue } from '../pipeline/drop-newest-queue.js';
 import { createSourceOutput } from '../pipeline/source-output.js';
+import { ingestBody } from '../sources/falco-http/ingest.js';
 import { createRangeHandler } from '../sources/tetragon-grpc/message.js';
 import type { SourceOutput } from '../sources/types.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
+import { syntheticFalcoStream, WARM_UP_FALCO_ALERTS } from './falco-stream.js';
+import type { WarmUpStream } from './streams.js';
 import { WARM_UP_STREAM_MESSAGES as MESSAGES, warmUpStream } from './synthetic-stream.js';
 
+export type { WarmUpStream } from './streams.js';
+
 export interface WarmUpOptions {
+  /**
+   * The streams to run, batch by batch in turn, through one throwaway correlator (default: Tetragon's): those
+   * of the daemon's sources, so only their code is compiled.
+   */
+  streams?: readonly WarmUpStream[];
   /** Stop starting new batches after this long (ms, from the call). */
   budgetMs?: number;
   /** Stop after this many events. */
@@ -67,6 +77,13 @@ const BATCH = 32;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** One synthetic stream, fed by message index into its own source bookkeeping. */
+interface Feeder {
+  messages: number;
+  spanMs: number;
+  feed(first: number, end: number): void;
+}
+
 export async function warmUp(
   config: Pick<ExfilwatchConfig, 'correlator' | 'allowlist'>,
   deps: { clock: Clock },
@@ -78,63 +95,94 @@ export async function warmUp(
   const logger = silentLogger();
   const metrics = createMetrics();
   const clock = deps.clock;
-  // Its event times are fixed, not the clock's: the throwaway correlator judges by event time only, and an
-  // injected clock may be a replay's (the demo's reads NaN before its replay starts).
-  const stream = warmUpStream();
-  const queue = new DropNewestQueue<NormalizedEvent>({ capacity: MESSAGES });
-  const bookkeeping = createSourceOutput({
-    id: 'warm-up',
-    type: 'tetragon-grpc',
-    sensor: 'tetragon',
-    node: 'warm-up',
-    queue,
-    metrics,
-    logger,
-    clock,
-  });
+  const queue = new DropNewestQueue<NormalizedEvent>({ capacity: Math.max(MESSAGES, WARM_UP_FALCO_ALERTS) });
   const result: WarmUpResult = { events: 0, byKind: {}, decodeErrors: 0, ignored: 0, alerts: 0, ms: 0 };
-  const out: SourceOutput = {
-    offer: (event) => bookkeeping.offer(event),
-    decodeError: (error, sensor) => {
-      result.decodeErrors++;
-      bookkeeping.decodeError(error, sensor);
-    },
-    ignored: () => {
-      result.ignored++;
-      bookkeeping.ignored();
-    },
-    connection: (up, detail) => bookkeeping.connection(up, detail),
-    waitForRoom: () => bookkeeping.waitForRoom(),
+  /** The source bookkeeping a source of this type runs, counting into `result` as well. */
+  const outputFor = (type: 'tetragon-grpc' | 'falco-http', sensor: 'tetragon' | 'falco'): SourceOutput => {
+    const bookkeeping = createSourceOutput({
+      id: 'warm-up',
+      type,
+      sensor,
+      node: 'warm-up',
+      queue,
+      metrics,
+      logger,
+      clock,
+    });
+    const out: SourceOutput = {
+      offer: (event) => bookkeeping.offer(event),
+      decodeError: (error, s) => {
+        result.decodeErrors++;
+        bookkeeping.decodeError(error, s);
+      },
+      ignored: () => {
+        result.ignored++;
+        bookkeeping.ignored();
+      },
+      connection: (up, detail) => bookkeeping.connection(up, detail),
+      waitForRoom: () => bookkeeping.waitForRoom(),
+    };
+    out.connection(true, 'warm-up');
+    return out;
   };
-  const handle = createRangeHandler('warm-up', { node: 'warm-up' }, out);
+  // Their event times are fixed, not the clock's: the throwaway correlator judges by event time only, and an
+  // injected clock may be a replay's (the demo's reads NaN before its replay starts).
+  const feeders: Feeder[] = [];
+  for (const kind of new Set(options.streams ?? ['tetragon'])) {
+    if (kind === 'tetragon') {
+      const { bytes, ranges, spanMs } = warmUpStream();
+      const handle = createRangeHandler('warm-up', { node: 'warm-up' }, outputFor('tetragon-grpc', 'tetragon'));
+      feeders.push({
+        messages: MESSAGES,
+        spanMs,
+        feed(first, end) {
+          for (let i = first; i < end; i++) handle(bytes, ranges[i * 2]!, ranges[i * 2 + 1]!);
+        },
+      });
+    } else {
+      // The receiver's own body → events step (parse, detect, normalize, offer), from bytes as a request's.
+      const { bodies, spanMs } = warmUpFalcoStream();
+      const out = outputFor('falco-http', 'falco');
+      const defaults = { node: 'warm-up' };
+      feeders.push({
+        messages: bodies.length,
+        spanMs,
+        feed(first, end) {
+          for (let i = first; i < end; i++) ingestBody(bodies[i]!.toString('utf8'), 'json', out, defaults);
+        },
+      });
+    }
+  }
   const correlator = createCorrelator(config.correlator, config.allowlist, {
     logger,
     metrics,
     clock,
     resolveHost: null,
   });
-  const { bytes, ranges, spanMs } = stream;
+  const spanMs = Math.max(...feeders.map((f) => f.spanMs));
+  const messages = Math.max(...feeders.map((f) => f.messages));
   let lastMs = 0;
   try {
-    out.connection(true, 'warm-up');
     for (let round = 0; ; round++) {
       // Each round replays the messages later in event time, as a stream that goes on would be.
       const shiftMs = round * (spanMs + 1);
-      for (let first = 0; first < MESSAGES; first += BATCH) {
-        if (result.events >= maxEvents || performance.now() - startedAt >= budgetMs) return result;
-        const end = Math.min(MESSAGES, first + BATCH);
-        for (let i = first; i < end; i++) handle(bytes, ranges[i * 2]!, ranges[i * 2 + 1]!);
-        const batch = (await queue.take(BATCH)) ?? [];
-        for (const event of batch) {
-          // Moved in place: a copy would have another hidden class than the normalizer's objects, and
-          // the correlator's code would be compiled for a shape real events do not have.
-          event.timeMs += shiftMs;
-          lastMs = event.timeMs;
-          result.byKind[event.kind] = (result.byKind[event.kind] ?? 0) + 1;
+      for (let first = 0; first < messages; first += BATCH) {
+        for (const feeder of feeders) {
+          if (first >= feeder.messages) continue;
+          if (result.events >= maxEvents || performance.now() - startedAt >= budgetMs) return result;
+          feeder.feed(first, Math.min(feeder.messages, first + BATCH));
+          const batch = (await queue.take(BATCH)) ?? [];
+          for (const event of batch) {
+            // Moved in place: a copy would have another hidden class than the normalizer's objects, and
+            // the correlator's code would be compiled for a shape real events do not have.
+            event.timeMs += shiftMs;
+            if (event.timeMs > lastMs) lastMs = event.timeMs;
+            result.byKind[event.kind] = (result.byKind[event.kind] ?? 0) + 1;
+          }
+          result.alerts += correlator.ingest(batch).length;
+          result.events += batch.length;
+          await nextTurn();
         }
-        result.alerts += correlator.ingest(batch).length;
-        result.events += batch.length;
-        await nextTurn();
       }
     }
   } finally {
@@ -145,3 +193,12 @@ export async function warmUp(
     result.ms = performance.now() - startedAt;
   }
 }
+
+/** The Falco stream as request bodies arrive (bytes); built per warm-up and dropped after it. */
+function warmUpFalcoStream(): { bodies: Buffer[]; spanMs: number } {
+  const { bodies, spanMs } = syntheticFalcoStream(WARM_UP_FALCO_ALERTS, WARM_UP_FALCO_CONTAINERS, WARM_UP_START_MS);
+  return { bodies: bodies.map((b) => Buffer.from(b, 'utf8')), spanMs };
+}
+const WARM_UP_FALCO_CONTAINERS = 64;
+/** 2023-11-14T22:13:20Z, as the Tetragon stream's. */
+const WARM_UP_START_MS = 1_700_000_000_000;
