@@ -72,8 +72,8 @@ export interface AppOptions {
    * Before the sources connect, run a synthetic stream through the hot code with a throwaway correlator
    * (src/warm-up) for up to `config.pipeline.warmUpMs`, so the first real events meet compiled code: the
    * event → alert latency of a daemon (re)started on a busy node. Default: on when `live` (the daemon)
-   * with a tetragon-grpc source (the stream is Tetragon's wire format), off otherwise (offline input is
-   * judged by throughput, not by its first second). It used to make V8
+   * with a streaming source (tetragon-grpc, falco-http, falco-grpc: warm-up/streams.ts), off otherwise
+   * (offline input is judged by throughput, not by its first second). It used to make V8
    * tenure the decoder's allocation sites (22-29 mark-compacts per 200k events); with allocation-site
    * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
    */
@@ -307,9 +307,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           { logger, metrics },
         ),
       );
-      // The synthetic streams are Tetragon's wire format and Falco's alert JSON: by default a live app warms
-      // up the code its streaming sources run (the stream its sources' types read), and a daemon without one
-      // pays nothing for it.
+      // By default a live app warms up the code its streaming sources run (Tetragon's wire format, Falco's
+      // alert JSON), and a daemon without one pays nothing for it.
       const warmUpStreams = warmUpStreamsFor(sources);
       const warmUpByDefault = options.live === true && warmUpStreams.length > 0;
       const warmUpMs = (options.warmUp ?? warmUpByDefault) ? config.pipeline.warmUpMs : 0;

@@ -121,9 +121,23 @@ describe('app start-up warm-up', () => {
     expect(off.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 
-  it('is not run by default without a tetragon-grpc source (its stream is Tetragon wire format)', async () => {
-    const falcoOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'falco-http');
-    expect(falcoOnly.warmedUp).toBeUndefined();
-    expect(falcoOnly.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
+  it('warms a falco-http source up with the Falco stream, leaving no trace in the real pipeline', async () => {
+    const falco = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'falco-http');
+    expect(falco.warmedUp).toMatchObject({ streams: ['falco'] });
+    expect(falco.warmedUp!.events as number).toBeGreaterThan(0);
+    expect(falco.warmedUp!.ms as number).toBeLessThan(300 + 250);
+    expect(falco.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
+    expect(falco.alerts).toEqual([]);
+    // The warm-up's Falco reads and sends went to its own registry; only the real event is counted.
+    expect(falco.text).not.toMatch(/^exfilwatch_events_total\{source="falco"/m);
+    expect(sample(falco.text, 'exfilwatch_component_received_total{component="correlator"}')).toBe(1);
+    const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } }, 'falco-http');
+    expect(off.warmedUp).toBeUndefined();
+  });
+
+  it('is not run by default with file sources only (read offline, judged by throughput)', async () => {
+    const fileOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'tetragon-file');
+    expect(fileOnly.warmedUp).toBeUndefined();
+    expect(fileOnly.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 });
