@@ -10,6 +10,7 @@
  */
 import { falcoLine } from '../scenarios/falco.js';
 import type { Activity, SimContainer, SimNode, SimProcess, SimSocket } from '../scenarios/timeline.js';
+import { CHILD_BINARIES, hex, INIT_BINARIES } from './synthetic-stream.js';
 
 export interface SyntheticFalcoStream {
   /** One http_output body per alert. */
@@ -22,15 +23,6 @@ const EVENT_STEP_NS = 50_000n;
 /** Of every 30 alerts, this one is a host process's read (no pod). */
 const HOST_SLOT = 29;
 
-/** `len` hex digits derived from `n` (container ids, hashes in names). */
-function hex(n: number, len: number): string {
-  let s = '';
-  for (let k = 0; s.length < len; k++) {
-    s += ((Math.imul(n + 1, 2654435761) ^ Math.imul(k + 7, 40503)) >>> 0).toString(16).padStart(8, '0');
-  }
-  return s.slice(0, len);
-}
-
 /** The label sets Deployments, StatefulSets, DaemonSets and Jobs put on their pods. */
 const LABELS: Array<(c: number) => Record<string, string>> = [
   (c) => ({ app: `svc-${c % 13}`, 'pod-template-hash': hex(c, 10) }),
@@ -42,8 +34,6 @@ const LABELS: Array<(c: number) => Record<string, string>> = [
   (c) => ({ 'app.kubernetes.io/name': `agent-${c % 3}`, 'controller-revision-hash': hex(c, 10) }),
   (c) => ({ 'batch.kubernetes.io/job-name': `job-${c}`, 'job-name': `job-${c}` }),
 ];
-const INIT_BINARIES = ['/usr/sbin/nginx', '/usr/local/bin/python3', '/app/server', '/bin/sh'];
-const CHILD_BINARIES = ['/bin/sh', '/usr/bin/curl', '/usr/bin/git'];
 const comm = (binary: string) => binary.slice(binary.lastIndexOf('/') + 1).slice(0, 15);
 
 function container(node: SimNode, c: number, startNs: bigint): SimContainer {

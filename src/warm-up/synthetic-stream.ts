@@ -34,7 +34,7 @@ const BOOT_NS = 1_699_000_000_000_000_000n;
 const HOST_SLOT = 29;
 
 /** `len` hex digits derived from `n` (container ids, image digests, hashes in names). */
-function hex(n: number, len: number): string {
+export function hex(n: number, len: number): string {
   let s = '';
   for (let k = 0; s.length < len; k++) {
     s += ((Math.imul(n + 1, 2654435761) ^ Math.imul(k + 7, 40503)) >>> 0).toString(16).padStart(8, '0');
@@ -73,8 +73,8 @@ const CONTROLLERS: Array<{ kind: string; labels: (c: number) => Record<string, s
   },
 ];
 
-const INIT_BINARIES = ['/usr/sbin/nginx', '/usr/local/bin/python3', '/app/server', '/bin/sh'];
-const CHILD_BINARIES = ['/bin/sh', '/usr/bin/curl', '/usr/bin/git'];
+export const INIT_BINARIES = ['/usr/sbin/nginx', '/usr/local/bin/python3', '/app/server', '/bin/sh'];
+export const CHILD_BINARIES = ['/bin/sh', '/usr/bin/curl', '/usr/bin/git'];
 
 /** The container runtime's shim: the parent of a container's init process, itself outside the container. */
 function shimProcess(container: number, startNs: bigint): Json {
