@@ -30,7 +30,7 @@ import { type AlertSink, DEFAULT_SINK_QUEUE_CAPACITY, type SinkDeps, type SinkWh
 import { sourceDefinitions } from './sources/index.js';
 import type { EventSource } from './sources/types.js';
 import { sourceComponent } from './telemetry/metrics.js';
-import { warmUpStreamsFor } from './warm-up/streams.js';
+import { warmsUp, warmUpAtStart } from './warm-up/at-start.js';
 
 export interface AppDeps extends SinkDeps {
   /** Node name (resolveNodeName). */
@@ -307,31 +307,18 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           { logger, metrics },
         ),
       );
-      // By default a live app warms up the code its streaming sources run (Tetragon's wire format, Falco's
-      // alert JSON), and a daemon without one pays nothing for it.
-      const warmUpStreams = warmUpStreamsFor(sources);
-      const warmUpByDefault = options.live === true && warmUpStreams.length > 0;
-      const warmUpMs = (options.warmUp ?? warmUpByDefault) ? config.pipeline.warmUpMs : 0;
-      if (warmUpMs > 0 && mode === 'detect') {
-        // Only an optimisation: a warm-up that fails is logged and the start goes on.
-        try {
-          // Loaded only when on: a daemon that does not warm up holds none of it.
-          const { warmUp } = await import('./warm-up/index.js');
-          // Sources warm their own transports meanwhile (the ingest worker, on the other core).
-          const sourcesWarm = Promise.all(sources.map((s) => s.warmUp?.(warmUpMs)));
-          const warmed = await warmUp(config, deps, {
-            budgetMs: warmUpMs,
-            streams: warmUpStreams.length > 0 ? warmUpStreams : ['tetragon'],
-          });
-          await sourcesWarm;
-          logger.info(
-            { events: warmed.events, ms: Math.round(warmed.ms), streams: warmUpStreams },
-            'hot code warmed up before the sources connect',
-          );
-        } catch (err) {
-          logger.warn({ err: errorMessage(err) }, 'start-up warm-up failed; starting cold');
-        }
-      }
+      // A source that failed is recorded at once (the set-up wait below reads it), whenever it was started.
+      const running: Array<Promise<void>> = [];
+      const runs: Array<Promise<void>> = [];
+      const runSource = (i: number) => {
+        running[i] = sources[i]!.run(outputs[i]!, abort.signal);
+        runs[i] = running[i]!.catch((err) => sourceStopped(sources[i]!, err));
+      };
+      // Receivers listen before the warm-up (EventSource.pushedTo): what they take waits in the event queue.
+      for (const [i, s] of sources.entries()) if (s.pushedTo === true) runSource(i);
+      // By default a live app warms up the code its streaming sources run (warm-up/at-start.ts).
+      const warmUpMs = (options.warmUp ?? (options.live === true && warmsUp(sources))) ? config.pipeline.warmUpMs : 0;
+      if (warmUpMs > 0 && mode === 'detect') await warmUpAtStart(config, deps, sources, warmUpMs, logger);
       const correlating = correlateLoop();
       const delivering = fanOutLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
@@ -343,9 +330,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           () => setTracked(correlator.trackedContainers()),
           () => metrics.componentErrors.labels('correlator').inc(),
         );
-      const running = sources.map((source, i) => source.run(outputs[i]!, abort.signal));
-      // Registered before the set-up wait below, so a failure is recorded before that wait returns.
-      const runs = running.map((run, i) => run.catch((err) => sourceStopped(sources[i]!, err)));
+      for (const [i, s] of sources.entries()) if (s.pushedTo !== true) runSource(i);
       void Promise.all(runs).then(async () => {
         eventQueue.close();
         await pipelineDone;

@@ -62,6 +62,12 @@ export interface EventSource {
    */
   readonly started?: Promise<void>;
   /**
+   * Optional: senders push to it (a receiver: Falco's http_output), so it runs before the app's start-up
+   * warm-up: a post refused meanwhile would be an alert lost (Falco does not retry one), while what it takes
+   * only waits in the event queue until the warm-up is over.
+   */
+  readonly pushedTo?: boolean;
+  /**
    * Optional: get the source's own per-message machinery (a transport in a thread of its own, say) past
    * its cold start before `run`, within `budgetMs`. Called by the app's start-up warm-up, at the same time
    * as its own (src/warm-up), and only when that is on. Never rejects: a warm-up that fails is logged and

@@ -19,6 +19,7 @@ export function createFalcoHttpSource(config: FalcoHttpConfig, deps: SourceDeps)
     listening,
     // Bound to its port: the app's start waits for this (or for run to reject, EADDRINUSE…).
     started: listening.then(() => undefined),
+    pushedTo: true,
     async run(out, signal) {
       if (signal.aborted) return;
       const handle: ReceiverHandle = await startReceiver(config, deps, out);
