@@ -290,6 +290,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   let ticker: WallClockTicker | null = null;
   let pipelineDone: Promise<void> = Promise.resolve();
+  // Set while start() warms up: a receiver took posts meanwhile, so a stop then waits for the pipeline to run.
+  let pipelineStarting: Promise<void> = Promise.resolve();
 
   return {
     finished,
@@ -318,11 +320,15 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       for (const [i, s] of sources.entries()) if (s.pushedTo === true) runSource(i);
       // By default a live app warms up the code its streaming sources run (warm-up/at-start.ts).
       const warmUpMs = (options.warmUp ?? (options.live === true && warmsUp(sources))) ? config.pipeline.warmUpMs : 0;
-      if (warmUpMs > 0 && mode === 'detect') await warmUpAtStart(config, deps, sources, warmUpMs, logger);
+      if (warmUpMs > 0 && mode === 'detect') {
+        pipelineStarting = warmUpAtStart(config, deps, sources, warmUpMs, logger, abort.signal);
+        await pipelineStarting;
+      }
       const correlating = correlateLoop();
       const delivering = fanOutLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
-      if (options.live && correlator)
+      // Stopped during the warm-up: the pipeline drains what the receivers took, with no ticker after the stop.
+      if (options.live && correlator && stopping === null)
         ticker = startWallClockTicker(
           correlator,
           deps,
@@ -366,6 +372,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         abort.abort();
         eventQueue.close();
         ticker?.stop();
+        await pipelineStarting;
         await pipelineDone;
         correlator?.close?.();
         await finishSinks(deadlineMs, true);

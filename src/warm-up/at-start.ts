@@ -21,6 +21,7 @@ export async function warmUpAtStart(
   sources: readonly EventSource[],
   budgetMs: number,
   logger: Logger,
+  signal?: AbortSignal,
 ): Promise<void> {
   const streams = warmUpStreamsFor(sources);
   try {
@@ -28,7 +29,11 @@ export async function warmUpAtStart(
     const { warmUp } = await import('./index.js');
     // Sources warm their own transports meanwhile (the ingest worker, on the other core).
     const sourcesWarm = Promise.all(sources.map((s) => s.warmUp?.(budgetMs)));
-    const warmed = await warmUp(config, deps, { budgetMs, streams: streams.length > 0 ? streams : ['tetragon'] });
+    const warmed = await warmUp(config, deps, {
+      budgetMs,
+      signal,
+      streams: streams.length > 0 ? streams : ['tetragon'],
+    });
     await sourcesWarm;
     logger.info(
       { events: warmed.events, ms: Math.round(warmed.ms), streams },

@@ -43,6 +43,8 @@ export interface WarmUpOptions {
   streams?: readonly WarmUpStream[];
   /** Stop starting new batches after this long (ms, from the call). */
   budgetMs?: number;
+  /** Stop starting new batches once aborted (the app stopped during its start-up warm-up). */
+  signal?: AbortSignal;
   /** Stop after this many events. */
   maxEvents?: number;
 }
@@ -169,7 +171,8 @@ export async function warmUp(
       for (let first = 0; first < messages; first += BATCH) {
         for (const feeder of feeders) {
           if (first >= feeder.messages) continue;
-          if (result.events >= maxEvents || performance.now() - startedAt >= budgetMs) return result;
+          if (result.events >= maxEvents || performance.now() - startedAt >= budgetMs || options.signal?.aborted)
+            return result;
           feeder.feed(first, Math.min(feeder.messages, first + BATCH));
           const batch = (await queue.take(BATCH)) ?? [];
           for (const event of batch) {
