@@ -62,6 +62,21 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   }
 
   let ops: OpsServer | null = null;
+  // A signal during the start (bounded: the spool opened, the warm-up, the sources' set-up): a falco-http
+  // receiver already answers posts then, so the daemon stops as for a signal later, once the start is over,
+  // flushing what it took; Node's default ended it at once, those posts answered 200 and lost. A second exits.
+  let signalAtStart: NodeJS.Signals | null = null;
+  const onSignalAtStart = (signal: NodeJS.Signals) => {
+    if (signalAtStart !== null) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      logger.flush();
+      process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+    }
+    signalAtStart = signal;
+    logger.info({ signal }, 'signal received during the start: stopping once it is over');
+  };
+  process.on('SIGTERM', onSignalAtStart);
+  process.on('SIGINT', onSignalAtStart);
   try {
     if (config.metrics.enabled) {
       ops = await startOpsServer({
@@ -78,6 +93,9 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     await ops?.close();
     await flushLogger(logger);
     throw err;
+  } finally {
+    process.off('SIGTERM', onSignalAtStart);
+    process.off('SIGINT', onSignalAtStart);
   }
   logger.info(
     {
@@ -131,6 +149,7 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (signalAtStart !== null) onSignal(signalAtStart);
     // Node's default for SIGHUP ends the process at once: no flush, and the pushes the correlator still holds
     // were lost without a line. Daemons are sent it to reload (`kill -HUP`, a closed terminal); there is no
     // reload here, so it is said and the daemon runs on.
