@@ -372,6 +372,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
         abort.abort();
         eventQueue.close();
         ticker?.stop();
+        // start() awaits it first, so it has set pipelineDone by the time this await returns.
         await pipelineStarting;
         await pipelineDone;
         correlator?.close?.();
