@@ -1,5 +1,7 @@
 /**
- * A falco-http receiver listens (and answers 200) during the app's start-up warm-up; an app stopped meanwhile
+ * A falco-http receiver listens (and answers 200) during the app's start-up warm-up (EventSource.pushedTo):
+ * Falco's http_output does not retry a refused post, so a port opened only after the warm-up would lose that
+ * second's alerts. What it takes is correlated once the warm-up is over. An app stopped meanwhile
  * (a pod deleted as it starts) must still correlate what it took, and its stop must not return before that,
  * nor correlate after it. A source that fails to listen still fails the start with its own error.
  */
@@ -12,6 +14,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { execAlert } from '../../fixtures/falco/events.js';
 import { collectSink } from '../../helpers/collect-sink.js';
+import { until } from '../../helpers/until.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -33,17 +36,45 @@ function falcoApp(listen: string, warmUpMs: number) {
   return { app, source, logLines };
 }
 
-describe('falco-http and a stop or a failure during the start-up warm-up', () => {
+/** One Falco exec alert POSTed as http_output does; its HTTP status. */
+async function postExec(port: number): Promise<number> {
+  const answer = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: execAlert(),
+  });
+  return answer.status;
+}
+
+describe('falco-http during the start-up warm-up', () => {
+  it('answers a post while the warm-up runs, and correlates it after', async () => {
+    const { app, source, logLines } = falcoApp('127.0.0.1:0', 1500);
+    let startDone = false;
+    const starting = app.start().then(() => {
+      startDone = true;
+    });
+    closers.push(async () => {
+      await starting;
+      await app.stop();
+    });
+    const { port } = await source.listening;
+    expect(await postExec(port)).toBe(200);
+    // Answered before the warm-up was over: the start had not returned, no warm-up line logged yet.
+    expect(startDone).toBe(false);
+    expect(logLines.some((l) => l.msg === 'hot code warmed up before the sources connect')).toBe(false);
+    await starting;
+    expect(logLines.find((l) => l.msg === 'hot code warmed up before the sources connect')).toMatchObject({
+      streams: ['falco'],
+    });
+    await until(() => app.stats().events >= 1);
+    expect(app.stats()).toMatchObject({ events: 1, trackedContainers: 1 });
+  });
+
   it('a stop during the warm-up correlates what the receiver took before it returns', async () => {
     const { app, source, logLines } = falcoApp('127.0.0.1:0', 3000);
     const starting = app.start();
     const { port } = await source.listening;
-    const answer = await fetch(`http://127.0.0.1:${port}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: execAlert(),
-    });
-    expect(answer.status).toBe(200);
+    expect(await postExec(port)).toBe(200);
     await app.stop();
     // Answered 200, so taken: correlated by the time the stop is over, not after it (or never).
     expect(app.stats()).toMatchObject({ events: 1 });
