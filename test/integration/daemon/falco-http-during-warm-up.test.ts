@@ -21,29 +21,28 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c();
 });
 
-function falcoApp(listen: string, warmUpMs: number) {
+function falcoApp(listen: string, warmUpMs: number, pipeline: Record<string, unknown> = {}) {
   const logLines: Array<Record<string, unknown>> = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const deps = { logger, metrics: createMetrics(), clock: { now: () => Date.now() }, node: 'node-a' };
   const source = createFalcoHttpSource(falcoHttpConfigSchema.parse({ listen }), deps);
   const { sink } = collectSink();
-  const app = createApp(parseConfig({ pipeline: { warmUpMs } }), deps, {
+  const app = createApp(parseConfig({ pipeline: { warmUpMs, ...pipeline } }), deps, {
     sources: [source],
     extraSinks: [sink],
     live: true,
     helperThreadNice: 0,
   });
-  return { app, source, logLines };
+  return { app, source, logLines, metrics: deps.metrics };
 }
 
-/** One Falco exec alert POSTed as http_output does; its HTTP status. */
-async function postExec(port: number): Promise<number> {
-  const answer = await fetch(`http://127.0.0.1:${port}/`, {
+/** One Falco exec alert POSTed as http_output does. */
+function postExec(port: number): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: execAlert(),
   });
-  return answer.status;
 }
 
 describe('falco-http during the start-up warm-up', () => {
@@ -58,7 +57,7 @@ describe('falco-http during the start-up warm-up', () => {
       await app.stop();
     });
     const { port } = await source.listening;
-    expect(await postExec(port)).toBe(200);
+    expect((await postExec(port)).status).toBe(200);
     // Answered before the warm-up was over: the start had not returned, no warm-up line logged yet.
     expect(startDone).toBe(false);
     expect(logLines.some((l) => l.msg === 'hot code warmed up before the sources connect')).toBe(false);
@@ -70,11 +69,31 @@ describe('falco-http during the start-up warm-up', () => {
     expect(app.stats()).toMatchObject({ events: 1, trackedContainers: 1 });
   });
 
+  it('a full event queue meanwhile answers 503 and counts the drop, as when running (nothing drains it yet)', async () => {
+    const { app, source, metrics } = falcoApp('127.0.0.1:0', 1500, { eventQueueCapacity: 1 });
+    const starting = app.start();
+    closers.push(async () => {
+      await starting;
+      await app.stop();
+    });
+    const { port } = await source.listening;
+    expect((await postExec(port)).status).toBe(200);
+    const refused = await postExec(port);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ accepted: 0, dropped: 1 });
+    const dropped = await metrics.eventsDropped.get();
+    expect(dropped.values.find((v) => v.labels.reason === 'queue_full')?.value).toBe(1);
+    await starting;
+    await until(() => app.stats().events >= 1);
+    // The one taken is correlated after the warm-up; the drop is a gap marker, not an event.
+    expect(app.stats()).toMatchObject({ trackedContainers: 1 });
+  });
+
   it('a stop during the warm-up correlates what the receiver took before it returns', async () => {
     const { app, source, logLines } = falcoApp('127.0.0.1:0', 3000);
     const starting = app.start();
     const { port } = await source.listening;
-    expect(await postExec(port)).toBe(200);
+    expect((await postExec(port)).status).toBe(200);
     await app.stop();
     // Answered 200, so taken: correlated by the time the stop is over, not after it (or never).
     expect(app.stats()).toMatchObject({ events: 1 });
