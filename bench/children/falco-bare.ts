@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { childMain, peakRssMb, tell } from '../lib/child.js';
-import { type WindowFigures, WindowMeter } from '../lib/window-meter.js';
+import { onWindowMessages, WindowMeter } from '../lib/window-meter.js';
 
 childMain(async () => {
   const reply = '{}';
@@ -27,17 +27,10 @@ childMain(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const meter = new WindowMeter(() => requests);
-  let cold: WindowFigures | null = null;
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'start') meter.begin();
-    else if (m.type === 'mark') {
-      cold = meter.end();
-      meter.begin();
-    } else if (m.type === 'stop') {
-      tell({ type: 'result', ...meter.end(), cold, bodyBytes: bytes, peakRssMb: peakRssMb() });
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    }
+  onWindowMessages(meter, (measured, cold) => {
+    tell({ type: 'result', ...measured, cold, bodyBytes: bytes, peakRssMb: peakRssMb() });
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
   });
   tell({ type: 'ready', port });
   await new Promise(() => undefined);

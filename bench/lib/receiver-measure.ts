@@ -8,27 +8,20 @@
 import { mainThreadCpuMs } from '../children/falco-main-thread-cpu.js';
 import { peakRssMb, tell } from './child.js';
 import type { Probe } from './pipeline-probe.js';
-import { type WindowFigures, WindowMeter } from './window-meter.js';
+import { onWindowMessages, WindowMeter } from './window-meter.js';
 
 export function measureBetweenStartAndStop(probe: Probe, stop: () => Promise<unknown>): void {
   const meter = new WindowMeter(() => probe.accepted() + probe.ignored() + probe.decodeErrors(), mainThreadCpuMs);
-  let cold: WindowFigures | null = null;
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'start') meter.begin();
-    else if (m.type === 'mark') {
-      cold = meter.end();
-      meter.begin();
-    } else if (m.type === 'stop') {
-      tell({
-        type: 'result',
-        ...meter.end(),
-        cold,
-        dropped: probe.dropped(),
-        decodeErrors: probe.decodeErrors(),
-        alerts: probe.alerts.length,
-        peakRssMb: peakRssMb(),
-      });
-      void stop().then(() => process.exit(0));
-    }
+  onWindowMessages(meter, (measured, cold) => {
+    tell({
+      type: 'result',
+      ...measured,
+      cold,
+      dropped: probe.dropped(),
+      decodeErrors: probe.decodeErrors(),
+      alerts: probe.alerts.length,
+      peakRssMb: peakRssMb(),
+    });
+    void stop().then(() => process.exit(0));
   });
 }

@@ -46,3 +46,21 @@ export class WindowMeter {
     };
   }
 }
+
+/**
+ * The orchestrator's protocol for a measured server (bench/sections/falco.ts): `start` opens the cold window,
+ * `mark` closes it and opens the measured one (absent: the whole run is measured, `cold` null), `stop` ends.
+ */
+export function onWindowMessages(
+  meter: WindowMeter,
+  stop: (measured: WindowFigures, cold: WindowFigures | null) => void,
+): void {
+  let cold: WindowFigures | null = null;
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'start') meter.begin();
+    else if (m.type === 'mark') {
+      cold = meter.end();
+      meter.begin();
+    } else if (m.type === 'stop') stop(meter.end(), cold);
+  });
+}

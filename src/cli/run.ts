@@ -66,12 +66,14 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   // receiver already answers posts then, so the daemon stops as for a signal later, once the start is over,
   // flushing what it took; Node's default ended it at once, those posts answered 200 and lost. A second exits.
   let signalAtStart: NodeJS.Signals | null = null;
+  // A second signal, during the start or the stop: exit at once, as the signal's default would.
+  const exitNow = (signal: NodeJS.Signals): never => {
+    logger.warn({ signal }, 'second signal: exiting now');
+    logger.flush();
+    process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+  };
   const onSignalAtStart = (signal: NodeJS.Signals) => {
-    if (signalAtStart !== null) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      logger.flush();
-      process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
-    }
+    if (signalAtStart !== null) exitNow(signal);
     signalAtStart = signal;
     logger.info({ signal }, 'signal received during the start: stopping once it is over');
   };
@@ -135,11 +137,7 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
       );
     };
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, 'second signal: exiting now');
-        logger.flush();
-        process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
-      }
+      if (stopping) exitNow(signal);
       stopping = true;
       logger.info(
         { signal, timeoutMs: config.pipeline.shutdownTimeoutMs },
