@@ -77,6 +77,15 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     signalAtStart = signal;
     logger.info({ signal }, 'signal received during the start: stopping once it is over');
   };
+  // Node's default for SIGHUP ends the process at once: no flush, and the pushes the correlator still holds
+  // were lost without a line. Daemons are sent it to reload (`kill -HUP`, a closed terminal); there is no
+  // reload here, so it is said and the daemon runs on, from the start (posts are answered during it) to the end.
+  process.on('SIGHUP', () => {
+    logger.warn(
+      { signal: 'SIGHUP' },
+      'SIGHUP ignored: exfilwatch does not reload its config; restart it (SIGTERM) to apply changes',
+    );
+  });
   process.on('SIGTERM', onSignalAtStart);
   process.on('SIGINT', onSignalAtStart);
   try {
@@ -148,15 +157,6 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     if (signalAtStart !== null) onSignal(signalAtStart);
-    // Node's default for SIGHUP ends the process at once: no flush, and the pushes the correlator still holds
-    // were lost without a line. Daemons are sent it to reload (`kill -HUP`, a closed terminal); there is no
-    // reload here, so it is said and the daemon runs on.
-    process.on('SIGHUP', () => {
-      logger.warn(
-        { signal: 'SIGHUP' },
-        'SIGHUP ignored: exfilwatch does not reload its config; restart it (SIGTERM) to apply changes',
-      );
-    });
     const stopFor = (err: Error, exitCode: number) => {
       if (stopping) return;
       stopping = true;

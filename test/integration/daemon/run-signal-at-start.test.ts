@@ -1,7 +1,8 @@
 /**
  * `exfilwatch run` signalled during its start: a falco-http receiver listens (and answers 200) during the
  * start-up warm-up, so a SIGTERM then (a pod deleted as it starts) must stop it as a signal later would,
- * correlating what it took, exit 0; Node's default ended the process at once, those posts lost unlogged.
+ * correlating what it took, exit 0; Node's default ended the process at once, those posts lost unlogged. A
+ * SIGHUP then (there is no reload) is ignored as it is later: Node's default for it ended the process too.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,28 +16,47 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe('exfilwatch run signalled during its start', () => {
-  it('a SIGTERM during the warm-up stops it once started, with what the receiver took correlated', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-signal-at-start-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(config, 'pipeline:\n  warmUpMs: 10000\n');
-    const run = startCli(
-      ['run', '--config', config, '--falco-http', '127.0.0.1:0', '--alerts-stdout', '--metrics-addr', '127.0.0.1:0'],
-      { NODE_NAME: 'node-test' },
-    );
-    cleanups.push(() => stopChild(run));
-    const listening = await run.waitForLog((l) => l.msg === 'falco-http receiver listening');
-    const port = Number(String(listening.listen).split(':').pop());
-    const answer = await fetch(`http://127.0.0.1:${port}/`, {
+/** `exfilwatch run` with a falco-http receiver and a long warm-up, once its receiver listens: child and port. */
+async function startedRunWithReceiver() {
+  const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-signal-at-start-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, 'pipeline:\n  warmUpMs: 10000\n');
+  const run = startCli(
+    ['run', '--config', config, '--falco-http', '127.0.0.1:0', '--alerts-stdout', '--metrics-addr', '127.0.0.1:0'],
+    { NODE_NAME: 'node-test' },
+  );
+  cleanups.push(() => stopChild(run));
+  const listening = await run.waitForLog((l) => l.msg === 'falco-http receiver listening');
+  const port = Number(String(listening.listen).split(':').pop());
+  const post = () =>
+    fetch(`http://127.0.0.1:${port}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: execAlert(),
     });
-    expect(answer.status).toBe(200);
+  return { run, post };
+}
+
+describe('exfilwatch run signalled during its start', () => {
+  it('a SIGTERM during the warm-up stops it once started, with what the receiver took correlated', async () => {
+    const { run, post } = await startedRunWithReceiver();
+    expect((await post()).status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     await run.waitForLog((l) => l.msg === 'signal received during the start: stopping once it is over', 1000);
+    const stopped = await run.waitForLog((l) => l.msg === 'exfilwatch stopped', 1000);
+    expect(stopped).toMatchObject({ exitCode: 0, events: 1 });
+  });
+
+  it('a SIGHUP during the warm-up is logged and ignored: it starts, runs and stops as ever', async () => {
+    const { run, post } = await startedRunWithReceiver();
+    run.child.kill('SIGHUP');
+    await run.waitForLog((l) => l.msg?.toString().startsWith('SIGHUP ignored') === true);
+    await run.waitForLog((l) => l.msg === 'exfilwatch running');
+    expect((await post()).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
     const stopped = await run.waitForLog((l) => l.msg === 'exfilwatch stopped', 1000);
     expect(stopped).toMatchObject({ exitCode: 0, events: 1 });
   });
