@@ -44,6 +44,9 @@ export interface SourceDeps {
   keyPath?: string;
 }
 
+/** The synthetic streams a warm-up can feed: Tetragon's (gRPC messages) and Falco's (alert JSON). */
+export type WarmUpStream = 'tetragon' | 'falco';
+
 /** A running source. Sources reconnect by themselves, forever, until the signal aborts. */
 export interface EventSource {
   /** For logs: type plus address, e.g. `tetragon-grpc unix:///var/run/tetragon/tetragon.sock`. */
@@ -67,6 +70,13 @@ export interface EventSource {
    * only waits in the event queue until the warm-up is over.
    */
   readonly pushedTo?: boolean;
+  /**
+   * Optional: the wire format of a live stream whose per-event code the app's start-up warm-up runs through
+   * (src/warm-up) before the stream starts: a sensor streams at once and hard from its first second. Files
+   * are read offline, judged by throughput, and declare none; a daemon none of whose sources declares one
+   * does not warm up.
+   */
+  readonly warmUpStream?: WarmUpStream;
   /**
    * Optional: get the source's own per-message machinery (a transport in a thread of its own, say) past
    * its cold start before `run`, within `budgetMs`. Called by the app's start-up warm-up, at the same time

@@ -10,7 +10,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { warmUpStreamsFor } from './streams.js';
 
 /** A live app warms up by default when it has a streaming source (Tetragon's wire format, Falco's alert JSON). */
-export function warmsUp(sources: readonly Pick<EventSource, 'type'>[]): boolean {
+export function warmsUp(sources: readonly Pick<EventSource, 'warmUpStream'>[]): boolean {
   return warmUpStreamsFor(sources).length > 0;
 }
 

@@ -1,16 +1,10 @@
 /** Which synthetic streams a daemon's sources call for (kept apart from index.ts, which loads only when on). */
-import type { EventSource } from '../sources/types.js';
+import type { EventSource, WarmUpStream } from '../sources/types.js';
 
-/** The wire formats a warm-up can feed: Tetragon's (gRPC messages) and Falco's (alert JSON). */
-export type WarmUpStream = 'tetragon' | 'falco';
+export type { WarmUpStream };
 
-/**
- * The streaming sources' formats: tetragon-grpc reads Tetragon's; falco-http and falco-grpc share the Falco
- * normalizer (and falco-http its body parsing too). File sources are read offline, judged by throughput.
- */
-export function warmUpStreamsFor(sources: readonly Pick<EventSource, 'type'>[]): WarmUpStream[] {
-  const streams: WarmUpStream[] = [];
-  if (sources.some((s) => s.type === 'tetragon-grpc')) streams.push('tetragon');
-  if (sources.some((s) => s.type === 'falco-http' || s.type === 'falco-grpc')) streams.push('falco');
-  return streams;
+/** Each stream the sources declare (`EventSource.warmUpStream`), once, Tetragon's first. */
+export function warmUpStreamsFor(sources: readonly Pick<EventSource, 'warmUpStream'>[]): WarmUpStream[] {
+  const declared = new Set(sources.map((s) => s.warmUpStream));
+  return (['tetragon', 'falco'] as const).filter((stream) => declared.has(stream));
 }

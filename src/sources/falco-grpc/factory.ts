@@ -7,6 +7,8 @@ export function createFalcoGrpcSource(config: FalcoGrpcConfig, deps: SourceDeps)
   return {
     id: `falco-grpc ${config.address}`,
     type: 'falco-grpc',
+    // The Falco normalizer, shared with falco-http.
+    warmUpStream: 'falco',
     run: (out, signal) => runFalcoGrpc(config, deps, out, signal),
   };
 }

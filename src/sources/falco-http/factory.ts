@@ -20,6 +20,8 @@ export function createFalcoHttpSource(config: FalcoHttpConfig, deps: SourceDeps)
     // Bound to its port: the app's start waits for this (or for run to reject, EADDRINUSE…).
     started: listening.then(() => undefined),
     pushedTo: true,
+    // The warm-up's Falco stream runs through the receiver's body ingest too (src/warm-up/falco-stream.ts).
+    warmUpStream: 'falco',
     async run(out, signal) {
       if (signal.aborted) return;
       const handle: ReceiverHandle = await startReceiver(config, deps, out);

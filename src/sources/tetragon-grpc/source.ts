@@ -118,6 +118,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
   return {
     id,
     type: 'tetragon-grpc',
+    warmUpStream: 'tetragon',
     async warmUp(budgetMs) {
       // Only the worker has a cold transport of its own; the main-thread path is the app warm-up's.
       if (config.worker === false || budgetMs <= 0 || prepared !== null) return;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
-import type { EventSource } from '../../../src/sources/types.js';
+import type { EventSource, WarmUpStream } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type SourceTypeLabel } from '../../../src/telemetry/metrics.js';
 import { collectSink } from '../../helpers/collect-sink.js';
@@ -27,14 +27,21 @@ const exec: NormalizedEvent = {
   process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
 };
 
+/** A stand-in source of `type`, declaring the warm-up stream its real counterpart declares (or none). */
+interface StandIn {
+  type: SourceTypeLabel;
+  warmUpStream?: WarmUpStream;
+}
+
 function oneEventSource(
   startedAt: number[],
-  type: SourceTypeLabel = 'tetragon-grpc',
+  { type, warmUpStream }: StandIn,
   warmUpCalls: Array<{ budgetMs: number; at: number }> = [],
 ): EventSource {
   return {
     id: 'test one',
     type,
+    warmUpStream,
     async warmUp(budgetMs) {
       warmUpCalls.push({ budgetMs, at: performance.now() });
     },
@@ -47,7 +54,11 @@ function oneEventSource(
   };
 }
 
-async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> = {}, sourceType?: SourceTypeLabel) {
+async function runApp(
+  warmUp: boolean | undefined,
+  raw: Record<string, unknown> = {},
+  standIn: StandIn = { type: 'tetragon-grpc', warmUpStream: 'tetragon' },
+) {
   const metrics = createMetrics();
   const { sink, alerts } = collectSink();
   const sourceStarted: number[] = [];
@@ -56,7 +67,7 @@ async function runApp(warmUp: boolean | undefined, raw: Record<string, unknown> 
   const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const deps = { logger, metrics, clock: { now: () => Date.now() }, node: 'node-a' };
   const app = createApp(parseConfig(raw), deps, {
-    sources: [oneEventSource(sourceStarted, sourceType, sourceWarmUps)],
+    sources: [oneEventSource(sourceStarted, standIn, sourceWarmUps)],
     extraSinks: [sink],
     live: true,
     warmUp,
@@ -121,8 +132,10 @@ describe('app start-up warm-up', () => {
     expect(off.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });
 
+  const falcoHttp: StandIn = { type: 'falco-http', warmUpStream: 'falco' };
+
   it('warms a falco-http source up with the Falco stream, leaving no trace in the real pipeline', async () => {
-    const falco = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'falco-http');
+    const falco = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, falcoHttp);
     expect(falco.warmedUp).toMatchObject({ streams: ['falco'] });
     expect(falco.warmedUp!.events as number).toBeGreaterThan(0);
     expect(falco.warmedUp!.ms as number).toBeLessThan(300 + 250);
@@ -131,12 +144,12 @@ describe('app start-up warm-up', () => {
     // The warm-up's Falco reads and sends went to its own registry; only the real event is counted.
     expect(falco.text).not.toMatch(/^exfilwatch_events_total\{source="falco"/m);
     expect(sample(falco.text, 'exfilwatch_component_received_total{component="correlator"}')).toBe(1);
-    const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } }, 'falco-http');
+    const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } }, falcoHttp);
     expect(off.warmedUp).toBeUndefined();
   });
 
   it('is not run by default with file sources only (read offline, judged by throughput)', async () => {
-    const fileOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, 'tetragon-file');
+    const fileOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, { type: 'tetragon-file' });
     expect(fileOnly.warmedUp).toBeUndefined();
     expect(fileOnly.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
   });

@@ -4,10 +4,13 @@
  * Tetragon's) bounded as ever; which streams a daemon's sources call for.
  */
 import { describe, expect, it } from 'vitest';
+import { buildSources } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { ingestBody } from '../../../src/sources/falco-http/ingest.js';
 import type { SourceOutput } from '../../../src/sources/types.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { syntheticFalcoStream } from '../../../src/warm-up/falco-stream.js';
 import { warmUp } from '../../../src/warm-up/index.js';
 import { warmUpStreamsFor } from '../../../src/warm-up/streams.js';
@@ -86,10 +89,29 @@ describe('warmUp with the Falco stream', () => {
 });
 
 describe('warmUpStreamsFor', () => {
-  it('names the streams of the streaming sources, none for file sources', () => {
-    expect(warmUpStreamsFor([{ type: 'tetragon-grpc' }])).toEqual(['tetragon']);
-    expect(warmUpStreamsFor([{ type: 'falco-http' }])).toEqual(['falco']);
-    expect(warmUpStreamsFor([{ type: 'falco-grpc' }, { type: 'tetragon-grpc' }])).toEqual(['tetragon', 'falco']);
-    expect(warmUpStreamsFor([{ type: 'tetragon-file' }])).toEqual([]);
+  it('names each stream the sources declare, once, and none when none declares one', () => {
+    expect(warmUpStreamsFor([{ warmUpStream: 'tetragon' }])).toEqual(['tetragon']);
+    expect(warmUpStreamsFor([{ warmUpStream: 'falco' }, { warmUpStream: 'falco' }])).toEqual(['falco']);
+    expect(warmUpStreamsFor([{ warmUpStream: 'falco' }, { warmUpStream: 'tetragon' }])).toEqual(['tetragon', 'falco']);
+    expect(warmUpStreamsFor([{}, { warmUpStream: undefined }])).toEqual([]);
+  });
+
+  it('the streaming sources declare their wire format; file sources none', () => {
+    const deps = { logger: createLogger('silent'), metrics: createMetrics(), clock, node: 'n' };
+    const config = parseConfig({
+      sources: {
+        tetragonGrpc: [{ address: 'unix:///run/t.sock' }],
+        falcoHttp: [{ listen: '127.0.0.1:0' }],
+        falcoGrpc: [{ address: 'unix:///run/f.sock' }],
+        tetragonFile: [{ path: '/tmp/x.jsonl' }],
+      },
+    });
+    const declared = Object.fromEntries(buildSources(config, deps).map((s) => [s.type, s.warmUpStream ?? null]));
+    expect(declared).toEqual({
+      'tetragon-grpc': 'tetragon',
+      'falco-http': 'falco',
+      'falco-grpc': 'falco',
+      'tetragon-file': null,
+    });
   });
 });
