@@ -26,8 +26,8 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
-import { appletOf, MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
+import { localArchive, readTarCommand, tarArgsOf } from '../rules/tar-command.js';
 import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
@@ -35,7 +35,6 @@ import { exemptionsOf, procExemptionsOf, pushExemptionsOf } from './exemption-st
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
 import type { ContainerState, PushEpisode } from './state.js';
-import { localFile, readTar, TARS } from './tar-copies.js';
 
 /** What tar runs for `-z`, `-j`, `-J`, `--zstd`, `--lzip`… (and what a restore names with `-I`). */
 const DECOMPRESSORS = new Set(
@@ -71,27 +70,22 @@ function extractionOfProc(proc: ProcState): Extraction | null | undefined {
   return proc.rare?.exempt?.extraction;
 }
 
-/** The tar a process runs (busybox's applet too), from where a tool is expected, or null. */
-function tarProgram(binary: string | null, args: string | null): { args: string } | null {
-  if (binary === null) return null;
-  // By name first: every exec asks (its own binary and its parent's), and few are tar or busybox.
-  const name = basename(binary);
-  const tar = TARS.has(name);
-  if ((!tar && !MULTI_CALL.has(name)) || isUnexpectedLocation(binary)) return null;
-  if (tar) return { args: args ?? '' };
-  const applet = appletOf({ binary, args });
-  return applet !== null && basename(applet.binary) === 'tar' ? applet : null;
+/** The arguments of the tar a process runs (busybox's applet too), from where a tool is expected, or null. */
+function tarArgs(binary: string | null, args: string | null): string | null {
+  // By name first (tarArgsOf): every exec asks (its own binary and its parent's), and few are tar or busybox.
+  const tar = tarArgsOf(binary, args);
+  return tar === null || isUnexpectedLocation(binary) ? null : tar;
 }
 
 /** The extraction to files a tar command line makes from a local archive file, or null. */
 function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
-  const program = tarProgram(binary, args);
-  return program === null ? null : tarExtraction(program, cwd);
+  const tar = tarArgs(binary, args);
+  return tar === null ? null : tarExtraction(tar, cwd);
 }
 
-function tarExtraction(program: { args: string }, cwd: string | null): Extraction | null {
-  const tar = readTar(tokenize(program.args), null);
-  if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localFile(tar.archive)) return null;
+function tarExtraction(args: string, cwd: string | null): Extraction | null {
+  const tar = readTarCommand(tokenize(args), null);
+  if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localArchive(tar.archive)) return null;
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
   // The archive is opened where tar starts: `-C` moves where members go.
   const archive = absoluteTarget(tar.archive, workingDirectory(cwd));
@@ -119,7 +113,7 @@ export function noteExtraction(
   parentBinary: string | null,
   parentArgs: string | null,
 ): void {
-  const ownTar = tarProgram(proc.binary, args);
+  const ownTar = tarArgs(proc.binary, args);
   const own = ownTar === null ? null : tarExtraction(ownTar, cwd);
   noteSiblings(proc, own);
   if (ownTar !== null) {

@@ -14,7 +14,6 @@ import { basename, tokenize } from '../rules/argv.js';
 import { ddOperand } from './archive-copies.js';
 import { absoluteTarget } from './copy-paths.js';
 import type { ExecLine } from './exec-line.js';
-import { readTar, TARS } from './tar-copies.js';
 
 const NONE: readonly string[] = [];
 
@@ -25,7 +24,8 @@ const NONE: readonly string[] = [];
  */
 export function writtenInto(line: ExecLine): readonly string[] {
   const tool = line.tool;
-  if (!line.shell && !TARS.has(tool) && tool !== 'unzip' && tool !== 'dd') return NONE;
+  const tar = line.tar;
+  if (!line.shell && tar === null && tool !== 'unzip' && tool !== 'dd') return NONE;
   const out: string[] = [];
   const add = (path: string | null | undefined, from: string | null) => {
     const target = path ? absoluteTarget(path, from) : null;
@@ -35,8 +35,7 @@ export function writtenInto(line: ExecLine): readonly string[] {
   if (line.shell) for (const w of line.scriptWrites().writes) add(w.path, w.cwd);
   // `dd of=FILE` reading its stdin (with `if=` too it is a copy ./relinks.ts sees).
   else if (tool === 'dd') add(ddOperand(line.words, 'of'), base);
-  else if (TARS.has(tool)) {
-    const tar = readTar(line.words, base);
+  else if (tar !== null) {
     if (tar.extracts) add(tar.dir, base);
   } else {
     const d = line.words.lastIndexOf('-d');

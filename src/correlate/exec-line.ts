@@ -4,11 +4,13 @@
  * what its inline script writes, read once (through the engine's gate: ./shell-script-gate.ts). The readers of
  * copies (./relinks.ts), writes (./cache-writes.ts), named outputs (./product-writers.ts) and staging otherwise
  * (./storage-writers.ts) each resolved the applet and split the line again before, once per staging guard that
- * asked (package caches, `dist/` and `node_modules/`, buildah's storage): up to seven times per exec.
+ * asked (package caches, `dist/` and `node_modules/`, buildah's storage): up to seven times per exec. A tar's line
+ * is read once too (../rules/tar-command.ts), for both the archive it creates and the directory it extracts into.
  */
 import type { ProcessRef } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
+import { readTarCommand, TAR_PROGRAMS, type TarCommand } from '../rules/tar-command.js';
 import { workingDirectory } from './copy-paths.js';
 import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { NO_WRITES, type ScriptWrites } from './shell-writes.js';
@@ -25,6 +27,7 @@ export class ExecLine {
   readonly shell: boolean;
   private tokens: readonly string[] | null = null;
   private script: ScriptWrites | null = null;
+  private tarCommand: TarCommand | null | undefined = undefined;
 
   constructor(
     binary: string | null,
@@ -46,6 +49,13 @@ export class ExecLine {
   get words(): readonly string[] {
     this.tokens ??= tokenize(this.args);
     return this.tokens;
+  }
+
+  /** What it says as a tar (../rules/tar-command.ts), read on first use for both its copy and its writes; null: no tar. */
+  get tar(): TarCommand | null {
+    if (this.tarCommand === undefined)
+      this.tarCommand = TAR_PROGRAMS.has(this.tool) ? readTarCommand(this.words, this.base) : null;
+    return this.tarCommand;
   }
 
   /** What a shell's inline script writes (none for any other program), read on first use. */

@@ -10,6 +10,7 @@
  * redirections and pipes (./shell-copies.ts) are copies too.
  */
 
+import { TAR_PROGRAMS } from '../rules/tar-command.js';
 import { ddCopy, sevenZipCopy, zipCopy } from './archive-copies.js';
 import {
   absoluteSource,
@@ -27,7 +28,7 @@ import { tarCopy } from './tar-copies.js';
 
 export type { Relink } from './copy-paths.js';
 
-const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync', 'tar', 'gtar', 'bsdtar', 'dd', 'zip']);
+const RELINKERS = new Set(['ln', 'link', 'mv', 'cp', 'install', 'rsync', ...TAR_PROGRAMS, 'dd', 'zip']);
 const SEVEN_ZIPS = new Set(['7z', '7za', '7zr', '7zz']);
 /**
  * `install SRC DEST` copies as `cp` does (`install -m 600 token /workspace/t`); its `-m`, `-o`, `-g` take a
@@ -64,7 +65,8 @@ export function relinkOf(line: ExecLine): Relink {
   const words = line.words;
   const base = line.base;
   if (tool === 'rsync') return rsyncCopy(words, base);
-  if (tool.endsWith('tar')) return tarCopy(words, base);
+  const tar = line.tar;
+  if (tar !== null) return tarCopy(tar, base);
   if (tool === 'dd') return ddCopy(words, base);
   if (tool === 'zip') return zipCopy(words, base);
   if (SEVEN_ZIPS.has(tool)) return sevenZipCopy(words, base);

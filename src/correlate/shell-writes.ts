@@ -15,12 +15,13 @@
  * marked: the copy reader reads those from that exec (./relinks.ts), one pod-copy entry each.
  */
 import { basename } from '../rules/argv.js';
+import { readTarCommand, TAR_PROGRAMS } from '../rules/tar-command.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath } from './copy-paths.js';
 import { filterFiles, filterName } from './shell-filters.js';
 import { type ShellCommand, shellCommands } from './shell-script.js';
 import { substitutions } from './shell-substitutions.js';
-import { readTar } from './tar-copies.js';
+import { tarEntries } from './tar-copies.js';
 
 /** A file a script writes. */
 export interface ScriptWrite {
@@ -215,6 +216,7 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
     for (const w of writes) write(out, w, cmd.cwd);
     return out;
   }
+  if (TAR_PROGRAMS.has(name)) return tarFlow(args, cmd.cwd, input, write);
   switch (name) {
     case 'tee':
       for (const f of files) write(input, f, cmd.cwd);
@@ -268,10 +270,6 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
     }
     case 'xargs':
       return xargsFlow(cmd, args, input, write, lists);
-    case 'tar':
-    case 'gtar':
-    case 'bsdtar':
-      return tarFlow(args, cmd.cwd, input, write);
     case 'zip': {
       const { archive, names } = readZip(args);
       return archive === '-' ? read(names) : [];
@@ -289,9 +287,9 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
 
 /** `tar c` to stdout: its names, with their member names; `tar x` from stdin: the stream's members under its directory. */
 function tarFlow(args: string[], cwd: string | null, input: Content[], write: Writer): Content[] {
-  const tar = readTar(args, cwd);
+  const tar = readTarCommand(args, cwd);
   const stdio = tar.archive === null || tar.archive === '-';
-  if (tar.creates && stdio) return tar.entries;
+  if (tar.creates && stdio) return tarEntries(tar);
   // Its directory: what it extracts, from a stream or its archive file (whose exec names both), is written there.
   if (tar.extracts && tar.dir !== null) write([], tar.dir, cwd, !stdio);
   if (tar.extracts && stdio) {

@@ -2,6 +2,7 @@
  * `kubectl cp` out of another pod, from both ends: the client in a container, and the pod side the runtime
  * starts for it. Part of the push-tool table (../push-tools.ts).
  */
+import { TAR_PROGRAMS } from '../tar-command.js';
 import type { PushToolSpec } from '../types.js';
 
 export const kubectlTools: readonly PushToolSpec[] = [
@@ -48,7 +49,7 @@ export const kubectlTools: readonly PushToolSpec[] = [
     tool: 'kubectl',
     description:
       '`tar cf - PATH` started by the container runtime: the pod side of someone\'s `kubectl cp` out of the cluster (with `--retries`, `sh -c "tar cf - PATH | tail -c+N"`).',
-    binaries: ['tar', 'gtar', 'bsdtar', 'sh', 'bash', 'ash', 'dash'],
+    binaries: [...TAR_PROGRAMS, 'sh', 'bash', 'ash', 'dash'],
     syntax: {},
     match: {
       kind: 'archive-to-stdout',

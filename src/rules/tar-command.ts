@@ -1,0 +1,236 @@
+/**
+ * What a tar command line says (GNU tar, bsdtar, busybox's and toybox's applet), read in one place for everyone who
+ * asks: the pod side of `kubectl cp` (./archive-stdout.ts: an archive created to stdout), an archive file created of
+ * a secret (../correlate/tar-copies.ts), the directory an extraction writes into (../correlate/cache-writes.ts), a
+ * tar stream through a shell's pipes (../correlate/shell-writes.ts) and a restore's extraction whose reads are kept
+ * aside (../correlate/archive-extractions.ts). Each read the words on its own before (one parsed bundles only as the
+ * first word), so a form one learned the others missed.
+ */
+import { posix } from 'node:path';
+import { basename } from './argv.js';
+import { appletOf, MULTI_CALL } from './launchers.js';
+
+/** The tar programs readTarCommand reads (busybox's and toybox's as applets). */
+export const TAR_PROGRAMS: ReadonlySet<string> = new Set(['tar', 'gtar', 'bsdtar']);
+
+/**
+ * The arguments of the tar a binary runs, by its name (few execs are tar or a multi-call binary), or null. A
+ * multi-call binary runs one only as its `tar` applet: neither busybox nor toybox has a `gtar` or `bsdtar` (that
+ * exec fails). ../correlate/exec-line.ts names the applet whatever it is, so its readers take `busybox gtar` for a
+ * tar too; never run, no answer of theirs differs for it.
+ */
+export function tarArgsOf(binary: string | null, args: string | null): string | null {
+  if (binary === null) return null;
+  const name = basename(binary);
+  if (TAR_PROGRAMS.has(name)) return args ?? '';
+  if (!MULTI_CALL.has(name)) return null;
+  const applet = appletOf({ binary, args });
+  return applet !== null && basename(applet.binary) === 'tar' ? applet.args : null;
+}
+
+/** `host:file` (rmt), `-` (stdio): no file on this host that another container could read. */
+export function localArchive(archive: string | null): archive is string {
+  if (archive === null || archive === '-') return false;
+  const colon = archive.indexOf(':');
+  return colon < 0 || (archive.indexOf('/') >= 0 && archive.indexOf('/') < colon);
+}
+
+/** A name on the command line (a file to add, or a member to extract). */
+export interface TarMember {
+  /** As given. */
+  given: string;
+  /** The `-C` directory in force where it was named (absolute; null: the working directory, or unknown). */
+  dir: string | null;
+  /** The name tar stores it under: without a leading `/` or `../` (tar strips them), nor `./`. */
+  member: string;
+}
+
+/** What a tar command line says: its operation, its archive, where it works, the names it takes, where output goes. */
+export interface TarCommand {
+  /**
+   * The operation letters given, in order (`c` create, `r` append, `u` update, `x` extract, `t` list, `A`
+   * concatenate, `d` diff; the long options as their letters). Tar refuses more than one; a reader may see several.
+   */
+  operations: string;
+  /** Create, append or update (`c`, `r`, `u`, `--create`, `--append`, `--update`). */
+  creates: boolean;
+  /** Extract (`x`, `--extract`, `--get`). */
+  extracts: boolean;
+  /** List (`t`, `--list`). */
+  lists: boolean;
+  /** The archive named (`-f`, `--file`): `-` for stdio, null when none (tar's default, stdio in practice). */
+  archive: string | null;
+  /** The last `-C DIR` (`--directory`), made absolute (null: the working directory, when known). */
+  dir: string | null;
+  /** The names given, each with the `-C` directory it was named under. */
+  members: TarMember[];
+  /** Members extracted to stdout (`-O`, `--to-stdout`). */
+  toStdout: boolean;
+  /**
+   * What it extracts goes to a program or stdout rather than files (`-O`, `--to-stdout`, `--to-command`), or it
+   * runs a program of the command line's choosing besides a compressor (`-F`, `--info-script`,
+   * `--new-volume-script`, `--checkpoint-action`, `--rsh-command`).
+   */
+  toProgram: boolean;
+  /** Members get names the archive does not hold: GNU's `--transform`/`--xform`, bsdtar's `-s` (GNU's `-s` too). */
+  renames: boolean;
+  /** The compression asked for by letter or option (`z` gzip, `j` bzip2, `J` xz, `--zstd`…, `a` auto), or null. */
+  compression: string | null;
+  /** `-I PROG`, `--use-compress-program=PROG` (null: none, or a compression letter). */
+  compressProgram: string | null;
+}
+
+/** Short options that take a value (the next word, or the rest of a dashed bundle). */
+const SHORT_VALUED = 'fCTXbHKLNVgIF';
+/** Long options (GNU tar takes any unambiguous prefix; these are written whole in practice) that take a value. */
+const LONG_VALUED = new Set(
+  (
+    'file directory files-from exclude-from exclude format label use-compress-program blocking-factor newer ' +
+    'after-date newer-mtime owner group mode mtime transform xform strip-components suffix tape-length ' +
+    'record-size to-command checkpoint-action index-file level listed-incremental rsh-command volno-file ' +
+    'warning sort hole-detection xattrs-include xattrs-exclude info-script new-volume-script starting-file ' +
+    'anchored-exclude add-file'
+  )
+    .split(' ')
+    .map((o) => `--${o}`),
+);
+/** The long options whose value readTarCommand keeps, by their short letter. */
+const LONG_LETTERS: ReadonlyMap<string, string> = new Map([
+  ['--file', 'f'],
+  ['--directory', 'C'],
+  ['--use-compress-program', 'I'],
+]);
+const OPERATION_LETTERS = 'crutxAd';
+/** The operations' long options (written whole: GNU's prefixes of them were never read here), by their letter. */
+const LONG_OPERATIONS: ReadonlyMap<string, string> = new Map([
+  ['--create', 'c'],
+  ['--append', 'r'],
+  ['--update', 'u'],
+  ['--extract', 'x'],
+  ['--get', 'x'],
+  ['--list', 't'],
+  ['--catenate', 'A'],
+  ['--concatenate', 'A'],
+  ['--diff', 'd'],
+  ['--compare', 'd'],
+]);
+const TO_PROGRAM_LONG = [
+  '--to-stdout',
+  '--to-command',
+  '--info-script',
+  '--new-volume-script',
+  '--checkpoint-action',
+  '--rsh-command',
+];
+const RENAMES_LONG = ['--transform', '--xform'];
+const SHORT_COMPRESSIONS: ReadonlyMap<string, string> = new Map([
+  ['z', 'gzip'],
+  ['j', 'bzip2'],
+  ['J', 'xz'],
+  ['Z', 'compress'],
+  ['a', 'auto'],
+]);
+const LONG_COMPRESSIONS: ReadonlyMap<string, string> = new Map([
+  ['--gzip', 'gzip'],
+  ['--gunzip', 'gzip'],
+  ['--ungzip', 'gzip'],
+  ['--bzip2', 'bzip2'],
+  ['--xz', 'xz'],
+  ['--zstd', 'zstd'],
+  ['--lzip', 'lzip'],
+  ['--lzma', 'lzma'],
+  ['--lzop', 'lzop'],
+  ['--lz4', 'lz4'],
+  ['--compress', 'compress'],
+  ['--uncompress', 'compress'],
+  ['--auto-compress', 'auto'],
+]);
+
+/**
+ * Whether a long option is one of `options` as GNU tar reads it: whole, or any prefix (`--to-com=…`, `--tran`: GNU
+ * takes an unambiguous one; an ambiguous one it refuses, and taking it here costs nothing). `--checkpoint` is an
+ * option of its own (progress), no prefix of `--checkpoint-action`.
+ */
+function namesOneOf(option: string, options: readonly string[]): boolean {
+  if (option.length < 4 || option === '--checkpoint') return false;
+  return options.some((o) => o.startsWith(option));
+}
+
+/** The name tar stores: without a leading `/` or `../` (tar strips them), nor `./`. */
+function memberName(given: string): string {
+  return given.replace(/^(?:\/+|\.\.?\/+)+/, '').replace(/\/+$/, '') || '.';
+}
+
+/** Reads tar's arguments (after the program's name); `base` is the working directory (absolute) or null. */
+export function readTarCommand(words: readonly string[], base: string | null): TarCommand {
+  let operations = '';
+  let archive: string | null = null;
+  let toStdout = false;
+  let toProgram = false;
+  let renames = false;
+  let compression: string | null = null;
+  let compressProgram: string | null = null;
+  // `-C DIR` applies to the names after it.
+  let dir = base;
+  const members: TarMember[] = [];
+  const name = (given: string) => members.push({ given, dir, member: memberName(given) });
+  /** An option's value: `-C DIR` moves where the next names start. */
+  const take = (letter: string, value: string | undefined) => {
+    if (value === undefined) return;
+    if (letter === 'f') archive = value;
+    else if (letter === 'I') compressProgram = value;
+    else if (letter === 'C') dir = value.startsWith('/') ? value : dir === null ? null : posix.resolve(dir, value);
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      for (const p of words.slice(i + 1)) name(p);
+      break;
+    }
+    // Old style: the first word is a bundle without a dash (`czf FILE`), its valued letters taking the next words.
+    const oldStyle = i === 0 && w.length > 0 && w[0] !== '-' && /^[A-Za-z]+$/.test(w);
+    if (oldStyle || (w.length > 1 && w[0] === '-' && w[1] !== '-')) {
+      let next = i + 1;
+      for (let j = oldStyle ? 0 : 1; j < w.length; j++) {
+        const letter = w[j]!;
+        if (OPERATION_LETTERS.includes(letter)) operations += letter;
+        if (letter === 'O') toStdout = true;
+        if (letter === 'O' || letter === 'F') toProgram = true;
+        if (letter === 's') renames = true;
+        compression = SHORT_COMPRESSIONS.get(letter) ?? compression;
+        if (!SHORT_VALUED.includes(letter)) continue;
+        if (oldStyle) take(letter, words[next++]);
+        else {
+          take(letter, j === w.length - 1 ? words[next++] : w.slice(j + 1));
+          break;
+        }
+      }
+      i = next - 1;
+    } else if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const option = eq < 0 ? w : w.slice(0, eq);
+      operations += LONG_OPERATIONS.get(option) ?? '';
+      if (namesOneOf(option, ['--to-stdout'])) toStdout = true;
+      if (namesOneOf(option, TO_PROGRAM_LONG)) toProgram = true;
+      if (namesOneOf(option, RENAMES_LONG)) renames = true;
+      compression = LONG_COMPRESSIONS.get(option) ?? compression;
+      if (!LONG_VALUED.has(option)) continue;
+      const value = eq < 0 ? words[++i] : w.slice(eq + 1);
+      take(LONG_LETTERS.get(option) ?? '', value);
+    } else name(w);
+  }
+  return {
+    operations,
+    creates: /[cru]/.test(operations),
+    extracts: operations.includes('x'),
+    lists: operations.includes('t'),
+    archive,
+    dir,
+    members,
+    toStdout,
+    toProgram,
+    renames,
+    compression,
+    compressProgram,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The one reader of tar's command line (src/rules/tar-command.ts), over the forms its callers rely on: the pod side
+ * of `kubectl cp` (`tar cf - PATH`), an archive file created of a secret (`tar czf /workspace/s.tgz TOKEN`), an
+ * extraction's directory (`tar -xf … -C DIR`, a cache restore), a tar stream in a shell's pipes (`tar c … | tar x
+ * -C DIR`), and a restore's extraction read aside (`-O`, `-I PROG`, `--transform` and rmt archives excluded).
+ * Expected values are tar's own reading of each line (GNU tar's manual, bsdtar's and busybox's).
+ */
+import { describe, expect, it } from 'vitest';
+import { localArchive, readTarCommand, type TarCommand, tarArgsOf } from '../../../src/rules/tar-command.js';
+
+const read = (line: string, base: string | null = '/w') => readTarCommand(line.split(' ').filter(Boolean), base);
+const given = (t: TarCommand) => t.members.map((m) => m.given);
+
+describe('readTarCommand: the operation', () => {
+  const cases: Array<[string, string, { creates: boolean; extracts: boolean; lists: boolean }]> = [
+    ['czf /o.tgz a', 'c', { creates: true, extracts: false, lists: false }],
+    ['-czf /o.tgz a', 'c', { creates: true, extracts: false, lists: false }],
+    ['-v -czf /o.tgz a', 'c', { creates: true, extracts: false, lists: false }],
+    ['--create --file=/o.tar a', 'c', { creates: true, extracts: false, lists: false }],
+    ['rf /o.tar a', 'r', { creates: true, extracts: false, lists: false }],
+    ['--append -f /o.tar a', 'r', { creates: true, extracts: false, lists: false }],
+    ['-uf /o.tar a', 'u', { creates: true, extracts: false, lists: false }],
+    ['--update -f /o.tar a', 'u', { creates: true, extracts: false, lists: false }],
+    ['xf /a.tar', 'x', { creates: false, extracts: true, lists: false }],
+    ['-xzf /a.tgz', 'x', { creates: false, extracts: true, lists: false }],
+    ['--extract -f /a.tar', 'x', { creates: false, extracts: true, lists: false }],
+    ['--get -f /a.tar', 'x', { creates: false, extracts: true, lists: false }],
+    ['tf /a.tar', 't', { creates: false, extracts: false, lists: true }],
+    ['--list --file /a.tar', 't', { creates: false, extracts: false, lists: true }],
+    ['-Af /a.tar /b.tar', 'A', { creates: false, extracts: false, lists: false }],
+    // Two operations (tar refuses the line): both seen, so a caller can refuse it too.
+    ['-xcf /a.tar', 'xc', { creates: true, extracts: true, lists: false }],
+    // `-C` takes the rest of its bundle: `cf` is its directory, no operation.
+    ['-Ccf -', '', { creates: false, extracts: false, lists: false }],
+    // A value that looks like a bundle is a value.
+    ['-x -f /a.tar --exclude -cx', 'x', { creates: false, extracts: true, lists: false }],
+    // Only the first word is an old-style bundle.
+    ['-v czf', '', { creates: false, extracts: false, lists: false }],
+  ];
+  it.each(cases)('%s', (line, operations, modes) => {
+    const t = read(line);
+    expect(t.operations).toBe(operations);
+    expect({ creates: t.creates, extracts: t.extracts, lists: t.lists }).toEqual(modes);
+  });
+});
+
+describe('readTarCommand: the archive', () => {
+  const cases: Array<[string, string | null]> = [
+    ['cf - /srv', '-'],
+    ['czf /o.tgz a', '/o.tgz'],
+    // Old style: each valued letter takes the next word, in order.
+    ['cfC /o.tar /d a', '/o.tar'],
+    ['cCf /d /o.tar a', '/o.tar'],
+    ['-cf - /srv', '-'],
+    ['-cf- /srv', '-'],
+    ['-cf/o.tar a', '/o.tar'],
+    ['-c -f - /srv', '-'],
+    ['-C /d -czf - .', '-'],
+    ['--create --file=- /srv', '-'],
+    ['--create --file - /srv', '-'],
+    ['-xf h:/t.tar', 'h:/t.tar'],
+    // No `-f`: tar's default (stdio in practice).
+    ['-c /srv', null],
+    ['-xz', null],
+    // A later `-f` is the one kept.
+    ['-cf /a.tar -f /b.tar x', '/b.tar'],
+  ];
+  it.each(cases)('%s', (line, archive) => expect(read(line).archive).toBe(archive));
+
+  it('tells an archive on this host from stdio and rmt', () => {
+    expect(localArchive('/o.tgz')).toBe(true);
+    expect(localArchive('o.tgz')).toBe(true);
+    expect(localArchive('./a:b.tar')).toBe(true);
+    expect(localArchive('-')).toBe(false);
+    expect(localArchive(null)).toBe(false);
+    expect(localArchive('host:/t.tar')).toBe(false);
+    expect(localArchive('user@host:t.tar')).toBe(false);
+  });
+});
+
+describe('readTarCommand: directories and names', () => {
+  it('gives each name with the -C directory in force, resolved against the last one and the base', () => {
+    const t = read('-czf /o.tgz a -C /srv b -C data ./c --directory=../x d --directory /y e -Cz f');
+    expect(t.members.map((m) => [m.given, m.dir])).toEqual([
+      ['a', '/w'],
+      ['b', '/srv'],
+      ['./c', '/srv/data'],
+      ['d', '/srv/x'],
+      ['e', '/y'],
+      ['f', '/y/z'],
+    ]);
+    expect(t.dir).toBe('/y/z');
+  });
+
+  it('keeps a relative -C unknown without a working directory, and an absolute one known', () => {
+    expect(read('-xf /a.tar -C sub', null).dir).toBeNull();
+    expect(read('-xf /a.tar -C /cache', null).dir).toBe('/cache');
+    expect(read('-xf /a.tar', null).dir).toBeNull();
+    expect(read('-xf /a.tar').dir).toBe('/w');
+  });
+
+  it('names members as tar stores them', () => {
+    const t = read('cf - /var/run/secrets/token ../up/x ./here/ . //abs');
+    expect(t.members.map((m) => m.member)).toEqual(['var/run/secrets/token', 'up/x', 'here', '.', 'abs']);
+  });
+
+  it('takes no option value for a name, and every word after -- for one', () => {
+    expect(
+      given(read('-c -f - -T /list -X /ex --exclude x -b 20 -N 2020-01-01 --exclude=y --strip-components=1 a')),
+    ).toEqual(['a']);
+    expect(given(read('-cf - -- -C -f b'))).toEqual(['-C', '-f', 'b']);
+    expect(read('-cf - -- -C -f b').archive).toBe('-');
+    // GNU's long options that take a value take the next word when not written with `=`.
+    expect(given(read('--create --file /o.tar --newer /stamp --owner root --transform s/a/b/ a'))).toEqual(['a']);
+  });
+});
+
+describe('readTarCommand: where output goes, renames and compression', () => {
+  const cases: Array<[string, Partial<TarCommand>]> = [
+    ['-xOf /a.tar', { toStdout: true, toProgram: true }],
+    ['-xf /a.tar --to-stdout', { toStdout: true, toProgram: true }],
+    ['-xf /a.tar --to-std', { toStdout: true, toProgram: true }],
+    ['-xf /a.tar --to-command=sh', { toStdout: false, toProgram: true }],
+    ['-xf /a.tar --to-com=sh', { toStdout: false, toProgram: true }],
+    ['-xf /a.tar -F /s.sh', { toStdout: false, toProgram: true }],
+    ['-xf /a.tar --info-script=/s.sh', { toProgram: true }],
+    ['-xf /a.tar --checkpoint-action=exec=/s.sh', { toProgram: true }],
+    ['-xf /a.tar --checkpoint=10', { toProgram: false }],
+    ['-xf /a.tar --rsh-command=/s.sh', { toProgram: true }],
+    ['-xf /a.tar', { toStdout: false, toProgram: false, renames: false }],
+    ['-xf /a.tar --transform=s/a/b/', { renames: true }],
+    ['-xf /a.tar --xform s/a/b/', { renames: true }],
+    ['-xf /a.tar -s /a/b/', { renames: true }],
+    ['-xzf /a.tgz', { compression: 'gzip', compressProgram: null }],
+    ['xjf /a.tbz', { compression: 'bzip2' }],
+    ['-xJf /a.txz', { compression: 'xz' }],
+    ['-xf /a.tzst --zstd', { compression: 'zstd' }],
+    ['-caf /o.tar.zst a', { compression: 'auto' }],
+    ['-xf /a.tzst -I unzstd', { compression: null, compressProgram: 'unzstd' }],
+    ['-xf /a.tzst -Iunzstd', { compressProgram: 'unzstd' }],
+    ['-xf /a.tzst --use-compress-program unzstd', { compressProgram: 'unzstd' }],
+    ['-xf /a.tzst --use-compress-program=zstd', { compressProgram: 'zstd' }],
+  ];
+  it.each(cases)('%s', (line, expected) => expect(read(line)).toMatchObject(expected));
+
+  it('keeps a compress program of several words whole', () => {
+    expect(readTarCommand(['-xf', '/a.tzst', '-I', 'zstd -d -T0'], null).compressProgram).toBe('zstd -d -T0');
+  });
+});
+
+describe('tarArgsOf: the tar a binary runs', () => {
+  const cases: Array<[string | null, string | null, string | null]> = [
+    ['/usr/bin/tar', '-xf /a.tar', '-xf /a.tar'],
+    ['/usr/bin/gtar', 'czf /o.tgz a', 'czf /o.tgz a'],
+    ['/usr/bin/bsdtar', '-xf /a.tar', '-xf /a.tar'],
+    ['/usr/bin/tar', null, ''],
+    ['/bin/busybox', 'tar -xf /a.tar', '-xf /a.tar'],
+    ['/usr/bin/toybox', 'tar -xf /a.tar', '-xf /a.tar'],
+    // Neither multi-call binary has these applets: the exec fails.
+    ['/bin/busybox', 'gtar -xf /a.tar', null],
+    ['/bin/busybox', 'cp a b', null],
+    ['/usr/bin/star', '-x -f /a.tar', null],
+    ['/usr/bin/cp', 'a b', null],
+    [null, '-xf /a.tar', null],
+  ];
+  it.each(cases)('%s %s', (binary, args, expected) => expect(tarArgsOf(binary, args)).toBe(expected));
+});
