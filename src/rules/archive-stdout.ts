@@ -3,13 +3,18 @@
  * `archive-to-stdout` matcher, interpreted by ./recognize.ts): `tar cf - PATH`, or kubectl's resumable form
  * through a shell.
  */
-/** `tar cf - …`, `tar -czf - …`, `tar --create --file=- …`: an archive written to stdout. */
+import { readTarCommand } from './tar-command.js';
+
+/**
+ * An archive created to stdout (`tar cf - …`, `tar -czf - …`, `tar -C /srv -cf - data`, `tar --create --file=- …`), as
+ * ./tar-command.ts reads the line. Its own reader before took a bundle only as the first word and `-f` only apart
+ * from its value (`-f -`, `--file=-`): `tar -v -czf - /srv`, `tar -C /srv -cf - data` and `tar -cf- /srv` under the
+ * runtime were no push (test/unit/correlate/kubectl-cp-pod-side-forms.test.ts).
+ */
 export function isTarCreateToStdout(words: string[]): boolean {
-  const first = words[0] ?? '';
-  if (/^-?[A-Za-z]*c[A-Za-z]*f$/.test(first) && words[1] === '-') return true;
-  const create = words.includes('--create') || words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
-  if (!create) return false;
-  return words.includes('--file=-') || words.some((w, i) => (w === '-f' || w === '--file') && words[i + 1] === '-');
+  const tar = readTarCommand(words, null);
+  // Create only, as before: appending to or updating stdout (`-rf -`) is what GNU tar refuses.
+  return tar.operations.includes('c') && tar.archive === '-';
 }
 
 /**
