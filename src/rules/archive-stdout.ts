@@ -13,8 +13,19 @@ import { readTarCommand } from './tar-command.js';
  */
 export function isTarCreateToStdout(words: string[]): boolean {
   const tar = readTarCommand(words, null);
-  // Create only, as before: appending to or updating stdout (`-rf -`) is what GNU tar refuses.
+  // Create only, as before: appending to or updating stdout (`-rf -`) is what GNU tar refuses. And `-` named, as
+  // before: no `-f` at all is stdout for busybox but a compiled-in default for GNU tar, and kubectl names `-`.
   return tar.operations.includes('c') && tar.archive === '-';
+}
+
+/**
+ * What such a tar copies out, as its recognition shows it (the push's remote): every absolute word, an option's
+ * value too (`-C /var/lib`: where the copy was taken), joined; null when none. Not the reader's names made absolute
+ * (../correlate/tar-copies.ts): a recognizer is given no working directory to make a relative name absolute, and
+ * the alerts' remote stays what it was.
+ */
+export function podSideRemote(words: readonly string[]): string | null {
+  return words.filter((w) => w.startsWith('/')).join(' ') || null;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { aliasDefinedPush } from './alias-definitions.js';
 import { isApiRead } from './api-reads.js';
-import { isTarCreateToStdout, kubectlResumablePath } from './archive-stdout.js';
+import { isTarCreateToStdout, kubectlResumablePath, podSideRemote } from './archive-stdout.js';
 import {
   basename,
   commandEnd,
@@ -313,8 +313,7 @@ function matchSpec(
         const path = kubectlResumablePath(words);
         return path === null ? null : push(path, null);
       }
-      if (!isTarCreateToStdout(words)) return null;
-      return push(words.filter((w) => w.startsWith('/')).join(' ') || null, null);
+      return isTarCreateToStdout(words) ? push(podSideRemote(words), null) : null;
     }
     case 'engine-api-push': {
       const ref = engineApiPushRef(parsed);
