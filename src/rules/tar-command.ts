@@ -56,16 +56,12 @@ export interface TarCommand {
   creates: boolean;
   /** Extract (`x`, `--extract`, `--get`). */
   extracts: boolean;
-  /** List (`t`, `--list`). */
-  lists: boolean;
   /** The archive named (`-f`, `--file`): `-` for stdio, null when none (tar's default, stdio in practice). */
   archive: string | null;
   /** The last `-C DIR` (`--directory`), made absolute (null: the working directory, when known). */
   dir: string | null;
   /** The names given, each with the `-C` directory it was named under. */
   members: TarMember[];
-  /** Members extracted to stdout (`-O`, `--to-stdout`). */
-  toStdout: boolean;
   /**
    * What it extracts goes to a program or stdout rather than files (`-O`, `--to-stdout`, `--to-command`), or it
    * runs a program of the command line's choosing besides a compressor (`-F`, `--info-script`,
@@ -74,8 +70,6 @@ export interface TarCommand {
   toProgram: boolean;
   /** Members get names the archive does not hold: GNU's `--transform`/`--xform`, bsdtar's `-s` (GNU's `-s` too). */
   renames: boolean;
-  /** The compression asked for by letter or option (`z` gzip, `j` bzip2, `J` xz, `--zstd`…, `a` auto), or null. */
-  compression: string | null;
   /** `-I PROG`, `--use-compress-program=PROG` (null: none, or a compression letter). */
   compressProgram: string | null;
 }
@@ -123,29 +117,6 @@ const TO_PROGRAM_LONG = [
   '--rsh-command',
 ];
 const RENAMES_LONG = ['--transform', '--xform'];
-const SHORT_COMPRESSIONS: ReadonlyMap<string, string> = new Map([
-  ['z', 'gzip'],
-  ['j', 'bzip2'],
-  ['J', 'xz'],
-  ['Z', 'compress'],
-  ['a', 'auto'],
-]);
-const LONG_COMPRESSIONS: ReadonlyMap<string, string> = new Map([
-  ['--gzip', 'gzip'],
-  ['--gunzip', 'gzip'],
-  ['--ungzip', 'gzip'],
-  ['--bzip2', 'bzip2'],
-  ['--xz', 'xz'],
-  ['--zstd', 'zstd'],
-  ['--lzip', 'lzip'],
-  ['--lzma', 'lzma'],
-  ['--lzop', 'lzop'],
-  ['--lz4', 'lz4'],
-  ['--compress', 'compress'],
-  ['--uncompress', 'compress'],
-  ['--auto-compress', 'auto'],
-]);
-
 /**
  * Whether a long option is one of `options` as GNU tar reads it: whole, or any prefix (`--to-com=…`, `--tran`: GNU
  * takes an unambiguous one; an ambiguous one it refuses, and taking it here costs nothing). `--checkpoint` is an
@@ -165,10 +136,8 @@ function memberName(given: string): string {
 export function readTarCommand(words: readonly string[], base: string | null): TarCommand {
   let operations = '';
   let archive: string | null = null;
-  let toStdout = false;
   let toProgram = false;
   let renames = false;
-  let compression: string | null = null;
   let compressProgram: string | null = null;
   // `-C DIR` applies to the names after it.
   let dir = base;
@@ -194,10 +163,8 @@ export function readTarCommand(words: readonly string[], base: string | null): T
       for (let j = oldStyle ? 0 : 1; j < w.length; j++) {
         const letter = w[j]!;
         if (OPERATION_LETTERS.includes(letter)) operations += letter;
-        if (letter === 'O') toStdout = true;
         if (letter === 'O' || letter === 'F') toProgram = true;
         if (letter === 's') renames = true;
-        compression = SHORT_COMPRESSIONS.get(letter) ?? compression;
         if (!SHORT_VALUED.includes(letter)) continue;
         if (oldStyle) take(letter, words[next++]);
         else {
@@ -210,10 +177,8 @@ export function readTarCommand(words: readonly string[], base: string | null): T
       const eq = w.indexOf('=');
       const option = eq < 0 ? w : w.slice(0, eq);
       operations += LONG_OPERATIONS.get(option) ?? '';
-      if (namesOneOf(option, ['--to-stdout'])) toStdout = true;
       if (namesOneOf(option, TO_PROGRAM_LONG)) toProgram = true;
       if (namesOneOf(option, RENAMES_LONG)) renames = true;
-      compression = LONG_COMPRESSIONS.get(option) ?? compression;
       if (!LONG_VALUED.has(option)) continue;
       const value = eq < 0 ? words[++i] : w.slice(eq + 1);
       take(LONG_LETTERS.get(option) ?? '', value);
@@ -223,14 +188,11 @@ export function readTarCommand(words: readonly string[], base: string | null): T
     operations,
     creates: /[cru]/.test(operations),
     extracts: operations.includes('x'),
-    lists: operations.includes('t'),
     archive,
     dir,
     members,
-    toStdout,
     toProgram,
     renames,
-    compression,
     compressProgram,
   };
 }
