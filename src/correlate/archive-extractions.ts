@@ -61,7 +61,8 @@ export interface Extraction {
 
 /** A parent's last child exec'd, and the extraction that child is (null: none). */
 export interface LastChild {
-  proc: ProcState;
+  /** null: it left the tables still running (ProcState.drop), and runs for good as far as a sibling knows. */
+  proc: ProcState | null;
   x: Extraction | null;
 }
 
@@ -148,7 +149,7 @@ function noteSiblings(proc: ProcState, own: Extraction | null): void {
   if (parent === null) return;
   const last = parent.lastChild;
   parent.lastChild = { proc, x: own };
-  if (last === null || !Number.isNaN(last.proc.exitedMs)) return;
+  if (last === null || (last.proc !== null && !Number.isNaN(last.proc.exitedMs))) return;
   if (last.x !== null) last.x.piped = true;
   if (own !== null) own.piped = true;
 }

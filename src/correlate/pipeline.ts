@@ -61,7 +61,7 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
   }
   for (const ep of c.pending) {
     const pusher = ep.stdinProc;
-    if (ep.judged || pusher === null || pusher === proc || pusher.parent !== parent) continue;
+    if (ep.judged || pusher === null || pusher === proc || ep.stdinParent !== parent) continue;
     // Started after the pusher ended: the shell's next command, not part of the pipeline.
     if (t < ep.timeMs - PIPE_LEAD_MS || pusher.exitedMs < t) continue;
     proc.more().pipeEp = ep;
@@ -74,5 +74,6 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
 export function notePipePush(c: ContainerState, pusher: ProcState, ep: PushEpisode): void {
   if (pusher.parent === null || ep.stdinProc !== null) return;
   ep.stdinProc = pusher;
+  ep.stdinParent = pusher.parent;
   c.node.recentExecs?.markSiblings(pusher, ep);
 }

@@ -97,6 +97,25 @@ export class ProcState {
     readonly archiver: boolean,
   ) {}
 
+  /**
+   * Leaves the tables (evicted, expired, replaced, its node evicted). What it keeps reachable is cut to what a
+   * check can still read (issue 8: memory bounded and flat): every lineage check reads one level up from a
+   * process in the tables, never a dropped one's parent (the one that did keeps it: PushEpisode.stdinParent),
+   * so it lets go of its own; a 40,000-deep exec chain under one live process held every ancestor (11 MB)
+   * through `.parent`. Its parent's `lastChild` stops holding it too: an exited one reads as no child
+   * (./archive-extractions.ts noteSiblings answers both alike), a running one as one running for good (no exit
+   * reaches a dropped process). The readers and the measurements: docs/correlator-memory.md ("Lineage").
+   */
+  drop(): void {
+    this.dropped = true;
+    const parent = this.parent;
+    if (parent === null) return;
+    const last = parent.lastChild;
+    if (last !== null && last.proc === this)
+      parent.lastChild = Number.isNaN(this.exitedMs) ? { proc: null, x: last.x } : null;
+    this.parent = null;
+  }
+
   /** Its rare fields, made on first write. */
   more(): ProcRare {
     let rare = this.rare;

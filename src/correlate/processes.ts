@@ -58,7 +58,7 @@ export class ProcessTable {
   private readonly containerSweep = new MapSweep(this.containers, (k, c) => this.expireContainer(k, c));
   private readonly execSweep = new MapSweep(this.execs, (k, p) => {
     if (this.expired(p)) {
-      p.dropped = true;
+      p.drop();
       this.execs.delete(k);
     }
   });
@@ -98,7 +98,7 @@ export class ProcessTable {
     for (const ep of [...victim.pending]) this.deps.judge(ep);
     victim.pending = [];
     victim.bridgeWaiting = [];
-    for (const p of victim.pids.values()) p.dropped = true;
+    for (const p of victim.pids.values()) p.drop();
     this.pidCount -= victim.pids.size;
     victim.pids.clear();
     if (this.lastNode === victim) this.lastNode = null;
@@ -235,7 +235,7 @@ export class ProcessTable {
     } else if (p.pid !== null) {
       // A new process under a reused pid (Falco) replaces the old one.
       const replaced = node.pids.get(p.pid);
-      if (replaced !== undefined) replaced.dropped = true;
+      if (replaced !== undefined) replaced.drop();
       else {
         // One budget for every node's pids together (the table per node would be a cap per node name).
         if (this.pidCount >= this.cfg.caps.maxProcesses) this.evictPid(node);
@@ -268,7 +268,7 @@ export class ProcessTable {
 
   private evicted(victim: ProcState | undefined): void {
     if (victim === undefined) return;
-    victim.dropped = true;
+    victim.drop();
     this.deps.processEvicted.inc();
   }
 
@@ -339,7 +339,7 @@ export class ProcessTable {
       if (this.pidSweep === null) {
         this.pidSweep = new MapSweep(node.pids, (k, p) => {
           if (this.expired(p)) {
-            p.dropped = true;
+            p.drop();
             node.pids.delete(k);
             this.pidCount--;
           }

@@ -98,6 +98,11 @@ export interface PushEpisode {
    * pipeline (./pipeline.ts); null when it reads no stdin.
    */
   stdinProc: ProcState | null;
+  /**
+   * stdinProc's parent, kept here: a producer exec'd later under it joins the pipeline (./pipeline.ts noteExec)
+   * after stdinProc may have left the tables, and a dropped process lets go of its parent (ProcState.drop).
+   */
+  stdinParent: ProcState | null;
   /** What its stdin was seen to carry (./stdin-fed.ts): a pipeline started with it, or a file read after it started. */
   stdinFeed: 'none' | 'pipe' | 'file';
   /** What the CI/CD exemptions keep of it (./exemption-state.ts); null for most. */

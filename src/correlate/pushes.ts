@@ -10,8 +10,7 @@ import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { CorrelatorConfig } from './config.js';
-import type { DestinationClassifier, DestNaming } from './destinations.js';
-import { isLocalAddress } from './destinations.js';
+import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
 import { beyondClockJump } from './node-clock.js';
 import { notePipePush } from './pipeline.js';
@@ -224,6 +223,7 @@ export class PushTracker {
       settleLastMs: Number.NEGATIVE_INFINITY,
       lateLastMs: Number.NEGATIVE_INFINITY,
       stdinProc: null,
+      stdinParent: null,
       stdinFeed: 'none',
       exempt: null,
     };

@@ -47,6 +47,8 @@ export function settleShapes(): void {
   p.more().archiveTwin = null;
   // A parent's children (./archive-extractions.ts noteSiblings).
   p.lastChild = { proc: p, x: null };
+  // One that left the tables running (ProcState.drop).
+  p.lastChild = { proc: null, x: null };
   p.lastChild = null;
   // What a CI/CD exemption keeps of a process or container (./exemption-state.ts): staging marks, reads kept aside.
   p.more().exempt = new ProcExemptions();

