@@ -2,8 +2,9 @@
  * Bounded memory for lineage (issue 8: memory bounded and flat). A process that left the tables (expired, evicted
  * by caps.maxProcesses, replaced under its pid) stayed reachable through a live descendant's `.parent`, and a
  * parent's `lastChild` held its last child: a 40,000-deep exec chain under one live process kept all 40,000
- * states (~15 MB) the caps were to bound. ProcState.drop cuts both; the checks reading lineage answer as before
- * (test/unit/correlate/pipeline.test.ts, tar-extraction-*.test.ts, helper-parent.test.ts).
+ * states (11 MB; bench/children/lineage-chain-memory.ts) the caps were to bound. ProcState.drop cuts both; the
+ * checks reading lineage answer as before (test/unit/correlate/pipeline.test.ts, tar-extraction-*.test.ts,
+ * helper-parent.test.ts).
  *
  * Counted with v8.queryObjects: the ProcState objects still reachable (after a full collection) while the
  * correlator is alive.
