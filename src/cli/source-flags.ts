@@ -37,7 +37,7 @@ export function addSourceFlags(cmd: Command): Command {
     .option('--falco-http <host:port>', `listen for Falco http_output JSON (${replaces('falcoHttp')})`, collect, [])
     .option(
       '--falco-grpc <addr>',
-      `legacy Falco (<= 0.43) gRPC outputs: unix:///path or host:port (${replaces('falcoGrpc')})`,
+      `legacy Falco (<= 0.43) gRPC outputs: unix:///path (host:port needs mutual TLS: give it in the config file) (${replaces('falcoGrpc')})`,
       collect,
       [],
     );

@@ -93,22 +93,38 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
     if (issue.code === 'invalid_type' && isMissingKey(raw, issue.path)) {
       message = `required, missing (expected ${issue.expected})`;
     }
-    const origin = flagOriginAlong(raw, issue.path);
-    if (origin) return { keyPath: origin.flag, message: `${message} (got ${describeValue(origin.value)})` };
+    const along = flagOriginAlong(raw, issue.path);
+    if (along) {
+      const { origin, entryDepth } = along;
+      let hint = '';
+      // A key the flag has no way to set (`--falco-grpc host:port` needs `tls`): saying only that it is
+      // missing sent users looking for a flag that does not exist.
+      if (issue.path.length === entryDepth + 1 && isMissingKey(raw, issue.path)) {
+        const listPath = keyPathOf(issue.path.slice(0, entryDepth - 1));
+        hint = `; a flag cannot give ${String(issue.path[entryDepth])}: put this source in the config file's ${listPath} instead`;
+      }
+      return { keyPath: origin.flag, message: `${message} (got ${describeValue(origin.value)})${hint}` };
+    }
     const value = valueAt(raw, issue.path);
     if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
     return { keyPath: keyPathOf(issue.path), message };
   });
 }
 
-/** The flag that made an entry on the way to `path` (`--falco-grpc` for `sources.falcoGrpc[2].tls`), if any. */
-function flagOriginAlong(raw: unknown, path: ReadonlyArray<PropertyKey>): FlagOrigin | undefined {
+/**
+ * The flag that made an entry on the way to `path` (`--falco-grpc` for `sources.falcoGrpc[2].tls`), if any, and
+ * how many keys of `path` lead to that entry (3 there).
+ */
+function flagOriginAlong(
+  raw: unknown,
+  path: ReadonlyArray<PropertyKey>,
+): { origin: FlagOrigin; entryDepth: number } | undefined {
   let cur: unknown = raw;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[key];
     const origin = flagOriginOf(cur);
-    if (origin) return origin;
+    if (origin) return { origin, entryDepth: i + 1 };
   }
   return undefined;
 }

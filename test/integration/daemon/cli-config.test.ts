@@ -105,7 +105,9 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
   it('a problem with a --falco-grpc entry names the flag, not sources.falcoGrpc[0].tls', async () => {
     const r = await runCli(['run', '--falco-grpc', '127.0.0.1:1', '--metrics-addr', '127.0.0.1:0']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^exfilwatch: --falco-grpc: a host:port address needs tls .*"127\.0\.0\.1:1"\)$/);
+    expect(r.stderr.trim()).toMatch(
+      /^exfilwatch: --falco-grpc: a host:port address needs tls .*"127\.0\.0\.1:1"\); a flag cannot give tls: put this source in the config file's sources\.falcoGrpc instead$/,
+    );
   });
 
   it('a bad --nats URL carrying credentials is reported without them', async () => {

@@ -209,8 +209,19 @@ describe('a problem in a value that came from a flag', () => {
   it('names the flag and its value, not the key path the flag filled in', () => {
     const fromFlag = sourceFlagsToConfig({ falcoGrpc: ['127.0.0.1:1'] }, {});
     expect(configErrorOf(() => parseConfig(fromFlag)).message).toMatch(
-      /^--falco-grpc: a host:port address needs tls .* \(got "127\.0\.0\.1:1"\)$/,
+      /^--falco-grpc: a host:port address needs tls .* \(got "127\.0\.0\.1:1"\); /,
     );
+  });
+
+  // `--falco-grpc host:port` can never run: the flag gives an address only and replaces the file's entries,
+  // while TCP needs tls. The error said tls was missing and nothing of where to give it.
+  it('says where to give a key the flag cannot set', () => {
+    const fromFlag = sourceFlagsToConfig({ falcoGrpc: ['127.0.0.1:1'] }, {});
+    expect(configErrorOf(() => parseConfig(fromFlag)).message).toMatch(
+      /\(got "127\.0\.0\.1:1"\); a flag cannot give tls: put this source in the config file's sources\.falcoGrpc instead$/,
+    );
+    // A file entry's missing tls names its key path, and no flag.
+    expect(configProblems({ sources: { falcoGrpc: [{ address: 'falco:5060' }] } })[0]?.message).not.toContain('flag');
   });
 
   it('still names the key path of a file entry of another type beside flag entries', () => {
