@@ -8,6 +8,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { detectFormat, type EventFormat, formatByName, type NormalizeDefaults } from '../formats/index.js';
+import { invalidJsonLine, notAnObject } from '../io/json-line-problems.js';
 import type { NormalizedEvent, SensorSource } from '../model/normalized-event.js';
 
 export type ScanFormat = 'auto' | EventFormat['name'];
@@ -39,11 +40,12 @@ export function createLineProcessor(format: ScanFormat, defaults: NormalizeDefau
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      sink.error(lineNo, `invalid JSON (${errorMessage(err)})`, undefined);
+      sink.error(lineNo, invalidJsonLine(text, err), undefined);
       return;
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      sink.error(lineNo, 'not a JSON object', undefined);
+    const notObject = notAnObject(obj);
+    if (notObject !== null) {
+      sink.error(lineNo, notObject, undefined);
       return;
     }
     const record = obj as Record<string, unknown>;

@@ -9,6 +9,7 @@
  */
 import { DecodeError, errorMessage } from '../../errors.js';
 import { detectFormat, type EventFormat, formatByName } from '../../formats/index.js';
+import { invalidJsonLine, notAnObject } from '../../io/json-line-problems.js';
 import { readLines } from '../../io/read-lines.js';
 import { tailFile } from '../../io/tail.js';
 import type { SourceTypeLabel } from '../../telemetry/metrics.js';
@@ -69,11 +70,12 @@ export function createJsonLinesSource(
         try {
           obj = JSON.parse(line);
         } catch (err) {
-          out.decodeError(new DecodeError(`${where()}: invalid JSON (${errorMessage(err)})`));
+          out.decodeError(new DecodeError(`${where()}: ${invalidJsonLine(line, err)}`));
           return;
         }
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-          out.decodeError(new DecodeError(`${where()}: not a JSON object`));
+        const notObject = notAnObject(obj);
+        if (notObject !== null) {
+          out.decodeError(new DecodeError(`${where()}: ${notObject}`));
           return;
         }
         const record = obj as Record<string, unknown>;

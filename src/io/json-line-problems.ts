@@ -1,0 +1,24 @@
+/**
+ * What a line of a JSON-lines input that is no event object is called, the same in `scan`'s line reader
+ * (src/scan/lines.ts) and the export-file source (src/sources/tetragon-file/json-lines-source.ts).
+ *
+ * A sensor's docs and `kubectl logs | jq` show events pretty-printed, and a user saves them so: every line then
+ * fails alone, and "line 1: invalid JSON" did not say that the file's layout, not its events, was wrong.
+ */
+import { errorMessage } from '../errors.js';
+
+const PRETTY_JSON =
+  ': this reads one JSON event per line, and this looks like pretty-printed JSON (compact it: jq -c . FILE)';
+const JSON_ARRAY = 'a JSON array, not an event: this reads one JSON event per line (split it: jq -c ".[]" FILE)';
+
+/** `text` did not parse: the parser's reason, and at the line that opens a pretty-printed value (a bracket alone), how to fix the file. */
+export function invalidJsonLine(text: string, err: unknown): string {
+  const t = text.trim();
+  return `invalid JSON (${errorMessage(err)})${t === '{' || t === '[' ? PRETTY_JSON : ''}`;
+}
+
+/** Why a parsed value is no event object, or null when it is an object. */
+export function notAnObject(value: unknown): string | null {
+  if (Array.isArray(value)) return JSON_ARRAY;
+  return typeof value === 'object' && value !== null ? null : 'not a JSON object';
+}
