@@ -146,11 +146,21 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-/** Validates a parsed config object; throws ConfigError naming the first problem's key path. */
+/**
+ * Validates a parsed config object; throws ConfigError naming the first problem's key path, and how many more
+ * there are: fixing a file one `run` at a time, a user could not tell whether the next try would start.
+ */
 export function parseConfig(raw: unknown): ExfilwatchConfig {
   const problems = configProblems(raw);
   const first = problems[0];
-  if (first) throw new ConfigError(first.keyPath, first.message);
+  if (first) {
+    const more = problems.length - 1;
+    const andMore =
+      more === 0
+        ? ''
+        : ` (and ${more} more problem${more === 1 ? '' : 's'}: exfilwatch check-config FILE lists them all)`;
+    throw new ConfigError(first.keyPath, `${first.message}${andMore}`);
+  }
   return buildConfigSchema().parse(raw ?? {});
 }
 

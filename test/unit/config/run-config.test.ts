@@ -48,6 +48,18 @@ describe('run overrides (flags > env > file)', () => {
     expect(config.sinks.nats).toBeUndefined();
   });
 
+  it('says how many more problems there are after the first, and where to see them all', () => {
+    const two = write('two.yaml', 'foo: 1\nlogLevel: loud\n');
+    expect(configErrorOf(() => loadRunConfig({ config: two }, {})).message).toMatch(
+      /^logLevel: .* \(and 1 more problem: exfilwatch check-config FILE lists them all\)$/,
+    );
+    const three = write('three.yaml', 'foo: 1\nlogLevel: loud\ncorrelator:\n  latenessMs: -1\n');
+    expect(configErrorOf(() => loadRunConfig({ config: three }, {})).message).toMatch(/\(and 2 more problems: /);
+    expect(
+      configErrorOf(() => loadRunConfig({ config: write('one.yaml', 'logLevel: loud\n') }, {})).message,
+    ).not.toMatch(/more problem/);
+  });
+
   it('fails with the key path for an unknown key, a wrong type, a bad URL and an unreadable creds file', () => {
     expect(
       keyPathOf(() => loadRunConfig({ config: write('a.yaml', 'sinks:\n  nats:\n    subjectPrefx: x\n') }, {})),
