@@ -12,6 +12,7 @@
 import { queryObjects } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { ProcState } from '../../../src/correlate/proc-state.js';
+import type { ActivityEvent } from '../../../src/model/normalized-event.js';
 import { brief, counterValue, MiB, makeCorrelator, type Proc, Scenario } from './builder.js';
 
 const DEPTH = 5_000;
@@ -68,6 +69,41 @@ describe.each(['tetragon', 'falco'] as const)('a deep exec chain under one live 
       ]);
     });
   }
+});
+
+/**
+ * Falco keys processes by pid: `sh → sh → … → sh` DEPTH deep where each link, once exited, has its pid taken by
+ * a new process (`/bin/true` under the init), which replaces it in the node's table. A replaced link is never swept,
+ * so it lets go of its parent when replaced or the chain stays reachable from the last link.
+ */
+function pidReusingChain(): Scenario {
+  const s = new Scenario({ source: 'falco' });
+  const c = s.container();
+  const init = s.init(c);
+  let parent: Proc = init;
+  for (let i = 0; i < DEPTH; i++) {
+    if (i % 50 === 0) s.read(init, '/srv/app/config.yaml', 100);
+    const child = s.exec(c, '/bin/sh', `-c "exec sh /opt/step-${i}.sh"`, { parent });
+    s.wait(100);
+    if (i > 0) {
+      s.exit(parent).wait(1);
+      const reuser = s.exec(c, '/bin/true', '', { parent: init });
+      (s.events[s.events.length - 1] as ActivityEvent).process.pid = parent.pid;
+      s.wait(1).exit({ ...reuser, pid: parent.pid });
+    }
+    s.wait(100);
+    parent = child;
+  }
+  return s;
+}
+
+it('a chain whose links are replaced under their pids (falco) holds a bounded number of process states', () => {
+  const { correlator } = makeCorrelator();
+  const s = pidReusingChain();
+  const before = liveProcStates();
+  for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+  // 5,439 held when a replaced link keeps its parent (newProc setting only `dropped`).
+  expect(liveProcStates() - before).toBeLessThanOrEqual(1_000);
 });
 
 /**
