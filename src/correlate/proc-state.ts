@@ -111,8 +111,7 @@ export class ProcState {
     // A push judged for good asks for its pipeline's members no more (every reader compares pipeEp with a pending
     // push or the one being judged): without this cut, overlapping stdin pushes (`cat $f | curl -T - URL &` a
     // second apart in a loop) linked every pusher, through the push it fed, back to the first.
-    const rare = this.rare;
-    if (rare !== null && rare.pipeEp !== null && rare.pipeEp.judged) rare.pipeEp = null;
+    if (this.rare?.pipeEp?.judged) this.rare.pipeEp = null;
     const parent = this.parent;
     if (parent === null) return;
     const last = parent.lastChild;
