@@ -29,6 +29,13 @@ describe("a tar the runtime starts, writing an archive to stdout, whatever the o
     'cfv - /srv/data',
     '--create --file - /srv/data',
     '-c --file=/tmp/a.tar -f - /srv/data',
+    // No archive named: tar's default, stdout (busybox; GNU tar as distributions build it, `--show-defaults`: -f-).
+    '-c /srv/data',
+    '-czv /srv/data',
+    'cz /srv/data',
+    // Stdout by its device.
+    '-czf /dev/stdout /srv/data',
+    '--create --file=/proc/self/fd/1 /srv/data',
   ];
   it.each(pushes)('tar %s is the pod side of a copy out', (args) => expect(podSide(args)).toBe('kubectl'));
 
@@ -42,10 +49,12 @@ describe("a tar the runtime starts, writing an archive to stdout, whatever the o
     '-cf --file=- /srv/data',
     // `-C` takes the rest of its bundle: `cf` is a directory, and no operation is given.
     '-Ccf - /srv/data',
-    // Extraction, listing, or no archive named.
+    // Extraction, listing, or appending (no archive named: stdin/stdout, which tar cannot append to).
     '-xf - -C /srv',
     '-tf -',
-    '-c /srv/data',
+    '-x /srv/data',
+    '-r /srv/data',
+    '-czf /dev/stderr /srv/data',
   ];
   it.each(quiet)('tar %s is none', (args) => expect(podSide(args)).toBeNull());
 
