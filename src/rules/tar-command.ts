@@ -76,18 +76,68 @@ export interface TarCommand {
 
 /** Short options that take a value (the next word, or the rest of a dashed bundle). */
 const SHORT_VALUED = 'fCTXbHKLNVgIF';
-/** Long options (GNU tar takes any unambiguous prefix; these are written whole in practice) that take a value. */
+/** Long options that take a value (the next word, or after `=`): GNU tar 1.34's and 1.35's, whole. */
 const LONG_VALUED = new Set(
   (
     'file directory files-from exclude-from exclude format label use-compress-program blocking-factor newer ' +
     'after-date newer-mtime owner group mode mtime transform xform strip-components suffix tape-length ' +
     'record-size to-command checkpoint-action index-file level listed-incremental rsh-command volno-file ' +
     'warning sort hole-detection xattrs-include xattrs-exclude info-script new-volume-script starting-file ' +
-    'anchored-exclude add-file'
+    'anchored-exclude add-file exclude-ignore exclude-ignore-recursive exclude-tag exclude-tag-all ' +
+    'exclude-tag-under group-map owner-map pax-option quote-chars no-quote-chars quoting-style rmt-command ' +
+    'sparse-version set-mtime-command set-mtime-format'
   )
     .split(' ')
     .map((o) => `--${o}`),
 );
+/**
+ * GNU tar's long options (1.34's `--help`, and 1.35's `--set-mtime-*`), to read an abbreviation as its getopt does:
+ * any prefix naming one option is that option (`--dir=/srv` is `-C /srv`, `--cre` is `-c`, `--use-comp=PROG` is `-I
+ * PROG`). Read as written, `tar --cre -f - /var/lib/pg` under the runtime was no copy out, and `--dir=DIR` left the
+ * names where tar started.
+ */
+const GNU_LONG: readonly string[] = (
+  'absolute-names acls add-file after-date anchored append atime-preserve auto-compress backup block-number ' +
+  'blocking-factor bzip2 catenate check-device check-links checkpoint checkpoint-action clamp-mtime compare ' +
+  'compress concatenate confirmation create delay-directory-restore delete dereference diff directory exclude ' +
+  'exclude-backups exclude-caches exclude-caches-all exclude-caches-under exclude-from exclude-ignore ' +
+  'exclude-ignore-recursive exclude-tag exclude-tag-all exclude-tag-under exclude-vcs exclude-vcs-ignores ' +
+  'extract file files-from force-local format full-time get group group-map gunzip gzip hard-dereference help ' +
+  'hole-detection ignore-case ignore-command-error ignore-failed-read ignore-zeros incremental index-file ' +
+  'info-script interactive keep-directory-symlink keep-newer-files keep-old-files label level list ' +
+  'listed-incremental lzip lzma lzop mode mtime multi-volume new-volume-script newer newer-mtime no-acls ' +
+  'no-anchored no-auto-compress no-check-device no-delay-directory-restore no-ignore-case ' +
+  'no-ignore-command-error no-null no-overwrite-dir no-quote-chars no-recursion no-same-owner ' +
+  'no-same-permissions no-seek no-selinux no-unquote no-verbatim-files-from no-wildcards ' +
+  'no-wildcards-match-slash no-xattrs null numeric-owner occurrence old-archive one-file-system one-top-level ' +
+  'overwrite overwrite-dir owner owner-map pax-option portability posix preserve-order preserve-permissions ' +
+  'quote-chars quoting-style read-full-records record-size recursion recursive-unlink remove-files restrict ' +
+  'rmt-command rsh-command same-order same-owner same-permissions seek selinux set-mtime-command ' +
+  'set-mtime-format show-defaults show-omitted-dirs show-snapshot-field-ranges show-stored-names ' +
+  'show-transformed-names skip-old-files sort sparse sparse-version starting-file strip-components suffix ' +
+  'tape-length test-label to-command to-stdout totals touch transform uncompress ungzip unlink-first unquote ' +
+  'update usage use-compress-program utc verbatim-files-from verbose verify version volno-file warning ' +
+  'wildcards wildcards-match-slash xattrs xattrs-exclude xattrs-include xform xz zstd'
+)
+  .split(' ')
+  .map((o) => `--${o}`);
+const GNU_LONG_WHOLE: ReadonlySet<string> = new Set(GNU_LONG);
+
+/**
+ * The long option a word's option part names: itself when whole (or unknown to GNU tar: bsdtar's, busybox's), else
+ * the one GNU option it is a prefix of. An ambiguous prefix (`--fil`: `--file`, `--files-from`) tar refuses; it
+ * stays as written.
+ */
+function longOption(option: string): string {
+  if (option.length < 3 || GNU_LONG_WHOLE.has(option)) return option;
+  let named: string | null = null;
+  for (const o of GNU_LONG) {
+    if (!o.startsWith(option)) continue;
+    if (named !== null) return option;
+    named = o;
+  }
+  return named ?? option;
+}
 /** The long options whose value readTarCommand keeps, by their short letter. */
 const LONG_LETTERS: ReadonlyMap<string, string> = new Map([
   ['--file', 'f'],
@@ -95,7 +145,7 @@ const LONG_LETTERS: ReadonlyMap<string, string> = new Map([
   ['--use-compress-program', 'I'],
 ]);
 const OPERATION_LETTERS = 'crutxAd';
-/** The operations' long options (written whole: GNU's prefixes of them were never read here), by their letter. */
+/** The operations' long options (whole: longOption reads a prefix of one), by their letter. */
 const LONG_OPERATIONS: ReadonlyMap<string, string> = new Map([
   ['--create', 'c'],
   ['--append', 'r'],
@@ -175,7 +225,7 @@ export function readTarCommand(words: readonly string[], base: string | null): T
       i = next - 1;
     } else if (w.startsWith('--')) {
       const eq = w.indexOf('=');
-      const option = eq < 0 ? w : w.slice(0, eq);
+      const option = longOption(eq < 0 ? w : w.slice(0, eq));
       operations += LONG_OPERATIONS.get(option) ?? '';
       if (namesOneOf(option, TO_PROGRAM_LONG)) toProgram = true;
       if (namesOneOf(option, RENAMES_LONG)) renames = true;

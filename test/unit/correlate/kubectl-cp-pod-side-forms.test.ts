@@ -74,3 +74,10 @@ describe("a tar the runtime starts, writing an archive to stdout, whatever the o
     ]);
   });
 });
+
+describe('a tar the runtime starts, with its long options abbreviated as GNU tar takes them', () => {
+  it.each(['--cre --file - /srv/data', '--dir=/var/lib --cre -zf - postgresql'])(
+    'tar %s is the pod side of a copy out',
+    (args) => expect(podSide(args)).toBe('kubectl'),
+  );
+});

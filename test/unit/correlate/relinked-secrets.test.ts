@@ -109,3 +109,15 @@ describe('secrets linked or renamed before the push', () => {
     ]);
   });
 });
+
+describe("an archive of a credential made with GNU tar's long options abbreviated", () => {
+  // `--dir=DIR` is `--directory=DIR` to GNU tar (any prefix naming one option): the archive holds DIR/credentials.
+  // Read as written, the name was the working directory's and the push low (found by review).
+  it('counts as reading the credential', () => {
+    const alerts = relinkThenGist('/usr/bin/tar', '--cre --file /tmp/c --dir=/root/.aws credentials');
+    expect(brief(alerts)).toEqual([
+      { rule: 'sensitive-read-then-push', severity: 'high', tool: 'gh', destination: 'api.github.com' },
+    ]);
+    expect(alerts[0]!.reads.sensitive).toEqual(['/root/.aws/credentials']);
+  });
+});

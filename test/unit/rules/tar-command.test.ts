@@ -161,3 +161,33 @@ describe('tarArgsOf: the tar a binary runs', () => {
   ];
   it.each(cases)('%s %s', (binary, args, expected) => expect(tarArgsOf(binary, args)).toBe(expected));
 });
+
+/**
+ * GNU tar takes any prefix that names one long option (its getopt): `tar --dir=/srv --cre -f - data` streams `data`
+ * from /srv (each line here checked against GNU tar 1.34; `--exclude-t` it refuses as ambiguous). Read as written, the prefix was no option of the reader's: no operation,
+ * no `-C`, and a valued option's value read as a name (found by review).
+ */
+describe('readTarCommand: long options abbreviated as GNU tar reads them', () => {
+  it('reads a prefix naming one option as that option', () => {
+    const t = read('--cre --file - --dir=/srv data --direc /etc passwd');
+    expect(t.operations).toBe('c');
+    expect(t.archive).toBe('-');
+    expect(t.members.map((m) => [m.given, m.dir])).toEqual([
+      ['data', '/srv'],
+      ['passwd', '/etc'],
+    ]);
+    expect(read('--ext -f /a.tar --dir /cache')).toMatchObject({ extracts: true, dir: '/cache' });
+    expect(read('--app -f /a.tar x').operations).toBe('r');
+    expect(read('-xf /a.tzst --use-comp=unzstd').compressProgram).toBe('unzstd');
+    expect(given(read('-cf /o.tar --strip 1 --exclude-tag-u CACHEDIR.TAG --tran s/a/b/ a'))).toEqual(['a']);
+  });
+
+  it('keeps a whole option whole, and an ambiguous or unknown prefix as written', () => {
+    // `--xattrs` and `--checkpoint` are options of their own, no prefixes of `--xattrs-include`, `--checkpoint-action`.
+    expect(given(read('-cf /o.tar --xattrs a --checkpoint b --exclude c d'))).toEqual(['a', 'b', 'd']);
+    // `--fil`: `--file` or `--files-from`, which tar refuses; bsdtar's `--uid` is no GNU option.
+    expect(read('-c --fil /o.tar a')).toMatchObject({ archive: null, operations: 'c' });
+    expect(given(read('-c --fil /o.tar a'))).toEqual(['/o.tar', 'a']);
+    expect(given(read('-cf /o.tar --uid 0 a'))).toEqual(['0', 'a']);
+  });
+});
