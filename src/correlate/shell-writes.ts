@@ -15,7 +15,7 @@
  * marked: the copy reader reads those from that exec (./relinks.ts), one pod-copy entry each.
  */
 import { basename } from '../rules/argv.js';
-import { readTarCommand, TAR_PROGRAMS } from '../rules/tar-command.js';
+import { readTarCommand, stdioArchive, TAR_PROGRAMS } from '../rules/tar-command.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath } from './copy-paths.js';
 import { filterFiles, filterName } from './shell-filters.js';
@@ -288,7 +288,7 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
 /** `tar c` to stdout: its names, with their member names; `tar x` from stdin: the stream's members under its directory. */
 function tarFlow(args: string[], cwd: string | null, input: Content[], write: Writer): Content[] {
   const tar = readTarCommand(args, cwd);
-  const stdio = tar.archive === null || tar.archive === '-';
+  const stdio = stdioArchive(tar.archive);
   if (tar.creates && stdio) return tarEntries(tar);
   // Its directory: what it extracts, from a stream or its archive file (whose exec names both), is written there.
   if (tar.extracts && tar.dir !== null) write([], tar.dir, cwd, !stdio);

@@ -3,10 +3,7 @@
  * `archive-to-stdout` matcher, interpreted by ./recognize.ts): `tar cf - PATH`, or kubectl's resumable form
  * through a shell.
  */
-import { readTarCommand } from './tar-command.js';
-
-/** Archive names that are the tar's stdout (the exec stream under the runtime). */
-const STDOUT_FILES: ReadonlySet<string> = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+import { readTarCommand, stdioArchive } from './tar-command.js';
 
 /**
  * An archive created to stdout (`tar cf - …`, `tar -czf - …`, `tar -C /srv -cf - data`, `tar --create --file=- …`), as
@@ -17,10 +14,9 @@ const STDOUT_FILES: ReadonlySet<string> = new Set(['-', '/dev/stdout', '/dev/fd/
 export function isTarCreateToStdout(words: string[]): boolean {
   const tar = readTarCommand(words, null);
   // Create only, as before: appending to or updating stdout (`-rf -`) is what GNU tar refuses. No `-f` at all is
-  // stdout too: busybox's default, and GNU tar's compiled-in one as distributions build it (`tar --show-defaults`
-  // prints `-f-` on Debian's 1.34), so `kubectl exec POD -- tar -cz /var/lib/pg > loot.tgz` is the same copy out;
-  // so is an archive named by stdout's device.
-  return tar.operations.includes('c') && (tar.archive === null || STDOUT_FILES.has(tar.archive));
+  // stdout too (stdioArchive), so `kubectl exec POD -- tar -cz /var/lib/pg > loot.tgz` is the same copy out; so is
+  // an archive named by stdout's device.
+  return tar.operations.includes('c') && stdioArchive(tar.archive);
 }
 
 /**

@@ -28,9 +28,28 @@ export function tarArgsOf(binary: string | null, args: string | null): string | 
   return applet !== null && basename(applet.binary) === 'tar' ? applet.args : null;
 }
 
-/** `host:file` (rmt), `-` (stdio): no file on this host that another container could read. */
+/** Archive names that are tar's stdin or stdout, as `-` is (`tar cf /dev/stdout token | tar xf - -C DIR`). */
+const STDIO_DEVICES: ReadonlySet<string> = new Set([
+  '-',
+  '/dev/stdin',
+  '/dev/stdout',
+  '/dev/fd/0',
+  '/dev/fd/1',
+  '/proc/self/fd/0',
+  '/proc/self/fd/1',
+]);
+
+/**
+ * The archive is tar's stdin or stdout: `-`, their devices, or none named (tar's default: busybox's, and GNU tar's
+ * as distributions build it, `tar --show-defaults` printing `-f-`).
+ */
+export function stdioArchive(archive: string | null): boolean {
+  return archive === null || STDIO_DEVICES.has(archive);
+}
+
+/** `host:file` (rmt), stdio: no file on this host that another container could read. */
 export function localArchive(archive: string | null): archive is string {
-  if (archive === null || archive === '-') return false;
+  if (archive === null || STDIO_DEVICES.has(archive)) return false;
   const colon = archive.indexOf(':');
   return colon < 0 || (archive.indexOf('/') >= 0 && archive.indexOf('/') < colon);
 }

@@ -87,6 +87,15 @@ describe('tar piped into tar, and rsync --files-from fed by echo', () => {
         ...sh(`tar cf - ${SA} | tar --extract --file=- --directory=/workspace/source`),
         read: `/workspace/source${SA}/ca.crt`,
       },
+      // Stdio by its devices (found by review: no copy was seen).
+      {
+        ...sh(`tar cf /dev/stdout ${TOKEN} | tar xf /dev/stdin -C /workspace/source`),
+        read: `/workspace/source${TOKEN}`,
+      },
+      {
+        ...sh(`tar -cf /dev/fd/1 ${TOKEN} | tar -x -f /proc/self/fd/0 -C /workspace/source`),
+        read: `/workspace/source${TOKEN}`,
+      },
       {
         ...sh(`echo ${TOKEN.slice(1)} | rsync --files-from=- / /workspace/source/`),
         read: `/workspace/source${TOKEN}`,

@@ -6,7 +6,13 @@
  * Expected values are tar's own reading of each line (GNU tar's manual, bsdtar's and busybox's).
  */
 import { describe, expect, it } from 'vitest';
-import { localArchive, readTarCommand, type TarCommand, tarArgsOf } from '../../../src/rules/tar-command.js';
+import {
+  localArchive,
+  readTarCommand,
+  stdioArchive,
+  type TarCommand,
+  tarArgsOf,
+} from '../../../src/rules/tar-command.js';
 
 const read = (line: string, base: string | null = '/w') => readTarCommand(line.split(' ').filter(Boolean), base);
 const given = (t: TarCommand) => t.members.map((m) => m.given);
@@ -75,6 +81,14 @@ describe('readTarCommand: the archive', () => {
     expect(localArchive(null)).toBe(false);
     expect(localArchive('host:/t.tar')).toBe(false);
     expect(localArchive('user@host:t.tar')).toBe(false);
+    expect(localArchive('/dev/stdout')).toBe(false);
+    expect(localArchive('/proc/self/fd/0')).toBe(false);
+  });
+
+  it('tells stdio by -, its devices, or no archive named', () => {
+    for (const a of [null, '-', '/dev/stdin', '/dev/stdout', '/dev/fd/0', '/dev/fd/1', '/proc/self/fd/1'])
+      expect(stdioArchive(a)).toBe(true);
+    for (const a of ['/dev/stderr', '/dev/fd/2', '/o.tar', 'stdout']) expect(stdioArchive(a)).toBe(false);
   });
 });
 
