@@ -68,7 +68,7 @@ describe('readTarCommand: the archive', () => {
     // No `-f`: tar's default (stdio in practice).
     ['-c /srv', null],
     ['-xz', null],
-    // A later `-f` is the one kept.
+    // A later `-f` is the one kept (busybox and bsdtar; GNU tar refuses a second one without -M).
     ['-cf /a.tar -f /b.tar x', '/b.tar'],
   ];
   it.each(cases)('%s', (line, archive) => expect(read(line).archive).toBe(archive));
