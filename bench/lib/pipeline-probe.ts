@@ -111,6 +111,11 @@ export function createProbe(count: number, trackLatency = false, onFirst?: () =>
       return {
         id: inner.id,
         type: inner.type,
+        // What the app's start reads of a source, as the real one says it: its warm-up stream (the app warms
+        // up only for a declared one), whether it listens before the warm-up, and when it is set up.
+        ...(inner.warmUpStream ? { warmUpStream: inner.warmUpStream } : {}),
+        ...(inner.pushedTo !== undefined ? { pushedTo: inner.pushedTo } : {}),
+        ...(inner.started ? { started: inner.started } : {}),
         // As `run` warms the real source up (its ingest worker's transport), so does the bench.
         ...(inner.warmUp ? { warmUp: (budgetMs: number) => inner.warmUp!(budgetMs) } : {}),
         run(out: SourceOutput, signal) {
