@@ -8,6 +8,7 @@ import { buildSources } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { ingestBody } from '../../../src/sources/falco-http/ingest.js';
+import { sourceDefinitions } from '../../../src/sources/index.js';
 import type { SourceOutput } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
@@ -106,7 +107,11 @@ describe('warmUpStreamsFor', () => {
         tetragonFile: [{ path: '/tmp/x.jsonl' }],
       },
     });
-    const declared = Object.fromEntries(buildSources(config, deps).map((s) => [s.type, s.warmUpStream ?? null]));
+    const built = buildSources(config, deps);
+    // Every type of the registry is built here: a new source type fails this test until it is added above and
+    // below, with its choice made (a streaming source that declares no stream is never warmed up, silently).
+    expect(built.map((s) => s.type).sort()).toEqual(sourceDefinitions.map((d) => d.type).sort());
+    const declared = Object.fromEntries(built.map((s) => [s.type, s.warmUpStream ?? null]));
     expect(declared).toEqual({
       'tetragon-grpc': 'tetragon',
       'falco-http': 'falco',
