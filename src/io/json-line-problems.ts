@@ -7,14 +7,17 @@
  */
 import { errorMessage } from '../errors.js';
 
-const PRETTY_JSON =
-  ': this reads one JSON event per line, and this looks like pretty-printed JSON (compact it: jq -c . FILE)';
+const PRETTY = ': this reads one JSON event per line, and this looks like pretty-printed JSON';
+const PRETTY_OBJECT = `${PRETTY} (compact it: jq -c . FILE)`;
+// A bracket alone on a line opens a pretty-printed array (an object's array is `"key": [`): compacted with
+// `jq -c .` it was one line holding the array, refused in turn as one; `.[]` makes a line of each element.
+const PRETTY_ARRAY = `${PRETTY} (an array: make a line of each event with jq -c ".[]" FILE)`;
 const JSON_ARRAY = 'a JSON array, not an event: this reads one JSON event per line (split it: jq -c ".[]" FILE)';
 
-/** `text` did not parse: the parser's reason, and at the line that opens a pretty-printed value (a bracket alone), how to fix the file. */
+/** `text` did not parse: the parser's reason, and at the line that opens a pretty-printed value (a brace or bracket alone), how to fix the file. */
 export function invalidJsonLine(text: string, err: unknown): string {
   const t = text.trim();
-  return `invalid JSON (${errorMessage(err)})${t === '{' || t === '[' ? PRETTY_JSON : ''}`;
+  return `invalid JSON (${errorMessage(err)})${t === '{' ? PRETTY_OBJECT : t === '[' ? PRETTY_ARRAY : ''}`;
 }
 
 /** Why a parsed value is no event object, or null when it is an object. */

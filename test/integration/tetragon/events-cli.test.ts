@@ -237,4 +237,17 @@ describe('exfilwatch events FILE… (the JSON export path)', () => {
       .map((l) => JSON.parse(l));
     expect(warnings[0].err).toBe(`${file} line 2: invalid JSON (Unexpected end of JSON input)`);
   });
+
+  // Events saved as a pretty-printed array: `jq -c .` made one line of the array, refused in turn as one.
+  it('a pretty-printed array says, at its first line, to make a line of each event', async () => {
+    const file = join(tmp(), 'pretty.json');
+    writeFileSync(file, JSON.stringify(readSample('process_exec.testdata.jsonl').slice(0, 2), null, 2));
+    const run = runEvents(['--log-level', 'warn', file]);
+    expect(await run.exit).toBe(0);
+    expect(run.lines.filter((l) => l !== '')).toEqual([]);
+    const first = JSON.parse(run.stderr().split('\n')[0]!) as { err: string };
+    expect(first.err).toMatch(
+      /^.* line 1: invalid JSON \(.*\): .*pretty-printed JSON \(an array: .*jq -c "\.\[\]" FILE\)$/,
+    );
+  });
 });

@@ -55,6 +55,24 @@ describe('tetragon-file source (follows the JSON export)', () => {
     expect(await h.stop()).toBe('resolved');
   });
 
+  // The export followed by the daemon says of a pretty-printed event what scan and events say (io/json-line-problems.ts).
+  it('a pretty-printed event appended says so where it opens, and how to compact it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tfile-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'tetragon.log');
+    writeFileSync(path, '');
+    const h = createHarness();
+    h.start(tetragonFileSource.create(tetragonFileSource.schema.parse({ path, pollIntervalMs: 10 }), h.deps));
+    cleanups.push(() => h.stop());
+    await h.waitFor(() => h.up(), 'file open');
+    const pretty = JSON.stringify(JSON.parse(lines[0]!), null, 2);
+    appendFileSync(path, `${pretty}\n`);
+    await h.waitFor(() => h.decodeErrors.length === pretty.split('\n').length, 'every line refused');
+    expect(h.decodeErrors[0]?.startsWith(`${path} line 1: invalid JSON (`)).toBe(true);
+    expect(h.decodeErrors[0]).toMatch(/: .*pretty-printed JSON \(compact it: jq -c \. FILE\)$/);
+    expect(h.decodeErrors.slice(1).filter((e) => e.includes('pretty-printed'))).toEqual([]);
+  });
+
   it('a FIFO at the path is reported like a directory, not opened for good: down, retried, back on a regular file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tfile-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -37,6 +37,13 @@ describe('a file that is not JSON lines', () => {
     expect(errors.slice(1).filter((e) => e.includes('pretty-printed'))).toEqual([]);
   });
 
+  it('a pretty-printed array: its first line says to make a line of each element, not to compact it', () => {
+    // Compacted (`jq -c .`), it was one line holding the array, refused in turn as one.
+    const errors = errorsOf(JSON.stringify([exec, exec], null, 2));
+    expect(errors[0]).toMatch(/^invalid JSON \(.*\): .*pretty-printed JSON \(an array: .*jq -c "\.\[\]" FILE\)$/);
+    expect(errors[0]).not.toContain('jq -c . FILE');
+  });
+
   it('one JSON array: says to split it into lines', () => {
     expect(errorsOf(JSON.stringify([exec, exec]))).toEqual([
       'a JSON array, not an event: this reads one JSON event per line (split it: jq -c ".[]" FILE)',
