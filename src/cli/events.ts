@@ -54,7 +54,7 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
     throw new ConfigError('--config', `${opts.config} must hold a YAML mapping`);
   }
   const withFlags = sourceFlagsToConfig(opts, raw as Record<string, unknown>);
-  const config = parseConfig(withFlags);
+  const config = parseConfig(withFlags, opts.config);
   // No sensor endpoint twice: it would print every event twice (as run refuses it).
   const first = duplicateSourceProblems(withFlags)[0];
   if (first) throw new ConfigError(first.keyPath, first.message);

@@ -3,17 +3,18 @@
  * it loads zod and every schema, so the daemon runs it in a short-lived child process
  * (run-config-isolated.ts), never in its own long-lived heap.
  */
-import { parseConfig, readConfigText } from '../config/load.js';
+import { firstProblemError, parseConfig, readConfigText } from '../config/load.js';
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { allConfigProblems } from '../config/validate.js';
-import { ConfigError } from '../errors.js';
 import { applyRunOverrides, type RunFlags } from './run-overrides.js';
 
-/** Loads, overrides and fully validates (schema, files, addresses); throws ConfigError for the first problem. */
+/**
+ * Loads, overrides and fully validates (schema, files, addresses); throws ConfigError for the first problem,
+ * counting all of them as check-config lists them: the schema's alone left out a certificate that cannot be read.
+ */
 export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): ExfilwatchConfig {
   const raw = applyRunOverrides(flags.config ? readConfigText(flags.config) : {}, flags, env);
-  const config = parseConfig(raw);
-  const first = allConfigProblems(raw)[0];
-  if (first) throw new ConfigError(first.keyPath, first.message);
-  return config;
+  const error = firstProblemError(allConfigProblems(raw), flags.config);
+  if (error) throw error;
+  return parseConfig(raw);
 }

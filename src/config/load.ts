@@ -147,20 +147,27 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /**
- * Validates a parsed config object; throws ConfigError naming the first problem's key path, and how many more
- * there are: fixing a file one `run` at a time, a user could not tell whether the next try would start.
+ * The one-line error for a config's problems: the first, and how many more there are (fixing a file one try at
+ * a time, a user could not tell whether the next would start). `file`: the config file they came from, whose
+ * `check-config` lists them all; not named when a problem came from a flag, which check-config never sees.
  */
-export function parseConfig(raw: unknown): ExfilwatchConfig {
-  const problems = configProblems(raw);
+export function firstProblemError(problems: readonly ConfigProblem[], file?: string): ConfigError | null {
   const first = problems[0];
-  if (first) {
-    const more = problems.length - 1;
-    const andMore =
-      more === 0
-        ? ''
-        : ` (and ${more} more problem${more === 1 ? '' : 's'}: exfilwatch check-config FILE lists them all)`;
-    throw new ConfigError(first.keyPath, `${first.message}${andMore}`);
+  if (!first) return null;
+  const more = problems.length - 1;
+  let andMore = '';
+  if (more > 0) {
+    const fromFlag = problems.some((p) => p.keyPath.startsWith('--'));
+    const where = file !== undefined && !fromFlag ? `: exfilwatch check-config ${file} lists them all` : '';
+    andMore = ` (and ${more} more problem${more === 1 ? '' : 's'}${where})`;
   }
+  return new ConfigError(first.keyPath, `${first.message}${andMore}`);
+}
+
+/** Validates a parsed config object (read from `file`, when one); throws ConfigError for the first problem. */
+export function parseConfig(raw: unknown, file?: string): ExfilwatchConfig {
+  const error = firstProblemError(configProblems(raw), file);
+  if (error) throw error;
   return buildConfigSchema().parse(raw ?? {});
 }
 
@@ -211,5 +218,5 @@ export function readConfigText(path: string, flag: string | null = '--config'): 
 
 /** Loads and validates a config file (or the defaults when no file is given). */
 export function loadConfig(path?: string): ExfilwatchConfig {
-  return parseConfig(path ? readConfigText(path) : {});
+  return path ? parseConfig(readConfigText(path), path) : parseConfig({});
 }

@@ -51,13 +51,60 @@ describe('run overrides (flags > env > file)', () => {
   it('says how many more problems there are after the first, and where to see them all', () => {
     const two = write('two.yaml', 'foo: 1\nlogLevel: loud\n');
     expect(configErrorOf(() => loadRunConfig({ config: two }, {})).message).toMatch(
-      /^logLevel: .* \(and 1 more problem: exfilwatch check-config FILE lists them all\)$/,
+      /^logLevel: .* \(and 1 more problem: exfilwatch check-config .*two\.yaml lists them all\)$/,
     );
+    expect(configErrorOf(() => loadRunConfig({ config: two }, {})).message).toContain(`check-config ${two} lists`);
     const three = write('three.yaml', 'foo: 1\nlogLevel: loud\ncorrelator:\n  latenessMs: -1\n');
     expect(configErrorOf(() => loadRunConfig({ config: three }, {})).message).toMatch(/\(and 2 more problems: /);
     expect(
       configErrorOf(() => loadRunConfig({ config: write('one.yaml', 'logLevel: loud\n') }, {})).message,
     ).not.toMatch(/more problem/);
+  });
+
+  // run stops for a certificate it cannot read as for a key: counting the schema's problems alone, a bad logLevel
+  // beside two missing certificates said "logLevel: …" and nothing more, while check-config listed three.
+  it('counts every problem check-config lists, the files the config names too', () => {
+    const mixed = write(
+      'mixed.yaml',
+      'logLevel: loud\nsources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      tls:\n        certFile: /nonexistent/c.pem\n        keyFile: /nonexistent/k.pem\n',
+    );
+    expect(configErrorOf(() => loadRunConfig({ config: mixed }, {})).message).toMatch(
+      /^logLevel: .* \(and 2 more problems: exfilwatch check-config .*mixed\.yaml lists them all\)$/,
+    );
+    const certsOnly = write(
+      'certs.yaml',
+      'sources:\n  falcoHttp:\n    - listen: 127.0.0.1:0\n      tls:\n        certFile: /nonexistent/c.pem\n        keyFile: /nonexistent/k.pem\n',
+    );
+    const error = configErrorOf(() => loadRunConfig({ config: certsOnly }, {}));
+    expect(error.keyPath).toBe('sources.falcoHttp[0].tls.certFile');
+    expect(error.message).toMatch(/ \(and 1 more problem: exfilwatch check-config .*certs\.yaml lists them all\)$/);
+    expect(
+      allConfigProblems(
+        applyRunOverrides(
+          {
+            logLevel: 'loud',
+            sources: {
+              falcoHttp: [
+                { listen: '127.0.0.1:0', tls: { certFile: '/nonexistent/c.pem', keyFile: '/nonexistent/k.pem' } },
+              ],
+            },
+          },
+          {},
+          {},
+        ),
+      ),
+    ).toHaveLength(3);
+  });
+
+  // check-config reads the file alone: problems a flag made are not in what it lists, and with no file at all
+  // there is nothing to give it.
+  it('sends no one to check-config for problems a flag made', () => {
+    const flagsOnly = configErrorOf(() => loadRunConfig({ falcoGrpc: ['10.0.0.1:1', '10.0.0.2:1'] }, {}));
+    expect(flagsOnly.keyPath).toBe('--falco-grpc');
+    expect(flagsOnly.message).toMatch(/ \(and 1 more problem\)$/);
+    const withFile = write('level.yaml', 'logLevel: loud\n');
+    const mixed = configErrorOf(() => loadRunConfig({ config: withFile, falcoGrpc: ['10.0.0.1:1'] }, {}));
+    expect(mixed.message).toMatch(/ \(and 1 more problem\)$/);
   });
 
   it('fails with the key path for an unknown key, a wrong type, a bad URL and an unreadable creds file', () => {
