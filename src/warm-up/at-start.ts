@@ -23,7 +23,9 @@ export async function warmUpAtStart(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<void> {
-  const streams = warmUpStreamsFor(sources);
+  // Turned on for sources that declare no stream (AppOptions.warmUp: a bench's stand-in): Tetragon's, as ever.
+  const declared = warmUpStreamsFor(sources);
+  const streams = declared.length > 0 ? declared : (['tetragon'] as const);
   try {
     // Loaded only when on: a daemon that does not warm up holds none of it.
     const { warmUp } = await import('./index.js');
@@ -32,7 +34,7 @@ export async function warmUpAtStart(
     const warmed = await warmUp(config, deps, {
       budgetMs,
       signal,
-      streams: streams.length > 0 ? streams : ['tetragon'],
+      streams,
     });
     await sourcesWarm;
     logger.info(

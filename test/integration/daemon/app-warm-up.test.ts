@@ -152,5 +152,9 @@ describe('app start-up warm-up', () => {
     const fileOnly = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, { type: 'tetragon-file' });
     expect(fileOnly.warmedUp).toBeUndefined();
     expect(fileOnly.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
+    // Turned on for a source that declares no stream, it runs Tetragon's, and its line says so (it said none).
+    const turnedOn = await runApp(true, { pipeline: { warmUpMs: 300 } }, { type: 'tetragon-file' });
+    expect(turnedOn.warmedUp).toMatchObject({ streams: ['tetragon'] });
+    expect(turnedOn.warmedUp!.events as number).toBeGreaterThan(0);
   });
 });
