@@ -12,11 +12,11 @@
  * warm-up alone and dropped after it, with a logger that writes nothing and no DNS resolution; no alert,
  * metric or state of the real pipeline is touched. It is bounded by a time budget and an event count.
  *
- * On by default in a live app with a tetragon-grpc source (AppOptions.warmUp, `pipeline.warmUpMs`). It
- * needs V8's allocation-site pretenuring off (pipeline/pretenuring.ts, set by createApp): its events, alive
- * together across scavenges while the heap is young, made V8 send the real stream's short-lived objects
- * straight to old space, and the mark-compacts that followed cost more than the warm-up saved
- * (docs/latency.md).
+ * On by default in a live app with a source that declares a stream (EventSource.warmUpStream; AppOptions.warmUp,
+ * `pipeline.warmUpMs`). It needs V8's allocation-site pretenuring off (pipeline/pretenuring.ts, set by
+ * createApp): its events, alive together across scavenges while the heap is young, made V8 send the real
+ * stream's short-lived objects straight to old space, and the mark-compacts that followed cost more than the
+ * warm-up saved (docs/latency.md).
  */
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { createCorrelator } from '../correlate/index.js';
