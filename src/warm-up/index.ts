@@ -31,7 +31,7 @@ import { silentLogger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { syntheticFalcoStream, WARM_UP_FALCO_ALERTS } from './falco-stream.js';
 import type { WarmUpStream } from './streams.js';
-import { WARM_UP_STREAM_MESSAGES as MESSAGES, warmUpStream } from './synthetic-stream.js';
+import { WARM_UP_STREAM_MESSAGES as MESSAGES, sharedTetragonWarmUpStream } from './synthetic-stream.js';
 
 export type { WarmUpStream } from './streams.js';
 
@@ -132,7 +132,7 @@ export async function warmUp(
   const feeders: Feeder[] = [];
   for (const kind of new Set(options.streams ?? ['tetragon'])) {
     if (kind === 'tetragon') {
-      const { bytes, ranges, spanMs } = warmUpStream();
+      const { bytes, ranges, spanMs } = sharedTetragonWarmUpStream();
       const handle = createRangeHandler('warm-up', { node: 'warm-up' }, outputFor('tetragon-grpc', 'tetragon'));
       feeders.push({
         messages: MESSAGES,

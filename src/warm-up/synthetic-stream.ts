@@ -249,11 +249,11 @@ const WARM_UP_STREAM_START_MS = 1_700_000_000_000;
 let lastWarmUpStream: WeakRef<SyntheticStream> | null = null;
 
 /**
- * The start-up warm-up's stream. The app's warm-up and the ingest worker's (tetragon-grpc) run at the same
+ * The start-up warm-up's Tetragon stream. The app's warm-up and the ingest worker's (tetragon-grpc) run at the same
  * time and use the same messages: the second caller gets the first's while that one still holds it, so
  * it is built once (~25-45 ms of main-thread CPU at start), and nothing keeps it after the warm-ups.
  */
-export function warmUpStream(): SyntheticStream {
+export function sharedTetragonWarmUpStream(): SyntheticStream {
   const held = lastWarmUpStream?.deref();
   if (held !== undefined) return held;
   const stream = syntheticTetragonStream(WARM_UP_STREAM_MESSAGES, WARM_UP_STREAM_CONTAINERS, WARM_UP_STREAM_START_MS);

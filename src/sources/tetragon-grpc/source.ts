@@ -123,9 +123,9 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       // Only the worker has a cold transport of its own; the main-thread path is the app warm-up's.
       if (config.worker === false || budgetMs <= 0 || prepared !== null) return;
       try {
-        // The app warm-up's own messages (built once for both: warmUpStream).
-        const { asGrpcFrames, warmUpStream } = await import('../../warm-up/synthetic-stream.js');
-        const stream = warmUpStream();
+        // The app warm-up's own messages (built once for both: sharedTetragonWarmUpStream).
+        const { asGrpcFrames, sharedTetragonWarmUpStream } = await import('../../warm-up/synthetic-stream.js');
+        const stream = sharedTetragonWarmUpStream();
         const outcome = await prepareWorker(workerOptions, {
           frames: asGrpcFrames(stream),
           framesMessages: stream.ranges.length / 2,

@@ -9,9 +9,9 @@ import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { warmUp } from '../../../src/warm-up/index.js';
 import {
   asGrpcFrames,
+  sharedTetragonWarmUpStream,
   syntheticTetragonStream,
   WARM_UP_STREAM_MESSAGES,
-  warmUpStream,
 } from '../../../src/warm-up/synthetic-stream.js';
 
 const clock = { now: () => 1_764_000_000_000 };
@@ -57,13 +57,13 @@ describe('synthetic warm-up stream', () => {
 
 describe('the start-up warm-up stream', () => {
   it('is built once for the app warm-up and the ingest worker while one of them holds it', () => {
-    const first = warmUpStream();
-    expect(warmUpStream()).toBe(first);
+    const first = sharedTetragonWarmUpStream();
+    expect(sharedTetragonWarmUpStream()).toBe(first);
     expect(first.ranges.length / 2).toBe(WARM_UP_STREAM_MESSAGES);
   });
 
   it('goes to the ingest worker as gRPC frames: [0][u32 length][message] per message, same bytes', () => {
-    const stream = warmUpStream();
+    const stream = sharedTetragonWarmUpStream();
     const frames = asGrpcFrames(stream);
     let pos = 0;
     for (let i = 0; i < stream.ranges.length / 2; i++) {
