@@ -27,7 +27,7 @@
 import type { FileEvent } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
-import { localArchive, readTarCommand, tarArgsOf } from '../rules/tar-command.js';
+import { localArchive, readTarCommand, tarArgsOf, tarFlavourOf } from '../rules/tar-command.js';
 import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
@@ -81,11 +81,11 @@ function tarArgs(binary: string | null, args: string | null): string | null {
 /** The extraction to files a tar command line makes from a local archive file, or null. */
 function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
   const tar = tarArgs(binary, args);
-  return tar === null ? null : tarExtraction(tar, cwd);
+  return tar === null ? null : tarExtraction(tar, cwd, binary);
 }
 
-function tarExtraction(args: string, cwd: string | null): Extraction | null {
-  const tar = readTarCommand(tokenize(args), null);
+function tarExtraction(args: string, cwd: string | null, binary: string | null): Extraction | null {
+  const tar = readTarCommand(tokenize(args), null, tarFlavourOf(binary));
   if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localArchive(tar.archive)) return null;
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
   // The archive is opened where tar starts: `-C` moves where members go.
@@ -115,7 +115,7 @@ export function noteExtraction(
   parentArgs: string | null,
 ): void {
   const ownTar = tarArgs(proc.binary, args);
-  const own = ownTar === null ? null : tarExtraction(ownTar, cwd);
+  const own = ownTar === null ? null : tarExtraction(ownTar, cwd, proc.binary);
   noteSiblings(proc, own);
   if (ownTar !== null) {
     procExemptionsOf(proc).extraction = own;

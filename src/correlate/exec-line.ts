@@ -10,7 +10,7 @@
 import type { ProcessRef } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
 import { appletOf, MULTI_CALL } from '../rules/launchers.js';
-import { readTarCommand, TAR_PROGRAMS, type TarCommand } from '../rules/tar-command.js';
+import { readTarCommand, TAR_PROGRAMS, type TarCommand, tarFlavourOf } from '../rules/tar-command.js';
 import { workingDirectory } from './copy-paths.js';
 import { EVERY_SCRIPT, SHELLS, type ShellScriptReader } from './shell-copies.js';
 import { NO_WRITES, type ScriptWrites } from './shell-writes.js';
@@ -30,7 +30,8 @@ export class ExecLine {
   private tarCommand: TarCommand | null | undefined = undefined;
 
   constructor(
-    binary: string | null,
+    /** The binary exec'd (a multi-call binary's own: which tar runs, ../rules/tar-grammars.ts). */
+    private readonly binary: string | null,
     args: string | null,
     cwd: string | null | undefined,
     argvCount: number | undefined,
@@ -54,7 +55,9 @@ export class ExecLine {
   /** What it says as a tar (../rules/tar-command.ts), read on first use for both its copy and its writes; null: no tar. */
   get tar(): TarCommand | null {
     if (this.tarCommand === undefined)
-      this.tarCommand = TAR_PROGRAMS.has(this.tool) ? readTarCommand(this.words, this.base) : null;
+      this.tarCommand = TAR_PROGRAMS.has(this.tool)
+        ? readTarCommand(this.words, this.base, tarFlavourOf(this.binary))
+        : null;
     return this.tarCommand;
   }
 

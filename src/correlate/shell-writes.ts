@@ -15,7 +15,7 @@
  * marked: the copy reader reads those from that exec (./relinks.ts), one pod-copy entry each.
  */
 import { basename } from '../rules/argv.js';
-import { readTarCommand, stdioArchive, TAR_PROGRAMS } from '../rules/tar-command.js';
+import { readTarCommand, stdioArchive, TAR_PROGRAMS, tarFlavourOf } from '../rules/tar-command.js';
 import { ddOperand, readZip } from './archive-copies.js';
 import { absoluteSource, absoluteTarget, intoByPath } from './copy-paths.js';
 import { filterFiles, filterName } from './shell-filters.js';
@@ -216,7 +216,7 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
     for (const w of writes) write(out, w, cmd.cwd);
     return out;
   }
-  if (TAR_PROGRAMS.has(name)) return tarFlow(args, cmd.cwd, input, write);
+  if (TAR_PROGRAMS.has(name)) return tarFlow(args, cmd.cwd, input, write, name);
   switch (name) {
     case 'tee':
       for (const f of files) write(input, f, cmd.cwd);
@@ -286,8 +286,8 @@ function flow(cmd: ShellCommand, input: Content[], write: Writer, lists: Readonl
 }
 
 /** `tar c` to stdout: its names, with their member names; `tar x` from stdin: the stream's members under its directory. */
-function tarFlow(args: string[], cwd: string | null, input: Content[], write: Writer): Content[] {
-  const tar = readTarCommand(args, cwd);
+function tarFlow(args: string[], cwd: string | null, input: Content[], write: Writer, program: string): Content[] {
+  const tar = readTarCommand(args, cwd, tarFlavourOf(program));
   const stdio = stdioArchive(tar.archive);
   if (tar.creates && stdio) return tarEntries(tar);
   // Its directory: what it extracts, from a stream or its archive file (whose exec names both), is written there.

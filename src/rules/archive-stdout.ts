@@ -3,7 +3,7 @@
  * `archive-to-stdout` matcher, interpreted by ./recognize.ts): `tar cf - PATH`, or kubectl's resumable form
  * through a shell.
  */
-import { readTarCommand, stdioArchive } from './tar-command.js';
+import { readTarCommand, stdioArchive, type TarFlavour } from './tar-command.js';
 
 /**
  * An archive created to stdout (`tar cf - …`, `tar -czf - …`, `tar -C /srv -cf - data`, `tar --create --file=- …`), as
@@ -11,8 +11,8 @@ import { readTarCommand, stdioArchive } from './tar-command.js';
  * from its value (`-f -`, `--file=-`): `tar -v -czf - /srv`, `tar -C /srv -cf - data` and `tar -cf- /srv` under the
  * runtime were no push (test/unit/correlate/kubectl-cp-pod-side-forms.test.ts).
  */
-export function isTarCreateToStdout(words: string[]): boolean {
-  const tar = readTarCommand(words, null);
+export function isTarCreateToStdout(words: string[], flavour: TarFlavour): boolean {
+  const tar = readTarCommand(words, null, flavour);
   // Create only, as before: appending to or updating stdout (`-rf -`) is what GNU tar refuses. No `-f` at all is
   // stdout too (stdioArchive), so `kubectl exec POD -- tar -cz /var/lib/pg > loot.tgz` is the same copy out; so is
   // an archive named by stdout's device.

@@ -31,6 +31,7 @@ import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './p
 import { pushTools } from './push-tools.js';
 import { isReportingApiCall } from './reporting-calls.js';
 import { signingKeyFiles } from './signing-keys.js';
+import { tarFlavourOf } from './tar-grammars.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
 import { uploadRequest } from './upload-shapes.js';
 import { uploadedForClient } from './uploaded-for-client.js';
@@ -313,7 +314,7 @@ function matchSpec(
         const path = kubectlResumablePath(words);
         return path === null ? null : push(path, null);
       }
-      return isTarCreateToStdout(words) ? push(podSideRemote(words), null) : null;
+      return isTarCreateToStdout(words, tarFlavourOf(name)) ? push(podSideRemote(words), null) : null;
     }
     case 'engine-api-push': {
       const ref = engineApiPushRef(parsed);

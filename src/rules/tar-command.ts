@@ -4,11 +4,15 @@
  * a secret (../correlate/tar-copies.ts), the directory an extraction writes into (../correlate/cache-writes.ts), a
  * tar stream through a shell's pipes (../correlate/shell-writes.ts) and a restore's extraction whose reads are kept
  * aside (../correlate/archive-extractions.ts). Each read the words on its own before (one parsed bundles only as the
- * first word), so a form one learned the others missed.
+ * first word), so a form one learned the others missed. Each caller says which tar runs (tarFlavourOf, by the exec's
+ * binary), and the line is read in that tar's grammar (./tar-grammars.ts).
  */
 import { posix } from 'node:path';
 import { basename } from './argv.js';
 import { appletOf, MULTI_CALL } from './launchers.js';
+import { BSDTAR, BUSYBOX_TAR, GNU_TAR, type TarFlavour, type TarGrammar } from './tar-grammars.js';
+
+export { type TarFlavour, tarFlavourOf } from './tar-grammars.js';
 
 /** The tar programs readTarCommand reads (busybox's and toybox's as applets). */
 export const TAR_PROGRAMS: ReadonlySet<string> = new Set(['tar', 'gtar', 'bsdtar']);
@@ -89,103 +93,26 @@ export interface TarCommand {
   toProgram: boolean;
   /** Members get names the archive does not hold: GNU's `--transform`/`--xform`, bsdtar's `-s` (GNU's `-s` too). */
   renames: boolean;
-  /** `-I PROG`, `--use-compress-program=PROG` (null: none, or a compression letter). */
+  /** GNU's `-I PROG`, `--use-compress-program=PROG` (bsdtar's long one; its `-I` is `-T`) (null: none, or a letter). */
   compressProgram: string | null;
 }
 
-/** Short options that take a value (the next word, or the rest of a dashed bundle). */
-const SHORT_VALUED = 'fCTXbHKLNVgIF';
-/** Long options that take a value (the next word, or after `=`): GNU tar 1.34's and 1.35's, whole. */
-const LONG_VALUED = new Set(
-  (
-    'file directory files-from exclude-from exclude format label use-compress-program blocking-factor newer ' +
-    'after-date newer-mtime owner group mode mtime transform xform strip-components suffix tape-length ' +
-    'record-size to-command checkpoint-action index-file level listed-incremental rsh-command volno-file ' +
-    'warning sort hole-detection xattrs-include xattrs-exclude info-script new-volume-script starting-file ' +
-    'anchored-exclude add-file exclude-ignore exclude-ignore-recursive exclude-tag exclude-tag-all ' +
-    'exclude-tag-under group-map owner-map pax-option quote-chars no-quote-chars quoting-style rmt-command ' +
-    'sparse-version set-mtime-command set-mtime-format'
-  )
-    .split(' ')
-    .map((o) => `--${o}`),
-);
 /**
- * GNU tar's long options (1.34's `--help`, and 1.35's `--set-mtime-*`), to read an abbreviation as its getopt does:
- * any prefix naming one option is that option (`--dir=/srv` is `-C /srv`, `--cre` is `-c`, `--use-comp=PROG` is `-I
- * PROG`). Read as written, `tar --cre -f - /var/lib/pg` under the runtime was no copy out, and `--dir=DIR` left the
- * names where tar started.
+ * The long option a word's option part names in a grammar: itself when whole (or unknown), else the one option it is
+ * a prefix of, as the tar's getopt reads an abbreviation (GNU's `--dir=/srv` is `-C /srv`, `--cre` is `-c`). An
+ * ambiguous prefix (GNU's `--fil`: `--file`, `--files-from`) the tar refuses; it stays as written.
  */
-const GNU_LONG: readonly string[] = (
-  'absolute-names acls add-file after-date anchored append atime-preserve auto-compress backup block-number ' +
-  'blocking-factor bzip2 catenate check-device check-links checkpoint checkpoint-action clamp-mtime compare ' +
-  'compress concatenate confirmation create delay-directory-restore delete dereference diff directory exclude ' +
-  'exclude-backups exclude-caches exclude-caches-all exclude-caches-under exclude-from exclude-ignore ' +
-  'exclude-ignore-recursive exclude-tag exclude-tag-all exclude-tag-under exclude-vcs exclude-vcs-ignores ' +
-  'extract file files-from force-local format full-time get group group-map gunzip gzip hard-dereference help ' +
-  'hole-detection ignore-case ignore-command-error ignore-failed-read ignore-zeros incremental index-file ' +
-  'info-script interactive keep-directory-symlink keep-newer-files keep-old-files label level list ' +
-  'listed-incremental lzip lzma lzop mode mtime multi-volume new-volume-script newer newer-mtime no-acls ' +
-  'no-anchored no-auto-compress no-check-device no-delay-directory-restore no-ignore-case ' +
-  'no-ignore-command-error no-null no-overwrite-dir no-quote-chars no-recursion no-same-owner ' +
-  'no-same-permissions no-seek no-selinux no-unquote no-verbatim-files-from no-wildcards ' +
-  'no-wildcards-match-slash no-xattrs null numeric-owner occurrence old-archive one-file-system one-top-level ' +
-  'overwrite overwrite-dir owner owner-map pax-option portability posix preserve-order preserve-permissions ' +
-  'quote-chars quoting-style read-full-records record-size recursion recursive-unlink remove-files restrict ' +
-  'rmt-command rsh-command same-order same-owner same-permissions seek selinux set-mtime-command ' +
-  'set-mtime-format show-defaults show-omitted-dirs show-snapshot-field-ranges show-stored-names ' +
-  'show-transformed-names skip-old-files sort sparse sparse-version starting-file strip-components suffix ' +
-  'tape-length test-label to-command to-stdout totals touch transform uncompress ungzip unlink-first unquote ' +
-  'update usage use-compress-program utc verbatim-files-from verbose verify version volno-file warning ' +
-  'wildcards wildcards-match-slash xattrs xattrs-exclude xattrs-include xform xz zstd'
-)
-  .split(' ')
-  .map((o) => `--${o}`);
-const GNU_LONG_WHOLE: ReadonlySet<string> = new Set(GNU_LONG);
-
-/**
- * The long option a word's option part names: itself when whole (or unknown to GNU tar: bsdtar's, busybox's), else
- * the one GNU option it is a prefix of. An ambiguous prefix (`--fil`: `--file`, `--files-from`) tar refuses; it
- * stays as written.
- */
-function longOption(option: string): string {
-  if (option.length < 3 || GNU_LONG_WHOLE.has(option)) return option;
+function longOption(option: string, g: TarGrammar): string {
+  if (option.length < 3 || g.longWhole.has(option)) return option;
   let named: string | null = null;
-  for (const o of GNU_LONG) {
+  for (const o of g.long) {
     if (!o.startsWith(option)) continue;
     if (named !== null) return option;
     named = o;
   }
   return named ?? option;
 }
-/** The long options whose value readTarCommand keeps, by their short letter. */
-const LONG_LETTERS: ReadonlyMap<string, string> = new Map([
-  ['--file', 'f'],
-  ['--directory', 'C'],
-  ['--use-compress-program', 'I'],
-]);
-const OPERATION_LETTERS = 'crutxAd';
-/** The operations' long options (whole: longOption reads a prefix of one), by their letter. */
-const LONG_OPERATIONS: ReadonlyMap<string, string> = new Map([
-  ['--create', 'c'],
-  ['--append', 'r'],
-  ['--update', 'u'],
-  ['--extract', 'x'],
-  ['--get', 'x'],
-  ['--list', 't'],
-  ['--catenate', 'A'],
-  ['--concatenate', 'A'],
-  ['--diff', 'd'],
-  ['--compare', 'd'],
-]);
-const TO_PROGRAM_LONG = [
-  '--to-stdout',
-  '--to-command',
-  '--info-script',
-  '--new-volume-script',
-  '--checkpoint-action',
-  '--rsh-command',
-];
-const RENAMES_LONG = ['--transform', '--xform'];
+
 /**
  * Whether a long option is one of `options` as GNU tar reads it: whole, or any prefix (`--to-com=…`, `--tran`: GNU
  * takes an unambiguous one; an ambiguous one it refuses, and taking it here costs nothing). `--checkpoint` is an
@@ -201,59 +128,121 @@ function memberName(given: string): string {
   return given.replace(/^(?:\/+|\.\.?\/+)+/, '').replace(/\/+$/, '') || '.';
 }
 
-/** Reads tar's arguments (after the program's name); `base` is the working directory (absolute) or null. */
-export function readTarCommand(words: readonly string[], base: string | null): TarCommand {
+/** `-C DIR` from `dir` (absolute; null: unknown, a relative one staying so). */
+function directory(dir: string | null, value: string): string | null {
+  return value.startsWith('/') ? value : dir === null ? null : posix.resolve(dir, value);
+}
+
+/** busybox's first word: its `f` moved to its end (`tar fx FILE` is `-xf FILE`), as busybox does before getopt. */
+function fLast(bundle: string): string {
+  const f = bundle.indexOf('f');
+  return f < 0 ? bundle : `${bundle.slice(0, f)}${bundle.slice(f + 1)}f`;
+}
+
+/** A reading, and whether the tar refuses the line (an option it does not know). */
+interface Reading {
+  tar: TarCommand;
+  refused: boolean;
+}
+
+/**
+ * Reads tar's arguments (after the program's name) as the tar that runs reads them (./tar-grammars.ts); `base` is the
+ * working directory (absolute) or null. A plain `tar` may be GNU's or busybox's (the image decides; an exec does not
+ * say): it is read as GNU tar, and the names busybox would take from elsewhere are added, so a copy is missed under
+ * neither. Busybox takes one `-C`, the last, for every name: `tar -cf /w/t.tar token -C /var/run/secrets/…` copies
+ * the secret token there and `./token` under GNU tar, and the union holds both. Joined only when both read the same
+ * operation and archive and busybox takes the line at all; else GNU's reading alone (the lines where they differ
+ * otherwise are busybox's own "contrived" ones, an old-style bundle with two letters taking a value).
+ */
+export function readTarCommand(words: readonly string[], base: string | null, flavour: TarFlavour = 'gnu'): TarCommand {
+  if (flavour === 'bsdtar') return readWith(words, base, BSDTAR).tar;
+  if (flavour === 'busybox') return readWith(words, base, BUSYBOX_TAR).tar;
+  const gnu = readWith(words, base, GNU_TAR).tar;
+  if (flavour === 'gnu') return gnu;
+  const busybox = readWith(words, base, BUSYBOX_TAR);
+  if (busybox.refused || busybox.tar.operations !== gnu.operations || busybox.tar.archive !== gnu.archive) return gnu;
+  const seen = new Set(gnu.members.map((m) => `${m.dir}\0${m.given}`));
+  for (const m of busybox.tar.members) if (!seen.has(`${m.dir}\0${m.given}`)) gnu.members.push(m);
+  return gnu;
+}
+
+function readWith(words: readonly string[], base: string | null, g: TarGrammar): Reading {
   let operations = '';
   let archive: string | null = null;
   let toProgram = false;
   let renames = false;
   let compressProgram: string | null = null;
-  // `-C DIR` applies to the names after it.
+  let refused = false;
+  // `-C DIR` applies to the names after it (busybox: the last one to all of them, `lastDir`).
   let dir = base;
+  let lastDir: string | null = null;
   const members: TarMember[] = [];
   const name = (given: string) => members.push({ given, dir, member: memberName(given) });
-  /** An option's value: `-C DIR` moves where the next names start. */
-  const take = (letter: string, value: string | undefined) => {
+  /** An option's value, by what it is (KeptValue; '' for one not kept). */
+  const take = (kept: string, value: string | undefined) => {
     if (value === undefined) return;
-    if (letter === 'f') archive = value;
-    else if (letter === 'I') compressProgram = value;
-    else if (letter === 'C') dir = value.startsWith('/') ? value : dir === null ? null : posix.resolve(dir, value);
+    if (kept === 'f') archive = value;
+    else if (kept === 'I') compressProgram = value;
+    else if (kept === 'C') {
+      if (g.oneDirectory) lastDir = value;
+      else dir = directory(dir, value);
+    }
   };
+  /** A long option word (`--name`, `--name=value`), `next` the word after it: how many more words it took. */
+  const long = (w: string, next: string | undefined): number => {
+    const eq = w.indexOf('=');
+    const option = longOption(eq < 0 ? w : w.slice(0, eq), g);
+    if (!g.longWhole.has(option)) refused = true;
+    operations += g.longOperations.get(option) ?? '';
+    if (namesOneOf(option, g.toProgramLong)) toProgram = true;
+    if (namesOneOf(option, g.renamesLong)) renames = true;
+    if (!g.longValued.has(option)) return 0;
+    take(g.longKept.get(option) ?? '', eq < 0 ? next : w.slice(eq + 1));
+    return eq < 0 ? 1 : 0;
+  };
+  /**
+   * A bundle of letters, its valued letters taking the words from `next` on (old style: each the next word; dashed:
+   * the first valued one the rest of the bundle, or the next word). The index of the first word not taken.
+   */
+  const bundle = (letters: string, next: number, oldStyle: boolean): number => {
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j]!;
+      if (g.known !== null && !g.known.includes(letter)) refused = true;
+      if (g.operations.includes(letter)) operations += letter;
+      if (g.toProgram.includes(letter)) toProgram = true;
+      if (g.renames.includes(letter)) renames = true;
+      if (!g.valued.includes(letter)) continue;
+      const value = oldStyle || j === letters.length - 1 ? words[next++] : letters.slice(j + 1);
+      if (letter === g.longLetter) next += value === undefined ? 0 : long(`--${value}`, words[next]);
+      else take(g.kept.includes(letter) ? letter : '', value);
+      if (!oldStyle) break;
+    }
+    return next;
+  };
+  let optionsEnded = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === '--') {
-      for (const p of words.slice(i + 1)) name(p);
-      break;
+    if (optionsEnded) {
+      // bsdtar's create, append and update still take `-C DIR` (`-CDIR`) among the names, and nothing else.
+      if (g.dirAmongNames && /[cru]/.test(operations) && w.startsWith('-C'))
+        take('C', w.length > 2 ? w.slice(2) : words[++i]);
+      else name(w);
+    } else if (w === '--') optionsEnded = true;
+    else if (i === 0 && w.length > 0 && w[0] !== '-' && /^[A-Za-z]+$/.test(w)) {
+      // Old style: the first word is a bundle without a dash (`czf FILE`), its valued letters taking the next words.
+      i = (g.bundleFLast ? bundle(fLast(w), 1, false) : bundle(w, 1, true)) - 1;
+    } else if (w.length > 1 && w[0] === '-' && w[1] !== '-') i = bundle(w.slice(1), i + 1, false) - 1;
+    else if (w.startsWith('--')) i += long(w, words[i + 1]);
+    else {
+      name(w);
+      optionsEnded = !g.optionsAnywhere;
     }
-    // Old style: the first word is a bundle without a dash (`czf FILE`), its valued letters taking the next words.
-    const oldStyle = i === 0 && w.length > 0 && w[0] !== '-' && /^[A-Za-z]+$/.test(w);
-    if (oldStyle || (w.length > 1 && w[0] === '-' && w[1] !== '-')) {
-      let next = i + 1;
-      for (let j = oldStyle ? 0 : 1; j < w.length; j++) {
-        const letter = w[j]!;
-        if (OPERATION_LETTERS.includes(letter)) operations += letter;
-        if (letter === 'O' || letter === 'F') toProgram = true;
-        if (letter === 's') renames = true;
-        if (!SHORT_VALUED.includes(letter)) continue;
-        if (oldStyle) take(letter, words[next++]);
-        else {
-          take(letter, j === w.length - 1 ? words[next++] : w.slice(j + 1));
-          break;
-        }
-      }
-      i = next - 1;
-    } else if (w.startsWith('--')) {
-      const eq = w.indexOf('=');
-      const option = longOption(eq < 0 ? w : w.slice(0, eq));
-      operations += LONG_OPERATIONS.get(option) ?? '';
-      if (namesOneOf(option, TO_PROGRAM_LONG)) toProgram = true;
-      if (namesOneOf(option, RENAMES_LONG)) renames = true;
-      if (!LONG_VALUED.has(option)) continue;
-      const value = eq < 0 ? words[++i] : w.slice(eq + 1);
-      take(LONG_LETTERS.get(option) ?? '', value);
-    } else name(w);
   }
-  return {
+  if (g.oneDirectory && lastDir !== null) {
+    dir = directory(base, lastDir);
+    for (const m of members) m.dir = dir;
+  }
+  const tar = {
     operations,
     creates: /[cru]/.test(operations),
     extracts: operations.includes('x'),
@@ -264,4 +253,5 @@ export function readTarCommand(words: readonly string[], base: string | null): T
     renames,
     compressProgram,
   };
+  return { tar, refused };
 }

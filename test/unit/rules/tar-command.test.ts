@@ -11,7 +11,9 @@ import {
   readTarCommand,
   stdioArchive,
   type TarCommand,
+  type TarFlavour,
   tarArgsOf,
+  tarFlavourOf,
 } from '../../../src/rules/tar-command.js';
 
 const read = (line: string, base: string | null = '/w') => readTarCommand(line.split(' ').filter(Boolean), base);
@@ -204,4 +206,97 @@ describe('readTarCommand: long options abbreviated as GNU tar reads them', () =>
     expect(given(read('-c --fil /o.tar a'))).toEqual(['/o.tar', 'a']);
     expect(given(read('-cf /o.tar --uid 0 a'))).toEqual(['0', 'a']);
   });
+});
+
+/**
+ * The grammar of the tar that runs (src/rules/tar-grammars.ts), each line as that tar reads it: bsdtar per
+ * libarchive's cmdline.c and write.c (`-H`, `-L` take no value, `-s PATTERN`, `-I FILE` names names, options end at
+ * the first name, `-C DIR` among the names when creating), busybox per its tar.c (`-f -C -T -X` take a value, no
+ * `-I`; one `-C`, the last, for every name; the first word's `f` moved to its end).
+ */
+describe('readTarCommand: the tar that runs', () => {
+  // names: each name given, `@` the directory it is read from.
+  type Case = [string, TarFlavour, Partial<TarCommand> & { names?: string }];
+  const cases: Case[] = [
+    // bsdtar: the letters GNU reads otherwise.
+    ['-cLf /tmp/c /var/run/secrets/t', 'bsdtar', { archive: '/tmp/c', names: '/var/run/secrets/t@/w' }],
+    ['-cHf /tmp/c a', 'bsdtar', { archive: '/tmp/c', names: 'a@/w' }],
+    ['cLf /tmp/c a', 'bsdtar', { archive: '/tmp/c', names: 'a@/w' }],
+    ['-xf /a.tar -s /a/b/ m', 'bsdtar', { renames: true, names: 'm@/w' }],
+    ['-cf /o.tar -I /list a', 'bsdtar', { compressProgram: null, names: 'a@/w' }],
+    ['-cf /o.tar --use-compress-program=zstd a', 'bsdtar', { compressProgram: 'zstd', names: 'a@/w' }],
+    ['-c --cd /srv -f /o.tar a', 'bsdtar', { archive: '/o.tar', names: 'a@/srv' }],
+    ['-c -W file=/o.tar a', 'bsdtar', { archive: '/o.tar', names: 'a@/w' }],
+    ['-c -W directory /srv -f /o.tar a', 'bsdtar', { archive: '/o.tar', names: 'a@/srv' }],
+    // Options end at the first name; only -C stays an option among the names, when creating.
+    ['-cf /o.tar a -f /b.tar', 'bsdtar', { archive: '/o.tar', names: 'a@/w -f@/w /b.tar@/w' }],
+    ['-cf /o.tar a -C /srv b -C/etc c', 'bsdtar', { names: 'a@/w b@/srv c@/etc' }],
+    ['-xf /a.tar m -C /srv', 'bsdtar', { dir: '/w', names: 'm@/w -C@/w /srv@/w' }],
+    ['-cf /o.tar -- -C /srv b', 'bsdtar', { names: 'b@/srv' }],
+    // GNU's reading of the same lines: -L and -H take the next word.
+    ['-cLf /tmp/c a', 'gnu', { archive: null, names: '/tmp/c@/w a@/w' }],
+    ['-cf /o.tar a -f /b.tar', 'gnu', { archive: '/b.tar', names: 'a@/w' }],
+    // busybox: one -C, the last, for every name; relative to the working directory.
+    ['-cf /o.tar token -C /var/run/s', 'busybox', { dir: '/var/run/s', names: 'token@/var/run/s' }],
+    ['-cf /o.tar -C /srv a -C data b', 'busybox', { dir: '/w/data', names: 'a@/w/data b@/w/data' }],
+    ['--create --dir=/srv --file /o.tar a', 'busybox', { archive: '/o.tar', names: 'a@/srv' }],
+    ['-xf /a.tar --to-command=sh', 'busybox', { toProgram: true }],
+    // The first word's f is moved to its end: `cfz FILE` is `-czf FILE`; `cCf` reads C's value from the bundle.
+    ['cfz /o.tgz a', 'busybox', { archive: '/o.tgz', names: 'a@/w' }],
+    ['cCf /d /o.tar a', 'busybox', { archive: null, names: '/d@/w/f /o.tar@/w/f a@/w/f' }],
+    ['cCf /d /o.tar a', 'gnu', { archive: '/o.tar', names: 'a@/d' }],
+    // busybox knows no -I, -r, -s: they are no option of its (it refuses the line); f, C, T, X take a value.
+    ['-xf /a.tzst -I unzstd', 'busybox', { compressProgram: null, names: 'unzstd@/w' }],
+    ['-rf /o.tar a', 'busybox', { operations: '', creates: false }],
+    ['-xf /a.tar -s /a/b/', 'busybox', { renames: false }],
+    ['-c -T /list -X /ex -f - a', 'busybox', { archive: '-', names: 'a@/w' }],
+  ];
+  it.each(cases)('%s (%s)', (line, flavour, { names, ...expected }) => {
+    const t = readTarCommand(line.split(' '), '/w', flavour);
+    expect(t).toMatchObject(expected);
+    if (names !== undefined) expect(t.members.map((m) => `${m.given}@${m.dir}`).join(' ')).toBe(names);
+  });
+});
+
+/**
+ * A plain `tar` is GNU's or busybox's, by the image: read as GNU's, with the names busybox takes from elsewhere added
+ * (its one `-C` for every name), when busybox reads the same operation and archive and knows every option.
+ */
+describe('readTarCommand: a plain tar, GNU or busybox', () => {
+  const read2 = (line: string) => readTarCommand(line.split(' '), '/w', 'gnu-or-busybox');
+  const at = (t: TarCommand) => t.members.map((m) => [m.given, m.dir]);
+
+  it('adds the names busybox takes under its -C', () => {
+    const t = read2('-cf /o.tar token -C /var/run/s');
+    expect(t.archive).toBe('/o.tar');
+    expect(at(t)).toEqual([
+      ['token', '/w'],
+      ['token', '/var/run/s'],
+    ]);
+    expect(at(read2('-czf /o.tgz -C /srv a -C /etc b'))).toEqual([
+      ['a', '/srv'],
+      ['b', '/etc'],
+      ['a', '/etc'],
+    ]);
+  });
+
+  it('reads as GNU alone where both agree, where busybox refuses the line, or reads another archive', () => {
+    const same = ['-C /srv -czf - data', 'czf /o.tgz a', '--create --file=- /srv', '-xf /a.tar -C /cache'];
+    for (const line of same) expect(read2(line)).toEqual(readTarCommand(line.split(' '), '/w'));
+    // -b is GNU's, unknown to busybox; busybox would read `cCf` with no archive.
+    expect(at(read2('-cf /o.tar -b 20 a -C /srv'))).toEqual([['a', '/w']]);
+    expect(at(read2('cCf /d /o.tar a'))).toEqual([['a', '/d']]);
+  });
+});
+
+describe('tarFlavourOf: the tar a binary runs', () => {
+  const cases: Array<[string | null, TarFlavour]> = [
+    ['/usr/bin/bsdtar', 'bsdtar'],
+    ['/bin/busybox', 'busybox'],
+    ['/usr/bin/toybox', 'gnu'],
+    ['/usr/bin/gtar', 'gnu'],
+    ['/bin/tar', 'gnu-or-busybox'],
+    ['tar', 'gnu-or-busybox'],
+  ];
+  it.each(cases)('%s', (binary, flavour) => expect(tarFlavourOf(binary)).toBe(flavour));
 });
