@@ -28,3 +28,31 @@ describe('dd, zip and 7z', () => {
     ]);
   });
 });
+
+/**
+ * The tar that runs reads its own grammar (src/rules/tar-grammars.ts): bsdtar's `-L` (follow symlinks) and `-H` take
+ * no value, where GNU tar's `-L N` and `-H FORMAT` do; read as GNU's, `bsdtar -cLf ARCHIVE SECRET` took `f` for
+ * `-L`'s value and named no archive, and the copy was missed (found by review). Busybox's tar takes one `-C`, the
+ * last, for every name, even one given before it; a plain `tar` may be busybox's.
+ */
+describe('tar by the grammar of the tar that runs', () => {
+  it('copies a secret into the archive bsdtar and busybox name', async () => {
+    await expectSecretRead([
+      { binary: '/usr/bin/bsdtar', copy: `-cLf /workspace/source/x.tar ${SA}`, read: '/workspace/source/x.tar' },
+      { binary: '/usr/bin/bsdtar', copy: `-cHf /workspace/source/x.tar ${TOKEN}`, read: '/workspace/source/x.tar' },
+      {
+        binary: '/bin/busybox',
+        copy: `tar -cf /workspace/source/t.tar token -C ${SA}`,
+        cwd: '/home/u',
+        read: '/workspace/source/t.tar',
+      },
+      // A plain tar may be busybox's (Alpine): its names are read both ways.
+      {
+        binary: '/bin/tar',
+        copy: `-cf /workspace/source/t.tar token -C ${SA}`,
+        cwd: '/home/u',
+        read: '/workspace/source/t.tar',
+      },
+    ]);
+  });
+});
