@@ -178,3 +178,39 @@ describe('a stdin push whose process left the tables', () => {
     expect(alerts[0]!.reads.bytes).toBe(100 * MiB);
   });
 });
+
+/**
+ * caps.maxNodes (processes.ts evictNode): NODES Falco nodes, one after another, each with a container whose init
+ * execs a chain of running `sh` links NODE_DEPTH deep; the cap keeps 4 nodes. An evicted node's processes leave the
+ * tables with it, but its container stays (its own cap and TTL): the container's last process (`lastProc`) and the
+ * node's recent execs held every link above them through `.parent` until evictNode dropped them.
+ */
+const NODES = 30;
+const NODE_DEPTH = 500;
+
+function chainPerNode(): Scenario {
+  const s = new Scenario({ source: 'falco' });
+  for (let n = 0; n < NODES; n++) {
+    const c = s.container({ node: `node-${n}` });
+    const init = s.init(c);
+    s.read(init, '/srv/app/config.yaml', 100);
+    let parent: Proc = init;
+    for (let i = 0; i < NODE_DEPTH; i++) {
+      parent = s.exec(c, '/bin/sh', `-c "exec sh /opt/step-${i}.sh"`, { parent });
+      s.wait(10);
+    }
+    s.read(parent, '/srv/app/config.yaml', 100);
+  }
+  return s;
+}
+
+it('nodes evicted by caps.maxNodes let go of their processes: a bounded number of process states (falco)', async () => {
+  const { correlator, metrics } = makeCorrelator({ config: { caps: { maxNodes: 4 } } });
+  const s = chainPerNode();
+  const before = liveProcStates();
+  for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+  expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'node' })).toBe(NODES - 4);
+  // The 4 nodes in the table (2,000 links), and each evicted node's last link and 64 recent execs: 3,668 held;
+  // 15,030 held when evictNode only marked its processes dropped.
+  expect(liveProcStates() - before).toBeLessThanOrEqual(5_000);
+});
