@@ -373,5 +373,5 @@ function routineSecret(f: SensitiveEntry, ep: PushEpisode, fromMs: number, toMs:
   const r = f.reader;
   if (r === null || f.pushEp === ep || !(f.readerFirstMs < fromMs)) return false;
   if (f.othersLastMs >= fromMs && f.othersFirstMs <= toMs) return false;
-  return r.episode !== ep && (r.rare === null || r.rare.pipeEp !== ep);
+  return r.episode !== ep && !r.feeds(ep);
 }

@@ -31,11 +31,13 @@ export class RecentExecs {
 
   /** Makes the siblings of `pusher` exec'd from PIPE_LEAD_MS before the push members of its pipeline. */
   markSiblings(pusher: ProcState, ep: PushEpisode): void {
+    let ref: WeakRef<PushEpisode> | null = null;
     for (let i = 0; i < RECENT; i++) {
       const p = this.procs[i];
       if (p === null || p === undefined || p === pusher || p.dropped || p.parent !== pusher.parent) continue;
       if (this.ms[i]! < ep.timeMs - PIPE_LEAD_MS || p.episode === ep) continue;
-      p.more().pipeEp = ep;
+      ref ??= new WeakRef(ep);
+      p.more().pipeEp = ref;
       if (ep.stdinFeed === 'none') ep.stdinFeed = 'pipe';
     }
   }
@@ -54,8 +56,10 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
   }
   recent.add(proc, t);
   if (c.pending.length === 0) return;
+  // Held weakly (ProcState.pipeEp): one no longer reachable is not pending (a container's pending list holds those).
   const inherited = parent.rare?.pipeEp ?? null;
-  if (inherited !== null && !inherited.judged) {
+  const inheritedEp = inherited?.deref();
+  if (inherited !== null && inheritedEp !== undefined && !inheritedEp.judged) {
     proc.more().pipeEp = inherited;
     return;
   }
@@ -64,7 +68,7 @@ export function noteExec(c: ContainerState, proc: ProcState, parent: ProcState, 
     if (ep.judged || pusher === null || pusher === proc || ep.stdinParent !== parent) continue;
     // Started after the pusher ended: the shell's next command, not part of the pipeline.
     if (t < ep.timeMs - PIPE_LEAD_MS || pusher.exitedMs < t) continue;
-    proc.more().pipeEp = ep;
+    proc.more().pipeEp = new WeakRef(ep);
     if (ep.stdinFeed === 'none') ep.stdinFeed = 'pipe';
     return;
   }

@@ -29,8 +29,14 @@ export interface ProcRare {
   archiveFlagged: boolean;
   /** The same archiver as the other sensor on the node reports it (./dual-sensor.ts): they count as one. */
   archiveTwin: ProcState | null;
-  /** The push whose stdin this process's pipeline feeds (./pipeline.ts): its reads count like the push's own. */
-  pipeEp: PushEpisode | null;
+  /**
+   * The push whose stdin this process's pipeline feeds (./pipeline.ts): its reads count like the push's own. Held
+   * weakly (read through `feeds`): every reader compares it with a push it holds itself (pending, or being
+   * judged), so a push nothing else keeps is one no reader asks about. Held strongly, a stdin pusher evicted while
+   * the push it fed pended kept that push, and through it its pusher, which kept the push it fed: every push since
+   * the first (docs/correlator-memory.md, "Lineage").
+   */
+  pipeEp: WeakRef<PushEpisode> | null;
   /** Its own signing keys (`cosign --key K`): its reads of them are not counted as sensitive (engine.ts). */
   keyFiles: readonly string[] | null;
   /** The one file its key reads are bound to, and how (./signing-keys.ts). */
@@ -108,16 +114,18 @@ export class ProcState {
    */
   drop(): void {
     this.dropped = true;
-    // A push judged for good asks for its pipeline's members no more (every reader compares pipeEp with a pending
-    // push or the one being judged): without this cut, overlapping stdin pushes (`cat $f | curl -T - URL &` a
-    // second apart in a loop) linked every pusher, through the push it fed, back to the first.
-    if (this.rare?.pipeEp?.judged) this.rare.pipeEp = null;
     const parent = this.parent;
     if (parent === null) return;
     const last = parent.lastChild;
     if (last !== null && last.proc === this)
       parent.lastChild = Number.isNaN(this.exitedMs) ? { proc: null, x: last.x } : null;
     this.parent = null;
+  }
+
+  /** It is a member of `ep`'s pipeline (./pipeline.ts). */
+  feeds(ep: PushEpisode): boolean {
+    const rare = this.rare;
+    return rare !== null && rare.pipeEp !== null && rare.pipeEp.deref() === ep;
   }
 
   /** Its rare fields, made on first write. */

