@@ -41,10 +41,27 @@ async function flushLogger(logger: Logger): Promise<void> {
 }
 
 export async function runDaemon(flags: RunFlags): Promise<number> {
+  // Node's default for SIGHUP ends the process at once: no flush, and the pushes the correlator still holds
+  // were lost without a line. Daemons are sent it to reload (`kill -HUP`, a closed terminal); there is no
+  // reload here, so it is said and the daemon runs on, from its first moment (a hang-up while the config is
+  // validated is said once the logger exists) to the end.
+  let hangUpLogger: Logger | null = null;
+  let hangUpsBeforeLogger = 0;
+  const sayIgnored = (logger: Logger) =>
+    logger.warn(
+      { signal: 'SIGHUP' },
+      'SIGHUP ignored: exfilwatch does not reload its config; restart it (SIGTERM) to apply changes',
+    );
+  process.on('SIGHUP', () => {
+    if (hangUpLogger === null) hangUpsBeforeLogger++;
+    else sayIgnored(hangUpLogger);
+  });
   // Validated in a child process: zod and the schemas (~25 MB) never enter the daemon's long-lived heap.
   const config = loadRunConfigIsolated(flags);
   const sinkPlan = ensureAlertSink(config);
   const logger = createLogger(config.logLevel);
+  if (hangUpsBeforeLogger > 0) sayIgnored(logger);
+  hangUpLogger = logger;
   const node = resolveNodeName(config);
   const metrics = createMetrics({ defaultMetrics: true });
   const deps = { logger, metrics, clock: systemClock, node };
@@ -77,15 +94,6 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     signalAtStart = signal;
     logger.info({ signal }, 'signal received during the start: stopping once it is over');
   };
-  // Node's default for SIGHUP ends the process at once: no flush, and the pushes the correlator still holds
-  // were lost without a line. Daemons are sent it to reload (`kill -HUP`, a closed terminal); there is no
-  // reload here, so it is said and the daemon runs on, from the start (posts are answered during it) to the end.
-  process.on('SIGHUP', () => {
-    logger.warn(
-      { signal: 'SIGHUP' },
-      'SIGHUP ignored: exfilwatch does not reload its config; restart it (SIGTERM) to apply changes',
-    );
-  });
   process.on('SIGTERM', onSignalAtStart);
   process.on('SIGINT', onSignalAtStart);
   try {

@@ -4,7 +4,8 @@
  * correlating what it took, exit 0; Node's default ended the process at once, those posts lost unlogged. A
  * SIGHUP then (there is no reload) is ignored as it is later: Node's default for it ended the process too.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,4 +61,41 @@ describe('exfilwatch run signalled during its start', () => {
     const stopped = await run.waitForLog((l) => l.msg === 'exfilwatch stopped', 1000);
     expect(stopped).toMatchObject({ exitCode: 0, events: 1 });
   });
+
+  it('a SIGHUP while the config is still being read is said once the logger exists, and it runs on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-hangup-at-load-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // A named pipe: reading the config blocks until the test writes it, so the hang-up lands during the read.
+    const config = join(dir, 'config.fifo');
+    execFileSync('mkfifo', [config]);
+    const run = startCli(['run', '--config', config, '--alerts-stdout', '--metrics-addr', '127.0.0.1:0'], {
+      NODE_NAME: 'node-test',
+    });
+    cleanups.push(() => stopChild(run));
+    // The config's validating child is started (it is the one reading the pipe): the daemon's handlers are set.
+    const pid = run.child.pid!;
+    const hasChild = () => readdirSync('/proc').some((p) => /^\d+$/.test(p) && statusPpid(p) === pid);
+    const deadline = Date.now() + 30_000;
+    while (!hasChild()) {
+      if (Date.now() > deadline) throw new Error('the config was never read');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    run.child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 200));
+    writeFileSync(config, 'logLevel: info\n');
+    await run.waitForLog((l) => l.msg?.toString().startsWith('SIGHUP ignored') === true);
+    await run.waitForLog((l) => l.msg === 'exfilwatch running');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
 });
+
+/** A process's parent pid from /proc (null when it is gone). */
+function statusPpid(pid: string): number | null {
+  try {
+    const m = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
