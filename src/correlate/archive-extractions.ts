@@ -26,11 +26,13 @@
  */
 import type { FileEvent } from '../model/normalized-event.js';
 import { basename, tokenize } from '../rules/argv.js';
+import { MULTI_CALL } from '../rules/launchers.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
-import { localArchive, readTarCommand, tarArgsOf, tarFlavourOf } from '../rules/tar-command.js';
+import { localArchive, readTarCommand, type TarCommand, tarArgsOf, tarFlavourOf } from '../rules/tar-command.js';
 import { newBucketTally, type TallySums, tallyRead, tallySum } from './bucket-tally.js';
 import { absoluteTarget, workingDirectory } from './copy-paths.js';
 import { hashPath } from './distinct-files.js';
+import type { ExecLine } from './exec-line.js';
 import { exemptionsOf, procExemptionsOf, pushExemptionsOf } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
 import { SHELLS } from './shell-copies.js';
@@ -78,20 +80,47 @@ function tarArgs(binary: string | null, args: string | null): string | null {
   return tar === null || isUnexpectedLocation(binary) ? null : tar;
 }
 
-/** The extraction to files a tar command line makes from a local archive file, or null. */
-function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
+/**
+ * The extraction to files a tar command line makes from a local archive file, or null: read afresh, for a line no
+ * exec of which was seen (the event's parent, a process first seen by a read).
+ */
+export function extractionOf(binary: string | null, args: string | null, cwd: string | null): Extraction | null {
   const tar = tarArgs(binary, args);
-  return tar === null ? null : tarExtraction(tar, cwd, binary);
+  if (tar === null) return null;
+  const archive = extractedArchive(readTarCommand(tokenize(tar), null, tarFlavourOf(binary)), cwd);
+  return archive === null ? null : { archive, piped: false };
 }
 
-function tarExtraction(args: string, cwd: string | null, binary: string | null): Extraction | null {
-  const tar = readTarCommand(tokenize(args), null, tarFlavourOf(binary));
+/** The archive file (absolute) a tar's reading extracts to files from, or null. Its `-C` and names play no part. */
+function extractedArchive(tar: TarCommand, cwd: string | null): string | null {
   if (!tar.extracts || tar.creates || tar.toProgram || tar.renames || !localArchive(tar.archive)) return null;
   if (tar.compressProgram !== null && !PLAIN_COMMAND.test(tar.compressProgram.trim())) return null;
   // The archive is opened where tar starts: `-C` moves where members go.
-  const archive = absoluteTarget(tar.archive, workingDirectory(cwd));
-  return archive === null ? null : { archive, piped: false };
+  return absoluteTarget(tar.archive, workingDirectory(cwd));
 }
+
+/**
+ * What an exec's line says as an extraction (ExtractionAnswer), from the line's one reading of the tar
+ * (./exec-line.ts ExecLine.tar, which its copies and writes read too): kept per command line with its staging
+ * answers (./staging-guards.ts), so a tar's line is parsed once, not again here per exec. The line's reading has
+ * the working directory as its base; an extraction's answer depends on none of what that changes (`-C`, the names).
+ */
+export function extractionAnswerOf(line: ExecLine, binary: string | null, cwd: string | null): ExtractionAnswer {
+  // As tarArgs: a multi-call binary runs tar only as its `tar` applet (ExecLine names `busybox gtar` a tar too).
+  const tar = line.tar;
+  if (tar === null || (MULTI_CALL.has(basename(binary)) && line.tool !== 'tar') || isUnexpectedLocation(binary))
+    return NO_TAR;
+  return { tar: true, archive: extractedArchive(tar, cwd) };
+}
+
+/** An exec's line as an extraction. */
+export interface ExtractionAnswer {
+  /** It runs tar (busybox's applet too) from where a tool is expected. */
+  readonly tar: boolean;
+  /** The archive file (absolute) that tar extracts to files from; null: none. */
+  readonly archive: string | null;
+}
+const NO_TAR: ExtractionAnswer = { tar: false, archive: null };
 
 /**
  * Whether a program is one an extraction runs to decompress its archive: a decompressor by name (whatever `-I`
@@ -109,15 +138,15 @@ function decompressorOf(binary: string | null, words: readonly string[]): boolea
  */
 export function noteExtraction(
   proc: ProcState,
+  answer: ExtractionAnswer,
   args: string | null,
   cwd: string | null,
   parentBinary: string | null,
   parentArgs: string | null,
 ): void {
-  const ownTar = tarArgs(proc.binary, args);
-  const own = ownTar === null ? null : tarExtraction(ownTar, cwd, proc.binary);
+  const own: Extraction | null = answer.archive === null ? null : { archive: answer.archive, piped: false };
   noteSiblings(proc, own);
-  if (ownTar !== null) {
+  if (answer.tar) {
     procExemptionsOf(proc).extraction = own;
     return;
   }

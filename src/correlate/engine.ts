@@ -230,9 +230,9 @@ export class CorrelationEngine {
     }
     const proc = this.tables.newProc(e, node, c);
     const p = e.process;
-    noteExtraction(proc, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null);
-    // What it stages for the three staging guards, kept per command line (./staging-guards.ts).
+    // What it stages for the three staging guards, and what it extracts, kept per command line (./staging-guards.ts).
     const staging = this.execStagings.of(p, this.shellScripts.at(node));
+    noteExtraction(proc, staging.extraction, p.args, p.cwd ?? null, p.parentBinary ?? null, p.parentArgs ?? null);
     noteStagings(c, staging, p);
     const relink = staging.copied;
     for (const [i, path] of relink.sources.entries()) {

@@ -14,6 +14,7 @@
  * names the container, so that one question is asked per exec.
  */
 import type { ProcessRef } from '../model/normalized-event.js';
+import { type ExtractionAnswer, extractionAnswerOf } from './archive-extractions.js';
 import { mavenWrapperInstall } from './cache-writes.js';
 import { builderParent, noteStorageStaged, storageStagingBits } from './container-storage.js';
 import type { Relink } from './copy-paths.js';
@@ -32,6 +33,8 @@ export interface ExecStaging {
   readonly relinksIntoCache: boolean;
   /** What it moves, links or copies (./relinks.ts): the engine reads its sources too. */
   readonly copied: Relink;
+  /** What it says as a tar's extraction (./archive-extractions.ts), from the same reading of its line. */
+  readonly extraction: ExtractionAnswer;
 }
 
 export function stagingOf(writes: ExecWrites): ExecStaging {
@@ -39,6 +42,7 @@ export function stagingOf(writes: ExecWrites): ExecStaging {
     marks: storageStagingBits(writes) | productStagingBits(writes) | cacheWriteBits(writes),
     relinksIntoCache: stagesIntoPackageCache(writes.copied),
     copied: writes.copied,
+    extraction: extractionAnswerOf(writes.line, writes.process.binary, writes.process.cwd ?? null),
   };
 }
 
