@@ -75,13 +75,37 @@ function envReferences(value: unknown, path: PropertyKey[], out: ConfigProblem[]
   }
 }
 
-/** Every problem in a parsed (not yet validated) config object, each with its key path. */
-export function configProblems(raw: unknown): ConfigProblem[] {
+/** A config object checked against the schema once: every problem, and the config when there are none. */
+export interface ConfigCheck {
+  problems: ConfigProblem[];
+  /** The validated config; null when the schema refuses the object (a problem is then listed). */
+  config: ExfilwatchConfig | null;
+}
+
+/**
+ * Validates a parsed config object once: its problems, each with its key path, and the config the schema yields.
+ * Listing the problems and then parsing validated the whole schema twice (three times in `run`).
+ */
+export function checkConfig(raw: unknown): ConfigCheck {
   const result = buildConfigSchema().safeParse(raw ?? {});
   const problems: ConfigProblem[] = [];
   envReferences(raw, [], problems);
-  if (result.success) return problems;
-  return [...problems, ...schemaProblems(raw, result.error.issues)];
+  if (result.success) return { problems, config: result.data };
+  return { problems: [...problems, ...schemaProblems(raw, result.error.issues)], config: null };
+}
+
+/** Every problem in a parsed (not yet validated) config object, each with its key path. */
+export function configProblems(raw: unknown): ConfigProblem[] {
+  return checkConfig(raw).problems;
+}
+
+/** The config a check found no problem in; else ConfigError for the first problem (`file`: where it came from). */
+export function configOrFirstProblem(check: ConfigCheck, file?: string): ExfilwatchConfig {
+  const error = firstProblemError(check.problems, file);
+  if (error) throw error;
+  // No problem listed means the schema took it; a null config here would be a bug in checkConfig.
+  if (check.config === null) throw new Error('config check listed no problem but yielded no config');
+  return check.config;
 }
 
 function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
@@ -166,9 +190,7 @@ export function firstProblemError(problems: readonly ConfigProblem[], file?: str
 
 /** Validates a parsed config object (read from `file`, when one); throws ConfigError for the first problem. */
 export function parseConfig(raw: unknown, file?: string): ExfilwatchConfig {
-  const error = firstProblemError(configProblems(raw), file);
-  if (error) throw error;
-  return buildConfigSchema().parse(raw ?? {});
+  return configOrFirstProblem(checkConfig(raw), file);
 }
 
 /** `ENOENT: no such file or directory`: Node's text without the `, open '/the/path'` the caller already names. */

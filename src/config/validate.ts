@@ -11,13 +11,19 @@ import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import type { SourceDefinition } from '../sources/types.js';
 import { flagOriginOf } from './flag-origin.js';
-import { type ConfigProblem, configProblems } from './load.js';
+import { type ConfigCheck, type ConfigProblem, checkConfig } from './load.js';
 
 const asRecord = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function allConfigProblems(raw: unknown): ConfigProblem[] {
-  const problems = configProblems(raw);
+  return checkAllConfig(raw).problems;
+}
+
+/** allConfigProblems, with the config the schema's one validation yields (./load.ts checkConfig). */
+export function checkAllConfig(raw: unknown): ConfigCheck {
+  const check = checkConfig(raw);
+  const problems = check.problems;
   const root = asRecord(raw);
   const sinks = asRecord(root.sinks);
   for (const def of sinkSchemaDefinitions) {
@@ -50,7 +56,7 @@ export function allConfigProblems(raw: unknown): ConfigProblem[] {
         problems.push({ keyPath: 'metrics.listen', message: err.message.replace(/^metrics\.listen: /, '') });
     }
   }
-  return problems;
+  return check;
 }
 
 /** Every sensor endpoint given twice, for `events` too (which starts sources but no sinks). */
