@@ -135,6 +135,17 @@ describe.concurrent('exfilwatch run: a source that fails at start stops start-up
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^exfilwatch: falco-http /);
   });
 
+  it('events --falco-http on a port another process holds: exit 1, one plain line naming the address and why', async () => {
+    const { port } = busy.address() as { port: number };
+    const at = `127.0.0.1:${port}`;
+    const r = await runCli(['events', '--falco-http', at]);
+    expect(r.code).toBe(1);
+    expect(plainLines(r.stderr)).toEqual([
+      `exfilwatch: falco-http ${at}: cannot listen: EADDRINUSE: another process already listens on ${at} (a running exfilwatch daemon?)`,
+    ]);
+    expect(r.stdout).toBe('');
+  });
+
   it('a shared-secret variable that is unset: exit 2 naming the key, before "running"', async () => {
     const path = file(
       'env-secret.yaml',
