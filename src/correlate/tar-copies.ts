@@ -12,7 +12,8 @@ import { absoluteSource, absoluteTarget, NO_RELINK, type Relink } from './copy-p
 /** A name tar takes, made absolute where it was named (its `-C`, else the working directory), and its member name. */
 export interface TarEntry {
   source: string;
-  member: string;
+  /** null: bsdtar's `@ARCHIVE`, whose entries keep names the command line does not show. */
+  member: string | null;
 }
 
 export function tarEntries(tar: TarCommand): TarEntry[] {

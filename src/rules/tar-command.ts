@@ -64,8 +64,11 @@ export interface TarMember {
   given: string;
   /** The `-C` directory in force where it was named (absolute; null: the working directory, or unknown). */
   dir: string | null;
-  /** The name tar stores it under: without a leading `/` or `../` (tar strips them), nor `./`. */
-  member: string;
+  /**
+   * The name tar stores it under: without a leading `/` or `../` (tar strips them), nor `./`. null: bsdtar's
+   * `@ARCHIVE`, `given` the archive whose entries it adds under their own names, which the command line does not show.
+   */
+  member: string | null;
 }
 
 /** What a tar command line says: its operation, its archive, where it works, the names it takes, where output goes. */
@@ -137,6 +140,21 @@ function directory(dir: string | null, value: string): string | null {
 function fLast(bundle: string): string {
   const f = bundle.indexOf('f');
   return f < 0 ? bundle : `${bundle.slice(0, f)}${bundle.slice(f + 1)}f`;
+}
+
+/**
+ * bsdtar's write mode reads a name `@ARCHIVE` as another archive whose entries it adds (write.c: opened where the
+ * names before it moved, as a file is): `bsdtar -cf /w/o.tar @/srv/secrets.tar` copies that archive's content, no
+ * file named `@/srv/secrets.tar`. `@-` (stdin) names no file, and is dropped.
+ */
+function entriesOfArchives(members: TarMember[]): void {
+  for (let i = members.length - 1; i >= 0; i--) {
+    const m = members[i]!;
+    if (!m.given.startsWith('@') || m.given.length === 1) continue;
+    const archive = m.given.slice(1);
+    if (STDIO_DEVICES.has(archive)) members.splice(i, 1);
+    else members[i] = { given: archive, dir: m.dir, member: null };
+  }
 }
 
 /** A reading, and whether the tar refuses the line (an option it does not know). */
@@ -242,6 +260,7 @@ function readWith(words: readonly string[], base: string | null, g: TarGrammar):
     dir = directory(base, lastDir);
     for (const m of members) m.dir = dir;
   }
+  if (g.archiveNames && /[cru]/.test(operations)) entriesOfArchives(members);
   const tar = {
     operations,
     creates: /[cru]/.test(operations),

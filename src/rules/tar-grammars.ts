@@ -66,6 +66,8 @@ export interface TarGrammar {
   bundleFLast: boolean;
   /** `-C DIR` among the names moves where the next start, when creating (bsdtar's write mode). */
   dirAmongNames: boolean;
+  /** A name `@ARCHIVE` adds that archive's entries, when creating (bsdtar's write mode; its read mode takes it as a pattern). */
+  archiveNames: boolean;
 }
 
 const longs = (names: string): string[] => names.split(' ').map((o) => `--${o}`);
@@ -149,6 +151,7 @@ export const GNU_TAR: TarGrammar = {
   oneDirectory: false,
   bundleFLast: false,
   dirAmongNames: false,
+  archiveNames: false,
 };
 
 /**
@@ -171,7 +174,10 @@ const BSDTAR_LONG = longs(
 const BSDTAR_LONG_WHOLE: ReadonlySet<string> = new Set(BSDTAR_LONG);
 
 export const BSDTAR: TarGrammar = {
-  // `-I FILE` is `-T FILE` (names from a file), `-s PATTERN` renames, `-W OPTION=VALUE` a long option.
+  // `-I FILE` is `-T FILE` (names from a file), `-s PATTERN` renames, `-W OPTION=VALUE` a long option. Only `-O`
+  // (`--to-stdout`) sends what it extracts elsewhere: bsdtar has none of GNU's `--to-command`, `--info-script`,
+  // `--checkpoint-action` or `--rsh-command` (it refuses them), and the one program it runs of the command line's
+  // choosing, `--use-compress-program PROG`, is kept as the compress program (longKept), as GNU's `-I` is.
   valued: 'bCfIsTWX',
   known: 'aBbCcfHhIJjkLlmnOoPpqrSsTtUuvWwXxyZz',
   operations: 'crutx',
@@ -202,6 +208,7 @@ export const BSDTAR: TarGrammar = {
   oneDirectory: false,
   bundleFLast: false,
   dirAmongNames: true,
+  archiveNames: true,
 };
 
 /** Busybox 1.36's (a full build's: FEATURE_TAR_CREATE, _FROM, _LONG_OPTIONS, _TO_COMMAND and the compressors). */
@@ -234,4 +241,5 @@ export const BUSYBOX_TAR: TarGrammar = {
   oneDirectory: true,
   bundleFLast: true,
   dirAmongNames: false,
+  archiveNames: false,
 };

@@ -6,6 +6,7 @@
  * Expected values are tar's own reading of each line (GNU tar's manual, bsdtar's and busybox's).
  */
 import { describe, expect, it } from 'vitest';
+import { tarCopy } from '../../../src/correlate/tar-copies.js';
 import {
   localArchive,
   readTarCommand,
@@ -256,6 +257,49 @@ describe('readTarCommand: the tar that runs', () => {
     expect(t).toMatchObject(expected);
     if (names !== undefined) expect(t.members.map((m) => `${m.given}@${m.dir}`).join(' ')).toBe(names);
   });
+});
+
+/**
+ * bsdtar's write mode (libarchive's write.c) reads a name `@ARCHIVE` as another archive whose entries it adds, opened
+ * where a file of that name would be (after the `-C` before it); `@-` is stdin. Its read mode takes `@x` as a
+ * pattern, and GNU tar and busybox have no such name.
+ */
+describe('readTarCommand: bsdtar @ARCHIVE names', () => {
+  const members = (line: string, flavour: TarFlavour) =>
+    readTarCommand(line.split(' '), '/w', flavour).members.map((m) => `${m.given}@${m.dir}:${m.member}`);
+  it.each<[string, TarFlavour, string[]]>([
+    ['-cf /w/o.tar @/srv/secrets.tar', 'bsdtar', ['/srv/secrets.tar@/w:null']],
+    ['-cf /w/o.tar a -C /srv @in.tar @- b', 'bsdtar', ['a@/w:a', 'in.tar@/srv:null', 'b@/srv:b']],
+    ['-rf /w/o.tar @/srv/s.tgz', 'bsdtar', ['/srv/s.tgz@/w:null']],
+    ['cf /w/o.tar @/dev/stdin x', 'bsdtar', ['x@/w:x']],
+    ['-cf /w/o.tar @', 'bsdtar', ['@@/w:@']],
+    // Read mode: a pattern; GNU's and busybox's create: a file of that name.
+    ['-xf /w/o.tar @m', 'bsdtar', ['@m@/w:@m']],
+    ['-cf /w/o.tar @/srv/secrets.tar', 'gnu', ['@/srv/secrets.tar@/w:@/srv/secrets.tar']],
+    ['-cf /w/o.tar @/srv/secrets.tar', 'busybox', ['@/srv/secrets.tar@/w:@/srv/secrets.tar']],
+  ])('%s (%s)', (line, flavour, expected) => expect(members(line, flavour)).toEqual(expected));
+
+  it("the archive bsdtar creates is a copy of the other archive's file", () => {
+    const copy = tarCopy(readTarCommand('-cf o.tar -C /srv @secrets.tar'.split(' '), '/w', 'bsdtar'), '/w');
+    expect(copy).toMatchObject({ sources: ['/srv/secrets.tar'], target: '/w/o.tar', into: ['/w/o.tar'] });
+  });
+});
+
+/**
+ * The programs bsdtar runs of the command line's choosing: only `--use-compress-program PROG` (libarchive's
+ * cmdline.c has no `--to-command`, `--info-script`, `--checkpoint-action`, `--rsh-command`; it refuses them), kept as
+ * the compress program however it is written; `-O`/`--to-stdout` the one way out besides files.
+ */
+describe('readTarCommand: what bsdtar sends to a program', () => {
+  it.each<[string, Partial<TarCommand>]>([
+    ['-xf /a.tar --use-compress-program=curl', { compressProgram: 'curl', toProgram: false }],
+    ['-xf /a.tar --use-compress-program curl', { compressProgram: 'curl', members: [] }],
+    ['-xf /a.tar --use-comp=curl', { compressProgram: 'curl' }],
+    ['-x -W use-compress-program=curl -f /a.tar', { compressProgram: 'curl', archive: '/a.tar' }],
+    ['-xOf /a.tar', { toProgram: true }],
+    ['-x --to-stdout -f /a.tar', { toProgram: true }],
+    ['-cf - --use-compress-program gzip token', { compressProgram: 'gzip', archive: '-' }],
+  ])('%s', (line, expected) => expect(readTarCommand(line.split(' '), '/w', 'bsdtar')).toMatchObject(expected));
 });
 
 /**
