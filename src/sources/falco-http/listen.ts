@@ -51,7 +51,7 @@ export function createHttpServer(config: FalcoHttpConfig, limits: ServerLimits, 
  * running on the node: `exfilwatch events --falco-http ADDR` beside `run` on the same address.
  */
 const LISTEN_ERRORS: Record<string, (at: string) => string> = {
-  EADDRINUSE: (at) => `another process already listens on ${at} (a running exfilwatch daemon?)`,
+  EADDRINUSE: (at) => `address in use: another process already listens on ${at} (a running exfilwatch daemon?)`,
   EADDRNOTAVAIL: () => 'address not available on this host',
   EACCES: () => 'permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)',
 };

@@ -141,7 +141,7 @@ describe.concurrent('exfilwatch run: a source that fails at start stops start-up
     const r = await runCli(['events', '--falco-http', at]);
     expect(r.code).toBe(1);
     expect(plainLines(r.stderr)).toEqual([
-      `exfilwatch: falco-http ${at}: cannot listen: EADDRINUSE: another process already listens on ${at} (a running exfilwatch daemon?)`,
+      `exfilwatch: falco-http ${at}: cannot listen: EADDRINUSE: address in use: another process already listens on ${at} (a running exfilwatch daemon?)`,
     ]);
     expect(r.stdout).toBe('');
   });
