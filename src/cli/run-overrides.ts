@@ -2,6 +2,7 @@
  * `exfilwatch run`'s flag and environment overrides of the raw config (flags > env > file). Free of zod and
  * the schemas: the daemon's own module graph imports this (src/cli/run.ts), validation happens elsewhere.
  */
+import { markFromFlag } from '../config/flag-origin.js';
 import { ConfigError } from '../errors.js';
 import { parseListenAddress } from '../http/index.js';
 import { natsServerWithoutCredentials } from '../sinks/nats/connect-options.js';
@@ -53,7 +54,10 @@ export function applyRunOverrides(raw: unknown, flags: RunFlags, env: NodeJS.Pro
   }
   if (flags.metricsAddr !== undefined) {
     parseListenAddress(flags.metricsAddr, '--metrics-addr');
-    root.metrics = { ...asRecord(root.metrics), listen: flags.metricsAddr };
+    root.metrics = markFromFlag(
+      { ...asRecord(root.metrics), listen: flags.metricsAddr },
+      { flag: '--metrics-addr', value: flags.metricsAddr },
+    );
   }
   if (flags.logLevel !== undefined) root.logLevel = parseLogLevel(flags.logLevel);
   return root;

@@ -134,6 +134,8 @@ export function renderConfigDocs(): string {
     "(`--tetragon`, `--tetragon-file`, `--falco-http`, `--falco-grpc`) each replace the file's list of their",
     'source type (`sources.tetragonGrpc`, …; the other types stay); one sensor endpoint (socket, file, listen',
     'address) given twice, in the file or by a flag repeated, is an error: it would count every event twice.',
+    "So are two of exfilwatch's own listeners on one port (`metrics.listen` and a `sources.falcoHttp[].listen`,",
+    'or two receivers, one on `0.0.0.0` or `::`): the second could never bind.',
     `\`NODE_NAME\` (downward API) names the node unless \`node\` is set. Values are not expanded: \`\${VAR}\` in`,
     'the file is an error (not in an allowlist `reason`, nor within a longer `password`, `token` or password in a',
     "URL's `user:pass@`; a secret is never echoed in the error). Anchors, aliases and merge keys (`<<: *name`) work.",

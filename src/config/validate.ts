@@ -11,6 +11,7 @@ import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import type { SourceDefinition } from '../sources/types.js';
 import { flagOriginOf } from './flag-origin.js';
+import { listenClashProblems } from './listen-clash.js';
 import { type ConfigCheck, type ConfigProblem, checkConfig } from './load.js';
 
 const asRecord = (v: unknown): Record<string, unknown> =>
@@ -56,6 +57,7 @@ export function checkAllConfig(raw: unknown): ConfigCheck {
         problems.push({ keyPath: 'metrics.listen', message: err.message.replace(/^metrics\.listen: /, '') });
     }
   }
+  problems.push(...listenClashProblems(raw));
   return check;
 }
 

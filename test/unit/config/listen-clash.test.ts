@@ -1,0 +1,69 @@
+/**
+ * Two of the daemon's own listeners on one port (/metrics and a falco-http receiver, or two receivers
+ * spelled differently) cannot both bind. Found by running it: `run --falco-http 127.0.0.1:P --metrics-addr
+ * 127.0.0.1:P` exited 1 with "address already in use (another process listens there)", blaming a process
+ * that does not exist. It is a config problem, named by key (or flag) and pointing at the other listener.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../../../src/cli/run-config.js';
+import { allConfigProblems } from '../../../src/config/validate.js';
+import { configErrorOf } from '../../helpers/config-error.js';
+
+describe('two listeners of the daemon on one port', () => {
+  it('/metrics and a falco-http receiver: a problem of the receiver, naming metrics.listen', () => {
+    const problems = allConfigProblems({
+      metrics: { listen: '127.0.0.1:9500' },
+      sources: { falcoHttp: [{ listen: '127.0.0.1:2801' }, { listen: '127.0.0.1:9500' }] },
+    });
+    expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[1].listen']);
+    expect(problems[0]!.message).toContain('metrics.listen 127.0.0.1:9500');
+  });
+
+  it("the default metrics.listen (0.0.0.0:9464) takes the port on every IPv4 address, so a receiver's on 127.0.0.1 clashes", () => {
+    const problems = allConfigProblems({ sources: { falcoHttp: [{ listen: '127.0.0.1:9464' }] } });
+    expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[0].listen']);
+    expect(problems[0]!.message).toContain('metrics.listen 0.0.0.0:9464');
+  });
+
+  it('two receivers, one on a wildcard address: the second is named (the same spelling twice is the duplicate check)', () => {
+    const clash = allConfigProblems({
+      metrics: { enabled: false },
+      sources: { falcoHttp: [{ listen: '[::]:2801' }, { listen: '10.0.0.5:2801' }] },
+    });
+    expect(clash.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[1].listen']);
+    const twice = allConfigProblems({
+      metrics: { enabled: false },
+      sources: { falcoHttp: [{ listen: '127.0.0.1:2801' }, { listen: '127.0.0.1:2801' }] },
+    });
+    expect(twice).toHaveLength(1);
+    expect(twice[0]!.message).toMatch(/is already sources\.falcoHttp\[0\]/);
+  });
+
+  it('different ports, different addresses of one family, port 0, hostnames and a disabled /metrics are fine', () => {
+    expect(
+      allConfigProblems({
+        metrics: { listen: '127.0.0.1:9464' },
+        sources: {
+          falcoHttp: [
+            { listen: '127.0.0.1:2801' },
+            { listen: '10.0.0.5:9464' },
+            { listen: '127.0.0.1:0' },
+            { listen: 'localhost:2801' },
+            { listen: '[::1]:9464' },
+          ],
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      allConfigProblems({ metrics: { enabled: false }, sources: { falcoHttp: [{ listen: '0.0.0.0:9464' }] } }),
+    ).toEqual([]);
+  });
+
+  it('by flags: run exits with a config error naming the flag, not a failure to listen at start', () => {
+    const err = configErrorOf(() =>
+      loadRunConfig({ falcoHttp: ['127.0.0.1:9500'], metricsAddr: '127.0.0.1:9500' }, {}),
+    );
+    expect(err.keyPath).toBe('--falco-http');
+    expect(err.message).toContain('--metrics-addr 127.0.0.1:9500');
+  });
+});
