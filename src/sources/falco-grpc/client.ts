@@ -136,7 +136,8 @@ async function streamOnce(
   out: SourceOutput,
   signal: AbortSignal,
 ): Promise<StreamResult> {
-  const notReady = await channelNotReady(client, config.connectTimeoutMs, signal);
+  const tls = !isUnixAddress(config.address) && config.tls !== undefined;
+  const notReady = await channelNotReady(client, config.connectTimeoutMs, signal, tls);
   if (notReady !== null || signal.aborted) return { healthy: false, reason: notReady ?? 'stopped' };
   return subscribe(client, config, deps, out, signal);
 }

@@ -78,7 +78,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
     }
     const client = new Client(address.target, credentials.createInsecure(), channelOptions);
     try {
-      const notReady = await channelNotReady(client, config.connectTimeoutMs, signal, 'gRPC channel not ready: ');
+      const notReady = await channelNotReady(client, config.connectTimeoutMs, signal);
       if (notReady !== null) return { healthy: false, reason: notReady };
       const call = client.makeServerStreamRequest<GetEventsRequest, Buffer>(
         GET_EVENTS_PATH,

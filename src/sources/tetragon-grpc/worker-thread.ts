@@ -20,6 +20,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { detachEarly } from '../../io/detach-early.js';
+import { noGrpcAnswer } from '../channel-ready.js';
 import { streamFailure } from '../grpc-failure.js';
 import { warmTransport } from './warm-transport.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-protocol.js';
@@ -113,7 +114,7 @@ function connect(): void {
     if (ended) return;
     if (err) {
       ended = true;
-      post({ type: 'not-ready', reason: `gRPC channel not ready: ${err.message}` });
+      post({ type: 'not-ready', reason: noGrpcAnswer(init.connectTimeoutMs, err.message) });
       client.close();
       return;
     }
