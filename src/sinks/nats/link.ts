@@ -207,6 +207,9 @@ export function createNatsLink(
       watch(conn);
       void setup(conn);
     } catch (err) {
+      // Closed while this attempt ran (a stop during a silent broker's connect timeout): nothing is waiting
+      // for it any more, and "alerts are spooled until it is back" after the daemon said it stopped misleads.
+      if (closed) return;
       warnRepeated({ ...where, attempt }, UNREACHABLE, errorMessage(err));
       later(() => void firstConnect(), retryDelay());
     }
