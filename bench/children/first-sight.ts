@@ -3,17 +3,20 @@
  * `correlator.ingest` over the first events of the bench workload (5,000 containers met at once, as in the
  * paced run's first second), each event timed on its own and put in one of four classes by the correlator's
  * tables just before it: a new container (and its first process), a new process of a known container, a
- * repeat (both known), other (no container). The code is warmed first on a throwaway correlator over a later
- * part of the same stream, so what is left is the state's cost, not cold code.
+ * repeat (both known), other (no container); each class also by event kind ("newContainer:file"). The code
+ * is warmed first on two throwaway correlators over a later part of the same stream, so what is left is the
+ * state's cost, not cold code.
  *
  *   node --max-old-space-size=144 --max-semi-space-size=8 --import tsx bench/children/first-sight.ts \
- *     [--events 20000] [--passes 5] [--alloc]
+ *     [--events 20000] [--passes 5] [--alloc] [--profile heap|live|cpu FILE]
  *
  * Time: per event wall time (hrtime) around the event alone; the median per class over passes is reported (a
  * descheduled event is an outlier a median drops), and the per-class sum of process CPU (process.cpuUsage,
  * GC threads included) over the same events. --alloc: bytes allocated per event, from the heap's used size
- * before and after each event, valid only when no scavenge ran between them: run it with a young generation
- * that holds the whole window (`--min-semi-space-size=128 --max-semi-space-size=128`).
+ * before and after each event (the probe's own allocation makes the absolute figures unreliable: compare
+ * classes), and windowBytes, the whole window's allocation fed as ingest is, with no probe (exact); both valid
+ * only when no scavenge ran in between: run it with a young generation that holds the whole window
+ * (`--max-old-space-size=300 --min-semi-space-size=128 --max-semi-space-size=128`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';

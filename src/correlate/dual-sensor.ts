@@ -15,7 +15,9 @@
  * cannot swallow the other sensor's bytes now; the price, once per window and only then, is a recount of
  * the bytes the lagging sensor had in flight. A single-sensor daemon keeps its lead too (six numbers per
  * container with bytes, made at its first) so a second sensor's first report of a byte both saw is not
- * counted again; it pays a compare and an add per counted event.
+ * counted again; it pays a compare and an add per counted event. A container's six are a block of a pool
+ * (./blocks.ts): a Float64Array of its own per container was ~200–300 bytes allocated at its first bytes, 6–9%
+ * of what the bench stream's first 20k events allocate at 5,000 containers (docs/latency.md, "First sight").
  *
  * Pushes: Tetragon keys processes by exec id, Falco by host pid, so each sensor's exec makes a process and a
  * push of its own. The second sensor's push of the same tool by the same host pid within pushSettleMs joins
@@ -24,20 +26,54 @@
  */
 import type { FileEvent, NetEvent, SensorSource } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import { BlockPool } from './blocks.js';
 import type { ProcRare } from './proc-state.js';
 import type { ContainerState, EvidenceItem, ProcState, PushEpisode } from './state.js';
 
 const BYTES_READ = 0;
 const BYTES_MAPPED = 1;
 const BYTES_SENT = 2;
-/** byteLeads[LEFT_ZERO_AT + kind]: when that kind's lead last left zero. */
+/** byteLeads[byteLeadsAt + LEFT_ZERO_AT + kind]: when that kind's lead last left zero. */
 const LEFT_ZERO_AT = 3;
+const LEADS = 6;
 type ByteKind = typeof BYTES_READ | typeof BYTES_MAPPED | typeof BYTES_SENT;
 
 /** Where bytes are counted: a container, or a node's host processes. */
 export interface ByteCounts {
-  /** From its first bytes, per kind (read, mapped, sent): the lead, then the time it last left zero. */
+  /**
+   * From its first bytes, per kind (read, mapped, sent): the lead, then the time it last left zero; six
+   * numbers from `byteLeadsAt`, in a block of the leads pool (`byteLeadsBlock` its handle) or, for a node's
+   * host processes (a few per correlator), an array of their own (-1).
+   */
   byteLeads: Float64Array | null;
+  byteLeadsAt: number;
+  byteLeadsBlock: number;
+}
+
+/** The pool containers' leads come from (one per correlator, ./reads.ts). */
+export function byteLeadsPool(): BlockPool<Float64Array> {
+  return new BlockPool(LEADS, (n) => new Float64Array(n), 0);
+}
+
+/** `at` left the correlator's tables: its block goes back to the pool (it must count no bytes after this). */
+export function releaseByteLeads(at: ByteCounts, pool: BlockPool<Float64Array>): void {
+  if (at.byteLeadsBlock >= 0) pool.release(at.byteLeadsBlock);
+  at.byteLeadsBlock = -1;
+  at.byteLeads = null;
+}
+
+function leadsOf(at: ByteCounts, pool: BlockPool<Float64Array> | null): Float64Array {
+  if (at.byteLeads !== null) return at.byteLeads;
+  if (pool === null) {
+    at.byteLeads = new Float64Array(LEADS);
+    at.byteLeadsAt = 0;
+  } else {
+    const block = pool.alloc();
+    at.byteLeads = pool.chunkOf(block);
+    at.byteLeadsAt = pool.offsetOf(block);
+    at.byteLeadsBlock = block;
+  }
+  return at.byteLeads;
 }
 
 /** The bytes `source`'s report of `bytes` adds to `at`'s total of `kind`: the rise of the larger sensor total. */
@@ -48,40 +84,53 @@ function countedBytes(
   bytes: number,
   timeMs: number,
   windowMs: number,
+  pool: BlockPool<Float64Array> | null,
 ): number {
-  at.byteLeads ??= new Float64Array(6);
-  const leads = at.byteLeads;
-  let lead = leads[kind]!;
-  if (lead !== 0 && timeMs - leads[LEFT_ZERO_AT + kind]! >= windowMs) lead = 0;
-  if (lead === 0) leads[LEFT_ZERO_AT + kind] = timeMs;
+  const leads = leadsOf(at, pool);
+  const i = at.byteLeadsAt + kind;
+  const leftZeroAt = i + LEFT_ZERO_AT;
+  let lead = leads[i]!;
+  if (lead !== 0 && timeMs - leads[leftZeroAt]! >= windowMs) lead = 0;
+  if (lead === 0) leads[leftZeroAt] = timeMs;
   if (source === 'tetragon') {
-    leads[kind] = lead + bytes;
+    leads[i] = lead + bytes;
     // The sensor ahead (always, with one sensor alone) counts all its bytes.
     if (lead >= 0) return bytes;
     if (lead + bytes <= 0) return 0;
-    leads[LEFT_ZERO_AT + kind] = timeMs;
+    leads[leftZeroAt] = timeMs;
     return lead + bytes;
   }
-  leads[kind] = lead - bytes;
+  leads[i] = lead - bytes;
   if (lead <= 0) return bytes;
   if (lead - bytes >= 0) return 0;
-  leads[LEFT_ZERO_AT + kind] = timeMs;
+  leads[leftZeroAt] = timeMs;
   return bytes - lead;
 }
 
 /** The read as it counts in `c`: itself, or with the bytes it adds to the larger sensor total (none: null). */
-export function countedRead(c: ContainerState, e: FileEvent, windowMs: number): FileEvent {
+export function countedRead(
+  c: ContainerState,
+  e: FileEvent,
+  windowMs: number,
+  pool: BlockPool<Float64Array>,
+): FileEvent {
   const f = e.file;
   if (f.bytes === null || f.bytes <= 0) return e;
-  const n = countedBytes(c, f.op === 'map' ? BYTES_MAPPED : BYTES_READ, e.source, f.bytes, e.timeMs, windowMs);
+  const kind = f.op === 'map' ? BYTES_MAPPED : BYTES_READ;
+  const n = countedBytes(c, kind, e.source, f.bytes, e.timeMs, windowMs, pool);
   return n === f.bytes ? e : { ...e, file: { ...f, bytes: n > 0 ? n : null } };
 }
 
-/** The send as it counts in `at` (a container, or a node's host processes). */
-export function countedSend(at: ByteCounts, e: NetEvent, windowMs: number): NetEvent {
+/** The send as it counts in `at` (a container, its leads from `pool`, or a node's host processes: null). */
+export function countedSend(
+  at: ByteCounts,
+  e: NetEvent,
+  windowMs: number,
+  pool: BlockPool<Float64Array> | null,
+): NetEvent {
   const net = e.net;
   if (net.op !== 'send' || net.bytes === null || net.bytes <= 0) return e;
-  const n = countedBytes(at, BYTES_SENT, e.source, net.bytes, e.timeMs, windowMs);
+  const n = countedBytes(at, BYTES_SENT, e.source, net.bytes, e.timeMs, windowMs, pool);
   return n === net.bytes ? e : { ...e, net: { ...net, bytes: n > 0 ? n : null } };
 }
 

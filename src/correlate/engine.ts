@@ -280,7 +280,7 @@ export class CorrelationEngine {
     // A download reading what it downloads is the download (index-pack's deltas, git-lfs, `npm ci`'s cache).
     if (downloadStoreRead(proc, f.path, cls !== PATH_SENSITIVE && !copied, f)) return;
     // Its bytes as they count with both sensors on the node: once (./dual-sensor.ts), kept aside or not.
-    const counted = countedRead(c, e, this.cfg.windowMs);
+    const counted = countedRead(c, e, this.cfg.windowMs, this.reads.leads);
     // An extraction reading its archive: what it writes counts when read again (./archive-extractions.ts).
     if (cls !== PATH_SENSITIVE && !copied && extractionRead(c, proc, counted, this.cfg, this.bucketMs)) return;
     // Credentials in use, not payloads: a signer's own key, a download's own store (./download-reads.ts).
@@ -292,11 +292,12 @@ export class CorrelationEngine {
   private onNet(e: NetEvent, node: NodeState): void {
     const c = this.tables.containerOf(e, node);
     if (c === null) {
-      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e, this.cfg.windowMs), node);
+      if (node.bridgeWaiting.length > 0) this.pushes.hostNet(countedSend(node, e, this.cfg.windowMs, null), node);
       return;
     }
     const proc = this.tables.procOf(e, node, c);
-    if (this.net.record(countedSend(c, e, this.cfg.windowMs), proc, c)) lostDownloadSecrets(proc, c, this.reads);
+    const sent = countedSend(c, e, this.cfg.windowMs, this.reads.leads);
+    if (this.net.record(sent, proc, c)) lostDownloadSecrets(proc, c, this.reads);
   }
 
   private judgeDue(node: NodeState, nowMs: number): void {

@@ -8,7 +8,7 @@ import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
 import { builderStorageRead } from './container-storage.js';
 import { DistinctFiles, DistinctPools, hashPath } from './distinct-files.js';
-import { archiveTwin, sameProcess } from './dual-sensor.js';
+import { archiveTwin, byteLeadsPool, releaseByteLeads, sameProcess } from './dual-sensor.js';
 import { HashedPathPool } from './intern.js';
 import { kanikoRootRead } from './kaniko-reads.js';
 import { pathInsideRootLinks } from './procfs-paths.js';
@@ -27,6 +27,8 @@ export class ReadTracker {
   private readonly pathPool = new HashedPathPool(POOLED_PATHS);
   private readonly distinctPools = new DistinctPools();
   private readonly topPool: BlockPool<Float64Array>;
+  /** Containers' byte leads (./dual-sensor.ts), given back with the rest of a released container's blocks. */
+  readonly leads = byteLeadsPool();
 
   constructor(
     private readonly cfg: CorrelatorConfig,
@@ -46,11 +48,13 @@ export class ReadTracker {
     c.mapped = null;
     c.top?.release();
     c.top = null;
+    releaseByteLeads(c, this.leads);
   }
 
   /** Blocks in use (tests: a released container's are reused, none leak). */
   blocksInUse(): number {
-    return this.buckets.blocksInUse + this.distinctPools.small.live + this.distinctPools.large.live + this.topPool.live;
+    const { buckets, distinctPools, topPool, leads } = this;
+    return buckets.blocksInUse + distinctPools.small.live + distinctPools.large.live + topPool.live + leads.live;
   }
 
   private builderStorage(c: ContainerState, proc: ProcState, path: string, e: FileEvent): boolean {

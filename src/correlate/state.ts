@@ -221,6 +221,8 @@ export class ContainerState {
   exempt: ContainerExemptions | null = null;
   /** Both sensors on the node: each kind's lead of one sensor's bytes over the other's (./dual-sensor.ts). */
   byteLeads: Float64Array | null = null;
+  byteLeadsAt = 0;
+  byteLeadsBlock = -1;
   /** Its last activity event's process (most events come from one or two): no hashing (ProcessTable.procOf). */
   lastProc: ProcState | null = null;
   /** Where its lastMs and firstMs are (./container-times.ts: not two boxed doubles, cold at every event). */
@@ -297,6 +299,8 @@ export function newNodeState(name: string): NodeState {
     hot: true,
     recentExecs: null,
     byteLeads: null,
+    byteLeadsAt: 0,
+    byteLeadsBlock: -1,
   };
 }
 
