@@ -21,8 +21,28 @@ const NULL_MARK = '\u0001';
 /** Hosts made of hex digits, dots, colons and brackets only: IP literals (and some rare names) all are. */
 const IP_LIKE = /^[[\]0-9a-f.:]*$/i;
 
+/**
+ * An answer kept, with the fields it was kept under besides the process's args (the map's key): its binary,
+ * truncation and argument count, and, when the answer read the parent, the parent's binary and args (`full`).
+ */
+interface Kept {
+  binary: string | null;
+  argvTruncated: boolean;
+  argvCount: number | null;
+  full: boolean;
+  parentBinary: string | null;
+  parentArgs: string | null;
+  answer: Recognition;
+}
+
 export class RecognitionMemo {
-  private readonly answers = new Map<string, Recognition>();
+  /**
+   * By the process's own args (NULL_MARK: none), then compared field by field: a key string made of every
+   * field was built, and flattened by the lookup, for every process recognized, a hit included: ~280 bytes of
+   * garbage per new process, ~1.5 MB of the bench stream's first 20k events (docs/latency.md, "First sight").
+   */
+  private readonly answers = new Map<string, Kept[]>();
+  private kept = 0;
   private askedIpLike = false;
   private readParent = false;
   private readonly test: UploadTargetTest;
@@ -35,34 +55,49 @@ export class RecognitionMemo {
   }
 
   get size(): number {
-    return this.answers.size;
+    return this.kept;
   }
 
   /**
-   * Looked up first by the process's own command line: most answers never read the parent (only a transport
+   * Looked up first by the process's own fields: most answers never read the parent (only a transport
    * helper's does, `git-remote-https` under `git push`), and a container's first process has a parent whose
    * command line names the container (`containerd-shim … -id <64 hex>`), unique per container. An answer that
-   * read the parent's fields is kept under both command lines.
+   * read the parent's fields is kept with them.
    */
   recognize(view: ProcessView): Recognition {
-    const own = ownKeyOf(view);
-    if (own === null) return recognizeProcess(view, this.test);
-    const ownAnswer = this.answers.get(own);
-    if (ownAnswer !== undefined) return ownAnswer;
-    const parentChars = (view.parentBinary?.length ?? 0) + (view.parentArgs?.length ?? 0);
-    const full = own.length + parentChars <= MAX_KEY_CHARS ? fullKeyOf(own, view) : null;
-    if (full !== null) {
-      const fullAnswer = this.answers.get(full);
-      if (fullAnswer !== undefined) return fullAnswer;
+    const ownChars = (view.binary?.length ?? 0) + (view.args?.length ?? 0);
+    if (ownChars > MAX_KEY_CHARS) return recognizeProcess(view, this.test);
+    const withParent = ownChars + (view.parentBinary?.length ?? 0) + (view.parentArgs?.length ?? 0) <= MAX_KEY_CHARS;
+    const list = this.answers.get(view.args ?? NULL_MARK);
+    if (list !== undefined) {
+      const own = find(list, view, false);
+      if (own !== undefined) return own.answer;
+      const full = withParent ? find(list, view, true) : undefined;
+      if (full !== undefined) return full.answer;
     }
     this.askedIpLike = false;
     this.readParent = false;
     const r = recognizeProcess(this.tracked(view), this.test);
     if (this.askedIpLike || (r !== null && r.kind !== 'download')) return r;
-    const key = this.readParent ? full : own;
-    if (key === null) return r;
-    if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
-    this.answers.set(key, r);
+    if (this.readParent && !withParent) return r;
+    if (this.kept >= MAX_ANSWERS) {
+      this.answers.clear();
+      this.kept = 0;
+    }
+    const kept: Kept = {
+      binary: view.binary,
+      argvTruncated: view.argvTruncated === true,
+      argvCount: view.argvCount ?? null,
+      full: this.readParent,
+      parentBinary: this.readParent ? view.parentBinary : null,
+      parentArgs: this.readParent ? view.parentArgs : null,
+      answer: r,
+    };
+    const key = view.args ?? NULL_MARK;
+    const into = this.answers.get(key);
+    if (into === undefined) this.answers.set(key, [kept]);
+    else into.push(kept);
+    this.kept++;
     return r;
   }
 
@@ -86,13 +121,17 @@ export class RecognitionMemo {
   }
 }
 
-/** Own fields only ('o' …); null when too long to keep. */
-function ownKeyOf(v: ProcessView): string | null {
-  if ((v.binary?.length ?? 0) + (v.args?.length ?? 0) > MAX_KEY_CHARS) return null;
-  return `o${v.binary ?? NULL_MARK}\0${v.args ?? NULL_MARK}\0${v.argvTruncated === true ? 1 : 0}\0${v.argvCount ?? NULL_MARK}`;
-}
-
-/** Own and parent fields ('f' …). */
-function fullKeyOf(own: string, v: ProcessView): string {
-  return `f${own}\0${v.parentBinary ?? NULL_MARK}\0${v.parentArgs ?? NULL_MARK}`;
+/** The answer kept for `view`'s fields (with its parent's when `full`), if any. */
+function find(list: readonly Kept[], view: ProcessView, full: boolean): Kept | undefined {
+  for (const k of list) {
+    if (
+      k.full === full &&
+      k.binary === view.binary &&
+      k.argvTruncated === (view.argvTruncated === true) &&
+      k.argvCount === (view.argvCount ?? null) &&
+      (!full || (k.parentBinary === view.parentBinary && k.parentArgs === view.parentArgs))
+    )
+      return k;
+  }
+  return undefined;
 }
