@@ -316,10 +316,7 @@ export class CorrelationEngine {
     if (node.bridgeWaiting.length > 0) node.bridgeWaiting = node.bridgeWaiting.filter((ep) => !ep.judged);
   }
 
-  /**
-   * Judges a push for good: at its time, at the end of input, or before when its container or node leaves
-   * the tables. One judged early raises a second alert only when graver (./judge.ts).
-   */
+  /** Judges a push for good: at its time, at the end of input, or as its container or node leaves the tables. */
   private judge(ep: PushEpisode): void {
     if (ep.judged) return;
     this.close(ep);
@@ -330,8 +327,8 @@ export class CorrelationEngine {
   /**
    * Judges a push before its time, because its container's pending list is full (./pushes.ts makeRoom):
    * its alert goes out now, as it would were it let go, but quick pushes after it (decoys) must not decide
-   * its rule before its own, slower, reads are in. So it stays pending and is judged again at its time,
-   * unless nothing can make it graver (critical already, allowlisted).
+   * its rule before its own, slower, reads are in. So it stays pending and is judged again at its time (a second
+   * alert only when graver: ./judge.ts), unless nothing can make it graver (critical already, allowlisted).
    */
   private judgeEarly(ep: PushEpisode): void {
     if (ep.judged || ep.early !== null) return;
