@@ -1,5 +1,27 @@
 import { z } from 'zod';
-import { destinationPatternSchema } from './config.js';
+import { repositoryPathProblem } from './allowlist-paths.js';
+import { destinationPatternProblem, ipShaped } from './destinations.js';
+
+/**
+ * A host glob, an IP CIDR, or HOST/PATH-GLOB (./allowlist-paths.ts): a `/` after a host (not an IP) starts a
+ * repository path, so an old value keeps its meaning and a CIDR with a path is an error, not a glob.
+ */
+const allowlistDestinationSchema = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const slash = value.indexOf('/');
+    const before = slash < 0 ? value : value.slice(0, slash);
+    const problem =
+      slash >= 0 && !ipShaped(before)
+        ? repositoryPathProblem(value)
+        : slash >= 0 && value.indexOf('/', slash + 1) >= 0
+          ? `"${value}": an IP CIDR takes no repository path (a path needs a host: \`ghcr.io/acme/*\`)`
+          : destinationPatternProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `expected a host glob, an IP CIDR or HOST/PATH-GLOB; ${problem}` });
+    }
+  });
 
 /** INTERFACES.md: an event's container is exempt when ALL fields given in one entry match. */
 export const allowlistEntrySchema = z
@@ -8,9 +30,11 @@ export const allowlistEntrySchema = z
     pod: z.string().min(1).optional().describe('Glob on the pod name.'),
     image: z.string().min(1).optional().describe('Glob on the image name (`registry/repo:tag`).'),
     binary: z.string().min(1).optional().describe('Glob on the pushing process binary (absolute path).'),
-    destination: destinationPatternSchema
+    destination: allowlistDestinationSchema
       .optional()
-      .describe('Push destination: a host glob (`*.corp.example`) or an IP CIDR (`10.20.0.0/16`).'),
+      .describe(
+        "Push destination: a host glob (`*.corp.example`), an IP CIDR (`10.20.0.0/16`), or a host glob and repository path glob (`ghcr.io/acme/*`, `registry.gitlab.com/acme/**`) matched on the push's remote: `*` stays within a path segment, `**` crosses them; case, `.git`, tags and digests are ignored; a push with no remote (by egress only) never matches one. On a shared forge or registry write the path: a host alone also exempts pushes to other accounts there.",
+      ),
     podLabels: z.record(z.string(), z.string()).optional().describe('Pod label globs; every one given must match.'),
     reason: z
       .string()

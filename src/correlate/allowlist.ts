@@ -3,6 +3,7 @@
  * match. Compiled once; evaluated only when a push is judged, never per event.
  */
 import { isIP } from 'node:net';
+import { repositoryPathTest } from './allowlist-paths.js';
 import type { AllowlistEntry } from './allowlist-schema.js';
 import { parseCidr, parseIp } from './destinations.js';
 
@@ -15,6 +16,11 @@ export interface AllowlistSubject {
   /** Destination host or IP (no port), and any IPs it was seen connecting to. */
   destinationHost: string | null;
   destinationIps: readonly string[];
+  /**
+   * The recognised push's remote (alert `push.remote`, unredacted): what a `HOST/PATH-GLOB` destination is
+   * matched on. null for a push by egress only, which such an entry never exempts.
+   */
+  destinationRemote?: string | null;
   /**
    * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
    * CIDR entry then covers the push when nearly all its bytes went into the range.
@@ -80,8 +86,17 @@ function globTest(glob: string, pick: (s: AllowlistSubject) => string | null): T
   };
 }
 
+const hostGlobToRegExp = (glob: string) => new RegExp(globToRegExp(glob.toLowerCase()).source, 'i');
+
 function destinationTest(value: string): Test {
   const cidr = value.includes('/') || isIP(value) ? parseCidr(value) : null;
+  if (!cidr && value.includes('/')) {
+    // HOST/PATH-GLOB (./allowlist-paths.ts): the remote alone decides, neither the host the push connected
+    // to (GitHub's API hosts name github.com's repositories) nor the bytes per address, which say nothing of
+    // which account on a shared host they went to.
+    const test = repositoryPathTest(value, hostGlobToRegExp);
+    return (s) => test(s.destinationRemote ?? null);
+  }
   if (cidr) {
     const inRange = (ip: string) => {
       const p = parseIp(ip);
@@ -112,7 +127,7 @@ function destinationTest(value: string): Test {
       return ips.some(inRange);
     };
   }
-  const re = new RegExp(globToRegExp(value.toLowerCase()).source, 'i');
+  const re = hostGlobToRegExp(value);
   return (s) => s.destinationHost !== null && re.test(s.destinationHost);
 }
 

@@ -349,6 +349,11 @@ export function parseCidr(text: string): Cidr | null {
  * without their port or brackets, so such a pattern would match nothing: `harbor.corp.example:8443` in
  * `internal` left that registry unclassed and its pushes unseen, without a word.
  */
+/** Written as an IP would be (a mistyped one included): digits and dots, or hex digits with colons. */
+export function ipShaped(addr: string): boolean {
+  return (/^[\d.]+$/.test(addr) && addr.includes('.')) || (/^[\da-f:.]+$/i.test(addr) && addr.includes(':'));
+}
+
 const WITH_PORT = /^(?:\[([\da-f:.]+)\](?::\d*)?|([^:/[\]\s]+):\d*)$/i;
 
 /**
@@ -362,8 +367,7 @@ export function destinationPatternProblem(text: string): string | null {
   if (withPort) return `a destination is matched without its port: write "${withPort[1] ?? withPort[2]}"`;
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
-  const ipShaped = (/^[\d.]+$/.test(addr) && addr.includes('.')) || (/^[\da-f:.]+$/i.test(addr) && addr.includes(':'));
-  if (!ipShaped && slash < 0) return null;
+  if (!ipShaped(addr) && slash < 0) return null;
   const ip = parseIp(addr);
   if (!ip) return `"${addr}" is not an IPv4 or IPv6 address`;
   if (slash >= 0 && !parseCidr(text)) return `the prefix length must be a number from 0 to ${ip.v6 ? 128 : 32}`;

@@ -248,7 +248,7 @@ describe('destination patterns: a host glob or an IP CIDR', () => {
       {
         keyPath: 'allowlist[0].destination',
         message:
-          'expected a host glob or an IP CIDR; the prefix length must be a number from 0 to 32 (got "10.0.0.0/33")',
+          'expected a host glob, an IP CIDR or HOST/PATH-GLOB; the prefix length must be a number from 0 to 32 (got "10.0.0.0/33")',
       },
     ]);
     expect(internal(['10.0.0.0/99', '300.1.1.1/8', '1.2.3', '10.0.0.0/', 'fd00::/129', 'git.corp/8'])).toEqual(
@@ -275,6 +275,31 @@ describe('destination patterns: a host glob or an IP CIDR', () => {
     ).toEqual([]);
     expect(configProblems({ allowlist: [{ destination: '192.168.0.0/16', reason: 'x' }] })).toEqual([]);
     expect(configProblems({ allowlist: [{ destination: '*.corp.example', reason: 'x' }] })).toEqual([]);
+  });
+
+  it('an allowlist destination may scope a host to repository paths; a malformed one is an error naming its entry', () => {
+    const allowlistDestination = (values: string[]) =>
+      configProblems({ allowlist: values.map((destination) => ({ destination, reason: 'x' })) });
+    expect(
+      allowlistDestination(['ghcr.io/acme/*', 'github.com/acme/*', 'registry.gitlab.com/acme/**', '*.corp/team/a?p']),
+    ).toEqual([]);
+    const bad = allowlistDestination([
+      '10.0.0.0/8/acme',
+      'ghcr.io/acme/app:v1',
+      'ghcr.io/acme/app@sha256:ab',
+      'ghcr.io:443/acme/*',
+      'ghcr.io/',
+      'ghcr.io//acme',
+      'github.com/acme/../evil',
+    ]);
+    expect(bad.map((p) => p.keyPath)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `allowlist[${i}].destination`));
+    expect(bad[0]?.message).toMatch(/an IP CIDR takes no repository path/);
+    expect(bad[1]?.message).toMatch(/names a tag, digest or escape: write the repository path only/);
+    expect(bad[3]?.message).toMatch(/is not a host glob before the repository path/);
+    // Only the allowlist reads a path: the destinations lists stay host globs and CIDRs.
+    expect(internal(['ghcr.io/acme/*'])).toEqual([
+      expect.objectContaining({ keyPath: 'correlator.destinations.internal[0]' }),
+    ]);
   });
 
   it('a host or address written with its port is an error naming its key: destinations are matched without one', () => {

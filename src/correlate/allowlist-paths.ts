@@ -1,0 +1,159 @@
+/**
+ * Allowlist `destination: HOST/PATH-GLOB` (INTERFACES.md keeps the field; this is a value form of it): a push
+ * to a shared forge or registry (ghcr.io, registry.gitlab.com, github.com) is exempt only when its remote
+ * names a repository under the operator's own path, since a host-only entry also covers an attacker's account
+ * on the same host. Matched on the recognised push's remote, never on egress: a push with no remote (by
+ * egress only, or a tool whose repository comes from a config file, `gh release upload`) never matches.
+ */
+/** Where a remote says it pushes: the host (lowercase, no port) and the repository path (lowercase, no `.git`, tag or digest). */
+export interface RemoteRepository {
+  host: string;
+  path: string;
+}
+
+/** Docker Hub's names for itself, all written `docker.io` in an entry. */
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
+/** GitHub's API hosts name the repository as /repos/OWNER/REPO/…: the entry is written for github.com. */
+const GITHUB_API_HOSTS = new Set(['api.github.com', 'uploads.github.com']);
+
+function hostOf(authority: string): string {
+  const at = authority.lastIndexOf('@');
+  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
+  const host = hostPort.startsWith('[') ? hostPort.slice(0, hostPort.indexOf(']') + 1) : hostPort.replace(/:\d*$/, '');
+  const lower = host.toLowerCase();
+  return DOCKER_HUB.has(lower) ? 'docker.io' : lower;
+}
+
+/**
+ * A repository path as an entry compares it: lowercase (registries lowercase repositories, GitHub and GitLab
+ * route owners and names case-insensitively), no `.git` suffix nor trailing slash. null when it could name
+ * something else than it reads as (`..` or `.` segments, percent escapes, empty segments).
+ */
+function cleanPath(raw: string): string | null {
+  const path = raw
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/i, '')
+    .toLowerCase();
+  if (path === '' || path.includes('%') || path.includes('\\')) return null;
+  for (const seg of path.split('/')) if (seg === '' || seg === '.' || seg === '..') return null;
+  return path;
+}
+
+/** A forge API URL's repository: GitHub's /repos/O/R/… (and GHES' /api/v3/…), GitLab's /api/v4/projects/O%2FR/…. */
+function apiRepository(host: string, path: string): RemoteRepository | null | undefined {
+  const gh = /^\/(?:api\/(?:v3|uploads)\/)?repos\/([^/]+)\/([^/]+)(?:\/|$)/i.exec(path);
+  if (gh && (GITHUB_API_HOSTS.has(host) || path.toLowerCase().startsWith('/api/'))) {
+    const p = cleanPath(`${gh[1]}/${gh[2]}`);
+    return p === null ? null : { host: GITHUB_API_HOSTS.has(host) ? 'github.com' : host, path: p };
+  }
+  const gl = /^\/api\/v4\/projects\/([^/]+)(?:\/|$)/i.exec(path);
+  if (gl) {
+    // A numeric project id names no path: never matches (the safe side).
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(gl[1]!);
+    } catch {
+      return null;
+    }
+    const p = decoded.includes('/') ? cleanPath(decoded) : null;
+    return p === null ? null : { host, path: p };
+  }
+  return undefined;
+}
+
+/**
+ * The host and repository path a push's remote names: an image ref (`registry/org/repo:tag@sha256:…`, Docker
+ * Hub's `org/repo` and `repo` as docker.io), `oci://…`, a git URL (`https://host/org/repo.git`,
+ * `ssh://git@host:22/org/repo`, `git@host:org/repo`) or a forge API URL. null when it names no repository
+ * path (a remote name like `origin`, a bare host, a path that could mean another).
+ */
+export function remoteRepository(remote: string): RemoteRepository | null {
+  const text = remote.trim();
+  const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(text);
+  if (url) {
+    const host = hostOf(url[2]!);
+    if (host === '') return null;
+    const scheme = url[1]!.toLowerCase();
+    const rawPath = url[3]!;
+    if (scheme === 'http' || scheme === 'https') {
+      const api = apiRepository(host, rawPath);
+      if (api !== undefined) return api;
+    }
+    const path = cleanPath(scheme === 'oci' || scheme === 'docker' ? stripTagAndDigest(rawPath) : rawPath);
+    return path === null ? null : { host, path };
+  }
+  // scp-like git remote: [user@]host:path, the host without a slash before the colon.
+  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/.exec(text);
+  if (scp && !/^\d+(?:[/@]|$)/.test(scp[2]!) && (text.includes('@') || scp[1]!.includes('.'))) {
+    const path = cleanPath(scp[2]!);
+    return path === null ? null : { host: hostOf(scp[1]!), path };
+  }
+  return imageRepository(text);
+}
+
+function stripTagAndDigest(ref: string): string {
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** An image ref, its registry as docker's reference grammar reads it (a first part with `.`, `:` or localhost). */
+function imageRepository(ref: string): RemoteRepository | null {
+  if (/\s/.test(ref) || ref === '') return null;
+  const name = stripTagAndDigest(ref);
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash);
+  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    const path = cleanPath(name.slice(slash + 1));
+    return path === null ? null : { host: hostOf(first), path };
+  }
+  // Docker Hub: `repo` is library/repo. A bare word with no tag is more likely a git remote name (`origin`).
+  if (slash < 0 && name === ref) return null;
+  const path = cleanPath(slash < 0 ? `library/${name}` : name);
+  return path === null ? null : { host: 'docker.io', path };
+}
+
+/**
+ * A test of one `HOST/PATH-GLOB` value. `*` and `?` stay within one path segment (`ghcr.io/acme/*` is acme's
+ * repositories, not acme/team/x); `**` crosses segments (`registry.gitlab.com/acme/**`: GitLab subgroups).
+ * Host and path compare case-insensitively; a `.git` on the entry's path is dropped as on the remote's.
+ */
+export function repositoryPathTest(
+  value: string,
+  hostGlob: (glob: string) => RegExp,
+): (remote: string | null) => boolean {
+  const slash = value.indexOf('/');
+  const host = hostGlob(value.slice(0, slash));
+  const pathGlob = value
+    .slice(slash + 1)
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .toLowerCase();
+  const path = new RegExp(
+    `^${pathGlob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*|\*|\?/g, (m) => (m === '**' ? '.*' : m === '*' ? '[^/]*' : '[^/]'))}$`,
+  );
+  return (remote) => {
+    if (remote === null) return false;
+    const repo = remoteRepository(remote);
+    return repo !== null && host.test(repo.host) && path.test(repo.path);
+  };
+}
+
+/** Why a `HOST/PATH-GLOB` destination value is malformed, or null. */
+export function repositoryPathProblem(value: string): string | null {
+  const slash = value.indexOf('/');
+  const host = value.slice(0, slash);
+  const path = value.slice(slash + 1);
+  if (host === '' || /[:@\s]/.test(host)) return `"${host}" is not a host glob before the repository path`;
+  if (path === '' || path.startsWith('/')) return 'the repository path after the host is empty';
+  if (/[:@\s%\\]/.test(path)) return `"${path}" names a tag, digest or escape: write the repository path only`;
+  for (const seg of path.replace(/\/+$/, '').split('/')) {
+    if (seg === '' || seg === '.' || seg === '..') return `"${path}" has an empty, "." or ".." segment`;
+  }
+  return null;
+}

@@ -1,0 +1,134 @@
+/**
+ * `destination: HOST/PATH-GLOB` entries (src/correlate/allowlist-paths.ts): on a shared forge or registry the
+ * operator's entry names their own org, and a push to another account on the same host still alerts (a
+ * host-only `registry.gitlab.com` entry quieted a kaniko push to registry.gitlab.com/evil-org/drop, review of
+ * 6eac9f5). Matched on the recognised push's remote only: a push by egress never matches one.
+ */
+import { describe, expect, it } from 'vitest';
+import { remoteRepository, repositoryPathTest } from '../../../src/correlate/allowlist-paths.js';
+import { brief, MiB, run, runResolved, Scenario, TEST_DNS } from './builder.js';
+
+const GITLAB_REGISTRY = '35.227.35.254';
+const GITHUB_IP = TEST_DNS['github.com']![0]!;
+
+function kanikoPush(destination: string): Scenario {
+  const s = new Scenario();
+  const c = s.container({ namespace: 'gitlab-runner', image: 'gcr.io/kaniko-project/executor:v1.23.2-debug' });
+  const k = s.init(c, '/kaniko/executor', `--context /builds/acme/app --destination ${destination}`);
+  s.read(k, '/kaniko/.docker/config.json', 2300).readMany(k, '/builds/acme/app/src', 150, 100_000);
+  s.connect(k, GITLAB_REGISTRY, 443)
+    .send(k, GITLAB_REGISTRY, 443, 42 * MiB)
+    .wait(5_000);
+  return s;
+}
+
+const entry = (destination: string) => [{ namespace: 'gitlab-runner', destination, reason: 'our image builds' }];
+
+describe('allowlist destination HOST/PATH-GLOB', () => {
+  it("exempts a push to the operator's own group and alerts, high, on the same job pushing to another account", () => {
+    const scoped = entry('registry.gitlab.com/acme/**');
+    // Without an entry the job's own push alerts (its registry login read by the push tool itself).
+    expect(brief(run(kanikoPush('registry.gitlab.com/acme/app:v1.4.0').events).alerts)).toEqual([
+      expect.objectContaining({ severity: 'high' }),
+    ]);
+    expect(run(kanikoPush('registry.gitlab.com/acme/app:v1.4.0').events, { allowlist: scoped }).alerts).toEqual([]);
+    expect(run(kanikoPush('registry.gitlab.com/acme/team/app:v1').events, { allowlist: scoped }).alerts).toEqual([]);
+    const evil = brief(run(kanikoPush('registry.gitlab.com/evil-org/drop:v1').events, { allowlist: scoped }).alerts);
+    expect(evil).toEqual([expect.objectContaining({ severity: 'high', destination: 'registry.gitlab.com' })]);
+  });
+
+  it('leaves a host-only entry as it was: every account on the host is exempt (why the path form exists)', () => {
+    const hostOnly = entry('registry.gitlab.com');
+    expect(run(kanikoPush('registry.gitlab.com/evil-org/drop:v1').events, { allowlist: hostOnly }).alerts).toEqual([]);
+    const cidr = entry('35.227.0.0/16');
+    expect(run(kanikoPush('registry.gitlab.com/evil-org/drop:v1').events, { allowlist: cidr }).alerts).toEqual([]);
+  });
+
+  it('`*` stays within one path segment, `**` crosses them', () => {
+    const one = entry('registry.gitlab.com/acme/*');
+    expect(run(kanikoPush('registry.gitlab.com/acme/app:v1').events, { allowlist: one }).alerts).toEqual([]);
+    expect(run(kanikoPush('registry.gitlab.com/acme/team/app:v1').events, { allowlist: one }).alerts).toHaveLength(1);
+    // A lookalike org is not acme's.
+    expect(run(kanikoPush('registry.gitlab.com/acme-x/app:v1').events, { allowlist: one }).alerts).toHaveLength(1);
+  });
+
+  it('a push by egress (no remote) is never exempt by a path entry, where the host entry exempts it', async () => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const agent = s.exec(c, '/opt/agent', '--run', { parent: s.init(c) });
+    s.readMany(agent, '/srv/data', 100, MiB);
+    s.connect(agent, GITHUB_IP, 443).send(agent, GITHUB_IP, 443, 20 * MiB);
+    const withEntry = (destination: string) =>
+      runResolved(s.events, { allowlist: [{ namespace: 'ci', destination, reason: 'ci' }] });
+    expect((await runResolved(s.events)).alerts).toHaveLength(1);
+    expect((await withEntry('github.com')).alerts).toEqual([]);
+    expect((await withEntry('github.com/acme/*')).alerts).toHaveLength(1);
+    expect((await withEntry('github.com/**')).alerts).toHaveLength(1);
+  });
+
+  it('a git push names its repository by URL: own org exempt, another org alerts', () => {
+    const push = (url: string, allowlist = [{ namespace: 'ci', destination: 'github.com/acme/*', reason: 'ci' }]) => {
+      const s = new Scenario();
+      const c = s.container({ namespace: 'ci' });
+      const sh = s.init(c);
+      s.readMany(sh, '/srv/repo', 100, MiB);
+      const git = s.exec(c, '/usr/bin/git', `push ${url} HEAD:main`, { parent: sh });
+      s.connect(git, GITHUB_IP, 443)
+        .send(git, GITHUB_IP, 443, 60 * MiB)
+        .wait(300)
+        .exit(git);
+      return run(s.events, { allowlist }).alerts;
+    };
+    expect(push('https://github.com/acme/app.git', [])).toHaveLength(1);
+    expect(push('https://github.com/Acme/App.git')).toEqual([]);
+    expect(push('git@github.com:acme/app.git')).toEqual([]);
+    expect(push('https://github.com/evil/app.git')).toHaveLength(1);
+    expect(push('git@github.com:evil/acme.git')).toHaveLength(1);
+  });
+});
+
+describe('remoteRepository: the host and repository path a remote names', () => {
+  it.each([
+    ['registry.gitlab.com/acme/app:v1', 'registry.gitlab.com', 'acme/app'],
+    ['ghcr.io/acme/app@sha256:0123abcd', 'ghcr.io', 'acme/app'],
+    ['ghcr.io/Acme/App:v1@sha256:0123abcd', 'ghcr.io', 'acme/app'],
+    ['registry.corp:5000/acme/app:v1', 'registry.corp', 'acme/app'],
+    ['localhost:5000/app', 'localhost', 'app'],
+    ['acme/app:v1', 'docker.io', 'acme/app'],
+    ['nginx:1.27', 'docker.io', 'library/nginx'],
+    ['index.docker.io/acme/app', 'docker.io', 'acme/app'],
+    ['oci://ghcr.io/acme/charts', 'ghcr.io', 'acme/charts'],
+    ['oci://ghcr.io/acme/charts:1.4.0', 'ghcr.io', 'acme/charts'],
+    ['https://github.com/acme/app', 'github.com', 'acme/app'],
+    ['https://github.com/acme/app.git/', 'github.com', 'acme/app'],
+    ['https://x-access-token:ghs_abc@github.com/acme/app.git', 'github.com', 'acme/app'],
+    ['ssh://git@github.com/acme/app.git', 'github.com', 'acme/app'],
+    ['ssh://git@gitlab.corp:2222/acme/team/app.git', 'gitlab.corp', 'acme/team/app'],
+    ['git@github.com:acme/app.git', 'github.com', 'acme/app'],
+    ['https://api.github.com/repos/acme/app/releases/12/assets', 'github.com', 'acme/app'],
+    ['https://uploads.github.com/repos/acme/app/releases/12/assets?name=x.tgz', 'github.com', 'acme/app'],
+    ['https://ghe.corp/api/v3/repos/acme/app/contents/x', 'ghe.corp', 'acme/app'],
+    ['https://gitlab.com/api/v4/projects/acme%2Fteam%2Fapp/packages/generic/x/1/y', 'gitlab.com', 'acme/team/app'],
+  ])('%s', (remote, host, path) => {
+    expect(remoteRepository(remote)).toEqual({ host, path });
+  });
+
+  it.each([
+    ['origin', 'a git remote name'],
+    ['https://gitlab.com/api/v4/projects/1234/packages', 'a numeric GitLab project id'],
+    ['https://github.com/acme/../evil/app', 'a dot-dot segment'],
+    ['https://github.com/acme%2F..%2Fevil/app', 'a percent escape'],
+    ['https://github.com', 'no path'],
+  ])('%s names no repository path (%s)', (remote) => {
+    expect(remoteRepository(remote)).toBeNull();
+  });
+
+  it('the test ignores case, `.git` on either side, and never matches a null remote', () => {
+    const hostGlob = (g: string) => new RegExp(`^${g.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`, 'i');
+    const t = repositoryPathTest('GitHub.com/ACME/app.git', hostGlob);
+    expect(t('https://github.com/acme/App')).toBe(true);
+    expect(t('https://github.com/acme/app2')).toBe(false);
+    expect(t(null)).toBe(false);
+    expect(repositoryPathTest('*.gitlab.com/acme/**', hostGlob)('registry.gitlab.com/acme/a/b:v1')).toBe(true);
+  });
+});
