@@ -65,10 +65,10 @@ function apiRepository(host: string, path: string): RemoteRepository | null | un
 /**
  * The host and repository path a push's remote names: an image ref (`registry/org/repo:tag@sha256:…`, Docker
  * Hub's `org/repo` and `repo` as docker.io), `oci://…`, a git URL (`https://host/org/repo.git`,
- * `ssh://git@host:22/org/repo`, `git@host:org/repo`) or a forge API URL. null when it names no repository
+ * `ssh://git@host:22/org/repo`, `git@host:org/repo`), a forge API URL, or gh's `--repo OWNER/REPO`. null when it names no repository
  * path (a remote name like `origin`, a bare host, a path that could mean another).
  */
-export function remoteRepository(remote: string): RemoteRepository | null {
+export function remoteRepository(remote: string, destinationHost: string | null = null): RemoteRepository | null {
   const text = remote.trim();
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(text);
   if (url) {
@@ -89,7 +89,7 @@ export function remoteRepository(remote: string): RemoteRepository | null {
     const path = cleanPath(scp[2]!);
     return path === null ? null : { host: hostOf(scp[1]!), path };
   }
-  return imageRepository(text);
+  return imageRepository(text, destinationHost);
 }
 
 function stripTagAndDigest(ref: string): string {
@@ -100,8 +100,12 @@ function stripTagAndDigest(ref: string): string {
   return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
-/** An image ref, its registry as docker's reference grammar reads it (a first part with `.`, `:` or localhost). */
-function imageRepository(ref: string): RemoteRepository | null {
+/**
+ * An image ref, its registry as docker's reference grammar reads it (a first part with `.`, `:` or localhost).
+ * With none, the push's destination host, which its tool took from the same argv: Docker Hub for docker's
+ * `acme/app`, the forge for gh's and glab's `--repo acme/app` (api.github.com as github.com).
+ */
+function imageRepository(ref: string, destinationHost: string | null): RemoteRepository | null {
   if (/\s/.test(ref) || ref === '') return null;
   const name = stripTagAndDigest(ref);
   const slash = name.indexOf('/');
@@ -110,10 +114,13 @@ function imageRepository(ref: string): RemoteRepository | null {
     const path = cleanPath(name.slice(slash + 1));
     return path === null ? null : { host: hostOf(first), path };
   }
-  // Docker Hub: `repo` is library/repo. A bare word with no tag is more likely a git remote name (`origin`).
-  if (slash < 0 && name === ref) return null;
+  const host = destinationHost === null ? 'docker.io' : hostOf(destinationHost);
+  const forge = GITHUB_API_HOSTS.has(host) ? 'github.com' : host;
+  // Docker Hub's `repo` is library/repo; elsewhere, and a bare word with no tag (a git remote name, `origin`;
+  // gh's tag, `v1.4.0`), one word names no repository.
+  if (slash < 0 && (forge !== 'docker.io' || name === ref)) return null;
   const path = cleanPath(slash < 0 ? `library/${name}` : name);
-  return path === null ? null : { host: 'docker.io', path };
+  return path === null ? null : { host: forge, path };
 }
 
 /**
@@ -124,7 +131,7 @@ function imageRepository(ref: string): RemoteRepository | null {
 export function repositoryPathTest(
   value: string,
   hostGlob: (glob: string) => RegExp,
-): (remote: string | null) => boolean {
+): (remote: string | null, destinationHost: string | null) => boolean {
   const slash = value.indexOf('/');
   const host = hostGlob(value.slice(0, slash));
   const pathGlob = value
@@ -137,9 +144,9 @@ export function repositoryPathTest(
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*\*|\*|\?/g, (m) => (m === '**' ? '.*' : m === '*' ? '[^/]*' : '[^/]'))}$`,
   );
-  return (remote) => {
+  return (remote, destinationHost) => {
     if (remote === null) return false;
-    const repo = remoteRepository(remote);
+    const repo = remoteRepository(remote, destinationHost);
     return repo !== null && host.test(repo.host) && path.test(repo.path);
   };
 }

@@ -95,7 +95,7 @@ function destinationTest(value: string): Test {
     // to (GitHub's API hosts name github.com's repositories) nor the bytes per address, which say nothing of
     // which account on a shared host they went to.
     const test = repositoryPathTest(value, hostGlobToRegExp);
-    return (s) => test(s.destinationRemote ?? null);
+    return (s) => test(s.destinationRemote ?? null, s.destinationHost);
   }
   if (cidr) {
     const inRange = (ip: string) => {

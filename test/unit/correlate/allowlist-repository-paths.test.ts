@@ -87,6 +87,33 @@ describe('allowlist destination HOST/PATH-GLOB', () => {
   });
 });
 
+describe('gh release upload under `github.com/acme/*`', () => {
+  const upload = (args: string, allowlist = [{ namespace: 'ci', destination: 'github.com/acme/*', reason: 'ci' }]) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/repo', 10, MiB);
+    const gh = s.exec(c, '/usr/bin/gh', args, { parent: sh });
+    s.read(gh, '/srv/x.tgz', 9 * MiB);
+    s.connect(gh, TEST_DNS['api.github.com']![0]!, 443)
+      .send(gh, TEST_DNS['api.github.com']![0]!, 443, 9 * MiB)
+      .wait(300)
+      .exit(gh);
+    return run(s.events, { allowlist }).alerts;
+  };
+
+  it('--repo OWNER/REPO names the repository on the forge gh pushes to: own org exempt, another alerts', () => {
+    expect(upload('release upload -R acme/app v1.4.0 x.tgz', [])).toHaveLength(1);
+    expect(upload('release upload -R acme/app v1.4.0 x.tgz')).toEqual([]);
+    expect(upload('release upload --repo github.com/acme/app v1.4.0 x.tgz')).toEqual([]);
+    expect(upload('release upload -R evil/app v1.4.0 x.tgz')).toHaveLength(1);
+  });
+
+  it('without --repo (the repository from the checkout, unseen) no path entry matches: the safe side', () => {
+    expect(upload('release upload v1.4.0 x.tgz')).toHaveLength(1);
+  });
+});
+
 describe('remoteRepository: the host and repository path a remote names', () => {
   it.each([
     ['registry.gitlab.com/acme/app:v1', 'registry.gitlab.com', 'acme/app'],
@@ -114,6 +141,21 @@ describe('remoteRepository: the host and repository path a remote names', () => 
   });
 
   it.each([
+    ['acme/app', 'registry-1.docker.io', 'docker.io', 'acme/app'],
+    ['nginx:1.27', 'registry-1.docker.io', 'docker.io', 'library/nginx'],
+    ['acme/app', 'api.github.com', 'github.com', 'acme/app'],
+    ['github.com/Acme/App', 'api.github.com', 'github.com', 'acme/app'],
+    ['acme/team/app', 'gitlab.com', 'gitlab.com', 'acme/team/app'],
+  ])('%s pushed to %s names no host: the destination gives it', (remote, destination, host, path) => {
+    expect(remoteRepository(remote, destination)).toEqual({ host, path });
+  });
+
+  it('a one-word remote on a forge (gh release upload TAG, a git remote name) names no repository', () => {
+    expect(remoteRepository('v1.4.0', 'api.github.com')).toBeNull();
+    expect(remoteRepository('origin', 'github.com')).toBeNull();
+  });
+
+  it.each([
     ['origin', 'a git remote name'],
     ['https://gitlab.com/api/v4/projects/1234/packages', 'a numeric GitLab project id'],
     ['https://github.com/acme/../evil/app', 'a dot-dot segment'],
@@ -126,9 +168,9 @@ describe('remoteRepository: the host and repository path a remote names', () => 
   it('the test ignores case, `.git` on either side, and never matches a null remote', () => {
     const hostGlob = (g: string) => new RegExp(`^${g.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`, 'i');
     const t = repositoryPathTest('GitHub.com/ACME/app.git', hostGlob);
-    expect(t('https://github.com/acme/App')).toBe(true);
-    expect(t('https://github.com/acme/app2')).toBe(false);
-    expect(t(null)).toBe(false);
-    expect(repositoryPathTest('*.gitlab.com/acme/**', hostGlob)('registry.gitlab.com/acme/a/b:v1')).toBe(true);
+    expect(t('https://github.com/acme/App', 'github.com')).toBe(true);
+    expect(t('https://github.com/acme/app2', 'github.com')).toBe(false);
+    expect(t(null, 'github.com')).toBe(false);
+    expect(repositoryPathTest('*.gitlab.com/acme/**', hostGlob)('registry.gitlab.com/acme/a/b:v1', null)).toBe(true);
   });
 });
