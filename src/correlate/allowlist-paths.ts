@@ -72,15 +72,19 @@ export function remoteRepository(remote: string, destinationHost: string | null 
   const text = remote.trim();
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(text);
   if (url) {
+    const scheme = url[1]!.toLowerCase();
+    // skopeo's docker://REF is an image ref, Docker Hub's `docker://acme/app` included.
+    if (scheme === 'docker') return imageRepository(text.slice(url[1]!.length + 3), destinationHost);
+    // `https://evil.example\@github.com/…`: a URL parser that reads `\` as `/` goes to evil.example.
+    if (/[\\\s]/.test(url[2]!)) return null;
     const host = hostOf(url[2]!);
     if (host === '') return null;
-    const scheme = url[1]!.toLowerCase();
     const rawPath = url[3]!;
     if (scheme === 'http' || scheme === 'https') {
       const api = apiRepository(host, rawPath);
       if (api !== undefined) return api;
     }
-    const path = cleanPath(scheme === 'oci' || scheme === 'docker' ? stripTagAndDigest(rawPath) : rawPath);
+    const path = cleanPath(scheme === 'oci' ? stripTagAndDigest(rawPath) : rawPath);
     return path === null ? null : { host, path };
   }
   // scp-like git remote: [user@]host:path, the host without a slash before the colon.

@@ -125,6 +125,8 @@ describe('remoteRepository: the host and repository path a remote names', () => 
     ['nginx:1.27', 'docker.io', 'library/nginx'],
     ['index.docker.io/acme/app', 'docker.io', 'acme/app'],
     ['oci://ghcr.io/acme/charts', 'ghcr.io', 'acme/charts'],
+    ['docker://ghcr.io/acme/app:v1', 'ghcr.io', 'acme/app'],
+    ['docker://acme/app:v1', 'docker.io', 'acme/app'],
     ['oci://ghcr.io/acme/charts:1.4.0', 'ghcr.io', 'acme/charts'],
     ['https://github.com/acme/app', 'github.com', 'acme/app'],
     ['https://github.com/acme/app.git/', 'github.com', 'acme/app'],
@@ -161,6 +163,7 @@ describe('remoteRepository: the host and repository path a remote names', () => 
     ['https://github.com/acme/../evil/app', 'a dot-dot segment'],
     ['https://github.com/acme%2F..%2Fevil/app', 'a percent escape'],
     ['https://github.com', 'no path'],
+    ['https://evil.example\\@github.com/acme/app', 'a backslash before the userinfo'],
   ])('%s names no repository path (%s)', (remote) => {
     expect(remoteRepository(remote)).toBeNull();
   });
