@@ -39,9 +39,11 @@ function invalidatedInStream(): string[] {
 
 describe('settleShapes', () => {
   // Without settleShapes every run throws away `one`, `ContainerState`, `ProcState` and the class
-  // initializers there. With it, a run now and then still loses one of them to V8's own timing (a concurrent
-  // compile finishing late, an object the deoptimizer materializes with a boxed field: ~5% of runs), not to
-  // a field of ours: so the property is that some run of three is clean.
+  // initializers there. With it, a run now and then still loses one of them to V8's own doing (an object the
+  // deoptimizer materializes with a boxed field: ~5% of runs), not to a field of ours: so the property is that
+  // some run of three is clean. The compiles are on the main thread (../../helpers/v8-trace.ts): compiled
+  // concurrently, `ContainerState` (hot only in the warm-up's last rounds) was still compiling at the marker in
+  // about half the runs at load 9, and those runs said nothing.
   it('leaves nothing for the rarer state changes of a stream to invalidate in the optimized correlator', () => {
     const runs: string[][] = [];
     for (let i = 0; i < 3 && (runs.length === 0 || runs.at(-1)!.length > 0); i++) runs.push(invalidatedInStream());
