@@ -66,7 +66,8 @@ export interface TarMember {
   dir: string | null;
   /**
    * The name tar stores it under: without a leading `/` or `../` (tar strips them), nor `./`. null: bsdtar's
-   * `@ARCHIVE`, `given` the archive whose entries it adds under their own names, which the command line does not show.
+   * `@ARCHIVE` or a name GNU's `-A` concatenates, `given` the archive whose entries it adds under their own names,
+   * which the command line does not show.
    */
   member: string | null;
 }
@@ -78,7 +79,7 @@ export interface TarCommand {
    * concatenate, `d` diff; the long options as their letters). Tar refuses more than one; a reader may see several.
    */
   operations: string;
-  /** Create, append or update (`c`, `r`, `u`, `--create`, `--append`, `--update`). */
+  /** Create, append, update or concatenate (`c`, `r`, `u`, `A`, `--create`, `--append`, `--update`, `--catenate`). */
   creates: boolean;
   /** Extract (`x`, `--extract`, `--get`). */
   extracts: boolean;
@@ -261,9 +262,13 @@ function readWith(words: readonly string[], base: string | null, g: TarGrammar):
     for (const m of members) m.dir = dir;
   }
   if (g.archiveNames && /[cru]/.test(operations)) entriesOfArchives(members);
+  // GNU's concatenate (`-A`, `--catenate`): every name is an archive whose entries it appends, opened as a file of
+  // that name would be (after its `-C`; `-` too is a file there, not stdin). `tar -Af /w/o.tar /srv/secrets.tar`
+  // copies that archive's content, as bsdtar's `-cf /w/o.tar @/srv/secrets.tar` does.
+  if (operations.includes('A')) for (const [i, m] of members.entries()) members[i] = { ...m, member: null };
   const tar = {
     operations,
-    creates: /[cru]/.test(operations),
+    creates: /[cruA]/.test(operations),
     extracts: operations.includes('x'),
     archive,
     dir,

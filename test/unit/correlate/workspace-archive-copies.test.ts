@@ -36,7 +36,7 @@ describe('dd, zip and 7z', () => {
  * last, for every name, even one given before it; a plain `tar` may be busybox's.
  */
 describe('tar by the grammar of the tar that runs', () => {
-  it('copies a secret into the archive bsdtar and busybox name', async () => {
+  it('copies a secret into the archive bsdtar, busybox and GNU tar name', async () => {
     await expectSecretRead([
       { binary: '/usr/bin/bsdtar', copy: `-cLf /workspace/source/x.tar ${SA}`, read: '/workspace/source/x.tar' },
       { binary: '/usr/bin/bsdtar', copy: `-cHf /workspace/source/x.tar ${TOKEN}`, read: '/workspace/source/x.tar' },
@@ -45,6 +45,15 @@ describe('tar by the grammar of the tar that runs', () => {
         copy: `tar -cf /workspace/source/t.tar token -C ${SA}`,
         cwd: '/home/u',
         read: '/workspace/source/t.tar',
+      },
+      // Another archive's entries added: bsdtar's `@ARCHIVE`, GNU's concatenate (`-A`); the copy of a secret that is
+      // one (GNU's `-A` was read as no copy, where bsdtar's `@` was one: found by review).
+      { binary: '/usr/bin/bsdtar', copy: `-cf /workspace/source/x.tar @${TOKEN}`, read: '/workspace/source/x.tar' },
+      { binary: '/usr/bin/tar', copy: `-Af /workspace/source/x.tar ${TOKEN}`, read: '/workspace/source/x.tar' },
+      {
+        binary: '/bin/tar',
+        copy: `--concatenate --file=/workspace/source/x.tar -C ${SA} token`,
+        read: '/workspace/source/x.tar',
       },
       // A plain tar may be busybox's (Alpine): its names are read both ways.
       {

@@ -36,7 +36,8 @@ describe('readTarCommand: the operation', () => {
     ['--get -f /a.tar', 'x', { creates: false, extracts: true }],
     ['tf /a.tar', 't', { creates: false, extracts: false }],
     ['--list --file /a.tar', 't', { creates: false, extracts: false }],
-    ['-Af /a.tar /b.tar', 'A', { creates: false, extracts: false }],
+    // Concatenate appends the other archives' entries: a write to the archive, as create, append and update are.
+    ['-Af /a.tar /b.tar', 'A', { creates: true, extracts: false }],
     // Two operations (tar refuses the line): both seen, so a caller can refuse it too.
     ['-xcf /a.tar', 'xc', { creates: true, extracts: true }],
     // `-C` takes the rest of its bundle: `cf` is its directory, no operation.
@@ -278,6 +279,22 @@ describe('readTarCommand: bsdtar @ARCHIVE names', () => {
     ['-cf /w/o.tar @/srv/secrets.tar', 'gnu', ['@/srv/secrets.tar@/w:@/srv/secrets.tar']],
     ['-cf /w/o.tar @/srv/secrets.tar', 'busybox', ['@/srv/secrets.tar@/w:@/srv/secrets.tar']],
   ])('%s (%s)', (line, flavour, expected) => expect(members(line, flavour)).toEqual(expected));
+
+  // GNU's concatenate takes every name as an archive whose entries it appends (after its `-C`; `-` is a file there).
+  it.each<[string, string[]]>([
+    ['-Af /w/o.tar /srv/secrets.tar', ['/srv/secrets.tar@/w:null']],
+    ['Af /w/o.tar in.tar -C /srv s.tar -', ['in.tar@/w:null', 's.tar@/srv:null', '-@/srv:null']],
+    ['--concatenate --file=/w/o.tar /srv/s.tar', ['/srv/s.tar@/w:null']],
+    ['--catenate -f /w/o.tar @/srv/s.tar', ['@/srv/s.tar@/w:null']],
+  ])('%s (gnu)', (line, expected) => {
+    expect(members(line, 'gnu')).toEqual(expected);
+    expect(members(line, 'gnu-or-busybox')).toEqual(expected);
+  });
+
+  it("the archive GNU tar concatenates to is a copy of the other archive's file", () => {
+    const copy = tarCopy(readTarCommand('-Af o.tar -C /srv secrets.tar'.split(' '), '/w', 'gnu'), '/w');
+    expect(copy).toMatchObject({ sources: ['/srv/secrets.tar'], target: '/w/o.tar', into: ['/w/o.tar'] });
+  });
 
   it("the archive bsdtar creates is a copy of the other archive's file", () => {
     const copy = tarCopy(readTarCommand('-cf o.tar -C /srv @secrets.tar'.split(' '), '/w', 'bsdtar'), '/w');
