@@ -54,8 +54,10 @@ export const NO_WRITES: ScriptWrites = { writes: [] };
 const MAX_SHELL_COPIES = 64;
 
 /**
- * Something in a stream: a file's content, with its name inside a tar stream (null outside one); or, `listed`,
- * only a name (`echo PATH`), which copies nothing but what a reader of name lists makes of it.
+ * Something in a stream: a file's content, with its name inside a tar stream (null outside one, or when the command
+ * line does not show it: another archive's entries, bsdtar's `@ARCHIVE`, which an extraction of the stream writes
+ * under names not seen here); or, `listed`, only a name (`echo PATH`), which copies nothing but what a reader of
+ * name lists makes of it.
  */
 interface Content {
   source: string;
