@@ -4,6 +4,9 @@
  * 127.0.0.1:P` exited 1 with "address already in use (another process listens there)", blaming a process
  * that does not exist. It is a config problem, named by key (or flag) and pointing at the other listener.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/cli/run-config.js';
 import { allConfigProblems } from '../../../src/config/validate.js';
@@ -65,5 +68,21 @@ describe('two listeners of the daemon on one port', () => {
     );
     expect(err.keyPath).toBe('--falco-http');
     expect(err.message).toContain('--metrics-addr 127.0.0.1:9500');
+  });
+
+  it("in a file with another problem: run's one line names the first and counts the clash, as check-config lists both", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-listen-clash-'));
+    try {
+      const file = join(dir, 'c.yaml');
+      writeFileSync(
+        file,
+        'logLevel: loud\nmetrics:\n  listen: 127.0.0.1:9500\nsources:\n  falcoHttp:\n    - listen: 0.0.0.0:9500\n',
+      );
+      const err = configErrorOf(() => loadRunConfig({ config: file }, {}));
+      expect(err.keyPath).toBe('logLevel');
+      expect(err.message).toContain(`(and 1 more problem: exfilwatch check-config ${file} lists them all)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
