@@ -13,16 +13,13 @@
  * `node_modules` (node-gyp's `cp`) is one, an alert too many. A program moving files itself (`fs.renameSync`,
  * `os.rename`) is not seen (docs/detection.md).
  */
-import type { FileOp, ProcessRef } from '../model/normalized-event.js';
+import type { FileOp } from '../model/normalized-event.js';
 import { builderOf } from './build-outputs.js';
 import type { ExecWrites } from './exec-writes.js';
 import { nodeModuleLoad, nodeRuntime, withinModuleBudget } from './module-loads.js';
 import type { ProcState } from './proc-state.js';
 import { ownReleaseOutput, releaseOf } from './release-outputs.js';
 import { STAGED_DIST, STAGED_MODULES, stagedIn } from './staging-marks.js';
-import type { ContainerState } from './state.js';
-
-const PRODUCTS = STAGED_MODULES | STAGED_DIST;
 
 function stagedKinds(path: string): number {
   const dir = `${path}/`;

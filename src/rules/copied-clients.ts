@@ -55,7 +55,7 @@ const DATA = /^(?:-d|--data(?:-[a-z]+)?|--json|--expand-data|-F|--form)$/;
  * package (`npm install -d @acme/lib URL`: npm's `-d` is a log level), which a relative `@dir/file` reads as.
  */
 const FILE_DATA = String.raw`(?:@|[^=]*=[@<])(?:[/.~]|[^/\s]+$)`;
-const DATA_FILE_JOINED = new RegExp(String.raw`^(?:-[dF]|--(?:data(?:-[a-z]+)?|json|expand-data|form)=)${FILE_DATA}`);
+const DATA_FILE_JOINED = new RegExp(`^(?:-[dF]|--(?:data(?:-[a-z]+)?|json|expand-data|form)=)${FILE_DATA}`);
 const FILE_VALUE = new RegExp(`^${FILE_DATA}`);
 
 function sendsAFile(word: string, next: string | undefined): boolean {
