@@ -78,8 +78,12 @@ export function remoteRepository(remote: string, destinationHost: string | null 
     // `https://evil.example\@github.com/…`: a URL parser that reads `\` as `/` goes to evil.example.
     if (/[\\\s]/.test(url[2]!)) return null;
     const host = hostOf(url[2]!);
-    if (host === '') return null;
+    // file://host/path is a local path: it names no host the push goes to.
+    if (host === '' || scheme === 'file') return null;
     const rawPath = url[3]!;
+    // A dot segment anywhere, escaped too: curl removes `..` before sending (RFC 3986), so
+    // /repos/acme/app/../../evil/y/… is evil/y's, past the part an API URL's repository is read from.
+    if (hasDotSegment(rawPath)) return null;
     if (scheme === 'http' || scheme === 'https') {
       const api = apiRepository(host, rawPath);
       if (api !== undefined) return api;
@@ -94,6 +98,10 @@ export function remoteRepository(remote: string, destinationHost: string | null 
     return path === null ? null : { host: hostOf(scp[1]!), path };
   }
   return imageRepository(text, destinationHost);
+}
+
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((seg) => /^(?:\.|%2e){1,2}$/i.test(seg));
 }
 
 function stripTagAndDigest(ref: string): string {

@@ -164,6 +164,12 @@ describe('remoteRepository: the host and repository path a remote names', () => 
     ['https://github.com/acme%2F..%2Fevil/app', 'a percent escape'],
     ['https://github.com', 'no path'],
     ['https://evil.example\\@github.com/acme/app', 'a backslash before the userinfo'],
+    // curl removes dot segments (RFC 3986) before sending: these go to /repos/evil/y and projects/evil%2Fy.
+    ['https://api.github.com/repos/acme/app/../../evil/y/releases/1/assets', 'a dot-dot segment after the API repository'],
+    ['https://api.github.com/repos/acme/app/%2e%2e/%2E%2E/evil/y/releases', 'an escaped dot-dot after the API repository'],
+    ['https://gitlab.com/api/v4/projects/acme%2Fapp/../../projects/evil%2Fy/uploads', 'a dot-dot after the GitLab project'],
+    ['https://ghe.corp/api/v3/repos/acme/app/./../../evil/y', 'dot segments after the GHES repository'],
+    ['file://github.com/acme/app', 'a local file:// URL (no network)'],
   ])('%s names no repository path (%s)', (remote) => {
     expect(remoteRepository(remote)).toBeNull();
   });
