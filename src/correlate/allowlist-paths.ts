@@ -100,6 +100,18 @@ export function remoteRepository(remote: string, destinationHost: string | null 
   return imageRepository(text, destinationHost);
 }
 
+/**
+ * Does a later step's remote (git's transport helper, its ssh) name another repository than the push's own, or
+ * none where the push's names one? A bare word (a remote name, `origin`) says nothing either way.
+ */
+export function namesOtherRepository(first: string | null, later: string, destinationHost: string | null): boolean {
+  if (first === null || first === later || !/[/:]/.test(later)) return false;
+  const own = remoteRepository(first, destinationHost);
+  if (own === null) return false;
+  const other = remoteRepository(later, destinationHost);
+  return other === null || other.host !== own.host || other.path !== own.path;
+}
+
 function hasDotSegment(path: string): boolean {
   return path.split('/').some((seg) => /^(?:\.|%2e){1,2}$/i.test(seg));
 }

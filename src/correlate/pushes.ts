@@ -9,6 +9,7 @@ import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
+import { namesOtherRepository } from './allowlist-paths.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
@@ -107,6 +108,7 @@ export class PushTracker {
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
+      else if (r.remote !== null && namesOtherRepository(ep.remote, r.remote, ep.destHost)) ep.remoteRewritten = true;
       if (r.renamed && !ep.renamed) {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);
@@ -201,6 +203,7 @@ export class PushTracker {
       time: e.time,
       source: e.source,
       twinned: false,
+      remoteRewritten: false,
       egressBytes: 0,
       bridgedBytes: 0,
       egressSeen: false,

