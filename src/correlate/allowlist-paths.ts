@@ -101,15 +101,15 @@ export function remoteRepository(remote: string, destinationHost: string | null 
 }
 
 /**
- * Does a later step's remote (git's transport helper, its ssh) name another repository than the push's own, or
- * none where the push's names one? A bare word (a remote name, `origin`) says nothing either way.
+ * Does `other` (another remote the push's argv names, a later step's) name another repository than the push's
+ * own remote, or none where that names one? Then no path entry may take the push for the first one's.
  */
-export function namesOtherRepository(first: string | null, later: string, destinationHost: string | null): boolean {
-  if (first === null || first === later || !/[/:]/.test(later)) return false;
+export function namesOtherRepository(first: string | null, other: string, destinationHost: string | null): boolean {
+  if (first === null || first === other) return false;
   const own = remoteRepository(first, destinationHost);
   if (own === null) return false;
-  const other = remoteRepository(later, destinationHost);
-  return other === null || other.host !== own.host || other.path !== own.path;
+  const repo = remoteRepository(other, destinationHost);
+  return repo === null || repo.host !== own.host || repo.path !== own.path;
 }
 
 function hasDotSegment(path: string): boolean {

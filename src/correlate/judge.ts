@@ -123,7 +123,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
       allowlistHost(ep, ctx, sent) ??
       (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: allowlistIps(ep),
-    destinationRemote: ep.byEgress || ep.remoteRewritten ? null : ep.remote,
+    destinationRemote: ep.byEgress || ep.otherRepository ? null : ep.remote,
     ...sent,
   });
   if (allowed) {

@@ -26,11 +26,12 @@ export interface PushEpisode {
   tool: string;
   remote: string | null;
   /**
-   * A later step of the push named another repository than `remote`: git's transport helper or ssh with the
-   * URL a config the sensors do not show rewrote it to (url.<base>.insteadOf, pushInsteadOf). No
+   * The push may go to another repository than `remote`: its argv names several (kaniko's `--destination A
+   * --destination B`, crane's last `-t`), or a later step named another (git's transport helper or ssh with
+   * the URL a config the sensors do not show rewrote it to: url.<base>.insteadOf, pushInsteadOf). No
    * `HOST/PATH-GLOB` allowlist entry matches it (./allowlist-paths.ts).
    */
-  remoteRewritten: boolean;
+  otherRepository: boolean;
   destHost: string | null;
   /** How destHost was learned; null when it is null. */
   destNamed: DestNaming | null;

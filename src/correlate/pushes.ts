@@ -108,7 +108,9 @@ export class PushTracker {
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
-      else if (r.remote !== null && namesOtherRepository(ep.remote, r.remote, ep.destHost)) ep.remoteRewritten = true;
+      // A step's bare word (a remote name, `origin`) says nothing of where it goes.
+      if (r.remote !== null && /[/:]/.test(r.remote) && namesOtherRepository(ep.remote, r.remote, ep.destHost))
+        ep.otherRepository = true;
       if (r.renamed && !ep.renamed) {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);
@@ -137,6 +139,7 @@ export class PushTracker {
     });
     proc.episode = ep;
     pusher.episode = ep;
+    ep.otherRepository = r.otherRemotes?.some((o) => namesOtherRepository(r.remote, o, r.destinationHost)) === true;
     ep.awaitsWholeStep = (r.argvCut || r.argvRegrouped === true) && r.spec.cutArgvNeedsStep === true;
     this.addEvidence(ep, { ...item, kind: 'push' });
     if (r.stdin) notePipePush(c, proc, ep);
@@ -203,7 +206,7 @@ export class PushTracker {
       time: e.time,
       source: e.source,
       twinned: false,
-      remoteRewritten: false,
+      otherRepository: false,
       egressBytes: 0,
       bridgedBytes: 0,
       egressSeen: false,

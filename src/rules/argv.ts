@@ -214,6 +214,23 @@ export function flagRemote(value: string, key: string | undefined, separator: st
 }
 
 /**
+ * The remotes other occurrences of the remote's flag name: kaniko's `--destination A --destination B` and
+ * buildx's `-t A -t B` push to each, and crane (pflag) pushes to its last `-t`, while the remote is the first.
+ */
+export function otherFlagRemotes(
+  parsed: ParsedArgv,
+  loc: { flag: readonly string[]; key?: string; afterLast?: string },
+  remote: string | null,
+): string[] {
+  const others = new Set<string>();
+  for (const f of parsed.flags) {
+    const value = f.value && loc.flag.includes(f.flag) ? flagRemote(f.value, loc.key, loc.afterLast) : null;
+    if (value !== null && value !== remote) others.add(value);
+  }
+  return [...others];
+}
+
+/**
  * `--dry-run=false`, `--no-push=false` (npm's and cobra's booleans take a value): the flag is off. What either
  * parser takes for false: Go's strconv.ParseBool `f`, `F`, `FALSE`, `False`, `0`; npm's nopt `false`, `null`
  * and any number that is zero, the empty string too (`--dry-run=`, `--dry-run=00`: found by review, those

@@ -15,6 +15,7 @@ import {
   imageRegistryHost,
   isLocalUpload,
   javaPropertyTrue,
+  otherFlagRemotes,
   type ParsedArgv,
   parseArgv,
   scpLikeHost,
@@ -78,6 +79,8 @@ export interface PushRecognition {
    * kubernetes driver, `buildctl --addr tcp://…`), so they say nothing of where the image went.
    */
   viaBuilder?: true;
+  /** Other remotes argv names beside `remote`, pushed to too (argv.ts otherFlagRemotes). */
+  otherRemotes?: string[];
 }
 /** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
 export interface SignerRecognition {
@@ -256,6 +259,8 @@ function matchSpec(
         const r: PushRecognition = push(remote, destinationOf(spec, remote));
         if (isReportingApiCall(cmd, parsed, words, isUploadTarget)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
+        const others = 'flag' in cmd.remote ? otherFlagRemotes(parsed, cmd.remote, remote) : [];
+        if (others.length > 0) r.otherRemotes = others;
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;

@@ -44,6 +44,18 @@ describe('allowlist destination HOST/PATH-GLOB', () => {
     expect(run(kanikoPush('registry.gitlab.com/evil-org/drop:v1').events, { allowlist: cidr }).alerts).toEqual([]);
   });
 
+  it('kaniko pushes to every --destination: another repository among them and no path entry matches', () => {
+    const scoped = entry('registry.gitlab.com/acme/**');
+    const both = (a: string, b: string) => kanikoPush(`${a} --destination ${b}`).events;
+    const own = 'registry.gitlab.com/acme/app:v1';
+    expect(run(both(own, own), { allowlist: scoped }).alerts).toEqual([]);
+    expect(run(both(own, 'registry.gitlab.com/evil-org/drop:v1'), { allowlist: scoped }).alerts).toHaveLength(1);
+    // Two tags of one repository: exempt. Two repositories, even both the operator's: the entry is tested on
+    // one remote, so the safe side.
+    expect(run(both(own, 'registry.gitlab.com/acme/app:latest'), { allowlist: scoped }).alerts).toEqual([]);
+    expect(run(both(own, 'registry.gitlab.com/acme/team/web:v1'), { allowlist: scoped }).alerts).toHaveLength(1);
+  });
+
   it('`*` stays within one path segment, `**` crosses them', () => {
     const one = entry('registry.gitlab.com/acme/*');
     expect(run(kanikoPush('registry.gitlab.com/acme/app:v1').events, { allowlist: one }).alerts).toEqual([]);
@@ -84,6 +96,35 @@ describe('allowlist destination HOST/PATH-GLOB', () => {
     expect(push('git@github.com:acme/app.git')).toEqual([]);
     expect(push('https://github.com/evil/app.git')).toHaveLength(1);
     expect(push('git@github.com:evil/acme.git')).toHaveLength(1);
+  });
+});
+
+describe('a flag naming the destination given twice', () => {
+  const push = (binary: string, args: string) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/data', 100, MiB);
+    const p = s.exec(c, binary, args, { parent: sh });
+    s.connect(p, GITLAB_REGISTRY, 443)
+      .send(p, GITLAB_REGISTRY, 443, 60 * MiB)
+      .wait(300)
+      .exit(p);
+    const allowlist = [{ namespace: 'ci', destination: 'registry.gitlab.com/acme/**', reason: 'ci' }];
+    return run(s.events, { allowlist }).alerts;
+  };
+  const own = 'registry.gitlab.com/acme/app';
+  const evil = 'registry.gitlab.com/evil-org/drop';
+
+  it("crane's last -t is where it pushes, the first is the remote: not exempt", () => {
+    expect(push('/usr/bin/crane', `mutate ${own}:1 -t ${own}:2`)).toEqual([]);
+    expect(push('/usr/bin/crane', `mutate ${own}:1 -t ${own}:2 --tag ${evil}:1`)).toHaveLength(1);
+    expect(push('/usr/bin/crane', `append -b alpine -f /tmp/x.tar -t ${own}:2 -t ${evil}:1`)).toHaveLength(1);
+  });
+
+  it("buildx's -t, each pushed: not exempt", () => {
+    expect(push('/usr/bin/docker', `buildx imagetools create -t ${own}:2 ${own}:1`)).toEqual([]);
+    expect(push('/usr/bin/docker', `buildx imagetools create -t ${own}:2 -t ${evil}:1 ${own}:1`)).toHaveLength(1);
   });
 });
 
