@@ -180,7 +180,16 @@ export function repositoryPathProblem(value: string): string | null {
   const slash = value.indexOf('/');
   const host = value.slice(0, slash);
   const path = value.slice(slash + 1);
+  if (/^[a-z][a-z0-9+.-]*:$/i.test(host) && value.startsWith(`${host}//`))
+    return `"${value}" is a URL: write HOST/PATH-GLOB without the scheme (ghcr.io/acme/*)`;
   if (host === '' || /[:@\s]/.test(host)) return `"${host}" is not a host glob before the repository path`;
+  // A remote's host is read with these aliases folded (remoteRepository): an entry written with one never matched.
+  const lower = host.toLowerCase();
+  if (DOCKER_HUB.has(lower) && lower !== 'docker.io')
+    return `"${host}" is Docker Hub, matched as docker.io: write docker.io/…`;
+  if (GITHUB_API_HOSTS.has(lower))
+    return `"${host}" is GitHub's API host, matched as github.com: write github.com/OWNER/REPO`;
+  if (host.endsWith('.')) return `"${host}" ends with a dot, which no remote's host is compared with: drop it`;
   if (path === '' || path.startsWith('/')) return 'the repository path after the host is empty';
   if (/[:@\s%\\]/.test(path)) return `"${path}" names a tag, digest or escape: write the repository path only`;
   for (const seg of path.replace(/\/+$/, '').split('/')) {

@@ -33,7 +33,7 @@ export const allowlistEntrySchema = z
     destination: allowlistDestinationSchema
       .optional()
       .describe(
-        "Push destination: a host glob (`*.corp.example`), an IP CIDR (`10.20.0.0/16`), or a host glob and repository path glob (`ghcr.io/acme/*`, `registry.gitlab.com/acme/**`) matched on the push's remote: `*` stays within a path segment, `**` crosses them; case, `.git`, tags and digests are ignored; a push with no remote (by egress only) never matches one. On a shared forge or registry write the path: a host alone also exempts pushes to other accounts there.",
+        "Push destination: a host glob (`*.corp.example`), an IP CIDR (`10.20.0.0/16`), or a host glob and repository path glob (`ghcr.io/acme/*`, `registry.gitlab.com/acme/**`) matched on the push's remote: `*` stays within a path segment, `**` crosses them; case, `.git`, tags and digests are ignored; Docker Hub is `docker.io/…` and GitHub's API `github.com/…`; no scheme. A push with no remote (by egress only), or whose argv or later steps name another repository (kaniko's second `--destination`, git's rewritten URL), never matches one. On a shared forge or registry write the path: a host alone also exempts pushes to other accounts there.",
       ),
     podLabels: z.record(z.string(), z.string()).optional().describe('Pod label globs; every one given must match.'),
     reason: z

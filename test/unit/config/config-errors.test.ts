@@ -296,6 +296,24 @@ describe('destination patterns: a host glob or an IP CIDR', () => {
     expect(bad[0]?.message).toMatch(/an IP CIDR takes no repository path/);
     expect(bad[1]?.message).toMatch(/names a tag, digest or escape: write the repository path only/);
     expect(bad[3]?.message).toMatch(/is not a host glob before the repository path/);
+    // Values that could never match a remote (its host is read with these folded, and without scheme or dot).
+    const never = allowlistDestination([
+      'index.docker.io/acme/*',
+      'registry-1.docker.io/acme/*',
+      'api.github.com/acme/*',
+      'https://github.com/acme/*',
+      'oci://ghcr.io/acme/*',
+      'github.com./acme/*',
+    ]);
+    expect(never.map((p) => p.message)).toEqual([
+      expect.stringMatching(/"index\.docker\.io" is Docker Hub, matched as docker\.io: write docker\.io/),
+      expect.stringMatching(/"registry-1\.docker\.io" is Docker Hub/),
+      expect.stringMatching(/"api\.github\.com" is GitHub's API host, matched as github\.com/),
+      expect.stringMatching(/"https:\/\/github\.com\/acme\/\*" is a URL: write HOST\/PATH-GLOB without the scheme/),
+      expect.stringMatching(/is a URL/),
+      expect.stringMatching(/"github\.com\." ends with a dot/),
+    ]);
+    expect(allowlistDestination(['docker.io/acme/*', 'Docker.IO/library/nginx'])).toEqual([]);
     // Only the allowlist reads a path: the destinations lists stay host globs and CIDRs.
     expect(internal(['ghcr.io/acme/*'])).toEqual([
       expect.objectContaining({ keyPath: 'correlator.destinations.internal[0]' }),
