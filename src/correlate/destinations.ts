@@ -344,16 +344,16 @@ export function parseCidr(text: string): Cidr | null {
   return { v6: ip.v6, bits: ip.bits & mask, mask };
 }
 
-/**
- * `host:port`, `10.0.0.5:5000`, `[fd00::1]:443` or `[fd00::1]`. A push's host and addresses are matched
- * without their port or brackets, so such a pattern would match nothing: `harbor.corp.example:8443` in
- * `internal` left that registry unclassed and its pushes unseen, without a word.
- */
 /** Written as an IP would be (a mistyped one included): digits and dots, or hex digits with colons. */
 export function ipShaped(addr: string): boolean {
   return (/^[\d.]+$/.test(addr) && addr.includes('.')) || (/^[\da-f:.]+$/i.test(addr) && addr.includes(':'));
 }
 
+/**
+ * `host:port`, `10.0.0.5:5000`, `[fd00::1]:443` or `[fd00::1]`. A push's host and addresses are matched
+ * without their port or brackets, so such a pattern would match nothing: `harbor.corp.example:8443` in
+ * `internal` left that registry unclassed and its pushes unseen, without a word.
+ */
 const WITH_PORT = /^(?:\[([\da-f:.]+)\](?::\d*)?|([^:/[\]\s]+):\d*)$/i;
 
 /**
