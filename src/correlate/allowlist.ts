@@ -18,7 +18,8 @@ export interface AllowlistSubject {
   destinationIps: readonly string[];
   /**
    * The recognised push's remote (alert `push.remote`, unredacted): what a `HOST/PATH-GLOB` destination is
-   * matched on. null for a push by egress only, which such an entry never exempts.
+   * matched on. null for a push by egress only, or one that may go to another repository too
+   * (PushEpisode.otherRepository), which such an entry never exempts.
    */
   destinationRemote?: string | null;
   /**
