@@ -112,6 +112,14 @@ export function namesOtherRepository(first: string | null, other: string, destin
   return repo === null || repo.host !== own.host || repo.path !== own.path;
 }
 
+/**
+ * namesOtherRepository for a later step of the push (git's transport helper, its ssh's receive-pack): a bare
+ * word there (a remote's name, `origin`) says nothing of where the push goes.
+ */
+export function stepNamesOtherRepository(remote: string | null, step: string | null, destinationHost: string | null) {
+  return step !== null && /[/:]/.test(step) && namesOtherRepository(remote, step, destinationHost);
+}
+
 function hasDotSegment(path: string): boolean {
   return path.split('/').some((seg) => /^(?:\.|%2e){1,2}$/i.test(seg));
 }

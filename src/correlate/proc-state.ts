@@ -5,7 +5,7 @@
  * start and counts) lives in one `rare` object that plain processes do not have: 208 bytes and three
  * boxed doubles per process before, 144 bytes and two now. Accessors keep the old field names.
  */
-import type { FileEvent } from '../model/normalized-event.js';
+import type { ActivityEvent, FileEvent } from '../model/normalized-event.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import type { LastChild } from './archive-extractions.js';
 import type { ProcExemptions } from './exemption-state.js';
@@ -161,4 +161,31 @@ export class ProcState {
   get lineageHost(): string | null {
     return this.rare === null ? null : this.rare.lineageHost;
   }
+}
+
+/**
+ * A stand-in for the unseen parent of a helper (a transport helper whose push's process is not in the table):
+ * a copy of the helper's state under the parent's exec id, pid, binary and args, which a later event of that
+ * process joins (pushes.ts parentStub).
+ */
+export function parentStandIn(proc: ProcState, e: ActivityEvent): ProcState {
+  const p = e.process;
+  const stub = new ProcState(
+    p.parentExecId,
+    p.ppid ?? null,
+    p.parentBinary ?? null,
+    null,
+    proc.container,
+    proc.node,
+    proc.lastMs,
+    proc.download,
+    proc.episode,
+    proc.archiver,
+  );
+  stub.exitedMs = proc.exitedMs;
+  stub.hot = proc.hot;
+  stub.dropped = proc.dropped;
+  if (proc.rare !== null) stub.rare = { ...proc.rare, push: null, exempt: null };
+  stub.args = p.parentArgs ?? null;
+  return stub;
 }

@@ -9,14 +9,22 @@ import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
-import { namesOtherRepository } from './allowlist-paths.js';
+import { namesOtherRepository, stepNamesOtherRepository } from './allowlist-paths.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
 import { beyondClockJump } from './node-clock.js';
 import { notePipePush } from './pipeline.js';
+import { parentStandIn } from './proc-state.js';
 import { addSent, formatAddr, listDest } from './push-dests.js';
-import { type ContainerState, type DestEntry, type NodeState, newDest, ProcState, type PushEpisode } from './state.js';
+import {
+  type ContainerState,
+  type DestEntry,
+  type NodeState,
+  newDest,
+  type ProcState,
+  type PushEpisode,
+} from './state.js';
 import { timeText } from './times.js';
 
 const MAX_EPISODE_EVIDENCE = 12;
@@ -108,9 +116,7 @@ export class PushTracker {
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
-      // A step's bare word (a remote name, `origin`) says nothing of where it goes.
-      if (r.remote !== null && /[/:]/.test(r.remote) && namesOtherRepository(ep.remote, r.remote, ep.destHost))
-        ep.otherRepository = true;
+      if (stepNamesOtherRepository(ep.remote, r.remote, ep.destHost)) ep.otherRepository = true;
       if (r.renamed && !ep.renamed) {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);
@@ -147,30 +153,8 @@ export class PushTracker {
 
   /** The parent of a helper whose parent is not in the table: a copy of the helper as that parent. */
   private parentStub(proc: ProcState, e: ActivityEvent): ProcState {
-    const stub = this.newStub(proc, e);
+    const stub = parentStandIn(proc, e);
     this.stubs.add(stub);
-    return stub;
-  }
-
-  private newStub(proc: ProcState, e: ActivityEvent): ProcState {
-    const p = e.process;
-    const stub = new ProcState(
-      p.parentExecId,
-      p.ppid ?? null,
-      p.parentBinary ?? null,
-      null,
-      proc.container,
-      proc.node,
-      proc.lastMs,
-      proc.download,
-      proc.episode,
-      proc.archiver,
-    );
-    stub.exitedMs = proc.exitedMs;
-    stub.hot = proc.hot;
-    stub.dropped = proc.dropped;
-    if (proc.rare !== null) stub.rare = { ...proc.rare, push: null, exempt: null };
-    stub.args = p.parentArgs ?? null;
     return stub;
   }
 

@@ -305,12 +305,8 @@ function matchSpec(
       const remote = parsed.positionals[1] ?? parsed.positionals[0] ?? null;
       // The helper is git's own; a parent that is not git is a renamed or copied git doing the push.
       const parentName = basename(view.parentBinary);
-      return push(
-        remote,
-        remote ? destinationOf(spec, remote) : null,
-        spec.tool,
-        parentName !== '' && parentName !== 'git',
-      );
+      const renamedGit = parentName !== '' && parentName !== 'git';
+      return push(remote, remote ? destinationOf(spec, remote) : null, spec.tool, renamedGit);
     }
     case 'archive-to-stdout': {
       const parentName = basename(view.parentBinary);
