@@ -67,14 +67,19 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
     defaults,
     clock: deps.clock,
   };
-  /** The worker warmUp() started for the first stream, until a stream takes it (or run ends). */
+  /**
+   * The ingest worker for the next stream: the one warmUp() started, then the one the last stream kept
+   * (terminated when run ends).
+   */
   let prepared: PreparedWorker | null = null;
 
   async function streamOnce(out: SourceOutput, signal: AbortSignal): Promise<StreamResult> {
     if (config.worker !== false) {
       const worker = prepared;
       prepared = null;
-      return streamInWorker(workerOptions, out, signal, worker);
+      const { result, kept } = await streamInWorker(workerOptions, out, signal, worker);
+      prepared = kept;
+      return result;
     }
     const client = new Client(address.target, credentials.createInsecure(), channelOptions);
     try {
@@ -151,7 +156,7 @@ export function createTetragonGrpcSource(config: TetragonGrpcConfig, deps: Sourc
       try {
         await runStreams(out, signal);
       } finally {
-        // A worker prepared for a stream that never came (stopped first).
+        // A worker prepared or kept for a stream that never came (stopped first).
         if (prepared !== null) void prepared.worker.terminate();
         prepared = null;
       }

@@ -33,5 +33,8 @@ export type WorkerToMain =
   /** The warm-up is over (`problem`: why it ended early, or null). */
   | { type: 'warm'; messages: number; ms: number; problem: string | null };
 
-/** `connect`: make the GetEvents call (the worker waits for it); `cancel`: end the call and the worker. */
+/**
+ * `connect`: make the GetEvents call (the worker waits for it; after `end` or `not-ready`, for the next);
+ * `cancel`: end the call and the worker.
+ */
 export type MainToWorker = { type: 'connect' } | { type: 'cancel' };

@@ -119,16 +119,24 @@ export async function prepareWorker(
   return { ...outcome, prepared };
 }
 
+/** How a stream in a worker ended, and the worker to stream through next time (null: start another). */
+export interface WorkerStreamEnd {
+  result: StreamResult;
+  kept: PreparedWorker | null;
+}
+
 /**
- * Streams through `prepared` when it is given and alive (it is used up either way), else through a worker
- * started now.
+ * Streams through `prepared` when it is given and alive, else through a worker started now. The worker is
+ * kept (unref'd, waiting for the next `connect`) when its call ended and it said so; terminated when the
+ * stream was stopped or the worker failed. Kept across reconnects because a worker's start is the costly
+ * part of a failed attempt (worker-thread.ts).
  */
 export function streamInWorker(
   o: WorkerStreamOptions,
   out: SourceOutput,
   signal: AbortSignal,
   prepared: PreparedWorker | null = null,
-): Promise<StreamResult> {
+): Promise<WorkerStreamEnd> {
   if (prepared?.dead) void prepared.worker.terminate();
   const started = prepared && !prepared.dead ? prepared : startWorker(o, null);
   const worker = started.worker;
@@ -139,17 +147,25 @@ export function streamInWorker(
   let startedAt = Number.NaN;
   let received = 0;
 
-  return new Promise<StreamResult>((resolve) => {
+  return new Promise<WorkerStreamEnd>((resolve) => {
     let settled = false;
     let establishing: Establishing | null = null;
-    const finish = (reason: string, connected: boolean) => {
+    /** `reusable`: the worker said its call ended and waits for the next `connect`. */
+    const finish = (reason: string, connected: boolean, reusable = false) => {
       if (settled) return;
       settled = true;
       establishing?.cancel();
       signal.removeEventListener('abort', onAbort);
       const upMs = connected ? o.clock.now() - startedAt : 0;
-      resolve({ healthy: connected && (received > 0 || upMs >= o.healthyAfterMs), reason });
-      void worker.terminate();
+      const result = { healthy: connected && (received > 0 || upMs >= o.healthyAfterMs), reason };
+      const keep = reusable && !signal.aborted && !started.dead;
+      if (keep) {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        worker.unref();
+      } else {
+        void worker.terminate();
+      }
+      resolve({ result, kept: keep ? started : null });
     };
     const onAbort = () => {
       tell({ type: 'cancel' });
@@ -178,13 +194,13 @@ export function streamInWorker(
           establishing = upOnceEstablished(() => out.connection(true, o.target));
           break;
         case 'not-ready':
-          finish(m.reason, false);
+          finish(m.reason, false, true);
           break;
         case 'batch':
           handleBatch(m);
           break;
         case 'end':
-          finish(m.reason, !Number.isNaN(startedAt));
+          finish(m.reason, !Number.isNaN(startedAt), true);
           break;
       }
     };
@@ -205,15 +221,16 @@ export function streamInWorker(
       // Whatever arrived meanwhile, or in the same delivery, waits for the next turn.
       setImmediate(pump);
     };
-    worker.on('message', (m: WorkerToMain) => {
+    const onMessage = (m: WorkerToMain) => {
       pending.push(m);
       if (!pumping) {
         pumping = true;
         pump();
       }
-    });
-    worker.on('error', (err) => finish(`ingest worker failed: ${err.message}`, !Number.isNaN(startedAt)));
-    worker.on('exit', (code) => finish(`ingest worker exited (code ${code})`, !Number.isNaN(startedAt)));
+    };
+    const onError = (err: Error) => finish(`ingest worker failed: ${err.message}`, !Number.isNaN(startedAt));
+    const onExit = (code: number) => finish(`ingest worker exited (code ${code})`, !Number.isNaN(startedAt));
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     tell({ type: 'connect' });
   });
 }

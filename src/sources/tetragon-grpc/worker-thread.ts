@@ -16,6 +16,9 @@
  *
  * The worker makes its call when the main thread says `connect`. Before that, when asked (`warmUp`), it
  * receives a synthetic stream over loopback through the same code (warm-transport.ts) and drops it.
+ * After a call ends (`end`, `not-ready`) it waits for the next `connect`, on a client of its own: the
+ * source keeps one worker across its reconnects, because starting one costs ~70-80 ms of CPU (an isolate,
+ * grpc-js loaded and compiled), which an address that answers every call with UNIMPLEMENTED paid per retry.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
@@ -34,7 +37,6 @@ const MAX_IN_FLIGHT = 32;
 
 const post = (message: WorkerToMain, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
-const client = new Client(init.target, credentials.createInsecure(), init.channelOptions);
 const request = Buffer.from(init.request);
 
 let buf = new Uint8Array(init.batchBytes);
@@ -45,8 +47,13 @@ const acked = new Int32Array(init.acked);
 let posted = 0;
 let paused = false;
 let flushScheduled = false;
+/** The current call's client (a closed grpc-js client cannot connect again: one per call). */
+let client: Client | null = null;
+/** True from the end of a call until the next `connect`: stale callbacks of the last call see it. */
 let ended = false;
-let call: ReturnType<typeof client.makeServerStreamRequest<Buffer, Buffer>> | null = null;
+let call: ReturnType<Client['makeServerStreamRequest']> | null = null;
+/** After `cancel`: the source is stopping and terminates this worker; no call starts any more. */
+let stopped = false;
 /** While warming up: batches are packed as for real, then dropped instead of posted. */
 let discarding = false;
 
@@ -106,30 +113,42 @@ function end(reason: string): void {
   ended = true;
   flush();
   post({ type: 'end', reason });
-  client.close();
+  client?.close();
 }
 
 function connect(): void {
-  client.waitForReady(Date.now() + init.connectTimeoutMs, (err) => {
-    if (ended) return;
+  // A fresh call: a pause of the last one (its resumeWhenDrained loop stopped at `ended`) is not this one's.
+  ended = false;
+  paused = false;
+  call = null;
+  const own = new Client(init.target, credentials.createInsecure(), init.channelOptions);
+  client = own;
+  own.waitForReady(Date.now() + init.connectTimeoutMs, (err) => {
+    if (ended || client !== own) return;
     if (err) {
       ended = true;
       post({ type: 'not-ready', reason: noGrpcAnswer(init.connectTimeoutMs, err.message) });
-      client.close();
+      own.close();
       return;
     }
-    call = client.makeServerStreamRequest<Buffer, Buffer>(
+    const c = own.makeServerStreamRequest<Buffer, Buffer>(
       init.path,
       () => request,
       (bytes) => bytes,
       request,
     );
+    call = c;
     post({ type: 'ready' });
-    call.on('data', add);
-    call.on('error', (e: ServiceError) => {
-      end(streamFailure(e));
+    // Only while this is the current call: a late event of an ended one must not end the next.
+    c.on('data', (message: Buffer) => {
+      if (call === c) add(message);
     });
-    call.on('end', () => end('stream ended by the agent'));
+    c.on('error', (e: ServiceError) => {
+      if (call === c) end(streamFailure(e));
+    });
+    c.on('end', () => {
+      if (call === c) end('stream ended by the agent');
+    });
   });
 }
 
@@ -149,9 +168,10 @@ if (init.warmUp) {
 port.on('message', (m: MainToWorker) => {
   if (m.type === 'connect') {
     void warming.then(() => {
-      if (!ended) connect();
+      if (!stopped) connect();
     });
   } else if (m.type === 'cancel') {
+    stopped = true;
     call?.cancel();
     end('stopped');
   }
