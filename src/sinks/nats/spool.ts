@@ -364,12 +364,11 @@ export class Spool {
 
   /** Rewrites the file with live entries only. Runs inside the writer loop (or before it starts). */
   private async compact(): Promise<void> {
-    const { bytes, nowWritten } = await writeCompactedSpool(
-      this.options.dir,
-      this.path,
-      this.entries.values(),
-      this.unwritten,
-    );
+    // The live entries now, and where the queue stands: deletes queued before this are of entries the new
+    // file leaves out; those queued while it is written (an ack meanwhile) are of entries it holds.
+    const live = [...this.entries.values()];
+    const queuedBefore = this.pending.length;
+    const { bytes, nowWritten } = await writeCompactedSpool(this.options.dir, this.path, live, this.unwritten);
     // From the rename on, the name is the new file, whatever the directory fsync says: appends kept going to
     // the old, unlinked one when it failed, and an alert reported spooled was in no file a restart reads.
     const old = this.fh;
@@ -377,10 +376,11 @@ export class Spool {
     await old.close().catch(() => undefined);
     // A torn append is cut back to this length.
     this.fileBytes = bytes;
-    this.deadRecords = 0;
+    const isDelete = (line: string) => line.startsWith('{"op":"del"');
+    const since = this.pending.slice(queuedBefore);
+    this.pending = [...this.pending.slice(0, queuedBefore).filter((line) => !isDelete(line)), ...since];
+    this.deadRecords = since.filter(isDelete).length;
     this.deadBytes = 0;
-    // Deletes still queued are already reflected in the rewritten file.
-    this.pending = this.pending.filter((line) => !line.startsWith('{"op":"del"'));
     for (const seq of nowWritten) this.unwritten.delete(seq);
     this.dirUnsynced = true;
     await this.syncDir().catch((err) => {
