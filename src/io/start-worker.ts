@@ -5,8 +5,9 @@
  *
  * tsx's require hook (`tsx/cjs/api`), not its ESM loader: registering the ESM loader in a worker runs its
  * hooks in a thread of the worker's own, whose port Node 20 keeps in the main thread's port table after the
- * worker is terminated: one MessagePort per worker, for good (an ingest worker per sensor reconnect; see
- * test/integration/tetragon/worker-churn.test.ts). The require hook runs in the worker's own thread.
+ * worker is terminated: one MessagePort per worker, for good (an ingest worker per sensor reconnect, when
+ * each started one; see test/integration/tetragon/worker-churn.test.ts). The require hook runs in the
+ * worker's own thread.
  *
  *   startSiblingWorker(import.meta.url, 'worker-thread', { workerData })
  */
