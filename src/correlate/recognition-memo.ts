@@ -22,11 +22,21 @@ const NULL_MARK = '\u0001';
 const IP_LIKE = /^[[\]0-9a-f.:]*$/i;
 
 /**
- * An answer kept, with the fields it was kept under besides the process's args (the map's key): its binary,
- * truncation and argument count, and, when the answer read the parent, the parent's binary and args (`full`).
+ * Answers kept for one args and binary, compared field by field; the oldest goes past this many. They differ by
+ * truncation, argument count and, for an answer that read the parent, the parent's fields, and a CI node makes
+ * new parents all day (`git fetch origin <sha>` over one remote: its helper's args and binary never change): one
+ * unbounded list per args was scanned at every lookup, 10 µs a hit at 1,000 answers against 0.8 µs for the key
+ * string it replaced (bench/children/first-sight.ts's profile does not show it: its stream has no such parents).
+ */
+const MAX_PER_FIELDS = 16;
+
+/**
+ * An answer kept, with the fields it was kept under besides the process's args and binary (the maps' keys,
+ * where NULL_MARK stands for null: which of them was null), truncation and argument count, and, when the answer
+ * read the parent, the parent's binary and args (`full`).
  */
 interface Kept {
-  binary: string | null;
+  nulls: number;
   argvTruncated: boolean;
   argvCount: number | null;
   full: boolean;
@@ -37,11 +47,12 @@ interface Kept {
 
 export class RecognitionMemo {
   /**
-   * By the process's own args (NULL_MARK: none), then compared field by field: a key string made of every
-   * field was built, and flattened by the lookup, for every process recognized, a hit included: ~280 bytes of
-   * garbage per new process, ~1.5 MB of the bench stream's first 20k events (docs/latency.md, "First sight").
+   * By the process's own args, then its binary (NULL_MARK: none), then compared field by field: a key string
+   * made of every field was built, and flattened by the lookup, for every process recognized, a hit included:
+   * ~280 bytes of garbage per new process, ~1.5 MB of the bench stream's first 20k events (docs/latency.md,
+   * "First sight"). By binary too: many binaries run with one args (none, `--version`, per-build test binaries).
    */
-  private readonly answers = new Map<string, Kept[]>();
+  private readonly answers = new Map<string, Map<string, Kept[]>>();
   private kept = 0;
   private askedIpLike = false;
   private readParent = false;
@@ -68,7 +79,7 @@ export class RecognitionMemo {
     const ownChars = (view.binary?.length ?? 0) + (view.args?.length ?? 0);
     if (ownChars > MAX_KEY_CHARS) return recognizeProcess(view, this.test);
     const withParent = ownChars + (view.parentBinary?.length ?? 0) + (view.parentArgs?.length ?? 0) <= MAX_KEY_CHARS;
-    const list = this.answers.get(view.args ?? NULL_MARK);
+    const list = this.answers.get(view.args ?? NULL_MARK)?.get(view.binary ?? NULL_MARK);
     if (list !== undefined) {
       const own = find(list, view, false);
       if (own !== undefined) return own.answer;
@@ -85,7 +96,7 @@ export class RecognitionMemo {
       this.kept = 0;
     }
     const kept: Kept = {
-      binary: view.binary,
+      nulls: nullsOf(view),
       argvTruncated: view.argvTruncated === true,
       argvCount: view.argvCount ?? null,
       full: this.readParent,
@@ -93,10 +104,22 @@ export class RecognitionMemo {
       parentArgs: this.readParent ? view.parentArgs : null,
       answer: r,
     };
-    const key = view.args ?? NULL_MARK;
-    const into = this.answers.get(key);
-    if (into === undefined) this.answers.set(key, [kept]);
-    else into.push(kept);
+    const argsKey = view.args ?? NULL_MARK;
+    let byBinary = this.answers.get(argsKey);
+    if (byBinary === undefined) {
+      byBinary = new Map();
+      this.answers.set(argsKey, byBinary);
+    }
+    const binaryKey = view.binary ?? NULL_MARK;
+    const into = byBinary.get(binaryKey);
+    if (into === undefined) byBinary.set(binaryKey, [kept]);
+    else {
+      if (into.length >= MAX_PER_FIELDS) {
+        into.shift();
+        this.kept--;
+      }
+      into.push(kept);
+    }
     this.kept++;
     return r;
   }
@@ -126,7 +149,7 @@ function find(list: readonly Kept[], view: ProcessView, full: boolean): Kept | u
   for (const k of list) {
     if (
       k.full === full &&
-      k.binary === view.binary &&
+      k.nulls === nullsOf(view) &&
       k.argvTruncated === (view.argvTruncated === true) &&
       k.argvCount === (view.argvCount ?? null) &&
       (!full || (k.parentBinary === view.parentBinary && k.parentArgs === view.parentArgs))
@@ -134,4 +157,9 @@ function find(list: readonly Kept[], view: ProcessView, full: boolean): Kept | u
       return k;
   }
   return undefined;
+}
+
+/** Which of args (1) and binary (2) are null: the maps key both as NULL_MARK then. */
+function nullsOf(view: ProcessView): number {
+  return (view.args === null ? 1 : 0) | (view.binary === null ? 2 : 0);
 }

@@ -66,8 +66,24 @@ const ARGS = [
   '/srv/db.dump user@203.0.113.9:/tmp/',
   '-az /srv/ user@example.org:/backup/',
 ];
-const PARENT_BINARIES = [null, '/usr/bin/git', '/usr/local/bin/git', '/bin/sh', '/usr/bin/kubectl', '/usr/bin/containerd-shim'];
-const PARENT_ARGS = [null, '', 'push origin main', `push ${URL}`, 'fetch origin', 'clone x', '-c deploy', 'exec -i pod -- sh'];
+const PARENT_BINARIES = [
+  null,
+  '/usr/bin/git',
+  '/usr/local/bin/git',
+  '/bin/sh',
+  '/usr/bin/kubectl',
+  '/usr/bin/containerd-shim',
+];
+const PARENT_ARGS = [
+  null,
+  '',
+  'push origin main',
+  `push ${URL}`,
+  'fetch origin',
+  'clone x',
+  '-c deploy',
+  'exec -i pod -- sh',
+];
 
 function pick<T>(r: () => number, from: readonly T[]): T {
   return from[Math.floor(r() * from.length)]!;
@@ -91,7 +107,8 @@ function randomView(r: () => number): ProcessView {
 }
 
 /** Some hosts are upload targets; answers for IP literals are not kept, so the test may vary for them alone. */
-const uploadTarget: UploadTargetTest = (host) => host === 'github.com' || host === 'transfer.sh' || host === '203.0.113.9';
+const uploadTarget: UploadTargetTest = (host) =>
+  host === 'github.com' || host === 'transfer.sh' || host === '203.0.113.9';
 
 describe('RecognitionMemo over random process views', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
@@ -101,7 +118,7 @@ describe('RecognitionMemo over random process views', () => {
       const views = Array.from({ length: 4000 }, () => randomView(r));
       let kept = 0;
       // Each view twice, the second time in another order: a hit must answer as the miss did.
-      const order = [...views, ...views.map((v, i) => views[(i * 7919) % views.length]!)];
+      const order = [...views, ...views.map((_v, i) => views[(i * 7919) % views.length]!)];
       for (const [i, v] of order.entries()) {
         const want = recognizeProcess({ ...v }, uploadTarget);
         const got = memo.recognize({ ...v });

@@ -87,3 +87,30 @@ describe('RecognitionMemo', () => {
     expect(memo.size).toBe(0);
   });
 });
+
+describe('RecognitionMemo lists', () => {
+  const helper = (parentArgs: string) =>
+    view('/usr/lib/git-core/git-remote-https', 'origin https://github.com/acme/x.git', '/usr/bin/git', parentArgs);
+
+  it('keeps a bounded number of answers for one command line under ever new parents (a CI node fetching shas)', () => {
+    const memo = new RecognitionMemo(noUploadTarget);
+    for (let i = 0; i < 1000; i++) {
+      const fetch = helper(`fetch origin ${(0x10000000 + i).toString(16)}`);
+      expect(memo.recognize(fetch)).toEqual(recognizeProcess(fetch, noUploadTarget));
+    }
+    // One list scanned at every lookup of that helper: 1,000 long, it cost 10 µs a hit (0.8 µs by key string).
+    expect(memo.size).toBeLessThanOrEqual(16);
+    // The latest are still answered from the memo, the oldest afresh: the same answers.
+    const latest = helper(`fetch origin ${(0x10000000 + 999).toString(16)}`);
+    expect(memo.recognize(latest)).toEqual(recognizeProcess(latest, noUploadTarget));
+    expect(memo.recognize(helper('push origin main'))?.kind).toBe('push');
+  });
+
+  it('keeps each of many binaries run with the same args (none): no list of them', () => {
+    const memo = new RecognitionMemo(noUploadTarget);
+    for (let i = 0; i < 500; i++) memo.recognize(view(`/tmp/go-build${i}/b001/exe/main`, '', '/bin/sh', '-c x'));
+    expect(memo.size).toBe(500);
+    for (let i = 0; i < 500; i++) memo.recognize(view(`/tmp/go-build${i}/b001/exe/main`, '', '/bin/sh', '-c y'));
+    expect(memo.size).toBe(500);
+  });
+});
