@@ -260,6 +260,11 @@ export function* readingsOf(words: readonly string[], count: number): Generator<
 }
 
 function* allReadingsOf(words: readonly string[], count: number): Generator<string[]> {
+  // No words (a view with no args at all): one reading, empty; `words[0]` below would be a word of undefined.
+  if (words.length === 0) {
+    yield [];
+    return;
+  }
   const joins = words.length - count;
   const gaps = words.length - 1;
   const at = Array.from({ length: joins }, (_, i) => i);

@@ -172,3 +172,27 @@ describe('the search against every grouping listed', () => {
     }
   });
 });
+
+describe('a view with no args at all', () => {
+  it('reads as one empty reading, so a cut argv with no words is recognised without throwing', async () => {
+    expect([...readingsOf([], 0)]).toEqual([[]]);
+    expect([...readingsOf([], 3)]).toEqual([[]]);
+    const { recognizeProcess } = await import('../../../src/rules/recognize.js');
+    // Found by review: every upload tool (curl first) threw a TypeError for args null with argvTruncated and a
+    // count; the correlator would have counted the event as failed instead of recognising the process.
+    const binaries = new Set<string>();
+    for (const spec of pushTools) for (const b of spec.binaries) if (!b.includes('*')) binaries.add(b);
+    const thrown: string[] = [];
+    for (const b of binaries)
+      for (const argvCount of [undefined, 0, 3]) {
+        const view = { binary: `/usr/bin/${b}`, args: null, parentBinary: null, parentArgs: null, argvTruncated: true };
+        try {
+          recognizeProcess({ ...view, argvCount }, () => true);
+        } catch (err) {
+          thrown.push(`${b} (${argvCount}): ${(err as Error).message}`);
+        }
+      }
+    expect(binaries.size).toBeGreaterThan(50);
+    expect(thrown).toEqual([]);
+  });
+});
