@@ -163,7 +163,7 @@ function imageRepository(ref: string, destinationHost: string | null): RemoteRep
 export function repositoryPathTest(
   value: string,
   hostGlob: (glob: string) => RegExp,
-): (remote: string | null, destinationHost: string | null) => boolean {
+): (remote: string | null, destinationHost: string | null, tool?: string | null) => boolean {
   const slash = value.indexOf('/');
   const host = hostGlob(value.slice(0, slash));
   const pathGlob = value
@@ -176,10 +176,17 @@ export function repositoryPathTest(
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*\*|\*|\?/g, (m) => (m === '**' ? '.*' : m === '*' ? '[^/]*' : '[^/]'))}$`,
   );
-  return (remote, destinationHost) => {
+  return (remote, destinationHost, tool = null) => {
     if (remote === null) return false;
     const repo = remoteRepository(remote, destinationHost);
-    return repo !== null && host.test(repo.host) && path.test(repo.path);
+    if (repo === null || !host.test(repo.host)) return false;
+    if (path.test(repo.path)) return true;
+    // `helm push CHART oci://REGISTRY/NS` uploads to NS/<chart name>, a name inside the archive that argv does
+    // not show: an entry written for that (`ghcr.io/acme/charts/*`) matches when it would for any chart name.
+    // `%`, which no entry's path holds, stands for the name; its two lengths tell a `*` from a `?`.
+    return (
+      tool === 'helm' && /^oci:\/\//i.test(remote.trim()) && path.test(`${repo.path}/%`) && path.test(`${repo.path}/%%`)
+    );
   };
 }
 

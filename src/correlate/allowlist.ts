@@ -22,6 +22,8 @@ export interface AllowlistSubject {
    * (PushEpisode.otherRepository), which such an entry never exempts.
    */
   destinationRemote?: string | null;
+  /** The recognised push's tool (`push.tool`): helm's `oci://` remote names the namespace its chart goes under. */
+  pushTool?: string | null;
   /**
    * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
    * CIDR entry then covers the push when nearly all its bytes went into the range.
@@ -96,7 +98,7 @@ function destinationTest(value: string): Test {
     // to (GitHub's API hosts name github.com's repositories) nor the bytes per address, which say nothing of
     // which account on a shared host they went to.
     const test = repositoryPathTest(value, hostGlobToRegExp);
-    return (s) => test(s.destinationRemote ?? null, s.destinationHost);
+    return (s) => test(s.destinationRemote ?? null, s.destinationHost, s.pushTool ?? null);
   }
   if (cidr) {
     const inRange = (ip: string) => {

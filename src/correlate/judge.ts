@@ -124,6 +124,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
       (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
     destinationIps: allowlistIps(ep),
     destinationRemote: ep.byEgress || ep.otherRepository ? null : ep.remote,
+    pushTool: ep.tool,
     ...sent,
   });
   if (allowed) {

@@ -270,3 +270,37 @@ describe("git's own steps name where a rewritten remote goes (url.<base>.instead
     expect(push(remote, [ssh, `git@github.com "git-receive-pack 'evil/loot.git'"`])).toHaveLength(1);
   });
 });
+
+describe('helm push CHART oci://REGISTRY/NS: the chart goes to NS/<its name>, which argv does not show', () => {
+  const GHCR_IP = TEST_DNS['ghcr.io']![0]!;
+  const helmPush = (destination: string, remote = 'oci://ghcr.io/acme/charts') => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    const helm = s.exec(c, '/usr/local/bin/helm', `push /workspace/app-1.4.0.tgz ${remote}`, { parent: sh });
+    s.read(helm, '/root/.config/helm/registry/config.json', 400).read(helm, '/workspace/app-1.4.0.tgz', 40_000);
+    s.connect(helm, GHCR_IP, 443).send(helm, GHCR_IP, 443, 48_000).wait(300).exit(helm);
+    return run(s.events, { allowlist: [{ namespace: 'ci', destination, reason: 'chart releases' }] }).alerts;
+  };
+
+  it('an entry for the namespace, or for any chart under it, exempts; one naming a chart or another namespace does not', () => {
+    expect(helmPush('ghcr.io/other/*')).toHaveLength(1);
+    expect(helmPush('ghcr.io/acme/*')).toEqual([]);
+    expect(helmPush('ghcr.io/acme/charts')).toEqual([]);
+    // What helm really pushes to: failed before (the remote's path acme/charts is no acme/charts/x).
+    expect(helmPush('ghcr.io/acme/charts/*')).toEqual([]);
+    expect(helmPush('ghcr.io/acme/**')).toEqual([]);
+    // The chart's name is in the archive, unseen: an entry naming one chart, or a one-letter one, cannot be told.
+    expect(helmPush('ghcr.io/acme/charts/app')).toHaveLength(1);
+    expect(helmPush('ghcr.io/acme/charts/?')).toHaveLength(1);
+    expect(helmPush('ghcr.io/acme/charts/*', 'oci://ghcr.io/evil/charts')).toHaveLength(1);
+  });
+
+  it('only for helm and its oci:// remote: an image ref names the repository itself', () => {
+    const t = repositoryPathTest('ghcr.io/acme/charts/*', (g) => new RegExp(`^${g.replace(/\./g, '\\.')}$`, 'i'));
+    expect(t('oci://ghcr.io/acme/charts', null, 'helm')).toBe(true);
+    expect(t('oci://ghcr.io/acme/charts', null, 'flux')).toBe(false);
+    expect(t('ghcr.io/acme/charts:v1', null, 'oras')).toBe(false);
+    expect(t('ghcr.io/acme/charts:v1', null, 'helm')).toBe(false);
+  });
+});
