@@ -6,19 +6,8 @@
  * move both ways, leave zero and come back.
  */
 import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { type Ctr, MiB, type Proc, Scenario } from './builder.js';
-
-/** A small seeded generator (mulberry32), so a failing stream can be reproduced. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Falco's report of an event: a 12-character container id, processes by pid only, its bytes times `scale`. */
 function asFalco(e: NormalizedEvent, scale: number): NormalizedEvent {
@@ -40,7 +29,7 @@ const PUSHES = [
 ];
 
 export function churnStream(seed: number, steps = 600): NormalizedEvent[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(from: readonly T[]): T => from[Math.floor(r() * from.length)]!;
   const s = new Scenario();
   const events: NormalizedEvent[] = [];

@@ -9,18 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { RecognitionMemo } from '../../../src/correlate/recognition-memo.js';
 import { recognizeProcess } from '../../../src/rules/index.js';
 import type { ProcessView, UploadTargetTest } from '../../../src/rules/recognize.js';
-
-/** A small seeded generator (mulberry32), so a failing view can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const URL = 'https://github.com/acme/x.git';
 const BINARIES = [
@@ -113,7 +102,7 @@ const uploadTarget: UploadTargetTest = (host) =>
 describe('RecognitionMemo over random process views', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`answers as recognizeProcess does (seed ${seed})`, () => {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const memo = new RecognitionMemo(uploadTarget);
       const views = Array.from({ length: 4000 }, () => randomView(r));
       let kept = 0;

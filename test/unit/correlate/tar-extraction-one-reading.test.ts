@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { extractionAnswerOf, extractionOf } from '../../../src/correlate/archive-extractions.js';
 import { ExecLine } from '../../../src/correlate/exec-line.js';
 import { readTarCommand } from '../../../src/rules/tar-command.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { MiB, run, Scenario } from './builder.js';
 
 vi.mock('../../../src/rules/tar-command.js', async (importOriginal) => {
@@ -31,18 +32,6 @@ describe("a tar exec's line, parsed once", () => {
     expect(vi.mocked(readTarCommand)).toHaveBeenCalledTimes(1);
   });
 });
-
-/** A small seeded generator (mulberry32), so a failing line can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BINARIES = [
   '/usr/bin/tar',
@@ -148,7 +137,7 @@ function randomLine(next: () => number): { binary: string | null; args: string; 
 
 describe("the extraction from the line's one reading", () => {
   it('is what a fresh reading of the line says, over 20,000 random tar lines', () => {
-    const next = rng(24);
+    const next = seededRandom(24);
     let extracting = 0;
     for (let i = 0; i < 20_000; i++) {
       const { binary, args, cwd } = randomLine(next);
