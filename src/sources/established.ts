@@ -29,7 +29,12 @@ export interface Establishing {
   cancel(): void;
 }
 
-/** Calls `up` once: at the first `received()`, or `afterMs` after this call, whichever is first. */
+/**
+ * Calls `up` once: at the first `received()`, or `afterMs` after this call, whichever is first. The timer's
+ * decision waits one turn of the event loop (setImmediate): after a stall past `afterMs` (a busy node) Node runs
+ * due timers before it reads sockets and worker messages, so a refusal already received would lose to the timer
+ * and the source report itself up on a refused attempt.
+ */
 export function upOnceEstablished(up: () => void, afterMs = ESTABLISHED_AFTER_MS): Establishing {
   let done = false;
   const fire = () => {
@@ -38,7 +43,7 @@ export function upOnceEstablished(up: () => void, afterMs = ESTABLISHED_AFTER_MS
     clearTimeout(timer);
     up();
   };
-  const timer = setTimeout(fire, afterMs);
+  const timer = setTimeout(() => setImmediate(fire), afterMs);
   return {
     received: fire,
     cancel() {
