@@ -26,6 +26,8 @@ describe('exfilwatch run --falco-grpc with the socket missing', () => {
     );
     expect(run.child.exitCode).toBeNull();
     run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
+    const code = await run.exited;
+    // Once in a full CI run this exit was by a signal (code null), not reproduced since: say which, and the last log lines.
+    expect(code, `signal ${run.child.signalCode}; stderr ends: ${run.stderr().slice(-1500)}`).toBe(0);
   });
 });
