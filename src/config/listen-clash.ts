@@ -32,7 +32,8 @@ interface Listener {
   receiver: boolean;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
+/** A raw config value read as an object: `{}` for anything else (the schema says what is wrong with it). */
+export const asRecord = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** True when binding `a` makes the kernel refuse `b` (same port assumed). */

@@ -11,11 +11,8 @@ import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import type { SourceDefinition } from '../sources/types.js';
 import { flagOriginOf } from './flag-origin.js';
-import { listenClashProblems } from './listen-clash.js';
+import { asRecord, listenClashProblems } from './listen-clash.js';
 import { type ConfigCheck, type ConfigProblem, checkConfig } from './load.js';
-
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function allConfigProblems(raw: unknown): ConfigProblem[] {
   return checkAllConfig(raw).problems;
