@@ -26,8 +26,8 @@ export interface TailOptions {
   maxLineBytes: number;
   onLine(line: string): void;
   onOversize(bytes: number): void;
-  /** File state changes, for logs and connection state. */
-  onState?(state: TailState, detail: string): void;
+  /** File state changes, for logs and connection state; `code` is the errno code of a failed open. */
+  onState?(state: TailState, detail: string, code?: string): void;
   waitForRoom?: () => Promise<void>;
 }
 
@@ -43,6 +43,23 @@ const MARK_BYTES = 1024;
 
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Why `path` could not be opened. A permission problem says the file's mode and owner and who we run as:
+ * what it takes to fix it (a group, a mode) is in those, and an `EACCES` alone does not show them.
+ */
+async function openFailure(path: string, err: unknown): Promise<string> {
+  const code = errCode(err);
+  if (code !== 'EACCES') return `${path}: ${code ?? String(err)}`;
+  const self = `this process runs as uid ${process.getuid?.()}, groups ${(process.getgroups?.() ?? []).join(',')}`;
+  try {
+    const st = await stat(path);
+    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+    return `${path}: EACCES: permission denied (mode ${mode}, owner ${st.uid}:${st.gid}; ${self})`;
+  } catch {
+    return `${path}: EACCES: permission denied (a directory above it cannot be searched; ${self})`;
+  }
 }
 
 /**
@@ -81,8 +98,8 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
   let first = true;
   let lastProblem = '';
 
-  const problem = (state: TailState, detail: string) => {
-    if (detail !== lastProblem) o.onState?.(state, detail);
+  const problem = (state: TailState, detail: string, code?: string) => {
+    if (detail !== lastProblem) o.onState?.(state, detail, code);
     lastProblem = detail;
   };
 
@@ -139,7 +156,8 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
           await fh?.close().catch(() => undefined);
           fh = null;
           first = false; // a file created after we started is read from its start
-          problem(errCode(err) === 'ENOENT' ? 'waiting' : 'error', `${path}: ${errCode(err) ?? String(err)}`);
+          const code = errCode(err);
+          problem(code === 'ENOENT' ? 'waiting' : 'error', await openFailure(path, err), code);
           await sleep(o.pollMs, signal);
           continue;
         }

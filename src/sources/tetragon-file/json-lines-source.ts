@@ -39,6 +39,13 @@ export interface JsonLinesSourceOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * What a permission problem on the followed export usually is: Tetragon writes its file root:root 0600,
+ * so no non-root reader gets in however its groups are set (docs/deploy.md, "Tetragon JSON export file").
+ */
+const EXPORT_FILE_PERMISSION =
+  'Tetragon writes its export 0600 unless its Helm value tetragon.exportFilePerm is "640"; then run in the file\'s group (chart: tetragon.socketGroup, 0 by default)';
+
 export function createJsonLinesSource(
   options: JsonLinesSourceOptions,
   deps: Pick<SourceDeps, 'logger' | 'node'> & Partial<Pick<SourceDeps, 'metrics'>>,
@@ -125,9 +132,15 @@ export function createJsonLinesSource(
             startAt: options.startAt ?? 'end',
             pollMs: options.pollIntervalMs ?? 250,
             waitForRoom: roomFor(out),
-            onState(state, detail) {
+            onState(state, detail, code) {
               if (state === 'open') out.connection(true, detail);
-              else if (state === 'waiting' || state === 'error') {
+              else if (code === 'EACCES') {
+                out.connection(false, detail);
+                deps.logger.warn(
+                  { source: type, path, detail, hint: EXPORT_FILE_PERMISSION },
+                  'cannot read the export file; retrying',
+                );
+              } else if (state === 'waiting' || state === 'error') {
                 out.connection(false, detail);
                 deps.logger.warn({ source: type, path, detail }, 'waiting for the export file');
               } else {

@@ -21,6 +21,11 @@ export interface DaemonOptions {
   args?: string[];
   /** Start the process with this umask (octal string, e.g. "000") through sh. */
   umask?: string;
+  /**
+   * Start node through this command (e.g. `setpriv --bounding-set=-all`, so that root, as CI runs, is held
+   * to file modes as the pod's non-root user is). Not with `umask`.
+   */
+  prefix?: string[];
   /** Reuse this directory (config is rewritten there); else a fresh temp dir removed by dispose(). */
   dir?: string;
   /**
@@ -149,14 +154,18 @@ export async function startDaemon(config: Record<string, unknown>, options: Daem
   const shipped = options.dist ? { NODE_OPTIONS: shippedNodeOptions().join(' ') } : {};
   const env = { ...process.env, NATS_URL: '', NODE_NAME: 'worker-1', ...shipped, ...options.env };
   const stdio = ['ignore', options.stdout ?? 'pipe', 'pipe'] as const;
+  if (options.prefix && options.umask !== undefined) throw new Error('startDaemon: prefix and umask do not combine');
+  const [wrapper, ...wrapperArgs] = options.prefix ?? [];
   const child =
-    options.umask === undefined
-      ? spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: [...stdio] })
-      : spawn('sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
-          cwd: REPO_ROOT,
-          env,
-          stdio: [...stdio],
-        });
+    wrapper !== undefined
+      ? spawn(wrapper, [...wrapperArgs, process.execPath, ...nodeArgs], { cwd: REPO_ROOT, env, stdio: [...stdio] })
+      : options.umask === undefined
+        ? spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: [...stdio] })
+        : spawn('sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
+            cwd: REPO_ROOT,
+            env,
+            stdio: [...stdio],
+          });
   const io = captureOutput(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),

@@ -1,0 +1,60 @@
+/**
+ * The Tetragon export file there but unreadable, against the real daemon (`exfilwatch run` as a child
+ * process): Tetragon writes it root:root 0600 by default, the first thing a file-mode install meets. The
+ * log says what the file's mode and owner are, who the daemon runs as and what to change, not a bare
+ * EACCES; source_up 0 and /readyz 503 meanwhile; once the file is readable its lines are read.
+ */
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon, tempDir, waitFor } from './helpers/daemon.js';
+import { attackScenario } from './helpers/scenario.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('export file the daemon may not read', () => {
+  it('says mode, owner, who we are and the Tetragon setting; not ready; read once readable', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'tetragon.log');
+    const attack = attackScenario({ name: 'file-permission', startMs: Date.now() - 3000 });
+    const lines = attack.tetragon.slice(0, 20);
+    writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    // Mode 0000 on a file of our own: no read for its owner. Root (CI) would override file modes, so it runs
+    // with an empty capability bounding set, as uid 0 without CAP_DAC_OVERRIDE.
+    chmodSync(file, 0o000);
+    const asRoot = process.getuid?.() === 0;
+    const d = await startDaemon(
+      {
+        sources: { tetragonFile: [{ path: file, pollIntervalMs: 50, startAt: 'start' }] },
+        sinks: { stdout: { enabled: true } },
+        correlator: { destinations: { dnsRefreshMs: 0 } },
+      },
+      { dir, ...(asRoot ? { prefix: ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] } : {}) },
+    );
+    cleanups.push(() => d.dispose());
+
+    const line = await d.waitForLog((l) => l.msg === 'cannot read the export file; retrying');
+    const uid = process.getuid?.();
+    expect(line.detail).toMatch(
+      new RegExp(
+        `^${file}: EACCES: permission denied \\(mode 0000, owner ${uid}:\\d+; this process runs as uid ${uid}, groups [\\d,]+\\)$`,
+      ),
+    );
+    expect(line.hint).toContain('tetragon.exportFilePerm is "640"');
+    expect(line.hint).toContain('tetragon.socketGroup');
+    expect(await d.metric('exfilwatch_source_up', { source: 'tetragon-file' })).toBe(0);
+    expect((await fetch(`${d.base}/readyz`)).status).toBe(503);
+
+    // Made readable (Tetragon's exportFilePerm, or the group fixed): up, and every line read from the start.
+    chmodSync(file, 0o644);
+    await d.waitForMetric('exfilwatch_source_up', { source: 'tetragon-file' }, (v) => v === 1);
+    const seen = async () =>
+      (await d.metric('exfilwatch_events_total', { source: 'tetragon' })) +
+      (await d.metric('exfilwatch_events_dropped_total', { reason: 'ignored' }));
+    await waitFor(async () => (await seen()) === lines.length, `${lines.length} lines read`);
+  });
+});
