@@ -1,7 +1,7 @@
 /** Schema of one `falco-grpc` source's config (config side only: see SourceFactory). */
 import { z } from 'zod';
 import { firstDelayNotAboveLongest, MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
-import { isTetragonAddress } from '../tetragon-grpc/address.js';
+import { ADDRESS_EXPECTED, isTetragonAddress, socketPathHint } from '../tetragon-grpc/address.js';
 import { isUnixAddress } from './config.js';
 
 const tlsSchema = z
@@ -28,7 +28,7 @@ export const falcoGrpcConfigSchema = z
       // The grammar of the --falco-grpc flag and of every ADDR (INTERFACES.md): a port 1–65535, a socket path
       // a sockaddr_un holds.
       .refine((a) => isTetragonAddress(a) && a !== 'unix:///', {
-        message: 'expected unix:///absolute/path or host:port',
+        error: (issue) => `${ADDRESS_EXPECTED}${socketPathHint(String(issue.input))}`,
       })
       .describe(
         'Falco ≤ 0.43 gRPC outputs API (grpc.bind_address). A unix socket needs no auth; host:port needs tls (Falco ' +
@@ -69,7 +69,8 @@ export const falcoGrpcConfigSchema = z
       .describe('How long one connection attempt may take.'),
   })
   .strict()
-  .refine((c) => isUnixAddress(c.address) || c.tls !== undefined, {
+  // Only a valid host:port needs tls: a mistyped socket path (`/run/falco/falco.sock`) is the address's problem alone.
+  .refine((c) => isUnixAddress(c.address) || !isTetragonAddress(c.address) || c.tls !== undefined, {
     message: 'a host:port address needs tls (caFile, certFile, keyFile): Falco requires mutual TLS on TCP',
     path: ['tls'],
   })

@@ -6,11 +6,25 @@ export type TetragonAddress =
   | { kind: 'unix'; path: string; target: string }
   | { kind: 'tcp'; host: string; port: number; target: string };
 
+export const ADDRESS_EXPECTED = 'expected unix:///absolute/path or host:port';
+
+/**
+ * The address a socket path written as a sensor's own config writes it most likely meant: a bare path
+ * (`/var/run/tetragon/tetragon.sock`, as `ls` shows it) or `unix://` with two slashes. Empty when none.
+ */
+export function socketPathHint(text: string): string {
+  if (text.startsWith('/')) return `; for a unix socket write unix://${text}`;
+  const rest = text.startsWith('unix://') ? text.slice('unix://'.length) : '';
+  if (rest !== '' && !rest.startsWith('/')) return `; an absolute socket path takes three slashes: unix:///${rest}`;
+  return '';
+}
+
 /** Parsed address, or an explanation of why it is not one. */
 export function parseTetragonAddress(text: string): TetragonAddress | { error: string } {
   if (text.startsWith('unix://')) {
     const path = text.slice('unix://'.length);
-    if (!path.startsWith('/')) return { error: `expected unix:///absolute/path (got "${text}")` };
+    if (!path.startsWith('/'))
+      return { error: `expected unix:///absolute/path${socketPathHint(text)} (got "${text}")` };
     if (path.length > 107) return { error: `unix socket path is longer than 107 bytes (got "${text}")` };
     return { kind: 'unix', path, target: `unix://${path}` };
   }
@@ -18,7 +32,7 @@ export function parseTetragonAddress(text: string): TetragonAddress | { error: s
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : Number.NaN;
   if (!m || !(port >= 1 && port <= 65535)) {
-    return { error: `expected unix:///absolute/path or host:port (got "${text}")` };
+    return { error: `${ADDRESS_EXPECTED}${socketPathHint(text)} (got "${text}")` };
   }
   const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
   return { kind: 'tcp', host, port, target: text };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { firstDelayNotAboveLongest, MAX_WAIT_MESSAGE, MAX_WAIT_MS } from '../../config/max-wait.js';
-import { isTetragonAddress } from './address.js';
+import { ADDRESS_EXPECTED, isTetragonAddress, socketPathHint } from './address.js';
 
 export const DEFAULT_TETRAGON_ADDRESS = 'unix:///var/run/tetragon/tetragon.sock';
 
@@ -9,7 +9,7 @@ export const tetragonGrpcConfigSchema = z
     address: z
       .string()
       .default(DEFAULT_TETRAGON_ADDRESS)
-      .refine(isTetragonAddress, { message: 'expected unix:///absolute/path or host:port' })
+      .refine(isTetragonAddress, { error: (issue) => `${ADDRESS_EXPECTED}${socketPathHint(String(issue.input))}` })
       .describe(
         'Tetragon agent gRPC address: `unix:///absolute/path` (packaged default since v1.3/Helm v1.7) or `host:port` (agent default `localhost:54321`).',
       ),

@@ -123,11 +123,12 @@ describe('exfilwatch events --tetragon (child process against a grpc-js FineGuid
     expect(await run.exit).toBe(0);
   });
 
-  it('an invalid --tetragon address is a one-line usage error (exit 2)', async () => {
+  it('an invalid --tetragon address is a one-line usage error (exit 2), a bare socket path with the address meant', async () => {
     const run = runEvents(['--tetragon', '/var/run/tetragon/tetragon.sock']);
     expect(await run.exit).toBe(2);
     expect(run.stderr().trim()).toBe(
-      'exfilwatch: --tetragon: expected unix:///absolute/path or host:port (got "/var/run/tetragon/tetragon.sock")',
+      'exfilwatch: --tetragon: expected unix:///absolute/path or host:port; for a unix socket write ' +
+        'unix:///var/run/tetragon/tetragon.sock (got "/var/run/tetragon/tetragon.sock")',
     );
   });
 });

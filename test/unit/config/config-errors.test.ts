@@ -205,6 +205,34 @@ describe('YAML problems in a config file', () => {
   });
 });
 
+// A socket path written as `ls` shows it, or with two slashes, is the commonest first address; the line says the
+// address that was meant, and a mistyped Falco socket is not also told it needs TLS (which only host:port does).
+describe('a socket path written as a path', () => {
+  it('says the unix:/// address it meant, in the file and from a flag', () => {
+    const problems = configProblems({
+      sources: {
+        tetragonGrpc: [{ address: '/var/run/tetragon/tetragon.sock' }, { address: 'unix://var/run/t.sock' }],
+        falcoGrpc: [{ address: '/run/falco/falco.sock' }],
+      },
+    });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`)).toEqual([
+      'sources.tetragonGrpc[0].address: expected unix:///absolute/path or host:port; for a unix socket write ' +
+        'unix:///var/run/tetragon/tetragon.sock (got "/var/run/tetragon/tetragon.sock")',
+      'sources.tetragonGrpc[1].address: expected unix:///absolute/path or host:port; an absolute socket path ' +
+        'takes three slashes: unix:///var/run/t.sock (got "unix://var/run/t.sock")',
+      'sources.falcoGrpc[0].address: expected unix:///absolute/path or host:port; for a unix socket write ' +
+        'unix:///run/falco/falco.sock (got "/run/falco/falco.sock")',
+    ]);
+    expect(() => sourceFlagsToConfig({ tetragon: ['unix://run/t.sock'] }, {})).toThrow(
+      'expected unix:///absolute/path; an absolute socket path takes three slashes: unix:///run/t.sock (got "unix://run/t.sock")',
+    );
+    // Nothing to suggest for what is no path: the line stays as it was.
+    expect(configProblems({ sources: { tetragonGrpc: [{ address: 'localhost' }] } })[0]?.message).toBe(
+      'expected unix:///absolute/path or host:port (got "localhost")',
+    );
+  });
+});
+
 describe('a problem in a value that came from a flag', () => {
   it('names the flag and its value, not the key path the flag filled in', () => {
     const fromFlag = sourceFlagsToConfig({ falcoGrpc: ['127.0.0.1:1'] }, {});
