@@ -22,7 +22,7 @@ describe.concurrent('exfilwatch run: bad config exits 2 with the key path, in on
     [
       'unknown key',
       'sinks:\n  nats:\n    servers: ["nats://127.0.0.1:4222"]\n    subjectPrefx: a.b\n',
-      /^exfilwatch: sinks\.nats: unknown key\(s\) "subjectPrefx"$/,
+      /^exfilwatch: sinks\.nats: unknown key\(s\) "subjectPrefx" \(did you mean "subjectPrefix"\?\)$/,
     ],
     [
       'wrong type',

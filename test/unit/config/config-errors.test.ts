@@ -205,6 +205,27 @@ describe('YAML problems in a config file', () => {
   });
 });
 
+// A typo'd key is the commonest first config error: the line names the key meant, found at the same place in
+// the schema (inside list entries and nested objects too), and suggests nothing for a key nothing resembles.
+describe('an unknown key', () => {
+  it('names the known key at its place nearest in spelling, or none', () => {
+    const problems = configProblems({
+      sourcse: {},
+      sources: { tetragonGrpc: [{ address: 'unix:///t.sock' }, { adress: 'unix:///t.sock' }] },
+      correlator: { windowMS: 5 },
+      sinks: { nats: { servers: ['nats://a:4222'], spool: { maxbytes: 5 } } },
+      allowlist: [{ namespace: 'ci', reason: 'x', images: 'a/*', zzzzzz: 1 }],
+    });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`).sort()).toEqual([
+      '(root): unknown key(s) "sourcse" (did you mean "sources"?)',
+      'allowlist[0]: unknown key(s) "images" (did you mean "image"?), "zzzzzz"',
+      'correlator: unknown key(s) "windowMS" (did you mean "windowMs"?)',
+      'sinks.nats.spool: unknown key(s) "maxbytes" (did you mean "maxBytes"?)',
+      'sources.tetragonGrpc[1]: unknown key(s) "adress" (did you mean "address"?)',
+    ]);
+  });
+});
+
 // A socket path written as `ls` shows it, or with two slashes, is the commonest first address; the line says the
 // address that was meant, and a mistyped Falco socket is not also told it needs TLS (which only host:port does).
 describe('a socket path written as a path', () => {
