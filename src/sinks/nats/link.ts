@@ -94,6 +94,14 @@ const STREAM_MISSING = 'the alert stream does not exist (stream.mode=check): ale
 const SETUP_FAILED = 'NATS setup failed; retrying';
 
 /**
+ * A first connection that timed out reached something that never spoke NATS: `TIMEOUT` alone sent users
+ * looking at the broker, when what they had was a dropped connection or another service's port.
+ */
+const connectTimeoutHint = (ms: number | undefined) =>
+  `no NATS server answered within ${ms ?? 'the connect timeout'} ms: a firewall or NetworkPolicy dropping the ` +
+  "connection, or another service on that port (NATS clients connect to 4222; 8222 is NATS's HTTP monitoring port)";
+
+/**
  * A setup that got no answer (the request timed out, or nothing serves the JetStream API yet: a broker
  * still starting JetStream after a restart) is retried at the reconnect pace: backing off there held spooled
  * alerts back by up to SETUP_RETRY_MAX_MS after the broker was back. A refusal is an answer.
@@ -210,7 +218,9 @@ export function createNatsLink(
       // Closed while this attempt ran (a stop during a silent broker's connect timeout): nothing is waiting
       // for it any more, and "alerts are spooled until it is back" after the daemon said it stopped misleads.
       if (closed) return;
-      warnRepeated({ ...where, attempt }, UNREACHABLE, errorMessage(err));
+      const timedOut = (err as NatsError | null)?.code === ErrorCode.Timeout;
+      const hint = timedOut ? { hint: connectTimeoutHint(options.timeout) } : {};
+      warnRepeated({ ...where, attempt, ...hint }, UNREACHABLE, errorMessage(err));
       later(() => void firstConnect(), retryDelay());
     }
   }

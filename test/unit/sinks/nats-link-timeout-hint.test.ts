@@ -1,0 +1,85 @@
+/**
+ * A NATS URL pointing at something that takes the TCP connection and never speaks NATS (NATS's HTTP
+ * monitoring port 8222, another service, a proxy dropping the bytes): nats.js's connect times out with a
+ * bare `TIMEOUT`. The warning says what that usually is. A real silent TCP server, a real nats.js connect.
+ */
+import { createServer, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterEach, expect, it } from 'vitest';
+import { natsSinkConfigSchema } from '../../../src/sinks/nats/config.js';
+import { createNatsLink } from '../../../src/sinks/nats/link.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+it('a first connection that times out is warned about with what it usually is', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        silent.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  );
+  const port = (silent.address() as { port: number }).port;
+  const lines: Array<{ msg: string; err?: string; hint?: string }> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const config = natsSinkConfigSchema.parse({ servers: [`nats://127.0.0.1:${port}`], reconnectTimeWaitMs: 60_000 });
+  const link = createNatsLink(
+    config,
+    { servers: [`127.0.0.1:${port}`], timeout: 300, reconnect: false },
+    createLogger('info', sink),
+    { ready: () => undefined, down: () => undefined },
+  );
+  cleanups.push(() => link.close());
+  link.start();
+  const deadline = Date.now() + 5_000;
+  while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({ msg: 'NATS unreachable; alerts are spooled until it is back', err: 'TIMEOUT' });
+  expect(lines[0]?.hint).toBe(
+    'no NATS server answered within 300 ms: a firewall or NetworkPolicy dropping the connection, or another ' +
+      "service on that port (NATS clients connect to 4222; 8222 is NATS's HTTP monitoring port)",
+  );
+});
+
+it('a refused connection is not given that hint: the port is plainly closed', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const lines: Array<{ msg: string; err?: string; hint?: string }> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const config = natsSinkConfigSchema.parse({ servers: [`nats://127.0.0.1:${port}`], reconnectTimeWaitMs: 60_000 });
+  const link = createNatsLink(
+    config,
+    { servers: [`127.0.0.1:${port}`], timeout: 300, reconnect: false },
+    createLogger('info', sink),
+    { ready: () => undefined, down: () => undefined },
+  );
+  cleanups.push(() => link.close());
+  link.start();
+  const deadline = Date.now() + 5_000;
+  while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({ err: 'CONNECTION_REFUSED' });
+  expect(lines[0]?.hint).toBeUndefined();
+});
