@@ -4,6 +4,7 @@
  * user configured extra sensitive globs.
  */
 
+import { CREDENTIAL_SUFFIXES, SENSITIVE_BASENAMES, SENSITIVE_DOT_PARTS } from './credential-stores.js';
 import { createDeclassifier, globToRegExp, SECRET_MOUNT_PREFIXES } from './not-sensitive.js';
 import { fileThroughProcLink } from './procfs-paths.js';
 
@@ -50,59 +51,6 @@ export const DEFAULT_NOISE_PREFIXES: readonly string[] = [
 
 /** Files in secret mounts that are public by design. */
 const PUBLIC_IN_SECRET_MOUNTS = new Set(['ca.crt', 'namespace', 'service-ca.crt']);
-const SENSITIVE_BASENAMES = new Set([
-  '.git-credentials',
-  '.npmrc',
-  '.pypirc',
-  '.netrc',
-  '_netrc',
-  '.env',
-  '.vault-token',
-  '.dockercfg',
-  '.pgpass',
-  '.my.cnf',
-  'kubeconfig',
-  'id_rsa',
-  'id_dsa',
-  'id_ecdsa',
-  'id_ed25519',
-  'id_ecdsa_sk',
-  'id_ed25519_sk',
-]);
-/** Substrings that make a path sensitive wherever it sits (home directories vary). */
-const SENSITIVE_DOT_PARTS = [
-  '/.aws/credentials',
-  '/.aws/sso/cache/',
-  '/.aws/cli/cache/',
-  '/.config/gcloud/',
-  '/.azure/',
-  '/.kube/config',
-  '/.docker/config.json',
-  '/.config/gh/hosts.yml',
-  '/.config/glab-cli/',
-  '/.gnupg/private-keys',
-  '/.password-store/',
-  // Found by red-team review: credential stores of tools the list lacked (git's XDG store, the
-  // containers/image and helm registry logins, cargo, gem, Terraform, the Hugging Face Hub).
-  '/.config/git/credentials',
-  '/.config/containers/auth.json',
-  '/.config/helm/registry/config.json',
-  // Earlier Helm 3 releases' default for the same logins (HELM_REGISTRY_CONFIG unset).
-  '/.config/helm/registry.json',
-  '/.cargo/credentials',
-  '/.gem/credentials',
-  '/.terraform.d/credentials.tfrc.json',
-  '/.huggingface/token',
-  '/.cache/huggingface/token',
-  // RubyGems ≥ 3.2 keeps a new login under XDG's data home when `~/.gem/credentials` does not exist.
-  '/.local/share/gem/credentials',
-];
-/**
- * Credential files named by their tool's home where that home is no dot-directory: `CARGO_HOME=/usr/local/cargo`
- * in the official rust images (found by review: `cargo login` there wrote `/usr/local/cargo/credentials.toml`,
- * which was no secret). Tested only for a file whose name starts with `credentials`.
- */
-const CREDENTIAL_SUFFIXES = ['/cargo/credentials.toml', '/cargo/credentials'];
 /** Suffixes of `.env.*` files that are committed templates, not settings. */
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
 const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];
