@@ -1,7 +1,7 @@
 /**
  * Credential stores by name, for the path classifier (`paths.ts`): files a tool keeps its login or keys in,
- * wherever the home directory is. The secret mounts (`/var/run/secrets/`, `/run/secrets/`) are in `not-sensitive.ts`,
- * since what may declassify them depends on it.
+ * wherever the home directory is. The secret mounts (`/var/run/secrets/`, Vault's, the CSI driver's) are in
+ * `not-sensitive.ts`, since what may declassify them depends on it.
  */
 
 export const SENSITIVE_BASENAMES = new Set([
@@ -22,6 +22,10 @@ export const SENSITIVE_BASENAMES = new Set([
   'id_ed25519',
   'id_ecdsa_sk',
   'id_ed25519_sk',
+  // Found by the evasion hunt (2026-12-01): object-storage and data-platform logins (s3cmd, gsutil, Databricks).
+  '.s3cfg',
+  '.boto',
+  '.databrickscfg',
 ]);
 /** Substrings that make a path sensitive wherever it sits (home directories vary). */
 export const SENSITIVE_DOT_PARTS = [
@@ -50,6 +54,16 @@ export const SENSITIVE_DOT_PARTS = [
   '/.cache/huggingface/token',
   // RubyGems ≥ 3.2 keeps a new login under XDG's data home when `~/.gem/credentials` does not exist.
   '/.local/share/gem/credentials',
+  // Found by the evasion hunt (2026-12-01): read and put in a gist or a repository, each was `low`. Keys to
+  // object storage and clouds (rclone holds every remote's, MinIO's mc, Kaggle, DigitalOcean, Oracle Cloud)
+  // and the login of Gitea's tea, a forge CLI of the push table as gh and glab are. hub's `~/.config/hub`
+  // is left out: as a part of a path it is also Cilium's `~/.config/hubble/`.
+  '/.config/rclone/rclone.conf',
+  '/.mc/config.json',
+  '/.kaggle/kaggle.json',
+  '/.config/doctl/config.yaml',
+  '/.oci/config',
+  '/.config/tea/config.yml',
 ];
 /**
  * Credential files named by their tool's home where that home is no dot-directory: `CARGO_HOME=/usr/local/cargo`

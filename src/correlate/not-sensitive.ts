@@ -6,7 +6,19 @@
  */
 
 /** Docker and Kubernetes secret mounts: service-account tokens and the pod's Secrets. */
-export const SECRET_MOUNT_PREFIXES: readonly string[] = ['/var/run/secrets/', '/run/secrets/'];
+/**
+ * Kubernetes' own (service-account tokens, Docker secrets' `/run/secrets/`), and two that Kubernetes secret
+ * managers write by default (found by the evasion hunt, 2026-12-01: a secret read from either and put in a
+ * gist was `low`): Vault Agent Injector renders every `agent-inject-secret-NAME` to `/vault/secrets/NAME`,
+ * and the Secrets Store CSI driver's documented mount is `/mnt/secrets-store/`. The classifier tests a path
+ * against these only when its second character is one of theirs (v, r, m).
+ */
+export const SECRET_MOUNT_PREFIXES: readonly string[] = [
+  '/var/run/secrets/',
+  '/run/secrets/',
+  '/vault/secrets/',
+  '/mnt/secrets-store/',
+];
 
 /** `*` is any run of characters but `/`; a glob without `/` matches a basename, one with `/` the whole path. */
 export function globToRegExp(glob: string): RegExp {

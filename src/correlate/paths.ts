@@ -155,7 +155,7 @@ function isSensitive(path: string): boolean {
     for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
   }
   const c1 = path.charCodeAt(1);
-  if (c1 === 118 /* v */ || c1 === 114 /* r */) {
+  if (c1 === 118 /* v */ || c1 === 114 /* r */ || c1 === 109 /* m */) {
     for (let i = 0; i < SECRET_MOUNT_PREFIXES.length; i++) {
       if (path.startsWith(SECRET_MOUNT_PREFIXES[i]!)) {
         for (let j = 0; j < PUBLIC_SUFFIXES.length; j++) if (path.endsWith(PUBLIC_SUFFIXES[j]!)) return false;
