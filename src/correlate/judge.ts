@@ -119,9 +119,11 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     podLabels: c.pod?.labels ?? {},
     image: c.ref.image,
     binary: ep.proc.binary,
-    destinationHost:
-      allowlistHost(ep, ctx, sent) ??
-      (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+    // A push argv also sends to another registry (PushEpisode.otherHost) names no one host an entry could hold.
+    destinationHost: ep.otherHost
+      ? null
+      : (allowlistHost(ep, ctx, sent) ??
+        (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null)),
     destinationIps: allowlistIps(ep),
     destinationRemote: ep.byEgress || ep.otherRepository ? null : ep.remote,
     pushTool: ep.tool,

@@ -32,6 +32,11 @@ export interface PushEpisode {
    * `HOST/PATH-GLOB` allowlist entry matches it (./allowlist-paths.ts).
    */
   otherRepository: boolean;
+  /**
+   * One of those other remotes is on another host than `remote` (./allowlist-paths.ts namesOtherHost): a host
+   * entry for `remote`'s host does not match it either.
+   */
+  otherHost: boolean;
   destHost: string | null;
   /** How destHost was learned; null when it is null. */
   destNamed: DestNaming | null;

@@ -9,7 +9,7 @@ import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
-import { namesOtherRepository, stepNamesOtherRepository } from './allowlist-paths.js';
+import { namesOtherHost, namesOtherRepository, stepNamesOtherRepository } from './allowlist-paths.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
@@ -146,6 +146,7 @@ export class PushTracker {
     proc.episode = ep;
     pusher.episode = ep;
     ep.otherRepository = r.otherRemotes?.some((o) => namesOtherRepository(r.remote, o, r.destinationHost)) === true;
+    ep.otherHost = r.otherRemotes?.some((o) => namesOtherHost(r.remote, o, r.destinationHost)) === true;
     ep.awaitsWholeStep = (r.argvCut || r.argvRegrouped === true) && r.spec.cutArgvNeedsStep === true;
     this.addEvidence(ep, { ...item, kind: 'push' });
     if (r.stdin) notePipePush(c, proc, ep);
@@ -191,6 +192,7 @@ export class PushTracker {
       source: e.source,
       twinned: false,
       otherRepository: false,
+      otherHost: false,
       egressBytes: 0,
       bridgedBytes: 0,
       egressSeen: false,

@@ -7,6 +7,7 @@
  */
 import { domainToASCII } from 'node:url';
 
+import { keyedValues } from './build-outputs.js';
 import { gitLongOption } from './git-options.js';
 import type { FlagRequirement } from './types.js';
 
@@ -205,9 +206,12 @@ export function javaPropertyTrue(parsed: ParsedArgv, name: string): boolean {
   return on;
 }
 
-/** A flag's value as a remote: a `k=v,…` list's `key`, or what follows `separator` (`ID::https://[::1]`). */
+/**
+ * A flag's value as a remote: a `k=v,…` list's `key` (the first of the names an image output lists), or what
+ * follows `separator` (`ID::https://[::1]`).
+ */
 export function flagRemote(value: string, key: string | undefined, separator: string | undefined): string | null {
-  if (key !== undefined) return keyedValue(value, key);
+  if (key !== undefined) return keyedValues(value, key)[0] ?? null;
   if (separator === undefined) return value;
   const at = value.lastIndexOf(separator, value.includes('://') ? value.indexOf('://') - separator.length : Infinity);
   return at < 0 ? value : value.slice(at + separator.length) || null;
@@ -216,17 +220,29 @@ export function flagRemote(value: string, key: string | undefined, separator: st
 /**
  * The remotes other occurrences of the remote's flag name: kaniko's `--destination A --destination B` and
  * buildx's `-t A -t B` push to each, and crane (pflag) pushes to its last `-t`, while the remote is the first.
+ * An image output's `name=` may list several (`"name=a/x:1,b/y:2"`): BuildKit pushes to each. With none of
+ * the flag given, those of the `fallbackKeyed` flag the remote was taken from.
  */
 export function otherFlagRemotes(
   parsed: ParsedArgv,
-  loc: { flag: readonly string[]; key?: string; afterLast?: string },
+  loc: {
+    flag: readonly string[];
+    key?: string;
+    afterLast?: string;
+    fallbackKeyed?: { flag: readonly string[]; key: string };
+  },
   remote: string | null,
 ): string[] {
   const others = new Set<string>();
+  let given = false;
   for (const f of parsed.flags) {
-    const value = f.value && loc.flag.includes(f.flag) ? flagRemote(f.value, loc.key, loc.afterLast) : null;
-    if (value !== null && value !== remote) others.add(value);
+    if (!f.value || !loc.flag.includes(f.flag)) continue;
+    given = true;
+    const values =
+      loc.key !== undefined ? keyedValues(f.value, loc.key) : [flagRemote(f.value, undefined, loc.afterLast)];
+    for (const value of values) if (value !== null && value !== remote) others.add(value);
   }
+  if (!given && loc.fallbackKeyed !== undefined) return otherFlagRemotes(parsed, loc.fallbackKeyed, remote);
   return [...others];
 }
 
@@ -373,15 +389,4 @@ export function imageRegistryHost(ref: string): string | null {
     return first.replace(/:\d+$/, '').toLowerCase();
   }
   return 'registry-1.docker.io';
-}
-
-/** `ref` in `type=registry,ref=ghcr.io/x:c,mode=max` (BuildKit's output and cache options). */
-export function keyedValue(list: string, key: string): string | null {
-  const prefix = `${key}=`;
-  return (
-    list
-      .split(',')
-      .find((kv) => kv.startsWith(prefix))
-      ?.slice(prefix.length) || null
-  );
 }

@@ -221,11 +221,12 @@ export const CURL_VALUE_FLAGS = [
 /**
  * A BuildKit output that pushes: `push=` with any value Go's strconv.ParseBool takes for true (`1`, `t`,
  * `TRUE`…), as BuildKit's exporter and bake do. Found by review: only `push=true` was looked for, so
- * `--output type=image,name=REF,push=1` and bake's `--set *.push=1` pushed unseen.
+ * `--output type=image,name=REF,push=1` and bake's `--set *.push=1` pushed unseen. The list is CSV with its keys
+ * trimmed (../build-outputs.ts): the field may be quoted (`"push=true"`, where the quotes reach us) or spaced.
  */
-export const OUTPUT_PUSH = /(?:^|,)push=(?:1|t|true)(?:,|$)/i;
+export const OUTPUT_PUSH = /(?:^|,)"?\s*push\s*=(?:1|t|true)"?(?:,|$)/i;
 /** Bake's `--set TARGET.push=BOOL` (not a build argument named push: `*.args.push=true`), or an output that pushes. */
-export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)push=(?:1|t|true)(?:,|$)/i;
+export const BAKE_SET_PUSH = /^[^.=]+\.push=(?:1|t|true)$|(?:^|,)"?\s*push\s*=(?:1|t|true)"?(?:,|$)/i;
 
 /** A build that pushes its image (`--push`, or an output that does). */
 export const BUILD_PUSH = {
