@@ -313,6 +313,7 @@ export class CorrelationEngine {
       }
     }
     node.nextDueMs = next;
+    node.judgedPending = 0;
     if (node.bridgeWaiting.length > 0) node.bridgeWaiting = node.bridgeWaiting.filter((ep) => !ep.judged);
   }
 
@@ -340,6 +341,7 @@ export class CorrelationEngine {
 
   private close(ep: PushEpisode): void {
     ep.judged = true;
+    ep.node.judgedPending++;
     const i = ep.container.pending.indexOf(ep);
     if (i >= 0) ep.container.pending.splice(i, 1);
   }

@@ -97,6 +97,7 @@ export class ProcessTable {
     this.deps.nodeEvicted.inc();
     for (const ep of [...victim.pending]) this.deps.judge(ep);
     victim.pending = [];
+    victim.judgedPending = 0;
     victim.bridgeWaiting = [];
     for (const p of victim.pids.values()) p.drop();
     this.pidCount -= victim.pids.size;

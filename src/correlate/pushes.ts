@@ -18,6 +18,7 @@ import { notePipePush } from './pipeline.js';
 import { parentStandIn } from './proc-state.js';
 import { addSent, formatAddr, listDest } from './push-dests.js';
 import {
+  addNodePending,
   type ContainerState,
   type DestEntry,
   type NodeState,
@@ -221,7 +222,7 @@ export class PushTracker {
     };
     if (c.pending.length >= this.cfg.caps.maxPendingPushesPerContainer) this.makeRoom(c);
     c.addPending(ep);
-    node.pending.push(ep);
+    addNodePending(node, ep);
     if (ep.judgeAtMs < node.nextDueMs) node.nextDueMs = ep.judgeAtMs;
     if (ep.bridged) node.bridgeWaiting.push(ep);
     return ep;

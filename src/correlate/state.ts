@@ -166,7 +166,14 @@ export interface NodeState extends ByteCounts {
   pids: Map<number, ProcState>;
   /** Periods in which events were lost, [fromMs, toMs] pairs (bounded). */
   gaps: number[];
+  /**
+   * Its pushes not yet passed by the node's clock. One judged before its time (its container's list full,
+   * the container evicted) is dropped at the next due pass, or once such pushes are half the list
+   * (dropJudged): a container spraying pushes kept every push of the last pushSettleMs + latenessMs.
+   */
   pending: PushEpisode[];
+  /** Pushes judged since the last due pass or drop (engine.ts close): at most that many in `pending` are. */
+  judgedPending: number;
   nextDueMs: number;
   /** `docker push` episodes waiting for the host daemon's egress. */
   bridgeWaiting: PushEpisode[];
@@ -293,6 +300,7 @@ export function newNodeState(name: string): NodeState {
     pids: new Map(),
     gaps: [],
     pending: [],
+    judgedPending: 0,
     nextDueMs: Number.POSITIVE_INFINITY,
     bridgeWaiting: [],
     sweepNowMs: Number.NEGATIVE_INFINITY,
@@ -326,4 +334,16 @@ export function clockEvict<K, V extends { hot: boolean }>(map: Map<K, V>, keep?:
   if (first.done) return undefined;
   map.delete(first.value[0]);
   return first.value[1];
+}
+
+/**
+ * Adds a push to its node's pending list, first dropping the judged ones when they may be half of it: each
+ * pass over the list is paid for by as many judgements, so it costs O(1) a push however the node's pushes go.
+ */
+export function addNodePending(node: NodeState, ep: PushEpisode): void {
+  if (node.judgedPending * 2 > node.pending.length) {
+    node.pending = node.pending.filter((x) => !x.judged);
+    node.judgedPending = 0;
+  }
+  node.pending.push(ep);
 }
