@@ -5,7 +5,8 @@
  * SIGHUP then (there is no reload) is ignored as it is later: Node's default for it ended the process too.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,8 +74,14 @@ describe('exfilwatch run signalled during its start', () => {
     });
     cleanups.push(() => stopChild(run));
     // The config's validating child is started (it is the one reading the pipe): the daemon's handlers are set.
+    // Any child would not do: tsx's esbuild service is one, started while the daemon's modules still load, and
+    // a SIGHUP then ended the daemon before its handler was set (default action), leaving no reader for the
+    // pipe (a full integration run at load 8-15 hung on the write below for 35 min).
     const pid = run.child.pid!;
-    const hasChild = () => readdirSync('/proc').some((p) => /^\d+$/.test(p) && statusPpid(p) === pid);
+    const hasChild = () =>
+      readdirSync('/proc').some(
+        (p) => /^\d+$/.test(p) && statusPpid(p) === pid && cmdline(p).includes('run-config-process'),
+      );
     const deadline = Date.now() + 30_000;
     while (!hasChild()) {
       if (Date.now() > deadline) throw new Error('the config was never read');
@@ -82,7 +89,10 @@ describe('exfilwatch run signalled during its start', () => {
     }
     run.child.kill('SIGHUP');
     await new Promise((r) => setTimeout(r, 200));
-    writeFileSync(config, 'logLevel: info\n');
+    // Written asynchronously: a write to a pipe nobody reads blocks its thread, and written synchronously it held
+    // the test's event loop, so the test timeout never fired and the whole run hung.
+    cleanups.push(() => closeSync(openSync(config, constants.O_RDONLY | constants.O_NONBLOCK)));
+    await writeFile(config, 'logLevel: info\n');
     await run.waitForLog((l) => l.msg?.toString().startsWith('SIGHUP ignored') === true);
     await run.waitForLog((l) => l.msg === 'exfilwatch running');
     run.child.kill('SIGTERM');
@@ -97,5 +107,14 @@ function statusPpid(pid: string): number | null {
     return m ? Number(m[1]) : null;
   } catch {
     return null;
+  }
+}
+
+/** A process's command line, its words space-joined ('' when it is gone). */
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
   }
 }
