@@ -38,7 +38,7 @@ export async function warmUpAtStart(
     });
     await sourcesWarm;
     logger.info(
-      { events: warmed.events, ms: Math.round(warmed.ms), streams },
+      { events: warmed.events, ms: Math.round(warmed.ms), stoppedBy: warmed.stoppedBy, streams },
       'hot code warmed up before the sources connect',
     );
   } catch (err) {

@@ -59,6 +59,8 @@ export interface WarmUpResult {
   /** Alerts the throwaway correlator produced (discarded). */
   alerts: number;
   ms: number;
+  /** What ended it: the time budget, the event cap, or the app stopping meanwhile. */
+  stoppedBy: 'budget' | 'maxEvents' | 'aborted';
 }
 
 /**
@@ -98,7 +100,15 @@ export async function warmUp(
   const metrics = createMetrics();
   const clock = deps.clock;
   const queue = new DropNewestQueue<NormalizedEvent>({ capacity: Math.max(MESSAGES, WARM_UP_FALCO_ALERTS) });
-  const result: WarmUpResult = { events: 0, byKind: {}, decodeErrors: 0, ignored: 0, alerts: 0, ms: 0 };
+  const result: WarmUpResult = {
+    events: 0,
+    byKind: {},
+    decodeErrors: 0,
+    ignored: 0,
+    alerts: 0,
+    ms: 0,
+    stoppedBy: 'budget',
+  };
   /** The source bookkeeping a source of this type runs, counting into `result` as well. */
   const outputFor = (type: 'tetragon-grpc' | 'falco-http', sensor: 'tetragon' | 'falco'): SourceOutput => {
     const bookkeeping = createSourceOutput({
@@ -171,8 +181,17 @@ export async function warmUp(
       for (let first = 0; first < messages; first += BATCH) {
         for (const feeder of feeders) {
           if (first >= feeder.messages) continue;
-          if (result.events >= maxEvents || performance.now() - startedAt >= budgetMs || options.signal?.aborted)
+          const stop = options.signal?.aborted
+            ? 'aborted'
+            : result.events >= maxEvents
+              ? 'maxEvents'
+              : performance.now() - startedAt >= budgetMs
+                ? 'budget'
+                : null;
+          if (stop !== null) {
+            result.stoppedBy = stop;
             return result;
+          }
           feeder.feed(first, Math.min(feeder.messages, first + BATCH));
           const batch = (await queue.take(BATCH)) ?? [];
           for (const event of batch) {

@@ -121,8 +121,10 @@ describe('app start-up warm-up', () => {
     const byDefault = await runApp(undefined, { pipeline: { warmUpMs: 300 } });
     expect(byDefault.warmedUp).toBeDefined();
     expect(byDefault.warmedUp!.events as number).toBeGreaterThan(0);
-    // Checked before each 32-event batch: overrun by one batch at most (generous for a loaded box).
-    expect(byDefault.warmedUp!.ms as number).toBeLessThan(300 + 250);
+    // Ended by its budget (checked before each 32-event batch), not by the 60k-event cap: without the check it
+    // runs the cap (~1 s of CPU). Not a wall-clock bound: a loaded box stretches the one batch past it.
+    expect(byDefault.warmedUp).toMatchObject({ stoppedBy: 'budget' });
+    expect(byDefault.warmedUp!.ms as number).toBeGreaterThanOrEqual(300);
     // The sources warm their own transports up at the same time, with the same budget, before they run.
     expect(byDefault.sourceWarmUps.map((c) => c.budgetMs)).toEqual([300]);
     expect(byDefault.sourceWarmUps[0]!.at).toBeLessThan(byDefault.sourceStartedAt);
@@ -138,7 +140,7 @@ describe('app start-up warm-up', () => {
     const falco = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, falcoHttp);
     expect(falco.warmedUp).toMatchObject({ streams: ['falco'] });
     expect(falco.warmedUp!.events as number).toBeGreaterThan(0);
-    expect(falco.warmedUp!.ms as number).toBeLessThan(300 + 250);
+    expect(falco.warmedUp).toMatchObject({ stoppedBy: 'budget' });
     expect(falco.app.stats()).toMatchObject({ events: 1, alerts: 0, trackedContainers: 1 });
     expect(falco.alerts).toEqual([]);
     // The warm-up's Falco reads and sends went to its own registry; only the real event is counted.

@@ -84,6 +84,7 @@ describe('warmUp', () => {
   it('runs the stream through normalizer and correlator with nothing skipped, up to its event bound', async () => {
     const r = await warmUp(config, { clock }, { maxEvents: 1_024, budgetMs: 60_000 });
     expect(r.events).toBe(1_024);
+    expect(r.stoppedBy).toBe('maxEvents');
     expect(r.decodeErrors).toBe(0);
     expect(r.ignored).toBe(0);
     expect(Object.keys(r.byKind).sort()).toEqual(['exec', 'exit', 'file', 'net']);
@@ -105,6 +106,13 @@ describe('warmUp', () => {
 
   it('starts no batch once its time budget is spent', async () => {
     const r = await warmUp(config, { clock }, { budgetMs: 0 });
-    expect(r.events).toBe(0);
+    expect(r).toMatchObject({ events: 0, stoppedBy: 'budget' });
+  });
+
+  it('says it was stopped when the app stops during it', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const r = await warmUp(config, { clock }, { budgetMs: 60_000, signal: abort.signal });
+    expect(r).toMatchObject({ events: 0, stoppedBy: 'aborted' });
   });
 });
