@@ -125,10 +125,15 @@ describe('Falco HTTP receiver protections', () => {
     expect(await post(port, { ...client, headers: { 'x-exfilwatch-secret': 'guess' } })).toBe(401);
     // Trusted and with the secret: accepted, until the rate limit (5/s, burst 5) says 429.
     await new Promise((r) => setTimeout(r, 1100)); // refill the bucket the refusals above used
-    const burst = await Promise.all(Array.from({ length: 12 }, () => post(port, { ...client, headers: secret })));
-    expect(burst.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
-    expect(burst.filter((s) => s === 200).length).toBeLessThanOrEqual(6);
-    expect(burst.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6);
+    // The bucket refills while the burst's TLS handshakes run (over a second on a loaded box), so the bound on
+    // what is accepted is the burst plus the refill over the time the burst took, not the burst alone.
+    const burstStarted = performance.now();
+    const burst = await Promise.all(Array.from({ length: 30 }, () => post(port, { ...client, headers: secret })));
+    const burstSeconds = (performance.now() - burstStarted) / 1000;
+    const accepted = burst.filter((s) => s === 200).length;
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(5 + Math.ceil(5 * burstSeconds));
+    expect(burst.filter((s) => s === 429).length).toBe(30 - accepted);
 
     const text = await d.metricsText();
     expect(text).toMatch(/exfilwatch_receiver_requests_total\{source="falco-http",code="tls"\} [1-9]/);
