@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { type FlagOrigin, flagOriginOf } from './flag-origin.js';
-import { suggestKey } from './key-suggestion.js';
+import { unknownKeyHint } from './key-suggestion.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 
 export interface ConfigProblem {
@@ -113,11 +113,7 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
   return issues.map((issue: z.core.$ZodIssue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      const named = issue.keys.map((k) => {
-        const meant = suggestKey(issue.path, k);
-        return meant === null ? `"${k}"` : `"${k}" (did you mean "${meant}"?)`;
-      });
-      message = `unknown key(s) ${named.join(', ')}`;
+      message = `unknown key(s) ${issue.keys.map((k) => `"${k}"${unknownKeyHint(issue.path, k)}`).join(', ')}`;
     }
     // zod says "Invalid input: expected string, received undefined" for a key left out, which reads as if
     // the user had written something wrong rather than nothing at all.

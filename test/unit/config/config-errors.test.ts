@@ -226,6 +226,26 @@ describe('an unknown key', () => {
   });
 });
 
+// A right key in the wrong object is no typo: the nearest spelling at its place is another setting
+// (`connectTimeoutMs` under sinks.nats is 5 edits from `reconnectTimeWaitMs`, `mode` at the top 1 from `node`), so
+// the line names where the key belongs; two keys as near as each other suggest neither.
+describe('an unknown key that is a key elsewhere, or near two keys', () => {
+  it('names where it belongs instead of another setting; a tie suggests nothing', () => {
+    const problems = configProblems({
+      mode: 'check',
+      sources: { tetragonGrpc: [{ reconnectMMs: 5 }] },
+      sinks: { nats: { servers: ['nats://a:4222'], ConnectTimeoutMs: 5, tls: { credsFile: '/x' } } },
+    });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`).sort()).toEqual([
+      '(root): unknown key(s) "mode" (a key of sinks.nats.stream, not of this object)',
+      'sinks.nats.tls: unknown key(s) "credsFile" (a key of sinks.nats, not of this object)',
+      'sinks.nats: unknown key(s) "ConnectTimeoutMs" ("connectTimeoutMs" is a key of sources.tetragonGrpc[], ' +
+        'sources.falcoGrpc[], not of this object)',
+      'sources.tetragonGrpc[0]: unknown key(s) "reconnectMMs"',
+    ]);
+  });
+});
+
 // A socket path written as `ls` shows it, or with two slashes, is the commonest first address; the line says the
 // address that was meant, and a mistyped Falco socket is not also told it needs TLS (which only host:port does).
 describe('a socket path written as a path', () => {
