@@ -10,13 +10,20 @@ export const ADDRESS_EXPECTED = 'expected unix:///absolute/path or host:port';
 
 /**
  * The address a socket path written as a sensor's own config writes it most likely meant: a bare path
- * (`/var/run/tetragon/tetragon.sock`, as `ls` shows it) or `unix://` with two slashes. Empty when none.
+ * (`/var/run/tetragon/tetragon.sock`, as `ls` shows it), `unix:` with one slash (gRPC's own `unix:/path`)
+ * or `unix://` with two. Empty when none, or when the address it would name is no address either (a path
+ * longer than a sockaddr_un holds, `/` alone): a hint to write that is one more error to meet.
  */
 export function socketPathHint(text: string): string {
-  if (text.startsWith('/')) return `; for a unix socket write unix://${text}`;
-  const rest = text.startsWith('unix://') ? text.slice('unix://'.length) : '';
-  if (rest !== '' && !rest.startsWith('/')) return `; an absolute socket path takes three slashes: unix:///${rest}`;
-  return '';
+  const meant = text.startsWith('/')
+    ? `unix://${text}`
+    : text.startsWith('unix:/') && !text.startsWith('unix:///')
+      ? `unix:///${text.slice('unix:'.length).replace(/^\/+/, '')}`
+      : null;
+  if (meant === null || !isTetragonAddress(meant) || meant === 'unix:///') return '';
+  return text.startsWith('/')
+    ? `; for a unix socket write ${meant}`
+    : `; an absolute socket path takes three slashes: ${meant}`;
 }
 
 /** Parsed address, or an explanation of why it is not one. */

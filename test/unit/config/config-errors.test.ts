@@ -267,6 +267,18 @@ describe('a socket path written as a path', () => {
     expect(() => sourceFlagsToConfig({ tetragon: ['unix://run/t.sock'] }, {})).toThrow(
       'expected unix:///absolute/path; an absolute socket path takes three slashes: unix:///run/t.sock (got "unix://run/t.sock")',
     );
+    // gRPC's own one-slash form names the same address.
+    expect(configProblems({ sources: { tetragonGrpc: [{ address: 'unix:/run/t.sock' }] } })[0]?.message).toBe(
+      'expected unix:///absolute/path or host:port; an absolute socket path takes three slashes: unix:///run/t.sock ' +
+        '(got "unix:/run/t.sock")',
+    );
+    // No hint naming an address that is no address either: a path longer than a sockaddr_un holds, `/` alone.
+    const long = `/var/run/${'t'.repeat(100)}.sock`;
+    for (const address of [long, `unix://${long.slice(1)}`, '/']) {
+      expect(configProblems({ sources: { tetragonGrpc: [{ address }] } })[0]?.message).not.toMatch(
+        /write unix|three slashes/,
+      );
+    }
     // Nothing to suggest for what is no path: the line stays as it was.
     expect(configProblems({ sources: { tetragonGrpc: [{ address: 'localhost' }] } })[0]?.message).toBe(
       'expected unix:///absolute/path or host:port (got "localhost")',
