@@ -26,8 +26,8 @@ export interface TailOptions {
   maxLineBytes: number;
   onLine(line: string): void;
   onOversize(bytes: number): void;
-  /** File state changes, for logs and connection state; `code` is the errno code of a failed open. */
-  onState?(state: TailState, detail: string, code?: string): void;
+  /** File state changes, for logs and connection state; `failure` says why an open failed. */
+  onState?(state: TailState, detail: string, failure?: OpenFailure): void;
   waitForRoom?: () => Promise<void>;
 }
 
@@ -46,19 +46,37 @@ function errCode(err: unknown): string | undefined {
 }
 
 /**
+ * Why an open failed: the errno code, and for a permission problem what may not be read, the file itself
+ * (its mode is the fix) or a directory above it (whose mode is, however the file's is set).
+ */
+export interface OpenFailure {
+  code: string | undefined;
+  unreadable?: 'file' | 'directory';
+}
+
+/**
  * Why `path` could not be opened. A permission problem says the file's mode and owner and who we run as:
  * what it takes to fix it (a group, a mode) is in those, and an `EACCES` alone does not show them.
  */
-async function openFailure(path: string, err: unknown): Promise<string> {
+async function openFailure(path: string, err: unknown): Promise<{ detail: string; failure: OpenFailure }> {
   const code = errCode(err);
-  if (code !== 'EACCES') return `${path}: ${code ?? String(err)}`;
+  if (code !== 'EACCES') return { detail: `${path}: ${code ?? String(err)}`, failure: { code } };
   const self = `this process runs as uid ${process.getuid?.()}, groups ${(process.getgroups?.() ?? []).join(',')}`;
   try {
     const st = await stat(path);
     const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-    return `${path}: EACCES: permission denied (mode ${mode}, owner ${st.uid}:${st.gid}; ${self})`;
-  } catch {
-    return `${path}: EACCES: permission denied (a directory above it cannot be searched; ${self})`;
+    return {
+      detail: `${path}: EACCES: permission denied (mode ${mode}, owner ${st.uid}:${st.gid}; ${self})`,
+      failure: { code, unreadable: 'file' },
+    };
+  } catch (statErr) {
+    // Only a stat refused too means a directory on the way: one gone since the open (rotated away) is no
+    // permission problem to explain.
+    if (errCode(statErr) !== 'EACCES') return { detail: `${path}: ${errCode(statErr) ?? code}`, failure: { code } };
+    return {
+      detail: `${path}: EACCES: permission denied (a directory above it cannot be searched; ${self})`,
+      failure: { code, unreadable: 'directory' },
+    };
   }
 }
 
@@ -98,8 +116,8 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
   let first = true;
   let lastProblem = '';
 
-  const problem = (state: TailState, detail: string, code?: string) => {
-    if (detail !== lastProblem) o.onState?.(state, detail, code);
+  const problem = (state: TailState, detail: string, failure?: OpenFailure) => {
+    if (detail !== lastProblem) o.onState?.(state, detail, failure);
     lastProblem = detail;
   };
 
@@ -156,8 +174,8 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
           await fh?.close().catch(() => undefined);
           fh = null;
           first = false; // a file created after we started is read from its start
-          const code = errCode(err);
-          problem(code === 'ENOENT' ? 'waiting' : 'error', await openFailure(path, err), code);
+          const { detail, failure } = await openFailure(path, err);
+          problem(failure.code === 'ENOENT' ? 'waiting' : 'error', detail, failure);
           await sleep(o.pollMs, signal);
           continue;
         }

@@ -4,7 +4,7 @@
  * log says what the file's mode and owner are, who the daemon runs as and what to change, not a bare
  * EACCES; source_up 0 and /readyz 503 meanwhile; once the file is readable its lines are read.
  */
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon, tempDir, waitFor } from './helpers/daemon.js';
@@ -56,5 +56,35 @@ describe('export file the daemon may not read', () => {
       (await d.metric('exfilwatch_events_total', { source: 'tetragon' })) +
       (await d.metric('exfilwatch_events_dropped_total', { reason: 'ignored' }));
     await waitFor(async () => (await seen()) === lines.length, `${lines.length} lines read`);
+  });
+
+  it('a directory above it that may not be searched is said to be the directory, with its own hint', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const exportDir = join(dir, 'tetragon');
+    mkdirSync(exportDir);
+    const file = join(exportDir, 'tetragon.log');
+    writeFileSync(file, '');
+    chmodSync(file, 0o644);
+    // Readable by all, in a directory nobody may search: the file's mode (and Tetragon's exportFilePerm) is no fix.
+    chmodSync(exportDir, 0o600);
+    cleanups.push(() => chmodSync(exportDir, 0o755));
+    const asRoot = process.getuid?.() === 0;
+    const d = await startDaemon(
+      {
+        sources: { tetragonFile: [{ path: file, pollIntervalMs: 50, startAt: 'start' }] },
+        sinks: { stdout: { enabled: true } },
+        correlator: { destinations: { dnsRefreshMs: 0 } },
+      },
+      { dir, ...(asRoot ? { prefix: ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] } : {}) },
+    );
+    cleanups.push(() => d.dispose());
+
+    const line = await d.waitForLog((l) => l.msg === 'cannot read the export file; retrying');
+    expect(line.detail).toMatch(/^.*: EACCES: permission denied \(a directory above it cannot be searched; /);
+    expect(line.hint).toContain("that directory's mode or group");
+    expect(line.hint).not.toContain('exportFilePerm');
+    chmodSync(exportDir, 0o755);
+    await d.waitForMetric('exfilwatch_source_up', { source: 'tetragon-file' }, (v) => v === 1);
   });
 });

@@ -42,9 +42,14 @@ export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 /**
  * What a permission problem on the followed export usually is: Tetragon writes its file root:root 0600,
  * so no non-root reader gets in however its groups are set (docs/deploy.md, "Tetragon JSON export file").
+ * A directory above it that may not be searched is another fix (that directory's mode or group), which the
+ * file's setting does not reach.
  */
-const EXPORT_FILE_PERMISSION =
-  'Tetragon writes its export 0600 unless its Helm value tetragon.exportFilePerm is "640"; then run in the file\'s group (chart: tetragon.socketGroup, 0 by default)';
+const EXPORT_FILE_PERMISSION = {
+  file: 'Tetragon writes its export 0600 unless its Helm value tetragon.exportFilePerm is "640"; then run in the file\'s group (chart: tetragon.socketGroup, 0 by default)',
+  directory:
+    "a directory on the path may not be searched (x) by this uid or groups: that directory's mode or group, not the file's, is what to change",
+};
 
 export function createJsonLinesSource(
   options: JsonLinesSourceOptions,
@@ -132,12 +137,12 @@ export function createJsonLinesSource(
             startAt: options.startAt ?? 'end',
             pollMs: options.pollIntervalMs ?? 250,
             waitForRoom: roomFor(out),
-            onState(state, detail, code) {
+            onState(state, detail, failure) {
               if (state === 'open') out.connection(true, detail);
-              else if (code === 'EACCES') {
+              else if (failure?.unreadable !== undefined) {
                 out.connection(false, detail);
                 deps.logger.warn(
-                  { source: type, path, detail, hint: EXPORT_FILE_PERMISSION },
+                  { source: type, path, detail, hint: EXPORT_FILE_PERMISSION[failure.unreadable] },
                   'cannot read the export file; retrying',
                 );
               } else if (state === 'waiting' || state === 'error') {
