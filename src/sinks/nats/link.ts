@@ -94,12 +94,16 @@ const STREAM_MISSING = 'the alert stream does not exist (stream.mode=check): ale
 const SETUP_FAILED = 'NATS setup failed; retrying';
 
 /**
- * A first connection that timed out reached something that never spoke NATS: `TIMEOUT` alone sent users
- * looking at the broker, when what they had was a dropped connection or another service's port.
+ * A first connection that timed out: `TIMEOUT` alone sent users looking at the broker, when what they had was
+ * usually a dropped connection or another service's port. nats.js says the same `TIMEOUT` when a NATS server
+ * sent its INFO and the handshake after it (TLS, CONNECT/PONG) never finished, so the hint names both and does
+ * not claim that nothing answered.
  */
 const connectTimeoutHint = (ms: number | undefined) =>
-  `no NATS server answered within ${ms ?? 'the connect timeout'} ms: a firewall or NetworkPolicy dropping the ` +
-  "connection, or another service on that port (NATS clients connect to 4222; 8222 is NATS's HTTP monitoring port)";
+  `no NATS connection was made ${ms === undefined ? 'within the connect timeout' : `within ${ms} ms`}: nothing ` +
+  'answered as NATS (a firewall or NetworkPolicy dropping the connection, or another service on that port: NATS ' +
+  "clients connect to 4222; 8222 is NATS's HTTP monitoring port), or a NATS server's handshake did not finish " +
+  '(TLS, or a server too busy to answer)';
 
 /**
  * A setup that got no answer (the request timed out, or nothing serves the JetStream API yet: a broker
