@@ -233,12 +233,30 @@ function isNodeEtcSecret(path: string, at: number): boolean {
 }
 
 /**
+ * Vault Agent Injector's memory emptyDirs as kubelet keeps them: `vault-secrets` (the pod's `/vault/secrets/`)
+ * and `vault-secrets-custom-N` (a secret the pod moved by `secret-volume-path-NAME`), named so by vault-k8s.
+ * Found by review: a hostPath pod reading them on the node was `low` while the pod's own read was `high`.
+ */
+const VAULT_INJECTOR_VOLUME = '/volumes/kubernetes.io~empty-dir/vault-secrets';
+
+function inVaultInjectorVolume(path: string): boolean {
+  const at = path.indexOf(VAULT_INJECTOR_VOLUME);
+  if (at < 0) return false;
+  const end = at + VAULT_INJECTOR_VOLUME.length;
+  return path.charCodeAt(end) === 47 /* / */ || path.startsWith('-custom-', end);
+}
+
+/**
  * Under kubelet's `pods/`: every pod's Secret and projected (service-account token) volumes
- * (`pods/UID/volumes/kubernetes.io~secret/NAME/FILE`), minus the public files. Its client key pair
+ * (`pods/UID/volumes/kubernetes.io~secret/NAME/FILE`) and Vault's (above), minus the public files. Its client key pair
  * (`pki/kubelet-client-current.pem` holds the key; `.crt` files are certificates) is tested by its parent.
  */
 function isKubeletPodSecret(path: string, slash: number): boolean {
-  if (!path.includes('/volumes/kubernetes.io~secret/') && !path.includes('/volumes/kubernetes.io~projected/'))
+  if (
+    !path.includes('/volumes/kubernetes.io~secret/') &&
+    !path.includes('/volumes/kubernetes.io~projected/') &&
+    !inVaultInjectorVolume(path)
+  )
     return false;
   const base = path.slice(slash + 1);
   return !PUBLIC_IN_SECRET_MOUNTS.has(base) && !base.startsWith('..');

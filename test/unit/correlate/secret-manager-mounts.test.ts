@@ -46,6 +46,16 @@ describe('secret-manager mounts and storage logins', () => {
       expect([path, classify(path)]).toEqual([path, PATH_READ]);
   });
 
+  it("Vault's volumes are sensitive where kubelet keeps them too (a hostPath pod's view of the node)", () => {
+    const pod = '/host/var/lib/kubelet/pods/5d1c9e2a-0b7f-4e61-9a3d-2f8c7b6e4a10/volumes/kubernetes.io~empty-dir';
+    expect(classify(`${pod}/vault-secrets/database`)).toBe(PATH_SENSITIVE);
+    // A secret moved by `vault.hashicorp.com/secret-volume-path-NAME` gets a volume of its own.
+    expect(classify(`${pod}/vault-secrets-custom-0/database`)).toBe(PATH_SENSITIVE);
+    expect(classify(`${pod}/vault-secrets-cache/x.json`)).toBe(PATH_READ);
+    expect(classify(`${pod}/scratch/vault-secrets/x.json`)).toBe(PATH_READ);
+    expect(classify(`${pod}/vault-secrets/ca.crt`)).toBe(PATH_READ);
+  });
+
   it('a basename glob in notSensitivePaths does not declassify a secret-manager mount', () => {
     const declassifying = createPathClassifier({ notSensitivePaths: ['database', '/vault/secrets/feature-flags'] });
     expect(declassifying('/vault/secrets/database')).toBe(PATH_SENSITIVE);
