@@ -26,6 +26,11 @@ export const SENSITIVE_BASENAMES = new Set([
   '.s3cfg',
   '.boto',
   '.databrickscfg',
+  // rclone's (every remote's keys) wherever RCLONE_CONFIG or XDG_CONFIG_HOME puts it: `~/.config/rclone/`,
+  // `/config/rclone/` in rclone's own image (XDG_CONFIG_HOME=/config), `/etc/rclone/`, and `~/.rclone.conf`, its
+  // old default, still read where it exists. Found by review: only the first was sensitive.
+  'rclone.conf',
+  '.rclone.conf',
 ]);
 /** Substrings that make a path sensitive wherever it sits (home directories vary). */
 export const SENSITIVE_DOT_PARTS = [
@@ -55,10 +60,9 @@ export const SENSITIVE_DOT_PARTS = [
   // RubyGems ≥ 3.2 keeps a new login under XDG's data home when `~/.gem/credentials` does not exist.
   '/.local/share/gem/credentials',
   // Found by the evasion hunt (2026-12-01): read and put in a gist or a repository, each was `low`. Keys to
-  // object storage and clouds (rclone holds every remote's, MinIO's mc, Kaggle, DigitalOcean, Oracle Cloud)
+  // object storage and clouds (MinIO's mc, Kaggle, DigitalOcean, Oracle Cloud; rclone's by name, above)
   // and the login of Gitea's tea, a forge CLI of the push table as gh and glab are. hub's `~/.config/hub`
   // is left out: as a part of a path it is also Cilium's `~/.config/hubble/`.
-  '/.config/rclone/rclone.conf',
   '/.mc/config.json',
   '/.kaggle/kaggle.json',
   '/.config/doctl/config.yaml',

@@ -123,11 +123,16 @@ function isVersionedSharedObject(path: string): boolean {
   return path.length > at + 4;
 }
 
-const SENSITIVE_SUFFIXES = [...SENSITIVE_BASENAMES].map((b) => `/${b}`);
+/**
+ * SENSITIVE_BASENAMES as `/name` suffixes by the name's first character: one Map lookup, then the few names
+ * that start as the name does (`.` has most): a `README` tests one (`rclone.conf`), not all of them.
+ */
+const SENSITIVE_SUFFIXES_BY_FIRST = new Map<number, string[]>();
+for (const b of SENSITIVE_BASENAMES) {
+  const first = b.charCodeAt(0);
+  SENSITIVE_SUFFIXES_BY_FIRST.set(first, [...(SENSITIVE_SUFFIXES_BY_FIRST.get(first) ?? []), `/${b}`]);
+}
 const PUBLIC_SUFFIXES = [...PUBLIC_IN_SECRET_MOUNTS].map((b) => `/${b}`);
-
-/** First characters of SENSITIVE_BASENAMES: a cheap gate before the suffix loop. */
-const SENSITIVE_FIRST = new Set([...SENSITIVE_BASENAMES].map((b) => b.charCodeAt(0)));
 
 /** No allocation and few comparisons on the common (not sensitive) path. */
 function isSensitive(path: string): boolean {
@@ -151,9 +156,8 @@ function isSensitive(path: string): boolean {
   if (path.startsWith('credentials', slash + 1)) {
     for (let i = 0; i < CREDENTIAL_SUFFIXES.length; i++) if (path.endsWith(CREDENTIAL_SUFFIXES[i]!)) return true;
   }
-  if (SENSITIVE_FIRST.has(path.charCodeAt(slash + 1))) {
-    for (let i = 0; i < SENSITIVE_SUFFIXES.length; i++) if (path.endsWith(SENSITIVE_SUFFIXES[i]!)) return true;
-  }
+  const named = SENSITIVE_SUFFIXES_BY_FIRST.get(path.charCodeAt(slash + 1));
+  if (named !== undefined) for (let i = 0; i < named.length; i++) if (path.endsWith(named[i]!)) return true;
   const c1 = path.charCodeAt(1);
   if (c1 === 118 /* v */ || c1 === 114 /* r */ || c1 === 109 /* m */) {
     for (let i = 0; i < SECRET_MOUNT_PREFIXES.length; i++) {

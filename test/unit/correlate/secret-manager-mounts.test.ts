@@ -56,6 +56,14 @@ describe('secret-manager mounts and storage logins', () => {
     expect(classify(`${pod}/vault-secrets/ca.crt`)).toBe(PATH_READ);
   });
 
+  it("rclone's config is sensitive wherever RCLONE_CONFIG or XDG_CONFIG_HOME puts it", () => {
+    // rclone's own image sets XDG_CONFIG_HOME=/config; `~/.rclone.conf` is its old default.
+    for (const path of ['/config/rclone/rclone.conf', '/etc/rclone/rclone.conf', '/root/.rclone.conf'])
+      expect([path, classify(path)]).toEqual([path, PATH_SENSITIVE]);
+    for (const path of ['/srv/app/rclone.conf.example', '/srv/docs/rclone.md', '/config/rclone/README'])
+      expect([path, classify(path)]).toEqual([path, PATH_READ]);
+  });
+
   it('a basename glob in notSensitivePaths does not declassify a secret-manager mount', () => {
     const declassifying = createPathClassifier({ notSensitivePaths: ['database', '/vault/secrets/feature-flags'] });
     expect(declassifying('/vault/secrets/database')).toBe(PATH_SENSITIVE);
