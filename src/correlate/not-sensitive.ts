@@ -5,12 +5,12 @@
  * list, so there was no way to say so.
  */
 
-/** Docker and Kubernetes secret mounts: service-account tokens and the pod's Secrets. */
 /**
- * Kubernetes' own (service-account tokens, Docker secrets' `/run/secrets/`), and two that Kubernetes secret
- * managers write by default (found by the evasion hunt, 2026-12-01: a secret read from either and put in a
- * gist was `low`): Vault Agent Injector renders every `agent-inject-secret-NAME` to `/vault/secrets/NAME`,
- * and the Secrets Store CSI driver's documented mount is `/mnt/secrets-store/`. The classifier tests a path
+ * Secret mounts: Kubernetes' own (service-account tokens, Docker secrets' `/run/secrets/`), and two where
+ * Kubernetes secret managers' secrets usually are (found by the evasion hunt, 2026-12-01: a secret read from
+ * either and put in a gist was `low`): Vault Agent Injector renders every `agent-inject-secret-NAME` to
+ * `/vault/secrets/NAME` unless an annotation moves it, and `/mnt/secrets-store/` is where the Secrets Store CSI
+ * driver's documentation mounts it (the pod spec names the path; the driver has none). The classifier tests a path
  * against these only when its second character is one of theirs (v, r, m).
  */
 export const SECRET_MOUNT_PREFIXES: readonly string[] = [
