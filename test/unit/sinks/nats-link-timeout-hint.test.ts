@@ -15,27 +15,35 @@ const HINT =
   "connection, or another service on that port: NATS clients connect to 4222; 8222 is NATS's HTTP monitoring port), " +
   "or a NATS server's handshake did not finish (TLS, or a server too busy to answer)";
 
+type LogLine = { msg: string; err?: string; hint?: string };
+
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-it('a first connection that times out is warned about with what it usually is', async () => {
+/** A loopback TCP server that hands each connection to `onSocket` and never closes it by itself. */
+async function tcpServer(onSocket: (s: Socket) => void): Promise<{ port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
-  const silent = createServer((s) => {
+  const server = createServer((s) => {
     sockets.add(s);
     s.on('error', () => undefined);
+    onSocket(s);
   });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(
     () =>
       new Promise<void>((resolve) => {
-        silent.close(() => resolve());
+        server.close(() => resolve());
         for (const s of sockets) s.destroy();
       }),
   );
-  const port = (silent.address() as { port: number }).port;
-  const lines: Array<{ msg: string; err?: string; hint?: string }> = [];
+  return { port: (server.address() as { port: number }).port, sockets };
+}
+
+/** Starts a NATS link (300 ms connect timeout, no reconnect) on `port`; resolves with its log lines once one came. */
+async function firstLogLines(port: number): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
       for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
@@ -53,6 +61,12 @@ it('a first connection that times out is warned about with what it usually is', 
   link.start();
   const deadline = Date.now() + 5_000;
   while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return lines;
+}
+
+it('a first connection that times out is warned about with what it usually is', async () => {
+  const { port } = await tcpServer(() => undefined);
+  const lines = await firstLogLines(port);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ msg: 'NATS unreachable; alerts are spooled until it is back', err: 'TIMEOUT' });
   expect(lines[0]?.hint).toBe(HINT);
@@ -61,40 +75,9 @@ it('a first connection that times out is warned about with what it usually is', 
 // nats.js times out the same way when a NATS server sent its INFO and the handshake after it never finished (a
 // TLS handshake, a PONG that does not come): the hint must not say that nothing answered.
 it('a NATS server that sent its INFO and then stalled gets the same hint, which does not say nothing answered', async () => {
-  const sockets = new Set<Socket>();
   const info = { server_id: 'stalled', version: '2.10.0', host: '0.0.0.0', port: 4222, max_payload: 1048576, proto: 1 };
-  const stalled = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.write(`INFO ${JSON.stringify(info)}\r\n`);
-  });
-  await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        stalled.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  );
-  const port = (stalled.address() as { port: number }).port;
-  const lines: Array<{ msg: string; err?: string; hint?: string }> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  const config = natsSinkConfigSchema.parse({ servers: [`nats://127.0.0.1:${port}`], reconnectTimeWaitMs: 60_000 });
-  const link = createNatsLink(
-    config,
-    { servers: [`127.0.0.1:${port}`], timeout: 300, reconnect: false },
-    createLogger('info', sink),
-    { ready: () => undefined, down: () => undefined },
-  );
-  cleanups.push(() => link.close());
-  link.start();
-  const deadline = Date.now() + 5_000;
-  while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const { port, sockets } = await tcpServer((s) => s.write(`INFO ${JSON.stringify(info)}\r\n`));
+  const lines = await firstLogLines(port);
   expect(sockets.size).toBe(1);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ err: 'TIMEOUT', hint: HINT });
@@ -106,24 +89,7 @@ it('a refused connection is not given that hint: the port is plainly closed', as
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as { port: number }).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  const lines: Array<{ msg: string; err?: string; hint?: string }> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  const config = natsSinkConfigSchema.parse({ servers: [`nats://127.0.0.1:${port}`], reconnectTimeWaitMs: 60_000 });
-  const link = createNatsLink(
-    config,
-    { servers: [`127.0.0.1:${port}`], timeout: 300, reconnect: false },
-    createLogger('info', sink),
-    { ready: () => undefined, down: () => undefined },
-  );
-  cleanups.push(() => link.close());
-  link.start();
-  const deadline = Date.now() + 5_000;
-  while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const lines = await firstLogLines(port);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ err: 'CONNECTION_REFUSED' });
   expect(lines[0]?.hint).toBeUndefined();
