@@ -15,6 +15,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/**
+ * A daemon tailing `file` from its start. Root (CI) would override file modes, so as root it runs with an empty
+ * capability bounding set: uid 0 without CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH.
+ */
+async function daemonReading(file: string, dir: string) {
+  const asRoot = process.getuid?.() === 0;
+  const d = await startDaemon(
+    {
+      sources: { tetragonFile: [{ path: file, pollIntervalMs: 50, startAt: 'start' }] },
+      sinks: { stdout: { enabled: true } },
+      correlator: { destinations: { dnsRefreshMs: 0 } },
+    },
+    { dir, ...(asRoot ? { prefix: ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] } : {}) },
+  );
+  cleanups.push(() => d.dispose());
+  return d;
+}
+
 describe('export file the daemon may not read', () => {
   it('says mode, owner, who we are and the Tetragon setting; not ready; read once readable', async () => {
     const dir = tempDir();
@@ -23,19 +41,9 @@ describe('export file the daemon may not read', () => {
     const attack = attackScenario({ name: 'file-permission', startMs: Date.now() - 3000 });
     const lines = attack.tetragon.slice(0, 20);
     writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-    // Mode 0000 on a file of our own: no read for its owner. Root (CI) would override file modes, so it runs
-    // with an empty capability bounding set, as uid 0 without CAP_DAC_OVERRIDE.
+    // Mode 0000 on a file of our own: no read for its owner (root included, without its capabilities).
     chmodSync(file, 0o000);
-    const asRoot = process.getuid?.() === 0;
-    const d = await startDaemon(
-      {
-        sources: { tetragonFile: [{ path: file, pollIntervalMs: 50, startAt: 'start' }] },
-        sinks: { stdout: { enabled: true } },
-        correlator: { destinations: { dnsRefreshMs: 0 } },
-      },
-      { dir, ...(asRoot ? { prefix: ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] } : {}) },
-    );
-    cleanups.push(() => d.dispose());
+    const d = await daemonReading(file, dir);
 
     const line = await d.waitForLog((l) => l.msg === 'cannot read the export file; retrying');
     const uid = process.getuid?.();
@@ -69,16 +77,7 @@ describe('export file the daemon may not read', () => {
     // Readable by all, in a directory nobody may search: the file's mode (and Tetragon's exportFilePerm) is no fix.
     chmodSync(exportDir, 0o600);
     cleanups.push(() => chmodSync(exportDir, 0o755));
-    const asRoot = process.getuid?.() === 0;
-    const d = await startDaemon(
-      {
-        sources: { tetragonFile: [{ path: file, pollIntervalMs: 50, startAt: 'start' }] },
-        sinks: { stdout: { enabled: true } },
-        correlator: { destinations: { dnsRefreshMs: 0 } },
-      },
-      { dir, ...(asRoot ? { prefix: ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] } : {}) },
-    );
-    cleanups.push(() => d.dispose());
+    const d = await daemonReading(file, dir);
 
     const line = await d.waitForLog((l) => l.msg === 'cannot read the export file; retrying');
     expect(line.detail).toMatch(/^.*: EACCES: permission denied \(a directory above it cannot be searched; /);
