@@ -28,6 +28,11 @@ export interface JudgedPush {
   degraded: boolean;
   suppressed: number;
   maxEvidence: number;
+  /**
+   * Of a push whose other destinations allowlist entries cover (./allowlist.ts coverDestinations), those
+   * none does: the summary names them, or the alert reads as one for a destination the operator allowlisted.
+   */
+  notAllowlisted: readonly string[];
 }
 
 /**
@@ -173,7 +178,11 @@ function summary(j: JudgedPush): string {
     return `kubectl cp out of ${where(ep)} on ${ep.node.name}: \`${commandOf(ep)}\` started by the container runtime sends it through the kubelet and the API server to whoever ran kubectl (not through the pod's network), ${reads}${graver}`;
   if (cp === 'in-pod')
     return `kubectl cp of ${ep.remote ? redact(ep.remote) : "a pod's files"} out of that pod, through the API server${destinationOf(ep) ? ` at ${dest}` : ''}, into ${where(ep)} on ${ep.node.name}${by}, ${reads}${graver}`;
-  return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}`;
+  const notAllowlisted =
+    j.notAllowlisted.length > 0
+      ? `; not allowlisted: ${j.notAllowlisted.map((d) => redact(d)).join(', ')} (its other destinations are)`
+      : '';
+  return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}${notAllowlisted}`;
 }
 
 /** The most-read files, at most three, in parentheses after a leading space; '' when none was read. */

@@ -113,18 +113,6 @@ export function namesOtherRepository(first: string | null, other: string, destin
 }
 
 /**
- * Does `other` name an image or repository on another host than the push's own remote, or none where that
- * names one (kaniko's `--destination ghcr.io/acme/x --destination quay.io/evil/y`, an image output's `name=`
- * listing both)? Then no host entry may take the push for the first one's host either.
- */
-export function namesOtherHost(first: string | null, other: string, destinationHost: string | null): boolean {
-  if (first === null || first === other) return false;
-  const own = remoteRepository(first, destinationHost);
-  if (own === null) return false;
-  return remoteRepository(other, destinationHost)?.host !== own.host;
-}
-
-/**
  * namesOtherRepository for a later step of the push (git's transport helper, its ssh's receive-pack): a bare
  * word there (a remote's name, `origin`) says nothing of where the push goes.
  */

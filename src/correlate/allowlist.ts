@@ -18,8 +18,7 @@ export interface AllowlistSubject {
   destinationIps: readonly string[];
   /**
    * The recognised push's remote (alert `push.remote`, unredacted): what a `HOST/PATH-GLOB` destination is
-   * matched on. null for a push by egress only, or one that may go to another repository too
-   * (PushEpisode.otherRepository), which such an entry never exempts.
+   * matched on. null for a push by egress only, which such an entry never exempts.
    */
   destinationRemote?: string | null;
   /** The recognised push's tool (`push.tool`): helm's `oci://` remote names the namespace its chart goes under. */
@@ -132,6 +131,49 @@ function destinationTest(value: string): Test {
   }
   const re = hostGlobToRegExp(value);
   return (s) => s.destinationHost !== null && re.test(s.destinationHost);
+}
+
+/** Another remote the push goes to, and the host named for it (PushEpisode.otherRemotes). */
+export interface OtherDestination {
+  remote: string;
+  host: string | null;
+}
+
+/** The entries that cover a push's destinations, and those destinations no entry covers (named as remotes). */
+export interface DestinationsCover {
+  entries: AllowlistEntry[];
+  uncovered: string[];
+}
+
+/**
+ * A push to several destinations at once (kaniko's `--destination A --destination B`, buildx's `-t A -t B`)
+ * is exempt when each one is covered by some entry that matches the rest of the push, the same entry or not:
+ * a release job pushing one image to two registries the operator allowlisted each in its own entry. Tested on
+ * one destination only, the push was exempt by an entry for the first whatever the others were, or, with
+ * every destination required to fit one entry, never exempt by two.
+ */
+export function coverDestinations(
+  allowlist: CompiledAllowlist,
+  subject: AllowlistSubject,
+  others: readonly OtherDestination[],
+  first: string,
+): DestinationsCover {
+  const entries: AllowlistEntry[] = [];
+  const uncovered: string[] = [];
+  const destinations = [
+    { subject, name: first },
+    ...others.map((o) => ({
+      // The push's bytes and addresses are all those argv's destinations share: a CIDR entry still weighs them.
+      subject: { ...subject, destinationHost: o.host, destinationRemote: o.remote },
+      name: o.remote,
+    })),
+  ];
+  for (const d of destinations) {
+    const entry = allowlist.match(d.subject);
+    if (entry === null) uncovered.push(d.name);
+    else if (!entries.includes(entry)) entries.push(entry);
+  }
+  return { entries, uncovered };
 }
 
 export function compileAllowlist(entries: readonly AllowlistEntry[]): CompiledAllowlist {

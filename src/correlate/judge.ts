@@ -9,7 +9,13 @@ import type { PushRecognition } from '../rules/recognize.js';
 import type { PushToolSpec } from '../rules/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import { buildAlert, destinationOf, suppressionDestination } from './alert-builder.js';
-import { ALLOWLIST_BYTES_MIN, type CompiledAllowlist, nearlyAllTo, type SentTo } from './allowlist.js';
+import {
+  ALLOWLIST_BYTES_MIN,
+  type CompiledAllowlist,
+  coverDestinations,
+  nearlyAllTo,
+  type SentTo,
+} from './allowlist.js';
 import { extractionReadsFor } from './archive-extractions.js';
 import type { ReadBuckets } from './buckets.js';
 import type { CorrelatorConfig } from './config.js';
@@ -113,29 +119,30 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
   const destination = destinationOf(ep);
 
   const sent = allowlistBytes(ep);
-  const allowed = ctx.allowlist.match({
-    namespace: c.pod?.namespace ?? null,
-    pod: c.pod?.name ?? null,
-    podLabels: c.pod?.labels ?? {},
-    image: c.ref.image,
-    binary: ep.proc.binary,
-    // A push argv also sends to another registry (PushEpisode.otherHost) names no one host an entry could hold.
-    destinationHost: ep.otherHost
-      ? null
-      : (allowlistHost(ep, ctx, sent) ??
-        (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null)),
-    destinationIps: allowlistIps(ep),
-    destinationRemote: ep.byEgress || ep.otherRepository ? null : ep.remote,
-    pushTool: ep.tool,
-    ...sent,
-  });
-  if (allowed) {
+  const cover = coverDestinations(
+    ctx.allowlist,
+    {
+      namespace: c.pod?.namespace ?? null,
+      pod: c.pod?.name ?? null,
+      podLabels: c.pod?.labels ?? {},
+      image: c.ref.image,
+      binary: ep.proc.binary,
+      destinationHost:
+        allowlistHost(ep, ctx, sent) ??
+        (ep.destAddr && !viaBuilder(ep) ? ep.destAddr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : null),
+      destinationIps: allowlistIps(ep),
+      destinationRemote: ep.byEgress ? null : ep.remote,
+      pushTool: ep.tool,
+      ...sent,
+    },
+    ep.otherRemotes,
+    ep.remote ?? destination ?? 'its destination',
+  );
+  if (cover.uncovered.length === 0) {
     ctx.alertsAllowlisted.labels(rule.id).inc();
-    ctx.allowlistMatches.labels(allowed.reason).inc();
-    ctx.logger.info(
-      { ...pushLogFields(ep, rule.id, severity, destination), reason: allowed.reason },
-      'push allowlisted',
-    );
+    for (const entry of cover.entries) ctx.allowlistMatches.labels(entry.reason).inc();
+    const reason = cover.entries.map((entry) => entry.reason).join('; ');
+    ctx.logger.info({ ...pushLogFields(ep, rule.id, severity, destination), reason }, 'push allowlisted');
     return { rule: rule.id, rank, allowlisted: true, alert: null };
   }
   // What went into buildah's storage counts for one push, not for an allowlisted decoy (./storage-ingest.ts).
@@ -182,6 +189,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     degraded: spansGap(ep.node.gaps, Math.max(fromMs, Math.min(startMs, c.firstMs)), toMs),
     suppressed,
     maxEvidence: config.caps.maxEvidence,
+    notAllowlisted: cover.entries.length > 0 ? cover.uncovered : [],
   });
   return { rule: rule.id, rank, allowlisted: false, alert };
 }

@@ -3,6 +3,7 @@
  * is judged (./judge.ts). Apart from ./state.ts, which keeps nodes, containers and their aggregates.
  */
 import type { SensorSource } from '../model/normalized-event.js';
+import type { OtherRemote } from '../rules/recognize.js';
 import type { DestNaming } from './destinations.js';
 import type { PushExemptions } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
@@ -26,17 +27,12 @@ export interface PushEpisode {
   tool: string;
   remote: string | null;
   /**
-   * The push may go to another repository than `remote`: its argv names several (kaniko's `--destination A
-   * --destination B`, crane's last `-t`), or a later step named another (git's transport helper or ssh with
-   * the URL a config the sensors do not show rewrote it to: url.<base>.insteadOf, pushInsteadOf). No
-   * `HOST/PATH-GLOB` allowlist entry matches it (./allowlist-paths.ts).
+   * Where else the push goes: other remotes its argv names (kaniko's `--destination A --destination B`,
+   * buildx's `-t A -t B` or `name=A,B`, crane's last `-t`), or another a later step named (git's transport
+   * helper or ssh with the URL a config the sensors do not show rewrote it to: url.<base>.insteadOf,
+   * pushInsteadOf). An allowlist exempts the push only when its entries cover each of them too (judge.ts).
    */
-  otherRepository: boolean;
-  /**
-   * One of those other remotes is on another host than `remote` (./allowlist-paths.ts namesOtherHost): a host
-   * entry for `remote`'s host does not match it either.
-   */
-  otherHost: boolean;
+  otherRemotes: OtherRemote[];
   destHost: string | null;
   /** How destHost was learned; null when it is null. */
   destNamed: DestNaming | null;

@@ -9,7 +9,7 @@ import { basename } from '../rules/argv.js';
 import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
-import { namesOtherHost, namesOtherRepository, stepNamesOtherRepository } from './allowlist-paths.js';
+import { stepNamesOtherRepository } from './allowlist-paths.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
@@ -117,7 +117,11 @@ export class PushTracker {
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
-      if (stepNamesOtherRepository(ep.remote, r.remote, ep.destHost)) ep.otherRepository = true;
+      if (
+        stepNamesOtherRepository(ep.remote, r.remote, ep.destHost) &&
+        !ep.otherRemotes.some((o) => o.remote === r.remote)
+      )
+        ep.otherRemotes.push({ remote: r.remote!, host: r.destinationHost });
       if (r.renamed && !ep.renamed) {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);
@@ -146,8 +150,7 @@ export class PushTracker {
     });
     proc.episode = ep;
     pusher.episode = ep;
-    ep.otherRepository = r.otherRemotes?.some((o) => namesOtherRepository(r.remote, o, r.destinationHost)) === true;
-    ep.otherHost = r.otherRemotes?.some((o) => namesOtherHost(r.remote, o, r.destinationHost)) === true;
+    if (r.otherRemotes !== undefined) ep.otherRemotes = [...r.otherRemotes];
     ep.awaitsWholeStep = (r.argvCut || r.argvRegrouped === true) && r.spec.cutArgvNeedsStep === true;
     this.addEvidence(ep, { ...item, kind: 'push' });
     if (r.stdin) notePipePush(c, proc, ep);
@@ -192,8 +195,7 @@ export class PushTracker {
       time: e.time,
       source: e.source,
       twinned: false,
-      otherRepository: false,
-      otherHost: false,
+      otherRemotes: [],
       egressBytes: 0,
       bridgedBytes: 0,
       egressSeen: false,

@@ -2,7 +2,7 @@
  * Where a recognised push goes by its flags (./recognize.ts): a host flag, a source named in the tool's own
  * files, or the tool's usual registry.
  */
-import { type ParsedArgv, urlHost } from './argv.js';
+import { imageRegistryHost, type ParsedArgv, scpLikeHost, urlHost } from './argv.js';
 import type { PushToolSpec } from './types.js';
 
 /**
@@ -18,6 +18,22 @@ export function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: 
   const sourceName = flagValue(spec.sourceNameFlags, parsed);
   if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
   return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
+}
+
+/** The host a remote names, as the tool reads its remotes (`spec.destination`); null for a tool whose remotes name none. */
+export function destinationOf(spec: PushToolSpec, remote: string | null): string | null {
+  if (!remote) return null;
+  switch (spec.destination) {
+    case 'url':
+    case 'git-remote':
+      return urlHost(remote)?.host ?? scpLikeHost(remote);
+    case 'image-ref':
+      return imageRegistryHost(remote);
+    case 'ssh-target':
+      return scpLikeHost(remote);
+    default:
+      return null;
+  }
 }
 
 /** destinationHostOf gave the tool's usual registry (no host flag, source name or remote host in argv). */

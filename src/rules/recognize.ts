@@ -12,7 +12,6 @@ import {
   flagRemote,
   goalEnd,
   hasFlag,
-  imageRegistryHost,
   isLocalUpload,
   javaPropertyTrue,
   otherFlagRemotes,
@@ -28,7 +27,7 @@ import { engineApiPushRef } from './engine-api.js';
 import { notReport, otherReadingPush, plainPushHeld } from './joined-argv.js';
 import { launchedProgram, launchedView, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
-import { destinationHostOf, destinationIsDefault, destinationIsLocal } from './push-destination.js';
+import { destinationHostOf, destinationIsDefault, destinationIsLocal, destinationOf } from './push-destination.js';
 import { pushTools } from './push-tools.js';
 import { isReportingApiCall } from './reporting-calls.js';
 import { signingKeyFiles } from './signing-keys.js';
@@ -79,8 +78,16 @@ export interface PushRecognition {
    * kubernetes driver, `buildctl --addr tcp://…`), so they say nothing of where the image went.
    */
   viaBuilder?: true;
-  /** Other remotes argv names beside `remote`, pushed to too (argv.ts otherFlagRemotes). */
-  otherRemotes?: string[];
+  /**
+   * Other remotes argv names beside `remote`, pushed to too (argv.ts otherFlagRemotes), each with its host as
+   * `destinationHost` is found for `remote`: an allowlist entry must cover each (../correlate/allowlist.ts).
+   */
+  otherRemotes?: OtherRemote[];
+}
+/** A remote a push goes to beside its first, and the host named for it (null: none argv names). */
+export interface OtherRemote {
+  remote: string;
+  host: string | null;
 }
 /** A signing tool's run that is no push (`cosign sign --key K REF`): its own reads of its keys are not counted. */
 export interface SignerRecognition {
@@ -260,7 +267,11 @@ function matchSpec(
         if (isReportingApiCall(cmd, parsed, words, isUploadTarget)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         const others = 'flag' in cmd.remote ? otherFlagRemotes(parsed, cmd.remote, remote) : [];
-        if (others.length > 0) r.otherRemotes = others;
+        if (others.length > 0)
+          r.otherRemotes = others.map((o) => ({
+            remote: o,
+            host: destinationHostOf(spec, parsed, destinationOf(spec, o)),
+          }));
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;
@@ -375,21 +386,6 @@ function locate(loc: RemoteLocator, rest: string[], parsed: ParsedArgv): string 
     else if (f.flag === negation) value = null;
   }
   return value;
-}
-
-function destinationOf(spec: PushToolSpec, remote: string | null): string | null {
-  if (!remote) return null;
-  switch (spec.destination) {
-    case 'url':
-    case 'git-remote':
-      return urlHost(remote)?.host ?? scpLikeHost(remote);
-    case 'image-ref':
-      return imageRegistryHost(remote);
-    case 'ssh-target':
-      return scpLikeHost(remote);
-    default:
-      return null;
-  }
 }
 
 function readsStdin(spec: PushToolSpec, parsed: ParsedArgv): boolean {

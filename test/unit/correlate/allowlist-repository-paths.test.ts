@@ -44,16 +44,17 @@ describe('allowlist destination HOST/PATH-GLOB', () => {
     expect(run(kanikoPush('registry.gitlab.com/evil-org/drop:v1').events, { allowlist: cidr }).alerts).toEqual([]);
   });
 
-  it('kaniko pushes to every --destination: another repository among them and no path entry matches', () => {
+  it('kaniko pushes to every --destination: exempt only when the entry covers each', () => {
     const scoped = entry('registry.gitlab.com/acme/**');
     const both = (a: string, b: string) => kanikoPush(`${a} --destination ${b}`).events;
     const own = 'registry.gitlab.com/acme/app:v1';
     expect(run(both(own, own), { allowlist: scoped }).alerts).toEqual([]);
     expect(run(both(own, 'registry.gitlab.com/evil-org/drop:v1'), { allowlist: scoped }).alerts).toHaveLength(1);
-    // Two tags of one repository: exempt. Two repositories, even both the operator's: the entry is tested on
-    // one remote, so the safe side.
+    // Two tags of one repository: exempt. Two repositories both under the entry: exempt too (an alert before,
+    // when the entry was tested on the first remote only and any other made the push match no path entry).
     expect(run(both(own, 'registry.gitlab.com/acme/app:latest'), { allowlist: scoped }).alerts).toEqual([]);
-    expect(run(both(own, 'registry.gitlab.com/acme/team/web:v1'), { allowlist: scoped }).alerts).toHaveLength(1);
+    expect(run(both(own, 'registry.gitlab.com/acme/team/web:v1'), { allowlist: scoped }).alerts).toEqual([]);
+    expect(run(both('registry.gitlab.com/evil-org/drop:v1', own), { allowlist: scoped }).alerts).toHaveLength(1);
   });
 
   it('`*` stays within one path segment, `**` crosses them', () => {

@@ -55,7 +55,11 @@ describe('a build output naming several images', () => {
     ] as const;
     for (const [binary, args] of views) {
       const r = recognizeProcess({ binary, args, parentBinary: null, parentArgs: null }, t);
-      expect(r).toMatchObject({ kind: 'push', remote: `${own}:1`, otherRemotes: ['quay.io/evil/y:2'] });
+      expect(r).toMatchObject({
+        kind: 'push',
+        remote: `${own}:1`,
+        otherRemotes: [{ remote: 'quay.io/evil/y:2', host: 'quay.io' }],
+      });
     }
     // A quoted push=… field still says the output pushes.
     const quotedPush = recognizeProcess(

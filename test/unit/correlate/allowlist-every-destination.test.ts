@@ -1,0 +1,115 @@
+/**
+ * A push to several destinations at once (buildx's `-t A -t B --push`, an image output's `name=A,B`, kaniko's
+ * `--destination A --destination B`, buildctl's output) is exempt when EVERY destination is covered by some
+ * allowlist entry that matches the rest of the push (namespace, binary…), each destination by its own entry
+ * if need be: a release job pushing one image to two registries the operator allowlisted, each in its entry.
+ * One destination no entry covers makes the alert, and its summary names that destination.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AllowlistEntry } from '../../../src/correlate/allowlist-schema.js';
+import { MiB, run, Scenario } from './builder.js';
+
+type Entry = Omit<AllowlistEntry, 'reason'>;
+
+/** A CI job in namespace `ci` reads its data, then runs `binary args`, which sends 40 MiB. */
+function push(binary: string, args: string, entries: readonly Entry[]) {
+  const s = new Scenario();
+  const c = s.container({ namespace: 'ci' });
+  const sh = s.init(c);
+  s.readMany(sh, '/srv/data', 100, MiB);
+  const p = s.exec(c, binary, args, { parent: sh });
+  s.connect(p, '140.82.114.33', 443)
+    .send(p, '140.82.114.33', 443, 40 * MiB)
+    .wait(300)
+    .exit(p);
+  return run(s.events, { allowlist: entries.map((e) => ({ ...e, reason: 'release' })) }).alerts;
+}
+
+/** The push's forms, each naming the refs `a` and `b` as its destinations. */
+const forms: ReadonlyArray<readonly [string, string, (a: string, b: string) => string]> = [
+  ['buildx -t -t --push', '/usr/bin/docker', (a, b) => `buildx build --push -t ${a} -t ${b} /srv/ctx`],
+  ['buildx name= list', '/usr/bin/docker', (a, b) => `buildx build --output type=image,"name=${a},${b}",push=true .`],
+  [
+    'buildctl name= list',
+    '/usr/bin/buildctl',
+    (a, b) => `build --frontend dockerfile.v0 --local context=. --output type=image,"name=${a},${b}",push=true`,
+  ],
+  ['kaniko', '/kaniko/executor', (a, b) => `--context dir:///srv/ctx --destination ${a} --destination ${b}`],
+];
+
+const ghcr = 'ghcr.io/acme/app:1';
+const quay = 'quay.io/acme/app:1';
+const evil = 'quay.io/evil/drop:1';
+
+describe('a push to several destinations, each allowlisted', () => {
+  for (const [name, binary, args] of forms) {
+    it(`${name}: exempt when each destination has its own host or path entry`, () => {
+      const hosts = [
+        { namespace: 'ci', destination: 'ghcr.io' },
+        { namespace: 'ci', destination: 'quay.io' },
+      ];
+      const paths = [
+        { namespace: 'ci', destination: 'ghcr.io/acme/*' },
+        { namespace: 'ci', destination: 'quay.io/acme/*' },
+      ];
+      expect(push(binary, args(ghcr, quay), hosts)).toEqual([]);
+      expect(push(binary, args(quay, ghcr), hosts)).toEqual([]);
+      expect(push(binary, args(ghcr, quay), paths)).toEqual([]);
+      // One of each kind.
+      expect(push(binary, args(ghcr, quay), [hosts[0]!, paths[1]!])).toEqual([]);
+      // An entry without a destination covers every one.
+      expect(push(binary, args(ghcr, evil), [{ namespace: 'ci' }])).toEqual([]);
+    });
+
+    it(`${name}: alerts, naming it, when one destination is covered by no entry matching the push`, () => {
+      const ghcrOnly = [{ namespace: 'ci', destination: 'ghcr.io' }];
+      for (const alerts of [
+        push(binary, args(ghcr, evil), ghcrOnly),
+        push(binary, args(evil, ghcr), ghcrOnly),
+        push(binary, args(ghcr, evil), [
+          { namespace: 'ci', destination: 'ghcr.io/acme/*' },
+          { namespace: 'ci', destination: 'quay.io/acme/*' },
+        ]),
+        // quay.io's entry is for another namespace: it does not cover this push's quay.io destination.
+        push(binary, args(ghcr, evil), [...ghcrOnly, { namespace: 'prod', destination: 'quay.io' }]),
+      ]) {
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]!.summary).toContain(`not allowlisted: ${evil}`);
+      }
+      // Neither covered: the plain alert, as for a push no entry matches.
+      const none = push(binary, args(ghcr, evil), [{ namespace: 'ci', destination: 'gitlab.com' }]);
+      expect(none).toHaveLength(1);
+      expect(none[0]!.summary).not.toContain('not allowlisted');
+    });
+  }
+});
+
+describe("a push git's own step shows going elsewhere (url.<base>.insteadOf, pushInsteadOf)", () => {
+  const url = 'https://github.com/acme/app.git';
+  const helper = '/usr/lib/git-core/git-remote-https';
+  const stepTo = (rewritten: string, entries: readonly Entry[]) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/repo', 100, MiB);
+    const git = s.exec(c, '/usr/bin/git', `push ${url} HEAD:main`, { parent: sh });
+    const t = s.exec(c, helper, `${url} ${rewritten}`, { parent: git });
+    s.connect(t, '203.0.113.66', 443)
+      .send(t, '203.0.113.66', 443, 60 * MiB)
+      .wait(300)
+      .exit(t)
+      .exit(git);
+    return run(s.events, { allowlist: entries.map((e) => ({ ...e, reason: 'mirror' })) }).alerts;
+  };
+
+  it('is exempt by a host entry only when it covers the host the step names too', () => {
+    const github = [{ namespace: 'ci', destination: 'github.com' }];
+    expect(stepTo(url, github)).toEqual([]);
+    expect(stepTo('https://github.com/evil/loot.git', github)).toEqual([]);
+    // Exempt before: the host entry was tested on the host git's own argv named.
+    const alerts = stepTo('https://git.evil.example/loot.git', github);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.summary).toContain('not allowlisted: https://git.evil.example/loot.git');
+    expect(stepTo('https://git.evil.example/loot.git', [...github, { destination: 'git.evil.example' }])).toEqual([]);
+  });
+});
