@@ -16,26 +16,25 @@
  */
 const LIST_KEYS: ReadonlySet<string> = new Set(['name']);
 
-/** The value of `key` in one `k=v,…` list, or null when absent or empty. */
-export function keyedValue(list: string, key: string): string | null {
-  let value: string | null = null;
+/**
+ * Every destination `key` names in one `k=v,…` list: the items of a list key (LIST_KEYS), else its value. Each
+ * field of the key counts, not only the last, which buildx keeps: with the quotes gone, a field inside another
+ * one's quoted value reads as a field of its own (`name=quay.io/evil/x,"annotation.a=b,name=ghcr.io/acme/app"`
+ * pushes to quay.io only, and its last `name=` reads as ghcr.io's), so whichever is real is among them.
+ */
+export function keyedValues(list: string, key: string): string[] {
+  const values: string[] = [];
   let current: string | null = null;
   for (const field of list.replaceAll('"', '').split(',')) {
     const eq = field.indexOf('=');
     if (eq < 0) {
       // The rest of a quoted field (see above).
-      if (current === key && value !== null) value += `,${field}`;
+      if (current === key && values.length > 0) values[values.length - 1] += `,${field}`;
       continue;
     }
     current = field.slice(0, eq).trim().toLowerCase();
-    if (current === key) value = field.slice(eq + 1);
+    if (current === key) values.push(field.slice(eq + 1));
   }
-  return value || null;
-}
-
-/** Every destination `key` names in one list: the items of a list key (LIST_KEYS), else its one value. */
-export function keyedValues(list: string, key: string): string[] {
-  const value = keyedValue(list, key);
-  if (value === null) return [];
-  return LIST_KEYS.has(key) ? value.split(',').filter((ref) => ref !== '') : [value];
+  const refs = LIST_KEYS.has(key) ? values.flatMap((v) => v.split(',')) : values;
+  return [...new Set(refs.filter((ref) => ref !== ''))];
 }

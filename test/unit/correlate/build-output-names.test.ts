@@ -5,7 +5,7 @@
  * to another repository or registry.
  */
 import { describe, expect, it } from 'vitest';
-import { keyedValue, keyedValues } from '../../../src/rules/build-outputs.js';
+import { keyedValues } from '../../../src/rules/build-outputs.js';
 import { recognizeProcess } from '../../../src/rules/recognize.js';
 import { MiB, run, Scenario } from './builder.js';
 
@@ -37,11 +37,16 @@ describe('a build output naming several images', () => {
       '"name=ghcr.io/acme/app:1,quay.io/evil/y:2",type=image,push=true',
     ]) {
       expect(keyedValues(list, 'name')).toEqual(['ghcr.io/acme/app:1', 'quay.io/evil/y:2']);
-      expect(keyedValue(list, 'type')).toBe('image');
+      expect(keyedValues(list, 'type')).toEqual(['image']);
     }
     expect(keyedValues('type=image,name=ghcr.io/acme/app:1,push=true', 'name')).toEqual(['ghcr.io/acme/app:1']);
-    // buildx lowercases and trims keys, and the last of a key wins.
-    expect(keyedValues('type=image, NAME=ghcr.io/x:1,name=ghcr.io/y:1', 'name')).toEqual(['ghcr.io/y:1']);
+    // buildx lowercases and trims keys; the last of a key wins there, but every one is read: with the quotes
+    // gone, one may have been inside another field's quoted value (see the decoy case below).
+    expect(keyedValues('type=image, NAME=ghcr.io/x:1,name=ghcr.io/y:1', 'name')).toEqual([
+      'ghcr.io/x:1',
+      'ghcr.io/y:1',
+    ]);
+    expect(keyedValues('type=image,name=,push=true', 'name')).toEqual([]);
     // A cache ref is one reference, never a list.
     expect(keyedValues('type=registry,ref=ghcr.io/acme/c:1,mode=max', 'ref')).toEqual(['ghcr.io/acme/c:1']);
   });
@@ -93,6 +98,16 @@ describe('a build output naming several images', () => {
       expect(build(binary, args(twoHosts), 'ghcr.io')).toHaveLength(1);
     });
   }
+
+  it("a name= inside another field's quoted value is no decoy: the push must be allowlisted for every name read", () => {
+    // buildx pushes to quay.io only (the annotation's value holds the comma and the second name=); read without
+    // the quotes, the last name= was ghcr.io's, and an entry for it exempted the push (16f5376: last one wins).
+    const decoy = `type=image,name=quay.io/evil/drop:1,push=true,"annotation.org.opencontainers.image.title=x,name=${own}:1"`;
+    expect(build('/usr/bin/docker', buildx(decoy), 'ghcr.io/acme/*')).toHaveLength(1);
+    expect(build('/usr/bin/docker', buildx(decoy), 'ghcr.io')).toHaveLength(1);
+    const cache = `type=registry,ref=quay.io/evil/cache:1,"note=x,ref=${own}:cache"`;
+    expect(build('/usr/bin/docker', `buildx build --cache-to ${cache} /srv/ctx`, 'ghcr.io')).toHaveLength(1);
+  });
 
   it('kaniko: --destination on two registries is not exempt by a host entry for the first', () => {
     const kaniko = (second: string) => `--context dir:///srv/ctx --destination ${own}:1 --destination ${second}`;
