@@ -168,8 +168,8 @@ export interface NodeState extends ByteCounts {
   gaps: number[];
   /**
    * Its pushes not yet passed by the node's clock. One judged before its time (its container's list full,
-   * the container evicted) is dropped at the next due pass, or once such pushes are half the list
-   * (dropJudged): a container spraying pushes kept every push of the last pushSettleMs + latenessMs.
+   * the container evicted) is dropped at the next due pass, or once such pushes are more than half the list
+   * (addNodePending): a container spraying pushes kept every push of the last pushSettleMs + latenessMs.
    */
   pending: PushEpisode[];
   /** Pushes judged since the last due pass or drop (engine.ts close): at most that many in `pending` are. */
