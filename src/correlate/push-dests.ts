@@ -5,6 +5,18 @@
  */
 import type { DestEntry, PushEpisode } from './state.js';
 
+/** Other remotes a push keeps from its later steps (PushEpisode.otherRemotes; its argv's are bounded by argv). */
+export const MAX_OTHER_REMOTES = 16;
+/** Stands for the steps' remotes past MAX_OTHER_REMOTES: no host or path entry covers it, so none is let through unseen. */
+const UNKEPT_REMOTES = { remote: `(more than ${MAX_OTHER_REMOTES} destinations: the rest not kept)`, host: null };
+
+/** Adds a remote a later step of the push named (git's transport helper, its ssh) to where else it goes. */
+export function addOtherRemote(ep: PushEpisode, remote: string, host: string | null): void {
+  if (ep.otherRemotes.some((o) => o.remote === remote)) return;
+  if (ep.otherRemotes.length < MAX_OTHER_REMOTES) ep.otherRemotes.push({ remote, host });
+  else if (!ep.otherRemotes.includes(UNKEPT_REMOTES)) ep.otherRemotes.push(UNKEPT_REMOTES);
+}
+
 /** Addresses a push keeps (PushEpisode.dests). */
 export const MAX_PUSH_DESTS = 4;
 

@@ -16,7 +16,7 @@ import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
 import { beyondClockJump } from './node-clock.js';
 import { notePipePush } from './pipeline.js';
 import { parentStandIn } from './proc-state.js';
-import { addSent, formatAddr, listDest } from './push-dests.js';
+import { addOtherRemote, addSent, formatAddr, listDest } from './push-dests.js';
 import {
   addNodePending,
   type ContainerState,
@@ -117,11 +117,8 @@ export class PushTracker {
       }
       if (r.remote !== null && (ep.remote === null || (!ep.remote.includes('/') && r.remote.includes('/'))))
         ep.remote = r.remote;
-      if (
-        stepNamesOtherRepository(ep.remote, r.remote, ep.destHost) &&
-        !ep.otherRemotes.some((o) => o.remote === r.remote)
-      )
-        ep.otherRemotes.push({ remote: r.remote!, host: r.destinationHost });
+      if (r.remote !== null && stepNamesOtherRepository(ep.remote, r.remote, ep.destHost))
+        addOtherRemote(ep, r.remote, r.destinationHost);
       if (r.renamed && !ep.renamed) {
         ep.renamed = true;
         ep.odd = oddOf(r, proc, proc.parent ?? proc);

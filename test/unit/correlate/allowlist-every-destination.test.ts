@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AllowlistEntry } from '../../../src/correlate/allowlist-schema.js';
+import { MAX_OTHER_REMOTES } from '../../../src/correlate/push-dests.js';
 import { MiB, run, Scenario } from './builder.js';
 
 type Entry = Omit<AllowlistEntry, 'reason'>;
@@ -111,5 +112,25 @@ describe("a push git's own step shows going elsewhere (url.<base>.insteadOf, pus
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.summary).toContain('not allowlisted: https://git.evil.example/loot.git');
     expect(stepTo('https://git.evil.example/loot.git', [...github, { destination: 'git.evil.example' }])).toEqual([]);
+  });
+
+  it('keeps a bounded number of step destinations, and one past them is covered by no host or path entry', () => {
+    const steps = (n: number) => {
+      const s = new Scenario();
+      const c = s.container({ namespace: 'ci' });
+      const sh = s.init(c);
+      s.readMany(sh, '/srv/repo', 100, MiB);
+      const git = s.exec(c, '/usr/bin/git', `push ${url} HEAD:main`, { parent: sh });
+      for (let i = 0; i < n; i++) {
+        const t = s.exec(c, helper, `${url} https://github.com/acme/r${i}.git`, { parent: git });
+        s.send(t, '140.82.112.3', 443, MiB).exit(t);
+      }
+      s.wait(300).exit(git);
+      return run(s.events, { allowlist: [{ namespace: 'ci', destination: 'github.com', reason: 'ci' }] }).alerts;
+    };
+    expect(steps(MAX_OTHER_REMOTES)).toEqual([]);
+    const past = steps(MAX_OTHER_REMOTES + 1);
+    expect(past).toHaveLength(1);
+    expect(past[0]!.summary).toContain(`more than ${MAX_OTHER_REMOTES} destinations`);
   });
 });
