@@ -118,15 +118,16 @@ describe('app start-up warm-up', () => {
   });
 
   it('is on by default in a live app, for at most pipeline.warmUpMs; 0 turns it off', async () => {
-    const byDefault = await runApp(undefined, { pipeline: { warmUpMs: 300 } });
+    // 25 ms: far less than the 60k-event cap takes even on a fast idle box (~250 ms), so the budget ends it.
+    const byDefault = await runApp(undefined, { pipeline: { warmUpMs: 25 } });
     expect(byDefault.warmedUp).toBeDefined();
     expect(byDefault.warmedUp!.events as number).toBeGreaterThan(0);
-    // Ended by its budget (checked before each 32-event batch), not by the 60k-event cap: without the check it
-    // runs the cap (~1 s of CPU). Not a wall-clock bound: a loaded box stretches the one batch past it.
+    // Ended by its budget (checked before each 32-event batch), not by the 60k-event cap it would run without the
+    // check. Not a wall-clock bound: a loaded box stretches the one batch past any.
     expect(byDefault.warmedUp).toMatchObject({ stoppedBy: 'budget' });
-    expect(byDefault.warmedUp!.ms as number).toBeGreaterThanOrEqual(300);
+    expect(byDefault.warmedUp!.ms as number).toBeGreaterThanOrEqual(25);
     // The sources warm their own transports up at the same time, with the same budget, before they run.
-    expect(byDefault.sourceWarmUps.map((c) => c.budgetMs)).toEqual([300]);
+    expect(byDefault.sourceWarmUps.map((c) => c.budgetMs)).toEqual([25]);
     expect(byDefault.sourceWarmUps[0]!.at).toBeLessThan(byDefault.sourceStartedAt);
     const off = await runApp(undefined, { pipeline: { warmUpMs: 0 } });
     expect(off.warmedUp).toBeUndefined();
@@ -137,7 +138,7 @@ describe('app start-up warm-up', () => {
   const falcoHttp: StandIn = { type: 'falco-http', warmUpStream: 'falco' };
 
   it('warms a falco-http source up with the Falco stream, leaving no trace in the real pipeline', async () => {
-    const falco = await runApp(undefined, { pipeline: { warmUpMs: 300 } }, falcoHttp);
+    const falco = await runApp(undefined, { pipeline: { warmUpMs: 25 } }, falcoHttp);
     expect(falco.warmedUp).toMatchObject({ streams: ['falco'] });
     expect(falco.warmedUp!.events as number).toBeGreaterThan(0);
     expect(falco.warmedUp).toMatchObject({ stoppedBy: 'budget' });
