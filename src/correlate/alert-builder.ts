@@ -179,11 +179,20 @@ function summary(j: JudgedPush): string {
   if (cp === 'in-pod')
     return `kubectl cp of ${ep.remote ? redact(ep.remote) : "a pod's files"} out of that pod, through the API server${destinationOf(ep) ? ` at ${dest}` : ''}, into ${where(ep)} on ${ep.node.name}${by}, ${reads}${graver}`;
   const notAllowlisted =
-    j.notAllowlisted.length > 0
-      ? `; not allowlisted: ${j.notAllowlisted.map((d) => redact(d)).join(', ')} (its other destinations are)`
-      : '';
+    j.notAllowlisted.length > 0 ? `; not allowlisted: ${listNamed(j.notAllowlisted)} (its other destinations are)` : '';
   return `${how} to ${dest}${remote}${by} from ${where(ep)} on ${ep.node.name}, ${reads}${graver}${notAllowlisted}`;
 }
+
+/**
+ * The first NAMED_NOT_ALLOWLISTED of them, redacted, and how many more: argv may name hundreds (kaniko's
+ * `--destination` repeated), and the summary is one line.
+ */
+function listNamed(remotes: readonly string[]): string {
+  const named = remotes.slice(0, NAMED_NOT_ALLOWLISTED).map((d) => redact(d));
+  const more = remotes.length - named.length;
+  return `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+const NAMED_NOT_ALLOWLISTED = 3;
 
 /** The most-read files, at most three, in parentheses after a leading space; '' when none was read. */
 function topReadsText(j: JudgedPush): string {

@@ -85,6 +85,18 @@ describe('a push to several destinations, each allowlisted', () => {
   }
 });
 
+describe('the summary of a push to many destinations', () => {
+  it('names the first three no entry covers and counts the rest: argv may name hundreds', () => {
+    const evil = Array.from({ length: 60 }, (_, i) => `quay.io/evil${i}/drop:${i}`);
+    const kaniko = `--context dir:///srv/ctx ${[ghcr, ...evil].map((d) => `--destination ${d}`).join(' ')}`;
+    const alerts = push('/kaniko/executor', kaniko, [{ namespace: 'ci', destination: 'ghcr.io' }]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.summary).toContain(`not allowlisted: ${evil.slice(0, 3).join(', ')} and 57 more (`);
+    expect(alerts[0]!.summary).not.toContain(evil[3]!);
+    expect(alerts[0]!.summary.length).toBeLessThan(600);
+  });
+});
+
 describe("a push git's own step shows going elsewhere (url.<base>.insteadOf, pushInsteadOf)", () => {
   const url = 'https://github.com/acme/app.git';
   const helper = '/usr/lib/git-core/git-remote-https';
