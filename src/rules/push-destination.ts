@@ -3,6 +3,7 @@
  * files, or the tool's usual registry.
  */
 import { imageRegistryHost, type ParsedArgv, scpLikeHost, urlHost } from './argv.js';
+import type { OtherRemote } from './recognize.js';
 import type { PushToolSpec } from './types.js';
 
 /**
@@ -46,6 +47,24 @@ export function destinationOf(spec: PushToolSpec, remote: string | null): string
     default:
       return null;
   }
+}
+
+/**
+ * Stands for the destinations a flag may name past where the sensor cut argv (Falco keeps 4 KiB): no host or
+ * path entry covers it, since `--destination ghcr.io/acme/app <4 KiB> --destination quay.io/evil/x` showed only
+ * the first, and an entry for it exempted the push.
+ */
+const PAST_THE_CUT: OtherRemote = { remote: '(argv cut by the sensor: destinations past it not seen)', host: null };
+
+/** The other remotes argv's flags name, each with its host as destinationHostOf finds it, and PAST_THE_CUT when `cut`. */
+export function otherDestinations(
+  spec: PushToolSpec,
+  parsed: ParsedArgv,
+  others: readonly string[],
+  cut: boolean,
+): OtherRemote[] {
+  const named = others.map((o) => ({ remote: o, host: destinationHostOf(spec, parsed, destinationOf(spec, o)) }));
+  return cut ? [...named, PAST_THE_CUT] : named;
 }
 
 /** destinationHostOf gave the tool's usual registry (no host flag, source name or remote host in argv). */

@@ -27,7 +27,13 @@ import { engineApiPushRef } from './engine-api.js';
 import { notReport, otherReadingPush, plainPushHeld } from './joined-argv.js';
 import { launchedProgram, launchedView, packageManagerName, pythonToolName } from './launchers.js';
 import { isUnexpectedLocation } from './locations.js';
-import { destinationHostOf, destinationIsDefault, destinationIsLocal, destinationOf } from './push-destination.js';
+import {
+  destinationHostOf,
+  destinationIsDefault,
+  destinationIsLocal,
+  destinationOf,
+  otherDestinations,
+} from './push-destination.js';
 import { pushTools } from './push-tools.js';
 import { isReportingApiCall } from './reporting-calls.js';
 import { signingKeyFiles } from './signing-keys.js';
@@ -267,11 +273,8 @@ function matchSpec(
         if (isReportingApiCall(cmd, parsed, words, isUploadTarget)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         const others = 'flag' in cmd.remote ? otherFlagRemotes(parsed, cmd.remote, remote) : [];
-        if (others.length > 0)
-          r.otherRemotes = others.map((o) => ({
-            remote: o,
-            host: destinationHostOf(spec, parsed, destinationOf(spec, o)),
-          }));
+        const cut = 'flag' in cmd.remote && view.argvTruncated === true;
+        if (others.length > 0 || cut) r.otherRemotes = otherDestinations(spec, parsed, others, cut);
         return 'declaredIn' in cmd.remote && cmd.remote.declaredIn !== undefined
           ? { ...r, declaredIn: cmd.remote.declaredIn }
           : r;

@@ -12,13 +12,18 @@ import { MiB, run, Scenario } from './builder.js';
 
 type Entry = Omit<AllowlistEntry, 'reason'>;
 
-/** A CI job in namespace `ci` reads its data, then runs `binary args`, which sends 40 MiB. */
-function push(binary: string, args: string, entries: readonly Entry[]) {
+/**
+ * A CI job in namespace `ci` reads its data, then runs `binary args`, which sends 40 MiB; `cut`: the sensor cut
+ * that argv at its capture limit (ProcessRef.argvTruncated).
+ */
+function push(binary: string, args: string, entries: readonly Entry[], cut = false) {
   const s = new Scenario();
   const c = s.container({ namespace: 'ci' });
   const sh = s.init(c);
   s.readMany(sh, '/srv/data', 100, MiB);
   const p = s.exec(c, binary, args, { parent: sh });
+  const exec = s.events.at(-1);
+  if (cut && exec?.kind === 'exec') exec.process.argvTruncated = true;
   s.connect(p, '140.82.114.33', 443)
     .send(p, '140.82.114.33', 443, 40 * MiB)
     .wait(300)
@@ -83,6 +88,25 @@ describe('a push to several destinations, each allowlisted', () => {
       expect(none[0]!.summary).not.toContain('not allowlisted');
     });
   }
+});
+
+describe('a push whose argv the sensor cut (Falco keeps 4 KiB)', () => {
+  // `--destination ghcr.io/acme/app:1 --label pad=<4 KiB> --destination quay.io/evil/drop:1`, as Falco shows it.
+  it('is exempt by no host or path entry: destinations past the cut are not seen', () => {
+    for (const [, binary, args] of forms) {
+      const shown = args(ghcr, quay);
+      const hosts = [
+        { namespace: 'ci', destination: 'ghcr.io' },
+        { namespace: 'ci', destination: 'quay.io' },
+      ];
+      expect(push(binary, shown, hosts, false), shown).toEqual([]);
+      const alerts = push(binary, shown, hosts, true);
+      expect(alerts, shown).toHaveLength(1);
+      expect(alerts[0]!.summary).toContain('not allowlisted: (argv cut by the sensor');
+      // An entry naming no destination still covers it.
+      expect(push(binary, shown, [{ namespace: 'ci' }], true), shown).toEqual([]);
+    }
+  });
 });
 
 describe('a host flag given twice', () => {
