@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AllowlistEntry } from '../../../src/correlate/allowlist-schema.js';
 import { MAX_OTHER_REMOTES } from '../../../src/correlate/push-dests.js';
-import { MiB, run, Scenario } from './builder.js';
+import { counterValue, MiB, run, Scenario } from './builder.js';
 
 type Entry = Omit<AllowlistEntry, 'reason'>;
 
@@ -129,6 +129,38 @@ describe('a host flag given twice', () => {
       );
     expect(rekor(['https://rekor.sigstore.dev'])).toEqual([]);
     expect(rekor(['https://rekor.sigstore.dev', 'https://rekor.evil.example'])).toHaveLength(1);
+  });
+});
+
+describe('the allowlist metrics of a push exempt by several entries', () => {
+  it('count it once by rule, and once under each reason, two entries sharing one counting once', async () => {
+    const counts = async (reasons: readonly [string, string]) => {
+      const s = new Scenario();
+      const c = s.container({ namespace: 'ci' });
+      const sh = s.init(c);
+      s.readMany(sh, '/srv/data', 100, MiB);
+      const p = s.exec(c, '/kaniko/executor', `--context dir:///srv/ctx --destination ${ghcr} --destination ${quay}`, {
+        parent: sh,
+      });
+      s.send(p, '140.82.114.33', 443, 40 * MiB)
+        .wait(300)
+        .exit(p);
+      const { alerts, metrics } = run(s.events, {
+        allowlist: [
+          { namespace: 'ci', destination: 'ghcr.io', reason: reasons[0] },
+          { namespace: 'ci', destination: 'quay.io', reason: reasons[1] },
+        ],
+      });
+      expect(alerts).toEqual([]);
+      const matches = (reason: string) => counterValue(metrics, 'exfilwatch_allowlist_matches_total', { reason });
+      return {
+        rule: await counterValue(metrics, 'exfilwatch_alerts_allowlisted_total', { rule: 'bulk-read-then-push' }),
+        first: await matches(reasons[0]),
+        second: await matches(reasons[1]),
+      };
+    };
+    expect(await counts(['ghcr', 'quay'])).toEqual({ rule: 1, first: 1, second: 1 });
+    expect(await counts(['release', 'release'])).toEqual({ rule: 1, first: 1, second: 1 });
   });
 });
 
