@@ -289,9 +289,8 @@ export class ProcessTable {
     }
     if (r.kind === 'download') {
       // A download tool staged in a scratch or hidden directory is no download (`/tmp/.x/git fetch` wrapping
-      // its own uploads, `python3 /tmp/.x/pip install`): its egress and its reads of git's stores are judged
-      // like any process's.
-      // Nor one under a download that uploaded (./download-egress.ts).
+      // its own uploads, `python3 /tmp/.x/pip install`), nor one under a download that uploaded
+      // (./download-egress.ts): its egress and its reads of git's stores are judged like any process's.
       if (!runsFromUnexpectedLocation(proc.binary, p.args, p.cwd ?? null) && proc.rare?.lostDownload !== true) {
         proc.download = true;
       }
