@@ -9,26 +9,18 @@ import { describe, expect, it } from 'vitest';
 import type { AllowlistEntry } from '../../../src/correlate/allowlist-schema.js';
 import { MAX_OTHER_REMOTES } from '../../../src/correlate/push-dests.js';
 import { counterValue, MiB, run, Scenario } from './builder.js';
+import { ciPushAlerts } from './ci-push.js';
 
 type Entry = Omit<AllowlistEntry, 'reason'>;
 
-/**
- * A CI job in namespace `ci` reads its data, then runs `binary args`, which sends 40 MiB; `cut`: the sensor cut
- * that argv at its capture limit (ProcessRef.argvTruncated).
- */
+/** A CI job's push (./ci-push.ts) under `entries`, each with the reason 'release'; `cut`: its argv cut by the sensor. */
 function push(binary: string, args: string, entries: readonly Entry[], cut = false) {
-  const s = new Scenario();
-  const c = s.container({ namespace: 'ci' });
-  const sh = s.init(c);
-  s.readMany(sh, '/srv/data', 100, MiB);
-  const p = s.exec(c, binary, args, { parent: sh });
-  const exec = s.events.at(-1);
-  if (cut && exec?.kind === 'exec') exec.process.argvTruncated = true;
-  s.connect(p, '140.82.114.33', 443)
-    .send(p, '140.82.114.33', 443, 40 * MiB)
-    .wait(300)
-    .exit(p);
-  return run(s.events, { allowlist: entries.map((e) => ({ ...e, reason: 'release' })) }).alerts;
+  return ciPushAlerts(
+    binary,
+    args,
+    entries.map((e) => ({ ...e, reason: 'release' })),
+    cut,
+  );
 }
 
 /** The push's forms, each naming the refs `a` and `b` as its destinations. */

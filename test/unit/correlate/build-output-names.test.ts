@@ -7,23 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { keyedValues } from '../../../src/rules/build-outputs.js';
 import { recognizeProcess } from '../../../src/rules/recognize.js';
-import { MiB, run, Scenario } from './builder.js';
+import { ciPushAlerts } from './ci-push.js';
 
 const own = 'ghcr.io/acme/app';
 
-/** A CI job reads its data, then builds with `binary args`, the builder sending 40 MiB. */
-function build(binary: string, args: string, destination: string) {
-  const s = new Scenario();
-  const c = s.container({ namespace: 'ci' });
-  const sh = s.init(c);
-  s.readMany(sh, '/srv/data', 100, MiB);
-  const p = s.exec(c, binary, args, { parent: sh });
-  s.connect(p, '140.82.114.33', 443)
-    .send(p, '140.82.114.33', 443, 40 * MiB)
-    .wait(300)
-    .exit(p);
-  return run(s.events, { allowlist: [{ namespace: 'ci', destination, reason: 'ci' }] }).alerts;
-}
+/** A CI job's build-and-push with `binary args` (./ci-push.ts), under one entry for `destination`. */
+const build = (binary: string, args: string, destination: string) =>
+  ciPushAlerts(binary, args, [{ namespace: 'ci', destination, reason: 'ci' }]);
 
 const buildx = (output: string) => `buildx build --output ${output} /srv/ctx`;
 const buildctl = (output: string) =>
