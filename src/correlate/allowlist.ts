@@ -23,6 +23,8 @@ export interface AllowlistSubject {
   destinationRemote?: string | null;
   /** The recognised push's tool (`push.tool`): helm's `oci://` remote names the namespace its chart goes under. */
   pushTool?: string | null;
+  /** The push names other destinations too (coverDestinations), which share its addresses and bytes. */
+  sharedAddresses?: boolean;
   /**
    * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
    * CIDR entry then covers the push when nearly all its bytes went into the range.
@@ -126,7 +128,10 @@ function destinationTest(value: string): Test {
         else outside += d.bytes;
       }
       if (outside > Math.max(ALLOWLIST_REQUEST_BYTES, inside)) return false;
-      return ips.some(inRange);
+      // A push to several destinations at once: which address served which is not known, so one address in
+      // the range must not cover a destination another address may have served (found by review:
+      // `--destination 10.20.0.5/acme/app --destination quay.io/evil/x` was exempt by 10.0.0.0/8).
+      return s.sharedAddresses === true ? ips.length > 0 && ips.every(inRange) : ips.some(inRange);
     };
   }
   const re = hostGlobToRegExp(value);
@@ -160,11 +165,12 @@ export function coverDestinations(
 ): DestinationsCover {
   const entries: AllowlistEntry[] = [];
   const uncovered: string[] = [];
+  const shared = others.length > 0;
   const destinations = [
-    { subject, name: first },
+    { subject: shared ? { ...subject, sharedAddresses: true } : subject, name: first },
     ...others.map((o) => ({
       // The push's bytes and addresses are all those argv's destinations share: a CIDR entry still weighs them.
-      subject: { ...subject, destinationHost: o.host, destinationRemote: o.remote },
+      subject: { ...subject, destinationHost: o.host, destinationRemote: o.remote, sharedAddresses: true },
       name: o.remote,
     })),
   ];

@@ -217,3 +217,29 @@ describe("a push git's own step shows going elsewhere (url.<base>.insteadOf, pus
     expect(past[0]!.summary).toContain(`more than ${MAX_OTHER_REMOTES} destinations`);
   });
 });
+
+describe('a CIDR entry and a push to several destinations with no bytes counted (Falco without its byte rules)', () => {
+  /** kaniko pushing to `destinations`, connecting to `ips` and sending nothing the sensor counts. */
+  const kanikoTo = (destinations: readonly string[], ips: readonly string[]) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/data', 100, MiB);
+    const args = `--context dir:///srv/ctx ${destinations.map((d) => `--destination ${d}`).join(' ')}`;
+    const p = s.exec(c, '/kaniko/executor', args, { parent: sh });
+    for (const ip of ips) s.connect(p, ip, 443);
+    s.wait(300).exit(p);
+    return run(s.events, { allowlist: [{ namespace: 'ci', destination: '10.0.0.0/8', reason: 'internal' }] }).alerts;
+  };
+
+  it('needs every address the push reached in the range: which one served which destination is not known', () => {
+    const alerts = kanikoTo(['10.20.0.5/acme/app:1', 'quay.io/evil/x:1'], ['10.20.0.5', '44.193.181.103']);
+    // Neither destination is covered now (10.20.0.5 may have served quay.io's push too): the plain alert.
+    expect(alerts.map((a) => a.push.tool)).toEqual(['kaniko']);
+  });
+
+  it('still exempts a push to two registries inside the range, and one destination reached in it', () => {
+    expect(kanikoTo(['10.20.0.5/acme/app:1', '10.30.0.7/acme/app:1'], ['10.20.0.5', '10.30.0.7'])).toEqual([]);
+    expect(kanikoTo(['10.20.0.5/acme/app:1'], ['10.20.0.5'])).toEqual([]);
+  });
+});
