@@ -23,8 +23,11 @@ export interface AllowlistSubject {
   destinationRemote?: string | null;
   /** The recognised push's tool (`push.tool`): helm's `oci://` remote names the namespace its chart goes under. */
   pushTool?: string | null;
-  /** The push names other destinations too (coverDestinations), which share its addresses and bytes. */
-  sharedAddresses?: boolean;
+  /**
+   * Set when the push names other destinations too (coverDestinations), which share its addresses and bytes:
+   * the IP addresses its destinations name outright (`--destination 10.20.0.5/acme/app`), each one's own.
+   */
+  destinationLiterals?: readonly string[];
   /**
    * Bytes the push sent to each of those addresses, and in all (0 when the sensor reported no sends): a
    * CIDR entry then covers the push when nearly all its bytes went into the range.
@@ -128,10 +131,17 @@ function destinationTest(value: string): Test {
         else outside += d.bytes;
       }
       if (outside > Math.max(ALLOWLIST_REQUEST_BYTES, inside)) return false;
-      // A push to several destinations at once: which address served which is not known, so one address in
-      // the range must not cover a destination another address may have served (found by review:
-      // `--destination 10.20.0.5/acme/app --destination quay.io/evil/x` was exempt by 10.0.0.0/8).
-      return s.sharedAddresses === true ? ips.length > 0 && ips.every(inRange) : ips.some(inRange);
+      const literals = s.destinationLiterals;
+      if (literals === undefined) return ips.some(inRange);
+      // A push to several destinations at once: which address served a destination argv names by host is not
+      // known, so every address no destination names outright must be in the range (found by review:
+      // `--destination 10.20.0.5/acme/app --destination quay.io/evil/x` was exempt by 10.0.0.0/8), and some
+      // such address reached (judged before it connected there, it had only 10.20.0.5's). One named by its
+      // address is judged by it, as a push to one is: every() over all addresses took a release job's pull
+      // of its base image from Docker Hub for a destination (review of 366c93d).
+      if (s.destinationHost && literals.includes(s.destinationHost)) return inRange(s.destinationHost);
+      const unnamed = s.destinationIps.filter((ip) => !literals.includes(ip));
+      return unnamed.length > 0 && unnamed.every(inRange);
     };
   }
   const re = hostGlobToRegExp(value);
@@ -162,15 +172,18 @@ export function coverDestinations(
   subject: AllowlistSubject,
   others: readonly OtherDestination[],
   first: string,
+  firstHost: string | null,
 ): DestinationsCover {
   const entries: AllowlistEntry[] = [];
   const uncovered: string[] = [];
-  const shared = others.length > 0;
+  // Addresses argv names, never the one the subject's host fell back on (an address the push connected to).
+  const hosts = [firstHost, ...others.map((o) => o.host)];
+  const literals = others.length > 0 ? hosts.filter((h): h is string => h !== null && isIP(h) !== 0) : undefined;
   const destinations = [
-    { subject: shared ? { ...subject, sharedAddresses: true } : subject, name: first },
+    { subject: literals ? { ...subject, destinationLiterals: literals } : subject, name: first },
     ...others.map((o) => ({
       // The push's bytes and addresses are all those argv's destinations share: a CIDR entry still weighs them.
-      subject: { ...subject, destinationHost: o.host, destinationRemote: o.remote, sharedAddresses: true },
+      subject: { ...subject, destinationHost: o.host, destinationRemote: o.remote, destinationLiterals: literals },
       name: o.remote,
     })),
   ];

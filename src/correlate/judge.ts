@@ -137,6 +137,7 @@ export function judgeEpisode(ep: PushEpisode, ctx: JudgeContext): Judgement | nu
     },
     ep.otherRemotes,
     ep.remote ?? destination ?? 'its destination',
+    ep.byEgress ? null : ep.destHost,
   );
   if (cover.uncovered.length === 0) {
     ctx.alertsAllowlisted.labels(rule.id).inc();

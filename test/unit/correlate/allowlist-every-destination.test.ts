@@ -243,3 +243,38 @@ describe('a CIDR entry and a push to several destinations with no bytes counted 
     expect(kanikoTo(['10.20.0.5/acme/app:1'], ['10.20.0.5'])).toEqual([]);
   });
 });
+
+describe('a CIDR entry, several destinations, no bytes counted, and addresses no destination named', () => {
+  const entry = [{ namespace: 'ci', destination: '10.0.0.0/8', reason: 'internal' }];
+  /** kaniko pushing to `destinations` after pulling its base image from Docker Hub (`pulls`: connects there). */
+  const kanikoAfterPull = (destinations: readonly string[], ips: readonly string[]) => {
+    const s = new Scenario();
+    const c = s.container({ namespace: 'ci' });
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/data', 100, MiB);
+    const args = `--context dir:///srv/ctx ${destinations.map((d) => `--destination ${d}`).join(' ')}`;
+    const p = s.exec(c, '/kaniko/executor', args, { parent: sh });
+    for (const ip of ips) s.connect(p, ip, 443);
+    s.wait(300).exit(p);
+    return run(s.events, { allowlist: entry }).alerts;
+  };
+
+  it('exempts a release job to two registries argv names by address in the range, whatever FROM it pulled', () => {
+    // 44.193.181.103: registry-1.docker.io, the base image kaniko pulls itself before it pushes.
+    const alerts = kanikoAfterPull(
+      ['10.20.0.5/acme/app:1', '10.30.0.7/acme/app:1'],
+      ['44.193.181.103', '10.20.0.5', '10.30.0.7'],
+    );
+    expect(alerts).toEqual([]);
+  });
+
+  it('does not take the address a named-by-IP destination reached for a named one judged before it connected', () => {
+    const alerts = kanikoAfterPull(['10.20.0.5/acme/app:1', 'quay.io/evil/x:1'], ['10.20.0.5']);
+    expect(alerts.map((a) => a.summary.includes('quay.io/evil/x:1'))).toEqual([true]);
+  });
+
+  it('still alerts on a named destination another address may have served, naming it', () => {
+    const alerts = kanikoAfterPull(['10.20.0.5/acme/app:1', 'quay.io/evil/x:1'], ['10.20.0.5', '44.193.181.103']);
+    expect(alerts.map((a) => a.summary.includes('quay.io/evil/x:1'))).toEqual([true]);
+  });
+});
