@@ -246,7 +246,7 @@ describe('a CIDR entry and a push to several destinations with no bytes counted 
 
 describe('a CIDR entry, several destinations, no bytes counted, and addresses no destination named', () => {
   const entry = [{ namespace: 'ci', destination: '10.0.0.0/8', reason: 'internal' }];
-  /** kaniko pushing to `destinations` after pulling its base image from Docker Hub (`pulls`: connects there). */
+  /** kaniko pushing to `destinations`, connecting to `ips` (its FROM pull among them) and sending nothing counted. */
   const kanikoAfterPull = (destinations: readonly string[], ips: readonly string[]) => {
     const s = new Scenario();
     const c = s.container({ namespace: 'ci' });
