@@ -3,8 +3,7 @@
  * reference cannot drift from the code. `npm run gen:config-docs` writes it; a test fails when the
  * committed file differs from what this renders.
  */
-import { z } from 'zod';
-import { buildConfigSchema } from './schema.js';
+import { configJsonSchema } from './schema.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -105,7 +104,7 @@ function walkProperties(s: JsonSchema, prefix: string, rows: Row[]): void {
 }
 
 export function configRows(): Row[] {
-  const schema = z.toJSONSchema(buildConfigSchema(), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const schema = configJsonSchema() as JsonSchema;
   const rows: Row[] = [];
   walkProperties(schema, '', rows);
   return rows;

@@ -8,8 +8,7 @@
  * Config side only: the daemon never loads this.
  */
 import { distance } from 'fastest-levenshtein';
-import { z } from 'zod';
-import { buildConfigSchema } from './schema.js';
+import { configJsonSchema } from './schema.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
@@ -20,8 +19,7 @@ interface SchemaNode {
 }
 
 let cached: SchemaNode | undefined;
-const schemaRoot = () =>
-  (cached ??= z.toJSONSchema(buildConfigSchema(), { io: 'input', unrepresentable: 'any' }) as SchemaNode);
+const schemaRoot = () => (cached ??= configJsonSchema() as SchemaNode);
 
 function variants(nodes: SchemaNode[]): SchemaNode[] {
   return nodes.flatMap((n) => {

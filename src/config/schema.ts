@@ -98,3 +98,11 @@ export function buildConfigSchema() {
 }
 
 export type ExfilwatchConfig = z.infer<ReturnType<typeof buildConfigSchema>>;
+
+/**
+ * The config file's JSON Schema as a user writes it (input side: defaults optional): what CONFIGURATION.md is
+ * rendered from and what an unknown key's "did you mean" searches, so both know the same keys.
+ */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(buildConfigSchema(), { io: 'input', unrepresentable: 'any' });
+}
