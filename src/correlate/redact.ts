@@ -82,8 +82,11 @@ const RULES: Rule[] = [
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],
   // AWS secret access keys and similar 40-char base64 secrets: mixed case and digits (git SHAs are lowercase hex).
+  // Not a run after a dot or a colon, nor one starting with `/`: that is a URL's path after its host
+  // (`https://gitlab.com/MyGroup/…`), an scp-like remote's (`git@host:Org/…`) or an absolute path, which
+  // the responder needs and a secret never is.
   [
-    /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    /(?<![A-Za-z0-9/+=.:])[A-Za-z0-9+][A-Za-z0-9/+]{39}(?![A-Za-z0-9/+=])/g,
     (m: string) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? REDACTED : m),
   ],
 ];

@@ -1,0 +1,49 @@
+/**
+ * Redaction must not eat what a responder needs: the remote's host and repository path, and the paths of
+ * the files read. The 40-character backstop for AWS-style secrets ([A-Za-z0-9/+]{40}, mixed case and
+ * digits) also matches a URL's path after the host's last dot, an scp-like remote's path after its colon,
+ * or an absolute path, when that run is exactly 40 characters: `https://gitlab.com/MyGroup/SubGroup1/…`
+ * became `https://gitlab.[REDACTED].git`.
+ */
+import { describe, expect, it } from 'vitest';
+import { redact } from '../../../src/correlate/redact.js';
+import { MiB, run, Scenario } from './builder.js';
+
+// Each location below holds a run of exactly 40 characters of [A-Za-z0-9/+] with upper and lower case and digits.
+const HTTPS_REMOTE = 'https://gitlab.com/MyGroup/SubGroup1/ProjectName/Repo22.git';
+const SCP_REMOTE = 'git@gitlab.com:MyGroup/SubGroup1/ProjectName/Repo222222.git';
+const READ_PATH = '/Users/Bob2/Work/ProjectAlpha/Data123456.parquet';
+
+describe('redaction keeps locations', () => {
+  it('the runs are the backstop-shaped ones', () => {
+    expect('com/MyGroup/SubGroup1/ProjectName/Repo22').toHaveLength(40);
+    expect('MyGroup/SubGroup1/ProjectName/Repo222222').toHaveLength(40);
+    expect('/Users/Bob2/Work/ProjectAlpha/Data123456').toHaveLength(40);
+  });
+
+  it.each([HTTPS_REMOTE, `push ${SCP_REMOTE} main`, READ_PATH])('keeps %s', (text) => {
+    expect(redact(text)).toBe(text);
+  });
+
+  it('still redacts a bare 40-character secret, and one after = or a space', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ';
+    expect(redact(`s3 cp x s3://b/ ${secret}`)).toBe('s3 cp x s3://b/ [REDACTED]');
+    expect(redact(`AWS_SECRET_ACCESS_KEY=${secret} aws s3 cp`)).toBe('AWS_SECRET_ACCESS_KEY=[REDACTED] aws s3 cp');
+  });
+
+  it("an alert's remote, summary and top read keep the host, the repository path and the file's path", () => {
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    const tar = s.exec(c, '/bin/tar', 'cf /tmp/d.tar /Users/Bob2/Work/ProjectAlpha', { parent: sh });
+    s.read(tar, READ_PATH, 80 * MiB);
+    s.wait(1000);
+    const git = s.exec(c, '/usr/bin/git', `push ${HTTPS_REMOTE} main`, { parent: sh });
+    s.connect(git, '172.65.251.78', 443).send(git, '172.65.251.78', 443, 2 * MiB);
+    const [a] = run(s.events).alerts;
+    expect(a?.push.remote).toBe(HTTPS_REMOTE);
+    expect(a?.process.args).toBe(`push ${HTTPS_REMOTE} main`);
+    expect(a?.summary).toContain(`(${HTTPS_REMOTE})`);
+    expect(a?.reads.top.map((t) => t.path)).toEqual([READ_PATH]);
+  });
+});
