@@ -78,6 +78,9 @@ const RULES: Rule[] = [
     /\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)(=)([^\s&'"]+)/gi,
     `$1$2${REDACTED}`,
   ],
+  // A name whose last word is PAT or PASS: `AZURE_DEVOPS_EXT_PAT=x` (the az devops CLI's), `GH_PAT=x`, `CR_PAT=x`,
+  // `DOCKER_PASS=x`, `?pass=x` (not `PATH=`, `BYPASS=`, `GITHUB_PAT_FILE=`).
+  [/\b((?:[A-Za-z0-9]+_)*(?:pat|pass))(=)([^\s&'"]+)/gi, `$1$2${REDACTED}`],
   // Signed URLs: the signature is the credential (Azure SAS `sig=`, S3/GCS `X-Amz-Signature=`/`X-Goog-Signature=`,
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],
