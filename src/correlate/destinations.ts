@@ -58,13 +58,13 @@ export interface IpClass {
   expiresMs: number;
 }
 
-const ARGV_SCAN_CHARS = 4096;
-const ARGV_MAX_HOSTS = 8;
+export const ARGV_SCAN_CHARS = 4096;
+export const ARGV_MAX_HOSTS = 8;
 /** hostNamedIn's answers kept per command line: at most this many, of command lines this short at most. */
 const ARGV_MEMO_MAX = 512;
 const ARGV_MEMO_CHARS = 256;
 /** `scheme://[user@]host`, `user@host:path`, or a word starting `host.tld/` (image refs, go-style repos). */
-const ARGV_HOST =
+export const ARGV_HOST =
   /[a-z][a-z0-9+.-]*:\/\/(?:[^\s'"/@]*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)|(?:^|[\s'"=])[a-z0-9._-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+):|(?:^|[\s'"=])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?\//gi;
 
 /** Web front ends of the SaaS forges: an HTTP upload there counts only on API paths. */

@@ -12,6 +12,7 @@ import { type DestinationClassifier, isLocalAddress } from './destinations.js';
 import { loseDownload } from './download-egress.js';
 import { adoptTwinPush } from './dual-sensor.js';
 import { StringPool } from './intern.js';
+import { namesOtherHost } from './other-hosts.js';
 import { addSent } from './push-dests.js';
 import type { PushTracker } from './pushes.js';
 import {
@@ -292,7 +293,7 @@ export class NetTracker {
     // Any process naming a forge/registry in its (or its parent's) argv and connecting out: that address is
     // the named host for this process (not taught to the node-wide table: a process may name a forge and
     // talk to other hosts too; only its outbound connects count, never sends to clients of a server).
-    if (d.cls === null && e.net.op === 'connect' && proc.lineageHost !== null) {
+    if (d.cls === null && e.net.op === 'connect' && proc.lineageHost !== null && !pushNamesOtherHost(proc)) {
       const cls = this.classifier.classifyHost(proc.lineageHost, e.timeMs);
       if (cls !== null) {
         d.host = proc.lineageHost;
@@ -329,9 +330,18 @@ function argvPushHost(proc: ProcState): string | null {
   // A client whose daemon or BuildKit uploads connects to that builder, not to the registry its argv names
   // (a remote builder on a public address would be taken for the registry, node-wide, for ipHintTtlMs); a push
   // reading a benign one outranks (PushRecognition.argvOutranked) may be `helm upgrade` talking to its apiserver.
+  if (pushNamesOtherHost(proc)) return null;
   if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return teaches(ep.proc.push) ? ep.destHost : null;
   const r = proc.push;
   return r !== null && !r.destinationDefault && teaches(r) ? r.destinationHost : null;
+}
+
+/** The lineage's table push names another host besides its destination (./other-hosts.ts). */
+function pushNamesOtherHost(proc: ProcState): boolean {
+  const ep = proc.episode;
+  if (ep !== null && !ep.byEgress && ep.destNamed === 'argv') return namesOtherHost(ep.proc.args, ep.destHost);
+  const r = proc.push;
+  return r !== null && !r.destinationDefault && namesOtherHost(proc.args, r.destinationHost);
 }
 
 const teaches = (r: PushRecognition | null) => r?.viaBuilder !== true && r?.argvOutranked !== true;

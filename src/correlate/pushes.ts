@@ -14,6 +14,7 @@ import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
 import { beyondClockJump } from './node-clock.js';
+import { namesOtherHost } from './other-hosts.js';
 import { notePipePush } from './pipeline.js';
 import { parentStandIn } from './proc-state.js';
 import { addOtherRemote, addSent, formatAddr, listDest } from './push-dests.js';
@@ -319,7 +320,7 @@ export class PushTracker {
     // The resolver (DNS over TCP after a truncated answer) names no destination while another address can.
     if (ep.destAddr === null || (ep.destAddr.endsWith(':53') && dest.port !== 53)) ep.destAddr = addr;
     listDest(ep, dest);
-    if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null)
+    if (!ep.byEgress && ep.destNamed === 'argv' && dest.cls === null && !namesOtherHost(ep.proc.args, ep.destHost))
       this.classifier.learn(dest.ip, ep.destHost!, dest.timeMs);
     // Both sensors on the node: the pushing process's connect, as the other sensor reports it, is shown once.
     if (proc !== ep.proc && sameProcess(proc, ep.proc)) return;
