@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
 import { forgeSettingTools } from '../rules/tools/forge-settings.js';
+import { ancestryText } from './ancestry.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -205,7 +206,8 @@ function topReadsText(j: JudgedPush): string {
 
 /** The first step when a process in the pod ran the push (a pod-side kubectl cp's was started by the runtime). */
 function findStarterStep(ep: PushEpisode, cmd: string, podText: string): string {
-  return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''}) in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
+  const parents = ancestryText(ep.proc);
+  return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''})${parents ? `, started by ${parents},` : ''} in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
 }
 
 function response(j: JudgedPush): string[] {
