@@ -12,7 +12,7 @@
  */
 
 import type { ExfilwatchConfig } from './config/schema.js';
-import { createCorrelator } from './correlate/index.js';
+import { createCorrelator, type PodSecretLookup } from './correlate/index.js';
 import type { Correlator } from './correlate/types.js';
 import { ConfigError, errorMessage, SourceFailedError } from './errors.js';
 import type { Alert } from './model/alert.js';
@@ -35,6 +35,8 @@ import { warmsUp, warmUpAtStart } from './warm-up/at-start.js';
 export interface AppDeps extends SinkDeps {
   /** Node name (resolveNodeName). */
   node: string;
+  /** This node's pods' secret mounts (`run` in a cluster: src/kubernetes/), for the correlator. */
+  podSecrets?: PodSecretLookup | null;
 }
 
 export interface AppOptions {

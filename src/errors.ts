@@ -55,6 +55,19 @@ export class SinkError extends Error {
   }
 }
 
+/**
+ * The Kubernetes API server could not be reached or refused a request (src/kubernetes/). Counted, logged and
+ * retried; never fatal: detection falls back to paths. `status` is the HTTP status, null when none came.
+ */
+export class KubernetesApiError extends Error {
+  override name = 'KubernetesApiError';
+  readonly status: number | null;
+  constructor(message: string, status: number | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

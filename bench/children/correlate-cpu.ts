@@ -15,7 +15,7 @@
  * Standalone (not a section of `npm run bench`: it measures a component, not a path with a target):
  *   node --expose-gc --max-old-space-size=144 --max-semi-space-size=8 --import tsx \
  *     bench/children/correlate-cpu.ts [--events 200000] [--containers 5000] [--runs 5] [--seed 1]
- *     [--falco-events 50000] [--events-in batch|resident] [--gc] [--noop]
+ *     [--falco-events 50000] [--events-in batch|resident] [--gc] [--noop] [--pod-secrets none|mounts]
  * (the defaults reuse the default bench's cached workload; the flags are the image's, so GC behaves as
  * shipped; --expose-gc collects before each run).
  *
@@ -24,10 +24,13 @@
  *        reports the heap the run's state holds after a full collection (retainedMB, median): bytes
  *        promoted beyond it died in old space, the garbage that brings on mark-compacts.
  * --noop ingest does nothing: what decoding the batches alone promotes (subtract it from a real run's).
+ * --pod-secrets  the pod table of kubernetes.podSecrets (src/kubernetes/) is on: `none` knows no mount for any
+ *        container (a node whose pods mount no secret), `mounts` gives every container two secret directories
+ *        and a subPath file its reads never hit (every read is tested against them). Same alerts either way.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
-import { createCorrelator } from '../../src/correlate/index.js';
+import { createCorrelator, type PodSecretLookup } from '../../src/correlate/index.js';
 import { normalizeTetragonBytes } from '../../src/formats/tetragon/from-wire.js';
 import type { Alert } from '../../src/model/alert.js';
 import type { NormalizedEvent } from '../../src/model/normalized-event.js';
@@ -65,6 +68,14 @@ function* batches(frames: Buffer): Generator<NormalizedEvent[]> {
   }
 }
 
+function podSecretsLookup(): PodSecretLookup | null {
+  const mode = option('pod-secrets', '');
+  if (mode === '') return null;
+  if (mode !== 'none' && mode !== 'mounts') throw new Error('--pod-secrets needs none or mounts');
+  const mounts = { dirs: ['/etc/app/secrets/', '/var/secrets/google/'], files: ['/app/config/api-key'] };
+  return { generation: 0, mountsOf: () => (mode === 'mounts' ? mounts : null) };
+}
+
 const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 function runOnce(source: Iterable<NormalizedEvent[]>): {
@@ -74,7 +85,11 @@ function runOnce(source: Iterable<NormalizedEvent[]>): {
   retainedBytes: number | null;
 } {
   const config = benchConfig();
-  const real = createCorrelator(config.correlator, config.allowlist, { ...benchDeps(), resolveHost: null });
+  const real = createCorrelator(config.correlator, config.allowlist, {
+    ...benchDeps(),
+    resolveHost: null,
+    podSecrets: podSecretsLookup(),
+  });
   const correlator = noop ? { ingest: (_: NormalizedEvent[]): Alert[] => [], flush: (): Alert[] => [] } : real;
   collect();
   const heap0 = process.memoryUsage().heapUsed;

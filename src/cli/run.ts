@@ -64,7 +64,12 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   hangUpLogger = logger;
   const node = resolveNodeName(config);
   const metrics = createMetrics({ defaultMetrics: true });
-  const deps = { logger, metrics, clock: systemClock, node };
+  // Loaded only when it may run: scan, demo and a daemon out of a cluster never import it.
+  const podSecrets =
+    config.kubernetes.podSecrets === 'off'
+      ? null
+      : (await import('../kubernetes/index.js')).startPodSecrets(config.kubernetes, { logger, metrics, node });
+  const deps = { logger, metrics, clock: systemClock, node, podSecrets: podSecrets?.table ?? null };
   const app = createApp(config, deps, { live: true });
   if (app.sources().length === 0) {
     logger.warn(
@@ -104,10 +109,12 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
         logger,
         ready: () => app.ready(),
         sources: () => app.sources(),
+        ...(podSecrets ? { podSecrets: () => podSecrets.status() } : {}),
       });
     }
     await app.start();
   } catch (err) {
+    await podSecrets?.stop();
     await app.stop().catch(() => undefined);
     await ops?.close();
     await flushLogger(logger);
@@ -182,6 +189,7 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   });
 
   await ops?.close();
+  await podSecrets?.stop();
   logger.info({ exitCode: code, ...app.stats() }, 'exfilwatch stopped');
   await flushLogger(logger);
   // Whatever still holds the event loop (a socket in close; a stdout write into a pipe nobody reads, whose

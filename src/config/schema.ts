@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { allowlistEntrySchema } from '../correlate/allowlist-schema.js';
 import { correlatorConfigSchema } from '../correlate/config.js';
+import { kubernetesConfigSchema } from '../kubernetes/config.js';
 import { sinkSchemaDefinitions } from '../sinks/schemas.js';
 import { sourceSchemaDefinitions } from '../sources/schemas.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
@@ -93,6 +94,9 @@ export function buildConfigSchema() {
       sinks: sinksSchema().prefault({}).describe('Where alerts go.'),
       metrics: metricsConfigSchema.prefault({}).describe('The operations HTTP endpoint of `run`.'),
       pipeline: pipelineConfigSchema.prefault({}).describe('Internal queues and shutdown.'),
+      kubernetes: kubernetesConfigSchema
+        .prefault({})
+        .describe("What `run` learns from the Kubernetes API server: the secret mounts of this node's pods."),
     })
     .strict();
 }

@@ -17,7 +17,7 @@ import { DestinationClassifier } from './destinations.js';
 import { downloadStoreRead, heldDownloadCredential, lostDownloadSecrets } from './download-reads.js';
 import { countedRead, countedSend } from './dual-sensor.js';
 import { EventFailures } from './event-failures.js';
-import { EVICTION_KINDS, type EvictionKind } from './eviction-kinds.js';
+import { type EvictionCounters, evictionCounters } from './eviction-kinds.js';
 import { type JudgeContext, type Judgement, judgeEpisode } from './judge.js';
 import { NetTracker } from './network.js';
 import { advanceClock, beyondClockJump, nodeNowMs } from './node-clock.js';
@@ -30,6 +30,7 @@ import {
   type PathClassifier,
 } from './paths.js';
 import { PodSecretCopies } from './pod-copies.js';
+import type { PodSecretReads } from './pod-secret-reads.js';
 import { ProcessTable } from './processes.js';
 import { PushTracker } from './pushes.js';
 import { ReadTracker } from './reads.js';
@@ -65,7 +66,7 @@ export class CorrelationEngine {
   private readonly execStagings = new ExecStagings();
   private readonly bucketMs: number;
   private readonly slots: number;
-  private readonly ev: Record<EvictionKind, { inc(): void }>;
+  private readonly ev: EvictionCounters;
   private readonly failures: EventFailures;
   private readonly outOfWindow: { inc(): void };
   private maxMs = Number.NEGATIVE_INFINITY;
@@ -84,12 +85,10 @@ export class CorrelationEngine {
     allowlist: CompiledAllowlist,
     private readonly logger: Logger,
     metrics: Metrics,
+    private readonly podSecretReads: PodSecretReads | null = null,
   ) {
     settleShapes();
-    this.ev = Object.fromEntries(EVICTION_KINDS.map((k) => [k, metrics.stateEvictions.labels(k)])) as Record<
-      EvictionKind,
-      { inc(): void }
-    >;
+    this.ev = evictionCounters(metrics.stateEvictions);
     this.failures = new EventFailures(metrics.componentErrors.labels('correlator'), logger);
     this.outOfWindow = metrics.eventsDropped.labels('out_of_window');
     this.classifier = new DestinationClassifier(cfg.destinations, cfg.caps.maxIpHints, () => this.ev.ip_hint.inc());
@@ -269,7 +268,9 @@ export class CorrelationEngine {
     if (f.op === 'write' || (f.op === 'map' && isUncountedMapping(f.path))) return;
     const c = this.tables.containerOf(e, node);
     if (c === null) return;
-    const cls = this.classifyPath(f.path);
+    let cls = this.classifyPath(f.path);
+    // Under a secret mount its pod spec chose (./pod-secret-reads.ts), whatever the path rules say.
+    if (cls !== PATH_SENSITIVE && this.podSecretReads?.isSecret(c, f.path)) cls = PATH_SENSITIVE;
     if (cls === PATH_NOISE) {
       // A signing key where reads count for nothing still takes its process's one exemption (./signing-keys.ts).
       if (c.signers) ownSigningKey(this.reads, this.tables.lookupProc(e, node), e, c, false);

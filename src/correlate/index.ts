@@ -9,11 +9,12 @@ import type { AllowlistEntry } from './allowlist-schema.js';
 import type { CorrelatorConfig } from './config.js';
 import { createDnsResolver } from './destinations.js';
 import { CorrelationEngine } from './engine.js';
+import { PodSecretReads } from './pod-secret-reads.js';
 import type { Correlator, CorrelatorDeps } from './types.js';
 
 export { createDnsResolver, type HostResolver } from './destinations.js';
 export { REDACTED, redact } from './redact.js';
-export type { Correlator, CorrelatorDeps } from './types.js';
+export type { Correlator, CorrelatorDeps, PodSecretLookup, SecretMountPaths } from './types.js';
 
 /** The Correlator plus the destination resolver's lifecycle (live mode). */
 export interface CorrelatorEngine extends Correlator {
@@ -28,7 +29,8 @@ export function createCorrelator(
   allowlist: AllowlistEntry[],
   deps: CorrelatorDeps,
 ): CorrelatorEngine {
-  const engine = new CorrelationEngine(config, compileAllowlist(allowlist), deps.logger, deps.metrics);
+  const podSecrets = deps.podSecrets ? new PodSecretReads(deps.podSecrets, config.reads.notSensitivePaths) : null;
+  const engine = new CorrelationEngine(config, compileAllowlist(allowlist), deps.logger, deps.metrics, podSecrets);
   const refreshMs = config.destinations.dnsRefreshMs;
   // undefined → the system resolver, started lazily by the first advance() (live mode only: offline scans
   // and replays never query DNS); null → never resolve.

@@ -50,7 +50,7 @@ export const DEFAULT_NOISE_PREFIXES: readonly string[] = [
 ];
 
 /** Files in secret mounts that are public by design. */
-const PUBLIC_IN_SECRET_MOUNTS = new Set(['ca.crt', 'namespace', 'service-ca.crt']);
+export const PUBLIC_IN_SECRET_MOUNTS: ReadonlySet<string> = new Set(['ca.crt', 'namespace', 'service-ca.crt']);
 /** Suffixes of `.env.*` files that are committed templates, not settings. */
 const ENV_TEMPLATES = new Set(['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'defaults']);
 const KEY_EXTENSIONS = ['.key', '.p12', '.pfx', '.jks', '.keystore'];

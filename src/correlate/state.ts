@@ -13,6 +13,7 @@ import type { ProcState } from './proc-state.js';
 import type { PushEpisode } from './push-episode.js';
 import type { TimeNote } from './times.js';
 import type { TopFiles } from './top-files.js';
+import type { SecretMountPaths } from './types.js';
 
 export { ProcState } from './proc-state.js';
 /** Pushes live in ./push-episode.ts; most modules import them from here with the rest of the state. */
@@ -239,6 +240,9 @@ export class ContainerState {
   /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
   refIdLength: number;
   refHasImage: boolean;
+  /** Where its pod spec mounts secrets (./pod-secret-reads.ts), as of the pod table's `podSecretsGen`. */
+  podSecretMounts: SecretMountPaths | null = null;
+  podSecretsGen = -1;
 
   constructor(
     readonly key: string,

@@ -14,6 +14,23 @@ export interface CorrelatorDeps {
    * advance() (live mode). null: never resolve (tests, offline replays).
    */
   resolveHost?: HostResolver | null;
+  /** The secret mounts of this node's pods, learned from the API server (src/kubernetes/); absent: none known. */
+  podSecrets?: PodSecretLookup | null;
+}
+
+/** Where a container's secrets are mounted, by the pod spec (src/kubernetes/pod-mounts.ts SecretMounts). */
+export interface SecretMountPaths {
+  /** Directories, each ending in `/`. */
+  readonly dirs: readonly string[];
+  /** Single files (`subPath` mounts). */
+  readonly files: readonly string[];
+}
+
+/** What the correlator asks of the pod table: changed when `generation` has. */
+export interface PodSecretLookup {
+  readonly generation: number;
+  /** null: no secret mount known for it; `container` null: the sensor did not name it (any of the pod's). */
+  mountsOf(namespace: string, pod: string, container: string | null): SecretMountPaths | null;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface OpsServerOptions {
   ready(): boolean;
   /** Per-source detail for the /readyz body. */
   sources(): Array<{ id: string; type: string; up: boolean }>;
+  /** The pod watch's state for the /readyz body (kubernetes.podSecrets); it never makes the daemon unready. */
+  podSecrets?: () => { synced: boolean; podsWithSecretMounts: number; lastError: string | null };
   /** /healthz fails when the event loop stalled longer than this recently (default 5 s). */
   maxEventLoopStallMs?: number;
   /** Connections held at once (default 256); when full, the longest without a live request is closed. */
@@ -131,7 +133,13 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       case '/readyz': {
         const ready = !stopping && o.ready();
         const sources = o.sources();
-        const body = { ready, stopping, sources, ...(ready ? {} : { reason: notReadyReason(stopping, sources) }) };
+        const body = {
+          ready,
+          stopping,
+          sources,
+          ...(o.podSecrets ? { podSecrets: o.podSecrets() } : {}),
+          ...(ready ? {} : { reason: notReadyReason(stopping, sources) }),
+        };
         return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
       }
       case '/':

@@ -61,6 +61,12 @@ export interface Metrics {
   /** Connections the ops endpoints closed to stay within their limit (`evicted` an old one, `refused` the new). */
   readonly opsConnectionsClosed: Counter<'reason'>;
   readonly receiverConnectionsClosed: Counter<'source' | 'reason'>;
+  /** Errors listing or watching this node's pods (src/kubernetes/), by reason (unreachable, forbidden, …). */
+  readonly kubernetesApiErrors: Counter<'reason'>;
+  /** Pods of this node with a secret mount known (src/kubernetes/). */
+  readonly podSecretPods: Gauge;
+  /** Pods whose secret mounts were not kept: kubernetes.maxPods reached. */
+  readonly podSecretsDropped: Counter;
   /**
    * Runs `flush` whenever exfilwatch_events_total, exfilwatch_component_received_total or
    * exfilwatch_receiver_requests_total is read (a scrape,
@@ -324,6 +330,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'exfilwatch_receiver_connections_closed_total',
       help: 'Connections an event receiver (falco-http) closed at its maxConnections: evicted (the one longest without a request in progress, to admit a new one) or refused (the new one; every connection busy).',
       labelNames: ['source', 'reason'],
+      registers: r,
+    }),
+    kubernetesApiErrors: new Counter({
+      name: 'exfilwatch_kubernetes_api_errors_total',
+      help: "Failed lists and watches of this node's pods (kubernetes.podSecrets), by reason: unreachable, unauthorized (401), forbidden (403: RBAC), http (another status), decode (a watch line that is no pod event). Retried with back-off.",
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    podSecretPods: new Gauge({
+      name: 'exfilwatch_pod_secret_pods',
+      help: 'Pods of this node whose secret mounts (secret, projected, secrets-store CSI volumes) exfilwatch knows from the API server.',
+      registers: r,
+    }),
+    podSecretsDropped: new Counter({
+      name: 'exfilwatch_pod_secrets_dropped_total',
+      help: 'Pods whose secret mounts were not kept because kubernetes.maxPods was reached: their reads count by path rules only.',
       registers: r,
     }),
   };

@@ -111,14 +111,54 @@ describe('helm chart', () => {
     expect(shapeProblems(sm, serviceMonitorShape)).toEqual(['unknown field spec.endpoints[0].relabelling']);
   });
 
-  it('default install: DaemonSet, ConfigMap, headless metrics Service, ServiceAccount and NetworkPolicy — no RBAC', () => {
+  it('default install: DaemonSet, ConfigMap, headless metrics Service, ServiceAccount, NetworkPolicy and the pod-reading RBAC', () => {
     const kinds = render()
       .map((o) => o.kind)
       .sort();
-    expect(kinds).toEqual(['ConfigMap', 'DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    expect(kinds).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+      'NetworkPolicy',
+      'Service',
+      'ServiceAccount',
+    ]);
     const all = render(['-f', valuesAll]).map((o) => o.kind);
     for (const kind of ['ServiceMonitor', 'PrometheusRule', 'TracingPolicy']) expect(all).toContain(kind);
-    expect(all.filter((k) => /Role/.test(k))).toEqual([]);
+    const off = render(['--set', 'kubernetes.podSecrets=false']).map((o) => o.kind);
+    expect(off.filter((k) => /Role/.test(k))).toEqual([]);
+  });
+
+  it('kubernetes.podSecrets: read-only pods of the cluster for the ServiceAccount, its token mounted, egress to the API server; off: none of them', () => {
+    const objects = render();
+    const role = one(objects, 'ClusterRole') as Any;
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    const binding = one(objects, 'ClusterRoleBinding') as Any;
+    const sa = one(objects, 'ServiceAccount') as Any;
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: role.metadata.name,
+    });
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace },
+    ]);
+    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
+    const config = parse((one(objects, 'ConfigMap') as Any).data['config.yaml']);
+    expect(config.kubernetes).toEqual({ podSecrets: 'on' });
+    const egressPorts = (one(objects, 'NetworkPolicy') as Any).spec.egress.flatMap((e: Any) =>
+      e.ports.map((p: Any) => p.port),
+    );
+    expect(egressPorts).toEqual(expect.arrayContaining([443, 6443]));
+
+    const off = render(['--set', 'kubernetes.podSecrets=false']);
+    expect(podSpec(off).automountServiceAccountToken).toBe(false);
+    expect(parse((one(off, 'ConfigMap') as Any).data['config.yaml']).kubernetes).toEqual({ podSecrets: 'off' });
+    const offPorts = (one(off, 'NetworkPolicy') as Any).spec.egress.flatMap((e: Any) =>
+      e.ports.map((p: Any) => p.port),
+    );
+    expect(offPorts).not.toContain(6443);
   });
 
   describe('the DaemonSet', () => {
@@ -127,7 +167,8 @@ describe('helm chart', () => {
         const spec = podSpec(objects);
         expect(spec.hostPID).toBe(false);
         expect(spec.hostIPC).toBe(false);
-        expect(spec.automountServiceAccountToken).toBe(false);
+        // Mounted for kubernetes.podSecrets alone (its test below), never by the ServiceAccount's default.
+        expect(spec.automountServiceAccountToken).toBe(true);
         expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
         const sc = agent(objects).securityContext;
@@ -348,12 +389,18 @@ describe('helm chart', () => {
     });
   });
 
-  it('the NetworkPolicy allows only NATS + DNS out and metrics (+ Falco) in', () => {
+  it('the NetworkPolicy allows only NATS + the API server + DNS out and metrics (+ Falco) in', () => {
     const np = one(render(), 'NetworkPolicy') as Any;
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.spec.ingress).toEqual([{ ports: [{ port: 9464, protocol: 'TCP' }] }]);
     expect(np.spec.egress).toEqual([
       { ports: [{ port: 4222, protocol: 'TCP' }] },
+      {
+        ports: [
+          { port: 443, protocol: 'TCP' },
+          { port: 6443, protocol: 'TCP' },
+        ],
+      },
       {
         ports: [
           { port: 53, protocol: 'UDP' },

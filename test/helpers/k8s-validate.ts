@@ -11,6 +11,7 @@
 import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 
 interface Validatable {
@@ -27,6 +28,8 @@ const models: Record<string, Validatable> = {
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
 export function hasK8sModel(obj: { apiVersion?: unknown; kind?: unknown }): boolean {

@@ -4,7 +4,12 @@
  */
 import { type AllowlistEntry, allowlistEntrySchema } from '../../../src/correlate/allowlist-schema.js';
 import { correlatorConfigSchema } from '../../../src/correlate/config.js';
-import { type CorrelatorEngine, createCorrelator, type HostResolver } from '../../../src/correlate/index.js';
+import {
+  type CorrelatorEngine,
+  createCorrelator,
+  type HostResolver,
+  type PodSecretLookup,
+} from '../../../src/correlate/index.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { ContainerRef, NormalizedEvent, PodRef, SensorSource } from '../../../src/model/normalized-event.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
@@ -246,6 +251,8 @@ export interface RunOptions {
   resolveHost?: HostResolver | null;
   /** Feed events in batches of this size (default: one batch). */
   batchSize?: number;
+  /** The pods' secret mounts (src/kubernetes/ PodSecretTable). */
+  podSecrets?: PodSecretLookup | null;
 }
 
 export function makeCorrelator(o: RunOptions = {}): { correlator: CorrelatorEngine; metrics: Metrics } {
@@ -256,6 +263,7 @@ export function makeCorrelator(o: RunOptions = {}): { correlator: CorrelatorEngi
     metrics,
     clock: { now: () => T0 },
     resolveHost: o.resolveHost === undefined ? null : o.resolveHost,
+    podSecrets: o.podSecrets ?? null,
   });
   return { correlator, metrics };
 }

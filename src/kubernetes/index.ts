@@ -1,0 +1,63 @@
+/**
+ * What exfilwatch learns from the Kubernetes API: the secret mounts of this node's pods (docs/detection.md,
+ * "Secrets mounted where the pod spec says"). Surface: startPodSecrets(config, deps) → PodSecrets | null.
+ * `run` imports this folder only when the feature may be on (a dynamic import), so `scan` and `demo` never load it.
+ */
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { type ApiCredentials, inClusterCredentials, kubeconfigCredentials } from './api-client.js';
+import type { KubernetesConfig } from './config.js';
+import { PodSecretTable } from './pod-table.js';
+import { PodWatch, type PodWatchStatus } from './pod-watch.js';
+
+export { type KubernetesConfig, kubernetesConfigSchema } from './config.js';
+export { PodSecretTable } from './pod-table.js';
+
+export interface PodSecrets {
+  readonly table: PodSecretTable;
+  status(): PodWatchStatus;
+  stop(): Promise<void>;
+}
+
+export interface PodSecretsDeps {
+  logger: Logger;
+  metrics: Metrics;
+  node: string;
+  env?: NodeJS.ProcessEnv;
+  /** The service-account directory (tests). */
+  serviceAccountDir?: string;
+  /** Back-off bounds (tests). */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+/** Null when the feature is off (`off`, or `auto` out of a cluster). Never throws for an unreachable API server. */
+export function startPodSecrets(config: KubernetesConfig, deps: PodSecretsDeps): PodSecrets | null {
+  if (config.podSecrets === 'off') return null;
+  const creds: ApiCredentials | null =
+    config.kubeconfig !== undefined
+      ? kubeconfigCredentials(config.kubeconfig)
+      : inClusterCredentials(deps.env, deps.serviceAccountDir);
+  if (creds === null) {
+    if (config.podSecrets === 'on') {
+      deps.logger.warn(
+        'kubernetes.podSecrets is on, but there is no service account here (KUBERNETES_SERVICE_HOST and its token) and no kubernetes.kubeconfig: secret mounts chosen by pod specs are not known',
+      );
+    }
+    return null;
+  }
+  const table = new PodSecretTable(config.maxPods, deps.metrics.podSecretsDropped, deps.metrics.podSecretPods);
+  const watch = new PodWatch(
+    creds,
+    table,
+    {
+      node: deps.node,
+      watchTimeoutSeconds: config.watchTimeoutSeconds,
+      backoffMinMs: deps.backoffMinMs,
+      backoffMaxMs: deps.backoffMaxMs,
+    },
+    { logger: deps.logger, apiErrors: (reason) => deps.metrics.kubernetesApiErrors.labels(reason).inc() },
+  );
+  watch.start();
+  return { table, status: () => watch.status(), stop: () => watch.stop() };
+}

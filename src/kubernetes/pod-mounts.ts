@@ -1,0 +1,86 @@
+/**
+ * A pod as the API server gives it (`GET /api/v1/pods`, the objects of a watch) → where each of its containers
+ * has a secret on its file system. Pure: read only the few fields it needs, tolerate any other shape.
+ */
+
+import type { SecretMountPaths } from '../correlate/types.js';
+
+/** Where one container's secrets are: directories (each ending in `/`) and single files (`subPath` mounts). */
+export type SecretMounts = SecretMountPaths;
+
+/** A pod's identity and its containers' secret mounts (only containers that have some). */
+export interface PodSecretMounts {
+  namespace: string;
+  name: string;
+  resourceVersion: string | null;
+  containers: Map<string, SecretMounts>;
+}
+
+/** The Secrets Store CSI driver (Vault, AWS, Azure, GCP providers): every file it mounts is a secret. */
+const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
+/** Mount paths kept per container: a pod spec may list many, none of them needs more. */
+const MAX_MOUNTS_PER_CONTAINER = 64;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/** Whether a volume of the pod spec holds secrets. */
+function holdsSecrets(volume: Json): boolean {
+  if (isObject(volume.secret)) return true;
+  if (isObject(volume.csi)) return volume.csi.driver === SECRETS_STORE_CSI_DRIVER;
+  if (isObject(volume.projected)) {
+    // A token at a path the pod chooses (an audience-bound token for Vault or a cloud) is as secret as one at
+    // the default path, which the path rules already cover.
+    return list(volume.projected.sources).some((s) => isObject(s.secret) || isObject(s.serviceAccountToken));
+  }
+  return false;
+}
+
+/** The pod's identity, or null when the object is no pod (a watch's ERROR Status, a truncated object). */
+export function podIdentity(pod: unknown): { namespace: string; name: string } | null {
+  if (!isObject(pod) || !isObject(pod.metadata)) return null;
+  const namespace = text(pod.metadata.namespace);
+  const name = text(pod.metadata.name);
+  return namespace === null || name === null ? null : { namespace, name };
+}
+
+export function podSecretMounts(pod: unknown): PodSecretMounts | null {
+  const id = podIdentity(pod);
+  if (id === null || !isObject(pod) || !isObject(pod.metadata)) return null;
+  const spec = isObject(pod.spec) ? pod.spec : {};
+  const secretVolumes = new Set<string>();
+  for (const v of list(spec.volumes)) {
+    const name = text(v.name);
+    if (name !== null && holdsSecrets(v)) secretVolumes.add(name);
+  }
+  const containers = new Map<string, SecretMounts>();
+  if (secretVolumes.size > 0) {
+    for (const c of [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)]) {
+      const name = text(c.name);
+      if (name === null) continue;
+      const mounts = containerMounts(list(c.volumeMounts), secretVolumes);
+      if (mounts !== null) containers.set(name, mounts);
+    }
+  }
+  return { ...id, resourceVersion: text(pod.metadata.resourceVersion), containers };
+}
+
+function containerMounts(volumeMounts: Json[], secretVolumes: ReadonlySet<string>): SecretMounts | null {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const m of volumeMounts) {
+    const volume = text(m.name);
+    const at = text(m.mountPath);
+    if (volume === null || at === null || !secretVolumes.has(volume) || !at.startsWith('/')) continue;
+    if (dirs.length + files.length >= MAX_MOUNTS_PER_CONTAINER) break;
+    const path = at.length > 1 && at.endsWith('/') ? at.slice(0, -1) : at;
+    // A subPath names one key's file (`subPath: db-password` at `/app/db-password`), or a directory of the
+    // volume: both the path itself and what is under it.
+    if (text(m.subPath) !== null || text(m.subPathExpr) !== null) files.push(path);
+    if (path === '/') continue; // a secret over the whole root would make every read sensitive: not a mount.
+    dirs.push(`${path}/`);
+  }
+  return dirs.length + files.length === 0 ? null : { dirs, files };
+}

@@ -1,0 +1,255 @@
+/**
+ * List, then watch, this node's pods (`fieldSelector=spec.nodeName=NODE`), keeping their secret mounts in a
+ * PodSecretTable: the informer pattern on two GETs. The list's resourceVersion starts the watch; each event
+ * and bookmark moves it on; a watch that ends (its timeoutSeconds) is renewed from it; 410 Gone (the version
+ * was compacted away) lists again, and the fresh list replaces the table (pods deleted meanwhile forgotten).
+ * Errors back off with jitter and are retried for ever; the table keeps what it knew meanwhile.
+ */
+import { errorMessage, KubernetesApiError } from '../errors.js';
+import { createLineSplitter } from '../io/line-splitter.js';
+import { sleep } from '../io/sleep.js';
+import { backoffDelayMs } from '../pipeline/backoff.js';
+import type { Logger } from '../telemetry/logger.js';
+import { type ApiCredentials, apiGet, apiGetJson, statusError } from './api-client.js';
+import { type PodSecretMounts, podIdentity, podSecretMounts } from './pod-mounts.js';
+import type { PodSecretTable } from './pod-table.js';
+
+/** `reason` on exfilwatch_kubernetes_api_errors_total. */
+export type ApiErrorReason = 'unreachable' | 'unauthorized' | 'forbidden' | 'http' | 'decode';
+
+export interface PodWatchOptions {
+  node: string;
+  watchTimeoutSeconds: number;
+  pageLimit?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  /** A watch line longer than this is skipped (a pod object is a few KiB; the default allows 4 MiB). */
+  maxLineBytes?: number;
+}
+
+export interface PodWatchDeps {
+  logger: Logger;
+  apiErrors(reason: ApiErrorReason): void;
+}
+
+export interface PodWatchStatus {
+  /** A list has succeeded and the watch is not failing. */
+  synced: boolean;
+  podsWithSecretMounts: number;
+  lastError: string | null;
+}
+
+/** The resourceVersion asked for is too old: list again. */
+class Gone extends Error {}
+
+export class PodWatch {
+  private readonly abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private synced = false;
+  private lastError: string | null = null;
+  private readonly selector: string;
+
+  constructor(
+    private readonly creds: ApiCredentials,
+    private readonly table: PodSecretTable,
+    private readonly o: PodWatchOptions,
+    private readonly deps: PodWatchDeps,
+  ) {
+    this.selector = `fieldSelector=${encodeURIComponent(`spec.nodeName=${o.node}`)}`;
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  status(): PodWatchStatus {
+    return { synced: this.synced, podsWithSecretMounts: this.table.size, lastError: this.lastError };
+  }
+
+  private async loop(): Promise<void> {
+    let version: string | null = null;
+    let failures = 0;
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        if (version === null) {
+          version = await this.list();
+          if (this.lastError !== null || failures > 0)
+            this.deps.logger.info(
+              { pods: this.table.size },
+              'kubernetes: pod list recovered; secret mounts known again',
+            );
+          else
+            this.deps.logger.info(
+              { pods: this.table.size, node: this.o.node },
+              "kubernetes: watching this node's pods for secret mounts",
+            );
+          this.synced = true;
+          this.lastError = null;
+          failures = 0;
+        }
+        version = await this.watch(version, () => {
+          failures = 0;
+        });
+      } catch (err) {
+        if (signal.aborted) break;
+        if (err instanceof Gone) {
+          this.deps.logger.debug('kubernetes: watch version expired (410 Gone): listing again');
+          version = null;
+          continue;
+        }
+        this.failed(err);
+        const delay = backoffDelayMs(failures++, this.o.backoffMinMs ?? 1000, this.o.backoffMaxMs ?? 60_000);
+        await sleep(delay, signal).catch(() => undefined);
+      }
+    }
+  }
+
+  private failed(err: unknown): void {
+    const status = err instanceof KubernetesApiError ? err.status : null;
+    const reason: ApiErrorReason =
+      status === null ? 'unreachable' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'http';
+    this.deps.apiErrors(reason);
+    this.synced = false;
+    const message = errorMessage(err);
+    if (message === this.lastError) return;
+    this.lastError = message;
+    const hint =
+      reason === 'forbidden'
+        ? "the service account needs RBAC get/list/watch on pods (the chart's ClusterRole exfilwatch)"
+        : reason === 'unauthorized'
+          ? 'the service-account token was refused (automountServiceAccountToken must be true)'
+          : reason === 'unreachable'
+            ? 'a NetworkPolicy must allow egress to the API server (networkPolicy.apiServerTo)'
+            : 'retrying';
+    this.deps.logger.warn(
+      { err: message, reason, hint },
+      'kubernetes: cannot list/watch pods; secret mounts chosen by pod specs are not known (retrying with back-off; detection falls back to paths)',
+    );
+  }
+
+  /** Every page of the list; returns its resourceVersion. The table becomes what it lists. */
+  private async list(): Promise<string> {
+    const pods: PodSecretMounts[] = [];
+    let next: string | null = null;
+    for (;;) {
+      const page = `/api/v1/pods?${this.selector}&limit=${this.o.pageLimit ?? 500}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
+      let body: Record<string, unknown>;
+      try {
+        body = (await apiGetJson(this.creds, page, this.abort.signal)) as Record<string, unknown>;
+      } catch (err) {
+        // A continue token outlived: the list starts over (it is never mixed from two versions).
+        if (err instanceof KubernetesApiError && err.status === 410 && next !== null) {
+          pods.length = 0;
+          next = null;
+          continue;
+        }
+        throw err;
+      }
+      for (const item of Array.isArray(body.items) ? body.items : []) {
+        const mounts = podSecretMounts(item);
+        if (mounts !== null) pods.push(mounts);
+      }
+      const meta = (body.metadata ?? {}) as Record<string, unknown>;
+      next = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : null;
+      if (next === null) {
+        this.table.replace(pods);
+        if (typeof meta.resourceVersion !== 'string')
+          throw new KubernetesApiError('pod list without a resourceVersion', 200);
+        return meta.resourceVersion;
+      }
+    }
+  }
+
+  /** One watch request from `version`; returns the version to renew it from. */
+  private async watch(version: string, progressed: () => void): Promise<string> {
+    const timeout = this.o.watchTimeoutSeconds;
+    const path = `/api/v1/pods?${this.selector}&watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(version)}&timeoutSeconds=${timeout}`;
+    // The server ends the watch after timeoutSeconds; one that stalls past it (a dead connection) is cut here.
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout((timeout + 30) * 1000)]);
+    const res = await apiGet(this.creds, path, signal);
+    if (res.status === 410) {
+      res.body.destroy();
+      throw new Gone();
+    }
+    if (res.status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk as Buffer);
+      throw statusError(res.status, Buffer.concat(chunks).toString('utf8'));
+    }
+    let current = version;
+    let gone = false;
+    let failure: KubernetesApiError | null = null;
+    const splitter = createLineSplitter({
+      maxLineBytes: this.o.maxLineBytes ?? 4 << 20,
+      onOversize: () => this.deps.apiErrors('decode'),
+      onLine: (line) => {
+        if (gone || failure !== null || line.trim() === '') return;
+        const outcome = this.apply(line);
+        if (outcome === 'gone') gone = true;
+        else if (outcome instanceof KubernetesApiError) failure = outcome;
+        else if (outcome !== null) {
+          current = outcome;
+          progressed();
+        }
+      },
+    });
+    try {
+      for await (const chunk of res.body) {
+        splitter.push(chunk as Buffer);
+        if (gone || failure !== null) break;
+      }
+    } catch (err) {
+      // The server or a timeout cut the stream: renew from the last version seen, as after its end.
+      if (this.abort.signal.aborted) throw err;
+    } finally {
+      res.body.destroy();
+    }
+    if (gone) throw new Gone();
+    if (failure !== null) throw failure;
+    return current;
+  }
+
+  /** One watch event: the version it moves to, 'gone', an ERROR's error, or null (nothing to move on). */
+  private apply(line: string): string | 'gone' | KubernetesApiError | null {
+    let event: { type?: unknown; object?: Record<string, unknown> };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      this.deps.apiErrors('decode');
+      return null;
+    }
+    const object = event.object ?? {};
+    const meta = (object.metadata ?? {}) as Record<string, unknown>;
+    const version = typeof meta.resourceVersion === 'string' ? meta.resourceVersion : null;
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const mounts = podSecretMounts(object);
+        if (mounts === null) this.deps.apiErrors('decode');
+        else this.table.set(mounts);
+        return version;
+      }
+      case 'DELETED': {
+        const id = podIdentity(object);
+        if (id !== null) this.table.delete(id.namespace, id.name);
+        return version;
+      }
+      case 'BOOKMARK':
+        return version;
+      case 'ERROR': {
+        const code = typeof object.code === 'number' ? object.code : 0;
+        if (code === 410) return 'gone';
+        return statusError(code, JSON.stringify(object));
+      }
+      default:
+        this.deps.apiErrors('decode');
+        return null;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { podIdentity, podSecretMounts } from '../../../src/kubernetes/pod-mounts.js';
+import { ordersPod, reportsPod } from '../../fixtures/kubernetes/pods.js';
+
+const asObject = (m: ReturnType<typeof podSecretMounts>) =>
+  m === null ? null : { ...m, containers: Object.fromEntries(m.containers) };
+
+describe('podSecretMounts', () => {
+  it('keeps the secret volume mounts of containers and init containers, not config maps or emptyDirs', () => {
+    expect(asObject(podSecretMounts(ordersPod()))).toEqual({
+      namespace: 'shop',
+      name: 'orders-7d9f8b6c4-x2kqp',
+      resourceVersion: '48213',
+      containers: {
+        migrate: { dirs: ['/etc/orders/secrets/', '/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
+        orders: { dirs: ['/etc/orders/secrets/', '/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
+        'log-shipper': { dirs: ['/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
+      },
+    });
+  });
+
+  it('reads secret, subPath, secrets-store CSI, projected secret and token volumes, and ephemeral containers', () => {
+    const m = podSecretMounts(reportsPod());
+    expect(m?.containers.get('reports')).toEqual({
+      dirs: [
+        '/var/secrets/google/',
+        '/app/config/api-key/',
+        '/mnt/secrets-store/',
+        '/etc/reports/tls/',
+        '/var/run/vault/',
+      ],
+      files: ['/app/config/api-key'],
+    });
+    expect(m?.containers.get('debugger-8kq2v')).toEqual({ dirs: ['/key/'], files: [] });
+  });
+
+  it('a pod without secret volumes has no containers; a Status or a truncated object is no pod', () => {
+    const none = { ...ordersPod(), spec: { ...ordersPod().spec, volumes: [] } };
+    expect(podSecretMounts(none)?.containers.size).toBe(0);
+    expect(podSecretMounts({ kind: 'Status', apiVersion: 'v1', code: 410, reason: 'Expired' })).toBeNull();
+    expect(podSecretMounts({ metadata: { name: 'x' } })).toBeNull();
+    expect(podSecretMounts(null)).toBeNull();
+    expect(podIdentity({ metadata: { namespace: 'shop', name: 'a' } })).toEqual({ namespace: 'shop', name: 'a' });
+  });
+
+  it('never takes the root or a relative path as a mount', () => {
+    const pod = reportsPod();
+    pod.spec.containers[0]!.volumeMounts = [
+      { name: 'google-cloud-key', mountPath: '/' },
+      { name: 'google-cloud-key', mountPath: 'relative/dir' },
+    ];
+    expect(podSecretMounts(pod)?.containers.has('reports')).toBe(false);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * The pod list+watch against a real HTTPS server speaking the API server's list and watch for a node's pods.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { kubernetesConfigSchema } from '../../../src/kubernetes/config.js';
+import { type PodSecrets, startPodSecrets } from '../../../src/kubernetes/index.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
+import { ordersPod, reportsPod } from '../../fixtures/kubernetes/pods.js';
+import {
+  FAKE_API_CA,
+  type FakeKubeApi,
+  listOf,
+  startFakeKubeApi,
+  statusOf,
+  watchOf,
+} from '../../helpers/fake-kube-api.js';
+import { metricSum } from '../../helpers/metric-sum.js';
+import { until } from '../../helpers/until.js';
+
+let api: FakeKubeApi | null = null;
+let watching: PodSecrets | null = null;
+afterEach(async () => {
+  await watching?.stop();
+  await api?.close();
+  watching = null;
+  api = null;
+});
+
+function serviceAccount(token: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-sa-'));
+  writeFileSync(join(dir, 'token'), token);
+  writeFileSync(join(dir, 'ca.crt'), FAKE_API_CA);
+  return dir;
+}
+
+function start(server: string, o: { config?: Record<string, unknown>; saDir?: string } = {}) {
+  const lines: string[] = [];
+  const logger = createLogger('debug', { write: (s: string) => lines.push(s) });
+  const metrics = createMetrics();
+  const port = new URL(server).port;
+  const saDir = o.saDir ?? serviceAccount('token-1');
+  watching = startPodSecrets(kubernetesConfigSchema.parse(o.config ?? {}), {
+    logger,
+    metrics,
+    node: 'node-a',
+    env: { KUBERNETES_SERVICE_HOST: 'localhost', KUBERNETES_SERVICE_PORT: port },
+    serviceAccountDir: saDir,
+    backoffMinMs: 20,
+    backoffMaxMs: 80,
+  });
+  if (watching === null) throw new Error('not started');
+  return { table: watching.table, status: watching.status, lines, metrics, saDir };
+}
+
+const errors = (metrics: Metrics, reason: string) => metricSum(metrics.kubernetesApiErrors, { reason });
+
+describe('pod list + watch', () => {
+  it("lists this node's pods, then follows ADDED, MODIFIED, DELETED and bookmarks from the list's version", async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([ordersPod({ withSecret: false })], '100'),
+      watchOf([
+        { type: 'ADDED', object: reportsPod({ resourceVersion: '101' }) },
+        { type: 'MODIFIED', object: ordersPod({ resourceVersion: '102' }) },
+        { type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '150' } } },
+      ]),
+      watchOf([{ type: 'DELETED', object: reportsPod({ resourceVersion: '151' }) }], { hold: true }),
+    );
+    const { table, status } = start(api.server);
+    await until(() => api!.requests.length >= 3, 5000, 'a second watch');
+    const [list, watch1, watch2] = api.requests;
+    expect(list!.query.get('fieldSelector')).toBe('spec.nodeName=node-a');
+    expect(list!.watch).toBe(false);
+    expect(list!.authorization).toBe('Bearer token-1');
+    expect([watch1!.watch, watch1!.query.get('resourceVersion'), watch1!.query.get('allowWatchBookmarks')]).toEqual([
+      true,
+      '100',
+      'true',
+    ]);
+    // The watch that ended is renewed from the bookmark's version, not the last pod's.
+    expect(watch2!.query.get('resourceVersion')).toBe('150');
+    await until(() => table.mountsOf('analytics', 'reports-0', 'reports') === null, 5000, 'the DELETED pod gone');
+    expect(table.mountsOf('shop', 'orders-7d9f8b6c4-x2kqp', 'orders')?.dirs).toContain('/etc/orders/secrets/');
+    expect(status()).toEqual({ synced: true, podsWithSecretMounts: 1, lastError: null });
+    expect(api.requests.every((r) => r.query.get('fieldSelector') === 'spec.nodeName=node-a')).toBe(true);
+  });
+
+  it('keeps the generation until the mounts change', async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([ordersPod()], '100'),
+      watchOf([{ type: 'MODIFIED', object: ordersPod({ resourceVersion: '101' }) }], { hold: true }),
+    );
+    const { table } = start(api.server);
+    await until(() => api!.requests.length >= 2 && table.size === 1, 5000, 'the watch');
+    const before = table.generation;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(table.generation).toBe(before);
+  });
+
+  it('lists again on a watch ERROR 410 (expired), and the new list forgets pods deleted meanwhile', async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([ordersPod(), reportsPod()], '100'),
+      watchOf(
+        [
+          {
+            type: 'ERROR',
+            object: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              message: 'too old resource version: 100 (4000)',
+              reason: 'Expired',
+              code: 410,
+            },
+          },
+        ],
+        { hold: true },
+      ),
+      listOf([ordersPod({ resourceVersion: '4001' })], '4002'),
+      watchOf([], { hold: true }),
+    );
+    const { table, metrics } = start(api.server);
+    await until(() => api!.requests.length >= 4, 5000, 'the relist and its watch');
+    expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
+      [false, null],
+      [true, '100'],
+      [false, null],
+      [true, '4002'],
+    ]);
+    expect(table.mountsOf('analytics', 'reports-0', 'reports')).toBeNull();
+    expect(table.mountsOf('shop', 'orders-7d9f8b6c4-x2kqp', 'migrate')).not.toBeNull();
+    expect(await metricSum(metrics.kubernetesApiErrors)).toBe(0);
+  });
+
+  it('lists again when the watch request itself is answered 410 Gone', async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([reportsPod()], '7'),
+      statusOf(410, 'Gone', 'too old resource version'),
+      listOf([], '9'),
+      watchOf([], { hold: true }),
+    );
+    const { table } = start(api.server);
+    await until(() => api!.requests.length >= 4, 5000, 'the relist');
+    expect(api.requests[3]!.query.get('resourceVersion')).toBe('9');
+    expect(table.size).toBe(0);
+  });
+
+  it('403: one warning naming RBAC, counted as forbidden, retried with back-off until it is allowed', async () => {
+    api = await startFakeKubeApi();
+    const forbidden = statusOf(
+      403,
+      'Forbidden',
+      'pods is forbidden: User "system:serviceaccount:exfilwatch:exfilwatch" cannot list resource "pods" in API group "" at the cluster scope',
+    );
+    api.respond(forbidden, forbidden, forbidden, listOf([ordersPod()], '5'), watchOf([], { hold: true }));
+    const { table, status, lines, metrics, saDir } = start(api.server);
+    // The token is read at every request (the kubelet rotates it): the retries carry the new one.
+    writeFileSync(join(saDir, 'token'), 'token-2');
+    await until(() => status().synced && api!.requests.length >= 5, 5000, 'recovery and its watch');
+    expect(api.requests.map((r) => r.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-2',
+      'Bearer token-2',
+      'Bearer token-2',
+    ]);
+    expect(await errors(metrics, 'forbidden')).toBe(3);
+    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].hint).toMatch(/RBAC get\/list\/watch on pods/);
+    expect(warnings[0].err).toMatch(/HTTP 403: pods is forbidden/);
+    expect(table.size).toBe(1);
+  });
+
+  it('unreachable: counted, said in the status, retried; never throws, and stops', async () => {
+    api = await startFakeKubeApi();
+    const server = api.server;
+    await api.close();
+    api = null;
+    const { status, metrics, lines } = start(server);
+    await until(async () => (await errors(metrics, 'unreachable')) >= 2, 5000, 'two failed attempts');
+    expect(status().synced).toBe(false);
+    expect(status().lastError).toMatch(/ECONNREFUSED/);
+    expect(lines.some((l) => l.includes('NetworkPolicy must allow egress to the API server'))).toBe(true);
+  });
+
+  it('keeps at most maxPods pods and counts the ones it drops', async () => {
+    api = await startFakeKubeApi();
+    api.respond(listOf([ordersPod(), reportsPod()], '3'), watchOf([], { hold: true }));
+    const { table, metrics } = start(api.server, { config: { maxPods: 1 } });
+    await until(() => api!.requests.length >= 2, 5000, 'the watch');
+    expect(table.size).toBe(1);
+    expect(await metricSum(metrics.podSecretsDropped)).toBe(1);
+    expect(await metricSum(metrics.podSecretPods)).toBe(1);
+  });
+
+  it('auto is off out of a cluster, and off never starts', () => {
+    const deps = { logger: createLogger('silent'), metrics: createMetrics(), node: 'n' };
+    expect(startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env: {} })).toBeNull();
+    const sa = serviceAccount('t');
+    const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' };
+    expect(
+      startPodSecrets(kubernetesConfigSchema.parse({ podSecrets: 'off' }), { ...deps, env, serviceAccountDir: sa }),
+    ).toBeNull();
+    expect(
+      startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env, serviceAccountDir: '/nonexistent' }),
+    ).toBeNull();
+  });
+});
