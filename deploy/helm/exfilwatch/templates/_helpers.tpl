@@ -109,6 +109,7 @@ host:port for a listener on listenAddress (an IPv6 address in brackets: `[::]:28
   "allowlist" .Values.allowlist
   "sinks" $sinks
   "metrics" (dict "enabled" true "listen" (include "exfilwatch.listen" (list . .Values.metrics.port)))
+  "kubernetes" (dict "podSecrets" (ternary "on" "off" .Values.kubernetes.podSecrets))
 -}}
 {{- $config = mustMergeOverwrite $config (deepCopy .Values.extraConfig) -}}
 {{- toYaml $config -}}
