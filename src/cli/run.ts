@@ -12,6 +12,7 @@ import { resolveNodeName } from '../config/node-name.js';
 import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { ConfigError, errorMessage, SourceFailedError } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
+import { podSecretsMayRun } from '../kubernetes/enabled.js';
 import { systemClock } from '../model/clock.js';
 import { sinksOn } from '../sinks/enabled.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
@@ -65,10 +66,9 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   const node = resolveNodeName(config);
   const metrics = createMetrics({ defaultMetrics: true });
   // Loaded only when it may run: scan, demo and a daemon out of a cluster never import it.
-  const podSecrets =
-    config.kubernetes.podSecrets === 'off'
-      ? null
-      : (await import('../kubernetes/index.js')).startPodSecrets(config.kubernetes, { logger, metrics, node });
+  const podSecrets = podSecretsMayRun(config.kubernetes)
+    ? await (await import('../kubernetes/index.js')).startPodSecrets(config.kubernetes, { logger, metrics, node })
+    : null;
   const deps = { logger, metrics, clock: systemClock, node, podSecrets: podSecrets?.table ?? null };
   const app = createApp(config, deps, { live: true });
   if (app.sources().length === 0) {

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, errorMessage, KubernetesApiError } from '../errors.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -59,10 +58,12 @@ const named = (items: unknown, name: unknown): Json =>
   obj((Array.isArray(items) ? items : []).find((i) => obj(i).name === name));
 
 /** A kubeconfig's current context: its cluster's server and CA, its user's bearer token. */
-export function kubeconfigCredentials(file: string, keyPath = 'kubernetes.kubeconfig'): ApiCredentials {
+export async function kubeconfigCredentials(file: string, keyPath = 'kubernetes.kubeconfig'): Promise<ApiCredentials> {
   let doc: Json;
   try {
-    doc = obj(parseYaml(readFileSync(file, 'utf8')));
+    // Only out of a cluster: the in-cluster daemon never loads a YAML parser into its heap for it.
+    const { parse } = await import('yaml');
+    doc = obj(parse(readFileSync(file, 'utf8')));
   } catch (err) {
     throw new ConfigError(keyPath, `cannot read kubeconfig ${file}: ${errorMessage(err)}`, { cause: err });
   }

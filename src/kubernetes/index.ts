@@ -10,7 +10,7 @@ import type { KubernetesConfig } from './config.js';
 import { PodSecretTable } from './pod-table.js';
 import { PodWatch, type PodWatchStatus } from './pod-watch.js';
 
-export { type KubernetesConfig, kubernetesConfigSchema } from './config.js';
+export type { KubernetesConfig } from './config.js';
 export { PodSecretTable } from './pod-table.js';
 
 export interface PodSecrets {
@@ -32,11 +32,11 @@ export interface PodSecretsDeps {
 }
 
 /** Null when the feature is off (`off`, or `auto` out of a cluster). Never throws for an unreachable API server. */
-export function startPodSecrets(config: KubernetesConfig, deps: PodSecretsDeps): PodSecrets | null {
+export async function startPodSecrets(config: KubernetesConfig, deps: PodSecretsDeps): Promise<PodSecrets | null> {
   if (config.podSecrets === 'off') return null;
   const creds: ApiCredentials | null =
     config.kubeconfig !== undefined
-      ? kubeconfigCredentials(config.kubeconfig)
+      ? await kubeconfigCredentials(config.kubeconfig)
       : inClusterCredentials(deps.env, deps.serviceAccountDir);
   if (creds === null) {
     if (config.podSecrets === 'on') {

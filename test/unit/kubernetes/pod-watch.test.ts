@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kubernetesConfigSchema } from '../../../src/kubernetes/config.js';
+import { podSecretsMayRun } from '../../../src/kubernetes/enabled.js';
 import { type PodSecrets, startPodSecrets } from '../../../src/kubernetes/index.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type Metrics } from '../../../src/telemetry/metrics.js';
@@ -37,13 +38,13 @@ function serviceAccount(token: string): string {
   return dir;
 }
 
-function start(server: string, o: { config?: Record<string, unknown>; saDir?: string } = {}) {
+async function start(server: string, o: { config?: Record<string, unknown>; saDir?: string } = {}) {
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (s: string) => lines.push(s) });
   const metrics = createMetrics();
   const port = new URL(server).port;
   const saDir = o.saDir ?? serviceAccount('token-1');
-  watching = startPodSecrets(kubernetesConfigSchema.parse(o.config ?? {}), {
+  watching = await startPodSecrets(kubernetesConfigSchema.parse(o.config ?? {}), {
     logger,
     metrics,
     node: 'node-a',
@@ -70,7 +71,7 @@ describe('pod list + watch', () => {
       ]),
       watchOf([{ type: 'DELETED', object: reportsPod({ resourceVersion: '151' }) }], { hold: true }),
     );
-    const { table, status } = start(api.server);
+    const { table, status } = await start(api.server);
     await until(() => api!.requests.length >= 3, 5000, 'a second watch');
     const [list, watch1, watch2] = api.requests;
     expect(list!.query.get('fieldSelector')).toBe('spec.nodeName=node-a');
@@ -95,7 +96,7 @@ describe('pod list + watch', () => {
       listOf([ordersPod()], '100'),
       watchOf([{ type: 'MODIFIED', object: ordersPod({ resourceVersion: '101' }) }], { hold: true }),
     );
-    const { table } = start(api.server);
+    const { table } = await start(api.server);
     await until(() => api!.requests.length >= 2 && table.size === 1, 5000, 'the watch');
     const before = table.generation;
     await new Promise((r) => setTimeout(r, 100));
@@ -125,7 +126,7 @@ describe('pod list + watch', () => {
       listOf([ordersPod({ resourceVersion: '4001' })], '4002'),
       watchOf([], { hold: true }),
     );
-    const { table, metrics } = start(api.server);
+    const { table, metrics } = await start(api.server);
     await until(() => api!.requests.length >= 4, 5000, 'the relist and its watch');
     expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
       [false, null],
@@ -146,7 +147,7 @@ describe('pod list + watch', () => {
       listOf([], '9'),
       watchOf([], { hold: true }),
     );
-    const { table } = start(api.server);
+    const { table } = await start(api.server);
     await until(() => api!.requests.length >= 4, 5000, 'the relist');
     expect(api.requests[3]!.query.get('resourceVersion')).toBe('9');
     expect(table.size).toBe(0);
@@ -160,7 +161,7 @@ describe('pod list + watch', () => {
       'pods is forbidden: User "system:serviceaccount:exfilwatch:exfilwatch" cannot list resource "pods" in API group "" at the cluster scope',
     );
     api.respond(forbidden, forbidden, forbidden, listOf([ordersPod()], '5'), watchOf([], { hold: true }));
-    const { table, status, lines, metrics, saDir } = start(api.server);
+    const { table, status, lines, metrics, saDir } = await start(api.server);
     // The token is read at every request (the kubelet rotates it): the retries carry the new one.
     writeFileSync(join(saDir, 'token'), 'token-2');
     await until(() => status().synced && api!.requests.length >= 5, 5000, 'recovery and its watch');
@@ -184,7 +185,7 @@ describe('pod list + watch', () => {
     const server = api.server;
     await api.close();
     api = null;
-    const { status, metrics, lines } = start(server);
+    const { status, metrics, lines } = await start(server);
     await until(async () => (await errors(metrics, 'unreachable')) >= 2, 5000, 'two failed attempts');
     expect(status().synced).toBe(false);
     expect(status().lastError).toMatch(/ECONNREFUSED/);
@@ -194,23 +195,62 @@ describe('pod list + watch', () => {
   it('keeps at most maxPods pods and counts the ones it drops', async () => {
     api = await startFakeKubeApi();
     api.respond(listOf([ordersPod(), reportsPod()], '3'), watchOf([], { hold: true }));
-    const { table, metrics } = start(api.server, { config: { maxPods: 1 } });
+    const { table, metrics } = await start(api.server, { config: { maxPods: 1 } });
     await until(() => api!.requests.length >= 2, 5000, 'the watch');
     expect(table.size).toBe(1);
     expect(await metricSum(metrics.podSecretsDropped)).toBe(1);
     expect(await metricSum(metrics.podSecretPods)).toBe(1);
   });
 
-  it('auto is off out of a cluster, and off never starts', () => {
+  it('auto is off out of a cluster, and off never starts', async () => {
     const deps = { logger: createLogger('silent'), metrics: createMetrics(), node: 'n' };
-    expect(startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env: {} })).toBeNull();
+    expect(await startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env: {} })).toBeNull();
     const sa = serviceAccount('t');
     const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' };
     expect(
-      startPodSecrets(kubernetesConfigSchema.parse({ podSecrets: 'off' }), { ...deps, env, serviceAccountDir: sa }),
+      await startPodSecrets(kubernetesConfigSchema.parse({ podSecrets: 'off' }), {
+        ...deps,
+        env,
+        serviceAccountDir: sa,
+      }),
     ).toBeNull();
     expect(
-      startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env, serviceAccountDir: '/nonexistent' }),
+      await startPodSecrets(kubernetesConfigSchema.parse({}), { ...deps, env, serviceAccountDir: '/nonexistent' }),
     ).toBeNull();
+  });
+
+  it('out of a cluster: a kubeconfig names the server, its CA and the token', async () => {
+    api = await startFakeKubeApi();
+    api.respond(listOf([ordersPod()], '1'), watchOf([], { hold: true }));
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-kubeconfig-'));
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: dev',
+        'contexts: [{name: other, context: {cluster: nowhere, user: nobody}}, {name: dev, context: {cluster: kind, user: me}}]',
+        `clusters: [{name: kind, cluster: {server: "${api.server}", certificate-authority-data: ${Buffer.from(FAKE_API_CA).toString('base64')}}}]`,
+        'users: [{name: me, user: {token: kubeconfig-token}}]',
+      ].join('\n'),
+    );
+    watching = await startPodSecrets(kubernetesConfigSchema.parse({ kubeconfig: file }), {
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      node: 'node-a',
+      env: {},
+    });
+    await until(() => watching!.status().synced, 5000, 'the list');
+    expect(api.requests[0]!.authorization).toBe('Bearer kubeconfig-token');
+    expect(watching!.table.size).toBe(1);
+  });
+
+  it('run loads the module only where it may run', () => {
+    expect(podSecretsMayRun({ podSecrets: 'auto' }, {})).toBe(false);
+    expect(podSecretsMayRun({ podSecrets: 'auto' }, { KUBERNETES_SERVICE_HOST: '10.96.0.1' })).toBe(true);
+    expect(podSecretsMayRun({ podSecrets: 'off' }, { KUBERNETES_SERVICE_HOST: '10.96.0.1' })).toBe(false);
+    expect(podSecretsMayRun({ podSecrets: 'on' }, {})).toBe(true);
+    expect(podSecretsMayRun({ podSecrets: 'auto', kubeconfig: '/k' }, {})).toBe(true);
   });
 });
