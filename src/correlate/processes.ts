@@ -144,7 +144,7 @@ export class ProcessTable {
       e.pod !== null &&
       (c.pod === null || (e.kind === 'exec' && e.pod.labels !== undefined && c.pod.labels === undefined))
     )
-      c.pod = this.refs.pod(e.pod);
+      c.setPod(this.refs.pod(e.pod));
     if (c.betterRef(ref)) c.setRef(this.refs.ref(ref));
     return c;
   }

@@ -240,7 +240,10 @@ export class ContainerState {
   /** ref.id's length and whether ref names an image, kept here so events need not load ref to compare. */
   refIdLength: number;
   refHasImage: boolean;
-  /** Where its pod spec mounts secrets (./pod-secret-reads.ts), as of the pod table's `podSecretsGen`. */
+  /**
+   * Where its pod spec mounts secrets (./pod-secret-reads.ts), as of the pod table's generation `podSecretsGen`
+   * (-1: look up again, as when its pod or container name became known).
+   */
   podSecretMounts: SecretMountPaths | null = null;
   podSecretsGen = -1;
 
@@ -284,8 +287,15 @@ export class ContainerState {
 
   setRef(ref: ContainerRef): void {
     this.ref = ref;
+    this.podSecretsGen = -1;
     this.refIdLength = ref.id.length;
     this.refHasImage = ref.image !== null;
+  }
+
+  /** Its pod, learned after its first events: its secret mounts are looked up again. */
+  setPod(pod: PodRef | null): void {
+    this.pod = pod;
+    this.podSecretsGen = -1;
   }
 
   addPending(ep: PushEpisode): void {

@@ -94,4 +94,18 @@ describe('secret mounts learned from the pod spec', () => {
     podSecrets.delete('shop', 'orders-7d9f8b6c4-x2kqp');
     expect(verdict(catThenUpload(), { podSecrets })).toEqual([['push-without-reads', 'low']]);
   });
+
+  it('a container whose first events had no pod (the sensor had no metadata yet) is looked up again once they do', () => {
+    const podSecrets = tableOf(ordersPod());
+    const events = catThenUpload();
+    const cat = events.findIndex((e) => e.kind === 'file');
+    const first = events[cat]!;
+    if (first.kind !== 'file') throw new Error('no read');
+    // A read of an ordinary file before the cat, from an event without pod metadata.
+    const early = { ...first, pod: null, file: { ...first.file, path: '/etc/os-release' } };
+    const withEarly = [...events.slice(0, cat).map((e) => ({ ...e, pod: null })), early, ...events.slice(cat)];
+    expect(brief(run(withEarly, { podSecrets }).alerts).map((a) => [a.rule, a.severity])).toEqual([
+      ['sensitive-read-then-push', 'high'],
+    ]);
+  });
 });
