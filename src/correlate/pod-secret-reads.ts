@@ -7,6 +7,7 @@
  */
 import { createDeclassifier } from './not-sensitive.js';
 import { PUBLIC_IN_SECRET_MOUNTS } from './paths.js';
+import { fileThroughProcLink } from './procfs-paths.js';
 import type { ContainerState } from './state.js';
 import type { PodSecretLookup, SecretMountPaths } from './types.js';
 
@@ -27,12 +28,28 @@ export class PodSecretReads {
       c.podSecretMounts = c.pod === null ? null : this.lookup.mountsOf(c.pod.namespace, c.pod.name, c.ref.name);
     }
     const mounts = c.podSecretMounts;
-    if (mounts === null || !inSecretMount(mounts, path)) return false;
-    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (mounts === null) return false;
+    const file = throughRootLinks(path);
+    if (!inSecretMount(mounts, file)) return false;
+    const base = file.slice(file.lastIndexOf('/') + 1);
     // The public files a projected volume puts beside a token, and the volume's own `..data` symlinks.
     if (PUBLIC_IN_SECRET_MOUNTS.has(base) || base.startsWith('..')) return false;
-    return this.isDeclassified === null || !this.isDeclassified(path);
+    return this.isDeclassified === null || !this.isDeclassified(file);
   }
+}
+
+/**
+ * `/proc/self/root/etc/orders/secrets/x` (and `/proc/1/task/1/root/…`, `/dev/fd/…` links) is the file at the
+ * root's path, as the path classifier reads it; a working-directory link leaves the directory unknown.
+ */
+function throughRootLinks(path: string): string {
+  let file = path;
+  while (file.charCodeAt(1) === 112 /* p */ || file.charCodeAt(1) === 100 /* d */) {
+    const link = fileThroughProcLink(file);
+    if (link === null || link.cwd) break;
+    file = link.path;
+  }
+  return file;
 }
 
 function inSecretMount(mounts: SecretMountPaths, path: string): boolean {

@@ -65,6 +65,8 @@ describe('secret mounts learned from the pod spec', () => {
       'high',
     ]);
     expect(at('/app/config/api-key')).toEqual(['sensitive-read-then-push', 'high']);
+    expect(at('/proc/self/root/var/secrets/google/key.json')).toEqual(['sensitive-read-then-push', 'high']);
+    expect(at('/proc/1/task/1/root/app/config/api-key')).toEqual(['sensitive-read-then-push', 'high']);
     expect(at('/mnt/secrets-store/db-creds')).toEqual(['sensitive-read-then-push', 'high']);
     expect(at('/key/key.json', 'debugger-8kq2v')).toEqual(['sensitive-read-then-push', 'high']);
     expect(at('/etc/reports/tls/ca.crt')).toEqual(['push-without-reads', 'low']);
