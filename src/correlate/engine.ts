@@ -268,9 +268,8 @@ export class CorrelationEngine {
     if (f.op === 'write' || (f.op === 'map' && isUncountedMapping(f.path))) return;
     const c = this.tables.containerOf(e, node);
     if (c === null) return;
-    let cls = this.classifyPath(f.path);
-    // Under a secret mount its pod spec chose (./pod-secret-reads.ts), whatever the path rules say.
-    if (cls !== PATH_SENSITIVE && this.podSecretReads?.isSecret(c, f.path)) cls = PATH_SENSITIVE;
+    // Under a secret mount its pod spec chose (./pod-secret-reads.ts) a read is sensitive, whatever the path says.
+    const cls = this.podSecretReads?.isSecret(c, f.path) ? PATH_SENSITIVE : this.classifyPath(f.path);
     if (cls === PATH_NOISE) {
       // A signing key where reads count for nothing still takes its process's one exemption (./signing-keys.ts).
       if (c.signers) ownSigningKey(this.reads, this.tables.lookupProc(e, node), e, c, false);
