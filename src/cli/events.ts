@@ -5,6 +5,11 @@
  * reader on the main thread: the same lines, events and decode errors, and the same report and exit code
  * 1 for an input that cannot be read); live sources run until SIGINT/SIGTERM. Logs go to stderr; stdout
  * carries only events.
+ *
+ * A signal stops it as it stops `run`: exit 0 (1 when an input could not be read) once what it printed is
+ * flushed, within pipeline.shutdownTimeoutMs however slowly stdout is read; a second signal exits at once.
+ * Its handlers are set before the config is read: a signal then (a supervisor stopping it as it starts) ended
+ * the process with status 143, and one while stdout was stuck (a paused `| less`) waited for the reader.
  */
 import type { Command } from 'commander';
 import { buildSources, createApp } from '../app.js';
@@ -46,7 +51,35 @@ export function registerEventsCommand(program: Command): void {
   cmd.action(action((files: string[], opts: EventsOptions) => runEvents(files, opts)));
 }
 
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
+
 async function runEvents(files: string[], opts: EventsOptions): Promise<number> {
+  let signalled = false;
+  let onFirstSignal = () => {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal: exit at once, as the signal's default would (and as `run` does).
+    if (signalled) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+    signalled = true;
+    onFirstSignal();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    // A signal while the config is read (synchronously) is handled at the first await, the app's start.
+    return await printEvents(files, opts, (stop) => {
+      onFirstSignal = stop;
+      if (signalled) stop();
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Sets what the first signal does once the app exists (at once when it came already). */
+type OnSignal = (stop: () => void) => void;
+
+async function printEvents(files: string[], opts: EventsOptions, onSignal: OnSignal): Promise<number> {
   const level = parseLogLevel(opts.logLevel);
   const format = parseFormat(opts.format);
   const raw = opts.config ? readConfigText(opts.config) : {};
@@ -105,21 +138,32 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
       for (const event of batch) out.writeLine(JSON.stringify(event));
     },
   });
-  const stop = () => void app.stop();
-  stopApp = stop;
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await app.start();
-    await app.finished;
-    await out.flush();
-  } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-  }
+  stopApp = () => void app.stop();
+  // After a signal, stdout gets pipeline.shutdownTimeoutMs to take what was printed: a reader that stopped
+  // reading must not hold a stop a supervisor asked for.
+  let flushGivenUp: () => void = () => {};
+  const flushDeadline = new Promise<void>((resolve) => {
+    flushGivenUp = resolve;
+  });
+  onSignal(() => {
+    stopApp();
+    setTimeout(flushGivenUp, config.pipeline.shutdownTimeoutMs).unref();
+  });
+  await app.start();
+  await app.finished;
+  await Promise.race([out.flush(), flushDeadline]);
   if (out.dropped > 0) {
     deps.logger.warn({ dropped: out.dropped }, 'stdout could not keep up; events were dropped');
   }
+  const code = unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
+  if (out.pendingBytes > 0) {
+    deps.logger.warn(
+      { notWrittenBytes: out.pendingBytes, timeoutMs: config.pipeline.shutdownTimeoutMs },
+      'stopping: stdout did not take the last events in time; they are not printed',
+    );
+    // The write stdout still holds would keep the process alive for as long as its reader does not read.
+    setTimeout(() => process.exit(code), 0).unref();
+  }
   deps.logger.flush();
-  return unreadable.length > 0 ? EXIT_RUNTIME : EXIT_OK;
+  return code;
 }

@@ -24,6 +24,8 @@ export interface LineWriter {
   /** Resolves when everything queued has been handed to the stream (or the stream failed). */
   flush(): Promise<void>;
   readonly dropped: number;
+  /** Bytes queued here or in the stream and not yet taken by it (what a stop that cannot wait loses). */
+  readonly pendingBytes: number;
   /** The stream failed (EPIPE when the reader went away): further lines are discarded. */
   readonly failed: Error | null;
 }
@@ -111,6 +113,9 @@ export function createLineWriter(stream: Writable, o: LineWriterOptions = {}): L
     },
     get dropped() {
       return dropped;
+    },
+    get pendingBytes() {
+      return failed ? 0 : pendingBytes + stream.writableLength;
     },
     get failed() {
       return failed;
