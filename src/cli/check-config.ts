@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolvedListenClashProblems } from '../config/listen-clash.js';
 import { parseConfig, readConfigText } from '../config/load.js';
 import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { allConfigProblems } from '../config/validate.js';
@@ -20,6 +21,7 @@ export function registerCheckConfigCommand(program: Command): void {
       action(async (file: string) => {
         const raw = readConfigText(file, null);
         const problems = allConfigProblems(raw);
+        problems.push(...(await resolvedListenClashProblems(raw)));
         if (problems.length === 0) {
           // Valid, but `run` may still refuse it for want of a sink, depending on its flags and environment.
           const config = parseConfig(raw);

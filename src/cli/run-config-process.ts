@@ -6,13 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, errorMessage } from '../errors.js';
-import { loadRunConfig } from './run-config.js';
+import { loadRunConfigResolved } from './run-config.js';
 import type { RunConfigAnswer } from './run-config-isolated.js';
 
-function answer(): RunConfigAnswer {
+async function answer(): Promise<RunConfigAnswer> {
   try {
-    const { flags } = JSON.parse(readFileSync(0, 'utf8')) as { flags: Parameters<typeof loadRunConfig>[0] };
-    return { ok: true, config: loadRunConfig(flags, process.env) };
+    const { flags } = JSON.parse(readFileSync(0, 'utf8')) as { flags: Parameters<typeof loadRunConfigResolved>[0] };
+    return { ok: true, config: await loadRunConfigResolved(flags, process.env) };
   } catch (err) {
     if (err instanceof ConfigError) {
       // ConfigError's message is `<keyPath>: <message>`: the daemon rebuilds the same error from both parts.
@@ -22,4 +22,4 @@ function answer(): RunConfigAnswer {
   }
 }
 
-process.stdout.write(`${JSON.stringify(answer())}\n`);
+process.stdout.write(`${JSON.stringify(await answer())}\n`);

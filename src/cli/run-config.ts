@@ -3,9 +3,12 @@
  * it loads zod and every schema, so the daemon runs it in a short-lived child process
  * (run-config-isolated.ts), never in its own long-lived heap.
  */
+
+import { resolvedListenClashProblems } from '../config/listen-clash.js';
 import { configOrFirstProblem, readConfigText } from '../config/load.js';
 import type { ExfilwatchConfig } from '../config/schema.js';
 import { checkAllConfig } from '../config/validate.js';
+import { ConfigError } from '../errors.js';
 import { applyRunOverrides, type RunFlags } from './run-overrides.js';
 
 /**
@@ -14,7 +17,22 @@ import { applyRunOverrides, type RunFlags } from './run-overrides.js';
  * The schema is validated once (checkAllConfig), not again to parse.
  */
 export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): ExfilwatchConfig {
+  return loadRunConfigRaw(flags, env).config;
+}
+
+/** loadRunConfig, then two listeners on one port that only looking their hostnames up shows (listen-clash.ts). */
+export async function loadRunConfigResolved(
+  flags: RunFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ExfilwatchConfig> {
+  const { raw, config } = loadRunConfigRaw(flags, env);
+  const first = (await resolvedListenClashProblems(raw))[0];
+  if (first) throw new ConfigError(first.keyPath, first.message);
+  return config;
+}
+
+function loadRunConfigRaw(flags: RunFlags, env: NodeJS.ProcessEnv) {
   const raw = applyRunOverrides(flags.config ? readConfigText(flags.config) : {}, flags, env);
   // One validation of the schema for both: the problems, and the config when there are none.
-  return configOrFirstProblem(checkAllConfig(raw), flags.config);
+  return { raw, config: configOrFirstProblem(checkAllConfig(raw), flags.config) };
 }

@@ -5,10 +5,14 @@
  * config, so `run` exits 2 naming both, and check-config lists it.
  *
  * Only clashes the kernel is sure to refuse are problems (Linux, no SO_REUSEPORT): one port on the same
- * address, on `0.0.0.0` and an IPv4 address, or on `::` (dual-stack) and any address. A hostname is compared
- * by its spelling alone: resolving it is not a cheap check, and `localhost` may be `::1` as well as 127.0.0.1.
+ * address, on `0.0.0.0` and an IPv4 address, or on `::` (dual-stack) and any address. IPv6 addresses are
+ * compared in their canonical spelling. listenClashProblems compares a hostname by its spelling alone (it is
+ * synchronous); resolvedListenClashProblems, run by `check-config` and `run` after it, looks each hostname up
+ * as the listen will (`localhost` is 127.0.0.1 on one node, ::1 on another) and names the clashes only that
+ * shows: `localhost:P` beside `127.0.0.1:P` failed at start as EADDRINUSE blaming "another process".
  * The same receiver address spelled the same twice is the duplicate-endpoint check's (validate.ts).
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { parseListenAddress } from '../http/index.js';
@@ -30,6 +34,8 @@ interface Listener {
   host: string;
   port: number;
   receiver: boolean;
+  /** What a hostname resolved to, for the message (resolvedListenClashProblems). */
+  resolvedFrom?: string;
 }
 
 /** A raw config value read as an object: `{}` for anything else (the schema says what is wrong with it). */
@@ -48,7 +54,7 @@ function listenerOf(text: unknown, keyPath: string, origin: { flag: string } | u
   try {
     const { host, port } = parseListenAddress(text, keyPath);
     const name = origin ? `${origin.flag} ${text}` : `${keyPath} ${text}`;
-    return { keyPath: origin?.flag ?? keyPath, name, text, host: host.toLowerCase(), port, receiver };
+    return { keyPath: origin?.flag ?? keyPath, name, text, host: canonicalHost(host), port, receiver };
   } catch (err) {
     // A malformed address is the schema's or the address check's problem, said there.
     if (err instanceof ConfigError) return null;
@@ -56,7 +62,41 @@ function listenerOf(text: unknown, keyPath: string, origin: { flag: string } | u
   }
 }
 
+/** `0:0:0:0:0:0:0:1` is `::1`: an IPv6 address in its one canonical spelling (the URL parser's). */
+function canonicalHost(host: string): string {
+  if (isIP(host) !== 6) return host.toLowerCase();
+  return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+}
+
 export function listenClashProblems(raw: unknown): ConfigProblem[] {
+  return clashesOf(listenersOf(raw), () => true);
+}
+
+/**
+ * The clashes a hostname hides, each hostname looked up as net.Server.listen does (dns.lookup, its first
+ * address): only pairs with a hostname in them, the others are listenClashProblems'. A name that does not
+ * resolve is left to the listen, which says so.
+ */
+export async function resolvedListenClashProblems(raw: unknown): Promise<ConfigProblem[]> {
+  const listeners = listenersOf(raw);
+  const resolved = await Promise.all(
+    listeners.map(async (l): Promise<Listener> => {
+      if (isIP(l.host) !== 0) return l;
+      try {
+        const { address } = await lookup(l.host);
+        return { ...l, host: canonicalHost(address), resolvedFrom: l.host };
+      } catch {
+        return l;
+      }
+    }),
+  );
+  const named = new Set(listenClashProblems(raw).map((p) => p.keyPath));
+  return clashesOf(resolved, (a, b) => a.resolvedFrom !== undefined || b.resolvedFrom !== undefined).filter(
+    (p) => !named.has(p.keyPath),
+  );
+}
+
+function listenersOf(raw: unknown): Listener[] {
   const root = asRecord(raw);
   const listeners: Listener[] = [];
   const metrics = asRecord(root.metrics);
@@ -72,22 +112,30 @@ export function listenClashProblems(raw: unknown): ConfigProblem[] {
       if (l) listeners.push(l);
     });
   }
+  return listeners;
+}
+
+function clashesOf(listeners: Listener[], consider: (a: Listener, b: Listener) => boolean): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  listeners.forEach((later, j) => {
-    if (later.port === 0) return;
+  for (const [j, later] of listeners.entries()) {
+    if (later.port === 0) continue;
     const first = listeners.slice(0, j).find((earlier) => {
-      if (earlier.port !== later.port) return false;
+      if (earlier.port !== later.port || !consider(earlier, later)) return false;
       if (earlier.receiver && later.receiver && socketEndpointId(earlier.text) === socketEndpointId(later.text))
         return false;
       return earlier.host === later.host || covers(earlier.host, later.host) || covers(later.host, earlier.host);
     });
-    if (first === undefined) return;
+    if (first === undefined) continue;
+    const resolved = [later, first]
+      .filter((l) => l.resolvedFrom !== undefined)
+      .map((l) => `${l.resolvedFrom} is ${l.host} here`);
     problems.push({
       keyPath: later.keyPath,
       message:
-        `port ${later.port} of ${later.text} is taken by ${first.name}: two listeners of exfilwatch cannot ` +
-        'share a port (give one of them another)',
+        `port ${later.port} of ${later.text} is taken by ${first.name}` +
+        (resolved.length > 0 ? ` (${[...new Set(resolved)].join(', ')})` : '') +
+        ': two listeners of exfilwatch cannot share a port (give one of them another)',
     });
-  });
+  }
   return problems;
 }

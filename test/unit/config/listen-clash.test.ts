@@ -4,12 +4,17 @@
  * 127.0.0.1:P` exited 1 with "address already in use (another process listens there)", blaming a process
  * that does not exist. It is a config problem, named by key (or flag) and pointing at the other listener.
  */
+
+import { lookup } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRunConfig } from '../../../src/cli/run-config.js';
+import { loadRunConfig, loadRunConfigResolved } from '../../../src/cli/run-config.js';
+import { resolvedListenClashProblems } from '../../../src/config/listen-clash.js';
 import { allConfigProblems } from '../../../src/config/validate.js';
+import { ConfigError } from '../../../src/errors.js';
 import { configErrorOf } from '../../helpers/config-error.js';
 
 describe('two listeners of the daemon on one port', () => {
@@ -84,5 +89,68 @@ describe('two listeners of the daemon on one port', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('two listeners on one port that only resolving a hostname shows (check-config and run look it up)', () => {
+  /** What `localhost` is on this machine, as net.Server.listen looks it up: 127.0.0.1, or ::1. */
+  const localhostAddress = async () => (await lookup('localhost')).address;
+  const spelled = (address: string, port: number) =>
+    isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+
+  it('a localhost receiver beside /metrics on the address localhost is: one problem naming both, and both hosts', async () => {
+    const address = await localhostAddress();
+    const raw = { metrics: { listen: spelled(address, 9500) }, sources: { falcoHttp: [{ listen: 'localhost:9500' }] } };
+    // The synchronous check compares spellings: it cannot see it.
+    expect(allConfigProblems(raw)).toEqual([]);
+    const problems = await resolvedListenClashProblems(raw);
+    expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[0].listen']);
+    expect(problems[0]!.message).toContain(`metrics.listen ${spelled(address, 9500)}`);
+    expect(problems[0]!.message).toContain(`localhost is ${address} here`);
+  });
+
+  it('by flags, run refuses it with a config error naming both flags (exit 2), not a port in use at start', async () => {
+    const address = await localhostAddress();
+    const err = await loadRunConfigResolved(
+      { falcoHttp: ['localhost:9500'], metricsAddr: spelled(address, 9500) },
+      {},
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).keyPath).toBe('--falco-http');
+    expect((err as ConfigError).message).toContain(`--metrics-addr ${spelled(address, 9500)}`);
+  });
+
+  it('no false clash: another port, another loopback address, port 0, a clash the spelling shows said once', async () => {
+    const address = await localhostAddress();
+    const other = isIP(address) === 6 ? '::2' : '127.0.0.2';
+    expect(
+      await resolvedListenClashProblems({
+        metrics: { listen: spelled(address, 9501) },
+        sources: {
+          falcoHttp: [{ listen: 'localhost:9502' }, { listen: spelled(other, 9503) }, { listen: 'localhost:0' }],
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      await resolvedListenClashProblems({
+        metrics: { listen: spelled(other, 9504) },
+        sources: { falcoHttp: [{ listen: 'localhost:9504' }] },
+      }),
+    ).toEqual([]);
+    // Both spelled localhost: the synchronous check names it; the lookup adds no second line for it.
+    const twice = { metrics: { listen: 'localhost:9505' }, sources: { falcoHttp: [{ listen: 'localhost:9505' }] } };
+    expect(allConfigProblems(twice)).toHaveLength(1);
+    expect(await resolvedListenClashProblems(twice)).toEqual([]);
+  });
+
+  it('an IPv6 address is compared in its canonical spelling', () => {
+    const problems = allConfigProblems({
+      metrics: { listen: '[::1]:9506' },
+      sources: { falcoHttp: [{ listen: '[0:0:0:0:0:0:0:1]:9506' }] },
+    });
+    expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[0].listen']);
   });
 });
