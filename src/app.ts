@@ -86,6 +86,8 @@ export interface SourceStatus {
   id: string;
   type: string;
   up: boolean;
+  /** Why it is down, as the source last said (a file error, a refused connect); absent when up or unsaid. */
+  detail?: string;
 }
 
 export interface AppStats {
@@ -386,7 +388,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       })();
       return stopping;
     },
-    sources: () => sources.map((s, i) => ({ id: s.id, type: s.type, up: outputs[i]!.isUp() })),
+    sources: () => sources.map((s, i) => ({ id: s.id, type: s.type, ...outputs[i]!.status() })),
     ready: () => outputs.length > 0 && outputs.every((o) => o.isUp()),
     stats: () => ({
       events: eventCount,

@@ -30,7 +30,7 @@ export interface OpsServerOptions {
   /** True when every configured source is connected, and there is at least one (App.ready()). */
   ready(): boolean;
   /** Per-source detail for the /readyz body. */
-  sources(): Array<{ id: string; type: string; up: boolean }>;
+  sources(): Array<{ id: string; type: string; up: boolean; detail?: string }>;
   /** The pod watch's state for the /readyz body (kubernetes.podSecrets); it never makes the daemon unready. */
   podSecrets?: () => { synced: boolean; podsWithSecretMounts: number; lastError: string | null };
   /** /healthz fails when the event loop stalled longer than this recently (default 5 s). */
@@ -221,10 +221,21 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   };
 }
 
-/** Why /readyz says 503, in the words an operator reading `kubectl describe` or curl needs. */
-function notReadyReason(stopping: boolean, sources: Array<{ id: string; up: boolean }>): string {
+/** A down source's own words in /readyz's reason are cut here: a responder reads it in one line. */
+const REASON_DETAIL_MAX_CHARS = 200;
+
+/**
+ * Why /readyz says 503, in the words an operator reading `kubectl describe` or curl needs: each source that
+ * is down, with what it last said (the file error, the refused connect), which the log has too.
+ */
+function notReadyReason(stopping: boolean, sources: Array<{ id: string; up: boolean; detail?: string }>): string {
   if (stopping) return 'stopping';
   if (sources.length === 0) return 'no sources configured: nothing can be detected';
-  const down = sources.filter((s) => !s.up).map((s) => s.id);
+  const down = sources.filter((s) => !s.up).map((s) => (s.detail ? `${s.id} (${shortDetail(s.detail)})` : s.id));
   return `not connected: ${down.join(', ')}`;
+}
+
+function shortDetail(detail: string): string {
+  const line = detail.replace(/\s+/g, ' ').trim();
+  return line.length <= REASON_DETAIL_MAX_CHARS ? line : `${line.slice(0, REASON_DETAIL_MAX_CHARS - 1)}…`;
 }

@@ -25,13 +25,17 @@ export interface SourceOutputOptions {
   logEveryMs?: number;
 }
 
-export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isUp(): boolean } {
+export function createSourceOutput(
+  o: SourceOutputOptions,
+): SourceOutput & { isUp(): boolean; status(): { up: boolean; detail?: string } } {
   const logEveryMs = o.logEveryMs ?? 10_000;
   let lastDecodeLog = Number.NEGATIVE_INFINITY;
   let suppressedDecodeLogs = 0;
   let up = false;
   let everUp = false;
   let downSinceMs: number | null = null;
+  // Why the source is down, as it last said (the file error, the connect failure): /readyz's reason.
+  let downDetail: string | null = null;
   // Logs name the source by its id (type plus address); metric labels only by its type: an address can be a
   // socket or file path, and no label may ever hold one (INTERFACES.md).
   const component = o.id;
@@ -89,6 +93,8 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
       ignored.inc();
     },
     connection(nowUp, detail) {
+      // Kept while down from the start too: a source never up says why on each try, and that is news.
+      downDetail = nowUp ? null : (detail ?? downDetail);
       if (nowUp === up) return;
       up = nowUp;
       upChanged(nowUp);
@@ -118,5 +124,6 @@ export function createSourceOutput(o: SourceOutputOptions): SourceOutput & { isU
     },
     waitForRoom: () => o.queue.waitForRoom(),
     isUp: () => up,
+    status: () => (up || downDetail === null ? { up } : { up, detail: downDetail }),
   };
 }

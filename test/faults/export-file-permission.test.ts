@@ -55,7 +55,12 @@ describe('export file the daemon may not read', () => {
     expect(line.hint).toContain('tetragon.exportFilePerm is "640"');
     expect(line.hint).toContain('tetragon.socketGroup');
     expect(await d.metric('exfilwatch_source_up', { source: 'tetragon-file' })).toBe(0);
-    expect((await fetch(`${d.base}/readyz`)).status).toBe(503);
+    const readyz = await fetch(`${d.base}/readyz`);
+    expect(readyz.status).toBe(503);
+    // A responder reads /readyz first: its reason says the file error and the setting, not the source alone.
+    const { reason } = (await readyz.json()) as { reason: string };
+    expect(reason).toContain(`tetragon-file ${file} (${file}: EACCES: permission denied (mode 0000`);
+    expect(reason).toContain('; tetragon.exportFilePerm)');
 
     // Made readable (Tetragon's exportFilePerm, or the group fixed): up, and every line read from the start.
     chmodSync(file, 0o644);

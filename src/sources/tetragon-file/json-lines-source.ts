@@ -140,7 +140,8 @@ export function createJsonLinesSource(
             onState(state, detail, failure) {
               if (state === 'open') out.connection(true, detail);
               else if (failure?.unreadable !== undefined) {
-                out.connection(false, detail);
+                // /readyz's reason gets the setting to look at, in a word: the log line has the whole hint.
+                out.connection(false, failure.unreadable === 'file' ? `${detail}; tetragon.exportFilePerm` : detail);
                 deps.logger.warn(
                   { source: type, path, detail, hint: EXPORT_FILE_PERMISSION[failure.unreadable] },
                   'cannot read the export file; retrying',

@@ -95,6 +95,25 @@ describe('ops server', () => {
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
+  it("/readyz's reason says each down source's own error, cut short; a source without one is named alone", async () => {
+    const long = `cannot connect: ${'x'.repeat(1000)}`;
+    server = await startIdle({
+      ready: () => false,
+      sources: () => [
+        { id: 'tetragon-file /var/run/t.log', type: 'tetragon-file', up: false, detail: '/var/run/t.log: ENOENT' },
+        { id: 'tetragon-grpc 127.0.0.1:54321', type: 'tetragon-grpc', up: false, detail: long },
+        { id: 'falco-grpc unix:///run/f.sock', type: 'falco-grpc', up: false },
+        { id: 'falco-http 127.0.0.1:2801', type: 'falco-http', up: true },
+      ],
+    });
+    const res = await fetch(`http://127.0.0.1:${server.address.port}/readyz`);
+    const { reason } = (await res.json()) as { reason: string };
+    expect(reason).toMatch(
+      /^not connected: tetragon-file \/var\/run\/t\.log \(\/var\/run\/t\.log: ENOENT\), tetragon-grpc 127\.0\.0\.1:54321 \(cannot connect: x+…\), falco-grpc unix:\/\/\/run\/f\.sock$/,
+    );
+    expect(reason.length).toBeLessThan(400);
+  });
+
   it('/healthz fails after the event loop stalled', async () => {
     server = await startIdle({ maxEventLoopStallMs: 100 });
     const base = `http://127.0.0.1:${server.address.port}`;

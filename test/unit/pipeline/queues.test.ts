@@ -192,3 +192,18 @@ describe('event counts', () => {
     expect(second).toContain('exfilwatch_component_received_total{component="source:file"} 6');
   });
 });
+
+describe('a source output says why its source is down (/readyz)', () => {
+  it('keeps what a source never up said last, drops it once up, and keeps a later reason when it goes down', () => {
+    const { out } = sourceOutput('tetragon-file /var/run/t.log', 'tetragon-file');
+    expect(out.status()).toEqual({ up: false });
+    // Down from the start: each try's reason is kept, the latest one wins.
+    out.connection(false, '/var/run/t.log: ENOENT');
+    out.connection(false, '/var/run/t.log: EACCES: permission denied');
+    expect(out.status()).toEqual({ up: false, detail: '/var/run/t.log: EACCES: permission denied' });
+    out.connection(true, '/var/run/t.log at offset 0');
+    expect(out.status()).toEqual({ up: true });
+    out.connection(false, '/var/run/t.log: ENOENT');
+    expect(out.status()).toEqual({ up: false, detail: '/var/run/t.log: ENOENT' });
+  });
+});
