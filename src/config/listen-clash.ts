@@ -75,25 +75,39 @@ export function listenClashProblems(raw: unknown): ConfigProblem[] {
 /**
  * The clashes a hostname hides, each hostname looked up as net.Server.listen does (dns.lookup, its first
  * address): only pairs with a hostname in them, the others are listenClashProblems'. A name that does not
- * resolve is left to the listen, which says so.
+ * resolve (or not within LOOKUP_TIMEOUT_MS) is left to the listen, which says so.
  */
 export async function resolvedListenClashProblems(raw: unknown): Promise<ConfigProblem[]> {
   const listeners = listenersOf(raw);
   const resolved = await Promise.all(
     listeners.map(async (l): Promise<Listener> => {
       if (isIP(l.host) !== 0) return l;
-      try {
-        const { address } = await lookup(l.host);
-        return { ...l, host: canonicalHost(address), resolvedFrom: l.host };
-      } catch {
-        return l;
-      }
+      const address = await lookupWithin(l.host, LOOKUP_TIMEOUT_MS);
+      return address === null ? l : { ...l, host: canonicalHost(address), resolvedFrom: l.host };
     }),
   );
   const named = new Set(listenClashProblems(raw).map((p) => p.keyPath));
   return clashesOf(resolved, (a, b) => a.resolvedFrom !== undefined || b.resolvedFrom !== undefined).filter(
     (p) => !named.has(p.keyPath),
   );
+}
+
+/** A config check waits no longer than this for one name: a slow resolver is the listen's to meet. */
+const LOOKUP_TIMEOUT_MS = 2_000;
+
+/** The first address of `host` as dns.lookup gives it, or null when it fails or takes over `ms`. */
+async function lookupWithin(host: string, ms: number): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([lookup(host).then((r) => r.address), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function listenersOf(raw: unknown): Listener[] {
