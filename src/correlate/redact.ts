@@ -85,14 +85,26 @@ const RULES: Rule[] = [
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],
   // AWS secret access keys and similar 40-char base64 secrets: mixed case and digits (git SHAs are lowercase hex).
-  // Not a run after a dot or a colon, nor one starting with `/`: that is a URL's path after its host
-  // (`https://gitlab.com/MyGroup/…`), an scp-like remote's (`git@host:Org/…`) or an absolute path, which
-  // the responder needs and a secret never is.
+  // Not a run inside a word (after a `.`, `:`, `-`, `_`, `@`, `~` or `%`), nor one starting with `/`: that is a
+  // URL's path after its host (`https://gitlab.com/MyGroup/…`, `https://git-srv/MyGroup/…`), an scp-like
+  // remote's (`git@host:Org/…`), an org's (`acme-corp/…`) or an absolute path, which the responder needs and a
+  // secret never is.
   [
-    /(?<![A-Za-z0-9/+=.:])[A-Za-z0-9+][A-Za-z0-9/+]{39}(?![A-Za-z0-9/+=])/g,
-    (m: string) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? REDACTED : m),
+    /(?<![A-Za-z0-9/+=.:_~@%-])[A-Za-z0-9+][A-Za-z0-9/+]{39}(?![A-Za-z0-9/+=])/g,
+    (m: string) => (mixedCase(m) ? REDACTED : m),
+  ],
+  // The secret next to its access key id, which is redacted above: `AKIA…:SECRET` (s3fs's passwd line, a
+  // `--credentials ID:SECRET` flag), `mc alias set s3 URL AKIA… SECRET`, whatever its first character; and
+  // after an upper-case variable's name and a colon (`AWS_SECRET_ACCESS_KEY:SECRET`), which no host is.
+  [
+    /(\[REDACTED\][:\s]|\b[A-Z0-9_]*(?:SECRET|KEY)[A-Z0-9_]*:)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
+    (m: string, before: string, run: string) => (mixedCase(run) ? `${before}${REDACTED}` : m),
   ],
 ];
+
+function mixedCase(run: string): boolean {
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+}
 
 /** Replaces every credential-looking part of `text` with `[REDACTED]`. Idempotent. */
 export function redact(text: string): string;

@@ -31,6 +31,37 @@ describe('redaction keeps locations', () => {
     expect(redact(`AWS_SECRET_ACCESS_KEY=${secret} aws s3 cp`)).toBe('AWS_SECRET_ACCESS_KEY=[REDACTED] aws s3 cp');
   });
 
+  // A run after a '-' or '_' inside a host or an org's name is as much a location as one after a dot.
+  it.each([
+    'push https://git-srv/MyGroup/SubGroup1/ProjectName/Repo22.git main',
+    'push https://gitlab.com/acme-corp/Platform/Services/PaymentGateway22x.git main',
+    'ghcr.io/acme_corp/Platform/Services/PaymentGateway22x:v1',
+    '/home/runner/work/my-app/Backend/Services/Payment2/Exports245.tar',
+  ])('keeps %s (a run after - or _)', (text) => {
+    expect(text).toMatch(/[-_][A-Za-z0-9/]{40}[.:/]/);
+    expect(redact(text)).toBe(text);
+  });
+
+  // e7a5a4c stopped taking a run after ':'; the pair's secret sits after one, or after a space starting with '/'.
+  it.each([
+    [
+      `--s3-credentials AKIAIOSFODNN7EXAMPLE:${'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ'}`,
+      '--s3-credentials [REDACTED]:[REDACTED]',
+    ],
+    [
+      `echo AKIAIOSFODNN7EXAMPLE:${'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ'} > /etc/passwd-s3fs`,
+      'echo [REDACTED]:[REDACTED] > /etc/passwd-s3fs',
+    ],
+    [
+      'mc alias set s3 https://s3.amazonaws.com AKIAIOSFODNN7EXAMPLE /K7MDENGbPxRfiCYEXAMPLEKEZwJalrXUtnFEMI1',
+      'mc alias set s3 https://s3.amazonaws.com [REDACTED] [REDACTED]',
+    ],
+    ['AWS_SECRET_ACCESS_KEY:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ', 'AWS_SECRET_ACCESS_KEY:[REDACTED]'],
+  ])("redacts an access key pair's secret: %s", (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+
   it("an alert's remote, summary and top read keep the host, the repository path and the file's path", () => {
     const s = new Scenario();
     const c = s.container();
