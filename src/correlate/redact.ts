@@ -8,6 +8,11 @@ export const REDACTED = '[REDACTED]';
 
 type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => string)];
 
+/** NAME=value's value: quoted up to its closing quote (spaces and all), else up to a space, `&` or quote. */
+const ASSIGNED_VALUE = String.raw`(?:(["'])(?:(?!\2).)*\2?|[^\s&'"]+)`;
+const redactAssigned = (_m: string, name: string, quote: string | undefined) =>
+  `${name}=${quote ?? ''}${REDACTED}${quote ?? ''}`;
+
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
@@ -73,14 +78,18 @@ const RULES: Rule[] = [
   // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
-  // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`.
+  // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a
+  // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`).
   [
-    /\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)(=)([^\s&'"]+)/gi,
-    `$1$2${REDACTED}`,
+    new RegExp(
+      String.raw`\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)=${ASSIGNED_VALUE}`,
+      'gi',
+    ),
+    redactAssigned,
   ],
   // A name whose last word is PAT or PASS: `AZURE_DEVOPS_EXT_PAT=x` (the az devops CLI's), `GH_PAT=x`, `CR_PAT=x`,
   // `DOCKER_PASS=x`, `?pass=x` (not `PATH=`, `BYPASS=`, `GITHUB_PAT_FILE=`).
-  [/\b((?:[A-Za-z0-9]+_)*(?:pat|pass))(=)([^\s&'"]+)/gi, `$1$2${REDACTED}`],
+  [new RegExp(String.raw`\b((?:[A-Za-z0-9]+_)*(?:pat|pass))=${ASSIGNED_VALUE}`, 'gi'), redactAssigned],
   // Signed URLs: the signature is the credential (Azure SAS `sig=`, S3/GCS `X-Amz-Signature=`/`X-Goog-Signature=`,
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],

@@ -26,6 +26,17 @@ describe('redaction of PAT and PASS assignments', () => {
     expect(redact(output)).toBe(output);
   });
 
+  // A shell script quotes its assignments; the value ran past the opening quote untouched.
+  it.each([
+    [`DOCKER_PASS="${PASS}" docker login -u bob`, 'DOCKER_PASS="[REDACTED]" docker login -u bob'],
+    [`GH_PAT='${PAT}' ./push.sh`, "GH_PAT='[REDACTED]' ./push.sh"],
+    [`DB_PASSWORD="${PASS} two words" pg_dump -h db`, 'DB_PASSWORD="[REDACTED]" pg_dump -h db'],
+    [`GITLAB_TOKEN='${PAT}' git push origin`, "GITLAB_TOKEN='[REDACTED]' git push origin"],
+  ])('quoted: %s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+
   it.each([
     'PATH=/usr/local/bin:/usr/bin git push origin main',
     'GITHUB_PAT_FILE=/run/secrets/pat gh release upload v1 d.tgz',
