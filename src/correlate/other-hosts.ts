@@ -16,6 +16,15 @@ function sameness(host: string): string {
   return DOCKER_HUB.has(h) ? 'docker.io' : h;
 }
 
+/**
+ * A bare `word.word/` is a ref's registry (`quay.io/acme/api:1`) or a local directory (`oras push REF
+ * release-1.2.0/app.tgz`, `node-v20.1/`, `out.d/`): a host's last label is two letters or more, or it is an
+ * IPv4 address. A directory taken for a host cost every such push its addresses' labels.
+ */
+function dnsShaped(word: string): boolean {
+  return /\.[a-z]{2,}$/i.test(word) || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(word);
+}
+
 /** Does `args` name a host (URL, scp-like remote, `host.tld/…` ref) other than `host`? */
 export function namesOtherHost(args: string | null, host: string | null): boolean {
   if (args === null || host === null) return false;
@@ -23,7 +32,7 @@ export function namesOtherHost(args: string | null, host: string | null): boolea
   const text = args.length > ARGV_SCAN_CHARS ? args.slice(0, ARGV_SCAN_CHARS) : args;
   let seen = 0;
   for (const m of text.matchAll(ARGV_HOST)) {
-    const named = m[1] ?? m[2] ?? m[3] ?? '';
+    const named = m[1] ?? m[2] ?? (m[3] !== undefined && dnsShaped(m[3]) ? m[3] : '');
     if (named !== '' && sameness(named) !== own) return true;
     if (++seen >= ARGV_MAX_HOSTS) break;
   }

@@ -62,6 +62,23 @@ describe("a copy's source address", () => {
     expect(connects(a)).toEqual(['198.51.100.7:3128']);
   });
 
+  // A file in a versioned or dotted directory is no second host: its push labels its address as any other.
+  it.each([
+    'push ghcr.io/acme/art:1.0 release-1.2.0/app.tgz:application/gzip',
+    'push ghcr.io/acme/art:1.0 node-v20.1/app.tgz',
+    'push ghcr.io/acme/art:1.0 out.d/app.tgz',
+  ])('oras %s labels its address ghcr.io', (orasArgs) => {
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    s.read(sh, '/root/.docker/config.json', 400);
+    const oras = s.exec(c, '/usr/local/bin/oras', orasArgs, { parent: sh });
+    s.connect(oras, '140.82.121.34', 443).send(oras, '140.82.121.34', 443, 60 * MiB);
+    const [a] = run(s.events).alerts;
+    expect(a?.push.destination).toBe('ghcr.io');
+    expect(connects(a)).toEqual(['140.82.121.34:443 (ghcr.io, registry)']);
+  });
+
   it('control: crane push naming one host labels its address and teaches it, as before', () => {
     const alerts = pushThenUpload('push /tmp/img.tar ghcr.io/evil/api:1', '140.82.121.34');
     const crane = alerts.find((a) => a.push.tool === 'crane');
