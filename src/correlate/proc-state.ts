@@ -189,3 +189,14 @@ export function parentStandIn(proc: ProcState, e: ActivityEvent): ProcState {
   stub.args = p.parentArgs ?? null;
   return stub;
 }
+
+/**
+ * Falco keys processes by pid: one that exited before `timeMs` is not the pid's owner then but its last one
+ * (the pid reused by a fork that did not exec, so no exec replaced it), for an event's own pid and its ppid
+ * alike. Found by red-team review: the new process took the dead one's state, a `cosign --key credentials`
+ * exemption not yet bound included; a push's parent was the dead one (its binary named in the response).
+ */
+export function pidOwner(node: NodeState, pid: number, timeMs: number): ProcState | undefined {
+  const found = node.pids.get(pid);
+  return found !== undefined && found.exitedMs < timeMs ? undefined : found;
+}

@@ -18,6 +18,7 @@ import { noteKanikoArgvCut } from './kaniko-reads.js';
 import { ARCHIVERS } from './paths.js';
 import { noteExec } from './pipeline.js';
 import { countPodStorageEvictions, type PodStorageEvictions } from './pod-storage.js';
+import { pidOwner } from './proc-state.js';
 import type { PushTracker } from './pushes.js';
 import { RecognitionMemo } from './recognition-memo.js';
 import { holdsStagedData } from './staging-hold.js';
@@ -153,11 +154,7 @@ export class ProcessTable {
     const p = e.process;
     if (p.execId !== null) return this.execs.get(p.execId);
     if (p.pid === null) return undefined;
-    const found = node.pids.get(p.pid);
-    // Falco keys processes by pid: one that exited before this event is not its process but the pid's last
-    // owner (reused by a fork that did not exec, so no exec replaced it). Found by red-team review: the new
-    // process took the dead one's state, a `cosign --key credentials` exemption not yet bound included.
-    return found !== undefined && found.exitedMs < e.timeMs ? undefined : found;
+    return pidOwner(node, p.pid, e.timeMs);
   }
 
   /** The process of an event; first sight (no exec seen) creates and classifies it. */
@@ -195,7 +192,7 @@ export class ProcessTable {
     const { classifier } = this.deps;
     const parent =
       (p.parentExecId !== null ? this.execs.get(p.parentExecId) : undefined) ??
-      (p.ppid != null && p.execId === null ? node.pids.get(p.ppid) : undefined) ??
+      (p.ppid != null && p.execId === null ? pidOwner(node, p.ppid, e.timeMs) : undefined) ??
       null;
     const argvHost = classifier.hostNamedIn(p.args);
     const archiver = ARCHIVERS.has(programName(p.binary, p.args));
