@@ -206,7 +206,7 @@ function topReadsText(j: JudgedPush): string {
 
 /** The first step when a process in the pod ran the push (a pod-side kubectl cp's was started by the runtime). */
 function findStarterStep(ep: PushEpisode, cmd: string, podText: string): string {
-  const parents = ancestryText(ep.proc);
+  const parents = ancestryText(ep.proc, ep.eventParent);
   return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''})${parents ? `, started by ${parents},` : ''} in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
 }
 

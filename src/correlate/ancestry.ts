@@ -4,6 +4,7 @@
  * which holds the push and its helpers only: whether a shell under the application (remote code execution),
  * a `kubectl exec` shell or the CI job's runner started it was in no field.
  */
+import type { ActivityEvent } from '../model/normalized-event.js';
 import { redact } from './redact.js';
 import type { ProcState } from './state.js';
 
@@ -11,17 +12,36 @@ const MAX_ANCESTORS = 3;
 /** A parent's command line as shown: `sh -c '…'` may repeat the whole pipeline. */
 const MAX_COMMAND_CHARS = 160;
 
-function commandText(p: ProcState): string {
-  const text = redact(`${p.binary ?? '?'}${p.args ? ` ${p.args}` : ''}`);
+/** The pushing process's parent as its own event names it (ProcessRef.parentBinary/parentArgs). */
+export interface EventParent {
+  binary: string | null;
+  args: string | null;
+}
+
+/** The parent `e` names for its own process; null when it names none. */
+export function eventParentOf(e: ActivityEvent): EventParent | null {
+  const binary = e.process.parentBinary ?? null;
+  const args = e.process.parentArgs ?? null;
+  return binary === null && args === null ? null : { binary, args };
+}
+
+function commandText(binary: string | null, args: string | null): string {
+  const text = redact(`${binary ?? '?'}${args ? ` ${args}` : ''}`);
   return text.length > MAX_COMMAND_CHARS ? `${text.slice(0, MAX_COMMAND_CHARS - 1)}…` : text;
 }
 
-/** `` `/bin/sh -c …` (pid 7) ← `/app/server` (pid 1) ``, nearest first; null when no parent is known. */
-export function ancestryText(proc: ProcState): string | null {
+/**
+ * `` `/bin/sh -c …` (pid 7) ← `/app/server` (pid 1) ``, nearest first; null when no parent is known. When the
+ * tables hold no parent (it started before exfilwatch, or was evicted before the push's exec), the one the
+ * push's own event named stands in, without a pid: Tetragon's events give none, and both forms read alike.
+ */
+export function ancestryText(proc: ProcState, eventParent: EventParent | null): string | null {
   const parts: string[] = [];
   for (let p = proc.parent; p !== null && parts.length < MAX_ANCESTORS; p = p.parent) {
     if (p.container !== proc.container) break;
-    parts.push(`\`${commandText(p)}\`${p.pid !== null ? ` (pid ${p.pid})` : ''}`);
+    parts.push(`\`${commandText(p.binary, p.args)}\`${p.pid !== null ? ` (pid ${p.pid})` : ''}`);
   }
+  if (proc.parent === null && eventParent !== null)
+    parts.push(`\`${commandText(eventParent.binary, eventParent.args)}\``);
   return parts.length === 0 ? null : parts.join(' ← ');
 }

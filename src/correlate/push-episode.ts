@@ -4,6 +4,7 @@
  */
 import type { SensorSource } from '../model/normalized-event.js';
 import type { OtherRemote } from '../rules/recognize.js';
+import type { EventParent } from './ancestry.js';
 import type { DestNaming } from './destinations.js';
 import type { PushExemptions } from './exemption-state.js';
 import type { ProcState } from './proc-state.js';
@@ -115,6 +116,11 @@ export interface PushEpisode {
   stdinFeed: 'none' | 'pipe' | 'file';
   /** What the CI/CD exemptions keep of it (./exemption-state.ts); null for most. */
   exempt: PushExemptions | null;
+  /**
+   * `proc`'s parent as the event that opened the push named it, for the response when the tables hold no
+   * parent (./ancestry.ts); null when that event was a helper's (its parent is `proc` itself) or named none.
+   */
+  eventParent: EventParent | null;
 }
 
 /** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */

@@ -10,6 +10,7 @@ import { pushTools } from '../rules/index.js';
 import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import { stepNamesOtherRepository } from './allowlist-paths.js';
+import { eventParentOf } from './ancestry.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
@@ -136,6 +137,7 @@ export class PushTracker {
     }
     ep = this.newEpisode(pusher, c, e, {
       odd: r.renamed || r.unexpectedLocation ? oddOf(r, proc, pusher) : null,
+      eventParent: pusher === proc ? eventParentOf(e) : null,
       tool: r.tool,
       remote: r.remote,
       destHost: r.destinationHost,
@@ -177,6 +179,7 @@ export class PushTracker {
       | 'byEgress'
       | 'egressSplit'
       | 'bridged'
+      | 'eventParent'
     >,
   ): PushEpisode {
     const node = c.node;
@@ -285,6 +288,7 @@ export class PushTracker {
     const ep = this.newEpisode(proc, c, e, {
       tool,
       remote: null,
+      eventParent: eventParentOf(e),
       destHost: named ? dest.host : null,
       destNamed: named ? dest.named : null,
       renamed: false,

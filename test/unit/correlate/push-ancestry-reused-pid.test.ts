@@ -28,5 +28,7 @@ describe("a push's parent under a reused pid (Falco)", () => {
     expect(a?.response[0]).toContain('Find who or what started');
     expect(a?.response[0]).not.toContain('nightly_report');
     expect(a?.response[0]).not.toContain('python3');
+    // No parent in the tables: the one curl's own event names (the subshell, as its entrypoint).
+    expect(a?.response[0]).toContain('started by `/bin/bash /entrypoint.sh`, in pod');
   });
 });

