@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
 import { forgeSettingTools } from '../rules/tools/forge-settings.js';
-import { ancestryText } from './ancestry.js';
+import { findStarterStep } from './ancestry.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -204,12 +204,6 @@ function topReadsText(j: JudgedPush): string {
     .join(', ')})`;
 }
 
-/** The first step when a process in the pod ran the push (a pod-side kubectl cp's was started by the runtime). */
-function findStarterStep(ep: PushEpisode, cmd: string, podText: string): string {
-  const parents = ancestryText(ep.proc, ep.eventParent);
-  return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''})${parents ? `, started by ${parents},` : ''} in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
-}
-
 function response(j: JudgedPush): string[] {
   const ep = j.episode;
   const c = ep.container;
@@ -361,7 +355,13 @@ export function buildAlert(j: JudgedPush): Alert {
     node: ep.node.name,
     container: { id: c.ref.id, name: c.ref.name, image: c.ref.image },
     pod: c.pod ? { namespace: c.pod.namespace, name: c.pod.name, labels: { ...(c.pod.labels ?? {}) } } : null,
-    process: { binary: redact(ep.proc.binary), args: redact(ep.proc.args), pid: ep.proc.pid, execId: ep.proc.execId },
+    process: {
+      binary: redact(ep.proc.binary),
+      args: redact(ep.proc.args),
+      pid: ep.proc.pid,
+      execId: ep.proc.execId,
+      uid: ep.uid,
+    },
     push: {
       tool: ep.tool,
       destination: redact(destinationOf(ep)),

@@ -6,7 +6,7 @@
  */
 import type { ActivityEvent } from '../model/normalized-event.js';
 import { redact } from './redact.js';
-import type { ProcState } from './state.js';
+import type { ProcState, PushEpisode } from './state.js';
 
 const MAX_ANCESTORS = 3;
 /** A parent's command line as shown: `sh -c '…'` may repeat the whole pipeline. */
@@ -35,7 +35,7 @@ function commandText(binary: string | null, args: string | null): string {
  * tables hold no parent (it started before exfilwatch, or was evicted before the push's exec), the one the
  * push's own event named stands in, without a pid: Tetragon's events give none, and both forms read alike.
  */
-export function ancestryText(proc: ProcState, eventParent: EventParent | null): string | null {
+function ancestryText(proc: ProcState, eventParent: EventParent | null): string | null {
   const parts: string[] = [];
   for (let p = proc.parent; p !== null && parts.length < MAX_ANCESTORS; p = p.parent) {
     if (p.container !== proc.container) break;
@@ -44,4 +44,10 @@ export function ancestryText(proc: ProcState, eventParent: EventParent | null): 
   if (proc.parent === null && eventParent !== null)
     parts.push(`\`${commandText(eventParent.binary, eventParent.args)}\``);
   return parts.length === 0 ? null : parts.join(' ← ');
+}
+
+/** The first step when a process in the pod ran the push (a pod-side kubectl cp's was started by the runtime). */
+export function findStarterStep(ep: PushEpisode, cmd: string, podText: string): string {
+  const parents = ancestryText(ep.proc, ep.eventParent);
+  return `Find who or what started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}${ep.proc.execId ? `, exec ${ep.proc.execId}` : ''})${parents ? `, started by ${parents},` : ''} in ${podText} on node ${ep.node.name}: check the Kubernetes audit log for exec/attach/cp into the pod, the owning workload's recent rollouts and CI jobs, and the process tree in this alert's evidence.`;
 }

@@ -121,6 +121,11 @@ export interface PushEpisode {
    * parent (./ancestry.ts); null when that event was a helper's (its parent is `proc` itself) or named none.
    */
   eventParent: EventParent | null;
+  /**
+   * `proc`'s uid as the event that opened the push gave it (Tetragon process.uid, Falco user.uid; for a
+   * transport helper's event, the helper's, which runs as the push that started it); null: not given.
+   */
+  uid: number | null;
 }
 
 /** What an early judgement of a push named: the rule, and its severity's rank (SEVERITIES). */

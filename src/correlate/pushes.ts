@@ -138,6 +138,7 @@ export class PushTracker {
     ep = this.newEpisode(pusher, c, e, {
       odd: r.renamed || r.unexpectedLocation ? oddOf(r, proc, pusher) : null,
       eventParent: pusher === proc ? eventParentOf(e) : null,
+      uid: e.process.uid ?? null,
       tool: r.tool,
       remote: r.remote,
       destHost: r.destinationHost,
@@ -180,6 +181,7 @@ export class PushTracker {
       | 'egressSplit'
       | 'bridged'
       | 'eventParent'
+      | 'uid'
     >,
   ): PushEpisode {
     const node = c.node;
@@ -289,6 +291,7 @@ export class PushTracker {
       tool,
       remote: null,
       eventParent: eventParentOf(e),
+      uid: e.process.uid ?? null,
       destHost: named ? dest.host : null,
       destNamed: named ? dest.named : null,
       renamed: false,

@@ -21,7 +21,14 @@ export interface Alert {
   node: string;
   container: { id: string; name: string | null; image: string | null };
   pod: { namespace: string; name: string; labels: Record<string, string> } | null;
-  process: { binary: string | null; args: string | null; pid: number | null; execId: string | null };
+  /** `uid`: the pushing process's uid as the sensor reports it (Tetragon `process.uid`, Falco `user.uid`); null when it gave none. */
+  process: {
+    binary: string | null;
+    args: string | null;
+    pid: number | null;
+    execId: string | null;
+    uid: number | null;
+  };
   push: {
     tool: string;
     destination: string | null;

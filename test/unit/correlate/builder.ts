@@ -35,6 +35,8 @@ export interface Proc {
   parentBinary: string | null;
   parentArgs: string | null;
   containerPid: number;
+  /** The process's uid as the sensors report it; absent: the event gives none. */
+  uid?: number;
 }
 
 let nextPid = 1000;
@@ -129,7 +131,7 @@ export class Scenario {
     ctr: Ctr,
     binary: string,
     args: string,
-    o: { parent?: Proc; at?: number; parentBinary?: string; parentArgs?: string; cwd?: string } = {},
+    o: { parent?: Proc; at?: number; parentBinary?: string; parentArgs?: string; cwd?: string; uid?: number } = {},
   ): Proc {
     const pid = nextPid++;
     const parent = o.parent ?? null;
@@ -144,6 +146,7 @@ export class Scenario {
       parentBinary: o.parentBinary ?? parent?.binary ?? null,
       parentArgs: o.parentArgs ?? parent?.args ?? null,
       containerPid: pid - ctr.initPid + 1,
+      ...(o.uid !== undefined ? { uid: o.uid } : {}),
     };
     const base = this.base(p, o.at);
     // The working directory is given on execs only, as the normalizers do.
@@ -231,6 +234,7 @@ export class Scenario {
         parentBinary: p.parentBinary,
         parentArgs: p.parentArgs,
         containerPid: p.containerPid,
+        ...(p.uid !== undefined ? { uid: p.uid } : {}),
       },
     };
   }

@@ -16,7 +16,7 @@ function alert(overrides: Partial<Alert> = {}): Alert {
       image: 'reg.example/api:1.4',
     },
     pod: { namespace: 'payments', name: 'api-7d9f', labels: { app: 'api' } },
-    process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'ZXhlYw==' },
+    process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'ZXhlYw==', uid: 0 },
     push: {
       tool: 'git',
       destination: 'github.com:443',
@@ -86,7 +86,7 @@ describe('formatAlert', () => {
       alert({
         pod: null,
         container: { id: 'abcdef012345', name: null, image: null },
-        process: { binary: null, args: null, pid: null, execId: null },
+        process: { binary: null, args: null, pid: null, execId: null, uid: null },
         push: { tool: 'docker', destination: null, remote: null, namedBy: null, addresses: [] },
         reads: { bytes: 0, files: 0, top: [], sensitive: [] },
         egressBytes: null,

@@ -27,7 +27,7 @@ function alert(
     node: 'worker-1',
     container: { id: containerId, name: 'c', image: null },
     pod: null,
-    process: { binary: null, args: null, pid: null, execId: null },
+    process: { binary: null, args: null, pid: null, execId: null, uid: null },
     push: { tool, destination, remote: null, namedBy: 'argv', addresses: [] },
     reads: { bytes: 0, files: 0, top: [], sensitive: [] },
     egressBytes: null,

@@ -13,7 +13,7 @@ export function makeAlert(n: number, severity: Severity = 'high', rule = 'bulk-r
     node: 'node-a',
     container: { id: 'a'.repeat(64), name: 'app', image: 'ghcr.io/example/app:1' },
     pod: { namespace: 'default', name: 'app-0', labels: { app: 'app' } },
-    process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'exec-1' },
+    process: { binary: '/usr/bin/git', args: 'push origin main', pid: 4242, execId: 'exec-1', uid: 1000 },
     push: {
       tool: 'git',
       destination: 'github.com',

@@ -102,7 +102,11 @@ export interface ProcessRef {
     | number
     | undefined;
   /** Tetragon exec_id; absent for Falco. */
-  execId?: string | undefined;
+  execId?:
+    | string
+    | undefined;
+  /** The pushing process's uid (Tetragon process.uid, Falco user.uid); absent when the sensor gave none. */
+  uid?: number | undefined;
 }
 
 export interface PushInfo {
@@ -808,7 +812,7 @@ export const PodRef_LabelsEntry: MessageFns<PodRef_LabelsEntry> = {
 };
 
 function createBaseProcessRef(): ProcessRef {
-  return { binary: undefined, args: undefined, pid: undefined, execId: undefined };
+  return { binary: undefined, args: undefined, pid: undefined, execId: undefined, uid: undefined };
 }
 
 export const ProcessRef: MessageFns<ProcessRef> = {
@@ -824,6 +828,9 @@ export const ProcessRef: MessageFns<ProcessRef> = {
     }
     if (message.execId !== undefined) {
       writer.uint32(34).string(message.execId);
+    }
+    if (message.uid !== undefined) {
+      writer.uint32(40).uint32(message.uid);
     }
     return writer;
   },
@@ -873,6 +880,14 @@ export const ProcessRef: MessageFns<ProcessRef> = {
             message.execId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.uid = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -895,6 +910,7 @@ export const ProcessRef: MessageFns<ProcessRef> = {
         : isSet(object.exec_id)
         ? globalThis.String(object.exec_id)
         : undefined,
+      uid: isSet(object.uid) ? globalThis.Number(object.uid) : undefined,
     };
   },
 
@@ -911,6 +927,9 @@ export const ProcessRef: MessageFns<ProcessRef> = {
     }
     if (message.execId !== undefined) {
       obj.execId = message.execId;
+    }
+    if (message.uid !== undefined) {
+      obj.uid = Math.round(message.uid);
     }
     return obj;
   },
