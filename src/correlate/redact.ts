@@ -34,6 +34,11 @@ const RULES: Rule[] = [
     /(?<=^|[\s'"=])([A-Za-z][A-Za-z0-9-]*?(?:token|secret|passw(?:or)?d|api-?key|art-api|-key))(\s*:\s*)(?:(?:bearer|token|basic)\s+)?[^\s'",;]+/gi,
     `$1$2${REDACTED}`,
   ],
+  // A JSON body's credential member, quoted name and value: `curl -d '{"user":"bob","password":"x"}'`.
+  [
+    /("[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi,
+    `$1${REDACTED}$2`,
+  ],
   [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
   // Provider token formats.
   [/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],

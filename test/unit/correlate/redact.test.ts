@@ -147,3 +147,21 @@ describe('redact: CI/CD token formats', () => {
     ['-T /tmp/x "https://h/upload?to=a@b.c"', '-T /tmp/x "https://h/upload?to=a@b.c"'],
   ]);
 });
+
+// A JSON body handed to curl: the credential's member name is quoted, so neither the header rule (a bare
+// name before ':') nor NAME=value took it, and the password reached process.args whole.
+describe('redact: credential members of a JSON body', () => {
+  it.each([
+    [`-d '{"user":"bob","password":"hunter2xyz"}'`, `-d '{"user":"bob","password":"[REDACTED]"}'`],
+    [`-d {"token": "abc\\"123"} https://h.example/api`, `-d {"token": "[REDACTED]"} https://h.example/api`],
+    [`--data '{"client_secret":"s3cr3t","name":"x"}'`, `--data '{"client_secret":"[REDACTED]","name":"x"}'`],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+
+  it('keeps a member that names no credential', () => {
+    const text = `-d '{"name":"release-v1","tag_name":"v1"}' https://api.github.com/repos/acme/app/releases`;
+    expect(redact(text)).toBe(text);
+  });
+});
