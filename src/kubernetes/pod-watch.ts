@@ -79,18 +79,12 @@ export class PodWatch {
       try {
         if (version === null) {
           version = await this.list();
-          if (this.lastError !== null || failures > 0)
-            this.deps.logger.info(
-              { pods: this.table.size },
-              'kubernetes: pod list recovered; secret mounts known again',
-            );
-          else
+          if (this.lastError === null && failures === 0)
             this.deps.logger.info(
               { pods: this.table.size, node: this.o.node },
               "kubernetes: watching this node's pods for secret mounts",
             );
-          this.synced = true;
-          this.lastError = null;
+          this.recovered();
           failures = 0;
         }
         version = await this.watch(version, () => {
@@ -108,6 +102,17 @@ export class PodWatch {
         await sleep(delay, signal).catch(() => undefined);
       }
     }
+  }
+
+  /** A list, or a watch renewed from its version after a failure, was answered: the table is current again. */
+  private recovered(): void {
+    if (this.lastError !== null)
+      this.deps.logger.info(
+        { pods: this.table.size },
+        'kubernetes: pod list/watch recovered; secret mounts known again',
+      );
+    this.synced = true;
+    this.lastError = null;
   }
 
   private failed(err: unknown): void {
@@ -182,6 +187,7 @@ export class PodWatch {
       for await (const chunk of res.body) chunks.push(chunk as Buffer);
       throw statusError(res.status, Buffer.concat(chunks).toString('utf8'));
     }
+    this.recovered();
     let current = version;
     let gone = false;
     let failure: KubernetesApiError | null = null;

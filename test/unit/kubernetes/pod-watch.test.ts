@@ -253,4 +253,44 @@ describe('pod list + watch', () => {
     expect(podSecretsMayRun({ podSecrets: 'on' }, {})).toBe(true);
     expect(podSecretsMayRun({ podSecrets: 'auto', kubeconfig: '/k' }, {})).toBe(true);
   });
+  it('a watch that failed once and is renewed from its version is synced again, without a list', async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([ordersPod()], '5'),
+      statusOf(500, 'InternalError', 'etcd leader changed'),
+      watchOf([{ type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: '6' } } }], { hold: true }),
+    );
+    const { status, metrics } = await start(api.server);
+    await until(() => api!.requests.length >= 3, 5000, 'the renewed watch');
+    expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
+      [false, null],
+      [true, '5'],
+      [true, '5'],
+    ]);
+    await until(() => status().synced, 5000, 'synced again');
+    expect(status()).toEqual({ synced: true, podsWithSecretMounts: 1, lastError: null });
+    expect(await errors(metrics, 'http')).toBe(1);
+  });
+
+  it('a watch line split across chunks is one event; a non-JSON error body is said as it is', async () => {
+    api = await startFakeKubeApi();
+    const line = JSON.stringify({ type: 'ADDED', object: reportsPod({ resourceVersion: '8' }) });
+    api.respond(
+      listOf([], '7'),
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(line.slice(0, 40));
+        setTimeout(() => res.end(`${line.slice(40)}\n`), 50);
+      },
+      (_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'),
+      watchOf([], { hold: true }),
+    );
+    const { table, status, metrics } = await start(api.server);
+    await until(() => table.size === 1, 5000, 'the split event applied');
+    await until(async () => (await errors(metrics, 'http')) === 1, 5000, 'the 502');
+    expect(api.requests[2]!.query.get('resourceVersion')).toBe('8');
+    expect(await errors(metrics, 'decode')).toBe(0);
+    await until(() => api!.requests.length >= 4, 5000, 'the watch after the 502');
+    expect(status().lastError ?? '').not.toMatch(/undefined/);
+  });
 });
