@@ -39,6 +39,9 @@ export interface PodWatchStatus {
   lastError: string | null;
 }
 
+/** A watch that ends sooner than this with no event is a failure (see watch()). */
+const SHORT_WATCH_MS = 1000;
+
 /** The resourceVersion asked for is too old: list again. */
 class Gone extends Error {}
 
@@ -188,6 +191,8 @@ export class PodWatch {
       throw statusError(res.status, Buffer.concat(chunks).toString('utf8'));
     }
     this.recovered();
+    const startedAt = performance.now();
+    let lines = 0;
     let current = version;
     let gone = false;
     let failure: KubernetesApiError | null = null;
@@ -196,6 +201,7 @@ export class PodWatch {
       onOversize: () => this.deps.apiErrors('decode'),
       onLine: (line) => {
         if (gone || failure !== null || line.trim() === '') return;
+        lines++;
         const outcome = this.apply(line);
         if (outcome === 'gone') gone = true;
         else if (outcome instanceof KubernetesApiError) failure = outcome;
@@ -218,6 +224,11 @@ export class PodWatch {
     }
     if (gone) throw new Gone();
     if (failure !== null) throw failure;
+    // The API server holds a watch for timeoutSeconds; one closed at once with nothing in it (a proxy or load
+    // balancer in the way, a server shutting down) is a failure, backed off, or it was renewed in a hot loop
+    // (client-go's reflector treats a watch under a second with no items the same way).
+    if (lines === 0 && performance.now() - startedAt < SHORT_WATCH_MS)
+      throw new KubernetesApiError('the watch ended at once with no event', 200);
     return current;
   }
 

@@ -334,7 +334,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     kubernetesApiErrors: new Counter({
       name: 'exfilwatch_kubernetes_api_errors_total',
-      help: "Failed lists and watches of this node's pods (kubernetes.podSecrets), by reason: unreachable, unauthorized (401), forbidden (403: RBAC), http (another status), decode (a watch line that is no pod event). Retried with back-off.",
+      help: "Failed lists and watches of this node's pods (kubernetes.podSecrets), by reason: unreachable, unauthorized (401), forbidden (403: RBAC), http (another status, or a watch closed at once with no event), decode (a watch line that is no pod event). Retried with back-off.",
       labelNames: ['reason'],
       registers: r,
     }),

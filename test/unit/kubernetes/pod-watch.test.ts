@@ -272,6 +272,16 @@ describe('pod list + watch', () => {
     expect(await errors(metrics, 'http')).toBe(1);
   });
 
+  it('a watch that ends at once with no event (a proxy closing it) backs off instead of spinning', async () => {
+    api = await startFakeKubeApi();
+    api.respond(listOf([ordersPod()], '5'), watchOf([]));
+    const { metrics } = await start(api.server);
+    await new Promise((r) => setTimeout(r, 600));
+    // Back-off between 20 and 80 ms: about ten requests; renewed at once, hundreds.
+    expect(api.requests.length).toBeLessThan(40);
+    expect(await errors(metrics, 'http')).toBeGreaterThan(0);
+  });
+
   it('a watch line split across chunks is one event; a non-JSON error body is said as it is', async () => {
     api = await startFakeKubeApi();
     const line = JSON.stringify({ type: 'ADDED', object: reportsPod({ resourceVersion: '8' }) });
