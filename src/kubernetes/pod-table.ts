@@ -25,7 +25,7 @@ export class PodSecretTable implements PodSecretLookup {
   mountsOf(namespace: string, pod: string, container: string | null): SecretMounts | null {
     const containers = this.pods.get(key(namespace, pod));
     if (containers === undefined) return null;
-    if (container !== null) return containers.get(container) ?? null;
+    if (container !== null) return containers.get(container) ?? containers.get(specName(container)) ?? null;
     // The sensor did not name the container: any of the pod's secret mounts.
     const dirs: string[] = [];
     const files: string[] = [];
@@ -72,6 +72,16 @@ export class PodSecretTable implements PodSecretLookup {
     this.sized.set(this.pods.size);
     for (const p of pods) this.set(p);
   }
+}
+
+/**
+ * The pod spec's container name in a Docker engine's name for it, `k8s_<container>_<pod>_<namespace>_<uid>_<n>`
+ * (cri-dockerd, formerly dockershim): what Falco gives as container.name there. Container names have no `_`.
+ */
+function specName(container: string): string {
+  if (!container.startsWith('k8s_')) return container;
+  const end = container.indexOf('_', 4);
+  return end < 0 ? container : container.slice(4, end);
 }
 
 function sameMounts(a: Map<string, SecretMounts>, b: Map<string, SecretMounts>): boolean {

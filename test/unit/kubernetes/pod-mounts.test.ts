@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { podIdentity, podSecretMounts } from '../../../src/kubernetes/pod-mounts.js';
+import { PodSecretTable } from '../../../src/kubernetes/pod-table.js';
 import { ordersPod, reportsPod } from '../../fixtures/kubernetes/pods.js';
 
 const asObject = (m: ReturnType<typeof podSecretMounts>) =>
@@ -50,5 +51,22 @@ describe('podSecretMounts', () => {
       { name: 'google-cloud-key', mountPath: 'relative/dir' },
     ];
     expect(podSecretMounts(pod)?.containers.has('reports')).toBe(false);
+  });
+});
+
+describe('PodSecretTable.mountsOf', () => {
+  const table = new PodSecretTable(8, { inc: () => undefined });
+  table.set(podSecretMounts(ordersPod())!);
+  const pod = 'orders-7d9f8b6c4-x2kqp';
+
+  it("takes the pod spec's container name, and a Docker-engine name (cri-dockerd: Falco's container.name)", () => {
+    expect(table.mountsOf('shop', pod, 'orders')?.dirs).toContain('/etc/orders/secrets/');
+    const docker = `k8s_orders_${pod}_shop_0b6c2f0e-52a4-4d1c-9a51-2f3f5f7c9d10_0`;
+    expect(table.mountsOf('shop', pod, docker)).toEqual(table.mountsOf('shop', pod, 'orders'));
+    expect(table.mountsOf('shop', pod, `k8s_log-shipper_${pod}_shop_0b6c_3`)?.dirs).not.toContain(
+      '/etc/orders/secrets/',
+    );
+    expect(table.mountsOf('shop', pod, 'k8s_POD_x_shop_u_0')).toBeNull();
+    expect(table.mountsOf('shop', pod, 'sidecar')).toBeNull();
   });
 });
