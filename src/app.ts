@@ -80,6 +80,9 @@ export interface AppOptions {
    * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
    */
   warmUp?: boolean;
+  /** Awaited beside the warm-up before the correlator's first event and the pulled sources' connection (`run`:
+   *  kubernetes.podSecrets' first pod list, bounded); it must end soon after `signal` aborts. */
+  startGate?: (signal: AbortSignal) => Promise<unknown>;
 }
 
 export interface SourceStatus {
@@ -294,7 +297,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   let ticker: WallClockTicker | null = null;
   let pipelineDone: Promise<void> = Promise.resolve();
-  // Set while start() warms up: a receiver took posts meanwhile, so a stop then waits for the pipeline to run.
+  // Set while start() warms up (and waits at options.startGate): a receiver took posts meanwhile, so a stop then waits for the pipeline to run.
   let pipelineStarting: Promise<void> = Promise.resolve();
 
   return {
@@ -324,10 +327,10 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       for (const [i, s] of sources.entries()) if (s.pushedTo === true) runSource(i);
       // By default a live app warms up the code its streaming sources run (warm-up/at-start.ts).
       const warmUpMs = (options.warmUp ?? (options.live === true && warmsUp(sources))) ? config.pipeline.warmUpMs : 0;
-      if (warmUpMs > 0 && mode === 'detect') {
-        pipelineStarting = warmUpAtStart(config, deps, sources, warmUpMs, logger, abort.signal);
-        await pipelineStarting;
-      }
+      const warmUp =
+        warmUpMs > 0 && mode === 'detect' ? warmUpAtStart(config, deps, sources, warmUpMs, logger, abort.signal) : null;
+      pipelineStarting = Promise.all([warmUp, options.startGate?.(abort.signal)]).then(() => undefined);
+      await pipelineStarting;
       const correlating = correlateLoop();
       const delivering = fanOutLoop();
       pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);

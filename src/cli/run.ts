@@ -13,6 +13,7 @@ import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { ConfigError, errorMessage, SourceFailedError } from '../errors.js';
 import { type OpsServer, parseListenAddress, startOpsServer } from '../http/index.js';
 import { podSecretsMayRun } from '../kubernetes/enabled.js';
+import type { PodSecrets } from '../kubernetes/index.js';
 import { systemClock } from '../model/clock.js';
 import { sinksOn } from '../sinks/enabled.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
@@ -36,6 +37,22 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 const SHUTDOWN_EXIT_MARGIN_MS = 500;
 /** A stopped daemon whose event loop is still held (a socket in close) exits after at most this long. */
 const LINGER_AFTER_STOP_MS = 1000;
+
+/**
+ * How long the start waits (beside the warm-up) for kubernetes.podSecrets' first pod list before the correlator
+ * takes events: a read before it is judged by the path rules alone, for good. A list takes a few hundred ms;
+ * an API server that is down must not hold the start (nor readiness, which only the sources decide) longer.
+ */
+const FIRST_POD_LIST_WAIT_MS = 3000;
+
+async function awaitFirstPodList(podSecrets: PodSecrets, logger: Logger, signal: AbortSignal): Promise<void> {
+  if (await podSecrets.firstSync(FIRST_POD_LIST_WAIT_MS, signal)) return;
+  if (signal.aborted) return;
+  logger.warn(
+    { waitedMs: FIRST_POD_LIST_WAIT_MS },
+    "kubernetes: no pod list yet; starting without it (reads before it count by the path rules alone; /readyz's podSecrets says when it is synced)",
+  );
+}
 
 async function flushLogger(logger: Logger): Promise<void> {
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
@@ -70,7 +87,10 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
     ? await (await import('../kubernetes/index.js')).startPodSecrets(config.kubernetes, { logger, metrics, node })
     : null;
   const deps = { logger, metrics, clock: systemClock, node, podSecrets: podSecrets?.table ?? null };
-  const app = createApp(config, deps, { live: true });
+  const app = createApp(config, deps, {
+    live: true,
+    ...(podSecrets ? { startGate: (signal: AbortSignal) => awaitFirstPodList(podSecrets, logger, signal) } : {}),
+  });
   if (app.sources().length === 0) {
     logger.warn(
       'no sources configured: nothing will be detected (see --tetragon, --tetragon-file, --falco-http, --falco-grpc)',

@@ -3,6 +3,7 @@
  * "Secrets mounted where the pod spec says"). Surface: startPodSecrets(config, deps) → PodSecrets | null.
  * `run` imports this folder only when the feature may be on (a dynamic import), so `scan` and `demo` never load it.
  */
+import { sleep } from '../io/sleep.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { type ApiCredentials, inClusterCredentials, kubeconfigCredentials } from './api-client.js';
@@ -16,6 +17,11 @@ export { PodSecretTable } from './pod-table.js';
 export interface PodSecrets {
   readonly table: PodSecretTable;
   status(): PodWatchStatus;
+  /**
+   * Resolves true once the first pod list is in the table, false after `timeoutMs` or when `signal` aborts:
+   * `run` starts correlating after it (beside the warm-up), so the first reads meet the pods' mounts.
+   */
+  firstSync(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -59,5 +65,11 @@ export async function startPodSecrets(config: KubernetesConfig, deps: PodSecrets
     { logger: deps.logger, apiErrors: (reason) => deps.metrics.kubernetesApiErrors.labels(reason).inc() },
   );
   watch.start();
-  return { table, status: () => watch.status(), stop: () => watch.stop() };
+  return {
+    table,
+    status: () => watch.status(),
+    firstSync: (timeoutMs, signal) =>
+      Promise.race([watch.firstSync.then(() => true), sleep(timeoutMs, signal).then(() => false)]),
+    stop: () => watch.stop(),
+  };
 }

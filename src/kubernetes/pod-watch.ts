@@ -51,6 +51,11 @@ export class PodWatch {
   private synced = false;
   private lastError: string | null = null;
   private readonly selector: string;
+  private markFirstSync: () => void = () => undefined;
+  /** Resolves at the first list (never, while the API server cannot be listed). */
+  readonly firstSync = new Promise<void>((done) => {
+    this.markFirstSync = done;
+  });
 
   constructor(
     private readonly creds: ApiCredentials,
@@ -116,6 +121,7 @@ export class PodWatch {
       );
     this.synced = true;
     this.lastError = null;
+    this.markFirstSync();
   }
 
   private failed(err: unknown): void {

@@ -74,25 +74,33 @@ function catThenPush(startMs: number): string[] {
   return generateScenario(parseScenario(input, 'pod-secret-cat.inline'), { startMs }).tetragon;
 }
 
+/** A directory with a kubeconfig naming `server` and an empty Tetragon export. */
+function workDir(server: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-podsecrets-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const ca = Buffer.from(FAKE_API_CA).toString('base64');
+  writeFileSync(
+    kubeconfig,
+    `current-context: t\ncontexts: [{name: t, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "${server}", certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: t0k3n}}]\n`,
+  );
+  const log = join(dir, 'tetragon.log');
+  writeFileSync(log, '');
+  return { dir, kubeconfig, log };
+}
+
+const CORRELATOR = { latenessMs: 1000, pushSettleMs: 1000, destinations: { dnsRefreshMs: 0 } };
+
 describe('exfilwatch run with kubernetes.podSecrets', () => {
   it("learns the pod's Secret mount from the API server: cat of it, then a push, is high", async () => {
     const api = await startFakeKubeApi();
     cleanups.push(() => api.close());
     api.respond(listOf([ordersPod({ node: 'worker-1' })], '100'), watchOf([], { hold: true }));
-    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-podsecrets-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const kubeconfig = join(dir, 'kubeconfig');
-    const ca = Buffer.from(FAKE_API_CA).toString('base64');
-    writeFileSync(
-      kubeconfig,
-      `current-context: t\ncontexts: [{name: t, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "${api.server}", certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: t0k3n}}]\n`,
-    );
-    const log = join(dir, 'tetragon.log');
-    writeFileSync(log, '');
+    const { dir, kubeconfig, log } = workDir(api.server);
     const d = await startDaemon(
       {
         sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
-        correlator: { latenessMs: 1000, pushSettleMs: 1000, destinations: { dnsRefreshMs: 0 } },
+        correlator: CORRELATOR,
         kubernetes: { kubeconfig },
       },
       { dir },
@@ -112,5 +120,54 @@ describe('exfilwatch run with kubernetes.podSecrets', () => {
     );
     const alerts = await waitFor(() => (d.alerts().length > 0 ? d.alerts() : null), 'an alert on stdout');
     expect(alerts.map((a) => [a.rule, a.severity, a.pod?.name])).toEqual([['sensitive-read-then-push', 'high', POD]]);
+  });
+
+  it('waits for the first pod list before correlating: a read already in the export when it starts is a secret', async () => {
+    const api = await startFakeKubeApi();
+    cleanups.push(() => api.close());
+    const list = listOf([ordersPod({ node: 'worker-1' })], '100');
+    // The API server answers the list after 1.5 s; the export holds the cat and the push from the start.
+    api.respond((req, res) => setTimeout(() => list(req, res), 1500), watchOf([], { hold: true }));
+    const { dir, kubeconfig, log } = workDir(api.server);
+    writeFileSync(
+      log,
+      catThenPush(Date.now() - 60_000)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const d = await startDaemon(
+      {
+        sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
+        correlator: CORRELATOR,
+        kubernetes: { kubeconfig },
+      },
+      { dir },
+    );
+    cleanups.push(() => d.dispose());
+    const alerts = await waitFor(() => (d.alerts().length > 0 ? d.alerts() : null), 'an alert on stdout');
+    expect(alerts.map((a) => [a.rule, a.severity])).toEqual([['sensitive-read-then-push', 'high']]);
+  });
+
+  it('an API server that is down at start holds the start for 3 s at most, and the daemon is ready', async () => {
+    const api = await startFakeKubeApi();
+    const { server } = api;
+    await api.close();
+    const { dir, kubeconfig, log } = workDir(server);
+    const startedAt = Date.now();
+    const d = await startDaemon(
+      {
+        sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
+        correlator: CORRELATOR,
+        kubernetes: { kubeconfig },
+      },
+      { dir },
+    );
+    cleanups.push(() => d.dispose());
+    await d.waitForLog((l) => String(l.msg).startsWith('kubernetes: no pod list yet'));
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    const res = await fetch(`${d.base}/readyz`);
+    const ready = (await res.json()) as { ready: boolean; podSecrets?: { synced: boolean; lastError: string } };
+    expect([res.status, ready.ready, ready.podSecrets?.synced]).toEqual([200, true, false]);
+    expect(ready.podSecrets?.lastError).toMatch(/ECONNREFUSED/);
   });
 });
