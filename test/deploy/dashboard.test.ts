@@ -153,7 +153,7 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
     }
   });
 
-  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool, NATS, sink drops, the receiver body budget, closed connections and alerts in a foreign stream', () => {
+  it('covers ingest, drops, decode errors, sources, containers, memory, alerts, suppression, latency, spool, NATS, sink drops, the receiver body budget, closed connections, alerts in a foreign stream and the pod list API errors', () => {
     const used = new Set(exprs.flatMap(({ expr }) => selectors(expr).metrics.map((m) => m.metric)));
     for (const m of [
       'exfilwatch_events_total',
@@ -179,6 +179,8 @@ describe('Grafana dashboard (deploy/grafana/exfilwatch.json)', () => {
       // publishes the broker refused (ExfilwatchNatsRefusingAlerts).
       'exfilwatch_alert_stream_foreign',
       'exfilwatch_alert_publish_refused_total',
+      // kubernetes.podSecrets' failed lists and watches (ExfilwatchKubernetesApiFailing): a forbidden RBAC.
+      'exfilwatch_kubernetes_api_errors_total',
     ]) {
       expect(used, m).toContain(m);
     }

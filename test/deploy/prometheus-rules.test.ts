@@ -25,13 +25,14 @@ describe('Prometheus alert rules', () => {
   const groups = parse(readFileSync(rulesFile, 'utf8')).groups as { rules: Rule[] }[];
   const alerts = groups.flatMap((g) => g.rules.map((r) => r.alert)).filter((a): a is string => !!a);
 
-  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a broker refusing alerts, alerts in a stream exfilwatch does not own, a silent node, unread shell scripts and critical detections', () => {
+  it('cover a source down, sustained drops, a growing spool, lost alerts (spool and sinks), refused Falco connections, a broker refusing alerts, alerts in a stream exfilwatch does not own, a silent node, unread shell scripts, a pod list the API server refuses and critical detections', () => {
     expect(alerts.sort()).toEqual([
       'ExfilwatchAlertsDropped',
       'ExfilwatchAlertsInForeignStream',
       'ExfilwatchCriticalAlert',
       'ExfilwatchEventsDropped',
       'ExfilwatchFalcoConnectionsRefused',
+      'ExfilwatchKubernetesApiFailing',
       'ExfilwatchNatsRefusingAlerts',
       'ExfilwatchNoEvents',
       'ExfilwatchShellScriptsSkipped',
