@@ -35,6 +35,8 @@ export interface PodSecretsDeps {
   /** Back-off bounds (tests). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** A list page's time limit (tests). */
+  listTimeoutMs?: number;
 }
 
 /** Null when the feature is off (`off`, or `auto` out of a cluster). Never throws for an unreachable API server. */
@@ -61,6 +63,7 @@ export async function startPodSecrets(config: KubernetesConfig, deps: PodSecrets
       watchTimeoutSeconds: config.watchTimeoutSeconds,
       backoffMinMs: deps.backoffMinMs,
       backoffMaxMs: deps.backoffMaxMs,
+      listTimeoutMs: deps.listTimeoutMs,
     },
     { logger: deps.logger, apiErrors: (reason) => deps.metrics.kubernetesApiErrors.labels(reason).inc() },
   );

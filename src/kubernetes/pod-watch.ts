@@ -21,6 +21,8 @@ export interface PodWatchOptions {
   node: string;
   watchTimeoutSeconds: number;
   pageLimit?: number;
+  /** One list page that takes longer is given up and retried (default 60 s). */
+  listTimeoutMs?: number;
   backoffMinMs?: number;
   backoffMaxMs?: number;
   /** A watch line longer than this is skipped (a pod object is a few KiB; the default allows 4 MiB). */
@@ -155,7 +157,10 @@ export class PodWatch {
       const page = `/api/v1/pods?${this.selector}&limit=${this.o.pageLimit ?? 500}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
       let body: Record<string, unknown>;
       try {
-        body = (await apiGetJson(this.creds, page, this.abort.signal)) as Record<string, unknown>;
+        // Bounded: an API server (or a proxy) that takes the request and never answers held the loop for good,
+        // with nothing counted and the table never filled.
+        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.o.listTimeoutMs ?? 60_000)]);
+        body = (await apiGetJson(this.creds, page, signal)) as Record<string, unknown>;
       } catch (err) {
         // A continue token outlived: the list starts over (it is never mixed from two versions).
         if (err instanceof KubernetesApiError && err.status === 410 && next !== null) {

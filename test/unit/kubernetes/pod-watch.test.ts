@@ -52,6 +52,7 @@ async function start(server: string, o: { config?: Record<string, unknown>; saDi
     serviceAccountDir: saDir,
     backoffMinMs: 20,
     backoffMaxMs: 80,
+    listTimeoutMs: 500,
   });
   if (watching === null) throw new Error('not started');
   return { table: watching.table, status: watching.status, lines, metrics, saDir };
@@ -302,5 +303,13 @@ describe('pod list + watch', () => {
     expect(await errors(metrics, 'decode')).toBe(0);
     await until(() => api!.requests.length >= 4, 5000, 'the watch after the 502');
     expect(status().lastError ?? '').not.toMatch(/undefined/);
+  });
+  it('a list the server never answers is given up after its time limit and retried', async () => {
+    api = await startFakeKubeApi();
+    api.respond(() => undefined, listOf([ordersPod()], '5'), watchOf([], { hold: true }));
+    const { status, metrics } = await start(api.server);
+    await until(() => status().synced, 5000, 'the second list');
+    expect(api.requests.map((r) => r.watch)).toEqual([false, false, true]);
+    expect(await errors(metrics, 'unreachable')).toBe(1);
   });
 });
