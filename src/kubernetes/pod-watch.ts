@@ -154,7 +154,12 @@ export class PodWatch {
     const pods: PodSecretMounts[] = [];
     let next: string | null = null;
     for (;;) {
-      const page = `/api/v1/pods?${this.selector}&limit=${this.o.pageLimit ?? 500}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
+      // resourceVersion=0: served from the API server's watch cache, as client-go's informers list. Without it
+      // every list is a quorum read of every pod in etcd, filtered by node afterwards (etcd has no field
+      // selectors): each node's daemon, at every rollout and relist, read the whole cluster's pods. A continue
+      // page carries its token only (the API server refuses both).
+      const from = next === null ? '&resourceVersion=0' : `&continue=${encodeURIComponent(next)}`;
+      const page = `/api/v1/pods?${this.selector}&limit=${this.o.pageLimit ?? 500}${from}`;
       let body: Record<string, unknown>;
       try {
         // Bounded: an API server (or a proxy) that takes the request and never answers held the loop for good,

@@ -130,9 +130,9 @@ describe('pod list + watch', () => {
     const { table, metrics } = await start(api.server);
     await until(() => api!.requests.length >= 4, 5000, 'the relist and its watch');
     expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
-      [false, null],
+      [false, '0'],
       [true, '100'],
-      [false, null],
+      [false, '0'],
       [true, '4002'],
     ]);
     expect(table.mountsOf('analytics', 'reports-0', 'reports')).toBeNull();
@@ -264,7 +264,7 @@ describe('pod list + watch', () => {
     const { status, metrics } = await start(api.server);
     await until(() => api!.requests.length >= 3, 5000, 'the renewed watch');
     expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
-      [false, null],
+      [false, '0'],
       [true, '5'],
       [true, '5'],
     ]);
@@ -311,5 +311,25 @@ describe('pod list + watch', () => {
     await until(() => status().synced, 5000, 'the second list');
     expect(api.requests.map((r) => r.watch)).toEqual([false, false, true]);
     expect(await errors(metrics, 'unreachable')).toBe(1);
+  });
+  it("lists from the watch cache (resourceVersion=0), follows continue pages, and starts over when a page's token expired", async () => {
+    api = await startFakeKubeApi();
+    api.respond(
+      listOf([ordersPod()], '', 'page-2'),
+      statusOf(410, 'Expired', 'The provided continue parameter is too old'),
+      listOf([ordersPod()], '', 'page-2b'),
+      listOf([reportsPod()], '12'),
+      watchOf([], { hold: true }),
+    );
+    const { table, status } = await start(api.server);
+    await until(() => status().synced && api!.requests.length >= 5, 5000, 'the list and its watch');
+    expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion'), r.query.get('continue')])).toEqual([
+      [false, '0', null],
+      [false, null, 'page-2'],
+      [false, '0', null],
+      [false, null, 'page-2b'],
+      [true, '12', null],
+    ]);
+    expect(table.size).toBe(2);
   });
 });
