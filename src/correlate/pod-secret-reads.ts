@@ -55,6 +55,12 @@ function throughRootLinks(path: string): string {
 function inSecretMount(mounts: SecretMountPaths, path: string): boolean {
   const { dirs, files } = mounts;
   for (let i = 0; i < dirs.length; i++) if (path.startsWith(dirs[i]!)) return true;
-  for (let i = 0; i < files.length; i++) if (path === files[i]) return true;
+  if (files.length === 0) return false;
+  // A volume's file read through the kubelet's atomic-writer directory (`..data/`, or the timestamped one the
+  // sensor resolved it to: `/etc/app/..2026_12_01_03_47_44.123456789/token`) is the file at the mount's top.
+  const top = path.includes('/..') ? path.replace(ATOMIC_WRITER_DIR, '/') : path;
+  for (let i = 0; i < files.length; i++) if (path === files[i] || top === files[i]) return true;
   return false;
 }
+
+const ATOMIC_WRITER_DIR = /\/\.\.[^/]+\//;

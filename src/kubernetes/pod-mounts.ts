@@ -26,16 +26,34 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
-/** Whether a volume of the pod spec holds secrets. */
-function holdsSecrets(volume: Json): boolean {
-  if (isObject(volume.secret)) return true;
-  if (isObject(volume.csi)) return volume.csi.driver === SECRETS_STORE_CSI_DRIVER;
-  if (isObject(volume.projected)) {
-    // A token at a path the pod chooses (an audience-bound token for Vault or a cloud) is as secret as one at
-    // the default path, which the path rules already cover.
-    return list(volume.projected.sources).some((s) => isObject(s.secret) || isObject(s.serviceAccountToken));
+/**
+ * Which files of a volume are secrets: 'all', the paths of some of its files (a projected volume whose secret
+ * sources name their items beside configMap or downwardAPI files), or null (none).
+ */
+function secretFiles(volume: Json): 'all' | string[] | null {
+  if (isObject(volume.secret)) return 'all';
+  if (isObject(volume.csi)) return volume.csi.driver === SECRETS_STORE_CSI_DRIVER ? 'all' : null;
+  if (!isObject(volume.projected)) return null;
+  // A token at a path the pod chooses (an audience-bound token for Vault or a cloud) is as secret as one at
+  // the default path, which the path rules already cover. A configMap's files beside them are not secrets:
+  // where every secret source names its files, only those are (a secret source without items: all of them).
+  const files: string[] = [];
+  for (const source of list(volume.projected.sources)) {
+    if (isObject(source.serviceAccountToken)) {
+      const at = text(source.serviceAccountToken.path);
+      if (at === null) return 'all';
+      files.push(at);
+    } else if (isObject(source.secret)) {
+      const items = list(source.secret.items);
+      if (items.length === 0) return 'all';
+      for (const item of items) {
+        const at = text(item.path);
+        if (at === null) return 'all';
+        files.push(at);
+      }
+    }
   }
-  return false;
+  return files.length > 0 ? files : null;
 }
 
 /** The pod's identity, or null when the object is no pod (a watch's ERROR Status, a truncated object). */
@@ -50,10 +68,11 @@ export function podSecretMounts(pod: unknown): PodSecretMounts | null {
   const id = podIdentity(pod);
   if (id === null || !isObject(pod) || !isObject(pod.metadata)) return null;
   const spec = isObject(pod.spec) ? pod.spec : {};
-  const secretVolumes = new Set<string>();
+  const secretVolumes = new Map<string, 'all' | string[]>();
   for (const v of list(spec.volumes)) {
     const name = text(v.name);
-    if (name !== null && holdsSecrets(v)) secretVolumes.add(name);
+    const files = name === null ? null : secretFiles(v);
+    if (name !== null && files !== null) secretVolumes.set(name, files);
   }
   const containers = new Map<string, SecretMounts>();
   if (secretVolumes.size > 0) {
@@ -67,18 +86,27 @@ export function podSecretMounts(pod: unknown): PodSecretMounts | null {
   return { ...id, resourceVersion: text(pod.metadata.resourceVersion), containers };
 }
 
-function containerMounts(volumeMounts: Json[], secretVolumes: ReadonlySet<string>): SecretMounts | null {
+function containerMounts(
+  volumeMounts: Json[],
+  secretVolumes: ReadonlyMap<string, 'all' | string[]>,
+): SecretMounts | null {
   const dirs: string[] = [];
   const files: string[] = [];
   for (const m of volumeMounts) {
     const volume = text(m.name);
     const at = text(m.mountPath);
-    if (volume === null || at === null || !secretVolumes.has(volume) || !at.startsWith('/')) continue;
+    const secrets = volume === null ? undefined : secretVolumes.get(volume);
+    if (secrets === undefined || at === null || !at.startsWith('/')) continue;
     if (dirs.length + files.length >= MAX_MOUNTS_PER_CONTAINER) break;
     const path = at.length > 1 && at.endsWith('/') ? at.slice(0, -1) : at;
     // A subPath names one key's file (`subPath: db-password` at `/app/db-password`), or a directory of the
     // volume: both the path itself and what is under it.
-    if (text(m.subPath) !== null || text(m.subPathExpr) !== null) files.push(path);
+    const subPath = text(m.subPath) !== null || text(m.subPathExpr) !== null;
+    if (subPath) files.push(path);
+    else if (secrets !== 'all') {
+      for (const file of secrets) files.push(`${path === '/' ? '' : path}/${file}`);
+      continue;
+    }
     if (path === '/') continue; // a secret over the whole root would make every read sensitive: not a mount.
     dirs.push(`${path}/`);
   }

@@ -110,4 +110,23 @@ describe('secret mounts learned from the pod spec', () => {
       ['sensitive-read-then-push', 'high'],
     ]);
   });
+  it("a projected volume's configMap files beside named secret items are not secrets; the items are, through ..data", () => {
+    const pod = reportsPod();
+    const bundle = pod.spec.volumes.find((v) => v.name === 'bundle')!;
+    bundle.projected!.sources[1] = { configMap: { name: 'reports-ca', items: [{ key: 'cfg', path: 'reports.yaml' }] } };
+    const podSecrets = tableOf(pod);
+    const at = (path: string) =>
+      verdict(catThenUpload({ namespace: 'analytics', pod: 'reports-0', container: 'reports', path }), {
+        podSecrets,
+      })[0];
+    expect(at('/etc/reports/tls/reports.yaml')).toEqual(['push-without-reads', 'low']);
+    expect(at('/etc/reports/tls/..2026_12_01_03_47_44.123456789/reports.yaml')).toEqual(['push-without-reads', 'low']);
+    expect(at('/etc/reports/tls/tls.key')).toEqual(['sensitive-read-then-push', 'high']);
+    expect(at('/etc/reports/tls/..2026_12_01_03_47_44.123456789/tls.key')).toEqual([
+      'sensitive-read-then-push',
+      'high',
+    ]);
+    expect(at('/etc/reports/tls/..data/tls.key')).toEqual(['sensitive-read-then-push', 'high']);
+    expect(at('/var/run/vault/..2026_12_01_03_47_44.123456789/token')).toEqual(['sensitive-read-then-push', 'high']);
+  });
 });

@@ -13,9 +13,10 @@ describe('podSecretMounts', () => {
       name: 'orders-7d9f8b6c4-x2kqp',
       resourceVersion: '48213',
       containers: {
-        migrate: { dirs: ['/etc/orders/secrets/', '/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
-        orders: { dirs: ['/etc/orders/secrets/', '/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
-        'log-shipper': { dirs: ['/var/run/secrets/kubernetes.io/serviceaccount/'], files: [] },
+        // The projected token volume holds ca.crt and namespace too: its token only is a secret.
+        migrate: { dirs: ['/etc/orders/secrets/'], files: ['/var/run/secrets/kubernetes.io/serviceaccount/token'] },
+        orders: { dirs: ['/etc/orders/secrets/'], files: ['/var/run/secrets/kubernetes.io/serviceaccount/token'] },
+        'log-shipper': { dirs: [], files: ['/var/run/secrets/kubernetes.io/serviceaccount/token'] },
       },
     });
   });
@@ -23,14 +24,9 @@ describe('podSecretMounts', () => {
   it('reads secret, subPath, secrets-store CSI, projected secret and token volumes, and ephemeral containers', () => {
     const m = podSecretMounts(reportsPod());
     expect(m?.containers.get('reports')).toEqual({
-      dirs: [
-        '/var/secrets/google/',
-        '/app/config/api-key/',
-        '/mnt/secrets-store/',
-        '/etc/reports/tls/',
-        '/var/run/vault/',
-      ],
-      files: ['/app/config/api-key'],
+      dirs: ['/var/secrets/google/', '/app/config/api-key/', '/mnt/secrets-store/'],
+      // The projected volumes' named secret items and token, not the configMap's ca.crt beside them.
+      files: ['/app/config/api-key', '/etc/reports/tls/tls.key', '/var/run/vault/token'],
     });
     expect(m?.containers.get('debugger-8kq2v')).toEqual({ dirs: ['/key/'], files: [] });
   });
