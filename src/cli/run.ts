@@ -104,9 +104,10 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   }
 
   let ops: OpsServer | null = null;
-  // A signal during the start (bounded: the spool opened, the warm-up, the sources' set-up): a falco-http
-  // receiver already answers posts then, so the daemon stops as for a signal later, once the start is over,
-  // flushing what it took; Node's default ended it at once, those posts answered 200 and lost. A second exits.
+  // A signal during the start (bounded: the spool opened, the warm-up and the first pod list, the sources'
+  // set-up): a falco-http receiver already answers posts then, so the daemon stops as for a signal later, once
+  // the start is over, flushing what it took; Node's default ended it at once, those posts answered 200 and
+  // lost. A second exits.
   let signalAtStart: NodeJS.Signals | null = null;
   // A second signal, during the start or the stop: exit at once, as the signal's default would.
   const exitNow = (signal: NodeJS.Signals): never => {
