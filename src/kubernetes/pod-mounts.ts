@@ -12,7 +12,6 @@ export type SecretMounts = SecretMountPaths;
 export interface PodSecretMounts {
   namespace: string;
   name: string;
-  resourceVersion: string | null;
   containers: Map<string, SecretMounts>;
 }
 
@@ -66,7 +65,7 @@ export function podIdentity(pod: unknown): { namespace: string; name: string } |
 
 export function podSecretMounts(pod: unknown): PodSecretMounts | null {
   const id = podIdentity(pod);
-  if (id === null || !isObject(pod) || !isObject(pod.metadata)) return null;
+  if (id === null || !isObject(pod)) return null;
   const spec = isObject(pod.spec) ? pod.spec : {};
   const secretVolumes = new Map<string, 'all' | string[]>();
   for (const v of list(spec.volumes)) {
@@ -83,7 +82,7 @@ export function podSecretMounts(pod: unknown): PodSecretMounts | null {
       if (mounts !== null) containers.set(name, mounts);
     }
   }
-  return { ...id, resourceVersion: text(pod.metadata.resourceVersion), containers };
+  return { ...id, containers };
 }
 
 function containerMounts(

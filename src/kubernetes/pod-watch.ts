@@ -20,7 +20,6 @@ export type ApiErrorReason = 'unreachable' | 'unauthorized' | 'forbidden' | 'htt
 export interface PodWatchOptions {
   node: string;
   watchTimeoutSeconds: number;
-  pageLimit?: number;
   /** One list page that takes longer is given up and retried (default 60 s). */
   listTimeoutMs?: number;
   backoffMinMs?: number;
@@ -41,6 +40,8 @@ export interface PodWatchStatus {
   lastError: string | null;
 }
 
+/** Pods per list page (a node runs at most a few hundred). */
+const LIST_PAGE_PODS = 500;
 /** A watch that ends sooner than this with no event is a failure (see watch()). */
 const SHORT_WATCH_MS = 1000;
 
@@ -159,7 +160,7 @@ export class PodWatch {
       // selectors): each node's daemon, at every rollout and relist, read the whole cluster's pods. A continue
       // page carries its token only (the API server refuses both).
       const from = next === null ? '&resourceVersion=0' : `&continue=${encodeURIComponent(next)}`;
-      const page = `/api/v1/pods?${this.selector}&limit=${this.o.pageLimit ?? 500}${from}`;
+      const page = `/api/v1/pods?${this.selector}&limit=${LIST_PAGE_PODS}${from}`;
       let body: Record<string, unknown>;
       try {
         // Bounded: an API server (or a proxy) that takes the request and never answers held the loop for good,

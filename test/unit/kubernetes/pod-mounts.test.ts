@@ -11,7 +11,6 @@ describe('podSecretMounts', () => {
     expect(asObject(podSecretMounts(ordersPod()))).toEqual({
       namespace: 'shop',
       name: 'orders-7d9f8b6c4-x2kqp',
-      resourceVersion: '48213',
       containers: {
         // The projected token volume holds ca.crt and namespace too: its token only is a secret.
         migrate: { dirs: ['/etc/orders/secrets/'], files: ['/var/run/secrets/kubernetes.io/serviceaccount/token'] },
