@@ -80,8 +80,7 @@ export interface AppOptions {
    * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
    */
   warmUp?: boolean;
-  /** Awaited beside the warm-up before the correlator's first event and the pulled sources' connection (`run`:
-   *  kubernetes.podSecrets' first pod list, bounded); it must end soon after `signal` aborts. */
+  /** Awaited with the warm-up before correlating (`run`: the first pod list, bounded); ends soon after `signal`. */
   startGate?: (signal: AbortSignal) => Promise<unknown>;
 }
 
@@ -297,7 +296,7 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
 
   let ticker: WallClockTicker | null = null;
   let pipelineDone: Promise<void> = Promise.resolve();
-  // Set while start() warms up (and waits at options.startGate): a receiver took posts meanwhile, so a stop then waits for the pipeline to run.
+  // Set while start() warms up or waits at startGate: receivers take posts meanwhile, so a stop waits for the pipeline.
   let pipelineStarting: Promise<void> = Promise.resolve();
 
   return {
@@ -326,9 +325,8 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       // Receivers listen before the warm-up (EventSource.pushedTo): what they take waits in the event queue.
       for (const [i, s] of sources.entries()) if (s.pushedTo === true) runSource(i);
       // By default a live app warms up the code its streaming sources run (warm-up/at-start.ts).
-      const warmUpMs = (options.warmUp ?? (options.live === true && warmsUp(sources))) ? config.pipeline.warmUpMs : 0;
-      const warmUp =
-        warmUpMs > 0 && mode === 'detect' ? warmUpAtStart(config, deps, sources, warmUpMs, logger, abort.signal) : null;
+      const warmsUpNow = mode === 'detect' && (options.warmUp ?? (options.live === true && warmsUp(sources)));
+      const warmUp = warmsUpNow && warmUpAtStart(config, deps, sources, config.pipeline.warmUpMs, logger, abort.signal);
       pipelineStarting = Promise.all([warmUp, options.startGate?.(abort.signal)]).then(() => undefined);
       await pipelineStarting;
       const correlating = correlateLoop();
@@ -369,13 +367,12 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       if (stopping) return stopping;
       stopping = (async () => {
         logger.info({ at: msToRfc3339(clock.now()) }, 'stopping: intake ends, pending alerts are flushed');
-        const timeoutMs = config.pipeline.shutdownTimeoutMs;
-        const deadlineMs = Date.now() + timeoutMs;
+        const deadlineMs = Date.now() + config.pipeline.shutdownTimeoutMs;
         // A full `block` queue holds the fan-out, and so the correlator's flush, until its sink takes an alert:
         // at the deadline every delivery is given up (what is queued is dropped, counted), so none holds the stop.
         const giveUp = setTimeout(() => {
           for (const d of deliveries) d.abandon('shutdown');
-        }, timeoutMs);
+        }, config.pipeline.shutdownTimeoutMs);
         abort.abort();
         eventQueue.close();
         ticker?.stop();

@@ -23,6 +23,7 @@ export async function warmUpAtStart(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<void> {
+  if (budgetMs <= 0) return; // pipeline.warmUpMs: 0 turns it off
   // Turned on for sources that declare no stream (AppOptions.warmUp: a bench's stand-in): Tetragon's, as ever.
   const declared = warmUpStreamsFor(sources);
   const streams = declared.length > 0 ? declared : (['tetragon'] as const);
