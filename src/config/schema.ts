@@ -64,7 +64,7 @@ export const pipelineConfigSchema = z
       .max(10_000)
       .default(1000)
       .describe(
-        "`run` with a Tetragon gRPC or a Falco (falco-http, falco-grpc) source: before the sensors are connected, run a synthetic stream in each of their formats (Tetragon's wire messages, Falco's alert JSON through the receiver's body parsing) through the hot code (at most 60,000 events in all) and, with a Tetragon gRPC source, at the same time through each ingest worker's gRPC receive path over loopback (20,000 messages), for up to this long, so that the first events of a busy node do not wait for the JIT (docs/latency.md). 0 turns it off.",
+        "`run` with a Tetragon gRPC or a Falco (falco-http, falco-grpc) source: before the sensors are connected, run a synthetic stream in each of their formats (Tetragon's wire messages, Falco's alert JSON through the receiver's body parsing) through the hot code (at most 60,000 events in all) and, with a Tetragon gRPC source, at the same time through each ingest worker's gRPC receive path over loopback (20,000 messages), for up to this long (counted once its streams are built, a few ms on an idle node), so that the first events of a busy node do not wait for the JIT (docs/latency.md). 0 turns it off.",
       ),
   })
   .strict();

@@ -41,7 +41,7 @@ export interface WarmUpOptions {
    * of the daemon's sources, so only their code is compiled.
    */
   streams?: readonly WarmUpStream[];
-  /** Stop starting new batches after this long (ms, from the call). */
+  /** Stop starting new batches after this long (ms, from when its streams and correlator are set up). */
   budgetMs?: number;
   /** Stop starting new batches once aborted (the app stopped during its start-up warm-up). */
   signal?: AbortSignal;
@@ -174,6 +174,9 @@ export async function warmUp(
   const spanMs = Math.max(...feeders.map((f) => f.spanMs));
   const messages = Math.max(...feeders.map((f) => f.messages));
   let lastMs = 0;
+  // The budget counts from here: setting up (the streams, the correlator) takes longer than a small budget on a
+  // loaded node, which would end the warm-up before its first batch.
+  const feedingFrom = performance.now();
   try {
     for (let round = 0; ; round++) {
       // Each round replays the messages later in event time, as a stream that goes on would be.
@@ -185,7 +188,7 @@ export async function warmUp(
             ? 'aborted'
             : result.events >= maxEvents
               ? 'maxEvents'
-              : performance.now() - startedAt >= budgetMs
+              : performance.now() - feedingFrom >= budgetMs
                 ? 'budget'
                 : null;
           if (stop !== null) {
