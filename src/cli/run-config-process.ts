@@ -22,4 +22,6 @@ async function answer(): Promise<RunConfigAnswer> {
   }
 }
 
-process.stdout.write(`${JSON.stringify(await answer())}\n`);
+// Exit once it is written, not when the event loop empties: a hostname lookup the listen-clash check stopped
+// waiting for (listen-clash.ts lookupWithin) cannot be cancelled, and run waits for this process to end.
+process.stdout.write(`${JSON.stringify(await answer())}\n`, () => process.exit(0));
