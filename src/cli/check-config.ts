@@ -4,6 +4,7 @@ import { parseConfig, readConfigText } from '../config/load.js';
 import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { allConfigProblems } from '../config/validate.js';
 import { action, EXIT_OK, EXIT_USAGE } from './common.js';
+import { releaseEarlySignals } from './early-signals.js';
 import { noAlertSinkWarning } from './run-sinks.js';
 
 /**
@@ -19,6 +20,7 @@ export function registerCheckConfigCommand(program: Command): void {
     .argument('<file>', 'YAML config file')
     .action(async (file: string) => {
       await checkConfig(file);
+      releaseEarlySignals();
       // Exit once answered, not when the event loop empties: a hostname lookup the listen-clash check stopped
       // waiting for (listen-clash.ts lookupWithin) cannot be cancelled and would hold the process until the
       // resolver gives up. stdout and stderr are written synchronously here (files, pipes and TTYs on Linux).

@@ -3,10 +3,12 @@
  * the real pipeline, alerts printed for humans, /metrics served, exit 0 only when every attack scenario was
  * caught and every benign one stayed quiet.
  */
+
 import type { Command } from 'commander';
 import { runDemo } from '../demo/runner.js';
 import { ConfigError } from '../errors.js';
 import { action, parseLogLevel } from './common.js';
+import { takeOverEarlySignals } from './early-signals.js';
 
 export interface DemoFlags {
   falco?: boolean;
@@ -57,6 +59,7 @@ export function registerDemoCommand(program: Command): void {
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
+        takeOverEarlySignals(onSignal);
         try {
           const result = await runDemo({
             form: flags.falco ? 'falco' : 'tetragon',

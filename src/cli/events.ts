@@ -11,6 +11,7 @@
  * Its handlers are set before the config is read: a signal then (a supervisor stopping it as it starts) ended
  * the process with status 143, and one while stdout was stuck (a paused `| less`) waited for the reader.
  */
+
 import type { Command } from 'commander';
 import { buildSources, createApp } from '../app.js';
 import { parseConfig, readConfigText } from '../config/load.js';
@@ -31,6 +32,7 @@ import {
   parseFormat,
   parseLogLevel,
 } from './common.js';
+import { takeOverEarlySignals } from './early-signals.js';
 import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
 interface EventsOptions extends SourceFlags {
@@ -64,6 +66,7 @@ async function runEvents(files: string[], opts: EventsOptions): Promise<number> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  takeOverEarlySignals(onSignal);
   try {
     // A signal while the config is read (synchronously) is handled at the first await, the app's start.
     return await printEvents(files, opts, (stop) => {

@@ -6,6 +6,7 @@
  * A source that stops for good (its port is taken…) stops the daemon the same way, exit 1 (2 for a config
  * problem it found), with one last line naming it: a configured sensor nobody watches must not look fine.
  */
+
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { resolveNodeName } from '../config/node-name.js';
@@ -19,6 +20,7 @@ import { sinksOn } from '../sinks/enabled.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { action, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from './common.js';
+import { takeOverEarlySignals } from './early-signals.js';
 import { loadRunConfigIsolated } from './run-config-isolated.js';
 import type { RunFlags } from './run-overrides.js';
 import { ensureAlertSink } from './run-sinks.js';
@@ -122,6 +124,8 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   };
   process.on('SIGTERM', onSignalAtStart);
   process.on('SIGINT', onSignalAtStart);
+  // One while the commands loaded or the config was read is met as this one: stopped once the start is over.
+  takeOverEarlySignals(onSignalAtStart);
   try {
     if (config.metrics.enabled) {
       ops = await startOpsServer({

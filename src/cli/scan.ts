@@ -9,6 +9,7 @@
  * could not be read, or not to its end (a corrupt or truncated .gz: the lines before the failure are
  * scanned). It is reported at once, the other files are still scanned, and the summary says so.
  */
+
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -37,6 +38,7 @@ import {
   parseFormat,
   parseLogLevel,
 } from './common.js';
+import { takeOverEarlySignals } from './early-signals.js';
 
 /** Distinct containers counted for the summary; past this the count says "at least". */
 const MAX_COUNTED_CONTAINERS = 1_000_000;
@@ -260,6 +262,7 @@ export async function scan(config: ExfilwatchConfig, deps: AppDeps, o: ScanOptio
   const stop = () => void running.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  takeOverEarlySignals(stop);
   try {
     await running.start();
     await running.finished;
