@@ -237,5 +237,8 @@ function notReadyReason(stopping: boolean, sources: Array<{ id: string; up: bool
 
 function shortDetail(detail: string): string {
   const line = detail.replace(/\s+/g, ' ').trim();
-  return line.length <= REASON_DETAIL_MAX_CHARS ? line : `${line.slice(0, REASON_DETAIL_MAX_CHARS - 1)}…`;
+  if (line.length <= REASON_DETAIL_MAX_CHARS) return line;
+  const cut = line.slice(0, REASON_DETAIL_MAX_CHARS - 1);
+  // A cut between the two UTF-16 halves of a character (an emoji in a path) would leave half of one.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }

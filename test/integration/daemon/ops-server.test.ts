@@ -114,6 +114,20 @@ describe('ops server', () => {
     expect(reason.length).toBeLessThan(400);
   });
 
+  it("/readyz's reason cuts a down source's error between characters, not inside one (an emoji in a path)", async () => {
+    // The cut falls between the two UTF-16 halves of the emoji: half of it is no character at all.
+    const detail = `${'a'.repeat(198)}\u{1F4C1}/export.log: EACCES`;
+    server = await startIdle({
+      ready: () => false,
+      sources: () => [{ id: 'tetragon-file /x', type: 'tetragon-file', up: false, detail }],
+    });
+    const { reason } = (await (await fetch(`http://127.0.0.1:${server.address.port}/readyz`)).json()) as {
+      reason: string;
+    };
+    expect(reason).toMatch(/\(a{198}…\)$/);
+    expect(reason).not.toMatch(/[\uD800-\uDFFF]/);
+  });
+
   it('/healthz fails after the event loop stalled', async () => {
     server = await startIdle({ maxEventLoopStallMs: 100 });
     const base = `http://127.0.0.1:${server.address.port}`;
