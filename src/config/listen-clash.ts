@@ -62,10 +62,17 @@ function listenerOf(text: unknown, keyPath: string, origin: { flag: string } | u
   }
 }
 
-/** `0:0:0:0:0:0:0:1` is `::1`: an IPv6 address in its one canonical spelling (the URL parser's). */
+/**
+ * `0:0:0:0:0:0:0:1` is `::1`: an IPv6 address in its one canonical spelling (the URL parser's), and an
+ * IPv4-mapped one (`::ffff:127.0.0.1`) is its IPv4 address: Linux refuses the one beside the other.
+ */
 function canonicalHost(host: string): string {
   if (isIP(host) !== 6) return host.toLowerCase();
-  return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  const canonical = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (mapped === null) return canonical;
+  const [high, low] = [Number.parseInt(mapped[1]!, 16), Number.parseInt(mapped[2]!, 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 export function listenClashProblems(raw: unknown): ConfigProblem[] {

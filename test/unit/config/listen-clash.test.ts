@@ -153,4 +153,18 @@ describe('two listeners on one port that only resolving a hostname shows (check-
     });
     expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[0].listen']);
   });
+
+  it('an IPv4-mapped IPv6 address is its IPv4 address (Linux refuses 127.0.0.1 beside ::ffff:127.0.0.1)', () => {
+    const problems = allConfigProblems({
+      metrics: { listen: '127.0.0.1:9507' },
+      sources: { falcoHttp: [{ listen: '[::ffff:127.0.0.1]:9507' }, { listen: '[::ffff:0.0.0.0]:9508' }] },
+    });
+    expect(problems.map((p) => p.keyPath)).toEqual(['sources.falcoHttp[0].listen']);
+    expect(
+      allConfigProblems({
+        metrics: { listen: '[::ffff:0.0.0.0]:9509' },
+        sources: { falcoHttp: [{ listen: '10.1.2.3:9509' }] },
+      }).map((p) => p.keyPath),
+    ).toEqual(['sources.falcoHttp[0].listen']);
+  });
 });
