@@ -4,7 +4,6 @@ import { parseConfig, readConfigText } from '../config/load.js';
 import { sameSensorTwiceWarnings } from '../config/same-sensor.js';
 import { allConfigProblems } from '../config/validate.js';
 import { action, EXIT_OK, EXIT_USAGE } from './common.js';
-import { releaseEarlySignals } from './early-signals.js';
 import { noAlertSinkWarning } from './run-sinks.js';
 
 /**
@@ -18,29 +17,22 @@ export function registerCheckConfigCommand(program: Command): void {
     .command('check-config')
     .description('Validate a config file and print every problem with its key path')
     .argument('<file>', 'YAML config file')
-    .action(async (file: string) => {
-      await checkConfig(file);
-      releaseEarlySignals();
-      // Exit once answered, not when the event loop empties: a hostname lookup the listen-clash check stopped
-      // waiting for (listen-clash.ts lookupWithin) cannot be cancelled and would hold the process until the
-      // resolver gives up. stdout and stderr are written synchronously here (files, pipes and TTYs on Linux).
-      process.exit();
-    });
+    .action(
+      action(async (file: string) => {
+        const raw = readConfigText(file, null);
+        const problems = allConfigProblems(raw);
+        problems.push(...(await resolvedListenClashProblems(raw)));
+        if (problems.length === 0) {
+          // Valid, but `run` may still refuse it for want of a sink, depending on its flags and environment.
+          const config = parseConfig(raw);
+          const warnings = [noAlertSinkWarning(config), ...sameSensorTwiceWarnings(config)];
+          for (const w of warnings) if (w !== null) process.stderr.write(`exfilwatch: ${file}: warning: ${w}\n`);
+          process.stdout.write('ok\n');
+          return EXIT_OK;
+        }
+        for (const p of problems) process.stdout.write(`${p.keyPath}: ${p.message}\n`);
+        process.stderr.write(`exfilwatch: ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+        return EXIT_USAGE;
+      }),
+    );
 }
-
-const checkConfig = action(async (file: string) => {
-  const raw = readConfigText(file, null);
-  const problems = allConfigProblems(raw);
-  problems.push(...(await resolvedListenClashProblems(raw)));
-  if (problems.length === 0) {
-    // Valid, but `run` may still refuse it for want of a sink, depending on its flags and environment.
-    const config = parseConfig(raw);
-    const warnings = [noAlertSinkWarning(config), ...sameSensorTwiceWarnings(config)];
-    for (const w of warnings) if (w !== null) process.stderr.write(`exfilwatch: ${file}: warning: ${w}\n`);
-    process.stdout.write('ok\n');
-    return EXIT_OK;
-  }
-  for (const p of problems) process.stdout.write(`${p.keyPath}: ${p.message}\n`);
-  process.stderr.write(`exfilwatch: ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
-  return EXIT_USAGE;
-});

@@ -22,6 +22,4 @@ async function answer(): Promise<RunConfigAnswer> {
   }
 }
 
-// Exit once it is written, not when the event loop empties: a hostname lookup the listen-clash check stopped
-// waiting for (listen-clash.ts lookupWithin) cannot be cancelled, and run waits for this process to end.
-process.stdout.write(`${JSON.stringify(await answer())}\n`, () => process.exit(0));
+process.stdout.write(`${JSON.stringify(await answer())}\n`);

@@ -1,6 +1,6 @@
 /**
- * The listen-clash lookup gives a name 2 s (lookupWithin), but the getaddrinfo it stops waiting for cannot be
- * cancelled and keeps the process alive: check-config, and run's config child (which run waits for), must end
+ * The listen-clash lookup gives a name 2 s (lookupWithin): a getaddrinfo still waiting then cannot be cancelled
+ * and keeps its process from exiting, so check-config, and run's config child (which run waits for), must end
  * once they have answered, not when the resolver gives up.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,8 +14,10 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const hungLookup = fileURLToPath(new URL('../../fixtures/dns/hung-lookup.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-slow-resolver-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Every node process started, the lookup's own too, gets the lookup that never answers.
+const hungLookupEnv = { ...process.env, NODE_OPTIONS: `--import ${hungLookup}`, HUNG_LOOKUP_DIR: dir };
 
-// Far below the preload's 60 s, far above the 2 s wait and a loaded box's start-up.
+// Far below the test's 40 s, far above the 2 s wait and a loaded box's start-up.
 const ENDS_WITHIN_MS = 30_000;
 
 describe('a resolver that does not answer', () => {
@@ -23,11 +25,13 @@ describe('a resolver that does not answer', () => {
     const file = join(dir, 'config.yaml');
     writeFileSync(file, 'sources:\n  falcoHttp:\n    - listen: never-answers.example:19555\n');
     const started = Date.now();
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--import', hungLookup, 'src/cli/main.ts', 'check-config', file],
-      { cwd: root, encoding: 'utf8', timeout: 40_000 },
-    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check-config', file], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 40_000,
+      killSignal: 'SIGKILL',
+      env: hungLookupEnv,
+    });
     expect(child.stdout).toBe('ok\n');
     expect(child.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(ENDS_WITHIN_MS);
@@ -43,7 +47,7 @@ describe('a resolver that does not answer', () => {
         '-e',
         "import('./src/cli/run-config-isolated.ts').then((m) => console.log(JSON.stringify(m.loadRunConfigIsolated({ falcoHttp: ['never-answers.example:19555'], stdout: true }).sources.falcoHttp)))",
       ],
-      { cwd: root, encoding: 'utf8', timeout: 40_000, env: { ...process.env, NODE_OPTIONS: `--import ${hungLookup}` } },
+      { cwd: root, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL', env: hungLookupEnv },
     );
     expect(child.stderr).toBe('');
     expect(child.stdout).toContain('never-answers.example:19555');
