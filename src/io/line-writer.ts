@@ -106,8 +106,11 @@ export function createLineWriter(stream: Writable, o: LineWriterOptions = {}): L
       while (!failed && (lines.length > 0 || blocked || scheduled)) {
         if (!scheduled && !blocked) pump();
         await new Promise<void>((resolve) => {
-          if (blocked) stream.once('drain', () => setImmediate(resolve));
-          else setImmediate(resolve);
+          if (blocked) {
+            stream.once('drain', () => setImmediate(resolve));
+            // A stream that fails (EPIPE) never drains: its error wakes this too.
+            waiters.push(resolve);
+          } else setImmediate(resolve);
         });
       }
     },
