@@ -205,5 +205,9 @@ describe('a source output says why its source is down (/readyz)', () => {
     expect(out.status()).toEqual({ up: true });
     out.connection(false, '/var/run/t.log: ENOENT');
     expect(out.status()).toEqual({ up: false, detail: '/var/run/t.log: ENOENT' });
+    // Up again, then down with nothing said: no reason from before the last time it was up.
+    out.connection(true);
+    out.connection(false);
+    expect(out.status()).toEqual({ up: false });
   });
 });
