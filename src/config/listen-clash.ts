@@ -87,9 +87,11 @@ export function listenClashProblems(raw: unknown): ConfigProblem[] {
  */
 export async function resolvedListenClashProblems(raw: unknown): Promise<ConfigProblem[]> {
   const listeners = listenersOf(raw);
+  // A name is looked up (a node start) only where another listener has its port: only there can it clash.
+  const sharesPort = (l: Listener) => listeners.some((o) => o !== l && o.port === l.port && l.port !== 0);
   const resolved = await Promise.all(
     listeners.map(async (l): Promise<Listener> => {
-      if (isIP(l.host) !== 0) return l;
+      if (isIP(l.host) !== 0 || !sharesPort(l)) return l;
       const address = await lookupWithin(l.host, LOOKUP_TIMEOUT_MS);
       return address === null ? l : { ...l, host: canonicalHost(address), resolvedFrom: l.host };
     }),
