@@ -84,10 +84,10 @@ const RULES: Rule[] = [
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a
-  // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`).
+  // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`); an Azure connection string's `AccountKey=x;…`.
   [
     new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)=${ASSIGNED_VALUE}`,
+      String.raw`\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)=${ASSIGNED_VALUE}`,
       'gi',
     ),
     redactAssigned,
@@ -108,10 +108,11 @@ const RULES: Rule[] = [
     (m: string) => (mixedCase(m) ? REDACTED : m),
   ],
   // The secret next to its access key id, which is redacted above: `AKIA…:SECRET` (s3fs's passwd line, a
-  // `--credentials ID:SECRET` flag), `mc alias set s3 URL AKIA… SECRET`, whatever its first character; and
+  // `--credentials ID:SECRET` flag), `mc alias set s3 URL AKIA… SECRET`, `AKIA…=SECRET`, `AKIA…/SECRET` (the
+  // 40-character rule skips a run after `=` or `/`, base64's padding and a path's), whatever its first character; and
   // after an upper-case variable's name and a colon (`AWS_SECRET_ACCESS_KEY:SECRET`), which no host is.
   [
-    /(\[REDACTED\][:\s]|\b[A-Z0-9_]*(?:SECRET|KEY)[A-Z0-9_]*:)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
+    /(\[REDACTED\][:\s=/]|\b[A-Z0-9_]*(?:SECRET|KEY)[A-Z0-9_]*:)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
     (m: string, before: string, run: string) => (mixedCase(run) ? `${before}${REDACTED}` : m),
   ],
 ];

@@ -165,3 +165,21 @@ describe('redact: credential members of a JSON body', () => {
     expect(redact(text)).toBe(text);
   });
 });
+
+// An Azure Storage connection string: AccountKey names no word the NAME=value rule knew, and its 88-character
+// key is no 40-character run, so the key reached the alert whole.
+describe('redact: an Azure connection string', () => {
+  it.each([
+    [
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net',
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=[REDACTED]',
+    ],
+    [
+      'az storage blob upload --connection-string "AccountName=acct;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" -f x',
+      'az storage blob upload --connection-string "AccountName=acct;AccountKey=[REDACTED]" -f x',
+    ],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});

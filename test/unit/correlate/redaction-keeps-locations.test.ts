@@ -57,6 +57,9 @@ describe('redaction keeps locations', () => {
       'mc alias set s3 https://s3.amazonaws.com [REDACTED] [REDACTED]',
     ],
     ['AWS_SECRET_ACCESS_KEY:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ', 'AWS_SECRET_ACCESS_KEY:[REDACTED]'],
+    // After '=' or '/', where the 40-character rule does not look (base64 padding, a path).
+    ['AKIAIOSFODNN7EXAMPLE=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ', '[REDACTED]=[REDACTED]'],
+    ['AKIAIOSFODNN7EXAMPLE/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ', '[REDACTED]/[REDACTED]'],
   ])("redacts an access key pair's secret: %s", (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
