@@ -8,10 +8,17 @@ export const REDACTED = '[REDACTED]';
 
 type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => string)];
 
-/** NAME=value's value: quoted up to its closing quote (spaces and all), else up to a space, `&` or quote. */
-const ASSIGNED_VALUE = String.raw`(?:(["'])(?:(?!\2).)*\2?|[^\s&'"]+)`;
+/**
+ * NAME=value's value: quoted up to its closing quote (spaces and lines and all: a `sh -c` script's value may span
+ * lines), or to the end when no quote closes it (argv cut at 4 KiB by Falco); else up to a space, `&` or quote.
+ */
+const ASSIGNED_VALUE = String.raw`(?:(["'])(?:(?!\2)[\s\S])*\2?|[^\s&'"]+)`;
 const redactAssigned = (_m: string, name: string, quote: string | undefined) =>
   `${name}=${quote ?? ''}${REDACTED}${quote ?? ''}`;
+
+/** A JSON member's name that says its value is a credential (`password`, `client_secret`, `auth`, `pass`). */
+const JSON_CREDENTIAL_NAME =
+  '(?:[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)|(?:[A-Za-z0-9]+[_-])*pass)';
 
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
@@ -34,10 +41,16 @@ const RULES: Rule[] = [
     /(?<=^|[\s'"=])([A-Za-z][A-Za-z0-9-]*?(?:token|secret|passw(?:or)?d|api-?key|art-api|-key))(\s*:\s*)(?:(?:bearer|token|basic)\s+)?[^\s'",;]+/gi,
     `$1$2${REDACTED}`,
   ],
-  // A JSON body's credential member, quoted name and value: `curl -d '{"user":"bob","password":"x"}'`.
+  // A JSON body's credential member, quoted name and value: `curl -d '{"user":"bob","password":"x"}'`, a Docker
+  // config's `"auth":"base64(user:pass)"`; to the end when no quote closes the value (argv cut at 4 KiB by Falco).
   [
-    /("[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi,
-    `$1${REDACTED}$2`,
+    new RegExp(String.raw`("${JSON_CREDENTIAL_NAME}"\s*:\s*")(?:[^"\\]|\\.)*("?)`, 'gi'),
+    (_m: string, member: string, close: string) => `${member}${REDACTED}${close}`,
+  ],
+  // The same body in a double-quoted shell string, its quotes escaped: a `sh -c` script's `curl -d "{\"password\":\"x\"}"`.
+  [
+    new RegExp(String.raw`(\\"${JSON_CREDENTIAL_NAME}\\"\s*:\s*\\")(?:(?!\\")[^"])*((?:\\")?)`, 'gi'),
+    (_m: string, member: string, close: string) => `${member}${REDACTED}${close}`,
   ],
   [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
   // Provider token formats.

@@ -155,13 +155,26 @@ describe('redact: credential members of a JSON body', () => {
     [`-d '{"user":"bob","password":"hunter2xyz"}'`, `-d '{"user":"bob","password":"[REDACTED]"}'`],
     [`-d {"token": "abc\\"123"} https://h.example/api`, `-d {"token": "[REDACTED]"} https://h.example/api`],
     [`--data '{"client_secret":"s3cr3t","name":"x"}'`, `--data '{"client_secret":"[REDACTED]","name":"x"}'`],
+    // A Docker config's auth (base64 of user:password), a bare "pass".
+    [
+      `echo '{"auths":{"ghcr.io":{"auth":"Ym9iOmdocF8xNkM3ZTQyRjI5MmM2OTEyRTc3MTBjODM4MzQ3QWUxNzhCNGE="}}}'`,
+      `echo '{"auths":{"ghcr.io":{"auth":"[REDACTED]"}}}'`,
+    ],
+    [`-d '{"user":"bob","pass":"hunter2xyz"}'`, `-d '{"user":"bob","pass":"[REDACTED]"}'`],
+    // Cut at 4 KiB by Falco before the value's closing quote: redacted to the end.
+    [`-d '{"user":"bob","password":"hunter2 xyz`, `-d '{"user":"bob","password":"[REDACTED]`],
+    // Escaped inside a double-quoted sh -c script.
+    [
+      String.raw`curl -d "{\"user\":\"bob\",\"password\":\"hunter2 xyz\"}" https://h.example/api`,
+      String.raw`curl -d "{\"user\":\"bob\",\"password\":\"[REDACTED]\"}" https://h.example/api`,
+    ],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
   });
 
   it('keeps a member that names no credential', () => {
-    const text = `-d '{"name":"release-v1","tag_name":"v1"}' https://api.github.com/repos/acme/app/releases`;
+    const text = `-d '{"name":"release-v1","tag_name":"v1","bypass":"yes","author":"bob"}' https://api.github.com/repos/acme/app/releases`;
     expect(redact(text)).toBe(text);
   });
 });

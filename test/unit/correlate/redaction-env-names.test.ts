@@ -32,6 +32,9 @@ describe('redaction of PAT and PASS assignments', () => {
     [`GH_PAT='${PAT}' ./push.sh`, "GH_PAT='[REDACTED]' ./push.sh"],
     [`DB_PASSWORD="${PASS} two words" pg_dump -h db`, 'DB_PASSWORD="[REDACTED]" pg_dump -h db'],
     [`GITLAB_TOKEN='${PAT}' git push origin`, "GITLAB_TOKEN='[REDACTED]' git push origin"],
+    // A sh -c script's value over two lines; one whose closing quote Falco's 4 KiB cut took: to the end.
+    [`DB_PASSWORD="${PASS}\n${PAT}" pg_dump -h db`, 'DB_PASSWORD="[REDACTED]" pg_dump -h db'],
+    [`GH_PAT='${PAT}\n${PASS} more`, "GH_PAT='[REDACTED]'"],
   ])('quoted: %s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
