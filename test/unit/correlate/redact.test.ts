@@ -196,3 +196,31 @@ describe('redact: an Azure connection string', () => {
     expect(redact(output)).toBe(output);
   });
 });
+
+// A sh -c script that pipes the password into a login reading stdin: --password-stdin names no value, so the
+// -p/--password rules had nothing to take and the echo's word reached the parent's command line in the alert.
+describe('redact: a password echoed into --password-stdin', () => {
+  it.each([
+    [
+      'sh -c echo Hunter2Hunter2 | docker login --password-stdin -u bob ghcr.io',
+      'sh -c echo [REDACTED] | docker login --password-stdin -u bob ghcr.io',
+    ],
+    [
+      `sh -c echo -n "Hunter2 x" | docker login -u bob --password-stdin ghcr.io`,
+      'sh -c echo -n [REDACTED] | docker login -u bob --password-stdin ghcr.io',
+    ],
+    [
+      `printf '%s\\n' Hunter2 | helm registry login ghcr.io -u bob --password-stdin`,
+      `printf '%s\\n' [REDACTED] | helm registry login ghcr.io -u bob --password-stdin`,
+    ],
+    // The variable's name, not its value, is in argv: kept.
+    [
+      'echo $CR_PAT | docker login ghcr.io -u bob --password-stdin',
+      'echo $CR_PAT | docker login ghcr.io -u bob --password-stdin',
+    ],
+    ['echo hello | tee x; docker login --password-stdin', 'echo hello | tee x; docker login --password-stdin'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
