@@ -85,30 +85,52 @@ export class PodWatch {
   private async loop(): Promise<void> {
     let version: string | null = null;
     let failures = 0;
+    // The list whose version the running watch started from, while that watch has had no event: a Gone then
+    // means a list from the watch cache came from one behind the one watching (another API server), and
+    // listing from it again could loop. As client-go's reflector, the next list is then a consistent read.
+    let listedFrom: 'cache' | 'newest' | null = null;
+    let listNewest = false;
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
         if (version === null) {
-          version = await this.list();
+          version = await this.list(listNewest);
+          listedFrom = listNewest ? 'newest' : 'cache';
+          listNewest = false;
           if (this.lastError === null && failures === 0)
             this.deps.logger.info(
               { pods: this.table.size, node: this.o.node },
               "kubernetes: watching this node's pods for secret mounts",
             );
           this.recovered();
-          failures = 0;
         }
         version = await this.watch(version, () => {
           failures = 0;
+          listedFrom = null;
         });
+        // A watch that ran its course: the back-off starts over (not at a list, which a watch Gone at once follows).
+        failures = 0;
+        listedFrom = null;
       } catch (err) {
         if (signal.aborted) break;
+        let failure = err;
         if (err instanceof Gone) {
-          this.deps.logger.debug('kubernetes: watch version expired (410 Gone): listing again');
           version = null;
-          continue;
+          if (listedFrom !== 'newest') {
+            listNewest = listedFrom === 'cache';
+            listedFrom = null;
+            this.deps.logger.debug(
+              { newest: listNewest },
+              'kubernetes: watch version expired (410 Gone): listing again',
+            );
+            continue;
+          }
+          // Gone even from the newest version: a server that does so must not be listed in a hot loop.
+          listNewest = true;
+          failure = new KubernetesApiError('the watch from the newest pod list was gone at once (410)', 410);
         }
-        this.failed(err);
+        listedFrom = null;
+        this.failed(failure);
         const delay = backoffDelayMs(failures++, this.o.backoffMinMs ?? 1000, this.o.backoffMaxMs ?? 60_000);
         await sleep(delay, signal).catch(() => undefined);
       }
@@ -150,8 +172,11 @@ export class PodWatch {
     );
   }
 
-  /** Every page of the list; returns its resourceVersion. The table becomes what it lists. */
-  private async list(): Promise<string> {
+  /**
+   * Every page of the list; returns its resourceVersion. The table becomes what it lists. `consistent`: the
+   * newest version (a quorum read), not the watch cache's.
+   */
+  private async list(consistent = false): Promise<string> {
     const pods: PodSecretMounts[] = [];
     let next: string | null = null;
     for (;;) {
@@ -159,7 +184,7 @@ export class PodWatch {
       // every list is a quorum read of every pod in etcd, filtered by node afterwards (etcd has no field
       // selectors): each node's daemon, at every rollout and relist, read the whole cluster's pods. A continue
       // page carries its token only (the API server refuses both).
-      const from = next === null ? '&resourceVersion=0' : `&continue=${encodeURIComponent(next)}`;
+      const from = next !== null ? `&continue=${encodeURIComponent(next)}` : consistent ? '' : '&resourceVersion=0';
       const page = `/api/v1/pods?${this.selector}&limit=${LIST_PAGE_PODS}${from}`;
       let body: Record<string, unknown>;
       try {

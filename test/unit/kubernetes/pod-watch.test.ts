@@ -132,7 +132,8 @@ describe('pod list + watch', () => {
     expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
       [false, '0'],
       [true, '100'],
-      [false, '0'],
+      // Gone from the version the watch cache just listed: this list is the newest (a consistent read).
+      [false, null],
       [true, '4002'],
     ]);
     expect(table.mountsOf('analytics', 'reports-0', 'reports')).toBeNull();
@@ -152,6 +153,26 @@ describe('pod list + watch', () => {
     await until(() => api!.requests.length >= 4, 5000, 'the relist');
     expect(api.requests[3]!.query.get('resourceVersion')).toBe('9');
     expect(table.size).toBe(0);
+  });
+
+  it('a watch Gone from the version its list just gave lists the newest, and backs off when that is Gone too', async () => {
+    api = await startFakeKubeApi();
+    // Every list (from a lagging API server's watch cache) gives version 5; every watch from it is Gone.
+    const list = listOf([ordersPod()], '5');
+    const gone = statusOf(410, 'Expired', 'too old resource version: 5 (900)');
+    api.respond((req, res) => (req.watch ? gone(req, res) : list(req, res)));
+    const { metrics } = await start(api.server);
+    await new Promise((r) => setTimeout(r, 600));
+    // Back-off between 20 and 80 ms: about ten requests; relisted at once, hundreds.
+    expect(api.requests.length).toBeLessThan(40);
+    expect(await errors(metrics, 'http')).toBeGreaterThan(0);
+    // The list after such a Gone asks for the newest version (no resourceVersion: a consistent read).
+    expect(api.requests.slice(0, 4).map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
+      [false, '0'],
+      [true, '5'],
+      [false, null],
+      [true, '5'],
+    ]);
   });
 
   it('403: one warning naming RBAC, counted as forbidden, retried with back-off until it is allowed', async () => {
