@@ -98,14 +98,21 @@ function containerMounts(
     if (secrets === undefined || at === null || !at.startsWith('/')) continue;
     if (dirs.length + files.length >= MAX_MOUNTS_PER_CONTAINER) break;
     const path = at.length > 1 && at.endsWith('/') ? at.slice(0, -1) : at;
-    // A subPath names one key's file (`subPath: db-password` at `/app/db-password`), or a directory of the
-    // volume: both the path itself and what is under it.
-    const subPath = text(m.subPath) !== null || text(m.subPathExpr) !== null;
-    if (subPath) files.push(path);
-    else if (secrets !== 'all') {
-      for (const file of secrets) files.push(`${path === '/' ? '' : path}/${file}`);
+    const subPath = text(m.subPath);
+    const subPathExpr = text(m.subPathExpr) !== null; // expanded from the container's env: which one is unknown
+    if (secrets !== 'all' && !subPathExpr) {
+      // Only the volume's named secret files: those a subPath selects (itself, or under its directory), so a
+      // configMap file projected beside them and mounted alone is none.
+      const under = subPath === null ? '' : `${subPath.replace(/\/+$/, '')}/`;
+      for (const file of secrets) {
+        if (file === subPath) files.push(path);
+        else if (file.startsWith(under)) files.push(`${path === '/' ? '' : path}/${file.slice(under.length)}`);
+      }
       continue;
     }
+    // A subPath names one key's file (`subPath: db-password` at `/app/db-password`), or a directory of the
+    // volume: both the path itself and what is under it.
+    if (subPath !== null || subPathExpr) files.push(path);
     if (path === '/') continue; // a secret over the whole root would make every read sensitive: not a mount.
     dirs.push(`${path}/`);
   }
