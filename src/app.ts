@@ -75,9 +75,8 @@ export interface AppOptions {
    * (src/warm-up) for up to `config.pipeline.warmUpMs`, so the first real events meet compiled code: the
    * event → alert latency of a daemon (re)started on a busy node. Default: on when `live` (the daemon)
    * with a streaming source (tetragon-grpc, falco-http, falco-grpc: warm-up/streams.ts), off otherwise
-   * (offline input is judged by throughput, not by its first second). It used to make V8
-   * tenure the decoder's allocation sites (22-29 mark-compacts per 200k events); with allocation-site
-   * pretenuring off (pipeline/pretenuring.ts) it does not (docs/latency.md).
+   * (offline input is judged by throughput, not by its first second). It used to make V8 tenure the decoder's
+   * allocation sites (22-29 mark-compacts per 200k events); not with pretenuring off (pipeline/pretenuring.ts).
    */
   warmUp?: boolean;
   /** Awaited with the warm-up before correlating (`run`: the first pod list, bounded); ends soon after `signal`. */
@@ -328,10 +327,12 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
       const warmsUpNow = mode === 'detect' && (options.warmUp ?? (options.live === true && warmsUp(sources)));
       const warmUp = warmsUpNow && warmUpAtStart(config, deps, sources, config.pipeline.warmUpMs, logger, abort.signal);
       pipelineStarting = Promise.all([warmUp, options.startGate?.(abort.signal)]).then(() => undefined);
+      // Pulled sources connect once warmed up, not after the gate: what they take meanwhile waits in the event
+      // queue as the receivers' does, where a sensor's events before a later connect were never asked for.
+      await warmUp;
+      for (const [i, s] of sources.entries()) if (s.pushedTo !== true) runSource(i);
       await pipelineStarting;
-      const correlating = correlateLoop();
-      const delivering = fanOutLoop();
-      pipelineDone = Promise.all([correlating, delivering]).then(() => undefined);
+      pipelineDone = Promise.all([correlateLoop(), fanOutLoop()]).then(() => undefined);
       // Stopped during the warm-up: the pipeline drains what the receivers took, with no ticker after the stop.
       if (options.live && correlator && stopping === null)
         ticker = startWallClockTicker(
@@ -341,7 +342,6 @@ export function createApp(config: ExfilwatchConfig, deps: AppDeps, options: AppO
           () => setTracked(correlator.trackedContainers()),
           () => metrics.componentErrors.labels('correlator').inc(),
         );
-      for (const [i, s] of sources.entries()) if (s.pushedTo !== true) runSource(i);
       void Promise.all(runs).then(async () => {
         eventQueue.close();
         await pipelineDone;

@@ -1,0 +1,73 @@
+/**
+ * AppOptions.startGate (`run`: the first pod list, at most 3 s): the correlator takes no event before it ends,
+ * yet a pulled source (a sensor's stream, a followed file) is connected meanwhile, its events queued: a
+ * Tetragon gRPC stream connected only after the gate never gave what its sensor saw during the wait.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app.js';
+import { parseConfig } from '../../../src/config/load.js';
+import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
+import type { EventSource } from '../../../src/sources/types.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
+import { collectSink } from '../../helpers/collect-sink.js';
+import { until } from '../../helpers/until.js';
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
+
+const exec: NormalizedEvent = {
+  kind: 'exec',
+  time: new Date(1_700_000_000_000).toISOString(),
+  timeMs: 1_700_000_000_000,
+  source: 'tetragon',
+  node: 'node-a',
+  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
+  pod: null,
+  process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
+};
+
+describe('the start gate', () => {
+  it('connects a pulled source during the wait and correlates what it took once the gate ends', async () => {
+    let connected = false;
+    const pulled: EventSource = {
+      id: 'pulled',
+      type: 'tetragon-grpc',
+      async run(out, signal) {
+        connected = true;
+        out.connection(true);
+        out.offer(exec);
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    };
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const { sink } = collectSink();
+    const deps = {
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      clock: { now: () => Date.now() },
+      node: 'node-a',
+    };
+    const app = createApp(parseConfig({}), deps, {
+      sources: [pulled],
+      extraSinks: [sink],
+      live: true,
+      warmUp: false,
+      helperThreadNice: 0,
+      startGate: () => gate,
+    });
+    stops.push(() => app.stop());
+    const starting = app.start();
+    await until(() => connected, 5000, 'the pulled source connected while the gate is shut');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(app.stats().events).toBe(0);
+    openGate();
+    await starting;
+    await until(() => app.stats().events === 1, 5000, 'its event correlated after the gate');
+  });
+});
