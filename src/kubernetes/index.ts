@@ -71,8 +71,16 @@ export async function startPodSecrets(config: KubernetesConfig, deps: PodSecrets
   return {
     table,
     status: () => watch.status(),
-    firstSync: (timeoutMs, signal) =>
-      Promise.race([watch.firstSync.then(() => true), sleep(timeoutMs, signal).then(() => false)]),
+    firstSync: async (timeoutMs, signal) => {
+      // Its own abort too, so a list that comes first leaves no timer behind.
+      const done = new AbortController();
+      const until = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
+      try {
+        return await Promise.race([watch.firstSync.then(() => true), sleep(timeoutMs, until).then(() => false)]);
+      } finally {
+        done.abort();
+      }
+    },
     stop: () => watch.stop(),
   };
 }
