@@ -75,7 +75,7 @@ function catThenPush(startMs: number): string[] {
 }
 
 /** A directory with a kubeconfig naming `server` and an empty Tetragon export. */
-function workDir(server: string) {
+function workDir(server: string, exported = '') {
   const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-podsecrets-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const kubeconfig = join(dir, 'kubeconfig');
@@ -85,8 +85,23 @@ function workDir(server: string) {
     `current-context: t\ncontexts: [{name: t, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "${server}", certificate-authority-data: ${ca}}}]\nusers: [{name: u, user: {token: t0k3n}}]\n`,
   );
   const log = join(dir, 'tetragon.log');
-  writeFileSync(log, '');
+  writeFileSync(log, exported);
   return { dir, kubeconfig, log };
+}
+
+/** The daemon on a Tetragon export (with `exported` in it from the start) and a kubeconfig naming `server`. */
+async function startWithApi(server: string, exported = '') {
+  const { dir, kubeconfig, log } = workDir(server, exported);
+  const d = await startDaemon(
+    {
+      sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
+      correlator: CORRELATOR,
+      kubernetes: { kubeconfig },
+    },
+    { dir },
+  );
+  cleanups.push(() => d.dispose());
+  return { d, log };
 }
 
 const CORRELATOR = { latenessMs: 1000, pushSettleMs: 1000, destinations: { dnsRefreshMs: 0 } };
@@ -96,16 +111,7 @@ describe('exfilwatch run with kubernetes.podSecrets', () => {
     const api = await startFakeKubeApi();
     cleanups.push(() => api.close());
     api.respond(listOf([ordersPod({ node: 'worker-1' })], '100'), watchOf([], { hold: true }));
-    const { dir, kubeconfig, log } = workDir(api.server);
-    const d = await startDaemon(
-      {
-        sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
-        correlator: CORRELATOR,
-        kubernetes: { kubeconfig },
-      },
-      { dir },
-    );
-    cleanups.push(() => d.dispose());
+    const { d, log } = await startWithApi(api.server);
     await d.waitForLog((l) => String(l.msg).startsWith('kubernetes: watching'));
     expect(api.requests[0]!.query.get('fieldSelector')).toBe('spec.nodeName=worker-1');
     expect(await d.metric('exfilwatch_pod_secret_pods')).toBe(1);
@@ -128,22 +134,10 @@ describe('exfilwatch run with kubernetes.podSecrets', () => {
     const list = listOf([ordersPod({ node: 'worker-1' })], '100');
     // The API server answers the list after 1.5 s; the export holds the cat and the push from the start.
     api.respond((req, res) => setTimeout(() => list(req, res), 1500), watchOf([], { hold: true }));
-    const { dir, kubeconfig, log } = workDir(api.server);
-    writeFileSync(
-      log,
-      catThenPush(Date.now() - 60_000)
-        .map((l) => `${l}\n`)
-        .join(''),
-    );
-    const d = await startDaemon(
-      {
-        sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
-        correlator: CORRELATOR,
-        kubernetes: { kubeconfig },
-      },
-      { dir },
-    );
-    cleanups.push(() => d.dispose());
+    const exported = catThenPush(Date.now() - 60_000)
+      .map((l) => `${l}\n`)
+      .join('');
+    const { d } = await startWithApi(api.server, exported);
     const alerts = await waitFor(() => (d.alerts().length > 0 ? d.alerts() : null), 'an alert on stdout');
     expect(alerts.map((a) => [a.rule, a.severity])).toEqual([['sensitive-read-then-push', 'high']]);
   });
@@ -152,17 +146,8 @@ describe('exfilwatch run with kubernetes.podSecrets', () => {
     const api = await startFakeKubeApi();
     const { server } = api;
     await api.close();
-    const { dir, kubeconfig, log } = workDir(server);
     const startedAt = Date.now();
-    const d = await startDaemon(
-      {
-        sources: { tetragonFile: [{ path: log, startAt: 'start', pollIntervalMs: 50 }] },
-        correlator: CORRELATOR,
-        kubernetes: { kubeconfig },
-      },
-      { dir },
-    );
-    cleanups.push(() => d.dispose());
+    const { d } = await startWithApi(server);
     await d.waitForLog((l) => String(l.msg).startsWith('kubernetes: no pod list yet'));
     expect(Date.now() - startedAt).toBeLessThan(15_000);
     const res = await fetch(`${d.base}/readyz`);
