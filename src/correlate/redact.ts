@@ -53,27 +53,28 @@ const RULES: Rule[] = [
     (_m: string, member: string, close: string) => `${member}${REDACTED}${close}`,
   ],
   [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
-  // Provider token formats.
-  [/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
-  [/\bglpat-[A-Za-z0-9_-]{16,}/g, REDACTED],
-  [/\b(gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-[A-Za-z0-9_-]{16,})/g, REDACTED],
-  [/\bGR1348941[A-Za-z0-9_-]{20,}/g, REDACTED],
-  [/\bnpm_[A-Za-z0-9]{20,}/g, REDACTED],
+  // Provider token formats, after any character but a letter or a digit: `\b` takes `_` for a word's, and
+  // `x_ghp_…`, `MY_glpat-…` (a variable's name run into its value, a path's `_`) kept the token whole.
+  [/(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
+  [/(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])(gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-[A-Za-z0-9_-]{16,})/g, REDACTED],
+  [/(?<![A-Za-z0-9])GR1348941[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])npm_[A-Za-z0-9]{20,}/g, REDACTED],
   // Vault (`hvs.`/`hvb.`/`hvr.`), Docker Hub PATs, Bitbucket app passwords and Atlassian API tokens, Hugging
   // Face, JFrog API keys.
-  [/\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g, REDACTED],
-  [/\bdckr_pat_[A-Za-z0-9_-]{20,}/g, REDACTED],
-  [/\b(ATBB[A-Za-z0-9]{24,}|ATATT[A-Za-z0-9_=-]{24,})/g, REDACTED],
-  [/\bhf_[A-Za-z0-9]{30,}/g, REDACTED],
-  [/\bAKCp[A-Za-z0-9]{50,}/g, REDACTED],
-  [/\bpypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
-  [/\b(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
+  [/(?<![A-Za-z0-9])hv[sbr]\.[A-Za-z0-9_-]{24,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])dckr_pat_[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])(ATBB[A-Za-z0-9]{24,}|ATATT[A-Za-z0-9_=-]{24,})/g, REDACTED],
+  [/(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])AKCp[A-Za-z0-9]{50,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])pypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
   // Slack: every xox?- kind (bot, user, app, refresh `xoxe-`, …).
-  [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, REDACTED],
-  [/\bsk_(live|test)_[A-Za-z0-9]{16,}/g, REDACTED],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  [/(?<![A-Za-z0-9])xox[a-z]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])sk_(live|test)_[A-Za-z0-9]{16,}/g, REDACTED],
+  [/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
+  [/(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
   // `--token-file`, `--private-key`: no credential follows); `-u`/`-a` only as `user:pass` (not

@@ -224,3 +224,15 @@ describe('redact: a password echoed into --password-stdin', () => {
     expect(redact(output)).toBe(output);
   });
 });
+
+describe('redact: a token run into a name by `_`', () => {
+  check([
+    ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
+    ['MY_glpat-abcdefghijABCDEFGHIJ', 'MY_[REDACTED]'],
+    ['/tmp/npm_abcdefghijABCDEFGHIJ1234 x', '/tmp/[REDACTED] x'],
+    ['key_AKIAABCDEFGHIJKLMNOP', 'key_[REDACTED]'],
+    ['jwt_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc', 'jwt_[REDACTED]'],
+    // A prefix inside a word stays: no token starts there.
+    ['/usr/lib/libghp_abcdefghijABCDEFGHIJ1234.so', '/usr/lib/libghp_abcdefghijABCDEFGHIJ1234.so'],
+  ]);
+});
