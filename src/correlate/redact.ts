@@ -20,6 +20,18 @@ const redactAssigned = (_m: string, name: string, quote: string | undefined) =>
 const JSON_CREDENTIAL_NAME =
   '(?:[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)|(?:[A-Za-z0-9]+[_-])*pass)';
 
+/** Headers that carry a credential: by name, and any whose name ends in token, secret, password, api-key, art-api, -key. */
+const AUTH_HEADER =
+  'authorization|proxy-authorization|private-token|job-token|deploy-token|x-api-key|x-auth-token|x-registry-auth|cookie';
+const NAMED_HEADER = '[A-Za-z][A-Za-z0-9-]*?(?:token|secret|passw(?:or)?d|api-?key|art-api|-key)';
+const CREDENTIAL_HEADER = `(?:${AUTH_HEADER}|${NAMED_HEADER})`;
+/** A header's name starts a word, or right after curl's -H (`-HAuthorization:…`). */
+const HEADER_START = String.raw`(?:\b|(?<=(?:^|[\s'"=])-H))`;
+/** A space, also as a shell escapes it in an unquoted word (`Bearer\ X`). */
+const SPACE = String.raw`(?:\s|\\\s)`;
+/** An unquoted header value: up to a space (not an escaped one), a quote (also an escaped one), `,` or `;`. */
+const HEADER_VALUE = String.raw`(?:\\\s|\\(?!["'])|[^\s'",;\\])+`;
+
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
@@ -30,15 +42,32 @@ const RULES: Rule[] = [
     /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s'"]+)@/gi,
     (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
   ],
-  // Authorization-like headers (with or without a scheme word): `Authorization: token X`, `Private-Token: X`.
+  // A credential header that a quote opens (`-H 'Authorization: Bearer a b'`, `'--header=Circle-Token: X'`, as
+  // Tetragon quotes an argument holding spaces): its value is all up to the closing quote, spaces and all, or to
+  // the line's end when no quote closes it (argv cut at 4 KiB by Falco); a double-quoted script's `\"` closes it too.
   [
-    /\b(authorization|proxy-authorization|private-token|job-token|deploy-token|x-api-key|x-auth-token|x-registry-auth|cookie)(\s*[:=]\s*)(?:(?:bearer|token|basic|bot|digest|negotiate)\s+)?[^\s'",;]+/gi,
+    new RegExp(
+      String.raw`(["'])((?:-H\s*|--header[=\s]\s*)?${CREDENTIAL_HEADER}\s*:\s*)(?:(?!\\?\1)[^\n])*((?:\\?\1)?)`,
+      'gi',
+    ),
+    (_m: string, quote: string, header: string, close: string) => `${quote}${header}${REDACTED}${close}`,
+  ],
+  // Authorization-like headers (with or without a scheme word): `Authorization: token X`, `Private-Token: X`, also
+  // attached to curl's -H (`-HAuthorization:…`) and with a shell-escaped space (`Bearer\ X`, as a script writes it).
+  [
+    new RegExp(
+      String.raw`${HEADER_START}(${AUTH_HEADER})(\s*[:=]${SPACE}*)(?:(?:bearer|token|basic|bot|digest|negotiate)${SPACE}+)?${HEADER_VALUE}`,
+      'gi',
+    ),
     `$1$2${REDACTED}`,
   ],
   // Other credential headers by name: `X-JFrog-Art-Api`, `X-Vault-Token`, `X-Gitlab-Token`, `Circle-Token`,
   // `DD-API-KEY`, `Ocp-Apim-Subscription-Key`, … As a word of its own: an image `ghcr.io/acme/secret:v1` keeps its tag.
   [
-    /(?<=^|[\s'"=])([A-Za-z][A-Za-z0-9-]*?(?:token|secret|passw(?:or)?d|api-?key|art-api|-key))(\s*:\s*)(?:(?:bearer|token|basic)\s+)?[^\s'",;]+/gi,
+    new RegExp(
+      String.raw`(?<=^|[\s'"=]|(?:^|[\s'"=])-H)(${NAMED_HEADER})(\s*:${SPACE}*)(?:(?:bearer|token|basic)${SPACE}+)?${HEADER_VALUE}`,
+      'gi',
+    ),
     `$1$2${REDACTED}`,
   ],
   // A JSON body's credential member, quoted name and value: `curl -d '{"user":"bob","password":"x"}'`, a Docker

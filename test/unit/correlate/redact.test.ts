@@ -236,3 +236,34 @@ describe('redact: a token run into a name by `_`', () => {
     ['/usr/lib/libghp_abcdefghijABCDEFGHIJ1234.so', '/usr/lib/libghp_abcdefghijABCDEFGHIJ1234.so'],
   ]);
 });
+
+describe('redact: header forms', () => {
+  check([
+    // Attached to -H, the space shell-escaped.
+    ['-HAuthorization:Bearer\\ s3cretB3arerValue https://x', '-HAuthorization:[REDACTED] https://x'],
+    ['-H Authorization:\\ Bearer\\ a\\ b https://x', '-H Authorization:\\ [REDACTED] https://x'],
+    ['-HX-JFrog-Art-Api:s3cretArtApiKey -T f https://x', '-HX-JFrog-Art-Api:[REDACTED] -T f https://x'],
+    ['-HCircle-Token:abcdef123 https://x', '-HCircle-Token:[REDACTED] https://x'],
+    // A quoted value holding a space (Tetragon quotes such an argument): all of it up to the closing quote.
+    ["-H 'Authorization: Bearer a b' https://x", "-H 'Authorization: [REDACTED]' https://x"],
+    ['-H "Authorization: token two words" https://x', '-H "Authorization: [REDACTED]" https://x'],
+    ["'--header=Authorization: Basic dXNl cjpw' https://x", "'--header=Authorization: [REDACTED]' https://x"],
+    ["--header 'Circle-Token: a b' https://x", "--header 'Circle-Token: [REDACTED]' https://x"],
+    ['--header=Authorization: Basic dXNlcjpwYXNz https://x', '--header=Authorization: [REDACTED] https://x'],
+    // GitLab's header, plain, quoted and escaped in a double-quoted script.
+    [
+      '-H "PRIVATE-TOKEN: glpat-abcdefghijABCDEFGHIJ" https://gitlab.com/api/v4/x',
+      '-H "PRIVATE-TOKEN: [REDACTED]" https://gitlab.com/api/v4/x',
+    ],
+    [
+      '-c "curl -H \\"PRIVATE-TOKEN: glpat-abcdefghijABCDEFGHIJ\\" https://x"',
+      '-c "curl -H \\"PRIVATE-TOKEN: [REDACTED]\\" https://x"',
+    ],
+    ['-H "X-JFrog-Art-Api: two words" https://x', '-H "X-JFrog-Art-Api: [REDACTED]" https://x'],
+    // Headers that carry no credential stay, attached or quoted.
+    [
+      '-HAccept:application/json -H "User-Agent: a b" https://x',
+      '-HAccept:application/json -H "User-Agent: a b" https://x',
+    ],
+  ]);
+});
