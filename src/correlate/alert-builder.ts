@@ -155,12 +155,13 @@ function summary(j: JudgedPush): string {
   if (j.readBytes === 0 && j.readFiles === 0 && j.sensitive.length === 0) {
     reads = 'no notable reads before it';
   } else {
-    // "after reading 0 B in 56 files" read as nothing read: the sensor saw the files but not their sizes.
+    // "0 B in 56 files" read as nothing read; a listed file Falco left unsized (mmap) makes the sum a lower bound.
     const files = `${j.readFiles} file${j.readFiles === 1 ? '' : 's'}`;
+    const atLeast = ep.source === 'falco' && j.top.some((t) => t.bytes === 0) ? 'at least ' : '';
     reads =
       j.readBytes === 0 && j.readFiles > 0
         ? `after opening ${files} (sizes not reported by the sensor)`
-        : `after reading ${formatBytes(j.readBytes)} in ${files}`;
+        : `after reading ${atLeast}${formatBytes(j.readBytes)} in ${files}`;
     if (j.sensitive.length > 0) {
       const names = j.sensitive.slice(0, 3).map((s) => redact(s.path));
       reads += ` incl. ${j.sensitive.length} secret${j.sensitive.length > 1 ? 's' : ''} (${names.join(', ')}${j.sensitive.length > 3 ? ', …' : ''})`;
