@@ -132,10 +132,11 @@ const RULES: Rule[] = [
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
   // A password piped into a login that reads it from stdin, as a `sh -c` script writes it (`echo X | docker login
-  // --password-stdin`, `printf '%s' X | helm registry login … --password-stdin`): the flag names no value. A bare
-  // `$VAR` is kept, naming where the password came from.
+  // --password-stdin`, `printf '%s' X | helm registry login … --password-stdin`): the flag names no value. A
+  // `$VAR`, bare or double-quoted (`"$CR_PAT"`, `"$(cat /run/secrets/p)"`: the shell expands it), is kept, naming
+  // where the password came from.
   [
-    /(\b(?:echo|printf)\s+(?:-[neE]+\s+|'%s\\?n?'\s+|"%s\\?n?"\s+)?)('[^']*'?|"[^"]*"?|[^\s|'"$][^\s|'"]*)(?=\s*\|[^;&|\n]*--password-stdin)/g,
+    /(\b(?:echo|printf)\s+(?:-[neE]+\s+|'%s\\?n?'\s+|"%s\\?n?"\s+)?)('[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$][^\s|'"]*)(?=\s*\|[^;&|\n]*--password-stdin)/g,
     `$1${REDACTED}`,
   ],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a

@@ -218,6 +218,15 @@ describe('redact: a password echoed into --password-stdin', () => {
       'echo $CR_PAT | docker login ghcr.io -u bob --password-stdin',
       'echo $CR_PAT | docker login ghcr.io -u bob --password-stdin',
     ],
+    // Double-quoted as scripts write it (the shell expands it): the name, or where it is read from, kept too.
+    [
+      'sh -c echo "$CR_PAT" | docker login ghcr.io -u bob --password-stdin',
+      'sh -c echo "$CR_PAT" | docker login ghcr.io -u bob --password-stdin',
+    ],
+    [
+      'sh -c echo "$(cat /run/secrets/reg)" | docker login -u bob --password-stdin',
+      'sh -c echo "$(cat /run/secrets/reg)" | docker login -u bob --password-stdin',
+    ],
     ['echo hello | tee x; docker login --password-stdin', 'echo hello | tee x; docker login --password-stdin'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
