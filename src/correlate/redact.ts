@@ -134,9 +134,10 @@ const RULES: Rule[] = [
   // A password piped into a login that reads it from stdin, as a `sh -c` script writes it (`echo X | docker login
   // --password-stdin`, `printf '%s' X | helm registry login … --password-stdin`): the flag names no value. A
   // `$VAR`, bare or double-quoted (`"$CR_PAT"`, `"$(cat /run/secrets/p)"`: the shell expands it), is kept, naming
-  // where the password came from.
+  // where the password came from. Tetragon's form of the script too (`-c "echo \\"X\\" | docker login …"`), and
+  // printf's format unquoted (`printf %s X`).
   [
-    /(\b(?:echo|printf)\s+(?:-[neE]+\s+|'%s\\?n?'\s+|"%s\\?n?"\s+)?)('[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$][^\s|'"]*)(?=\s*\|[^;&|\n]*--password-stdin)/g,
+    /(\b(?:echo|printf)\s+(?:-[neE]+\s+|(?:'%s\\{0,2}n?'|\\?"%s\\{0,2}n?\\?"|%s(?:\\{1,2}n)?)\s+)?)(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\][^\s|'"]*)(?=\s*\|[^;&|\n]*--password-stdin)/g,
     `$1${REDACTED}`,
   ],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a

@@ -227,6 +227,19 @@ describe('redact: a password echoed into --password-stdin', () => {
       'sh -c echo "$(cat /run/secrets/reg)" | docker login -u bob --password-stdin',
       'sh -c echo "$(cat /run/secrets/reg)" | docker login -u bob --password-stdin',
     ],
+    // Tetragon's form of the script (double-quoted, its own quotes escaped), and printf's format unquoted.
+    [
+      String.raw`/bin/sh -c "echo \"Hunter2Hunter2\" | docker login -u bob --password-stdin"`,
+      '/bin/sh -c "echo [REDACTED] | docker login -u bob --password-stdin"',
+    ],
+    [
+      String.raw`/bin/sh -c "echo \"$CR_PAT\" | docker login -u bob --password-stdin"`,
+      String.raw`/bin/sh -c "echo \"$CR_PAT\" | docker login -u bob --password-stdin"`,
+    ],
+    [
+      'sh -c printf %s Hunter2Hunter2 | docker login -u bob --password-stdin',
+      'sh -c printf %s [REDACTED] | docker login -u bob --password-stdin',
+    ],
     ['echo hello | tee x; docker login --password-stdin', 'echo hello | tee x; docker login --password-stdin'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
