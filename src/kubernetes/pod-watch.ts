@@ -53,6 +53,13 @@ export class PodWatch {
   private running: Promise<void> | null = null;
   private synced = false;
   private lastError: string | null = null;
+  /**
+   * The error last warned of, until a watch has worked (an event, or its full course): a list or a watch's 200
+   * that the same failure follows (a watch Gone from the newest list, one closed at once) is no recovery to log,
+   * or each back-off logged the warning and 'recovered' again.
+   */
+  private warnedError: string | null = null;
+  private announced = false;
   private readonly selector: string;
   private markFirstSync: () => void = () => undefined;
   /** Resolves at the first list (never, while the API server cannot be listed). */
@@ -97,20 +104,23 @@ export class PodWatch {
           version = await this.list(listNewest);
           listedFrom = listNewest ? 'newest' : 'cache';
           listNewest = false;
-          if (this.lastError === null && failures === 0)
+          if (!this.announced && this.warnedError === null)
             this.deps.logger.info(
               { pods: this.table.size, node: this.o.node },
               "kubernetes: watching this node's pods for secret mounts",
             );
+          this.announced = true;
           this.recovered();
         }
         version = await this.watch(version, () => {
           failures = 0;
           listedFrom = null;
+          this.settled();
         });
         // A watch that ran its course: the back-off starts over (not at a list, which a watch Gone at once follows).
         failures = 0;
         listedFrom = null;
+        this.settled();
       } catch (err) {
         if (signal.aborted) break;
         let failure = err;
@@ -139,14 +149,16 @@ export class PodWatch {
 
   /** A list, or a watch renewed from its version after a failure, was answered: the table is current again. */
   private recovered(): void {
-    if (this.lastError !== null)
-      this.deps.logger.info(
-        { pods: this.table.size },
-        'kubernetes: pod list/watch recovered; secret mounts known again',
-      );
     this.synced = true;
     this.lastError = null;
     this.markFirstSync();
+  }
+
+  /** A watch worked (an event, or its full course): a failure warned of is over, and said so once. */
+  private settled(): void {
+    if (this.warnedError === null) return;
+    this.warnedError = null;
+    this.deps.logger.info({ pods: this.table.size }, 'kubernetes: pod list/watch recovered; secret mounts known again');
   }
 
   private failed(err: unknown): void {
@@ -156,8 +168,9 @@ export class PodWatch {
     this.deps.apiErrors(reason);
     this.synced = false;
     const message = errorMessage(err);
-    if (message === this.lastError) return;
     this.lastError = message;
+    if (message === this.warnedError) return;
+    this.warnedError = message;
     const hint =
       reason === 'forbidden'
         ? "the service account needs RBAC get/list/watch on pods (the chart's ClusterRole exfilwatch)"

@@ -161,13 +161,19 @@ describe('pod list + watch', () => {
     const list = listOf([ordersPod()], '5');
     const gone = statusOf(410, 'Expired', 'too old resource version: 5 (900)');
     api.respond((req, res) => (req.watch ? gone(req, res) : list(req, res)));
-    const { metrics } = await start(api.server);
+    const { metrics, lines } = await start(api.server);
     // Waited for, not timed: a loaded box may take longer than any fixed pause to make the first four.
     await until(() => api!.requests.length >= 4, 5000, 'a list, a watch, the newest list and its watch');
     const seen = api.requests.length;
     await new Promise((r) => setTimeout(r, 600));
     // Back-off between 20 and 80 ms: about ten requests in 600 ms; relisted at once, hundreds.
     expect(api.requests.length - seen).toBeLessThan(40);
+    // Warned of once: each list answered between was no recovery to log (it logged the warning and 'recovered'
+    // again at every back-off).
+    const logged = lines.map((l) => JSON.parse(l));
+    // (about ten times before; twice at most if, on a loaded box, a list passed listTimeoutMs in between)
+    expect(logged.filter((l) => l.level === 40 && /gone at once/.test(l.err)).length).toBeLessThanOrEqual(2);
+    expect(logged.filter((l) => /recovered/.test(l.msg))).toHaveLength(0);
     expect(await errors(metrics, 'http')).toBeGreaterThan(0);
     // The list after such a Gone asks for the newest version (no resourceVersion: a consistent read).
     expect(api.requests.slice(0, 4).map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
@@ -185,7 +191,8 @@ describe('pod list + watch', () => {
       'Forbidden',
       'pods is forbidden: User "system:serviceaccount:exfilwatch:exfilwatch" cannot list resource "pods" in API group "" at the cluster scope',
     );
-    api.respond(forbidden, forbidden, forbidden, listOf([ordersPod()], '5'), watchOf([], { hold: true }));
+    const bookmark = { type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: '6' } } };
+    api.respond(forbidden, forbidden, forbidden, listOf([ordersPod()], '5'), watchOf([bookmark], { hold: true }));
     const { table, status, lines, metrics, saDir } = await start(api.server);
     // The token is read at every request (the kubelet rotates it): the retries carry the new one.
     writeFileSync(join(saDir, 'token'), 'token-2');
@@ -202,6 +209,8 @@ describe('pod list + watch', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0].hint).toMatch(/RBAC get\/list\/watch on pods/);
     expect(warnings[0].err).toMatch(/HTTP 403: pods is forbidden/);
+    // Said once the watch has worked (its bookmark).
+    await until(() => lines.some((l) => JSON.parse(l).msg.includes('recovered')), 5000, "the 'recovered' line");
     expect(table.size).toBe(1);
   });
 
