@@ -184,6 +184,27 @@ describe('pod list + watch', () => {
     ]);
   });
 
+  it('a watch Gone after events lists from the watch cache again, at once and uncounted', async () => {
+    api = await startFakeKubeApi();
+    const expired = { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' } };
+    api.respond(
+      listOf([], '10'),
+      watchOf([{ type: 'ADDED', object: ordersPod({ resourceVersion: '11' }) }, expired]),
+      listOf([ordersPod()], '20'),
+      watchOf([], { hold: true }),
+    );
+    const { metrics } = await start(api.server);
+    await until(() => api!.requests.length >= 4, 5000, 'the relist and its watch');
+    // A version that expired while the watch was healthy says nothing of the cache that listed it: no consistent read.
+    expect(api.requests.map((r) => [r.watch, r.query.get('resourceVersion')])).toEqual([
+      [false, '0'],
+      [true, '10'],
+      [false, '0'],
+      [true, '20'],
+    ]);
+    expect(await metricSum(metrics.kubernetesApiErrors)).toBe(0);
+  });
+
   it('403: one warning naming RBAC, counted as forbidden, retried with back-off until it is allowed', async () => {
     api = await startFakeKubeApi();
     const forbidden = statusOf(
