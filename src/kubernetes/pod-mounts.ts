@@ -3,6 +3,7 @@
  * has a secret on its file system. Pure: read only the few fields it needs, tolerate any other shape.
  */
 
+import { posix } from 'node:path';
 import type { SecretMountPaths } from '../correlate/types.js';
 
 /** Where one container's secrets are: directories (each ending in `/`) and single files (`subPath` mounts). */
@@ -47,8 +48,9 @@ function secretFiles(volume: Json): 'all' | string[] | null {
       if (items.length === 0) return 'all';
       for (const item of items) {
         const at = text(item.path);
-        if (at === null) return 'all';
-        files.push(at);
+        const file = at === null ? null : volumePath(at);
+        if (file === null) return 'all';
+        files.push(file);
       }
     }
   }
@@ -98,12 +100,13 @@ function containerMounts(
     if (secrets === undefined || at === null || !at.startsWith('/')) continue;
     if (dirs.length + files.length >= MAX_MOUNTS_PER_CONTAINER) break;
     const path = at.length > 1 && at.endsWith('/') ? at.slice(0, -1) : at;
-    const subPath = text(m.subPath);
+    const subPathText = text(m.subPath);
+    const subPath = subPathText === null ? null : volumePath(subPathText);
     const subPathExpr = text(m.subPathExpr) !== null; // expanded from the container's env: which one is unknown
     if (secrets !== 'all' && !subPathExpr) {
       // Only the volume's named secret files: those a subPath selects (itself, or under its directory), so a
       // configMap file projected beside them and mounted alone is none.
-      const under = subPath === null ? '' : `${subPath.replace(/\/+$/, '')}/`;
+      const under = subPath === null ? '' : `${subPath}/`;
       for (const file of secrets) {
         if (file === subPath) files.push(path);
         else if (file.startsWith(under)) files.push(`${path === '/' ? '' : path}/${file.slice(under.length)}`);
@@ -117,4 +120,13 @@ function containerMounts(
     dirs.push(`${path}/`);
   }
   return dirs.length + files.length === 0 ? null : { dirs, files };
+}
+
+/**
+ * A path inside a volume as the kubelet joins it (filepath.Join cleans it): `./tls.key`, `db//password` and `db/`
+ * name `tls.key`, `db/password` and `db`; `.` and `./` the volume itself (null).
+ */
+function volumePath(relative: string): string | null {
+  const clean = posix.normalize(relative).replace(/\/+$/, '');
+  return clean === '.' || clean === '' ? null : clean;
 }

@@ -70,6 +70,22 @@ describe('PodSecretTable.mountsOf', () => {
     });
   });
 
+  it('reads a subPath and an item path as the kubelet joins them (./tls.key, db/, db//password)', () => {
+    const pod = reportsPod();
+    const bundle = pod.spec.volumes.find((v) => v.name === 'bundle')!.projected!;
+    const tls = (bundle.sources[0] as { secret: { items: Array<{ key: string; path: string }> } }).secret;
+    tls.items.push({ key: 'password', path: 'db//password' });
+    pod.spec.containers[0]!.volumeMounts = [
+      { name: 'bundle', mountPath: '/etc/ca.crt', subPath: './ca.crt' },
+      { name: 'bundle', mountPath: '/etc/tls.key', subPath: './tls.key' },
+      { name: 'bundle', mountPath: '/etc/db', subPath: 'db/' },
+    ];
+    expect(podSecretMounts(pod)?.containers.get('reports')).toEqual({
+      dirs: [],
+      files: ['/etc/tls.key', '/etc/db/password'],
+    });
+  });
+
   it("takes the pod spec's container name, and a Docker-engine name (cri-dockerd: Falco's container.name)", () => {
     expect(table.mountsOf('shop', pod, 'orders')?.dirs).toContain('/etc/orders/secrets/');
     const docker = `k8s_orders_${pod}_shop_0b6c2f0e-52a4-4d1c-9a51-2f3f5f7c9d10_0`;
