@@ -17,13 +17,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Every node process started, the lookup's own too, gets the lookup that never answers.
 const hungLookupEnv = { ...process.env, NODE_OPTIONS: `--import ${hungLookup}`, HUNG_LOOKUP_DIR: dir };
 
+// The name is looked up only where another listener has its port (fe72e8f): metrics on 127.0.0.2 beside it, which
+// does not clash while the name stays unresolved. Alone, the name was never looked up and both cases passed with
+// the lookup never cut.
+const SHARED_PORT_METRICS = '127.0.0.2:19555';
+
 // Far below the test's 40 s, far above the 2 s wait and a loaded box's start-up.
 const ENDS_WITHIN_MS = 30_000;
 
 describe('a resolver that does not answer', () => {
   it('check-config answers ok and exits, not when the lookup it stopped waiting for ends', () => {
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, 'sources:\n  falcoHttp:\n    - listen: never-answers.example:19555\n');
+    writeFileSync(
+      file,
+      `metrics:\n  listen: ${SHARED_PORT_METRICS}\nsources:\n  falcoHttp:\n    - listen: never-answers.example:19555\n`,
+    );
     const started = Date.now();
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check-config', file], {
       cwd: root,
@@ -45,7 +53,7 @@ describe('a resolver that does not answer', () => {
         '--import',
         'tsx',
         '-e',
-        "import('./src/cli/run-config-isolated.ts').then((m) => console.log(JSON.stringify(m.loadRunConfigIsolated({ falcoHttp: ['never-answers.example:19555'], stdout: true }).sources.falcoHttp)))",
+        `import('./src/cli/run-config-isolated.ts').then((m) => console.log(JSON.stringify(m.loadRunConfigIsolated({ falcoHttp: ['never-answers.example:19555'], metricsAddr: '${SHARED_PORT_METRICS}', stdout: true }).sources.falcoHttp)))`,
       ],
       { cwd: root, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL', env: hungLookupEnv },
     );
