@@ -8,6 +8,7 @@
  * This module and everything it imports stay free of zod (a test checks the daemon's module graph).
  */
 import { spawnSync } from 'node:child_process';
+import { getDefaultResultOrder } from 'node:dns';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,7 +36,10 @@ function childCommand(): string[] {
  * environment (NATS_URL, NODE_NAME…); throws ConfigError for the first problem.
  */
 export function loadRunConfigIsolated(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): ExfilwatchConfig {
-  const child = spawnSync(process.execPath, childCommand(), {
+  // run's result order (its --dns-result-order, or dns.setDefaultResultOrder): the listen-clash check resolves a
+  // name as run will bind it, and a flag on run's command line is not passed on to a child.
+  const order = `--dns-result-order=${getDefaultResultOrder()}`;
+  const child = spawnSync(process.execPath, [order, ...childCommand()], {
     input: JSON.stringify({ flags }),
     env,
     encoding: 'utf8',
