@@ -19,6 +19,18 @@ export const gitPushExec = (n: number): NormalizedEvent => ({
   process: { execId: `e${n}`, parentExecId: null, pid: n, binary: '/usr/bin/git', args: 'push' },
 });
 
+/** One shell exec in one container: what the app tests' stand-in sources offer as "the real event". */
+export const shellExec: NormalizedEvent = {
+  kind: 'exec',
+  time: new Date(T0).toISOString(),
+  timeMs: T0,
+  source: 'tetragon',
+  node: 'node-a',
+  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
+  pod: null,
+  process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
+};
+
 /**
  * Offers `count` events `chunk` at a time, `pauseMs` apart, then stays connected and idle until stopped.
  * `offered()` says how many it has offered so far.

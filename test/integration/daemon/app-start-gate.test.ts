@@ -11,7 +11,7 @@ import type { EventSource } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { collectSink } from '../../helpers/collect-sink.js';
-import { gitPushExec } from '../../helpers/exec-source.js';
+import { gitPushExec, shellExec } from '../../helpers/exec-source.js';
 import { metricSum } from '../../helpers/metric-sum.js';
 import { until } from '../../helpers/until.js';
 
@@ -20,16 +20,7 @@ afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-const exec: NormalizedEvent = {
-  kind: 'exec',
-  time: new Date(1_700_000_000_000).toISOString(),
-  timeMs: 1_700_000_000_000,
-  source: 'tetragon',
-  node: 'node-a',
-  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
-  pod: null,
-  process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
-};
+const exec = shellExec;
 
 describe('the start gate', () => {
   it('connects a pulled source during the wait and correlates what it took once the gate ends', async () => {

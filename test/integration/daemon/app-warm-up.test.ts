@@ -5,27 +5,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import type { NormalizedEvent } from '../../../src/model/normalized-event.js';
 import type { EventSource, WarmUpStream } from '../../../src/sources/types.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics, type SourceTypeLabel } from '../../../src/telemetry/metrics.js';
 import { collectSink } from '../../helpers/collect-sink.js';
+import { shellExec } from '../../helpers/exec-source.js';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-const exec: NormalizedEvent = {
-  kind: 'exec',
-  time: new Date(1_700_000_000_000).toISOString(),
-  timeMs: 1_700_000_000_000,
-  source: 'tetragon',
-  node: 'node-a',
-  container: { id: 'c'.repeat(64), name: 'app', image: 'img' },
-  pod: null,
-  process: { execId: 'e1', parentExecId: null, pid: 1, binary: '/bin/sh', args: null },
-};
+const exec = shellExec;
 
 /** A stand-in source of `type`, declaring the warm-up stream its real counterpart declares (or none). */
 interface StandIn {
