@@ -7,13 +7,19 @@
  * exit 0). A command that never takes over (check-config, help) gets the default once it is done: status
  * 128 + the signal's number. A second signal before the take-over exits at once, as the default would.
  */
-const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
+import { constants } from 'node:os';
+
 const HELD: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 let held: NodeJS.Signals | null = null;
 
+/** Ends the process with the status the signal's default action gives (128 + its number: 143 for SIGTERM). */
+export function exitAsSignal(signal: NodeJS.Signals): never {
+  process.exit(128 + constants.signals[signal]);
+}
+
 function hold(signal: NodeJS.Signals): void {
-  if (held !== null) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+  if (held !== null) exitAsSignal(signal);
   held = signal;
 }
 

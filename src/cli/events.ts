@@ -32,7 +32,7 @@ import {
   parseFormat,
   parseLogLevel,
 } from './common.js';
-import { takeOverEarlySignals } from './early-signals.js';
+import { exitAsSignal, takeOverEarlySignals } from './early-signals.js';
 import { addSourceFlags, type SourceFlags, sourceFlagsToConfig } from './source-flags.js';
 
 interface EventsOptions extends SourceFlags {
@@ -53,14 +53,12 @@ export function registerEventsCommand(program: Command): void {
   cmd.action(action((files: string[], opts: EventsOptions) => runEvents(files, opts)));
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
-
 async function runEvents(files: string[], opts: EventsOptions): Promise<number> {
   let signalled = false;
   let onFirstSignal = () => {};
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal: exit at once, as the signal's default would (and as `run` does).
-    if (signalled) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+    if (signalled) exitAsSignal(signal);
     signalled = true;
     onFirstSignal();
   };

@@ -20,15 +20,13 @@ import { sinksOn } from '../sinks/enabled.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { action, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from './common.js';
-import { takeOverEarlySignals } from './early-signals.js';
+import { exitAsSignal, takeOverEarlySignals } from './early-signals.js';
 import { loadRunConfigIsolated } from './run-config-isolated.js';
 import type { RunFlags } from './run-overrides.js';
 import { ensureAlertSink } from './run-sinks.js';
 import { addSourceFlags } from './source-flags.js';
 
 export { applyRunOverrides, type RunFlags } from './run-overrides.js';
-
-const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 
 /**
  * How far past `pipeline.shutdownTimeoutMs` (from the signal) a stop that has not finished is cut short:
@@ -115,7 +113,7 @@ export async function runDaemon(flags: RunFlags): Promise<number> {
   const exitNow = (signal: NodeJS.Signals): never => {
     logger.warn({ signal }, 'second signal: exiting now');
     logger.flush();
-    process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 1));
+    exitAsSignal(signal);
   };
   const onSignalAtStart = (signal: NodeJS.Signals) => {
     if (signalAtStart !== null) exitNow(signal);
