@@ -4,7 +4,7 @@
  */
 import { imageRegistryHost, type ParsedArgv, scpLikeHost, urlHost } from './argv.js';
 import type { OtherRemote } from './recognize.js';
-import type { PushToolSpec } from './types.js';
+import type { CommandSpec, PushToolSpec } from './types.js';
 
 /**
  * The push's destination host: a host flag's URL host or value (`gh --hostname ghe`); a source-name flag's
@@ -33,10 +33,13 @@ function oneHost(hosts: readonly (string | null)[]): string | null {
   return hosts.every((h) => h === first) ? first : null;
 }
 
-/** The host a remote names, as the tool reads its remotes (`spec.destination`); null for a tool whose remotes name none. */
-export function destinationOf(spec: PushToolSpec, remote: string | null): string | null {
+/**
+ * The host a remote names, as the tool (`spec.destination`) or the command (`cmd.destination`) reads its remotes;
+ * null for remotes that name none.
+ */
+export function destinationOf(spec: PushToolSpec, remote: string | null, cmd?: CommandSpec): string | null {
   if (!remote) return null;
-  switch (spec.destination) {
+  switch (cmd?.destination ?? spec.destination) {
     case 'url':
     case 'git-remote':
       return urlHost(remote)?.host ?? scpLikeHost(remote);

@@ -269,7 +269,7 @@ function matchSpec(
       for (const cmd of m.commands) {
         const remote = matchCommand(cmd, parsed);
         if (remote === undefined) continue;
-        const r: PushRecognition = push(remote, destinationOf(spec, remote));
+        const r: PushRecognition = push(remote, destinationOf(spec, remote, cmd));
         if (isReportingApiCall(cmd, parsed, words, isUploadTarget)) r.reportsOnly = true;
         if (uploadedForClient(spec, cmd, name, parsed)) r.viaBuilder = true;
         const others = 'flag' in cmd.remote ? otherFlagRemotes(parsed, cmd.remote, remote) : [];

@@ -123,6 +123,11 @@ export interface CommandSpec {
   reads?: ApiReads;
   /** Calls that only report back to the forge with a short inline body (a status, a comment): not a push. */
   reports?: ReportingCalls;
+  /**
+   * How this command's remote names its host, where it differs from the tool's (`helm cm-push CHART REPO`: a
+   * chartmuseum's URL or a repository name, not an image reference like `helm push`'s `oci://…`).
+   */
+  destination?: DestinationFrom;
 }
 
 /**

@@ -335,7 +335,9 @@ export const registryTools: readonly PushToolSpec[] = [
       kind: 'subcommand',
       commands: [
         { words: ['push'], remote: { positional: 'last' }, minPositionals: 2, remotePrefix: ['oci://'] },
-        { words: ['cm-push'], remote: { positional: 'last' }, minPositionals: 2 },
+        // chartmuseum's plugin: its repository is a URL or a name from helm's repositories, whose server the
+        // first connect shows (evasion hunt: read as an image, both named Docker Hub).
+        { words: ['cm-push'], remote: { positional: 'last' }, minPositionals: 2, destination: 'url' },
       ],
     },
     destination: 'image-ref',

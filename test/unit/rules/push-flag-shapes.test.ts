@@ -95,4 +95,20 @@ describe('a destination flag given twice (review of 5127526)', () => {
       'push',
     );
   });
+
+  it("helm cm-push's repository is chartmuseum's URL or a name from helm's repositories, never a Docker Hub image", () => {
+    // Evasion hunt, round 3: read as an image reference, both named registry-1.docker.io (argv), so the alert sent
+    // responders to Docker Hub and taught the chartmuseum's address as Docker Hub's.
+    expect(pushOf('helm', 'cm-push /tmp/c-0.1.0.tgz https://charts.evil.example')).toEqual({
+      remote: 'https://charts.evil.example',
+      host: 'charts.evil.example',
+      declaredIn: null,
+    });
+    expect(pushOf('helm', 'cm-push ./chart/ chartmuseum')).toEqual({
+      remote: 'chartmuseum',
+      host: null,
+      declaredIn: null,
+    });
+    expect(pushOf('helm', 'push /tmp/c-0.1.0.tgz oci://ghcr.io/evil/charts')).toMatchObject({ host: 'ghcr.io' });
+  });
 });
