@@ -36,6 +36,7 @@ import {
 } from './push-destination.js';
 import { pushTools } from './push-tools.js';
 import { isReportingApiCall } from './reporting-calls.js';
+import { scriptUploadTarget } from './script-upload.js';
 import { signingKeyFiles } from './signing-keys.js';
 import { tarFlavourOf } from './tar-grammars.js';
 import type { CommandSpec, PushToolSpec, RemoteLocator } from './types.js';
@@ -287,12 +288,8 @@ function matchSpec(
     }
     case 'script-upload': {
       const args = view.args ?? '';
-      if (!m.verbs.test(args)) return null;
-      for (const match of args.matchAll(/https?:\/\/[^\s'"()<>,;]+/g)) {
-        const u = urlHost(match[0]);
-        if (u && isUploadTarget(u.host, u.path)) return push(match[0], u.host, name.replace(/[0-9.]+$/, '') || name);
-      }
-      return null;
+      const target = m.verbs.test(args) ? scriptUploadTarget(args, isUploadTarget) : null;
+      return target && push(target.remote, target.host, name.replace(/[0-9.]+$/, '') || name);
     }
     case 'ssh-receive-pack': {
       const at = words.findIndex((w) => w.startsWith('git-receive-pack') || w.startsWith('receive-pack'));

