@@ -21,6 +21,7 @@ import { imageBuildTools } from './tools/image-builds.js';
 import { installerTools } from './tools/installers.js';
 import { jvmBuildTools } from './tools/jvm-builds.js';
 import { kubectlTools } from './tools/kubectl.js';
+import { nixTools } from './tools/nix.js';
 import { ociClientTools } from './tools/oci-clients.js';
 import { packageTools } from './tools/packages.js';
 import { publisherTools } from './tools/publishers.js';
@@ -44,6 +45,7 @@ export const pushTools: readonly PushToolSpec[] = [
   ...jvmBuildTools,
   ...packageTools,
   ...publisherTools,
+  ...nixTools,
   ...installerTools,
   ...vcsTools,
   ...cloudCliTools,

