@@ -329,6 +329,10 @@ export const registryTools: readonly PushToolSpec[] = [
         '--username',
         '--password',
         '--kubeconfig',
+        // cm-push's own (chartmuseum/helm-push): read as positionals, the last was its remote, so the alert named
+        // a password or a token given after the repository as the remote (review of the evasion hunt, round 3).
+        ...['-u', '-p', '--access-token', '--auth-header', '--context-path', '--keyring', '-t', '--timeout'],
+        ...['-v', '--version', '-a', '--app-version'],
       ],
     },
     match: {

@@ -111,4 +111,20 @@ describe('a destination flag given twice (review of 5127526)', () => {
     });
     expect(pushOf('helm', 'push /tmp/c-0.1.0.tgz oci://ghcr.io/evil/charts')).toMatchObject({ host: 'ghcr.io' });
   });
+
+  it("helm cm-push's own value flags are no repository: a password after it is never the remote (review of 6f07be1)", () => {
+    // cm-push takes -u/-p/--access-token/--version… (chartmuseum/helm-push's cobra flags), anywhere: read as
+    // positionals, the last one was the remote, so the alert's remote was the password or the token.
+    for (const args of [
+      'cm-push ./chart/ chartmuseum -u ci -p s3cr3tpass',
+      'cm-push ./chart/ chartmuseum --access-token tok123 --version 1.2.3',
+      'cm-push -a 2.0 --auth-header X-Auth --context-path /c -t 60 ./chart/ chartmuseum --keyring /k.gpg',
+    ])
+      expect(pushOf('helm', args), args).toEqual({ remote: 'chartmuseum', host: null, declaredIn: null });
+    expect(pushOf('helm', 'cm-push ./chart/ https://charts.acme.example --password s3cr3t -v 1.2.3')).toEqual({
+      remote: 'https://charts.acme.example',
+      host: 'charts.acme.example',
+      declaredIn: null,
+    });
+  });
 });
