@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, errorMessage } from '../errors.js';
+import { describeListenError } from '../io/listen-errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { limitConnections } from './connection-slots.js';
@@ -183,9 +184,12 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {
       clearInterval(heartbeat);
-      reject(
-        new Error(`cannot listen on ${o.listen.host}:${o.listen.port} for /metrics: ${err.message}`, { cause: err }),
-      );
+      // Say what to do, as the receiver's busy port does: node's own text ("listen EADDRINUSE: address already
+      // in use") named neither the likely holder nor the flag that moves /metrics.
+      const at = `${o.listen.host}:${o.listen.port}`;
+      const why = describeListenError(err, at);
+      const fix = err.code === 'EADDRINUSE' ? '; stop it, or give --metrics-addr (metrics.listen) another port' : '';
+      reject(new Error(`cannot listen on ${at} for /metrics: ${why}${fix}`, { cause: err }));
     };
     server.once('error', failed);
     server.listen(o.listen.port, o.listen.host, () => {

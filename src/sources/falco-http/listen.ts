@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { SourceFailedError } from '../../errors.js';
 import { readConfiguredFile } from '../../io/file-problems.js';
+import { describeListenError } from '../../io/listen-errors.js';
 import type { FalcoHttpConfig } from './config.js';
 
 export interface HostPort {
@@ -46,21 +47,11 @@ export function createHttpServer(config: FalcoHttpConfig, limits: ServerLimits, 
   });
 }
 
-/**
- * What a listen error means, for the one line start-up ends with. A busy port is most often a daemon already
- * running on the node: `exfilwatch events --falco-http ADDR` beside `run` on the same address.
- */
-const LISTEN_ERRORS: Record<string, (at: string) => string> = {
-  EADDRINUSE: (at) => `address in use: another process already listens on ${at} (a running exfilwatch daemon?)`,
-  EADDRNOTAVAIL: () => 'address not available on this host',
-  EACCES: () => 'permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)',
-};
-
 /** Binds; an address that cannot be bound rejects with SourceFailedError (the host's problem, not the config's). */
 export function listenOn(server: http.Server, at: HostPort, configured: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const why = err.code ? `${err.code}: ${LISTEN_ERRORS[err.code]?.(configured) ?? err.message}` : err.message;
+      const why = describeListenError(err, configured);
       reject(new SourceFailedError(`falco-http ${configured}`, `cannot listen: ${why}`, { cause: err }));
     };
     server.once('error', onError);

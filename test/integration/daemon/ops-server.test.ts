@@ -149,10 +149,13 @@ describe('ops server', () => {
     expect(() => parseListenAddress('host:99999', '--metrics-addr')).toThrow(/^--metrics-addr: /);
   });
 
-  it('a port in use is a clear error', async () => {
+  it('a port in use is a clear error: what holds it, and the flag and key that move /metrics', async () => {
     server = await startIdle();
+    const at = `127.0.0.1:${server.address.port}`;
+    // Node's own "listen EADDRINUSE: address already in use" told a user neither, where the receiver's said both.
     await expect(startIdle({ listen: { host: '127.0.0.1', port: server.address.port } })).rejects.toThrow(
-      /cannot listen on 127\.0\.0\.1:\d+ for \/metrics/,
+      `cannot listen on ${at} for /metrics: EADDRINUSE: address in use: another process already listens on ${at} ` +
+        '(a running exfilwatch daemon?); stop it, or give --metrics-addr (metrics.listen) another port',
     );
   });
 
