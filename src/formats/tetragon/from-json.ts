@@ -5,6 +5,7 @@
  */
 import { DecodeError } from '../../errors.js';
 import type { NormalizedEvent } from '../../model/normalized-event.js';
+import { isFalcoEvent } from '../falco/detect.js';
 import type { NormalizeDefaults } from '../types.js';
 import {
   type ArgScan,
@@ -262,5 +263,12 @@ export function normalizeTetragonJson(obj: Obj, defaults: NormalizeDefaults): No
     // A newer agent's event type (or one we do not use): ignored, not malformed.
     if (key.startsWith('process_') || key === 'test') return null;
   }
+  // A Falco alert is the likeliest wrong line (Falco's file_output given as --tetragon-file, --format tetragon):
+  // say so and where it goes, rather than only which keys are missing.
+  if (isFalcoEvent(obj)) throw new DecodeError(FALCO_ALERT_AS_TETRAGON);
   throw new DecodeError('not a Tetragon event (no process_* or rate_limit_info key)');
 }
+
+const FALCO_ALERT_AS_TETRAGON =
+  'not a Tetragon event: this is a Falco alert (rule, priority, output): read it as Falco (scan or events ' +
+  '--format auto or falco; live, a falco-http source fed by Falco http_output)';

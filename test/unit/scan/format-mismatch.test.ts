@@ -52,5 +52,11 @@ describe('a line of the other sensor under a fixed --format', () => {
     expect(r).toMatchObject({ events: 0, ignored: 0 });
     expect(r.errors).toHaveLength(falco.length);
     expect(r.errors[0]).toMatch(/^not a Tetragon event/);
+    // A user who gave Falco's file as Tetragon's (--tetragon-file, --format tetragon) is told what it is and
+    // where it goes, not only that no process_* key was found.
+    expect(r.errors[0]).toBe(
+      'not a Tetragon event: this is a Falco alert (rule, priority, output): read it as Falco (scan or events ' +
+        '--format auto or falco; live, a falco-http source fed by Falco http_output)',
+    );
   });
 });
