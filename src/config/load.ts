@@ -134,8 +134,20 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
     }
     const value = valueAt(raw, issue.path);
     if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
+    if (issue.code === 'invalid_type' && issue.expected === 'array') message += listHint(value);
     return { keyPath: keyPathOf(issue.path), message };
   });
+}
+
+/**
+ * How to write the list a single entry was given for: the likeliest slip (`tetragonGrpc:` then `address:`
+ * under it, `servers: nats://…`), which zod's "expected array, received object" named without the fix.
+ */
+function listHint(value: unknown): string {
+  if (value !== null && typeof value === 'object')
+    return '; a list: put `- ` before its first key to make it one entry';
+  if (typeof value === 'string') return '; a list: write [value] or put the value on a line of its own after `- `';
+  return '';
 }
 
 /**

@@ -47,6 +47,20 @@ describe('config key paths', () => {
       'Invalid input: expected string, received number (got 7)',
     ]);
   });
+
+  it('say how to write a list that was given one entry or one value bare', () => {
+    // `tetragonGrpc:` with `address:` under it, `servers: nats://…`: zod said "expected array, received object".
+    const problems = configProblems({
+      sources: { tetragonGrpc: { address: 'unix:///x.sock' } },
+      sinks: { nats: { servers: 'nats://127.0.0.1:4222' } },
+    });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`)).toEqual([
+      'sources.tetragonGrpc: Invalid input: expected array, received object (got {"address":"unix:///x.sock"}); ' +
+        'a list: put `- ` before its first key to make it one entry',
+      'sinks.nats.servers: Invalid input: expected array, received string (got "nats://127.0.0.1:4222"); ' +
+        'a list: write [value] or put the value on a line of its own after `- `',
+    ]);
+  });
 });
 
 // `--falco-grpc h:99999` was refused while `address: h:99999` in the file passed check-config, and the
