@@ -1,10 +1,10 @@
 /** The Falco JSON alert format: `http_output` bodies, stdout/`file_output` JSON lines, gRPC responses. */
 import { DecodeError } from '../../errors.js';
 import type { EventFormat } from '../types.js';
-import { isFalcoEvent, NOT_A_FALCO_ALERT } from './detect.js';
+import { isFalcoEvent, notAFalcoAlert } from './detect.js';
 import { normalizeFalco } from './normalize.js';
 
-export { isFalcoEvent, NOT_A_FALCO_ALERT } from './detect.js';
+export { isFalcoEvent, NOT_A_FALCO_ALERT, notAFalcoAlert } from './detect.js';
 export { isDropAlert, normalizeFalco } from './normalize.js';
 export { parseFalcoJson } from './parse.js';
 
@@ -15,7 +15,7 @@ export const falcoFormat: EventFormat = {
   // printed without them (ignored): a Tetragon line given as Falco must be a decode error, logged with its
   // line number (docs/scan.md), as a Falco line given as Tetragon is, not a silent "ignored".
   normalize(obj, defaults) {
-    if (!isFalcoEvent(obj)) throw new DecodeError(NOT_A_FALCO_ALERT);
+    if (!isFalcoEvent(obj)) throw new DecodeError(notAFalcoAlert(obj));
     return normalizeFalco(obj, defaults);
   },
 };

@@ -1,6 +1,6 @@
 /** One request body → Falco alerts → normalized events offered to the pipeline. */
 import { DecodeError, errorMessage } from '../../errors.js';
-import { isFalcoEvent, NOT_A_FALCO_ALERT, normalizeFalco, parseFalcoJson } from '../../formats/falco/index.js';
+import { isFalcoEvent, normalizeFalco, notAFalcoAlert, parseFalcoJson } from '../../formats/falco/index.js';
 import type { NormalizeDefaults } from '../../formats/types.js';
 import type { SourceOutput } from '../types.js';
 import type { BodyKind } from './guards.js';
@@ -28,7 +28,7 @@ function ingestOne(
   try {
     const obj = parseFalcoJson(text);
     if (!isFalcoEvent(obj)) {
-      throw new DecodeError(NOT_A_FALCO_ALERT);
+      throw new DecodeError(notAFalcoAlert(obj));
     }
     const event = normalizeFalco(obj, defaults);
     if (event === null) {

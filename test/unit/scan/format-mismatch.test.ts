@@ -45,6 +45,11 @@ describe('a line of the other sensor under a fixed --format', () => {
     expect(r).toMatchObject({ events: 0, ignored: 0 });
     expect(r.errors).toHaveLength(tetragon.length);
     expect(r.errors[0]).toMatch(/^not a Falco alert/);
+    // Told what the line is and where it goes, as a Falco line read as Tetragon is.
+    expect(r.errors[0]).toBe(
+      'not a Falco alert: this is a Tetragon event (process_*): read it as Tetragon (scan or events --format auto ' +
+        'or tetragon; live, a tetragon-file or tetragon-grpc source)',
+    );
   });
 
   it('Falco lines as tetragon: decode errors saying they are not Tetragon events', () => {
