@@ -14,6 +14,7 @@ export interface SinkLogLine {
   level: number;
   msg: string;
   retryInMs?: number;
+  err?: string;
 }
 
 /** Starts a sink on `config` (the sink's keys; `spool.dir` is filled in). */

@@ -115,6 +115,16 @@ const isUnanswered = (err: unknown): boolean => {
   return code === ErrorCode.Timeout || code === ErrorCode.NoResponders;
 };
 
+/**
+ * A setup error as the log says it. nats.js names a JetStream API nothing answered "503" alone, which sent a
+ * user of a broker started without -js looking for an HTTP server: the three waits before core NATS say why.
+ */
+const setupErrorText = (err: unknown): string =>
+  (err as NatsError | null)?.code === ErrorCode.JetStreamNotEnabled
+    ? `${errorMessage(err)}: the JetStream API did not answer (JetStream off on the broker: nats-server -js; or ` +
+      'still starting): alerts stay spooled, and go out as core NATS if it stays silent'
+    : errorMessage(err);
+
 /** JSStreamSubjectOverlapErr: another stream of the account stores some of the subjects. */
 const isSubjectOverlap = (err: unknown): boolean =>
   (err as { api_error?: { err_code?: number } } | null)?.api_error?.err_code === 10065 ||
@@ -284,7 +294,7 @@ export function createNatsLink(
       const delay = isUnanswered(err)
         ? retryDelay()
         : refusedSetupRetryMs(setupFailures++, config.reconnectTimeWaitMs, config.reconnectJitterMs);
-      warnRepeated({ ...where, retryInMs: Math.round(delay) }, SETUP_FAILED, errorMessage(err));
+      warnRepeated({ ...where, retryInMs: Math.round(delay) }, SETUP_FAILED, setupErrorText(err));
       retrySetup(conn, delay);
     } finally {
       setupRunning = false;

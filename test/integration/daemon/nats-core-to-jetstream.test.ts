@@ -22,7 +22,7 @@ afterEach(async () => {
 async function sinkOn(server: string, extra: Record<string, unknown>) {
   const config = { servers: [server], reconnectJitterMs: 0, ackTimeoutMs: 1000, ...extra };
   const { sink, lines } = await startLoggedNatsSink(config, (c) => cleanups.push(c));
-  return { sink, messages: () => lines.map((l) => l.msg) };
+  return { sink, messages: () => lines.map((l) => l.msg), lines };
 }
 
 /** Turns JetStream on in the broker's config file and reloads it (SIGHUP: clients stay connected). */
@@ -75,6 +75,23 @@ describe('NATS sink in core mode when the broker gains JetStream', () => {
     // The re-look did it, not a reconnect.
     expect(messages()).not.toContain('reconnected to NATS');
     expect(messages()).not.toContain('NATS connection lost; reconnecting, alerts are spooled meanwhile');
+  }, 40_000);
+
+  it('says why it waits before going core: the JetStream API did not answer, not a bare "503"', async () => {
+    // A user who started nats-server without -js read `"err":"503","msg":"NATS setup failed; retrying"` three
+    // times before the core warning, and nothing told them JetStream was what was missing.
+    const nats = await startNatsServer({ jetstream: false });
+    cleanups.push(() => nats.dispose());
+    const { sink, lines } = await sinkOn(nats.url, { reconnectTimeWaitMs: 100, stream: { checkIntervalMs: 60_000 } });
+    await until(() => sink.status().mode === 'core', 10_000, 'core mode');
+    const waits = lines.filter((l) => l.msg === 'NATS setup failed; retrying');
+    expect(waits.length).toBeGreaterThan(0);
+    for (const l of waits) {
+      expect(l.err).toBe(
+        '503: the JetStream API did not answer (JetStream off on the broker: nats-server -js; or still starting): ' +
+          'alerts stay spooled, and go out as core NATS if it stays silent',
+      );
+    }
   }, 40_000);
 
   it('after a reconnect, waits three reconnect waits for a silent JetStream API again before going core', async () => {
