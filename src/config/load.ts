@@ -243,7 +243,11 @@ export function readConfigText(path: string, flag: string | null = '--config'): 
   if (error) {
     const at = error.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-    throw new ConfigError(path, `YAML syntax error${where}: ${firstLineOf(error.message)}`, { cause: error });
+    // `servers: [${NATS_URL}]`: in a flow list `{` opens a map, so the reference the file may not hold fails as
+    // syntax, and the message said nothing of it.
+    const reference = at ? ENV_REFERENCE.exec(text.split('\n')[at.line - 1] ?? '') : null;
+    const hint = reference ? ` (${reference[0]} on that line ${NOT_EXPANDED})` : '';
+    throw new ConfigError(path, `YAML syntax error${where}: ${firstLineOf(error.message)}${hint}`, { cause: error });
   }
   try {
     return doc.toJS() ?? {};

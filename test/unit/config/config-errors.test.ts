@@ -161,6 +161,14 @@ describe('YAML problems in a config file', () => {
     expect(err.message).toMatch(/^\S+unclosed\.yaml: YAML syntax error at line \d+, column \d+: Flow sequence/);
     expect(err.message).not.toContain('\n');
 
+    // A ${…} in a flow list is a syntax error before it is a value: the line says why the file cannot hold it.
+    const flow = write('flow-ref.yaml', 'sinks:\n  nats:\n    servers: [${NATS_URL}]\n');
+    expect(configErrorOf(() => readConfigText(flow)).message).toBe(
+      `${flow}: YAML syntax error at line 3, column 16: Missing , or : between flow sequence items ` +
+        '(${NATS_URL} on that line is not expanded: exfilwatch reads no environment variables in its config file ' +
+        '(use NATS_URL / --nats, sharedSecret.valueEnv, or render the file first))',
+    );
+
     const dup = write('dup.yaml', 'logLevel: info\nlogLevel: warn\n');
     expect(configErrorOf(() => readConfigText(dup)).message).toBe(
       `${dup}: YAML syntax error at line 2, column 1: Map keys must be unique`,
