@@ -87,6 +87,8 @@ async function openFailure(path: string, err: unknown): Promise<{ detail: string
  * open returns at once (the flag means nothing for a regular file's reads), and fstat on what was opened
  * decides.
  */
+const DIRECTORY_HINT = ': give the export file in it (Tetragon writes tetragon.log)';
+
 async function openRegular(path: string): Promise<{ fh: FileHandle; st: Stats } | null> {
   if (!(await stat(path)).isFile()) return null;
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -158,7 +160,9 @@ export async function tailFile(path: string, o: TailOptions, signal: AbortSignal
           const opened = await openRegular(path);
           if (!opened) {
             first = false; // as for a missing file: a regular file put there later is read from its start
-            problem('error', `${path} is not a regular file`);
+            // A directory is most often the export's own (`/var/run/cilium/tetragon`): name the file meant.
+            const dir = (await stat(path).catch(() => null))?.isDirectory() === true;
+            problem('error', `${path} is ${dir ? 'a directory, ' : ''}not a regular file${dir ? DIRECTORY_HINT : ''}`);
             await sleep(o.pollMs * 4, signal);
             continue;
           }

@@ -73,6 +73,20 @@ describe('tetragon-file source (follows the JSON export)', () => {
     expect(h.decodeErrors.slice(1).filter((e) => e.includes('pretty-printed'))).toEqual([]);
   });
 
+  it('a directory at the path names the file meant in it', async () => {
+    // `--tetragon-file /var/run/cilium/tetragon` (the export's directory): "is not a regular file" alone, for ever.
+    const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tfile-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const h = createHarness();
+    h.start(tetragonFileSource.create(tetragonFileSource.schema.parse({ path: dir, pollIntervalMs: 10 }), h.deps));
+    cleanups.push(() => h.stop());
+    await h.waitFor(() => h.logs.some((l) => l.msg === 'waiting for the export file'), 'directory reported');
+    expect(h.logs.find((l) => l.msg === 'waiting for the export file')?.detail).toBe(
+      `${dir} is a directory, not a regular file: give the export file in it (Tetragon writes tetragon.log)`,
+    );
+    expect(h.up()).toBe(false);
+  });
+
   it('a FIFO at the path is reported like a directory, not opened for good: down, retried, back on a regular file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-tfile-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
