@@ -31,11 +31,13 @@ export function advanceClock(node: NodeState, t: number, wallMs: number): void {
     moveTo(node, t, wallMs);
     return;
   }
-  // A node a run already took more than a jump behind the wall clock (an old capture appended to a followed
-  // export): an event near its clock moves it at once, as in a scan. Else each of its events was a jump from
-  // the wall clock, its clock moved only at each run of 16, to the run's earliest, and the push that ends a
-  // capture waited out the span of up to 31 events (19 min for one event a minute), not settle + lateness.
-  if (node.wallLagMs > CLOCK_JUMP_MS && t - node.maxMs <= CLOCK_JUMP_MS) {
+  // A node a run already took far from the wall clock, more than a jump behind it (an old capture appended to a
+  // followed export) or more than the skew ahead of it (a sensor clock running ahead): an event near its clock
+  // moves it at once, as in a scan. Else each of its events was a jump from the wall clock, its clock moved only
+  // at each run of 16, to the run's earliest, and the push that ends a capture waited out the span of up to 31
+  // events (19 min for one event a minute), not settle + lateness; ahead, until the wall clock got there.
+  const awayFromWall = node.wallLagMs > CLOCK_JUMP_MS || node.maxMs > wallMs + WALL_SKEW_MS;
+  if (awayFromWall && t - node.maxMs <= CLOCK_JUMP_MS) {
     moveTo(node, t, wallMs);
     return;
   }

