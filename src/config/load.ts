@@ -244,9 +244,9 @@ export function readConfigText(path: string, flag: string | null = '--config'): 
     const at = error.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';
     // `servers: [${NATS_URL}]`: in a flow list `{` opens a map, so the reference the file may not hold fails as
-    // syntax, and the message said nothing of it.
+    // syntax, and the message said nothing of it. Its name only: a default (`${NATS_TOKEN:-…}`) may be a secret.
     const reference = at ? ENV_REFERENCE.exec(text.split('\n')[at.line - 1] ?? '') : null;
-    const hint = reference ? ` (${reference[0]} on that line ${NOT_EXPANDED})` : '';
+    const hint = reference ? ` (\${${reference[1]}} on that line ${NOT_EXPANDED})` : '';
     throw new ConfigError(path, `YAML syntax error${where}: ${firstLineOf(error.message)}${hint}`, { cause: error });
   }
   try {

@@ -169,6 +169,12 @@ describe('YAML problems in a config file', () => {
         '(use NATS_URL / --nats, sharedSecret.valueEnv, or render the file first))',
     );
 
+    // Named, never echoed: a default after `:-` may be the secret itself.
+    const withDefault = write('flow-default.yaml', 'sinks:\n  nats:\n    token: [${NATS_TOKEN:-hunter2-s3cret}]\n');
+    const defaultErr = configErrorOf(() => readConfigText(withDefault)).message;
+    expect(defaultErr).toContain('(${NATS_TOKEN} on that line is not expanded');
+    expect(defaultErr).not.toContain('hunter2');
+
     const dup = write('dup.yaml', 'logLevel: info\nlogLevel: warn\n');
     expect(configErrorOf(() => readConfigText(dup)).message).toBe(
       `${dup}: YAML syntax error at line 2, column 1: Map keys must be unique`,
