@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../demo/runner.js';
 import { ConfigError } from '../errors.js';
+import { LOG_LEVELS } from '../telemetry/logger.js';
 import { action, parseLogLevel } from './common.js';
 import { takeOverEarlySignals } from './early-signals.js';
 
@@ -40,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--loop', 'replay round after round (fresh ids each time) until Ctrl-C')
     .option('--metrics-addr <host:port>', 'listen address for /metrics (default 127.0.0.1:9464, or a free port)')
     .option('--nats <url>', 'also publish alerts to NATS (env NATS_URL)')
-    .option('--log-level <level>', 'log level for the JSON logs on stderr', 'warn')
+    .option('--log-level <level>', `log level for the JSON logs on stderr: ${LOG_LEVELS.join('|')}`, 'warn')
     .option('--scenarios <dir>', 'scenario descriptions to replay (default: the bundled examples/scenarios)')
     .option('--no-color', 'no ANSI colours even on a terminal')
     .action(

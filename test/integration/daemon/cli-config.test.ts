@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOG_LEVELS } from '../../../src/telemetry/logger.js';
 import { runCli, startCli, stopChild } from './cli-process.js';
 
 let dir: string;
@@ -267,6 +268,20 @@ describe.concurrent('source flags in --help', () => {
         );
       }
       if (command === 'events') expect(help).not.toContain('its sources are used too');
+    });
+  }
+});
+
+describe.concurrent('--log-level in --help', () => {
+  // run, scan and events listed the levels; demo said only "log level for the JSON logs on stderr", so a user
+  // who wanted more than its default warn had to guess the words.
+  for (const command of ['demo', 'run', 'scan', 'events']) {
+    it(`${command} --help lists every log level`, async () => {
+      const r = await runCli([command, '--help']);
+      expect(r.code).toBe(0);
+      const help = r.stdout.replace(/\s+/g, ' ');
+      const said = help.slice(help.indexOf('--log-level <level>'));
+      expect(said.slice(0, said.indexOf(' --', 2))).toContain(LOG_LEVELS.join('|'));
     });
   }
 });
