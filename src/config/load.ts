@@ -135,8 +135,24 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
     const value = valueAt(raw, issue.path);
     if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
     if (issue.code === 'invalid_type' && issue.expected === 'array') message += listHint(value);
+    const key = issue.path[issue.path.length - 1];
+    if (issue.code === 'invalid_type' && typeof key === 'string' && key.endsWith('Ms')) message += msHint(value);
     return { keyPath: keyPathOf(issue.path), message };
   });
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * The unit a duration key (every `…Ms` key) takes, for a value written as text: `windowMs: 30m` got zod's
+ * "expected number, received string" alone, naming neither the unit nor the number meant.
+ */
+function msHint(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d)?\s*$/i.exec(value);
+  const ms = m ? Number(m[1]) * (UNIT_MS[m[2]?.toLowerCase() ?? 'ms'] ?? 1) : Number.NaN;
+  const example = Number.isFinite(ms) ? `write ${Math.round(ms)}, unquoted` : 'a number, 60000 for a minute';
+  return `; a duration in milliseconds (every key ending in Ms): ${example}`;
 }
 
 /**

@@ -143,6 +143,23 @@ describe('a ${ in the credentials of a NATS URL', () => {
   });
 });
 
+describe('a duration written as text', () => {
+  it('says every key ending in Ms takes milliseconds, and the number meant when it can tell', () => {
+    // `windowMs: 30m` got "expected number, received string" alone: nothing said the unit.
+    const problems = configProblems({
+      correlator: { windowMs: '30m', latenessMs: '40000', pushSettleMs: 'soon' },
+      sources: { tetragonFile: [{ path: '/x', pollIntervalMs: '1.5s' }] },
+    });
+    const unit = 'a duration in milliseconds (every key ending in Ms)';
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`)).toEqual([
+      `sources.tetragonFile[0].pollIntervalMs: Invalid input: expected number, received string (got "1.5s"); ${unit}: write 1500, unquoted`,
+      `correlator.windowMs: Invalid input: expected number, received string (got "30m"); ${unit}: write 1800000, unquoted`,
+      `correlator.latenessMs: Invalid input: expected number, received string (got "40000"); ${unit}: write 40000, unquoted`,
+      `correlator.pushSettleMs: Invalid input: expected number, received string (got "soon"); ${unit}: a number, 60000 for a minute`,
+    ]);
+  });
+});
+
 describe('the offending value in a message', () => {
   it('is written as YAML wrote it when it is not finite (JSON would say null)', () => {
     const path = write('inf.yaml', 'pipeline:\n  eventQueueCapacity: 1e400\n  alertQueueCapacity: -.inf\n');
