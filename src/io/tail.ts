@@ -80,6 +80,9 @@ async function openFailure(path: string, err: unknown): Promise<{ detail: string
   }
 }
 
+/** What a directory at the followed path most often is: the export's own (`/var/run/cilium/tetragon`). */
+const DIRECTORY_HINT = ': give the export file in it (Tetragon writes tetragon.log)';
+
 /**
  * Opens `path` for reading if it is a regular file; null if something else is there. stat() first, so a
  * FIFO is not even opened (opening its read end would wake a writer blocked in its own open, which then
@@ -87,8 +90,6 @@ async function openFailure(path: string, err: unknown): Promise<{ detail: string
  * open returns at once (the flag means nothing for a regular file's reads), and fstat on what was opened
  * decides.
  */
-const DIRECTORY_HINT = ': give the export file in it (Tetragon writes tetragon.log)';
-
 async function openRegular(path: string): Promise<{ fh: FileHandle; st: Stats } | null> {
   if (!(await stat(path)).isFile()) return null;
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
