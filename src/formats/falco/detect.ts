@@ -4,7 +4,7 @@
  * top-level event key (`process_exec`, `process_kprobe`, …) and never a `rule`.
  */
 /** Why a JSON object is not a Falco alert (receiver 400 bodies, scan and events decode errors). */
-export const NOT_A_FALCO_ALERT = 'not a Falco alert: expected a string "rule" and a "priority" or "output"';
+const NOT_A_FALCO_ALERT = 'not a Falco alert: expected a string "rule" and a "priority" or "output"';
 
 export function isFalcoEvent(obj: Record<string, unknown>): boolean {
   if (typeof obj.rule !== 'string') return false;

@@ -4,7 +4,7 @@ import type { EventFormat } from '../types.js';
 import { isFalcoEvent, notAFalcoAlert } from './detect.js';
 import { normalizeFalco } from './normalize.js';
 
-export { isFalcoEvent, NOT_A_FALCO_ALERT, notAFalcoAlert } from './detect.js';
+export { isFalcoEvent, notAFalcoAlert } from './detect.js';
 export { isDropAlert, normalizeFalco } from './normalize.js';
 export { parseFalcoJson } from './parse.js';
 
