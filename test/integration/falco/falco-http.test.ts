@@ -117,6 +117,12 @@ describe('falco-http receiver', () => {
     const notFalco = await p.post('{"hello":"world"}');
     expect(notFalco.status).toBe(400);
     expect(JSON.parse(notFalco.body).error).toMatch(/not a Falco alert/);
+    // A Tetragon line posted here is told what it is and where it goes (7b3ff3b), not which keys it lacks.
+    const tetragon = await p.post('{"process_exec":{"process":{"binary":"/bin/sh"}},"node_name":"n"}');
+    expect(tetragon.status).toBe(400);
+    expect(JSON.parse(tetragon.body).error).toMatch(
+      /^not a Falco alert: this is a Tetragon event \(process_\*\): read it as Tetragon/,
+    );
     const text = await p.post('13:44:05.478445995: Critical A shell was spawned', { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
     expect(JSON.parse(text.body).error).toMatch(/json_output: true/);
@@ -145,7 +151,7 @@ describe('falco-http receiver', () => {
     expect((await p.post(connectAlert())).status).toBe(200);
     const events = await h.waitFor(4);
     expect(events.find((e) => e.kind === 'exec' && e.container === null)).toMatchObject({ process: { pid: null } });
-    expect(await h.metric('exfilwatch_decode_errors_total', { source: 'falco' })).toBe(4);
+    expect(await h.metric('exfilwatch_decode_errors_total', { source: 'falco' })).toBe(5);
     expect(await h.metric('exfilwatch_receiver_requests_total', { source: 'falco-http', code: '431' })).toBe(1);
   });
 
