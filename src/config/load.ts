@@ -5,6 +5,7 @@ import { redact } from '../correlate/redact.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { type FlagOrigin, flagOriginOf } from './flag-origin.js';
 import { unknownKeyHint } from './key-suggestion.js';
+import { listHint } from './list-hint.js';
 import { buildConfigSchema, type ExfilwatchConfig } from './schema.js';
 
 export interface ConfigProblem {
@@ -88,11 +89,12 @@ export interface ConfigCheck {
  * Listing the problems and then parsing validated the whole schema twice (three times in `run`).
  */
 export function checkConfig(raw: unknown): ConfigCheck {
-  const result = buildConfigSchema().safeParse(raw ?? {});
+  const schema = buildConfigSchema();
+  const result = schema.safeParse(raw ?? {});
   const problems: ConfigProblem[] = [];
   envReferences(raw, [], problems);
   if (result.success) return { problems, config: result.data };
-  return { problems: [...problems, ...schemaProblems(raw, result.error.issues)], config: null };
+  return { problems: [...problems, ...schemaProblems(schema, raw, result.error.issues)], config: null };
 }
 
 /** Every problem in a parsed (not yet validated) config object, each with its key path. */
@@ -109,7 +111,7 @@ export function configOrFirstProblem(check: ConfigCheck, file?: string): Exfilwa
   return check.config;
 }
 
-function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+function schemaProblems(schema: z.ZodType, raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
   return issues.map((issue: z.core.$ZodIssue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
@@ -134,7 +136,8 @@ function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): Conf
     }
     const value = valueAt(raw, issue.path);
     if (value !== undefined && issue.code !== 'unrecognized_keys') message += ` (got ${describeValue(value)})`;
-    if (issue.code === 'invalid_type' && issue.expected === 'array') message += listHint(value);
+    if (issue.code === 'invalid_type' && issue.expected === 'array')
+      message += listHint(schema, raw, issue.path, value);
     const key = issue.path[issue.path.length - 1];
     if (issue.code === 'invalid_type' && typeof key === 'string' && key.endsWith('Ms')) message += msHint(value);
     return { keyPath: keyPathOf(issue.path), message };
@@ -153,17 +156,6 @@ function msHint(value: unknown): string {
   const ms = m ? Number(m[1]) * (UNIT_MS[m[2]?.toLowerCase() ?? 'ms'] ?? 1) : Number.NaN;
   const example = Number.isFinite(ms) ? `write ${Math.round(ms)}, unquoted` : 'a number, 60000 for a minute';
   return `; a duration in milliseconds (every key ending in Ms): ${example}`;
-}
-
-/**
- * How to write the list a single entry was given for: the likeliest slip (`tetragonGrpc:` then `address:`
- * under it, `servers: nats://…`), which zod's "expected array, received object" named without the fix.
- */
-function listHint(value: unknown): string {
-  if (value !== null && typeof value === 'object')
-    return '; a list: put `- ` before its first key to make it one entry';
-  if (typeof value === 'string') return '; a list: write [value] or put the value on a line of its own after `- `';
-  return '';
 }
 
 /**

@@ -61,6 +61,17 @@ describe('config key paths', () => {
         'a list: write [value] or put the value on a line of its own after `- `',
     ]);
   });
+
+  it('tell a bare value given to a list of maps that it needs an entry of its own, not [value]', () => {
+    // `tetragonGrpc: unix:///…` was told to write `[value]`, which then failed as "expected object".
+    const problems = configProblems({ sources: { tetragonGrpc: 'unix:///x.sock' }, allowlist: 'ci' });
+    expect(problems.map((p) => `${p.keyPath}: ${p.message}`)).toEqual([
+      'sources.tetragonGrpc: Invalid input: expected array, received string (got "unix:///x.sock"); ' +
+        'a list of maps: one entry per `- `, its keys under it, not a value alone',
+      'allowlist: Invalid input: expected array, received string (got "ci"); ' +
+        'a list of maps: one entry per `- `, its keys under it, not a value alone',
+    ]);
+  });
 });
 
 // `--falco-grpc h:99999` was refused while `address: h:99999` in the file passed check-config, and the
