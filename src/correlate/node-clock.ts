@@ -33,17 +33,29 @@ export function advanceClock(node: NodeState, t: number, wallMs: number): void {
   }
   // A node a run already took far from the wall clock, more than a jump behind it (an old capture appended to a
   // followed export) or more than the skew ahead of it (a sensor clock running ahead): an event near its clock
-  // moves it at once, as in a scan. Else each of its events was a jump from the wall clock, its clock moved only
-  // at each run of 16, to the run's earliest, and the push that ends a capture waited out the span of up to 31
-  // events (19 min for one event a minute), not settle + lateness; ahead, until the wall clock got there.
+  // moves it at once. Else each of its events was a jump from the wall clock, its clock moved only at each run
+  // of 16, to the run's earliest, and the push that ends a capture waited out the span of up to 31 events (19 min
+  // for one event a minute), not settle + lateness; ahead, until the wall clock got there. Near is what it is for
+  // a node in step: up to the skew past its clock at the wall clock's pace (nodeNowMs), or past the run that
+  // confirmed it (the clock is at its earliest), never a jump past the clock. Not a scan's 24 h: one glitch 20 h
+  // ahead moved the clock, and an ahead node's pending push waited the 20 h for the clock to get back there.
   const awayFromWall = node.wallLagMs > CLOCK_JUMP_MS || node.maxMs > wallMs + WALL_SKEW_MS;
-  if (awayFromWall && t - node.maxMs <= CLOCK_JUMP_MS) {
+  if (
+    awayFromWall &&
+    t - node.maxMs <= CLOCK_JUMP_MS &&
+    t <= Math.max(nodeNowMs(node, wallMs), node.runTopMs) + WALL_SKEW_MS
+  ) {
     moveTo(node, t, wallMs);
     return;
   }
-  if (node.aheadRun === 0 || t < node.aheadMinMs) node.aheadMinMs = t;
+  if (node.aheadRun === 0) {
+    node.aheadMinMs = t;
+    node.aheadMaxMs = t;
+  } else if (t < node.aheadMinMs) node.aheadMinMs = t;
+  else if (t > node.aheadMaxMs) node.aheadMaxMs = t;
   if (++node.aheadRun < CLOCK_JUMP_RUN) return;
   moveTo(node, node.aheadMinMs, wallMs);
+  node.runTopMs = node.aheadMaxMs;
 }
 
 function moveTo(node: NodeState, t: number, wallMs: number): void {

