@@ -105,7 +105,7 @@ export function suppressionDestination(ep: PushEpisode): string {
  * which need not be where the bytes went (`--note https://github.com` while sending to an attacker's host).
  */
 function summaryDestination(ep: PushEpisode): string {
-  const dest = destinationOf(ep);
+  const dest = redact(destinationOf(ep));
   // `docker compose push`, `buildx bake --push`: the registries are in a file argv names at most; say where.
   const declaredIn = ep.proc.push?.declaredIn ?? null;
   if (dest === null && declaredIn !== null && !ep.byEgress)
@@ -208,7 +208,7 @@ function topReadsText(j: JudgedPush): string {
 function response(j: JudgedPush): string[] {
   const ep = j.episode;
   const c = ep.container;
-  const dest = destinationOf(ep) ?? 'the destination';
+  const dest = redact(destinationOf(ep)) ?? 'the destination';
   const remote = ep.remote ? redact(ep.remote) : dest;
   const addresses = addressesOf(ep).filter((a) => a !== dest);
   // A docker push through a mounted docker.sock: the node's daemon sent the bytes, from the node's address,
@@ -258,7 +258,7 @@ function kubectlResponse(j: JudgedPush, cp: 'pod-side' | 'in-pod', cmd: string, 
     const remote = ep.remote ? redact(ep.remote) : "the other pod's files";
     steps.push(
       findStarterStep(ep, cmd, podText),
-      `Review the API server's audit log: ${remote} was copied through the API server (${destinationOf(ep) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
+      `Review the API server's audit log: ${remote} was copied through the API server (${redact(destinationOf(ep)) ?? 'its address'}) with the credentials kubectl used (${podText}'s service account when it read its token): the Kubernetes audit log's pods/exec requests from that identity around ${ep.time} show what was copied; treat it as disclosed, and look for that identity's other requests.`,
     );
   }
   if (j.sensitive.length > 0) steps.push(rotateStep(j));

