@@ -152,6 +152,12 @@ const RULES: Rule[] = [
   // A name whose last word is PAT or PASS: `AZURE_DEVOPS_EXT_PAT=x` (the az devops CLI's), `GH_PAT=x`, `CR_PAT=x`,
   // `DOCKER_PASS=x`, `?pass=x` (not `PATH=`, `BYPASS=`, `GITHUB_PAT_FILE=`).
   [new RegExp(String.raw`\b((?:[A-Za-z0-9]+_)*(?:pat|pass))=${ASSIGNED_VALUE}`, 'gi'), redactAssigned],
+  // A webhook's URL is its credential (whoever has it posts to the channel): Slack's `hooks.slack.com/services/T…/B…/X`
+  // and `…/workflows/…`, Discord's `/api/webhooks/ID/TOKEN`; the host and the kind of hook stay.
+  [
+    /\b((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks)\/)[^\s?#'"]+/gi,
+    `$1${REDACTED}`,
+  ],
   // Signed URLs: the signature is the credential (Azure SAS `sig=`, S3/GCS `X-Amz-Signature=`/`X-Goog-Signature=`,
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],

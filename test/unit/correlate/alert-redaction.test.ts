@@ -60,5 +60,18 @@ describe('alert redaction: every field of an alert', () => {
       expectNoLeak(alerts, GHP);
       expect(alerts[0]?.summary).toContain('git push to [REDACTED].evil.example');
     });
+
+    // A webhook's URL is its credential: whoever has it posts to the channel. Nothing in it matched a rule.
+    it.each([
+      ['https://hooks.slack.com/services/', 'T0ABCDEF1/B0ABCDEF2/Xyzzy1234567890AbCdEfGh'],
+      ['https://discord.com/api/webhooks/', '123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGh'],
+      ['https://discordapp.com/api/webhooks/', '123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGh'],
+    ])(`a webhook URL, %s… (${source})`, async (kept, secret) => {
+      const alerts = await alertsOf({ argv: ['-F', 'file=@/tmp/d.tar', `${kept}${secret}`], secret }, source);
+      expectNoLeak(alerts, secret);
+      expectNoLeak(alerts, secret.slice(secret.lastIndexOf('/') + 1));
+      // The host and the kind of hook stay: where the data went.
+      expect(alerts[0]?.process.args).toBe(`-F file=@/tmp/d.tar ${kept}[REDACTED]`);
+    });
   }
 });
