@@ -37,6 +37,14 @@ const SPACE = String.raw`(?:\s|\\\s)`;
 /** An unquoted header value: up to a space (not an escaped one), a quote (also an escaped one), `,` or `;`. */
 const HEADER_VALUE = String.raw`(?:\\\s|\\(?!["'])|[^\s'",;\\])+`;
 
+/** A login that reads its secret from stdin: no flag names the value (`--password-stdin`, gh's `--with-token`). */
+const STDIN_LOGIN = '(?:--password-stdin|--with-token)';
+/**
+ * The value echoed or here-string'd into one: quoted, its quotes escaped as in Tetragon's form of a script
+ * (`\\"X\\"`), or a word up to a shell separator; not a `$VAR`, bare or double-quoted, which names where the secret came from.
+ */
+const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\;&][^\s|'";&]*)`;
+
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
@@ -111,10 +119,11 @@ const RULES: Rule[] = [
   [/(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
-  // `--token-file`, `--private-key`: no credential follows); `-u`/`-a` only as `user:pass` (not
+  // `--token-file`, `--private-key`: no credential follows; nor a shell operator or redirection after one that takes no value,
+  // `gh auth login --with-token && …`); `-u`/`-a` only as `user:pass` (not
   // `-u https://gitlab.com`: a URL, its userinfo redacted above).
   [
-    /(^|\s)(--(?:[A-Za-z0-9]+-)*(?:password|passwd|pass|token|secret|creds|api-?key|access-key|account-key|secret-key|otp|bearer))(\s+|=)(?!-)(\S+)/g,
+    /(^|\s)(--(?:[A-Za-z0-9]+-)*(?:password|passwd|pass|token|secret|creds|api-?key|access-key|account-key|secret-key|otp|bearer))(\s+|=)(?![-&|;<])(\S+)/g,
     `$1$2$3${REDACTED}`,
   ],
   // npm's `--//registry/:_authToken X` (npm takes `--key value`), and `npm config set`/`aws configure set`
@@ -137,7 +146,23 @@ const RULES: Rule[] = [
   // where the password came from. Tetragon's form of the script too (`-c "echo \\"X\\" | docker login …"`), and
   // printf's format unquoted (`printf %s X`).
   [
-    /(\b(?:echo|printf)\s+(?:-[neE]+\s+|(?:'%s\\{0,2}n?'|\\?"%s\\{0,2}n?\\?"|%s(?:\\{1,2}n)?)\s+)?)(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\][^\s|'"]*)(?=\s*\|[^;&|\n]*--password-stdin)/g,
+    new RegExp(
+      String.raw`(\b(?:echo|printf)\s+(?:-[neE]+\s+|(?:'%s\\{0,2}n?'|\\?"%s\\{0,2}n?\\?"|%s(?:\\{1,2}n)?)\s+)?)${STDIN_VALUE}(?=\s*\|[^;&|\n]*${STDIN_LOGIN})`,
+      'g',
+    ),
+    `$1${REDACTED}`,
+  ],
+  // A here-string into the same login (`docker login --password-stdin <<< X`, `gh auth login --with-token <<< X`),
+  // the flag before or after it; a `$VAR` kept as above.
+  [
+    new RegExp(String.raw`(${STDIN_LOGIN}[^;&|\n]*?<<<\s*)${STDIN_VALUE}`, 'g'),
+    `$1${REDACTED}`,
+  ],
+  [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=[^;&|\n]*${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
+  // A .netrc's password, as a heredoc or printf writes it: `machine H login U password P` over spaces, lines or
+  // printf's `\n`.
+  [
+    /(\bmachine(?:\s|\\n)+[^\s\\]+(?:(?:\s|\\n)+(?:login|account|port)(?:\s|\\n)+[^\s\\]+)*(?:\s|\\n)+password(?:\s|\\n)+)[^\s'"\\]+/g,
     `$1${REDACTED}`,
   ],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a

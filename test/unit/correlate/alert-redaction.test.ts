@@ -73,5 +73,16 @@ describe('alert redaction: every field of an alert', () => {
       // The host and the kind of hook stay: where the data went.
       expect(alerts[0]?.process.args).toBe(`-F file=@/tmp/d.tar ${kept}[REDACTED]`);
     });
+
+    // The script that ran the push, in the response's first step: a secret it hands a login or writes to .netrc.
+    it.each([
+      'cat > ~/.netrc <<EOF\nmachine github.com login bob password Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',
+      'gh auth login --with-token <<< Sx8kLp2QvR7tYw && git push https://github.com/acme/app.git main',
+    ])(`a script's secret: %s (${source})`, async (script) => {
+      const c = { argv: ['push', 'https://github.com/acme/app.git', 'main'], script, secret: 'Sx8kLp2QvR7tYw' };
+      const alerts = await alertsOf(c, source);
+      expectNoLeak(alerts, c.secret);
+      expect(alerts[0]?.response[0]).toContain('git push https://github.com/acme/app.git main');
+    });
   }
 });

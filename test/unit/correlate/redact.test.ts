@@ -247,6 +247,54 @@ describe('redact: a password echoed into --password-stdin', () => {
   });
 });
 
+// The other ways a script hands a login its secret without a flag naming it: a here-string into a login reading
+// stdin, gh's --with-token (read from stdin as --password-stdin is), and a .netrc written by a heredoc or printf.
+describe('redact: a secret fed to a login on stdin, or written into .netrc', () => {
+  it.each([
+    [
+      'sh -c docker login ghcr.io -u bob --password-stdin <<< Hunter2Hunter2 && docker push ghcr.io/a/b:1',
+      'sh -c docker login ghcr.io -u bob --password-stdin <<< [REDACTED] && docker push ghcr.io/a/b:1',
+    ],
+    [
+      `sh -c helm registry login ghcr.io -u bob --password-stdin <<<'Hunter2 x'`,
+      `sh -c helm registry login ghcr.io -u bob --password-stdin <<<[REDACTED]`,
+    ],
+    [
+      String.raw`/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< "Hunter2Hunter2" && oras push ghcr.io/a/b:1 f"`,
+      '/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< [REDACTED] && oras push ghcr.io/a/b:1 f"',
+    ],
+    [
+      'sh -c echo Hunter2Hunter2 | gh auth login --with-token && gh release upload v1 d.tar',
+      'sh -c echo [REDACTED] | gh auth login --with-token && gh release upload v1 d.tar',
+    ],
+    [
+      'sh -c gh auth login --with-token <<< Hunter2Hunter2; git push origin main',
+      'sh -c gh auth login --with-token <<< [REDACTED]; git push origin main',
+    ],
+    [
+      'sh -c cat > ~/.netrc <<EOF\nmachine github.com login bob password Hunter2Hunter2\nEOF\ngit push origin main',
+      'sh -c cat > ~/.netrc <<EOF\nmachine github.com login bob password [REDACTED]\nEOF\ngit push origin main',
+    ],
+    [
+      String.raw`sh -c printf 'machine gitlab.com\nlogin oauth2\npassword Hunter2Hunter2\n' > ~/.netrc && git push`,
+      String.raw`sh -c printf 'machine gitlab.com\nlogin oauth2\npassword [REDACTED]\n' > ~/.netrc && git push`,
+    ],
+    [
+      'sh -c echo "machine h password Hunter2Hunter2 login bob" >> /root/.netrc; git push',
+      'sh -c echo "machine h password [REDACTED] login bob" >> /root/.netrc; git push',
+    ],
+    // A $VAR stays, naming where the secret came from; a here-string into no login stays.
+    [
+      'sh -c docker login -u bob --password-stdin <<< "$CR_PAT"',
+      'sh -c docker login -u bob --password-stdin <<< "$CR_PAT"',
+    ],
+    ['sh -c grep -q main <<< "$BRANCH" && git push', 'sh -c grep -q main <<< "$BRANCH" && git push'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
