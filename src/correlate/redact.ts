@@ -45,6 +45,11 @@ const STDIN_LOGIN = '(?:--password-stdin|--with-token)';
  */
 const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\;&][^\s|'";&]*)`;
 
+/** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole). */
+const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-|AKIA|ASIA|xox[a-z]-|sk_(?:live|test)_|eyJ`;
+/** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line (./pushes.ts). */
+const CUT_END = String.raw`(?=$|\s\[…cut by the sensor)`;
+
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
@@ -154,10 +159,7 @@ const RULES: Rule[] = [
   ],
   // A here-string into the same login (`docker login --password-stdin <<< X`, `gh auth login --with-token <<< X`),
   // the flag before or after it; a `$VAR` kept as above.
-  [
-    new RegExp(String.raw`(${STDIN_LOGIN}[^;&|\n]*?<<<\s*)${STDIN_VALUE}`, 'g'),
-    `$1${REDACTED}`,
-  ],
+  [new RegExp(String.raw`(${STDIN_LOGIN}[^;&|\n]*?<<<\s*)${STDIN_VALUE}`, 'g'), `$1${REDACTED}`],
   [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=[^;&|\n]*${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
   // A .netrc's password, as a heredoc or printf writes it: `machine H login U password P` over spaces, lines or
   // printf's `\n`.
@@ -202,6 +204,22 @@ const RULES: Rule[] = [
   [
     /(\[REDACTED\][:\s=/]|\b[A-Z0-9_]*(?:SECRET|KEY)[A-Z0-9_]*:)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
     (m: string, before: string, run: string) => (mixedCase(run) ? `${before}${REDACTED}` : m),
+  ],
+  // What Falco's 4 KiB cut left of a credential where the text ends (or its note of the cut begins, the evidence's
+  // ` […cut by the sensor…]`): the rules above know one by its whole shape (a token's length, userinfo's `@`, a
+  // JWT's three parts), and its first half reached the alert. A provider token's prefix and 4 or more characters,
+  // some upper-case or digits (`…/npm_cache` stays); a URL whose authority the cut left without its `@`: a
+  // `user:pa…` (not `host:443`), or a token alone (no dot, upper-case and digits: no host name is written so).
+  [
+    new RegExp(String.raw`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})([A-Za-z0-9_.=-]*)${CUT_END}`, 'g'),
+    (m: string, body: string) => (body.length >= 4 && /[A-Z0-9]/.test(body) ? REDACTED : m),
+  ],
+  [
+    new RegExp(String.raw`\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s'"@[]+)${CUT_END}`, 'gi'),
+    (m: string, scheme: string, authority: string) =>
+      /:(?!\d*$)/.test(authority) || (!authority.includes('.') && /[A-Z]/.test(authority) && /[0-9]/.test(authority))
+        ? `${scheme}${REDACTED}`
+        : m,
   ],
 ];
 

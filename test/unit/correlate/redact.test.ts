@@ -295,6 +295,28 @@ describe('redact: a secret fed to a login on stdin, or written into .netrc', () 
   });
 });
 
+// What Falco's 4 KiB cut left of a credential at the end of a command line, or before the evidence's note of it.
+describe('redact: a credential cut at the end of the text', () => {
+  it.each([
+    ['push https://bob:Sx8kLp2Q', 'push https://[REDACTED]'],
+    ['push https://Sx8kLp2Q', 'push https://[REDACTED]'],
+    ['push https://ghp_R4nd0mT0k3n', 'push https://[REDACTED]'],
+    ['-H X-Auth: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJze', '-H X-Auth: [REDACTED]'],
+    ['push https://bob:Sx8kLp2Q […cut by the sensor: the rest', 'push https://[REDACTED] […cut by the sensor: the rest'],
+    ['-e AWS_ACCESS_KEY_ID AKIAQWERTY12', '-e AWS_ACCESS_KEY_ID [REDACTED]'],
+    // What a cut leaves that is no credential stays: a host, a host and port, a word.
+    ['push https://github.com', 'push https://github.com'],
+    ['push https://gitlab', 'push https://gitlab'],
+    ['push https://registry.local:5000', 'push https://registry.local:5000'],
+    ['push https://git-srv:', 'push https://git-srv:'],
+    ['--cache /root/.npm_cache', '--cache /root/.npm_cache'],
+    ['push https://bob:Sx8kLp2Q@github.com/a/b.git main', 'push https://[REDACTED]@github.com/a/b.git main'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
