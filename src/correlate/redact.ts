@@ -37,8 +37,11 @@ const SPACE = String.raw`(?:\s|\\\s)`;
 /** An unquoted header value: up to a space (not an escaped one), a quote (also an escaped one), `,` or `;`. */
 const HEADER_VALUE = String.raw`(?:\\\s|\\(?!["'])|[^\s'",;\\])+`;
 
-/** A login that reads its secret from stdin: no flag names the value (`--password-stdin`, gh's `--with-token`). */
-const STDIN_LOGIN = '(?:--password-stdin|--with-token)';
+/**
+ * A login that reads its secret from stdin, no flag naming the value (`--password-stdin`, gh's `--with-token`), and
+ * a forge setting that reads its value so (`gh secret set K`).
+ */
+const STDIN_LOGIN = String.raw`(?:--password-stdin|--with-token|\b(?:secret|variable)\s+set\b)`;
 /**
  * The value echoed or here-string'd into one: quoted, its quotes escaped as in Tetragon's form of a script
  * (`\\"X\\"`), or a word up to a shell separator; not a `$VAR`, bare or double-quoted, which names where the secret came from.
@@ -49,6 +52,12 @@ const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\
 const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-|AKIA|ASIA|xox[a-z]-|sk_(?:live|test)_|eyJ`;
 /** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line (./pushes.ts). */
 const CUT_END = String.raw`(?=$|\s\[…cut by the sensor)`;
+
+/**
+ * A value given in argv: quoted (also with its quotes escaped, as in Tetragon's form of a script), or words up
+ * to the next flag or a shell separator (Falco joins a value holding spaces with the arguments after it).
+ */
+const SETTING_VALUE = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|(?!-)[^\s;&|'"]+(?:\s+(?!-)[^\s;&|]+)*)`;
 
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
@@ -145,6 +154,21 @@ const RULES: Rule[] = [
   // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  // A forge setting's value, which the push stores in the repository named (../rules/tools/forge-settings.ts):
+  // `gh secret set K --body X`, `-b X`, `gh variable set K --body X`, `glab variable set K X`, `… -v X`/`--value X`
+  // (not gh's `-v all|private|selected`, a visibility). Quoted, or Falco's words of it up to the next flag or a
+  // shell separator; the setting's name and the repository stay.
+  [
+    new RegExp(
+      String.raw`(\b(?:secret|variable)\s+(?:set|update)\b[^;&|]*?\s(?:--body|-b|--value|-v))(\s+|=)(?!(?:all|private|selected)\b)${SETTING_VALUE}`,
+      'g',
+    ),
+    `$1$2${REDACTED}`,
+  ],
+  [
+    new RegExp(String.raw`(\bvariable\s+(?:set|update)\s+[A-Za-z_][A-Za-z0-9_]*\s+)${SETTING_VALUE}`, 'g'),
+    `$1${REDACTED}`,
+  ],
   // A password piped into a login that reads it from stdin, as a `sh -c` script writes it (`echo X | docker login
   // --password-stdin`, `printf '%s' X | helm registry login … --password-stdin`): the flag names no value. A
   // `$VAR`, bare or double-quoted (`"$CR_PAT"`, `"$(cat /run/secrets/p)"`: the shell expands it), is kept, naming

