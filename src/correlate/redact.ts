@@ -209,6 +209,9 @@ const RULES: Rule[] = [
     /\b((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks)\/)[^\s?#'"]+/gi,
     `$1${REDACTED}`,
   ],
+  // A Telegram bot's token in its API URL's path (`api.telegram.org/bot123:AAF…/sendDocument`, `/file/bot…`), as
+  // curl uploads to a chat with it; the method after it stays.
+  [/\b(api\.telegram\.org\/(?:file\/)?bot)\d+:[A-Za-z0-9_-]+/gi, `$1${REDACTED}`],
   // Signed URLs: the signature is the credential (Azure SAS `sig=`, S3/GCS `X-Amz-Signature=`/`X-Goog-Signature=`,
   // Azure Functions `code=`); as query parameters only, the rest of the URL stays readable.
   [/([?&](?:sig|signature|x-amz-signature|x-goog-signature|code)=)([^\s&#'"]+)/gi, `$1${REDACTED}`],

@@ -78,6 +78,15 @@ describe('alert redaction: every field of an alert', () => {
       expect(alerts[0]?.process.args).toBe(`-F file=@/tmp/d.tar ${kept}[REDACTED]`);
     });
 
+    // A Telegram bot's token, in its API URL's path: a chat to upload to.
+    it(`a Telegram bot's URL (${source})`, async () => {
+      const secret = '123456789:AAFSx8kLp2QvR7tYw_AbCdEf0123456789';
+      const url = `https://api.telegram.org/bot${secret}/sendDocument`;
+      const alerts = await alertsOf({ argv: ['-F', 'chat_id=42', '-F', 'document=@/tmp/d.tar', url], secret }, source);
+      expectNoLeak(alerts, 'AAFSx8kLp2QvR7tYw');
+      expect(alerts[0]?.process.args).toContain('https://api.telegram.org/bot[REDACTED]/sendDocument');
+    });
+
     // The script that ran the push, in the response's first step: a secret it hands a login or writes to .netrc.
     it.each([
       'cat > ~/.netrc <<EOF\nmachine github.com login bob password Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',
