@@ -49,7 +49,7 @@ const STDIN_LOGIN = String.raw`(?:--password-stdin|--with-token|\b(?:secret|vari
 const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\;&][^\s|'";&]*)`;
 
 /** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole). */
-const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-|AKIA|ASIA|xox[a-z]-|sk_(?:live|test)_|eyJ`;
+const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-A|AKIA|ASIA|xox[a-z]-(?=\d)|sk_(?:live|test)_|eyJ`;
 /** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line (./pushes.ts). */
 const CUT_END = String.raw`(?=$|\s\[…cut by the sensor)`;
 
@@ -112,8 +112,11 @@ const RULES: Rule[] = [
   // Provider token formats, after any character but a letter or a digit: `\b` takes `_` for a word's, and
   // `x_ghp_…`, `MY_glpat-…` (a variable's name run into its value, a path's `_`) kept the token whole.
   [/(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
-  [/(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{16,}/g, REDACTED],
-  [/(?<![A-Za-z0-9])(gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-[A-Za-z0-9_-]{16,})/g, REDACTED],
+  // GitLab's: a random body holds a capital or a digit; a repository named `glrt-runner-deployments` is no token.
+  [
+    /(?<![A-Za-z0-9])(?:glpat|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat))-[A-Za-z0-9_-]{16,}/g,
+    (m: string) => (/[A-Z0-9]/.test(m.slice(m.indexOf('-'))) ? REDACTED : m),
+  ],
   [/(?<![A-Za-z0-9])GR1348941[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/(?<![A-Za-z0-9])npm_[A-Za-z0-9]{20,}/g, REDACTED],
   // Vault (`hvs.`/`hvb.`/`hvr.`), Docker Hub PATs, Bitbucket app passwords and Atlassian API tokens, Hugging
@@ -123,10 +126,13 @@ const RULES: Rule[] = [
   [/(?<![A-Za-z0-9])(ATBB[A-Za-z0-9]{24,}|ATATT[A-Za-z0-9_=-]{24,})/g, REDACTED],
   [/(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}/g, REDACTED],
   [/(?<![A-Za-z0-9])AKCp[A-Za-z0-9]{50,}/g, REDACTED],
-  [/(?<![A-Za-z0-9])pypi-[A-Za-z0-9_-]{20,}/g, REDACTED],
+  // PyPI's are macaroons, base64 starting `AgE` (pypi.org's `AgEIcHlwaS5vcmc`, TestPyPI's `AgENdGVzdC5weXBp`): not a
+  // repository named `pypi-packages-mirror`.
+  [/(?<![A-Za-z0-9])pypi-AgE[A-Za-z0-9_-]{16,}/g, REDACTED],
   [/(?<![A-Za-z0-9])(AKIA|ASIA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, REDACTED],
-  // Slack: every xox?- kind (bot, user, app, refresh `xoxe-`, …).
-  [/(?<![A-Za-z0-9])xox[a-z]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  // Slack: every xox?- kind (bot, user, app, refresh `xoxe-`, …); a digit follows the dash (`xoxb-1234-…`,
+  // `xoxe.xoxp-1-…`), which a repository `xoxo-gossip-…` lacks.
+  [/(?<![A-Za-z0-9])xox[a-z]-[0-9][A-Za-z0-9-]{9,}/g, REDACTED],
   [/(?<![A-Za-z0-9])sk_(live|test)_[A-Za-z0-9]{16,}/g, REDACTED],
   [/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).

@@ -80,4 +80,34 @@ describe('redaction keeps locations', () => {
     expect(a?.summary).toContain(`(${HTTPS_REMOTE})`);
     expect(a?.reads.top.map((t) => t.path)).toEqual([READ_PATH]);
   });
+
+  // A provider prefix starting a repository's name is no token: the formats' own marks tell them apart (PyPI's
+  // macaroon `pypi-AgE…`, Slack's digit after `xox?-`, GitLab's random body with capitals or digits).
+  it.each([
+    [
+      'push https://gitlab.com/acme/pypi-packages-mirror-internal.git main',
+      'pypi-AgEIcHlwaS5vcmcCJDk4ZTU0ZTQ0LWFmYjItNDY',
+    ],
+    ['push https://github.com/acme/xoxo-gossip-girl-fansite.git main', 'xoxb-1234567890-abcdefghij'],
+    ['push https://github.com/acme/glrt-runner-deployments-tooling.git main', 'glrt-2CR8_eVxiioB1QmzPZwa'],
+    ['push https://github.com/acme/glpat-rotation-helper-scripts.git main', 'glpat-Zx9yW8vU7tS6rQ5pO4nM'],
+  ])('keeps %s (and still takes %s)', (text, token) => {
+    expect(redact(text)).toBe(text);
+    expect(redact(`x ${token} y`)).toBe('x [REDACTED] y');
+  });
+
+  it('an alert for a push to a repository so named keeps its remote', () => {
+    const remote = 'https://gitlab.com/acme/pypi-packages-mirror-internal.git';
+    const s = new Scenario();
+    const c = s.container();
+    const sh = s.init(c);
+    const tar = s.exec(c, '/bin/tar', 'cf /tmp/d.tar /srv', { parent: sh });
+    s.read(tar, '/srv/data.bin', 80 * MiB);
+    s.wait(1000);
+    const git = s.exec(c, '/usr/bin/git', `push ${remote} main`, { parent: sh });
+    s.connect(git, '172.65.251.78', 443).send(git, '172.65.251.78', 443, 2 * MiB);
+    const [a] = run(s.events).alerts;
+    expect(a?.push.remote).toBe(remote);
+    expect(a?.summary).toContain(`(${remote})`);
+  });
 });
