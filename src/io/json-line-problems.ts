@@ -14,10 +14,22 @@ const PRETTY_OBJECT = `${PRETTY} (compact it: jq -c . FILE)`;
 const PRETTY_ARRAY = `${PRETTY} (an array: make a line of each event with jq -c ".[]" FILE)`;
 const JSON_ARRAY = 'a JSON array, not an event: this reads one JSON event per line (split it: jq -c ".[]" FILE)';
 
+/**
+ * JSON.parse's reason without the input V8 quotes in it (`Unexpected token 'S', ..."x": Sx8kLp2QvR"... is not valid
+ * JSON`, the whole text when it is short): a line torn mid-record starts inside an argument, and a piece of the
+ * credential in it went into the log. What the parser met and where stay.
+ */
+export function parseReason(err: unknown): string {
+  const message = errorMessage(err);
+  const cut = message.replace(/,? ?(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+  if (cut === message) return message;
+  return cut === '' ? 'not valid JSON' : `${cut}, not valid JSON`;
+}
+
 /** `text` did not parse: the parser's reason, and at the line that opens a pretty-printed value (a brace or bracket alone), how to fix the file. */
 export function invalidJsonLine(text: string, err: unknown): string {
   const t = text.trim();
-  return `invalid JSON (${errorMessage(err)})${t === '{' ? PRETTY_OBJECT : t === '[' ? PRETTY_ARRAY : ''}`;
+  return `invalid JSON (${parseReason(err)})${t === '{' ? PRETTY_OBJECT : t === '[' ? PRETTY_ARRAY : ''}`;
 }
 
 /** Why a parsed value is no event object, or null when it is an object. */

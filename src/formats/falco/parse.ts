@@ -6,7 +6,8 @@
  * Safe against look-alikes inside string values: there a quote is always escaped (`\"evt.time\"`), so the
  * unescaped key `"evt.time"` followed by `:` can only be the object key itself.
  */
-import { DecodeError, errorMessage } from '../../errors.js';
+import { DecodeError } from '../../errors.js';
+import { parseReason } from '../../io/json-line-problems.js';
 
 const KEY = '"evt.time"';
 
@@ -35,7 +36,7 @@ export function parseFalcoJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(quoteEvtTime(text));
   } catch (err) {
-    throw new DecodeError(`not JSON: ${errorMessage(err)}`, { cause: err });
+    throw new DecodeError(`not JSON: ${parseReason(err)}`, { cause: err });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DecodeError(
