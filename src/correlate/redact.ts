@@ -247,7 +247,7 @@ const RULES: Rule[] = [
   // some upper-case or digits (`…/npm_cache` stays); a URL whose authority the cut left without its `@`: a
   // `user:pa…` (not `host:443`), or a token alone (no dot, upper-case and digits: no host name is written so).
   [
-    new RegExp(String.raw`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})([A-Za-z0-9_.=-]*)${CUT_END}`, 'g'),
+    new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})([A-Za-z0-9_.=-]*)${CUT_END}`, 'g'),
     (m: string, body: string) => (body.length >= 4 && /[A-Z0-9]/.test(body) ? REDACTED : m),
   ],
   [

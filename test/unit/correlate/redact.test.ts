@@ -260,7 +260,11 @@ describe('redact: a secret fed to a login on stdin, or written into .netrc', () 
       `sh -c helm registry login ghcr.io -u bob --password-stdin <<<[REDACTED]`,
     ],
     [
-      String.raw`/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< "Hunter2Hunter2" && oras push ghcr.io/a/b:1 f"`,
+      '/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< "Hunter2Hunter2" && oras push ghcr.io/a/b:1 f"',
+      '/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< [REDACTED] && oras push ghcr.io/a/b:1 f"',
+    ],
+    [
+      String.raw`/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< \"Hunter2Hunter2\" && oras push ghcr.io/a/b:1 f"`,
       '/bin/sh -c "oras login ghcr.io -u bob --password-stdin <<< [REDACTED] && oras push ghcr.io/a/b:1 f"',
     ],
     [
