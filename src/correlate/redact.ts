@@ -163,6 +163,17 @@ const RULES: Rule[] = [
   // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]*?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  // The clients a script dumps a database or a share with before its push (`mysqldump -uroot -pX app > d.sql && git
+  // push …`), each its own way: MySQL/MariaDB's attached `-pX` (`-p X` prompts; X is the database), MongoDB's
+  // `-p X`, Redis's `-a X`, SQL Server's `-P X`, LDAP's `-w X`, smbclient's `-U user%X`, lftp's `-u user,X`.
+  // Within the client's own command (not past `;`, `&`, `|`).
+  [/(\b(?:mysql\w*|mariadb[\w-]*)\b[^;&|\n]*?\s-p)(?!-)([^\s'"]+)/g, `$1${REDACTED}`],
+  [
+    /(\b(?:mongo\w*|redis-cli|valkey-cli|keydb-cli|sqlcmd|bcp|ldap\w+)\b[^;&|\n]*?\s(?:-p|-a|-P|-w))(\s+|=)?(?!-)([^\s'"]+)/g,
+    `$1$2${REDACTED}`,
+  ],
+  [/(\bsmbclient\b[^;&|\n]*?\s(?:-U|--user(?:name)?)[=\s]*[^\s%'"]+%)([^\s'"]+)/g, `$1${REDACTED}`],
+  [/(\blftp\b[^;&|\n]*?\s-u\s+[^\s,'"]+,)([^\s'"]+)/g, `$1${REDACTED}`],
   // A forge setting's value, which the push stores in the repository named (../rules/tools/forge-settings.ts):
   // `gh secret set K --body X`, `-b X`, `gh variable set K --body X`, `glab variable set K X`, `… -v X`/`--value X`
   // (not gh's `-v all|private|selected`, a visibility). Quoted, or Falco's words of it up to the next flag or a

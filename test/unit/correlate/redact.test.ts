@@ -383,6 +383,38 @@ describe('redact: base64 of user:secret', () => {
   });
 });
 
+// The clients a script dumps a database or share with before it pushes: each names its password its own way.
+describe("redact: a database or share client's password in a script", () => {
+  it.each([
+    [
+      'sh -c mysqldump -uroot -pSx8kLp2QvR7tYw app > d.sql && git push https://github.com/e/x.git main',
+      'sh -c mysqldump -uroot -p[REDACTED] app > d.sql && git push https://github.com/e/x.git main',
+    ],
+    ['sh -c mariadb-dump -h db -pSx8kLp2QvR7tYw app', 'sh -c mariadb-dump -h db -p[REDACTED] app'],
+    [
+      'sh -c mongodump -u root -p Sx8kLp2QvR7tYw --archive=/tmp/a',
+      'sh -c mongodump -u root -p [REDACTED] --archive=/tmp/a',
+    ],
+    [
+      'sh -c redis-cli -h cache -a Sx8kLp2QvR7tYw --rdb /tmp/d.rdb',
+      'sh -c redis-cli -h cache -a [REDACTED] --rdb /tmp/d.rdb',
+    ],
+    ['sh -c sqlcmd -S db -U sa -P Sx8kLp2QvR7tYw -Q "x"', 'sh -c sqlcmd -S db -U sa -P [REDACTED] -Q "x"'],
+    [
+      'sh -c ldapsearch -x -D cn=admin -w Sx8kLp2QvR7tYw -b dc=acme',
+      'sh -c ldapsearch -x -D cn=admin -w [REDACTED] -b dc=acme',
+    ],
+    ['sh -c smbclient //fs/s -U bob%Sx8kLp2QvR7tYw -c "get x"', 'sh -c smbclient //fs/s -U bob%[REDACTED] -c "get x"'],
+    ['sh -c lftp -u bob,Sx8kLp2QvR7tYw sftp://h -e "put d"', 'sh -c lftp -u bob,[REDACTED] sftp://h -e "put d"'],
+    // mysql's -p alone prompts (the next word is the database); a -p past the client's command is not its.
+    ['sh -c mysqldump -u root -p app > d.sql', 'sh -c mysqldump -u root -p app > d.sql'],
+    ['sh -c mysql -e "select 1" app; mkdir -p /tmp/out', 'sh -c mysql -e "select 1" app; mkdir -p /tmp/out'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
