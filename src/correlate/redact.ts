@@ -108,7 +108,8 @@ const RULES: Rule[] = [
     new RegExp(String.raw`(\\"${JSON_CREDENTIAL_NAME}\\"\s*:\s*\\")(?:(?!\\")[^"])*((?:\\")?)`, 'gi'),
     (_m: string, member: string, close: string) => `${member}${REDACTED}${close}`,
   ],
-  [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
+  // The scheme word kept as written: `--oauth2-bearer X` is curl's flag, not `--oauth2-Bearer`.
+  [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`],
   // Provider token formats, after any character but a letter or a digit: `\b` takes `_` for a word's, and
   // `x_ghp_…`, `MY_glpat-…` (a variable's name run into its value, a path's `_`) kept the token whole.
   [/(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],

@@ -428,6 +428,16 @@ describe("redact: curl's cookies", () => {
   });
 });
 
+describe('redact: a bearer flag keeps its name', () => {
+  it.each([
+    ['--oauth2-bearer Sx8kLp2QvR7tYw -T f https://x', '--oauth2-bearer [REDACTED] -T f https://x'],
+    ['-H "X-Note: bearer Sx8kLp2QvR7tYw"', '-H "X-Note: bearer [REDACTED]"'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
