@@ -223,6 +223,13 @@ const RULES: Rule[] = [
     /(\bmachine(?:\s|\\n)+[^\s\\]+(?:(?:\s|\\n)+(?:login|account|port)(?:\s|\\n)+[^\s\\]+){0,3}(?:\s|\\n)+password(?:\s|\\n)+)[^\s'"\\]+/g,
     `$1${REDACTED}`,
   ],
+  // A credential file's line as a heredoc or printf writes it, its value after `: ` or ` = ` (YAML, INI): a
+  // kubeconfig's `token: X` and `client-key-data: X`, ~/.aws/credentials' `aws_secret_access_key = X`, at a line's
+  // start (a newline, or printf's `\n`) after any indentation; `NAME=X` is the rule below's.
+  [
+    /((?:^|\n|\\n)[ \t]*-?[ \t]*[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|key-data|credentials?|auth)[A-Za-z0-9_]*(?:[ \t]*:[ \t]+|[ \t]+=[ \t]*))(?!\[REDACTED\])([^\s'"\\]+)/gi,
+    `$1${REDACTED}`,
+  ],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a
   // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`); an Azure connection string's `AccountKey=x;…`.
   [

@@ -116,6 +116,8 @@ describe('alert redaction: every field of an alert', () => {
       'gh auth login --with-token <<< Sx8kLp2QvR7tYw && git push https://github.com/acme/app.git main',
       'mysqldump -uroot -pSx8kLp2QvR7tYw appdb > dump.sql && git push https://github.com/acme/app.git main',
       'redis-cli -a Sx8kLp2QvR7tYw --rdb d.rdb && git push https://github.com/acme/app.git main',
+      'cat > /root/.kube/config <<EOF\nusers:\n- name: ci\n  user:\n    token: Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',
+      'cat > ~/.aws/credentials <<EOF\n[default]\naws_secret_access_key = Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',
     ])(`a script's secret: %s (${source})`, async (script) => {
       const c = { argv: ['push', 'https://github.com/acme/app.git', 'main'], script, secret: 'Sx8kLp2QvR7tYw' };
       const alerts = await alertsOf(c, source);

@@ -438,6 +438,31 @@ describe('redact: a bearer flag keeps its name', () => {
   });
 });
 
+// A credential file written by a heredoc or printf in a script: its lines' values after `: ` or ` = `.
+describe("redact: a credential file's lines in a script", () => {
+  it.each([
+    [
+      'sh -c cat > /root/.kube/config <<EOF\nusers:\n- name: ci\n  user:\n    token: Sx8kLp2QvR7tYw\nEOF\ngit push',
+      'sh -c cat > /root/.kube/config <<EOF\nusers:\n- name: ci\n  user:\n    token: [REDACTED]\nEOF\ngit push',
+    ],
+    ['    client-key-data: LS0tLS1CRUdJTiBSU0Eg\n', '    client-key-data: [REDACTED]\n'],
+    [
+      'sh -c cat > ~/.aws/credentials <<EOF\n[default]\naws_access_key_id = AKIAQWERTYUIOPASDFGH\naws_secret_access_key = Sx8kLp2QvR7tYw\nEOF',
+      'sh -c cat > ~/.aws/credentials <<EOF\n[default]\naws_access_key_id = [REDACTED]\naws_secret_access_key = [REDACTED]\nEOF',
+    ],
+    [
+      String.raw`sh -c printf '[default]\naws_secret_access_key = Sx8kLp2QvR7tYw\n' > ~/.aws/credentials`,
+      String.raw`sh -c printf '[default]\naws_secret_access_key = [REDACTED]\n' > ~/.aws/credentials`,
+    ],
+    // Lines naming no credential stay, and so does a word after a name in running text.
+    ['users:\n- name: ci\n  cluster: prod\n', 'users:\n- name: ci\n  cluster: prod\n'],
+    ['git commit -m "rotate token: done"', 'git commit -m "rotate token: done"'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 describe('redact: a token run into a name by `_`', () => {
   check([
     ['x_ghp_abcdefghijABCDEFGHIJ1234 push', 'x_[REDACTED] push'],
