@@ -143,9 +143,11 @@ const RULES: Rule[] = [
   [/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   // JWTs (service-account tokens, OIDC tokens).
   [/(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED],
-  // Base64 of `user:secret` anywhere (`echo dXNlcjp0b2s= | base64 -d > ~/.git-credentials`, a registry's auth): known
-  // by what it decodes to, printable ASCII with a colon, not by its shape, so a path or a digest stays.
-  [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g, (m: string) => (basicPair(m) ? REDACTED : m)],
+  // Base64 of a secret anywhere, known by what it decodes to, not by its shape (a path or a digest stays): of
+  // `user:secret` (`echo dXNlcjp0b2s= | base64 -d > ~/.git-credentials`, a registry's auth), of text holding a
+  // credential (a service account's key, a kubeconfig, an .env: one long run, which the 40-character rule takes
+  // only at exactly 40), or a private key's DER (PEM's body without its lines).
+  [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g, (m: string) => (encodedSecret(m) ? REDACTED : m)],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
   // `--token-file`, `--private-key`: no credential follows; nor a shell operator or redirection after one that takes no value,
@@ -289,14 +291,29 @@ const RULES: Rule[] = [
   ],
 ];
 
-/** Whether `run` is canonical base64 of `user:secret` in printable ASCII (the Basic scheme's credentials). */
-function basicPair(run: string): boolean {
+/** Whether `run` is canonical base64 of `user:secret`, of text holding a credential, or of a private key's DER. */
+function encodedSecret(run: string): boolean {
   if (run.length % 4 === 1) return false;
   const bytes = Buffer.from(run, 'base64');
   if (bytes.toString('base64').replace(/=+$/, '') !== run.replace(/=+$/, '')) return false;
+  if (run.length >= 64 && privateKeyDer(bytes)) return true;
   const text = bytes.toString('latin1');
-  // Not JSON (a JWT's header, `{"alg":"RS256"}`, decodes to text with a colon too).
-  return /^[\x21-\x7e]+:[\x21-\x7e]{4,}$/.test(text) && !text.startsWith('{');
+  if (!/^[\x20-\x7e\t\r\n]+$/.test(text)) return false;
+  // The Basic scheme's `user:secret`; not JSON (a JWT's header, `{"alg":"RS256"}`, decodes to text with a colon).
+  if (/^[\x21-\x7e]+:[\x21-\x7e]{4,}$/.test(text) && !text.startsWith('{')) return true;
+  // Shorter than the run, so this ends.
+  return redact(text) !== text;
+}
+
+/**
+ * A DER SEQUENCE whose first member is INTEGER 0 or 1, a version: PKCS#1's and PKCS#8's private keys (0), SEC 1's
+ * EC key (1). A certificate's starts with a SEQUENCE, and stays.
+ */
+function privateKeyDer(der: Buffer): boolean {
+  if (der[0] !== 0x30 || der.length < 8) return false;
+  const lengthBytes = (der[1] ?? 0) & 0x80 ? (der[1] ?? 0) & 0x7f : 0;
+  const at = 2 + lengthBytes;
+  return der[at] === 0x02 && der[at + 1] === 0x01 && (der[at + 2] === 0x00 || der[at + 2] === 0x01);
 }
 
 function mixedCase(run: string): boolean {

@@ -110,6 +110,38 @@ describe('alert redaction: every field of an alert', () => {
       expect(alerts[0]?.process.args).toContain('sid=[REDACTED]');
     });
 
+    // A credential file carried base64-encoded in the script (a service account's key, a kubeconfig, a private key's
+    // DER): one long run, which the 40-character rule takes only at exactly 40, and no header names.
+    it.each([
+      [
+        'a service account key',
+        `{"type":"service_account","private_key_id":"0123abcd","private_key":"-----BEGIN PRIVATE KEY-----\\n${SECRET}\\n-----END PRIVATE KEY-----\\n","client_email":"ci@acme.iam.gserviceaccount.com"}`,
+      ],
+      ['a kubeconfig', `apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: ${SECRET}\n`],
+      ['an .env file', `DB_HOST=db\nDB_PASSWORD=${SECRET}\n`],
+    ])(`base64 of %s in a script (${source})`, async (_what, text) => {
+      const b64 = Buffer.from(text).toString('base64');
+      const script = `echo ${b64} | base64 -d > /tmp/k; git push https://github.com/acme/app.git main`;
+      const c = { argv: ['push', 'https://github.com/acme/app.git', 'main'], script, secret: b64 };
+      const alerts = await alertsOf(c, source);
+      expectNoLeak(alerts, b64.slice(0, 40));
+      expect(alerts[0]?.response[0]).toContain('echo [REDACTED] | base64 -d > /tmp/k');
+    });
+
+    it(`a private key's DER, base64 without its PEM lines, in a script (${source})`, async () => {
+      // PKCS#8: SEQUENCE, INTEGER 0 (its version), … as `openssl pkcs8 -topk8 -outform DER | base64 -w0` gives it.
+      const der = Buffer.concat([
+        Buffer.from([0x30, 0x82, 0x04, 0xbd, 0x02, 0x01, 0x00, 0x30, 0x0d]),
+        Buffer.from(SECRET.repeat(6)),
+      ]);
+      const b64 = der.toString('base64');
+      const script = `echo ${b64} > /tmp/k.b64; git push https://github.com/acme/app.git main`;
+      const c = { argv: ['push', 'https://github.com/acme/app.git', 'main'], script, secret: b64 };
+      const alerts = await alertsOf(c, source);
+      expectNoLeak(alerts, b64.slice(0, 40));
+      expect(alerts[0]?.response[0]).toContain('echo [REDACTED] > /tmp/k.b64');
+    });
+
     // The script that ran the push, in the response's first step: a secret it hands a login or writes to .netrc.
     it.each([
       'cat > ~/.netrc <<EOF\nmachine github.com login bob password Sx8kLp2QvR7tYw\nEOF\ngit push https://github.com/acme/app.git main',

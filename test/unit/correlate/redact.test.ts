@@ -357,7 +357,12 @@ describe("redact: a forge setting's value", () => {
 });
 
 // Base64 of user:secret is known by what it decodes to; base64 of anything else, a digest, a path stay.
-describe('redact: base64 of user:secret', () => {
+const CERT_DER = Buffer.concat([
+  Buffer.from([0x30, 0x82, 0x03, 0xc5, 0x30, 0x82, 0x02, 0xad]),
+  Buffer.alloc(60, 7),
+]).toString('base64');
+
+describe('redact: base64 of user:secret, of text holding a credential, of a private key', () => {
   const pair = Buffer.from('bob:Sx8kLp2QvR7tYw').toString('base64');
   const unpadded = Buffer.from('x-access-token:Sx8kLp2QvR7tYw1').toString('base64').replace(/=+$/, '');
   it.each([
@@ -365,6 +370,16 @@ describe('redact: base64 of user:secret', () => {
     [`--auth=${unpadded} push`, '--auth=[REDACTED] push'],
     ['-H Authorization: Basic Ym9iOlN4OGtMcDJRdlI3dFl3', '-H Authorization: [REDACTED]'],
     ['-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x', '-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x'],
+    [
+      `echo ${Buffer.from('DB_HOST=db\nDB_PASSWORD=Sx8kLp2QvR7tYw\n').toString('base64')} | base64 -d`,
+      'echo [REDACTED] | base64 -d',
+    ],
+    // A certificate's DER (SEQUENCE, SEQUENCE) is public, and text naming no credential is none.
+    [`echo ${CERT_DER} > ca.b64`, `echo ${CERT_DER} > ca.b64`],
+    [
+      `echo ${Buffer.from('DB_HOST=db\nDB_PORT=5432\nLOG_LEVEL=info\n').toString('base64')} | base64 -d`,
+      `echo ${Buffer.from('DB_HOST=db\nDB_PORT=5432\nLOG_LEVEL=info\n').toString('base64')} | base64 -d`,
+    ],
     [
       `push ${Buffer.from('just some text').toString('base64')} x`,
       `push ${Buffer.from('just some text').toString('base64')} x`,
