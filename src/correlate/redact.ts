@@ -21,6 +21,20 @@ const redactAssigned = (_m: string, name: string, escapedQuote: string | undefin
   return `${name}=${q}${REDACTED}${q}`;
 };
 
+/**
+ * A name ending in one of `words` and word characters, read back from the `:` or `=` after it, to the start of its
+ * run of name characters. Looked for from that `:` or `=`, not from each possible start of the name: a lazy scan from
+ * every `\b` of `a.a.a.…` or every `token` of `tokentoken…` to the run's end was quadratic in argv, which is the
+ * attacker's (a second for 32 KiB at alert time, and at recognition time through secretShaped).
+ */
+const CREDENTIAL_NAME_BEFORE = (words: string) => `(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]*(?:${words})[A-Za-z0-9_]*`;
+const ASSIGNED_KEY_WORDS =
+  'token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|auth';
+const FILE_KEY_WORDS =
+  'token|passw(?:or)?d|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|key-data|credentials?|auth';
+/** A key at a line's start (a newline, or printf's `\n`), after any indentation and a YAML list's `-`. */
+const FILE_LINE_KEY = String.raw`(?:^|\n|\\n)[ \t]*-?[ \t]*[A-Za-z0-9_.-]+`;
+
 /** A JSON member's name that says its value is a credential (`password`, `client_secret`, `auth`, `pass`). */
 const JSON_CREDENTIAL_NAME =
   '(?:[A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)|(?:[A-Za-z0-9]+[_-])*pass)';
@@ -70,8 +84,10 @@ const RULES: Rule[] = [
   // userinfo in URLs: `https://user:pass@host`, `https://TOKEN@host`, up to the authority's last `@` (a password
   // with an unencoded `@`). The ssh user `git` is not a secret.
   // Before the header rules: `https://private-token:X@host/p` is userinfo, not a header whose value eats the host.
+  // A scheme starts a run of scheme characters, not any `\b` in it: from each of `a-a-a-…` the scan to the run's end
+  // was quadratic in argv, which is the attacker's; the run is the scheme as written (`x-https://`).
   [
-    /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s'"]+)@/gi,
+    /(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/)([^/?#\s'"]+)@/gi,
     (_m: string, scheme: string, userinfo: string) => `${scheme}${userinfo === 'git' ? 'git' : REDACTED}@`,
   ],
   // A credential header that a quote opens (`-H 'Authorization: Bearer a b'`, `'--header=Circle-Token: X'`, as
@@ -227,19 +243,23 @@ const RULES: Rule[] = [
   ],
   // A credential file's line as a heredoc or printf writes it, its value after `: ` or ` = ` (YAML, INI): a
   // kubeconfig's `token: X` and `client-key-data: X`, ~/.aws/credentials' `aws_secret_access_key = X`, at a line's
-  // start (a newline, or printf's `\n`) after any indentation; `NAME=X` is the rule below's.
+  // start (a newline, or printf's `\n`) after any indentation; `NAME=X` is the rule below's. Found from its `:` or `=`
+  // looking back to the line's start (FILE_LINE_KEY), not from every line's start on: see CREDENTIAL_NAME_BEFORE.
   [
-    /((?:^|\n|\\n)[ \t]*-?[ \t]*[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|key-data|credentials?|auth)[A-Za-z0-9_]*(?:[ \t]*:[ \t]+|[ \t]+=[ \t]*))(?!\[REDACTED\])([^\s'"\\]+)/gi,
+    new RegExp(
+      String.raw`(:(?<=${FILE_LINE_KEY}[ \t]*:)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]*:)[ \t]+|=(?<=${FILE_LINE_KEY}[ \t]+=)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]+=)[ \t]*)(?!\[REDACTED\])[^\s'"\\]+`,
+      'gi',
+    ),
     `$1${REDACTED}`,
   ],
   // env-style assignments and query parameters: `GITHUB_TOKEN=x`, `?access_token=x`, `password=x`, also quoted as a
-  // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`); an Azure connection string's `AccountKey=x;…`.
+  // shell script writes them (`DB_PASSWORD="x"`, `GH_PAT='x'`); an Azure connection string's `AccountKey=x;…`. Found
+  // from its `=` looking back (see CREDENTIAL_NAME_BEFORE).
   [
-    new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_]*)=${ASSIGNED_VALUE}`,
-      'gi',
-    ),
-    redactAssigned,
+    new RegExp(`=(?<=(${CREDENTIAL_NAME_BEFORE(ASSIGNED_KEY_WORDS)})=)${ASSIGNED_VALUE}`, 'gi'),
+    // The match starts at `=`: the name, group 1 (for ASSIGNED_VALUE's `\3`), stays where it is.
+    (m: string, _name: string, escapedQuote: string | undefined, quote: string | undefined) =>
+      redactAssigned(m, '', escapedQuote, quote),
   ],
   // A name whose last word is PAT or PASS: `AZURE_DEVOPS_EXT_PAT=x` (the az devops CLI's), `GH_PAT=x`, `CR_PAT=x`,
   // `DOCKER_PASS=x`, `?pass=x` (not `PATH=`, `BYPASS=`, `GITHUB_PAT_FILE=`).
@@ -283,7 +303,7 @@ const RULES: Rule[] = [
     (m: string, body: string) => (body.length >= 4 && /[A-Z0-9]/.test(body) ? REDACTED : m),
   ],
   [
-    new RegExp(String.raw`\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\s'"@[]+)${CUT_END}`, 'gi'),
+    new RegExp(String.raw`(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/)([^/?#\s'"@[]+)${CUT_END}`, 'gi'),
     (m: string, scheme: string, authority: string) =>
       /:(?!\d*$)/.test(authority) || (!authority.includes('.') && /[A-Z]/.test(authority) && /[0-9]/.test(authority))
         ? `${scheme}${REDACTED}`
