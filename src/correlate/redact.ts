@@ -73,11 +73,19 @@ const CUT_END = String.raw`(?=$|\s\[…cut by the sensor)`;
  */
 const SETTING_VALUE = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|(?!-)[^\s;&|'"]+(?:\s+(?!-)[^\s;&|]+)*)`;
 
-/*
- * A rule that looks for a flag within a command (`mysqldump … -pX`, `secret set K … --body X`) looks at most 512
- * characters on: argv is the attacker's, and an unbounded lazy scan from every `push`, `secret set` or `<<<` of a
- * long command line is quadratic (seconds for 32 KiB of `<<< ` at alert time).
+/**
+ * What a rule that looks for a flag within a command (`mysqldump … -pX`, `secret set K … --body X`) scans after the
+ * command's name `start`: the command's text, lazily, up to a shell separator in `stop` or the next `start`, where
+ * that one's own scan takes over. argv is the attacker's: scanning from every `push`, `secret set` or `<<<` of a long
+ * command line to its end was quadratic, and a fixed reach (4023265's 512 characters) missed a real script's value
+ * placed later (`mysqldump … --ignore-table=app.t1 … -pX`); each character is now scanned from one start.
  */
+const UNTIL_NEXT = (start: string, stop = String.raw`;&|\n`) => `(?:(?!${start})[^${stop}])*?`;
+const LOGIN_TOOL = String.raw`\b(?:login|push|publish|upload|sshpass)\b`;
+const MYSQL_CLIENT = String.raw`\b(?:mysql\w*|mariadb[\w-]*)\b`;
+const DB_CLIENT = String.raw`\b(?:mongo\w*|redis-cli|valkey-cli|keydb-cli|sqlcmd|bcp|ldap\w+)\b`;
+const FORGE_SETTING = String.raw`\b(?:secret|variable)\s+(?:set|update)\b`;
+
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
@@ -186,18 +194,30 @@ const RULES: Rule[] = [
   // -p is a password after login (`docker login -p X`, `crane auth login -p X`), publish/upload (`twine
   // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
-  [/(\b(?:login|push|publish|upload|sshpass)\b[^;&|\n]{0,512}?\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)/g, `$1$2${REDACTED}`],
+  [
+    new RegExp(String.raw`(${LOGIN_TOOL}${UNTIL_NEXT(LOGIN_TOOL)}\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)`, 'g'),
+    `$1$2${REDACTED}`,
+  ],
   // The clients a script dumps a database or a share with before its push (`mysqldump -uroot -pX app > d.sql && git
   // push …`), each its own way: MySQL/MariaDB's attached `-pX` (`-p X` prompts; X is the database), MongoDB's
   // `-p X`, Redis's `-a X`, SQL Server's `-P X`, LDAP's `-w X`, smbclient's `-U user%X`, lftp's `-u user,X`.
   // Within the client's own command (not past `;`, `&`, `|`).
-  [/(\b(?:mysql\w*|mariadb[\w-]*)\b[^;&|\n]{0,512}?\s-p)(?!-)([^\s'"]+)/g, `$1${REDACTED}`],
+  [new RegExp(String.raw`(${MYSQL_CLIENT}${UNTIL_NEXT(MYSQL_CLIENT)}\s-p)(?!-)([^\s'"]+)`, 'g'), `$1${REDACTED}`],
   [
-    /(\b(?:mongo\w*|redis-cli|valkey-cli|keydb-cli|sqlcmd|bcp|ldap\w+)\b[^;&|\n]{0,512}?\s(?:-p|-a|-P|-w))(\s+|=)?(?!-)([^\s'"]+)/g,
+    new RegExp(String.raw`(${DB_CLIENT}${UNTIL_NEXT(DB_CLIENT)}\s(?:-p|-a|-P|-w))(\s+|=)?(?!-)([^\s'"]+)`, 'g'),
     `$1$2${REDACTED}`,
   ],
-  [/(\bsmbclient\b[^;&|\n]{0,512}?\s(?:-U|--user(?:name)?)[=\s]*[^\s%'"]+%)([^\s'"]+)/g, `$1${REDACTED}`],
-  [/(\blftp\b[^;&|\n]{0,512}?\s-u\s+[^\s,'"]+,)([^\s'"]+)/g, `$1${REDACTED}`],
+  [
+    new RegExp(
+      String.raw`(\bsmbclient\b${UNTIL_NEXT(String.raw`\bsmbclient\b`)}\s(?:-U|--user(?:name)?)[=\s]*[^\s%'"]+%)([^\s'"]+)`,
+      'g',
+    ),
+    `$1${REDACTED}`,
+  ],
+  [
+    new RegExp(String.raw`(\blftp\b${UNTIL_NEXT(String.raw`\blftp\b`)}\s-u\s+[^\s,'"]+,)([^\s'"]+)`, 'g'),
+    `$1${REDACTED}`,
+  ],
   // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; csrf=Y"`): every value, the names stay; a cookie jar's
   // file (`-b jar.txt`, no `=`) and an LDAP tool's base DN (`-b dc=acme`) stay.
   [
@@ -210,7 +230,7 @@ const RULES: Rule[] = [
   // shell separator; the setting's name and the repository stay.
   [
     new RegExp(
-      String.raw`(\b(?:secret|variable)\s+(?:set|update)\b[^;&|]{0,512}?\s(?:--body|-b|--value|-v))(\s+|=)(?!(?:all|private|selected)\b)${SETTING_VALUE}`,
+      String.raw`(${FORGE_SETTING}${UNTIL_NEXT(FORGE_SETTING, ';&|')}\s(?:--body|-b|--value|-v))(\s+|=)(?!(?:all|private|selected)\b)${SETTING_VALUE}`,
       'g',
     ),
     `$1$2${REDACTED}`,
@@ -226,15 +246,15 @@ const RULES: Rule[] = [
   // printf's format unquoted (`printf %s X`).
   [
     new RegExp(
-      String.raw`(\b(?:echo|printf)\s+(?:-[neE]+\s+|(?:'%s\\{0,2}n?'|\\?"%s\\{0,2}n?\\?"|%s(?:\\{1,2}n)?)\s+)?)${STDIN_VALUE}(?=\s*\|[^;&|\n]{0,512}${STDIN_LOGIN})`,
+      String.raw`(\b(?:echo|printf)\s+(?:-[neE]+\s+|(?:'%s\\{0,2}n?'|\\?"%s\\{0,2}n?\\?"|%s(?:\\{1,2}n)?)\s+)?)${STDIN_VALUE}(?=\s*\|[^;&|\n]*?${STDIN_LOGIN})`,
       'g',
     ),
     `$1${REDACTED}`,
   ],
   // A here-string into the same login (`docker login --password-stdin <<< X`, `gh auth login --with-token <<< X`),
   // the flag before or after it; a `$VAR` kept as above.
-  [new RegExp(String.raw`(${STDIN_LOGIN}[^;&|\n]{0,512}?<<<\s*)${STDIN_VALUE}`, 'g'), `$1${REDACTED}`],
-  [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=[^;&|\n]{0,512}${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
+  [new RegExp(String.raw`(${STDIN_LOGIN}${UNTIL_NEXT(STDIN_LOGIN)}<<<\s*)${STDIN_VALUE}`, 'g'), `$1${REDACTED}`],
+  [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=${UNTIL_NEXT('<<<')}${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
   // A .netrc's password, as a heredoc or printf writes it: `machine H login U password P` over spaces, lines or
   // printf's `\n`.
   [

@@ -543,3 +543,31 @@ describe('redact: NAME=value quoted in a script Tetragon quoted', () => {
     expect(redact(output)).toBe(output);
   });
 });
+
+describe('redact: a flag far into its command (a real script past 512 characters)', () => {
+  const ignored = Array.from(
+    { length: 24 },
+    (_, i) => `--ignore-table=app.audit_log_2024_${String(i).padStart(2, '0')}`,
+  );
+  const wheels = ['cp39', 'cp310', 'cp311', 'cp312', 'cp313'].flatMap((py) =>
+    ['manylinux_2_17_x86_64.manylinux2014_x86_64', 'manylinux_2_17_aarch64.manylinux2014_aarch64'].map(
+      (p) => `dist/acme_client-4.2.0-${py}-${py}-${p}.whl`,
+    ),
+  );
+  check([
+    // A dump that leaves its audit tables out before the password.
+    [
+      `-c "mysqldump -h db -u root ${ignored.join(' ')} -pS3cretDbPass app > /tmp/d.sql && git push https://github.com/x/y"`,
+      `-c "mysqldump -h db -u root ${ignored.join(' ')} -p[REDACTED] app > /tmp/d.sql && git push https://github.com/x/y"`,
+    ],
+    // twine's argv as Falco gives it, the shell having expanded dist/*.whl.
+    [
+      `upload --non-interactive ${wheels.join(' ')} -u ci-bot -p S3cretPyPIpass`,
+      `upload --non-interactive ${wheels.join(' ')} -u ci-bot -p [REDACTED]`,
+    ],
+  ]);
+  it('the scripts are past the old reach', () => {
+    expect(ignored.join(' ').length).toBeGreaterThan(512);
+    expect(wheels.join(' ').length).toBeGreaterThan(512);
+  });
+});
