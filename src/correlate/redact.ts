@@ -83,7 +83,23 @@ const SETTING_VALUE = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'
 const UNTIL_NEXT = (start: string, stop = String.raw`;&|\n`) => `(?:(?!${start})[^${stop}])*?`;
 const LOGIN_TOOL = String.raw`\b(?:login|push|publish|upload|sshpass)\b`;
 const MYSQL_CLIENT = String.raw`\b(?:mysql\w*|mariadb[\w-]*)\b`;
-const DB_CLIENT = String.raw`\b(?:mongo\w*|redis-cli|valkey-cli|keydb-cli|sqlcmd|bcp|ldap\w+)\b`;
+/**
+ * A database or directory client and the one flag that is its password: each client's other short flags are not
+ * (redis-cli's `-p` and ldapsearch's `-p` are a port, ldapsearch's `-P` a protocol version and `-a` a dereference
+ * mode, bcp's `-a` a packet size), and taking the first of several let `redis-cli -p 6379 -a X` keep X.
+ */
+const DB_PASSWORD_FLAGS: ReadonlyArray<readonly [client: string, flag: string]> = [
+  [String.raw`\bmongo\w*\b`, '-p'],
+  [String.raw`\b(?:redis|valkey|keydb)-cli\b`, '-a'],
+  [String.raw`\b(?:sqlcmd|bcp)\b`, '-P'],
+  [String.raw`\bldap\w+\b`, '-w'],
+];
+/**
+ * A password given to such a flag: quoted (`-p'X'`, `-P "X"`, Tetragon's escaped `\"X\"`) or a word; its flag may be
+ * inside quotes of its own (`"-pX"`).
+ */
+const DB_PASSWORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"[^"]*"?|(?:[^\s'"\\]|\\(?!["']))+)`;
+const FLAG_OPEN_QUOTE = String.raw`(?:\\?["'])?`;
 const FORGE_SETTING = String.raw`\b(?:secret|variable)\s+(?:set|update)\b`;
 
 const RULES: Rule[] = [
@@ -200,13 +216,22 @@ const RULES: Rule[] = [
   ],
   // The clients a script dumps a database or a share with before its push (`mysqldump -uroot -pX app > d.sql && git
   // push …`), each its own way: MySQL/MariaDB's attached `-pX` (`-p X` prompts; X is the database), MongoDB's
-  // `-p X`, Redis's `-a X`, SQL Server's `-P X`, LDAP's `-w X`, smbclient's `-U user%X`, lftp's `-u user,X`.
+  // `-p X`, Redis's `-a X`, SQL Server's `-P X`, LDAP's `-w X` (DB_PASSWORD_FLAGS), smbclient's `-U user%X`, lftp's
+  // `-u user,X`.
   // Within the client's own command (not past `;`, `&`, `|`).
-  [new RegExp(String.raw`(${MYSQL_CLIENT}${UNTIL_NEXT(MYSQL_CLIENT)}\s-p)(?!-)([^\s'"]+)`, 'g'), `$1${REDACTED}`],
   [
-    new RegExp(String.raw`(${DB_CLIENT}${UNTIL_NEXT(DB_CLIENT)}\s(?:-p|-a|-P|-w))(\s+|=)?(?!-)([^\s'"]+)`, 'g'),
-    `$1$2${REDACTED}`,
+    new RegExp(String.raw`(${MYSQL_CLIENT}${UNTIL_NEXT(MYSQL_CLIENT)}\s${FLAG_OPEN_QUOTE}-p)(?!-)${DB_PASSWORD}`, 'g'),
+    `$1${REDACTED}`,
   ],
+  ...DB_PASSWORD_FLAGS.map(
+    ([client, flag]): Rule => [
+      new RegExp(
+        String.raw`(${client}${UNTIL_NEXT(client)}\s${FLAG_OPEN_QUOTE}${flag})(\s+|=)?(?!-)${DB_PASSWORD}`,
+        'g',
+      ),
+      `$1$2${REDACTED}`,
+    ],
+  ),
   [
     new RegExp(
       String.raw`(\bsmbclient\b${UNTIL_NEXT(String.raw`\bsmbclient\b`)}\s(?:-U|--user(?:name)?)[=\s]*[^\s%'"]+%)([^\s'"]+)`,

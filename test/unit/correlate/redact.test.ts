@@ -430,6 +430,36 @@ describe("redact: a database or share client's password in a script", () => {
   });
 });
 
+// Each client's password flag is its own: another client's is a port, a version or a size, which a responder needs.
+describe("redact: a database or directory client's password flag and its others", () => {
+  it.each([
+    // The password after the client's port flag: the first flag of the four was taken, the password kept.
+    [
+      'sh -c redis-cli -h cache -p 6379 -a Sx8kLp2QvR7tYw --rdb /tmp/d.rdb',
+      'sh -c redis-cli -h cache -p 6379 -a [REDACTED] --rdb /tmp/d.rdb',
+    ],
+    [
+      'sh -c ldapsearch -H ldap://dc -p 389 -x -D cn=admin -w Sx8kLp2QvR7tYw -b dc=acme',
+      'sh -c ldapsearch -H ldap://dc -p 389 -x -D cn=admin -w [REDACTED] -b dc=acme',
+    ],
+    ['sh -c ldapsearch -P 3 -a never -x -w Sx8kLp2QvR7tYw', 'sh -c ldapsearch -P 3 -a never -x -w [REDACTED]'],
+    [
+      'sh -c bcp db.dbo.t out /tmp/t.dat -S db -a 4096 -U sa -P Sx8kLp2QvR7tYw',
+      'sh -c bcp db.dbo.t out /tmp/t.dat -S db -a 4096 -U sa -P [REDACTED]',
+    ],
+    // Quoted, as a password with a shell's special characters is written, also in Tetragon's escaped form.
+    ["sh -c mysqldump -u root -p'Sx8k$Lp2Q' app > d.sql", 'sh -c mysqldump -u root -p[REDACTED] app > d.sql'],
+    ['sh -c mysqldump -u root "-pSx8kLp2QvR" app > d.sql', 'sh -c mysqldump -u root "-p[REDACTED]" app > d.sql'],
+    ['-c "sqlcmd -S db -U sa -P \\"Sx8k Lp2Q\\" -Q x"', '-c "sqlcmd -S db -U sa -P [REDACTED] -Q x"'],
+    ["sh -c ldapsearch -x -w 'Sx8k Lp2Q' -b dc=acme", 'sh -c ldapsearch -x -w [REDACTED] -b dc=acme'],
+    // A port alone stays.
+    ['sh -c redis-cli -h cache -p 6379 --rdb /tmp/d.rdb', 'sh -c redis-cli -h cache -p 6379 --rdb /tmp/d.rdb'],
+  ])('%s', (input, output) => {
+    expect(redact(input)).toBe(output);
+    expect(redact(output)).toBe(output);
+  });
+});
+
 // A cookie is a session: curl's --cookie/-b values go, their names and a cookie jar's file stay.
 describe("redact: curl's cookies", () => {
   it.each([
