@@ -11,6 +11,7 @@ import { isUnexpectedLocation } from '../rules/locations.js';
 import type { PushRecognition } from '../rules/recognize.js';
 import { stepNamesOtherRepository } from './allowlist-paths.js';
 import { eventParentOf } from './ancestry.js';
+import { ARGV_CUT_NOTE, cmdline } from './command-line.js';
 import type { CorrelatorConfig } from './config.js';
 import { type DestinationClassifier, type DestNaming, isLocalAddress } from './destinations.js';
 import { repeatedStep, sameProcess, twinPush } from './dual-sensor.js';
@@ -72,7 +73,7 @@ export class PushTracker {
   /** A process recognised as a push by the table: a new push, or a step of one already pending. */
   recognized(proc: ProcState, r: PushRecognition, e: ActivityEvent, c: ContainerState): void {
     const unsure = r.argvCut
-      ? ' […cut by the sensor: the rest of its command line is unknown]'
+      ? ARGV_CUT_NOTE
       : r.argvOutranked === true
         ? ' [a push in one grouping of its spaced words; a likelier reading is no push]'
         : '';
@@ -384,10 +385,6 @@ export class PushTracker {
 /** How a recognised push's destination host was named. */
 function namingOf(r: PushRecognition): DestNaming {
   return r.destinationDefault ? 'default' : 'argv';
-}
-
-export function cmdline(proc: ProcState): string {
-  return `${proc.binary ?? '?'}${proc.args ? ` ${proc.args}` : ''}`;
 }
 
 /**

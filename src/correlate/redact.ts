@@ -1,8 +1,13 @@
 /**
  * Credentials never reach an alert, a log line or a metric (INTERFACES.md). Everything the correlator
  * copies from argv, URLs or paths into an alert or a log goes through `redact`. Sinks and loggers may
- * reuse it. Runs when an alert or a log line is built, never per event, so regexes are fine here.
+ * reuse it. Runs when an alert or a log line is built, and once per reporting call recognised
+ * (../rules/reporting-calls.ts' secretShaped), never per event, so regexes are fine here; argv is the
+ * attacker's, so none may be super-linear in it.
  */
+
+import { ARGV_CUT_NOTE } from './command-line.js';
+import { encodedSecret } from './encoded-secrets.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -64,8 +69,8 @@ const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\
 
 /** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole). */
 const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-A|AKIA|ASIA|xox[a-z]-(?=\d)|sk_(?:live|test)_|eyJ`;
-/** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line (./pushes.ts). */
-const CUT_END = String.raw`(?=$|\s\[…cut by the sensor)`;
+/** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line. */
+const CUT_END = `(?=$|${escapeRegExp(ARGV_CUT_NOTE)})`;
 
 /**
  * A value given in argv: quoted (also with its quotes escaped, as in Tetragon's form of a script), or words up
@@ -187,7 +192,10 @@ const RULES: Rule[] = [
   // `user:secret` (`echo dXNlcjp0b2s= | base64 -d > ~/.git-credentials`, a registry's auth), of text holding a
   // credential (a service account's key, a kubeconfig, an .env: one long run, which the 40-character rule takes
   // only at exactly 40), or a private key's DER (PEM's body without its lines).
-  [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g, (m: string) => (encodedSecret(m) ? REDACTED : m)],
+  [
+    /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])/g,
+    (m: string) => (encodedSecret(m, redact) ? REDACTED : m),
+  ],
   // Credential flags by their last words: `--password X`, `--token=X`, `--dest-creds u:p`, `--docker-password X`,
   // `--dest-registry-token X`, `--s3-secret-access-key X`, `--account-key X` (not `--password-stdin`,
   // `--token-file`, `--private-key`: no credential follows; nor a shell operator or redirection after one that takes no value,
@@ -356,38 +364,6 @@ const RULES: Rule[] = [
   ],
 ];
 
-/** Whether `run` is canonical base64 of `user:secret`, of text holding a credential, or of a private key's DER. */
-function encodedSecret(run: string): boolean {
-  if (run.length % 4 === 1) return false;
-  const bytes = Buffer.from(run, 'base64');
-  if (bytes.toString('base64').replace(/=+$/, '') !== run.replace(/=+$/, '')) return false;
-  if (run.length >= 64 && privateKeyDer(bytes)) return true;
-  const text = bytes.toString('latin1');
-  if (!/^[\x20-\x7e\t\r\n]+$/.test(text)) return false;
-  // The Basic scheme's `user:secret`, also with the newline `echo user:secret | base64` leaves; not JSON (a JWT's
-  // header, `{"alg":"RS256"}`, decodes to text with a colon), nor where a script sends to, hidden so: a URL (its
-  // userinfo is taken below) or a host's port (`evil.example:443/up`, `localhost:8080`).
-  if (/^[\x21-\x7e]+:[\x21-\x7e]{4,}\r?\n?$/.test(text) && !text.startsWith('{') && !hostOrUrl(text)) return true;
-  // Shorter than the run, so this ends.
-  return redact(text) !== text;
-}
-
-/** A URL (`scheme://…`) or a host's port (`host:443`, a path after it or not), ending with a newline or not. */
-function hostOrUrl(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(?:localhost|[^:\s]*\.[^:\s]*):\d{1,5}(?:\/\S*)?\s*$/.test(text);
-}
-
-/**
- * A DER SEQUENCE whose first member is INTEGER 0 or 1, a version: PKCS#1's and PKCS#8's private keys (0), SEC 1's
- * EC key (1). A certificate's starts with a SEQUENCE, and stays.
- */
-function privateKeyDer(der: Buffer): boolean {
-  if (der[0] !== 0x30 || der.length < 8) return false;
-  const lengthBytes = (der[1] ?? 0) & 0x80 ? (der[1] ?? 0) & 0x7f : 0;
-  const at = 2 + lengthBytes;
-  return der[at] === 0x02 && der[at + 1] === 0x01 && (der[at + 2] === 0x00 || der[at + 2] === 0x01);
-}
-
 function mixedCase(run: string): boolean {
   return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
 }
@@ -403,4 +379,8 @@ export function redact(text: string | null): string | null {
     out = out.replace(re, replacement as never);
   }
   return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
