@@ -17,14 +17,19 @@ export function encodedSecret(run: string, redact: (text: string) => string): bo
   // The Basic scheme's `user:secret`, also with the newline `echo user:secret | base64` leaves; not JSON (a JWT's
   // header, `{"alg":"RS256"}`, decodes to text with a colon), nor where a script sends to, hidden so: a URL (its
   // userinfo is taken below) or a host's port (`evil.example:443/up`, `localhost:8080`).
-  if (/^[\x21-\x7e]+:[\x21-\x7e]{4,}\r?\n?$/.test(text) && !text.startsWith('{') && !hostOrUrl(text)) return true;
+  // The user holds no colon (RFC 7617), so one colon is tried, not each of `a:a:a:…` to the end.
+  if (/^[\x21-\x39\x3b-\x7e]+:[\x21-\x7e]{4,}\r?\n?$/.test(text) && !text.startsWith('{') && !hostOrUrl(text)) {
+    return true;
+  }
   // Shorter than the run, so this ends.
   return redact(text) !== text;
 }
 
 /** A URL (`scheme://…`) or a host's port (`host:443`, a path after it or not), ending with a newline or not. */
 function hostOrUrl(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^(?:localhost|[^:\s]*\.[^:\s]*):\d{1,5}(?:\/\S*)?\s*$/.test(text);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return true;
+  const host = /^([^:\s]+):\d{1,5}(?:\/\S*)?\s*$/.exec(text)?.[1];
+  return host !== undefined && (host === 'localhost' || host.includes('.'));
 }
 
 /**
