@@ -104,6 +104,10 @@ const DB_PASSWORD_FLAGS: ReadonlyArray<readonly [client: string, flag: string]> 
  * inside quotes of its own (`"-pX"`).
  */
 const DB_PASSWORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"[^"]*"?|(?:[^\s'"\\]|\\(?!["']))+)`;
+/** A flag's value: quoted, its quotes escaped as in Tetragon's form of a script or not (`-p "a b"`), or a word. */
+const QUOTED_OR_WORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|\S+)`;
+/** A credential file's value on its line: quoted (TOML's `token = "X"`, YAML's `password: "X"`) or a word. */
+const FILE_VALUE = String.raw`(?:\\"(?:(?!\\")[^"\n])*(?:\\")?|"[^"\n]*"?|'[^'\n]*'?|[^\s'"\\]+)`;
 const FLAG_OPEN_QUOTE = String.raw`(?:\\?["'])?`;
 const FORGE_SETTING = String.raw`\b(?:secret|variable)\s+(?:set|update)\b`;
 
@@ -219,7 +223,7 @@ const RULES: Rule[] = [
   // upload -u __token__ -p X`, `poetry publish -p X`), push (`oras push -p X`) and sshpass, also attached
   // (`-pX`); not past a shell separator (`git push … && mkdir -p dir`), nor elsewhere (`docker run -p 80:80`).
   [
-    new RegExp(String.raw`(${LOGIN_TOOL}${UNTIL_NEXT(LOGIN_TOOL)}\s-p)(\s+|=|(?=[^\s=-]))(?!-)(\S+)`, 'g'),
+    new RegExp(String.raw`(${LOGIN_TOOL}${UNTIL_NEXT(LOGIN_TOOL)}\s-p)(\s+|=|(?=[^\s=-]))(?!-)${QUOTED_OR_WORD}`, 'g'),
     `$1$2${REDACTED}`,
   ],
   // The clients a script dumps a database or a share with before its push (`mysqldump -uroot -pX app > d.sql && git
@@ -300,7 +304,7 @@ const RULES: Rule[] = [
   // looking back to the line's start (FILE_LINE_KEY), not from every line's start on: see CREDENTIAL_NAME_BEFORE.
   [
     new RegExp(
-      String.raw`(:(?<=${FILE_LINE_KEY}[ \t]*:)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]*:)[ \t]+|=(?<=${FILE_LINE_KEY}[ \t]+=)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]+=)[ \t]*)(?!\[REDACTED\])[^\s'"\\]+`,
+      String.raw`(:(?<=${FILE_LINE_KEY}[ \t]*:)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]*:)[ \t]+|=(?<=${FILE_LINE_KEY}[ \t]+=)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]+=)[ \t]*)(?!\[REDACTED\])${FILE_VALUE}`,
       'gi',
     ),
     `$1${REDACTED}`,

@@ -23,6 +23,12 @@ describe('redact: -p and -u short options', () => {
     ['login -u bob -phunter2pass ghcr.io', 'login -u bob -p[REDACTED] ghcr.io'],
     ['/usr/bin/sshpass -p hunter2pass scp /tmp/x h:', '/usr/bin/sshpass -p [REDACTED] scp /tmp/x h:'],
     ['-ualice:hunter2pass -T /tmp/x https://x', '-u[REDACTED] -T /tmp/x https://x'],
+    // Quoted, a password holding a space: as Tetragon quotes it, its quotes escaped in a double-quoted script or not.
+    ['login -u bob -p "hunter 2 pass" ghcr.io', 'login -u bob -p [REDACTED] ghcr.io'],
+    [
+      '-c "docker login -u bob -p \\"hunter 2 pass\\" ghcr.io && docker push x"',
+      '-c "docker login -u bob -p [REDACTED] ghcr.io && docker push x"',
+    ],
     // -p that is no password stays.
     ['run -u 1000 -p 8080:80 nginx', 'run -u 1000 -p 8080:80 nginx'],
     ['-c "git push origin main && mkdir -p /tmp/out"', '-c "git push origin main && mkdir -p /tmp/out"'],
@@ -513,8 +519,19 @@ describe("redact: a credential file's lines in a script", () => {
       String.raw`sh -c printf '[default]\naws_secret_access_key = Sx8kLp2QvR7tYw\n' > ~/.aws/credentials`,
       String.raw`sh -c printf '[default]\naws_secret_access_key = [REDACTED]\n' > ~/.aws/credentials`,
     ],
+    // Quoted, as TOML writes every string (cargo's credentials.toml) and YAML may; in Tetragon's double-quoted form.
+    [
+      'sh -c cat > /root/.cargo/credentials.toml <<EOF\n[registry]\ntoken = "cioSx8kLp2QvR7tYw"\nEOF\ncargo publish',
+      'sh -c cat > /root/.cargo/credentials.toml <<EOF\n[registry]\ntoken = [REDACTED]\nEOF\ncargo publish',
+    ],
+    ["  password: 'Sx8k Lp2Q'\n", '  password: [REDACTED]\n'],
+    [
+      '-c "cat > f <<EOF\ntoken: \\"Sx8kLp2QvR7tYw\\"\nEOF\ngit push"',
+      '-c "cat > f <<EOF\ntoken: [REDACTED]\nEOF\ngit push"',
+    ],
     // Lines naming no credential stay, and so does a word after a name in running text.
     ['users:\n- name: ci\n  cluster: prod\n', 'users:\n- name: ci\n  cluster: prod\n'],
+    ['users:\n- name: "ci bot"\n', 'users:\n- name: "ci bot"\n'],
     ['git commit -m "rotate token: done"', 'git commit -m "rotate token: done"'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
