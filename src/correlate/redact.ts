@@ -267,7 +267,7 @@ const RULES: Rule[] = [
   // shell separator; the setting's name and the repository stay.
   [
     new RegExp(
-      String.raw`(${FORGE_SETTING}${UNTIL_NEXT(FORGE_SETTING, ';&|')}\s(?:--body|-b|--value|-v))(\s+|=)(?!(?:all|private|selected)\b)${SETTING_VALUE}`,
+      String.raw`(${FORGE_SETTING}${UNTIL_NEXT(FORGE_SETTING, ';&|')}\s(?:--body|-b|--value|-v))(\s+|=|(?<=\s-[bv])(?=[^\s=-]))(?!(?:all|private|selected)\b)${SETTING_VALUE}`,
       'g',
     ),
     `$1$2${REDACTED}`,
@@ -293,9 +293,9 @@ const RULES: Rule[] = [
   [new RegExp(String.raw`(${STDIN_LOGIN}${UNTIL_NEXT(STDIN_LOGIN)}<<<\s*)${STDIN_VALUE}`, 'g'), `$1${REDACTED}`],
   [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=${UNTIL_NEXT('<<<')}${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
   // A .netrc's password, as a heredoc or printf writes it: `machine H login U password P` over spaces, lines or
-  // printf's `\n`.
+  // printf's `\n`; the `default` entry's (`default login U password P`).
   [
-    /(\bmachine(?:\s|\\n)+[^\s\\]+(?:(?:\s|\\n)+(?:login|account|port)(?:\s|\\n)+[^\s\\]+){0,3}(?:\s|\\n)+password(?:\s|\\n)+)[^\s'"\\]+/g,
+    /(\b(?:machine(?:\s|\\n)+[^\s\\]+(?:(?:\s|\\n)+(?:login|account|port)(?:\s|\\n)+[^\s\\]+){0,3}|default(?:(?:\s|\\n)+(?:login|account|port)(?:\s|\\n)+[^\s\\]+){1,3})(?:\s|\\n)+password(?:\s|\\n)+)[^\s'"\\]+/g,
     `$1${REDACTED}`,
   ],
   // A credential file's line as a heredoc or printf writes it, its value after `: ` or ` = ` (YAML, INI): a

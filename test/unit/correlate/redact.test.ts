@@ -294,6 +294,12 @@ describe('redact: a secret fed to a login on stdin, or written into .netrc', () 
       'sh -c echo "machine h password Hunter2Hunter2 login bob" >> /root/.netrc; git push',
       'sh -c echo "machine h password [REDACTED] login bob" >> /root/.netrc; git push',
     ],
+    // The entry for every other host; 'default password' in running text, no login named, stays.
+    [
+      String.raw`sh -c printf 'default login bob password Hunter2Hunter2\n' > ~/.netrc && git push`,
+      String.raw`sh -c printf 'default login bob password [REDACTED]\n' > ~/.netrc && git push`,
+    ],
+    ['git commit -m "default password is rotated"', 'git commit -m "default password is rotated"'],
     // A $VAR stays, naming where the secret came from; a here-string into no login stays.
     [
       'sh -c docker login -u bob --password-stdin <<< "$CR_PAT"',
@@ -343,6 +349,10 @@ describe("redact: a forge setting's value", () => {
       String.raw`sh -c "gh secret set K -b \"Sx8kLp2QvR7tYw\" -R evil/loot && git push"`,
       'sh -c "gh secret set K -b [REDACTED] -R evil/loot && git push"',
     ],
+    // Attached to its short flag, as gh's flag parser takes it; gh's -v visibility attached stays.
+    ['secret set K -bSx8kLp2QvR7tYw -R evil/loot', 'secret set K -b[REDACTED] -R evil/loot'],
+    ['secret set K -b"Sx8k Lp2QvR7tYw" -R evil/loot', 'secret set K -b[REDACTED] -R evil/loot'],
+    ['secret set K -vprivate -b x1 -R evil/loot', 'secret set K -vprivate -b [REDACTED] -R evil/loot'],
     ['variable set K Sx8kLp2QvR7tYw --masked -R evil/loot', 'variable set K [REDACTED] --masked -R evil/loot'],
     ['variable update K --value Sx8kLp2QvR7tYw -g evil', 'variable update K --value [REDACTED] -g evil'],
     [
