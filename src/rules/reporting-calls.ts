@@ -67,7 +67,9 @@ export function secretShaped(text: string): boolean {
  * paths of names) but their queries kept.
  */
 const BASE64_RUN = /[A-Za-z0-9+/]{32,}/g;
-const URL_WORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi;
+// A scheme of at most 32 characters: from every `\b` of `a-a-a-…` (a header's value, argv is the attacker's) an
+// unbounded one scanned to the run's end, a second per 32 KiB at recognition time; no scheme is longer.
+const URL_WORD = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>]*/gi;
 export function hasBase64Run(text: string, queries: readonly string[]): boolean {
   const words = text.replace(URL_WORD, ' ').split(/\s+/);
   for (const w of [...words.filter((w) => !isReportingPath(w)), ...queries])
