@@ -86,7 +86,8 @@ const SETTING_VALUE = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'
  * placed later (`mysqldump … --ignore-table=app.t1 … -pX`); each character is now scanned from one start.
  */
 const UNTIL_NEXT = (start: string, stop = String.raw`;&|\n`) => `(?:(?!${start})[^${stop}])*?`;
-const LOGIN_TOOL = String.raw`\b(?:login|push|publish|upload|sshpass)\b`;
+/** cargo's `publish -p` is its package (`cargo publish -p my-crate`), which the responder needs. */
+const LOGIN_TOOL = String.raw`\b(?:login|push|(?<!\bcargo\s+)publish|upload|sshpass)\b`;
 const MYSQL_CLIENT = String.raw`\b(?:mysql\w*|mariadb[\w-]*)\b`;
 /**
  * A database or directory client and the one flag that is its password: each client's other short flags are not

@@ -31,6 +31,10 @@ describe('redact: -p and -u short options', () => {
     ],
     // -p that is no password stays.
     ['run -u 1000 -p 8080:80 nginx', 'run -u 1000 -p 8080:80 nginx'],
+    [
+      '-c "cargo publish -p acme-client --token-file /t && git push"',
+      '-c "cargo publish -p acme-client --token-file /t && git push"',
+    ],
     ['-c "git push origin main && mkdir -p /tmp/out"', '-c "git push origin main && mkdir -p /tmp/out"'],
     ['push -u origin main', 'push -u origin main'],
   ]);
