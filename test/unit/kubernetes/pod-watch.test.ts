@@ -363,6 +363,8 @@ describe('pod list + watch', () => {
     api.respond(() => undefined, listOf([ordersPod()], '5'), watchOf([], { hold: true }));
     const { status, metrics } = await start(api.server);
     await until(() => status().synced, 5000, 'the second list');
+    // synced comes with the list's answer; the watch request after it may reach the server a moment later.
+    await until(() => api!.requests.length >= 3, 5000, 'the watch after the second list');
     expect(api.requests.map((r) => r.watch)).toEqual([false, false, true]);
     expect(await errors(metrics, 'unreachable')).toBe(1);
   });
