@@ -25,6 +25,7 @@ export function settleShapes(): void {
   node.aheadRun = 1;
   node.aheadMinMs = 0.5;
   node.aheadMaxMs = 0.5;
+  node.aheadNextMs = 0.5;
   node.runTopMs = 0.5;
   node.wallLagMs = 0.5;
   node.hot = false;

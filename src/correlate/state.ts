@@ -158,10 +158,11 @@ export interface NodeState extends ByteCounts {
   name: string;
   /** This node's clock: the highest event time seen from it (its watermark before lateness), jumps aside. */
   maxMs: number;
-  /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), the earliest and latest of them. */
+  /** Events in a row far ahead of `maxMs` (a jump waiting for confirmation), the earliest, latest and second latest. */
   aheadRun: number;
   aheadMinMs: number;
   aheadMaxMs: number;
+  aheadNextMs: number;
   /** The latest event of the run that last moved the clock (live, away from the wall clock: ./node-clock.ts). */
   runTopMs: number;
   /** How far `maxMs` was behind the wall clock when it last moved (live; 0 in scans): ./node-clock.ts nodeNowMs. */
@@ -314,6 +315,7 @@ export function newNodeState(name: string): NodeState {
     aheadRun: 0,
     aheadMinMs: Number.NaN,
     aheadMaxMs: Number.NaN,
+    aheadNextMs: Number.NaN,
     runTopMs: Number.NEGATIVE_INFINITY,
     wallLagMs: 0,
     pids: new Map(),

