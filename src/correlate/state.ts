@@ -163,7 +163,7 @@ export interface NodeState extends ByteCounts {
   aheadMinMs: number;
   aheadMaxMs: number;
   aheadNextMs: number;
-  /** The latest event of the run that last moved the clock (live, away from the wall clock: ./node-clock.ts). */
+  /** The second latest event of the run that last moved the clock (live, away from the wall clock: ./node-clock.ts). */
   runTopMs: number;
   /** How far `maxMs` was behind the wall clock when it last moved (live; 0 in scans): ./node-clock.ts nodeNowMs. */
   wallLagMs: number;
