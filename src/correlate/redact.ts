@@ -67,8 +67,10 @@ const STDIN_LOGIN = String.raw`(?:--password-stdin|--with-token|\b(?:secret|vari
  */
 const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\;&][^\s|'";&]*)`;
 
-/** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole). */
+/** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole), and its characters. */
 const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-A|AKIA|ASIA|xox[a-z]-(?=\d)|sk_(?:live|test)_|eyJ`;
+const TOKEN_CHAR = '[A-Za-z0-9_.=-]';
+const CUT_TOKEN_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})`);
 /** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line. */
 const CUT_END = `(?=$|${escapeRegExp(ARGV_CUT_NOTE)})`;
 
@@ -356,9 +358,16 @@ const RULES: Rule[] = [
   // JWT's three parts), and its first half reached the alert. A provider token's prefix and 4 or more characters,
   // some upper-case or digits (`…/npm_cache` stays); a URL whose authority the cut left without its `@`: a
   // `user:pa…` (not `host:443`), or a token alone (no dot, upper-case and digits: no host name is written so).
+  // From the start of the run of token characters the cut ends, its prefix looked for inside: a scan from every `ghp_`
+  // of `ghp_ghp_…` to a run's end that no cut ends was quadratic in argv (a second per 32 KiB).
   [
-    new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})([A-Za-z0-9_.=-]*)${CUT_END}`, 'g'),
-    (m: string, body: string) => (body.length >= 4 && /[A-Z0-9]/.test(body) ? REDACTED : m),
+    new RegExp(`(?<!${TOKEN_CHAR})${TOKEN_CHAR}+${CUT_END}`, 'g'),
+    (run: string) => {
+      const prefix = CUT_TOKEN_PREFIX.exec(run);
+      if (!prefix) return run;
+      const body = run.slice(prefix.index + prefix[0].length);
+      return body.length >= 4 && /[A-Z0-9]/.test(body) ? `${run.slice(0, prefix.index)}${REDACTED}` : run;
+    },
   ],
   [
     new RegExp(String.raw`(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/)([^/?#\s'"@[]+)${CUT_END}`, 'gi'),
