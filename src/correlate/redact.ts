@@ -258,11 +258,11 @@ const RULES: Rule[] = [
     new RegExp(String.raw`(\blftp\b${UNTIL_NEXT(String.raw`\blftp\b`)}\s-u\s+[^\s,'"]+,)([^\s'"]+)`, 'g'),
     `$1${REDACTED}`,
   ],
-  // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; csrf=Y"`): every value, the names stay; a cookie jar's
-  // file (`-b jar.txt`, no `=`) and an LDAP tool's base DN (`-b dc=acme`) stay.
+  // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; csrf=Y"`, attached `-bsid=X`, Tetragon's `-b\"…\"`):
+  // every value, the names stay; a cookie jar's file (`-b jar.txt`, no `=`) and an LDAP tool's base DN (`-b dc=acme`) stay.
   [
-    /((?:^|\s)(?:--cookie|-b)[=\s]\s*)(?!["']?(?:dc|ou|cn|o|uid)=)("[^"]*"?|'[^']*'?|[^\s'"]*=[^\s'"]*)/g,
-    (_m: string, flag: string, value: string) => `${flag}${value.replace(/(=)[^;\s'"]+/g, `$1${REDACTED}`)}`,
+    /((?:^|\s)(?:(?:--cookie|-b)[=\s]\s*|-b(?=[^\s=-])))(?!\\?["']?(?:dc|ou|cn|o|uid)=)(\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|[^\s'"\\]*=[^\s'"\\]*)/g,
+    (_m: string, flag: string, value: string) => `${flag}${value.replace(/(=)[^;\s'"\\]+/g, `$1${REDACTED}`)}`,
   ],
   // A forge setting's value, which the push stores in the repository named (../rules/tools/forge-settings.ts):
   // `gh secret set K --body X`, `-b X`, `gh variable set K --body X`, `glab variable set K X`, `… -v X`/`--value X`

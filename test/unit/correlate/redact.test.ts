@@ -501,6 +501,13 @@ describe("redact: curl's cookies", () => {
     ['-b "sid=Sx8kLp2QvR7tYw; csrf=abc123" -T f https://x', '-b "sid=[REDACTED]; csrf=[REDACTED]" -T f https://x'],
     ['--cookie=sid=Sx8kLp2QvR7tYw -T f https://x', '--cookie=[REDACTED] -T f https://x'],
     ['-b /tmp/jar.txt -T f https://x', '-b /tmp/jar.txt -T f https://x'],
+    // Attached to -b, as curl's short options take a value.
+    ['-bsid=Sx8kLp2QvR7tYw -T f https://x', '-bsid=[REDACTED] -T f https://x'],
+    [
+      String.raw`sh -c "curl -b\"sid=Sx8kLp2QvR7tYw; c=d\" -T f https://x"`,
+      String.raw`sh -c "curl -b\"sid=[REDACTED]; c=[REDACTED]\" -T f https://x"`,
+    ],
+    ['-b/tmp/jar.txt -T f https://x', '-b/tmp/jar.txt -T f https://x'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
