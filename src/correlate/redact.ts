@@ -258,10 +258,11 @@ const RULES: Rule[] = [
     new RegExp(String.raw`(\blftp\b${UNTIL_NEXT(String.raw`\blftp\b`)}\s-u\s+[^\s,'"]+,)([^\s'"]+)`, 'g'),
     `$1${REDACTED}`,
   ],
-  // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; csrf=Y"`, attached `-bsid=X`, Tetragon's `-b\"…\"`):
-  // every value, the names stay; a cookie jar's file (`-b jar.txt`, no `=`) and an LDAP tool's base DN (`-b dc=acme`) stay.
+  // A cookie given to curl (`--cookie sid=X`, `-b "sid=X; c=Y"`, `-bsid=X`, Tetragon's `-b\"…\"`): every value, the
+  // names stay; a cookie jar (`-b jar.txt`, no `=`), an LDAP base DN (`-b dc=acme`) and git's new branch stay
+  // (`git checkout -b x=y`, or a branch's path `feat/x=y`: no cookie's name holds a `/`).
   [
-    /((?:^|\s)(?:(?:--cookie|-b)[=\s]\s*|-b(?=[^\s=-])))(?!\\?["']?(?:dc|ou|cn|o|uid)=)(\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|[^\s'"\\]*=[^\s'"\\]*)/g,
+    /((?:^|(?<!\b(?:checkout|add))\s)(?:(?:--cookie|-b)[=\s]\s*|-b(?=[^\s=-])))(?!\\?["']?(?:dc|ou|cn|o|uid)=)(\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|[^\s'"\\/]*=[^\s'"\\]*)/g,
     (_m: string, flag: string, value: string) => `${flag}${value.replace(/(=)[^;\s'"\\]+/g, `$1${REDACTED}`)}`,
   ],
   // A forge setting's value, which the push stores in the repository named (../rules/tools/forge-settings.ts):
@@ -358,8 +359,7 @@ const RULES: Rule[] = [
   // JWT's three parts), and its first half reached the alert. A provider token's prefix and 4 or more characters,
   // some upper-case or digits (`…/npm_cache` stays); a URL whose authority the cut left without its `@`: a
   // `user:pa…` (not `host:443`), or a token alone (no dot, upper-case and digits: no host name is written so).
-  // From the start of the run of token characters the cut ends, its prefix looked for inside: a scan from every `ghp_`
-  // of `ghp_ghp_…` to a run's end that no cut ends was quadratic in argv (a second per 32 KiB).
+  // Its prefix looked for in the run of token characters the cut ends: from each of `ghp_ghp_…` it was quadratic.
   [
     new RegExp(`(?<!${TOKEN_CHAR})${TOKEN_CHAR}+${CUT_END}`, 'g'),
     (run: string) => {

@@ -508,6 +508,11 @@ describe("redact: curl's cookies", () => {
       String.raw`sh -c "curl -b\"sid=[REDACTED]; c=[REDACTED]\" -T f https://x"`,
     ],
     ['-b/tmp/jar.txt -T f https://x', '-b/tmp/jar.txt -T f https://x'],
+    // git's new branch, not a cookie: a branch's path (no cookie's name holds '/'), or -b right after checkout.
+    ['git checkout -b feat/x=y && git push', 'git checkout -b feat/x=y && git push'],
+    ['git checkout -q -b feat/x=y', 'git checkout -q -b feat/x=y'],
+    ['git checkout -b x=y', 'git checkout -b x=y'],
+    ['git worktree add -b x=y ../wt', 'git worktree add -b x=y ../wt'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
