@@ -6,7 +6,7 @@
  * attacker's, so none may be super-linear in it.
  */
 
-import { ARGV_CUT_NOTE } from './command-line.js';
+import { ARGV_CUT_NOTE_PATTERN } from './command-line.js';
 import { encodedSecret } from './encoded-secrets.js';
 
 export const REDACTED = '[REDACTED]';
@@ -72,7 +72,7 @@ const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt
 const TOKEN_CHAR = '[A-Za-z0-9_.=-]';
 const CUT_TOKEN_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})`);
 /** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line. */
-const CUT_END = `(?=$|${escapeRegExp(ARGV_CUT_NOTE)})`;
+const CUT_END = `(?=$|${ARGV_CUT_NOTE_PATTERN})`;
 
 /**
  * A value given in argv: quoted (also with its quotes escaped, as in Tetragon's form of a script), or words up
@@ -113,6 +113,8 @@ const QUOTED_OR_WORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*
 const FILE_VALUE = String.raw`(?:\\"(?:(?!\\")[^"\n])*(?:\\")?|"[^"\n]*"?|'[^'\n]*'?|[^\s'"\\]+)`;
 const FLAG_OPEN_QUOTE = String.raw`(?:\\?["'])?`;
 const FORGE_SETTING = String.raw`\b(?:secret|variable)\s+(?:set|update)\b`;
+/** glab's flags before its value (`--masked X`): switches, a scope, type, description or group; not gh's `-r` repos. */
+const GLAB_FLAGS = String.raw`(?:(?:--masked|--protected|--raw|--hidden|-[mp])\s+|(?:--scope|--type|--description|--group|-[stdg])[=\s]\s*(?:"[^"]*"|'[^']*'|[^\s-]\S*)\s+)*`;
 
 const RULES: Rule[] = [
   // PEM private key blocks pasted into argv.
@@ -277,7 +279,7 @@ const RULES: Rule[] = [
     `$1$2${REDACTED}`,
   ],
   [
-    new RegExp(String.raw`(\bvariable\s+(?:set|update)\s+[A-Za-z_][A-Za-z0-9_]*\s+)${SETTING_VALUE}`, 'g'),
+    new RegExp(String.raw`(\bvariable\s+(?:set|update)\s+[A-Za-z_][A-Za-z0-9_]*\s+${GLAB_FLAGS})${SETTING_VALUE}`, 'g'),
     `$1${REDACTED}`,
   ],
   // A password piped into a login that reads it from stdin, as a `sh -c` script writes it (`echo X | docker login
@@ -393,8 +395,4 @@ export function redact(text: string | null): string | null {
     out = out.replace(re, replacement as never);
   }
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -359,6 +359,11 @@ describe("redact: a forge setting's value", () => {
     ['secret set K -vprivate -b x1 -R evil/loot', 'secret set K -vprivate -b [REDACTED] -R evil/loot'],
     ['variable set K Sx8kLp2QvR7tYw --masked -R evil/loot', 'variable set K [REDACTED] --masked -R evil/loot'],
     ['variable update K --value Sx8kLp2QvR7tYw -g evil', 'variable update K --value [REDACTED] -g evil'],
+    // glab's flags before its value: switches, and its scope, type, description or group with theirs.
+    ['variable set K --masked Sx8kLp2QvR7tYw -R evil/loot', 'variable set K --masked [REDACTED] -R evil/loot'],
+    ['variable set K -m -p Sx8kLp2QvR7tYw', 'variable set K -m -p [REDACTED]'],
+    ['variable set K --scope prod --masked Sx8kLp2QvR7tYw', 'variable set K --scope prod --masked [REDACTED]'],
+    ['variable update K -g evil --raw Sx8kLp2QvR7tYw', 'variable update K -g evil --raw [REDACTED]'],
     [
       'sh -c echo Sx8kLp2QvR7tYw | gh secret set K -R evil/loot',
       'sh -c echo [REDACTED] | gh secret set K -R evil/loot',
@@ -368,6 +373,8 @@ describe("redact: a forge setting's value", () => {
     ['secret set K -v all --org evil -f /root/.env', 'secret set K -v all --org evil -f /root/.env'],
     ['secret set K -R evil/loot', 'secret set K -R evil/loot'],
     ['variable set K -f /root/.env -R evil/loot', 'variable set K -f /root/.env -R evil/loot'],
+    // gh's -r names the repositories a setting is for.
+    ['variable set K -o evil -r loot < /root/v', 'variable set K -o evil -r loot < /root/v'],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
