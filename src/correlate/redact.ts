@@ -6,6 +6,7 @@
  * attacker's, so none may be super-linear in it.
  */
 
+import { DB_PASSWORD, FILE_VALUE, QUOTED_OR_WORD, SETTING_VALUE, STDIN_VALUE } from './argv-values.js';
 import { ARGV_CUT_NOTE_PATTERN } from './command-line.js';
 import { encodedSecret } from './encoded-secrets.js';
 
@@ -61,11 +62,6 @@ const HEADER_VALUE = String.raw`(?:\\\s|\\(?!["'])|[^\s'",;\\])+`;
  * a forge setting that reads its value so (`gh secret set K`).
  */
 const STDIN_LOGIN = String.raw`(?:--password-stdin|--with-token|\b(?:secret|variable)\s+set\b)`;
-/**
- * The value echoed or here-string'd into one: quoted, its quotes escaped as in Tetragon's form of a script
- * (`\\"X\\"`), or a word up to a shell separator; not a `$VAR`, bare or double-quoted, which names where the secret came from.
- */
-const STDIN_VALUE = String.raw`(\\"(?!\$)(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"(?!\$)[^"]*"?|[^\s|'"$\\;&][^\s|'";&]*)`;
 
 /** Provider tokens' prefixes, for what a cut left of one (the rules below take each whole), and its characters. */
 const TOKEN_PREFIX = String.raw`gh[pousr]_|github_pat_|glpat-|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat)-|GR1348941|npm_|hv[sbr]\.|dckr_pat_|ATATT|hf_|pypi-A|AKIA|ASIA|xox[a-z]-(?=\d)|sk_(?:live|test)_|eyJ`;
@@ -73,12 +69,6 @@ const TOKEN_CHAR = '[A-Za-z0-9_.=-]';
 const CUT_TOKEN_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIX})`);
 /** The end of a text Falco cut: its end, or the note the evidence puts after a cut command line. */
 const CUT_END = `(?=$|${ARGV_CUT_NOTE_PATTERN})`;
-
-/**
- * A value given in argv: quoted (also with its quotes escaped, as in Tetragon's form of a script), or words up
- * to the next flag or a shell separator (Falco joins a value holding spaces with the arguments after it).
- */
-const SETTING_VALUE = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|(?!-)[^\s;&|'"]+(?:\s+(?!-)[^\s;&|]+)*)`;
 
 /**
  * What a rule that looks for a flag within a command (`mysqldump … -pX`, `secret set K … --body X`) scans after the
@@ -102,15 +92,6 @@ const DB_PASSWORD_FLAGS: ReadonlyArray<readonly [client: string, flag: string]> 
   [String.raw`\b(?:sqlcmd|bcp)\b`, '-P'],
   [String.raw`\bldap\w+\b`, '-w'],
 ];
-/**
- * A password given to such a flag: quoted (`-p'X'`, `-P "X"`, Tetragon's escaped `\"X\"`) or a word; its flag may be
- * inside quotes of its own (`"-pX"`).
- */
-const DB_PASSWORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|'[^']*'?|"[^"]*"?|(?:[^\s'"\\]|\\(?!["']))+)`;
-/** A flag's value: quoted, its quotes escaped as in Tetragon's form of a script or not (`-p "a b"`), or a word. */
-const QUOTED_OR_WORD = String.raw`(?:\\"(?:(?!\\")[^"])*(?:\\")?|"[^"]*"?|'[^']*'?|\S+)`;
-/** A credential file's value on its line: quoted (TOML's `token = "X"`, YAML's `password: "X"`) or a word. */
-const FILE_VALUE = String.raw`(?:\\"(?:(?!\\")[^"\n])*(?:\\")?|"[^"\n]*"?|'[^'\n]*'?|[^\s'"\\]+)`;
 const FLAG_OPEN_QUOTE = String.raw`(?:\\?["'])?`;
 const FORGE_SETTING = String.raw`\b(?:secret|variable)\s+(?:set|update)\b`;
 /** glab's flags before its value (`--masked X`): switches, a scope, type, description or group; not gh's `-r` repos. */
