@@ -276,9 +276,16 @@ const RULES: Rule[] = [
     `$1${REDACTED}`,
   ],
   // A here-string into the same login (`docker login --password-stdin <<< X`, `gh auth login --with-token <<< X`),
-  // the flag before or after it; a `$VAR` kept as above.
+  // the flag before or after it, or into a command piped into it (`cat <<< X | docker login --password-stdin`); a
+  // `$VAR` kept as above.
   [new RegExp(String.raw`(${STDIN_LOGIN}${UNTIL_NEXT(STDIN_LOGIN)}<<<\s*)${STDIN_VALUE}`, 'g'), `$1${REDACTED}`],
-  [new RegExp(String.raw`(<<<\s*)${STDIN_VALUE}(?=${UNTIL_NEXT('<<<')}${STDIN_LOGIN})`, 'g'), `$1${REDACTED}`],
+  [
+    new RegExp(
+      String.raw`(<<<\s*)${STDIN_VALUE}(?=${UNTIL_NEXT('<<<')}(?:\|${UNTIL_NEXT('<<<')})?${STDIN_LOGIN})`,
+      'g',
+    ),
+    `$1${REDACTED}`,
+  ],
   // A .netrc's password, as a heredoc or printf writes it: `machine H login U password P` over spaces, lines or
   // printf's `\n`; the `default` entry's (`default login U password P`).
   [

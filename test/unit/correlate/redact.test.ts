@@ -310,6 +310,23 @@ describe('redact: a secret fed to a login on stdin, or written into .netrc', () 
       'sh -c docker login -u bob --password-stdin <<< "$CR_PAT"',
     ],
     ['sh -c grep -q main <<< "$BRANCH" && git push', 'sh -c grep -q main <<< "$BRANCH" && git push'],
+    // A here-string into a command piped into the login; not into one whose output goes elsewhere.
+    [
+      'sh -c cat <<< Hunter2Hunter2 | docker login -u bob --password-stdin ghcr.io',
+      'sh -c cat <<< [REDACTED] | docker login -u bob --password-stdin ghcr.io',
+    ],
+    [
+      String.raw`sh -c "tr -d '\n' <<< \"Hunter2Hunter2\" | gh auth login --with-token"`,
+      String.raw`sh -c "tr -d '\n' <<< [REDACTED] | gh auth login --with-token"`,
+    ],
+    [
+      'sh -c grep -c x <<< abcdef | wc -l; gh auth login --with-token < t',
+      'sh -c grep -c x <<< abcdef | wc -l; gh auth login --with-token < t',
+    ],
+    [
+      'sh -c grep -c x <<< abcdef || docker login --password-stdin < t',
+      'sh -c grep -c x <<< abcdef || docker login --password-stdin < t',
+    ],
   ])('%s', (input, output) => {
     expect(redact(input)).toBe(output);
     expect(redact(output)).toBe(output);
