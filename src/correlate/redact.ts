@@ -38,6 +38,8 @@ const ASSIGNED_KEY_WORDS =
   'token|passw(?:or)?d|passwd|pwd|secret|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|auth';
 const FILE_KEY_WORDS =
   'token|passw(?:or)?d|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|key-data|credentials?|auth';
+/** A credential file's key: one naming a credential, or whose last word is PASS or PAT (`DB_PASS: X`, `GH_PAT = X`). */
+const FILE_KEY_NAME = `(?:${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9]+[_-])*(?:pat|pass))`;
 /** A key at a line's start (a newline, or printf's `\n`), after any indentation and a YAML list's `-`. */
 const FILE_LINE_KEY = String.raw`(?:^|\n|\\n)[ \t]*-?[ \t]*[A-Za-z0-9_.-]+`;
 
@@ -298,7 +300,7 @@ const RULES: Rule[] = [
   // looking back to the line's start (FILE_LINE_KEY), not from every line's start on: see CREDENTIAL_NAME_BEFORE.
   [
     new RegExp(
-      String.raw`(:(?<=${FILE_LINE_KEY}[ \t]*:)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]*:)[ \t]+|=(?<=${FILE_LINE_KEY}[ \t]+=)(?<=${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}[ \t]+=)[ \t]*)(?!\[REDACTED\])${FILE_VALUE}`,
+      String.raw`(:(?<=${FILE_LINE_KEY}[ \t]*:)(?<=${FILE_KEY_NAME}[ \t]*:)[ \t]+|=(?<=${FILE_LINE_KEY}[ \t]+=)(?<=${FILE_KEY_NAME}[ \t]+=)[ \t]*)(?!\[REDACTED\])${FILE_VALUE}`,
       'gi',
     ),
     `$1${REDACTED}`,

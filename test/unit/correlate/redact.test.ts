@@ -579,6 +579,14 @@ describe("redact: a credential file's lines in a script", () => {
       '-c "cat > f <<EOF\ntoken: \\"Sx8kLp2QvR7tYw\\"\nEOF\ngit push"',
       '-c "cat > f <<EOF\ntoken: [REDACTED]\nEOF\ngit push"',
     ],
+    // A name whose last word is PASS or PAT, as for NAME=X (a compose file's or an .env-like YAML's).
+    [
+      'sh -c cat > app.yml <<EOF\ndb:\n  DB_PASS: Sx8kLp2QvR7tYw\nEOF',
+      'sh -c cat > app.yml <<EOF\ndb:\n  DB_PASS: [REDACTED]\nEOF',
+    ],
+    ["  smtp-pass: 'Sx8k Lp2Q'\n", '  smtp-pass: [REDACTED]\n'],
+    ['GH_PAT = Sx8kLp2QvR7tYw\n', 'GH_PAT = [REDACTED]\n'],
+    ['\ncompass: north\nbypass: true\npath: /x\n', '\ncompass: north\nbypass: true\npath: /x\n'],
     // Lines naming no credential stay, and so does a word after a name in running text.
     ['users:\n- name: ci\n  cluster: prod\n', 'users:\n- name: ci\n  cluster: prod\n'],
     ['users:\n- name: "ci bot"\n', 'users:\n- name: "ci bot"\n'],
