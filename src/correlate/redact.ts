@@ -40,8 +40,11 @@ const FILE_KEY_WORDS =
   'token|passw(?:or)?d|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|key-data|credentials?|auth';
 /** A credential file's key: one naming a credential, or whose last word is PASS or PAT (`DB_PASS: X`, `GH_PAT = X`). */
 const FILE_KEY_NAME = `(?:${CREDENTIAL_NAME_BEFORE(FILE_KEY_WORDS)}|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9]+[_-])*(?:pat|pass))`;
-/** A key at a line's start (a newline, or printf's `\n`), after any indentation and a YAML list's `-`. */
-const FILE_LINE_KEY = String.raw`(?:^|\n|\\n)[ \t]*-?[ \t]*[A-Za-z0-9_.-]+`;
+/**
+ * A key at a line's start (a newline, printf's `\n`, or the opening quote of what printf or `echo -e` writes), after
+ * any indentation and a YAML list's `-`. Not plain echo's: `echo "token: rotated"` is a script's message.
+ */
+const FILE_LINE_KEY = String.raw`(?:^|\n|\\n|\b(?:printf|echo\s+-[nE]*e[nE]*)\s+\\?["'])[ \t]*-?[ \t]*[A-Za-z0-9_.-]+`;
 
 /** A JSON member's name that says its value is a credential (`password`, `client_secret`, `auth`, `pass`). */
 const JSON_CREDENTIAL_NAME =

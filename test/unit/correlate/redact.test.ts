@@ -587,6 +587,20 @@ describe("redact: a credential file's lines in a script", () => {
     ["  smtp-pass: 'Sx8k Lp2Q'\n", '  smtp-pass: [REDACTED]\n'],
     ['GH_PAT = Sx8kLp2QvR7tYw\n', 'GH_PAT = [REDACTED]\n'],
     ['\ncompass: north\nbypass: true\npath: /x\n', '\ncompass: north\nbypass: true\npath: /x\n'],
+    // The first line of what printf (or echo -e) writes, right after its opening quote.
+    [
+      String.raw`sh -c printf 'token: Sx8kLp2QvR7tYw\n' > f && git push`,
+      String.raw`sh -c printf 'token: [REDACTED]\n' > f && git push`,
+    ],
+    [
+      String.raw`-c "printf \"DB_PASS: Sx8kLp2QvR7tYw\nuser: u\n\" > f"`,
+      String.raw`-c "printf \"DB_PASS: [REDACTED]\nuser: u\n\" > f"`,
+    ],
+    [
+      String.raw`sh -c echo -e 'password = Sx8kLp2QvR7tYw\n' > f`,
+      String.raw`sh -c echo -e 'password = [REDACTED]\n' > f`,
+    ],
+    ['sh -c echo "token: rotated" && git push', 'sh -c echo "token: rotated" && git push'],
     // Lines naming no credential stay, and so does a word after a name in running text.
     ['users:\n- name: ci\n  cluster: prod\n', 'users:\n- name: ci\n  cluster: prod\n'],
     ['users:\n- name: "ci bot"\n', 'users:\n- name: "ci bot"\n'],
