@@ -4,7 +4,7 @@
  * broker outage). A missing binary fails loudly with the install hint — the suite never skips.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,16 +42,39 @@ export function requireNatsServer(): void {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The lowest port of the kernel's ephemeral range (the source ports it gives outgoing connections). */
+export function ephemeralPortLow(): number {
+  try {
+    const low = Number.parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'), 10);
+    return Number.isInteger(low) ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free loopback port below the ephemeral range. A port the kernel picks for `listen(0)` is in that range,
+ * so while a test's server is stopped (a broker outage) the port could be given to an outgoing connection as
+ * its source port: a client retrying against the stopped server can even be given the port it dials and
+ * connect to itself (TCP simultaneous open), and the restart then failed with EADDRINUSE (seen once in CI).
+ * Below the range no outgoing connection ever holds it.
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralPortLow();
+  const low = Math.max(1024, high - 12_000);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free loopback port between ${low} and ${high}`);
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
