@@ -72,6 +72,13 @@ describe('argv hosts in the lineage class destination IPs', () => {
     expect(cls.hostNamedIn(null)).toBeNull();
   });
 
+  it('a URL after a long run of scheme characters still names its host (a scheme is read as at most 32 of them)', () => {
+    const cls = new DestinationClassifier(correlatorConfigSchema.parse({}).destinations, 16);
+    expect(cls.hostNamedIn(`--x ${'a-'.repeat(300)}https://api.github.com/gists`)).toBe('api.github.com');
+    expect(cls.hostNamedIn(`${'a'.repeat(3000)}git+ssh://git@gitlab.com/a/b.git`)).toBe('gitlab.com');
+    expect(cls.hostNamedIn(`${'a.'.repeat(1500)}/x`)).toBeNull();
+  });
+
   it('answers kept per command line are the answers asked afresh: past the bound, and for long command lines', () => {
     const config = correlatorConfigSchema.parse({}).destinations;
     const kept = new DestinationClassifier(config, 16);
