@@ -63,11 +63,8 @@ export const ARGV_MAX_HOSTS = 8;
 /** hostNamedIn's answers kept per command line: at most this many, of command lines this short at most. */
 const ARGV_MEMO_MAX = 512;
 const ARGV_MEMO_CHARS = 256;
-/**
- * `scheme://[user@]host`, `user@host:path`, or a word starting `host.tld/` (image refs, go-style repos). A scheme is
- * at most 32 characters (real ones are short: `git+ssh`, `ssh-ng`): unbounded, every character of a long run of
- * scheme characters began a scan to the run's end, and 4 KiB of `a` in an exec's argv cost 15 ms per exec.
- */
+/** `scheme://[user@]host`, `user@host:path`, or a word starting `host.tld/` (image refs, go-style repos); a scheme of
+ * ≤ 32 characters, as reporting-calls' URL_WORD: unbounded, 4 KiB of `a` in argv cost 15 ms per exec (a scan per start). */
 export const ARGV_HOST =
   /[a-z][a-z0-9+.-]{0,31}:\/\/(?:[^\s'"/@]*@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)|(?:^|[\s'"=])[a-z0-9._-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+):|(?:^|[\s'"=])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?\//gi;
 
